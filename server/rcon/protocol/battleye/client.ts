@@ -1,0 +1,429 @@
+/**
+ * The client side of BattlEye RCon as a Sans-IO state machine (berconpy's RCONClientProtocol, with
+ * the retransmission bugs of §1.3 fixed): datagrams and `now` in, events and datagrams out, and a
+ * `nextDeadline()` the I/O layer arms one timer for. It never touches a socket or a clock.
+ *
+ * - Commands get 8-bit sequence numbers in order (255 wraps to 0). A command waiting for its answer
+ *   is re-sent with the same sequence number and the identical bytes, so the server can recognise
+ *   the repeat; it fails with a timeout once its time is up, and a late answer is then ignored.
+ * - At most `maxInFlight` consecutive sequence numbers are outstanding: a new command never takes a
+ *   number so far ahead that the server's repeat cache could confuse it with an older one.
+ * - Multi-part answers are collected by index in any order, duplicates ignored, and decoded as text
+ *   only once complete (a UTF-8 character may straddle two parts).
+ * - Every server message is acknowledged, repeats included, and delivered once (a replay window).
+ * - An empty command keeps the session alive; silence for `deadAfterMs` means the server is gone.
+ */
+import { assertState, RconLocalError, RconRemoteError } from "../errors.ts";
+import type { TextCodec } from "../text.ts";
+import { decodePacket, encodePacket, type Packet } from "./packet.ts";
+
+export type ClientState = "idle" | "logging-in" | "logged-in" | "closed";
+
+/** The only transitions the client makes; every intent asserts its starting state against this. */
+export const CLIENT_TRANSITIONS: Readonly<Record<ClientState, readonly ClientState[]>> = {
+  idle: ["logging-in", "closed"],
+  "logging-in": ["logged-in", "closed"],
+  "logged-in": ["closed"],
+  closed: [],
+};
+
+export type ClientEvent =
+  | { type: "logged-in" }
+  | { type: "login-refused" }
+  | { type: "login-timeout"; attempts: number }
+  | { type: "response"; id: number; text: string; latencyMs: number; keepAlive: boolean }
+  | { type: "command-timeout"; id: number; attempts: number }
+  | { type: "message"; seq: number; text: string }
+  /** Nothing at all arrived for `deadAfterMs`: the server is gone (restarted, dropped us, unplugged). */
+  | { type: "dead"; silentMs: number };
+
+export interface ClientTiming {
+  /** Re-send the login this often while waiting for its answer. */
+  loginRetryMs: number;
+  /** Give up on a login that got no answer after this long. */
+  loginTimeoutMs: number;
+  /** Re-send an unanswered command this often (same sequence number, same bytes). */
+  retransmitMs: number;
+  /** Default time a command may take, retries included. */
+  commandTimeoutMs: number;
+  /** Send an empty command after this long without sending any command (the server drops us after 45 s). */
+  keepAliveMs: number;
+  /** Nothing received for this long: the session is dead. 45 s by the protocol. */
+  deadAfterMs: number;
+  /** Consecutive sequence numbers that may be outstanding; more commands wait in a queue. */
+  maxInFlight: number;
+}
+
+export const DEFAULT_CLIENT_TIMING: ClientTiming = {
+  loginRetryMs: 1_000,
+  loginTimeoutMs: 5_000,
+  retransmitMs: 1_000,
+  commandTimeoutMs: 10_000,
+  keepAliveMs: 25_000,
+  deadAfterMs: 45_000,
+  maxInFlight: 32,
+};
+
+export interface ClientStats {
+  received: number;
+  malformed: number;
+  badChecksum: number;
+  /** Well-formed but unwanted: late answers, answers to unknown sequences, packets in the wrong state. */
+  ignored: number;
+  duplicateMessages: number;
+  retransmits: number;
+}
+
+interface Queued {
+  id: number;
+  body: Uint8Array;
+  deadline: number;
+  createdAt: number;
+  keepAlive: boolean;
+}
+
+interface InFlight extends Queued {
+  seq: number;
+  counter: number;
+  bytes: Uint8Array;
+  nextSendAt: number;
+  attempts: number;
+  total: number | null;
+  parts: Map<number, Uint8Array>;
+}
+
+/** Message sequence numbers behind the newest one that still count as "already seen". */
+const MESSAGE_WINDOW = 128;
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export class BattlEyeClient {
+  private currentState: ClientState = "idle";
+  private readonly timing: ClientTiming;
+  private readonly events: ClientEvent[] = [];
+  private outgoing: Uint8Array[] = [];
+  readonly stats: ClientStats = { received: 0, malformed: 0, badChecksum: 0, ignored: 0, duplicateMessages: 0, retransmits: 0 };
+
+  private loginPacket: Uint8Array | null = null;
+  private loginStartedAt = 0;
+  private loginNextSendAt = 0;
+  private loginAttempts = 0;
+
+  private nextId = 1;
+  private nextSeq = 0;
+  private nextCounter = 0;
+  private readonly queue: Queued[] = [];
+  /** By sequence number; Map order is allocation order, so the first entry is the oldest. */
+  private readonly inFlight = new Map<number, InFlight>();
+  private lastReceivedAt = 0;
+  private lastCommandSentAt = 0;
+
+  private newestMessageSeq: number | null = null;
+  private readonly seenMessages = new Uint8Array(256);
+
+  constructor(
+    private readonly codec: TextCodec,
+    timing: Partial<ClientTiming> = {},
+  ) {
+    this.timing = { ...DEFAULT_CLIENT_TIMING, ...timing };
+    if (this.timing.maxInFlight < 1 || this.timing.maxInFlight > 128) {
+      throw new RconLocalError("INVALID_ARGUMENT", "maxInFlight must be 1..128");
+    }
+  }
+
+  get state(): ClientState {
+    return this.currentState;
+  }
+
+  /** Commands sent and not answered yet, plus those queued behind them. */
+  get pendingCommands(): number {
+    return this.inFlight.size + this.queue.length;
+  }
+
+  private transition(to: ClientState): void {
+    assertState(to, CLIENT_TRANSITIONS[this.currentState], `move from ${this.currentState}`);
+    this.currentState = to;
+  }
+
+  login(password: string, now: number): void {
+    assertState(this.currentState, ["idle"], "log in");
+    this.loginPacket = encodePacket({ type: "login-request", password: this.codec.encode(password) });
+    this.transition("logging-in");
+    this.loginStartedAt = now;
+    this.sendLogin(now);
+  }
+
+  private sendLogin(now: number): void {
+    if (!this.loginPacket) return;
+    this.outgoing.push(this.loginPacket);
+    this.loginAttempts++;
+    this.loginNextSendAt = now + this.timing.loginRetryMs;
+  }
+
+  /** Queues a command; returns the id its `response` or `command-timeout` event will carry. */
+  command(text: string, now: number, timeoutMs = this.timing.commandTimeoutMs): number {
+    assertState(this.currentState, ["logged-in"], "send a command");
+    const body = this.codec.encode(text);
+    // Encode once now so an oversized command fails at the caller, not later inside a timer.
+    encodePacket({ type: "command", seq: 0, body });
+    const id = this.nextId++;
+    this.queue.push({ id, body, deadline: now + timeoutMs, createdAt: now, keepAlive: false });
+    this.pump(now);
+    return id;
+  }
+
+  /** Forgets a command: its answer, if it still comes, is ignored. */
+  cancel(id: number): void {
+    const queued = this.queue.findIndex((q) => q.id === id);
+    if (queued >= 0) this.queue.splice(queued, 1);
+    for (const [seq, entry] of this.inFlight) if (entry.id === id) this.inFlight.delete(seq);
+  }
+
+  close(): void {
+    if (this.currentState === "closed") return;
+    this.transition("closed");
+    this.queue.length = 0;
+    this.inFlight.clear();
+    this.loginPacket = null;
+  }
+
+  /** Feeds one datagram. Throws RconRemoteError for malformed ones (already counted); the caller drops them. */
+  receive(bytes: Uint8Array, now: number): void {
+    let packet: Packet;
+    try {
+      packet = decodePacket(bytes, "to-client");
+    } catch (error) {
+      if (error instanceof RconRemoteError && error.code === "BAD_CHECKSUM") this.stats.badChecksum++;
+      else this.stats.malformed++;
+      throw error;
+    }
+    this.stats.received++;
+    if (this.currentState === "logging-in" && packet.type === "login-reply") {
+      this.lastReceivedAt = now;
+      if (packet.success) {
+        this.transition("logged-in");
+        this.loginPacket = null;
+        // The server starts its 45 s idle clock at login, as if we had sent a command.
+        this.lastCommandSentAt = now;
+        this.events.push({ type: "logged-in" });
+        this.pump(now);
+      } else {
+        this.close();
+        this.events.push({ type: "login-refused" });
+      }
+      return;
+    }
+    if (this.currentState !== "logged-in") {
+      // A message or answer before our login is accepted, or anything after close: dropped, and the
+      // server will repeat a message we did not acknowledge.
+      this.stats.ignored++;
+      return;
+    }
+    this.lastReceivedAt = now;
+    switch (packet.type) {
+      case "login-reply":
+        this.stats.ignored++; // a repeat of the answer we already acted on
+        return;
+      case "message":
+        this.receiveMessage(packet.seq, packet.body);
+        return;
+      case "command":
+        this.receiveAnswer(packet.seq, null, packet.body, now);
+        return;
+      case "command-part":
+        this.receiveAnswer(packet.seq, packet, packet.body, now);
+        return;
+      case "login-request":
+        this.stats.ignored++; // unreachable with direction "to-client"; kept for exhaustiveness
+        return;
+    }
+  }
+
+  private receiveMessage(seq: number, body: Uint8Array): void {
+    this.outgoing.push(encodePacket({ type: "message", seq, body: new Uint8Array(0) }));
+    if (this.newestMessageSeq === null) {
+      this.newestMessageSeq = seq;
+    } else {
+      const behind = (this.newestMessageSeq - seq + 256) % 256;
+      if (behind < MESSAGE_WINDOW) {
+        if (this.seenMessages[seq]) {
+          this.stats.duplicateMessages++;
+          return;
+        }
+      } else {
+        // A newer sequence: the numbers between become unseen again (their previous use is 128+ old).
+        for (let s = (this.newestMessageSeq + 1) % 256; s !== seq; s = (s + 1) % 256) this.seenMessages[s] = 0;
+        this.newestMessageSeq = seq;
+      }
+    }
+    this.seenMessages[seq] = 1;
+    this.events.push({ type: "message", seq, text: this.codec.decode(body) });
+  }
+
+  private receiveAnswer(
+    seq: number,
+    part: { total: number; index: number } | null,
+    body: Uint8Array,
+    now: number,
+  ): void {
+    const entry = this.inFlight.get(seq);
+    if (!entry) {
+      this.stats.ignored++; // late (after a timeout), duplicate (already answered) or never asked
+      return;
+    }
+    if (part === null) {
+      this.complete(entry, body, now);
+      return;
+    }
+    if (entry.total !== null && entry.total !== part.total) {
+      entry.parts.clear();
+      entry.total = null;
+      throw new RconRemoteError(
+        "INCONSISTENT_FRAGMENTS",
+        `answer ${seq}: part says ${part.total} parts, earlier parts said otherwise`,
+      );
+    }
+    entry.total = part.total;
+    const known = entry.parts.get(part.index);
+    if (known) {
+      if (sameBytes(known, body)) return; // the same part again (our re-send was answered twice)
+      entry.parts.clear();
+      entry.total = null;
+      throw new RconRemoteError("INCONSISTENT_FRAGMENTS", `answer ${seq}: part ${part.index} arrived with different content`);
+    }
+    entry.parts.set(part.index, body);
+    if (entry.parts.size < part.total) return;
+    let size = 0;
+    for (const p of entry.parts.values()) size += p.length;
+    const joined = new Uint8Array(size);
+    let at = 0;
+    for (let i = 0; i < part.total; i++) {
+      const p = entry.parts.get(i)!;
+      joined.set(p, at);
+      at += p.length;
+    }
+    this.complete(entry, joined, now);
+  }
+
+  private complete(entry: InFlight, body: Uint8Array, now: number): void {
+    this.inFlight.delete(entry.seq);
+    this.events.push({
+      type: "response",
+      id: entry.id,
+      text: this.codec.decode(body),
+      latencyMs: now - entry.createdAt,
+      keepAlive: entry.keepAlive,
+    });
+    this.pump(now);
+  }
+
+  /** Moves queued commands onto the wire while the sequence window allows. */
+  private pump(now: number): void {
+    if (this.currentState !== "logged-in") return;
+    for (;;) {
+      const next = this.queue[0];
+      if (!next) return;
+      const oldest = this.inFlight.values().next().value;
+      if (oldest && this.nextCounter - oldest.counter >= this.timing.maxInFlight) return;
+      this.queue.shift();
+      const seq = this.nextSeq;
+      this.nextSeq = (this.nextSeq + 1) % 256;
+      const bytes = encodePacket({ type: "command", seq, body: next.body });
+      const entry: InFlight = {
+        ...next,
+        seq,
+        counter: this.nextCounter++,
+        bytes,
+        nextSendAt: now + this.timing.retransmitMs,
+        attempts: 1,
+        total: null,
+        parts: new Map(),
+      };
+      this.inFlight.set(seq, entry);
+      this.outgoing.push(bytes);
+      this.lastCommandSentAt = now;
+    }
+  }
+
+  takeOutgoing(): Uint8Array[] {
+    const out = this.outgoing;
+    this.outgoing = [];
+    return out;
+  }
+
+  nextEvent(): ClientEvent | null {
+    return this.events.shift() ?? null;
+  }
+
+  /** The earliest time handleTimeout() has something to do, or null when nothing is scheduled. */
+  nextDeadline(): number | null {
+    if (this.currentState === "logging-in") {
+      return Math.min(this.loginNextSendAt, this.loginStartedAt + this.timing.loginTimeoutMs);
+    }
+    if (this.currentState !== "logged-in") return null;
+    let at = this.lastReceivedAt + this.timing.deadAfterMs;
+    if (!this.hasKeepAlivePending()) at = Math.min(at, this.lastCommandSentAt + this.timing.keepAliveMs);
+    for (const entry of this.inFlight.values()) at = Math.min(at, entry.nextSendAt, entry.deadline);
+    for (const entry of this.queue) at = Math.min(at, entry.deadline);
+    return at;
+  }
+
+  handleTimeout(now: number): void {
+    if (this.currentState === "logging-in") {
+      if (now >= this.loginStartedAt + this.timing.loginTimeoutMs) {
+        const attempts = this.loginAttempts;
+        this.close();
+        this.events.push({ type: "login-timeout", attempts });
+      } else if (now >= this.loginNextSendAt) {
+        this.sendLogin(now);
+      }
+      return;
+    }
+    if (this.currentState !== "logged-in") return;
+    if (now - this.lastReceivedAt >= this.timing.deadAfterMs) {
+      const silentMs = now - this.lastReceivedAt;
+      this.close();
+      this.events.push({ type: "dead", silentMs });
+      return;
+    }
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      const entry = this.queue[i]!;
+      if (now >= entry.deadline) {
+        this.queue.splice(i, 1);
+        if (!entry.keepAlive) this.events.push({ type: "command-timeout", id: entry.id, attempts: 0 });
+      }
+    }
+    for (const [seq, entry] of this.inFlight) {
+      if (now >= entry.deadline) {
+        this.inFlight.delete(seq);
+        if (!entry.keepAlive) this.events.push({ type: "command-timeout", id: entry.id, attempts: entry.attempts });
+      } else if (now >= entry.nextSendAt) {
+        this.outgoing.push(entry.bytes);
+        entry.attempts++;
+        entry.nextSendAt = now + this.timing.retransmitMs;
+        this.stats.retransmits++;
+        this.lastCommandSentAt = now;
+      }
+    }
+    if (now - this.lastCommandSentAt >= this.timing.keepAliveMs && !this.hasKeepAlivePending()) {
+      this.queue.unshift({
+        id: this.nextId++,
+        body: new Uint8Array(0),
+        deadline: now + this.timing.deadAfterMs,
+        createdAt: now,
+        keepAlive: true,
+      });
+    }
+    this.pump(now);
+  }
+
+  private hasKeepAlivePending(): boolean {
+    if (this.queue.some((q) => q.keepAlive)) return true;
+    for (const entry of this.inFlight.values()) if (entry.keepAlive) return true;
+    return false;
+  }
+}
