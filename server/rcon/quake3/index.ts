@@ -1,0 +1,65 @@
+/**
+ * # Quake 3-family rcon (id Tech 3 out-of-band UDP)
+ *
+ * Quake 3, OpenArena, ioquake3, Call of Duty 4 / CoD4x, Urban Terror, ET:Legacy: the connectionless
+ * `\xFF\xFF\xFF\xFFrcon <password> <command>` of PROTOCOLS.md §3.
+ *
+ * Pieces:
+ * - `protocol/quake3/` (Sans-IO, no sockets, no clock):
+ *   - `packet.ts`: out-of-band packets, request encoding, reply decoding, the server's line reader.
+ *   - `client.ts`: one request at a time; an answer is every `print` datagram until `quietMs` of
+ *     silence; stale datagrams dropped; idempotent requests re-sent once; auth-failure texts classified.
+ *   - `pacing.ts`: the client-side mirror of each engine's rate limit (ioq3 leaky bucket, 500 ms gate).
+ *   - `server.ts`: the server role (redirect-buffer splitting, error texts, rate limits) for the emulator.
+ *   - `query.ts`: getstatus/getinfo parsing; `status-table.ts`: the `status` tables per engine.
+ *   - `dialects/`: per-game data (pacing, quiet period, table, colour rule, commands, bans, say/tell).
+ * - here: `transport.ts` (drives the core over a connected UDP socket and a clock, with one shared
+ *   pacer per server), `connection.ts` (the SupervisedConnection: login = a probe command),
+ *   `query.ts` (`queryServer()` without a password), `emulator.ts` (an emulated server).
+ *
+ * Live events: these engines push nothing; joins and leaves come from polling `status` and
+ * `server/rcon/player-diff.ts`.
+ */
+import { findDialect } from "../registry.ts";
+import { isQuake3Dialect } from "../protocol/quake3/dialects/common.ts";
+import { QUAKE3_DIALECTS } from "../protocol/quake3/dialects/index.ts";
+import { checkRconPassword } from "../protocol/quake3/packet.ts";
+import type { ProtocolFamily } from "../types.ts";
+import { createQuake3Connection } from "./connection.ts";
+import { startQuake3Emulator } from "./emulator.ts";
+
+export { queryServer, type QueryResult } from "./query.ts";
+
+export const family: ProtocolFamily = {
+  id: "quake3",
+  label: "Quake 3 family (rcon over UDP)",
+  defaultPort: 27960,
+  dialects: QUAKE3_DIALECTS,
+  defaultDialect: "openarena",
+  checkPassword: checkRconPassword,
+  createConnection(options) {
+    const dialect = findDialect(family, options.dialect);
+    if (!isQuake3Dialect(dialect)) throw new Error(`"${dialect.id}" is not a Quake 3 dialect`);
+    return createQuake3Connection(options, dialect);
+  },
+  emulatorFlags: {
+    bots: { type: "string", description: "comma-separated bot names present at start (e.g. Grism,Sarge)" },
+    map: { type: "string", description: "map name (default oa_dm1)" },
+    hostname: { type: "string", description: "server name, colour codes allowed" },
+    "max-clients": { type: "number", description: "sv_maxclients (default 16)" },
+  },
+  async startEmulator(options) {
+    const dialect = findDialect(family, options.game);
+    if (!isQuake3Dialect(dialect)) throw new Error(`"${dialect.id}" is not a Quake 3 dialect`);
+    const extra = options.extra ?? {};
+    const bots = typeof extra.bots === "string" ? extra.bots.split(",").map((b) => b.trim()).filter((b) => b !== "") : [];
+    return startQuake3Emulator({
+      ...options,
+      dialect,
+      bots,
+      ...(typeof extra.map === "string" ? { mapName: extra.map } : {}),
+      ...(typeof extra.hostname === "string" ? { hostname: extra.hostname } : {}),
+      ...(typeof extra["max-clients"] === "number" ? { maxClients: extra["max-clients"] } : {}),
+    });
+  },
+};
