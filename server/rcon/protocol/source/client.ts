@@ -1,0 +1,415 @@
+/**
+ * Source RCON client state machine, Sans-IO: bytes in (`receive`), events out (`nextEvent`),
+ * bytes out (`takeOutgoing`), time passed in (`now`, `nextDeadline`, `handleTimeout`).
+ *
+ * - Login accepts every variant of PROTOCOLS.md §2.3: packets of type 0 are skipped until the
+ *   AUTH_RESPONSE (type 2) arrives; success iff its id is ours, failure iff it is -1. A reply to
+ *   the wrong request can therefore never pass as a login (the rcon-client bug).
+ * - Request ids are positive, never 0 or -1, and wrap below 2^31 skipping ids still in use.
+ * - Multi-packet answers are assembled whole with the dialect's end strategy (`EndStrategy`).
+ * - A command that times out keeps its ids in a bounded "ignored" set, so a late answer is
+ *   discarded by id and can never be attributed to the next command.
+ */
+import { assertState, RconLocalError, RconRemoteError } from "../errors.ts";
+import type { TextCodec } from "../text.ts";
+import { SourceFramer } from "./framer.ts";
+import {
+  decodePacket,
+  DEFAULT_MAX_PACKET_SIZE,
+  packetLength,
+  PacketType,
+  writePacketInto,
+  type SourcePacket,
+} from "./packet.ts";
+
+/** How the end of a (possibly multi-packet) answer is recognised. */
+export type EndStrategy =
+  /** Send an empty RESPONSE_VALUE with a second id after each command; the answer ends at the first packet with that id. */
+  | { kind: "marker" }
+  /** The first packet is the whole answer (CS2 never splits). */
+  | { kind: "single" }
+  /**
+   * The server ignores the marker (Factorio): the answer ends after `quietMs` without a further
+   * fragment, or at once on a fragment shorter than `splitSize` (the server splits only full ones).
+   */
+  | { kind: "quiet"; quietMs: number; splitSize?: number };
+
+export interface SourceClientProfile {
+  endStrategy: EndStrategy;
+  /** Commands on the wire at once; 1 for servers that mishandle pipelining (Minecraft, ARK). */
+  maxInFlight: number;
+  /** Largest size field accepted from the server. */
+  maxPacketSize?: number;
+  /** Largest size field the server accepts from us (Minecraft: 1446 + 10). */
+  maxRequestSize?: number;
+  /** Largest assembled answer. */
+  maxResponseBytes?: number;
+}
+
+export type SourceClientState = "DISCONNECTED" | "AUTHENTICATING" | "READY" | "CLOSED";
+
+const TRANSITIONS: Readonly<Record<SourceClientState, readonly SourceClientState[]>> = {
+  DISCONNECTED: ["AUTHENTICATING", "CLOSED"],
+  AUTHENTICATING: ["READY", "CLOSED"],
+  READY: ["CLOSED"],
+  CLOSED: [],
+};
+
+export type SourceClientEvent =
+  | { type: "authenticated" }
+  | { type: "auth-refused" }
+  | { type: "auth-timeout" }
+  | { type: "response"; requestId: number; text: string; packets: number }
+  | { type: "timeout"; requestId: number }
+  | { type: "failed"; requestId: number; error: RconRemoteError }
+  /** A packet that belongs to no command (Squad chat type 1, Rust type 4, Rust `say` with id -1). */
+  | { type: "unsolicited"; packetType: number; id: number; text: string }
+  /** A malformed packet. `fatal`: the stream cannot continue and the connection must be closed. */
+  | { type: "protocol-error"; error: RconRemoteError; fatal: boolean };
+
+export const MAX_REQUEST_ID = 0x7fffffff;
+const IGNORED_IDS_LIMIT = 4096;
+const EMPTY_BODY = new Uint8Array(0);
+
+interface PendingCommand {
+  id: number;
+  /** Id of the end marker, or 0 when the strategy sends none. */
+  markerId: number;
+  body: Uint8Array;
+  deadline: number;
+  fragments: Uint8Array[];
+  bytes: number;
+  quietDeadline: number;
+}
+
+export interface SourceClientOptions {
+  profile: SourceClientProfile;
+  codec: TextCodec;
+  /** For tests of id wrapping. */
+  firstRequestId?: number;
+}
+
+export class SourceClient {
+  private currentState: SourceClientState = "DISCONNECTED";
+  private readonly framer: SourceFramer;
+  private readonly profile: SourceClientProfile;
+  private readonly codec: TextCodec;
+  private readonly maxRequestSize: number;
+  private readonly maxResponseBytes: number;
+  private nextRequestId: number;
+  private authId = 0;
+  private authDeadline = Infinity;
+  private readonly queued: PendingCommand[] = [];
+  private readonly inFlight = new Map<number, PendingCommand>();
+  private readonly markers = new Map<number, PendingCommand>();
+  private readonly ignored = new Set<number>();
+  private outgoing: Uint8Array[] = [];
+  private events: SourceClientEvent[] = [];
+  private eventHead = 0;
+  /** Malformed packets seen and dropped. */
+  remoteErrors = 0;
+
+  constructor(options: SourceClientOptions) {
+    this.profile = options.profile;
+    this.codec = options.codec;
+    this.framer = new SourceFramer(options.profile.maxPacketSize ?? DEFAULT_MAX_PACKET_SIZE);
+    this.maxRequestSize = options.profile.maxRequestSize ?? DEFAULT_MAX_PACKET_SIZE;
+    this.maxResponseBytes = options.profile.maxResponseBytes ?? 16 * 1024 * 1024;
+    this.nextRequestId = clampId(options.firstRequestId ?? 1);
+  }
+
+  get state(): SourceClientState {
+    return this.currentState;
+  }
+
+  /** Commands accepted and not yet answered (queued or on the wire). */
+  get pendingCount(): number {
+    return this.queued.length + this.inFlight.size;
+  }
+
+  /** Bytes of an incomplete packet waiting for the rest. */
+  get bufferedBytes(): number {
+    return this.framer.buffered;
+  }
+
+  // --- intents ----------------------------------------------------------------------------
+
+  authenticate(password: string, now: number, timeoutMs: number): void {
+    this.transition("AUTHENTICATING", "authenticate");
+    const body = this.codec.encode(password);
+    this.authId = this.allocateId();
+    this.authDeadline = now + timeoutMs;
+    const out = new Uint8Array(packetLength(body.length));
+    writePacketInto(out, 0, this.authId, PacketType.AUTH, body, this.maxRequestSize);
+    this.outgoing.push(out);
+  }
+
+  /** Queues a command; returns its request id. The answer arrives as a `response` event. */
+  command(text: string, now: number, timeoutMs: number): number {
+    assertState(this.currentState, ["READY"], "send a command");
+    const body = this.codec.encode(text);
+    if (body.length + 10 > this.maxRequestSize) {
+      throw new RconLocalError("TOO_LARGE", `command of ${body.length} bytes exceeds the server's limit of ${this.maxRequestSize - 10}`);
+    }
+    if (body.includes(0)) throw new RconLocalError("INVALID_ARGUMENT", "command contains a NUL byte");
+    const pending: PendingCommand = {
+      id: 0,
+      markerId: 0,
+      body,
+      deadline: now + timeoutMs,
+      fragments: [],
+      bytes: 0,
+      quietDeadline: Infinity,
+    };
+    pending.id = this.allocateId();
+    if (this.profile.endStrategy.kind === "marker") pending.markerId = this.allocateId();
+    if (this.inFlight.size < this.profile.maxInFlight && this.queued.length === 0) this.send(pending);
+    else this.queued.push(pending);
+    return pending.id;
+  }
+
+  /** The socket is gone or we are closing it: no more events for pending commands. Returns their ids. */
+  close(): number[] {
+    if (this.currentState === "CLOSED") return [];
+    this.transition("CLOSED", "close");
+    const ids = [...this.inFlight.keys(), ...this.queued.map((p) => p.id)];
+    this.inFlight.clear();
+    this.markers.clear();
+    this.queued.length = 0;
+    this.outgoing = [];
+    return ids;
+  }
+
+  // --- I/O ----------------------------------------------------------------------------------
+
+  receive(bytes: Uint8Array, now: number): void {
+    if (this.currentState === "CLOSED") return;
+    this.framer.push(bytes);
+    for (;;) {
+      let frame: Uint8Array | null;
+      try {
+        frame = this.framer.nextFrame();
+      } catch (error) {
+        this.remoteErrors++;
+        this.pushEvent({ type: "protocol-error", error: error as RconRemoteError, fatal: true });
+        this.close();
+        return;
+      }
+      if (!frame) return;
+      let packet: SourcePacket;
+      try {
+        packet = decodePacket(frame, Infinity);
+      } catch (error) {
+        this.remoteErrors++;
+        this.pushEvent({ type: "protocol-error", error: error as RconRemoteError, fatal: false });
+        continue;
+      }
+      this.handlePacket(packet, now);
+      if ((this.currentState as SourceClientState) === "CLOSED") return;
+    }
+  }
+
+  takeOutgoing(): Uint8Array[] {
+    if (this.outgoing.length === 0) return [];
+    const out = this.outgoing;
+    this.outgoing = [];
+    return out;
+  }
+
+  nextEvent(): SourceClientEvent | null {
+    if (this.eventHead >= this.events.length) {
+      if (this.eventHead > 0) {
+        this.events = [];
+        this.eventHead = 0;
+      }
+      return null;
+    }
+    return this.events[this.eventHead++] ?? null;
+  }
+
+  /** The earliest time at which handleTimeout has something to do, or null. */
+  nextDeadline(): number | null {
+    let earliest = this.currentState === "AUTHENTICATING" ? this.authDeadline : Infinity;
+    for (const pending of this.inFlight.values()) {
+      if (pending.deadline < earliest) earliest = pending.deadline;
+      if (pending.quietDeadline < earliest) earliest = pending.quietDeadline;
+    }
+    for (const pending of this.queued) if (pending.deadline < earliest) earliest = pending.deadline;
+    return earliest === Infinity ? null : earliest;
+  }
+
+  handleTimeout(now: number): void {
+    if (this.currentState === "AUTHENTICATING") {
+      if (now >= this.authDeadline) {
+        this.pushEvent({ type: "auth-timeout" });
+        this.close();
+      }
+      return;
+    }
+    if (this.currentState !== "READY") return;
+    for (const pending of [...this.inFlight.values()]) {
+      if (now >= pending.quietDeadline) this.complete(pending);
+      else if (now >= pending.deadline) this.abandon(pending, { type: "timeout", requestId: pending.id });
+    }
+    for (let i = this.queued.length - 1; i >= 0; i--) {
+      const pending = this.queued[i] as PendingCommand;
+      if (now >= pending.deadline) {
+        this.queued.splice(i, 1);
+        this.pushEvent({ type: "timeout", requestId: pending.id });
+      }
+    }
+    this.sendQueued();
+  }
+
+  // --- internals ------------------------------------------------------------------------------
+
+  private transition(to: SourceClientState, action: string): void {
+    const allowed = (Object.keys(TRANSITIONS) as SourceClientState[]).filter((from) => TRANSITIONS[from].includes(to));
+    assertState(this.currentState, allowed, action);
+    this.currentState = to;
+  }
+
+  private pushEvent(event: SourceClientEvent): void {
+    this.events.push(event);
+  }
+
+  private allocateId(): number {
+    for (;;) {
+      const id = this.nextRequestId;
+      this.nextRequestId = id >= MAX_REQUEST_ID ? 1 : id + 1;
+      if (!this.inFlight.has(id) && !this.markers.has(id) && !this.ignored.has(id) && id !== this.authId) return id;
+    }
+  }
+
+  private send(pending: PendingCommand): void {
+    const hasMarker = pending.markerId !== 0;
+    const out = new Uint8Array(packetLength(pending.body.length) + (hasMarker ? packetLength(0) : 0));
+    const end = writePacketInto(out, 0, pending.id, PacketType.EXECCOMMAND, pending.body, this.maxRequestSize);
+    if (hasMarker) {
+      writePacketInto(out, end, pending.markerId, PacketType.RESPONSE_VALUE, EMPTY_BODY);
+      this.markers.set(pending.markerId, pending);
+    }
+    this.inFlight.set(pending.id, pending);
+    this.outgoing.push(out);
+  }
+
+  private sendQueued(): void {
+    while (this.queued.length > 0 && this.inFlight.size < this.profile.maxInFlight) {
+      this.send(this.queued.shift() as PendingCommand);
+    }
+  }
+
+  private handlePacket(packet: SourcePacket, now: number): void {
+    if (this.currentState === "AUTHENTICATING") {
+      this.handleAuthPacket(packet);
+      return;
+    }
+    if (packet.type !== PacketType.RESPONSE_VALUE) {
+      this.unsolicited(packet);
+      return;
+    }
+    const pending = this.inFlight.get(packet.id);
+    if (pending) {
+      this.addFragment(pending, packet.body, now);
+      return;
+    }
+    const owner = this.markers.get(packet.id);
+    if (owner) {
+      // The marker's echo (or Minecraft's "Unknown request 0") ends the answer and is never output.
+      this.complete(owner);
+      return;
+    }
+    if (this.ignored.has(packet.id)) return; // SRCDS trailer, Squad's second echo, late answers
+    this.unsolicited(packet);
+  }
+
+  private handleAuthPacket(packet: SourcePacket): void {
+    if (packet.type === PacketType.RESPONSE_VALUE) return; // SRCDS sends an empty one first
+    if (packet.type !== PacketType.AUTH_RESPONSE) {
+      this.unsolicited(packet);
+      return;
+    }
+    if (packet.id === this.authId) {
+      this.transition("READY", "finish login");
+      this.pushEvent({ type: "authenticated" });
+    } else if (packet.id === -1) {
+      this.pushEvent({ type: "auth-refused" });
+      this.close();
+    } else {
+      this.remoteErrors++;
+      this.pushEvent({
+        type: "protocol-error",
+        error: new RconRemoteError("UNEXPECTED_PACKET", `login answer carries id ${packet.id}, expected ${this.authId} or -1`),
+        fatal: false,
+      });
+    }
+  }
+
+  private addFragment(pending: PendingCommand, body: Uint8Array, now: number): void {
+    pending.bytes += body.length;
+    if (pending.bytes > this.maxResponseBytes) {
+      this.abandon(pending, {
+        type: "failed",
+        requestId: pending.id,
+        error: new RconRemoteError("FRAME_TOO_LARGE", `answer exceeds ${this.maxResponseBytes} bytes`),
+      });
+      this.sendQueued();
+      return;
+    }
+    pending.fragments.push(body);
+    const strategy = this.profile.endStrategy;
+    if (strategy.kind === "single") this.complete(pending);
+    else if (strategy.kind === "quiet") {
+      if (strategy.splitSize !== undefined && body.length < strategy.splitSize) this.complete(pending);
+      else pending.quietDeadline = now + strategy.quietMs;
+    }
+  }
+
+  private complete(pending: PendingCommand): void {
+    this.forget(pending);
+    const { fragments } = pending;
+    let bytes: Uint8Array;
+    if (fragments.length === 1) bytes = fragments[0] as Uint8Array;
+    else {
+      bytes = new Uint8Array(pending.bytes);
+      let offset = 0;
+      for (const fragment of fragments) {
+        bytes.set(fragment, offset);
+        offset += fragment.length;
+      }
+    }
+    this.pushEvent({ type: "response", requestId: pending.id, text: bytes.length === 0 ? "" : this.codec.decode(bytes), packets: fragments.length });
+    this.sendQueued();
+  }
+
+  /** Ends a command without an answer; its ids stay ignored so a late answer is discarded. */
+  private abandon(pending: PendingCommand, event: SourceClientEvent): void {
+    this.forget(pending);
+    this.ignore(pending.id);
+    this.pushEvent(event);
+  }
+
+  private forget(pending: PendingCommand): void {
+    this.inFlight.delete(pending.id);
+    if (pending.markerId !== 0) {
+      this.markers.delete(pending.markerId);
+      this.ignore(pending.markerId);
+    }
+  }
+
+  private ignore(id: number): void {
+    this.ignored.add(id);
+    if (this.ignored.size > IGNORED_IDS_LIMIT) {
+      const oldest = this.ignored.values().next().value as number;
+      this.ignored.delete(oldest);
+    }
+  }
+
+  private unsolicited(packet: SourcePacket): void {
+    this.pushEvent({ type: "unsolicited", packetType: packet.type, id: packet.id, text: packet.body.length === 0 ? "" : this.codec.decode(packet.body) });
+  }
+}
+
+function clampId(id: number): number {
+  return id >= 1 && id <= MAX_REQUEST_ID ? Math.floor(id) : 1;
+}

@@ -1,0 +1,87 @@
+/**
+ * Helpers shared by the Source dialects: argument checks that keep user text from becoming a
+ * second command, and small parsing utilities. Dialects are data; these are the pieces they share.
+ */
+import {
+  RconCommandError,
+  type BanEntry,
+  type BanRequest,
+  type Dialect,
+  type IdentityKind,
+  type Player,
+} from "../../../types.ts";
+import type { SourceClientProfile } from "../client.ts";
+import type { SourceServerProfile } from "../server.ts";
+
+/** A Source-family dialect: the shared Dialect plus the wire behaviour of the game. */
+export interface SourceDialect extends Dialect {
+  family: "source";
+  /** How our client talks to this game (end strategy, pipelining, size limits). */
+  client: SourceClientProfile;
+  /** How the real game behaves on the wire; the emulator reproduces it. */
+  server: SourceServerProfile;
+  /** Cleans an assembled answer (ARK's placeholder for "no output", Palworld's NUL bytes). */
+  normaliseAnswer?(text: string): string;
+}
+
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/**
+ * Rejects text that could end the current command and start another: control characters (newline,
+ * CR, NUL...) always, plus the characters the game treats as separators or quotes.
+ */
+export function checkText(value: string, what: string, forbidden = ""): string {
+  if (CONTROL.test(value)) {
+    throw new RconCommandError("INVALID_ARGUMENT", `${what} must not contain line breaks or control characters`);
+  }
+  for (const ch of forbidden) {
+    if (value.includes(ch)) throw new RconCommandError("INVALID_ARGUMENT", `${what} must not contain '${ch}'`);
+  }
+  return value;
+}
+
+export function requireMatch(value: string, pattern: RegExp, what: string): string {
+  if (!pattern.test(value)) throw new RconCommandError("INVALID_ARGUMENT", `${what} "${value}" is not valid here`);
+  return value;
+}
+
+export function unsupported(what: string, game: string): never {
+  throw new RconCommandError("UNSUPPORTED", `${game} has no RCON command to ${what}`);
+}
+
+export const IPV4 = /^(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+export const STEAM64 = /^7656119\d{10}$/;
+
+export function makePlayer(fields: Partial<Player> & Pick<Player, "id" | "name">): Player {
+  return {
+    plainName: fields.name,
+    ping: null,
+    score: null,
+    address: null,
+    guid: null,
+    steamId: null,
+    connectedSeconds: null,
+    isBot: false,
+    state: null,
+    ...fields,
+  };
+}
+
+/** "05:12" / "1:05:12" -> seconds; null for anything else. */
+export function parseClock(text: string): number | null {
+  if (!/^\d+(?::\d{1,2}){1,2}$/.test(text)) return null;
+  return text.split(":").reduce((total, part) => total * 60 + Number(part), 0);
+}
+
+export function banTargetValue(request: BanRequest, allowed: readonly IdentityKind[], game: string): { kind: IdentityKind | "player"; value: string } {
+  const { target } = request;
+  if (target.kind === "player") return { kind: "player", value: target.playerId };
+  if (!allowed.includes(target.kind)) unsupported(`ban by ${target.kind}`, game);
+  return { kind: target.kind, value: target.value };
+}
+
+export function lines(text: string): string[] {
+  return text.split(/\r?\n/);
+}
+
+export type { BanEntry, Player };

@@ -1,0 +1,111 @@
+/**
+ * Minecraft Java Edition RCON. One request at a time ("most minecraft servers can only reliably
+ * process one packet at a time"); the end marker is answered with "Unknown request 0", which ends
+ * the answer and is never shown; answers are split by UTF-16 units, so fragments may exceed 4096
+ * bytes; players have no numeric id, so the player id is the (unique) name.
+ */
+import type { BanEntry, CommandInfo, GameOperations, IdentityKind, Player } from "../../../types.ts";
+import { banTargetValue, checkText, IPV4, makePlayer, requireMatch, type SourceDialect } from "./common.ts";
+
+export const MINECRAFT_NAME = /^[A-Za-z0-9_]{1,16}$/;
+
+/** `There are 2 of a max of 20 players online: Steve, Alex` (1.13+) or `There are 2/20 players online:\nSteve, Alex`. */
+export function parseMinecraftList(text: string): Player[] {
+  const match = /players online:\s*([\s\S]*)$/.exec(text);
+  if (!match) return [];
+  return (match[1] as string)
+    .split(/,\s*|\n/)
+    .map((name) => name.trim())
+    .filter((name) => name !== "")
+    .map((name) => makePlayer({ id: name, name }));
+}
+
+/**
+ * `banlist`: "There are 2 ban(s):" then "<target> was banned by <source>: <reason>" per ban. Over
+ * RCON the lines are concatenated without separators, so entries are found by their shape.
+ */
+export function parseMinecraftBanlist(text: string): BanEntry[] {
+  const body = text.replace(/^There are \d+ ban\(s\):\s*/, "");
+  const target = String.raw`(?:[A-Za-z0-9_]{1,16}|\d{1,3}(?:\.\d{1,3}){3})`;
+  const pattern = new RegExp(String.raw`(${target}) was banned by (.+?): ([\s\S]*?)\s*(?=${target} was banned by |$)`, "g");
+  const bans: BanEntry[] = [];
+  for (const match of body.matchAll(pattern)) {
+    const value = match[1] as string;
+    const kind: IdentityKind = IPV4.test(value) ? "ip" : "name";
+    bans.push({ ref: value, kind, value, minutesLeft: null, reason: match[3] as string });
+  }
+  return bans;
+}
+
+const text = (value: string, what: string) => checkText(value, what);
+const name = (value: string) => requireMatch(value, MINECRAFT_NAME, "player name");
+
+const operations: GameOperations = {
+  async listPlayers(run) {
+    return parseMinecraftList(await run("list"));
+  },
+  kick(run, playerId, reason) {
+    return run(`kick ${name(playerId)} ${text(reason, "reason")}`.trimEnd(), { idempotent: false });
+  },
+  ban(run, request) {
+    const target = banTargetValue(request, ["name", "ip"], "Minecraft");
+    const reason = text(request.reason, "reason");
+    if (target.kind === "ip") return run(`ban-ip ${requireMatch(target.value, IPV4, "IP address")} ${reason}`.trimEnd(), { idempotent: false });
+    return run(`ban ${name(target.value)} ${reason}`.trimEnd(), { idempotent: false });
+  },
+  unban(run, ban) {
+    if (ban.kind === "ip") return run(`pardon-ip ${requireMatch(ban.value, IPV4, "IP address")}`, { idempotent: false });
+    return run(`pardon ${name(ban.value)}`, { idempotent: false });
+  },
+  async listBans(run) {
+    return parseMinecraftBanlist(await run("banlist"));
+  },
+  sayAll(run, message) {
+    return run(`say ${text(message, "message")}`, { idempotent: false });
+  },
+  sayTo(run, playerId, message) {
+    return run(`tell ${name(playerId)} ${text(message, "message")}`, { idempotent: false });
+  },
+};
+
+const commands: readonly CommandInfo[] = [
+  { name: "list", description: "Players online" },
+  { name: "say", usage: "<message>", description: "Message all players" },
+  { name: "tell", usage: "<player> <message>", description: "Private message" },
+  { name: "kick", usage: "<player> [reason]", description: "Kick a player" },
+  { name: "ban", usage: "<player> [reason]", description: "Ban a player" },
+  { name: "ban-ip", usage: "<ip> [reason]", description: "Ban an IP address" },
+  { name: "pardon", usage: "<player>", description: "Unban a player" },
+  { name: "pardon-ip", usage: "<ip>", description: "Unban an IP address" },
+  { name: "banlist", usage: "[players|ips]", description: "List bans" },
+  { name: "whitelist", usage: "<on|off|add|remove|list>", description: "Manage the whitelist" },
+  { name: "op", usage: "<player>", description: "Make a player operator" },
+  { name: "deop", usage: "<player>", description: "Revoke operator" },
+  { name: "time", usage: "set <value>", description: "Set the time" },
+  { name: "weather", usage: "<clear|rain|thunder>", description: "Set the weather" },
+  { name: "difficulty", usage: "<level>", description: "Set the difficulty" },
+  { name: "save-all", description: "Save the world" },
+  { name: "help", description: "List commands" },
+  { name: "stop", description: "Stop the server" },
+];
+
+export const minecraft: SourceDialect = {
+  id: "minecraft",
+  family: "source",
+  label: "Minecraft (Java Edition)",
+  defaultPort: 25575,
+  defaultEncoding: "utf-8",
+  capabilities: { pushesEvents: false, whisper: true, timedBans: false, banKinds: ["name", "ip"] },
+  commands,
+  operations,
+  // Client-to-server payload limit is 1446 bytes (wiki.vg).
+  client: { endStrategy: { kind: "marker" }, maxInFlight: 1, maxRequestSize: 1446 + 10 },
+  server: {
+    authReply: "single",
+    authFailure: "reply-and-close",
+    execBeforeAuth: "auth-failure",
+    split: { unit: "utf16", size: 4096 },
+    markerReply: "unknown-request",
+    maxRequestSize: 1446 + 10,
+  },
+};

@@ -1,0 +1,254 @@
+/**
+ * One Source RCON server: a SupervisedConnection (status, backoff, auth_failed never retried) whose
+ * sessions are a TCP stream from transport/tcp.ts driven by the Sans-IO SourceClient. This file
+ * owns the timers: one timer armed at the client's next deadline (command timeouts, quiet periods,
+ * login timeout). Malformed packets are counted and dropped; a broken stream ends the session.
+ */
+import { systemClock, type Clock, type TimerHandle } from "../clock.ts";
+import { createTextCodec } from "../encoding.ts";
+import { RconLocalError } from "../protocol/errors.ts";
+import { SourceClient, type SourceClientEvent } from "../protocol/source/client.ts";
+import type { SourceDialect } from "../protocol/source/dialects/index.ts";
+import { SessionError, SupervisedConnection, type Session, type SessionContext } from "../supervised-connection.ts";
+import { connectTcp, TcpConnectError, type TcpStream } from "../transport/tcp.ts";
+import { RconCommandError, type CommandOptions, type ConnectionOptions, type Logger, type RconConnection } from "../types.ts";
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+export const DEFAULT_COMMAND_TIMEOUT_MS = 10_000;
+
+export interface SourceSessionSettings {
+  host: string;
+  port: number;
+  password: string;
+  dialect: SourceDialect;
+  encoding: string;
+  clock: Clock;
+  connectTimeoutMs: number;
+  commandTimeoutMs: number;
+  logger?: Logger | undefined;
+}
+
+export function createSourceConnection(options: ConnectionOptions, dialect: SourceDialect): RconConnection {
+  const settings: SourceSessionSettings = {
+    host: options.host,
+    port: options.port,
+    password: options.password,
+    dialect,
+    encoding: options.encoding ?? dialect.defaultEncoding,
+    clock: options.clock ?? systemClock,
+    connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    commandTimeoutMs: options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
+    logger: options.logger,
+  };
+  createTextCodec(settings.encoding); // an unknown encoding fails here, loudly, not at first use
+  return new SupervisedConnection({
+    protocol: "source",
+    dialect,
+    clock: settings.clock,
+    random: options.random,
+    backoff: options.backoff,
+    reconnect: options.reconnect,
+    logger: options.logger,
+    openSession: (context) => openSourceSession(settings, context),
+  });
+}
+
+interface Waiter {
+  text: string;
+  startedAt: number;
+  resolve(answer: string): void;
+  reject(error: RconCommandError): void;
+}
+
+/** Opens the socket, logs in, and resolves with a Session once the server accepted the password. */
+export function openSourceSession(settings: SourceSessionSettings, context: SessionContext): Promise<Session> {
+  const { clock, dialect } = settings;
+  const codec = createTextCodec(settings.encoding);
+  const client = new SourceClient({ profile: dialect.client, codec });
+  const waiters = new Map<number, Waiter>();
+  const where = `${settings.host}:${settings.port}`;
+  let stream: TcpStream | null = null;
+  let timer: TimerHandle | null = null;
+  let armedAt: number | null = null;
+  let phase: "login" | "online" | "ended" = "login";
+  let settle: { resolve(session: Session): void; reject(error: SessionError): void } | null = null;
+
+  const flush = () => {
+    const out = client.takeOutgoing();
+    if (out.length > 0) stream?.write(out);
+    const deadline = client.nextDeadline();
+    if (deadline === null) {
+      if (timer) clock.clearTimeout(timer);
+      timer = null;
+      armedAt = null;
+    } else if (armedAt === null || deadline < armedAt) {
+      if (timer) clock.clearTimeout(timer);
+      armedAt = deadline;
+      timer = clock.setTimeout(onTimer, Math.max(0, deadline - clock.now()));
+    }
+  };
+
+  const onTimer = () => {
+    timer = null;
+    armedAt = null;
+    if (phase === "ended") return;
+    client.handleTimeout(clock.now());
+    drain();
+  };
+
+  const end = (error: SessionError, commandError: RconCommandError) => {
+    if (phase === "ended") return;
+    const wasLogin = phase === "login";
+    phase = "ended";
+    if (timer) clock.clearTimeout(timer);
+    timer = null;
+    client.close();
+    for (const waiter of waiters.values()) waiter.reject(commandError);
+    waiters.clear();
+    stream?.destroy();
+    if (wasLogin) settle?.reject(error);
+    else context.lost(error);
+  };
+
+  const handle = (event: SourceClientEvent) => {
+    switch (event.type) {
+      case "authenticated":
+        phase = "online";
+        settle?.resolve(session);
+        return;
+      case "auth-refused":
+        end(new SessionError("auth", "login refused: wrong RCON password"), new RconCommandError("AUTH_REFUSED", "login refused"));
+        return;
+      case "auth-timeout":
+        end(
+          new SessionError("unreachable", `no answer to login from ${where} within ${settings.connectTimeoutMs} ms`),
+          new RconCommandError("TIMEOUT", "login timed out"),
+        );
+        return;
+      case "response": {
+        const waiter = waiters.get(event.requestId);
+        if (!waiter) return;
+        waiters.delete(event.requestId);
+        context.reportLatency(clock.now() - waiter.startedAt);
+        waiter.resolve(dialect.normaliseAnswer ? dialect.normaliseAnswer(event.text) : event.text);
+        return;
+      }
+      case "timeout":
+      case "failed": {
+        const waiter = waiters.get(event.requestId);
+        waiters.delete(event.requestId);
+        waiter?.reject(
+          event.type === "timeout"
+            ? new RconCommandError("TIMEOUT", `no complete answer to "${waiter.text}" within the time limit`)
+            : new RconCommandError("REJECTED", event.error.message),
+        );
+        // Half a packet still waiting after a whole command timeout: the size header lied (Palworld)
+        // or the stream is broken. Start a fresh stream rather than misread what follows.
+        if (event.type === "timeout" && client.bufferedBytes > 0) {
+          end(
+            new SessionError("unreachable", "the server's packet stream went out of sync (incomplete packet); reconnecting"),
+            new RconCommandError("CONNECTION_LOST", "stream out of sync"),
+          );
+        }
+        return;
+      }
+      case "unsolicited":
+        if (event.text.trim() === "") return;
+        context.emit({
+          type: "server-message",
+          at: clock.now(),
+          text: event.text,
+          event: dialect.parseServerMessage ? dialect.parseServerMessage(event.text) : null,
+        });
+        return;
+      case "protocol-error":
+        settings.logger?.warn("source rcon: malformed packet dropped", { server: where, code: event.error.code, message: event.error.message });
+        if (event.fatal) {
+          end(
+            new SessionError("unreachable", `the server sent an invalid packet (${event.error.message})`),
+            new RconCommandError("CONNECTION_LOST", "invalid packet from the server"),
+          );
+        }
+        return;
+    }
+  };
+
+  const drain = () => {
+    for (let event = client.nextEvent(); event; event = client.nextEvent()) {
+      handle(event);
+      if (phase === "ended") return;
+    }
+    flush();
+  };
+
+  const session: Session = {
+    command(text: string, options?: CommandOptions): Promise<string> {
+      if (phase !== "online") return Promise.reject(new RconCommandError("CONNECTION_LOST", "the connection is closed"));
+      const now = clock.now();
+      let id: number;
+      try {
+        id = client.command(text, now, options?.timeoutMs ?? settings.commandTimeoutMs);
+      } catch (error) {
+        if (error instanceof RconLocalError) return Promise.reject(new RconCommandError("INVALID_ARGUMENT", error.message));
+        throw error;
+      }
+      const promise = new Promise<string>((resolve, reject) => {
+        waiters.set(id, { text: text.length > 60 ? `${text.slice(0, 57)}...` : text, startedAt: now, resolve, reject });
+      });
+      flush();
+      return promise;
+    },
+    async close() {
+      if (phase === "ended") return;
+      phase = "ended";
+      if (timer) clock.clearTimeout(timer);
+      client.close();
+      for (const waiter of waiters.values()) waiter.reject(new RconCommandError("CLOSED", "the connection was closed"));
+      waiters.clear();
+      await stream?.end();
+    },
+  };
+
+  return new Promise<Session>((resolve, reject) => {
+    settle = { resolve, reject };
+    connectTcp(settings.host, settings.port, settings.connectTimeoutMs, {
+      onData(bytes) {
+        if (phase === "ended") return;
+        client.receive(bytes, clock.now());
+        drain();
+      },
+      onClose(error) {
+        const closedDuringLogin = phase === "login";
+        const reason = error ? `connection to ${where} lost: ${error.message}` : `${where} closed the connection`;
+        if (closedDuringLogin && dialect.server.authFailure === "close") {
+          // This game answers a wrong password by closing the socket: never retry it automatically.
+          end(new SessionError("auth", "login refused: the server closed the connection (wrong RCON password?)"), new RconCommandError("AUTH_REFUSED", "login refused"));
+        } else if (closedDuringLogin) {
+          end(new SessionError("unreachable", `${reason} during login (is this address banned for failed logins?)`), new RconCommandError("CONNECTION_LOST", reason));
+        } else {
+          end(new SessionError("unreachable", reason), new RconCommandError("CONNECTION_LOST", reason));
+        }
+      },
+    }).then(
+      (opened) => {
+        stream = opened;
+        if (phase === "ended") {
+          opened.destroy();
+          return;
+        }
+        try {
+          client.authenticate(settings.password, clock.now(), settings.connectTimeoutMs);
+        } catch (error) {
+          // A password that cannot even be sent can never work: final, like a refusal.
+          end(new SessionError("auth", `the password cannot be sent: ${(error as Error).message}`), new RconCommandError("AUTH_REFUSED", "bad password"));
+          return;
+        }
+        flush();
+      },
+      (error: unknown) => {
+        phase = "ended";
+        reject(new SessionError("unreachable", error instanceof TcpConnectError ? error.message : `cannot connect to ${where}: ${String(error)}`));
+      },
+    );
+  });
+}

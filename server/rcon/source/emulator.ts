@@ -1,0 +1,196 @@
+/**
+ * A believable Source RCON game server for tests, the dashboard's demo mode, benchmarks and
+ * `rcondeck emulate source`. Built on the Sans-IO server role (protocol/source/server.ts) with the
+ * wire behaviour of the chosen game's dialect (auth variant, splitting, marker answer), a simulated
+ * world (emulator-world.ts) and per-game command tables (emulator-games.ts). Like SRCDS it bans an
+ * address after repeated wrong passwords.
+ */
+import { systemClock, type TimerHandle } from "../clock.ts";
+import { createTextCodec } from "../encoding.ts";
+import { SOURCE_DIALECTS, type SourceDialect } from "../protocol/source/dialects/index.ts";
+import { SourceServerConnection } from "../protocol/source/server.ts";
+import { createRandom, pick } from "../random.ts";
+import { listenTcp, type TcpStream } from "../transport/tcp.ts";
+import type { EmulatorFlag, EmulatorOptions, RunningEmulator } from "../types.ts";
+import { EMULATED_GAMES, tokenize, type CommandContext } from "./emulator-games.ts";
+import { buildCvarList, EmulatedWorld } from "./emulator-world.ts";
+
+export const SOURCE_EMULATOR_FLAGS: Readonly<Record<string, EmulatorFlag>> = {
+  "ban-after": { type: "number", description: "wrong passwords from one address before it is banned, like SRCDS (0 = never; default 5)" },
+  "ban-minutes": { type: "number", description: "how long such a ban lasts (0 = until restart; default 30)" },
+  delay: { type: "number", description: "milliseconds before each answer (a slow server; default 0)" },
+};
+
+export interface SourceEmulator extends RunningEmulator {
+  readonly world: EmulatedWorld;
+  readonly dialect: SourceDialect;
+  /** Addresses currently refused for failed logins. */
+  bannedAddresses(): string[];
+  /** Changes rcon_password; like SRCDS this drops every RCON connection. */
+  setPassword(password: string): void;
+  /** Open RCON connections. */
+  readonly connectionCount: number;
+}
+
+function numberFlag(extra: EmulatorOptions["extra"], name: string, fallback: number): number {
+  const value = extra?.[name];
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0) throw new Error(`--${name} must be a number >= 0`);
+  return parsed;
+}
+
+export async function startSourceEmulator(options: EmulatorOptions): Promise<SourceEmulator> {
+  const gameId = options.game ?? "cs2";
+  const dialect = SOURCE_DIALECTS.find((d) => d.id === gameId);
+  const game = EMULATED_GAMES[gameId];
+  if (!dialect || !game) throw new Error(`unknown game "${gameId}" for source; known: ${SOURCE_DIALECTS.map((d) => d.id).join(", ")}`);
+  const clock = options.clock ?? systemClock;
+  const random = createRandom(options.seed ?? 1);
+  const banAfter = numberFlag(options.extra, "ban-after", 5);
+  const banMinutes = numberFlag(options.extra, "ban-minutes", 30);
+  const delay = numberFlag(options.extra, "delay", 0);
+  const activity = options.activity ?? 1;
+  const codec = createTextCodec(dialect.defaultEncoding);
+  const logger = options.logger;
+
+  const world = new EmulatedWorld({
+    random,
+    now: clock.now(),
+    players: options.players ?? 8,
+    maxPlayers: game.maxPlayers,
+    nameStyle: game.nameStyle,
+    bots: game.bots,
+  });
+  world.map = pick(random, game.maps);
+  world.hostname = `${dialect.label} (RconDeck emulator)`;
+  const cvars = buildCvarList(random);
+  let password = options.password;
+  const failures = new Map<string, number>();
+  const banned = new Map<string, number | null>(); // address -> until (null = until restart)
+  const sessions = new Set<{ stream: TcpStream; conn: SourceServerConnection }>();
+
+  const isBanned = (address: string) => {
+    if (!banned.has(address)) return false;
+    const until = banned.get(address);
+    if (until === null || until === undefined || until > clock.now()) return true;
+    banned.delete(address);
+    return false;
+  };
+
+  const run = (text: string, push: CommandContext["push"]): string => {
+    const trimmed = text.trim();
+    const [first = ""] = trimmed.split(/\s+/, 1);
+    const rest = trimmed.slice(first.length).trim();
+    const handler = game.commands[first.toLowerCase()];
+    const ctx: CommandContext = { world, now: clock.now(), args: tokenize(rest), rest, cvars, push };
+    if (handler) return handler(ctx);
+    if (game.freeText && !first.startsWith("/")) return game.freeText({ ...ctx, rest: trimmed });
+    return trimmed === "" ? "" : game.unknown(first);
+  };
+
+  const listener = await listenTcp(options.host ?? "127.0.0.1", options.port ?? 0, (stream) => {
+    const address = stream.remoteAddress;
+    if (isBanned(address)) {
+      stream.destroy(); // SRCDS refuses every RCON connection from a banned address
+      return { onData() {}, onClose() {} };
+    }
+    const conn = new SourceServerConnection(dialect.server, codec);
+    const session = { stream, conn };
+    sessions.add(session);
+    const flush = () => {
+      const out = conn.takeOutgoing();
+      if (out.length > 0) stream.write(out);
+      if (conn.closeRequested) void stream.end();
+    };
+    const push: CommandContext["push"] = (id, type, text) => conn.push(id, type, text);
+    return {
+      onData(bytes) {
+        conn.receive(bytes);
+        for (let event = conn.nextEvent(); event; event = conn.nextEvent()) {
+          switch (event.type) {
+            case "auth":
+              if (event.password === password) {
+                failures.delete(address);
+                conn.acceptAuth();
+              } else {
+                const count = (failures.get(address) ?? 0) + 1;
+                failures.set(address, count);
+                if (banAfter > 0 && count >= banAfter) {
+                  banned.set(address, banMinutes > 0 ? clock.now() + banMinutes * 60_000 : null);
+                  failures.delete(address);
+                  logger?.warn(`Banning ${address} for rcon hacking attempts`);
+                }
+                conn.rejectAuth();
+              }
+              break;
+            case "command": {
+              const answer = run(event.text, push);
+              if (delay > 0) {
+                const id = event.id;
+                clock.setTimeout(() => {
+                  conn.respond(id, answer);
+                  flush();
+                }, delay);
+              } else conn.respond(event.id, answer);
+              break;
+            }
+            case "unauthenticated-command":
+              break;
+            case "protocol-error":
+              logger?.warn("emulator: bad packet from client", { address, message: event.error.message });
+              break;
+          }
+        }
+        flush();
+      },
+      onClose() {
+        sessions.delete(session);
+      },
+    };
+  });
+
+  let timer: TimerHandle | null = null;
+  const interval = activity > 0 ? 8_000 / activity : 0;
+  const target = options.players ?? 8;
+  const tick = () => {
+    const change = world.tick(clock.now(), target);
+    if (change.joined) logger?.info(`"${change.joined.name}<${change.joined.userid}>" connected`);
+    if (change.left) logger?.info(`"${change.left.name}<${change.left.userid}>" disconnected`);
+    if (change.chat) {
+      world.chat.push(`${change.chat.player.name}: ${change.chat.text}`);
+      const packet = game.chatPacket?.(change.chat.player, change.chat.text);
+      if (packet) {
+        for (const { stream, conn } of sessions) {
+          if (conn.state !== "AUTHENTICATED") continue;
+          conn.push(0, packet.type, packet.text);
+          stream.write(conn.takeOutgoing());
+        }
+      }
+    }
+    timer = clock.setTimeout(tick, interval);
+  };
+  if (interval > 0) timer = clock.setTimeout(tick, interval);
+
+  return {
+    protocol: "source",
+    game: gameId,
+    host: listener.host,
+    port: listener.port,
+    world,
+    dialect,
+    bannedAddresses: () => [...banned.keys()].filter(isBanned),
+    setPassword(next) {
+      password = next;
+      for (const { stream } of sessions) stream.destroy();
+    },
+    get connectionCount() {
+      return sessions.size;
+    },
+    async close() {
+      clock.clearTimeout(timer);
+      timer = null;
+      await listener.close();
+    },
+  };
+}
