@@ -1,0 +1,139 @@
+"use client";
+
+import { useActionState, useState } from "react";
+import type { FormAction } from "@/components/forms/types";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { Checkbox, SelectField, TextField } from "@/components/ui/field";
+import { Notice } from "@/components/ui/notice";
+import type { RoleName } from "@/lib/permissions";
+import { formatDateTime } from "@/lib/utils";
+import type { TeamMemberDto } from "@/server/data/users";
+
+interface Props {
+  members: TeamMemberDto[];
+  servers: { id: string; name: string }[];
+  assignableRoles: RoleName[];
+  actions: {
+    invite: FormAction<{ link: string; expiresAt: string }>;
+    update: FormAction<{ userId: string }>;
+    setDisabled: FormAction<{ userId: string }>;
+  };
+}
+
+const roleLabel = (role: string) => role.charAt(0) + role.slice(1).toLowerCase();
+
+function ServerLimits({ servers, selected }: { servers: Props["servers"]; selected: string[] }) {
+  if (servers.length === 0) return null;
+  return (
+    <fieldset className="space-y-1">
+      <legend className="text-sm font-medium">Limit to servers (none checked = all servers)</legend>
+      {servers.map((s) => (
+        <Checkbox key={s.id} label={s.name} name="serverIds" value={s.id} defaultChecked={selected.includes(s.id)} />
+      ))}
+    </fieldset>
+  );
+}
+
+export function TeamManager({ members, servers, assignableRoles, actions }: Props) {
+  const [inviteState, inviteAction, invitePending] = useActionState(actions.invite, null);
+  const inviteErrors = inviteState && !inviteState.ok ? inviteState.error.fieldErrors : undefined;
+  return (
+    <div className="space-y-8">
+      <h1 className="text-2xl font-semibold">Team</h1>
+      <Card className="space-y-4">
+        <h2 className="font-semibold">Invite a member</h2>
+        <form action={inviteAction} className="space-y-4" noValidate>
+          {inviteState && !inviteState.ok ? <Notice tone="error">{inviteState.error.message}</Notice> : null}
+          {inviteState?.ok ? (
+            <Notice tone="success">
+              Send this one-time link to the new member (valid until {formatDateTime(inviteState.data.expiresAt)}):{" "}
+              <output aria-label="Invite link" className="block break-all font-mono text-xs">
+                {inviteState.data.link}
+              </output>
+            </Notice>
+          ) : null}
+          <div className="grid gap-4 sm:grid-cols-2">
+            <TextField label="Email" name="email" type="email" required error={inviteErrors?.email} />
+            <SelectField label="Role" name="role" defaultValue={assignableRoles.includes("VIEWER") ? "VIEWER" : assignableRoles[0]} error={inviteErrors?.role}>
+              {assignableRoles.map((r) => (
+                <option key={r} value={r}>
+                  {roleLabel(r)}
+                </option>
+              ))}
+            </SelectField>
+          </div>
+          <ServerLimits servers={servers} selected={[]} />
+          <Button type="submit" disabled={invitePending}>
+            Create invite link
+          </Button>
+        </form>
+      </Card>
+      <section aria-labelledby="members-heading" className="space-y-4">
+        <h2 id="members-heading" className="font-semibold">
+          Members
+        </h2>
+        <ul className="space-y-3">
+          {members.map((m) => (
+            <li key={m.id}>
+              <MemberRow member={m} servers={servers} assignableRoles={assignableRoles} actions={actions} />
+            </li>
+          ))}
+        </ul>
+      </section>
+    </div>
+  );
+}
+
+function MemberRow({ member, servers, assignableRoles, actions }: { member: TeamMemberDto } & Pick<Props, "servers" | "assignableRoles" | "actions">) {
+  const [updateState, updateAction, updatePending] = useActionState(actions.update, null);
+  const [disableState, disableAction, disablePending] = useActionState(actions.setDisabled, null);
+  const [editing, setEditing] = useState(false);
+  const error = (updateState && !updateState.ok && updateState.error.message) || (disableState && !disableState.ok && disableState.error.message);
+  return (
+    <Card className="space-y-3" aria-label={`Member ${member.email}`}>
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <div>
+          <p className="font-medium">
+            {member.name} <span className="text-sm text-zinc-500">({member.email})</span>
+          </p>
+          <p className="text-xs text-zinc-500">
+            {roleLabel(member.role)} · {member.disabled ? "disabled" : "active"} · {member.serverIds.length ? `${member.serverIds.length} server(s)` : "all servers"} · last sign-in{" "}
+            {formatDateTime(member.lastLoginAt)}
+          </p>
+        </div>
+        {member.manageable ? (
+          <div className="flex gap-2">
+            <Button variant="secondary" aria-expanded={editing} onClick={() => setEditing((e) => !e)} aria-label={`Change ${member.email}`}>
+              Change
+            </Button>
+            <form action={disableAction}>
+              <input type="hidden" name="userId" value={member.id} />
+              <input type="hidden" name="disabled" value={member.disabled ? "false" : "true"} />
+              <Button type="submit" variant={member.disabled ? "secondary" : "danger"} disabled={disablePending} aria-label={`${member.disabled ? "Enable" : "Disable"} ${member.email}`}>
+                {member.disabled ? "Enable" : "Disable"}
+              </Button>
+            </form>
+          </div>
+        ) : null}
+      </div>
+      {error ? <Notice tone="error">{error}</Notice> : null}
+      {editing && member.manageable ? (
+        <form action={updateAction} className="space-y-3">
+          <input type="hidden" name="userId" value={member.id} />
+          <SelectField label="Role" name="role" defaultValue={member.role}>
+            {assignableRoles.map((r) => (
+              <option key={r} value={r}>
+                {roleLabel(r)}
+              </option>
+            ))}
+          </SelectField>
+          <ServerLimits servers={servers} selected={member.serverIds} />
+          <Button type="submit" disabled={updatePending}>
+            Save member
+          </Button>
+        </form>
+      ) : null}
+    </Card>
+  );
+}

@@ -1,0 +1,130 @@
+// ESLint flat config: Next's rules, typescript-eslint type-checked rules, and the import
+// boundaries of ARCHITECTURE.md (which layer may import which).
+import nextVitals from "eslint-config-next/core-web-vitals";
+import tseslint from "typescript-eslint";
+
+const nodeBuiltins = ["node:*", "fs", "net", "dgram", "http", "crypto", "path", "os", "child_process"];
+
+export default tseslint.config(
+  {
+    ignores: [
+      ".next/**",
+      "node_modules/**",
+      "dist/**",
+      "coverage/**",
+      "prisma/generated/**",
+      "playwright-report/**",
+      "test-results/**",
+      "next-env.d.ts",
+      "bin/**",
+    ],
+  },
+  ...nextVitals,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    linterOptions: { reportUnusedDisableDirectives: "error" },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": "error",
+      "@typescript-eslint/consistent-type-imports": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "import/no-anonymous-default-export": "off",
+    },
+  },
+  {
+    files: ["**/*.mjs", "**/*.js"],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  // --- import boundaries -------------------------------------------------------------------
+  {
+    files: ["server/rcon/protocol/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: nodeBuiltins, message: "Protocol cores are Sans-IO: no Node built-ins." },
+            { group: ["**/transport/**", "**/connection*", "**/data/**", "**/realtime/**", "socket.io*", "@prisma/*", "**/db*"], message: "Protocol cores are pure: bytes in, events out." },
+          ],
+        },
+      ],
+      "no-restricted-globals": [
+        "error",
+        { name: "setTimeout", message: "Time is an input: take `now` and expose deadlines." },
+        { name: "setInterval", message: "Time is an input: take `now` and expose deadlines." },
+        { name: "Buffer", message: "Work in Uint8Array; Buffer is Node-only." },
+        { name: "process", message: "Protocol cores do not read the environment." },
+      ],
+      "no-restricted-properties": ["error", { object: "Date", property: "now", message: "Time is an input: pass `now` in." }],
+      "no-console": "error",
+    },
+  },
+  {
+    files: ["server/rcon/**/*.ts"],
+    ignores: ["server/rcon/protocol/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["socket.io*", "@prisma/*", "**/server/db*", "**/data/**", "**/realtime/**"], message: "The RCON engine knows nothing of the database or browsers." },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["lib/**/*.ts", "lib/**/*.tsx"],
+    ignores: ["lib/realtime/client.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: [...nodeBuiltins, "next/*", "@prisma/*", "socket.io*", "react", "react-dom"], message: "lib/ is isomorphic and framework-free." },
+            { group: ["**/app/**", "**/components/**", "**/server/**", "@/*"], message: "lib/ imports only lib/." },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["components/**/*.ts", "components/**/*.tsx"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: nodeBuiltins, message: "Components run in the browser." },
+            { group: ["@prisma/*", "**/server/db*", "**/server/rcon/**", "**/server/realtime/**"], message: "Components reach the server only through props, actions and the socket contract.", allowTypeImports: true },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["app/**/*.ts", "app/**/*.tsx"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["**/server/rcon/**", "**/server/db*", "@prisma/*", "**/prisma/generated/**"], message: "Pages go through server/data (permission-checked) and server/runtime.", allowTypeImports: true },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["server/data/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["socket.io*", "**/rcon/**", "**/realtime/**"], message: "The data layer knows nothing of RCON or sockets; callers orchestrate.", allowTypeImports: true }] },
+      ],
+    },
+  },
+);

@@ -1,0 +1,60 @@
+import { z } from "zod";
+import { ROLES } from "../permissions.ts";
+
+export const emailSchema = z.string().trim().toLowerCase().pipe(z.email("Enter a valid email address").max(254));
+export const passwordSchema = z
+  .string()
+  .min(10, "Use at least 10 characters")
+  .max(200, "Use at most 200 characters");
+export const displayNameSchema = z.string().trim().min(1, "Enter a name").max(80, "Use at most 80 characters");
+
+export const loginSchema = z.object({
+  email: emailSchema,
+  password: z.string().min(1, "Enter your password").max(200),
+});
+
+const newAccountFields = {
+  name: displayNameSchema,
+  password: passwordSchema,
+  confirmPassword: z.string(),
+};
+
+function passwordsMatch(value: { password: string; confirmPassword: string }, ctx: z.RefinementCtx) {
+  if (value.password !== value.confirmPassword) {
+    ctx.addIssue({ code: "custom", path: ["confirmPassword"], message: "The passwords do not match" });
+  }
+}
+
+export const setupSchema = z
+  .object({ token: z.string().min(16).max(200), email: emailSchema, ...newAccountFields })
+  .superRefine(passwordsMatch);
+export type SetupInput = z.infer<typeof setupSchema>;
+
+export const acceptInviteSchema = z
+  .object({ token: z.string().min(16).max(200), ...newAccountFields })
+  .superRefine(passwordsMatch);
+export type AcceptInviteInput = z.infer<typeof acceptInviteSchema>;
+
+export const changePasswordSchema = z
+  .object({ currentPassword: z.string().min(1, "Enter your current password").max(200), password: passwordSchema, confirmPassword: z.string() })
+  .superRefine(passwordsMatch);
+export type ChangePasswordInput = z.infer<typeof changePasswordSchema>;
+
+export const roleSchema = z.enum(ROLES);
+
+export const inviteSchema = z.object({
+  email: emailSchema,
+  role: roleSchema,
+  serverIds: z.array(z.string().min(1).max(64)).max(500).default([]),
+});
+export type InviteInput = z.infer<typeof inviteSchema>;
+
+export const updateMemberSchema = z.object({
+  userId: z.string().min(1).max(64),
+  role: roleSchema,
+  /** Empty = every server. */
+  serverIds: z.array(z.string().min(1).max(64)).max(500),
+});
+export type UpdateMemberInput = z.infer<typeof updateMemberSchema>;
+
+export const setDisabledSchema = z.object({ userId: z.string().min(1).max(64), disabled: z.boolean() });

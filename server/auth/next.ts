@@ -1,0 +1,43 @@
+/**
+ * Auth glue for code that runs inside Next (pages, server actions, route handlers). Layouts use
+ * requireActor() to redirect; the data layer still checks every permission itself.
+ */
+import { cookies, headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { AppError } from "../../lib/errors.ts";
+import type { Actor } from "../../lib/permissions.ts";
+import type { DataContext } from "../data/context.ts";
+import { getRuntime } from "../runtime.ts";
+import { clientIpFrom } from "./request-ip.ts";
+import { actorFromSessionToken, sessionTokenFrom } from "./session.ts";
+
+export async function getActor(): Promise<Actor | null> {
+  const { db, secrets } = getRuntime();
+  const jar = await cookies();
+  const token = sessionTokenFrom(Object.fromEntries(jar.getAll().map((c) => [c.name, c.value])));
+  return actorFromSessionToken(db, secrets.authSecret, token);
+}
+
+export async function getRequestIp(): Promise<string> {
+  return clientIpFrom(await headers());
+}
+
+/** For pages and layouts: the actor, or a redirect to the sign-in page. */
+export async function requireActor(): Promise<Actor> {
+  const actor = await getActor();
+  if (!actor) redirect("/login");
+  return actor;
+}
+
+/** For pages: a DataContext, or a redirect to the sign-in page (layouts and pages render concurrently). */
+export async function requireDataContext(): Promise<DataContext> {
+  const actor = await requireActor();
+  return { db: getRuntime().db, actor, ip: await getRequestIp() };
+}
+
+/** For server actions and route handlers: a DataContext, or UNAUTHENTICATED. */
+export async function getDataContext(): Promise<DataContext> {
+  const actor = await getActor();
+  if (!actor) throw new AppError("UNAUTHENTICATED", "Your session has ended. Sign in again.");
+  return { db: getRuntime().db, actor, ip: await getRequestIp() };
+}

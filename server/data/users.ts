@@ -1,0 +1,279 @@
+/**
+ * Users, sessions-as-actors, first-run setup, invites and team management. Every function that
+ * acts for somebody takes a DataContext and checks the permission table itself.
+ */
+import { AppError } from "../../lib/errors.ts";
+import { canAssignRole, canManageUser, type Actor, type RoleName } from "../../lib/permissions.ts";
+import type {
+  AcceptInviteInput,
+  ChangePasswordInput,
+  InviteInput,
+  SetupInput,
+  UpdateMemberInput,
+} from "../../lib/schemas/auth.ts";
+import type { LoginLimiter } from "../auth/login-limiter.ts";
+import { LoginBlockedError } from "../auth/login-limiter.ts";
+import { hashPassword, verifyAgainstDummy, verifyPassword } from "../auth/passwords.ts";
+import type { Db } from "../db/client.ts";
+import { recordAudit } from "./audit.ts";
+import { requirePermission, type DataContext } from "./context.ts";
+import { consumeToken, findUsableToken, hashToken, INVITE_TOKEN_TTL_MS, newToken, SETUP_TOKEN_TTL_MS } from "./tokens.ts";
+
+export interface TeamMemberDto {
+  id: string;
+  email: string;
+  name: string;
+  role: RoleName;
+  disabled: boolean;
+  serverIds: string[];
+  lastLoginAt: string | null;
+  createdAt: string;
+  /** Whether the viewing actor may change this member. */
+  manageable: boolean;
+}
+
+/**
+ * Re-loads the acting user on every request and socket event, so that a disabled user, a lowered
+ * role or a removed server grant takes effect at once, whatever the session token still says.
+ */
+export async function loadActor(db: Db, userId: string, sessionVersion: number): Promise<Actor | null> {
+  const user = await db.user.findUnique({ where: { id: userId }, include: { serverAccess: { select: { serverId: true } } } });
+  if (!user || user.disabled || user.sessionVersion !== sessionVersion) return null;
+  const serverIds = user.serverAccess.map((a) => a.serverId);
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    serverIds: user.role === "OWNER" || serverIds.length === 0 ? null : serverIds,
+  };
+}
+
+export async function countUsers(db: Db): Promise<number> {
+  return db.user.count();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sign-in
+
+export interface AuthenticatedUser {
+  id: string;
+  email: string;
+  name: string;
+  sessionVersion: number;
+}
+
+/** Checks credentials with per-account and per-address failure limits; audits both outcomes. */
+export async function authenticate(
+  db: Db,
+  limiter: LoginLimiter,
+  input: { email: string; password: string; ip: string },
+): Promise<AuthenticatedUser> {
+  try {
+    await limiter.check(input.email, input.ip);
+  } catch (error) {
+    if (!(error instanceof LoginBlockedError)) throw error;
+    await recordAudit(db, { actor: null, actorEmail: input.email, action: "auth.login", outcome: "denied", detail: "rate limited", sourceIp: input.ip });
+    throw new AppError("RATE_LIMITED", error.message, undefined, error.retryAfterSeconds);
+  }
+  const user = await db.user.findUnique({ where: { email: input.email } });
+  const passwordOk = user ? await verifyPassword(user.passwordHash, input.password) : (await verifyAgainstDummy(input.password), false);
+  if (!user || !passwordOk || user.disabled) {
+    await limiter.recordFailure(input.email, input.ip);
+    const reason = !user ? "unknown email" : !passwordOk ? "wrong password" : "account disabled";
+    await recordAudit(db, {
+      actor: null,
+      actorEmail: input.email,
+      action: "auth.login",
+      targetType: "user",
+      targetId: user?.id ?? null,
+      outcome: "failure",
+      detail: reason,
+      sourceIp: input.ip,
+    });
+    throw new AppError("UNAUTHENTICATED", user && passwordOk ? "This account is disabled." : "Wrong email or password.");
+  }
+  await limiter.recordSuccess(input.email);
+  await db.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
+  await recordAudit(db, { actor: user, action: "auth.login", targetType: "user", targetId: user.id, outcome: "success", sourceIp: input.ip });
+  return { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion };
+}
+
+// ---------------------------------------------------------------------------------------------
+// First run
+
+/** On a database with no users: replaces any earlier setup link with a new one and returns its token. */
+export async function issueSetupToken(db: Db, now = new Date()): Promise<string | null> {
+  if ((await db.user.count()) > 0) return null;
+  const token = newToken();
+  await db.$transaction([
+    db.oneTimeToken.deleteMany({ where: { purpose: "setup" } }),
+    db.oneTimeToken.create({ data: { tokenHash: hashToken(token), purpose: "setup", expiresAt: new Date(now.getTime() + SETUP_TOKEN_TTL_MS) } }),
+  ]);
+  return token;
+}
+
+export async function isSetupTokenUsable(db: Db, token: string): Promise<boolean> {
+  return (await findUsableToken(db, token, "setup")) !== null && (await db.user.count()) === 0;
+}
+
+/** Creates the Owner through the one-time setup link. */
+export async function completeSetup(db: Db, input: SetupInput, ip: string | null): Promise<{ id: string; email: string }> {
+  const token = await findUsableToken(db, input.token, "setup");
+  if (!token) throw new AppError("NOT_FOUND", "This setup link is invalid, used or expired. Restart RconDeck to print a new one.");
+  const passwordHash = await hashPassword(input.password);
+  const user = await db.$transaction(async (tx) => {
+    if ((await tx.user.count()) > 0) throw new AppError("CONFLICT", "RconDeck is already set up. Sign in instead.");
+    if (!(await consumeToken(tx, token.id))) throw new AppError("CONFLICT", "This setup link was just used.");
+    return tx.user.create({ data: { email: input.email, name: input.name, passwordHash, role: "OWNER" } });
+  });
+  await recordAudit(db, { actor: user, action: "setup.owner_created", targetType: "user", targetId: user.id, input: { email: input.email, name: input.name }, outcome: "success", sourceIp: ip });
+  return { id: user.id, email: user.email };
+}
+
+/**
+ * Automated deployments: RCONDECK_OWNER_EMAIL + RCONDECK_OWNER_PASSWORD create the Owner on a
+ * database with no users. Ignored (returns false) once any user exists.
+ */
+export async function bootstrapOwnerFromEnv(db: Db, email: string, password: string): Promise<boolean> {
+  if ((await db.user.count()) > 0) return false;
+  const passwordHash = await hashPassword(password);
+  const user = await db.$transaction(async (tx) => {
+    if ((await tx.user.count()) > 0) return null;
+    return tx.user.create({ data: { email: email.toLowerCase(), name: "Owner", passwordHash, role: "OWNER" } });
+  });
+  if (!user) return false;
+  await recordAudit(db, { actor: user, action: "setup.owner_from_env", targetType: "user", targetId: user.id, input: { email }, outcome: "success", detail: "created from RCONDECK_OWNER_EMAIL/RCONDECK_OWNER_PASSWORD" });
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Team
+
+export async function listTeam(ctx: DataContext): Promise<TeamMemberDto[]> {
+  await requirePermission(ctx, "team.manage", "team.list");
+  const users = await ctx.db.user.findMany({ orderBy: { createdAt: "asc" }, include: { serverAccess: { select: { serverId: true } } } });
+  return users.map((u) => ({
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    role: u.role,
+    disabled: u.disabled,
+    serverIds: u.serverAccess.map((a) => a.serverId),
+    lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
+    createdAt: u.createdAt.toISOString(),
+    manageable: canManageUser(ctx.actor, { id: u.id, role: u.role }),
+  }));
+}
+
+async function assertServersExist(db: Db, serverIds: readonly string[]): Promise<void> {
+  if (serverIds.length === 0) return;
+  const found = await db.server.count({ where: { id: { in: [...serverIds] } } });
+  if (found !== new Set(serverIds).size) throw new AppError("INVALID_INPUT", "One of the selected servers no longer exists.", { serverIds: ["Reload and choose again"] });
+}
+
+export async function createInvite(ctx: DataContext, input: InviteInput, now = new Date()): Promise<{ token: string; expiresAt: string }> {
+  await requirePermission(ctx, "team.manage", "team.invite");
+  if (!canAssignRole(ctx.actor, null, input.role)) {
+    await recordAudit(ctx.db, { actor: ctx.actor, action: "team.invite", input, outcome: "denied", detail: `may not invite ${input.role}`, sourceIp: ctx.ip });
+    throw new AppError("FORBIDDEN", "Only an Owner may invite Owners or Admins.", { role: ["Choose Moderator or Viewer"] });
+  }
+  if (await ctx.db.user.findUnique({ where: { email: input.email } })) {
+    throw new AppError("CONFLICT", "A user with this email already exists.", { email: ["Already a member"] });
+  }
+  await assertServersExist(ctx.db, input.serverIds);
+  const token = newToken();
+  const expiresAt = new Date(now.getTime() + INVITE_TOKEN_TTL_MS);
+  const row = await ctx.db.oneTimeToken.create({
+    data: {
+      tokenHash: hashToken(token),
+      purpose: "invite",
+      email: input.email,
+      role: input.role,
+      serverIds: JSON.stringify(input.role === "OWNER" ? [] : input.serverIds),
+      invitedById: ctx.actor.id,
+      expiresAt,
+    },
+  });
+  await recordAudit(ctx.db, { actor: ctx.actor, action: "team.invite", targetType: "invite", targetId: row.id, input, outcome: "success", sourceIp: ctx.ip });
+  return { token, expiresAt: expiresAt.toISOString() };
+}
+
+export async function describeInvite(db: Db, token: string): Promise<{ email: string; role: RoleName } | null> {
+  const row = await findUsableToken(db, token, "invite");
+  return row?.email && row.role ? { email: row.email, role: row.role } : null;
+}
+
+export async function acceptInvite(db: Db, input: AcceptInviteInput, ip: string | null): Promise<{ email: string }> {
+  const token = await findUsableToken(db, input.token, "invite");
+  if (!token?.email || !token.role) throw new AppError("NOT_FOUND", "This invite link is invalid, used or expired. Ask for a new one.");
+  const { email, role } = token;
+  const serverIds = JSON.parse(token.serverIds ?? "[]") as string[];
+  const passwordHash = await hashPassword(input.password);
+  const user = await db.$transaction(async (tx) => {
+    if (await tx.user.findUnique({ where: { email } })) throw new AppError("CONFLICT", "A user with this email already exists. Sign in instead.");
+    if (!(await consumeToken(tx, token.id))) throw new AppError("CONFLICT", "This invite link was just used.");
+    const existing = serverIds.length ? await tx.server.findMany({ where: { id: { in: serverIds } }, select: { id: true } }) : [];
+    return tx.user.create({
+      data: { email, name: input.name, passwordHash, role, serverAccess: { create: existing.map((s) => ({ serverId: s.id })) } },
+    });
+  });
+  await recordAudit(db, { actor: user, action: "team.invite_accepted", targetType: "user", targetId: user.id, input: { email, role }, outcome: "success", sourceIp: ip });
+  return { email };
+}
+
+async function getManageableUser(ctx: DataContext, userId: string, action: string) {
+  const target = await ctx.db.user.findUnique({ where: { id: userId } });
+  if (!target) throw new AppError("NOT_FOUND", "That user no longer exists.");
+  if (!canManageUser(ctx.actor, target)) {
+    await recordAudit(ctx.db, { actor: ctx.actor, action, targetType: "user", targetId: userId, outcome: "denied", detail: `may not manage a ${target.role}`, sourceIp: ctx.ip });
+    throw new AppError("FORBIDDEN", ctx.actor.id === userId ? "You cannot change your own role or access." : "Only an Owner may change Owners and Admins.");
+  }
+  return target;
+}
+
+/** Changes a member's role and server limits; their sessions see the change at the next request. */
+export async function updateMember(ctx: DataContext, input: UpdateMemberInput): Promise<void> {
+  await requirePermission(ctx, "team.manage", "team.update");
+  const target = await getManageableUser(ctx, input.userId, "team.update");
+  if (!canAssignRole(ctx.actor, target.role, input.role)) {
+    await recordAudit(ctx.db, { actor: ctx.actor, action: "team.update", targetType: "user", targetId: target.id, input, outcome: "denied", detail: `may not assign ${input.role}`, sourceIp: ctx.ip });
+    throw new AppError("FORBIDDEN", "Only an Owner may make someone an Owner or Admin.", { role: ["Not allowed"] });
+  }
+  await assertServersExist(ctx.db, input.serverIds);
+  const serverIds = input.role === "OWNER" ? [] : [...new Set(input.serverIds)];
+  await ctx.db.$transaction([
+    ctx.db.serverAccess.deleteMany({ where: { userId: target.id } }),
+    ctx.db.serverAccess.createMany({ data: serverIds.map((serverId) => ({ userId: target.id, serverId })) }),
+    ctx.db.user.update({ where: { id: target.id }, data: { role: input.role, sessionVersion: { increment: 1 } } }),
+  ]);
+  await recordAudit(ctx.db, {
+    actor: ctx.actor,
+    action: target.role === input.role ? "team.access_change" : "team.role_change",
+    targetType: "user",
+    targetId: target.id,
+    input: { from: target.role, to: input.role, serverIds },
+    outcome: "success",
+    sourceIp: ctx.ip,
+  });
+}
+
+/** Disables (or re-enables) a member; a disabled member's sessions end at their next request. */
+export async function setUserDisabled(ctx: DataContext, userId: string, disabled: boolean): Promise<void> {
+  await requirePermission(ctx, "team.manage", "team.disable");
+  const target = await getManageableUser(ctx, userId, disabled ? "team.disable" : "team.enable");
+  await ctx.db.user.update({ where: { id: target.id }, data: { disabled, sessionVersion: { increment: 1 } } });
+  await recordAudit(ctx.db, { actor: ctx.actor, action: disabled ? "team.disable" : "team.enable", targetType: "user", targetId: target.id, input: { email: target.email }, outcome: "success", sourceIp: ctx.ip });
+}
+
+/** Changes the actor's own password. All sessions of the user, this one included, end. */
+export async function changeOwnPassword(ctx: DataContext, input: ChangePasswordInput): Promise<void> {
+  const user = await ctx.db.user.findUnique({ where: { id: ctx.actor.id } });
+  if (!user) throw new AppError("UNAUTHENTICATED", "Sign in again.");
+  if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
+    await recordAudit(ctx.db, { actor: ctx.actor, action: "account.password_change", targetType: "user", targetId: user.id, outcome: "failure", detail: "wrong current password", sourceIp: ctx.ip });
+    throw new AppError("INVALID_INPUT", "The current password is wrong.", { currentPassword: ["Wrong password"] });
+  }
+  await ctx.db.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(input.password), sessionVersion: { increment: 1 } } });
+  await recordAudit(ctx.db, { actor: ctx.actor, action: "account.password_change", targetType: "user", targetId: user.id, outcome: "success", sourceIp: ctx.ip });
+}

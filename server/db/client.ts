@@ -1,0 +1,22 @@
+/**
+ * The one Prisma client. SQLite (better-sqlite3 adapter) for file: URLs, PostgreSQL (pg adapter)
+ * for postgres:// URLs. Both generated clients have the same model API; the rest of the code uses
+ * the SQLite client's types (`Db`) and keeps to queries both databases support.
+ */
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient as PostgresPrismaClient } from "../../prisma/generated/postgresql/client.ts";
+import { PrismaClient as SqlitePrismaClient } from "../../prisma/generated/sqlite/client.ts";
+
+export type Db = SqlitePrismaClient;
+export type { Role, User, Server, AuditEvent, ServerAccess, OneTimeToken } from "../../prisma/generated/sqlite/client.ts";
+
+export function createDb(databaseUrl: string): Db {
+  if (databaseUrl.startsWith("file:")) {
+    const adapter = new PrismaBetterSqlite3({ url: databaseUrl });
+    return new SqlitePrismaClient({ adapter });
+  }
+  const adapter = new PrismaPg({ connectionString: databaseUrl });
+  // Same models, same API: the PostgreSQL client is used through the SQLite client's types.
+  return new PostgresPrismaClient({ adapter }) as unknown as Db;
+}

@@ -1,0 +1,67 @@
+/**
+ * Process environment, validated once with zod. Both the custom server and Next-bundled code read
+ * configuration through `getEnv()`; nothing else touches process.env for configuration.
+ */
+import path from "node:path";
+import { z } from "zod";
+
+const emptyAsUndefined = (value: unknown) => (value === "" ? undefined : value);
+const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+  HOST: z.preprocess(emptyAsUndefined, z.string().default("127.0.0.1")),
+  DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default("./data")),
+  DATABASE_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^(file:|postgres(ql)?:\/\/)/, "DATABASE_URL must start with file: or postgres://")
+      .optional(),
+  ),
+  /** Public base URL used in printed links (setup, invites). Defaults to http://HOST:PORT. */
+  PUBLIC_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+  AUTH_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, "AUTH_SECRET needs at least 32 characters").optional()),
+  RCON_ENCRYPTION_KEY: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .refine((v) => Buffer.from(v, "base64").length === 32, "RCON_ENCRYPTION_KEY must be 32 bytes in base64")
+      .optional(),
+  ),
+  RCONDECK_OWNER_EMAIL: z.preprocess(emptyAsUndefined, z.email().optional()),
+  RCONDECK_OWNER_PASSWORD: optionalString,
+  LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(["debug", "info", "warn", "error"]).default("info")),
+  /** Trust X-Forwarded-For for the client address (only behind your own reverse proxy). */
+  TRUST_PROXY: z.preprocess(emptyAsUndefined, z.enum(["0", "1"]).default("0")),
+});
+
+export type Env = z.infer<typeof envSchema> & {
+  dataDir: string;
+  databaseUrl: string;
+  databaseKind: "sqlite" | "postgresql";
+  publicUrl: string;
+};
+
+export function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  const env = parsed.data;
+  const dataDir = path.resolve(env.DATA_DIR);
+  const databaseUrl = env.DATABASE_URL ?? `file:${path.join(dataDir, "rcondeck.db")}`;
+  const databaseKind = databaseUrl.startsWith("file:") ? "sqlite" : "postgresql";
+  const shownHost = env.HOST === "0.0.0.0" || env.HOST === "::" ? "localhost" : env.HOST;
+  const publicUrl = (env.PUBLIC_URL ?? `http://${shownHost.includes(":") ? `[${shownHost}]` : shownHost}:${env.PORT}`).replace(/\/$/, "");
+  return { ...env, dataDir, databaseUrl, databaseKind, publicUrl };
+}
+
+let cached: Env | undefined;
+
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

@@ -1,0 +1,112 @@
+/**
+ * Composition root: environment -> secrets -> database (migrated) -> first-run owner/setup link ->
+ * Next.js + socket.io on one http.Server -> listen. Later layers (connection manager, demo
+ * servers) plug in between the database and `listen` without reshaping this file.
+ */
+import { createServer, type IncomingMessage } from "node:http";
+import next from "next";
+import { LoginLimiter } from "./auth/login-limiter.ts";
+import { CLIENT_IP_HEADER } from "./auth/request-ip.ts";
+import { createDb } from "./db/client.ts";
+import { migrateDatabase } from "./db/migrate.ts";
+import { bootstrapOwnerFromEnv, issueSetupToken } from "./data/users.ts";
+import { getEnv } from "./env.ts";
+import { createLogger } from "./logger.ts";
+import { findProjectRoot } from "./project-root.ts";
+import { createRealtime } from "./realtime/io.ts";
+import { setRuntime } from "./runtime.ts";
+import { loadSecrets } from "./security/secrets.ts";
+
+const SHUTDOWN_GRACE_MS = 4_000;
+
+async function main(): Promise<void> {
+  const env = getEnv();
+  const logger = createLogger("rcondeck", env.LOG_LEVEL);
+  const secrets = loadSecrets(env.dataDir, env);
+
+  const applied = await migrateDatabase(env.databaseUrl);
+  if (applied.length > 0) logger.info("database migrated", { kind: env.databaseKind, applied });
+  const db = createDb(env.databaseUrl);
+
+  // next-auth builds its callback URLs from NEXTAUTH_URL.
+  process.env.NEXTAUTH_URL ??= env.publicUrl;
+
+  let setupLink: string | null = null;
+  if (env.RCONDECK_OWNER_EMAIL && env.RCONDECK_OWNER_PASSWORD) {
+    if (await bootstrapOwnerFromEnv(db, env.RCONDECK_OWNER_EMAIL, env.RCONDECK_OWNER_PASSWORD)) {
+      logger.info("owner account created from RCONDECK_OWNER_EMAIL", { email: env.RCONDECK_OWNER_EMAIL });
+    }
+  } else {
+    const token = await issueSetupToken(db);
+    if (token) setupLink = `${env.publicUrl}/setup?token=${token}`;
+  }
+
+  const httpServer = createServer();
+  const realtime = createRealtime(httpServer, { db, authSecret: secrets.authSecret, logger });
+  setRuntime({
+    env,
+    db,
+    secrets,
+    logger,
+    loginLimiter: new LoginLimiter(),
+    endUserSessions: (userId, reason) => realtime.endUserSessions(userId, reason),
+  });
+
+  const app = next({ dev: env.NODE_ENV === "development", dir: findProjectRoot(), hostname: env.HOST, port: env.PORT, httpServer });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+
+  httpServer.on("request", (req, res) => {
+    // engine.io answers its own path; everything else is Next's.
+    if (req.url?.startsWith("/socket.io/")) return;
+    req.headers[CLIENT_IP_HEADER] = clientAddress(req, env.TRUST_PROXY === "1");
+    void handle(req, res);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(env.PORT, env.HOST, () => resolve());
+  });
+  const address = httpServer.address();
+  const port = typeof address === "object" && address ? address.port : env.PORT;
+  console.log(`RconDeck listening on ${env.publicUrl.replace(`:${env.PORT}`, `:${port}`)} (${env.databaseKind})`);
+  if (setupLink) {
+    console.log(`First run: create the Owner account with this one-time link (valid 24 h):\n  ${setupLink}`);
+  }
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info("shutting down", { signal });
+    const force = setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS);
+    force.unref();
+    httpServer.close(); // stop accepting
+    void (async () => {
+      await realtime.close();
+      httpServer.closeAllConnections();
+      await app.close?.();
+      await db.$disconnect();
+      process.exit(0);
+    })().catch((error: unknown) => {
+      logger.error("shutdown failed", { error: String(error) });
+      process.exit(1);
+    });
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = req.headers["x-forwarded-for"];
+    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
+    if (first) return first;
+  }
+  return req.socket.remoteAddress ?? "unknown";
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,106 @@
+/**
+ * UDP sockets for BattlEye and Quake 3. Together with tcp.ts, the only files that open sockets.
+ * They move bytes and report socket errors; protocol decisions belong to the Sans-IO cores.
+ */
+import dgram from "node:dgram";
+import { isIP } from "node:net";
+
+export interface Datagram {
+  bytes: Uint8Array;
+  address: string;
+  port: number;
+}
+
+export interface UdpClientSocket {
+  send(bytes: Uint8Array): void;
+  close(): Promise<void>;
+  readonly localPort: number;
+}
+
+export interface UdpServerSocket {
+  sendTo(bytes: Uint8Array, address: string, port: number): void;
+  close(): Promise<void>;
+  readonly address: string;
+  readonly port: number;
+}
+
+export interface UdpHandlers {
+  onDatagram(datagram: Datagram): void;
+  /** Socket-level errors (e.g. ECONNREFUSED from an ICMP port-unreachable on a connected socket). */
+  onError(error: NodeJS.ErrnoException): void;
+}
+
+function socketTypeFor(host: string): "udp4" | "udp6" {
+  return isIP(host) === 6 ? "udp6" : "udp4";
+}
+
+function closeSocket(socket: dgram.Socket): Promise<void> {
+  return new Promise((resolve) => {
+    try {
+      socket.close(() => resolve());
+    } catch {
+      resolve(); // already closed
+    }
+  });
+}
+
+/**
+ * A UDP socket connected to one server: the kernel then delivers only datagrams from that address
+ * and port, which is the "only the server's own address counts" rule for free.
+ */
+export async function connectUdp(host: string, port: number, handlers: UdpHandlers): Promise<UdpClientSocket> {
+  const socket = dgram.createSocket({ type: socketTypeFor(host) });
+  socket.on("message", (message, remote) => {
+    handlers.onDatagram({ bytes: new Uint8Array(message), address: remote.address, port: remote.port });
+  });
+  socket.on("error", (error) => handlers.onError(error));
+  await new Promise<void>((resolve, reject) => {
+    socket.once("error", reject);
+    socket.connect(port, host, () => {
+      socket.off("error", reject);
+      resolve();
+    });
+  });
+  let closed = false;
+  return {
+    send(bytes) {
+      if (!closed) socket.send(bytes, (error) => error && handlers.onError(error));
+    },
+    close() {
+      closed = true;
+      return closeSocket(socket);
+    },
+    get localPort() {
+      return closed ? 0 : socket.address().port;
+    },
+  };
+}
+
+/** A bound UDP socket that answers many peers (emulated game servers). */
+export async function bindUdp(host: string, port: number, handlers: UdpHandlers): Promise<UdpServerSocket> {
+  const socket = dgram.createSocket({ type: socketTypeFor(host) });
+  socket.on("message", (message, remote) => {
+    handlers.onDatagram({ bytes: new Uint8Array(message), address: remote.address, port: remote.port });
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once("error", reject);
+    socket.bind(port, host, () => {
+      socket.off("error", reject);
+      resolve();
+    });
+  });
+  socket.on("error", (error) => handlers.onError(error));
+  const bound = socket.address();
+  let closed = false;
+  return {
+    sendTo(bytes, address, toPort) {
+      if (!closed) socket.send(bytes, toPort, address, (error) => error && handlers.onError(error));
+    },
+    close() {
+      closed = true;
+      return closeSocket(socket);
+    },
+    address: bound.address,
+    port: bound.port,
+  };
+}

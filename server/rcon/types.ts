@@ -1,0 +1,274 @@
+/**
+ * The one typed interface the rest of RconDeck sees over the three protocol families.
+ * Families (server/rcon/{source,battleye,quake3}) implement it; the hub, the CLI and the UI only
+ * use what is declared here. Per-game behaviour lives in Dialect objects (data + small functions),
+ * never in `if (game === ...)` branches.
+ */
+import type { BackoffPolicy } from "./backoff.ts";
+import type { Clock } from "./clock.ts";
+
+export type ProtocolId = "source" | "battleye" | "quake3";
+export const PROTOCOL_IDS: readonly ProtocolId[] = ["source", "battleye", "quake3"];
+
+// ---------------------------------------------------------------------------------------------
+// Connection status
+
+export type ConnectionState =
+  | "idle" // created, start() not called yet
+  | "connecting" // opening / logging in (also while waiting for a reconnect attempt)
+  | "online" // authenticated, commands flow
+  | "auth_failed" // password refused: never retried automatically until the configuration changes
+  | "unreachable" // no answer / refused / dropped; retried with backoff
+  | "closed"; // stop() was called
+
+export interface ConnectionStatus {
+  state: ConnectionState;
+  /** Why, in words an admin understands ("login refused: wrong RCON password", "no answer to login ..."). */
+  reason: string | null;
+  /** Clock time of the last state change. */
+  since: number;
+  /** Round-trip of the last command or keep-alive, when known. */
+  latencyMs: number | null;
+  /** When the next reconnect attempt is scheduled, when one is. */
+  nextRetryAt: number | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Players, bans, events
+
+export type IdentityKind = "guid" | "steamid" | "ip" | "name";
+
+export interface Player {
+  /** The id the game's commands take: BattlEye player number, Source userid, Quake 3 slot. */
+  id: string;
+  /** Name exactly as the game reports it (colour codes kept, for display). */
+  name: string;
+  /** Name with colour codes stripped by the engine's own rule, for search and matching. */
+  plainName: string;
+  ping: number | null;
+  score: number | null;
+  /** "ip:port", or the game's word for a non-network player ("bot", "loopback"). */
+  address: string | null;
+  guid: string | null;
+  steamId: string | null;
+  /** Seconds on the server, when the game reports it. */
+  connectedSeconds: number | null;
+  isBot: boolean;
+  /** The game's own state word when it has one: "OK", "?", "Lobby", "CNCT", "ZMBI", "spawning"... */
+  state: string | null;
+}
+
+export interface BanEntry {
+  /** What the game's unban command takes right now (list index, ban number, the id itself). Indexes may shift. */
+  ref: string;
+  kind: IdentityKind;
+  value: string;
+  /** null = permanent. */
+  minutesLeft: number | null;
+  reason: string;
+}
+
+export type BanTarget = { kind: "player"; playerId: string } | { kind: IdentityKind; value: string };
+
+export interface BanRequest {
+  target: BanTarget;
+  /** null = permanent. */
+  minutes: number | null;
+  reason: string;
+}
+
+/** A typed reading of one line the game server pushed to us (BattlEye messages, Squad chat, Rust console...). */
+export type GameEvent =
+  | { kind: "player.connected"; playerId: string; name: string; address: string | null }
+  | { kind: "player.guid"; playerId: string; name: string; guid: string; verified: boolean }
+  | { kind: "player.disconnected"; playerId: string; name: string }
+  | { kind: "player.kicked"; playerId: string; name: string; guid: string | null; reason: string }
+  | {
+      kind: "player.banned";
+      playerId: string | null;
+      name: string;
+      guid: string | null;
+      minutes: number | null;
+      reason: string;
+    }
+  | { kind: "chat"; channel: string; from: string; text: string; playerId: string | null }
+  | { kind: "admin.login"; adminId: string; address: string }
+  | { kind: "admin.message"; target: "all" | string; text: string };
+
+export type RconEvent =
+  | { type: "status"; status: ConnectionStatus }
+  /** One line the server pushed unprompted, with its typed reading when the dialect knows the line. */
+  | { type: "server-message"; at: number; text: string; event: GameEvent | null };
+
+// ---------------------------------------------------------------------------------------------
+// Dialects: per-game data and small functions
+
+/** Runs one raw command on the connection and resolves with the complete answer text. */
+export type RunCommand = (command: string, options?: CommandOptions) => Promise<string>;
+
+export interface CommandInfo {
+  name: string;
+  usage?: string;
+  description: string;
+}
+
+export interface DialectCapabilities {
+  /** The server pushes chat/joins/leaves (BattlEye, Squad); otherwise they are derived from polling. */
+  pushesEvents: boolean;
+  /** A private message to one player exists. */
+  whisper: boolean;
+  /** The game itself supports timed bans (otherwise RconDeck lifts them on time). */
+  timedBans: boolean;
+  /** Which identities `ban` accepts besides a connected player. */
+  banKinds: readonly IdentityKind[];
+}
+
+export interface GameOperations {
+  listPlayers(run: RunCommand): Promise<Player[]>;
+  /** Kicks by the game's player id, never by a name that could match two players. */
+  kick(run: RunCommand, playerId: string, reason: string): Promise<string>;
+  ban(run: RunCommand, request: BanRequest): Promise<string>;
+  /** Removes a ban by identity; dialects whose unban takes a shifting index re-list first. */
+  unban(run: RunCommand, ban: Pick<BanEntry, "kind" | "value">): Promise<string>;
+  listBans(run: RunCommand): Promise<BanEntry[]>;
+  sayAll(run: RunCommand, message: string): Promise<string>;
+  /** Present only when capabilities.whisper is true. */
+  sayTo?(run: RunCommand, playerId: string, message: string): Promise<string>;
+}
+
+export interface Dialect {
+  /** Stable id stored in the database ("cs2", "minecraft", "arma3", "openarena", ...). */
+  id: string;
+  family: ProtocolId;
+  label: string;
+  defaultPort: number;
+  /** Text encoding unless the server overrides it (an iconv-lite name). */
+  defaultEncoding: string;
+  capabilities: DialectCapabilities;
+  /** The game's command catalogue, for Tab completion and help. */
+  commands: readonly CommandInfo[];
+  operations: GameOperations;
+  /** Reads one pushed line; null when the line is not one the dialect knows. */
+  parseServerMessage?(text: string): GameEvent | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Connections
+
+export interface CommandOptions {
+  timeoutMs?: number;
+  /**
+   * false for commands that change state (kick, ban, say, map...): on lossy transports they are
+   * never re-sent blindly. Defaults to true for raw console commands only where the family can
+   * de-duplicate (BattlEye re-sends with the same sequence number).
+   */
+  idempotent?: boolean;
+}
+
+export type RconCommandErrorCode =
+  | "NOT_CONNECTED" // not online (connecting, unreachable, auth_failed, closed)
+  | "TIMEOUT" // no (complete) answer in time
+  | "CONNECTION_LOST" // the connection dropped while the command was in flight
+  | "AUTH_REFUSED"
+  | "REJECTED" // the server answered that it will not run it (unknown/disallowed command)
+  | "INVALID_ARGUMENT" // an argument that cannot be sent safely (newline, ';', too long...)
+  | "UNSUPPORTED" // the dialect has no such operation
+  | "CLOSED";
+
+export class RconCommandError extends Error {
+  override readonly name = "RconCommandError";
+  constructor(
+    readonly code: RconCommandErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface ConnectionOptions {
+  host: string;
+  port: number;
+  password: string;
+  /** Dialect id within the family; the family's default when omitted. */
+  dialect?: string;
+  /** Overrides the dialect's default encoding. */
+  encoding?: string;
+  clock?: Clock;
+  random?: () => number;
+  connectTimeoutMs?: number;
+  commandTimeoutMs?: number;
+  backoff?: BackoffPolicy;
+  /**
+   * false: do not reconnect after the first failure (the CLI's one-shot `exec`). The status then
+   * stays unreachable/auth_failed and start() must be called again.
+   */
+  reconnect?: boolean;
+  logger?: Logger;
+}
+
+export interface RconConnection {
+  readonly protocol: ProtocolId;
+  readonly dialect: Dialect;
+  readonly status: ConnectionStatus;
+  /** Starts connecting; from then on the connection supervises itself until stop(). */
+  start(): void;
+  /** Closes the socket, rejects pending commands with CLOSED, cancels timers. Idempotent. */
+  stop(): Promise<void>;
+  /** Runs one raw command; resolves with the complete answer, rejects with RconCommandError. */
+  command(text: string, options?: CommandOptions): Promise<string>;
+  on(listener: (event: RconEvent) => void): () => void;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Emulated game servers (tests, demo mode, benchmarks, `rcondeck emulate`)
+
+export interface EmulatorFlag {
+  type: "string" | "number" | "boolean";
+  description: string;
+}
+
+export interface EmulatorOptions {
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  password: string;
+  /** Dialect id; the family's default when omitted. */
+  game?: string;
+  /** Simulated players at start. */
+  players?: number;
+  seed?: number;
+  /** Family-specific options declared in ProtocolFamily.emulatorFlags (e.g. BattlEye `loss`). */
+  extra?: Record<string, string | number | boolean>;
+  /** Speeds up or slows down simulated player activity (1 = realistic, 0 = frozen). */
+  activity?: number;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+export interface RunningEmulator {
+  readonly protocol: ProtocolId;
+  readonly game: string;
+  readonly host: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export interface ProtocolFamily {
+  id: ProtocolId;
+  label: string;
+  defaultPort: number;
+  dialects: readonly Dialect[];
+  defaultDialect: string;
+  /** A message when a password can never work with this protocol (e.g. spaces on Quake 3), else null. */
+  checkPassword(password: string): string | null;
+  createConnection(options: ConnectionOptions): RconConnection;
+  emulatorFlags: Readonly<Record<string, EmulatorFlag>>;
+  startEmulator(options: EmulatorOptions): Promise<RunningEmulator>;
+}

@@ -1,0 +1,50 @@
+/**
+ * Every socket event goes through `guarded`: validate the payload, re-load the actor (so a
+ * disabled user or lowered role is refused at the next event), check the permission, then act and
+ * ack a Result. Refusals are audited.
+ */
+import type { Socket } from "socket.io";
+import type { z } from "zod";
+import { AppError } from "../../../lib/errors.ts";
+import { can, type Actor, type Permission } from "../../../lib/permissions.ts";
+import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from "../../../lib/realtime/contract.ts";
+import { fail, ok, toFailure, type Result } from "../../../lib/result.ts";
+import { recordAudit } from "../../data/audit.ts";
+import { loadActor } from "../../data/users.ts";
+import type { RealtimeDeps } from "../io.ts";
+
+export type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+export function guarded<S extends z.ZodType, T>(
+  socket: RealtimeSocket,
+  deps: RealtimeDeps,
+  options: { event: string; schema: S; permission: Permission; serverId?: (input: z.infer<S>) => string },
+  handler: (input: z.infer<S>, actor: Actor) => Promise<T>,
+): (payload: unknown, ack: unknown) => void {
+  return (payload, ack) => {
+    const reply = (result: Result<T>) => {
+      if (typeof ack === "function") (ack as (r: Result<T>) => void)(result);
+    };
+    void (async (): Promise<Result<T>> => {
+      const parsed = options.schema.safeParse(payload);
+      if (!parsed.success) return fail("INVALID_INPUT", "Invalid request.");
+      const actor = await loadActor(deps.db, socket.data.userId, socket.data.sessionVersion);
+      if (!actor) {
+        setTimeout(() => socket.disconnect(true), 0);
+        return fail("UNAUTHENTICATED", "Your session has ended. Sign in again.");
+      }
+      const input = parsed.data as z.infer<S>;
+      const serverId = options.serverId?.(input);
+      if (!can(actor, options.permission, serverId)) {
+        await recordAudit(deps.db, { actor, action: `socket.${options.event}`, serverId: null, targetType: serverId ? "server" : null, targetId: serverId ?? null, outcome: "denied", detail: `missing permission ${options.permission}`, sourceIp: socket.handshake.address });
+        return fail("FORBIDDEN", "You do not have permission to do that.");
+      }
+      return ok(await handler(input, actor));
+    })()
+      .catch((error: unknown) => {
+        if (!(error instanceof AppError)) deps.logger.error("socket handler failed", { event: options.event, error: String(error) });
+        return toFailure(error);
+      })
+      .then(reply);
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * socket.io on the same http.Server as Next. The handshake turns the session cookie into a user
+ * (anonymous and forged cookies are refused); every event re-loads the actor and checks the
+ * permission table before acting.
+ */
+import type { Server as HttpServer } from "node:http";
+import { Server } from "socket.io";
+import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from "../../lib/realtime/contract.ts";
+import { decode } from "next-auth/jwt";
+import { parse as parseCookie } from "cookie";
+import { onAuditEvent } from "../data/audit.ts";
+import { loadActor } from "../data/users.ts";
+import { sessionTokenFrom } from "../auth/session.ts";
+import type { Db } from "../db/client.ts";
+import type { Logger } from "../rcon/types.ts";
+import { registerAuditHandlers } from "./handlers/audit.ts";
+import { registerServerHandlers } from "./handlers/servers.ts";
+import { AUDIT_ROOM, userRoom } from "./rooms.ts";
+
+export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+export interface RealtimeDeps {
+  db: Db;
+  authSecret: string;
+  logger: Logger;
+}
+
+export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): { io: RealtimeServer; endUserSessions(userId: string, reason: string): void; close(): Promise<void> } {
+  // destroyUpgrade:false leaves Next's own upgrade requests (dev HMR) alone.
+  const io: RealtimeServer = new Server(httpServer, { destroyUpgrade: false, serveClient: false, maxHttpBufferSize: 64 * 1024 });
+
+  io.use((socket, next) => {
+    void (async () => {
+      const token = sessionTokenFrom(parseCookie(socket.handshake.headers.cookie ?? ""));
+      const payload = token ? await decode({ token, secret: deps.authSecret }).catch(() => null) : null;
+      const actor = payload?.uid && typeof payload.sv === "number" ? await loadActor(deps.db, payload.uid, payload.sv) : null;
+      if (!actor || !payload?.uid || typeof payload.sv !== "number") return next(new Error("unauthorized"));
+      socket.data.userId = payload.uid;
+      socket.data.sessionVersion = payload.sv;
+      next();
+    })().catch((error: unknown) => {
+      deps.logger.error("socket handshake failed", { error: String(error) });
+      next(new Error("unauthorized"));
+    });
+  });
+
+  io.on("connection", (socket) => {
+    void socket.join(userRoom(socket.data.userId));
+    registerServerHandlers(io, socket, deps);
+    registerAuditHandlers(io, socket, deps);
+  });
+
+  const unsubscribeAudit = onAuditEvent((event) => {
+    io.to(AUDIT_ROOM).emit("audit:event", {
+      id: event.id,
+      actorEmail: event.actorEmail,
+      action: event.action,
+      targetType: event.targetType,
+      targetId: event.targetId,
+      serverId: event.serverId,
+      outcome: event.outcome,
+      detail: event.detail,
+      createdAt: event.createdAt,
+    });
+  });
+
+  return {
+    io,
+    endUserSessions(userId, reason) {
+      io.to(userRoom(userId)).emit("session:ended", { reason });
+      io.in(userRoom(userId)).disconnectSockets(true);
+    },
+    async close() {
+      unsubscribeAudit();
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => {
+        // io.close() also closes the http server; the composition root closes that itself.
+        io.engine.close();
+        resolve();
+      });
+    },
+  };
+}

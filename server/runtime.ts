@@ -1,0 +1,34 @@
+/**
+ * Process-wide registry. Next bundles app/ separately from what the custom server loads, so module
+ * singletons would exist twice; everything shared (database, limiter, socket.io, later the
+ * connection manager) is created once by server/index.ts and reached through globalThis here.
+ */
+import type { LoginLimiter } from "./auth/login-limiter.ts";
+import type { Db } from "./db/client.ts";
+import type { Env } from "./env.ts";
+import type { Secrets } from "./security/secrets.ts";
+import type { Logger } from "./rcon/types.ts";
+
+export interface Runtime {
+  env: Env;
+  db: Db;
+  secrets: Secrets;
+  loginLimiter: LoginLimiter;
+  logger: Logger;
+  /** Ends a user's live sockets at once (disable, role or access change); a no-op without socket.io. */
+  endUserSessions(userId: string, reason: string): void;
+}
+
+const KEY = Symbol.for("rcondeck.runtime");
+type Holder = { [KEY]?: Runtime };
+
+export function setRuntime(runtime: Runtime | undefined): void {
+  if (runtime) (globalThis as Holder)[KEY] = runtime;
+  else delete (globalThis as Holder)[KEY];
+}
+
+export function getRuntime(): Runtime {
+  const runtime = (globalThis as Holder)[KEY];
+  if (!runtime) throw new Error("RconDeck runtime not initialised: start the app with server/index.ts (npm start / npm run dev)");
+  return runtime;
+}

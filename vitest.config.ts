@@ -1,0 +1,18 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["**/*.test.ts", "**/*.test.tsx"],
+    exclude: ["node_modules/**", "dist/**", ".next/**", "e2e/**"],
+    environment: "node",
+    testTimeout: 20_000,
+    hookTimeout: 60_000,
+    // Integration tests bind real loopback sockets and real databases; keep parallelism modest on 2-core machines.
+    maxWorkers: 2,
+    coverage: {
+      provider: "v8",
+      include: ["server/**/*.ts", "lib/**/*.ts"],
+      exclude: ["**/*.test.ts", "server/**/testing/**"],
+    },
+  },
+});
