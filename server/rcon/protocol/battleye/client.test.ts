@@ -251,7 +251,7 @@ describe("BattlEyeClient 45-second rules (fake time)", () => {
     const [keepAlive] = sent(client);
     expect(keepAlive).toEqual({ type: "command", seq: 0, body: new Uint8Array() });
     client.receive(answer(0, ""), T0 + 25_010);
-    expect(events(client)).toEqual([{ type: "response", id: expect.any(Number), text: "", latencyMs: 10, keepAlive: true }]);
+    expect(events(client)).toMatchObject([{ type: "response", text: "", latencyMs: 10, keepAlive: true }]);
     expect(client.nextDeadline()).toBe(T0 + 50_000);
   });
 
@@ -268,7 +268,7 @@ describe("BattlEyeClient 45-second rules (fake time)", () => {
   it("counts malformed and corrupt datagrams and stays usable", () => {
     const client = loggedIn();
     const corrupt = answer(0, "x");
-    corrupt[9] ^= 0xff;
+    corrupt[9]! ^= 0xff;
     expect(() => client.receive(corrupt, T0)).toThrow(RconRemoteError);
     expect(() => client.receive(new Uint8Array([1, 2, 3]), T0)).toThrow(RconRemoteError);
     expect(client.stats).toMatchObject({ badChecksum: 1, malformed: 1 });

@@ -68,7 +68,7 @@ describe("BattlEye packets: what §1.4.1 rejects", () => {
     ff[6] = 0xfe;
     expect(code(ff)).toBe("MALFORMED_PACKET");
     const crc = good.slice();
-    crc[9] ^= 1;
+    crc[9]! ^= 1;
     expect(code(crc)).toBe("BAD_CHECKSUM");
     expect(code(reframe(3, [0]))).toBe("MALFORMED_PACKET");
   });
