@@ -56,7 +56,11 @@ describe("BattlEye over loopback against the emulator", () => {
 
   it("reports a refused password once and never retries", async () => {
     const emu = await emulator({ password: "secret", activity: 0 });
-    const { connection, events } = connect({ port: emu.port, password: "wrong", backoff: { initialMs: 10, maxMs: 10, factor: 1, jitter: 0 } });
+    const { connection, events } = connect({
+      port: emu.port,
+      password: "wrong",
+      backoff: { initialMs: 10, maxMs: 10, factor: 1, jitter: 0 },
+    });
     await waitFor(() => connection.status.state === "auth_failed", "auth_failed");
     expect(connection.status.reason).toMatch(/login refused/);
     await new Promise((r) => setTimeout(r, 100));
@@ -67,7 +71,10 @@ describe("BattlEye over loopback against the emulator", () => {
   it("says plainly when nothing answers the login", async () => {
     const silent = await bindUdp("127.0.0.1", 0, { onDatagram: () => {}, onError: () => {} });
     cleanups.push(() => silent.close());
-    const { connection } = connect({ port: silent.port, reconnect: false, connectTimeoutMs: 300 }, { loginRetryMs: 100 });
+    const { connection } = connect(
+      { port: silent.port, reconnect: false, connectTimeoutMs: 300 },
+      { loginRetryMs: 100 },
+    );
     await waitFor(() => connection.status.state === "unreachable", "unreachable");
     expect(connection.status.reason).toBe(
       `no answer to login from 127.0.0.1:${silent.port} — RCon disabled, wrong port, or server still loading`,
@@ -86,17 +93,31 @@ describe("BattlEye over loopback against the emulator", () => {
 
   it("kick and ban change the emulator's state and push the real messages; bans survive a restart via writeBans", async () => {
     const bansFile = path.join(mkdtempSync(path.join(tmpdir(), "be-bans-")), "bans.txt");
-    const emu = await emulator({ password: "secret", players: 5, activity: 0, seed: 9, extra: { "bans-file": bansFile } });
+    const emu = await emulator({
+      password: "secret",
+      players: 5,
+      activity: 0,
+      seed: 9,
+      extra: { "bans-file": bansFile },
+    });
     const { connection, events } = connect({ port: emu.port });
     await online(connection);
     const run = (c: string) => connection.command(c);
     const ops = connection.dialect.operations;
     const [first, second] = await ops.listPlayers(run);
     await ops.kick(run, first!.id, "spam");
-    await ops.ban(run, { target: { kind: "player", playerId: second!.id }, minutes: null, reason: "cheating" });
+    await ops.ban(run, {
+      target: { kind: "player", playerId: second!.id },
+      minutes: null,
+      reason: "cheating",
+    });
     await ops.ban(run, { target: { kind: "ip", value: "203.0.113.7" }, minutes: 60, reason: "" });
     await waitFor(() => messages(events).some((m) => m.event?.kind === "player.banned"), "ban message");
-    expect(messages(events).map((m) => m.event?.kind)).toEqual(["admin.login", "player.kicked", "player.banned"]);
+    expect(messages(events).map((m) => m.event?.kind)).toEqual([
+      "admin.login",
+      "player.kicked",
+      "player.banned",
+    ]);
     expect(messages(events)[1]!.event).toMatchObject({ playerId: first!.id, reason: "Admin Kick (spam)" });
     expect((await ops.listPlayers(run)).map((p) => p.id)).not.toContain(second!.id);
     const bans = await ops.listBans(run);
@@ -106,24 +127,41 @@ describe("BattlEye over loopback against the emulator", () => {
     ]);
 
     await emu.close();
-    const restarted = await emulator({ password: "secret", players: 0, activity: 0, port: emu.port, extra: { "bans-file": bansFile } });
+    const restarted = await emulator({
+      password: "secret",
+      players: 0,
+      activity: 0,
+      port: emu.port,
+      extra: { "bans-file": bansFile },
+    });
     expect(restarted.bans.map((b) => b.value)).toEqual([second!.guid, "203.0.113.7"]);
     await connection.stop();
 
     const again = connect({ port: restarted.port }).connection;
     await online(again);
     await again.dialect.operations.unban((c) => again.command(c), { kind: "guid", value: second!.guid! });
-    expect((await again.dialect.operations.listBans((c) => again.command(c))).map((b) => b.ref + b.value)).toEqual(["0203.0.113.7"]);
+    expect(
+      (await again.dialect.operations.listBans((c) => again.command(c))).map((b) => b.ref + b.value),
+    ).toEqual(["0203.0.113.7"]);
   });
 
   it("under 30% loss with duplication and reordering: 1,000 commands all answered, no duplicated event, no disconnect", async () => {
     const emu = await emulator(
-      { password: "secret", players: 8, activity: 20, seed: 11, extra: { loss: 0.3, duplicate: 0.1, reorder: 0.2, "part-size": 256 } },
+      {
+        password: "secret",
+        players: 8,
+        activity: 20,
+        seed: 11,
+        extra: { loss: 0.3, duplicate: 0.1, reorder: 0.2, "part-size": 256 },
+      },
       // Loopback timing: re-send every 30 ms instead of 2 s, and enough tries that 30% loss each way
       // (an acknowledged message needs both directions) does not drop us by bad luck.
       { messageRetryMs: 30, messageAttempts: 25, maxDelayMs: 15 },
     );
-    const { connection, events } = connect({ port: emu.port, connectTimeoutMs: 5_000 }, { retransmitMs: 30, loginRetryMs: 50, maxInFlight: 32 });
+    const { connection, events } = connect(
+      { port: emu.port, connectTimeoutMs: 5_000 },
+      { retransmitMs: 30, loginRetryMs: 50, maxInFlight: 32 },
+    );
     await online(connection);
     const statusesBefore = events.filter((e) => e.type === "status").length;
 
@@ -175,7 +213,10 @@ describe("BattlEye over loopback against the emulator", () => {
     await online(connection);
     await first.close();
     const second = await emulator({ password: "secret", activity: 0, players: 3, port: first.port });
-    await waitFor(() => events.some((e) => e.type === "status" && e.status.state === "unreachable"), "the loss noticed");
+    await waitFor(
+      () => events.some((e) => e.type === "status" && e.status.state === "unreachable"),
+      "the loss noticed",
+    );
     await online(connection);
     expect(parsePlayers(await connection.command("players"))).toHaveLength(3);
     expect(second.server.loggedInPeers()).toHaveLength(1);
@@ -183,7 +224,9 @@ describe("BattlEye over loopback against the emulator", () => {
 
   it("the family registers dialects and emulator flags", () => {
     expect(family.dialects.map((d) => d.id)).toContain("dayz");
-    expect(Object.keys(family.emulatorFlags)).toEqual(expect.arrayContaining(["loss", "duplicate", "reorder"]));
+    expect(Object.keys(family.emulatorFlags)).toEqual(
+      expect.arrayContaining(["loss", "duplicate", "reorder"]),
+    );
     expect(family.checkPassword("")).toMatch(/needs a password/);
     expect(family.checkPassword("ok")).toBeNull();
   });

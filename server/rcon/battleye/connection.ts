@@ -9,7 +9,12 @@ import { createTextCodec } from "../encoding.ts";
 import { RconLocalError, RconRemoteError } from "../protocol/errors.ts";
 import { BattlEyeClient, DEFAULT_CLIENT_TIMING, type ClientTiming } from "../protocol/battleye/client.ts";
 import { BATTLEYE_DIALECTS, DEFAULT_BATTLEYE_DIALECT } from "../protocol/battleye/dialects/index.ts";
-import { SessionError, SupervisedConnection, type Session, type SessionContext } from "../supervised-connection.ts";
+import {
+  SessionError,
+  SupervisedConnection,
+  type Session,
+  type SessionContext,
+} from "../supervised-connection.ts";
 import { connectUdp, type UdpClientSocket } from "../transport/udp.ts";
 import {
   RconCommandError,
@@ -25,7 +30,9 @@ export function findBattlEyeDialect(id: string | undefined): Dialect {
   const wanted = id ?? DEFAULT_BATTLEYE_DIALECT;
   const dialect = BATTLEYE_DIALECTS.find((d) => d.id === wanted);
   if (!dialect) {
-    throw new Error(`unknown BattlEye game "${wanted}"; known: ${BATTLEYE_DIALECTS.map((d) => d.id).join(", ")}`);
+    throw new Error(
+      `unknown BattlEye game "${wanted}"; known: ${BATTLEYE_DIALECTS.map((d) => d.id).join(", ")}`,
+    );
   }
   return dialect;
 }
@@ -47,7 +54,10 @@ interface Waiter {
 }
 
 /** Opens one session: socket, login, then commands and messages until closed or lost. */
-export async function openBattlEyeSession(setup: BattlEyeSessionSetup, context: SessionContext): Promise<Session> {
+export async function openBattlEyeSession(
+  setup: BattlEyeSessionSetup,
+  context: SessionContext,
+): Promise<Session> {
   const { host, port, clock, logger } = setup;
   const core = new BattlEyeClient(setup.codec, setup.timing);
   const waiters = new Map<number, Waiter>();
@@ -111,7 +121,9 @@ export async function openBattlEyeSession(setup: BattlEyeSessionSetup, context: 
           });
           break;
         case "dead":
-          lose(`nothing received from ${host}:${port} for ${Math.round(event.silentMs / 1000)} s: server gone or restarted`);
+          lose(
+            `nothing received from ${host}:${port} for ${Math.round(event.silentMs / 1000)} s: server gone or restarted`,
+          );
           return;
       }
     }
@@ -121,12 +133,15 @@ export async function openBattlEyeSession(setup: BattlEyeSessionSetup, context: 
     timer = null;
     const at = core.nextDeadline();
     if (at !== null) {
-      timer = clock.setTimeout(() => {
-        timer = null;
-        if (finished) return;
-        core.handleTimeout(clock.now());
-        drain();
-      }, Math.max(0, at - clock.now()));
+      timer = clock.setTimeout(
+        () => {
+          timer = null;
+          if (finished) return;
+          core.handleTimeout(clock.now());
+          drain();
+        },
+        Math.max(0, at - clock.now()),
+      );
     }
   }
 
@@ -149,7 +164,10 @@ export async function openBattlEyeSession(setup: BattlEyeSessionSetup, context: 
       },
     });
   } catch (error) {
-    throw new SessionError("unreachable", `cannot open a UDP socket to ${host}:${port}: ${(error as Error).message}`);
+    throw new SessionError(
+      "unreachable",
+      `cannot open a UDP socket to ${host}:${port}: ${(error as Error).message}`,
+    );
   }
 
   try {
@@ -175,7 +193,8 @@ export async function openBattlEyeSession(setup: BattlEyeSessionSetup, context: 
       try {
         id = core.command(text, clock.now(), options?.timeoutMs);
       } catch (error) {
-        if (error instanceof RconLocalError) return Promise.reject(new RconCommandError("INVALID_ARGUMENT", error.message));
+        if (error instanceof RconLocalError)
+          return Promise.reject(new RconCommandError("INVALID_ARGUMENT", error.message));
         throw error;
       }
       const answer = new Promise<string>((resolve, reject) => waiters.set(id, { resolve, reject }));
@@ -191,7 +210,10 @@ export async function openBattlEyeSession(setup: BattlEyeSessionSetup, context: 
 }
 
 /** Client timing from the shared options; `tuning` overrides it (tests shorten the 45 s rules on loopback). */
-export function clientTimingFor(options: ConnectionOptions, tuning: Partial<ClientTiming> = {}): Partial<ClientTiming> {
+export function clientTimingFor(
+  options: ConnectionOptions,
+  tuning: Partial<ClientTiming> = {},
+): Partial<ClientTiming> {
   return {
     loginTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CLIENT_TIMING.loginTimeoutMs,
     commandTimeoutMs: options.commandTimeoutMs ?? DEFAULT_CLIENT_TIMING.commandTimeoutMs,
@@ -199,7 +221,10 @@ export function clientTimingFor(options: ConnectionOptions, tuning: Partial<Clie
   };
 }
 
-export function createBattlEyeConnection(options: ConnectionOptions, tuning: Partial<ClientTiming> = {}): RconConnection {
+export function createBattlEyeConnection(
+  options: ConnectionOptions,
+  tuning: Partial<ClientTiming> = {},
+): RconConnection {
   const dialect = findBattlEyeDialect(options.dialect);
   const codec = createTextCodec(options.encoding ?? dialect.defaultEncoding);
   const clock = options.clock ?? systemClock;
@@ -214,7 +239,16 @@ export function createBattlEyeConnection(options: ConnectionOptions, tuning: Par
     logger: options.logger,
     openSession: (context) =>
       openBattlEyeSession(
-        { host: options.host, port: options.port, password: options.password, dialect, codec, clock, timing, logger: options.logger },
+        {
+          host: options.host,
+          port: options.port,
+          password: options.password,
+          dialect,
+          codec,
+          clock,
+          timing,
+          logger: options.logger,
+        },
         context,
       ),
   });

@@ -17,11 +17,23 @@ import { bindUdp, type UdpServerSocket } from "../transport/udp.ts";
 import type { EmulatorFlag, EmulatorOptions, RunningEmulator } from "../types.ts";
 
 export const BATTLEYE_EMULATOR_FLAGS: Readonly<Record<string, EmulatorFlag>> = {
-  loss: { type: "number", description: "probability (0..1) that a datagram to or from the emulator is dropped" },
+  loss: {
+    type: "number",
+    description: "probability (0..1) that a datagram to or from the emulator is dropped",
+  },
   duplicate: { type: "number", description: "probability (0..1) that a datagram is delivered twice" },
-  reorder: { type: "number", description: "probability (0..1) that a datagram is held back so later ones overtake it" },
-  "part-size": { type: "number", description: "bytes per part of a long answer (BattlEye splits answers; default 512)" },
-  "bans-file": { type: "string", description: "bans.txt-like file read at start and by loadBans, written by writeBans" },
+  reorder: {
+    type: "number",
+    description: "probability (0..1) that a datagram is held back so later ones overtake it",
+  },
+  "part-size": {
+    type: "number",
+    description: "bytes per part of a long answer (BattlEye splits answers; default 512)",
+  },
+  "bans-file": {
+    type: "string",
+    description: "bans.txt-like file read at start and by loadBans, written by writeBans",
+  },
 };
 
 export interface EmulatedPlayer {
@@ -61,8 +73,22 @@ export interface RunningBattlEyeEmulator extends RunningEmulator {
 }
 
 const CHANNELS = ["Global", "Side", "Command", "Group", "Vehicle", "Direct"] as const;
-const CHAT_LINES = ["hello", "anyone at the airfield?", "need a medic", "привет всем", "gg", "lag?", "where: north", "ok :)"];
-const MISSIONS = ["Altis_Life.Altis.pbo", "Wasteland.Stratis.pbo", "KOTH.Tanoa.pbo", "dayzOffline.chernarusplus.pbo"];
+const CHAT_LINES = [
+  "hello",
+  "anyone at the airfield?",
+  "need a medic",
+  "привет всем",
+  "gg",
+  "lag?",
+  "where: north",
+  "ok :)",
+];
+const MISSIONS = [
+  "Altis_Life.Altis.pbo",
+  "Wasteland.Stratis.pbo",
+  "KOTH.Tanoa.pbo",
+  "dayzOffline.chernarusplus.pbo",
+];
 
 function hex(random: Random, length: number): string {
   let out = "";
@@ -92,7 +118,10 @@ export async function startBattlEyeEmulator(
   const random = createRandom(seed);
   const codec = createTextCodec("utf-8");
   const partSize = flagNumber(options.extra, "part-size") ?? tuning.partSize;
-  const server = new BattlEyeServer(options.password, codec, { ...tuning, ...(partSize ? { partSize } : {}) });
+  const server = new BattlEyeServer(options.password, codec, {
+    ...tuning,
+    ...(partSize ? { partSize } : {}),
+  });
   const bansFile = typeof options.extra?.["bans-file"] === "string" ? options.extra["bans-file"] : null;
   const impairmentOptions = {
     loss: flagNumber(options.extra, "loss"),
@@ -101,7 +130,10 @@ export async function startBattlEyeEmulator(
     maxDelayMs: tuning.maxDelayMs,
     clock,
   };
-  const outbound: Impairment = createImpairment({ ...impairmentOptions, random: createRandom(seed ^ 0x5eed) });
+  const outbound: Impairment = createImpairment({
+    ...impairmentOptions,
+    random: createRandom(seed ^ 0x5eed),
+  });
   const inbound: Impairment = createImpairment({ ...impairmentOptions, random: createRandom(seed ^ 0xbeef) });
 
   const players = new Map<number, EmulatedPlayer>();
@@ -225,7 +257,8 @@ export async function startBattlEyeEmulator(
 
   function listBans(): string {
     const ordered = orderedBans();
-    const row = (b: EmulatedBan) => `${ordered.indexOf(b)} ${b.value.padEnd(32)} ${minutesLeft(b).padEnd(5)} ${b.reason}`.trimEnd();
+    const row = (b: EmulatedBan) =>
+      `${ordered.indexOf(b)} ${b.value.padEnd(32)} ${minutesLeft(b).padEnd(5)} ${b.reason}`.trimEnd();
     return [
       "GUID Bans:",
       "[#] [GUID] [Minutes left] [Reason]",
@@ -242,7 +275,8 @@ export async function startBattlEyeEmulator(
   function addBan(kind: "guid" | "ip", value: string, minutes: number, reason: string): void {
     bans.push({ kind, value, expiresAt: minutes > 0 ? clock.now() + minutes * 60_000 : null, reason });
     for (const player of [...players.values()]) {
-      if (isBanned(player)) removePlayer(player, kickMessage(player, reason ? `Admin Ban (${reason})` : "Admin Ban"));
+      if (isBanned(player))
+        removePlayer(player, kickMessage(player, reason ? `Admin Ban (${reason})` : "Admin Ban"));
     }
   }
 
@@ -269,7 +303,12 @@ export async function startBattlEyeEmulator(
       const kind = /^[0-9a-f]{32}$/i.test(m[1]!) ? "guid" : "ip";
       const expiry = Number(m[2]);
       if (expiry !== -1 && expiry * 1000 <= wall) continue;
-      bans.push({ kind, value: m[1]!.toLowerCase(), expiresAt: expiry === -1 ? null : now + (expiry * 1000 - wall), reason: m[3] ?? "" });
+      bans.push({
+        kind,
+        value: m[1]!.toLowerCase(),
+        expiresAt: expiry === -1 ? null : now + (expiry * 1000 - wall),
+        reason: m[3] ?? "",
+      });
     }
   }
   loadBansFile();
@@ -323,7 +362,8 @@ export async function startBattlEyeEmulator(
         const m = /^(\S+)(?:\s+(\d+))?(?:\s+(.*))?$/s.exec(args);
         if (!m) return "";
         const target = m[1]!;
-        if (/^[0-9a-f]{32}$/i.test(target)) addBan("guid", target.toLowerCase(), Number(m[2] ?? 0), m[3] ?? "");
+        if (/^[0-9a-f]{32}$/i.test(target))
+          addBan("guid", target.toLowerCase(), Number(m[2] ?? 0), m[3] ?? "");
         else if (/^\d{1,3}(\.\d{1,3}){3}$/.test(target)) addBan("ip", target, Number(m[2] ?? 0), m[3] ?? "");
         return "";
       }
@@ -373,7 +413,10 @@ export async function startBattlEyeEmulator(
         case "peer-dropped":
           admins.delete(event.peer);
           droppedPeers.push({ peer: event.peer, reason: event.reason });
-          options.logger?.info("battleye emulator: dropped admin", { peer: event.peer, reason: event.reason });
+          options.logger?.info("battleye emulator: dropped admin", {
+            peer: event.peer,
+            reason: event.reason,
+          });
           break;
       }
     }
@@ -385,11 +428,14 @@ export async function startBattlEyeEmulator(
     timer = null;
     const at = server.nextDeadline();
     if (at !== null) {
-      timer = clock.setTimeout(() => {
-        timer = null;
-        server.handleTimeout(clock.now());
-        pump();
-      }, Math.max(0, at - clock.now()));
+      timer = clock.setTimeout(
+        () => {
+          timer = null;
+          server.handleTimeout(clock.now());
+          pump();
+        },
+        Math.max(0, at - clock.now()),
+      );
     }
   }
 
@@ -415,11 +461,14 @@ export async function startBattlEyeEmulator(
   const activity = options.activity ?? 1;
   function scheduleActivity(): void {
     if (activity <= 0 || closed) return;
-    activityTimer = clock.setTimeout(() => {
-      step();
-      pump();
-      scheduleActivity();
-    }, Math.max(1, Math.round(2_000 / activity)));
+    activityTimer = clock.setTimeout(
+      () => {
+        step();
+        pump();
+        scheduleActivity();
+      },
+      Math.max(1, Math.round(2_000 / activity)),
+    );
   }
   scheduleActivity();
 

@@ -59,6 +59,8 @@ describe("createImpairment", () => {
   });
 
   it("rejects probabilities outside 0..1", () => {
-    expect(() => createImpairment({ loss: 1.5, random: Math.random, clock: new FakeClock() })).toThrow(/probability/);
+    expect(() => createImpairment({ loss: 1.5, random: Math.random, clock: new FakeClock() })).toThrow(
+      /probability/,
+    );
   });
 });

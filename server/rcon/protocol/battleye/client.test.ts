@@ -159,11 +159,19 @@ describe("BattlEyeClient multi-part answers", () => {
   const bytes = utf8.encode(text);
   const size = Math.ceil(bytes.length / 4);
   const parts = [0, 1, 2, 3].map((index) =>
-    encodePacket({ type: "command-part", seq: 0, total: 4, index, body: bytes.subarray(index * size, (index + 1) * size) }),
+    encodePacket({
+      type: "command-part",
+      seq: 0,
+      total: 4,
+      index,
+      body: bytes.subarray(index * size, (index + 1) * size),
+    }),
   );
 
   it("splits a multi-byte character across parts and still decodes it (decoding only after reassembly)", () => {
-    const decodedPerPart = [0, 1, 2, 3].map((i) => utf8.decode(bytes.subarray(i * size, (i + 1) * size))).join("");
+    const decodedPerPart = [0, 1, 2, 3]
+      .map((i) => utf8.decode(bytes.subarray(i * size, (i + 1) * size)))
+      .join("");
     expect(decodedPerPart).not.toBe(text); // proves the test splits a character
   });
 
@@ -187,9 +195,21 @@ describe("BattlEyeClient multi-part answers", () => {
     const client = loggedIn();
     client.command("players", T0);
     client.receive(parts[0]!, T0);
-    const liar = encodePacket({ type: "command-part", seq: 0, total: 3, index: 1, body: new Uint8Array([1]) });
+    const liar = encodePacket({
+      type: "command-part",
+      seq: 0,
+      total: 3,
+      index: 1,
+      body: new Uint8Array([1]),
+    });
     expect(() => client.receive(liar, T0)).toThrow(RconRemoteError);
-    const changed = encodePacket({ type: "command-part", seq: 0, total: 4, index: 2, body: new Uint8Array([1]) });
+    const changed = encodePacket({
+      type: "command-part",
+      seq: 0,
+      total: 4,
+      index: 2,
+      body: new Uint8Array([1]),
+    });
     client.receive(parts[2]!, T0);
     expect(() => client.receive(changed, T0)).toThrow(/different content/);
     expect(events(client)).toEqual([]);
@@ -200,13 +220,17 @@ describe("BattlEyeClient multi-part answers", () => {
   it("accepts a one-part answer with a sub-header", () => {
     const client = loggedIn();
     client.command("x", T0);
-    client.receive(encodePacket({ type: "command-part", seq: 0, total: 1, index: 0, body: utf8.encode("\0zero") }), T0);
+    client.receive(
+      encodePacket({ type: "command-part", seq: 0, total: 1, index: 0, body: utf8.encode("\0zero") }),
+      T0,
+    );
     expect(events(client)).toMatchObject([{ type: "response", text: "\0zero" }]);
   });
 });
 
 describe("BattlEyeClient server messages", () => {
-  const message = (seq: number, text: string) => encodePacket({ type: "message", seq, body: utf8.encode(text) });
+  const message = (seq: number, text: string) =>
+    encodePacket({ type: "message", seq, body: utf8.encode(text) });
 
   it("acknowledges every copy and delivers each once", () => {
     const client = loggedIn();
@@ -216,7 +240,9 @@ describe("BattlEyeClient server messages", () => {
       { type: "message", seq: 0, body: new Uint8Array() },
       { type: "message", seq: 0, body: new Uint8Array() },
     ]);
-    expect(events(client)).toEqual([{ type: "message", seq: 0, text: "RCon admin #0 (127.0.0.1:1) logged in" }]);
+    expect(events(client)).toEqual([
+      { type: "message", seq: 0, text: "RCon admin #0 (127.0.0.1:1) logged in" },
+    ]);
     expect(client.stats.duplicateMessages).toBe(1);
   });
 
@@ -236,9 +262,15 @@ describe("BattlEyeClient server messages", () => {
   it("delivers a message that arrives between parts of an answer", () => {
     const client = loggedIn();
     client.command("x", T0);
-    client.receive(encodePacket({ type: "command-part", seq: 0, total: 2, index: 1, body: utf8.encode("B") }), T0);
+    client.receive(
+      encodePacket({ type: "command-part", seq: 0, total: 2, index: 1, body: utf8.encode("B") }),
+      T0,
+    );
     client.receive(message(7, "(Global) a: b"), T0);
-    client.receive(encodePacket({ type: "command-part", seq: 0, total: 2, index: 0, body: utf8.encode("A") }), T0);
+    client.receive(
+      encodePacket({ type: "command-part", seq: 0, total: 2, index: 0, body: utf8.encode("A") }),
+      T0,
+    );
     expect(events(client).map((e) => e.type)).toEqual(["message", "response"]);
   });
 });

@@ -106,7 +106,14 @@ export class BattlEyeClient {
   private readonly timing: ClientTiming;
   private readonly events: ClientEvent[] = [];
   private outgoing: Uint8Array[] = [];
-  readonly stats: ClientStats = { received: 0, malformed: 0, badChecksum: 0, ignored: 0, duplicateMessages: 0, retransmits: 0 };
+  readonly stats: ClientStats = {
+    received: 0,
+    malformed: 0,
+    badChecksum: 0,
+    ignored: 0,
+    duplicateMessages: 0,
+    retransmits: 0,
+  };
 
   private loginPacket: Uint8Array | null = null;
   private loginStartedAt = 0;
@@ -256,7 +263,8 @@ export class BattlEyeClient {
         }
       } else {
         // A newer sequence: the numbers between become unseen again (their previous use is 128+ old).
-        for (let s = (this.newestMessageSeq + 1) % 256; s !== seq; s = (s + 1) % 256) this.seenMessages[s] = 0;
+        for (let s = (this.newestMessageSeq + 1) % 256; s !== seq; s = (s + 1) % 256)
+          this.seenMessages[s] = 0;
         this.newestMessageSeq = seq;
       }
     }
@@ -293,7 +301,10 @@ export class BattlEyeClient {
       if (sameBytes(known, body)) return; // the same part again (our re-send was answered twice)
       entry.parts.clear();
       entry.total = null;
-      throw new RconRemoteError("INCONSISTENT_FRAGMENTS", `answer ${seq}: part ${part.index} arrived with different content`);
+      throw new RconRemoteError(
+        "INCONSISTENT_FRAGMENTS",
+        `answer ${seq}: part ${part.index} arrived with different content`,
+      );
     }
     entry.parts.set(part.index, body);
     if (entry.parts.size < part.total) return;
@@ -400,7 +411,8 @@ export class BattlEyeClient {
     for (const [seq, entry] of this.inFlight) {
       if (now >= entry.deadline) {
         this.inFlight.delete(seq);
-        if (!entry.keepAlive) this.events.push({ type: "command-timeout", id: entry.id, attempts: entry.attempts });
+        if (!entry.keepAlive)
+          this.events.push({ type: "command-timeout", id: entry.id, attempts: entry.attempts });
       } else if (now >= entry.nextSendAt) {
         this.outgoing.push(entry.bytes);
         entry.attempts++;

@@ -4,14 +4,28 @@ import { RconLocalError, RconRemoteError } from "../errors.ts";
 import { crc32, decodePacket, encodePacket, toHex, type Packet } from "./packet.ts";
 
 const ascii = (s: string) => new TextEncoder().encode(s);
-const fromHex = (s: string) => new Uint8Array(s.split(/\s+/).filter(Boolean).map((h) => parseInt(h, 16)));
+const fromHex = (s: string) =>
+  new Uint8Array(
+    s
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((h) => parseInt(h, 16)),
+  );
 
 describe("BattlEye packets: PROTOCOLS.md §1.2.5 vectors", () => {
   it.each([
-    ["login password", { type: "login-request", password: ascii("password") }, "42 45 de 26 2d 52 ff 00 70 61 73 73 77 6f 72 64"],
+    [
+      "login password",
+      { type: "login-request", password: ascii("password") },
+      "42 45 de 26 2d 52 ff 00 70 61 73 73 77 6f 72 64",
+    ],
     ["login OK", { type: "login-reply", success: true }, "42 45 69 dd de 36 ff 00 01"],
     ["login refused", { type: "login-reply", success: false }, "42 45 ff ed d9 41 ff 00 00"],
-    ["command players", { type: "command", seq: 0, body: ascii("players") }, "42 45 f9 37 94 ae ff 01 00 70 6c 61 79 65 72 73"],
+    [
+      "command players",
+      { type: "command", seq: 0, body: ascii("players") },
+      "42 45 f9 37 94 ae ff 01 00 70 6c 61 79 65 72 73",
+    ],
     ["keep-alive", { type: "command", seq: 0, body: new Uint8Array() }, "42 45 be dc c2 58 ff 01 00"],
     ["ack of message 0", { type: "message", seq: 0, body: new Uint8Array() }, "42 45 7d 8f ef 73 ff 02 00"],
     [
@@ -24,7 +38,11 @@ describe("BattlEye packets: PROTOCOLS.md §1.2.5 vectors", () => {
   });
 
   it("server message vector", () => {
-    const bytes = encodePacket({ type: "message", seq: 0, body: ascii("RCon admin #0 (127.0.0.1:62676) logged in") });
+    const bytes = encodePacket({
+      type: "message",
+      seq: 0,
+      body: ascii("RCon admin #0 (127.0.0.1:62676) logged in"),
+    });
     expect(toHex(bytes.subarray(0, 10))).toBe("42 45 ea 5b 3f e6 ff 02 00 52");
   });
 
@@ -32,11 +50,18 @@ describe("BattlEye packets: PROTOCOLS.md §1.2.5 vectors", () => {
     const bytes = encodePacket({ type: "login-request", password: ascii("DA5JQxtvFZO") });
     expect(crc32(bytes, 6)).toBe(0x0b7d5b22);
     expect(toHex(bytes.subarray(2, 6))).toBe("22 5b 7d 0b");
-    expect(decodePacket(bytes, "to-server")).toEqual({ type: "login-request", password: ascii("DA5JQxtvFZO") });
+    expect(decodePacket(bytes, "to-server")).toEqual({
+      type: "login-request",
+      password: ascii("DA5JQxtvFZO"),
+    });
   });
 
   it("the empty answer to seq 0 decodes as such towards the client", () => {
-    expect(decodePacket(fromHex("42 45 be dc c2 58 ff 01 00"), "to-client")).toEqual({ type: "command", seq: 0, body: new Uint8Array() });
+    expect(decodePacket(fromHex("42 45 be dc c2 58 ff 01 00"), "to-client")).toEqual({
+      type: "command",
+      seq: 0,
+      body: new Uint8Array(),
+    });
   });
 });
 
@@ -95,8 +120,12 @@ describe("BattlEye packets: what §1.4.1 rejects", () => {
 
   it("refuses to build what cannot be sent", () => {
     expect(() => encodePacket({ type: "command", seq: 256, body: new Uint8Array() })).toThrow(RconLocalError);
-    expect(() => encodePacket({ type: "command-part", seq: 1, total: 2, index: 2, body: new Uint8Array() })).toThrow(RconLocalError);
-    expect(() => encodePacket({ type: "login-request", password: new Uint8Array([65, 0]) })).toThrow(RconLocalError);
+    expect(() =>
+      encodePacket({ type: "command-part", seq: 1, total: 2, index: 2, body: new Uint8Array() }),
+    ).toThrow(RconLocalError);
+    expect(() => encodePacket({ type: "login-request", password: new Uint8Array([65, 0]) })).toThrow(
+      RconLocalError,
+    );
     expect(() => encodePacket({ type: "command", seq: 1, body: new Uint8Array(65_500) })).toThrow(/exceeds/);
   });
 });
@@ -106,7 +135,10 @@ describe("BattlEye packets: properties and fuzzing", () => {
   const body = fc.uint8Array({ maxLength: 300 });
   const toClient: fc.Arbitrary<Packet> = fc.oneof(
     fc.boolean().map((success) => ({ type: "login-reply" as const, success })),
-    fc.record({ seq, body }).filter((p) => p.body[0] !== 0).map((p) => ({ type: "command" as const, ...p })),
+    fc
+      .record({ seq, body })
+      .filter((p) => p.body[0] !== 0)
+      .map((p) => ({ type: "command" as const, ...p })),
     fc
       .record({ seq, total: fc.integer({ min: 1, max: 255 }), index: fc.integer({ min: 0, max: 254 }), body })
       .filter((p) => p.index < p.total)
@@ -120,12 +152,16 @@ describe("BattlEye packets: properties and fuzzing", () => {
   );
 
   it("decode(encode(p)) == p in both directions", () => {
-    fc.assert(fc.property(toClient, (p) => {
+    fc.assert(
+      fc.property(toClient, (p) => {
         expect(decodePacket(encodePacket(p), "to-client")).toEqual(p);
-      }));
-    fc.assert(fc.property(toServer, (p) => {
+      }),
+    );
+    fc.assert(
+      fc.property(toServer, (p) => {
         expect(decodePacket(encodePacket(p), "to-server")).toEqual(p);
-      }));
+      }),
+    );
   });
 
   it("any single flipped bit is caught", () => {
@@ -146,13 +182,17 @@ describe("BattlEye packets: properties and fuzzing", () => {
       return bytes;
     });
     fc.assert(
-      fc.property(fc.oneof(fc.uint8Array({ maxLength: 80 }), framed), fc.boolean(), (bytes, towardsClient) => {
-        try {
-          decodePacket(bytes, towardsClient ? "to-client" : "to-server");
-        } catch (error) {
-          expect(error).toBeInstanceOf(RconRemoteError);
-        }
-      }),
+      fc.property(
+        fc.oneof(fc.uint8Array({ maxLength: 80 }), framed),
+        fc.boolean(),
+        (bytes, towardsClient) => {
+          try {
+            decodePacket(bytes, towardsClient ? "to-client" : "to-server");
+          } catch (error) {
+            expect(error).toBeInstanceOf(RconRemoteError);
+          }
+        },
+      ),
       { numRuns: 3000 },
     );
   });

@@ -50,7 +50,8 @@ export function crc32(bytes: Uint8Array, start = 0): number {
 function frame(type: number, payload: readonly (number | Uint8Array)[]): Uint8Array {
   let size = HEADER_SIZE;
   for (const part of payload) size += typeof part === "number" ? 1 : part.length;
-  if (size > MAX_PACKET_SIZE) throw new RconLocalError("TOO_LARGE", `packet of ${size} bytes exceeds ${MAX_PACKET_SIZE}`);
+  if (size > MAX_PACKET_SIZE)
+    throw new RconLocalError("TOO_LARGE", `packet of ${size} bytes exceeds ${MAX_PACKET_SIZE}`);
   const out = new Uint8Array(size);
   out[0] = 0x42;
   out[1] = 0x45;
@@ -77,7 +78,8 @@ function checkSeq(value: number, what: string): void {
 export function encodePacket(packet: Packet): Uint8Array {
   switch (packet.type) {
     case "login-request":
-      if (packet.password.includes(0)) throw new RconLocalError("INVALID_ARGUMENT", "password contains a NUL byte");
+      if (packet.password.includes(0))
+        throw new RconLocalError("INVALID_ARGUMENT", "password contains a NUL byte");
       return frame(PACKET_LOGIN, [packet.password]);
     case "login-reply":
       return frame(PACKET_LOGIN, [packet.success ? 1 : 0]);
@@ -104,8 +106,10 @@ export function encodePacket(packet: Packet): Uint8Array {
  * multi-part sub-header towards the client.
  */
 export function decodePacket(bytes: Uint8Array, direction: Direction): Packet {
-  if (bytes.length < HEADER_SIZE) throw new RconRemoteError("FRAME_TOO_SMALL", `packet of ${bytes.length} bytes`);
-  if (bytes.length > MAX_PACKET_SIZE) throw new RconRemoteError("FRAME_TOO_LARGE", `packet of ${bytes.length} bytes`);
+  if (bytes.length < HEADER_SIZE)
+    throw new RconRemoteError("FRAME_TOO_SMALL", `packet of ${bytes.length} bytes`);
+  if (bytes.length > MAX_PACKET_SIZE)
+    throw new RconRemoteError("FRAME_TOO_LARGE", `packet of ${bytes.length} bytes`);
   if (bytes[0] !== 0x42 || bytes[1] !== 0x45 || bytes[6] !== 0xff) {
     throw new RconRemoteError("MALFORMED_PACKET", "missing BE header");
   }
@@ -115,14 +119,17 @@ export function decodePacket(bytes: Uint8Array, direction: Direction): Packet {
   switch (type) {
     case PACKET_LOGIN:
       if (direction === "to-server") return { type: "login-request", password: bytes.slice(HEADER_SIZE) };
-      if (bytes.length !== HEADER_SIZE + 1) throw new RconRemoteError("MALFORMED_PACKET", "login answer must be one byte");
+      if (bytes.length !== HEADER_SIZE + 1)
+        throw new RconRemoteError("MALFORMED_PACKET", "login answer must be one byte");
       if (bytes[8]! > 1) throw new RconRemoteError("MALFORMED_PACKET", "login answer byte must be 0 or 1");
       return { type: "login-reply", success: bytes[8] === 1 };
     case PACKET_COMMAND: {
-      if (bytes.length < HEADER_SIZE + 1) throw new RconRemoteError("MALFORMED_PACKET", "command packet without sequence");
+      if (bytes.length < HEADER_SIZE + 1)
+        throw new RconRemoteError("MALFORMED_PACKET", "command packet without sequence");
       const seq = bytes[8]!;
       if (direction === "to-client" && bytes.length >= HEADER_SIZE + 2 && bytes[9] === 0) {
-        if (bytes.length < HEADER_SIZE + 4) throw new RconRemoteError("MALFORMED_PACKET", "truncated multi-part header");
+        if (bytes.length < HEADER_SIZE + 4)
+          throw new RconRemoteError("MALFORMED_PACKET", "truncated multi-part header");
         const total = bytes[10]!;
         const index = bytes[11]!;
         if (total === 0 || index >= total) {
@@ -133,7 +140,8 @@ export function decodePacket(bytes: Uint8Array, direction: Direction): Packet {
       return { type: "command", seq, body: bytes.slice(HEADER_SIZE + 1) };
     }
     case PACKET_MESSAGE:
-      if (bytes.length < HEADER_SIZE + 1) throw new RconRemoteError("MALFORMED_PACKET", "message packet without sequence");
+      if (bytes.length < HEADER_SIZE + 1)
+        throw new RconRemoteError("MALFORMED_PACKET", "message packet without sequence");
       if (direction === "to-server" && bytes.length !== HEADER_SIZE + 1) {
         throw new RconRemoteError("MALFORMED_PACKET", "acknowledgement carries data");
       }

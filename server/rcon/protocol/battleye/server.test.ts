@@ -26,7 +26,11 @@ class Pair {
   execute: (text: string) => string = (text) => `ran ${text}`;
   executed: string[] = [];
 
-  constructor(clientTiming: Partial<ClientTiming> = {}, serverTiming: Partial<ServerTiming> = {}, password = "secret") {
+  constructor(
+    clientTiming: Partial<ClientTiming> = {},
+    serverTiming: Partial<ServerTiming> = {},
+    password = "secret",
+  ) {
     this.client = new BattlEyeClient(utf8, clientTiming);
     this.server = new BattlEyeServer(password, utf8, serverTiming);
   }
@@ -53,7 +57,9 @@ class Pair {
   /** Moves time to `until`, firing both sides' deadlines in order. */
   advanceTo(until: number): void {
     for (;;) {
-      const deadlines = [this.client.nextDeadline(), this.server.nextDeadline()].filter((d): d is number => d !== null);
+      const deadlines = [this.client.nextDeadline(), this.server.nextDeadline()].filter(
+        (d): d is number => d !== null,
+      );
       const next = Math.min(...deadlines);
       if (deadlines.length === 0 || next > until) break;
       this.now = Math.max(this.now, next);
@@ -139,7 +145,11 @@ describe("BattlEye client and server paired in memory", () => {
     expect(pair.server.loggedInPeers()).toEqual([]);
     expect(pair.serverEvents.at(-1)).toEqual({ type: "peer-dropped", peer: PEER, reason: "idle" });
     // A command from a forgotten client is not answered.
-    pair.server.receive(PEER, encodePacket({ type: "command", seq: 9, body: utf8.encode("players") }), pair.now);
+    pair.server.receive(
+      PEER,
+      encodePacket({ type: "command", seq: 9, body: utf8.encode("players") }),
+      pair.now,
+    );
     expect(pair.server.takeOutgoing()).toEqual([]);
   });
 
@@ -152,7 +162,8 @@ describe("BattlEye client and server paired in memory", () => {
     const start = pair.now;
     for (let t = 0; t <= 12_000; t += 500) {
       pair.server.handleTimeout(start + t);
-      for (const d of pair.server.takeOutgoing()) if (decodePacket(d.bytes, "to-client").type === "message") sends.push(t);
+      for (const d of pair.server.takeOutgoing())
+        if (decodePacket(d.bytes, "to-client").type === "message") sends.push(t);
     }
     expect(sends).toEqual([0, 2000, 4000, 6000, 8000]);
     expect(pair.server.nextEvent()).toEqual({ type: "peer-dropped", peer: PEER, reason: "unacknowledged" });
@@ -186,11 +197,19 @@ describe("BattlEye client and server paired in memory", () => {
     const pair = new Pair();
     pair.login();
     const before = pair.serverEvents.length;
-    pair.server.receive(PEER, encodePacket({ type: "login-request", password: utf8.encode("secret") }), pair.now);
+    pair.server.receive(
+      PEER,
+      encodePacket({ type: "login-request", password: utf8.encode("secret") }),
+      pair.now,
+    );
     expect(pair.server.takeOutgoing()).toHaveLength(1);
     expect(pair.serverEvents.length).toBe(before);
     expect(pair.server.nextEvent()).toBeNull();
-    pair.server.receive(PEER, encodePacket({ type: "login-request", password: utf8.encode("nope") }), pair.now);
+    pair.server.receive(
+      PEER,
+      encodePacket({ type: "login-request", password: utf8.encode("nope") }),
+      pair.now,
+    );
     expect(pair.server.nextEvent()).toEqual({ type: "peer-dropped", peer: PEER, reason: "refused" });
   });
 

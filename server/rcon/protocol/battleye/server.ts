@@ -84,7 +84,8 @@ function equalSecret(a: Uint8Array, b: Uint8Array): boolean {
 export function answerPackets(seq: number, body: Uint8Array, partSize: number): Uint8Array[] {
   if (body.length <= partSize && body[0] !== 0) return [encodePacket({ type: "command", seq, body })];
   const total = Math.max(1, Math.ceil(body.length / partSize));
-  if (total > 255) throw new RconLocalError("TOO_LARGE", `answer of ${body.length} bytes needs more than 255 parts`);
+  if (total > 255)
+    throw new RconLocalError("TOO_LARGE", `answer of ${body.length} bytes needs more than 255 parts`);
   const packets: Uint8Array[] = [];
   for (let index = 0; index < total; index++) {
     const part = body.subarray(index * partSize, (index + 1) * partSize);
@@ -143,7 +144,12 @@ export class BattlEyeServer {
         this.events.push({ type: "peer-dropped", peer, reason: "refused" });
       }
       if (success) {
-        this.peers.set(peer, { lastCommandAt: now, nextMessageSeq: 0, unacked: new Map(), recent: new Map() });
+        this.peers.set(peer, {
+          lastCommandAt: now,
+          nextMessageSeq: 0,
+          unacked: new Map(),
+          recent: new Map(),
+        });
       }
       this.events.push({ type: "login", peer, success });
       return;

@@ -22,13 +22,22 @@ describe("Arma dialect operations", () => {
     await ops.kick(run, "04", "");
     await ops.sayAll(run, "restart in 5 minutes");
     await ops.sayTo!(run, "7", "привет");
-    expect(commands).toEqual(["kick 3 spamming chat", "kick 4", "say -1 restart in 5 minutes", "say 7 привет"]);
+    expect(commands).toEqual([
+      "kick 3 spamming chat",
+      "kick 4",
+      "say -1 restart in 5 minutes",
+      "say 7 привет",
+    ]);
   });
 
   it("bans a player by id, a GUID or an IP with minutes and reason, then writes bans.txt", async () => {
     const { commands, run } = recorder();
     await ops.ban(run, { target: { kind: "player", playerId: "2" }, minutes: 60, reason: "teamkilling" });
-    await ops.ban(run, { target: { kind: "guid", value: "ABCDEF0123456789ABCDEF0123456789" }, minutes: null, reason: "" });
+    await ops.ban(run, {
+      target: { kind: "guid", value: "ABCDEF0123456789ABCDEF0123456789" },
+      minutes: null,
+      reason: "",
+    });
     await ops.ban(run, { target: { kind: "ip", value: "203.0.113.7" }, minutes: 1440, reason: "vpn" });
     expect(commands).toEqual([
       "ban 2 60 teamkilling",
@@ -41,12 +50,15 @@ describe("Arma dialect operations", () => {
   });
 
   it("unbans by looking up the current index first (indexes shift)", async () => {
-    const bans = "GUID Bans:\n0 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa perm x\n1 bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb 30 y\nIP Bans:\n2 1.2.3.4 perm z\n";
+    const bans =
+      "GUID Bans:\n0 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa perm x\n1 bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb 30 y\nIP Bans:\n2 1.2.3.4 perm z\n";
     const { commands, run } = recorder({ bans });
     await ops.unban(run, { kind: "ip", value: "1.2.3.4" });
     await ops.unban(run, { kind: "guid", value: "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB" });
     expect(commands).toEqual(["bans", "removeBan 2", "writeBans", "bans", "removeBan 1", "writeBans"]);
-    await expect(ops.unban(run, { kind: "ip", value: "9.9.9.9" })).rejects.toMatchObject({ code: "REJECTED" });
+    await expect(ops.unban(run, { kind: "ip", value: "9.9.9.9" })).rejects.toMatchObject({
+      code: "REJECTED",
+    });
     await expect(ops.unban(run, { kind: "name", value: "x" })).rejects.toMatchObject({ code: "UNSUPPORTED" });
   });
 
@@ -73,7 +85,9 @@ describe("Arma dialect operations", () => {
       () => ops.ban(run, { target: { kind: "player", playerId: "1" }, minutes: 1, reason: "x".repeat(201) }),
     ];
     for (const call of bad) await expect(call()).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
-    await expect(ops.ban(run, { target: { kind: "steamid", value: "7656" }, minutes: null, reason: "" })).rejects.toMatchObject({
+    await expect(
+      ops.ban(run, { target: { kind: "steamid", value: "7656" }, minutes: null, reason: "" }),
+    ).rejects.toMatchObject({
       code: "UNSUPPORTED",
     });
     expect(commands).toEqual([]);
@@ -83,7 +97,11 @@ describe("Arma dialect operations", () => {
     await fc.assert(
       fc.asyncProperty(fc.string(), fc.string(), async (id, text) => {
         const { commands, run } = recorder();
-        for (const call of [() => ops.kick(run, id, text), () => ops.sayTo!(run, id, text), () => ops.sayAll(run, text)]) {
+        for (const call of [
+          () => ops.kick(run, id, text),
+          () => ops.sayTo!(run, id, text),
+          () => ops.sayAll(run, text),
+        ]) {
           try {
             await call();
           } catch (error) {
@@ -99,7 +117,11 @@ describe("Arma dialect operations", () => {
     expect(BATTLEYE_DIALECTS.map((d) => d.id)).toEqual(["arma3", "dayz", "arma2"]);
     for (const d of BATTLEYE_DIALECTS) {
       expect(d.family).toBe("battleye");
-      expect(d.parseServerMessage?.("Player #1 a disconnected")).toEqual({ kind: "player.disconnected", playerId: "1", name: "a" });
+      expect(d.parseServerMessage?.("Player #1 a disconnected")).toEqual({
+        kind: "player.disconnected",
+        playerId: "1",
+        name: "a",
+      });
     }
   });
 });

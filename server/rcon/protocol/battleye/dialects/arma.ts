@@ -32,14 +32,16 @@ function invalid(message: string): never {
 
 /** Free text (reason, chat): one line, no control characters, bounded. */
 export function checkText(value: string, what: string, max: number): string {
-  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(value)) invalid(`${what} must be a single line without control characters`);
+  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(value))
+    invalid(`${what} must be a single line without control characters`);
   const text = value.trim();
   if (text.length > max) invalid(`${what} is longer than ${max} characters`);
   return text;
 }
 
 export function checkPlayerId(value: string): string {
-  if (!/^\d{1,4}$/.test(value)) invalid(`player id must be a number (the # column of "players"), got "${value}"`);
+  if (!/^\d{1,4}$/.test(value))
+    invalid(`player id must be a number (the # column of "players"), got "${value}"`);
   return String(Number(value));
 }
 
@@ -84,9 +86,17 @@ function joinArgs(...parts: string[]): string {
 export const BATTLEYE_COMMANDS: readonly CommandInfo[] = [
   { name: "players", description: "List connected players with ping, GUID and verification" },
   { name: "kick", usage: "kick <player#> [reason]", description: "Kick a player" },
-  { name: "ban", usage: "ban <player#> [minutes] [reason]", description: "Ban a connected player's GUID (0 = permanent)" },
+  {
+    name: "ban",
+    usage: "ban <player#> [minutes] [reason]",
+    description: "Ban a connected player's GUID (0 = permanent)",
+  },
   { name: "addBan", usage: "addBan <GUID|IP> [minutes] [reason]", description: "Ban a GUID or IP address" },
-  { name: "removeBan", usage: "removeBan <ban#>", description: "Remove a ban by its current index in `bans`" },
+  {
+    name: "removeBan",
+    usage: "removeBan <ban#>",
+    description: "Remove a ban by its current index in `bans`",
+  },
   { name: "bans", description: "List GUID and IP bans" },
   { name: "loadBans", description: "Reload bans.txt" },
   { name: "writeBans", description: "Rewrite bans.txt (drops expired bans)" },
@@ -110,7 +120,11 @@ export function createArmaOperations(data: ArmaDialectData): GameOperations {
       return parsePlayers(expectAccepted(await run("players")));
     },
     async kick(run, playerId, reason) {
-      const command = joinArgs("kick", checkPlayerId(playerId), checkText(reason, "reason", MAX_REASON_LENGTH));
+      const command = joinArgs(
+        "kick",
+        checkPlayerId(playerId),
+        checkText(reason, "reason", MAX_REASON_LENGTH),
+      );
       return expectAccepted(await run(command, { idempotent: false }));
     },
     async ban(run, request: BanRequest) {
@@ -118,7 +132,8 @@ export function createArmaOperations(data: ArmaDialectData): GameOperations {
       const reason = checkText(request.reason, "reason", MAX_REASON_LENGTH);
       const { target } = request;
       let command: string;
-      if (target.kind === "player") command = joinArgs("ban", checkPlayerId(target.playerId), minutes, reason);
+      if (target.kind === "player")
+        command = joinArgs("ban", checkPlayerId(target.playerId), minutes, reason);
       else if (target.kind === "guid") command = joinArgs("addBan", checkGuid(target.value), minutes, reason);
       else if (target.kind === "ip") command = joinArgs("addBan", checkIp(target.value), minutes, reason);
       else throw new RconCommandError("UNSUPPORTED", `BattlEye cannot ban by ${target.kind}`);
@@ -127,7 +142,8 @@ export function createArmaOperations(data: ArmaDialectData): GameOperations {
       return answer;
     },
     async unban(run, ban: Pick<BanEntry, "kind" | "value">) {
-      const value = ban.kind === "guid" ? checkGuid(ban.value) : ban.kind === "ip" ? checkIp(ban.value) : null;
+      const value =
+        ban.kind === "guid" ? checkGuid(ban.value) : ban.kind === "ip" ? checkIp(ban.value) : null;
       if (value === null) throw new RconCommandError("UNSUPPORTED", `BattlEye has no ${ban.kind} bans`);
       // Ban indexes shift whenever a ban is added or removed: look the index up right before removing.
       const current = parseBans(expectAccepted(await run("bans")));

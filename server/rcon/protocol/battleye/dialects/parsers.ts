@@ -100,7 +100,8 @@ const ADMIN_BAN_REASON = /^Admin Ban(?: \((.*)\))?$/s;
 /** Reads one pushed line as a typed event; null for lines that carry nothing typed (BE Master noise...). */
 export function parseServerMessage(text: string): GameEvent | null {
   let m: RegExpExecArray | null;
-  if ((m = ADMIN_LOGIN.exec(text))) return { kind: "admin.login", adminId: m[1]!, address: `${m[2]}:${m[3]}` };
+  if ((m = ADMIN_LOGIN.exec(text)))
+    return { kind: "admin.login", adminId: m[1]!, address: `${m[2]}:${m[3]}` };
   if ((m = ADMIN_CHAT.exec(text))) {
     const channel = m[2]!;
     return { kind: "admin.message", target: channel === "Global" ? "all" : channel.slice(3), text: m[3]! };
@@ -115,13 +116,22 @@ export function parseServerMessage(text: string): GameEvent | null {
     const guid = m[3] === "-" ? null : m[3]!.toLowerCase();
     const reason = m[4]!;
     const ban = ADMIN_BAN_REASON.exec(reason);
-    if (ban) return { kind: "player.banned", playerId: m[1]!, name: m[2]!, guid, minutes: null, reason: ban[1] ?? "" };
+    if (ban)
+      return {
+        kind: "player.banned",
+        playerId: m[1]!,
+        name: m[2]!,
+        guid,
+        minutes: null,
+        reason: ban[1] ?? "",
+      };
     return { kind: "player.kicked", playerId: m[1]!, name: m[2]!, guid, reason };
   }
   if ((m = CONNECTED.exec(text))) {
     return { kind: "player.connected", playerId: m[1]!, name: m[2]!, address: `${m[3]}:${m[4]}` };
   }
   if ((m = DISCONNECTED.exec(text))) return { kind: "player.disconnected", playerId: m[1]!, name: m[2]! };
-  if ((m = CHAT.exec(text))) return { kind: "chat", channel: m[1]!, from: m[2]!, text: m[3]!, playerId: null };
+  if ((m = CHAT.exec(text)))
+    return { kind: "chat", channel: m[1]!, from: m[2]!, text: m[3]!, playerId: null };
   return null;
 }
