@@ -85,7 +85,7 @@ export function parseColouredText(text: string, rule: ColourRule): ColourSegment
     if (run !== "") segments.push({ text: run, colour });
     run = "";
   };
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const match = text[i] === "^" ? matchCode(rule, text, i) : null;
     if (!match) {
       run += text[i];
@@ -107,7 +107,7 @@ export function parseColouredText(text: string, rule: ColourRule): ColourSegment
 /** The name without colour codes, as the engine itself would show it in plain text. */
 export function stripColourCodes(text: string, rule: ColourRule): string {
   let out = "";
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const match = text[i] === "^" ? matchCode(rule, text, i) : null;
     if (!match) {
       out += text[i];

@@ -9,8 +9,18 @@ import { createTextCodec } from "../encoding.ts";
 import type { Quake3Dialect } from "../protocol/quake3/dialects/common.ts";
 import { checkRconPassword } from "../protocol/quake3/packet.ts";
 import { RconLocalError } from "../protocol/errors.ts";
-import { SessionError, SupervisedConnection, type Session, type SessionContext } from "../supervised-connection.ts";
-import { RconCommandError, type CommandOptions, type ConnectionOptions, type RconConnection } from "../types.ts";
+import {
+  SessionError,
+  SupervisedConnection,
+  type Session,
+  type SessionContext,
+} from "../supervised-connection.ts";
+import {
+  RconCommandError,
+  type CommandOptions,
+  type ConnectionOptions,
+  type RconConnection,
+} from "../types.ts";
 import { Quake3Transport, TransportClosedError, type RequestOutcome } from "./transport.ts";
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 2_500;
@@ -38,7 +48,7 @@ export function createQuake3Connection(options: ConnectionOptions, dialect: Quak
   const openSession = async (context: SessionContext): Promise<Session> => {
     const problem = checkRconPassword(options.password);
     if (problem) throw new SessionError("auth", problem);
-    let socketError: string | null = null;
+    const socket: { error: string | null } = { error: null };
     const transport = await Quake3Transport.open({
       host: options.host,
       port: options.port,
@@ -47,9 +57,13 @@ export function createQuake3Connection(options: ConnectionOptions, dialect: Quak
       codec,
       clock,
       onSocketError: (error) => {
-        socketError = error.code === "ECONNREFUSED" ? "connection refused (nothing listens on that UDP port)" : error.message;
+        socket.error =
+          error.code === "ECONNREFUSED"
+            ? "connection refused (nothing listens on that UDP port)"
+            : error.message;
       },
-      onDropped: (event) => options.logger?.debug("quake3 datagram dropped", { reason: event.reason, server: where }),
+      onDropped: (event) =>
+        options.logger?.debug("quake3 datagram dropped", { reason: event.reason, server: where }),
     });
     const fail = async (error: SessionError): Promise<never> => {
       await transport.close();
@@ -62,9 +76,15 @@ export function createQuake3Connection(options: ConnectionOptions, dialect: Quak
       timeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
       retries: 1,
     });
-    if (probe.type === "auth-failed") return fail(new SessionError("auth", describeAuthFailure(probe.kind, probe.text)));
+    if (probe.type === "auth-failed")
+      return fail(new SessionError("auth", describeAuthFailure(probe.kind, probe.text)));
     if (probe.type !== "answer") {
-      return fail(new SessionError("unreachable", `no answer to rcon from ${where}${socketError ? `: ${socketError}` : " (server down, wrong port or firewall)"}`));
+      return fail(
+        new SessionError(
+          "unreachable",
+          `no answer to rcon from ${where}${socket.error ? `: ${socket.error}` : " (server down, wrong port or firewall)"}`,
+        ),
+      );
     }
     context.reportLatency(probe.deliveredAt - probe.sentAt);
 
@@ -79,7 +99,11 @@ export function createQuake3Connection(options: ConnectionOptions, dialect: Quak
 
     return {
       async command(text: string, commandOptions?: CommandOptions): Promise<string> {
-        if (/[\r\n\0]/.test(text)) throw new RconCommandError("INVALID_ARGUMENT", "a Quake 3 rcon command is one line: the server stops reading at a line break");
+        if (/[\r\n\0]/.test(text))
+          throw new RconCommandError(
+            "INVALID_ARGUMENT",
+            "a Quake 3 rcon command is one line: the server stops reading at a line break",
+          );
         const idempotent = commandOptions?.idempotent ?? readOnly.has(firstToken(text));
         let outcome: RequestOutcome;
         try {
@@ -92,7 +116,8 @@ export function createQuake3Connection(options: ConnectionOptions, dialect: Quak
           });
         } catch (error) {
           if (error instanceof RconLocalError) throw new RconCommandError("INVALID_ARGUMENT", error.message);
-          if (error instanceof TransportClosedError) throw new RconCommandError(lost ? "CONNECTION_LOST" : "CLOSED", "connection closed");
+          if (error instanceof TransportClosedError)
+            throw new RconCommandError(lost ? "CONNECTION_LOST" : "CLOSED", "connection closed");
           throw error;
         }
         if (outcome.type === "answer") {
@@ -106,8 +131,12 @@ export function createQuake3Connection(options: ConnectionOptions, dialect: Quak
           throw new RconCommandError("AUTH_REFUSED", message);
         }
         silent++;
-        if (silent >= MAX_SILENT_REQUESTS) loseWith(new SessionError("unreachable", `no answer to ${silent} requests in a row from ${where}`));
-        throw new RconCommandError("TIMEOUT", `no answer from ${where} to "${firstToken(text)}"${idempotent ? "" : " (not re-sent: it may have run)"}`);
+        if (silent >= MAX_SILENT_REQUESTS)
+          loseWith(new SessionError("unreachable", `no answer to ${silent} requests in a row from ${where}`));
+        throw new RconCommandError(
+          "TIMEOUT",
+          `no answer from ${where} to "${firstToken(text)}"${idempotent ? "" : " (not re-sent: it may have run)"}`,
+        );
       },
       close: () => transport.close(),
     };

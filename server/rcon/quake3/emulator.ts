@@ -40,7 +40,6 @@ const EMULATED_NAMES = [...COLOURED_PLAYER_NAMES, ...PLAYER_NAMES].filter(
   // Userinfo values cannot hold `\`, `;` or `"` (Info_SetValueForKey).
   (n) => [...n].every((c) => c.charCodeAt(0) <= 0xff) && !/[\\;"]/.test(n),
 );
-const BOT_NAMES = ["Grism", "Sarge", "Angelyss", "Gargoyle", "Kyonshi", "Major", "Sorceress", "Tony"];
 
 /** Cmd_TokenizeString, enough for console commands: quotes group, `//` and `/* *\/` are comments. */
 export function tokenize(text: string): string[] {
@@ -114,7 +113,15 @@ export class Quake3Emulator implements RunningEmulator {
     for (let i = 0; i < (options.players ?? 0); i++) this.addClient(pick(this.random, EMULATED_NAMES), false);
     this.server = new Quake3Server(options.dialect.quake3.server, options.password, {
       executeRcon: (command, print) => this.execute(command, print),
-      statusInfo: () => ({ info: this.serverInfo(), players: this.sortedClients().map((c) => ({ score: c.score, ping: c.ping, name: c.name, team: null })) }),
+      statusInfo: () => ({
+        info: this.serverInfo(),
+        players: this.sortedClients().map((c) => ({
+          score: c.score,
+          ping: c.ping,
+          name: c.name,
+          team: null,
+        })),
+      }),
       info: () => this.getInfo(),
     });
   }
@@ -171,7 +178,8 @@ export class Quake3Emulator implements RunningEmulator {
   simulateOnce(): void {
     const humans = this.sortedClients().filter((c) => !c.isBot);
     const roll = this.random();
-    if (roll < 0.3 && this.clients.size < this.maxClients) this.addClient(pick(this.random, EMULATED_NAMES), false);
+    if (roll < 0.3 && this.clients.size < this.maxClients)
+      this.addClient(pick(this.random, EMULATED_NAMES), false);
     else if (roll < 0.5 && humans.length > 0) this.clients.delete(pick(this.random, humans).slot);
     for (const client of this.clients.values()) {
       if (this.random() < 0.5) client.score += randomInt(this.random, -1, 3);
@@ -188,9 +196,13 @@ export class Quake3Emulator implements RunningEmulator {
       name,
       score: 0,
       ping: isBot ? 0 : randomInt(this.random, 20, 180),
-      address: isBot ? "bot" : `${randomInt(this.random, 11, 223)}.${randomInt(this.random, 0, 255)}.${randomInt(this.random, 0, 255)}.${randomInt(this.random, 1, 254)}:${randomInt(this.random, 1024, 65535)}`,
+      address: isBot
+        ? "bot"
+        : `${randomInt(this.random, 11, 223)}.${randomInt(this.random, 0, 255)}.${randomInt(this.random, 0, 255)}.${randomInt(this.random, 1, 254)}:${randomInt(this.random, 1024, 65535)}`,
       rate: isBot ? 16384 : 25000,
-      guid: isBot ? `bot${slot}` : Array.from({ length: 32 }, () => "0123456789abcdef"[randomInt(this.random, 0, 15)]).join(""),
+      guid: isBot
+        ? `bot${slot}`
+        : Array.from({ length: 32 }, () => "0123456789abcdef"[randomInt(this.random, 0, 15)]).join(""),
       qport: isBot ? 0 : randomInt(this.random, 1, 65535),
       isBot,
     };
@@ -297,16 +309,23 @@ export class Quake3Emulator implements RunningEmulator {
 
   private readonly commands: Record<string, (args: string[], print: (text: string) => void) => void> = {
     status: (_args, print) => {
-      for (const piece of this.options.dialect.quake3.statusFormat.print(this.mapName, this.statusRows(), this.options.dialect.quake3.colourRule)) print(piece);
+      for (const piece of this.options.dialect.quake3.statusFormat.print(
+        this.mapName,
+        this.statusRows(),
+        this.options.dialect.quake3.colourRule,
+      ))
+        print(piece);
     },
     serverinfo: (_args, print) => {
       print("Server info settings:\n");
-      for (const [key, value] of Object.entries(this.serverInfo())) print(`${key.padEnd(20, " ")} ${value}\n`);
+      for (const [key, value] of Object.entries(this.serverInfo()))
+        print(`${key.padEnd(20, " ")} ${value}\n`);
     },
     cvarlist: (args, print) => {
       let count = 0;
       for (const cvar of this.cvars.values()) {
-        if (args[0] && !cvar.name.toLowerCase().startsWith(args[0].toLowerCase().replace(/\*$/, ""))) continue;
+        if (args[0] && !cvar.name.toLowerCase().startsWith(args[0].toLowerCase().replace(/\*$/, "")))
+          continue;
         for (const flag of cvar.flags) print(flag); // one print per flag, as Cvar_List_f does
         print(` ${cvar.name} "${cvar.value}"\n`);
         count++;
@@ -351,7 +370,10 @@ export class Quake3Emulator implements RunningEmulator {
         print("Usage: kick <player name>\nkick all = kick everyone\nkick allbots = kick all bots\n");
         return;
       }
-      const client = this.sortedClients().find((c) => stripColourCodes(c.name, "ioq3").toLowerCase() === stripColourCodes(name, "ioq3").toLowerCase());
+      const client = this.sortedClients().find(
+        (c) =>
+          stripColourCodes(c.name, "ioq3").toLowerCase() === stripColourCodes(name, "ioq3").toLowerCase(),
+      );
       if (client) this.kickClient(client, print);
       else print(`Player ${name} is not on the server\n`);
     },

@@ -52,7 +52,13 @@ export const family: ProtocolFamily = {
     const dialect = findDialect(family, options.game);
     if (!isQuake3Dialect(dialect)) throw new Error(`"${dialect.id}" is not a Quake 3 dialect`);
     const extra = options.extra ?? {};
-    const bots = typeof extra.bots === "string" ? extra.bots.split(",").map((b) => b.trim()).filter((b) => b !== "") : [];
+    const bots =
+      typeof extra.bots === "string"
+        ? extra.bots
+            .split(",")
+            .map((b) => b.trim())
+            .filter((b) => b !== "")
+        : [];
     return startQuake3Emulator({
       ...options,
       dialect,

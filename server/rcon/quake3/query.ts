@@ -8,7 +8,12 @@ import { systemClock, type Clock } from "../clock.ts";
 import { createTextCodec } from "../encoding.ts";
 import type { Quake3Dialect } from "../protocol/quake3/dialects/common.ts";
 import { OPENARENA } from "../protocol/quake3/dialects/ioq3.ts";
-import { summariseServer, type InfoMap, type ServerSummary, type StatusResponse } from "../protocol/quake3/query.ts";
+import {
+  summariseServer,
+  type InfoMap,
+  type ServerSummary,
+  type StatusResponse,
+} from "../protocol/quake3/query.ts";
 import { Quake3Transport } from "./transport.ts";
 
 export interface QueryOptions {
@@ -25,7 +30,11 @@ export interface QueryResult extends ServerSummary {
 }
 
 /** Rejects when neither query got an answer. */
-export async function queryServer(host: string, port: number, options: QueryOptions = {}): Promise<QueryResult> {
+export async function queryServer(
+  host: string,
+  port: number,
+  options: QueryOptions = {},
+): Promise<QueryResult> {
   const dialect = options.dialect ?? OPENARENA;
   const clock = options.clock ?? systemClock;
   const transport = await Quake3Transport.open({
@@ -46,10 +55,16 @@ export async function queryServer(host: string, port: number, options: QueryOpti
     const infoMap: InfoMap | null = info.type === "info" ? info.info : null;
     if (!statusResponse && !infoMap) throw new Error(`no answer to getstatus/getinfo from ${host}:${port}`);
     const summary = summariseServer(statusResponse, infoMap);
-    const latency = status.type === "status" ? status.receivedAt - status.sentAt : info.type === "info" ? info.receivedAt - info.sentAt : null;
+    const latency =
+      status.type === "status"
+        ? status.receivedAt - status.sentAt
+        : info.type === "info"
+          ? info.receivedAt - info.sentAt
+          : null;
     return {
       ...summary,
-      plainHostname: summary.hostname === null ? null : stripColourCodes(summary.hostname, dialect.quake3.colourRule),
+      plainHostname:
+        summary.hostname === null ? null : stripColourCodes(summary.hostname, dialect.quake3.colourRule),
       latencyMs: latency,
     };
   } finally {

@@ -51,7 +51,10 @@ export interface TransportOptions {
 }
 
 export class Quake3Transport {
-  private readonly waiters = new Map<number, { resolve: (outcome: RequestOutcome) => void; reject: (error: Error) => void }>();
+  private readonly waiters = new Map<
+    number,
+    { resolve: (outcome: RequestOutcome) => void; reject: (error: Error) => void }
+  >();
   private timer: TimerHandle | null = null;
   private closed = false;
   droppedDatagrams = 0;
@@ -82,7 +85,9 @@ export class Quake3Transport {
   request(spec: RequestSpec): Promise<RequestOutcome> {
     if (this.closed) return Promise.reject(new TransportClosedError("transport closed"));
     const id = this.client.request(spec);
-    const promise = new Promise<RequestOutcome>((resolve, reject) => this.waiters.set(id, { resolve, reject }));
+    const promise = new Promise<RequestOutcome>((resolve, reject) =>
+      this.waiters.set(id, { resolve, reject }),
+    );
     this.pump();
     return promise;
   }
@@ -122,12 +127,15 @@ export class Quake3Transport {
     this.timer = null;
     const deadline = this.client.nextDeadline();
     if (deadline === null) return;
-    this.timer = clock.setTimeout(() => {
-      this.timer = null;
-      if (this.closed) return;
-      this.client.handleTimeout(clock.now());
-      this.pump();
-    }, Math.max(1, deadline - clock.now()));
+    this.timer = clock.setTimeout(
+      () => {
+        this.timer = null;
+        if (this.closed) return;
+        this.client.handleTimeout(clock.now());
+        this.pump();
+      },
+      Math.max(1, deadline - clock.now()),
+    );
   }
 
   async close(): Promise<void> {

@@ -12,7 +12,7 @@
 import { assertState, RconRemoteError } from "../errors.ts";
 import type { TextCodec } from "../text.ts";
 import { decodeReply, encodeQuery, encodeRconRequest, IOQ3_FRAMING, type ReplyFraming } from "./packet.ts";
-import { Pacer } from "./pacing.ts";
+import type { Pacer } from "./pacing.ts";
 import { parseInfoResponse, parseStatusResponse, type InfoMap, type StatusResponse } from "./query.ts";
 
 export type ClientState = "READY" | "AWAITING_REPLY" | "COLLECTING" | "CLOSED";
@@ -44,7 +44,10 @@ export const AUTH_FAILURE_RULES: readonly AuthFailureRule[] = [
   { pattern: /^The server must set 'rcon_password' for clients to use 'rcon'\.?$/, kind: "not-set" }, // CoD4 1.7
 ];
 
-export function classifyAuthFailure(text: string, rules: readonly AuthFailureRule[] = AUTH_FAILURE_RULES): AuthFailureKind | null {
+export function classifyAuthFailure(
+  text: string,
+  rules: readonly AuthFailureRule[] = AUTH_FAILURE_RULES,
+): AuthFailureKind | null {
   const trimmed = text.trim();
   for (const rule of rules) if (rule.pattern.test(trimmed)) return rule.kind;
   return null;
@@ -135,7 +138,11 @@ export class Quake3Client {
   }
 
   private moveTo(next: ClientState, action: string): void {
-    assertState(this.stateValue, Object.keys(TRANSITIONS).filter((s) => TRANSITIONS[s as ClientState].includes(next)) as ClientState[], action);
+    assertState(
+      this.stateValue,
+      Object.keys(TRANSITIONS).filter((s) => TRANSITIONS[s as ClientState].includes(next)) as ClientState[],
+      action,
+    );
     this.stateValue = next;
   }
 
@@ -166,7 +173,9 @@ export class Quake3Client {
     this.queue.shift();
     this.options.pacer.record(kind, now);
     const bytes =
-      next.spec.kind === "rcon" ? encodeRconRequest(this.options.password, next.spec.command) : encodeQuery(next.spec.kind, next.challenge);
+      next.spec.kind === "rcon"
+        ? encodeRconRequest(this.options.password, next.spec.command)
+        : encodeQuery(next.spec.kind, next.challenge);
     if (this.current?.id !== next.id) this.attempts = 0;
     this.current = next;
     this.attempts++;
@@ -185,7 +194,11 @@ export class Quake3Client {
     try {
       reply = decodeReply(bytes, this.framing);
     } catch (error) {
-      this.events.push({ type: "dropped", reason: "malformed", error: error instanceof RconRemoteError ? error : null });
+      this.events.push({
+        type: "dropped",
+        reason: "malformed",
+        error: error instanceof RconRemoteError ? error : null,
+      });
       return;
     }
     const current = this.current;
@@ -214,20 +227,26 @@ export class Quake3Client {
     try {
       if (current.spec.kind === "getstatus") {
         const response = parseStatusResponse(text);
-        if (response.info.challenge !== undefined && response.info.challenge !== current.challenge) throw new RconRemoteError("UNEXPECTED_PACKET", "stale query answer");
+        if (response.info.challenge !== undefined && response.info.challenge !== current.challenge)
+          throw new RconRemoteError("UNEXPECTED_PACKET", "stale query answer");
         this.finish();
         this.current = null;
         this.events.push({ type: "status", id: current.id, response, sentAt: this.sentAt, receivedAt: now });
       } else {
         const info = parseInfoResponse(text);
-        if (info.challenge !== undefined && info.challenge !== current.challenge) throw new RconRemoteError("UNEXPECTED_PACKET", "stale query answer");
+        if (info.challenge !== undefined && info.challenge !== current.challenge)
+          throw new RconRemoteError("UNEXPECTED_PACKET", "stale query answer");
         this.finish();
         this.current = null;
         this.events.push({ type: "info", id: current.id, info, sentAt: this.sentAt, receivedAt: now });
       }
     } catch (error) {
       if (!(error instanceof RconRemoteError)) throw error;
-      this.events.push({ type: "dropped", reason: error.code === "UNEXPECTED_PACKET" ? "stale" : "malformed", error });
+      this.events.push({
+        type: "dropped",
+        reason: error.code === "UNEXPECTED_PACKET" ? "stale" : "malformed",
+        error,
+      });
     }
   }
 
@@ -267,7 +286,8 @@ export class Quake3Client {
     const current = this.current;
     if (this.stateValue === "COLLECTING") {
       const capped = now >= this.sentAt + this.maxAnswerMs;
-      if (now >= this.lastDatagramAt + this.options.quietMs || capped) this.completeAnswer(now, capped && now < this.lastDatagramAt + this.options.quietMs);
+      if (now >= this.lastDatagramAt + this.options.quietMs || capped)
+        this.completeAnswer(now, capped && now < this.lastDatagramAt + this.options.quietMs);
       return;
     }
     if (this.stateValue !== "AWAITING_REPLY" || !current || now < this.firstDeadline) return;
@@ -304,7 +324,16 @@ export class Quake3Client {
       this.events.push({ type: "auth-failed", id: current.id, kind: authKind, text: text.trim() });
       return;
     }
-    this.events.push({ type: "answer", id: current.id, text, datagrams, sentAt, lastDatagramAt, deliveredAt: now, truncated });
+    this.events.push({
+      type: "answer",
+      id: current.id,
+      text,
+      datagrams,
+      sentAt,
+      lastDatagramAt,
+      deliveredAt: now,
+      truncated,
+    });
   }
 
   private finish(): void {
@@ -321,7 +350,10 @@ export class Quake3Client {
   /** Ends the client; returns the ids of requests that will never be answered. */
   close(): number[] {
     if (this.stateValue === "CLOSED") return [];
-    const ids = [...(this.current ? [this.current.id] : []), ...this.queue.filter((r) => r.id !== this.current?.id).map((r) => r.id)];
+    const ids = [
+      ...(this.current ? [this.current.id] : []),
+      ...this.queue.filter((r) => r.id !== this.current?.id).map((r) => r.id),
+    ];
     this.queue.length = 0;
     this.current = null;
     this.moveTo("CLOSED", "close");

@@ -28,7 +28,8 @@ export function latin1Encode(text: string): Uint8Array {
   const out = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if (code > 0xff) throw new RconLocalError("UNSAFE_ARGUMENT", `character U+${code.toString(16)} cannot be sent`);
+    if (code > 0xff)
+      throw new RconLocalError("UNSAFE_ARGUMENT", `character U+${code.toString(16)} cannot be sent`);
     out[i] = code;
   }
   return out;
@@ -46,7 +47,8 @@ export function latin1Decode(bytes: Uint8Array): string {
 /** Wraps a payload in the out-of-band header. */
 export function encodeOutOfBand(payload: string): Uint8Array {
   const body = latin1Encode(payload);
-  if (body.length + OOB_HEADER_LENGTH > MAX_DATAGRAM) throw new RconLocalError("TOO_LARGE", "out-of-band payload too large");
+  if (body.length + OOB_HEADER_LENGTH > MAX_DATAGRAM)
+    throw new RconLocalError("TOO_LARGE", "out-of-band payload too large");
   const out = new Uint8Array(OOB_HEADER_LENGTH + body.length);
   out.fill(OOB_MARKER, 0, OOB_HEADER_LENGTH);
   out.set(body, OOB_HEADER_LENGTH);
@@ -59,10 +61,14 @@ export function encodeOutOfBand(payload: string): Uint8Array {
  */
 export function checkRconPassword(password: string): string | null {
   if (password === "") return "the rcon password is empty: Quake 3 servers refuse rcon without a password";
-  if (/\s/.test(password)) return "Quake 3-family servers cannot accept an rcon password containing spaces or line breaks";
-  if (/[^\x21-\x7e]/.test(password)) return "the rcon password must be printable ASCII: the server turns other bytes into '.'";
-  if (password.includes('"')) return "the rcon password must not contain a double quote (the server strips quotes)";
-  if (password.includes("//") || password.includes("/*")) return "the rcon password must not contain // or /* (the server reads them as comments)";
+  if (/\s/.test(password))
+    return "Quake 3-family servers cannot accept an rcon password containing spaces or line breaks";
+  if (/[^\x21-\x7e]/.test(password))
+    return "the rcon password must be printable ASCII: the server turns other bytes into '.'";
+  if (password.includes('"'))
+    return "the rcon password must not contain a double quote (the server strips quotes)";
+  if (password.includes("//") || password.includes("/*"))
+    return "the rcon password must not contain // or /* (the server reads them as comments)";
   return null;
 }
 
@@ -70,14 +76,20 @@ export function checkRconPassword(password: string): string | null {
 export function encodeRconRequest(password: string, command: string): Uint8Array {
   const problem = checkRconPassword(password);
   if (problem) throw new RconLocalError("INVALID_ARGUMENT", problem);
-  if (/[\r\n\0]/.test(command)) throw new RconLocalError("UNSAFE_ARGUMENT", "a command is one line: no line breaks or NUL");
+  if (/[\r\n\0]/.test(command))
+    throw new RconLocalError("UNSAFE_ARGUMENT", "a command is one line: no line breaks or NUL");
   const line = command === "" ? `rcon ${password}` : `rcon ${password} ${command}`;
-  if (line.length > MAX_REQUEST_LINE) throw new RconLocalError("TOO_LARGE", `command too long (the server reads ${MAX_REQUEST_LINE} characters)`);
+  if (line.length > MAX_REQUEST_LINE)
+    throw new RconLocalError(
+      "TOO_LARGE",
+      `command too long (the server reads ${MAX_REQUEST_LINE} characters)`,
+    );
   return encodeOutOfBand(line);
 }
 
 export function encodeQuery(kind: "getstatus" | "getinfo", challenge: string): Uint8Array {
-  if (!/^[0-9A-Za-z_-]{0,128}$/.test(challenge)) throw new RconLocalError("INVALID_ARGUMENT", "challenge must be short and alphanumeric");
+  if (!/^[0-9A-Za-z_-]{0,128}$/.test(challenge))
+    throw new RconLocalError("INVALID_ARGUMENT", "challenge must be short and alphanumeric");
   return encodeOutOfBand(challenge === "" ? kind : `${kind} ${challenge}`);
 }
 
@@ -108,8 +120,10 @@ function startsWithAscii(bytes: Uint8Array, offset: number, text: string): boole
  * out-of-band reply (the connection counts and drops it).
  */
 export function decodeReply(bytes: Uint8Array, framing: ReplyFraming = IOQ3_FRAMING): DecodedReply {
-  if (bytes.length > MAX_DATAGRAM) throw new RconRemoteError("FRAME_TOO_LARGE", "datagram larger than UDP allows");
-  if (!isOutOfBand(bytes)) throw new RconRemoteError("MALFORMED_PACKET", "datagram without the out-of-band 0xFFFFFFFF header");
+  if (bytes.length > MAX_DATAGRAM)
+    throw new RconRemoteError("FRAME_TOO_LARGE", "datagram larger than UDP allows");
+  if (!isOutOfBand(bytes))
+    throw new RconRemoteError("MALFORMED_PACKET", "datagram without the out-of-band 0xFFFFFFFF header");
   const candidates: [ReplyKind, string][] = [
     ["print", framing.printHeader],
     ["statusResponse", "statusResponse\n"],

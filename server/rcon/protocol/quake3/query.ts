@@ -13,7 +13,8 @@ export function parseInfoString(text: string): InfoMap {
   const info: InfoMap = Object.create(null) as InfoMap;
   if (body === "") return info;
   const parts = body.split("\\");
-  if (parts.length % 2 !== 0) throw new RconRemoteError("MALFORMED_PACKET", "infostring with a key but no value");
+  if (parts.length % 2 !== 0)
+    throw new RconRemoteError("MALFORMED_PACKET", "infostring with a key but no value");
   for (let i = 0; i < parts.length; i += 2) info[parts[i] as string] = parts[i + 1] as string;
   return info;
 }
@@ -44,7 +45,12 @@ export function parseStatusResponse(body: string): StatusResponse {
     if (line === "") continue;
     const m = PLAYER_LINE.exec(line);
     if (!m) throw new RconRemoteError("MALFORMED_PACKET", "statusResponse player line not understood");
-    players.push({ score: Number(m[1]), ping: Number(m[2]), team: m[3] === undefined ? null : Number(m[3]), name: m[4] as string });
+    players.push({
+      score: Number(m[1]),
+      ping: Number(m[2]),
+      team: m[3] === undefined ? null : Number(m[3]),
+      name: m[4] as string,
+    });
   }
   return { info, players };
 }

@@ -46,7 +46,12 @@ interface LeakyBucket {
 }
 
 /** ioq3 SVC_RateLimit: true when the request must be dropped. */
-export function rateLimitExceeded(bucket: LeakyBucket, burst: number, periodMs: number, now: number): boolean {
+export function rateLimitExceeded(
+  bucket: LeakyBucket,
+  burst: number,
+  periodMs: number,
+  now: number,
+): boolean {
   const interval = now - bucket.lastTime;
   const expired = Math.floor(interval / periodMs);
   if (expired > bucket.count || interval < 0) {
@@ -72,7 +77,10 @@ export function splitRconLine(line: string): { password: string; command: string
   const argv = /^\s*(?:"([^"]*)"?|(\S+))/.exec(rest);
   const password = argv ? (argv[1] ?? argv[2] ?? "") : "";
   // The command starts after the password token *up to the next space* (quotes not understood).
-  rest = rest.replace(/^ */, "").replace(/^[^ ]*/, "").replace(/^ */, "");
+  rest = rest
+    .replace(/^ */, "")
+    .replace(/^[^ ]*/, "")
+    .replace(/^ */, "");
   return { password, command: rest };
 }
 
@@ -145,7 +153,11 @@ export class Quake3Server {
     if (!parts) return;
     const passwordUnusable = this.password === "" || this.password.length < this.profile.minPasswordLength;
     const valid = !passwordUnusable && parts.password === this.password;
-    if (!valid && limit.kind === "ioq3-buckets" && rateLimitExceeded(this.badPasswordBucket, limit.burst, limit.periodMs, now)) {
+    if (
+      !valid &&
+      limit.kind === "ioq3-buckets" &&
+      rateLimitExceeded(this.badPasswordBucket, limit.burst, limit.periodMs, now)
+    ) {
       this.dropped++;
       return;
     }
@@ -158,25 +170,43 @@ export class Quake3Server {
       this.handlers.executeRcon(parts.command, (text) => prints.push(text));
     }
     for (const text of redirectPrints(prints, this.profile.outputBufferLength)) {
-      this.outgoing.push({ bytes: encodePrint(text, this.profile.framing), address: from.address, port: from.port });
+      this.outgoing.push({
+        bytes: encodePrint(text, this.profile.framing),
+        address: from.address,
+        port: from.port,
+      });
     }
   }
 
-  private handleQuery(verb: "getstatus" | "getinfo", line: string, from: { address: string; port: number }, now: number): void {
+  private handleQuery(
+    verb: "getstatus" | "getinfo",
+    line: string,
+    from: { address: string; port: number },
+    now: number,
+  ): void {
     if (this.addressLimited(from.address, now)) {
       this.dropped++;
       return;
     }
     const challenge = line.trim().split(/\s+/)[1];
-    const withChallenge = (info: InfoMap): InfoMap => (challenge === undefined ? info : { ...info, challenge: challenge.slice(0, 128) });
+    const withChallenge = (info: InfoMap): InfoMap =>
+      challenge === undefined ? info : { ...info, challenge: challenge.slice(0, 128) };
     if (verb === "getinfo") {
-      this.outgoing.push({ bytes: encodeOutOfBand(`infoResponse\n${encodeInfoString(withChallenge(this.handlers.info()))}`), address: from.address, port: from.port });
+      this.outgoing.push({
+        bytes: encodeOutOfBand(`infoResponse\n${encodeInfoString(withChallenge(this.handlers.info()))}`),
+        address: from.address,
+        port: from.port,
+      });
       return;
     }
     // Info_SetValueForKey prepends: getinfo sets the challenge first (it ends up last), getstatus last.
     const { info, players } = this.handlers.statusInfo();
     const ordered = challenge === undefined ? info : { challenge: challenge.slice(0, 128), ...info };
-    this.outgoing.push({ bytes: encodeOutOfBand(`statusResponse\n${formatStatusResponse(ordered, players)}`), address: from.address, port: from.port });
+    this.outgoing.push({
+      bytes: encodeOutOfBand(`statusResponse\n${formatStatusResponse(ordered, players)}`),
+      address: from.address,
+      port: from.port,
+    });
   }
 
   takeOutgoing(): OutgoingDatagram[] {

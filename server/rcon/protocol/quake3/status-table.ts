@@ -72,7 +72,11 @@ export const IOQ3_STATUS: StatusFormat = {
       "-- ----- ---- --------------- --------------------------------------- -----\n",
     ];
     for (const row of rows) {
-      out.push(`${fmt(row.slot, 2)} `, `${fmt(row.score, 5)} `, row.ping === null ? `${row.state ?? "CON"} ` : `${fmt(Math.min(row.ping, 9999), 4)} `);
+      out.push(
+        `${fmt(row.slot, 2)} `,
+        `${fmt(row.score, 5)} `,
+        row.ping === null ? `${row.state ?? "CON"} ` : `${fmt(Math.min(row.ping, 9999), 4)} `,
+      );
       out.push(row.name, ...pad(16 - visibleLength(row.name, colourRule), true));
       out.push(`^7${row.address}`, ...pad(39 - row.address.length, true), ` ${fmt(row.rate, 5)}`, "\n");
     }
@@ -108,7 +112,11 @@ export const Q3_LEGACY_STATUS: StatusFormat = {
       "--- ----- ---- --------------- ------- --------------------- ----- -----\n",
     ];
     for (const row of rows) {
-      out.push(`${fmt(row.slot, 3)} `, `${fmt(row.score, 5)} `, row.ping === null ? `${row.state ?? "CNCT"} ` : `${fmt(Math.min(row.ping, 999), 4)} `);
+      out.push(
+        `${fmt(row.slot, 3)} `,
+        `${fmt(row.score, 5)} `,
+        row.ping === null ? `${row.state ?? "CNCT"} ` : `${fmt(Math.min(row.ping, 999), 4)} `,
+      );
       // Padding counts colour codes (WONTFIX in 1.32), possibly zero spaces.
       out.push(row.name, "^7", ...pad(16 - row.name.length, false));
       out.push(`${fmt(row.lastMsg ?? 0, 7)} `, row.address, ...pad(22 - row.address.length, false));
@@ -120,7 +128,8 @@ export const Q3_LEGACY_STATUS: StatusFormat = {
 };
 
 // (c) Call of Duty 4 1.7 / CoD4x legacy mode: a GUID column after ping.
-const COD4_ROW = /^\s*(\d+)\s+(-?\d+)\s+(\d+|CNCT|ZMBI|PRIM)\s+(\S+)\s+(.*?)\^7\s*(\d+)\s+(\S+)\s+(-?\d+)\s+(\d+)\s*$/;
+const COD4_ROW =
+  /^\s*(\d+)\s+(-?\d+)\s+(\d+|CNCT|ZMBI|PRIM)\s+(\S+)\s+(.*?)\^7\s*(\d+)\s+(\S+)\s+(-?\d+)\s+(\d+)\s*$/;
 
 export const COD4_LEGACY_STATUS: StatusFormat = {
   id: "cod4-legacy",
@@ -147,7 +156,11 @@ export const COD4_LEGACY_STATUS: StatusFormat = {
     ];
     for (const row of rows) {
       const guid = row.guid ?? "0";
-      out.push(`${fmt(row.slot, 3)} `, `${fmt(row.score, 5)} `, row.ping === null ? `${row.state ?? "CNCT"} ` : `${fmt(Math.min(row.ping, 999), 4)} `);
+      out.push(
+        `${fmt(row.slot, 3)} `,
+        `${fmt(row.score, 5)} `,
+        row.ping === null ? `${row.state ?? "CNCT"} ` : `${fmt(Math.min(row.ping, 999), 4)} `,
+      );
       out.push(guid, ...pad(33 - guid.length, true));
       const name = row.name.slice(0, 15);
       out.push(name, "^7", ...pad(16 - visibleLength(name, colourRule), true));
@@ -160,7 +173,8 @@ export const COD4_LEGACY_STATUS: StatusFormat = {
 };
 
 // (d) ET:Legacy: a few header lines, then the legacy columns plus lastConnectTime.
-const ETL_ROW = /^\s*(\d+)\s+(-?\d+)\s+(\d+|CNCT|ZMBI|DEMO)\s+(.*?)\^7\s*(\d+)\s+(\S+)\s+(-?\d+)\s+(\d+)(?:\s+\d+)?\s*$/;
+const ETL_ROW =
+  /^\s*(\d+)\s+(-?\d+)\s+(\d+|CNCT|ZMBI|DEMO)\s+(.*?)\^7\s*(\d+)\s+(\S+)\s+(-?\d+)\s+(\d+)(?:\s+\d+)?\s*$/;
 
 export const ETLEGACY_STATUS: StatusFormat = {
   id: "etlegacy",
@@ -188,10 +202,17 @@ export const ETLEGACY_STATUS: StatusFormat = {
       "--- ----- ---- --------------- ------- --------------------- ----- ----- ---------------\n",
     ];
     for (const row of rows) {
-      out.push(`${fmt(row.slot, 3)} `, `${fmt(row.score, 5)} `, row.ping === null ? `${row.state ?? "CNCT"} ` : `${fmt(Math.min(row.ping, 999), 4)} `);
+      out.push(
+        `${fmt(row.slot, 3)} `,
+        `${fmt(row.score, 5)} `,
+        row.ping === null ? `${row.state ?? "CNCT"} ` : `${fmt(Math.min(row.ping, 999), 4)} `,
+      );
       const width = 15 + (row.name.length - visibleLength(row.name, colourRule));
       out.push(`${`${row.name}^7`.padEnd(width + 2, " ")} `);
-      out.push(`${fmt(row.lastMsg ?? 0, 7)} ${row.address.padEnd(21, " ")} ${fmt(row.qport ?? 0, 5)} ${fmt(row.rate, 5)} 0`, "\n");
+      out.push(
+        `${fmt(row.lastMsg ?? 0, 7)} ${row.address.padEnd(21, " ")} ${fmt(row.qport ?? 0, 5)} ${fmt(row.rate, 5)} 0`,
+        "\n",
+      );
     }
     out.push("\n");
     return out;

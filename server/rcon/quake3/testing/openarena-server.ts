@@ -33,11 +33,25 @@ async function freeUdpPort(): Promise<number> {
   return port;
 }
 
-async function waitForGetinfo(host: string, port: number, child: ChildProcess, clients: number, deadline: number): Promise<void> {
-  const transport = await Quake3Transport.open({ host, port, password: "unused", profile: OPENARENA.quake3, codec: createTextCodec("latin1"), clock: systemClock });
+async function waitForGetinfo(
+  host: string,
+  port: number,
+  child: ChildProcess,
+  clients: number,
+  deadline: number,
+): Promise<void> {
+  const transport = await Quake3Transport.open({
+    host,
+    port,
+    password: "unused",
+    profile: OPENARENA.quake3,
+    codec: createTextCodec("latin1"),
+    clock: systemClock,
+  });
   try {
     while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`openarena-server exited with code ${child.exitCode} before answering`);
+      if (child.exitCode !== null)
+        throw new Error(`openarena-server exited with code ${child.exitCode} before answering`);
       const outcome = await transport.request({ kind: "getinfo", timeoutMs: 700 });
       // Bots join a few frames after the map loads.
       if (outcome.type === "info" && Number(outcome.info.clients) >= clients) return;
@@ -49,9 +63,13 @@ async function waitForGetinfo(host: string, port: number, child: ChildProcess, c
   }
 }
 
-export async function startOpenArena(options: { bots?: readonly string[]; password?: string; timeoutMs?: number } = {}): Promise<RealServer> {
+export async function startOpenArena(
+  options: { bots?: readonly string[]; password?: string; timeoutMs?: number } = {},
+): Promise<RealServer> {
   if (!existsSync(OPENARENA_BINARY)) {
-    throw new Error(`${OPENARENA_BINARY} is missing: the Quake 3 suite needs Debian's real server. Install it with "bash scripts/openarena.sh install" (root) or "sudo apt-get install -y openarena-server".`);
+    throw new Error(
+      `${OPENARENA_BINARY} is missing: the Quake 3 suite needs Debian's real server. Install it with "bash scripts/openarena.sh install" (root) or "sudo apt-get install -y openarena-server".`,
+    );
   }
   const bots = options.bots ?? ["Grism", "Sarge", "Angelyss", "Gargoyle"];
   const password = options.password ?? "secret";
@@ -59,13 +77,42 @@ export async function startOpenArena(options: { bots?: readonly string[]; passwo
   const port = await freeUdpPort();
   const home = mkdtempSync(path.join(tmpdir(), "rcondeck-oa-"));
   const args = [
-    ...["+set", "com_homepath", "oa-home", "+set", "dedicated", "1", "+set", "net_ip", host, "+set", "net_port", String(port)],
-    ...["+set", "net_enabled", "1", "+set", "rconPassword", password, "+set", "bot_enable", "1", "+set", "sv_maxclients", "16"],
+    ...[
+      "+set",
+      "com_homepath",
+      "oa-home",
+      "+set",
+      "dedicated",
+      "1",
+      "+set",
+      "net_ip",
+      host,
+      "+set",
+      "net_port",
+      String(port),
+    ],
+    ...[
+      "+set",
+      "net_enabled",
+      "1",
+      "+set",
+      "rconPassword",
+      password,
+      "+set",
+      "bot_enable",
+      "1",
+      "+set",
+      "sv_maxclients",
+      "16",
+    ],
     ...["+set", "sv_hostname", "^1Red ^7Test Server", "+map", "oa_dm1"],
     ...bots.flatMap((bot) => ["+addbot", bot, "1"]),
   ];
   // fs_homepath is $HOME/<com_homepath>: everything the server writes stays in the temp dir.
-  const child = spawn(OPENARENA_BINARY, args, { env: { ...process.env, HOME: home }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(OPENARENA_BINARY, args, {
+    env: { ...process.env, HOME: home },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   const collect = (chunk: Buffer) => {
     output = (output + chunk.toString("latin1")).slice(-20_000);

@@ -8,7 +8,14 @@
 import { RconCommandError } from "../../../types.ts";
 import { IOQ3_FRAMING } from "../packet.ts";
 import { COD4_LEGACY_STATUS } from "../status-table.ts";
-import { buildOperations, checkGuid, checkSlot, type BanSystem, type Quake3Dialect, type Quake3Profile } from "./common.ts";
+import {
+  buildOperations,
+  checkGuid,
+  checkSlot,
+  type BanSystem,
+  type Quake3Dialect,
+  type Quake3Profile,
+} from "./common.ts";
 
 export const COD4_PROFILE: Quake3Profile = {
   colourRule: "cod",
@@ -36,33 +43,50 @@ const mutating = { idempotent: false } as const;
 const stockBans: BanSystem = {
   async ban(run, request) {
     const { target } = request;
-    if (target.kind !== "player") throw new RconCommandError("UNSUPPORTED", "CoD4 bans connected players only (banclient)");
+    if (target.kind !== "player")
+      throw new RconCommandError("UNSUPPORTED", "CoD4 bans connected players only (banclient)");
     const slot = checkSlot(target.playerId);
     return run(request.minutes === null ? `banclient ${slot}` : `tempbanclient ${slot}`, mutating);
   },
-  async unban() {
-    throw new RconCommandError("UNSUPPORTED", "stock CoD4 lifts bans by player name only (unbanUser); edit ban.txt");
-  },
-  async listBans() {
-    return [];
-  },
+  unban: () =>
+    Promise.reject(
+      new RconCommandError(
+        "UNSUPPORTED",
+        "stock CoD4 lifts bans by player name only (unbanUser); edit ban.txt",
+      ),
+    ),
+  // Stock CoD4 keeps bans in ban.txt with no rcon command to list them.
+  listBans: () => Promise.resolve([]),
 };
 
 const cod4xBans: BanSystem = {
   async ban(run, request) {
     const { target } = request;
-    const who = target.kind === "player" ? checkSlot(target.playerId) : target.kind === "guid" ? checkGuid(target.value) : null;
-    if (who === null) throw new RconCommandError("UNSUPPORTED", `CoD4x bans by slot or GUID, not by ${target.kind}`);
-    const reason = request.reason.replace(/[^\x20-\x7e]|["%;]/g, " ").replace(/\/([/*])/g, "/ $1").trim().slice(0, 100);
-    return run(request.minutes === null ? `permban ${who} ${reason}`.trim() : `tempban ${who} ${request.minutes}m ${reason}`.trim(), mutating);
+    const who =
+      target.kind === "player"
+        ? checkSlot(target.playerId)
+        : target.kind === "guid"
+          ? checkGuid(target.value)
+          : null;
+    if (who === null)
+      throw new RconCommandError("UNSUPPORTED", `CoD4x bans by slot or GUID, not by ${target.kind}`);
+    const reason = request.reason
+      .replace(/[^\x20-\x7e]|["%;]/g, " ")
+      .replace(/\/([/*])/g, "/ $1")
+      .trim()
+      .slice(0, 100);
+    return run(
+      request.minutes === null
+        ? `permban ${who} ${reason}`.trim()
+        : `tempban ${who} ${request.minutes}m ${reason}`.trim(),
+      mutating,
+    );
   },
   async unban(run, ban) {
     if (ban.kind !== "guid") throw new RconCommandError("UNSUPPORTED", "CoD4x lifts bans by GUID");
     return run(`unban ${checkGuid(ban.value)}`, mutating);
   },
-  async listBans() {
-    return [];
-  },
+  listBans: () => Promise.resolve([]),
 };
 
 const COMMANDS = [

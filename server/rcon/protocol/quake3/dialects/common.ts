@@ -51,7 +51,8 @@ export function isQuake3Dialect(dialect: Dialect): dialect is Quake3Dialect {
 // Argument checks
 
 export function checkSlot(playerId: string): string {
-  if (!/^\d{1,3}$/.test(playerId)) throw new RconCommandError("INVALID_ARGUMENT", `player id must be a slot number, got "${playerId}"`);
+  if (!/^\d{1,3}$/.test(playerId))
+    throw new RconCommandError("INVALID_ARGUMENT", `player id must be a slot number, got "${playerId}"`);
   return String(Number(playerId));
 }
 
@@ -60,13 +61,19 @@ const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1
 export function checkIpv4(value: string, options: { subnet: boolean; wildcard: boolean }): string {
   const [ip = "", subnet, ...rest] = value.trim().split("/");
   const ipOk = IPV4.test(ip) || (options.wildcard && /^(?:(?:\d{1,3}|\*)\.){3}(?:\d{1,3}|\*)$/.test(ip));
-  const subnetOk = subnet === undefined || (options.subnet && /^\d{1,2}$/.test(subnet) && Number(subnet) <= 32);
-  if (!ipOk || !subnetOk || rest.length > 0) throw new RconCommandError("INVALID_ARGUMENT", `not an IPv4 address${options.subnet ? " or subnet" : ""}: "${value}"`);
+  const subnetOk =
+    subnet === undefined || (options.subnet && /^\d{1,2}$/.test(subnet) && Number(subnet) <= 32);
+  if (!ipOk || !subnetOk || rest.length > 0)
+    throw new RconCommandError(
+      "INVALID_ARGUMENT",
+      `not an IPv4 address${options.subnet ? " or subnet" : ""}: "${value}"`,
+    );
   return value.trim();
 }
 
 export function checkGuid(value: string): string {
-  if (!/^[0-9A-Za-z]{1,64}$/.test(value)) throw new RconCommandError("INVALID_ARGUMENT", `not a GUID: "${value}"`);
+  if (!/^[0-9A-Za-z]{1,64}$/.test(value))
+    throw new RconCommandError("INVALID_ARGUMENT", `not a GUID: "${value}"`);
   return value;
 }
 
@@ -78,7 +85,10 @@ export function checkGuid(value: string): string {
  * - `%` and characters outside ASCII arrive as `.` anyway (MSG_ReadStringLine): done here, one per character;
  * - `;` becomes `,` on engines where it might separate commands.
  */
-export function sanitiseMessage(text: string, profile: Pick<Quake3Profile, "semicolonSplits" | "maxMessageLength">): string {
+export function sanitiseMessage(
+  text: string,
+  profile: Pick<Quake3Profile, "semicolonSplits" | "maxMessageLength">,
+): string {
   let out = "";
   for (const ch of text) {
     const code = ch.codePointAt(0) ?? 0;
@@ -91,7 +101,11 @@ export function sanitiseMessage(text: string, profile: Pick<Quake3Profile, "semi
   while (/\/[/*]/.test(out)) out = out.replace(/\/([/*])/g, "/ $1");
   out = out.trim();
   if (out === "") throw new RconCommandError("INVALID_ARGUMENT", "message is empty");
-  if (out.length > profile.maxMessageLength) throw new RconCommandError("INVALID_ARGUMENT", `message longer than ${profile.maxMessageLength} characters`);
+  if (out.length > profile.maxMessageLength)
+    throw new RconCommandError(
+      "INVALID_ARGUMENT",
+      `message longer than ${profile.maxMessageLength} characters`,
+    );
   return out;
 }
 
@@ -114,8 +128,13 @@ export function rowToPlayer(row: StatusRow, colourRule: ColourRule): Player {
   };
 }
 
-export function parsePlayers(statusText: string, profile: Pick<Quake3Profile, "statusFormat" | "colourRule">): Player[] {
-  return parseStatusTable(statusText, profile.statusFormat).rows.map((row) => rowToPlayer(row, profile.colourRule));
+export function parsePlayers(
+  statusText: string,
+  profile: Pick<Quake3Profile, "statusFormat" | "colourRule">,
+): Player[] {
+  return parseStatusTable(statusText, profile.statusFormat).rows.map((row) =>
+    rowToPlayer(row, profile.colourRule),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -134,7 +153,8 @@ export function parseEngineBans(text: string): BanEntry[] {
   const bans: BanEntry[] = [];
   for (const line of text.split("\n")) {
     const m = /^Ban #(\d+): (\S+)$/.exec(line.trim());
-    if (m) bans.push({ ref: m[1] as string, kind: "ip", value: m[2] as string, minutesLeft: null, reason: "" });
+    if (m)
+      bans.push({ ref: m[1] as string, kind: "ip", value: m[2] as string, minutesLeft: null, reason: "" });
   }
   return bans;
 }
@@ -161,14 +181,19 @@ async function playerIp(players: () => Promise<Player[]>, playerId: string): Pro
   const player = (await players()).find((p) => p.id === slot);
   if (!player) throw new RconCommandError("INVALID_ARGUMENT", `no player in slot ${slot}`);
   const ip = ipOf(player.address);
-  if (!ip) throw new RconCommandError("UNSUPPORTED", `player ${slot} has no IPv4 address to ban (${player.address ?? "none"})`);
+  if (!ip)
+    throw new RconCommandError(
+      "UNSUPPORTED",
+      `player ${slot} has no IPv4 address to ban (${player.address ?? "none"})`,
+    );
   return ip;
 }
 
 /** Quake 3 game-module filters: `addip`/`removeip`, kept in the `g_banIPs` cvar (listed by `listip`). */
 export const gameModuleBans: BanSystem = {
   async ban(run, request, players) {
-    if (request.minutes !== null) throw new RconCommandError("UNSUPPORTED", "IP filters are permanent: lift the ban later instead");
+    if (request.minutes !== null)
+      throw new RconCommandError("UNSUPPORTED", "IP filters are permanent: lift the ban later instead");
     const { target } = request;
     const ip =
       target.kind === "player"
@@ -191,23 +216,30 @@ export const gameModuleBans: BanSystem = {
 /** ioq3 engine bans (`banaddr`/`bandel`/`listbans`), plus the game module's filters which also apply. */
 export const engineBans: BanSystem = {
   async ban(run, request) {
-    if (request.minutes !== null) throw new RconCommandError("UNSUPPORTED", "engine bans are permanent: lift the ban later instead");
+    if (request.minutes !== null)
+      throw new RconCommandError("UNSUPPORTED", "engine bans are permanent: lift the ban later instead");
     const { target } = request;
     if (target.kind === "player") return run(`banaddr ${checkSlot(target.playerId)}`, mutating);
-    if (target.kind === "ip") return run(`banaddr ${checkIpv4(target.value, { subnet: true, wildcard: false })}`, mutating);
+    if (target.kind === "ip")
+      return run(`banaddr ${checkIpv4(target.value, { subnet: true, wildcard: false })}`, mutating);
     throw new RconCommandError("UNSUPPORTED", `cannot ban by ${target.kind} on this game`);
   },
   async unban(run, ban) {
     if (ban.kind !== "ip") throw new RconCommandError("UNSUPPORTED", "only IP bans exist on this game");
     // Ban numbers shift after each deletion: look the number up right before deleting.
     const wanted = ban.value.includes("/") ? ban.value : `${ban.value}/32`;
-    const entry = parseEngineBans(await run("listbans")).find((b) => b.value === wanted || b.value === ban.value);
+    const entry = parseEngineBans(await run("listbans")).find(
+      (b) => b.value === wanted || b.value === ban.value,
+    );
     if (entry) return run(`bandel ${entry.ref}`, mutating);
     return gameModuleBans.unban(run, ban);
   },
   async listBans(run) {
     const engine = parseEngineBans(await run("listbans"));
-    const filters = parseGameModuleBans(await run("g_banIPs")).map((b) => ({ ...b, ref: `addip:${b.value}` }));
+    const filters = parseGameModuleBans(await run("g_banIPs")).map((b) => ({
+      ...b,
+      ref: `addip:${b.value}`,
+    }));
     return [...engine, ...filters];
   },
 };
@@ -216,26 +248,31 @@ export const engineBans: BanSystem = {
 // Operations
 
 export interface OperationTemplates {
-  kick(slot: string, reason: string): string;
-  say(message: string): string;
+  kick: (slot: string, reason: string) => string;
+  say: (message: string) => string;
   /** Absent when the game has no private message. */
-  tell?(slot: string, message: string): string;
+  tell?: (slot: string, message: string) => string;
   bans: BanSystem;
 }
 
 export function buildOperations(profile: Quake3Profile, templates: OperationTemplates): GameOperations {
-  const listPlayers = async (run: RunCommand) => parsePlayers(await run("status", { idempotent: true }), profile);
+  const listPlayers = async (run: RunCommand) =>
+    parsePlayers(await run("status", { idempotent: true }), profile);
   const reasonOf = (reason: string) => (reason.trim() === "" ? "" : sanitiseMessage(reason, profile));
   const operations: GameOperations = {
     listPlayers,
-    kick: (run, playerId, reason) => run(templates.kick(checkSlot(playerId), reasonOf(reason)), mutating),
-    ban: (run, request) => templates.bans.ban(run, request, () => listPlayers(run)),
-    unban: (run, ban) => templates.bans.unban(run, ban),
-    listBans: (run) => templates.bans.listBans(run),
-    sayAll: (run, message) => run(templates.say(sanitiseMessage(message, profile)), mutating),
+    // async: argument errors become rejections, like every other failure.
+    kick: async (run, playerId, reason) =>
+      run(templates.kick(checkSlot(playerId), reasonOf(reason)), mutating),
+    ban: async (run, request) => templates.bans.ban(run, request, () => listPlayers(run)),
+    unban: async (run, ban) => templates.bans.unban(run, ban),
+    listBans: async (run) => templates.bans.listBans(run),
+    sayAll: async (run, message) => run(templates.say(sanitiseMessage(message, profile)), mutating),
   };
   const tell = templates.tell;
-  if (tell) operations.sayTo = (run, playerId, message) => run(tell(checkSlot(playerId), sanitiseMessage(message, profile)), mutating);
+  if (tell)
+    operations.sayTo = async (run, playerId, message) =>
+      run(tell(checkSlot(playerId), sanitiseMessage(message, profile)), mutating);
   return operations;
 }
 
@@ -252,7 +289,11 @@ export const IOQ3_COMMANDS: readonly CommandInfo[] = [
   { name: "kick", usage: "<name>", description: "Kick by name (prefer clientkick: names can collide)" },
   { name: "kickbots", description: "Kick all bots" },
   { name: "kickall", description: "Kick all human players" },
-  { name: "banaddr", usage: "<ip[/subnet]> | <slot> [subnet]", description: "Ban an address (engine ban list)" },
+  {
+    name: "banaddr",
+    usage: "<ip[/subnet]> | <slot> [subnet]",
+    description: "Ban an address (engine ban list)",
+  },
   { name: "bandel", usage: "<ban number>", description: "Delete an engine ban (numbers shift afterwards)" },
   { name: "listbans", description: "List engine bans" },
   { name: "exceptaddr", usage: "<ip[/subnet]>", description: "Exempt an address from bans" },

@@ -5,7 +5,13 @@
  */
 import { IOQ3_FRAMING } from "../packet.ts";
 import { ETLEGACY_STATUS } from "../status-table.ts";
-import { buildOperations, gameModuleBans, IOQ3_COMMANDS, type Quake3Dialect, type Quake3Profile } from "./common.ts";
+import {
+  buildOperations,
+  gameModuleBans,
+  IOQ3_COMMANDS,
+  type Quake3Dialect,
+  type Quake3Profile,
+} from "./common.ts";
 
 export const ETLEGACY_PROFILE: Quake3Profile = {
   colourRule: "q3",
@@ -34,7 +40,9 @@ export const ETLEGACY: Quake3Dialect = {
   defaultPort: 27960,
   defaultEncoding: "latin1",
   capabilities: { pushesEvents: false, whisper: false, timedBans: false, banKinds: ["ip"] },
-  commands: IOQ3_COMMANDS.filter((c) => !["banaddr", "bandel", "listbans", "exceptaddr", "flushbans", "tell"].includes(c.name)),
+  commands: IOQ3_COMMANDS.filter(
+    (c) => !["banaddr", "bandel", "listbans", "exceptaddr", "flushbans", "tell"].includes(c.name),
+  ),
   operations: buildOperations(ETLEGACY_PROFILE, {
     kick: (slot) => `clientkick ${slot}`,
     say: (message) => `say ${message}`,

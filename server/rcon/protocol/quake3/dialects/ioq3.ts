@@ -6,7 +6,13 @@
  */
 import { IOQ3_FRAMING } from "../packet.ts";
 import { IOQ3_STATUS } from "../status-table.ts";
-import { buildOperations, engineBans, IOQ3_COMMANDS, type Quake3Dialect, type Quake3Profile } from "./common.ts";
+import {
+  buildOperations,
+  engineBans,
+  IOQ3_COMMANDS,
+  type Quake3Dialect,
+  type Quake3Profile,
+} from "./common.ts";
 
 export const IOQ3_PROFILE: Quake3Profile = {
   colourRule: "ioq3",
@@ -17,7 +23,17 @@ export const IOQ3_PROFILE: Quake3Profile = {
   quietMs: 40,
   framing: IOQ3_FRAMING,
   probeCommand: "",
-  readOnlyCommands: ["status", "serverinfo", "systeminfo", "cvarlist", "cmdlist", "listbans", "listip", "dumpuser", "g_banIPs"],
+  readOnlyCommands: [
+    "status",
+    "serverinfo",
+    "systeminfo",
+    "cvarlist",
+    "cmdlist",
+    "listbans",
+    "listip",
+    "dumpuser",
+    "g_banIPs",
+  ],
   server: {
     framing: IOQ3_FRAMING,
     outputBufferLength: 1008,

@@ -6,7 +6,13 @@
  */
 import { IOQ3_FRAMING } from "../packet.ts";
 import { Q3_LEGACY_STATUS } from "../status-table.ts";
-import { buildOperations, gameModuleBans, IOQ3_COMMANDS, type Quake3Dialect, type Quake3Profile } from "./common.ts";
+import {
+  buildOperations,
+  gameModuleBans,
+  IOQ3_COMMANDS,
+  type Quake3Dialect,
+  type Quake3Profile,
+} from "./common.ts";
 
 export const Q3_PROFILE: Quake3Profile = {
   colourRule: "q3",
@@ -35,7 +41,9 @@ const operations = buildOperations(Q3_PROFILE, {
   bans: gameModuleBans,
 });
 
-const commands = IOQ3_COMMANDS.filter((c) => !["banaddr", "bandel", "listbans", "exceptaddr", "flushbans", "kicknum", "tell"].includes(c.name));
+const commands = IOQ3_COMMANDS.filter(
+  (c) => !["banaddr", "bandel", "listbans", "exceptaddr", "flushbans", "kicknum", "tell"].includes(c.name),
+);
 
 export const QUAKE3: Quake3Dialect = {
   id: "q3",

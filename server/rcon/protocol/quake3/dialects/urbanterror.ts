@@ -4,7 +4,13 @@
  */
 import { IOQ3_FRAMING } from "../packet.ts";
 import { Q3_LEGACY_STATUS } from "../status-table.ts";
-import { buildOperations, gameModuleBans, IOQ3_COMMANDS, type Quake3Dialect, type Quake3Profile } from "./common.ts";
+import {
+  buildOperations,
+  gameModuleBans,
+  IOQ3_COMMANDS,
+  type Quake3Dialect,
+  type Quake3Profile,
+} from "./common.ts";
 import { IOQ3_PROFILE } from "./ioq3.ts";
 
 export const URBANTERROR_PROFILE: Quake3Profile = {
@@ -20,7 +26,9 @@ export const URBANTERROR: Quake3Dialect = {
   defaultPort: 27960,
   defaultEncoding: "latin1",
   capabilities: { pushesEvents: false, whisper: true, timedBans: false, banKinds: ["ip"] },
-  commands: IOQ3_COMMANDS.filter((c) => !["banaddr", "bandel", "listbans", "exceptaddr", "flushbans"].includes(c.name)),
+  commands: IOQ3_COMMANDS.filter(
+    (c) => !["banaddr", "bandel", "listbans", "exceptaddr", "flushbans"].includes(c.name),
+  ),
   operations: buildOperations(URBANTERROR_PROFILE, {
     kick: (slot) => `clientkick ${slot}`,
     say: (message) => `say ${message}`,
