@@ -187,6 +187,7 @@ describe("BattlEye over loopback against the emulator", () => {
     });
 
     // Every message the emulator decided to send arrives exactly once (re-sends included).
+    emu.stopActivity();
     const sent = emu.messageLog.map((m) => m.text);
     await waitFor(() => messages(events).length >= sent.length, "all messages delivered");
     const received = messages(events).map((m) => m.text);
@@ -220,6 +221,27 @@ describe("BattlEye over loopback against the emulator", () => {
     await online(connection);
     expect(parsePlayers(await connection.command("players"))).toHaveLength(3);
     expect(second.server.loggedInPeers()).toHaveLength(1);
+  });
+
+  it("simulated players connect, get and verify GUIDs, chat and leave, all as typed events", async () => {
+    const emu = await emulator({ password: "secret", players: 4, activity: 0, seed: 5 });
+    const { connection, events } = connect({ port: emu.port });
+    await online(connection);
+    emu.simulateActivity(300);
+    await waitFor(() => messages(events).length === emu.messageLog.length, "activity messages");
+    const typed = messages(events).map((m) => m.event);
+    expect(typed.every((e) => e !== null)).toBe(true);
+    const kinds = new Set(typed.map((e) => (e?.kind === "player.guid" ? `guid:${e.verified}` : e?.kind)));
+    expect([...kinds].sort()).toEqual([
+      "admin.login",
+      "chat",
+      "guid:false",
+      "guid:true",
+      "player.connected",
+      "player.disconnected",
+    ]);
+    const players = await connection.dialect.operations.listPlayers((c) => connection.command(c));
+    expect(players.map((p) => p.id).sort()).toEqual([...emu.players.keys()].map(String).sort());
   });
 
   it("the family registers dialects and emulator flags", () => {

@@ -5,7 +5,7 @@
  * next deadline (retransmits, keep-alive, the 45 s liveness rule).
  */
 import { systemClock, type Clock, type TimerHandle } from "../clock.ts";
-import { createTextCodec } from "../encoding.ts";
+import { battlEyeCodec } from "./codec.ts";
 import { RconLocalError, RconRemoteError } from "../protocol/errors.ts";
 import { BattlEyeClient, DEFAULT_CLIENT_TIMING, type ClientTiming } from "../protocol/battleye/client.ts";
 import { BATTLEYE_DIALECTS, DEFAULT_BATTLEYE_DIALECT } from "../protocol/battleye/dialects/index.ts";
@@ -62,6 +62,7 @@ export async function openBattlEyeSession(
   const core = new BattlEyeClient(setup.codec, setup.timing);
   const waiters = new Map<number, Waiter>();
   let timer: TimerHandle | null = null;
+  let armedAt = 0;
   let socket: UdpClientSocket | null = null;
   let finished = false;
   let settleLogin: { resolve(): void; reject(error: SessionError): void } | null = null;
@@ -129,20 +130,32 @@ export async function openBattlEyeSession(
     }
     if (finished || !socket) return;
     for (const bytes of core.takeOutgoing()) socket.send(bytes);
-    clock.clearTimeout(timer);
-    timer = null;
-    const at = core.nextDeadline();
-    if (at !== null) {
-      timer = clock.setTimeout(
-        () => {
-          timer = null;
-          if (finished) return;
-          core.handleTimeout(clock.now());
-          drain();
-        },
-        Math.max(0, at - clock.now()),
-      );
+    arm(core.nextDeadline());
+  }
+
+  /**
+   * One timer for the core's next deadline. A timer already armed for an earlier or equal time is
+   * kept (it fires, finds little to do, and re-arms): re-creating a Node timer for every datagram
+   * costs more than the protocol work itself.
+   */
+  function arm(at: number | null): void {
+    if (at === null) {
+      clock.clearTimeout(timer);
+      timer = null;
+      return;
     }
+    if (timer && armedAt <= at) return;
+    clock.clearTimeout(timer);
+    armedAt = at;
+    timer = clock.setTimeout(
+      () => {
+        timer = null;
+        if (finished) return;
+        core.handleTimeout(clock.now());
+        drain();
+      },
+      Math.max(0, at - clock.now()),
+    );
   }
 
   try {
@@ -226,7 +239,7 @@ export function createBattlEyeConnection(
   tuning: Partial<ClientTiming> = {},
 ): RconConnection {
   const dialect = findBattlEyeDialect(options.dialect);
-  const codec = createTextCodec(options.encoding ?? dialect.defaultEncoding);
+  const codec = battlEyeCodec(options.encoding ?? dialect.defaultEncoding);
   const clock = options.clock ?? systemClock;
   const timing = clientTimingFor(options, tuning);
   return new SupervisedConnection({

@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { systemClock, type Clock, type TimerHandle } from "../clock.ts";
-import { createTextCodec } from "../encoding.ts";
+import { battlEyeCodec } from "./codec.ts";
 import { PLAYER_NAMES } from "../emulation/names.ts";
 import { RconRemoteError } from "../protocol/errors.ts";
 import { BattlEyeServer, type ServerTiming } from "../protocol/battleye/server.ts";
@@ -70,6 +70,8 @@ export interface RunningBattlEyeEmulator extends RunningEmulator {
   readonly server: BattlEyeServer;
   /** Runs one step of simulated activity now (tests drive activity without waiting). */
   simulateActivity(steps?: number): void;
+  /** Freezes simulated activity (commands still work). */
+  stopActivity(): void;
 }
 
 const CHANNELS = ["Global", "Side", "Command", "Group", "Vehicle", "Direct"] as const;
@@ -116,7 +118,7 @@ export async function startBattlEyeEmulator(
   const clock: Clock = options.clock ?? systemClock;
   const seed = options.seed ?? 1;
   const random = createRandom(seed);
-  const codec = createTextCodec("utf-8");
+  const codec = battlEyeCodec("utf-8");
   const partSize = flagNumber(options.extra, "part-size") ?? tuning.partSize;
   const server = new BattlEyeServer(options.password, codec, {
     ...tuning,
@@ -459,8 +461,9 @@ export async function startBattlEyeEmulator(
   });
 
   const activity = options.activity ?? 1;
+  let activityStopped = false;
   function scheduleActivity(): void {
-    if (activity <= 0 || closed) return;
+    if (activity <= 0 || closed || activityStopped) return;
     activityTimer = clock.setTimeout(
       () => {
         step();
@@ -487,6 +490,11 @@ export async function startBattlEyeEmulator(
       return commandsExecuted;
     },
     server,
+    stopActivity() {
+      clock.clearTimeout(activityTimer);
+      activityTimer = null;
+      activityStopped = true;
+    },
     simulateActivity(steps = 1) {
       for (let i = 0; i < steps; i++) step();
       pump();

@@ -15,7 +15,7 @@
  */
 import { assertState, RconLocalError, RconRemoteError } from "../errors.ts";
 import type { TextCodec } from "../text.ts";
-import { decodePacket, encodePacket, type Packet } from "./packet.ts";
+import { decodePacket, encodePacket, HEADER_SIZE, MAX_PACKET_SIZE, type Packet } from "./packet.ts";
 
 export type ClientState = "idle" | "logging-in" | "logged-in" | "closed";
 
@@ -92,6 +92,73 @@ interface InFlight extends Queued {
   parts: Map<number, Uint8Array>;
 }
 
+/**
+ * Commands in flight by sequence number. Numbers are handed out in order, so everything in flight
+ * lies between `tail` (the oldest) and `head` (the next to hand out); a flat array of 256 slots
+ * keeps lookups and "which is the oldest" O(1) on the hot path.
+ */
+class SeqWindow {
+  private readonly slots: (InFlight | undefined)[] = new Array<InFlight | undefined>(256).fill(undefined);
+  private tail = 0;
+  private head = 0;
+  size = 0;
+
+  get(seq: number): InFlight | undefined {
+    return this.slots[seq];
+  }
+
+  add(entry: InFlight): void {
+    if (this.size === 0) this.tail = entry.seq;
+    this.slots[entry.seq] = entry;
+    this.head = (entry.seq + 1) & 255;
+    this.size++;
+  }
+
+  delete(seq: number): void {
+    if (!this.slots[seq]) return;
+    this.slots[seq] = undefined;
+    this.size--;
+    while (this.size > 0 && !this.slots[this.tail]) this.tail = (this.tail + 1) & 255;
+  }
+
+  oldest(): InFlight | undefined {
+    return this.size > 0 ? this.slots[this.tail] : undefined;
+  }
+
+  /** A snapshot, oldest first, safe to modify the window while walking it. */
+  entries(): InFlight[] {
+    const out: InFlight[] = [];
+    if (this.size === 0) return out;
+    let seq = this.tail;
+    do {
+      const entry = this.slots[seq];
+      if (entry) out.push(entry);
+      seq = (seq + 1) & 255;
+    } while (seq !== this.head && out.length < this.size);
+    return out;
+  }
+
+  /** The earliest re-send or deadline among the commands in flight (Infinity when none). */
+  earliest(): number {
+    let at = Infinity;
+    if (this.size === 0) return at;
+    let seen = 0;
+    for (let seq = this.tail; seen < this.size; seq = (seq + 1) & 255) {
+      const entry = this.slots[seq];
+      if (!entry) continue;
+      seen++;
+      if (entry.nextSendAt < at) at = entry.nextSendAt;
+      if (entry.deadline < at) at = entry.deadline;
+    }
+    return at;
+  }
+
+  clear(): void {
+    this.slots.fill(undefined);
+    this.size = 0;
+  }
+}
+
 /** Message sequence numbers behind the newest one that still count as "already seen". */
 const MESSAGE_WINDOW = 128;
 
@@ -124,9 +191,10 @@ export class BattlEyeClient {
   private nextSeq = 0;
   private nextCounter = 0;
   private readonly queue: Queued[] = [];
-  /** By sequence number; Map order is allocation order, so the first entry is the oldest. */
-  private readonly inFlight = new Map<number, InFlight>();
+  private readonly inFlight = new SeqWindow();
   private lastReceivedAt = 0;
+  /** The keep-alive sent last; while it is pending no other is queued. */
+  private keepAliveId: number | null = null;
   private lastCommandSentAt = 0;
 
   private newestMessageSeq: number | null = null;
@@ -175,8 +243,10 @@ export class BattlEyeClient {
   command(text: string, now: number, timeoutMs = this.timing.commandTimeoutMs): number {
     assertState(this.currentState, ["logged-in"], "send a command");
     const body = this.codec.encode(text);
-    // Encode once now so an oversized command fails at the caller, not later inside a timer.
-    encodePacket({ type: "command", seq: 0, body });
+    // Checked now so an oversized command fails at the caller, not later inside a timer.
+    if (HEADER_SIZE + 1 + body.length > MAX_PACKET_SIZE) {
+      throw new RconLocalError("TOO_LARGE", `command of ${body.length} bytes does not fit in one datagram`);
+    }
     const id = this.nextId++;
     this.queue.push({ id, body, deadline: now + timeoutMs, createdAt: now, keepAlive: false });
     this.pump(now);
@@ -187,7 +257,7 @@ export class BattlEyeClient {
   cancel(id: number): void {
     const queued = this.queue.findIndex((q) => q.id === id);
     if (queued >= 0) this.queue.splice(queued, 1);
-    for (const [seq, entry] of this.inFlight) if (entry.id === id) this.inFlight.delete(seq);
+    for (const entry of this.inFlight.entries()) if (entry.id === id) this.inFlight.delete(entry.seq);
   }
 
   close(): void {
@@ -322,6 +392,7 @@ export class BattlEyeClient {
 
   private complete(entry: InFlight, body: Uint8Array, now: number): void {
     this.inFlight.delete(entry.seq);
+    if (entry.id === this.keepAliveId) this.keepAliveId = null;
     this.events.push({
       type: "response",
       id: entry.id,
@@ -338,14 +409,18 @@ export class BattlEyeClient {
     for (;;) {
       const next = this.queue[0];
       if (!next) return;
-      const oldest = this.inFlight.values().next().value;
+      const oldest = this.inFlight.oldest();
       if (oldest && this.nextCounter - oldest.counter >= this.timing.maxInFlight) return;
       this.queue.shift();
       const seq = this.nextSeq;
       this.nextSeq = (this.nextSeq + 1) % 256;
       const bytes = encodePacket({ type: "command", seq, body: next.body });
       const entry: InFlight = {
-        ...next,
+        id: next.id,
+        body: next.body,
+        deadline: next.deadline,
+        createdAt: next.createdAt,
+        keepAlive: next.keepAlive,
         seq,
         counter: this.nextCounter++,
         bytes,
@@ -354,7 +429,7 @@ export class BattlEyeClient {
         total: null,
         parts: new Map(),
       };
-      this.inFlight.set(seq, entry);
+      this.inFlight.add(entry);
       this.outgoing.push(bytes);
       this.lastCommandSentAt = now;
     }
@@ -378,8 +453,9 @@ export class BattlEyeClient {
     if (this.currentState !== "logged-in") return null;
     let at = this.lastReceivedAt + this.timing.deadAfterMs;
     if (!this.hasKeepAlivePending()) at = Math.min(at, this.lastCommandSentAt + this.timing.keepAliveMs);
-    for (const entry of this.inFlight.values()) at = Math.min(at, entry.nextSendAt, entry.deadline);
-    for (const entry of this.queue) at = Math.min(at, entry.deadline);
+    at = Math.min(at, this.inFlight.earliest());
+    // The queue is in deadline order unless callers pass very different timeouts; a scan stays cheap.
+    for (let i = 0; i < this.queue.length; i++) at = Math.min(at, this.queue[i]!.deadline);
     return at;
   }
 
@@ -408,9 +484,9 @@ export class BattlEyeClient {
         if (!entry.keepAlive) this.events.push({ type: "command-timeout", id: entry.id, attempts: 0 });
       }
     }
-    for (const [seq, entry] of this.inFlight) {
+    for (const entry of this.inFlight.entries()) {
       if (now >= entry.deadline) {
-        this.inFlight.delete(seq);
+        this.inFlight.delete(entry.seq);
         if (!entry.keepAlive)
           this.events.push({ type: "command-timeout", id: entry.id, attempts: entry.attempts });
       } else if (now >= entry.nextSendAt) {
@@ -422,8 +498,9 @@ export class BattlEyeClient {
       }
     }
     if (now - this.lastCommandSentAt >= this.timing.keepAliveMs && !this.hasKeepAlivePending()) {
+      this.keepAliveId = this.nextId++;
       this.queue.unshift({
-        id: this.nextId++,
+        id: this.keepAliveId,
         body: new Uint8Array(0),
         deadline: now + this.timing.deadAfterMs,
         createdAt: now,
@@ -434,8 +511,17 @@ export class BattlEyeClient {
   }
 
   private hasKeepAlivePending(): boolean {
-    if (this.queue.some((q) => q.keepAlive)) return true;
-    for (const entry of this.inFlight.values()) if (entry.keepAlive) return true;
+    return (
+      this.keepAliveId !== null &&
+      (this.inFlight.size > 0 || this.queue.length > 0) &&
+      this.isPending(this.keepAliveId)
+    );
+  }
+
+  private isPending(id: number): boolean {
+    for (const q of this.queue) if (q.id === id) return true;
+    for (const entry of this.inFlight.entries()) if (entry.id === id) return true;
+    this.keepAliveId = null;
     return false;
   }
 }

@@ -172,12 +172,15 @@ describe("BattlEye client and server paired in memory", () => {
   it("does not drop a client that acknowledges, and delivers each message once", () => {
     const pair = new Pair();
     pair.login();
-    for (let i = 0; i < 300; i++) {
-      pair.server.sendMessage(PEER, `(Side) n: ${i}`, pair.now);
-      if (i % 100 === 99) pair.exchange(); // bursts of 100: under 256 unacknowledged at a time
-    }
+    pair.toServer = false; // no acknowledgement yet: 300 messages pile up, 64 in flight, the rest waiting
+    for (let i = 0; i < 300; i++) pair.server.sendMessage(PEER, `(Side) n: ${i}`, pair.now);
+    pair.exchange();
+    expect(pair.clientEvents.filter((e) => e.type === "message")).toHaveLength(64);
+    pair.toServer = true;
+    pair.exchange();
     pair.advanceTo(pair.now + 20_000);
-    expect(pair.clientEvents.filter((e) => e.type === "message")).toHaveLength(300);
+    const texts = pair.clientEvents.flatMap((e) => (e.type === "message" ? [e.text] : []));
+    expect(texts).toEqual(Array.from({ length: 300 }, (_, i) => `(Side) n: ${i}`));
     expect(pair.server.loggedInPeers()).toEqual([PEER]);
     expect(pair.serverEvents.filter((e) => e.type === "ack")).toHaveLength(300);
   });

@@ -21,6 +21,11 @@ export interface ServerTiming {
   messageAttempts: number;
   idleTimeoutMs: number;
   repeatWindow: number;
+  /**
+   * Messages in flight without acknowledgement; later ones wait. Kept well under 128 so that a
+   * client's replay window (half the 8-bit sequence space) can always tell a re-send from a new one.
+   */
+  maxUnacked: number;
 }
 
 export const DEFAULT_SERVER_TIMING: ServerTiming = {
@@ -29,6 +34,7 @@ export const DEFAULT_SERVER_TIMING: ServerTiming = {
   messageAttempts: 5,
   idleTimeoutMs: 45_000,
   repeatWindow: 64,
+  maxUnacked: 64,
 };
 
 export type ServerEvent =
@@ -64,6 +70,8 @@ interface PeerState {
   lastCommandAt: number;
   nextMessageSeq: number;
   unacked: Map<number, Unacked>;
+  /** Messages waiting because their sequence number is still taken by an unacknowledged one. */
+  backlog: Uint8Array[];
   recent: Map<number, Recent>;
 }
 
@@ -111,6 +119,9 @@ export class BattlEyeServer {
     if (this.timing.partSize < 1 || this.timing.partSize > 65_000) {
       throw new RconLocalError("INVALID_ARGUMENT", "partSize must be 1..65000");
     }
+    if (this.timing.maxUnacked < 1 || this.timing.maxUnacked > 127) {
+      throw new RconLocalError("INVALID_ARGUMENT", "maxUnacked must be 1..127");
+    }
     if (this.timing.repeatWindow < 1 || this.timing.repeatWindow > 255) {
       throw new RconLocalError("INVALID_ARGUMENT", "repeatWindow must be 1..255");
     }
@@ -148,6 +159,7 @@ export class BattlEyeServer {
           lastCommandAt: now,
           nextMessageSeq: 0,
           unacked: new Map(),
+          backlog: [],
           recent: new Map(),
         });
       }
@@ -162,8 +174,12 @@ export class BattlEyeServer {
       state.lastCommandAt = now;
       this.receiveCommand(peer, state, packet.seq, packet.body);
     } else if (packet.type === "message") {
-      if (state.unacked.delete(packet.seq)) this.events.push({ type: "ack", peer, seq: packet.seq });
-      else this.stats.ignored++; // a repeated acknowledgement
+      if (state.unacked.delete(packet.seq)) {
+        this.events.push({ type: "ack", peer, seq: packet.seq });
+        this.flushBacklog(peer, state, now);
+      } else {
+        this.stats.ignored++; // a repeated acknowledgement
+      }
     } else {
       this.stats.ignored++;
     }
@@ -197,16 +213,25 @@ export class BattlEyeServer {
     for (const bytes of recent.answer) this.outgoing.push({ peer, bytes });
   }
 
-  /** Sends a server message to one logged-in peer; returns its sequence number, or null. */
-  sendMessage(peer: string, text: string, now: number): number | null {
+  /**
+   * Sends a server message to one logged-in peer. Beyond `maxUnacked` unacknowledged messages, the
+   * rest wait in order (so a sequence number is never reused while the client may still see re-sends).
+   */
+  sendMessage(peer: string, text: string, now: number): void {
     const state = this.peers.get(peer);
-    if (!state) return null;
-    const seq = state.nextMessageSeq;
-    state.nextMessageSeq = (seq + 1) % 256;
-    const bytes = encodePacket({ type: "message", seq, body: this.codec.encode(text) });
-    state.unacked.set(seq, { bytes, attempts: 1, nextSendAt: now + this.timing.messageRetryMs });
-    this.outgoing.push({ peer, bytes });
-    return seq;
+    if (!state) return;
+    state.backlog.push(this.codec.encode(text));
+    this.flushBacklog(peer, state, now);
+  }
+
+  private flushBacklog(peer: string, state: PeerState, now: number): void {
+    while (state.backlog.length > 0 && state.unacked.size < this.timing.maxUnacked) {
+      const seq = state.nextMessageSeq;
+      state.nextMessageSeq = (seq + 1) % 256;
+      const bytes = encodePacket({ type: "message", seq, body: state.backlog.shift()! });
+      state.unacked.set(seq, { bytes, attempts: 1, nextSendAt: now + this.timing.messageRetryMs });
+      this.outgoing.push({ peer, bytes });
+    }
   }
 
   broadcast(text: string, now: number): void {
