@@ -3,8 +3,8 @@
  * Next.js + socket.io on one http.Server -> listen. Later layers (connection manager, demo
  * servers) plug in between the database and `listen` without reshaping this file.
  */
-import { createServer, type IncomingMessage } from "node:http";
-import next from "next";
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
+import nextModule from "next";
 import { LoginLimiter } from "./auth/login-limiter.ts";
 import { CLIENT_IP_HEADER } from "./auth/request-ip.ts";
 import { createDb } from "./db/client.ts";
@@ -18,6 +18,15 @@ import { setRuntime } from "./runtime.ts";
 import { loadSecrets } from "./security/secrets.ts";
 
 const SHUTDOWN_GRACE_MS = 4_000;
+// `next` is CommonJS: under NodeNext its default import is typed as the module, at run time it is
+// the factory. This is the part of its API the composition root uses.
+interface NextApp {
+  prepare(): Promise<void>;
+  getRequestHandler(): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  close?(): Promise<void>;
+}
+type NextFactory = (options: { dev: boolean; dir: string; hostname: string; port: number; httpServer: HttpServer }) => NextApp;
+const createNextApp = ((nextModule as { default?: unknown }).default ?? nextModule) as NextFactory;
 
 async function main(): Promise<void> {
   const env = getEnv();
@@ -52,7 +61,7 @@ async function main(): Promise<void> {
     endUserSessions: (userId, reason) => realtime.endUserSessions(userId, reason),
   });
 
-  const app = next({ dev: env.NODE_ENV === "development", dir: findProjectRoot(), hostname: env.HOST, port: env.PORT, httpServer });
+  const app = createNextApp({ dev: env.NODE_ENV === "development", dir: findProjectRoot(), hostname: env.HOST, port: env.PORT, httpServer });
   const handle = app.getRequestHandler();
   await app.prepare();
 

@@ -1,5 +1,6 @@
 "use client";
 
+import { ActionForm } from "@/components/forms/action-form";
 import { useRouter } from "next/navigation";
 import { useActionState, useEffect } from "react";
 import type { FormAction } from "@/components/forms/types";
@@ -15,7 +16,7 @@ export function AcceptInviteForm({ token, email, role, action }: { token: string
     if (state?.ok) router.replace("/login?notice=welcome");
   }, [state, router]);
   return (
-    <form action={formAction} className="space-y-4" noValidate>
+    <ActionForm action={formAction} className="space-y-4" noValidate>
       <p className="text-sm text-zinc-600 dark:text-zinc-400">
         You are invited as <strong>{role.toLowerCase()}</strong> with the email <strong>{email}</strong>.
       </p>
@@ -27,6 +28,6 @@ export function AcceptInviteForm({ token, email, role, action }: { token: string
       <Button type="submit" className="w-full" disabled={pending}>
         Create account
       </Button>
-    </form>
+    </ActionForm>
   );
 }

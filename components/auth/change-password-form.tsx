@@ -1,5 +1,6 @@
 "use client";
 
+import { ActionForm } from "@/components/forms/action-form";
 import { signOut } from "next-auth/react";
 import { useActionState, useEffect } from "react";
 import type { FormAction } from "@/components/forms/types";
@@ -15,7 +16,7 @@ export function ChangePasswordForm({ action }: { action: FormAction<{ changed: t
     if (state?.ok) void signOut({ callbackUrl: "/login?notice=password-changed" });
   }, [state]);
   return (
-    <form action={formAction} className="space-y-4" noValidate>
+    <ActionForm action={formAction} className="space-y-4" noValidate>
       {state && !state.ok ? <Notice tone="error">{state.error.message}</Notice> : null}
       <TextField label="Current password" name="currentPassword" type="password" autoComplete="current-password" required error={errors?.currentPassword} />
       <TextField label="New password" name="password" type="password" autoComplete="new-password" required error={errors?.password} hint="At least 10 characters." />
@@ -23,6 +24,6 @@ export function ChangePasswordForm({ action }: { action: FormAction<{ changed: t
       <Button type="submit" disabled={pending}>
         Change password
       </Button>
-    </form>
+    </ActionForm>
   );
 }

@@ -7,6 +7,11 @@ import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
 import { Notice } from "@/components/ui/notice";
 
+function formText(form: FormData, name: string): string {
+  const value = form.get(name);
+  return typeof value === "string" ? value : "";
+}
+
 export function LoginForm({ notice }: { notice: string | null }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
@@ -18,8 +23,8 @@ export function LoginForm({ notice }: { notice: string | null }) {
     setPending(true);
     setError(null);
     const result = await signIn("credentials", {
-      email: String(form.get("email") ?? ""),
-      password: String(form.get("password") ?? ""),
+      email: formText(form, "email"),
+      password: formText(form, "password"),
       redirect: false,
     });
     setPending(false);

@@ -1,5 +1,6 @@
 "use client";
 
+import { ActionForm } from "@/components/forms/action-form";
 import { useRouter } from "next/navigation";
 import { useActionState, useEffect } from "react";
 import type { FormAction } from "@/components/forms/types";
@@ -15,7 +16,7 @@ export function SetupForm({ token, action }: { token: string; action: FormAction
     if (state?.ok) router.replace("/login?notice=welcome");
   }, [state, router]);
   return (
-    <form action={formAction} className="space-y-4" noValidate>
+    <ActionForm action={formAction} className="space-y-4" noValidate>
       <p className="text-sm text-zinc-600 dark:text-zinc-400">The Owner runs RconDeck: adds game servers, invites the team and decides who may do what.</p>
       {state && !state.ok ? <Notice tone="error">{state.error.message}</Notice> : null}
       <input type="hidden" name="token" value={token} />
@@ -26,6 +27,6 @@ export function SetupForm({ token, action }: { token: string; action: FormAction
       <Button type="submit" className="w-full" disabled={pending}>
         Create Owner account
       </Button>
-    </form>
+    </ActionForm>
   );
 }

@@ -1,5 +1,6 @@
 "use client";
 
+import { ActionForm } from "@/components/forms/action-form";
 import { useActionState, useEffect, useState } from "react";
 import type { FormAction } from "@/components/forms/types";
 import { Button } from "@/components/ui/button";
@@ -34,7 +35,7 @@ export function ServerForm({ presets, server, action, onDone }: Props) {
   }
 
   return (
-    <form action={formAction} className="space-y-4" noValidate>
+    <ActionForm action={formAction} className="space-y-4" noValidate>
       {state && !state.ok ? <Notice tone="error">{state.error.message}</Notice> : null}
       {server ? <input type="hidden" name="id" value={server.id} /> : null}
       <TextField label="Name" name="name" defaultValue={server?.name} required error={errors?.name} />
@@ -75,7 +76,7 @@ export function ServerForm({ presets, server, action, onDone }: Props) {
           {server ? "Save changes" : "Add server"}
         </Button>
       </div>
-    </form>
+    </ActionForm>
   );
 }
 
@@ -85,7 +86,7 @@ export function DeleteServerForm({ server, action, onDone }: { server: ServerDto
     if (state?.ok) onDone();
   }, [state, onDone]);
   return (
-    <form action={formAction} className="space-y-4">
+    <ActionForm action={formAction} className="space-y-4">
       {state && !state.ok ? <Notice tone="error">{state.error.message}</Notice> : null}
       <input type="hidden" name="id" value={server.id} />
       <p className="text-sm">
@@ -99,6 +100,6 @@ export function DeleteServerForm({ server, action, onDone }: { server: ServerDto
           Remove server
         </Button>
       </div>
-    </form>
+    </ActionForm>
   );
 }

@@ -1,5 +1,6 @@
 "use client";
 
+import { ActionForm } from "@/components/forms/action-form";
 import { useActionState, useState } from "react";
 import type { FormAction } from "@/components/forms/types";
 import { Button } from "@/components/ui/button";
@@ -43,7 +44,7 @@ export function TeamManager({ members, servers, assignableRoles, actions }: Prop
       <h1 className="text-2xl font-semibold">Team</h1>
       <Card className="space-y-4">
         <h2 className="font-semibold">Invite a member</h2>
-        <form action={inviteAction} className="space-y-4" noValidate>
+        <ActionForm action={inviteAction} className="space-y-4" noValidate>
           {inviteState && !inviteState.ok ? <Notice tone="error">{inviteState.error.message}</Notice> : null}
           {inviteState?.ok ? (
             <Notice tone="success">
@@ -67,7 +68,7 @@ export function TeamManager({ members, servers, assignableRoles, actions }: Prop
           <Button type="submit" disabled={invitePending}>
             Create invite link
           </Button>
-        </form>
+        </ActionForm>
       </Card>
       <section aria-labelledby="members-heading" className="space-y-4">
         <h2 id="members-heading" className="font-semibold">
@@ -107,19 +108,19 @@ function MemberRow({ member, servers, assignableRoles, actions }: { member: Team
             <Button variant="secondary" aria-expanded={editing} onClick={() => setEditing((e) => !e)} aria-label={`Change ${member.email}`}>
               Change
             </Button>
-            <form action={disableAction}>
+            <ActionForm action={disableAction}>
               <input type="hidden" name="userId" value={member.id} />
               <input type="hidden" name="disabled" value={member.disabled ? "false" : "true"} />
               <Button type="submit" variant={member.disabled ? "secondary" : "danger"} disabled={disablePending} aria-label={`${member.disabled ? "Enable" : "Disable"} ${member.email}`}>
                 {member.disabled ? "Enable" : "Disable"}
               </Button>
-            </form>
+            </ActionForm>
           </div>
         ) : null}
       </div>
       {error ? <Notice tone="error">{error}</Notice> : null}
       {editing && member.manageable ? (
-        <form action={updateAction} className="space-y-3">
+        <ActionForm action={updateAction} className="space-y-3">
           <input type="hidden" name="userId" value={member.id} />
           <SelectField label="Role" name="role" defaultValue={member.role}>
             {assignableRoles.map((r) => (
@@ -132,7 +133,7 @@ function MemberRow({ member, servers, assignableRoles, actions }: { member: Team
           <Button type="submit" disabled={updatePending}>
             Save member
           </Button>
-        </form>
+        </ActionForm>
       ) : null}
     </Card>
   );

@@ -27,7 +27,7 @@ export function formDataToObject(formData: FormData, shape: { arrays?: readonly 
 
 function invalid(error: z.ZodError): Result<never> {
   const { fieldErrors } = z.flattenError(error);
-  return fail("INVALID_INPUT", "Check the highlighted fields.", fieldErrors as Record<string, string[]>);
+  return fail("INVALID_INPUT", "Check the highlighted fields.", fieldErrors);
 }
 
 async function run<T>(work: () => Promise<T>): Promise<Result<T>> {
@@ -46,7 +46,7 @@ export function authedAction<S extends z.ZodType, T>(schema: S, shape: Shape, ha
   return async (_previous: FormState<T>, formData: FormData): Promise<Result<T>> => {
     const parsed = schema.safeParse(formDataToObject(formData, shape));
     if (!parsed.success) return invalid(parsed.error);
-    return run(async () => handler(parsed.data as z.infer<S>, await getDataContext()));
+    return run(async () => handler(parsed.data, await getDataContext()));
   };
 }
 
@@ -55,6 +55,6 @@ export function publicAction<S extends z.ZodType, T>(schema: S, handler: (input:
   return async (_previous: FormState<T>, formData: FormData): Promise<Result<T>> => {
     const parsed = schema.safeParse(formDataToObject(formData));
     if (!parsed.success) return invalid(parsed.error);
-    return run(() => handler(parsed.data as z.infer<S>));
+    return run(() => handler(parsed.data));
   };
 }

@@ -14,11 +14,8 @@ export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
   perAddress: { failures: 25, windowSeconds: 300 },
 };
 
-export class LoginBlockedError extends Error {
-  override readonly name = "LoginBlockedError";
-  constructor(readonly retryAfterSeconds: number) {
-    super(`Too many failed sign-in attempts. Try again in ${retryAfterSeconds} s.`);
-  }
+export function blockedMessage(retryAfterSeconds: number): string {
+  return `Too many failed sign-in attempts. Try again in ${retryAfterSeconds} s.`;
 }
 
 export class LoginLimiter {
@@ -30,14 +27,18 @@ export class LoginLimiter {
     this.address = new RateLimiterMemory({ keyPrefix: "login-address", points: limits.perAddress.failures, duration: limits.perAddress.windowSeconds });
   }
 
-  /** Throws LoginBlockedError when either limit is used up. */
-  async check(email: string, address: string): Promise<void> {
+  /**
+   * Seconds until the next attempt is allowed, or null when it is allowed now. Returns instead of
+   * throwing: the limiter lives in the custom server's module graph and is called from Next's, where
+   * an `instanceof` check on its error class would fail.
+   */
+  async retryAfterSeconds(email: string, address: string): Promise<number | null> {
     const [byAccount, byAddress] = await Promise.all([this.account.get(email), this.address.get(address)]);
     const waits = [
       blockedFor(byAccount, this.limits.perAccount.failures),
       blockedFor(byAddress, this.limits.perAddress.failures),
     ].filter((s): s is number => s !== null);
-    if (waits.length > 0) throw new LoginBlockedError(Math.max(...waits));
+    return waits.length > 0 ? Math.max(...waits) : null;
   }
 
   async recordFailure(email: string, address: string): Promise<void> {

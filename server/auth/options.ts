@@ -14,19 +14,6 @@ import { clientIpFrom } from "./request-ip.ts";
 
 export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
 
-declare module "next-auth/jwt" {
-  interface JWT {
-    uid?: string;
-    sv?: number;
-  }
-}
-
-declare module "next-auth" {
-  interface User {
-    sessionVersion?: number;
-  }
-}
-
 export function getAuthOptions(): NextAuthOptions {
   const runtime = getRuntime();
   return {

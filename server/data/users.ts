@@ -12,7 +12,7 @@ import type {
   UpdateMemberInput,
 } from "../../lib/schemas/auth.ts";
 import type { LoginLimiter } from "../auth/login-limiter.ts";
-import { LoginBlockedError } from "../auth/login-limiter.ts";
+import { blockedMessage } from "../auth/login-limiter.ts";
 import { hashPassword, verifyAgainstDummy, verifyPassword } from "../auth/passwords.ts";
 import type { Db } from "../db/client.ts";
 import { recordAudit } from "./audit.ts";
@@ -69,12 +69,10 @@ export async function authenticate(
   limiter: LoginLimiter,
   input: { email: string; password: string; ip: string },
 ): Promise<AuthenticatedUser> {
-  try {
-    await limiter.check(input.email, input.ip);
-  } catch (error) {
-    if (!(error instanceof LoginBlockedError)) throw error;
+  const retryAfter = await limiter.retryAfterSeconds(input.email, input.ip);
+  if (retryAfter !== null) {
     await recordAudit(db, { actor: null, actorEmail: input.email, action: "auth.login", outcome: "denied", detail: "rate limited", sourceIp: input.ip });
-    throw new AppError("RATE_LIMITED", error.message, undefined, error.retryAfterSeconds);
+    throw new AppError("RATE_LIMITED", blockedMessage(retryAfter), undefined, retryAfter);
   }
   const user = await db.user.findUnique({ where: { email: input.email } });
   const passwordOk = user ? await verifyPassword(user.passwordHash, input.password) : (await verifyAgainstDummy(input.password), false);

@@ -13,7 +13,7 @@ export function isKnownEncoding(name: string): boolean {
  * rejected here, so a server record with a typo fails loudly at save time instead of garbling text.
  */
 export function createTextCodec(name: string): TextCodec {
-  if (!iconv.encodingExists(name)) throw new Error(`unknown text encoding "${name}"`);
+  if (!iconv.encodingExists(name)) throw new Error(`unknown text encoding "${String(name)}"`);
   return {
     name,
     encode: (text) => new Uint8Array(iconv.encode(text, name)),

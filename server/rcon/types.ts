@@ -93,7 +93,8 @@ export type GameEvent =
     }
   | { kind: "chat"; channel: string; from: string; text: string; playerId: string | null }
   | { kind: "admin.login"; adminId: string; address: string }
-  | { kind: "admin.message"; target: "all" | string; text: string };
+  /** target: "all" for a global message, otherwise the recipient's name. */
+  | { kind: "admin.message"; target: string; text: string };
 
 export type RconEvent =
   | { type: "status"; status: ConnectionStatus }

@@ -33,7 +33,7 @@ export function guarded<S extends z.ZodType, T>(
         setTimeout(() => socket.disconnect(true), 0);
         return fail("UNAUTHENTICATED", "Your session has ended. Sign in again.");
       }
-      const input = parsed.data as z.infer<S>;
+      const input = parsed.data;
       const serverId = options.serverId?.(input);
       if (!can(actor, options.permission, serverId)) {
         await recordAudit(deps.db, { actor, action: `socket.${options.event}`, serverId: null, targetType: serverId ? "server" : null, targetId: serverId ?? null, outcome: "denied", detail: `missing permission ${options.permission}`, sourceIp: socket.handshake.address });

@@ -1,0 +1,56 @@
+import { expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { io, type Socket } from "socket.io-client";
+
+export const OWNER = { name: "Olga Owner", email: "owner@example.com", password: "owner-password-123" };
+export const MEMBER_PASSWORD = "member-password-123";
+
+let counter = 0;
+/** Unique per test run, so specs never collide on emails. */
+export function uniqueEmail(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${counter++}@example.com`;
+}
+
+export async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** The Owner invites a member through the Team screen; the member accepts in a fresh context and signs in. */
+export async function inviteMember(ownerPage: Page, browser: Browser, role: "ADMIN" | "MODERATOR" | "VIEWER"): Promise<{ email: string; context: BrowserContext; page: Page }> {
+  const email = uniqueEmail(role.toLowerCase());
+  await ownerPage.goto("/team");
+  await ownerPage.getByLabel("Email").fill(email);
+  await ownerPage.getByLabel("Role").first().selectOption(role);
+  await ownerPage.getByRole("button", { name: "Create invite link" }).click();
+  const link = (await ownerPage.getByLabel("Invite link").textContent())?.trim() ?? "";
+  expect(link).toContain("/invite?token=");
+
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const page = await context.newPage();
+  await page.goto(link);
+  await page.getByLabel("Name").fill(`${role} member`);
+  await page.getByLabel("Password", { exact: true }).fill(MEMBER_PASSWORD);
+  await page.getByLabel("Confirm password").fill(MEMBER_PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await signIn(page, email, MEMBER_PASSWORD);
+  await expect(page.getByRole("heading", { name: "Servers" })).toBeVisible();
+  return { email, context, page };
+}
+
+/** A socket.io client carrying a browser context's session cookie: an event "sent by hand". */
+export async function socketFor(context: BrowserContext, baseURL: string): Promise<Socket> {
+  const cookie = (await context.cookies(baseURL)).map((c) => `${c.name}=${c.value}`).join("; ");
+  const socket = io(baseURL, { transports: ["websocket"], extraHeaders: { cookie }, reconnection: false, forceNew: true });
+  await new Promise<void>((resolve, reject) => {
+    socket.once("connect", () => resolve());
+    socket.once("connect_error", reject);
+  });
+  return socket;
+}
+
+export function emitWithAck<T = unknown>(socket: Socket, event: string, payload: unknown): Promise<T> {
+  return new Promise((resolve) => socket.emit(event, payload, resolve));
+}

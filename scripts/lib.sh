@@ -1,0 +1,46 @@
+# Shared steps of scripts/start.sh and scripts/test.sh. Sourced, not run.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export NEXT_TELEMETRY_DISABLED=1 CHECKPOINT_DISABLE=1
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+# npm dependencies: install when missing or when the lockfile changed since the last install.
+ensure_node_modules() {
+  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    log "Installing npm dependencies (npm ci)"
+    npm ci --no-audit --no-fund
+  fi
+}
+
+# The Prisma clients are generated code (gitignored); regenerate when the schema is newer.
+ensure_prisma_client() {
+  if [ ! -f prisma/generated/sqlite/client.ts ] || [ ! -f prisma/generated/postgresql/client.ts ] || [ prisma/schema.prisma -nt prisma/generated/sqlite/client.ts ]; then
+    log "Generating the Prisma clients"
+    npm run --silent db:generate
+  fi
+}
+
+# Production build when missing or older than any source file.
+ensure_build() {
+  local stamp=.next/BUILD_ID
+  if [ ! -f "$stamp" ] || [ ! -f dist/server/index.js ] || [ -n "$(find app components lib server prisma/schema.prisma next.config.js package-lock.json -newer "$stamp" -print -quit 2>/dev/null)" ]; then
+    log "Building (next build + server)"
+    npm run --silent build
+  fi
+}
+
+# Debian packages the tests need. Installed with apt when missing and running as root.
+ensure_apt_packages() {
+  local missing=()
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  [ -x /usr/games/openarena-server ] || missing+=(openarena-server)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "Missing Debian packages: ${missing[*]}. Install them with: sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  log "Installing Debian packages: ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+}

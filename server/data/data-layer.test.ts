@@ -1,0 +1,166 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Actor } from "../../lib/permissions.ts";
+import { createServerSchema, updateServerSchema } from "../../lib/schemas/server.ts";
+import { LoginLimiter } from "../auth/login-limiter.ts";
+import { migrateDatabase } from "../db/migrate.ts";
+import { decryptSecret } from "../security/crypto.ts";
+import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
+import { listAuditEvents } from "./audit.ts";
+import type { DataContext } from "./context.ts";
+import { createServer, deleteServer, getServerConnectionSettings, listServers, updateServer } from "./servers.ts";
+import {
+  acceptInvite,
+  authenticate,
+  bootstrapOwnerFromEnv,
+  changeOwnPassword,
+  completeSetup,
+  createInvite,
+  issueSetupToken,
+  listTeam,
+  loadActor,
+  setUserDisabled,
+  updateMember,
+} from "./users.ts";
+
+const KEY = randomBytes(32);
+const PASSWORD = "correct horse battery";
+
+describe.each(DATABASE_KINDS)("data layer on $kind", ({ create }) => {
+  let t: TestDatabase;
+  let owner: Actor;
+  const ctx = (actor: Actor): DataContext => ({ db: t.db, actor, ip: "127.0.0.1" });
+  const actorFor = async (id: string) => {
+    const user = await t.db.user.findUniqueOrThrow({ where: { id } });
+    const actor = await loadActor(t.db, id, user.sessionVersion);
+    if (!actor) throw new Error("no actor");
+    return actor;
+  };
+  const invite = async (by: Actor, email: string, role: Actor["role"], serverIds: string[] = []) => {
+    const { token } = await createInvite(ctx(by), { email, role, serverIds });
+    await acceptInvite(t.db, { token, name: email.split("@")[0] ?? "x", password: PASSWORD, confirmPassword: PASSWORD }, "127.0.0.1");
+    const user = await t.db.user.findUniqueOrThrow({ where: { email } });
+    return actorFor(user.id);
+  };
+
+  beforeAll(async () => {
+    t = await create();
+    const token = await issueSetupToken(t.db);
+    expect(token).toBeTruthy();
+    const created = await completeSetup(t.db, { token: token ?? "", email: "owner@example.com", name: "Olga", password: PASSWORD, confirmPassword: PASSWORD }, "127.0.0.1");
+    owner = await actorFor(created.id);
+  });
+  afterAll(async () => t.drop());
+
+  it("migrating again is a no-op", async () => {
+    expect(await migrateDatabase(t.url)).toEqual([]);
+  });
+
+  it("first-run setup is single use, and later setup/env bootstrap is ignored once a user exists", async () => {
+    expect(owner.role).toBe("OWNER");
+    expect(await issueSetupToken(t.db)).toBeNull();
+    await expect(completeSetup(t.db, { token: "x".repeat(43), email: "evil@example.com", name: "E", password: PASSWORD, confirmPassword: PASSWORD }, null)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(await bootstrapOwnerFromEnv(t.db, "env@example.com", PASSWORD)).toBe(false);
+    const hash = (await t.db.user.findUniqueOrThrow({ where: { id: owner.id } })).passwordHash;
+    expect(hash.startsWith("$argon2id$")).toBe(true);
+  });
+
+  it("authenticates, rate-limits failures per account, and audits both outcomes", async () => {
+    const limiter = new LoginLimiter({ perAccount: { failures: 3, windowSeconds: 60 }, perAddress: { failures: 100, windowSeconds: 60 } });
+    const ok = await authenticate(t.db, limiter, { email: "owner@example.com", password: PASSWORD, ip: "10.0.0.1" });
+    expect(ok.id).toBe(owner.id);
+    for (let i = 0; i < 3; i++) {
+      await expect(authenticate(t.db, limiter, { email: "owner@example.com", password: "wrong", ip: "10.0.0.1" })).rejects.toMatchObject({ code: "UNAUTHENTICATED", message: "Wrong email or password." });
+    }
+    const blocked = authenticate(t.db, limiter, { email: "owner@example.com", password: PASSWORD, ip: "10.0.0.1" });
+    await expect(blocked).rejects.toMatchObject({ code: "RATE_LIMITED" });
+    await expect(blocked).rejects.toThrow(/Try again in \d+ s/);
+    const events = await listAuditEvents(t.db, owner, { action: "auth.login" });
+    expect(events.map((e) => e.outcome)).toEqual(expect.arrayContaining(["success", "failure", "denied"]));
+    expect(events.find((e) => e.outcome === "failure")?.sourceIp).toBe("10.0.0.1");
+  });
+
+  it("rate-limits per source address across accounts", async () => {
+    const limiter = new LoginLimiter({ perAccount: { failures: 100, windowSeconds: 60 }, perAddress: { failures: 2, windowSeconds: 60 } });
+    await expect(authenticate(t.db, limiter, { email: "a@example.com", password: "x", ip: "10.9.9.9" })).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
+    await expect(authenticate(t.db, limiter, { email: "b@example.com", password: "x", ip: "10.9.9.9" })).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
+    await expect(authenticate(t.db, limiter, { email: "owner@example.com", password: PASSWORD, ip: "10.9.9.9" })).rejects.toMatchObject({ code: "RATE_LIMITED" });
+  });
+
+  it("stores RCON passwords encrypted, keeps them on a blank edit, and never returns them", async () => {
+    const input = createServerSchema.parse({ name: "Main", game: "cs2", host: "127.0.0.1", port: "27015", encoding: "", enabled: true, password: "s3cret-rcon" });
+    const server = await createServer(ctx(owner), KEY, input);
+    expect(JSON.stringify(server)).not.toContain("s3cret-rcon");
+    expect(Object.keys(server)).not.toContain("passwordEncrypted");
+    const row = await t.db.server.findUniqueOrThrow({ where: { id: server.id } });
+    expect(row.passwordEncrypted).not.toContain("s3cret-rcon");
+    expect(decryptSecret(row.passwordEncrypted, KEY)).toBe("s3cret-rcon");
+
+    await updateServer(ctx(owner), KEY, updateServerSchema.parse({ id: server.id, name: "Main 2", game: "cs2", host: "127.0.0.1", port: "27016", encoding: "latin1", enabled: true, password: "" }));
+    expect((await getServerConnectionSettings(t.db, KEY, server.id))?.password).toBe("s3cret-rcon");
+    await updateServer(ctx(owner), KEY, updateServerSchema.parse({ id: server.id, name: "Main 2", game: "cs2", host: "127.0.0.1", port: "27016", encoding: "", enabled: true, password: "n3w" }));
+    expect((await getServerConnectionSettings(t.db, KEY, server.id))?.password).toBe("n3w");
+
+    const audit = await listAuditEvents(t.db, owner, { action: "server." });
+    expect(audit.length).toBeGreaterThanOrEqual(3);
+    for (const e of audit) expect(e.input ?? "").not.toMatch(/s3cret-rcon|n3w/);
+  });
+
+  it("enforces roles and server limits in the data layer, and audits refusals", async () => {
+    const a = await create_servers(2);
+    const viewer = await invite(owner, "viewer@example.com", "VIEWER", [a[0] ?? ""]);
+    expect(viewer.serverIds).toEqual([a[0]]);
+    expect((await listServers(ctx(viewer))).map((s) => s.id)).toEqual([a[0]]);
+    await expect(createServer(ctx(viewer), KEY, createServerSchema.parse({ name: "X", game: "arma3", host: "h", port: 1, encoding: "", enabled: true, password: "p" }))).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(deleteServer(ctx(viewer), a[0] ?? "")).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(listTeam(ctx(viewer))).rejects.toMatchObject({ code: "FORBIDDEN" });
+    const denied = await listAuditEvents(t.db, owner, { outcome: "denied" });
+    expect(denied.some((e) => e.action === "server.create" && e.actorId === viewer.id)).toBe(true);
+  });
+
+  async function create_servers(n: number): Promise<string[]> {
+    const ids: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const s = await createServer(ctx(owner), KEY, createServerSchema.parse({ name: `S${i}`, game: "openarena", host: "127.0.0.1", port: 27960 + i, encoding: "", enabled: true, password: "pw" }));
+      ids.push(s.id);
+    }
+    return ids;
+  }
+
+  it("lets only Owners create or change Admins, and applies role, limit and disable changes at once", async () => {
+    const admin = await invite(owner, "admin@example.com", "ADMIN");
+    await expect(createInvite(ctx(admin), { email: "x@example.com", role: "ADMIN", serverIds: [] })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    const mod = await invite(admin, "mod@example.com", "MODERATOR");
+    await expect(updateMember(ctx(admin), { userId: owner.id, role: "VIEWER", serverIds: [] })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(updateMember(ctx(admin), { userId: mod.id, role: "ADMIN", serverIds: [] })).rejects.toMatchObject({ code: "FORBIDDEN" });
+
+    const before = await t.db.user.findUniqueOrThrow({ where: { id: mod.id } });
+    await updateMember(ctx(admin), { userId: mod.id, role: "VIEWER", serverIds: [] });
+    // The old session version no longer yields an actor: the next request is refused.
+    expect(await loadActor(t.db, mod.id, before.sessionVersion)).toBeNull();
+    const after = await actorFor(mod.id);
+    expect(after.role).toBe("VIEWER");
+
+    await setUserDisabled(ctx(admin), mod.id, true);
+    const disabled = await t.db.user.findUniqueOrThrow({ where: { id: mod.id } });
+    expect(await loadActor(t.db, mod.id, disabled.sessionVersion)).toBeNull();
+    await expect(authenticate(t.db, new LoginLimiter(), { email: "mod@example.com", password: PASSWORD, ip: "1.2.3.4" })).rejects.toMatchObject({ message: "This account is disabled." });
+    await expect(setUserDisabled(ctx(admin), admin.id, true)).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+
+  it("invite links are single use and refuse existing emails", async () => {
+    const { token } = await createInvite(ctx(owner), { email: "once@example.com", role: "VIEWER", serverIds: [] });
+    await acceptInvite(t.db, { token, name: "Once", password: PASSWORD, confirmPassword: PASSWORD }, null);
+    await expect(acceptInvite(t.db, { token, name: "Twice", password: PASSWORD, confirmPassword: PASSWORD }, null)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(createInvite(ctx(owner), { email: "once@example.com", role: "VIEWER", serverIds: [] })).rejects.toMatchObject({ code: "CONFLICT" });
+  });
+
+  it("changing one's password checks the old one and ends existing sessions", async () => {
+    const viewer = await invite(owner, "pw@example.com", "VIEWER");
+    const before = await t.db.user.findUniqueOrThrow({ where: { id: viewer.id } });
+    await expect(changeOwnPassword(ctx(viewer), { currentPassword: "nope", password: "another long pw", confirmPassword: "another long pw" })).rejects.toMatchObject({ code: "INVALID_INPUT" });
+    await changeOwnPassword(ctx(viewer), { currentPassword: PASSWORD, password: "another long pw", confirmPassword: "another long pw" });
+    expect(await loadActor(t.db, viewer.id, before.sessionVersion)).toBeNull();
+    await expect(authenticate(t.db, new LoginLimiter(), { email: "pw@example.com", password: "another long pw", ip: "1.1.1.1" })).resolves.toMatchObject({ id: viewer.id });
+  });
+});

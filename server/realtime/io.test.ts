@@ -1,0 +1,107 @@
+import { createServer, type Server as HttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { encode } from "next-auth/jwt";
+import { io as connect, type Socket } from "socket.io-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ClientToServerEvents, ServerToClientEvents } from "../../lib/realtime/contract.ts";
+import type { Result } from "../../lib/result.ts";
+import { recordAudit } from "../data/audit.ts";
+import { createSqliteTestDatabase, type TestDatabase } from "../testing/databases.ts";
+import { createRealtime } from "./io.ts";
+
+const SECRET = "s".repeat(48);
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+describe("socket.io realtime (real server, real clients)", () => {
+  let t: TestDatabase;
+  let http: HttpServer;
+  let realtime: ReturnType<typeof createRealtime>;
+  let url: string;
+  const users: Record<string, { id: string; sv: number }> = {};
+  let serverA: string;
+  let serverB: string;
+  const open: ClientSocket[] = [];
+
+  async function cookieFor(name: string, sv?: number, secret = SECRET): Promise<string> {
+    const user = users[name];
+    if (!user) throw new Error(name);
+    const token = await encode({ token: { uid: user.id, sv: sv ?? user.sv }, secret });
+    return `next-auth.session-token=${token}`;
+  }
+
+  function client(cookie: string | null): Promise<ClientSocket> {
+    const socket: ClientSocket = connect(url, { transports: ["websocket"], extraHeaders: cookie ? { cookie } : {}, reconnection: false, forceNew: true });
+    open.push(socket);
+    return new Promise((resolve, reject) => {
+      socket.on("connect", () => resolve(socket));
+      socket.on("connect_error", (error) => reject(error));
+    });
+  }
+
+  const emit = <T>(socket: ClientSocket, event: keyof ClientToServerEvents, payload: unknown): Promise<Result<T>> =>
+    new Promise((resolve) => (socket.emit as (e: string, p: unknown, ack: (r: Result<T>) => void) => void)(event, payload, resolve));
+
+  beforeAll(async () => {
+    t = await createSqliteTestDatabase();
+    for (const [name, role] of [["owner", "OWNER"], ["viewer", "VIEWER"], ["limited", "MODERATOR"]] as const) {
+      const u = await t.db.user.create({ data: { email: `${name}@example.com`, name, passwordHash: "x", role } });
+      users[name] = { id: u.id, sv: u.sessionVersion };
+    }
+    serverA = (await t.db.server.create({ data: { name: "A", game: "cs2", protocol: "source", host: "h", port: 1, passwordEncrypted: "v1.x.y.z" } })).id;
+    serverB = (await t.db.server.create({ data: { name: "B", game: "cs2", protocol: "source", host: "h", port: 2, passwordEncrypted: "v1.x.y.z" } })).id;
+    await t.db.serverAccess.create({ data: { userId: users.limited?.id ?? "", serverId: serverA } });
+    http = createServer();
+    realtime = createRealtime(http, { db: t.db, authSecret: SECRET, logger: silent });
+    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    for (const s of open) s.disconnect();
+    await realtime.close();
+    await new Promise((resolve) => http.close(resolve));
+    await t.drop();
+  });
+
+  it("refuses anonymous, forged and stale-session handshakes", async () => {
+    await expect(client(null)).rejects.toThrow("unauthorized");
+    await expect(client(await cookieFor("owner", undefined, "another-secret-".repeat(3)))).rejects.toThrow("unauthorized");
+    await expect(client("next-auth.session-token=not-a-jwt")).rejects.toThrow("unauthorized");
+    await expect(client(await cookieFor("owner", 999))).rejects.toThrow("unauthorized");
+  });
+
+  it("joins only rooms of servers the user may see", async () => {
+    const limited = await client(await cookieFor("limited"));
+    expect(await emit(limited, "server:subscribe", { serverId: serverA })).toEqual({ ok: true, data: { serverId: serverA } });
+    expect(await emit(limited, "server:subscribe", { serverId: serverB })).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
+    expect(await emit(limited, "server:subscribe", { serverId: 42 })).toMatchObject({ ok: false, error: { code: "INVALID_INPUT" } });
+  });
+
+  it("refuses a Viewer's audit subscription and audits the refusal; an Owner receives live audit events", async () => {
+    const viewer = await client(await cookieFor("viewer"));
+    expect(await emit(viewer, "audit:subscribe", {})).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
+    const owner = await client(await cookieFor("owner"));
+    expect(await emit(owner, "audit:subscribe", {})).toEqual({ ok: true, data: { subscribed: true } });
+    const received = new Promise<string>((resolve) => owner.on("audit:event", (e) => resolve(e.action)));
+    await recordAudit(t.db, { actor: null, action: "test.ping", outcome: "success" });
+    expect(await received).toBe("test.ping");
+    const denied = await t.db.auditEvent.findFirst({ where: { action: "socket.audit:subscribe", outcome: "denied" } });
+    expect(denied?.actorId).toBe(users.viewer?.id);
+  });
+
+  it("a disabled user is refused at the next event and disconnected at once", async () => {
+    const pushed = await client(await cookieFor("viewer"));
+    const polled = await client(await cookieFor("viewer"));
+    await t.db.user.update({ where: { id: users.viewer?.id ?? "" }, data: { disabled: true, sessionVersion: { increment: 1 } } });
+    // A socket that sends an event after the change is refused by the re-loaded actor...
+    expect(await emit(polled, "server:subscribe", { serverId: serverA })).toMatchObject({ ok: false, error: { code: "UNAUTHENTICATED" } });
+    // ...and the change itself ends every live socket of that user.
+    const ended = new Promise<string>((resolve) => pushed.on("session:ended", (p) => resolve(p.reason)));
+    const closed = new Promise<void>((resolve) => pushed.on("disconnect", () => resolve()));
+    realtime.endUserSessions(users.viewer?.id ?? "", "Your account was disabled.");
+    expect(await ended).toBe("Your account was disabled.");
+    await closed;
+    await expect(client(await cookieFor("viewer"))).rejects.toThrow("unauthorized");
+  });
+});

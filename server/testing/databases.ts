@@ -1,0 +1,67 @@
+/**
+ * Throw-away databases for data-layer tests: a fresh SQLite file and a fresh PostgreSQL database
+ * (on TEST_POSTGRES_URL, default the local server's `test` database) per suite, migrated with the
+ * same code the app runs at start-up, dropped afterwards.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { createDb, type Db } from "../db/client.ts";
+import { migrateDatabase } from "../db/migrate.ts";
+
+export const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
+
+export interface TestDatabase {
+  kind: "sqlite" | "postgresql";
+  url: string;
+  db: Db;
+  drop(): Promise<void>;
+}
+
+export async function createSqliteTestDatabase(): Promise<TestDatabase> {
+  const dir = mkdtempSync(path.join(tmpdir(), "rcondeck-test-"));
+  const url = `file:${path.join(dir, "test.db")}`;
+  await migrateDatabase(url);
+  const db = createDb(url);
+  return {
+    kind: "sqlite",
+    url,
+    db,
+    async drop() {
+      await db.$disconnect();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function createPostgresTestDatabase(): Promise<TestDatabase> {
+  const name = `rcondeck_test_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const url = new URL(POSTGRES_ADMIN_URL);
+  url.pathname = `/${name}`;
+  await migrateDatabase(url.toString());
+  const db = createDb(url.toString());
+  return {
+    kind: "postgresql",
+    url: url.toString(),
+    db,
+    async drop() {
+      await db.$disconnect();
+      const cleanup = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await cleanup.end();
+    },
+  };
+}
+
+/** Both database kinds, for `describe.each`. */
+export const DATABASE_KINDS = [
+  { kind: "sqlite", create: createSqliteTestDatabase },
+  { kind: "postgresql", create: createPostgresTestDatabase },
+] as const;
