@@ -102,7 +102,7 @@ export class Quake3Emulator implements RunningEmulator {
     this.clock = options.clock ?? systemClock;
     this.random = createRandom(options.seed ?? 1);
     this.maxClients = options.maxClients ?? 16;
-    this.mapName = options.mapName ?? "oa_dm1";
+    this.mapName = options.mapName ?? options.dialect.quake3.emulatorMap;
     for (const [flags, name, value] of OPENARENA_CVARS) this.setCvar(name, value, flags);
     this.setCvar("sv_hostname", options.hostname ?? "^1Red ^7Test Server", "S    A   ");
     this.setCvar("sv_maxclients", String(this.maxClients), "S    AL  ");

@@ -36,6 +36,7 @@ export const COD4_PROFILE: Quake3Profile = {
   },
   semicolonSplits: true,
   maxMessageLength: 150,
+  emulatorMap: "mp_crash",
 };
 
 const mutating = { idempotent: false } as const;

@@ -36,6 +36,8 @@ export interface Quake3Profile {
   semicolonSplits: boolean;
   /** Longest message text we send (say/tell). */
   maxMessageLength: number;
+  /** The map an emulated server of this game starts on. */
+  emulatorMap: string;
 }
 
 export interface Quake3Dialect extends Dialect {

@@ -31,6 +31,7 @@ export const ETLEGACY_PROFILE: Quake3Profile = {
   },
   semicolonSplits: false,
   maxMessageLength: 900,
+  emulatorMap: "oasis",
 };
 
 export const ETLEGACY: Quake3Dialect = {

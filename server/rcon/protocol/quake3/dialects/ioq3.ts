@@ -44,6 +44,7 @@ export const IOQ3_PROFILE: Quake3Profile = {
   },
   semicolonSplits: false,
   maxMessageLength: 900,
+  emulatorMap: "oa_dm1",
 };
 
 const operations = buildOperations(IOQ3_PROFILE, {

@@ -33,6 +33,7 @@ export const Q3_PROFILE: Quake3Profile = {
   },
   semicolonSplits: false,
   maxMessageLength: 900,
+  emulatorMap: "q3dm17",
 };
 
 const operations = buildOperations(Q3_PROFILE, {

@@ -17,6 +17,7 @@ export const URBANTERROR_PROFILE: Quake3Profile = {
   ...IOQ3_PROFILE,
   statusFormat: Q3_LEGACY_STATUS,
   framing: IOQ3_FRAMING,
+  emulatorMap: "ut4_turnpike",
 };
 
 export const URBANTERROR: Quake3Dialect = {
