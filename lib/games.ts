@@ -35,11 +35,11 @@ export const GAME_PRESETS: readonly GamePreset[] = [
   { id: "factorio", label: "Factorio", protocol: "source", defaultPort: 27015 },
   { id: "palworld", label: "Palworld", protocol: "source", defaultPort: 25575 },
   { id: "openarena", label: "OpenArena", protocol: "quake3", defaultPort: 27960 },
+  { id: "openarena-legacy", label: "OpenArena 0.8.1 and older", protocol: "quake3", defaultPort: 27960 },
   { id: "ioq3", label: "Quake 3 (ioquake3)", protocol: "quake3", defaultPort: 27960 },
   { id: "q3", label: "Quake 3 1.32", protocol: "quake3", defaultPort: 27960 },
   { id: "cod4", label: "Call of Duty 4", protocol: "quake3", defaultPort: 28960 },
   { id: "cod4x", label: "Call of Duty 4 (CoD4x)", protocol: "quake3", defaultPort: 28960 },
-  { id: "cod2", label: "Call of Duty 2", protocol: "quake3", defaultPort: 28960 },
   { id: "urbanterror", label: "Urban Terror", protocol: "quake3", defaultPort: 27960 },
   { id: "etlegacy", label: "ET: Legacy", protocol: "quake3", defaultPort: 27960 },
 ];
