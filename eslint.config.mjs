@@ -17,6 +17,7 @@ export default tseslint.config(
       "test-results/**",
       "next-env.d.ts",
       "bin/**",
+      ".tmp/**",
     ],
   },
   ...nextVitals,
