@@ -1,0 +1,176 @@
+/**
+ * `rcondeck shell [<protocol> <host>:<port>] [--password P] [--game G] [--encoding E] [--timeout S]`:
+ * an interactive console in the spirit of python-valve's shell. Lines starting with `!` are shell
+ * commands (`!connect`, `!disconnect`, `!exit`); `help` lists them and the game's commands;
+ * everything else is sent to the server. Up/Down history, Tab completion from the dialect's command
+ * catalogue. Works with piped stdin too (one command per line), which is how it is tested.
+ */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import path from "node:path";
+import readline from "node:readline";
+import { parseArgs } from "node:util";
+import type { RconConnection } from "../rcon/types.ts";
+import { commandFailure, connectOnce, firstLine, loadFamilyOrFail, parseAddress, parseSeconds, resolvePassword, CliError } from "./common.ts";
+
+export const SHELL_USAGE = "rcondeck shell [<protocol> <host>:<port>] [--password P] [--game G] [--encoding E] [--timeout S]";
+
+const SHELL_COMMANDS = ["!connect", "!disconnect", "!exit", "help"];
+const HISTORY_FILE = path.join(homedir(), ".rcondeck_history");
+const HISTORY_SIZE = 500;
+
+const OPTIONS = {
+  password: { type: "string", short: "p" },
+  game: { type: "string", short: "g" },
+  encoding: { type: "string", short: "e" },
+  timeout: { type: "string", short: "t" },
+} as const;
+
+interface Current {
+  connection: RconConnection;
+  label: string;
+  off: () => void;
+}
+
+export async function runShell(argv: string[]): Promise<number> {
+  const interactive = Boolean(process.stdin.isTTY);
+  let current: Current | null = null;
+  const history = interactive && existsSync(HISTORY_FILE) ? readFileSync(HISTORY_FILE, "utf8").split("\n").filter(Boolean).reverse().slice(0, HISTORY_SIZE) : [];
+
+  const completer = (line: string): [string[], string] => {
+    const candidates = line.startsWith("!") || !current ? SHELL_COMMANDS : [...current.connection.dialect.commands.map((c) => c.name), ...SHELL_COMMANDS];
+    const lower = line.toLowerCase();
+    const hits = candidates.filter((c) => c.toLowerCase().startsWith(lower));
+    return [hits.length > 0 ? hits : candidates, line];
+  };
+
+  const rl = readline.createInterface({
+    input: process.stdin,
+    output: process.stdout,
+    terminal: interactive,
+    completer,
+    history,
+    historySize: HISTORY_SIZE,
+    removeHistoryDuplicates: true,
+  });
+  // Created at once so that lines piped in while we connect are buffered, not lost.
+  const lines = rl[Symbol.asyncIterator]();
+  const print = (text: string) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+  const printError = (text: string) => process.stderr.write(`error: ${text}\n`);
+  const setPrompt = () => rl.setPrompt(current ? `${current.label}> ` : "rcondeck> ");
+
+  const disconnect = async () => {
+    if (!current) return;
+    const { connection, off, label } = current;
+    current = null;
+    off();
+    await connection.stop();
+    print(`disconnected from ${label}`);
+  };
+
+  const connect = async (args: string[]) => {
+    const parsed = parseArgs({ args, allowPositionals: true, options: OPTIONS });
+    const [protocol, address] = parsed.positionals;
+    const family = await loadFamilyOrFail(protocol);
+    const { host, port } = parseAddress(address, family.defaultPort);
+    const password = await resolvePassword(parsed.values.password, family);
+    const timeoutMs = parseSeconds(parsed.values.timeout, 10) * 1000;
+    await disconnect();
+    const connection = await connectOnce({ family, host, port, password, game: parsed.values.game, encoding: parsed.values.encoding, timeoutMs });
+    const label = `${family.id} ${host}:${port}`;
+    const off = connection.on((event) => {
+      if (event.type === "server-message") print(`[server] ${event.text}`);
+      else if (event.status.state !== "online" && event.status.state !== "closed") print(`[status] ${event.status.state}${event.status.reason ? `: ${event.status.reason}` : ""}`);
+    });
+    current = { connection, label, off };
+    print(`connected to ${label} (${connection.dialect.label}); type help for commands`);
+  };
+
+  const help = (topic: string | undefined) => {
+    const dialect = current?.connection.dialect;
+    if (topic && dialect) {
+      const info = dialect.commands.find((c) => c.name.toLowerCase() === topic.toLowerCase());
+      if (info) {
+        print(`${info.name}${info.usage ? ` ${info.usage}` : ""}\n  ${info.description}`);
+        return;
+      }
+    }
+    const lines = [
+      "shell commands:",
+      "  !connect <protocol> <host:port> [--password P] [--game G] [--encoding E]",
+      "  !disconnect",
+      "  !exit                (or Ctrl-D)",
+      "  help [command]",
+    ];
+    if (dialect) {
+      lines.push(`${dialect.label} commands (Tab completes):`);
+      for (const c of dialect.commands) lines.push(`  ${`${c.name}${c.usage ? ` ${c.usage}` : ""}`.padEnd(40)} ${c.description}`);
+    } else lines.push("not connected: use !connect");
+    print(lines.join("\n"));
+  };
+
+  const handleLine = async (line: string): Promise<boolean> => {
+    const text = line.trim();
+    if (text === "") return true;
+    const [word = "", ...args] = text.split(/\s+/);
+    try {
+      switch (word.toLowerCase()) {
+        case "!exit":
+        case "!quit":
+          return false;
+        case "!connect":
+          await connect(args);
+          return true;
+        case "!disconnect":
+          if (current) await disconnect();
+          else printError("not connected");
+          return true;
+        case "help":
+        case "!help":
+          help(args[0]);
+          return true;
+        default:
+          if (word.startsWith("!")) {
+            printError(`unknown shell command ${word}; type help`);
+            return true;
+          }
+          if (!current) {
+            printError("not connected: use !connect <protocol> <host:port>");
+            return true;
+          }
+          print(await current.connection.command(text));
+          return true;
+      }
+    } catch (error) {
+      printError(error instanceof CliError ? error.message : commandFailure(error).message || firstLine(error));
+      return true;
+    }
+  };
+
+  if (argv.length > 0) {
+    try {
+      await connect(argv);
+    } catch (error) {
+      printError(error instanceof CliError ? error.message : firstLine(error));
+    }
+  }
+  setPrompt();
+  rl.prompt();
+  for (let next = await lines.next(); !next.done; next = await lines.next()) {
+    const keepGoing = await handleLine(next.value);
+    if (!keepGoing) break;
+    setPrompt();
+    rl.prompt();
+  }
+  rl.close();
+  await disconnect();
+  if (interactive) {
+    const entries = (rl as unknown as { history?: string[] }).history ?? [];
+    try {
+      writeFileSync(HISTORY_FILE, [...entries].reverse().join("\n") + "\n", { mode: 0o600 });
+    } catch {
+      // history is a convenience; an unwritable home directory is not an error
+    }
+  }
+  return 0;
+}
