@@ -311,3 +311,56 @@ describe("BattlEyeClient 45-second rules (fake time)", () => {
 function message(seq: number): Uint8Array {
   return encodePacket({ type: "message", seq, body: new Uint8Array([65]) });
 }
+
+describe("BattlEyeClient edge cases", () => {
+  const msg = (seq: number, text: string) => encodePacket({ type: "message", seq, body: utf8.encode(text) });
+
+  it("delivers messages that arrive out of order across a gap, once each", () => {
+    const client = loggedIn();
+    for (const [seq, text] of [
+      [0, "a"],
+      [5, "f"],
+      [2, "c"],
+      [5, "f"],
+      [1, "b"],
+      [4, "e"],
+      [3, "d"],
+      [2, "c"],
+    ] as const) {
+      client.receive(msg(seq, text), T0);
+    }
+    expect(events(client).map((e) => (e.type === "message" ? e.text : e.type))).toEqual([
+      "a",
+      "f",
+      "c",
+      "b",
+      "e",
+      "d",
+    ]);
+  });
+
+  it("times out a command still queued behind a full window", () => {
+    const client = loggedIn({ maxInFlight: 1, commandTimeoutMs: 1000, retransmitMs: 400 });
+    client.command("first", T0);
+    const queued = client.command("second", T0, 500);
+    client.handleTimeout(T0 + 500);
+    expect(events(client)).toEqual([{ type: "command-timeout", id: queued, attempts: 0 }]);
+  });
+
+  it("queues a new keep-alive after the previous one got no answer", () => {
+    const client = loggedIn({ keepAliveMs: 10_000, retransmitMs: 5_000, deadAfterMs: 45_000 });
+    client.handleTimeout(T0 + 10_000);
+    expect(sent(client)).toHaveLength(1);
+    client.receive(msg(0, "keeps us alive"), T0 + 30_000);
+    client.takeOutgoing(); // the acknowledgement
+    client.handleTimeout(T0 + 55_000); // the first keep-alive's own deadline (45 s) passed unanswered
+    expect(sent(client)).toEqual([{ type: "command", seq: 1, body: new Uint8Array() }]);
+    expect(events(client).filter((e) => e.type === "command-timeout")).toEqual([]); // keep-alives fail silently
+  });
+
+  it("refuses a command too large for one datagram and bad options", () => {
+    const client = loggedIn();
+    expect(() => client.command("x".repeat(65_600), T0)).toThrow(/does not fit/);
+    expect(() => new BattlEyeClient(utf8, { maxInFlight: 0 })).toThrow(/maxInFlight/);
+  });
+});

@@ -89,7 +89,8 @@ interface InFlight extends Queued {
   nextSendAt: number;
   attempts: number;
   total: number | null;
-  parts: Map<number, Uint8Array>;
+  /** Created on the first part: most answers are one packet. */
+  parts: Map<number, Uint8Array> | null;
 }
 
 /**
@@ -358,7 +359,7 @@ export class BattlEyeClient {
       return;
     }
     if (entry.total !== null && entry.total !== part.total) {
-      entry.parts.clear();
+      entry.parts = null;
       entry.total = null;
       throw new RconRemoteError(
         "INCONSISTENT_FRAGMENTS",
@@ -366,24 +367,25 @@ export class BattlEyeClient {
       );
     }
     entry.total = part.total;
-    const known = entry.parts.get(part.index);
+    const parts = (entry.parts ??= new Map());
+    const known = parts.get(part.index);
     if (known) {
       if (sameBytes(known, body)) return; // the same part again (our re-send was answered twice)
-      entry.parts.clear();
+      entry.parts = null;
       entry.total = null;
       throw new RconRemoteError(
         "INCONSISTENT_FRAGMENTS",
         `answer ${seq}: part ${part.index} arrived with different content`,
       );
     }
-    entry.parts.set(part.index, body);
-    if (entry.parts.size < part.total) return;
+    parts.set(part.index, body);
+    if (parts.size < part.total) return;
     let size = 0;
-    for (const p of entry.parts.values()) size += p.length;
+    for (const p of parts.values()) size += p.length;
     const joined = new Uint8Array(size);
     let at = 0;
     for (let i = 0; i < part.total; i++) {
-      const p = entry.parts.get(i)!;
+      const p = parts.get(i)!;
       joined.set(p, at);
       at += p.length;
     }
@@ -427,7 +429,7 @@ export class BattlEyeClient {
         nextSendAt: now + this.timing.retransmitMs,
         attempts: 1,
         total: null,
-        parts: new Map(),
+        parts: null,
       };
       this.inFlight.add(entry);
       this.outgoing.push(bytes);

@@ -230,3 +230,29 @@ describe("BattlEye client and server paired in memory", () => {
     expect(answerPackets(3, new Uint8Array(), 512)).toHaveLength(1);
   });
 });
+
+describe("BattlEyeServer options and edges", () => {
+  it("rejects impossible options and over-long answers", () => {
+    expect(() => new BattlEyeServer("x", utf8, { partSize: 0 })).toThrow(/partSize/);
+    expect(() => new BattlEyeServer("x", utf8, { maxUnacked: 200 })).toThrow(/maxUnacked/);
+    expect(() => new BattlEyeServer("x", utf8, { repeatWindow: 0 })).toThrow(/repeatWindow/);
+    expect(() => answerPackets(0, new Uint8Array(256 * 4), 4)).toThrow(/255 parts/);
+  });
+
+  it("broadcasts to every logged-in peer and ignores repeated acknowledgements", () => {
+    const server = new BattlEyeServer("pw", utf8);
+    const login = encodePacket({ type: "login-request", password: utf8.encode("pw") });
+    server.receive("a", login, 0);
+    server.receive("b", login, 0);
+    server.takeOutgoing();
+    server.broadcast("hello", 0);
+    expect(server.takeOutgoing().map((d) => d.peer)).toEqual(["a", "b"]);
+    const ack = encodePacket({ type: "message", seq: 0, body: new Uint8Array() });
+    server.receive("a", ack, 1);
+    server.receive("a", ack, 1);
+    expect(server.stats.ignored).toBe(1);
+    expect(server.isLoggedIn("a")).toBe(true);
+    server.drop("a");
+    expect(server.isLoggedIn("a")).toBe(false);
+  });
+});
