@@ -367,7 +367,7 @@ export class BattlEyeClient {
       );
     }
     entry.total = part.total;
-    const parts = (entry.parts ??= new Map());
+    const parts = (entry.parts ??= new Map<number, Uint8Array>());
     const known = parts.get(part.index);
     if (known) {
       if (sameBytes(known, body)) return; // the same part again (our re-send was answered twice)
