@@ -114,7 +114,7 @@ export async function main(args: string[]): Promise<void> {
       dialect,
       host: real.host,
       port: real.port,
-      stop: real.stop,
+      stop: () => real.stop(),
     });
   }
   try {
