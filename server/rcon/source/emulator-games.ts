@@ -299,7 +299,8 @@ const rustCommands: Record<string, CommandHandler> = {
       .filter((b) => b.kind === "steamid")
       .map((b, i) => `${i + 1} ${steam64(Number(b.value))} "${b.label}" "${b.reason}" -1`)
       .join("\n") + "\n",
-  say: ({ rest, push }) => {
+  say: ({ world, rest, push }) => {
+    world.chat.push(`SERVER: ${rest.replace(/^"|"$/g, "")}`);
     push(-1, 0, `[CHAT] SERVER: ${rest.replace(/^"|"$/g, "")}`); // Rust answers `say` with id -1
     return "";
   },

@@ -30,6 +30,8 @@ export interface SourceEmulator extends RunningEmulator {
   setPassword(password: string): void;
   /** Open RCON connections. */
   readonly connectionCount: number;
+  /** Logins received since start (right or wrong password). */
+  readonly loginAttempts: number;
 }
 
 function numberFlag(extra: EmulatorOptions["extra"], name: string, fallback: number): number {
@@ -66,6 +68,7 @@ export async function startSourceEmulator(options: EmulatorOptions): Promise<Sou
   world.hostname = `${dialect.label} (RconDeck emulator)`;
   const cvars = buildCvarList(random);
   let password = options.password;
+  let loginAttempts = 0;
   const failures = new Map<string, number>();
   const banned = new Map<string, number | null>(); // address -> until (null = until restart)
   const sessions = new Set<{ stream: TcpStream; conn: SourceServerConnection }>();
@@ -110,6 +113,7 @@ export async function startSourceEmulator(options: EmulatorOptions): Promise<Sou
         for (let event = conn.nextEvent(); event; event = conn.nextEvent()) {
           switch (event.type) {
             case "auth":
+              loginAttempts++;
               if (event.password === password) {
                 failures.delete(address);
                 conn.acceptAuth();
@@ -186,6 +190,9 @@ export async function startSourceEmulator(options: EmulatorOptions): Promise<Sou
     },
     get connectionCount() {
       return sessions.size;
+    },
+    get loginAttempts() {
+      return loginAttempts;
     },
     async close() {
       clock.clearTimeout(timer);

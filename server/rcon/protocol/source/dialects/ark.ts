@@ -4,7 +4,7 @@
  * packets and the end marker is not echoed.
  */
 import type { CommandInfo, GameOperations, Player } from "../../../types.ts";
-import { banTargetValue, checkText, lines, makePlayer, requireMatch, STEAM64, unsupported, type SourceDialect } from "./common.ts";
+import { asyncOperations, banTargetValue, checkText, lines, makePlayer, requireMatch, STEAM64, unsupported, type SourceDialect } from "./common.ts";
 import { SOURCE1_SERVER } from "./srcds.ts";
 
 export const ARK_EMPTY_ANSWER = "Server received, But no response!! ";
@@ -67,7 +67,7 @@ export const ark: SourceDialect = {
   defaultEncoding: "utf-8",
   capabilities: { pushesEvents: false, whisper: true, timedBans: false, banKinds: ["steamid"] },
   commands,
-  operations,
+  operations: asyncOperations(operations),
   client: { endStrategy: { kind: "single" }, maxInFlight: 1, maxRequestSize: 4096 + 10 },
   server: { ...SOURCE1_SERVER, split: { unit: "none", size: 0 }, markerReply: "ignore", emptyAnswer: ARK_EMPTY_ANSWER },
   normaliseAnswer: (text) => (text.trim() === ARK_EMPTY_ANSWER.trim() ? "" : text),

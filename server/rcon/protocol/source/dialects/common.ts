@@ -7,6 +7,7 @@ import {
   type BanEntry,
   type BanRequest,
   type Dialect,
+  type GameOperations,
   type IdentityKind,
   type Player,
 } from "../../../types.ts";
@@ -85,3 +86,21 @@ export function lines(text: string): string[] {
 }
 
 export type { BanEntry, Player };
+
+/**
+ * Makes every operation report argument errors as a rejected promise, never a synchronous throw,
+ * so callers handle one failure path.
+ */
+export function asyncOperations(ops: GameOperations): GameOperations {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(ops) as [string, (...args: unknown[]) => Promise<unknown>][]) {
+    wrapped[name] = (...args: unknown[]) => {
+      try {
+        return fn(...args);
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    };
+  }
+  return wrapped as unknown as GameOperations;
+}

@@ -4,7 +4,7 @@
  * a further fragment, or at once when a fragment is shorter than the 4096-byte split size.
  */
 import { RconCommandError, type BanEntry, type CommandInfo, type GameOperations, type Player } from "../../../types.ts";
-import { banTargetValue, checkText, lines, makePlayer, requireMatch, type SourceDialect } from "./common.ts";
+import { asyncOperations, banTargetValue, checkText, lines, makePlayer, requireMatch, type SourceDialect } from "./common.ts";
 import { SOURCE1_SERVER } from "./srcds.ts";
 
 export const FACTORIO_NAME = /^[A-Za-z0-9_.-]{1,60}$/;
@@ -81,7 +81,7 @@ export const factorio: SourceDialect = {
   defaultEncoding: "utf-8",
   capabilities: { pushesEvents: false, whisper: true, timedBans: false, banKinds: ["name"] },
   commands,
-  operations,
+  operations: asyncOperations(operations),
   client: { endStrategy: { kind: "quiet", quietMs: 150, splitSize: 4096 }, maxInFlight: 1, maxRequestSize: 4096 + 10 },
   server: { ...SOURCE1_SERVER, markerReply: "ignore" },
 };

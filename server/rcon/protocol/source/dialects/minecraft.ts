@@ -5,7 +5,7 @@
  * bytes; players have no numeric id, so the player id is the (unique) name.
  */
 import type { BanEntry, CommandInfo, GameOperations, IdentityKind, Player } from "../../../types.ts";
-import { banTargetValue, checkText, IPV4, makePlayer, requireMatch, type SourceDialect } from "./common.ts";
+import { asyncOperations, banTargetValue, checkText, IPV4, makePlayer, requireMatch, type SourceDialect } from "./common.ts";
 
 export const MINECRAFT_NAME = /^[A-Za-z0-9_]{1,16}$/;
 
@@ -97,7 +97,7 @@ export const minecraft: SourceDialect = {
   defaultEncoding: "utf-8",
   capabilities: { pushesEvents: false, whisper: true, timedBans: false, banKinds: ["name", "ip"] },
   commands,
-  operations,
+  operations: asyncOperations(operations),
   // Client-to-server payload limit is 1446 bytes (wiki.vg).
   client: { endStrategy: { kind: "marker" }, maxInFlight: 1, maxRequestSize: 1446 + 10 },
   server: {

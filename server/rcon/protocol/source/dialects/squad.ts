@@ -4,7 +4,7 @@
  * are swallowed by id); chat is pushed as unsolicited packets of type 1 (SERVERDATA_CHAT_VALUE).
  */
 import type { CommandInfo, GameEvent, GameOperations, Player } from "../../../types.ts";
-import { banTargetValue, checkText, lines, makePlayer, requireMatch, STEAM64, unsupported, type SourceDialect } from "./common.ts";
+import { asyncOperations, banTargetValue, checkText, lines, makePlayer, requireMatch, STEAM64, unsupported, type SourceDialect } from "./common.ts";
 import { SOURCE1_SERVER } from "./srcds.ts";
 
 export const SQUAD_CHAT_PACKET_TYPE = 1;
@@ -88,7 +88,7 @@ export const squad: SourceDialect = {
   defaultEncoding: "utf-8",
   capabilities: { pushesEvents: true, whisper: true, timedBans: true, banKinds: ["steamid"] },
   commands,
-  operations,
+  operations: asyncOperations(operations),
   parseServerMessage: parseSquadMessage,
   client: { endStrategy: { kind: "marker" }, maxInFlight: 1, maxRequestSize: 4096 + 10 },
   server: { ...SOURCE1_SERVER, authFailure: "close", execBeforeAuth: "close", markerReply: "mirror-twice" },

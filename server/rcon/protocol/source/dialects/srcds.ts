@@ -6,7 +6,7 @@
  */
 import { RconCommandError, type BanEntry, type CommandInfo, type GameOperations, type IdentityKind, type Player, type RunCommand } from "../../../types.ts";
 import type { SourceServerProfile } from "../server.ts";
-import { banTargetValue, checkText, IPV4, lines, makePlayer, parseClock, requireMatch, type SourceDialect } from "./common.ts";
+import { asyncOperations, banTargetValue, checkText, IPV4, lines, makePlayer, parseClock, requireMatch, type SourceDialect } from "./common.ts";
 
 const USERID = /^\d{1,6}$/;
 export const STEAM_ID = /^(?:STEAM_[0-5]:[01]:\d{1,10}|\[U:1:\d{1,10}\])$/;
@@ -79,7 +79,7 @@ export function parseFilterList(text: string): BanEntry[] {
 }
 
 function operations(parseStatus: (text: string) => Player[], game: string): GameOperations {
-  return {
+  return asyncOperations({
     async listPlayers(run) {
       return parseStatus(await run("status"));
     },
@@ -124,7 +124,7 @@ function operations(parseStatus: (text: string) => Player[], game: string): Game
     sayAll(run, text) {
       return run(`say ${message(text, "message")}`, { idempotent: false });
     },
-  };
+  });
 }
 
 export const SRCDS_COMMANDS: readonly CommandInfo[] = [

@@ -1,0 +1,371 @@
+/**
+ * The client and server cores paired in memory (h11's ConnectionPair, berconpy's communicate):
+ * every dialect's wire profile against our client profile for it, plus hand-made server misbehaviour.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { InvalidStateError, RconLocalError } from "../errors.ts";
+import type { TextCodec } from "../text.ts";
+import { MAX_REQUEST_ID, SourceClient, type SourceClientEvent, type SourceClientProfile } from "./client.ts";
+import { SOURCE_DIALECTS, type SourceDialect } from "./dialects/index.ts";
+import { decodePacket, encodePacket, PacketType } from "./packet.ts";
+import { SourceServerConnection, type SourceServerProfile } from "./server.ts";
+
+const utf8: TextCodec = {
+  name: "utf-8",
+  encode: (text) => new TextEncoder().encode(text),
+  decode: (bytes) => new TextDecoder().decode(bytes),
+};
+const dialect = (id: string) => SOURCE_DIALECTS.find((d) => d.id === id) as SourceDialect;
+
+interface PairOptions {
+  client?: SourceClientProfile;
+  server?: SourceServerProfile;
+  password?: string;
+  answer?: (text: string) => string | null; // null: do not answer (yet)
+  chunk?: number; // deliver server bytes in chunks of this size
+  firstRequestId?: number;
+}
+
+function makePair(d: SourceDialect, options: PairOptions = {}) {
+  const client = new SourceClient({ profile: options.client ?? d.client, codec: utf8, firstRequestId: options.firstRequestId });
+  const server = new SourceServerConnection(options.server ?? d.server, utf8);
+  const events: SourceClientEvent[] = [];
+  const held: { id: number; text: string }[] = [];
+  let now = 1000;
+  const exchange = () => {
+    for (let round = 0; round < 100; round++) {
+      const up = client.takeOutgoing();
+      for (const bytes of up) server.receive(bytes);
+      for (let e = server.nextEvent(); e; e = server.nextEvent()) {
+        if (e.type === "auth") {
+          if (e.password === (options.password ?? "secret")) server.acceptAuth();
+          else server.rejectAuth();
+        } else if (e.type === "command") {
+          const answer = options.answer ? options.answer(e.text) : `echo:${e.text}`;
+          if (answer === null) held.push({ id: e.id, text: e.text });
+          else server.respond(e.id, answer);
+        }
+      }
+      const down = server.takeOutgoing();
+      for (const bytes of down) {
+        const step = options.chunk ?? bytes.length;
+        for (let i = 0; i < bytes.length; i += step) client.receive(bytes.subarray(i, i + step), now);
+      }
+      for (let e = client.nextEvent(); e; e = client.nextEvent()) events.push(e);
+      if (up.length === 0 && down.length === 0) return;
+    }
+    throw new Error("exchange did not settle");
+  };
+  const login = (password = "secret") => {
+    client.authenticate(password, now, 5000);
+    exchange();
+  };
+  return {
+    client,
+    server,
+    events,
+    held,
+    exchange,
+    login,
+    advance(ms: number) {
+      now += ms;
+      client.handleTimeout(now);
+      for (let e = client.nextEvent(); e; e = client.nextEvent()) events.push(e);
+      exchange();
+    },
+    get now() {
+      return now;
+    },
+    responses: () => events.filter((e): e is Extract<SourceClientEvent, { type: "response" }> => e.type === "response"),
+  };
+}
+
+describe("SourceClient login", () => {
+  for (const d of SOURCE_DIALECTS) {
+    it(`${d.id}: accepts the right password and refuses a wrong one`, () => {
+      const ok = makePair(d);
+      ok.login();
+      expect(ok.events).toContainEqual({ type: "authenticated" });
+      expect(ok.client.state).toBe("READY");
+
+      const bad = makePair(d);
+      bad.login("wrong");
+      expect(bad.server.closeRequested).toBe(true);
+      if (d.server.authFailure === "reply-and-close") {
+        expect(bad.events).toContainEqual({ type: "auth-refused" });
+        expect(bad.client.state).toBe("CLOSED");
+      } else {
+        // Squad closes without a reply: the connection layer turns that close into a refusal.
+        expect(bad.client.state).toBe("AUTHENTICATING");
+      }
+      expect(bad.events).not.toContainEqual({ type: "authenticated" });
+    });
+  }
+
+  it("is not fooled by the empty RESPONSE_VALUE SRCDS sends before a -1 AUTH_RESPONSE (the rcon-client bug)", () => {
+    const client = new SourceClient({ profile: dialect("tf2").client, codec: utf8 });
+    client.authenticate("pw", 0, 1000);
+    const [auth] = client.takeOutgoing();
+    const id = decodePacket(auth as Uint8Array).id;
+    client.receive(encodePacket({ id, type: PacketType.RESPONSE_VALUE, body: new Uint8Array(0) }), 0);
+    expect(client.nextEvent()).toBeNull();
+    expect(client.state).toBe("AUTHENTICATING");
+    client.receive(encodePacket({ id: -1, type: PacketType.AUTH_RESPONSE, body: new Uint8Array(0) }), 0);
+    expect(client.nextEvent()).toEqual({ type: "auth-refused" });
+  });
+
+  it("reports an AUTH_RESPONSE with a foreign id as a protocol error and keeps waiting, then times out", () => {
+    const client = new SourceClient({ profile: dialect("tf2").client, codec: utf8 });
+    client.authenticate("pw", 0, 1000);
+    client.receive(encodePacket({ id: 42, type: PacketType.AUTH_RESPONSE, body: new Uint8Array(0) }), 0);
+    expect(client.nextEvent()).toMatchObject({ type: "protocol-error", fatal: false });
+    expect(client.nextDeadline()).toBe(1000);
+    client.handleTimeout(999);
+    expect(client.nextEvent()).toBeNull();
+    client.handleTimeout(1000);
+    expect(client.nextEvent()).toEqual({ type: "auth-timeout" });
+    expect(client.state).toBe("CLOSED");
+  });
+
+  it("asserts its state transitions", () => {
+    const client = new SourceClient({ profile: dialect("tf2").client, codec: utf8 });
+    expect(() => client.command("status", 0, 1000)).toThrow(InvalidStateError);
+    client.authenticate("pw", 0, 1000);
+    expect(() => client.authenticate("pw", 0, 1000)).toThrow(InvalidStateError);
+  });
+});
+
+describe("SourceClient answers", () => {
+  const long = Array.from({ length: 3000 }, (_, i) => `line ${i} — ünïcødé ✓`).join("\n"); // ~70 kB
+
+  for (const d of SOURCE_DIALECTS) {
+    it(`${d.id}: a long answer arrives whole, in order, with nothing else in it`, () => {
+      const pair = makePair(d, { answer: (text) => (text === "big" ? long : `short:${text}`), chunk: 1000 });
+      pair.login();
+      const first = pair.client.command("big", pair.now, 5000);
+      pair.exchange();
+      const second = pair.client.command("next", pair.now, 5000);
+      pair.exchange();
+      pair.advance(200); // quiet period for the dialects that need it
+      const responses = pair.responses();
+      expect(responses.map((r) => r.requestId)).toEqual([first, second]);
+      expect(responses[0]?.text).toBe(long);
+      expect(responses[1]?.text).toBe("short:next");
+      expect(pair.events.filter((e) => e.type === "unsolicited" && e.text.includes("Unknown request"))).toEqual([]);
+    });
+  }
+
+  it("minecraft: the marker's \"Unknown request 0\" ends the answer and never leaks into it", () => {
+    const pair = makePair(dialect("minecraft"), { answer: () => "There are 0 of a max of 20 players online: " });
+    pair.login();
+    pair.client.command("list", pair.now, 5000);
+    pair.exchange();
+    expect(pair.responses()).toEqual([{ type: "response", requestId: expect.any(Number) as number, text: "There are 0 of a max of 20 players online: ", packets: 1 }]);
+    expect(JSON.stringify(pair.events)).not.toContain("Unknown request");
+  });
+
+  it("minecraft: one command at a time, the next is sent when the first completes", () => {
+    const pair = makePair(dialect("minecraft"), { answer: () => null });
+    pair.login();
+    pair.client.command("a", pair.now, 5000);
+    pair.client.command("b", pair.now, 5000);
+    pair.exchange();
+    expect(pair.held.map((h) => h.text)).toEqual(["a"]);
+    pair.server.respond((pair.held[0] as { id: number }).id, "A");
+    pair.exchange();
+    expect(pair.held.map((h) => h.text)).toEqual(["a", "b"]);
+  });
+
+  it("srcds: pipelines many commands and keeps each answer with its command", () => {
+    const pair = makePair(dialect("tf2"), { answer: (text) => (text === "x5" ? "y".repeat(5 * 4096 + 7) : `=${text}`) });
+    pair.login();
+    const ids = ["a", "x5", "b", "c"].map((t) => pair.client.command(t, pair.now, 5000));
+    pair.exchange();
+    const responses = pair.responses();
+    expect(responses.map((r) => r.requestId)).toEqual(ids);
+    expect(responses.map((r) => r.text.length)).toEqual([2, 5 * 4096 + 7, 2, 2]);
+    expect(responses[1]?.packets).toBe(6);
+  });
+
+  it("factorio: without marker support the answer ends after the quiet period", () => {
+    const server = { ...dialect("factorio").server, split: { unit: "bytes" as const, size: 4096 } };
+    const pair = makePair(dialect("factorio"), { server, answer: () => "z".repeat(4096 * 2) });
+    pair.login();
+    pair.client.command("/players", pair.now, 5000);
+    pair.exchange();
+    expect(pair.responses()).toEqual([]);
+    expect(pair.client.nextDeadline()).toBe(pair.now + 150);
+    pair.advance(150);
+    expect(pair.responses()[0]?.text.length).toBe(8192);
+  });
+
+  it("factorio: a short single fragment completes at once", () => {
+    const pair = makePair(dialect("factorio"), { answer: () => "Online players (0):" });
+    pair.login();
+    pair.client.command("/players online", pair.now, 5000);
+    pair.exchange();
+    expect(pair.responses()[0]?.text).toBe("Online players (0):");
+  });
+
+  it("rust: the type-4 prelude and the id -1 `say` echo are unsolicited, never part of an answer", () => {
+    const pair = makePair(dialect("rust"), { answer: (text) => (text.startsWith("say") ? "" : "ok") });
+    pair.login();
+    pair.client.command("status", pair.now, 5000);
+    pair.exchange();
+    pair.server.push(-1, 0, "[CHAT] SERVER: hi");
+    pair.client.command('say "hi"', pair.now, 5000);
+    pair.exchange();
+    expect(pair.responses().map((r) => r.text)).toEqual(["ok", ""]);
+    expect(pair.events.filter((e) => e.type === "unsolicited").map((e) => (e as { packetType: number }).packetType)).toEqual([4, 0, 4]);
+  });
+
+  it("squad: the double echo is swallowed and chat packets (type 1) interleave with answers", () => {
+    const pair = makePair(dialect("squad"), { answer: () => "----- Active Players -----" });
+    pair.login();
+    pair.client.command("ListPlayers", pair.now, 5000);
+    pair.server.push(0, 1, "[ChatAll] [SteamID:76561198000000001] Bob : hi");
+    pair.exchange();
+    pair.client.command("ListPlayers", pair.now, 5000);
+    pair.exchange();
+    expect(pair.responses().map((r) => r.text)).toEqual(["----- Active Players -----", "----- Active Players -----"]);
+    expect(pair.events.filter((e) => e.type === "unsolicited")).toEqual([{ type: "unsolicited", packetType: 1, id: 0, text: "[ChatAll] [SteamID:76561198000000001] Bob : hi" }]);
+    expect(pair.events.filter((e) => e.type === "protocol-error")).toEqual([]);
+  });
+
+  it("ark: the placeholder for an empty answer is normalised by the dialect", () => {
+    const pair = makePair(dialect("ark"), { answer: () => "" });
+    pair.login();
+    pair.client.command("SaveWorld", pair.now, 5000);
+    pair.exchange();
+    const text = pair.responses()[0]?.text ?? "";
+    expect(text).toContain("no response");
+    expect(dialect("ark").normaliseAnswer?.(text)).toBe("");
+  });
+
+  it("a command that times out never desynchronises: its late answer is discarded by id", () => {
+    const pair = makePair(dialect("tf2"), { answer: (text) => (text === "slow" ? null : `=${text}`) });
+    pair.login();
+    const slow = pair.client.command("slow", pair.now, 1000);
+    pair.exchange();
+    pair.advance(1000);
+    expect(pair.events).toContainEqual({ type: "timeout", requestId: slow });
+    const next = pair.client.command("fast", pair.now, 1000);
+    pair.server.respond((pair.held[0] as { id: number }).id, "LATE ANSWER");
+    pair.exchange();
+    expect(pair.responses()).toEqual([{ type: "response", requestId: next, text: "=fast", packets: 1 }]);
+    expect(JSON.stringify(pair.events)).not.toContain("LATE ANSWER");
+  });
+
+  it("queued commands time out too, and the trailer of a finished command arriving late is swallowed", () => {
+    const pair = makePair(dialect("minecraft"), { answer: () => null });
+    pair.login();
+    const a = pair.client.command("a", pair.now, 1000);
+    const b = pair.client.command("b", pair.now, 500);
+    pair.exchange();
+    pair.advance(500);
+    expect(pair.events).toContainEqual({ type: "timeout", requestId: b });
+    pair.advance(500);
+    expect(pair.events).toContainEqual({ type: "timeout", requestId: a });
+    expect(pair.client.pendingCount).toBe(0);
+  });
+
+  it("request ids wrap below 2^31 and are never 0 or -1", () => {
+    const pair = makePair(dialect("tf2"), { firstRequestId: MAX_REQUEST_ID - 3 });
+    pair.login();
+    const ids: number[] = [];
+    for (let i = 0; i < 4; i++) ids.push(pair.client.command(`c${i}`, pair.now, 5000));
+    pair.exchange();
+    expect(ids.every((id) => id > 0 && id <= MAX_REQUEST_ID)).toBe(true);
+    expect(ids.some((id) => id < 10)).toBe(true); // wrapped
+    expect(pair.responses().map((r) => r.text)).toEqual(["echo:c0", "echo:c1", "echo:c2", "echo:c3"]);
+  });
+
+  it("rejects commands the server could not take, with a local error", () => {
+    const pair = makePair(dialect("minecraft"));
+    pair.login();
+    expect(() => pair.client.command("x".repeat(2000), pair.now, 1000)).toThrow(RconLocalError);
+    expect(() => pair.client.command("a\u0000b", pair.now, 1000)).toThrow(RconLocalError);
+  });
+
+  it("fails a command whose answer exceeds the response limit, and a bad size header is fatal", () => {
+    const profile = { ...dialect("tf2").client, maxResponseBytes: 10_000 };
+    const pair = makePair(dialect("tf2"), { client: profile, answer: () => "q".repeat(20_000) });
+    pair.login();
+    const id = pair.client.command("big", pair.now, 5000);
+    pair.exchange();
+    expect(pair.events).toContainEqual(expect.objectContaining({ type: "failed", requestId: id }));
+    pair.client.receive(new Uint8Array([3, 0, 0, 0]), pair.now);
+    expect(pair.client.nextEvent()).toMatchObject({ type: "protocol-error", fatal: true });
+    expect(pair.client.state).toBe("CLOSED");
+  });
+
+  it("malformed padding is dropped, counted, and the stream continues", () => {
+    const pair = makePair(dialect("tf2"));
+    pair.login();
+    const bad = encodePacket({ id: 5, type: 0, body: new Uint8Array([65]) });
+    bad[bad.length - 1] = 7;
+    pair.client.receive(bad, pair.now);
+    expect(pair.client.nextEvent()).toMatchObject({ type: "protocol-error", fatal: false });
+    expect(pair.client.remoteErrors).toBe(1);
+    expect(pair.client.state).toBe("READY");
+  });
+
+  it("random bytes from the server never throw out of receive()", () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 60 }), { maxLength: 6 }), (chunks) => {
+        const pair = makePair(dialect("tf2"));
+        pair.login();
+        pair.client.command("x", pair.now, 100);
+        for (const chunk of chunks) pair.client.receive(chunk, pair.now);
+        pair.client.handleTimeout(pair.now + 1000);
+        for (let e = pair.client.nextEvent(); e; e = pair.client.nextEvent()) expect(e.type).not.toBe("authenticated");
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("close() hands back the pending ids and stops everything", () => {
+    const pair = makePair(dialect("tf2"), { answer: () => null });
+    pair.login();
+    const a = pair.client.command("a", pair.now, 1000);
+    expect(pair.client.close()).toEqual([a]);
+    expect(pair.client.close()).toEqual([]);
+    expect(pair.client.nextDeadline()).toBeNull();
+  });
+});
+
+describe("SourceServerConnection", () => {
+  it("answers commands before login per profile", () => {
+    const codec = utf8;
+    const srcds = new SourceServerConnection(dialect("tf2").server, codec);
+    srcds.receive(encodePacket({ id: 4, type: 2, body: codec.encode("status") }));
+    expect(srcds.nextEvent()).toEqual({ type: "unauthenticated-command", id: 4 });
+    expect(decodePacket(srcds.takeOutgoing()[0] as Uint8Array)).toMatchObject({ id: 4, type: 0 });
+    const mc = new SourceServerConnection(dialect("minecraft").server, codec);
+    mc.receive(encodePacket({ id: 4, type: 2, body: codec.encode("list") }));
+    expect(decodePacket(mc.takeOutgoing()[0] as Uint8Array)).toMatchObject({ id: -1, type: 2 });
+    const squad = new SourceServerConnection(dialect("squad").server, codec);
+    squad.receive(encodePacket({ id: 4, type: 2, body: codec.encode("x") }));
+    expect(squad.closeRequested).toBe(true);
+  });
+
+  it("splits Minecraft answers by UTF-16 units, so a fragment may exceed 4096 bytes", () => {
+    const server = new SourceServerConnection(dialect("minecraft").server, utf8);
+    server.receive(encodePacket({ id: 1, type: 3, body: utf8.encode("pw") }));
+    server.nextEvent();
+    server.acceptAuth();
+    server.takeOutgoing();
+    server.receive(encodePacket({ id: 2, type: 2, body: utf8.encode("help") }));
+    server.respond(2, "é".repeat(5000));
+    const bodies = server.takeOutgoing().map((b) => decodePacket(b).body.length);
+    expect(bodies).toEqual([8192, 1808]);
+  });
+
+  it("rejects oversized requests as fatal", () => {
+    const server = new SourceServerConnection(dialect("minecraft").server, utf8);
+    server.receive(encodePacket({ id: 1, type: 2, body: new Uint8Array(3000) }));
+    expect(server.nextEvent()).toMatchObject({ type: "protocol-error", fatal: true });
+    expect(server.state).toBe("CLOSED");
+  });
+});
