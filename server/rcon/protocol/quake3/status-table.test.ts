@@ -183,4 +183,43 @@ describe("status tables", () => {
       { numRuns: 1000 },
     );
   });
+
+  it("prints and parses the connecting / zombie state words of each format", () => {
+    const cases: [StatusFormat, string][] = [
+      [IOQ3_STATUS, "CON"],
+      [Q3_LEGACY_STATUS, "ZMBI"],
+      [COD4_LEGACY_STATUS, "PRIM"],
+      [ETLEGACY_STATUS, "CNCT"],
+    ];
+    for (const [format, state] of cases) {
+      const row: StatusRow = {
+        slot: 3,
+        score: -2,
+        ping: null,
+        state,
+        name: "^1Late^7Comer",
+        address: "10.0.0.1:27960",
+        rate: 5000,
+        guid: "abc",
+        lastMsg: 7,
+        qport: 9,
+      };
+      const table = parseStatusTable(format.print("m", [row], "ioq3").join(""), format);
+      expect(table.rows).toMatchObject([
+        { slot: 3, score: -2, ping: null, state, name: "^1Late^7Comer", address: "10.0.0.1:27960" },
+      ]);
+      // A state word the engine prints by default when the row has none.
+      const fallback = parseStatusTable(
+        format.print("m", [{ ...row, state: null }], "ioq3").join(""),
+        format,
+      );
+      expect(fallback.rows[0]?.state).not.toBeNull();
+      // Pings above the column width are clamped like the engine does.
+      const slow = parseStatusTable(
+        format.print("m", [{ ...row, ping: 123456, state: null }], "ioq3").join(""),
+        format,
+      );
+      expect(slow.rows[0]?.ping).toBeLessThanOrEqual(9999);
+    }
+  });
 });

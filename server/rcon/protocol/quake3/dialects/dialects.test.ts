@@ -230,4 +230,76 @@ describe("quake3 dialects", () => {
     expect(() => checkIpv4("1.2.3.4/33", { subnet: true, wildcard: false })).toThrow(RconCommandError);
     expect(checkIpv4("10.*.*.*", { subnet: false, wildcard: true })).toBe("10.*.*.*");
   });
+
+  it("every dialect kicks by slot and says with its own command words", async () => {
+    const expected: Record<string, string[]> = {
+      openarena: ["clientkick 1", "say hi", "tell 1 hi"],
+      ioq3: ["clientkick 1", "say hi", "tell 1 hi"],
+      q3: ["clientkick 1", "say hi"],
+      "openarena-legacy": ["clientkick 1", "say hi"],
+      cod4: ["clientkick 1", "say hi", "tell 1 hi"],
+      cod4x: ["clientkick 1 afk", "say hi", "tell 1 hi"],
+      urbanterror: ["clientkick 1", "say hi", "tell 1 hi"],
+      etlegacy: ["clientkick 1", "say hi"],
+    };
+    for (const d of QUAKE3_DIALECTS) {
+      const { sent, run } = recorder();
+      await d.operations.kick(run, "1", d.id === "cod4x" ? "afk" : "");
+      await d.operations.sayAll(run, "hi");
+      await d.operations.sayTo?.(run, "1", "hi");
+      expect(sent.map((s) => s.command)).toEqual(expected[d.id]);
+      const bans = recorder({ g_banIPs: '"g_banIPs" is:"9.9.9.9 ^7"' });
+      const listed = await d.operations.listBans(bans.run);
+      expect(Array.isArray(listed)).toBe(true);
+    }
+    await expect(COD4.operations.unban(recorder().run, { kind: "name", value: "x" })).rejects.toMatchObject({
+      code: "UNSUPPORTED",
+    });
+    await expect(
+      COD4.operations.ban(recorder().run, {
+        target: { kind: "ip", value: "1.2.3.4" },
+        minutes: null,
+        reason: "",
+      }),
+    ).rejects.toMatchObject({ code: "UNSUPPORTED" });
+    await expect(
+      COD4X.operations.ban(recorder().run, {
+        target: { kind: "ip", value: "1.2.3.4" },
+        minutes: null,
+        reason: "",
+      }),
+    ).rejects.toMatchObject({ code: "UNSUPPORTED" });
+    await expect(
+      COD4X.operations.unban(recorder().run, { kind: "ip", value: "1.2.3.4" }),
+    ).rejects.toMatchObject({ code: "UNSUPPORTED" });
+    const tempban = recorder();
+    await COD4.operations.ban(tempban.run, {
+      target: { kind: "player", playerId: "3" },
+      minutes: 5,
+      reason: "",
+    });
+    await COD4X.operations.ban(tempban.run, {
+      target: { kind: "player", playerId: "3" },
+      minutes: null,
+      reason: "",
+    });
+    expect(tempban.sent.map((s) => s.command)).toEqual(["tempbanclient 3", "permban 3"]);
+    await expect(
+      QUAKE3.operations.ban(recorder().run, {
+        target: { kind: "guid", value: "ab" },
+        minutes: null,
+        reason: "",
+      }),
+    ).rejects.toMatchObject({ code: "UNSUPPORTED" });
+    await expect(
+      QUAKE3.operations.ban(recorder({ status: "" }).run, {
+        target: { kind: "player", playerId: "4" },
+        minutes: null,
+        reason: "",
+      }),
+    ).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    await expect(
+      QUAKE3.operations.unban(recorder().run, { kind: "guid", value: "ab" }),
+    ).rejects.toMatchObject({ code: "UNSUPPORTED" });
+  });
 });
