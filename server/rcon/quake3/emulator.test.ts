@@ -52,6 +52,30 @@ describe("quake3 emulator", () => {
     expect(new Set(first).size).toBeGreaterThan(3);
   });
 
+  it("refuses banned addresses (engine CIDR bans and game-module masks)", async () => {
+    const emulator = await family.startEmulator({ password: "secret", players: 0, activity: 0 });
+    const connection = family.createConnection({
+      host: emulator.host,
+      port: emulator.port,
+      password: "secret",
+      reconnect: false,
+    });
+    try {
+      connection.start();
+      await settled(connection);
+      expect(await connection.command("banaddr 192.0.2.0/24")).toBe("Added ban: 192.0.2.0/24\n");
+      expect(await connection.command("addip 10.1.*.*")).toBe("");
+      const banned = (emulator as Quake3Emulator).isBanned.bind(emulator as Quake3Emulator);
+      expect(banned("192.0.2.77:27960")).toBe(true);
+      expect(banned("192.0.3.1:27960")).toBe(false);
+      expect(banned("10.1.200.3:1")).toBe(true);
+      expect(banned("bot")).toBe(false);
+    } finally {
+      await connection.stop();
+      await emulator.close();
+    }
+  });
+
   it("serves getstatus/getinfo and rcon for each game, with the game's texts", async () => {
     for (const [game, badPassword, header] of [
       ["openarena", "Bad rconpassword.", "cl score ping name"],

@@ -178,9 +178,11 @@ export class Quake3Emulator implements RunningEmulator {
   simulateOnce(): void {
     const humans = this.sortedClients().filter((c) => !c.isBot);
     const roll = this.random();
-    if (roll < 0.3 && this.clients.size < this.maxClients)
-      this.addClient(pick(this.random, EMULATED_NAMES), false);
-    else if (roll < 0.5 && humans.length > 0) this.clients.delete(pick(this.random, humans).slot);
+    if (roll < 0.3 && this.clients.size < this.maxClients) {
+      const joined = this.addClient(pick(this.random, EMULATED_NAMES), false);
+      // A banned address is refused at connect time, as the engine does.
+      if (joined && this.isBanned(joined.address)) this.clients.delete(joined.slot);
+    } else if (roll < 0.5 && humans.length > 0) this.clients.delete(pick(this.random, humans).slot);
     for (const client of this.clients.values()) {
       if (this.random() < 0.5) client.score += randomInt(this.random, -1, 3);
       if (!client.isBot) client.ping = Math.max(5, client.ping + randomInt(this.random, -10, 10));
@@ -208,6 +210,24 @@ export class Quake3Emulator implements RunningEmulator {
     };
     this.clients.set(slot, client);
     return client;
+  }
+
+  /** Engine bans (CIDR) and game-module filters (`*` octets) both refuse an address. */
+  isBanned(address: string): boolean {
+    const ip = /^(\d+)\.(\d+)\.(\d+)\.(\d+)/.exec(address);
+    if (!ip) return false;
+    const octets = ip.slice(1, 5);
+    const toNumber = (parts: readonly string[]) => parts.reduce((acc, octet) => acc * 256 + Number(octet), 0);
+    const value = toNumber(octets);
+    const inSubnet = (ban: string) => {
+      const [base = "", bits = "32"] = ban.split("/");
+      const size = 2 ** (32 - Number(bits));
+      return Math.floor(value / size) === Math.floor(toNumber(base.split(".")) / size);
+    };
+    const matchesMask = (mask: string) =>
+      mask.split(".").every((part, i) => part === "*" || part === octets[i]);
+    const filters = (this.cvars.get("g_banips")?.value ?? "").split(" ").filter((m) => m !== "");
+    return this.engineBans.some(inSubnet) || filters.some(matchesMask);
   }
 
   private sortedClients(): EmulatedClient[] {
