@@ -7,6 +7,7 @@
 import { systemClock, type Clock, type TimerHandle } from "../clock.ts";
 import { createTextCodec } from "../encoding.ts";
 import { RconLocalError } from "../protocol/errors.ts";
+import type { TextCodec } from "../protocol/text.ts";
 import { SourceClient, type SourceClientEvent } from "../protocol/source/client.ts";
 import type { SourceDialect } from "../protocol/source/dialects/index.ts";
 import { SessionError, SupervisedConnection, type Session, type SessionContext } from "../supervised-connection.ts";
@@ -15,6 +16,7 @@ import { RconCommandError, type CommandOptions, type ConnectionOptions, type Log
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 export const DEFAULT_COMMAND_TIMEOUT_MS = 10_000;
+const FLUSH_BATCH = 16;
 
 export interface SourceSessionSettings {
   host: string;
@@ -53,6 +55,26 @@ export function createSourceConnection(options: ConnectionOptions, dialect: Sour
   });
 }
 
+const UTF8_NAMES = new Set(["utf-8", "utf8"]);
+
+/** UTF-8 (the common case) goes through Node's native codec; other encodings through iconv-lite. */
+function textCodec(name: string): TextCodec {
+  if (!UTF8_NAMES.has(name.toLowerCase())) return createTextCodec(name);
+  return {
+    name: "utf-8",
+    encode: (text) => {
+      const bytes = Buffer.from(text, "utf8");
+      return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    },
+    // Invalid sequences become U+FFFD; decoding never throws.
+    decode: (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8"),
+  };
+}
+
+function shorten(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
 interface Waiter {
   text: string;
   startedAt: number;
@@ -63,7 +85,7 @@ interface Waiter {
 /** Opens the socket, logs in, and resolves with a Session once the server accepted the password. */
 export function openSourceSession(settings: SourceSessionSettings, context: SessionContext): Promise<Session> {
   const { clock, dialect } = settings;
-  const codec = createTextCodec(settings.encoding);
+  const codec = textCodec(settings.encoding);
   const client = new SourceClient({ profile: dialect.client, codec });
   const waiters = new Map<number, Waiter>();
   const where = `${settings.host}:${settings.port}`;
@@ -73,15 +95,32 @@ export function openSourceSession(settings: SourceSessionSettings, context: Sess
   let phase: "login" | "online" | "ended" = "login";
   let settle: { resolve(session: Session): void; reject(error: SessionError): void } | null = null;
 
+  // Commands issued in the same tick leave together (one syscall instead of one per command), in
+  // groups of FLUSH_BATCH so the server starts on the first ones while we are still producing more.
+  let flushScheduled = false;
+  const scheduleFlush = () => {
+    if (client.outgoingCount >= FLUSH_BATCH) {
+      flush();
+      return;
+    }
+    if (flushScheduled) return;
+    flushScheduled = true;
+    queueMicrotask(() => {
+      flushScheduled = false;
+      if (phase !== "ended") flush();
+    });
+  };
+
   const flush = () => {
     const out = client.takeOutgoing();
     if (out.length > 0) stream?.write(out);
-    const deadline = client.nextDeadline();
-    if (deadline === null) {
-      if (timer) clock.clearTimeout(timer);
-      timer = null;
-      armedAt = null;
-    } else if (armedAt === null || deadline < armedAt) {
+    // Re-arm only for an earlier deadline: an early timer just finds nothing due and re-arms, which
+    // is far cheaper than a setTimeout/clearTimeout pair per command.
+    arm(client.nextDeadline());
+  };
+
+  const arm = (deadline: number | null) => {
+    if (deadline !== null && (armedAt === null || deadline < armedAt)) {
       if (timer) clock.clearTimeout(timer);
       armedAt = deadline;
       timer = clock.setTimeout(onTimer, Math.max(0, deadline - clock.now()));
@@ -139,7 +178,7 @@ export function openSourceSession(settings: SourceSessionSettings, context: Sess
         waiters.delete(event.requestId);
         waiter?.reject(
           event.type === "timeout"
-            ? new RconCommandError("TIMEOUT", `no complete answer to "${waiter.text}" within the time limit`)
+            ? new RconCommandError("TIMEOUT", `no complete answer to "${shorten(waiter.text)}" within the time limit`)
             : new RconCommandError("REJECTED", event.error.message),
         );
         // Half a packet still waiting after a whole command timeout: the size header lied (Palworld)
@@ -186,16 +225,18 @@ export function openSourceSession(settings: SourceSessionSettings, context: Sess
       if (phase !== "online") return Promise.reject(new RconCommandError("CONNECTION_LOST", "the connection is closed"));
       const now = clock.now();
       let id: number;
+      const timeoutMs = options?.timeoutMs ?? settings.commandTimeoutMs;
       try {
-        id = client.command(text, now, options?.timeoutMs ?? settings.commandTimeoutMs);
+        id = client.command(text, now, timeoutMs);
       } catch (error) {
         if (error instanceof RconLocalError) return Promise.reject(new RconCommandError("INVALID_ARGUMENT", error.message));
         throw error;
       }
       const promise = new Promise<string>((resolve, reject) => {
-        waiters.set(id, { text: text.length > 60 ? `${text.slice(0, 57)}...` : text, startedAt: now, resolve, reject });
+        waiters.set(id, { text, startedAt: now, resolve, reject });
       });
-      flush();
+      arm(now + timeoutMs); // the timeout runs from now, even if the write waits for the batch
+      scheduleFlush();
       return promise;
     },
     async close() {

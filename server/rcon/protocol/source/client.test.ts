@@ -188,6 +188,44 @@ describe("SourceClient answers", () => {
     expect(responses[1]?.packets).toBe(6);
   });
 
+  it("srcds: one end marker closes a whole batch; answers end at the next command's first packet", () => {
+    const client = new SourceClient({ profile: dialect("tf2").client, codec: utf8 });
+    client.authenticate("pw", 0, 1000);
+    const authId = decodePacket(client.takeOutgoing()[0] as Uint8Array).id;
+    client.receive(encodePacket({ id: authId, type: PacketType.AUTH_RESPONSE, body: new Uint8Array(0) }), 0);
+    client.nextEvent();
+    const ids = ["a", "b", "c"].map((t) => client.command(t, 0, 1000));
+    const sent = client.takeOutgoing().map((b) => decodePacket(b));
+    expect(sent.map((p) => p.type)).toEqual([2, 2, 2, 0]);
+    const marker = (sent[3] as { id: number }).id;
+    const answer = (id: number, text: string) => client.receive(encodePacket({ id, type: 0, body: utf8.encode(text) }), 0);
+    answer(ids[0] as number, "A1");
+    answer(ids[0] as number, "A2");
+    expect(client.nextEvent()).toBeNull(); // a could still have more packets
+    answer(ids[2] as number, "C"); // b sent nothing at all: it ends empty, a ends too
+    expect([client.nextEvent(), client.nextEvent()]).toEqual([
+      { type: "response", requestId: ids[0], text: "A1A2", packets: 2 },
+      { type: "response", requestId: ids[1], text: "", packets: 0 },
+    ]);
+    answer(marker, "");
+    answer(marker, "\u0000\u0001\u0000\u0000");
+    expect(client.nextEvent()).toEqual({ type: "response", requestId: ids[2], text: "C", packets: 1 });
+    expect(client.nextEvent()).toBeNull();
+  });
+
+  it("srcds: a timed-out command in a batch does not strand the others", () => {
+    const pair = makePair(dialect("tf2"), { answer: (text) => (text === "slow" ? null : `=${text}`) });
+    pair.login();
+    pair.client.command("slow", pair.now, 100);
+    const b = pair.client.command("b", pair.now, 5000);
+    pair.exchange();
+    pair.advance(100);
+    expect(pair.responses()).toEqual([]);
+    pair.server.respond((pair.held[0] as { id: number }).id, "late");
+    pair.exchange();
+    expect(pair.responses()).toEqual([{ type: "response", requestId: b, text: "=b", packets: 1 }]);
+  });
+
   it("factorio: without marker support the answer ends after the quiet period", () => {
     const server = { ...dialect("factorio").server, split: { unit: "bytes" as const, size: 4096 } };
     const pair = makePair(dialect("factorio"), { server, answer: () => "z".repeat(4096 * 2) });

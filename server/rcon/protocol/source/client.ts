@@ -24,7 +24,11 @@ import {
 
 /** How the end of a (possibly multi-packet) answer is recognised. */
 export type EndStrategy =
-  /** Send an empty RESPONSE_VALUE with a second id after each command; the answer ends at the first packet with that id. */
+  /**
+   * After each batch of commands, an empty RESPONSE_VALUE with its own id. Servers answer in request
+   * order (Valve wiki), so an answer ends at the first packet of a later command or of the marker.
+   * One marker per batch instead of one per command halves the server's work when pipelining.
+   */
   | { kind: "marker" }
   /** The first packet is the whole answer (CS2 never splits). */
   | { kind: "single" }
@@ -101,7 +105,9 @@ export class SourceClient {
   private authDeadline = Infinity;
   private readonly queued: PendingCommand[] = [];
   private readonly inFlight = new Map<number, PendingCommand>();
-  private readonly markers = new Map<number, PendingCommand>();
+  /** Marker id -> the commands it closes (those sent since the previous marker). */
+  private readonly markers = new Map<number, Set<PendingCommand>>();
+  private unmarked: PendingCommand[] = [];
   private readonly ignored = new Set<number>();
   private outgoing: Uint8Array[] = [];
   private events: SourceClientEvent[] = [];
@@ -162,7 +168,6 @@ export class SourceClient {
       quietDeadline: Infinity,
     };
     pending.id = this.allocateId();
-    if (this.profile.endStrategy.kind === "marker") pending.markerId = this.allocateId();
     if (this.inFlight.size < this.profile.maxInFlight && this.queued.length === 0) this.send(pending);
     else this.queued.push(pending);
     return pending.id;
@@ -175,6 +180,7 @@ export class SourceClient {
     const ids = [...this.inFlight.keys(), ...this.queued.map((p) => p.id)];
     this.inFlight.clear();
     this.markers.clear();
+    this.unmarked = [];
     this.queued.length = 0;
     this.outgoing = [];
     return ids;
@@ -209,7 +215,13 @@ export class SourceClient {
     }
   }
 
+  /** Packets (or packet groups) waiting in takeOutgoing(). */
+  get outgoingCount(): number {
+    return this.outgoing.length;
+  }
+
   takeOutgoing(): Uint8Array[] {
+    if (this.unmarked.length > 0) this.sendMarker();
     if (this.outgoing.length === 0) return [];
     const out = this.outgoing;
     this.outgoing = [];
@@ -282,14 +294,20 @@ export class SourceClient {
   }
 
   private send(pending: PendingCommand): void {
-    const hasMarker = pending.markerId !== 0;
-    const out = new Uint8Array(packetLength(pending.body.length) + (hasMarker ? packetLength(0) : 0));
-    const end = writePacketInto(out, 0, pending.id, PacketType.EXECCOMMAND, pending.body, this.maxRequestSize);
-    if (hasMarker) {
-      writePacketInto(out, end, pending.markerId, PacketType.RESPONSE_VALUE, EMPTY_BODY);
-      this.markers.set(pending.markerId, pending);
-    }
+    const out = new Uint8Array(packetLength(pending.body.length));
+    writePacketInto(out, 0, pending.id, PacketType.EXECCOMMAND, pending.body, this.maxRequestSize);
     this.inFlight.set(pending.id, pending);
+    this.outgoing.push(out);
+    if (this.profile.endStrategy.kind === "marker") this.unmarked.push(pending);
+  }
+
+  private sendMarker(): void {
+    const markerId = this.allocateId();
+    for (const pending of this.unmarked) pending.markerId = markerId;
+    this.markers.set(markerId, new Set(this.unmarked));
+    this.unmarked = [];
+    const out = new Uint8Array(packetLength(0));
+    writePacketInto(out, 0, markerId, PacketType.RESPONSE_VALUE, EMPTY_BODY);
     this.outgoing.push(out);
   }
 
@@ -310,13 +328,14 @@ export class SourceClient {
     }
     const pending = this.inFlight.get(packet.id);
     if (pending) {
+      this.completeEarlier(pending);
       this.addFragment(pending, packet.body, now);
       return;
     }
-    const owner = this.markers.get(packet.id);
-    if (owner) {
-      // The marker's echo (or Minecraft's "Unknown request 0") ends the answer and is never output.
-      this.complete(owner);
+    const group = this.markers.get(packet.id);
+    if (group) {
+      // The marker's echo (or Minecraft's "Unknown request 0") ends the answers and is never output.
+      for (const owner of [...group]) this.complete(owner);
       return;
     }
     if (this.ignored.has(packet.id)) return; // SRCDS trailer, Squad's second echo, late answers
@@ -365,6 +384,14 @@ export class SourceClient {
     }
   }
 
+  /** Answers come in request order: a packet of `pending` ends every answer sent before it. */
+  private completeEarlier(pending: PendingCommand): void {
+    for (const earlier of this.inFlight.values()) {
+      if (earlier === pending) return;
+      this.complete(earlier);
+    }
+  }
+
   private complete(pending: PendingCommand): void {
     this.forget(pending);
     const { fragments } = pending;
@@ -392,8 +419,14 @@ export class SourceClient {
   private forget(pending: PendingCommand): void {
     this.inFlight.delete(pending.id);
     if (pending.markerId !== 0) {
-      this.markers.delete(pending.markerId);
-      this.ignore(pending.markerId);
+      const group = this.markers.get(pending.markerId);
+      group?.delete(pending);
+      if (group?.size === 0) {
+        this.markers.delete(pending.markerId);
+        this.ignore(pending.markerId); // its echo, the SRCDS trailer, Squad's second echo
+      }
+    } else if (this.unmarked.length > 0) {
+      this.unmarked = this.unmarked.filter((p) => p !== pending);
     }
   }
 
