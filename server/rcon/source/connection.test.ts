@@ -216,6 +216,46 @@ describe("Source connection", () => {
     expect(events).toContainEqual(expect.objectContaining({ type: "server-message", event: { kind: "chat", channel: "All", from: "Bob", text: "gg", playerId: null } }));
   });
 
+  it("palworld: a size header longer than the data ends in a timeout and a fresh stream, never a misread", async () => {
+    const clock = new FakeClock();
+    const codec = createTextCodec("utf-8");
+    const profile = SOURCE_DIALECTS.find((d) => d.id === "palworld")?.server;
+    if (!profile) throw new Error("no palworld");
+    let lied = false;
+    const listener = await listenTcp("127.0.0.1", 0, (stream) => {
+      const conn = new SourceServerConnection(profile, codec);
+      return {
+        onData(bytes) {
+          conn.receive(bytes);
+          for (let e = conn.nextEvent(); e; e = conn.nextEvent()) {
+            if (e.type === "auth") conn.acceptAuth();
+            if (e.type === "command") {
+              lied = true;
+              const body = codec.encode("name,playeruid,steamid\nДмитрий,1,76561198000000001\n");
+              const frame = new Uint8Array(14 + body.length);
+              new DataView(frame.buffer).setInt32(0, 10 + body.length + 6, true); // claims 6 bytes more than sent
+              new DataView(frame.buffer).setInt32(4, e.id, true);
+              frame.set(body, 12);
+              conn.pushRaw(frame);
+            }
+          }
+          stream.write(conn.takeOutgoing());
+        },
+        onClose() {},
+      };
+    });
+    cleanups.push(() => listener.close());
+    const connection = connect(listener.port, { dialect: "palworld", clock });
+    await settled(connection);
+    const answer = connection.command("ShowPlayers", { timeoutMs: 5000 });
+    await vi.waitFor(() => expect(lied).toBe(true));
+    await new Promise((r) => setTimeout(r, 100)); // loopback delivery of the bytes just written
+    clock.advance(5000);
+    await expect(answer).rejects.toMatchObject({ code: "TIMEOUT" });
+    expect(connection.status.state).toBe("unreachable");
+    expect(connection.status.reason).toContain("out of sync");
+  });
+
   it("unreachable servers and refused ports report unreachable with a reason", async () => {
     const listener = await listenTcp("127.0.0.1", 0, () => ({ onData() {}, onClose() {} }));
     const port = listener.port;

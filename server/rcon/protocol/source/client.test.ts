@@ -407,3 +407,55 @@ describe("SourceServerConnection", () => {
     expect(server.state).toBe("CLOSED");
   });
 });
+
+describe("edge cases", () => {
+  it("the ignored-id set is bounded (old ids are forgotten first)", () => {
+    const pair = makePair(dialect("tf2"));
+    pair.login();
+    for (let i = 0; i < 2100; i++) {
+      pair.client.command("x", pair.now, 5000);
+      pair.exchange();
+    }
+    expect(pair.responses()).toHaveLength(2100);
+    expect(pair.client.pendingCount).toBe(0);
+  });
+
+  it("a non-auth packet during login is unsolicited; the server answers re-logins, odd packets and bad padding", () => {
+    const client = new SourceClient({ profile: dialect("tf2").client, codec: utf8 });
+    client.authenticate("pw", 0, 1000);
+    client.receive(encodePacket({ id: 3, type: 1, body: utf8.encode("chat") }), 0);
+    expect(client.nextEvent()).toEqual({ type: "unsolicited", packetType: 1, id: 3, text: "chat" });
+
+    const server = new SourceServerConnection(dialect("tf2").server, utf8);
+    server.receive(encodePacket({ id: 1, type: 3, body: utf8.encode("pw") }));
+    server.nextEvent();
+    server.acceptAuth();
+    server.receive(encodePacket({ id: 2, type: 3, body: utf8.encode("pw") }));
+    expect(server.nextEvent()).toEqual({ type: "auth", id: 2, password: "pw" });
+    expect(server.state).toBe("AWAITING_AUTH");
+    server.acceptAuth();
+    server.receive(encodePacket({ id: 4, type: 9, body: new Uint8Array(0) }));
+    expect(server.nextEvent()).toMatchObject({ type: "protocol-error", fatal: false });
+    const bad = encodePacket({ id: 5, type: 2, body: new Uint8Array([65]) });
+    bad[bad.length - 2] = 1;
+    server.receive(bad);
+    expect(server.nextEvent()).toMatchObject({ type: "protocol-error", fatal: false });
+    expect(() => server.rejectAuth()).toThrow(InvalidStateError);
+    server.respond(999, "nobody asked");
+    server.takeOutgoing();
+    server.push(0, 1, "hello");
+    expect(decodePacket(server.takeOutgoing()[0] as Uint8Array)).toMatchObject({ id: 0, type: 1 });
+  });
+
+  it("factorio ignores the marker and a Squad-style server echoes it twice", () => {
+    for (const id of ["factorio", "squad"] as const) {
+      const server = new SourceServerConnection(dialect(id).server, utf8);
+      server.receive(encodePacket({ id: 1, type: 3, body: utf8.encode("pw") }));
+      server.nextEvent();
+      server.acceptAuth();
+      server.takeOutgoing();
+      server.receive(encodePacket({ id: 7, type: 0, body: new Uint8Array(0) }));
+      expect(server.takeOutgoing()).toHaveLength(id === "factorio" ? 0 : 3);
+    }
+  });
+});
