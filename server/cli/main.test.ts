@@ -33,3 +33,14 @@ describe("rcondeck main", () => {
     expect(stderr.mock.calls.map((c) => String(c[0])).join("")).toContain('unknown command "frobnicate"');
   });
 });
+
+describe("shell completion", () => {
+  it("completes shell commands, game commands and protocol names", async () => {
+    const { completeLine } = await import("./shell.ts");
+    expect(completeLine("!dis", null)).toEqual([["!disconnect"], "!dis"]);
+    expect(completeLine("kick", ["kickid", "kick", "say"])[0]).toEqual(["kickid", "kick"]);
+    expect(completeLine("BAN", ["banid", "ban-ip"])[0]).toEqual(["banid", "ban-ip"]);
+    expect(completeLine("st", null)[0]).toEqual(["!connect", "!disconnect", "!exit", "help"]);
+    expect(completeLine("!connect so", null)).toEqual([["source"], "so"]);
+  });
+});

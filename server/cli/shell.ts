@@ -10,7 +10,7 @@ import { homedir } from "node:os";
 import path from "node:path";
 import readline from "node:readline";
 import { parseArgs } from "node:util";
-import type { RconConnection } from "../rcon/types.ts";
+import { PROTOCOL_IDS, type RconConnection } from "../rcon/types.ts";
 import { commandFailure, connectOnce, firstLine, loadFamilyOrFail, parseAddress, parseSeconds, resolvePassword, CliError } from "./common.ts";
 
 export const SHELL_USAGE = "rcondeck shell [<protocol> <host>:<port>] [--password P] [--game G] [--encoding E] [--timeout S]";
@@ -26,6 +26,22 @@ const OPTIONS = {
   timeout: { type: "string", short: "t" },
 } as const;
 
+/**
+ * Tab completion: shell commands after "!", otherwise the game's command names (case-insensitive
+ * prefix), and the protocol names after "!connect ".
+ */
+export function completeLine(line: string, gameCommands: readonly string[] | null): [string[], string] {
+  if (/^!connect\s+\S*$/i.test(line)) {
+    const word = line.split(/\s+/)[1] ?? "";
+    const hits = PROTOCOL_IDS.filter((p) => p.startsWith(word.toLowerCase()));
+    return [hits, word];
+  }
+  const candidates = line.startsWith("!") || !gameCommands ? SHELL_COMMANDS : [...gameCommands, ...SHELL_COMMANDS];
+  const lower = line.toLowerCase();
+  const hits = candidates.filter((c) => c.toLowerCase().startsWith(lower));
+  return [hits.length > 0 ? hits : candidates, line];
+}
+
 interface Current {
   connection: RconConnection;
   label: string;
@@ -37,12 +53,7 @@ export async function runShell(argv: string[]): Promise<number> {
   let current: Current | null = null;
   const history = interactive && existsSync(HISTORY_FILE) ? readFileSync(HISTORY_FILE, "utf8").split("\n").filter(Boolean).reverse().slice(0, HISTORY_SIZE) : [];
 
-  const completer = (line: string): [string[], string] => {
-    const candidates = line.startsWith("!") || !current ? SHELL_COMMANDS : [...current.connection.dialect.commands.map((c) => c.name), ...SHELL_COMMANDS];
-    const lower = line.toLowerCase();
-    const hits = candidates.filter((c) => c.toLowerCase().startsWith(lower));
-    return [hits.length > 0 ? hits : candidates, line];
-  };
+  const completer = (line: string): [string[], string] => completeLine(line, current?.connection.dialect.commands.map((c) => c.name) ?? null);
 
   const rl = readline.createInterface({
     input: process.stdin,
