@@ -90,9 +90,8 @@ export async function runEmulate(argv: string[]): Promise<number> {
   } catch (error) {
     throw new CliError(`cannot start the ${family.id} emulator: ${firstLine(error)}`);
   }
-  const host = emulator.host.includes(":") ? `[${emulator.host}]` : emulator.host;
-  process.stdout.write(`listening ${emulator.protocol} ${host}:${emulator.port}\n`);
-  await new Promise<void>((resolve) => {
+  // Signal handlers first: whoever reads the "listening" line may signal us at once.
+  const stopped = new Promise<void>((resolve) => {
     const stop = () => {
       process.off("SIGINT", stop);
       process.off("SIGTERM", stop);
@@ -101,6 +100,9 @@ export async function runEmulate(argv: string[]): Promise<number> {
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
   });
+  const host = emulator.host.includes(":") ? `[${emulator.host}]` : emulator.host;
+  process.stdout.write(`listening ${emulator.protocol} ${host}:${emulator.port}\n`);
+  await stopped;
   await emulator.close();
   process.stderr.write("[emulator] stopped\n");
   return 0;
