@@ -5,7 +5,7 @@
  * so the framer fails for good and the connection must be closed.
  */
 import type { RconRemoteError } from "../errors.ts";
-import { checkPacketSize, DEFAULT_MAX_PACKET_SIZE } from "./packet.ts";
+import { checkPacketSize, DEFAULT_MAX_PACKET_SIZE, readInt32LE } from "./packet.ts";
 
 export class SourceFramer {
   private chunks: Uint8Array[] = [];
@@ -72,8 +72,7 @@ export class SourceFramer {
   private peekSize(): number {
     const first = this.chunks[0] as Uint8Array;
     if (first.length - this.offset >= 4) {
-      const o = this.offset;
-      return ((first[o] as number) | ((first[o + 1] as number) << 8) | ((first[o + 2] as number) << 16) | ((first[o + 3] as number) << 24));
+      return readInt32LE(first, this.offset);
     }
     let value = 0;
     let index = 0;

@@ -53,11 +53,11 @@ export function writePacketInto(
   if (!Number.isInteger(id) || id < -0x80000000 || id > 0x7fffffff) {
     throw new RconLocalError("INVALID_ARGUMENT", `packet id ${id} is not a 32-bit integer`);
   }
-  const view = new DataView(out.buffer, out.byteOffset + offset, HEADER_BYTES);
-  view.setInt32(0, size, true);
-  view.setInt32(4, id, true);
-  view.setInt32(8, type, true);
-  out.set(body, offset + HEADER_BYTES);
+  // Byte writes instead of a DataView per packet: this runs for every command on the hot path.
+  writeInt32LE(out, offset, size);
+  writeInt32LE(out, offset + 4, id);
+  writeInt32LE(out, offset + 8, type);
+  if (body.length > 0) out.set(body, offset + HEADER_BYTES);
   out[offset + HEADER_BYTES + body.length] = 0;
   out[offset + HEADER_BYTES + body.length + 1] = 0;
   return offset + HEADER_BYTES + body.length + 2;
@@ -86,8 +86,7 @@ export function decodePacket(frame: Uint8Array, maxSize: number = DEFAULT_MAX_PA
   if (frame.length < 4 + MIN_PACKET_SIZE) {
     throw new RconRemoteError("FRAME_TOO_SMALL", `Source RCON frame of ${frame.length} bytes is shorter than the minimum of 14`);
   }
-  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
-  const size = view.getInt32(0, true);
+  const size = readInt32LE(frame, 0);
   checkPacketSize(size, maxSize);
   if (size + 4 !== frame.length) {
     throw new RconRemoteError("MALFORMED_PACKET", `Source RCON size field says ${size + 4} bytes but the frame has ${frame.length}`);
@@ -97,8 +96,19 @@ export function decodePacket(frame: Uint8Array, maxSize: number = DEFAULT_MAX_PA
   }
   const bodyLength = size - MIN_PACKET_SIZE;
   return {
-    id: view.getInt32(4, true),
-    type: view.getInt32(8, true),
+    id: readInt32LE(frame, 4),
+    type: readInt32LE(frame, 8),
     body: bodyLength === 0 ? EMPTY : frame.subarray(HEADER_BYTES, HEADER_BYTES + bodyLength),
   };
+}
+
+function writeInt32LE(out: Uint8Array, offset: number, value: number): void {
+  out[offset] = value & 0xff;
+  out[offset + 1] = (value >>> 8) & 0xff;
+  out[offset + 2] = (value >>> 16) & 0xff;
+  out[offset + 3] = (value >>> 24) & 0xff;
+}
+
+export function readInt32LE(bytes: Uint8Array, offset: number): number {
+  return ((bytes[offset] as number) | ((bytes[offset + 1] as number) << 8) | ((bytes[offset + 2] as number) << 16) | ((bytes[offset + 3] as number) << 24));
 }
