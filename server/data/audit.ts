@@ -4,7 +4,7 @@
  */
 import { AppError } from "../../lib/errors.ts";
 import { can, type Actor } from "../../lib/permissions.ts";
-import type { Db } from "../db/client.ts";
+import type { AuditEvent, Db } from "../db/client.ts";
 
 export type AuditOutcome = "success" | "failure" | "denied";
 
@@ -104,19 +104,6 @@ export async function listAuditEvents(db: Db, actor: Actor, filter: AuditFilter 
   return rows.map(toDto);
 }
 
-function toDto(row: {
-  id: string;
-  actorId: string | null;
-  actorEmail: string | null;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  serverId: string | null;
-  input: string | null;
-  outcome: string;
-  detail: string | null;
-  sourceIp: string | null;
-  createdAt: Date;
-}): AuditEventDto {
+function toDto(row: AuditEvent): AuditEventDto {
   return { ...row, createdAt: row.createdAt.toISOString() };
 }

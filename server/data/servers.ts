@@ -66,25 +66,18 @@ export async function getServerConnectionSettings(db: Db, key: Buffer, id: strin
   return { ...toServerDto(row), password: decryptSecret(row.passwordEncrypted, key) };
 }
 
-function protocolOf(game: string): string {
-  const preset = findPreset(game);
+/** The columns both create and update write; the protocol always follows the chosen game preset. */
+function serverColumns(input: Omit<CreateServerInput, "password">) {
+  const preset = findPreset(input.game);
   if (!preset) throw new AppError("INVALID_INPUT", "Choose a game.", { game: ["Choose a game"] });
-  return preset.protocol;
+  const { name, game, host, port, encoding, enabled } = input;
+  return { name, game, protocol: preset.protocol, host, port, encoding, enabled };
 }
 
 export async function createServer(ctx: DataContext, key: Buffer, input: CreateServerInput): Promise<ServerDto> {
   await requirePermission(ctx, "server.manage", "server.create");
   const row = await ctx.db.server.create({
-    data: {
-      name: input.name,
-      game: input.game,
-      protocol: protocolOf(input.game),
-      host: input.host,
-      port: input.port,
-      encoding: input.encoding,
-      enabled: input.enabled,
-      passwordEncrypted: encryptSecret(input.password, key),
-    },
+    data: { ...serverColumns(input), passwordEncrypted: encryptSecret(input.password, key) },
   });
   await recordAudit(ctx.db, { actor: ctx.actor, action: "server.create", targetType: "server", targetId: row.id, serverId: row.id, input, outcome: "success", sourceIp: ctx.ip });
   return toServerDto(row);
@@ -97,13 +90,7 @@ export async function updateServer(ctx: DataContext, key: Buffer, input: UpdateS
   const row = await ctx.db.server.update({
     where: { id: input.id },
     data: {
-      name: input.name,
-      game: input.game,
-      protocol: protocolOf(input.game),
-      host: input.host,
-      port: input.port,
-      encoding: input.encoding,
-      enabled: input.enabled,
+      ...serverColumns(input),
       // A blank password in the form keeps the stored one.
       ...(input.password === null ? {} : { passwordEncrypted: encryptSecret(input.password, key) }),
     },
