@@ -1,9 +1,12 @@
 /**
  * The one socket.io contract, shared by the server (server/realtime) and the browser
  * (lib/realtime/client.ts). Event names are `domain:verb`; every client-to-server event takes an
- * ack that receives a Result.
+ * ack that receives a Result. Times are ISO strings.
  */
 import type { Result } from "../result.ts";
+
+// ---------------------------------------------------------------------------------------------
+// Payloads
 
 export interface AuditEventMessage {
   id: string;
@@ -17,18 +20,105 @@ export interface AuditEventMessage {
   createdAt: string;
 }
 
+export const CONSOLE_KINDS = ["command", "answer", "chat", "join", "leave", "admin", "system"] as const;
+export type ConsoleKind = (typeof CONSOLE_KINDS)[number];
+
+export interface ConsoleLineMessage {
+  serverId: string;
+  /** Per-server order; history and live lines merge and de-duplicate on it. */
+  seq: number;
+  at: string;
+  kind: ConsoleKind;
+  text: string;
+  /** Display name of the RconDeck user behind a command or admin action. */
+  actorName: string | null;
+  /** For answers: the seq of the command they answer. */
+  replyTo: number | null;
+}
+
+export type ConnectionStateName = "idle" | "connecting" | "online" | "auth_failed" | "unreachable" | "closed" | "disabled";
+
+export interface ServerStatusMessage {
+  serverId: string;
+  state: ConnectionStateName;
+  reason: string | null;
+  since: string;
+  latencyMs: number | null;
+  nextRetryAt: string | null;
+  playerCount: number | null;
+  lastEventAt: string | null;
+}
+
+export interface PlayerView {
+  id: string;
+  name: string;
+  plainName: string;
+  ping: number | null;
+  score: number | null;
+  /** Identities are null for users without the players.identities permission. */
+  guid: string | null;
+  steamId: string | null;
+  address: string | null;
+  isBot: boolean;
+  state: string | null;
+  /** When RconDeck first saw the player in this stay. */
+  connectedSince: string | null;
+}
+
+export interface CommandInfoMessage {
+  name: string;
+  usage?: string;
+  description: string;
+}
+
+export interface ServerCapabilitiesMessage {
+  whisper: boolean;
+  pushesEvents: boolean;
+}
+
+export interface ServerSnapshot {
+  serverId: string;
+  status: ServerStatusMessage;
+  players: PlayerView[];
+  /** Recent history (oldest first), or the lines after `afterSeq` when resuming. */
+  history: ConsoleLineMessage[];
+  /** The game's command catalogue, for Tab completion. */
+  commands: CommandInfoMessage[];
+  capabilities: ServerCapabilitiesMessage;
+  /** This user's own recent commands on this server (oldest first), for up/down history. */
+  commandHistory: string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events
+
 export interface ServerToClientEvents {
   /** A new audit event (only to sockets that subscribed with audit.read). */
   "audit:event": (event: AuditEventMessage) => void;
   /** Sent just before the server closes a socket whose user was disabled or changed. */
   "session:ended": (payload: { reason: string }) => void;
+  /** Connection status of a game server (to overview watchers and server subscribers). */
+  "server:status": (status: ServerStatusMessage) => void;
+  /** One console line of a subscribed server. */
+  "console:line": (line: ConsoleLineMessage) => void;
+  /** The whole current player list of a subscribed server. */
+  "players:update": (payload: { serverId: string; players: PlayerView[] }) => void;
 }
 
 export type Ack<T> = (result: Result<T>) => void;
 
 export interface ClientToServerEvents {
-  "server:subscribe": (payload: { serverId: string }, ack: Ack<{ serverId: string }>) => void;
+  /** Join a server's live stream; `afterSeq` resumes after the last line the client saw. */
+  "server:subscribe": (payload: { serverId: string; afterSeq?: number }, ack: Ack<ServerSnapshot>) => void;
   "server:unsubscribe": (payload: { serverId: string }, ack: Ack<{ serverId: string }>) => void;
+  /** Statuses of every server the user may see, and their changes from now on (overview). */
+  "servers:watch": (payload: Record<string, never>, ack: Ack<{ statuses: ServerStatusMessage[] }>) => void;
+  /** Older console lines, for scrolling back. */
+  "console:history": (payload: { serverId: string; beforeSeq: number; limit?: number }, ack: Ack<{ lines: ConsoleLineMessage[] }>) => void;
+  /** Run a raw console command (console.execute). The answer also goes to everyone watching. */
+  "console:exec": (payload: { serverId: string; command: string }, ack: Ack<{ command: ConsoleLineMessage; answer: ConsoleLineMessage }>) => void;
+  "players:kick": (payload: { serverId: string; playerId: string; reason: string }, ack: Ack<{ message: string }>) => void;
+  "players:message": (payload: { serverId: string; playerId: string; message: string }, ack: Ack<{ message: string }>) => void;
   "audit:subscribe": (payload: Record<string, never>, ack: Ack<{ subscribed: true }>) => void;
 }
 
