@@ -35,6 +35,10 @@ const envSchema = z.object({
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(["debug", "info", "warn", "error"]).default("info")),
   /** Trust X-Forwarded-For for the client address (only behind your own reverse proxy). */
   TRUST_PROXY: z.preprocess(emptyAsUndefined, z.enum(["0", "1"]).default("0")),
+  /** 1 = on a database with no servers, add three emulated demo servers; 0 = never. */
+  DEMO: z.preprocess(emptyAsUndefined, z.enum(["0", "1"]).default("1")),
+  /** Days of console lines, player sessions and player-count samples kept. */
+  CONSOLE_RETENTION_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(3650).default(30)),
 });
 
 export type Env = z.infer<typeof envSchema> & {

@@ -13,6 +13,8 @@ import { bootstrapOwnerFromEnv, issueSetupToken } from "./data/users.ts";
 import { getEnv } from "./env.ts";
 import { createLogger } from "./logger.ts";
 import { findProjectRoot } from "./project-root.ts";
+import { startDemoMode } from "./demo/demo.ts";
+import { ConnectionHub } from "./hub/hub.ts";
 import { createRealtime } from "./realtime/io.ts";
 import { setRuntime } from "./runtime.ts";
 import { loadSecrets } from "./security/secrets.ts";
@@ -50,8 +52,13 @@ async function main(): Promise<void> {
     if (token) setupLink = `${env.publicUrl}/setup?token=${token}`;
   }
 
+  // Demo emulators first (their ports go into the rows), then the hub connects every server.
+  const demo = await startDemoMode({ db, encryptionKey: secrets.encryptionKey, logger, enabled: env.DEMO !== "0" });
+  const hub = new ConnectionHub({ db, encryptionKey: secrets.encryptionKey, logger, retentionDays: env.CONSOLE_RETENTION_DAYS });
+  await hub.start();
+
   const httpServer = createServer();
-  const realtime = createRealtime(httpServer, { db, authSecret: secrets.authSecret, logger });
+  const realtime = createRealtime(httpServer, { db, authSecret: secrets.authSecret, logger, hub });
   setRuntime({
     env,
     db,
@@ -59,6 +66,13 @@ async function main(): Promise<void> {
     logger,
     loginLimiter: new LoginLimiter(),
     endUserSessions: (userId, reason) => realtime.endUserSessions(userId, reason),
+    hub: {
+      reloadServer: (serverId) => hub.reloadServer(serverId),
+      async removeServer(serverId) {
+        await hub.removeServer(serverId);
+        await demo.stopFor(serverId);
+      },
+    },
   });
 
   const app = createNextApp({ dev: env.NODE_ENV === "development", dir: findProjectRoot(), hostname: env.HOST, port: env.PORT, httpServer });
@@ -93,6 +107,9 @@ async function main(): Promise<void> {
     httpServer.close(); // stop accepting
     void (async () => {
       await realtime.close();
+      // Flush the console history and close every RCON connection, then the demo emulators.
+      await hub.stop();
+      await demo.close();
       httpServer.closeAllConnections();
       await app.close?.();
       await db.$disconnect();

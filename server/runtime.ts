@@ -9,6 +9,14 @@ import type { Env } from "./env.ts";
 import type { Secrets } from "./security/secrets.ts";
 import type { Logger } from "./rcon/types.ts";
 
+/** What Next-bundled code (server actions) may ask of the connection hub. */
+export interface HubControl {
+  /** A server was created or edited: (re)connect it with the stored settings. */
+  reloadServer(serverId: string): Promise<void>;
+  /** A server was deleted: close its connection (and its demo emulator). */
+  removeServer(serverId: string): Promise<void>;
+}
+
 export interface Runtime {
   env: Env;
   db: Db;
@@ -17,6 +25,8 @@ export interface Runtime {
   logger: Logger;
   /** Ends a user's live sockets at once (disable, role or access change); a no-op without socket.io. */
   endUserSessions(userId: string, reason: string): void;
+  /** The connection hub; absent where no hub runs (tests of the data layer). */
+  hub?: HubControl;
 }
 
 const KEY = Symbol.for("rcondeck.runtime");

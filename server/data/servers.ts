@@ -63,7 +63,33 @@ export async function getServer(ctx: DataContext, id: string): Promise<ServerDto
 export async function getServerConnectionSettings(db: Db, key: Buffer, id: string) {
   const row = await db.server.findUnique({ where: { id } });
   if (!row) return null;
-  return { ...toServerDto(row), password: decryptSecret(row.passwordEncrypted, key) };
+  return { ...toServerDto(row), pollIntervalSeconds: row.pollIntervalSeconds, password: decryptSecret(row.passwordEncrypted, key) };
+}
+
+export type ServerConnectionSettings = NonNullable<Awaited<ReturnType<typeof getServerConnectionSettings>>>;
+
+/** Server-side only: every server row the connection hub supervises (no secrets decrypted here). */
+export async function listServerIdsForHub(db: Db): Promise<string[]> {
+  const rows = await db.server.findMany({ select: { id: true }, orderBy: { createdAt: "asc" } });
+  return rows.map((r) => r.id);
+}
+
+/** Server-side only: demo servers and their stored settings, for restarting their emulators. */
+export async function listDemoServers(db: Db, key: Buffer) {
+  const rows = await db.server.findMany({ where: { isDemo: true }, orderBy: { createdAt: "asc" } });
+  return rows.map((row) => ({ ...toServerDto(row), password: decryptSecret(row.passwordEncrypted, key) }));
+}
+
+/** Server-side only: creates a built-in demo server (demo mode; no actor, not audited as a user action). */
+export async function createDemoServer(db: Db, key: Buffer, input: { name: string; game: string; protocol: string; host: string; port: number; password: string }): Promise<ServerDto> {
+  const { password, ...columns } = input;
+  const row = await db.server.create({ data: { ...columns, isDemo: true, passwordEncrypted: encryptSecret(password, key) } });
+  return toServerDto(row);
+}
+
+/** Server-side only: a restarted demo emulator listens on a new port. */
+export async function setDemoServerPort(db: Db, id: string, port: number): Promise<void> {
+  await db.server.updateMany({ where: { id, isDemo: true }, data: { port } });
 }
 
 /** The columns both create and update write; the protocol always follows the chosen game preset. */

@@ -7,6 +7,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from "../../lib/realt
 import type { Result } from "../../lib/result.ts";
 import { recordAudit } from "../data/audit.ts";
 import { createSqliteTestDatabase, type TestDatabase } from "../testing/databases.ts";
+import { ConnectionHub } from "../hub/hub.ts";
 import { createRealtime } from "./io.ts";
 
 const SECRET = "s".repeat(48);
@@ -17,6 +18,7 @@ describe("socket.io realtime (real server, real clients)", () => {
   let t: TestDatabase;
   let http: HttpServer;
   let realtime: ReturnType<typeof createRealtime>;
+  let hub: ConnectionHub;
   let url: string;
   const users: Record<string, { id: string; sv: number }> = {};
   let serverA: string;
@@ -52,7 +54,10 @@ describe("socket.io realtime (real server, real clients)", () => {
     serverB = (await t.db.server.create({ data: { name: "B", game: "cs2", protocol: "source", host: "h", port: 2, passwordEncrypted: "v1.x.y.z" } })).id;
     await t.db.serverAccess.create({ data: { userId: users.limited?.id ?? "", serverId: serverA } });
     http = createServer();
-    realtime = createRealtime(http, { db: t.db, authSecret: SECRET, logger: silent });
+    // The stored passwords are not real ciphertext: the hub reports them unreadable, nothing connects.
+    hub = new ConnectionHub({ db: t.db, encryptionKey: Buffer.alloc(32), logger: silent });
+    await hub.start();
+    realtime = createRealtime(http, { db: t.db, authSecret: SECRET, logger: silent, hub });
     await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
     url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   });
@@ -60,6 +65,7 @@ describe("socket.io realtime (real server, real clients)", () => {
   afterAll(async () => {
     for (const s of open) s.disconnect();
     await realtime.close();
+    await hub.stop();
     await new Promise((resolve) => http.close(resolve));
     await t.drop();
   });
@@ -73,7 +79,7 @@ describe("socket.io realtime (real server, real clients)", () => {
 
   it("joins only rooms of servers the user may see", async () => {
     const limited = await client(await cookieFor("limited"));
-    expect(await emit(limited, "server:subscribe", { serverId: serverA })).toEqual({ ok: true, data: { serverId: serverA } });
+    expect(await emit(limited, "server:subscribe", { serverId: serverA })).toMatchObject({ ok: true, data: { serverId: serverA, status: { state: "auth_failed" }, history: [] } });
     expect(await emit(limited, "server:subscribe", { serverId: serverB })).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
     expect(await emit(limited, "server:subscribe", { serverId: 42 })).toMatchObject({ ok: false, error: { code: "INVALID_INPUT" } });
   });

@@ -14,7 +14,10 @@ import { sessionTokenFrom } from "../auth/session.ts";
 import type { Db } from "../db/client.ts";
 import type { Logger } from "../rcon/types.ts";
 import { registerAuditHandlers } from "./handlers/audit.ts";
+import { registerConsoleHandlers } from "./handlers/console.ts";
 import { registerServerHandlers } from "./handlers/servers.ts";
+import type { ConnectionHub } from "../hub/hub.ts";
+import { bridgeHubToRooms } from "./bridge.ts";
 import { AUDIT_ROOM, userRoom } from "./rooms.ts";
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -23,6 +26,8 @@ export interface RealtimeDeps {
   db: Db;
   authSecret: string;
   logger: Logger;
+  /** The connection hub: live statuses, console lines, players, commands. */
+  hub: ConnectionHub;
 }
 
 export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): { io: RealtimeServer; endUserSessions(userId: string, reason: string): void; close(): Promise<void> } {
@@ -47,9 +52,11 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): { io
   io.on("connection", (socket) => {
     void socket.join(userRoom(socket.data.userId));
     registerServerHandlers(io, socket, deps);
+    registerConsoleHandlers(io, socket, deps);
     registerAuditHandlers(io, socket, deps);
   });
 
+  const unbridge = bridgeHubToRooms(io, deps.hub);
   const unsubscribeAudit = onAuditEvent((event) => {
     io.to(AUDIT_ROOM).emit("audit:event", {
       id: event.id,
@@ -72,6 +79,7 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): { io
     },
     async close() {
       unsubscribeAudit();
+      unbridge();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => {
         // io.close() also closes the http server; the composition root closes that itself.

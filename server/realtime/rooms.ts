@@ -1,4 +1,9 @@
 /** Room names, built in one place. */
 export const serverRoom = (serverId: string) => `server:${serverId}`;
+/** Player lists go to one of two rooms per server: with identities (GUID/SteamID/IP) or without. */
+export const playersRoom = (serverId: string, identities: boolean) => `players:${serverId}:${identities ? "full" : "public"}`;
 export const userRoom = (userId: string) => `user:${userId}`;
+/** Overview watchers who may see every server, and per-server rooms for limited users. */
+export const WATCH_ALL_ROOM = "watch:all";
+export const watchRoom = (serverId: string) => `watch:${serverId}`;
 export const AUDIT_ROOM = "audit";

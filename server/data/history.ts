@@ -1,0 +1,179 @@
+/**
+ * Live-server history: console lines (per-server `seq` assigned by the connection hub), player
+ * sessions and player-count samples. The hub writes through the system functions (no actor: it is
+ * the process itself); reads for browsers take a DataContext and check `can()`.
+ */
+import { can } from "../../lib/permissions.ts";
+import { requirePermission, type DataContext } from "./context.ts";
+import type { Db } from "../db/client.ts";
+
+export interface ConsoleLineRecord {
+  serverId: string;
+  seq: number;
+  kind: string;
+  text: string;
+  actorId: string | null;
+  actorName: string | null;
+  replyTo: number | null;
+  createdAt: Date;
+}
+
+/** Highest stored seq per server (the hub continues after it). */
+export async function maxConsoleSeqs(db: Db, serverIds?: readonly string[]): Promise<Map<string, number>> {
+  const rows = await db.consoleLine.groupBy({
+    by: ["serverId"],
+    _max: { seq: true },
+    ...(serverIds ? { where: { serverId: { in: [...serverIds] } } } : {}),
+  });
+  return new Map(rows.map((r) => [r.serverId, r._max.seq ?? 0]));
+}
+
+export async function insertConsoleLines(db: Db, lines: readonly ConsoleLineRecord[]): Promise<void> {
+  if (lines.length === 0) return;
+  await db.consoleLine.createMany({ data: lines.map((l) => ({ ...l })) });
+}
+
+/** Lines of one server, oldest first: the newest `limit` before `beforeSeq`, or after `afterSeq`. */
+export async function readConsoleLines(
+  db: Db,
+  serverId: string,
+  range: { beforeSeq?: number | undefined; afterSeq?: number | undefined; limit: number },
+): Promise<ConsoleLineRecord[]> {
+  const seq = {
+    ...(range.beforeSeq !== undefined ? { lt: range.beforeSeq } : {}),
+    ...(range.afterSeq !== undefined ? { gt: range.afterSeq } : {}),
+  };
+  const rows = await db.consoleLine.findMany({
+    where: { serverId, ...(Object.keys(seq).length > 0 ? { seq } : {}) },
+    orderBy: { seq: "desc" },
+    take: range.limit,
+    select: { serverId: true, seq: true, kind: true, text: true, actorId: true, actorName: true, replyTo: true, createdAt: true },
+  });
+  return rows.reverse();
+}
+
+/** Older console lines for a browser scrolling back. */
+export async function listConsoleHistory(ctx: DataContext, serverId: string, beforeSeq: number, limit: number): Promise<ConsoleLineRecord[]> {
+  await requirePermission(ctx, "console.read", "console.history", serverId);
+  return readConsoleLines(ctx.db, serverId, { beforeSeq, limit: Math.min(Math.max(limit, 1), 1000) });
+}
+
+/** This user's own recent commands on a server, oldest first, without repeats in a row. */
+export async function listOwnRecentCommands(db: Db, actorId: string, serverId: string, limit = 50): Promise<string[]> {
+  const rows = await db.consoleLine.findMany({
+    where: { actorId, serverId, kind: "command" },
+    orderBy: { seq: "desc" },
+    take: limit,
+    select: { text: true },
+  });
+  const out: string[] = [];
+  for (const { text } of rows.reverse()) if (out[out.length - 1] !== text) out.push(text);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Player sessions
+
+export interface PlayerSessionInput {
+  serverId: string;
+  gameId: string;
+  name: string;
+  plainName: string;
+  guid: string | null;
+  steamId: string | null;
+  address: string | null;
+  joinedAt: Date;
+}
+
+export async function openPlayerSession(db: Db, input: PlayerSessionInput): Promise<string> {
+  const row = await db.playerSession.create({ data: input, select: { id: true } });
+  return row.id;
+}
+
+/** Identities that became known later in a stay (BattlEye GUIDs arrive after the connect). */
+export async function updatePlayerSession(
+  db: Db,
+  id: string,
+  fields: Partial<Pick<PlayerSessionInput, "name" | "plainName" | "guid" | "steamId" | "address">>,
+): Promise<void> {
+  await db.playerSession.updateMany({ where: { id }, data: fields });
+}
+
+export async function closePlayerSessions(db: Db, ids: readonly string[], leftAt: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await db.playerSession.updateMany({ where: { id: { in: [...ids] }, leftAt: null }, data: { leftAt } });
+}
+
+/** Closes every open stay (of one server, or all): after a restart or when a server goes offline. */
+export async function closeOpenPlayerSessions(db: Db, serverId: string | null, leftAt: Date): Promise<number> {
+  const result = await db.playerSession.updateMany({ where: { leftAt: null, ...(serverId ? { serverId } : {}) }, data: { leftAt } });
+  return result.count;
+}
+
+export interface PlayerSessionDto {
+  id: string;
+  gameId: string;
+  name: string;
+  plainName: string;
+  guid: string | null;
+  steamId: string | null;
+  address: string | null;
+  joinedAt: string;
+  leftAt: string | null;
+}
+
+/** Recent stays on a server; identities only for those allowed to see them. */
+export async function listPlayerSessions(ctx: DataContext, serverId: string, limit = 100): Promise<PlayerSessionDto[]> {
+  await requirePermission(ctx, "players.view", "players.sessions", serverId);
+  const identities = can(ctx.actor, "players.identities", serverId);
+  const rows = await ctx.db.playerSession.findMany({ where: { serverId }, orderBy: { joinedAt: "desc" }, take: Math.min(limit, 1000) });
+  return rows.map((r) => ({
+    id: r.id,
+    gameId: r.gameId,
+    name: r.name,
+    plainName: r.plainName,
+    guid: identities ? r.guid : null,
+    steamId: identities ? r.steamId : null,
+    address: identities ? r.address : null,
+    joinedAt: r.joinedAt.toISOString(),
+    leftAt: r.leftAt?.toISOString() ?? null,
+  }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Player-count samples (overview sparkline)
+
+export async function recordPlayerCountSample(db: Db, serverId: string, count: number, at = new Date()): Promise<void> {
+  await db.playerCountSample.create({ data: { serverId, count, createdAt: at } });
+}
+
+export interface PlayerCountPoint {
+  at: string;
+  count: number;
+}
+
+/** Samples since `since` for each visible server (of `serverIds`, or all visible), oldest first. */
+export async function listPlayerCountSamples(ctx: DataContext, since: Date, serverIds?: readonly string[]): Promise<Record<string, PlayerCountPoint[]>> {
+  await requirePermission(ctx, "server.view", "server.samples");
+  const visible = ctx.actor.serverIds === null || ctx.actor.role === "OWNER" ? null : new Set(ctx.actor.serverIds);
+  const ids = serverIds ? serverIds.filter((id) => visible === null || visible.has(id)) : visible ? [...visible] : null;
+  const rows = await ctx.db.playerCountSample.findMany({
+    where: { createdAt: { gte: since }, ...(ids ? { serverId: { in: ids } } : {}) },
+    orderBy: { createdAt: "asc" },
+    select: { serverId: true, count: true, createdAt: true },
+  });
+  const out: Record<string, PlayerCountPoint[]> = {};
+  for (const r of rows) (out[r.serverId] ??= []).push({ at: r.createdAt.toISOString(), count: r.count });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Retention
+
+/** Deletes console lines, finished stays and samples older than `before`. */
+export async function pruneHistory(db: Db, before: Date): Promise<{ lines: number; sessions: number; samples: number }> {
+  const lines = await db.consoleLine.deleteMany({ where: { createdAt: { lt: before } } });
+  const sessions = await db.playerSession.deleteMany({ where: { leftAt: { lt: before } } });
+  const samples = await db.playerCountSample.deleteMany({ where: { createdAt: { lt: before } } });
+  return { lines: lines.count, sessions: sessions.count, samples: samples.count };
+}

@@ -1,0 +1,130 @@
+/**
+ * The hub against real emulators on loopback, with the history on a real SQLite and PostgreSQL
+ * database: reconnect after a game-server restart, auth_failed not retried, a password edit
+ * reconnects, history (seq, lines, player sessions) survives a hub restart.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { encryptSecret } from "../security/crypto.ts";
+import { startSourceEmulator, type SourceEmulator } from "../rcon/source/emulator.ts";
+import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
+import { ConnectionHub, type HubEvent } from "./hub.ts";
+
+const KEY = Buffer.alloc(32, 7);
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+const FAST = { backoff: { initialMs: 20, maxMs: 200, factor: 2, jitter: 0 }, connectTimeoutMs: 1_000, commandTimeoutMs: 2_000 };
+const actor = { id: "u1", name: "Alice" };
+
+function newHub(t: TestDatabase): ConnectionHub {
+  return new ConnectionHub({ db: t.db, encryptionKey: KEY, logger: silent, connectionOptions: FAST, history: { intervalMs: 20 }, watchedPollMs: 100 });
+}
+
+async function addServer(t: TestDatabase, port: number, password: string, extra: { game?: string; protocol?: string } = {}): Promise<string> {
+  const row = await t.db.server.create({
+    data: { name: `S${port}`, game: extra.game ?? "cs2", protocol: extra.protocol ?? "source", host: "127.0.0.1", port, passwordEncrypted: encryptSecret(password, KEY), pollIntervalSeconds: 1 },
+  });
+  return row.id;
+}
+
+describe.each(DATABASE_KINDS)("connection hub on $kind", ({ create }) => {
+  let t: TestDatabase;
+  const hubs: ConnectionHub[] = [];
+  const emulators: SourceEmulator[] = [];
+
+  beforeAll(async () => {
+    t = await create();
+  });
+  afterEach(async () => {
+    await Promise.all(hubs.splice(0).map((h) => h.stop()));
+    await Promise.all(emulators.splice(0).map((e) => e.close()));
+  });
+  afterAll(async () => {
+    await t.drop();
+  });
+
+  async function emulator(password: string, port = 0): Promise<SourceEmulator> {
+    const e = await startSourceEmulator({ password, port, players: 4, activity: 0, seed: 3, extra: { "ban-after": 0 } });
+    emulators.push(e);
+    return e;
+  }
+
+  it("connects, polls players into sessions, and recovers after the game server restarts", async () => {
+    const first = await emulator("pw");
+    const id = await addServer(t, first.port, "pw");
+    const hub = newHub(t);
+    hubs.push(hub);
+    const states: string[] = [];
+    hub.on((e) => e.type === "status" && e.status.serverId === id && states.push(e.status.state));
+    await hub.start();
+    await vi.waitFor(() => expect(hub.statusOf(id).state).toBe("online"), { timeout: 5_000 });
+    await vi.waitFor(() => expect(hub.players(id)).toHaveLength(first.world.players.length), { timeout: 5_000 });
+    await vi.waitFor(async () => expect(await t.db.playerSession.count({ where: { serverId: id, leftAt: null } })).toBe(first.world.players.length), { timeout: 5_000 });
+
+    const port = first.port;
+    await first.close();
+    emulators.splice(emulators.indexOf(first), 1);
+    await vi.waitFor(() => expect(hub.statusOf(id).state).toBe("unreachable"), { timeout: 5_000 });
+    // Offline: the stays end and the table empties.
+    expect(hub.players(id)).toEqual([]);
+    await vi.waitFor(async () => expect(await t.db.playerSession.count({ where: { serverId: id, leftAt: null } })).toBe(0), { timeout: 5_000 });
+
+    await emulator("pw", port);
+    await vi.waitFor(() => expect(hub.statusOf(id).state).toBe("online"), { timeout: 10_000 });
+    expect(states).toContain("unreachable");
+    const answer = await hub.exec(id, actor, "status");
+    expect(answer.answer.text).toContain("hostname");
+  });
+
+  it("shows a wrong password as auth_failed, never retries it, and reconnects when the password is edited", async () => {
+    const e = await emulator("right");
+    const id = await addServer(t, e.port, "wrong");
+    const hub = newHub(t);
+    hubs.push(hub);
+    await hub.start();
+    await vi.waitFor(() => expect(hub.statusOf(id).state).toBe("auth_failed"), { timeout: 5_000 });
+    expect(hub.statusOf(id).nextRetryAt).toBeNull();
+    const attempts = e.loginAttempts;
+    expect(attempts).toBe(1);
+    await expect(hub.exec(id, actor, "status")).rejects.toMatchObject({ code: "UNAVAILABLE" });
+
+    await t.db.server.update({ where: { id }, data: { passwordEncrypted: encryptSecret("right", KEY) } });
+    await hub.reloadServer(id);
+    await vi.waitFor(() => expect(hub.statusOf(id).state).toBe("online"), { timeout: 5_000 });
+    // Still exactly one refused login before the edit: nothing retried it in between.
+    expect(e.loginAttempts).toBe(attempts + 1);
+  });
+
+  it("keeps console history and seq across a hub restart, including lines not yet written at stop", async () => {
+    const e = await emulator("pw");
+    const id = await addServer(t, e.port, "pw");
+    const hub = newHub(t);
+    hubs.push(hub);
+    const lines: Extract<HubEvent, { type: "line" }>["line"][] = [];
+    hub.on((ev) => ev.type === "line" && ev.line.serverId === id && lines.push(ev.line));
+    await hub.start();
+    await vi.waitFor(() => expect(hub.statusOf(id).state).toBe("online"), { timeout: 5_000 });
+    for (let i = 0; i < 5; i++) await hub.exec(id, actor, `echo ${i}`);
+    const lastSeq = Math.max(...lines.map((l) => l.seq));
+    expect(new Set(lines.map((l) => l.seq)).size).toBe(lines.length);
+    await hub.stop();
+    hubs.splice(hubs.indexOf(hub), 1);
+
+    const stored = await t.db.consoleLine.findMany({ where: { serverId: id }, orderBy: { seq: "asc" } });
+    expect(stored.map((l) => l.seq)).toEqual(lines.map((l) => l.seq));
+    expect(stored.filter((l) => l.kind === "command").map((l) => [l.text, l.actorName])).toContainEqual(["echo 4", "Alice"]);
+
+    const again = newHub(t);
+    hubs.push(again);
+    await again.start();
+    const history = await again.lines(id, {});
+    expect(history.map((l) => l.seq)).toEqual(lines.map((l) => l.seq));
+    await vi.waitFor(() => expect(again.statusOf(id).state).toBe("online"), { timeout: 5_000 });
+    const next = await again.exec(id, actor, "echo after");
+    expect(next.command.seq).toBeGreaterThan(lastSeq);
+    expect(next.answer.replyTo).toBe(next.command.seq);
+    // Resume after a seq: exactly the newer lines, written or not.
+    const resumed = await again.lines(id, { afterSeq: lastSeq });
+    expect(resumed.map((l) => l.seq)).toEqual(resumed.map((l) => l.seq).sort((a, b) => a - b));
+    expect(resumed[0]?.seq).toBe(lastSeq + 1);
+    expect(resumed.map((l) => l.text)).toContain("echo after");
+  });
+});

@@ -1,0 +1,633 @@
+/**
+ * The connection hub: one long-lived RconConnection per enabled game server, reconfigured live
+ * when a server is added, edited, disabled or removed. It turns what the engine reports (status
+ * changes, pushed server messages, polled player lists) into one stream of hub events (status,
+ * console lines, player lists) for server/realtime, and keeps the history (console lines, player
+ * sessions, player-count samples) in the database. It knows nothing of socket.io.
+ */
+import type { ConsoleKind, ConsoleLineMessage, PlayerView, ServerStatusMessage } from "../../lib/realtime/contract.ts";
+import { AppError } from "../../lib/errors.ts";
+import {
+  closeOpenPlayerSessions,
+  closePlayerSessions,
+  openPlayerSession,
+  pruneHistory,
+  recordPlayerCountSample,
+  updatePlayerSession,
+  type ConsoleLineRecord,
+} from "../data/history.ts";
+import { getServerConnectionSettings, listServerIdsForHub, type ServerConnectionSettings } from "../data/servers.ts";
+import type { Db } from "../db/client.ts";
+import { Emitter } from "../rcon/emitter.ts";
+import { diffPlayers } from "../rcon/player-diff.ts";
+import { findDialect, isProtocolId, loadFamily } from "../rcon/registry.ts";
+import type { ConnectionOptions, ConnectionStatus, Dialect, GameEvent, Logger, Player, RconConnection, RconEvent, RunCommand } from "../rcon/types.ts";
+import { describeError, toAppError } from "./errors.ts";
+import { ConsoleHistory, type HistoryOptions } from "./history.ts";
+
+export type HubEvent =
+  | { type: "status"; status: ServerStatusMessage }
+  | { type: "line"; line: ConsoleLineMessage }
+  /** The full list, identities included: the realtime layer strips them for who may not see them. */
+  | { type: "players"; serverId: string; players: PlayerView[] }
+  | { type: "removed"; serverId: string };
+
+export interface HubActor {
+  id: string;
+  name: string;
+}
+
+export interface HubOptions {
+  db: Db;
+  encryptionKey: Buffer;
+  logger: Logger;
+  retentionDays?: number;
+  history?: HistoryOptions;
+  /** Player-list poll interval while at least one browser watches the server. */
+  watchedPollMs?: number;
+  /** Minimum time between two player-count samples of one server. */
+  sampleEveryMs?: number;
+  /** Extra options for every connection (tests: fast backoff, short timeouts). */
+  connectionOptions?: Partial<ConnectionOptions>;
+}
+
+interface TrackedPlayer {
+  player: Player;
+  since: number;
+  /** The stored stay; a promise because the write is not awaited on the hot path. */
+  session: Promise<string | null> | null;
+}
+
+interface Link {
+  id: string;
+  settings: ServerConnectionSettings | null;
+  /** Why there is no connection (disabled, unreadable password, unknown game...). */
+  problem: { state: ServerStatusMessage["state"]; reason: string; since: number } | null;
+  connection: RconConnection | null;
+  dialect: Dialect | null;
+  off: (() => void) | null;
+  players: Map<string, TrackedPlayer>;
+  playerList: Player[];
+  hasPolled: boolean;
+  pollTimer: NodeJS.Timeout | null;
+  polling: boolean;
+  pollAgain: boolean;
+  watchers: number;
+  lastEventAt: number | null;
+  lastSampleAt: number;
+  lastPlayersJson: string;
+  lastStatusJson: string;
+  lastStatusSentAt: number;
+  lastState: string | null;
+}
+
+const RETENTION_EVERY_MS = 60 * 60 * 1000;
+const SNAPSHOT_LINES = 300;
+const RESUME_LINES = 2_000;
+
+/** Console kind of a pushed message, by what the dialect read in it. */
+const KIND_OF_EVENT: Record<GameEvent["kind"], ConsoleKind> = {
+  "player.connected": "join",
+  "player.guid": "system",
+  "player.disconnected": "leave",
+  "player.kicked": "admin",
+  "player.banned": "admin",
+  chat: "chat",
+  "admin.login": "admin",
+  "admin.message": "admin",
+};
+/** Pushed events after which the player list is re-read at once. */
+const REFRESH_ON: ReadonlySet<GameEvent["kind"]> = new Set(["player.connected", "player.disconnected", "player.kicked", "player.banned", "player.guid"]);
+
+export class ConnectionHub {
+  private readonly links = new Map<string, Link>();
+  private readonly events = new Emitter<HubEvent>();
+  readonly history: ConsoleHistory;
+  private readonly db: Db;
+  private readonly logger: Logger;
+  private writes: Promise<unknown> = Promise.resolve();
+  private retentionTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  /** Serialises reconfiguration of one server (two quick edits must not race). */
+  private readonly reloads = new Map<string, Promise<void>>();
+
+  constructor(private readonly options: HubOptions) {
+    this.db = options.db;
+    this.logger = options.logger;
+    this.history = new ConsoleHistory(options.db, options.logger, options.history);
+  }
+
+  on(listener: (event: HubEvent) => void): () => void {
+    return this.events.on(listener);
+  }
+
+  /** Boot: closes stays left open by the previous process, then connects every server. */
+  async start(): Promise<void> {
+    const closed = await closeOpenPlayerSessions(this.db, null, new Date());
+    if (closed > 0) this.logger.info("closed player sessions left open by the previous run", { closed });
+    const ids = await listServerIdsForHub(this.db);
+    await this.history.prepare(ids);
+    await Promise.all(ids.map((id) => this.reloadServer(id)));
+    void this.applyRetention();
+    this.retentionTimer = setInterval(() => void this.applyRetention(), RETENTION_EVERY_MS);
+    this.retentionTimer.unref();
+  }
+
+  /** Flushes history, stops every connection and timer. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.retentionTimer) clearInterval(this.retentionTimer);
+    const links = [...this.links.values()];
+    await Promise.all(links.map((link) => this.disconnect(link)));
+    await Promise.allSettled([this.history.close(), this.writes]);
+  }
+
+  // --------------------------------------------------------------------------------------------
+  // Configuration
+
+  /** (Re)reads a server's settings and reconnects when what the connection uses changed. */
+  reloadServer(serverId: string): Promise<void> {
+    const previous = this.reloads.get(serverId) ?? Promise.resolve();
+    const next = previous.then(() => this.reload(serverId)).catch((error: unknown) => this.logger.error("hub reload failed", { serverId, error: String(error) }));
+    this.reloads.set(serverId, next);
+    void next.finally(() => {
+      if (this.reloads.get(serverId) === next) this.reloads.delete(serverId);
+    });
+    return next;
+  }
+
+  /** A server was deleted. */
+  async removeServer(serverId: string): Promise<void> {
+    await (this.reloads.get(serverId) ?? Promise.resolve());
+    const link = this.links.get(serverId);
+    if (!link) return;
+    this.links.delete(serverId);
+    await this.disconnect(link, false);
+    this.history.forget(serverId);
+    this.events.emit({ type: "removed", serverId });
+  }
+
+  has(serverId: string): boolean {
+    return this.links.has(serverId);
+  }
+
+  private async reload(serverId: string): Promise<void> {
+    if (this.stopped) return;
+    let settings: ServerConnectionSettings | null = null;
+    let problem: Link["problem"] = null;
+    try {
+      settings = await getServerConnectionSettings(this.db, this.options.encryptionKey, serverId);
+    } catch {
+      const row = await this.db.server.findUnique({ where: { id: serverId }, select: { id: true } });
+      if (!row) settings = null;
+      else problem = { state: "auth_failed", reason: "The stored RCON password cannot be decrypted (was RCON_ENCRYPTION_KEY changed?). Enter it again.", since: Date.now() };
+    }
+    if (!settings && !problem) return this.removeServer(serverId);
+    await this.history.prepare([serverId]);
+    const existing = this.links.get(serverId);
+    if (existing && settings && existing.settings && sameConnection(existing.settings, settings) && !existing.problem) {
+      existing.settings = settings; // name or poll interval: no reconnect
+      this.schedulePoll(existing);
+      this.emitStatus(existing);
+      return;
+    }
+    if (existing) await this.disconnect(existing);
+    const link: Link = existing ?? {
+      id: serverId,
+      settings: null,
+      problem: null,
+      connection: null,
+      dialect: null,
+      off: null,
+      players: new Map(),
+      playerList: [],
+      hasPolled: false,
+      pollTimer: null,
+      polling: false,
+      pollAgain: false,
+      watchers: 0,
+      lastEventAt: null,
+      lastSampleAt: 0,
+      lastPlayersJson: "[]",
+      lastStatusJson: "",
+      lastStatusSentAt: 0,
+      lastState: null,
+    };
+    link.settings = settings;
+    link.problem = problem;
+    this.links.set(serverId, link);
+    if (settings && !problem) await this.connect(link, settings);
+    this.emitStatus(link);
+  }
+
+  private async connect(link: Link, settings: ServerConnectionSettings): Promise<void> {
+    if (!settings.enabled) {
+      link.problem = { state: "disabled", reason: "Disabled in the server settings.", since: Date.now() };
+      return;
+    }
+    if (!isProtocolId(settings.protocol)) {
+      link.problem = { state: "unreachable", reason: `Unknown protocol "${settings.protocol}".`, since: Date.now() };
+      return;
+    }
+    try {
+      const family = await loadFamily(settings.protocol);
+      const dialect = findDialect(family, settings.game);
+      const refused = family.checkPassword(settings.password);
+      if (refused) {
+        link.problem = { state: "auth_failed", reason: refused, since: Date.now() };
+        return;
+      }
+      const connection = family.createConnection({
+        host: settings.host,
+        port: settings.port,
+        password: settings.password,
+        dialect: dialect.id,
+        ...(settings.encoding ? { encoding: settings.encoding } : {}),
+        logger: this.logger,
+        ...this.options.connectionOptions,
+      });
+      link.connection = connection;
+      link.dialect = dialect;
+      link.off = connection.on((event) => this.onConnectionEvent(link, connection, event));
+      connection.start();
+    } catch (error) {
+      link.problem = { state: "unreachable", reason: `Cannot connect: ${describeError(error)}`, since: Date.now() };
+    }
+  }
+
+  private async disconnect(link: Link, closeSessions = true): Promise<void> {
+    if (link.pollTimer) clearTimeout(link.pollTimer);
+    link.pollTimer = null;
+    link.off?.();
+    link.off = null;
+    const connection = link.connection;
+    link.connection = null;
+    link.dialect = null;
+    if (connection) await connection.stop().catch(() => undefined);
+    if (closeSessions) this.dropPlayers(link);
+    else link.players.clear();
+    link.playerList = [];
+    link.hasPolled = false;
+  }
+
+  // --------------------------------------------------------------------------------------------
+  // Engine events
+
+  private onConnectionEvent(link: Link, connection: RconConnection, event: RconEvent): void {
+    if (link.connection !== connection) return;
+    if (event.type === "status") return this.onStatus(link, event.status);
+    link.lastEventAt = Date.now();
+    const parsed = event.event;
+    this.appendLine(link.id, parsed ? KIND_OF_EVENT[parsed.kind] : "system", event.text);
+    if (parsed && REFRESH_ON.has(parsed.kind)) this.requestRefresh(link, 150);
+    this.emitStatus(link);
+  }
+
+  private onStatus(link: Link, status: ConnectionStatus): void {
+    const previous = link.lastState;
+    link.lastState = status.state;
+    if (status.state === "online") {
+      if (previous !== "online") this.appendLine(link.id, "system", "RconDeck connected to the server.");
+      link.hasPolled = false;
+      this.requestRefresh(link, 0);
+    } else if (previous === "online") {
+      this.dropPlayers(link);
+      this.appendLine(link.id, "system", `Connection lost${status.reason ? `: ${status.reason}` : "."}`);
+    } else if (status.state === "auth_failed" && previous !== "auth_failed") {
+      this.appendLine(link.id, "system", `Login refused${status.reason ? `: ${status.reason}` : "."}`);
+    }
+    this.emitStatus(link);
+  }
+
+  // --------------------------------------------------------------------------------------------
+  // Players
+
+  /** A browser watches this server: poll faster until the returned function is called. */
+  watch(serverId: string): () => void {
+    const link = this.links.get(serverId);
+    if (!link) return () => undefined;
+    link.watchers++;
+    this.schedulePoll(link);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      link.watchers = Math.max(0, link.watchers - 1);
+    };
+  }
+
+  private pollDelay(link: Link): number {
+    const configured = Math.max(1, link.settings?.pollIntervalSeconds ?? 10) * 1000;
+    return link.watchers > 0 ? Math.min(configured, this.options.watchedPollMs ?? 2_000) : configured;
+  }
+
+  private schedulePoll(link: Link, delayMs = this.pollDelay(link)): void {
+    if (!link.connection || this.stopped) return;
+    if (link.pollTimer) clearTimeout(link.pollTimer);
+    link.pollTimer = setTimeout(() => void this.poll(link), delayMs);
+    link.pollTimer.unref();
+  }
+
+  private requestRefresh(link: Link, delayMs: number): void {
+    if (link.polling) {
+      link.pollAgain = true;
+      return;
+    }
+    this.schedulePoll(link, delayMs);
+  }
+
+  private async poll(link: Link): Promise<void> {
+    link.pollTimer = null;
+    const connection = link.connection;
+    const dialect = link.dialect;
+    if (!connection || !dialect || connection.status.state !== "online") return this.schedulePoll(link);
+    link.polling = true;
+    try {
+      const players = await dialect.operations.listPlayers(this.runner(connection));
+      if (link.connection === connection) this.applyPlayers(link, dialect, players);
+    } catch (error) {
+      this.logger.debug("player poll failed", { serverId: link.id, error: describeError(error) });
+    } finally {
+      link.polling = false;
+      const again = link.pollAgain;
+      link.pollAgain = false;
+      if (link.connection === connection) this.schedulePoll(link, again ? 0 : this.pollDelay(link));
+    }
+  }
+
+  private applyPlayers(link: Link, dialect: Dialect, players: Player[]): void {
+    const now = Date.now();
+    const announce = link.hasPolled && !dialect.capabilities.pushesEvents;
+    const diff = diffPlayers(link.playerList, players);
+    for (const player of diff.left) {
+      const tracked = link.players.get(player.id);
+      if (tracked && tracked.player.plainName === player.plainName) {
+        link.players.delete(player.id);
+        this.closeSessions([tracked], now);
+      }
+      if (announce) this.appendLine(link.id, "leave", `${player.name} left`);
+    }
+    for (const { player, previousName } of diff.renamed) {
+      if (link.hasPolled) this.appendLine(link.id, "system", `${previousName} is now known as ${player.name}`);
+    }
+    for (const player of players) {
+      const tracked = link.players.get(player.id);
+      if (!tracked) {
+        const since = player.connectedSeconds !== null ? now - player.connectedSeconds * 1000 : now;
+        link.players.set(player.id, { player, since, session: this.openSession(link.id, player, since) });
+        if (announce && diff.joined.includes(player)) this.appendLine(link.id, "join", `${player.name} joined`);
+        continue;
+      }
+      const before = tracked.player;
+      tracked.player = player;
+      if (before.name !== player.name || (!before.guid && player.guid) || (!before.steamId && player.steamId) || (!before.address && player.address)) {
+        const session = tracked.session;
+        const fields = { name: player.name, plainName: player.plainName, guid: player.guid, steamId: player.steamId, address: player.address };
+        if (session) this.enqueue(async () => {
+          const id = await session;
+          if (id) await updatePlayerSession(this.db, id, fields);
+        });
+      }
+    }
+    link.playerList = players;
+    link.hasPolled = true;
+    if (now - link.lastSampleAt >= (this.options.sampleEveryMs ?? 60_000)) {
+      link.lastSampleAt = now;
+      const count = players.length;
+      this.enqueue(() => recordPlayerCountSample(this.db, link.id, count));
+    }
+    this.emitPlayers(link);
+    this.emitStatus(link);
+  }
+
+  private openSession(serverId: string, player: Player, since: number): Promise<string | null> {
+    const input = {
+      serverId,
+      gameId: player.id,
+      name: player.name,
+      plainName: player.plainName,
+      guid: player.guid,
+      steamId: player.steamId,
+      address: player.address,
+      joinedAt: new Date(since),
+    };
+    const result = this.writes.then(() => openPlayerSession(this.db, input)).catch((error: unknown) => {
+      this.logger.warn("player session write failed", { serverId, error: String(error).slice(0, 200) });
+      return null;
+    });
+    this.writes = result;
+    return result;
+  }
+
+  private closeSessions(tracked: TrackedPlayer[], at: number): void {
+    const sessions = tracked.map((t) => t.session).filter((s): s is Promise<string | null> => s !== null);
+    if (sessions.length === 0) return;
+    this.enqueue(async () => {
+      const ids = (await Promise.all(sessions)).filter((id): id is string => id !== null);
+      await closePlayerSessions(this.db, ids, new Date(at));
+    });
+  }
+
+  /** Offline or reconfigured: every stay ends now and the table empties. */
+  private dropPlayers(link: Link): void {
+    const tracked = [...link.players.values()];
+    link.players.clear();
+    link.playerList = [];
+    link.hasPolled = false;
+    this.closeSessions(tracked, Date.now());
+    this.emitPlayers(link);
+  }
+
+  /** Writes that are not awaited on the hot path run in order, one at a time. */
+  private enqueue(task: () => Promise<unknown>): void {
+    this.writes = this.writes.then(task).catch((error: unknown) => this.logger.warn("history write failed", { error: String(error).slice(0, 200) }));
+  }
+
+  // --------------------------------------------------------------------------------------------
+  // Browser actions
+
+  /** Runs a raw console command; the command and its answer are console lines for every watcher. */
+  async exec(serverId: string, actor: HubActor, command: string): Promise<{ command: ConsoleLineMessage; answer: ConsoleLineMessage }> {
+    const { connection } = this.online(serverId);
+    const commandLine = this.appendLine(serverId, "command", command, actor);
+    try {
+      const answer = await connection.command(command, { idempotent: false });
+      const answerLine = this.appendLine(serverId, "answer", answer.replace(/\s+$/, ""), null, commandLine.seq);
+      return { command: commandLine, answer: answerLine };
+    } catch (error) {
+      this.appendLine(serverId, "system", `Command failed: ${describeError(error)}`, null, commandLine.seq);
+      throw toAppError(error);
+    }
+  }
+
+  /** Kicks by the game's player id through the dialect (which escapes the reason). */
+  async kick(serverId: string, actor: HubActor, playerId: string, reason: string): Promise<{ message: string; playerName: string }> {
+    const { link, connection, dialect } = this.online(serverId);
+    const tracked = link.players.get(playerId);
+    if (!tracked) throw new AppError("NOT_FOUND", "That player is no longer on the server.");
+    const name = tracked.player.name;
+    try {
+      await dialect.operations.kick(this.runner(connection), playerId, reason);
+    } catch (error) {
+      throw toAppError(error);
+    }
+    this.appendLine(serverId, "admin", `${actor.name} kicked ${name}${reason ? ` (${reason})` : ""}`, actor);
+    this.requestRefresh(link, 0);
+    return { message: `${tracked.player.plainName} was kicked.`, playerName: tracked.player.plainName };
+  }
+
+  /** A private message where the game has one, else a broadcast addressed to the player. */
+  async message(serverId: string, actor: HubActor, playerId: string, message: string): Promise<{ message: string; playerName: string; whisper: boolean }> {
+    const { link, connection, dialect } = this.online(serverId);
+    const tracked = link.players.get(playerId);
+    if (!tracked) throw new AppError("NOT_FOUND", "That player is no longer on the server.");
+    const run = this.runner(connection);
+    const whisper = dialect.capabilities.whisper && dialect.operations.sayTo !== undefined;
+    try {
+      if (whisper && dialect.operations.sayTo) await dialect.operations.sayTo(run, playerId, message);
+      else await dialect.operations.sayAll(run, `${tracked.player.plainName}: ${message}`);
+    } catch (error) {
+      throw toAppError(error);
+    }
+    this.appendLine(serverId, "admin", `${actor.name} to ${tracked.player.name}: ${message}`, actor);
+    const name = tracked.player.plainName;
+    return { message: whisper ? `Message sent to ${name}.` : `This game cannot message one player: sent to everyone, addressed to ${name}.`, playerName: name, whisper };
+  }
+
+  private online(serverId: string): { link: Link; connection: RconConnection; dialect: Dialect } {
+    const link = this.links.get(serverId);
+    if (!link) throw new AppError("NOT_FOUND", "That server does not exist.");
+    const { connection, dialect } = link;
+    if (!connection || !dialect || connection.status.state !== "online") {
+      const status = this.statusOf(link);
+      throw new AppError("UNAVAILABLE", `The game server is not connected (${status.state}${status.reason ? `: ${status.reason}` : ""}).`);
+    }
+    return { link, connection, dialect };
+  }
+
+  private runner(connection: RconConnection): RunCommand {
+    return (command, options) => connection.command(command, options);
+  }
+
+  // --------------------------------------------------------------------------------------------
+  // Reads
+
+  statusOf(serverIdOrLink: string | Link): ServerStatusMessage {
+    const link = typeof serverIdOrLink === "string" ? this.links.get(serverIdOrLink) : serverIdOrLink;
+    const serverId = typeof serverIdOrLink === "string" ? serverIdOrLink : serverIdOrLink.id;
+    const lastEventAt = link?.lastEventAt ? new Date(link.lastEventAt).toISOString() : null;
+    if (!link) return { serverId, state: "idle", reason: null, since: new Date().toISOString(), latencyMs: null, nextRetryAt: null, playerCount: null, lastEventAt };
+    if (link.problem || !link.connection) {
+      const problem = link.problem ?? { state: "idle" as const, reason: "", since: Date.now() };
+      return { serverId, state: problem.state, reason: problem.reason || null, since: new Date(problem.since).toISOString(), latencyMs: null, nextRetryAt: null, playerCount: null, lastEventAt };
+    }
+    const s = link.connection.status;
+    return {
+      serverId,
+      state: s.state,
+      reason: s.reason,
+      since: new Date(s.since).toISOString(),
+      latencyMs: s.latencyMs,
+      nextRetryAt: s.nextRetryAt === null ? null : new Date(s.nextRetryAt).toISOString(),
+      playerCount: s.state === "online" && link.hasPolled ? link.playerList.length : null,
+      lastEventAt,
+    };
+  }
+
+  statuses(serverIds?: readonly string[]): ServerStatusMessage[] {
+    const ids = serverIds ?? [...this.links.keys()];
+    return ids.map((id) => this.statusOf(id));
+  }
+
+  players(serverId: string): PlayerView[] {
+    const link = this.links.get(serverId);
+    return link ? toPlayerViews(link) : [];
+  }
+
+  dialectOf(serverId: string): Dialect | null {
+    return this.links.get(serverId)?.dialect ?? null;
+  }
+
+  /** Recent history (or what follows `afterSeq`), unwritten lines included. */
+  async lines(serverId: string, range: { afterSeq?: number | undefined; beforeSeq?: number | undefined; limit?: number }): Promise<ConsoleLineMessage[]> {
+    const limit = range.limit ?? (range.afterSeq !== undefined ? RESUME_LINES : SNAPSHOT_LINES);
+    const rows = await this.history.read(serverId, { afterSeq: range.afterSeq, beforeSeq: range.beforeSeq, limit });
+    return rows.map(toLineMessage);
+  }
+
+  // --------------------------------------------------------------------------------------------
+
+  private appendLine(serverId: string, kind: ConsoleKind, text: string, actor: HubActor | null = null, replyTo: number | null = null): ConsoleLineMessage {
+    const record = this.history.append({ serverId, kind, text, actorId: actor?.id ?? null, actorName: actor?.name ?? null, replyTo, createdAt: new Date() });
+    const line = toLineMessage(record);
+    this.events.emit({ type: "line", line });
+    return line;
+  }
+
+  private emitStatus(link: Link): void {
+    const status = this.statusOf(link);
+    const json = JSON.stringify({ ...status, lastEventAt: null });
+    // lastEventAt alone changes with every line: that alone is sent at most every 5 s.
+    const now = Date.now();
+    if (json === link.lastStatusJson && (link.lastEventAt ?? 0) <= link.lastStatusSentAt) return;
+    if (json === link.lastStatusJson && now - link.lastStatusSentAt < 5_000) return;
+    link.lastStatusJson = json;
+    link.lastStatusSentAt = now;
+    this.events.emit({ type: "status", status });
+  }
+
+  private emitPlayers(link: Link): void {
+    const players = toPlayerViews(link);
+    const json = JSON.stringify(players);
+    if (json === link.lastPlayersJson) return;
+    link.lastPlayersJson = json;
+    this.events.emit({ type: "players", serverId: link.id, players });
+  }
+
+  private async applyRetention(): Promise<void> {
+    const days = this.options.retentionDays ?? 30;
+    try {
+      const removed = await pruneHistory(this.db, new Date(Date.now() - days * 86_400_000));
+      if (removed.lines + removed.sessions + removed.samples > 0) this.logger.info("history retention applied", { days, ...removed });
+    } catch (error) {
+      this.logger.warn("history retention failed", { error: String(error).slice(0, 200) });
+    }
+  }
+}
+
+function sameConnection(a: ServerConnectionSettings, b: ServerConnectionSettings): boolean {
+  return a.host === b.host && a.port === b.port && a.password === b.password && a.game === b.game && a.protocol === b.protocol && a.encoding === b.encoding && a.enabled === b.enabled;
+}
+
+function toLineMessage(record: ConsoleLineRecord): ConsoleLineMessage {
+  return {
+    serverId: record.serverId,
+    seq: record.seq,
+    at: record.createdAt.toISOString(),
+    kind: record.kind as ConsoleKind,
+    text: record.text,
+    actorName: record.actorName,
+    replyTo: record.replyTo,
+  };
+}
+
+function toPlayerViews(link: Link): PlayerView[] {
+  return link.playerList.map((p) => ({
+    id: p.id,
+    name: p.name,
+    plainName: p.plainName,
+    ping: p.ping,
+    score: p.score,
+    guid: p.guid,
+    steamId: p.steamId,
+    address: p.address,
+    isBot: p.isBot,
+    state: p.state,
+    connectedSince: new Date(link.players.get(p.id)?.since ?? Date.now()).toISOString(),
+  }));
+}
+
+/** Strips identities for users without players.identities. */
+export function withoutIdentities(players: readonly PlayerView[]): PlayerView[] {
+  return players.map((p) => ({ ...p, guid: null, steamId: null, address: null }));
+}

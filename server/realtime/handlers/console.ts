@@ -1,0 +1,63 @@
+/** Raw console commands and player actions: permission, the dialect's escaping, audit, answer. */
+import { z } from "zod";
+import { describeError } from "../../hub/errors.ts";
+import { recordAudit } from "../../data/audit.ts";
+import type { RealtimeDeps, RealtimeServer } from "../io.ts";
+import { guarded, type RealtimeSocket } from "./guard.ts";
+
+const noControl = (v: string) => !/[\r\n\0]/.test(v);
+const execSchema = z.object({ serverId: z.string().min(1).max(64), command: z.string().trim().min(1).max(2000).refine(noControl) });
+const kickSchema = z.object({ serverId: z.string().min(1).max(64), playerId: z.string().min(1).max(64), reason: z.string().trim().max(200).refine(noControl) });
+const messageSchema = z.object({ serverId: z.string().min(1).max(64), playerId: z.string().min(1).max(64), message: z.string().trim().min(1).max(200).refine(noControl) });
+
+export function registerConsoleHandlers(_io: RealtimeServer, socket: RealtimeSocket, deps: RealtimeDeps): void {
+  const { hub } = deps;
+  const sourceIp = () => socket.handshake.address;
+
+  /** Runs an action and audits its outcome either way. */
+  async function audited<T>(entry: { actor: { id: string; email: string }; action: string; serverId: string; targetType: string; targetId: string; input: unknown }, run: () => Promise<T>, detail: (result: T) => string): Promise<T> {
+    try {
+      const result = await run();
+      await recordAudit(deps.db, { ...entry, outcome: "success", detail: detail(result), sourceIp: sourceIp() });
+      return result;
+    } catch (error) {
+      await recordAudit(deps.db, { ...entry, outcome: "failure", detail: describeError(error), sourceIp: sourceIp() });
+      throw error;
+    }
+  }
+
+  socket.on(
+    "console:exec",
+    guarded(socket, deps, { event: "console:exec", schema: execSchema, permission: "console.execute", serverId: (i) => i.serverId }, ({ serverId, command }, actor) =>
+      audited(
+        { actor, action: "console.command", serverId, targetType: "server", targetId: serverId, input: { command } },
+        () => hub.exec(serverId, actor, command),
+        (r) => r.answer.text.slice(0, 500),
+      ),
+    ),
+  );
+
+  socket.on(
+    "players:kick",
+    guarded(socket, deps, { event: "players:kick", schema: kickSchema, permission: "players.kick", serverId: (i) => i.serverId }, async ({ serverId, playerId, reason }, actor) => {
+      const result = await audited(
+        { actor, action: "player.kick", serverId, targetType: "player", targetId: playerId, input: { playerId, playerName: hub.players(serverId).find((p) => p.id === playerId)?.plainName ?? null, reason } },
+        () => hub.kick(serverId, actor, playerId, reason),
+        (r) => r.message,
+      );
+      return { message: result.message };
+    }),
+  );
+
+  socket.on(
+    "players:message",
+    guarded(socket, deps, { event: "players:message", schema: messageSchema, permission: "players.message", serverId: (i) => i.serverId }, async ({ serverId, playerId, message }, actor) => {
+      const result = await audited(
+        { actor, action: "player.message", serverId, targetType: "player", targetId: playerId, input: { playerId, message } },
+        () => hub.message(serverId, actor, playerId, message),
+        (r) => r.message,
+      );
+      return { message: result.message };
+    }),
+  );
+}
