@@ -1,0 +1,167 @@
+/**
+ * Live servers through socket.io with real clients, a real hub and a BattlEye emulator (pushed
+ * events, GUIDs): the subscribe seam under a burst, identities per role, refusals audited, kick.
+ */
+import { createServer, type Server as HttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { encode } from "next-auth/jwt";
+import { io as connect, type Socket } from "socket.io-client";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { ClientToServerEvents, ConsoleLineMessage, PlayerView, ServerSnapshot, ServerToClientEvents } from "../../lib/realtime/contract.ts";
+import type { Result } from "../../lib/result.ts";
+import { startBattlEyeEmulator, type RunningBattlEyeEmulator } from "../rcon/battleye/emulator.ts";
+import { encryptSecret } from "../security/crypto.ts";
+import { createSqliteTestDatabase, type TestDatabase } from "../testing/databases.ts";
+import { ConnectionHub } from "../hub/hub.ts";
+import { createRealtime } from "./io.ts";
+
+const SECRET = "s".repeat(48);
+const KEY = Buffer.alloc(32, 9);
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+describe("live servers over socket.io (real hub, BattlEye emulator)", () => {
+  let t: TestDatabase;
+  let http: HttpServer;
+  let hub: ConnectionHub;
+  let realtime: ReturnType<typeof createRealtime>;
+  let emulator: RunningBattlEyeEmulator;
+  let url: string;
+  let serverId: string;
+  const users: Record<string, string> = {};
+  const open: ClientSocket[] = [];
+
+  async function client(name: string): Promise<ClientSocket> {
+    const token = await encode({ token: { uid: users[name], sv: 1 }, secret: SECRET });
+    const socket: ClientSocket = connect(url, { transports: ["websocket"], extraHeaders: { cookie: `next-auth.session-token=${token}` }, reconnection: false, forceNew: true });
+    open.push(socket);
+    await new Promise<void>((resolve, reject) => {
+      socket.on("connect", resolve);
+      socket.on("connect_error", reject);
+    });
+    return socket;
+  }
+  const emit = <T>(socket: ClientSocket, event: keyof ClientToServerEvents, payload: unknown): Promise<Result<T>> =>
+    new Promise((resolve) => (socket.emit as (e: string, p: unknown, ack: (r: Result<T>) => void) => void)(event, payload, resolve));
+
+  beforeAll(async () => {
+    t = await createSqliteTestDatabase();
+    for (const role of ["OWNER", "MODERATOR", "VIEWER"] as const) {
+      users[role] = (await t.db.user.create({ data: { email: `${role.toLowerCase()}@example.com`, name: role.toLowerCase(), passwordHash: "x", role } })).id;
+    }
+    emulator = await startBattlEyeEmulator({ password: "pw", players: 6, activity: 0, seed: 11 });
+    serverId = (await t.db.server.create({ data: { name: "Arma", game: "arma3", protocol: "battleye", host: "127.0.0.1", port: emulator.port, passwordEncrypted: encryptSecret("pw", KEY) } })).id;
+    hub = new ConnectionHub({ db: t.db, encryptionKey: KEY, logger: silent, history: { intervalMs: 20, maxLines: 50 }, watchedPollMs: 200 });
+    await hub.start();
+    http = createServer();
+    realtime = createRealtime(http, { db: t.db, authSecret: SECRET, logger: silent, hub });
+    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+    await vi.waitFor(() => expect(hub.players(serverId)).toHaveLength(6), { timeout: 5_000 });
+  });
+
+  afterAll(async () => {
+    for (const s of open) s.disconnect();
+    await realtime.close();
+    await hub.stop();
+    await emulator.close();
+    await new Promise((resolve) => http.close(resolve));
+    await t.drop();
+  });
+
+  it("history first, then live: nothing lost or doubled at the seam under a burst", async () => {
+    const socket = await client("OWNER");
+    const live: ConsoleLineMessage[] = [];
+    socket.on("console:line", (line) => live.push(line));
+    const firstSeq = hub.history.lastSeq(serverId) + 1;
+    // A burst of pushed messages while the subscription happens.
+    const burst = (async () => {
+      for (let i = 0; i < 40; i++) {
+        emulator.simulateActivity(10);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 15));
+    const snapshot = await emit<ServerSnapshot>(socket, "server:subscribe", { serverId });
+    await burst;
+    if (!snapshot.ok) throw new Error(snapshot.error.message);
+    await vi.waitFor(() => expect(Math.max(0, ...live.map((l) => l.seq))).toBe(hub.history.lastSeq(serverId)), { timeout: 5_000 });
+    expect(new Set(live.map((l) => l.seq)).size).toBe(live.length); // live never repeats a line
+    const merged = new Map<number, ConsoleLineMessage>();
+    for (const l of [...snapshot.data.history, ...live]) merged.set(l.seq, l);
+    const seqs = [...merged.keys()].sort((a, b) => a - b);
+    const fromBurst = seqs.filter((s) => s >= firstSeq);
+    expect(fromBurst.length).toBeGreaterThan(100);
+    // Contiguous: every seq from the burst's first to the last is present exactly once.
+    expect(fromBurst).toEqual(Array.from({ length: hub.history.lastSeq(serverId) - firstSeq + 1 }, (_, i) => firstSeq + i));
+
+    // Resuming after a reconnect returns exactly the lines after the last one seen.
+    const lastSeen = seqs[seqs.length - 10] ?? 0;
+    const resumed = await emit<ServerSnapshot>(socket, "server:subscribe", { serverId, afterSeq: lastSeen });
+    expect(resumed.ok && resumed.data.history.map((l) => l.seq)).toEqual(seqs.filter((s) => s > lastSeen));
+  });
+
+  it("a Viewer sees players without identities and is refused console:exec and players:kick, audited", async () => {
+    const viewer = await client("VIEWER");
+    const owner = await client("OWNER");
+    const viewerUpdates: PlayerView[][] = [];
+    viewer.on("players:update", (p) => viewerUpdates.push(p.players));
+    const snap = await emit<ServerSnapshot>(viewer, "server:subscribe", { serverId });
+    const ownerSnap = await emit<ServerSnapshot>(owner, "server:subscribe", { serverId });
+    if (!snap.ok || !ownerSnap.ok) throw new Error("subscribe failed");
+    expect(snap.data.players.length).toBeGreaterThan(0);
+    expect(snap.data.players.every((p) => p.guid === null && p.address === null && p.steamId === null)).toBe(true);
+    expect(ownerSnap.data.players.some((p) => p.guid !== null)).toBe(true);
+    expect(snap.data.capabilities).toEqual({ whisper: true, pushesEvents: true });
+
+    emulator.simulateActivity(30); // joins, leaves, GUIDs
+    await vi.waitFor(() => expect(viewerUpdates.length).toBeGreaterThan(0), { timeout: 5_000 });
+    expect(viewerUpdates.flat().every((p) => p.guid === null && p.address === null)).toBe(true);
+
+    const playerId = snap.data.players[0]?.id ?? "0";
+    expect(await emit(viewer, "console:exec", { serverId, command: "players" })).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
+    expect(await emit(viewer, "players:kick", { serverId, playerId, reason: "x" })).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
+    const denied = await t.db.auditEvent.findMany({ where: { actorId: users.VIEWER, outcome: "denied" } });
+    expect(denied.map((d) => d.action).sort()).toEqual(["socket.console:exec", "socket.players:kick"]);
+  });
+
+  it("console:exec answers the caller and everyone watching, and is audited", async () => {
+    const admin = await client("OWNER");
+    const watcher = await client("VIEWER");
+    await emit(admin, "server:subscribe", { serverId });
+    await emit(watcher, "server:subscribe", { serverId });
+    const seen: ConsoleLineMessage[] = [];
+    watcher.on("console:line", (l) => seen.push(l));
+    const result = await emit<{ command: ConsoleLineMessage; answer: ConsoleLineMessage }>(admin, "console:exec", { serverId, command: "players" });
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.data.answer.text).toContain("Players on server");
+    expect(result.data.answer.replyTo).toBe(result.data.command.seq);
+    await vi.waitFor(() => expect(seen.map((l) => l.seq)).toEqual(expect.arrayContaining([result.data.command.seq, result.data.answer.seq])));
+    const audit = await t.db.auditEvent.findFirst({ where: { action: "console.command", actorId: users.OWNER } });
+    expect(audit).toMatchObject({ outcome: "success", serverId });
+    expect(audit?.input).toContain("players");
+    expect(await emit(admin, "console:exec", { serverId, command: "say -1 hi\nplayers" })).toMatchObject({ ok: false, error: { code: "INVALID_INPUT" } });
+  });
+
+  it("a Moderator's kick removes the player, shows an admin line and is audited", async () => {
+    const moderator = await client("MODERATOR");
+    const snap = await emit<ServerSnapshot>(moderator, "server:subscribe", { serverId });
+    if (!snap.ok) throw new Error(snap.error.message);
+    const target = snap.data.players[0];
+    if (!target) throw new Error("no players");
+    const lines: ConsoleLineMessage[] = [];
+    let latest: PlayerView[] = snap.data.players;
+    moderator.on("console:line", (l) => lines.push(l));
+    moderator.on("players:update", (p) => (latest = p.players));
+    const result = await emit<{ message: string }>(moderator, "players:kick", { serverId, playerId: target.id, reason: "Teamkilling; players" });
+    expect(result).toMatchObject({ ok: true });
+    await vi.waitFor(() => expect(latest.some((p) => p.id === target.id && p.name === target.name)).toBe(false), { timeout: 5_000 });
+    expect(lines.some((l) => l.kind === "admin" && l.text.includes(`kicked ${target.name}`) && l.actorName === "moderator")).toBe(true);
+    const audit = await t.db.auditEvent.findFirst({ where: { action: "player.kick", actorId: users.MODERATOR } });
+    expect(audit).toMatchObject({ outcome: "success", targetId: target.id });
+    // The player's stay is closed in the history.
+    await vi.waitFor(async () => expect(await t.db.playerSession.count({ where: { serverId, gameId: target.id, name: target.name, leftAt: { not: null } } })).toBeGreaterThan(0), { timeout: 5_000 });
+    // Kicking someone who left is a clear error, also audited.
+    expect(await emit(moderator, "players:kick", { serverId, playerId: "999", reason: "" })).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
+  });
+});
