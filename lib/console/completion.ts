@@ -44,7 +44,11 @@ export function completionCandidates(input: string, sources: CompletionSources):
   }
   // Players last: the name typed so far may also appear in the middle of a name.
   if (!isFirstWord && needle !== "") {
-    for (const item of pool) if (!seen.has(item) && item.toLowerCase().includes(needle)) (seen.add(item), out.push(item));
+    for (const item of pool) {
+      if (seen.has(item) || !item.toLowerCase().includes(needle)) continue;
+      seen.add(item);
+      out.push(item);
+    }
   }
   return isFirstWord ? out.sort((a, b) => a.localeCompare(b)) : out;
 }

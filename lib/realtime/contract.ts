@@ -47,6 +47,9 @@ export interface ServerStatusMessage {
   nextRetryAt: string | null;
   playerCount: number | null;
   lastEventAt: string | null;
+  /** Current map and player slots, when the hub knows them (optional: older hubs omit them). */
+  map?: string | null;
+  maxPlayers?: number | null;
 }
 
 export interface PlayerView {

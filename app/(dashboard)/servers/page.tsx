@@ -3,17 +3,26 @@ import { ServerList } from "@/components/servers/server-list";
 import { can } from "@/lib/permissions";
 import { GAME_PRESETS } from "@/lib/games";
 import { requireDataContext } from "@/server/auth/next";
+import { listPlayerCountSamples } from "@/server/data/history";
 import { listServers } from "@/server/data/servers";
 import { createServerAction, deleteServerAction, updateServerAction } from "./actions";
 
 export const metadata: Metadata = { title: "Servers" };
 
+/** How far back the overview's player-count sparklines reach. */
+const SAMPLE_HOURS = 24;
+const samplesSince = () => new Date(Date.now() - SAMPLE_HOURS * 3_600_000);
+
 export default async function ServersPage() {
   const ctx = await requireDataContext();
   const servers = await listServers(ctx);
+  // Live statuses come over the socket (servers:watch); the stored history only feeds the sparklines.
+  const samples = await listPlayerCountSamples(ctx, samplesSince(), servers.map((s) => s.id));
   return (
     <ServerList
       servers={servers}
+      samples={samples}
+      sampleHours={SAMPLE_HOURS}
       presets={GAME_PRESETS}
       canManage={can(ctx.actor, "server.manage")}
       actions={{ create: createServerAction, update: updateServerAction, remove: deleteServerAction }}

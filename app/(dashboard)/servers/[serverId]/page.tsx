@@ -1,0 +1,32 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { ServerLive } from "@/components/servers/server-live";
+import { isAppError } from "@/lib/errors";
+import { can } from "@/lib/permissions";
+import { requireDataContext } from "@/server/auth/next";
+import { getServer, type ServerDto } from "@/server/data/servers";
+
+export const metadata: Metadata = { title: "Server" };
+
+// Thin: the data layer checks server.view; live data comes over the socket, which checks again.
+export default async function ServerPage({ params }: { params: Promise<{ serverId: string }> }) {
+  const { serverId } = await params;
+  const ctx = await requireDataContext();
+  let server: ServerDto;
+  try {
+    server = await getServer(ctx, serverId);
+  } catch (error) {
+    if (isAppError(error) && (error.code === "NOT_FOUND" || error.code === "FORBIDDEN")) notFound();
+    throw error;
+  }
+  return (
+    <ServerLive
+      server={{ id: server.id, name: server.name, game: server.game, gameLabel: server.gameLabel, protocol: server.protocol, host: server.host, port: server.port, isDemo: server.isDemo }}
+      permissions={{
+        execute: can(ctx.actor, "console.execute", server.id),
+        kick: can(ctx.actor, "players.kick", server.id),
+        message: can(ctx.actor, "players.message", server.id),
+      }}
+    />
+  );
+}

@@ -1,0 +1,110 @@
+import { memo } from "react";
+import type { ColourRule } from "@/lib/colour-codes";
+import type { ConsoleRow } from "@/lib/console/rows";
+import type { ConsoleKind, ConsoleLineMessage } from "@/lib/realtime/contract";
+import { cn } from "@/lib/utils";
+import { ColouredText } from "./coloured-text";
+
+export const KIND_LABELS: Record<ConsoleKind, string> = {
+  command: "Commands",
+  answer: "Answers",
+  chat: "Chat",
+  join: "Joins",
+  leave: "Leaves",
+  admin: "Admin",
+  system: "System",
+};
+
+const KIND_BADGES: Record<ConsoleKind, { text: string; className: string }> = {
+  command: { text: "cmd", className: "text-indigo-700 dark:text-indigo-300" },
+  answer: { text: "ans", className: "text-zinc-500" },
+  chat: { text: "chat", className: "text-sky-700 dark:text-sky-300" },
+  join: { text: "join", className: "text-emerald-700 dark:text-emerald-400" },
+  leave: { text: "leave", className: "text-amber-700 dark:text-amber-400" },
+  admin: { text: "admin", className: "text-fuchsia-700 dark:text-fuchsia-300" },
+  system: { text: "sys", className: "text-zinc-500" },
+};
+
+/** Answers longer than this are collapsed to their first lines until expanded. */
+export const COLLAPSE_LINES = 40;
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+
+function Time({ at }: { at: string }) {
+  return (
+    <time dateTime={at} className="shrink-0 tabular-nums text-zinc-500" title={at}>
+      {timeFormat.format(new Date(at))}
+    </time>
+  );
+}
+
+function AnswerBlock({ answer, rule, expanded, onToggle }: { answer: ConsoleLineMessage; rule: ColourRule | null; expanded: boolean; onToggle: (seq: number) => void }) {
+  // Counting newlines is cheap even for a 100 kB answer; splitting it is not needed unless collapsed.
+  let count = 1;
+  for (let i = answer.text.indexOf("\n"); i !== -1; i = answer.text.indexOf("\n", i + 1)) count++;
+  const collapsed = !expanded && count > COLLAPSE_LINES;
+  let text = answer.text;
+  if (collapsed) {
+    let cut = -1;
+    for (let n = 0; n < COLLAPSE_LINES; n++) cut = text.indexOf("\n", cut + 1);
+    text = text.slice(0, cut);
+  }
+  return (
+    <div className="mt-0.5 border-l-2 border-zinc-300 pl-2 dark:border-zinc-700" data-kind="answer" data-seq={answer.seq}>
+      <pre className="whitespace-pre-wrap break-words font-mono text-zinc-800 dark:text-zinc-200">
+        {answer.text === "" ? <span className="italic text-zinc-500">(empty answer)</span> : <ColouredText text={text} rule={rule} />}
+      </pre>
+      {count > COLLAPSE_LINES ? (
+        <button type="button" className="mt-1 text-xs font-medium text-indigo-700 underline dark:text-indigo-300" onClick={() => onToggle(answer.seq)}>
+          {collapsed ? `Show all ${count.toLocaleString()} lines` : "Show fewer lines"}
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+/** One row of the console: a line, or a command with its answer(s) under it. */
+export const ConsoleRowView = memo(function ConsoleRowView({
+  row,
+  rule,
+  expanded,
+  onToggle,
+}: {
+  row: ConsoleRow;
+  rule: ColourRule | null;
+  expanded: ReadonlySet<number>;
+  onToggle: (seq: number) => void;
+}) {
+  const { line } = row;
+  const badge = KIND_BADGES[line.kind];
+  const isCommand = line.kind === "command";
+  const isAnswer = line.kind === "answer";
+  return (
+    <div className="flex gap-2 px-3 py-0.5 font-mono text-xs leading-5" data-kind={line.kind} data-seq={line.seq}>
+      <Time at={line.at} />
+      <span className={cn("w-10 shrink-0 text-right uppercase", badge.className)}>{badge.text}</span>
+      <div className="min-w-0 flex-1">
+        {isCommand ? (
+          <p className="whitespace-pre-wrap break-words font-semibold">
+            <span aria-hidden="true" className="text-indigo-600 dark:text-indigo-400">
+              &gt;{" "}
+            </span>
+            <span className="sr-only">Command: </span>
+            {line.text}
+            {line.actorName ? <span className="ml-2 font-normal text-zinc-500">— {line.actorName}</span> : null}
+          </p>
+        ) : isAnswer ? (
+          <AnswerBlock answer={line} rule={rule} expanded={expanded.has(line.seq)} onToggle={onToggle} />
+        ) : (
+          <p className="whitespace-pre-wrap break-words">
+            <ColouredText text={line.text} rule={rule} />
+            {line.actorName ? <span className="ml-2 text-zinc-500">— {line.actorName}</span> : null}
+          </p>
+        )}
+        {row.answers.map((answer) => (
+          <AnswerBlock key={answer.seq} answer={answer} rule={rule} expanded={expanded.has(answer.seq)} onToggle={onToggle} />
+        ))}
+      </div>
+    </div>
+  );
+});

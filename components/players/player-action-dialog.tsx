@@ -1,0 +1,119 @@
+"use client";
+
+/**
+ * Asks for a kick reason (a template or free text) or a message, confirms, runs it through the
+ * socket and shows the server's refusal in place; on success the dialog closes and the table shows
+ * the result.
+ */
+import { useState, type FormEvent } from "react";
+import type { PlayerView } from "@/lib/realtime/contract";
+import type { Result } from "@/lib/result";
+import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
+import { Notice } from "@/components/ui/notice";
+
+export type PlayerAction = { kind: "kick" | "message"; player: PlayerView };
+
+export const KICK_REASONS = ["Breaking the server rules", "Cheating", "Offensive language", "Team killing", "AFK", "High ping"] as const;
+
+interface Props {
+  action: PlayerAction | null;
+  whisper: boolean;
+  onClose: () => void;
+  onRun: (action: PlayerAction, text: string) => Promise<Result<{ message: string }>>;
+}
+
+export function PlayerActionDialog({ action, whisper, onClose, onRun }: Props) {
+  const title = action ? `${action.kind === "kick" ? "Kick" : "Message"} ${action.player.plainName}` : "Player";
+  return (
+    <Dialog open={action !== null} onClose={onClose} title={title}>
+      {action ? <ActionForm key={`${action.kind}:${action.player.id}`} action={action} whisper={whisper} onClose={onClose} onRun={onRun} /> : null}
+    </Dialog>
+  );
+}
+
+function ActionForm({ action, whisper, onClose, onRun }: Props & { action: PlayerAction }) {
+  const isKick = action.kind === "kick";
+  const [text, setText] = useState<string>(isKick ? KICK_REASONS[0] : "");
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (text.trim() === "" && !isKick) {
+      setError("Write a message.");
+      return;
+    }
+    setPending(true);
+    setError(null);
+    const result = await onRun(action, text.trim());
+    setPending(false);
+    if (result.ok) onClose();
+    else setError(result.error.message);
+  }
+
+  return (
+    <form onSubmit={(e) => void submit(e)} className="space-y-4">
+      {error ? <Notice tone="error">{error}</Notice> : null}
+      {isKick ? (
+        <>
+          <fieldset className="space-y-1">
+            <legend className="text-sm font-medium">Reason templates</legend>
+            <div className="flex flex-wrap gap-1">
+              {KICK_REASONS.map((reason) => (
+                <button
+                  key={reason}
+                  type="button"
+                  aria-pressed={text === reason}
+                  onClick={() => setText(reason)}
+                  className="rounded-full border border-zinc-300 px-2 py-0.5 text-xs aria-pressed:border-indigo-600 aria-pressed:bg-indigo-50 dark:border-zinc-700 dark:aria-pressed:bg-indigo-950"
+                >
+                  {reason}
+                </button>
+              ))}
+            </div>
+          </fieldset>
+          <div className="space-y-1">
+            <label htmlFor="kick-reason" className="block text-sm font-medium">
+              Reason
+            </label>
+            <input
+              id="kick-reason"
+              value={text}
+              maxLength={200}
+              onChange={(e) => setText(e.target.value)}
+              className="block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900"
+            />
+            <p className="text-xs text-zinc-500">The player sees this reason. It is also written to the audit log.</p>
+          </div>
+          <p className="text-sm">
+            Kick <strong><bdi>{action.player.plainName}</bdi></strong> (#{action.player.id}) from the server?
+          </p>
+        </>
+      ) : (
+        <div className="space-y-1">
+          <label htmlFor="player-message" className="block text-sm font-medium">
+            Message
+          </label>
+          <textarea
+            id="player-message"
+            value={text}
+            maxLength={200}
+            rows={3}
+            onChange={(e) => setText(e.target.value)}
+            className="block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900"
+          />
+          {!whisper ? <p className="text-xs text-zinc-500">This game has no private messages: everyone on the server sees it.</p> : null}
+        </div>
+      )}
+      <div className="flex justify-end gap-2">
+        <Button variant="secondary" onClick={onClose}>
+          Cancel
+        </Button>
+        <Button type="submit" variant={isKick ? "danger" : "primary"} disabled={pending}>
+          {pending ? (isKick ? "Kicking…" : "Sending…") : isKick ? "Kick player" : "Send message"}
+        </Button>
+      </div>
+    </form>
+  );
+}

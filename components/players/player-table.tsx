@@ -1,0 +1,168 @@
+"use client";
+
+/**
+ * The live player table of one server: sortable columns, search, identities only when the server
+ * sent them (it nulls them for roles without players.identities), and row actions to kick or
+ * message a player for roles that may. A kicked row stays (marked) until the server's next
+ * `players:update` confirms the player has gone.
+ */
+import { useMemo, useState } from "react";
+import type { ColourRule } from "@/lib/colour-codes";
+import { formatDuration, searchPlayers, sortPlayers, type PlayerSort, type PlayerSortKey } from "@/lib/players/table";
+import type { PlayerView } from "@/lib/realtime/contract";
+import type { Result } from "@/lib/result";
+import { cn } from "@/lib/utils";
+import { ColouredText } from "@/components/console/coloured-text";
+import { useNow } from "@/components/realtime/use-now";
+import { Button } from "@/components/ui/button";
+import { Notice } from "@/components/ui/notice";
+import { PlayerActionDialog, type PlayerAction } from "./player-action-dialog";
+
+interface Props {
+  players: PlayerView[];
+  ready: boolean;
+  colourRule: ColourRule | null;
+  canKick: boolean;
+  canMessage: boolean;
+  /** The game has private messages; otherwise the hub sends a public message naming the player. */
+  whisper: boolean;
+  onKick: (playerId: string, reason: string) => Promise<Result<{ message: string }>>;
+  onMessage: (playerId: string, message: string) => Promise<Result<{ message: string }>>;
+}
+
+const COLUMNS: { key: PlayerSortKey; label: string }[] = [
+  { key: "id", label: "#" },
+  { key: "name", label: "Name" },
+  { key: "ping", label: "Ping" },
+  { key: "score", label: "Score" },
+  { key: "time", label: "Time" },
+];
+
+export function PlayerTable({ players, ready, colourRule, canKick, canMessage, whisper, onKick, onMessage }: Props) {
+  const [sort, setSort] = useState<PlayerSort>({ key: "id", direction: "asc" });
+  const [query, setQuery] = useState("");
+  const [action, setAction] = useState<PlayerAction | null>(null);
+  const [result, setResult] = useState<{ tone: "success" | "error"; text: string } | null>(null);
+  // Players kicked from here, until an update without them arrives.
+  const [kicked, setKicked] = useState<ReadonlySet<string>>(() => new Set());
+  const now = useNow(5_000);
+
+  const [seenPlayers, setSeenPlayers] = useState(players);
+  if (seenPlayers !== players) {
+    setSeenPlayers(players);
+    const present = new Set(players.map((p) => p.id));
+    if ([...kicked].some((id) => !present.has(id))) setKicked(new Set([...kicked].filter((id) => present.has(id))));
+  }
+
+  const rows = useMemo(() => sortPlayers(searchPlayers(players, query), sort, now), [players, query, sort, now]);
+  const showGuid = players.some((p) => p.guid !== null);
+  const showSteamId = players.some((p) => p.steamId !== null);
+  const showAddress = players.some((p) => p.address !== null);
+  const showScore = players.some((p) => p.score !== null);
+  const hasActions = canKick || canMessage;
+  const columns = COLUMNS.filter((c) => c.key !== "score" || showScore);
+
+  function sortBy(key: PlayerSortKey) {
+    setSort((s) => (s.key === key ? { key, direction: s.direction === "asc" ? "desc" : "asc" } : { key, direction: key === "name" || key === "id" ? "asc" : "desc" }));
+  }
+
+  async function run(current: PlayerAction, text: string): Promise<Result<{ message: string }>> {
+    const outcome = current.kind === "kick" ? await onKick(current.player.id, text) : await onMessage(current.player.id, text);
+    if (outcome.ok) {
+      if (current.kind === "kick") setKicked((k) => new Set(k).add(current.player.id));
+      const verb = current.kind === "kick" ? "Kicked" : "Messaged";
+      setResult({ tone: "success", text: `${verb} ${current.player.plainName}.${outcome.data.message ? ` ${outcome.data.message}` : ""}` });
+    }
+    return outcome;
+  }
+
+  return (
+    <section aria-labelledby="players-heading" className="rounded-lg border border-zinc-200 bg-white shadow-sm dark:border-zinc-800 dark:bg-zinc-900">
+      <div className="flex flex-wrap items-center justify-between gap-2 border-b border-zinc-200 p-3 dark:border-zinc-800">
+        <h2 id="players-heading" className="font-semibold">
+          Players <span className="font-normal text-zinc-500">({players.length})</span>
+        </h2>
+        <div className="flex items-center gap-2">
+          <label htmlFor="player-search" className="text-sm">
+            Search players
+          </label>
+          <input
+            id="player-search"
+            type="search"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            className="w-40 rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-950"
+          />
+        </div>
+      </div>
+      {result ? (
+        <div className="p-3 pb-0">
+          <Notice tone={result.tone}>{result.text}</Notice>
+        </div>
+      ) : null}
+      <div className="overflow-x-auto">
+        <table className="w-full text-left text-sm">
+          <caption className="sr-only">Players on this server</caption>
+          <thead className="border-b border-zinc-200 text-xs uppercase text-zinc-500 dark:border-zinc-800">
+            <tr>
+              {columns.map((column) => (
+                <th key={column.key} scope="col" className="px-3 py-2" aria-sort={sort.key === column.key ? (sort.direction === "asc" ? "ascending" : "descending") : undefined}>
+                  <button type="button" className="inline-flex items-center gap-1 uppercase hover:text-zinc-900 dark:hover:text-zinc-100" onClick={() => sortBy(column.key)}>
+                    {column.label === "#" ? <span aria-label="Player id">#</span> : column.label}
+                    <span aria-hidden="true">{sort.key === column.key ? (sort.direction === "asc" ? "▲" : "▼") : ""}</span>
+                  </button>
+                </th>
+              ))}
+              {showGuid ? <th scope="col" className="px-3 py-2">GUID</th> : null}
+              {showSteamId ? <th scope="col" className="px-3 py-2">SteamID</th> : null}
+              {showAddress ? <th scope="col" className="px-3 py-2">IP</th> : null}
+              {hasActions ? (
+                <th scope="col" className="px-3 py-2">
+                  <span className="sr-only">Actions</span>
+                </th>
+              ) : null}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((player) => {
+              const isKicked = kicked.has(player.id);
+              return (
+                <tr key={player.id} className={cn("border-b border-zinc-100 dark:border-zinc-800", isKicked && "opacity-50")} aria-label={player.plainName}>
+                  <td className="px-3 py-2 font-mono text-xs tabular-nums">{player.id}</td>
+                  <td className="max-w-64 truncate px-3 py-2" title={player.plainName}>
+                    <ColouredText text={player.name} rule={colourRule} />
+                    {player.isBot ? <span className="ml-2 rounded bg-zinc-100 px-1 text-xs text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300">bot</span> : null}
+                    {isKicked ? <span className="ml-2 text-xs text-zinc-500">kicked, waiting for the server…</span> : null}
+                  </td>
+                  <td className="px-3 py-2 tabular-nums">{player.ping ?? "—"}</td>
+                  {showScore ? <td className="px-3 py-2 tabular-nums">{player.score ?? "—"}</td> : null}
+                  <td className="whitespace-nowrap px-3 py-2 tabular-nums">{player.connectedSince ? formatDuration(now - Date.parse(player.connectedSince)) : "—"}</td>
+                  {showGuid ? <td className="px-3 py-2 font-mono text-xs">{player.guid ?? ""}</td> : null}
+                  {showSteamId ? <td className="px-3 py-2 font-mono text-xs">{player.steamId ?? ""}</td> : null}
+                  {showAddress ? <td className="px-3 py-2 font-mono text-xs">{player.address ?? ""}</td> : null}
+                  {hasActions ? (
+                    <td className="whitespace-nowrap px-3 py-2 text-right">
+                      {canMessage ? (
+                        <Button variant="ghost" className="px-2 py-1 text-xs" aria-label={`Message ${player.plainName}`} onClick={() => setAction({ kind: "message", player })}>
+                          Message
+                        </Button>
+                      ) : null}
+                      {canKick ? (
+                        <Button variant="ghost" className="px-2 py-1 text-xs text-red-700 dark:text-red-400" aria-label={`Kick ${player.plainName}`} disabled={isKicked} onClick={() => setAction({ kind: "kick", player })}>
+                          Kick
+                        </Button>
+                      ) : null}
+                    </td>
+                  ) : null}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+        {ready && rows.length === 0 ? <p className="p-3 text-sm text-zinc-500">{players.length === 0 ? "Nobody is on the server." : "No players match."}</p> : null}
+        {!ready ? <p className="p-3 text-sm text-zinc-500">Loading players…</p> : null}
+      </div>
+      <PlayerActionDialog action={action} whisper={whisper} onClose={() => setAction(null)} onRun={run} />
+    </section>
+  );
+}

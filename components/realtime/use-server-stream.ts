@@ -1,0 +1,173 @@
+"use client";
+
+/**
+ * Live state of one game server for the server page: `server:subscribe` returns the snapshot
+ * (status, players, recent console history, command catalogue, this user's command history), then
+ * `console:line`, `players:update` and `server:status` keep it current. Lines merge on `seq`, so the
+ * seam between history and live lines never loses or doubles a line. After socket.io reconnects,
+ * the hook subscribes again with `afterSeq` = the last line it holds and merges what it missed.
+ */
+import { useCallback, useEffect, useRef, useState } from "react";
+import { mergeLines } from "@/lib/console/lines";
+import type {
+  CommandInfoMessage,
+  ConsoleLineMessage,
+  PlayerView,
+  ServerCapabilitiesMessage,
+  ServerStatusMessage,
+} from "@/lib/realtime/contract";
+import type { Result } from "@/lib/result";
+import { useRealtime } from "./realtime-provider";
+import { request } from "./request";
+
+/** Live lines are applied in small batches: a chatty server re-renders at most ~10 times a second. */
+const FLUSH_MS = 100;
+
+export interface ServerStream {
+  /** False until the first snapshot arrived. */
+  ready: boolean;
+  /** Why the subscription failed (no permission, server removed...). */
+  error: string | null;
+  status: ServerStatusMessage | null;
+  players: PlayerView[];
+  lines: readonly ConsoleLineMessage[];
+  commands: CommandInfoMessage[];
+  capabilities: ServerCapabilitiesMessage | null;
+  commandHistory: string[];
+  /** Whether older lines may exist before the first one held. */
+  canLoadOlder: boolean;
+  loadOlder: () => Promise<void>;
+  exec: (command: string) => Promise<Result<{ command: ConsoleLineMessage; answer: ConsoleLineMessage }>>;
+  kick: (playerId: string, reason: string) => Promise<Result<{ message: string }>>;
+  message: (playerId: string, message: string) => Promise<Result<{ message: string }>>;
+}
+
+export function useServerStream(serverId: string): ServerStream {
+  const { socket, connected, connection } = useRealtime();
+  const [ready, setReady] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [status, setStatus] = useState<ServerStatusMessage | null>(null);
+  const [players, setPlayers] = useState<PlayerView[]>([]);
+  const [lines, setLines] = useState<readonly ConsoleLineMessage[]>([]);
+  const [commands, setCommands] = useState<CommandInfoMessage[]>([]);
+  const [capabilities, setCapabilities] = useState<ServerCapabilitiesMessage | null>(null);
+  const [commandHistory, setCommandHistory] = useState<string[]>([]);
+  const [canLoadOlder, setCanLoadOlder] = useState(false);
+
+  // Lines waiting for the next flush, and the highest seq seen from any source (resume point).
+  const pending = useRef<ConsoleLineMessage[]>([]);
+  const flushTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const maxSeq = useRef<number | null>(null);
+  const linesRef = useRef<readonly ConsoleLineMessage[]>([]);
+
+  const flush = useCallback(() => {
+    flushTimer.current = null;
+    const batch = pending.current;
+    if (batch.length === 0) return;
+    pending.current = [];
+    setLines((previous) => {
+      const next = mergeLines(previous, batch);
+      linesRef.current = next;
+      return next;
+    });
+  }, []);
+
+  const addLines = useCallback(
+    (incoming: readonly ConsoleLineMessage[], immediately = false) => {
+      for (const line of incoming) {
+        if (line.serverId !== serverId) continue;
+        pending.current.push(line);
+        if (maxSeq.current === null || line.seq > maxSeq.current) maxSeq.current = line.seq;
+      }
+      if (immediately) {
+        if (flushTimer.current) clearTimeout(flushTimer.current);
+        flush();
+      } else if (!flushTimer.current) {
+        flushTimer.current = setTimeout(flush, FLUSH_MS);
+      }
+    },
+    [serverId, flush],
+  );
+
+  // Live events of this server. Registered before the subscribe below, so nothing sent between the
+  // join and the snapshot is missed (duplicates are dropped by the seq merge).
+  useEffect(() => {
+    if (!socket) return;
+    const onLine = (line: ConsoleLineMessage) => {
+      if (line.serverId === serverId) addLines([line]);
+    };
+    const onPlayers = (payload: { serverId: string; players: PlayerView[] }) => {
+      if (payload.serverId === serverId) setPlayers(payload.players);
+    };
+    const onStatus = (next: ServerStatusMessage) => {
+      if (next.serverId === serverId) setStatus(next);
+    };
+    socket.on("console:line", onLine);
+    socket.on("players:update", onPlayers);
+    socket.on("server:status", onStatus);
+    return () => {
+      socket.off("console:line", onLine);
+      socket.off("players:update", onPlayers);
+      socket.off("server:status", onStatus);
+      if (socket.connected) socket.emit("server:unsubscribe", { serverId }, () => undefined);
+      if (flushTimer.current) clearTimeout(flushTimer.current);
+      flushTimer.current = null;
+    };
+  }, [socket, serverId, addLines]);
+
+  // (Re)subscribe once per socket connection.
+  useEffect(() => {
+    if (!socket || !connected) return;
+    let cancelled = false;
+    const afterSeq = maxSeq.current;
+    const payload = afterSeq === null ? { serverId } : { serverId, afterSeq };
+    void request(socket, "server:subscribe", payload).then((result) => {
+      if (cancelled) return;
+      if (!result.ok) {
+        setError(result.error.code === "TIMEOUT" ? "RconDeck did not answer the subscription in time. Reload the page to try again." : result.error.message);
+        return;
+      }
+      const snapshot = result.data;
+      setError(null);
+      setStatus(snapshot.status);
+      setPlayers(snapshot.players);
+      setCommands(snapshot.commands);
+      setCapabilities(snapshot.capabilities);
+      if (afterSeq === null) {
+        setCommandHistory(snapshot.commandHistory);
+        const first = snapshot.history[0];
+        setCanLoadOlder(first !== undefined && first.seq > 1);
+      }
+      addLines(snapshot.history, true);
+      setReady(true);
+    });
+    return () => {
+      cancelled = true;
+    };
+    // `connection` changes on every reconnect, which is exactly when to subscribe again.
+  }, [socket, connected, connection, serverId, addLines]);
+
+  const loadOlder = useCallback(async () => {
+    const first = linesRef.current[0];
+    if (!first) return;
+    const result = await request(socket, "console:history", { serverId, beforeSeq: first.seq, limit: 500 });
+    if (!result.ok) return;
+    if (result.data.lines.length === 0) setCanLoadOlder(false);
+    addLines(result.data.lines, true);
+  }, [socket, serverId, addLines]);
+
+  const exec = useCallback(
+    async (command: string) => {
+      const result = await request(socket, "console:exec", { serverId, command });
+      if (result.ok) addLines([result.data.command, result.data.answer], true);
+      return result;
+    },
+    [socket, serverId, addLines],
+  );
+
+  const kick = useCallback((playerId: string, reason: string) => request(socket, "players:kick", { serverId, playerId, reason }), [socket, serverId]);
+  const message = useCallback((playerId: string, text: string) => request(socket, "players:message", { serverId, playerId, message: text }), [socket, serverId]);
+
+  return { ready, error, status, players, lines, commands, capabilities, commandHistory, canLoadOlder, loadOlder, exec, kick, message };
+}
+
