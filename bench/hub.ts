@@ -6,7 +6,8 @@
  * subscribed so that every server has a watcher (fast 2 s player polling everywhere).
  *
  * Chat: only BattlEye (and Squad, rarely) push chat on their own, and only from their seeded
- * activity, which carries no timestamp. So the bench drives one `say` per second per server
+ * activity, which carries no timestamp. So the bench drives one `say` per second per server (every
+ * 3 s on Quake 3, see KINDS)
  * through the hub (`hub.exec`, as a browser's console:exec would, minus the audit row), with the
  * send time in the text; the emulator answers, and the answer line travels hub -> socket.io ->
  * clients. "exec->client" is that whole loop (hub -> emulator -> hub -> client), an upper bound of
@@ -39,10 +40,15 @@ const KEY = Buffer.alloc(32, 3);
 const TSX = path.resolve("node_modules/.bin/tsx");
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
-const KINDS: { protocol: ProtocolId; game: string; say: (text: string) => string; extra?: Record<string, string | number> }[] = [
-  { protocol: "battleye", game: "arma3", say: (t) => `say -1 ${t}` },
-  { protocol: "source", game: "squad", say: (t) => `AdminBroadcast ${t}` },
-  { protocol: "quake3", game: "openarena", say: (t) => `say ${t}`, extra: { "max-clients": 64 } },
+/**
+ * Quake 3 engines allow about one rcon packet per second per address (ioq3's leaky bucket, which
+ * the dialect's pacer mirrors); the 2 s player poll already takes half of that, so Quake 3
+ * servers get one `say` every 3 s instead of every second (more would only queue in the pacer).
+ */
+const KINDS: { protocol: ProtocolId; game: string; say: (text: string) => string; everySeconds: number; extra?: Record<string, string | number> }[] = [
+  { protocol: "battleye", game: "arma3", say: (t) => `say -1 ${t}`, everySeconds: 1 },
+  { protocol: "source", game: "squad", say: (t) => `AdminBroadcast ${t}`, everySeconds: 1 },
+  { protocol: "quake3", game: "openarena", say: (t) => `say ${t}`, everySeconds: 3, extra: { "max-clients": 64 } },
 ];
 
 function percentile(sorted: number[], p: number): number {
@@ -71,6 +77,8 @@ async function runEmulators(count: number): Promise<void> {
 
 async function runClients(url: string, cookie: string, serverIds: string[], clients: number, seconds: number): Promise<void> {
   const execLatency: number[] = [];
+  const byProtocol = new Map<string, number[]>();
+  const protocolOf = new Map(serverIds.map((id, i) => [id, KINDS[i % KINDS.length]?.protocol ?? "?"]));
   const lineAge: number[] = [];
   const sentAt = new Map<string, number>(); // serverId:seq -> send time of the bench command
   let lines = 0;
@@ -95,6 +103,8 @@ async function runClients(url: string, cookie: string, serverIds: string[], clie
         const sent = sentAt.get(`${key}:${line.replyTo}`);
         if (sent !== undefined) {
           execLatency.push(now - sent);
+          const protocol = protocolOf.get(line.serverId) ?? "?";
+          byProtocol.set(protocol, [...(byProtocol.get(protocol) ?? []), now - sent]);
           sentAt.delete(`${key}:${line.replyTo}`);
         }
       }
@@ -126,6 +136,15 @@ async function runClients(url: string, cookie: string, serverIds: string[], clie
         ageP50: percentile(lineAge, 50),
         ageP99: percentile(lineAge, 99),
         lines,
+        ...Object.fromEntries(
+          [...byProtocol].flatMap(([protocol, values]) => {
+            values.sort((a, b) => a - b);
+            return [
+              [`${protocol}P50`, percentile(values, 50)],
+              [`${protocol}P99`, percentile(values, 99)],
+            ];
+          }),
+        ),
       },
     }),
   );
@@ -136,10 +155,17 @@ async function runClients(url: string, cookie: string, serverIds: string[], clie
 // ---------------------------------------------------------------------------------------------
 // The hub process
 
-function child(args: string[]): { proc: ChildProcess; lines: AsyncIterableIterator<string> } {
+function child(args: string[]): { proc: ChildProcess; next(): Promise<string | null> } {
   const proc = spawn(TSX, ["bench/index.ts", "hub", ...args], { stdio: ["pipe", "pipe", "inherit"] });
   if (!proc.stdout) throw new Error("no stdout");
-  return { proc, lines: createInterface({ input: proc.stdout })[Symbol.asyncIterator]() };
+  const iterator: AsyncIterator<string> = createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
+  return {
+    proc,
+    async next() {
+      const step: IteratorResult<string> = await iterator.next();
+      return step.done ? null : step.value;
+    },
+  };
 }
 
 async function runOnce(servers: number, clients: number, seconds: number): Promise<void> {
@@ -152,8 +178,8 @@ async function runOnce(servers: number, clients: number, seconds: number): Promi
   const emulators = child(["--role", "emulators", "--servers", String(servers)]);
   const ports: number[] = [];
   for (;;) {
-    const { value, done } = await emulators.lines.next();
-    if (done) throw new Error("emulator process ended");
+    const value = await emulators.next();
+    if (value === null) throw new Error("emulator process ended");
     const message = JSON.parse(value) as { port?: number; ready?: boolean };
     if (message.ready) break;
     if (message.port) ports.push(message.port);
@@ -178,24 +204,24 @@ async function runOnce(servers: number, clients: number, seconds: number): Promi
   const cookie = `next-auth.session-token=${await encode({ token: { uid: owner.id, sv: 1 }, secret: SECRET })}`;
   const clientProc = child(["--role", "clients", "--url", `http://127.0.0.1:${(http.address() as AddressInfo).port}`, "--cookie", cookie, "--ids", ids.join(","), "--clients", String(clients), "--seconds", String(seconds)]);
   for (;;) {
-    const { value, done } = await clientProc.lines.next();
-    if (done) throw new Error("client process ended");
+    const value = await clientProc.next();
+    if (value === null) throw new Error("client process ended");
     if ((JSON.parse(value) as { subscribed?: boolean }).subscribed) break;
   }
 
   // One `say` per second per server, spread over the second.
   const actor = { id: owner.id, name: "bench" };
   let execErrors = 0;
+  let tick = 0;
   const driver = setInterval(() => {
-    const now = Date.now();
+    tick++;
     ids.forEach((id, i) => {
       const kind = KINDS[i % KINDS.length];
-      if (!kind) return;
+      if (!kind || tick % kind.everySeconds !== 0) return;
       setTimeout(() => {
         hub.exec(id, actor, kind.say(`bench-${Date.now()}`)).catch(() => execErrors++);
       }, ((i * 1000) / ids.length) | 0);
     });
-    void now;
   }, 1_000);
 
   // Measure the hub process over the same window as the clients (after their 3 s warm-up).
@@ -206,8 +232,8 @@ async function runOnce(servers: number, clients: number, seconds: number): Promi
   const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 500);
   let result: Record<string, number> | null = null;
   for (;;) {
-    const { value, done } = await clientProc.lines.next();
-    if (done) break;
+    const value = await clientProc.next();
+    if (value === null) break;
     const message = JSON.parse(value) as { result?: Record<string, number> };
     if (message.result) {
       result = message.result;
@@ -224,6 +250,7 @@ async function runOnce(servers: number, clients: number, seconds: number): Promi
     `N=${String(servers).padStart(3)} M=${clients}  online ${online}/${servers}  exec->client p50 ${r.execP50} ms  p99 ${r.execP99} ms (${r.execCount} answers)  ` +
       `hub->client age p50 ${r.ageP50} ms  p99 ${r.ageP99} ms  (${r.lines} lines)  hub CPU ${cores.toFixed(2)} cores  peak RSS ${(peakRss / 1048576).toFixed(0)} MB  exec errors ${execErrors}`,
   );
+  console.log(`        exec->client by protocol (p50/p99 ms): ${KINDS.map((k) => `${k.protocol} ${r[`${k.protocol}P50`]}/${r[`${k.protocol}P99`]}`).join(", ")}`);
 
   clientProc.proc.kill();
   emulators.proc.stdin?.end();

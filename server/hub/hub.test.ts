@@ -127,4 +127,27 @@ describe.each(DATABASE_KINDS)("connection hub on $kind", ({ create }) => {
     expect(resumed[0]?.seq).toBe(lastSeq + 1);
     expect(resumed.map((l) => l.text)).toContain("echo after");
   });
+
+  it("disables, re-enables and removes a server live", async () => {
+    const e = await emulator("pw");
+    const id = await addServer(t, e.port, "pw");
+    const hub = newHub(t);
+    hubs.push(hub);
+    const removed: string[] = [];
+    hub.on((ev) => ev.type === "removed" && removed.push(ev.serverId));
+    await hub.start();
+    await vi.waitFor(() => expect(hub.statusOf(id).state).toBe("online"), { timeout: 5_000 });
+    await t.db.server.update({ where: { id }, data: { enabled: false } });
+    await hub.reloadServer(id);
+    expect(hub.statusOf(id).state).toBe("disabled");
+    await vi.waitFor(() => expect(e.connectionCount).toBe(0), { timeout: 5_000 });
+    await t.db.server.update({ where: { id }, data: { enabled: true } });
+    await hub.reloadServer(id);
+    await vi.waitFor(() => expect(hub.statusOf(id).state).toBe("online"), { timeout: 5_000 });
+    await t.db.server.delete({ where: { id } });
+    await hub.reloadServer(id); // a reload of a deleted row removes it too
+    expect(hub.has(id)).toBe(false);
+    expect(removed).toEqual([id]);
+    await vi.waitFor(() => expect(e.connectionCount).toBe(0), { timeout: 5_000 });
+  });
 });

@@ -159,6 +159,10 @@ export class ConnectionHub {
   /** A server was deleted. */
   async removeServer(serverId: string): Promise<void> {
     await (this.reloads.get(serverId) ?? Promise.resolve());
+    await this.remove(serverId);
+  }
+
+  private async remove(serverId: string): Promise<void> {
     const link = this.links.get(serverId);
     if (!link) return;
     this.links.delete(serverId);
@@ -182,7 +186,7 @@ export class ConnectionHub {
       if (!row) settings = null;
       else problem = { state: "auth_failed", reason: "The stored RCON password cannot be decrypted (was RCON_ENCRYPTION_KEY changed?). Enter it again.", since: Date.now() };
     }
-    if (!settings && !problem) return this.removeServer(serverId);
+    if (!settings && !problem) return this.remove(serverId); // deleted meanwhile
     await this.history.prepare([serverId]);
     const existing = this.links.get(serverId);
     if (existing && settings && existing.settings && sameConnection(existing.settings, settings) && !existing.problem) {
