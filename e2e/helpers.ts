@@ -54,3 +54,26 @@ export async function socketFor(context: BrowserContext, baseURL: string): Promi
 export function emitWithAck<T = unknown>(socket: Socket, event: string, payload: unknown): Promise<T> {
   return new Promise((resolve) => socket.emit(event, payload, resolve));
 }
+
+/** The demo servers that DEMO=1 adds on the empty e2e database (server/demo/demo.ts). */
+export const DEMO_SERVERS = {
+  battleye: "Demo · Arma 3 (BattlEye)",
+  source: "Demo · Counter-Strike 2 (Source)",
+  quake3: "Demo · OpenArena (Quake 3)",
+} as const;
+
+/** Opens a server's page from its overview card and returns the server id from the URL. */
+export async function openServer(page: Page, name: string): Promise<string> {
+  await page.goto("/servers");
+  await page.getByRole("link", { name, exact: true }).click();
+  await expect(page.getByRole("heading", { name, level: 1 })).toBeVisible();
+  const id = /\/servers\/([^/?#]+)/.exec(page.url())?.[1];
+  expect(id).toBeTruthy();
+  return id ?? "";
+}
+
+/** Highest console seq currently rendered (the console marks each row with data-seq). */
+export async function maxRenderedSeq(page: Page): Promise<number> {
+  const seqs = await page.getByRole("log", { name: "Console output" }).locator("[data-seq]").evaluateAll((nodes) => nodes.map((n) => Number(n.getAttribute("data-seq"))));
+  return seqs.length === 0 ? 0 : Math.max(...seqs);
+}

@@ -70,8 +70,8 @@ export function PlayerTable({ players, ready, colourRule, canKick, canMessage, w
     const outcome = current.kind === "kick" ? await onKick(current.player.id, text) : await onMessage(current.player.id, text);
     if (outcome.ok) {
       if (current.kind === "kick") setKicked((k) => new Set(k).add(current.player.id));
-      const verb = current.kind === "kick" ? "Kicked" : "Messaged";
-      setResult({ tone: "success", text: `${verb} ${current.player.plainName}.${outcome.data.message ? ` ${outcome.data.message}` : ""}` });
+      const fallback = `${current.kind === "kick" ? "Kicked" : "Messaged"} ${current.player.plainName}.`;
+      setResult({ tone: "success", text: outcome.data.message || fallback });
     }
     return outcome;
   }
