@@ -85,7 +85,7 @@ async function runClients(url: string, cookie: string, serverIds: string[], clie
   const sockets: Socket<ServerToClientEvents, ClientToServerEvents>[] = [];
   let measuring = false;
   for (let c = 0; c < clients; c++) {
-    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = connect(url, { transports: ["websocket"], extraHeaders: { cookie }, reconnection: false, forceNew: true });
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = connect(url, { transports: ["websocket"], extraHeaders: { cookie }, reconnection: false, forceNew: true, timeout: 60_000 });
     await new Promise<void>((resolve, reject) => {
       socket.on("connect", resolve);
       socket.on("connect_error", reject);
@@ -200,6 +200,9 @@ async function runOnce(servers: number, clients: number, seconds: number): Promi
   const started = Date.now();
   while (hub.statuses().some((s) => s.state !== "online") && Date.now() - started < 60_000) await new Promise((r) => setTimeout(r, 200));
   const online = hub.statuses().filter((s) => s.state === "online").length;
+  // Let the first player lists (64 stays per server) be read and stored before measuring.
+  while (ids.some((id) => hub.players(id).length === 0) && Date.now() - started < 90_000) await new Promise((r) => setTimeout(r, 200));
+  await new Promise((r) => setTimeout(r, 2_000));
 
   const cookie = `next-auth.session-token=${await encode({ token: { uid: owner.id, sv: 1 }, secret: SECRET })}`;
   const clientProc = child(["--role", "clients", "--url", `http://127.0.0.1:${(http.address() as AddressInfo).port}`, "--cookie", cookie, "--ids", ids.join(","), "--clients", String(clients), "--seconds", String(seconds)]);

@@ -85,6 +85,13 @@ export interface PlayerSessionInput {
   joinedAt: Date;
 }
 
+/** Opens many stays in one statement; ids in input order. */
+export async function openPlayerSessions(db: Db, inputs: readonly PlayerSessionInput[]): Promise<string[]> {
+  if (inputs.length === 0) return [];
+  const rows = await db.playerSession.createManyAndReturn({ data: inputs.map((i) => ({ ...i })), select: { id: true } });
+  return rows.map((r) => r.id);
+}
+
 export async function openPlayerSession(db: Db, input: PlayerSessionInput): Promise<string> {
   const row = await db.playerSession.create({ data: input, select: { id: true } });
   return row.id;

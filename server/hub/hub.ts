@@ -10,11 +10,12 @@ import { AppError } from "../../lib/errors.ts";
 import {
   closeOpenPlayerSessions,
   closePlayerSessions,
-  openPlayerSession,
+  openPlayerSessions,
   pruneHistory,
   recordPlayerCountSample,
   updatePlayerSession,
   type ConsoleLineRecord,
+  type PlayerSessionInput,
 } from "../data/history.ts";
 import { getServerConnectionSettings, listServerIdsForHub, type ServerConnectionSettings } from "../data/servers.ts";
 import type { Db } from "../db/client.ts";
@@ -106,6 +107,7 @@ export class ConnectionHub {
   private readonly db: Db;
   private readonly logger: Logger;
   private writes: Promise<unknown> = Promise.resolve();
+  private readonly sessionQueue: { input: PlayerSessionInput; resolve: (id: string | null) => void }[] = [];
   private retentionTimer: NodeJS.Timeout | null = null;
   private stopped = false;
   /** Serialises reconfiguration of one server (two quick edits must not race). */
@@ -404,6 +406,7 @@ export class ConnectionHub {
     this.emitStatus(link);
   }
 
+  /** Stays are opened in batches (a server coming online brings 64 players at once). */
   private openSession(serverId: string, player: Player, since: number): Promise<string | null> {
     const input = {
       serverId,
@@ -415,12 +418,23 @@ export class ConnectionHub {
       address: player.address,
       joinedAt: new Date(since),
     };
-    const result = this.writes.then(() => openPlayerSession(this.db, input)).catch((error: unknown) => {
-      this.logger.warn("player session write failed", { serverId, error: String(error).slice(0, 200) });
-      return null;
+    return new Promise((resolve) => {
+      this.sessionQueue.push({ input, resolve });
+      if (this.sessionQueue.length === 1) {
+        // Queued behind earlier writes so that a close never overtakes its open.
+        this.enqueue(async () => {
+          await new Promise((r) => setTimeout(r, 50));
+          while (this.sessionQueue.length > 0) {
+            const batch = this.sessionQueue.splice(0, 500);
+            const ids = await openPlayerSessions(this.db, batch.map((b) => b.input)).catch((error: unknown) => {
+              this.logger.warn("player session write failed", { error: String(error).slice(0, 200) });
+              return [] as string[];
+            });
+            batch.forEach((b, i) => b.resolve(ids[i] ?? null));
+          }
+        });
+      }
     });
-    this.writes = result;
-    return result;
   }
 
   private closeSessions(tracked: TrackedPlayer[], at: number): void {
