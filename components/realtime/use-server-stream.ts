@@ -83,7 +83,8 @@ export function useServerStream(serverId: string): ServerStream {
         if (flushTimer.current) clearTimeout(flushTimer.current);
         flush();
       } else if (!flushTimer.current) {
-        flushTimer.current = setTimeout(flush, FLUSH_MS);
+        // A very long console re-filters more slowly: batch more lines per render.
+        flushTimer.current = setTimeout(flush, linesRef.current.length > 20_000 ? FLUSH_MS * 3 : FLUSH_MS);
       }
     },
     [serverId, flush],

@@ -33,8 +33,15 @@ export function mergeLines(existing: readonly ConsoleLineMessage[], incoming: re
   if (appendOnly) {
     merged = existing.concat(incoming);
   } else {
+    // Only the tail from the oldest incoming seq on can change: merge that part, keep the head as is.
+    let oldest = Infinity;
+    for (const line of incoming) if (line.seq < oldest) oldest = line.seq;
+    const from = firstIndexAtOrAfter(existing, oldest);
     const bySeq = new Map<number, ConsoleLineMessage>();
-    for (const line of existing) bySeq.set(line.seq, line);
+    for (let i = from; i < existing.length; i++) {
+      const line = existing[i] as ConsoleLineMessage;
+      bySeq.set(line.seq, line);
+    }
     let added = false;
     for (const line of incoming) {
       if (!bySeq.has(line.seq)) {
@@ -43,7 +50,20 @@ export function mergeLines(existing: readonly ConsoleLineMessage[], incoming: re
       }
     }
     if (!added) return existing;
-    merged = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+    const tail = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+    merged = from === 0 ? tail : existing.slice(0, from).concat(tail);
   }
   return merged.length > max ? merged.slice(merged.length - max) : merged;
+}
+
+/** Index of the first line with seq >= `seq` (binary search; lines are sorted by seq). */
+function firstIndexAtOrAfter(lines: readonly ConsoleLineMessage[], seq: number): number {
+  let lo = 0;
+  let hi = lines.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((lines[mid]?.seq ?? Infinity) < seq) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

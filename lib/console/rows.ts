@@ -40,28 +40,29 @@ export function buildRows(lines: readonly ConsoleLineMessage[], filter: ConsoleF
   const matches = (line: ConsoleLineMessage) => needle === "" || textOf(line, filter.colourRule).includes(needle);
   const showCommands = filter.kinds.has("command");
   const showAnswers = filter.kinds.has("answer");
-  // Candidate rows in order; a command row is kept when the command or one of its answers matches.
-  const rows: { row: ConsoleRow; keep: boolean }[] = [];
-  const commandRows = new Map<number, { row: ConsoleRow; keep: boolean }>();
+  const rows: ConsoleRow[] = [];
+  // Command rows by seq; a command row is kept when the command or one of its answers matches.
+  const commandRows = new Map<number, ConsoleRow>();
+  let unmatched: Set<ConsoleRow> | null = null;
   for (const line of lines) {
     if (line.kind === "command") {
-      const entry = { row: { line, answers: [] }, keep: matches(line) };
-      commandRows.set(line.seq, entry);
-      if (showCommands) rows.push(entry);
+      const row: ConsoleRow = { line, answers: [] };
+      commandRows.set(line.seq, row);
+      if (!showCommands) continue;
+      rows.push(row);
+      if (!matches(line)) (unmatched ??= new Set()).add(row);
       continue;
     }
     const owner = line.kind === "answer" && line.replyTo !== null ? commandRows.get(line.replyTo) : undefined;
     if (owner && showCommands) {
       if (!showAnswers) continue;
-      owner.row.answers.push(line);
-      if (matches(line)) owner.keep = true;
+      owner.answers.push(line);
+      if (unmatched?.has(owner) && matches(line)) unmatched.delete(owner);
       continue;
     }
-    if (filter.kinds.has(line.kind) && matches(line)) rows.push({ row: { line, answers: [] }, keep: true });
+    if (filter.kinds.has(line.kind) && matches(line)) rows.push({ line, answers: [] });
   }
-  const out: ConsoleRow[] = [];
-  for (const entry of rows) if (entry.keep) out.push(entry.row);
-  return out;
+  return unmatched && unmatched.size > 0 ? rows.filter((row) => !unmatched.has(row)) : rows;
 }
 
 /** A stable React key / virtualiser key for a row. */
