@@ -1,0 +1,115 @@
+import { expect, test } from "@playwright/test";
+import { DEMO_SERVERS, openServer } from "./helpers";
+
+// The console at scale, in a real browser: the page's own `server:subscribe` is answered by the
+// test (through Playwright's WebSocket routing) with a 100,000-line history ending in a 100 kB
+// `cvarlist` answer, then live lines are pushed the same way. Everything else goes to the real
+// server. Checks behaviour, not timings: the list stays virtualised (a few hundred nodes), follows
+// the live end, pauses when scrolled up, and filters and searches the whole history.
+
+const LINES = 100_000;
+const CVARS = 3_000;
+
+function socketIoEvent(name: string, payload: unknown): string {
+  return `42${JSON.stringify([name, payload])}`;
+}
+
+test("100,000 lines and a 100 kB answer stay a virtualised list; follow, pause, jump to live, filter and search", async ({ page }) => {
+  let serverId = "";
+  const at = (seq: number) => new Date(Date.UTC(2026, 0, 1) + seq * 1000).toISOString();
+  const line = (seq: number, kind: string, text: string, extra: Record<string, unknown> = {}) => ({ serverId, seq, at: at(seq), kind, text, actorName: null, replyTo: null, ...extra });
+  const pushers: ((message: string) => void)[] = [];
+
+  await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+    const server = ws.connectToServer();
+    pushers.push((message) => ws.send(message));
+    ws.onMessage((message) => {
+      const text = typeof message === "string" ? message : message.toString();
+      const subscribe = /^42(\d+)\["server:subscribe",(.*)\]$/s.exec(text);
+      if (!subscribe) {
+        server.send(message);
+        return;
+      }
+      const [, ackId, payload] = subscribe;
+      serverId = (JSON.parse(payload ?? "{}") as { serverId: string }).serverId;
+      const kinds = ["chat", "join", "leave", "system", "admin"];
+      const history = Array.from({ length: LINES }, (_, i) =>
+        line(i + 1, kinds[i % kinds.length] ?? "system", i % 5 === 0 ? `(Global) ^1Zoë^7 #${i + 1}: привет, 你好 ${i + 1}` : `event number ${i + 1}`),
+      );
+      const cvarlist = Array.from({ length: CVARS }, (_, i) => `S     A sv_cvar_${i} "value ${i}"`).join("\n");
+      history.push(line(LINES + 1, "command", "cvarlist", { actorName: "Olga Owner" }), line(LINES + 2, "answer", cvarlist, { replyTo: LINES + 1 }));
+      const snapshot = {
+        serverId,
+        status: { serverId, state: "online", reason: null, since: at(0), latencyMs: 12, nextRetryAt: null, playerCount: 2, lastEventAt: at(LINES) },
+        players: [
+          { id: "0", name: "^1Zoë^7 ^4Тигр", plainName: "Zoë Тигр", ping: 40, score: 3, guid: "0123456789abcdef0123456789abcdef", steamId: null, address: "203.0.113.5:27960", isBot: false, state: null, connectedSince: at(LINES) },
+          { id: "1", name: "李小龙", plainName: "李小龙", ping: 80, score: 1, guid: null, steamId: null, address: "198.51.100.7:27960", isBot: false, state: null, connectedSince: at(LINES) },
+        ],
+        history,
+        commands: [{ name: "cvarlist", description: "List cvars" }, { name: "status", description: "Players" }],
+        capabilities: { whisper: true, pushesEvents: false },
+        commandHistory: ["status", "cvarlist"],
+      };
+      ws.send(`43${ackId}${JSON.stringify([{ ok: true, data: snapshot }])}`);
+    });
+  });
+
+  await openServer(page, DEMO_SERVERS.quake3);
+  const log = page.getByRole("log", { name: "Console output" });
+
+  // Opens at the live end: the last row (cvarlist with its collapsed 3,000-line answer) is shown.
+  const cvarRow = log.locator('[data-kind="command"]').filter({ hasText: "cvarlist" });
+  await expect(cvarRow.getByRole("button", { name: "Show all 3,000 lines" })).toBeVisible();
+  expect(await log.locator("[data-seq]").count()).toBeLessThan(300);
+  // Colour codes rendered, non-Latin text intact, in the console and in the player table.
+  await expect(log.getByText(/Zoë #99996: привет, 你好 99996/)).toBeVisible();
+  await expect(log).not.toContainText("^1Zoë");
+  await expect(page.getByRole("row", { name: "Zoë Тигр" })).toContainText("Zoë Тигр");
+  await expect(page.getByRole("row", { name: "李小龙" })).toBeVisible();
+  await expect(page.getByRole("columnheader", { name: "GUID" })).toBeVisible();
+
+  // Expanding the 100 kB answer keeps it one row.
+  await cvarRow.getByRole("button", { name: "Show all 3,000 lines" }).click();
+  await expect(cvarRow.locator('[data-kind="answer"]')).toContainText(`sv_cvar_${CVARS - 1}`);
+  await expect(cvarRow.getByRole("button", { name: "Show fewer lines" })).toBeVisible();
+  await cvarRow.getByRole("button", { name: "Show fewer lines" }).click();
+
+  // A live line while at the end: followed.
+  pushers.at(-1)?.(socketIoEvent("console:line", line(LINES + 3, "chat", "live line one")));
+  await expect(log.getByText("live line one")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Jump to live" })).toHaveCount(0);
+
+  // Scrolled up: the view stays put and offers "Jump to live".
+  await log.evaluate((el) => el.scrollTo({ top: el.scrollHeight / 2 }));
+  await expect(page.getByRole("button", { name: "Jump to live" })).toBeVisible();
+  pushers.at(-1)?.(socketIoEvent("console:line", line(LINES + 4, "chat", "live line two")));
+  await expect(log.getByText("live line two")).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Jump to live" })).toBeVisible();
+  expect(await log.locator("[data-seq]").count()).toBeLessThan(300);
+  await page.getByRole("button", { name: "Jump to live" }).click();
+  await expect(log.getByText("live line two")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Jump to live" })).toHaveCount(0);
+
+  // Kind filters and search cover the whole history, not only what is rendered.
+  await page.getByRole("button", { name: "Chat", pressed: true }).click();
+  await expect(page.getByRole("button", { name: "Chat", pressed: false })).toBeVisible();
+  await expect(log.locator('[data-kind="chat"]')).toHaveCount(0);
+  await page.getByRole("button", { name: "Chat", pressed: false }).click();
+  await page.getByLabel("Search console").fill("event number 12345");
+  await expect(log.locator("[data-seq]")).toHaveCount(1);
+  await expect(log).toContainText("event number 12345");
+  await page.getByLabel("Search console").fill(`sv_cvar_${CVARS - 1}`);
+  await expect(log.locator('[data-kind="command"]')).toHaveCount(1);
+  await expect(log.locator('[data-kind="command"]')).toContainText("cvarlist");
+
+  // Tab completes from the catalogue; Up walks this user's earlier commands from the snapshot.
+  const input = page.getByLabel("Console command");
+  await input.fill("cvar");
+  await input.press("Tab");
+  await expect(input).toHaveValue("cvarlist ");
+  await input.fill("");
+  await input.press("ArrowUp");
+  await expect(input).toHaveValue("cvarlist");
+  await input.press("ArrowUp");
+  await expect(input).toHaveValue("status");
+});
