@@ -1,11 +1,20 @@
 /**
- * `npm run bench -- battleye [--n 5000] [--inflight 32] [--rounds 5]`: commands per second of the BattlEye client
- * against the emulator on loopback, sequential and with many in flight, next to a hand-written
- * minimal request/answer loop on a raw socket (the floor), and the time to reassemble a 64-player
- * `players` answer. Figures only; nothing here asserts.
+ * `npm run bench -- battleye [--n 10000] [--inflight 32] [--rounds 7] [--in-process]`: commands per
+ * second of the BattlEye client against the emulator on loopback, sequential and with many in
+ * flight, next to a hand-written minimal request/answer loop on a raw socket (the floor), and the
+ * time to reassemble a 64-player `players` answer. Figures only; nothing here asserts.
+ *
+ * The emulator runs in a child process (`rcondeck emulate battleye`), like a real game server and
+ * like bench/source.ts: in the same process its work would share one event loop with the client
+ * being measured. `--in-process` keeps the old arrangement for comparison. Next to the rates, the
+ * client process's own CPU time per command (user + system, from process.cpuUsage) says how much
+ * each loop costs independently of the emulator's latency.
  */
+import { spawn, type ChildProcess } from "node:child_process";
 import dgram from "node:dgram";
+import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
 import { createBattlEyeConnection } from "../server/rcon/battleye/connection.ts";
 import { startBattlEyeEmulator } from "../server/rcon/battleye/emulator.ts";
 import { battlEyeCodec } from "../server/rcon/battleye/codec.ts";
@@ -13,13 +22,59 @@ import { BattlEyeClient } from "../server/rcon/protocol/battleye/client.ts";
 import { decodePacket, encodePacket } from "../server/rcon/protocol/battleye/packet.ts";
 import { answerPackets } from "../server/rcon/protocol/battleye/server.ts";
 
+const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../bin/rcondeck");
+
+/** Commands per second and client CPU microseconds per command. */
+interface Run {
+  rate: number;
+  cpuMicros: number;
+}
+
+function startChildEmulator(): Promise<{ port: number; close(): Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    const child: ChildProcess = spawn(
+      BIN,
+      ["emulate", "battleye", "--port", "0", "--password", "bench", "--players", "64", "--activity", "0", "--quiet"],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    let out = "";
+    const onExit = (code: number | null) => reject(new Error(`emulator exited (${code})`));
+    child.on("error", reject);
+    child.on("exit", onExit);
+    child.stdout?.on("data", (d: Buffer) => {
+      out += d.toString();
+      const match = /listening battleye [\d.]+:(\d+)/.exec(out);
+      if (!match) return;
+      resolve({
+        port: Number(match[1]),
+        close: () =>
+          new Promise<void>((done) => {
+            child.off("exit", onExit);
+            child.once("exit", () => done());
+            child.kill("SIGTERM");
+          }),
+      });
+    });
+  });
+}
+
+/** Runs `body` and returns its commands per second and the CPU time this process spent per command. */
+async function timed(n: number, body: () => Promise<void>): Promise<Run> {
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  await body();
+  const seconds = (performance.now() - start) / 1000;
+  const used = process.cpuUsage(cpu);
+  return { rate: n / seconds, cpuMicros: (used.user + used.system) / n };
+}
+
 function arg(args: string[], name: string, fallback: number): number {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? Number(args[i + 1]) : fallback;
 }
 
 /** The floor: a raw socket, prebuilt packets, a window of sequence numbers, no retransmits, no timers. */
-async function floorLoop(port: number, n: number, inFlight: number): Promise<number> {
+async function floorLoop(port: number, n: number, inFlight: number): Promise<Run> {
   const socket = dgram.createSocket("udp4");
   await new Promise<void>((resolve) => socket.connect(port, "127.0.0.1", resolve));
   const text = new TextEncoder();
@@ -50,15 +105,15 @@ async function floorLoop(port: number, n: number, inFlight: number): Promise<num
   });
   socket.send(encodePacket({ type: "login-request", password: text.encode("bench") }));
   await loggedIn;
-  const start = performance.now();
-  for (let i = 0; i < Math.min(inFlight, n); i++) send();
-  await done;
-  const seconds = (performance.now() - start) / 1000;
+  const run = await timed(n, async () => {
+    for (let i = 0; i < Math.min(inFlight, n); i++) send();
+    await done;
+  });
   socket.close();
-  return n / seconds;
+  return run;
 }
 
-async function ourClient(port: number, n: number, inFlight: number): Promise<number> {
+async function ourClient(port: number, n: number, inFlight: number): Promise<Run> {
   const connection = createBattlEyeConnection(
     { host: "127.0.0.1", port, password: "bench" },
     { maxInFlight: Math.min(128, Math.max(1, inFlight)) },
@@ -66,17 +121,17 @@ async function ourClient(port: number, n: number, inFlight: number): Promise<num
   connection.start();
   while (connection.status.state !== "online") await new Promise((r) => setTimeout(r, 5));
   let next = 0;
-  const start = performance.now();
   async function worker(): Promise<void> {
     while (next < n) {
       next++;
       await connection.command("version");
     }
   }
-  await Promise.all(Array.from({ length: inFlight }, worker));
-  const seconds = (performance.now() - start) / 1000;
+  const run = await timed(n, async () => {
+    await Promise.all(Array.from({ length: inFlight }, worker));
+  });
   await connection.stop();
-  return n / seconds;
+  return run;
 }
 
 function reassemblyMicros(iterations: number): { micros: number; parts: number; bytes: number } {
@@ -117,17 +172,24 @@ function reassemblyMicros(iterations: number): { micros: number; parts: number; 
 }
 
 export async function main(args: string[]): Promise<void> {
-  const n = arg(args, "n", 5000);
+  const n = arg(args, "n", 10000);
   const inFlight = arg(args, "inflight", 32);
-  const rounds = arg(args, "rounds", 5);
-  const emulator = await startBattlEyeEmulator({ password: "bench", players: 64, activity: 0 });
+  const rounds = arg(args, "rounds", 7);
+  const inProcess = args.includes("--in-process");
+  const emulator = inProcess
+    ? await startBattlEyeEmulator({ password: "bench", players: 64, activity: 0 })
+    : await startChildEmulator();
   try {
     console.log(
-      `BattlEye on loopback, emulator on 127.0.0.1:${emulator.port}, ${n} "version" commands per run`,
+      `BattlEye on loopback, emulator ${inProcess ? "in this process" : "in a child process"} on 127.0.0.1:${emulator.port}, ${n} "version" commands per run`,
     );
     // Warm-up (JIT, sockets) for both loops.
-    await floorLoop(emulator.port, 500, 1);
-    await ourClient(emulator.port, 500, 1);
+    for (let i = 0; i < 3; i++) {
+      await floorLoop(emulator.port, 2000, 1);
+      await ourClient(emulator.port, 2000, 1);
+      await floorLoop(emulator.port, 2000, inFlight);
+      await ourClient(emulator.port, 2000, inFlight);
+    }
     // Floor and ours alternate, several rounds each, and the medians are compared: on a shared
     // 2-core machine single runs swing by ±40%.
     const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
@@ -135,16 +197,21 @@ export async function main(args: string[]): Promise<void> {
       ["sequential (1 in flight)", 1],
       [`${inFlight} in flight`, inFlight],
     ] as const) {
-      const floors: number[] = [];
-      const ours: number[] = [];
+      const floors: Run[] = [];
+      const ours: Run[] = [];
       for (let round = 0; round < rounds; round++) {
         floors.push(await floorLoop(emulator.port, n, window));
         ours.push(await ourClient(emulator.port, n, window));
       }
-      const f = median(floors);
-      const o = median(ours);
+      const f = median(floors.map((r) => r.rate));
+      const o = median(ours.map((r) => r.rate));
+      const fCpu = median(floors.map((r) => r.cpuMicros));
+      const oCpu = median(ours.map((r) => r.cpuMicros));
       console.log(
-        `${label.padEnd(26)} ours ${o.toFixed(0).padStart(7)} cmd/s   floor ${f.toFixed(0).padStart(7)} cmd/s   ratio ${((o / f) * 100).toFixed(1)}%   (medians of ${rounds}; ours ${ours.map((x) => x.toFixed(0)).join("/")}, floor ${floors.map((x) => x.toFixed(0)).join("/")})`,
+        `${label.padEnd(26)} ours ${o.toFixed(0).padStart(7)} cmd/s   floor ${f.toFixed(0).padStart(7)} cmd/s   ratio ${((o / f) * 100).toFixed(1)}%   (medians of ${rounds}; ours ${ours.map((x) => x.rate.toFixed(0)).join("/")}, floor ${floors.map((x) => x.rate.toFixed(0)).join("/")})`,
+      );
+      console.log(
+        `${"".padEnd(26)} client CPU per command: ours ${oCpu.toFixed(1)} µs, floor ${fCpu.toFixed(1)} µs`,
       );
     }
     const reassembly = reassemblyMicros(2000);

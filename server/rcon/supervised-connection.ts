@@ -65,6 +65,11 @@ export class SupervisedConnection implements RconConnection {
   private readonly reconnect: boolean;
   private readonly events = new Emitter<RconEvent>();
   private current: ConnectionStatus;
+  /**
+   * The latest round-trip time. Sessions report one per command; the status object (immutable, as
+   * it is handed out in events) is rebuilt with it only when someone reads `status`.
+   */
+  private latencyMs: number | null = null;
   private session: Session | null = null;
   private attempt = 0;
   private retryTimer: TimerHandle | null = null;
@@ -82,6 +87,7 @@ export class SupervisedConnection implements RconConnection {
   }
 
   get status(): ConnectionStatus {
+    if (this.current.latencyMs !== this.latencyMs) this.current = { ...this.current, latencyMs: this.latencyMs };
     return this.current;
   }
 
@@ -105,12 +111,18 @@ export class SupervisedConnection implements RconConnection {
     if (session) await session.close();
   }
 
-  async command(text: string, options?: CommandOptions): Promise<string> {
+  // Not `async`: the session's promise is handed back as is, without another promise around it
+  // on the path of every command.
+  command(text: string, options?: CommandOptions): Promise<string> {
     const session = this.session;
     if (!session || this.current.state !== "online") {
-      throw new RconCommandError("NOT_CONNECTED", `not connected (${this.describeState()})`);
+      return Promise.reject(new RconCommandError("NOT_CONNECTED", `not connected (${this.describeState()})`));
     }
-    return session.command(text, options);
+    try {
+      return session.command(text, options);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
   }
 
   private describeState(): string {
@@ -126,7 +138,7 @@ export class SupervisedConnection implements RconConnection {
         if (alive && generation === this.generation) this.events.emit(event);
       },
       reportLatency: (ms) => {
-        if (alive && generation === this.generation) this.current = { ...this.current, latencyMs: ms };
+        if (alive && generation === this.generation) this.latencyMs = ms;
       },
       lost: (error) => {
         if (!alive || generation !== this.generation) return;
@@ -173,7 +185,7 @@ export class SupervisedConnection implements RconConnection {
 
   private setStatus(state: ConnectionState, reason: string | null, nextRetryAt: number | null = null): void {
     this.options.logger?.debug("rcon status", { protocol: this.protocol, state, reason });
-    this.current = { state, reason, since: this.clock.now(), latencyMs: this.current.latencyMs, nextRetryAt };
+    this.current = { state, reason, since: this.clock.now(), latencyMs: this.latencyMs, nextRetryAt };
     this.events.emit({ type: "status", status: this.current });
   }
 }

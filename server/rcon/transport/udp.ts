@@ -30,6 +30,14 @@ export interface UdpHandlers {
   onError(error: NodeJS.ErrnoException): void;
 }
 
+/**
+ * The received Buffer as a plain Uint8Array over the same memory: Node gives every datagram its own
+ * backing store, so there is nothing to copy (`new Uint8Array(buffer)` would copy each one).
+ */
+function view(message: Buffer): Uint8Array {
+  return new Uint8Array(message.buffer, message.byteOffset, message.byteLength);
+}
+
 function socketTypeFor(host: string): "udp4" | "udp6" {
   return isIP(host) === 6 ? "udp6" : "udp4";
 }
@@ -51,7 +59,7 @@ function closeSocket(socket: dgram.Socket): Promise<void> {
 export async function connectUdp(host: string, port: number, handlers: UdpHandlers): Promise<UdpClientSocket> {
   const socket = dgram.createSocket({ type: socketTypeFor(host) });
   socket.on("message", (message, remote) => {
-    handlers.onDatagram({ bytes: new Uint8Array(message), address: remote.address, port: remote.port });
+    handlers.onDatagram({ bytes: view(message), address: remote.address, port: remote.port });
   });
   socket.on("error", (error) => handlers.onError(error));
   await new Promise<void>((resolve, reject) => {
@@ -62,9 +70,11 @@ export async function connectUdp(host: string, port: number, handlers: UdpHandle
     });
   });
   let closed = false;
+  const afterSend = (error: Error | null) => error && handlers.onError(error);
   return {
     send(bytes) {
-      if (!closed) socket.send(bytes, (error) => error && handlers.onError(error));
+      // With a callback: without one, Node drops synchronous send errors (EACCES, ENETUNREACH) silently.
+      if (!closed) socket.send(bytes, afterSend);
     },
     close() {
       closed = true;
@@ -80,7 +90,7 @@ export async function connectUdp(host: string, port: number, handlers: UdpHandle
 export async function bindUdp(host: string, port: number, handlers: UdpHandlers): Promise<UdpServerSocket> {
   const socket = dgram.createSocket({ type: socketTypeFor(host) });
   socket.on("message", (message, remote) => {
-    handlers.onDatagram({ bytes: new Uint8Array(message), address: remote.address, port: remote.port });
+    handlers.onDatagram({ bytes: view(message), address: remote.address, port: remote.port });
   });
   await new Promise<void>((resolve, reject) => {
     socket.once("error", reject);
@@ -92,9 +102,10 @@ export async function bindUdp(host: string, port: number, handlers: UdpHandlers)
   socket.on("error", (error) => handlers.onError(error));
   const bound = socket.address();
   let closed = false;
+  const afterSend = (error: Error | null) => error && handlers.onError(error);
   return {
     sendTo(bytes, address, toPort) {
-      if (!closed) socket.send(bytes, toPort, address, (error) => error && handlers.onError(error));
+      if (!closed) socket.send(bytes, toPort, address, afterSend);
     },
     close() {
       closed = true;

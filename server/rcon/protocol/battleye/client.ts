@@ -198,6 +198,9 @@ export class BattlEyeClient {
   private keepAliveId: number | null = null;
   private lastCommandSentAt = 0;
 
+  private lastText = "";
+  private lastBody: Uint8Array | null = null;
+
   private newestMessageSeq: number | null = null;
   private readonly seenMessages = new Uint8Array(256);
 
@@ -243,7 +246,14 @@ export class BattlEyeClient {
   /** Queues a command; returns the id its `response` or `command-timeout` event will carry. */
   command(text: string, now: number, timeoutMs = this.timing.commandTimeoutMs): number {
     assertState(this.currentState, ["logged-in"], "send a command");
-    const body = this.codec.encode(text);
+    // Dashboards poll the same few commands over and over: the last encoding is reused (bodies
+    // are never modified).
+    let body = this.lastBody;
+    if (text !== this.lastText || body === null) {
+      body = this.codec.encode(text);
+      this.lastText = text;
+      this.lastBody = body;
+    }
     // Checked now so an oversized command fails at the caller, not later inside a timer.
     if (HEADER_SIZE + 1 + body.length > MAX_PACKET_SIZE) {
       throw new RconLocalError("TOO_LARGE", `command of ${body.length} bytes does not fit in one datagram`);
@@ -273,7 +283,8 @@ export class BattlEyeClient {
   receive(bytes: Uint8Array, now: number): void {
     let packet: Packet;
     try {
-      packet = decodePacket(bytes, "to-client");
+      // Bodies as views: answers and messages are decoded at once; only answer parts are kept (copied).
+      packet = decodePacket(bytes, "to-client", false);
     } catch (error) {
       if (error instanceof RconRemoteError && error.code === "BAD_CHECKSUM") this.stats.badChecksum++;
       else this.stats.malformed++;
@@ -378,7 +389,7 @@ export class BattlEyeClient {
         `answer ${seq}: part ${part.index} arrived with different content`,
       );
     }
-    parts.set(part.index, body);
+    parts.set(part.index, body.slice());
     if (parts.size < part.total) return;
     let size = 0;
     for (const p of parts.values()) size += p.length;

@@ -47,9 +47,12 @@ export function crc32(bytes: Uint8Array, start = 0): number {
   return (crc ^ 0xffffffff) >>> 0;
 }
 
-function frame(type: number, payload: readonly (number | Uint8Array)[]): Uint8Array {
-  let size = HEADER_SIZE;
-  for (const part of payload) size += typeof part === "number" ? 1 : part.length;
+/**
+ * A packet of `size` bytes with the `B E .... FF type` header filled in; the caller writes the
+ * payload from byte 8 and then calls `seal`. Every command and answer goes through here, so no
+ * intermediate arrays or DataViews.
+ */
+function open(type: number, size: number): Uint8Array {
   if (size > MAX_PACKET_SIZE)
     throw new RconLocalError("TOO_LARGE", `packet of ${size} bytes exceeds ${MAX_PACKET_SIZE}`);
   const out = new Uint8Array(size);
@@ -57,15 +60,16 @@ function frame(type: number, payload: readonly (number | Uint8Array)[]): Uint8Ar
   out[1] = 0x45;
   out[6] = 0xff;
   out[7] = type;
-  let at = HEADER_SIZE;
-  for (const part of payload) {
-    if (typeof part === "number") out[at++] = part;
-    else {
-      out.set(part, at);
-      at += part.length;
-    }
-  }
-  new DataView(out.buffer).setUint32(2, crc32(out, 6), true);
+  return out;
+}
+
+/** Writes the CRC32 (little-endian) of everything from the 0xFF byte on. */
+function seal(out: Uint8Array): Uint8Array {
+  const crc = crc32(out, 6);
+  out[2] = crc & 0xff;
+  out[3] = (crc >>> 8) & 0xff;
+  out[4] = (crc >>> 16) & 0xff;
+  out[5] = crc >>> 24;
   return out;
 }
 
@@ -75,37 +79,64 @@ function checkSeq(value: number, what: string): void {
   }
 }
 
+/** `type seq body`: commands, single-part answers, messages and acknowledgements. */
+function withSeq(type: number, seq: number, body: Uint8Array): Uint8Array {
+  checkSeq(seq, "sequence number");
+  const out = open(type, HEADER_SIZE + 1 + body.length);
+  out[8] = seq;
+  out.set(body, HEADER_SIZE + 1);
+  return seal(out);
+}
+
 export function encodePacket(packet: Packet): Uint8Array {
   switch (packet.type) {
-    case "login-request":
+    case "login-request": {
       if (packet.password.includes(0))
         throw new RconLocalError("INVALID_ARGUMENT", "password contains a NUL byte");
-      return frame(PACKET_LOGIN, [packet.password]);
-    case "login-reply":
-      return frame(PACKET_LOGIN, [packet.success ? 1 : 0]);
+      const out = open(PACKET_LOGIN, HEADER_SIZE + packet.password.length);
+      out.set(packet.password, HEADER_SIZE);
+      return seal(out);
+    }
+    case "login-reply": {
+      const out = open(PACKET_LOGIN, HEADER_SIZE + 1);
+      out[8] = packet.success ? 1 : 0;
+      return seal(out);
+    }
     case "command":
-      checkSeq(packet.seq, "sequence number");
-      return frame(PACKET_COMMAND, [packet.seq, packet.body]);
-    case "command-part":
+      return withSeq(PACKET_COMMAND, packet.seq, packet.body);
+    case "command-part": {
       checkSeq(packet.seq, "sequence number");
       checkSeq(packet.total, "part count");
       checkSeq(packet.index, "part index");
       if (packet.total === 0 || packet.index >= packet.total) {
         throw new RconLocalError("INVALID_ARGUMENT", `part ${packet.index} of ${packet.total} is impossible`);
       }
-      return frame(PACKET_COMMAND, [packet.seq, 0, packet.total, packet.index, packet.body]);
+      const out = open(PACKET_COMMAND, HEADER_SIZE + 4 + packet.body.length);
+      out[8] = packet.seq;
+      out[9] = 0;
+      out[10] = packet.total;
+      out[11] = packet.index;
+      out.set(packet.body, HEADER_SIZE + 4);
+      return seal(out);
+    }
     case "message":
-      checkSeq(packet.seq, "sequence number");
-      return frame(PACKET_MESSAGE, [packet.seq, packet.body]);
+      return withSeq(PACKET_MESSAGE, packet.seq, packet.body);
   }
+}
+
+function tail(bytes: Uint8Array, start: number, copy: boolean): Uint8Array {
+  return copy ? bytes.slice(start) : bytes.subarray(start);
 }
 
 /**
  * Decodes one datagram. `direction` says who sent it: a type 0x00 packet is a login request towards
  * the server and a one-byte answer towards the client; a type 0x01 packet only carries the
  * multi-part sub-header towards the client.
+ *
+ * Bodies are copies unless `copy` is false: then they are views into `bytes`, for a caller that
+ * decodes them at once or owns `bytes` (the client, on the path of every answer).
  */
-export function decodePacket(bytes: Uint8Array, direction: Direction): Packet {
+export function decodePacket(bytes: Uint8Array, direction: Direction, copy = true): Packet {
   if (bytes.length < HEADER_SIZE)
     throw new RconRemoteError("FRAME_TOO_SMALL", `packet of ${bytes.length} bytes`);
   if (bytes.length > MAX_PACKET_SIZE)
@@ -113,12 +144,12 @@ export function decodePacket(bytes: Uint8Array, direction: Direction): Packet {
   if (bytes[0] !== 0x42 || bytes[1] !== 0x45 || bytes[6] !== 0xff) {
     throw new RconRemoteError("MALFORMED_PACKET", "missing BE header");
   }
-  const expected = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(2, true);
+  const expected = (bytes[2]! | (bytes[3]! << 8) | (bytes[4]! << 16) | (bytes[5]! << 24)) >>> 0;
   if (crc32(bytes, 6) !== expected) throw new RconRemoteError("BAD_CHECKSUM", "CRC32 mismatch");
   const type = bytes[7]!;
   switch (type) {
     case PACKET_LOGIN:
-      if (direction === "to-server") return { type: "login-request", password: bytes.slice(HEADER_SIZE) };
+      if (direction === "to-server") return { type: "login-request", password: tail(bytes, HEADER_SIZE, copy) };
       if (bytes.length !== HEADER_SIZE + 1)
         throw new RconRemoteError("MALFORMED_PACKET", "login answer must be one byte");
       if (bytes[8]! > 1) throw new RconRemoteError("MALFORMED_PACKET", "login answer byte must be 0 or 1");
@@ -135,9 +166,9 @@ export function decodePacket(bytes: Uint8Array, direction: Direction): Packet {
         if (total === 0 || index >= total) {
           throw new RconRemoteError("MALFORMED_PACKET", `part ${index} of ${total} is impossible`);
         }
-        return { type: "command-part", seq, total, index, body: bytes.slice(HEADER_SIZE + 4) };
+        return { type: "command-part", seq, total, index, body: tail(bytes, HEADER_SIZE + 4, copy) };
       }
-      return { type: "command", seq, body: bytes.slice(HEADER_SIZE + 1) };
+      return { type: "command", seq, body: tail(bytes, HEADER_SIZE + 1, copy) };
     }
     case PACKET_MESSAGE:
       if (bytes.length < HEADER_SIZE + 1)
@@ -145,7 +176,7 @@ export function decodePacket(bytes: Uint8Array, direction: Direction): Packet {
       if (direction === "to-server" && bytes.length !== HEADER_SIZE + 1) {
         throw new RconRemoteError("MALFORMED_PACKET", "acknowledgement carries data");
       }
-      return { type: "message", seq: bytes[8]!, body: bytes.slice(HEADER_SIZE + 1) };
+      return { type: "message", seq: bytes[8]!, body: tail(bytes, HEADER_SIZE + 1, copy) };
     default:
       throw new RconRemoteError("MALFORMED_PACKET", `unknown packet type ${type}`);
   }

@@ -112,6 +112,8 @@ export class SourceClient {
   private outgoing: Uint8Array[] = [];
   private events: SourceClientEvent[] = [];
   private eventHead = 0;
+  private lastText = "";
+  private lastBody: Uint8Array | null = null;
   /** Malformed packets seen and dropped. */
   remoteErrors = 0;
 
@@ -153,11 +155,18 @@ export class SourceClient {
   /** Queues a command; returns its request id. The answer arrives as a `response` event. */
   command(text: string, now: number, timeoutMs: number): number {
     assertState(this.currentState, ["READY"], "send a command");
-    const body = this.codec.encode(text);
-    if (body.length + 10 > this.maxRequestSize) {
-      throw new RconLocalError("TOO_LARGE", `command of ${body.length} bytes exceeds the server's limit of ${this.maxRequestSize - 10}`);
+    // Dashboards poll the same few commands over and over: the last accepted encoding is reused
+    // (bodies are never modified).
+    let body = this.lastBody;
+    if (body === null || text !== this.lastText) {
+      body = this.codec.encode(text);
+      if (body.length + 10 > this.maxRequestSize) {
+        throw new RconLocalError("TOO_LARGE", `command of ${body.length} bytes exceeds the server's limit of ${this.maxRequestSize - 10}`);
+      }
+      if (body.includes(0)) throw new RconLocalError("INVALID_ARGUMENT", "command contains a NUL byte");
+      this.lastText = text;
+      this.lastBody = body;
     }
-    if (body.includes(0)) throw new RconLocalError("INVALID_ARGUMENT", "command contains a NUL byte");
     const pending: PendingCommand = {
       id: 0,
       markerId: 0,
