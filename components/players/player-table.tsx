@@ -100,7 +100,7 @@ export function PlayerTable({ players, ready, colourRule, canKick, canMessage, w
           <Notice tone={result.tone}>{result.text}</Notice>
         </div>
       ) : null}
-      <div className="overflow-x-auto">
+      <div className="relative overflow-x-auto">
         <table className="w-full text-left text-sm">
           <caption className="sr-only">Players on this server</caption>
           <thead className="border-b border-zinc-200 text-xs uppercase text-zinc-500 dark:border-zinc-800">

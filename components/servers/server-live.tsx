@@ -53,7 +53,7 @@ function ServerLiveInner({ server, permissions }: ServerLiveProps) {
       </div>
       <RealtimeConnectionBanner />
       {stream.error ? <Notice tone="error">{stream.error}</Notice> : null}
-      <div className="grid gap-4 2xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+      <div className="grid grid-cols-[minmax(0,1fr)] gap-4 2xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <ConsolePanel
           lines={stream.lines}
           ready={stream.ready}
