@@ -168,3 +168,26 @@ test("when the socket drops, the console says so and resumes after the last line
   expect(low).toBeLessThanOrEqual(seqAtDrop);
   expect(sorted).toEqual(Array.from({ length: high - low + 1 }, (_, i) => low + i));
 });
+
+test("a banner says when the game server connection is down, with the reason, and clears itself on recovery", async ({ page }) => {
+  // The hub's own tests take real connections down; here the page receives the same status
+  // events it would get (pushed through WebSocket routing), next to the real stream.
+  const pushers: ((message: string) => void)[] = [];
+  await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+    ws.connectToServer();
+    pushers.push((message) => ws.send(message));
+  });
+  const serverId = await openServer(page, DEMO_SERVERS.source);
+  await expect(page.getByRole("log", { name: "Console output" }).locator("[data-seq]").first()).toBeVisible();
+  const status = (state: string, reason: string | null) =>
+    `42${JSON.stringify(["server:status", { serverId, state, reason, since: new Date().toISOString(), latencyMs: null, nextRetryAt: null, playerCount: null, lastEventAt: null }])}`;
+
+  pushers.at(-1)?.(status("unreachable", "no answer from 127.0.0.1 (connection refused)"));
+  const banner = page.getByRole("alert").filter({ hasText: "Game server unreachable" });
+  await expect(banner).toContainText("connection refused");
+  await expect(page.getByRole("heading", { level: 1 }).locator("..")).toContainText("unreachable");
+
+  pushers.at(-1)?.(status("online", null));
+  await expect(banner).toBeHidden();
+  await expect(page.getByRole("heading", { level: 1 }).locator("..")).toContainText("online");
+});
