@@ -16,12 +16,13 @@
  * emulators' or the clients'.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { encode } from "next-auth/jwt";
 import { io as connect, type Socket } from "socket.io-client";
@@ -37,7 +38,6 @@ import { encryptSecret } from "../server/security/crypto.ts";
 const PASSWORD = "benchpass";
 const SECRET = "b".repeat(48);
 const KEY = Buffer.alloc(32, 3);
-const TSX = path.resolve("node_modules/.bin/tsx");
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 /**
@@ -50,6 +50,16 @@ const KINDS: { protocol: ProtocolId; game: string; say: (text: string) => string
   { protocol: "source", game: "squad", say: (t) => `AdminBroadcast ${t}`, everySeconds: 1 },
   { protocol: "quake3", game: "openarena", say: (t) => `say ${t}`, everySeconds: 3, extra: { "max-clients": 64 } },
 ];
+
+/** CPU seconds of another process (Linux /proc; NaN elsewhere), to show where the time goes. */
+function cpuSecondsOf(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -156,7 +166,7 @@ async function runClients(url: string, cookie: string, serverIds: string[], clie
 // The hub process
 
 function child(args: string[]): { proc: ChildProcess; next(): Promise<string | null> } {
-  const proc = spawn(TSX, ["bench/index.ts", "hub", ...args], { stdio: ["pipe", "pipe", "inherit"] });
+  const proc = spawn(process.execPath, ["--import", "tsx", "bench/index.ts", "hub", ...args], { stdio: ["pipe", "pipe", "inherit"] });
   if (!proc.stdout) throw new Error("no stdout");
   const iterator: AsyncIterator<string> = createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
   return {
@@ -215,6 +225,8 @@ async function runOnce(servers: number, clients: number, seconds: number): Promi
   // One `say` per second per server, spread over the second.
   const actor = { id: owner.id, name: "bench" };
   let execErrors = 0;
+  let measuring = false;
+  const inHub: number[] = [];
   let tick = 0;
   const driver = setInterval(() => {
     tick++;
@@ -222,14 +234,23 @@ async function runOnce(servers: number, clients: number, seconds: number): Promi
       const kind = KINDS[i % KINDS.length];
       if (!kind || tick % kind.everySeconds !== 0) return;
       setTimeout(() => {
-        hub.exec(id, actor, kind.say(`bench-${Date.now()}`)).catch(() => execErrors++);
+        const sent = Date.now();
+        hub.exec(id, actor, kind.say(`bench-${sent}`)).then(
+          () => measuring && inHub.push(Date.now() - sent),
+          () => execErrors++,
+        );
       }, ((i * 1000) / ids.length) | 0);
     });
   }, 1_000);
 
   // Measure the hub process over the same window as the clients (after their 3 s warm-up).
   await new Promise((r) => setTimeout(r, 3_000));
+  measuring = true;
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   const cpu0 = process.cpuUsage();
+  const emulatorCpu0 = cpuSecondsOf(emulators.proc.pid);
+  const clientCpu0 = cpuSecondsOf(clientProc.proc.pid);
   const t0 = process.hrtime.bigint();
   let peakRss = 0;
   const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 500);
@@ -244,7 +265,12 @@ async function runOnce(servers: number, clients: number, seconds: number): Promi
     }
   }
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  measuring = false;
+  loopDelay.disable();
+  inHub.sort((a, b) => a - b);
   const cpu = process.cpuUsage(cpu0);
+  const emulatorCores = (cpuSecondsOf(emulators.proc.pid) - emulatorCpu0) / (wallMs / 1000);
+  const clientCores = (cpuSecondsOf(clientProc.proc.pid) - clientCpu0) / (wallMs / 1000);
   clearInterval(rssTimer);
   clearInterval(driver);
   const cores = (cpu.user + cpu.system) / 1000 / wallMs;
@@ -253,6 +279,8 @@ async function runOnce(servers: number, clients: number, seconds: number): Promi
     `N=${String(servers).padStart(3)} M=${clients}  online ${online}/${servers}  exec->client p50 ${r.execP50} ms  p99 ${r.execP99} ms (${r.execCount} answers)  ` +
       `hub->client age p50 ${r.ageP50} ms  p99 ${r.ageP99} ms  (${r.lines} lines)  hub CPU ${cores.toFixed(2)} cores  peak RSS ${(peakRss / 1048576).toFixed(0)} MB  exec errors ${execErrors}`,
   );
+  console.log(`        inside the hub: exec->answer p50 ${percentile(inHub, 50)} ms p99 ${percentile(inHub, 99)} ms; event-loop delay p50 ${(loopDelay.percentile(50) / 1e6).toFixed(0)} ms p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms max ${(loopDelay.max / 1e6).toFixed(0)} ms`);
+  console.log(`        other processes: emulators ${emulatorCores.toFixed(2)} cores, clients ${clientCores.toFixed(2)} cores`);
   console.log(`        exec->client by protocol (p50/p99 ms): ${KINDS.map((k) => `${k.protocol} ${r[`${k.protocol}P50`]}/${r[`${k.protocol}P99`]}`).join(", ")}`);
 
   clientProc.proc.kill();
@@ -261,7 +289,7 @@ async function runOnce(servers: number, clients: number, seconds: number): Promi
   await hub.stop();
   await new Promise((resolve) => http.close(resolve));
   await db.$disconnect();
-  await new Promise((resolve) => emulators.proc.once("exit", resolve));
+  if (emulators.proc.exitCode === null) await new Promise((resolve) => emulators.proc.once("exit", resolve));
   rmSync(dir, { recursive: true, force: true });
 }
 
