@@ -111,6 +111,21 @@ test("messaging a player from the table reports the result and the console shows
   await expect(page.getByRole("log", { name: "Console output" }).locator('[data-kind="admin"]').filter({ hasText: text })).toBeVisible();
 });
 
+test("a Moderator may kick and message but not run console commands", async ({ page, browser }) => {
+  const moderator = await inviteMember(page, browser, "MODERATOR");
+  try {
+    await openServer(moderator.page, DEMO_SERVERS.quake3);
+    await expect(moderator.page.getByRole("button", { name: /^Kick / }).first()).toBeVisible();
+    await expect(moderator.page.getByRole("button", { name: /^Message / }).first()).toBeVisible();
+    // Moderators see identities.
+    await expect(moderator.page.getByRole("columnheader", { name: "IP" })).toBeVisible();
+    await expect(moderator.page.getByRole("log", { name: "Console output" })).toBeVisible();
+    await expect(moderator.page.getByLabel("Console command")).toHaveCount(0);
+  } finally {
+    await moderator.context.close();
+  }
+});
+
 test("a Viewer reads the console but has no command input or player actions; hand-made socket events are refused", async ({ page, browser, baseURL }) => {
   const viewer = await inviteMember(page, browser, "VIEWER");
   const serverId = await openServer(viewer.page, DEMO_SERVERS.quake3);
