@@ -43,10 +43,17 @@ function startEmulator(game: string): Promise<{ child: ChildProcess; port: numbe
   });
 }
 
+/**
+ * CPU time (user + system) this process spent per command in the last measured run: next to the
+ * rates, it shows what each client itself costs, whatever the emulator's latency.
+ */
+let lastCpuMicros = 0;
+
 /** Keeps `inFlight` commands outstanding for `ms` milliseconds; returns commands per second. */
 async function measure(send: () => Promise<unknown>, inFlight: number, ms: number): Promise<number> {
   let done = 0;
   let running = true;
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const stop = setTimeout(() => (running = false), ms);
   const worker = async () => {
@@ -57,6 +64,8 @@ async function measure(send: () => Promise<unknown>, inFlight: number, ms: numbe
   };
   await Promise.all(Array.from({ length: inFlight }, worker));
   clearTimeout(stop);
+  const used = process.cpuUsage(cpu);
+  lastCpuMicros = (used.user + used.system) / done;
   return done / ((performance.now() - started) / 1000);
 }
 
@@ -120,12 +129,17 @@ async function floor(port: number, inFlight: number, ms: number): Promise<number
       let done = 0;
       let sent = 0;
       let running = true;
+      const cpu = process.cpuUsage();
       const started = performance.now();
       setTimeout(() => (running = false), duration);
       onPacket = () => {
         done++;
         if (running) socket.write(packet(++sent + 10, 2, COMMAND));
-        else if (done === sent) resolve(done / ((performance.now() - started) / 1000));
+        else if (done === sent) {
+          const used = process.cpuUsage(cpu);
+          lastCpuMicros = (used.user + used.system) / done;
+          resolve(done / ((performance.now() - started) / 1000));
+        }
       };
       for (let i = 0; i < inFlight; i++) socket.write(packet(++sent + 10, 2, COMMAND));
     });
@@ -151,13 +165,19 @@ export async function main(args: string[]): Promise<void> {
       for (const [label, inFlight] of [["sequential", 1], [`${IN_FLIGHT} in flight`, IN_FLIGHT]] as const) {
         // Interleaved rounds, median of each: background load on a shared machine hits all three alike.
         const runs: [number[], number[], number[]] = [[], [], []];
+        const cpu: [number[], number[], number[]] = [[], [], []];
         for (let round = 0; round < ROUNDS; round++) {
           runs[0].push(await ours(port, game, inFlight, ms / ROUNDS));
+          cpu[0].push(lastCpuMicros);
           runs[1].push(await rconClient(port, inFlight, ms / ROUNDS));
+          cpu[1].push(lastCpuMicros);
           runs[2].push(await floor(port, inFlight, ms / ROUNDS));
+          cpu[2].push(lastCpuMicros);
         }
         const [a, b, c] = runs.map(median) as [number, number, number];
+        const [ca, cb, cc] = cpu.map(median) as [number, number, number];
         console.log(`  ${label.padEnd(12)} ${fmt(a)}  ${fmt(b)}  ${fmt(c)}  ${pct(a, b).padStart(16)}  ${pct(a, c).padStart(10)}`);
+        console.log(`  ${"".padEnd(12)} client CPU per command: ours ${ca.toFixed(1)} µs, rcon-client ${cb.toFixed(1)} µs, floor ${cc.toFixed(1)} µs`);
       }
       console.log("");
     } finally {

@@ -154,6 +154,15 @@ describe("BattlEyeClient commands", () => {
   });
 });
 
+describe("BattlEyeClient command bytes", () => {
+  it("repeated and alternating commands each carry their own text (the last encoding is reused)", () => {
+    const client = loggedIn();
+    const texts = ["players", "players", "say -1 é", "players", "say -1 é"];
+    for (const text of texts) client.command(text, T0);
+    expect(sent(client)).toEqual(texts.map((text, seq) => ({ type: "command", seq, body: utf8.encode(text) })));
+  });
+});
+
 describe("BattlEyeClient multi-part answers", () => {
   const text = "Players on server: Дмитрий, 李小龙, 🔥 Fire 🔥 and more";
   const bytes = utf8.encode(text);

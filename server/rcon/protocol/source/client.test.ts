@@ -324,6 +324,17 @@ describe("SourceClient answers", () => {
     pair.login();
     expect(() => pair.client.command("x".repeat(2000), pair.now, 1000)).toThrow(RconLocalError);
     expect(() => pair.client.command("a\u0000b", pair.now, 1000)).toThrow(RconLocalError);
+    // Rejected twice: a refused command is never remembered as the last good encoding.
+    expect(() => pair.client.command("a\u0000b", pair.now, 1000)).toThrow(RconLocalError);
+  });
+
+  it("repeated and alternating commands each carry their own text (the last encoding is reused)", () => {
+    const pair = makePair(dialect("cs2"));
+    pair.login();
+    const texts = ["status", "status", "echo é", "status", "echo é"];
+    const ids = texts.map((text) => pair.client.command(text, pair.now, 1000));
+    const wire = pair.client.takeOutgoing().map((bytes) => decodePacket(bytes));
+    expect(wire.map((p) => [p.id, new TextDecoder().decode(p.body)])).toEqual(ids.map((id, i) => [id, texts[i]]));
   });
 
   it("fails a command whose answer exceeds the response limit, and a bad size header is fatal", () => {
