@@ -45,6 +45,31 @@ const pad = (count: number, atLeastOne: boolean): string[] => {
 
 const fmt = (value: number, width: number): string => String(value).padStart(width, " ");
 
+/** The leading `num score ping` columns every engine prints the same way, bar widths and the state word. */
+function printLead(row: StatusRow, slotWidth: number, maxPing: number, defaultState: string): string[] {
+  return [
+    `${fmt(row.slot, slotWidth)} `,
+    `${fmt(row.score, 5)} `,
+    row.ping === null ? `${row.state ?? defaultState} ` : `${fmt(Math.min(row.ping, maxPing), 4)} `,
+  ];
+}
+
+/** The legacy columns `num score ping [guid] name lastmsg address qport rate`, from a row match. */
+function legacyRow(m: RegExpExecArray, guid: string | null): StatusRow {
+  const at = guid === null ? 4 : 5; // the GUID column, when present, shifts the rest by one
+  return {
+    slot: Number(m[1]),
+    score: Number(m[2]),
+    ...stateOrPing(m[3] as string),
+    guid,
+    name: m[at] as string,
+    lastMsg: Number(m[at + 1]),
+    address: m[at + 2] as string,
+    qport: Number(m[at + 3]),
+    rate: Number(m[at + 4]),
+  };
+}
+
 // (b) ioquake3 since 2014-02-22, Debian's OpenArena 0.8.8.
 const IOQ3_ROW = /^\s*(\d+)\s+(-?\d+)\s+(\d+|CON|ZMB)\s+(.*?)\s+\^7(\S+)\s+(\d+)\s*$/;
 
@@ -72,11 +97,7 @@ export const IOQ3_STATUS: StatusFormat = {
       "-- ----- ---- --------------- --------------------------------------- -----\n",
     ];
     for (const row of rows) {
-      out.push(
-        `${fmt(row.slot, 2)} `,
-        `${fmt(row.score, 5)} `,
-        row.ping === null ? `${row.state ?? "CON"} ` : `${fmt(Math.min(row.ping, 9999), 4)} `,
-      );
+      out.push(...printLead(row, 2, 9999, "CON"));
       out.push(row.name, ...pad(16 - visibleLength(row.name, colourRule), true));
       out.push(`^7${row.address}`, ...pad(39 - row.address.length, true), ` ${fmt(row.rate, 5)}`, "\n");
     }
@@ -92,18 +113,7 @@ export const Q3_LEGACY_STATUS: StatusFormat = {
   id: "q3-legacy",
   parseRow(line) {
     const m = LEGACY_ROW.exec(line);
-    if (!m) return null;
-    return {
-      slot: Number(m[1]),
-      score: Number(m[2]),
-      ...stateOrPing(m[3] as string),
-      name: m[4] as string,
-      lastMsg: Number(m[5]),
-      address: m[6] as string,
-      qport: Number(m[7]),
-      rate: Number(m[8]),
-      guid: null,
-    };
+    return m ? legacyRow(m, null) : null;
   },
   print(map, rows) {
     const out = [
@@ -112,11 +122,7 @@ export const Q3_LEGACY_STATUS: StatusFormat = {
       "--- ----- ---- --------------- ------- --------------------- ----- -----\n",
     ];
     for (const row of rows) {
-      out.push(
-        `${fmt(row.slot, 3)} `,
-        `${fmt(row.score, 5)} `,
-        row.ping === null ? `${row.state ?? "CNCT"} ` : `${fmt(Math.min(row.ping, 999), 4)} `,
-      );
+      out.push(...printLead(row, 3, 999, "CNCT"));
       // Padding counts colour codes (WONTFIX in 1.32), possibly zero spaces.
       out.push(row.name, "^7", ...pad(16 - row.name.length, false));
       out.push(`${fmt(row.lastMsg ?? 0, 7)} `, row.address, ...pad(22 - row.address.length, false));
@@ -135,18 +141,7 @@ export const COD4_LEGACY_STATUS: StatusFormat = {
   id: "cod4-legacy",
   parseRow(line) {
     const m = COD4_ROW.exec(line);
-    if (!m) return null;
-    return {
-      slot: Number(m[1]),
-      score: Number(m[2]),
-      ...stateOrPing(m[3] as string),
-      guid: m[4] as string,
-      name: m[5] as string,
-      lastMsg: Number(m[6]),
-      address: m[7] as string,
-      qport: Number(m[8]),
-      rate: Number(m[9]),
-    };
+    return m ? legacyRow(m, m[4] as string) : null;
   },
   print(map, rows, colourRule) {
     const out = [
@@ -156,11 +151,7 @@ export const COD4_LEGACY_STATUS: StatusFormat = {
     ];
     for (const row of rows) {
       const guid = row.guid ?? "0";
-      out.push(
-        `${fmt(row.slot, 3)} `,
-        `${fmt(row.score, 5)} `,
-        row.ping === null ? `${row.state ?? "CNCT"} ` : `${fmt(Math.min(row.ping, 999), 4)} `,
-      );
+      out.push(...printLead(row, 3, 999, "CNCT"));
       out.push(guid, ...pad(33 - guid.length, true));
       const name = row.name.slice(0, 15);
       out.push(name, "^7", ...pad(16 - visibleLength(name, colourRule), true));
@@ -180,18 +171,7 @@ export const ETLEGACY_STATUS: StatusFormat = {
   id: "etlegacy",
   parseRow(line) {
     const m = ETL_ROW.exec(line);
-    if (!m) return null;
-    return {
-      slot: Number(m[1]),
-      score: Number(m[2]),
-      ...stateOrPing(m[3] as string),
-      name: m[4] as string,
-      lastMsg: Number(m[5]),
-      address: m[6] as string,
-      qport: Number(m[7]),
-      rate: Number(m[8]),
-      guid: null,
-    };
+    return m ? legacyRow(m, null) : null;
   },
   print(map, rows, colourRule) {
     const out = [
@@ -202,11 +182,7 @@ export const ETLEGACY_STATUS: StatusFormat = {
       "--- ----- ---- --------------- ------- --------------------- ----- ----- ---------------\n",
     ];
     for (const row of rows) {
-      out.push(
-        `${fmt(row.slot, 3)} `,
-        `${fmt(row.score, 5)} `,
-        row.ping === null ? `${row.state ?? "CNCT"} ` : `${fmt(Math.min(row.ping, 999), 4)} `,
-      );
+      out.push(...printLead(row, 3, 999, "CNCT"));
       const width = 15 + (row.name.length - visibleLength(row.name, colourRule));
       out.push(`${`${row.name}^7`.padEnd(width + 2, " ")} `);
       out.push(
