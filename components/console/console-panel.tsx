@@ -1,5 +1,6 @@
 "use client";
 
+import { SearchInput } from "@/components/ui/search-input";
 /**
  * The live console of one server: kind filters, search, a virtualised log (only the rows on screen
  * are in the DOM, each measured, so 100,000 lines or one 100 kB answer stay smooth), auto-scroll
@@ -108,18 +109,7 @@ export function ConsolePanel(props: Props) {
           <h2 id="console-heading" className="font-semibold">
             Console
           </h2>
-          <div className="flex items-center gap-2">
-            <label htmlFor="console-search" className="text-sm">
-              Search console
-            </label>
-            <input
-              id="console-search"
-              type="search"
-              value={search}
-              onChange={(e) => setSearch(e.target.value)}
-              className="w-44 rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-950"
-            />
-          </div>
+          <SearchInput label="Search console" value={search} onChange={setSearch} className="w-44" />
         </div>
         <div role="group" aria-label="Show line kinds" className="flex flex-wrap gap-1">
           {CONSOLE_KINDS.map((kind) => (

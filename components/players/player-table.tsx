@@ -1,5 +1,6 @@
 "use client";
 
+import { SearchInput } from "@/components/ui/search-input";
 /**
  * The live player table of one server: sortable columns, search, identities only when the server
  * sent them (it nulls them for roles without players.identities), and row actions to kick or
@@ -82,18 +83,7 @@ export function PlayerTable({ players, ready, colourRule, canKick, canMessage, w
         <h2 id="players-heading" className="font-semibold">
           Players <span className="font-normal text-zinc-500">({players.length})</span>
         </h2>
-        <div className="flex items-center gap-2">
-          <label htmlFor="player-search" className="text-sm">
-            Search players
-          </label>
-          <input
-            id="player-search"
-            type="search"
-            value={query}
-            onChange={(e) => setQuery(e.target.value)}
-            className="w-40 rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-950"
-          />
-        </div>
+        <SearchInput label="Search players" value={query} onChange={setQuery} className="w-40" />
       </div>
       {result ? (
         <div className="p-3 pb-0">
