@@ -3,7 +3,6 @@
  * sessions and player-count samples. The hub writes through the system functions (no actor: it is
  * the process itself); reads for browsers take a DataContext and check `can()`.
  */
-import { can } from "../../lib/permissions.ts";
 import { requirePermission, type DataContext } from "./context.ts";
 import type { Db } from "../db/client.ts";
 import { Prisma } from "../../prisma/generated/sqlite/client.ts";
@@ -100,11 +99,6 @@ export async function openPlayerSessions(db: Db, inputs: readonly PlayerSessionI
   return rows.map((r) => r.id);
 }
 
-export async function openPlayerSession(db: Db, input: PlayerSessionInput): Promise<string> {
-  const row = await db.playerSession.create({ data: input, select: { id: true } });
-  return row.id;
-}
-
 /** Identities that became known later in a stay (BattlEye GUIDs arrive after the connect). */
 export async function updatePlayerSession(
   db: Db,
@@ -123,36 +117,6 @@ export async function closePlayerSessions(db: Db, ids: readonly string[], leftAt
 export async function closeOpenPlayerSessions(db: Db, serverId: string | null, leftAt: Date): Promise<number> {
   const result = await db.playerSession.updateMany({ where: { leftAt: null, ...(serverId ? { serverId } : {}) }, data: { leftAt } });
   return result.count;
-}
-
-export interface PlayerSessionDto {
-  id: string;
-  gameId: string;
-  name: string;
-  plainName: string;
-  guid: string | null;
-  steamId: string | null;
-  address: string | null;
-  joinedAt: string;
-  leftAt: string | null;
-}
-
-/** Recent stays on a server; identities only for those allowed to see them. */
-export async function listPlayerSessions(ctx: DataContext, serverId: string, limit = 100): Promise<PlayerSessionDto[]> {
-  await requirePermission(ctx, "players.view", "players.sessions", serverId);
-  const identities = can(ctx.actor, "players.identities", serverId);
-  const rows = await ctx.db.playerSession.findMany({ where: { serverId }, orderBy: { joinedAt: "desc" }, take: Math.min(limit, 1000) });
-  return rows.map((r) => ({
-    id: r.id,
-    gameId: r.gameId,
-    name: r.name,
-    plainName: r.plainName,
-    guid: identities ? r.guid : null,
-    steamId: identities ? r.steamId : null,
-    address: identities ? r.address : null,
-    joinedAt: r.joinedAt.toISOString(),
-    leftAt: r.leftAt?.toISOString() ?? null,
-  }));
 }
 
 // ---------------------------------------------------------------------------------------------
