@@ -41,8 +41,8 @@ describe.each(DATABASE_KINDS)("connection hub on $kind", ({ create }) => {
     await t.drop();
   });
 
-  async function emulator(password: string, port = 0): Promise<SourceEmulator> {
-    const e = await startSourceEmulator({ password, port, players: 4, activity: 0, seed: 3, extra: { "ban-after": 0 } });
+  async function emulator(password: string, port = 0, game = "cs2"): Promise<SourceEmulator> {
+    const e = await startSourceEmulator({ password, port, game, players: 4, activity: 0, seed: 3, extra: { "ban-after": 0 } });
     emulators.push(e);
     return e;
   }
@@ -149,5 +149,44 @@ describe.each(DATABASE_KINDS)("connection hub on $kind", ({ create }) => {
     expect(hub.has(id)).toBe(false);
     expect(removed).toEqual([id]);
     await vi.waitFor(() => expect(e.connectionCount).toBe(0), { timeout: 5_000 });
+  });
+
+  it("sends a player list only when something shown changed, keeping the stay's start", async () => {
+    const e = await emulator("pw");
+    const id = await addServer(t, e.port, "pw");
+    const hub = newHub(t);
+    hubs.push(hub);
+    const lists: Extract<HubEvent, { type: "players" }>["players"][] = [];
+    hub.on((ev) => ev.type === "players" && ev.serverId === id && lists.push(ev.players));
+    await hub.start();
+    const unwatch = hub.watch(id); // polls every 100 ms
+    await vi.waitFor(() => expect(hub.players(id)).toHaveLength(e.world.players.length), { timeout: 5_000 });
+    const first = hub.players(id);
+    const sent = lists.length;
+    await new Promise((resolve) => setTimeout(resolve, 600)); // about six polls of an unchanged server
+    expect(lists.length).toBe(sent);
+
+    const target = e.world.players.find((p) => !p.isBot);
+    if (!target) throw new Error("the emulator has no human player");
+    target.ping = 999;
+    await vi.waitFor(() => expect(lists.at(-1)?.find((p) => p.id === String(target.userid))?.ping).toBe(999), { timeout: 5_000 });
+    const after = hub.players(id);
+    expect(after.find((p) => p.id === String(target.userid))?.connectedSince).toBe(first.find((p) => p.id === String(target.userid))?.connectedSince);
+    expect(after.map((p) => p.id)).toEqual(first.map((p) => p.id));
+    unwatch();
+  });
+
+  it("turns chat the game pushes (Squad) into chat lines at once", async () => {
+    const e = await emulator("pw", 0, "squad");
+    const id = await addServer(t, e.port, "pw", { game: "squad" });
+    const hub = newHub(t);
+    hubs.push(hub);
+    const lines: Extract<HubEvent, { type: "line" }>["line"][] = [];
+    hub.on((ev) => ev.type === "line" && ev.line.serverId === id && lines.push(ev.line));
+    await hub.start();
+    await vi.waitFor(() => expect(hub.statusOf(id).state).toBe("online"), { timeout: 5_000 });
+    expect(e.playerChat("medic at the FOB please")).toBe(true);
+    await vi.waitFor(() => expect(lines.find((l) => l.text.includes("medic at the FOB please"))?.kind).toBe("chat"), { timeout: 5_000 });
+    expect(hub.statusOf(id).lastEventAt).not.toBeNull();
   });
 });
