@@ -258,6 +258,12 @@ export interface RunningEmulator {
   readonly game: string;
   readonly host: string;
   readonly port: number;
+  /**
+   * A simulated player says `text` to everyone. True when this game pushes chat to RCON clients
+   * (BattlEye, Squad) and it was sent; false when it has no such push (Quake 3, most Source games:
+   * the line then only reaches the game's own chat) or nobody is on the server.
+   */
+  playerChat(text: string): boolean;
   close(): Promise<void>;
 }
 

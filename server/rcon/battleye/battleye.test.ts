@@ -244,6 +244,17 @@ describe("BattlEye over loopback against the emulator", () => {
     expect(players.map((p) => p.id).sort()).toEqual([...emu.players.keys()].map(String).sort());
   });
 
+  it("a player's chat is pushed to the logged-in admin as a typed chat event", async () => {
+    const emu = await emulator({ password: "secret", players: 3, activity: 0, seed: 9 });
+    const { connection, events } = connect({ port: emu.port });
+    await online(connection);
+    emu.simulateActivity(20); // GUIDs verified: players may speak
+    expect(emu.playerChat("hold the bridge")).toBe(true);
+    await waitFor(() => messages(events).some((m) => m.text.endsWith(": hold the bridge")), "the chat message");
+    const chat = messages(events).find((m) => m.text.endsWith(": hold the bridge"));
+    expect(chat?.event).toMatchObject({ kind: "chat", channel: "Global", text: "hold the bridge" });
+  });
+
   it("the family registers dialects and emulator flags", () => {
     expect(family.dialects.map((d) => d.id)).toContain("dayz");
     expect(Object.keys(family.emulatorFlags)).toEqual(

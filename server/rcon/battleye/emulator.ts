@@ -9,6 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { systemClock, type Clock, type TimerHandle } from "../clock.ts";
 import { battlEyeCodec } from "./codec.ts";
 import { PLAYER_NAMES } from "../emulation/names.ts";
+import { appendRecent } from "../emulation/recent-log.ts";
 import { RconRemoteError } from "../protocol/errors.ts";
 import { BattlEyeServer, type ServerTiming } from "../protocol/battleye/server.ts";
 import { createRandom, pick, randomInt, type Random } from "../random.ts";
@@ -176,7 +177,7 @@ export async function startBattlEyeEmulator(
 
   function push(text: string): void {
     for (const peer of server.loggedInPeers()) {
-      messageLog.push({ peer, text });
+      appendRecent(messageLog, { peer, text });
       server.sendMessage(peer, text, clock.now());
     }
   }
@@ -490,6 +491,13 @@ export async function startBattlEyeEmulator(
       return commandsExecuted;
     },
     server,
+    playerChat(text) {
+      const speaker = [...players.values()].find((p) => p.verified && !p.lobby);
+      if (!speaker || closed) return false;
+      push(`(Global) ${speaker.name}: ${text}`);
+      pump();
+      return true;
+    },
     stopActivity() {
       clock.clearTimeout(activityTimer);
       activityTimer = null;

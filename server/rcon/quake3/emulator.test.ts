@@ -52,6 +52,12 @@ describe("quake3 emulator", () => {
     expect(new Set(first).size).toBeGreaterThan(3);
   });
 
+  it("player chat only reaches the game's own chat: Quake 3 pushes nothing over rcon", () => {
+    const emulator = new Quake3Emulator({ dialect: dialect("openarena"), password: "secret", players: 3, seed: 1, clock: new FakeClock() });
+    expect(emulator.playerChat("gg")).toBe(false);
+    expect(emulator.chat.at(-1)).toMatch(/: gg$/);
+  });
+
   it("refuses banned addresses (engine CIDR bans and game-module masks)", async () => {
     const emulator = await family.startEmulator({ password: "secret", players: 0, activity: 0 });
     const connection = family.createConnection({

@@ -8,6 +8,7 @@
 import { stripColourCodes } from "../../../lib/colour-codes.ts";
 import { systemClock, type Clock, type TimerHandle } from "../clock.ts";
 import { COLOURED_PLAYER_NAMES, PLAYER_NAMES } from "../emulation/names.ts";
+import { appendRecent } from "../emulation/recent-log.ts";
 import type { Quake3Dialect } from "../protocol/quake3/dialects/common.ts";
 import { Quake3Server } from "../protocol/quake3/server.ts";
 import type { StatusRow } from "../protocol/quake3/status-table.ts";
@@ -160,6 +161,13 @@ export class Quake3Emulator implements RunningEmulator {
     this.activityTimer = null;
     await this.socket?.close();
     this.socket = null;
+  }
+
+  /** Quake 3 engines send nothing unprompted over rcon: the line only reaches the game's chat. */
+  playerChat(text: string): boolean {
+    const speaker = this.sortedClients().find((c) => !c.isBot);
+    if (speaker) appendRecent(this.chat, `${speaker.name}: ${text}`);
+    return false;
   }
 
   // --- simulated activity --------------------------------------------------------------------
@@ -361,7 +369,7 @@ export class Quake3Emulator implements RunningEmulator {
     echo: (args, print) => print(`${args.join(" ")}\n`),
     say: (args, print) => {
       const text = args.join(" ");
-      this.chat.push(`console: ${text}`);
+      appendRecent(this.chat, `console: ${text}`);
       print(`console: ${text}\n`);
     },
     tell: (args, print) => {
@@ -372,7 +380,7 @@ export class Quake3Emulator implements RunningEmulator {
       const client = this.clientInSlot(args[0], print);
       if (!client) return;
       const text = args.slice(1).join(" ");
-      this.chat.push(`console_tell to ${client.slot}: ${text}`);
+      appendRecent(this.chat, `console_tell to ${client.slot}: ${text}`);
       print(`console_tell: ${text}\n`);
     },
     clientkick: (args, print) => {

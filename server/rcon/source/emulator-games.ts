@@ -6,6 +6,7 @@
 import { ARK_EMPTY_ANSWER } from "../protocol/source/dialects/ark.ts";
 import { SQUAD_CHAT_PACKET_TYPE } from "../protocol/source/dialects/squad.ts";
 import { accountIdFrom, steam64, steamId2, type EmulatedBan, type EmulatedPlayer, type EmulatedWorld } from "./emulator-world.ts";
+import { appendRecent } from "../emulation/recent-log.ts";
 
 export interface CommandContext {
   world: EmulatedWorld;
@@ -164,7 +165,7 @@ function srcdsCommands(style: SteamStyle, status: CommandHandler): Record<string
       return "";
     },
     say: ({ world, rest }) => {
-      world.chat.push(`Console: ${rest.replace(/^"|"$/g, "")}`);
+      appendRecent(world.chat, `Console: ${rest.replace(/^"|"$/g, "")}`);
       return "";
     },
     kickid: ({ world, args }) => {
@@ -251,7 +252,7 @@ const minecraftCommands: Record<string, CommandHandler> = {
   "pardon-ip": ({ world, args }) => (world.removeBan("ip", args[0] ?? "") ? `Unbanned IP ${args[0] ?? ""}` : "Nothing changed. That IP isn't banned"),
   banlist: ({ world, now, args }) => minecraftBans(world, now, args[0]),
   say: ({ world, rest }) => {
-    world.chat.push(`[Rcon] ${rest}`);
+    appendRecent(world.chat, `[Rcon] ${rest}`);
     return "";
   },
   tell: ({ world, args }) => {
@@ -300,7 +301,7 @@ const rustCommands: Record<string, CommandHandler> = {
       .map((b, i) => `${i + 1} ${steam64(Number(b.value))} "${b.label}" "${b.reason}" -1`)
       .join("\n") + "\n",
   say: ({ world, rest, push }) => {
-    world.chat.push(`SERVER: ${rest.replace(/^"|"$/g, "")}`);
+    appendRecent(world.chat, `SERVER: ${rest.replace(/^"|"$/g, "")}`);
     push(-1, 0, `[CHAT] SERVER: ${rest.replace(/^"|"$/g, "")}`); // Rust answers `say` with id -1
     return "";
   },
@@ -326,7 +327,7 @@ const arkCommands: Record<string, CommandHandler> = {
     return accountId !== null && world.removeBan("steamid", String(accountId)) ? `${args[0] ?? ""} Unbanned` : "";
   },
   serverchat: ({ world, rest }) => {
-    world.chat.push(`SERVER: ${rest}`);
+    appendRecent(world.chat, `SERVER: ${rest}`);
     return "";
   },
   serverchatto: () => "",
@@ -364,7 +365,7 @@ const squadCommands: Record<string, CommandHandler> = {
     return `Banned player ${args[0] ?? ""} for interval ${args[1] ?? "0"}`;
   },
   adminbroadcast: ({ world, rest }) => {
-    world.chat.push(`[Admin] ${rest}`);
+    appendRecent(world.chat, `[Admin] ${rest}`);
     return "Message broadcasted";
   },
   adminwarnbyid: ({ world, args }) => (world.findByUserid(args[0] ?? "") ? `Remote admin has warned player ${args[0] ?? ""}. Message was "${args.slice(1).join(" ")}"` : `Could not find player with ID ${args[0] ?? ""}`),
@@ -424,7 +425,7 @@ const palworldCommands: Record<string, CommandHandler> = {
     return accountId !== null && world.removeBan("steamid", String(accountId)) ? `Unbanned: ${args[0] ?? ""}` : `Failed to Unban: ${args[0] ?? ""}`;
   },
   broadcast: ({ world, args }) => {
-    world.chat.push(`[SERVER] ${args[0] ?? ""}`); // only the first word survives, like the real server
+    appendRecent(world.chat, `[SERVER] ${args[0] ?? ""}`); // only the first word survives, like the real server
     return `Broadcasted: ${args[0] ?? ""}`;
   },
 };
@@ -470,7 +471,7 @@ export const EMULATED_GAMES: Readonly<Record<string, EmulatedGame>> = {
     commands: factorioCommands,
     unknown: (name) => `Unknown command "${name.replace(/^\//, "")}".`,
     freeText: ({ world, rest }) => {
-      world.chat.push(`<server>: ${rest}`);
+      appendRecent(world.chat, `<server>: ${rest}`);
       return "";
     },
   },

@@ -10,10 +10,11 @@ import { createTextCodec } from "../encoding.ts";
 import { SOURCE_DIALECTS, type SourceDialect } from "../protocol/source/dialects/index.ts";
 import { SourceServerConnection } from "../protocol/source/server.ts";
 import { createRandom, pick } from "../random.ts";
+import { appendRecent } from "../emulation/recent-log.ts";
 import { listenTcp, type TcpStream } from "../transport/tcp.ts";
 import type { EmulatorFlag, EmulatorOptions, RunningEmulator } from "../types.ts";
 import { EMULATED_GAMES, tokenize, type CommandContext } from "./emulator-games.ts";
-import { buildCvarList, EmulatedWorld } from "./emulator-world.ts";
+import { buildCvarList, EmulatedWorld, type EmulatedPlayer } from "./emulator-world.ts";
 
 export const SOURCE_EMULATOR_FLAGS: Readonly<Record<string, EmulatorFlag>> = {
   "ban-after": { type: "number", description: "wrong passwords from one address before it is banned, like SRCDS (0 = never; default 5)" },
@@ -154,6 +155,19 @@ export async function startSourceEmulator(options: EmulatorOptions): Promise<Sou
     };
   });
 
+  /** Chat goes to the game's log, and to logged-in RCON clients where the game pushes it. */
+  const broadcastChat = (player: EmulatedPlayer, text: string): boolean => {
+    appendRecent(world.chat, `${player.name}: ${text}`);
+    const packet = game.chatPacket?.(player, text);
+    if (!packet) return false;
+    for (const { stream, conn } of sessions) {
+      if (conn.state !== "AUTHENTICATED") continue;
+      conn.push(0, packet.type, packet.text);
+      stream.write(conn.takeOutgoing());
+    }
+    return true;
+  };
+
   let timer: TimerHandle | null = null;
   const interval = activity > 0 ? 8_000 / activity : 0;
   const target = options.players ?? 8;
@@ -161,17 +175,7 @@ export async function startSourceEmulator(options: EmulatorOptions): Promise<Sou
     const change = world.tick(clock.now(), target);
     if (change.joined) logger?.info(`"${change.joined.name}<${change.joined.userid}>" connected`);
     if (change.left) logger?.info(`"${change.left.name}<${change.left.userid}>" disconnected`);
-    if (change.chat) {
-      world.chat.push(`${change.chat.player.name}: ${change.chat.text}`);
-      const packet = game.chatPacket?.(change.chat.player, change.chat.text);
-      if (packet) {
-        for (const { stream, conn } of sessions) {
-          if (conn.state !== "AUTHENTICATED") continue;
-          conn.push(0, packet.type, packet.text);
-          stream.write(conn.takeOutgoing());
-        }
-      }
-    }
+    if (change.chat) broadcastChat(change.chat.player, change.chat.text);
     timer = clock.setTimeout(tick, interval);
   };
   if (interval > 0) timer = clock.setTimeout(tick, interval);
@@ -193,6 +197,10 @@ export async function startSourceEmulator(options: EmulatorOptions): Promise<Sou
     },
     get loginAttempts() {
       return loginAttempts;
+    },
+    playerChat(text) {
+      const humans = world.humans;
+      return humans.length > 0 && broadcastChat(pick(random, humans), text);
     },
     async close() {
       clock.clearTimeout(timer);
