@@ -1,19 +1,19 @@
 /**
- * `npm run bench -- hub [--servers 10,100,500] [--clients 50] [--seconds 20]`: one RconDeck hub
- * process (connection hub + socket.io + SQLite history, this process) with N emulated game servers
- * (a child process: BattlEye Arma 3, Source Squad, Quake 3 OpenArena in turn, 64 players each,
- * joining and leaving at the emulators' realistic pace) and M socket.io clients (another child),
- * subscribed so that every server has a watcher (fast 2 s player polling everywhere).
+ * `npm run bench -- hub [--servers 10,100,500] [--clients 50] [--seconds 30]`: one RconDeck hub
+ * process (connection hub + socket.io + SQLite history, started with the dashboard's own Node
+ * options from scripts/server-node-options) with N emulated game servers (a child process:
+ * BattlEye Arma 3, Source Squad and Quake 3 OpenArena in turn, 64 players each, joining and leaving
+ * at the emulators' pace) and M socket.io clients (another child process), subscribed so that every
+ * server has a watcher (so every server is polled every 2 s).
  *
- * Chat: only BattlEye (and Squad, rarely) push chat on their own, and only from their seeded
- * activity, which carries no timestamp. So the bench drives one `say` per second per server (every
- * 3 s on Quake 3, see KINDS)
- * through the hub (`hub.exec`, as a browser's console:exec would, minus the audit row), with the
- * send time in the text; the emulator answers, and the answer line travels hub -> socket.io ->
- * clients. "exec->client" is that whole loop (hub -> emulator -> hub -> client), an upper bound of
- * the emulator->client latency. "hub->client" is the age of every console line (pushed chat,
- * joins, answers) when a client receives it. CPU and RSS are this process's (the hub), not the
- * emulators' or the clients'.
+ * What is measured, for each N:
+ * - Event latency, emulator -> client: every emulator has a player say one chat line per second
+ *   carrying the emulator's clock; a client receiving it as a console line takes now - that. BattlEye
+ *   and Squad push chat over RCON; Quake 3 engines push nothing (their chat never reaches RCON, and
+ *   joins/leaves are found by polling), so 1/3 of the servers add load but no chat sample.
+ * - Command round trip: one command per server every 5 s through `hub.exec` (what console:exec runs,
+ *   minus the audit row), from the send to a client seeing the answer line.
+ * - Hub -> client age of every console line, the hub's CPU, peak RSS and heap, event-loop delay.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -34,22 +34,23 @@ import { createRealtime } from "../server/realtime/io.ts";
 import { loadFamily } from "../server/rcon/registry.ts";
 import type { ProtocolId, RunningEmulator } from "../server/rcon/types.ts";
 import { encryptSecret } from "../server/security/crypto.ts";
+import { serverNodeOptions } from "../scripts/node-options.ts";
 
 const PASSWORD = "benchpass";
 const SECRET = "b".repeat(48);
 const KEY = Buffer.alloc(32, 3);
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
-/**
- * Quake 3 engines allow about one rcon packet per second per address (ioq3's leaky bucket, which
- * the dialect's pacer mirrors); the 2 s player poll already takes half of that, so Quake 3
- * servers get one `say` every 3 s instead of every second (more would only queue in the pacer).
- */
-const KINDS: { protocol: ProtocolId; game: string; say: (text: string) => string; everySeconds: number; extra?: Record<string, string | number> }[] = [
-  { protocol: "battleye", game: "arma3", say: (t) => `say -1 ${t}`, everySeconds: 1 },
-  { protocol: "source", game: "squad", say: (t) => `AdminBroadcast ${t}`, everySeconds: 1 },
-  { protocol: "quake3", game: "openarena", say: (t) => `say ${t}`, everySeconds: 3, extra: { "max-clients": 64 } },
+const KINDS: { protocol: ProtocolId; game: string; say: (text: string) => string; extra?: Record<string, string | number> }[] = [
+  { protocol: "battleye", game: "arma3", say: (t) => `say -1 ${t}` },
+  { protocol: "source", game: "squad", say: (t) => `AdminBroadcast ${t}` },
+  { protocol: "quake3", game: "openarena", say: (t) => `say ${t}`, extra: { "max-clients": 64 } },
 ];
+/**
+ * One command per server every 5 s. Quake 3 engines allow about one rcon packet per second per
+ * address (the dialect's pacer mirrors ioq3's leaky bucket) and the 2 s poll takes half of that.
+ */
+const COMMAND_EVERY_SECONDS = 5;
 
 /** CPU seconds of another process (Linux /proc; NaN elsewhere), to show where the time goes. */
 function cpuSecondsOf(pid: number | undefined): number {
@@ -80,20 +81,44 @@ async function runEmulators(count: number): Promise<void> {
     console.log(JSON.stringify({ index: i, port: emulator.port }));
   }
   console.log(JSON.stringify({ ready: true }));
+  // One chat line per second per server, spread over the second, stamped with this clock.
+  const chatTimers = running.map((emulator, i) =>
+    setTimeout(() => {
+      const interval = setInterval(() => emulator.playerChat(`bench-${Date.now()}`), 1_000);
+      chatTimers[i] = interval;
+    }, (i * 1000) / running.length),
+  );
   await new Promise<void>((resolve) => process.stdin.on("close", resolve).resume());
+  for (const timer of chatTimers) clearTimeout(timer);
   await Promise.allSettled(running.map((e) => e.close()));
   process.exit(0);
 }
 
+/** Samples per measure and protocol, summarised as p50/p99 at the end. */
+class Samples {
+  private readonly byKey = new Map<string, number[]>();
+  add(key: string, value: number): void {
+    const list = this.byKey.get(key);
+    if (list) list.push(value);
+    else this.byKey.set(key, [value]);
+  }
+  summary(): Record<string, { p50: number; p99: number; count: number }> {
+    return Object.fromEntries(
+      [...this.byKey].map(([key, values]) => {
+        values.sort((x, y) => x - y);
+        return [key, { p50: percentile(values, 50), p99: percentile(values, 99), count: values.length }];
+      }),
+    );
+  }
+}
+
 async function runClients(url: string, cookie: string, serverIds: string[], clients: number, seconds: number): Promise<void> {
-  const execLatency: number[] = [];
-  const byProtocol = new Map<string, number[]>();
   const protocolOf = new Map(serverIds.map((id, i) => [id, KINDS[i % KINDS.length]?.protocol ?? "?"]));
-  const lineAge: number[] = [];
-  const sentAt = new Map<string, number>(); // serverId:seq -> send time of the bench command
+  const samples = new Samples();
+  const sentAt = new Map<string, number>(); // serverId:client:seq of a bench command -> its send time
   let lines = 0;
-  const sockets: Socket<ServerToClientEvents, ClientToServerEvents>[] = [];
   let measuring = false;
+  const sockets: Socket<ServerToClientEvents, ClientToServerEvents>[] = [];
   for (let c = 0; c < clients; c++) {
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = connect(url, { transports: ["websocket"], extraHeaders: { cookie }, reconnection: false, forceNew: true, timeout: 60_000 });
     await new Promise<void>((resolve, reject) => {
@@ -104,19 +129,21 @@ async function runClients(url: string, cookie: string, serverIds: string[], clie
       const now = Date.now();
       lines++;
       if (!measuring) return;
-      lineAge.push(now - Date.parse(line.at));
-      const key = `${line.serverId}:${c}`;
-      if (line.kind === "command") {
-        const m = /bench-(\d+)/.exec(line.text);
-        if (m) sentAt.set(`${key}:${line.seq}`, Number(m[1]));
+      const protocol = protocolOf.get(line.serverId) ?? "?";
+      samples.add("age", now - Date.parse(line.at));
+      const stamp = /bench-(\d+)/.exec(line.text)?.[1];
+      if (line.kind === "chat" && stamp) {
+        samples.add("event", now - Number(stamp));
+        samples.add(`event ${protocol}`, now - Number(stamp));
+      } else if (line.kind === "command" && stamp) {
+        sentAt.set(`${line.serverId}:${c}:${line.seq}`, Number(stamp));
       } else if (line.kind === "answer" && line.replyTo !== null) {
-        const sent = sentAt.get(`${key}:${line.replyTo}`);
-        if (sent !== undefined) {
-          execLatency.push(now - sent);
-          const protocol = protocolOf.get(line.serverId) ?? "?";
-          byProtocol.set(protocol, [...(byProtocol.get(protocol) ?? []), now - sent]);
-          sentAt.delete(`${key}:${line.replyTo}`);
-        }
+        const key = `${line.serverId}:${c}:${line.replyTo}`;
+        const sent = sentAt.get(key);
+        if (sent === undefined) return;
+        sentAt.delete(key);
+        samples.add("command", now - sent);
+        samples.add(`command ${protocol}`, now - sent);
       }
     });
     sockets.push(socket);
@@ -135,29 +162,7 @@ async function runClients(url: string, cookie: string, serverIds: string[], clie
   measuring = true;
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
   measuring = false;
-  execLatency.sort((a, b) => a - b);
-  lineAge.sort((a, b) => a - b);
-  console.log(
-    JSON.stringify({
-      result: {
-        execP50: percentile(execLatency, 50),
-        execP99: percentile(execLatency, 99),
-        execCount: execLatency.length,
-        ageP50: percentile(lineAge, 50),
-        ageP99: percentile(lineAge, 99),
-        lines,
-        ...Object.fromEntries(
-          [...byProtocol].flatMap(([protocol, values]) => {
-            values.sort((a, b) => a - b);
-            return [
-              [`${protocol}P50`, percentile(values, 50)],
-              [`${protocol}P99`, percentile(values, 99)],
-            ];
-          }),
-        ),
-      },
-    }),
-  );
+  console.log(JSON.stringify({ result: { lines, ...samples.summary() } }));
   for (const s of sockets) s.disconnect();
   process.exit(0);
 }
@@ -222,30 +227,21 @@ async function runOnce(servers: number, clients: number, seconds: number): Promi
     if ((JSON.parse(value) as { subscribed?: boolean }).subscribed) break;
   }
 
-  // One `say` per second per server, spread over the second.
+  // One command per server every COMMAND_EVERY_SECONDS, spread evenly, the send time in the text.
   const actor = { id: owner.id, name: "bench" };
   let execErrors = 0;
-  let measuring = false;
-  const inHub: number[] = [];
   let tick = 0;
   const driver = setInterval(() => {
-    tick++;
     ids.forEach((id, i) => {
       const kind = KINDS[i % KINDS.length];
-      if (!kind || tick % kind.everySeconds !== 0) return;
-      setTimeout(() => {
-        const sent = Date.now();
-        hub.exec(id, actor, kind.say(`bench-${sent}`)).then(
-          () => measuring && inHub.push(Date.now() - sent),
-          () => execErrors++,
-        );
-      }, ((i * 1000) / ids.length) | 0);
+      if (!kind || i % COMMAND_EVERY_SECONDS !== tick % COMMAND_EVERY_SECONDS) return;
+      setTimeout(() => void hub.exec(id, actor, kind.say(`bench-${Date.now()}`)).catch(() => execErrors++), ((i * 1000) / ids.length) | 0);
     });
+    tick++;
   }, 1_000);
 
   // Measure the hub process over the same window as the clients (after their 3 s warm-up).
   await new Promise((r) => setTimeout(r, 3_000));
-  measuring = true;
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
   const cpu0 = process.cpuUsage();
@@ -253,35 +249,44 @@ async function runOnce(servers: number, clients: number, seconds: number): Promi
   const clientCpu0 = cpuSecondsOf(clientProc.proc.pid);
   const t0 = process.hrtime.bigint();
   let peakRss = 0;
-  const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 500);
-  let result: Record<string, number> | null = null;
+  let peakHeap = 0;
+  const memoryTimer = setInterval(() => {
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapUsed);
+  }, 250);
+  type Summary = { p50: number; p99: number; count: number };
+  let result: Record<string, Summary> & { lines?: number } = {};
   for (;;) {
     const value = await clientProc.next();
     if (value === null) break;
-    const message = JSON.parse(value) as { result?: Record<string, number> };
+    const message = JSON.parse(value) as { result?: typeof result };
     if (message.result) {
       result = message.result;
       break;
     }
   }
-  const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
-  measuring = false;
+  const wallSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
   loopDelay.disable();
-  inHub.sort((a, b) => a - b);
   const cpu = process.cpuUsage(cpu0);
-  const emulatorCores = (cpuSecondsOf(emulators.proc.pid) - emulatorCpu0) / (wallMs / 1000);
-  const clientCores = (cpuSecondsOf(clientProc.proc.pid) - clientCpu0) / (wallMs / 1000);
-  clearInterval(rssTimer);
+  const emulatorCores = (cpuSecondsOf(emulators.proc.pid) - emulatorCpu0) / wallSeconds;
+  const clientCores = (cpuSecondsOf(clientProc.proc.pid) - clientCpu0) / wallSeconds;
+  clearInterval(memoryTimer);
   clearInterval(driver);
-  const cores = (cpu.user + cpu.system) / 1000 / wallMs;
-  const r = result ?? {};
+  const cores = (cpu.user + cpu.system) / 1e6 / wallSeconds;
+  const figure = (key: string) => {
+    const r = (result as Record<string, Summary | undefined>)[key];
+    return r ? `p50 ${r.p50} ms  p99 ${r.p99} ms  (${r.count})` : "no samples";
+  };
+  const mb = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MB`;
+  console.log(`N=${String(servers).padStart(3)} M=${clients}  online ${online}/${servers}`);
+  console.log(`  event emulator->client (pushed chat): ${figure("event")}   [${KINDS.map((k) => `${k.protocol} ${figure(`event ${k.protocol}`).replace(/  \(.*/, "")}`).join(", ")}]`);
+  console.log(`  command round trip (exec -> answer at the client): ${figure("command")}   [${KINDS.map((k) => `${k.protocol} ${figure(`command ${k.protocol}`).replace(/  \(.*/, "")}`).join(", ")}]`);
+  console.log(`  hub->client age of every line: ${figure("age")}   exec errors ${execErrors}`);
   console.log(
-    `N=${String(servers).padStart(3)} M=${clients}  online ${online}/${servers}  exec->client p50 ${r.execP50} ms  p99 ${r.execP99} ms (${r.execCount} answers)  ` +
-      `hub->client age p50 ${r.ageP50} ms  p99 ${r.ageP99} ms  (${r.lines} lines)  hub CPU ${cores.toFixed(2)} cores  peak RSS ${(peakRss / 1048576).toFixed(0)} MB  exec errors ${execErrors}`,
+    `  hub process: CPU ${cores.toFixed(2)} cores  peak RSS ${mb(peakRss)}  peak heap used ${mb(peakHeap)}  event-loop delay p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms max ${(loopDelay.max / 1e6).toFixed(0)} ms`,
   );
-  console.log(`        inside the hub: exec->answer p50 ${percentile(inHub, 50)} ms p99 ${percentile(inHub, 99)} ms; event-loop delay p50 ${(loopDelay.percentile(50) / 1e6).toFixed(0)} ms p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms max ${(loopDelay.max / 1e6).toFixed(0)} ms`);
-  console.log(`        other processes: emulators ${emulatorCores.toFixed(2)} cores, clients ${clientCores.toFixed(2)} cores`);
-  console.log(`        exec->client by protocol (p50/p99 ms): ${KINDS.map((k) => `${k.protocol} ${r[`${k.protocol}P50`]}/${r[`${k.protocol}P99`]}`).join(", ")}`);
+  console.log(`  other processes: emulators ${emulatorCores.toFixed(2)} cores, clients ${clientCores.toFixed(2)} cores`);
 
   clientProc.proc.kill();
   emulators.proc.stdin?.end();
@@ -300,7 +305,7 @@ export async function main(args: string[]): Promise<void> {
       role: { type: "string" },
       servers: { type: "string", default: "10,100,500" },
       clients: { type: "string", default: "50" },
-      seconds: { type: "string", default: "20" },
+      seconds: { type: "string", default: "30" },
       url: { type: "string" },
       cookie: { type: "string" },
       ids: { type: "string" },
@@ -308,7 +313,16 @@ export async function main(args: string[]): Promise<void> {
   });
   if (values.role === "emulators") return runEmulators(Number(values.servers));
   if (values.role === "clients") return runClients(values.url ?? "", values.cookie ?? "", (values.ids ?? "").split(","), Number(values.clients), Number(values.seconds));
-  console.log(`hub benchmark: mixed BattlEye/Source(Squad)/Quake 3 emulators, 64 players each, ${values.clients} socket.io clients, ${values.seconds} s per run`);
-  for (const n of values.servers.split(",").map(Number)) await runOnce(n, Number(values.clients), Number(values.seconds));
-  process.exit(0);
+  if (values.role === "hub") {
+    await runOnce(Number(values.servers), Number(values.clients), Number(values.seconds));
+    process.exit(0);
+  }
+  const options = serverNodeOptions();
+  console.log(`hub benchmark: mixed BattlEye/Source(Squad)/Quake 3 emulators, 64 players each, ${values.clients} socket.io clients, ${values.seconds} s per run; hub process: node ${options.join(" ")}`);
+  for (const n of values.servers.split(",").map(Number)) {
+    // Each N in a fresh hub process with the dashboard's Node options, so runs do not share a heap.
+    const hub = spawn(process.execPath, [...options, "--import", "tsx", "bench/index.ts", "hub", "--role", "hub", "--servers", String(n), "--clients", values.clients, "--seconds", values.seconds], { stdio: "inherit" });
+    const code = await new Promise<number | null>((resolve) => hub.once("exit", resolve));
+    if (code !== 0) throw new Error(`the hub run for N=${n} failed (exit ${code})`);
+  }
 }

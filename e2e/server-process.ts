@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { serverNodeOptions } from "../scripts/node-options.ts";
 
 export const E2E_DIR = path.resolve(".tmp/e2e");
 const STATE_FILE = path.join(E2E_DIR, "state.json");
@@ -17,7 +18,7 @@ export async function startServer(port: number): Promise<{ child: ChildProcess; 
   const dataDir = path.join(E2E_DIR, "data");
   rmSync(E2E_DIR, { recursive: true, force: true });
   mkdirSync(E2E_DIR, { recursive: true });
-  const child = spawn(process.execPath, ["dist/server/index.js"], {
+  const child = spawn(process.execPath, [...serverNodeOptions(), "dist/server/index.js"], {
     env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, DATABASE_URL: "", NEXT_TELEMETRY_DISABLED: "1", DEMO: "1" },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -8,4 +8,5 @@ ensure_node_modules
 ensure_prisma_client
 ensure_build
 log "Starting RconDeck"
-exec env NODE_ENV=production node --enable-source-maps dist/server/index.js
+# shellcheck disable=SC2046 # the options are words on purpose
+exec env NODE_ENV=production node $(grep -v '^#' scripts/server-node-options) dist/server/index.js
