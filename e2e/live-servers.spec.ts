@@ -28,6 +28,12 @@ test("the overview shows each demo server live and opens its page", async ({ pag
     await expect(card).toContainText("online");
     await expect(card.getByText("Latency")).toBeVisible();
   }
+  // Source and Quake 3 say their map and slots (BattlEye's RCON cannot).
+  for (const name of [DEMO_SERVERS.source, DEMO_SERVERS.quake3]) {
+    const card = page.getByRole("listitem").filter({ has: page.getByRole("link", { name, exact: true }) });
+    await expect(card.getByText("Map", { exact: true })).toBeVisible();
+    await expect(card.getByText(/^\d+\/\d+$/)).toBeVisible();
+  }
   await page.getByRole("link", { name: DEMO_SERVERS.quake3, exact: true }).click();
   await expect(page).toHaveURL(/\/servers\/[^/]+$/);
   await expect(page.getByRole("heading", { name: DEMO_SERVERS.quake3, level: 1 })).toBeVisible();

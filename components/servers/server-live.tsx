@@ -48,6 +48,12 @@ function ServerLiveInner({ server, permissions }: ServerLiveProps) {
         {server.isDemo ? <span className="rounded bg-violet-100 px-2 py-0.5 text-xs text-violet-800 dark:bg-violet-950 dark:text-violet-200">Demo</span> : null}
         <span className="text-sm text-zinc-600 dark:text-zinc-400">
           {server.gameLabel} · <span className="font-mono text-xs">{server.host}:{server.port}</span>
+          {stream.status?.map ? (
+            <>
+              {" · map "}
+              <span className="font-mono text-xs">{stream.status.map}</span>
+            </>
+          ) : null}
           {stream.status?.latencyMs != null ? ` · ${stream.status.latencyMs} ms` : ""}
         </span>
       </div>

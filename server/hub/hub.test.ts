@@ -176,6 +176,19 @@ describe.each(DATABASE_KINDS)("connection hub on $kind", ({ create }) => {
     unwatch();
   });
 
+  it("shows the game's map and player slots in the status, re-read after a map change", async () => {
+    const e = await emulator("pw");
+    const id = await addServer(t, e.port, "pw");
+    const hub = newHub(t);
+    hubs.push(hub);
+    await hub.start();
+    await vi.waitFor(() => expect(hub.statusOf(id)).toMatchObject({ state: "online", map: e.world.map, maxPlayers: e.world.maxPlayers }), { timeout: 5_000 });
+    const unwatch = hub.watch(id);
+    await hub.exec(id, actor, "changelevel de_nuke");
+    await vi.waitFor(() => expect(hub.statusOf(id).map).toBe("de_nuke"), { timeout: 5_000 });
+    unwatch();
+  });
+
   it("turns chat the game pushes (Squad) into chat lines at once", async () => {
     const e = await emulator("pw", 0, "squad");
     const id = await addServer(t, e.port, "pw", { game: "squad" });

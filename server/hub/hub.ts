@@ -22,7 +22,7 @@ import type { Db } from "../db/client.ts";
 import { Emitter } from "../rcon/emitter.ts";
 import { diffPlayers } from "../rcon/player-diff.ts";
 import { findDialect, isProtocolId, loadFamily } from "../rcon/registry.ts";
-import type { ConnectionOptions, ConnectionStatus, Dialect, GameEvent, Logger, Player, RconConnection, RconEvent, RunCommand } from "../rcon/types.ts";
+import type { ConnectionOptions, ConnectionStatus, Dialect, GameEvent, Logger, Player, RconConnection, RconEvent, RunCommand, ServerInfo } from "../rcon/types.ts";
 import { describeError, toAppError } from "./errors.ts";
 import { ConsoleHistory, type HistoryOptions } from "./history.ts";
 
@@ -72,6 +72,9 @@ interface Link {
   players: Map<string, TrackedPlayer>;
   playerList: Player[];
   hasPolled: boolean;
+  /** Map and slots, re-read every INFO_EVERY_MS and after any console command (maybe a map change). */
+  info: ServerInfo | null;
+  infoReadAt: number;
   pollTimer: NodeJS.Timeout | null;
   polling: boolean;
   pollAgain: boolean;
@@ -85,6 +88,9 @@ interface Link {
 
 const RETENTION_EVERY_MS = 60 * 60 * 1000;
 const SNAPSHOT_LINES = 300;
+const INFO_EVERY_MS = 60_000;
+/** First words of console commands after which map and slots are re-read (changelevel, map, AdminChangeLayer, sv_maxclients...). */
+const MAY_CHANGE_INFO = /map|level|layer|mission|maxclients|maxplayers/i;
 const RESUME_LINES = 2_000;
 
 /** Console kind of a pushed message, by what the dialect read in it. */
@@ -209,6 +215,8 @@ export class ConnectionHub {
       players: new Map(),
       playerList: [],
       hasPolled: false,
+      info: null,
+      infoReadAt: 0,
       pollTimer: null,
       polling: false,
       pollAgain: false,
@@ -274,6 +282,8 @@ export class ConnectionHub {
     else link.players.clear();
     link.playerList = [];
     link.hasPolled = false;
+    link.info = null;
+    link.infoReadAt = 0;
   }
 
   // --------------------------------------------------------------------------------------------
@@ -351,6 +361,14 @@ export class ConnectionHub {
     try {
       const players = await dialect.operations.listPlayers(this.runner(connection));
       if (link.connection === connection) this.applyPlayers(link, dialect, players);
+      if (dialect.operations.serverInfo && Date.now() - link.infoReadAt >= INFO_EVERY_MS) {
+        link.infoReadAt = Date.now();
+        const info = await dialect.operations.serverInfo(this.runner(connection));
+        if (link.connection === connection) {
+          link.info = info;
+          this.emitStatus(link);
+        }
+      }
     } catch (error) {
       this.logger.debug("player poll failed", { serverId: link.id, error: describeError(error) });
     } finally {
@@ -484,11 +502,12 @@ export class ConnectionHub {
 
   /** Runs a raw console command; the command and its answer are console lines for every watcher. */
   async exec(serverId: string, actor: HubActor, command: string): Promise<{ command: ConsoleLineMessage; answer: ConsoleLineMessage }> {
-    const { connection } = this.online(serverId);
+    const { link, connection } = this.online(serverId);
     const commandLine = this.appendLine(serverId, "command", command, actor);
     try {
       const answer = await connection.command(command, { idempotent: false });
       const answerLine = this.appendLine(serverId, "answer", answer.replace(/\s+$/, ""), null, commandLine.seq);
+      if (MAY_CHANGE_INFO.test(command.split(" ", 1)[0] ?? "")) link.infoReadAt = 0; // re-read at the next poll
       return { command: commandLine, answer: answerLine };
     } catch (error) {
       this.appendLine(serverId, "system", `Command failed: ${describeError(error)}`, null, commandLine.seq);
@@ -567,6 +586,8 @@ export class ConnectionHub {
       nextRetryAt: s.nextRetryAt === null ? null : new Date(s.nextRetryAt).toISOString(),
       playerCount: s.state === "online" && link.hasPolled ? link.playerList.length : null,
       lastEventAt,
+      map: s.state === "online" ? (link.info?.map ?? null) : null,
+      maxPlayers: s.state === "online" ? (link.info?.maxPlayers ?? null) : null,
     };
   }
 

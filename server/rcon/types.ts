@@ -124,8 +124,16 @@ export interface DialectCapabilities {
   banKinds: readonly IdentityKind[];
 }
 
+/** What the overview shows besides the players; null where the game's answer does not say. */
+export interface ServerInfo {
+  map: string | null;
+  maxPlayers: number | null;
+}
+
 export interface GameOperations {
   listPlayers(run: RunCommand): Promise<Player[]>;
+  /** Current map and player slots; absent where the game's RCON cannot tell (BattlEye, ARK...). */
+  serverInfo?(run: RunCommand): Promise<ServerInfo>;
   /** Kicks by the game's player id, never by a name that could match two players. */
   kick(run: RunCommand, playerId: string, reason: string): Promise<string>;
   ban(run: RunCommand, request: BanRequest): Promise<string>;

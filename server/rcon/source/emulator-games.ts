@@ -345,6 +345,8 @@ function squadPlayersText(world: EmulatedWorld): string {
 const squadCommands: Record<string, CommandHandler> = {
   listplayers: ({ world }) => squadPlayersText(world),
   showcurrentmap: ({ world }) => `Current level is ${world.map.split(" ")[0] ?? ""}, layer is ${world.map}, factions USA RGF`,
+  showserverinfo: ({ world }) =>
+    JSON.stringify({ MaxPlayers: world.maxPlayers, GameMode_s: "RAAS", MapName_s: world.map, GameVersion_s: "v8.2.1.369429.845", PlayerCount_I: String(world.humans.length), ServerName_s: world.hostname }),
   adminkickbyid: ({ world, args }) => {
     const player = world.findByUserid(args[0] ?? "");
     if (!player) return `Could not find player with ID ${args[0] ?? ""}`;

@@ -13,6 +13,7 @@ import {
   type GameOperations,
   type Player,
   type RunCommand,
+  type ServerInfo,
 } from "../../../types.ts";
 import type { ReplyFraming } from "../packet.ts";
 import type { PacingRule } from "../pacing.ts";
@@ -257,6 +258,20 @@ export interface OperationTemplates {
   bans: BanSystem;
 }
 
+/**
+ * `serverinfo` prints `Server info settings:` then `key<spaces>value` rows (every engine of the
+ * family): the map is `mapname`, the slots `sv_maxclients` (`sv_privateClients` of them reserved).
+ */
+export function parseServerInfoSettings(text: string): ServerInfo {
+  const settings = new Map<string, string>();
+  for (const line of text.split("\n")) {
+    const row = /^(\S+)\s+(.*)$/.exec(line);
+    if (row?.[1] && row[2] !== undefined) settings.set(row[1].toLowerCase(), row[2].trim());
+  }
+  const max = Number(settings.get("sv_maxclients"));
+  return { map: settings.get("mapname") || null, maxPlayers: Number.isInteger(max) && max > 0 ? max : null };
+}
+
 export function buildOperations(profile: Quake3Profile, templates: OperationTemplates): GameOperations {
   const listPlayers = async (run: RunCommand) =>
     parsePlayers(await run("status", { idempotent: true }), profile);
@@ -270,6 +285,7 @@ export function buildOperations(profile: Quake3Profile, templates: OperationTemp
     unban: async (run, ban) => templates.bans.unban(run, ban),
     listBans: async (run) => templates.bans.listBans(run),
     sayAll: async (run, message) => run(templates.say(sanitiseMessage(message, profile)), mutating),
+    serverInfo: async (run) => parseServerInfoSettings(await run("serverinfo", { idempotent: true })),
   };
   const tell = templates.tell;
   if (tell)

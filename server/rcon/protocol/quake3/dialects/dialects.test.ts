@@ -9,6 +9,7 @@ import {
   parseEngineBans,
   parseGameModuleBans,
   parsePlayers,
+  parseServerInfoSettings,
   sanitiseMessage,
 } from "./common.ts";
 import { COD4, COD4X } from "./cod4.ts";
@@ -25,6 +26,21 @@ function recorder(answers: Record<string, string> = {}) {
   };
   return { sent, run };
 }
+
+describe("quake3 serverinfo", () => {
+  it("reads the map and slots from a real OpenArena 0.8.8 answer", () => {
+    expect(parseServerInfoSettings(printedText("serverinfo"))).toEqual({ map: "oa_dm1", maxPlayers: 16 });
+    expect(parseServerInfoSettings("Bad rconpassword.\n")).toEqual({ map: null, maxPlayers: null });
+  });
+
+  it("every dialect asks with serverinfo", async () => {
+    for (const dialect of QUAKE3_DIALECTS) {
+      const { sent, run } = recorder({ serverinfo: "Server info settings:\nmapname   mp_crash\nsv_maxclients 24\n" });
+      expect(await dialect.operations.serverInfo?.(run)).toEqual({ map: "mp_crash", maxPlayers: 24 });
+      expect(sent.map((s) => s.command)).toEqual(["serverinfo"]);
+    }
+  });
+});
 
 describe("quake3 dialects", () => {
   it("are all valid data", () => {

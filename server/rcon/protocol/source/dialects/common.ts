@@ -10,6 +10,7 @@ import {
   type GameOperations,
   type IdentityKind,
   type Player,
+  type ServerInfo,
 } from "../../../types.ts";
 import type { SourceClientProfile } from "../client.ts";
 import type { SourceServerProfile } from "../server.ts";
@@ -83,6 +84,18 @@ export function banTargetValue(request: BanRequest, allowed: readonly IdentityKi
 
 export function lines(text: string): string[] {
   return text.split(/\r?\n/);
+}
+
+/**
+ * Map and slots from a `status` header: Source 1 and legacy Rust print `map     : de_dust2 at: 0 x...`
+ * or `map     : Procedural Map`, CS2
+ * names the map in its spawn group (`[1: de_dust2 | main lump | mapload]`); all print `(24 max)`
+ * or `(24/0 max)` on the players line. A 0 max (CS2 before a map loads) says nothing.
+ */
+export function parseStatusInfo(text: string): ServerInfo {
+  const map = /^map\s*:\s*(.+?)(?:\s+at:.*)?\s*$/m.exec(text)?.[1] ?? /\[\d+:\s*([^\s|\]]+)\s*\|\s*main lump/.exec(text)?.[1] ?? null;
+  const max = Number(/^players\s*:.*?\((\d+)(?:\/\d+)?\s+max\)/m.exec(text)?.[1] ?? 0);
+  return { map, maxPlayers: max > 0 ? max : null };
 }
 
 export type { BanEntry, Player };

@@ -7,7 +7,8 @@ import { SOURCE_DIALECTS } from "./index.ts";
 import { parseMinecraftBanlist, parseMinecraftList } from "./minecraft.ts";
 import { parsePalworldPlayers } from "./palworld.ts";
 import { parseRustStatus } from "./rust.ts";
-import { parseSquadMessage, parseSquadPlayers, squadLength } from "./squad.ts";
+import { parseSquadMessage, parseSquadPlayers, parseSquadServerInfo, squadLength } from "./squad.ts";
+import { parseStatusInfo } from "./common.ts";
 import { parseCs2Status, parseFilterList, parseSource1Status } from "./srcds.ts";
 
 const TF2_STATUS = `hostname: Valve Matchmaking Server (Virginia srcds1001-iad1 #71)
@@ -73,6 +74,29 @@ describe("srcds parsers", () => {
     ]);
     expect(parseFilterList("IP filter list:\n1 10.0.0.2 : 4.500 min\n")).toEqual([{ ref: "10.0.0.2", kind: "ip", value: "10.0.0.2", minutesLeft: 5, reason: "" }]);
     expect(parseFilterList("IP filter list: empty\n")).toEqual([]);
+  });
+});
+
+describe("server info: map and player slots", () => {
+  it("reads them from the status header of Source 1, CS2 and legacy Rust", () => {
+    expect(parseStatusInfo(TF2_STATUS)).toEqual({ map: "ctf_2fort", maxPlayers: 32 });
+    expect(parseStatusInfo(CSGO_STATUS).maxPlayers).toBe(20);
+    const cs2 = "hostname : RconDeck\nspawngroup  :  1   [1: de_inferno | main lump | mapload]\nplayers  : 2 humans, 0 bots (10 max) (not hibernating) (unreserved)\n";
+    expect(parseStatusInfo(cs2)).toEqual({ map: "de_inferno", maxPlayers: 10 });
+    expect(parseStatusInfo("players  : 0 humans, 0 bots (0 max) (hibernating)\n")).toEqual({ map: null, maxPlayers: null });
+    expect(parseStatusInfo("hostname: My Rust\nmap     : Procedural Map\nplayers : 3 (50 max) (0 queued) (0 joining)\n")).toEqual({ map: "Procedural Map", maxPlayers: 50 });
+  });
+
+  it("reads Squad's ShowServerInfo JSON, and nothing from anything else", () => {
+    expect(parseSquadServerInfo('{"MaxPlayers":100,"GameMode_s":"RAAS","MapName_s":"Narva_RAAS_v1","PlayerCount_I":"71"}')).toEqual({ map: "Narva_RAAS_v1", maxPlayers: 100 });
+    expect(parseSquadServerInfo("Unknown command")).toEqual({ map: null, maxPlayers: null });
+    expect(parseSquadServerInfo("[1,2]")).toEqual({ map: null, maxPlayers: null });
+  });
+
+  it("asks Minecraft for its slots with list", async () => {
+    const mc = SOURCE_DIALECTS.find((d) => d.id === "minecraft");
+    const run: RunCommand = (command) => Promise.resolve(command === "list" ? "There are 2 of a max of 20 players online: Steve, Alex" : "");
+    expect(await mc?.operations.serverInfo?.(run)).toEqual({ map: null, maxPlayers: 20 });
   });
 });
 

@@ -44,6 +44,11 @@ const operations: GameOperations = {
   async listPlayers(run) {
     return parseMinecraftList(await run("list"));
   },
+  async serverInfo(run) {
+    // `There are 3 of a max of 20 players online: ...`; Minecraft has worlds, not maps.
+    const max = /of a max of (\d+)/.exec(await run("list"))?.[1];
+    return { map: null, maxPlayers: max ? Number(max) : null };
+  },
   kick(run, playerId, reason) {
     return run(`kick ${name(playerId)} ${text(reason, "reason")}`.trimEnd(), { idempotent: false });
   },

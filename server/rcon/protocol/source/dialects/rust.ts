@@ -4,7 +4,7 @@
  * part of an answer, because only type-0 packets with the command's id are collected.
  */
 import type { BanEntry, CommandInfo, GameOperations, Player } from "../../../types.ts";
-import { asyncOperations, banTargetValue, checkText, lines, makePlayer, requireMatch, STEAM64, type SourceDialect } from "./common.ts";
+import { asyncOperations, banTargetValue, checkText, lines, makePlayer, parseStatusInfo, requireMatch, STEAM64, type SourceDialect } from "./common.ts";
 import { SOURCE1_SERVER } from "./srcds.ts";
 
 /** `76561198000000001 "Name" 45 312.5s 192.168.1.10:28015 0.0 0` rows of `status`. */
@@ -43,6 +43,9 @@ const steamId = (value: string) => requireMatch(value, STEAM64, "SteamID64");
 const operations: GameOperations = {
   async listPlayers(run) {
     return parseRustStatus(await run("status"));
+  },
+  async serverInfo(run) {
+    return parseStatusInfo(await run("status"));
   },
   kick(run, playerId, reason) {
     return run(`kick ${steamId(playerId)} ${quoted(reason, "reason")}`, { idempotent: false });

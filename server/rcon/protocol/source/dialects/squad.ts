@@ -3,13 +3,27 @@
  * the end marker is echoed twice before the trailer (the extra packets carry the marker's id and
  * are swallowed by id); chat is pushed as unsolicited packets of type 1 (SERVERDATA_CHAT_VALUE).
  */
-import type { CommandInfo, GameEvent, GameOperations, Player } from "../../../types.ts";
+import type { CommandInfo, GameEvent, GameOperations, Player, ServerInfo } from "../../../types.ts";
 import { asyncOperations, banTargetValue, checkText, lines, makePlayer, requireMatch, STEAM64, unsupported, type SourceDialect } from "./common.ts";
 import { SOURCE1_SERVER } from "./srcds.ts";
 
 export const SQUAD_CHAT_PACKET_TYPE = 1;
 
 /** `ListPlayers`: active rows `ID: 0 | SteamID: 7656... | Name: X | Team ID: 1 | Squad ID: N/A` (or `Online IDs: EOS: ... steam: 7656...`). */
+/** `ShowServerInfo` answers a JSON object; `MapName_s` is the layer, `MaxPlayers` the public slots. */
+export function parseSquadServerInfo(text: string): ServerInfo {
+  let info: unknown;
+  try {
+    info = JSON.parse(text);
+  } catch {
+    return { map: null, maxPlayers: null };
+  }
+  const record = typeof info === "object" && info !== null ? (info as Record<string, unknown>) : {};
+  const map = typeof record.MapName_s === "string" && record.MapName_s !== "" ? record.MapName_s : null;
+  const max = Number(record.MaxPlayers);
+  return { map, maxPlayers: Number.isInteger(max) && max > 0 ? max : null };
+}
+
 export function parseSquadPlayers(text: string): Player[] {
   const players: Player[] = [];
   for (const line of lines(text)) {
@@ -41,6 +55,9 @@ const id = (value: string) => requireMatch(value, /^\d{1,4}$/, "player id");
 const operations: GameOperations = {
   async listPlayers(run) {
     return parseSquadPlayers(await run("ListPlayers"));
+  },
+  async serverInfo(run) {
+    return parseSquadServerInfo(await run("ShowServerInfo"));
   },
   kick(run, playerId, reason) {
     return run(`AdminKickById ${id(playerId)} ${checkText(reason, "reason")}`.trimEnd(), { idempotent: false });

@@ -6,7 +6,7 @@
  */
 import { RconCommandError, type BanEntry, type CommandInfo, type GameOperations, type IdentityKind, type Player, type RunCommand } from "../../../types.ts";
 import type { SourceServerProfile } from "../server.ts";
-import { asyncOperations, banTargetValue, checkText, IPV4, lines, makePlayer, parseClock, requireMatch, type SourceDialect } from "./common.ts";
+import { asyncOperations, banTargetValue, checkText, IPV4, lines, makePlayer, parseClock, parseStatusInfo, requireMatch, type SourceDialect } from "./common.ts";
 
 const USERID = /^\d{1,6}$/;
 export const STEAM_ID = /^(?:STEAM_[0-5]:[01]:\d{1,10}|\[U:1:\d{1,10}\])$/;
@@ -82,6 +82,9 @@ function operations(parseStatus: (text: string) => Player[], game: string): Game
   return asyncOperations({
     async listPlayers(run) {
       return parseStatus(await run("status"));
+    },
+    async serverInfo(run) {
+      return parseStatusInfo(await run("status"));
     },
     kick(run, playerId, reason) {
       requireMatch(playerId, USERID, "userid");
