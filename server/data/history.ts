@@ -59,12 +59,6 @@ export async function readConsoleLines(
   return rows.reverse();
 }
 
-/** Older console lines for a browser scrolling back. */
-export async function listConsoleHistory(ctx: DataContext, serverId: string, beforeSeq: number, limit: number): Promise<ConsoleLineRecord[]> {
-  await requirePermission(ctx, "console.read", "console.history", serverId);
-  return readConsoleLines(ctx.db, serverId, { beforeSeq, limit: Math.min(Math.max(limit, 1), 1000) });
-}
-
 /** This user's own recent commands on a server, oldest first, without repeats in a row. */
 export async function listOwnRecentCommands(db: Db, actorId: string, serverId: string, limit = 50): Promise<string[]> {
   const rows = await db.consoleLine.findMany({

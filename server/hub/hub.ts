@@ -696,8 +696,3 @@ function updatePlayerInPlace(kept: Player, seen: Player): boolean {
   }
   return changed;
 }
-
-/** Strips identities for users without players.identities. */
-export function withoutIdentities(players: readonly PlayerView[]): PlayerView[] {
-  return players.map((p) => ({ ...p, guid: null, steamId: null, address: null }));
-}

@@ -1,21 +1,24 @@
 /**
- * Hub events -> socket.io rooms. The only place live-server events are emitted: console lines and
- * statuses to a server's subscribers (statuses also to overview watchers), player lists with
- * identities to one room and without to another, so a Viewer's socket never receives them.
+ * Hub events -> socket.io rooms. The only place live-server events are emitted: statuses to a
+ * server's subscribers and overview watchers; console lines and player lists each to two rooms,
+ * with identities and without (lib/console/redact.ts, withoutIdentities), so a Viewer's socket
+ * never receives a GUID, SteamID or IP.
  *
  * socket.io encodes a broadcast before it looks at the room, so events for rooms nobody is in are
  * skipped here (the in-memory adapter knows every member; a cluster adapter would need another test).
  */
-import { withoutIdentities, type ConnectionHub } from "../hub/hub.ts";
+import type { ConnectionHub } from "../hub/hub.ts";
 import type { RealtimeServer } from "./io.ts";
-import { playersRoom, serverRoom, WATCH_ALL_ROOM, watchRoom } from "./rooms.ts";
+import { redactLine, withoutIdentities } from "./redact.ts";
+import { consoleRoom, playersRoom, serverRoom, WATCH_ALL_ROOM, watchRoom } from "./rooms.ts";
 
 export function bridgeHubToRooms(io: RealtimeServer, hub: ConnectionHub): () => void {
   const occupied = (room: string) => (io.sockets.adapter.rooms.get(room)?.size ?? 0) > 0;
   return hub.on((event) => {
     switch (event.type) {
       case "line":
-        if (occupied(serverRoom(event.line.serverId))) io.to(serverRoom(event.line.serverId)).emit("console:line", event.line);
+        if (occupied(consoleRoom(event.line.serverId, true))) io.to(consoleRoom(event.line.serverId, true)).emit("console:line", event.line);
+        if (occupied(consoleRoom(event.line.serverId, false))) io.to(consoleRoom(event.line.serverId, false)).emit("console:line", redactLine(event.line));
         break;
       case "status":
         io.to([serverRoom(event.status.serverId), WATCH_ALL_ROOM, watchRoom(event.status.serverId)]).emit("server:status", event.status);
@@ -24,7 +27,8 @@ export function bridgeHubToRooms(io: RealtimeServer, hub: ConnectionHub): () => 
         if (occupied(playersRoom(event.serverId, true))) io.to(playersRoom(event.serverId, true)).emit("players:update", { serverId: event.serverId, players: event.players });
         if (occupied(playersRoom(event.serverId, false))) io.to(playersRoom(event.serverId, false)).emit("players:update", { serverId: event.serverId, players: withoutIdentities(event.players) });
         break;
-      case "removed":
+      case "removed": {
+        const rooms = [serverRoom(event.serverId), consoleRoom(event.serverId, true), consoleRoom(event.serverId, false), playersRoom(event.serverId, true), playersRoom(event.serverId, false), watchRoom(event.serverId)];
         io.to([serverRoom(event.serverId), WATCH_ALL_ROOM, watchRoom(event.serverId)]).emit("server:status", {
           serverId: event.serverId,
           state: "closed",
@@ -35,13 +39,9 @@ export function bridgeHubToRooms(io: RealtimeServer, hub: ConnectionHub): () => 
           playerCount: null,
           lastEventAt: null,
         });
-        io.in([serverRoom(event.serverId), playersRoom(event.serverId, true), playersRoom(event.serverId, false), watchRoom(event.serverId)]).socketsLeave([
-          serverRoom(event.serverId),
-          playersRoom(event.serverId, true),
-          playersRoom(event.serverId, false),
-          watchRoom(event.serverId),
-        ]);
+        io.in(rooms).socketsLeave(rooms);
         break;
+      }
     }
   });
 }

@@ -4,6 +4,7 @@
  * permission table before acting.
  */
 import type { Server as HttpServer } from "node:http";
+import { RateLimiterMemory } from "rate-limiter-flexible";
 import { Server } from "socket.io";
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from "../../lib/realtime/contract.ts";
 import { decode } from "next-auth/jwt";
@@ -28,11 +29,16 @@ export interface RealtimeDeps {
   logger: Logger;
   /** The connection hub: live statuses, console lines, players, commands. */
   hub: ConnectionHub;
+  /** Console commands, kicks and messages one user may send per window (default 20 per 10 s). */
+  actionLimit?: { points: number; seconds: number };
 }
 
 export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): { io: RealtimeServer; endUserSessions(userId: string, reason: string): void; close(): Promise<void> } {
   // destroyUpgrade:false leaves Next's own upgrade requests (dev HMR) alone.
   const io: RealtimeServer = new Server(httpServer, { destroyUpgrade: false, serveClient: false, maxHttpBufferSize: 64 * 1024 });
+
+  // A person types a few commands a minute; a runaway script would flood the game server's RCON.
+  const actionLimiter = new RateLimiterMemory({ keyPrefix: "socket-actions", points: deps.actionLimit?.points ?? 20, duration: deps.actionLimit?.seconds ?? 10 });
 
   io.use((socket, next) => {
     void (async () => {
@@ -52,7 +58,7 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): { io
   io.on("connection", (socket) => {
     void socket.join(userRoom(socket.data.userId));
     registerServerHandlers(io, socket, deps);
-    registerConsoleHandlers(io, socket, deps);
+    registerConsoleHandlers(io, socket, deps, actionLimiter);
     registerAuditHandlers(io, socket, deps);
   });
 

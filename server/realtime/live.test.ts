@@ -46,7 +46,7 @@ describe("live servers over socket.io (real hub, BattlEye emulator)", () => {
 
   beforeAll(async () => {
     t = await createSqliteTestDatabase();
-    for (const role of ["OWNER", "MODERATOR", "VIEWER"] as const) {
+    for (const role of ["OWNER", "ADMIN", "MODERATOR", "VIEWER"] as const) {
       users[role] = (await t.db.user.create({ data: { email: `${role.toLowerCase()}@example.com`, name: role.toLowerCase(), passwordHash: "x", role } })).id;
     }
     emulator = await startBattlEyeEmulator({ password: "pw", players: 6, activity: 0, seed: 11 });
@@ -163,5 +163,56 @@ describe("live servers over socket.io (real hub, BattlEye emulator)", () => {
     await vi.waitFor(async () => expect(await t.db.playerSession.count({ where: { serverId, gameId: target.id, name: target.name, leftAt: { not: null } } })).toBeGreaterThan(0), { timeout: 5_000 });
     // Kicking someone who left is a clear error, also audited.
     expect(await emit(moderator, "players:kick", { serverId, playerId: "999", reason: "" })).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
+  });
+
+  it("console lines reach a Viewer with GUIDs and IPs hidden, live and in the history", async () => {
+    const viewer = await client("VIEWER");
+    const owner = await client("OWNER");
+    const viewerLines: ConsoleLineMessage[] = [];
+    const ownerLines: ConsoleLineMessage[] = [];
+    viewer.on("console:line", (l) => viewerLines.push(l));
+    owner.on("console:line", (l) => ownerLines.push(l));
+    await emit(viewer, "server:subscribe", { serverId });
+    await emit(owner, "server:subscribe", { serverId });
+    const address = /\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/;
+    const guid = /\b[0-9a-f]{32}\b/i;
+    // Until a player connects and gets a GUID (the seeded activity also chats and leaves).
+    await vi.waitFor(
+      () => {
+        emulator.simulateActivity(5);
+        expect(ownerLines.some((l) => address.test(l.text))).toBe(true);
+        expect(ownerLines.some((l) => guid.test(l.text))).toBe(true);
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+    await vi.waitFor(() => expect(viewerLines.length).toBe(ownerLines.length));
+    expect(viewerLines.some((l) => l.text.includes("[IP hidden]"))).toBe(true);
+    expect(viewerLines.some((l) => l.text.includes("[GUID hidden]"))).toBe(true);
+    expect(viewerLines.filter((l) => address.test(l.text) || guid.test(l.text))).toEqual([]);
+    // The same lines in the snapshot and when scrolling back.
+    const again = await emit<ServerSnapshot>(viewer, "server:subscribe", { serverId });
+    const older = await emit<{ lines: ConsoleLineMessage[] }>(viewer, "console:history", { serverId, beforeSeq: hub.history.lastSeq(serverId) + 1, limit: 1000 });
+    if (!again.ok || !older.ok) throw new Error("subscribe or history failed");
+    for (const lines of [again.data.history, older.data.lines]) {
+      expect(lines.some((l) => l.text.includes("[IP hidden]"))).toBe(true);
+      expect(lines.filter((l) => address.test(l.text) || guid.test(l.text))).toEqual([]);
+    }
+  });
+
+  it("limits console commands, kicks and messages per user: the 21st in 10 s is refused, not run", async () => {
+    const admin = await client("ADMIN");
+    await emit(admin, "server:subscribe", { serverId });
+    const results = [];
+    for (let i = 0; i < 21; i++) results.push(await emit(admin, "console:exec", { serverId, command: "version" }));
+    expect(results.slice(0, 20).every((r) => r.ok)).toBe(true);
+    expect(results[20]).toMatchObject({ ok: false, error: { code: "RATE_LIMITED" } });
+    expect(results[20]?.ok === false && results[20].error.message).toMatch(/try again in \d+ s/);
+    expect(await t.db.auditEvent.count({ where: { action: "console.command", actorId: users.ADMIN } })).toBe(20);
+    // Only the allowed twenty were sent to the game server.
+    const sent = (await hub.lines(serverId, { limit: 5_000 })).filter((l) => l.kind === "command" && l.actorName === "admin");
+    expect(sent).toHaveLength(20);
+    // Another user is not affected.
+    const owner = await client("OWNER");
+    expect(await emit(owner, "console:exec", { serverId, command: "version" })).toMatchObject({ ok: true });
   });
 });

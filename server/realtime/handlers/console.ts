@@ -1,8 +1,11 @@
 /** Raw console commands and player actions: permission, the dialect's escaping, audit, answer. */
+import type { RateLimiterMemory } from "rate-limiter-flexible";
 import { z } from "zod";
 import { describeError } from "../../hub/errors.ts";
 import { recordAudit } from "../../data/audit.ts";
 import type { RealtimeDeps, RealtimeServer } from "../io.ts";
+import { can } from "../../../lib/permissions.ts";
+import { redactLine } from "../redact.ts";
 import { guarded, type RealtimeSocket } from "./guard.ts";
 
 const noControl = (v: string) => !/[\r\n\0]/.test(v);
@@ -10,7 +13,7 @@ const execSchema = z.object({ serverId: z.string().min(1).max(64), command: z.st
 const kickSchema = z.object({ serverId: z.string().min(1).max(64), playerId: z.string().min(1).max(64), reason: z.string().trim().max(200).refine(noControl) });
 const messageSchema = z.object({ serverId: z.string().min(1).max(64), playerId: z.string().min(1).max(64), message: z.string().trim().min(1).max(200).refine(noControl) });
 
-export function registerConsoleHandlers(_io: RealtimeServer, socket: RealtimeSocket, deps: RealtimeDeps): void {
+export function registerConsoleHandlers(_io: RealtimeServer, socket: RealtimeSocket, deps: RealtimeDeps, limiter: RateLimiterMemory): void {
   const { hub } = deps;
   const sourceIp = () => socket.handshake.address;
 
@@ -28,18 +31,18 @@ export function registerConsoleHandlers(_io: RealtimeServer, socket: RealtimeSoc
 
   socket.on(
     "console:exec",
-    guarded(socket, deps, { event: "console:exec", schema: execSchema, permission: "console.execute", serverId: (i) => i.serverId }, ({ serverId, command }, actor) =>
+    guarded(socket, deps, { event: "console:exec", schema: execSchema, permission: "console.execute", serverId: (i) => i.serverId, limiter }, ({ serverId, command }, actor) =>
       audited(
         { actor, action: "console.command", serverId, targetType: "server", targetId: serverId, input: { command } },
         () => hub.exec(serverId, actor, command),
         (r) => r.answer.text.slice(0, 500),
-      ),
+      ).then((r) => (can(actor, "players.identities", serverId) ? r : { command: redactLine(r.command), answer: redactLine(r.answer) })),
     ),
   );
 
   socket.on(
     "players:kick",
-    guarded(socket, deps, { event: "players:kick", schema: kickSchema, permission: "players.kick", serverId: (i) => i.serverId }, async ({ serverId, playerId, reason }, actor) => {
+    guarded(socket, deps, { event: "players:kick", schema: kickSchema, permission: "players.kick", serverId: (i) => i.serverId, limiter }, async ({ serverId, playerId, reason }, actor) => {
       const result = await audited(
         { actor, action: "player.kick", serverId, targetType: "player", targetId: playerId, input: { playerId, playerName: hub.players(serverId).find((p) => p.id === playerId)?.plainName ?? null, reason } },
         () => hub.kick(serverId, actor, playerId, reason),
@@ -51,7 +54,7 @@ export function registerConsoleHandlers(_io: RealtimeServer, socket: RealtimeSoc
 
   socket.on(
     "players:message",
-    guarded(socket, deps, { event: "players:message", schema: messageSchema, permission: "players.message", serverId: (i) => i.serverId }, async ({ serverId, playerId, message }, actor) => {
+    guarded(socket, deps, { event: "players:message", schema: messageSchema, permission: "players.message", serverId: (i) => i.serverId, limiter }, async ({ serverId, playerId, message }, actor) => {
       const result = await audited(
         { actor, action: "player.message", serverId, targetType: "player", targetId: playerId, input: { playerId, message } },
         () => hub.message(serverId, actor, playerId, message),

@@ -1,8 +1,9 @@
 /**
  * Every socket event goes through `guarded`: validate the payload, re-load the actor (so a
- * disabled user or lowered role is refused at the next event), check the permission, then act and
- * ack a Result. Refusals are audited.
+ * disabled user or lowered role is refused at the next event), check the permission and the
+ * user's rate limit where the event has one, then act and ack a Result. Refusals are audited.
  */
+import type { RateLimiterMemory } from "rate-limiter-flexible";
 import type { Socket } from "socket.io";
 import type { z } from "zod";
 import { AppError } from "../../../lib/errors.ts";
@@ -18,7 +19,14 @@ export type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, 
 export function guarded<S extends z.ZodType, T>(
   socket: RealtimeSocket,
   deps: RealtimeDeps,
-  options: { event: string; schema: S; permission: Permission; serverId?: (input: z.infer<S>) => string },
+  options: {
+    event: string;
+    schema: S;
+    permission: Permission;
+    serverId?: (input: z.infer<S>) => string;
+    /** Counts one point per allowed event, per user (across their sockets and tabs). */
+    limiter?: RateLimiterMemory;
+  },
   handler: (input: z.infer<S>, actor: Actor) => Promise<T>,
 ): (payload: unknown, ack: unknown) => void {
   return (payload, ack) => {
@@ -38,6 +46,13 @@ export function guarded<S extends z.ZodType, T>(
       if (!can(actor, options.permission, serverId)) {
         await recordAudit(deps.db, { actor, action: `socket.${options.event}`, serverId: null, targetType: serverId ? "server" : null, targetId: serverId ?? null, outcome: "denied", detail: `missing permission ${options.permission}`, sourceIp: socket.handshake.address });
         return fail("FORBIDDEN", "You do not have permission to do that.");
+      }
+      if (options.limiter) {
+        const limited = await options.limiter.consume(actor.id).then(
+          () => null,
+          (refusal: { msBeforeNext?: number }) => Math.max(1, Math.ceil((refusal.msBeforeNext ?? 1000) / 1000)),
+        );
+        if (limited !== null) return fail("RATE_LIMITED", `Too many actions in a row: try again in ${limited} s.`);
       }
       return ok(await handler(input, actor));
     })()

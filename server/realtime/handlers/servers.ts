@@ -8,9 +8,9 @@ import { can } from "../../../lib/permissions.ts";
 import type { ServerSnapshot } from "../../../lib/realtime/contract.ts";
 import { listOwnRecentCommands } from "../../data/history.ts";
 import { listServers } from "../../data/servers.ts";
-import { withoutIdentities } from "../../hub/hub.ts";
 import type { RealtimeDeps, RealtimeServer } from "../io.ts";
-import { playersRoom, serverRoom, WATCH_ALL_ROOM, watchRoom } from "../rooms.ts";
+import { redactLine, withoutIdentities } from "../redact.ts";
+import { consoleRoom, playersRoom, serverRoom, WATCH_ALL_ROOM, watchRoom } from "../rooms.ts";
 import { guarded, type RealtimeSocket } from "./guard.ts";
 
 const serverIdSchema = z.object({ serverId: z.string().min(1).max(64) });
@@ -35,7 +35,8 @@ export function registerServerHandlers(_io: RealtimeServer, socket: RealtimeSock
       const seesPlayers = can(actor, "players.view", serverId);
       // Join first, then take the snapshot: a line emitted meanwhile arrives twice at worst (the
       // client merges on seq), never zero times.
-      await socket.join(serverRoom(serverId));
+      await socket.join([serverRoom(serverId), consoleRoom(serverId, identities)]);
+      await socket.leave(consoleRoom(serverId, !identities));
       await socket.leave(playersRoom(serverId, !identities));
       if (seesPlayers) await socket.join(playersRoom(serverId, identities));
       if (!watching.has(serverId)) watching.set(serverId, hub.watch(serverId));
@@ -46,7 +47,7 @@ export function registerServerHandlers(_io: RealtimeServer, socket: RealtimeSock
         serverId,
         status: hub.statusOf(serverId),
         players: identities ? players : withoutIdentities(players),
-        history,
+        history: identities ? history : history.map(redactLine),
         commands: (dialect?.commands ?? []).map((c) => ({ name: c.name, description: c.description, ...(c.usage !== undefined ? { usage: c.usage } : {}) })),
         capabilities: { whisper: dialect?.capabilities.whisper ?? false, pushesEvents: dialect?.capabilities.pushesEvents ?? false },
         commandHistory,
@@ -57,7 +58,7 @@ export function registerServerHandlers(_io: RealtimeServer, socket: RealtimeSock
   socket.on(
     "server:unsubscribe",
     guarded(socket, deps, { event: "server:unsubscribe", schema: serverIdSchema, permission: "server.view" }, async ({ serverId }) => {
-      await Promise.all([socket.leave(serverRoom(serverId)), socket.leave(playersRoom(serverId, true)), socket.leave(playersRoom(serverId, false))]);
+      for (const room of [serverRoom(serverId), consoleRoom(serverId, true), consoleRoom(serverId, false), playersRoom(serverId, true), playersRoom(serverId, false)]) await socket.leave(room);
       watching.get(serverId)?.();
       watching.delete(serverId);
       return { serverId };
@@ -76,9 +77,10 @@ export function registerServerHandlers(_io: RealtimeServer, socket: RealtimeSock
 
   socket.on(
     "console:history",
-    guarded(socket, deps, { event: "console:history", schema: historySchema, permission: "console.read", serverId: (i) => i.serverId }, async ({ serverId, beforeSeq, limit }) => {
+    guarded(socket, deps, { event: "console:history", schema: historySchema, permission: "console.read", serverId: (i) => i.serverId }, async ({ serverId, beforeSeq, limit }, actor) => {
       // Through the hub: lines not yet written are still in its memory.
-      return { lines: await hub.lines(serverId, { beforeSeq, limit: limit ?? 200 }) };
+      const lines = await hub.lines(serverId, { beforeSeq, limit: limit ?? 200 });
+      return { lines: can(actor, "players.identities", serverId) ? lines : lines.map(redactLine) };
     }),
   );
 }
