@@ -47,6 +47,15 @@ describe.each(DATABASE_KINDS)("connection hub on $kind", ({ create }) => {
     return e;
   }
 
+  /** An emulator (password "pw"), its server row and a hub that is not started yet. */
+  async function serverWithHub(game = "cs2"): Promise<{ e: SourceEmulator; id: string; hub: ConnectionHub }> {
+    const e = await emulator("pw", 0, game);
+    const id = await addServer(t, e.port, "pw", { game });
+    const hub = newHub(t);
+    hubs.push(hub);
+    return { e, id, hub };
+  }
+
   it("connects, polls players into sessions, and recovers after the game server restarts", async () => {
     const first = await emulator("pw");
     const id = await addServer(t, first.port, "pw");
@@ -94,10 +103,7 @@ describe.each(DATABASE_KINDS)("connection hub on $kind", ({ create }) => {
   });
 
   it("keeps console history and seq across a hub restart, including lines not yet written at stop", async () => {
-    const e = await emulator("pw");
-    const id = await addServer(t, e.port, "pw");
-    const hub = newHub(t);
-    hubs.push(hub);
+    const { id, hub } = await serverWithHub();
     const lines: Extract<HubEvent, { type: "line" }>["line"][] = [];
     hub.on((ev) => ev.type === "line" && ev.line.serverId === id && lines.push(ev.line));
     await hub.start();
@@ -129,10 +135,7 @@ describe.each(DATABASE_KINDS)("connection hub on $kind", ({ create }) => {
   });
 
   it("disables, re-enables and removes a server live", async () => {
-    const e = await emulator("pw");
-    const id = await addServer(t, e.port, "pw");
-    const hub = newHub(t);
-    hubs.push(hub);
+    const { e, id, hub } = await serverWithHub();
     const removed: string[] = [];
     hub.on((ev) => ev.type === "removed" && removed.push(ev.serverId));
     await hub.start();
@@ -152,10 +155,7 @@ describe.each(DATABASE_KINDS)("connection hub on $kind", ({ create }) => {
   });
 
   it("sends a player list only when something shown changed, keeping the stay's start", async () => {
-    const e = await emulator("pw");
-    const id = await addServer(t, e.port, "pw");
-    const hub = newHub(t);
-    hubs.push(hub);
+    const { e, id, hub } = await serverWithHub();
     const lists: Extract<HubEvent, { type: "players" }>["players"][] = [];
     hub.on((ev) => ev.type === "players" && ev.serverId === id && lists.push(ev.players));
     await hub.start();
@@ -177,10 +177,7 @@ describe.each(DATABASE_KINDS)("connection hub on $kind", ({ create }) => {
   });
 
   it("shows the game's map and player slots in the status, re-read after a map change", async () => {
-    const e = await emulator("pw");
-    const id = await addServer(t, e.port, "pw");
-    const hub = newHub(t);
-    hubs.push(hub);
+    const { e, id, hub } = await serverWithHub();
     await hub.start();
     await vi.waitFor(() => expect(hub.statusOf(id)).toMatchObject({ state: "online", map: e.world.map, maxPlayers: e.world.maxPlayers }), { timeout: 5_000 });
     const unwatch = hub.watch(id);
@@ -190,10 +187,7 @@ describe.each(DATABASE_KINDS)("connection hub on $kind", ({ create }) => {
   });
 
   it("turns chat the game pushes (Squad) into chat lines at once", async () => {
-    const e = await emulator("pw", 0, "squad");
-    const id = await addServer(t, e.port, "pw", { game: "squad" });
-    const hub = newHub(t);
-    hubs.push(hub);
+    const { e, id, hub } = await serverWithHub("squad");
     const lines: Extract<HubEvent, { type: "line" }>["line"][] = [];
     hub.on((ev) => ev.type === "line" && ev.line.serverId === id && lines.push(ev.line));
     await hub.start();
