@@ -222,4 +222,19 @@ describe("status tables", () => {
       expect(slow.rows[0]?.ping).toBeLessThanOrEqual(9999);
     }
   });
+
+  it("prints rows without lastmsg, qport or GUID (as the ioq3 table has none) with the engines' zeros", () => {
+    // The real OpenArena rows carry no lastmsg/qport/GUID; the legacy layouts print 0 for each.
+    const rows = parseStatusTable(printedText("status"), IOQ3_STATUS).rows;
+    expect(rows[0]).toMatchObject({ lastMsg: null, qport: null, guid: null });
+    for (const format of [Q3_LEGACY_STATUS, COD4_LEGACY_STATUS, ETLEGACY_STATUS]) {
+      const printed = format.print("oa_dm1", rows, "ioq3").join("");
+      const table = parseStatusTable(printed, format);
+      expect(table.unparsed).toEqual([]);
+      expect(table.rows.map((r) => [r.slot, r.name, r.address, r.rate, r.lastMsg, r.qport])).toEqual(
+        rows.map((r) => [r.slot, r.name, r.address, r.rate, 0, 0]),
+      );
+      expect(table.rows.every((r) => r.guid === (format === COD4_LEGACY_STATUS ? "0" : null))).toBe(true);
+    }
+  });
 });

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { RconCommandError, type RunCommand } from "../../../types.ts";
+import { BATTLEYE_COMMANDS, createArmaDialect } from "./arma.ts";
 import { BATTLEYE_DIALECTS } from "./index.ts";
 import { arma3 } from "./arma3.ts";
 
@@ -123,5 +124,28 @@ describe("Arma dialect operations", () => {
         name: "a",
       });
     }
+  });
+
+  it("lists bans from bans, and refuses when RestrictRCon disallows it", async () => {
+    const bans =
+      "GUID Bans:\n[#] [GUID] [Minutes left] [Reason]\n----\n0  b57c222222a76f458893641000000005 perm Script Detection: Gerk\n\nIP Bans:\n[#] [IP Address] [Minutes left] [Reason]\n----\n1 8.8.8.8 163901\n";
+    const { commands, run } = recorder({ bans });
+    expect((await ops.listBans(run)).map((b) => [b.ref, b.kind, b.value, b.minutesLeft])).toEqual([
+      ["0", "guid", "b57c222222a76f458893641000000005", null],
+      ["1", "ip", "8.8.8.8", 163901],
+    ]);
+    expect(commands).toEqual(["bans"]);
+    await expect(ops.listBans(recorder({ bans: "Disallowed command" }).run)).rejects.toMatchObject({
+      code: "REJECTED",
+    });
+  });
+
+  it("a game without writeBansAfterChange or extra commands sends no writeBans", async () => {
+    const bare = createArmaDialect({ id: "bare", label: "Bare BattlEye", defaultPort: 2302, writeBansAfterChange: false });
+    expect(bare.commands).toEqual(BATTLEYE_COMMANDS);
+    const { commands, run } = recorder({ bans: "IP Bans:\n0 203.0.113.7 perm vpn\n" });
+    await bare.operations.ban(run, { target: { kind: "ip", value: "203.0.113.7" }, minutes: null, reason: "vpn" });
+    await bare.operations.unban(run, { kind: "ip", value: "203.0.113.7" });
+    expect(commands).toEqual(["addBan 203.0.113.7 0 vpn", "bans", "removeBan 0"]);
   });
 });

@@ -43,6 +43,12 @@ describe("players", () => {
     expect(players[0]).toMatchObject({ state: "OK", ping: 50 });
   });
 
+  it("a player in game with no GUID yet has no verification state", () => {
+    expect(parsePlayers("5 1.2.3.4:2304 62 - Joining Guy\n")).toEqual([
+      expect.objectContaining({ id: "5", name: "Joining Guy", ping: 62, guid: null, state: null }),
+    ]);
+  });
+
   it("never throws on arbitrary text", () => {
     fc.assert(fc.property(fc.string(), (text) => Array.isArray(parsePlayers(text))));
   });
@@ -76,6 +82,12 @@ describe("bans", () => {
       { ref: "1", kind: "guid", value: "8ac61111111cd2ff4235140000000026", minutesLeft: 0, reason: "" },
       { ref: "2", kind: "ip", value: "127.0.0.1", minutesLeft: null, reason: "local connections disabled" },
       { ref: "3", kind: "ip", value: "8.8.8.8", minutesLeft: 163901, reason: "" },
+    ]);
+  });
+
+  it("a value of neither shape takes its section's kind, and is skipped outside any section", () => {
+    expect(parseBans("0 2001:db8::7 perm stray\nIP Bans:\n1 2001:db8::7 perm vpn\n")).toEqual([
+      { ref: "1", kind: "ip", value: "2001:db8::7", minutesLeft: null, reason: "vpn" },
     ]);
   });
 
@@ -198,6 +210,17 @@ describe("server messages (§1.6 catalogue)", () => {
       { kind: "chat", channel: "Unknown", from: "ToxaBes", text: "тест для тима", playerId: null },
     ],
     ["(Vehicle) a: b", { kind: "chat", channel: "Vehicle", from: "a", text: "b", playerId: null }],
+    [
+      "Player #5 Quiet (be1a6a29ee0eb0851b586b2ed97ad110) has been kicked by BattlEye: Admin Ban",
+      {
+        kind: "player.banned",
+        playerId: "5",
+        name: "Quiet",
+        guid: "be1a6a29ee0eb0851b586b2ed97ad110",
+        minutes: null,
+        reason: "",
+      },
+    ],
     ["Connected to BE Master", null],
     ["Ban check timed out, no response from BE Master", null],
   ])("%s", (text, event) => {

@@ -3,9 +3,11 @@ import { describe, expect, it } from "vitest";
 import { RconCommandError, type CommandOptions, type RunCommand } from "../../../types.ts";
 import { readRequestLine, encodeRconRequest } from "../packet.ts";
 import { printedText } from "../test-helpers.ts";
+import { tf2 } from "../../source/dialects/srcds.ts";
 import {
   checkIpv4,
   checkSlot,
+  isQuake3Dialect,
   parseEngineBans,
   parseGameModuleBans,
   parsePlayers,
@@ -317,5 +319,65 @@ describe("quake3 dialects", () => {
     await expect(
       QUAKE3.operations.unban(recorder().run, { kind: "guid", value: "ab" }),
     ).rejects.toMatchObject({ code: "UNSUPPORTED" });
+  });
+});
+
+describe("quake3 dialect edge cases", () => {
+  it("recognises Quake 3 dialects by family and profile", () => {
+    for (const d of QUAKE3_DIALECTS) expect(isQuake3Dialect(d)).toBe(true);
+    expect(isQuake3Dialect(tf2)).toBe(false);
+    // A dialect that claims the family but carries no wire profile cannot drive the client.
+    const { quake3: _profile, ...withoutProfile } = QUAKE3;
+    expect(isQuake3Dialect(withoutProfile)).toBe(false);
+  });
+
+  it("CoD4x kicks without a reason, and checks GUIDs before banning or unbanning", async () => {
+    const { sent, run } = recorder();
+    await COD4X.operations.kick(run, "2", "   ");
+    await COD4X.operations.ban(run, { target: { kind: "guid", value: "0123456789abcdef0123456789abcdef" }, minutes: null, reason: "" });
+    expect(sent.map((s) => s.command)).toEqual(["clientkick 2", "permban 0123456789abcdef0123456789abcdef"]);
+    await expect(
+      COD4X.operations.ban(run, { target: { kind: "guid", value: "abc; quit" }, minutes: null, reason: "" }),
+    ).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    await expect(COD4X.operations.unban(run, { kind: "guid", value: "abc def" })).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+    });
+    expect(sent).toHaveLength(2);
+  });
+
+  it("game-module filters: permanent only, and only for players with an IPv4 address", async () => {
+    const status = [
+      "map: q3dm17",
+      "num score ping name            lastmsg address               qport rate",
+      "--- ----- ---- --------------- ------- --------------------- ----- -----",
+      "  0    12   48 ^1Red^7Baron^7         50 192.168.1.10:27960     1234 25000",
+      "  1     0    0 Sarge^7                 0 bot                       0 16384",
+      "  2     3   20 Local^7                 0 loopback                  0 25000",
+      "",
+    ].join("\n");
+    const { sent, run } = recorder({ status });
+    for (const [playerId, address] of [["1", "bot"], ["2", "loopback"]] as const) {
+      await expect(
+        QUAKE3.operations.ban(run, { target: { kind: "player", playerId }, minutes: null, reason: "" }),
+      ).rejects.toMatchObject({ code: "UNSUPPORTED", message: expect.stringContaining(`(${address})`) as string });
+    }
+    await expect(
+      QUAKE3.operations.ban(run, { target: { kind: "ip", value: "10.0.0.1" }, minutes: 30, reason: "" }),
+    ).rejects.toMatchObject({ code: "UNSUPPORTED" });
+    await QUAKE3.operations.unban(run, { kind: "ip", value: "10.1.*.*" });
+    expect(sent.map((s) => s.command)).toEqual(["status", "status", "removeip 10.1.*.*"]);
+  });
+
+  it("engine bans: unban a subnet by its current number; no GUID or name bans", async () => {
+    const { sent, run } = recorder({ listbans: printedText("listbans") });
+    await OPENARENA.operations.unban(run, { kind: "ip", value: "192.0.2.0/24" });
+    expect(sent.map((s) => s.command)).toEqual(["listbans", "bandel 1"]);
+    await expect(
+      OPENARENA.operations.ban(run, { target: { kind: "guid", value: "ABCDEF" }, minutes: null, reason: "" }),
+    ).rejects.toMatchObject({ code: "UNSUPPORTED" });
+    await expect(OPENARENA.operations.unban(run, { kind: "name", value: "Grism" })).rejects.toMatchObject({
+      code: "UNSUPPORTED",
+    });
+    expect(sent).toHaveLength(2);
   });
 });

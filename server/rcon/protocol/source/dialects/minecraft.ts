@@ -45,8 +45,10 @@ const operations: GameOperations = {
     return parseMinecraftList(await run("list"));
   },
   async serverInfo(run) {
-    // `There are 3 of a max of 20 players online: ...`; Minecraft has worlds, not maps.
-    const max = /of a max of (\d+)/.exec(await run("list"))?.[1];
+    // `There are 3 of a max of 20 players online: ...` (1.13+) or `There are 3/20 players online:`
+    // (older, the format parseMinecraftList also reads); Minecraft has worlds, not maps.
+    const list = /of a max of (\d+)|There are \d+\/(\d+) players online/.exec(await run("list"));
+    const max = list?.[1] ?? list?.[2];
     return { map: null, maxPlayers: max ? Number(max) : null };
   },
   kick(run, playerId, reason) {
