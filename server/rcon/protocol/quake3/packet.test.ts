@@ -5,6 +5,7 @@ import {
   checkRconPassword,
   decodeReply,
   encodeOutOfBand,
+  encodePrint,
   encodeQuery,
   encodeRconRequest,
   latin1Decode,
@@ -109,5 +110,41 @@ describe("out-of-band packets", () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe("out-of-band size limits and bare queries", () => {
+  const MAX_DATAGRAM = 65_507;
+
+  it("refuses to build a print larger than one UDP datagram, as our fault", () => {
+    const fits = "x".repeat(MAX_DATAGRAM - 4 - "print\n".length);
+    expect(encodePrint(fits)).toHaveLength(MAX_DATAGRAM);
+    let thrown: unknown;
+    try {
+      encodePrint(`${fits}x`);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(RconLocalError);
+    expect((thrown as RconLocalError).code).toBe("TOO_LARGE");
+  });
+
+  it("rejects a received datagram larger than UDP allows, as the peer's fault", () => {
+    const huge = new Uint8Array(MAX_DATAGRAM + 1).fill(0x41);
+    huge.set(encodePrint(""), 0);
+    let thrown: unknown;
+    try {
+      decodeReply(huge);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(RconRemoteError);
+    expect((thrown as RconRemoteError).code).toBe("FRAME_TOO_LARGE");
+    expect(decodeReply(huge.subarray(0, MAX_DATAGRAM)).kind).toBe("print");
+  });
+
+  it("a query without a challenge is the bare verb", () => {
+    expect(readRequestLine(encodeQuery("getstatus", ""))).toBe("getstatus");
+    expect(readRequestLine(encodeQuery("getinfo", "abc"))).toBe("getinfo abc");
   });
 });

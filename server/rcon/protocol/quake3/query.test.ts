@@ -102,3 +102,14 @@ describe("getstatus / getinfo", () => {
     );
   });
 });
+
+describe("server summary from odd infostrings", () => {
+  it("numbers that do not parse become null instead of NaN", () => {
+    const summary = summariseServer(null, { sv_maxclients: "sixteen", clients: "4x", hostname: "h" });
+    expect(summary).toMatchObject({ hostname: "h", maxClients: null, clients: null });
+    expect(summariseServer(null, { sv_maxclients: " ", clients: "" })).toMatchObject({
+      maxClients: null,
+      clients: null,
+    });
+  });
+});

@@ -7,7 +7,7 @@
  * command's slot is filled by `respond` (possibly later, for slow answers) and the marker's echo
  * waits behind the commands sent before it.
  */
-import { assertState, RconRemoteError } from "../errors.ts";
+import { assertState, RconLocalError, RconRemoteError } from "../errors.ts";
 import type { TextCodec } from "../text.ts";
 import { SourceFramer } from "./framer.ts";
 import { decodePacket, packetLength, PacketType, SRCDS_MAX_PACKET_SIZE, writePacketInto, type SourcePacket } from "./packet.ts";
@@ -73,7 +73,16 @@ export class SourceServerConnection {
   receive(bytes: Uint8Array): void {
     if (this.currentState === "CLOSED") return;
     this.framer.push(bytes);
-    for (;;) {
+    this.readFrames();
+  }
+
+  /**
+   * Handles buffered requests in order, pausing at a login until the application answers it: a
+   * client that pipelines a login and commands (or two logins) in one write gets each one handled
+   * as the login's outcome says, like SRCDS, which checks the password before reading on.
+   */
+  private readFrames(): void {
+    while (this.authPending === null) {
       let frame: Uint8Array | null;
       try {
         frame = this.framer.nextFrame();
@@ -119,6 +128,7 @@ export class SourceServerConnection {
     if (this.profile.authReply === "srcds") this.outgoing.push(packet(id, PacketType.RESPONSE_VALUE, EMPTY));
     this.outgoing.push(packet(id, PacketType.AUTH_RESPONSE, EMPTY));
     this.currentState = "AUTHENTICATED";
+    this.readFrames();
   }
 
   rejectAuth(): void {
@@ -157,7 +167,8 @@ export class SourceServerConnection {
 
   private takeAuthId(): number {
     const id = this.authPending;
-    if (id === null) throw new RconRemoteError("UNEXPECTED_PACKET", "no login to answer");
+    // Answering a login that never arrived is our misuse of the API, not something the peer sent.
+    if (id === null) throw new RconLocalError("INVALID_STATE", "no login to answer");
     this.authPending = null;
     return id;
   }

@@ -1,0 +1,252 @@
+/**
+ * BattlEyeClient against unusual or misbehaving servers, and timers that fire at odd moments: gaps in
+ * the sequence window, parts that change content, cancelled and stranded commands, keep-alives that
+ * wait behind a full window or expire unanswered.
+ */
+import { describe, expect, it } from "vitest";
+import { RconRemoteError } from "../errors.ts";
+import type { TextCodec } from "../text.ts";
+import { BattlEyeClient, type ClientEvent, type ClientTiming } from "./client.ts";
+import { decodePacket, encodePacket, type Packet } from "./packet.ts";
+
+const utf8: TextCodec = {
+  name: "utf-8",
+  encode: (s) => new TextEncoder().encode(s),
+  decode: (b) => new TextDecoder().decode(b),
+};
+const T0 = 1_000_000;
+
+function events(client: BattlEyeClient): ClientEvent[] {
+  const out: ClientEvent[] = [];
+  for (let e = client.nextEvent(); e; e = client.nextEvent()) out.push(e);
+  return out;
+}
+
+function sent(client: BattlEyeClient): Packet[] {
+  return client.takeOutgoing().map((b) => decodePacket(b, "to-server"));
+}
+
+function seqs(packets: Packet[]): number[] {
+  return packets.map((p) => (p.type === "command" || p.type === "message" ? p.seq : -1));
+}
+
+function loggedIn(timing: Partial<ClientTiming> = {}): BattlEyeClient {
+  const client = new BattlEyeClient(utf8, timing);
+  client.login("secret", T0);
+  client.takeOutgoing();
+  client.receive(encodePacket({ type: "login-reply", success: true }), T0);
+  events(client);
+  return client;
+}
+
+const answer = (seq: number, text: string) => encodePacket({ type: "command", seq, body: utf8.encode(text) });
+const part = (seq: number, total: number, index: number, text: string) =>
+  encodePacket({ type: "command-part", seq, total, index, body: utf8.encode(text) });
+const message = (seq: number, text: string) =>
+  encodePacket({ type: "message", seq, body: utf8.encode(text) });
+
+describe("BattlEyeClient login timers", () => {
+  it("an early timer neither re-sends the login nor gives up", () => {
+    const client = new BattlEyeClient(utf8, { loginRetryMs: 1000, loginTimeoutMs: 5000 });
+    client.login("pw", T0);
+    expect(sent(client)).toHaveLength(1);
+    client.handleTimeout(T0 + 999);
+    expect(client.takeOutgoing()).toEqual([]);
+    expect(events(client)).toEqual([]);
+    expect(client.state).toBe("logging-in");
+    expect(client.nextDeadline()).toBe(T0 + 1000);
+  });
+
+  it("timers before login and after close do nothing, and close() is idempotent", () => {
+    const idle = new BattlEyeClient(utf8);
+    idle.handleTimeout(T0 + 60_000);
+    expect(idle.takeOutgoing()).toEqual([]);
+    expect(events(idle)).toEqual([]);
+    expect(idle.state).toBe("idle");
+
+    const refused = new BattlEyeClient(utf8);
+    refused.login("wrong", T0);
+    refused.takeOutgoing();
+    refused.receive(encodePacket({ type: "login-reply", success: false }), T0 + 5);
+    expect(events(refused)).toEqual([{ type: "login-refused" }]);
+    refused.close(); // the I/O layer closing after the refusal must not throw
+    expect(refused.state).toBe("closed");
+    refused.handleTimeout(T0 + 60_000);
+    expect(refused.takeOutgoing()).toEqual([]);
+    expect(events(refused)).toEqual([]);
+  });
+
+  it("after close, a server message is neither delivered nor acknowledged", () => {
+    const client = loggedIn();
+    client.command("players", T0);
+    client.takeOutgoing();
+    client.close();
+    client.receive(message(0, "(Global) late"), T0 + 1);
+    client.receive(answer(0, "late answer"), T0 + 1);
+    expect(client.takeOutgoing()).toEqual([]);
+    expect(events(client)).toEqual([]);
+    expect(client.stats.ignored).toBe(2);
+    expect(client.pendingCommands).toBe(0);
+    expect(client.nextDeadline()).toBeNull();
+  });
+});
+
+describe("BattlEyeClient with gaps in the sequence window", () => {
+  it("re-sends only the unanswered commands around an answered one, each on its own schedule", () => {
+    const client = loggedIn({ retransmitMs: 1000, commandTimeoutMs: 10_000 });
+    const a = client.command("a", T0);
+    client.command("b", T0 + 100);
+    const c = client.command("c", T0 + 200);
+    expect(seqs(sent(client))).toEqual([0, 1, 2]);
+    client.receive(answer(1, "B"), T0 + 300); // the middle one: a hole between tail and head
+    expect(client.nextDeadline()).toBe(T0 + 1000); // a's re-send, not c's (T0 + 1200)
+
+    client.handleTimeout(T0 + 1000);
+    expect(sent(client)).toEqual([{ type: "command", seq: 0, body: utf8.encode("a") }]);
+    expect(client.nextDeadline()).toBe(T0 + 1200);
+    client.handleTimeout(T0 + 1200);
+    expect(sent(client)).toEqual([{ type: "command", seq: 2, body: utf8.encode("c") }]);
+    expect(client.stats.retransmits).toBe(2);
+
+    client.receive(answer(2, "C"), T0 + 1500); // the newest: only the oldest is left in flight
+    client.handleTimeout(T0 + 2000);
+    expect(seqs(sent(client))).toEqual([0]);
+    client.receive(answer(0, "A"), T0 + 2100);
+    expect(events(client).map((e) => (e.type === "response" ? [e.id, e.text] : e.type))).toEqual([
+      [2, "B"],
+      [c, "C"],
+      [a, "A"],
+    ]);
+    expect(client.pendingCommands).toBe(0);
+  });
+
+  it("a command whose timeout is shorter than the re-send interval fails at its deadline, never re-sent", () => {
+    const client = loggedIn({ retransmitMs: 1000 });
+    const id = client.command("quick", T0, 400);
+    client.takeOutgoing();
+    expect(client.nextDeadline()).toBe(T0 + 400);
+    client.handleTimeout(T0 + 400);
+    expect(client.takeOutgoing()).toEqual([]);
+    expect(events(client)).toEqual([{ type: "command-timeout", id, attempts: 1 }]);
+  });
+
+  it("cancels a command still queued behind a full window: it never goes on the wire", () => {
+    const client = loggedIn({ maxInFlight: 1 });
+    const a = client.command("a", T0);
+    const b = client.command("b", T0);
+    const c = client.command("c", T0);
+    expect(sent(client)).toEqual([{ type: "command", seq: 0, body: utf8.encode("a") }]);
+    client.cancel(b);
+    expect(client.pendingCommands).toBe(2);
+    client.receive(answer(0, "A"), T0 + 1);
+    expect(sent(client)).toEqual([{ type: "command", seq: 1, body: utf8.encode("c") }]);
+    client.receive(answer(1, "C"), T0 + 2);
+    expect(events(client).map((e) => (e.type === "response" ? e.id : e.type))).toEqual([a, c]);
+  });
+
+  it("cancelling one of several commands in flight leaves the others answerable", () => {
+    const client = loggedIn();
+    const a = client.command("a", T0);
+    const b = client.command("b", T0);
+    client.takeOutgoing();
+    client.cancel(b);
+    client.receive(answer(1, "B"), T0 + 1);
+    client.receive(answer(0, "A"), T0 + 2);
+    expect(events(client)).toEqual([{ type: "response", id: a, text: "A", latencyMs: 2, keepAlive: false }]);
+    expect(client.stats.ignored).toBe(1);
+  });
+
+  it("a queued command that is not yet due stays queued when the timer fires for another", () => {
+    const client = loggedIn({ maxInFlight: 1, retransmitMs: 1000, commandTimeoutMs: 10_000 });
+    client.command("first", T0);
+    const second = client.command("second", T0);
+    client.takeOutgoing();
+    client.handleTimeout(T0 + 1000); // re-sends the first; the second keeps waiting
+    expect(seqs(sent(client))).toEqual([0]);
+    expect(events(client)).toEqual([]);
+    expect(client.pendingCommands).toBe(2);
+    client.receive(answer(0, "1"), T0 + 1100);
+    expect(seqs(sent(client))).toEqual([1]);
+    client.receive(answer(1, "2"), T0 + 1200);
+    expect(events(client).at(-1)).toMatchObject({ type: "response", id: second, text: "2" });
+  });
+});
+
+describe("BattlEyeClient multi-part answers from a confused server", () => {
+  it("rejects a repeated part whose bytes differ (same length) as the server's fault, then recovers", () => {
+    const client = loggedIn();
+    const id = client.command("players", T0);
+    client.receive(part(0, 2, 0, "AB"), T0);
+    let thrown: unknown;
+    try {
+      client.receive(part(0, 2, 0, "AC"), T0);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(RconRemoteError);
+    expect((thrown as RconRemoteError).code).toBe("INCONSISTENT_FRAGMENTS");
+    expect(events(client)).toEqual([]);
+    // Everything collected so far was discarded: a complete, consistent set still answers the command.
+    client.receive(part(0, 2, 1, "CD"), T0 + 1);
+    expect(events(client)).toEqual([]);
+    client.receive(part(0, 2, 0, "AB"), T0 + 2);
+    expect(events(client)).toEqual([{ type: "response", id, text: "ABCD", latencyMs: 2, keepAlive: false }]);
+  });
+});
+
+describe("BattlEyeClient keep-alives at the edges", () => {
+  it("a keep-alive stuck behind a full window expires silently and is replaced, then goes out in order", () => {
+    const client = loggedIn({
+      maxInFlight: 1,
+      keepAliveMs: 10_000,
+      retransmitMs: 100_000,
+      deadAfterMs: 45_000,
+      commandTimeoutMs: 200_000,
+    });
+    const slow = client.command("slow", T0);
+    expect(seqs(sent(client))).toEqual([0]);
+
+    client.handleTimeout(T0 + 10_000); // keep-alive due, but the window is full: it waits
+    expect(client.takeOutgoing()).toEqual([]);
+    expect(client.pendingCommands).toBe(2);
+    expect(client.nextDeadline()).toBe(T0 + 45_000); // the dead-server check; no second keep-alive timer
+
+    client.receive(message(0, "(Global) still here"), T0 + 40_000);
+    expect(seqs(sent(client))).toEqual([0]); // the acknowledgement
+    client.handleTimeout(T0 + 55_000); // the waiting keep-alive's own deadline: dropped, a new one queued
+    expect(client.takeOutgoing()).toEqual([]);
+    expect(events(client).filter((e) => e.type !== "message")).toEqual([]); // keep-alives fail silently
+    expect(client.pendingCommands).toBe(2);
+
+    client.receive(answer(0, "slow done"), T0 + 56_000);
+    expect(sent(client)).toEqual([{ type: "command", seq: 1, body: new Uint8Array() }]);
+    const user = client.command("user", T0 + 56_000);
+    // The keep-alive in flight counts as pending even though a user command waits in the queue: the
+    // next deadline is its own (queued at T0 + 55 s with 45 s to live), not another keep-alive at T0 + 66 s.
+    expect(client.nextDeadline()).toBe(T0 + 100_000);
+    client.receive(answer(1, ""), T0 + 56_500);
+    expect(sent(client)).toEqual([{ type: "command", seq: 2, body: utf8.encode("user") }]);
+    expect(events(client).map((e) => (e.type === "response" ? [e.id, e.keepAlive] : e.type))).toEqual([
+      [slow, false],
+      [3, true],
+    ]);
+    expect(user).toBe(4);
+  });
+
+  it("an unanswered keep-alive that expires while a command is in flight no longer blocks the next one", () => {
+    const client = loggedIn({ keepAliveMs: 10_000, retransmitMs: 100_000, deadAfterMs: 45_000 });
+    client.handleTimeout(T0 + 10_000);
+    expect(sent(client)).toEqual([{ type: "command", seq: 0, body: new Uint8Array() }]);
+    client.receive(message(0, "alive"), T0 + 40_000);
+    client.takeOutgoing();
+    client.command("x", T0 + 50_000, 100_000);
+    expect(seqs(sent(client))).toEqual([1]);
+    client.handleTimeout(T0 + 55_000); // the keep-alive's deadline; x is not due for a re-send
+    expect(client.takeOutgoing()).toEqual([]);
+    expect(events(client).filter((e) => e.type !== "message")).toEqual([]);
+    // The next keep-alive is scheduled from the last command sent, not held back by the expired one.
+    expect(client.nextDeadline()).toBe(T0 + 60_000);
+    client.handleTimeout(T0 + 60_000);
+    expect(sent(client)).toEqual([{ type: "command", seq: 2, body: new Uint8Array() }]);
+  });
+});

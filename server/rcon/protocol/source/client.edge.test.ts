@@ -1,0 +1,153 @@
+/**
+ * SourceClient edges driven with hand-made server packets: deadlines across several commands, queued
+ * commands that outlive a timer, request ids from odd starting points, the bound on remembered
+ * (ignored) ids, packets split across reads, and a profile that leaves the request limit unset.
+ */
+import { describe, expect, it } from "vitest";
+import { RconLocalError } from "../errors.ts";
+import type { TextCodec } from "../text.ts";
+import { MAX_REQUEST_ID, SourceClient, type SourceClientEvent, type SourceClientProfile } from "./client.ts";
+import { decodePacket, DEFAULT_MAX_PACKET_SIZE, encodePacket, PacketType } from "./packet.ts";
+
+const utf8: TextCodec = {
+  name: "utf-8",
+  encode: (text) => new TextEncoder().encode(text),
+  decode: (bytes) => new TextDecoder().decode(bytes),
+};
+const MARKER: SourceClientProfile = {
+  endStrategy: { kind: "marker" },
+  maxInFlight: 64,
+  maxRequestSize: 4096 + 10,
+};
+const ONE_AT_A_TIME: SourceClientProfile = { ...MARKER, maxInFlight: 1 };
+
+function ready(profile: SourceClientProfile, firstRequestId?: number): SourceClient {
+  const client = new SourceClient({ profile, codec: utf8, firstRequestId });
+  client.authenticate("pw", 0, 1000);
+  const [auth] = client.takeOutgoing();
+  client.receive(
+    encodePacket({ id: decodePacket(auth!).id, type: PacketType.AUTH_RESPONSE, body: new Uint8Array() }),
+    0,
+  );
+  expect(client.nextEvent()).toEqual({ type: "authenticated" });
+  return client;
+}
+
+function drain(client: SourceClient): SourceClientEvent[] {
+  const out: SourceClientEvent[] = [];
+  for (let e = client.nextEvent(); e; e = client.nextEvent()) out.push(e);
+  return out;
+}
+
+const answer = (id: number, text: string) =>
+  encodePacket({ id, type: PacketType.RESPONSE_VALUE, body: utf8.encode(text) });
+
+describe("SourceClient deadlines", () => {
+  it("the next deadline is the earliest among commands on the wire, whatever order they were sent in", () => {
+    const client = ready(MARKER);
+    client.command("a", 100, 5000);
+    client.command("b", 100, 1000);
+    client.command("c", 100, 3000);
+    expect(client.nextDeadline()).toBe(1100);
+  });
+
+  it("counts queued commands too, earlier or later than the one on the wire", () => {
+    const client = ready(ONE_AT_A_TIME);
+    client.command("on the wire", 0, 5000);
+    client.command("queued, later", 0, 9000);
+    expect(client.nextDeadline()).toBe(5000);
+    client.command("queued, sooner", 0, 2000);
+    expect(client.nextDeadline()).toBe(2000);
+  });
+
+  it("a queued command not yet due survives the timer, then goes out when the one ahead times out", () => {
+    const client = ready(ONE_AT_A_TIME);
+    const a = client.command("a", 0, 1000);
+    const b = client.command("b", 0, 5000);
+    expect(client.takeOutgoing().map((bytes) => decodePacket(bytes).id)).toEqual([a, expect.any(Number)]);
+    client.handleTimeout(1000);
+    expect(drain(client)).toEqual([{ type: "timeout", requestId: a }]);
+    const wire = client.takeOutgoing().map((bytes) => decodePacket(bytes));
+    expect(wire[0]).toMatchObject({ id: b, type: PacketType.EXECCOMMAND });
+    client.receive(answer(b, "B"), 1100);
+    client.receive(answer(wire[1]!.id, ""), 1100); // the marker's echo ends the answer
+    expect(drain(client)).toEqual([{ type: "response", requestId: b, text: "B", packets: 1 }]);
+  });
+});
+
+describe("SourceClient request ids", () => {
+  it("an out-of-range first id falls back to 1, a fractional one is rounded down", () => {
+    for (const [first, expected] of [
+      [0, 1],
+      [-1, 1],
+      [MAX_REQUEST_ID + 1, 1],
+      [Number.NaN, 1],
+      [41.9, 41],
+      [MAX_REQUEST_ID, MAX_REQUEST_ID],
+    ] as const) {
+      const client = new SourceClient({ profile: MARKER, codec: utf8, firstRequestId: first });
+      client.authenticate("pw", 0, 1000);
+      expect(decodePacket(client.takeOutgoing()[0]!).id).toBe(expected);
+    }
+  });
+
+  it("remembers at most 4096 ignored ids: the oldest timed-out command's late answer becomes unsolicited", () => {
+    const client = ready(MARKER);
+    const timedOut: number[] = [];
+    let now = 0;
+    // Each timeout leaves two ids ignored: the command's and its end marker's.
+    for (let i = 0; i < 2100; i++) {
+      timedOut.push(client.command("x", now, 1));
+      client.takeOutgoing();
+      now += 1;
+      client.handleTimeout(now);
+    }
+    expect(drain(client)).toHaveLength(2100);
+    client.receive(answer(timedOut.at(-1)!, "late, still remembered"), now);
+    expect(drain(client)).toEqual([]);
+    client.receive(answer(timedOut[0]!, "late, forgotten"), now);
+    expect(drain(client)).toEqual([
+      {
+        type: "unsolicited",
+        packetType: PacketType.RESPONSE_VALUE,
+        id: timedOut[0],
+        text: "late, forgotten",
+      },
+    ]);
+    expect(client.pendingCount).toBe(0);
+  });
+});
+
+describe("SourceClient stream and limits", () => {
+  it("holds a packet split across reads until it is whole", () => {
+    const client = ready({ endStrategy: { kind: "single" }, maxInFlight: 1, maxRequestSize: 4106 });
+    const id = client.command("status", 0, 1000);
+    expect(client.outgoingCount).toBe(1);
+    client.takeOutgoing();
+    expect(client.outgoingCount).toBe(0);
+    const bytes = answer(id, "hostname: x");
+    client.receive(bytes.subarray(0, 7), 1);
+    expect(client.bufferedBytes).toBe(7);
+    expect(drain(client)).toEqual([]);
+    client.receive(bytes.subarray(7), 2);
+    expect(client.bufferedBytes).toBe(0);
+    expect(drain(client)).toEqual([{ type: "response", requestId: id, text: "hostname: x", packets: 1 }]);
+  });
+
+  it("a profile without a request limit allows commands up to the default packet size", () => {
+    const client = ready({ endStrategy: { kind: "single" }, maxInFlight: 1 });
+    const largest = DEFAULT_MAX_PACKET_SIZE - 10;
+    let thrown: unknown;
+    try {
+      client.command("x".repeat(largest + 1), 0, 1000);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(RconLocalError);
+    expect((thrown as RconLocalError).code).toBe("TOO_LARGE");
+    const id = client.command("x".repeat(largest), 0, 1000);
+    const [wire] = client.takeOutgoing();
+    expect(decodePacket(wire!, Infinity)).toMatchObject({ id, type: PacketType.EXECCOMMAND });
+    expect(wire!.length).toBe(largest + 14);
+  });
+});
