@@ -1,22 +1,27 @@
 /**
- * `npm run bench -- hub [--servers 10,100,500] [--clients 50] [--seconds 30]`: one RconDeck hub
- * process (connection hub + socket.io + SQLite history, started with the dashboard's own Node
- * options from scripts/server-node-options) with N emulated game servers (a child process:
- * BattlEye Arma 3, Source Squad and Quake 3 OpenArena in turn, 64 players each, joining and leaving
- * at the emulators' pace) and M socket.io clients (another child process), subscribed so that every
+ * `npm run bench -- hub [--servers 10,100,500] [--clients 50] [--seconds 30] [--target process|build]`:
+ * one RconDeck process with N emulated game servers (a child process: BattlEye Arma 3, Source
+ * Squad and Quake 3 OpenArena in turn, 64 players each, joining and leaving at the emulators' pace)
+ * and M socket.io clients (another child process, one Admin user each), subscribed so that every
  * server has a watcher (so every server is polled every 2 s).
+ *
+ * Targets (the process measured):
+ * - `process` (default): the connection hub, socket.io and the SQLite history in a process of
+ *   their own, started with the dashboard's Node options (scripts/server-node-options).
+ * - `build`: the production server itself (`dist/server/index.js`, Next included), as `npm start`
+ *   runs it; needs `npm run build` first.
  *
  * What is measured, for each N:
  * - Event latency, emulator -> client: every emulator has a player say one chat line per second
  *   carrying the emulator's clock; a client receiving it as a console line takes now - that. BattlEye
  *   and Squad push chat over RCON; Quake 3 engines push nothing (their chat never reaches RCON, and
  *   joins/leaves are found by polling), so 1/3 of the servers add load but no chat sample.
- * - Command round trip: one command per server every 5 s through `hub.exec` (what console:exec runs,
- *   minus the audit row), from the send to a client seeing the answer line.
- * - Hub -> client age of every console line, the hub's CPU, peak RSS and heap, event-loop delay.
+ * - Command round trip: each client sends `console:exec` (permission check, dialect, audit row) for
+ *   its servers, one per server every COMMAND_EVERY_SECONDS; from the send to the answer line.
+ * - Hub -> client age of every console line; the measured process's CPU and peak RSS.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -26,8 +31,8 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { encode } from "next-auth/jwt";
 import { io as connect, type Socket } from "socket.io-client";
-import type { ClientToServerEvents, ServerToClientEvents } from "../lib/realtime/contract.ts";
-import { createDb } from "../server/db/client.ts";
+import type { ClientToServerEvents, ServerStatusMessage, ServerToClientEvents } from "../lib/realtime/contract.ts";
+import { createDb, type Db } from "../server/db/client.ts";
 import { migrateDatabase } from "../server/db/migrate.ts";
 import { ConnectionHub } from "../server/hub/hub.ts";
 import { createRealtime } from "../server/realtime/io.ts";
@@ -40,23 +45,35 @@ const PASSWORD = "benchpass";
 const SECRET = "b".repeat(48);
 const KEY = Buffer.alloc(32, 3);
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const KINDS: { protocol: ProtocolId; game: string; say: (text: string) => string; extra?: Record<string, string | number> }[] = [
   { protocol: "battleye", game: "arma3", say: (t) => `say -1 ${t}` },
   { protocol: "source", game: "squad", say: (t) => `AdminBroadcast ${t}` },
-  { protocol: "quake3", game: "openarena", say: (t) => `say ${t}`, extra: { "max-clients": 64 } },
+  { protocol: "quake3", game: "openarena", say: (t) => `say ${t}` },
 ];
 /**
- * One command per server every 5 s. Quake 3 engines allow about one rcon packet per second per
- * address (the dialect's pacer mirrors ioq3's leaky bucket) and the 2 s poll takes half of that.
+ * One command per server every 6 s. Quake 3 engines allow about one rcon packet per second per
+ * address (the dialect's pacer mirrors ioq3's leaky bucket) and the 2 s poll takes half of that;
+ * each client (one user) stays under the per-user limit of 20 actions per 10 s.
  */
-const COMMAND_EVERY_SECONDS = 5;
+const COMMAND_EVERY_SECONDS = 6;
 
-/** CPU seconds of another process (Linux /proc; NaN elsewhere), to show where the time goes. */
+/** CPU seconds of a process (Linux /proc; NaN elsewhere). */
 function cpuSecondsOf(pid: number | undefined): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
     return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Resident memory of a process in bytes (Linux /proc; NaN elsewhere). */
+function rssOf(pid: number | undefined): number {
+  try {
+    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+    return Number(kb) * 1024;
   } catch {
     return NaN;
   }
@@ -67,31 +84,14 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? NaN;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Child roles
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function runEmulators(count: number): Promise<void> {
-  const running: RunningEmulator[] = [];
-  for (let i = 0; i < count; i++) {
-    const kind = KINDS[i % KINDS.length];
-    if (!kind) continue;
-    const family = await loadFamily(kind.protocol);
-    const emulator = await family.startEmulator({ host: "127.0.0.1", port: 0, password: PASSWORD, game: kind.game, players: 64, seed: i + 1, activity: 1, logger: silent, ...(kind.extra ? { extra: kind.extra } : {}) });
-    running.push(emulator);
-    console.log(JSON.stringify({ index: i, port: emulator.port }));
-  }
-  console.log(JSON.stringify({ ready: true }));
-  // One chat line per second per server, spread over the second, stamped with this clock.
-  const chatTimers = running.map((emulator, i) =>
-    setTimeout(() => {
-      const interval = setInterval(() => emulator.playerChat(`bench-${Date.now()}`), 1_000);
-      chatTimers[i] = interval;
-    }, (i * 1000) / running.length),
-  );
-  await new Promise<void>((resolve) => process.stdin.on("close", resolve).resume());
-  for (const timer of chatTimers) clearTimeout(timer);
-  await Promise.allSettled(running.map((e) => e.close()));
-  process.exit(0);
+function connectClient(url: string, cookie: string): Promise<ClientSocket> {
+  const socket: ClientSocket = connect(url, { transports: ["websocket"], extraHeaders: { cookie }, reconnection: false, forceNew: true, timeout: 60_000 });
+  return new Promise((resolve, reject) => {
+    socket.on("connect", () => resolve(socket));
+    socket.on("connect_error", reject);
+  });
 }
 
 /** Samples per measure and protocol, summarised as p50/p99 at the end. */
@@ -112,33 +112,58 @@ class Samples {
   }
 }
 
-async function runClients(url: string, cookie: string, serverIds: string[], clients: number, seconds: number): Promise<void> {
-  const protocolOf = new Map(serverIds.map((id, i) => [id, KINDS[i % KINDS.length]?.protocol ?? "?"]));
+// ---------------------------------------------------------------------------------------------
+// Child roles
+
+async function runEmulators(count: number): Promise<void> {
+  const running: RunningEmulator[] = [];
+  for (let i = 0; i < count; i++) {
+    const kind = KINDS[i % KINDS.length];
+    if (!kind) continue;
+    const family = await loadFamily(kind.protocol);
+    const emulator = await family.startEmulator({ host: "127.0.0.1", port: 0, password: PASSWORD, game: kind.game, players: 64, seed: i + 1, activity: 1, logger: silent, ...(kind.extra ? { extra: kind.extra } : {}) });
+    running.push(emulator);
+    console.log(JSON.stringify({ index: i, port: emulator.port }));
+  }
+  console.log(JSON.stringify({ ready: true }));
+  // One chat line per second per server, spread over the second, stamped with this clock.
+  const chatTimers = running.map((emulator, i) =>
+    setTimeout(() => {
+      chatTimers[i] = setInterval(() => emulator.playerChat(`bench-${Date.now()}`), 1_000);
+    }, (i * 1000) / running.length),
+  );
+  await new Promise<void>((resolve) => process.stdin.on("close", resolve).resume());
+  for (const timer of chatTimers) clearTimeout(timer);
+  await Promise.allSettled(running.map((e) => e.close()));
+  process.exit(0);
+}
+
+async function runClients(url: string, cookiesFile: string, serverIds: string[], seconds: number): Promise<void> {
+  const cookies = JSON.parse(readFileSync(cookiesFile, "utf8")) as string[];
+  const indexOf = new Map(serverIds.map((id, i) => [id, i]));
+  const kindOf = (serverId: string) => KINDS[(indexOf.get(serverId) ?? 0) % KINDS.length];
   const samples = new Samples();
   const sentAt = new Map<string, number>(); // serverId:client:seq of a bench command -> its send time
   let lines = 0;
   let measuring = false;
-  const sockets: Socket<ServerToClientEvents, ClientToServerEvents>[] = [];
-  for (let c = 0; c < clients; c++) {
-    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = connect(url, { transports: ["websocket"], extraHeaders: { cookie }, reconnection: false, forceNew: true, timeout: 60_000 });
-    await new Promise<void>((resolve, reject) => {
-      socket.on("connect", resolve);
-      socket.on("connect_error", reject);
-    });
+  let execErrors = 0;
+  const sockets: ClientSocket[] = [];
+  for (const cookie of cookies) {
+    const socket = await connectClient(url, cookie);
     socket.on("console:line", (line) => {
       const now = Date.now();
       lines++;
       if (!measuring) return;
-      const protocol = protocolOf.get(line.serverId) ?? "?";
+      const protocol = kindOf(line.serverId)?.protocol ?? "?";
       samples.add("age", now - Date.parse(line.at));
       const stamp = /bench-(\d+)/.exec(line.text)?.[1];
       if (line.kind === "chat" && stamp) {
         samples.add("event", now - Number(stamp));
         samples.add(`event ${protocol}`, now - Number(stamp));
       } else if (line.kind === "command" && stamp) {
-        sentAt.set(`${line.serverId}:${c}:${line.seq}`, Number(stamp));
+        sentAt.set(`${line.serverId}:${line.seq}`, Number(stamp));
       } else if (line.kind === "answer" && line.replyTo !== null) {
-        const key = `${line.serverId}:${c}:${line.replyTo}`;
+        const key = `${line.serverId}:${line.replyTo}`;
         const sent = sentAt.get(key);
         if (sent === undefined) return;
         sentAt.delete(key);
@@ -148,27 +173,132 @@ async function runClients(url: string, cookie: string, serverIds: string[], clie
     });
     sockets.push(socket);
   }
-  // Every server watched; each client watches about N/M servers (at least 3).
-  const perClient = Math.max(3, Math.ceil(serverIds.length / clients));
+  // Every server watched; each client watches about N/M servers (at least 3). A server's first
+  // watcher is the one who sends it commands.
+  const perClient = Math.max(3, Math.ceil(serverIds.length / sockets.length));
+  const commander = new Map<string, ClientSocket>();
   let cursor = 0;
   for (const socket of sockets) {
     for (let k = 0; k < perClient; k++) {
       const serverId = serverIds[cursor++ % serverIds.length] ?? "";
+      if (!commander.has(serverId)) commander.set(serverId, socket);
       await new Promise((resolve) => socket.emit("server:subscribe", { serverId }, resolve));
     }
   }
   console.log(JSON.stringify({ subscribed: true }));
-  await new Promise((resolve) => setTimeout(resolve, 3_000));
+
+  // Commands: a server's turn comes every COMMAND_EVERY_SECONDS, turns spread over each second.
+  let tick = 0;
+  const servers = [...commander].map(([serverId, socket]) => ({ serverId, socket }));
+  const driver = setInterval(() => {
+    servers.forEach(({ socket, serverId }, i) => {
+      if (i % COMMAND_EVERY_SECONDS !== tick % COMMAND_EVERY_SECONDS) return;
+      const say = kindOf(serverId)?.say;
+      if (!say) return;
+      setTimeout(
+        () => socket.emit("console:exec", { serverId, command: say(`bench-${Date.now()}`) }, (result) => void (result.ok || execErrors++)),
+        ((i * 1000) / servers.length) | 0,
+      );
+    });
+    tick++;
+  }, 1_000);
+
+  await sleep(3_000);
   measuring = true;
-  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  await sleep(seconds * 1000);
   measuring = false;
-  console.log(JSON.stringify({ result: { lines, ...samples.summary() } }));
+  clearInterval(driver);
+  console.log(JSON.stringify({ result: { lines, execErrors, ...samples.summary() } }));
   for (const s of sockets) s.disconnect();
   process.exit(0);
 }
 
 // ---------------------------------------------------------------------------------------------
-// The hub process
+// The process under test
+
+interface ProcessUnderTest {
+  url: string;
+  pid: number;
+  /** Resident memory now, and the JS heap when it is this process. */
+  memory(): { rss: number; heap: number | null };
+  /** Starts the measured window (event-loop delay is only kept from here). */
+  beginWindow(): void;
+  /** Event-loop delay (ms) over the window, when it is this process. */
+  loopDelay(): { p99: number; max: number } | null;
+  close(): Promise<void>;
+}
+
+/** The hub, socket.io and the history in this process (started with the dashboard's Node options). */
+async function startInThisProcess(db: Db): Promise<ProcessUnderTest> {
+  const hub = new ConnectionHub({ db, encryptionKey: KEY, logger: silent, sampleEveryMs: 60_000 });
+  await hub.start();
+  const http = createServer();
+  const realtime = createRealtime(http, { db, authSecret: SECRET, logger: silent, hub });
+  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  return {
+    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
+    pid: process.pid,
+    memory: () => ({ rss: process.memoryUsage().rss, heap: process.memoryUsage().heapUsed }),
+    beginWindow: () => delay.reset(),
+    loopDelay: () => ({ p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 }),
+    async close() {
+      delay.disable();
+      await realtime.close();
+      await hub.stop();
+      await new Promise((resolve) => http.close(resolve));
+    },
+  };
+}
+
+/** The production server (`dist/server/index.js`) on the bench's database, as `npm start` runs it. */
+async function startBuiltServer(dir: string, databaseUrl: string): Promise<ProcessUnderTest> {
+  if (!existsSync("dist/server/index.js") || !existsSync(".next/BUILD_ID")) throw new Error("--target build needs the production build: run `npm run build` first");
+  const port = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port: free } = probe.address() as AddressInfo;
+      probe.close(() => resolve(free));
+    });
+  });
+  const server = spawn(process.execPath, [...serverNodeOptions(), "dist/server/index.js"], {
+    env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dir, DATABASE_URL: databaseUrl, AUTH_SECRET: SECRET, RCON_ENCRYPTION_KEY: KEY.toString("base64"), DEMO: "0", LOG_LEVEL: "warn" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let output = "";
+    server.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("listening on")) resolve();
+    });
+    server.once("exit", (code) => reject(new Error(`the server exited with ${code}:\n${output}`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pid: server.pid ?? 0,
+    memory: () => ({ rss: rssOf(server.pid), heap: null }),
+    beginWindow: () => undefined,
+    loopDelay: () => null,
+    async close() {
+      server.kill("SIGTERM");
+      if (server.exitCode === null) await new Promise((resolve) => server.once("exit", resolve));
+    },
+  };
+}
+
+/** Until every server is online with its first player list read (seen as a browser sees it). */
+async function waitUntilOnline(url: string, cookie: string, count: number): Promise<number> {
+  const socket = await connectClient(url, cookie);
+  const statuses = new Map<string, ServerStatusMessage>();
+  socket.on("server:status", (status) => statuses.set(status.serverId, status));
+  const first = await new Promise<{ ok: boolean; data?: { statuses: ServerStatusMessage[] } }>((resolve) => socket.emit("servers:watch", {}, resolve));
+  for (const status of first.data?.statuses ?? []) if (!statuses.has(status.serverId)) statuses.set(status.serverId, status);
+  const ready = () => [...statuses.values()].filter((s) => s.state === "online" && s.playerCount !== null).length;
+  const started = Date.now();
+  while (ready() < count && Date.now() - started < 120_000) await sleep(200);
+  socket.disconnect();
+  return ready();
+}
 
 function child(args: string[]): { proc: ChildProcess; next(): Promise<string | null> } {
   const proc = spawn(process.execPath, ["--import", "tsx", "bench/index.ts", "hub", ...args], { stdio: ["pipe", "pipe", "inherit"] });
@@ -183,12 +313,28 @@ function child(args: string[]): { proc: ChildProcess; next(): Promise<string | n
   };
 }
 
-async function runOnce(servers: number, clients: number, seconds: number): Promise<void> {
+/** Reads a child's JSON lines until one has `key`. */
+async function until<T>(from: { next(): Promise<string | null> }, key: string): Promise<T> {
+  for (;;) {
+    const value = await from.next();
+    if (value === null) throw new Error(`a child process ended before sending "${key}"`);
+    const message = JSON.parse(value) as Record<string, unknown>;
+    if (key in message) return message as T;
+  }
+}
+
+async function runOnce(servers: number, clients: number, seconds: number, target: string): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), "rcondeck-bench-hub-"));
-  const url = `file:${path.join(dir, "bench.db")}`;
-  await migrateDatabase(url);
-  const db = createDb(url);
-  const owner = await db.user.create({ data: { email: "bench@example.com", name: "bench", passwordHash: "x", role: "OWNER" } });
+  const databaseUrl = `file:${path.join(dir, "bench.db")}`;
+  await migrateDatabase(databaseUrl);
+  const db = createDb(databaseUrl);
+  const cookies: string[] = [];
+  for (let c = 0; c < clients; c++) {
+    const user = await db.user.create({ data: { email: `bench${c}@example.com`, name: `bench${c}`, passwordHash: "x", role: "ADMIN" } });
+    cookies.push(`next-auth.session-token=${await encode({ token: { uid: user.id, sv: user.sessionVersion }, secret: SECRET })}`);
+  }
+  const cookiesFile = path.join(dir, "cookies.json");
+  writeFileSync(cookiesFile, JSON.stringify(cookies));
 
   const emulators = child(["--role", "emulators", "--servers", String(servers)]);
   const ports: number[] = [];
@@ -207,92 +353,51 @@ async function runOnce(servers: number, clients: number, seconds: number): Promi
     ids.push(row.id);
   }
 
-  const hub = new ConnectionHub({ db, encryptionKey: KEY, logger: silent, sampleEveryMs: 60_000 });
-  await hub.start();
-  const http = createServer();
-  const realtime = createRealtime(http, { db, authSecret: SECRET, logger: silent, hub });
-  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-  const started = Date.now();
-  while (hub.statuses().some((s) => s.state !== "online") && Date.now() - started < 60_000) await new Promise((r) => setTimeout(r, 200));
-  const online = hub.statuses().filter((s) => s.state === "online").length;
-  // Let the first player lists (64 stays per server) be read and stored before measuring.
-  while (ids.some((id) => hub.players(id).length === 0) && Date.now() - started < 90_000) await new Promise((r) => setTimeout(r, 200));
-  await new Promise((r) => setTimeout(r, 2_000));
+  const measured = target === "build" ? await startBuiltServer(dir, databaseUrl) : await startInThisProcess(db);
+  const online = await waitUntilOnline(measured.url, cookies[0] ?? "", servers);
+  await sleep(2_000); // the first lists' 64 stays per server are stored
 
-  const cookie = `next-auth.session-token=${await encode({ token: { uid: owner.id, sv: 1 }, secret: SECRET })}`;
-  const clientProc = child(["--role", "clients", "--url", `http://127.0.0.1:${(http.address() as AddressInfo).port}`, "--cookie", cookie, "--ids", ids.join(","), "--clients", String(clients), "--seconds", String(seconds)]);
-  for (;;) {
-    const value = await clientProc.next();
-    if (value === null) throw new Error("client process ended");
-    if ((JSON.parse(value) as { subscribed?: boolean }).subscribed) break;
-  }
+  const clientProc = child(["--role", "clients", "--url", measured.url, "--cookies", cookiesFile, "--ids", ids.join(","), "--seconds", String(seconds)]);
+  await until(clientProc, "subscribed");
 
-  // One command per server every COMMAND_EVERY_SECONDS, spread evenly, the send time in the text.
-  const actor = { id: owner.id, name: "bench" };
-  let execErrors = 0;
-  let tick = 0;
-  const driver = setInterval(() => {
-    ids.forEach((id, i) => {
-      const kind = KINDS[i % KINDS.length];
-      if (!kind || i % COMMAND_EVERY_SECONDS !== tick % COMMAND_EVERY_SECONDS) return;
-      setTimeout(() => void hub.exec(id, actor, kind.say(`bench-${Date.now()}`)).catch(() => execErrors++), ((i * 1000) / ids.length) | 0);
-    });
-    tick++;
-  }, 1_000);
-
-  // Measure the hub process over the same window as the clients (after their 3 s warm-up).
-  await new Promise((r) => setTimeout(r, 3_000));
-  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
-  loopDelay.enable();
-  const cpu0 = process.cpuUsage();
+  // Measure over the same window as the clients (after their 3 s warm-up).
+  await sleep(3_000);
+  measured.beginWindow();
+  const cpu0 = cpuSecondsOf(measured.pid);
   const emulatorCpu0 = cpuSecondsOf(emulators.proc.pid);
   const clientCpu0 = cpuSecondsOf(clientProc.proc.pid);
   const t0 = process.hrtime.bigint();
   let peakRss = 0;
   let peakHeap = 0;
   const memoryTimer = setInterval(() => {
-    const m = process.memoryUsage();
+    const m = measured.memory();
     peakRss = Math.max(peakRss, m.rss);
-    peakHeap = Math.max(peakHeap, m.heapUsed);
+    peakHeap = Math.max(peakHeap, m.heap ?? 0);
   }, 250);
   type Summary = { p50: number; p99: number; count: number };
-  let result: Record<string, Summary> & { lines?: number } = {};
-  for (;;) {
-    const value = await clientProc.next();
-    if (value === null) break;
-    const message = JSON.parse(value) as { result?: typeof result };
-    if (message.result) {
-      result = message.result;
-      break;
-    }
-  }
+  const { result } = await until<{ result: Record<string, Summary | number | undefined> }>(clientProc, "result");
   const wallSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  loopDelay.disable();
-  const cpu = process.cpuUsage(cpu0);
-  const emulatorCores = (cpuSecondsOf(emulators.proc.pid) - emulatorCpu0) / wallSeconds;
-  const clientCores = (cpuSecondsOf(clientProc.proc.pid) - clientCpu0) / wallSeconds;
   clearInterval(memoryTimer);
-  clearInterval(driver);
-  const cores = (cpu.user + cpu.system) / 1e6 / wallSeconds;
+  const cores = (pid: number | undefined, before: number) => ((cpuSecondsOf(pid) - before) / wallSeconds).toFixed(2);
   const figure = (key: string) => {
-    const r = (result as Record<string, Summary | undefined>)[key];
-    return r ? `p50 ${r.p50} ms  p99 ${r.p99} ms  (${r.count})` : "no samples";
+    const r = result[key];
+    return typeof r === "object" ? `p50 ${r.p50} ms  p99 ${r.p99} ms  (${r.count})` : "no samples";
   };
+  const byProtocol = (measure: string) => KINDS.map((k) => `${k.protocol} ${figure(`${measure} ${k.protocol}`).replace(/ {2}\(.*/, "")}`).join(", ");
   const mb = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MB`;
-  console.log(`N=${String(servers).padStart(3)} M=${clients}  online ${online}/${servers}`);
-  console.log(`  event emulator->client (pushed chat): ${figure("event")}   [${KINDS.map((k) => `${k.protocol} ${figure(`event ${k.protocol}`).replace(/  \(.*/, "")}`).join(", ")}]`);
-  console.log(`  command round trip (exec -> answer at the client): ${figure("command")}   [${KINDS.map((k) => `${k.protocol} ${figure(`command ${k.protocol}`).replace(/  \(.*/, "")}`).join(", ")}]`);
-  console.log(`  hub->client age of every line: ${figure("age")}   exec errors ${execErrors}`);
+  const delay = measured.loopDelay();
+  console.log(`N=${String(servers).padStart(3)} M=${clients}  target ${target}  online ${online}/${servers}`);
+  console.log(`  event emulator->client (pushed chat): ${figure("event")}   [${byProtocol("event")}]`);
+  console.log(`  command round trip (console:exec -> answer line): ${figure("command")}   [${byProtocol("command")}]   refused or failed ${typeof result.execErrors === "number" ? result.execErrors : "?"}`);
+  console.log(`  hub->client age of every line: ${figure("age")}`);
   console.log(
-    `  hub process: CPU ${cores.toFixed(2)} cores  peak RSS ${mb(peakRss)}  peak heap used ${mb(peakHeap)}  event-loop delay p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms max ${(loopDelay.max / 1e6).toFixed(0)} ms`,
+    `  measured process: CPU ${cores(measured.pid, cpu0)} cores  peak RSS ${mb(peakRss)}${peakHeap ? `  peak heap used ${mb(peakHeap)}` : ""}${delay ? `  event-loop delay p99 ${delay.p99.toFixed(0)} ms max ${delay.max.toFixed(0)} ms` : ""}`,
   );
-  console.log(`  other processes: emulators ${emulatorCores.toFixed(2)} cores, clients ${clientCores.toFixed(2)} cores`);
+  console.log(`  other processes: emulators ${cores(emulators.proc.pid, emulatorCpu0)} cores, clients ${cores(clientProc.proc.pid, clientCpu0)} cores`);
 
   clientProc.proc.kill();
   emulators.proc.stdin?.end();
-  await realtime.close();
-  await hub.stop();
-  await new Promise((resolve) => http.close(resolve));
+  await measured.close();
   await db.$disconnect();
   if (emulators.proc.exitCode === null) await new Promise((resolve) => emulators.proc.once("exit", resolve));
   rmSync(dir, { recursive: true, force: true });
@@ -303,26 +408,32 @@ export async function main(args: string[]): Promise<void> {
     args,
     options: {
       role: { type: "string" },
+      target: { type: "string", default: "process" },
       servers: { type: "string", default: "10,100,500" },
       clients: { type: "string", default: "50" },
       seconds: { type: "string", default: "30" },
       url: { type: "string" },
-      cookie: { type: "string" },
+      cookies: { type: "string" },
       ids: { type: "string" },
     },
   });
   if (values.role === "emulators") return runEmulators(Number(values.servers));
-  if (values.role === "clients") return runClients(values.url ?? "", values.cookie ?? "", (values.ids ?? "").split(","), Number(values.clients), Number(values.seconds));
+  if (values.role === "clients") return runClients(values.url ?? "", values.cookies ?? "", (values.ids ?? "").split(","), Number(values.seconds));
   if (values.role === "hub") {
-    await runOnce(Number(values.servers), Number(values.clients), Number(values.seconds));
+    await runOnce(Number(values.servers), Number(values.clients), Number(values.seconds), values.target);
     process.exit(0);
   }
+  if (values.target !== "process" && values.target !== "build") throw new Error(`--target is process or build, not "${values.target}"`);
   const options = serverNodeOptions();
-  console.log(`hub benchmark: mixed BattlEye/Source(Squad)/Quake 3 emulators, 64 players each, ${values.clients} socket.io clients, ${values.seconds} s per run; hub process: node ${options.join(" ")}`);
+  console.log(
+    `hub benchmark: mixed BattlEye/Source(Squad)/Quake 3 emulators, 64 players each, ${values.clients} socket.io clients, ${values.seconds} s per run; measured process: ` +
+      (values.target === "build" ? `node ${options.join(" ")} dist/server/index.js` : `the hub alone, node ${options.join(" ")}`),
+  );
   for (const n of values.servers.split(",").map(Number)) {
-    // Each N in a fresh hub process with the dashboard's Node options, so runs do not share a heap.
-    const hub = spawn(process.execPath, [...options, "--import", "tsx", "bench/index.ts", "hub", "--role", "hub", "--servers", String(n), "--clients", values.clients, "--seconds", values.seconds], { stdio: "inherit" });
-    const code = await new Promise<number | null>((resolve) => hub.once("exit", resolve));
-    if (code !== 0) throw new Error(`the hub run for N=${n} failed (exit ${code})`);
+    // Each N in a fresh process (so runs share no heap); with --target process that process is the
+    // hub under test, so it gets the dashboard's Node options.
+    const run = spawn(process.execPath, [...(values.target === "process" ? options : []), "--import", "tsx", "bench/index.ts", "hub", "--role", "hub", "--target", values.target, "--servers", String(n), "--clients", values.clients, "--seconds", values.seconds], { stdio: "inherit" });
+    const code = await new Promise<number | null>((resolve) => run.once("exit", resolve));
+    if (code !== 0) throw new Error(`the run for N=${n} failed (exit ${code})`);
   }
 }
