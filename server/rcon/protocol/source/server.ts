@@ -100,7 +100,7 @@ export class SourceServerConnection {
         continue;
       }
       this.handlePacket(packet);
-      if ((this.currentState as SourceServerState) === "CLOSED") return;
+      if (this.currentState === "CLOSED") return;
     }
   }
 
