@@ -13,7 +13,7 @@ npm run --silent typecheck
 log "Prisma schema and migrations in sync"
 npm run --silent db:check
 log "Unit and integration tests (vitest)"
-npx vitest run
+npx vitest run --coverage
 ensure_build
 log "End-to-end tests (Playwright, headless Chromium, production build)"
 npx playwright test
