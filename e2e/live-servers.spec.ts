@@ -145,6 +145,12 @@ test("a Viewer reads the console but has no command input or player actions; han
   // Identities are not sent to a Viewer at all.
   await expect(viewer.page.getByRole("columnheader", { name: "IP" })).toHaveCount(0);
 
+  // Nor inside console text: the BattlEye demo's login line carries RconDeck's own address.
+  await openServer(viewer.page, DEMO_SERVERS.battleye);
+  await viewer.page.getByLabel("Search console").fill("logged in");
+  await expect(log.locator("[data-seq]").filter({ hasText: "logged in" }).first()).toContainText("[IP hidden]");
+  expect(await log.innerText()).not.toMatch(/\b\d{1,3}(?:\.\d{1,3}){3}\b/);
+
   const socket = await socketFor(viewer.context, baseURL ?? "");
   try {
     const exec = await emitWithAck<{ ok: boolean; error?: { code: string } }>(socket, "console:exec", { serverId, command: "status" });
