@@ -1,37 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { InvalidStateError, RconRemoteError } from "../errors.ts";
-import type { TextCodec } from "../text.ts";
-import { BattlEyeClient, type ClientEvent, type ClientTiming } from "./client.ts";
-import { decodePacket, encodePacket, type Packet } from "./packet.ts";
+import { utf8 } from "../../testing/bytes.ts";
+import { BattlEyeClient } from "./client.ts";
+import { encodePacket } from "./packet.ts";
+import { answer, drainEvents as events, loggedIn, sentPackets as sent, T0 } from "./test-helpers.ts";
 
-const utf8: TextCodec = {
-  name: "utf-8",
-  encode: (s) => new TextEncoder().encode(s),
-  decode: (b) => new TextDecoder().decode(b),
-};
-const T0 = 1_000_000;
 
-function events(client: BattlEyeClient): ClientEvent[] {
-  const out: ClientEvent[] = [];
-  for (let e = client.nextEvent(); e; e = client.nextEvent()) out.push(e);
-  return out;
-}
 
-function sent(client: BattlEyeClient): Packet[] {
-  return client.takeOutgoing().map((b) => decodePacket(b, "to-server"));
-}
-
-function loggedIn(timing: Partial<ClientTiming> = {}): BattlEyeClient {
-  const client = new BattlEyeClient(utf8, timing);
-  client.login("secret", T0);
-  client.takeOutgoing();
-  client.receive(encodePacket({ type: "login-reply", success: true }), T0);
-  events(client);
-  return client;
-}
-
-const answer = (seq: number, text: string) => encodePacket({ type: "command", seq, body: utf8.encode(text) });
 
 describe("BattlEyeClient login", () => {
   it("sends the login, re-sends it, and reports no answer after the login timeout", () => {

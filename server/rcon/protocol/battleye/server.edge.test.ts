@@ -4,15 +4,10 @@
  * commands that do not exist, and several peers with their own clocks.
  */
 import { describe, expect, it } from "vitest";
-import type { TextCodec } from "../text.ts";
+import { utf8 } from "../../testing/bytes.ts";
 import { BattlEyeServer, type ServerEvent, type ServerTiming } from "./server.ts";
 import { decodePacket, encodePacket } from "./packet.ts";
 
-const utf8: TextCodec = {
-  name: "utf-8",
-  encode: (s) => new TextEncoder().encode(s),
-  decode: (b) => new TextDecoder().decode(b),
-};
 const PASSWORD = "pw";
 const login = encodePacket({ type: "login-request", password: utf8.encode(PASSWORD) });
 const command = (seq: number, text: string) =>

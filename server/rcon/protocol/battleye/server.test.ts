@@ -1,15 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { RconRemoteError } from "../errors.ts";
-import type { TextCodec } from "../text.ts";
+import { utf8 } from "../../testing/bytes.ts";
 import { BattlEyeClient, type ClientEvent, type ClientTiming } from "./client.ts";
 import { answerPackets, BattlEyeServer, type ServerEvent, type ServerTiming } from "./server.ts";
 import { decodePacket, encodePacket } from "./packet.ts";
 
-const utf8: TextCodec = {
-  name: "utf-8",
-  encode: (s) => new TextEncoder().encode(s),
-  decode: (b) => new TextDecoder().decode(b),
-};
 const PEER = "127.0.0.1:50000";
 
 /** A client and a server wired in memory, with time that moves only when told (berconpy's `communicate`). */

@@ -5,15 +5,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { RconLocalError } from "../errors.ts";
-import type { TextCodec } from "../text.ts";
+import { utf8 } from "../../testing/bytes.ts";
 import { MAX_REQUEST_ID, SourceClient, type SourceClientEvent, type SourceClientProfile } from "./client.ts";
 import { decodePacket, DEFAULT_MAX_PACKET_SIZE, encodePacket, PacketType } from "./packet.ts";
 
-const utf8: TextCodec = {
-  name: "utf-8",
-  encode: (text) => new TextEncoder().encode(text),
-  decode: (bytes) => new TextDecoder().decode(bytes),
-};
 const MARKER: SourceClientProfile = {
   endStrategy: { kind: "marker" },
   maxInFlight: 64,

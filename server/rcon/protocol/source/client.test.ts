@@ -5,17 +5,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { InvalidStateError, RconLocalError } from "../errors.ts";
-import type { TextCodec } from "../text.ts";
+import { utf8 } from "../../testing/bytes.ts";
 import { MAX_REQUEST_ID, SourceClient, type SourceClientEvent, type SourceClientProfile } from "./client.ts";
 import { SOURCE_DIALECTS, type SourceDialect } from "./dialects/index.ts";
 import { decodePacket, encodePacket, PacketType } from "./packet.ts";
 import { SourceServerConnection, type SourceServerProfile } from "./server.ts";
 
-const utf8: TextCodec = {
-  name: "utf-8",
-  encode: (text) => new TextEncoder().encode(text),
-  decode: (bytes) => new TextDecoder().decode(bytes),
-};
 const dialect = (id: string) => SOURCE_DIALECTS.find((d) => d.id === id) as SourceDialect;
 
 interface PairOptions {

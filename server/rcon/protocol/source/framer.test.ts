@@ -1,18 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { concatBytes } from "../../testing/bytes.ts";
 import { RconRemoteError } from "../errors.ts";
 import { SourceFramer } from "./framer.ts";
 import { decodePacket, encodePacket, SRCDS_MAX_PACKET_SIZE } from "./packet.ts";
 
-const concat = (parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
-};
+const concat = concatBytes;
 
 const packets = [
   encodePacket({ id: 7, type: 0, body: new Uint8Array(4096).fill(65) }),

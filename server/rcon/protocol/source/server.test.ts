@@ -4,15 +4,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { RconLocalError, RconRemoteError } from "../errors.ts";
-import type { TextCodec } from "../text.ts";
+import { concatBytes, utf8 } from "../../testing/bytes.ts";
 import { decodePacket, encodePacket, PacketType } from "./packet.ts";
 import { SourceServerConnection, type SourceServerProfile } from "./server.ts";
 
-const utf8: TextCodec = {
-  name: "utf-8",
-  encode: (text) => new TextEncoder().encode(text),
-  decode: (bytes) => new TextDecoder().decode(bytes),
-};
 const SRCDS_NO_LIMIT: SourceServerProfile = {
   authReply: "srcds",
   authFailure: "reply-and-close",
@@ -123,15 +118,7 @@ describe("SourceServerConnection UTF-16 split (Minecraft)", () => {
 });
 
 describe("SourceServerConnection with requests pipelined behind a login", () => {
-  const concat = (...parts: Uint8Array[]) => {
-    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
-  };
+  const concat = (...parts: Uint8Array[]) => concatBytes(parts);
   const auth = (id: number, password: string) => encodePacket({ id, type: PacketType.AUTH, body: utf8.encode(password) });
   const exec = (id: number, text: string) => encodePacket({ id, type: PacketType.EXECCOMMAND, body: utf8.encode(text) });
   const replies = (server: SourceServerConnection) => server.takeOutgoing().map((bytes) => decodePacket(bytes, Infinity)).map((p) => [p.id, p.type]);
