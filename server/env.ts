@@ -39,6 +39,8 @@ const envSchema = z.object({
   DEMO: z.preprocess(emptyAsUndefined, z.enum(["0", "1"]).default("1")),
   /** Days of console lines, player sessions and player-count samples kept. */
   CONSOLE_RETENTION_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(3650).default(30)),
+  /** Console commands, kicks and messages one user may send per 10 seconds (more are refused). */
+  ACTIONS_PER_10S: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(10_000).default(20)),
 });
 
 export type Env = z.infer<typeof envSchema> & {

@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   await hub.start();
 
   const httpServer = createServer();
-  const realtime = createRealtime(httpServer, { db, authSecret: secrets.authSecret, logger, hub });
+  const realtime = createRealtime(httpServer, { db, authSecret: secrets.authSecret, logger, hub, actionLimit: { points: env.ACTIONS_PER_10S, seconds: 10 } });
   setRuntime({
     env,
     db,

@@ -29,7 +29,7 @@ export interface RealtimeDeps {
   logger: Logger;
   /** The connection hub: live statuses, console lines, players, commands. */
   hub: ConnectionHub;
-  /** Console commands, kicks and messages one user may send per window (default 20 per 10 s). */
+  /** Console commands, kicks and messages one user may send per window (ACTIONS_PER_10S; default 20 per 10 s). */
   actionLimit?: { points: number; seconds: number };
 }
 

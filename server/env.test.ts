@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { parseEnv } from "./env.ts";
+
+const parse = (vars: Record<string, string>) => parseEnv({ NODE_ENV: "test", ...vars });
+
+describe("parseEnv", () => {
+  it("defaults: embedded SQLite in ./data, demo on, 30 days of history, 20 actions per 10 s", () => {
+    const env = parse({});
+    expect(env.databaseKind).toBe("sqlite");
+    expect(env.databaseUrl).toMatch(/^file:.*data[\\/]rcondeck\.db$/);
+    expect(env).toMatchObject({ DEMO: "1", CONSOLE_RETENTION_DAYS: 30, ACTIONS_PER_10S: 20, PORT: 3000 });
+    expect(env.publicUrl).toBe("http://127.0.0.1:3000");
+  });
+
+  it("reads what is set, and treats empty values as unset", () => {
+    const env = parse({ ACTIONS_PER_10S: "60", DATABASE_URL: "postgres://u@db/rcondeck", PORT: "", HOST: "0.0.0.0" });
+    expect(env).toMatchObject({ ACTIONS_PER_10S: 60, databaseKind: "postgresql", PORT: 3000 });
+    expect(env.publicUrl).toBe("http://localhost:3000");
+  });
+
+  it("refuses bad values with the variable's name", () => {
+    expect(() => parse({ ACTIONS_PER_10S: "0" })).toThrow(/ACTIONS_PER_10S/);
+    expect(() => parse({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL must start with file: or postgres:\/\//);
+    expect(() => parse({ AUTH_SECRET: "short" })).toThrow(/AUTH_SECRET needs at least 32 characters/);
+  });
+});
