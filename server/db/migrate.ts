@@ -17,27 +17,10 @@ interface Migration {
   checksum: string;
 }
 
-const SQLITE_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
-  "id" TEXT PRIMARY KEY NOT NULL,
-  "checksum" TEXT NOT NULL,
-  "finished_at" DATETIME,
-  "migration_name" TEXT NOT NULL,
-  "logs" TEXT,
-  "rolled_back_at" DATETIME,
-  "started_at" DATETIME NOT NULL DEFAULT current_timestamp,
-  "applied_steps_count" INTEGER UNSIGNED NOT NULL DEFAULT 0
-)`;
-
-const POSTGRES_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
-  "id" VARCHAR(36) PRIMARY KEY NOT NULL,
-  "checksum" VARCHAR(64) NOT NULL,
-  "finished_at" TIMESTAMPTZ,
-  "migration_name" VARCHAR(255) NOT NULL,
-  "logs" TEXT,
-  "rolled_back_at" TIMESTAMPTZ,
-  "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(),
-  "applied_steps_count" INTEGER NOT NULL DEFAULT 0
-)`;
+/** Prisma's `_prisma_migrations` DDL, shared with the Prisma CLI shim (prisma/migrations-table/). */
+function migrationsTableSql(provider: "sqlite" | "postgresql", root = findProjectRoot()): string {
+  return readFileSync(path.join(root, "prisma", "migrations-table", `${provider}.sql`), "utf8");
+}
 
 export function readMigrations(provider: "sqlite" | "postgresql", root = findProjectRoot()): Migration[] {
   const dir = path.join(root, "prisma", "migrations", provider);
@@ -66,7 +49,7 @@ function migrateSqlite(databaseUrl: string): string[] {
   const db = new Database(file);
   try {
     db.pragma("journal_mode = WAL");
-    db.exec(SQLITE_TABLE);
+    db.exec(migrationsTableSql("sqlite"));
     const applied = new Map(
       (db.prepare(`SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`).all() as { migration_name: string; checksum: string }[]).map((r) => [r.migration_name, r.checksum]),
     );
@@ -93,7 +76,7 @@ async function migratePostgres(databaseUrl: string): Promise<string[]> {
   try {
     // Several instances may start at once: one migrates, the others wait on the advisory lock.
     await client.query("SELECT pg_advisory_lock(72707369)");
-    await client.query(POSTGRES_TABLE);
+    await client.query(migrationsTableSql("postgresql"));
     const rows = await client.query<{ migration_name: string; checksum: string }>(
       `SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
     );
