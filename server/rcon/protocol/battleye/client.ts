@@ -16,6 +16,7 @@
 import { assertState, RconLocalError, RconRemoteError } from "../errors.ts";
 import type { TextCodec } from "../text.ts";
 import { decodePacket, encodePacket, HEADER_SIZE, MAX_PACKET_SIZE, type Packet } from "./packet.ts";
+import { EventQueue } from "../event-queue.ts";
 
 export type ClientState = "idle" | "logging-in" | "logged-in" | "closed";
 
@@ -172,7 +173,7 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 export class BattlEyeClient {
   private currentState: ClientState = "idle";
   private readonly timing: ClientTiming;
-  private readonly events: ClientEvent[] = [];
+  private readonly events = new EventQueue<ClientEvent>();
   private outgoing: Uint8Array[] = [];
   readonly stats: ClientStats = {
     received: 0,
@@ -455,7 +456,7 @@ export class BattlEyeClient {
   }
 
   nextEvent(): ClientEvent | null {
-    return this.events.shift() ?? null;
+    return this.events.next();
   }
 
   /** The earliest time handleTimeout() has something to do, or null when nothing is scheduled. */

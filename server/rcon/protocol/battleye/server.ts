@@ -14,6 +14,7 @@
 import { RconLocalError } from "../errors.ts";
 import type { TextCodec } from "../text.ts";
 import { decodePacket, encodePacket, type Packet } from "./packet.ts";
+import { EventQueue } from "../event-queue.ts";
 
 export interface ServerTiming {
   partSize: number;
@@ -106,7 +107,7 @@ export class BattlEyeServer {
   private readonly timing: ServerTiming;
   private readonly password: Uint8Array;
   private readonly peers = new Map<string, PeerState>();
-  private readonly events: ServerEvent[] = [];
+  private readonly events = new EventQueue<ServerEvent>();
   private outgoing: ServerDatagram[] = [];
   readonly stats: ServerStats = { malformed: 0, ignored: 0, repeatedCommands: 0, messageResends: 0 };
 
@@ -249,7 +250,7 @@ export class BattlEyeServer {
   }
 
   nextEvent(): ServerEvent | null {
-    return this.events.shift() ?? null;
+    return this.events.next();
   }
 
   nextDeadline(): number | null {

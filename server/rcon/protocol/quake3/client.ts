@@ -14,6 +14,7 @@ import type { TextCodec } from "../text.ts";
 import { decodeReply, encodeQuery, encodeRconRequest, IOQ3_FRAMING, type ReplyFraming } from "./packet.ts";
 import type { Pacer } from "./pacing.ts";
 import { parseInfoResponse, parseStatusResponse, type InfoMap, type StatusResponse } from "./query.ts";
+import { EventQueue } from "../event-queue.ts";
 
 export type ClientState = "READY" | "AWAITING_REPLY" | "COLLECTING" | "CLOSED";
 
@@ -104,7 +105,7 @@ const DEFAULT_MAX_ANSWER_MS = 30_000;
 export class Quake3Client {
   private stateValue: ClientState = "READY";
   private readonly queue: PendingRequest[] = [];
-  private readonly events: ClientEvent[] = [];
+  private readonly events = new EventQueue<ClientEvent>();
   private current: PendingRequest | null = null;
   private attempts = 0;
   private sentAt = 0;
@@ -344,7 +345,7 @@ export class Quake3Client {
   }
 
   nextEvent(): ClientEvent | null {
-    return this.events.shift() ?? null;
+    return this.events.next();
   }
 
   /** Ends the client; returns the ids of requests that will never be answered. */

@@ -13,6 +13,7 @@
 import { assertState, RconLocalError, RconRemoteError } from "../errors.ts";
 import type { TextCodec } from "../text.ts";
 import { SourceFramer } from "./framer.ts";
+import { EventQueue } from "../event-queue.ts";
 import {
   decodePacket,
   DEFAULT_MAX_PACKET_SIZE,
@@ -110,8 +111,7 @@ export class SourceClient {
   private unmarked: PendingCommand[] = [];
   private readonly ignored = new Set<number>();
   private outgoing: Uint8Array[] = [];
-  private events: SourceClientEvent[] = [];
-  private eventHead = 0;
+  private readonly events = new EventQueue<SourceClientEvent>();
   private lastText = "";
   private lastBody: Uint8Array | null = null;
   /** Malformed packets seen and dropped. */
@@ -238,14 +238,7 @@ export class SourceClient {
   }
 
   nextEvent(): SourceClientEvent | null {
-    if (this.eventHead >= this.events.length) {
-      if (this.eventHead > 0) {
-        this.events = [];
-        this.eventHead = 0;
-      }
-      return null;
-    }
-    return this.events[this.eventHead++] ?? null;
+    return this.events.next();
   }
 
   /** The earliest time at which handleTimeout has something to do, or null. */

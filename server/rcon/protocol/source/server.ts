@@ -11,6 +11,7 @@ import { assertState, RconLocalError, RconRemoteError } from "../errors.ts";
 import type { TextCodec } from "../text.ts";
 import { SourceFramer } from "./framer.ts";
 import { decodePacket, packetLength, PacketType, SRCDS_MAX_PACKET_SIZE, writePacketInto, type SourcePacket } from "./packet.ts";
+import { EventQueue } from "../event-queue.ts";
 
 export interface SourceServerProfile {
   /** "srcds": empty RESPONSE_VALUE then AUTH_RESPONSE; "single": AUTH_RESPONSE only (CS2, Minecraft). */
@@ -53,8 +54,7 @@ export class SourceServerConnection {
   private readonly framer: SourceFramer;
   private readonly slots: Slot[] = [];
   private outgoing: Uint8Array[] = [];
-  private events: SourceServerEvent[] = [];
-  private eventHead = 0;
+  private readonly events = new EventQueue<SourceServerEvent>();
   private authPending: number | null = null;
   /** True once the connection should be closed after the outgoing bytes are written. */
   closeRequested = false;
@@ -105,14 +105,7 @@ export class SourceServerConnection {
   }
 
   nextEvent(): SourceServerEvent | null {
-    if (this.eventHead >= this.events.length) {
-      if (this.eventHead > 0) {
-        this.events = [];
-        this.eventHead = 0;
-      }
-      return null;
-    }
-    return this.events[this.eventHead++] ?? null;
+    return this.events.next();
   }
 
   takeOutgoing(): Uint8Array[] {
