@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { acceptInviteAction } from "./actions";
-import { AcceptInviteForm } from "@/components/auth/accept-invite-form";
+import { NewAccountForm } from "@/components/auth/new-account-form";
 import { Card } from "@/components/ui/card";
 import { Notice } from "@/components/ui/notice";
 import { describeInvite } from "@/server/data/users";
@@ -16,7 +16,17 @@ export default async function InvitePage({ searchParams }: { searchParams: Promi
     <Card className="space-y-4">
       <h1 className="text-lg font-semibold">Join the team</h1>
       {invite && token ? (
-        <AcceptInviteForm token={token} email={invite.email} role={invite.role} action={acceptInviteAction} />
+        <NewAccountForm
+          token={token}
+          action={acceptInviteAction}
+          askEmail={false}
+          submitLabel="Create account"
+          intro={
+            <>
+              You are invited as <strong>{invite.role.toLowerCase()}</strong> with the email <strong>{invite.email}</strong>.
+            </>
+          }
+        />
       ) : (
         <Notice tone="error">This invite link is invalid, used or expired. Ask whoever invited you for a new one.</Notice>
       )}

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { completeSetupAction } from "./actions";
-import { SetupForm } from "@/components/auth/setup-form";
+import { NewAccountForm } from "@/components/auth/new-account-form";
 import { Card } from "@/components/ui/card";
 import { Notice } from "@/components/ui/notice";
 import { isSetupTokenUsable } from "@/server/data/users";
@@ -16,7 +16,13 @@ export default async function SetupPage({ searchParams }: { searchParams: Promis
     <Card className="space-y-4">
       <h1 className="text-lg font-semibold">Create the Owner account</h1>
       {usable && token ? (
-        <SetupForm token={token} action={completeSetupAction} />
+        <NewAccountForm
+          token={token}
+          action={completeSetupAction}
+          askEmail
+          submitLabel="Create Owner account"
+          intro="The Owner runs RconDeck: adds game servers, invites the team and decides who may do what."
+        />
       ) : (
         <Notice tone="error">This setup link is invalid, used or expired. RconDeck prints a new one each time it starts with no users.</Notice>
       )}

@@ -1,5 +1,6 @@
 "use client";
 
+import type { ReactNode } from "react";
 import { ActionForm } from "@/components/forms/action-form";
 import { useRouter } from "next/navigation";
 import { useActionState, useEffect } from "react";
@@ -8,7 +9,11 @@ import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
 import { Notice } from "@/components/ui/notice";
 
-export function AcceptInviteForm({ token, email, role, action }: { token: string; email: string; role: string; action: FormAction<{ email: string }> }) {
+/**
+ * Creating an account from a one-time link: the first-run setup (the Owner, who picks an email)
+ * and an invitation (whose email is fixed by the invite). On success, on to sign-in.
+ */
+export function NewAccountForm({ token, action, intro, askEmail, submitLabel }: { token: string; action: FormAction<{ email: string }>; intro: ReactNode; askEmail: boolean; submitLabel: string }) {
   const router = useRouter();
   const [state, formAction, pending] = useActionState(action, null);
   const errors = state && !state.ok ? state.error.fieldErrors : undefined;
@@ -17,16 +22,15 @@ export function AcceptInviteForm({ token, email, role, action }: { token: string
   }, [state, router]);
   return (
     <ActionForm action={formAction} className="space-y-4" noValidate>
-      <p className="text-sm text-zinc-600 dark:text-zinc-400">
-        You are invited as <strong>{role.toLowerCase()}</strong> with the email <strong>{email}</strong>.
-      </p>
+      <p className="text-sm text-zinc-600 dark:text-zinc-400">{intro}</p>
       {state && !state.ok ? <Notice tone="error">{state.error.message}</Notice> : null}
       <input type="hidden" name="token" value={token} />
       <TextField label="Name" name="name" autoComplete="name" required error={errors?.name} />
+      {askEmail ? <TextField label="Email" name="email" type="email" autoComplete="username" required error={errors?.email} /> : null}
       <TextField label="Password" name="password" type="password" autoComplete="new-password" required error={errors?.password} hint="At least 10 characters." />
       <TextField label="Confirm password" name="confirmPassword" type="password" autoComplete="new-password" required error={errors?.confirmPassword} />
       <Button type="submit" className="w-full" disabled={pending}>
-        Create account
+        {submitLabel}
       </Button>
     </ActionForm>
   );
