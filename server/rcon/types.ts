@@ -182,6 +182,8 @@ export type RconCommandErrorCode =
   | "REJECTED" // the server answered that it will not run it (unknown/disallowed command)
   | "INVALID_ARGUMENT" // an argument that cannot be sent safely (newline, ';', too long...)
   | "UNSUPPORTED" // the dialect has no such operation
+  | "NOT_RCON" // the address answers in another protocol (an HTTP server on the RCON port...)
+  | "INVALID_SETTINGS" // the connection settings can never work (an unknown text encoding...)
   | "CLOSED";
 
 export class RconCommandError extends Error {
