@@ -159,6 +159,12 @@ export interface Dialect {
   operations: GameOperations;
   /** Reads one pushed line; null when the line is not one the dialect knows. */
   parseServerMessage?(text: string): GameEvent | null;
+  /**
+   * Games without private messages: the player's name as written at the start of a broadcast
+   * addressed to them. Characters the game cannot carry are replaced, so a player's name never
+   * blocks a message; only the moderator's own text can be refused. Absent: the name as it is.
+   */
+  addressName?(name: string): string;
 }
 
 // ---------------------------------------------------------------------------------------------
