@@ -24,6 +24,7 @@ describe("foreign peers", () => {
     ["\x00\x01\x02\x03", null],
     ["", null],
     ["\x16", null],
+    ["\x16\x01\x00", null],
   ])("guesses what %j is", (text, guess) => {
     expect(guessForeignProtocol(ascii(text))).toBe(guess);
   });
