@@ -4,7 +4,7 @@
  */
 import dgram from "node:dgram";
 import { createServer, type Server as HttpServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer as createTcpServer, type AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadFamily } from "./registry.ts";
 import type { ConnectionStatus, ProtocolId, RconConnection } from "./types.ts";
@@ -16,6 +16,14 @@ afterEach(async () => {
 
 async function httpServer(): Promise<number> {
   const server: HttpServer = createServer((_req, res) => res.end("hello"));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return (server.address() as AddressInfo).port;
+}
+
+/** A TCP peer that answers every read with `reply`. */
+async function tcpServer(reply: Buffer): Promise<number> {
+  const server = createTcpServer((socket) => socket.on("data", () => socket.write(reply)));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
   return (server.address() as AddressInfo).port;
@@ -65,6 +73,14 @@ describe("a peer that is not an RCON server", () => {
       expect(status.reason).toBe("not an RCON server (it answered like HTTP); check the host and port");
     },
   );
+
+  it("Source: a peer whose answers are framed like packets but malformed, and never a login answer", async () => {
+    // size 10, id 1, type 2, then "AA" where the two NUL terminators belong
+    const malformed = Buffer.from([10, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 0x41, 0x41]);
+    const status = await finalStatus("source", "cs2", await tcpServer(malformed));
+    expect(status.state).toBe("unreachable");
+    expect(status.reason).toBe("not an RCON server (its answer is not RCON); check the host and port");
+  });
 
   it("BattlEye: datagrams that are not BattlEye RCon answering the login", async () => {
     const status = await finalStatus(

@@ -7,6 +7,7 @@
 import { systemClock, type Clock, type TimerHandle } from "../clock.ts";
 import { createTextCodec } from "../encoding.ts";
 import { RconLocalError } from "../protocol/errors.ts";
+import { describeForeignPeer } from "../protocol/foreign-peer.ts";
 import type { TextCodec } from "../protocol/text.ts";
 import { SourceClient, type SourceClientEvent } from "../protocol/source/client.ts";
 import type { SourceDialect } from "../protocol/source/dialects/index.ts";
@@ -165,7 +166,8 @@ export function openSourceSession(settings: SourceSessionSettings, context: Sess
         return;
       case "auth-timeout":
         end(
-          new SessionError("unreachable", `no answer to login from ${where} within ${settings.connectTimeoutMs} ms`),
+          // Only malformed packets came back: something answers there, but not in Source RCON.
+          new SessionError("unreachable", client.remoteErrors > 0 ? describeForeignPeer(null) : `no answer to login from ${where} within ${settings.connectTimeoutMs} ms`),
           new RconCommandError("TIMEOUT", "login timed out"),
         );
         return;
