@@ -7,6 +7,7 @@ import { Button } from "@/components/ui/button";
 import { Checkbox, SelectField, TextField } from "@/components/ui/field";
 import { Notice } from "@/components/ui/notice";
 import { PROTOCOL_LABELS, type GamePreset } from "@/lib/games";
+import { isServerEncoding, SERVER_ENCODINGS } from "@/lib/schemas/server";
 import type { ServerDto } from "@/server/data/servers";
 
 interface Props {
@@ -16,11 +17,17 @@ interface Props {
   onDone: () => void;
 }
 
-/** Add or edit a server. The RCON password is write-only: editing shows it blank and blank keeps it. */
+/**
+ * Add or edit a server. The RCON password is write-only: editing shows it blank, and blank keeps it
+ * while the protocol, host and port stay the same (the data layer enforces this; the hint follows).
+ */
 export function ServerForm({ presets, server, action, onDone }: Props) {
   const [state, formAction, pending] = useActionState(action, null);
   const [game, setGame] = useState(server?.game ?? presets[0]?.id ?? "");
   const [port, setPort] = useState(String(server?.port ?? presets[0]?.defaultPort ?? ""));
+  const [host, setHost] = useState(server?.host ?? "");
+  const protocol = presets.find((p) => p.id === game)?.protocol;
+  const moved = server !== undefined && (host.trim().toLowerCase() !== server.host.toLowerCase() || port.trim() !== String(server.port) || protocol !== server.protocol);
   const errors = state && !state.ok ? state.error.fieldErrors : undefined;
   useEffect(() => {
     if (state?.ok) onDone();
@@ -54,7 +61,7 @@ export function ServerForm({ presets, server, action, onDone }: Props) {
       </SelectField>
       <div className="grid grid-cols-3 gap-3">
         <div className="col-span-2">
-          <TextField label="Host" name="host" defaultValue={server?.host} placeholder="203.0.113.10" required error={errors?.host} />
+          <TextField label="Host" name="host" value={host} onChange={(e) => setHost(e.target.value)} placeholder="203.0.113.10" required error={errors?.host} />
         </div>
         <TextField label="RCON port" name="port" inputMode="numeric" value={port} onChange={(e) => setPort(e.target.value)} required error={errors?.port} />
       </div>
@@ -64,9 +71,24 @@ export function ServerForm({ presets, server, action, onDone }: Props) {
         type="password"
         autoComplete="new-password"
         error={errors?.password}
-        hint={server ? "Leave blank to keep the current password." : "Stored encrypted; never shown again."}
+        required={!server || moved}
+        hint={
+          !server
+            ? "Stored encrypted; never shown again."
+            : moved
+              ? "Enter the password again: the stored one is kept only while the protocol, host and port stay the same."
+              : "Leave blank to keep the current password."
+        }
       />
-      <TextField label="Text encoding" name="encoding" defaultValue={server?.encoding ?? ""} placeholder="game default (utf-8)" error={errors?.encoding} />
+      <SelectField label="Text encoding" name="encoding" defaultValue={server?.encoding ?? ""} error={errors?.encoding}>
+        <option value="">Game default</option>
+        {server?.encoding && !isServerEncoding(server.encoding) ? <option value={server.encoding}>{server.encoding} (not supported: choose another)</option> : null}
+        {SERVER_ENCODINGS.map((e) => (
+          <option key={e.id} value={e.id}>
+            {e.label}
+          </option>
+        ))}
+      </SelectField>
       <Checkbox label="Enabled" name="enabled" defaultChecked={server?.enabled ?? true} />
       <div className="flex justify-end gap-2">
         <Button variant="secondary" onClick={onDone}>

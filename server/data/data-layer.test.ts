@@ -96,7 +96,7 @@ describe.each(DATABASE_KINDS)("data layer on $kind", ({ create }) => {
     expect(row.passwordEncrypted).not.toContain("s3cret-rcon");
     expect(decryptSecret(row.passwordEncrypted, KEY)).toBe("s3cret-rcon");
 
-    await updateServer(ctx(owner), KEY, updateServerSchema.parse({ id: server.id, name: "Main 2", game: "cs2", host: "127.0.0.1", port: "27016", encoding: "latin1", enabled: true, password: "" }));
+    await updateServer(ctx(owner), KEY, updateServerSchema.parse({ id: server.id, name: "Main 2", game: "cs2", host: "127.0.0.1", port: "27015", encoding: "latin1", enabled: true, password: "" }));
     expect((await getServerConnectionSettings(t.db, KEY, server.id))?.password).toBe("s3cret-rcon");
     await updateServer(ctx(owner), KEY, updateServerSchema.parse({ id: server.id, name: "Main 2", game: "cs2", host: "127.0.0.1", port: "27016", encoding: "", enabled: true, password: "n3w" }));
     expect((await getServerConnectionSettings(t.db, KEY, server.id))?.password).toBe("n3w");

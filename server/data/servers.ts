@@ -2,9 +2,10 @@
  * Game servers. The RCON password is write-only: it is encrypted before it is stored and no DTO
  * ever carries it (or its ciphertext). Reads respect each user's server limits.
  */
+import { z } from "zod";
 import { AppError } from "../../lib/errors.ts";
 import { findPreset } from "../../lib/games.ts";
-import type { CreateServerInput, UpdateServerInput } from "../../lib/schemas/server.ts";
+import { connectionFieldsSchema, PASSWORD_REQUIRED_FOR_NEW_ADDRESS, type CreateServerInput, type UpdateServerInput } from "../../lib/schemas/server.ts";
 import type { Db, Server } from "../db/client.ts";
 import { decryptSecret, encryptSecret } from "../security/crypto.ts";
 import { recordAudit } from "./audit.ts";
@@ -92,11 +93,18 @@ export async function setDemoServerPort(db: Db, id: string, port: number): Promi
   await db.server.updateMany({ where: { id, isDemo: true }, data: { port } });
 }
 
-/** The columns both create and update write; the protocol always follows the chosen game preset. */
+/**
+ * The columns both create and update write; the protocol always follows the chosen game preset.
+ * Host, port and encoding are checked again here (the schemas' own rules), so a caller that skips
+ * the form's schema still cannot store a host with a port in it or an encoding that cannot work.
+ */
 function serverColumns(input: Omit<CreateServerInput, "password">) {
   const preset = findPreset(input.game);
   if (!preset) throw new AppError("INVALID_INPUT", "Choose a game.", { game: ["Choose a game"] });
-  const { name, game, host, port, encoding, enabled } = input;
+  const checked = connectionFieldsSchema.safeParse({ host: input.host, port: input.port, encoding: input.encoding ?? "" });
+  if (!checked.success) throw new AppError("INVALID_INPUT", "Check the highlighted fields.", z.flattenError(checked.error).fieldErrors);
+  const { host, port, encoding } = checked.data;
+  const { name, game, enabled } = input;
   return { name, game, protocol: preset.protocol, host, port, encoding, enabled };
 }
 
@@ -109,28 +117,35 @@ export async function createServer(ctx: DataContext, key: Buffer, input: CreateS
   return toServerDto(row);
 }
 
+/**
+ * A blank password keeps the stored one only while the protocol, host and port stay the same:
+ * otherwise whoever may edit servers could point a server at their own machine and receive the
+ * stored password at the next login. The kept-password write is conditional on the row still
+ * having the address that was checked, so a concurrent edit cannot slip a new address in between.
+ */
 export async function updateServer(ctx: DataContext, key: Buffer, input: UpdateServerInput): Promise<ServerDto> {
   await requirePermission(ctx, "server.manage", "server.update", input.id);
   const existing = await ctx.db.server.findUnique({ where: { id: input.id } });
   if (!existing) throw new AppError("NOT_FOUND", "That server does not exist.");
-  const row = await ctx.db.server.update({
-    where: { id: input.id },
-    data: {
-      ...serverColumns(input),
-      // A blank password in the form keeps the stored one.
-      ...(input.password === null ? {} : { passwordEncrypted: encryptSecret(input.password, key) }),
-    },
-  });
-  await recordAudit(ctx.db, {
-    actor: ctx.actor,
-    action: "server.update",
-    targetType: "server",
-    targetId: row.id,
-    serverId: row.id,
-    input: { ...input, passwordChanged: input.password !== null },
-    outcome: "success",
-    sourceIp: ctx.ip,
-  });
+  const columns = serverColumns(input);
+  const audit = { actor: ctx.actor, action: "server.update", targetType: "server", targetId: existing.id, serverId: existing.id, sourceIp: ctx.ip };
+  let row: Server;
+  if (input.password === null) {
+    const sameAddress = existing.protocol === columns.protocol && existing.host.toLowerCase() === columns.host && existing.port === columns.port;
+    if (!sameAddress) {
+      await recordAudit(ctx.db, { ...audit, input: { ...input, passwordChanged: false }, outcome: "failure", detail: "password required: protocol, host or port changed" });
+      throw new AppError("INVALID_INPUT", "Enter the RCON password again to change the protocol, host or port.", { password: [PASSWORD_REQUIRED_FOR_NEW_ADDRESS] });
+    }
+    const { count } = await ctx.db.server.updateMany({
+      where: { id: existing.id, protocol: existing.protocol, host: existing.host, port: existing.port, passwordEncrypted: existing.passwordEncrypted },
+      data: columns,
+    });
+    if (count === 0) throw new AppError("CONFLICT", "Someone else changed this server meanwhile. Reload the page and try again.");
+    row = await ctx.db.server.findUniqueOrThrow({ where: { id: existing.id } });
+  } else {
+    row = await ctx.db.server.update({ where: { id: existing.id }, data: { ...columns, passwordEncrypted: encryptSecret(input.password, key) } });
+  }
+  await recordAudit(ctx.db, { ...audit, input: { ...input, passwordChanged: input.password !== null }, outcome: "success" });
   return toServerDto(row);
 }
 

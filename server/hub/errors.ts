@@ -31,6 +31,10 @@ export function toAppError(error: unknown): AppError {
       return new AppError("INVALID_INPUT", "This game does not support that.");
     case "CLOSED":
       return new AppError("UNAVAILABLE", "The connection to the game server was closed.");
+    case "NOT_RCON":
+      return new AppError("UNAVAILABLE", "That address answers, but not as an RCON server: check the host and port.");
+    case "INVALID_SETTINGS":
+      return new AppError("INVALID_INPUT", `The server's connection settings cannot work: ${error.message.slice(0, 200)}`);
     default:
       return new AppError("INTERNAL", "The game server command failed.");
   }

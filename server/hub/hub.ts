@@ -538,15 +538,18 @@ export class ConnectionHub {
     if (!tracked) throw new AppError("NOT_FOUND", "That player is no longer on the server.");
     const run = this.runner(connection);
     const whisper = dialect.capabilities.whisper && dialect.operations.sayTo !== undefined;
+    const name = tracked.player.plainName;
+    // The dialect adapts a name the game cannot carry, so only the moderator's text can be refused.
+    const addressed = whisper ? name : (dialect.addressName?.(name) ?? name);
     try {
       if (whisper && dialect.operations.sayTo) await dialect.operations.sayTo(run, playerId, message);
-      else await dialect.operations.sayAll(run, `${tracked.player.plainName}: ${message}`);
+      else await dialect.operations.sayAll(run, `${addressed}: ${message}`);
     } catch (error) {
       throw toAppError(error);
     }
     this.appendLine(serverId, "admin", `${actor.name} to ${tracked.player.name}: ${message}`, actor);
-    const name = tracked.player.plainName;
-    return { message: whisper ? `Message sent to ${name}.` : `This game cannot message one player: sent to everyone, addressed to ${name}.`, playerName: name, whisper };
+    const adapted = addressed === name ? "" : ` (written "${addressed}": the game cannot show some characters of the name)`;
+    return { message: whisper ? `Message sent to ${name}.` : `This game cannot message one player: sent to everyone, addressed to ${name}${adapted}.`, playerName: name, whisper };
   }
 
   private online(serverId: string): { link: Link; connection: RconConnection; dialect: Dialect } {

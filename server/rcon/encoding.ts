@@ -1,19 +1,15 @@
 import iconv from "iconv-lite";
 import type { TextCodec } from "./protocol/text.ts";
-
-/** Encodings offered in the UI; any other name iconv-lite knows is accepted too. */
-export const COMMON_ENCODINGS = ["utf-8", "latin1", "windows-1252", "windows-1251", "utf-16le"] as const;
-
-export function isKnownEncoding(name: string): boolean {
-  return iconv.encodingExists(name);
-}
+import { RconCommandError } from "./types.ts";
 
 /**
  * Builds a codec for a configured encoding name. Unknown names are a configuration error and are
  * rejected here, so a server record with a typo fails loudly at save time instead of garbling text.
  */
 export function createTextCodec(name: string): TextCodec {
-  if (!iconv.encodingExists(name)) throw new Error(`unknown text encoding "${String(name)}"`);
+  if (!iconv.encodingExists(name)) {
+    throw new RconCommandError("INVALID_SETTINGS", `unknown text encoding "${String(name).slice(0, 40)}": choose one in the server's settings`);
+  }
   return {
     name,
     encode: (text) => new Uint8Array(iconv.encode(text, name)),

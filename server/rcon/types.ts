@@ -159,6 +159,12 @@ export interface Dialect {
   operations: GameOperations;
   /** Reads one pushed line; null when the line is not one the dialect knows. */
   parseServerMessage?(text: string): GameEvent | null;
+  /**
+   * Games without private messages: the player's name as written at the start of a broadcast
+   * addressed to them. Characters the game cannot carry are replaced, so a player's name never
+   * blocks a message; only the moderator's own text can be refused. Absent: the name as it is.
+   */
+  addressName?(name: string): string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -182,6 +188,8 @@ export type RconCommandErrorCode =
   | "REJECTED" // the server answered that it will not run it (unknown/disallowed command)
   | "INVALID_ARGUMENT" // an argument that cannot be sent safely (newline, ';', too long...)
   | "UNSUPPORTED" // the dialect has no such operation
+  | "NOT_RCON" // the address answers in another protocol (an HTTP server on the RCON port...)
+  | "INVALID_SETTINGS" // the connection settings can never work (an unknown text encoding...)
   | "CLOSED";
 
 export class RconCommandError extends Error {

@@ -7,6 +7,7 @@
 import { systemClock, type Clock, type TimerHandle } from "../clock.ts";
 import { battlEyeCodec } from "./codec.ts";
 import { RconLocalError, RconRemoteError } from "../protocol/errors.ts";
+import { describeForeignPeer, FOREIGN_PREFIX_BYTES } from "../protocol/foreign-peer.ts";
 import { BattlEyeClient, DEFAULT_CLIENT_TIMING, type ClientTiming } from "../protocol/battleye/client.ts";
 import { BATTLEYE_DIALECTS, DEFAULT_BATTLEYE_DIALECT } from "../protocol/battleye/dialects/index.ts";
 import {
@@ -66,6 +67,8 @@ export async function openBattlEyeSession(
   let socket: UdpClientSocket | null = null;
   let finished = false;
   let settleLogin: { resolve(): void; reject(error: SessionError): void } | null = null;
+  /** The first datagram that was not BattlEye RCon while logging in: the peer speaks something else. */
+  let foreign: Uint8Array | null = null;
 
   function finish(error: RconCommandError): void {
     finished = true;
@@ -96,7 +99,9 @@ export async function openBattlEyeSession(
           settleLogin?.reject(
             new SessionError(
               "unreachable",
-              `no answer to login from ${host}:${port} — RCon disabled, wrong port, or server still loading`,
+              foreign
+                ? describeForeignPeer(foreign)
+                : `no answer to login from ${host}:${port} — RCon disabled, wrong port, or server still loading`,
             ),
           );
           break;
@@ -168,6 +173,7 @@ export async function openBattlEyeSession(
           // Malformed or inconsistent datagrams are counted by the core and dropped here.
           if (!(error instanceof RconRemoteError)) throw error;
           logger?.debug("battleye: dropped datagram", { code: error.code, reason: error.message });
+          if (settleLogin && !foreign) foreign = datagram.bytes.slice(0, FOREIGN_PREFIX_BYTES);
         }
         drain();
       },

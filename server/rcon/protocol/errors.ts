@@ -19,7 +19,9 @@ export type RconRemoteErrorCode =
   | "FRAME_TOO_SMALL"
   | "FRAME_TOO_LARGE"
   | "UNEXPECTED_PACKET"
-  | "INCONSISTENT_FRAGMENTS";
+  | "INCONSISTENT_FRAGMENTS"
+  /** The peer speaks another protocol (an HTTP server on the RCON port...). */
+  | "NOT_RCON";
 
 export class RconLocalError extends Error {
   override readonly name = "RconLocalError";

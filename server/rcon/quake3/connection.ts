@@ -32,6 +32,8 @@ function firstToken(command: string): string {
   return (/^\s*(\S*)/.exec(command)?.[1] ?? "").toLowerCase();
 }
 
+const NOT_QUAKE3_RCON = 'not an RCON server (it answered, but never with a Quake 3 "print" reply); check the host and port';
+
 export function describeAuthFailure(kind: "bad-password" | "not-set", text: string): string {
   return kind === "not-set"
     ? `rcon is disabled on the server (it said "${text}")`
@@ -48,7 +50,7 @@ export function createQuake3Connection(options: ConnectionOptions, dialect: Quak
   const openSession = async (context: SessionContext): Promise<Session> => {
     const problem = checkRconPassword(options.password);
     if (problem) throw new SessionError("auth", problem);
-    const socket: { error: string | null } = { error: null };
+    const socket: { error: string | null; foreign: number } = { error: null, foreign: 0 };
     const transport = await Quake3Transport.open({
       host: options.host,
       port: options.port,
@@ -62,8 +64,10 @@ export function createQuake3Connection(options: ConnectionOptions, dialect: Quak
             ? "connection refused (nothing listens on that UDP port)"
             : error.message;
       },
-      onDropped: (event) =>
-        options.logger?.debug("quake3 datagram dropped", { reason: event.reason, server: where }),
+      onDropped: (event) => {
+        if (event.reason !== "stale") socket.foreign++;
+        options.logger?.debug("quake3 datagram dropped", { reason: event.reason, server: where });
+      },
     });
     const fail = async (error: SessionError): Promise<never> => {
       await transport.close();
@@ -78,6 +82,10 @@ export function createQuake3Connection(options: ConnectionOptions, dialect: Quak
     });
     if (probe.type === "auth-failed")
       return fail(new SessionError("auth", describeAuthFailure(probe.kind, probe.text)));
+    if (probe.type !== "answer" && socket.foreign > 0) {
+      // Datagrams came back, none of them a Quake 3 "print": something else listens there.
+      return fail(new SessionError("unreachable", NOT_QUAKE3_RCON));
+    }
     if (probe.type !== "answer") {
       return fail(
         new SessionError(

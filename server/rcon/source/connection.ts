@@ -7,6 +7,7 @@
 import { systemClock, type Clock, type TimerHandle } from "../clock.ts";
 import { createTextCodec } from "../encoding.ts";
 import { RconLocalError } from "../protocol/errors.ts";
+import { describeForeignPeer } from "../protocol/foreign-peer.ts";
 import type { TextCodec } from "../protocol/text.ts";
 import { SourceClient, type SourceClientEvent } from "../protocol/source/client.ts";
 import type { SourceDialect } from "../protocol/source/dialects/index.ts";
@@ -70,6 +71,11 @@ function textCodec(name: string): TextCodec {
     decode: (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8"),
   };
 }
+
+const FATAL_PACKET_WORDS: Partial<Record<string, string>> = {
+  FRAME_TOO_LARGE: "larger than the size limit",
+  FRAME_TOO_SMALL: "shorter than any valid packet",
+};
 
 function shorten(text: string): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
@@ -160,7 +166,8 @@ export function openSourceSession(settings: SourceSessionSettings, context: Sess
         return;
       case "auth-timeout":
         end(
-          new SessionError("unreachable", `no answer to login from ${where} within ${settings.connectTimeoutMs} ms`),
+          // Only malformed packets came back: something answers there, but not in Source RCON.
+          new SessionError("unreachable", client.remoteErrors > 0 ? describeForeignPeer(null) : `no answer to login from ${where} within ${settings.connectTimeoutMs} ms`),
           new RconCommandError("TIMEOUT", "login timed out"),
         );
         return;
@@ -202,9 +209,12 @@ export function openSourceSession(settings: SourceSessionSettings, context: Sess
         return;
       case "protocol-error":
         settings.logger?.warn("source rcon: malformed packet dropped", { server: where, code: event.error.code, message: event.error.message });
-        if (event.fatal) {
+        if (event.fatal && event.error.code === "NOT_RCON") {
+          end(new SessionError("unreachable", event.error.message), new RconCommandError("NOT_RCON", event.error.message));
+        } else if (event.fatal) {
+          // The detail (a size field's raw value) is in the log above; the status says it in words.
           end(
-            new SessionError("unreachable", `the server sent an invalid packet (${event.error.message})`),
+            new SessionError("unreachable", `the server sent a packet that cannot be read (${FATAL_PACKET_WORDS[event.error.code] ?? "malformed"}); reconnecting`),
             new RconCommandError("CONNECTION_LOST", "invalid packet from the server"),
           );
         }

@@ -14,6 +14,7 @@ import { assertState, RconLocalError, RconRemoteError } from "../errors.ts";
 import type { TextCodec } from "../text.ts";
 import { SourceFramer } from "./framer.ts";
 import { EventQueue } from "../event-queue.ts";
+import { describeForeignPeer, growPrefix } from "../foreign-peer.ts";
 import {
   decodePacket,
   DEFAULT_MAX_PACKET_SIZE,
@@ -116,6 +117,8 @@ export class SourceClient {
   private lastBody: Uint8Array | null = null;
   /** Malformed packets seen and dropped. */
   remoteErrors = 0;
+  /** The stream's first bytes until a valid packet arrives: a framing error before one is a foreign peer. */
+  private foreignPrefix: Uint8Array | null = new Uint8Array(0);
 
   constructor(options: SourceClientOptions) {
     this.profile = options.profile;
@@ -199,6 +202,7 @@ export class SourceClient {
 
   receive(bytes: Uint8Array, now: number): void {
     if (this.currentState === "CLOSED") return;
+    if (this.foreignPrefix) this.foreignPrefix = growPrefix(this.foreignPrefix, bytes);
     this.framer.push(bytes);
     for (;;) {
       let frame: Uint8Array | null;
@@ -206,7 +210,9 @@ export class SourceClient {
         frame = this.framer.nextFrame();
       } catch (error) {
         this.remoteErrors++;
-        this.pushEvent({ type: "protocol-error", error: error as RconRemoteError, fatal: true });
+        // No valid packet so far ("HTTP/1.1 400" reads as a size of 1347703880): another protocol.
+        const reported = this.foreignPrefix ? new RconRemoteError("NOT_RCON", describeForeignPeer(this.foreignPrefix)) : (error as RconRemoteError);
+        this.pushEvent({ type: "protocol-error", error: reported, fatal: true });
         this.close();
         return;
       }
@@ -219,6 +225,7 @@ export class SourceClient {
         this.pushEvent({ type: "protocol-error", error: error as RconRemoteError, fatal: false });
         continue;
       }
+      this.foreignPrefix = null;
       this.handlePacket(packet, now);
       if ((this.currentState as SourceClientState) === "CLOSED") return;
     }

@@ -42,6 +42,22 @@ export function checkText(value: string, what: string, forbidden = ""): string {
   return value;
 }
 
+const CONTROLS = /[\u0000-\u001f\u007f]/g;
+
+/**
+ * A player's name inside a quoted `say` (SRCDS, Rust): Source cannot escape '"' and splits at ';',
+ * so those become "'" and ","; control characters become spaces. The name is the player's choice,
+ * not the moderator's, so it is adapted rather than refused.
+ */
+export function sayableName(name: string): string {
+  return withoutControls(name.replace(/"/g, "'").replace(/;/g, ","));
+}
+
+/** A player's name with control characters (never sendable) as spaces. */
+export function withoutControls(name: string): string {
+  return name.replace(CONTROLS, " ");
+}
+
 export function requireMatch(value: string, pattern: RegExp, what: string): string {
   if (!pattern.test(value)) throw new RconCommandError("INVALID_ARGUMENT", `${what} "${value}" is not valid here`);
   return value;

@@ -5,7 +5,7 @@
  * keeps only the first word, so spaces are sent as underscores; the marker is not echoed.
  */
 import type { CommandInfo, GameOperations, Player } from "../../../types.ts";
-import { asyncOperations, banTargetValue, checkText, lines, makePlayer, requireMatch, STEAM64, unsupported, type SourceDialect } from "./common.ts";
+import { asyncOperations, banTargetValue, checkText, lines, makePlayer, requireMatch, STEAM64, unsupported, withoutControls, type SourceDialect } from "./common.ts";
 import { SOURCE1_SERVER } from "./srcds.ts";
 
 export function parsePalworldPlayers(text: string): Player[] {
@@ -61,6 +61,7 @@ export const palworld: SourceDialect = {
   capabilities: { pushesEvents: false, whisper: false, timedBans: false, banKinds: ["steamid"] },
   commands,
   operations: asyncOperations(operations),
+  addressName: withoutControls,
   client: { endStrategy: { kind: "single" }, maxInFlight: 1, maxRequestSize: 4096 + 10 },
   server: { ...SOURCE1_SERVER, split: { unit: "none", size: 0 }, markerReply: "ignore" },
   normaliseAnswer: (text) => text.replaceAll("\u0000", ""),

@@ -4,7 +4,7 @@
  * part of an answer, because only type-0 packets with the command's id are collected.
  */
 import type { BanEntry, CommandInfo, GameOperations, Player } from "../../../types.ts";
-import { asyncOperations, banTargetValue, checkText, lines, makePlayer, parseStatusInfo, requireMatch, STEAM64, type SourceDialect } from "./common.ts";
+import { asyncOperations, banTargetValue, checkText, lines, makePlayer, parseStatusInfo, requireMatch, sayableName, STEAM64, type SourceDialect } from "./common.ts";
 import { SOURCE1_SERVER } from "./srcds.ts";
 
 /** `76561198000000001 "Name" 45 312.5s 192.168.1.10:28015 0.0 0` rows of `status`. */
@@ -87,6 +87,7 @@ export const rust: SourceDialect = {
   capabilities: { pushesEvents: false, whisper: false, timedBans: false, banKinds: ["steamid"] },
   commands,
   operations: asyncOperations(operations),
+  addressName: sayableName,
   client: { endStrategy: { kind: "marker" }, maxInFlight: 8, maxRequestSize: 4096 + 10 },
   server: { ...SOURCE1_SERVER, replyPrelude: { type: 4, body: "" } },
 };

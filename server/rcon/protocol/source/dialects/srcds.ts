@@ -6,7 +6,7 @@
  */
 import { RconCommandError, type BanEntry, type CommandInfo, type GameOperations, type IdentityKind, type Player, type RunCommand } from "../../../types.ts";
 import type { SourceServerProfile } from "../server.ts";
-import { asyncOperations, banTargetValue, checkText, IPV4, lines, makePlayer, parseClock, parseStatusInfo, requireMatch, type SourceDialect } from "./common.ts";
+import { asyncOperations, banTargetValue, checkText, IPV4, lines, makePlayer, parseClock, parseStatusInfo, requireMatch, sayableName, type SourceDialect } from "./common.ts";
 
 const USERID = /^\d{1,6}$/;
 export const STEAM_ID = /^(?:STEAM_[0-5]:[01]:\d{1,10}|\[U:1:\d{1,10}\])$/;
@@ -178,6 +178,7 @@ function source1(id: string, label: string, defaultPort = 27015): SourceDialect 
     capabilities,
     commands: SRCDS_COMMANDS,
     operations: operations(parseSource1Status, label),
+    addressName: sayableName,
     client: { endStrategy: { kind: "marker" }, maxInFlight: 64, maxRequestSize: 4096 + 10 },
     server: SOURCE1_SERVER,
   };
@@ -198,6 +199,7 @@ export const cs2: SourceDialect = {
   capabilities,
   commands: SRCDS_COMMANDS,
   operations: operations(parseCs2Status, "Counter-Strike 2"),
+  addressName: sayableName,
   client: { endStrategy: { kind: "single" }, maxInFlight: 64, maxRequestSize: 4096 + 10 },
   server: { ...SOURCE1_SERVER, authReply: "single", split: { unit: "none", size: 0 }, markerReply: "ignore" },
 };
