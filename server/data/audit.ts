@@ -3,7 +3,7 @@
  * (no passwords or tokens). New events are also pushed to the live audit room when socket.io runs.
  */
 import { AppError } from "../../lib/errors.ts";
-import { can, type Actor } from "../../lib/permissions.ts";
+import { auditScope, can, type Actor } from "../../lib/permissions.ts";
 import type { AuditEvent, Db } from "../db/client.ts";
 
 export type AuditOutcome = "success" | "failure" | "denied";
@@ -35,6 +35,9 @@ export interface AuditEventDto {
   detail: string | null;
   sourceIp: string | null;
   createdAt: string;
+  /** Identical denied events stored once: how many, and when the last one happened. */
+  repeats: number;
+  lastAt: string | null;
 }
 
 const SECRET_KEY = /pass(word)?|token|secret|key|hash/i;
@@ -81,29 +84,124 @@ export async function recordAudit(db: Db, entry: AuditEntryInput): Promise<Audit
   return dto;
 }
 
+export interface AuditCursor {
+  createdAt: Date;
+  id: string;
+}
+
 export interface AuditFilter {
+  /** Ending in "." (or "*"): every action of that group; otherwise exactly this action. */
   action?: string | undefined;
   actorId?: string | undefined;
+  /** A user's email, matched through the user (the actorId index); no such user matches nothing. */
+  actorEmail?: string | undefined;
   serverId?: string | undefined;
-  outcome?: AuditOutcome | undefined;
+  outcome?: string | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+  /** Events older than this position (the next page)... */
+  after?: AuditCursor | undefined;
+  /** ...or newer than it (the previous page). */
+  before?: AuditCursor | undefined;
   limit?: number | undefined;
 }
 
-export async function listAuditEvents(db: Db, actor: Actor, filter: AuditFilter = {}): Promise<AuditEventDto[]> {
+export interface AuditPage {
+  /** Newest first. */
+  events: AuditEventDto[];
+  hasOlder: boolean;
+  hasNewer: boolean;
+}
+
+type AuditWhere = NonNullable<NonNullable<Parameters<Db["auditEvent"]["findMany"]>[0]>["where"]>;
+
+function filterWhere(filter: AuditFilter): AuditWhere {
+  const prefix = filter.action && /[.*]$/.test(filter.action) ? filter.action.replace(/\*$/, "") : null;
+  const position = filter.after ?? filter.before;
+  const beyond = <T>(value: T) => (filter.after ? { lt: value } : { gt: value });
+  return {
+    // Exact actions use the (action, createdAt) index; a group prefix is a LIKE.
+    ...(filter.action ? { action: prefix !== null ? { startsWith: prefix } : filter.action } : {}),
+    ...(filter.actorId ? { actorId: filter.actorId } : {}),
+    ...(filter.serverId ? { serverId: filter.serverId } : {}),
+    ...(filter.outcome ? { outcome: filter.outcome } : {}),
+    ...(filter.from || filter.to
+      ? {
+          createdAt: {
+            ...(filter.from ? { gte: filter.from } : {}),
+            ...(filter.to ? { lte: filter.to } : {}),
+          },
+        }
+      : {}),
+    // Keyset pagination on (createdAt, id): no OFFSET, so page 1000 costs what page 1 does.
+    ...(position
+      ? {
+          OR: [
+            { createdAt: beyond(position.createdAt) },
+            { createdAt: position.createdAt, id: beyond(position.id) },
+          ],
+        }
+      : {}),
+  };
+}
+
+const newestFirst = (a: { createdAt: Date; id: string }, b: { createdAt: Date; id: string }) =>
+  b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+
+/**
+ * One page of the audit log the actor may read, newest first. A server-limited reader gets the
+ * events of its servers and its own actions: two queries (one per index, serverId/actorId +
+ * createdAt) merged, rather than one OR that would scan the whole createdAt index.
+ */
+export async function listAuditPage(db: Db, actor: Actor, filter: AuditFilter = {}): Promise<AuditPage> {
   if (!can(actor, "audit.read")) throw new AppError("FORBIDDEN", "You may not read the audit log.");
-  const rows = await db.auditEvent.findMany({
-    where: {
-      ...(filter.action ? { action: { startsWith: filter.action } } : {}),
-      ...(filter.actorId ? { actorId: filter.actorId } : {}),
-      ...(filter.serverId ? { serverId: filter.serverId } : {}),
-      ...(filter.outcome ? { outcome: filter.outcome } : {}),
-    },
-    orderBy: { createdAt: "desc" },
-    take: Math.min(filter.limit ?? 200, 1000),
-  });
-  return rows.map(toDto);
+  const limit = Math.max(1, Math.min(filter.limit ?? 100, 1000));
+  if (filter.actorEmail !== undefined) {
+    const user = await db.user.findUnique({
+      where: { email: filter.actorEmail.toLowerCase() },
+      select: { id: true },
+    });
+    if (!user || (filter.actorId !== undefined && filter.actorId !== user.id))
+      return { events: [], hasOlder: false, hasNewer: filter.after !== undefined };
+    filter = { ...filter, actorId: user.id };
+  }
+  const base = filterWhere(filter);
+  const order = filter.before ? ("asc" as const) : ("desc" as const);
+  const scope = auditScope(actor);
+  const parts: AuditWhere[] =
+    scope === null
+      ? [base]
+      : [
+          { AND: [base, { actorId: scope.actorId }] },
+          ...(scope.serverIds.length ? [{ AND: [base, { serverId: { in: [...scope.serverIds] } }] }] : []),
+        ];
+  const found = await Promise.all(
+    parts.map((where) =>
+      db.auditEvent.findMany({ where, orderBy: [{ createdAt: order }, { id: order }], take: limit + 1 }),
+    ),
+  );
+  const unique = new Map(found.flat().map((row) => [row.id, row]));
+  let rows = [...unique.values()].sort(newestFirst);
+  if (filter.before) rows = rows.reverse();
+  const more = rows.length > limit;
+  rows = rows.slice(0, limit);
+  if (filter.before) rows = rows.reverse();
+  return {
+    events: rows.map(toDto),
+    hasOlder: filter.before ? true : more,
+    hasNewer: filter.before ? more : filter.after !== undefined,
+  };
+}
+
+/** The newest events the actor may read (see listAuditPage). */
+export async function listAuditEvents(
+  db: Db,
+  actor: Actor,
+  filter: AuditFilter = {},
+): Promise<AuditEventDto[]> {
+  return (await listAuditPage(db, actor, { limit: 200, ...filter })).events;
 }
 
 function toDto(row: AuditEvent): AuditEventDto {
-  return { ...row, createdAt: row.createdAt.toISOString() };
+  return { ...row, createdAt: row.createdAt.toISOString(), lastAt: row.lastAt?.toISOString() ?? null };
 }
