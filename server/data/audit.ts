@@ -118,39 +118,32 @@ type AuditWhere = NonNullable<NonNullable<Parameters<Db["auditEvent"]["findMany"
 function filterWhere(filter: AuditFilter): AuditWhere {
   const prefix = filter.action && /[.*]$/.test(filter.action) ? filter.action.replace(/\*$/, "") : null;
   const position = filter.after ?? filter.before;
-  const beyond = <T>(value: T) => (filter.after ? { lt: value } : { gt: value });
-  return {
-    // Exact actions use the (action, createdAt) index; a group prefix is a LIKE.
-    ...(filter.action ? { action: prefix !== null ? { startsWith: prefix } : filter.action } : {}),
-    ...(filter.actorId ? { actorId: filter.actorId } : {}),
-    ...(filter.serverId ? { serverId: filter.serverId } : {}),
-    ...(filter.outcome ? { outcome: filter.outcome } : {}),
-    ...(filter.from || filter.to
-      ? {
-          createdAt: {
-            ...(filter.from ? { gte: filter.from } : {}),
-            ...(filter.to ? { lte: filter.to } : {}),
-          },
-        }
-      : {}),
-    // Keyset pagination on (createdAt, id): no OFFSET, so page 1000 costs what page 1 does.
-    ...(position
-      ? {
-          OR: [
-            { createdAt: beyond(position.createdAt) },
-            { createdAt: position.createdAt, id: beyond(position.id) },
-          ],
-        }
-      : {}),
-  };
+  const and: AuditWhere[] = [];
+  // Exact actions use the (action, createdAt) index; a group prefix is a LIKE.
+  if (filter.action) and.push({ action: prefix !== null ? { startsWith: prefix } : filter.action });
+  if (filter.actorId) and.push({ actorId: filter.actorId });
+  if (filter.serverId) and.push({ serverId: filter.serverId });
+  if (filter.outcome) and.push({ outcome: filter.outcome });
+  if (filter.from) and.push({ createdAt: { gte: filter.from } });
+  if (filter.to) and.push({ createdAt: { lte: filter.to } });
+  // Keyset pagination on (createdAt, id), no OFFSET: the plain bound on createdAt lets the index
+  // start at the position (an OR alone would not), the OR breaks ties within one millisecond.
+  if (position && filter.after) {
+    and.push({ createdAt: { lte: position.createdAt } }, { OR: [{ createdAt: { lt: position.createdAt } }, { id: { lt: position.id } }] });
+  } else if (position) {
+    and.push({ createdAt: { gte: position.createdAt } }, { OR: [{ createdAt: { gt: position.createdAt } }, { id: { gt: position.id } }] });
+  }
+  return { AND: and };
 }
+
+const PER_SERVER_QUERIES = 25;
 
 const newestFirst = (a: { createdAt: Date; id: string }, b: { createdAt: Date; id: string }) =>
   b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 
 /**
  * One page of the audit log the actor may read, newest first. A server-limited reader gets the
- * events of its servers and its own actions: two queries (one per index, serverId/actorId +
+ * events of its servers and its own actions: indexed queries (actorId, and each serverId, with
  * createdAt) merged, rather than one OR that would scan the whole createdAt index.
  */
 export async function listAuditPage(db: Db, actor: Actor, filter: AuditFilter = {}): Promise<AuditPage> {
@@ -168,13 +161,16 @@ export async function listAuditPage(db: Db, actor: Actor, filter: AuditFilter = 
   const base = filterWhere(filter);
   const order = filter.before ? ("asc" as const) : ("desc" as const);
   const scope = auditScope(actor);
+  // One query per server walks its (serverId, createdAt) index in order; an IN list would read and
+  // sort every event of those servers. Past a few dozen servers, one IN query is cheaper.
+  const servers: AuditWhere[] =
+    scope === null || scope.serverIds.length === 0
+      ? []
+      : scope.serverIds.length <= PER_SERVER_QUERIES
+        ? scope.serverIds.map((serverId) => ({ serverId }))
+        : [{ serverId: { in: [...scope.serverIds] } }];
   const parts: AuditWhere[] =
-    scope === null
-      ? [base]
-      : [
-          { AND: [base, { actorId: scope.actorId }] },
-          ...(scope.serverIds.length ? [{ AND: [base, { serverId: { in: [...scope.serverIds] } }] }] : []),
-        ];
+    scope === null ? [base] : [{ actorId: scope.actorId }, ...servers].map((part) => ({ AND: [base, part] }));
   const found = await Promise.all(
     parts.map((where) =>
       db.auditEvent.findMany({ where, orderBy: [{ createdAt: order }, { id: order }], take: limit + 1 }),
