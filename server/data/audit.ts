@@ -90,7 +90,7 @@ export interface AuditCursor {
 }
 
 export interface AuditFilter {
-  /** Ending in "." (or "*"): every action of that group; otherwise exactly this action. */
+  /** A group ("server", "server." or "server.*": every action in it) or one action ("server.update"). */
   action?: string | undefined;
   actorId?: string | undefined;
   /** A user's email, matched through the user (the actorId index); no such user matches nothing. */
@@ -116,7 +116,8 @@ export interface AuditPage {
 type AuditWhere = NonNullable<NonNullable<Parameters<Db["auditEvent"]["findMany"]>[0]>["where"]>;
 
 function filterWhere(filter: AuditFilter): AuditWhere {
-  const prefix = filter.action && /[.*]$/.test(filter.action) ? filter.action.replace(/\*$/, "") : null;
+  // "server", "server." or "server.*" name a group; "server.update" is one action.
+  const prefix = filter.action && (!filter.action.includes(".") || /[.*]$/.test(filter.action)) ? filter.action.replace(/\*$/, "") : null;
   const position = filter.after ?? filter.before;
   const and: AuditWhere[] = [];
   // Exact actions use the (action, createdAt) index; a group prefix is a LIKE.
