@@ -296,6 +296,30 @@ describe.each(DATABASE_KINDS)("access on $kind", ({ create }) => {
     });
   });
 
+  it("a server-limited Moderator sees only its servers and none of the Admin actions", async () => {
+    const [mine, other] = [await server(), await server()];
+    const mod = await member(owner, "MODERATOR", [mine]);
+    expect((await listServers(ctx(mod))).map((s) => s.id)).toEqual([mine]);
+    await expect(getServer(ctx(mod), other)).rejects.toMatchObject({ code: "FORBIDDEN" });
+    const rename = updateServerSchema.parse({
+      id: mine,
+      name: "X",
+      game: "openarena",
+      host: "10.1.2.3",
+      port: "27960",
+      encoding: "",
+      enabled: true,
+      password: "",
+    });
+    await expect(updateServer(ctx(mod), KEY, rename)).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(deleteServer(ctx(mod), mine)).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(listTeam(ctx(mod))).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(
+      createInvite(ctx(mod), { email: email("m"), role: "VIEWER", allServers: false, serverIds: [mine] }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(listAuditPage(t.db, mod, {})).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+
   it("gives a server's RCON host and port only to those who may manage it", async () => {
     const [s1, s2] = [await server(), await server()];
     const viewer = await member(owner, "VIEWER", null);
