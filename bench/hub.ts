@@ -330,7 +330,7 @@ async function runOnce(servers: number, clients: number, seconds: number, target
   const db = createDb(databaseUrl);
   const cookies: string[] = [];
   for (let c = 0; c < clients; c++) {
-    const user = await db.user.create({ data: { email: `bench${c}@example.com`, name: `bench${c}`, passwordHash: "x", role: "ADMIN" } });
+    const user = await db.user.create({ data: { email: `bench${c}@example.com`, name: `bench${c}`, passwordHash: "x", role: "ADMIN", allServers: true } });
     cookies.push(`next-auth.session-token=${await encode({ token: { uid: user.id, sv: user.sessionVersion }, secret: SECRET })}`);
   }
   const cookiesFile = path.join(dir, "cookies.json");

@@ -17,12 +17,21 @@ export async function signIn(page: Page, email: string, password: string): Promi
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
-/** The Owner invites a member through the Team screen; the member accepts in a fresh context and signs in. */
-export async function inviteMember(ownerPage: Page, browser: Browser, role: "ADMIN" | "MODERATOR" | "VIEWER"): Promise<{ email: string; context: BrowserContext; page: Page }> {
+/**
+ * The Owner invites a member through the Team screen (every server, or only the named ones); the
+ * member accepts in a fresh context and signs in.
+ */
+export async function inviteMember(ownerPage: Page, browser: Browser, role: "ADMIN" | "MODERATOR" | "VIEWER", servers?: string[]): Promise<{ email: string; context: BrowserContext; page: Page }> {
   const email = uniqueEmail(role.toLowerCase());
   await ownerPage.goto("/team");
   await ownerPage.getByLabel("Email").fill(email);
   await ownerPage.getByLabel("Role").first().selectOption(role);
+  if (servers) {
+    await ownerPage.getByLabel("Only the servers checked below").first().check();
+    for (const name of servers) await ownerPage.getByRole("group", { name: "Servers" }).first().getByLabel(name, { exact: true }).check();
+  } else {
+    await ownerPage.getByLabel("All servers, including servers added later").first().check();
+  }
   await ownerPage.getByRole("button", { name: "Create invite link" }).click();
   const link = (await ownerPage.getByLabel("Invite link").textContent())?.trim() ?? "";
   expect(link).toContain("/invite?token=");

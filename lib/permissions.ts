@@ -22,8 +22,21 @@ export const PERMISSIONS = [
 export type Permission = (typeof PERMISSIONS)[number];
 
 const VIEWER: readonly Permission[] = ["server.view", "console.read", "players.view"];
-const MODERATOR: readonly Permission[] = [...VIEWER, "players.identities", "players.kick", "players.message", "players.ban"];
-const ADMIN: readonly Permission[] = [...MODERATOR, "console.execute", "bans.manage", "server.manage", "team.manage", "audit.read"];
+const MODERATOR: readonly Permission[] = [
+  ...VIEWER,
+  "players.identities",
+  "players.kick",
+  "players.message",
+  "players.ban",
+];
+const ADMIN: readonly Permission[] = [
+  ...MODERATOR,
+  "console.execute",
+  "bans.manage",
+  "server.manage",
+  "team.manage",
+  "audit.read",
+];
 
 export const ROLE_PERMISSIONS = {
   OWNER: PERMISSIONS,
@@ -32,9 +45,13 @@ export const ROLE_PERMISSIONS = {
   VIEWER,
 } as const satisfies Record<RoleName, readonly Permission[]>;
 
-/** Permissions that apply to one game server and so respect a user's server limits. */
+/**
+ * Permissions that apply to one game server and so respect a user's server limits. `team.manage`
+ * and `audit.read` are global in the table but narrowed for limited users by the scope rules below.
+ */
 const SERVER_SCOPED: ReadonlySet<Permission> = new Set<Permission>([
   "server.view",
+  "server.manage",
   "console.read",
   "console.execute",
   "players.view",
@@ -50,17 +67,47 @@ export interface Actor {
   email: string;
   name: string;
   role: RoleName;
-  /** null = every server; otherwise the only servers this user may see. Owners are never limited. */
+  /**
+   * null = every server (Owners, and users stored with `allServers`); otherwise the only servers
+   * this user may see, possibly none. Never inferred from an empty list.
+   */
   serverIds: readonly string[] | null;
+}
+
+/** What a user or an invite grants: every server (explicitly), or exactly these. */
+export interface ServerGrant {
+  allServers: boolean;
+  serverIds: readonly string[];
+}
+
+/** The servers `actor` is limited to, or null when it reaches every server. */
+export function limitedServerIds(actor: Actor): readonly string[] | null {
+  return actor.role === "OWNER" ? null : actor.serverIds;
 }
 
 export function can(actor: Actor | null | undefined, permission: Permission, serverId?: string): boolean {
   if (!actor) return false;
   if (!ROLE_PERMISSIONS[actor.role].includes(permission)) return false;
-  if (serverId !== undefined && SERVER_SCOPED.has(permission) && actor.role !== "OWNER" && actor.serverIds !== null) {
-    return actor.serverIds.includes(serverId);
-  }
+  const limit = limitedServerIds(actor);
+  if (serverId !== undefined && SERVER_SCOPED.has(permission) && limit !== null)
+    return limit.includes(serverId);
   return true;
+}
+
+/**
+ * Adding a server needs server.manage on every server: a limited Admin would otherwise widen its
+ * own reach (and point RconDeck's connections anywhere). It may still manage the servers it has.
+ */
+export function canCreateServer(actor: Actor): boolean {
+  return can(actor, "server.manage") && limitedServerIds(actor) === null;
+}
+
+/** Whether `actor` may hand out `grant`: never wider than its own servers, never "all" when limited. */
+export function canGrantServers(actor: Actor, grant: ServerGrant): boolean {
+  if (!can(actor, "team.manage")) return false;
+  const limit = limitedServerIds(actor);
+  if (limit === null) return true;
+  return !grant.allServers && grant.serverIds.every((id) => limit.includes(id));
 }
 
 const RANK: Record<RoleName, number> = { OWNER: 4, ADMIN: 3, MODERATOR: 2, VIEWER: 1 };
@@ -78,8 +125,53 @@ export function canAssignRole(actor: Actor, targetCurrentRole: RoleName | null, 
   return true;
 }
 
-/** Whether `actor` may disable, re-enable or limit `target` (same rule as changing its role). */
-export function canManageUser(actor: Actor, target: { id: string; role: RoleName }): boolean {
+export interface ManagedUser extends ServerGrant {
+  id: string;
+  role: RoleName;
+}
+
+/**
+ * Whether `actor` may disable, re-enable or limit `target`: the role rule, and for a limited
+ * actor a target confined to at least one of its servers and to nothing else (a user with no
+ * servers left is for unlimited managers: it is nobody's to claim).
+ */
+export function canManageUser(actor: Actor, target: ManagedUser): boolean {
   if (actor.id === target.id) return false;
-  return canAssignRole(actor, target.role, target.role);
+  if (!canAssignRole(actor, target.role, target.role)) return false;
+  if (limitedServerIds(actor) === null) return true;
+  return target.role !== "OWNER" && target.serverIds.length > 0 && canGrantServers(actor, target);
+}
+
+/** The team list: unlimited managers see everyone; a limited one sees itself and whom it may manage. */
+export function canSeeMember(actor: Actor, target: ManagedUser): boolean {
+  if (!can(actor, "team.manage")) return false;
+  return actor.id === target.id || limitedServerIds(actor) === null || canManageUser(actor, target);
+}
+
+/**
+ * Which audit events `actor` may read: all (null), or those of its servers plus its own actions.
+ * `serverIds` may be empty (a limited user whose servers were all deleted).
+ */
+export function auditScope(actor: Actor): { actorId: string; serverIds: readonly string[] } | null {
+  const limit = limitedServerIds(actor);
+  return limit === null ? null : { actorId: actor.id, serverIds: limit };
+}
+
+export type AuditScope = NonNullable<ReturnType<typeof auditScope>>;
+
+export function auditScopeIncludes(
+  scope: AuditScope | null,
+  event: { actorId: string | null; serverId: string | null },
+): boolean {
+  if (scope === null) return true;
+  return (
+    event.actorId === scope.actorId || (event.serverId !== null && scope.serverIds.includes(event.serverId))
+  );
+}
+
+export function canReadAuditEvent(
+  actor: Actor,
+  event: { actorId: string | null; serverId: string | null },
+): boolean {
+  return can(actor, "audit.read") && auditScopeIncludes(auditScope(actor), event);
 }

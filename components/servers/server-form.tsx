@@ -27,7 +27,7 @@ export function ServerForm({ presets, server, action, onDone }: Props) {
   const [port, setPort] = useState(String(server?.port ?? presets[0]?.defaultPort ?? ""));
   const [host, setHost] = useState(server?.host ?? "");
   const protocol = presets.find((p) => p.id === game)?.protocol;
-  const moved = server !== undefined && (host.trim().toLowerCase() !== server.host.toLowerCase() || port.trim() !== String(server.port) || protocol !== server.protocol);
+  const moved = server !== undefined && (host.trim().toLowerCase() !== (server.host ?? "").toLowerCase() || port.trim() !== String(server.port) || protocol !== server.protocol);
   const errors = state && !state.ok ? state.error.fieldErrors : undefined;
   useEffect(() => {
     if (state?.ok) onDone();

@@ -23,7 +23,10 @@ interface Props {
   /** Hours the samples cover, for the sparkline's label. */
   sampleHours: number;
   presets: readonly GamePreset[];
-  canManage: boolean;
+  /** Adding servers needs server.manage on every server (lib/permissions.ts canCreateServer). */
+  canAdd: boolean;
+  /** Servers this user may edit and remove (server.manage on each). */
+  manageableIds: string[];
   actions: { create: FormAction<ServerDto>; update: FormAction<ServerDto>; remove: FormAction<{ id: string }> };
 }
 
@@ -38,7 +41,7 @@ export function ServerList(props: Props) {
   );
 }
 
-function ServerListInner({ servers, samples, sampleHours, presets, canManage, actions }: Props) {
+function ServerListInner({ servers, samples, sampleHours, presets, canAdd, manageableIds, actions }: Props) {
   const { statuses } = useServersWatch();
   const now = useNow(5_000);
   const [editing, setEditing] = useState<Editing>(null);
@@ -47,13 +50,13 @@ function ServerListInner({ servers, samples, sampleHours, presets, canManage, ac
     <div className="space-y-6">
       <div className="flex flex-wrap items-center justify-between gap-4">
         <h1 className="text-2xl font-semibold">Servers</h1>
-        {canManage ? <Button onClick={() => setEditing({ mode: "add" })}>Add server</Button> : null}
+        {canAdd ? <Button onClick={() => setEditing({ mode: "add" })}>Add server</Button> : null}
       </div>
       <RealtimeConnectionBanner />
       {servers.length === 0 ? (
         <Card>
           <p className="text-sm text-zinc-600 dark:text-zinc-400">
-            No game servers yet.{canManage ? " Add one to start." : " Ask an Owner or Admin to add one."}
+            No game servers yet.{canAdd ? " Add one to start." : " Ask an Owner or Admin to add one."}
           </p>
         </Card>
       ) : (
@@ -66,7 +69,7 @@ function ServerListInner({ servers, samples, sampleHours, presets, canManage, ac
                 samples={samples[server.id] ?? []}
                 sampleHours={sampleHours}
                 now={now}
-                canManage={canManage}
+                canManage={manageableIds.includes(server.id)}
                 onEdit={() => setEditing({ mode: "edit", server })}
                 onRemove={() => setEditing({ mode: "remove", server })}
               />
@@ -128,9 +131,11 @@ function ServerCard({ server, status, samples, sampleHours, now, canManage, onEd
       <p className="text-sm text-zinc-600 dark:text-zinc-400">
         {server.gameLabel} · {PROTOCOL_LABELS[server.protocol as ProtocolName] ?? server.protocol}
       </p>
-      <p className="font-mono text-xs text-zinc-500">
-        {server.host}:{server.port}
-      </p>
+      {server.host !== undefined ? (
+        <p className="font-mono text-xs text-zinc-500">
+          {server.host}:{server.port}
+        </p>
+      ) : null}
       {problem ? (
         <p className="text-xs text-red-700 dark:text-red-300">
           <span className="sr-only">Problem: </span>

@@ -15,7 +15,7 @@ import { Notice } from "@/components/ui/notice";
 import { StatusBadge } from "./status-badge";
 
 export interface ServerLiveProps {
-  server: { id: string; name: string; game: string; gameLabel: string; protocol: string; host: string; port: number; isDemo: boolean };
+  server: { id: string; name: string; game: string; gameLabel: string; protocol: string; host?: string; port?: number; isDemo: boolean };
   permissions: { execute: boolean; kick: boolean; message: boolean };
 }
 
@@ -47,7 +47,15 @@ function ServerLiveInner({ server, permissions }: ServerLiveProps) {
         <StatusBadge status={stream.status} />
         {server.isDemo ? <span className="rounded bg-violet-100 px-2 py-0.5 text-xs text-violet-800 dark:bg-violet-950 dark:text-violet-200">Demo</span> : null}
         <span className="text-sm text-zinc-600 dark:text-zinc-400">
-          {server.gameLabel} · <span className="font-mono text-xs">{server.host}:{server.port}</span>
+          {server.gameLabel}
+          {server.host !== undefined ? (
+            <>
+              {" · "}
+              <span className="font-mono text-xs">
+                {server.host}:{server.port}
+              </span>
+            </>
+          ) : null}
           {stream.status?.map ? (
             <>
               {" · map "}

@@ -1,7 +1,7 @@
 "use client";
 
 import { ActionForm } from "@/components/forms/action-form";
-import { useActionState, useState } from "react";
+import { useActionState, useId, useState } from "react";
 import type { FormAction } from "@/components/forms/types";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -13,7 +13,10 @@ import type { TeamMemberDto } from "@/server/data/users";
 
 interface Props {
   members: TeamMemberDto[];
+  /** The servers the viewing manager may grant (all of them, or its own when it is limited). */
   servers: { id: string; name: string }[];
+  /** Whether the viewing manager may grant "All servers" (it is not limited itself). */
+  canGrantAll: boolean;
   assignableRoles: RoleName[];
   actions: {
     invite: FormAction<{ link: string; expiresAt: string }>;
@@ -24,19 +27,88 @@ interface Props {
 
 const roleLabel = (role: string) => role.charAt(0) + role.slice(1).toLowerCase();
 
-function ServerLimits({ servers, selected }: { servers: Props["servers"]; selected: string[] }) {
-  if (servers.length === 0) return null;
+function Radio({
+  label,
+  ...props
+}: {
+  label: string;
+  name: string;
+  value: string;
+  defaultChecked?: boolean;
+}) {
+  const id = useId();
+  return (
+    <div className="flex items-center gap-2">
+      <input id={id} type="radio" className="h-4 w-4 border-zinc-300 text-indigo-600" {...props} />
+      <label htmlFor={id} className="text-sm">
+        {label}
+      </label>
+    </div>
+  );
+}
+
+/**
+ * Server access is an explicit choice, never inferred from an empty list: "All servers" (only for
+ * managers who have them all) or exactly the checked servers.
+ */
+function ServerAccess({
+  servers,
+  canGrantAll,
+  current,
+  errors,
+}: {
+  servers: Props["servers"];
+  canGrantAll: boolean;
+  current: { allServers: boolean; serverIds: string[] } | null;
+  errors?: Record<string, string[] | undefined> | undefined;
+}) {
+  const errorText = [...(errors?.access ?? []), ...(errors?.serverIds ?? [])].join(" ");
   return (
     <fieldset className="space-y-1">
-      <legend className="text-sm font-medium">Limit to servers (none checked = all servers)</legend>
-      {servers.map((s) => (
-        <Checkbox key={s.id} label={s.name} name="serverIds" value={s.id} defaultChecked={selected.includes(s.id)} />
-      ))}
+      <legend className="text-sm font-medium">Server access</legend>
+      {canGrantAll ? (
+        <>
+          <Radio
+            label="All servers, including servers added later"
+            name="access"
+            value="all"
+            defaultChecked={current?.allServers === true}
+          />
+          <Radio
+            label="Only the servers checked below"
+            name="access"
+            value="selected"
+            defaultChecked={current !== null && !current.allServers}
+          />
+        </>
+      ) : (
+        <input type="hidden" name="access" value="selected" />
+      )}
+      <div role="group" aria-label="Servers" className="space-y-1 pl-6">
+        {servers.length === 0 ? <p className="text-sm text-zinc-500">No servers</p> : null}
+        {servers.map((s) => (
+          <Checkbox
+            key={s.id}
+            label={s.name}
+            name="serverIds"
+            value={s.id}
+            defaultChecked={current?.serverIds.includes(s.id) ?? false}
+          />
+        ))}
+      </div>
+      {errorText ? <p className="text-xs text-red-600 dark:text-red-400">{errorText}</p> : null}
     </fieldset>
   );
 }
 
-export function TeamManager({ members, servers, assignableRoles, actions }: Props) {
+function accessSummary(member: TeamMemberDto, servers: Props["servers"]): string {
+  if (member.allServers) return "all servers";
+  if (member.serverIds.length === 0) return "no servers";
+  const names = member.serverIds.map((id) => servers.find((s) => s.id === id)?.name ?? "another server");
+  return names.join(", ");
+}
+
+export function TeamManager({ members, servers, canGrantAll, assignableRoles, actions }: Props) {
   const [inviteState, inviteAction, invitePending] = useActionState(actions.invite, null);
   const inviteErrors = inviteState && !inviteState.ok ? inviteState.error.fieldErrors : undefined;
   return (
@@ -48,7 +120,8 @@ export function TeamManager({ members, servers, assignableRoles, actions }: Prop
           {inviteState && !inviteState.ok ? <Notice tone="error">{inviteState.error.message}</Notice> : null}
           {inviteState?.ok ? (
             <Notice tone="success">
-              Send this one-time link to the new member (valid until {formatDateTime(inviteState.data.expiresAt)}):{" "}
+              Send this one-time link to the new member (valid until{" "}
+              {formatDateTime(inviteState.data.expiresAt)}):{" "}
               <output aria-label="Invite link" className="block break-all font-mono text-xs">
                 {inviteState.data.link}
               </output>
@@ -56,7 +129,12 @@ export function TeamManager({ members, servers, assignableRoles, actions }: Prop
           ) : null}
           <div className="grid gap-4 sm:grid-cols-2">
             <TextField label="Email" name="email" type="email" required error={inviteErrors?.email} />
-            <SelectField label="Role" name="role" defaultValue={assignableRoles.includes("VIEWER") ? "VIEWER" : assignableRoles[0]} error={inviteErrors?.role}>
+            <SelectField
+              label="Role"
+              name="role"
+              defaultValue={assignableRoles.includes("VIEWER") ? "VIEWER" : assignableRoles[0]}
+              error={inviteErrors?.role}
+            >
               {assignableRoles.map((r) => (
                 <option key={r} value={r}>
                   {roleLabel(r)}
@@ -64,7 +142,7 @@ export function TeamManager({ members, servers, assignableRoles, actions }: Prop
               ))}
             </SelectField>
           </div>
-          <ServerLimits servers={servers} selected={[]} />
+          <ServerAccess servers={servers} canGrantAll={canGrantAll} current={null} errors={inviteErrors} />
           <Button type="submit" disabled={invitePending}>
             Create invite link
           </Button>
@@ -77,7 +155,13 @@ export function TeamManager({ members, servers, assignableRoles, actions }: Prop
         <ul className="space-y-3">
           {members.map((m) => (
             <li key={m.id}>
-              <MemberRow member={m} servers={servers} assignableRoles={assignableRoles} actions={actions} />
+              <MemberRow
+                member={m}
+                servers={servers}
+                canGrantAll={canGrantAll}
+                assignableRoles={assignableRoles}
+                actions={actions}
+              />
             </li>
           ))}
         </ul>
@@ -86,11 +170,19 @@ export function TeamManager({ members, servers, assignableRoles, actions }: Prop
   );
 }
 
-function MemberRow({ member, servers, assignableRoles, actions }: { member: TeamMemberDto } & Pick<Props, "servers" | "assignableRoles" | "actions">) {
+function MemberRow({
+  member,
+  servers,
+  canGrantAll,
+  assignableRoles,
+  actions,
+}: { member: TeamMemberDto } & Pick<Props, "servers" | "canGrantAll" | "assignableRoles" | "actions">) {
   const [updateState, updateAction, updatePending] = useActionState(actions.update, null);
   const [disableState, disableAction, disablePending] = useActionState(actions.setDisabled, null);
   const [editing, setEditing] = useState(false);
-  const error = (updateState && !updateState.ok && updateState.error.message) || (disableState && !disableState.ok && disableState.error.message);
+  const error =
+    (updateState && !updateState.ok && updateState.error.message) ||
+    (disableState && !disableState.ok && disableState.error.message);
   return (
     <Card className="space-y-3" aria-label={`Member ${member.email}`}>
       <div className="flex flex-wrap items-center justify-between gap-2">
@@ -99,19 +191,29 @@ function MemberRow({ member, servers, assignableRoles, actions }: { member: Team
             {member.name} <span className="text-sm text-zinc-500">({member.email})</span>
           </p>
           <p className="text-xs text-zinc-500">
-            {roleLabel(member.role)} · {member.disabled ? "disabled" : "active"} · {member.serverIds.length ? `${member.serverIds.length} server(s)` : "all servers"} · last sign-in{" "}
-            {formatDateTime(member.lastLoginAt)}
+            {roleLabel(member.role)} · {member.disabled ? "disabled" : "active"} ·{" "}
+            {accessSummary(member, servers)} · last sign-in {formatDateTime(member.lastLoginAt)}
           </p>
         </div>
         {member.manageable ? (
           <div className="flex gap-2">
-            <Button variant="secondary" aria-expanded={editing} onClick={() => setEditing((e) => !e)} aria-label={`Change ${member.email}`}>
+            <Button
+              variant="secondary"
+              aria-expanded={editing}
+              onClick={() => setEditing((e) => !e)}
+              aria-label={`Change ${member.email}`}
+            >
               Change
             </Button>
             <ActionForm action={disableAction}>
               <input type="hidden" name="userId" value={member.id} />
               <input type="hidden" name="disabled" value={member.disabled ? "false" : "true"} />
-              <Button type="submit" variant={member.disabled ? "secondary" : "danger"} disabled={disablePending} aria-label={`${member.disabled ? "Enable" : "Disable"} ${member.email}`}>
+              <Button
+                type="submit"
+                variant={member.disabled ? "secondary" : "danger"}
+                disabled={disablePending}
+                aria-label={`${member.disabled ? "Enable" : "Disable"} ${member.email}`}
+              >
                 {member.disabled ? "Enable" : "Disable"}
               </Button>
             </ActionForm>
@@ -129,7 +231,12 @@ function MemberRow({ member, servers, assignableRoles, actions }: { member: Team
               </option>
             ))}
           </SelectField>
-          <ServerLimits servers={servers} selected={member.serverIds} />
+          <ServerAccess
+            servers={servers}
+            canGrantAll={canGrantAll}
+            current={member}
+            errors={updateState && !updateState.ok ? updateState.error.fieldErrors : undefined}
+          />
           <Button type="submit" disabled={updatePending}>
             Save member
           </Button>

@@ -131,4 +131,6 @@ export interface InterServerEvents {}
 export interface SocketData {
   userId: string;
   sessionVersion: number;
+  /** Set by audit:subscribe for a server-limited reader: which live audit events it may receive. */
+  auditScope?: { actorId: string; serverIds: readonly string[] };
 }

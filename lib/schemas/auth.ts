@@ -42,19 +42,28 @@ export type ChangePasswordInput = z.infer<typeof changePasswordSchema>;
 
 export const roleSchema = z.enum(ROLES);
 
-export const inviteSchema = z.object({
-  email: emailSchema,
+/**
+ * Server access is an explicit choice: "all" (every server, present and future) or "selected"
+ * (exactly the checked ones, at least one). Nothing is inferred from an empty list. Owners always
+ * reach every server, so their choice is ignored.
+ */
+const serverAccessFields = {
   role: roleSchema,
+  access: z.enum(["all", "selected"], { error: "Choose All servers or pick servers" }),
   serverIds: z.array(z.string().min(1).max(64)).max(500).default([]),
-});
+};
+
+function toServerGrant<T extends { role: z.infer<typeof roleSchema>; access: "all" | "selected"; serverIds: string[] }>(value: T, ctx: z.RefinementCtx) {
+  const { access, ...rest } = value;
+  const allServers = value.role === "OWNER" || access === "all";
+  if (!allServers && value.serverIds.length === 0) ctx.addIssue({ code: "custom", path: ["serverIds"], message: "Pick at least one server, or choose All servers" });
+  return { ...rest, allServers, serverIds: allServers ? [] : [...new Set(value.serverIds)] };
+}
+
+export const inviteSchema = z.object({ email: emailSchema, ...serverAccessFields }).transform(toServerGrant);
 export type InviteInput = z.infer<typeof inviteSchema>;
 
-export const updateMemberSchema = z.object({
-  userId: z.string().min(1).max(64),
-  role: roleSchema,
-  /** Empty = every server. */
-  serverIds: z.array(z.string().min(1).max(64)).max(500),
-});
+export const updateMemberSchema = z.object({ userId: z.string().min(1).max(64), ...serverAccessFields }).transform(toServerGrant);
 export type UpdateMemberInput = z.infer<typeof updateMemberSchema>;
 
 export const setDisabledSchema = z.object({ userId: z.string().min(1).max(64), disabled: z.boolean() });

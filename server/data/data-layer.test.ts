@@ -36,8 +36,9 @@ describe.each(DATABASE_KINDS)("data layer on $kind", ({ create }) => {
     if (!actor) throw new Error("no actor");
     return actor;
   };
-  const invite = async (by: Actor, email: string, role: Actor["role"], serverIds: string[] = []) => {
-    const { token } = await createInvite(ctx(by), { email, role, serverIds });
+  /** No serverIds: every server (an explicit choice). */
+  const invite = async (by: Actor, email: string, role: Actor["role"], serverIds?: string[]) => {
+    const { token } = await createInvite(ctx(by), { email, role, allServers: serverIds === undefined, serverIds: serverIds ?? [] });
     await acceptInvite(t.db, { token, name: email.split("@")[0] ?? "x", password: PASSWORD, confirmPassword: PASSWORD }, "127.0.0.1");
     const user = await t.db.user.findUniqueOrThrow({ where: { email } });
     return actorFor(user.id);
@@ -129,13 +130,13 @@ describe.each(DATABASE_KINDS)("data layer on $kind", ({ create }) => {
 
   it("lets only Owners create or change Admins, and applies role, limit and disable changes at once", async () => {
     const admin = await invite(owner, "admin@example.com", "ADMIN");
-    await expect(createInvite(ctx(admin), { email: "x@example.com", role: "ADMIN", serverIds: [] })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(createInvite(ctx(admin), { email: "x@example.com", role: "ADMIN", allServers: true, serverIds: [] })).rejects.toMatchObject({ code: "FORBIDDEN" });
     const mod = await invite(admin, "mod@example.com", "MODERATOR");
-    await expect(updateMember(ctx(admin), { userId: owner.id, role: "VIEWER", serverIds: [] })).rejects.toMatchObject({ code: "FORBIDDEN" });
-    await expect(updateMember(ctx(admin), { userId: mod.id, role: "ADMIN", serverIds: [] })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(updateMember(ctx(admin), { userId: owner.id, role: "VIEWER", allServers: true, serverIds: [] })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(updateMember(ctx(admin), { userId: mod.id, role: "ADMIN", allServers: true, serverIds: [] })).rejects.toMatchObject({ code: "FORBIDDEN" });
 
     const before = await t.db.user.findUniqueOrThrow({ where: { id: mod.id } });
-    await updateMember(ctx(admin), { userId: mod.id, role: "VIEWER", serverIds: [] });
+    await updateMember(ctx(admin), { userId: mod.id, role: "VIEWER", allServers: true, serverIds: [] });
     // The old session version no longer yields an actor: the next request is refused.
     expect(await loadActor(t.db, mod.id, before.sessionVersion)).toBeNull();
     const after = await actorFor(mod.id);
@@ -149,10 +150,10 @@ describe.each(DATABASE_KINDS)("data layer on $kind", ({ create }) => {
   });
 
   it("invite links are single use and refuse existing emails", async () => {
-    const { token } = await createInvite(ctx(owner), { email: "once@example.com", role: "VIEWER", serverIds: [] });
+    const { token } = await createInvite(ctx(owner), { email: "once@example.com", role: "VIEWER", allServers: true, serverIds: [] });
     await acceptInvite(t.db, { token, name: "Once", password: PASSWORD, confirmPassword: PASSWORD }, null);
     await expect(acceptInvite(t.db, { token, name: "Twice", password: PASSWORD, confirmPassword: PASSWORD }, null)).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(createInvite(ctx(owner), { email: "once@example.com", role: "VIEWER", serverIds: [] })).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(createInvite(ctx(owner), { email: "once@example.com", role: "VIEWER", allServers: true, serverIds: [] })).rejects.toMatchObject({ code: "CONFLICT" });
   });
 
   it("changing one's password checks the old one and ends existing sessions", async () => {

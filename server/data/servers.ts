@@ -6,6 +6,7 @@ import { z } from "zod";
 import { AppError } from "../../lib/errors.ts";
 import { findPreset } from "../../lib/games.ts";
 import { connectionFieldsSchema, PASSWORD_REQUIRED_FOR_NEW_ADDRESS, type CreateServerInput, type UpdateServerInput } from "../../lib/schemas/server.ts";
+import { can, canCreateServer, limitedServerIds } from "../../lib/permissions.ts";
 import type { Db, Server } from "../db/client.ts";
 import { decryptSecret, encryptSecret } from "../security/crypto.ts";
 import { recordAudit } from "./audit.ts";
@@ -17,8 +18,9 @@ export interface ServerDto {
   game: string;
   gameLabel: string;
   protocol: string;
-  host: string;
-  port: number;
+  /** Where RCON connects: only for users who may manage this server (absent otherwise). */
+  host?: string;
+  port?: number;
   encoding: string | null;
   enabled: boolean;
   isDemo: boolean;
@@ -26,7 +28,10 @@ export interface ServerDto {
   updatedAt: string;
 }
 
-export function toServerDto(row: Server): ServerDto {
+/** Server-side (and managers'): the DTO with the RCON endpoint. */
+export type ServerDtoWithEndpoint = ServerDto & { host: string; port: number };
+
+export function toServerDto(row: Server): ServerDtoWithEndpoint {
   return {
     id: row.id,
     name: row.name,
@@ -43,21 +48,30 @@ export function toServerDto(row: Server): ServerDto {
   };
 }
 
+/** The DTO a user gets: the RCON host and port only where the user may manage the server. */
+export function toServerDtoFor(ctx: Pick<DataContext, "actor">, row: Server): ServerDto {
+  const dto = toServerDto(row);
+  if (can(ctx.actor, "server.manage", row.id)) return dto;
+  const { host: _host, port: _port, ...rest } = dto;
+  return rest;
+}
+
 function accessFilter(ctx: DataContext) {
-  return ctx.actor.serverIds === null ? {} : { id: { in: [...ctx.actor.serverIds] } };
+  const limit = limitedServerIds(ctx.actor);
+  return limit === null ? {} : { id: { in: [...limit] } };
 }
 
 export async function listServers(ctx: DataContext): Promise<ServerDto[]> {
   await requirePermission(ctx, "server.view", "server.list");
   const rows = await ctx.db.server.findMany({ where: accessFilter(ctx), orderBy: [{ name: "asc" }, { createdAt: "asc" }] });
-  return rows.map(toServerDto);
+  return rows.map((row) => toServerDtoFor(ctx, row));
 }
 
 export async function getServer(ctx: DataContext, id: string): Promise<ServerDto> {
   await requirePermission(ctx, "server.view", "server.get", id);
   const row = await ctx.db.server.findUnique({ where: { id } });
   if (!row) throw new AppError("NOT_FOUND", "That server does not exist.");
-  return toServerDto(row);
+  return toServerDtoFor(ctx, row);
 }
 
 /** Server-side only: the decrypted connection settings, for the connection manager. */
@@ -110,6 +124,10 @@ function serverColumns(input: Omit<CreateServerInput, "password">) {
 
 export async function createServer(ctx: DataContext, key: Buffer, input: CreateServerInput): Promise<ServerDto> {
   await requirePermission(ctx, "server.manage", "server.create");
+  if (!canCreateServer(ctx.actor)) {
+    await recordAudit(ctx.db, { actor: ctx.actor, action: "server.create", outcome: "denied", detail: "limited to some servers: may not add servers", sourceIp: ctx.ip });
+    throw new AppError("FORBIDDEN", "Only an Owner or an Admin of every server may add servers.");
+  }
   const row = await ctx.db.server.create({
     data: { ...serverColumns(input), passwordEncrypted: encryptSecret(input.password, key) },
   });

@@ -3,7 +3,7 @@
  * acts for somebody takes a DataContext and checks the permission table itself.
  */
 import { AppError } from "../../lib/errors.ts";
-import { canAssignRole, canManageUser, type Actor, type RoleName } from "../../lib/permissions.ts";
+import { canAssignRole, canGrantServers, canManageUser, canSeeMember, type Actor, type RoleName, type ServerGrant } from "../../lib/permissions.ts";
 import type {
   AcceptInviteInput,
   ChangePasswordInput,
@@ -25,6 +25,8 @@ export interface TeamMemberDto {
   name: string;
   role: RoleName;
   disabled: boolean;
+  /** Every server, present and future (stored, explicit); otherwise exactly `serverIds`, possibly none. */
+  allServers: boolean;
   serverIds: string[];
   lastLoginAt: string | null;
   createdAt: string;
@@ -39,13 +41,13 @@ export interface TeamMemberDto {
 export async function loadActor(db: Db, userId: string, sessionVersion: number): Promise<Actor | null> {
   const user = await db.user.findUnique({ where: { id: userId }, include: { serverAccess: { select: { serverId: true } } } });
   if (!user || user.disabled || user.sessionVersion !== sessionVersion) return null;
-  const serverIds = user.serverAccess.map((a) => a.serverId);
   return {
     id: user.id,
     email: user.email,
     name: user.name,
     role: user.role,
-    serverIds: user.role === "OWNER" || serverIds.length === 0 ? null : serverIds,
+    // Only the stored flag means "every server": a limited user whose servers were deleted has none.
+    serverIds: user.role === "OWNER" || user.allServers ? null : user.serverAccess.map((a) => a.serverId),
   };
 }
 
@@ -123,7 +125,7 @@ export async function completeSetup(db: Db, input: SetupInput, ip: string | null
   const user = await db.$transaction(async (tx) => {
     if ((await tx.user.count()) > 0) throw new AppError("CONFLICT", "RconDeck is already set up. Sign in instead.");
     if (!(await consumeToken(tx, token.id))) throw new AppError("CONFLICT", "This setup link was just used.");
-    return tx.user.create({ data: { email: input.email, name: input.name, passwordHash, role: "OWNER" } });
+    return tx.user.create({ data: { email: input.email, name: input.name, passwordHash, role: "OWNER", allServers: true } });
   });
   await recordAudit(db, { actor: user, action: "setup.owner_created", targetType: "user", targetId: user.id, input: { email: input.email, name: input.name }, outcome: "success", sourceIp: ip });
   return { id: user.id, email: user.email };
@@ -138,7 +140,7 @@ export async function bootstrapOwnerFromEnv(db: Db, email: string, password: str
   const passwordHash = await hashPassword(password);
   const user = await db.$transaction(async (tx) => {
     if ((await tx.user.count()) > 0) return null;
-    return tx.user.create({ data: { email: email.toLowerCase(), name: "Owner", passwordHash, role: "OWNER" } });
+    return tx.user.create({ data: { email: email.toLowerCase(), name: "Owner", passwordHash, role: "OWNER", allServers: true } });
   });
   if (!user) return false;
   await recordAudit(db, { actor: user, action: "setup.owner_from_env", targetType: "user", targetId: user.id, input: { email }, outcome: "success", detail: "created from RCONDECK_OWNER_EMAIL/RCONDECK_OWNER_PASSWORD" });
@@ -148,26 +150,43 @@ export async function bootstrapOwnerFromEnv(db: Db, email: string, password: str
 // ---------------------------------------------------------------------------------------------
 // Team
 
+/** A user row as the permission rules see it (lib/permissions.ts ManagedUser). */
+function asManaged(u: { id: string; role: RoleName; allServers: boolean; serverAccess: { serverId: string }[] }) {
+  return { id: u.id, role: u.role, allServers: u.role === "OWNER" || u.allServers, serverIds: u.serverAccess.map((a) => a.serverId) };
+}
+
+/** Everyone for unlimited managers; a limited Admin sees itself and the members it may manage. */
 export async function listTeam(ctx: DataContext): Promise<TeamMemberDto[]> {
   await requirePermission(ctx, "team.manage", "team.list");
   const users = await ctx.db.user.findMany({ orderBy: { createdAt: "asc" }, include: { serverAccess: { select: { serverId: true } } } });
-  return users.map((u) => ({
-    id: u.id,
-    email: u.email,
-    name: u.name,
-    role: u.role,
-    disabled: u.disabled,
-    serverIds: u.serverAccess.map((a) => a.serverId),
-    lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
-    createdAt: u.createdAt.toISOString(),
-    manageable: canManageUser(ctx.actor, { id: u.id, role: u.role }),
-  }));
+  return users
+    .map((u) => ({ row: u, managed: asManaged(u) }))
+    .filter(({ managed }) => canSeeMember(ctx.actor, managed))
+    .map(({ row: u, managed }) => ({
+      id: u.id,
+      email: u.email,
+      name: u.name,
+      role: u.role,
+      disabled: u.disabled,
+      allServers: managed.allServers,
+      serverIds: managed.allServers ? [] : managed.serverIds,
+      lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
+      createdAt: u.createdAt.toISOString(),
+      manageable: canManageUser(ctx.actor, managed),
+    }));
 }
 
 async function assertServersExist(db: Db, serverIds: readonly string[]): Promise<void> {
   if (serverIds.length === 0) return;
   const found = await db.server.count({ where: { id: { in: [...serverIds] } } });
   if (found !== new Set(serverIds).size) throw new AppError("INVALID_INPUT", "One of the selected servers no longer exists.", { serverIds: ["Reload and choose again"] });
+}
+
+/** Refuses (and audits) a grant wider than the actor's own servers. */
+async function assertMayGrant(ctx: DataContext, grant: ServerGrant, action: string, audit: { targetType?: string; targetId?: string; input: unknown }): Promise<void> {
+  if (canGrantServers(ctx.actor, grant)) return;
+  await recordAudit(ctx.db, { actor: ctx.actor, action, ...audit, outcome: "denied", detail: grant.allServers ? "may not grant every server" : "may not grant servers outside its own", sourceIp: ctx.ip });
+  throw new AppError("FORBIDDEN", "You may only give access to your own servers.", { serverIds: ["Choose among your servers"] });
 }
 
 export async function createInvite(ctx: DataContext, input: InviteInput, now = new Date()): Promise<{ token: string; expiresAt: string }> {
@@ -179,6 +198,7 @@ export async function createInvite(ctx: DataContext, input: InviteInput, now = n
   if (await ctx.db.user.findUnique({ where: { email: input.email } })) {
     throw new AppError("CONFLICT", "A user with this email already exists.", { email: ["Already a member"] });
   }
+  await assertMayGrant(ctx, input, "team.invite", { input });
   await assertServersExist(ctx.db, input.serverIds);
   const token = newToken();
   const expiresAt = new Date(now.getTime() + INVITE_TOKEN_TTL_MS);
@@ -188,7 +208,8 @@ export async function createInvite(ctx: DataContext, input: InviteInput, now = n
       purpose: "invite",
       email: input.email,
       role: input.role,
-      serverIds: JSON.stringify(input.role === "OWNER" ? [] : input.serverIds),
+      allServers: input.allServers,
+      serverIds: JSON.stringify(input.allServers ? [] : input.serverIds),
       invitedById: ctx.actor.id,
       expiresAt,
     },
@@ -197,35 +218,51 @@ export async function createInvite(ctx: DataContext, input: InviteInput, now = n
   return { token, expiresAt: expiresAt.toISOString() };
 }
 
+/** The invite behind a link, or null when it cannot be accepted (used, expired, or its servers all gone). */
 export async function describeInvite(db: Db, token: string): Promise<{ email: string; role: RoleName } | null> {
   const row = await findUsableToken(db, token, "invite");
-  return row?.email && row.role ? { email: row.email, role: row.role } : null;
+  if (!row?.email || !row.role) return null;
+  if (row.role !== "OWNER" && !row.allServers) {
+    const ids = parseServerIds(row.serverIds);
+    if (ids.length === 0 || (await db.server.count({ where: { id: { in: ids } } })) === 0) return null;
+  }
+  return { email: row.email, role: row.role };
 }
 
 export async function acceptInvite(db: Db, input: AcceptInviteInput, ip: string | null): Promise<{ email: string }> {
   const token = await findUsableToken(db, input.token, "invite");
   if (!token?.email || !token.role) throw new AppError("NOT_FOUND", "This invite link is invalid, used or expired. Ask for a new one.");
   const { email, role } = token;
-  const serverIds = JSON.parse(token.serverIds ?? "[]") as string[];
+  const allServers = role === "OWNER" || token.allServers;
+  const serverIds = allServers ? [] : parseServerIds(token.serverIds);
   const passwordHash = await hashPassword(input.password);
   const user = await db.$transaction(async (tx) => {
     if (await tx.user.findUnique({ where: { email } })) throw new AppError("CONFLICT", "A user with this email already exists. Sign in instead.");
-    if (!(await consumeToken(tx, token.id))) throw new AppError("CONFLICT", "This invite link was just used.");
     const existing = serverIds.length ? await tx.server.findMany({ where: { id: { in: serverIds } }, select: { id: true } }) : [];
+    // Its servers were all deleted meanwhile: the invite grants nothing, and never widens to "all".
+    if (!allServers && existing.length === 0) throw new AppError("CONFLICT", "The servers of this invite no longer exist. Ask for a new invite.");
+    if (!(await consumeToken(tx, token.id))) throw new AppError("CONFLICT", "This invite link was just used.");
     return tx.user.create({
-      data: { email, name: input.name, passwordHash, role, serverAccess: { create: existing.map((s) => ({ serverId: s.id })) } },
+      data: { email, name: input.name, passwordHash, role, allServers, serverAccess: { create: existing.map((s) => ({ serverId: s.id })) } },
     });
   });
   await recordAudit(db, { actor: user, action: "team.invite_accepted", targetType: "user", targetId: user.id, input: { email, role }, outcome: "success", sourceIp: ip });
   return { email };
 }
 
+function parseServerIds(json: string | null): string[] {
+  const parsed: unknown = JSON.parse(json ?? "[]");
+  return Array.isArray(parsed) ? parsed.filter((id): id is string => typeof id === "string") : [];
+}
+
 async function getManageableUser(ctx: DataContext, userId: string, action: string) {
-  const target = await ctx.db.user.findUnique({ where: { id: userId } });
+  const target = await ctx.db.user.findUnique({ where: { id: userId }, include: { serverAccess: { select: { serverId: true } } } });
   if (!target) throw new AppError("NOT_FOUND", "That user no longer exists.");
-  if (!canManageUser(ctx.actor, target)) {
-    await recordAudit(ctx.db, { actor: ctx.actor, action, targetType: "user", targetId: userId, outcome: "denied", detail: `may not manage a ${target.role}`, sourceIp: ctx.ip });
-    throw new AppError("FORBIDDEN", ctx.actor.id === userId ? "You cannot change your own role or access." : "Only an Owner may change Owners and Admins.");
+  if (!canManageUser(ctx.actor, asManaged(target))) {
+    const self = ctx.actor.id === userId;
+    const byRole = canAssignRole(ctx.actor, target.role, target.role);
+    await recordAudit(ctx.db, { actor: ctx.actor, action, targetType: "user", targetId: userId, outcome: "denied", detail: byRole && !self ? "member reaches servers outside the actor's" : `may not manage a ${target.role}`, sourceIp: ctx.ip });
+    throw new AppError("FORBIDDEN", self ? "You cannot change your own role or access." : byRole ? "This member has access beyond your servers." : "Only an Owner may change Owners and Admins.");
   }
   return target;
 }
@@ -238,19 +275,20 @@ export async function updateMember(ctx: DataContext, input: UpdateMemberInput): 
     await recordAudit(ctx.db, { actor: ctx.actor, action: "team.update", targetType: "user", targetId: target.id, input, outcome: "denied", detail: `may not assign ${input.role}`, sourceIp: ctx.ip });
     throw new AppError("FORBIDDEN", "Only an Owner may make someone an Owner or Admin.", { role: ["Not allowed"] });
   }
+  await assertMayGrant(ctx, input, "team.update", { targetType: "user", targetId: target.id, input });
   await assertServersExist(ctx.db, input.serverIds);
-  const serverIds = input.role === "OWNER" ? [] : [...new Set(input.serverIds)];
+  const serverIds = input.allServers ? [] : [...new Set(input.serverIds)];
   await ctx.db.$transaction([
     ctx.db.serverAccess.deleteMany({ where: { userId: target.id } }),
     ctx.db.serverAccess.createMany({ data: serverIds.map((serverId) => ({ userId: target.id, serverId })) }),
-    ctx.db.user.update({ where: { id: target.id }, data: { role: input.role, sessionVersion: { increment: 1 } } }),
+    ctx.db.user.update({ where: { id: target.id }, data: { role: input.role, allServers: input.allServers, sessionVersion: { increment: 1 } } }),
   ]);
   await recordAudit(ctx.db, {
     actor: ctx.actor,
     action: target.role === input.role ? "team.access_change" : "team.role_change",
     targetType: "user",
     targetId: target.id,
-    input: { from: target.role, to: input.role, serverIds },
+    input: { from: target.role, to: input.role, allServers: input.allServers, serverIds },
     outcome: "success",
     sourceIp: ctx.ip,
   });

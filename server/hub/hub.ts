@@ -23,6 +23,7 @@ import { Emitter } from "../rcon/emitter.ts";
 import { diffPlayers } from "../rcon/player-diff.ts";
 import { findDialect, isProtocolId, loadFamily } from "../rcon/registry.ts";
 import type { ConnectionOptions, ConnectionStatus, Dialect, GameEvent, Logger, Player, RconConnection, RconEvent, RunCommand, ServerInfo } from "../rcon/types.ts";
+import { hideEndpoint } from "../../lib/endpoint.ts";
 import { describeError, toAppError } from "./errors.ts";
 import { ConsoleHistory, type HistoryOptions } from "./history.ts";
 
@@ -308,9 +309,9 @@ export class ConnectionHub {
       this.requestRefresh(link, 0);
     } else if (previous === "online") {
       this.dropPlayers(link);
-      this.appendLine(link.id, "system", `Connection lost${status.reason ? `: ${status.reason}` : "."}`);
+      this.appendLine(link.id, "system", `Connection lost${status.reason ? `: ${publicReason(link, status.reason)}` : "."}`);
     } else if (status.state === "auth_failed" && previous !== "auth_failed") {
-      this.appendLine(link.id, "system", `Login refused${status.reason ? `: ${status.reason}` : "."}`);
+      this.appendLine(link.id, "system", `Login refused${status.reason ? `: ${publicReason(link, status.reason)}` : "."}`);
     }
     this.emitStatus(link);
   }
@@ -577,13 +578,13 @@ export class ConnectionHub {
     if (!link) return { serverId, state: "idle", reason: null, since: new Date().toISOString(), latencyMs: null, nextRetryAt: null, playerCount: null, lastEventAt };
     if (link.problem || !link.connection) {
       const problem = link.problem ?? { state: "idle" as const, reason: "", since: Date.now() };
-      return { serverId, state: problem.state, reason: problem.reason || null, since: new Date(problem.since).toISOString(), latencyMs: null, nextRetryAt: null, playerCount: null, lastEventAt };
+      return { serverId, state: problem.state, reason: publicReason(link, problem.reason) || null, since: new Date(problem.since).toISOString(), latencyMs: null, nextRetryAt: null, playerCount: null, lastEventAt };
     }
     const s = link.connection.status;
     return {
       serverId,
       state: s.state,
-      reason: s.reason,
+      reason: s.reason === null ? null : publicReason(link, s.reason),
       since: new Date(s.since).toISOString(),
       latencyMs: s.latencyMs,
       nextRetryAt: s.nextRetryAt === null ? null : new Date(s.nextRetryAt).toISOString(),
@@ -698,4 +699,9 @@ function updatePlayerInPlace(kept: Player, seen: Player): boolean {
     changed = true;
   }
   return changed;
+}
+
+/** Statuses and console notices reach every viewer; only managers may see where the server is. */
+function publicReason(link: Link, reason: string): string {
+  return link.settings ? hideEndpoint(reason, link.settings) : reason;
 }

@@ -47,7 +47,7 @@ describe("socket.io realtime (real server, real clients)", () => {
   beforeAll(async () => {
     t = await createSqliteTestDatabase();
     for (const [name, role] of [["owner", "OWNER"], ["viewer", "VIEWER"], ["limited", "MODERATOR"]] as const) {
-      const u = await t.db.user.create({ data: { email: `${name}@example.com`, name, passwordHash: "x", role } });
+      const u = await t.db.user.create({ data: { email: `${name}@example.com`, name, passwordHash: "x", role, allServers: name !== "limited" } });
       users[name] = { id: u.id, sv: u.sessionVersion };
     }
     serverA = (await t.db.server.create({ data: { name: "A", game: "cs2", protocol: "source", host: "h", port: 1, passwordEncrypted: "v1.x.y.z" } })).id;

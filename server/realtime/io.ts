@@ -14,12 +14,12 @@ import { loadActor } from "../data/users.ts";
 import { sessionTokenFrom } from "../auth/session.ts";
 import type { Db } from "../db/client.ts";
 import type { Logger } from "../rcon/types.ts";
-import { registerAuditHandlers } from "./handlers/audit.ts";
+import { broadcastAuditEvent, registerAuditHandlers } from "./handlers/audit.ts";
 import { registerConsoleHandlers } from "./handlers/console.ts";
 import { registerServerHandlers } from "./handlers/servers.ts";
 import type { ConnectionHub } from "../hub/hub.ts";
 import { bridgeHubToRooms } from "./bridge.ts";
-import { AUDIT_ROOM, userRoom } from "./rooms.ts";
+import { userRoom } from "./rooms.ts";
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
@@ -63,19 +63,7 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): { io
   });
 
   const unbridge = bridgeHubToRooms(io, deps.hub);
-  const unsubscribeAudit = onAuditEvent((event) => {
-    io.to(AUDIT_ROOM).emit("audit:event", {
-      id: event.id,
-      actorEmail: event.actorEmail,
-      action: event.action,
-      targetType: event.targetType,
-      targetId: event.targetId,
-      serverId: event.serverId,
-      outcome: event.outcome,
-      detail: event.detail,
-      createdAt: event.createdAt,
-    });
-  });
+  const unsubscribeAudit = onAuditEvent((event) => broadcastAuditEvent(io, event));
 
   return {
     io,

@@ -47,7 +47,7 @@ describe("live servers over socket.io (real hub, BattlEye emulator)", () => {
   beforeAll(async () => {
     t = await createSqliteTestDatabase();
     for (const role of ["OWNER", "ADMIN", "MODERATOR", "VIEWER"] as const) {
-      users[role] = (await t.db.user.create({ data: { email: `${role.toLowerCase()}@example.com`, name: role.toLowerCase(), passwordHash: "x", role } })).id;
+      users[role] = (await t.db.user.create({ data: { email: `${role.toLowerCase()}@example.com`, name: role.toLowerCase(), passwordHash: "x", role, allServers: true } })).id;
     }
     emulator = await startBattlEyeEmulator({ password: "pw", players: 6, activity: 0, seed: 11 });
     serverId = (await t.db.server.create({ data: { name: "Arma", game: "arma3", protocol: "battleye", host: "127.0.0.1", port: emulator.port, passwordEncrypted: encryptSecret("pw", KEY) } })).id;

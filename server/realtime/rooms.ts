@@ -9,4 +9,6 @@ export const userRoom = (userId: string) => `user:${userId}`;
 /** Overview watchers who may see every server, and per-server rooms for limited users. */
 export const WATCH_ALL_ROOM = "watch:all";
 export const watchRoom = (serverId: string) => `watch:${serverId}`;
+/** Readers of the whole audit log; server-limited readers are in AUDIT_SCOPED_ROOM, filtered per socket. */
 export const AUDIT_ROOM = "audit";
+export const AUDIT_SCOPED_ROOM = "audit:scoped";

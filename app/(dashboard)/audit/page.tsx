@@ -1,69 +1,72 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { Card } from "@/components/ui/card";
+import { Notice } from "@/components/ui/notice";
 import { can } from "@/lib/permissions";
-import { formatDateTime } from "@/lib/utils";
+import { AUDIT_PAGE_SIZES, auditQuerySchema } from "@/lib/schemas/audit";
 import { requireDataContext } from "@/server/auth/next";
-import { listAuditEvents } from "@/server/data/audit";
+import { listAuditPage } from "@/server/data/audit";
+import { listServers } from "@/server/data/servers";
+import { AuditFilters } from "./audit-filters";
+import { AuditPager } from "./audit-pager";
+import { AuditTable } from "./audit-table";
 
 export const metadata: Metadata = { title: "Audit log" };
 
-export default async function AuditPage({ searchParams }: { searchParams: Promise<{ action?: string; outcome?: string }> }) {
+type SearchParams = Record<string, string | string[] | undefined>;
+
+/** Repeated keys (?outcome=a&outcome=b) keep the first value; the schema validates the rest. */
+function firstValues(params: SearchParams): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(params)) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) out[key] = first;
+  }
+  return out;
+}
+
+// Thin: the data layer checks audit.read and narrows a server-limited reader to its scope.
+export default async function AuditPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const ctx = await requireDataContext();
   if (!can(ctx.actor, "audit.read")) notFound();
-  const { action, outcome } = await searchParams;
-  const events = await listAuditEvents(ctx.db, ctx.actor, {
-    action: action || undefined,
-    outcome: outcome === "success" || outcome === "failure" || outcome === "denied" ? outcome : undefined,
-    limit: 300,
-  });
+  const raw = firstValues(await searchParams);
+  const parsed = auditQuerySchema.safeParse(raw);
+  const servers = (await listServers(ctx)).map((s) => ({ id: s.id, name: s.name }));
+  const query = parsed.success ? parsed.data : null;
+  const size = query?.size ?? AUDIT_PAGE_SIZES[1];
+  const page = query
+    ? await listAuditPage(ctx.db, ctx.actor, {
+        action: query.action,
+        actorEmail: query.actor,
+        serverId: query.serverId,
+        outcome: query.outcome,
+        from: query.from,
+        to: query.to,
+        after: query.after,
+        before: query.before,
+        limit: size,
+      })
+    : null;
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">Audit log</h1>
-      <form className="flex flex-wrap items-end gap-3" role="search" aria-label="Filter audit log">
-        <label className="text-sm">
-          Action starts with
-          <input name="action" defaultValue={action ?? ""} className="ml-2 rounded-md border border-zinc-300 px-2 py-1 dark:border-zinc-700 dark:bg-zinc-900" />
-        </label>
-        <label className="text-sm">
-          Outcome
-          <select name="outcome" defaultValue={outcome ?? ""} className="ml-2 rounded-md border border-zinc-300 px-2 py-1 dark:border-zinc-700 dark:bg-zinc-900">
-            <option value="">any</option>
-            <option value="success">success</option>
-            <option value="failure">failure</option>
-            <option value="denied">denied</option>
-          </select>
-        </label>
-        <button className="rounded-md bg-indigo-600 px-3 py-1 text-sm text-white">Filter</button>
-      </form>
-      <Card className="overflow-x-auto p-0">
-        <table className="w-full text-left text-sm">
-          <thead className="border-b border-zinc-200 text-xs uppercase text-zinc-500 dark:border-zinc-800">
-            <tr>
-              <th className="px-3 py-2">Time</th>
-              <th className="px-3 py-2">Actor</th>
-              <th className="px-3 py-2">Action</th>
-              <th className="px-3 py-2">Target</th>
-              <th className="px-3 py-2">Outcome</th>
-              <th className="px-3 py-2">Detail</th>
-              <th className="px-3 py-2">Source</th>
-            </tr>
-          </thead>
-          <tbody>
-            {events.map((e) => (
-              <tr key={e.id} className="border-b border-zinc-100 dark:border-zinc-800">
-                <td className="whitespace-nowrap px-3 py-2">{formatDateTime(e.createdAt)}</td>
-                <td className="px-3 py-2">{e.actorEmail ?? "anonymous"}</td>
-                <td className="px-3 py-2 font-mono text-xs">{e.action}</td>
-                <td className="px-3 py-2 text-xs">{e.targetType ? `${e.targetType} ${e.targetId ?? ""}` : ""}</td>
-                <td className="px-3 py-2">{e.outcome}</td>
-                <td className="px-3 py-2 text-xs">{e.detail ?? e.input ?? ""}</td>
-                <td className="px-3 py-2 font-mono text-xs">{e.sourceIp ?? ""}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </Card>
+      <AuditFilters
+        values={raw}
+        servers={servers}
+        errors={
+          parsed.success
+            ? undefined
+            : parsed.error.issues.map((i) => `${i.path.join(".") || "query"}: ${i.message}`)
+        }
+      />
+      {!parsed.success ? (
+        <Notice tone="error">These filters are not valid. Correct them and filter again.</Notice>
+      ) : null}
+      {page ? (
+        <>
+          <AuditTable events={page.events} servers={servers} />
+          <AuditPager raw={raw} events={page.events} hasOlder={page.hasOlder} hasNewer={page.hasNewer} />
+        </>
+      ) : null}
     </div>
   );
 }

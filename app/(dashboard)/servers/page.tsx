@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { ServerList } from "@/components/servers/server-list";
-import { can } from "@/lib/permissions";
+import { can, canCreateServer } from "@/lib/permissions";
 import { GAME_PRESETS } from "@/lib/games";
 import { requireDataContext } from "@/server/auth/next";
 import { listPlayerCountSamples } from "@/server/data/history";
@@ -24,7 +24,8 @@ export default async function ServersPage() {
       samples={samples}
       sampleHours={SAMPLE_HOURS}
       presets={GAME_PRESETS}
-      canManage={can(ctx.actor, "server.manage")}
+      canAdd={canCreateServer(ctx.actor)}
+      manageableIds={servers.filter((s) => can(ctx.actor, "server.manage", s.id)).map((s) => s.id)}
       actions={{ create: createServerAction, update: updateServerAction, remove: deleteServerAction }}
     />
   );

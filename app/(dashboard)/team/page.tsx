@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { TeamManager } from "@/components/team/team-manager";
-import { can, canAssignRole, ROLES } from "@/lib/permissions";
+import { can, canAssignRole, limitedServerIds, ROLES } from "@/lib/permissions";
 import { requireDataContext } from "@/server/auth/next";
 import { listServers } from "@/server/data/servers";
 import { listTeam } from "@/server/data/users";
@@ -18,6 +18,7 @@ export default async function TeamPage() {
     <TeamManager
       members={members}
       servers={servers.map((s) => ({ id: s.id, name: s.name }))}
+      canGrantAll={limitedServerIds(ctx.actor) === null}
       assignableRoles={assignableRoles}
       actions={{ invite: inviteAction, update: updateMemberAction, setDisabled: setDisabledAction }}
     />

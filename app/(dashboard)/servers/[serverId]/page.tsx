@@ -21,7 +21,7 @@ export default async function ServerPage({ params }: { params: Promise<{ serverI
   }
   return (
     <ServerLive
-      server={{ id: server.id, name: server.name, game: server.game, gameLabel: server.gameLabel, protocol: server.protocol, host: server.host, port: server.port, isDemo: server.isDemo }}
+      server={{ id: server.id, name: server.name, game: server.game, gameLabel: server.gameLabel, protocol: server.protocol, ...(server.host !== undefined && server.port !== undefined ? { host: server.host, port: server.port } : {}), isDemo: server.isDemo }}
       permissions={{
         execute: can(ctx.actor, "console.execute", server.id),
         kick: can(ctx.actor, "players.kick", server.id),

@@ -1,0 +1,184 @@
+/**
+ * What a socket carries for whom (real hub, real socket.io clients): a server's RCON endpoint
+ * never reaches a Viewer's statuses or console, and a server-limited Admin's live audit feed holds
+ * only the events of its servers and its own.
+ */
+import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
+import { createServer as createTcpServer, type AddressInfo } from "node:net";
+import { encode } from "next-auth/jwt";
+import { io as connect, type Socket } from "socket.io-client";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type {
+  AuditEventMessage,
+  ClientToServerEvents,
+  ServerSnapshot,
+  ServerStatusMessage,
+  ServerToClientEvents,
+} from "../../lib/realtime/contract.ts";
+import type { Result } from "../../lib/result.ts";
+import { recordAudit } from "../data/audit.ts";
+import { ConnectionHub } from "../hub/hub.ts";
+import { encryptSecret } from "../security/crypto.ts";
+import { createSqliteTestDatabase, type TestDatabase } from "../testing/databases.ts";
+import { createRealtime } from "./io.ts";
+
+const SECRET = "s".repeat(48);
+const KEY = Buffer.alloc(32, 3);
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** A loopback port nothing listens on: connections to it are refused at once. */
+async function closedPort(): Promise<number> {
+  const probe = createTcpServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+describe("socket payloads per role (real hub, real clients)", () => {
+  let t: TestDatabase;
+  let http: HttpServer;
+  let hub: ConnectionHub;
+  let realtime: ReturnType<typeof createRealtime>;
+  let url: string;
+  let port: number;
+  let serverA: string;
+  let serverB: string;
+  const users: Record<string, string> = {};
+  const open: ClientSocket[] = [];
+
+  async function client(name: string): Promise<ClientSocket> {
+    const token = await encode({ token: { uid: users[name], sv: 1 }, secret: SECRET });
+    const socket: ClientSocket = connect(url, {
+      transports: ["websocket"],
+      extraHeaders: { cookie: `next-auth.session-token=${token}` },
+      reconnection: false,
+      forceNew: true,
+    });
+    open.push(socket);
+    await new Promise<void>((resolve, reject) => {
+      socket.on("connect", resolve);
+      socket.on("connect_error", reject);
+    });
+    return socket;
+  }
+  const emit = <T>(
+    socket: ClientSocket,
+    event: keyof ClientToServerEvents,
+    payload: unknown,
+  ): Promise<Result<T>> =>
+    new Promise((resolve) =>
+      (socket.emit as (e: string, p: unknown, ack: (r: Result<T>) => void) => void)(event, payload, resolve),
+    );
+
+  beforeAll(async () => {
+    t = await createSqliteTestDatabase();
+    port = await closedPort();
+    const row = (name: string) => ({
+      name,
+      game: "cs2",
+      protocol: "source",
+      host: "127.0.0.1",
+      port,
+      passwordEncrypted: encryptSecret("pw", KEY),
+    });
+    serverA = (await t.db.server.create({ data: row("A") })).id;
+    serverB = (await t.db.server.create({ data: { ...row("B"), enabled: false } })).id;
+    for (const [name, role, servers] of [
+      ["owner", "OWNER", null],
+      ["viewer", "VIEWER", null],
+      ["limitedAdmin", "ADMIN", [serverA]],
+    ] as const) {
+      const user = await t.db.user.create({
+        data: { email: `${name}@example.com`, name, passwordHash: "x", role, allServers: servers === null },
+      });
+      users[name] = user.id;
+      for (const serverId of servers ?? [])
+        await t.db.serverAccess.create({ data: { userId: user.id, serverId } });
+    }
+    hub = new ConnectionHub({
+      db: t.db,
+      encryptionKey: KEY,
+      logger: silent,
+      connectionOptions: { reconnect: false },
+    });
+    await hub.start();
+    http = createHttpServer();
+    realtime = createRealtime(http, { db: t.db, authSecret: SECRET, logger: silent, hub });
+    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+    await vi.waitFor(() => expect(hub.statusOf(serverA).state).toBe("unreachable"), { timeout: 10_000 });
+  });
+
+  afterAll(async () => {
+    for (const s of open) s.disconnect();
+    await realtime.close();
+    await hub.stop();
+    await new Promise((resolve) => http.close(resolve));
+    await t.drop();
+  });
+
+  it("a Viewer's statuses and console never carry the server's host and port", async () => {
+    const viewer = await client("viewer");
+    const received: unknown[] = [];
+    viewer.on("server:status", (s) => received.push(s));
+    viewer.on("console:line", (l) => received.push(l));
+    const watch = await emit<{ statuses: ServerStatusMessage[] }>(viewer, "servers:watch", {});
+    const snapshot = await emit<ServerSnapshot>(viewer, "server:subscribe", { serverId: serverA });
+    if (!watch.ok || !snapshot.ok) throw new Error("refused");
+    received.push(watch.data, snapshot.data);
+    // The engine's error names the endpoint; what the Viewer gets does not.
+    expect(snapshot.data.status.state).toBe("unreachable");
+    expect(snapshot.data.status.reason).toBeTruthy();
+    // Moved to another closed port: live statuses of a fresh attempt.
+    const moved = await closedPort();
+    await t.db.server.update({ where: { id: serverA }, data: { port: moved } });
+    await hub.reloadServer(serverA);
+    await vi.waitFor(
+      () =>
+        expect(received.some((m) => (m as Partial<ServerStatusMessage>).state === "unreachable")).toBe(true),
+      { timeout: 10_000 },
+    );
+    const text = JSON.stringify(received);
+    for (const p of [port, moved]) expect(text).not.toMatch(new RegExp(`(?<![0-9a-z])${p}(?![0-9a-z])`));
+    expect(text).not.toContain("127.0.0.1");
+  });
+
+  it("a server-limited Admin's live audit feed holds only its servers' events and its own", async () => {
+    const limited = await client("limitedAdmin");
+    const owner = await client("owner");
+    expect(await emit(limited, "audit:subscribe", {})).toEqual({ ok: true, data: { subscribed: true } });
+    expect(await emit(owner, "audit:subscribe", {})).toEqual({ ok: true, data: { subscribed: true } });
+    const limitedGot: AuditEventMessage[] = [];
+    const ownerGot: AuditEventMessage[] = [];
+    limited.on("audit:event", (e) => limitedGot.push(e));
+    owner.on("audit:event", (e) => ownerGot.push(e));
+    const ownerActor = { id: users.owner ?? "", email: "owner@example.com" };
+    await recordAudit(t.db, {
+      actor: ownerActor,
+      action: "feed.other_server",
+      serverId: serverB,
+      outcome: "success",
+    });
+    await recordAudit(t.db, { actor: ownerActor, action: "feed.no_server", outcome: "success" });
+    await recordAudit(t.db, { actor: null, action: "feed.anonymous", outcome: "failure" });
+    await recordAudit(t.db, {
+      actor: ownerActor,
+      action: "feed.its_server",
+      serverId: serverA,
+      outcome: "success",
+    });
+    await recordAudit(t.db, {
+      actor: { id: users.limitedAdmin ?? "", email: "limitedAdmin@example.com" },
+      action: "feed.own",
+      outcome: "success",
+    });
+    await vi.waitFor(() => expect(ownerGot.filter((e) => e.action.startsWith("feed.")).length).toBe(5));
+    await vi.waitFor(() => expect(limitedGot.some((e) => e.action === "feed.own")).toBe(true));
+    expect(limitedGot.filter((e) => e.action.startsWith("feed.")).map((e) => e.action)).toEqual([
+      "feed.its_server",
+      "feed.own",
+    ]);
+  });
+});
