@@ -131,4 +131,6 @@ export interface InterServerEvents {}
 export interface SocketData {
   userId: string;
   sessionVersion: number;
+  /** The UserSession row (JWT `sid`): every event re-checks that it is still live. */
+  sessionId: string;
 }
