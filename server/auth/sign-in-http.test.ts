@@ -8,6 +8,7 @@ import type { Env } from "../env.ts";
 import { setRuntime } from "../runtime.ts";
 import { hashPassword } from "./passwords.ts";
 import { DEFAULT_LOGIN_LIMITS, LoginLimiter } from "./login-limiter.ts";
+import { getAuthOptions } from "./options.ts";
 import { actorFromCookieHeader } from "./session.ts";
 import { AuthBrowser, startAuthHttpServer, type AuthHttpServer } from "../testing/auth-http.ts";
 import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
@@ -52,8 +53,8 @@ describe.each(DATABASE_KINDS)("sign-in over HTTP on $kind", ({ create }) => {
 
   beforeAll(async () => {
     t = await create();
-    direct = await startAuthHttpServer({ trustProxy: false });
-    proxied = await startAuthHttpServer({ trustProxy: true });
+    direct = await startAuthHttpServer({ trustProxy: false, authOptions: getAuthOptions });
+    proxied = await startAuthHttpServer({ trustProxy: true, authOptions: getAuthOptions });
   });
   beforeEach(() => useRuntime(direct.url));
   afterEach(() => setRuntime(undefined));

@@ -11,8 +11,7 @@ import {
 } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parse as parseCookie } from "cookie";
-import NextAuth from "next-auth";
-import { getAuthOptions } from "../auth/options.ts";
+import NextAuth, { type NextAuthOptions } from "next-auth";
 import { clientAddress, CLIENT_IP_HEADER } from "../auth/request-ip.ts";
 
 export interface AuthHttpServer {
@@ -28,7 +27,7 @@ async function readForm(req: IncomingMessage): Promise<Record<string, string>> {
 
 // next-auth's API-route handler (the same AuthHandler core the app's route handler calls) wants
 // Next's request/response helpers; these are the few it uses.
-type ApiHandler = (req: unknown, res: unknown, options: ReturnType<typeof getAuthOptions>) => Promise<void>;
+type ApiHandler = (req: unknown, res: unknown, options: NextAuthOptions) => Promise<void>;
 const handleAuth = NextAuth as unknown as ApiHandler;
 
 function withApiHelpers(res: ServerResponse) {
@@ -47,7 +46,11 @@ function withApiHelpers(res: ServerResponse) {
   });
 }
 
-export async function startAuthHttpServer(options: { trustProxy: boolean }): Promise<AuthHttpServer> {
+/** `authOptions` is server/auth/options.ts getAuthOptions (passed in: that file is Next-only, outside the server build). */
+export async function startAuthHttpServer(options: {
+  trustProxy: boolean;
+  authOptions: () => NextAuthOptions;
+}): Promise<AuthHttpServer> {
   const server: HttpServer = createServer((req, res) => {
     void (async () => {
       // The line server/index.ts runs before Next sees a request.
@@ -64,7 +67,7 @@ export async function startAuthHttpServer(options: { trustProxy: boolean }): Pro
         body,
         cookies: parseCookie(req.headers.cookie ?? ""),
       });
-      await handleAuth(apiReq, withApiHelpers(res), getAuthOptions());
+      await handleAuth(apiReq, withApiHelpers(res), options.authOptions());
     })().catch((error: unknown) => {
       res.statusCode = 500;
       res.end(String(error));
