@@ -53,9 +53,23 @@ describe.each(DATABASE_KINDS)("sessions on $kind", ({ create }) => {
     expect(await actorForClaims(t.db, claims, start)).toMatchObject({ id: alice.id });
     expect(await actorForClaims(t.db, { ...claims, uid: bob.id }, start)).toBeNull();
     expect(await actorForClaims(t.db, { ...claims, sid: "no-such-session" }, start)).toBeNull();
-    expect(await actorForClaims(t.db, claims, new Date(start.getTime() + 12 * HOUR))).toBeNull();
-    await revokeOwnSession(ctx(alice), id, start);
+    // A disabled user's session is refused and leaves the list of active sessions.
+    await t.db.user.update({ where: { id: alice.id }, data: { disabled: true } });
     expect(await actorForClaims(t.db, claims, start)).toBeNull();
+    await t.db.user.update({ where: { id: alice.id }, data: { disabled: false } });
+    expect(await actorForClaims(t.db, claims, start)).toBeNull();
+    expect(await t.db.userSession.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      revokedReason: "ended",
+    });
+    expect(await actorForClaims(t.db, claims, new Date(start.getTime() + 12 * HOUR))).toBeNull();
+    const other = await createSession(
+      t.db,
+      { userId: alice.id, userAgent: FIREFOX, ip: "198.51.100.1", maxAgeMs: 12 * HOUR },
+      start,
+    );
+    expect(await actorForClaims(t.db, { ...claims, sid: other.id }, start)).toMatchObject({ id: alice.id });
+    await revokeOwnSession(ctx(alice), other.id, start);
+    expect(await actorForClaims(t.db, { ...claims, sid: other.id }, start)).toBeNull();
   });
 
   it("marks a session seen at most once a minute, not on every request", async () => {

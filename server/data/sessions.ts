@@ -17,7 +17,8 @@ export const KNOWN_ADDRESS_MS = 30 * 24 * 60 * 60 * 1000;
 /** Rows ended longer ago than this are deleted when the user signs in again. */
 const KEEP_ENDED_MS = KNOWN_ADDRESS_MS;
 
-export type SessionEndReason = "sign-out" | "sign-out-everywhere" | "revoked" | "password-change";
+/** "ended": found dead at use (user disabled, or role/access/password changed). */
+export type SessionEndReason = "sign-out" | "sign-out-everywhere" | "revoked" | "password-change" | "ended";
 
 export interface SessionDto {
   id: string;
