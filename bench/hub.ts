@@ -29,7 +29,6 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parseArgs } from "node:util";
-import { encode } from "next-auth/jwt";
 import { io as connect, type Socket } from "socket.io-client";
 import type { ClientToServerEvents, ServerStatusMessage, ServerToClientEvents } from "../lib/realtime/contract.ts";
 import { createDb, type Db } from "../server/db/client.ts";
@@ -39,6 +38,7 @@ import { createRealtime } from "../server/realtime/io.ts";
 import { loadFamily } from "../server/rcon/registry.ts";
 import type { ProtocolId, RunningEmulator } from "../server/rcon/types.ts";
 import { encryptSecret } from "../server/security/crypto.ts";
+import { sessionCookieFor } from "../server/testing/session-cookie.ts";
 import { serverNodeOptions } from "../scripts/node-options.ts";
 
 const PASSWORD = "benchpass";
@@ -331,7 +331,7 @@ async function runOnce(servers: number, clients: number, seconds: number, target
   const cookies: string[] = [];
   for (let c = 0; c < clients; c++) {
     const user = await db.user.create({ data: { email: `bench${c}@example.com`, name: `bench${c}`, passwordHash: "x", role: "ADMIN", allServers: true } });
-    cookies.push(`next-auth.session-token=${await encode({ token: { uid: user.id, sv: user.sessionVersion }, secret: SECRET })}`);
+    cookies.push((await sessionCookieFor(db, SECRET, user.id)).cookie);
   }
   const cookiesFile = path.join(dir, "cookies.json");
   writeFileSync(cookiesFile, JSON.stringify(cookies));

@@ -5,8 +5,9 @@
  */
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
 import nextModule from "next";
+import { isAppError } from "../lib/errors.ts";
 import { LoginLimiter } from "./auth/login-limiter.ts";
-import { CLIENT_IP_HEADER } from "./auth/request-ip.ts";
+import { clientAddress, CLIENT_IP_HEADER } from "./auth/request-ip.ts";
 import { createDb } from "./db/client.ts";
 import { migrateDatabase } from "./db/migrate.ts";
 import { bootstrapOwnerFromEnv, issueSetupToken } from "./data/users.ts";
@@ -44,9 +45,15 @@ async function main(): Promise<void> {
 
   let setupLink: string | null = null;
   if (env.RCONDECK_OWNER_EMAIL && env.RCONDECK_OWNER_PASSWORD) {
-    if (await bootstrapOwnerFromEnv(db, env.RCONDECK_OWNER_EMAIL, env.RCONDECK_OWNER_PASSWORD)) {
-      logger.info("owner account created from RCONDECK_OWNER_EMAIL", { email: env.RCONDECK_OWNER_EMAIL });
-    }
+    const created = await bootstrapOwnerFromEnv(db, env.RCONDECK_OWNER_EMAIL, env.RCONDECK_OWNER_PASSWORD).catch((error: unknown) => {
+      // A weak Owner password is refused outright: starting with no Owner and no setup link would
+      // leave a deployment unusable without saying why. The reasons never echo the password.
+      if (!isAppError(error) || error.code !== "INVALID_INPUT") throw error;
+      const reasons = error.fieldErrors?.password ?? [];
+      console.error(`RCONDECK_OWNER_PASSWORD is too weak; the Owner was not created.\n${reasons.map((r) => `  - ${r}`).join("\n")}\nSet a stronger password (a few uncommon words work well) and start again.`);
+      process.exit(1);
+    });
+    if (created) logger.info("owner account created from RCONDECK_OWNER_EMAIL", { email: env.RCONDECK_OWNER_EMAIL });
   } else {
     const token = await issueSetupToken(db);
     if (token) setupLink = `${env.publicUrl}/setup?token=${token}`;
@@ -66,6 +73,7 @@ async function main(): Promise<void> {
     logger,
     loginLimiter: new LoginLimiter(),
     endUserSessions: (userId, reason) => realtime.endUserSessions(userId, reason),
+    endSessionSockets: (sessionId, reason) => realtime.endSessionSockets(sessionId, reason),
     hub: {
       reloadServer: (serverId) => hub.reloadServer(serverId),
       async removeServer(serverId) {
@@ -82,7 +90,7 @@ async function main(): Promise<void> {
   httpServer.on("request", (req, res) => {
     // engine.io answers its own path; everything else is Next's.
     if (req.url?.startsWith("/socket.io/")) return;
-    req.headers[CLIENT_IP_HEADER] = clientAddress(req, env.TRUST_PROXY === "1");
+    req.headers[CLIENT_IP_HEADER] = clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], env.TRUST_PROXY === "1");
     void handle(req, res);
   });
 
@@ -121,15 +129,6 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
-}
-
-function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = req.headers["x-forwarded-for"];
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
-    if (first) return first;
-  }
-  return req.socket.remoteAddress ?? "unknown";
 }
 
 main().catch((error: unknown) => {

@@ -25,6 +25,8 @@ export interface Runtime {
   logger: Logger;
   /** Ends a user's live sockets at once (disable, role or access change); a no-op without socket.io. */
   endUserSessions(userId: string, reason: string): void;
+  /** Ends the live sockets of one signed-in browser (its session was signed out or revoked). */
+  endSessionSockets?(sessionId: string, reason: string): void;
   /** The connection hub; absent where no hub runs (tests of the data layer). */
   hub?: HubControl;
 }

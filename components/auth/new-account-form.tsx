@@ -27,7 +27,7 @@ export function NewAccountForm({ token, action, intro, askEmail, submitLabel }: 
       <input type="hidden" name="token" value={token} />
       <TextField label="Name" name="name" autoComplete="name" required error={errors?.name} />
       {askEmail ? <TextField label="Email" name="email" type="email" autoComplete="username" required error={errors?.email} /> : null}
-      <TextField label="Password" name="password" type="password" autoComplete="new-password" required error={errors?.password} hint="At least 10 characters." />
+      <TextField label="Password" name="password" type="password" autoComplete="new-password" required error={errors?.password} hint="At least 10 characters; a few uncommon words work well. Common passwords, repeats and your name are refused." />
       <TextField label="Confirm password" name="confirmPassword" type="password" autoComplete="new-password" required error={errors?.confirmPassword} />
       <Button type="submit" className="w-full" disabled={pending}>
         {submitLabel}

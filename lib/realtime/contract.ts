@@ -133,4 +133,6 @@ export interface SocketData {
   sessionVersion: number;
   /** Set by audit:subscribe for a server-limited reader: which live audit events it may receive. */
   auditScope?: { actorId: string; serverIds: readonly string[] };
+  /** The UserSession row (JWT `sid`): every event re-checks that it is still live. */
+  sessionId: string;
 }

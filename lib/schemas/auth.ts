@@ -2,6 +2,10 @@ import { z } from "zod";
 import { ROLES } from "../permissions.ts";
 
 export const emailSchema = z.string().trim().toLowerCase().pipe(z.email("Enter a valid email address").max(254));
+/**
+ * Length only: this file is shared with the browser. Strength (common passwords, repeats, names)
+ * is estimated on the server (server/auth/password-strength.ts) and comes back as a field error.
+ */
 export const passwordSchema = z
   .string()
   .min(10, "Use at least 10 characters")
@@ -39,6 +43,9 @@ export const changePasswordSchema = z
   .object({ currentPassword: z.string().min(1, "Enter your current password").max(200), password: passwordSchema, confirmPassword: z.string() })
   .superRefine(passwordsMatch);
 export type ChangePasswordInput = z.infer<typeof changePasswordSchema>;
+
+export const revokeSessionSchema = z.object({ sessionId: z.string().min(1).max(64) });
+export const signOutEverywhereSchema = z.object({});
 
 export const roleSchema = z.enum(ROLES);
 

@@ -1,56 +1,119 @@
 /**
- * Failed-login limits per account and per source address (rate-limiter-flexible). Only failures
- * count; a success clears the account's counter. In-memory: one process holds the limits.
+ * Sign-in attempt limits (rate-limiter-flexible, in memory: one process holds the limits).
+ *
+ * An attempt is counted BEFORE its password is checked (each consume is atomic), so parallel
+ * guesses cannot slip past the limit; a successful attempt gets its points back. Three counters:
+ * - per (account, address): strict, always applies;
+ * - per address: across accounts, except for accounts that signed in from that address before
+ *   (so one person guessing behind a shared address cannot lock out the people who work there);
+ * - per account: across addresses, except addresses this account signed in from before (so a
+ *   distributed attack is slowed, but nobody elsewhere can lock the Owner out of their usual place).
+ * Which addresses are "known" comes from the caller (UserSession rows), not from this class.
  */
 import { RateLimiterMemory, type RateLimiterRes } from "rate-limiter-flexible";
 
+export interface Limit {
+  attempts: number;
+  windowSeconds: number;
+}
+
 export interface LoginLimits {
-  perAccount: { failures: number; windowSeconds: number };
-  perAddress: { failures: number; windowSeconds: number };
+  perAccountAddress: Limit;
+  perAddress: Limit;
+  perAccount: Limit;
 }
 
 export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
-  perAccount: { failures: 5, windowSeconds: 300 },
-  perAddress: { failures: 25, windowSeconds: 300 },
+  perAccountAddress: { attempts: 5, windowSeconds: 300 },
+  perAddress: { attempts: 25, windowSeconds: 300 },
+  perAccount: { attempts: 10, windowSeconds: 900 },
 };
+
+export type LimitName = keyof LoginLimits;
+
+export interface AttemptScope {
+  email: string;
+  ip: string;
+  /** This account signed in successfully from this address recently. */
+  knownAddress: boolean;
+}
+
+/** Plain data (not a class): it crosses from the custom server's module graph into Next's. */
+export type Attempt =
+  | { allowed: true; consumed: { limit: LimitName; key: string }[] }
+  | { allowed: false; limit: LimitName; retryAfterSeconds: number };
 
 export function blockedMessage(retryAfterSeconds: number): string {
   return `Too many failed sign-in attempts. Try again in ${retryAfterSeconds} s.`;
 }
 
 export class LoginLimiter {
-  private readonly account: RateLimiterMemory;
-  private readonly address: RateLimiterMemory;
+  private readonly limiters: Record<LimitName, RateLimiterMemory>;
 
-  constructor(private readonly limits: LoginLimits = DEFAULT_LOGIN_LIMITS) {
-    this.account = new RateLimiterMemory({ keyPrefix: "login-account", points: limits.perAccount.failures, duration: limits.perAccount.windowSeconds });
-    this.address = new RateLimiterMemory({ keyPrefix: "login-address", points: limits.perAddress.failures, duration: limits.perAddress.windowSeconds });
+  constructor(limits: LoginLimits = DEFAULT_LOGIN_LIMITS) {
+    const make = (name: LimitName) =>
+      new RateLimiterMemory({
+        keyPrefix: `login-${name}`,
+        points: limits[name].attempts,
+        duration: limits[name].windowSeconds,
+      });
+    this.limiters = {
+      perAccountAddress: make("perAccountAddress"),
+      perAddress: make("perAddress"),
+      perAccount: make("perAccount"),
+    };
   }
 
   /**
-   * Seconds until the next attempt is allowed, or null when it is allowed now. Returns instead of
-   * throwing: the limiter lives in the custom server's module graph and is called from Next's, where
-   * an `instanceof` check on its error class would fail.
+   * Counts an attempt against every limit that applies, or refuses it (then it counts against
+   * none but the limit that refused). Returns instead of throwing: the limiter lives in the custom
+   * server's module graph and is called from Next's, where `instanceof` on its errors would fail.
    */
-  async retryAfterSeconds(email: string, address: string): Promise<number | null> {
-    const [byAccount, byAddress] = await Promise.all([this.account.get(email), this.address.get(address)]);
-    const waits = [
-      blockedFor(byAccount, this.limits.perAccount.failures),
-      blockedFor(byAddress, this.limits.perAddress.failures),
-    ].filter((s): s is number => s !== null);
-    return waits.length > 0 ? Math.max(...waits) : null;
+  async begin(scope: AttemptScope): Promise<Attempt> {
+    const keys: { limit: LimitName; key: string }[] = [
+      { limit: "perAccountAddress", key: `${scope.email}\n${scope.ip}` },
+    ];
+    if (!scope.knownAddress)
+      keys.push({ limit: "perAddress", key: scope.ip }, { limit: "perAccount", key: scope.email });
+    const consumed: { limit: LimitName; key: string }[] = [];
+    for (const entry of keys) {
+      const refusal = await this.limiters[entry.limit].consume(entry.key).then(
+        () => null,
+        (res: unknown) => res,
+      );
+      if (refusal !== null) {
+        await this.refund(consumed);
+        if (!isLimiterRes(refusal))
+          throw refusal instanceof Error ? refusal : new Error("login limiter failed");
+        return {
+          allowed: false,
+          limit: entry.limit,
+          retryAfterSeconds: Math.max(1, Math.ceil(refusal.msBeforeNext / 1000)),
+        };
+      }
+      consumed.push(entry);
+    }
+    return { allowed: true, consumed };
   }
 
-  async recordFailure(email: string, address: string): Promise<void> {
-    await Promise.all([this.account.penalty(email, 1), this.address.penalty(address, 1)]);
+  /** The password was right: the attempt does not count, and this account's counter at this address starts over. */
+  async succeeded(attempt: Attempt): Promise<void> {
+    if (!attempt.allowed) return;
+    await this.refund(attempt.consumed.filter((c) => c.limit !== "perAccountAddress"));
+    const pair = attempt.consumed.find((c) => c.limit === "perAccountAddress");
+    if (pair) await this.limiters.perAccountAddress.delete(pair.key);
   }
 
-  async recordSuccess(email: string): Promise<void> {
-    await this.account.delete(email);
+  private async refund(consumed: readonly { limit: LimitName; key: string }[]): Promise<void> {
+    await Promise.all(consumed.map((c) => this.limiters[c.limit].reward(c.key, 1)));
   }
 }
 
-function blockedFor(result: RateLimiterRes | null, limit: number): number | null {
-  if (!result || result.consumedPoints < limit) return null;
-  return Math.max(1, Math.ceil(result.msBeforeNext / 1000));
+function isLimiterRes(value: unknown): value is RateLimiterRes {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    "msBeforeNext" in value &&
+    typeof (value as RateLimiterRes).msBeforeNext === "number"
+  );
 }

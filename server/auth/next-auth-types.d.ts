@@ -1,4 +1,4 @@
-// What RconDeck keeps in the next-auth JWT: only the user id and the session version.
+// What RconDeck keeps in the next-auth JWT: the user id, the session version and the session row id.
 import "next-auth/jwt";
 import "next-auth";
 
@@ -6,11 +6,13 @@ declare module "next-auth/jwt" {
   interface JWT {
     uid?: string;
     sv?: number;
+    sid?: string;
   }
 }
 
 declare module "next-auth" {
   interface User {
     sessionVersion?: number;
+    sessionId?: string;
   }
 }

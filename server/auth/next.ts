@@ -9,13 +9,18 @@ import type { Actor } from "../../lib/permissions.ts";
 import type { DataContext } from "../data/context.ts";
 import { getRuntime } from "../runtime.ts";
 import { clientIpFrom } from "./request-ip.ts";
-import { actorFromSessionToken, sessionTokenFrom } from "./session.ts";
+import { actorForClaims, claimsFromSessionToken, sessionTokenFrom, type SessionClaims } from "./session.ts";
 
-export async function getActor(): Promise<Actor | null> {
-  const { db, secrets } = getRuntime();
+/** The request's session claims (not yet checked against the database). */
+export async function getSessionClaims(): Promise<SessionClaims | null> {
   const jar = await cookies();
   const token = sessionTokenFrom(Object.fromEntries(jar.getAll().map((c) => [c.name, c.value])));
-  return actorFromSessionToken(db, secrets.authSecret, token);
+  return claimsFromSessionToken(getRuntime().secrets.authSecret, token);
+}
+
+export async function getActor(): Promise<Actor | null> {
+  const claims = await getSessionClaims();
+  return claims ? actorForClaims(getRuntime().db, claims) : null;
 }
 
 export async function getRequestIp(): Promise<string> {

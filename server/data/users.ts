@@ -11,9 +11,8 @@ import type {
   SetupInput,
   UpdateMemberInput,
 } from "../../lib/schemas/auth.ts";
-import type { LoginLimiter } from "../auth/login-limiter.ts";
-import { blockedMessage } from "../auth/login-limiter.ts";
-import { hashPassword, verifyAgainstDummy, verifyPassword } from "../auth/passwords.ts";
+import { assertStrongPassword } from "../auth/password-strength.ts";
+import { hashPassword, verifyPassword } from "../auth/passwords.ts";
 import type { Db } from "../db/client.ts";
 import { recordAudit } from "./audit.ts";
 import { requirePermission, type DataContext } from "./context.ts";
@@ -58,46 +57,8 @@ export async function countUsers(db: Db): Promise<number> {
 // ---------------------------------------------------------------------------------------------
 // Sign-in
 
-export interface AuthenticatedUser {
-  id: string;
-  email: string;
-  name: string;
-  sessionVersion: number;
-}
-
-/** Checks credentials with per-account and per-address failure limits; audits both outcomes. */
-export async function authenticate(
-  db: Db,
-  limiter: LoginLimiter,
-  input: { email: string; password: string; ip: string },
-): Promise<AuthenticatedUser> {
-  const retryAfter = await limiter.retryAfterSeconds(input.email, input.ip);
-  if (retryAfter !== null) {
-    await recordAudit(db, { actor: null, actorEmail: input.email, action: "auth.login", outcome: "denied", detail: "rate limited", sourceIp: input.ip });
-    throw new AppError("RATE_LIMITED", blockedMessage(retryAfter), undefined, retryAfter);
-  }
-  const user = await db.user.findUnique({ where: { email: input.email } });
-  const passwordOk = user ? await verifyPassword(user.passwordHash, input.password) : (await verifyAgainstDummy(input.password), false);
-  if (!user || !passwordOk || user.disabled) {
-    await limiter.recordFailure(input.email, input.ip);
-    const reason = !user ? "unknown email" : !passwordOk ? "wrong password" : "account disabled";
-    await recordAudit(db, {
-      actor: null,
-      actorEmail: input.email,
-      action: "auth.login",
-      targetType: "user",
-      targetId: user?.id ?? null,
-      outcome: "failure",
-      detail: reason,
-      sourceIp: input.ip,
-    });
-    throw new AppError("UNAUTHENTICATED", user && passwordOk ? "This account is disabled." : "Wrong email or password.");
-  }
-  await limiter.recordSuccess(input.email);
-  await db.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
-  await recordAudit(db, { actor: user, action: "auth.login", targetType: "user", targetId: user.id, outcome: "success", sourceIp: input.ip });
-  return { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion };
-}
+// Sign-in (limits, credentials, session row) lives in sign-in.ts.
+export { authenticate, type AuthenticatedUser } from "./sign-in.ts";
 
 // ---------------------------------------------------------------------------------------------
 // First run
@@ -121,6 +82,7 @@ export async function isSetupTokenUsable(db: Db, token: string): Promise<boolean
 export async function completeSetup(db: Db, input: SetupInput, ip: string | null): Promise<{ id: string; email: string }> {
   const token = await findUsableToken(db, input.token, "setup");
   if (!token) throw new AppError("NOT_FOUND", "This setup link is invalid, used or expired. Restart RconDeck to print a new one.");
+  assertStrongPassword(input.password, [input.email, input.name]);
   const passwordHash = await hashPassword(input.password);
   const user = await db.$transaction(async (tx) => {
     if ((await tx.user.count()) > 0) throw new AppError("CONFLICT", "RconDeck is already set up. Sign in instead.");
@@ -137,6 +99,7 @@ export async function completeSetup(db: Db, input: SetupInput, ip: string | null
  */
 export async function bootstrapOwnerFromEnv(db: Db, email: string, password: string): Promise<boolean> {
   if ((await db.user.count()) > 0) return false;
+  assertStrongPassword(password, [email]);
   const passwordHash = await hashPassword(password);
   const user = await db.$transaction(async (tx) => {
     if ((await tx.user.count()) > 0) return null;
@@ -233,6 +196,7 @@ export async function acceptInvite(db: Db, input: AcceptInviteInput, ip: string 
   const token = await findUsableToken(db, input.token, "invite");
   if (!token?.email || !token.role) throw new AppError("NOT_FOUND", "This invite link is invalid, used or expired. Ask for a new one.");
   const { email, role } = token;
+  assertStrongPassword(input.password, [email, input.name]);
   const allServers = role === "OWNER" || token.allServers;
   const serverIds = allServers ? [] : parseServerIds(token.serverIds);
   const passwordHash = await hashPassword(input.password);
@@ -310,6 +274,7 @@ export async function changeOwnPassword(ctx: DataContext, input: ChangePasswordI
     await recordAudit(ctx.db, { actor: ctx.actor, action: "account.password_change", targetType: "user", targetId: user.id, outcome: "failure", detail: "wrong current password", sourceIp: ctx.ip });
     throw new AppError("INVALID_INPUT", "The current password is wrong.", { currentPassword: ["Wrong password"] });
   }
+  assertStrongPassword(input.password, [user.email, user.name]);
   await ctx.db.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(input.password), sessionVersion: { increment: 1 } } });
   await recordAudit(ctx.db, { actor: ctx.actor, action: "account.password_change", targetType: "user", targetId: user.id, outcome: "success", sourceIp: ctx.ip });
 }

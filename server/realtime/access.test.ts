@@ -5,7 +5,6 @@
  */
 import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
 import { createServer as createTcpServer, type AddressInfo } from "node:net";
-import { encode } from "next-auth/jwt";
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type {
@@ -20,6 +19,7 @@ import { recordAudit } from "../data/audit.ts";
 import { ConnectionHub } from "../hub/hub.ts";
 import { encryptSecret } from "../security/crypto.ts";
 import { createSqliteTestDatabase, type TestDatabase } from "../testing/databases.ts";
+import { sessionCookieFor } from "../testing/session-cookie.ts";
 import { createRealtime } from "./io.ts";
 
 const SECRET = "s".repeat(48);
@@ -49,10 +49,10 @@ describe("socket payloads per role (real hub, real clients)", () => {
   const open: ClientSocket[] = [];
 
   async function client(name: string): Promise<ClientSocket> {
-    const token = await encode({ token: { uid: users[name], sv: 1 }, secret: SECRET });
+    const { cookie } = await sessionCookieFor(t.db, SECRET, users[name] ?? "");
     const socket: ClientSocket = connect(url, {
       transports: ["websocket"],
-      extraHeaders: { cookie: `next-auth.session-token=${token}` },
+      extraHeaders: { cookie },
       reconnection: false,
       forceNew: true,
     });

@@ -1,12 +1,12 @@
 import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { encode } from "next-auth/jwt";
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ClientToServerEvents, ServerToClientEvents } from "../../lib/realtime/contract.ts";
 import type { Result } from "../../lib/result.ts";
 import { recordAudit } from "../data/audit.ts";
 import { createSqliteTestDatabase, type TestDatabase } from "../testing/databases.ts";
+import { sessionCookieFor } from "../testing/session-cookie.ts";
 import { ConnectionHub } from "../hub/hub.ts";
 import { createRealtime } from "./io.ts";
 
@@ -28,8 +28,7 @@ describe("socket.io realtime (real server, real clients)", () => {
   async function cookieFor(name: string, sv?: number, secret = SECRET): Promise<string> {
     const user = users[name];
     if (!user) throw new Error(name);
-    const token = await encode({ token: { uid: user.id, sv: sv ?? user.sv }, secret });
-    return `next-auth.session-token=${token}`;
+    return (await sessionCookieFor(t.db, secret, user.id, sv === undefined ? {} : { sessionVersion: sv })).cookie;
   }
 
   function client(cookie: string | null): Promise<ClientSocket> {

@@ -7,11 +7,9 @@ import type { Server as HttpServer } from "node:http";
 import { RateLimiterMemory } from "rate-limiter-flexible";
 import { Server } from "socket.io";
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from "../../lib/realtime/contract.ts";
-import { decode } from "next-auth/jwt";
 import { parse as parseCookie } from "cookie";
 import { onAuditEvent } from "../data/audit.ts";
-import { loadActor } from "../data/users.ts";
-import { sessionTokenFrom } from "../auth/session.ts";
+import { actorForClaims, claimsFromSessionToken, sessionTokenFrom } from "../auth/session.ts";
 import type { Db } from "../db/client.ts";
 import type { Logger } from "../rcon/types.ts";
 import { broadcastAuditEvent, registerAuditHandlers } from "./handlers/audit.ts";
@@ -19,7 +17,7 @@ import { registerConsoleHandlers } from "./handlers/console.ts";
 import { registerServerHandlers } from "./handlers/servers.ts";
 import type { ConnectionHub } from "../hub/hub.ts";
 import { bridgeHubToRooms } from "./bridge.ts";
-import { userRoom } from "./rooms.ts";
+import { sessionRoom, userRoom } from "./rooms.ts";
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
@@ -33,7 +31,10 @@ export interface RealtimeDeps {
   actionLimit?: { points: number; seconds: number };
 }
 
-export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): { io: RealtimeServer; endUserSessions(userId: string, reason: string): void; close(): Promise<void> } {
+export function createRealtime(
+  httpServer: HttpServer,
+  deps: RealtimeDeps,
+): { io: RealtimeServer; endUserSessions(userId: string, reason: string): void; endSessionSockets(sessionId: string, reason: string): void; close(): Promise<void> } {
   // destroyUpgrade:false leaves Next's own upgrade requests (dev HMR) alone.
   const io: RealtimeServer = new Server(httpServer, { destroyUpgrade: false, serveClient: false, maxHttpBufferSize: 64 * 1024 });
 
@@ -43,11 +44,12 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): { io
   io.use((socket, next) => {
     void (async () => {
       const token = sessionTokenFrom(parseCookie(socket.handshake.headers.cookie ?? ""));
-      const payload = token ? await decode({ token, secret: deps.authSecret }).catch(() => null) : null;
-      const actor = payload?.uid && typeof payload.sv === "number" ? await loadActor(deps.db, payload.uid, payload.sv) : null;
-      if (!actor || !payload?.uid || typeof payload.sv !== "number") return next(new Error("unauthorized"));
-      socket.data.userId = payload.uid;
-      socket.data.sessionVersion = payload.sv;
+      const claims = await claimsFromSessionToken(deps.authSecret, token);
+      const actor = claims ? await actorForClaims(deps.db, claims) : null;
+      if (!actor || !claims) return next(new Error("unauthorized"));
+      socket.data.userId = claims.uid;
+      socket.data.sessionVersion = claims.sv;
+      socket.data.sessionId = claims.sid;
       next();
     })().catch((error: unknown) => {
       deps.logger.error("socket handshake failed", { error: String(error) });
@@ -56,7 +58,7 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): { io
   });
 
   io.on("connection", (socket) => {
-    void socket.join(userRoom(socket.data.userId));
+    void socket.join([userRoom(socket.data.userId), sessionRoom(socket.data.sessionId)]);
     registerServerHandlers(io, socket, deps);
     registerConsoleHandlers(io, socket, deps, actionLimiter);
     registerAuditHandlers(io, socket, deps);
@@ -70,6 +72,10 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): { io
     endUserSessions(userId, reason) {
       io.to(userRoom(userId)).emit("session:ended", { reason });
       io.in(userRoom(userId)).disconnectSockets(true);
+    },
+    endSessionSockets(sessionId, reason) {
+      io.to(sessionRoom(sessionId)).emit("session:ended", { reason });
+      io.in(sessionRoom(sessionId)).disconnectSockets(true);
     },
     async close() {
       unsubscribeAudit();

@@ -4,7 +4,6 @@
  */
 import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { encode } from "next-auth/jwt";
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ClientToServerEvents, ConsoleLineMessage, PlayerView, ServerSnapshot, ServerToClientEvents } from "../../lib/realtime/contract.ts";
@@ -12,6 +11,7 @@ import type { Result } from "../../lib/result.ts";
 import { startBattlEyeEmulator, type RunningBattlEyeEmulator } from "../rcon/battleye/emulator.ts";
 import { encryptSecret } from "../security/crypto.ts";
 import { createSqliteTestDatabase, type TestDatabase } from "../testing/databases.ts";
+import { sessionCookieFor } from "../testing/session-cookie.ts";
 import { ConnectionHub } from "../hub/hub.ts";
 import { createRealtime } from "./io.ts";
 
@@ -32,8 +32,8 @@ describe("live servers over socket.io (real hub, BattlEye emulator)", () => {
   const open: ClientSocket[] = [];
 
   async function client(name: string): Promise<ClientSocket> {
-    const token = await encode({ token: { uid: users[name], sv: 1 }, secret: SECRET });
-    const socket: ClientSocket = connect(url, { transports: ["websocket"], extraHeaders: { cookie: `next-auth.session-token=${token}` }, reconnection: false, forceNew: true });
+    const { cookie } = await sessionCookieFor(t.db, SECRET, users[name] ?? "");
+    const socket: ClientSocket = connect(url, { transports: ["websocket"], extraHeaders: { cookie }, reconnection: false, forceNew: true });
     open.push(socket);
     await new Promise<void>((resolve, reject) => {
       socket.on("connect", resolve);

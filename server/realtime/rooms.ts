@@ -6,6 +6,8 @@ export const consoleRoom = (serverId: string, identities: boolean) => `console:$
 /** Player lists go to one of two rooms per server: with identities (GUID/SteamID/IP) or without. */
 export const playersRoom = (serverId: string, identities: boolean) => `players:${serverId}:${identities ? "full" : "public"}`;
 export const userRoom = (userId: string) => `user:${userId}`;
+/** One signed-in browser's sockets, ended together when that session is signed out or revoked. */
+export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 /** Overview watchers who may see every server, and per-server rooms for limited users. */
 export const WATCH_ALL_ROOM = "watch:all";
 export const watchRoom = (serverId: string) => `watch:${serverId}`;

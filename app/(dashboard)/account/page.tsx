@@ -1,13 +1,17 @@
 import type { Metadata } from "next";
 import { ChangePasswordForm } from "@/components/auth/change-password-form";
+import { SessionList } from "@/components/auth/session-list";
 import { Card } from "@/components/ui/card";
-import { requireActor } from "@/server/auth/next";
-import { changePasswordAction } from "./actions";
+import { getSessionClaims, requireDataContext } from "@/server/auth/next";
+import { listOwnSessions } from "@/server/data/sessions";
+import { changePasswordAction, revokeSessionAction, signOutEverywhereAction } from "./actions";
 
 export const metadata: Metadata = { title: "Account" };
 
 export default async function AccountPage() {
-  const actor = await requireActor();
+  const ctx = await requireDataContext();
+  const { actor } = ctx;
+  const sessions = await listOwnSessions(ctx, (await getSessionClaims())?.sid ?? null);
   return (
     <div className="max-w-lg space-y-6">
       <h1 className="text-2xl font-semibold">Account</h1>
@@ -21,6 +25,10 @@ export default async function AccountPage() {
         <p>
           <span className="font-medium">Role:</span> {actor.role.toLowerCase()}
         </p>
+      </Card>
+      <Card className="space-y-4">
+        <h2 className="font-semibold">Where you are signed in</h2>
+        <SessionList sessions={sessions} revokeAction={revokeSessionAction} signOutEverywhereAction={signOutEverywhereAction} />
       </Card>
       <Card className="space-y-4">
         <h2 className="font-semibold">Change password</h2>

@@ -11,7 +11,7 @@ import { can, type Actor, type Permission } from "../../../lib/permissions.ts";
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from "../../../lib/realtime/contract.ts";
 import { fail, ok, toFailure, type Result } from "../../../lib/result.ts";
 import { recordAudit } from "../../data/audit.ts";
-import { loadActor } from "../../data/users.ts";
+import { actorForClaims } from "../../auth/session.ts";
 import type { RealtimeDeps } from "../io.ts";
 
 export type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -36,7 +36,7 @@ export function guarded<S extends z.ZodType, T>(
     void (async (): Promise<Result<T>> => {
       const parsed = options.schema.safeParse(payload);
       if (!parsed.success) return fail("INVALID_INPUT", "Invalid request.");
-      const actor = await loadActor(deps.db, socket.data.userId, socket.data.sessionVersion);
+      const actor = await actorForClaims(deps.db, { uid: socket.data.userId, sv: socket.data.sessionVersion, sid: socket.data.sessionId });
       if (!actor) {
         setTimeout(() => socket.disconnect(true), 0);
         return fail("UNAUTHENTICATED", "Your session has ended. Sign in again.");

@@ -1,0 +1,57 @@
+/**
+ * Password strength with zxcvbn-ts (dictionaries of common passwords, names and words; repeats,
+ * sequences, keyboard walks, dates, l33t). Server-only: the English and common dictionaries are
+ * about 1.5 MB, so the browser gets the verdict as a field error instead of the estimator.
+ */
+import { ZxcvbnFactory } from "@zxcvbn-ts/core";
+import * as common from "@zxcvbn-ts/language-common";
+import * as en from "@zxcvbn-ts/language-en";
+import { AppError } from "../../lib/errors.ts";
+
+/** zxcvbn's 0-4 scale; 3 = "safely unguessable: moderate protection from offline slow-hash scenario". */
+export const MIN_PASSWORD_SCORE = 3;
+
+let estimator: ZxcvbnFactory | undefined;
+function getEstimator(): ZxcvbnFactory {
+  estimator ??= new ZxcvbnFactory({
+    dictionary: { ...common.dictionary, ...en.dictionary },
+    graphs: common.adjacencyGraphs,
+    translations: en.translations,
+  });
+  return estimator;
+}
+
+/** Words the user typed elsewhere (email, name) and the product's own name count as guessable. */
+function userInputsFrom(related: readonly (string | null | undefined)[]): string[] {
+  const words = new Set<string>(["rcondeck", "rcon"]);
+  for (const value of related) {
+    if (!value) continue;
+    const lower = value.toLowerCase();
+    words.add(lower);
+    for (const part of lower.split(/[^a-z0-9]+/)) if (part.length >= 3) words.add(part);
+  }
+  return [...words];
+}
+
+/** null when the password is strong enough; otherwise the reasons, for the form. */
+export function passwordWeakness(
+  password: string,
+  related: readonly (string | null | undefined)[] = [],
+): string[] | null {
+  const result = getEstimator().check(password, userInputsFrom(related));
+  if (result.score >= MIN_PASSWORD_SCORE) return null;
+  const reasons = [
+    result.feedback.warning ?? "This password is too easy to guess.",
+    ...result.feedback.suggestions,
+  ];
+  return [...new Set(reasons)];
+}
+
+/** Throws INVALID_INPUT with a field error on `password` when the password is too weak. */
+export function assertStrongPassword(
+  password: string,
+  related: readonly (string | null | undefined)[] = [],
+): void {
+  const reasons = passwordWeakness(password, related);
+  if (reasons) throw new AppError("INVALID_INPUT", "Choose a stronger password.", { password: reasons });
+}

@@ -1,0 +1,183 @@
+/**
+ * Signed-in browsers (UserSession rows). The session cookie only points at a row: signing out
+ * revokes that row, "sign out everywhere" revokes all of a user's rows, and every request and socket
+ * event is refused once its row is missing, revoked or expired. Rows also tell the login limiter
+ * which addresses an account has signed in from before.
+ */
+import { AppError } from "../../lib/errors.ts";
+import { describeUserAgent } from "../auth/user-agent.ts";
+import type { Db } from "../db/client.ts";
+import { recordAudit } from "./audit.ts";
+import type { DataContext } from "./context.ts";
+
+/** lastSeenAt is written at most this often per session, not on every request. */
+export const SESSION_TOUCH_INTERVAL_MS = 60_000;
+/** A successful sign-in from an address makes it "known" for the account this long (login limits). */
+export const KNOWN_ADDRESS_MS = 30 * 24 * 60 * 60 * 1000;
+/** Rows ended longer ago than this are deleted when the user signs in again. */
+const KEEP_ENDED_MS = KNOWN_ADDRESS_MS;
+
+/** "ended": found dead at use (user disabled, or role/access/password changed). */
+export type SessionEndReason = "sign-out" | "sign-out-everywhere" | "revoked" | "password-change" | "ended";
+
+export interface SessionDto {
+  id: string;
+  /** "Firefox on Linux", from the user agent. */
+  device: string;
+  ip: string | null;
+  createdAt: string;
+  lastSeenAt: string;
+  expiresAt: string;
+  current: boolean;
+}
+
+export async function createSession(
+  db: Db,
+  input: { userId: string; userAgent: string | null; ip: string | null; maxAgeMs: number },
+  now = new Date(),
+): Promise<{ id: string; expiresAt: Date }> {
+  const cutoff = new Date(now.getTime() - KEEP_ENDED_MS);
+  await db.userSession.deleteMany({
+    where: { userId: input.userId, OR: [{ expiresAt: { lt: cutoff } }, { revokedAt: { lt: cutoff } }] },
+  });
+  const row = await db.userSession.create({
+    data: {
+      userId: input.userId,
+      userAgent: input.userAgent?.slice(0, 512) ?? null,
+      ip: input.ip,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: new Date(now.getTime() + input.maxAgeMs),
+    },
+  });
+  return { id: row.id, expiresAt: row.expiresAt };
+}
+
+/**
+ * Whether the session is live for this user: the row exists, belongs to the user, is neither revoked
+ * nor expired. Marks it seen (at most once per SESSION_TOUCH_INTERVAL_MS).
+ */
+export async function isSessionLive(
+  db: Db,
+  sessionId: string,
+  userId: string,
+  now = new Date(),
+): Promise<boolean> {
+  const row = await db.userSession.findUnique({ where: { id: sessionId } });
+  if (!row || row.userId !== userId || row.revokedAt !== null || row.expiresAt <= now) return false;
+  const stale = new Date(now.getTime() - SESSION_TOUCH_INTERVAL_MS);
+  if (row.lastSeenAt < stale) {
+    // Conditional: concurrent requests of one session write once.
+    await db.userSession.updateMany({
+      where: { id: row.id, lastSeenAt: { lt: stale } },
+      data: { lastSeenAt: now },
+    });
+  }
+  return true;
+}
+
+/** Sign-out: ends the session the cookie points at (a no-op if it already ended). */
+export async function endSession(
+  db: Db,
+  sessionId: string,
+  userId: string,
+  reason: SessionEndReason,
+  now = new Date(),
+): Promise<boolean> {
+  const { count } = await db.userSession.updateMany({
+    where: { id: sessionId, userId, revokedAt: null },
+    data: { revokedAt: now, revokedReason: reason },
+  });
+  return count > 0;
+}
+
+/** Ends every live session of a user (their cookies already die with a session-version bump; this keeps the list true). */
+export async function endAllSessions(
+  db: Db,
+  userId: string,
+  reason: SessionEndReason,
+  now = new Date(),
+): Promise<number> {
+  const { count } = await db.userSession.updateMany({
+    where: { userId, revokedAt: null },
+    data: { revokedAt: now, revokedReason: reason },
+  });
+  return count;
+}
+
+/** Whether this account signed in successfully from this address recently (login limits). */
+export async function isKnownSignInAddress(
+  db: Db,
+  userId: string,
+  ip: string,
+  now = new Date(),
+): Promise<boolean> {
+  if (ip === "unknown") return false;
+  const row = await db.userSession.findFirst({
+    where: { userId, ip, createdAt: { gte: new Date(now.getTime() - KNOWN_ADDRESS_MS) } },
+    select: { id: true },
+  });
+  return row !== null;
+}
+
+/** The actor's own live sessions, newest activity first. Nobody can list another user's sessions. */
+export async function listOwnSessions(
+  ctx: DataContext,
+  currentSessionId: string | null,
+  now = new Date(),
+): Promise<SessionDto[]> {
+  const rows = await ctx.db.userSession.findMany({
+    where: { userId: ctx.actor.id, revokedAt: null, expiresAt: { gt: now } },
+    orderBy: { lastSeenAt: "desc" },
+  });
+  return rows.map((row) => ({
+    id: row.id,
+    device: describeUserAgent(row.userAgent),
+    ip: row.ip,
+    createdAt: row.createdAt.toISOString(),
+    lastSeenAt: row.lastSeenAt.toISOString(),
+    expiresAt: row.expiresAt.toISOString(),
+    current: row.id === currentSessionId,
+  }));
+}
+
+/** Signs out one of the actor's own sessions. Another user's session id is refused and audited. */
+export async function revokeOwnSession(ctx: DataContext, sessionId: string, now = new Date()): Promise<void> {
+  const row = await ctx.db.userSession.findUnique({ where: { id: sessionId }, select: { userId: true } });
+  if (!row || row.userId !== ctx.actor.id) {
+    await recordAudit(ctx.db, {
+      actor: ctx.actor,
+      action: "account.session_revoke",
+      targetType: "session",
+      targetId: sessionId,
+      outcome: "denied",
+      detail: row ? "session of another user" : "no such session",
+      sourceIp: ctx.ip,
+    });
+    throw new AppError("NOT_FOUND", "That session no longer exists.");
+  }
+  await endSession(ctx.db, sessionId, ctx.actor.id, "revoked", now);
+  await recordAudit(ctx.db, {
+    actor: ctx.actor,
+    action: "account.session_revoke",
+    targetType: "session",
+    targetId: sessionId,
+    outcome: "success",
+    sourceIp: ctx.ip,
+  });
+}
+
+/** "Sign out everywhere": ends every session of the actor, this one included. */
+export async function revokeAllOwnSessions(ctx: DataContext, now = new Date()): Promise<number> {
+  const count = await endAllSessions(ctx.db, ctx.actor.id, "sign-out-everywhere", now);
+  await recordAudit(ctx.db, {
+    actor: ctx.actor,
+    action: "account.sign_out_everywhere",
+    targetType: "user",
+    targetId: ctx.actor.id,
+    input: { sessions: count },
+    outcome: "success",
+    sourceIp: ctx.ip,
+  });
+  return count;
+}
