@@ -32,3 +32,8 @@ export function userinfoPieces(client: UserinfoClient): string[] {
     row("name", client.name),
   ];
 }
+
+/** `listbans`: the engine's address bans, numbered from 1. */
+export function engineBanPieces(bans: readonly string[]): string[] {
+  return bans.map((ban, i) => `Ban #${i + 1}: ${ban}\n`);
+}

@@ -16,7 +16,7 @@ import { createRandom, pick, randomInt, type Random } from "../random.ts";
 import { bindUdp, type UdpServerSocket } from "../transport/udp.ts";
 import type { EmulatorOptions, RunningEmulator } from "../types.ts";
 import { OPENARENA_CVARS } from "./emulator-cvars.ts";
-import { cvarQueryPieces, userinfoPieces } from "./emulator-texts.ts";
+import { cvarQueryPieces, engineBanPieces, userinfoPieces } from "./emulator-texts.ts";
 
 interface EmulatedClient {
   slot: number;
@@ -444,7 +444,7 @@ export class Quake3Emulator implements RunningEmulator {
       print(`Added ban: ${address}\n`);
     },
     listbans: (_args, print) => {
-      this.engineBans.forEach((ban, i) => print(`Ban #${i + 1}: ${ban}\n`));
+      for (const piece of engineBanPieces(this.engineBans)) print(piece);
     },
     bandel: (args, print) => {
       const index = Number(args[0]);
