@@ -9,8 +9,7 @@ import { SearchInput } from "@/components/ui/search-input";
  */
 import { useMemo, useState } from "react";
 import type { ColourRule } from "@/lib/colour-codes";
-import { isPlayerHandle } from "@/lib/players/handle";
-import { formatDuration, searchPlayers, sortPlayers, type PlayerSort, type PlayerSortKey } from "@/lib/players/table";
+import { formatDuration, hasShownIds, searchPlayers, sortPlayers, type PlayerSort, type PlayerSortKey } from "@/lib/players/table";
 import type { PlayerView } from "@/lib/realtime/contract";
 import type { Result } from "@/lib/result";
 import { cn } from "@/lib/utils";
@@ -62,12 +61,9 @@ export function PlayerTable({ players, ready, colourRule, canKick, canMessage, w
   const showScore = players.some((p) => p.score !== null);
   const hasActions = canKick || canMessage;
   // Opaque handles (ids that are identities, for roles without players.identities) are keys, not something to show.
-  const showId = players.some((p) => !isPlayerHandle(p.id));
+  const showId = hasShownIds(players);
   const columns = COLUMNS.filter((c) => (c.key !== "score" || showScore) && (c.key !== "id" || showId));
-  // Without an id column the default order is by name.
-  const hiddenId = !showId && sort.key === "id";
-  const shownSort: PlayerSort = { key: hiddenId ? "name" : sort.key, direction: hiddenId ? "asc" : sort.direction };
-  const rows = useMemo(() => sortPlayers(searchPlayers(players, query), { key: shownSort.key, direction: shownSort.direction }, now), [players, query, shownSort.key, shownSort.direction, now]);
+  const rows = useMemo(() => sortPlayers(searchPlayers(players, query), sort, now), [players, query, sort, now]);
 
   function sortBy(key: PlayerSortKey) {
     setSort((s) => (s.key === key ? { key, direction: s.direction === "asc" ? "desc" : "asc" } : { key, direction: key === "name" || key === "id" ? "asc" : "desc" }));
@@ -102,10 +98,10 @@ export function PlayerTable({ players, ready, colourRule, canKick, canMessage, w
           <thead className="border-b border-zinc-200 text-xs uppercase text-zinc-500 dark:border-zinc-800">
             <tr>
               {columns.map((column) => (
-                <th key={column.key} scope="col" className="px-3 py-2" aria-sort={shownSort.key === column.key ? (shownSort.direction === "asc" ? "ascending" : "descending") : undefined}>
+                <th key={column.key} scope="col" className="px-3 py-2" aria-sort={sort.key === column.key ? (sort.direction === "asc" ? "ascending" : "descending") : undefined}>
                   <button type="button" className="inline-flex items-center gap-1 uppercase hover:text-zinc-900 dark:hover:text-zinc-100" onClick={() => sortBy(column.key)}>
                     {column.label === "#" ? <span aria-label="Player id">#</span> : column.label}
-                    <span aria-hidden="true">{shownSort.key === column.key ? (shownSort.direction === "asc" ? "▲" : "▼") : ""}</span>
+                    <span aria-hidden="true">{sort.key === column.key ? (sort.direction === "asc" ? "▲" : "▼") : ""}</span>
                   </button>
                 </th>
               ))}
