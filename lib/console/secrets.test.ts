@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   HIDDEN_ANSWER,
+  isMaskedReplay,
   MASK,
   maskSecretAnswer,
   maskSecretCommand,
@@ -51,6 +52,12 @@ describe("maskSecretCommand", () => {
       values: [],
     });
     expect(maskSecretCommand("status", QUAKE3)).toEqual({ text: "status", touched: false, values: [] });
+  });
+
+  it("recognises a masked command recalled from the history, which must not be sent again", () => {
+    expect(isMaskedReplay(maskSecretCommand(`set g_password ${MASK}`, QUAKE3))).toBe(true);
+    expect(isMaskedReplay(maskSecretCommand("set g_password hunter2", QUAKE3))).toBe(false);
+    expect(isMaskedReplay(maskSecretCommand(`say ${MASK}`, QUAKE3))).toBe(false);
   });
 
   it("never lets a value it masked through, whatever the value", () => {

@@ -62,6 +62,14 @@ function maskSegment(segment: string, rules: SecretRules, masked: MaskedCommand)
   return segment;
 }
 
+/**
+ * A masked command recalled from the history and sent again would set the password to the mask
+ * itself: such a command must be refused, not run.
+ */
+export function isMaskedReplay(masked: MaskedCommand): boolean {
+  return masked.values.includes(MASK);
+}
+
 /** `set rconPassword hunter2` -> `set rconPassword ********`; each `;`-separated part on its own. */
 export function maskSecretCommand(command: string, rules: SecretRules): MaskedCommand {
   const masked: MaskedCommand = { text: "", touched: false, values: [] };

@@ -7,7 +7,7 @@
  */
 import type { ConsoleKind, ConsoleLineMessage, PlayerView, ServerStatusMessage } from "../../lib/realtime/contract.ts";
 import { AppError } from "../../lib/errors.ts";
-import { maskSecretAnswer, maskSecretCommand } from "../../lib/console/secrets.ts";
+import { isMaskedReplay, maskSecretAnswer, maskSecretCommand } from "../../lib/console/secrets.ts";
 import {
   closeOpenPlayerSessions,
   closePlayerSessions,
@@ -506,6 +506,7 @@ export class ConnectionHub {
     const { link, connection, dialect } = this.online(serverId);
     // Secret values (rcon/join passwords) are masked before the lines exist: stored and shown to nobody.
     const shown = maskSecretCommand(command, dialect.privacy.secrets);
+    if (isMaskedReplay(shown)) throw new AppError("INVALID_INPUT", "That command holds a masked secret (from the history): type the value again.");
     const commandLine = this.appendLine(serverId, "command", shown.text, actor);
     try {
       const answer = await connection.command(command, { idempotent: false });

@@ -215,5 +215,14 @@ describe.each(DATABASE_KINDS)("secrets in console commands and answers ($kind)",
     ]);
     for (const secret of SECRETS) expect(stored, secret).not.toContain(secret);
     expect(stored).toContain("sv_password ********");
+
+    // The masked command recalled from the history is refused, not sent: the join password stays.
+    expect(
+      await emit(admin, "console:exec", { serverId: servers.q3, command: "set g_password ********" }),
+    ).toMatchObject({ ok: false, error: { code: "INVALID_INPUT" } });
+    const sent = (await hub.lines(servers.q3 as string, { limit: 1000 })).filter(
+      (l) => l.kind === "command" && l.text === "set g_password ********",
+    );
+    expect(sent).toHaveLength(1); // the first, real one only
   }, 60_000);
 });
