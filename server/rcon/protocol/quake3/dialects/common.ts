@@ -156,9 +156,12 @@ export function userinfoIdentities(text: string): FoundIdentity[] {
   return found;
 }
 
-/** The cvars of the family that hold a password (case-insensitive, like cvar names). */
+/**
+ * The cvars of the family that hold a password (case-insensitive, like cvar names), and the
+ * `password` userinfo key: a client sends the join password it typed, and `dumpuser` prints it.
+ */
 export const QUAKE3_SECRETS: SecretRules = {
-  settings: ["rconPassword", "rcon_password", "g_password", "sv_privatePassword", "net_socksPassword"],
+  settings: ["rconPassword", "rcon_password", "g_password", "sv_privatePassword", "net_socksPassword", "password"],
   commands: [],
 };
 
