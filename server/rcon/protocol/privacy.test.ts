@@ -33,8 +33,13 @@ describe("dialect privacy data", () => {
 
   it("Quake 3: a player's userinfo (dumpuser) shows the join password the client sent, masked", () => {
     const openarena = QUAKE3_DIALECTS.find((d) => d.id === "openarena") as Dialect;
-    const dumpuser = "userinfo\n--------\nip                   203.0.113.9:27960\npassword             Zz9join\nname                 Bob\n";
-    const shown = maskSecretAnswer(dumpuser, openarena.privacy.secrets, maskSecretCommand("dumpuser Bob", openarena.privacy.secrets));
+    const dumpuser =
+      "userinfo\n--------\nip                   203.0.113.9:27960\npassword             Zz9join\nname                 Bob\n";
+    const shown = maskSecretAnswer(
+      dumpuser,
+      openarena.privacy.secrets,
+      maskSecretCommand("dumpuser Bob", openarena.privacy.secrets),
+    );
     expect(shown).toContain(`password             ${MASK}`);
     expect(shown).toContain("name                 Bob");
   });
