@@ -9,7 +9,7 @@ import { SearchInput } from "@/components/ui/search-input";
  */
 import { useMemo, useState } from "react";
 import type { ColourRule } from "@/lib/colour-codes";
-import { formatDuration, searchPlayers, sortPlayers, type PlayerSort, type PlayerSortKey } from "@/lib/players/table";
+import { formatDuration, hasShownIds, searchPlayers, sortPlayers, type PlayerSort, type PlayerSortKey } from "@/lib/players/table";
 import type { PlayerView } from "@/lib/realtime/contract";
 import type { Result } from "@/lib/result";
 import { cn } from "@/lib/utils";
@@ -55,13 +55,15 @@ export function PlayerTable({ players, ready, colourRule, canKick, canMessage, w
     if ([...kicked].some((id) => !present.has(id))) setKicked(new Set([...kicked].filter((id) => present.has(id))));
   }
 
-  const rows = useMemo(() => sortPlayers(searchPlayers(players, query), sort, now), [players, query, sort, now]);
   const showGuid = players.some((p) => p.guid !== null);
   const showSteamId = players.some((p) => p.steamId !== null);
   const showAddress = players.some((p) => p.address !== null);
   const showScore = players.some((p) => p.score !== null);
   const hasActions = canKick || canMessage;
-  const columns = COLUMNS.filter((c) => c.key !== "score" || showScore);
+  // Opaque handles (ids that are identities, for roles without players.identities) are keys, not something to show.
+  const showId = hasShownIds(players);
+  const columns = COLUMNS.filter((c) => (c.key !== "score" || showScore) && (c.key !== "id" || showId));
+  const rows = useMemo(() => sortPlayers(searchPlayers(players, query), sort, now), [players, query, sort, now]);
 
   function sortBy(key: PlayerSortKey) {
     setSort((s) => (s.key === key ? { key, direction: s.direction === "asc" ? "desc" : "asc" } : { key, direction: key === "name" || key === "id" ? "asc" : "desc" }));
@@ -118,7 +120,7 @@ export function PlayerTable({ players, ready, colourRule, canKick, canMessage, w
               const isKicked = kicked.has(player.id);
               return (
                 <tr key={player.id} className={cn("border-b border-zinc-100 dark:border-zinc-800", isKicked && "opacity-50")} aria-label={player.plainName}>
-                  <td className="px-3 py-2 font-mono text-xs tabular-nums">{player.id}</td>
+                  {showId ? <td className="px-3 py-2 font-mono text-xs tabular-nums">{player.id}</td> : null}
                   <td className="max-w-64 truncate px-3 py-2" title={player.plainName}>
                     <ColouredText text={player.name} rule={colourRule} />
                     {player.isBot ? <span className="ml-2 rounded bg-zinc-100 px-1 text-xs text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300">bot</span> : null}

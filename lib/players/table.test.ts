@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PlayerView } from "../realtime/contract.ts";
-import { formatDuration, searchPlayers, sortPlayers } from "./table.ts";
+import { formatDuration, hasShownIds, searchPlayers, sortPlayers } from "./table.ts";
 
 const now = Date.parse("2026-01-01T12:00:00Z");
 function player(id: string, plainName: string, extra: Partial<PlayerView> = {}): PlayerView {
@@ -34,5 +34,14 @@ describe("player table", () => {
     expect(formatDuration(303_000)).toBe("5m 03s");
     expect(formatDuration(7_620_000)).toBe("2h 07m");
     expect(formatDuration(-5)).toBe("0s");
+  });
+
+  it("a list with opaque handles instead of ids (SteamID64 games, for Viewers) shows no id column and sorts by name", () => {
+    const handled = [player("~0123456789abcdef", "Zed"), player("~fedcba9876543210", "amy"), player("~00000000000000aa", "Bob")];
+    expect(hasShownIds(handled)).toBe(false);
+    expect(hasShownIds(players)).toBe(true);
+    expect(sortPlayers(handled, { key: "id", direction: "asc" }, now).map((p) => p.plainName)).toEqual(["amy", "Bob", "Zed"]);
+    expect(searchPlayers(handled, "~0")).toEqual([]);
+    expect(searchPlayers(handled, "bo").map((p) => p.plainName)).toEqual(["Bob"]);
   });
 });

@@ -2,6 +2,7 @@
  * Sorting, searching and formatting for the live player table. Pure and isomorphic.
  */
 import type { PlayerView } from "../realtime/contract.ts";
+import { isPlayerHandle } from "./handle.ts";
 
 export type PlayerSortKey = "id" | "name" | "ping" | "score" | "time";
 export interface PlayerSort {
@@ -28,6 +29,8 @@ export function sortPlayers(players: readonly PlayerView[], sort: PlayerSort, no
   const compare = (a: PlayerView, b: PlayerView): number => {
     switch (sort.key) {
       case "id": {
+        // Handles say nothing about order: players without a shown id sort by name.
+        if (isPlayerHandle(a.id) && isPlayerHandle(b.id)) return a.plainName.localeCompare(b.plainName, undefined, { sensitivity: "base" }) * sign;
         const byNumber = compareNullable(numericId(a.id), numericId(b.id), sign);
         return byNumber !== 0 ? byNumber : a.id.localeCompare(b.id) * sign;
       }
@@ -45,11 +48,16 @@ export function sortPlayers(players: readonly PlayerView[], sort: PlayerSort, no
   return [...players].sort((a, b) => compare(a, b) || a.id.localeCompare(b.id, undefined, { numeric: true }));
 }
 
+/** False when every id is an opaque handle (a list without identities for a game whose ids are SteamIDs). */
+export function hasShownIds(players: readonly PlayerView[]): boolean {
+  return players.some((p) => !isPlayerHandle(p.id));
+}
+
 /** Matches the plain name, the id and (when the viewer may see them) the identities. */
 export function searchPlayers(players: readonly PlayerView[], query: string): PlayerView[] {
   const needle = query.trim().toLowerCase();
   if (needle === "") return [...players];
-  return players.filter((p) => [p.plainName, p.id, p.guid, p.steamId, p.address].some((v) => v !== null && v.toLowerCase().includes(needle)));
+  return players.filter((p) => [p.plainName, isPlayerHandle(p.id) ? null : p.id, p.guid, p.steamId, p.address].some((v) => v !== null && v.toLowerCase().includes(needle)));
 }
 
 /** "42s", "5m 03s", "2h 07m": compact time on server. */

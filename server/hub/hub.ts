@@ -7,6 +7,7 @@
  */
 import type { ConsoleKind, ConsoleLineMessage, PlayerView, ServerStatusMessage } from "../../lib/realtime/contract.ts";
 import { AppError } from "../../lib/errors.ts";
+import { isMaskedReplay, maskSecretAnswer, maskSecretCommand } from "../../lib/console/secrets.ts";
 import {
   closeOpenPlayerSessions,
   closePlayerSessions,
@@ -503,11 +504,14 @@ export class ConnectionHub {
 
   /** Runs a raw console command; the command and its answer are console lines for every watcher. */
   async exec(serverId: string, actor: HubActor, command: string): Promise<{ command: ConsoleLineMessage; answer: ConsoleLineMessage }> {
-    const { link, connection } = this.online(serverId);
-    const commandLine = this.appendLine(serverId, "command", command, actor);
+    const { link, connection, dialect } = this.online(serverId);
+    // Secret values (rcon/join passwords) are masked before the lines exist: stored and shown to nobody.
+    const shown = maskSecretCommand(command, dialect.privacy.secrets);
+    if (isMaskedReplay(shown)) throw new AppError("INVALID_INPUT", "That command holds a masked secret (from the history): type the value again.");
+    const commandLine = this.appendLine(serverId, "command", shown.text, actor);
     try {
       const answer = await connection.command(command, { idempotent: false });
-      const answerLine = this.appendLine(serverId, "answer", answer.replace(/\s+$/, ""), null, commandLine.seq);
+      const answerLine = this.appendLine(serverId, "answer", maskSecretAnswer(answer.replace(/\s+$/, ""), dialect.privacy.secrets, shown), null, commandLine.seq);
       if (MAY_CHANGE_INFO.test(command.split(" ", 1)[0] ?? "")) link.infoReadAt = 0; // re-read at the next poll
       return { command: commandLine, answer: answerLine };
     } catch (error) {

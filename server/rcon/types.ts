@@ -4,6 +4,8 @@
  * use what is declared here. Per-game behaviour lives in Dialect objects (data + small functions),
  * never in `if (game === ...)` branches.
  */
+import type { FoundIdentity } from "../../lib/console/redact.ts";
+import type { SecretRules } from "../../lib/console/secrets.ts";
 import type { BackoffPolicy } from "./backoff.ts";
 import type { Clock } from "./clock.ts";
 
@@ -145,6 +147,21 @@ export interface GameOperations {
   sayTo?(run: RunCommand, playerId: string, message: string): Promise<string>;
 }
 
+/**
+ * What in this game's texts is an identity or a secret, so that users without players.identities
+ * never see identities and nobody sees secrets (lib/console/redact.ts, lib/console/secrets.ts).
+ */
+export interface DialectPrivacy {
+  /** The player id is itself an identity (a SteamID64): lists without identities carry a handle instead. */
+  playerIdIsIdentity: boolean;
+  /** The identities in an answer or pushed line, read with the dialect's own parsers. */
+  identitiesIn(text: string): FoundIdentity[];
+  /** Text of this game's answers that looks like an identity but is not one (CS2's version number). */
+  notIdentities?: readonly RegExp[];
+  /** Settings and commands whose values are secret. */
+  secrets: SecretRules;
+}
+
 export interface Dialect {
   /** Stable id stored in the database ("cs2", "minecraft", "arma3", "openarena", ...). */
   id: string;
@@ -165,6 +182,7 @@ export interface Dialect {
    * blocks a message; only the moderator's own text can be refused. Absent: the name as it is.
    */
   addressName?(name: string): string;
+  privacy: DialectPrivacy;
 }
 
 // ---------------------------------------------------------------------------------------------

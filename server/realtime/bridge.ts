@@ -1,8 +1,9 @@
 /**
  * Hub events -> socket.io rooms. The only place live-server events are emitted: statuses to a
  * server's subscribers and overview watchers; console lines and player lists each to two rooms,
- * with identities and without (lib/console/redact.ts, withoutIdentities), so a Viewer's socket
- * never receives a GUID, SteamID or IP.
+ * with identities and without (redact.ts: the dialect's reading of the text, then the regex safety
+ * net; player ids that are identities become handles), so a Viewer's socket never receives a GUID,
+ * SteamID, UUID or IP.
  *
  * socket.io encodes a broadcast before it looks at the room, so events for rooms nobody is in are
  * skipped here (the in-memory adapter knows every member; a cluster adapter would need another test).
@@ -18,14 +19,14 @@ export function bridgeHubToRooms(io: RealtimeServer, hub: ConnectionHub): () => 
     switch (event.type) {
       case "line":
         if (occupied(consoleRoom(event.line.serverId, true))) io.to(consoleRoom(event.line.serverId, true)).emit("console:line", event.line);
-        if (occupied(consoleRoom(event.line.serverId, false))) io.to(consoleRoom(event.line.serverId, false)).emit("console:line", redactLine(event.line));
+        if (occupied(consoleRoom(event.line.serverId, false))) io.to(consoleRoom(event.line.serverId, false)).emit("console:line", redactLine(event.line, hub.dialectOf(event.line.serverId)));
         break;
       case "status":
         io.to([serverRoom(event.status.serverId), WATCH_ALL_ROOM, watchRoom(event.status.serverId)]).emit("server:status", event.status);
         break;
       case "players":
         if (occupied(playersRoom(event.serverId, true))) io.to(playersRoom(event.serverId, true)).emit("players:update", { serverId: event.serverId, players: event.players });
-        if (occupied(playersRoom(event.serverId, false))) io.to(playersRoom(event.serverId, false)).emit("players:update", { serverId: event.serverId, players: withoutIdentities(event.players) });
+        if (occupied(playersRoom(event.serverId, false))) io.to(playersRoom(event.serverId, false)).emit("players:update", { serverId: event.serverId, players: withoutIdentities(event.serverId, event.players, hub.dialectOf(event.serverId)) });
         break;
       case "removed": {
         const rooms = [serverRoom(event.serverId), consoleRoom(event.serverId, true), consoleRoom(event.serverId, false), playersRoom(event.serverId, true), playersRoom(event.serverId, false), watchRoom(event.serverId)];

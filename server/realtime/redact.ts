@@ -1,12 +1,66 @@
-/** What a user without players.identities receives instead of GUIDs, SteamIDs and IPs. */
-import { redactIdentities } from "../../lib/console/redact.ts";
+/**
+ * What a user without players.identities receives: console lines with the identities hidden (the
+ * dialect's own reading of the text first, then the regex safety net, lib/console/redact.ts) and
+ * player lists without GUIDs, SteamIDs and addresses. Where the game's player id is itself an
+ * identity (Rust, ARK, Palworld: SteamID64s), the list carries an opaque handle instead: an HMAC of
+ * the server and player id under a key that lives only in this process, so it is stable while the
+ * player stays, reveals nothing, and resolves back against the current list.
+ */
+import { createHmac, randomBytes } from "node:crypto";
+import { redactIdentities, type FoundIdentity } from "../../lib/console/redact.ts";
+import { maskSecretCommand, NO_SECRETS } from "../../lib/console/secrets.ts";
+import { isPlayerHandle, PLAYER_HANDLE_PREFIX } from "../../lib/players/handle.ts";
 import type { ConsoleLineMessage, PlayerView } from "../../lib/realtime/contract.ts";
+import type { Dialect } from "../rcon/types.ts";
 
-export function withoutIdentities(players: readonly PlayerView[]): PlayerView[] {
-  return players.map((p) => ({ ...p, guid: null, steamId: null, address: null }));
+const HANDLE_KEY = randomBytes(32);
+
+export function playerHandle(serverId: string, playerId: string): string {
+  return (
+    PLAYER_HANDLE_PREFIX +
+    createHmac("sha256", HANDLE_KEY).update(`${serverId}\u0000${playerId}`).digest("hex").slice(0, 16)
+  );
 }
 
-export function redactLine(line: ConsoleLineMessage): ConsoleLineMessage {
-  const text = redactIdentities(line.text);
+/** The game's player id behind a handle (a game id passes through); null when nobody on the list has it. */
+export function resolvePlayerId(
+  serverId: string,
+  id: string,
+  players: readonly Pick<PlayerView, "id">[],
+): string | null {
+  if (!isPlayerHandle(id)) return id;
+  return players.find((p) => playerHandle(serverId, p.id) === id)?.id ?? null;
+}
+
+/** An unknown dialect (server not connected yet) is treated as one whose ids are identities. */
+export function withoutIdentities(
+  serverId: string,
+  players: readonly PlayerView[],
+  dialect: Dialect | null,
+): PlayerView[] {
+  const opaque = dialect?.privacy.playerIdIsIdentity ?? true;
+  return players.map((p) => ({
+    ...p,
+    id: opaque ? playerHandle(serverId, p.id) : p.id,
+    guid: null,
+    steamId: null,
+    address: null,
+  }));
+}
+
+export function redactLine(line: ConsoleLineMessage, dialect: Dialect | null): ConsoleLineMessage {
+  const privacy = dialect?.privacy;
+  let found: FoundIdentity[] = [];
+  try {
+    found = privacy?.identitiesIn(line.text) ?? [];
+  } catch {
+    found = []; // the regex pass still runs
+  }
+  const text = redactIdentities(line.text, { found, keep: privacy?.notIdentities ?? [] });
   return text === line.text ? line : { ...line, text };
+}
+
+/** A console command as the audit log may keep it: secret values masked (the hub stores lines the same way). */
+export function commandForRecord(command: string, dialect: Dialect | null): string {
+  return maskSecretCommand(command, dialect?.privacy.secrets ?? NO_SECRETS).text;
 }

@@ -10,6 +10,7 @@ import { systemClock, type Clock, type TimerHandle } from "../clock.ts";
 import { battlEyeCodec } from "./codec.ts";
 import { PLAYER_NAMES } from "../emulation/names.ts";
 import { appendRecent } from "../emulation/recent-log.ts";
+import { adminsText, bansText, battlEyeMessages as msg, orderedBans, playersText, type EmulatedBan, type EmulatedPlayer } from "./emulator-texts.ts";
 import { RconRemoteError } from "../protocol/errors.ts";
 import { BattlEyeServer, type ServerTiming } from "../protocol/battleye/server.ts";
 import { createRandom, pick, randomInt, type Random } from "../random.ts";
@@ -37,24 +38,7 @@ export const BATTLEYE_EMULATOR_FLAGS: Readonly<Record<string, EmulatorFlag>> = {
   },
 };
 
-export interface EmulatedPlayer {
-  id: number;
-  name: string;
-  ip: string;
-  port: number;
-  ping: number;
-  guid: string | null;
-  verified: boolean;
-  lobby: boolean;
-}
-
-export interface EmulatedBan {
-  kind: "guid" | "ip";
-  value: string;
-  /** Clock time the ban ends; null = permanent. */
-  expiresAt: number | null;
-  reason: string;
-}
+export type { EmulatedBan, EmulatedPlayer } from "./emulator-texts.ts";
 
 export interface BattlEyeEmulatorTuning extends Partial<ServerTiming> {
   /** Longest hold-back of a reordered datagram. */
@@ -196,9 +180,7 @@ export async function startBattlEyeEmulator(
     push(message);
   }
 
-  function kickMessage(player: EmulatedPlayer, reason: string): string {
-    return `Player #${player.id} ${player.name} (${player.guid ?? "-"}) has been kicked by BattlEye: ${reason}`;
-  }
+  const kickMessage = msg.kicked;
 
   for (let i = 0; i < (options.players ?? 8); i++) newPlayer(true);
 
@@ -209,71 +191,30 @@ export async function startBattlEyeEmulator(
     if (unverified) {
       if (!unverified.guid) {
         unverified.guid = hex(random, 32);
-        push(`Player #${unverified.id} ${unverified.name} - BE GUID: ${unverified.guid}`);
+        push(msg.beGuid(unverified));
         const ban = isBanned(unverified);
         if (ban) removePlayer(unverified, kickMessage(unverified, `Banned (${ban.reason})`));
       } else {
         unverified.verified = true;
-        push(`Verified GUID (${unverified.guid}) of player #${unverified.id} ${unverified.name}`);
+        push(msg.verified(unverified));
       }
       return;
     }
     if (roll < 0.15 && players.size < Math.max(1, target * 1.5)) {
       const player = newPlayer(false);
-      push(`Player #${player.id} ${player.name} (${player.ip}:${player.port}) connected`);
+      push(msg.connected(player));
     } else if (roll < 0.25 && players.size > 0) {
       const player = pick(random, [...players.values()]);
-      removePlayer(player, `Player #${player.id} ${player.name} disconnected`);
+      removePlayer(player, msg.disconnected(player));
     } else if (players.size > 0) {
       const player = pick(random, [...players.values()]);
-      push(`(${pick(random, CHANNELS)}) ${player.name}: ${pick(random, CHAT_LINES)}`);
+      push(msg.chat(pick(random, CHANNELS), player, pick(random, CHAT_LINES)));
     }
   }
 
   // --- commands ------------------------------------------------------------------------------
-  function listPlayers(): string {
-    const rows = [...players.values()].map((p) => {
-      const guid = p.guid ? `${p.guid}(${p.verified ? "OK" : "?"})` : "-";
-      const ping = p.verified ? p.ping : -1;
-      const name = p.lobby ? `${p.name} (Lobby)` : p.name;
-      return `${String(p.id).padEnd(3)} ${`${p.ip}:${p.port}`.padEnd(22)} ${String(ping).padEnd(5)}${guid} ${name}`;
-    });
-    return [
-      "Players on server:",
-      "[#] [IP Address]:[Port] [Ping] [GUID] [Name]",
-      "--------------------------------------------------",
-      ...rows,
-      `(${players.size} players in total)`,
-    ].join("\n");
-  }
-
-  function minutesLeft(ban: EmulatedBan): string {
-    if (ban.expiresAt === null) return "perm";
-    const left = Math.ceil((ban.expiresAt - clock.now()) / 60_000);
-    return left > 0 ? String(left) : "-";
-  }
-
-  /** GUID bans first, then IP bans; one numbering across both (the index `removeBan` takes). */
-  function orderedBans(): EmulatedBan[] {
-    return [...bans.filter((b) => b.kind === "guid"), ...bans.filter((b) => b.kind === "ip")];
-  }
-
-  function listBans(): string {
-    const ordered = orderedBans();
-    const row = (b: EmulatedBan) =>
-      `${ordered.indexOf(b)} ${b.value.padEnd(32)} ${minutesLeft(b).padEnd(5)} ${b.reason}`.trimEnd();
-    return [
-      "GUID Bans:",
-      "[#] [GUID] [Minutes left] [Reason]",
-      "----------------------------------------",
-      ...ordered.filter((b) => b.kind === "guid").map(row),
-      "",
-      "IP Bans:",
-      "[#] [IP Address] [Minutes left] [Reason]",
-      "----------------------------------------------",
-      ...ordered.filter((b) => b.kind === "ip").map(row),
-    ].join("\n");
-  }
+  const listPlayers = () => playersText(players.values());
+  const listBans = () => bansText(bans, clock.now());
 
   function addBan(kind: "guid" | "ip", value: string, minutes: number, reason: string): void {
     bans.push({ kind, value, expiresAt: minutes > 0 ? clock.now() + minutes * 60_000 : null, reason });
@@ -327,12 +268,7 @@ export async function startBattlEyeEmulator(
       case "bans":
         return listBans();
       case "admins":
-        return [
-          "Connected RCon admins:",
-          "[#] [IP Address]:[Port]",
-          "-----------------------------",
-          ...[...admins].map(([p, id]) => `${id} ${p}`),
-        ].join("\n");
+        return adminsText(admins);
       case "missions":
         return ["Missions on server:", ...MISSIONS].join("\n");
       case "version":
@@ -371,7 +307,7 @@ export async function startBattlEyeEmulator(
         return "";
       }
       case "removeban": {
-        const ban = orderedBans()[Number(rest[0])];
+        const ban = orderedBans(bans)[Number(rest[0])];
         if (ban && /^\d+$/.test(rest[0] ?? "")) bans = bans.filter((b) => b !== ban);
         return "";
       }
@@ -405,7 +341,7 @@ export async function startBattlEyeEmulator(
           if (event.success) {
             const address = event.peer;
             admins.set(event.peer, nextAdminId++);
-            push(`RCon admin #${admins.get(event.peer)} (${address}) logged in`);
+            push(msg.adminLogin(admins.get(event.peer) ?? 0, address));
           }
           break;
         case "command":

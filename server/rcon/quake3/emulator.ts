@@ -16,6 +16,7 @@ import { createRandom, pick, randomInt, type Random } from "../random.ts";
 import { bindUdp, type UdpServerSocket } from "../transport/udp.ts";
 import type { EmulatorOptions, RunningEmulator } from "../types.ts";
 import { OPENARENA_CVARS } from "./emulator-cvars.ts";
+import { cvarQueryPieces, engineBanPieces, userinfoPieces } from "./emulator-texts.ts";
 
 interface EmulatedClient {
   slot: number;
@@ -295,10 +296,7 @@ export class Quake3Emulator implements RunningEmulator {
   }
 
   private printCvar(cvar: Cvar, print: (text: string) => void): void {
-    print(`"${cvar.name}" is:"${cvar.value}^7"`);
-    if (cvar.value === cvar.resetValue) print(", the default");
-    else print(` default:"${cvar.resetValue}^7"`);
-    print("\n");
+    for (const piece of cvarQueryPieces(cvar.name, cvar.value, cvar.resetValue)) print(piece);
   }
 
   private clientInSlot(arg: string | undefined, print: (text: string) => void): EmulatedClient | null {
@@ -446,7 +444,7 @@ export class Quake3Emulator implements RunningEmulator {
       print(`Added ban: ${address}\n`);
     },
     listbans: (_args, print) => {
-      this.engineBans.forEach((ban, i) => print(`Ban #${i + 1}: ${ban}\n`));
+      for (const piece of engineBanPieces(this.engineBans)) print(piece);
     },
     bandel: (args, print) => {
       const index = Number(args[0]);
@@ -492,9 +490,7 @@ export class Quake3Emulator implements RunningEmulator {
         print(`Player ${args[0] ?? ""} is not on the server\n`);
         return;
       }
-      print("userinfo\n--------\n");
-      print(`${"rate".padEnd(20, " ")} ${client.rate}\n`);
-      print(`${"name".padEnd(20, " ")} ${client.name}\n`);
+      for (const piece of userinfoPieces(client)) print(piece);
     },
     map: (args, print) => {
       if (!args[0]) return;

@@ -147,6 +147,19 @@ function filterList(world: EmulatedWorld, now: number, kind: "steamid" | "ip", s
   return [head, ...rows].join("\n") + "\n";
 }
 
+/** A convar typed as a command: `"sv_password" = "x" ( def. "" )` with its flags and help, or set. */
+function convar(name: string): CommandHandler {
+  return ({ cvars, args }) => {
+    const cvar = cvars.find((c) => c.name === name);
+    if (!cvar) return `Unknown command "${name}"\n`;
+    if (args.length > 0) {
+      cvar.value = args.join(" ");
+      return "";
+    }
+    return `"${cvar.name}" = "${cvar.value}" ( def. "" )\n ${cvar.flags}\n - ${cvar.help}\n`;
+  };
+}
+
 function srcdsCommands(style: SteamStyle, status: CommandHandler): Record<string, CommandHandler> {
   const describe = (p: EmulatedPlayer) => `"${p.name}<${p.userid}><${formatSteam(p.accountId, style)}><>"`;
   return {
@@ -205,6 +218,8 @@ function srcdsCommands(style: SteamStyle, status: CommandHandler): Record<string
     listip: ({ world, now }) => filterList(world, now, "ip", style),
     writeid: () => "",
     writeip: () => "",
+    rcon_password: convar("rcon_password"),
+    sv_password: convar("sv_password"),
   };
 }
 
@@ -223,8 +238,15 @@ function minecraftBans(world: EmulatedWorld, now: number, which: string | undefi
 
 const MINECRAFT_HELP = Array.from({ length: 140 }, (_, i) => `/${["advancement", "attribute", "ban", "bossbar", "clear", "clone", "data", "datapack", "debug", "effect", "enchant", "execute", "fill", "gamerule", "give", "kill", "locate", "particle", "scoreboard", "teleport"][i % 20]} ${["(grant|revoke) <targets>", "<target> <attribute> (base|get|modifier)", "<targets> [<reason>]", "(add|get|list|remove|set)", "[<targets>] [<item>] [<maxCount>]", "<begin> <end> <destination> [replace|masked|filtered] — Zoë's «copy» ✓", "(get|merge|modify|remove)"][i % 7]}`).join("");
 
+/** The player's UUID; players made by the world get one derived from their account id. */
+export function minecraftUuid(player: EmulatedPlayer): string {
+  return player.uuid ?? `00000000-0000-4000-8000-${player.accountId.toString(16).padStart(12, "0")}`;
+}
+
 const minecraftCommands: Record<string, CommandHandler> = {
-  list: ({ world }) => `There are ${world.players.length} of a max of ${world.maxPlayers} players online: ${world.players.map((p) => p.name).join(", ")}`,
+  // `list uuids` (1.16+) adds each player's UUID in parentheses.
+  list: ({ world, args }) =>
+    `There are ${world.players.length} of a max of ${world.maxPlayers} players online: ${world.players.map((p) => (args[0] === "uuids" ? `${p.name} (${minecraftUuid(p)})` : p.name)).join(", ")}`,
   kick: ({ world, args }) => {
     const player = world.findByName(args[0] ?? "");
     if (!player) return "No player was found";

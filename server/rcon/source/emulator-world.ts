@@ -16,6 +16,8 @@ export interface EmulatedPlayer {
   joinedAt: number;
   ping: number;
   isBot: boolean;
+  /** Minecraft's player UUID, when a test sets one (the emulator derives one from accountId). */
+  uuid?: string;
 }
 
 export interface EmulatedBan {

@@ -67,7 +67,12 @@ export async function startSourceEmulator(options: EmulatorOptions): Promise<Sou
   });
   world.map = pick(random, game.maps);
   world.hostname = `${dialect.label} (RconDeck emulator)`;
-  const cvars = buildCvarList(random);
+  // The secret convars SRCDS has, so `cvarlist`, `find` and a query print them like a real server.
+  const cvars = [
+    ...buildCvarList(random),
+    { name: "rcon_password", value: options.password, flags: '"nf", "norecord"', help: "remote console password." },
+    { name: "sv_password", value: "", flags: '"notify", "nf", "norecord"', help: "Server password for entry into multiplayer games" },
+  ].sort((a, b) => a.name.localeCompare(b.name));
   let password = options.password;
   let loginAttempts = 0;
   const failures = new Map<string, number>();

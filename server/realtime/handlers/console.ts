@@ -5,7 +5,7 @@ import { describeError } from "../../hub/errors.ts";
 import { recordAudit } from "../../data/audit.ts";
 import type { RealtimeDeps, RealtimeServer } from "../io.ts";
 import { can } from "../../../lib/permissions.ts";
-import { redactLine } from "../redact.ts";
+import { commandForRecord, redactLine } from "../redact.ts";
 import { guarded, type RealtimeSocket } from "./guard.ts";
 
 const noControl = (v: string) => !/[\r\n\0]/.test(v);
@@ -33,10 +33,10 @@ export function registerConsoleHandlers(_io: RealtimeServer, socket: RealtimeSoc
     "console:exec",
     guarded(socket, deps, { event: "console:exec", schema: execSchema, permission: "console.execute", serverId: (i) => i.serverId, limiter }, ({ serverId, command }, actor) =>
       audited(
-        { actor, action: "console.command", serverId, targetType: "server", targetId: serverId, input: { command } },
+        { actor, action: "console.command", serverId, targetType: "server", targetId: serverId, input: { command: commandForRecord(command, hub.dialectOf(serverId)) } },
         () => hub.exec(serverId, actor, command),
         (r) => r.answer.text.slice(0, 500),
-      ).then((r) => (can(actor, "players.identities", serverId) ? r : { command: redactLine(r.command), answer: redactLine(r.answer) })),
+      ).then((r) => (can(actor, "players.identities", serverId) ? r : { command: redactLine(r.command, hub.dialectOf(serverId)), answer: redactLine(r.answer, hub.dialectOf(serverId)) })),
     ),
   );
 

@@ -46,8 +46,8 @@ export function registerServerHandlers(_io: RealtimeServer, socket: RealtimeSock
       return {
         serverId,
         status: hub.statusOf(serverId),
-        players: identities ? players : withoutIdentities(players),
-        history: identities ? history : history.map(redactLine),
+        players: identities ? players : withoutIdentities(serverId, players, dialect),
+        history: identities ? history : history.map((line) => redactLine(line, dialect)),
         commands: (dialect?.commands ?? []).map((c) => ({ name: c.name, description: c.description, ...(c.usage !== undefined ? { usage: c.usage } : {}) })),
         capabilities: { whisper: dialect?.capabilities.whisper ?? false, pushesEvents: dialect?.capabilities.pushesEvents ?? false },
         commandHistory,
@@ -80,7 +80,7 @@ export function registerServerHandlers(_io: RealtimeServer, socket: RealtimeSock
     guarded(socket, deps, { event: "console:history", schema: historySchema, permission: "console.read", serverId: (i) => i.serverId }, async ({ serverId, beforeSeq, limit }, actor) => {
       // Through the hub: lines not yet written are still in its memory.
       const lines = await hub.lines(serverId, { beforeSeq, limit: limit ?? 200 });
-      return { lines: can(actor, "players.identities", serverId) ? lines : lines.map(redactLine) };
+      return { lines: can(actor, "players.identities", serverId) ? lines : lines.map((line) => redactLine(line, hub.dialectOf(serverId))) };
     }),
   );
 }

@@ -12,7 +12,8 @@ import {
   type GameOperations,
   type RunCommand,
 } from "../../../types.ts";
-import { parseBans, parsePlayers, parseServerMessage } from "./parsers.ts";
+import { banIdentities, eventIdentities, playerIdentities, readIdentities } from "../../privacy.ts";
+import { parseAdmins, parseBans, parsePlayers, parseServerMessage } from "./parsers.ts";
 
 export interface ArmaDialectData {
   id: string;
@@ -177,5 +178,16 @@ export function createArmaDialect(data: ArmaDialectData): Dialect {
     commands: [...BATTLEYE_COMMANDS, ...(data.extraCommands ?? [])],
     operations: createArmaOperations(data),
     parseServerMessage,
+    privacy: {
+      playerIdIsIdentity: false,
+      identitiesIn: readIdentities(
+        (text) => playerIdentities(parsePlayers(text)),
+        (text) => banIdentities(parseBans(text)),
+        (text) => parseAdmins(text).map((a) => ({ kind: "ip" as const, value: a.address })),
+        (text) => eventIdentities(parseServerMessage(text)),
+      ),
+      // BattlEye's `RConPassword <new>` changes the RCon password; `#login <password>` is the game's admin login.
+      secrets: { settings: [], commands: ["RConPassword", "#login"] },
+    },
   };
 }

@@ -10,6 +10,7 @@ import { IOQ3_FRAMING } from "../packet.ts";
 import { COD4_LEGACY_STATUS } from "../status-table.ts";
 import {
   buildOperations,
+  quake3Privacy,
   checkGuid,
   checkSlot,
   type BanSystem,
@@ -121,6 +122,7 @@ export const COD4: Quake3Dialect = {
     tell: (slot, message) => `tell ${slot} ${message}`,
     bans: stockBans,
   }),
+  privacy: quake3Privacy(COD4_PROFILE),
   quake3: COD4_PROFILE,
 };
 

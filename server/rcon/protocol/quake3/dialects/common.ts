@@ -4,12 +4,16 @@
  * Arguments from users are checked or sanitised here so they can never become a second command.
  */
 import { stripColourCodes, type ColourRule } from "../../../../../lib/colour-codes.ts";
+import type { FoundIdentity } from "../../../../../lib/console/redact.ts";
+import type { SecretRules } from "../../../../../lib/console/secrets.ts";
+import { banIdentities, playerIdentities, readIdentities } from "../../privacy.ts";
 import {
   RconCommandError,
   type BanEntry,
   type BanRequest,
   type CommandInfo,
   type Dialect,
+  type DialectPrivacy,
   type GameOperations,
   type Player,
   type RunCommand,
@@ -138,6 +142,39 @@ export function parsePlayers(
   return parseStatusTable(statusText, profile.statusFormat).rows.map((row) =>
     rowToPlayer(row, profile.colourRule),
   );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Privacy
+
+/** `dumpuser` rows `ip   1.2.3.4:27960` and `cl_guid   ABCD...` (the userinfo the engine keeps). */
+export function userinfoIdentities(text: string): FoundIdentity[] {
+  const found: FoundIdentity[] = [];
+  for (const m of text.matchAll(/^(ip|cl_guid|guid)\s+(\S+)\s*$/gim)) {
+    found.push({ kind: (m[1] as string).toLowerCase() === "ip" ? "ip" : "guid", value: m[2] as string });
+  }
+  return found;
+}
+
+/**
+ * The cvars of the family that hold a password (case-insensitive, like cvar names), and the
+ * `password` userinfo key: a client sends the join password it typed, and `dumpuser` prints it.
+ */
+export const QUAKE3_SECRETS: SecretRules = {
+  settings: ["rconPassword", "rcon_password", "g_password", "sv_privatePassword", "net_socksPassword", "password"],
+  commands: [],
+};
+
+export function quake3Privacy(profile: Pick<Quake3Profile, "statusFormat" | "colourRule">, secrets: SecretRules = QUAKE3_SECRETS): DialectPrivacy {
+  return {
+    playerIdIsIdentity: false,
+    identitiesIn: readIdentities(
+      (text) => playerIdentities(parsePlayers(text, profile)),
+      userinfoIdentities,
+      (text) => banIdentities([...parseEngineBans(text), ...parseGameModuleBans(text)]),
+    ),
+    secrets,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ import { IOQ3_FRAMING } from "../packet.ts";
 import { ETLEGACY_STATUS } from "../status-table.ts";
 import {
   buildOperations,
+  QUAKE3_SECRETS,
+  quake3Privacy,
   gameModuleBans,
   IOQ3_COMMANDS,
   type Quake3Dialect,
@@ -49,5 +51,7 @@ export const ETLEGACY: Quake3Dialect = {
     say: (message) => `say ${message}`,
     bans: gameModuleBans,
   }),
+  // ET adds the referee and shoutcaster passwords.
+  privacy: quake3Privacy(ETLEGACY_PROFILE, { ...QUAKE3_SECRETS, settings: [...QUAKE3_SECRETS.settings, "refereePassword", "shoutcastPassword"] }),
   quake3: ETLEGACY_PROFILE,
 };

@@ -8,6 +8,7 @@ import { IOQ3_FRAMING } from "../packet.ts";
 import { IOQ3_STATUS } from "../status-table.ts";
 import {
   buildOperations,
+  quake3Privacy,
   engineBans,
   IOQ3_COMMANDS,
   type Quake3Dialect,
@@ -65,6 +66,7 @@ export const OPENARENA: Quake3Dialect = {
   capabilities,
   commands: IOQ3_COMMANDS,
   operations,
+  privacy: quake3Privacy(IOQ3_PROFILE),
   quake3: IOQ3_PROFILE,
 };
 

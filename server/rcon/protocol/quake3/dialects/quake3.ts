@@ -8,6 +8,7 @@ import { IOQ3_FRAMING } from "../packet.ts";
 import { Q3_LEGACY_STATUS } from "../status-table.ts";
 import {
   buildOperations,
+  quake3Privacy,
   gameModuleBans,
   IOQ3_COMMANDS,
   type Quake3Dialect,
@@ -55,6 +56,7 @@ export const QUAKE3: Quake3Dialect = {
   capabilities: { pushesEvents: false, whisper: false, timedBans: false, banKinds: ["ip"] },
   commands,
   operations,
+  privacy: quake3Privacy(Q3_PROFILE),
   quake3: Q3_PROFILE,
 };
 
@@ -63,6 +65,7 @@ export const OPENARENA_LEGACY: Quake3Dialect = {
   ...QUAKE3,
   id: "openarena-legacy",
   label: "OpenArena (pre-2014 engine)",
+  privacy: quake3Privacy({ ...Q3_PROFILE, colourRule: "ioq3" }),
   quake3: {
     ...Q3_PROFILE,
     colourRule: "ioq3",

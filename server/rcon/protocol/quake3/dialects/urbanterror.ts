@@ -6,6 +6,7 @@ import { IOQ3_FRAMING } from "../packet.ts";
 import { Q3_LEGACY_STATUS } from "../status-table.ts";
 import {
   buildOperations,
+  quake3Privacy,
   gameModuleBans,
   IOQ3_COMMANDS,
   type Quake3Dialect,
@@ -36,5 +37,6 @@ export const URBANTERROR: Quake3Dialect = {
     tell: (slot, message) => `tell ${slot} ${message}`,
     bans: gameModuleBans,
   }),
+  privacy: quake3Privacy(URBANTERROR_PROFILE),
   quake3: URBANTERROR_PROFILE,
 };

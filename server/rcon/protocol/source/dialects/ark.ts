@@ -6,6 +6,7 @@
 import type { CommandInfo, GameOperations, Player } from "../../../types.ts";
 import { asyncOperations, banTargetValue, checkText, lines, makePlayer, requireMatch, STEAM64, unsupported, type SourceDialect } from "./common.ts";
 import { SOURCE1_SERVER } from "./srcds.ts";
+import { playerIdentities, readIdentities } from "../../privacy.ts";
 
 export const ARK_EMPTY_ANSWER = "Server received, But no response!! ";
 
@@ -68,6 +69,12 @@ export const ark: SourceDialect = {
   capabilities: { pushesEvents: false, whisper: true, timedBans: false, banKinds: ["steamid"] },
   commands,
   operations: asyncOperations(operations),
+  // Players are known by SteamID64; `EnableCheats <ServerAdminPassword>` takes the admin password.
+  privacy: {
+    playerIdIsIdentity: true,
+    identitiesIn: readIdentities((text) => playerIdentities(parseArkPlayers(text))),
+    secrets: { settings: [], commands: ["EnableCheats"] },
+  },
   client: { endStrategy: { kind: "single" }, maxInFlight: 1, maxRequestSize: 4096 + 10 },
   server: { ...SOURCE1_SERVER, split: { unit: "none", size: 0 }, markerReply: "ignore", emptyAnswer: ARK_EMPTY_ANSWER },
   normaliseAnswer: (text) => (text.trim() === ARK_EMPTY_ANSWER.trim() ? "" : text),

@@ -82,6 +82,8 @@ export const factorio: SourceDialect = {
   capabilities: { pushesEvents: false, whisper: true, timedBans: false, banKinds: ["name"] },
   commands,
   operations: asyncOperations(operations),
+  // Players are known by name only; `/config set password` sets the game password.
+  privacy: { playerIdIsIdentity: false, identitiesIn: () => [], secrets: { settings: [], commands: ["/config set password", "/config get password"] } },
   client: { endStrategy: { kind: "quiet", quietMs: 150, splitSize: 4096 }, maxInFlight: 1, maxRequestSize: 4096 + 10 },
   server: { ...SOURCE1_SERVER, markerReply: "ignore" },
 };

@@ -5,6 +5,8 @@
  * bytes; players have no numeric id, so the player id is the (unique) name.
  */
 import type { BanEntry, CommandInfo, GameOperations, IdentityKind, Player } from "../../../types.ts";
+import type { FoundIdentity } from "../../../../../lib/console/redact.ts";
+import { banIdentities, readIdentities } from "../../privacy.ts";
 import { asyncOperations, banTargetValue, checkText, IPV4, makePlayer, requireMatch, type SourceDialect } from "./common.ts";
 
 export const MINECRAFT_NAME = /^[A-Za-z0-9_]{1,16}$/;
@@ -35,6 +37,11 @@ export function parseMinecraftBanlist(text: string): BanEntry[] {
     bans.push({ ref: value, kind, value, minutesLeft: null, reason: match[3] as string });
   }
   return bans;
+}
+
+/** `list uuids`: `Steve (069a79f4-44e9-4726-a5be-fca90e38aaf5)` after each name. */
+export function minecraftUuids(text: string): FoundIdentity[] {
+  return [...text.matchAll(/\(([0-9A-Fa-f]{8}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{12})\)/g)].map((m) => ({ kind: "uuid", value: m[1] as string }));
 }
 
 const text = (value: string, what: string) => checkText(value, what);
@@ -105,6 +112,12 @@ export const minecraft: SourceDialect = {
   capabilities: { pushesEvents: false, whisper: true, timedBans: false, banKinds: ["name", "ip"] },
   commands,
   operations: asyncOperations(operations),
+  // The RCON password lives in server.properties; no command reads it.
+  privacy: {
+    playerIdIsIdentity: false,
+    identitiesIn: readIdentities(minecraftUuids, (answer) => banIdentities(parseMinecraftBanlist(answer))),
+    secrets: { settings: [], commands: [] },
+  },
   // Client-to-server payload limit is 1446 bytes (wiki.vg).
   client: { endStrategy: { kind: "marker" }, maxInFlight: 1, maxRequestSize: 1446 + 10 },
   server: {

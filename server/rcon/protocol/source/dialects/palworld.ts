@@ -7,6 +7,7 @@
 import type { CommandInfo, GameOperations, Player } from "../../../types.ts";
 import { asyncOperations, banTargetValue, checkText, lines, makePlayer, requireMatch, STEAM64, unsupported, withoutControls, type SourceDialect } from "./common.ts";
 import { SOURCE1_SERVER } from "./srcds.ts";
+import { playerIdentities, readIdentities } from "../../privacy.ts";
 
 export function parsePalworldPlayers(text: string): Player[] {
   const players: Player[] = [];
@@ -62,6 +63,12 @@ export const palworld: SourceDialect = {
   commands,
   operations: asyncOperations(operations),
   addressName: withoutControls,
+  // Players are known by SteamID64 (and the playeruid column); `AdminPassword <password>` takes the admin password.
+  privacy: {
+    playerIdIsIdentity: true,
+    identitiesIn: readIdentities((text) => playerIdentities(parsePalworldPlayers(text)).map((f) => (f.kind === "guid" ? { ...f, kind: "id" as const } : f))),
+    secrets: { settings: [], commands: ["AdminPassword"] },
+  },
   client: { endStrategy: { kind: "single" }, maxInFlight: 1, maxRequestSize: 4096 + 10 },
   server: { ...SOURCE1_SERVER, split: { unit: "none", size: 0 }, markerReply: "ignore" },
   normaliseAnswer: (text) => text.replaceAll("\u0000", ""),

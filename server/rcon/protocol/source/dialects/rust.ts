@@ -6,6 +6,7 @@
 import type { BanEntry, CommandInfo, GameOperations, Player } from "../../../types.ts";
 import { asyncOperations, banTargetValue, checkText, lines, makePlayer, parseStatusInfo, requireMatch, sayableName, STEAM64, type SourceDialect } from "./common.ts";
 import { SOURCE1_SERVER } from "./srcds.ts";
+import { banIdentities, playerIdentities, readIdentities } from "../../privacy.ts";
 
 /** `76561198000000001 "Name" 45 312.5s 192.168.1.10:28015 0.0 0` rows of `status`. */
 export function parseRustStatus(text: string): Player[] {
@@ -88,6 +89,15 @@ export const rust: SourceDialect = {
   commands,
   operations: asyncOperations(operations),
   addressName: sayableName,
+  // Players are known by SteamID64; `rcon.password` is readable as a convar.
+  privacy: {
+    playerIdIsIdentity: true,
+    identitiesIn: readIdentities(
+      (text) => playerIdentities(parseRustStatus(text)),
+      (text) => banIdentities(parseRustBans(text)),
+    ),
+    secrets: { settings: ["rcon.password"], commands: [] },
+  },
   client: { endStrategy: { kind: "marker" }, maxInFlight: 8, maxRequestSize: 4096 + 10 },
   server: { ...SOURCE1_SERVER, replyPrelude: { type: 4, body: "" } },
 };

@@ -6,6 +6,7 @@
 import type { CommandInfo, GameEvent, GameOperations, Player, ServerInfo } from "../../../types.ts";
 import { asyncOperations, banTargetValue, checkText, lines, makePlayer, requireMatch, STEAM64, unsupported, type SourceDialect } from "./common.ts";
 import { SOURCE1_SERVER } from "./srcds.ts";
+import type { FoundIdentity } from "../../../../../lib/console/redact.ts";
 
 export const SQUAD_CHAT_PACKET_TYPE = 1;
 
@@ -40,6 +41,21 @@ export function parseSquadMessage(text: string): GameEvent | null {
   const chat = /^\[(Chat\w+)\] \[(?:SteamID:(\d{17})|Online IDs:[^\]]*?steam: (\d{17})[^\]]*)\] (.+?) : ([\s\S]*)$/.exec(text.trim());
   if (!chat) return null;
   return { kind: "chat", channel: (chat[1] as string).slice(4), from: chat[4] as string, text: chat[5] as string, playerId: null };
+}
+
+/**
+ * The ids Squad prints about a player: `SteamID: 7656...` (older), `Online IDs: EOS: <32 hex>
+ * steam: 7656...` in lists and chat, `[Online IDs= EOS: ... steam: ...]` in kick and ban answers.
+ */
+export function squadIdentities(text: string): FoundIdentity[] {
+  const found: FoundIdentity[] = [];
+  for (const m of text.matchAll(/SteamID:\s*(\d{17})/g)) found.push({ kind: "steamid", value: m[1] as string });
+  for (const ids of text.matchAll(/Online IDs\s*[:=]([^|\]\n]*)/g)) {
+    for (const m of (ids[1] as string).matchAll(/(\w+):\s*(\S+)/g)) {
+      found.push({ kind: (m[1] as string).toLowerCase() === "steam" ? "steamid" : "guid", value: m[2] as string });
+    }
+  }
+  return found;
 }
 
 /** Squad ban lengths: "0" (permanent) or a count with a unit. */
@@ -107,6 +123,8 @@ export const squad: SourceDialect = {
   commands,
   operations: asyncOperations(operations),
   parseServerMessage: parseSquadMessage,
+  // `AdminSetServerPassword <password>` sets the join password.
+  privacy: { playerIdIsIdentity: false, identitiesIn: squadIdentities, secrets: { settings: [], commands: ["AdminSetServerPassword"] } },
   client: { endStrategy: { kind: "marker" }, maxInFlight: 1, maxRequestSize: 4096 + 10 },
   server: { ...SOURCE1_SERVER, authFailure: "close", execBeforeAuth: "close", markerReply: "mirror-twice" },
 };

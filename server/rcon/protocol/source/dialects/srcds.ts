@@ -4,7 +4,9 @@
  * `removeid`/`removeip`, `listid`/`listip` and `say`; the games differ in wire behaviour
  * (CS2: no pre-auth empty packet, no splitting) and in the `status` table layout.
  */
-import { RconCommandError, type BanEntry, type CommandInfo, type GameOperations, type IdentityKind, type Player, type RunCommand } from "../../../types.ts";
+import { RconCommandError, type BanEntry, type DialectPrivacy, type CommandInfo, type GameOperations, type IdentityKind, type Player, type RunCommand } from "../../../types.ts";
+import type { SecretRules } from "../../../../../lib/console/secrets.ts";
+import { banIdentities, playerIdentities, readIdentities } from "../../privacy.ts";
 import type { SourceServerProfile } from "../server.ts";
 import { asyncOperations, banTargetValue, checkText, IPV4, lines, makePlayer, parseClock, parseStatusInfo, requireMatch, sayableName, type SourceDialect } from "./common.ts";
 
@@ -168,6 +170,30 @@ export const SOURCE1_SERVER: SourceServerProfile = {
 
 const capabilities = { pushesEvents: false, whisper: false, timedBans: true, banKinds: ["steamid", "ip"] as const };
 
+/** `version : 1.40.4.5/14045 ...` (CS2, CS:GO): a version number, not an address. */
+const VERSION_NUMBER = /(?<=^version\s*:\s*)\d+(?:\.\d+)+(?=\/)/gm;
+
+/**
+ * Join password, rcon password, SourceTV passwords and the game server login token (GSLT, set
+ * with `sv_setsteamaccount`). Convar names are case-insensitive.
+ */
+export const SRCDS_SECRETS: SecretRules = {
+  settings: ["rcon_password", "sv_password", "tv_password", "tv_relaypassword", "sv_setsteamaccount"],
+  commands: [],
+};
+
+function srcdsPrivacy(parseStatus: (text: string) => Player[]): DialectPrivacy {
+  return {
+    playerIdIsIdentity: false,
+    identitiesIn: readIdentities(
+      (text) => playerIdentities(parseStatus(text)),
+      (text) => banIdentities(parseFilterList(text)),
+    ),
+    notIdentities: [VERSION_NUMBER],
+    secrets: SRCDS_SECRETS,
+  };
+}
+
 function source1(id: string, label: string, defaultPort = 27015): SourceDialect {
   return {
     id,
@@ -179,6 +205,7 @@ function source1(id: string, label: string, defaultPort = 27015): SourceDialect 
     commands: SRCDS_COMMANDS,
     operations: operations(parseSource1Status, label),
     addressName: sayableName,
+    privacy: srcdsPrivacy(parseSource1Status),
     client: { endStrategy: { kind: "marker" }, maxInFlight: 64, maxRequestSize: 4096 + 10 },
     server: SOURCE1_SERVER,
   };
@@ -200,6 +227,7 @@ export const cs2: SourceDialect = {
   commands: SRCDS_COMMANDS,
   operations: operations(parseCs2Status, "Counter-Strike 2"),
   addressName: sayableName,
+  privacy: srcdsPrivacy(parseCs2Status),
   client: { endStrategy: { kind: "single" }, maxInFlight: 64, maxRequestSize: 4096 + 10 },
   server: { ...SOURCE1_SERVER, authReply: "single", split: { unit: "none", size: 0 }, markerReply: "ignore" },
 };

@@ -1,0 +1,188 @@
+/**
+ * Identities per role over real sockets (issue 10 item 6): on Rust (legacy RCON emulator) the
+ * player id is a SteamID64. A Viewer's snapshot, player updates and console lines carry none; a
+ * Moderator keeps the real ids that kick and message take.
+ */
+import { createServer, type Server as HttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { io as connect, type Socket } from "socket.io-client";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { isPlayerHandle } from "../../lib/players/handle.ts";
+import type {
+  ClientToServerEvents,
+  ConsoleLineMessage,
+  PlayerView,
+  ServerSnapshot,
+  ServerToClientEvents,
+} from "../../lib/realtime/contract.ts";
+import type { Result } from "../../lib/result.ts";
+import { ConnectionHub } from "../hub/hub.ts";
+import { startSourceEmulator } from "../rcon/source/emulator.ts";
+import type { RunningEmulator } from "../rcon/types.ts";
+import { encryptSecret } from "../security/crypto.ts";
+import { createSqliteTestDatabase, type TestDatabase } from "../testing/databases.ts";
+import { sessionCookieFor } from "../testing/session-cookie.ts";
+import { createRealtime } from "./io.ts";
+
+const AUTH_SECRET = "s".repeat(48);
+const KEY = Buffer.alloc(32, 5);
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+const STEAM64 = /7656119\d{10}/;
+
+describe("player identities per role (Rust emulator, real hub and sockets)", () => {
+  let t: TestDatabase;
+  let http: HttpServer;
+  let hub: ConnectionHub;
+  let realtime: ReturnType<typeof createRealtime>;
+  let rust: RunningEmulator;
+  let url: string;
+  let serverId: string;
+  const users: Record<string, string> = {};
+  const open: ClientSocket[] = [];
+
+  async function client(role: string): Promise<ClientSocket> {
+    const { cookie } = await sessionCookieFor(t.db, AUTH_SECRET, users[role] ?? "");
+    const socket: ClientSocket = connect(url, {
+      transports: ["websocket"],
+      extraHeaders: { cookie },
+      reconnection: false,
+      forceNew: true,
+    });
+    open.push(socket);
+    await new Promise<void>((resolve, reject) => {
+      socket.on("connect", resolve);
+      socket.on("connect_error", reject);
+    });
+    return socket;
+  }
+  const emit = <T>(
+    socket: ClientSocket,
+    event: keyof ClientToServerEvents,
+    payload: unknown,
+  ): Promise<Result<T>> =>
+    new Promise((resolve) =>
+      (socket.emit as (e: string, p: unknown, ack: (r: Result<T>) => void) => void)(event, payload, resolve),
+    );
+
+  beforeAll(async () => {
+    t = await createSqliteTestDatabase();
+    for (const role of ["ADMIN", "MODERATOR", "VIEWER"] as const) {
+      users[role] = (
+        await t.db.user.create({
+          data: {
+            email: `${role.toLowerCase()}@example.com`,
+            name: role.toLowerCase(),
+            passwordHash: "x",
+            role,
+            allServers: true,
+          },
+        })
+      ).id;
+    }
+    rust = await startSourceEmulator({ game: "rust", password: "pw", players: 5, activity: 0, seed: 4 });
+    serverId = (
+      await t.db.server.create({
+        data: {
+          name: "Rust",
+          game: "rust",
+          protocol: "source",
+          host: "127.0.0.1",
+          port: rust.port,
+          passwordEncrypted: encryptSecret("pw", KEY),
+        },
+      })
+    ).id;
+    hub = new ConnectionHub({
+      db: t.db,
+      encryptionKey: KEY,
+      logger: silent,
+      history: { intervalMs: 20, maxLines: 50 },
+      watchedPollMs: 200,
+    });
+    await hub.start();
+    http = createServer();
+    realtime = createRealtime(http, { db: t.db, authSecret: AUTH_SECRET, logger: silent, hub });
+    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+    await vi.waitFor(() => expect(hub.players(serverId)).toHaveLength(5), { timeout: 10_000 });
+  });
+
+  afterAll(async () => {
+    for (const s of open) s.disconnect();
+    await realtime.close();
+    await hub.stop();
+    await rust.close();
+    await new Promise((resolve) => http.close(resolve));
+    await t.drop();
+  });
+
+  it("a Viewer gets opaque handles and no SteamID anywhere; a Moderator gets the real ids and can message by them", async () => {
+    const viewer = await client("VIEWER");
+    const moderator = await client("MODERATOR");
+    const admin = await client("ADMIN");
+    const viewerEvents: unknown[] = [];
+    viewer.onAny((...args: unknown[]) => viewerEvents.push(args));
+    const snap = await emit<ServerSnapshot>(viewer, "server:subscribe", { serverId });
+    const modSnap = await emit<ServerSnapshot>(moderator, "server:subscribe", { serverId });
+    await emit(admin, "server:subscribe", { serverId });
+    if (!snap.ok || !modSnap.ok) throw new Error("subscribe failed");
+
+    expect(snap.data.players).toHaveLength(5);
+    expect(snap.data.players.every((p) => isPlayerHandle(p.id))).toBe(true);
+    expect(new Set(snap.data.players.map((p) => p.id)).size).toBe(5);
+    expect(modSnap.data.players.every((p) => STEAM64.test(p.id))).toBe(true);
+
+    // The same handle for the same player in the next list (stable while the player stays).
+    const updates: PlayerView[][] = [];
+    viewer.on("players:update", (u) => updates.push(u.players));
+    const answer = await emit<{ command: ConsoleLineMessage; answer: ConsoleLineMessage }>(
+      admin,
+      "console:exec",
+      { serverId, command: "kick " + (modSnap.data.players[0]?.id ?? "") },
+    );
+    expect(answer.ok).toBe(true);
+    await vi.waitFor(() => expect(updates.at(-1)?.length).toBe(4), { timeout: 5_000 });
+    const gone = snap.data.players.find((p) => p.name === modSnap.data.players[0]?.name);
+    expect(
+      updates
+        .at(-1)
+        ?.map((p) => p.id)
+        .sort(),
+    ).toEqual(
+      snap.data.players
+        .filter((p) => p !== gone)
+        .map((p) => p.id)
+        .sort(),
+    );
+
+    // Console: an Admin's `status` lists SteamIDs and addresses; the Viewer's copy has none.
+    const status = await emit<{ command: ConsoleLineMessage; answer: ConsoleLineMessage }>(
+      admin,
+      "console:exec",
+      { serverId, command: "status" },
+    );
+    if (!status.ok) throw new Error(status.error.message);
+    expect(status.data.answer.text).toMatch(STEAM64);
+    await vi.waitFor(() =>
+      expect(
+        viewerEvents.some(
+          (e) =>
+            (e as [string, ConsoleLineMessage])[0] === "console:line" &&
+            (e as [string, ConsoleLineMessage])[1].seq === status.data.answer.seq,
+        ),
+      ).toBe(true),
+    );
+    const history = await emit<{ lines: ConsoleLineMessage[] }>(viewer, "console:history", {
+      serverId,
+      beforeSeq: status.data.answer.seq + 1,
+    });
+    expect(JSON.stringify([viewerEvents, history])).not.toMatch(STEAM64);
+
+    // A Moderator's action by the real id works.
+    const target = modSnap.data.players[1];
+    expect(
+      await emit(moderator, "players:message", { serverId, playerId: target?.id, message: "hello" }),
+    ).toMatchObject({ ok: true });
+  });
+});
