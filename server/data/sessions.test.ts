@@ -13,7 +13,7 @@ import {
   revokeOwnSession,
   SESSION_TOUCH_INTERVAL_MS,
 } from "./sessions.ts";
-import { loadActor } from "./users.ts";
+import { loadActor, setUserDisabled, updateMember } from "./users.ts";
 
 const HOUR = 60 * 60 * 1000;
 const FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0";
@@ -171,5 +171,19 @@ describe.each(DATABASE_KINDS)("sessions on $kind", ({ create }) => {
         new Date(start.getTime() + KNOWN_ADDRESS_MS + 1),
       ),
     ).toBe(false);
+  });
+
+  it("disabling a member or changing their role ends their session rows at once", async () => {
+    const owner = await t.db.user.create({ data: { email: "owner-s@example.com", name: "o", passwordHash: "x", role: "OWNER", allServers: true } });
+    const ownerActor = await loadActor(t.db, owner.id, owner.sessionVersion);
+    if (!ownerActor) throw new Error("no actor");
+    const carol = await newUser("carol");
+    const live = async () => t.db.userSession.count({ where: { userId: carol.id, revokedAt: null } });
+    await createSession(t.db, { userId: carol.id, userAgent: FIREFOX, ip: "198.51.100.9", maxAgeMs: 12 * HOUR });
+    await updateMember(ctx(ownerActor), { userId: carol.id, role: "MODERATOR", allServers: true, serverIds: [] });
+    expect(await live()).toBe(0);
+    await createSession(t.db, { userId: carol.id, userAgent: FIREFOX, ip: "198.51.100.9", maxAgeMs: 12 * HOUR });
+    await setUserDisabled(ctx(ownerActor), carol.id, true);
+    expect(await live()).toBe(0);
   });
 });

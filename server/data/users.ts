@@ -16,6 +16,7 @@ import { hashPassword, verifyPassword } from "../auth/passwords.ts";
 import type { Db } from "../db/client.ts";
 import { recordAudit } from "./audit.ts";
 import { requirePermission, type DataContext } from "./context.ts";
+import { endAllSessions } from "./sessions.ts";
 import { consumeToken, findUsableToken, hashToken, INVITE_TOKEN_TTL_MS, newToken, SETUP_TOKEN_TTL_MS } from "./tokens.ts";
 
 export interface TeamMemberDto {
@@ -247,6 +248,8 @@ export async function updateMember(ctx: DataContext, input: UpdateMemberInput): 
     ctx.db.serverAccess.createMany({ data: serverIds.map((serverId) => ({ userId: target.id, serverId })) }),
     ctx.db.user.update({ where: { id: target.id }, data: { role: input.role, allServers: input.allServers, sessionVersion: { increment: 1 } } }),
   ]);
+  // The version bump already kills their cookies; ending the rows keeps their session list true.
+  await endAllSessions(ctx.db, target.id, "ended");
   await recordAudit(ctx.db, {
     actor: ctx.actor,
     action: target.role === input.role ? "team.access_change" : "team.role_change",
@@ -263,6 +266,7 @@ export async function setUserDisabled(ctx: DataContext, userId: string, disabled
   await requirePermission(ctx, "team.manage", "team.disable");
   const target = await getManageableUser(ctx, userId, disabled ? "team.disable" : "team.enable");
   await ctx.db.user.update({ where: { id: target.id }, data: { disabled, sessionVersion: { increment: 1 } } });
+  if (disabled) await endAllSessions(ctx.db, target.id, "ended");
   await recordAudit(ctx.db, { actor: ctx.actor, action: disabled ? "team.disable" : "team.enable", targetType: "user", targetId: target.id, input: { email: target.email }, outcome: "success", sourceIp: ctx.ip });
 }
 
