@@ -10,7 +10,9 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 
-export function sqliteDriverOptions(env: NodeJS.ProcessEnv = process.env): { nativeBinding?: string } {
+type Env = Record<string, string | undefined>;
+
+export function sqliteDriverOptions(env: Env = process.env): { nativeBinding?: string } {
   const file = env.RCONDECK_SQLITE_BINDING;
   if (!file) return {};
   const resolved = path.resolve(file);
