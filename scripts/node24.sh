@@ -1,4 +1,5 @@
-# Node.js 24 (the current LTS) as the second runtime of `npm test`. Sourced by scripts/lib.sh.
+# Node.js 24 (the current LTS) as the second runtime of `npm test`. Sourced by scripts/test.sh and
+# scripts/test-node24.sh (after scripts/lib.sh).
 #
 # The machine's Node (whatever `node` is) installs node_modules and builds better-sqlite3 for itself;
 # everything else runs on it. For the Node 24 checks this installs the official Node 24 binaries
@@ -30,6 +31,7 @@ ensure_node24() {
   local addon="$PWD/$NODE24_CACHE/better-sqlite3-$version-abi$abi.node"
   if [ ! -f "$addon" ]; then
     log "Building better-sqlite3 $version for Node.js $("$NODE24" --version) (ABI $abi)"
+    rm -f "$NODE24_CACHE"/better-sqlite3-*.node # built for another better-sqlite3 or Node ABI
     local src
     src="$(mktemp -d)"
     # A private copy of the package, so the build never writes into node_modules.
