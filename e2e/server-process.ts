@@ -10,6 +10,8 @@ const STATE_FILE = path.join(E2E_DIR, "state.json");
 export interface E2EState {
   baseURL: string;
   setupLink: string;
+  /** The Node version the server printed (E2E_SERVER_NODE selects the binary). */
+  nodeVersion: string;
   pid: number;
   dataDir: string;
 }
@@ -18,7 +20,8 @@ export async function startServer(port: number): Promise<{ child: ChildProcess; 
   const dataDir = path.join(E2E_DIR, "data");
   rmSync(E2E_DIR, { recursive: true, force: true });
   mkdirSync(E2E_DIR, { recursive: true });
-  const child = spawn(process.execPath, [...serverNodeOptions(), "dist/server/index.js"], {
+  // E2E_SERVER_NODE: the Node binary that runs the server (`npm test` runs a smoke on Node 24 too).
+  const child = spawn(process.env.E2E_SERVER_NODE || process.execPath, [...serverNodeOptions(), "dist/server/index.js"], {
     env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, DATABASE_URL: "", NEXT_TELEMETRY_DISABLED: "1", DEMO: "1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -30,7 +33,8 @@ export async function startServer(port: number): Promise<{ child: ChildProcess; 
       const link = /(http:\/\/\S+\/setup\?token=\S+)/.exec(output)?.[1];
       if (link && output.includes("listening on")) {
         clearTimeout(timer);
-        resolve({ baseURL: `http://127.0.0.1:${port}`, setupLink: link, pid: child.pid ?? 0, dataDir });
+        const nodeVersion = /listening on .*Node (v[\d.]+)/.exec(output)?.[1] ?? "unknown";
+        resolve({ baseURL: `http://127.0.0.1:${port}`, setupLink: link, nodeVersion, pid: child.pid ?? 0, dataDir });
       }
     };
     child.stdout?.on("data", onData);

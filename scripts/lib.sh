@@ -6,10 +6,15 @@ export NEXT_TELEMETRY_DISABLED=1 CHECKPOINT_DISABLE=1
 log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 # npm dependencies: install when missing or when the lockfile changed since the last install.
+# After a Node upgrade (say 20 to 24) the installed better-sqlite3 addon no longer loads (another
+# ABI): rebuild it for the Node now running instead of failing at start-up.
 ensure_node_modules() {
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     log "Installing npm dependencies (npm ci)"
     npm ci --no-audit --no-fund
+  elif ! node -e 'new (require("better-sqlite3"))(":memory:").close()' 2>/dev/null; then
+    log "Rebuilding better-sqlite3 for Node $(node --version) (installed with another Node)"
+    npm rebuild better-sqlite3
   fi
 }
 

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # `npm test`: the whole suite, setup included. Installs what is missing (npm packages; Debian's
-# chromium and openarena-server when running as root), then lint, typecheck, schema/migration
-# check, unit + integration tests (SQLite and PostgreSQL), the production build, and Playwright e2e.
+# chromium and openarena-server when running as root; Node.js 24 from the npm registry), then lint,
+# typecheck, schema/migration check, unit + integration tests (SQLite and PostgreSQL), the production
+# build and Playwright e2e on the machine's Node; then the unit + integration tests and an e2e smoke
+# of the production server again on Node.js 24 (scripts/node24.sh).
 source "$(dirname "$0")/lib.sh"
+source scripts/node24.sh
+log "Testing on Node.js $(node --version), then on Node.js 24"
 ensure_node_modules
 ensure_apt_packages
 ensure_prisma_client
@@ -17,3 +21,4 @@ npx vitest run --coverage
 ensure_build
 log "End-to-end tests (Playwright, headless Chromium, production build)"
 npx playwright test
+test_on_node24

@@ -100,7 +100,7 @@ async function main(): Promise<void> {
   });
   const address = httpServer.address();
   const port = typeof address === "object" && address ? address.port : env.PORT;
-  console.log(`RconDeck listening on ${env.publicUrl.replace(`:${env.PORT}`, `:${port}`)} (${env.databaseKind})`);
+  console.log(`RconDeck listening on ${env.publicUrl.replace(`:${env.PORT}`, `:${port}`)} (${env.databaseKind}, Node ${process.version})`);
   if (setupLink) {
     console.log(`First run: create the Owner account with this one-time link (valid 24 h):\n  ${setupLink}`);
   }

@@ -66,9 +66,17 @@ export async function runShell(argv: string[]): Promise<number> {
   });
   // Created at once so that lines piped in while we connect are buffered, not lost.
   const lines = rl[Symbol.asyncIterator]();
+  // Piped input may end (closing the interface) before we read its lines, and since Node 22
+  // prompt() on a closed interface throws; there is nobody left to prompt then.
+  let inputClosed = false;
+  rl.once("close", () => (inputClosed = true));
   const print = (text: string) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
   const printError = (text: string) => process.stderr.write(`error: ${text}\n`);
-  const setPrompt = () => rl.setPrompt(current ? `${current.label}> ` : "rcondeck> ");
+  const prompt = () => {
+    if (inputClosed) return;
+    rl.setPrompt(current ? `${current.label}> ` : "rcondeck> ");
+    rl.prompt();
+  };
 
   const disconnect = async () => {
     if (!current) return;
@@ -165,13 +173,11 @@ export async function runShell(argv: string[]): Promise<number> {
       printError(error instanceof CliError ? error.message : firstLine(error));
     }
   }
-  setPrompt();
-  rl.prompt();
+  prompt();
   for (let next = await lines.next(); !next.done; next = await lines.next()) {
     const keepGoing = await handleLine(next.value);
     if (!keepGoing) break;
-    setPrompt();
-    rl.prompt();
+    prompt();
   }
   rl.close();
   await disconnect();

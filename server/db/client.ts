@@ -7,13 +7,14 @@ import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as PostgresPrismaClient } from "../../prisma/generated/postgresql/client.ts";
 import { PrismaClient as SqlitePrismaClient } from "../../prisma/generated/sqlite/client.ts";
+import { sqliteDriverOptions } from "./sqlite-binding.ts";
 
 export type Db = SqlitePrismaClient;
 export type { Role, User, Server, AuditEvent, ServerAccess, OneTimeToken } from "../../prisma/generated/sqlite/client.ts";
 
 export function createDb(databaseUrl: string): Db {
   if (databaseUrl.startsWith("file:")) {
-    const adapter = new PrismaBetterSqlite3({ url: databaseUrl });
+    const adapter = new PrismaBetterSqlite3({ url: databaseUrl, ...sqliteDriverOptions() });
     return new SqlitePrismaClient({ adapter });
   }
   const adapter = new PrismaPg({ connectionString: databaseUrl });

@@ -10,6 +10,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { findProjectRoot } from "../project-root.ts";
+import { sqliteDriverOptions } from "./sqlite-binding.ts";
 
 interface Migration {
   name: string;
@@ -46,7 +47,7 @@ function sqliteFile(databaseUrl: string): string {
 function migrateSqlite(databaseUrl: string): string[] {
   const file = sqliteFile(databaseUrl);
   if (file !== ":memory:" && !existsSync(path.dirname(file))) mkdirSync(path.dirname(file), { recursive: true });
-  const db = new Database(file);
+  const db = new Database(file, sqliteDriverOptions());
   try {
     db.pragma("journal_mode = WAL");
     db.exec(migrationsTableSql("sqlite"));
