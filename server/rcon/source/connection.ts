@@ -27,6 +27,7 @@ export interface SourceSessionSettings {
   clock: Clock;
   connectTimeoutMs: number;
   commandTimeoutMs: number;
+  maxAnswerBytes?: number | undefined;
   logger?: Logger | undefined;
 }
 
@@ -40,6 +41,7 @@ export function createSourceConnection(options: ConnectionOptions, dialect: Sour
     clock: options.clock ?? systemClock,
     connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     commandTimeoutMs: options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
+    maxAnswerBytes: options.maxAnswerBytes,
     logger: options.logger,
   };
   createTextCodec(settings.encoding); // an unknown encoding fails here, loudly, not at first use
@@ -86,7 +88,15 @@ interface Waiter {
 export function openSourceSession(settings: SourceSessionSettings, context: SessionContext): Promise<Session> {
   const { clock, dialect } = settings;
   const codec = textCodec(settings.encoding);
-  const client = new SourceClient({ profile: dialect.client, codec });
+  const client = new SourceClient({ profile: dialect.client, codec, ...(settings.maxAnswerBytes !== undefined ? { maxResponseBytes: settings.maxAnswerBytes } : {}) });
+  // Anomalies go up at most once a second per kind: a flood of bad packets is one warning, not a flood of events.
+  const reportedAt = { "endless-answer": -Infinity, malformed: -Infinity };
+  const anomaly = (kind: keyof typeof reportedAt, detail: string) => {
+    const now = clock.now();
+    if (now - reportedAt[kind] < 1_000) return;
+    reportedAt[kind] = now;
+    context.emit({ type: "anomaly", at: now, kind, detail });
+  };
   const waiters = new Map<number, Waiter>();
   const where = `${settings.host}:${settings.port}`;
   let stream: TcpStream | null = null;
@@ -181,6 +191,7 @@ export function openSourceSession(settings: SourceSessionSettings, context: Sess
             ? new RconCommandError("TIMEOUT", `no complete answer to "${shorten(waiter.text)}" within the time limit`)
             : new RconCommandError("REJECTED", event.error.message),
         );
+        if (event.type === "failed") anomaly("endless-answer", event.error.message);
         // Half a packet still waiting after a whole command timeout: the size header lied (Palworld)
         // or the stream is broken. Start a fresh stream rather than misread what follows.
         if (event.type === "timeout" && client.bufferedBytes > 0) {
@@ -191,6 +202,9 @@ export function openSourceSession(settings: SourceSessionSettings, context: Sess
         }
         return;
       }
+      case "late-answer":
+        anomaly("endless-answer", "packets of an answer that already ended");
+        return;
       case "unsolicited":
         if (event.text.trim() === "") return;
         context.emit({
@@ -202,6 +216,7 @@ export function openSourceSession(settings: SourceSessionSettings, context: Sess
         return;
       case "protocol-error":
         settings.logger?.warn("source rcon: malformed packet dropped", { server: where, code: event.error.code, message: event.error.message });
+        anomaly("malformed", event.error.message);
         if (event.fatal) {
           end(
             new SessionError("unreachable", `the server sent an invalid packet (${event.error.message})`),
