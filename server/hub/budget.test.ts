@@ -211,4 +211,20 @@ describe.each(DATABASE_KINDS)("hub budgets on $kind", ({ create }) => {
     expect(hub.statusOf(id)).toMatchObject({ state: "online", degraded: "malformed packets" });
     expect((await hub.exec(id, actor, "still")).answer.text).toBe("ok: still");
   });
+
+  it("pauses reading a server over the read budget (TCP slows it down) and shows it flooding, losing nothing", async () => {
+    const bad = await hostile();
+    const id = await addServer(bad.port);
+    const hub = await startHub({
+      budget: { maxReadBytesPerSecond: 50_000, burst: 1e9, linesPerSecond: 1e9 },
+    });
+    await vi.waitFor(() => expect(hub.statusOf(id).state).toBe("online"), { timeout: 5_000 });
+    const client = bad.clients[0];
+    if (!client) throw new Error("the hub did not log in");
+    for (let i = 0; i < 1_500; i++) client.send(0, `paced ${i} ${"z".repeat(80)}`);
+    expect((await hub.exec(id, actor, "sync")).answer.text).toBe("ok: sync"); // behind the whole flood
+    expect(hub.statusOf(id).degraded).toBe("flooding: more data than the read budget (reading paused)");
+    const stored = await hub.lines(id, { limit: 5_000 });
+    expect(stored.filter((l) => l.text.startsWith("paced ")).length).toBe(1_500);
+  }, 30_000);
 });

@@ -295,6 +295,7 @@ export class ConnectionHub {
         ...(settings.encoding ? { encoding: settings.encoding } : {}),
         logger: this.logger,
         maxAnswerBytes: this.budget.maxAnswerBytes * PROTOCOL_ANSWER_FACTOR,
+        maxReadBytesPerSecond: this.budget.maxReadBytesPerSecond,
         ...this.options.connectionOptions,
       });
       link.connection = connection;

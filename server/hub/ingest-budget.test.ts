@@ -66,4 +66,10 @@ describe("IngestBudget", () => {
     expect(budget.degraded(T0 + 60_000)).toBe("malformed packets");
     expect(budget.degraded(T0 + 90_000)).toBeNull();
   });
+
+  it("a server over the read budget without dropped lines is flooding too", () => {
+    const budget = new IngestBudget(options, T0);
+    budget.note("flooding", T0);
+    expect(budget.degraded(T0 + 1)).toBe("flooding: more data than the read budget (reading paused)");
+  });
 });

@@ -23,6 +23,11 @@ export interface IngestBudgetOptions {
   burst: number;
   /** A degraded state clears after this long without new trouble. */
   quietMs: number;
+  /**
+   * Bytes read from one server per second (TCP games); past it reading pauses until the next
+   * second. Dropping lines still costs CPU to read them: this caps what a flood can take.
+   */
+  maxReadBytesPerSecond: number;
 }
 
 export const DEFAULT_INGEST_BUDGET: IngestBudgetOptions = {
@@ -31,6 +36,7 @@ export const DEFAULT_INGEST_BUDGET: IngestBudgetOptions = {
   linesPerSecond: 100,
   burst: 1_000,
   quietMs: 60_000,
+  maxReadBytesPerSecond: 1024 * 1024,
 };
 
 export type Trouble = "flooding" | "endless-answer" | "malformed";
@@ -99,7 +105,7 @@ export class IngestBudget {
     return this.unreported;
   }
 
-  /** Something the protocol layer saw (an answer over the cap, late answer packets, malformed packets). */
+  /** Something the protocol layer saw (reading paused, an answer over the cap, late answer packets, malformed packets). */
   note(trouble: Trouble, now: number): void {
     this.lastTrouble.set(trouble, now);
   }
@@ -125,7 +131,9 @@ export class IngestBudget {
       if (trouble === "flooding") {
         const dropped = this.droppedLastMinute(now);
         reasons.push(
-          `flooding: ${dropped.toLocaleString("en-US")} line${dropped === 1 ? "" : "s"} dropped in the last minute`,
+          dropped > 0
+            ? `flooding: ${dropped.toLocaleString("en-US")} line${dropped === 1 ? "" : "s"} dropped in the last minute`
+            : "flooding: more data than the read budget (reading paused)",
         );
       } else reasons.push(REASONS[trouble]);
     }

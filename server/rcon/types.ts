@@ -104,7 +104,7 @@ export type RconEvent =
    * The server misbehaves without breaking the session: an answer over the size cap or packets of
    * an answer that already ended ("endless-answer"), malformed packets dropped ("malformed").
    */
-  | { type: "anomaly"; at: number; kind: "endless-answer" | "malformed"; detail: string };
+  | { type: "anomaly"; at: number; kind: "endless-answer" | "malformed" | "flooding"; detail: string };
 
 // ---------------------------------------------------------------------------------------------
 // Dialects: per-game data and small functions
@@ -220,6 +220,11 @@ export interface ConnectionOptions {
   commandTimeoutMs?: number;
   /** Largest whole answer accepted; a longer one fails the command (REJECTED) and is reported as an anomaly. */
   maxAnswerBytes?: number;
+  /**
+   * TCP families: bytes read from the server per second at most; past it reading pauses until the
+   * next second (TCP slows the sender), so a flooding server cannot take the process's CPU.
+   */
+  maxReadBytesPerSecond?: number;
   backoff?: BackoffPolicy;
   /**
    * false: do not reconnect after the first failure (the CLI's one-shot `exec`). The status then

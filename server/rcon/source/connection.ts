@@ -28,6 +28,7 @@ export interface SourceSessionSettings {
   connectTimeoutMs: number;
   commandTimeoutMs: number;
   maxAnswerBytes?: number | undefined;
+  maxReadBytesPerSecond?: number | undefined;
   logger?: Logger | undefined;
 }
 
@@ -42,6 +43,7 @@ export function createSourceConnection(options: ConnectionOptions, dialect: Sour
     connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     commandTimeoutMs: options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
     maxAnswerBytes: options.maxAnswerBytes,
+    maxReadBytesPerSecond: options.maxReadBytesPerSecond,
     logger: options.logger,
   };
   createTextCodec(settings.encoding); // an unknown encoding fails here, loudly, not at first use
@@ -90,7 +92,29 @@ export function openSourceSession(settings: SourceSessionSettings, context: Sess
   const codec = textCodec(settings.encoding);
   const client = new SourceClient({ profile: dialect.client, codec, ...(settings.maxAnswerBytes !== undefined ? { maxResponseBytes: settings.maxAnswerBytes } : {}) });
   // Anomalies go up at most once a second per kind: a flood of bad packets is one warning, not a flood of events.
-  const reportedAt = { "endless-answer": -Infinity, malformed: -Infinity };
+  const reportedAt = { "endless-answer": -Infinity, malformed: -Infinity, flooding: -Infinity };
+  // Read budget: bytes in the current one-second window; past it the socket pauses until the window ends.
+  let windowStart = -Infinity;
+  let windowBytes = 0;
+  let resumeTimer: TimerHandle | null = null;
+  const meter = (bytes: number) => {
+    const limit = settings.maxReadBytesPerSecond;
+    if (limit === undefined || resumeTimer) return;
+    const now = clock.now();
+    if (now - windowStart >= 1_000) {
+      windowStart = now;
+      windowBytes = 0;
+    }
+    windowBytes += bytes;
+    if (windowBytes <= limit) return;
+    anomaly("flooding", `more than ${limit} bytes a second: reading paused`);
+    stream?.pause();
+    resumeTimer = clock.setTimeout(() => {
+      resumeTimer = null;
+      windowStart = -Infinity;
+      if (phase !== "ended") stream?.resume();
+    }, Math.max(0, windowStart + 1_000 - now));
+  };
   const anomaly = (kind: keyof typeof reportedAt, detail: string) => {
     const now = clock.now();
     if (now - reportedAt[kind] < 1_000) return;
@@ -151,6 +175,7 @@ export function openSourceSession(settings: SourceSessionSettings, context: Sess
     phase = "ended";
     if (timer) clock.clearTimeout(timer);
     timer = null;
+    clock.clearTimeout(resumeTimer);
     client.close();
     for (const waiter of waiters.values()) waiter.reject(commandError);
     waiters.clear();
@@ -258,6 +283,7 @@ export function openSourceSession(settings: SourceSessionSettings, context: Sess
       if (phase === "ended") return;
       phase = "ended";
       if (timer) clock.clearTimeout(timer);
+      clock.clearTimeout(resumeTimer);
       client.close();
       for (const waiter of waiters.values()) waiter.reject(new RconCommandError("CLOSED", "the connection was closed"));
       waiters.clear();
@@ -272,6 +298,7 @@ export function openSourceSession(settings: SourceSessionSettings, context: Sess
         if (phase === "ended") return;
         client.receive(bytes, clock.now());
         drain();
+        meter(bytes.length);
       },
       onClose(error) {
         const closedDuringLogin = phase === "login";
