@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- flood [--normal 10] [--flooders 3] [--seconds 20]`: hostile game servers against
+ * `npm run bench -- flood [--normal 10] [--flooders 3] [--seconds 20] [--purge 500000]`: hostile game servers against
  * the connection hub. In a process of its own (the dashboard's Node options), the hub holds
  * `--normal` well-behaved Source (CS2) emulators, `--flooders` raw Source servers that push console
  * lines as fast as the socket takes them, and one that answers a command with an answer that never
@@ -7,7 +7,9 @@
  *
  * Printed: the normal servers' command round trip (p50/p99), the hub's event-loop delay and peak
  * RSS, console lines handed out and stored (per kind of server), lines dropped by the budget, and
- * the database size. The servers live in child processes so their CPU is not the hub's.
+ * the database size. The servers live in child processes so their CPU is not the hub's. With
+ * `--purge N`, a server holding N stored lines is then deleted while the normal servers keep
+ * running commands: how long the background purge takes and what the others see meanwhile.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
@@ -19,6 +21,7 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { createDb } from "../server/db/client.ts";
+import { insertConsoleLines } from "../server/data/history.ts";
 import { migrateDatabase } from "../server/db/migrate.ts";
 import { ConnectionHub } from "../server/hub/hub.ts";
 import { SourceFramer } from "../server/rcon/protocol/source/framer.ts";
@@ -146,7 +149,7 @@ function child(args: string[]): { proc: ChildProcess; ports: Promise<number[]> }
   return { proc, ports };
 }
 
-async function runHub(normal: number, flooders: number, seconds: number): Promise<void> {
+async function runHub(normal: number, flooders: number, seconds: number, purgeLines: number): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), "rcondeck-bench-flood-"));
   const file = path.join(dir, "bench.db");
   await migrateDatabase(`file:${file}`);
@@ -197,22 +200,78 @@ async function runHub(normal: number, flooders: number, seconds: number): Promis
     () => "answered",
     (error: unknown) => `failed: ${String((error as Error).message).slice(0, 80)}`,
   );
-  await Promise.all(
-    normalIds.map(async (id, i) => {
-      for (let n = 0; Date.now() < until; n++) {
-        const started = performance.now();
-        try {
-          await hub.exec(id, actor, `echo bench ${i} ${n}`);
-          roundTrips.push(performance.now() - started);
-        } catch {
-          failures++;
+  /** Each normal server runs `echo` commands back to back (50 ms apart) until `done`. */
+  const commands = (into: number[], done: () => boolean) =>
+    Promise.all(
+      normalIds.map(async (id, i) => {
+        for (let n = 0; !done(); n++) {
+          const started = performance.now();
+          try {
+            await hub.exec(id, actor, `echo bench ${i} ${n}`);
+            into.push(performance.now() - started);
+          } catch {
+            failures++;
+          }
+          await sleep(50);
         }
-        await sleep(50);
-      }
-    }),
-  );
+      }),
+    );
+  await commands(roundTrips, () => Date.now() >= until);
   delay.disable();
   clearInterval(memory);
+  const purgeFigure = purgeLines > 0 ? await measurePurge(purgeLines) : null;
+
+  /** Deletes a server holding `count` stored lines while the normal servers keep running commands. */
+  async function measurePurge(count: number): Promise<string> {
+    const victim = (
+      await db.server.create({
+        data: {
+          name: "victim",
+          game: "cs2",
+          protocol: "source",
+          host: "127.0.0.1",
+          port: 1,
+          enabled: false,
+          passwordEncrypted: "x",
+        },
+      })
+    ).id;
+    for (let seq = 1; seq <= count; seq += 1_000) {
+      const rows = Array.from({ length: Math.min(1_000, count - seq + 1) }, (_, i) => ({
+        serverId: victim,
+        seq: seq + i,
+        kind: "system",
+        text: `old line ${seq + i} ${"x".repeat(60)}`,
+        actorId: null,
+        actorName: null,
+        replyTo: null,
+        createdAt: new Date(),
+      }));
+      await insertConsoleLines(db, rows);
+    }
+    await hub.reloadServer(victim);
+    const purger = (hub as unknown as { purger?: { kick(): Promise<void> } }).purger;
+    if (!purger) return "  purge: this version has no background purge";
+    const during: number[] = [];
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
+    const started = performance.now();
+    await db.$transaction([
+      db.server.delete({ where: { id: victim } }),
+      db.serverPurge.create({ data: { serverId: victim } }),
+    ]);
+    await hub.removeServer(victim);
+    let purged = false;
+    const waiting = (async () => {
+      while ((await db.serverPurge.count()) > 0) await sleep(50);
+      purged = true;
+    })();
+    await commands(during, () => purged);
+    await waiting;
+    loop.disable();
+    during.sort((a, b) => a - b);
+    return `  deleting a server with ${count.toLocaleString("en-US")} stored lines: purged in ${((performance.now() - started) / 1000).toFixed(1)} s in the background; meanwhile event-loop delay max ${(loop.max / 1e6).toFixed(0)} ms, normal servers' command p50 ${percentile(during, 50).toFixed(1)} ms p99 ${percentile(during, 99).toFixed(1)} ms (${during.length})`;
+  }
   const statuses = flooderIds.map((id) => hub.statusOf(id).degraded ?? "no warning");
   const endlessStatus = hub.statusOf(endlessId).degraded ?? "no warning";
   const endlessOutcome = await endless;
@@ -248,6 +307,7 @@ async function runHub(normal: number, flooders: number, seconds: number): Promis
   console.log(
     `  flooders' status: ${statuses[0] ?? "-"}; endless answer: ${endlessOutcome}, status: ${endlessStatus}`,
   );
+  if (purgeFigure) console.log(purgeFigure);
   normalProc.proc.stdin?.end();
   hostileProc.proc.stdin?.end();
   rmSync(dir, { recursive: true, force: true });
@@ -261,12 +321,18 @@ export async function main(args: string[]): Promise<void> {
       normal: { type: "string", default: "10" },
       flooders: { type: "string", default: "3" },
       seconds: { type: "string", default: "20" },
+      purge: { type: "string", default: "0" },
     },
   });
   if (values.role === "normal") return runServers("normal", Number(values.normal));
   if (values.role === "hostile") return runServers("hostile", Number(values.flooders));
   if (values.role === "hub") {
-    await runHub(Number(values.normal), Number(values.flooders), Number(values.seconds));
+    await runHub(
+      Number(values.normal),
+      Number(values.flooders),
+      Number(values.seconds),
+      Number(values.purge),
+    );
     process.exit(0);
   }
   const run = spawn(
@@ -285,6 +351,8 @@ export async function main(args: string[]): Promise<void> {
       values.flooders,
       "--seconds",
       values.seconds,
+      "--purge",
+      values.purge,
     ],
     { stdio: "inherit" },
   );

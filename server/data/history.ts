@@ -170,15 +170,15 @@ export async function pruneHistory(db: Db, before: Date): Promise<{ sessions: nu
 }
 
 /**
- * Deletes at most `limit` console lines: every line of a server (`serverId` alone), a server's
- * lines below a seq (`belowSeq`, the per-server history cap), or any server's lines older than
- * `before` (retention). Returns how many went; small batches keep each statement short so other
- * writes (and SQLite's single writer) are never held up for long.
+ * Deletes at most `limit` console lines of one server: all of them, those below a seq (`belowSeq`,
+ * the per-server history cap) or those older than `before` (retention); each form walks an index
+ * that starts with serverId. Returns how many went; small batches keep each statement short so
+ * other writes (and SQLite's single writer, whose driver blocks the event loop) never wait long.
  */
-export async function deleteConsoleLineBatch(db: Db, what: { serverId: string; belowSeq?: number } | { before: Date }, limit: number): Promise<number> {
+export async function deleteConsoleLineBatch(db: Db, what: { serverId: string; belowSeq?: number; before?: Date }, limit: number): Promise<number> {
   const where =
-    "before" in what
-      ? Prisma.sql`"createdAt" < ${what.before}`
+    what.before !== undefined
+      ? Prisma.sql`"serverId" = ${what.serverId} AND "createdAt" < ${what.before}`
       : what.belowSeq !== undefined
         ? Prisma.sql`"serverId" = ${what.serverId} AND "seq" < ${what.belowSeq}`
         : Prisma.sql`"serverId" = ${what.serverId}`;

@@ -7,7 +7,8 @@
  * 1. servers deleted (`ServerPurge` rows, written in the same transaction as the deletion): every
  *    line goes, then the row; resumed after a restart;
  * 2. the per-server cap (`maxLinesPerServer`): lines below `lastSeq - cap` go;
- * 3. retention: lines older than `retentionDays`.
+ * 3. retention: lines older than `retentionDays`, server by server (the serverId/createdAt index;
+ *    a scan on createdAt alone would read the whole table on every run).
  */
 import { deleteConsoleLineBatch, finishServerPurge, listServerPurges } from "../data/history.ts";
 import type { Db } from "../db/client.ts";
@@ -99,14 +100,15 @@ export class HistoryPurger {
         this.trimmedBelow.delete(serverId);
         this.logger.info("console lines of a deleted server purged", { serverId });
       }
+      const cutoff = this.hooks.retentionCutoff();
       for (const { id, lastSeq } of [...this.hooks.servers()]) {
         const below = lastSeq - this.options.maxLinesPerServer + 1;
-        if (below <= (this.trimmedBelow.get(id) ?? 1)) continue;
-        await this.drain({ serverId: id, belowSeq: below });
-        this.trimmedBelow.set(id, below);
+        if (below > (this.trimmedBelow.get(id) ?? 1)) {
+          await this.drain({ serverId: id, belowSeq: below });
+          this.trimmedBelow.set(id, below);
+        }
+        if (cutoff) await this.drain({ serverId: id, before: cutoff });
       }
-      const cutoff = this.hooks.retentionCutoff();
-      if (cutoff) await this.drain({ before: cutoff });
     } catch (error) {
       this.logger.warn("console history purge failed", { error: String(error).slice(0, 200) });
     }
