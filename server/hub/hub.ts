@@ -335,9 +335,8 @@ export class ConnectionHub {
       link.budget.note(event.kind, now);
       return this.emitStatus(link);
     }
-    // Over budget: dropped before any further work (the tick writes one summary line).
+    // Over budget: dropped before any further work (the tick writes one summary line a second).
     if (!link.budget.admit(now)) return;
-    this.flushDropped(link);
     link.lastEventAt = now;
     const parsed = event.event;
     this.appendLine(link.id, parsed ? KIND_OF_EVENT[parsed.kind] : "system", clipText(event.text, this.budget.maxLineBytes));
