@@ -344,17 +344,12 @@ export class ConnectionHub {
     this.emitStatus(link);
   }
 
-  /** One system line for the pushed lines dropped since the last one. */
-  private flushDropped(link: Link): void {
-    const dropped = link.budget.takeDropped();
-    if (dropped > 0) this.appendLine(link.id, "system", `${dropped.toLocaleString("en-US")} line${dropped === 1 ? "" : "s"} dropped: the server pushes more than ${this.budget.linesPerSecond} lines per second.`);
-  }
-
-  /** Drop summaries of servers that went quiet, and degraded states that began or cleared. */
+  /** Each second: one summary line per server for the pushed lines it dropped, and degraded states that began or cleared. */
   private tickBudgets(): void {
     for (const link of this.links.values()) {
-      if (link.budget.droppedPending > 0) this.flushDropped(link);
-      if (link.degraded !== null || link.budget.droppedPending > 0) this.emitStatus(link);
+      const summary = link.budget.takeSummary();
+      if (summary) this.appendLine(link.id, "system", summary);
+      if (summary || link.degraded !== null) this.emitStatus(link);
     }
   }
 

@@ -22,9 +22,8 @@ describe("IngestBudget", () => {
     let admitted = 0;
     for (let i = 0; i < 100; i++) if (budget.admit(T0)) admitted++;
     expect(admitted).toBe(20);
-    expect(budget.droppedPending).toBe(80);
-    expect(budget.takeDropped()).toBe(80);
-    expect(budget.takeDropped()).toBe(0);
+    expect(budget.takeSummary()).toBe("80 lines dropped: the server pushes more than 10 lines per second.");
+    expect(budget.takeSummary()).toBeNull();
     // One second later: ten more tokens.
     admitted = 0;
     for (let i = 0; i < 100; i++) if (budget.admit(T0 + 1_000)) admitted++;
@@ -46,7 +45,9 @@ describe("IngestBudget", () => {
     const budget = new IngestBudget({ ...options, burst: 1, linesPerSecond: 1 }, T0);
     expect(budget.degraded(T0)).toBeNull();
     budget.admit(T0);
-    for (let i = 0; i < 12_345; i++) budget.admit(T0 + 10);
+    expect(budget.admit(T0)).toBe(false);
+    expect(budget.takeSummary()).toBe("1 line dropped: the server pushes more than 1 lines per second.");
+    for (let i = 0; i < 12_344; i++) budget.admit(T0 + 10);
     expect(budget.degraded(T0 + 10)).toBe("flooding: 12,345 lines dropped in the last minute");
     budget.admit(T0 + 30_000); // admitted (a token came back): no new drop
     expect(budget.admit(T0 + 30_000)).toBe(false);

@@ -94,15 +94,12 @@ export class IngestBudget {
     return false;
   }
 
-  /** Lines dropped since the last call (for one summary line); resets the count. */
-  takeDropped(): number {
+  /** One console line for the lines dropped since the last call, or null when none were. */
+  takeSummary(): string | null {
     const n = this.unreported;
     this.unreported = 0;
-    return n;
-  }
-
-  get droppedPending(): number {
-    return this.unreported;
+    if (n === 0) return null;
+    return `${n.toLocaleString("en-US")} line${n === 1 ? "" : "s"} dropped: the server pushes more than ${this.options.linesPerSecond} lines per second.`;
   }
 
   /** Something the protocol layer saw (reading paused, an answer over the cap, late answer packets, malformed packets). */
