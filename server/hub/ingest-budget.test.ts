@@ -14,6 +14,15 @@ describe("clipText", () => {
     expect(clipText("ééééééé", 11)).toBe("ééééé [truncated 4 bytes]");
     expect(clipText("€€€", 4)).toBe("€ [truncated 6 bytes]");
   });
+
+  it("goes back to the start of a word cut in two, so half an identity is never kept", () => {
+    const guid = "0123456789abcdef0123456789abcdef";
+    expect(clipText(`kicked ${guid} for spam`, 20)).toBe(`kicked [truncated ${guid.length + 10} bytes]`);
+    // A cut between words keeps every whole word.
+    expect(clipText("one two three four", 8)).toBe("one two [truncated 11 bytes]");
+    // A word longer than the back-off is cut where the cap falls.
+    expect(clipText(`x ${"y".repeat(300)}`, 200)).toBe(`x ${"y".repeat(198)} [truncated 102 bytes]`);
+  });
 });
 
 describe("IngestBudget", () => {

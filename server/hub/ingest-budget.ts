@@ -46,16 +46,27 @@ const REASONS: Record<Exclude<Trouble, "flooding">, string> = {
   malformed: "malformed packets",
 };
 
-/** Keeps at most `maxBytes` UTF-8 bytes of `text`, marking what was cut. */
+/** A cut inside a word goes back to the word's start when it is at most this long. */
+const WORD_BACKOFF = 128;
+
+/**
+ * Keeps at most `maxBytes` UTF-8 bytes of `text`, marking what was cut. The cut never splits a
+ * character, and goes back to the start of a word cut in two: half a GUID or an address would no
+ * longer look like one to the redaction of public console lines (lib/console/redact.ts).
+ */
 export function clipText(text: string, maxBytes: number): string {
   // A UTF-16 unit is at most 3 UTF-8 bytes: short text needs no encoding at all.
   if (text.length * 3 <= maxBytes) return text;
   const bytes = Buffer.byteLength(text, "utf8");
   if (bytes <= maxBytes) return text;
-  const kept = Buffer.from(text, "utf8")
+  let kept = Buffer.from(text, "utf8")
     .subarray(0, maxBytes)
     .toString("utf8")
     .replace(/\uFFFD$/, "");
+  const wordStart = kept.search(/\S+$/);
+  if (wordStart > 0 && kept.length - wordStart <= WORD_BACKOFF && /\S/.test(text[kept.length] ?? " "))
+    kept = kept.slice(0, wordStart).trimEnd();
+  kept = kept.trimEnd();
   return `${kept} [truncated ${bytes - Buffer.byteLength(kept, "utf8")} bytes]`;
 }
 
