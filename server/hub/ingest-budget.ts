@@ -24,8 +24,9 @@ export interface IngestBudgetOptions {
   /** A degraded state clears after this long without new trouble. */
   quietMs: number;
   /**
-   * Bytes read from one server per second (TCP games); past it reading pauses until the next
-   * second. Dropping lines still costs CPU to read them: this caps what a flood can take.
+   * Bytes read from one server per second (TCP games, metered per tenth of a second); past it
+   * reading pauses until the next tenth. Dropping lines still costs CPU to read them: this caps
+   * what a flood can take.
    */
   maxReadBytesPerSecond: number;
 }

@@ -17,6 +17,7 @@ import { RconCommandError, type CommandOptions, type ConnectionOptions, type Log
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 export const DEFAULT_COMMAND_TIMEOUT_MS = 10_000;
 const FLUSH_BATCH = 16;
+const READ_WINDOWS_PER_SECOND = 10;
 
 export interface SourceSessionSettings {
   host: string;
@@ -93,27 +94,29 @@ export function openSourceSession(settings: SourceSessionSettings, context: Sess
   const client = new SourceClient({ profile: dialect.client, codec, ...(settings.maxAnswerBytes !== undefined ? { maxResponseBytes: settings.maxAnswerBytes } : {}) });
   // Anomalies go up at most once a second per kind: a flood of bad packets is one warning, not a flood of events.
   const reportedAt = { "endless-answer": -Infinity, malformed: -Infinity, flooding: -Infinity };
-  // Read budget: bytes in the current one-second window; past it the socket pauses until the window ends.
+  // Read budget: bytes in the current tenth of a second; past a tenth of the budget the socket
+  // pauses until the window ends (short windows: what piles up meanwhile is read in small bursts).
   let windowStart = -Infinity;
   let windowBytes = 0;
   let resumeTimer: TimerHandle | null = null;
   const meter = (bytes: number) => {
-    const limit = settings.maxReadBytesPerSecond;
-    if (limit === undefined || resumeTimer) return;
+    const perSecond = settings.maxReadBytesPerSecond;
+    if (perSecond === undefined || resumeTimer) return;
+    const limit = perSecond / READ_WINDOWS_PER_SECOND;
     const now = clock.now();
-    if (now - windowStart >= 1_000) {
+    if (now - windowStart >= 1_000 / READ_WINDOWS_PER_SECOND) {
       windowStart = now;
       windowBytes = 0;
     }
     windowBytes += bytes;
     if (windowBytes <= limit) return;
-    anomaly("flooding", `more than ${limit} bytes a second: reading paused`);
+    anomaly("flooding", `more than ${perSecond} bytes a second: reading paused`);
     stream?.pause();
     resumeTimer = clock.setTimeout(() => {
       resumeTimer = null;
       windowStart = -Infinity;
       if (phase !== "ended") stream?.resume();
-    }, Math.max(0, windowStart + 1_000 - now));
+    }, Math.max(0, windowStart + 1_000 / READ_WINDOWS_PER_SECOND - now));
   };
   const anomaly = (kind: keyof typeof reportedAt, detail: string) => {
     const now = clock.now();
