@@ -4,9 +4,17 @@ const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute:
 
 /**
  * Shown while the game server connection is not online, with the hub's reason; it disappears by
- * itself when a `server:status` reports the connection online again.
+ * itself when a `server:status` reports the connection online again. Online but degraded (the
+ * server floods, sends answers that never end or malformed packets) shows the hub's reason too.
  */
 export function ConnectionBanner({ status }: { status: ServerStatusMessage | null }) {
+  if (status?.state === "online" && status.degraded) {
+    return (
+      <div role="status" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100">
+        The game server misbehaves ({status.degraded}). RconDeck keeps only what fits its budget for this server; commands still work.
+      </div>
+    );
+  }
   if (!status || status.state === "online") return null;
   const retry = status.nextRetryAt ? ` Next attempt at ${timeFormat.format(new Date(status.nextRetryAt))}.` : "";
   const reason = status.reason ? `: ${status.reason}` : ".";

@@ -114,7 +114,7 @@ function ServerCard({ server, status, samples, sampleHours, now, canManage, onEd
   const points: SparkPoint[] = samples.map((s) => ({ at: Date.parse(s.at), count: s.count }));
   if (status?.playerCount != null) points.push({ at: now, count: status.playerCount });
   const players = status?.playerCount ?? null;
-  const problem = status && status.state !== "online" && status.reason ? status.reason : null;
+  const problem = status && status.state !== "online" && status.reason ? status.reason : (status?.degraded ?? null);
   return (
     <Card className="relative space-y-2 transition-colors focus-within:ring-2 focus-within:ring-indigo-500 hover:border-indigo-400 dark:hover:border-indigo-500">
       <div className="flex items-start justify-between gap-2">

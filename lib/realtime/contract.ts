@@ -50,6 +50,11 @@ export interface ServerStatusMessage {
   /** Current map and player slots, when the hub knows them (optional: older hubs omit them). */
   map?: string | null;
   maxPlayers?: number | null;
+  /**
+   * Connected but misbehaving, and why ("flooding: 12,345 lines dropped in the last minute",
+   * "answers never end", "malformed packets"); clears after a quiet minute. Null or absent: healthy.
+   */
+  degraded?: string | null;
 }
 
 export interface PlayerView {

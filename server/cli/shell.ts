@@ -99,6 +99,7 @@ export async function runShell(argv: string[]): Promise<number> {
     const label = `${family.id} ${host}:${port}`;
     const off = connection.on((event) => {
       if (event.type === "server-message") print(`[server] ${event.text}`);
+      else if (event.type === "anomaly") print(`[warning] ${event.detail}`);
       else if (event.status.state !== "online" && event.status.state !== "closed") print(`[status] ${event.status.state}${event.status.reason ? `: ${event.status.reason}` : ""}`);
     });
     current = { connection, label, off };

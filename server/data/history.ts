@@ -18,14 +18,28 @@ export interface ConsoleLineRecord {
   createdAt: Date;
 }
 
-/** Highest stored seq per server (the hub continues after it). */
-export async function maxConsoleSeqs(db: Db, serverIds?: readonly string[]): Promise<Map<string, number>> {
-  const rows = await db.consoleLine.groupBy({
-    by: ["serverId"],
-    _max: { seq: true },
-    ...(serverIds ? { where: { serverId: { in: [...serverIds] } } } : {}),
-  });
-  return new Map(rows.map((r) => [r.serverId, r._max.seq ?? 0]));
+/**
+ * Reserves the next `block` console seqs of these servers and returns each server's new mark: seqs
+ * up to the mark may be handed out. The mark is stored before any of them is used, so a crash can
+ * lose unwritten lines but a restart never hands the same seq out twice. Deleted servers are absent.
+ * Chunked so that thousands of servers never make one huge IN list.
+ */
+export async function reserveConsoleSeqs(db: Db, serverIds: readonly string[], block: number): Promise<Map<string, number>> {
+  const marks = new Map<string, number>();
+  for (let i = 0; i < serverIds.length; i += 500) {
+    const ids = serverIds.slice(i, i + 500);
+    await db.server.updateMany({ where: { id: { in: ids } }, data: { consoleSeqReserved: { increment: block } } });
+    const rows = await db.server.findMany({ where: { id: { in: ids } }, select: { id: true, consoleSeqReserved: true } });
+    for (const r of rows) marks.set(r.id, r.consoleSeqReserved);
+  }
+  return marks;
+}
+
+/** Raises one server's reserved mark (never lowers it); false when the server no longer exists. */
+export async function raiseConsoleSeqReservation(db: Db, serverId: string, mark: number): Promise<boolean> {
+  const raised = await db.server.updateMany({ where: { id: serverId, consoleSeqReserved: { lt: mark } }, data: { consoleSeqReserved: mark } });
+  if (raised.count > 0) return true;
+  return (await db.server.count({ where: { id: serverId } })) > 0;
 }
 
 /**
@@ -61,6 +75,8 @@ export async function readConsoleLines(
 
 /** This user's own recent commands on a server, oldest first, without repeats in a row. */
 export async function listOwnRecentCommands(db: Db, actorId: string, serverId: string, limit = 50): Promise<string[]> {
+  // A deleted server's lines wait for the background purge: never read them.
+  if ((await db.server.count({ where: { id: serverId } })) === 0) return [];
   const rows = await db.consoleLine.findMany({
     where: { actorId, serverId, kind: "command" },
     orderBy: { seq: "desc" },
@@ -143,10 +159,38 @@ export async function listPlayerCountSamples(ctx: DataContext, since: Date, serv
 // ---------------------------------------------------------------------------------------------
 // Retention
 
-/** Deletes console lines, finished stays and samples older than `before`. */
-export async function pruneHistory(db: Db, before: Date): Promise<{ lines: number; sessions: number; samples: number }> {
-  const lines = await db.consoleLine.deleteMany({ where: { createdAt: { lt: before } } });
+/**
+ * Deletes finished stays and samples older than `before`. Console lines are deleted separately,
+ * in batches (deleteConsoleLineBatch), since a flooded history can hold millions.
+ */
+export async function pruneHistory(db: Db, before: Date): Promise<{ sessions: number; samples: number }> {
   const sessions = await db.playerSession.deleteMany({ where: { leftAt: { lt: before } } });
   const samples = await db.playerCountSample.deleteMany({ where: { createdAt: { lt: before } } });
-  return { lines: lines.count, sessions: sessions.count, samples: samples.count };
+  return { sessions: sessions.count, samples: samples.count };
+}
+
+/**
+ * Deletes at most `limit` console lines of one server: all of them, those below a seq (`belowSeq`,
+ * the per-server history cap) or those older than `before` (retention); each form walks an index
+ * that starts with serverId. Returns how many went; small batches keep each statement short so
+ * other writes (and SQLite's single writer, whose driver blocks the event loop) never wait long.
+ */
+export async function deleteConsoleLineBatch(db: Db, what: { serverId: string; belowSeq?: number; before?: Date }, limit: number): Promise<number> {
+  const where =
+    what.before !== undefined
+      ? Prisma.sql`"serverId" = ${what.serverId} AND "createdAt" < ${what.before}`
+      : what.belowSeq !== undefined
+        ? Prisma.sql`"serverId" = ${what.serverId} AND "seq" < ${what.belowSeq}`
+        : Prisma.sql`"serverId" = ${what.serverId}`;
+  return db.$executeRaw`DELETE FROM "ConsoleLine" WHERE "id" IN (SELECT "id" FROM "ConsoleLine" WHERE ${where} LIMIT ${limit})`;
+}
+
+/** Servers deleted whose console lines remain to be purged, oldest first. */
+export async function listServerPurges(db: Db): Promise<string[]> {
+  const rows = await db.serverPurge.findMany({ orderBy: { createdAt: "asc" }, select: { serverId: true } });
+  return rows.map((r) => r.serverId);
+}
+
+export async function finishServerPurge(db: Db, serverId: string): Promise<void> {
+  await db.serverPurge.deleteMany({ where: { serverId } });
 }

@@ -171,6 +171,7 @@ export async function deleteServer(ctx: DataContext, id: string): Promise<void> 
   await requirePermission(ctx, "server.manage", "server.delete", id);
   const existing = await ctx.db.server.findUnique({ where: { id } });
   if (!existing) throw new AppError("NOT_FOUND", "That server does not exist.");
-  await ctx.db.server.delete({ where: { id } });
+  // Its console lines (no foreign key) are purged in batches in the background (server/hub/purge.ts).
+  await ctx.db.$transaction([ctx.db.server.delete({ where: { id } }), ctx.db.serverPurge.create({ data: { serverId: id } })]);
   await recordAudit(ctx.db, { actor: ctx.actor, action: "server.delete", targetType: "server", targetId: id, input: { name: existing.name, host: existing.host, port: existing.port }, outcome: "success", sourceIp: ctx.ip });
 }

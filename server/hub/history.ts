@@ -1,23 +1,28 @@
 /**
- * Console history with batched writes. A line gets its per-server `seq` in memory (continuing
- * after the stored maximum), is handed to the live stream at once, and is written to the database
- * in batches (every `intervalMs` or `maxLines`), so a busy game server never waits on the
- * database. Reads merge the database with the lines not yet written, so a snapshot taken at any
- * moment misses nothing.
+ * Console history with batched writes. A line gets its per-server `seq` in memory from a block
+ * already reserved in the database (seq-reservations.ts), is handed to the live stream at once, and
+ * is written to the database in batches (every `intervalMs` or `maxLines`), so a busy game server
+ * never waits on the database. Reads merge the database with the lines not yet written, so a
+ * snapshot taken at any moment misses nothing. A crash loses at most the unwritten lines (one
+ * interval or batch, plus the batch being written), never a seq: the next start continues after
+ * the reserved mark.
  */
-import { insertConsoleLines, maxConsoleSeqs, readConsoleLines, type ConsoleLineRecord } from "../data/history.ts";
+import { insertConsoleLines, readConsoleLines, type ConsoleLineRecord } from "../data/history.ts";
 import type { Db } from "../db/client.ts";
 import type { Logger } from "../rcon/types.ts";
+import { SeqReservations } from "./seq-reservations.ts";
 
 export interface HistoryOptions {
   intervalMs?: number;
   maxLines?: number;
   /** Lines kept in memory when the database refuses writes, before the oldest are dropped. */
   maxBacklog?: number;
+  /** Console seqs reserved per database write (tests: small blocks). */
+  seqBlock?: number;
 }
 
 export class ConsoleHistory {
-  private readonly seqs = new Map<string, number>();
+  private readonly seqs: SeqReservations;
   private pending: ConsoleLineRecord[] = [];
   private inFlight: ConsoleLineRecord[] = [];
   private timer: NodeJS.Timeout | null = null;
@@ -35,14 +40,12 @@ export class ConsoleHistory {
     this.intervalMs = options.intervalMs ?? 250;
     this.maxLines = options.maxLines ?? 500;
     this.maxBacklog = options.maxBacklog ?? 100_000;
+    this.seqs = new SeqReservations(db, logger, options.seqBlock);
   }
 
-  /** Loads the stored maximum seq of these servers (call before appending to them). */
+  /** Reserves a first block of seqs for these servers (call before appending to them). */
   async prepare(serverIds: readonly string[]): Promise<void> {
-    const missing = serverIds.filter((id) => !this.seqs.has(id));
-    if (missing.length === 0) return;
-    const max = await maxConsoleSeqs(this.db, missing);
-    for (const id of missing) if (!this.seqs.has(id)) this.seqs.set(id, max.get(id) ?? 0);
+    await this.seqs.prepare(serverIds);
   }
 
   isPrepared(serverId: string): boolean {
@@ -50,13 +53,21 @@ export class ConsoleHistory {
   }
 
   lastSeq(serverId: string): number {
-    return this.seqs.get(serverId) ?? 0;
+    return this.seqs.last(serverId);
   }
 
-  /** Assigns the next seq and queues the line for writing; returns it for the live stream. */
-  append(line: Omit<ConsoleLineRecord, "seq">): ConsoleLineRecord {
-    const seq = (this.seqs.get(line.serverId) ?? 0) + 1;
-    this.seqs.set(line.serverId, seq);
+  /** Resolves once `append` can hand out a seq for this server (at once, unless the database is a whole block behind). */
+  ready(serverId: string): Promise<void> {
+    return this.seqs.ready(serverId);
+  }
+
+  /**
+   * Assigns the next reserved seq and queues the line for writing; returns it for the live stream,
+   * or null when no seq is reserved (a deleted server, or the database a whole block behind).
+   */
+  append(line: Omit<ConsoleLineRecord, "seq">): ConsoleLineRecord | null {
+    const seq = this.seqs.next(line.serverId);
+    if (seq === null) return null;
     const record = { ...line, seq };
     if (this.closed) return record;
     this.pending.push(record);
@@ -65,9 +76,9 @@ export class ConsoleHistory {
     return record;
   }
 
-  /** Forgets a removed server (its stored lines go with the row, ON DELETE CASCADE). */
+  /** Forgets a removed server (its stored lines are purged in the background, purge.ts). */
   forget(serverId: string): void {
-    this.seqs.delete(serverId);
+    this.seqs.forget(serverId);
     this.pending = this.pending.filter((l) => l.serverId !== serverId);
   }
 

@@ -27,6 +27,8 @@ import type { ConnectionOptions, ConnectionStatus, Dialect, GameEvent, Logger, P
 import { hideEndpoint } from "../../lib/endpoint.ts";
 import { describeError, toAppError } from "./errors.ts";
 import { ConsoleHistory, type HistoryOptions } from "./history.ts";
+import { clipText, DEFAULT_INGEST_BUDGET, IngestBudget, type IngestBudgetOptions } from "./ingest-budget.ts";
+import { DEFAULT_PURGE, HistoryPurger, type PurgeOptions } from "./purge.ts";
 
 export type HubEvent =
   | { type: "status"; status: ServerStatusMessage }
@@ -52,6 +54,10 @@ export interface HubOptions {
   sampleEveryMs?: number;
   /** Extra options for every connection (tests: fast backoff, short timeouts). */
   connectionOptions?: Partial<ConnectionOptions>;
+  /** What one game server may push into the console and history (ingest-budget.ts). */
+  budget?: Partial<IngestBudgetOptions>;
+  /** Background deletion of console lines: deleted servers, per-server cap, retention (purge.ts). */
+  purge?: Partial<PurgeOptions>;
 }
 
 interface TrackedPlayer {
@@ -86,9 +92,16 @@ interface Link {
   lastStatusJson: string;
   lastStatusSentAt: number;
   lastState: string | null;
+  budget: IngestBudget;
+  /** The degraded reason last sent, to emit a status when it changes. */
+  degraded: string | null;
 }
 
 const RETENTION_EVERY_MS = 60 * 60 * 1000;
+/** How often drop summaries are written and degraded states re-checked. */
+const BUDGET_TICK_MS = 1_000;
+/** A protocol cap for a whole answer, above the stored cap: over it the command fails (answers that never end). */
+const PROTOCOL_ANSWER_FACTOR = 4;
 const SNAPSHOT_LINES = 300;
 const INFO_EVERY_MS = 60_000;
 /** First words of console commands after which map and slots are re-read (changelevel, map, AdminChangeLayer, sv_maxclients...). */
@@ -118,6 +131,9 @@ export class ConnectionHub {
   private writes: Promise<unknown> = Promise.resolve();
   private readonly sessionQueue: { input: PlayerSessionInput; resolve: (id: string | null) => void }[] = [];
   private retentionTimer: NodeJS.Timeout | null = null;
+  private budgetTimer: NodeJS.Timeout | null = null;
+  private readonly budget: IngestBudgetOptions;
+  readonly purger: HistoryPurger;
   private stopped = false;
   /** Serialises reconfiguration of one server (two quick edits must not race). */
   private readonly reloads = new Map<string, Promise<void>>();
@@ -126,6 +142,18 @@ export class ConnectionHub {
     this.db = options.db;
     this.logger = options.logger;
     this.history = new ConsoleHistory(options.db, options.logger, options.history);
+    this.budget = { ...DEFAULT_INGEST_BUDGET, ...options.budget };
+    const retentionDays = options.retentionDays ?? 30;
+    this.purger = new HistoryPurger(
+      options.db,
+      options.logger,
+      {
+        servers: () => [...this.links.keys()].map((id) => ({ id, lastSeq: this.history.lastSeq(id) })),
+        flush: () => this.history.flush(),
+        retentionCutoff: () => new Date(Date.now() - retentionDays * 86_400_000),
+      },
+      { ...DEFAULT_PURGE, ...options.purge },
+    );
   }
 
   on(listener: (event: HubEvent) => void): () => void {
@@ -140,14 +168,19 @@ export class ConnectionHub {
     await this.history.prepare(ids);
     await Promise.all(ids.map((id) => this.reloadServer(id)));
     void this.applyRetention();
+    void this.purger.kick(); // resumes purges of servers deleted before a restart
     this.retentionTimer = setInterval(() => void this.applyRetention(), RETENTION_EVERY_MS);
     this.retentionTimer.unref();
+    this.budgetTimer = setInterval(() => this.tickBudgets(), BUDGET_TICK_MS);
+    this.budgetTimer.unref();
   }
 
   /** Flushes history, stops every connection and timer. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.retentionTimer) clearInterval(this.retentionTimer);
+    if (this.budgetTimer) clearInterval(this.budgetTimer);
+    await this.purger.stop();
     const links = [...this.links.values()];
     await Promise.all(links.map((link) => this.disconnect(link)));
     await Promise.allSettled([this.history.close(), this.writes]);
@@ -180,6 +213,7 @@ export class ConnectionHub {
     await this.disconnect(link, false);
     this.history.forget(serverId);
     this.events.emit({ type: "removed", serverId });
+    void this.purger.kick(); // its lines, in batches (deleteServer queued the purge)
   }
 
   has(serverId: string): boolean {
@@ -228,6 +262,8 @@ export class ConnectionHub {
       lastStatusJson: "",
       lastStatusSentAt: 0,
       lastState: null,
+      budget: new IngestBudget(this.budget, Date.now()),
+      degraded: null,
     };
     link.settings = settings;
     link.problem = problem;
@@ -260,6 +296,8 @@ export class ConnectionHub {
         dialect: dialect.id,
         ...(settings.encoding ? { encoding: settings.encoding } : {}),
         logger: this.logger,
+        maxAnswerBytes: this.budget.maxAnswerBytes * PROTOCOL_ANSWER_FACTOR,
+        maxReadBytesPerSecond: this.budget.maxReadBytesPerSecond,
         ...this.options.connectionOptions,
       });
       link.connection = connection;
@@ -294,11 +332,27 @@ export class ConnectionHub {
   private onConnectionEvent(link: Link, connection: RconConnection, event: RconEvent): void {
     if (link.connection !== connection) return;
     if (event.type === "status") return this.onStatus(link, event.status);
-    link.lastEventAt = Date.now();
+    const now = Date.now();
+    if (event.type === "anomaly") {
+      link.budget.note(event.kind, now);
+      return this.emitStatus(link);
+    }
+    // Over budget: dropped before any further work (the tick writes one summary line a second).
+    if (!link.budget.admit(now)) return;
+    link.lastEventAt = now;
     const parsed = event.event;
-    this.appendLine(link.id, parsed ? KIND_OF_EVENT[parsed.kind] : "system", event.text);
+    this.appendLine(link.id, parsed ? KIND_OF_EVENT[parsed.kind] : "system", clipText(event.text, this.budget.maxLineBytes));
     if (parsed && REFRESH_ON.has(parsed.kind)) this.requestRefresh(link, 150);
     this.emitStatus(link);
+  }
+
+  /** Each second: one summary line per server for the pushed lines it dropped, and degraded states that began or cleared. */
+  private tickBudgets(): void {
+    for (const link of this.links.values()) {
+      const summary = link.budget.takeSummary();
+      if (summary) this.appendLine(link.id, "system", summary);
+      if (summary || link.degraded !== null) this.emitStatus(link);
+    }
   }
 
   private onStatus(link: Link, status: ConnectionStatus): void {
@@ -508,10 +562,15 @@ export class ConnectionHub {
     // Secret values (rcon/join passwords) are masked before the lines exist: stored and shown to nobody.
     const shown = maskSecretCommand(command, dialect.privacy.secrets);
     if (isMaskedReplay(shown)) throw new AppError("INVALID_INPUT", "That command holds a masked secret (from the history): type the value again.");
+    await this.history.ready(serverId);
     const commandLine = this.appendLine(serverId, "command", shown.text, actor);
+    if (!commandLine) throw new AppError("UNAVAILABLE", "The console history cannot be written right now; try again.");
     try {
       const answer = await connection.command(command, { idempotent: false });
-      const answerLine = this.appendLine(serverId, "answer", maskSecretAnswer(answer.replace(/\s+$/, ""), dialect.privacy.secrets, shown), null, commandLine.seq);
+      await this.history.ready(serverId);
+      const answerText = maskSecretAnswer(answer.replace(/\s+$/, ""), dialect.privacy.secrets, shown);
+      const answerLine = this.appendLine(serverId, "answer", clipText(answerText, this.budget.maxAnswerBytes), null, commandLine.seq);
+      if (!answerLine) throw new AppError("UNAVAILABLE", "The console history cannot be written right now; try again.");
       if (MAY_CHANGE_INFO.test(command.split(" ", 1)[0] ?? "")) link.infoReadAt = 0; // re-read at the next poll
       return { command: commandLine, answer: answerLine };
     } catch (error) {
@@ -596,6 +655,7 @@ export class ConnectionHub {
       lastEventAt,
       map: s.state === "online" ? (link.info?.map ?? null) : null,
       maxPlayers: s.state === "online" ? (link.info?.maxPlayers ?? null) : null,
+      degraded: link.budget.degraded(Date.now()),
     };
   }
 
@@ -615,6 +675,7 @@ export class ConnectionHub {
 
   /** Recent history (or what follows `afterSeq`), unwritten lines included. */
   async lines(serverId: string, range: { afterSeq?: number | undefined; beforeSeq?: number | undefined; limit?: number }): Promise<ConsoleLineMessage[]> {
+    if (!this.links.has(serverId)) return []; // deleted: its lines wait for the purger, unread
     const limit = range.limit ?? (range.afterSeq !== undefined ? RESUME_LINES : SNAPSHOT_LINES);
     const rows = await this.history.read(serverId, { afterSeq: range.afterSeq, beforeSeq: range.beforeSeq, limit });
     return rows.map(toLineMessage);
@@ -622,8 +683,10 @@ export class ConnectionHub {
 
   // --------------------------------------------------------------------------------------------
 
-  private appendLine(serverId: string, kind: ConsoleKind, text: string, actor: HubActor | null = null, replyTo: number | null = null): ConsoleLineMessage {
+  /** Null when no seq is reserved (deleted server, or the database a whole block behind): never a reused seq. */
+  private appendLine(serverId: string, kind: ConsoleKind, text: string, actor: HubActor | null = null, replyTo: number | null = null): ConsoleLineMessage | null {
     const record = this.history.append({ serverId, kind, text, actorId: actor?.id ?? null, actorName: actor?.name ?? null, replyTo, createdAt: new Date() });
+    if (!record) return null;
     const line = toLineMessage(record);
     this.events.emit({ type: "line", line });
     return line;
@@ -631,6 +694,7 @@ export class ConnectionHub {
 
   private emitStatus(link: Link): void {
     const status = this.statusOf(link);
+    link.degraded = status.degraded ?? null;
     const json = JSON.stringify({ ...status, lastEventAt: null });
     // lastEventAt alone changes with every line: that alone is sent at most every 5 s.
     const now = Date.now();
@@ -649,7 +713,7 @@ export class ConnectionHub {
     const days = this.options.retentionDays ?? 30;
     try {
       const removed = await pruneHistory(this.db, new Date(Date.now() - days * 86_400_000));
-      if (removed.lines + removed.sessions + removed.samples > 0) this.logger.info("history retention applied", { days, ...removed });
+      if (removed.sessions + removed.samples > 0) this.logger.info("history retention applied", { days, ...removed });
     } catch (error) {
       this.logger.warn("history retention failed", { error: String(error).slice(0, 200) });
     }

@@ -101,7 +101,12 @@ export type GameEvent =
 export type RconEvent =
   | { type: "status"; status: ConnectionStatus }
   /** One line the server pushed unprompted, with its typed reading when the dialect knows the line. */
-  | { type: "server-message"; at: number; text: string; event: GameEvent | null };
+  | { type: "server-message"; at: number; text: string; event: GameEvent | null }
+  /**
+   * The server misbehaves without breaking the session: an answer over the size cap or packets of
+   * an answer that already ended ("endless-answer"), malformed packets dropped ("malformed").
+   */
+  | { type: "anomaly"; at: number; kind: "endless-answer" | "malformed" | "flooding"; detail: string };
 
 // ---------------------------------------------------------------------------------------------
 // Dialects: per-game data and small functions
@@ -239,6 +244,14 @@ export interface ConnectionOptions {
   random?: () => number;
   connectTimeoutMs?: number;
   commandTimeoutMs?: number;
+  /** Largest whole answer accepted; a longer one fails the command (REJECTED) and is reported as an anomaly. */
+  maxAnswerBytes?: number;
+  /**
+   * TCP families: bytes read from the server per second at most (metered per tenth of a second);
+   * past it reading pauses until the next tenth (TCP slows the sender), so a flooding server
+   * cannot take the process's CPU.
+   */
+  maxReadBytesPerSecond?: number;
   backoff?: BackoffPolicy;
   /**
    * false: do not reconnect after the first failure (the CLI's one-shot `exec`). The status then

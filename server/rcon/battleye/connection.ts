@@ -69,6 +69,14 @@ export async function openBattlEyeSession(
   let settleLogin: { resolve(): void; reject(error: SessionError): void } | null = null;
   /** The first datagram that was not BattlEye RCon while logging in: the peer speaks something else. */
   let foreign: Uint8Array | null = null;
+  // Anomalies go up at most once a second per kind: a flood of bad datagrams is one warning, not a flood of events.
+  const reportedAt = { "endless-answer": -Infinity, malformed: -Infinity };
+  const anomaly = (kind: keyof typeof reportedAt, detail: string) => {
+    const now = clock.now();
+    if (now - reportedAt[kind] < 1_000) return;
+    reportedAt[kind] = now;
+    context.emit({ type: "anomaly", at: now, kind, detail });
+  };
 
   function finish(error: RconCommandError): void {
     finished = true;
@@ -116,6 +124,13 @@ export async function openBattlEyeSession(
           const waiter = waiters.get(event.id);
           waiters.delete(event.id);
           waiter?.reject(new RconCommandError("TIMEOUT", `no complete answer after ${event.attempts} sends`));
+          break;
+        }
+        case "command-failed": {
+          const waiter = waiters.get(event.id);
+          waiters.delete(event.id);
+          waiter?.reject(new RconCommandError("REJECTED", event.error.message));
+          anomaly("endless-answer", event.error.message);
           break;
         }
         case "message":
@@ -173,7 +188,8 @@ export async function openBattlEyeSession(
           // Malformed or inconsistent datagrams are counted by the core and dropped here.
           if (!(error instanceof RconRemoteError)) throw error;
           logger?.debug("battleye: dropped datagram", { code: error.code, reason: error.message });
-          if (settleLogin && !foreign) foreign = datagram.bytes.slice(0, FOREIGN_PREFIX_BYTES);
+          if (settleLogin) foreign ??= datagram.bytes.slice(0, FOREIGN_PREFIX_BYTES);
+          else anomaly("malformed", `${error.code}: ${error.message}`);
         }
         drain();
       },
@@ -236,6 +252,7 @@ export function clientTimingFor(
   return {
     loginTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CLIENT_TIMING.loginTimeoutMs,
     commandTimeoutMs: options.commandTimeoutMs ?? DEFAULT_CLIENT_TIMING.commandTimeoutMs,
+    ...(options.maxAnswerBytes !== undefined ? { maxAnswerBytes: options.maxAnswerBytes } : {}),
     ...tuning,
   };
 }

@@ -18,6 +18,7 @@ import { RconCommandError, type CommandOptions, type ConnectionOptions, type Log
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 export const DEFAULT_COMMAND_TIMEOUT_MS = 10_000;
 const FLUSH_BATCH = 16;
+const READ_WINDOWS_PER_SECOND = 10;
 
 export interface SourceSessionSettings {
   host: string;
@@ -28,6 +29,8 @@ export interface SourceSessionSettings {
   clock: Clock;
   connectTimeoutMs: number;
   commandTimeoutMs: number;
+  maxAnswerBytes?: number | undefined;
+  maxReadBytesPerSecond?: number | undefined;
   logger?: Logger | undefined;
 }
 
@@ -41,6 +44,8 @@ export function createSourceConnection(options: ConnectionOptions, dialect: Sour
     clock: options.clock ?? systemClock,
     connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     commandTimeoutMs: options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
+    maxAnswerBytes: options.maxAnswerBytes,
+    maxReadBytesPerSecond: options.maxReadBytesPerSecond,
     logger: options.logger,
   };
   createTextCodec(settings.encoding); // an unknown encoding fails here, loudly, not at first use
@@ -92,7 +97,39 @@ interface Waiter {
 export function openSourceSession(settings: SourceSessionSettings, context: SessionContext): Promise<Session> {
   const { clock, dialect } = settings;
   const codec = textCodec(settings.encoding);
-  const client = new SourceClient({ profile: dialect.client, codec });
+  const client = new SourceClient({ profile: dialect.client, codec, ...(settings.maxAnswerBytes !== undefined ? { maxResponseBytes: settings.maxAnswerBytes } : {}) });
+  // Anomalies go up at most once a second per kind: a flood of bad packets is one warning, not a flood of events.
+  const reportedAt = { "endless-answer": -Infinity, malformed: -Infinity, flooding: -Infinity };
+  // Read budget: bytes in the current tenth of a second; past a tenth of the budget the socket
+  // pauses until the window ends (short windows: what piles up meanwhile is read in small bursts).
+  let windowStart = -Infinity;
+  let windowBytes = 0;
+  let resumeTimer: TimerHandle | null = null;
+  const meter = (bytes: number) => {
+    const perSecond = settings.maxReadBytesPerSecond;
+    if (perSecond === undefined || resumeTimer) return;
+    const limit = perSecond / READ_WINDOWS_PER_SECOND;
+    const now = clock.now();
+    if (now - windowStart >= 1_000 / READ_WINDOWS_PER_SECOND) {
+      windowStart = now;
+      windowBytes = 0;
+    }
+    windowBytes += bytes;
+    if (windowBytes <= limit) return;
+    anomaly("flooding", `more than ${perSecond} bytes a second: reading paused`);
+    stream?.pause();
+    resumeTimer = clock.setTimeout(() => {
+      resumeTimer = null;
+      windowStart = -Infinity;
+      if (phase !== "ended") stream?.resume();
+    }, Math.max(0, windowStart + 1_000 / READ_WINDOWS_PER_SECOND - now));
+  };
+  const anomaly = (kind: keyof typeof reportedAt, detail: string) => {
+    const now = clock.now();
+    if (now - reportedAt[kind] < 1_000) return;
+    reportedAt[kind] = now;
+    context.emit({ type: "anomaly", at: now, kind, detail });
+  };
   const waiters = new Map<number, Waiter>();
   const where = `${settings.host}:${settings.port}`;
   let stream: TcpStream | null = null;
@@ -147,6 +184,7 @@ export function openSourceSession(settings: SourceSessionSettings, context: Sess
     phase = "ended";
     if (timer) clock.clearTimeout(timer);
     timer = null;
+    clock.clearTimeout(resumeTimer);
     client.close();
     for (const waiter of waiters.values()) waiter.reject(commandError);
     waiters.clear();
@@ -188,6 +226,7 @@ export function openSourceSession(settings: SourceSessionSettings, context: Sess
             ? new RconCommandError("TIMEOUT", `no complete answer to "${shorten(waiter.text)}" within the time limit`)
             : new RconCommandError("REJECTED", event.error.message),
         );
+        if (event.type === "failed") anomaly("endless-answer", event.error.message);
         // Half a packet still waiting after a whole command timeout: the size header lied (Palworld)
         // or the stream is broken. Start a fresh stream rather than misread what follows.
         if (event.type === "timeout" && client.bufferedBytes > 0) {
@@ -198,6 +237,9 @@ export function openSourceSession(settings: SourceSessionSettings, context: Sess
         }
         return;
       }
+      case "late-answer":
+        anomaly("endless-answer", "packets of an answer that already ended");
+        return;
       case "unsolicited":
         if (event.text.trim() === "") return;
         context.emit({
@@ -211,7 +253,10 @@ export function openSourceSession(settings: SourceSessionSettings, context: Sess
         settings.logger?.warn("source rcon: malformed packet dropped", { server: where, code: event.error.code, message: event.error.message });
         if (event.fatal && event.error.code === "NOT_RCON") {
           end(new SessionError("unreachable", event.error.message), new RconCommandError("NOT_RCON", event.error.message));
-        } else if (event.fatal) {
+          return;
+        }
+        anomaly("malformed", event.error.message);
+        if (event.fatal) {
           // The detail (a size field's raw value) is in the log above; the status says it in words.
           end(
             new SessionError("unreachable", `the server sent a packet that cannot be read (${FATAL_PACKET_WORDS[event.error.code] ?? "malformed"}); reconnecting`),
@@ -253,6 +298,7 @@ export function openSourceSession(settings: SourceSessionSettings, context: Sess
       if (phase === "ended") return;
       phase = "ended";
       if (timer) clock.clearTimeout(timer);
+      clock.clearTimeout(resumeTimer);
       client.close();
       for (const waiter of waiters.values()) waiter.reject(new RconCommandError("CLOSED", "the connection was closed"));
       waiters.clear();
@@ -267,6 +313,7 @@ export function openSourceSession(settings: SourceSessionSettings, context: Sess
         if (phase === "ended") return;
         client.receive(bytes, clock.now());
         drain();
+        meter(bytes.length);
       },
       onClose(error) {
         const closedDuringLogin = phase === "login";

@@ -19,6 +19,9 @@ export interface TcpStream {
   end(): Promise<void>;
   /** Closes at once (RST semantics for tests of servers that die mid-answer). */
   destroy(): void;
+  /** Stops reading (TCP flow control then slows the peer) until resume(). */
+  pause(): void;
+  resume(): void;
   readonly closed: boolean;
 }
 
@@ -72,6 +75,12 @@ function wrap(socket: net.Socket, handlers: TcpHandlers): TcpStream {
     },
     destroy() {
       socket.destroy();
+    },
+    pause() {
+      socket.pause();
+    },
+    resume() {
+      socket.resume();
     },
     get closed() {
       return closed;

@@ -226,3 +226,55 @@ describe("BattlEyeClient keep-alives at the edges", () => {
     expect(sent(client)).toEqual([{ type: "command", seq: 2, body: new Uint8Array() }]);
   });
 });
+
+describe("BattlEyeClient answers over the size cap", () => {
+  it("fails a command whose parts outgrow maxAnswerBytes, ignores its further parts and sends the next command", () => {
+    const client = loggedIn({ maxInFlight: 1, maxAnswerBytes: 10 });
+    const big = client.command("endless", T0);
+    const next = client.command("next", T0);
+    expect(seqs(sent(client))).toEqual([0]);
+    client.receive(part(0, 200, 0, "123456"), T0 + 1);
+    expect(events(client)).toEqual([]);
+    client.receive(part(0, 200, 1, "789012"), T0 + 2);
+    const [failed, ...rest] = events(client);
+    expect(failed).toMatchObject({ type: "command-failed", id: big, error: { code: "FRAME_TOO_LARGE" } });
+    expect(rest).toEqual([]);
+    expect(sent(client)).toEqual([{ type: "command", seq: 1, body: utf8.encode("next") }]);
+    const ignoredBefore = client.stats.ignored;
+    client.receive(part(0, 200, 2, "345678"), T0 + 3);
+    expect(client.stats.ignored).toBe(ignoredBefore + 1);
+    client.receive(answer(1, "ok"), T0 + 4);
+    expect(events(client)).toEqual([
+      { type: "response", id: next, text: "ok", latencyMs: 4, keepAlive: false },
+    ]);
+  });
+
+  it("a keep-alive answered with an oversized answer fails and no longer blocks the next keep-alive", () => {
+    const client = loggedIn({
+      keepAliveMs: 10_000,
+      retransmitMs: 100_000,
+      deadAfterMs: 45_000,
+      maxAnswerBytes: 4,
+    });
+    client.handleTimeout(T0 + 10_000);
+    expect(sent(client)).toEqual([{ type: "command", seq: 0, body: new Uint8Array() }]);
+    client.receive(part(0, 3, 0, "abcdef"), T0 + 10_001);
+    expect(events(client)).toMatchObject([{ type: "command-failed", error: { code: "FRAME_TOO_LARGE" } }]);
+    expect(client.pendingCommands).toBe(0);
+    client.handleTimeout(T0 + 20_000);
+    expect(sent(client)).toEqual([{ type: "command", seq: 1, body: new Uint8Array() }]);
+  });
+
+  it("parts reset by inconsistent content start the byte count again", () => {
+    const client = loggedIn({ maxAnswerBytes: 10 });
+    const id = client.command("x", T0);
+    client.takeOutgoing();
+    client.receive(part(0, 2, 0, "123456"), T0 + 1);
+    expect(() => client.receive(part(0, 2, 0, "654321"), T0 + 1)).toThrow(RconRemoteError);
+    client.receive(part(0, 2, 0, "123456"), T0 + 2);
+    client.receive(part(0, 2, 1, "7890"), T0 + 2);
+    expect(events(client)).toEqual([
+      { type: "response", id, text: "1234567890", latencyMs: 2, keepAlive: false },
+    ]);
+  });
+});

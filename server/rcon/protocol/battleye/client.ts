@@ -34,6 +34,8 @@ export type ClientEvent =
   | { type: "login-timeout"; attempts: number }
   | { type: "response"; id: number; text: string; latencyMs: number; keepAlive: boolean }
   | { type: "command-timeout"; id: number; attempts: number }
+  /** The answer's parts outgrew `maxAnswerBytes`: the command fails and its further parts are ignored. */
+  | { type: "command-failed"; id: number; error: RconRemoteError }
   | { type: "message"; seq: number; text: string }
   /** Nothing at all arrived for `deadAfterMs`: the server is gone (restarted, dropped us, unplugged). */
   | { type: "dead"; silentMs: number };
@@ -53,6 +55,8 @@ export interface ClientTiming {
   deadAfterMs: number;
   /** Consecutive sequence numbers that may be outstanding; more commands wait in a queue. */
   maxInFlight: number;
+  /** Largest multi-part answer kept (parts are held until the last arrives): a hostile server cannot make us hold 255 x 64 KB per command. */
+  maxAnswerBytes: number;
 }
 
 export const DEFAULT_CLIENT_TIMING: ClientTiming = {
@@ -63,6 +67,7 @@ export const DEFAULT_CLIENT_TIMING: ClientTiming = {
   keepAliveMs: 25_000,
   deadAfterMs: 45_000,
   maxInFlight: 32,
+  maxAnswerBytes: 4 * 1024 * 1024,
 };
 
 export interface ClientStats {
@@ -92,6 +97,8 @@ interface InFlight extends Queued {
   total: number | null;
   /** Created on the first part: most answers are one packet. */
   parts: Map<number, Uint8Array> | null;
+  /** Bytes held in `parts`. */
+  partBytes: number;
 }
 
 /**
@@ -372,6 +379,7 @@ export class BattlEyeClient {
     }
     if (entry.total !== null && entry.total !== part.total) {
       entry.parts = null;
+      entry.partBytes = 0;
       entry.total = null;
       throw new RconRemoteError(
         "INCONSISTENT_FRAGMENTS",
@@ -384,17 +392,28 @@ export class BattlEyeClient {
     if (known) {
       if (sameBytes(known, body)) return; // the same part again (our re-send was answered twice)
       entry.parts = null;
+      entry.partBytes = 0;
       entry.total = null;
       throw new RconRemoteError(
         "INCONSISTENT_FRAGMENTS",
         `answer ${seq}: part ${part.index} arrived with different content`,
       );
     }
+    entry.partBytes += body.length;
+    if (entry.partBytes > this.timing.maxAnswerBytes) {
+      this.inFlight.delete(entry.seq);
+      if (entry.id === this.keepAliveId) this.keepAliveId = null;
+      this.events.push({
+        type: "command-failed",
+        id: entry.id,
+        error: new RconRemoteError("FRAME_TOO_LARGE", `answer exceeds ${this.timing.maxAnswerBytes} bytes`),
+      });
+      this.pump(now);
+      return;
+    }
     parts.set(part.index, body.slice());
     if (parts.size < part.total) return;
-    let size = 0;
-    for (const p of parts.values()) size += p.length;
-    const joined = new Uint8Array(size);
+    const joined = new Uint8Array(entry.partBytes);
     let at = 0;
     for (let i = 0; i < part.total; i++) {
       const p = parts.get(i)!;
@@ -442,6 +461,7 @@ export class BattlEyeClient {
         attempts: 1,
         total: null,
         parts: null,
+        partBytes: 0,
       };
       this.inFlight.add(entry);
       this.outgoing.push(bytes);

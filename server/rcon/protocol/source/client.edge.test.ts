@@ -146,3 +146,46 @@ describe("SourceClient stream and limits", () => {
     expect(wire!.length).toBe(largest + 14);
   });
 });
+
+describe("SourceClient answers that never end", () => {
+  it("drops further packets of an answer that already ended as late-answer, never as pushed messages", () => {
+    const client = ready({ endStrategy: { kind: "single" }, maxInFlight: 1, maxRequestSize: 4106 });
+    const id = client.command("status", 0, 1000);
+    client.takeOutgoing();
+    client.receive(answer(id, "first"), 1);
+    for (let i = 0; i < 3; i++) client.receive(answer(id, `more ${i}`), 2);
+    client.receive(answer(id, ""), 2); // an empty packet of the same id says nothing
+    expect(drain(client)).toEqual([
+      { type: "response", requestId: id, text: "first", packets: 1 },
+      { type: "late-answer", requestId: id, bytes: 6 },
+      { type: "late-answer", requestId: id, bytes: 6 },
+      { type: "late-answer", requestId: id, bytes: 6 },
+    ]);
+  });
+
+  it("cuts an answer at the smaller of the profile's and the app's cap, then drops its rest as late-answer", () => {
+    const client = new SourceClient({ profile: MARKER, codec: utf8, maxResponseBytes: 10 });
+    client.authenticate("pw", 0, 1000);
+    const [auth] = client.takeOutgoing();
+    client.receive(
+      encodePacket({ id: decodePacket(auth!).id, type: PacketType.AUTH_RESPONSE, body: new Uint8Array() }),
+      0,
+    );
+    drain(client);
+    const id = client.command("endless", 0, 1000);
+    client.takeOutgoing();
+    client.receive(answer(id, "123456"), 1);
+    client.receive(answer(id, "789012"), 1);
+    client.receive(answer(id, "345678"), 1);
+    const events = drain(client);
+    expect(events[0]).toMatchObject({ type: "failed", requestId: id, error: { code: "FRAME_TOO_LARGE" } });
+    expect(events.slice(1)).toEqual([{ type: "late-answer", requestId: id, bytes: 6 }]);
+    // A timed-out command's late answer is not an endless one: silently dropped.
+    const slow = client.command("slow", 0, 10);
+    client.takeOutgoing();
+    client.handleTimeout(20);
+    expect(drain(client)).toEqual([{ type: "timeout", requestId: slow }]);
+    client.receive(answer(slow, "late"), 30);
+    expect(drain(client)).toEqual([]);
+  });
+});

@@ -9,6 +9,9 @@
  * - Multi-packet answers are assembled whole with the dialect's end strategy (`EndStrategy`).
  * - A command that times out keeps its ids in a bounded "ignored" set, so a late answer is
  *   discarded by id and can never be attributed to the next command.
+ * - A command that ended keeps its id there too: more packets of an answer that already ended
+ *   (a hostile or broken server streaming one answer forever) are dropped and reported as
+ *   `late-answer`, never turned into pushed messages.
  */
 import { assertState, RconLocalError, RconRemoteError } from "../errors.ts";
 import type { TextCodec } from "../text.ts";
@@ -68,6 +71,8 @@ export type SourceClientEvent =
   | { type: "response"; requestId: number; text: string; packets: number }
   | { type: "timeout"; requestId: number }
   | { type: "failed"; requestId: number; error: RconRemoteError }
+  /** A packet of an answer that had already ended (completed, or cut at the size cap): dropped. */
+  | { type: "late-answer"; requestId: number; bytes: number }
   /** A packet that belongs to no command (Squad chat type 1, Rust type 4, Rust `say` with id -1). */
   | { type: "unsolicited"; packetType: number; id: number; text: string }
   /** A malformed packet. `fatal`: the stream cannot continue and the connection must be closed. */
@@ -93,6 +98,8 @@ export interface SourceClientOptions {
   codec: TextCodec;
   /** For tests of id wrapping. */
   firstRequestId?: number;
+  /** Largest assembled answer, below the profile's (the app's budget); the smaller of the two applies. */
+  maxResponseBytes?: number;
 }
 
 export class SourceClient {
@@ -110,7 +117,8 @@ export class SourceClient {
   /** Marker id -> the commands it closes (those sent since the previous marker). */
   private readonly markers = new Map<number, Set<PendingCommand>>();
   private unmarked: PendingCommand[] = [];
-  private readonly ignored = new Set<number>();
+  /** Ids whose packets are dropped: true when more packets mean an answer that never ends. */
+  private readonly ignored = new Map<number, boolean>();
   private outgoing: Uint8Array[] = [];
   private readonly events = new EventQueue<SourceClientEvent>();
   private lastText = "";
@@ -125,7 +133,7 @@ export class SourceClient {
     this.codec = options.codec;
     this.framer = new SourceFramer(options.profile.maxPacketSize ?? DEFAULT_MAX_PACKET_SIZE);
     this.maxRequestSize = options.profile.maxRequestSize ?? DEFAULT_MAX_PACKET_SIZE;
-    this.maxResponseBytes = options.profile.maxResponseBytes ?? 16 * 1024 * 1024;
+    this.maxResponseBytes = Math.min(options.profile.maxResponseBytes ?? 16 * 1024 * 1024, options.maxResponseBytes ?? Infinity);
     this.nextRequestId = clampId(options.firstRequestId ?? 1);
   }
 
@@ -347,8 +355,10 @@ export class SourceClient {
       for (const owner of [...group]) this.complete(owner);
       return;
     }
-    if (this.ignored.has(packet.id)) return; // SRCDS trailer, Squad's second echo, late answers
-    this.unsolicited(packet);
+    const ended = this.ignored.get(packet.id);
+    if (ended === undefined) this.unsolicited(packet);
+    else if (ended && packet.body.length > 0) this.pushEvent({ type: "late-answer", requestId: packet.id, bytes: packet.body.length });
+    // else: SRCDS trailer, Squad's second echo, an answer after its timeout
   }
 
   private handleAuthPacket(packet: SourcePacket): void {
@@ -376,11 +386,8 @@ export class SourceClient {
   private addFragment(pending: PendingCommand, body: Uint8Array, now: number): void {
     pending.bytes += body.length;
     if (pending.bytes > this.maxResponseBytes) {
-      this.abandon(pending, {
-        type: "failed",
-        requestId: pending.id,
-        error: new RconRemoteError("FRAME_TOO_LARGE", `answer exceeds ${this.maxResponseBytes} bytes`),
-      });
+      const error = new RconRemoteError("FRAME_TOO_LARGE", `answer exceeds ${this.maxResponseBytes} bytes`);
+      this.abandon(pending, { type: "failed", requestId: pending.id, error }, true);
       this.sendQueued();
       return;
     }
@@ -403,6 +410,7 @@ export class SourceClient {
 
   private complete(pending: PendingCommand): void {
     this.forget(pending);
+    this.ignore(pending.id, true);
     const { fragments } = pending;
     let bytes: Uint8Array;
     if (fragments.length === 1) bytes = fragments[0] as Uint8Array;
@@ -419,9 +427,9 @@ export class SourceClient {
   }
 
   /** Ends a command without an answer; its ids stay ignored so a late answer is discarded. */
-  private abandon(pending: PendingCommand, event: SourceClientEvent): void {
+  private abandon(pending: PendingCommand, event: SourceClientEvent, endless = false): void {
     this.forget(pending);
-    this.ignore(pending.id);
+    this.ignore(pending.id, endless);
     this.pushEvent(event);
   }
 
@@ -439,10 +447,10 @@ export class SourceClient {
     }
   }
 
-  private ignore(id: number): void {
-    this.ignored.add(id);
+  private ignore(id: number, endless = false): void {
+    this.ignored.set(id, endless);
     if (this.ignored.size > IGNORED_IDS_LIMIT) {
-      const oldest = this.ignored.values().next().value as number;
+      const oldest = this.ignored.keys().next().value as number;
       this.ignored.delete(oldest);
     }
   }
