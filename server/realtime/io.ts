@@ -3,7 +3,7 @@
  * (anonymous and forged cookies are refused); every event re-loads the actor and checks the
  * permission table before acting.
  */
-import type { Server as HttpServer } from "node:http";
+import type { Server as HttpServer, IncomingMessage } from "node:http";
 import { RateLimiterMemory } from "rate-limiter-flexible";
 import { Server } from "socket.io";
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from "../../lib/realtime/contract.ts";
@@ -19,6 +19,7 @@ import { registerConsoleHandlers } from "./handlers/console.ts";
 import { registerServerHandlers } from "./handlers/servers.ts";
 import type { ConnectionHub } from "../hub/hub.ts";
 import { bridgeHubToRooms } from "./bridge.ts";
+import { createSocketBudget, socketLimits, type SocketLimits } from "./budget.ts";
 import { AUDIT_ROOM, userRoom } from "./rooms.ts";
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -31,21 +32,55 @@ export interface RealtimeDeps {
   hub: ConnectionHub;
   /** Console commands, kicks and messages one user may send per window (ACTIONS_PER_10S; default 20 per 10 s). */
   actionLimit?: { points: number; seconds: number };
+  /** Socket budgets (server/realtime/budget.ts); defaults in DEFAULT_SOCKET_LIMITS. */
+  limits?: Partial<SocketLimits>;
+  /**
+   * Origins a browser may open a socket from: the dashboard's own (PUBLIC_URL) and ALLOWED_ORIGINS.
+   * A request carrying any other Origin is refused; clients that send none (not browsers) are not.
+   */
+  allowedOrigins?: readonly string[];
+  /** Count handshakes by the first X-Forwarded-For hop (TRUST_PROXY=1). */
+  trustProxy?: boolean;
 }
 
 export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): { io: RealtimeServer; endUserSessions(userId: string, reason: string): void; close(): Promise<void> } {
   // destroyUpgrade:false leaves Next's own upgrade requests (dev HMR) alone.
   const io: RealtimeServer = new Server(httpServer, { destroyUpgrade: false, serveClient: false, maxHttpBufferSize: 64 * 1024 });
+  const budget = createSocketBudget(socketLimits(deps.limits));
+
+  // Cross-site WebSocket hijacking: a page on another port of the same host is same-site, so the
+  // browser sends the session cookie; only its Origin tells it apart. Every engine.io request is
+  // checked (handshakes, polling with a sid, upgrades). Browsers may omit Origin on same-origin GETs.
+  const allowedOrigins = new Set((deps.allowedOrigins ?? []).map((o) => new URL(o).origin));
+  const warnedOrigins = new Set<string>();
+  io.engine.use((req: IncomingMessage, _res: unknown, next: (error?: Error) => void) => {
+    const origin = req.headers.origin;
+    if (origin === undefined || allowedOrigins.has(origin)) return next();
+    if (warnedOrigins.size < 100 && !warnedOrigins.has(origin)) {
+      warnedOrigins.add(origin);
+      deps.logger.warn("socket.io request from another origin refused (set PUBLIC_URL or ALLOWED_ORIGINS if this is the dashboard)", { origin });
+    }
+    next(new Error("origin not allowed"));
+  });
 
   // A person types a few commands a minute; a runaway script would flood the game server's RCON.
   const actionLimiter = new RateLimiterMemory({ keyPrefix: "socket-actions", points: deps.actionLimit?.points ?? 20, duration: deps.actionLimit?.seconds ?? 10 });
 
   io.use((socket, next) => {
     void (async () => {
+      // Before the cookie is decoded or the database read.
+      const tooMany = await budget.admitHandshake(clientAddress(socket.handshake.address, socket.handshake.headers, deps.trustProxy === true));
+      if (tooMany) return next(new Error(tooMany));
       const token = sessionTokenFrom(parseCookie(socket.handshake.headers.cookie ?? ""));
       const payload = token ? await decode({ token, secret: deps.authSecret }).catch(() => null) : null;
       const actor = payload?.uid && typeof payload.sv === "number" ? await loadActor(deps.db, payload.uid, payload.sv) : null;
       if (!actor || !payload?.uid || typeof payload.sv !== "number") return next(new Error("unauthorized"));
+      // The connection may have closed meanwhile: socket.io would then never emit "disconnect".
+      if (socket.conn.readyState !== "open") return next(new Error("closed"));
+      const release = budget.claimSocket(payload.uid);
+      if (!release) return next(new Error(`too many open connections (${budget.limits.socketsPerUser}): close a tab`));
+      socket.on("disconnect", release);
+      socket.conn.once("close", release);
       socket.data.userId = payload.uid;
       socket.data.sessionVersion = payload.sv;
       next();
@@ -56,6 +91,7 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): { io
   });
 
   io.on("connection", (socket) => {
+    budget.meter(socket, () => socket.data.userId);
     void socket.join(userRoom(socket.data.userId));
     registerServerHandlers(io, socket, deps);
     registerConsoleHandlers(io, socket, deps, actionLimiter);
@@ -94,4 +130,14 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): { io
       });
     },
   };
+}
+
+/** The address handshakes are counted by: the peer, or the first X-Forwarded-For hop behind a trusted proxy. */
+function clientAddress(peer: string, headers: Record<string, string | string[] | undefined>, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = headers["x-forwarded-for"];
+    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
+    if (first) return first;
+  }
+  return peer;
 }
