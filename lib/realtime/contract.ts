@@ -18,6 +18,9 @@ export interface AuditEventMessage {
   outcome: string;
   detail: string | null;
   createdAt: string;
+  /** Identical denied events folded into this one; the same id is sent again as the count grows. */
+  repeats: number;
+  lastAt: string | null;
 }
 
 export const CONSOLE_KINDS = ["command", "answer", "chat", "join", "leave", "admin", "system"] as const;

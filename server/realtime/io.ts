@@ -110,6 +110,8 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): { io
       outcome: event.outcome,
       detail: event.detail,
       createdAt: event.createdAt,
+      repeats: event.repeats,
+      lastAt: event.lastAt,
     });
   });
 

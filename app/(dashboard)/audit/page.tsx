@@ -56,7 +56,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                 <td className="px-3 py-2">{e.actorEmail ?? "anonymous"}</td>
                 <td className="px-3 py-2 font-mono text-xs">{e.action}</td>
                 <td className="px-3 py-2 text-xs">{e.targetType ? `${e.targetType} ${e.targetId ?? ""}` : ""}</td>
-                <td className="px-3 py-2">{e.outcome}</td>
+                <td className="px-3 py-2">
+                  {e.outcome}
+                  {e.repeats > 1 ? <span title={e.lastAt ? `last at ${formatDateTime(e.lastAt)}` : undefined}> ×{e.repeats}</span> : null}
+                </td>
                 <td className="px-3 py-2 text-xs">{e.detail ?? e.input ?? ""}</td>
                 <td className="px-3 py-2 font-mono text-xs">{e.sourceIp ?? ""}</td>
               </tr>
