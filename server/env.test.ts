@@ -27,7 +27,7 @@ describe("parseEnv", () => {
   });
 
   it("socket budgets and the origins browsers may open sockets from (PUBLIC_URL's, plus ALLOWED_ORIGINS)", () => {
-    expect(parse({})).toMatchObject({ SOCKET_POINTS_PER_10S: 600, SOCKETS_PER_USER: 12, HANDSHAKES_PER_MINUTE: 60, allowedOrigins: ["http://127.0.0.1:3000"] });
+    expect(parse({})).toMatchObject({ SOCKET_POINTS_PER_10S: 600, SOCKETS_PER_USER: 12, HANDSHAKES_PER_MINUTE: 120, allowedOrigins: ["http://127.0.0.1:3000"] });
     const env = parse({ PUBLIC_URL: "https://rcon.example.com/", ALLOWED_ORIGINS: "http://10.0.0.5:3000, https://RCON.example.com", SOCKETS_PER_USER: "30" });
     expect(env.allowedOrigins).toEqual(["https://rcon.example.com", "http://10.0.0.5:3000"]);
     expect(env.SOCKETS_PER_USER).toBe(30);

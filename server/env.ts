@@ -46,7 +46,7 @@ const envSchema = z.object({
   /** Sockets (tabs) one user may hold open at once. */
   SOCKETS_PER_USER: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1_000).default(12)),
   /** socket.io handshakes one client address may start per minute. */
-  HANDSHAKES_PER_MINUTE: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(100_000).default(60)),
+  HANDSHAKES_PER_MINUTE: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(100_000).default(120)),
   /** Further origins (comma-separated) browsers reach the dashboard at, besides PUBLIC_URL's. */
   ALLOWED_ORIGINS: z.preprocess(
     emptyAsUndefined,

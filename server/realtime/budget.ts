@@ -32,7 +32,7 @@ export const DEFAULT_SOCKET_LIMITS: SocketLimits = {
   windowSeconds: 10,
   inFlight: 8,
   socketsPerUser: 12,
-  handshakesPerMinute: 60,
+  handshakesPerMinute: 120,
   subscriptionsPerSocket: 20,
   unsentPackets: 64,
 };
