@@ -354,6 +354,7 @@ async function runOnce(values: {
   await prober;
   const after = await health(measured.url);
   clearInterval(rssSampler);
+  const state = died ?? "alive"; // before finish() stops it
   const peakHeap = died ? null : await measured.finish();
   rmSync(dir, { recursive: true, force: true });
 
@@ -379,7 +380,7 @@ async function runOnce(values: {
         },
         peakRss: mb(peakRss),
         peakHeap: peakHeap === null ? "n/a" : mb(peakHeap),
-        process: died ?? "alive",
+        process: state,
       },
       null,
       2,
