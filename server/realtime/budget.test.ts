@@ -271,4 +271,45 @@ describe("socket budget: events in flight (real socket.io, a handler that holds 
       await io.close();
     }
   });
+  it("cuts a connection whose client stopped reading while broadcasts go on (its unsent packets would pile up)", async () => {
+    const http = createServer();
+    const io = new Server(http);
+    const budget = createSocketBudget(socketLimits({ maxUnsentPackets: 50 }));
+    let raw: { pause(): void; destroy(): void } | undefined;
+    let connected = 0;
+    const closed = new Promise<void>((resolve) =>
+      io.on("connection", (socket) => {
+        connected++;
+        budget.meter(socket, () => "user-2");
+        socket.on("disconnect", () => resolve());
+      }),
+    );
+    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+    const client: ClientSocket = connect(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, {
+      transports: ["websocket"],
+      forceNew: true,
+      reconnection: false,
+    });
+    try {
+      await new Promise((resolve) => client.once("connect", () => resolve(null)));
+      // The client's TCP socket stops reading; the server keeps broadcasting 256 kB messages.
+      raw = (client.io.engine.transport as unknown as { ws: { _socket: { pause(): void; destroy(): void } } })
+        .ws._socket;
+      raw.pause();
+      const big = "x".repeat(256 * 1024);
+      let sent = 0;
+      for (; sent < 400 && io.engine.clientsCount > 0; sent++) {
+        io.emit("tick" as never, big);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await closed;
+      expect(connected).toBe(1);
+      expect(io.engine.clientsCount).toBe(0);
+      expect(sent).toBeLessThan(400);
+    } finally {
+      raw?.destroy(); // the paused client would never finish the WebSocket closing handshake
+      client.disconnect();
+      await io.close();
+    }
+  });
 });

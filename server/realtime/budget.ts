@@ -24,6 +24,8 @@ export interface SocketLimits {
   subscriptionsPerSocket: number;
   /** Answers queued for a client that does not read them, past which its events are refused. */
   unsentPackets: number;
+  /** Unsent packets past which the connection is cut: a client that stopped reading while broadcasts go on. */
+  maxUnsentPackets: number;
 }
 
 export const DEFAULT_SOCKET_LIMITS: SocketLimits = {
@@ -35,6 +37,9 @@ export const DEFAULT_SOCKET_LIMITS: SocketLimits = {
   handshakesPerMinute: 120,
   subscriptionsPerSocket: 20,
   unsentPackets: 64,
+  // Far above a burst of console lines (each line is a packet), far below memory trouble: broadcast
+  // packets are encoded once and shared by every socket's buffer.
+  maxUnsentPackets: 10_000,
 };
 
 /** Per-connection points follow the per-user budget unless set. */
@@ -134,13 +139,25 @@ export function createSocketBudget(limits: SocketLimits): SocketBudget {
 
     meter(socket, userId) {
       let inFlight = 0;
+      let cut = false;
+      const unsentOf = () => (socket.conn as unknown as { writeBuffer?: unknown[] }).writeBuffer?.length ?? 0;
+      /** Closes at once, dropping what is unsent (a plain disconnect would wait for the client to read it). */
+      const cutOff = () => {
+        if (cut) return;
+        cut = true;
+        socket.disconnect(true);
+        socket.conn.close(true);
+      };
+      socket.conn.on("packetCreate", () => {
+        if (unsentOf() > limits.maxUnsentPackets) cutOff();
+      });
       socket.on("disconnect", () => void connections.delete(socket.id));
       socket.use((packet, next) => {
         const last: unknown = packet[packet.length - 1];
         // Every event of the contract takes an ack; one without has nobody to answer and is dropped.
         const ack = typeof last === "function" ? (last as Ack) : null;
         const cost = eventCost(packet[0], packet[1]);
-        const unsent = (socket.conn as unknown as { writeBuffer?: unknown[] }).writeBuffer?.length ?? 0;
+        const unsent = unsentOf();
         void Promise.allSettled([connections.consume(socket.id, cost), users.consume(userId(), cost)]).then(
           ([connection, user]) => {
             let refused: string | null = null;
@@ -149,7 +166,7 @@ export function createSocketBudget(limits: SocketLimits): SocketBudget {
               const consumed =
                 connection.reason instanceof RateLimiterRes ? connection.reason.consumedPoints : 0;
               if (consumed > 2 * limits.connectionPoints) {
-                socket.disconnect(true);
+                cutOff();
                 return;
               }
               refused = `Too many requests on this connection: try again in ${seconds(connection.reason)} s.`;
