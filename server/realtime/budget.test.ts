@@ -4,7 +4,7 @@
  * keep being answered; sockets per user, handshakes per address, subscriptions per socket and
  * events in flight are bounded.
  */
-import { createServer } from "node:http";
+import { createServer, get } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Server } from "socket.io";
 import { io as connect } from "socket.io-client";
@@ -207,6 +207,18 @@ describe("socket budgets (real server, real clients)", () => {
     await expect(as(r, "owner")).rejects.toThrow(
       /too many connection attempts from this address: try again in \d+ s/,
     );
+    // engine.io connections that never start the socket.io handshake are counted too (twice the
+    // handshakes: four used above, two more, then refused).
+    const engineHandshake = () =>
+      new Promise<number>((resolve, reject) =>
+        get(`${r.url}/socket.io/?EIO=4&transport=polling`, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        }).on("error", reject),
+      );
+    expect([await engineHandshake(), await engineHandshake(), await engineHandshake()]).toEqual([
+      200, 200, 400,
+    ]);
   });
 
   it("bounds the servers one socket follows (rooms joined)", async () => {

@@ -84,6 +84,8 @@ export interface SocketBudget {
   readonly limits: SocketLimits;
   /** Null when `address` may start another handshake, else why not. */
   admitHandshake(address: string): Promise<string | null>;
+  /** Whether `address` may open another engine.io connection (before any socket.io handshake). */
+  admitTransport(address: string): Promise<boolean>;
   /** Reserves one of the user's socket slots; the release is idempotent. Null when all are taken. */
   claimSocket(userId: string): (() => void) | null;
   /** Counts and bounds every event of `socket` (installed once per connection). */
@@ -112,6 +114,14 @@ export function createSocketBudget(limits: SocketLimits): SocketBudget {
     points: limits.handshakesPerMinute,
     duration: 60,
   });
+  // engine.io connections come before the socket.io handshake; one that never sends it still holds
+  // memory until the connect timeout. Twice the handshakes, so a normal connection hits the clearer
+  // socket.io refusal first.
+  const transports = new RateLimiterMemory({
+    keyPrefix: "socket-transport",
+    points: 2 * limits.handshakesPerMinute,
+    duration: 60,
+  });
   const socketsOf = new Map<string, number>();
 
   return {
@@ -121,6 +131,12 @@ export function createSocketBudget(limits: SocketLimits): SocketBudget {
       handshakes.consume(address).then(
         () => null,
         (res: unknown) => `too many connection attempts from this address: try again in ${seconds(res)} s`,
+      ),
+
+    admitTransport: (address) =>
+      transports.consume(address).then(
+        () => true,
+        () => false,
       ),
 
     claimSocket(userId) {

@@ -53,9 +53,14 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): { io
   // checked (handshakes, polling with a sid, upgrades). Browsers may omit Origin on same-origin GETs.
   const allowedOrigins = new Set((deps.allowedOrigins ?? []).map((o) => new URL(o).origin));
   const warnedOrigins = new Set<string>();
-  io.engine.use((req: IncomingMessage, _res: unknown, next: (error?: Error) => void) => {
+  io.engine.use((req: IncomingMessage & { _query?: { sid?: string } }, _res: unknown, next: (error?: Error) => void) => {
     const origin = req.headers.origin;
-    if (origin === undefined || allowedOrigins.has(origin)) return next();
+    if (origin === undefined || allowedOrigins.has(origin)) {
+      if (req._query?.sid) return next();
+      // A new engine.io connection (no session id yet): counted per address.
+      void budget.admitTransport(clientAddress(req.socket.remoteAddress ?? "unknown", req.headers, deps.trustProxy === true)).then((admitted) => next(admitted ? undefined : new Error("too many connections")));
+      return;
+    }
     if (warnedOrigins.size < 100 && !warnedOrigins.has(origin)) {
       warnedOrigins.add(origin);
       deps.logger.warn("socket.io request from another origin refused (set PUBLIC_URL or ALLOWED_ORIGINS if this is the dashboard)", { origin });
