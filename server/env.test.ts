@@ -22,5 +22,14 @@ describe("parseEnv", () => {
     expect(() => parse({ ACTIONS_PER_10S: "0" })).toThrow(/ACTIONS_PER_10S/);
     expect(() => parse({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL must start with file: or postgres:\/\//);
     expect(() => parse({ AUTH_SECRET: "short" })).toThrow(/AUTH_SECRET needs at least 32 characters/);
+    expect(() => parse({ SOCKET_POINTS_PER_10S: "10" })).toThrow(/SOCKET_POINTS_PER_10S/);
+    expect(() => parse({ ALLOWED_ORIGINS: "https://a.example.com/path" })).toThrow(/ALLOWED_ORIGINS must be origins/);
+  });
+
+  it("socket budgets and the origins browsers may open sockets from (PUBLIC_URL's, plus ALLOWED_ORIGINS)", () => {
+    expect(parse({})).toMatchObject({ SOCKET_POINTS_PER_10S: 600, SOCKETS_PER_USER: 12, HANDSHAKES_PER_MINUTE: 120, allowedOrigins: ["http://127.0.0.1:3000"] });
+    const env = parse({ PUBLIC_URL: "https://rcon.example.com/", ALLOWED_ORIGINS: "http://10.0.0.5:3000, https://RCON.example.com", SOCKETS_PER_USER: "30" });
+    expect(env.allowedOrigins).toEqual(["https://rcon.example.com", "http://10.0.0.5:3000"]);
+    expect(env.SOCKETS_PER_USER).toBe(30);
   });
 });

@@ -41,13 +41,39 @@ const envSchema = z.object({
   CONSOLE_RETENTION_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(3650).default(30)),
   /** Console commands, kicks and messages one user may send per 10 seconds (more are refused). */
   ACTIONS_PER_10S: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(10_000).default(20)),
+  /** Socket budget per user per 10 s, in points (a ping costs 1, a 1,000-line history page 11). */
+  SOCKET_POINTS_PER_10S: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(50).max(100_000).default(600)),
+  /** Sockets (tabs) one user may hold open at once. */
+  SOCKETS_PER_USER: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1_000).default(12)),
+  /** socket.io handshakes one client address may start per minute. */
+  HANDSHAKES_PER_MINUTE: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(100_000).default(120)),
+  /** Further origins (comma-separated) browsers reach the dashboard at, besides PUBLIC_URL's. */
+  ALLOWED_ORIGINS: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .transform((v) => v.split(",").map((o) => o.trim()).filter((o) => o.length > 0))
+      .refine((list) => list.every(isOrigin), "ALLOWED_ORIGINS must be origins such as https://rcon.example.com (scheme, host and port only), separated by commas")
+      .optional(),
+  ),
 });
+
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === "http:" || url.protocol === "https:") && url.origin === value.replace(/\/$/, "").toLowerCase();
+  } catch {
+    return false;
+  }
+}
 
 export type Env = z.infer<typeof envSchema> & {
   dataDir: string;
   databaseUrl: string;
   databaseKind: "sqlite" | "postgresql";
   publicUrl: string;
+  /** PUBLIC_URL's origin and ALLOWED_ORIGINS: the only Origins socket.io accepts from browsers. */
+  allowedOrigins: string[];
 };
 
 export function parseEnv(source: NodeJS.ProcessEnv): Env {
@@ -62,7 +88,8 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
   const databaseKind = databaseUrl.startsWith("file:") ? "sqlite" : "postgresql";
   const shownHost = env.HOST === "0.0.0.0" || env.HOST === "::" ? "localhost" : env.HOST;
   const publicUrl = (env.PUBLIC_URL ?? `http://${shownHost.includes(":") ? `[${shownHost}]` : shownHost}:${env.PORT}`).replace(/\/$/, "");
-  return { ...env, dataDir, databaseUrl, databaseKind, publicUrl };
+  const allowedOrigins = [...new Set([new URL(publicUrl).origin, ...(env.ALLOWED_ORIGINS ?? []).map((o) => new URL(o).origin)])];
+  return { ...env, dataDir, databaseUrl, databaseKind, publicUrl, allowedOrigins };
 }
 
 let cached: Env | undefined;

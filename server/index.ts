@@ -65,7 +65,16 @@ async function main(): Promise<void> {
   await hub.start();
 
   const httpServer = createServer();
-  const realtime = createRealtime(httpServer, { db, authSecret: secrets.authSecret, logger, hub, actionLimit: { points: env.ACTIONS_PER_10S, seconds: 10 } });
+  const realtime = createRealtime(httpServer, {
+    db,
+    authSecret: secrets.authSecret,
+    logger,
+    hub,
+    actionLimit: { points: env.ACTIONS_PER_10S, seconds: 10 },
+    limits: { userPoints: env.SOCKET_POINTS_PER_10S, socketsPerUser: env.SOCKETS_PER_USER, handshakesPerMinute: env.HANDSHAKES_PER_MINUTE },
+    allowedOrigins: env.allowedOrigins,
+    trustProxy: env.TRUST_PROXY === "1",
+  });
   setRuntime({
     env,
     db,

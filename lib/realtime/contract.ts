@@ -18,6 +18,9 @@ export interface AuditEventMessage {
   outcome: string;
   detail: string | null;
   createdAt: string;
+  /** Identical denied events folded into this one; the same id is sent again as the count grows. */
+  repeats: number;
+  lastAt: string | null;
 }
 
 export const CONSOLE_KINDS = ["command", "answer", "chat", "join", "leave", "admin", "system"] as const;
@@ -140,4 +143,6 @@ export interface SocketData {
   auditScope?: { actorId: string; serverIds: readonly string[] };
   /** The UserSession row (JWT `sid`): every event re-checks that it is still live. */
   sessionId: string;
+  /** The client's address (behind TRUST_PROXY=1, the hop the proxy appended), for budgets and the audit. */
+  address: string;
 }

@@ -1,12 +1,17 @@
 /**
  * The audit trail: every state-changing action, login and failed login. Inputs are stored redacted
  * (no passwords or tokens). New events are also pushed to the live audit room when socket.io runs.
+ *
+ * Denied events are on a path an attacker drives, so identical ones (same actor, action, target,
+ * server, address, detail) within REPEAT_WINDOW_MS are stored once and counted (`repeats`,
+ * `lastAt`). Actions that reach a game server are stored "pending" before they run and completed
+ * after, so nothing is sent without its record.
  */
 import { AppError } from "../../lib/errors.ts";
 import { auditScope, can, type Actor } from "../../lib/permissions.ts";
 import type { AuditEvent, Db } from "../db/client.ts";
 
-export type AuditOutcome = "success" | "failure" | "denied";
+export type AuditOutcome = "success" | "failure" | "denied" | "pending";
 
 export interface AuditEntryInput {
   actor: Pick<Actor, "id" | "email"> | null;
@@ -35,8 +40,9 @@ export interface AuditEventDto {
   detail: string | null;
   sourceIp: string | null;
   createdAt: string;
-  /** Identical denied events stored once: how many, and when the last one happened. */
+  /** Identical denied events folded into this row (1 for a single event). */
   repeats: number;
+  /** When the last of those repeats happened; null for a single event. */
   lastAt: string | null;
 }
 
@@ -64,23 +70,120 @@ export function onAuditEvent(listener: AuditListener): () => void {
   return () => listeners().delete(listener);
 }
 
-export async function recordAudit(db: Db, entry: AuditEntryInput): Promise<AuditEventDto> {
-  const row = await db.auditEvent.create({
-    data: {
-      actorId: entry.actor?.id ?? null,
-      actorEmail: entry.actor?.email ?? entry.actorEmail ?? null,
-      action: entry.action,
-      targetType: entry.targetType ?? null,
-      targetId: entry.targetId ?? null,
-      serverId: entry.serverId ?? null,
-      input: entry.input === undefined ? null : JSON.stringify(redact(entry.input)).slice(0, 4000),
-      outcome: entry.outcome,
-      detail: entry.detail?.slice(0, 1000) ?? null,
-      sourceIp: entry.sourceIp ?? null,
-    },
-  });
-  const dto = toDto(row);
+/** Identical denied events within this window are one row with a count. */
+export const REPEAT_WINDOW_MS = 60_000;
+/** Open repeat windows kept per database (oldest dropped first; a dropped key starts a new row). */
+const MAX_OPEN_REPEATS = 10_000;
+
+interface OpenRepeat {
+  startedAt: number;
+  /** The stored row (shared by every repeat: one insert however many arrive at once). */
+  created: Promise<AuditEventDto>;
+  /** Repeats not yet written, and the newest one's time. */
+  unwritten: number;
+  lastAt: number;
+  /** The one update in flight for this row; repeats arriving meanwhile join the next. */
+  flushing: Promise<AuditEventDto> | null;
+}
+
+const REPEATS_KEY = Symbol.for("rcondeck.audit-repeats");
+function openRepeats(db: Db): Map<string, OpenRepeat> {
+  const holder = globalThis as { [REPEATS_KEY]?: WeakMap<Db, Map<string, OpenRepeat>> };
+  const byDb = (holder[REPEATS_KEY] ??= new WeakMap<Db, Map<string, OpenRepeat>>());
+  let repeats = byDb.get(db);
+  if (!repeats) byDb.set(db, (repeats = new Map<string, OpenRepeat>()));
+  return repeats;
+}
+
+function announce(dto: AuditEventDto): void {
   for (const listener of listeners()) listener(dto);
+}
+
+function rowData(entry: AuditEntryInput) {
+  return {
+    actorId: entry.actor?.id ?? null,
+    actorEmail: entry.actor?.email ?? entry.actorEmail ?? null,
+    action: entry.action,
+    targetType: entry.targetType ?? null,
+    targetId: entry.targetId ?? null,
+    serverId: entry.serverId ?? null,
+    input: entry.input === undefined ? null : JSON.stringify(redact(entry.input)).slice(0, 4000),
+    outcome: entry.outcome,
+    detail: entry.detail?.slice(0, 1000) ?? null,
+    sourceIp: entry.sourceIp ?? null,
+  };
+}
+
+/**
+ * Stores one audit event and announces it to live viewers. A denied event identical to one stored
+ * less than REPEAT_WINDOW_MS before (by `now`) only counts as a repeat of that row.
+ */
+export async function recordAudit(db: Db, entry: AuditEntryInput, now: number = Date.now()): Promise<AuditEventDto> {
+  if (entry.outcome === "denied") return recordDenied(db, entry, now);
+  const dto = toDto(await db.auditEvent.create({ data: rowData(entry) }));
+  // A pending row is announced when it is completed (completeAudit): live viewers see each action once.
+  if (entry.outcome !== "pending") announce(dto);
+  return dto;
+}
+
+async function recordDenied(db: Db, entry: AuditEntryInput, now: number): Promise<AuditEventDto> {
+  const data = rowData(entry);
+  const repeats = openRepeats(db);
+  // Map order is insertion order, so the oldest windows are at the front.
+  for (const [key, open] of repeats) {
+    if (now - open.startedAt < REPEAT_WINDOW_MS && repeats.size < MAX_OPEN_REPEATS) break;
+    repeats.delete(key);
+  }
+  const key = JSON.stringify([data.actorId, data.actorEmail, data.action, data.targetType, data.targetId, data.serverId, data.sourceIp, data.detail]);
+  const open = repeats.get(key);
+  if (open && now - open.startedAt < REPEAT_WINDOW_MS) {
+    // Looked up and counted synchronously: concurrent repeats cannot both insert.
+    open.unwritten += 1;
+    open.lastAt = Math.max(open.lastAt, now);
+    return flushRepeats(db, open);
+  }
+  const created = db.auditEvent.create({ data }).then((row) => {
+    const dto = toDto(row);
+    announce(dto);
+    return dto;
+  });
+  repeats.delete(key); // re-inserted at the back, in time order
+  const fresh: OpenRepeat = { startedAt: now, created, unwritten: 0, lastAt: now, flushing: null };
+  repeats.set(key, fresh);
+  // A failed insert must not swallow later events: they start again.
+  created.catch(() => repeats.get(key) === fresh && repeats.delete(key));
+  return created;
+}
+
+/** Writes the counted repeats with one update at a time per row (a flood batches itself). */
+function flushRepeats(db: Db, open: OpenRepeat): Promise<AuditEventDto> {
+  open.flushing ??= (async () => {
+    try {
+      let latest = await open.created;
+      while (open.unwritten > 0) {
+        const count = open.unwritten;
+        open.unwritten = 0;
+        try {
+          latest = toDto(await db.auditEvent.update({ where: { id: latest.id }, data: { repeats: { increment: count }, lastAt: new Date(open.lastAt) } }));
+        } catch (error) {
+          open.unwritten += count;
+          throw error;
+        }
+        announce(latest);
+      }
+      return latest;
+    } finally {
+      // Synchronously after the loop's last check: a repeat counted later starts a new flush.
+      open.flushing = null;
+    }
+  })();
+  return open.flushing;
+}
+
+/** Completes a pending event with its outcome and announces it (throws if it cannot be stored). */
+export async function completeAudit(db: Db, pending: AuditEventDto, outcome: "success" | "failure", detail: string | null): Promise<AuditEventDto> {
+  const dto = toDto(await db.auditEvent.update({ where: { id: pending.id }, data: { outcome, detail: detail?.slice(0, 1000) ?? null } }));
+  announce(dto);
   return dto;
 }
 

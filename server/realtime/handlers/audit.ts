@@ -45,6 +45,8 @@ export function broadcastAuditEvent(io: RealtimeServer, event: AuditEventDto): v
     outcome: event.outcome,
     detail: event.detail,
     createdAt: event.createdAt,
+    repeats: event.repeats,
+    lastAt: event.lastAt,
   };
   io.to(AUDIT_ROOM).emit("audit:event", message);
   for (const id of io.sockets.adapter.rooms.get(AUDIT_SCOPED_ROOM) ?? []) {

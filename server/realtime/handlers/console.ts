@@ -2,7 +2,8 @@
 import type { RateLimiterMemory } from "rate-limiter-flexible";
 import { z } from "zod";
 import { describeError } from "../../hub/errors.ts";
-import { recordAudit } from "../../data/audit.ts";
+import { completeAudit, recordAudit } from "../../data/audit.ts";
+import { AppError } from "../../../lib/errors.ts";
 import type { RealtimeDeps, RealtimeServer } from "../io.ts";
 import { can } from "../../../lib/permissions.ts";
 import { commandForRecord, redactLine } from "../redact.ts";
@@ -15,18 +16,31 @@ const messageSchema = z.object({ serverId: z.string().min(1).max(64), playerId: 
 
 export function registerConsoleHandlers(_io: RealtimeServer, socket: RealtimeSocket, deps: RealtimeDeps, limiter: RateLimiterMemory): void {
   const { hub } = deps;
-  const sourceIp = () => socket.handshake.address;
+  const sourceIp = () => socket.data.address;
 
-  /** Runs an action and audits its outcome either way. */
+  /**
+   * Stores the action as "pending" first: if the audit log cannot be written, nothing reaches the
+   * game server. Then runs it and completes the record with its outcome either way.
+   */
   async function audited<T>(entry: { actor: { id: string; email: string }; action: string; serverId: string; targetType: string; targetId: string; input: unknown }, run: () => Promise<T>, detail: (result: T) => string): Promise<T> {
+    const pending = await recordAudit(deps.db, { ...entry, outcome: "pending", sourceIp: sourceIp() }).catch((error: unknown) => {
+      deps.logger.error("audit log not writable: action refused", { action: entry.action, error: String(error).slice(0, 200) });
+      throw new AppError("UNAVAILABLE", "The audit log cannot be written right now, so nothing was sent to the game server.");
+    });
+    const complete = (outcome: "success" | "failure", text: string) =>
+      completeAudit(deps.db, pending, outcome, text).catch((error: unknown) => {
+        // The action ran: its row stays "pending" (outcome unknown to the log); the answer still goes out.
+        deps.logger.error("audit outcome not stored", { id: pending.id, outcome, error: String(error).slice(0, 200) });
+      });
+    let result: T;
     try {
-      const result = await run();
-      await recordAudit(deps.db, { ...entry, outcome: "success", detail: detail(result), sourceIp: sourceIp() });
-      return result;
+      result = await run();
     } catch (error) {
-      await recordAudit(deps.db, { ...entry, outcome: "failure", detail: describeError(error), sourceIp: sourceIp() });
+      await complete("failure", describeError(error));
       throw error;
     }
+    await complete("success", detail(result));
+    return result;
   }
 
   socket.on(

@@ -44,7 +44,7 @@ export function guarded<S extends z.ZodType, T>(
       const input = parsed.data;
       const serverId = options.serverId?.(input);
       if (!can(actor, options.permission, serverId)) {
-        await recordAudit(deps.db, { actor, action: `socket.${options.event}`, serverId: null, targetType: serverId ? "server" : null, targetId: serverId ?? null, outcome: "denied", detail: `missing permission ${options.permission}`, sourceIp: socket.handshake.address });
+        await recordAudit(deps.db, { actor, action: `socket.${options.event}`, serverId: null, targetType: serverId ? "server" : null, targetId: serverId ?? null, outcome: "denied", detail: `missing permission ${options.permission}`, sourceIp: socket.data.address });
         return fail("FORBIDDEN", "You do not have permission to do that.");
       }
       if (options.limiter) {

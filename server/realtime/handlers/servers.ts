@@ -9,6 +9,7 @@ import type { ServerSnapshot } from "../../../lib/realtime/contract.ts";
 import { listOwnRecentCommands } from "../../data/history.ts";
 import { listServers } from "../../data/servers.ts";
 import type { RealtimeDeps, RealtimeServer } from "../io.ts";
+import { socketLimits } from "../budget.ts";
 import { redactLine, withoutIdentities } from "../redact.ts";
 import { consoleRoom, playersRoom, serverRoom, WATCH_ALL_ROOM, watchRoom } from "../rooms.ts";
 import { guarded, type RealtimeSocket } from "./guard.ts";
@@ -21,6 +22,8 @@ export function registerServerHandlers(_io: RealtimeServer, socket: RealtimeSock
   const { hub } = deps;
   /** Fast player polling while this socket watches a server. */
   const watching = new Map<string, () => void>();
+  // Each subscription joins up to three rooms and keeps fast polling on: bounded per socket.
+  const maxWatched = socketLimits(deps.limits).subscriptionsPerSocket;
   socket.on("disconnect", () => {
     for (const release of watching.values()) release();
     watching.clear();
@@ -29,6 +32,7 @@ export function registerServerHandlers(_io: RealtimeServer, socket: RealtimeSock
   socket.on(
     "server:subscribe",
     guarded(socket, deps, { event: "server:subscribe", schema: subscribeSchema, permission: "console.read", serverId: (i) => i.serverId }, async ({ serverId, afterSeq }, actor): Promise<ServerSnapshot> => {
+      if (!watching.has(serverId) && watching.size >= maxWatched) throw new AppError("CONFLICT", `This connection already follows ${maxWatched} servers: close one first.`);
       const exists = await deps.db.server.count({ where: { id: serverId } });
       if (!exists) throw new AppError("NOT_FOUND", "That server does not exist.");
       const identities = can(actor, "players.identities", serverId);
@@ -68,7 +72,7 @@ export function registerServerHandlers(_io: RealtimeServer, socket: RealtimeSock
   socket.on(
     "servers:watch",
     guarded(socket, deps, { event: "servers:watch", schema: z.object({}).strict(), permission: "server.view" }, async (_input, actor) => {
-      const servers = await listServers({ db: deps.db, actor, ip: socket.handshake.address });
+      const servers = await listServers({ db: deps.db, actor, ip: socket.data.address });
       if (actor.serverIds === null || actor.role === "OWNER") await socket.join(WATCH_ALL_ROOM);
       else await socket.join(servers.map((s) => watchRoom(s.id)));
       return { statuses: hub.statuses(servers.map((s) => s.id)) };

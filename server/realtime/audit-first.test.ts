@@ -1,0 +1,176 @@
+/**
+ * Nothing reaches a game server without its audit record: with the database refusing audit
+ * writes (a real trigger, on SQLite and PostgreSQL), console commands, kicks and messages are
+ * refused and the emulator receives none of them. Live audit viewers see each action once, with its
+ * outcome; a flood of identical refusals is one row with a count.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { AuditEventMessage, ServerSnapshot } from "../../lib/realtime/contract.ts";
+import { startBattlEyeEmulator, type RunningBattlEyeEmulator } from "../rcon/battleye/emulator.ts";
+import { encryptSecret } from "../security/crypto.ts";
+import { ConnectionHub } from "../hub/hub.ts";
+import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
+import {
+  emitAck,
+  sessionCookie,
+  silentLogger,
+  startRealtime,
+  type RunningRealtime,
+} from "../testing/realtime.ts";
+
+const KEY = Buffer.alloc(32, 5);
+
+/** Makes the database itself refuse new audit rows, as a read-only or failing store would. */
+async function refuseAuditWrites(t: TestDatabase, refuse: boolean): Promise<void> {
+  if (t.kind === "sqlite") {
+    await t.db.$executeRawUnsafe(
+      refuse
+        ? `CREATE TRIGGER refuse_audit BEFORE INSERT ON "AuditEvent" BEGIN SELECT RAISE(ABORT, 'audit log is read-only'); END`
+        : `DROP TRIGGER refuse_audit`,
+    );
+  } else if (refuse) {
+    await t.db.$executeRawUnsafe(
+      `CREATE OR REPLACE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit log is read-only'; END $$`,
+    );
+    await t.db.$executeRawUnsafe(
+      `CREATE TRIGGER refuse_audit BEFORE INSERT ON "AuditEvent" FOR EACH ROW EXECUTE FUNCTION refuse_audit()`,
+    );
+  } else {
+    await t.db.$executeRawUnsafe(`DROP TRIGGER refuse_audit ON "AuditEvent"`);
+  }
+}
+
+describe.each(DATABASE_KINDS)(
+  "audit before action on $kind (real hub, BattlEye emulator, socket.io)",
+  ({ create }) => {
+    let t: TestDatabase;
+    let emulator: RunningBattlEyeEmulator;
+    let hub: ConnectionHub;
+    let r: RunningRealtime;
+    let serverId: string;
+    const cookies: Record<string, string> = {};
+
+    beforeAll(async () => {
+      t = await create();
+      for (const role of ["OWNER", "VIEWER"] as const) {
+        cookies[role] = await sessionCookie(
+          t.db,
+          await t.db.user.create({
+            data: {
+              email: `${role.toLowerCase()}@example.com`,
+              name: role.toLowerCase(),
+              passwordHash: "x",
+              role,
+              allServers: true,
+            },
+          }),
+        );
+      }
+      emulator = await startBattlEyeEmulator({ password: "pw", players: 4, activity: 0, seed: 3 });
+      serverId = (
+        await t.db.server.create({
+          data: {
+            name: "Arma",
+            game: "arma3",
+            protocol: "battleye",
+            host: "127.0.0.1",
+            port: emulator.port,
+            passwordEncrypted: encryptSecret("pw", KEY),
+          },
+        })
+      ).id;
+      hub = new ConnectionHub({
+        db: t.db,
+        encryptionKey: KEY,
+        logger: silentLogger,
+        history: { intervalMs: 20, maxLines: 50 },
+      });
+      await hub.start();
+      r = await startRealtime({ db: t.db, hub });
+      await vi.waitFor(() => expect(hub.players(serverId)).toHaveLength(4), { timeout: 10_000 });
+    });
+
+    afterAll(async () => {
+      await r.close();
+      await hub.stop();
+      await emulator.close();
+      await t.drop();
+    });
+
+    it("with audit writes refused, no command, kick or message reaches the game server; afterwards each is audited once, live with its outcome", async () => {
+      const owner = await r.client({ cookie: cookies.OWNER ?? "" });
+      const snapshot = await emitAck<ServerSnapshot>(owner, "server:subscribe", { serverId });
+      if (snapshot === "disconnected" || !snapshot.ok) throw new Error("subscribe failed");
+      const [first, second] = snapshot.data.players;
+      if (!first || !second) throw new Error("no players");
+      expect(await emitAck(owner, "audit:subscribe", {})).toMatchObject({ ok: true });
+      const live: AuditEventMessage[] = [];
+      owner.on("audit:event", (e) => live.push(e));
+
+      await refuseAuditWrites(t, true);
+      const refused = {
+        ok: false,
+        error: {
+          code: "UNAVAILABLE",
+          message: "The audit log cannot be written right now, so nothing was sent to the game server.",
+        },
+      };
+      expect(await emitAck(owner, "console:exec", { serverId, command: "say -1 probe-exec" })).toEqual(
+        refused,
+      );
+      expect(
+        await emitAck(owner, "players:kick", { serverId, playerId: first.id, reason: "probe-kick" }),
+      ).toEqual(refused);
+      expect(
+        await emitAck(owner, "players:message", { serverId, playerId: second.id, message: "probe-message" }),
+      ).toEqual(refused);
+      await refuseAuditWrites(t, false);
+
+      // The same connection's next command does arrive (so the ones before it would have, in order).
+      expect(await emitAck(owner, "console:exec", { serverId, command: "say -1 probe-after" })).toMatchObject(
+        { ok: true },
+      );
+      const pushed = emulator.messageLog.map((m) => m.text);
+      expect(pushed.some((text) => text.includes("probe-after"))).toBe(true);
+      expect(pushed.filter((text) => /probe-(exec|kick|message)/.test(text))).toEqual([]);
+      expect(emulator.players.has(Number(first.id))).toBe(true);
+
+      // Stored once, completed; seen live once, with its outcome (never "pending").
+      const rows = await t.db.auditEvent.findMany({
+        where: { action: { in: ["console.command", "player.kick", "player.message"] } },
+      });
+      expect(rows.map((row) => [row.action, row.outcome])).toEqual([["console.command", "success"]]);
+      await vi.waitFor(() => expect(live.filter((e) => e.action === "console.command")).toHaveLength(1));
+      expect(live.filter((e) => e.action === "console.command").map((e) => [e.id, e.outcome])).toEqual([
+        [rows[0]?.id, "success"],
+      ]);
+
+      // A failed action is completed as a failure.
+      expect(await emitAck(owner, "players:kick", { serverId, playerId: "999", reason: "" })).toMatchObject({
+        ok: false,
+        error: { code: "NOT_FOUND" },
+      });
+      expect(await t.db.auditEvent.findFirst({ where: { action: "player.kick" } })).toMatchObject({
+        outcome: "failure",
+        targetId: "999",
+      });
+    });
+
+    it("a Viewer's burst of refused commands is one denied row with a count", async () => {
+      const viewer = await r.client({ cookie: cookies.VIEWER ?? "" });
+      // Five bursts of eight at once (eight is what one socket may have in flight).
+      const results: Awaited<ReturnType<typeof emitAck>>[] = [];
+      for (let burst = 0; burst < 5; burst++) {
+        const bursts = Array.from({ length: 8 }, () =>
+          emitAck(viewer, "console:exec", { serverId, command: "say -1 hi" }),
+        );
+        results.push(...(await Promise.all(bursts)));
+      }
+      expect(results.every((x) => x !== "disconnected" && !x.ok && x.error.code === "FORBIDDEN")).toBe(true);
+      const rows = await t.db.auditEvent.findMany({
+        where: { action: "socket.console:exec", outcome: "denied" },
+      });
+      expect(rows.map((row) => row.repeats)).toEqual([40]);
+    });
+  },
+);
