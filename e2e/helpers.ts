@@ -17,11 +17,8 @@ export async function signIn(page: Page, email: string, password: string): Promi
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
-/**
- * The Owner invites a member through the Team screen (every server, or only the named ones); the
- * member accepts in a fresh context and signs in.
- */
-export async function inviteMember(ownerPage: Page, browser: Browser, role: "ADMIN" | "MODERATOR" | "VIEWER", servers?: string[]): Promise<{ email: string; context: BrowserContext; page: Page }> {
+/** The Owner creates an invite link on the team page (every server, or only `servers`). */
+export async function createInviteLink(ownerPage: Page, role: "ADMIN" | "MODERATOR" | "VIEWER", servers?: string[]): Promise<{ email: string; link: string }> {
   const email = uniqueEmail(role.toLowerCase());
   await ownerPage.goto("/team");
   await ownerPage.getByLabel("Email").fill(email);
@@ -35,6 +32,15 @@ export async function inviteMember(ownerPage: Page, browser: Browser, role: "ADM
   await ownerPage.getByRole("button", { name: "Create invite link" }).click();
   const link = (await ownerPage.getByLabel("Invite link").textContent())?.trim() ?? "";
   expect(link).toContain("/invite?token=");
+  return { email, link };
+}
+
+/**
+ * The Owner invites a member through the Team screen (every server, or only the named ones); the
+ * member accepts in a fresh context and signs in.
+ */
+export async function inviteMember(ownerPage: Page, browser: Browser, role: "ADMIN" | "MODERATOR" | "VIEWER", servers?: string[]): Promise<{ email: string; context: BrowserContext; page: Page }> {
+  const { email, link } = await createInviteLink(ownerPage, role, servers);
 
   const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   const page = await context.newPage();

@@ -1,12 +1,8 @@
 import { expect, test } from "@playwright/test";
-import { MEMBER_PASSWORD, uniqueEmail } from "./helpers";
+import { createInviteLink, MEMBER_PASSWORD } from "./helpers";
 
 test("accepting an invite with a weak password shows why it was refused; a strong one is accepted", async ({ page: ownerPage, browser }) => {
-  await ownerPage.goto("/team");
-  await ownerPage.getByLabel("Email").fill(uniqueEmail("weak"));
-  await ownerPage.getByLabel("Role").first().selectOption("VIEWER");
-  await ownerPage.getByRole("button", { name: "Create invite link" }).click();
-  const link = (await ownerPage.getByLabel("Invite link").textContent())?.trim() ?? "";
+  const { link } = await createInviteLink(ownerPage, "VIEWER");
 
   const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   const page = await context.newPage();
