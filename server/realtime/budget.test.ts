@@ -13,12 +13,13 @@ import type { Result } from "../../lib/result.ts";
 import { ConnectionHub } from "../hub/hub.ts";
 import { createSqliteTestDatabase, type TestDatabase } from "../testing/databases.ts";
 import {
+  createTestUser,
   emitAck,
-  sessionCookie,
   silentLogger,
   startRealtime,
   type ClientSocket,
   type RunningRealtime,
+  type TestUser,
 } from "../testing/realtime.ts";
 import { createSocketBudget, eventCost, socketLimits } from "./budget.ts";
 
@@ -26,7 +27,7 @@ describe("socket budgets (real server, real clients)", () => {
   let t: TestDatabase;
   let hub: ConnectionHub;
   const running: RunningRealtime[] = [];
-  const users: Record<string, { id: string; sessionVersion: number }> = {};
+  const users: Record<string, TestUser> = {};
   const servers: string[] = [];
 
   /** A realtime server of its own (its own budgets) on the shared database and hub. */
@@ -38,8 +39,7 @@ describe("socket budgets (real server, real clients)", () => {
     running.push(r);
     return r;
   }
-  const as = async (r: RunningRealtime, name: string) =>
-    r.client({ cookie: await sessionCookie(t.db, users[name] ?? { id: "" }) });
+  const as = (r: RunningRealtime, name: string) => r.clientAs(users[name] ?? { id: "" });
 
   beforeAll(async () => {
     t = await createSqliteTestDatabase();
@@ -49,11 +49,8 @@ describe("socket budgets (real server, real clients)", () => {
       ["viewer2", "VIEWER"],
       ["viewer3", "VIEWER"],
       ["viewer4", "VIEWER"],
-    ] as const) {
-      users[name] = await t.db.user.create({
-        data: { email: `${name}@example.com`, name, passwordHash: "x", role, allServers: true },
-      });
-    }
+    ] as const)
+      users[name] = await createTestUser(t.db, name, role);
     for (const name of ["A", "B", "C"]) {
       servers.push(
         (

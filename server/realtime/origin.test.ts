@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConnectionHub } from "../hub/hub.ts";
 import { createSqliteTestDatabase, type TestDatabase } from "../testing/databases.ts";
 import {
+  createTestUser,
   emitAck,
   sessionCookie,
   silentLogger,
@@ -41,18 +42,7 @@ describe("socket.io Origin check (real server, real clients)", () => {
 
   beforeAll(async () => {
     t = await createSqliteTestDatabase();
-    cookie = await sessionCookie(
-      t.db,
-      await t.db.user.create({
-        data: {
-          email: "owner@example.com",
-          name: "owner",
-          passwordHash: "x",
-          role: "OWNER",
-          allServers: true,
-        },
-      }),
-    );
+    cookie = await sessionCookie(t.db, await createTestUser(t.db, "owner", "OWNER"));
     hub = new ConnectionHub({ db: t.db, encryptionKey: Buffer.alloc(32), logger: silentLogger });
     await hub.start();
     r = await startRealtime({ db: t.db, hub, allowedOrigins: [`${DASHBOARD}/`, "http://10.0.0.5:3000"] });
