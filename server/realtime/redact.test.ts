@@ -58,7 +58,14 @@ const generated: fc.Arbitrary<Generated> = fc.record({
   guid: fc.stringMatching(/^[0-9a-f]{32}$/),
   uuid: fc.uuid(),
 });
-const crowd = fc.uniqueArray(generated, { minLength: 1, maxLength: 4, selector: (g) => g.name });
+// Players on one server at once: distinct names and distinct accounts (a Steam account, an EOS or
+// Minecraft uuid, a BattlEye GUID is in a game once); an address may be shared (NAT).
+const crowd = fc.uniqueArray(generated, {
+  minLength: 1,
+  maxLength: 4,
+  comparator: (a, b) =>
+    a.name === b.name || a.accountId === b.accountId || a.uuid === b.uuid || a.guid === b.guid,
+});
 
 /** Every spelling of every generated identity that must not reach a Viewer. */
 function identities(players: readonly Generated[]): string[] {
