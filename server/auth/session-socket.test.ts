@@ -4,12 +4,12 @@
 import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { endSession } from "../data/sessions.ts";
-import { ConnectionHub } from "../hub/hub.ts";
+import type { ConnectionHub } from "../hub/hub.ts";
 import { createSqliteTestDatabase, type TestDatabase } from "../testing/databases.ts";
+import { startHub } from "../testing/hub.ts";
 import {
   createTestUser,
   emitResult,
-  silentLogger,
   startRealtime,
   TEST_AUTH_SECRET as SECRET,
   type ClientSocket,
@@ -42,8 +42,7 @@ describe("socket.io and revocable sessions", () => {
         },
       })
     ).id;
-    hub = new ConnectionHub({ db: t.db, encryptionKey: Buffer.alloc(32), logger: silentLogger });
-    await hub.start();
+    hub = await startHub(t.db, { encryptionKey: Buffer.alloc(32) });
     r = await startRealtime({ db: t.db, hub });
   });
 

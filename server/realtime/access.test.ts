@@ -7,13 +7,12 @@ import { createServer as createTcpServer, type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { AuditEventMessage, ServerSnapshot, ServerStatusMessage } from "../../lib/realtime/contract.ts";
 import { recordAudit } from "../data/audit.ts";
-import { ConnectionHub } from "../hub/hub.ts";
-import { encryptSecret } from "../security/crypto.ts";
+import type { ConnectionHub } from "../hub/hub.ts";
 import { createSqliteTestDatabase, type TestDatabase } from "../testing/databases.ts";
+import { createLoopbackServer, startHub } from "../testing/hub.ts";
 import {
   createTestUser,
   emitResult as emit,
-  silentLogger,
   startRealtime,
   type RunningRealtime,
   type TestUser,
@@ -43,26 +42,13 @@ describe("socket payloads per role (real hub, real clients)", () => {
   beforeAll(async () => {
     t = await createSqliteTestDatabase();
     port = await closedPort();
-    const row = (name: string) => ({
-      name,
-      game: "cs2",
-      protocol: "source",
-      host: "127.0.0.1",
-      port,
-      passwordEncrypted: encryptSecret("pw", KEY),
-    });
-    serverA = (await t.db.server.create({ data: row("A") })).id;
-    serverB = (await t.db.server.create({ data: { ...row("B"), enabled: false } })).id;
+    const row = (name: string) => ({ name, game: "cs2", protocol: "source", port });
+    serverA = await createLoopbackServer(t.db, KEY, row("A"));
+    serverB = await createLoopbackServer(t.db, KEY, { ...row("B"), enabled: false });
     users.owner = await createTestUser(t.db, "owner", "OWNER");
     users.viewer = await createTestUser(t.db, "viewer", "VIEWER");
     users.limitedAdmin = await createTestUser(t.db, "limitedAdmin", "ADMIN", [serverA]);
-    hub = new ConnectionHub({
-      db: t.db,
-      encryptionKey: KEY,
-      logger: silentLogger,
-      connectionOptions: { reconnect: false },
-    });
-    await hub.start();
+    hub = await startHub(t.db, { encryptionKey: KEY, connectionOptions: { reconnect: false } });
     r = await startRealtime({ db: t.db, hub });
     await vi.waitFor(() => expect(hub.statusOf(serverA).state).toBe("unreachable"), { timeout: 10_000 });
   });

@@ -7,13 +7,12 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { AuditEventMessage, ServerSnapshot } from "../../lib/realtime/contract.ts";
 import { startBattlEyeEmulator, type RunningBattlEyeEmulator } from "../rcon/battleye/emulator.ts";
-import { encryptSecret } from "../security/crypto.ts";
-import { ConnectionHub } from "../hub/hub.ts";
+import type { ConnectionHub } from "../hub/hub.ts";
 import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
+import { createLoopbackServer, startHub } from "../testing/hub.ts";
 import {
   createRoleUsers,
   emitAck,
-  silentLogger,
   startRealtime,
   type RunningRealtime,
   type TestUser,
@@ -55,25 +54,13 @@ describe.each(DATABASE_KINDS)(
       t = await create();
       users = await createRoleUsers(t.db, ["OWNER", "VIEWER"]);
       emulator = await startBattlEyeEmulator({ password: "pw", players: 4, activity: 0, seed: 3 });
-      serverId = (
-        await t.db.server.create({
-          data: {
-            name: "Arma",
-            game: "arma3",
-            protocol: "battleye",
-            host: "127.0.0.1",
-            port: emulator.port,
-            passwordEncrypted: encryptSecret("pw", KEY),
-          },
-        })
-      ).id;
-      hub = new ConnectionHub({
-        db: t.db,
-        encryptionKey: KEY,
-        logger: silentLogger,
-        history: { intervalMs: 20, maxLines: 50 },
+      serverId = await createLoopbackServer(t.db, KEY, {
+        name: "Arma",
+        game: "arma3",
+        protocol: "battleye",
+        port: emulator.port,
       });
-      await hub.start();
+      hub = await startHub(t.db, { encryptionKey: KEY, history: { intervalMs: 20, maxLines: 50 } });
       r = await startRealtime({ db: t.db, hub });
       await vi.waitFor(() => expect(hub.players(serverId)).toHaveLength(4), { timeout: 10_000 });
     });

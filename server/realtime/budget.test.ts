@@ -10,12 +10,12 @@ import { Server } from "socket.io";
 import { io as connect } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Result } from "../../lib/result.ts";
-import { ConnectionHub } from "../hub/hub.ts";
+import type { ConnectionHub } from "../hub/hub.ts";
 import { createSqliteTestDatabase, type TestDatabase } from "../testing/databases.ts";
+import { startHub } from "../testing/hub.ts";
 import {
   createTestUser,
   emitAck,
-  silentLogger,
   startRealtime,
   type ClientSocket,
   type RunningRealtime,
@@ -76,8 +76,7 @@ describe("socket budgets (real server, real clients)", () => {
         text: `line ${i + 1} ${"x".repeat(100)}`,
       })),
     });
-    hub = new ConnectionHub({ db: t.db, encryptionKey: Buffer.alloc(32), logger: silentLogger });
-    await hub.start();
+    hub = await startHub(t.db, { encryptionKey: Buffer.alloc(32) });
   });
 
   afterAll(async () => {

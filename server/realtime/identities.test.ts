@@ -6,15 +6,14 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { isPlayerHandle } from "../../lib/players/handle.ts";
 import type { ConsoleLineMessage, PlayerView, ServerSnapshot } from "../../lib/realtime/contract.ts";
-import { ConnectionHub } from "../hub/hub.ts";
+import type { ConnectionHub } from "../hub/hub.ts";
 import { startSourceEmulator } from "../rcon/source/emulator.ts";
 import type { RunningEmulator } from "../rcon/types.ts";
-import { encryptSecret } from "../security/crypto.ts";
 import { createSqliteTestDatabase, type TestDatabase } from "../testing/databases.ts";
+import { createLoopbackServer, startHub } from "../testing/hub.ts";
 import {
   createRoleUsers,
   emitResult as emit,
-  silentLogger,
   startRealtime,
   type RunningRealtime,
   type TestUser,
@@ -36,26 +35,17 @@ describe("player identities per role (Rust emulator, real hub and sockets)", () 
     t = await createSqliteTestDatabase();
     users = await createRoleUsers(t.db, ["ADMIN", "MODERATOR", "VIEWER"]);
     rust = await startSourceEmulator({ game: "rust", password: "pw", players: 5, activity: 0, seed: 4 });
-    serverId = (
-      await t.db.server.create({
-        data: {
-          name: "Rust",
-          game: "rust",
-          protocol: "source",
-          host: "127.0.0.1",
-          port: rust.port,
-          passwordEncrypted: encryptSecret("pw", KEY),
-        },
-      })
-    ).id;
-    hub = new ConnectionHub({
-      db: t.db,
+    serverId = await createLoopbackServer(t.db, KEY, {
+      name: "Rust",
+      game: "rust",
+      protocol: "source",
+      port: rust.port,
+    });
+    hub = await startHub(t.db, {
       encryptionKey: KEY,
-      logger: silentLogger,
       history: { intervalMs: 20, maxLines: 50 },
       watchedPollMs: 200,
     });
-    await hub.start();
     r = await startRealtime({ db: t.db, hub });
     await vi.waitFor(() => expect(hub.players(serverId)).toHaveLength(5), { timeout: 10_000 });
   });

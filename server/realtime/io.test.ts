@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordAudit } from "../data/audit.ts";
 import { createSqliteTestDatabase, type TestDatabase } from "../testing/databases.ts";
-import { createTestUser, emitResult as emit, silentLogger, startRealtime, TEST_AUTH_SECRET, type RunningRealtime, type TestUser } from "../testing/realtime.ts";
+import { startHub } from "../testing/hub.ts";
+import { createTestUser, emitResult as emit, startRealtime, TEST_AUTH_SECRET, type RunningRealtime, type TestUser } from "../testing/realtime.ts";
 import { sessionCookieFor } from "../testing/session-cookie.ts";
-import { ConnectionHub } from "../hub/hub.ts";
+import type { ConnectionHub } from "../hub/hub.ts";
 
 describe("socket.io realtime (real server, real clients)", () => {
   let t: TestDatabase;
@@ -29,8 +30,7 @@ describe("socket.io realtime (real server, real clients)", () => {
     users.viewer = await createTestUser(t.db, "viewer", "VIEWER");
     users.limited = await createTestUser(t.db, "limited", "MODERATOR", [serverA]);
     // The stored passwords are not real ciphertext: the hub reports them unreadable, nothing connects.
-    hub = new ConnectionHub({ db: t.db, encryptionKey: Buffer.alloc(32), logger: silentLogger });
-    await hub.start();
+    hub = await startHub(t.db, { encryptionKey: Buffer.alloc(32) });
     r = await startRealtime({ db: t.db, hub });
   });
 

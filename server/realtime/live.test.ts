@@ -5,10 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ConsoleLineMessage, PlayerView, ServerSnapshot } from "../../lib/realtime/contract.ts";
 import { startBattlEyeEmulator, type RunningBattlEyeEmulator } from "../rcon/battleye/emulator.ts";
-import { encryptSecret } from "../security/crypto.ts";
 import { createSqliteTestDatabase, type TestDatabase } from "../testing/databases.ts";
-import { createRoleUsers, emitResult as emit, silentLogger, startRealtime, type RunningRealtime, type TestUser } from "../testing/realtime.ts";
-import { ConnectionHub } from "../hub/hub.ts";
+import { createLoopbackServer, startHub } from "../testing/hub.ts";
+import { createRoleUsers, emitResult as emit, startRealtime, type RunningRealtime, type TestUser } from "../testing/realtime.ts";
+import type { ConnectionHub } from "../hub/hub.ts";
 
 const KEY = Buffer.alloc(32, 9);
 
@@ -25,9 +25,8 @@ describe("live servers over socket.io (real hub, BattlEye emulator)", () => {
     t = await createSqliteTestDatabase();
     users = await createRoleUsers(t.db, ["OWNER", "ADMIN", "MODERATOR", "VIEWER"]);
     emulator = await startBattlEyeEmulator({ password: "pw", players: 6, activity: 0, seed: 11 });
-    serverId = (await t.db.server.create({ data: { name: "Arma", game: "arma3", protocol: "battleye", host: "127.0.0.1", port: emulator.port, passwordEncrypted: encryptSecret("pw", KEY) } })).id;
-    hub = new ConnectionHub({ db: t.db, encryptionKey: KEY, logger: silentLogger, history: { intervalMs: 20, maxLines: 50 }, watchedPollMs: 200 });
-    await hub.start();
+    serverId = await createLoopbackServer(t.db, KEY, { name: "Arma", game: "arma3", protocol: "battleye", port: emulator.port });
+    hub = await startHub(t.db, { encryptionKey: KEY, history: { intervalMs: 20, maxLines: 50 }, watchedPollMs: 200 });
     r = await startRealtime({ db: t.db, hub });
     await vi.waitFor(() => expect(hub.players(serverId)).toHaveLength(6), { timeout: 5_000 });
   });

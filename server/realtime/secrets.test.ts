@@ -6,18 +6,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ConsoleLineMessage } from "../../lib/realtime/contract.ts";
-import { ConnectionHub } from "../hub/hub.ts";
+import type { ConnectionHub } from "../hub/hub.ts";
 import { OPENARENA } from "../rcon/protocol/quake3/dialects/ioq3.ts";
 import { startQuake3Emulator, type Quake3Emulator } from "../rcon/quake3/emulator.ts";
 import { startOpenArena, type RealServer } from "../rcon/quake3/testing/openarena-server.ts";
 import { startSourceEmulator } from "../rcon/source/emulator.ts";
 import type { RunningEmulator } from "../rcon/types.ts";
-import { encryptSecret } from "../security/crypto.ts";
 import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
+import { createLoopbackServer, startHub } from "../testing/hub.ts";
 import {
   createRoleUsers,
   emitResult as emit,
-  silentLogger,
   startRealtime,
   type RunningRealtime,
   type TestUser,
@@ -60,27 +59,8 @@ describe.each(DATABASE_KINDS)("secrets in console commands and answers ($kind)",
       { name: "q3", game: "openarena", protocol: "quake3", port: q3.port, password: EMU_RCON },
       { name: "cs2", game: "cs2", protocol: "source", port: cs2.port, password: CS2_RCON },
     ];
-    for (const row of rows) {
-      servers[row.name] = (
-        await t.db.server.create({
-          data: {
-            name: row.name,
-            game: row.game,
-            protocol: row.protocol,
-            host: "127.0.0.1",
-            port: row.port,
-            passwordEncrypted: encryptSecret(row.password, KEY),
-          },
-        })
-      ).id;
-    }
-    hub = new ConnectionHub({
-      db: t.db,
-      encryptionKey: KEY,
-      logger: silentLogger,
-      history: { intervalMs: 20, maxLines: 50 },
-    });
-    await hub.start();
+    for (const row of rows) servers[row.name] = await createLoopbackServer(t.db, KEY, row);
+    hub = await startHub(t.db, { encryptionKey: KEY, history: { intervalMs: 20, maxLines: 50 } });
     r = await startRealtime({ db: t.db, hub });
     await vi.waitFor(
       () =>
