@@ -26,17 +26,13 @@ import { startHostileSource } from "../server/hub/testing/hostile-source.ts";
 import { startSourceEmulator } from "../server/rcon/source/emulator.ts";
 import { encryptSecret } from "../server/security/crypto.ts";
 import { serverNodeOptions } from "../scripts/node-options.ts";
+import { percentile } from "./support/stats.ts";
 
 const PASSWORD = "benchpass";
 const KEY = Buffer.alloc(32, 3);
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const actor = { id: "bench", name: "bench" };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? NaN;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Hostile servers (child process)
