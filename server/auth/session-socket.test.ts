@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { endSession } from "../data/sessions.ts";
 import type { ConnectionHub } from "../hub/hub.ts";
 import { createSqliteTestDatabase, type TestDatabase } from "../testing/databases.ts";
-import { startHub } from "../testing/hub.ts";
+import { createUnreadableServer, startHub } from "../testing/hub.ts";
 import {
   createTestUser,
   emitResult,
@@ -30,18 +30,7 @@ describe("socket.io and revocable sessions", () => {
   beforeAll(async () => {
     t = await createSqliteTestDatabase();
     userId = (await createTestUser(t.db, "viewer", "VIEWER")).id;
-    serverId = (
-      await t.db.server.create({
-        data: {
-          name: "A",
-          game: "cs2",
-          protocol: "source",
-          host: "h",
-          port: 1,
-          passwordEncrypted: "v1.x.y.z",
-        },
-      })
-    ).id;
+    serverId = await createUnreadableServer(t.db, "A");
     hub = await startHub(t.db, { encryptionKey: Buffer.alloc(32) });
     r = await startRealtime({ db: t.db, hub });
   });

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Result } from "../../lib/result.ts";
 import type { ConnectionHub } from "../hub/hub.ts";
 import { createSqliteTestDatabase, type TestDatabase } from "../testing/databases.ts";
-import { startHub } from "../testing/hub.ts";
+import { createUnreadableServer, startHub } from "../testing/hub.ts";
 import {
   createTestUser,
   emitAck,
@@ -51,22 +51,7 @@ describe("socket budgets (real server, real clients)", () => {
       ["viewer4", "VIEWER"],
     ] as const)
       users[name] = await createTestUser(t.db, name, role);
-    for (const name of ["A", "B", "C"]) {
-      servers.push(
-        (
-          await t.db.server.create({
-            data: {
-              name,
-              game: "cs2",
-              protocol: "source",
-              host: "h",
-              port: 1,
-              passwordEncrypted: "v1.x.y.z",
-            },
-          })
-        ).id,
-      );
-    }
+    for (const name of ["A", "B", "C"]) servers.push(await createUnreadableServer(t.db, name));
     // Scroll-back to read: 3,000 stored lines on server A.
     await t.db.consoleLine.createMany({
       data: Array.from({ length: 3_000 }, (_, i) => ({

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordAudit } from "../data/audit.ts";
 import { createSqliteTestDatabase, type TestDatabase } from "../testing/databases.ts";
-import { startHub } from "../testing/hub.ts";
+import { createUnreadableServer, startHub } from "../testing/hub.ts";
 import { createTestUser, emitResult as emit, startRealtime, TEST_AUTH_SECRET, type RunningRealtime, type TestUser } from "../testing/realtime.ts";
 import { sessionCookieFor } from "../testing/session-cookie.ts";
 import type { ConnectionHub } from "../hub/hub.ts";
@@ -24,8 +24,8 @@ describe("socket.io realtime (real server, real clients)", () => {
 
   beforeAll(async () => {
     t = await createSqliteTestDatabase();
-    serverA = (await t.db.server.create({ data: { name: "A", game: "cs2", protocol: "source", host: "h", port: 1, passwordEncrypted: "v1.x.y.z" } })).id;
-    serverB = (await t.db.server.create({ data: { name: "B", game: "cs2", protocol: "source", host: "h", port: 2, passwordEncrypted: "v1.x.y.z" } })).id;
+    serverA = await createUnreadableServer(t.db, "A", 1);
+    serverB = await createUnreadableServer(t.db, "B", 2);
     users.owner = await createTestUser(t.db, "owner", "OWNER");
     users.viewer = await createTestUser(t.db, "viewer", "VIEWER");
     users.limited = await createTestUser(t.db, "limited", "MODERATOR", [serverA]);
