@@ -13,8 +13,6 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
-import { createServer, type Socket } from "node:net";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
@@ -24,11 +22,11 @@ import { createDb } from "../server/db/client.ts";
 import { insertConsoleLines } from "../server/data/history.ts";
 import { migrateDatabase } from "../server/db/migrate.ts";
 import { ConnectionHub } from "../server/hub/hub.ts";
-import { SourceFramer } from "../server/rcon/protocol/source/framer.ts";
-import { decodePacket, encodePacket, PacketType } from "../server/rcon/protocol/source/packet.ts";
+import { startHostileSource } from "../server/hub/testing/hostile-source.ts";
 import { startSourceEmulator } from "../server/rcon/source/emulator.ts";
 import { encryptSecret } from "../server/security/crypto.ts";
 import { serverNodeOptions } from "../scripts/node-options.ts";
+import { percentile } from "./support/stats.ts";
 
 const PASSWORD = "benchpass";
 const KEY = Buffer.alloc(32, 3);
@@ -36,75 +34,23 @@ const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const actor = { id: "bench", name: "bench" };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? NaN;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Hostile servers (child process)
 
 /** A raw Source server that logs anyone in; `flood` pushes lines without end, otherwise "endless" never stops answering. */
-function hostileServer(kind: "flood" | "endless"): Promise<number> {
-  const server = createServer((socket: Socket) => {
-    socket.on("error", () => undefined);
-    let open = true;
-    socket.on("close", () => (open = false));
-    const framer = new SourceFramer(1 << 20);
-    /** Writes packets as fast as the socket drains them. */
-    const pump = (make: (n: number) => Uint8Array) => {
-      let n = 0;
-      const step = () => {
-        while (open) {
-          const chunk: Uint8Array[] = [];
-          for (let i = 0; i < 100; i++) chunk.push(make(n++));
-          if (!socket.write(Buffer.concat(chunk))) return void socket.once("drain", step);
-          if (n % 10_000 === 0) return void setImmediate(step);
-        }
-      };
-      step();
-    };
-    socket.on("data", (data: Buffer) => {
-      framer.push(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-      for (let frame = framer.nextFrame(); frame; frame = framer.nextFrame()) {
-        const packet = decodePacket(frame, Infinity);
-        const text = new TextDecoder().decode(packet.body);
-        if (packet.type === PacketType.AUTH) {
-          socket.write(
-            encodePacket({ id: packet.id, type: PacketType.AUTH_RESPONSE, body: new Uint8Array() }),
-          );
-          if (kind === "flood")
-            pump((n) =>
-              encodePacket({
-                id: 0,
-                type: PacketType.RESPONSE_VALUE,
-                body: Buffer.from(`L 11/29/2026 - 18:00:00: "flood<${n}>" say "line ${n} ${"x".repeat(60)}"`),
-              }),
-            );
-        } else if (packet.type === PacketType.EXECCOMMAND) {
-          if (kind === "endless" && text === "endless") {
-            pump((n) =>
-              encodePacket({
-                id: packet.id,
-                type: PacketType.RESPONSE_VALUE,
-                body: Buffer.from(`continuation ${n} ${"y".repeat(60)}`),
-              }),
-            );
-          } else
-            socket.write(
-              encodePacket({
-                id: packet.id,
-                type: PacketType.RESPONSE_VALUE,
-                body: Buffer.from(`ok: ${text}`),
-              }),
-            );
-        }
-      }
-    });
-  });
-  return new Promise((resolve) =>
-    server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port)),
+async function hostileServer(kind: "flood" | "endless"): Promise<number> {
+  const server = await startHostileSource(
+    (client, id, text) => {
+      if (kind === "endless" && text === "endless")
+        client.pump(id, (n) => `continuation ${n} ${"y".repeat(60)}`);
+      else client.send(id, `ok: ${text}`);
+    },
+    (client) => {
+      if (kind === "flood")
+        client.pump(0, (n) => `L 11/29/2026 - 18:00:00: "flood<${n}>" say "line ${n} ${"x".repeat(60)}"`);
+    },
   );
+  return server.port;
 }
 
 async function runServers(role: "normal" | "hostile", count: number): Promise<void> {

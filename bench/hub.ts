@@ -40,6 +40,7 @@ import type { ProtocolId, RunningEmulator } from "../server/rcon/types.ts";
 import { encryptSecret } from "../server/security/crypto.ts";
 import { sessionCookieFor } from "../server/testing/session-cookie.ts";
 import { serverNodeOptions } from "../scripts/node-options.ts";
+import { percentile } from "./support/stats.ts";
 
 const PASSWORD = "benchpass";
 const SECRET = "b".repeat(48);
@@ -77,11 +78,6 @@ function rssOf(pid: number | undefined): number {
   } catch {
     return NaN;
   }
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? NaN;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { startHostileSource } from "../server/hub/testing/hostile-source.ts";
+import { addServer } from "./helpers";
 
 // A game server that floods the console stays "online" in the engine's sense: the overview and the
 // server page must still say it misbehaves, and why.
@@ -9,16 +10,7 @@ test("a flooding game server shows as degraded with the reason, on the overview 
   const hostile = await startHostileSource();
   try {
     const name = `Noisy ${Date.now()}`;
-    await page.goto("/servers");
-    await page.getByRole("button", { name: "Add server" }).click();
-    const dialog = page.getByRole("dialog", { name: "Add server" });
-    await dialog.getByLabel("Name").fill(name);
-    await dialog.getByLabel("Game").selectOption("cs2");
-    await dialog.getByLabel("Host").fill("127.0.0.1");
-    await dialog.getByLabel("RCON port").fill(String(hostile.port));
-    await dialog.getByLabel("RCON password").fill("anything-goes");
-    await dialog.getByRole("button", { name: "Add server" }).click();
-    await expect(dialog).toBeHidden();
+    await addServer(page, { name, game: "cs2", port: hostile.port, password: "anything-goes" });
     const card = page.getByRole("listitem").filter({ has: page.getByRole("link", { name, exact: true }) });
     await expect(card).toContainText("online", { timeout: 15_000 });
 

@@ -55,6 +55,20 @@ export async function inviteMember(ownerPage: Page, browser: Browser, role: "ADM
   return { email, context, page };
 }
 
+/** Adds a server on 127.0.0.1 through the servers page's form, as an Owner does. */
+export async function addServer(page: Page, server: { name: string; game: string; port: number; password: string }): Promise<void> {
+  await page.goto("/servers");
+  await page.getByRole("button", { name: "Add server" }).click();
+  const dialog = page.getByRole("dialog", { name: "Add server" });
+  await dialog.getByLabel("Name").fill(server.name);
+  await dialog.getByLabel("Game").selectOption(server.game);
+  await dialog.getByLabel("Host").fill("127.0.0.1");
+  await dialog.getByLabel("RCON port").fill(String(server.port));
+  await dialog.getByLabel("RCON password").fill(server.password);
+  await dialog.getByRole("button", { name: "Add server" }).click();
+  await expect(dialog).toBeHidden();
+}
+
 /** A socket.io client carrying a browser context's session cookie: an event "sent by hand". */
 export async function socketFor(context: BrowserContext, baseURL: string): Promise<Socket> {
   const cookie = (await context.cookies(baseURL)).map((c) => `${c.name}=${c.value}`).join("; ");

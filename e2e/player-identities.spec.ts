@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { startSourceEmulator } from "../server/rcon/source/emulator.ts";
-import { inviteMember, openServer } from "./helpers";
+import { addServer, inviteMember, openServer } from "./helpers";
 
 // Rust (legacy RCON) knows players by SteamID64. A Viewer's table shows the players by name with
 // no id column and no SteamID anywhere on the page; the Owner's table keeps the ids.
@@ -17,16 +17,7 @@ test("a Viewer sees a Rust server's players without their SteamIDs; the Owner se
   });
   const name = `Rust ${Date.now().toString(36)}`;
   try {
-    await page.goto("/servers");
-    await page.getByRole("button", { name: "Add server" }).click();
-    const dialog = page.getByRole("dialog", { name: "Add server" });
-    await dialog.getByLabel("Name").fill(name);
-    await dialog.getByLabel("Game").selectOption("rust");
-    await dialog.getByLabel("Host").fill("127.0.0.1");
-    await dialog.getByLabel("RCON port").fill(String(emulator.port));
-    await dialog.getByLabel("RCON password").fill("rust-e2e-pw");
-    await dialog.getByRole("button", { name: "Add server" }).click();
-    await expect(dialog).toBeHidden();
+    await addServer(page, { name, game: "rust", port: emulator.port, password: "rust-e2e-pw" });
 
     await openServer(page, name);
     const ownerTable = page.getByRole("table", { name: "Players on this server" });

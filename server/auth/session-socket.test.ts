@@ -1,87 +1,43 @@
 /**
  * Revocable sessions on socket.io: real server on loopback, real clients carrying session cookies.
  */
-import { createServer, type Server as HttpServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { encode } from "next-auth/jwt";
-import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ClientToServerEvents, ServerToClientEvents } from "../../lib/realtime/contract.ts";
-import type { Result } from "../../lib/result.ts";
 import { endSession } from "../data/sessions.ts";
-import { ConnectionHub } from "../hub/hub.ts";
-import { createRealtime } from "../realtime/io.ts";
+import type { ConnectionHub } from "../hub/hub.ts";
 import { createSqliteTestDatabase, type TestDatabase } from "../testing/databases.ts";
+import { createUnreadableServer, startHub } from "../testing/hub.ts";
+import {
+  createTestUser,
+  emitResult,
+  startRealtime,
+  TEST_AUTH_SECRET as SECRET,
+  type ClientSocket,
+  type RunningRealtime,
+} from "../testing/realtime.ts";
 import { sessionCookieFor } from "../testing/session-cookie.ts";
-
-const SECRET = "k".repeat(48);
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
-type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 describe("socket.io and revocable sessions", () => {
   let t: TestDatabase;
-  let http: HttpServer;
   let hub: ConnectionHub;
-  let realtime: ReturnType<typeof createRealtime>;
-  let url: string;
+  let r: RunningRealtime;
   let userId: string;
   let serverId: string;
-  const open: ClientSocket[] = [];
 
-  function client(cookie: string): Promise<ClientSocket> {
-    const socket: ClientSocket = connect(url, {
-      transports: ["websocket"],
-      extraHeaders: { cookie },
-      reconnection: false,
-      forceNew: true,
-    });
-    open.push(socket);
-    return new Promise((resolve, reject) => {
-      socket.on("connect", () => resolve(socket));
-      socket.on("connect_error", (error) => reject(error));
-    });
-  }
-  const subscribe = (socket: ClientSocket): Promise<Result<unknown>> =>
-    new Promise((resolve) =>
-      (socket.emit as (e: string, p: unknown, ack: (r: Result<unknown>) => void) => void)(
-        "server:subscribe",
-        { serverId },
-        resolve,
-      ),
-    );
+  const client = (cookie: string) => r.client({ cookie });
+  const subscribe = (socket: ClientSocket) => emitResult(socket, "server:subscribe", { serverId });
 
   beforeAll(async () => {
     t = await createSqliteTestDatabase();
-    userId = (
-      await t.db.user.create({
-        data: { email: "viewer@example.com", name: "viewer", passwordHash: "x", role: "VIEWER", allServers: true },
-      })
-    ).id;
-    serverId = (
-      await t.db.server.create({
-        data: {
-          name: "A",
-          game: "cs2",
-          protocol: "source",
-          host: "h",
-          port: 1,
-          passwordEncrypted: "v1.x.y.z",
-        },
-      })
-    ).id;
-    hub = new ConnectionHub({ db: t.db, encryptionKey: Buffer.alloc(32), logger: silent });
-    await hub.start();
-    http = createServer();
-    realtime = createRealtime(http, { db: t.db, authSecret: SECRET, logger: silent, hub });
-    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-    url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+    userId = (await createTestUser(t.db, "viewer", "VIEWER")).id;
+    serverId = await createUnreadableServer(t.db, "A");
+    hub = await startHub(t.db, { encryptionKey: Buffer.alloc(32) });
+    r = await startRealtime({ db: t.db, hub });
   });
 
   afterAll(async () => {
-    for (const s of open) s.disconnect();
-    await realtime.close();
+    await r.close();
     await hub.stop();
-    await new Promise((resolve) => http.close(resolve));
     await t.drop();
   });
 
@@ -105,7 +61,7 @@ describe("socket.io and revocable sessions", () => {
     const otherSocket = await client(staying.cookie);
     const reason = new Promise<string>((resolve) => socket.on("session:ended", (p) => resolve(p.reason)));
     const closed = new Promise<void>((resolve) => socket.on("disconnect", () => resolve()));
-    realtime.endSessionSockets(ending.sessionId, "You signed out.");
+    r.realtime.endSessionSockets(ending.sessionId, "You signed out.");
     expect(await reason).toBe("You signed out.");
     await closed;
     expect(otherSocket.connected).toBe(true);

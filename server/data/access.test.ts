@@ -7,36 +7,29 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../../lib/permissions.ts";
 import { auditQuerySchema } from "../../lib/schemas/audit.ts";
 import { createServerSchema, updateServerSchema } from "../../lib/schemas/server.ts";
+import { actorFor as actorOf, completeOwnerSetup, TEST_PASSWORD as PASSWORD } from "../testing/actors.ts";
 import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
 import { listAuditEvents, listAuditPage, recordAudit } from "./audit.ts";
 import type { DataContext } from "./context.ts";
 import { createServer, deleteServer, getServer, listServers, updateServer } from "./servers.ts";
 import {
   acceptInvite,
-  completeSetup,
   createInvite,
   describeInvite,
   issueSetupToken,
   listTeam,
-  loadActor,
   setUserDisabled,
   updateMember,
 } from "./users.ts";
 
 const KEY = randomBytes(32);
-const PASSWORD = "correct horse battery";
 
 describe.each(DATABASE_KINDS)("access on $kind", ({ create }) => {
   let t: TestDatabase;
   let owner: Actor;
   let n = 0;
   const ctx = (actor: Actor): DataContext => ({ db: t.db, actor, ip: "127.0.0.1" });
-  const actorFor = async (id: string) => {
-    const user = await t.db.user.findUniqueOrThrow({ where: { id } });
-    const actor = await loadActor(t.db, id, user.sessionVersion);
-    if (!actor) throw new Error("no actor");
-    return actor;
-  };
+  const actorFor = (id: string) => actorOf(t.db, id);
   const email = (prefix: string) => `${prefix}-${n++}@example.com`;
   /** null = every server (the explicit choice); a list = exactly those servers. */
   const inviteToken = async (by: Actor, address: string, role: Actor["role"], servers: string[] | null) =>
@@ -79,19 +72,7 @@ describe.each(DATABASE_KINDS)("access on $kind", ({ create }) => {
 
   beforeAll(async () => {
     t = await create();
-    const token = await issueSetupToken(t.db);
-    const created = await completeSetup(
-      t.db,
-      {
-        token: token ?? "",
-        email: "owner@example.com",
-        name: "Olga",
-        password: PASSWORD,
-        confirmPassword: PASSWORD,
-      },
-      "127.0.0.1",
-    );
-    owner = await actorFor(created.id);
+    owner = await completeOwnerSetup(t.db, await issueSetupToken(t.db));
   });
   afterAll(async () => t.drop());
 

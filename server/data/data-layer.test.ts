@@ -5,6 +5,7 @@ import { createServerSchema, updateServerSchema } from "../../lib/schemas/server
 import { LoginLimiter } from "../auth/login-limiter.ts";
 import { migrateDatabase } from "../db/migrate.ts";
 import { decryptSecret } from "../security/crypto.ts";
+import { actorFor as actorOf, completeOwnerSetup, TEST_PASSWORD as PASSWORD } from "../testing/actors.ts";
 import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
 import { listAuditEvents } from "./audit.ts";
 import type { DataContext } from "./context.ts";
@@ -24,18 +25,12 @@ import {
 } from "./users.ts";
 
 const KEY = randomBytes(32);
-const PASSWORD = "correct horse battery";
 
 describe.each(DATABASE_KINDS)("data layer on $kind", ({ create }) => {
   let t: TestDatabase;
   let owner: Actor;
   const ctx = (actor: Actor): DataContext => ({ db: t.db, actor, ip: "127.0.0.1" });
-  const actorFor = async (id: string) => {
-    const user = await t.db.user.findUniqueOrThrow({ where: { id } });
-    const actor = await loadActor(t.db, id, user.sessionVersion);
-    if (!actor) throw new Error("no actor");
-    return actor;
-  };
+  const actorFor = (id: string) => actorOf(t.db, id);
   /** No serverIds: every server (an explicit choice). */
   const invite = async (by: Actor, email: string, role: Actor["role"], serverIds?: string[]) => {
     const { token } = await createInvite(ctx(by), { email, role, allServers: serverIds === undefined, serverIds: serverIds ?? [] });
@@ -48,8 +43,7 @@ describe.each(DATABASE_KINDS)("data layer on $kind", ({ create }) => {
     t = await create();
     const token = await issueSetupToken(t.db);
     expect(token).toBeTruthy();
-    const created = await completeSetup(t.db, { token: token ?? "", email: "owner@example.com", name: "Olga", password: PASSWORD, confirmPassword: PASSWORD }, "127.0.0.1");
-    owner = await actorFor(created.id);
+    owner = await completeOwnerSetup(t.db, token);
   });
   afterAll(async () => t.drop());
 

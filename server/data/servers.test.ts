@@ -10,14 +10,14 @@ import {
 } from "../../lib/schemas/server.ts";
 import type { Db } from "../db/client.ts";
 import { decryptSecret } from "../security/crypto.ts";
+import { completeOwnerSetup } from "../testing/actors.ts";
 import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
 import { listAuditEvents } from "./audit.ts";
 import type { DataContext } from "./context.ts";
 import { createServer, getServerConnectionSettings, updateServer } from "./servers.ts";
-import { completeSetup, issueSetupToken, loadActor } from "./users.ts";
+import { issueSetupToken } from "./users.ts";
 
 const KEY = randomBytes(32);
-const PASSWORD = "correct horse battery";
 const STORED = "stored-rcon-secret";
 
 describe.each(DATABASE_KINDS)("server settings on $kind", ({ create }) => {
@@ -27,20 +27,7 @@ describe.each(DATABASE_KINDS)("server settings on $kind", ({ create }) => {
 
   beforeAll(async () => {
     t = await create();
-    const token = await issueSetupToken(t.db);
-    const created = await completeSetup(
-      t.db,
-      {
-        token: token ?? "",
-        email: "owner@example.com",
-        name: "Olga",
-        password: PASSWORD,
-        confirmPassword: PASSWORD,
-      },
-      "127.0.0.1",
-    );
-    const user = await t.db.user.findUniqueOrThrow({ where: { id: created.id } });
-    owner = (await loadActor(t.db, user.id, user.sessionVersion)) as Actor;
+    owner = await completeOwnerSetup(t.db, await issueSetupToken(t.db));
   });
   afterAll(async () => t.drop());
 

@@ -29,6 +29,7 @@ import { describeError, toAppError } from "./errors.ts";
 import { ConsoleHistory, type HistoryOptions } from "./history.ts";
 import { clipText, DEFAULT_INGEST_BUDGET, IngestBudget, type IngestBudgetOptions } from "./ingest-budget.ts";
 import { DEFAULT_PURGE, HistoryPurger, type PurgeOptions } from "./purge.ts";
+import { toPlayerView } from "./player-view.ts";
 
 export type HubEvent =
   | { type: "status"; status: ServerStatusMessage }
@@ -737,19 +738,7 @@ function toLineMessage(record: ConsoleLineRecord): ConsoleLineMessage {
 }
 
 function toPlayerViews(link: Link): PlayerView[] {
-  return link.playerList.map((p) => ({
-    id: p.id,
-    name: p.name,
-    plainName: p.plainName,
-    ping: p.ping,
-    score: p.score,
-    guid: p.guid,
-    steamId: p.steamId,
-    address: p.address,
-    isBot: p.isBot,
-    state: p.state,
-    connectedSince: link.players.get(p.id)?.sinceIso ?? null,
-  }));
+  return link.playerList.map((p) => toPlayerView(p, link.players.get(p.id)?.sinceIso ?? null));
 }
 
 /** What a browser sees of a player: a change to any of these is a new list for the watchers. */

@@ -3,29 +3,22 @@
  * never reaches a Viewer's statuses or console, and a server-limited Admin's live audit feed holds
  * only the events of its servers and its own.
  */
-import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
 import { createServer as createTcpServer, type AddressInfo } from "node:net";
-import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type {
-  AuditEventMessage,
-  ClientToServerEvents,
-  ServerSnapshot,
-  ServerStatusMessage,
-  ServerToClientEvents,
-} from "../../lib/realtime/contract.ts";
-import type { Result } from "../../lib/result.ts";
+import type { AuditEventMessage, ServerSnapshot, ServerStatusMessage } from "../../lib/realtime/contract.ts";
 import { recordAudit } from "../data/audit.ts";
-import { ConnectionHub } from "../hub/hub.ts";
-import { encryptSecret } from "../security/crypto.ts";
+import type { ConnectionHub } from "../hub/hub.ts";
 import { createSqliteTestDatabase, type TestDatabase } from "../testing/databases.ts";
-import { sessionCookieFor } from "../testing/session-cookie.ts";
-import { createRealtime } from "./io.ts";
+import { createLoopbackServer, startHub } from "../testing/hub.ts";
+import {
+  createTestUser,
+  emitResult as emit,
+  startRealtime,
+  type RunningRealtime,
+  type TestUser,
+} from "../testing/realtime.ts";
 
-const SECRET = "s".repeat(48);
 const KEY = Buffer.alloc(32, 3);
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
-type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** A loopback port nothing listens on: connections to it are refused at once. */
 async function closedPort(): Promise<number> {
@@ -38,84 +31,31 @@ async function closedPort(): Promise<number> {
 
 describe("socket payloads per role (real hub, real clients)", () => {
   let t: TestDatabase;
-  let http: HttpServer;
   let hub: ConnectionHub;
-  let realtime: ReturnType<typeof createRealtime>;
-  let url: string;
+  let r: RunningRealtime;
   let port: number;
   let serverA: string;
   let serverB: string;
-  const users: Record<string, string> = {};
-  const open: ClientSocket[] = [];
-
-  async function client(name: string): Promise<ClientSocket> {
-    const { cookie } = await sessionCookieFor(t.db, SECRET, users[name] ?? "");
-    const socket: ClientSocket = connect(url, {
-      transports: ["websocket"],
-      extraHeaders: { cookie },
-      reconnection: false,
-      forceNew: true,
-    });
-    open.push(socket);
-    await new Promise<void>((resolve, reject) => {
-      socket.on("connect", resolve);
-      socket.on("connect_error", reject);
-    });
-    return socket;
-  }
-  const emit = <T>(
-    socket: ClientSocket,
-    event: keyof ClientToServerEvents,
-    payload: unknown,
-  ): Promise<Result<T>> =>
-    new Promise((resolve) =>
-      (socket.emit as (e: string, p: unknown, ack: (r: Result<T>) => void) => void)(event, payload, resolve),
-    );
+  const users: Record<string, TestUser> = {};
+  const client = (name: string) => r.clientAs(users[name] ?? { id: "" });
 
   beforeAll(async () => {
     t = await createSqliteTestDatabase();
     port = await closedPort();
-    const row = (name: string) => ({
-      name,
-      game: "cs2",
-      protocol: "source",
-      host: "127.0.0.1",
-      port,
-      passwordEncrypted: encryptSecret("pw", KEY),
-    });
-    serverA = (await t.db.server.create({ data: row("A") })).id;
-    serverB = (await t.db.server.create({ data: { ...row("B"), enabled: false } })).id;
-    for (const [name, role, servers] of [
-      ["owner", "OWNER", null],
-      ["viewer", "VIEWER", null],
-      ["limitedAdmin", "ADMIN", [serverA]],
-    ] as const) {
-      const user = await t.db.user.create({
-        data: { email: `${name}@example.com`, name, passwordHash: "x", role, allServers: servers === null },
-      });
-      users[name] = user.id;
-      for (const serverId of servers ?? [])
-        await t.db.serverAccess.create({ data: { userId: user.id, serverId } });
-    }
-    hub = new ConnectionHub({
-      db: t.db,
-      encryptionKey: KEY,
-      logger: silent,
-      connectionOptions: { reconnect: false },
-    });
-    await hub.start();
-    http = createHttpServer();
-    realtime = createRealtime(http, { db: t.db, authSecret: SECRET, logger: silent, hub });
-    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-    url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+    const row = (name: string) => ({ name, game: "cs2", protocol: "source", port });
+    serverA = await createLoopbackServer(t.db, KEY, row("A"));
+    serverB = await createLoopbackServer(t.db, KEY, { ...row("B"), enabled: false });
+    users.owner = await createTestUser(t.db, "owner", "OWNER");
+    users.viewer = await createTestUser(t.db, "viewer", "VIEWER");
+    users.limitedAdmin = await createTestUser(t.db, "limitedAdmin", "ADMIN", [serverA]);
+    hub = await startHub(t.db, { encryptionKey: KEY, connectionOptions: { reconnect: false } });
+    r = await startRealtime({ db: t.db, hub });
     await vi.waitFor(() => expect(hub.statusOf(serverA).state).toBe("unreachable"), { timeout: 10_000 });
   });
 
   afterAll(async () => {
-    for (const s of open) s.disconnect();
-    await realtime.close();
+    await r.close();
     await hub.stop();
-    await new Promise((resolve) => http.close(resolve));
     await t.drop();
   });
 
@@ -154,7 +94,7 @@ describe("socket payloads per role (real hub, real clients)", () => {
     const ownerGot: AuditEventMessage[] = [];
     limited.on("audit:event", (e) => limitedGot.push(e));
     owner.on("audit:event", (e) => ownerGot.push(e));
-    const ownerActor = { id: users.owner ?? "", email: "owner@example.com" };
+    const ownerActor = { id: users.owner?.id ?? "", email: "owner@example.com" };
     await recordAudit(t.db, {
       actor: ownerActor,
       action: "feed.other_server",
@@ -170,7 +110,7 @@ describe("socket payloads per role (real hub, real clients)", () => {
       outcome: "success",
     });
     await recordAudit(t.db, {
-      actor: { id: users.limitedAdmin ?? "", email: "limitedAdmin@example.com" },
+      actor: { id: users.limitedAdmin?.id ?? "", email: "limitedAdmin@example.com" },
       action: "feed.own",
       outcome: "success",
     });

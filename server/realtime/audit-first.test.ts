@@ -7,15 +7,15 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { AuditEventMessage, ServerSnapshot } from "../../lib/realtime/contract.ts";
 import { startBattlEyeEmulator, type RunningBattlEyeEmulator } from "../rcon/battleye/emulator.ts";
-import { encryptSecret } from "../security/crypto.ts";
-import { ConnectionHub } from "../hub/hub.ts";
+import type { ConnectionHub } from "../hub/hub.ts";
 import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
+import { createLoopbackServer, startHub } from "../testing/hub.ts";
 import {
+  createRoleUsers,
   emitAck,
-  sessionCookie,
-  silentLogger,
   startRealtime,
   type RunningRealtime,
+  type TestUser,
 } from "../testing/realtime.ts";
 
 const KEY = Buffer.alloc(32, 5);
@@ -48,44 +48,19 @@ describe.each(DATABASE_KINDS)(
     let hub: ConnectionHub;
     let r: RunningRealtime;
     let serverId: string;
-    const cookies: Record<string, string> = {};
+    let users: Record<"OWNER" | "VIEWER", TestUser>;
 
     beforeAll(async () => {
       t = await create();
-      for (const role of ["OWNER", "VIEWER"] as const) {
-        cookies[role] = await sessionCookie(
-          t.db,
-          await t.db.user.create({
-            data: {
-              email: `${role.toLowerCase()}@example.com`,
-              name: role.toLowerCase(),
-              passwordHash: "x",
-              role,
-              allServers: true,
-            },
-          }),
-        );
-      }
+      users = await createRoleUsers(t.db, ["OWNER", "VIEWER"]);
       emulator = await startBattlEyeEmulator({ password: "pw", players: 4, activity: 0, seed: 3 });
-      serverId = (
-        await t.db.server.create({
-          data: {
-            name: "Arma",
-            game: "arma3",
-            protocol: "battleye",
-            host: "127.0.0.1",
-            port: emulator.port,
-            passwordEncrypted: encryptSecret("pw", KEY),
-          },
-        })
-      ).id;
-      hub = new ConnectionHub({
-        db: t.db,
-        encryptionKey: KEY,
-        logger: silentLogger,
-        history: { intervalMs: 20, maxLines: 50 },
+      serverId = await createLoopbackServer(t.db, KEY, {
+        name: "Arma",
+        game: "arma3",
+        protocol: "battleye",
+        port: emulator.port,
       });
-      await hub.start();
+      hub = await startHub(t.db, { encryptionKey: KEY, history: { intervalMs: 20, maxLines: 50 } });
       r = await startRealtime({ db: t.db, hub });
       await vi.waitFor(() => expect(hub.players(serverId)).toHaveLength(4), { timeout: 10_000 });
     });
@@ -98,7 +73,7 @@ describe.each(DATABASE_KINDS)(
     });
 
     it("with audit writes refused, no command, kick or message reaches the game server; afterwards each is audited once, live with its outcome", async () => {
-      const owner = await r.client({ cookie: cookies.OWNER ?? "" });
+      const owner = await r.clientAs(users.OWNER);
       const snapshot = await emitAck<ServerSnapshot>(owner, "server:subscribe", { serverId });
       if (snapshot === "disconnected" || !snapshot.ok) throw new Error("subscribe failed");
       const [first, second] = snapshot.data.players;
@@ -157,7 +132,7 @@ describe.each(DATABASE_KINDS)(
     });
 
     it("a Viewer's burst of refused commands is one denied row with a count", async () => {
-      const viewer = await r.client({ cookie: cookies.VIEWER ?? "" });
+      const viewer = await r.clientAs(users.VIEWER);
       // Five bursts of eight at once (eight is what one socket may have in flight).
       const results: Awaited<ReturnType<typeof emitAck>>[] = [];
       for (let burst = 0; burst < 5; burst++) {

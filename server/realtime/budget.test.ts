@@ -6,19 +6,20 @@
  */
 import { createServer, get } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Server } from "socket.io";
+import { Server, type Socket as ServerSocket } from "socket.io";
 import { io as connect } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Result } from "../../lib/result.ts";
-import { ConnectionHub } from "../hub/hub.ts";
+import type { ConnectionHub } from "../hub/hub.ts";
 import { createSqliteTestDatabase, type TestDatabase } from "../testing/databases.ts";
+import { createUnreadableServer, startHub } from "../testing/hub.ts";
 import {
+  createTestUser,
   emitAck,
-  sessionCookie,
-  silentLogger,
   startRealtime,
   type ClientSocket,
   type RunningRealtime,
+  type TestUser,
 } from "../testing/realtime.ts";
 import { createSocketBudget, eventCost, socketLimits } from "./budget.ts";
 
@@ -26,7 +27,7 @@ describe("socket budgets (real server, real clients)", () => {
   let t: TestDatabase;
   let hub: ConnectionHub;
   const running: RunningRealtime[] = [];
-  const users: Record<string, { id: string; sessionVersion: number }> = {};
+  const users: Record<string, TestUser> = {};
   const servers: string[] = [];
 
   /** A realtime server of its own (its own budgets) on the shared database and hub. */
@@ -38,8 +39,7 @@ describe("socket budgets (real server, real clients)", () => {
     running.push(r);
     return r;
   }
-  const as = async (r: RunningRealtime, name: string) =>
-    r.client({ cookie: await sessionCookie(t.db, users[name] ?? { id: "" }) });
+  const as = (r: RunningRealtime, name: string) => r.clientAs(users[name] ?? { id: "" });
 
   beforeAll(async () => {
     t = await createSqliteTestDatabase();
@@ -49,27 +49,9 @@ describe("socket budgets (real server, real clients)", () => {
       ["viewer2", "VIEWER"],
       ["viewer3", "VIEWER"],
       ["viewer4", "VIEWER"],
-    ] as const) {
-      users[name] = await t.db.user.create({
-        data: { email: `${name}@example.com`, name, passwordHash: "x", role, allServers: true },
-      });
-    }
-    for (const name of ["A", "B", "C"]) {
-      servers.push(
-        (
-          await t.db.server.create({
-            data: {
-              name,
-              game: "cs2",
-              protocol: "source",
-              host: "h",
-              port: 1,
-              passwordEncrypted: "v1.x.y.z",
-            },
-          })
-        ).id,
-      );
-    }
+    ] as const)
+      users[name] = await createTestUser(t.db, name, role);
+    for (const name of ["A", "B", "C"]) servers.push(await createUnreadableServer(t.db, name));
     // Scroll-back to read: 3,000 stored lines on server A.
     await t.db.consoleLine.createMany({
       data: Array.from({ length: 3_000 }, (_, i) => ({
@@ -79,8 +61,7 @@ describe("socket budgets (real server, real clients)", () => {
         text: `line ${i + 1} ${"x".repeat(100)}`,
       })),
     });
-    hub = new ConnectionHub({ db: t.db, encryptionKey: Buffer.alloc(32), logger: silentLogger });
-    await hub.start();
+    hub = await startHub(t.db, { encryptionKey: Buffer.alloc(32) });
   });
 
   afterAll(async () => {
@@ -237,28 +218,36 @@ describe("socket budgets (real server, real clients)", () => {
   });
 });
 
+/** A bare socket.io server on loopback (handlers of the test's own) and one connected client. */
+async function bareServer(
+  onConnection: (socket: ServerSocket) => void,
+): Promise<{ io: Server; client: ClientSocket }> {
+  const http = createServer();
+  const io = new Server(http);
+  io.on("connection", onConnection);
+  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+  const client: ClientSocket = connect(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, {
+    transports: ["websocket"],
+    forceNew: true,
+    reconnection: false,
+  });
+  await new Promise((resolve) => client.once("connect", () => resolve(null)));
+  return { io, client };
+}
+
 describe("socket budget: events in flight (real socket.io, a handler that holds its answers)", () => {
   it("refuses events past the in-flight bound until answers go out, and drops events without an ack", async () => {
-    const http = createServer();
-    const io = new Server(http);
     const budget = createSocketBudget(socketLimits({ inFlight: 3 }));
     const held: ((r: unknown) => void)[] = [];
     let ran = 0;
-    io.on("connection", (socket) => {
+    const { io, client } = await bareServer((socket) => {
       budget.meter(socket, () => "user-1");
       socket.on("hold", (_payload: unknown, ack: unknown) => {
         ran++;
         if (typeof ack === "function") held.push(ack as (r: unknown) => void);
       });
     });
-    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-    const client: ClientSocket = connect(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, {
-      transports: ["websocket"],
-      forceNew: true,
-      reconnection: false,
-    });
     try {
-      await new Promise((resolve) => client.once("connect", () => resolve(null)));
       (client.emit as (e: string, p: unknown) => void)("hold", {}); // no ack: nobody to answer, never run
       const results = Array.from({ length: 5 }, () => emitAck(client, "hold", {}));
       expect(await results[3]).toMatchObject({
@@ -284,26 +273,17 @@ describe("socket budget: events in flight (real socket.io, a handler that holds 
     }
   });
   it("cuts a connection whose client stopped reading while broadcasts go on (its unsent packets would pile up)", async () => {
-    const http = createServer();
-    const io = new Server(http);
     const budget = createSocketBudget(socketLimits({ maxUnsentPackets: 50 }));
     let raw: { pause(): void; destroy(): void } | undefined;
     let connected = 0;
-    const closed = new Promise<void>((resolve) =>
-      io.on("connection", (socket) => {
-        connected++;
-        budget.meter(socket, () => "user-2");
-        socket.on("disconnect", () => resolve());
-      }),
-    );
-    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-    const client: ClientSocket = connect(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, {
-      transports: ["websocket"],
-      forceNew: true,
-      reconnection: false,
+    let serverSideClosed = () => {};
+    const closed = new Promise<void>((resolve) => (serverSideClosed = resolve));
+    const { io, client } = await bareServer((socket) => {
+      connected++;
+      budget.meter(socket, () => "user-2");
+      socket.on("disconnect", () => serverSideClosed());
     });
     try {
-      await new Promise((resolve) => client.once("connect", () => resolve(null)));
       // The client's TCP socket stops reading; the server keeps broadcasting 256 kB messages.
       raw = (client.io.engine.transport as unknown as { ws: { _socket: { pause(): void; destroy(): void } } })
         .ws._socket;

@@ -3,117 +3,57 @@
  * player id is a SteamID64. A Viewer's snapshot, player updates and console lines carry none; a
  * Moderator keeps the real ids that kick and message take.
  */
-import { createServer, type Server as HttpServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { isPlayerHandle } from "../../lib/players/handle.ts";
-import type {
-  ClientToServerEvents,
-  ConsoleLineMessage,
-  PlayerView,
-  ServerSnapshot,
-  ServerToClientEvents,
-} from "../../lib/realtime/contract.ts";
-import type { Result } from "../../lib/result.ts";
-import { ConnectionHub } from "../hub/hub.ts";
+import type { ConsoleLineMessage, PlayerView, ServerSnapshot } from "../../lib/realtime/contract.ts";
+import type { ConnectionHub } from "../hub/hub.ts";
 import { startSourceEmulator } from "../rcon/source/emulator.ts";
 import type { RunningEmulator } from "../rcon/types.ts";
-import { encryptSecret } from "../security/crypto.ts";
 import { createSqliteTestDatabase, type TestDatabase } from "../testing/databases.ts";
-import { sessionCookieFor } from "../testing/session-cookie.ts";
-import { createRealtime } from "./io.ts";
+import { createLoopbackServer, startHub } from "../testing/hub.ts";
+import {
+  createRoleUsers,
+  emitResult as emit,
+  startRealtime,
+  type RunningRealtime,
+  type TestUser,
+} from "../testing/realtime.ts";
 
-const AUTH_SECRET = "s".repeat(48);
 const KEY = Buffer.alloc(32, 5);
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
-type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 const STEAM64 = /7656119\d{10}/;
 
 describe("player identities per role (Rust emulator, real hub and sockets)", () => {
   let t: TestDatabase;
-  let http: HttpServer;
   let hub: ConnectionHub;
-  let realtime: ReturnType<typeof createRealtime>;
+  let r: RunningRealtime;
   let rust: RunningEmulator;
-  let url: string;
   let serverId: string;
-  const users: Record<string, string> = {};
-  const open: ClientSocket[] = [];
-
-  async function client(role: string): Promise<ClientSocket> {
-    const { cookie } = await sessionCookieFor(t.db, AUTH_SECRET, users[role] ?? "");
-    const socket: ClientSocket = connect(url, {
-      transports: ["websocket"],
-      extraHeaders: { cookie },
-      reconnection: false,
-      forceNew: true,
-    });
-    open.push(socket);
-    await new Promise<void>((resolve, reject) => {
-      socket.on("connect", resolve);
-      socket.on("connect_error", reject);
-    });
-    return socket;
-  }
-  const emit = <T>(
-    socket: ClientSocket,
-    event: keyof ClientToServerEvents,
-    payload: unknown,
-  ): Promise<Result<T>> =>
-    new Promise((resolve) =>
-      (socket.emit as (e: string, p: unknown, ack: (r: Result<T>) => void) => void)(event, payload, resolve),
-    );
+  let users: Record<"ADMIN" | "MODERATOR" | "VIEWER", TestUser>;
+  const client = (role: keyof typeof users) => r.clientAs(users[role]);
 
   beforeAll(async () => {
     t = await createSqliteTestDatabase();
-    for (const role of ["ADMIN", "MODERATOR", "VIEWER"] as const) {
-      users[role] = (
-        await t.db.user.create({
-          data: {
-            email: `${role.toLowerCase()}@example.com`,
-            name: role.toLowerCase(),
-            passwordHash: "x",
-            role,
-            allServers: true,
-          },
-        })
-      ).id;
-    }
+    users = await createRoleUsers(t.db, ["ADMIN", "MODERATOR", "VIEWER"]);
     rust = await startSourceEmulator({ game: "rust", password: "pw", players: 5, activity: 0, seed: 4 });
-    serverId = (
-      await t.db.server.create({
-        data: {
-          name: "Rust",
-          game: "rust",
-          protocol: "source",
-          host: "127.0.0.1",
-          port: rust.port,
-          passwordEncrypted: encryptSecret("pw", KEY),
-        },
-      })
-    ).id;
-    hub = new ConnectionHub({
-      db: t.db,
+    serverId = await createLoopbackServer(t.db, KEY, {
+      name: "Rust",
+      game: "rust",
+      protocol: "source",
+      port: rust.port,
+    });
+    hub = await startHub(t.db, {
       encryptionKey: KEY,
-      logger: silent,
       history: { intervalMs: 20, maxLines: 50 },
       watchedPollMs: 200,
     });
-    await hub.start();
-    http = createServer();
-    realtime = createRealtime(http, { db: t.db, authSecret: AUTH_SECRET, logger: silent, hub });
-    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-    url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+    r = await startRealtime({ db: t.db, hub });
     await vi.waitFor(() => expect(hub.players(serverId)).toHaveLength(5), { timeout: 10_000 });
   });
 
   afterAll(async () => {
-    for (const s of open) s.disconnect();
-    await realtime.close();
+    await r.close();
     await hub.stop();
     await rust.close();
-    await new Promise((resolve) => http.close(resolve));
     await t.drop();
   });
 

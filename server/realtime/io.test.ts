@@ -1,71 +1,42 @@
-import { createServer, type Server as HttpServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ClientToServerEvents, ServerToClientEvents } from "../../lib/realtime/contract.ts";
-import type { Result } from "../../lib/result.ts";
 import { recordAudit } from "../data/audit.ts";
 import { createSqliteTestDatabase, type TestDatabase } from "../testing/databases.ts";
+import { createUnreadableServer, startHub } from "../testing/hub.ts";
+import { createTestUser, emitResult as emit, startRealtime, TEST_AUTH_SECRET, type RunningRealtime, type TestUser } from "../testing/realtime.ts";
 import { sessionCookieFor } from "../testing/session-cookie.ts";
-import { ConnectionHub } from "../hub/hub.ts";
-import { createRealtime } from "./io.ts";
-
-const SECRET = "s".repeat(48);
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
-type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+import type { ConnectionHub } from "../hub/hub.ts";
 
 describe("socket.io realtime (real server, real clients)", () => {
   let t: TestDatabase;
-  let http: HttpServer;
-  let realtime: ReturnType<typeof createRealtime>;
+  let r: RunningRealtime;
   let hub: ConnectionHub;
-  let url: string;
-  const users: Record<string, { id: string; sv: number }> = {};
+  const users: Record<string, TestUser> = {};
   let serverA: string;
   let serverB: string;
-  const open: ClientSocket[] = [];
 
-  async function cookieFor(name: string, sv?: number, secret = SECRET): Promise<string> {
+  async function cookieFor(name: string, sv?: number, secret = TEST_AUTH_SECRET): Promise<string> {
     const user = users[name];
     if (!user) throw new Error(name);
     return (await sessionCookieFor(t.db, secret, user.id, sv === undefined ? {} : { sessionVersion: sv })).cookie;
   }
 
-  function client(cookie: string | null): Promise<ClientSocket> {
-    const socket: ClientSocket = connect(url, { transports: ["websocket"], extraHeaders: cookie ? { cookie } : {}, reconnection: false, forceNew: true });
-    open.push(socket);
-    return new Promise((resolve, reject) => {
-      socket.on("connect", () => resolve(socket));
-      socket.on("connect_error", (error) => reject(error));
-    });
-  }
-
-  const emit = <T>(socket: ClientSocket, event: keyof ClientToServerEvents, payload: unknown): Promise<Result<T>> =>
-    new Promise((resolve) => (socket.emit as (e: string, p: unknown, ack: (r: Result<T>) => void) => void)(event, payload, resolve));
+  const client = (cookie: string | null) => r.client({ cookie });
 
   beforeAll(async () => {
     t = await createSqliteTestDatabase();
-    for (const [name, role] of [["owner", "OWNER"], ["viewer", "VIEWER"], ["limited", "MODERATOR"]] as const) {
-      const u = await t.db.user.create({ data: { email: `${name}@example.com`, name, passwordHash: "x", role, allServers: name !== "limited" } });
-      users[name] = { id: u.id, sv: u.sessionVersion };
-    }
-    serverA = (await t.db.server.create({ data: { name: "A", game: "cs2", protocol: "source", host: "h", port: 1, passwordEncrypted: "v1.x.y.z" } })).id;
-    serverB = (await t.db.server.create({ data: { name: "B", game: "cs2", protocol: "source", host: "h", port: 2, passwordEncrypted: "v1.x.y.z" } })).id;
-    await t.db.serverAccess.create({ data: { userId: users.limited?.id ?? "", serverId: serverA } });
-    http = createServer();
+    serverA = await createUnreadableServer(t.db, "A", 1);
+    serverB = await createUnreadableServer(t.db, "B", 2);
+    users.owner = await createTestUser(t.db, "owner", "OWNER");
+    users.viewer = await createTestUser(t.db, "viewer", "VIEWER");
+    users.limited = await createTestUser(t.db, "limited", "MODERATOR", [serverA]);
     // The stored passwords are not real ciphertext: the hub reports them unreadable, nothing connects.
-    hub = new ConnectionHub({ db: t.db, encryptionKey: Buffer.alloc(32), logger: silent });
-    await hub.start();
-    realtime = createRealtime(http, { db: t.db, authSecret: SECRET, logger: silent, hub });
-    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-    url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+    hub = await startHub(t.db, { encryptionKey: Buffer.alloc(32) });
+    r = await startRealtime({ db: t.db, hub });
   });
 
   afterAll(async () => {
-    for (const s of open) s.disconnect();
-    await realtime.close();
+    await r.close();
     await hub.stop();
-    await new Promise((resolve) => http.close(resolve));
     await t.drop();
   });
 
@@ -104,7 +75,7 @@ describe("socket.io realtime (real server, real clients)", () => {
     // ...and the change itself ends every live socket of that user.
     const ended = new Promise<string>((resolve) => pushed.on("session:ended", (p) => resolve(p.reason)));
     const closed = new Promise<void>((resolve) => pushed.on("disconnect", () => resolve()));
-    realtime.endUserSessions(users.viewer?.id ?? "", "Your account was disabled.");
+    r.realtime.endUserSessions(users.viewer?.id ?? "", "Your account was disabled.");
     expect(await ended).toBe("Your account was disabled.");
     await closed;
     await expect(client(await cookieFor("viewer"))).rejects.toThrow("unauthorized");

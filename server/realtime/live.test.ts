@@ -2,70 +2,39 @@
  * Live servers through socket.io with real clients, a real hub and a BattlEye emulator (pushed
  * events, GUIDs): the subscribe seam under a burst, identities per role, refusals audited, kick.
  */
-import { createServer, type Server as HttpServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { ClientToServerEvents, ConsoleLineMessage, PlayerView, ServerSnapshot, ServerToClientEvents } from "../../lib/realtime/contract.ts";
-import type { Result } from "../../lib/result.ts";
+import type { ConsoleLineMessage, PlayerView, ServerSnapshot } from "../../lib/realtime/contract.ts";
 import { startBattlEyeEmulator, type RunningBattlEyeEmulator } from "../rcon/battleye/emulator.ts";
-import { encryptSecret } from "../security/crypto.ts";
 import { createSqliteTestDatabase, type TestDatabase } from "../testing/databases.ts";
-import { sessionCookieFor } from "../testing/session-cookie.ts";
-import { ConnectionHub } from "../hub/hub.ts";
-import { createRealtime } from "./io.ts";
+import { createLoopbackServer, startHub } from "../testing/hub.ts";
+import { createRoleUsers, emitResult as emit, startRealtime, type RunningRealtime, type TestUser } from "../testing/realtime.ts";
+import type { ConnectionHub } from "../hub/hub.ts";
 
-const SECRET = "s".repeat(48);
 const KEY = Buffer.alloc(32, 9);
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
-type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 describe("live servers over socket.io (real hub, BattlEye emulator)", () => {
   let t: TestDatabase;
-  let http: HttpServer;
   let hub: ConnectionHub;
-  let realtime: ReturnType<typeof createRealtime>;
+  let r: RunningRealtime;
   let emulator: RunningBattlEyeEmulator;
-  let url: string;
   let serverId: string;
-  const users: Record<string, string> = {};
-  const open: ClientSocket[] = [];
-
-  async function client(name: string): Promise<ClientSocket> {
-    const { cookie } = await sessionCookieFor(t.db, SECRET, users[name] ?? "");
-    const socket: ClientSocket = connect(url, { transports: ["websocket"], extraHeaders: { cookie }, reconnection: false, forceNew: true });
-    open.push(socket);
-    await new Promise<void>((resolve, reject) => {
-      socket.on("connect", resolve);
-      socket.on("connect_error", reject);
-    });
-    return socket;
-  }
-  const emit = <T>(socket: ClientSocket, event: keyof ClientToServerEvents, payload: unknown): Promise<Result<T>> =>
-    new Promise((resolve) => (socket.emit as (e: string, p: unknown, ack: (r: Result<T>) => void) => void)(event, payload, resolve));
+  let users: Record<"OWNER" | "ADMIN" | "MODERATOR" | "VIEWER", TestUser>;
+  const client = (role: keyof typeof users) => r.clientAs(users[role]);
 
   beforeAll(async () => {
     t = await createSqliteTestDatabase();
-    for (const role of ["OWNER", "ADMIN", "MODERATOR", "VIEWER"] as const) {
-      users[role] = (await t.db.user.create({ data: { email: `${role.toLowerCase()}@example.com`, name: role.toLowerCase(), passwordHash: "x", role, allServers: true } })).id;
-    }
+    users = await createRoleUsers(t.db, ["OWNER", "ADMIN", "MODERATOR", "VIEWER"]);
     emulator = await startBattlEyeEmulator({ password: "pw", players: 6, activity: 0, seed: 11 });
-    serverId = (await t.db.server.create({ data: { name: "Arma", game: "arma3", protocol: "battleye", host: "127.0.0.1", port: emulator.port, passwordEncrypted: encryptSecret("pw", KEY) } })).id;
-    hub = new ConnectionHub({ db: t.db, encryptionKey: KEY, logger: silent, history: { intervalMs: 20, maxLines: 50 }, watchedPollMs: 200 });
-    await hub.start();
-    http = createServer();
-    realtime = createRealtime(http, { db: t.db, authSecret: SECRET, logger: silent, hub });
-    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-    url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+    serverId = await createLoopbackServer(t.db, KEY, { name: "Arma", game: "arma3", protocol: "battleye", port: emulator.port });
+    hub = await startHub(t.db, { encryptionKey: KEY, history: { intervalMs: 20, maxLines: 50 }, watchedPollMs: 200 });
+    r = await startRealtime({ db: t.db, hub });
     await vi.waitFor(() => expect(hub.players(serverId)).toHaveLength(6), { timeout: 5_000 });
   });
 
   afterAll(async () => {
-    for (const s of open) s.disconnect();
-    await realtime.close();
+    await r.close();
     await hub.stop();
     await emulator.close();
-    await new Promise((resolve) => http.close(resolve));
     await t.drop();
   });
 
@@ -121,7 +90,7 @@ describe("live servers over socket.io (real hub, BattlEye emulator)", () => {
     const playerId = snap.data.players[0]?.id ?? "0";
     expect(await emit(viewer, "console:exec", { serverId, command: "players" })).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
     expect(await emit(viewer, "players:kick", { serverId, playerId, reason: "x" })).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
-    const denied = await t.db.auditEvent.findMany({ where: { actorId: users.VIEWER, outcome: "denied" } });
+    const denied = await t.db.auditEvent.findMany({ where: { actorId: users.VIEWER.id, outcome: "denied" } });
     expect(denied.map((d) => d.action).sort()).toEqual(["socket.console:exec", "socket.players:kick"]);
   });
 
@@ -137,7 +106,7 @@ describe("live servers over socket.io (real hub, BattlEye emulator)", () => {
     expect(result.data.answer.text).toContain("Players on server");
     expect(result.data.answer.replyTo).toBe(result.data.command.seq);
     await vi.waitFor(() => expect(seen.map((l) => l.seq)).toEqual(expect.arrayContaining([result.data.command.seq, result.data.answer.seq])));
-    const audit = await t.db.auditEvent.findFirst({ where: { action: "console.command", actorId: users.OWNER } });
+    const audit = await t.db.auditEvent.findFirst({ where: { action: "console.command", actorId: users.OWNER.id } });
     expect(audit).toMatchObject({ outcome: "success", serverId });
     expect(audit?.input).toContain("players");
     expect(await emit(admin, "console:exec", { serverId, command: "say -1 hi\nplayers" })).toMatchObject({ ok: false, error: { code: "INVALID_INPUT" } });
@@ -157,7 +126,7 @@ describe("live servers over socket.io (real hub, BattlEye emulator)", () => {
     expect(result).toMatchObject({ ok: true });
     await vi.waitFor(() => expect(latest.some((p) => p.id === target.id && p.name === target.name)).toBe(false), { timeout: 5_000 });
     expect(lines.some((l) => l.kind === "admin" && l.text.includes(`kicked ${target.name}`) && l.actorName === "moderator")).toBe(true);
-    const audit = await t.db.auditEvent.findFirst({ where: { action: "player.kick", actorId: users.MODERATOR } });
+    const audit = await t.db.auditEvent.findFirst({ where: { action: "player.kick", actorId: users.MODERATOR.id } });
     expect(audit).toMatchObject({ outcome: "success", targetId: target.id });
     // The player's stay is closed in the history.
     await vi.waitFor(async () => expect(await t.db.playerSession.count({ where: { serverId, gameId: target.id, name: target.name, leftAt: { not: null } } })).toBeGreaterThan(0), { timeout: 5_000 });
@@ -207,7 +176,7 @@ describe("live servers over socket.io (real hub, BattlEye emulator)", () => {
     expect(results.slice(0, 20).every((r) => r.ok)).toBe(true);
     expect(results[20]).toMatchObject({ ok: false, error: { code: "RATE_LIMITED" } });
     expect(results[20]?.ok === false && results[20].error.message).toMatch(/try again in \d+ s/);
-    expect(await t.db.auditEvent.count({ where: { action: "console.command", actorId: users.ADMIN } })).toBe(20);
+    expect(await t.db.auditEvent.count({ where: { action: "console.command", actorId: users.ADMIN.id } })).toBe(20);
     // Only the allowed twenty were sent to the game server.
     const sent = (await hub.lines(serverId, { limit: 5_000 })).filter((l) => l.kind === "command" && l.actorName === "admin");
     expect(sent).toHaveLength(20);

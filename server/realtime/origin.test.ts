@@ -5,12 +5,13 @@
  */
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConnectionHub } from "../hub/hub.ts";
+import type { ConnectionHub } from "../hub/hub.ts";
 import { createSqliteTestDatabase, type TestDatabase } from "../testing/databases.ts";
+import { startHub } from "../testing/hub.ts";
 import {
+  createTestUser,
   emitAck,
   sessionCookie,
-  silentLogger,
   startRealtime,
   type RunningRealtime,
 } from "../testing/realtime.ts";
@@ -41,20 +42,8 @@ describe("socket.io Origin check (real server, real clients)", () => {
 
   beforeAll(async () => {
     t = await createSqliteTestDatabase();
-    cookie = await sessionCookie(
-      t.db,
-      await t.db.user.create({
-        data: {
-          email: "owner@example.com",
-          name: "owner",
-          passwordHash: "x",
-          role: "OWNER",
-          allServers: true,
-        },
-      }),
-    );
-    hub = new ConnectionHub({ db: t.db, encryptionKey: Buffer.alloc(32), logger: silentLogger });
-    await hub.start();
+    cookie = await sessionCookie(t.db, await createTestUser(t.db, "owner", "OWNER"));
+    hub = await startHub(t.db, { encryptionKey: Buffer.alloc(32) });
     r = await startRealtime({ db: t.db, hub, allowedOrigins: [`${DASHBOARD}/`, "http://10.0.0.5:3000"] });
   });
 

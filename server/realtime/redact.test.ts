@@ -14,6 +14,7 @@ import {
   playersText,
   type EmulatedPlayer as BattlEyePlayer,
 } from "../rcon/battleye/emulator-texts.ts";
+import { toPlayerView } from "../hub/player-view.ts";
 import { BATTLEYE_DIALECTS } from "../rcon/protocol/battleye/dialects/index.ts";
 import { QUAKE3_DIALECTS } from "../rcon/protocol/quake3/dialects/index.ts";
 import type { Quake3Dialect } from "../rcon/protocol/quake3/dialects/common.ts";
@@ -57,7 +58,14 @@ const generated: fc.Arbitrary<Generated> = fc.record({
   guid: fc.stringMatching(/^[0-9a-f]{32}$/),
   uuid: fc.uuid(),
 });
-const crowd = fc.uniqueArray(generated, { minLength: 1, maxLength: 4, selector: (g) => g.name });
+// Players on one server at once: distinct names and distinct accounts (a Steam account, an EOS or
+// Minecraft uuid, a BattlEye GUID is in a game once); an address may be shared (NAT).
+const crowd = fc.uniqueArray(generated, {
+  minLength: 1,
+  maxLength: 4,
+  comparator: (a, b) =>
+    a.name === b.name || a.accountId === b.accountId || a.uuid === b.uuid || a.guid === b.guid,
+});
 
 /** Every spelling of every generated identity that must not reach a Viewer. */
 function identities(players: readonly Generated[]): string[] {
@@ -280,20 +288,9 @@ function battlEyeTexts(players: readonly Generated[]): string[] {
 
 // --- player lists ---------------------------------------------------------------------------------------
 
+/** What the hub hands out for these players (its own mapping, not a copy of it). */
 function views(players: readonly Player[]): PlayerView[] {
-  return players.map((p) => ({
-    id: p.id,
-    name: p.name,
-    plainName: p.plainName,
-    ping: p.ping,
-    score: p.score,
-    guid: p.guid,
-    steamId: p.steamId,
-    address: p.address,
-    isBot: p.isBot,
-    state: p.state,
-    connectedSince: null,
-  }));
+  return players.map((p) => toPlayerView(p, null));
 }
 
 async function listFor(dialect: Dialect, players: readonly Generated[]): Promise<Player[]> {

@@ -4,31 +4,25 @@
  * Admin and a Viewer watch. Neither socket ever receives a secret value, and neither the console
  * history nor the audit log stores one, on SQLite and PostgreSQL.
  */
-import { createServer, type Server as HttpServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type {
-  ClientToServerEvents,
-  ConsoleLineMessage,
-  ServerToClientEvents,
-} from "../../lib/realtime/contract.ts";
-import type { Result } from "../../lib/result.ts";
-import { ConnectionHub } from "../hub/hub.ts";
+import type { ConsoleLineMessage } from "../../lib/realtime/contract.ts";
+import type { ConnectionHub } from "../hub/hub.ts";
 import { OPENARENA } from "../rcon/protocol/quake3/dialects/ioq3.ts";
 import { startQuake3Emulator, type Quake3Emulator } from "../rcon/quake3/emulator.ts";
 import { startOpenArena, type RealServer } from "../rcon/quake3/testing/openarena-server.ts";
 import { startSourceEmulator } from "../rcon/source/emulator.ts";
 import type { RunningEmulator } from "../rcon/types.ts";
-import { encryptSecret } from "../security/crypto.ts";
 import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
-import { sessionCookieFor } from "../testing/session-cookie.ts";
-import { createRealtime } from "./io.ts";
+import { createLoopbackServer, startHub } from "../testing/hub.ts";
+import {
+  createRoleUsers,
+  emitResult as emit,
+  startRealtime,
+  type RunningRealtime,
+  type TestUser,
+} from "../testing/realtime.ts";
 
-const AUTH_SECRET = "s".repeat(48);
 const KEY = Buffer.alloc(32, 7);
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
-type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 // Distinctive values: none of them can occur in a game's text by chance.
 const OA_RCON = "Qx7oaRcon";
@@ -39,56 +33,18 @@ const SECRETS = [OA_RCON, EMU_RCON, CS2_RCON, JOIN];
 
 describe.each(DATABASE_KINDS)("secrets in console commands and answers ($kind)", ({ create }) => {
   let t: TestDatabase;
-  let http: HttpServer;
   let hub: ConnectionHub;
-  let realtime: ReturnType<typeof createRealtime>;
+  let r: RunningRealtime;
   let openarena: RealServer;
   let q3: Quake3Emulator;
   let cs2: RunningEmulator;
-  let url: string;
   const servers: Record<string, string> = {};
-  const users: Record<string, string> = {};
-  const open: ClientSocket[] = [];
-
-  async function client(role: string): Promise<ClientSocket> {
-    const { cookie } = await sessionCookieFor(t.db, AUTH_SECRET, users[role] ?? "");
-    const socket: ClientSocket = connect(url, {
-      transports: ["websocket"],
-      extraHeaders: { cookie },
-      reconnection: false,
-      forceNew: true,
-    });
-    open.push(socket);
-    await new Promise<void>((resolve, reject) => {
-      socket.on("connect", resolve);
-      socket.on("connect_error", reject);
-    });
-    return socket;
-  }
-  const emit = <T>(
-    socket: ClientSocket,
-    event: keyof ClientToServerEvents,
-    payload: unknown,
-  ): Promise<Result<T>> =>
-    new Promise((resolve) =>
-      (socket.emit as (e: string, p: unknown, ack: (r: Result<T>) => void) => void)(event, payload, resolve),
-    );
+  let users: Record<"ADMIN" | "VIEWER", TestUser>;
+  const client = (role: keyof typeof users) => r.clientAs(users[role]);
 
   beforeAll(async () => {
     t = await create();
-    for (const role of ["ADMIN", "VIEWER"] as const) {
-      users[role] = (
-        await t.db.user.create({
-          data: {
-            email: `${role.toLowerCase()}@example.com`,
-            name: role.toLowerCase(),
-            passwordHash: "x",
-            role,
-            allServers: true,
-          },
-        })
-      ).id;
-    }
+    users = await createRoleUsers(t.db, ["ADMIN", "VIEWER"]);
     openarena = await startOpenArena({ bots: ["Sarge"], password: OA_RCON });
     q3 = await startQuake3Emulator({
       dialect: OPENARENA,
@@ -103,31 +59,9 @@ describe.each(DATABASE_KINDS)("secrets in console commands and answers ($kind)",
       { name: "q3", game: "openarena", protocol: "quake3", port: q3.port, password: EMU_RCON },
       { name: "cs2", game: "cs2", protocol: "source", port: cs2.port, password: CS2_RCON },
     ];
-    for (const row of rows) {
-      servers[row.name] = (
-        await t.db.server.create({
-          data: {
-            name: row.name,
-            game: row.game,
-            protocol: row.protocol,
-            host: "127.0.0.1",
-            port: row.port,
-            passwordEncrypted: encryptSecret(row.password, KEY),
-          },
-        })
-      ).id;
-    }
-    hub = new ConnectionHub({
-      db: t.db,
-      encryptionKey: KEY,
-      logger: silent,
-      history: { intervalMs: 20, maxLines: 50 },
-    });
-    await hub.start();
-    http = createServer();
-    realtime = createRealtime(http, { db: t.db, authSecret: AUTH_SECRET, logger: silent, hub });
-    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-    url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+    for (const row of rows) servers[row.name] = await createLoopbackServer(t.db, KEY, row);
+    hub = await startHub(t.db, { encryptionKey: KEY, history: { intervalMs: 20, maxLines: 50 } });
+    r = await startRealtime({ db: t.db, hub });
     await vi.waitFor(
       () =>
         expect(Object.values(servers).map((id) => hub.statusOf(id).state)).toEqual([
@@ -140,11 +74,9 @@ describe.each(DATABASE_KINDS)("secrets in console commands and answers ($kind)",
   }, 60_000);
 
   afterAll(async () => {
-    for (const s of open) s.disconnect();
-    await realtime?.close();
+    await r?.close();
     await hub?.stop();
     await Promise.allSettled([openarena?.stop(), q3?.close(), cs2?.close()]);
-    await new Promise((resolve) => http?.close(resolve));
     await t?.drop();
   });
 

@@ -5,6 +5,7 @@
 import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { io as connect, type Socket } from "socket.io-client";
+import type { RoleName } from "../../lib/permissions.ts";
 import type { ClientToServerEvents, ServerToClientEvents } from "../../lib/realtime/contract.ts";
 import type { Result } from "../../lib/result.ts";
 import type { Db } from "../db/client.ts";
@@ -24,7 +25,43 @@ export interface RunningRealtime {
     origin?: string;
     transports?: ("websocket" | "polling")[];
   }): Promise<ClientSocket>;
+  /** Connects a client carrying a fresh session cookie of `user`. */
+  clientAs(user: { id: string }): Promise<ClientSocket>;
   close(): Promise<void>;
+}
+
+export interface TestUser {
+  id: string;
+  email: string;
+  name: string;
+  sessionVersion: number;
+}
+
+/**
+ * A user named `name` (email `name@example.com`). Without `servers` it sees every server
+ * (`allServers`); with them, only those (ServerAccess rows).
+ */
+export async function createTestUser(
+  db: Db,
+  name: string,
+  role: RoleName,
+  servers?: readonly string[],
+): Promise<TestUser> {
+  const user = await db.user.create({
+    data: { email: `${name}@example.com`, name, passwordHash: "x", role, allServers: servers === undefined },
+  });
+  for (const serverId of servers ?? []) await db.serverAccess.create({ data: { userId: user.id, serverId } });
+  return user;
+}
+
+/** One user per role, named after it in lower case ("viewer@example.com"), seeing every server. */
+export async function createRoleUsers<R extends RoleName>(
+  db: Db,
+  roles: readonly R[],
+): Promise<Record<R, TestUser>> {
+  const users = {} as Record<R, TestUser>;
+  for (const role of roles) users[role] = await createTestUser(db, role.toLowerCase(), role);
+  return users;
 }
 
 /** A real session (a UserSession row and its JWT) for `user`, as a sign-in would set it. */
@@ -40,25 +77,29 @@ export async function startRealtime(
   await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   const open: ClientSocket[] = [];
+  const client: RunningRealtime["client"] = ({ cookie = null, origin, transports = ["websocket"] } = {}) => {
+    const headers: Record<string, string> = {
+      ...(cookie ? { cookie } : {}),
+      ...(origin ? { origin } : {}),
+    };
+    const socket: ClientSocket = connect(url, {
+      transports,
+      extraHeaders: headers,
+      reconnection: false,
+      forceNew: true,
+    });
+    open.push(socket);
+    return new Promise((resolve, reject) => {
+      socket.once("connect", () => resolve(socket));
+      socket.once("connect_error", reject);
+    });
+  };
   return {
     url,
     realtime,
-    client({ cookie = null, origin, transports = ["websocket"] } = {}) {
-      const headers: Record<string, string> = {
-        ...(cookie ? { cookie } : {}),
-        ...(origin ? { origin } : {}),
-      };
-      const socket: ClientSocket = connect(url, {
-        transports,
-        extraHeaders: headers,
-        reconnection: false,
-        forceNew: true,
-      });
-      open.push(socket);
-      return new Promise((resolve, reject) => {
-        socket.once("connect", () => resolve(socket));
-        socket.once("connect_error", reject);
-      });
+    client,
+    async clientAs(user) {
+      return client({ cookie: await sessionCookie(deps.db, user) });
     },
     async close() {
       for (const s of open) s.disconnect();
@@ -87,4 +128,19 @@ export function emitAck<T = unknown>(
       },
     );
   });
+}
+
+/**
+ * Emits a contract event with an ack and resolves the server's answer; rejects if the server
+ * closes the socket before answering (a test expecting an answer then fails with a reason).
+ */
+export async function emitResult<T = unknown>(
+  socket: ClientSocket,
+  event: keyof ClientToServerEvents,
+  payload: unknown,
+): Promise<Result<T>> {
+  const answer = await emitAck<T>(socket, event, payload);
+  if (answer === "disconnected")
+    throw new Error(`${event}: the server closed the socket instead of answering`);
+  return answer;
 }
