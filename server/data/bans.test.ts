@@ -92,6 +92,7 @@ describe.each(DATABASE_KINDS)("bans on $kind", ({ create }) => {
     await expect(ban(mod, { duration: "8d" })).rejects.toMatchObject({ code: "FORBIDDEN" });
     expect((await ban(mod, { duration: "7d" })).expiresAt).toBe(at(7 * DAY).toISOString());
     expect((await ban(admin, { duration: "permanent" })).expiresAt).toBeNull();
+    expect((await ban(owner, { duration: "permanent" })).expiresAt).toBeNull();
     // A limited Admin bans permanently on its own servers only.
     expect((await ban(limitedAdmin, { duration: "perm", target: { scope: "servers", serverIds: [s1] } })).expiresAt).toBeNull();
 
