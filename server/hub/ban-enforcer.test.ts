@@ -123,4 +123,34 @@ describe.each(DATABASE_KINDS)("ban enforcement on $kind", ({ create }) => {
     expect(e.world.players).toContain(bystander);
     await expect(banOnlinePlayer(ctx, hub, id, "999", { reason: "x", duration: "1d" })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
+
+  it("falls back to a plain message when the game refuses the template's, audits a kick that fails and retries it at the next list", async () => {
+    const server = await t.db.server.create({ data: { name: "Refusing", game: "csgo", protocol: "source", host: "127.0.0.1", port: 2, passwordEncrypted: "x", enabled: false } });
+    const ctx = { db: t.db, actor: admin, ip: null };
+    await setBanSettings(ctx, { moderatorMaxDuration: "7d", kickTemplate: "Banned: {reason} ({timeLeft})" });
+    const ban = await createBan(ctx, { identifiers: [{ kind: "steam", value: "STEAM_1:1:5151" }], reason: "spam", duration: "permanent", target: { scope: "servers", serverIds: [server.id] } });
+    const player = { id: "7", name: "^1Spammer", plainName: "Spammer", ping: null, score: null, address: null, guid: null, steamId: "[U:1:10303]", connectedSeconds: null, isBot: false, state: null };
+    const enforcer = new BanEnforcer({ db: t.db, logger: silent, now: () => Date.now() });
+    const sent: string[] = [];
+    const lines: string[] = [];
+    enforcer.onPlayers(server.id, [player], {
+      kick: (_id, message) => {
+        sent.push(message);
+        return message === "Banned" ? Promise.resolve() : Promise.reject(new Error("refused"));
+      },
+      line: (text) => lines.push(text),
+    });
+    await vi.waitFor(() => expect(lines).toEqual(["RconDeck kicked ^1Spammer: banned (spam)"]));
+    expect(sent).toEqual(["Banned: spam (permanent)", "Banned"]);
+
+    const failing = { kick: () => Promise.reject(new Error("server offline")), line: (text: string) => lines.push(text) };
+    const other = { ...player, id: "8" };
+    enforcer.onPlayers(server.id, [other], failing);
+    await vi.waitFor(async () => expect(await t.db.auditEvent.count({ where: { action: "ban.enforce", targetId: ban.id, outcome: "failure" } })).toBe(1));
+    expect(lines).toContain("RconDeck could not kick ^1Spammer, who is banned: server offline");
+    // The same list again: the failed kick is tried again (a kick that worked is not repeated at once).
+    enforcer.onPlayers(server.id, [other], failing);
+    await vi.waitFor(async () => expect(await t.db.auditEvent.count({ where: { action: "ban.enforce", targetId: ban.id, outcome: "failure" } })).toBe(2));
+    expect(await t.db.auditEvent.count({ where: { action: "ban.enforce", targetId: ban.id, outcome: "success" } })).toBe(1);
+  });
 });

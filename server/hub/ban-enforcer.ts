@@ -7,8 +7,9 @@
  *
  * Nothing here is awaited on the hub's hot path: the hub hands over its player list after each
  * poll, and only players who are new or show new identities (a BattlEye GUID arrives after the
- * connect) are looked up, each with two indexed queries. A failed lookup or kick is retried at
- * the next poll. Each kick is audited as a system action ("ban.enforce", no actor).
+ * connect) are looked up, each with two indexed queries, at most MAX_IN_FLIGHT at once. A failed
+ * lookup or kick is retried at the next poll, and a kicked player the game still lists 30 s later
+ * is kicked again. Each kick is audited as a system action ("ban.enforce", no actor).
  */
 import { renderBanMessage } from "../../lib/bans/duration.ts";
 import { lookupKeys } from "../../lib/bans/identifiers.ts";
@@ -33,10 +34,22 @@ export interface EnforcementActions {
 
 /** Sent when the template's message is refused by the game (too long, a character it cannot carry). */
 const FALLBACK_MESSAGE = "Banned";
+/** Lookups in flight at once: 500 servers coming online bring tens of thousands of players. */
+const MAX_IN_FLIGHT = 8;
+/** A kicked player still listed after this long is checked (and kicked) again. */
+const REKICK_AFTER_MS = 30_000;
+
+interface Seen {
+  signature: string;
+  /** When a kick was last sent for this player, or null. */
+  kickedAt: number | null;
+}
 
 export class BanEnforcer {
   /** Per server: player id -> the identities last checked. */
-  private readonly seen = new Map<string, Map<string, string>>();
+  private readonly seen = new Map<string, Map<string, Seen>>();
+  private readonly queue: (() => Promise<void>)[] = [];
+  private inFlight = 0;
   readonly now: () => number;
 
   constructor(private readonly options: BanEnforcerOptions) {
@@ -46,15 +59,17 @@ export class BanEnforcer {
   /** The server's current players: new ones, and ones with new identities, are checked. */
   onPlayers(serverId: string, players: readonly Player[], actions: EnforcementActions): void {
     let seen = this.seen.get(serverId);
-    if (!seen) this.seen.set(serverId, (seen = new Map<string, string>()));
+    if (!seen) this.seen.set(serverId, (seen = new Map<string, Seen>()));
     const present = new Set<string>();
     for (const player of players) {
       present.add(player.id);
       if (player.isBot) continue;
       const signature = `${player.guid ?? ""}\n${player.steamId ?? ""}\n${player.address ?? ""}\n${player.plainName}`;
-      if (seen.get(player.id) === signature) continue;
-      seen.set(player.id, signature);
-      void this.check(serverId, player, signature, actions);
+      const known = seen.get(player.id);
+      if (known?.signature === signature && (known.kickedAt === null || this.now() - known.kickedAt < REKICK_AFTER_MS)) continue;
+      const entry: Seen = { signature, kickedAt: null };
+      seen.set(player.id, entry);
+      this.schedule(() => this.check(serverId, player, entry, actions));
     }
     for (const id of seen.keys()) if (!present.has(id)) seen.delete(id);
   }
@@ -65,12 +80,28 @@ export class BanEnforcer {
     else this.seen.delete(serverId);
   }
 
-  private retryLater(serverId: string, playerId: string, signature: string): void {
-    const seen = this.seen.get(serverId);
-    if (seen?.get(playerId) === signature) seen.delete(playerId);
+  private schedule(task: () => Promise<void>): void {
+    this.queue.push(task);
+    this.drain();
   }
 
-  private async check(serverId: string, player: Player, signature: string, actions: EnforcementActions): Promise<void> {
+  private drain(): void {
+    while (this.inFlight < MAX_IN_FLIGHT && this.queue.length > 0) {
+      const task = this.queue.shift()!;
+      this.inFlight++;
+      void task().finally(() => {
+        this.inFlight--;
+        this.drain();
+      });
+    }
+  }
+
+  private retryLater(serverId: string, playerId: string, entry: Seen): void {
+    const seen = this.seen.get(serverId);
+    if (seen?.get(playerId) === entry) seen.delete(playerId);
+  }
+
+  private async check(serverId: string, player: Player, entry: Seen, actions: EnforcementActions): Promise<void> {
     const { db, logger } = this.options;
     let bans: ActiveBan[];
     const now = this.now();
@@ -78,7 +109,7 @@ export class BanEnforcer {
       bans = await findActiveBansFor(db, serverId, lookupKeys({ guid: player.guid, steamId: player.steamId, address: player.address, name: player.plainName }), new Date(now));
     } catch (error) {
       logger.warn("ban check failed", { serverId, error: String(error).slice(0, 200) });
-      return this.retryLater(serverId, player.id, signature);
+      return this.retryLater(serverId, player.id, entry);
     }
     const ban = bans[0];
     if (!ban) return;
@@ -90,6 +121,7 @@ export class BanEnforcer {
     }
     let outcome: "success" | "failure" = "success";
     let detail: string | null = null;
+    entry.kickedAt = this.now();
     try {
       await actions.kick(player.id, message).catch(() => actions.kick(player.id, FALLBACK_MESSAGE));
       actions.line(`RconDeck kicked ${player.name}: banned (${ban.reason})`);
@@ -97,7 +129,7 @@ export class BanEnforcer {
       outcome = "failure";
       detail = String(error instanceof Error ? error.message : error).slice(0, 300);
       actions.line(`RconDeck could not kick ${player.name}, who is banned: ${detail}`);
-      this.retryLater(serverId, player.id, signature);
+      this.retryLater(serverId, player.id, entry);
     }
     await recordAudit(db, {
       actor: null,

@@ -37,6 +37,7 @@ export async function banOnlinePlayer(ctx: DataContext, hub: ConnectionHub, serv
     },
     now,
   );
-  hub.recheckBans();
+  // Where the ban applies: this server by default, else every server (a list or "all" reaches further).
+  hub.recheckBans(ban.scope === "servers" ? ban.serverIds : undefined);
   return ban;
 }

@@ -505,10 +505,13 @@ export class ConnectionHub {
     });
   }
 
-  /** Bans changed (a new ban): every player online (on one server or all) is checked again now. */
-  recheckBans(serverId?: string): void {
-    this.bans.reset(serverId);
-    for (const link of this.links.values()) if ((serverId === undefined || link.id === serverId) && link.hasPolled) this.enforceBans(link);
+  /** Bans changed (a new ban): every player online (on these servers, or all) is checked again now. */
+  recheckBans(serverIds?: readonly string[]): void {
+    for (const link of this.links.values()) {
+      if (serverIds !== undefined && !serverIds.includes(link.id)) continue;
+      this.bans.reset(link.id);
+      if (link.hasPolled) this.enforceBans(link);
+    }
   }
 
   /** A stay's name or identities changed (BattlEye GUIDs arrive after the connect). */
