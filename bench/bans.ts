@@ -114,7 +114,7 @@ async function run(label: string, make: () => Promise<TestDatabase>, count: numb
     console.log(
       `${label}: join check over ${joins.toLocaleString("en")} joins (${hits} banned): p50 ${percentile(samples, 0.5).toFixed(2)} ms, p99 ${percentile(samples, 0.99).toFixed(2)} ms, max ${samples[samples.length - 1]!.toFixed(2)} ms`,
     );
-    console.log(`${label}: memory RSS ${(after.rss / 2 ** 20).toFixed(0)} MB (heap ${(after.heapUsed / 2 ** 20).toFixed(0)} MB; heap change during the checks ${((after.heapUsed - before.heapUsed) / 2 ** 20).toFixed(1)} MB)`);
+    console.log(`${label}: memory after the checks: RSS ${(after.rss / 2 ** 20).toFixed(0)} MB, heap ${(after.heapUsed / 2 ** 20).toFixed(0)} MB (before them: RSS ${(before.rss / 2 ** 20).toFixed(0)} MB, heap ${(before.heapUsed / 2 ** 20).toFixed(0)} MB)`);
     const actor = { id: "bench", email: "bench@example.com", name: "Bench", role: "OWNER" as const, serverIds: null };
     for (const [what, input] of [
       ["first page, no filter", {}],

@@ -313,7 +313,11 @@ export async function listBans(ctx: DataContext, raw: ListBansInput = {}, now = 
     const or: object[] = [{ searchText: { contains: text } }];
     if (can(ctx.actor, "players.identities")) {
       const keys = searchKeys(input.search);
-      if (keys.length > 0) or.push({ identifiers: { some: { OR: keys.map((k) => ({ kind: k.kind, value: k.value })) } } });
+      if (keys.length > 0) {
+        // Ids first (the (kind, value) index), rather than an EXISTS per row of the ban table.
+        const hits = await ctx.db.banIdentifier.findMany({ where: { OR: keys.map((k) => ({ kind: k.kind, value: k.value })) }, select: { banId: true }, take: 1_000 });
+        if (hits.length > 0) or.push({ id: { in: [...new Set(hits.map((h) => h.banId))] } });
+      }
     }
     and.push({ OR: or });
   }
