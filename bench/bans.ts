@@ -10,7 +10,11 @@ import { parseArgs } from "node:util";
 import { lookupKeys, type PlayerIdentities } from "../lib/bans/identifiers.ts";
 import { findActiveBansFor, listBans } from "../server/data/bans.ts";
 import type { Db } from "../server/db/client.ts";
-import { createPostgresTestDatabase, createSqliteTestDatabase, type TestDatabase } from "../server/testing/databases.ts";
+import {
+  createPostgresTestDatabase,
+  createSqliteTestDatabase,
+  type TestDatabase,
+} from "../server/testing/databases.ts";
 
 const STEAM_BASE = 76561197960265728n;
 const HOUR = 3_600_000;
@@ -35,9 +39,25 @@ async function seed(db: Db, count: number, now: number): Promise<Seeded> {
   const random = prng(42);
   const int = (n: number) => Math.floor(random() * n);
   const servers: string[] = [];
-  for (let i = 0; i < 20; i++) servers.push((await db.server.create({ data: { name: `S${i}`, game: "csgo", protocol: "source", host: "127.0.0.1", port: 27015 + i, passwordEncrypted: "x" } })).id);
+  for (let i = 0; i < 20; i++)
+    servers.push(
+      (
+        await db.server.create({
+          data: {
+            name: `S${i}`,
+            game: "csgo",
+            protocol: "source",
+            host: "127.0.0.1",
+            port: 27015 + i,
+            passwordEncrypted: "x",
+          },
+        })
+      ).id,
+    );
   const list = await db.banList.create({ data: { name: "Community" } });
-  await db.banListServer.createMany({ data: servers.slice(0, 10).map((serverId) => ({ banListId: list.id, serverId })) });
+  await db.banListServer.createMany({
+    data: servers.slice(0, 10).map((serverId) => ({ banListId: list.id, serverId })),
+  });
   const banned: PlayerIdentities[] = [];
   const BATCH = 2_000;
   for (let start = 0; start < count; start += BATCH) {
@@ -50,9 +70,24 @@ async function seed(db: Db, count: number, now: number): Promise<Seeded> {
       const scope = roll < 0.7 ? "all" : roll < 0.95 ? "servers" : "list";
       const fate = random();
       const createdAt = new Date(now - int(365 * 24) * HOUR);
-      const expiresAt = fate < 0.3 ? new Date(now - int(1000) * HOUR) : fate < 0.6 ? null : new Date(now + (1 + int(1000)) * HOUR);
+      const expiresAt =
+        fate < 0.3
+          ? new Date(now - int(1000) * HOUR)
+          : fate < 0.6
+            ? null
+            : new Date(now + (1 + int(1000)) * HOUR);
       const revoked = random() < 0.1;
-      bans.push({ id, reason: `reason ${i}`, searchText: `reason ${i}\nplayer${i}`, playerNames: JSON.stringify([`Player${i}`]), createdAt, expiresAt, revokedAt: revoked ? new Date(now - HOUR) : null, scope, banListId: scope === "list" ? list.id : null });
+      bans.push({
+        id,
+        reason: `reason ${i}`,
+        searchText: `reason ${i}\nplayer${i}`,
+        playerNames: JSON.stringify([`Player${i}`]),
+        createdAt,
+        expiresAt,
+        revokedAt: revoked ? new Date(now - HOUR) : null,
+        scope,
+        banListId: scope === "list" ? list.id : null,
+      });
       if (scope === "servers") scoped.push({ banId: id, serverId: servers[int(servers.length)]! });
       const player: PlayerIdentities = { guid: null, steamId: null, address: null, name: null };
       const kind = random();
@@ -66,7 +101,11 @@ async function seed(db: Db, count: number, now: number): Promise<Seeded> {
         player.address = `${10 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}.${1 + int(250)}`;
         identifiers.push({ banId: id, kind: "ip", value: player.address });
       } else if (kind < 0.99) {
-        identifiers.push({ banId: id, kind: "cidr", value: `${100 + (i % 100)}.${(i >> 8) & 255}.${i & 255}.0/24` });
+        identifiers.push({
+          banId: id,
+          kind: "cidr",
+          value: `${100 + (i % 100)}.${(i >> 8) & 255}.${i & 255}.0/24`,
+        });
         player.address = `${100 + (i % 100)}.${(i >> 8) & 255}.${i & 255}.77:27005`;
       } else {
         player.name = `evil player ${i}`;
@@ -85,22 +124,36 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 }
 
-async function run(label: string, make: () => Promise<TestDatabase>, count: number, joins: number): Promise<void> {
+async function run(
+  label: string,
+  make: () => Promise<TestDatabase>,
+  count: number,
+  joins: number,
+): Promise<void> {
   const t = await make();
   try {
     const now = Date.now();
     const seedStart = performance.now();
     const { servers, banned } = await seed(t.db, count, now);
-    console.log(`${label}: ${count.toLocaleString("en")} bans stored in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
+    console.log(
+      `${label}: ${count.toLocaleString("en")} bans stored in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`,
+    );
     const random = prng(7);
     const players: PlayerIdentities[] = [];
     for (let i = 0; i < joins; i++) {
       if (i % 2 === 0) players.push(banned[Math.floor(random() * banned.length)]!);
-      else players.push({ guid: null, steamId: (STEAM_BASE + BigInt(900_000_000 + i)).toString(), address: `192.0.2.${i % 250}:27005`, name: `Clean ${i}` });
+      else
+        players.push({
+          guid: null,
+          steamId: (STEAM_BASE + BigInt(900_000_000 + i)).toString(),
+          address: `192.0.2.${i % 250}:27005`,
+          name: `Clean ${i}`,
+        });
     }
     const samples: number[] = [];
     let hits = 0;
-    for (let i = 0; i < 50; i++) await findActiveBansFor(t.db, servers[0]!, lookupKeys(players[i]!), new Date(now)); // warm-up
+    for (let i = 0; i < 50; i++)
+      await findActiveBansFor(t.db, servers[0]!, lookupKeys(players[i]!), new Date(now)); // warm-up
     const before = process.memoryUsage();
     for (const [i, player] of players.entries()) {
       const keys = lookupKeys(player);
@@ -114,8 +167,16 @@ async function run(label: string, make: () => Promise<TestDatabase>, count: numb
     console.log(
       `${label}: join check over ${joins.toLocaleString("en")} joins (${hits} banned): p50 ${percentile(samples, 0.5).toFixed(2)} ms, p99 ${percentile(samples, 0.99).toFixed(2)} ms, max ${samples[samples.length - 1]!.toFixed(2)} ms`,
     );
-    console.log(`${label}: memory after the checks: RSS ${(after.rss / 2 ** 20).toFixed(0)} MB, heap ${(after.heapUsed / 2 ** 20).toFixed(0)} MB (before them: RSS ${(before.rss / 2 ** 20).toFixed(0)} MB, heap ${(before.heapUsed / 2 ** 20).toFixed(0)} MB)`);
-    const actor = { id: "bench", email: "bench@example.com", name: "Bench", role: "OWNER" as const, serverIds: null };
+    console.log(
+      `${label}: memory after the checks: RSS ${(after.rss / 2 ** 20).toFixed(0)} MB, heap ${(after.heapUsed / 2 ** 20).toFixed(0)} MB (before them: RSS ${(before.rss / 2 ** 20).toFixed(0)} MB, heap ${(before.heapUsed / 2 ** 20).toFixed(0)} MB)`,
+    );
+    const actor = {
+      id: "bench",
+      email: "bench@example.com",
+      name: "Bench",
+      role: "OWNER" as const,
+      serverIds: null,
+    };
     for (const [what, input] of [
       ["first page, no filter", {}],
       ["active only", { state: "active" as const }],
@@ -132,7 +193,14 @@ async function run(label: string, make: () => Promise<TestDatabase>, count: numb
 }
 
 export async function main(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { bans: { type: "string", default: "100000" }, joins: { type: "string", default: "5000" }, only: { type: "string" } } });
+  const { values } = parseArgs({
+    args,
+    options: {
+      bans: { type: "string", default: "100000" },
+      joins: { type: "string", default: "5000" },
+      only: { type: "string" },
+    },
+  });
   const count = Number(values.bans);
   const joins = Number(values.joins);
   if (values.only !== "postgresql") await run("sqlite", createSqliteTestDatabase, count, joins);

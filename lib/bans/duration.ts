@@ -10,11 +10,14 @@ export type DurationResult = { ok: true; seconds: number | null } | { ok: false;
 export function parseDuration(input: string): DurationResult {
   const text = input.trim().toLowerCase().replace(/\s+/g, "");
   if (text === "perm" || text === "permanent" || text === "never") return { ok: true, seconds: null };
-  if (!/^(\d{1,6}[mhdw])+$/.test(text)) return { ok: false, error: 'Enter a duration like 30m, 12h, 7d, 2w or 1d12h, or "permanent".' };
+  if (!/^(\d{1,6}[mhdw])+$/.test(text))
+    return { ok: false, error: 'Enter a duration like 30m, 12h, 7d, 2w or 1d12h, or "permanent".' };
   let seconds = 0;
-  for (const [, amount, unit] of text.matchAll(/(\d+)([mhdw])/g)) seconds += Number(amount) * UNIT_SECONDS[unit as keyof typeof UNIT_SECONDS];
+  for (const [, amount, unit] of text.matchAll(/(\d+)([mhdw])/g))
+    seconds += Number(amount) * UNIT_SECONDS[unit as keyof typeof UNIT_SECONDS];
   if (seconds <= 0) return { ok: false, error: "A ban lasts at least one minute." };
-  if (seconds > MAX_DURATION_SECONDS) return { ok: false, error: 'A timed ban lasts at most ten years; choose "permanent" instead.' };
+  if (seconds > MAX_DURATION_SECONDS)
+    return { ok: false, error: 'A timed ban lasts at most ten years; choose "permanent" instead.' };
   return { ok: true, seconds };
 }
 
@@ -36,11 +39,16 @@ export function formatTimeLeft(ms: number): string {
 export const DEFAULT_KICK_TEMPLATE = "Banned: {reason} ({timeLeft})";
 
 /** Fills {reason}, {timeLeft} and {expires} (ISO date or "never"); unknown placeholders stay as typed. */
-export function renderBanMessage(template: string, ban: { reason: string; expiresAt: Date | null }, now: number): string {
+export function renderBanMessage(
+  template: string,
+  ban: { reason: string; expiresAt: Date | null },
+  now: number,
+): string {
   const values: Record<string, string> = {
     reason: ban.reason,
     timeLeft: ban.expiresAt === null ? "permanent" : formatTimeLeft(ban.expiresAt.getTime() - now),
-    expires: ban.expiresAt === null ? "never" : ban.expiresAt.toISOString().slice(0, 16).replace("T", " ") + " UTC",
+    expires:
+      ban.expiresAt === null ? "never" : ban.expiresAt.toISOString().slice(0, 16).replace("T", " ") + " UTC",
   };
   return template.replace(/\{(reason|timeLeft|expires)\}/g, (_, key: string) => values[key]!);
 }

@@ -1,7 +1,17 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseDuration, renderBanMessage } from "./duration.ts";
-import { addressOfEndpoint, containingNetworks, formatAddress, identifiersOfPlayer, lookupKeys, normaliseSteamId, parseAddress, parseIdentifier, type IdentifierKind } from "./identifiers.ts";
+import {
+  addressOfEndpoint,
+  containingNetworks,
+  formatAddress,
+  identifiersOfPlayer,
+  lookupKeys,
+  normaliseSteamId,
+  parseAddress,
+  parseIdentifier,
+  type IdentifierKind,
+} from "./identifiers.ts";
 
 function value(kind: IdentifierKind, input: string) {
   const result = parseIdentifier(kind, input);
@@ -17,12 +27,30 @@ function error(kind: IdentifierKind, input: string): string {
 describe("SteamID", () => {
   it("normalises SteamID2 (universe 0 and 1), SteamID3 and SteamID64 to one SteamID64", () => {
     // STEAM_0:1:123 -> account 247 -> 76561197960265975
-    for (const input of ["STEAM_0:1:123", "STEAM_1:1:123", "steam_1:1:123", "[U:1:247]", "U:1:247", "76561197960265975", " 76561197960265975 "]) {
+    for (const input of [
+      "STEAM_0:1:123",
+      "STEAM_1:1:123",
+      "steam_1:1:123",
+      "[U:1:247]",
+      "U:1:247",
+      "76561197960265975",
+      " 76561197960265975 ",
+    ]) {
       expect(value("steam", input)).toEqual({ kind: "steam", value: "76561197960265975" });
     }
   });
   it("refuses other account types, universes, account 0 and out-of-range ids", () => {
-    for (const input of ["[G:1:4242424]", "[U:2:5]", "STEAM_0:2:1", "STEAM_0:0:0", "76561197960265728", "85568392924242424", "7656119796026597", "abc", "STEAM_0:1:99999999999"]) {
+    for (const input of [
+      "[G:1:4242424]",
+      "[U:2:5]",
+      "STEAM_0:2:1",
+      "STEAM_0:0:0",
+      "76561197960265728",
+      "85568392924242424",
+      "7656119796026597",
+      "abc",
+      "STEAM_0:1:99999999999",
+    ]) {
       expect(normaliseSteamId(input), input).toBeNull();
     }
     expect(error("steam", "nope")).toMatch(/SteamID/);
@@ -52,7 +80,18 @@ describe("addresses", () => {
     expect(value("ip", "1:2:3:4:5:6:7:8").value).toBe("1:2:3:4:5:6:7:8");
   });
   it("refuses malformed addresses, leading zeros, ports and zones", () => {
-    for (const input of ["256.1.1.1", "1.2.3", "01.2.3.4", "1.2.3.4:27015", "1::2::3", "1:2:3:4:5:6:7:8:9", "fe80::1%eth0", "12345::", "1.2.3.4.5", "::ffff:1.2.3"]) {
+    for (const input of [
+      "256.1.1.1",
+      "1.2.3",
+      "01.2.3.4",
+      "1.2.3.4:27015",
+      "1::2::3",
+      "1:2:3:4:5:6:7:8:9",
+      "fe80::1%eth0",
+      "12345::",
+      "1.2.3.4.5",
+      "::ffff:1.2.3",
+    ]) {
       expect(parseIdentifier("ip", input).ok, input).toBe(false);
     }
   });
@@ -104,11 +143,17 @@ describe("addresses", () => {
 
 describe("other identifiers", () => {
   it("normalises GUIDs, UUIDs and names, and refuses malformed ones with a field message", () => {
-    expect(value("battleye", "B57C2F0A6B3C4E8D9A0F1E2D3C4B5A69").value).toBe("b57c2f0a6b3c4e8d9a0f1e2d3c4b5a69");
+    expect(value("battleye", "B57C2F0A6B3C4E8D9A0F1E2D3C4B5A69").value).toBe(
+      "b57c2f0a6b3c4e8d9a0f1e2d3c4b5a69",
+    );
     expect(error("battleye", "b57c2f0a")).toMatch(/32 hexadecimal/);
     expect(value("eos", "0002A8F7C1E14F5E9C2A3B4C5D6E7F80").value).toBe("0002a8f7c1e14f5e9c2a3b4c5d6e7f80");
-    expect(value("mc_uuid", "069A79F444E94726A5BEFCA90E38AAF5").value).toBe("069a79f4-44e9-4726-a5be-fca90e38aaf5");
-    expect(value("mc_uuid", "069a79f4-44e9-4726-a5be-fca90e38aaf5").value).toBe("069a79f4-44e9-4726-a5be-fca90e38aaf5");
+    expect(value("mc_uuid", "069A79F444E94726A5BEFCA90E38AAF5").value).toBe(
+      "069a79f4-44e9-4726-a5be-fca90e38aaf5",
+    );
+    expect(value("mc_uuid", "069a79f4-44e9-4726-a5be-fca90e38aaf5").value).toBe(
+      "069a79f4-44e9-4726-a5be-fca90e38aaf5",
+    );
     expect(error("mc_uuid", "069a79f4-44e9")).toMatch(/UUID/);
     expect(value("mc_name", "Notch_99").value).toBe("notch_99");
     expect(error("mc_name", "no")).toMatch(/3 to 16/);
@@ -123,7 +168,12 @@ describe("other identifiers", () => {
   });
 
   it("offers a joining player's identities as lookup keys", () => {
-    const keys = lookupKeys({ guid: "B57C2F0A6B3C4E8D9A0F1E2D3C4B5A69", steamId: "STEAM_1:1:123", address: "203.0.113.7:2304", name: "Wolf" });
+    const keys = lookupKeys({
+      guid: "B57C2F0A6B3C4E8D9A0F1E2D3C4B5A69",
+      steamId: "STEAM_1:1:123",
+      address: "203.0.113.7:2304",
+      name: "Wolf",
+    });
     expect(keys).toContainEqual({ kind: "battleye", value: "b57c2f0a6b3c4e8d9a0f1e2d3c4b5a69" });
     expect(keys).toContainEqual({ kind: "eos", value: "b57c2f0a6b3c4e8d9a0f1e2d3c4b5a69" });
     expect(keys).toContainEqual({ kind: "steam", value: "76561197960265975" });
@@ -135,17 +185,37 @@ describe("other identifiers", () => {
   });
 
   it("stores an online player's identities by what the game's guid column is", () => {
-    const player = { guid: "b57c2f0a6b3c4e8d9a0f1e2d3c4b5a69", steamId: null, address: "203.0.113.7:2304", name: "Wolf" };
+    const player = {
+      guid: "b57c2f0a6b3c4e8d9a0f1e2d3c4b5a69",
+      steamId: null,
+      address: "203.0.113.7:2304",
+      name: "Wolf",
+    };
     expect(identifiersOfPlayer(player, { id: "arma3", family: "battleye" })).toEqual([
       { kind: "battleye", value: "b57c2f0a6b3c4e8d9a0f1e2d3c4b5a69" },
       { kind: "ip", value: "203.0.113.7" },
     ]);
-    expect(identifiersOfPlayer({ guid: null, steamId: "[U:1:247]", address: null, name: "Wolf" }, { id: "cs2", family: "source" })).toEqual([{ kind: "steam", value: "76561197960265975" }]);
-    expect(identifiersOfPlayer({ guid: "069a79f444e94726a5befca90e38aaf5", steamId: null, address: null, name: "Notch" }, { id: "minecraft", family: "source" })).toEqual([
+    expect(
+      identifiersOfPlayer(
+        { guid: null, steamId: "[U:1:247]", address: null, name: "Wolf" },
+        { id: "cs2", family: "source" },
+      ),
+    ).toEqual([{ kind: "steam", value: "76561197960265975" }]);
+    expect(
+      identifiersOfPlayer(
+        { guid: "069a79f444e94726a5befca90e38aaf5", steamId: null, address: null, name: "Notch" },
+        { id: "minecraft", family: "source" },
+      ),
+    ).toEqual([
       { kind: "mc_uuid", value: "069a79f4-44e9-4726-a5be-fca90e38aaf5" },
       { kind: "mc_name", value: "notch" },
     ]);
-    expect(identifiersOfPlayer({ guid: null, steamId: null, address: "loopback", name: "Bob" }, { id: "openarena", family: "quake3" })).toEqual([{ kind: "name", value: "bob" }]);
+    expect(
+      identifiersOfPlayer(
+        { guid: null, steamId: null, address: "loopback", name: "Bob" },
+        { id: "openarena", family: "quake3" },
+      ),
+    ).toEqual([{ kind: "name", value: "bob" }]);
   });
 });
 
@@ -155,12 +225,23 @@ describe("durations and messages", () => {
     expect(parseDuration("1d12h")).toEqual({ ok: true, seconds: 129_600 });
     expect(parseDuration("2W")).toEqual({ ok: true, seconds: 1_209_600 });
     expect(parseDuration("permanent")).toEqual({ ok: true, seconds: null });
-    for (const bad of ["", "7", "7x", "-1d", "0m", "1.5d", "99999d", "d"]) expect(parseDuration(bad).ok, bad).toBe(false);
+    for (const bad of ["", "7", "7x", "-1d", "0m", "1.5d", "99999d", "d"])
+      expect(parseDuration(bad).ok, bad).toBe(false);
   });
   it("renders the kick message template", () => {
     const now = Date.UTC(2026, 0, 1);
-    expect(renderBanMessage("Banned: {reason} ({timeLeft})", { reason: "cheating", expiresAt: new Date(now + 3 * 86_400_000 + 4 * 3_600_000) }, now)).toBe("Banned: cheating (3d 4h)");
-    expect(renderBanMessage("{reason} until {expires}, {other}", { reason: "x", expiresAt: null }, now)).toBe("x until never, {other}");
-    expect(renderBanMessage("{timeLeft}", { reason: "x", expiresAt: new Date(now + 90_000) }, now)).toBe("1m");
+    expect(
+      renderBanMessage(
+        "Banned: {reason} ({timeLeft})",
+        { reason: "cheating", expiresAt: new Date(now + 3 * 86_400_000 + 4 * 3_600_000) },
+        now,
+      ),
+    ).toBe("Banned: cheating (3d 4h)");
+    expect(renderBanMessage("{reason} until {expires}, {other}", { reason: "x", expiresAt: null }, now)).toBe(
+      "x until never, {other}",
+    );
+    expect(renderBanMessage("{timeLeft}", { reason: "x", expiresAt: new Date(now + 90_000) }, now)).toBe(
+      "1m",
+    );
   });
 });

@@ -12,7 +12,17 @@
  * - mc_uuid: dashed lower case; mc_name: 3 to 16 of [A-Za-z0-9_], lower case (names are case-insensitive).
  * - name: the last resort: trimmed, inner whitespace collapsed, lower case, 1 to 64 characters.
  */
-export const IDENTIFIER_KINDS = ["steam", "battleye", "ip", "cidr", "mc_uuid", "mc_name", "cod_guid", "eos", "name"] as const;
+export const IDENTIFIER_KINDS = [
+  "steam",
+  "battleye",
+  "ip",
+  "cidr",
+  "mc_uuid",
+  "mc_name",
+  "cod_guid",
+  "eos",
+  "name",
+] as const;
 export type IdentifierKind = (typeof IDENTIFIER_KINDS)[number];
 
 export const IDENTIFIER_LABELS: Record<IdentifierKind, string> = {
@@ -142,7 +152,7 @@ export function formatAddress({ family, bits }: ParsedAddress): string {
   // RFC 5952: the longest run (>= 2) of zero groups, the first on a tie, becomes "::".
   let bestStart = -1;
   let bestLength = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++;
       continue;
@@ -195,15 +205,18 @@ function parseCidr(text: string): ParseResult {
   const slash = text.indexOf("/");
   const address = parseAddress(text.slice(0, slash));
   const prefixText = text.slice(slash + 1);
-  if (!address || !/^\d{1,3}$/.test(prefixText)) return fail("Enter an address range like 203.0.113.0/24 or 2001:db8::/48.");
+  if (!address || !/^\d{1,3}$/.test(prefixText))
+    return fail("Enter an address range like 203.0.113.0/24 or 2001:db8::/48.");
   const prefix = Number(prefixText) - (text.slice(0, slash).includes(":") && address.family === 4 ? 96 : 0);
   const w = width(address.family);
   if (prefix > w || prefix < 0) return fail(`The prefix must be at most /${w}.`);
-  if (prefix < MIN_PREFIX[address.family]) return fail(`That range is too wide: the prefix must be at least /${MIN_PREFIX[address.family]}.`);
+  if (prefix < MIN_PREFIX[address.family])
+    return fail(`That range is too wide: the prefix must be at least /${MIN_PREFIX[address.family]}.`);
   if (prefix === w) return ok("ip", formatAddress(address));
   const net = network(address, prefix);
   const formatted = `${formatAddress({ family: address.family, bits: net })}/${prefix}`;
-  if (net !== address.bits) return fail(`That address has bits set after the prefix: did you mean ${formatted}?`);
+  if (net !== address.bits)
+    return fail(`That address has bits set after the prefix: did you mean ${formatted}?`);
   return ok("cidr", formatted);
 }
 
@@ -224,7 +237,9 @@ export function parseIdentifier(kind: IdentifierKind, input: string): ParseResul
   switch (kind) {
     case "steam": {
       const value = normaliseSteamId(text);
-      return value ? ok("steam", value) : fail("Enter a SteamID: STEAM_0:1:23, [U:1:47] or a 17-digit SteamID64.");
+      return value
+        ? ok("steam", value)
+        : fail("Enter a SteamID: STEAM_0:1:23, [U:1:47] or a 17-digit SteamID64.");
     }
     case "ip":
     case "cidr": {
@@ -235,17 +250,24 @@ export function parseIdentifier(kind: IdentifierKind, input: string): ParseResul
     }
     case "battleye":
     case "eos":
-      return /^[0-9a-f]{32}$/i.test(text) ? ok(kind, text.toLowerCase()) : fail(`A ${IDENTIFIER_LABELS[kind]} is 32 hexadecimal characters.`);
+      return /^[0-9a-f]{32}$/i.test(text)
+        ? ok(kind, text.toLowerCase())
+        : fail(`A ${IDENTIFIER_LABELS[kind]} is 32 hexadecimal characters.`);
     case "cod_guid":
-      return /^([0-9a-f]{8,32}|\d{1,20})$/i.test(text) ? ok("cod_guid", text.toLowerCase()) : fail("A CoD GUID is 8 to 32 hexadecimal characters or up to 20 digits.");
+      return /^([0-9a-f]{8,32}|\d{1,20})$/i.test(text)
+        ? ok("cod_guid", text.toLowerCase())
+        : fail("A CoD GUID is 8 to 32 hexadecimal characters or up to 20 digits.");
     case "mc_uuid": {
       const m = UUID.exec(text);
-      return m ? ok("mc_uuid", m.slice(1, 6).join("-").toLowerCase()) : fail("A Minecraft UUID is 32 hexadecimal characters, with or without dashes.");
+      return m
+        ? ok("mc_uuid", m.slice(1, 6).join("-").toLowerCase())
+        : fail("A Minecraft UUID is 32 hexadecimal characters, with or without dashes.");
     }
     case "mc_name":
-      return /^[A-Za-z0-9_]{3,16}$/.test(text) ? ok("mc_name", text.toLowerCase()) : fail("A Minecraft name is 3 to 16 letters, digits or underscores.");
+      return /^[A-Za-z0-9_]{3,16}$/.test(text)
+        ? ok("mc_name", text.toLowerCase())
+        : fail("A Minecraft name is 3 to 16 letters, digits or underscores.");
     case "name": {
-       
       if (/[\u0000-\u001f\u007f]/.test(text)) return fail("A name cannot hold control characters.");
       const value = normaliseName(text);
       return value.length <= 64 ? ok("name", value) : fail("A name is at most 64 characters.");
@@ -271,9 +293,15 @@ export interface PlayerIdentities {
 export function lookupKeys(player: PlayerIdentities): Identifier[] {
   const keys: Identifier[] = [];
   const add = (result: ParseResult) => {
-    if (result.ok && !keys.some((k) => k.kind === result.identifier.kind && k.value === result.identifier.value)) keys.push(result.identifier);
+    if (
+      result.ok &&
+      !keys.some((k) => k.kind === result.identifier.kind && k.value === result.identifier.value)
+    )
+      keys.push(result.identifier);
   };
-  if (player.guid) for (const kind of ["battleye", "eos", "cod_guid", "mc_uuid", "steam"] as const) add(parseIdentifier(kind, player.guid));
+  if (player.guid)
+    for (const kind of ["battleye", "eos", "cod_guid", "mc_uuid", "steam"] as const)
+      add(parseIdentifier(kind, player.guid));
   if (player.steamId) add(parseIdentifier("steam", player.steamId));
   const address = addressOfEndpoint(player.address);
   if (address) {
@@ -292,15 +320,28 @@ export function lookupKeys(player: PlayerIdentities): Identifier[] {
  * (BattlEye GUID, Minecraft UUID, CoD GUID, else an EOS id); the name is stored only as a last
  * resort (no other identifier), except on Minecraft where the name is an account identifier.
  */
-export function identifiersOfPlayer(player: PlayerIdentities, game: { id: string; family: string }): Identifier[] {
+export function identifiersOfPlayer(
+  player: PlayerIdentities,
+  game: { id: string; family: string },
+): Identifier[] {
   const out: Identifier[] = [];
   const add = (result: ParseResult | null) => {
-    if (result?.ok && !out.some((o) => o.kind === result.identifier.kind && o.value === result.identifier.value)) out.push(result.identifier);
+    if (
+      result?.ok &&
+      !out.some((o) => o.kind === result.identifier.kind && o.value === result.identifier.value)
+    )
+      out.push(result.identifier);
   };
   if (player.steamId) add(parseIdentifier("steam", player.steamId));
   if (player.guid) {
     const kinds: readonly IdentifierKind[] =
-      game.family === "battleye" ? ["battleye"] : game.id === "minecraft" ? ["mc_uuid"] : game.family === "quake3" ? ["cod_guid"] : ["steam", "mc_uuid", "eos", "cod_guid"];
+      game.family === "battleye"
+        ? ["battleye"]
+        : game.id === "minecraft"
+          ? ["mc_uuid"]
+          : game.family === "quake3"
+            ? ["cod_guid"]
+            : ["steam", "mc_uuid", "eos", "cod_guid"];
     for (const kind of kinds) {
       const result = parseIdentifier(kind, player.guid);
       if (result.ok) {

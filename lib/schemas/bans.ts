@@ -6,7 +6,6 @@
 import { z } from "zod";
 import { IDENTIFIER_KINDS } from "../bans/identifiers.ts";
 
- 
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const line = (max: number, label: string) =>
   z
@@ -19,15 +18,24 @@ export const banReasonSchema = line(200, "The reason").pipe(z.string().min(1, "E
 
 export const banScopeSchema = z.discriminatedUnion("scope", [
   z.object({ scope: z.literal("all") }),
-  z.object({ scope: z.literal("servers"), serverIds: z.array(z.string().min(1).max(64)).min(1, "Choose at least one server").max(500) }),
+  z.object({
+    scope: z.literal("servers"),
+    serverIds: z.array(z.string().min(1).max(64)).min(1, "Choose at least one server").max(500),
+  }),
   z.object({ scope: z.literal("list"), banListId: z.string().min(1).max(64) }),
 ]);
 export type BanScopeInput = z.infer<typeof banScopeSchema>;
 
-export const banIdentifierInputSchema = z.object({ kind: z.enum(IDENTIFIER_KINDS), value: z.string().max(200) });
+export const banIdentifierInputSchema = z.object({
+  kind: z.enum(IDENTIFIER_KINDS),
+  value: z.string().max(200),
+});
 
 export const createBanSchema = z.object({
-  identifiers: z.array(banIdentifierInputSchema).min(1, "Add at least one identifier").max(20, "At most 20 identifiers"),
+  identifiers: z
+    .array(banIdentifierInputSchema)
+    .min(1, "Add at least one identifier")
+    .max(20, "At most 20 identifiers"),
   playerNames: z.array(line(64, "A name")).max(10).default([]),
   reason: banReasonSchema,
   note: line(2000, "The note").optional(),

@@ -28,22 +28,46 @@ export async function getBanSettings(db: Db): Promise<BanSettings> {
 }
 
 /** Global settings: only an Admin of every server (bans.manage, unlimited) changes them. */
-export async function setBanSettings(ctx: DataContext, raw: { moderatorMaxDuration: string; kickTemplate: string }): Promise<BanSettings> {
+export async function setBanSettings(
+  ctx: DataContext,
+  raw: { moderatorMaxDuration: string; kickTemplate: string },
+): Promise<BanSettings> {
   await requirePermission(ctx, "bans.manage", "ban.settings");
   if (limitedServerIds(ctx.actor) !== null) {
-    await recordAudit(ctx.db, { actor: ctx.actor, action: "ban.settings", outcome: "denied", detail: "limited to some servers", sourceIp: ctx.ip });
+    await recordAudit(ctx.db, {
+      actor: ctx.actor,
+      action: "ban.settings",
+      outcome: "denied",
+      detail: "limited to some servers",
+      sourceIp: ctx.ip,
+    });
     throw new AppError("FORBIDDEN", "Only an Admin of every server may change the ban settings.");
   }
   const parsed = banSettingsSchema.safeParse(raw);
-  if (!parsed.success) throw new AppError("INVALID_INPUT", "Check the highlighted fields.", z.flattenError(parsed.error).fieldErrors);
+  if (!parsed.success)
+    throw new AppError(
+      "INVALID_INPUT",
+      "Check the highlighted fields.",
+      z.flattenError(parsed.error).fieldErrors,
+    );
   const duration = parseDuration(parsed.data.moderatorMaxDuration);
   if (!duration.ok || duration.seconds === null) {
     const message = duration.ok ? "Moderators cannot ban permanently: enter a duration." : duration.error;
     throw new AppError("INVALID_INPUT", message, { moderatorMaxDuration: [message] });
   }
   const settings = { moderatorMaxSeconds: duration.seconds, kickTemplate: parsed.data.kickTemplate };
-  const write = (key: string, value: string) => ctx.db.appSetting.upsert({ where: { key }, create: { key, value }, update: { value } });
-  await ctx.db.$transaction([write(MAX_KEY, String(settings.moderatorMaxSeconds)), write(TEMPLATE_KEY, settings.kickTemplate)]);
-  await recordAudit(ctx.db, { actor: ctx.actor, action: "ban.settings", input: settings, outcome: "success", sourceIp: ctx.ip });
+  const write = (key: string, value: string) =>
+    ctx.db.appSetting.upsert({ where: { key }, create: { key, value }, update: { value } });
+  await ctx.db.$transaction([
+    write(MAX_KEY, String(settings.moderatorMaxSeconds)),
+    write(TEMPLATE_KEY, settings.kickTemplate),
+  ]);
+  await recordAudit(ctx.db, {
+    actor: ctx.actor,
+    action: "ban.settings",
+    input: settings,
+    outcome: "success",
+    sourceIp: ctx.ip,
+  });
   return settings;
 }

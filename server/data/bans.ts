@@ -28,7 +28,10 @@ import { recordAudit } from "./audit.ts";
 import { getBanSettings } from "./ban-settings.ts";
 import { requirePermission, type DataContext } from "./context.ts";
 
-export type BanScope = { scope: "all" } | { scope: "servers"; serverIds: readonly string[] } | { scope: "list"; banListId: string };
+export type BanScope =
+  | { scope: "all" }
+  | { scope: "servers"; serverIds: readonly string[] }
+  | { scope: "list"; banListId: string };
 
 export interface BanDto {
   id: string;
@@ -51,7 +54,10 @@ export interface BanDto {
   banListId: string | null;
 }
 
-const banInclude = { identifiers: { select: { kind: true, value: true } }, servers: { select: { serverId: true } } } as const;
+const banInclude = {
+  identifiers: { select: { kind: true, value: true } },
+  servers: { select: { serverId: true } },
+} as const;
 type BanRow = NonNullable<Awaited<ReturnType<typeof loadBan>>>;
 
 function loadBan(db: Db, id: string) {
@@ -98,7 +104,8 @@ function toDto(actor: Actor, row: BanRow, now: Date): BanDto {
     serverIds: row.servers.map((s) => s.serverId),
     banListId: row.banListId,
   };
-  if (can(actor, "players.identities")) dto.identifiers = row.identifiers.map((i) => ({ kind: i.kind as Identifier["kind"], value: i.value }));
+  if (can(actor, "players.identities"))
+    dto.identifiers = row.identifiers.map((i) => ({ kind: i.kind as Identifier["kind"], value: i.value }));
   if (can(actor, "players.ban")) dto.note = row.note;
   return dto;
 }
@@ -122,28 +129,63 @@ function parseIdentifiers(list: { kind: Identifier["kind"]; value: string }[]): 
   list.forEach((item, i) => {
     const result = parseIdentifier(item.kind, item.value);
     if (!result.ok) errors[`identifiers.${i}`] = [result.error];
-    else if (!out.some((o) => o.kind === result.identifier.kind && o.value === result.identifier.value)) out.push(result.identifier);
+    else if (!out.some((o) => o.kind === result.identifier.kind && o.value === result.identifier.value))
+      out.push(result.identifier);
   });
-  if (Object.keys(errors).length > 0) throw new AppError("INVALID_INPUT", "Check the highlighted identifiers.", errors);
+  if (Object.keys(errors).length > 0)
+    throw new AppError("INVALID_INPUT", "Check the highlighted identifiers.", errors);
   return out;
 }
 
 /** The expiry for a duration typed by `actor`; Moderators (no bans.manage over the scope) are capped. */
-async function expiryFor(ctx: DataContext, scope: BanScope, duration: string, now: Date, action: string, targetId: string | null): Promise<Date | null> {
+async function expiryFor(
+  ctx: DataContext,
+  scope: BanScope,
+  duration: string,
+  now: Date,
+  action: string,
+  targetId: string | null,
+): Promise<Date | null> {
   const parsed = parseDuration(duration);
   if (!parsed.ok) throw new AppError("INVALID_INPUT", parsed.error, { duration: [parsed.error] });
-  if (scopeAllows(ctx.actor, "bans.manage", scope)) return parsed.seconds === null ? null : new Date(now.getTime() + parsed.seconds * 1000);
+  if (scopeAllows(ctx.actor, "bans.manage", scope))
+    return parsed.seconds === null ? null : new Date(now.getTime() + parsed.seconds * 1000);
   const { moderatorMaxSeconds } = await getBanSettings(ctx.db);
   if (parsed.seconds === null || parsed.seconds > moderatorMaxSeconds) {
     const days = Math.round((moderatorMaxSeconds / 86_400) * 10) / 10;
-    await recordAudit(ctx.db, { actor: ctx.actor, action, targetType: "ban", targetId, outcome: "denied", detail: `duration over the moderator maximum (${moderatorMaxSeconds}s)`, input: { duration }, sourceIp: ctx.ip });
-    throw new AppError("FORBIDDEN", `You may ban for at most ${days} days.`, { duration: [`At most ${days} days`] });
+    await recordAudit(ctx.db, {
+      actor: ctx.actor,
+      action,
+      targetType: "ban",
+      targetId,
+      outcome: "denied",
+      detail: `duration over the moderator maximum (${moderatorMaxSeconds}s)`,
+      input: { duration },
+      sourceIp: ctx.ip,
+    });
+    throw new AppError("FORBIDDEN", `You may ban for at most ${days} days.`, {
+      duration: [`At most ${days} days`],
+    });
   }
   return new Date(now.getTime() + parsed.seconds * 1000);
 }
 
-async function deny(ctx: DataContext, action: string, targetId: string | null, detail: string, message: string): Promise<never> {
-  await recordAudit(ctx.db, { actor: ctx.actor, action, targetType: "ban", targetId, outcome: "denied", detail, sourceIp: ctx.ip });
+async function deny(
+  ctx: DataContext,
+  action: string,
+  targetId: string | null,
+  detail: string,
+  message: string,
+): Promise<never> {
+  await recordAudit(ctx.db, {
+    actor: ctx.actor,
+    action,
+    targetType: "ban",
+    targetId,
+    outcome: "denied",
+    detail,
+    sourceIp: ctx.ip,
+  });
   throw new AppError("FORBIDDEN", message);
 }
 
@@ -158,16 +200,34 @@ export async function createBan(ctx: DataContext, raw: CreateBanInput, now = new
   const input = parsed.data;
   const identifiers = parseIdentifiers(input.identifiers);
   const target = input.target;
-  const scope: BanScope = target.scope === "servers" ? { scope: "servers", serverIds: [...new Set(target.serverIds)] } : target;
+  const scope: BanScope =
+    target.scope === "servers" ? { scope: "servers", serverIds: [...new Set(target.serverIds)] } : target;
   if (scope.scope === "list") {
-    if (!scopeAllows(ctx.actor, "bans.manage", scope)) await deny(ctx, "ban.create", null, "ban lists need bans.manage on every server", "Only an Admin of every server may add bans to a ban list.");
-    if (!(await ctx.db.banList.findUnique({ where: { id: scope.banListId } }))) throw new AppError("NOT_FOUND", "That ban list does not exist.");
+    if (!scopeAllows(ctx.actor, "bans.manage", scope))
+      await deny(
+        ctx,
+        "ban.create",
+        null,
+        "ban lists need bans.manage on every server",
+        "Only an Admin of every server may add bans to a ban list.",
+      );
+    if (!(await ctx.db.banList.findUnique({ where: { id: scope.banListId } })))
+      throw new AppError("NOT_FOUND", "That ban list does not exist.");
   } else if (!scopeAllows(ctx.actor, "players.ban", scope)) {
-    await deny(ctx, "ban.create", null, "scope outside the actor's servers", scope.scope === "all" ? "You may only ban on the servers you can access: choose them." : "You may not ban on one of those servers.");
+    await deny(
+      ctx,
+      "ban.create",
+      null,
+      "scope outside the actor's servers",
+      scope.scope === "all"
+        ? "You may only ban on the servers you can access: choose them."
+        : "You may not ban on one of those servers.",
+    );
   }
   if (scope.scope === "servers") {
     const found = await ctx.db.server.count({ where: { id: { in: [...scope.serverIds] } } });
-    if (found !== scope.serverIds.length) throw new AppError("NOT_FOUND", "One of those servers does not exist.");
+    if (found !== scope.serverIds.length)
+      throw new AppError("NOT_FOUND", "One of those servers does not exist.");
   }
   const expiresAt = await expiryFor(ctx, scope, input.duration, now, "ban.create", null);
   const names = [...new Set(input.playerNames.filter((n) => n !== ""))];
@@ -176,7 +236,10 @@ export async function createBan(ctx: DataContext, raw: CreateBanInput, now = new
       reason: input.reason,
       note: input.note || null,
       playerNames: JSON.stringify(names),
-      searchText: searchTextOf(input.reason, [...names, ...identifiers.filter((i) => i.kind === "name" || i.kind === "mc_name").map((i) => i.value)]),
+      searchText: searchTextOf(input.reason, [
+        ...names,
+        ...identifiers.filter((i) => i.kind === "name" || i.kind === "mc_name").map((i) => i.value),
+      ]),
       authorId: ctx.actor.id,
       authorEmail: ctx.actor.email,
       authorName: ctx.actor.name,
@@ -185,7 +248,8 @@ export async function createBan(ctx: DataContext, raw: CreateBanInput, now = new
       scope: scope.scope,
       banListId: scope.scope === "list" ? scope.banListId : null,
       identifiers: { create: identifiers },
-      servers: scope.scope === "servers" ? { create: scope.serverIds.map((serverId) => ({ serverId })) } : undefined,
+      servers:
+        scope.scope === "servers" ? { create: scope.serverIds.map((serverId) => ({ serverId })) } : undefined,
     },
     include: banInclude,
   });
@@ -207,7 +271,13 @@ async function requireAuthority(ctx: DataContext, row: BanRow, action: string): 
   const scope = scopeOf(row);
   if (scopeAllows(ctx.actor, "bans.manage", scope)) return;
   if (row.authorId === ctx.actor.id && scopeAllows(ctx.actor, "players.ban", scope)) return;
-  await deny(ctx, action, row.id, "not the author, or scope outside the actor's servers", "You may only change your own bans on servers you can access.");
+  await deny(
+    ctx,
+    action,
+    row.id,
+    "not the author, or scope outside the actor's servers",
+    "You may only change your own bans on servers you can access.",
+  );
 }
 
 async function visibleBan(ctx: DataContext, id: string): Promise<BanRow> {
@@ -220,7 +290,11 @@ async function visibleBan(ctx: DataContext, id: string): Promise<BanRow> {
  * Revoking always succeeds centrally (no game server is asked); the row keeps who, when and why.
  * The write is conditional on the ban not being revoked meanwhile.
  */
-export async function revokeBan(ctx: DataContext, raw: { id: string; reason: string }, now = new Date()): Promise<BanDto> {
+export async function revokeBan(
+  ctx: DataContext,
+  raw: { id: string; reason: string },
+  now = new Date(),
+): Promise<BanDto> {
   await requirePermission(ctx, "players.ban", "ban.revoke");
   const parsed = revokeBanSchema.safeParse(raw);
   if (!parsed.success) throw invalid(parsed.error);
@@ -228,10 +302,23 @@ export async function revokeBan(ctx: DataContext, raw: { id: string; reason: str
   await requireAuthority(ctx, row, "ban.revoke");
   const { count } = await ctx.db.ban.updateMany({
     where: { id: row.id, revokedAt: null },
-    data: { revokedAt: now, revokedById: ctx.actor.id, revokedByEmail: ctx.actor.email, revokeReason: parsed.data.reason },
+    data: {
+      revokedAt: now,
+      revokedById: ctx.actor.id,
+      revokedByEmail: ctx.actor.email,
+      revokeReason: parsed.data.reason,
+    },
   });
   if (count === 0) throw new AppError("CONFLICT", "That ban is already revoked.");
-  await recordAudit(ctx.db, { actor: ctx.actor, action: "ban.revoke", targetType: "ban", targetId: row.id, input: { reason: parsed.data.reason }, outcome: "success", sourceIp: ctx.ip });
+  await recordAudit(ctx.db, {
+    actor: ctx.actor,
+    action: "ban.revoke",
+    targetType: "ban",
+    targetId: row.id,
+    input: { reason: parsed.data.reason },
+    outcome: "success",
+    sourceIp: ctx.ip,
+  });
   return toDto(ctx.actor, (await loadBan(ctx.db, row.id))!, now);
 }
 
@@ -246,8 +333,12 @@ export async function updateBan(ctx: DataContext, raw: UpdateBanInput, now = new
   const data: { reason?: string; note?: string | null; expiresAt?: Date | null; searchText?: string } = {};
   if (input.reason !== undefined) data.reason = input.reason;
   if (input.note !== undefined) data.note = input.note || null;
-  if (input.duration !== undefined) data.expiresAt = await expiryFor(ctx, scopeOf(row), input.duration, now, "ban.update", row.id);
-  data.searchText = searchTextOf(data.reason ?? row.reason, [...parseNames(row.playerNames), ...row.identifiers.filter((i) => i.kind === "name" || i.kind === "mc_name").map((i) => i.value)]);
+  if (input.duration !== undefined)
+    data.expiresAt = await expiryFor(ctx, scopeOf(row), input.duration, now, "ban.update", row.id);
+  data.searchText = searchTextOf(data.reason ?? row.reason, [
+    ...parseNames(row.playerNames),
+    ...row.identifiers.filter((i) => i.kind === "name" || i.kind === "mc_name").map((i) => i.value),
+  ]);
   const { count } = await ctx.db.ban.updateMany({ where: { id: row.id, revokedAt: null }, data });
   if (count === 0) throw new AppError("CONFLICT", "A revoked ban cannot be changed.");
   await recordAudit(ctx.db, {
@@ -267,7 +358,13 @@ function visibilityWhere(actor: Actor) {
   const limit = limitedServerIds(actor);
   if (limit === null) return {};
   const ids = [...limit];
-  return { OR: [{ scope: "all" }, { scope: "servers", servers: { some: { serverId: { in: ids } } } }, { scope: "list", banList: { servers: { some: { serverId: { in: ids } } } } }] };
+  return {
+    OR: [
+      { scope: "all" },
+      { scope: "servers", servers: { some: { serverId: { in: ids } } } },
+      { scope: "list", banList: { servers: { some: { serverId: { in: ids } } } } },
+    ],
+  };
 }
 
 async function visibleTo(ctx: DataContext, row: BanRow): Promise<boolean> {
@@ -275,7 +372,11 @@ async function visibleTo(ctx: DataContext, row: BanRow): Promise<boolean> {
   if (limit === null || row.scope === "all") return true;
   if (row.scope === "servers") return row.servers.some((s) => limit.includes(s.serverId));
   if (!row.banListId) return false;
-  return (await ctx.db.banListServer.count({ where: { banListId: row.banListId, serverId: { in: [...limit] } } })) > 0;
+  return (
+    (await ctx.db.banListServer.count({
+      where: { banListId: row.banListId, serverId: { in: [...limit] } },
+    })) > 0
+  );
 }
 
 function stateWhere(state: BanState, now: Date) {
@@ -285,7 +386,13 @@ function stateWhere(state: BanState, now: Date) {
 }
 
 function appliesToServerWhere(serverId: string) {
-  return { OR: [{ scope: "all" }, { scope: "servers", servers: { some: { serverId } } }, { scope: "list", banList: { servers: { some: { serverId } } } }] };
+  return {
+    OR: [
+      { scope: "all" },
+      { scope: "servers", servers: { some: { serverId } } },
+      { scope: "list", banList: { servers: { some: { serverId } } } },
+    ],
+  };
 }
 
 export interface BanPage {
@@ -298,7 +405,11 @@ export interface BanPage {
  * Newest first, by keyset (createdAt, id). A search matches the reason and names (case-insensitive)
  * and, for users who may see identities, any identifier it parses as (exact, normalised lookup).
  */
-export async function listBans(ctx: DataContext, raw: ListBansInput = {}, now = new Date()): Promise<BanPage> {
+export async function listBans(
+  ctx: DataContext,
+  raw: ListBansInput = {},
+  now = new Date(),
+): Promise<BanPage> {
   await requirePermission(ctx, "players.view", "ban.list");
   const parsed = listBansSchema.safeParse(raw);
   if (!parsed.success) throw invalid(parsed.error);
@@ -315,19 +426,37 @@ export async function listBans(ctx: DataContext, raw: ListBansInput = {}, now = 
       const keys = searchKeys(input.search);
       if (keys.length > 0) {
         // Ids first (the (kind, value) index), rather than an EXISTS per row of the ban table.
-        const hits = await ctx.db.banIdentifier.findMany({ where: { OR: keys.map((k) => ({ kind: k.kind, value: k.value })) }, select: { banId: true }, take: 1_000 });
+        const hits = await ctx.db.banIdentifier.findMany({
+          where: { OR: keys.map((k) => ({ kind: k.kind, value: k.value })) },
+          select: { banId: true },
+          take: 1_000,
+        });
         if (hits.length > 0) or.push({ id: { in: [...new Set(hits.map((h) => h.banId))] } });
       }
     }
     and.push({ OR: or });
   }
   if (input.after) {
-    const cursor = await ctx.db.ban.findUnique({ where: { id: input.after }, select: { createdAt: true, id: true } });
-    if (cursor) and.push({ OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] });
+    const cursor = await ctx.db.ban.findUnique({
+      where: { id: input.after },
+      select: { createdAt: true, id: true },
+    });
+    if (cursor)
+      and.push({
+        OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }],
+      });
   }
-  const rows = await ctx.db.ban.findMany({ where: { AND: and }, include: banInclude, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: input.limit + 1 });
+  const rows = await ctx.db.ban.findMany({
+    where: { AND: and },
+    include: banInclude,
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: input.limit + 1,
+  });
   const page = rows.slice(0, input.limit);
-  return { bans: page.map((row) => toDto(ctx.actor, row, now)), next: rows.length > input.limit ? page[page.length - 1]!.id : null };
+  return {
+    bans: page.map((row) => toDto(ctx.actor, row, now)),
+    next: rows.length > input.limit ? page[page.length - 1]!.id : null,
+  };
 }
 
 /** Every identifier kind a search text parses as (a name search is left to searchText). */
@@ -365,7 +494,12 @@ export interface ActiveBan {
  * (lib/bans/identifiers.ts lookupKeys), strongest first: permanent, then the latest expiry. Two
  * indexed queries: identifiers by (kind, value), then those bans by id with state and scope.
  */
-export async function findActiveBansFor(db: Db, serverId: string, keys: readonly Identifier[], now: Date): Promise<ActiveBan[]> {
+export async function findActiveBansFor(
+  db: Db,
+  serverId: string,
+  keys: readonly Identifier[],
+  now: Date,
+): Promise<ActiveBan[]> {
   if (keys.length === 0) return [];
   const byKind = new Map<string, string[]>();
   for (const key of keys) byKind.set(key.kind, [...(byKind.get(key.kind) ?? []), key.value]);
@@ -382,5 +516,7 @@ export async function findActiveBansFor(db: Db, serverId: string, keys: readonly
   });
   return bans
     .map((b) => ({ ...b, matched: [...new Set(hits.filter((h) => h.banId === b.id).map((h) => h.kind))] }))
-    .sort((a, b) => (a.expiresAt === null ? -1 : b.expiresAt === null ? 1 : b.expiresAt.getTime() - a.expiresAt.getTime()));
+    .sort((a, b) =>
+      a.expiresAt === null ? -1 : b.expiresAt === null ? 1 : b.expiresAt.getTime() - a.expiresAt.getTime(),
+    );
 }

@@ -19,7 +19,11 @@ import { ConnectionHub, type HubEvent } from "./hub.ts";
 
 const KEY = Buffer.alloc(32, 9);
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
-const FAST = { backoff: { initialMs: 20, maxMs: 200, factor: 2, jitter: 0 }, connectTimeoutMs: 1_000, commandTimeoutMs: 2_000 };
+const FAST = {
+  backoff: { initialMs: 20, maxMs: 200, factor: 2, jitter: 0 },
+  connectTimeoutMs: 1_000,
+  commandTimeoutMs: 2_000,
+};
 const HOUR = 3_600_000;
 
 describe.each(DATABASE_KINDS)("ban enforcement on $kind", ({ create }) => {
@@ -30,7 +34,9 @@ describe.each(DATABASE_KINDS)("ban enforcement on $kind", ({ create }) => {
 
   beforeAll(async () => {
     t = await create();
-    const row = await t.db.user.create({ data: { email: "admin@example.com", name: "Ada", passwordHash: "x", role: "ADMIN", allServers: true } });
+    const row = await t.db.user.create({
+      data: { email: "admin@example.com", name: "Ada", passwordHash: "x", role: "ADMIN", allServers: true },
+    });
     admin = { id: row.id, email: row.email, name: row.name, role: "ADMIN", serverIds: null };
   });
   afterEach(async () => {
@@ -42,10 +48,38 @@ describe.each(DATABASE_KINDS)("ban enforcement on $kind", ({ create }) => {
   });
 
   async function setup(players: number, seed: number) {
-    const e = await startSourceEmulator({ password: "pw", port: 0, game: "csgo", players, activity: 0, seed, extra: { "ban-after": 0 } });
+    const e = await startSourceEmulator({
+      password: "pw",
+      port: 0,
+      game: "csgo",
+      players,
+      activity: 0,
+      seed,
+      extra: { "ban-after": 0 },
+    });
     emulators.push(e);
-    const server = await t.db.server.create({ data: { name: `S${e.port}`, game: "csgo", protocol: "source", host: "127.0.0.1", port: e.port, passwordEncrypted: encryptSecret("pw", KEY), pollIntervalSeconds: 1 } });
-    const other = await t.db.server.create({ data: { name: `Other${e.port}`, game: "cs2", protocol: "source", host: "127.0.0.1", port: 1, passwordEncrypted: encryptSecret("pw", KEY), enabled: false } });
+    const server = await t.db.server.create({
+      data: {
+        name: `S${e.port}`,
+        game: "csgo",
+        protocol: "source",
+        host: "127.0.0.1",
+        port: e.port,
+        passwordEncrypted: encryptSecret("pw", KEY),
+        pollIntervalSeconds: 1,
+      },
+    });
+    const other = await t.db.server.create({
+      data: {
+        name: `Other${e.port}`,
+        game: "cs2",
+        protocol: "source",
+        host: "127.0.0.1",
+        port: 1,
+        passwordEncrypted: encryptSecret("pw", KEY),
+        enabled: false,
+      },
+    });
     return { e, id: server.id, otherId: other.id };
   }
 
@@ -68,7 +102,12 @@ describe.each(DATABASE_KINDS)("ban enforcement on $kind", ({ create }) => {
   const banSteam = (accountId: number, extra: { duration?: string; serverIds?: string[] } = {}, now: Date) =>
     createBan(
       { db: t.db, actor: admin, ip: null },
-      { identifiers: [{ kind: "steam", value: steam64(accountId) }], reason: "wallhack", duration: extra.duration ?? "permanent", target: extra.serverIds ? { scope: "servers", serverIds: extra.serverIds } : { scope: "all" } },
+      {
+        identifiers: [{ kind: "steam", value: steam64(accountId) }],
+        reason: "wallhack",
+        duration: extra.duration ?? "permanent",
+        target: extra.serverIds ? { scope: "servers", serverIds: extra.serverIds } : { scope: "all" },
+      },
       now,
     );
 
@@ -77,7 +116,10 @@ describe.each(DATABASE_KINDS)("ban enforcement on $kind", ({ create }) => {
     const [banned, expired, revoked, elsewhere, timed] = e.world.humans;
     const t0 = new Date();
     const clock = { now: t0.getTime() + 2 * HOUR };
-    await setBanSettings({ db: t.db, actor: admin, ip: null }, { moderatorMaxDuration: "7d", kickTemplate: "Banned: {reason} ({timeLeft})" });
+    await setBanSettings(
+      { db: t.db, actor: admin, ip: null },
+      { moderatorMaxDuration: "7d", kickTemplate: "Banned: {reason} ({timeLeft})" },
+    );
     const kickBan = await banSteam(banned!.accountId, { serverIds: [id] }, t0);
     await banSteam(expired!.accountId, { duration: "1h" }, t0); // expired at the enforcer's clock
     const toRevoke = await banSteam(revoked!.accountId, {}, t0);
@@ -89,8 +131,12 @@ describe.each(DATABASE_KINDS)("ban enforcement on $kind", ({ create }) => {
     await hub.start();
     await vi.waitFor(() => expect(e.world.players).not.toContain(banned), { timeout: 10_000 });
     await vi.waitFor(() => expect(e.world.players).not.toContain(timed), { timeout: 10_000 });
-    await vi.waitFor(() => expect(lines).toContain(`RconDeck kicked ${banned!.name}: banned (wallhack)`), { timeout: 5_000 });
-    await vi.waitFor(() => expect(hub.players(id).map((p) => p.name)).not.toContain(banned!.name), { timeout: 5_000 });
+    await vi.waitFor(() => expect(lines).toContain(`RconDeck kicked ${banned!.name}: banned (wallhack)`), {
+      timeout: 5_000,
+    });
+    await vi.waitFor(() => expect(hub.players(id).map((p) => p.name)).not.toContain(banned!.name), {
+      timeout: 5_000,
+    });
     const audit = await vi.waitFor(async () => {
       const row = await t.db.auditEvent.findFirst({ where: { action: "ban.enforce", targetId: kickBan.id } });
       expect(row).not.toBeNull();
@@ -100,11 +146,19 @@ describe.each(DATABASE_KINDS)("ban enforcement on $kind", ({ create }) => {
 
     // The player comes back (found by polling): kicked again, with the template message.
     e.world.players.push(banned!);
-    await vi.waitFor(() => expect(lines.filter((l) => l === `RconDeck kicked ${banned!.name}: banned (wallhack)`).length).toBe(2), { timeout: 10_000 });
+    await vi.waitFor(
+      () =>
+        expect(lines.filter((l) => l === `RconDeck kicked ${banned!.name}: banned (wallhack)`).length).toBe(
+          2,
+        ),
+      { timeout: 10_000 },
+    );
     expect(e.world.players).not.toContain(banned);
     // Two enforcement rounds later, the others are still there.
     expect(e.world.players).toEqual(expect.arrayContaining([expired, revoked, elsewhere]));
-    expect(hub.players(id).map((p) => p.name)).toEqual(expect.arrayContaining([expired!.name, revoked!.name, elsewhere!.name]));
+    expect(hub.players(id).map((p) => p.name)).toEqual(
+      expect.arrayContaining([expired!.name, revoked!.name, elsewhere!.name]),
+    );
   });
 
   it("bans an online player from the player table: the central ban holds the player's identities and the player is kicked", async () => {
@@ -112,24 +166,62 @@ describe.each(DATABASE_KINDS)("ban enforcement on $kind", ({ create }) => {
     const [victim, bystander] = e.world.humans;
     const { hub, lines } = startHub({ now: Date.now() });
     await hub.start();
-    await vi.waitFor(() => expect(hub.players(id).filter((p) => !p.isBot)).toHaveLength(2), { timeout: 10_000 });
+    await vi.waitFor(() => expect(hub.players(id).filter((p) => !p.isBot)).toHaveLength(2), {
+      timeout: 10_000,
+    });
     const player = hub.players(id).find((p) => p.name === victim!.name)!;
     const ctx = { db: t.db, actor: admin, ip: null };
     const ban = await banOnlinePlayer(ctx, hub, id, player.id, { reason: "toxic", duration: "1d" });
-    expect(ban.identifiers).toEqual(expect.arrayContaining([{ kind: "steam", value: steam64(victim!.accountId) }, { kind: "ip", value: victim!.ip }]));
+    expect(ban.identifiers).toEqual(
+      expect.arrayContaining([
+        { kind: "steam", value: steam64(victim!.accountId) },
+        { kind: "ip", value: victim!.ip },
+      ]),
+    );
     expect(ban.playerNames).toEqual([victim!.name]);
     await vi.waitFor(() => expect(e.world.players).not.toContain(victim), { timeout: 10_000 });
-    await vi.waitFor(() => expect(lines).toContain(`RconDeck kicked ${victim!.name}: banned (toxic)`), { timeout: 5_000 });
+    await vi.waitFor(() => expect(lines).toContain(`RconDeck kicked ${victim!.name}: banned (toxic)`), {
+      timeout: 5_000,
+    });
     expect(e.world.players).toContain(bystander);
-    await expect(banOnlinePlayer(ctx, hub, id, "999", { reason: "x", duration: "1d" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(banOnlinePlayer(ctx, hub, id, "999", { reason: "x", duration: "1d" })).rejects.toMatchObject(
+      { code: "NOT_FOUND" },
+    );
   });
 
   it("falls back to a plain message when the game refuses the template's, audits a kick that fails and retries it at the next list", async () => {
-    const server = await t.db.server.create({ data: { name: "Refusing", game: "csgo", protocol: "source", host: "127.0.0.1", port: 2, passwordEncrypted: "x", enabled: false } });
+    const server = await t.db.server.create({
+      data: {
+        name: "Refusing",
+        game: "csgo",
+        protocol: "source",
+        host: "127.0.0.1",
+        port: 2,
+        passwordEncrypted: "x",
+        enabled: false,
+      },
+    });
     const ctx = { db: t.db, actor: admin, ip: null };
     await setBanSettings(ctx, { moderatorMaxDuration: "7d", kickTemplate: "Banned: {reason} ({timeLeft})" });
-    const ban = await createBan(ctx, { identifiers: [{ kind: "steam", value: "STEAM_1:1:5151" }], reason: "spam", duration: "permanent", target: { scope: "servers", serverIds: [server.id] } });
-    const player = { id: "7", name: "^1Spammer", plainName: "Spammer", ping: null, score: null, address: null, guid: null, steamId: "[U:1:10303]", connectedSeconds: null, isBot: false, state: null };
+    const ban = await createBan(ctx, {
+      identifiers: [{ kind: "steam", value: "STEAM_1:1:5151" }],
+      reason: "spam",
+      duration: "permanent",
+      target: { scope: "servers", serverIds: [server.id] },
+    });
+    const player = {
+      id: "7",
+      name: "^1Spammer",
+      plainName: "Spammer",
+      ping: null,
+      score: null,
+      address: null,
+      guid: null,
+      steamId: "[U:1:10303]",
+      connectedSeconds: null,
+      isBot: false,
+      state: null,
+    };
     const enforcer = new BanEnforcer({ db: t.db, logger: silent, now: () => Date.now() });
     const sent: string[] = [];
     const lines: string[] = [];
@@ -143,14 +235,31 @@ describe.each(DATABASE_KINDS)("ban enforcement on $kind", ({ create }) => {
     await vi.waitFor(() => expect(lines).toEqual(["RconDeck kicked ^1Spammer: banned (spam)"]));
     expect(sent).toEqual(["Banned: spam (permanent)", "Banned"]);
 
-    const failing = { kick: () => Promise.reject(new Error("server offline")), line: (text: string) => lines.push(text) };
+    const failing = {
+      kick: () => Promise.reject(new Error("server offline")),
+      line: (text: string) => lines.push(text),
+    };
     const other = { ...player, id: "8" };
     enforcer.onPlayers(server.id, [other], failing);
-    await vi.waitFor(async () => expect(await t.db.auditEvent.count({ where: { action: "ban.enforce", targetId: ban.id, outcome: "failure" } })).toBe(1));
+    await vi.waitFor(async () =>
+      expect(
+        await t.db.auditEvent.count({
+          where: { action: "ban.enforce", targetId: ban.id, outcome: "failure" },
+        }),
+      ).toBe(1),
+    );
     expect(lines).toContain("RconDeck could not kick ^1Spammer, who is banned: server offline");
     // The same list again: the failed kick is tried again (a kick that worked is not repeated at once).
     enforcer.onPlayers(server.id, [other], failing);
-    await vi.waitFor(async () => expect(await t.db.auditEvent.count({ where: { action: "ban.enforce", targetId: ban.id, outcome: "failure" } })).toBe(2));
-    expect(await t.db.auditEvent.count({ where: { action: "ban.enforce", targetId: ban.id, outcome: "success" } })).toBe(1);
+    await vi.waitFor(async () =>
+      expect(
+        await t.db.auditEvent.count({
+          where: { action: "ban.enforce", targetId: ban.id, outcome: "failure" },
+        }),
+      ).toBe(2),
+    );
+    expect(
+      await t.db.auditEvent.count({ where: { action: "ban.enforce", targetId: ban.id, outcome: "success" } }),
+    ).toBe(1);
   });
 });

@@ -66,7 +66,11 @@ export class BanEnforcer {
       if (player.isBot) continue;
       const signature = `${player.guid ?? ""}\n${player.steamId ?? ""}\n${player.address ?? ""}\n${player.plainName}`;
       const known = seen.get(player.id);
-      if (known?.signature === signature && (known.kickedAt === null || this.now() - known.kickedAt < REKICK_AFTER_MS)) continue;
+      if (
+        known?.signature === signature &&
+        (known.kickedAt === null || this.now() - known.kickedAt < REKICK_AFTER_MS)
+      )
+        continue;
       const entry: Seen = { signature, kickedAt: null };
       seen.set(player.id, entry);
       this.schedule(() => this.check(serverId, player, entry, actions));
@@ -101,12 +105,27 @@ export class BanEnforcer {
     if (seen?.get(playerId) === entry) seen.delete(playerId);
   }
 
-  private async check(serverId: string, player: Player, entry: Seen, actions: EnforcementActions): Promise<void> {
+  private async check(
+    serverId: string,
+    player: Player,
+    entry: Seen,
+    actions: EnforcementActions,
+  ): Promise<void> {
     const { db, logger } = this.options;
     let bans: ActiveBan[];
     const now = this.now();
     try {
-      bans = await findActiveBansFor(db, serverId, lookupKeys({ guid: player.guid, steamId: player.steamId, address: player.address, name: player.plainName }), new Date(now));
+      bans = await findActiveBansFor(
+        db,
+        serverId,
+        lookupKeys({
+          guid: player.guid,
+          steamId: player.steamId,
+          address: player.address,
+          name: player.plainName,
+        }),
+        new Date(now),
+      );
     } catch (error) {
       logger.warn("ban check failed", { serverId, error: String(error).slice(0, 200) });
       return this.retryLater(serverId, player.id, entry);
@@ -140,6 +159,8 @@ export class BanEnforcer {
       input: { player: player.plainName, matched: ban.matched },
       outcome,
       detail,
-    }).catch((error: unknown) => logger.warn("ban enforcement audit failed", { error: String(error).slice(0, 200) }));
+    }).catch((error: unknown) =>
+      logger.warn("ban enforcement audit failed", { error: String(error).slice(0, 200) }),
+    );
   }
 }

@@ -18,12 +18,22 @@ export interface BanPlayerInput {
   target?: BanScopeInput;
 }
 
-export async function banOnlinePlayer(ctx: DataContext, hub: ConnectionHub, serverId: string, playerId: string, input: BanPlayerInput, now = new Date()): Promise<BanDto> {
+export async function banOnlinePlayer(
+  ctx: DataContext,
+  hub: ConnectionHub,
+  serverId: string,
+  playerId: string,
+  input: BanPlayerInput,
+  now = new Date(),
+): Promise<BanDto> {
   await requirePermission(ctx, "players.ban", "ban.create", serverId);
   const player = hub.players(serverId).find((p) => p.id === playerId);
   const dialect = hub.dialectOf(serverId);
   if (!player || !dialect) throw new AppError("NOT_FOUND", "That player is no longer on the server.");
-  const identifiers = identifiersOfPlayer({ guid: player.guid, steamId: player.steamId, address: player.address, name: player.plainName }, dialect);
+  const identifiers = identifiersOfPlayer(
+    { guid: player.guid, steamId: player.steamId, address: player.address, name: player.plainName },
+    dialect,
+  );
   if (identifiers.length === 0) throw new AppError("INVALID_INPUT", "This player shows no identity to ban.");
   const ban = await createBan(
     ctx,
