@@ -10,6 +10,7 @@ import type { Actor } from "../../lib/permissions.ts";
 import { setBanSettings } from "../data/ban-settings.ts";
 import { createBan, revokeBan } from "../data/bans.ts";
 import { steam64 } from "../rcon/source/emulator-world.ts";
+import { startBattlEyeEmulator, type RunningBattlEyeEmulator } from "../rcon/battleye/emulator.ts";
 import { startSourceEmulator, type SourceEmulator } from "../rcon/source/emulator.ts";
 import { encryptSecret } from "../security/crypto.ts";
 import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
@@ -30,7 +31,7 @@ describe.each(DATABASE_KINDS)("ban enforcement on $kind", ({ create }) => {
   let t: TestDatabase;
   let admin: Actor;
   const hubs: ConnectionHub[] = [];
-  const emulators: SourceEmulator[] = [];
+  const emulators: (SourceEmulator | RunningBattlEyeEmulator)[] = [];
 
   beforeAll(async () => {
     t = await create();
@@ -261,5 +262,54 @@ describe.each(DATABASE_KINDS)("ban enforcement on $kind", ({ create }) => {
     expect(
       await t.db.auditEvent.count({ where: { action: "ban.enforce", targetId: ban.id, outcome: "success" } }),
     ).toBe(1);
+  });
+
+  it("kicks a BattlEye player when the banned GUID arrives after the connect (identities learned later are checked)", async () => {
+    const e = await startBattlEyeEmulator({ password: "pw", players: 3, activity: 0, seed: 21 });
+    emulators.push(e);
+    const id = (
+      await t.db.server.create({
+        data: {
+          name: `BE${e.port}`,
+          game: "arma3",
+          protocol: "battleye",
+          host: "127.0.0.1",
+          port: e.port,
+          passwordEncrypted: encryptSecret("pw", KEY),
+          pollIntervalSeconds: 1,
+        },
+      })
+    ).id;
+    const [late, bystander] = [...e.players.values()];
+    const guid = late!.guid!;
+    late!.guid = null; // not verified by BattlEye yet
+    const ban = await createBan(
+      { db: t.db, actor: admin, ip: null },
+      {
+        identifiers: [{ kind: "battleye", value: guid.toUpperCase() }],
+        reason: "script kiddie",
+        duration: "permanent",
+        target: { scope: "servers", serverIds: [id] },
+      },
+    );
+    const { hub, lines } = startHub({ now: Date.now() });
+    await hub.start();
+    await vi.waitFor(() => expect(hub.players(id).map((p) => p.name)).toContain(late!.name), {
+      timeout: 10_000,
+    });
+    expect(e.players.has(late!.id)).toBe(true);
+    late!.guid = guid; // BattlEye verified the GUID: the next poll shows it
+    await vi.waitFor(() => expect(e.players.has(late!.id)).toBe(false), { timeout: 10_000 });
+    await vi.waitFor(() => expect(lines).toContain(`RconDeck kicked ${late!.name}: banned (script kiddie)`), {
+      timeout: 5_000,
+    });
+    expect(e.players.has(bystander!.id)).toBe(true);
+    await vi.waitFor(async () =>
+      expect(
+        await t.db.auditEvent.count({
+          where: { action: "ban.enforce", targetId: ban.id, outcome: "success" },
+        }),
+      ).toBe(1),
+    );
   });
 });
