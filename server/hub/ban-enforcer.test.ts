@@ -100,12 +100,16 @@ describe.each(DATABASE_KINDS)("ban enforcement on $kind", ({ create }) => {
     return { hub, lines };
   }
 
-  const banSteam = (accountId: number, extra: { duration?: string; serverIds?: string[] } = {}, now: Date) =>
+  const banSteam = (
+    accountId: number,
+    extra: { duration?: string; serverIds?: string[]; reason?: string } = {},
+    now: Date,
+  ) =>
     createBan(
       { db: t.db, actor: admin, ip: null },
       {
         identifiers: [{ kind: "steam", value: steam64(accountId) }],
-        reason: "wallhack",
+        reason: extra.reason ?? "wallhack",
         duration: extra.duration ?? "permanent",
         target: extra.serverIds ? { scope: "servers", serverIds: extra.serverIds } : { scope: "all" },
       },
@@ -126,12 +130,18 @@ describe.each(DATABASE_KINDS)("ban enforcement on $kind", ({ create }) => {
     const toRevoke = await banSteam(revoked!.accountId, {}, t0);
     await revokeBan({ db: t.db, actor: admin, ip: null }, { id: toRevoke.id, reason: "appeal" });
     await banSteam(elsewhere!.accountId, { serverIds: [otherId] }, t0);
-    await banSteam(timed!.accountId, { duration: "3h" }, t0); // one hour left at the enforcer's clock
+    // One hour left at the enforcer's clock; a reason the game's kick refuses (";" and a quote).
+    await banSteam(timed!.accountId, { duration: "3h", reason: 'aim"; quit' }, t0);
 
     const { hub, lines } = startHub(clock);
     await hub.start();
     await vi.waitFor(() => expect(e.world.players).not.toContain(banned), { timeout: 10_000 });
     await vi.waitFor(() => expect(e.world.players).not.toContain(timed), { timeout: 10_000 });
+    // Kicked with the plain fallback message, nothing smuggled: the server still answers as before.
+    await vi.waitFor(() => expect(lines).toContain(`RconDeck kicked ${timed!.name}: banned (aim"; quit)`), {
+      timeout: 5_000,
+    });
+    expect(hub.statusOf(id).state).toBe("online");
     await vi.waitFor(() => expect(lines).toContain(`RconDeck kicked ${banned!.name}: banned (wallhack)`), {
       timeout: 5_000,
     });
