@@ -341,6 +341,8 @@ export async function updateBan(ctx: DataContext, raw: UpdateBanInput, now = new
   ]);
   const { count } = await ctx.db.ban.updateMany({ where: { id: row.id, revokedAt: null }, data });
   if (count === 0) throw new AppError("CONFLICT", "A revoked ban cannot be changed.");
+  // A new expiry may make a join-only ban one the games can hold natively: the sync looks again.
+  if (data.expiresAt !== undefined) await ctx.db.banSync.deleteMany({ where: { banId: row.id, state: "join_only" } });
   await recordAudit(ctx.db, {
     actor: ctx.actor,
     action: "ban.update",
@@ -379,13 +381,13 @@ async function visibleTo(ctx: DataContext, row: BanRow): Promise<boolean> {
   );
 }
 
-function stateWhere(state: BanState, now: Date) {
+export function stateWhere(state: BanState, now: Date) {
   if (state === "revoked") return { revokedAt: { not: null } };
   if (state === "expired") return { revokedAt: null, expiresAt: { lte: now } };
   return { revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] };
 }
 
-function appliesToServerWhere(serverId: string) {
+export function appliesToServerWhere(serverId: string) {
   return {
     OR: [
       { scope: "all" },

@@ -26,6 +26,7 @@ import { findDialect, isProtocolId, loadFamily } from "../rcon/registry.ts";
 import type { ConnectionOptions, ConnectionStatus, Dialect, GameEvent, Logger, Player, RconConnection, RconEvent, RunCommand, ServerInfo } from "../rcon/types.ts";
 import { hideEndpoint } from "../../lib/endpoint.ts";
 import { BanEnforcer } from "./ban-enforcer.ts";
+import { NativeBanSync } from "./ban-sync.ts";
 import { describeError, toAppError } from "./errors.ts";
 import { ConsoleHistory, type HistoryOptions } from "./history.ts";
 import { clipText, DEFAULT_INGEST_BUDGET, IngestBudget, type IngestBudgetOptions } from "./ingest-budget.ts";
@@ -61,6 +62,8 @@ export interface HubOptions {
   purge?: Partial<PurgeOptions>;
   /** Kick-on-join against the central bans (tests pass one with their own clock). */
   bans?: BanEnforcer;
+  /** Writes central bans into the game's own list where the dialect supports it (ban-sync.ts). */
+  nativeBans?: NativeBanSync;
 }
 
 interface TrackedPlayer {
@@ -138,6 +141,7 @@ export class ConnectionHub {
   private readonly budget: IngestBudgetOptions;
   readonly purger: HistoryPurger;
   readonly bans: BanEnforcer;
+  readonly nativeBans: NativeBanSync;
   private stopped = false;
   /** Serialises reconfiguration of one server (two quick edits must not race). */
   private readonly reloads = new Map<string, Promise<void>>();
@@ -148,6 +152,7 @@ export class ConnectionHub {
     this.history = new ConsoleHistory(options.db, options.logger, options.history);
     this.budget = { ...DEFAULT_INGEST_BUDGET, ...options.budget };
     this.bans = options.bans ?? new BanEnforcer({ db: options.db, logger: options.logger });
+    this.nativeBans = options.nativeBans ?? new NativeBanSync({ db: options.db, logger: options.logger });
     const retentionDays = options.retentionDays ?? 30;
     this.purger = new HistoryPurger(
       options.db,
@@ -503,6 +508,7 @@ export class ConnectionHub {
       },
       line: (text) => void this.appendLine(link.id, "admin", text),
     });
+    this.nativeBans.maybeRun(link.id, dialect, this.runner(connection));
   }
 
   /** Bans changed (a new ban): every player online (on these servers, or all) is checked again now. */
@@ -510,6 +516,7 @@ export class ConnectionHub {
     for (const link of this.links.values()) {
       if (serverIds !== undefined && !serverIds.includes(link.id)) continue;
       this.bans.reset(link.id);
+      this.nativeBans.soon([link.id]);
       if (link.hasPolled) this.enforceBans(link);
     }
   }
