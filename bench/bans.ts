@@ -3,7 +3,8 @@
  * 100,000; a realistic mix of SteamIDs, BattlEye GUIDs, addresses, CIDR ranges and names; scoped
  * to every server, chosen servers or a ban list; some expired or revoked), then the cost of
  * `findActiveBansFor` per joining player (p50/p99; half of the players banned), and memory.
- * `npm run bench -- bans [--bans N] [--joins N] [--only sqlite|postgresql]`
+ * `npm run bench -- bans [--bans N] [--joins N] [--only sqlite|postgresql]` (memory after a full GC
+ * with `NODE_OPTIONS=--expose-gc`).
  */
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
@@ -154,6 +155,8 @@ async function run(
     let hits = 0;
     for (let i = 0; i < 50; i++)
       await findActiveBansFor(t.db, servers[0]!, lookupKeys(players[i]!), new Date(now)); // warm-up
+    // With NODE_OPTIONS=--expose-gc the figures exclude the seeding's garbage.
+    (globalThis as { gc?: () => void }).gc?.();
     const before = process.memoryUsage();
     for (const [i, player] of players.entries()) {
       const keys = lookupKeys(player);
@@ -163,6 +166,7 @@ async function run(
       if (found.length > 0) hits++;
     }
     samples.sort((a, b) => a - b);
+    (globalThis as { gc?: () => void }).gc?.();
     const after = process.memoryUsage();
     console.log(
       `${label}: join check over ${joins.toLocaleString("en")} joins (${hits} banned): p50 ${percentile(samples, 0.5).toFixed(2)} ms, p99 ${percentile(samples, 0.99).toFixed(2)} ms, max ${samples[samples.length - 1]!.toFixed(2)} ms`,
