@@ -322,4 +322,78 @@ describe.each(DATABASE_KINDS)("ban enforcement on $kind", ({ create }) => {
       ).toBe(1),
     );
   });
+
+  it("sends no kick when the audit row cannot be stored, and kicks once it can", async () => {
+    const server = await t.db.server.create({
+      data: {
+        name: "AuditFirst",
+        game: "csgo",
+        protocol: "source",
+        host: "127.0.0.1",
+        port: 3,
+        passwordEncrypted: "x",
+        enabled: false,
+      },
+    });
+    await createBan(
+      { db: t.db, actor: admin, ip: null },
+      {
+        identifiers: [{ kind: "ip", value: "203.0.113.0/24" }],
+        reason: "raid",
+        duration: "permanent",
+        target: { scope: "servers", serverIds: [server.id] },
+      },
+    );
+    const player = {
+      id: "9",
+      name: "Raider",
+      plainName: "Raider",
+      ping: null,
+      score: null,
+      address: "203.0.113.50:27005",
+      guid: null,
+      steamId: null,
+      connectedSeconds: null,
+      isBot: false,
+      state: null,
+    };
+    const warnings: string[] = [];
+    const enforcer = new BanEnforcer({
+      db: t.db,
+      logger: { ...silent, warn: (message: string) => void warnings.push(message) },
+      now: () => Date.now(),
+    });
+    const kicked: string[] = [];
+    const actions = { kick: (id: string) => Promise.resolve(void kicked.push(id)), line: () => undefined };
+    await refuseAuditWrites(t, true);
+    try {
+      enforcer.onPlayers(server.id, [player], actions);
+      await vi.waitFor(() => expect(warnings).toContain("ban enforcement audit failed"));
+      expect(kicked).toEqual([]);
+    } finally {
+      await refuseAuditWrites(t, false);
+    }
+    enforcer.onPlayers(server.id, [player], actions); // the next poll: checked again
+    await vi.waitFor(() => expect(kicked).toEqual(["9"]));
+  });
 });
+
+/** Makes the database itself refuse new audit rows (a real trigger), as a failing store would. */
+async function refuseAuditWrites(t: TestDatabase, refuse: boolean): Promise<void> {
+  if (t.kind === "sqlite") {
+    await t.db.$executeRawUnsafe(
+      refuse
+        ? `CREATE TRIGGER refuse_audit BEFORE INSERT ON "AuditEvent" BEGIN SELECT RAISE(ABORT, 'audit log is read-only'); END`
+        : `DROP TRIGGER refuse_audit`,
+    );
+  } else if (refuse) {
+    await t.db.$executeRawUnsafe(
+      `CREATE OR REPLACE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit log is read-only'; END $$`,
+    );
+    await t.db.$executeRawUnsafe(
+      `CREATE TRIGGER refuse_audit BEFORE INSERT ON "AuditEvent" FOR EACH ROW EXECUTE FUNCTION refuse_audit()`,
+    );
+  } else {
+    await t.db.$executeRawUnsafe(`DROP TRIGGER refuse_audit ON "AuditEvent"`);
+  }
+}

@@ -9,11 +9,12 @@
  * poll, and only players who are new or show new identities (a BattlEye GUID arrives after the
  * connect) are looked up, each with two indexed queries, at most MAX_IN_FLIGHT at once. A failed
  * lookup or kick is retried at the next poll, and a kicked player the game still lists 30 s later
- * is kicked again. Each kick is audited as a system action ("ban.enforce", no actor).
+ * is kicked again. Each kick is audited as a system action ("ban.enforce", no actor), stored
+ * "pending" before the kick is sent and completed after.
  */
 import { renderBanMessage } from "../../lib/bans/duration.ts";
 import { lookupKeys } from "../../lib/bans/identifiers.ts";
-import { recordAudit } from "../data/audit.ts";
+import { completeAudit, recordAudit } from "../data/audit.ts";
 import { getBanSettings } from "../data/ban-settings.ts";
 import { findActiveBansFor, type ActiveBan } from "../data/bans.ts";
 import type { Db } from "../db/client.ts";
@@ -138,9 +139,25 @@ export class BanEnforcer {
     } catch (error) {
       logger.warn("ban settings unreadable", { error: String(error).slice(0, 200) });
     }
+    // Audited before the kick (as every action that reaches a game server): no record, no kick.
+    let pending;
+    try {
+      pending = await recordAudit(db, {
+        actor: null,
+        action: "ban.enforce",
+        targetType: "ban",
+        targetId: ban.id,
+        serverId,
+        input: { player: player.plainName, matched: ban.matched },
+        outcome: "pending",
+      });
+    } catch (error) {
+      logger.warn("ban enforcement audit failed", { serverId, error: String(error).slice(0, 200) });
+      return this.retryLater(serverId, player.id, entry);
+    }
+    entry.kickedAt = this.now();
     let outcome: "success" | "failure" = "success";
     let detail: string | null = null;
-    entry.kickedAt = this.now();
     try {
       await actions.kick(player.id, message).catch(() => actions.kick(player.id, FALLBACK_MESSAGE));
       actions.line(`RconDeck kicked ${player.name}: banned (${ban.reason})`);
@@ -150,16 +167,7 @@ export class BanEnforcer {
       actions.line(`RconDeck could not kick ${player.name}, who is banned: ${detail}`);
       this.retryLater(serverId, player.id, entry);
     }
-    await recordAudit(db, {
-      actor: null,
-      action: "ban.enforce",
-      targetType: "ban",
-      targetId: ban.id,
-      serverId,
-      input: { player: player.plainName, matched: ban.matched },
-      outcome,
-      detail,
-    }).catch((error: unknown) =>
+    await completeAudit(db, pending, outcome, detail).catch((error: unknown) =>
       logger.warn("ban enforcement audit failed", { error: String(error).slice(0, 200) }),
     );
   }
