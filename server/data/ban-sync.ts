@@ -105,6 +105,10 @@ export async function noteBanSyncError(
   await db.banSync.updateMany({ where: { banId, serverId }, data: { error, attempts: { increment: 1 } } });
 }
 
+export function appliedBanCount(db: Db, serverId: string): Promise<number> {
+  return db.banSync.count({ where: { serverId, state: "applied" } });
+}
+
 export async function banSyncRows(db: Db, serverId: string) {
   return db.banSync.findMany({ where: { serverId }, orderBy: { createdAt: "asc" } });
 }

@@ -143,6 +143,39 @@ describe.each(DATABASE_KINDS)("native ban sync on $kind", ({ create }) => {
     expect(e.world.bans.map((b) => b.value).sort()).toEqual(["198.51.100.9", "777"]);
   });
 
+  it("keeps the game's list under the native cap: bans past it are enforced on join only", async () => {
+    const e = await startSourceEmulator({
+      password: "pw",
+      port: 0,
+      game: "csgo",
+      players: 1,
+      activity: 0,
+      seed: 32,
+      extra: { "ban-after": 0 },
+    });
+    emulators.push(e);
+    const id = await server(e.port);
+    // Only these two apply here: the earlier "every server" bans are revoked first.
+    await t.db.ban.updateMany({ where: { scope: "all", revokedAt: null }, data: { revokedAt: new Date() } });
+    const older = await ban([{ kind: "steam", value: "[U:1:5001]" }], "permanent", [id]);
+    const newer = await ban([{ kind: "steam", value: "[U:1:5002]" }], "permanent", [id]);
+    const hub = new ConnectionHub({
+      db: t.db,
+      encryptionKey: KEY,
+      logger: silent,
+      connectionOptions: FAST,
+      history: { intervalMs: 20 },
+      nativeBans: new NativeBanSync({ db: t.db, logger: silent, everyMs: 100, nativeCap: 1 }),
+    });
+    hubs.push(hub);
+    await hub.start();
+    await vi.waitFor(
+      async () => expect(await stateOf(id)).toEqual({ [newer.id]: "applied", [older.id]: "join_only" }),
+      { timeout: 10_000 },
+    );
+    expect(e.world.bans.map((b) => b.value)).toEqual(["5002"]);
+  });
+
   it("records a failure and changes no central ban when the game server does not answer", async () => {
     const id = await server(2, false);
     const b = await ban([{ kind: "steam", value: "[U:1:31337]" }], "permanent", [id]);

@@ -4,7 +4,7 @@
  * `writeip`), so a banned player is refused by the engine even while RconDeck is down. Each pass
  * verifies by re-listing (`listid` / `listip`) and records a BanSync row per ban: applied (seen in
  * the list), join_only (timed bans, which SRCDS keeps only in memory and loses at a restart, and
- * bans with no SteamID or IPv4: kick on join enforces them), failed (with the error; retried after
+ * bans with no SteamID or IPv4, and bans past `nativeCap` entries: kick on join enforces them), failed (with the error; retried after
  * RETRY_AFTER_MS), removed (revoked, expired or out of scope, and gone from the list).
  *
  * The central ban is the truth: nothing here changes a Ban row, so a game server that is down,
@@ -13,6 +13,7 @@
  */
 import { formatAddress, parseAddress, normaliseSteamId } from "../../lib/bans/identifiers.ts";
 import {
+  appliedBanCount,
   bansToApply,
   bansToLift,
   noteBanSyncError,
@@ -35,6 +36,11 @@ export interface NativeBanSyncOptions {
   everyMs?: number;
   /** Bans applied and lifted per pass (default 50 each). */
   batch?: number;
+  /**
+   * Native entries per server at most (default 5,000): large engine lists lag SRCDS (Garry's Mod
+   * servers stutter past a few thousand); bans beyond it are enforced on join only.
+   */
+  nativeCap?: number;
 }
 
 export interface SyncSummary {
@@ -127,13 +133,16 @@ export class NativeBanSync {
     // Apply: permanent bans with an identity the game can hold.
     const toApply = await bansToApply(db, serverId, now, new Date(now.getTime() - RETRY_AFTER_MS), batch);
     const written: { ban: SyncCandidate; identities: NativeIdentity[]; error: string | null }[] = [];
+    let room =
+      toApply.length > 0 ? (this.options.nativeCap ?? 5_000) - (await appliedBanCount(db, serverId)) : 0;
     for (const ban of toApply) {
       const identities = nativeIdentities(ban);
-      if (ban.expiresAt !== null || identities.length === 0) {
+      if (ban.expiresAt !== null || identities.length === 0 || room <= 0) {
         await recordBanSync(db, ban.banId, serverId, "join_only", now);
         summary.joinOnly++;
         continue;
       }
+      room--;
       let error: string | null = null;
       for (const identity of identities) {
         // SRCDS stores no reason for banid/addip; the central reason stays central.
