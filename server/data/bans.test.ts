@@ -290,6 +290,9 @@ describe.each(DATABASE_KINDS)("bans on $kind", ({ create }) => {
     const seen = await getBan(ctx(viewer), b.id, T0);
     expect(seen.identifiers).toBeUndefined();
     expect(seen.note).toBeUndefined();
+    await revokeBan(ctx(admin), { id: b.id, reason: "done" });
+    expect((await getBan(ctx(viewer), b.id)).revokedByEmail).toBeNull();
+    expect((await getBan(ctx(mod), b.id)).revokedByEmail).toBe(admin.email);
     expect(seen.playerNames).toEqual(["ViewerCase"]);
     expect(JSON.stringify(seen)).not.toContain(id64(n));
     const page = await listBans(ctx(viewer), { search: "viewercase" }, T0);

@@ -107,6 +107,7 @@ function toDto(actor: Actor, row: BanRow, now: Date): BanDto {
   if (can(actor, "players.identities"))
     dto.identifiers = row.identifiers.map((i) => ({ kind: i.kind as Identifier["kind"], value: i.value }));
   if (can(actor, "players.ban")) dto.note = row.note;
+  else dto.revokedByEmail = null; // staff addresses are for staff
   return dto;
 }
 
@@ -342,7 +343,8 @@ export async function updateBan(ctx: DataContext, raw: UpdateBanInput, now = new
   const { count } = await ctx.db.ban.updateMany({ where: { id: row.id, revokedAt: null }, data });
   if (count === 0) throw new AppError("CONFLICT", "A revoked ban cannot be changed.");
   // A new expiry may make a join-only ban one the games can hold natively: the sync looks again.
-  if (data.expiresAt !== undefined) await ctx.db.banSync.deleteMany({ where: { banId: row.id, state: "join_only" } });
+  if (data.expiresAt !== undefined)
+    await ctx.db.banSync.deleteMany({ where: { banId: row.id, state: "join_only" } });
   await recordAudit(ctx.db, {
     actor: ctx.actor,
     action: "ban.update",
