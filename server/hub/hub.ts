@@ -25,6 +25,8 @@ import { diffPlayers } from "../rcon/player-diff.ts";
 import { findDialect, isProtocolId, loadFamily } from "../rcon/registry.ts";
 import type { ConnectionOptions, ConnectionStatus, Dialect, GameEvent, Logger, Player, RconConnection, RconEvent, RunCommand, ServerInfo } from "../rcon/types.ts";
 import { hideEndpoint } from "../../lib/endpoint.ts";
+import { BanEnforcer } from "./ban-enforcer.ts";
+import { NativeBanSync } from "./ban-sync.ts";
 import { describeError, toAppError } from "./errors.ts";
 import { ConsoleHistory, type HistoryOptions } from "./history.ts";
 import { clipText, DEFAULT_INGEST_BUDGET, IngestBudget, type IngestBudgetOptions } from "./ingest-budget.ts";
@@ -59,6 +61,10 @@ export interface HubOptions {
   budget?: Partial<IngestBudgetOptions>;
   /** Background deletion of console lines: deleted servers, per-server cap, retention (purge.ts). */
   purge?: Partial<PurgeOptions>;
+  /** Kick-on-join against the central bans (tests pass one with their own clock). */
+  bans?: BanEnforcer;
+  /** Writes central bans into the game's own list where the dialect supports it (ban-sync.ts). */
+  nativeBans?: NativeBanSync;
 }
 
 interface TrackedPlayer {
@@ -135,6 +141,8 @@ export class ConnectionHub {
   private budgetTimer: NodeJS.Timeout | null = null;
   private readonly budget: IngestBudgetOptions;
   readonly purger: HistoryPurger;
+  readonly bans: BanEnforcer;
+  readonly nativeBans: NativeBanSync;
   private stopped = false;
   /** Serialises reconfiguration of one server (two quick edits must not race). */
   private readonly reloads = new Map<string, Promise<void>>();
@@ -144,6 +152,8 @@ export class ConnectionHub {
     this.logger = options.logger;
     this.history = new ConsoleHistory(options.db, options.logger, options.history);
     this.budget = { ...DEFAULT_INGEST_BUDGET, ...options.budget };
+    this.bans = options.bans ?? new BanEnforcer({ db: options.db, logger: options.logger });
+    this.nativeBans = options.nativeBans ?? new NativeBanSync({ db: options.db, logger: options.logger });
     const retentionDays = options.retentionDays ?? 30;
     this.purger = new HistoryPurger(
       options.db,
@@ -485,6 +495,31 @@ export class ConnectionHub {
     }
     if (changed) this.emitPlayers(link);
     this.emitStatus(link);
+    this.enforceBans(link);
+  }
+
+  /** Hands the list to the ban enforcer (which looks up only new players or new identities, off the hot path). */
+  private enforceBans(link: Link): void {
+    const { connection, dialect } = link;
+    if (!connection || !dialect) return;
+    this.bans.onPlayers(link.id, link.playerList, {
+      kick: async (playerId, message) => {
+        await dialect.operations.kick(this.runner(connection), playerId, message);
+        this.requestRefresh(link, 0);
+      },
+      line: (text) => void this.appendLine(link.id, "admin", text),
+    });
+    this.nativeBans.maybeRun(link.id, dialect, this.runner(connection));
+  }
+
+  /** Bans changed (a new ban): every player online (on these servers, or all) is checked again now. */
+  recheckBans(serverIds?: readonly string[]): void {
+    for (const link of this.links.values()) {
+      if (serverIds !== undefined && !serverIds.includes(link.id)) continue;
+      this.bans.reset(link.id);
+      this.nativeBans.soon([link.id]);
+      if (link.hasPolled) this.enforceBans(link);
+    }
   }
 
   /** A stay's name or identities changed (BattlEye GUIDs arrive after the connect). */
@@ -545,6 +580,7 @@ export class ConnectionHub {
     link.players.clear();
     link.playerList = [];
     link.hasPolled = false;
+    this.bans.reset(link.id);
     this.closeSessions(tracked, Date.now());
     if (hadPlayers) this.emitPlayers(link);
   }

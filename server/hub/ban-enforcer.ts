@@ -1,0 +1,174 @@
+/**
+ * Kick on join: every player the hub sees arrive (pushed connect or polling diff, and everyone
+ * present when RconDeck connects) is checked against the central bans active at `now()` for that
+ * server; a banned player is kicked with the ban's message (the AppSetting template) through the
+ * dialect's kick, which escapes or refuses what the game cannot carry. Expiry and revocation are
+ * evaluated at the check itself, never by a sweep.
+ *
+ * Nothing here is awaited on the hub's hot path: the hub hands over its player list after each
+ * poll, and only players who are new or show new identities (a BattlEye GUID arrives after the
+ * connect) are looked up, each with two indexed queries, at most MAX_IN_FLIGHT at once. A failed
+ * lookup or kick is retried at the next poll, and a kicked player the game still lists 30 s later
+ * is kicked again. Each kick is audited as a system action ("ban.enforce", no actor), stored
+ * "pending" before the kick is sent and completed after.
+ */
+import { renderBanMessage } from "../../lib/bans/duration.ts";
+import { lookupKeys } from "../../lib/bans/identifiers.ts";
+import { completeAudit, recordAudit } from "../data/audit.ts";
+import { getBanSettings } from "../data/ban-settings.ts";
+import { findActiveBansFor, type ActiveBan } from "../data/bans.ts";
+import type { Db } from "../db/client.ts";
+import type { Logger, Player } from "../rcon/types.ts";
+
+export interface BanEnforcerOptions {
+  db: Db;
+  logger: Logger;
+  /** The clock bans are judged by (tests pass their own). */
+  now?: () => number;
+}
+
+/** What the hub lends the enforcer for one server. */
+export interface EnforcementActions {
+  kick(playerId: string, message: string): Promise<unknown>;
+  line(text: string): void;
+}
+
+/** Sent when the template's message is refused by the game (too long, a character it cannot carry). */
+const FALLBACK_MESSAGE = "Banned";
+/** Lookups in flight at once: 500 servers coming online bring tens of thousands of players. */
+const MAX_IN_FLIGHT = 8;
+/** A kicked player still listed after this long is checked (and kicked) again. */
+const REKICK_AFTER_MS = 30_000;
+
+interface Seen {
+  signature: string;
+  /** When a kick was last sent for this player, or null. */
+  kickedAt: number | null;
+}
+
+export class BanEnforcer {
+  /** Per server: player id -> the identities last checked. */
+  private readonly seen = new Map<string, Map<string, Seen>>();
+  private readonly queue: (() => Promise<void>)[] = [];
+  private inFlight = 0;
+  readonly now: () => number;
+
+  constructor(private readonly options: BanEnforcerOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The server's current players: new ones, and ones with new identities, are checked. */
+  onPlayers(serverId: string, players: readonly Player[], actions: EnforcementActions): void {
+    let seen = this.seen.get(serverId);
+    if (!seen) this.seen.set(serverId, (seen = new Map<string, Seen>()));
+    const present = new Set<string>();
+    for (const player of players) {
+      present.add(player.id);
+      if (player.isBot) continue;
+      const signature = `${player.guid ?? ""}\n${player.steamId ?? ""}\n${player.address ?? ""}\n${player.plainName}`;
+      const known = seen.get(player.id);
+      if (
+        known?.signature === signature &&
+        (known.kickedAt === null || this.now() - known.kickedAt < REKICK_AFTER_MS)
+      )
+        continue;
+      const entry: Seen = { signature, kickedAt: null };
+      seen.set(player.id, entry);
+      this.schedule(() => this.check(serverId, player, entry, actions));
+    }
+    for (const id of seen.keys()) if (!present.has(id)) seen.delete(id);
+  }
+
+  /** Forget what was checked (server offline, or bans changed): the next list is checked in full. */
+  reset(serverId?: string): void {
+    if (serverId === undefined) this.seen.clear();
+    else this.seen.delete(serverId);
+  }
+
+  private schedule(task: () => Promise<void>): void {
+    this.queue.push(task);
+    this.drain();
+  }
+
+  private drain(): void {
+    while (this.inFlight < MAX_IN_FLIGHT && this.queue.length > 0) {
+      const task = this.queue.shift()!;
+      this.inFlight++;
+      void task().finally(() => {
+        this.inFlight--;
+        this.drain();
+      });
+    }
+  }
+
+  private retryLater(serverId: string, playerId: string, entry: Seen): void {
+    const seen = this.seen.get(serverId);
+    if (seen?.get(playerId) === entry) seen.delete(playerId);
+  }
+
+  private async check(
+    serverId: string,
+    player: Player,
+    entry: Seen,
+    actions: EnforcementActions,
+  ): Promise<void> {
+    const { db, logger } = this.options;
+    let bans: ActiveBan[];
+    const now = this.now();
+    try {
+      bans = await findActiveBansFor(
+        db,
+        serverId,
+        lookupKeys({
+          guid: player.guid,
+          steamId: player.steamId,
+          address: player.address,
+          name: player.plainName,
+        }),
+        new Date(now),
+      );
+    } catch (error) {
+      logger.warn("ban check failed", { serverId, error: String(error).slice(0, 200) });
+      return this.retryLater(serverId, player.id, entry);
+    }
+    const ban = bans[0];
+    if (!ban) return;
+    let message = FALLBACK_MESSAGE;
+    try {
+      message = renderBanMessage((await getBanSettings(db)).kickTemplate, ban, now);
+    } catch (error) {
+      logger.warn("ban settings unreadable", { error: String(error).slice(0, 200) });
+    }
+    // Audited before the kick (as every action that reaches a game server): no record, no kick.
+    let pending;
+    try {
+      pending = await recordAudit(db, {
+        actor: null,
+        action: "ban.enforce",
+        targetType: "ban",
+        targetId: ban.id,
+        serverId,
+        input: { player: player.plainName, matched: ban.matched },
+        outcome: "pending",
+      });
+    } catch (error) {
+      logger.warn("ban enforcement audit failed", { serverId, error: String(error).slice(0, 200) });
+      return this.retryLater(serverId, player.id, entry);
+    }
+    entry.kickedAt = this.now();
+    let outcome: "success" | "failure" = "success";
+    let detail: string | null = null;
+    try {
+      await actions.kick(player.id, message).catch(() => actions.kick(player.id, FALLBACK_MESSAGE));
+      actions.line(`RconDeck kicked ${player.name}: banned (${ban.reason})`);
+    } catch (error) {
+      outcome = "failure";
+      detail = String(error instanceof Error ? error.message : error).slice(0, 300);
+      actions.line(`RconDeck could not kick ${player.name}, who is banned: ${detail}`);
+      this.retryLater(serverId, player.id, entry);
+    }
+    await completeAudit(db, pending, outcome, detail).catch((error: unknown) =>
+      logger.warn("ban enforcement audit failed", { error: String(error).slice(0, 200) }),
+    );
+  }
+}
