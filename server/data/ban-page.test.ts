@@ -8,7 +8,7 @@ import type { Actor } from "../../lib/permissions.ts";
 import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
 import { createBanList, setBanListServers } from "./ban-lists.ts";
 import { banSyncStates, listBanAuthors, revokeBans, serversOfBans } from "./ban-page.ts";
-import { createBan } from "./bans.ts";
+import { createBan, listBans } from "./bans.ts";
 import type { DataContext } from "./context.ts";
 
 describe.each(DATABASE_KINDS)("Bans page data on $kind", ({ create }) => {
@@ -101,5 +101,20 @@ describe.each(DATABASE_KINDS)("Bans page data on $kind", ({ create }) => {
     const onList = (await createBan(ctx(admin), { identifiers: [{ kind: "steam", value: "[U:1:5]" }], reason: "x", duration: "1d", target: { scope: "list", banListId: list.id } })).id;
     expect((await serversOfBans(t.db, [await ban(admin, [s1]), onList]))?.sort()).toEqual([s1, s2].sort());
     expect(await serversOfBans(t.db, [onList, await ban(admin, null)])).toBeUndefined();
+  });
+
+  it("lists oldest first by keyset too (the Bans page's sort), every row once", async () => {
+    const tag = `sorted${n++}`;
+    const made: string[] = [];
+    for (let i = 0; i < 5; i++)
+      made.push((await createBan(ctx(admin), { identifiers: [{ kind: "name", value: `p${i}` }], reason: `${tag} ${i}`, duration: "1d", target: { scope: "all" } }, new Date(Date.UTC(2026, 0, 1, 0, 0, i)))).id);
+    const seen: string[] = [];
+    let after: string | undefined;
+    do {
+      const page = await listBans(ctx(admin), { search: tag, sort: "oldest", limit: 2, after });
+      seen.push(...page.bans.map((b) => b.id));
+      after = page.next ?? undefined;
+    } while (after);
+    expect(seen).toEqual(made);
   });
 });
