@@ -8,6 +8,7 @@ import { AppError } from "../../lib/errors.ts";
 import { can, limitedServerIds } from "../../lib/permissions.ts";
 import { banReasonSchema } from "../../lib/schemas/bans.ts";
 import type { Db } from "../db/client.ts";
+import { getBanSettings } from "./ban-settings.ts";
 import { revokeBan } from "./bans.ts";
 import { requirePermission, type DataContext } from "./context.ts";
 
@@ -57,12 +58,16 @@ export async function listBanAuthors(ctx: DataContext): Promise<{ id: string; na
     take: 500,
   });
   const seen = new Map<string, string>();
-  for (const row of rows) if (row.authorId && !seen.has(row.authorId)) seen.set(row.authorId, row.authorName ?? "?");
+  for (const row of rows)
+    if (row.authorId && !seen.has(row.authorId)) seen.set(row.authorId, row.authorName ?? "?");
   return [...seen].map(([id, name]) => ({ id, name }));
 }
 
 export const bulkRevokeSchema = z.object({
-  ids: z.array(z.string().min(1).max(64)).min(1, "Choose at least one ban").max(200, "At most 200 bans at once"),
+  ids: z
+    .array(z.string().min(1).max(64))
+    .min(1, "Choose at least one ban")
+    .max(200, "At most 200 bans at once"),
   reason: banReasonSchema,
 });
 
@@ -81,7 +86,11 @@ export async function revokeBans(
   await requirePermission(ctx, "players.ban", "ban.revoke");
   const parsed = bulkRevokeSchema.safeParse(raw);
   if (!parsed.success)
-    throw new AppError("INVALID_INPUT", "Check the highlighted fields.", z.flattenError(parsed.error).fieldErrors);
+    throw new AppError(
+      "INVALID_INPUT",
+      "Check the highlighted fields.",
+      z.flattenError(parsed.error).fieldErrors,
+    );
   const result: BulkRevokeResult = { revoked: [], refused: [] };
   for (const id of new Set(parsed.data.ids)) {
     try {
@@ -114,4 +123,18 @@ export async function serversOfBans(db: Db, banIds: readonly string[]): Promise<
     for (const s of ban.scope === "list" ? (ban.banList?.servers ?? []) : ban.servers) ids.add(s.serverId);
   }
   return [...ids];
+}
+
+/**
+ * The duration limit to show the actor ("7 days"), or null when it may ban permanently (bans.manage
+ * on `serverId`, or on every server without one). The data layer enforces it either way.
+ */
+export async function banLimitFor(ctx: DataContext, serverId?: string): Promise<string | null> {
+  const unlimited = serverId
+    ? can(ctx.actor, "bans.manage", serverId)
+    : can(ctx.actor, "bans.manage") && limitedServerIds(ctx.actor) === null;
+  if (unlimited) return null;
+  const { moderatorMaxSeconds } = await getBanSettings(ctx.db);
+  const days = Math.round((moderatorMaxSeconds / 86_400) * 10) / 10;
+  return `${days} days`;
 }

@@ -19,12 +19,34 @@ const banSchema = z.object({
   target: banScopeSchema.optional(),
 });
 
-export function registerBanHandlers(_io: RealtimeServer, socket: RealtimeSocket, deps: RealtimeDeps, limiter: RateLimiterMemory): void {
+export function registerBanHandlers(
+  _io: RealtimeServer,
+  socket: RealtimeSocket,
+  deps: RealtimeDeps,
+  limiter: RateLimiterMemory,
+): void {
   socket.on(
     "players:ban",
-    guarded(socket, deps, { event: "players:ban", schema: banSchema, permission: "players.ban", serverId: (i) => i.serverId, limiter }, async ({ serverId, playerId, reason, duration, note, target }, actor) => {
-      const ban = await banOnlinePlayer({ db: deps.db, actor, ip: socket.data.address }, deps.hub, serverId, playerId, { reason, duration, note, target });
-      return { banId: ban.id, message: `Banned ${ban.playerNames[0] ?? "the player"}.` };
-    }),
+    guarded(
+      socket,
+      deps,
+      {
+        event: "players:ban",
+        schema: banSchema,
+        permission: "players.ban",
+        serverId: (i) => i.serverId,
+        limiter,
+      },
+      async ({ serverId, playerId, reason, duration, note, target }, actor) => {
+        const ban = await banOnlinePlayer(
+          { db: deps.db, actor, ip: socket.data.address },
+          deps.hub,
+          serverId,
+          playerId,
+          { reason, duration, note, target },
+        );
+        return { banId: ban.id, message: `Banned ${ban.playerNames[0] ?? "the player"}.` };
+      },
+    ),
   );
 }
