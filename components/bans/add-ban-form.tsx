@@ -32,10 +32,12 @@ export function AddBanForm({ servers, lists, everywhere, limit, action }: Props)
   const [rows, setRows] = useState<{ key: number; kind: IdentifierKind }[]>([{ key: 0, kind: "steam" }]);
   const [duration, setDuration] = useState(limit ? "1d" : "7d");
   const [scope, setScope] = useState(everywhere ? "all" : "servers");
+  // Stays open across submissions (results show inside); only the user folds it.
+  const [open, setOpen] = useState(false);
   const errors = state && !state.ok ? state.error.fieldErrors : undefined;
   return (
     <Card>
-      <details open={state !== null && !state.ok}>
+      <details open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
         <summary className="cursor-pointer font-semibold">Add a ban by identifier</summary>
         <ActionForm action={dispatch} aria-label="Add a ban" className="mt-4 space-y-4">
           {state && !state.ok ? <Notice tone="error">{state.error.message}</Notice> : null}
