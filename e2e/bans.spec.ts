@@ -166,3 +166,63 @@ test("the Owner revokes the ban with a reason: the row shows it revoked, and the
   await page.goto("/audit?action=ban.revoke");
   await expect(page.getByRole("table")).toContainText("ban.revoke");
 });
+
+test("ban lists: create, choose servers, rename, counts; then edit a ban and revoke two at once", async ({
+  page,
+}) => {
+  const list = `EU ${Date.now().toString(36)}`;
+  await page.goto("/bans");
+  const section = page.getByRole("region", { name: "Ban lists" });
+  await section.getByLabel("Name", { exact: true }).fill(list);
+  await section.getByRole("button", { name: "Create list" }).click();
+  const card = section.getByRole("listitem").filter({ hasText: list });
+  await expect(card).toContainText("(0 bans, 0 servers)");
+  await card
+    .getByRole("group", { name: `Servers of ${list}` })
+    .getByLabel(NAME, { exact: true })
+    .check();
+  await card.getByRole("button", { name: "Save servers" }).click();
+  await expect(card.getByText("Servers saved.")).toBeVisible();
+  await expect(card).toContainText("(0 bans, 1 servers)");
+  await card.getByLabel("List name").fill(`${list} renamed`);
+  await card.getByRole("button", { name: "Rename" }).click();
+  const renamed = section.getByRole("listitem").filter({ hasText: `${list} renamed` });
+  await expect(renamed).toContainText("(0 bans, 1 servers)");
+
+  // A ban on the list, by address.
+  await page.getByText("Add a ban by identifier").click();
+  const form = page.getByRole("form", { name: "Add a ban" });
+  await form.getByLabel("Identifier 1 kind").selectOption("ip");
+  await form.getByLabel("Identifier 1 value").fill("203.0.113.7");
+  await form.getByLabel("Reason", { exact: true }).fill("List ban (e2e)");
+  await form.getByLabel("A ban list").check();
+  await form.getByLabel("Ban list", { exact: true }).selectOption({ label: `${list} renamed` });
+  await form.getByRole("button", { name: "Add ban" }).click();
+  await expect(form.getByText("Ban added.")).toBeVisible();
+  await expect(renamed).toContainText("(1 bans, 1 servers)");
+  const listRow = page.getByRole("row", { name: "203.0.113.7", exact: true });
+  await expect(listRow).toContainText(`List: ${list} renamed`);
+
+  // Edit the Moderator's ban: new reason, permanent.
+  const modRow = page.getByRole("row", { name: "76561197960689970", exact: true });
+  await page.getByRole("button", { name: "Edit ban for 76561197960689970" }).click();
+  const edit = page.getByRole("dialog", { name: "Edit ban for 76561197960689970" });
+  await edit.getByLabel("Reason", { exact: true }).fill("Edited (e2e)");
+  await edit.getByRole("button", { name: "permanent", exact: true }).click();
+  await edit.getByRole("button", { name: "Save" }).click();
+  await expect(edit).toBeHidden();
+  await expect(modRow).toContainText("Edited (e2e)");
+  await expect(modRow).toContainText("permanent");
+
+  // Bulk revoke both with one reason.
+  await page.getByRole("checkbox", { name: "Select ban for 76561197960689970" }).check();
+  await page.getByRole("checkbox", { name: "Select ban for 203.0.113.7" }).check();
+  const bulk = page.getByRole("form", { name: "Revoke selected bans" });
+  await bulk.getByLabel("Reason for revoking 2 ban(s)").fill("Cleanup (e2e)");
+  await bulk.getByRole("button", { name: "Revoke selected" }).click();
+  await expect(bulk).toBeHidden();
+  for (const row of [modRow, listRow]) {
+    await expect(row).toContainText("revoked");
+    await expect(row).toContainText("Cleanup (e2e)");
+  }
+});
