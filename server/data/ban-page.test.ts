@@ -136,8 +136,16 @@ describe.each(DATABASE_KINDS)("Bans page data on $kind", ({ create }) => {
   });
 
   it("authors for the filter, and the servers a change concerns", async () => {
+    const onlyS2 = await user("MODERATOR", [s2]);
+    await ban(onlyS2, [s2]);
     const authors = await listBanAuthors(ctx(viewer));
-    expect(authors.map((a) => a.id).sort()).toEqual([admin.id, mod.id, mod2.id, limitedMod.id].sort());
+    expect(authors.map((a) => a.id).sort()).toEqual(
+      [admin.id, mod.id, mod2.id, limitedMod.id, onlyS2.id].sort(),
+    );
+    // A limited user learns only the authors of bans it may see.
+    const limitedAuthors = (await listBanAuthors(ctx(limitedMod))).map((a) => a.id);
+    expect(limitedAuthors).toContain(limitedMod.id);
+    expect(limitedAuthors).not.toContain(onlyS2.id);
     const list = await createBanList(ctx(admin), { name: "Shared" });
     await setBanListServers(ctx(admin), list.id, [s2]);
     const onList = (

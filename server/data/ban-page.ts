@@ -9,7 +9,7 @@ import { can, limitedServerIds } from "../../lib/permissions.ts";
 import { banReasonSchema } from "../../lib/schemas/bans.ts";
 import type { Db } from "../db/client.ts";
 import { getBanSettings } from "./ban-settings.ts";
-import { revokeBan } from "./bans.ts";
+import { revokeBan, visibilityWhere } from "./bans.ts";
 import { requirePermission, type DataContext } from "./context.ts";
 
 export interface BanSyncView {
@@ -48,12 +48,12 @@ export async function banSyncStates(
   return out;
 }
 
-/** Distinct authors of bans (id and the name snapshot), for the author filter. */
+/** Distinct authors of the bans the actor may see (id and the name snapshot), for the author filter. */
 export async function listBanAuthors(ctx: DataContext): Promise<{ id: string; name: string }[]> {
   await requirePermission(ctx, "players.view", "ban.list");
   const rows = await ctx.db.ban.groupBy({
     by: ["authorId", "authorName"],
-    where: { authorId: { not: null } },
+    where: { AND: [{ authorId: { not: null } }, visibilityWhere(ctx.actor)] },
     orderBy: { authorName: "asc" },
     take: 500,
   });

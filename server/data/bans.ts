@@ -358,7 +358,7 @@ export async function updateBan(ctx: DataContext, raw: UpdateBanInput, now = new
 }
 
 /** Prisma filter: the bans a limited user may see (those touching one of its servers). */
-function visibilityWhere(actor: Actor) {
+export function visibilityWhere(actor: Actor) {
   const limit = limitedServerIds(actor);
   if (limit === null) return {};
   const ids = [...limit];
