@@ -48,19 +48,26 @@ export async function banSyncStates(
   return out;
 }
 
-/** Distinct authors of the bans the actor may see (id and the name snapshot), for the author filter. */
+/**
+ * Distinct authors of the bans the actor may see (id and the name snapshot), for the author filter.
+ * A skip scan on the (authorId, createdAt) index: one seek per author, not a pass over every ban.
+ */
 export async function listBanAuthors(ctx: DataContext): Promise<{ id: string; name: string }[]> {
   await requirePermission(ctx, "players.view", "ban.list");
-  const rows = await ctx.db.ban.groupBy({
-    by: ["authorId", "authorName"],
-    where: { AND: [{ authorId: { not: null } }, visibilityWhere(ctx.actor)] },
-    orderBy: { authorName: "asc" },
-    take: 500,
-  });
-  const seen = new Map<string, string>();
-  for (const row of rows)
-    if (row.authorId && !seen.has(row.authorId)) seen.set(row.authorId, row.authorName ?? "?");
-  return [...seen].map(([id, name]) => ({ id, name }));
+  const visible = visibilityWhere(ctx.actor);
+  const out: { id: string; name: string }[] = [];
+  let last: string | null = null;
+  while (out.length < 500) {
+    const row: { authorId: string | null; authorName: string | null } | null = await ctx.db.ban.findFirst({
+      where: { AND: [{ authorId: last === null ? { not: null } : { gt: last } }, visible] },
+      orderBy: { authorId: "asc" },
+      select: { authorId: true, authorName: true },
+    });
+    if (!row?.authorId) break;
+    out.push({ id: row.authorId, name: row.authorName ?? "?" });
+    last = row.authorId;
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name));
 }
 
 export const bulkRevokeSchema = z.object({
