@@ -85,6 +85,7 @@ async function main(): Promise<void> {
     endSessionSockets: (sessionId, reason) => realtime.endSessionSockets(sessionId, reason),
     hub: {
       reloadServer: (serverId) => hub.reloadServer(serverId),
+      recheckBans: (serverIds) => hub.recheckBans(serverIds),
       async removeServer(serverId) {
         await hub.removeServer(serverId);
         await demo.stopFor(serverId);

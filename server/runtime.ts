@@ -15,6 +15,8 @@ export interface HubControl {
   reloadServer(serverId: string): Promise<void>;
   /** A server was deleted: close its connection (and its demo emulator). */
   removeServer(serverId: string): Promise<void>;
+  /** Bans changed: these servers (undefined: every server) re-check players and native lists now. */
+  recheckBans(serverIds?: readonly string[]): void;
 }
 
 export interface Runtime {

@@ -20,6 +20,7 @@ export function AppShell({ user, canManageTeam, canReadAudit, children }: ShellP
   const [menuOpen, setMenuOpen] = useState(false);
   const links = [
     { href: "/servers", label: "Servers", show: true },
+    { href: "/bans", label: "Bans", show: true },
     { href: "/team", label: "Team", show: canManageTeam },
     { href: "/audit", label: "Audit log", show: canReadAudit },
     { href: "/account", label: "Account", show: true },

@@ -11,8 +11,9 @@ import type { Result } from "@/lib/result";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Notice } from "@/components/ui/notice";
+import { BanPlayerForm, type BanOptions, type BanRequest } from "./ban-player-form";
 
-export type PlayerAction = { kind: "kick" | "message"; player: PlayerView };
+export type PlayerAction = { kind: "kick" | "message" | "ban"; player: PlayerView };
 
 export const KICK_REASONS = ["Breaking the server rules", "Cheating", "Offensive language", "Team killing", "AFK", "High ping"] as const;
 
@@ -21,13 +22,18 @@ interface Props {
   whisper: boolean;
   onClose: () => void;
   onRun: (action: PlayerAction, text: string) => Promise<Result<{ message: string }>>;
+  /** Present when the user may ban (players.ban on this server). */
+  ban?: { options: BanOptions; onBan: (player: PlayerView, request: BanRequest) => Promise<Result<{ message: string }>> };
 }
 
-export function PlayerActionDialog({ action, whisper, onClose, onRun }: Props) {
-  const title = action ? `${action.kind === "kick" ? "Kick" : "Message"} ${action.player.plainName}` : "Player";
+const VERBS = { kick: "Kick", message: "Message", ban: "Ban" } as const;
+
+export function PlayerActionDialog({ action, whisper, onClose, onRun, ban }: Props) {
+  const title = action ? `${VERBS[action.kind]} ${action.player.plainName}` : "Player";
   return (
     <Dialog open={action !== null} onClose={onClose} title={title}>
-      {action ? <ActionForm key={`${action.kind}:${action.player.id}`} action={action} whisper={whisper} onClose={onClose} onRun={onRun} /> : null}
+      {action?.kind === "ban" && ban ? <BanPlayerForm key={`ban:${action.player.id}`} player={action.player} options={ban.options} onClose={onClose} onBan={ban.onBan} /> : null}
+      {action && action.kind !== "ban" ? <ActionForm key={`${action.kind}:${action.player.id}`} action={action} whisper={whisper} onClose={onClose} onRun={onRun} /> : null}
     </Dialog>
   );
 }

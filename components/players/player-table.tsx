@@ -4,7 +4,7 @@ import { SearchInput } from "@/components/ui/search-input";
 /**
  * The live player table of one server: sortable columns, search, identities only when the server
  * sent them (it nulls them for roles without players.identities), and row actions to kick or
- * message a player for roles that may. A kicked row stays (marked) until the server's next
+ * message a player (and ban, components/players/ban-player-form.tsx) for roles that may. A kicked row stays (marked) until the server's next
  * `players:update` confirms the player has gone.
  */
 import { useMemo, useState } from "react";
@@ -17,6 +17,7 @@ import { ColouredText } from "@/components/console/coloured-text";
 import { useNow } from "@/components/realtime/use-now";
 import { Button } from "@/components/ui/button";
 import { Notice } from "@/components/ui/notice";
+import type { BanOptions, BanRequest } from "./ban-player-form";
 import { PlayerActionDialog, type PlayerAction } from "./player-action-dialog";
 
 interface Props {
@@ -29,6 +30,8 @@ interface Props {
   whisper: boolean;
   onKick: (playerId: string, reason: string) => Promise<Result<{ message: string }>>;
   onMessage: (playerId: string, message: string) => Promise<Result<{ message: string }>>;
+  /** Present when the user may ban here (players.ban). */
+  ban?: { options: BanOptions; onBan: (playerId: string, request: BanRequest) => Promise<Result<{ message: string }>> };
 }
 
 const COLUMNS: { key: PlayerSortKey; label: string }[] = [
@@ -39,7 +42,7 @@ const COLUMNS: { key: PlayerSortKey; label: string }[] = [
   { key: "time", label: "Time" },
 ];
 
-export function PlayerTable({ players, ready, colourRule, canKick, canMessage, whisper, onKick, onMessage }: Props) {
+export function PlayerTable({ players, ready, colourRule, canKick, canMessage, whisper, onKick, onMessage, ban }: Props) {
   const [sort, setSort] = useState<PlayerSort>({ key: "id", direction: "asc" });
   const [query, setQuery] = useState("");
   const [action, setAction] = useState<PlayerAction | null>(null);
@@ -59,7 +62,7 @@ export function PlayerTable({ players, ready, colourRule, canKick, canMessage, w
   const showSteamId = players.some((p) => p.steamId !== null);
   const showAddress = players.some((p) => p.address !== null);
   const showScore = players.some((p) => p.score !== null);
-  const hasActions = canKick || canMessage;
+  const hasActions = canKick || canMessage || ban !== undefined;
   // Opaque handles (ids that are identities, for roles without players.identities) are keys, not something to show.
   const showId = hasShownIds(players);
   const columns = COLUMNS.filter((c) => (c.key !== "score" || showScore) && (c.key !== "id" || showId));
@@ -75,6 +78,16 @@ export function PlayerTable({ players, ready, colourRule, canKick, canMessage, w
       if (current.kind === "kick") setKicked((k) => new Set(k).add(current.player.id));
       const fallback = `${current.kind === "kick" ? "Kicked" : "Messaged"} ${current.player.plainName}.`;
       setResult({ tone: "success", text: outcome.data.message || fallback });
+    }
+    return outcome;
+  }
+
+  // A ban is enforced by the hub's kick: the row stays marked until the server's list drops it.
+  async function runBan(player: PlayerView, request: BanRequest): Promise<Result<{ message: string }>> {
+    const outcome = await ban!.onBan(player.id, request);
+    if (outcome.ok) {
+      setKicked((k) => new Set(k).add(player.id));
+      setResult({ tone: "success", text: outcome.data.message || `Banned ${player.plainName}.` });
     }
     return outcome;
   }
@@ -144,6 +157,11 @@ export function PlayerTable({ players, ready, colourRule, canKick, canMessage, w
                           Kick
                         </Button>
                       ) : null}
+                      {ban ? (
+                        <Button variant="ghost" className="px-2 py-1 text-xs text-red-700 dark:text-red-400" aria-label={`Ban ${player.plainName}`} disabled={isKicked} onClick={() => setAction({ kind: "ban", player })}>
+                          Ban
+                        </Button>
+                      ) : null}
                     </td>
                   ) : null}
                 </tr>
@@ -154,7 +172,7 @@ export function PlayerTable({ players, ready, colourRule, canKick, canMessage, w
         {ready && rows.length === 0 ? <p className="p-3 text-sm text-zinc-500">{players.length === 0 ? "Nobody is on the server." : "No players match."}</p> : null}
         {!ready ? <p className="p-3 text-sm text-zinc-500">Loading players…</p> : null}
       </div>
-      <PlayerActionDialog action={action} whisper={whisper} onClose={() => setAction(null)} onRun={run} />
+      <PlayerActionDialog action={action} whisper={whisper} onClose={() => setAction(null)} onRun={run} ban={ban ? { options: ban.options, onBan: runBan } : undefined} />
     </section>
   );
 }

@@ -17,6 +17,7 @@ import type {
   ServerStatusMessage,
 } from "@/lib/realtime/contract";
 import type { Result } from "@/lib/result";
+import type { BanScopeInput } from "@/lib/schemas/bans";
 import { useRealtime } from "./realtime-provider";
 import { request } from "./request";
 
@@ -40,6 +41,7 @@ export interface ServerStream {
   exec: (command: string) => Promise<Result<{ command: ConsoleLineMessage; answer: ConsoleLineMessage }>>;
   kick: (playerId: string, reason: string) => Promise<Result<{ message: string }>>;
   message: (playerId: string, message: string) => Promise<Result<{ message: string }>>;
+  ban: (playerId: string, input: { reason: string; duration: string; target: BanScopeInput }) => Promise<Result<{ message: string }>>;
 }
 
 export function useServerStream(serverId: string): ServerStream {
@@ -169,6 +171,8 @@ export function useServerStream(serverId: string): ServerStream {
   const kick = useCallback((playerId: string, reason: string) => request(socket, "players:kick", { serverId, playerId, reason }), [socket, serverId]);
   const message = useCallback((playerId: string, text: string) => request(socket, "players:message", { serverId, playerId, message: text }), [socket, serverId]);
 
-  return { ready, error, status, players, lines, commands, capabilities, commandHistory, canLoadOlder, loadOlder, exec, kick, message };
+  const ban = useCallback((playerId: string, input: { reason: string; duration: string; target: BanScopeInput }) => request(socket, "players:ban", { serverId, playerId, ...input }), [socket, serverId]);
+
+  return { ready, error, status, players, lines, commands, capabilities, commandHistory, canLoadOlder, loadOlder, exec, kick, message, ban };
 }
 

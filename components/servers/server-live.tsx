@@ -8,6 +8,7 @@ import Link from "next/link";
 import { useMemo } from "react";
 import { colourRuleForGame } from "@/lib/console/colour-rule";
 import { ConsolePanel } from "@/components/console/console-panel";
+import type { BanOptions } from "@/components/players/ban-player-form";
 import { PlayerTable } from "@/components/players/player-table";
 import { RealtimeConnectionBanner, RealtimeProvider } from "@/components/realtime/realtime-provider";
 import { useServerStream } from "@/components/realtime/use-server-stream";
@@ -17,6 +18,8 @@ import { StatusBadge } from "./status-badge";
 export interface ServerLiveProps {
   server: { id: string; name: string; game: string; gameLabel: string; protocol: string; host?: string; port?: number; isDemo: boolean };
   permissions: { execute: boolean; kick: boolean; message: boolean };
+  /** Present when the user may ban on this server. */
+  ban?: BanOptions;
 }
 
 export function ServerLive(props: ServerLiveProps) {
@@ -27,7 +30,7 @@ export function ServerLive(props: ServerLiveProps) {
   );
 }
 
-function ServerLiveInner({ server, permissions }: ServerLiveProps) {
+function ServerLiveInner({ server, permissions, ban }: ServerLiveProps) {
   const stream = useServerStream(server.id);
   const colourRule = colourRuleForGame(server.game, server.protocol);
   const playerNames = useMemo(() => stream.players.map((p) => p.plainName), [stream.players]);
@@ -90,6 +93,7 @@ function ServerLiveInner({ server, permissions }: ServerLiveProps) {
           whisper={stream.capabilities?.whisper ?? true}
           onKick={stream.kick}
           onMessage={stream.message}
+          ban={ban ? { options: ban, onBan: stream.ban } : undefined}
         />
       </div>
     </div>

@@ -4,6 +4,7 @@
  * ack that receives a Result. Times are ISO strings.
  */
 import type { Result } from "../result.ts";
+import type { BanScopeInput as BanTarget } from "../schemas/bans.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Payloads
@@ -130,6 +131,8 @@ export interface ClientToServerEvents {
   "console:exec": (payload: { serverId: string; command: string }, ack: Ack<{ command: ConsoleLineMessage; answer: ConsoleLineMessage }>) => void;
   "players:kick": (payload: { serverId: string; playerId: string; reason: string }, ack: Ack<{ message: string }>) => void;
   "players:message": (payload: { serverId: string; playerId: string; message: string }, ack: Ack<{ message: string }>) => void;
+  /** Ban an online player (players.ban): a central ban from the identities the hub sees; enforcement kicks. */
+  "players:ban": (payload: { serverId: string; playerId: string; reason: string; duration: string; note?: string; target?: BanTarget }, ack: Ack<{ banId: string; message: string }>) => void;
   "audit:subscribe": (payload: Record<string, never>, ack: Ack<{ subscribed: true }>) => void;
 }
 

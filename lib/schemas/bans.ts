@@ -65,6 +65,8 @@ export const listBansSchema = z.object({
   serverId: z.string().max(64).optional(),
   banListId: z.string().max(64).optional(),
   authorId: z.string().max(64).optional(),
+  /** By creation time (the keyset index): newest (default) or oldest first. */
+  sort: z.enum(["newest", "oldest"]).optional(),
   /** Keyset cursor: the last row's id of the previous page. */
   after: z.string().max(64).optional(),
   limit: z.number().int().min(1).max(200).default(50),

@@ -358,7 +358,7 @@ export async function updateBan(ctx: DataContext, raw: UpdateBanInput, now = new
 }
 
 /** Prisma filter: the bans a limited user may see (those touching one of its servers). */
-function visibilityWhere(actor: Actor) {
+export function visibilityWhere(actor: Actor) {
   const limit = limitedServerIds(actor);
   if (limit === null) return {};
   const ids = [...limit];
@@ -406,7 +406,7 @@ export interface BanPage {
 }
 
 /**
- * Newest first, by keyset (createdAt, id). A search matches the reason and names (case-insensitive)
+ * Newest (or oldest) first, by keyset (createdAt, id). A search matches the reason and names (case-insensitive)
  * and, for users who may see identities, any identifier it parses as (exact, normalised lookup).
  */
 export async function listBans(
@@ -445,15 +445,17 @@ export async function listBans(
       where: { id: input.after },
       select: { createdAt: true, id: true },
     });
+    const past = input.sort === "oldest" ? "gt" : "lt";
     if (cursor)
       and.push({
-        OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }],
+        OR: [{ createdAt: { [past]: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { [past]: cursor.id } }],
       });
   }
+  const direction = input.sort === "oldest" ? "asc" : "desc";
   const rows = await ctx.db.ban.findMany({
     where: { AND: and },
     include: banInclude,
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    orderBy: [{ createdAt: direction }, { id: direction }],
     take: input.limit + 1,
   });
   const page = rows.slice(0, input.limit);

@@ -13,6 +13,7 @@ import { actorForClaims, claimsFromSessionToken, sessionTokenFrom } from "../aut
 import type { Db } from "../db/client.ts";
 import type { Logger } from "../rcon/types.ts";
 import { broadcastAuditEvent, registerAuditHandlers } from "./handlers/audit.ts";
+import { registerBanHandlers } from "./handlers/bans.ts";
 import { registerConsoleHandlers } from "./handlers/console.ts";
 import { registerServerHandlers } from "./handlers/servers.ts";
 import type { ConnectionHub } from "../hub/hub.ts";
@@ -106,6 +107,7 @@ export function createRealtime(
     void socket.join([userRoom(socket.data.userId), sessionRoom(socket.data.sessionId)]);
     registerServerHandlers(io, socket, deps);
     registerConsoleHandlers(io, socket, deps, actionLimiter);
+    registerBanHandlers(io, socket, deps, actionLimiter);
     registerAuditHandlers(io, socket, deps);
   });
 

@@ -4,6 +4,8 @@ import { ServerLive } from "@/components/servers/server-live";
 import { isAppError } from "@/lib/errors";
 import { can } from "@/lib/permissions";
 import { requireDataContext } from "@/server/auth/next";
+import { listBanLists } from "@/server/data/ban-lists";
+import { banLimitFor } from "@/server/data/ban-page";
 import { getServer, type ServerDto } from "@/server/data/servers";
 
 export const metadata: Metadata = { title: "Server" };
@@ -19,8 +21,12 @@ export default async function ServerPage({ params }: { params: Promise<{ serverI
     if (isAppError(error) && (error.code === "NOT_FOUND" || error.code === "FORBIDDEN")) notFound();
     throw error;
   }
+  const ban = can(ctx.actor, "players.ban", server.id)
+    ? { serverId: server.id, limit: await banLimitFor(ctx, server.id), lists: (await listBanLists(ctx)).map((l) => ({ id: l.id, name: l.name })) }
+    : undefined;
   return (
     <ServerLive
+      ban={ban}
       server={{ id: server.id, name: server.name, game: server.game, gameLabel: server.gameLabel, protocol: server.protocol, ...(server.host !== undefined && server.port !== undefined ? { host: server.host, port: server.port } : {}), isDemo: server.isDemo }}
       permissions={{
         execute: can(ctx.actor, "console.execute", server.id),
