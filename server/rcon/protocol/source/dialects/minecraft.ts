@@ -4,7 +4,8 @@
  * the answer and is never shown; answers are split by UTF-16 units, so fragments may exceed 4096
  * bytes; players have no numeric id, so the player id is the (unique) name.
  */
-import type { BanEntry, CommandInfo, GameOperations, IdentityKind, Player } from "../../../types.ts";
+import type { BanEntry, CommandInfo, GameOperations, IdentityKind, NativeBanStore, Player } from "../../../types.ts";
+import { ipv4Identities, nativeKey, sameValue } from "../../native-bans.ts";
 import type { FoundIdentity } from "../../../../../lib/console/redact.ts";
 import { banIdentities, readIdentities } from "../../privacy.ts";
 import { asyncOperations, banTargetValue, checkText, IPV4, makePlayer, requireMatch, type SourceDialect } from "./common.ts";
@@ -103,6 +104,17 @@ const commands: readonly CommandInfo[] = [
   { name: "stop", description: "Stop the server" },
 ];
 
+/**
+ * `ban <name>` / `ban-ip <ip>`, listed by `banlist`, saved by the server itself (banned-*.json).
+ * Vanilla has no durations: timed bans are written permanent and lifted by RconDeck on time.
+ */
+export const MINECRAFT_NATIVE_BANS: NativeBanStore = {
+  identities: (identifiers) => [...sameValue("mc_name", "name")(identifiers), ...ipv4Identities(identifiers)],
+  key: nativeKey,
+  timed: { mode: "lifted" },
+  removeByIndex: false,
+};
+
 export const minecraft: SourceDialect = {
   id: "minecraft",
   family: "source",
@@ -112,6 +124,7 @@ export const minecraft: SourceDialect = {
   capabilities: { pushesEvents: false, whisper: true, timedBans: false, banKinds: ["name", "ip"] },
   commands,
   operations: asyncOperations(operations),
+  nativeBans: MINECRAFT_NATIVE_BANS,
   // The RCON password lives in server.properties; no command reads it.
   privacy: {
     playerIdIsIdentity: false,
