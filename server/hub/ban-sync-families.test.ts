@@ -13,7 +13,7 @@ import { createBan, revokeBan } from "../data/bans.ts";
 import { loadFamily } from "../rcon/registry.ts";
 import { startOpenArena } from "../rcon/quake3/testing/openarena-server.ts";
 import { startSourceEmulator } from "../rcon/source/emulator.ts";
-import type { ProtocolId, RconConnection, RunCommand } from "../rcon/types.ts";
+import type { ProtocolId, RconConnection, RunCommand, RunningEmulator } from "../rcon/types.ts";
 import { encryptSecret } from "../security/crypto.ts";
 import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
 import { NativeBanSync } from "./ban-sync.ts";
@@ -256,6 +256,150 @@ describe.each(DATABASE_KINDS)("native ban sync for other games on $kind", ({ cre
       expect(await listed()).toContain(target.listed(target.value(3)));
       await revokeBan(ctx(), { id: b.id, reason: "done" });
       await sync().syncOnce(serverId, connection.dialect, run);
+    }, 60_000);
+  });
+
+  describe("traps", () => {
+    it("BattlEye: removes by an index that renumbers, one at a time, and writes timed bans with a time-to-live of at most a week", async () => {
+      const family = await loadFamily("battleye");
+      const e = (await family.startEmulator({
+        password: PASSWORD,
+        game: "arma3",
+        players: 0,
+        activity: 0,
+        seed: 4,
+      })) as RunningEmulator & {
+        bans: readonly { kind: string; value: string; expiresAt: number | null }[];
+      };
+      const connection = family.createConnection({
+        host: e.host,
+        port: e.port,
+        password: PASSWORD,
+        dialect: "arma3",
+        reconnect: false,
+      });
+      try {
+        connection.start();
+        await online(connection);
+        const run: RunCommand = (command, options) => connection.command(command, options);
+        const serverId = (
+          await t.db.server.create({
+            data: {
+              name: `be ${Math.random()}`,
+              game: "arma3",
+              protocol: "battleye",
+              host: e.host,
+              port: e.port,
+              passwordEncrypted: encryptSecret(PASSWORD, KEY),
+            },
+          })
+        ).id;
+        const target = { scope: "servers" as const, serverIds: [serverId] };
+        const now = Date.now();
+        const sync = new NativeBanSync({ db: t.db, logger: silent, now: () => now });
+        const guidA = "a".repeat(32);
+        const guidB = "b".repeat(32);
+        const a = await createBan(ctx(), {
+          identifiers: [{ kind: "battleye", value: guidA }],
+          reason: "a",
+          duration: "permanent",
+          target,
+        });
+        const b = await createBan(ctx(), {
+          identifiers: [{ kind: "battleye", value: guidB }],
+          reason: "b",
+          duration: "permanent",
+          target,
+        });
+        const c = await createBan(ctx(), {
+          identifiers: [{ kind: "ip", value: "192.0.2.9" }],
+          reason: "c",
+          duration: "30d",
+          target,
+        });
+        expect(await sync.syncOnce(serverId, connection.dialect, run)).toMatchObject({
+          applied: 3,
+          failed: 0,
+        });
+        // One numbering across both sections (newest bans are written first): B=0, A=1, C=2.
+        // The 30-day ban is held natively for a week and written again when that lapses.
+        const listed = await connection.dialect.operations.listBans(run);
+        expect(listed.map((x) => [x.ref, x.value, x.minutesLeft])).toEqual([
+          ["0", guidB, null],
+          ["1", guidA, null],
+          ["2", "192.0.2.9", 7 * 24 * 60],
+        ]);
+
+        // Removing B renumbers A to 0 and C to 1: a stale index 1 would remove the IP ban C instead.
+        await revokeBan(ctx(), { id: a.id, reason: "appeal" });
+        await revokeBan(ctx(), { id: b.id, reason: "appeal" });
+        expect(await sync.syncOnce(serverId, connection.dialect, run)).toMatchObject({
+          removed: 2,
+          failed: 0,
+        });
+        expect(e.bans.map((x) => x.value)).toEqual(["192.0.2.9"]);
+        expect(await stateOf(serverId, c.id)).toMatchObject({ state: "applied" });
+      } finally {
+        await connection.stop();
+        await e.close();
+      }
+    }, 60_000);
+
+    it("a server that answers ok but stores nothing leaves the ban failed with the error; the central ban is unchanged", async () => {
+      const e = await startSourceEmulator({
+        password: PASSWORD,
+        port: 0,
+        game: "minecraft",
+        players: 0,
+        activity: 0,
+        extra: { "ignore-bans": 1 },
+      });
+      const family = await loadFamily("source");
+      const connection = family.createConnection({
+        host: e.host,
+        port: e.port,
+        password: PASSWORD,
+        dialect: "minecraft",
+        reconnect: false,
+      });
+      try {
+        connection.start();
+        await online(connection);
+        const run: RunCommand = (command, options) => connection.command(command, options);
+        expect(await run("ban Ghost_1 test")).toBe("Banned Ghost_1: test"); // the "ok"
+        const serverId = (
+          await t.db.server.create({
+            data: {
+              name: `mc ${Math.random()}`,
+              game: "minecraft",
+              protocol: "source",
+              host: e.host,
+              port: e.port,
+              passwordEncrypted: encryptSecret(PASSWORD, KEY),
+            },
+          })
+        ).id;
+        const b = await createBan(ctx(), {
+          identifiers: [{ kind: "mc_name", value: "Ghost_2" }],
+          reason: "x",
+          duration: "permanent",
+          target: { scope: "servers", serverIds: [serverId] },
+        });
+        const before = await t.db.ban.findUniqueOrThrow({ where: { id: b.id } });
+        const summary = await new NativeBanSync({ db: t.db, logger: silent }).syncOnce(
+          serverId,
+          connection.dialect,
+          run,
+        );
+        expect(summary).toMatchObject({ applied: 0, failed: 1 });
+        const row = await stateOf(serverId, b.id);
+        expect(row?.state).toBe("failed");
+        expect(row?.error).toMatch(/ban list does not hold the ban/);
+        expect(await t.db.ban.findUniqueOrThrow({ where: { id: b.id } })).toEqual(before);
+      } finally {
+        await connection.stop();
+        await e.close();
+      }
     }, 60_000);
   });
 });
