@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../../lib/permissions.ts";
+import { adoptNativeBan, listNativeOnlyBans, removeNativeBan } from "../data/ban-drift.ts";
 import { banSyncRows } from "../data/ban-sync.ts";
 import { createBan, revokeBan } from "../data/bans.ts";
 import { loadFamily } from "../rcon/registry.ts";
@@ -237,6 +238,46 @@ describe.each(DATABASE_KINDS)("native ban sync for other games on $kind", ({ cre
       });
       expect(await stateOf(serverId, b.id)).toMatchObject({ state: "removed" });
       expect(await listed()).not.toContain(target.listed(target.value(2)));
+    }, 60_000);
+
+    it("records a ban only the game holds as native-only; adopt makes it central, remove takes it off the game's list (both audited)", async () => {
+      const handBan = async (n: number) => {
+        const identity = connection.dialect.nativeBans!.identities([
+          { kind: target.kind, value: target.value(n).toLowerCase() },
+        ])[0]!;
+        await connection.dialect.operations.ban(run, { target: identity, minutes: null, reason: "by hand" });
+      };
+      await handBan(8);
+      await handBan(9);
+      expect(await sync().syncOnce(serverId, connection.dialect, run)).toMatchObject({ nativeOnly: 2 });
+      const drift = await listNativeOnlyBans(ctx(), serverId);
+      const values = drift.map((d) => d.value).sort();
+      expect(values).toEqual([target.value(8), target.value(9)].map((v) => v.toLowerCase()).sort());
+      expect(drift.every((d) => d.kind === target.kind && d.minutesLeft === null)).toBe(true);
+      // A Viewer sees the drift without identities and may not act on it.
+      const viewer = { ...admin, role: "VIEWER" as const };
+      const viewed = await listNativeOnlyBans({ db: t.db, actor: viewer, ip: null }, serverId);
+      expect(viewed.map((d) => d.value)).toEqual([null, null]);
+      const eight = drift.find((d) => d.value === target.value(8).toLowerCase())!;
+      const nine = drift.find((d) => d.value === target.value(9).toLowerCase())!;
+      await expect(adoptNativeBan({ db: t.db, actor: viewer, ip: null }, eight.id)).rejects.toMatchObject({
+        code: "FORBIDDEN",
+      });
+
+      const adopted = await adoptNativeBan(ctx(), eight.id);
+      await removeNativeBan(ctx(), nine.id);
+      expect(await sync().syncOnce(serverId, connection.dialect, run)).toMatchObject({
+        nativeOnly: 0,
+        failed: 0,
+      });
+      expect(await listNativeOnlyBans(ctx(), serverId)).toEqual([]);
+      expect(await stateOf(serverId, adopted.id)).toMatchObject({ state: "applied" });
+      expect(await listed()).toContain(target.listed(target.value(8).toLowerCase()));
+      expect(await listed()).not.toContain(target.listed(target.value(9).toLowerCase()));
+      const actions = (await t.db.auditEvent.findMany({ where: { serverId } })).map((a) => a.action);
+      expect(actions).toEqual(expect.arrayContaining(["ban.native.adopt", "ban.native.remove"]));
+      await revokeBan(ctx(), { id: adopted.id, reason: "done" });
+      await sync().syncOnce(serverId, connection.dialect, run);
     }, 60_000);
 
     it("writes again an applied ban that was removed from the game's list by hand", async () => {

@@ -195,6 +195,7 @@ describe.each(DATABASE_KINDS)("native ban sync on $kind", ({ create }) => {
       failed: 0,
       removed: 0,
       missing: 0,
+      nativeOnly: 0,
     });
   });
 });

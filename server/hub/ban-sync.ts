@@ -11,6 +11,8 @@
  *   then verifies by listing; a failed removal stays applied with its error and is retried;
  * - checks applied bans against the list: one missing (a lapsed time-to-live, a hand edit) goes
  *   back to pending and is written again.
+ * - records the game's bans no central ban accounts for (drift, ban-sync-drift.ts) and does the
+ *   native removals admins asked for.
  * Bans the game cannot hold (no identity it knows, timed on a game whose timed bans do not last,
  * past `nativeCap` entries) are join_only: kick on join enforces them.
  *
@@ -30,6 +32,7 @@ import {
   type SyncCandidate,
 } from "../data/ban-sync.ts";
 import type { Db } from "../db/client.ts";
+import { reconcileDrift } from "./ban-sync-drift.ts";
 import {
   RconCommandError,
   type BanEntry,
@@ -64,6 +67,8 @@ export interface SyncSummary {
   removed: number;
   /** Applied bans found missing from the game's list, to be written again. */
   missing: number;
+  /** Bans the game's list holds that no central ban accounts for (drift). */
+  nativeOnly: number;
 }
 
 function errorText(error: unknown): string {
@@ -143,13 +148,25 @@ export class NativeBanSync {
   }
 
   async syncOnce(serverId: string, dialect: Dialect, run: RunCommand): Promise<SyncSummary> {
-    const summary: SyncSummary = { applied: 0, joinOnly: 0, failed: 0, removed: 0, missing: 0 };
+    const summary: SyncSummary = {
+      applied: 0,
+      joinOnly: 0,
+      failed: 0,
+      removed: 0,
+      missing: 0,
+      nativeOnly: 0,
+    };
     const store = dialect.nativeBans;
     if (!store) return summary;
     const now = new Date(this.now());
     await this.apply(serverId, dialect, store, run, now, summary);
     await this.lift(serverId, dialect, store, run, now, summary);
     await this.checkApplied(serverId, dialect, store, run, now, summary);
+    try {
+      summary.nativeOnly = await reconcileDrift(this.options.db, serverId, dialect, store, run, now);
+    } catch (error) {
+      this.options.logger.warn("native ban list not read", { serverId, error: errorText(error) });
+    }
     if (summary.applied + summary.failed + summary.removed + summary.missing > 0)
       this.options.logger.info("native ban sync", { serverId, ...summary });
     return summary;

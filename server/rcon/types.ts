@@ -141,6 +141,8 @@ export interface NativeBanStore {
   identities(
     identifiers: readonly { kind: string; value: string }[],
   ): { kind: IdentityKind; value: string }[];
+  /** A listed entry as a central identifier (kind of lib/bans/identifiers.ts), for drift and adopting; null = none. */
+  central(entry: { kind: IdentityKind; value: string }): { kind: string; value: string } | null;
   /** One comparable key for a written identity and for a listed entry; null = not one RconDeck writes. */
   key(entry: { kind: IdentityKind; value: string }): string | null;
   /**

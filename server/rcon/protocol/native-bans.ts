@@ -61,3 +61,18 @@ export function nativeKey(entry: NativeIdentity): string | null {
   }
   return `${entry.kind} ${entry.value.toLowerCase()}`;
 }
+
+/**
+ * A listed entry as a central identifier: SteamIDs as SteamID64, addresses as ip or cidr, and the
+ * game's guid / name column as the central kind this game means by it (BattlEye GUID, Minecraft name).
+ */
+export function centralIdentifier(meaning: { guid?: string; name?: string }) {
+  return (entry: NativeIdentity): { kind: string; value: string } | null => {
+    const key = nativeKey(entry);
+    if (key === null) return null;
+    const [kind = "", value = ""] = key.split(" ");
+    if (kind === "steam" || kind === "ip" || kind === "cidr") return { kind, value };
+    const central = entry.kind === "guid" ? meaning.guid : entry.kind === "name" ? meaning.name : undefined;
+    return central ? { kind: central, value } : null;
+  };
+}

@@ -13,7 +13,7 @@ import {
   type NativeBanStore,
   type RunCommand,
 } from "../../../types.ts";
-import { ipv4Identities, nativeKey, sameValue } from "../../native-bans.ts";
+import { centralIdentifier, ipv4Identities, nativeKey, sameValue } from "../../native-bans.ts";
 import { banIdentities, eventIdentities, playerIdentities, readIdentities } from "../../privacy.ts";
 import { parseAdmins, parseBans, parsePlayers, parseServerMessage } from "./parsers.ts";
 
@@ -181,6 +181,7 @@ export const BATTLEYE_NATIVE_BANS: NativeBanStore = {
     ...ipv4Identities(identifiers),
   ],
   key: nativeKey,
+  central: centralIdentifier({ guid: "battleye" }),
   timed: { mode: "native", maxMinutes: 7 * 24 * 60 },
   removeByIndex: true,
 };

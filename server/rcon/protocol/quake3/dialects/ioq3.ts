@@ -6,7 +6,7 @@
  */
 import { IOQ3_FRAMING } from "../packet.ts";
 import type { NativeBanStore } from "../../../types.ts";
-import { ipv4Identities, ipv4RangeIdentities, nativeKey } from "../../native-bans.ts";
+import { centralIdentifier, ipv4Identities, ipv4RangeIdentities, nativeKey } from "../../native-bans.ts";
 import { IOQ3_STATUS } from "../status-table.ts";
 import {
   buildOperations,
@@ -67,6 +67,7 @@ const capabilities = { pushesEvents: false, whisper: true, timedBans: false, ban
 export const IOQ3_NATIVE_BANS: NativeBanStore = {
   identities: (identifiers) => [...ipv4Identities(identifiers), ...ipv4RangeIdentities(identifiers)],
   key: nativeKey,
+  central: centralIdentifier({}),
   timed: { mode: "lifted" },
   removeByIndex: true,
 };

@@ -5,7 +5,7 @@
  * bytes; players have no numeric id, so the player id is the (unique) name.
  */
 import type { BanEntry, CommandInfo, GameOperations, IdentityKind, NativeBanStore, Player } from "../../../types.ts";
-import { ipv4Identities, nativeKey, sameValue } from "../../native-bans.ts";
+import { centralIdentifier, ipv4Identities, nativeKey, sameValue } from "../../native-bans.ts";
 import type { FoundIdentity } from "../../../../../lib/console/redact.ts";
 import { banIdentities, readIdentities } from "../../privacy.ts";
 import { asyncOperations, banTargetValue, checkText, IPV4, makePlayer, requireMatch, type SourceDialect } from "./common.ts";
@@ -46,6 +46,16 @@ export function minecraftUuids(text: string): FoundIdentity[] {
 }
 
 const text = (value: string, what: string) => checkText(value, what);
+
+/**
+ * `banlist` over RCON runs entries together ("...: griefingBob was banned by..."): a reason ending
+ * in a name character would swallow the next entry's name start. RconDeck's reasons end in a '.'
+ * so its own entries always split right (bans written by hand can still be misread).
+ */
+function banReason(reason: string): string {
+  const trimmed = reason.trim();
+  return /[A-Za-z0-9_]$/.test(trimmed) ? `${trimmed}.` : trimmed;
+}
 const name = (value: string) => requireMatch(value, MINECRAFT_NAME, "player name");
 
 const operations: GameOperations = {
@@ -64,7 +74,7 @@ const operations: GameOperations = {
   },
   ban(run, request) {
     const target = banTargetValue(request, ["name", "ip"], "Minecraft");
-    const reason = text(request.reason, "reason");
+    const reason = banReason(text(request.reason, "reason"));
     if (target.kind === "ip") return run(`ban-ip ${requireMatch(target.value, IPV4, "IP address")} ${reason}`.trimEnd(), { idempotent: false });
     return run(`ban ${name(target.value)} ${reason}`.trimEnd(), { idempotent: false });
   },
@@ -111,6 +121,7 @@ const commands: readonly CommandInfo[] = [
 export const MINECRAFT_NATIVE_BANS: NativeBanStore = {
   identities: (identifiers) => [...sameValue("mc_name", "name")(identifiers), ...ipv4Identities(identifiers)],
   key: nativeKey,
+  central: centralIdentifier({ name: "mc_name" }),
   timed: { mode: "lifted" },
   removeByIndex: false,
 };

@@ -6,7 +6,7 @@
  */
 import { RconCommandError, type BanEntry, type DialectPrivacy, type CommandInfo, type GameOperations, type IdentityKind, type NativeBanStore, type Player, type RunCommand } from "../../../types.ts";
 import type { SecretRules } from "../../../../../lib/console/secrets.ts";
-import { ipv4Identities, nativeKey, steam3Identities } from "../../native-bans.ts";
+import { centralIdentifier, ipv4Identities, nativeKey, steam3Identities } from "../../native-bans.ts";
 import { banIdentities, playerIdentities, readIdentities } from "../../privacy.ts";
 import type { SourceServerProfile } from "../server.ts";
 import { asyncOperations, banTargetValue, checkText, IPV4, lines, makePlayer, parseClock, parseStatusInfo, requireMatch, sayableName, type SourceDialect } from "./common.ts";
@@ -178,6 +178,7 @@ const capabilities = { pushesEvents: false, whisper: false, timedBans: true, ban
 export const SRCDS_NATIVE_BANS: NativeBanStore = {
   identities: (identifiers) => [...steam3Identities(identifiers), ...ipv4Identities(identifiers)],
   key: nativeKey,
+  central: centralIdentifier({}),
   timed: { mode: "join_only" },
   removeByIndex: false,
 };
