@@ -18,7 +18,7 @@
  *
  * The central ban is the truth: nothing here changes a Ban row, so a game server that is down,
  * slow or answering nonsense only leaves sync rows pending or failed. Passes run at most every
- * `everyMs` per server (env BAN_SYNC_EVERY_MS, for tests), `batch` bans each way per pass.
+ * `everyMs` per server (BAN_SYNC_EVERY_MS in server/env.ts), `batch` bans each way per pass.
  */
 import {
   appliedBanCount,
@@ -49,7 +49,7 @@ export interface NativeBanSyncOptions {
   db: Db;
   logger: Logger;
   now?: () => number;
-  /** Minimum time between two passes on one server (default one minute, or env BAN_SYNC_EVERY_MS). */
+  /** Minimum time between two passes on one server (default one minute). */
   everyMs?: number;
   /** Bans applied and lifted per pass (default 50 each). */
   batch?: number;
@@ -73,11 +73,6 @@ export interface SyncSummary {
 
 function errorText(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).slice(0, 300);
-}
-
-function defaultEveryMs(): number {
-  const fromEnv = Number(process.env.BAN_SYNC_EVERY_MS);
-  return Number.isInteger(fromEnv) && fromEnv >= 1_000 ? fromEnv : 60_000;
 }
 
 /** One short line for the game's list; the dialect still escapes or refuses what its syntax cannot carry. */
@@ -120,7 +115,7 @@ export class NativeBanSync {
 
   constructor(private readonly options: NativeBanSyncOptions) {
     this.now = options.now ?? Date.now;
-    this.everyMs = options.everyMs ?? defaultEveryMs();
+    this.everyMs = options.everyMs ?? 60_000;
   }
 
   supports(dialect: Dialect): boolean {
