@@ -23,7 +23,13 @@ describe("parseEnv", () => {
     expect(() => parse({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL must start with file: or postgres:\/\//);
     expect(() => parse({ AUTH_SECRET: "short" })).toThrow(/AUTH_SECRET needs at least 32 characters/);
     expect(() => parse({ SOCKET_POINTS_PER_10S: "10" })).toThrow(/SOCKET_POINTS_PER_10S/);
+    expect(() => parse({ BAN_SYNC_EVERY_MS: "500" })).toThrow(/BAN_SYNC_EVERY_MS/);
     expect(() => parse({ ALLOWED_ORIGINS: "https://a.example.com/path" })).toThrow(/ALLOWED_ORIGINS must be origins/);
+  });
+
+  it("native ban sync pass interval: a minute unless set (tests lower it)", () => {
+    expect(parse({}).BAN_SYNC_EVERY_MS).toBe(60_000);
+    expect(parse({ BAN_SYNC_EVERY_MS: "2000" }).BAN_SYNC_EVERY_MS).toBe(2_000);
   });
 
   it("socket budgets and the origins browsers may open sockets from (PUBLIC_URL's, plus ALLOWED_ORIGINS)", () => {

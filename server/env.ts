@@ -39,6 +39,8 @@ const envSchema = z.object({
   DEMO: z.preprocess(emptyAsUndefined, z.enum(["0", "1"]).default("1")),
   /** Days of console lines, player sessions and player-count samples kept. */
   CONSOLE_RETENTION_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(3650).default(30)),
+  /** Milliseconds between two native ban sync passes on one server (lower only for tests). */
+  BAN_SYNC_EVERY_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1_000).max(3_600_000).default(60_000)),
   /** Console commands, kicks and messages one user may send per 10 seconds (more are refused). */
   ACTIONS_PER_10S: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(10_000).default(20)),
   /** Socket budget per user per 10 s, in points (a ping costs 1, a 1,000-line history page 11). */

@@ -15,6 +15,7 @@ import { getEnv } from "./env.ts";
 import { createLogger } from "./logger.ts";
 import { findProjectRoot } from "./project-root.ts";
 import { startDemoMode } from "./demo/demo.ts";
+import { NativeBanSync } from "./hub/ban-sync.ts";
 import { ConnectionHub } from "./hub/hub.ts";
 import { createRealtime } from "./realtime/io.ts";
 import { setRuntime } from "./runtime.ts";
@@ -61,7 +62,8 @@ async function main(): Promise<void> {
 
   // Demo emulators first (their ports go into the rows), then the hub connects every server.
   const demo = await startDemoMode({ db, encryptionKey: secrets.encryptionKey, logger, enabled: env.DEMO !== "0" });
-  const hub = new ConnectionHub({ db, encryptionKey: secrets.encryptionKey, logger, retentionDays: env.CONSOLE_RETENTION_DAYS });
+  const nativeBans = new NativeBanSync({ db, logger, everyMs: env.BAN_SYNC_EVERY_MS });
+  const hub = new ConnectionHub({ db, encryptionKey: secrets.encryptionKey, logger, retentionDays: env.CONSOLE_RETENTION_DAYS, nativeBans });
   await hub.start();
 
   const httpServer = createServer();

@@ -25,7 +25,8 @@ const candidateSelect = {
 
 /**
  * Active bans that apply on `serverId` with no sync row there yet, one that failed before
- * `retryBefore`, or one removed earlier (back in scope: a list re-attached), newest first.
+ * `retryBefore`, one removed earlier (back in scope: a list re-attached), or one pending (found
+ * missing from the game's list: re-applied), newest first.
  */
 export async function bansToApply(
   db: Db,
@@ -39,6 +40,7 @@ export async function bansToApply(
       { syncs: { none: { serverId } } },
       { syncs: { some: { serverId, state: "failed", updatedAt: { lt: retryBefore } } } },
       { syncs: { some: { serverId, state: "removed" } } },
+      { syncs: { some: { serverId, state: "pending" } } },
     ],
   };
   const rows = await db.ban.findMany({
@@ -55,18 +57,28 @@ export async function bansToApply(
   }));
 }
 
-/** Bans the game holds (applied) that no longer should be there: revoked, expired, out of scope, or made timed. */
+/**
+ * Bans the game holds (applied) that no longer should be there: revoked, expired (checked against
+ * `now`, so a timed ban is lifted on time whatever the sweep did), out of scope, or, where the game
+ * holds permanent bans only (`keepTimed` false), made timed.
+ */
 export async function bansToLift(
   db: Db,
   serverId: string,
   now: Date,
   limit: number,
+  keepTimed = false,
 ): Promise<SyncCandidate[]> {
+  const stays = [
+    stateWhere("active", now),
+    appliesToServerWhere(serverId),
+    ...(keepTimed ? [] : [{ expiresAt: null }]),
+  ];
   const rows = await db.banSync.findMany({
     where: {
       serverId,
       state: "applied",
-      ban: { NOT: { AND: [stateWhere("active", now), appliesToServerWhere(serverId), { expiresAt: null }] } },
+      ban: { NOT: { AND: stays } },
     },
     select: { ban: { select: candidateSelect } },
     take: limit,
@@ -111,4 +123,47 @@ export function appliedBanCount(db: Db, serverId: string): Promise<number> {
 
 export async function banSyncRows(db: Db, serverId: string) {
   return db.banSync.findMany({ where: { serverId }, orderBy: { createdAt: "asc" } });
+}
+
+/** Bans the sync holds as applied on `serverId`, oldest verification first, to check against the game's list. */
+export async function appliedBans(db: Db, serverId: string, limit: number): Promise<SyncCandidate[]> {
+  const rows = await db.banSync.findMany({
+    where: { serverId, state: "applied" },
+    select: { ban: { select: candidateSelect } },
+    orderBy: [{ lastVerifiedAt: "asc" }, { banId: "asc" }],
+    take: limit,
+  });
+  return rows.map(({ ban: r }) => ({
+    banId: r.id,
+    reason: r.reason,
+    expiresAt: r.expiresAt,
+    identifiers: r.identifiers,
+  }));
+}
+
+/** An applied ban the game's list no longer holds (a lapsed time-to-live, a hand edit): pending, re-applied next pass. */
+export async function markBanSyncMissing(
+  db: Db,
+  banId: string,
+  serverId: string,
+  error: string,
+): Promise<void> {
+  await db.banSync.updateMany({
+    where: { banId, serverId, state: "applied" },
+    data: { state: "pending", error },
+  });
+}
+
+/** Applied bans seen in the game's list just now. */
+export async function markBanSyncVerified(
+  db: Db,
+  banIds: readonly string[],
+  serverId: string,
+  now: Date,
+): Promise<void> {
+  if (banIds.length === 0) return;
+  await db.banSync.updateMany({
+    where: { serverId, state: "applied", banId: { in: [...banIds] } },
+    data: { lastVerifiedAt: now, error: null },
+  });
 }

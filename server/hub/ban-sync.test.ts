@@ -194,6 +194,8 @@ describe.each(DATABASE_KINDS)("native ban sync on $kind", ({ create }) => {
       joinOnly: 0,
       failed: 0,
       removed: 0,
+      missing: 0,
+      nativeOnly: 0,
     });
   });
 });

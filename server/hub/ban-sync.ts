@@ -1,31 +1,48 @@
 /**
- * Native ban sync for the SRCDS family (CS:GO, TF2, Garry's Mod, CS2): the game's own filter lists
- * hold RconDeck's permanent SteamID and IPv4 bans (`banid 0` / `addip 0`, then `writeid` /
- * `writeip`), so a banned player is refused by the engine even while RconDeck is down. Each pass
- * verifies by re-listing (`listid` / `listip`) and records a BanSync row per ban: applied (seen in
- * the list), join_only (timed bans, which SRCDS keeps only in memory and loses at a restart, and
- * bans with no SteamID or IPv4, and bans past `nativeCap` entries: kick on join enforces them), failed (with the error; retried after
- * RETRY_AFTER_MS), removed (revoked, expired or out of scope, and gone from the list).
+ * Native ban sync: every game whose dialect declares a native ban list (`dialect.nativeBans`, a
+ * NativeBanStore: SRCDS filter lists, BattlEye bans.txt, Minecraft banlist, ioq3 engine bans)
+ * holds RconDeck's bans there too, so a banned player is refused by the game even while RconDeck
+ * is down. Each pass, per server, one at a time:
+ * - applies active bans with an identity the game can hold, then verifies by listing: a command
+ *   that answered "ok" but changed nothing leaves the ban failed (with the error), retried after
+ *   RETRY_AFTER_MS;
+ * - lifts what the game holds but should not: revoked, out of scope, or expired (judged against the
+ *   injected clock, so a timed ban written permanent on a game without durations ends on time),
+ *   then verifies by listing; a failed removal stays applied with its error and is retried;
+ * - checks applied bans against the list: one missing (a lapsed time-to-live, a hand edit) goes
+ *   back to pending and is written again.
+ * - records the game's bans no central ban accounts for (drift, ban-sync-drift.ts) and does the
+ *   native removals admins asked for.
+ * Bans the game cannot hold (no identity it knows, timed on a game whose timed bans do not last,
+ * past `nativeCap` entries) are join_only: kick on join enforces them.
  *
  * The central ban is the truth: nothing here changes a Ban row, so a game server that is down,
  * slow or answering nonsense only leaves sync rows pending or failed. Passes run at most every
- * `everyMs` per server, one at a time, `batch` bans each way per pass, off the hub's hot path.
+ * `everyMs` per server (BAN_SYNC_EVERY_MS in server/env.ts), `batch` bans each way per pass.
  */
-import { formatAddress, parseAddress, normaliseSteamId } from "../../lib/bans/identifiers.ts";
 import {
   appliedBanCount,
+  appliedBans,
   bansToApply,
   bansToLift,
+  markBanSyncMissing,
+  markBanSyncVerified,
   noteBanSyncError,
   recordBanSync,
   type SyncCandidate,
 } from "../data/ban-sync.ts";
 import type { Db } from "../db/client.ts";
-import type { BanEntry, Dialect, IdentityKind, Logger, RunCommand } from "../rcon/types.ts";
+import { reconcileDrift } from "./ban-sync-drift.ts";
+import {
+  RconCommandError,
+  type BanEntry,
+  type BanRequest,
+  type Dialect,
+  type Logger,
+  type NativeBanStore,
+  type RunCommand,
+} from "../rcon/types.ts";
 
-/** Dialects whose ban operations are SRCDS's filter lists (server/rcon/protocol/source/dialects/srcds.ts). */
-const SRCDS_DIALECTS: ReadonlySet<string> = new Set(["csgo", "tf2", "gmod", "cs2"]);
-const STEAM64_BASE = 76561197960265728n;
 const RETRY_AFTER_MS = 5 * 60_000;
 
 export interface NativeBanSyncOptions {
@@ -37,8 +54,8 @@ export interface NativeBanSyncOptions {
   /** Bans applied and lifted per pass (default 50 each). */
   batch?: number;
   /**
-   * Native entries per server at most (default 5,000): large engine lists lag SRCDS (Garry's Mod
-   * servers stutter past a few thousand); bans beyond it are enforced on join only.
+   * Native entries per server at most (default 5,000): large engine lists lag game servers (Garry's
+   * Mod servers stutter past a few thousand); bans beyond it are enforced on join only.
    */
   nativeCap?: number;
 }
@@ -48,59 +65,61 @@ export interface SyncSummary {
   joinOnly: number;
   failed: number;
   removed: number;
-}
-
-interface NativeIdentity {
-  kind: IdentityKind;
-  value: string;
-}
-
-/** The identities of a ban SRCDS can hold: SteamIDs as [U:1:n], IPv4 addresses. */
-function nativeIdentities(ban: SyncCandidate): NativeIdentity[] {
-  const out: NativeIdentity[] = [];
-  for (const identifier of ban.identifiers) {
-    if (identifier.kind === "steam")
-      out.push({ kind: "steamid", value: `[U:1:${(BigInt(identifier.value) - STEAM64_BASE).toString()}]` });
-    else if (identifier.kind === "ip" && !identifier.value.includes(":"))
-      out.push({ kind: "ip", value: identifier.value });
-  }
-  return out;
-}
-
-/** A listed entry in central form, to compare with what was written. */
-function keyOf(kind: IdentityKind, value: string): string | null {
-  if (kind === "steamid") return normaliseSteamId(value) && `steam ${normaliseSteamId(value)}`;
-  if (kind === "ip") {
-    const address = parseAddress(value);
-    return address && `ip ${formatAddress(address)}`;
-  }
-  return null;
-}
-
-function listedKeys(entries: readonly BanEntry[]): Set<string> {
-  const keys = new Set<string>();
-  for (const entry of entries) {
-    const key = keyOf(entry.kind, entry.value);
-    if (key) keys.add(key);
-  }
-  return keys;
+  /** Applied bans found missing from the game's list, to be written again. */
+  missing: number;
+  /** Bans the game's list holds that no central ban accounts for (drift). */
+  nativeOnly: number;
 }
 
 function errorText(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).slice(0, 300);
 }
 
+/** One short line for the game's list; the dialect still escapes or refuses what its syntax cannot carry. */
+function nativeReason(reason: string): string {
+  return reason
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ")
+    .trim()
+    .slice(0, 100);
+}
+
+/**
+ * Writes one native ban. A reason the game's syntax cannot carry (SRCDS refuses ';', CoD4x quotes)
+ * is replaced by a neutral one rather than leaving the ban off the list: the reason stays central.
+ */
+async function writeBan(dialect: Dialect, run: RunCommand, request: BanRequest): Promise<void> {
+  try {
+    await dialect.operations.ban(run, request);
+  } catch (error) {
+    if (!(error instanceof RconCommandError && error.code === "INVALID_ARGUMENT")) throw error;
+    await dialect.operations.ban(run, { ...request, reason: "RconDeck ban" });
+  }
+}
+
+/** The keys the game's list holds now; entries whose time ran out (BattlEye's "-") do not count. */
+function listedKeys(store: NativeBanStore, entries: readonly BanEntry[]): Set<string> {
+  const keys = new Set<string>();
+  for (const entry of entries) {
+    if (entry.minutesLeft === 0) continue;
+    const key = store.key(entry);
+    if (key) keys.add(key);
+  }
+  return keys;
+}
+
 export class NativeBanSync {
   private readonly running = new Set<string>();
   private readonly lastRun = new Map<string, number>();
   private readonly now: () => number;
+  private readonly everyMs: number;
 
   constructor(private readonly options: NativeBanSyncOptions) {
     this.now = options.now ?? Date.now;
+    this.everyMs = options.everyMs ?? 60_000;
   }
 
   supports(dialect: Dialect): boolean {
-    return SRCDS_DIALECTS.has(dialect.id);
+    return dialect.nativeBans !== undefined;
   }
 
   /** Bans changed: the next chance runs a pass on these servers (all when omitted). */
@@ -113,7 +132,7 @@ export class NativeBanSync {
   maybeRun(serverId: string, dialect: Dialect, run: RunCommand): void {
     if (!this.supports(dialect) || this.running.has(serverId)) return;
     const last = this.lastRun.get(serverId);
-    if (last !== undefined && this.now() - last < (this.options.everyMs ?? 60_000)) return;
+    if (last !== undefined && this.now() - last < this.everyMs) return;
     this.lastRun.set(serverId, this.now());
     this.running.add(serverId);
     void this.syncOnce(serverId, dialect, run)
@@ -124,88 +143,188 @@ export class NativeBanSync {
   }
 
   async syncOnce(serverId: string, dialect: Dialect, run: RunCommand): Promise<SyncSummary> {
-    const { db } = this.options;
-    const summary: SyncSummary = { applied: 0, joinOnly: 0, failed: 0, removed: 0 };
-    const batch = this.options.batch ?? 50;
+    const summary: SyncSummary = {
+      applied: 0,
+      joinOnly: 0,
+      failed: 0,
+      removed: 0,
+      missing: 0,
+      nativeOnly: 0,
+    };
+    const store = dialect.nativeBans;
+    if (!store) return summary;
     const now = new Date(this.now());
-    const ops = dialect.operations;
+    await this.apply(serverId, dialect, store, run, now, summary);
+    await this.lift(serverId, dialect, store, run, now, summary);
+    await this.checkApplied(serverId, dialect, store, run, now, summary);
+    try {
+      summary.nativeOnly = await reconcileDrift(this.options.db, serverId, dialect, store, run, now);
+    } catch (error) {
+      this.options.logger.warn("native ban list not read", { serverId, error: errorText(error) });
+    }
+    if (summary.applied + summary.failed + summary.removed + summary.missing > 0)
+      this.options.logger.info("native ban sync", { serverId, ...summary });
+    return summary;
+  }
 
-    // Apply: permanent bans with an identity the game can hold.
-    const toApply = await bansToApply(db, serverId, now, new Date(now.getTime() - RETRY_AFTER_MS), batch);
-    const written: { ban: SyncCandidate; identities: NativeIdentity[]; error: string | null }[] = [];
-    let room =
-      toApply.length > 0 ? (this.options.nativeCap ?? 5_000) - (await appliedBanCount(db, serverId)) : 0;
+  /** Minutes to write for a ban: null = permanent (permanent bans, and timed ones RconDeck lifts on time). */
+  private minutesFor(store: NativeBanStore, ban: SyncCandidate, now: Date): number | null {
+    if (ban.expiresAt === null || store.timed.mode !== "native") return null;
+    const left = Math.ceil((ban.expiresAt.getTime() - now.getTime()) / 60_000);
+    return Math.max(1, Math.min(left, store.timed.maxMinutes));
+  }
+
+  private async apply(
+    serverId: string,
+    dialect: Dialect,
+    store: NativeBanStore,
+    run: RunCommand,
+    now: Date,
+    summary: SyncSummary,
+  ): Promise<void> {
+    const { db } = this.options;
+    const toApply = await bansToApply(
+      db,
+      serverId,
+      now,
+      new Date(now.getTime() - RETRY_AFTER_MS),
+      this.options.batch ?? 50,
+    );
+    if (toApply.length === 0) return;
+    const written: { ban: SyncCandidate; keys: string[]; error: string | null }[] = [];
+    let room = (this.options.nativeCap ?? 5_000) - (await appliedBanCount(db, serverId));
     for (const ban of toApply) {
-      const identities = nativeIdentities(ban);
-      if (ban.expiresAt !== null || identities.length === 0 || room <= 0) {
+      const identities = store.identities(ban.identifiers);
+      const timedJoinOnly = ban.expiresAt !== null && store.timed.mode === "join_only";
+      if (timedJoinOnly || identities.length === 0 || room <= 0) {
         await recordBanSync(db, ban.banId, serverId, "join_only", now);
         summary.joinOnly++;
         continue;
       }
       room--;
+      const minutes = this.minutesFor(store, ban, now);
       let error: string | null = null;
-      for (const identity of identities) {
-        // SRCDS stores no reason for banid/addip; the central reason stays central.
-        await ops
-          .ban(run, { target: identity, minutes: null, reason: "RconDeck" })
-          .catch((e: unknown) => (error ??= errorText(e)));
+      for (const target of identities) {
+        await writeBan(dialect, run, { target, minutes, reason: nativeReason(ban.reason) }).catch(
+          (e: unknown) => (error ??= errorText(e)),
+        );
       }
-      written.push({ ban, identities, error });
+      written.push({ ban, keys: identities.map((i) => store.key(i) ?? ""), error });
     }
-    if (written.length > 0) {
-      let listed: Set<string> | null = null;
-      let listError: string | null = null;
-      try {
-        listed = listedKeys(await ops.listBans(run));
-      } catch (error) {
-        listError = errorText(error);
-      }
-      for (const { ban, identities, error } of written) {
-        const missing =
-          listed === null ? [] : identities.filter((i) => !listed.has(keyOf(i.kind, i.value) ?? ""));
-        const problem =
-          error ??
-          listError ??
-          (missing.length > 0
-            ? `not in the game's ban list after the ban: ${missing.map((m) => m.kind).join(", ")}`
-            : null);
-        await recordBanSync(db, ban.banId, serverId, problem ? "failed" : "applied", now, problem);
-        if (problem) summary.failed++;
-        else summary.applied++;
-      }
+    if (written.length === 0) return;
+    let listed: Set<string> | null = null;
+    let listError: string | null = null;
+    try {
+      listed = listedKeys(store, await dialect.operations.listBans(run));
+    } catch (error) {
+      listError = errorText(error);
     }
+    for (const { ban, keys, error } of written) {
+      const missing = listed === null ? 0 : keys.filter((k) => !listed.has(k)).length;
+      const problem =
+        error ??
+        listError ??
+        (missing > 0
+          ? `the game answered but its ban list does not hold the ban (${missing} missing)`
+          : null);
+      await recordBanSync(db, ban.banId, serverId, problem ? "failed" : "applied", now, problem);
+      if (problem) summary.failed++;
+      else summary.applied++;
+    }
+  }
 
-    // Lift: what the game holds but should not any more.
-    const toLift = await bansToLift(db, serverId, now, batch);
-    if (toLift.length > 0) {
-      const errors = new Map<string, string>();
+  private async lift(
+    serverId: string,
+    dialect: Dialect,
+    store: NativeBanStore,
+    run: RunCommand,
+    now: Date,
+    summary: SyncSummary,
+  ): Promise<void> {
+    const { db } = this.options;
+    const toLift = await bansToLift(
+      db,
+      serverId,
+      now,
+      this.options.batch ?? 50,
+      store.timed.mode !== "join_only",
+    );
+    if (toLift.length === 0) return;
+    const errors = new Map<string, string>();
+    // Only what the list still holds is removed (a lapsed time-to-live needs nothing); removals
+    // are sequential, and index-based games re-list before each inside the dialect's unban.
+    let before: Set<string> | null = null;
+    try {
+      before = listedKeys(store, await dialect.operations.listBans(run));
+    } catch (error) {
+      for (const ban of toLift) errors.set(ban.banId, errorText(error));
+    }
+    if (before !== null) {
       for (const ban of toLift) {
-        for (const identity of nativeIdentities(ban)) {
-          await ops.unban(run, identity).catch((e: unknown) => errors.set(ban.banId, errorText(e)));
+        for (const identity of store.identities(ban.identifiers)) {
+          if (!before.has(store.key(identity) ?? "")) continue;
+          await dialect.operations
+            .unban(run, identity)
+            .catch((e: unknown) => errors.set(ban.banId, errorText(e)));
         }
       }
-      let listed: Set<string> | null = null;
+    }
+    let after: Set<string> | null = null;
+    if (before !== null) {
       try {
-        listed = listedKeys(await ops.listBans(run));
+        after = listedKeys(store, await dialect.operations.listBans(run));
       } catch (error) {
         for (const ban of toLift) if (!errors.has(ban.banId)) errors.set(ban.banId, errorText(error));
       }
-      for (const ban of toLift) {
-        const still =
-          listed !== null && nativeIdentities(ban).some((i) => listed.has(keyOf(i.kind, i.value) ?? ""));
-        const problem =
-          errors.get(ban.banId) ?? (still ? "still in the game's ban list after the unban" : null);
-        if (problem) {
-          await noteBanSyncError(db, ban.banId, serverId, problem);
-          summary.failed++;
-        } else {
-          await recordBanSync(db, ban.banId, serverId, "removed", now);
-          summary.removed++;
-        }
+    }
+    for (const ban of toLift) {
+      const still =
+        after !== null && store.identities(ban.identifiers).some((i) => after.has(store.key(i) ?? ""));
+      const problem =
+        errors.get(ban.banId) ?? (still ? "the game answered but its ban list still holds the ban" : null);
+      if (problem) {
+        await noteBanSyncError(db, ban.banId, serverId, problem);
+        summary.failed++;
+      } else {
+        await recordBanSync(db, ban.banId, serverId, "removed", now);
+        summary.removed++;
       }
     }
-    if (summary.applied + summary.failed + summary.removed > 0)
-      this.options.logger.info("native ban sync", { serverId, ...summary });
-    return summary;
+  }
+
+  /** Applied bans the list no longer holds go back to pending (written again next pass). */
+  private async checkApplied(
+    serverId: string,
+    dialect: Dialect,
+    store: NativeBanStore,
+    run: RunCommand,
+    now: Date,
+    summary: SyncSummary,
+  ): Promise<void> {
+    const { db } = this.options;
+    const applied = await appliedBans(db, serverId, 500);
+    if (applied.length === 0) return;
+    let listed: Set<string>;
+    try {
+      listed = listedKeys(store, await dialect.operations.listBans(run));
+    } catch {
+      return; // unreachable or refusing: nothing is concluded
+    }
+    const seen: string[] = [];
+    for (const ban of applied) {
+      const keys = store.identities(ban.identifiers).map((i) => store.key(i) ?? "");
+      if (keys.every((k) => listed.has(k))) seen.push(ban.banId);
+      else {
+        await markBanSyncMissing(
+          db,
+          ban.banId,
+          serverId,
+          "missing from the game's ban list; writing it again",
+        );
+        summary.missing++;
+      }
+    }
+    await markBanSyncVerified(db, seen, serverId, now);
+    if (summary.missing > 0) this.soon([serverId]);
   }
 }

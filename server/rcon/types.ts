@@ -131,6 +131,30 @@ export interface DialectCapabilities {
   banKinds: readonly IdentityKind[];
 }
 
+/**
+ * What the game's own ban list can hold, for RconDeck's native sync (server/hub/ban-sync.ts). Absent:
+ * the game has no list RconDeck can write and verify by listing, so every ban is kick-on-join only.
+ * The dialect's ban/unban/listBans operations do the work (and persist: writeid, writeBans...).
+ */
+export interface NativeBanStore {
+  /** The native identities for a central ban's identifiers (kinds of lib/bans/identifiers.ts); none = join-only. */
+  identities(
+    identifiers: readonly { kind: string; value: string }[],
+  ): { kind: IdentityKind; value: string }[];
+  /** A listed entry as a central identifier (kind of lib/bans/identifiers.ts), for drift and adopting; null = none. */
+  central(entry: { kind: IdentityKind; value: string }): { kind: string; value: string } | null;
+  /** One comparable key for a written identity and for a listed entry; null = not one RconDeck writes. */
+  key(entry: { kind: IdentityKind; value: string }): string | null;
+  /**
+   * Timed bans: held natively with a time-to-live of at most maxMinutes, refreshed when it lapses
+   * ("native"); written permanent and lifted by RconDeck when they expire ("lifted"); or enforced on
+   * join only ("join_only").
+   */
+  timed: { mode: "native"; maxMinutes: number } | { mode: "lifted" } | { mode: "join_only" };
+  /** Removal takes a list index that shifts after each removal: one removal at a time, each after a fresh list. */
+  removeByIndex: boolean;
+}
+
 /** What the overview shows besides the players; null where the game's answer does not say. */
 export interface ServerInfo {
   map: string | null;
@@ -179,6 +203,8 @@ export interface Dialect {
   /** The game's command catalogue, for Tab completion and help. */
   commands: readonly CommandInfo[];
   operations: GameOperations;
+  /** The game's native ban list, when RconDeck can write and verify it. */
+  nativeBans?: NativeBanStore;
   /** Reads one pushed line; null when the line is not one the dialect knows. */
   parseServerMessage?(text: string): GameEvent | null;
   /**

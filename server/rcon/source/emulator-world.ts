@@ -146,7 +146,14 @@ export class EmulatedWorld {
     return this.players.find((p) => p.name.toLowerCase() === name.toLowerCase());
   }
 
+  /**
+   * A broken server (a plugin swallowing bans, a read-only ban file): ban commands answer as usual
+   * but nothing is stored, the "ok but did nothing" case RconDeck must catch by re-listing.
+   */
+  ignoreBans = false;
+
   addBan(ban: EmulatedBan): void {
+    if (this.ignoreBans) return;
     const existing = this.bans.findIndex((b) => b.kind === ban.kind && b.value === ban.value);
     if (existing >= 0) this.bans.splice(existing, 1, ban);
     else this.bans.push(ban);

@@ -20,6 +20,7 @@ export const SOURCE_EMULATOR_FLAGS: Readonly<Record<string, EmulatorFlag>> = {
   "ban-after": { type: "number", description: "wrong passwords from one address before it is banned, like SRCDS (0 = never; default 5)" },
   "ban-minutes": { type: "number", description: "how long such a ban lasts (0 = until restart; default 30)" },
   delay: { type: "number", description: "milliseconds before each answer (a slow server; default 0)" },
+  "ignore-bans": { type: "number", description: "1 = ban commands answer as usual but store nothing (a broken server; default 0)" },
 };
 
 export interface SourceEmulator extends RunningEmulator {
@@ -65,6 +66,7 @@ export async function startSourceEmulator(options: EmulatorOptions): Promise<Sou
     nameStyle: game.nameStyle,
     bots: game.bots,
   });
+  world.ignoreBans = numberFlag(options.extra, "ignore-bans", 0) === 1;
   world.map = pick(random, game.maps);
   world.hostname = `${dialect.label} (RconDeck emulator)`;
   // The secret convars SRCDS has, so `cvarlist`, `find` and a query print them like a real server.

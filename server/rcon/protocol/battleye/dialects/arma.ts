@@ -10,8 +10,10 @@ import {
   type CommandInfo,
   type Dialect,
   type GameOperations,
+  type NativeBanStore,
   type RunCommand,
 } from "../../../types.ts";
+import { centralIdentifier, ipv4Identities, nativeKey, sameValue } from "../../native-bans.ts";
 import { banIdentities, eventIdentities, playerIdentities, readIdentities } from "../../privacy.ts";
 import { parseAdmins, parseBans, parsePlayers, parseServerMessage } from "./parsers.ts";
 
@@ -167,6 +169,23 @@ export function createArmaOperations(data: ArmaDialectData): GameOperations {
   };
 }
 
+/**
+ * BattlEye's list (`bans`, `addBan <GUID|IP> <minutes> <reason>`, `removeBan <index>`, `writeBans`).
+ * Timed bans are written with a time-to-live of at most a week so the list stays small (a long
+ * ban is written again when its entry lapses); removal is by an index that renumbers after
+ * each removal, so the sync removes one at a time and the dialect re-lists before each.
+ */
+export const BATTLEYE_NATIVE_BANS: NativeBanStore = {
+  identities: (identifiers) => [
+    ...sameValue("battleye", "guid")(identifiers),
+    ...ipv4Identities(identifiers),
+  ],
+  key: nativeKey,
+  central: centralIdentifier({ guid: "battleye" }),
+  timed: { mode: "native", maxMinutes: 7 * 24 * 60 },
+  removeByIndex: true,
+};
+
 export function createArmaDialect(data: ArmaDialectData): Dialect {
   return {
     id: data.id,
@@ -177,6 +196,7 @@ export function createArmaDialect(data: ArmaDialectData): Dialect {
     capabilities: { pushesEvents: true, whisper: true, timedBans: true, banKinds: ["guid", "ip"] },
     commands: [...BATTLEYE_COMMANDS, ...(data.extraCommands ?? [])],
     operations: createArmaOperations(data),
+    nativeBans: BATTLEYE_NATIVE_BANS,
     parseServerMessage,
     privacy: {
       playerIdIsIdentity: false,

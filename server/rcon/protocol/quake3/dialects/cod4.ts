@@ -61,6 +61,8 @@ const stockBans: BanSystem = {
   listBans: () => Promise.resolve([]),
 };
 
+const COD4X_MAX_TEMPBAN_MINUTES = 30 * 24 * 60;
+
 const cod4xBans: BanSystem = {
   async ban(run, request) {
     const { target } = request;
@@ -72,11 +74,13 @@ const cod4xBans: BanSystem = {
           : null;
     if (who === null)
       throw new RconCommandError("UNSUPPORTED", `CoD4x bans by slot or GUID, not by ${target.kind}`);
+    // CoD4x refuses reasons with " ; % / \ (src/sv_ccmds.c) and caps temp bans at 30 days.
     const reason = request.reason
-      .replace(/[^\x20-\x7e]|["%;]/g, " ")
-      .replace(/\/([/*])/g, "/ $1")
+      .replace(/[^\x20-\x7e]|["%;/\\]/g, " ")
       .trim()
       .slice(0, 100);
+    if (request.minutes !== null && request.minutes > COD4X_MAX_TEMPBAN_MINUTES)
+      throw new RconCommandError("INVALID_ARGUMENT", "CoD4x temp bans last 30 days at most");
     return run(
       request.minutes === null
         ? `permban ${who} ${reason}`.trim()

@@ -176,12 +176,19 @@ describe("quake3 dialects", () => {
     await COD4X.operations.ban(cod.run, {
       target: { kind: "guid", value: "abcdef0123" },
       minutes: 30,
-      reason: 'cheat "aim"',
+      reason: 'cheat "aim" c:\\x //y',
     });
+    await expect(
+      COD4X.operations.ban(cod.run, {
+        target: { kind: "guid", value: "abcdef0123" },
+        minutes: 30 * 24 * 60 + 1,
+        reason: "x",
+      }),
+    ).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
     await COD4X.operations.unban(cod.run, { kind: "guid", value: "abcdef0123" });
     expect(cod.sent.map((s) => s.command)).toEqual([
       "banclient 2",
-      "tempban abcdef0123 30m cheat  aim",
+      "tempban abcdef0123 30m cheat  aim  c: x   y",
       "unban abcdef0123",
     ]);
   });

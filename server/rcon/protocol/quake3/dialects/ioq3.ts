@@ -5,6 +5,8 @@
  * (fixtures/openarena-0.8.8-captures.json and the shared test suite).
  */
 import { IOQ3_FRAMING } from "../packet.ts";
+import type { NativeBanStore } from "../../../types.ts";
+import { centralIdentifier, ipv4Identities, ipv4RangeIdentities, nativeKey } from "../../native-bans.ts";
 import { IOQ3_STATUS } from "../status-table.ts";
 import {
   buildOperations,
@@ -57,6 +59,19 @@ const operations = buildOperations(IOQ3_PROFILE, {
 
 const capabilities = { pushesEvents: false, whisper: true, timedBans: false, banKinds: ["ip"] } as const;
 
+/**
+ * The engine's address bans (`banaddr`, `bandel <number>`, `listbans`; written to sv_banFile after
+ * every change). No expiry and no reason: timed bans are lifted by RconDeck on time. `bandel`
+ * takes a number that shifts after each deletion (the dialect looks it up right before).
+ */
+export const IOQ3_NATIVE_BANS: NativeBanStore = {
+  identities: (identifiers) => [...ipv4Identities(identifiers), ...ipv4RangeIdentities(identifiers)],
+  key: nativeKey,
+  central: centralIdentifier({}),
+  timed: { mode: "lifted" },
+  removeByIndex: true,
+};
+
 export const OPENARENA: Quake3Dialect = {
   id: "openarena",
   family: "quake3",
@@ -66,6 +81,7 @@ export const OPENARENA: Quake3Dialect = {
   capabilities,
   commands: IOQ3_COMMANDS,
   operations,
+  nativeBans: IOQ3_NATIVE_BANS,
   privacy: quake3Privacy(IOQ3_PROFILE),
   quake3: IOQ3_PROFILE,
 };

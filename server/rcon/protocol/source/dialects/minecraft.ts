@@ -4,7 +4,8 @@
  * the answer and is never shown; answers are split by UTF-16 units, so fragments may exceed 4096
  * bytes; players have no numeric id, so the player id is the (unique) name.
  */
-import type { BanEntry, CommandInfo, GameOperations, IdentityKind, Player } from "../../../types.ts";
+import type { BanEntry, CommandInfo, GameOperations, IdentityKind, NativeBanStore, Player } from "../../../types.ts";
+import { centralIdentifier, ipv4Identities, nativeKey, sameValue } from "../../native-bans.ts";
 import type { FoundIdentity } from "../../../../../lib/console/redact.ts";
 import { banIdentities, readIdentities } from "../../privacy.ts";
 import { asyncOperations, banTargetValue, checkText, IPV4, makePlayer, requireMatch, type SourceDialect } from "./common.ts";
@@ -45,6 +46,16 @@ export function minecraftUuids(text: string): FoundIdentity[] {
 }
 
 const text = (value: string, what: string) => checkText(value, what);
+
+/**
+ * `banlist` over RCON runs entries together ("...: griefingBob was banned by..."): a reason ending
+ * in a name character would swallow the next entry's name start. RconDeck's reasons end in a '.'
+ * so its own entries always split right (bans written by hand can still be misread).
+ */
+function banReason(reason: string): string {
+  const trimmed = reason.trim();
+  return /[A-Za-z0-9_]$/.test(trimmed) ? `${trimmed}.` : trimmed;
+}
 const name = (value: string) => requireMatch(value, MINECRAFT_NAME, "player name");
 
 const operations: GameOperations = {
@@ -63,7 +74,7 @@ const operations: GameOperations = {
   },
   ban(run, request) {
     const target = banTargetValue(request, ["name", "ip"], "Minecraft");
-    const reason = text(request.reason, "reason");
+    const reason = banReason(text(request.reason, "reason"));
     if (target.kind === "ip") return run(`ban-ip ${requireMatch(target.value, IPV4, "IP address")} ${reason}`.trimEnd(), { idempotent: false });
     return run(`ban ${name(target.value)} ${reason}`.trimEnd(), { idempotent: false });
   },
@@ -103,6 +114,18 @@ const commands: readonly CommandInfo[] = [
   { name: "stop", description: "Stop the server" },
 ];
 
+/**
+ * `ban <name>` / `ban-ip <ip>`, listed by `banlist`, saved by the server itself (banned-*.json).
+ * Vanilla has no durations: timed bans are written permanent and lifted by RconDeck on time.
+ */
+export const MINECRAFT_NATIVE_BANS: NativeBanStore = {
+  identities: (identifiers) => [...sameValue("mc_name", "name")(identifiers), ...ipv4Identities(identifiers)],
+  key: nativeKey,
+  central: centralIdentifier({ name: "mc_name" }),
+  timed: { mode: "lifted" },
+  removeByIndex: false,
+};
+
 export const minecraft: SourceDialect = {
   id: "minecraft",
   family: "source",
@@ -112,6 +135,7 @@ export const minecraft: SourceDialect = {
   capabilities: { pushesEvents: false, whisper: true, timedBans: false, banKinds: ["name", "ip"] },
   commands,
   operations: asyncOperations(operations),
+  nativeBans: MINECRAFT_NATIVE_BANS,
   // The RCON password lives in server.properties; no command reads it.
   privacy: {
     playerIdIsIdentity: false,

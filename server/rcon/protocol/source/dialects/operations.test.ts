@@ -150,7 +150,7 @@ describe("minecraft operations", () => {
     await ops.ban(run, { target: { kind: "ip", value: "203.0.113.9" }, minutes: null, reason: "alt accounts" });
     await ops.unban(run, { kind: "name", value: "Steve" });
     await ops.unban(run, { kind: "ip", value: "203.0.113.9" });
-    expect(sent.map((s) => s.command)).toEqual(["ban Steve griefing spawn", "ban Alex_99", "ban-ip 203.0.113.9 alt accounts", "pardon Steve", "pardon-ip 203.0.113.9"]);
+    expect(sent.map((s) => s.command)).toEqual(["ban Steve griefing spawn.", "ban Alex_99", "ban-ip 203.0.113.9 alt accounts.", "pardon Steve", "pardon-ip 203.0.113.9"]);
     expect(sent.every((s) => s.options?.idempotent === false)).toBe(true);
   });
 

@@ -4,8 +4,9 @@
  * `removeid`/`removeip`, `listid`/`listip` and `say`; the games differ in wire behaviour
  * (CS2: no pre-auth empty packet, no splitting) and in the `status` table layout.
  */
-import { RconCommandError, type BanEntry, type DialectPrivacy, type CommandInfo, type GameOperations, type IdentityKind, type Player, type RunCommand } from "../../../types.ts";
+import { RconCommandError, type BanEntry, type DialectPrivacy, type CommandInfo, type GameOperations, type IdentityKind, type NativeBanStore, type Player, type RunCommand } from "../../../types.ts";
 import type { SecretRules } from "../../../../../lib/console/secrets.ts";
+import { centralIdentifier, ipv4Identities, nativeKey, steam3Identities } from "../../native-bans.ts";
 import { banIdentities, playerIdentities, readIdentities } from "../../privacy.ts";
 import type { SourceServerProfile } from "../server.ts";
 import { asyncOperations, banTargetValue, checkText, IPV4, lines, makePlayer, parseClock, parseStatusInfo, requireMatch, sayableName, type SourceDialect } from "./common.ts";
@@ -170,6 +171,18 @@ export const SOURCE1_SERVER: SourceServerProfile = {
 
 const capabilities = { pushesEvents: false, whisper: false, timedBans: true, banKinds: ["steamid", "ip"] as const };
 
+/**
+ * The engine's filter lists (`listid`/`listip`, persisted by `writeid`/`writeip`). Temp bans live in
+ * memory only and vanish at a map change or restart, so timed bans stay kick-on-join.
+ */
+export const SRCDS_NATIVE_BANS: NativeBanStore = {
+  identities: (identifiers) => [...steam3Identities(identifiers), ...ipv4Identities(identifiers)],
+  key: nativeKey,
+  central: centralIdentifier({}),
+  timed: { mode: "join_only" },
+  removeByIndex: false,
+};
+
 /** `version : 1.40.4.5/14045 ...` (CS2, CS:GO): a version number, not an address. */
 const VERSION_NUMBER = /(?<=^version\s*:\s*)\d+(?:\.\d+)+(?=\/)/gm;
 
@@ -205,6 +218,7 @@ function source1(id: string, label: string, defaultPort = 27015): SourceDialect 
     commands: SRCDS_COMMANDS,
     operations: operations(parseSource1Status, label),
     addressName: sayableName,
+    nativeBans: SRCDS_NATIVE_BANS,
     privacy: srcdsPrivacy(parseSource1Status),
     client: { endStrategy: { kind: "marker" }, maxInFlight: 64, maxRequestSize: 4096 + 10 },
     server: SOURCE1_SERVER,
@@ -227,6 +241,7 @@ export const cs2: SourceDialect = {
   commands: SRCDS_COMMANDS,
   operations: operations(parseCs2Status, "Counter-Strike 2"),
   addressName: sayableName,
+  nativeBans: SRCDS_NATIVE_BANS,
   privacy: srcdsPrivacy(parseCs2Status),
   client: { endStrategy: { kind: "single" }, maxInFlight: 64, maxRequestSize: 4096 + 10 },
   server: { ...SOURCE1_SERVER, authReply: "single", split: { unit: "none", size: 0 }, markerReply: "ignore" },
