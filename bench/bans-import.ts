@@ -24,7 +24,7 @@ function nativeFile(lines: number): string {
   const out: string[] = [];
   for (let i = 0; i < lines; i++) {
     if (i % 1_000 === 999) out.push("banid 0 STEAM_0:1:not-a-number");
-    else if (i % 500 === 1)
+    else if (i % 500 === 2)
       out.push(`banid 0 [U:1:${1_000_000 + i - 1}]`); // duplicate of the previous line
     else if (i % 4 === 0) out.push(`addip 0 10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`);
     else out.push(`banid 0 [U:1:${1_000_000 + i}]`);
@@ -63,6 +63,7 @@ async function run(label: string, create: () => Promise<TestDatabase>, lines: nu
       `${label}: memory: RSS before ${mb(before.rss)}, peak ${mb(peak)} (heap before ${mb(before.heapUsed)})`,
     );
     gc();
+    console.log(`${label}: memory before the export: RSS ${mb(process.memoryUsage().rss)}`);
     const exportStart = performance.now();
     const exported = await exportBans(ctx, { format: "csv" }, now);
     const reader = exported.body.getReader();

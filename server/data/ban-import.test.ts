@@ -255,6 +255,13 @@ describe.each(DATABASE_KINDS)("ban import and export on $kind", ({ create, kind 
       orderBy: { createdAt: "desc" },
     });
     expect(audit?.detail).toBe(`${await bans()} bans exported`);
+    // A server-limited Admin exports only the bans that reach its servers (not the 12,000 on s2).
+    const limited = await exportBans(ctx(limitedAdmin), { format: "json" }, T0, new ExportBudget());
+    const visible = await t.db.ban.count({
+      where: { OR: [{ scope: "all" }, { servers: { some: { serverId: s1 } } }] },
+    });
+    expect(parseBanFile(await readAll(limited.body), "rcondeck-json", { now: T0 }).bans.length).toBe(visible);
+    expect(visible).toBeLessThan((await bans()) - 12_000 + 1);
   });
 
   it("refuses exports to Moderators and Viewers, and budgets each user", async () => {

@@ -24,6 +24,7 @@ import {
   type InvalidLine,
 } from "../../lib/bans/import/types.ts";
 import { banScopeSchema } from "../../lib/schemas/bans.ts";
+import { Prisma } from "../../prisma/generated/sqlite/client.ts";
 import type { Db } from "../db/client.ts";
 import { completeAudit, recordAudit } from "./audit.ts";
 import { banState, scopeAllows, stateWhere, type BanScope } from "./bans.ts";
@@ -33,7 +34,7 @@ import { requirePermission, type DataContext } from "./context.ts";
 export const IMPORT_MAX_CHARS = 20_000_000;
 /** Invalid lines listed in a preview (all are counted). */
 export const INVALID_LISTED = 1_000;
-/** Rows per INSERT: 17 columns × 1,000 and 4 × 5,000 stay under SQLite's 32,766 parameters. */
+/** Rows per INSERT: 17 columns × 1,000 and 4 × 5,000 bound values stay under SQLite's 32,766. */
 const BAN_CHUNK = 1_000;
 const ROW_CHUNK = 5_000;
 /** Values per IN (…) lookup. */
@@ -169,7 +170,9 @@ async function coveredKeys(db: Db, keys: string[], scope: BanScope, now: Date): 
   const byKind = new Map<string, string[]>();
   for (const key of keys) {
     const [kind, value] = key.split("\u0000") as [string, string];
-    byKind.set(kind, [...(byKind.get(kind) ?? []), value]);
+    const list = byKind.get(kind);
+    if (list) list.push(value);
+    else byKind.set(kind, [value]);
   }
   const hits: { banId: string; kind: string; value: string }[] = [];
   for (const [kind, values] of byKind)
@@ -270,12 +273,27 @@ async function writeBans(ctx: DataContext, bans: CandidateBan[], scope: BanScope
       : [];
   await ctx.db.$transaction(
     async (tx) => {
-      for (let i = 0; i < rows.length; i += BAN_CHUNK)
-        await tx.ban.createMany({ data: rows.slice(i, i + BAN_CHUNK) });
-      for (let i = 0; i < identifiers.length; i += ROW_CHUNK)
-        await tx.banIdentifier.createMany({ data: identifiers.slice(i, i + ROW_CHUNK) });
-      for (let i = 0; i < servers.length; i += ROW_CHUNK)
-        await tx.banServer.createMany({ data: servers.slice(i, i + ROW_CHUNK) });
+      // Multi-row INSERTs bound by Prisma.sql (placeholders for either database): createMany costs
+      // about 0.3 ms a row here, an import of 100,000 bans a minute.
+      for (let i = 0; i < rows.length; i += BAN_CHUNK) {
+        const values = rows
+          .slice(i, i + BAN_CHUNK)
+          .map(
+            (r) =>
+              Prisma.sql`(${r.id}, ${r.reason}, ${r.note}, ${r.playerNames}, ${r.searchText}, ${r.authorId}, ${r.authorEmail}, ${r.authorName}, ${r.createdAt}, ${now}, ${r.expiresAt}, ${r.revokedAt}, ${r.revokedById}, ${r.revokedByEmail}, ${r.revokeReason}, ${r.scope}, ${r.banListId})`,
+          );
+        await tx.$executeRaw`INSERT INTO "Ban" ("id", "reason", "note", "playerNames", "searchText", "authorId", "authorEmail", "authorName", "createdAt", "updatedAt", "expiresAt", "revokedAt", "revokedById", "revokedByEmail", "revokeReason", "scope", "banListId") VALUES ${Prisma.join(values)}`;
+      }
+      for (let i = 0; i < identifiers.length; i += ROW_CHUNK) {
+        const values = identifiers
+          .slice(i, i + ROW_CHUNK)
+          .map((r) => Prisma.sql`(${randomUUID()}, ${r.banId}, ${r.kind}, ${r.value})`);
+        await tx.$executeRaw`INSERT INTO "BanIdentifier" ("id", "banId", "kind", "value") VALUES ${Prisma.join(values)}`;
+      }
+      for (let i = 0; i < servers.length; i += ROW_CHUNK) {
+        const values = servers.slice(i, i + ROW_CHUNK).map((r) => Prisma.sql`(${r.banId}, ${r.serverId})`);
+        await tx.$executeRaw`INSERT INTO "BanServer" ("banId", "serverId") VALUES ${Prisma.join(values)}`;
+      }
     },
     { maxWait: 30_000, timeout: 10 * 60_000 },
   );
