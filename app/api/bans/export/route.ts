@@ -1,0 +1,30 @@
+import { getDataContext } from "@/server/auth/next";
+import { exportBans } from "@/server/data/ban-export";
+import { errorResponse } from "../http";
+
+/** GET /api/bans/export?format=csv|json&state=&serverId=&banListId=&authorId=&search= (Admins). */
+export async function GET(request: Request): Promise<Response> {
+  try {
+    const ctx = await getDataContext();
+    const params = new URL(request.url).searchParams;
+    const get = (key: string) => params.get(key) || undefined;
+    const out = await exportBans(ctx, {
+      format: get("format") as "csv" | "json",
+      state: get("state") as "active" | undefined,
+      serverId: get("serverId"),
+      banListId: get("banListId"),
+      authorId: get("authorId"),
+      search: get("search"),
+    });
+    return new Response(out.body, {
+      headers: {
+        "content-type": out.contentType,
+        "content-disposition": `attachment; filename="${out.filename}"`,
+        "cache-control": "no-store",
+        "x-content-type-options": "nosniff",
+      },
+    });
+  } catch (error) {
+    return errorResponse(error);
+  }
+}
