@@ -15,7 +15,9 @@ const BANNED_USER_CFG = [
 test("an Admin imports a banned_user.cfg: preview with invalid lines, then the bans exist and export", async ({
   page,
 }) => {
-  await page.goto("/bans/import");
+  await page.goto("/bans");
+  await page.getByRole("link", { name: "Import and export" }).click();
+  await expect(page).toHaveURL(/\/bans\/import/);
   await page.getByLabel("Ban file").setInputFiles({
     name: "banned_user.cfg",
     mimeType: "text/plain",

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AddBanForm } from "@/components/bans/add-ban-form";
 import { BanFilters } from "@/components/bans/ban-filters";
@@ -68,7 +69,14 @@ export default async function BansPage({ searchParams }: { searchParams: Promise
   };
   return (
     <div className="space-y-6">
-      <h1 className="text-2xl font-semibold">Bans</h1>
+      <div className="flex flex-wrap items-baseline justify-between gap-3">
+        <h1 className="text-2xl font-semibold">Bans</h1>
+        {permissions.manage ? (
+          <Link href="/bans/import" className="text-sm text-indigo-600 underline dark:text-indigo-400">
+            Import and export
+          </Link>
+        ) : null}
+      </div>
       {permissions.ban ? (
         <AddBanForm
           servers={serverRefs.filter((s) => can(ctx.actor, "players.ban", s.id))}
