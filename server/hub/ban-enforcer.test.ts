@@ -14,6 +14,7 @@ import { startBattlEyeEmulator, type RunningBattlEyeEmulator } from "../rcon/bat
 import { startSourceEmulator, type SourceEmulator } from "../rcon/source/emulator.ts";
 import { encryptSecret } from "../security/crypto.ts";
 import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
+import { NativeBanSync } from "./ban-sync.ts";
 import { BanEnforcer } from "./ban-enforcer.ts";
 import { banOnlinePlayer } from "./ban-player.ts";
 import { ConnectionHub, type HubEvent } from "./hub.ts";
@@ -93,6 +94,9 @@ describe.each(DATABASE_KINDS)("ban enforcement on $kind", ({ create }) => {
       history: { intervalMs: 20 },
       watchedPollMs: 100,
       bans: new BanEnforcer({ db: t.db, logger: silent, now: () => clock.now }),
+      // Kick on join alone: with room for no native entry every ban is join_only, so each kick
+      // here is the enforcer's and not the game's own ban list (BattlEye kicks a banned GUID itself).
+      nativeBans: new NativeBanSync({ db: t.db, logger: silent, nativeCap: 0 }),
     });
     hubs.push(hub);
     const lines: string[] = [];
