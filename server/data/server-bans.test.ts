@@ -10,7 +10,7 @@ import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
 import { adoptNativeBan, listNativeOnlyBans, removeNativeBan } from "./ban-drift.ts";
 import { createBan, revokeBan } from "./bans.ts";
 import type { DataContext } from "./context.ts";
-import { listServerBans } from "./server-bans.ts";
+import { listNativeOnlyForActor, listServerBans } from "./server-bans.ts";
 
 describe.each(DATABASE_KINDS)("server ban panel data on $kind", ({ create }) => {
   let t: TestDatabase;
@@ -171,5 +171,24 @@ describe.each(DATABASE_KINDS)("server ban panel data on $kind", ({ create }) => 
         where: { action: "ban.native.remove", actorId: admin.id, outcome: "success" },
       }),
     ).toBe(1);
+  });
+
+  it("lists drift for the Bans page on the actor's servers only, without identifiers for Viewers", async () => {
+    const mine = await native(s2);
+    const other = await native(s1);
+    const all = await listNativeOnlyForActor(ctx(admin));
+    expect(all.map((r) => r.id)).toEqual(expect.arrayContaining([mine, other]));
+    expect(all.find((r) => r.id === mine)).toMatchObject({
+      serverId: s2,
+      kind: "battleye",
+      reason: "Hand ban",
+    });
+    expect(all.find((r) => r.id === mine)?.value).toMatch(/^[0-9a-f]{32}$/);
+    const limited = await listNativeOnlyForActor(ctx(limitedAdmin));
+    expect(limited.map((r) => r.id)).toContain(mine);
+    expect(limited.map((r) => r.id)).not.toContain(other);
+    const viewed = await listNativeOnlyForActor(ctx(viewer));
+    expect(viewed.length).toBeGreaterThanOrEqual(2);
+    expect(viewed.every((r) => r.value === null)).toBe(true);
   });
 });

@@ -4,7 +4,7 @@
  * Anyone who sees the server sees the list; identifiers only with players.identities (as the Bans
  * page), the game's error text only for staff (players.ban): native answers may quote identities.
  */
-import { can } from "../../lib/permissions.ts";
+import { can, limitedServerIds } from "../../lib/permissions.ts";
 import type { Db } from "../db/client.ts";
 import { appliesToServerWhere, banState, stateWhere } from "./bans.ts";
 import { requirePermission, type DataContext } from "./context.ts";
@@ -80,4 +80,40 @@ export async function listServerBans(
     if (identities) dto.identifiers = r.identifiers;
     return dto;
   });
+}
+
+export interface NativeOnlyRowDto {
+  id: string;
+  serverId: string;
+  serverName: string;
+  kind: string;
+  /** null for users without players.identities on that server. */
+  value: string | null;
+  reason: string;
+  minutesLeft: number | null;
+  removeRequested: boolean;
+}
+
+/** The Bans page's "native-only" section: drift on every server the actor may see, newest first. */
+export async function listNativeOnlyForActor(ctx: DataContext, take = 200): Promise<NativeOnlyRowDto[]> {
+  await requirePermission(ctx, "players.view", "ban.native.list");
+  const limit = limitedServerIds(ctx.actor);
+  const rows = await ctx.db.nativeBan.findMany({
+    where: limit === null ? {} : { serverId: { in: [...limit] } },
+    include: { server: { select: { name: true } } },
+    orderBy: [{ firstSeenAt: "desc" }, { id: "asc" }],
+    take,
+  });
+  return rows
+    .filter((r) => can(ctx.actor, "server.view", r.serverId))
+    .map((r) => ({
+      id: r.id,
+      serverId: r.serverId,
+      serverName: r.server.name,
+      kind: r.kind,
+      value: can(ctx.actor, "players.identities", r.serverId) ? r.value : null,
+      reason: r.reason,
+      minutesLeft: r.minutesLeft,
+      removeRequested: r.removeRequestedAt !== null,
+    }));
 }

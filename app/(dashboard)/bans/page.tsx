@@ -4,6 +4,7 @@ import { AddBanForm } from "@/components/bans/add-ban-form";
 import { BanFilters } from "@/components/bans/ban-filters";
 import { BanListsSection } from "@/components/bans/ban-lists-section";
 import { BanTable } from "@/components/bans/ban-table";
+import { NativeOnlySection } from "@/components/bans/native-only-section";
 import { Notice } from "@/components/ui/notice";
 import { can, limitedServerIds } from "@/lib/permissions";
 import { listBansSchema } from "@/lib/schemas/bans";
@@ -12,6 +13,7 @@ import { listBanLists } from "@/server/data/ban-lists";
 import { banLimitFor, banSyncStates, listBanAuthors } from "@/server/data/ban-page";
 import { listBans } from "@/server/data/bans";
 import { listServers } from "@/server/data/servers";
+import { listNativeOnlyForActor } from "@/server/data/server-bans";
 import {
   bulkRevokeAction,
   createBanAction,
@@ -45,10 +47,11 @@ export default async function BansPage({ searchParams }: { searchParams: Promise
   if (!can(ctx.actor, "players.view")) notFound();
   const raw = query(await searchParams);
   const parsed = listBansSchema.safeParse(raw);
-  const [servers, lists, authors] = await Promise.all([
+  const [servers, lists, authors, nativeOnly] = await Promise.all([
     listServers(ctx),
     listBanLists(ctx),
     listBanAuthors(ctx),
+    listNativeOnlyForActor(ctx),
   ]);
   const page = parsed.success ? await listBans(ctx, parsed.data) : null;
   const syncs = page
@@ -95,6 +98,7 @@ export default async function BansPage({ searchParams }: { searchParams: Promise
       ) : (
         <Notice tone="error">These filters are not valid. Correct them and filter again.</Notice>
       )}
+      <NativeOnlySection rows={nativeOnly} />
       <BanListsSection
         lists={lists}
         servers={serverRefs}
