@@ -22,7 +22,7 @@ export async function startServer(port: number): Promise<{ child: ChildProcess; 
   mkdirSync(E2E_DIR, { recursive: true });
   // E2E_SERVER_NODE: the Node binary that runs the server (`npm test` runs a smoke on Node 24 too).
   const child = spawn(process.env.E2E_SERVER_NODE || process.execPath, [...serverNodeOptions(), "dist/server/index.js"], {
-    env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, DATABASE_URL: "", NEXT_TELEMETRY_DISABLED: "1", DEMO: "1" },
+    env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, DATABASE_URL: "", NEXT_TELEMETRY_DISABLED: "1", DEMO: "1", BAN_SYNC_EVERY_MS: "2000" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

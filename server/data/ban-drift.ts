@@ -162,7 +162,11 @@ export async function adoptNativeBan(ctx: DataContext, id: string, now = new Dat
 }
 
 /** Asks the native sync to remove a native-only ban from the game's list (done and verified at its next pass). */
-export async function removeNativeBan(ctx: DataContext, id: string, now = new Date()): Promise<void> {
+export async function removeNativeBan(
+  ctx: DataContext,
+  id: string,
+  now = new Date(),
+): Promise<{ serverId: string }> {
   const row = await nativeBanFor(ctx, id, "ban.native.remove");
   await ctx.db.nativeBan.update({
     where: { id: row.id },
@@ -178,4 +182,5 @@ export async function removeNativeBan(ctx: DataContext, id: string, now = new Da
     outcome: "success",
     sourceIp: ctx.ip,
   });
+  return { serverId: row.serverId };
 }

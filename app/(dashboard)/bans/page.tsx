@@ -5,6 +5,7 @@ import { AddBanForm } from "@/components/bans/add-ban-form";
 import { BanFilters } from "@/components/bans/ban-filters";
 import { BanListsSection } from "@/components/bans/ban-lists-section";
 import { BanTable } from "@/components/bans/ban-table";
+import { NativeOnlySection } from "@/components/bans/native-only-section";
 import { Notice } from "@/components/ui/notice";
 import { can, limitedServerIds } from "@/lib/permissions";
 import { listBansSchema } from "@/lib/schemas/bans";
@@ -13,6 +14,7 @@ import { listBanLists } from "@/server/data/ban-lists";
 import { banLimitFor, banSyncStates, listBanAuthors } from "@/server/data/ban-page";
 import { listBans } from "@/server/data/bans";
 import { listServers } from "@/server/data/servers";
+import { listNativeOnlyForActor } from "@/server/data/server-bans";
 import {
   bulkRevokeAction,
   createBanAction,
@@ -46,10 +48,11 @@ export default async function BansPage({ searchParams }: { searchParams: Promise
   if (!can(ctx.actor, "players.view")) notFound();
   const raw = query(await searchParams);
   const parsed = listBansSchema.safeParse(raw);
-  const [servers, lists, authors] = await Promise.all([
+  const [servers, lists, authors, nativeOnly] = await Promise.all([
     listServers(ctx),
     listBanLists(ctx),
     listBanAuthors(ctx),
+    listNativeOnlyForActor(ctx),
   ]);
   const page = parsed.success ? await listBans(ctx, parsed.data) : null;
   const syncs = page
@@ -103,6 +106,7 @@ export default async function BansPage({ searchParams }: { searchParams: Promise
       ) : (
         <Notice tone="error">These filters are not valid. Correct them and filter again.</Notice>
       )}
+      <NativeOnlySection rows={nativeOnly} />
       <BanListsSection
         lists={lists}
         servers={serverRefs}

@@ -1,12 +1,16 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { ServerBansPanel } from "@/components/bans/server-bans-panel";
 import { ServerLive } from "@/components/servers/server-live";
 import { isAppError } from "@/lib/errors";
 import { can } from "@/lib/permissions";
 import { requireDataContext } from "@/server/auth/next";
+import { listNativeOnlyBans } from "@/server/data/ban-drift";
 import { listBanLists } from "@/server/data/ban-lists";
 import { banLimitFor } from "@/server/data/ban-page";
 import { getServer, type ServerDto } from "@/server/data/servers";
+import { listServerBans } from "@/server/data/server-bans";
+import { adoptNativeBanAction, removeNativeBanAction } from "./ban-actions";
 
 export const metadata: Metadata = { title: "Server" };
 
@@ -24,7 +28,9 @@ export default async function ServerPage({ params }: { params: Promise<{ serverI
   const ban = can(ctx.actor, "players.ban", server.id)
     ? { serverId: server.id, limit: await banLimitFor(ctx, server.id), lists: (await listBanLists(ctx)).map((l) => ({ id: l.id, name: l.name })) }
     : undefined;
+  const [bans, nativeOnly] = await Promise.all([listServerBans(ctx, server.id), listNativeOnlyBans(ctx, server.id)]);
   return (
+    <div className="space-y-6">
     <ServerLive
       ban={ban}
       server={{ id: server.id, name: server.name, game: server.game, gameLabel: server.gameLabel, protocol: server.protocol, ...(server.host !== undefined && server.port !== undefined ? { host: server.host, port: server.port } : {}), isDemo: server.isDemo }}
@@ -34,5 +40,7 @@ export default async function ServerPage({ params }: { params: Promise<{ serverI
         message: can(ctx.actor, "players.message", server.id),
       }}
     />
+    <ServerBansPanel bans={bans} nativeOnly={nativeOnly} manage={can(ctx.actor, "bans.manage", server.id)} actions={{ adopt: adoptNativeBanAction, remove: removeNativeBanAction }} />
+    </div>
   );
 }
