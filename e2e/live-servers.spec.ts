@@ -137,8 +137,8 @@ test("a Viewer reads the console but has no command input or player actions; han
   const serverId = await openServer(viewer.page, DEMO_SERVERS.quake3);
   const log = viewer.page.getByRole("log", { name: "Console output" });
   await expect(log.locator("[data-seq]").first()).toBeVisible();
-  await expect(viewer.page.getByRole("table")).toBeVisible();
-  await expect(viewer.page.getByRole("table").getByRole("row").nth(1)).toBeVisible();
+  await expect(viewer.page.getByRole("table", { name: "Players on this server" })).toBeVisible();
+  await expect(viewer.page.getByRole("table", { name: "Players on this server" }).getByRole("row").nth(1)).toBeVisible();
   await expect(viewer.page.getByLabel("Console command")).toHaveCount(0);
   await expect(viewer.page.getByRole("button", { name: /^Kick / })).toHaveCount(0);
   await expect(viewer.page.getByRole("button", { name: /^Message / })).toHaveCount(0);
