@@ -8,6 +8,7 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { readMigrations } from "./migrate.ts";
+import { sqliteDriverOptions } from "./sqlite-binding.ts";
 import { POSTGRES_ADMIN_URL } from "../testing/databases.ts";
 
 const HARDENING = "20261129182734_hardening";
@@ -37,7 +38,7 @@ function split(provider: "sqlite" | "postgresql") {
 describe("upgrading a populated database across the hardening migration", () => {
   it("on SQLite", () => {
     const { before, hardening, after } = split("sqlite");
-    const db = new Database(":memory:");
+    const db = new Database(":memory:", sqliteDriverOptions());
     for (const m of before) db.exec(m.sql);
     for (const sql of SEED) db.exec(sql);
     db.exec(hardening?.sql ?? "");
