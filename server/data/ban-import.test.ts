@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseBanFile } from "../../lib/bans/import/parse.ts";
 import type { Actor } from "../../lib/permissions.ts";
 import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
+import { createActor } from "../testing/actors.ts";
+import { createUnreadableServer } from "../testing/hub.ts";
 import { ExportBudget, exportBans } from "./ban-export.ts";
 import { commitBanImport, previewBanImport } from "./ban-import.ts";
 import { createBan, listBans, revokeBan } from "./bans.ts";
@@ -30,31 +32,8 @@ describe.each(DATABASE_KINDS)("ban import and export on $kind", ({ create, kind 
   let s1: string, s2: string;
   let admin: Actor, limitedAdmin: Actor, mod: Actor, viewer: Actor;
   const ctx = (actor: Actor): DataContext => ({ db: t.db, actor, ip: "127.0.0.1" });
-  const user = async (role: Actor["role"], serverIds: string[] | null): Promise<Actor> => {
-    const row = await t.db.user.create({
-      data: {
-        email: `u${n++}@example.com`,
-        name: `${role} ${n}`,
-        passwordHash: "x",
-        role,
-        allServers: serverIds === null,
-      },
-    });
-    return { id: row.id, email: row.email, name: row.name, role, serverIds };
-  };
-  const server = async () =>
-    (
-      await t.db.server.create({
-        data: {
-          name: `S${n++}`,
-          game: "csgo",
-          protocol: "source",
-          host: "127.0.0.1",
-          port: 27015,
-          passwordEncrypted: "x",
-        },
-      })
-    ).id;
+  const user = (role: Actor["role"], serverIds: string[] | null) => createActor(t.db, role, serverIds);
+  const server = () => createUnreadableServer(t.db, `S${n++}`, 1, { game: "csgo", protocol: "source" });
   const bans = () => t.db.ban.count();
 
   beforeAll(async () => {

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppError } from "../../lib/errors.ts";
 import type { Actor } from "../../lib/permissions.ts";
 import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
+import { createActor } from "../testing/actors.ts";
+import { createUnreadableServer } from "../testing/hub.ts";
 import { createBanList, setBanListServers } from "./ban-lists.ts";
 import { banLimitFor, banSyncStates, listBanAuthors, revokeBans, serversOfBans } from "./ban-page.ts";
 import { createBan, listBans } from "./bans.ts";
@@ -18,31 +20,8 @@ describe.each(DATABASE_KINDS)("Bans page data on $kind", ({ create }) => {
   let s1: string, s2: string;
   let admin: Actor, mod: Actor, mod2: Actor, limitedMod: Actor, viewer: Actor;
   const ctx = (actor: Actor): DataContext => ({ db: t.db, actor, ip: "127.0.0.1" });
-  const user = async (role: Actor["role"], serverIds: string[] | null): Promise<Actor> => {
-    const row = await t.db.user.create({
-      data: {
-        email: `p${n++}@example.com`,
-        name: `${role} ${n}`,
-        passwordHash: "x",
-        role,
-        allServers: serverIds === null,
-      },
-    });
-    return { id: row.id, email: row.email, name: row.name, role, serverIds };
-  };
-  const server = async () =>
-    (
-      await t.db.server.create({
-        data: {
-          name: `P${n++}`,
-          game: "cs2",
-          protocol: "source",
-          host: "127.0.0.1",
-          port: 27015,
-          passwordEncrypted: "x",
-        },
-      })
-    ).id;
+  const user = (role: Actor["role"], serverIds: string[] | null) => createActor(t.db, role, serverIds);
+  const server = () => createUnreadableServer(t.db, `P${n++}`, 1, { game: "cs2", protocol: "source" });
   const ban = async (actor: Actor, serverIds: string[] | null) =>
     (
       await createBan(ctx(actor), {

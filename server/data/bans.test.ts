@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lookupKeys } from "../../lib/bans/identifiers.ts";
 import type { Actor } from "../../lib/permissions.ts";
 import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
+import { createActor } from "../testing/actors.ts";
+import { createUnreadableServer } from "../testing/hub.ts";
 import { createBanList, deleteBanList, listBanLists, setBanListServers } from "./ban-lists.ts";
 import { getBanSettings, setBanSettings } from "./ban-settings.ts";
 import { createBan, findActiveBansFor, getBan, listBans, revokeBan, updateBan } from "./bans.ts";
@@ -30,31 +32,8 @@ describe.each(DATABASE_KINDS)("bans on $kind", ({ create }) => {
     limitedMod: Actor,
     viewer: Actor;
   const ctx = (actor: Actor): DataContext => ({ db: t.db, actor, ip: "127.0.0.1" });
-  const user = async (role: Actor["role"], serverIds: string[] | null): Promise<Actor> => {
-    const row = await t.db.user.create({
-      data: {
-        email: `u${n++}@example.com`,
-        name: `${role} ${n}`,
-        passwordHash: "x",
-        role,
-        allServers: serverIds === null,
-      },
-    });
-    return { id: row.id, email: row.email, name: row.name, role, serverIds };
-  };
-  const server = async () =>
-    (
-      await t.db.server.create({
-        data: {
-          name: `S${n++}`,
-          game: "cs2",
-          protocol: "source",
-          host: "127.0.0.1",
-          port: 27015,
-          passwordEncrypted: "x",
-        },
-      })
-    ).id;
+  const user = (role: Actor["role"], serverIds: string[] | null) => createActor(t.db, role, serverIds);
+  const server = () => createUnreadableServer(t.db, `S${n++}`, 1, { game: "cs2", protocol: "source" });
   const steam = (account: number) => ({ kind: "steam" as const, value: `[U:1:${account}]` });
   const id64 = (account: number) => (76561197960265728n + BigInt(account)).toString();
   const ban = (actor: Actor, extra: Partial<Parameters<typeof createBan>[1]> = {}, now = T0) =>

@@ -7,6 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../../lib/permissions.ts";
 import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
+import { createActor } from "../testing/actors.ts";
+import { createUnreadableServer } from "../testing/hub.ts";
 import { adoptNativeBan, listNativeOnlyBans, removeNativeBan } from "./ban-drift.ts";
 import { createBan, revokeBan } from "./bans.ts";
 import type { DataContext } from "./context.ts";
@@ -18,31 +20,8 @@ describe.each(DATABASE_KINDS)("server ban panel data on $kind", ({ create }) => 
   let s1: string, s2: string;
   let admin: Actor, limitedAdmin: Actor, mod: Actor, viewer: Actor;
   const ctx = (actor: Actor): DataContext => ({ db: t.db, actor, ip: "127.0.0.1" });
-  const user = async (role: Actor["role"], serverIds: string[] | null): Promise<Actor> => {
-    const row = await t.db.user.create({
-      data: {
-        email: `sb${n++}@example.com`,
-        name: `${role} ${n}`,
-        passwordHash: "x",
-        role,
-        allServers: serverIds === null,
-      },
-    });
-    return { id: row.id, email: row.email, name: row.name, role, serverIds };
-  };
-  const server = async () =>
-    (
-      await t.db.server.create({
-        data: {
-          name: `SB${n++}`,
-          game: "arma3",
-          protocol: "battleye",
-          host: "127.0.0.1",
-          port: 2302,
-          passwordEncrypted: "x",
-        },
-      })
-    ).id;
+  const user = (role: Actor["role"], serverIds: string[] | null) => createActor(t.db, role, serverIds);
+  const server = () => createUnreadableServer(t.db, `SB${n++}`, 1, { game: "arma3", protocol: "battleye" });
   const native = async (serverId: string) => {
     const guid = (n++).toString(16).padStart(32, "a");
     return (

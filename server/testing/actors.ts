@@ -2,6 +2,7 @@
  * Actors for data-layer tests, made the way the app makes them: first-run setup through the
  * setup form's function, and the Actor a signed-in request would load.
  */
+import { randomUUID } from "node:crypto";
 import type { Actor } from "../../lib/permissions.ts";
 import { completeSetup, loadActor } from "../data/users.ts";
 import type { Db } from "../db/client.ts";
@@ -31,4 +32,21 @@ export async function completeOwnerSetup(db: Db, token: string | null): Promise<
     "127.0.0.1",
   );
   return actorFor(db, created.id);
+}
+
+/**
+ * A stored user of `role`, as the Actor a request would carry: `serverIds` null = every server
+ * (stored as allServers), otherwise limited to those servers.
+ */
+export async function createActor(db: Db, role: Actor["role"], serverIds: string[] | null): Promise<Actor> {
+  const row = await db.user.create({
+    data: {
+      email: `${randomUUID()}@example.com`,
+      name: `${role} ${randomUUID().slice(0, 8)}`,
+      passwordHash: "x",
+      role,
+      allServers: serverIds === null,
+    },
+  });
+  return { id: row.id, email: row.email, name: row.name, role, serverIds };
 }

@@ -33,9 +33,14 @@ export async function createLoopbackServer(
  * Stores a CS2 server the hub never connects to: its password is no real ciphertext, so the hub reports
  * it unreadable (auth_failed) and opens no connection. For tests of what surrounds the games.
  */
-export async function createUnreadableServer(db: Db, name: string, port = 1): Promise<string> {
+export async function createUnreadableServer(
+  db: Db,
+  name: string,
+  port = 1,
+  preset: { game: string; protocol: string } = { game: "cs2", protocol: "source" },
+): Promise<string> {
   const server = await db.server.create({
-    data: { name, game: "cs2", protocol: "source", host: "h", port, passwordEncrypted: "v1.x.y.z" },
+    data: { name, ...preset, host: "h", port, passwordEncrypted: "v1.x.y.z" },
   });
   return server.id;
 }
