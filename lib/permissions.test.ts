@@ -9,6 +9,7 @@ import {
   canReadAuditEvent,
   canSeeMember,
   PERMISSIONS,
+  canOnPlayer,
   ROLE_PERMISSIONS,
   ROLES,
   type Actor,
@@ -41,6 +42,10 @@ describe("permission table", () => {
           "players.kick",
           "players.message",
           "players.ban",
+          "players.notes",
+          "players.warn",
+          "players.watch",
+          "players.merge",
           "bans.manage",
           "team.manage",
           "audit.read",
@@ -53,6 +58,9 @@ describe("permission table", () => {
           "players.kick",
           "players.message",
           "players.ban",
+          "players.notes",
+          "players.warn",
+          "players.watch",
         ],
         "OWNER": [
           "server.view",
@@ -64,6 +72,11 @@ describe("permission table", () => {
           "players.kick",
           "players.message",
           "players.ban",
+          "players.notes",
+          "players.warn",
+          "players.watch",
+          "players.merge",
+          "players.erase",
           "bans.manage",
           "team.manage",
           "audit.read",
@@ -208,5 +221,22 @@ describe("server limits on every permission (limited Admin, limited Moderator)",
     expect(canReadAuditEvent(actor("MODERATOR", ["s1"], "m1"), { actorId: "m1", serverId: "s1" })).toBe(
       false,
     );
+  });
+});
+
+describe("canOnPlayer (a player record belongs to the servers it was seen on)", () => {
+  it("a limited Moderator reaches a player seen on one of its servers, and no other", () => {
+    const moderator = actor("MODERATOR", ["s1"]);
+    expect(canOnPlayer(moderator, "players.notes", ["s2", "s1"])).toBe(true);
+    expect(canOnPlayer(moderator, "players.notes", ["s2"])).toBe(false);
+    expect(canOnPlayer(moderator, "players.notes", [])).toBe(false);
+  });
+
+  it("an unlimited user reaches players seen nowhere; a role without the permission reaches none", () => {
+    expect(canOnPlayer(actor("ADMIN", null), "players.merge", [])).toBe(true);
+    expect(canOnPlayer(actor("VIEWER", null), "players.notes", ["s1"])).toBe(false);
+    expect(canOnPlayer(actor("ADMIN", null), "players.erase", ["s1"])).toBe(false);
+    expect(canOnPlayer(actor("OWNER", []), "players.erase", [])).toBe(true);
+    expect(canOnPlayer(null, "players.view", ["s1"])).toBe(false);
   });
 });

@@ -15,6 +15,16 @@ export const PERMISSIONS = [
   "players.kick",
   "players.message",
   "players.ban",
+  /** Add notes to player records (and edit one's own). */
+  "players.notes",
+  /** Warn a player (in game, recorded on the profile). */
+  "players.warn",
+  /** Flag and unflag players on the watch list. */
+  "players.watch",
+  /** Merge two player records and split them again. */
+  "players.merge",
+  /** Erase a player record ("forget me") and delete notes. */
+  "players.erase",
   "bans.manage",
   "team.manage",
   "audit.read",
@@ -28,9 +38,13 @@ const MODERATOR: readonly Permission[] = [
   "players.kick",
   "players.message",
   "players.ban",
+  "players.notes",
+  "players.warn",
+  "players.watch",
 ];
 const ADMIN: readonly Permission[] = [
   ...MODERATOR,
+  "players.merge",
   "console.execute",
   "bans.manage",
   "server.manage",
@@ -59,6 +73,11 @@ const SERVER_SCOPED: ReadonlySet<Permission> = new Set<Permission>([
   "players.kick",
   "players.message",
   "players.ban",
+  "players.notes",
+  "players.warn",
+  "players.watch",
+  "players.merge",
+  "players.erase",
   "bans.manage",
 ]);
 
@@ -92,6 +111,17 @@ export function can(actor: Actor | null | undefined, permission: Permission, ser
   if (serverId !== undefined && SERVER_SCOPED.has(permission) && limit !== null)
     return limit.includes(serverId);
   return true;
+}
+
+/**
+ * A player record belongs to no one server: `actor` may use `permission` on it when it holds that
+ * permission on at least one server where the player was seen (`seenOn`), or reaches every server.
+ * A player seen nowhere (all its servers deleted) is reachable only by unlimited users.
+ */
+export function canOnPlayer(actor: Actor | null | undefined, permission: Permission, seenOn: readonly string[]): boolean {
+  if (!actor || !can(actor, permission)) return false;
+  if (limitedServerIds(actor) === null) return true;
+  return seenOn.some((serverId) => can(actor, permission, serverId));
 }
 
 /**

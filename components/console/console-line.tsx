@@ -13,6 +13,7 @@ export const KIND_LABELS: Record<ConsoleKind, string> = {
   leave: "Leaves",
   admin: "Admin",
   system: "System",
+  watch: "Watch list",
 };
 
 const KIND_BADGES: Record<ConsoleKind, { text: string; className: string }> = {
@@ -23,6 +24,7 @@ const KIND_BADGES: Record<ConsoleKind, { text: string; className: string }> = {
   leave: { text: "leave", className: "text-amber-700 dark:text-amber-400" },
   admin: { text: "admin", className: "text-fuchsia-700 dark:text-fuchsia-300" },
   system: { text: "sys", className: "text-zinc-500" },
+  watch: { text: "watch", className: "font-semibold text-red-700 dark:text-red-400" },
 };
 
 /** Answers longer than this are collapsed to their first lines until expanded. */

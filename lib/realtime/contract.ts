@@ -24,7 +24,8 @@ export interface AuditEventMessage {
   lastAt: string | null;
 }
 
-export const CONSOLE_KINDS = ["command", "answer", "chat", "join", "leave", "admin", "system"] as const;
+/** "watch": a player on the watch list joined (shown prominently; the line names the player). */
+export const CONSOLE_KINDS = ["command", "answer", "chat", "join", "leave", "admin", "system", "watch"] as const;
 export type ConsoleKind = (typeof CONSOLE_KINDS)[number];
 
 export interface ConsoleLineMessage {
@@ -75,6 +76,30 @@ export interface PlayerView {
   state: string | null;
   /** When RconDeck first saw the player in this stay. */
   connectedSince: string | null;
+  /**
+   * The player record this stay is linked to (server/data/players), once linking has run (null
+   * before, and for bots). Not an identity: every role that sees the list gets it.
+   */
+  record?: PlayerRecordBadge | null;
+}
+
+/** What the player table shows of a player's record: a link, and its flags and counts. */
+export interface PlayerRecordBadge {
+  playerId: string;
+  notes: number;
+  warnings: number;
+  /** The watch-list reason, when the player is flagged. */
+  watch: string | null;
+}
+
+/** A flagged player joined a server: every watcher of that server gets a prominent notice. */
+export interface WatchNoticeMessage {
+  serverId: string;
+  playerId: string;
+  /** The name as shown (colour codes kept). */
+  name: string;
+  reason: string;
+  at: string;
 }
 
 export interface CommandInfoMessage {
@@ -115,6 +140,8 @@ export interface ServerToClientEvents {
   "console:line": (line: ConsoleLineMessage) => void;
   /** The whole current player list of a subscribed server. */
   "players:update": (payload: { serverId: string; players: PlayerView[] }) => void;
+  /** A player on the watch list joined a subscribed server. */
+  "players:watch": (notice: WatchNoticeMessage) => void;
 }
 
 export type Ack<T> = (result: Result<T>) => void;
@@ -131,6 +158,8 @@ export interface ClientToServerEvents {
   "console:exec": (payload: { serverId: string; command: string }, ack: Ack<{ command: ConsoleLineMessage; answer: ConsoleLineMessage }>) => void;
   "players:kick": (payload: { serverId: string; playerId: string; reason: string }, ack: Ack<{ message: string }>) => void;
   "players:message": (payload: { serverId: string; playerId: string; message: string }, ack: Ack<{ message: string }>) => void;
+  /** Warn an online player (players.warn): messaged in game (whisper, else a say naming them) and recorded on the profile. */
+  "players:warn": (payload: { serverId: string; playerId: string; reason: string }, ack: Ack<{ message: string }>) => void;
   /** Ban an online player (players.ban): a central ban from the identities the hub sees; enforcement kicks. */
   "players:ban": (payload: { serverId: string; playerId: string; reason: string; duration: string; note?: string; target?: BanTarget }, ack: Ack<{ banId: string; message: string }>) => void;
   "audit:subscribe": (payload: Record<string, never>, ack: Ack<{ subscribed: true }>) => void;
