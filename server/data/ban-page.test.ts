@@ -167,6 +167,41 @@ describe.each(DATABASE_KINDS)("Bans page data on $kind", ({ create }) => {
     expect(seen).toEqual(made);
   });
 
+  it("pages through bans sharing one createdAt (an import) in both orders, every row once", async () => {
+    const tag = `tied${n++}`;
+    const at = new Date(Date.UTC(2026, 1, 1));
+    const made: string[] = [];
+    for (let i = 0; i < 7; i++)
+      made.push(
+        (
+          await createBan(
+            ctx(admin),
+            {
+              identifiers: [{ kind: "name", value: `t${i}` }],
+              reason: `${tag} ${i}`,
+              duration: "1d",
+              target: { scope: "all" },
+            },
+            i < 5 ? at : new Date(at.getTime() + (i - 4) * 1000),
+          )
+        ).id,
+      );
+    for (const sort of ["newest", "oldest"] as const) {
+      const seen: string[] = [];
+      let after: string | undefined;
+      do {
+        const page = await listBans(ctx(admin), { search: tag, sort, limit: 2, after });
+        seen.push(...page.bans.map((b) => b.id));
+        after = page.next ?? undefined;
+      } while (after);
+      expect(new Set(seen).size, sort).toBe(7);
+      expect([...seen].sort(), sort).toEqual([...made].sort());
+      // The two later bans come first when newest first, last when oldest first.
+      const later = made.slice(5);
+      expect(sort === "newest" ? seen.slice(0, 2).sort() : seen.slice(5).sort(), sort).toEqual(later.sort());
+    }
+  });
+
   it("shows Moderators their maximum and Admins none", async () => {
     expect(await banLimitFor(ctx(mod), s1)).toBe("7 days");
     expect(await banLimitFor(ctx(admin), s1)).toBeNull();

@@ -440,24 +440,24 @@ export async function listBans(
     }
     and.push({ OR: or });
   }
-  if (input.after) {
-    const cursor = await ctx.db.ban.findUnique({
-      where: { id: input.after },
-      select: { createdAt: true, id: true },
-    });
-    const past = input.sort === "oldest" ? "gt" : "lt";
-    if (cursor)
-      and.push({
-        OR: [{ createdAt: { [past]: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { [past]: cursor.id } }],
-      });
-  }
   const direction = input.sort === "oldest" ? "asc" : "desc";
-  const rows = await ctx.db.ban.findMany({
-    where: { AND: and },
-    include: banInclude,
-    orderBy: [{ createdAt: direction }, { id: direction }],
-    take: input.limit + 1,
-  });
+  const past = input.sort === "oldest" ? "gt" : "lt";
+  const find = (where: object[], take: number) =>
+    ctx.db.ban.findMany({
+      where: { AND: [...and, ...where] },
+      include: banInclude,
+      orderBy: [{ createdAt: direction }, { id: direction }],
+      take,
+    });
+  const cursor = input.after
+    ? await ctx.db.ban.findUnique({ where: { id: input.after }, select: { createdAt: true, id: true } })
+    : null;
+  // The keyset "(createdAt, id) after the cursor" as two index ranges, the cursor's own createdAt
+  // first: as one OR, PostgreSQL scanned and sorted the table for every page (an import gives
+  // thousands of bans one createdAt; exporting 100k bans took 38 s).
+  let rows = cursor ? await find([{ createdAt: cursor.createdAt, id: { [past]: cursor.id } }], input.limit + 1) : [];
+  if (rows.length <= input.limit)
+    rows = [...rows, ...(await find(cursor ? [{ createdAt: { [past]: cursor.createdAt } }] : [], input.limit + 1 - rows.length))];
   const page = rows.slice(0, input.limit);
   return {
     bans: page.map((row) => toDto(ctx.actor, row, now)),
