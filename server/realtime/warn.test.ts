@@ -2,11 +2,14 @@
  * players:warn over socket.io with real clients, a real hub and a BattlEye emulator, on SQLite and
  * PostgreSQL: the player gets the warning in game (a whisper here), it is recorded on the player's
  * record and audited; with audit writes refused nothing reaches the game; a Viewer and a Moderator
- * of another server are refused. Kicks and online bans link to the record too.
+ * of another server are refused. Kicks and online bans link to the record too. On CS2 (no private
+ * messages) the warning is said to everyone, naming the player.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { PlayerView, ServerSnapshot } from "../../lib/realtime/contract.ts";
 import { startBattlEyeEmulator, type RunningBattlEyeEmulator } from "../rcon/battleye/emulator.ts";
+import { startSourceEmulator, type SourceEmulator } from "../rcon/source/emulator.ts";
+import { encryptSecret } from "../security/crypto.ts";
 import type { ConnectionHub } from "../hub/hub.ts";
 import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
 import { createLoopbackServer, createUnreadableServer, startHub } from "../testing/hub.ts";
@@ -145,5 +148,54 @@ describe.each(DATABASE_KINDS)("players:warn on $kind (real hub, BattlEye emulato
     const ban = await emit<{ banId: string }>(moderator, "players:ban", { serverId, playerId: banned.id, reason: "cheating", duration: "1d" });
     if (!ban.ok) throw new Error(ban.error.message);
     expect((await t.db.ban.findUniqueOrThrow({ where: { id: ban.data.banId } })).playerId).toBe(banRecord);
+  });
+});
+
+describe.each(DATABASE_KINDS)("players:warn on a game without private messages (CS2) on $kind", ({ create }) => {
+  let t: TestDatabase;
+  let hub: ConnectionHub;
+  let r: RunningRealtime;
+  let emulator: SourceEmulator;
+  let serverId: string;
+  let moderator: TestUser;
+
+  beforeAll(async () => {
+    t = await create();
+    emulator = await startSourceEmulator({ password: "pw", port: 0, game: "cs2", players: 2, activity: 0, seed: 3 });
+    serverId = (
+      await t.db.server.create({
+        data: { name: "CS2", game: "cs2", protocol: "source", host: "127.0.0.1", port: emulator.port, passwordEncrypted: encryptSecret("pw", KEY), pollIntervalSeconds: 1 },
+      })
+    ).id;
+    ({ MODERATOR: moderator } = await createRoleUsers(t.db, ["MODERATOR"]));
+    hub = await startHub(t.db, { encryptionKey: KEY, history: { intervalMs: 20 }, watchedPollMs: 100 });
+    r = await startRealtime({ db: t.db, hub });
+    await vi.waitFor(() => expect(hub.players(serverId).length).toBeGreaterThan(0), { timeout: 10_000 });
+  });
+
+  afterAll(async () => {
+    await r.close();
+    await hub.stop();
+    await emulator.close();
+    await t.drop();
+  });
+
+  it("the warning is said to everyone naming the player, and recorded as said", async () => {
+    const target = hub.players(serverId).find((p) => emulator.world.humans.some((h) => h.name === p.name))!;
+    const stay = await vi.waitFor(
+      async () => {
+        const row = await t.db.playerSession.findFirst({ where: { serverId, gameId: target.id, leftAt: null } });
+        if (!row) throw new Error("stay not stored yet");
+        return row;
+      },
+      { timeout: 10_000 },
+    );
+    const record = await t.db.player.create({ data: { lastName: target.name, lastNameKey: "", firstSeenAt: stay.joinedAt, lastSeenAt: stay.joinedAt } });
+    await t.db.playerSession.update({ where: { id: stay.id }, data: { playerId: record.id, originPlayerId: record.id } });
+    const socket = await r.clientAs(moderator);
+    const result = await emit<{ message: string }>(socket, "players:warn", { serverId, playerId: target.id, reason: "Camping" });
+    expect(result).toMatchObject({ ok: true, data: { message: expect.stringContaining("said to everyone") } });
+    expect(emulator.world.chat.at(-1)).toBe(`Console: ${target.plainName}: Warning: Camping`);
+    expect(await t.db.playerSanction.findMany({ where: { playerId: record.id }, select: { kind: true, delivery: true } })).toEqual([{ kind: "warning", delivery: "say" }]);
   });
 });
