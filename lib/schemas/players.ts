@@ -40,12 +40,22 @@ export const mergeTargetSchema = z
   .trim()
   .min(1, "Enter the player to merge with")
   .max(300)
-  .transform((value) => value.replace(/[?#].*$/, "").replace(/\/+$/, "").split("/").pop() ?? "")
+  .transform(
+    (value) =>
+      value
+        .replace(/[?#].*$/, "")
+        .replace(/\/+$/, "")
+        .split("/")
+        .pop() ?? "",
+  )
   .pipe(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "Enter a player id or a profile link"));
 
 export const mergePlayersSchema = z
   .object({ intoId: mergeTargetSchema, fromId: mergeTargetSchema })
-  .refine((v) => v.intoId !== v.fromId, { message: "A player cannot be merged with itself", path: ["intoId"] });
+  .refine((v) => v.intoId !== v.fromId, {
+    message: "A player cannot be merged with itself",
+    path: ["intoId"],
+  });
 
 /** Erasing needs the word typed, so a stray click cannot forget a person. */
 export const eraseConfirmSchema = z.literal("ERASE", { error: "Type ERASE to confirm" });

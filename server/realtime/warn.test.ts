@@ -57,29 +57,51 @@ describe.each(DATABASE_KINDS)("players:warn on $kind (real hub, BattlEye emulato
   async function linkedRecord(player: PlayerView): Promise<string> {
     const stay = await vi.waitFor(
       async () => {
-        const row = await t.db.playerSession.findFirst({ where: { serverId, gameId: player.id, leftAt: null } });
+        const row = await t.db.playerSession.findFirst({
+          where: { serverId, gameId: player.id, leftAt: null },
+        });
         if (!row) throw new Error("stay not stored yet");
         return row;
       },
       { timeout: 10_000 },
     );
     const record = await t.db.player.create({
-      data: { lastName: player.name, lastNameKey: player.plainName.toLowerCase(), firstSeenAt: stay.joinedAt, lastSeenAt: stay.joinedAt, servers: { create: { serverId, firstSeenAt: stay.joinedAt, lastSeenAt: stay.joinedAt } } },
+      data: {
+        lastName: player.name,
+        lastNameKey: player.plainName.toLowerCase(),
+        firstSeenAt: stay.joinedAt,
+        lastSeenAt: stay.joinedAt,
+        servers: { create: { serverId, firstSeenAt: stay.joinedAt, lastSeenAt: stay.joinedAt } },
+      },
     });
-    await t.db.playerSession.update({ where: { id: stay.id }, data: { playerId: record.id, originPlayerId: record.id } });
+    await t.db.playerSession.update({
+      where: { id: stay.id },
+      data: { playerId: record.id, originPlayerId: record.id },
+    });
     return record.id;
   }
 
   beforeAll(async () => {
     t = await create();
     emulator = await startBattlEyeEmulator({ password: "pw", players: 5, activity: 0, seed: 8 });
-    serverId = await createLoopbackServer(t.db, KEY, { name: "Arma", game: "arma3", protocol: "battleye", port: emulator.port });
+    serverId = await createLoopbackServer(t.db, KEY, {
+      name: "Arma",
+      game: "arma3",
+      protocol: "battleye",
+      port: emulator.port,
+    });
     const otherId = await createUnreadableServer(t.db, "Other");
     users = await createRoleUsers(t.db, ["MODERATOR", "VIEWER"]);
     elsewhere = await createTestUser(t.db, "elsewhere", "MODERATOR", [otherId]);
-    hub = await startHub(t.db, { encryptionKey: KEY, history: { intervalMs: 20, maxLines: 50 }, watchedPollMs: 200 });
+    hub = await startHub(t.db, {
+      encryptionKey: KEY,
+      history: { intervalMs: 20, maxLines: 50 },
+      watchedPollMs: 200,
+    });
     r = await startRealtime({ db: t.db, hub });
-    await vi.waitFor(() => expect(hub.players(serverId).filter((p) => p.guid)).toHaveLength(5), { timeout: 10_000 });
+    await vi.waitFor(() => expect(hub.players(serverId).filter((p) => p.guid)).toHaveLength(5), {
+      timeout: 10_000,
+    });
   });
 
   afterAll(async () => {
@@ -93,13 +115,28 @@ describe.each(DATABASE_KINDS)("players:warn on $kind (real hub, BattlEye emulato
     const moderator = await r.clientAs(users.MODERATOR);
     const target = hub.players(serverId)[0]!;
     const record = await linkedRecord(target);
-    const result = await emit<{ message: string }>(moderator, "players:warn", { serverId, playerId: target.id, reason: "Stop teamkilling" });
+    const result = await emit<{ message: string }>(moderator, "players:warn", {
+      serverId,
+      playerId: target.id,
+      reason: "Stop teamkilling",
+    });
     expect(result).toEqual({ ok: true, data: { message: `${target.plainName} was warned.` } });
-    expect(emulator.messageLog.map((m) => m.text)).toContain(`RCon admin #0: (To ${target.name}) Warning: Stop teamkilling`);
+    expect(emulator.messageLog.map((m) => m.text)).toContain(
+      `RCon admin #0: (To ${target.name}) Warning: Stop teamkilling`,
+    );
     expect(await t.db.playerSanction.findMany({ where: { playerId: record } })).toEqual([
-      expect.objectContaining({ kind: "warning", reason: "Stop teamkilling", delivery: "whisper", serverId, authorId: users.MODERATOR.id, originPlayerId: record }),
+      expect.objectContaining({
+        kind: "warning",
+        reason: "Stop teamkilling",
+        delivery: "whisper",
+        serverId,
+        authorId: users.MODERATOR.id,
+        originPlayerId: record,
+      }),
     ]);
-    const audit = await t.db.auditEvent.findFirstOrThrow({ where: { action: "player.warn", actorId: users.MODERATOR.id } });
+    const audit = await t.db.auditEvent.findFirstOrThrow({
+      where: { action: "player.warn", actorId: users.MODERATOR.id },
+    });
     expect(audit).toMatchObject({ outcome: "success", serverId, targetId: target.id, detail: "whispered" });
     expect(JSON.parse(audit.input ?? "{}")).toMatchObject({ record, reason: "Stop teamkilling" });
   });
@@ -110,16 +147,22 @@ describe.each(DATABASE_KINDS)("players:warn on $kind (real hub, BattlEye emulato
     const record = await linkedRecord(target);
     await refuseAuditWrites(t, true);
     try {
-      expect(await emit(moderator, "players:warn", { serverId, playerId: target.id, reason: "probe-warn" })).toMatchObject({ ok: false, error: { code: "UNAVAILABLE" } });
+      expect(
+        await emit(moderator, "players:warn", { serverId, playerId: target.id, reason: "probe-warn" }),
+      ).toMatchObject({ ok: false, error: { code: "UNAVAILABLE" } });
     } finally {
       await refuseAuditWrites(t, false);
     }
     // The next action of the same connection does arrive, so the refused one would have before it.
-    expect(await emit(moderator, "players:warn", { serverId, playerId: target.id, reason: "probe-after" })).toMatchObject({ ok: true });
+    expect(
+      await emit(moderator, "players:warn", { serverId, playerId: target.id, reason: "probe-after" }),
+    ).toMatchObject({ ok: true });
     const pushed = emulator.messageLog.map((m) => m.text);
     expect(pushed.some((text) => text.includes("probe-after"))).toBe(true);
     expect(pushed.some((text) => text.includes("probe-warn"))).toBe(false);
-    expect((await t.db.playerSanction.findMany({ where: { playerId: record } })).map((s) => s.reason)).toEqual(["probe-after"]);
+    expect(
+      (await t.db.playerSanction.findMany({ where: { playerId: record } })).map((s) => s.reason),
+    ).toEqual(["probe-after"]);
   });
 
   it("a Viewer and a Moderator of another server are refused and audited; a bad reason is invalid; nothing is sent", async () => {
@@ -127,12 +170,21 @@ describe.each(DATABASE_KINDS)("players:warn on $kind (real hub, BattlEye emulato
     const sent = emulator.messageLog.length;
     for (const user of [users.VIEWER, elsewhere]) {
       const socket = await r.clientAs(user);
-      expect(await emit(socket, "players:warn", { serverId, playerId: target.id, reason: "x" })).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
-      expect(await t.db.auditEvent.count({ where: { actorId: user.id, action: "socket.players:warn", outcome: "denied" } })).toBe(1);
+      expect(
+        await emit(socket, "players:warn", { serverId, playerId: target.id, reason: "x" }),
+      ).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
+      expect(
+        await t.db.auditEvent.count({
+          where: { actorId: user.id, action: "socket.players:warn", outcome: "denied" },
+        }),
+      ).toBe(1);
     }
     const moderator = await r.clientAs(users.MODERATOR);
     for (const reason of ["", "two\nlines", "x".repeat(201)])
-      expect(await emit(moderator, "players:warn", { serverId, playerId: target.id, reason })).toMatchObject({ ok: false, error: { code: "INVALID_INPUT" } });
+      expect(await emit(moderator, "players:warn", { serverId, playerId: target.id, reason })).toMatchObject({
+        ok: false,
+        error: { code: "INVALID_INPUT" },
+      });
     expect(emulator.messageLog.length).toBe(sent);
     expect(await t.db.playerSanction.count({ where: { serverId, reason: "x" } })).toBe(0);
   });
@@ -143,59 +195,111 @@ describe.each(DATABASE_KINDS)("players:warn on $kind (real hub, BattlEye emulato
     if (!snap.ok) throw new Error(snap.error.message);
     const [kicked, banned] = [hub.players(serverId)[3]!, hub.players(serverId)[4]!];
     const [kickRecord, banRecord] = [await linkedRecord(kicked), await linkedRecord(banned)];
-    expect(await emit(moderator, "players:kick", { serverId, playerId: kicked.id, reason: "afk" })).toMatchObject({ ok: true });
-    expect(await t.db.playerSanction.findMany({ where: { playerId: kickRecord }, select: { kind: true, reason: true, delivery: true } })).toEqual([{ kind: "kick", reason: "afk", delivery: null }]);
-    const ban = await emit<{ banId: string }>(moderator, "players:ban", { serverId, playerId: banned.id, reason: "cheating", duration: "1d" });
+    expect(
+      await emit(moderator, "players:kick", { serverId, playerId: kicked.id, reason: "afk" }),
+    ).toMatchObject({ ok: true });
+    expect(
+      await t.db.playerSanction.findMany({
+        where: { playerId: kickRecord },
+        select: { kind: true, reason: true, delivery: true },
+      }),
+    ).toEqual([{ kind: "kick", reason: "afk", delivery: null }]);
+    const ban = await emit<{ banId: string }>(moderator, "players:ban", {
+      serverId,
+      playerId: banned.id,
+      reason: "cheating",
+      duration: "1d",
+    });
     if (!ban.ok) throw new Error(ban.error.message);
     expect((await t.db.ban.findUniqueOrThrow({ where: { id: ban.data.banId } })).playerId).toBe(banRecord);
   });
 });
 
-describe.each(DATABASE_KINDS)("players:warn on a game without private messages (CS2) on $kind", ({ create }) => {
-  let t: TestDatabase;
-  let hub: ConnectionHub;
-  let r: RunningRealtime;
-  let emulator: SourceEmulator;
-  let serverId: string;
-  let moderator: TestUser;
+describe.each(DATABASE_KINDS)(
+  "players:warn on a game without private messages (CS2) on $kind",
+  ({ create }) => {
+    let t: TestDatabase;
+    let hub: ConnectionHub;
+    let r: RunningRealtime;
+    let emulator: SourceEmulator;
+    let serverId: string;
+    let moderator: TestUser;
 
-  beforeAll(async () => {
-    t = await create();
-    emulator = await startSourceEmulator({ password: "pw", port: 0, game: "cs2", players: 2, activity: 0, seed: 3 });
-    serverId = (
-      await t.db.server.create({
-        data: { name: "CS2", game: "cs2", protocol: "source", host: "127.0.0.1", port: emulator.port, passwordEncrypted: encryptSecret("pw", KEY), pollIntervalSeconds: 1 },
-      })
-    ).id;
-    ({ MODERATOR: moderator } = await createRoleUsers(t.db, ["MODERATOR"]));
-    hub = await startHub(t.db, { encryptionKey: KEY, history: { intervalMs: 20 }, watchedPollMs: 100 });
-    r = await startRealtime({ db: t.db, hub });
-    await vi.waitFor(() => expect(hub.players(serverId).length).toBeGreaterThan(0), { timeout: 10_000 });
-  });
+    beforeAll(async () => {
+      t = await create();
+      emulator = await startSourceEmulator({
+        password: "pw",
+        port: 0,
+        game: "cs2",
+        players: 2,
+        activity: 0,
+        seed: 3,
+      });
+      serverId = (
+        await t.db.server.create({
+          data: {
+            name: "CS2",
+            game: "cs2",
+            protocol: "source",
+            host: "127.0.0.1",
+            port: emulator.port,
+            passwordEncrypted: encryptSecret("pw", KEY),
+            pollIntervalSeconds: 1,
+          },
+        })
+      ).id;
+      ({ MODERATOR: moderator } = await createRoleUsers(t.db, ["MODERATOR"]));
+      hub = await startHub(t.db, { encryptionKey: KEY, history: { intervalMs: 20 }, watchedPollMs: 100 });
+      r = await startRealtime({ db: t.db, hub });
+      await vi.waitFor(() => expect(hub.players(serverId).length).toBeGreaterThan(0), { timeout: 10_000 });
+    });
 
-  afterAll(async () => {
-    await r.close();
-    await hub.stop();
-    await emulator.close();
-    await t.drop();
-  });
+    afterAll(async () => {
+      await r.close();
+      await hub.stop();
+      await emulator.close();
+      await t.drop();
+    });
 
-  it("the warning is said to everyone naming the player, and recorded as said", async () => {
-    const target = hub.players(serverId).find((p) => emulator.world.humans.some((h) => h.name === p.name))!;
-    const stay = await vi.waitFor(
-      async () => {
-        const row = await t.db.playerSession.findFirst({ where: { serverId, gameId: target.id, leftAt: null } });
-        if (!row) throw new Error("stay not stored yet");
-        return row;
-      },
-      { timeout: 10_000 },
-    );
-    const record = await t.db.player.create({ data: { lastName: target.name, lastNameKey: "", firstSeenAt: stay.joinedAt, lastSeenAt: stay.joinedAt } });
-    await t.db.playerSession.update({ where: { id: stay.id }, data: { playerId: record.id, originPlayerId: record.id } });
-    const socket = await r.clientAs(moderator);
-    const result = await emit<{ message: string }>(socket, "players:warn", { serverId, playerId: target.id, reason: "Camping" });
-    expect(result).toMatchObject({ ok: true, data: { message: expect.stringContaining("said to everyone") } });
-    expect(emulator.world.chat.at(-1)).toBe(`Console: ${target.plainName}: Warning: Camping`);
-    expect(await t.db.playerSanction.findMany({ where: { playerId: record.id }, select: { kind: true, delivery: true } })).toEqual([{ kind: "warning", delivery: "say" }]);
-  });
-});
+    it("the warning is said to everyone naming the player, and recorded as said", async () => {
+      const target = hub.players(serverId).find((p) => emulator.world.humans.some((h) => h.name === p.name))!;
+      const stay = await vi.waitFor(
+        async () => {
+          const row = await t.db.playerSession.findFirst({
+            where: { serverId, gameId: target.id, leftAt: null },
+          });
+          if (!row) throw new Error("stay not stored yet");
+          return row;
+        },
+        { timeout: 10_000 },
+      );
+      const record = await t.db.player.create({
+        data: {
+          lastName: target.name,
+          lastNameKey: "",
+          firstSeenAt: stay.joinedAt,
+          lastSeenAt: stay.joinedAt,
+        },
+      });
+      await t.db.playerSession.update({
+        where: { id: stay.id },
+        data: { playerId: record.id, originPlayerId: record.id },
+      });
+      const socket = await r.clientAs(moderator);
+      const result = await emit<{ message: string }>(socket, "players:warn", {
+        serverId,
+        playerId: target.id,
+        reason: "Camping",
+      });
+      if (!result.ok) throw new Error(result.error.message);
+      expect(result.data.message).toContain("said to everyone");
+      expect(emulator.world.chat.at(-1)).toBe(`Console: ${target.plainName}: Warning: Camping`);
+      expect(
+        await t.db.playerSanction.findMany({
+          where: { playerId: record.id },
+          select: { kind: true, delivery: true },
+        }),
+      ).toEqual([{ kind: "warning", delivery: "say" }]);
+    });
+  },
+);

@@ -58,7 +58,11 @@ export async function createPlayerRecord(
         lastSeenAt: identity.lastSeenAt,
         timesSeen: identity.timesSeen ?? 1,
         servers: {
-          create: identity.serverIds.map((serverId) => ({ serverId, firstSeenAt: identity.firstSeenAt, lastSeenAt: identity.lastSeenAt })),
+          create: identity.serverIds.map((serverId) => ({
+            serverId,
+            firstSeenAt: identity.firstSeenAt,
+            lastSeenAt: identity.lastSeenAt,
+          })),
         },
       },
     });
@@ -107,13 +111,22 @@ export async function recordRows(db: Db, playerId: string) {
     identities: byId(
       await db.playerIdentity.findMany({
         where: { playerId },
-        include: { servers: { orderBy: { serverId: "asc" }, select: { serverId: true, firstSeenAt: true, lastSeenAt: true } } },
+        include: {
+          servers: {
+            orderBy: { serverId: "asc" },
+            select: { serverId: true, firstSeenAt: true, lastSeenAt: true },
+          },
+        },
       }),
     ),
     servers: await db.playerServer.findMany({ where: { playerId }, orderBy: { serverId: "asc" } }),
-    stays: byId(await db.playerSession.findMany({ where: { playerId }, select: { id: true, originPlayerId: true } })),
+    stays: byId(
+      await db.playerSession.findMany({ where: { playerId }, select: { id: true, originPlayerId: true } }),
+    ),
     notes: byId(await db.playerNote.findMany({ where: { playerId }, select: { id: true, text: true } })),
-    sanctions: byId(await db.playerSanction.findMany({ where: { playerId }, select: { id: true, kind: true } })),
+    sanctions: byId(
+      await db.playerSanction.findMany({ where: { playerId }, select: { id: true, kind: true } }),
+    ),
     bans: byId(await db.ban.findMany({ where: { playerId }, select: { id: true } })),
   };
 }

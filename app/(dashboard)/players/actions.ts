@@ -7,7 +7,13 @@
  */
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { eraseConfirmSchema, mergePlayersSchema, noteTextSchema, playerIdSchema, watchReasonSchema } from "@/lib/schemas/players";
+import {
+  eraseConfirmSchema,
+  mergePlayersSchema,
+  noteTextSchema,
+  playerIdSchema,
+  watchReasonSchema,
+} from "@/lib/schemas/players";
 import { banReasonSchema } from "@/lib/schemas/bans";
 import { authedAction } from "@/server/auth/action";
 import { banPlayerRecord } from "@/server/data/players/ban";
@@ -26,17 +32,25 @@ function changed(playerIds: readonly string[], options: { bans?: boolean } = {})
   if (options.bans) revalidatePath("/bans");
 }
 
-export const addNoteAction = authedAction(z.object({ playerId: playerIdSchema, text: noteTextSchema }), {}, async (input, ctx) => {
-  const note = await addPlayerNote(ctx, input.playerId, input.text);
-  changed([input.playerId]);
-  return { id: note.id };
-});
+export const addNoteAction = authedAction(
+  z.object({ playerId: playerIdSchema, text: noteTextSchema }),
+  {},
+  async (input, ctx) => {
+    const note = await addPlayerNote(ctx, input.playerId, input.text);
+    changed([input.playerId]);
+    return { id: note.id };
+  },
+);
 
-export const editNoteAction = authedAction(z.object({ noteId: id, text: noteTextSchema }), {}, async (input, ctx) => {
-  const note = await editPlayerNote(ctx, input.noteId, input.text);
-  changed([note.playerId]);
-  return { id: note.id };
-});
+export const editNoteAction = authedAction(
+  z.object({ noteId: id, text: noteTextSchema }),
+  {},
+  async (input, ctx) => {
+    const note = await editPlayerNote(ctx, input.noteId, input.text);
+    changed([note.playerId]);
+    return { id: note.id };
+  },
+);
 
 export const deleteNoteAction = authedAction(z.object({ noteId: id }), {}, async (input, ctx) => {
   const note = await deletePlayerNote(ctx, input.noteId);
@@ -44,17 +58,25 @@ export const deleteNoteAction = authedAction(z.object({ noteId: id }), {}, async
   return { id: note.id };
 });
 
-export const setWatchAction = authedAction(z.object({ playerId: playerIdSchema, reason: watchReasonSchema }), {}, async (input, ctx) => {
-  const result = await setPlayerWatch(ctx, input.playerId, input.reason);
-  changed([input.playerId]);
-  return result;
-});
+export const setWatchAction = authedAction(
+  z.object({ playerId: playerIdSchema, reason: watchReasonSchema }),
+  {},
+  async (input, ctx) => {
+    const result = await setPlayerWatch(ctx, input.playerId, input.reason);
+    changed([input.playerId]);
+    return result;
+  },
+);
 
-export const clearWatchAction = authedAction(z.object({ playerId: playerIdSchema }), {}, async (input, ctx) => {
-  const result = await setPlayerWatch(ctx, input.playerId, null);
-  changed([input.playerId]);
-  return result;
-});
+export const clearWatchAction = authedAction(
+  z.object({ playerId: playerIdSchema }),
+  {},
+  async (input, ctx) => {
+    const result = await setPlayerWatch(ctx, input.playerId, null);
+    changed([input.playerId]);
+    return result;
+  },
+);
 
 /** `intoId` may be typed as an id or a pasted profile link (lib/schemas/players.ts). */
 export const mergePlayerAction = authedAction(mergePlayersSchema, {}, async (input, ctx) => {
@@ -63,17 +85,25 @@ export const mergePlayerAction = authedAction(mergePlayersSchema, {}, async (inp
   return { intoId: result.intoId, fromId: result.fromId };
 });
 
-export const splitPlayerAction = authedAction(z.object({ playerId: playerIdSchema }), {}, async (input, ctx) => {
-  const result = await splitPlayer(ctx, input.playerId);
-  changed(result.playerIds, { bans: true });
-  return { intoId: result.intoId, fromId: result.fromId };
-});
+export const splitPlayerAction = authedAction(
+  z.object({ playerId: playerIdSchema }),
+  {},
+  async (input, ctx) => {
+    const result = await splitPlayer(ctx, input.playerId);
+    changed(result.playerIds, { bans: true });
+    return { intoId: result.intoId, fromId: result.fromId };
+  },
+);
 
-export const erasePlayerAction = authedAction(z.object({ playerId: playerIdSchema, confirm: eraseConfirmSchema }), {}, async (input, ctx) => {
-  const result = await erasePlayer(ctx, input.playerId);
-  changed(result.playerIds);
-  return { playerId: result.playerId, message: result.message, bansKept: result.bansKept };
-});
+export const erasePlayerAction = authedAction(
+  z.object({ playerId: playerIdSchema, confirm: eraseConfirmSchema }),
+  {},
+  async (input, ctx) => {
+    const result = await erasePlayer(ctx, input.playerId);
+    changed(result.playerIds);
+    return { playerId: result.playerId, message: result.message, bansKept: result.bansKept };
+  },
+);
 
 const banSchema = z.object({
   playerId: playerIdSchema,
@@ -88,22 +118,26 @@ const banSchema = z.object({
 });
 
 /** A central ban from the record's certain identities (and its last address if chosen), also offline. */
-export const banPlayerRecordAction = authedAction(banSchema, { arrays: ["serverIds"], booleans: ["includeAddress"] }, async (input, ctx) => {
-  const ban = await banPlayerRecord(ctx, {
-    playerId: input.playerId,
-    reason: input.reason,
-    note: input.note.trim() || undefined,
-    duration: input.duration,
-    includeAddress: input.includeAddress,
-    target:
-      input.scope === "servers"
-        ? { scope: "servers", serverIds: input.serverIds }
-        : input.scope === "list"
-          ? { scope: "list", banListId: input.banListId }
-          : { scope: "all" },
-  });
-  // Enforcement follows at once where the ban applies (the player may be online elsewhere).
-  getRuntime().hub?.recheckBans(ban.scope === "servers" ? ban.serverIds : undefined);
-  changed([input.playerId], { bans: true });
-  return { banId: ban.id, message: `Banned ${ban.playerNames[0] ?? "the player"}.` };
-});
+export const banPlayerRecordAction = authedAction(
+  banSchema,
+  { arrays: ["serverIds"], booleans: ["includeAddress"] },
+  async (input, ctx) => {
+    const ban = await banPlayerRecord(ctx, {
+      playerId: input.playerId,
+      reason: input.reason,
+      note: input.note.trim() || undefined,
+      duration: input.duration,
+      includeAddress: input.includeAddress,
+      target:
+        input.scope === "servers"
+          ? { scope: "servers", serverIds: input.serverIds }
+          : input.scope === "list"
+            ? { scope: "list", banListId: input.banListId }
+            : { scope: "all" },
+    });
+    // Enforcement follows at once where the ban applies (the player may be online elsewhere).
+    getRuntime().hub?.recheckBans(ban.scope === "servers" ? ban.serverIds : undefined);
+    changed([input.playerId], { bans: true });
+    return { banId: ban.id, message: `Banned ${ban.playerNames[0] ?? "the player"}.` };
+  },
+);

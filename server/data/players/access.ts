@@ -37,8 +37,14 @@ export async function denyOnPlayer(
 }
 
 /** Refuses (audited) an actor without `permission` anywhere, before anything is read. */
-export async function requireAnywhere(ctx: DataContext, permission: Permission, action: string, targetId: string | null): Promise<void> {
-  if (!can(ctx.actor, permission)) await denyOnPlayer(ctx, action, targetId, `missing permission ${permission}`);
+export async function requireAnywhere(
+  ctx: DataContext,
+  permission: Permission,
+  action: string,
+  targetId: string | null,
+): Promise<void> {
+  if (!can(ctx.actor, permission))
+    await denyOnPlayer(ctx, action, targetId, `missing permission ${permission}`);
 }
 
 export async function loadPlayerTarget(ctx: DataContext, playerId: string): Promise<PlayerTarget | null> {
@@ -46,7 +52,14 @@ export async function loadPlayerTarget(ctx: DataContext, playerId: string): Prom
     where: { id: playerId },
     select: { id: true, mergedIntoId: true, erasedAt: true, servers: { select: { serverId: true } } },
   });
-  return row && { id: row.id, mergedIntoId: row.mergedIntoId, erasedAt: row.erasedAt, serverIds: row.servers.map((s) => s.serverId) };
+  return (
+    row && {
+      id: row.id,
+      mergedIntoId: row.mergedIntoId,
+      erasedAt: row.erasedAt,
+      serverIds: row.servers.map((s) => s.serverId),
+    }
+  );
 }
 
 /**
@@ -67,7 +80,8 @@ export async function playerForAction(
     await denyOnPlayer(ctx, action, playerId, `missing permission ${permission} on the player's servers`);
   if (player.mergedIntoId !== null)
     throw new AppError("CONFLICT", "That player was merged into another record: act on that one.");
-  if (player.erasedAt !== null && !options.allowErased) throw new AppError("CONFLICT", "That player was erased.");
+  if (player.erasedAt !== null && !options.allowErased)
+    throw new AppError("CONFLICT", "That player was erased.");
   return player;
 }
 

@@ -21,11 +21,18 @@ export interface BanPlayerRecordInput {
   includeAddress?: boolean;
 }
 
-export async function banPlayerRecord(ctx: DataContext, input: BanPlayerRecordInput, now = new Date()): Promise<BanDto> {
+export async function banPlayerRecord(
+  ctx: DataContext,
+  input: BanPlayerRecordInput,
+  now = new Date(),
+): Promise<BanDto> {
   await requireAnywhere(ctx, "players.ban", "ban.create", input.playerId);
   await playerForAction(ctx, input.playerId, "players.ban", "ban.create");
   const identities = await ctx.db.playerIdentity.findMany({
-    where: { playerId: input.playerId, kind: { in: [...CERTAIN_IDENTITY_KINDS, ...(input.includeAddress ? ["ip"] : [])] } },
+    where: {
+      playerId: input.playerId,
+      kind: { in: [...CERTAIN_IDENTITY_KINDS, ...(input.includeAddress ? ["ip"] : [])] },
+    },
     orderBy: { lastSeenAt: "desc" },
     select: { kind: true, value: true },
   });
@@ -33,9 +40,13 @@ export async function banPlayerRecord(ctx: DataContext, input: BanPlayerRecordIn
   const address = identities.find((i) => i.kind === "ip");
   const identifiers = [...certain, ...(address ? [address] : [])].slice(0, 20);
   if (identifiers.length === 0)
-    throw new AppError("INVALID_INPUT", "This player has no certain identity to ban (no SteamID, GUID or UUID was seen).", {
-      includeAddress: input.includeAddress ? undefined : ["Ban the last address instead"],
-    });
+    throw new AppError(
+      "INVALID_INPUT",
+      "This player has no certain identity to ban (no SteamID, GUID or UUID was seen).",
+      {
+        includeAddress: input.includeAddress ? undefined : ["Ban the last address instead"],
+      },
+    );
   const lastStay = await ctx.db.playerSession.findFirst({
     where: { playerId: input.playerId },
     orderBy: { joinedAt: "desc" },

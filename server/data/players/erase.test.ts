@@ -34,7 +34,14 @@ describe.each(DATABASE_KINDS)("erase and offline ban on $kind", ({ create }) => 
       name,
       identities: [
         ...identities.map((i) => ({ ...i, firstSeenAt: at(0), lastSeenAt: at(10), serverIds: [s1] })),
-        { kind: "name", value: name.toLowerCase(), display: name, firstSeenAt: at(0), lastSeenAt: at(10), serverIds: [s1] },
+        {
+          kind: "name",
+          value: name.toLowerCase(),
+          display: name,
+          firstSeenAt: at(0),
+          lastSeenAt: at(10),
+          serverIds: [s1],
+        },
       ],
       stays: [
         { serverId: s1, joinedAt: at(0), leftAt: at(10), name, steamId: STEAM, address: "203.0.113.7:2304" },
@@ -65,9 +72,27 @@ describe.each(DATABASE_KINDS)("erase and offline ban on $kind", ({ create }) => 
     await mergePlayers(ctx(owner), { intoId: playerId, fromId: other });
     const note = await addPlayerNote(ctx(mod), playerId, "lives in Oslo");
     await editPlayerNote(ctx(mod), note.id, "lives in Bergen");
-    await recordPlayerSanction(t.db, { playerId, kind: "warning", serverId: s1, reason: "said Sigrid's address", delivery: "say", author: mod });
+    await recordPlayerSanction(t.db, {
+      playerId,
+      kind: "warning",
+      serverId: s1,
+      reason: "said Sigrid's address",
+      delivery: "say",
+      author: mod,
+    });
     await setPlayerWatch(ctx(mod), playerId, "watch Sigrid");
-    const ban = await createBan(ctx(admin), { identifiers: [{ kind: "ip", value: "203.0.113.7" }], playerNames: ["Sigrid"], reason: "cheat", duration: "1d", target: { scope: "all" } }, T0, { playerId });
+    const ban = await createBan(
+      ctx(admin),
+      {
+        identifiers: [{ kind: "ip", value: "203.0.113.7" }],
+        playerNames: ["Sigrid"],
+        reason: "cheat",
+        duration: "1d",
+        target: { scope: "all" },
+      },
+      T0,
+      { playerId },
+    );
     const before = await t.db.player.findUniqueOrThrow({ where: { id: playerId } });
 
     const result = await erasePlayer(ctx(owner), playerId, at(100));
@@ -75,18 +100,41 @@ describe.each(DATABASE_KINDS)("erase and offline ban on $kind", ({ create }) => 
     expect(result.message).toContain("Bans page");
 
     for (const id of [playerId, other])
-      expect(await t.db.player.findUniqueOrThrow({ where: { id } })).toMatchObject({ lastName: "Erased player", lastNameKey: "", erasedAt: at(100), watchReason: null });
-    expect(await t.db.player.findUniqueOrThrow({ where: { id: playerId } })).toMatchObject({ staysCount: before.staysCount, secondsPlayed: before.secondsPlayed });
+      expect(await t.db.player.findUniqueOrThrow({ where: { id } })).toMatchObject({
+        lastName: "Erased player",
+        lastNameKey: "",
+        erasedAt: at(100),
+        watchReason: null,
+      });
+    expect(await t.db.player.findUniqueOrThrow({ where: { id: playerId } })).toMatchObject({
+      staysCount: before.staysCount,
+      secondsPlayed: before.secondsPlayed,
+    });
     expect(await t.db.playerIdentity.count({ where: { playerId: { in: [playerId, other] } } })).toBe(0);
     expect(await t.db.playerNote.count({ where: { playerId } })).toBe(0);
     expect(await t.db.playerNoteRevision.count({ where: { noteId: note.id } })).toBe(0);
     const stays = await t.db.playerSession.findMany({ where: { playerId } });
     expect(stays).toHaveLength(4);
-    expect(stays.every((s) => s.name === "Erased player" && s.plainName === "" && s.steamId === null && s.address === null && s.guid === null)).toBe(true);
-    expect(await t.db.playerSanction.findMany({ where: { playerId }, select: { reason: true, kind: true } })).toEqual([{ reason: "", kind: "warning" }]);
+    expect(
+      stays.every(
+        (s) =>
+          s.name === "Erased player" &&
+          s.plainName === "" &&
+          s.steamId === null &&
+          s.address === null &&
+          s.guid === null,
+      ),
+    ).toBe(true);
+    expect(
+      await t.db.playerSanction.findMany({ where: { playerId }, select: { reason: true, kind: true } }),
+    ).toEqual([{ reason: "", kind: "warning" }]);
     // The ban is a separate decision: it keeps its names and identifiers.
-    expect(await t.db.ban.findUniqueOrThrow({ where: { id: ban.id }, include: { identifiers: true } })).toMatchObject({ playerId, playerNames: '["Sigrid"]', identifiers: [{ value: "203.0.113.7" }] });
-    const audit = await t.db.auditEvent.findFirstOrThrow({ where: { action: "player.erase", targetId: playerId } });
+    expect(
+      await t.db.ban.findUniqueOrThrow({ where: { id: ban.id }, include: { identifiers: true } }),
+    ).toMatchObject({ playerId, playerNames: '["Sigrid"]', identifiers: [{ value: "203.0.113.7" }] });
+    const audit = await t.db.auditEvent.findFirstOrThrow({
+      where: { action: "player.erase", targetId: playerId },
+    });
     expect(audit).toMatchObject({ outcome: "success", actorId: owner.id });
     expect(audit.input).not.toMatch(/Sigri|Oslo|Bergen|203\.0/);
     // Nothing of the group can be split back out, or erased twice.
@@ -98,9 +146,16 @@ describe.each(DATABASE_KINDS)("erase and offline ban on $kind", ({ create }) => 
     const playerId = await person("Kept");
     for (const actor of [admin, mod, viewer]) {
       await expect(erasePlayer(ctx(actor), playerId)).rejects.toMatchObject({ code: "FORBIDDEN" });
-      expect(await t.db.auditEvent.count({ where: { actorId: actor.id, action: "player.erase", outcome: "denied", targetId: playerId } })).toBe(1);
+      expect(
+        await t.db.auditEvent.count({
+          where: { actorId: actor.id, action: "player.erase", outcome: "denied", targetId: playerId },
+        }),
+      ).toBe(1);
     }
-    expect(await t.db.player.findUniqueOrThrow({ where: { id: playerId } })).toMatchObject({ erasedAt: null, lastName: "Kept" });
+    expect(await t.db.player.findUniqueOrThrow({ where: { id: playerId } })).toMatchObject({
+      erasedAt: null,
+      lastName: "Kept",
+    });
     expect(await t.db.playerIdentity.count({ where: { playerId } })).toBe(1);
   });
 
@@ -110,27 +165,78 @@ describe.each(DATABASE_KINDS)("erase and offline ban on $kind", ({ create }) => 
       { kind: "steam", value: steam },
       { kind: "ip", value: "198.51.100.9" },
     ]);
-    const ban = await banPlayerRecord(ctx(mod), { playerId, reason: "cheating", duration: "2d", target: { scope: "servers", serverIds: [s1] } }, T0);
-    expect(ban).toMatchObject({ reason: "cheating", scope: "servers", serverIds: [s1], playerNames: ["Offline"], identifiers: [{ kind: "steam", value: steam }] });
+    const ban = await banPlayerRecord(
+      ctx(mod),
+      { playerId, reason: "cheating", duration: "2d", target: { scope: "servers", serverIds: [s1] } },
+      T0,
+    );
+    expect(ban).toMatchObject({
+      reason: "cheating",
+      scope: "servers",
+      serverIds: [s1],
+      playerNames: ["Offline"],
+      identifiers: [{ kind: "steam", value: steam }],
+    });
     expect((await t.db.ban.findUniqueOrThrow({ where: { id: ban.id } })).playerId).toBe(playerId);
-    const withAddress = await banPlayerRecord(ctx(mod), { playerId, reason: "again", duration: "1d", includeAddress: true, target: { scope: "servers", serverIds: [s1] } }, T0);
+    const withAddress = await banPlayerRecord(
+      ctx(mod),
+      {
+        playerId,
+        reason: "again",
+        duration: "1d",
+        includeAddress: true,
+        target: { scope: "servers", serverIds: [s1] },
+      },
+      T0,
+    );
     expect(withAddress.identifiers?.map((i) => i.kind).sort()).toEqual(["ip", "steam"]);
-    expect(await t.db.auditEvent.count({ where: { action: "ban.create", outcome: "success", targetId: { in: [ban.id, withAddress.id] } } })).toBe(2);
+    expect(
+      await t.db.auditEvent.count({
+        where: { action: "ban.create", outcome: "success", targetId: { in: [ban.id, withAddress.id] } },
+      }),
+    ).toBe(2);
   });
 
   it("offline bans keep the ban rules: Moderator maximum, scope, a Viewer and a limited Moderator refused, no certain identity", async () => {
-    const playerId = await person("Rules", [{ kind: "steam", value: String(76561197960265728n + BigInt(++n)) }]);
+    const playerId = await person("Rules", [
+      { kind: "steam", value: String(76561197960265728n + BigInt(++n)) },
+    ]);
     const before = await t.db.ban.count();
-    await expect(banPlayerRecord(ctx(mod), { playerId, reason: "x", duration: "permanent", target: { scope: "servers", serverIds: [s1] } })).rejects.toMatchObject({
+    await expect(
+      banPlayerRecord(ctx(mod), {
+        playerId,
+        reason: "x",
+        duration: "permanent",
+        target: { scope: "servers", serverIds: [s1] },
+      }),
+    ).rejects.toMatchObject({
       code: "FORBIDDEN",
       fieldErrors: { duration: [expect.any(String)] },
     });
     for (const actor of [viewer, limitedMod]) {
-      await expect(banPlayerRecord(ctx(actor), { playerId, reason: "x", duration: "1d", target: { scope: "servers", serverIds: [s1] } })).rejects.toMatchObject({ code: "FORBIDDEN" });
-      expect(await t.db.auditEvent.count({ where: { actorId: actor.id, action: "ban.create", outcome: "denied" } })).toBe(1);
+      await expect(
+        banPlayerRecord(ctx(actor), {
+          playerId,
+          reason: "x",
+          duration: "1d",
+          target: { scope: "servers", serverIds: [s1] },
+        }),
+      ).rejects.toMatchObject({ code: "FORBIDDEN" });
+      expect(
+        await t.db.auditEvent.count({
+          where: { actorId: actor.id, action: "ban.create", outcome: "denied" },
+        }),
+      ).toBe(1);
     }
     const nameOnly = await person("Nameless");
-    await expect(banPlayerRecord(ctx(mod), { playerId: nameOnly, reason: "x", duration: "1d", target: { scope: "servers", serverIds: [s1] } })).rejects.toMatchObject({ code: "INVALID_INPUT" });
+    await expect(
+      banPlayerRecord(ctx(mod), {
+        playerId: nameOnly,
+        reason: "x",
+        duration: "1d",
+        target: { scope: "servers", serverIds: [s1] },
+      }),
+    ).rejects.toMatchObject({ code: "INVALID_INPUT" });
     expect(await t.db.ban.count()).toBe(before);
   });
 });

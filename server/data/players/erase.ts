@@ -26,7 +26,11 @@ export interface ErasePlayerResult {
   playerIds: string[];
 }
 
-export async function erasePlayer(ctx: DataContext, playerId: string, now = new Date()): Promise<ErasePlayerResult> {
+export async function erasePlayer(
+  ctx: DataContext,
+  playerId: string,
+  now = new Date(),
+): Promise<ErasePlayerResult> {
   await requireAnywhere(ctx, "players.erase", "player.erase", playerId);
   await playerForAction(ctx, playerId, "players.erase", "player.erase");
   const result = await ctx.db.$transaction(
@@ -43,13 +47,24 @@ export async function erasePlayer(ctx: DataContext, playerId: string, now = new 
           watchedByName: null,
         },
       });
-      if (marked.count !== 1) throw new AppError("CONFLICT", "That player was already erased or merged meanwhile.");
-      const merged = (await tx.player.findMany({ where: { mergedIntoId: playerId }, select: { id: true } })).map((p) => p.id);
+      if (marked.count !== 1)
+        throw new AppError("CONFLICT", "That player was already erased or merged meanwhile.");
+      const merged = (
+        await tx.player.findMany({ where: { mergedIntoId: playerId }, select: { id: true } })
+      ).map((p) => p.id);
       const group = [playerId, ...merged];
       if (merged.length > 0)
         await tx.player.updateMany({
           where: { id: { in: merged } },
-          data: { lastName: ERASED_NAME, lastNameKey: "", erasedAt: now, watchReason: null, watchedAt: null, watchedById: null, watchedByName: null },
+          data: {
+            lastName: ERASED_NAME,
+            lastNameKey: "",
+            erasedAt: now,
+            watchReason: null,
+            watchedAt: null,
+            watchedById: null,
+            watchedByName: null,
+          },
         });
       const identities = await tx.playerIdentity.deleteMany({ where: { playerId: { in: group } } });
       const notes = await tx.playerNote.deleteMany({ where: { playerId: { in: group } } });
@@ -57,10 +72,20 @@ export async function erasePlayer(ctx: DataContext, playerId: string, now = new 
         where: { playerId: { in: group } },
         data: { name: ERASED_NAME, plainName: "", guid: null, steamId: null, address: null },
       });
-      const sanctions = await tx.playerSanction.updateMany({ where: { playerId: { in: group } }, data: { reason: "" } });
+      const sanctions = await tx.playerSanction.updateMany({
+        where: { playerId: { in: group } },
+        data: { reason: "" },
+      });
       await deleteMergeRecords(tx, merged);
       const bansKept = await tx.ban.count({ where: { playerId: { in: group } } });
-      return { merged, identities: identities.count, notes: notes.count, stays: stays.count, sanctions: sanctions.count, bansKept };
+      return {
+        merged,
+        identities: identities.count,
+        notes: notes.count,
+        stays: stays.count,
+        sanctions: sanctions.count,
+        bansKept,
+      };
     },
     { maxWait: 10_000, timeout: 120_000 },
   );

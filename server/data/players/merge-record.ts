@@ -59,7 +59,11 @@ const key = (playerId: string) => `player.merge:${playerId}`;
 
 export async function writeMergeRecord(db: Store, record: MergeRecord): Promise<void> {
   const value = JSON.stringify(record);
-  await db.appSetting.upsert({ where: { key: key(record.fromId) }, create: { key: key(record.fromId), value }, update: { value } });
+  await db.appSetting.upsert({
+    where: { key: key(record.fromId) },
+    create: { key: key(record.fromId), value },
+    update: { value },
+  });
 }
 
 export async function readMergeRecord(db: Store, playerId: string): Promise<MergeRecord | null> {
@@ -74,7 +78,10 @@ export async function deleteMergeRecords(db: Store, playerIds: readonly string[]
 }
 
 export const iso = (date: Date) => date.toISOString();
-export const span = (row: { firstSeenAt: Date; lastSeenAt: Date }): SeenSpan => ({ firstSeenAt: iso(row.firstSeenAt), lastSeenAt: iso(row.lastSeenAt) });
+export const span = (row: { firstSeenAt: Date; lastSeenAt: Date }): SeenSpan => ({
+  firstSeenAt: iso(row.firstSeenAt),
+  lastSeenAt: iso(row.lastSeenAt),
+});
 
 /** The value to restore at split: the one before the merge, unless something changed it since. */
 export function restored(current: Date, before: string, after: string): Date {

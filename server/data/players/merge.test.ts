@@ -31,7 +31,11 @@ describe.each(DATABASE_KINDS)("merge and split on $kind", ({ create }) => {
 
   beforeAll(async () => {
     t = await create();
-    [s1, s2, s3] = [await createUnreadableServer(t.db, "One"), await createUnreadableServer(t.db, "Two"), await createUnreadableServer(t.db, "Three")];
+    [s1, s2, s3] = [
+      await createUnreadableServer(t.db, "One"),
+      await createUnreadableServer(t.db, "Two"),
+      await createUnreadableServer(t.db, "Three"),
+    ];
     owner = await createActor(t.db, "OWNER", null);
     admin = await createActor(t.db, "ADMIN", null);
     limitedAdmin = await createActor(t.db, "ADMIN", [s1]);
@@ -48,9 +52,31 @@ describe.each(DATABASE_KINDS)("merge and split on $kind", ({ create }) => {
     a = await createPlayerRecord(t.db, {
       name: "^1Wolf",
       identities: [
-        { kind: "steam", value: steam(), firstSeenAt: at(0), lastSeenAt: at(100), timesSeen: 2, serverIds: [s1] },
-        { kind: "name", value: "wolf", display: "^1Wolf", firstSeenAt: at(0), lastSeenAt: at(100), timesSeen: 2, serverIds: [s1] },
-        { kind: "ip", value: "203.0.113.7", firstSeenAt: at(50), lastSeenAt: at(100), timesSeen: 1, serverIds: [s1] },
+        {
+          kind: "steam",
+          value: steam(),
+          firstSeenAt: at(0),
+          lastSeenAt: at(100),
+          timesSeen: 2,
+          serverIds: [s1],
+        },
+        {
+          kind: "name",
+          value: "wolf",
+          display: "^1Wolf",
+          firstSeenAt: at(0),
+          lastSeenAt: at(100),
+          timesSeen: 2,
+          serverIds: [s1],
+        },
+        {
+          kind: "ip",
+          value: "203.0.113.7",
+          firstSeenAt: at(50),
+          lastSeenAt: at(100),
+          timesSeen: 1,
+          serverIds: [s1],
+        },
       ],
       stays: [
         { serverId: s1, joinedAt: at(0), leftAt: at(30) },
@@ -60,9 +86,31 @@ describe.each(DATABASE_KINDS)("merge and split on $kind", ({ create }) => {
     b = await createPlayerRecord(t.db, {
       name: "Wolfie",
       identities: [
-        { kind: "steam", value: steam(), firstSeenAt: at(-500), lastSeenAt: at(200), timesSeen: 3, serverIds: [s2, s1] },
-        { kind: "name", value: "wolf", display: "^2Wolf", firstSeenAt: at(-500), lastSeenAt: at(150), timesSeen: 2, serverIds: [s2] },
-        { kind: "ip", value: "203.0.113.7", firstSeenAt: at(-500), lastSeenAt: at(60), timesSeen: 1, serverIds: [s2, s1] },
+        {
+          kind: "steam",
+          value: steam(),
+          firstSeenAt: at(-500),
+          lastSeenAt: at(200),
+          timesSeen: 3,
+          serverIds: [s2, s1],
+        },
+        {
+          kind: "name",
+          value: "wolf",
+          display: "^2Wolf",
+          firstSeenAt: at(-500),
+          lastSeenAt: at(150),
+          timesSeen: 2,
+          serverIds: [s2],
+        },
+        {
+          kind: "ip",
+          value: "203.0.113.7",
+          firstSeenAt: at(-500),
+          lastSeenAt: at(60),
+          timesSeen: 1,
+          serverIds: [s2, s1],
+        },
       ],
       stays: [
         { serverId: s2, joinedAt: at(-500), leftAt: at(-400) },
@@ -72,14 +120,33 @@ describe.each(DATABASE_KINDS)("merge and split on $kind", ({ create }) => {
     });
     c = await createPlayerRecord(t.db, {
       name: "Lupo",
-      identities: [{ kind: "eos", value: `eos${++n}`, firstSeenAt: at(300), lastSeenAt: at(310), serverIds: [s3] }],
+      identities: [
+        { kind: "eos", value: `eos${++n}`, firstSeenAt: at(300), lastSeenAt: at(310), serverIds: [s3] },
+      ],
       stays: [{ serverId: s3, joinedAt: at(300), leftAt: at(310) }],
     });
     await addPlayerNote(ctx(mod), a, "note on A");
     await addPlayerNote(ctx(mod), b, "note on B");
-    await recordPlayerSanction(t.db, { playerId: b, kind: "warning", serverId: s2, reason: "language", delivery: "whisper", author: mod });
+    await recordPlayerSanction(t.db, {
+      playerId: b,
+      kind: "warning",
+      serverId: s2,
+      reason: "language",
+      delivery: "whisper",
+      author: mod,
+    });
     await setPlayerWatch(ctx(mod), b, "ban evasion?", at(210));
-    const ban = await createBan(ctx(admin), { identifiers: [{ kind: "ip", value: "198.51.100.1" }], reason: "x", duration: "1d", target: { scope: "all" } }, T0, { playerId: b });
+    const ban = await createBan(
+      ctx(admin),
+      {
+        identifiers: [{ kind: "ip", value: "198.51.100.1" }],
+        reason: "x",
+        duration: "1d",
+        target: { scope: "all" },
+      },
+      T0,
+      { playerId: b },
+    );
     expect(ban.id).toBeTruthy();
   });
 
@@ -98,15 +165,28 @@ describe.each(DATABASE_KINDS)("merge and split on $kind", ({ create }) => {
       lastServerId: s1,
       watchReason: "ban evasion?",
     });
-    expect(await t.db.player.findUniqueOrThrow({ where: { id: b } })).toMatchObject({ mergedIntoId: a, mergedAt: at(1000), staysCount: 3 });
+    expect(await t.db.player.findUniqueOrThrow({ where: { id: b } })).toMatchObject({
+      mergedIntoId: a,
+      mergedAt: at(1000),
+      staysCount: 3,
+    });
     // Two steam ids (moved), one folded name and one folded address.
     expect(merged.identities.map((i) => i.kind).sort()).toEqual(["ip", "name", "steam", "steam"]);
     const name = merged.identities.find((i) => i.kind === "name");
-    expect(name).toMatchObject({ originPlayerId: a, display: "^2Wolf", firstSeenAt: at(-500), lastSeenAt: at(150), timesSeen: 4 });
+    expect(name).toMatchObject({
+      originPlayerId: a,
+      display: "^2Wolf",
+      firstSeenAt: at(-500),
+      lastSeenAt: at(150),
+      timesSeen: 4,
+    });
     expect(name?.servers.map((s) => s.serverId).sort()).toEqual([s1, s2].sort());
     const address = merged.identities.find((i) => i.kind === "ip");
     expect(address).toMatchObject({ firstSeenAt: at(-500), lastSeenAt: at(100), timesSeen: 2 });
-    expect(address?.servers.find((s) => s.serverId === s1)).toMatchObject({ firstSeenAt: at(-500), lastSeenAt: at(100) });
+    expect(address?.servers.find((s) => s.serverId === s1)).toMatchObject({
+      firstSeenAt: at(-500),
+      lastSeenAt: at(100),
+    });
     expect(merged.identities.filter((i) => i.originPlayerId === b).map((i) => i.kind)).toEqual(["steam"]);
     expect(merged.stays).toHaveLength(5);
     expect(merged.notes.map((x) => x.text).sort()).toEqual(["note on A", "note on B"]);
@@ -118,7 +198,9 @@ describe.each(DATABASE_KINDS)("merge and split on $kind", ({ create }) => {
         [s2, 2],
       ].sort((x, y) => String(x[0]).localeCompare(String(y[0]))),
     );
-    expect(await t.db.auditEvent.findFirst({ where: { action: "player.merge", targetId: b } })).toMatchObject({ actorId: admin.id, outcome: "success" });
+    expect(await t.db.auditEvent.findFirst({ where: { action: "player.merge", targetId: b } })).toMatchObject(
+      { actorId: admin.id, outcome: "success" },
+    );
     // A merged record takes no more changes: act on the one it is in.
     await expect(addPlayerNote(ctx(mod), b, "late")).rejects.toMatchObject({ code: "CONFLICT" });
   });
@@ -131,14 +213,18 @@ describe.each(DATABASE_KINDS)("merge and split on $kind", ({ create }) => {
     expect(await rows(a)).toEqual(beforeA);
     expect(await rows(b)).toEqual(beforeB);
     expect(await t.db.appSetting.count({ where: { key: { startsWith: "player.merge:" + b } } })).toBe(0);
-    expect(await t.db.auditEvent.findFirst({ where: { action: "player.split", targetId: b } })).toMatchObject({ actorId: admin.id, outcome: "success" });
+    expect(await t.db.auditEvent.findFirst({ where: { action: "player.split", targetId: b } })).toMatchObject(
+      { actorId: admin.id, outcome: "success" },
+    );
     await expect(splitPlayer(ctx(admin), b)).rejects.toMatchObject({ code: "CONFLICT" });
   });
 
   it("a chain is re-pointed, split in order, and every row comes back", async () => {
     const before = [await rows(a), await rows(b), await rows(c)];
     await mergePlayers(ctx(owner), { intoId: b, fromId: c }, at(1000));
-    expect(await mergePlayers(ctx(owner), { intoId: a, fromId: b }, at(1001))).toMatchObject({ playerIds: [a, b, c] });
+    expect(await mergePlayers(ctx(owner), { intoId: a, fromId: b }, at(1001))).toMatchObject({
+      playerIds: [a, b, c],
+    });
     expect(await t.db.player.findUniqueOrThrow({ where: { id: c } })).toMatchObject({ mergedIntoId: a });
     expect((await rows(a)).player.staysCount).toBe(6);
     // C came along with B: it is split with B, not on its own.
@@ -154,34 +240,74 @@ describe.each(DATABASE_KINDS)("merge and split on $kind", ({ create }) => {
     const [beforeA, beforeB] = [await rows(a), await rows(b)];
     await mergePlayers(ctx(admin), { intoId: a, fromId: b }, at(1000));
     // What the linking does when the person plays again on s3, on the merged record.
-    await t.db.playerServer.create({ data: { playerId: a, serverId: s3, firstSeenAt: at(2000), lastSeenAt: at(2010), staysCount: 1, secondsPlayed: 600 } });
-    await t.db.player.update({ where: { id: a }, data: { lastSeenAt: at(2010), lastServerId: s3, staysCount: { increment: 1 }, secondsPlayed: { increment: 600 } } });
+    await t.db.playerServer.create({
+      data: {
+        playerId: a,
+        serverId: s3,
+        firstSeenAt: at(2000),
+        lastSeenAt: at(2010),
+        staysCount: 1,
+        secondsPlayed: 600,
+      },
+    });
+    await t.db.player.update({
+      where: { id: a },
+      data: {
+        lastSeenAt: at(2010),
+        lastServerId: s3,
+        staysCount: { increment: 1 },
+        secondsPlayed: { increment: 600 },
+      },
+    });
     await splitPlayer(ctx(admin), b);
     const after = await rows(a);
-    expect(after.player).toMatchObject({ staysCount: beforeA.player.staysCount + 1, secondsPlayed: beforeA.player.secondsPlayed + 600, lastSeenAt: at(2010), lastServerId: s3 });
+    expect(after.player).toMatchObject({
+      staysCount: beforeA.player.staysCount + 1,
+      secondsPlayed: beforeA.player.secondsPlayed + 600,
+      lastSeenAt: at(2010),
+      lastServerId: s3,
+    });
     expect(after.servers.map((s) => s.serverId).sort()).toEqual([s1, s3].sort());
     expect(await rows(b)).toEqual(beforeB);
   });
 
   it("refuses merging into or from a merged player, with itself, and an erased player", async () => {
     await mergePlayers(ctx(admin), { intoId: a, fromId: b });
-    await expect(mergePlayers(ctx(admin), { intoId: b, fromId: c })).rejects.toMatchObject({ code: "CONFLICT" });
-    await expect(mergePlayers(ctx(admin), { intoId: c, fromId: b })).rejects.toMatchObject({ code: "CONFLICT" });
-    await expect(mergePlayers(ctx(admin), { intoId: c, fromId: c })).rejects.toMatchObject({ code: "INVALID_INPUT" });
+    await expect(mergePlayers(ctx(admin), { intoId: b, fromId: c })).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
+    await expect(mergePlayers(ctx(admin), { intoId: c, fromId: b })).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
+    await expect(mergePlayers(ctx(admin), { intoId: c, fromId: c })).rejects.toMatchObject({
+      code: "INVALID_INPUT",
+    });
     await t.db.player.update({ where: { id: c }, data: { erasedAt: T0 } });
-    await expect(mergePlayers(ctx(admin), { intoId: a, fromId: c })).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(mergePlayers(ctx(admin), { intoId: a, fromId: c })).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
     expect(await t.db.player.findUniqueOrThrow({ where: { id: c } })).toMatchObject({ mergedIntoId: null });
   });
 
   it("a Viewer, a Moderator, and an Admin limited to one player's servers are refused, audited, nothing moves", async () => {
     const before = [await rows(a), await rows(c)];
     for (const actor of [viewer, mod, limitedAdmin]) {
-      await expect(mergePlayers(ctx(actor), { intoId: a, fromId: c })).rejects.toMatchObject({ code: "FORBIDDEN" });
-      expect(await t.db.auditEvent.count({ where: { actorId: actor.id, action: "player.merge", outcome: "denied", targetId: { in: [a, c] } } })).toBe(1);
+      await expect(mergePlayers(ctx(actor), { intoId: a, fromId: c })).rejects.toMatchObject({
+        code: "FORBIDDEN",
+      });
+      expect(
+        await t.db.auditEvent.count({
+          where: { actorId: actor.id, action: "player.merge", outcome: "denied", targetId: { in: [a, c] } },
+        }),
+      ).toBe(1);
     }
     expect([await rows(a), await rows(c)]).toEqual(before);
     await mergePlayers(ctx(admin), { intoId: a, fromId: c });
     await expect(splitPlayer(ctx(limitedAdmin), c)).rejects.toMatchObject({ code: "FORBIDDEN" });
-    expect(await t.db.auditEvent.count({ where: { actorId: limitedAdmin.id, action: "player.split", outcome: "denied" } })).toBe(1);
+    expect(
+      await t.db.auditEvent.count({
+        where: { actorId: limitedAdmin.id, action: "player.split", outcome: "denied" },
+      }),
+    ).toBe(1);
   });
 });

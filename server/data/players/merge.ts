@@ -82,17 +82,33 @@ function shownOf(row: {
 }
 
 /** Merges `fromId` into `intoId` (players.merge on both), in one transaction, audited. */
-export async function mergePlayers(ctx: DataContext, input: { intoId: string; fromId: string }, now = new Date()): Promise<MergeResult> {
+export async function mergePlayers(
+  ctx: DataContext,
+  input: { intoId: string; fromId: string },
+  now = new Date(),
+): Promise<MergeResult> {
   const { intoId, fromId } = input;
   await requireAnywhere(ctx, "players.merge", "player.merge", fromId);
-  if (intoId === fromId) throw new AppError("INVALID_INPUT", "A player cannot be merged with itself.", { intoId: ["Choose another player"] });
-  const [into, from] = [await reachable(ctx, intoId, "player.merge"), await reachable(ctx, fromId, "player.merge")];
+  if (intoId === fromId)
+    throw new AppError("INVALID_INPUT", "A player cannot be merged with itself.", {
+      intoId: ["Choose another player"],
+    });
+  const [into, from] = [
+    await reachable(ctx, intoId, "player.merge"),
+    await reachable(ctx, fromId, "player.merge"),
+  ];
   for (const player of [into, from]) {
     if (player.mergedIntoId !== null)
-      throw new AppError("CONFLICT", "One of these players was already merged into another record: merge with that one.");
+      throw new AppError(
+        "CONFLICT",
+        "One of these players was already merged into another record: merge with that one.",
+      );
     if (player.erasedAt !== null) throw new AppError("CONFLICT", "An erased player cannot be merged.");
   }
-  const repointed = await ctx.db.$transaction((tx) => mergeRows(tx, intoId, fromId, now), { maxWait: 10_000, timeout: 120_000 });
+  const repointed = await ctx.db.$transaction((tx) => mergeRows(tx, intoId, fromId, now), {
+    maxWait: 10_000,
+    timeout: 120_000,
+  });
   await recordAudit(ctx.db, {
     actor: ctx.actor,
     action: "player.merge",
@@ -107,7 +123,10 @@ export async function mergePlayers(ctx: DataContext, input: { intoId: string; fr
 
 async function mergeRows(tx: Tx, intoId: string, fromId: string, now: Date): Promise<string[]> {
   // Re-checked inside the transaction: a concurrent merge or erase of either one loses.
-  const claimed = await tx.player.updateMany({ where: { id: fromId, mergedIntoId: null, erasedAt: null }, data: { mergedIntoId: intoId, mergedAt: now } });
+  const claimed = await tx.player.updateMany({
+    where: { id: fromId, mergedIntoId: null, erasedAt: null },
+    data: { mergedIntoId: intoId, mergedAt: now },
+  });
   const into = await tx.player.findUnique({ where: { id: intoId } });
   const from = await tx.player.findUnique({ where: { id: fromId } });
   if (claimed.count !== 1 || !into || !from || into.mergedIntoId !== null || into.erasedAt !== null)
@@ -116,11 +135,19 @@ async function mergeRows(tx: Tx, intoId: string, fromId: string, now: Date): Pro
   const folded = await foldIdentities(tx, intoId, fromId);
   const playerServers = await addSummaries(tx, intoId, fromId);
   for (const table of ["playerSession", "playerNote", "playerSanction"] as const)
-    await (tx[table] as Tx["playerNote"]).updateMany({ where: { playerId: fromId }, data: { playerId: intoId } });
-  const bans = (await tx.ban.findMany({ where: { playerId: fromId }, select: { id: true } })).map((b) => b.id);
+    await (tx[table] as Tx["playerNote"]).updateMany({
+      where: { playerId: fromId },
+      data: { playerId: intoId },
+    });
+  const bans = (await tx.ban.findMany({ where: { playerId: fromId }, select: { id: true } })).map(
+    (b) => b.id,
+  );
   if (bans.length > 0) await tx.ban.updateMany({ where: { id: { in: bans } }, data: { playerId: intoId } });
-  const repointed = (await tx.player.findMany({ where: { mergedIntoId: fromId }, select: { id: true } })).map((p) => p.id);
-  if (repointed.length > 0) await tx.player.updateMany({ where: { id: { in: repointed } }, data: { mergedIntoId: intoId } });
+  const repointed = (await tx.player.findMany({ where: { mergedIntoId: fromId }, select: { id: true } })).map(
+    (p) => p.id,
+  );
+  if (repointed.length > 0)
+    await tx.player.updateMany({ where: { id: { in: repointed } }, data: { mergedIntoId: intoId } });
 
   const fromIsNewer = from.lastSeenAt.getTime() > into.lastSeenAt.getTime();
   const takesFlag = into.watchReason === null && from.watchReason !== null;
@@ -131,9 +158,16 @@ async function mergeRows(tx: Tx, intoId: string, fromId: string, now: Date): Pro
       secondsPlayed: { increment: from.secondsPlayed },
       firstSeenAt: earlier(into.firstSeenAt, from.firstSeenAt),
       lastSeenAt: later(into.lastSeenAt, from.lastSeenAt),
-      ...(fromIsNewer ? { lastName: from.lastName, lastNameKey: from.lastNameKey, lastServerId: from.lastServerId } : {}),
+      ...(fromIsNewer
+        ? { lastName: from.lastName, lastNameKey: from.lastNameKey, lastServerId: from.lastServerId }
+        : {}),
       ...(takesFlag
-        ? { watchReason: from.watchReason, watchedAt: from.watchedAt, watchedById: from.watchedById, watchedByName: from.watchedByName }
+        ? {
+            watchReason: from.watchReason,
+            watchedAt: from.watchedAt,
+            watchedById: from.watchedById,
+            watchedByName: from.watchedByName,
+          }
         : {}),
     },
   });
@@ -156,7 +190,10 @@ async function mergeRows(tx: Tx, intoId: string, fromId: string, now: Date): Pro
 async function foldIdentities(tx: Tx, intoId: string, fromId: string): Promise<MergeRecord["folded"]> {
   const own = await tx.playerIdentity.findMany({ where: { playerId: intoId }, include: { servers: true } });
   const byKey = new Map(own.map((row) => [`${row.kind}\n${row.value}`, row]));
-  const theirs = await tx.playerIdentity.findMany({ where: { playerId: fromId }, include: { servers: true } });
+  const theirs = await tx.playerIdentity.findMany({
+    where: { playerId: fromId },
+    include: { servers: true },
+  });
   const moved: string[] = [];
   const folded: MergeRecord["folded"] = [];
   for (const identity of theirs) {
@@ -179,12 +216,25 @@ async function foldIdentities(tx: Tx, intoId: string, fromId: string): Promise<M
     for (const sighting of identity.servers) {
       const existing = target.servers.find((s) => s.serverId === sighting.serverId);
       const next = existing
-        ? { firstSeenAt: earlier(existing.firstSeenAt, sighting.firstSeenAt), lastSeenAt: later(existing.lastSeenAt, sighting.lastSeenAt) }
+        ? {
+            firstSeenAt: earlier(existing.firstSeenAt, sighting.firstSeenAt),
+            lastSeenAt: later(existing.lastSeenAt, sighting.lastSeenAt),
+          }
         : { firstSeenAt: sighting.firstSeenAt, lastSeenAt: sighting.lastSeenAt };
       if (existing)
-        await tx.playerIdentityServer.update({ where: { identityId_serverId: { identityId: target.id, serverId: sighting.serverId } }, data: next });
-      else await tx.playerIdentityServer.create({ data: { identityId: target.id, serverId: sighting.serverId, ...next } });
-      servers.push({ serverId: sighting.serverId, before: existing ? span(existing) : null, after: span(next) });
+        await tx.playerIdentityServer.update({
+          where: { identityId_serverId: { identityId: target.id, serverId: sighting.serverId } },
+          data: next,
+        });
+      else
+        await tx.playerIdentityServer.create({
+          data: { identityId: target.id, serverId: sighting.serverId, ...next },
+        });
+      servers.push({
+        serverId: sighting.serverId,
+        before: existing ? span(existing) : null,
+        after: span(next),
+      });
     }
     folded.push({
       identityId: target.id,
@@ -194,7 +244,8 @@ async function foldIdentities(tx: Tx, intoId: string, fromId: string): Promise<M
       servers,
     });
   }
-  if (moved.length > 0) await tx.playerIdentity.updateMany({ where: { id: { in: moved } }, data: { playerId: intoId } });
+  if (moved.length > 0)
+    await tx.playerIdentity.updateMany({ where: { id: { in: moved } }, data: { playerId: intoId } });
   return folded;
 }
 
@@ -206,16 +257,29 @@ async function addSummaries(tx: Tx, intoId: string, fromId: string): Promise<Mer
     const where = { playerId_serverId: { playerId: intoId, serverId: summary.serverId } };
     const existing = await tx.playerServer.findUnique({ where });
     const next = existing
-      ? { firstSeenAt: earlier(existing.firstSeenAt, summary.firstSeenAt), lastSeenAt: later(existing.lastSeenAt, summary.lastSeenAt) }
+      ? {
+          firstSeenAt: earlier(existing.firstSeenAt, summary.firstSeenAt),
+          lastSeenAt: later(existing.lastSeenAt, summary.lastSeenAt),
+        }
       : { firstSeenAt: summary.firstSeenAt, lastSeenAt: summary.lastSeenAt };
     if (existing)
       await tx.playerServer.update({
         where,
-        data: { ...next, staysCount: { increment: summary.staysCount }, secondsPlayed: { increment: summary.secondsPlayed } },
+        data: {
+          ...next,
+          staysCount: { increment: summary.staysCount },
+          secondsPlayed: { increment: summary.secondsPlayed },
+        },
       });
     else
       await tx.playerServer.create({
-        data: { playerId: intoId, serverId: summary.serverId, ...next, staysCount: summary.staysCount, secondsPlayed: summary.secondsPlayed },
+        data: {
+          playerId: intoId,
+          serverId: summary.serverId,
+          ...next,
+          staysCount: summary.staysCount,
+          secondsPlayed: summary.secondsPlayed,
+        },
       });
     out.push({ serverId: summary.serverId, before: existing ? span(existing) : null, after: span(next) });
   }
@@ -226,14 +290,22 @@ async function addSummaries(tx: Tx, intoId: string, fromId: string): Promise<Mer
 export async function splitPlayer(ctx: DataContext, mergedPlayerId: string): Promise<MergeResult> {
   await requireAnywhere(ctx, "players.merge", "player.split", mergedPlayerId);
   const from = await reachable(ctx, mergedPlayerId, "player.split");
-  if (from.mergedIntoId === null) throw new AppError("CONFLICT", "That player is not merged into another record.");
+  if (from.mergedIntoId === null)
+    throw new AppError("CONFLICT", "That player is not merged into another record.");
   const into = await reachable(ctx, from.mergedIntoId, "player.split");
-  if (from.erasedAt !== null || into.erasedAt !== null) throw new AppError("CONFLICT", "An erased player cannot be split.");
+  if (from.erasedAt !== null || into.erasedAt !== null)
+    throw new AppError("CONFLICT", "An erased player cannot be split.");
   const record = await readMergeRecord(ctx.db, mergedPlayerId);
   if (!record) throw new AppError("CONFLICT", "There is no record of this merge to undo.");
   if (record.intoId !== into.id)
-    throw new AppError("CONFLICT", "This player came along when the record it was merged into was merged: split that record first.");
-  const returned = await ctx.db.$transaction((tx) => splitRows(tx, record), { maxWait: 10_000, timeout: 120_000 });
+    throw new AppError(
+      "CONFLICT",
+      "This player came along when the record it was merged into was merged: split that record first.",
+    );
+  const returned = await ctx.db.$transaction((tx) => splitRows(tx, record), {
+    maxWait: 10_000,
+    timeout: 120_000,
+  });
   await recordAudit(ctx.db, {
     actor: ctx.actor,
     action: "player.split",
@@ -248,24 +320,42 @@ export async function splitPlayer(ctx: DataContext, mergedPlayerId: string): Pro
 
 async function splitRows(tx: Tx, record: MergeRecord): Promise<string[]> {
   const { intoId, fromId } = record;
-  const freed = await tx.player.updateMany({ where: { id: fromId, mergedIntoId: intoId }, data: { mergedIntoId: null, mergedAt: null } });
+  const freed = await tx.player.updateMany({
+    where: { id: fromId, mergedIntoId: intoId },
+    data: { mergedIntoId: null, mergedAt: null },
+  });
   const into = await tx.player.findUnique({ where: { id: intoId } });
   const from = await tx.player.findUnique({ where: { id: fromId } });
-  if (freed.count !== 1 || !into || !from) throw new AppError("CONFLICT", "These players changed meanwhile: reload and try again.");
-  const returned = (await tx.player.findMany({ where: { id: { in: record.repointed }, mergedIntoId: intoId }, select: { id: true } })).map((p) => p.id);
-  if (returned.length > 0) await tx.player.updateMany({ where: { id: { in: returned } }, data: { mergedIntoId: fromId } });
+  if (freed.count !== 1 || !into || !from)
+    throw new AppError("CONFLICT", "These players changed meanwhile: reload and try again.");
+  const returned = (
+    await tx.player.findMany({
+      where: { id: { in: record.repointed }, mergedIntoId: intoId },
+      select: { id: true },
+    })
+  ).map((p) => p.id);
+  if (returned.length > 0)
+    await tx.player.updateMany({ where: { id: { in: returned } }, data: { mergedIntoId: fromId } });
   const origins = [fromId, ...returned];
 
   for (const table of ["playerIdentity", "playerSession", "playerNote", "playerSanction"] as const)
-    await (tx[table] as Tx["playerNote"]).updateMany({ where: { playerId: intoId, originPlayerId: { in: origins } }, data: { playerId: fromId } });
-  if (record.bans.length > 0) await tx.ban.updateMany({ where: { id: { in: record.bans }, playerId: intoId }, data: { playerId: fromId } });
+    await (tx[table] as Tx["playerNote"]).updateMany({
+      where: { playerId: intoId, originPlayerId: { in: origins } },
+      data: { playerId: fromId },
+    });
+  if (record.bans.length > 0)
+    await tx.ban.updateMany({
+      where: { id: { in: record.bans }, playerId: intoId },
+      data: { playerId: fromId },
+    });
   await unfoldIdentities(tx, record);
   await subtractSummaries(tx, record);
 
   const before = record.player.before;
   const after = record.player.after;
   const unchanged = into.lastSeenAt.toISOString() === after.lastSeenAt;
-  const flagUnchanged = into.watchReason === after.watchReason && (into.watchedAt?.toISOString() ?? null) === after.watchedAt;
+  const flagUnchanged =
+    into.watchReason === after.watchReason && (into.watchedAt?.toISOString() ?? null) === after.watchedAt;
   await tx.player.update({
     where: { id: intoId },
     data: {
@@ -273,7 +363,12 @@ async function splitRows(tx: Tx, record: MergeRecord): Promise<string[]> {
       secondsPlayed: { decrement: from.secondsPlayed },
       firstSeenAt: restored(into.firstSeenAt, before.firstSeenAt, after.firstSeenAt),
       ...(unchanged
-        ? { lastSeenAt: new Date(before.lastSeenAt), lastName: before.lastName, lastNameKey: before.lastNameKey, lastServerId: before.lastServerId }
+        ? {
+            lastSeenAt: new Date(before.lastSeenAt),
+            lastName: before.lastName,
+            lastNameKey: before.lastNameKey,
+            lastServerId: before.lastServerId,
+          }
         : {}),
       ...(flagUnchanged
         ? {
@@ -292,8 +387,14 @@ async function splitRows(tx: Tx, record: MergeRecord): Promise<string[]> {
 /** Takes the merged player's folded counts and sightings back out of the target's identities. */
 async function unfoldIdentities(tx: Tx, record: MergeRecord): Promise<void> {
   for (const fold of record.folded) {
-    const target = await tx.playerIdentity.findUnique({ where: { id: fold.identityId }, include: { servers: true } });
-    const theirs = await tx.playerIdentity.findUnique({ where: { id: fold.fromIdentityId }, select: { timesSeen: true } });
+    const target = await tx.playerIdentity.findUnique({
+      where: { id: fold.identityId },
+      include: { servers: true },
+    });
+    const theirs = await tx.playerIdentity.findUnique({
+      where: { id: fold.fromIdentityId },
+      select: { timesSeen: true },
+    });
     if (!target || !theirs) continue; // erased meanwhile: nothing left to give back
     const unchanged = target.lastSeenAt.toISOString() === fold.after.lastSeenAt;
     await tx.playerIdentity.update({
@@ -310,7 +411,9 @@ async function unfoldIdentities(tx: Tx, record: MergeRecord): Promise<void> {
 
 /** Subtracts the merged player's per-server summaries (its own rows, untouched) from the target's. */
 async function subtractSummaries(tx: Tx, record: MergeRecord): Promise<void> {
-  const theirs = new Map((await tx.playerServer.findMany({ where: { playerId: record.fromId } })).map((s) => [s.serverId, s]));
+  const theirs = new Map(
+    (await tx.playerServer.findMany({ where: { playerId: record.fromId } })).map((s) => [s.serverId, s]),
+  );
   for (const summary of record.playerServers) {
     const own = theirs.get(summary.serverId);
     const where = { playerId_serverId: { playerId: record.intoId, serverId: summary.serverId } };
@@ -318,7 +421,9 @@ async function subtractSummaries(tx: Tx, record: MergeRecord): Promise<void> {
     if (!current) continue;
     const stays = current.staysCount - (own?.staysCount ?? 0);
     const seconds = current.secondsPlayed - (own?.secondsPlayed ?? 0);
-    const untouched = span(current).firstSeenAt === summary.after.firstSeenAt && span(current).lastSeenAt === summary.after.lastSeenAt;
+    const untouched =
+      span(current).firstSeenAt === summary.after.firstSeenAt &&
+      span(current).lastSeenAt === summary.after.lastSeenAt;
     // Created by the merge and not seen there since: the target was never on that server.
     if (summary.before === null && untouched && stays === 0 && seconds === 0) {
       await tx.playerServer.delete({ where });
@@ -343,14 +448,23 @@ function restoredSpan(current: { firstSeenAt: Date; lastSeenAt: Date }, before: 
 }
 
 /** A sighting the merge created goes unless seen since; one it widened gets its dates back. */
-async function restoreSighting(tx: Tx, identityId: string, sighting: { serverId: string; before: SeenSpan | null; after: SeenSpan }): Promise<void> {
+async function restoreSighting(
+  tx: Tx,
+  identityId: string,
+  sighting: { serverId: string; before: SeenSpan | null; after: SeenSpan },
+): Promise<void> {
   const where = { identityId_serverId: { identityId, serverId: sighting.serverId } };
   const current = await tx.playerIdentityServer.findUnique({ where });
   if (!current) return;
-  const untouched = span(current).firstSeenAt === sighting.after.firstSeenAt && span(current).lastSeenAt === sighting.after.lastSeenAt;
+  const untouched =
+    span(current).firstSeenAt === sighting.after.firstSeenAt &&
+    span(current).lastSeenAt === sighting.after.lastSeenAt;
   if (sighting.before === null) {
     if (untouched) await tx.playerIdentityServer.delete({ where });
     return;
   }
-  await tx.playerIdentityServer.update({ where, data: restoredSpan(current, sighting.before, sighting.after) });
+  await tx.playerIdentityServer.update({
+    where,
+    data: restoredSpan(current, sighting.before, sighting.after),
+  });
 }

@@ -26,11 +26,20 @@ export interface PlayerNoteDto {
 function parseText(raw: string): string {
   const parsed = noteTextSchema.safeParse(raw);
   if (!parsed.success)
-    throw new AppError("INVALID_INPUT", "Check the highlighted fields.", { text: z.flattenError(parsed.error).formErrors });
+    throw new AppError("INVALID_INPUT", "Check the highlighted fields.", {
+      text: z.flattenError(parsed.error).formErrors,
+    });
   return parsed.data;
 }
 
-function toDto(row: { id: string; playerId: string; text: string; authorName: string | null; createdAt: Date; editedAt: Date | null }): PlayerNoteDto {
+function toDto(row: {
+  id: string;
+  playerId: string;
+  text: string;
+  authorName: string | null;
+  createdAt: Date;
+  editedAt: Date | null;
+}): PlayerNoteDto {
   return {
     id: row.id,
     playerId: row.playerId,
@@ -41,7 +50,12 @@ function toDto(row: { id: string; playerId: string; text: string; authorName: st
   };
 }
 
-export async function addPlayerNote(ctx: DataContext, playerId: string, text: string, now = new Date()): Promise<PlayerNoteDto> {
+export async function addPlayerNote(
+  ctx: DataContext,
+  playerId: string,
+  text: string,
+  now = new Date(),
+): Promise<PlayerNoteDto> {
   await requireAnywhere(ctx, "players.notes", "player.note_add", playerId);
   const body = parseText(text);
   await playerForAction(ctx, playerId, "players.notes", "player.note_add");
@@ -70,31 +84,63 @@ export async function addPlayerNote(ctx: DataContext, playerId: string, text: st
 }
 
 /** The note and the servers its player was seen on; refusals of `permission` audited. */
-async function noteForAction(ctx: DataContext, noteId: string, permission: "players.notes" | "players.erase", action: string) {
+async function noteForAction(
+  ctx: DataContext,
+  noteId: string,
+  permission: "players.notes" | "players.erase",
+  action: string,
+) {
   await requireAnywhere(ctx, permission, action, null);
   const note = await ctx.db.playerNote.findUnique({ where: { id: noteId } });
   if (!note) throw new AppError("NOT_FOUND", "That note does not exist.");
   const player = await loadPlayerTarget(ctx, note.playerId);
   if (!player || !canOnPlayer(ctx.actor, permission, player.serverIds))
-    await denyOnPlayer(ctx, action, note.playerId, `missing permission ${permission} on the player's servers`);
+    await denyOnPlayer(
+      ctx,
+      action,
+      note.playerId,
+      `missing permission ${permission} on the player's servers`,
+    );
   return note;
 }
 
 /** The author edits its own note; Admins and Owners edit any note they reach. */
-export async function editPlayerNote(ctx: DataContext, noteId: string, text: string, now = new Date()): Promise<PlayerNoteDto> {
+export async function editPlayerNote(
+  ctx: DataContext,
+  noteId: string,
+  text: string,
+  now = new Date(),
+): Promise<PlayerNoteDto> {
   const body = parseText(text);
   const note = await noteForAction(ctx, noteId, "players.notes", "player.note_edit");
   const admin = ctx.actor.role === "ADMIN" || ctx.actor.role === "OWNER";
   if (note.authorId !== ctx.actor.id && !admin)
-    await denyOnPlayer(ctx, "player.note_edit", note.playerId, "not the author of the note", "You may only edit your own notes.");
+    await denyOnPlayer(
+      ctx,
+      "player.note_edit",
+      note.playerId,
+      "not the author of the note",
+      "You may only edit your own notes.",
+    );
   if (body === note.text) return toDto(note);
   const author = authorOf(ctx);
   // Conditional on the text read: two editors at once cannot lose one version between them.
   const updated = await ctx.db.$transaction(async (tx) => {
-    const changed = await tx.playerNote.updateMany({ where: { id: noteId, text: note.text }, data: { text: body, editedAt: now } });
-    if (changed.count !== 1) throw new AppError("CONFLICT", "The note was changed meanwhile: reload and try again.");
+    const changed = await tx.playerNote.updateMany({
+      where: { id: noteId, text: note.text },
+      data: { text: body, editedAt: now },
+    });
+    if (changed.count !== 1)
+      throw new AppError("CONFLICT", "The note was changed meanwhile: reload and try again.");
     await tx.playerNoteRevision.create({
-      data: { noteId, text: note.text, editorId: author.id, editorEmail: author.email, editorName: author.name, createdAt: now },
+      data: {
+        noteId,
+        text: note.text,
+        editorId: author.id,
+        editorEmail: author.email,
+        editorName: author.name,
+        createdAt: now,
+      },
     });
     return tx.playerNote.findUniqueOrThrow({ where: { id: noteId } });
   });
@@ -111,7 +157,10 @@ export async function editPlayerNote(ctx: DataContext, noteId: string, text: str
 }
 
 /** Owners only (players.erase); the revisions go with the note. */
-export async function deletePlayerNote(ctx: DataContext, noteId: string): Promise<{ id: string; playerId: string }> {
+export async function deletePlayerNote(
+  ctx: DataContext,
+  noteId: string,
+): Promise<{ id: string; playerId: string }> {
   const note = await noteForAction(ctx, noteId, "players.erase", "player.note_delete");
   await ctx.db.playerNote.delete({ where: { id: noteId } });
   await recordAudit(ctx.db, {

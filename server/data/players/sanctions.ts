@@ -18,7 +18,10 @@ export interface PlayerSanctionInput {
 
 /** Merges never chain (mergePlayers re-points), so one hop finds the record that holds the rows. */
 async function currentRecord(db: Db, playerId: string): Promise<string | null> {
-  const row = await db.player.findUnique({ where: { id: playerId }, select: { id: true, mergedIntoId: true } });
+  const row = await db.player.findUnique({
+    where: { id: playerId },
+    select: { id: true, mergedIntoId: true },
+  });
   return row ? (row.mergedIntoId ?? row.id) : null;
 }
 

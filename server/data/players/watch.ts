@@ -16,19 +16,29 @@ export interface PlayerWatchDto {
 }
 
 /** Flags the player with `reason`, or removes the flag (null). */
-export async function setPlayerWatch(ctx: DataContext, playerId: string, reason: string | null, now = new Date()): Promise<PlayerWatchDto> {
+export async function setPlayerWatch(
+  ctx: DataContext,
+  playerId: string,
+  reason: string | null,
+  now = new Date(),
+): Promise<PlayerWatchDto> {
   const action = reason === null ? "player.unwatch" : "player.watch";
   await requireAnywhere(ctx, "players.watch", action, playerId);
   let text: string | null = null;
   if (reason !== null) {
     const parsed = watchReasonSchema.safeParse(reason);
     if (!parsed.success)
-      throw new AppError("INVALID_INPUT", "Check the highlighted fields.", { reason: z.flattenError(parsed.error).formErrors });
+      throw new AppError("INVALID_INPUT", "Check the highlighted fields.", {
+        reason: z.flattenError(parsed.error).formErrors,
+      });
     text = parsed.data;
   }
   await playerForAction(ctx, playerId, "players.watch", action);
   const by = authorOf(ctx);
-  const before = await ctx.db.player.findUniqueOrThrow({ where: { id: playerId }, select: { watchReason: true } });
+  const before = await ctx.db.player.findUniqueOrThrow({
+    where: { id: playerId },
+    select: { watchReason: true },
+  });
   const row = await ctx.db.player.update({
     where: { id: playerId },
     data:
@@ -42,7 +52,10 @@ export async function setPlayerWatch(ctx: DataContext, playerId: string, reason:
     action,
     targetType: "player",
     targetId: playerId,
-    input: text === null ? { previousReason: before.watchReason } : { reason: text, previousReason: before.watchReason },
+    input:
+      text === null
+        ? { previousReason: before.watchReason }
+        : { reason: text, previousReason: before.watchReason },
     outcome: "success",
     sourceIp: ctx.ip,
   });

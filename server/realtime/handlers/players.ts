@@ -23,7 +23,11 @@ export interface PlayerRecordLinks {
   refreshRecords(playerIds: readonly string[]): void;
 }
 
-const warnSchema = z.object({ serverId: z.string().min(1).max(64), playerId: z.string().min(1).max(64), reason: warnReasonSchema });
+const warnSchema = z.object({
+  serverId: z.string().min(1).max(64),
+  playerId: z.string().min(1).max(64),
+  reason: warnReasonSchema,
+});
 
 /** The record of an online player, or null (not linked, or the lookup failed: the action still runs). */
 export async function recordOf(deps: RealtimeDeps, serverId: string, gameId: string): Promise<string | null> {
@@ -40,7 +44,10 @@ export async function recordOf(deps: RealtimeDeps, serverId: string, gameId: str
  */
 export async function linkSanction(
   deps: RealtimeDeps,
-  input: Omit<PlayerSanctionInput, "playerId" | "author"> & { playerId: string | null; author: { id: string; email: string; name: string } },
+  input: Omit<PlayerSanctionInput, "playerId" | "author"> & {
+    playerId: string | null;
+    author: { id: string; email: string; name: string };
+  },
 ): Promise<"recorded" | "no-record" | "failed"> {
   if (input.playerId === null) return "no-record";
   try {
@@ -55,28 +62,64 @@ export async function linkSanction(
 }
 
 /** For the audit detail: whether the action is on the player's profile. */
-export const ON_PROFILE = { recorded: "", "no-record": " (no player record yet: not on a profile)", failed: " (not stored on the profile: see the log)" } as const;
+export const ON_PROFILE = {
+  recorded: "",
+  "no-record": " (no player record yet: not on a profile)",
+  failed: " (not stored on the profile: see the log)",
+} as const;
 
-export function registerPlayerHandlers(_io: RealtimeServer, socket: RealtimeSocket, deps: RealtimeDeps, limiter: RateLimiterMemory): void {
+export function registerPlayerHandlers(
+  _io: RealtimeServer,
+  socket: RealtimeSocket,
+  deps: RealtimeDeps,
+  limiter: RateLimiterMemory,
+): void {
   const { hub } = deps;
   const audited = auditedFor(socket, deps);
 
   socket.on(
     "players:warn",
-    guarded(socket, deps, { event: "players:warn", schema: warnSchema, permission: "players.warn", serverId: (i) => i.serverId, limiter }, async ({ serverId, playerId, reason }, actor) => {
-      const record = await recordOf(deps, serverId, playerId);
-      const playerName = hub.players(serverId).find((p) => p.id === playerId)?.plainName ?? null;
-      const result = await audited(
-        { actor, action: "player.warn", serverId, targetType: "player", targetId: playerId, input: { playerId, playerName, reason, record } },
-        async () => {
-          const sent = await hub.message(serverId, actor, playerId, `Warning: ${reason}`);
-          const stored = await linkSanction(deps, { playerId: record, kind: "warning", serverId, reason, delivery: sent.whisper ? "whisper" : "say", author: actor });
-          return { ...sent, stored };
-        },
-        (r) => `${r.whisper ? "whispered" : "said to everyone"}${ON_PROFILE[r.stored]}`,
-      );
-      const how = result.whisper ? "" : " (this game cannot message one player: said to everyone, naming them)";
-      return { message: `${result.playerName} was warned${how}.` };
-    }),
+    guarded(
+      socket,
+      deps,
+      {
+        event: "players:warn",
+        schema: warnSchema,
+        permission: "players.warn",
+        serverId: (i) => i.serverId,
+        limiter,
+      },
+      async ({ serverId, playerId, reason }, actor) => {
+        const record = await recordOf(deps, serverId, playerId);
+        const playerName = hub.players(serverId).find((p) => p.id === playerId)?.plainName ?? null;
+        const result = await audited(
+          {
+            actor,
+            action: "player.warn",
+            serverId,
+            targetType: "player",
+            targetId: playerId,
+            input: { playerId, playerName, reason, record },
+          },
+          async () => {
+            const sent = await hub.message(serverId, actor, playerId, `Warning: ${reason}`);
+            const stored = await linkSanction(deps, {
+              playerId: record,
+              kind: "warning",
+              serverId,
+              reason,
+              delivery: sent.whisper ? "whisper" : "say",
+              author: actor,
+            });
+            return { ...sent, stored };
+          },
+          (r) => `${r.whisper ? "whispered" : "said to everyone"}${ON_PROFILE[r.stored]}`,
+        );
+        const how = result.whisper
+          ? ""
+          : " (this game cannot message one player: said to everyone, naming them)";
+        return { message: `${result.playerName} was warned${how}.` };
+      },
+    ),
   );
 }
