@@ -49,9 +49,15 @@ export interface MergeResult {
 const earlier = (a: Date, b: Date) => (a.getTime() <= b.getTime() ? a : b);
 const later = (a: Date, b: Date) => (a.getTime() >= b.getTime() ? a : b);
 
-async function reachable(ctx: DataContext, playerId: string, action: string): Promise<PlayerTarget> {
+async function reachable(
+  ctx: DataContext,
+  playerId: string,
+  action: string,
+  field = "playerId",
+): Promise<PlayerTarget> {
   const player = await loadPlayerTarget(ctx, playerId);
-  if (!player) throw new AppError("NOT_FOUND", "That player does not exist.", { intoId: ["No such player"] });
+  if (!player)
+    throw new AppError("NOT_FOUND", "That player does not exist.", { [field]: ["No such player"] });
   if (!canOnPlayer(ctx.actor, "players.merge", player.serverIds))
     await denyOnPlayer(ctx, action, playerId, "missing permission players.merge on the player's servers");
   return player;
@@ -94,8 +100,8 @@ export async function mergePlayers(
       intoId: ["Choose another player"],
     });
   const [into, from] = [
-    await reachable(ctx, intoId, "player.merge"),
-    await reachable(ctx, fromId, "player.merge"),
+    await reachable(ctx, intoId, "player.merge", "intoId"),
+    await reachable(ctx, fromId, "player.merge", "fromId"),
   ];
   for (const player of [into, from]) {
     if (player.mergedIntoId !== null)
@@ -311,7 +317,7 @@ export async function splitPlayer(ctx: DataContext, mergedPlayerId: string): Pro
     action: "player.split",
     targetType: "player",
     targetId: mergedPlayerId,
-    input: { fromId: into.id, playerId: mergedPlayerId, returned },
+    input: { playerId: mergedPlayerId, intoId: into.id, returned },
     outcome: "success",
     sourceIp: ctx.ip,
   });
