@@ -17,6 +17,8 @@ export interface HubControl {
   removeServer(serverId: string): Promise<void>;
   /** Bans changed: these servers (undefined: every server) re-check players and native lists now. */
   recheckBans(serverIds?: readonly string[]): void;
+  /** Player records changed (notes, flag, merge, split, erase): refresh their online players' badges. */
+  refreshRecords(playerIds: readonly string[]): void;
 }
 
 export interface Runtime {

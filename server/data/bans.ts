@@ -194,7 +194,13 @@ function searchTextOf(reason: string, names: readonly string[]): string {
   return [reason, ...names].join("\n").toLowerCase();
 }
 
-export async function createBan(ctx: DataContext, raw: CreateBanInput, now = new Date()): Promise<BanDto> {
+/** `link.playerId`: the player record the ban is made from (player table or profile), when known. */
+export async function createBan(
+  ctx: DataContext,
+  raw: CreateBanInput,
+  now = new Date(),
+  link: { playerId?: string | null } = {},
+): Promise<BanDto> {
   await requirePermission(ctx, "players.ban", "ban.create");
   const parsed = createBanSchema.safeParse(raw);
   if (!parsed.success) throw invalid(parsed.error);
@@ -248,6 +254,7 @@ export async function createBan(ctx: DataContext, raw: CreateBanInput, now = new
       expiresAt,
       scope: scope.scope,
       banListId: scope.scope === "list" ? scope.banListId : null,
+      playerId: link.playerId ?? null,
       identifiers: { create: identifiers },
       servers:
         scope.scope === "servers" ? { create: scope.serverIds.map((serverId) => ({ serverId })) } : undefined,
@@ -260,7 +267,14 @@ export async function createBan(ctx: DataContext, raw: CreateBanInput, now = new
     targetType: "ban",
     targetId: row.id,
     serverId: scope.scope === "servers" && scope.serverIds.length === 1 ? scope.serverIds[0] : null,
-    input: { identifiers, playerNames: names, reason: input.reason, duration: input.duration, scope },
+    input: {
+      identifiers,
+      playerNames: names,
+      reason: input.reason,
+      duration: input.duration,
+      scope,
+      ...(link.playerId ? { playerId: link.playerId } : {}),
+    },
     outcome: "success",
     sourceIp: ctx.ip,
   });

@@ -2,6 +2,7 @@
  * Banning a player who is online (the player table's Ban action): the central ban is created from
  * the identities the hub sees for that player, then every server re-checks its players, so the
  * player is kicked here (and wherever else the ban applies) through the same enforcement path.
+ * The ban is linked to the player's record (`Ban.playerId`) when the stay is linked to one.
  */
 import { AppError } from "../../lib/errors.ts";
 import { identifiersOfPlayer } from "../../lib/bans/identifiers.ts";
@@ -35,6 +36,7 @@ export async function banOnlinePlayer(
     dialect,
   );
   if (identifiers.length === 0) throw new AppError("INVALID_INPUT", "This player shows no identity to ban.");
+  const record = await hub.recordOf(serverId, playerId);
   const ban = await createBan(
     ctx,
     {
@@ -46,6 +48,7 @@ export async function banOnlinePlayer(
       target: input.target ?? { scope: "servers", serverIds: [serverId] },
     },
     now,
+    { playerId: record },
   );
   // Where the ban applies: this server by default, else every server (a list or "all" reaches further).
   hub.recheckBans(ban.scope === "servers" ? ban.serverIds : undefined);

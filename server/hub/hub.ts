@@ -522,6 +522,27 @@ export class ConnectionHub {
     }
   }
 
+  // ------------------------------------------------------------------------------------------
+  // Player records. Placeholders until the linking (issue 12, H1) lands with the real ones: the
+  // contract is what the socket handlers and server actions rely on.
+
+  /**
+   * The player record the current stay of `gameId` on `serverId` is linked to, or null (not
+   * linked yet, gone, bots). Read from the stored stay, which the linking fills when it opens it.
+   */
+  async recordOf(serverId: string, gameId: string): Promise<string | null> {
+    const session = this.links.get(serverId)?.players.get(gameId)?.session;
+    const stayId = session ? await session : null;
+    if (!stayId) return null;
+    const stay = await this.db.playerSession.findUnique({ where: { id: stayId }, select: { playerId: true } });
+    return stay?.playerId ?? null;
+  }
+
+  /** These records changed (notes, warnings, flag, merge, split, erase): re-send the badges of their online players. */
+  refreshRecords(playerIds: readonly string[]): void {
+    void playerIds; // placeholder: the linking keeps the badges
+  }
+
   /** A stay's name or identities changed (BattlEye GUIDs arrive after the connect). */
   private storeSessionFields(tracked: TrackedPlayer): void {
     const session = tracked.session;

@@ -73,6 +73,7 @@ export function eventCost(event: unknown, payload: unknown): number {
     case "console:exec":
     case "players:kick":
     case "players:message":
+    case "players:warn":
     case "players:ban":
       // The per-user action limit (ACTIONS_PER_10S) also applies; this is the socket's share.
       return 3;

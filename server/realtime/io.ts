@@ -15,6 +15,7 @@ import type { Logger } from "../rcon/types.ts";
 import { broadcastAuditEvent, registerAuditHandlers } from "./handlers/audit.ts";
 import { registerBanHandlers } from "./handlers/bans.ts";
 import { registerConsoleHandlers } from "./handlers/console.ts";
+import { registerPlayerHandlers } from "./handlers/players.ts";
 import { registerServerHandlers } from "./handlers/servers.ts";
 import type { ConnectionHub } from "../hub/hub.ts";
 import { bridgeHubToRooms } from "./bridge.ts";
@@ -108,6 +109,7 @@ export function createRealtime(
     registerServerHandlers(io, socket, deps);
     registerConsoleHandlers(io, socket, deps, actionLimiter);
     registerBanHandlers(io, socket, deps, actionLimiter);
+    registerPlayerHandlers(io, socket, deps, actionLimiter);
     registerAuditHandlers(io, socket, deps);
   });
 

@@ -1,0 +1,61 @@
+/**
+ * Actions that reach a game server are stored "pending" first: if the audit log cannot be written,
+ * nothing is sent. Then the action runs and the record is completed with its outcome either way.
+ */
+import { AppError } from "../../../lib/errors.ts";
+import { completeAudit, recordAudit } from "../../data/audit.ts";
+import { describeError } from "../../hub/errors.ts";
+import type { RealtimeDeps } from "../io.ts";
+import type { RealtimeSocket } from "./guard.ts";
+
+export interface AuditedEntry {
+  actor: { id: string; email: string };
+  action: string;
+  serverId: string;
+  targetType: string;
+  targetId: string;
+  input: unknown;
+}
+
+export type Audited = <T>(
+  entry: AuditedEntry,
+  run: () => Promise<T>,
+  detail: (result: T) => string,
+) => Promise<T>;
+
+export function auditedFor(socket: RealtimeSocket, deps: RealtimeDeps): Audited {
+  return async (entry, run, detail) => {
+    const pending = await recordAudit(deps.db, {
+      ...entry,
+      outcome: "pending",
+      sourceIp: socket.data.address,
+    }).catch((error: unknown) => {
+      deps.logger.error("audit log not writable: action refused", {
+        action: entry.action,
+        error: String(error).slice(0, 200),
+      });
+      throw new AppError(
+        "UNAVAILABLE",
+        "The audit log cannot be written right now, so nothing was sent to the game server.",
+      );
+    });
+    const complete = (outcome: "success" | "failure", text: string) =>
+      completeAudit(deps.db, pending, outcome, text).catch((error: unknown) => {
+        // The action ran: its row stays "pending" (outcome unknown to the log); the answer still goes out.
+        deps.logger.error("audit outcome not stored", {
+          id: pending.id,
+          outcome,
+          error: String(error).slice(0, 200),
+        });
+      });
+    let result: Awaited<ReturnType<typeof run>>;
+    try {
+      result = await run();
+    } catch (error) {
+      await complete("failure", describeError(error));
+      throw error;
+    }
+    await complete("success", detail(result));
+    return result;
+  };
+}
