@@ -6,14 +6,13 @@
  * merge are kept here; at split a value is put back only if nothing changed it since (a newer
  * sighting stays).
  *
- * The schema has no table for this, so it is one AppSetting row per merged player
- * (`player.merge:<id>`, JSON). It holds ids, dates and the target's earlier shown name, and is
- * deleted at split and when the record is erased.
+ * One PlayerMerge row per merged player (JSON in `undo`): ids, dates and the target's earlier
+ * shown name. Deleted at split and when the record is erased (and with the merged player).
  */
 import type { Db } from "../../db/client.ts";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
-type Store = Pick<Db, "appSetting"> | Pick<Tx, "appSetting">;
+type Store = Pick<Db, "playerMerge"> | Pick<Tx, "playerMerge">;
 
 export interface SeenSpan {
   firstSeenAt: string;
@@ -55,26 +54,24 @@ export interface MergeRecord {
   repointed: string[];
 }
 
-const key = (playerId: string) => `player.merge:${playerId}`;
-
 export async function writeMergeRecord(db: Store, record: MergeRecord): Promise<void> {
-  const value = JSON.stringify(record);
-  await db.appSetting.upsert({
-    where: { key: key(record.fromId) },
-    create: { key: key(record.fromId), value },
-    update: { value },
+  const data = { intoId: record.intoId, mergedAt: new Date(record.mergedAt), undo: JSON.stringify(record) };
+  await db.playerMerge.upsert({
+    where: { fromId: record.fromId },
+    create: { fromId: record.fromId, ...data },
+    update: data,
   });
 }
 
 export async function readMergeRecord(db: Store, playerId: string): Promise<MergeRecord | null> {
-  const row = await db.appSetting.findUnique({ where: { key: key(playerId) } });
+  const row = await db.playerMerge.findUnique({ where: { fromId: playerId } });
   if (!row) return null;
-  const value = JSON.parse(row.value) as MergeRecord;
+  const value = JSON.parse(row.undo) as MergeRecord;
   return value.version === 1 ? value : null;
 }
 
 export async function deleteMergeRecords(db: Store, playerIds: readonly string[]): Promise<void> {
-  if (playerIds.length > 0) await db.appSetting.deleteMany({ where: { key: { in: playerIds.map(key) } } });
+  if (playerIds.length > 0) await db.playerMerge.deleteMany({ where: { fromId: { in: [...playerIds] } } });
 }
 
 export const iso = (date: Date) => date.toISOString();

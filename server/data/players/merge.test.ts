@@ -212,7 +212,7 @@ describe.each(DATABASE_KINDS)("merge and split on $kind", ({ create }) => {
     expect(result).toEqual({ intoId: a, fromId: b, playerIds: [a, b] });
     expect(await rows(a)).toEqual(beforeA);
     expect(await rows(b)).toEqual(beforeB);
-    expect(await t.db.appSetting.count({ where: { key: { startsWith: "player.merge:" + b } } })).toBe(0);
+    expect(await t.db.playerMerge.count({ where: { fromId: b } })).toBe(0);
     expect(await t.db.auditEvent.findFirst({ where: { action: "player.split", targetId: b } })).toMatchObject(
       { actorId: admin.id, outcome: "success" },
     );

@@ -21,6 +21,15 @@ CREATE TABLE "Player" (
 );
 
 -- CreateTable
+CREATE TABLE "PlayerMerge" (
+    "fromId" TEXT NOT NULL PRIMARY KEY,
+    "intoId" TEXT NOT NULL,
+    "mergedAt" DATETIME NOT NULL,
+    "undo" TEXT NOT NULL,
+    CONSTRAINT "PlayerMerge_fromId_fkey" FOREIGN KEY ("fromId") REFERENCES "Player" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
 CREATE TABLE "PlayerIdentity" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "playerId" TEXT NOT NULL,
@@ -176,6 +185,9 @@ CREATE INDEX "Player_lastNameKey_idx" ON "Player"("lastNameKey");
 
 -- CreateIndex
 CREATE INDEX "Player_mergedIntoId_idx" ON "Player"("mergedIntoId");
+
+-- CreateIndex
+CREATE INDEX "PlayerMerge_intoId_idx" ON "PlayerMerge"("intoId");
 
 -- CreateIndex
 CREATE INDEX "PlayerIdentity_kind_value_idx" ON "PlayerIdentity"("kind", "value");

@@ -29,6 +29,16 @@ CREATE TABLE "Player" (
 );
 
 -- CreateTable
+CREATE TABLE "PlayerMerge" (
+    "fromId" TEXT NOT NULL,
+    "intoId" TEXT NOT NULL,
+    "mergedAt" TIMESTAMP(3) NOT NULL,
+    "undo" TEXT NOT NULL,
+
+    CONSTRAINT "PlayerMerge_pkey" PRIMARY KEY ("fromId")
+);
+
+-- CreateTable
 CREATE TABLE "PlayerIdentity" (
     "id" TEXT NOT NULL,
     "playerId" TEXT NOT NULL,
@@ -121,6 +131,9 @@ CREATE INDEX "Player_lastNameKey_idx" ON "Player"("lastNameKey");
 CREATE INDEX "Player_mergedIntoId_idx" ON "Player"("mergedIntoId");
 
 -- CreateIndex
+CREATE INDEX "PlayerMerge_intoId_idx" ON "PlayerMerge"("intoId");
+
+-- CreateIndex
 CREATE INDEX "PlayerIdentity_kind_value_idx" ON "PlayerIdentity"("kind", "value");
 
 -- CreateIndex
@@ -164,6 +177,9 @@ ALTER TABLE "Ban" ADD CONSTRAINT "Ban_playerId_fkey" FOREIGN KEY ("playerId") RE
 
 -- AddForeignKey
 ALTER TABLE "Player" ADD CONSTRAINT "Player_mergedIntoId_fkey" FOREIGN KEY ("mergedIntoId") REFERENCES "Player"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "PlayerMerge" ADD CONSTRAINT "PlayerMerge_fromId_fkey" FOREIGN KEY ("fromId") REFERENCES "Player"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "PlayerIdentity" ADD CONSTRAINT "PlayerIdentity_playerId_fkey" FOREIGN KEY ("playerId") REFERENCES "Player"("id") ON DELETE CASCADE ON UPDATE CASCADE;
