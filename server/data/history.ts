@@ -6,6 +6,7 @@
 import { requirePermission, type DataContext } from "./context.ts";
 import type { Db } from "../db/client.ts";
 import { Prisma } from "../../prisma/generated/sqlite/client.ts";
+import { addStayTotals } from "./players/totals.ts";
 
 export interface ConsoleLineRecord {
   serverId: string;
@@ -118,15 +119,39 @@ export async function updatePlayerSession(
   await db.playerSession.updateMany({ where: { id }, data: fields });
 }
 
+/**
+ * Ends stays (those still open) and adds each linked one to its player's totals once
+ * (players/totals.ts): the rows changed and the totals are one transaction.
+ */
 export async function closePlayerSessions(db: Db, ids: readonly string[], leftAt: Date): Promise<void> {
   if (ids.length === 0) return;
-  await db.playerSession.updateMany({ where: { id: { in: [...ids] }, leftAt: null }, data: { leftAt } });
+  await db.$transaction(async (tx) => {
+    const closed = await tx.playerSession.updateManyAndReturn({
+      where: { id: { in: [...ids] }, leftAt: null },
+      data: { leftAt },
+      select: { playerId: true, serverId: true, joinedAt: true, leftAt: true },
+    });
+    await addStayTotals(tx, closed);
+  });
 }
 
-/** Closes every open stay (of one server, or all): after a restart or when a server goes offline. */
+/**
+ * Closes every open stay (of one server, or all): after a restart or when a server goes offline.
+ * Linked stays add to their players' totals once, as in closePlayerSessions.
+ */
 export async function closeOpenPlayerSessions(db: Db, serverId: string | null, leftAt: Date): Promise<number> {
-  const result = await db.playerSession.updateMany({ where: { leftAt: null, ...(serverId ? { serverId } : {}) }, data: { leftAt } });
-  return result.count;
+  return db.$transaction(
+    async (tx) => {
+      const closed = await tx.playerSession.updateManyAndReturn({
+        where: { leftAt: null, ...(serverId ? { serverId } : {}) },
+        data: { leftAt },
+        select: { playerId: true, serverId: true, joinedAt: true, leftAt: true },
+      });
+      await addStayTotals(tx, closed);
+      return closed.length;
+    },
+    { maxWait: 30_000, timeout: 5 * 60_000 },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
