@@ -556,3 +556,19 @@ async function isPlaceholder(
   if (player.staysCount > (stayClosed ? 1 : 0)) return false; // stays of it were pruned: it is someone
   return (await withCertainIdentity(tx, [playerId])).size === 0;
 }
+
+/** The player each stay is linked to now (merges and splits move stays); absent stays are left out. */
+export async function currentPlayersOfStays(
+  db: Db,
+  stayIds: readonly string[],
+): Promise<Map<string, string | null>> {
+  const out = new Map<string, string | null>();
+  for (const group of chunks([...new Set(stayIds)], 500)) {
+    const rows = await db.playerSession.findMany({
+      where: { id: { in: group } },
+      select: { id: true, playerId: true },
+    });
+    for (const r of rows) out.set(r.id, r.playerId);
+  }
+  return out;
+}
