@@ -33,13 +33,9 @@ export function newStayRecord(): StayRecord {
   return { badge: null, ready, settle, noticed: false };
 }
 
-/** The game as linking sees it: a game has accounts when its bans take a SteamID or a GUID. */
+/** The game as linking sees it: whether its player list shows account ids is dialect data. */
 export function stayGameOf(dialect: Pick<Dialect, "id" | "family" | "capabilities">): StayGame {
-  return {
-    id: dialect.id,
-    family: dialect.family,
-    accounts: dialect.capabilities.banKinds.some((k) => k === "steamid" || k === "guid"),
-  };
+  return { id: dialect.id, family: dialect.family, accounts: dialect.capabilities.listsAccounts === true };
 }
 
 /** One stay the hub knows, as these functions need it. */

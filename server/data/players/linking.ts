@@ -14,8 +14,9 @@
  *    together. When the identity arrives (linkLateIdentities) and belongs to someone already
  *    known, that stay moves there and the placeholder player is dropped, as long as nothing but
  *    this stay made it (no other stay, note, warning, ban, flag or merge).
- * 3. Games without accounts (plain Quake 3 and OpenArena without a GUID, Minecraft and Factorio
- *    lists) offer nothing better than the address and the name: such a stay goes to a player seen
+ * 3. Games whose player lists show no account id (CS2, plain Quake 3 and OpenArena, Minecraft and
+ *    Factorio; dialect data, capabilities.listsAccounts) offer nothing better than the address and
+ *    the name: such a stay goes to a player seen
  *    with the same address AND the same name key (nameSearchKey), or, where the game shows no
  *    address at all, the same name key alone (there the name is the account). Players holding a
  *    certain identity are never matched this way. Among several, the one seen last wins.

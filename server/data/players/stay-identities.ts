@@ -15,10 +15,11 @@ export interface StayGame {
   /** The protocol family ("source", "battleye", "quake3"). */
   family: string;
   /**
-   * Whether the game's players have accounts (a SteamID, GUID or UUID the game can show). Games
-   * without them (plain Quake 3, OpenArena, Minecraft and Factorio lists) are matched on address and
-   * name instead. The hub reads it from the dialect's ban kinds; absent counts as true (the careful
-   * choice: a new player rather than a guess).
+   * Whether the game's player list shows account ids (a SteamID or GUID, maybe a moment after the
+   * join). Games whose lists do not (CS2, Minecraft, Factorio, plain Quake 3 and OpenArena) are
+   * matched on address and name instead. The hub reads it from the dialect
+   * (capabilities.listsAccounts); absent counts as true (the careful choice: a new player rather
+   * than a guess).
    */
   accounts?: boolean;
 }
