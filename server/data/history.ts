@@ -154,6 +154,50 @@ export async function closeOpenPlayerSessions(db: Db, serverId: string | null, l
   );
 }
 
+/**
+ * At start-up: closes the stays the previous process left open. They ended when it stopped
+ * watching, not now (the downtime is no play time): at the server's last player-count sample
+ * (written at least every minute while the server was polled), or at the join for a stay that began
+ * after it; now only where no sample says more. Counted in the totals once, as above.
+ */
+export async function closeStaysLeftOpen(db: Db, now: Date): Promise<number> {
+  const open = await db.playerSession.groupBy({ by: ["serverId"], where: { leftAt: null } });
+  const lastSamples = await db.playerCountSample.groupBy({
+    by: ["serverId"],
+    where: { serverId: { in: open.map((o) => o.serverId) } },
+    _max: { createdAt: true },
+  });
+  const lastSeen = new Map(lastSamples.map((s) => [s.serverId, s._max.createdAt]));
+  let closed = 0;
+  for (const { serverId } of open) {
+    const seen = lastSeen.get(serverId);
+    const end = seen && seen < now ? seen : now;
+    closed += await db.$transaction(
+      async (tx) => {
+        const before = await tx.playerSession.updateManyAndReturn({
+          where: { serverId, leftAt: null, joinedAt: { lte: end } },
+          data: { leftAt: end },
+          select: { playerId: true, serverId: true, joinedAt: true, leftAt: true },
+        });
+        const after = await tx.playerSession.findMany({ where: { serverId, leftAt: null }, select: { id: true, joinedAt: true } });
+        const late: { playerId: string | null; serverId: string; joinedAt: Date; leftAt: Date | null }[] = [];
+        for (const stay of after) {
+          const rows = await tx.playerSession.updateManyAndReturn({
+            where: { id: stay.id, leftAt: null },
+            data: { leftAt: stay.joinedAt },
+            select: { playerId: true, serverId: true, joinedAt: true, leftAt: true },
+          });
+          late.push(...rows);
+        }
+        await addStayTotals(tx, [...before, ...late]);
+        return before.length + late.length;
+      },
+      { maxWait: 30_000, timeout: 5 * 60_000 },
+    );
+  }
+  return closed;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Player-count samples (overview sparkline)
 

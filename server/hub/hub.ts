@@ -9,8 +9,8 @@ import type { ConsoleKind, ConsoleLineMessage, PlayerView, ServerStatusMessage, 
 import { AppError } from "../../lib/errors.ts";
 import { isMaskedReplay, maskSecretAnswer, maskSecretCommand } from "../../lib/console/secrets.ts";
 import {
-  closeOpenPlayerSessions,
   closePlayerSessions,
+  closeStaysLeftOpen,
   openPlayerSessions,
   pruneHistory,
   recordPlayerCountSample,
@@ -193,7 +193,7 @@ export class ConnectionHub {
 
   /** Boot: closes stays left open by the previous process, then connects every server. */
   async start(): Promise<void> {
-    const closed = await closeOpenPlayerSessions(this.db, null, new Date());
+    const closed = await closeStaysLeftOpen(this.db, new Date());
     if (closed > 0) this.logger.info("closed player sessions left open by the previous run", { closed });
     const ids = await listServerIdsForHub(this.db);
     await this.history.prepare(ids);

@@ -125,10 +125,14 @@ describe("player records in the live hub (TF2 emulators, socket.io)", () => {
     const owner = await r.clientAs(users.OWNER);
     const viewer = await r.clientAs(users.VIEWER);
     const elsewhere = await r.clientAs(users.OWNER);
-    const notices: Record<string, WatchNoticeMessage[]> = { owner: [], viewer: [], elsewhere: [] };
-    owner.on("players:watch", (n) => notices.owner!.push(n));
-    viewer.on("players:watch", (n) => notices.viewer!.push(n));
-    elsewhere.on("players:watch", (n) => notices.elsewhere!.push(n));
+    const notices: Record<"owner" | "viewer" | "elsewhere", WatchNoticeMessage[]> = {
+      owner: [],
+      viewer: [],
+      elsewhere: [],
+    };
+    owner.on("players:watch", (n) => notices.owner.push(n));
+    viewer.on("players:watch", (n) => notices.viewer.push(n));
+    elsewhere.on("players:watch", (n) => notices.elsewhere.push(n));
     const ownerLines: ConsoleLineMessage[] = [];
     owner.on("console:line", (l) => ownerLines.push(l));
     const viewerLists: PlayerView[][] = [];

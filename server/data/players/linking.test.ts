@@ -11,8 +11,10 @@ import { createUnreadableServer } from "../../testing/hub.ts";
 import {
   closeOpenPlayerSessions,
   closePlayerSessions,
+  closeStaysLeftOpen,
   openPlayerSessions,
   pruneHistory,
+  recordPlayerCountSample,
 } from "../history.ts";
 import { badgesFor, linkLateIdentities, linkStays, type StayGame, type StayToLink } from "./linking.ts";
 
@@ -379,6 +381,33 @@ describe.each(DATABASE_KINDS)("player linking on $kind", ({ create }) => {
     expect(await t.db.player.findUniqueOrThrow({ where: { id: playerId } })).toMatchObject({
       staysCount: 2,
       secondsPlayed: 210,
+    });
+  });
+
+  it("ends the stays a previous process left open at the server's last sample, not at the restart, counted once", async () => {
+    const s4 = await createUnreadableServer(t.db, "S4");
+    const [early, late] = await open(
+      { serverId: s4, name: "Crashed", steamId: steam(1012), joinedAt: T0 },
+      { serverId: s4, name: "JustIn", steamId: steam(1013), joinedAt: at(130) },
+    );
+    const [r1, r2] = await link([early!, late!], at(130));
+    await recordPlayerCountSample(t.db, s4, 2, at(60));
+    await recordPlayerCountSample(t.db, s4, 2, at(120));
+    expect(await closeStaysLeftOpen(t.db, at(7200))).toBeGreaterThanOrEqual(2); // other tests left stays open too
+    expect(await closeStaysLeftOpen(t.db, at(9000))).toBe(0);
+    expect(await t.db.playerSession.findUniqueOrThrow({ where: { id: early!.stayId } })).toMatchObject({
+      leftAt: at(120),
+    });
+    expect(await t.db.playerSession.findUniqueOrThrow({ where: { id: late!.stayId } })).toMatchObject({
+      leftAt: at(130),
+    });
+    expect(await t.db.player.findUniqueOrThrow({ where: { id: r1!.playerId } })).toMatchObject({
+      staysCount: 1,
+      secondsPlayed: 120,
+    });
+    expect(await t.db.player.findUniqueOrThrow({ where: { id: r2!.playerId } })).toMatchObject({
+      staysCount: 1,
+      secondsPlayed: 0,
     });
   });
 
