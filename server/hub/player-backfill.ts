@@ -1,7 +1,7 @@
 /**
  * Links the stays stored before player records existed (server/data/players/backfill.ts), with
  * the same rules as live stays (linkStays; closed stays count in the totals once). Started by the
- * hub: batches of a few hundred, oldest first, each one a task in the hub's serial write queue (so
+ * hub: batches of 200 (a batch holds SQLite's synchronous driver ~100 ms), oldest first, each one a task in the hub's serial write queue (so
  * it never overlaps live links and closes), with a pause between batches so live work goes first;
  * stop() ends it after the batch in progress.
  */
@@ -57,7 +57,7 @@ export class StayBackfill {
     let linked = 0;
     while (!this.stopped) {
       const rows = await this.inQueue(async () => {
-        const batch = await listUnlinkedStays(db, after, startedAt, this.options.batch ?? 300);
+        const batch = await listUnlinkedStays(db, after, startedAt, this.options.batch ?? 200);
         if (batch.length === 0) {
           await saveBackfillCursor(db, "done");
           return batch;
@@ -71,7 +71,7 @@ export class StayBackfill {
         return batch;
       });
       if (rows.length === 0) break;
-      await new Promise((resolve) => setTimeout(resolve, this.options.pauseMs ?? 20));
+      await new Promise((resolve) => setTimeout(resolve, this.options.pauseMs ?? 50));
     }
     if (linked > 0)
       this.options.logger.info("player records: earlier stays linked", { linked, finished: !this.stopped });
