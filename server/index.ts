@@ -89,6 +89,7 @@ async function main(): Promise<void> {
       reloadServer: (serverId) => hub.reloadServer(serverId),
       recheckBans: (serverIds) => hub.recheckBans(serverIds),
       refreshRecords: (playerIds) => hub.refreshRecords(playerIds),
+      recordOf: (serverId, gameId) => hub.recordOf(serverId, gameId),
       async removeServer(serverId) {
         await hub.removeServer(serverId);
         await demo.stopFor(serverId);

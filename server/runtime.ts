@@ -17,8 +17,10 @@ export interface HubControl {
   removeServer(serverId: string): Promise<void>;
   /** Bans changed: these servers (undefined: every server) re-check players and native lists now. */
   recheckBans(serverIds?: readonly string[]): void;
-  /** Player records changed (notes, flag, merge, split, erase): refresh their online players' badges. */
-  refreshRecords(playerIds: readonly string[]): void;
+  /** These player records changed (note, warning, flag, merge, split): online players' badges are re-read. */
+  refreshRecords(playerIds: readonly string[]): Promise<void>;
+  /** The player record of an online player (the game's player id), once its link is done; null if none. */
+  recordOf(serverId: string, gameId: string): Promise<string | null>;
 }
 
 export interface Runtime {

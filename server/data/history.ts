@@ -6,6 +6,7 @@
 import { requirePermission, type DataContext } from "./context.ts";
 import type { Db } from "../db/client.ts";
 import { Prisma } from "../../prisma/generated/sqlite/client.ts";
+import { addStayTotals } from "./players/totals.ts";
 
 export interface ConsoleLineRecord {
   serverId: string;
@@ -118,15 +119,83 @@ export async function updatePlayerSession(
   await db.playerSession.updateMany({ where: { id }, data: fields });
 }
 
+/**
+ * Ends stays (those still open) and adds each linked one to its player's totals once
+ * (players/totals.ts): the rows changed and the totals are one transaction.
+ */
 export async function closePlayerSessions(db: Db, ids: readonly string[], leftAt: Date): Promise<void> {
   if (ids.length === 0) return;
-  await db.playerSession.updateMany({ where: { id: { in: [...ids] }, leftAt: null }, data: { leftAt } });
+  await db.$transaction(async (tx) => {
+    const closed = await tx.playerSession.updateManyAndReturn({
+      where: { id: { in: [...ids] }, leftAt: null },
+      data: { leftAt },
+      select: { playerId: true, serverId: true, joinedAt: true, leftAt: true },
+    });
+    await addStayTotals(tx, closed);
+  });
 }
 
-/** Closes every open stay (of one server, or all): after a restart or when a server goes offline. */
+/**
+ * Closes every open stay (of one server, or all): after a restart or when a server goes offline.
+ * Linked stays add to their players' totals once, as in closePlayerSessions.
+ */
 export async function closeOpenPlayerSessions(db: Db, serverId: string | null, leftAt: Date): Promise<number> {
-  const result = await db.playerSession.updateMany({ where: { leftAt: null, ...(serverId ? { serverId } : {}) }, data: { leftAt } });
-  return result.count;
+  return db.$transaction(
+    async (tx) => {
+      const closed = await tx.playerSession.updateManyAndReturn({
+        where: { leftAt: null, ...(serverId ? { serverId } : {}) },
+        data: { leftAt },
+        select: { playerId: true, serverId: true, joinedAt: true, leftAt: true },
+      });
+      await addStayTotals(tx, closed);
+      return closed.length;
+    },
+    { maxWait: 30_000, timeout: 5 * 60_000 },
+  );
+}
+
+/**
+ * At start-up: closes the stays the previous process left open. They ended when it stopped
+ * watching, not now (the downtime is no play time): at the server's last player-count sample
+ * (written at least every minute while the server was polled), or at the join for a stay that began
+ * after it; now only where no sample says more. Counted in the totals once, as above.
+ */
+export async function closeStaysLeftOpen(db: Db, now: Date): Promise<number> {
+  const open = await db.playerSession.groupBy({ by: ["serverId"], where: { leftAt: null } });
+  const lastSamples = await db.playerCountSample.groupBy({
+    by: ["serverId"],
+    where: { serverId: { in: open.map((o) => o.serverId) } },
+    _max: { createdAt: true },
+  });
+  const lastSeen = new Map(lastSamples.map((s) => [s.serverId, s._max.createdAt]));
+  let closed = 0;
+  for (const { serverId } of open) {
+    const seen = lastSeen.get(serverId);
+    const end = seen && seen < now ? seen : now;
+    closed += await db.$transaction(
+      async (tx) => {
+        const before = await tx.playerSession.updateManyAndReturn({
+          where: { serverId, leftAt: null, joinedAt: { lte: end } },
+          data: { leftAt: end },
+          select: { playerId: true, serverId: true, joinedAt: true, leftAt: true },
+        });
+        const after = await tx.playerSession.findMany({ where: { serverId, leftAt: null }, select: { id: true, joinedAt: true } });
+        const late: { playerId: string | null; serverId: string; joinedAt: Date; leftAt: Date | null }[] = [];
+        for (const stay of after) {
+          const rows = await tx.playerSession.updateManyAndReturn({
+            where: { id: stay.id, leftAt: null },
+            data: { leftAt: stay.joinedAt },
+            select: { playerId: true, serverId: true, joinedAt: true, leftAt: true },
+          });
+          late.push(...rows);
+        }
+        await addStayTotals(tx, [...before, ...late]);
+        return before.length + late.length;
+      },
+      { maxWait: 30_000, timeout: 5 * 60_000 },
+    );
+  }
+  return closed;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -162,6 +162,8 @@ describe.each(DATABASE_KINDS)("connection hub on $kind", ({ create }) => {
     await hub.start();
     const unwatch = hub.watch(id); // polls every 100 ms
     await vi.waitFor(() => expect(hub.players(id)).toHaveLength(e.world.players.length), { timeout: 5_000 });
+    // The player records arrive after the stays are stored: a list of its own.
+    await vi.waitFor(() => expect(hub.players(id).every((p) => p.isBot || p.record)).toBe(true), { timeout: 5_000 });
     const first = hub.players(id);
     const sent = lists.length;
     await new Promise((resolve) => setTimeout(resolve, 600)); // about six polls of an unchanged server

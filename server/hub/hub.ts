@@ -5,12 +5,12 @@
  * console lines, player lists) for server/realtime, and keeps the history (console lines, player
  * sessions, player-count samples) in the database. It knows nothing of socket.io.
  */
-import type { ConsoleKind, ConsoleLineMessage, PlayerView, ServerStatusMessage } from "../../lib/realtime/contract.ts";
+import type { ConsoleKind, ConsoleLineMessage, PlayerView, ServerStatusMessage, WatchNoticeMessage } from "../../lib/realtime/contract.ts";
 import { AppError } from "../../lib/errors.ts";
 import { isMaskedReplay, maskSecretAnswer, maskSecretCommand } from "../../lib/console/secrets.ts";
 import {
-  closeOpenPlayerSessions,
   closePlayerSessions,
+  closeStaysLeftOpen,
   openPlayerSessions,
   pruneHistory,
   recordPlayerCountSample,
@@ -32,13 +32,18 @@ import { ConsoleHistory, type HistoryOptions } from "./history.ts";
 import { clipText, DEFAULT_INGEST_BUDGET, IngestBudget, type IngestBudgetOptions } from "./ingest-budget.ts";
 import { DEFAULT_PURGE, HistoryPurger, type PurgeOptions } from "./purge.ts";
 import { toPlayerView } from "./player-view.ts";
+import { StayBackfill } from "./player-backfill.ts";
+import { newStayRecord, PlayerRecords, stayGameOf, type LiveStay, type StayRecord } from "./player-records.ts";
+import type { StayGame } from "../data/players/linking.ts";
 
 export type HubEvent =
   | { type: "status"; status: ServerStatusMessage }
   | { type: "line"; line: ConsoleLineMessage }
   /** The full list, identities included: the realtime layer strips them for who may not see them. */
   | { type: "players"; serverId: string; players: PlayerView[] }
-  | { type: "removed"; serverId: string };
+  | { type: "removed"; serverId: string }
+  /** A player on the watch list joined: every watcher of the server gets a notice. */
+  | { type: "watch"; notice: WatchNoticeMessage };
 
 export interface HubActor {
   id: string;
@@ -74,6 +79,8 @@ interface TrackedPlayer {
   sinceIso: string;
   /** The stored stay; a promise because the write is not awaited on the hot path. */
   session: Promise<string | null> | null;
+  /** Its player record (player-records.ts). */
+  record: StayRecord;
 }
 
 interface Link {
@@ -136,7 +143,9 @@ export class ConnectionHub {
   private readonly db: Db;
   private readonly logger: Logger;
   private writes: Promise<unknown> = Promise.resolve();
-  private readonly sessionQueue: { input: PlayerSessionInput; resolve: (id: string | null) => void }[] = [];
+  private readonly sessionQueue: { input: PlayerSessionInput; stay: LiveStay; game: StayGame; resolve: (id: string | null) => void }[] = [];
+  private readonly records: PlayerRecords;
+  private readonly backfill: StayBackfill;
   private retentionTimer: NodeJS.Timeout | null = null;
   private budgetTimer: NodeJS.Timeout | null = null;
   private readonly budget: IngestBudgetOptions;
@@ -154,6 +163,17 @@ export class ConnectionHub {
     this.budget = { ...DEFAULT_INGEST_BUDGET, ...options.budget };
     this.bans = options.bans ?? new BanEnforcer({ db: options.db, logger: options.logger });
     this.nativeBans = options.nativeBans ?? new NativeBanSync({ db: options.db, logger: options.logger });
+    this.records = new PlayerRecords({
+      db: options.db,
+      logger: options.logger,
+      line: (serverId, kind, text) => void this.appendLine(serverId, kind, text),
+      watch: (notice) => this.events.emit({ type: "watch", notice }),
+      players: (serverId) => {
+        const link = this.links.get(serverId);
+        if (link) this.emitPlayers(link);
+      },
+    });
+    this.backfill = new StayBackfill({ db: options.db, logger: options.logger, enqueue: (task) => this.enqueue(task) });
     const retentionDays = options.retentionDays ?? 30;
     this.purger = new HistoryPurger(
       options.db,
@@ -173,12 +193,15 @@ export class ConnectionHub {
 
   /** Boot: closes stays left open by the previous process, then connects every server. */
   async start(): Promise<void> {
-    const closed = await closeOpenPlayerSessions(this.db, null, new Date());
+    const closed = await closeStaysLeftOpen(this.db, new Date());
     if (closed > 0) this.logger.info("closed player sessions left open by the previous run", { closed });
     const ids = await listServerIdsForHub(this.db);
     await this.history.prepare(ids);
     await Promise.all(ids.map((id) => this.reloadServer(id)));
-    void this.applyRetention();
+    // Stays from before player records are linked first: retention must not drop them uncounted.
+    void this.backfill.run(new Date()).finally(() => {
+      if (!this.stopped) void this.applyRetention();
+    });
     void this.purger.kick(); // resumes purges of servers deleted before a restart
     this.retentionTimer = setInterval(() => void this.applyRetention(), RETENTION_EVERY_MS);
     this.retentionTimer.unref();
@@ -192,6 +215,7 @@ export class ConnectionHub {
     if (this.retentionTimer) clearInterval(this.retentionTimer);
     if (this.budgetTimer) clearInterval(this.budgetTimer);
     await this.purger.stop();
+    await this.backfill.stop();
     const links = [...this.links.values()];
     await Promise.all(links.map((link) => this.disconnect(link)));
     await Promise.allSettled([this.history.close(), this.writes]);
@@ -473,7 +497,9 @@ export class ConnectionHub {
       const tracked = link.players.get(player.id);
       if (!tracked) {
         const since = player.connectedSeconds !== null ? now - player.connectedSeconds * 1000 : now;
-        link.players.set(player.id, { player, since, sinceIso: new Date(since).toISOString(), session: this.openSession(link.id, player, since) });
+        const fresh: TrackedPlayer = { player, since, sinceIso: new Date(since).toISOString(), session: null, record: newStayRecord() };
+        link.players.set(player.id, fresh);
+        fresh.session = this.openSession(link, fresh);
         if (announce && diff.joined.includes(player)) this.appendLine(link.id, "join", `${player.name} joined`);
         list.push(player);
         changed = true;
@@ -482,7 +508,7 @@ export class ConnectionHub {
       const kept = tracked.player;
       const learned = kept.name !== player.name || (!kept.guid && player.guid) || (!kept.steamId && player.steamId) || (!kept.address && player.address);
       if (updatePlayerInPlace(kept, player)) changed = true;
-      if (learned) this.storeSessionFields(tracked);
+      if (learned) this.storeSessionFields(link, tracked);
       if (link.playerList[list.length] !== kept) changed = true;
       list.push(kept);
     }
@@ -522,42 +548,59 @@ export class ConnectionHub {
     }
   }
 
-  // ------------------------------------------------------------------------------------------
-  // Player records. Placeholders until the linking (issue 12, H1) lands with the real ones: the
-  // contract is what the socket handlers and server actions rely on.
-
   /**
-   * The player record the current stay of `gameId` on `serverId` is linked to, or null (not
-   * linked yet, gone, bots). Read from the stored stay, which the linking fills when it opens it.
+   * These player records changed (a note, warning, flag, merge or split): the online players linked
+   * to them get fresh badges, and their servers a new list.
    */
-  async recordOf(serverId: string, gameId: string): Promise<string | null> {
-    const session = this.links.get(serverId)?.players.get(gameId)?.session;
-    const stayId = session ? await session : null;
-    if (!stayId) return null;
-    const stay = await this.db.playerSession.findUnique({ where: { id: stayId }, select: { playerId: true } });
-    return stay?.playerId ?? null;
+  async refreshRecords(playerIds: readonly string[]): Promise<void> {
+    const wanted = new Set(playerIds);
+    const stays: { stay: LiveStay; stayId: string }[] = [];
+    for (const link of this.links.values()) {
+      for (const tracked of link.players.values()) {
+        if (!tracked.record.badge || !wanted.has(tracked.record.badge.playerId) || !tracked.session) continue;
+        const stayId = await tracked.session;
+        if (stayId) stays.push({ stay: this.liveStay(link, tracked), stayId });
+      }
+    }
+    await this.records.refresh(stays);
   }
 
-  /** These records changed (notes, warnings, flag, merge, split, erase): re-send the badges of their online players. */
-  refreshRecords(playerIds: readonly string[]): void {
-    void playerIds; // placeholder: the linking keeps the badges
+  /** The player record of an online player (by the game's id), once its link is done; null if none. */
+  async recordOf(serverId: string, gameId: string): Promise<string | null> {
+    const tracked = this.links.get(serverId)?.players.get(gameId);
+    if (!tracked) return null;
+    await tracked.record.ready;
+    return tracked.record.badge?.playerId ?? null;
   }
 
   /** A stay's name or identities changed (BattlEye GUIDs arrive after the connect). */
-  private storeSessionFields(tracked: TrackedPlayer): void {
+  private storeSessionFields(link: Link, tracked: TrackedPlayer): void {
     const session = tracked.session;
+    const dialect = link.dialect;
     if (!session) return;
     const { name, plainName, guid, steamId, address } = tracked.player;
     this.enqueue(async () => {
       const id = await session;
-      if (id) await updatePlayerSession(this.db, id, { name, plainName, guid, steamId, address });
+      if (!id) return;
+      await updatePlayerSession(this.db, id, { name, plainName, guid, steamId, address });
+      if (dialect && !tracked.player.isBot) await this.records.linkLate(this.liveStay(link, tracked), id, stayGameOf(dialect));
     });
   }
 
+  private liveStay(link: Link, tracked: TrackedPlayer): LiveStay {
+    return {
+      serverId: link.id,
+      player: tracked.player,
+      record: tracked.record,
+      current: () => this.links.get(link.id) === link && link.players.get(tracked.player.id) === tracked,
+    };
+  }
+
   /** Stays are opened in batches (a server coming online brings 64 players at once). */
-  private openSession(serverId: string, player: Player, since: number): Promise<string | null> {
+  private openSession(link: Link, tracked: TrackedPlayer): Promise<string | null> {
+    const { player, since } = tracked;
     const input = {
-      serverId,
+      serverId: link.id,
       gameId: player.id,
       name: player.name,
       plainName: player.plainName,
@@ -567,7 +610,8 @@ export class ConnectionHub {
       joinedAt: new Date(since),
     };
     return new Promise((resolve) => {
-      this.sessionQueue.push({ input, resolve });
+      const game = link.dialect ? stayGameOf(link.dialect) : { id: link.settings?.game ?? "unknown", family: link.settings?.protocol ?? "unknown" };
+      this.sessionQueue.push({ input, stay: this.liveStay(link, tracked), game, resolve });
       if (this.sessionQueue.length === 1) {
         // Queued behind earlier writes so that a close never overtakes its open.
         this.enqueue(async () => {
@@ -579,6 +623,8 @@ export class ConnectionHub {
               return [] as string[];
             });
             batch.forEach((b, i) => b.resolve(ids[i] ?? null));
+            // Linked once the rows exist; bots are passed too and come back without a record.
+            await this.records.linkOpened(batch.map((b, i) => ({ stay: b.stay, stayId: ids[i] ?? null, game: b.game, joinedAt: b.input.joinedAt })));
           }
         });
       }
@@ -795,7 +841,10 @@ function toLineMessage(record: ConsoleLineRecord): ConsoleLineMessage {
 }
 
 function toPlayerViews(link: Link): PlayerView[] {
-  return link.playerList.map((p) => toPlayerView(p, link.players.get(p.id)?.sinceIso ?? null));
+  return link.playerList.map((p) => {
+    const tracked = link.players.get(p.id);
+    return toPlayerView(p, tracked?.sinceIso ?? null, tracked?.record.badge ?? null);
+  });
 }
 
 /** What a browser sees of a player: a change to any of these is a new list for the watchers. */

@@ -129,6 +129,12 @@ export interface DialectCapabilities {
   timedBans: boolean;
   /** Which identities `ban` accepts besides a connected player. */
   banKinds: readonly IdentityKind[];
+  /**
+   * The player list names every human by an account id (SteamID, GUID), maybe a moment after the
+   * join (BattlEye). Absent: it does not (CS2, Minecraft, plain Quake 3), and player records link
+   * that game's stays by address and name instead.
+   */
+  listsAccounts?: boolean;
 }
 
 /**

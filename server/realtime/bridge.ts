@@ -1,6 +1,7 @@
 /**
  * Hub events -> socket.io rooms. The only place live-server events are emitted: statuses to a
- * server's subscribers and overview watchers; console lines and player lists each to two rooms,
+ * server's subscribers and overview watchers; watch notices to the server's console readers;
+ * console lines and player lists each to two rooms,
  * with identities and without (redact.ts: the dialect's reading of the text, then the regex safety
  * net; player ids that are identities become handles), so a Viewer's socket never receives a GUID,
  * SteamID, UUID or IP.
@@ -28,6 +29,13 @@ export function bridgeHubToRooms(io: RealtimeServer, hub: ConnectionHub): () => 
         if (occupied(playersRoom(event.serverId, true))) io.to(playersRoom(event.serverId, true)).emit("players:update", { serverId: event.serverId, players: event.players });
         if (occupied(playersRoom(event.serverId, false))) io.to(playersRoom(event.serverId, false)).emit("players:update", { serverId: event.serverId, players: withoutIdentities(event.serverId, event.players, hub.dialectOf(event.serverId)) });
         break;
+      case "watch": {
+        // To everyone who reads the server's console (the notice names no identity; the watch
+        // reason is shown to every role on the profile and in the player table too).
+        const rooms = [consoleRoom(event.notice.serverId, true), consoleRoom(event.notice.serverId, false)].filter(occupied);
+        if (rooms.length > 0) io.to(rooms).emit("players:watch", event.notice);
+        break;
+      }
       case "removed": {
         const rooms = [serverRoom(event.serverId), consoleRoom(event.serverId, true), consoleRoom(event.serverId, false), playersRoom(event.serverId, true), playersRoom(event.serverId, false), watchRoom(event.serverId)];
         io.to([serverRoom(event.serverId), WATCH_ALL_ROOM, watchRoom(event.serverId)]).emit("server:status", {

@@ -26,7 +26,9 @@ import { getRuntime } from "@/server/runtime";
 const id = z.string().trim().min(1).max(64);
 
 function changed(playerIds: readonly string[], options: { bans?: boolean } = {}): void {
-  getRuntime().hub?.refreshRecords(playerIds);
+  // The change is stored: a failed badge refresh only delays the table's flags until the next one.
+  const { hub, logger } = getRuntime();
+  if (hub) void hub.refreshRecords(playerIds).catch((error: unknown) => logger.warn("player badge refresh failed", { error: String(error) }));
   for (const playerId of new Set(playerIds)) revalidatePath(`/players/${playerId}`);
   revalidatePath("/players");
   if (options.bans) revalidatePath("/bans");

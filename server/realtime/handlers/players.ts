@@ -20,7 +20,7 @@ export interface PlayerRecordLinks {
   /** The record the current stay of `gameId` on `serverId` is linked to, or null. */
   recordOf(serverId: string, gameId: string): Promise<string | null>;
   /** These records changed: re-send their online players' badges. */
-  refreshRecords(playerIds: readonly string[]): void;
+  refreshRecords(playerIds: readonly string[]): Promise<void>;
 }
 
 const warnSchema = z.object({
@@ -53,7 +53,9 @@ export async function linkSanction(
   try {
     const id = await recordPlayerSanction(deps.db, { ...input, playerId: input.playerId });
     if (id === null) return "no-record";
-    (deps.hub as PlayerRecordLinks).refreshRecords([input.playerId]);
+    void (deps.hub as PlayerRecordLinks)
+      .refreshRecords([input.playerId])
+      .catch((error: unknown) => deps.logger.warn("player badge refresh failed", { error: String(error).slice(0, 200) }));
     return "recorded";
   } catch (error) {
     deps.logger.error("sanction not stored", { kind: input.kind, error: String(error).slice(0, 200) });

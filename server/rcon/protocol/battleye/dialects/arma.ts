@@ -193,7 +193,7 @@ export function createArmaDialect(data: ArmaDialectData): Dialect {
     label: data.label,
     defaultPort: data.defaultPort,
     defaultEncoding: "utf-8",
-    capabilities: { pushesEvents: true, whisper: true, timedBans: true, banKinds: ["guid", "ip"] },
+    capabilities: { pushesEvents: true, whisper: true, timedBans: true, banKinds: ["guid", "ip"], listsAccounts: true },
     commands: [...BATTLEYE_COMMANDS, ...(data.extraCommands ?? [])],
     operations: createArmaOperations(data),
     nativeBans: BATTLEYE_NATIVE_BANS,

@@ -66,7 +66,7 @@ export const ark: SourceDialect = {
   label: "ARK: Survival Evolved",
   defaultPort: 27020,
   defaultEncoding: "utf-8",
-  capabilities: { pushesEvents: false, whisper: true, timedBans: false, banKinds: ["steamid"] },
+  capabilities: { pushesEvents: false, whisper: true, timedBans: false, banKinds: ["steamid"], listsAccounts: true },
   commands,
   operations: asyncOperations(operations),
   // Players are known by SteamID64; `EnableCheats <ServerAdminPassword>` takes the admin password.

@@ -59,7 +59,7 @@ export const palworld: SourceDialect = {
   label: "Palworld",
   defaultPort: 25575,
   defaultEncoding: "utf-8",
-  capabilities: { pushesEvents: false, whisper: false, timedBans: false, banKinds: ["steamid"] },
+  capabilities: { pushesEvents: false, whisper: false, timedBans: false, banKinds: ["steamid"], listsAccounts: true },
   commands,
   operations: asyncOperations(operations),
   addressName: withoutControls,

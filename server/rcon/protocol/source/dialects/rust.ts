@@ -85,7 +85,7 @@ export const rust: SourceDialect = {
   label: "Rust (legacy RCON)",
   defaultPort: 28016,
   defaultEncoding: "utf-8",
-  capabilities: { pushesEvents: false, whisper: false, timedBans: false, banKinds: ["steamid"] },
+  capabilities: { pushesEvents: false, whisper: false, timedBans: false, banKinds: ["steamid"], listsAccounts: true },
   commands,
   operations: asyncOperations(operations),
   addressName: sayableName,

@@ -119,7 +119,7 @@ export const squad: SourceDialect = {
   label: "Squad",
   defaultPort: 21114,
   defaultEncoding: "utf-8",
-  capabilities: { pushesEvents: true, whisper: true, timedBans: true, banKinds: ["steamid"] },
+  capabilities: { pushesEvents: true, whisper: true, timedBans: true, banKinds: ["steamid"], listsAccounts: true },
   commands,
   operations: asyncOperations(operations),
   parseServerMessage: parseSquadMessage,

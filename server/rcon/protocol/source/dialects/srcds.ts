@@ -214,7 +214,7 @@ function source1(id: string, label: string, defaultPort = 27015): SourceDialect 
     label,
     defaultPort,
     defaultEncoding: "utf-8",
-    capabilities,
+    capabilities: { ...capabilities, listsAccounts: true },
     commands: SRCDS_COMMANDS,
     operations: operations(parseSource1Status, label),
     addressName: sayableName,

@@ -1,0 +1,169 @@
+/**
+ * The hub's side of player records: every stay it opens is linked to a player (after the stay row
+ * exists, in the hub's serial write queue), the record's badge is kept on the tracked player for
+ * the live table, identities learned later are linked too, and a player on the watch list raises
+ * one notice per stay (a "watch" console line and a hub event the bridge sends as players:watch).
+ * A player already on the server when RconDeck connects counts as joining then, once.
+ */
+import type { PlayerRecordBadge, WatchNoticeMessage } from "../../lib/realtime/contract.ts";
+import {
+  badgesFor,
+  currentPlayersOfStays,
+  linkLateIdentities,
+  linkStays,
+  type StayGame,
+} from "../data/players/linking.ts";
+import type { Db } from "../db/client.ts";
+import type { Dialect, Logger, Player } from "../rcon/types.ts";
+
+/** What the hub keeps per tracked player. */
+export interface StayRecord {
+  /** The record, once linked (null before, for bots, and when linking failed). */
+  badge: PlayerRecordBadge | null;
+  /** Resolves when the first link attempt is over (recordOf waits on it). */
+  ready: Promise<void>;
+  settle: () => void;
+  /** The watch notice of this stay was given. */
+  noticed: boolean;
+}
+
+export function newStayRecord(): StayRecord {
+  let settle = () => undefined as void;
+  const ready = new Promise<void>((resolve) => (settle = resolve));
+  return { badge: null, ready, settle, noticed: false };
+}
+
+/** The game as linking sees it: whether its player list shows account ids is dialect data. */
+export function stayGameOf(dialect: Pick<Dialect, "id" | "family" | "capabilities">): StayGame {
+  return { id: dialect.id, family: dialect.family, accounts: dialect.capabilities.listsAccounts === true };
+}
+
+/** One stay the hub knows, as these functions need it. */
+export interface LiveStay {
+  serverId: string;
+  player: Player;
+  record: StayRecord;
+  /** Still on the server (a stay that ended meanwhile gets no notice). */
+  current(): boolean;
+}
+
+export interface RecordHost {
+  db: Db;
+  logger: Logger;
+  /** A console line of this server (the hub assigns its seq and emits it). */
+  line(serverId: string, kind: "watch", text: string): void;
+  watch(notice: WatchNoticeMessage): void;
+  /** The server's player list changed (badges arrived). */
+  players(serverId: string): void;
+}
+
+export function watchLine(name: string, reason: string): string {
+  return `${name} joined — on the watch list: ${reason}`;
+}
+
+export class PlayerRecords {
+  constructor(
+    private readonly host: RecordHost,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Links freshly stored stays (null ids: the stay could not be stored) and applies the badges. */
+  async linkOpened(
+    stays: readonly { stay: LiveStay; stayId: string | null; game: StayGame; joinedAt: Date }[],
+  ): Promise<void> {
+    const stored = stays.filter((s): s is typeof s & { stayId: string } => s.stayId !== null);
+    try {
+      const results =
+        stored.length === 0
+          ? []
+          : await linkStays(
+              this.host.db,
+              stored.map((s) => ({
+                ...s.stay.player,
+                stayId: s.stayId,
+                serverId: s.stay.serverId,
+                game: s.game,
+                joinedAt: s.joinedAt,
+              })),
+              this.now(),
+            );
+      const changed = new Set<string>();
+      stored.forEach((s, i) => {
+        if (this.apply(s.stay, results[i]?.badge ?? null)) changed.add(s.stay.serverId);
+      });
+      this.emit(changed);
+    } catch (error) {
+      this.host.logger.warn("player record linking failed", {
+        stays: stored.length,
+        error: String(error).slice(0, 200),
+      });
+    } finally {
+      for (const s of stays) s.stay.record.settle();
+    }
+  }
+
+  /** Identities learned during a stay (a GUID after the connect, a rename). */
+  async linkLate(stay: LiveStay, stayId: string, game: StayGame): Promise<void> {
+    try {
+      const result = await linkLateIdentities(this.host.db, stayId, { ...stay.player, game }, this.now());
+      if (this.apply(stay, result?.badge ?? stay.record.badge)) this.emit(new Set([stay.serverId]));
+    } catch (error) {
+      this.host.logger.warn("player record linking failed", { error: String(error).slice(0, 200) });
+    }
+  }
+
+  /**
+   * Re-reads the records of these stays (a note, flag, merge or split changed them): the stay's
+   * player is read again, so a merge or split moves the badge too. No watch notice: nobody joined.
+   */
+  async refresh(stays: readonly { stay: LiveStay; stayId: string }[]): Promise<void> {
+    if (stays.length === 0) return;
+    const players = await currentPlayersOfStays(
+      this.host.db,
+      stays.map((s) => s.stayId),
+    );
+    const badges = await badgesFor(
+      this.host.db,
+      [...players.values()].filter((id): id is string => id !== null),
+    );
+    const changed = new Set<string>();
+    for (const { stay, stayId } of stays) {
+      const playerId = players.get(stayId) ?? null;
+      const badge = playerId ? (badges.get(playerId) ?? null) : null;
+      if (!sameBadge(stay.record.badge, badge)) {
+        stay.record.badge = badge;
+        if (stay.current()) changed.add(stay.serverId);
+      }
+    }
+    this.emit(changed);
+  }
+
+  /** Keeps the badge; the first watched record of a stay still on the server raises the notice. True when the list changed. */
+  private apply(stay: LiveStay, badge: PlayerRecordBadge | null): boolean {
+    const changed = !sameBadge(stay.record.badge, badge);
+    stay.record.badge = badge;
+    if (!stay.current()) return false;
+    if (badge?.watch && !stay.record.noticed) {
+      stay.record.noticed = true;
+      const at = this.now().toISOString();
+      this.host.line(stay.serverId, "watch", watchLine(stay.player.name, badge.watch));
+      this.host.watch({
+        serverId: stay.serverId,
+        playerId: badge.playerId,
+        name: stay.player.name,
+        reason: badge.watch,
+        at,
+      });
+    }
+    return changed;
+  }
+
+  private emit(serverIds: Set<string>): void {
+    for (const id of serverIds) this.host.players(id);
+  }
+}
+
+function sameBadge(a: PlayerRecordBadge | null, b: PlayerRecordBadge | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.playerId === b.playerId && a.notes === b.notes && a.warnings === b.warnings && a.watch === b.watch;
+}
