@@ -25,6 +25,21 @@ import {
 const KEY = Buffer.alloc(32, 4);
 
 /** Makes the database itself refuse new audit rows (as in audit-first.test.ts). */
+/** The record the hub's linking gave a player's open stay (waits for the link, as a browser would). */
+async function linkedRecordOf(t: TestDatabase, serverId: string, gameId: string): Promise<string> {
+  return vi.waitFor(
+    async () => {
+      const row = await t.db.playerSession.findFirst({
+        where: { serverId, gameId, leftAt: null },
+        select: { playerId: true },
+      });
+      if (!row?.playerId) throw new Error("stay not linked yet");
+      return row.playerId;
+    },
+    { timeout: 10_000 },
+  );
+}
+
 async function refuseAuditWrites(t: TestDatabase, refuse: boolean): Promise<void> {
   if (t.kind === "sqlite") {
     await t.db.$executeRawUnsafe(
@@ -53,32 +68,9 @@ describe.each(DATABASE_KINDS)("players:warn on $kind (real hub, BattlEye emulato
   let users: Record<"MODERATOR" | "VIEWER", TestUser>;
   let elsewhere: TestUser;
 
-  /** Links the player's open stay to a new record, as the linking does when the stay opens. */
+  /** The record the hub's linking gave the player's open stay (waits for the link). */
   async function linkedRecord(player: PlayerView): Promise<string> {
-    const stay = await vi.waitFor(
-      async () => {
-        const row = await t.db.playerSession.findFirst({
-          where: { serverId, gameId: player.id, leftAt: null },
-        });
-        if (!row) throw new Error("stay not stored yet");
-        return row;
-      },
-      { timeout: 10_000 },
-    );
-    const record = await t.db.player.create({
-      data: {
-        lastName: player.name,
-        lastNameKey: player.plainName.toLowerCase(),
-        firstSeenAt: stay.joinedAt,
-        lastSeenAt: stay.joinedAt,
-        servers: { create: { serverId, firstSeenAt: stay.joinedAt, lastSeenAt: stay.joinedAt } },
-      },
-    });
-    await t.db.playerSession.update({
-      where: { id: stay.id },
-      data: { playerId: record.id, originPlayerId: record.id },
-    });
-    return record.id;
+    return linkedRecordOf(t, serverId, player.id);
   }
 
   beforeAll(async () => {
@@ -263,28 +255,7 @@ describe.each(DATABASE_KINDS)(
 
     it("the warning is said to everyone naming the player, and recorded as said", async () => {
       const target = hub.players(serverId).find((p) => emulator.world.humans.some((h) => h.name === p.name))!;
-      const stay = await vi.waitFor(
-        async () => {
-          const row = await t.db.playerSession.findFirst({
-            where: { serverId, gameId: target.id, leftAt: null },
-          });
-          if (!row) throw new Error("stay not stored yet");
-          return row;
-        },
-        { timeout: 10_000 },
-      );
-      const record = await t.db.player.create({
-        data: {
-          lastName: target.name,
-          lastNameKey: "",
-          firstSeenAt: stay.joinedAt,
-          lastSeenAt: stay.joinedAt,
-        },
-      });
-      await t.db.playerSession.update({
-        where: { id: stay.id },
-        data: { playerId: record.id, originPlayerId: record.id },
-      });
+      const record = { id: await linkedRecordOf(t, serverId, target.id) };
       const socket = await r.clientAs(moderator);
       const result = await emit<{ message: string }>(socket, "players:warn", {
         serverId,
