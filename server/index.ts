@@ -88,6 +88,7 @@ async function main(): Promise<void> {
     hub: {
       reloadServer: (serverId) => hub.reloadServer(serverId),
       recheckBans: (serverIds) => hub.recheckBans(serverIds),
+      players: (serverId) => hub.players(serverId),
       async removeServer(serverId) {
         await hub.removeServer(serverId);
         await demo.stopFor(serverId);

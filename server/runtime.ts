@@ -6,6 +6,7 @@
 import type { LoginLimiter } from "./auth/login-limiter.ts";
 import type { Db } from "./db/client.ts";
 import type { Env } from "./env.ts";
+import type { PlayerView } from "../lib/realtime/contract.ts";
 import type { Secrets } from "./security/secrets.ts";
 import type { Logger } from "./rcon/types.ts";
 
@@ -17,6 +18,8 @@ export interface HubControl {
   removeServer(serverId: string): Promise<void>;
   /** Bans changed: these servers (undefined: every server) re-check players and native lists now. */
   recheckBans(serverIds?: readonly string[]): void;
+  /** The live player list of a server (identities included: the data layer decides what is shown). */
+  players(serverId: string): PlayerView[];
 }
 
 export interface Runtime {

@@ -24,7 +24,9 @@ describe("player record times", () => {
   });
 
   it("measures open stays up to now", () => {
-    expect(stayDuration({ joinedAt: "2026-06-01T11:00:00Z", leftAt: "2026-06-01T11:30:00Z" }, now)).toBe(1800);
+    expect(stayDuration({ joinedAt: "2026-06-01T11:00:00Z", leftAt: "2026-06-01T11:30:00Z" }, now)).toBe(
+      1800,
+    );
     expect(stayDuration({ joinedAt: "2026-06-01T11:00:00Z", leftAt: null }, now)).toBe(3600);
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createNameMatcher, nameMatcherKey } from "./name-matcher.ts";
 
-const names = (segments: readonly { text: string; playerId: string | null }[]) => segments.map((s) => (s.playerId ? `[${s.text}→${s.playerId}]` : s.text)).join("");
+const names = (segments: readonly { text: string; playerId: string | null }[]) =>
+  segments.map((s) => (s.playerId ? `[${s.text}→${s.playerId}]` : s.text)).join("");
 
 describe("console name matcher", () => {
   it("marks every player's name in a line, raw (colour codes kept) or plain", () => {
@@ -20,12 +21,16 @@ describe("console name matcher", () => {
       { playerId: "bob2", names: ["Bob (2)"] },
       { playerId: "jo", names: ["Jo"] },
     ])!;
-    expect(names(matcher.split("Bobby greets Bob and Bob (2), Jo waves"))).toBe("Bobby greets [Bob→bob] and [Bob (2)→bob2], Jo waves");
+    expect(names(matcher.split("Bobby greets Bob and Bob (2), Jo waves"))).toBe(
+      "Bobby greets [Bob→bob] and [Bob (2)→bob2], Jo waves",
+    );
   });
 
   it("treats names with regular-expression characters literally", () => {
     const matcher = createNameMatcher([{ playerId: "x", names: ["[TAG] a.b*c"] }])!;
-    expect(names(matcher.split("[TAG] a.b*c left; [TAG] aXbbc stays"))).toBe("[[TAG] a.b*c→x] left; [TAG] aXbbc stays");
+    expect(names(matcher.split("[TAG] a.b*c left; [TAG] aXbbc stays"))).toBe(
+      "[[TAG] a.b*c→x] left; [TAG] aXbbc stays",
+    );
   });
 
   it("opens nobody for a name two players share", () => {

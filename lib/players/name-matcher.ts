@@ -38,7 +38,9 @@ function escapeRegExp(text: string): string {
 /** The key a matcher for these players would have: compare it before building a new one. */
 export function nameMatcherKey(players: readonly NamedPlayer[]): string {
   const entries = new Set<string>();
-  for (const player of players) for (const name of player.names) if (name.length >= MIN_NAME_LENGTH) entries.add(`${player.playerId}\u0000${name}`);
+  for (const player of players)
+    for (const name of player.names)
+      if (name.length >= MIN_NAME_LENGTH) entries.add(`${player.playerId}\u0000${name}`);
   return [...entries].sort().join("\u0001");
 }
 
@@ -53,7 +55,9 @@ export function createNameMatcher(players: readonly NamedPlayer[]): NameMatcher 
       else if (owner !== player.playerId) owners.set(name, null);
     }
   }
-  const names = [...owners.entries()].filter((entry): entry is [string, string] => entry[1] !== null).map(([name]) => name);
+  const names = [...owners.entries()]
+    .filter((entry): entry is [string, string] => entry[1] !== null)
+    .map(([name]) => name);
   if (names.length === 0) return null;
   // Longest first: "Bob (2)" must win over "Bob" where both are on the server.
   names.sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
@@ -75,7 +79,8 @@ export function createNameMatcher(players: readonly NamedPlayer[]): NameMatcher 
         segments.push({ text: match[0], playerId });
         last = match.index + match[0].length;
       }
-      if (last < text.length || segments.length === 0) segments.push({ text: text.slice(last), playerId: null });
+      if (last < text.length || segments.length === 0)
+        segments.push({ text: text.slice(last), playerId: null });
       // Bounded: a busy console has many distinct lines; the cache only spares re-renders of rows on screen.
       if (cache.size >= 5_000) cache.clear();
       cache.set(text, segments);
