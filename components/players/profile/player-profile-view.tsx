@@ -7,10 +7,10 @@
  * players.identities: nothing rendered, not even a heading).
  */
 import { stripColourCodes } from "@/lib/colour-codes";
-import { formatPlayed, timeAgo } from "@/lib/players/format";
-import { formatDateTime } from "@/lib/utils";
+import { formatPlayed } from "@/lib/players/format";
 import type { PlayerProfile } from "@/server/data/players/types";
 import { ColouredText } from "@/components/console/coloured-text";
+import { TimeAgo } from "@/components/players/time-ago";
 import { useNow } from "@/components/realtime/use-now";
 import { ActionsSection } from "./profile-actions";
 import {
@@ -70,13 +70,13 @@ export function PlayerProfileView({ profile, actions, onChanged, headingLevel }:
         <dl className="grid grid-cols-2 gap-x-4 gap-y-1 text-sm sm:grid-cols-4">
           <div>
             <dt className="text-xs text-zinc-500">First seen</dt>
-            <dd title={formatDateTime(profile.firstSeenAt)}>{timeAgo(profile.firstSeenAt, now)}</dd>
+            <dd>
+              <TimeAgo at={profile.firstSeenAt} now={now} />
+            </dd>
           </div>
           <div>
             <dt className="text-xs text-zinc-500">Last seen</dt>
-            <dd title={formatDateTime(profile.lastSeenAt)}>
-              {profile.online.length > 0 ? "now" : timeAgo(profile.lastSeenAt, now)}
-            </dd>
+            <dd>{profile.online.length > 0 ? "now" : <TimeAgo at={profile.lastSeenAt} now={now} />}</dd>
           </div>
           <div>
             <dt className="text-xs text-zinc-500">Time played</dt>

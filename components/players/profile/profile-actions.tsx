@@ -130,53 +130,55 @@ function OnlineActions({
   }
 
   return (
-    <ul className="space-y-1 text-sm">
-      {profile.online.map((online) => (
-        <li
-          key={online.serverId}
-          className="flex flex-wrap items-center justify-between gap-2 rounded-md bg-emerald-50 px-2 py-1 dark:bg-emerald-950"
-        >
-          <span>
-            <span aria-hidden="true" className="mr-1 inline-block h-2 w-2 rounded-full bg-emerald-500" />
-            Online on <bdi>{online.serverName}</bdi>
-          </span>
-          <span className="flex gap-1">
-            {profile.can.message ? (
-              <Button
-                variant="ghost"
-                className="px-2 py-1 text-xs"
-                aria-label={`Message ${plainName} on ${online.serverName}`}
-                onClick={() => open("message", online)}
-              >
-                Message
-              </Button>
-            ) : null}
-            {profile.can.warn ? (
-              <Button
-                variant="ghost"
-                className="px-2 py-1 text-xs text-amber-700 dark:text-amber-400"
-                aria-label={`Warn ${plainName} on ${online.serverName}`}
-                onClick={() => open("warn", online)}
-              >
-                Warn
-              </Button>
-            ) : null}
-            {profile.can.kick ? (
-              <Button
-                variant="ghost"
-                className="px-2 py-1 text-xs text-red-700 dark:text-red-400"
-                aria-label={`Kick ${plainName} on ${online.serverName}`}
-                onClick={() => open("kick", online)}
-              >
-                Kick
-              </Button>
-            ) : null}
-          </span>
-        </li>
-      ))}
+    <>
+      <ul className="space-y-1 text-sm">
+        {profile.online.map((online) => (
+          <li
+            key={online.serverId}
+            className="flex flex-wrap items-center justify-between gap-2 rounded-md bg-emerald-50 px-2 py-1 dark:bg-emerald-950"
+          >
+            <span>
+              <span aria-hidden="true" className="mr-1 inline-block h-2 w-2 rounded-full bg-emerald-500" />
+              Online on <bdi>{online.serverName}</bdi>
+            </span>
+            <span className="flex gap-1">
+              {profile.can.message ? (
+                <Button
+                  variant="ghost"
+                  className="px-2 py-1 text-xs"
+                  aria-label={`Message ${plainName} on ${online.serverName}`}
+                  onClick={() => open("message", online)}
+                >
+                  Message
+                </Button>
+              ) : null}
+              {profile.can.warn ? (
+                <Button
+                  variant="ghost"
+                  className="px-2 py-1 text-xs text-amber-700 dark:text-amber-400"
+                  aria-label={`Warn ${plainName} on ${online.serverName}`}
+                  onClick={() => open("warn", online)}
+                >
+                  Warn
+                </Button>
+              ) : null}
+              {profile.can.kick ? (
+                <Button
+                  variant="ghost"
+                  className="px-2 py-1 text-xs text-red-700 dark:text-red-400"
+                  aria-label={`Kick ${plainName} on ${online.serverName}`}
+                  onClick={() => open("kick", online)}
+                >
+                  Kick
+                </Button>
+              ) : null}
+            </span>
+          </li>
+        ))}
+      </ul>
       {/* The game's whisper support is not known here; the warn dialog explains both ways. */}
       <PlayerActionDialog action={action} whisper onClose={() => setAction(null)} onRun={run} />
-    </ul>
+    </>
   );
 }
 

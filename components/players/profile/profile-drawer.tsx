@@ -20,6 +20,7 @@ import {
   useRef,
   useState,
   type ReactNode,
+  type SyntheticEvent,
 } from "react";
 import type { PlayerProfile } from "@/server/data/players/types";
 import { Button } from "@/components/ui/button";
@@ -93,7 +94,9 @@ function ProfileDrawer({
     if (playerId === null && dialog.open) dialog.close();
   }, [playerId]);
 
-  const onDialogClose = () => {
+  const onDialogClose = (event: SyntheticEvent<HTMLDialogElement>) => {
+    // React passes a nested dialog's close (Warn, Ban...) up to this one: only our own counts.
+    if (event.target !== event.currentTarget) return;
     onClose();
     // A row re-rendered while the drawer was open may have replaced the element: focus it only if still there.
     const target = returnFocus.current;

@@ -6,7 +6,7 @@
  */
 import Link from "next/link";
 import { IDENTIFIER_LABELS, type IdentifierKind } from "@/lib/bans/identifiers";
-import { formatPlayed, stayDuration, timeAgo } from "@/lib/players/format";
+import { formatPlayed, stayDuration } from "@/lib/players/format";
 import { formatDateTime } from "@/lib/utils";
 import type {
   PlayerBanView,
@@ -16,6 +16,7 @@ import type {
   PlayerServerView,
 } from "@/server/data/players/types";
 import { ColouredText } from "@/components/console/coloured-text";
+import { TimeAgo } from "@/components/players/time-ago";
 import { RECORD_NAME_RULE } from "./types";
 
 export function Section({
@@ -39,13 +40,7 @@ export function Section({
   );
 }
 
-function When({ at, now }: { at: string; now: number }) {
-  return (
-    <time dateTime={at} title={formatDateTime(at)}>
-      {timeAgo(at, now)}
-    </time>
-  );
-}
+const When = TimeAgo;
 
 export function NamesSection({ names, now }: { names: PlayerNameView[]; now: number }) {
   return (
@@ -123,8 +118,10 @@ function StayStrip({ server, now }: { server: PlayerServerView; now: number }) {
         const left = ((Date.parse(stay.joinedAt) - start) / span) * 100;
         const width = Math.max(0.5, ((stayDuration(stay, now) * 1000) / span) * 100);
         return (
+          // Placed against the browser's clock, a moment after the server's: may differ at hydration.
           <span
             key={stay.id}
+            suppressHydrationWarning
             className="absolute inset-y-0 rounded-sm bg-indigo-500"
             style={{ left: `${left}%`, width: `${Math.min(width, 100 - left)}%` }}
           />
@@ -203,7 +200,7 @@ function StayRow({ stay, now }: { stay: PlayerServerView["stays"][number]; now: 
           <span className="ml-1 font-medium text-emerald-700 dark:text-emerald-400">online</span>
         )}
       </span>
-      <span className="text-zinc-500">
+      <span className="text-zinc-500" suppressHydrationWarning>
         {formatPlayed(stayDuration(stay, now))} as <bdi>{stay.name}</bdi>
       </span>
     </li>

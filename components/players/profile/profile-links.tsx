@@ -6,9 +6,9 @@
  */
 import Link from "next/link";
 import { useState } from "react";
-import { timeAgo } from "@/lib/players/format";
 import type { PlayerProfile } from "@/server/data/players/types";
 import { ColouredText } from "@/components/console/coloured-text";
+import { TimeAgo } from "@/components/players/time-ago";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Notice } from "@/components/ui/notice";
@@ -44,7 +44,7 @@ export function LinkedPlayersSection({ profile, actions, now, onChanged }: Props
                     <ColouredText text={s.name} rule={RECORD_NAME_RULE} />
                   </Link>
                   <span className="block text-xs text-zinc-500">
-                    {s.reason} · last seen {timeAgo(s.lastSeenAt, now)}
+                    {s.reason} · <TimeAgo at={s.lastSeenAt} now={now} prefix="last seen " />
                   </span>
                 </span>
                 {mayMerge ? (
@@ -68,7 +68,9 @@ export function LinkedPlayersSection({ profile, actions, now, onChanged }: Props
               <li key={m.playerId} className="flex flex-wrap items-center justify-between gap-2 py-1">
                 <span>
                   <ColouredText text={m.name} rule={RECORD_NAME_RULE} />
-                  <span className="ml-2 text-xs text-zinc-500">merged {timeAgo(m.mergedAt, now)}</span>
+                  <span className="ml-2 text-xs text-zinc-500">
+                    <TimeAgo at={m.mergedAt} now={now} prefix="merged " />
+                  </span>
                 </span>
                 {mayMerge ? (
                   <Button

@@ -6,9 +6,9 @@
  * consequences (a notice on every join).
  */
 import { useState } from "react";
-import { timeAgo } from "@/lib/players/format";
 import { formatDateTime } from "@/lib/utils";
 import type { PlayerNoteView, PlayerProfile } from "@/server/data/players/types";
+import { TimeAgo } from "@/components/players/time-ago";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Notice } from "@/components/ui/notice";
@@ -109,10 +109,7 @@ function NoteItem({
       )}
       <div className="mt-1 flex flex-wrap items-center justify-between gap-2 text-xs text-zinc-500">
         <span>
-          {note.authorName ?? "a former member"} ·{" "}
-          <time dateTime={note.createdAt} title={formatDateTime(note.createdAt)}>
-            {timeAgo(note.createdAt, now)}
-          </time>
+          {note.authorName ?? "a former member"} · <TimeAgo at={note.createdAt} now={now} />
           {note.editedAt ? <span title={formatDateTime(note.editedAt)}> · edited</span> : null}
         </span>
         {actions && !editing ? (
@@ -256,7 +253,7 @@ export function WatchSection({ profile, actions, now, onChanged }: Props) {
           <div>
             <p className="font-medium text-red-800 dark:text-red-200">On the watch list: {watch.reason}</p>
             <p className="text-xs text-red-700 dark:text-red-300">
-              since {timeAgo(watch.since, now)}
+              <TimeAgo at={watch.since} now={now} prefix="since " />
               {watch.byName ? ` · by ${watch.byName}` : ""}. Everyone watching a server sees a notice when
               this player joins.
             </p>

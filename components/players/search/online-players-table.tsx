@@ -56,7 +56,7 @@ export function OnlinePlayersTable({ rows }: { rows: OnlinePlayerRow[] }) {
                   {row.serverName}
                 </Link>
               </td>
-              <td className="whitespace-nowrap px-3 py-2 tabular-nums">
+              <td className="whitespace-nowrap px-3 py-2 tabular-nums" suppressHydrationWarning>
                 {row.connectedSince ? formatDuration(now - Date.parse(row.connectedSince)) : "—"}
               </td>
             </tr>

@@ -5,10 +5,9 @@
  * that matched, last seen and where, online, watch flag and notes count. A name opens the profile
  * drawer.
  */
-import { timeAgo } from "@/lib/players/format";
-import { formatDateTime } from "@/lib/utils";
 import type { PlayerSearchResult } from "@/server/data/players/types";
 import { ColouredText } from "@/components/console/coloured-text";
+import { TimeAgo } from "@/components/players/time-ago";
 import { PlayerNameButton } from "@/components/players/profile/player-name-button";
 import { RECORD_NAME_RULE } from "@/components/players/profile/types";
 import { useNow } from "@/components/realtime/use-now";
@@ -61,14 +60,7 @@ export function PlayerSearchResults({
             ) : null}
           </div>
           <span className="text-xs text-zinc-500">
-            {result.online ? (
-              "online now"
-            ) : (
-              <time
-                dateTime={result.lastSeenAt}
-                title={formatDateTime(result.lastSeenAt)}
-              >{`last seen ${timeAgo(result.lastSeenAt, now)}`}</time>
-            )}
+            {result.online ? "online now" : <TimeAgo at={result.lastSeenAt} now={now} prefix="last seen " />}
             {result.lastServerName ? <> on {result.lastServerName}</> : null}
           </span>
         </li>
