@@ -22,9 +22,9 @@ export const setWatchAction: Action = pending;
 export const clearWatchAction: Action = pending;
 /** intoId (this profile), fromId (the suggested player) */
 export const mergePlayerAction: Action = pending;
-/** intoId (this profile), fromId (the merged player to split off) */
+/** playerId (the merged player to split off) */
 export const splitPlayerAction: Action = pending;
 /** playerId, confirm ("ERASE") */
 export const erasePlayerAction: Action = pending;
-/** playerId, reason, duration, scope ("all" | "servers"), serverIds[] */
+/** playerId, reason, duration, scope ("all" | "servers"), serverIds[], includeAddress (checkbox) */
 export const banPlayerRecordAction: Action = pending;

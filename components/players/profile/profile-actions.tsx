@@ -276,9 +276,13 @@ function BanRecordForm({
           </p>
         ) : null}
       </fieldset>
+      <label className="flex items-center gap-2 text-sm">
+        <input type="checkbox" name="includeAddress" />
+        Also ban the last IP address seen (shared addresses may hit other players)
+      </label>
       <p className="text-sm">
-        The ban covers the identities on this profile; a player who is online is kicked, and kicked again on
-        every join while it lasts.
+        The ban covers the certain identities on this profile; a player who is online is kicked, and kicked
+        again on every join while it lasts.
       </p>
       <div className="flex justify-end gap-2">
         <Button variant="secondary" onClick={onClose}>

@@ -143,7 +143,10 @@ function ConfirmLinkDialog({
         </Button>
         <Button
           disabled={run.pending || !pending}
-          onClick={() => pending && run.run(formData({ intoId, fromId: pending.playerId }))}
+          onClick={() =>
+            pending &&
+            run.run(formData(isMerge ? { intoId, fromId: pending.playerId } : { playerId: pending.playerId }))
+          }
         >
           {isMerge ? "Merge players" : "Split player"}
         </Button>
