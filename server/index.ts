@@ -90,6 +90,7 @@ async function main(): Promise<void> {
       recheckBans: (serverIds) => hub.recheckBans(serverIds),
       refreshRecords: (playerIds) => hub.refreshRecords(playerIds),
       recordOf: (serverId, gameId) => hub.recordOf(serverId, gameId),
+      players: (serverId) => hub.players(serverId),
       async removeServer(serverId) {
         await hub.removeServer(serverId);
         await demo.stopFor(serverId);

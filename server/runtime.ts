@@ -6,6 +6,7 @@
 import type { LoginLimiter } from "./auth/login-limiter.ts";
 import type { Db } from "./db/client.ts";
 import type { Env } from "./env.ts";
+import type { PlayerView } from "../lib/realtime/contract.ts";
 import type { Secrets } from "./security/secrets.ts";
 import type { Logger } from "./rcon/types.ts";
 
@@ -21,6 +22,8 @@ export interface HubControl {
   refreshRecords(playerIds: readonly string[]): Promise<void>;
   /** The player record of an online player (the game's player id), once its link is done; null if none. */
   recordOf(serverId: string, gameId: string): Promise<string | null>;
+  /** The live player list of a server (identities included: the data layer decides what is shown). */
+  players(serverId: string): PlayerView[];
 }
 
 export interface Runtime {

@@ -2,6 +2,30 @@ import type { ReactNode } from "react";
 import { AppShell } from "@/components/layout/app-shell";
 import { can } from "@/lib/permissions";
 import { requireActor } from "@/server/auth/next";
+import {
+  addNoteAction,
+  banPlayerRecordAction,
+  clearWatchAction,
+  deleteNoteAction,
+  editNoteAction,
+  erasePlayerAction,
+  mergePlayerAction,
+  setWatchAction,
+  splitPlayerAction,
+} from "./players/actions";
+
+// Every dashboard page may open a player's profile drawer; its forms call these.
+const profileActions = {
+  addNote: addNoteAction,
+  editNote: editNoteAction,
+  deleteNote: deleteNoteAction,
+  setWatch: setWatchAction,
+  clearWatch: clearWatchAction,
+  merge: mergePlayerAction,
+  split: splitPlayerAction,
+  erase: erasePlayerAction,
+  ban: banPlayerRecordAction,
+};
 
 export const dynamic = "force-dynamic";
 
@@ -9,7 +33,7 @@ export const dynamic = "force-dynamic";
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
   const actor = await requireActor();
   return (
-    <AppShell user={{ name: actor.name, email: actor.email, role: actor.role }} canManageTeam={can(actor, "team.manage")} canReadAudit={can(actor, "audit.read")}>
+    <AppShell user={{ name: actor.name, email: actor.email, role: actor.role }} canManageTeam={can(actor, "team.manage")} canReadAudit={can(actor, "audit.read")} profileActions={profileActions}>
       {children}
     </AppShell>
   );

@@ -11,6 +11,7 @@ import { useNow } from "@/components/realtime/use-now";
 import { Button } from "@/components/ui/button";
 import { IDENTIFIER_LABELS } from "@/lib/bans/identifiers";
 import { formatDateTime } from "@/lib/utils";
+import { PlayerNameButton } from "@/components/players/profile/player-name-button";
 import type { BanSyncView, BulkRevokeResult } from "@/server/data/ban-page";
 import type { BanDto } from "@/server/data/bans";
 import { BulkRevoke } from "./bulk-revoke";
@@ -133,7 +134,13 @@ export function BanTable({ bans, syncs, servers, lists, showIdentifiers, permiss
                     </td>
                   ) : null}
                   <td className="px-3 py-2">
-                    <bdi>{title}</bdi>
+                    {ban.playerId && ban.playerNames.length > 0 ? (
+                      <PlayerNameButton playerId={ban.playerId}>
+                        <bdi>{title}</bdi>
+                      </PlayerNameButton>
+                    ) : (
+                      <bdi>{title}</bdi>
+                    )}
                     <span className={`ml-2 rounded px-1 text-xs ${STATE_STYLE[ban.state]}`}>{ban.state}</span>
                   </td>
                   {showIdentifiers ? (

@@ -1,6 +1,7 @@
 import { memo } from "react";
 import type { ColourRule } from "@/lib/colour-codes";
 import type { ConsoleRow } from "@/lib/console/rows";
+import type { NameMatcher } from "@/lib/players/name-matcher";
 import type { ConsoleKind, ConsoleLineMessage } from "@/lib/realtime/contract";
 import { cn } from "@/lib/utils";
 import { ColouredText } from "./coloured-text";
@@ -65,24 +66,66 @@ function AnswerBlock({ answer, rule, expanded, onToggle }: { answer: ConsoleLine
   );
 }
 
+/**
+ * A line's text with the names of players on the server as buttons that open their profile.
+ * Only event lines (joins, chat...) get them: a 100 kB `status` answer stays plain text.
+ */
+function LinkedText({ text, rule, matcher, onOpenPlayer }: { text: string; rule: ColourRule | null; matcher: NameMatcher | null; onOpenPlayer: ((playerId: string) => void) | null }) {
+  const segments = matcher && onOpenPlayer ? matcher.split(text) : null;
+  if (!segments || !onOpenPlayer || (segments.length === 1 && segments[0]?.playerId === null)) return <ColouredText text={text} rule={rule} />;
+  return (
+    <>
+      {segments.map((segment, i) =>
+        segment.playerId === null ? (
+          <ColouredText key={i} text={segment.text} rule={rule} />
+        ) : (
+          <button
+            key={i}
+            type="button"
+            aria-haspopup="dialog"
+            title="Open the player's profile"
+            className="rounded-sm underline decoration-dotted underline-offset-2 hover:decoration-solid focus-visible:outline-2 focus-visible:outline-indigo-500"
+            onClick={() => onOpenPlayer(segment.playerId!)}
+          >
+            <ColouredText text={segment.text} rule={rule} />
+          </button>
+        ),
+      )}
+    </>
+  );
+}
+
 /** One row of the console: a line, or a command with its answer(s) under it. */
 export const ConsoleRowView = memo(function ConsoleRowView({
   row,
   rule,
   expanded,
   onToggle,
+  matcher = null,
+  onOpenPlayer = null,
 }: {
   row: ConsoleRow;
   rule: ColourRule | null;
   expanded: ReadonlySet<number>;
   onToggle: (seq: number) => void;
+  /** The names of players on the server (with a record), to open their profile from a line. */
+  matcher?: NameMatcher | null;
+  onOpenPlayer?: ((playerId: string) => void) | null;
 }) {
   const { line } = row;
   const badge = KIND_BADGES[line.kind];
   const isCommand = line.kind === "command";
   const isAnswer = line.kind === "answer";
   return (
-    <div className="flex gap-2 px-3 py-0.5 font-mono text-xs leading-5" data-kind={line.kind} data-seq={line.seq}>
+    <div
+      className={cn(
+        "flex gap-2 px-3 py-0.5 font-mono text-xs leading-5",
+        // A watched player joined: the row must stand out while scrolling past.
+        line.kind === "watch" && "border-l-4 border-red-600 bg-red-50 font-semibold text-red-900 dark:bg-red-950/70 dark:text-red-100",
+      )}
+      data-kind={line.kind}
+      data-seq={line.seq}
+    >
       <Time at={line.at} />
       <span className={cn("w-10 shrink-0 text-right uppercase", badge.className)}>{badge.text}</span>
       <div className="min-w-0 flex-1">
@@ -99,7 +142,7 @@ export const ConsoleRowView = memo(function ConsoleRowView({
           <AnswerBlock answer={line} rule={rule} expanded={expanded.has(line.seq)} onToggle={onToggle} />
         ) : (
           <p className="whitespace-pre-wrap break-words">
-            <ColouredText text={line.text} rule={rule} />
+            <LinkedText text={line.text} rule={rule} matcher={matcher} onOpenPlayer={onOpenPlayer} />
             {line.actorName ? <span className="ml-2 text-zinc-500">— {line.actorName}</span> : null}
           </p>
         )}

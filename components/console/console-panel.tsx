@@ -11,9 +11,11 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { useCallback, useDeferredValue, useMemo, useRef, useState } from "react";
 import type { ColourRule } from "@/lib/colour-codes";
 import { buildRows } from "@/lib/console/rows";
+import type { NameMatcher } from "@/lib/players/name-matcher";
 import { CONSOLE_KINDS, type ConsoleKind, type ConsoleLineMessage, type CommandInfoMessage, type ServerStatusMessage } from "@/lib/realtime/contract";
 import type { Result } from "@/lib/result";
 import { cn } from "@/lib/utils";
+import { useOpenProfile } from "@/components/players/profile/profile-drawer";
 import { Button } from "@/components/ui/button";
 import { CommandInput } from "./command-input";
 import { ConnectionBanner } from "./connection-banner";
@@ -31,12 +33,16 @@ interface Props {
   canLoadOlder: boolean;
   onLoadOlder: () => Promise<void>;
   onExec: (command: string) => Promise<Result<{ command: ConsoleLineMessage; answer: ConsoleLineMessage }>>;
+  /** Names of the players on the server that open their profile (components/console/use-name-matcher.ts). */
+  nameMatcher?: NameMatcher | null;
+  className?: string;
 }
 
 const END_THRESHOLD_PX = 32;
 
 export function ConsolePanel(props: Props) {
-  const { lines, ready, status, colourRule, commands, playerNames, commandHistory, canExecute, canLoadOlder, onLoadOlder, onExec } = props;
+  const { lines, ready, status, colourRule, commands, playerNames, commandHistory, canExecute, canLoadOlder, onLoadOlder, onExec, nameMatcher = null, className } = props;
+  const openProfile = useOpenProfile();
   const [kinds, setKinds] = useState<ReadonlySet<ConsoleKind>>(() => new Set(CONSOLE_KINDS));
   const [search, setSearch] = useState("");
   const deferredSearch = useDeferredValue(search);
@@ -103,7 +109,7 @@ export function ConsolePanel(props: Props) {
   const filtered = kinds.size < CONSOLE_KINDS.length || deferredSearch.trim() !== "";
 
   return (
-    <section aria-labelledby="console-heading" className="flex min-h-0 flex-col rounded-lg border border-zinc-200 bg-white shadow-sm dark:border-zinc-800 dark:bg-zinc-900">
+    <section aria-labelledby="console-heading" className={cn("flex min-h-0 flex-col rounded-lg border border-zinc-200 bg-white shadow-sm dark:border-zinc-800 dark:bg-zinc-900", className)}>
       <div className="space-y-2 border-b border-zinc-200 p-3 dark:border-zinc-800">
         <div className="flex flex-wrap items-center justify-between gap-2">
           <h2 id="console-heading" className="font-semibold">
@@ -140,7 +146,7 @@ export function ConsolePanel(props: Props) {
           aria-label="Console output"
           aria-live="off"
           tabIndex={0}
-          className="h-[55vh] min-h-64 overflow-y-auto bg-zinc-50 py-1 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:bg-zinc-950"
+          className="h-[55vh] min-h-64 overflow-y-auto bg-zinc-50 py-1 focus-visible:outline-2 focus-visible:outline-indigo-500 xl:h-full xl:min-h-0 dark:bg-zinc-950"
         >
           {canLoadOlder && !filtered ? (
             <div className="flex justify-center py-1">
@@ -170,7 +176,7 @@ export function ConsolePanel(props: Props) {
                   ref={virtualizer.measureElement}
                   style={{ position: "absolute", top: 0, left: 0, width: "100%", transform: `translateY(${item.start}px)` }}
                 >
-                  <ConsoleRowView row={row} rule={colourRule} expanded={expanded} onToggle={toggleExpanded} />
+                  <ConsoleRowView row={row} rule={colourRule} expanded={expanded} onToggle={toggleExpanded} matcher={nameMatcher} onOpenPlayer={openProfile} />
                 </div>
               );
             })}

@@ -5,6 +5,8 @@ import { usePathname } from "next/navigation";
 import { signOut } from "next-auth/react";
 import { useTheme } from "next-themes";
 import { useEffect, useState, type ReactNode } from "react";
+import { PlayerProfileProvider } from "@/components/players/profile/profile-drawer";
+import type { ProfileActions } from "@/components/players/profile/types";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/lib/utils";
 
@@ -12,14 +14,17 @@ interface ShellProps {
   user: { name: string; email: string; role: string };
   canManageTeam: boolean;
   canReadAudit: boolean;
+  /** The player-record actions, for the profile drawer any page may open. */
+  profileActions: ProfileActions;
   children: ReactNode;
 }
 
-export function AppShell({ user, canManageTeam, canReadAudit, children }: ShellProps) {
+export function AppShell({ user, canManageTeam, canReadAudit, profileActions, children }: ShellProps) {
   const pathname = usePathname();
   const [menuOpen, setMenuOpen] = useState(false);
   const links = [
     { href: "/servers", label: "Servers", show: true },
+    { href: "/players", label: "Players", show: true },
     { href: "/bans", label: "Bans", show: true },
     { href: "/team", label: "Team", show: canManageTeam },
     { href: "/audit", label: "Audit log", show: canReadAudit },
@@ -70,7 +75,9 @@ export function AppShell({ user, canManageTeam, canReadAudit, children }: ShellP
           </div>
         </div>
       </aside>
-      <main className="flex-1 p-4 md:p-8">{children}</main>
+      <main className="min-w-0 flex-1 p-4 md:p-8">
+        <PlayerProfileProvider actions={profileActions}>{children}</PlayerProfileProvider>
+      </main>
     </div>
   );
 }

@@ -1,9 +1,9 @@
 "use client";
 
 /**
- * Asks for a kick reason (a template or free text) or a message, confirms, runs it through the
- * socket and shows the server's refusal in place; on success the dialog closes and the table shows
- * the result.
+ * Asks for a kick or warning reason (a template or free text) or a message, confirms, runs it
+ * through the socket and shows the server's refusal in place; on success the dialog closes and the
+ * caller (the player table, a player profile) shows the result.
  */
 import { useState, type FormEvent } from "react";
 import type { PlayerView } from "@/lib/realtime/contract";
@@ -13,9 +13,18 @@ import { Dialog } from "@/components/ui/dialog";
 import { Notice } from "@/components/ui/notice";
 import { BanPlayerForm, type BanOptions, type BanRequest } from "./ban-player-form";
 
-export type PlayerAction = { kind: "kick" | "message" | "ban"; player: PlayerView };
+/** Who an action is for: a live table row, or a profile's player on one server (id = its playerRef). */
+export interface ActionTarget {
+  id: string;
+  plainName: string;
+  /** Set where the player is not shown by a game id (a profile names the server instead). */
+  serverName?: string;
+}
+
+export type PlayerAction = { kind: "kick" | "message" | "warn"; player: ActionTarget } | { kind: "ban"; player: PlayerView };
 
 export const KICK_REASONS = ["Breaking the server rules", "Cheating", "Offensive language", "Team killing", "AFK", "High ping"] as const;
+export const WARN_REASONS = ["Mind the server rules", "Offensive language", "Team killing", "Spawn camping", "Mic spam"] as const;
 
 interface Props {
   action: PlayerAction | null;
@@ -26,7 +35,7 @@ interface Props {
   ban?: { options: BanOptions; onBan: (player: PlayerView, request: BanRequest) => Promise<Result<{ message: string }>> };
 }
 
-const VERBS = { kick: "Kick", message: "Message", ban: "Ban" } as const;
+const VERBS = { kick: "Kick", message: "Message", warn: "Warn", ban: "Ban" } as const;
 
 export function PlayerActionDialog({ action, whisper, onClose, onRun, ban }: Props) {
   const title = action ? `${VERBS[action.kind]} ${action.player.plainName}` : "Player";
@@ -40,14 +49,17 @@ export function PlayerActionDialog({ action, whisper, onClose, onRun, ban }: Pro
 
 function ActionForm({ action, whisper, onClose, onRun }: Props & { action: PlayerAction }) {
   const isKick = action.kind === "kick";
-  const [text, setText] = useState<string>(isKick ? KICK_REASONS[0] : "");
+  const isWarn = action.kind === "warn";
+  const reasons = isKick ? KICK_REASONS : isWarn ? WARN_REASONS : null;
+  const serverName = action.kind === "ban" ? undefined : action.player.serverName;
+  const [text, setText] = useState<string>(reasons ? reasons[0] : "");
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     if (text.trim() === "" && !isKick) {
-      setError("Write a message.");
+      setError(isWarn ? "Write a reason." : "Write a message.");
       return;
     }
     setPending(true);
@@ -61,12 +73,12 @@ function ActionForm({ action, whisper, onClose, onRun }: Props & { action: Playe
   return (
     <form onSubmit={(e) => void submit(e)} className="space-y-4">
       {error ? <Notice tone="error">{error}</Notice> : null}
-      {isKick ? (
+      {reasons ? (
         <>
           <fieldset className="space-y-1">
             <legend className="text-sm font-medium">Reason templates</legend>
             <div className="flex flex-wrap gap-1">
-              {KICK_REASONS.map((reason) => (
+              {reasons.map((reason) => (
                 <button
                   key={reason}
                   type="button"
@@ -80,20 +92,24 @@ function ActionForm({ action, whisper, onClose, onRun }: Props & { action: Playe
             </div>
           </fieldset>
           <div className="space-y-1">
-            <label htmlFor="kick-reason" className="block text-sm font-medium">
+            <label htmlFor={`${action.kind}-reason`} className="block text-sm font-medium">
               Reason
             </label>
             <input
-              id="kick-reason"
+              id={`${action.kind}-reason`}
               value={text}
               maxLength={200}
               onChange={(e) => setText(e.target.value)}
               className="block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900"
             />
-            <p className="text-xs text-zinc-500">The player sees this reason. It is also written to the audit log.</p>
+            <p className="text-xs text-zinc-500">
+              {isWarn ? "The player is told in game (privately where the game allows, otherwise in a message naming them) and the warning is kept on the profile." : "The player sees this reason."} It is also written to the audit log.
+            </p>
           </div>
           <p className="text-sm">
-            Kick <strong><bdi>{action.player.plainName}</bdi></strong> (#{action.player.id}) from the server?
+            {VERBS[action.kind]} <strong><bdi>{action.player.plainName}</bdi></strong>{" "}
+            {serverName !== undefined ? <>on <bdi>{serverName}</bdi></> : <>(#{action.player.id})</>}
+            {isKick ? " from the server?" : "?"}
           </p>
         </>
       ) : (
@@ -117,7 +133,7 @@ function ActionForm({ action, whisper, onClose, onRun }: Props & { action: Playe
           Cancel
         </Button>
         <Button type="submit" variant={isKick ? "danger" : "primary"} disabled={pending}>
-          {pending ? (isKick ? "Kicking…" : "Sending…") : isKick ? "Kick player" : "Send message"}
+          {pending ? (isKick ? "Kicking…" : isWarn ? "Warning…" : "Sending…") : isKick ? "Kick player" : isWarn ? "Warn player" : "Send message"}
         </Button>
       </div>
     </form>

@@ -18,6 +18,7 @@ import { useNow } from "@/components/realtime/use-now";
 import { Button } from "@/components/ui/button";
 import { Notice } from "@/components/ui/notice";
 import type { BanOptions, BanRequest } from "./ban-player-form";
+import { PlayerNameButton } from "./profile/player-name-button";
 import { PlayerActionDialog, type PlayerAction } from "./player-action-dialog";
 
 interface Props {
@@ -32,6 +33,7 @@ interface Props {
   onMessage: (playerId: string, message: string) => Promise<Result<{ message: string }>>;
   /** Present when the user may ban here (players.ban). */
   ban?: { options: BanOptions; onBan: (playerId: string, request: BanRequest) => Promise<Result<{ message: string }>> };
+  className?: string;
 }
 
 const COLUMNS: { key: PlayerSortKey; label: string }[] = [
@@ -42,7 +44,7 @@ const COLUMNS: { key: PlayerSortKey; label: string }[] = [
   { key: "time", label: "Time" },
 ];
 
-export function PlayerTable({ players, ready, colourRule, canKick, canMessage, whisper, onKick, onMessage, ban }: Props) {
+export function PlayerTable({ players, ready, colourRule, canKick, canMessage, whisper, onKick, onMessage, ban, className }: Props) {
   const [sort, setSort] = useState<PlayerSort>({ key: "id", direction: "asc" });
   const [query, setQuery] = useState("");
   const [action, setAction] = useState<PlayerAction | null>(null);
@@ -93,7 +95,7 @@ export function PlayerTable({ players, ready, colourRule, canKick, canMessage, w
   }
 
   return (
-    <section aria-labelledby="players-heading" className="rounded-lg border border-zinc-200 bg-white shadow-sm dark:border-zinc-800 dark:bg-zinc-900">
+    <section aria-labelledby="players-heading" className={cn("flex min-h-0 flex-col rounded-lg border border-zinc-200 bg-white shadow-sm dark:border-zinc-800 dark:bg-zinc-900", className)}>
       <div className="flex flex-wrap items-center justify-between gap-2 border-b border-zinc-200 p-3 dark:border-zinc-800">
         <h2 id="players-heading" className="font-semibold">
           Players <span className="font-normal text-zinc-500">({players.length})</span>
@@ -105,10 +107,10 @@ export function PlayerTable({ players, ready, colourRule, canKick, canMessage, w
           <Notice tone={result.tone}>{result.text}</Notice>
         </div>
       ) : null}
-      <div className="relative overflow-x-auto">
+      <div className="relative min-h-0 flex-1 overflow-auto">
         <table className="w-full text-left text-sm">
           <caption className="sr-only">Players on this server</caption>
-          <thead className="border-b border-zinc-200 text-xs uppercase text-zinc-500 dark:border-zinc-800">
+          <thead className="sticky top-0 z-10 border-b border-zinc-200 bg-white text-xs uppercase text-zinc-500 dark:border-zinc-800 dark:bg-zinc-900">
             <tr>
               {columns.map((column) => (
                 <th key={column.key} scope="col" className="px-3 py-2" aria-sort={sort.key === column.key ? (sort.direction === "asc" ? "ascending" : "descending") : undefined}>
@@ -135,7 +137,28 @@ export function PlayerTable({ players, ready, colourRule, canKick, canMessage, w
                 <tr key={player.id} className={cn("border-b border-zinc-100 dark:border-zinc-800", isKicked && "opacity-50")} aria-label={player.plainName}>
                   {showId ? <td className="px-3 py-2 font-mono text-xs tabular-nums">{player.id}</td> : null}
                   <td className="max-w-64 truncate px-3 py-2" title={player.plainName}>
-                    <ColouredText text={player.name} rule={colourRule} />
+                    {player.record ? (
+                      <PlayerNameButton playerId={player.record.playerId}>
+                        <ColouredText text={player.name} rule={colourRule} />
+                      </PlayerNameButton>
+                    ) : (
+                      <ColouredText text={player.name} rule={colourRule} />
+                    )}
+                    {player.record?.watch ? (
+                      <span className="ml-2 rounded bg-red-600 px-1 text-xs font-semibold text-white" title={`On the watch list: ${player.record.watch}`}>
+                        watched
+                      </span>
+                    ) : null}
+                    {player.record && player.record.notes > 0 ? (
+                      <span
+                        className="ml-1 rounded bg-amber-100 px-1 text-xs text-amber-900 dark:bg-amber-950 dark:text-amber-200"
+                        title={`${player.record.notes} ${player.record.notes === 1 ? "note" : "notes"}`}
+                      >
+                        <span aria-hidden="true">✎</span>
+                        {player.record.notes}
+                        <span className="sr-only"> {player.record.notes === 1 ? "note" : "notes"}</span>
+                      </span>
+                    ) : null}
                     {player.isBot ? <span className="ml-2 rounded bg-zinc-100 px-1 text-xs text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300">bot</span> : null}
                     {isKicked ? <span className="ml-2 text-xs text-zinc-500">kicked, waiting for the server…</span> : null}
                   </td>

@@ -15,12 +15,14 @@ interface RealtimeValue {
   /** Counts (re)connections, so subscribers can re-subscribe once per connection. */
   connection: number;
   endedReason: string | null;
+  /** False outside any provider (the context's default), so a component can bring its own. */
+  provided: boolean;
 }
 
-const RealtimeContext = createContext<RealtimeValue>({ socket: null, connected: false, connection: 0, endedReason: null });
+const RealtimeContext = createContext<RealtimeValue>({ socket: null, connected: false, connection: 0, endedReason: null, provided: false });
 
 export function RealtimeProvider({ children }: { children: ReactNode }) {
-  const [value, setValue] = useState<RealtimeValue>({ socket: null, connected: false, connection: 0, endedReason: null });
+  const [value, setValue] = useState<RealtimeValue>({ socket: null, connected: false, connection: 0, endedReason: null, provided: true });
   useEffect(() => {
     const socket = createSocket();
     const onConnect = () => setValue((v) => ({ ...v, socket, connected: true, connection: v.connection + 1 }));
@@ -48,6 +50,15 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
       {children}
     </RealtimeContext.Provider>
   );
+}
+
+/**
+ * Children that need a socket (a profile's Message/Warn/Kick) use the page's connection where the
+ * page has one (the server page), and open their own only where it has none (the Players page).
+ */
+export function EnsureRealtime({ children }: { children: ReactNode }) {
+  const { provided } = useContext(RealtimeContext);
+  return provided ? <>{children}</> : <RealtimeProvider>{children}</RealtimeProvider>;
 }
 
 export function useRealtime(): RealtimeValue {

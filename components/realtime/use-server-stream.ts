@@ -15,6 +15,7 @@ import type {
   PlayerView,
   ServerCapabilitiesMessage,
   ServerStatusMessage,
+  WatchNoticeMessage,
 } from "@/lib/realtime/contract";
 import type { Result } from "@/lib/result";
 import type { BanScopeInput } from "@/lib/schemas/bans";
@@ -42,7 +43,13 @@ export interface ServerStream {
   kick: (playerId: string, reason: string) => Promise<Result<{ message: string }>>;
   message: (playerId: string, message: string) => Promise<Result<{ message: string }>>;
   ban: (playerId: string, input: { reason: string; duration: string; target: BanScopeInput }) => Promise<Result<{ message: string }>>;
+  /** Watched players who joined since the page opened, newest first, until dismissed. */
+  watchNotices: WatchNoticeMessage[];
+  dismissWatch: (notice: WatchNoticeMessage) => void;
 }
+
+// A raid of flagged accounts must not bury the page under alerts.
+const MAX_WATCH_NOTICES = 5;
 
 export function useServerStream(serverId: string): ServerStream {
   const { socket, connected, connection } = useRealtime();
@@ -55,6 +62,7 @@ export function useServerStream(serverId: string): ServerStream {
   const [capabilities, setCapabilities] = useState<ServerCapabilitiesMessage | null>(null);
   const [commandHistory, setCommandHistory] = useState<string[]>([]);
   const [canLoadOlder, setCanLoadOlder] = useState(false);
+  const [watchNotices, setWatchNotices] = useState<WatchNoticeMessage[]>([]);
 
   // Lines waiting for the next flush, and the highest seq seen from any source (resume point).
   const pending = useRef<ConsoleLineMessage[]>([]);
@@ -105,13 +113,20 @@ export function useServerStream(serverId: string): ServerStream {
     const onStatus = (next: ServerStatusMessage) => {
       if (next.serverId === serverId) setStatus(next);
     };
+    const onWatch = (notice: WatchNoticeMessage) => {
+      if (notice.serverId !== serverId) return;
+      // The same join may be announced again after a reconnect: one alert per player.
+      setWatchNotices((previous) => [notice, ...previous.filter((n) => n.playerId !== notice.playerId)].slice(0, MAX_WATCH_NOTICES));
+    };
     socket.on("console:line", onLine);
     socket.on("players:update", onPlayers);
     socket.on("server:status", onStatus);
+    socket.on("players:watch", onWatch);
     return () => {
       socket.off("console:line", onLine);
       socket.off("players:update", onPlayers);
       socket.off("server:status", onStatus);
+      socket.off("players:watch", onWatch);
       if (socket.connected) socket.emit("server:unsubscribe", { serverId }, () => undefined);
       if (flushTimer.current) clearTimeout(flushTimer.current);
       flushTimer.current = null;
@@ -173,6 +188,8 @@ export function useServerStream(serverId: string): ServerStream {
 
   const ban = useCallback((playerId: string, input: { reason: string; duration: string; target: BanScopeInput }) => request(socket, "players:ban", { serverId, playerId, ...input }), [socket, serverId]);
 
-  return { ready, error, status, players, lines, commands, capabilities, commandHistory, canLoadOlder, loadOlder, exec, kick, message, ban };
+  const dismissWatch = useCallback((notice: WatchNoticeMessage) => setWatchNotices((previous) => previous.filter((n) => n !== notice)), []);
+
+  return { ready, error, status, players, lines, commands, capabilities, commandHistory, canLoadOlder, loadOlder, exec, kick, message, ban, watchNotices, dismissWatch };
 }
 

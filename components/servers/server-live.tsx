@@ -2,16 +2,24 @@
 
 /**
  * The page of one server: live status, console and players, all from one socket subscription.
- * Permissions arrive from the page (the UI only hides what the server would refuse anyway).
+ * Permissions arrive from the page (the UI only hides what the server would refuse anyway). On wide
+ * screens the console and the player table sit side by side, each as tall as the viewport allows;
+ * narrower screens stack them. Watched players joining raise an alert at the top.
  */
 import Link from "next/link";
 import { useMemo } from "react";
 import { colourRuleForGame } from "@/lib/console/colour-rule";
+import type { WatchNoticeMessage } from "@/lib/realtime/contract";
 import { ConsolePanel } from "@/components/console/console-panel";
+import { ColouredText } from "@/components/console/coloured-text";
+import { useNameMatcher } from "@/components/console/use-name-matcher";
 import type { BanOptions } from "@/components/players/ban-player-form";
 import { PlayerTable } from "@/components/players/player-table";
+import { PlayerNameButton } from "@/components/players/profile/player-name-button";
+import { PlayerProfileProvider } from "@/components/players/profile/profile-drawer";
 import { RealtimeConnectionBanner, RealtimeProvider } from "@/components/realtime/realtime-provider";
 import { useServerStream } from "@/components/realtime/use-server-stream";
+import { Button } from "@/components/ui/button";
 import { Notice } from "@/components/ui/notice";
 import { StatusBadge } from "./status-badge";
 
@@ -25,7 +33,10 @@ export interface ServerLiveProps {
 export function ServerLive(props: ServerLiveProps) {
   return (
     <RealtimeProvider>
-      <ServerLiveInner {...props} />
+      {/* Inside the socket provider: the drawer's Message/Warn/Kick reuse this page's socket. */}
+      <PlayerProfileProvider>
+        <ServerLiveInner {...props} />
+      </PlayerProfileProvider>
     </RealtimeProvider>
   );
 }
@@ -34,6 +45,7 @@ function ServerLiveInner({ server, permissions, ban }: ServerLiveProps) {
   const stream = useServerStream(server.id);
   const colourRule = colourRuleForGame(server.game, server.protocol);
   const playerNames = useMemo(() => stream.players.map((p) => p.plainName), [stream.players]);
+  const nameMatcher = useNameMatcher(stream.players);
   return (
     <div className="space-y-4">
       <nav aria-label="Breadcrumb" className="text-sm">
@@ -68,9 +80,12 @@ function ServerLiveInner({ server, permissions, ban }: ServerLiveProps) {
           {stream.status?.latencyMs != null ? ` · ${stream.status.latencyMs} ms` : ""}
         </span>
       </div>
+      {stream.watchNotices.map((notice) => (
+        <WatchAlert key={`${notice.playerId}:${notice.at}`} notice={notice} rule={colourRule} onDismiss={stream.dismissWatch} />
+      ))}
       <RealtimeConnectionBanner />
       {stream.error ? <Notice tone="error">{stream.error}</Notice> : null}
-      <div className="grid grid-cols-[minmax(0,1fr)] gap-4 2xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+      <div className="grid grid-cols-[minmax(0,1fr)] gap-4 xl:h-[calc(100dvh-10rem)] xl:min-h-[36rem] xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <ConsolePanel
           lines={stream.lines}
           ready={stream.ready}
@@ -83,6 +98,8 @@ function ServerLiveInner({ server, permissions, ban }: ServerLiveProps) {
           canLoadOlder={stream.canLoadOlder}
           onLoadOlder={stream.loadOlder}
           onExec={stream.exec}
+          nameMatcher={nameMatcher}
+          className="xl:h-full"
         />
         <PlayerTable
           players={stream.players}
@@ -94,8 +111,28 @@ function ServerLiveInner({ server, permissions, ban }: ServerLiveProps) {
           onKick={stream.kick}
           onMessage={stream.message}
           ban={ban ? { options: ban, onBan: stream.ban } : undefined}
+          className="xl:h-full"
         />
       </div>
+    </div>
+  );
+}
+
+function WatchAlert({ notice, rule, onDismiss }: { notice: WatchNoticeMessage; rule: ReturnType<typeof colourRuleForGame>; onDismiss: (notice: WatchNoticeMessage) => void }) {
+  return (
+    <div role="alert" className="flex flex-wrap items-center justify-between gap-2 rounded-md border-l-4 border-red-600 bg-red-50 px-4 py-3 text-sm text-red-900 shadow-sm dark:bg-red-950 dark:text-red-100">
+      <p>
+        <span className="font-semibold">
+          <PlayerNameButton playerId={notice.playerId}>
+            <ColouredText text={notice.name} rule={rule} />
+          </PlayerNameButton>{" "}
+          joined
+        </span>{" "}
+        — on the watch list: {notice.reason}
+      </p>
+      <Button variant="ghost" className="px-2 py-1 text-xs" aria-label="Dismiss watch-list alert" onClick={() => onDismiss(notice)}>
+        Dismiss
+      </Button>
     </div>
   );
 }

@@ -39,6 +39,8 @@ export interface BanDto {
   /** Staff only (players.ban); absent for Viewers. */
   note?: string | null;
   playerNames: string[];
+  /** The player record the ban was made from (a name in the table opens its profile), if any. */
+  playerId: string | null;
   /** Only for users who may see player identities (absent for Viewers). */
   identifiers?: Identifier[];
   authorId: string | null;
@@ -92,6 +94,7 @@ function toDto(actor: Actor, row: BanRow, now: Date): BanDto {
     id: row.id,
     reason: row.reason,
     playerNames: parseNames(row.playerNames),
+    playerId: row.playerId,
     authorId: row.authorId,
     authorName: row.authorName,
     createdAt: row.createdAt.toISOString(),
