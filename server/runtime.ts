@@ -3,6 +3,8 @@
  * singletons would exist twice; everything shared (database, limiter, socket.io, later the
  * connection manager) is created once by server/index.ts and reached through globalThis here.
  */
+import type { PlayerView } from "../lib/realtime/contract.ts";
+import type { HttpBudget } from "./auth/http-budget.ts";
 import type { LoginLimiter } from "./auth/login-limiter.ts";
 import type { Db } from "./db/client.ts";
 import type { Env } from "./env.ts";
@@ -17,6 +19,13 @@ export interface HubControl {
   removeServer(serverId: string): Promise<void>;
   /** Bans changed: these servers (undefined: every server) re-check players and native lists now. */
   recheckBans(serverIds?: readonly string[]): void;
+  /** The live player list of a server (identities included: callers narrow what they pass on). */
+  players(serverId: string): PlayerView[];
+  /**
+   * What players:kick/message/warn take for an online player's game id, as an actor with or
+   * without players.identities sees it: the id, or the opaque handle the public list carries.
+   */
+  playerRef(serverId: string, gameId: string, withIdentities: boolean): string;
 }
 
 export interface Runtime {
@@ -24,6 +33,8 @@ export interface Runtime {
   db: Db;
   secrets: Secrets;
   loginLimiter: LoginLimiter;
+  /** Points per user (or address) for route handlers and server actions (server/auth/http-budget.ts). */
+  httpBudget: HttpBudget;
   logger: Logger;
   /** Ends a user's live sockets at once (disable, role or access change); a no-op without socket.io. */
   endUserSessions(userId: string, reason: string): void;

@@ -1,0 +1,285 @@
+/**
+ * Player search (the Players page, GET /api/players) and the "Online now" list.
+ *
+ * Search reads Player, PlayerIdentity and PlayerServer only, never PlayerSession (a million stays):
+ * - empty query: recently seen players (the Player.lastSeenAt index);
+ * - an identifier (SteamID in any notation, address, 32-hex GUID, Minecraft UUID, CoD GUID), for
+ *   actors with players.identities only: exact PlayerIdentity (kind, value) lookups. If nothing
+ *   has it, the query is searched as a name (a name may look like a CoD GUID: "1337").
+ *   Others never get identifier matches, so a result cannot tell them whether one exists;
+ * - otherwise a name, by its search key (lib/players/search-key.ts) against "name" identities:
+ *   prefix matches first (a range on the (kind, value) index), then, while the page is not full,
+ *   substring matches. A substring cannot use an index: it reads every name identity once per
+ *   page (about 250,000 rows in the 200,000-player benchmark), so it only runs for queries whose
+ *   prefix matches do not fill the page.
+ * Players are grouped (one row each), merged players are skipped, newest lastSeenAt first, paged by
+ * an opaque keyset cursor that also remembers the phase (prefix, then substring).
+ */
+import { z } from "zod";
+import {
+  addressOfEndpoint,
+  formatAddress,
+  parseIdentifier,
+  type Identifier,
+} from "../../../lib/bans/identifiers.ts";
+import { AppError } from "../../../lib/errors.ts";
+import { can, limitedServerIds, type Actor } from "../../../lib/permissions.ts";
+import { nameSearchKey } from "../../../lib/players/search-key.ts";
+import type { PlayerView } from "../../../lib/realtime/contract.ts";
+import { playerSearchSchema, type PlayerSearchInput } from "../../../lib/schemas/player-search.ts";
+import type { Db } from "../../db/client.ts";
+import { requirePermission, type DataContext } from "../context.ts";
+import type { OnlinePlayerRow, PlayerSearchPage, PlayerSearchResult } from "./types.ts";
+
+type PlayerWhere = NonNullable<NonNullable<Parameters<Db["player"]["findMany"]>[0]>["where"]>;
+type IdentityWhere = NonNullable<NonNullable<Parameters<Db["playerIdentity"]["findMany"]>[0]>["where"]>;
+
+/** What the hub holds per server (runtime.hub.players): the live list, with `record` once linked. */
+export type PlayerLists = (serverId: string) => readonly PlayerView[];
+
+/**
+ * The highest code point: `key <= value < key + MAX` is exactly "starts with key" under a
+ * code-point (byte) collation (SQLite's BINARY, PostgreSQL "C"), and `startsWith` re-checks it
+ * where a database's collation orders differently.
+ */
+const MAX_CHAR = "\u{10FFFF}";
+
+type Phase = "recent" | "id" | "prefix" | "contains";
+
+const cursorSchema = z.object({
+  p: z.enum(["recent", "id", "prefix", "contains"]),
+  t: z.number().int(),
+  i: z.string().min(1).max(64),
+});
+type Cursor = z.infer<typeof cursorSchema>;
+
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString("base64url");
+}
+
+function decodeCursor(text: string): Cursor {
+  try {
+    return cursorSchema.parse(JSON.parse(Buffer.from(text, "base64url").toString("utf8")));
+  } catch {
+    throw new AppError("INVALID_INPUT", "That page link is not valid.", {
+      after: ["That page link is not valid."],
+    });
+  }
+}
+
+/** Players a limited actor may find: those seen on one of its servers. */
+export function playerScopeWhere(actor: Actor): PlayerWhere {
+  const limit = limitedServerIds(actor);
+  return limit === null ? {} : { servers: { some: { serverId: { in: [...limit] } } } };
+}
+
+/** The identifiers a typed query stands for (several kinds share shapes: 32 hex digits). */
+export function identifierCandidates(q: string): Identifier[] {
+  const out: Identifier[] = [];
+  const add = (id: Identifier) => {
+    if (!out.some((o) => o.kind === id.kind && o.value === id.value)) out.push(id);
+  };
+  for (const kind of ["steam", "ip", "battleye", "eos", "mc_uuid", "cod_guid"] as const) {
+    const result = parseIdentifier(kind, q);
+    // An address range is no player's identity.
+    if (result.ok && result.identifier.kind !== "cidr") add(result.identifier);
+  }
+  const endpoint = addressOfEndpoint(q); // "203.0.113.7:27005" as a status line shows it
+  if (endpoint) add({ kind: "ip", value: formatAddress(endpoint) });
+  return out;
+}
+
+function prefixWhere(key: string): IdentityWhere {
+  return { kind: "name", value: { gte: key, lt: key + MAX_CHAR, startsWith: key } };
+}
+
+function containsWhere(key: string): IdentityWhere {
+  return { kind: "name", value: { contains: key } };
+}
+
+function afterWhere(cursor: Cursor | null): PlayerWhere {
+  if (!cursor) return {};
+  const at = new Date(cursor.t);
+  return { OR: [{ lastSeenAt: { lt: at } }, { lastSeenAt: at, id: { lt: cursor.i } }] };
+}
+
+const resultSelect = {
+  id: true,
+  lastName: true,
+  lastNameKey: true,
+  firstSeenAt: true,
+  lastSeenAt: true,
+  watchReason: true,
+  _count: { select: { notes: true } },
+} as const;
+
+export async function searchPlayers(
+  ctx: DataContext,
+  raw: PlayerSearchInput,
+  lists?: PlayerLists,
+): Promise<PlayerSearchPage> {
+  await requirePermission(ctx, "players.view", "player.search");
+  const parsed = playerSearchSchema.safeParse(raw);
+  if (!parsed.success)
+    throw new AppError("INVALID_INPUT", "Check the search.", z.flattenError(parsed.error).fieldErrors);
+  const { q, limit } = parsed.data;
+  const cursor = parsed.data.after ? decodeCursor(parsed.data.after) : null;
+  const key = nameSearchKey(q);
+  const base: PlayerWhere[] = [{ mergedIntoId: null, erasedAt: null }, playerScopeWhere(ctx.actor)];
+
+  const phases: { phase: Phase; where: PlayerWhere }[] = [];
+  if (key === "") {
+    phases.push({ phase: "recent", where: {} });
+  } else {
+    const ids = can(ctx.actor, "players.identities") ? identifierCandidates(q) : [];
+    const idWhere: PlayerWhere = {
+      identities: { some: { OR: ids.map((id) => ({ kind: id.kind, value: id.value })) } },
+    };
+    // The identifier phase wins when it has any player; a cursor of another phase means it had none.
+    if (ids.length > 0 && (cursor === null || cursor.p === "id")) {
+      const any =
+        cursor !== null ||
+        (await ctx.db.player.findFirst({ where: { AND: [...base, idWhere] }, select: { id: true } })) !==
+          null;
+      if (any) phases.push({ phase: "id", where: idWhere });
+    }
+    if (phases.length === 0) {
+      phases.push({ phase: "prefix", where: { identities: { some: prefixWhere(key) } } });
+      phases.push({
+        phase: "contains",
+        where: { identities: { some: containsWhere(key) }, NOT: { identities: { some: prefixWhere(key) } } },
+      });
+    }
+  }
+
+  const start = cursor ? phases.findIndex((p) => p.phase === cursor.p) : 0;
+  if (start < 0)
+    throw new AppError("INVALID_INPUT", "That page link is not valid.", {
+      after: ["That page link is not valid."],
+    });
+  const found: { phase: Phase; row: SearchRow }[] = [];
+  let next: string | null = null;
+  for (let i = start; i < phases.length && next === null; i++) {
+    const { phase, where } = phases[i]!;
+    const want = limit - found.length;
+    const rows = await ctx.db.player.findMany({
+      where: { AND: [...base, where, afterWhere(i === start ? cursor : null)] },
+      orderBy: [{ lastSeenAt: "desc" }, { id: "desc" }],
+      take: want + 1,
+      select: resultSelect,
+    });
+    for (const row of rows.slice(0, want)) found.push({ phase, row });
+    if (rows.length > want) {
+      const last = found[found.length - 1]!.row;
+      next = encodeCursor({ p: phase, t: last.lastSeenAt.getTime(), i: last.id });
+    }
+  }
+  return { results: await toResults(ctx, found, key, lists), next };
+}
+
+type SearchRow = {
+  id: string;
+  lastName: string;
+  lastNameKey: string;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+  watchReason: string | null;
+  _count: { notes: number };
+};
+
+async function toResults(
+  ctx: DataContext,
+  found: { phase: Phase; row: SearchRow }[],
+  key: string,
+  lists: PlayerLists | undefined,
+): Promise<PlayerSearchResult[]> {
+  if (found.length === 0) return [];
+  const ids = found.map((f) => f.row.id);
+  const limit = limitedServerIds(ctx.actor);
+  // The last server the actor may see (a limited actor never learns another server's name).
+  const seen = await ctx.db.playerServer.findMany({
+    where: { playerId: { in: ids }, ...(limit === null ? {} : { serverId: { in: [...limit] } }) },
+    select: { playerId: true, lastSeenAt: true, server: { select: { id: true, name: true } } },
+  });
+  const lastServer = new Map<string, { at: number; name: string }>();
+  for (const s of seen) {
+    const current = lastServer.get(s.playerId);
+    if (!current || s.lastSeenAt.getTime() > current.at)
+      lastServer.set(s.playerId, { at: s.lastSeenAt.getTime(), name: s.server.name });
+  }
+  const nameMatched = found.filter(
+    (f) =>
+      (f.phase === "prefix" && !f.row.lastNameKey.startsWith(key)) ||
+      (f.phase === "contains" && !f.row.lastNameKey.includes(key)),
+  );
+  const matchedNames = new Map<string, string>();
+  if (nameMatched.length > 0) {
+    const names = await ctx.db.playerIdentity.findMany({
+      where: { playerId: { in: nameMatched.map((f) => f.row.id) }, kind: "name" },
+      select: { playerId: true, value: true, display: true },
+      orderBy: { lastSeenAt: "desc" },
+    });
+    const prefixOnly = new Set(nameMatched.filter((f) => f.phase === "prefix").map((f) => f.row.id));
+    for (const n of names) {
+      const matches = prefixOnly.has(n.playerId) ? n.value.startsWith(key) : n.value.includes(key);
+      if (matchedNames.has(n.playerId) || !matches) continue;
+      matchedNames.set(n.playerId, n.display ?? n.value);
+    }
+  }
+  const online = lists ? await onlineRecordIds(ctx, lists) : new Set<string>();
+  return found.map(({ phase, row }) => ({
+    playerId: row.id,
+    name: row.lastName,
+    matchedName: matchedNames.get(row.id) ?? null,
+    matchedBy: phase === "id" ? "identifier" : "name",
+    firstSeenAt: row.firstSeenAt.toISOString(),
+    lastSeenAt: row.lastSeenAt.toISOString(),
+    lastServerName: lastServer.get(row.id)?.name ?? null,
+    online: online.has(row.id),
+    watch: row.watchReason,
+    notes: row._count.notes,
+  }));
+}
+
+/** The servers whose live players `actor` may see, with their names. */
+async function visibleServers(ctx: DataContext): Promise<{ id: string; name: string }[]> {
+  const limit = limitedServerIds(ctx.actor);
+  const servers = await ctx.db.server.findMany({
+    where: limit === null ? {} : { id: { in: [...limit] } },
+    select: { id: true, name: true },
+    orderBy: { name: "asc" },
+  });
+  return servers.filter((s) => can(ctx.actor, "players.view", s.id));
+}
+
+async function onlineRecordIds(ctx: DataContext, lists: PlayerLists): Promise<Set<string>> {
+  const ids = new Set<string>();
+  for (const server of await visibleServers(ctx))
+    for (const p of lists(server.id)) if (p.record) ids.add(p.record.playerId);
+  return ids;
+}
+
+/**
+ * "Online now" across every server the actor may see: names and record badges only (never an
+ * identity, whatever the lists hold), bots left out, by server name then player name.
+ */
+export async function listOnlinePlayers(ctx: DataContext, lists: PlayerLists): Promise<OnlinePlayerRow[]> {
+  await requirePermission(ctx, "players.view", "player.online");
+  const rows: OnlinePlayerRow[] = [];
+  for (const server of await visibleServers(ctx)) {
+    const players = lists(server.id)
+      .filter((p) => !p.isBot)
+      .sort((a, b) => a.plainName.localeCompare(b.plainName, undefined, { sensitivity: "base" }));
+    for (const p of players)
+      rows.push({
+        playerId: p.record?.playerId ?? null,
+        serverId: server.id,
+        serverName: server.name,
+        name: p.name,
+        connectedSince: p.connectedSince,
+        watch: p.record?.watch ?? null,
+        notes: p.record?.notes ?? 0,
+      });
+  }
+  return rows;
+}
