@@ -46,11 +46,14 @@ const MAX_CHAR = "\u{10FFFF}";
 
 type Phase = "recent" | "id" | "prefix" | "contains";
 
-const cursorSchema = z.object({
-  p: z.enum(["recent", "id", "prefix", "contains"]),
-  t: z.number().int(),
-  i: z.string().min(1).max(64),
-});
+/** A position in one phase: after (t = lastSeenAt ms, i = id), or the phase's start when absent. */
+const cursorSchema = z
+  .object({
+    p: z.enum(["recent", "id", "prefix", "contains"]),
+    t: z.number().int().optional(),
+    i: z.string().min(1).max(64).optional(),
+  })
+  .refine((c) => (c.t === undefined) === (c.i === undefined));
 type Cursor = z.infer<typeof cursorSchema>;
 
 export function encodeCursor(cursor: Cursor): string {
@@ -89,16 +92,26 @@ export function identifierCandidates(q: string): Identifier[] {
   return out;
 }
 
+/**
+ * LIKE wildcards and PostgreSQL's escape character in a key: Prisma's startsWith/contains pass
+ * them through unescaped, so such keys are matched by their plain fragments (a superset) and
+ * checked exactly here.
+ */
+const LIKE_SPECIAL = /[%_\\]/;
+
 function prefixWhere(key: string): IdentityWhere {
-  return { kind: "name", value: { gte: key, lt: key + MAX_CHAR, startsWith: key } };
+  const range = { gte: key, lt: key + MAX_CHAR };
+  return { kind: "name", value: LIKE_SPECIAL.test(key) ? range : { ...range, startsWith: key } };
 }
 
 function containsWhere(key: string): IdentityWhere {
-  return { kind: "name", value: { contains: key } };
+  if (!LIKE_SPECIAL.test(key)) return { kind: "name", value: { contains: key } };
+  const fragments = key.split(/[%_\\]+/).filter((f) => f.length > 0);
+  return { kind: "name", AND: fragments.map((f) => ({ value: { contains: f } })) };
 }
 
 function afterWhere(cursor: Cursor | null): PlayerWhere {
-  if (!cursor) return {};
+  if (!cursor || cursor.t === undefined || cursor.i === undefined) return {};
   const at = new Date(cursor.t);
   return { OR: [{ lastSeenAt: { lt: at } }, { lastSeenAt: at, id: { lt: cursor.i } }] };
 }
@@ -112,6 +125,21 @@ const resultSelect = {
   watchReason: true,
   _count: { select: { notes: true } },
 } as const;
+
+const checkedSelect = {
+  ...resultSelect,
+  identities: { where: { kind: "name" }, select: { value: true } },
+} as const;
+
+/** Rows read per query while a phase's rows need an exact check (keys with LIKE wildcards). */
+const CHECKED_BATCH = 200;
+
+interface PhasePlan {
+  phase: Phase;
+  where: PlayerWhere;
+  /** The exact test for rows the database matched as a superset. */
+  check?: (names: readonly string[]) => boolean;
+}
 
 export async function searchPlayers(
   ctx: DataContext,
@@ -127,7 +155,7 @@ export async function searchPlayers(
   const key = nameSearchKey(q);
   const base: PlayerWhere[] = [{ mergedIntoId: null, erasedAt: null }, playerScopeWhere(ctx.actor)];
 
-  const phases: { phase: Phase; where: PlayerWhere }[] = [];
+  const phases: PhasePlan[] = [];
   if (key === "") {
     phases.push({ phase: "recent", where: {} });
   } else {
@@ -144,10 +172,12 @@ export async function searchPlayers(
       if (any) phases.push({ phase: "id", where: idWhere });
     }
     if (phases.length === 0) {
+      const special = LIKE_SPECIAL.test(key);
       phases.push({ phase: "prefix", where: { identities: { some: prefixWhere(key) } } });
       phases.push({
         phase: "contains",
         where: { identities: { some: containsWhere(key) }, NOT: { identities: { some: prefixWhere(key) } } },
+        ...(special ? { check: (names: readonly string[]) => names.some((n) => n.includes(key)) } : {}),
       });
     }
   }
@@ -160,18 +190,33 @@ export async function searchPlayers(
   const found: { phase: Phase; row: SearchRow }[] = [];
   let next: string | null = null;
   for (let i = start; i < phases.length && next === null; i++) {
-    const { phase, where } = phases[i]!;
-    const want = limit - found.length;
-    const rows = await ctx.db.player.findMany({
-      where: { AND: [...base, where, afterWhere(i === start ? cursor : null)] },
-      orderBy: [{ lastSeenAt: "desc" }, { id: "desc" }],
-      take: want + 1,
-      select: resultSelect,
-    });
-    for (const row of rows.slice(0, want)) found.push({ phase, row });
-    if (rows.length > want) {
-      const last = found[found.length - 1]!.row;
-      next = encodeCursor({ p: phase, t: last.lastSeenAt.getTime(), i: last.id });
+    const { phase, where, check } = phases[i]!;
+    let position = i === start ? cursor : null;
+    let lastOfPhase: SearchRow | null = null;
+    for (;;) {
+      const take = check ? CHECKED_BATCH : limit - found.length + 1;
+      const query = {
+        where: { AND: [...base, where, afterWhere(position)] },
+        orderBy: [{ lastSeenAt: "desc" as const }, { id: "desc" as const }],
+        take,
+      };
+      const rows: (SearchRow & { identities?: { value: string }[] })[] = check
+        ? await ctx.db.player.findMany({ ...query, select: checkedSelect })
+        : await ctx.db.player.findMany({ ...query, select: resultSelect });
+      for (const row of rows) {
+        position = { p: phase, t: row.lastSeenAt.getTime(), i: row.id };
+        if (check && !check((row.identities ?? []).map((n) => n.value))) continue;
+        if (found.length === limit) {
+          // One more row exists: the next page starts after the last one shown (or at this phase's start).
+          next = encodeCursor(
+            lastOfPhase ? { p: phase, t: lastOfPhase.lastSeenAt.getTime(), i: lastOfPhase.id } : { p: phase },
+          );
+          break;
+        }
+        found.push({ phase, row });
+        lastOfPhase = row;
+      }
+      if (next !== null || rows.length < take) break;
     }
   }
   return { results: await toResults(ctx, found, key, lists), next };
