@@ -123,7 +123,6 @@ const resultSelect = {
   firstSeenAt: true,
   lastSeenAt: true,
   watchReason: true,
-  _count: { select: { notes: true } },
 } as const;
 
 const checkedSelect = {
@@ -137,8 +136,31 @@ const CHECKED_BATCH = 200;
 interface PhasePlan {
   phase: Phase;
   where: PlayerWhere;
+  /** The identities that make a player match (none: every player). */
+  identities?: IdentityWhere;
   /** The exact test for rows the database matched as a superset. */
   check?: (names: readonly string[]) => boolean;
+}
+
+/**
+ * How a phase's players are found, by how many identities match. Few (at most CANDIDATES_MAX
+ * rows, read from the (kind, value) index): those players by primary key, sorted. Many: walk the
+ * players newest first (the lastSeenAt index) testing each for a match, which finds a page quickly
+ * exactly because matches are common. Either way no query grows with the table for a rare name,
+ * except the substring scan of name identities (see the top of this file). null: nobody matches.
+ */
+const CANDIDATES_MAX = 500;
+
+async function phaseWhere(ctx: DataContext, plan: PhasePlan): Promise<PlayerWhere | null> {
+  if (!plan.identities) return plan.where;
+  const rows = await ctx.db.playerIdentity.findMany({
+    where: plan.identities,
+    select: { playerId: true },
+    take: CANDIDATES_MAX + 1,
+  });
+  if (rows.length === 0) return null;
+  if (rows.length > CANDIDATES_MAX) return { AND: [plan.where, { identities: { some: plan.identities } }] };
+  return { AND: [plan.where, { id: { in: [...new Set(rows.map((r) => r.playerId))] } }] };
 }
 
 export async function searchPlayers(
@@ -160,24 +182,22 @@ export async function searchPlayers(
     phases.push({ phase: "recent", where: {} });
   } else {
     const ids = can(ctx.actor, "players.identities") ? identifierCandidates(q) : [];
-    const idWhere: PlayerWhere = {
-      identities: { some: { OR: ids.map((id) => ({ kind: id.kind, value: id.value })) } },
-    };
+    const idIdentities: IdentityWhere = { OR: ids.map((id) => ({ kind: id.kind, value: id.value })) };
     // The identifier phase wins when it has any player; a cursor of another phase means it had none.
     if (ids.length > 0 && (cursor === null || cursor.p === "id")) {
-      const any =
-        cursor !== null ||
-        (await ctx.db.player.findFirst({ where: { AND: [...base, idWhere] }, select: { id: true } })) !==
-          null;
-      if (any) phases.push({ phase: "id", where: idWhere });
+      const idPhase: PhasePlan = { phase: "id", where: {}, identities: idIdentities };
+      const any = cursor !== null || (await phaseWhere(ctx, idPhase)) !== null;
+      if (any) phases.push(idPhase);
     }
     if (phases.length === 0) {
-      const special = LIKE_SPECIAL.test(key);
-      phases.push({ phase: "prefix", where: { identities: { some: prefixWhere(key) } } });
+      phases.push({ phase: "prefix", where: {}, identities: prefixWhere(key) });
       phases.push({
         phase: "contains",
-        where: { identities: { some: containsWhere(key) }, NOT: { identities: { some: prefixWhere(key) } } },
-        ...(special ? { check: (names: readonly string[]) => names.some((n) => n.includes(key)) } : {}),
+        where: { NOT: { identities: { some: prefixWhere(key) } } },
+        identities: containsWhere(key),
+        ...(LIKE_SPECIAL.test(key)
+          ? { check: (names: readonly string[]) => names.some((n) => n.includes(key)) }
+          : {}),
       });
     }
   }
@@ -190,7 +210,10 @@ export async function searchPlayers(
   const found: { phase: Phase; row: SearchRow }[] = [];
   let next: string | null = null;
   for (let i = start; i < phases.length && next === null; i++) {
-    const { phase, where, check } = phases[i]!;
+    const plan = phases[i]!;
+    const { phase, check } = plan;
+    const where = await phaseWhere(ctx, plan);
+    if (where === null) continue; // no identity matches at all
     let position = i === start ? cursor : null;
     let lastOfPhase: SearchRow | null = null;
     for (;;) {
@@ -229,7 +252,6 @@ type SearchRow = {
   firstSeenAt: Date;
   lastSeenAt: Date;
   watchReason: string | null;
-  _count: { notes: number };
 };
 
 async function toResults(
@@ -272,6 +294,13 @@ async function toResults(
     }
   }
   const online = lists ? await onlineRecordIds(ctx, lists) : new Set<string>();
+  // Counted for this page only (a relation count would group the whole notes table).
+  const noteCounts = await ctx.db.playerNote.groupBy({
+    by: ["playerId"],
+    where: { playerId: { in: ids } },
+    _count: { _all: true },
+  });
+  const notes = new Map(noteCounts.map((n) => [n.playerId, n._count._all]));
   return found.map(({ phase, row }) => ({
     playerId: row.id,
     name: row.lastName,
@@ -282,7 +311,7 @@ async function toResults(
     lastServerName: lastServer.get(row.id)?.name ?? null,
     online: online.has(row.id),
     watch: row.watchReason,
-    notes: row._count.notes,
+    notes: notes.get(row.id) ?? 0,
   }));
 }
 
