@@ -265,3 +265,57 @@ describe.each(DATABASE_KINDS)("player search on $kind", ({ create }) => {
     expect((await listOnlinePlayers(ctx(limitedMod), lists)).map((r) => r.serverId)).toEqual([s1, s1]);
   });
 });
+
+describe.each(DATABASE_KINDS)("player search over many matches on $kind", ({ create }) => {
+  let t: TestDatabase;
+  let owner: Actor;
+  const COUNT = 520; // more than the search reads as candidates: it walks players newest first
+  const expected = Array.from({ length: COUNT }, (_, i) => `Clone ${String(COUNT - 1 - i).padStart(3, "0")}`);
+
+  beforeAll(async () => {
+    t = await create();
+    owner = await createActor(t.db, "OWNER", null);
+    const server = await createUnreadableServer(t.db, "Clone server");
+    const rows = Array.from({ length: COUNT }, (_, i) => ({
+      id: `clone${i}`,
+      name: `Clone ${String(i).padStart(3, "0")}`,
+      at: at(i),
+    }));
+    await t.db.player.createMany({
+      data: rows.map((r) => ({
+        id: r.id,
+        lastName: r.name,
+        lastNameKey: r.name.toLowerCase(),
+        firstSeenAt: r.at,
+        lastSeenAt: r.at,
+      })),
+    });
+    await t.db.playerIdentity.createMany({
+      data: rows.map((r) => ({
+        playerId: r.id,
+        originPlayerId: r.id,
+        kind: "name",
+        value: r.name.toLowerCase(),
+        display: r.name,
+        firstSeenAt: r.at,
+        lastSeenAt: r.at,
+      })),
+    });
+    await t.db.playerServer.createMany({
+      data: rows.map((r) => ({ playerId: r.id, serverId: server, firstSeenAt: r.at, lastSeenAt: r.at })),
+    });
+  });
+  afterAll(() => t.drop());
+
+  it.each(["clone", "lone"])("pages through every match of %j newest first", async (q) => {
+    const seen: string[] = [];
+    let after: string | undefined;
+    for (let i = 0; i < 10; i++) {
+      const page = await searchPlayers({ db: t.db, actor: owner, ip: null }, { q, limit: 100, after });
+      seen.push(...page.results.map((r) => r.name));
+      if (!page.next) break;
+      after = page.next;
+    }
+    expect(seen).toEqual(expected);
+  });
+});
