@@ -25,7 +25,7 @@ export const HTTP_COSTS = {
 export interface HttpBudgetLimits {
   /** Points per minute for one signed-in user. */
   userPointsPerMinute: number;
-  /** Points per minute for one client address without a session. */
+  /** Points per minute for one client address without a session (each such request costs 1). */
   anonymousPointsPerMinute: number;
 }
 

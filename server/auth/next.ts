@@ -50,15 +50,23 @@ export async function getDataContext(): Promise<DataContext> {
 
 /**
  * Charges the HTTP budget (server/auth/http-budget.ts) for this request: the signed-in user's
- * points, or the address's without a session. Only the cookie's signature is checked here, so a
+ * points (`cost`), or one point of the address's without a session. Only the cookie's signature is checked here, so a
  * flood is refused before any database work; the session itself is checked after.
  */
 export async function chargeHttpBudget(cost: number): Promise<void> {
   const claims = await getSessionClaims();
-  const key = claims ? { userId: claims.uid } : { address: await getRequestIp() };
-  const charge = await getRuntime().httpBudget.charge(key, cost);
+  // Without a session the request ends at UNAUTHENTICATED, whatever it asked for: one point.
+  const charge = await getRuntime().httpBudget.charge(
+    claims ? { userId: claims.uid } : { address: await getRequestIp() },
+    claims ? cost : 1,
+  );
   if (!charge.allowed)
-    throw new AppError("RATE_LIMITED", budgetMessage(charge.retryAfterSeconds), undefined, charge.retryAfterSeconds);
+    throw new AppError(
+      "RATE_LIMITED",
+      budgetMessage(charge.retryAfterSeconds),
+      undefined,
+      charge.retryAfterSeconds,
+    );
 }
 
 /** For route handlers: the budget charged, then a DataContext (or UNAUTHENTICATED). */
