@@ -153,10 +153,16 @@ describe.each(DATABASE_KINDS)("player search on $kind", ({ create }) => {
     ]);
   });
 
-  it("treats % and _ in a query as characters, not wildcards", async () => {
-    expect(names(await searchPlayers(ctx(owner), { q: "100%_" }))).toEqual(["100%_sure"]);
-    expect(names(await searchPlayers(ctx(owner), { q: "%_sure" }))).toEqual(["100%_sure"]);
-  });
+  it.each([10_000, 0])(
+    "treats %, _ and \\ in a query as characters, not wildcards (orderedMax %i)",
+    async (orderedMax) => {
+      const search = async (q: string) =>
+        names(await searchPlayers(ctx(owner), { q }, undefined, { orderedMax }));
+      expect(await search("100%_")).toEqual(["100%_sure"]);
+      expect(await search("%_sure")).toEqual(["100%_sure"]);
+      expect(await search("0\\x")).toEqual([]);
+    },
+  );
 
   it("an empty query lists the recently seen players", async () => {
     const page = await searchPlayers(ctx(owner), { q: "  ", limit: 3 });
@@ -269,7 +275,7 @@ describe.each(DATABASE_KINDS)("player search on $kind", ({ create }) => {
 describe.each(DATABASE_KINDS)("player search over many matches on $kind", ({ create }) => {
   let t: TestDatabase;
   let owner: Actor;
-  const COUNT = 520; // more than the search reads as candidates: it walks players newest first
+  const COUNT = 520;
   const expected = Array.from({ length: COUNT }, (_, i) => `Clone ${String(COUNT - 1 - i).padStart(3, "0")}`);
 
   beforeAll(async () => {
@@ -307,11 +313,23 @@ describe.each(DATABASE_KINDS)("player search over many matches on $kind", ({ cre
   });
   afterAll(() => t.drop());
 
-  it.each(["clone", "lone"])("pages through every match of %j newest first", async (q) => {
+  it.each([
+    ["clone", "ordered"],
+    ["lone", "ordered"],
+    ["clone", "walk"],
+    ["lone", "walk"],
+  ])("pages through every match of %j newest first (%s)", async (q, strategy) => {
     const seen: string[] = [];
     let after: string | undefined;
+    // Past orderedMax matching identities the search walks players newest first instead of joining.
+    const tuning = { orderedMax: strategy === "walk" ? 100 : 10_000 };
     for (let i = 0; i < 10; i++) {
-      const page = await searchPlayers({ db: t.db, actor: owner, ip: null }, { q, limit: 100, after });
+      const page = await searchPlayers(
+        { db: t.db, actor: owner, ip: null },
+        { q, limit: 100, after },
+        undefined,
+        tuning,
+      );
       seen.push(...page.results.map((r) => r.name));
       if (!page.next) break;
       after = page.next;

@@ -27,6 +27,7 @@ import { can, limitedServerIds, type Actor } from "../../../lib/permissions.ts";
 import { nameSearchKey } from "../../../lib/players/search-key.ts";
 import type { PlayerView } from "../../../lib/realtime/contract.ts";
 import { playerSearchSchema, type PlayerSearchInput } from "../../../lib/schemas/player-search.ts";
+import { Prisma } from "../../../prisma/generated/sqlite/client.ts";
 import type { Db } from "../../db/client.ts";
 import { requirePermission, type DataContext } from "../context.ts";
 import type { OnlinePlayerRow, PlayerSearchPage, PlayerSearchResult } from "./types.ts";
@@ -135,38 +136,124 @@ const CHECKED_BATCH = 200;
 
 interface PhasePlan {
   phase: Phase;
+  /** Prisma filter on players beyond the identities (the walk). */
   where: PlayerWhere;
-  /** The identities that make a player match (none: every player). */
+  /** The identities that make a player match, for the walk (none: every player). */
   identities?: IdentityWhere;
-  /** The exact test for rows the database matched as a superset. */
+  /** The same identities as SQL on `i` (PlayerIdentity), exact, for the ordered join. */
+  sql?: Prisma.Sql;
+  /** SQL on `p` (Player) beyond the identities. */
+  sqlPlayer?: Prisma.Sql;
+  /** The exact test for rows the walk matched as a superset. */
   check?: (names: readonly string[]) => boolean;
 }
 
 /**
- * How a phase's players are found, by how many identities match. Few (at most CANDIDATES_MAX
- * rows, read from the (kind, value) index): those players by primary key, sorted. Many: walk the
- * players newest first (the lastSeenAt index) testing each for a match, which finds a page quickly
- * exactly because matches are common. Either way no query grows with the table for a rare name,
- * except the substring scan of name identities (see the top of this file). null: nobody matches.
+ * How a phase's players are found, by how many identities match (counted on the (kind, value)
+ * index, up to ORDERED_MAX). Up to ORDERED_MAX: one join from those identities to their players,
+ * sorted newest first (the database sorts at most that many rows). More: walk the players newest
+ * first (the lastSeenAt index) testing each, which fills a page quickly exactly because matches
+ * are that common. So no query grows with the table for a name, except the substring count, which
+ * reads the name identities once when the substring is rare (see the top of this file).
  */
-const CANDIDATES_MAX = 500;
+export const ORDERED_MAX = 20_000;
 
-async function phaseWhere(ctx: DataContext, plan: PhasePlan): Promise<PlayerWhere | null> {
-  if (!plan.identities) return plan.where;
-  const rows = await ctx.db.playerIdentity.findMany({
-    where: plan.identities,
-    select: { playerId: true },
-    take: CANDIDATES_MAX + 1,
-  });
-  if (rows.length === 0) return null;
-  if (rows.length > CANDIDATES_MAX) return { AND: [plan.where, { identities: { some: plan.identities } }] };
-  return { AND: [plan.where, { id: { in: [...new Set(rows.map((r) => r.playerId))] } }] };
+/** Tests and the benchmark set the threshold to exercise both strategies. */
+export interface SearchTuning {
+  orderedMax?: number;
+}
+
+type Strategy = { kind: "none" } | { kind: "ordered" } | { kind: "walk" };
+
+async function strategyOf(ctx: DataContext, plan: PhasePlan, orderedMax: number): Promise<Strategy> {
+  if (!plan.sql) return { kind: "walk" };
+  const [row] = await ctx.db.$queryRaw<{ n: number | bigint }[]>`
+    SELECT COUNT(*) AS "n" FROM (SELECT 1 FROM "PlayerIdentity" i WHERE ${plan.sql} LIMIT ${orderedMax + 1}) c`;
+  const n = Number(row?.n ?? 0);
+  return n === 0 ? { kind: "none" } : n <= orderedMax ? { kind: "ordered" } : { kind: "walk" };
+}
+
+function scopeSql(actor: Actor): Prisma.Sql {
+  const limit = limitedServerIds(actor);
+  if (limit === null) return Prisma.empty;
+  if (limit.length === 0) return Prisma.sql`AND 1 = 0`;
+  return Prisma.sql`AND EXISTS (SELECT 1 FROM "PlayerServer" s WHERE s."playerId" = p."id" AND s."serverId" IN (${Prisma.join([...limit])}))`;
+}
+
+function afterSql(cursor: Cursor | null): Prisma.Sql {
+  if (!cursor || cursor.t === undefined || cursor.i === undefined) return Prisma.empty;
+  const at = new Date(cursor.t);
+  return Prisma.sql`AND (p."lastSeenAt" < ${at} OR (p."lastSeenAt" = ${at} AND p."id" < ${cursor.i}))`;
+}
+
+/** One page of a phase's players, newest first, after `position`. */
+async function readPhase(
+  ctx: DataContext,
+  plan: PhasePlan,
+  strategy: Strategy,
+  base: PlayerWhere[],
+  position: Cursor | null,
+  take: number,
+): Promise<(SearchRow & { identities?: { value: string }[] })[]> {
+  if (strategy.kind === "ordered") {
+    // CROSS JOIN keeps SQLite from walking every player instead; GROUP BY: one row per player.
+    const ids = await ctx.db.$queryRaw<{ id: string }[]>`
+      SELECT p."id" AS "id" FROM "PlayerIdentity" i CROSS JOIN "Player" p
+      WHERE p."id" = i."playerId" AND (${plan.sql!}) AND p."mergedIntoId" IS NULL AND p."erasedAt" IS NULL
+        ${scopeSql(ctx.actor)} ${plan.sqlPlayer ?? Prisma.empty} ${afterSql(position)}
+      GROUP BY p."id", p."lastSeenAt"
+      ORDER BY p."lastSeenAt" DESC, p."id" DESC
+      LIMIT ${take}`;
+    if (ids.length === 0) return [];
+    const rows = await ctx.db.player.findMany({
+      where: { id: { in: ids.map((r) => r.id) } },
+      select: resultSelect,
+    });
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((r) => byId.get(r.id)).filter((r) => r !== undefined);
+  }
+  const identities = plan.identities ? { identities: { some: plan.identities } } : {};
+  const query = {
+    where: { AND: [...base, plan.where, identities, afterWhere(position)] },
+    orderBy: [{ lastSeenAt: "desc" as const }, { id: "desc" as const }],
+    take,
+  };
+  return plan.check
+    ? await ctx.db.player.findMany({ ...query, select: checkedSelect })
+    : await ctx.db.player.findMany({ ...query, select: resultSelect });
+}
+
+function likeContains(key: string): string {
+  return `%${key.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+function namePhases(key: string): PhasePlan[] {
+  const upper = key + MAX_CHAR;
+  return [
+    {
+      phase: "prefix",
+      where: {},
+      identities: prefixWhere(key),
+      sql: Prisma.sql`i."kind" = 'name' AND i."value" >= ${key} AND i."value" < ${upper}`,
+    },
+    {
+      phase: "contains",
+      where: { NOT: { identities: { some: prefixWhere(key) } } },
+      identities: containsWhere(key),
+      sql: Prisma.sql`i."kind" = 'name' AND i."value" LIKE ${likeContains(key)} ESCAPE '\\'`,
+      sqlPlayer: Prisma.sql`AND NOT EXISTS (SELECT 1 FROM "PlayerIdentity" x WHERE x."playerId" = p."id" AND x."kind" = 'name' AND x."value" >= ${key} AND x."value" < ${upper})`,
+      ...(LIKE_SPECIAL.test(key)
+        ? { check: (names: readonly string[]) => names.some((n) => n.includes(key)) }
+        : {}),
+    },
+  ];
 }
 
 export async function searchPlayers(
   ctx: DataContext,
   raw: PlayerSearchInput,
   lists?: PlayerLists,
+  tuning: SearchTuning = {},
 ): Promise<PlayerSearchPage> {
   await requirePermission(ctx, "players.view", "player.search");
   const parsed = playerSearchSchema.safeParse(raw);
@@ -177,72 +264,71 @@ export async function searchPlayers(
   const key = nameSearchKey(q);
   const base: PlayerWhere[] = [{ mergedIntoId: null, erasedAt: null }, playerScopeWhere(ctx.actor)];
 
-  const phases: PhasePlan[] = [];
+  const run = async (phases: PhasePlan[], from: Cursor | null) => {
+    const start = from ? phases.findIndex((p) => p.phase === from.p) : 0;
+    if (start < 0)
+      throw new AppError("INVALID_INPUT", "That page link is not valid.", {
+        after: ["That page link is not valid."],
+      });
+    const found: { phase: Phase; row: SearchRow }[] = [];
+    let next: string | null = null;
+    for (let i = start; i < phases.length && next === null; i++) {
+      const plan = phases[i]!;
+      const strategy = await strategyOf(ctx, plan, tuning.orderedMax ?? ORDERED_MAX);
+      if (strategy.kind === "none") continue;
+      const check = strategy.kind === "walk" ? plan.check : undefined;
+      let position = i === start ? from : null;
+      let lastOfPhase: SearchRow | null = null;
+      for (;;) {
+        const take = check ? CHECKED_BATCH : limit - found.length + 1;
+        const rows = await readPhase(ctx, plan, strategy, base, position, take);
+        for (const row of rows) {
+          position = { p: plan.phase, t: row.lastSeenAt.getTime(), i: row.id };
+          if (check && !check((row.identities ?? []).map((n) => n.value))) continue;
+          if (found.length === limit) {
+            // One more row exists: the next page starts after the last one shown (or at this phase's start).
+            next = encodeCursor(
+              lastOfPhase
+                ? { p: plan.phase, t: lastOfPhase.lastSeenAt.getTime(), i: lastOfPhase.id }
+                : { p: plan.phase },
+            );
+            break;
+          }
+          found.push({ phase: plan.phase, row });
+          lastOfPhase = row;
+        }
+        if (next !== null || rows.length < take) break;
+      }
+    }
+    return { found, next };
+  };
+
+  let page: Awaited<ReturnType<typeof run>>;
   if (key === "") {
-    phases.push({ phase: "recent", where: {} });
+    page = await run([{ phase: "recent", where: {} }], cursor);
   } else {
     const ids = can(ctx.actor, "players.identities") ? identifierCandidates(q) : [];
-    const idIdentities: IdentityWhere = { OR: ids.map((id) => ({ kind: id.kind, value: id.value })) };
-    // The identifier phase wins when it has any player; a cursor of another phase means it had none.
-    if (ids.length > 0 && (cursor === null || cursor.p === "id")) {
-      const idPhase: PhasePlan = { phase: "id", where: {}, identities: idIdentities };
-      const any = cursor !== null || (await phaseWhere(ctx, idPhase)) !== null;
-      if (any) phases.push(idPhase);
-    }
-    if (phases.length === 0) {
-      phases.push({ phase: "prefix", where: {}, identities: prefixWhere(key) });
-      phases.push({
-        phase: "contains",
-        where: { NOT: { identities: { some: prefixWhere(key) } } },
-        identities: containsWhere(key),
-        ...(LIKE_SPECIAL.test(key)
-          ? { check: (names: readonly string[]) => names.some((n) => n.includes(key)) }
-          : {}),
-      });
-    }
+    // The identifier phase wins when it finds anyone; else (and for everyone else) it is a name.
+    page = { found: [], next: null };
+    if (ids.length > 0 && (cursor === null || cursor.p === "id"))
+      page = await run(
+        [
+          {
+            phase: "id",
+            where: {},
+            identities: { OR: ids.map((id) => ({ kind: id.kind, value: id.value })) },
+            sql: Prisma.join(
+              ids.map((id) => Prisma.sql`(i."kind" = ${id.kind} AND i."value" = ${id.value})`),
+              " OR ",
+            ),
+          },
+        ],
+        cursor,
+      );
+    if (page.found.length === 0 && (cursor === null || cursor.p !== "id"))
+      page = await run(namePhases(key), cursor);
   }
-
-  const start = cursor ? phases.findIndex((p) => p.phase === cursor.p) : 0;
-  if (start < 0)
-    throw new AppError("INVALID_INPUT", "That page link is not valid.", {
-      after: ["That page link is not valid."],
-    });
-  const found: { phase: Phase; row: SearchRow }[] = [];
-  let next: string | null = null;
-  for (let i = start; i < phases.length && next === null; i++) {
-    const plan = phases[i]!;
-    const { phase, check } = plan;
-    const where = await phaseWhere(ctx, plan);
-    if (where === null) continue; // no identity matches at all
-    let position = i === start ? cursor : null;
-    let lastOfPhase: SearchRow | null = null;
-    for (;;) {
-      const take = check ? CHECKED_BATCH : limit - found.length + 1;
-      const query = {
-        where: { AND: [...base, where, afterWhere(position)] },
-        orderBy: [{ lastSeenAt: "desc" as const }, { id: "desc" as const }],
-        take,
-      };
-      const rows: (SearchRow & { identities?: { value: string }[] })[] = check
-        ? await ctx.db.player.findMany({ ...query, select: checkedSelect })
-        : await ctx.db.player.findMany({ ...query, select: resultSelect });
-      for (const row of rows) {
-        position = { p: phase, t: row.lastSeenAt.getTime(), i: row.id };
-        if (check && !check((row.identities ?? []).map((n) => n.value))) continue;
-        if (found.length === limit) {
-          // One more row exists: the next page starts after the last one shown (or at this phase's start).
-          next = encodeCursor(
-            lastOfPhase ? { p: phase, t: lastOfPhase.lastSeenAt.getTime(), i: lastOfPhase.id } : { p: phase },
-          );
-          break;
-        }
-        found.push({ phase, row });
-        lastOfPhase = row;
-      }
-      if (next !== null || rows.length < take) break;
-    }
-  }
-  return { results: await toResults(ctx, found, key, lists), next };
+  return { results: await toResults(ctx, page.found, key, lists), next: page.next };
 }
 
 type SearchRow = {
