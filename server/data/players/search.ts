@@ -9,9 +9,11 @@
  *   Others never get identifier matches, so a result cannot tell them whether one exists;
  * - otherwise a name, by its search key (lib/players/search-key.ts) against "name" identities:
  *   prefix matches first (a range on the (kind, value) index), then, while the page is not full,
- *   substring matches. A substring cannot use an index: it reads every name identity once per
- *   page (about 250,000 rows in the 200,000-player benchmark), so it only runs for queries whose
- *   prefix matches do not fill the page.
+ *   substring matches. A substring cannot use an index: counting its matches reads every name
+ *   identity once per page when it is rare (about 270,000 index entries in the 200,000-player
+ *   benchmark); a common one stops counting early. It only runs when prefix matches do not fill
+ *   the page. How each phase reads its players (an ordered join, or a newest-first walk) depends on
+ *   how many identities match: see ORDERED_MAX.
  * Players are grouped (one row each), merged players are skipped, newest lastSeenAt first, paged by
  * an opaque keyset cursor that also remembers the phase (prefix, then substring).
  */
@@ -95,8 +97,8 @@ export function identifierCandidates(q: string): Identifier[] {
 
 /**
  * LIKE wildcards and PostgreSQL's escape character in a key: Prisma's startsWith/contains pass
- * them through unescaped, so such keys are matched by their plain fragments (a superset) and
- * checked exactly here.
+ * them through unescaped, so the walk matches such keys by their plain fragments (a superset) and
+ * checks them exactly here. The ordered join escapes them in SQL.
  */
 const LIKE_SPECIAL = /[%_\\]/;
 
