@@ -158,7 +158,7 @@ interface PhasePlan {
  * are that common. So no query grows with the table for a name, except the substring count, which
  * reads the name identities once when the substring is rare (see the top of this file).
  */
-export const ORDERED_MAX = 20_000;
+export const ORDERED_MAX = 2_000;
 
 /** Tests and the benchmark set the threshold to exercise both strategies. */
 export interface SearchTuning {
