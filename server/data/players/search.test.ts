@@ -208,11 +208,11 @@ describe.each(DATABASE_KINDS)("player search on $kind", ({ create }) => {
   it("refuses a forged cursor and an overlong query with field errors, before any search", async () => {
     await expect(searchPlayers(ctx(owner), { q: "zo", after: "bm90IGpzb24" })).rejects.toMatchObject({
       code: "INVALID_INPUT",
-      fieldErrors: { after: expect.any(Array) as unknown },
+      fieldErrors: { after: expect.any(Array) as string[] },
     } satisfies Partial<AppError>);
     await expect(searchPlayers(ctx(owner), { q: "x".repeat(201) })).rejects.toMatchObject({
       code: "INVALID_INPUT",
-      fieldErrors: { q: expect.any(Array) as unknown },
+      fieldErrors: { q: expect.any(Array) as string[] },
     });
   });
 
