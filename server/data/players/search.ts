@@ -116,7 +116,8 @@ function containsWhere(key: string): IdentityWhere {
 function afterWhere(cursor: Cursor | null): PlayerWhere {
   if (!cursor || cursor.t === undefined || cursor.i === undefined) return {};
   const at = new Date(cursor.t);
-  return { OR: [{ lastSeenAt: { lt: at } }, { lastSeenAt: at, id: { lt: cursor.i } }] };
+  // The bare `lte` bound lets the lastSeenAt index start at the cursor (an OR alone does not).
+  return { lastSeenAt: { lte: at }, OR: [{ lastSeenAt: { lt: at } }, { id: { lt: cursor.i } }] };
 }
 
 const resultSelect = {
@@ -185,7 +186,7 @@ function scopeSql(actor: Actor): Prisma.Sql {
 function afterSql(cursor: Cursor | null): Prisma.Sql {
   if (!cursor || cursor.t === undefined || cursor.i === undefined) return Prisma.empty;
   const at = new Date(cursor.t);
-  return Prisma.sql`AND (p."lastSeenAt" < ${at} OR (p."lastSeenAt" = ${at} AND p."id" < ${cursor.i}))`;
+  return Prisma.sql`AND p."lastSeenAt" <= ${at} AND (p."lastSeenAt" < ${at} OR p."id" < ${cursor.i})`;
 }
 
 /** One page of a phase's players, newest first, after `position`. */
