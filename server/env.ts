@@ -45,6 +45,10 @@ const envSchema = z.object({
   ACTIONS_PER_10S: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(10_000).default(20)),
   /** Socket budget per user per 10 s, in points (a ping costs 1, a 1,000-line history page 11). */
   SOCKET_POINTS_PER_10S: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(50).max(100_000).default(600)),
+  /** HTTP budget per signed-in user per minute, in points (a player search or profile costs 2, an action 1, a ban export 20, an import 50). */
+  HTTP_POINTS_PER_MINUTE: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(60).max(1_000_000).default(600)),
+  /** HTTP budget per client address per minute for requests without a session, in points. */
+  HTTP_ANON_POINTS_PER_MINUTE: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(10).max(1_000_000).default(60)),
   /** Sockets (tabs) one user may hold open at once. */
   SOCKETS_PER_USER: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1_000).default(12)),
   /** socket.io handshakes one client address may start per minute. */

@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
 import nextModule from "next";
 import { isAppError } from "../lib/errors.ts";
+import { HttpBudget } from "./auth/http-budget.ts";
 import { LoginLimiter } from "./auth/login-limiter.ts";
 import { clientAddress, CLIENT_IP_HEADER } from "./auth/request-ip.ts";
 import { createDb } from "./db/client.ts";
@@ -18,6 +19,7 @@ import { startDemoMode } from "./demo/demo.ts";
 import { NativeBanSync } from "./hub/ban-sync.ts";
 import { ConnectionHub } from "./hub/hub.ts";
 import { createRealtime } from "./realtime/io.ts";
+import { playerRefFor } from "./realtime/redact.ts";
 import { setRuntime } from "./runtime.ts";
 import { loadSecrets } from "./security/secrets.ts";
 
@@ -83,6 +85,7 @@ async function main(): Promise<void> {
     secrets,
     logger,
     loginLimiter: new LoginLimiter(),
+    httpBudget: new HttpBudget({ userPointsPerMinute: env.HTTP_POINTS_PER_MINUTE, anonymousPointsPerMinute: env.HTTP_ANON_POINTS_PER_MINUTE }),
     endUserSessions: (userId, reason) => realtime.endUserSessions(userId, reason),
     endSessionSockets: (sessionId, reason) => realtime.endSessionSockets(sessionId, reason),
     hub: {
@@ -91,6 +94,7 @@ async function main(): Promise<void> {
       refreshRecords: (playerIds) => hub.refreshRecords(playerIds),
       recordOf: (serverId, gameId) => hub.recordOf(serverId, gameId),
       players: (serverId) => hub.players(serverId),
+      playerRef: (serverId, gameId, withIdentities) => playerRefFor(serverId, gameId, hub.dialectOf(serverId), withIdentities),
       async removeServer(serverId) {
         await hub.removeServer(serverId);
         await demo.stopFor(serverId);

@@ -3,10 +3,11 @@
  * singletons would exist twice; everything shared (database, limiter, socket.io, later the
  * connection manager) is created once by server/index.ts and reached through globalThis here.
  */
+import type { PlayerView } from "../lib/realtime/contract.ts";
+import type { HttpBudget } from "./auth/http-budget.ts";
 import type { LoginLimiter } from "./auth/login-limiter.ts";
 import type { Db } from "./db/client.ts";
 import type { Env } from "./env.ts";
-import type { PlayerView } from "../lib/realtime/contract.ts";
 import type { Secrets } from "./security/secrets.ts";
 import type { Logger } from "./rcon/types.ts";
 
@@ -24,6 +25,11 @@ export interface HubControl {
   recordOf(serverId: string, gameId: string): Promise<string | null>;
   /** The live player list of a server (identities included: the data layer decides what is shown). */
   players(serverId: string): PlayerView[];
+  /**
+   * What players:kick/message/warn take for an online player's game id, as an actor with or
+   * without players.identities sees it: the id, or the opaque handle the public list carries.
+   */
+  playerRef(serverId: string, gameId: string, withIdentities: boolean): string;
 }
 
 export interface Runtime {
@@ -31,6 +37,8 @@ export interface Runtime {
   db: Db;
   secrets: Secrets;
   loginLimiter: LoginLimiter;
+  /** Points per user (or address) for route handlers and server actions (server/auth/http-budget.ts). */
+  httpBudget: HttpBudget;
   logger: Logger;
   /** Ends a user's live sockets at once (disable, role or access change); a no-op without socket.io. */
   endUserSessions(userId: string, reason: string): void;

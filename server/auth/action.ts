@@ -8,7 +8,8 @@ import { AppError } from "../../lib/errors.ts";
 import { fail, ok, toFailure, type Result } from "../../lib/result.ts";
 import type { DataContext } from "../data/context.ts";
 import { getRuntime } from "../runtime.ts";
-import { getDataContext } from "./next.ts";
+import { HTTP_COSTS } from "./http-budget.ts";
+import { chargeHttpBudget, getDataContext } from "./next.ts";
 
 export type FormState<T> = Result<T> | null;
 
@@ -39,11 +40,14 @@ async function run<T>(work: () => Promise<T>): Promise<Result<T>> {
   }
 }
 
-type Shape = { arrays?: readonly string[]; booleans?: readonly string[] };
+/** `cost`: HTTP budget points (default HTTP_COSTS.action); heavier actions charge more. */
+type Shape = { arrays?: readonly string[]; booleans?: readonly string[]; cost?: number };
 
-/** An action for signed-in users. */
+/** An action for signed-in users. The HTTP budget is charged first, even for invalid input. */
 export function authedAction<S extends z.ZodType, T>(schema: S, shape: Shape, handler: (input: z.infer<S>, ctx: DataContext) => Promise<T>) {
   return async (_previous: FormState<T>, formData: FormData): Promise<Result<T>> => {
+    const charged = await run(() => chargeHttpBudget(shape.cost ?? HTTP_COSTS.action));
+    if (!charged.ok) return charged;
     const parsed = schema.safeParse(formDataToObject(formData, shape));
     if (!parsed.success) return invalid(parsed.error);
     return run(async () => handler(parsed.data, await getDataContext()));

@@ -8,6 +8,7 @@ import { AppError } from "../../lib/errors.ts";
 import type { Actor } from "../../lib/permissions.ts";
 import type { DataContext } from "../data/context.ts";
 import { getRuntime } from "../runtime.ts";
+import { budgetMessage } from "./http-budget.ts";
 import { clientIpFrom } from "./request-ip.ts";
 import { actorForClaims, claimsFromSessionToken, sessionTokenFrom, type SessionClaims } from "./session.ts";
 
@@ -45,4 +46,31 @@ export async function getDataContext(): Promise<DataContext> {
   const actor = await getActor();
   if (!actor) throw new AppError("UNAUTHENTICATED", "Your session has ended. Sign in again.");
   return { db: getRuntime().db, actor, ip: await getRequestIp() };
+}
+
+/**
+ * Charges the HTTP budget (server/auth/http-budget.ts) for this request: the signed-in user's
+ * points (`cost`), or one point of the address's without a session. Only the cookie's signature is checked here, so a
+ * flood is refused before any database work; the session itself is checked after.
+ */
+export async function chargeHttpBudget(cost: number): Promise<void> {
+  const claims = await getSessionClaims();
+  // Without a session the request ends at UNAUTHENTICATED, whatever it asked for: one point.
+  const charge = await getRuntime().httpBudget.charge(
+    claims ? { userId: claims.uid } : { address: await getRequestIp() },
+    claims ? cost : 1,
+  );
+  if (!charge.allowed)
+    throw new AppError(
+      "RATE_LIMITED",
+      budgetMessage(charge.retryAfterSeconds),
+      undefined,
+      charge.retryAfterSeconds,
+    );
+}
+
+/** For route handlers: the budget charged, then a DataContext (or UNAUTHENTICATED). */
+export async function getChargedDataContext(cost: number): Promise<DataContext> {
+  await chargeHttpBudget(cost);
+  return getDataContext();
 }

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Env } from "../env.ts";
 import { setRuntime } from "../runtime.ts";
 import { hashPassword } from "./passwords.ts";
+import { HttpBudget } from "./http-budget.ts";
 import { DEFAULT_LOGIN_LIMITS, LoginLimiter } from "./login-limiter.ts";
 import { getAuthOptions } from "./options.ts";
 import { actorFromCookieHeader } from "./session.ts";
@@ -32,6 +33,7 @@ describe.each(DATABASE_KINDS)("sign-in over HTTP on $kind", ({ create }) => {
       db: t.db,
       secrets: { authSecret: SECRET, encryptionKey: Buffer.alloc(32) },
       loginLimiter: new LoginLimiter(DEFAULT_LOGIN_LIMITS),
+      httpBudget: new HttpBudget(),
       logger: silent,
       endUserSessions() {},
       endSessionSockets: (sessionId) => ended.push(sessionId),

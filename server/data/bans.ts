@@ -442,7 +442,8 @@ export async function listBans(
   if (input.authorId) and.push({ authorId: input.authorId });
   if (input.search) {
     const text = input.search.toLowerCase();
-    const or: object[] = [{ searchText: { contains: text } }];
+    // A ban's id (the player profile links to /bans?search=<id>) is one primary-key lookup.
+    const or: object[] = [{ searchText: { contains: text } }, { id: input.search.trim() }];
     if (can(ctx.actor, "players.identities")) {
       const keys = searchKeys(input.search);
       if (keys.length > 0) {

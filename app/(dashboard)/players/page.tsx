@@ -4,10 +4,8 @@ import { notFound } from "next/navigation";
 import { PlayerSearchResults } from "@/components/players/search/player-search-results";
 import { OnlinePlayersTable } from "@/components/players/search/online-players-table";
 import { can } from "@/lib/permissions";
-import type { PlayerView } from "@/lib/realtime/contract";
 import { requireDataContext } from "@/server/auth/next";
 import { listOnlinePlayers, searchPlayers } from "@/server/data/players/search";
-import { listServers } from "@/server/data/servers";
 import { getRuntime } from "@/server/runtime";
 
 export const metadata: Metadata = { title: "Players" };
@@ -28,12 +26,11 @@ export default async function PlayersPage({ searchParams }: { searchParams: Prom
   const params = await searchParams;
   const q = first(params.q).trim().slice(0, 200);
   const after = first(params.after).slice(0, 200);
-  const servers = await listServers(ctx);
-  // The live lists come from the hub (this process); the data layer links them to records.
+  // The live lists come from the hub (this process); the data layer narrows them to the actor's servers.
   const hub = getRuntime().hub;
-  const lists = new Map<string, readonly PlayerView[]>(servers.map((s) => [s.id, hub?.players(s.id) ?? []]));
+  const lists = (serverId: string) => hub?.players(serverId) ?? [];
   const [page, online] = await Promise.all([
-    searchPlayers(ctx, { q, after: after || null, limit: PAGE_SIZE }),
+    searchPlayers(ctx, { q, after: after || undefined, limit: PAGE_SIZE }, lists),
     listOnlinePlayers(ctx, lists),
   ]);
   const more = page.next

@@ -74,8 +74,10 @@ export interface PlayerServerView {
   lastSeenAt: string;
   staysCount: number;
   secondsPlayed: number;
-  /** Newest first, within CONSOLE_RETENTION_DAYS. */
+  /** Newest first, within CONSOLE_RETENTION_DAYS, at most 50 (STAYS_PER_SERVER in profile.ts). */
   stays: PlayerStayView[];
+  /** More stays are stored than `stays` lists (say "newest 50 shown"). */
+  staysTruncated: boolean;
 }
 
 export interface PlayerOnlineView {

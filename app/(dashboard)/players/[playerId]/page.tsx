@@ -6,6 +6,7 @@ import { isAppError } from "@/lib/errors";
 import { requireDataContext } from "@/server/auth/next";
 import { getPlayerProfile } from "@/server/data/players/profile";
 import type { PlayerProfile } from "@/server/data/players/types";
+import { getRuntime } from "@/server/runtime";
 
 export const metadata: Metadata = { title: "Player" };
 
@@ -16,7 +17,7 @@ export default async function PlayerPage({ params }: { params: Promise<{ playerI
   const ctx = await requireDataContext();
   let profile: PlayerProfile;
   try {
-    profile = await getPlayerProfile(ctx, playerId, new Date());
+    profile = await getPlayerProfile(ctx, playerId, new Date(), getRuntime().hub);
   } catch (error) {
     // Another server's player is "not found" too: its existence is not for this user to learn.
     if (

@@ -1,11 +1,12 @@
-import { getDataContext } from "@/server/auth/next";
+import { HTTP_COSTS } from "@/server/auth/http-budget";
+import { getChargedDataContext } from "@/server/auth/next";
 import { exportBans } from "@/server/data/ban-export";
-import { errorResponse } from "../http";
+import { errorResponse } from "../../http";
 
 /** GET /api/bans/export?format=csv|json&state=&serverId=&banListId=&authorId=&search= (Admins). */
 export async function GET(request: Request): Promise<Response> {
   try {
-    const ctx = await getDataContext();
+    const ctx = await getChargedDataContext(HTTP_COSTS.banExport);
     const params = new URL(request.url).searchParams;
     const get = (key: string) => params.get(key) || undefined;
     const out = await exportBans(ctx, {

@@ -1,12 +1,13 @@
 import { AppError } from "@/lib/errors";
-import { getDataContext } from "@/server/auth/next";
+import { HTTP_COSTS } from "@/server/auth/http-budget";
+import { getChargedDataContext } from "@/server/auth/next";
 import {
   IMPORT_MAX_CHARS,
   commitBanImport,
   previewBanImport,
   type ImportBansInput,
 } from "@/server/data/ban-import";
-import { errorResponse, sameOrigin } from "../http";
+import { errorResponse, sameOrigin } from "../../http";
 
 /**
  * POST /api/bans/import, JSON `{ mode: "preview" | "commit", text, format, target }` (Admins). A
@@ -15,7 +16,7 @@ import { errorResponse, sameOrigin } from "../http";
 export async function POST(request: Request): Promise<Response> {
   try {
     if (!sameOrigin(request)) throw new AppError("FORBIDDEN", "Requests from other sites are refused.");
-    const ctx = await getDataContext();
+    const ctx = await getChargedDataContext(HTTP_COSTS.banImport);
     if (!(request.headers.get("content-type") ?? "").startsWith("application/json"))
       throw new AppError("INVALID_INPUT", "Send JSON.");
     const length = Number(request.headers.get("content-length") ?? "0");

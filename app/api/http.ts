@@ -1,7 +1,9 @@
 import { HTTP_STATUS_BY_CODE, isAppError } from "@/lib/errors";
 import { getRuntime } from "@/server/runtime";
 
-/** An error as JSON with its HTTP status; unexpected errors are logged, never shown. */
+/** Shared by the route handlers (app/api/*): errors as `{ error: { code, message } }`, origin check. */
+
+/** An error as JSON with its HTTP status (429 with retry-after); unexpected errors are logged, never shown. */
 export function errorResponse(error: unknown): Response {
   if (isAppError(error)) {
     const headers: Record<string, string> = {};
@@ -11,7 +13,7 @@ export function errorResponse(error: unknown): Response {
       { status: HTTP_STATUS_BY_CODE[error.code], headers },
     );
   }
-  getRuntime().logger.error("ban import/export failed", {
+  getRuntime().logger.error("route handler failed", {
     error: error instanceof Error ? error.stack : String(error),
   });
   return Response.json({ error: { code: "INTERNAL", message: "Something went wrong." } }, { status: 500 });
