@@ -2,7 +2,8 @@
  * Player records at scale: 200,000 players and 1,000,000 stays (defaults) with their identities
  * (names with colour codes, accents, clan tags and shared common names; addresses; SteamIDs and
  * BattlEye GUIDs), seeded in chunks, then search p50/p95 (name prefix, name substring, identifier,
- * recently seen, a server-limited Moderator) and profile load p95 through the data layer.
+ * recently seen, a server-limited Moderator), profile load p95 through the data layer, and the
+ * extra cost per join of linking a stay to its player.
  * `npm run bench -- players [--players N] [--stays N] [--queries N] [--db sqlite|postgresql|both]`
  * (SQLite in a temp dir by default; PostgreSQL on TEST_POSTGRES_URL like the tests).
  */
@@ -11,6 +12,8 @@ import { parseArgs } from "node:util";
 import type { Actor } from "../lib/permissions.ts";
 import { nameSearchKey } from "../lib/players/search-key.ts";
 import type { DataContext } from "../server/data/context.ts";
+import { openPlayerSessions } from "../server/data/history.ts";
+import { linkStays } from "../server/data/players/linking.ts";
 import { getPlayerProfile } from "../server/data/players/profile.ts";
 import { searchPlayers } from "../server/data/players/search.ts";
 import type { Db } from "../server/db/client.ts";
@@ -326,8 +329,56 @@ async function profileFigures(b: Bench): Promise<void> {
   report(b.label, "profile load", samples);
 }
 
-/** Each figure is a function of the seeded database; more (such as the link cost per join) go here. */
-const MEASUREMENTS: readonly ((b: Bench) => Promise<void>)[] = [searchFigures, profileFigures];
+/**
+ * The extra cost per join of linking: stays are opened as the hub opens them (openPlayerSessions),
+ * then linked (linkStays), alone (one player joins) and in batches of 64 (a server comes online),
+ * for returning players (a known SteamID) and new ones. The opening is timed too, for scale.
+ */
+async function linkFigures(b: Bench): Promise<void> {
+  const random = prng(13);
+  const game = { id: "tf2", family: "source", accounts: true };
+  let fresh = 0;
+  const stayOf = (returning: boolean) => {
+    const steamId = returning
+      ? b.seeded.steamIds[Math.floor(random() * b.seeded.steamIds.length)]!
+      : (STEAM_BASE + 900_000_000n + BigInt(fresh++)).toString();
+    const name = returning ? "Returning player" : `Newcomer ${fresh}`;
+    return {
+      serverId: b.seeded.servers[Math.floor(random() * b.seeded.servers.length)]!,
+      gameId: String(Math.floor(random() * 100)),
+      name,
+      plainName: name,
+      guid: null,
+      steamId,
+      address: `198.51.${Math.floor(random() * 250)}.${1 + Math.floor(random() * 250)}:27005`,
+      joinedAt: b.now,
+    };
+  };
+  for (const returning of [true, false])
+    for (const size of [1, 64]) {
+      const open: number[] = [];
+      const link: number[] = [];
+      const rounds = Math.max(5, Math.round(b.queries / size));
+      for (let r = 0; r < rounds; r++) {
+        const inputs = Array.from({ length: size }, () => stayOf(returning));
+        const ids = await timed(open, () => openPlayerSessions(b.db, inputs));
+        await timed(link, () =>
+          linkStays(
+            b.db,
+            inputs.map((input, i) => ({ ...input, stayId: ids[i]!, game })),
+            b.now,
+          ),
+        );
+      }
+      const perJoin = (samples: number[]) => samples.map((ms) => ms / size);
+      const who = returning ? "returning players" : "new players";
+      report(b.label, `linking per join (${who}, batches of ${size})`, perJoin(link));
+      report(b.label, `opening the stay per join (${who}, batches of ${size}), for scale`, perJoin(open));
+    }
+}
+
+/** Each figure is a function of the seeded database. */
+const MEASUREMENTS: readonly ((b: Bench) => Promise<void>)[] = [searchFigures, profileFigures, linkFigures];
 
 async function run(
   label: string,
