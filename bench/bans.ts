@@ -8,6 +8,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
+import { prng } from "./support/prng.ts";
 import { lookupKeys, type PlayerIdentities } from "../lib/bans/identifiers.ts";
 import { findActiveBansFor, listBans } from "../server/data/bans.ts";
 import type { Db } from "../server/db/client.ts";
@@ -20,16 +21,6 @@ import {
 const STEAM_BASE = 76561197960265728n;
 const HOUR = 3_600_000;
 
-/** A small seeded PRNG (mulberry32), so runs are comparable. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Seeded {
   servers: string[];

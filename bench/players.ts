@@ -9,6 +9,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
+import { prng } from "./support/prng.ts";
 import type { Actor } from "../lib/permissions.ts";
 import { nameSearchKey } from "../lib/players/search-key.ts";
 import type { DataContext } from "../server/data/context.ts";
@@ -30,16 +31,6 @@ const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 const BATCH = 2_000;
 
-/** A small seeded PRNG (mulberry32), so runs are comparable. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const COMMON_NAMES = [
   "Player",

@@ -5,6 +5,7 @@
  * clock, no sweep), a revoked ban and a ban scoped to another server do not kick. Each kick is a
  * console line and a system audit event.
  */
+import { refuseAuditWrites } from "../testing/audit-store.ts";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Actor } from "../../lib/permissions.ts";
 import { setBanSettings } from "../data/ban-settings.ts";
@@ -382,22 +383,3 @@ describe.each(DATABASE_KINDS)("ban enforcement on $kind", ({ create }) => {
   });
 });
 
-/** Makes the database itself refuse new audit rows (a real trigger), as a failing store would. */
-async function refuseAuditWrites(t: TestDatabase, refuse: boolean): Promise<void> {
-  if (t.kind === "sqlite") {
-    await t.db.$executeRawUnsafe(
-      refuse
-        ? `CREATE TRIGGER refuse_audit BEFORE INSERT ON "AuditEvent" BEGIN SELECT RAISE(ABORT, 'audit log is read-only'); END`
-        : `DROP TRIGGER refuse_audit`,
-    );
-  } else if (refuse) {
-    await t.db.$executeRawUnsafe(
-      `CREATE OR REPLACE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit log is read-only'; END $$`,
-    );
-    await t.db.$executeRawUnsafe(
-      `CREATE TRIGGER refuse_audit BEFORE INSERT ON "AuditEvent" FOR EACH ROW EXECUTE FUNCTION refuse_audit()`,
-    );
-  } else {
-    await t.db.$executeRawUnsafe(`DROP TRIGGER refuse_audit ON "AuditEvent"`);
-  }
-}

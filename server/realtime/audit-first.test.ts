@@ -4,6 +4,7 @@
  * refused and the emulator receives none of them. Live audit viewers see each action once, with its
  * outcome; a flood of identical refusals is one row with a count.
  */
+import { refuseAuditWrites } from "../testing/audit-store.ts";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { AuditEventMessage, ServerSnapshot } from "../../lib/realtime/contract.ts";
 import { startBattlEyeEmulator, type RunningBattlEyeEmulator } from "../rcon/battleye/emulator.ts";
@@ -20,25 +21,6 @@ import {
 
 const KEY = Buffer.alloc(32, 5);
 
-/** Makes the database itself refuse new audit rows, as a read-only or failing store would. */
-async function refuseAuditWrites(t: TestDatabase, refuse: boolean): Promise<void> {
-  if (t.kind === "sqlite") {
-    await t.db.$executeRawUnsafe(
-      refuse
-        ? `CREATE TRIGGER refuse_audit BEFORE INSERT ON "AuditEvent" BEGIN SELECT RAISE(ABORT, 'audit log is read-only'); END`
-        : `DROP TRIGGER refuse_audit`,
-    );
-  } else if (refuse) {
-    await t.db.$executeRawUnsafe(
-      `CREATE OR REPLACE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit log is read-only'; END $$`,
-    );
-    await t.db.$executeRawUnsafe(
-      `CREATE TRIGGER refuse_audit BEFORE INSERT ON "AuditEvent" FOR EACH ROW EXECUTE FUNCTION refuse_audit()`,
-    );
-  } else {
-    await t.db.$executeRawUnsafe(`DROP TRIGGER refuse_audit ON "AuditEvent"`);
-  }
-}
 
 describe.each(DATABASE_KINDS)(
   "audit before action on $kind (real hub, BattlEye emulator, socket.io)",

@@ -5,6 +5,7 @@
  * of another server are refused. Kicks and online bans link to the record too. On CS2 (no private
  * messages) the warning is said to everyone, naming the player.
  */
+import { refuseAuditWrites } from "../testing/audit-store.ts";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { PlayerView, ServerSnapshot } from "../../lib/realtime/contract.ts";
 import { startBattlEyeEmulator, type RunningBattlEyeEmulator } from "../rcon/battleye/emulator.ts";
@@ -40,24 +41,6 @@ async function linkedRecordOf(t: TestDatabase, serverId: string, gameId: string)
   );
 }
 
-async function refuseAuditWrites(t: TestDatabase, refuse: boolean): Promise<void> {
-  if (t.kind === "sqlite") {
-    await t.db.$executeRawUnsafe(
-      refuse
-        ? `CREATE TRIGGER refuse_audit BEFORE INSERT ON "AuditEvent" BEGIN SELECT RAISE(ABORT, 'audit log is read-only'); END`
-        : `DROP TRIGGER refuse_audit`,
-    );
-  } else if (refuse) {
-    await t.db.$executeRawUnsafe(
-      `CREATE OR REPLACE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit log is read-only'; END $$`,
-    );
-    await t.db.$executeRawUnsafe(
-      `CREATE TRIGGER refuse_audit BEFORE INSERT ON "AuditEvent" FOR EACH ROW EXECUTE FUNCTION refuse_audit()`,
-    );
-  } else {
-    await t.db.$executeRawUnsafe(`DROP TRIGGER refuse_audit ON "AuditEvent"`);
-  }
-}
 
 describe.each(DATABASE_KINDS)("players:warn on $kind (real hub, BattlEye emulator)", ({ create }) => {
   let t: TestDatabase;
