@@ -5,6 +5,7 @@
  * and the scope (this server, every server, a ban list). The hub stores the ban and its enforcement
  * kicks the player; refusals (the Moderator maximum, a scope out of reach) show in place.
  */
+import { ReasonTemplates } from "@/components/players/reason-templates";
 import { useState, type FormEvent } from "react";
 import type { PlayerView } from "@/lib/realtime/contract";
 import type { Result } from "@/lib/result";
@@ -80,22 +81,7 @@ export function BanPlayerForm({ player, options, onClose, onBan }: Props) {
         limit={options.limit}
         error={error?.fields?.duration}
       />
-      <fieldset className="space-y-1">
-        <legend className="text-sm font-medium">Reason templates</legend>
-        <div className="flex flex-wrap gap-1">
-          {BAN_REASONS.map((template) => (
-            <button
-              key={template}
-              type="button"
-              aria-pressed={reason === template}
-              onClick={() => setReason(template)}
-              className="rounded-full border border-zinc-300 px-2 py-0.5 text-xs aria-pressed:border-indigo-600 aria-pressed:bg-indigo-50 dark:border-zinc-700 dark:aria-pressed:bg-indigo-950"
-            >
-              {template}
-            </button>
-          ))}
-        </div>
-      </fieldset>
+      <ReasonTemplates templates={BAN_REASONS} reason={reason} onPick={setReason} />
       <div className="space-y-1">
         <label htmlFor="ban-reason" className="block text-sm font-medium">
           Reason

@@ -5,6 +5,7 @@
  * through the socket and shows the server's refusal in place; on success the dialog closes and the
  * caller (the player table, a player profile) shows the result.
  */
+import { ReasonTemplates } from "./reason-templates";
 import { useState, type FormEvent } from "react";
 import type { PlayerView } from "@/lib/realtime/contract";
 import type { Result } from "@/lib/result";
@@ -75,22 +76,7 @@ function ActionForm({ action, whisper, onClose, onRun }: Props & { action: Playe
       {error ? <Notice tone="error">{error}</Notice> : null}
       {reasons ? (
         <>
-          <fieldset className="space-y-1">
-            <legend className="text-sm font-medium">Reason templates</legend>
-            <div className="flex flex-wrap gap-1">
-              {reasons.map((reason) => (
-                <button
-                  key={reason}
-                  type="button"
-                  aria-pressed={text === reason}
-                  onClick={() => setText(reason)}
-                  className="rounded-full border border-zinc-300 px-2 py-0.5 text-xs aria-pressed:border-indigo-600 aria-pressed:bg-indigo-50 dark:border-zinc-700 dark:aria-pressed:bg-indigo-950"
-                >
-                  {reason}
-                </button>
-              ))}
-            </div>
-          </fieldset>
+          <ReasonTemplates templates={reasons} reason={text} onPick={setText} />
           <div className="space-y-1">
             <label htmlFor={`${action.kind}-reason`} className="block text-sm font-medium">
               Reason

@@ -6,6 +6,7 @@
  * record's identities, also while offline) and Erase (Owners). Buttons follow `profile.can`; the
  * server checks every action again.
  */
+import { ReasonTemplates } from "@/components/players/reason-templates";
 import { useState } from "react";
 import type { Result } from "@/lib/result";
 import type { PlayerOnlineView, PlayerProfile } from "@/server/data/players/types";
@@ -206,22 +207,7 @@ function BanRecordForm({
       {ban.error ? <Notice tone="error">{ban.error.message}</Notice> : null}
       <input type="hidden" name="playerId" value={profile.playerId} />
       <DurationField value={duration} onChange={setDuration} limit={null} error={errors?.duration} />
-      <fieldset className="space-y-1">
-        <legend className="text-sm font-medium">Reason templates</legend>
-        <div className="flex flex-wrap gap-1">
-          {BAN_REASONS.map((template) => (
-            <button
-              key={template}
-              type="button"
-              aria-pressed={reason === template}
-              onClick={() => setReason(template)}
-              className="rounded-full border border-zinc-300 px-2 py-0.5 text-xs aria-pressed:border-indigo-600 aria-pressed:bg-indigo-50 dark:border-zinc-700 dark:aria-pressed:bg-indigo-950"
-            >
-              {template}
-            </button>
-          ))}
-        </div>
-      </fieldset>
+      <ReasonTemplates templates={BAN_REASONS} reason={reason} onPick={setReason} />
       <div className="space-y-1">
         <label htmlFor="record-ban-reason" className="block text-sm font-medium">
           Reason
