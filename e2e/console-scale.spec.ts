@@ -2,19 +2,20 @@ import { expect, test } from "@playwright/test";
 import { DEMO_SERVERS, openServer } from "./helpers";
 
 // The console at scale, in a real browser: the page's own `server:subscribe` is answered by the
-// test (through Playwright's WebSocket routing) with a 100,000-line history ending in a 100 kB
-// `cvarlist` answer, then live lines are pushed the same way. Everything else goes to the real
+// test (through Playwright's WebSocket routing) with an 80,000-line history ending in a 100 kB
+// `cvarlist` answer, then live lines are pushed the same way. (80,000: Chromium 156 drops a routed
+// frame of 100,000 lines, about 13 MB; `npm run bench -- console` measures the data path at 100,000.) Everything else goes to the real
 // server. Checks behaviour, not timings: the list stays virtualised (a few hundred nodes), follows
 // the live end, pauses when scrolled up, and filters and searches the whole history.
 
-const LINES = 100_000;
+const LINES = 80_000;
 const CVARS = 3_000;
 
 function socketIoEvent(name: string, payload: unknown): string {
   return `42${JSON.stringify([name, payload])}`;
 }
 
-test("100,000 lines and a 100 kB answer stay a virtualised list; follow, pause, jump to live, filter and search", async ({ page }) => {
+test("80,000 lines and a 100 kB answer stay a virtualised list; follow, pause, jump to live, filter and search", async ({ page }) => {
   let serverId = "";
   const at = (seq: number) => new Date(Date.UTC(2026, 0, 1) + seq * 1000).toISOString();
   const line = (seq: number, kind: string, text: string, extra: Record<string, unknown> = {}) => ({ serverId, seq, at: at(seq), kind, text, actorName: null, replyTo: null, ...extra });
@@ -62,7 +63,8 @@ test("100,000 lines and a 100 kB answer stay a virtualised list; follow, pause, 
   await expect(cvarRow.getByRole("button", { name: "Show all 3,000 lines" })).toBeVisible();
   expect(await log.locator("[data-seq]").count()).toBeLessThan(300);
   // Colour codes rendered, non-Latin text intact, in the console and in the player table.
-  await expect(log.getByText(/Zoë #99996: привет, 你好 99996/)).toBeVisible();
+  const lastChat = LINES - 4; // every fifth line is a chat line naming Zoë
+  await expect(log.getByText(new RegExp(`Zoë #${lastChat}: привет, 你好 ${lastChat}`))).toBeVisible();
   await expect(log).not.toContainText("^1Zoë");
   await expect(page.getByRole("row", { name: "Zoë Тигр" })).toContainText("Zoë Тигр");
   await expect(page.getByRole("row", { name: "李小龙" })).toBeVisible();
