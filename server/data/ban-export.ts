@@ -154,8 +154,9 @@ export async function exportBans(
         if (chunk) controller.enqueue(encoder.encode(chunk));
         if (page.next === null) {
           if (format === "json") controller.enqueue(encoder.encode(JSON_EXPORT_TAIL));
-          controller.close();
+          // Audited before the download ends, so whoever sees the file complete finds its record.
           await finish("success", `${rows} bans exported`);
+          controller.close();
         } else after = page.next;
       } catch (error) {
         await finish("failure", error instanceof Error ? error.message : String(error));
