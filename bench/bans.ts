@@ -9,6 +9,7 @@
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { prng } from "./support/prng.ts";
+import { createUnreadableServer } from "../server/testing/hub.ts";
 import { lookupKeys, type PlayerIdentities } from "../lib/bans/identifiers.ts";
 import { findActiveBansFor, listBans } from "../server/data/bans.ts";
 import type { Db } from "../server/db/client.ts";
@@ -32,20 +33,7 @@ async function seed(db: Db, count: number, now: number): Promise<Seeded> {
   const int = (n: number) => Math.floor(random() * n);
   const servers: string[] = [];
   for (let i = 0; i < 20; i++)
-    servers.push(
-      (
-        await db.server.create({
-          data: {
-            name: `S${i}`,
-            game: "csgo",
-            protocol: "source",
-            host: "127.0.0.1",
-            port: 27015 + i,
-            passwordEncrypted: "x",
-          },
-        })
-      ).id,
-    );
+    servers.push(await createUnreadableServer(db, `S${i}`, 27015 + i, { game: "csgo", protocol: "source" }));
   const list = await db.banList.create({ data: { name: "Community" } });
   await db.banListServer.createMany({
     data: servers.slice(0, 10).map((serverId) => ({ banListId: list.id, serverId })),

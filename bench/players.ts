@@ -10,6 +10,7 @@
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { prng } from "./support/prng.ts";
+import { createUnreadableServer } from "../server/testing/hub.ts";
 import type { Actor } from "../lib/permissions.ts";
 import { nameSearchKey } from "../lib/players/search-key.ts";
 import type { DataContext } from "../server/data/context.ts";
@@ -30,7 +31,6 @@ const STEAM_BASE = 76561197960265728n;
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 const BATCH = 2_000;
-
 
 const COMMON_NAMES = [
   "Player",
@@ -85,18 +85,7 @@ async function seed(t: TestDatabase, playerCount: number, stayCount: number, now
   const servers: string[] = [];
   for (let i = 0; i < 20; i++)
     servers.push(
-      (
-        await db.server.create({
-          data: {
-            name: `S${i}`,
-            game: "arma3",
-            protocol: "battleye",
-            host: "127.0.0.1",
-            port: 2302 + i,
-            passwordEncrypted: "x",
-          },
-        })
-      ).id,
+      await createUnreadableServer(db, `S${i}`, 2302 + i, { game: "arma3", protocol: "battleye" }),
     );
   const seeded: Seeded = { servers, players: playerCount, names: [], steamIds: [], addresses: [] };
   const makeName = (): { display: string; plain: string } => {
