@@ -2,6 +2,8 @@
  * Process environment, validated once with zod. Both the custom server and Next-bundled code read
  * configuration through `getEnv()`; nothing else touches process.env for configuration.
  */
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import path from "node:path";
 import { z } from "zod";
 
@@ -54,6 +56,19 @@ const envSchema = z.object({
   /** socket.io handshakes one client address may start per minute. */
   HANDSHAKES_PER_MINUTE: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(100_000).default(120)),
   /** Further origins (comma-separated) browsers reach the dashboard at, besides PUBLIC_URL's. */
+  /**
+   * Multi-instance mode: with a postgres:// DATABASE_URL, several RconDeck instances share the
+   * game servers (each held by one instance) and the browsers (events through Redis).
+   */
+  REDIS_URL: z.preprocess(emptyAsUndefined, z.string().regex(/^rediss?:\/\//, "REDIS_URL must start with redis:// or rediss://").optional()),
+  /** Prefix of every Redis key and channel (several deployments, or test runs, on one Redis). */
+  REDIS_PREFIX: z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, "REDIS_PREFIX: letters, digits, ':', '_' or '-'").default("rcondeck:")),
+  /** This instance's name in the cluster (leases, logs); generated when unset. Must be unique. */
+  INSTANCE_ID: z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "INSTANCE_ID: letters, digits, '.', '_' or '-'").optional()),
+  /** Seconds a game-server lease lasts without renewal: a dead instance's servers move after about this. */
+  LEASE_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(3).max(120).default(10)),
+  /** Milliseconds a command waits for the instance that holds the game server (then: outcome unknown). */
+  CLUSTER_COMMAND_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(500).max(120_000).default(10_000)),
   ALLOWED_ORIGINS: z.preprocess(
     emptyAsUndefined,
     z
@@ -80,7 +95,17 @@ export type Env = z.infer<typeof envSchema> & {
   publicUrl: string;
   /** PUBLIC_URL's origin and ALLOWED_ORIGINS: the only Origins socket.io accepts from browsers. */
   allowedOrigins: string[];
+  /** Multi-instance mode (a postgres:// DATABASE_URL and REDIS_URL), else null: one process holds everything. */
+  cluster: ClusterEnv | null;
 };
+
+export interface ClusterEnv {
+  instanceId: string;
+  redisUrl: string;
+  redisPrefix: string;
+  leaseMs: number;
+  commandTimeoutMs: number;
+}
 
 export function parseEnv(source: NodeJS.ProcessEnv): Env {
   const parsed = envSchema.safeParse(source);
@@ -95,7 +120,17 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
   const shownHost = env.HOST === "0.0.0.0" || env.HOST === "::" ? "localhost" : env.HOST;
   const publicUrl = (env.PUBLIC_URL ?? `http://${shownHost.includes(":") ? `[${shownHost}]` : shownHost}:${env.PORT}`).replace(/\/$/, "");
   const allowedOrigins = [...new Set([new URL(publicUrl).origin, ...(env.ALLOWED_ORIGINS ?? []).map((o) => new URL(o).origin)])];
-  return { ...env, dataDir, databaseUrl, databaseKind, publicUrl, allowedOrigins };
+  if (env.REDIS_URL && databaseKind !== "postgresql") throw new Error("Invalid environment:\n  REDIS_URL: multi-instance mode needs a postgres:// DATABASE_URL (SQLite is one process only); unset REDIS_URL or use PostgreSQL");
+  const cluster: ClusterEnv | null = env.REDIS_URL
+    ? {
+        instanceId: env.INSTANCE_ID ?? `${hostname().replace(/[^A-Za-z0-9._-]/g, "-").slice(0, 40)}-${randomBytes(4).toString("hex")}`,
+        redisUrl: env.REDIS_URL,
+        redisPrefix: env.REDIS_PREFIX,
+        leaseMs: env.LEASE_SECONDS * 1000,
+        commandTimeoutMs: env.CLUSTER_COMMAND_TIMEOUT_MS,
+      }
+    : null;
+  return { ...env, dataDir, databaseUrl, databaseKind, publicUrl, allowedOrigins, cluster };
 }
 
 let cached: Env | undefined;
