@@ -1,6 +1,7 @@
 import { z } from "zod";
 
-export const AUDIT_OUTCOMES = ["success", "failure", "denied", "pending"] as const;
+/** "unknown": sent to another RconDeck instance that did not answer in time (it may or may not have happened). */
+export const AUDIT_OUTCOMES = ["success", "failure", "denied", "pending", "unknown"] as const;
 export const AUDIT_PAGE_SIZES = [50, 100, 200] as const;
 
 const empty = (value: unknown) => (value === "" ? undefined : value);

@@ -4,11 +4,12 @@
  * any database work. Each request costs by the work it causes (an import far more than a search).
  * Refusals count too, so hammering past the budget keeps it shut.
  *
- * One in-memory instance per process, created by server/index.ts and reached through
+ * One instance per process (in memory, or in Redis with several instances: server/cluster/limits.ts), created by server/index.ts and reached through
  * server/runtime.ts (Next's bundle and the custom server would otherwise count apart). It returns
  * values rather than throwing, as the login limiter does: `instanceof` fails across the two graphs.
  */
-import { RateLimiterMemory, type RateLimiterRes } from "rate-limiter-flexible";
+import type { RateLimiterAbstract, RateLimiterRes } from "rate-limiter-flexible";
+import { memoryLimiters, type LimiterFactory } from "../cluster/limits.ts";
 
 /** What a request costs, in points. */
 export const HTTP_COSTS = {
@@ -40,16 +41,16 @@ export type BudgetKey = { userId: string } | { address: string };
 export type Charge = { allowed: true; remaining: number } | { allowed: false; retryAfterSeconds: number };
 
 export class HttpBudget {
-  private readonly users: RateLimiterMemory;
-  private readonly addresses: RateLimiterMemory;
+  private readonly users: RateLimiterAbstract;
+  private readonly addresses: RateLimiterAbstract;
 
-  constructor(limits: HttpBudgetLimits = DEFAULT_HTTP_BUDGET) {
-    this.users = new RateLimiterMemory({
+  constructor(limits: HttpBudgetLimits = DEFAULT_HTTP_BUDGET, limiters: LimiterFactory = memoryLimiters) {
+    this.users = limiters({
       keyPrefix: "http-user",
       points: limits.userPointsPerMinute,
       duration: 60,
     });
-    this.addresses = new RateLimiterMemory({
+    this.addresses = limiters({
       keyPrefix: "http-address",
       points: limits.anonymousPointsPerMinute,
       duration: 60,

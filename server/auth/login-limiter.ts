@@ -1,5 +1,6 @@
 /**
- * Sign-in attempt limits (rate-limiter-flexible, in memory: one process holds the limits).
+ * Sign-in attempt limits (rate-limiter-flexible: in memory for one process, in Redis for several
+ * instances, through the limiter factory of server/cluster/limits.ts).
  *
  * An attempt is counted BEFORE its password is checked (each consume is atomic), so parallel
  * guesses cannot slip past the limit; a successful attempt gets its points back. Three counters:
@@ -10,7 +11,8 @@
  *   distributed attack is slowed, but nobody elsewhere can lock the Owner out of their usual place).
  * Which addresses are "known" comes from the caller (UserSession rows), not from this class.
  */
-import { RateLimiterMemory, type RateLimiterRes } from "rate-limiter-flexible";
+import type { RateLimiterAbstract, RateLimiterRes } from "rate-limiter-flexible";
+import { memoryLimiters, type LimiterFactory } from "../cluster/limits.ts";
 
 export interface Limit {
   attempts: number;
@@ -48,11 +50,11 @@ export function blockedMessage(retryAfterSeconds: number): string {
 }
 
 export class LoginLimiter {
-  private readonly limiters: Record<LimitName, RateLimiterMemory>;
+  private readonly limiters: Record<LimitName, RateLimiterAbstract>;
 
-  constructor(limits: LoginLimits = DEFAULT_LOGIN_LIMITS) {
+  constructor(limits: LoginLimits = DEFAULT_LOGIN_LIMITS, limiters: LimiterFactory = memoryLimiters) {
     const make = (name: LimitName) =>
-      new RateLimiterMemory({
+      limiters({
         keyPrefix: `login-${name}`,
         points: limits[name].attempts,
         duration: limits[name].windowSeconds,

@@ -11,7 +11,7 @@ import { AppError } from "../../lib/errors.ts";
 import { auditScope, can, type Actor } from "../../lib/permissions.ts";
 import type { AuditEvent, Db } from "../db/client.ts";
 
-export type AuditOutcome = "success" | "failure" | "denied" | "pending";
+export type AuditOutcome = "success" | "failure" | "denied" | "pending" | "unknown";
 
 export interface AuditEntryInput {
   actor: Pick<Actor, "id" | "email"> | null;
@@ -181,7 +181,7 @@ function flushRepeats(db: Db, open: OpenRepeat): Promise<AuditEventDto> {
 }
 
 /** Completes a pending event with its outcome and announces it (throws if it cannot be stored). */
-export async function completeAudit(db: Db, pending: AuditEventDto, outcome: "success" | "failure", detail: string | null): Promise<AuditEventDto> {
+export async function completeAudit(db: Db, pending: AuditEventDto, outcome: "success" | "failure" | "unknown", detail: string | null): Promise<AuditEventDto> {
   const dto = toDto(await db.auditEvent.update({ where: { id: pending.id }, data: { outcome, detail: detail?.slice(0, 1000) ?? null } }));
   announce(dto);
   return dto;

@@ -9,7 +9,7 @@ import { identifiersOfPlayer } from "../../lib/bans/identifiers.ts";
 import type { BanScopeInput } from "../../lib/schemas/bans.ts";
 import { createBan, type BanDto } from "../data/bans.ts";
 import { requirePermission, type DataContext } from "../data/context.ts";
-import type { ConnectionHub } from "./hub.ts";
+import type { HubPort } from "./port.ts";
 
 export interface BanPlayerInput {
   reason: string;
@@ -21,7 +21,7 @@ export interface BanPlayerInput {
 
 export async function banOnlinePlayer(
   ctx: DataContext,
-  hub: ConnectionHub,
+  hub: Pick<HubPort, "players" | "dialectOf" | "recordOf" | "recheckBans">,
   serverId: string,
   playerId: string,
   input: BanPlayerInput,

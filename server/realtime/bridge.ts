@@ -7,15 +7,16 @@
  * SteamID, UUID or IP.
  *
  * socket.io encodes a broadcast before it looks at the room, so events for rooms nobody is in are
- * skipped here (the in-memory adapter knows every member; a cluster adapter would need another test).
+ * skipped here. That shortcut sees only this process's sockets: with several instances (the Redis
+ * adapter) every event goes out, since browsers on other instances may be in the room.
  */
-import type { ConnectionHub } from "../hub/hub.ts";
+import type { HubPort } from "../hub/port.ts";
 import type { RealtimeServer } from "./io.ts";
 import { redactLine, withoutIdentities } from "./redact.ts";
 import { consoleRoom, playersRoom, serverRoom, WATCH_ALL_ROOM, watchRoom } from "./rooms.ts";
 
-export function bridgeHubToRooms(io: RealtimeServer, hub: ConnectionHub): () => void {
-  const occupied = (room: string) => (io.sockets.adapter.rooms.get(room)?.size ?? 0) > 0;
+export function bridgeHubToRooms(io: RealtimeServer, hub: Pick<HubPort, "on" | "dialectOf">, options: { cluster?: boolean } = {}): () => void {
+  const occupied = options.cluster === true ? () => true : (room: string) => (io.sockets.adapter.rooms.get(room)?.size ?? 0) > 0;
   return hub.on((event) => {
     switch (event.type) {
       case "line":

@@ -3,9 +3,12 @@
  * page costs more than an unsubscribe), counted per user across their sockets and per connection,
  * before any database work; refused events cost too. Events in flight per socket, answers a client
  * has not read, sockets per user and handshakes per address are bounded as well, so no sequence of
- * events, allowed or not, grows the process's memory without bound.
+ * events, allowed or not, grows the process's memory without bound. With several instances the
+ * per-user points and the per-address handshakes are counted in Redis (the limiter factory); the
+ * per-connection points, events in flight and sockets per user stay per instance.
  */
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { memoryLimiters, type LimiterFactory } from "../cluster/limits.ts";
 import type { Socket } from "socket.io";
 
 export interface SocketLimits {
@@ -100,8 +103,8 @@ const refusal = (message: string) => ({ ok: false, error: { code: "RATE_LIMITED"
 const seconds = (res: unknown) =>
   Math.max(1, Math.ceil((res instanceof RateLimiterRes ? res.msBeforeNext : 1000) / 1000));
 
-export function createSocketBudget(limits: SocketLimits): SocketBudget {
-  const users = new RateLimiterMemory({
+export function createSocketBudget(limits: SocketLimits, limiters: LimiterFactory = memoryLimiters): SocketBudget {
+  const users = limiters({
     keyPrefix: "socket-user",
     points: limits.userPoints,
     duration: limits.windowSeconds,
@@ -111,7 +114,7 @@ export function createSocketBudget(limits: SocketLimits): SocketBudget {
     points: limits.connectionPoints,
     duration: limits.windowSeconds,
   });
-  const handshakes = new RateLimiterMemory({
+  const handshakes = limiters({
     keyPrefix: "socket-handshake",
     points: limits.handshakesPerMinute,
     duration: 60,
@@ -119,7 +122,7 @@ export function createSocketBudget(limits: SocketLimits): SocketBudget {
   // engine.io connections come before the socket.io handshake; one that never sends it still holds
   // memory until the connect timeout. Twice the handshakes, so a normal connection hits the clearer
   // socket.io refusal first.
-  const transports = new RateLimiterMemory({
+  const transports = limiters({
     keyPrefix: "socket-transport",
     points: 2 * limits.handshakesPerMinute,
     duration: 60,

@@ -4,8 +4,7 @@
  * permission table before acting.
  */
 import type { Server as HttpServer, IncomingMessage } from "node:http";
-import { RateLimiterMemory } from "rate-limiter-flexible";
-import { Server } from "socket.io";
+import { Server, type ServerOptions } from "socket.io";
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from "../../lib/realtime/contract.ts";
 import { parse as parseCookie } from "cookie";
 import { onAuditEvent } from "../data/audit.ts";
@@ -17,7 +16,8 @@ import { registerBanHandlers } from "./handlers/bans.ts";
 import { registerConsoleHandlers } from "./handlers/console.ts";
 import { registerPlayerHandlers } from "./handlers/players.ts";
 import { registerServerHandlers } from "./handlers/servers.ts";
-import type { ConnectionHub } from "../hub/hub.ts";
+import type { HubPort } from "../hub/port.ts";
+import { memoryLimiters, type LimiterFactory } from "../cluster/limits.ts";
 import { bridgeHubToRooms } from "./bridge.ts";
 import { createSocketBudget, socketLimits, type SocketLimits } from "./budget.ts";
 import { sessionRoom, userRoom } from "./rooms.ts";
@@ -29,8 +29,14 @@ export interface RealtimeDeps {
   db: Db;
   authSecret: string;
   logger: Logger;
-  /** The connection hub: live statuses, console lines, players, commands. */
-  hub: ConnectionHub;
+  /** The connection hub (one process) or the cluster hub: live statuses, console lines, players, commands. */
+  hub: HubPort;
+  /** Several instances: the socket.io Redis adapter (rooms, broadcasts and disconnects reach every instance). */
+  adapter?: ServerOptions["adapter"];
+  /** Several instances: broadcasts go out even when no local socket is in the room (bridge.ts). */
+  cluster?: boolean;
+  /** Rate limiters (server/cluster/limits.ts): in memory unless told (Redis with several instances). */
+  limiters?: LimiterFactory;
   /** Console commands, kicks and messages one user may send per window (ACTIONS_PER_10S; default 20 per 10 s). */
   actionLimit?: { points: number; seconds: number };
   /** Socket budgets (server/realtime/budget.ts); defaults in DEFAULT_SOCKET_LIMITS. */
@@ -49,8 +55,9 @@ export function createRealtime(
   deps: RealtimeDeps,
 ): { io: RealtimeServer; endUserSessions(userId: string, reason: string): void; endSessionSockets(sessionId: string, reason: string): void; close(): Promise<void> } {
   // destroyUpgrade:false leaves Next's own upgrade requests (dev HMR) alone.
-  const io: RealtimeServer = new Server(httpServer, { destroyUpgrade: false, serveClient: false, maxHttpBufferSize: 64 * 1024 });
-  const budget = createSocketBudget(socketLimits(deps.limits));
+  const io: RealtimeServer = new Server(httpServer, { destroyUpgrade: false, serveClient: false, maxHttpBufferSize: 64 * 1024, ...(deps.adapter ? { adapter: deps.adapter } : {}) });
+  const limiters = deps.limiters ?? memoryLimiters;
+  const budget = createSocketBudget(socketLimits(deps.limits), limiters);
 
   // Cross-site WebSocket hijacking: a page on another port of the same host is same-site, so the
   // browser sends the session cookie; only its Origin tells it apart. Every engine.io request is
@@ -73,7 +80,7 @@ export function createRealtime(
   });
 
   // A person types a few commands a minute; a runaway script would flood the game server's RCON.
-  const actionLimiter = new RateLimiterMemory({ keyPrefix: "socket-actions", points: deps.actionLimit?.points ?? 20, duration: deps.actionLimit?.seconds ?? 10 });
+  const actionLimiter = limiters({ keyPrefix: "socket-actions", points: deps.actionLimit?.points ?? 20, duration: deps.actionLimit?.seconds ?? 10 });
 
   io.use((socket, next) => {
     void (async () => {
@@ -113,7 +120,7 @@ export function createRealtime(
     registerAuditHandlers(io, socket, deps);
   });
 
-  const unbridge = bridgeHubToRooms(io, deps.hub);
+  const unbridge = bridgeHubToRooms(io, deps.hub, { cluster: deps.cluster === true });
   const unsubscribeAudit = onAuditEvent((event) => broadcastAuditEvent(io, event));
 
   return {

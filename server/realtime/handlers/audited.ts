@@ -1,10 +1,12 @@
 /**
  * Actions that reach a game server are stored "pending" first: if the audit log cannot be written,
- * nothing is sent. Then the action runs and the record is completed with its outcome either way.
+ * nothing is sent. Then the action runs and the record is completed with its outcome either way:
+ * "unknown" when it went to another instance that did not answer in time (it may have run there).
  */
 import { AppError } from "../../../lib/errors.ts";
 import { completeAudit, recordAudit } from "../../data/audit.ts";
 import { describeError } from "../../hub/errors.ts";
+import { isOutcomeUnknown } from "../../cluster/rpc.ts";
 import type { RealtimeDeps } from "../io.ts";
 import type { RealtimeSocket } from "./guard.ts";
 
@@ -39,7 +41,7 @@ export function auditedFor(socket: RealtimeSocket, deps: RealtimeDeps): Audited 
         "The audit log cannot be written right now, so nothing was sent to the game server.",
       );
     });
-    const complete = (outcome: "success" | "failure", text: string) =>
+    const complete = (outcome: "success" | "failure" | "unknown", text: string) =>
       completeAudit(deps.db, pending, outcome, text).catch((error: unknown) => {
         // The action ran: its row stays "pending" (outcome unknown to the log); the answer still goes out.
         deps.logger.error("audit outcome not stored", {
@@ -52,7 +54,8 @@ export function auditedFor(socket: RealtimeSocket, deps: RealtimeDeps): Audited 
     try {
       result = await run();
     } catch (error) {
-      await complete("failure", describeError(error));
+      if (isOutcomeUnknown(error)) await complete("unknown", error.auditDetail);
+      else await complete("failure", describeError(error));
       throw error;
     }
     await complete("success", detail(result));

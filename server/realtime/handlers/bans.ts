@@ -3,7 +3,7 @@
  * (createBan checks the scope and the Moderator maximum, and audits) and the hub's enforcement
  * kicks the player wherever it applies, so the console and the player list follow as for any join.
  */
-import type { RateLimiterMemory } from "rate-limiter-flexible";
+import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import { z } from "zod";
 import { banReasonSchema, banScopeSchema } from "../../../lib/schemas/bans.ts";
 import { banOnlinePlayer } from "../../hub/ban-player.ts";
@@ -23,7 +23,7 @@ export function registerBanHandlers(
   _io: RealtimeServer,
   socket: RealtimeSocket,
   deps: RealtimeDeps,
-  limiter: RateLimiterMemory,
+  limiter: RateLimiterAbstract,
 ): void {
   socket.on(
     "players:ban",

@@ -1,5 +1,5 @@
 /** Raw console commands and player actions: permission, the dialect's escaping, audit, answer. */
-import type { RateLimiterMemory } from "rate-limiter-flexible";
+import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import { z } from "zod";
 import type { RealtimeDeps, RealtimeServer } from "../io.ts";
 import { can } from "../../../lib/permissions.ts";
@@ -13,7 +13,7 @@ const execSchema = z.object({ serverId: z.string().min(1).max(64), command: z.st
 const kickSchema = z.object({ serverId: z.string().min(1).max(64), playerId: z.string().min(1).max(64), reason: z.string().trim().max(200).refine(noControl) });
 const messageSchema = z.object({ serverId: z.string().min(1).max(64), playerId: z.string().min(1).max(64), message: z.string().trim().min(1).max(200).refine(noControl) });
 
-export function registerConsoleHandlers(_io: RealtimeServer, socket: RealtimeSocket, deps: RealtimeDeps, limiter: RateLimiterMemory): void {
+export function registerConsoleHandlers(_io: RealtimeServer, socket: RealtimeSocket, deps: RealtimeDeps, limiter: RateLimiterAbstract): void {
   const { hub } = deps;
   const audited = auditedFor(socket, deps);
   socket.on(

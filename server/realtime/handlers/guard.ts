@@ -3,7 +3,7 @@
  * disabled user or lowered role is refused at the next event), check the permission and the
  * user's rate limit where the event has one, then act and ack a Result. Refusals are audited.
  */
-import type { RateLimiterMemory } from "rate-limiter-flexible";
+import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import type { Socket } from "socket.io";
 import type { z } from "zod";
 import { AppError } from "../../../lib/errors.ts";
@@ -25,7 +25,7 @@ export function guarded<S extends z.ZodType, T>(
     permission: Permission;
     serverId?: (input: z.infer<S>) => string;
     /** Counts one point per allowed event, per user (across their sockets and tabs). */
-    limiter?: RateLimiterMemory;
+    limiter?: RateLimiterAbstract;
   },
   handler: (input: z.infer<S>, actor: Actor) => Promise<T>,
 ): (payload: unknown, ack: unknown) => void {

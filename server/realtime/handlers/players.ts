@@ -7,7 +7,7 @@
  * a player not linked yet (the linking runs off the hot path) is still warned, and the audit row
  * says the warning is on no profile.
  */
-import type { RateLimiterMemory } from "rate-limiter-flexible";
+import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import { z } from "zod";
 import { warnReasonSchema } from "../../../lib/schemas/players.ts";
 import { recordPlayerSanction, type PlayerSanctionInput } from "../../data/players/sanctions.ts";
@@ -74,7 +74,7 @@ export function registerPlayerHandlers(
   _io: RealtimeServer,
   socket: RealtimeSocket,
   deps: RealtimeDeps,
-  limiter: RateLimiterMemory,
+  limiter: RateLimiterAbstract,
 ): void {
   const { hub } = deps;
   const audited = auditedFor(socket, deps);
