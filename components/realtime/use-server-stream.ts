@@ -6,9 +6,12 @@
  * `console:line`, `players:update` and `server:status` keep it current. Lines merge on `seq`, so the
  * seam between history and live lines never loses or doubles a line. After socket.io reconnects,
  * the hook subscribes again with `afterSeq` = the last line it holds and merges what it missed.
+ * A live line that skips seqs (a message lost between RconDeck instances) triggers the same resume
+ * once, after a short pause (lib/console/seq-gaps.ts).
  */
 import { useCallback, useEffect, useRef, useState } from "react";
 import { mergeLines } from "@/lib/console/lines";
+import { GapRefetcher } from "@/lib/console/seq-gaps";
 import type {
   CommandInfoMessage,
   ConsoleLineMessage,
@@ -104,8 +107,18 @@ export function useServerStream(serverId: string): ServerStream {
   // join and the snapshot is missed (duplicates are dropped by the seq merge).
   useEffect(() => {
     if (!socket) return;
+    const gaps = new GapRefetcher(async (afterSeq) => {
+      const result = await request(socket, "server:subscribe", { serverId, afterSeq });
+      if (!result.ok) return;
+      setStatus(result.data.status);
+      setPlayers(result.data.players);
+      addLines(result.data.history, true);
+    });
     const onLine = (line: ConsoleLineMessage) => {
-      if (line.serverId === serverId) addLines([line]);
+      if (line.serverId !== serverId) return;
+      const held = maxSeq.current;
+      addLines([line]);
+      gaps.seen(held, line.seq);
     };
     const onPlayers = (payload: { serverId: string; players: PlayerView[] }) => {
       if (payload.serverId === serverId) setPlayers(payload.players);
@@ -123,6 +136,7 @@ export function useServerStream(serverId: string): ServerStream {
     socket.on("server:status", onStatus);
     socket.on("players:watch", onWatch);
     return () => {
+      gaps.dispose();
       socket.off("console:line", onLine);
       socket.off("players:update", onPlayers);
       socket.off("server:status", onStatus);
