@@ -1,0 +1,228 @@
+/**
+ * Two instances, A and B, each with its own http server, socket.io (Redis adapter) and ClusterHub,
+ * over one real PostgreSQL and one real Redis. The local hubs are fakes that "hold" one server each
+ * and record what reaches them (the multi-process tests with real hubs live elsewhere); leases are
+ * real rows. A browser on A: commands for B's server run on B once and are audited; a silent B gives
+ * "outcome unknown" in the answer and the audit log; B's lines, statuses and players reach A's
+ * browsers; "who is watching" reaches B; ending a user's sessions on A disconnects them on B.
+ */
+import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { ConsoleLineMessage, PlayerView, ServerSnapshot, ServerStatusMessage } from "../../lib/realtime/contract.ts";
+import { AppError } from "../../lib/errors.ts";
+import type { HubActor, HubEvent } from "../hub/hub.ts";
+import type { LineRange } from "../hub/port.ts";
+import { Emitter } from "../rcon/emitter.ts";
+import { createPostgresTestDatabase, type TestDatabase } from "../testing/databases.ts";
+import { createRoleUsers, emitResult, silentLogger, startRealtime, type RunningRealtime, type TestUser } from "../testing/realtime.ts";
+import type { LeasedHub } from "./cluster-hub.ts";
+import { createClusterRuntime, type ClusterRuntime } from "./index.ts";
+import { WAITING_REASON } from "./mirror.ts";
+import { systemClusterClock, type ClusterClock } from "./redis.ts";
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+const TIMEOUT_MS = 1_500;
+
+/** A local hub that holds the servers it is given and records what reaches it. */
+class FakeLocalHub implements LeasedHub {
+  readonly events = new Emitter<HubEvent>();
+  readonly execs: { serverId: string; command: string; actor: HubActor }[] = [];
+  readonly watching = new Map<string, number>();
+  silent = false;
+  private seq = 100;
+  constructor(readonly holding: Set<string>) {}
+  held = () => [...this.holding];
+  on = (listener: (event: HubEvent) => void) => this.events.on(listener);
+  statusOf = (serverId: string): ServerStatusMessage => ({ serverId, state: "online", reason: null, since: new Date(0).toISOString(), latencyMs: 5, nextRetryAt: null, playerCount: 1, lastEventAt: null });
+  statuses = (ids?: readonly string[]) => (ids ?? this.held()).map(this.statusOf);
+  players = (): PlayerView[] => [];
+  dialectOf = () => null;
+  lines = async (_serverId: string, _range: LineRange): Promise<ConsoleLineMessage[]> => [];
+  watch = (serverId: string) => {
+    this.watching.set(serverId, (this.watching.get(serverId) ?? 0) + 1);
+    return () => this.watching.set(serverId, (this.watching.get(serverId) ?? 1) - 1);
+  };
+  exec = async (serverId: string, actor: HubActor, command: string) => {
+    if (!this.holding.has(serverId)) throw new AppError("UNAVAILABLE", "not here");
+    this.execs.push({ serverId, command, actor });
+    if (this.silent) return new Promise<never>(() => undefined);
+    return { command: this.line(serverId, "command", command), answer: this.line(serverId, "answer", `ran ${command}`) };
+  };
+  kick = async () => ({ message: "kicked", playerName: "p" });
+  message = async () => ({ message: "sent", playerName: "p", whisper: true });
+  recordOf = async () => null;
+  refreshRecords = async () => undefined;
+  recheckBans = () => undefined;
+  reloadServer = async () => undefined;
+  removeServer = async () => undefined;
+  line(serverId: string, kind: "command" | "answer" | "chat", text: string): ConsoleLineMessage {
+    return { serverId, seq: ++this.seq, at: new Date().toISOString(), kind, text, actorName: null, replyTo: null };
+  }
+}
+
+/** The real clock, with a jump forward on demand (to age mirrored entries without waiting). */
+function skewableClock(): ClusterClock & { skip(ms: number): void } {
+  let skew = 0;
+  return { ...systemClusterClock, now: () => systemClusterClock.now() + skew, skip: (ms) => void (skew += ms) };
+}
+
+interface Instance {
+  local: FakeLocalHub;
+  cluster: ClusterRuntime;
+  realtime: RunningRealtime;
+}
+
+describe("two instances over Redis and PostgreSQL (fake local hubs)", () => {
+  const prefix = `rcondeck-test-${randomBytes(4).toString("hex")}:`;
+  let t: TestDatabase;
+  let owner: TestUser;
+  let serverA: string;
+  let serverB: string;
+  let a: Instance;
+  let b: Instance;
+  const clockA = skewableClock();
+
+  async function instance(id: string, holds: string, clock: ClusterClock): Promise<Instance> {
+    const local = new FakeLocalHub(new Set([holds]));
+    const cluster = await createClusterRuntime({
+      cluster: { instanceId: id, redisUrl: REDIS_URL, redisPrefix: prefix, leaseMs: 3_000, commandTimeoutMs: TIMEOUT_MS },
+      db: t.db,
+      logger: silentLogger,
+      local,
+      clock,
+      watch: { heartbeatMs: 200, silenceMs: 1_000 },
+    });
+    const realtime = await startRealtime({ db: t.db, hub: cluster.hub, adapter: cluster.adapter, cluster: true, limiters: cluster.limiters });
+    return { local, cluster, realtime };
+  }
+
+  beforeAll(async () => {
+    t = await createPostgresTestDatabase();
+    ({ OWNER: owner } = await createRoleUsers(t.db, ["OWNER"]));
+    const create = (name: string) => t.db.server.create({ data: { name, game: "arma3", protocol: "battleye", host: "127.0.0.1", port: 2302, passwordEncrypted: "x" } });
+    serverA = (await create("held by A")).id;
+    serverB = (await create("held by B")).id;
+    for (const [serverId, ownerId] of [[serverA, "inst-a"], [serverB, "inst-b"]] as const)
+      await t.db.$executeRaw`INSERT INTO "ServerLease" ("serverId", "ownerId", "epoch", "expiresAt", "acquiredAt") VALUES (${serverId}, ${ownerId}, 1, now() + interval '1 hour', now())`;
+    a = await instance("inst-a", serverA, clockA);
+    b = await instance("inst-b", serverB, systemClusterClock);
+  });
+
+  afterAll(async () => {
+    for (const i of [a, b]) {
+      await i?.realtime.close();
+      await i?.cluster.close();
+    }
+    const redis = new Redis(REDIS_URL);
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+    await t?.drop();
+  });
+
+  it("a console command on A for B's server runs on B once, answers the browser and is audited as success", async () => {
+    const browser = await a.realtime.clientAs(owner);
+    const result = await emitResult<{ answer: ConsoleLineMessage }>(browser, "console:exec", { serverId: serverB, command: "#players" });
+    expect(result).toMatchObject({ ok: true, data: { answer: { text: "ran #players", serverId: serverB } } });
+    expect(b.local.execs.map((e) => e.command)).toEqual(["#players"]);
+    expect(b.local.execs[0]?.actor.id).toBe(owner.id);
+    expect(a.local.execs).toEqual([]);
+    const row = await t.db.auditEvent.findFirst({ where: { action: "console.command", serverId: serverB }, orderBy: { createdAt: "desc" } });
+    expect(row).toMatchObject({ outcome: "success", detail: "ran #players" });
+    browser.disconnect();
+  });
+
+  it("B silent: the browser gets TIMEOUT (outcome unknown) once, B ran it once, the audit row says unknown", async () => {
+    b.local.silent = true;
+    try {
+      const browser = await a.realtime.clientAs(owner);
+      const before = b.local.execs.length;
+      const result = await emitResult(browser, "console:exec", { serverId: serverB, command: "#kick 3" });
+      expect(result).toMatchObject({ ok: false, error: { code: "TIMEOUT", message: expect.stringContaining("the outcome is unknown") as unknown } });
+      const row = await t.db.auditEvent.findFirst({ where: { action: "console.command", serverId: serverB }, orderBy: { createdAt: "desc" } });
+      expect(row).toMatchObject({ outcome: "unknown", detail: "No answer from the instance holding the server within 2 s: outcome unknown" });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(b.local.execs.length - before).toBe(1);
+      browser.disconnect();
+    } finally {
+      b.local.silent = false;
+    }
+  });
+
+  it("a server nobody holds: UNAVAILABLE, nothing sent", async () => {
+    const orphan = await t.db.server.create({ data: { name: "orphan", game: "arma3", protocol: "battleye", host: "127.0.0.1", port: 2303, passwordEncrypted: "x" } });
+    await a.cluster.hub.reloadServer(orphan.id);
+    const browser = await a.realtime.clientAs(owner);
+    const result = await emitResult(browser, "console:exec", { serverId: orphan.id, command: "#players" });
+    expect(result).toMatchObject({ ok: false, error: { code: "UNAVAILABLE", message: expect.stringContaining("No RconDeck instance holds this server") as unknown } });
+    expect(a.cluster.hub.statusOf(orphan.id)).toMatchObject({ state: "idle", reason: WAITING_REASON });
+    browser.disconnect();
+  });
+
+  it("lines, statuses and players of B's server reach a browser on A; A mirrors them; watching on A makes B poll faster", async () => {
+    const browser = await a.realtime.clientAs(owner);
+    const snapshot = await emitResult<ServerSnapshot>(browser, "server:subscribe", { serverId: serverB });
+    expect(snapshot.ok).toBe(true);
+    await vi.waitFor(() => expect(b.local.watching.get(serverB)).toBe(1), { timeout: 5_000 });
+
+    const lines: ConsoleLineMessage[] = [];
+    const statuses: ServerStatusMessage[] = [];
+    const players: { players: PlayerView[] }[] = [];
+    browser.on("console:line", (l) => lines.push(l));
+    browser.on("server:status", (s) => statuses.push(s));
+    browser.on("players:update", (p) => players.push(p));
+    const line = b.local.line(serverB, "chat", "hello from B");
+    const status: ServerStatusMessage = { ...b.local.statusOf(serverB), playerCount: 1, map: "Altis" };
+    const list: PlayerView[] = [{ id: "7", name: "Bob", plainName: "Bob", ping: 30, score: null, guid: "g".repeat(32), steamId: null, address: null, since: null, badge: null } as unknown as PlayerView];
+    b.local.events.emit({ type: "line", line });
+    b.local.events.emit({ type: "status", status });
+    b.local.events.emit({ type: "players", serverId: serverB, players: list });
+    await vi.waitFor(() => {
+      expect(lines).toEqual([line]);
+      expect(statuses.at(-1)).toEqual(status);
+      expect(players.at(-1)?.players.map((p) => p.plainName)).toEqual(["Bob"]);
+    });
+    // A's hub answers reads of B's server from the mirror.
+    await vi.waitFor(() => {
+      expect(a.cluster.hub.statusOf(serverB)).toEqual(status);
+      expect(a.cluster.hub.players(serverB).map((p) => p.plainName)).toEqual(["Bob"]);
+    });
+    // No refresh from B for three leases: shown as waiting for an instance.
+    clockA.skip(10_000);
+    expect(a.cluster.hub.statusOf(serverB)).toMatchObject({ state: "idle", reason: WAITING_REASON });
+    expect(a.cluster.hub.players(serverB)).toEqual([]);
+
+    expect(await emitResult(browser, "server:unsubscribe", { serverId: serverB })).toMatchObject({ ok: true });
+    await vi.waitFor(() => expect(b.local.watching.get(serverB)).toBe(0), { timeout: 5_000 });
+    browser.disconnect();
+  });
+
+  it("ending a user's sessions on A disconnects their socket on B", async () => {
+    const onB = await b.realtime.clientAs(owner);
+    const ended = new Promise<{ reason: string }>((resolve) => onB.once("session:ended", resolve));
+    const gone = new Promise<void>((resolve) => onB.once("disconnect", () => resolve()));
+    a.realtime.realtime.endUserSessions(owner.id, "Your account was disabled.");
+    expect(await ended).toEqual({ reason: "Your account was disabled." });
+    await gone;
+    expect(onB.connected).toBe(false);
+  });
+
+  it("the socket action limit counts a user's commands on both instances together", async () => {
+    // ACTIONS_PER_10S default (20): spend them across A and B, the next one is refused on either.
+    const onA = await a.realtime.clientAs(owner);
+    const onB = await b.realtime.clientAs(owner);
+    // Earlier tests spent some of the window; whatever is left runs out across the two.
+    let refused: unknown = null;
+    for (let i = 0; i < 30 && refused === null; i++) {
+      const result = await emitResult(i % 2 === 0 ? onA : onB, "console:exec", { serverId: serverA, command: `say ${i}` });
+      if (!result.ok) refused = result;
+    }
+    expect(refused).toMatchObject({ ok: false, error: { code: "RATE_LIMITED" } });
+    // At most the window's 20 commands ran in all, though each instance alone would allow 20.
+    expect(a.local.execs.length).toBeLessThanOrEqual(20);
+    expect(a.local.execs.length).toBeGreaterThan(10);
+    onA.disconnect();
+    onB.disconnect();
+  });
+});
