@@ -17,7 +17,10 @@ describe("GapRefetcher", () => {
 
   it("fetches once per burst of gaps, after the pause, from the lowest seq held", async () => {
     const calls: number[] = [];
-    const refetcher = new GapRefetcher(async (after) => void calls.push(after));
+    const refetcher = new GapRefetcher((after) => {
+      calls.push(after);
+      return Promise.resolve();
+    });
     refetcher.seen(10, 11);
     expect(calls).toEqual([]);
     refetcher.seen(11, 14);
@@ -50,9 +53,9 @@ describe("GapRefetcher", () => {
 
   it("a failed fetch does not stop later ones; dispose cancels what is scheduled", async () => {
     const calls: number[] = [];
-    const refetcher = new GapRefetcher(async (after) => {
+    const refetcher = new GapRefetcher((after) => {
       calls.push(after);
-      throw new Error("offline");
+      return Promise.reject(new Error("offline"));
     });
     refetcher.seen(1, 3);
     await vi.advanceTimersByTimeAsync(GAP_REFETCH_DELAY_MS);

@@ -38,7 +38,7 @@ class FakeLocalHub implements LeasedHub {
   statuses = (ids?: readonly string[]) => (ids ?? this.held()).map(this.statusOf);
   players = (): PlayerView[] => [];
   dialectOf = () => null;
-  lines = async (_serverId: string, _range: LineRange): Promise<ConsoleLineMessage[]> => [];
+  lines = (_serverId: string, _range: LineRange): Promise<ConsoleLineMessage[]> => Promise.resolve([]);
   watch = (serverId: string) => {
     this.watching.set(serverId, (this.watching.get(serverId) ?? 0) + 1);
     return () => this.watching.set(serverId, (this.watching.get(serverId) ?? 1) - 1);
@@ -49,13 +49,13 @@ class FakeLocalHub implements LeasedHub {
     if (this.silent) return new Promise<never>(() => undefined);
     return { command: this.line(serverId, "command", command), answer: this.line(serverId, "answer", `ran ${command}`) };
   };
-  kick = async () => ({ message: "kicked", playerName: "p" });
-  message = async () => ({ message: "sent", playerName: "p", whisper: true });
-  recordOf = async () => null;
-  refreshRecords = async () => undefined;
+  kick = () => Promise.resolve({ message: "kicked", playerName: "p" });
+  message = () => Promise.resolve({ message: "sent", playerName: "p", whisper: true });
+  recordOf = () => Promise.resolve(null);
+  refreshRecords = () => Promise.resolve();
   recheckBans = () => undefined;
-  reloadServer = async () => undefined;
-  removeServer = async () => undefined;
+  reloadServer = () => Promise.resolve();
+  removeServer = () => Promise.resolve();
   line(serverId: string, kind: "command" | "answer" | "chat", text: string): ConsoleLineMessage {
     return { serverId, seq: ++this.seq, at: new Date().toISOString(), kind, text, actorName: null, replyTo: null };
   }

@@ -64,7 +64,7 @@ describe("cluster bus and RPC (real Redis)", () => {
   });
 
   it("answers come back to the caller; AppErrors keep code and message; other errors are INTERNAL", async () => {
-    b.rpc.serve("echo", async (args) => ({ echoed: args }));
+    b.rpc.serve("echo", (args) => Promise.resolve({ echoed: args }));
     b.rpc.serve("refuse", () => Promise.reject(new AppError("FORBIDDEN", "not you")));
     b.rpc.serve("crash", () => Promise.reject(new Error("secret internals")));
     expect(await a.rpc.request("inst-b", "echo", { x: 1 }, 5_000)).toEqual({ echoed: { x: 1 } });
@@ -98,7 +98,7 @@ describe("cluster bus and RPC (real Redis)", () => {
     await expect(a.rpc.request("inst-b", "slow", {}, 500)).rejects.toMatchObject({ code: "TIMEOUT" });
     release("late");
     // The reply arrives for an id nobody waits for: nothing breaks, and the next request is fine.
-    b.rpc.serve("ping", async () => "pong");
+    b.rpc.serve("ping", () => Promise.resolve("pong"));
     expect(await a.rpc.request("inst-b", "ping", {}, 5_000)).toBe("pong");
   });
 
