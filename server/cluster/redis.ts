@@ -37,7 +37,8 @@ export interface RedisClients {
 export function createRedisClients(cluster: Pick<ClusterEnv, "redisUrl" | "redisPrefix" | "instanceId">, logger: Logger): RedisClients {
   const base: RedisOptions = {
     retryStrategy: reconnectDelay,
-    connectionName: `rcondeck-${cluster.instanceId}`.slice(0, 60),
+    // Named after prefix and instance, so a test can find (and CLIENT KILL) one instance's connections.
+    connectionName: `${cluster.redisPrefix}${cluster.instanceId}`.slice(0, 120),
     // A command waits for at most one reconnect attempt; then it fails and the caller decides.
     maxRetriesPerRequest: 1,
     lazyConnect: false,
