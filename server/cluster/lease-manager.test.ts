@@ -185,7 +185,7 @@ describe("LeaseManager (PostgreSQL)", () => {
 
     // Recovery: its leftover leases are expired and taken again with a new epoch.
     await until(
-      async () => {
+      () => {
         clock.jump(LEASE_MS / 3);
         clock.runDue();
         return m.manager.held().size === 5 && settled([m]);

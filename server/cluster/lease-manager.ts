@@ -27,7 +27,8 @@ export interface LeaseHolder {
   fenceAll(reason: string): void;
 }
 
-export type LeaseTimer = unknown;
+/** Whatever the clock returns for a timer (a Node Timeout, a fake id). */
+export type LeaseTimer = object | number;
 
 export interface LeaseClock {
   /** Monotonic milliseconds (performance.now-like). */

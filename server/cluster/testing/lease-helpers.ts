@@ -77,7 +77,7 @@ export class KillableClock implements LeaseClock {
   }
 
   setTimeout(callback: () => void, delayMs: number): LeaseTimer {
-    if (this.dead) return null;
+    if (this.dead) return {};
     const timer = systemLeaseClock.setTimeout(() => {
       this.timers.delete(timer);
       if (!this.dead) callback();
@@ -87,7 +87,6 @@ export class KillableClock implements LeaseClock {
   }
 
   clearTimeout(timer: LeaseTimer): void {
-    if (timer === null) return;
     this.timers.delete(timer);
     systemLeaseClock.clearTimeout(timer);
   }
