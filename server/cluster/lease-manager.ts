@@ -87,6 +87,7 @@ export class LeaseManager {
   private running = false;
   private againSoon = false;
   private leader = false;
+  private leaderUntil = Number.NEGATIVE_INFINITY;
   private liveCount = 0;
 
   constructor(options: LeaseManagerOptions) {
@@ -146,9 +147,13 @@ export class LeaseManager {
     return this.heldLeases.has(serverId) && this.clock.monotonic() < this.validUntil;
   }
 
-  /** The live instance with the smallest id, as of the last tick: runs the fleet-wide jobs. */
+  /**
+   * The live instance with the smallest id, as of the last tick: runs the fleet-wide jobs. Only
+   * while that view is recent (as long as a lease would be trusted); two leaders can overlap
+   * briefly around a change, so those jobs must be safe to run twice.
+   */
   isLeader(): boolean {
-    return this.leader;
+    return this.running && this.leader && this.clock.monotonic() < this.leaderUntil;
   }
 
   /** Live instances as of the last tick (this one included). */
@@ -184,9 +189,11 @@ export class LeaseManager {
       await heartbeat(this.db, this.id, 5 * this.leaseMs);
       await this.renew();
       if (!this.running) return;
+      const surveyedAt = this.clock.monotonic();
       const view = await survey(this.db, this.id, this.leaseMs, this.leaseMs / 2);
       this.liveCount = view.live.length;
       this.leader = view.live[0]?.id === this.id;
+      this.leaderUntil = surveyedAt + this.leaseMs - this.margin;
       this.orphanDelay = view.orphanExpiresInMs;
       const share = Math.ceil(view.servers / Math.max(1, view.live.length));
       if (this.heldLeases.size < share) await this.acquire(share - this.heldLeases.size);
@@ -326,7 +333,7 @@ export class LeaseManager {
   private changed(really: boolean): void {
     if (!really || !this.onChange) return;
     try {
-      this.onChange(this.heldLeases);
+      this.onChange(new Map(this.heldLeases));
     } catch (error) {
       this.logger.warn("Lease change listener failed", { error: String(error) });
     }

@@ -27,7 +27,10 @@ export interface LeaseRow {
 export interface Survey {
   /** Enabled (non-demo) servers: what the fleet shares. */
   servers: number;
-  /** Live instances (heartbeat within `liveMs`), smallest id first, with their unexpired lease counts. */
+  /**
+   * Live instances, smallest id first, with their unexpired lease counts: heartbeat within
+   * `liveMs`, and either recent (within `staleMs`) or still holding a lease. This one always.
+   */
   live: { id: string; held: number }[];
   /**
    * Milliseconds until the earliest unexpired lease of an owner that looks dead (heartbeat older
@@ -64,10 +67,14 @@ export async function survey(db: Db, instanceId: string, liveMs: number, staleMs
          FROM "ServerLease" AS l LEFT JOIN "ClusterInstance" AS i ON i."id" = l."ownerId"
          WHERE l."expiresAt" > ${NOW} AND l."ownerId" <> ${instanceId}
            AND (i."id" IS NULL OR i."heartbeatAt" < ${NOW} - ${interval(staleMs)}))::float8 AS "orphanMs"`;
-  const live = await db.$queryRaw<{ id: string; held: bigint | number }[]>`SELECT i."id" AS "id",
-      (SELECT count(*) FROM "ServerLease" AS l WHERE l."ownerId" = i."id" AND l."expiresAt" > ${NOW}) AS "held"
+  const rows = await db.$queryRaw<{ id: string; held: bigint | number; ageMs: number }[]>`SELECT i."id" AS "id",
+      (SELECT count(*) FROM "ServerLease" AS l WHERE l."ownerId" = i."id" AND l."expiresAt" > ${NOW}) AS "held",
+      (EXTRACT(EPOCH FROM (${NOW} - i."heartbeatAt")) * 1000)::float8 AS "ageMs"
     FROM "ClusterInstance" AS i WHERE i."heartbeatAt" > ${NOW} - ${interval(liveMs)} OR i."id" = ${instanceId}
     ORDER BY i."id"`;
+  // An instance that missed a heartbeat and holds nothing unexpired is most likely dead (its
+  // leases ran out): not counting it lets its servers be taken as soon as they expire.
+  const live = rows.filter((r) => r.id === instanceId || Number(r.held) > 0 || Number(r.ageMs) < staleMs);
   return {
     servers: Number(counts?.servers ?? 0),
     live: live.map((r) => ({ id: r.id, held: Number(r.held) })),
