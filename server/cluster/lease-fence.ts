@@ -26,9 +26,12 @@ export interface LeaseWriteFence {
 export interface LeaseFenceOptions {
   db: Db;
   instanceId: string;
-  /** The database ends a fenced transaction idle for longer than this (default 5000 ms). */
+  /** The database ends a fenced transaction idle for longer than this (default 2000 ms). */
   idleTimeoutMs?: number;
-  /** Prisma's own bound on one fenced transaction (default 15000 ms). */
+  /**
+   * Prisma's own bound on one fenced transaction (default 5000 ms). Keep it well under the lease's
+   * validity: this instance's own renewal (an UPDATE of the same rows) waits for these locks too.
+   */
   transactionTimeoutMs?: number;
 }
 
@@ -41,8 +44,8 @@ export class LeaseFence implements LeaseWriteFence {
   constructor(options: LeaseFenceOptions) {
     this.db = options.db;
     this.instanceId = options.instanceId;
-    this.idleTimeoutMs = Math.max(1, Math.round(options.idleTimeoutMs ?? 5000));
-    this.transactionTimeoutMs = options.transactionTimeoutMs ?? 15_000;
+    this.idleTimeoutMs = Math.max(1, Math.round(options.idleTimeoutMs ?? 2000));
+    this.transactionTimeoutMs = options.transactionTimeoutMs ?? 5000;
   }
 
   run<T>(epochs: ReadonlyMap<string, number>, write: (db: Db, allowed: ReadonlySet<string>) => Promise<T>): Promise<T> {

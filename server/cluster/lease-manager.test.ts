@@ -164,6 +164,22 @@ describe("LeaseManager (PostgreSQL)", () => {
     expect(await t.db.consoleLine.count()).toBe(6);
   });
 
+  it("a restarted process with the same instance id does not resume its predecessor's leases", async () => {
+    await seedServers(3);
+    const first = member("inst-a");
+    await first.manager.start();
+    await until(() => first.manager.held().size === 3 && settled([first]), 10_000, "all 3 held");
+    (first.clock as KillableClock).kill();
+    first.holder.die();
+    managers.splice(managers.indexOf(first.manager), 1);
+
+    const second = member("inst-a");
+    await second.manager.start();
+    await until(() => second.manager.held().size === 3 && settled([second]), 15_000, "all 3 held again");
+    expect([...second.manager.held().values()]).toEqual([2, 2, 2]);
+    expect(second.holder.adopted.every((a) => a.epoch === 2)).toBe(true);
+  });
+
   it("self-fences when its monotonic clock passes the deadline: writeGate false before any database call", async () => {
     const servers = await seedServers(5);
     const { db, state } = breakableDb(t.db);
