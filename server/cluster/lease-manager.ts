@@ -79,6 +79,8 @@ export class LeaseManager {
   private readonly tasks: LeaseTasks;
 
   private readonly heldLeases = new Map<string, number>();
+  /** Held servers whose connection is being closed before their lease is given back. */
+  private readonly releasing = new Set<string>();
   private validUntil = Number.NEGATIVE_INFINITY;
   private tickTimer: LeaseTimer | null = null;
   private tickDueAt = Number.POSITIVE_INFINITY;
@@ -197,7 +199,7 @@ export class LeaseManager {
       this.orphanDelay = view.orphanExpiresInMs;
       const share = Math.ceil(view.servers / Math.max(1, view.live.length));
       if (this.heldLeases.size < share) await this.acquire(share - this.heldLeases.size);
-      else await this.releaseSurplus(share, view.live);
+      else this.releaseSurplus(share, view.live);
     } catch (error) {
       this.logger.warn("Lease tick failed; retrying on the next tick", { error: String(error) });
     }
@@ -222,7 +224,7 @@ export class LeaseManager {
     for (const { serverId } of lost) this.heldLeases.delete(serverId);
     if (lost.length > 0) this.changed(true);
     if (orphans.length > 0) await expireLeases(this.db, this.id, orphans);
-    await this.releaseAll(lost);
+    for (const lease of lost) this.giveBack(lease);
   }
 
   private async acquire(wanted: number): Promise<void> {
@@ -264,26 +266,46 @@ export class LeaseManager {
    * the least-loaded live instance (ceil rounding can leave 5/5/3): the most loaded instance with
    * the smallest id gives one back, so holdings end within one of each other without flapping.
    */
-  private async releaseSurplus(share: number, live: readonly { id: string; held: number }[]): Promise<void> {
-    let count = this.heldLeases.size - share;
+  private releaseSurplus(share: number, live: readonly { id: string; held: number }[]): void {
+    const holding = this.heldLeases.size - this.releasing.size;
+    let count = holding - share;
     if (count <= 0 && live.length > 1) {
       const most = Math.max(...live.map((l) => l.held));
       const least = Math.min(...live.map((l) => l.held));
       const first = live.find((l) => l.held === most);
-      if (most - least >= 2 && first?.id === this.id && this.heldLeases.size === most) count = 1;
+      if (most - least >= 2 && first?.id === this.id && holding === most) count = 1;
     }
     if (count <= 0) return;
-    const surplus = [...this.heldLeases].slice(0, Math.min(count, RELEASE_BATCH)).map(([serverId, epoch]) => ({ serverId, epoch }));
-    await Promise.all(surplus.map((l) => this.tasks.run(l.serverId, () => this.holder.release(l.serverId))));
-    for (const l of surplus) if (this.heldLeases.get(l.serverId) === l.epoch) this.heldLeases.delete(l.serverId);
-    this.changed(true);
-    await expireLeases(this.db, this.id, surplus);
+    const surplus = [...this.heldLeases].filter(([serverId]) => !this.releasing.has(serverId)).slice(0, Math.min(count, RELEASE_BATCH));
+    for (const [serverId, epoch] of surplus) this.giveBack({ serverId, epoch });
   }
 
-  private async releaseAll(leases: readonly LeaseRow[]): Promise<void> {
-    if (leases.length === 0) return;
-    await Promise.all(leases.map((l) => this.tasks.run(l.serverId, () => this.holder.release(l.serverId))));
-    await expireLeases(this.db, this.id, leases);
+  /**
+   * In the background (a slow close must never hold the renewals up), in order per server: the
+   * holder closes the connection, and only then is the lease expired so another instance can take
+   * it. A server still held (surplus) stays held and renewed until its connection is closed; if the
+   * close fails it stays held, to be given back on a later tick.
+   */
+  private giveBack(lease: LeaseRow): void {
+    if (this.releasing.has(lease.serverId)) return;
+    this.releasing.add(lease.serverId);
+    void this.tasks.run(lease.serverId, async () => {
+      try {
+        await this.holder.release(lease.serverId);
+      } catch (error) {
+        // Still held (surplus): kept, and given back later. Lost: writeGate is already false for it,
+        // so the connection stops itself at its next send.
+        this.logger.warn("Could not close a server's connection on hand-over", { serverId: lease.serverId, error: String(error) });
+        return;
+      } finally {
+        this.releasing.delete(lease.serverId);
+      }
+      if (this.heldLeases.get(lease.serverId) === lease.epoch) {
+        this.heldLeases.delete(lease.serverId);
+        this.changed(true);
+      }
+      await expireLeases(this.db, this.id, [lease]);
+    });
   }
 
   private fenceIfExpired(): void {
