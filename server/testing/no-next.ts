@@ -26,8 +26,8 @@ export function createBareApp(trustProxy: boolean): BareApp {
       // server/auth/options.ts is outside the server build (Next bundles it); under tsx it loads
       // from source. A computed specifier keeps tsc from pulling it into dist/.
       const specifier = "../auth/options.ts";
-      const module = (await import(specifier)) as { getAuthOptions: () => NextAuthOptions };
-      authOptions = module.getAuthOptions;
+      const loaded = (await import(specifier)) as { getAuthOptions: () => NextAuthOptions };
+      authOptions = loaded.getAuthOptions;
     },
     getRequestHandler() {
       return async (req, res) => {
