@@ -79,6 +79,9 @@ const envSchema = z.object({
   ),
 });
 
+/** Every variable the schema reads (the deployment test checks .env.example and the README against it). */
+export const ENV_KEYS: readonly string[] = Object.keys(envSchema.shape);
+
 function isOrigin(value: string): boolean {
   try {
     const url = new URL(value);
