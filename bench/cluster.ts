@@ -98,6 +98,9 @@ export async function main(args: string[]): Promise<void> {
   const specs = Array.from({ length: serverCount }, (_, i) => ({ ...(KINDS[i % KINDS.length] as ServerSpec), players: 16 }));
   let cluster: TestCluster | undefined;
   const timers: NodeJS.Timeout[] = [];
+  // Ctrl-C: exit (the harness kills the instances on exit).
+  process.once("SIGINT", () => process.exit(130));
+  process.once("SIGTERM", () => process.exit(143));
   try {
     const started = Date.now();
     cluster = await startCluster({

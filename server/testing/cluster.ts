@@ -171,6 +171,11 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
   const servers: EmulatedServer[] = [];
   const browsers: Browser[] = [];
   const root = findProjectRoot();
+  // A test run or benchmark that dies without close() must not leave instances running.
+  const killAll = () => {
+    for (const instance of instances) if (instance.alive()) instance.child.kill("SIGKILL");
+  };
+  process.once("exit", killAll);
 
   async function startInstance(id = `i${instances.length + 1}`, env: Record<string, string> = {}): Promise<InstanceProcess> {
     const port = await freePort();
@@ -327,6 +332,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
       }),
     );
     for (const s of servers) await s.emulator.close();
+    process.off("exit", killAll);
     await cleanRedis().catch(() => {});
     await database.drop();
     rmSync(dataRoot, { recursive: true, force: true });
