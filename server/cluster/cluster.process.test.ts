@@ -140,6 +140,10 @@ describe("several RconDeck instances on PostgreSQL and Redis", () => {
       expect(result.data.answer.text.length).toBeGreaterThan(0);
       await chatReaches(browser, server, `live-${tag()}`);
     }
+    // Audited once per command, written before sending and completed with its outcome.
+    const audits = await cluster.db.auditEvent.findMany({ where: { action: "console.command", serverId: { in: remote.map((s) => s.serverId) } }, select: { serverId: true, outcome: true } });
+    expect(audits.map((a) => a.serverId).sort()).toEqual(remote.map((s) => s.serverId).sort());
+    expect(audits.every((a) => a.outcome === "success")).toBe(true);
   }, 60_000);
 
   it("the sign-in limit holds across instances", async () => {
