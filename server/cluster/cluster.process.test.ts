@@ -28,7 +28,12 @@ let cookie: string;
 const browsers: Browser[] = [];
 
 const alive = () => cluster.instances.filter((i) => i.alive());
-const byId = (id: string) => cluster.instances.find((i) => i.id === id) as InstanceProcess;
+const findInstance = (id: string): InstanceProcess | undefined => cluster.instances.find((i) => i.id === id);
+const byId = (id: string): InstanceProcess => {
+  const instance = findInstance(id);
+  if (!instance) throw new Error(`no instance ${id}`);
+  return instance;
+};
 const heldBy = (owners: Map<string, Lease>, instanceId: string) => [...owners].filter(([, lease]) => lease.ownerId === instanceId).map(([serverId]) => serverId);
 /** Game servers that push chat over RCON (BattlEye, Squad): live lines can be made on demand. */
 const chatty = () => cluster.servers.filter((s) => s.protocol !== "quake3");
@@ -70,6 +75,13 @@ async function movedAway(serverIds: string[], formerOwner: string, timeoutMs: nu
 async function browserOn(instance: InstanceProcess): Promise<Browser> {
   const browser = await cluster.browser(instance, cookie);
   browsers.push(browser);
+  return browser;
+}
+
+/** The browser the first scenario opened on `instanceId`. */
+function browserAt(instanceId: string): Browser {
+  const browser = browsers.find((b) => b.instance.id === instanceId);
+  if (!browser) throw new Error(`no browser on ${instanceId}: the first scenario did not get that far`);
   return browser;
 }
 
@@ -129,7 +141,7 @@ describe("several RconDeck instances on PostgreSQL and Redis", () => {
 
   it("a browser on one instance runs a command on a server another instance holds, and sees its answer and live lines", async () => {
     const owners = await cluster.owners();
-    const browser = browsers.find((b) => b.instance.id === "i1") as Browser;
+    const browser = browserAt("i1");
     const remote = chatty().filter((s) => owners.get(s.serverId)?.ownerId !== "i1");
     expect(remote.length).toBeGreaterThan(0);
     for (const server of remote) {
@@ -157,7 +169,7 @@ describe("several RconDeck instances on PostgreSQL and Redis", () => {
 
   it("a Redis blink loses no stored line, and a browser that re-fetches after its last line catches up", async () => {
     const owners = await cluster.owners();
-    const browser = browsers.find((b) => b.instance.id === "i2") as Browser;
+    const browser = browserAt("i2");
     const server = chatty().find((s) => owners.get(s.serverId)?.ownerId !== "i2") as EmulatedServer;
     await subscribe(browser, server);
     const before = await chatReaches(browser, server, `before-blink-${tag()}`);
@@ -197,7 +209,7 @@ describe("several RconDeck instances on PostgreSQL and Redis", () => {
 
   it("SIGKILL: another instance holds the dead owner's servers within 15 s", async () => {
     const owners = await cluster.owners();
-    const victim = byId(owners.get(cluster.servers[0]?.serverId ?? "")?.ownerId ?? "i1");
+    const victim = byId(owners.get(cluster.servers[0]?.serverId ?? "")?.ownerId ?? "(nobody holds the first server)");
     const theirs = heldBy(owners, victim.id);
     victim.kill("SIGKILL");
     await movedAway(theirs, victim.id, 15_000);
@@ -209,7 +221,7 @@ describe("several RconDeck instances on PostgreSQL and Redis", () => {
 
   it("SIGSTOP for 20 s: the owner fences itself, its late writes are rejected, and it rejoins", async () => {
     const owners = await cluster.owners();
-    const victim = byId(owners.get(chatty()[0]?.serverId ?? "")?.ownerId ?? "");
+    const victim = byId(owners.get(chatty()[0]?.serverId ?? "")?.ownerId ?? "(nobody holds the first chatty server)");
     const theirs = heldBy(owners, victim.id);
     const stoppedAt = Date.now();
     victim.kill("SIGSTOP");
