@@ -18,6 +18,9 @@ describe("findOverlaps", () => {
     // A long session contains two later ones that do not overlap each other.
     expect(pairs([session(3, 5, 6), session(1, 0, 100), session(2, 50, 60)])).toEqual([[1, 3], [1, 2]]);
     expect(pairs([])).toEqual([]);
+    // One client socket logging in again is not two clients.
+    const again = { ...session(2, 10, 20), remote: session(1, 0, 0).remote };
+    expect(pairs([session(1, 0, 10), again])).toEqual([]);
   });
 });
 

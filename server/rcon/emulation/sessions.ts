@@ -27,11 +27,15 @@ export interface SessionOverlap {
 /** What every emulator exposes about its sessions (copies: callers may keep them). */
 export interface SessionRecording {
   sessions(): EmulatorSession[];
-  /** Pairs of sessions whose [loginAt, lastPacketAt] intervals overlap: two clients live at once. */
+  /** Pairs of sessions of different clients whose [loginAt, lastPacketAt] intervals overlap: two clients live at once. */
   overlaps(): SessionOverlap[];
 }
 
-/** Pairs of sessions whose [loginAt, lastPacketAt] intervals intersect (touching ends count). */
+/**
+ * Pairs of sessions from different clients whose [loginAt, lastPacketAt] intervals intersect
+ * (touching ends count). Sessions of one address:port are one client socket logging in again (its
+ * login packet is also the old session's last packet), never two instances.
+ */
 export function findOverlaps(sessions: readonly EmulatorSession[]): SessionOverlap[] {
   const sorted = [...sessions].sort((x, y) => x.loginAt - y.loginAt || x.id - y.id);
   const found: SessionOverlap[] = [];
@@ -41,7 +45,7 @@ export function findOverlaps(sessions: readonly EmulatorSession[]): SessionOverl
     for (let i = open.length - 1; i >= 0; i--) {
       const earlier = open[i] as EmulatorSession;
       if (earlier.lastPacketAt < session.loginAt) open.splice(i, 1);
-      else found.push({ a: { ...earlier }, b: { ...session } });
+      else if (earlier.remote !== session.remote) found.push({ a: { ...earlier }, b: { ...session } });
     }
     open.push(session);
   }
