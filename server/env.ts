@@ -11,7 +11,8 @@ const emptyAsUndefined = (value: unknown) => (value === "" ? undefined : value);
 const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
 
 const envSchema = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  // Empty like every variable here (.env.example lists it empty): the default.
+  NODE_ENV: z.preprocess(emptyAsUndefined, z.enum(["development", "production", "test"]).default("development")),
   PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
   HOST: z.preprocess(emptyAsUndefined, z.string().default("127.0.0.1")),
   DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default("./data")),
@@ -78,6 +79,9 @@ const envSchema = z.object({
       .optional(),
   ),
 });
+
+/** Every variable the schema reads (the deployment test checks .env.example and the README against it). */
+export const ENV_KEYS: readonly string[] = Object.keys(envSchema.shape);
 
 function isOrigin(value: string): boolean {
   try {

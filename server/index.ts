@@ -102,7 +102,11 @@ async function main(): Promise<void> {
     },
   });
 
-  const app = createNextApp({ dev: env.NODE_ENV === "development", dir: findProjectRoot(), hostname: env.HOST, port: env.PORT, httpServer });
+  // RCONDECK_NO_NEXT=1: multi-process tests and the cluster benchmark only (server/testing/no-next.ts).
+  const app: NextApp =
+    process.env.RCONDECK_NO_NEXT === "1"
+      ? (await import("./testing/no-next.ts")).createBareApp(env.TRUST_PROXY === "1")
+      : createNextApp({ dev: env.NODE_ENV === "development", dir: findProjectRoot(), hostname: env.HOST, port: env.PORT, httpServer });
   const handle = app.getRequestHandler();
   await app.prepare();
 

@@ -5,7 +5,7 @@
  * (server/auth/session.ts). Signing out revokes the row, so a copied cookie dies with it.
  */
 import type { NextAuthOptions } from "next-auth";
-import CredentialsProvider from "next-auth/providers/credentials";
+import CredentialsProviderModule from "next-auth/providers/credentials";
 import { isAppError } from "../../lib/errors.ts";
 import { loginSchema } from "../../lib/schemas/auth.ts";
 import { recordAudit } from "../data/audit.ts";
@@ -14,6 +14,10 @@ import { authenticate, SESSION_MAX_AGE_SECONDS } from "../data/sign-in.ts";
 import { getRuntime } from "../runtime.ts";
 import { clientIpFrom } from "./request-ip.ts";
 import { actorForClaims, claimsOf } from "./session.ts";
+
+// CommonJS: Next's bundler and vitest hand over the factory, plain Node ESM (the Next-less test
+// server, server/testing/no-next.ts) the module object with it as `default`.
+const CredentialsProvider = ((CredentialsProviderModule as { default?: unknown }).default ?? CredentialsProviderModule) as typeof CredentialsProviderModule;
 
 export { SESSION_MAX_AGE_SECONDS };
 

@@ -4,6 +4,7 @@
  * use what is declared here. Per-game behaviour lives in Dialect objects (data + small functions),
  * never in `if (game === ...)` branches.
  */
+import type { SessionRecording } from "./emulation/sessions.ts";
 import type { FoundIdentity } from "../../lib/console/redact.ts";
 import type { SecretRules } from "../../lib/console/secrets.ts";
 import type { BackoffPolicy } from "./backoff.ts";
@@ -332,7 +333,8 @@ export interface EmulatorOptions {
   logger?: Logger;
 }
 
-export interface RunningEmulator {
+/** Every emulator records its RCON sessions (emulation/sessions.ts): multi-instance tests check overlaps. */
+export interface RunningEmulator extends SessionRecording {
   readonly protocol: ProtocolId;
   readonly game: string;
   readonly host: string;

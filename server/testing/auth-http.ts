@@ -28,7 +28,8 @@ async function readForm(req: IncomingMessage): Promise<Record<string, string>> {
 // next-auth's API-route handler (the same AuthHandler core the app's route handler calls) wants
 // Next's request/response helpers; these are the few it uses.
 type ApiHandler = (req: unknown, res: unknown, options: NextAuthOptions) => Promise<void>;
-const handleAuth = NextAuth as unknown as ApiHandler;
+// CommonJS default: the function itself under vitest, `{ default }` under plain Node ESM (tsx).
+const handleAuth = ((NextAuth as { default?: unknown }).default ?? NextAuth) as unknown as ApiHandler;
 
 function withApiHelpers(res: ServerResponse) {
   return Object.assign(res, {
@@ -46,33 +47,39 @@ function withApiHelpers(res: ServerResponse) {
   });
 }
 
+/**
+ * Answers one /api/auth/* request with next-auth's handler, after the client-address line of
+ * server/index.ts. Also used by the Next-less test server (no-next.ts).
+ */
+export function handleAuthRequest(req: IncomingMessage, res: ServerResponse, options: { trustProxy: boolean; authOptions: () => NextAuthOptions }): void {
+  void (async () => {
+    // The line server/index.ts runs before Next sees a request.
+    req.headers[CLIENT_IP_HEADER] = clientAddress(
+      req.socket.remoteAddress,
+      req.headers["x-forwarded-for"],
+      options.trustProxy,
+    );
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const nextauth = url.pathname.replace(/^\/api\/auth\//, "").split("/");
+    const body = req.method === "POST" ? await readForm(req) : undefined;
+    const apiReq = Object.assign(req, {
+      query: { ...Object.fromEntries(url.searchParams), nextauth },
+      body,
+      cookies: parseCookie(req.headers.cookie ?? ""),
+    });
+    await handleAuth(apiReq, withApiHelpers(res), options.authOptions());
+  })().catch((error: unknown) => {
+    res.statusCode = 500;
+    res.end(String(error));
+  });
+}
+
 /** `authOptions` is server/auth/options.ts getAuthOptions (passed in: that file is Next-only, outside the server build). */
 export async function startAuthHttpServer(options: {
   trustProxy: boolean;
   authOptions: () => NextAuthOptions;
 }): Promise<AuthHttpServer> {
-  const server: HttpServer = createServer((req, res) => {
-    void (async () => {
-      // The line server/index.ts runs before Next sees a request.
-      req.headers[CLIENT_IP_HEADER] = clientAddress(
-        req.socket.remoteAddress,
-        req.headers["x-forwarded-for"],
-        options.trustProxy,
-      );
-      const url = new URL(req.url ?? "/", "http://127.0.0.1");
-      const nextauth = url.pathname.replace(/^\/api\/auth\//, "").split("/");
-      const body = req.method === "POST" ? await readForm(req) : undefined;
-      const apiReq = Object.assign(req, {
-        query: { ...Object.fromEntries(url.searchParams), nextauth },
-        body,
-        cookies: parseCookie(req.headers.cookie ?? ""),
-      });
-      await handleAuth(apiReq, withApiHelpers(res), options.authOptions());
-    })().catch((error: unknown) => {
-      res.statusCode = 500;
-      res.end(String(error));
-    });
-  });
+  const server: HttpServer = createServer((req, res) => handleAuthRequest(req, res, options));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

@@ -10,6 +10,7 @@ import { systemClock, type Clock, type TimerHandle } from "../clock.ts";
 import { battlEyeCodec } from "./codec.ts";
 import { PLAYER_NAMES } from "../emulation/names.ts";
 import { appendRecent } from "../emulation/recent-log.ts";
+import { SessionLog } from "../emulation/sessions.ts";
 import { adminsText, bansText, battlEyeMessages as msg, orderedBans, playersText, type EmulatedBan, type EmulatedPlayer } from "./emulator-texts.ts";
 import { RconRemoteError } from "../protocol/errors.ts";
 import { BattlEyeServer, type ServerTiming } from "../protocol/battleye/server.ts";
@@ -130,6 +131,7 @@ export async function startBattlEyeEmulator(
   const messageLog: { peer: string; text: string }[] = [];
   const droppedPeers: { peer: string; reason: string }[] = [];
   let commandsExecuted = 0;
+  const sessionLog = new SessionLog();
   let timer: TimerHandle | null = null;
   let activityTimer: TimerHandle | null = null;
   let closed = false;
@@ -340,6 +342,7 @@ export async function startBattlEyeEmulator(
         case "login":
           if (event.success) {
             const address = event.peer;
+            sessionLog.login(event.peer, clock.now());
             admins.set(event.peer, nextAdminId++);
             push(msg.adminLogin(admins.get(event.peer) ?? 0, address));
           }
@@ -380,6 +383,8 @@ export async function startBattlEyeEmulator(
 
   const socket: UdpServerSocket = await bindUdp(options.host ?? "127.0.0.1", options.port ?? 0, {
     onDatagram(datagram) {
+      // Recorded as it arrives (before simulated loss): the client did send it.
+      if (!closed) sessionLog.packet(`${datagram.address}:${datagram.port}`, clock.now());
       inbound.apply(datagram.bytes, (bytes) => {
         if (closed) return;
         const peer = `${datagram.address}:${datagram.port}`;
@@ -427,6 +432,8 @@ export async function startBattlEyeEmulator(
       return commandsExecuted;
     },
     server,
+    sessions: () => sessionLog.sessions(),
+    overlaps: () => sessionLog.overlaps(),
     playerChat(text) {
       const speaker = [...players.values()].find((p) => p.verified && !p.lobby);
       if (!speaker || closed) return false;

@@ -9,8 +9,10 @@ import { stripColourCodes } from "../../../lib/colour-codes.ts";
 import { systemClock, type Clock, type TimerHandle } from "../clock.ts";
 import { COLOURED_PLAYER_NAMES, PLAYER_NAMES } from "../emulation/names.ts";
 import { appendRecent } from "../emulation/recent-log.ts";
+import { SessionLog, type EmulatorSession, type SessionOverlap, type SessionRecording } from "../emulation/sessions.ts";
+import { readRequestLine } from "../protocol/quake3/packet.ts";
 import type { Quake3Dialect } from "../protocol/quake3/dialects/common.ts";
-import { Quake3Server } from "../protocol/quake3/server.ts";
+import { Quake3Server, splitRconLine } from "../protocol/quake3/server.ts";
 import type { StatusRow } from "../protocol/quake3/status-table.ts";
 import { createRandom, pick, randomInt, type Random } from "../random.ts";
 import { bindUdp, type UdpServerSocket } from "../transport/udp.ts";
@@ -83,7 +85,7 @@ export interface Quake3EmulatorOptions extends EmulatorOptions {
   maxClients?: number;
 }
 
-export class Quake3Emulator implements RunningEmulator {
+export class Quake3Emulator implements RunningEmulator, SessionRecording {
   readonly protocol = "quake3" as const;
   readonly game: string;
   private socket: UdpServerSocket | null = null;
@@ -98,6 +100,7 @@ export class Quake3Emulator implements RunningEmulator {
   private mapName: string;
   /** Broadcast chat (`say`) and private messages, newest last, for tests and the demo. */
   readonly chat: string[] = [];
+  private readonly sessionLog = new SessionLog();
 
   constructor(private readonly options: Quake3EmulatorOptions) {
     this.game = options.dialect.id;
@@ -148,6 +151,7 @@ export class Quake3Emulator implements RunningEmulator {
   async listen(): Promise<this> {
     this.socket = await bindUdp(this.options.host ?? "127.0.0.1", this.options.port ?? 0, {
       onDatagram: (datagram) => {
+        this.record(datagram.bytes, `${datagram.address}:${datagram.port}`);
         this.server.receive(datagram.bytes, datagram, this.clock.now());
         for (const out of this.server.takeOutgoing()) this.socket?.sendTo(out.bytes, out.address, out.port);
       },
@@ -162,6 +166,26 @@ export class Quake3Emulator implements RunningEmulator {
     this.activityTimer = null;
     await this.socket?.close();
     this.socket = null;
+  }
+
+  sessions(): EmulatorSession[] {
+    return this.sessionLog.sessions();
+  }
+
+  overlaps(): SessionOverlap[] {
+    return this.sessionLog.overlaps();
+  }
+
+  /**
+   * Quake 3 has no login: a session is one client address:port, live from its first rcon packet
+   * with the right password (even one the rate limit drops: the client did send it) to its last packet.
+   */
+  private record(bytes: Uint8Array, remote: string): void {
+    const now = this.clock.now();
+    if (this.sessionLog.has(remote)) return this.sessionLog.packet(remote, now);
+    const line = readRequestLine(bytes);
+    const parts = line === null ? null : splitRconLine(line);
+    if (parts && parts.password === this.options.password && parts.password !== "") this.sessionLog.login(remote, now);
   }
 
   /** Quake 3 engines send nothing unprompted over rcon: the line only reaches the game's chat. */

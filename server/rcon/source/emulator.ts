@@ -11,6 +11,7 @@ import { SOURCE_DIALECTS, type SourceDialect } from "../protocol/source/dialects
 import { SourceServerConnection } from "../protocol/source/server.ts";
 import { createRandom, pick } from "../random.ts";
 import { appendRecent } from "../emulation/recent-log.ts";
+import { SessionLog } from "../emulation/sessions.ts";
 import { listenTcp, type TcpStream } from "../transport/tcp.ts";
 import type { EmulatorFlag, EmulatorOptions, RunningEmulator } from "../types.ts";
 import { EMULATED_GAMES, tokenize, type CommandContext } from "./emulator-games.ts";
@@ -80,6 +81,7 @@ export async function startSourceEmulator(options: EmulatorOptions): Promise<Sou
   const failures = new Map<string, number>();
   const banned = new Map<string, number | null>(); // address -> until (null = until restart)
   const sessions = new Set<{ stream: TcpStream; conn: SourceServerConnection }>();
+  const sessionLog = new SessionLog();
 
   const isBanned = (address: string) => {
     if (!banned.has(address)) return false;
@@ -108,6 +110,7 @@ export async function startSourceEmulator(options: EmulatorOptions): Promise<Sou
     }
     const conn = new SourceServerConnection(dialect.server, codec);
     const session = { stream, conn };
+    const remote = `${stream.remoteAddress}:${stream.remotePort}`;
     sessions.add(session);
     const flush = () => {
       const out = conn.takeOutgoing();
@@ -117,6 +120,7 @@ export async function startSourceEmulator(options: EmulatorOptions): Promise<Sou
     const push: CommandContext["push"] = (id, type, text) => conn.push(id, type, text);
     return {
       onData(bytes) {
+        sessionLog.packet(remote, clock.now());
         conn.receive(bytes);
         for (let event = conn.nextEvent(); event; event = conn.nextEvent()) {
           switch (event.type) {
@@ -125,6 +129,7 @@ export async function startSourceEmulator(options: EmulatorOptions): Promise<Sou
               if (event.password === password) {
                 failures.delete(address);
                 conn.acceptAuth();
+                sessionLog.login(remote, clock.now());
               } else {
                 const count = (failures.get(address) ?? 0) + 1;
                 failures.set(address, count);
@@ -157,6 +162,7 @@ export async function startSourceEmulator(options: EmulatorOptions): Promise<Sou
         flush();
       },
       onClose() {
+        sessionLog.close(remote, clock.now());
         sessions.delete(session);
       },
     };
@@ -194,6 +200,8 @@ export async function startSourceEmulator(options: EmulatorOptions): Promise<Sou
     port: listener.port,
     world,
     dialect,
+    sessions: () => sessionLog.sessions(),
+    overlaps: () => sessionLog.overlaps(),
     bannedAddresses: () => [...banned.keys()].filter(isBanned),
     setPassword(next) {
       password = next;
