@@ -18,6 +18,10 @@ import { findProjectRoot } from "./project-root.ts";
 import { startDemoMode } from "./demo/demo.ts";
 import { NativeBanSync } from "./hub/ban-sync.ts";
 import { ConnectionHub } from "./hub/hub.ts";
+import type { HubPort } from "./hub/port.ts";
+import { memoryLimiters } from "./cluster/limits.ts";
+import type { LeaseManager } from "./cluster/lease-manager.ts";
+import { joinCluster, leasedHubOptions } from "./cluster/node.ts";
 import { createRealtime } from "./realtime/io.ts";
 import { playerRefFor } from "./realtime/redact.ts";
 import { setRuntime } from "./runtime.ts";
@@ -62,41 +66,57 @@ async function main(): Promise<void> {
     if (token) setupLink = `${env.publicUrl}/setup?token=${token}`;
   }
 
-  // Demo emulators first (their ports go into the rows), then the hub connects every server.
-  const demo = await startDemoMode({ db, encryptionKey: secrets.encryptionKey, logger, enabled: env.DEMO !== "0" });
+  // Demo emulators first (their ports go into the rows), then the hub connects every server. A
+  // cluster starts none: its instances would each start their own emulators behind one row.
+  const demo = await startDemoMode({ db, encryptionKey: secrets.encryptionKey, logger, enabled: env.DEMO !== "0" && env.cluster === null });
   const nativeBans = new NativeBanSync({ db, logger, everyMs: env.BAN_SYNC_EVERY_MS });
-  const hub = new ConnectionHub({ db, encryptionKey: secrets.encryptionKey, logger, retentionDays: env.CONSOLE_RETENTION_DAYS, nativeBans });
+  // Multi-instance mode: this hub connects only the servers whose lease this instance holds.
+  let leases: LeaseManager | null = null;
+  const hub = new ConnectionHub({
+    db,
+    encryptionKey: secrets.encryptionKey,
+    logger,
+    retentionDays: env.CONSOLE_RETENTION_DAYS,
+    nativeBans,
+    ...(env.cluster ? leasedHubOptions(db, env.cluster, () => leases) : {}),
+  });
   await hub.start();
+  const cluster = env.cluster ? await joinCluster({ cluster: env.cluster, db, logger, hub, bind: (manager) => (leases = manager) }) : null;
+  // What browsers and server actions talk to: the local hub, or the cluster's router over it.
+  const live: HubPort = cluster ? cluster.runtime.hub : hub;
+  const limiters = cluster ? cluster.runtime.limiters : memoryLimiters;
 
   const httpServer = createServer();
   const realtime = createRealtime(httpServer, {
     db,
     authSecret: secrets.authSecret,
     logger,
-    hub,
+    hub: live,
     actionLimit: { points: env.ACTIONS_PER_10S, seconds: 10 },
     limits: { userPoints: env.SOCKET_POINTS_PER_10S, socketsPerUser: env.SOCKETS_PER_USER, handshakesPerMinute: env.HANDSHAKES_PER_MINUTE },
     allowedOrigins: env.allowedOrigins,
     trustProxy: env.TRUST_PROXY === "1",
+    ...(cluster ? { adapter: cluster.runtime.adapter, cluster: true } : {}),
+    limiters,
   });
   setRuntime({
     env,
     db,
     secrets,
     logger,
-    loginLimiter: new LoginLimiter(),
-    httpBudget: new HttpBudget({ userPointsPerMinute: env.HTTP_POINTS_PER_MINUTE, anonymousPointsPerMinute: env.HTTP_ANON_POINTS_PER_MINUTE }),
+    loginLimiter: new LoginLimiter(undefined, limiters),
+    httpBudget: new HttpBudget({ userPointsPerMinute: env.HTTP_POINTS_PER_MINUTE, anonymousPointsPerMinute: env.HTTP_ANON_POINTS_PER_MINUTE }, limiters),
     endUserSessions: (userId, reason) => realtime.endUserSessions(userId, reason),
     endSessionSockets: (sessionId, reason) => realtime.endSessionSockets(sessionId, reason),
     hub: {
-      reloadServer: (serverId) => hub.reloadServer(serverId),
-      recheckBans: (serverIds) => hub.recheckBans(serverIds),
-      refreshRecords: (playerIds) => hub.refreshRecords(playerIds),
-      recordOf: (serverId, gameId) => hub.recordOf(serverId, gameId),
-      players: (serverId) => hub.players(serverId),
-      playerRef: (serverId, gameId, withIdentities) => playerRefFor(serverId, gameId, hub.dialectOf(serverId), withIdentities),
+      reloadServer: (serverId) => live.reloadServer(serverId),
+      recheckBans: (serverIds) => live.recheckBans(serverIds),
+      refreshRecords: (playerIds) => live.refreshRecords(playerIds),
+      recordOf: (serverId, gameId) => live.recordOf(serverId, gameId),
+      players: (serverId) => live.players(serverId),
+      playerRef: (serverId, gameId, withIdentities) => playerRefFor(serverId, gameId, live.dialectOf(serverId), withIdentities),
       async removeServer(serverId) {
-        await hub.removeServer(serverId);
+        await live.removeServer(serverId);
         await demo.stopFor(serverId);
       },
     },
@@ -137,10 +157,14 @@ async function main(): Promise<void> {
     force.unref();
     httpServer.close(); // stop accepting
     void (async () => {
+      // First the game servers: connections closed, leases given back, the others told (they
+      // connect them within about a second), while browsers here still receive the last lines.
+      await cluster?.handOver();
       await realtime.close();
       // Flush the console history and close every RCON connection, then the demo emulators.
       await hub.stop();
       await demo.close();
+      await cluster?.close();
       httpServer.closeAllConnections();
       await app.close?.();
       await db.$disconnect();
