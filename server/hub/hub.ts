@@ -141,7 +141,7 @@ export class ConnectionHub implements HubPort {
       budget: this.budget,
       sampleEveryMs: options.sampleEveryMs ?? 60_000,
     });
-    this.backfill = new StayBackfill({ db: options.db, logger: options.logger, enqueue: (task) => this.live.writer.enqueue(task) });
+    this.backfill = new StayBackfill({ db: options.db, logger: options.logger, enqueue: (task) => this.live.writer.enqueue(task), now: () => new Date(this.clock.wall()) });
     const retentionDays = options.retentionDays ?? 30;
     this.purger = new HistoryPurger(
       options.db,
