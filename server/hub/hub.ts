@@ -10,73 +10,30 @@
  * holds only what the ownership layer hands it: adopt(serverId, epoch) / release / fenceAll; every
  * write of a link carries its epoch through the WriteFence, every send passes the write gate.
  */
-import type { ConsoleLineMessage, PlayerView, ServerStatusMessage, WatchNoticeMessage } from "../../lib/realtime/contract.ts";
+import type { ConsoleLineMessage, PlayerView, ServerStatusMessage } from "../../lib/realtime/contract.ts";
 import { AppError } from "../../lib/errors.ts";
 import { closeStaysLeftOpen, pruneHistory } from "../data/history.ts";
 import { listServerIdsForHub } from "../data/servers.ts";
 import type { Db } from "../db/client.ts";
 import { Emitter } from "../rcon/emitter.ts";
-import type { ConnectionOptions, Dialect, Logger, RconConnection } from "../rcon/types.ts";
+import type { Dialect, Logger, RconConnection } from "../rcon/types.ts";
 import { execCommand, kickPlayer, messagePlayer, type ActionHost } from "./actions.ts";
 import { BanEnforcer } from "./ban-enforcer.ts";
 import { NativeBanSync } from "./ban-sync.ts";
 import { every, systemHubClock, type HubClock } from "./clock.ts";
 import { unfenced, type WriteFence } from "./fence.ts";
-import { ConsoleHistory, type HistoryOptions } from "./history.ts";
+import { ConsoleHistory } from "./history.ts";
 import { DEFAULT_INGEST_BUDGET, type IngestBudgetOptions } from "./ingest-budget.ts";
 import { newLink, openConnection, readSettings, sameConnection, type Link } from "./links.ts";
 import { LiveServers, toLineMessage } from "./live.ts";
+import type { HubActor, HubEvent, HubOptions } from "./options.ts";
 import { StayBackfill } from "./player-backfill.ts";
-import { DEFAULT_PURGE, HistoryPurger, type PurgeOptions } from "./purge.ts";
+import { DEFAULT_PURGE, HistoryPurger } from "./purge.ts";
 import { PollSchedule } from "./poll-schedule.ts";
 import type { ExecResult, HubPort, KickResult, LineRange, MessageResult } from "./port.ts";
 import { computeStatus, unknownStatus } from "./server-status.ts";
 
-export type HubEvent =
-  | { type: "status"; status: ServerStatusMessage }
-  | { type: "line"; line: ConsoleLineMessage }
-  /** The full list, identities included: the realtime layer strips them for who may not see them. */
-  | { type: "players"; serverId: string; players: PlayerView[] }
-  | { type: "removed"; serverId: string }
-  /** A player on the watch list joined: every watcher of the server gets a notice. */
-  | { type: "watch"; notice: WatchNoticeMessage };
-
-export interface HubActor {
-  id: string;
-  name: string;
-}
-
-export interface HubOptions {
-  db: Db;
-  encryptionKey: Buffer;
-  logger: Logger;
-  retentionDays?: number;
-  history?: HistoryOptions;
-  /** Player-list poll interval while at least one browser watches the server. */
-  watchedPollMs?: number;
-  /** Minimum time between two player-count samples of one server. */
-  sampleEveryMs?: number;
-  /** Extra options for every connection (tests: fast backoff, short timeouts). */
-  connectionOptions?: Partial<ConnectionOptions>;
-  /** What one game server may push into the console and history (ingest-budget.ts). */
-  budget?: Partial<IngestBudgetOptions>;
-  /** Background deletion of console lines: deleted servers, per-server cap, retention (purge.ts). */
-  purge?: Partial<PurgeOptions>;
-  /** Kick-on-join against the central bans (tests pass one with their own clock). */
-  bans?: BanEnforcer;
-  /** Writes central bans into the game's own list where the dialect supports it (ban-sync.ts). */
-  nativeBans?: NativeBanSync;
-  /** Time (tests: a fake). Default: the system clock. */
-  clock?: HubClock;
-  /** "all" (default): every server from start(). "leased": only the servers adopted. */
-  ownership?: "all" | "leased";
-  /** Connection writes go through it with the link's epoch (default: unfenced). */
-  fence?: WriteFence;
-  /** Checked before every send to a game server (false: the connection stops itself). */
-  writeGate?: (serverId: string) => boolean;
-  /** Retention, purge and backfill run only while this says true (one instance of a cluster). */
-  globalJobs?: () => boolean;
-}
+export type { HubActor, HubEvent, HubOptions } from "./options.ts";
 
 const RETENTION_EVERY_MS = 60 * 60 * 1000;
 /** How often drop summaries are written and degraded states re-checked. */

@@ -18,7 +18,7 @@ import type { HubClock } from "./clock.ts";
 import { describeError } from "./errors.ts";
 import type { WriteFence } from "./fence.ts";
 import type { ConsoleHistory } from "./history.ts";
-import type { HubActor, HubEvent } from "./hub.ts";
+import type { HubActor, HubEvent } from "./options.ts";
 import { clipText, type IngestBudgetOptions } from "./ingest-budget.ts";
 import type { Link, TrackedPlayer } from "./links.ts";
 import { newStayRecord, PlayerRecords, stayGameOf, type LiveStay } from "./player-records.ts";
