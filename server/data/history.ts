@@ -8,6 +8,18 @@ import type { Db } from "../db/client.ts";
 import { Prisma } from "../../prisma/generated/sqlite/client.ts";
 import { addStayTotals } from "./players/totals.ts";
 
+/** What a write inside `db.$transaction(async (tx) => ...)` gets. */
+type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+/**
+ * Runs `write` in a transaction of its own, or inline when `db` already is a transaction client (a
+ * WriteFence runs the hub's writes in one; Prisma's transaction clients have no $transaction).
+ */
+function inTransaction<T>(db: Db, write: (tx: Tx) => Promise<T>, options?: { maxWait: number; timeout: number }): Promise<T> {
+  if (typeof (db as { $transaction?: unknown }).$transaction !== "function") return write(db);
+  return options ? db.$transaction(write, options) : db.$transaction(write);
+}
+
 export interface ConsoleLineRecord {
   serverId: string;
   seq: number;
@@ -125,7 +137,7 @@ export async function updatePlayerSession(
  */
 export async function closePlayerSessions(db: Db, ids: readonly string[], leftAt: Date): Promise<void> {
   if (ids.length === 0) return;
-  await db.$transaction(async (tx) => {
+  await inTransaction(db, async (tx) => {
     const closed = await tx.playerSession.updateManyAndReturn({
       where: { id: { in: [...ids] }, leftAt: null },
       data: { leftAt },
@@ -140,7 +152,7 @@ export async function closePlayerSessions(db: Db, ids: readonly string[], leftAt
  * Linked stays add to their players' totals once, as in closePlayerSessions.
  */
 export async function closeOpenPlayerSessions(db: Db, serverId: string | null, leftAt: Date): Promise<number> {
-  return db.$transaction(
+  return inTransaction(db, 
     async (tx) => {
       const closed = await tx.playerSession.updateManyAndReturn({
         where: { leftAt: null, ...(serverId ? { serverId } : {}) },
@@ -159,9 +171,11 @@ export async function closeOpenPlayerSessions(db: Db, serverId: string | null, l
  * watching, not now (the downtime is no play time): at the server's last player-count sample
  * (written at least every minute while the server was polled), or at the join for a stay that began
  * after it; now only where no sample says more. Counted in the totals once, as above.
+ * `serverIds`: only those servers' stays (an instance adopting a server from a previous owner).
  */
-export async function closeStaysLeftOpen(db: Db, now: Date): Promise<number> {
-  const open = await db.playerSession.groupBy({ by: ["serverId"], where: { leftAt: null } });
+export async function closeStaysLeftOpen(db: Db, now: Date, serverIds?: readonly string[]): Promise<number> {
+  if (serverIds && serverIds.length === 0) return 0;
+  const open = await db.playerSession.groupBy({ by: ["serverId"], where: { leftAt: null, ...(serverIds ? { serverId: { in: [...serverIds] } } : {}) } });
   const lastSamples = await db.playerCountSample.groupBy({
     by: ["serverId"],
     where: { serverId: { in: open.map((o) => o.serverId) } },
@@ -172,7 +186,7 @@ export async function closeStaysLeftOpen(db: Db, now: Date): Promise<number> {
   for (const { serverId } of open) {
     const seen = lastSeen.get(serverId);
     const end = seen && seen < now ? seen : now;
-    closed += await db.$transaction(
+    closed += await inTransaction(db, 
       async (tx) => {
         const before = await tx.playerSession.updateManyAndReturn({
           where: { serverId, leftAt: null, joinedAt: { lte: end } },

@@ -13,6 +13,9 @@ import {
 import type { Db } from "../db/client.ts";
 import type { BanEntry, Dialect, IdentityKind, NativeBanStore, RunCommand } from "../rcon/types.ts";
 
+/** Runs one write of a sync pass through the WriteFence (server/hub/ban-sync.ts). */
+export type FencedWrite = <R>(write: (db: Db) => Promise<R>) => Promise<R>;
+
 function errorText(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).slice(0, 300);
 }
@@ -43,6 +46,7 @@ export async function reconcileDrift(
   store: NativeBanStore,
   run: RunCommand,
   now: Date,
+  write: FencedWrite = (w) => w(db),
 ): Promise<number> {
   const removals = await nativeRemovalsRequested(db, serverId);
   const failed = new Map<string, string>();
@@ -52,7 +56,7 @@ export async function reconcileDrift(
       .catch((error: unknown) => failed.set(removal.id, errorText(error)));
   }
   const entries = entriesOf(store, await dialect.operations.listBans(run));
-  const count = await recordNativeList(db, serverId, entries, now);
+  const count = await write((tx) => recordNativeList(tx, serverId, entries, now));
   // Verify by listing: a removal the game answered but did not do stays, with the error shown.
   const still = new Set(entries.map((e) => `${e.nativeKind} ${e.nativeValue}`));
   for (const removal of removals) {
@@ -61,7 +65,7 @@ export async function reconcileDrift(
       (still.has(`${removal.nativeKind} ${removal.nativeValue}`)
         ? "the game answered but its ban list still holds the ban"
         : null);
-    if (problem) await noteNativeRemovalError(db, removal.id, problem);
+    if (problem) await write((tx) => noteNativeRemovalError(tx, removal.id, problem));
   }
   return count;
 }

@@ -12,7 +12,8 @@ import { findDialect, loadFamily } from "../rcon/registry.ts";
 import { startSourceEmulator, type SourceEmulator } from "../rcon/source/emulator.ts";
 import { encryptSecret } from "../security/crypto.ts";
 import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
-import { NativeBanSync } from "./ban-sync.ts";
+import { FencedWriteError, NativeBanSync } from "./ban-sync.ts";
+import type { WriteFence } from "./fence.ts";
 import { ConnectionHub } from "./hub.ts";
 
 const KEY = Buffer.alloc(32, 5);
@@ -197,5 +198,27 @@ describe.each(DATABASE_KINDS)("native ban sync on $kind", ({ create }) => {
       missing: 0,
       nativeOnly: 0,
     });
+  });
+
+  it("writes nothing for a server the write fence refuses: the pass ends; allowed, the same pass records", async () => {
+    const id = await server(3, false);
+    const b = await ban([{ kind: "steam", value: "[U:1:31338]" }], "permanent", [id]);
+    const dialect = findDialect(await loadFamily("source"), "csgo");
+    const asked: number[] = [];
+    const fence = (allow: boolean): WriteFence => ({
+      run: (epochs, write) => {
+        asked.push(epochs.get(id) ?? -1);
+        return write(t.db, allow ? new Set(epochs.keys()) : new Set());
+      },
+    });
+    const refused = new NativeBanSync({ db: t.db, logger: silent, fence: fence(false) });
+    const fail = () => Promise.reject(new Error("connection lost"));
+    await expect(refused.syncOnce(id, dialect, fail, 4)).rejects.toBeInstanceOf(FencedWriteError);
+    expect((await banSyncRows(t.db, id)).find((r) => r.banId === b.id)).toBeUndefined();
+    expect(asked).toEqual([4]);
+    const allowed = new NativeBanSync({ db: t.db, logger: silent, fence: fence(true) });
+    await allowed.syncOnce(id, dialect, fail, 5);
+    expect((await banSyncRows(t.db, id)).find((r) => r.banId === b.id)).toMatchObject({ state: "failed" });
+    expect(asked.slice(1).every((epoch) => epoch === 5)).toBe(true);
   });
 });

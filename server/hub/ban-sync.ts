@@ -19,6 +19,8 @@
  * The central ban is the truth: nothing here changes a Ban row, so a game server that is down,
  * slow or answering nonsense only leaves sync rows pending or failed. Passes run at most every
  * `everyMs` per server (BAN_SYNC_EVERY_MS in server/env.ts), `batch` bans each way per pass.
+ * Every write of a pass goes through the WriteFence with the epoch of the server's link: a refused
+ * write ends the pass (this instance no longer holds the server).
  */
 import {
   appliedBanCount,
@@ -32,7 +34,8 @@ import {
   type SyncCandidate,
 } from "../data/ban-sync.ts";
 import type { Db } from "../db/client.ts";
-import { reconcileDrift } from "./ban-sync-drift.ts";
+import { reconcileDrift, type FencedWrite } from "./ban-sync-drift.ts";
+import { unfenced, type WriteFence } from "./fence.ts";
 import {
   RconCommandError,
   type BanEntry,
@@ -58,6 +61,13 @@ export interface NativeBanSyncOptions {
    * Mod servers stutter past a few thousand); bans beyond it are enforced on join only.
    */
   nativeCap?: number;
+  /** Writes of a pass go through it with the server's epoch (default: unfenced). */
+  fence?: WriteFence;
+}
+
+/** A pass's write was refused by the fence: the pass ends, nothing else is written. */
+export class FencedWriteError extends Error {
+  override readonly name = "FencedWriteError";
 }
 
 export interface SyncSummary {
@@ -129,20 +139,33 @@ export class NativeBanSync {
   }
 
   /** Starts a pass in the background when one is due; never throws, never blocks the caller. */
-  maybeRun(serverId: string, dialect: Dialect, run: RunCommand): void {
+  maybeRun(serverId: string, dialect: Dialect, run: RunCommand, epoch = 0): void {
     if (!this.supports(dialect) || this.running.has(serverId)) return;
     const last = this.lastRun.get(serverId);
     if (last !== undefined && this.now() - last < this.everyMs) return;
     this.lastRun.set(serverId, this.now());
     this.running.add(serverId);
-    void this.syncOnce(serverId, dialect, run)
-      .catch((error: unknown) =>
-        this.options.logger.warn("native ban sync failed", { serverId, error: errorText(error) }),
-      )
+    void this.syncOnce(serverId, dialect, run, epoch)
+      .catch((error: unknown) => {
+        if (error instanceof FencedWriteError)
+          this.options.logger.info("native ban sync ended: server no longer held", { serverId });
+        else this.options.logger.warn("native ban sync failed", { serverId, error: errorText(error) });
+      })
       .finally(() => this.running.delete(serverId));
   }
 
-  async syncOnce(serverId: string, dialect: Dialect, run: RunCommand): Promise<SyncSummary> {
+  /** The pass's writer: one fenced write (its own transaction where the fence needs one). */
+  private writer(serverId: string, epoch: number): FencedWrite {
+    const fence = this.options.fence ?? unfenced(this.options.db);
+    return (write) =>
+      fence.run(new Map([[serverId, epoch]]), (db, allowed) => {
+        if (!allowed.has(serverId))
+          throw new FencedWriteError(`server ${serverId} is no longer held (epoch ${epoch})`);
+        return write(db);
+      });
+  }
+
+  async syncOnce(serverId: string, dialect: Dialect, run: RunCommand, epoch = 0): Promise<SyncSummary> {
     const summary: SyncSummary = {
       applied: 0,
       joinOnly: 0,
@@ -154,12 +177,14 @@ export class NativeBanSync {
     const store = dialect.nativeBans;
     if (!store) return summary;
     const now = new Date(this.now());
-    await this.apply(serverId, dialect, store, run, now, summary);
-    await this.lift(serverId, dialect, store, run, now, summary);
-    await this.checkApplied(serverId, dialect, store, run, now, summary);
+    const write = this.writer(serverId, epoch);
+    await this.apply(serverId, dialect, store, run, now, summary, write);
+    await this.lift(serverId, dialect, store, run, now, summary, write);
+    await this.checkApplied(serverId, dialect, store, run, now, summary, write);
     try {
-      summary.nativeOnly = await reconcileDrift(this.options.db, serverId, dialect, store, run, now);
+      summary.nativeOnly = await reconcileDrift(this.options.db, serverId, dialect, store, run, now, write);
     } catch (error) {
+      if (error instanceof FencedWriteError) throw error;
       this.options.logger.warn("native ban list not read", { serverId, error: errorText(error) });
     }
     if (summary.applied + summary.failed + summary.removed + summary.missing > 0)
@@ -181,6 +206,7 @@ export class NativeBanSync {
     run: RunCommand,
     now: Date,
     summary: SyncSummary,
+    write: FencedWrite,
   ): Promise<void> {
     const { db } = this.options;
     const toApply = await bansToApply(
@@ -197,7 +223,7 @@ export class NativeBanSync {
       const identities = store.identities(ban.identifiers);
       const timedJoinOnly = ban.expiresAt !== null && store.timed.mode === "join_only";
       if (timedJoinOnly || identities.length === 0 || room <= 0) {
-        await recordBanSync(db, ban.banId, serverId, "join_only", now);
+        await write((db) => recordBanSync(db, ban.banId, serverId, "join_only", now));
         summary.joinOnly++;
         continue;
       }
@@ -227,7 +253,9 @@ export class NativeBanSync {
         (missing > 0
           ? `the game answered but its ban list does not hold the ban (${missing} missing)`
           : null);
-      await recordBanSync(db, ban.banId, serverId, problem ? "failed" : "applied", now, problem);
+      await write((db) =>
+        recordBanSync(db, ban.banId, serverId, problem ? "failed" : "applied", now, problem),
+      );
       if (problem) summary.failed++;
       else summary.applied++;
     }
@@ -240,6 +268,7 @@ export class NativeBanSync {
     run: RunCommand,
     now: Date,
     summary: SyncSummary,
+    write: FencedWrite,
   ): Promise<void> {
     const { db } = this.options;
     const toLift = await bansToLift(
@@ -283,10 +312,10 @@ export class NativeBanSync {
       const problem =
         errors.get(ban.banId) ?? (still ? "the game answered but its ban list still holds the ban" : null);
       if (problem) {
-        await noteBanSyncError(db, ban.banId, serverId, problem);
+        await write((db) => noteBanSyncError(db, ban.banId, serverId, problem));
         summary.failed++;
       } else {
-        await recordBanSync(db, ban.banId, serverId, "removed", now);
+        await write((db) => recordBanSync(db, ban.banId, serverId, "removed", now));
         summary.removed++;
       }
     }
@@ -300,6 +329,7 @@ export class NativeBanSync {
     run: RunCommand,
     now: Date,
     summary: SyncSummary,
+    write: FencedWrite,
   ): Promise<void> {
     const { db } = this.options;
     const applied = await appliedBans(db, serverId, 500);
@@ -315,16 +345,13 @@ export class NativeBanSync {
       const keys = store.identities(ban.identifiers).map((i) => store.key(i) ?? "");
       if (keys.every((k) => listed.has(k))) seen.push(ban.banId);
       else {
-        await markBanSyncMissing(
-          db,
-          ban.banId,
-          serverId,
-          "missing from the game's ban list; writing it again",
+        await write((db) =>
+          markBanSyncMissing(db, ban.banId, serverId, "missing from the game's ban list; writing it again"),
         );
         summary.missing++;
       }
     }
-    await markBanSyncVerified(db, seen, serverId, now);
+    await write((db) => markBanSyncVerified(db, seen, serverId, now));
     if (summary.missing > 0) this.soon([serverId]);
   }
 }

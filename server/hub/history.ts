@@ -6,10 +6,15 @@
  * snapshot taken at any moment misses nothing. A crash loses at most the unwritten lines (one
  * interval or batch, plus the batch being written), never a seq: the next start continues after
  * the reserved mark.
+ *
+ * Writes (the batch insert, the reservation raises) go through the WriteFence with each server's
+ * epoch (`epochOf`): lines of a server the fence refuses, or whose writes are no longer wanted
+ * (null epoch), are dropped and counted in one log line, never retried.
  */
 import { insertConsoleLines, readConsoleLines, type ConsoleLineRecord } from "../data/history.ts";
 import type { Db } from "../db/client.ts";
 import type { Logger } from "../rcon/types.ts";
+import { unfenced, type WriteFence } from "./fence.ts";
 import { SeqReservations } from "./seq-reservations.ts";
 
 export interface HistoryOptions {
@@ -19,6 +24,10 @@ export interface HistoryOptions {
   maxBacklog?: number;
   /** Console seqs reserved per database write (tests: small blocks). */
   seqBlock?: number;
+  /** Connection writes go through it (default: unfenced). */
+  fence?: WriteFence;
+  /** The epoch a server's writes carry; null: they are dropped (default: 0 for every server). */
+  epochOf?: (serverId: string) => number | null;
 }
 
 export class ConsoleHistory {
@@ -31,6 +40,8 @@ export class ConsoleHistory {
   private readonly maxLines: number;
   private readonly maxBacklog: number;
   private closed = false;
+  private readonly fence: WriteFence;
+  private readonly epochOf: (serverId: string) => number | null;
 
   constructor(
     private readonly db: Db,
@@ -40,12 +51,23 @@ export class ConsoleHistory {
     this.intervalMs = options.intervalMs ?? 250;
     this.maxLines = options.maxLines ?? 500;
     this.maxBacklog = options.maxBacklog ?? 100_000;
-    this.seqs = new SeqReservations(db, logger, options.seqBlock);
+    this.fence = options.fence ?? unfenced(db);
+    this.epochOf = options.epochOf ?? (() => 0);
+    this.seqs = new SeqReservations(db, logger, options.seqBlock, { fence: this.fence, epochOf: this.epochOf });
   }
 
   /** Reserves a first block of seqs for these servers (call before appending to them). */
   async prepare(serverIds: readonly string[]): Promise<void> {
     await this.seqs.prepare(serverIds);
+  }
+
+  /**
+   * A server adopted from a previous owner: a fresh block after anything that owner could have
+   * handed out (the mark is incremented again, whatever this process reserved before).
+   */
+  async renew(serverId: string): Promise<void> {
+    this.seqs.forget(serverId);
+    await this.seqs.prepare([serverId]);
   }
 
   isPrepared(serverId: string): boolean {
@@ -131,7 +153,18 @@ export class ConsoleHistory {
     const batch = this.pending.splice(0, Math.max(this.maxLines, 1) * 4);
     this.inFlight = batch;
     try {
-      await insertConsoleLines(this.db, batch);
+      const epochs = new Map<string, number>();
+      for (const line of batch) {
+        if (epochs.has(line.serverId)) continue;
+        const epoch = this.epochOf(line.serverId);
+        if (epoch !== null) epochs.set(line.serverId, epoch);
+      }
+      const written = epochs.size === 0 ? 0 : await this.fence.run(epochs, async (db, allowed) => {
+        const lines = batch.filter((l) => allowed.has(l.serverId));
+        await insertConsoleLines(db, lines);
+        return lines.length;
+      });
+      if (written < batch.length) this.logger.warn("console lines of servers this instance no longer holds dropped", { dropped: batch.length - written });
     } catch (error) {
       // Keep the lines of servers that still exist and try again with the next batch.
       const ids = [...new Set(batch.map((l) => l.serverId))];

@@ -25,6 +25,8 @@ export interface BackfillOptions {
   enqueue(task: () => Promise<unknown>): void;
   batch?: number;
   pauseMs?: number;
+  /** The hub's wall clock (default: the system's). */
+  now?: () => Date;
 }
 
 export class StayBackfill {
@@ -63,7 +65,7 @@ export class StayBackfill {
           return batch;
         }
         const stays = await Promise.all(batch.map(async (s) => ({ ...s, game: await this.gameOf(s) })));
-        const results = await linkStays(db, stays, new Date());
+        const results = await linkStays(db, stays, this.options.now?.() ?? new Date());
         const last = batch[batch.length - 1]!;
         await saveBackfillCursor(db, { joinedAt: last.joinedAt, id: last.stayId });
         linked += results.filter((r) => r !== null).length;

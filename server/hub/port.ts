@@ -7,7 +7,7 @@
  */
 import type { ConsoleLineMessage, PlayerView, ServerStatusMessage } from "../../lib/realtime/contract.ts";
 import type { Dialect } from "../rcon/types.ts";
-import type { HubActor, HubEvent } from "./hub.ts";
+import type { HubActor, HubEvent } from "./options.ts";
 
 export interface LineRange {
   afterSeq?: number | undefined;

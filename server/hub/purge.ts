@@ -39,6 +39,8 @@ export interface PurgeHooks {
   flush(): Promise<void>;
   /** Lines older than this are deleted (null: keep). */
   retentionCutoff(): Date | null;
+  /** False: this run does nothing (several instances: one of them runs the purges). Default true. */
+  enabled?(): boolean;
 }
 
 export class HistoryPurger {
@@ -89,6 +91,7 @@ export class HistoryPurger {
   }
 
   private async run(): Promise<void> {
+    if (this.hooks.enabled && !this.hooks.enabled()) return;
     try {
       for (const serverId of await listServerPurges(this.db)) {
         if (this.stopped) return;

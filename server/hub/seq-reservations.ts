@@ -11,6 +11,13 @@
 import { raiseConsoleSeqReservation, reserveConsoleSeqs } from "../data/history.ts";
 import type { Db } from "../db/client.ts";
 import type { Logger } from "../rcon/types.ts";
+import { unfenced, type WriteFence } from "./fence.ts";
+
+/** Raises go through the fence with the server's epoch; null epoch: not raised. */
+export interface SeqFencing {
+  fence: WriteFence;
+  epochOf(serverId: string): number | null;
+}
 
 /** Seqs reserved per database write. */
 export const SEQ_BLOCK = 4_096;
@@ -31,6 +38,7 @@ export class SeqReservations {
     private readonly db: Db,
     private readonly logger: Logger,
     private readonly block = SEQ_BLOCK,
+    private readonly fencing: SeqFencing = { fence: unfenced(db), epochOf: () => 0 },
   ) {}
 
   /** Reserves a first block for the servers not prepared yet (one write per 500 servers). */
@@ -83,10 +91,13 @@ export class SeqReservations {
   private raise(serverId: string, r: Reservation): void {
     if (r.raising) return;
     const mark = r.last + this.block;
-    r.raising = raiseConsoleSeqReservation(this.db, serverId, mark)
+    const epoch = this.fencing.epochOf(serverId);
+    if (epoch === null) return; // no longer ours to write: no more seqs either
+    r.raising = this.fencing.fence
+      .run(new Map([[serverId, epoch]]), (db, allowed) => (allowed.has(serverId) ? raiseConsoleSeqReservation(db, serverId, mark) : Promise.resolve(null)))
       .then((exists) => {
-        if (!exists) r.gone = true;
-        else r.reserved = Math.max(r.reserved, mark);
+        if (exists === false) r.gone = true;
+        else if (exists) r.reserved = Math.max(r.reserved, mark);
       })
       .catch((error: unknown) =>
         this.logger.warn("console seq reservation failed", { serverId, error: String(error).slice(0, 200) }),

@@ -17,13 +17,17 @@ import {
   type ProtocolId,
   type RconConnection,
   type RconEvent,
+  FENCED_REASON,
 } from "./types.ts";
 
-/** Why a session could not be opened or ended. `auth` is final until the configuration changes. */
+/**
+ * Why a session could not be opened or ended. `auth` is final until the configuration changes;
+ * `fenced` (the write gate refused a send) is final: the connection stops itself.
+ */
 export class SessionError extends Error {
   override readonly name = "SessionError";
   constructor(
-    readonly kind: "auth" | "unreachable",
+    readonly kind: "auth" | "unreachable" | "fenced",
     message: string,
   ) {
     super(message);
@@ -54,6 +58,8 @@ export interface SupervisedConnectionOptions {
   backoff?: BackoffPolicy | undefined;
   reconnect?: boolean | undefined;
   logger?: Logger | undefined;
+  /** ConnectionOptions.writeGate: also checked before each (re)connect attempt. */
+  writeGate?: (() => boolean) | undefined;
 }
 
 export class SupervisedConnection implements RconConnection {
@@ -131,6 +137,10 @@ export class SupervisedConnection implements RconConnection {
 
   private connect(): void {
     const generation = ++this.generation;
+    if (this.options.writeGate && !this.options.writeGate()) {
+      this.setStatus("closed", FENCED_REASON); // no socket is even opened
+      return;
+    }
     this.setStatus("connecting", this.attempt === 0 ? null : `reconnect attempt ${this.attempt}`);
     let alive = true;
     const context: SessionContext = {
@@ -166,6 +176,11 @@ export class SupervisedConnection implements RconConnection {
   }
 
   private fail(error: SessionError): void {
+    if (error.kind === "fenced") {
+      // The write gate refused a send: this instance may no longer talk to the server. Final.
+      this.setStatus("closed", FENCED_REASON);
+      return;
+    }
     if (error.kind === "auth") {
       // Never retried automatically: the status stays auth_failed until the configuration changes.
       this.setStatus("auth_failed", error.message);

@@ -292,7 +292,16 @@ export interface ConnectionOptions {
    */
   reconnect?: boolean;
   logger?: Logger;
+  /**
+   * Checked right before every write to the socket (several instances: false once this instance may
+   * no longer hold the server's lease). False: nothing is sent, the connection closes its socket and
+   * stops itself (status "closed", reason "fenced"), and no reconnect is attempted.
+   */
+  writeGate?: () => boolean;
 }
+
+/** The status reason of a connection stopped by its write gate. */
+export const FENCED_REASON = "fenced";
 
 export interface RconConnection {
   readonly protocol: ProtocolId;

@@ -24,6 +24,7 @@ import {
   type Dialect,
   type Logger,
   type RconConnection,
+  FENCED_REASON,
 } from "../types.ts";
 import type { TextCodec } from "../protocol/text.ts";
 
@@ -47,6 +48,8 @@ export interface BattlEyeSessionSetup {
   clock: Clock;
   timing: Partial<ClientTiming>;
   logger?: Logger | undefined;
+  /** ConnectionOptions.writeGate: false => nothing is sent and the session ends as fenced. */
+  writeGate?: (() => boolean) | undefined;
 }
 
 interface Waiter {
@@ -149,8 +152,20 @@ export async function openBattlEyeSession(
       }
     }
     if (finished || !socket) return;
-    for (const bytes of core.takeOutgoing()) socket.send(bytes);
+    const outgoing = core.takeOutgoing();
+    if (outgoing.length > 0 && setup.writeGate && !setup.writeGate()) return fence();
+    for (const bytes of outgoing) socket.send(bytes);
     arm(core.nextDeadline());
+  }
+
+  /** The write gate refused: nothing more is sent, the socket closes, the session ends for good. */
+  function fence(): void {
+    if (finished) return;
+    finish(new RconCommandError("CLOSED", FENCED_REASON));
+    void socket?.close();
+    const error = new SessionError("fenced", FENCED_REASON);
+    if (settleLogin) settleLogin.reject(error);
+    else context.lost(error);
   }
 
   /**
@@ -273,6 +288,7 @@ export function createBattlEyeConnection(
     backoff: options.backoff,
     reconnect: options.reconnect,
     logger: options.logger,
+    writeGate: options.writeGate,
     openSession: (context) =>
       openBattlEyeSession(
         {
@@ -284,6 +300,7 @@ export function createBattlEyeConnection(
           clock,
           timing,
           logger: options.logger,
+          writeGate: options.writeGate,
         },
         context,
       ),

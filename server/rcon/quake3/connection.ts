@@ -16,6 +16,7 @@ import {
   type SessionContext,
 } from "../supervised-connection.ts";
 import {
+  FENCED_REASON,
   RconCommandError,
   type CommandOptions,
   type ConnectionOptions,
@@ -50,7 +51,12 @@ export function createQuake3Connection(options: ConnectionOptions, dialect: Quak
   const openSession = async (context: SessionContext): Promise<Session> => {
     const problem = checkRconPassword(options.password);
     if (problem) throw new SessionError("auth", problem);
-    const socket: { error: string | null; foreign: number } = { error: null, foreign: 0 };
+    const socket: { error: string | null; foreign: number; fenced: boolean; lose: ((error: SessionError) => void) | null } = {
+      error: null,
+      foreign: 0,
+      fenced: false,
+      lose: null,
+    };
     const transport = await Quake3Transport.open({
       host: options.host,
       port: options.port,
@@ -68,18 +74,28 @@ export function createQuake3Connection(options: ConnectionOptions, dialect: Quak
         if (event.reason !== "stale") socket.foreign++;
         options.logger?.debug("quake3 datagram dropped", { reason: event.reason, server: where });
       },
+      writeGate: options.writeGate,
+      onFenced: () => {
+        socket.fenced = true;
+        socket.lose?.(new SessionError("fenced", FENCED_REASON));
+      },
     });
     const fail = async (error: SessionError): Promise<never> => {
       await transport.close();
       throw error;
     };
 
-    const probe = await transport.request({
-      kind: "rcon",
-      command: profile.probeCommand,
-      timeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-      retries: 1,
-    });
+    const probe = await transport
+      .request({
+        kind: "rcon",
+        command: profile.probeCommand,
+        timeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+        retries: 1,
+      })
+      .catch((error: unknown) => {
+        if (socket.fenced) throw new SessionError("fenced", FENCED_REASON);
+        throw error;
+      });
     if (probe.type === "auth-failed")
       return fail(new SessionError("auth", describeAuthFailure(probe.kind, probe.text)));
     if (probe.type !== "answer" && socket.foreign > 0) {
@@ -104,6 +120,7 @@ export function createQuake3Connection(options: ConnectionOptions, dialect: Quak
       context.lost(error);
       void transport.close();
     };
+    socket.lose = loseWith;
 
     return {
       async command(text: string, commandOptions?: CommandOptions): Promise<string> {
@@ -159,5 +176,6 @@ export function createQuake3Connection(options: ConnectionOptions, dialect: Quak
     backoff: options.backoff,
     reconnect: options.reconnect,
     logger: options.logger,
+    writeGate: options.writeGate,
   });
 }

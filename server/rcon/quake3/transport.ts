@@ -48,6 +48,9 @@ export interface TransportOptions {
   onSocketError?: (error: NodeJS.ErrnoException) => void;
   /** Datagrams that were not part of an answer (stale after a timeout, malformed, foreign). */
   onDropped?: (event: Extract<ClientEvent, { type: "dropped" }>) => void;
+  /** ConnectionOptions.writeGate: false => nothing is sent, the transport closes, `onFenced` is told. */
+  writeGate?: (() => boolean) | undefined;
+  onFenced?: () => void;
 }
 
 export class Quake3Transport {
@@ -105,7 +108,7 @@ export class Quake3Transport {
   private pump(): void {
     if (this.closed) return;
     const clock = this.options.clock;
-    for (const bytes of this.client.takeOutgoing(clock.now())) this.socket?.send(bytes);
+    if (!this.send(this.client.takeOutgoing(clock.now()))) return;
     for (let event = this.client.nextEvent(); event; event = this.client.nextEvent()) {
       if (event.type === "dropped") {
         this.droppedDatagrams++;
@@ -117,8 +120,20 @@ export class Quake3Transport {
       waiter?.resolve(event);
     }
     // A request may have finished and freed the line for the next one.
-    for (const bytes of this.client.takeOutgoing(clock.now())) this.socket?.send(bytes);
+    if (!this.send(this.client.takeOutgoing(clock.now()))) return;
     this.arm();
+  }
+
+  /** Sends unless the write gate refuses; refused: nothing is sent and the transport closes (false). */
+  private send(datagrams: Uint8Array[]): boolean {
+    if (datagrams.length === 0) return true;
+    if (this.options.writeGate && !this.options.writeGate()) {
+      void this.close();
+      this.options.onFenced?.();
+      return false;
+    }
+    for (const bytes of datagrams) this.socket?.send(bytes);
+    return true;
   }
 
   private arm(): void {

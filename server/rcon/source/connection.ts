@@ -13,7 +13,7 @@ import { SourceClient, type SourceClientEvent } from "../protocol/source/client.
 import type { SourceDialect } from "../protocol/source/dialects/index.ts";
 import { SessionError, SupervisedConnection, type Session, type SessionContext } from "../supervised-connection.ts";
 import { connectTcp, TcpConnectError, type TcpStream } from "../transport/tcp.ts";
-import { RconCommandError, type CommandOptions, type ConnectionOptions, type Logger, type RconConnection } from "../types.ts";
+import { FENCED_REASON, RconCommandError, type CommandOptions, type ConnectionOptions, type Logger, type RconConnection } from "../types.ts";
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 export const DEFAULT_COMMAND_TIMEOUT_MS = 10_000;
@@ -32,6 +32,8 @@ export interface SourceSessionSettings {
   maxAnswerBytes?: number | undefined;
   maxReadBytesPerSecond?: number | undefined;
   logger?: Logger | undefined;
+  /** ConnectionOptions.writeGate: false => nothing is sent and the session ends as fenced. */
+  writeGate?: (() => boolean) | undefined;
 }
 
 export function createSourceConnection(options: ConnectionOptions, dialect: SourceDialect): RconConnection {
@@ -47,6 +49,7 @@ export function createSourceConnection(options: ConnectionOptions, dialect: Sour
     maxAnswerBytes: options.maxAnswerBytes,
     maxReadBytesPerSecond: options.maxReadBytesPerSecond,
     logger: options.logger,
+    writeGate: options.writeGate,
   };
   createTextCodec(settings.encoding); // an unknown encoding fails here, loudly, not at first use
   return new SupervisedConnection({
@@ -57,6 +60,7 @@ export function createSourceConnection(options: ConnectionOptions, dialect: Sour
     backoff: options.backoff,
     reconnect: options.reconnect,
     logger: options.logger,
+    writeGate: options.writeGate,
     openSession: (context) => openSourceSession(settings, context),
   });
 }
@@ -156,6 +160,11 @@ export function openSourceSession(settings: SourceSessionSettings, context: Sess
 
   const flush = () => {
     const out = client.takeOutgoing();
+    if (out.length > 0 && settings.writeGate && !settings.writeGate()) {
+      // This instance may no longer talk to the server: nothing is sent, the stream is destroyed.
+      end(new SessionError("fenced", FENCED_REASON), new RconCommandError("CLOSED", FENCED_REASON));
+      return;
+    }
     if (out.length > 0) stream?.write(out);
     // Re-arm only for an earlier deadline: an early timer just finds nothing due and re-arms, which
     // is far cheaper than a setTimeout/clearTimeout pair per command.

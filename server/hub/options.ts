@@ -1,0 +1,60 @@
+/**
+ * What the connection hub emits (HubEvent) and is configured with (HubOptions), apart from the hub
+ * itself so that its parts (live.ts, port.ts) can name them without importing the facade.
+ */
+import type { ConsoleLineMessage, PlayerView, ServerStatusMessage, WatchNoticeMessage } from "../../lib/realtime/contract.ts";
+import type { Db } from "../db/client.ts";
+import type { ConnectionOptions, Logger } from "../rcon/types.ts";
+import type { BanEnforcer } from "./ban-enforcer.ts";
+import type { NativeBanSync } from "./ban-sync.ts";
+import type { HubClock } from "./clock.ts";
+import type { WriteFence } from "./fence.ts";
+import type { HistoryOptions } from "./history.ts";
+import type { IngestBudgetOptions } from "./ingest-budget.ts";
+import type { PurgeOptions } from "./purge.ts";
+
+export type HubEvent =
+  | { type: "status"; status: ServerStatusMessage }
+  | { type: "line"; line: ConsoleLineMessage }
+  /** The full list, identities included: the realtime layer strips them for who may not see them. */
+  | { type: "players"; serverId: string; players: PlayerView[] }
+  | { type: "removed"; serverId: string }
+  /** A player on the watch list joined: every watcher of the server gets a notice. */
+  | { type: "watch"; notice: WatchNoticeMessage };
+
+export interface HubActor {
+  id: string;
+  name: string;
+}
+
+export interface HubOptions {
+  db: Db;
+  encryptionKey: Buffer;
+  logger: Logger;
+  retentionDays?: number;
+  history?: HistoryOptions;
+  /** Player-list poll interval while at least one browser watches the server. */
+  watchedPollMs?: number;
+  /** Minimum time between two player-count samples of one server. */
+  sampleEveryMs?: number;
+  /** Extra options for every connection (tests: fast backoff, short timeouts). */
+  connectionOptions?: Partial<ConnectionOptions>;
+  /** What one game server may push into the console and history (ingest-budget.ts). */
+  budget?: Partial<IngestBudgetOptions>;
+  /** Background deletion of console lines: deleted servers, per-server cap, retention (purge.ts). */
+  purge?: Partial<PurgeOptions>;
+  /** Kick-on-join against the central bans (tests pass one with their own clock). */
+  bans?: BanEnforcer;
+  /** Writes central bans into the game's own list where the dialect supports it (ban-sync.ts). */
+  nativeBans?: NativeBanSync;
+  /** Time (tests: a fake). Default: the system clock. */
+  clock?: HubClock;
+  /** "all" (default): every server from start(). "leased": only the servers adopted. */
+  ownership?: "all" | "leased";
+  /** Connection writes go through it with the link's epoch (default: unfenced). */
+  fence?: WriteFence;
+  /** Checked before every send to a game server (false: the connection stops itself). */
+  writeGate?: (serverId: string) => boolean;
+  /** Retention, purge and backfill run only while this says true (one instance of a cluster). */
+  globalJobs?: () => boolean;
+}

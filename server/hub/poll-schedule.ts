@@ -1,0 +1,124 @@
+/**
+ * Per-server player-list poll timers on the injected clock. A server polls every
+ * `pollIntervalSeconds`, or every `watchedPollMs` (if shorter) while a browser watches it. A
+ * refresh requested during a poll runs right after it (pollAgain) instead of overlapping it. The
+ * poll itself is the hub's (`run`); this module only decides when.
+ */
+import type { Clock, TimerHandle } from "../rcon/clock.ts";
+
+export const DEFAULT_WATCHED_POLL_MS = 2_000;
+
+interface Entry {
+  active: boolean;
+  intervalMs: number;
+  watchers: number;
+  timer: TimerHandle | null;
+  polling: boolean;
+  again: boolean;
+  /** Bumped by stop(): a poll that ends after a stop/start does not re-arm the old series. */
+  generation: number;
+}
+
+export class PollSchedule {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly run: (serverId: string) => Promise<void>,
+    private readonly watchedPollMs = DEFAULT_WATCHED_POLL_MS,
+  ) {}
+
+  private entry(serverId: string): Entry {
+    let entry = this.entries.get(serverId);
+    if (!entry) {
+      entry = { active: false, intervalMs: 10_000, watchers: 0, timer: null, polling: false, again: false, generation: 0 };
+      this.entries.set(serverId, entry);
+    }
+    return entry;
+  }
+
+  /** The server's configured interval (seconds, at least 1). */
+  setInterval(serverId: string, seconds: number | null | undefined): void {
+    this.entry(serverId).intervalMs = Math.max(1, seconds ?? 10) * 1000;
+  }
+
+  /** The delay until the next regular poll. */
+  delayOf(serverId: string): number {
+    const entry = this.entry(serverId);
+    return entry.watchers > 0 ? Math.min(entry.intervalMs, this.watchedPollMs) : entry.intervalMs;
+  }
+
+  watchers(serverId: string): number {
+    return this.entries.get(serverId)?.watchers ?? 0;
+  }
+
+  /** A connection exists: polls run from now (first one after the regular delay unless told). */
+  start(serverId: string, delayMs?: number): void {
+    this.entry(serverId).active = true;
+    this.schedule(serverId, delayMs);
+  }
+
+  /** No connection: no timer, and a poll in progress does not re-arm. Watchers are kept. */
+  stop(serverId: string): void {
+    const entry = this.entries.get(serverId);
+    if (!entry) return;
+    entry.active = false;
+    entry.generation++;
+    entry.again = false;
+    this.clock.clearTimeout(entry.timer);
+    entry.timer = null;
+  }
+
+  /** The server is gone: everything about it is forgotten. */
+  forget(serverId: string): void {
+    this.stop(serverId);
+    this.entries.delete(serverId);
+  }
+
+  /** Re-arms the timer (after an interval change, or a watcher arriving). */
+  schedule(serverId: string, delayMs = this.delayOf(serverId)): void {
+    const entry = this.entry(serverId);
+    if (!entry.active) return;
+    this.clock.clearTimeout(entry.timer);
+    const generation = entry.generation;
+    entry.timer = this.clock.setTimeout(() => {
+      entry.timer = null;
+      if (entry.generation === generation) void this.fire(serverId, entry, generation);
+    }, delayMs);
+  }
+
+  /** Polls soon (a join, a kick): after the poll in progress if there is one. */
+  requestRefresh(serverId: string, delayMs: number): void {
+    const entry = this.entry(serverId);
+    if (entry.polling) {
+      entry.again = true;
+      return;
+    }
+    this.schedule(serverId, delayMs);
+  }
+
+  /** A browser watches the server: faster polls until the returned function is called. */
+  watch(serverId: string): () => void {
+    const entry = this.entry(serverId);
+    entry.watchers++;
+    this.schedule(serverId);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      entry.watchers = Math.max(0, entry.watchers - 1);
+    };
+  }
+
+  private async fire(serverId: string, entry: Entry, generation: number): Promise<void> {
+    entry.polling = true;
+    try {
+      await this.run(serverId);
+    } finally {
+      entry.polling = false;
+      const again = entry.again;
+      entry.again = false;
+      if (entry.generation === generation && this.entries.get(serverId) === entry) this.schedule(serverId, again ? 0 : this.delayOf(serverId));
+    }
+  }
+}
