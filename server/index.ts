@@ -69,17 +69,12 @@ async function main(): Promise<void> {
   // Demo emulators first (their ports go into the rows), then the hub connects every server. A
   // cluster starts none: its instances would each start their own emulators behind one row.
   const demo = await startDemoMode({ db, encryptionKey: secrets.encryptionKey, logger, enabled: env.DEMO !== "0" && env.cluster === null });
-  const nativeBans = new NativeBanSync({ db, logger, everyMs: env.BAN_SYNC_EVERY_MS });
-  // Multi-instance mode: this hub connects only the servers whose lease this instance holds.
+  // Multi-instance mode: this hub connects only the servers whose lease this instance holds, and
+  // its writes (native ban lists included) carry the lease's epoch.
   let leases: LeaseManager | null = null;
-  const hub = new ConnectionHub({
-    db,
-    encryptionKey: secrets.encryptionKey,
-    logger,
-    retentionDays: env.CONSOLE_RETENTION_DAYS,
-    nativeBans,
-    ...(env.cluster ? leasedHubOptions(db, env.cluster, () => leases) : {}),
-  });
+  const leased = env.cluster ? leasedHubOptions(db, env.cluster, () => leases) : {};
+  const nativeBans = new NativeBanSync({ db, logger, everyMs: env.BAN_SYNC_EVERY_MS, ...(leased.fence ? { fence: leased.fence } : {}) });
+  const hub = new ConnectionHub({ db, encryptionKey: secrets.encryptionKey, logger, retentionDays: env.CONSOLE_RETENTION_DAYS, nativeBans, ...leased });
   await hub.start();
   const cluster = env.cluster ? await joinCluster({ cluster: env.cluster, db, logger, hub, bind: (manager) => (leases = manager) }) : null;
   // What browsers and server actions talk to: the local hub, or the cluster's router over it.

@@ -16,12 +16,8 @@
  * stopped), and the takeover statement bounds its own wait with `lock_timeout` (lease-sql.ts).
  */
 import type { Db } from "../db/client.ts";
+import type { WriteFence } from "../hub/fence.ts";
 import { lockOwnLeases } from "./lease-sql.ts";
-
-/** Structurally the WriteFence of server/hub/fence.ts (common contract). */
-export interface LeaseWriteFence {
-  run<T>(epochs: ReadonlyMap<string, number>, write: (db: Db, allowed: ReadonlySet<string>) => Promise<T>): Promise<T>;
-}
 
 export interface LeaseFenceOptions {
   db: Db;
@@ -35,7 +31,7 @@ export interface LeaseFenceOptions {
   transactionTimeoutMs?: number;
 }
 
-export class LeaseFence implements LeaseWriteFence {
+export class LeaseFence implements WriteFence {
   private readonly db: Db;
   private readonly instanceId: string;
   private readonly idleTimeoutMs: number;
