@@ -128,4 +128,18 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // CONTRIBUTING: time is an input. The hub and the cluster read time only through their clocks
+    // (server/hub/clock.ts, the lease manager's), so tests control it.
+    files: ["server/hub/**/*.ts", "server/cluster/**/*.ts"],
+    ignores: ["**/*.test.ts", "**/testing/**", "server/hub/clock.ts", "server/cluster/redis.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: "Read time from the injected clock (clock.wall() / clock.now())." },
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: "Read time from the injected clock: new Date(clock.wall())." },
+        { selector: "CallExpression[callee.object.name='performance'][callee.property.name='now']", message: "Read time from the injected clock." },
+      ],
+    },
+  },
 );

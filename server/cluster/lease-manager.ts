@@ -38,6 +38,7 @@ export interface LeaseClock {
 }
 
 export const systemLeaseClock: LeaseClock = {
+  // eslint-disable-next-line no-restricted-syntax -- the system clock itself
   monotonic: () => performance.now(),
   setTimeout: (callback, delayMs) => {
     const timer = setTimeout(callback, delayMs);

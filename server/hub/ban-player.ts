@@ -25,6 +25,7 @@ export async function banOnlinePlayer(
   serverId: string,
   playerId: string,
   input: BanPlayerInput,
+  // eslint-disable-next-line no-restricted-syntax -- called from a socket handler (wall time); tests pass their own
   now = new Date(),
 ): Promise<BanDto> {
   await requirePermission(ctx, "players.ban", "ban.create", serverId);
