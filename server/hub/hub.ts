@@ -215,10 +215,10 @@ export class ConnectionHub implements HubPort {
       await this.disconnect(link);
       await this.live.writer.idle();
       await this.history.flush();
-      link.fenced = true;
       link.problem = { state: "idle", reason: MOVING_REASON, since: this.clock.wall() };
       link.throttle.reset();
       this.live.emitStatus(link);
+      link.fenced = true;
       this.links.delete(serverId);
       this.schedule.forget(serverId);
       this.history.forget(serverId);
@@ -228,7 +228,7 @@ export class ConnectionHub implements HubPort {
   /**
    * Self-fence NOW (the lease could not be renewed in time): every connection is closed at once
    * (stop() started for all, none awaited first), no further write of these links is attempted,
-   * and each server shows idle with `reason`. The links stay (adopt reconnects them).
+   * and each server reads idle with `reason` here (not broadcast). The links stay (adopt reconnects them).
    */
   fenceAll(reason: string): void {
     this.adopted.clear();
@@ -248,7 +248,8 @@ export class ConnectionHub implements HubPort {
       this.bans.reset(link.id);
       link.problem = { state: "idle", reason, since: this.clock.wall() };
       link.throttle.reset();
-      this.live.emitStatus(link);
+      // No status event: another instance may hold the server by now, and a late "idle" from this
+      // one would overwrite its status in the browsers and the mirror.
     }
   }
 

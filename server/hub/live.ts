@@ -321,6 +321,8 @@ export class LiveServers {
   }
 
   emitStatus(link: Link): void {
+    // A fenced link is no longer this instance's to speak for (ownership: hub.ts fenceAll).
+    if (link.fenced) return;
     const status = computeStatus(this.statusInput(link), this.o.clock.wall());
     link.degraded = status.degraded ?? null;
     if (link.throttle.shouldEmit(status, link.lastEventClock, this.o.clock.now())) this.o.events.emit({ type: "status", status });
