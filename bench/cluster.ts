@@ -149,15 +149,20 @@ export async function main(args: string[]): Promise<void> {
       timers.push(setTimeout(() => timers.push(setInterval(() => server.emulator.playerChat(`bench-${Date.now()}`), CHAT_EVERY_SECONDS * 1000)), (i * CHAT_EVERY_SECONDS * 1000) / chatty.length));
     });
     let execErrors = 0;
+    const errorKinds = new Map<string, number>();
     c.servers.forEach((server, i) => {
       const browser = watcher.get(server.serverId) as Browser;
       const command = KINDS.find((k) => k.protocol === server.protocol)?.command ?? "status";
       const send = () => {
         const sentAt = Date.now();
-        browser.socket.emit("console:exec", { serverId: server.serverId, command }, (result: { ok: boolean }) => {
+        browser.socket.emit("console:exec", { serverId: server.serverId, command }, (result: { ok: boolean; error?: { code?: string; message?: string } }) => {
           if (!measuring) return;
           if (result.ok) samples.add(`command ${placement(server.serverId, browser)}`, Date.now() - sentAt);
-          else execErrors++;
+          else {
+            execErrors++;
+            const why = `${result.error?.code ?? "?"}: ${(result.error?.message ?? "").replace(/\d+/g, "N").slice(0, 90)}`;
+            errorKinds.set(why, (errorKinds.get(why) ?? 0) + 1);
+          }
         });
       };
       timers.push(setTimeout(() => timers.push(setInterval(send, COMMAND_EVERY_SECONDS * 1000)), (i * COMMAND_EVERY_SECONDS * 1000) / c.servers.length));
@@ -180,6 +185,7 @@ export async function main(args: string[]): Promise<void> {
     console.log("\nlatency (same = client on the holding instance, cross = through Redis):");
     samples.print();
     console.log(`  command errors: ${execErrors}`);
+    for (const [why, count] of [...errorKinds].sort((a, b) => b[1] - a[1]).slice(0, 5)) console.log(`    ${count} x ${why}`);
     console.log("\nper instance:");
     for (const i of c.instances) {
       const cpu = ((cpuSecondsOf(i.pid) - (cpuBefore.get(i.id) ?? 0)) / window) * 100;
