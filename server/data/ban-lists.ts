@@ -11,6 +11,7 @@ import { limitedServerIds } from "../../lib/permissions.ts";
 import { banListSchema } from "../../lib/schemas/bans.ts";
 import { recordAudit } from "./audit.ts";
 import { requirePermission, type DataContext } from "./context.ts";
+import { countExistingServers } from "./servers.ts";
 
 export interface BanListDto {
   id: string;
@@ -152,7 +153,7 @@ export async function setBanListServers(
   const wanted = [...new Set(serverIds)];
   if (!(await ctx.db.banList.findUnique({ where: { id } })))
     throw new AppError("NOT_FOUND", "That ban list does not exist.");
-  if ((await ctx.db.server.count({ where: { id: { in: wanted } } })) !== wanted.length)
+  if ((await countExistingServers(ctx.db, wanted)) !== wanted.length)
     throw new AppError("NOT_FOUND", "One of those servers does not exist.");
   const current = (await ctx.db.banListServer.findMany({ where: { banListId: id } })).map((r) => r.serverId);
   const added = wanted.filter((s) => !current.includes(s));
