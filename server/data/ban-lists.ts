@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { AppError } from "../../lib/errors.ts";
-import { limitedServerIds } from "../../lib/permissions.ts";
+import { inLimit, limitedServerIds } from "../../lib/permissions.ts";
 import { banListSchema } from "../../lib/schemas/bans.ts";
 import { recordAudit } from "./audit.ts";
 import { requirePermission, type DataContext } from "./context.ts";
@@ -63,7 +63,7 @@ export async function listBanLists(ctx: DataContext): Promise<BanListDto[]> {
   return rows
     .map((row) => ({
       row,
-      serverIds: row.servers.map((s) => s.serverId).filter((id) => limit === null || limit.includes(id)),
+      serverIds: row.servers.map((s) => s.serverId).filter((id) => limit === null || inLimit(limit, id)),
     }))
     .filter(({ serverIds }) => limit === null || serverIds.length > 0)
     .map(({ row, serverIds }) => ({

@@ -12,7 +12,7 @@ import { z } from "zod";
 import { AppError, type FieldErrors } from "../../lib/errors.ts";
 import { parseDuration } from "../../lib/bans/duration.ts";
 import { parseIdentifier, type Identifier } from "../../lib/bans/identifiers.ts";
-import { can, limitedServerIds, type Actor, type Permission } from "../../lib/permissions.ts";
+import { can, inLimit, limitedServerIds, type Actor, type Permission } from "../../lib/permissions.ts";
 import {
   createBanSchema,
   listBansSchema,
@@ -393,7 +393,7 @@ export const VISIBILITY_IDS = Math.floor(ID_CHUNK / 3);
 async function visibleTo(ctx: DataContext, row: BanRow): Promise<boolean> {
   const limit = limitedServerIds(ctx.actor);
   if (limit === null || row.scope === "all") return true;
-  if (row.scope === "servers") return row.servers.some((s) => limit.includes(s.serverId));
+  if (row.scope === "servers") return row.servers.some((s) => inLimit(limit, s.serverId));
   if (!row.banListId) return false;
   return (await ctx.db.banListServer.count({ where: { banListId: row.banListId, ...serverIdScope(ctx.actor) } })) > 0;
 }

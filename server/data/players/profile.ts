@@ -14,7 +14,7 @@ import {
   type IdentifierKind,
 } from "../../../lib/bans/identifiers.ts";
 import { AppError } from "../../../lib/errors.ts";
-import { can, canOnPlayer, limitedServerIds, type Permission } from "../../../lib/permissions.ts";
+import { can, canOnPlayer, inLimit, limitedServerIds, type Permission } from "../../../lib/permissions.ts";
 import { playerIdSchema } from "../../../lib/schemas/player-search.ts";
 import { banState, VISIBILITY_IDS, visibilityWhere } from "../bans.ts";
 import { chunked, inChunks, mergePages } from "../chunks.ts";
@@ -78,7 +78,7 @@ export async function getPlayerProfile(
 
   const limit = limitedServerIds(actor);
   const visible = (serverId: string | null) =>
-    limit === null || (serverId !== null && limit.includes(serverId));
+    limit === null || (serverId !== null && inLimit(limit, serverId));
   const shown = summaries.filter((s) => visible(s.serverId));
   const mayIdentities = canOnPlayer(actor, "players.identities", seenOn);
   const erased = player.erasedAt !== null;
