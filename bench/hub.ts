@@ -88,6 +88,9 @@ function connectClient(url: string, cookie: string): Promise<ClientSocket> {
   return new Promise((resolve, reject) => {
     socket.on("connect", () => resolve(socket));
     socket.on("connect_error", reject);
+    // A transport closed before the namespace answered ends in "disconnect", not "connect_error"
+    // (reconnection is off): without this the promise would never settle.
+    socket.on("disconnect", (reason) => reject(new Error(`disconnected before connecting: ${reason}`)));
   });
 }
 
