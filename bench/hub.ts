@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- hub [--servers 10,100,500] [--clients 50] [--seconds 30] [--target process|build]`:
+ * `npm run bench -- hub [--servers 10,100,500] [--clients 50] [--seconds 30] [--target process|build] [--db sqlite|postgresql]`:
  * one RconDeck process with N emulated game servers (a child process: BattlEye Arma 3, Source
  * Squad and Quake 3 OpenArena in turn, 64 players each, joining and leaving at the emulators' pace)
  * and M socket.io clients (another child process, one Admin user each), subscribed so that every
@@ -33,6 +33,7 @@ import { io as connect, type Socket } from "socket.io-client";
 import type { ClientToServerEvents, ServerStatusMessage, ServerToClientEvents } from "../lib/realtime/contract.ts";
 import { createDb, type Db } from "../server/db/client.ts";
 import { migrateDatabase } from "../server/db/migrate.ts";
+import { createPostgresTestDatabase } from "../server/testing/databases.ts";
 import { ConnectionHub } from "../server/hub/hub.ts";
 import { createRealtime } from "../server/realtime/io.ts";
 import { loadFamily } from "../server/rcon/registry.ts";
@@ -87,6 +88,9 @@ function connectClient(url: string, cookie: string): Promise<ClientSocket> {
   return new Promise((resolve, reject) => {
     socket.on("connect", () => resolve(socket));
     socket.on("connect_error", reject);
+    // A transport closed before the namespace answered ends in "disconnect", not "connect_error"
+    // (reconnection is off): without this the promise would never settle.
+    socket.on("disconnect", (reason) => reject(new Error(`disconnected before connecting: ${reason}`)));
   });
 }
 
@@ -282,17 +286,33 @@ async function startBuiltServer(dir: string, databaseUrl: string): Promise<Proce
   };
 }
 
-/** Until every server is online with its first player list read (seen as a browser sees it). */
-async function waitUntilOnline(url: string, cookie: string, count: number): Promise<number> {
-  const socket = await connectClient(url, cookie);
+/**
+ * Until every server is online with its first player list read (seen as a browser sees it), or
+ * `limitMs`. At 1,000 servers the start-up burst (64,000 first stays and player records) can keep
+ * the event loop busy past socket.io's ping timeout: a dropped watcher connects again, and an
+ * unanswered watch is given up after a minute instead of waiting forever.
+ */
+async function waitUntilOnline(url: string, cookie: string, count: number, limitMs = 600_000): Promise<number> {
   const statuses = new Map<string, ServerStatusMessage>();
-  socket.on("server:status", (status) => statuses.set(status.serverId, status));
-  const first = await new Promise<{ ok: boolean; data?: { statuses: ServerStatusMessage[] } }>((resolve) => socket.emit("servers:watch", {}, resolve));
-  for (const status of first.data?.statuses ?? []) if (!statuses.has(status.serverId)) statuses.set(status.serverId, status);
   const ready = () => [...statuses.values()].filter((s) => s.state === "online" && s.playerCount !== null).length;
   const started = Date.now();
-  while (ready() < count && Date.now() - started < 120_000) await sleep(200);
-  socket.disconnect();
+  while (ready() < count && Date.now() - started < limitMs) {
+    let socket: ClientSocket | null = null;
+    try {
+      socket = await connectClient(url, cookie);
+      const watcher = socket;
+      watcher.on("server:status", (status) => statuses.set(status.serverId, status));
+      const first = await new Promise<{ ok: boolean; data?: { statuses: ServerStatusMessage[] } }>((resolve, reject) =>
+        watcher.timeout(60_000).emit("servers:watch", {}, (error: Error | null, result: { ok: boolean; data?: { statuses: ServerStatusMessage[] } }) => (error ? reject(error) : resolve(result))),
+      );
+      for (const status of first.data?.statuses ?? []) if (!statuses.has(status.serverId)) statuses.set(status.serverId, status);
+      while (watcher.connected && ready() < count && Date.now() - started < limitMs) await sleep(200);
+    } catch {
+      await sleep(1_000); // refused or timed out under the burst: try again
+    } finally {
+      socket?.disconnect();
+    }
+  }
   return ready();
 }
 
@@ -319,11 +339,13 @@ async function until<T>(from: { next(): Promise<string | null> }, key: string): 
   }
 }
 
-async function runOnce(servers: number, clients: number, seconds: number, target: string): Promise<void> {
+async function runOnce(servers: number, clients: number, seconds: number, target: string, kind: string): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), "rcondeck-bench-hub-"));
-  const databaseUrl = `file:${path.join(dir, "bench.db")}`;
-  await migrateDatabase(databaseUrl);
-  const db = createDb(databaseUrl);
+  // SQLite (the default) in a file of its own, or a throw-away PostgreSQL database (TEST_POSTGRES_URL).
+  const database = kind === "postgresql" ? await createPostgresTestDatabase() : null;
+  const databaseUrl = database?.url ?? `file:${path.join(dir, "bench.db")}`;
+  if (!database) await migrateDatabase(databaseUrl);
+  const db = database?.db ?? createDb(databaseUrl);
   const cookies: string[] = [];
   for (let c = 0; c < clients; c++) {
     const user = await db.user.create({ data: { email: `bench${c}@example.com`, name: `bench${c}`, passwordHash: "x", role: "ADMIN", allServers: true } });
@@ -350,7 +372,9 @@ async function runOnce(servers: number, clients: number, seconds: number, target
   }
 
   const measured = target === "build" ? await startBuiltServer(dir, databaseUrl) : await startInThisProcess(db);
+  const startedAt = Date.now();
   const online = await waitUntilOnline(measured.url, cookies[0] ?? "", servers);
+  const onlineAfter = ((Date.now() - startedAt) / 1000).toFixed(0);
   await sleep(2_000); // the first lists' 64 stays per server are stored
 
   const clientProc = child(["--role", "clients", "--url", measured.url, "--cookies", cookiesFile, "--ids", ids.join(","), "--seconds", String(seconds)]);
@@ -382,7 +406,7 @@ async function runOnce(servers: number, clients: number, seconds: number, target
   const byProtocol = (measure: string) => KINDS.map((k) => `${k.protocol} ${figure(`${measure} ${k.protocol}`).replace(/ {2}\(.*/, "")}`).join(", ");
   const mb = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MB`;
   const delay = measured.loopDelay();
-  console.log(`N=${String(servers).padStart(3)} M=${clients}  target ${target}  online ${online}/${servers}`);
+  console.log(`N=${String(servers).padStart(3)} M=${clients}  target ${target}  database ${kind}  online ${online}/${servers} after ${onlineAfter} s`);
   console.log(`  event emulator->client (pushed chat): ${figure("event")}   [${byProtocol("event")}]`);
   console.log(`  command round trip (console:exec -> answer line): ${figure("command")}   [${byProtocol("command")}]   refused or failed ${typeof result.execErrors === "number" ? result.execErrors : "?"}`);
   console.log(`  hub->client age of every line: ${figure("age")}`);
@@ -394,7 +418,8 @@ async function runOnce(servers: number, clients: number, seconds: number, target
   clientProc.proc.kill();
   emulators.proc.stdin?.end();
   await measured.close();
-  await db.$disconnect();
+  if (database) await database.drop();
+  else await db.$disconnect();
   if (emulators.proc.exitCode === null) await new Promise((resolve) => emulators.proc.once("exit", resolve));
   rmSync(dir, { recursive: true, force: true });
 }
@@ -408,6 +433,7 @@ export async function main(args: string[]): Promise<void> {
       servers: { type: "string", default: "10,100,500" },
       clients: { type: "string", default: "50" },
       seconds: { type: "string", default: "30" },
+      db: { type: "string", default: "sqlite" },
       url: { type: "string" },
       cookies: { type: "string" },
       ids: { type: "string" },
@@ -416,10 +442,11 @@ export async function main(args: string[]): Promise<void> {
   if (values.role === "emulators") return runEmulators(Number(values.servers));
   if (values.role === "clients") return runClients(values.url ?? "", values.cookies ?? "", (values.ids ?? "").split(","), Number(values.seconds));
   if (values.role === "hub") {
-    await runOnce(Number(values.servers), Number(values.clients), Number(values.seconds), values.target);
+    await runOnce(Number(values.servers), Number(values.clients), Number(values.seconds), values.target, values.db);
     process.exit(0);
   }
   if (values.target !== "process" && values.target !== "build") throw new Error(`--target is process or build, not "${values.target}"`);
+  if (values.db !== "sqlite" && values.db !== "postgresql") throw new Error(`--db is sqlite or postgresql, not "${values.db}"`);
   const options = serverNodeOptions();
   console.log(
     `hub benchmark: mixed BattlEye/Source(Squad)/Quake 3 emulators, 64 players each, ${values.clients} socket.io clients, ${values.seconds} s per run; measured process: ` +
@@ -428,7 +455,7 @@ export async function main(args: string[]): Promise<void> {
   for (const n of values.servers.split(",").map(Number)) {
     // Each N in a fresh process (so runs share no heap); with --target process that process is the
     // hub under test, so it gets the dashboard's Node options.
-    const run = spawn(process.execPath, [...(values.target === "process" ? options : []), "--import", "tsx", "bench/index.ts", "hub", "--role", "hub", "--target", values.target, "--servers", String(n), "--clients", values.clients, "--seconds", values.seconds], { stdio: "inherit" });
+    const run = spawn(process.execPath, [...(values.target === "process" ? options : []), "--import", "tsx", "bench/index.ts", "hub", "--role", "hub", "--target", values.target, "--servers", String(n), "--clients", values.clients, "--seconds", values.seconds, "--db", values.db], { stdio: "inherit" });
     const code = await new Promise<number | null>((resolve) => run.once("exit", resolve));
     if (code !== 0) throw new Error(`the run for N=${n} failed (exit ${code})`);
   }

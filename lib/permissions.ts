@@ -99,6 +99,18 @@ export interface ServerGrant {
   serverIds: readonly string[];
 }
 
+/**
+ * Whether `serverId` is in a server limit. A user may hold thousands of servers and a list page
+ * checks each row: past a few ids, a Set made once per (immutable) list.
+ */
+const limitSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+export function inLimit(limit: readonly string[], serverId: string): boolean {
+  if (limit.length <= 16) return limit.includes(serverId);
+  let set = limitSets.get(limit);
+  if (!set) limitSets.set(limit, (set = new Set(limit)));
+  return set.has(serverId);
+}
+
 /** The servers `actor` is limited to, or null when it reaches every server. */
 export function limitedServerIds(actor: Actor): readonly string[] | null {
   return actor.role === "OWNER" ? null : actor.serverIds;
@@ -109,7 +121,7 @@ export function can(actor: Actor | null | undefined, permission: Permission, ser
   if (!ROLE_PERMISSIONS[actor.role].includes(permission)) return false;
   const limit = limitedServerIds(actor);
   if (serverId !== undefined && SERVER_SCOPED.has(permission) && limit !== null)
-    return limit.includes(serverId);
+    return inLimit(limit, serverId);
   return true;
 }
 
@@ -137,7 +149,7 @@ export function canGrantServers(actor: Actor, grant: ServerGrant): boolean {
   if (!can(actor, "team.manage")) return false;
   const limit = limitedServerIds(actor);
   if (limit === null) return true;
-  return !grant.allServers && grant.serverIds.every((id) => limit.includes(id));
+  return !grant.allServers && grant.serverIds.every((id) => inLimit(limit, id));
 }
 
 const RANK: Record<RoleName, number> = { OWNER: 4, ADMIN: 3, MODERATOR: 2, VIEWER: 1 };
@@ -195,7 +207,7 @@ export function auditScopeIncludes(
 ): boolean {
   if (scope === null) return true;
   return (
-    event.actorId === scope.actorId || (event.serverId !== null && scope.serverIds.includes(event.serverId))
+    event.actorId === scope.actorId || (event.serverId !== null && inLimit(scope.serverIds, event.serverId))
   );
 }
 

@@ -10,6 +10,7 @@
 import { AppError } from "../../lib/errors.ts";
 import { auditScope, can, type Actor } from "../../lib/permissions.ts";
 import type { AuditEvent, Db } from "../db/client.ts";
+import { serverIdScope } from "./scope.ts";
 
 export type AuditOutcome = "success" | "failure" | "denied" | "pending" | "unknown";
 
@@ -272,7 +273,7 @@ export async function listAuditPage(db: Db, actor: Actor, filter: AuditFilter = 
       ? []
       : scope.serverIds.length <= PER_SERVER_QUERIES
         ? scope.serverIds.map((serverId) => ({ serverId }))
-        : [{ serverId: { in: [...scope.serverIds] } }];
+        : [serverIdScope(actor) ?? {}];
   const parts: AuditWhere[] =
     scope === null ? [base] : [{ actorId: scope.actorId }, ...servers].map((part) => ({ AND: [base, part] }));
   const found = await Promise.all(

@@ -14,6 +14,7 @@ import { can } from "../../lib/permissions.ts";
 import type { Db } from "../db/client.ts";
 import { recordAudit } from "./audit.ts";
 import { appliesToServerWhere, createBan, stateWhere, type BanDto } from "./bans.ts";
+import { chunked, ID_CHUNK } from "./chunks.ts";
 import { requirePermission, type DataContext } from "./context.ts";
 
 /** One listed native entry, in central and native terms. */
@@ -55,8 +56,8 @@ export async function recordNativeList(
 ): Promise<number> {
   const listed = entries.slice(0, MAX_RECORDED);
   const known = new Set<string>();
-  for (let i = 0; i < listed.length; i += 500) {
-    const chunk = listed.slice(i, i + 500);
+  // Two parameters per entry plus the scope's: half a chunk of entries per statement.
+  for (const chunk of chunked(listed, Math.floor(ID_CHUNK / 2))) {
     const rows = await db.banIdentifier.findMany({
       where: {
         OR: chunk.map((e) => ({ kind: e.kind, value: e.value })),
@@ -82,12 +83,12 @@ export async function recordNativeList(
     });
   }
   // Gone from the list (removed by hand, expired, or adopted and now known): no longer drift.
-  await db.nativeBan.deleteMany({
-    where: {
-      serverId,
-      NOT: { OR: unknown.map((e) => ({ nativeKind: e.nativeKind, nativeValue: e.nativeValue })) },
-    },
-  });
+  // Read the stored ids and delete by id in chunks: a NOT (OR ...) over thousands of listed
+  // entries would exceed the databases' parameter limits (chunks.ts).
+  const listedNow = new Set(unknown.map((e) => `${e.nativeKind}\u0000${e.nativeValue}`));
+  const stored = await db.nativeBan.findMany({ where: { serverId }, select: { id: true, nativeKind: true, nativeValue: true } });
+  const gone = stored.filter((r) => !listedNow.has(`${r.nativeKind}\u0000${r.nativeValue}`)).map((r) => r.id);
+  for (const ids of chunked(gone)) await db.nativeBan.deleteMany({ where: { id: { in: ids } } });
   return unknown.length;
 }
 

@@ -29,6 +29,7 @@ import type { Db } from "../db/client.ts";
 import { completeAudit, recordAudit } from "./audit.ts";
 import { banState, scopeAllows, stateWhere, type BanScope } from "./bans.ts";
 import { requirePermission, type DataContext } from "./context.ts";
+import { countExistingServers } from "./servers.ts";
 
 /** Characters of pasted or uploaded text (100,000 native lines are about 3 MB). */
 export const IMPORT_MAX_CHARS = 20_000_000;
@@ -102,7 +103,7 @@ async function plan(ctx: DataContext, raw: ImportBansInput, now: Date, action: s
     throw new AppError("FORBIDDEN", "Only an Admin of every chosen server may import bans there.");
   }
   if (scope.scope === "servers") {
-    const found = await ctx.db.server.count({ where: { id: { in: [...scope.serverIds] } } });
+    const found = await countExistingServers(ctx.db, scope.serverIds);
     if (found !== scope.serverIds.length)
       throw new AppError("NOT_FOUND", "One of those servers does not exist.");
   } else if (scope.scope === "list" && !(await ctx.db.banList.findUnique({ where: { id: scope.banListId } })))

@@ -7,10 +7,11 @@
  */
 import { z } from "zod";
 import { AppError } from "../../lib/errors.ts";
-import { limitedServerIds } from "../../lib/permissions.ts";
+import { inLimit, limitedServerIds } from "../../lib/permissions.ts";
 import { banListSchema } from "../../lib/schemas/bans.ts";
 import { recordAudit } from "./audit.ts";
 import { requirePermission, type DataContext } from "./context.ts";
+import { countExistingServers } from "./servers.ts";
 
 export interface BanListDto {
   id: string;
@@ -62,7 +63,7 @@ export async function listBanLists(ctx: DataContext): Promise<BanListDto[]> {
   return rows
     .map((row) => ({
       row,
-      serverIds: row.servers.map((s) => s.serverId).filter((id) => limit === null || limit.includes(id)),
+      serverIds: row.servers.map((s) => s.serverId).filter((id) => limit === null || inLimit(limit, id)),
     }))
     .filter(({ serverIds }) => limit === null || serverIds.length > 0)
     .map(({ row, serverIds }) => ({
@@ -152,7 +153,7 @@ export async function setBanListServers(
   const wanted = [...new Set(serverIds)];
   if (!(await ctx.db.banList.findUnique({ where: { id } })))
     throw new AppError("NOT_FOUND", "That ban list does not exist.");
-  if ((await ctx.db.server.count({ where: { id: { in: wanted } } })) !== wanted.length)
+  if ((await countExistingServers(ctx.db, wanted)) !== wanted.length)
     throw new AppError("NOT_FOUND", "One of those servers does not exist.");
   const current = (await ctx.db.banListServer.findMany({ where: { banListId: id } })).map((r) => r.serverId);
   const added = wanted.filter((s) => !current.includes(s));

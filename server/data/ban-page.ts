@@ -11,6 +11,7 @@ import type { Db } from "../db/client.ts";
 import { getBanSettings } from "./ban-settings.ts";
 import { revokeBan, visibilityWhere } from "./bans.ts";
 import { requirePermission, type DataContext } from "./context.ts";
+import { serverIdScope } from "./scope.ts";
 
 export interface BanSyncView {
   serverId: string;
@@ -31,7 +32,7 @@ export async function banSyncStates(
   const rows = await ctx.db.banSync.findMany({
     where: {
       banId: { in: banIds.slice(0, 200) },
-      ...(limit === null ? {} : { serverId: { in: [...limit] } }),
+      ...(limit === null ? {} : serverIdScope(ctx.actor)),
     },
     select: { banId: true, serverId: true, state: true, error: true, lastVerifiedAt: true },
     orderBy: { serverId: "asc" },

@@ -12,7 +12,7 @@ import { z } from "zod";
 import { AppError, type FieldErrors } from "../../lib/errors.ts";
 import { parseDuration } from "../../lib/bans/duration.ts";
 import { parseIdentifier, type Identifier } from "../../lib/bans/identifiers.ts";
-import { can, limitedServerIds, type Actor, type Permission } from "../../lib/permissions.ts";
+import { can, inLimit, limitedServerIds, type Actor, type Permission } from "../../lib/permissions.ts";
 import {
   createBanSchema,
   listBansSchema,
@@ -27,6 +27,9 @@ import type { Db } from "../db/client.ts";
 import { recordAudit } from "./audit.ts";
 import { getBanSettings } from "./ban-settings.ts";
 import { requirePermission, type DataContext } from "./context.ts";
+import { ID_CHUNK } from "./chunks.ts";
+import { serverIdScope } from "./scope.ts";
+import { countExistingServers } from "./servers.ts";
 
 export type BanScope =
   | { scope: "all" }
@@ -235,7 +238,7 @@ export async function createBan(
     );
   }
   if (scope.scope === "servers") {
-    const found = await ctx.db.server.count({ where: { id: { in: [...scope.serverIds] } } });
+    const found = await countExistingServers(ctx.db, scope.serverIds);
     if (found !== scope.serverIds.length)
       throw new AppError("NOT_FOUND", "One of those servers does not exist.");
   }
@@ -376,28 +379,23 @@ export async function updateBan(ctx: DataContext, raw: UpdateBanInput, now = new
 
 /** Prisma filter: the bans a limited user may see (those touching one of its servers). */
 export function visibilityWhere(actor: Actor) {
-  const limit = limitedServerIds(actor);
-  if (limit === null) return {};
-  const ids = [...limit];
+  // The scope appears twice: each IN list at most VISIBILITY_IDS (then a join on the stored access).
+  const scope = serverIdScope(actor, VISIBILITY_IDS);
+  if (scope === null) return {};
   return {
-    OR: [
-      { scope: "all" },
-      { scope: "servers", servers: { some: { serverId: { in: ids } } } },
-      { scope: "list", banList: { servers: { some: { serverId: { in: ids } } } } },
-    ],
+    OR: [{ scope: "all" }, { scope: "servers", servers: { some: scope } }, { scope: "list", banList: { servers: { some: scope } } }],
   };
 }
+
+/** Ids per IN list in a statement that also carries visibilityWhere (two lists of up to this). */
+export const VISIBILITY_IDS = Math.floor(ID_CHUNK / 3);
 
 async function visibleTo(ctx: DataContext, row: BanRow): Promise<boolean> {
   const limit = limitedServerIds(ctx.actor);
   if (limit === null || row.scope === "all") return true;
-  if (row.scope === "servers") return row.servers.some((s) => limit.includes(s.serverId));
+  if (row.scope === "servers") return row.servers.some((s) => inLimit(limit, s.serverId));
   if (!row.banListId) return false;
-  return (
-    (await ctx.db.banListServer.count({
-      where: { banListId: row.banListId, serverId: { in: [...limit] } },
-    })) > 0
-  );
+  return (await ctx.db.banListServer.count({ where: { banListId: row.banListId, ...serverIdScope(ctx.actor) } })) > 0;
 }
 
 export function stateWhere(state: BanState, now: Date) {
@@ -453,7 +451,10 @@ export async function listBans(
           select: { banId: true },
           take: 1_000,
         });
-        if (hits.length > 0) or.push({ id: { in: [...new Set(hits.map((h) => h.banId))] } });
+        const ids = [...new Set(hits.map((h) => h.banId))];
+        // Many hits (a shared address): the same test as a join, so the statement stays bounded.
+        if (ids.length > VISIBILITY_IDS) or.push({ identifiers: { some: { OR: keys.map((k) => ({ kind: k.kind, value: k.value })) } } });
+        else if (ids.length > 0) or.push({ id: { in: ids } });
       }
     }
     and.push({ OR: or });

@@ -7,6 +7,7 @@ import { requirePermission, type DataContext } from "./context.ts";
 import type { Db } from "../db/client.ts";
 import { Prisma } from "../../prisma/generated/sqlite/client.ts";
 import { addStayTotals } from "./players/totals.ts";
+import { ID_CHUNK, chunked, inChunks, rowsPerStatement } from "./chunks.ts";
 
 /** What a write inside `db.$transaction(async (tx) => ...)` gets. */
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
@@ -39,8 +40,7 @@ export interface ConsoleLineRecord {
  */
 export async function reserveConsoleSeqs(db: Db, serverIds: readonly string[], block: number): Promise<Map<string, number>> {
   const marks = new Map<string, number>();
-  for (let i = 0; i < serverIds.length; i += 500) {
-    const ids = serverIds.slice(i, i + 500);
+  for (const ids of chunked(serverIds, ID_CHUNK)) {
     await db.server.updateMany({ where: { id: { in: ids } }, data: { consoleSeqReserved: { increment: block } } });
     const rows = await db.server.findMany({ where: { id: { in: ids } }, select: { id: true, consoleSeqReserved: true } });
     for (const r of rows) marks.set(r.id, r.consoleSeqReserved);
@@ -61,8 +61,8 @@ export async function raiseConsoleSeqReservation(db: Db, serverId: string, mark:
  * still binds every value as a parameter, with the right placeholders for either database.
  */
 export async function insertConsoleLines(db: Db, lines: readonly ConsoleLineRecord[]): Promise<void> {
-  for (let i = 0; i < lines.length; i += 1000) {
-    const rows = lines.slice(i, i + 1000).map((l) => Prisma.sql`(${l.serverId}, ${l.seq}, ${l.kind}, ${l.text}, ${l.actorId}, ${l.actorName}, ${l.replyTo}, ${l.createdAt})`);
+  for (const chunk of chunked(lines, Math.min(1000, rowsPerStatement(8)))) {
+    const rows = chunk.map((l) => Prisma.sql`(${l.serverId}, ${l.seq}, ${l.kind}, ${l.text}, ${l.actorId}, ${l.actorName}, ${l.replyTo}, ${l.createdAt})`);
     await db.$executeRaw`INSERT INTO "ConsoleLine" ("serverId", "seq", "kind", "text", "actorId", "actorName", "replyTo", "createdAt") VALUES ${Prisma.join(rows)}`;
   }
 }
@@ -175,12 +175,13 @@ export async function closeOpenPlayerSessions(db: Db, serverId: string | null, l
  */
 export async function closeStaysLeftOpen(db: Db, now: Date, serverIds?: readonly string[]): Promise<number> {
   if (serverIds && serverIds.length === 0) return 0;
+  // Callers pass one server (an adoption) or none (start-up): the filter list stays tiny.
   const open = await db.playerSession.groupBy({ by: ["serverId"], where: { leftAt: null, ...(serverIds ? { serverId: { in: [...serverIds] } } : {}) } });
-  const lastSamples = await db.playerCountSample.groupBy({
-    by: ["serverId"],
-    where: { serverId: { in: open.map((o) => o.serverId) } },
-    _max: { createdAt: true },
-  });
+  // One groupBy per chunk: Prisma refuses a groupBy IN list over its parameter limit (999 on SQLite).
+  const lastSamples = await inChunks(
+    open.map((o) => o.serverId),
+    (ids) => db.playerCountSample.groupBy({ by: ["serverId"], where: { serverId: { in: ids } }, _max: { createdAt: true } }),
+  );
   const lastSeen = new Map(lastSamples.map((s) => [s.serverId, s._max.createdAt]));
   let closed = 0;
   for (const { serverId } of open) {
@@ -229,11 +230,14 @@ export async function listPlayerCountSamples(ctx: DataContext, since: Date, serv
   await requirePermission(ctx, "server.view", "server.samples");
   const visible = ctx.actor.serverIds === null || ctx.actor.role === "OWNER" ? null : new Set(ctx.actor.serverIds);
   const ids = serverIds ? serverIds.filter((id) => visible === null || visible.has(id)) : visible ? [...visible] : null;
-  const rows = await ctx.db.playerCountSample.findMany({
-    where: { createdAt: { gte: since }, ...(ids ? { serverId: { in: ids } } : {}) },
-    orderBy: { createdAt: "asc" },
-    select: { serverId: true, count: true, createdAt: true },
-  });
+  const query = (chunk: string[] | null) =>
+    ctx.db.playerCountSample.findMany({
+      where: { createdAt: { gte: since }, ...(chunk ? { serverId: { in: chunk } } : {}) },
+      orderBy: { createdAt: "asc" },
+      select: { serverId: true, count: true, createdAt: true },
+    });
+  // Chunks split by server, and the result is grouped by server: each server's points stay in order.
+  const rows = ids ? await inChunks(ids, query) : await query(null);
   const out: Record<string, PlayerCountPoint[]> = {};
   for (const r of rows) (out[r.serverId] ??= []).push({ at: r.createdAt.toISOString(), count: r.count });
   return out;

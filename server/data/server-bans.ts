@@ -8,6 +8,7 @@ import { can, limitedServerIds } from "../../lib/permissions.ts";
 import type { Db } from "../db/client.ts";
 import { appliesToServerWhere, banState, stateWhere } from "./bans.ts";
 import { requirePermission, type DataContext } from "./context.ts";
+import { serverIdScope } from "./scope.ts";
 
 export interface ServerBanDto {
   id: string;
@@ -99,7 +100,7 @@ export async function listNativeOnlyForActor(ctx: DataContext, take = 200): Prom
   await requirePermission(ctx, "players.view", "ban.native.list");
   const limit = limitedServerIds(ctx.actor);
   const rows = await ctx.db.nativeBan.findMany({
-    where: limit === null ? {} : { serverId: { in: [...limit] } },
+    where: limit === null ? {} : (serverIdScope(ctx.actor) ?? {}),
     include: { server: { select: { name: true } } },
     orderBy: [{ firstSeenAt: "desc" }, { id: "asc" }],
     take,

@@ -6,11 +6,13 @@ import { z } from "zod";
 import { AppError } from "../../lib/errors.ts";
 import { findPreset } from "../../lib/games.ts";
 import { connectionFieldsSchema, PASSWORD_REQUIRED_FOR_NEW_ADDRESS, type CreateServerInput, type UpdateServerInput } from "../../lib/schemas/server.ts";
-import { can, canCreateServer, limitedServerIds } from "../../lib/permissions.ts";
+import { can, canCreateServer } from "../../lib/permissions.ts";
 import type { Db, Server } from "../db/client.ts";
 import { decryptSecret, encryptSecret } from "../security/crypto.ts";
 import { recordAudit } from "./audit.ts";
 import { requirePermission, type DataContext } from "./context.ts";
+import { countInChunks } from "./chunks.ts";
+import { serverRowScope } from "./scope.ts";
 
 export interface ServerDto {
   id: string;
@@ -57,8 +59,12 @@ export function toServerDtoFor(ctx: Pick<DataContext, "actor">, row: Server): Se
 }
 
 function accessFilter(ctx: DataContext) {
-  const limit = limitedServerIds(ctx.actor);
-  return limit === null ? {} : { id: { in: [...limit] } };
+  return serverRowScope(ctx.actor) ?? {};
+}
+
+/** How many of these ids (duplicates counted once) are existing servers; any number of ids. */
+export async function countExistingServers(db: Db, ids: readonly string[]): Promise<number> {
+  return countInChunks([...new Set(ids)], (chunk) => db.server.count({ where: { id: { in: chunk } } }));
 }
 
 export async function listServers(ctx: DataContext): Promise<ServerDto[]> {

@@ -16,6 +16,7 @@ import { hashPassword, verifyPassword } from "../auth/passwords.ts";
 import type { Db } from "../db/client.ts";
 import { recordAudit } from "./audit.ts";
 import { requirePermission, type DataContext } from "./context.ts";
+import { countExistingServers } from "./servers.ts";
 import { endAllSessions } from "./sessions.ts";
 import { consumeToken, findUsableToken, hashToken, INVITE_TOKEN_TTL_MS, newToken, SETUP_TOKEN_TTL_MS } from "./tokens.ts";
 
@@ -142,7 +143,7 @@ export async function listTeam(ctx: DataContext): Promise<TeamMemberDto[]> {
 
 async function assertServersExist(db: Db, serverIds: readonly string[]): Promise<void> {
   if (serverIds.length === 0) return;
-  const found = await db.server.count({ where: { id: { in: [...serverIds] } } });
+  const found = await countExistingServers(db, serverIds);
   if (found !== new Set(serverIds).size) throw new AppError("INVALID_INPUT", "One of the selected servers no longer exists.", { serverIds: ["Reload and choose again"] });
 }
 
@@ -188,7 +189,7 @@ export async function describeInvite(db: Db, token: string): Promise<{ email: st
   if (!row?.email || !row.role) return null;
   if (row.role !== "OWNER" && !row.allServers) {
     const ids = parseServerIds(row.serverIds);
-    if (ids.length === 0 || (await db.server.count({ where: { id: { in: ids } } })) === 0) return null;
+    if (ids.length === 0 || (await countExistingServers(db, ids)) === 0) return null;
   }
   return { email: row.email, role: row.role };
 }

@@ -14,6 +14,7 @@ import { recordAudit } from "../audit.ts";
 import type { DataContext } from "../context.ts";
 import { playerForAction, requireAnywhere } from "./access.ts";
 import { deleteMergeRecords } from "./merge-record.ts";
+import { countInChunks } from "../chunks.ts";
 
 export const ERASED_NAME = "Erased player";
 
@@ -77,7 +78,7 @@ export async function erasePlayer(
         data: { reason: "" },
       });
       await deleteMergeRecords(tx, merged);
-      const bansKept = await tx.ban.count({ where: { playerId: { in: group } } });
+      const bansKept = await countInChunks(group, (ids) => tx.ban.count({ where: { playerId: { in: ids } } }));
       return {
         merged,
         identities: identities.count,

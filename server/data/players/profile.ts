@@ -14,9 +14,11 @@ import {
   type IdentifierKind,
 } from "../../../lib/bans/identifiers.ts";
 import { AppError } from "../../../lib/errors.ts";
-import { can, canOnPlayer, limitedServerIds, type Permission } from "../../../lib/permissions.ts";
+import { can, canOnPlayer, inLimit, limitedServerIds, type Permission } from "../../../lib/permissions.ts";
 import { playerIdSchema } from "../../../lib/schemas/player-search.ts";
-import { banState, visibilityWhere } from "../bans.ts";
+import { banState, VISIBILITY_IDS, visibilityWhere } from "../bans.ts";
+import { chunked, inChunks, mergePages } from "../chunks.ts";
+import { serverIdScope } from "../scope.ts";
 import { requirePermission, type DataContext } from "../context.ts";
 import { playerScopeWhere } from "./search.ts";
 import {
@@ -76,7 +78,7 @@ export async function getPlayerProfile(
 
   const limit = limitedServerIds(actor);
   const visible = (serverId: string | null) =>
-    limit === null || (serverId !== null && limit.includes(serverId));
+    limit === null || (serverId !== null && inLimit(limit, serverId));
   const shown = summaries.filter((s) => visible(s.serverId));
   const mayIdentities = canOnPlayer(actor, "players.identities", seenOn);
   const erased = player.erasedAt !== null;
@@ -152,7 +154,7 @@ export async function getPlayerProfile(
     erased
       ? []
       : ctx.db.playerSanction.findMany({
-          where: { playerId: id, ...(limit === null ? {} : { serverId: { in: [...limit] } }) },
+          where: { playerId: id, ...(limit === null ? {} : serverIdScope(actor)) },
           include: { server: { select: { name: true } } },
           orderBy: [{ createdAt: "desc" }, { id: "desc" }],
           take: SANCTIONS_MAX,
@@ -257,11 +259,18 @@ async function onlineOf(
   refs: PlayerRefs | undefined,
 ): Promise<PlayerProfile["online"]> {
   if (shown.length === 0 || (!refs && !mayIdentities)) return [];
-  const open = await ctx.db.playerSession.findMany({
-    where: { playerId, leftAt: null, serverId: { in: shown.map((s) => s.serverId) } },
-    select: { serverId: true, gameId: true },
-    orderBy: { joinedAt: "desc" },
-  });
+  // Chunked by server (a player seen on thousands of servers), newest join first over all chunks.
+  const open = (
+    await inChunks(
+      shown.map((s) => s.serverId),
+      (serverIds) =>
+        ctx.db.playerSession.findMany({
+          where: { playerId, leftAt: null, serverId: { in: serverIds } },
+          select: { serverId: true, gameId: true, joinedAt: true },
+          orderBy: { joinedAt: "desc" },
+        }),
+    )
+  ).sort((a, b) => b.joinedAt.getTime() - a.joinedAt.getTime());
   const out: PlayerProfile["online"] = [];
   for (const stay of open) {
     if (out.some((o) => o.serverId === stay.serverId)) continue; // a stay left open by a crash
@@ -297,25 +306,32 @@ async function bansOf(
       if (address) for (const network of containingNetworks(address)) add("cidr", network);
     }
   }
-  const hits =
-    byKind.size === 0
-      ? []
-      : await ctx.db.banIdentifier.findMany({
-          where: { OR: [...byKind].map(([kind, values]) => ({ kind, value: { in: [...values] } })) },
-          select: { banId: true },
-          take: 1_000,
-        });
-  const rows = await ctx.db.ban.findMany({
-    where: {
-      AND: [
-        visibilityWhere(ctx.actor),
-        { OR: [{ playerId }, { id: { in: [...new Set(hits.map((h) => h.banId))] } }] },
-      ],
-    },
-    select: { id: true, reason: true, createdAt: true, expiresAt: true, revokedAt: true },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: BANS_MAX,
-  });
+  // A long-seen player has many addresses (and each address ~25 ranges): bounded lookups.
+  const keys = [...byKind].flatMap(([kind, values]) => [...values].map((value) => ({ kind, value })));
+  const banIds = new Set<string>();
+  for (const chunk of chunked(keys)) {
+    if (banIds.size >= 1_000) break;
+    const inChunk = new Map<string, string[]>();
+    for (const k of chunk) inChunk.set(k.kind, [...(inChunk.get(k.kind) ?? []), k.value]);
+    const hits = await ctx.db.banIdentifier.findMany({
+      where: { OR: [...inChunk].map(([kind, values]) => ({ kind, value: { in: values } })) },
+      select: { banId: true },
+      take: 1_000,
+    });
+    for (const h of hits) banIds.add(h.banId);
+  }
+  const visible = visibilityWhere(ctx.actor);
+  const page = (match: object) =>
+    ctx.db.ban.findMany({
+      where: { AND: [visible, match] },
+      select: { id: true, reason: true, createdAt: true, expiresAt: true, revokedAt: true },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: BANS_MAX,
+    });
+  // The newest BANS_MAX of (made from this record) + (naming one of its identities): a page per
+  // chunk of ids, merged.
+  const pages = [await page({ playerId }), ...(await inChunks([...banIds], async (ids) => [await page({ id: { in: ids } })], VISIBILITY_IDS))];
+  const rows = mergePages(pages, (a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0), BANS_MAX, (b) => b.id);
   return rows.map((b) => ({
     banId: b.id,
     reason: b.reason,
@@ -379,11 +395,16 @@ async function suggestionsOf(
 
   const shared = identities.filter((i) => CERTAIN_IDENTITY_KINDS.includes(i.kind) || i.kind === "ip");
   if (shared.length > 0) {
-    const others = await ctx.db.playerIdentity.findMany({
-      where: { OR: shared.map((i) => ({ kind: i.kind, value: i.value })), playerId: { not: playerId } },
-      select: { playerId: true, kind: true, value: true },
-      take: 200,
-    });
+    // Chunked (a player seen on many addresses has many identities), still at most 200 in all.
+    const others = (
+      await inChunks(shared, (chunk) =>
+        ctx.db.playerIdentity.findMany({
+          where: { OR: chunk.map((i) => ({ kind: i.kind, value: i.value })), playerId: { not: playerId } },
+          select: { playerId: true, kind: true, value: true },
+          take: 200,
+        }),
+      )
+    ).slice(0, 200);
     for (const o of others) {
       const certain = o.kind !== "ip";
       const article = /^[aeiou]/i.test(label(o.kind)) ? "an" : "a";

@@ -32,6 +32,7 @@ import { playerSearchSchema, type PlayerSearchInput } from "../../../lib/schemas
 import { Prisma } from "../../../prisma/generated/sqlite/client.ts";
 import type { Db } from "../../db/client.ts";
 import { requirePermission, type DataContext } from "../context.ts";
+import { serverIdInSql, serverIdScope, serverRowScope } from "../scope.ts";
 import type { OnlinePlayerRow, PlayerSearchPage, PlayerSearchResult } from "./types.ts";
 
 type PlayerWhere = NonNullable<NonNullable<Parameters<Db["player"]["findMany"]>[0]>["where"]>;
@@ -76,7 +77,7 @@ function decodeCursor(text: string): Cursor {
 /** Players a limited actor may find: those seen on one of its servers. */
 export function playerScopeWhere(actor: Actor): PlayerWhere {
   const limit = limitedServerIds(actor);
-  return limit === null ? {} : { servers: { some: { serverId: { in: [...limit] } } } };
+  return limit === null ? {} : { servers: { some: serverIdScope(actor) ?? {} } };
 }
 
 /** The identifiers a typed query stands for (several kinds share shapes: 32 hex digits). */
@@ -180,7 +181,7 @@ function scopeSql(actor: Actor): Prisma.Sql {
   const limit = limitedServerIds(actor);
   if (limit === null) return Prisma.empty;
   if (limit.length === 0) return Prisma.sql`AND 1 = 0`;
-  return Prisma.sql`AND EXISTS (SELECT 1 FROM "PlayerServer" s WHERE s."playerId" = p."id" AND s."serverId" IN (${Prisma.join([...limit])}))`;
+  return Prisma.sql`AND EXISTS (SELECT 1 FROM "PlayerServer" s WHERE s."playerId" = p."id" AND ${serverIdInSql(actor, Prisma.sql`s."serverId"`, limit)})`;
 }
 
 function afterSql(cursor: Cursor | null): Prisma.Sql {
@@ -354,7 +355,7 @@ async function toResults(
   const limit = limitedServerIds(ctx.actor);
   // The last server the actor may see (a limited actor never learns another server's name).
   const seen = await ctx.db.playerServer.findMany({
-    where: { playerId: { in: ids }, ...(limit === null ? {} : { serverId: { in: [...limit] } }) },
+    where: { playerId: { in: ids }, ...(limit === null ? {} : serverIdScope(ctx.actor)) },
     select: { playerId: true, lastSeenAt: true, server: { select: { id: true, name: true } } },
   });
   const lastServer = new Map<string, { at: number; name: string }>();
@@ -408,7 +409,7 @@ async function toResults(
 async function visibleServers(ctx: DataContext): Promise<{ id: string; name: string }[]> {
   const limit = limitedServerIds(ctx.actor);
   const servers = await ctx.db.server.findMany({
-    where: limit === null ? {} : { id: { in: [...limit] } },
+    where: limit === null ? {} : (serverRowScope(ctx.actor) ?? {}),
     select: { id: true, name: true },
     orderBy: { name: "asc" },
   });
