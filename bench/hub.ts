@@ -11,7 +11,8 @@
  * - `build`: the production server itself (`dist/server/index.js`, Next included), as `npm start`
  *   runs it; needs `npm run build` first.
  *
- * What is measured, for each N:
+ * What is measured, for each N, once the start-up burst (every server's first 64 stays, stored
+ * and linked to player records) is written, which at 1,000 servers takes minutes of its own:
  * - Event latency, emulator -> client: every emulator has a player say one chat line per second
  *   carrying the emulator's clock; a client receiving it as a console line takes now - that. BattlEye
  *   and Squad push chat over RCON; Quake 3 engines push nothing (their chat never reaches RCON, and
@@ -261,7 +262,9 @@ async function startBuiltServer(dir: string, databaseUrl: string): Promise<Proce
       probe.close(() => resolve(free));
     });
   });
-  const server = spawn(process.execPath, [...serverNodeOptions(), "dist/server/index.js"], {
+  // BENCH_CPU_PROF=<dir>: a V8 CPU profile of the measured server, written when it exits.
+  const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const server = spawn(process.execPath, [...serverNodeOptions(), ...profile, "dist/server/index.js"], {
     env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dir, DATABASE_URL: databaseUrl, AUTH_SECRET: SECRET, RCON_ENCRYPTION_KEY: KEY.toString("base64"), DEMO: "0", LOG_LEVEL: "warn" },
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -314,6 +317,23 @@ async function waitUntilOnline(url: string, cookie: string, count: number, limit
     }
   }
   return ready();
+}
+
+/** Milliseconds until the player records have not grown for 3 s in a row (at most 10 minutes). */
+async function waitUntilSettled(db: Db, limitMs = 600_000): Promise<number> {
+  const started = Date.now();
+  let last = -1;
+  let steadySince = Date.now();
+  while (Date.now() - started < limitMs) {
+    const [players, open] = await Promise.all([db.player.count(), db.playerSession.count({ where: { leftAt: null } })]);
+    const now = Date.now();
+    if (players !== last || open === 0) {
+      last = players;
+      steadySince = now;
+    } else if (now - steadySince >= 3_000) break;
+    await sleep(1_000);
+  }
+  return Date.now() - started;
 }
 
 function child(args: string[]): { proc: ChildProcess; next(): Promise<string | null> } {
@@ -375,7 +395,9 @@ async function runOnce(servers: number, clients: number, seconds: number, target
   const startedAt = Date.now();
   const online = await waitUntilOnline(measured.url, cookies[0] ?? "", servers);
   const onlineAfter = ((Date.now() - startedAt) / 1000).toFixed(0);
-  await sleep(2_000); // the first lists' 64 stays per server are stored
+  // The targets are for a running dashboard, not its start-up burst: wait until the first lists'
+  // stays (64 per server) are stored and linked to player records, i.e. the records stop growing.
+  const settledAfter = ((await waitUntilSettled(db)) / 1000).toFixed(0);
 
   const clientProc = child(["--role", "clients", "--url", measured.url, "--cookies", cookiesFile, "--ids", ids.join(","), "--seconds", String(seconds)]);
   await until(clientProc, "subscribed");
@@ -406,7 +428,7 @@ async function runOnce(servers: number, clients: number, seconds: number, target
   const byProtocol = (measure: string) => KINDS.map((k) => `${k.protocol} ${figure(`${measure} ${k.protocol}`).replace(/ {2}\(.*/, "")}`).join(", ");
   const mb = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MB`;
   const delay = measured.loopDelay();
-  console.log(`N=${String(servers).padStart(3)} M=${clients}  target ${target}  database ${kind}  online ${online}/${servers} after ${onlineAfter} s`);
+  console.log(`N=${String(servers).padStart(3)} M=${clients}  target ${target}  database ${kind}  online ${online}/${servers} after ${onlineAfter} s, start-up burst written after ${settledAfter} s more`);
   console.log(`  event emulator->client (pushed chat): ${figure("event")}   [${byProtocol("event")}]`);
   console.log(`  command round trip (console:exec -> answer line): ${figure("command")}   [${byProtocol("command")}]   refused or failed ${typeof result.execErrors === "number" ? result.execErrors : "?"}`);
   console.log(`  hub->client age of every line: ${figure("age")}`);
