@@ -234,12 +234,7 @@ export class ConnectionHub implements HubPort {
     this.adopted.clear();
     for (const link of this.links.values()) {
       link.fenced = true;
-      this.schedule.stop(link.id);
-      link.off?.();
-      link.off = null;
-      const connection = link.connection;
-      link.connection = null;
-      link.dialect = null;
+      const connection = this.detach(link);
       if (connection) void connection.stop().catch(() => undefined);
       link.players.clear();
       link.playerList = [];
@@ -333,13 +328,19 @@ export class ConnectionHub implements HubPort {
     connection.start();
   }
 
-  private async disconnect(link: Link, closeSessions = true): Promise<void> {
+  /** Stops polling and listening; returns the connection for the caller to stop (awaited or not). */
+  private detach(link: Link): RconConnection | null {
     this.schedule.stop(link.id);
     link.off?.();
     link.off = null;
     const connection = link.connection;
     link.connection = null;
     link.dialect = null;
+    return connection;
+  }
+
+  private async disconnect(link: Link, closeSessions = true): Promise<void> {
+    const connection = this.detach(link);
     if (connection) await connection.stop().catch(() => undefined);
     if (closeSessions) this.live.dropPlayers(link);
     else link.players.clear();
