@@ -326,18 +326,16 @@ async function waitUntilOnline(url: string, cookie: string, count: number, limit
   return ready();
 }
 
-/** Milliseconds until the player records have not grown for 3 s in a row (at most 10 minutes). */
-async function waitUntilSettled(db: Db, limitMs = 600_000): Promise<number> {
+/**
+ * Milliseconds until the first lists' stays are linked to player records: fewer than 1% of the open
+ * stays without a record (new players keep arriving, so the record count itself never settles).
+ * At most two minutes.
+ */
+async function waitUntilSettled(db: Db, limitMs = 120_000): Promise<number> {
   const started = Date.now();
-  let last = -1;
-  let steadySince = Date.now();
   while (Date.now() - started < limitMs) {
-    const [players, open] = await Promise.all([db.player.count(), db.playerSession.count({ where: { leftAt: null } })]);
-    const now = Date.now();
-    if (players !== last || open === 0) {
-      last = players;
-      steadySince = now;
-    } else if (now - steadySince >= 3_000) break;
+    const [open, unlinked] = await Promise.all([db.playerSession.count({ where: { leftAt: null } }), db.playerSession.count({ where: { leftAt: null, playerId: null } })]);
+    if (open > 0 && unlinked * 100 < open) break;
     await sleep(1_000);
   }
   return Date.now() - started;
