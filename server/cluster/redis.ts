@@ -6,16 +6,12 @@
  */
 import { Redis, type RedisOptions } from "ioredis";
 import type { ClusterEnv } from "../env.ts";
-import type { Clock } from "../rcon/clock.ts";
-import { systemClock } from "../rcon/clock.ts";
+import { systemHubClock, type HubClock } from "../hub/clock.ts";
 import type { Logger } from "../rcon/types.ts";
 
-/** The monotonic clock of server/rcon/clock.ts plus wall time (stored or compared across instances). */
-export interface ClusterClock extends Clock {
-  wall(): number;
-}
-
-export const systemClusterClock: ClusterClock = { ...systemClock, wall: () => Date.now() };
+/** The cluster's time is the hub's clock (monotonic `now()` plus `wall()`), one definition for both. */
+export type ClusterClock = HubClock;
+export const systemClusterClock: ClusterClock = systemHubClock;
 
 /** Reconnect delays: 100 ms, 200 ms ... at most 3 s, forever. */
 export const reconnectDelay = (attempt: number): number => Math.min(100 * attempt, 3_000);
