@@ -49,6 +49,8 @@ describe("permission table", () => {
           "bans.manage",
           "team.manage",
           "audit.read",
+          "commands.run",
+          "commands.manage",
         ],
         "MODERATOR": [
           "server.view",
@@ -61,6 +63,7 @@ describe("permission table", () => {
           "players.notes",
           "players.warn",
           "players.watch",
+          "commands.run",
         ],
         "OWNER": [
           "server.view",
@@ -80,6 +83,9 @@ describe("permission table", () => {
           "bans.manage",
           "team.manage",
           "audit.read",
+          "commands.run",
+          "commands.manage",
+          "roles.manage",
         ],
         "VIEWER": [
           "server.view",
@@ -136,7 +142,7 @@ const member = (
 });
 
 describe("server limits on every permission (limited Admin, limited Moderator)", () => {
-  const SERVER_WIDE = new Set(["team.manage", "audit.read"]);
+  const SERVER_WIDE = new Set(["team.manage", "audit.read", "commands.manage", "roles.manage"]);
 
   it.each(["ADMIN", "MODERATOR", "VIEWER"] as const)(
     "a %s limited to s1 has its role's permissions on s1 and none of the per-server ones elsewhere",

@@ -3,7 +3,14 @@
  * events) goes through `can()`; the UI uses the same table only to hide what would be refused.
  */
 export const ROLES = ["OWNER", "ADMIN", "MODERATOR", "VIEWER"] as const;
+/** A built-in role; its id is its name. Custom roles (stored in `Role`) have other ids. */
 export type RoleName = (typeof ROLES)[number];
+/** The id of a built-in or custom role. */
+export type RoleId = RoleName | (string & {});
+
+export function isBuiltInRole(roleId: string): roleId is RoleName {
+  return (ROLES as readonly string[]).includes(roleId);
+}
 
 export const PERMISSIONS = [
   "server.view",
@@ -28,6 +35,12 @@ export const PERMISSIONS = [
   "bans.manage",
   "team.manage",
   "audit.read",
+  /** Run the custom commands a role is allowed (buttons and forms), without raw console access. */
+  "commands.run",
+  /** Define custom commands. */
+  "commands.manage",
+  /** Create and edit custom roles and their command policies; require two-factor sign-in per role. */
+  "roles.manage",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -41,6 +54,7 @@ const MODERATOR: readonly Permission[] = [
   "players.notes",
   "players.warn",
   "players.watch",
+  "commands.run",
 ];
 const ADMIN: readonly Permission[] = [
   ...MODERATOR,
@@ -50,6 +64,7 @@ const ADMIN: readonly Permission[] = [
   "server.manage",
   "team.manage",
   "audit.read",
+  "commands.manage",
 ];
 
 export const ROLE_PERMISSIONS = {
@@ -79,18 +94,55 @@ const SERVER_SCOPED: ReadonlySet<Permission> = new Set<Permission>([
   "players.merge",
   "players.erase",
   "bans.manage",
+  "commands.run",
 ]);
+
+/** Whether a permission applies to one game server (and so follows server limits and per-server roles). */
+export function isServerScoped(permission: Permission): boolean {
+  return SERVER_SCOPED.has(permission);
+}
+
+/** A role as an actor carries it: resolved permissions (built-ins from ROLE_PERMISSIONS). */
+export interface ActorRole {
+  id: RoleId;
+  name: string;
+  permissions: readonly Permission[];
+}
+
+/** What an API token narrows its user to: never more than the user holds at the time of the call. */
+export interface TokenNarrowing {
+  id: string;
+  name: string;
+  permissions: readonly Permission[];
+  /** null = every server the user reaches. */
+  serverIds: readonly string[] | null;
+}
 
 export interface Actor {
   id: string;
   email: string;
   name: string;
-  role: RoleName;
+  /** The main role's id (built-in roles: their name). */
+  role: RoleId;
   /**
    * null = every server (Owners, and users stored with `allServers`); otherwise the only servers
    * this user may see, possibly none. Never inferred from an empty list.
    */
   serverIds: readonly string[] | null;
+  /** The main role resolved; required for a custom main role (built-ins resolve from the code). */
+  mainRole?: ActorRole;
+  /** Per-server roles that differ from the main role, by server id. */
+  serverRoles?: Readonly<Record<string, ActorRole>>;
+  /**
+   * Set when the request came with an API token: the token's narrowing. Whoever builds such an actor
+   * also narrows `serverIds` to the token's servers (so every scope query follows it).
+   */
+  token?: TokenNarrowing;
+  /**
+   * Signed in with a password, but a role requires two-factor sign-in and the user has not enrolled
+   * (or not passed it): every permission is refused until it does.
+   */
+  twoFactorPending?: boolean;
 }
 
 /** What a user or an invite grants: every server (explicitly), or exactly these. */
@@ -113,12 +165,45 @@ export function inLimit(limit: readonly string[], serverId: string): boolean {
 
 /** The servers `actor` is limited to, or null when it reaches every server. */
 export function limitedServerIds(actor: Actor): readonly string[] | null {
-  return actor.role === "OWNER" ? null : actor.serverIds;
+  // A token's server limit is already folded into serverIds when its actor is built (server/auth/api-token.ts).
+  return actor.role === "OWNER" && !actor.token?.serverIds ? null : actor.serverIds;
+}
+
+/** The permissions of the actor's main role (what applies where no per-server role says otherwise). */
+export function mainPermissions(actor: Actor): readonly Permission[] {
+  if (actor.mainRole) return actor.mainRole.permissions;
+  return isBuiltInRole(actor.role) ? ROLE_PERMISSIONS[actor.role] : [];
+}
+
+/** The role that applies to `actor` on `serverId`: a per-server role, or the main role. */
+export function roleOn(actor: Actor, serverId: string): ActorRole {
+  return (
+    actor.serverRoles?.[serverId] ??
+    actor.mainRole ?? { id: actor.role, name: actor.role, permissions: mainPermissions(actor) }
+  );
+}
+
+function roleAllows(actor: Actor, permission: Permission, serverId: string | undefined): boolean {
+  if (serverId !== undefined && SERVER_SCOPED.has(permission)) return roleOn(actor, serverId).permissions.includes(permission);
+  if (mainPermissions(actor).includes(permission)) return true;
+  // Without a server, a server-scoped permission held through a per-server role counts ("anywhere").
+  if (serverId === undefined && SERVER_SCOPED.has(permission) && actor.serverRoles)
+    return Object.values(actor.serverRoles).some((r) => r.permissions.includes(permission));
+  return false;
+}
+
+function tokenAllows(token: TokenNarrowing | undefined, permission: Permission, serverId: string | undefined): boolean {
+  if (!token) return true;
+  if (!token.permissions.includes(permission)) return false;
+  if (serverId !== undefined && SERVER_SCOPED.has(permission) && token.serverIds !== null)
+    return inLimit(token.serverIds, serverId);
+  return true;
 }
 
 export function can(actor: Actor | null | undefined, permission: Permission, serverId?: string): boolean {
-  if (!actor) return false;
-  if (!ROLE_PERMISSIONS[actor.role].includes(permission)) return false;
+  if (!actor || actor.twoFactorPending) return false;
+  if (!roleAllows(actor, permission, serverId)) return false;
+  if (!tokenAllows(actor.token, permission, serverId)) return false;
   const limit = limitedServerIds(actor);
   if (serverId !== undefined && SERVER_SCOPED.has(permission) && limit !== null)
     return inLimit(limit, serverId);
@@ -158,10 +243,11 @@ const RANK: Record<RoleName, number> = { OWNER: 4, ADMIN: 3, MODERATOR: 2, VIEWE
  * Who may give which role, and change whom: only an Owner creates, promotes to, or demotes an
  * Owner or Admin; an Admin manages Moderators and Viewers only. Nobody changes their own role.
  */
-export function canAssignRole(actor: Actor, targetCurrentRole: RoleName | null, newRole: RoleName): boolean {
+export function canAssignRole(actor: Actor, targetCurrentRole: RoleId | null, newRole: RoleId): boolean {
   if (!can(actor, "team.manage")) return false;
   if (actor.role === "OWNER") return true;
-  const privileged = (role: RoleName) => RANK[role] >= RANK.ADMIN;
+  // Until custom roles are compared by their permissions, only Owners hand them out.
+  const privileged = (role: RoleId) => !isBuiltInRole(role) || RANK[role] >= RANK.ADMIN;
   if (privileged(newRole)) return false;
   if (targetCurrentRole !== null && privileged(targetCurrentRole)) return false;
   return true;
@@ -169,7 +255,7 @@ export function canAssignRole(actor: Actor, targetCurrentRole: RoleName | null, 
 
 export interface ManagedUser extends ServerGrant {
   id: string;
-  role: RoleName;
+  role: RoleId;
 }
 
 /**

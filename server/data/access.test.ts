@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Actor } from "../../lib/permissions.ts";
+import type { Actor, RoleName } from "../../lib/permissions.ts";
 import { auditQuerySchema } from "../../lib/schemas/audit.ts";
 import { createServerSchema, updateServerSchema } from "../../lib/schemas/server.ts";
 import { actorFor as actorOf, completeOwnerSetup, TEST_PASSWORD as PASSWORD } from "../testing/actors.ts";
@@ -32,7 +32,7 @@ describe.each(DATABASE_KINDS)("access on $kind", ({ create }) => {
   const actorFor = (id: string) => actorOf(t.db, id);
   const email = (prefix: string) => `${prefix}-${n++}@example.com`;
   /** null = every server (the explicit choice); a list = exactly those servers. */
-  const inviteToken = async (by: Actor, address: string, role: Actor["role"], servers: string[] | null) =>
+  const inviteToken = async (by: Actor, address: string, role: RoleName, servers: string[] | null) =>
     (
       await createInvite(ctx(by), {
         email: address,
@@ -49,7 +49,7 @@ describe.each(DATABASE_KINDS)("access on $kind", ({ create }) => {
     );
     return actorFor((await t.db.user.findUniqueOrThrow({ where: { email: address } })).id);
   };
-  const member = async (by: Actor, role: Actor["role"], servers: string[] | null) => {
+  const member = async (by: Actor, role: RoleName, servers: string[] | null) => {
     const address = email(role.toLowerCase());
     return accept(await inviteToken(by, address, role, servers), address);
   };

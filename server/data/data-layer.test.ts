@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Actor } from "../../lib/permissions.ts";
+import type { Actor, RoleName } from "../../lib/permissions.ts";
 import { createServerSchema, updateServerSchema } from "../../lib/schemas/server.ts";
 import { LoginLimiter } from "../auth/login-limiter.ts";
 import { migrateDatabase } from "../db/migrate.ts";
@@ -32,7 +32,7 @@ describe.each(DATABASE_KINDS)("data layer on $kind", ({ create }) => {
   const ctx = (actor: Actor): DataContext => ({ db: t.db, actor, ip: "127.0.0.1" });
   const actorFor = (id: string) => actorOf(t.db, id);
   /** No serverIds: every server (an explicit choice). */
-  const invite = async (by: Actor, email: string, role: Actor["role"], serverIds?: string[]) => {
+  const invite = async (by: Actor, email: string, role: RoleName, serverIds?: string[]) => {
     const { token } = await createInvite(ctx(by), { email, role, allServers: serverIds === undefined, serverIds: serverIds ?? [] });
     await acceptInvite(t.db, { token, name: email.split("@")[0] ?? "x", password: PASSWORD, confirmPassword: PASSWORD }, "127.0.0.1");
     const user = await t.db.user.findUniqueOrThrow({ where: { email } });

@@ -3,7 +3,7 @@
  * acts for somebody takes a DataContext and checks the permission table itself.
  */
 import { AppError } from "../../lib/errors.ts";
-import { canAssignRole, canGrantServers, canManageUser, canSeeMember, type Actor, type RoleName, type ServerGrant } from "../../lib/permissions.ts";
+import { canAssignRole, canGrantServers, canManageUser, canSeeMember, type Actor, type RoleId, type ServerGrant } from "../../lib/permissions.ts";
 import type {
   AcceptInviteInput,
   ChangePasswordInput,
@@ -24,7 +24,7 @@ export interface TeamMemberDto {
   id: string;
   email: string;
   name: string;
-  role: RoleName;
+  role: RoleId;
   disabled: boolean;
   /** Every server, present and future (stored, explicit); otherwise exactly `serverIds`, possibly none. */
   allServers: boolean;
@@ -116,7 +116,7 @@ export async function bootstrapOwnerFromEnv(db: Db, email: string, password: str
 // Team
 
 /** A user row as the permission rules see it (lib/permissions.ts ManagedUser). */
-function asManaged(u: { id: string; role: RoleName; allServers: boolean; serverAccess: { serverId: string }[] }) {
+function asManaged(u: { id: string; role: RoleId; allServers: boolean; serverAccess: { serverId: string }[] }) {
   return { id: u.id, role: u.role, allServers: u.role === "OWNER" || u.allServers, serverIds: u.serverAccess.map((a) => a.serverId) };
 }
 
@@ -184,7 +184,7 @@ export async function createInvite(ctx: DataContext, input: InviteInput, now = n
 }
 
 /** The invite behind a link, or null when it cannot be accepted (used, expired, or its servers all gone). */
-export async function describeInvite(db: Db, token: string): Promise<{ email: string; role: RoleName } | null> {
+export async function describeInvite(db: Db, token: string): Promise<{ email: string; role: RoleId } | null> {
   const row = await findUsableToken(db, token, "invite");
   if (!row?.email || !row.role) return null;
   if (row.role !== "OWNER" && !row.allServers) {
