@@ -184,7 +184,8 @@ export function roleOn(actor: Actor, serverId: string): ActorRole {
 }
 
 function roleAllows(actor: Actor, permission: Permission, serverId: string | undefined): boolean {
-  if (serverId !== undefined && SERVER_SCOPED.has(permission)) return roleOn(actor, serverId).permissions.includes(permission);
+  if (serverId !== undefined && SERVER_SCOPED.has(permission))
+    return roleOn(actor, serverId).permissions.includes(permission);
   if (mainPermissions(actor).includes(permission)) return true;
   // Without a server, a server-scoped permission held through a per-server role counts ("anywhere").
   if (serverId === undefined && SERVER_SCOPED.has(permission) && actor.serverRoles)
@@ -192,7 +193,11 @@ function roleAllows(actor: Actor, permission: Permission, serverId: string | und
   return false;
 }
 
-function tokenAllows(token: TokenNarrowing | undefined, permission: Permission, serverId: string | undefined): boolean {
+function tokenAllows(
+  token: TokenNarrowing | undefined,
+  permission: Permission,
+  serverId: string | undefined,
+): boolean {
   if (!token) return true;
   if (!token.permissions.includes(permission)) return false;
   if (serverId !== undefined && SERVER_SCOPED.has(permission) && token.serverIds !== null)
@@ -215,7 +220,11 @@ export function can(actor: Actor | null | undefined, permission: Permission, ser
  * permission on at least one server where the player was seen (`seenOn`), or reaches every server.
  * A player seen nowhere (all its servers deleted) is reachable only by unlimited users.
  */
-export function canOnPlayer(actor: Actor | null | undefined, permission: Permission, seenOn: readonly string[]): boolean {
+export function canOnPlayer(
+  actor: Actor | null | undefined,
+  permission: Permission,
+  seenOn: readonly string[],
+): boolean {
   if (!actor || !can(actor, permission)) return false;
   if (limitedServerIds(actor) === null) return true;
   return seenOn.some((serverId) => can(actor, permission, serverId));
