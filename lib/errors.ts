@@ -12,6 +12,10 @@ export const APP_ERROR_CODES = [
   "UNAVAILABLE",
   "TIMEOUT",
   "AUTH_REFUSED",
+  /** A dangerous command was sent without its explicit confirmation. */
+  "CONFIRMATION_REQUIRED",
+  /** The user must sign in with (or enrol in) a second factor first. */
+  "TWO_FACTOR_REQUIRED",
   "INTERNAL",
 ] as const;
 
@@ -27,6 +31,8 @@ export const HTTP_STATUS_BY_CODE: Record<AppErrorCode, number> = {
   UNAVAILABLE: 503,
   TIMEOUT: 504,
   AUTH_REFUSED: 502,
+  CONFIRMATION_REQUIRED: 428,
+  TWO_FACTOR_REQUIRED: 403,
   INTERNAL: 500,
 };
 

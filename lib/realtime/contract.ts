@@ -25,7 +25,16 @@ export interface AuditEventMessage {
 }
 
 /** "watch": a player on the watch list joined (shown prominently; the line names the player). */
-export const CONSOLE_KINDS = ["command", "answer", "chat", "join", "leave", "admin", "system", "watch"] as const;
+export const CONSOLE_KINDS = [
+  "command",
+  "answer",
+  "chat",
+  "join",
+  "leave",
+  "admin",
+  "system",
+  "watch",
+] as const;
 export type ConsoleKind = (typeof CONSOLE_KINDS)[number];
 
 export interface ConsoleLineMessage {
@@ -41,7 +50,8 @@ export interface ConsoleLineMessage {
   replyTo: number | null;
 }
 
-export type ConnectionStateName = "idle" | "connecting" | "online" | "auth_failed" | "unreachable" | "closed" | "disabled";
+export type ConnectionStateName =
+  "idle" | "connecting" | "online" | "auth_failed" | "unreachable" | "closed" | "disabled";
 
 export interface ServerStatusMessage {
   serverId: string;
@@ -153,15 +163,40 @@ export interface ClientToServerEvents {
   /** Statuses of every server the user may see, and their changes from now on (overview). */
   "servers:watch": (payload: Record<string, never>, ack: Ack<{ statuses: ServerStatusMessage[] }>) => void;
   /** Older console lines, for scrolling back. */
-  "console:history": (payload: { serverId: string; beforeSeq: number; limit?: number }, ack: Ack<{ lines: ConsoleLineMessage[] }>) => void;
+  "console:history": (
+    payload: { serverId: string; beforeSeq: number; limit?: number },
+    ack: Ack<{ lines: ConsoleLineMessage[] }>,
+  ) => void;
   /** Run a raw console command (console.execute). The answer also goes to everyone watching. */
-  "console:exec": (payload: { serverId: string; command: string }, ack: Ack<{ command: ConsoleLineMessage; answer: ConsoleLineMessage }>) => void;
-  "players:kick": (payload: { serverId: string; playerId: string; reason: string }, ack: Ack<{ message: string }>) => void;
-  "players:message": (payload: { serverId: string; playerId: string; message: string }, ack: Ack<{ message: string }>) => void;
+  "console:exec": (
+    payload: { serverId: string; command: string; confirmed?: boolean },
+    ack: Ack<{ command: ConsoleLineMessage; answer: ConsoleLineMessage }>,
+  ) => void;
+  "players:kick": (
+    payload: { serverId: string; playerId: string; reason: string },
+    ack: Ack<{ message: string }>,
+  ) => void;
+  "players:message": (
+    payload: { serverId: string; playerId: string; message: string },
+    ack: Ack<{ message: string }>,
+  ) => void;
   /** Warn an online player (players.warn): messaged in game (whisper, else a say naming them) and recorded on the profile. */
-  "players:warn": (payload: { serverId: string; playerId: string; reason: string }, ack: Ack<{ message: string }>) => void;
+  "players:warn": (
+    payload: { serverId: string; playerId: string; reason: string },
+    ack: Ack<{ message: string }>,
+  ) => void;
   /** Ban an online player (players.ban): a central ban from the identities the hub sees; enforcement kicks. */
-  "players:ban": (payload: { serverId: string; playerId: string; reason: string; duration: string; note?: string; target?: BanTarget }, ack: Ack<{ banId: string; message: string }>) => void;
+  "players:ban": (
+    payload: {
+      serverId: string;
+      playerId: string;
+      reason: string;
+      duration: string;
+      note?: string;
+      target?: BanTarget;
+    },
+    ack: Ack<{ banId: string; message: string }>,
+  ) => void;
   "audit:subscribe": (payload: Record<string, never>, ack: Ack<{ subscribed: true }>) => void;
 }
 
