@@ -41,17 +41,24 @@ const cursor = z.preprocess(
  * The audit page's URL search params. Every field is optional; an unknown value is an error shown
  * to the user, never silently widened to "everything".
  */
-export const auditQuerySchema = z
-  .object({
-    action: optionalText(100, "Use at most 100 characters"),
-    actor: z.preprocess(
-      empty,
-      z.string().trim().toLowerCase().max(254, "Use at most 254 characters").optional(),
-    ),
-    serverId: optionalText(64, "Unknown server"),
-    outcome: z.preprocess(empty, z.enum(AUDIT_OUTCOMES, { error: "Choose an outcome" }).optional()),
-    from: time,
-    to: time,
+/** The filters (the audit page's and the export's). */
+export const auditFilterFields = z.object({
+  action: optionalText(100, "Use at most 100 characters"),
+  actor: z.preprocess(
+    empty,
+    z.string().trim().toLowerCase().max(254, "Use at most 254 characters").optional(),
+  ),
+  serverId: optionalText(64, "Unknown server"),
+  outcome: z.preprocess(empty, z.enum(AUDIT_OUTCOMES, { error: "Choose an outcome" }).optional()),
+  from: time,
+  to: time,
+});
+
+const timeOrder = (q: { from?: Date | undefined; to?: Date | undefined }) =>
+  !(q.from && q.to && q.from > q.to);
+
+export const auditQuerySchema = auditFilterFields
+  .extend({
     /** Older than this position (next page). */
     after: cursor,
     /** Newer than this position (previous page). */
@@ -70,8 +77,13 @@ export const auditQuerySchema = z
     ),
   })
   .refine((q) => !(q.after && q.before), { message: "Use one page link at a time", path: ["before"] })
-  .refine((q) => !(q.from && q.to && q.from > q.to), { message: "The start is after the end", path: ["to"] });
+  .refine(timeOrder, { message: "The start is after the end", path: ["to"] });
 export type AuditQuery = z.infer<typeof auditQuerySchema>;
+
+/** An export: the filters and a format. */
+export const auditExportSchema = auditFilterFields
+  .extend({ format: z.enum(["csv", "json"], { error: "Choose csv or json" }) })
+  .refine(timeOrder, { message: "The start is after the end", path: ["to"] });
 
 export function encodeAuditCursor(event: { createdAt: string; id: string }): string {
   return `${new Date(event.createdAt).getTime()}_${event.id}`;

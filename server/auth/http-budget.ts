@@ -19,6 +19,8 @@ export const HTTP_COSTS = {
   playerRead: 2,
   /** A ban export (streams the whole table). */
   banExport: 20,
+  /** An audit log export (streams the readable log). */
+  auditExport: 20,
   /** A ban import preview or commit (parses and checks up to 100,000 lines). */
   banImport: 50,
 } as const;

@@ -5,11 +5,13 @@
  * Denied events are on a path an attacker drives, so identical ones (same actor, action, target,
  * server, address, detail) within REPEAT_WINDOW_MS are stored once and counted (`repeats`,
  * `lastAt`). Actions that reach a game server are stored "pending" before they run and completed
- * after, so nothing is sent without its record.
+ * after, so nothing is sent without its record. Every write is sealed in the hash chain
+ * (audit-chain.ts) in the same transaction.
  */
 import { AppError } from "../../lib/errors.ts";
 import { auditScope, can, type Actor } from "../../lib/permissions.ts";
 import type { AuditEvent, Db } from "../db/client.ts";
+import { sealedChange } from "./audit-chain.ts";
 import { serverIdScope } from "./scope.ts";
 
 export type AuditOutcome = "success" | "failure" | "denied" | "pending" | "unknown";
@@ -53,7 +55,9 @@ const SECRET_KEY = /pass(word)?|token|secret|key|hash/i;
 export function redact(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redact);
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_KEY.test(k) ? "[redacted]" : redact(v)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, SECRET_KEY.test(k) ? "[redacted]" : redact(v)]),
+    );
   }
   return value;
 }
@@ -115,13 +119,28 @@ function rowData(entry: AuditEntryInput) {
   };
 }
 
+/** Inserts one event row and its seal in the hash chain (audit-chain.ts), in one transaction. */
+function insertSealed(db: Db, data: ReturnType<typeof rowData>) {
+  return sealedChange(db, "insert", async (tx) => {
+    const row = await tx.auditEvent.create({ data });
+    return {
+      row,
+      state: { actorId: row.actorId, serverId: row.serverId, outcome: row.outcome, detail: row.detail },
+    };
+  });
+}
+
 /**
  * Stores one audit event and announces it to live viewers. A denied event identical to one stored
  * less than REPEAT_WINDOW_MS before (by `now`) only counts as a repeat of that row.
  */
-export async function recordAudit(db: Db, entry: AuditEntryInput, now: number = Date.now()): Promise<AuditEventDto> {
+export async function recordAudit(
+  db: Db,
+  entry: AuditEntryInput,
+  now: number = Date.now(),
+): Promise<AuditEventDto> {
   if (entry.outcome === "denied") return recordDenied(db, entry, now);
-  const dto = toDto(await db.auditEvent.create({ data: rowData(entry) }));
+  const dto = toDto(await insertSealed(db, rowData(entry)));
   // A pending row is announced when it is completed (completeAudit): live viewers see each action once.
   if (entry.outcome !== "pending") announce(dto);
   return dto;
@@ -135,7 +154,16 @@ async function recordDenied(db: Db, entry: AuditEntryInput, now: number): Promis
     if (now - open.startedAt < REPEAT_WINDOW_MS && repeats.size < MAX_OPEN_REPEATS) break;
     repeats.delete(key);
   }
-  const key = JSON.stringify([data.actorId, data.actorEmail, data.action, data.targetType, data.targetId, data.serverId, data.sourceIp, data.detail]);
+  const key = JSON.stringify([
+    data.actorId,
+    data.actorEmail,
+    data.action,
+    data.targetType,
+    data.targetId,
+    data.serverId,
+    data.sourceIp,
+    data.detail,
+  ]);
   const open = repeats.get(key);
   if (open && now - open.startedAt < REPEAT_WINDOW_MS) {
     // Looked up and counted synchronously: concurrent repeats cannot both insert.
@@ -143,7 +171,7 @@ async function recordDenied(db: Db, entry: AuditEntryInput, now: number): Promis
     open.lastAt = Math.max(open.lastAt, now);
     return flushRepeats(db, open);
   }
-  const created = db.auditEvent.create({ data }).then((row) => {
+  const created = insertSealed(db, data).then((row) => {
     const dto = toDto(row);
     announce(dto);
     return dto;
@@ -165,7 +193,16 @@ function flushRepeats(db: Db, open: OpenRepeat): Promise<AuditEventDto> {
         const count = open.unwritten;
         open.unwritten = 0;
         try {
-          latest = toDto(await db.auditEvent.update({ where: { id: latest.id }, data: { repeats: { increment: count }, lastAt: new Date(open.lastAt) } }));
+          const id = latest.id;
+          latest = toDto(
+            await sealedChange(db, "repeat", async (tx) => {
+              const row = await tx.auditEvent.update({
+                where: { id },
+                data: { repeats: { increment: count }, lastAt: new Date(open.lastAt) },
+              });
+              return { row, state: { repeats: row.repeats, lastAt: row.lastAt?.toISOString() ?? null } };
+            }),
+          );
         } catch (error) {
           open.unwritten += count;
           throw error;
@@ -182,8 +219,21 @@ function flushRepeats(db: Db, open: OpenRepeat): Promise<AuditEventDto> {
 }
 
 /** Completes a pending event with its outcome and announces it (throws if it cannot be stored). */
-export async function completeAudit(db: Db, pending: AuditEventDto, outcome: "success" | "failure" | "unknown", detail: string | null): Promise<AuditEventDto> {
-  const dto = toDto(await db.auditEvent.update({ where: { id: pending.id }, data: { outcome, detail: detail?.slice(0, 1000) ?? null } }));
+export async function completeAudit(
+  db: Db,
+  pending: AuditEventDto,
+  outcome: "success" | "failure" | "unknown",
+  detail: string | null,
+): Promise<AuditEventDto> {
+  const dto = toDto(
+    await sealedChange(db, "complete", async (tx) => {
+      const row = await tx.auditEvent.update({
+        where: { id: pending.id },
+        data: { outcome, detail: detail?.slice(0, 1000) ?? null },
+      });
+      return { row, state: { outcome: row.outcome, detail: row.detail } };
+    }),
+  );
   announce(dto);
   return dto;
 }
@@ -221,7 +271,10 @@ type AuditWhere = NonNullable<NonNullable<Parameters<Db["auditEvent"]["findMany"
 
 function filterWhere(filter: AuditFilter): AuditWhere {
   // "server", "server." or "server.*" name a group; "server.update" is one action.
-  const prefix = filter.action && (!filter.action.includes(".") || /[.*]$/.test(filter.action)) ? filter.action.replace(/\*$/, "") : null;
+  const prefix =
+    filter.action && (!filter.action.includes(".") || /[.*]$/.test(filter.action))
+      ? filter.action.replace(/\*$/, "")
+      : null;
   const position = filter.after ?? filter.before;
   const and: AuditWhere[] = [];
   // Exact actions use the (action, createdAt) index; a group prefix is a LIKE.
@@ -234,9 +287,15 @@ function filterWhere(filter: AuditFilter): AuditWhere {
   // Keyset pagination on (createdAt, id), no OFFSET: the plain bound on createdAt lets the index
   // start at the position (an OR alone would not), the OR breaks ties within one millisecond.
   if (position && filter.after) {
-    and.push({ createdAt: { lte: position.createdAt } }, { OR: [{ createdAt: { lt: position.createdAt } }, { id: { lt: position.id } }] });
+    and.push(
+      { createdAt: { lte: position.createdAt } },
+      { OR: [{ createdAt: { lt: position.createdAt } }, { id: { lt: position.id } }] },
+    );
   } else if (position) {
-    and.push({ createdAt: { gte: position.createdAt } }, { OR: [{ createdAt: { gt: position.createdAt } }, { id: { gt: position.id } }] });
+    and.push(
+      { createdAt: { gte: position.createdAt } },
+      { OR: [{ createdAt: { gt: position.createdAt } }, { id: { gt: position.id } }] },
+    );
   }
   return { AND: and };
 }

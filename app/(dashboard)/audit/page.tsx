@@ -6,6 +6,7 @@ import { AUDIT_PAGE_SIZES, auditQuerySchema } from "@/lib/schemas/audit";
 import { requireDataContext } from "@/server/auth/next";
 import { listAuditPage } from "@/server/data/audit";
 import { listServers } from "@/server/data/servers";
+import { AuditExportLinks } from "./audit-export-links";
 import { AuditFilters } from "./audit-filters";
 import { AuditPager } from "./audit-pager";
 import { AuditTable } from "./audit-table";
@@ -63,6 +64,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       ) : null}
       {page ? (
         <>
+          <AuditExportLinks raw={raw} />
           <AuditTable events={page.events} servers={servers} />
           <AuditPager raw={raw} events={page.events} hasOlder={page.hasOlder} hasNewer={page.hasNewer} />
         </>

@@ -1,0 +1,203 @@
+/**
+ * The audit hash chain on SQLite and PostgreSQL: every write path (insert, completion, repeat
+ * count) is sealed, concurrent writers keep one gapless order, events from before the chain are
+ * covered by the genesis digest, a deleted user or server (SetNull) is no break, and each kind of
+ * tampering is reported at the first broken link. Each tampering is undone before the next.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
+import { completeAudit, recordAudit, type AuditEventDto } from "./audit.ts";
+import { verifyAuditChain } from "./audit-chain.ts";
+
+describe.each(DATABASE_KINDS)("audit hash chain on $kind", ({ create }) => {
+  let t: TestDatabase;
+  let actor: { id: string; email: string };
+  let done: AuditEventDto;
+  let sealedOnly: AuditEventDto;
+  let preChain: { id: string };
+
+  beforeAll(async () => {
+    t = await create();
+    actor = await t.db.user.create({
+      data: { email: "admin@example.com", name: "admin", passwordHash: "x", role: "ADMIN" },
+    });
+    // Stored before the chain began (as by an earlier version): no seal.
+    preChain = await t.db.auditEvent.create({
+      data: {
+        action: "auth.login",
+        outcome: "success",
+        actorEmail: "old@example.com",
+        createdAt: new Date("2026-01-01T00:00:00Z"),
+      },
+    });
+    await t.db.auditEvent.create({
+      data: { action: "server.create", outcome: "success", createdAt: new Date("2026-01-02T00:00:00Z") },
+    });
+  });
+  afterAll(async () => {
+    await t.drop();
+  });
+
+  it("seals every write path and verifies intact, with the events from before the chain", async () => {
+    expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true, seals: 0, events: 2, head: null });
+    sealedOnly = await recordAudit(t.db, {
+      actor,
+      action: "server.update",
+      targetType: "server",
+      targetId: "s1",
+      outcome: "success",
+      detail: "renamed",
+    });
+    const pending = await recordAudit(t.db, {
+      actor,
+      action: "console.command",
+      serverId: null,
+      input: { command: "status" },
+      outcome: "pending",
+    });
+    done = await completeAudit(t.db, pending, "success", "hostname: test");
+    const now = Date.UTC(2026, 10, 30, 12);
+    const denied = {
+      actor,
+      action: "socket.console:exec",
+      outcome: "denied" as const,
+      detail: "missing permission",
+      sourceIp: "10.0.0.9",
+    };
+    await Promise.all(Array.from({ length: 20 }, (_, i) => recordAudit(t.db, denied, now + i)));
+
+    const report = await verifyAuditChain(t.db);
+    expect(report).toMatchObject({ ok: true, events: 5 });
+    // genesis + 3 inserts + 1 completion + at least one repeat seal (the flood folds into one row).
+    if (!report.ok) throw new Error(report.reason);
+    expect(report.seals).toBeGreaterThanOrEqual(6);
+    expect(report.head).toMatch(/^[0-9a-f]{64}$/);
+    const genesis = await t.db.auditSeal.findUniqueOrThrow({ where: { seq: 0 } });
+    expect(JSON.parse(genesis.state)).toMatchObject({ events: 2 });
+    const folded = await t.db.auditEvent.findFirstOrThrow({ where: { action: "socket.console:exec" } });
+    expect(folded.repeats).toBe(20);
+  });
+
+  it("keeps one gapless order when many writers append at once", async () => {
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        recordAudit(t.db, { actor, action: "player.kick", targetId: `p${i}`, outcome: "success" }),
+      ),
+    );
+    const seals = await t.db.auditSeal.findMany({ orderBy: { seq: "asc" }, select: { seq: true } });
+    expect(seals.map((s) => s.seq)).toEqual(seals.map((_, i) => i));
+    expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true });
+  });
+
+  it("reports an edited event at its insert seal", async () => {
+    await t.db.auditEvent.update({ where: { id: sealedOnly.id }, data: { action: "server.view" } });
+    const seal = await t.db.auditSeal.findFirstOrThrow({ where: { eventId: sealedOnly.id, kind: "insert" } });
+    expect(await verifyAuditChain(t.db)).toMatchObject({
+      ok: false,
+      seq: seal.seq,
+      eventId: sealedOnly.id,
+      reason: "the event or its seal was changed",
+    });
+    await t.db.auditEvent.update({ where: { id: sealedOnly.id }, data: { action: "server.update" } });
+    expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true });
+  });
+
+  it("reports a changed outcome of a completed event", async () => {
+    await t.db.auditEvent.update({ where: { id: done.id }, data: { outcome: "failure" } });
+    expect(await verifyAuditChain(t.db)).toMatchObject({
+      ok: false,
+      eventId: done.id,
+      reason: "the event's outcome, detail or count was changed",
+    });
+    await t.db.auditEvent.update({ where: { id: done.id }, data: { outcome: "success" } });
+  });
+
+  it("reports a deleted event, a deleted seal and an edited seal", async () => {
+    const row = await t.db.auditEvent.findUniqueOrThrow({ where: { id: sealedOnly.id } });
+    await t.db.auditEvent.delete({ where: { id: row.id } });
+    expect(await verifyAuditChain(t.db)).toMatchObject({
+      ok: false,
+      eventId: row.id,
+      reason: "the event this seal covers was deleted",
+    });
+    await t.db.auditEvent.create({ data: row });
+
+    const seal = await t.db.auditSeal.findFirstOrThrow({ where: { eventId: done.id, kind: "complete" } });
+    await t.db.auditSeal.delete({ where: { seq: seal.seq } });
+    expect(await verifyAuditChain(t.db)).toMatchObject({
+      ok: false,
+      seq: seal.seq,
+      reason: `seal ${seal.seq} is missing`,
+    });
+    await t.db.auditSeal.create({ data: seal });
+
+    await t.db.auditSeal.update({
+      where: { seq: seal.seq },
+      data: { state: JSON.stringify({ outcome: "failure", detail: null }) },
+    });
+    expect(await verifyAuditChain(t.db)).toMatchObject({
+      ok: false,
+      seq: seal.seq,
+      reason: "the seal was changed",
+    });
+    await t.db.auditSeal.update({ where: { seq: seal.seq }, data: { state: seal.state } });
+    expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true });
+  });
+
+  it("reports an event added behind the app's back, and an edited event from before the chain", async () => {
+    const forged = await t.db.auditEvent.create({
+      data: { action: "ban.revoke", outcome: "success", createdAt: new Date("2026-01-01T12:00:00Z") },
+    });
+    const report = await verifyAuditChain(t.db);
+    expect(report).toMatchObject({ ok: false, seq: 0 });
+    expect(!report.ok && report.reason).toContain("events not covered by the chain: 3 now, 2 when the chain began");
+    await t.db.auditEvent.delete({ where: { id: forged.id } });
+
+    await t.db.auditEvent.update({
+      where: { id: preChain.id },
+      data: { actorEmail: "someone-else@example.com" },
+    });
+    expect(await verifyAuditChain(t.db)).toMatchObject({ ok: false, seq: 0 });
+    await t.db.auditEvent.update({ where: { id: preChain.id }, data: { actorEmail: "old@example.com" } });
+    expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true });
+  });
+
+  it("accepts a cleared actor or server only when that user or server is gone", async () => {
+    const server = await t.db.server.create({
+      data: {
+        name: "Gone",
+        protocol: "source",
+        game: "tf2",
+        host: "127.0.0.1",
+        port: 27015,
+        passwordEncrypted: "x",
+      },
+    });
+    const other = await t.db.user.create({
+      data: { email: "leaver@example.com", name: "leaver", passwordHash: "x", role: "VIEWER" },
+    });
+    const event = await recordAudit(t.db, {
+      actor: other,
+      action: "server.delete",
+      serverId: server.id,
+      outcome: "success",
+    });
+    await t.db.server.delete({ where: { id: server.id } });
+    await t.db.user.delete({ where: { id: other.id } });
+    expect(await t.db.auditEvent.findUniqueOrThrow({ where: { id: event.id } })).toMatchObject({
+      actorId: null,
+      serverId: null,
+    });
+    expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true });
+
+    // Pointing an event at another (existing) user is tampering.
+    await t.db.auditEvent.update({ where: { id: event.id }, data: { actorId: actor.id } });
+    expect(await verifyAuditChain(t.db)).toMatchObject({
+      ok: false,
+      eventId: event.id,
+      reason: "the event's actor was changed",
+    });
+    await t.db.auditEvent.update({ where: { id: event.id }, data: { actorId: null } });
+    expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true });
+  });
+});
