@@ -79,6 +79,9 @@ describe.each(DATABASE_KINDS)("player record backfill on $kind", ({ create }) =>
       address: extra.address ?? null,
       joinedAt: at(extra.start),
       leftAt: extra.end === null ? null : at(extra.end),
+      // Stored at its join, long before the backfill starts: a default createdAt could fall in the
+      // very millisecond of startedAt, and the backfill takes only stays stored strictly before it.
+      createdAt: at(extra.start),
     });
     await t.db.playerSession.createMany({
       data: [
@@ -103,7 +106,11 @@ describe.each(DATABASE_KINDS)("player record backfill on $kind", ({ create }) =>
     // A crash between a batch and its bookmark: the bookmark is older than the work done.
     await saveBackfillCursor(t.db, { joinedAt: at(-1), id: "" });
     const later = await t.db.playerSession.create({
-      data: stay(tf2, "Late", { steamId: steam(3), start: 900, end: null }),
+      // Stored after the backfill started: the hub's own, which it links itself.
+      data: {
+        ...stay(tf2, "Late", { steamId: steam(3), start: 900, end: null }),
+        createdAt: new Date(startedAt.getTime() + 1000),
+      },
     });
     await backfill(queue()).run(startedAt);
     expect(await readBackfillCursor(t.db)).toBe("done");
