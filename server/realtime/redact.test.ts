@@ -344,7 +344,7 @@ describe("Viewer redaction, as a property over every dialect's formats", () => {
       }),
       { numRuns: 40 },
     );
-  });
+  }, 120_000); // 40 generated crowds through every dialect: over 30 s on a loaded machine
 
   it("every dialect's player list for a Viewer carries no identity, the player id included, and handles resolve back", async () => {
     await fc.assert(
