@@ -93,9 +93,9 @@ describe("canAssignRoles: per-server roles", () => {
     expect(canAssignRoles(admin, null, grant(builtIn("MODERATOR"), ["s1"]))).toBe(true);
     expect(canAssignRoles(admin, null, grant(builtIn("MODERATOR"), ["s1", "s3"]))).toBe(false);
     expect(canAssignRoles(admin, null, grant(builtIn("MODERATOR"), null))).toBe(false);
-    expect(
-      canAssignRoles(admin, null, grant(builtIn("VIEWER"), ["s1"], { s3: builtIn("MODERATOR") })),
-    ).toBe(false);
+    expect(canAssignRoles(admin, null, grant(builtIn("VIEWER"), ["s1"], { s3: builtIn("MODERATOR") }))).toBe(
+      false,
+    );
     // Even a role of global permissions only may not be pinned to a server outside its own.
     expect(canAssignRoles(admin, null, grant(builtIn("VIEWER"), ["s1"], { s3: auditor }))).toBe(false);
     expect(canAssignRoles(admin, null, grant(builtIn("VIEWER"), ["s1", "s2"], { s2: kicker }))).toBe(true);
