@@ -164,7 +164,7 @@ describe.each(DATABASE_KINDS)("roles on $kind", ({ create }) => {
     const holder = await member(temp.id, [s1]);
     await expect(deleteRole(ctx(owner), temp.id)).rejects.toMatchObject({
       code: "CONFLICT",
-      message: expect.stringContaining("1 member"),
+      message: expect.stringContaining("1 member") as string,
     });
     // Now only a per-server role.
     await updateMember(ctx(owner), {
@@ -184,7 +184,7 @@ describe.each(DATABASE_KINDS)("roles on $kind", ({ create }) => {
       serverIds: [],
     });
     await expect(deleteRole(ctx(owner), temp.id)).rejects.toMatchObject({
-      message: expect.stringContaining("open invite"),
+      message: expect.stringContaining("open invite") as string,
     });
     // Once the invite has expired, the role goes (and the dead invite with it).
     await deleteRole(ctx(owner), temp.id, new Date(Date.now() + 365 * 24 * 3600_000));
