@@ -16,7 +16,11 @@ test("the Owner creates a custom role and grants it on one server only; the memb
   await page.getByLabel("See servers, their status").check();
   await page.getByLabel("Read the live console").check();
   await page.getByLabel("Send raw console commands").check();
+  const createRequest = page.waitForRequest(
+    (r) => r.method() === "POST" && r.headers()["next-action"] !== undefined,
+  );
   await page.getByRole("button", { name: "Create role" }).click();
+  const ownerCreate = await createRequest;
   await expect(page.getByRole("status").filter({ hasText: `Role ${roleName} created.` })).toBeVisible();
   await expect(page.getByRole("link", { name: roleName, exact: true })).toBeVisible();
 
@@ -47,12 +51,24 @@ test("the Owner creates a custom role and grants it on one server only; the memb
   await expect(memberPage.getByRole("log", { name: "Console output" })).toBeVisible();
   await expect(memberPage.getByLabel("Console command")).toHaveCount(0);
 
-  // The member may not define roles: no page for it.
+  // The member may not define roles: no page for it, and the Owner's exact request replayed with
+  // the member's session is refused by the server (nothing created).
   expect((await memberPage.goto("/team/roles"))?.status()).toBe(404);
+  const replay = await context.request.post("/team/roles", {
+    headers: {
+      "next-action": ownerCreate.headers()["next-action"] ?? "",
+      "content-type": ownerCreate.headers()["content-type"] ?? "",
+      accept: "text/x-component",
+    },
+    data: ownerCreate.postDataBuffer() ?? Buffer.alloc(0),
+  });
+  expect(await replay.text()).toContain("You do not have permission to do that.");
   await context.close();
 
   // A role in use cannot be deleted, and says why.
   await page.goto("/team/roles");
+  // Still exactly one role of that name (the replay created none).
+  await expect(page.getByRole("link", { name: roleName, exact: true })).toHaveCount(1);
   await page.getByRole("link", { name: roleName, exact: true }).click();
   await expect(page.getByRole("link", { name: "Console command rules" })).toBeVisible();
   await page.getByRole("button", { name: "Delete role" }).click();

@@ -328,6 +328,18 @@ describe.each(DATABASE_KINDS)("roles on $kind", ({ create }) => {
         }),
       ).rejects.toMatchObject({ code: "INVALID_INPUT" });
       expect((await t.db.user.findUniqueOrThrow({ where: { id: target.id } })).role).toBe("VIEWER");
+      await expect(
+        updateMember(ctx(owner), {
+          userId: target.id,
+          role: "VIEWER",
+          allServers: false,
+          serverIds: [s1],
+          serverRoles: { [s1]: "OWNER" },
+        }),
+      ).rejects.toMatchObject({ code: "INVALID_INPUT" });
+      expect(
+        await t.db.serverAccess.findMany({ where: { userId: target.id, roleId: { not: null } } }),
+      ).toEqual([]);
     });
 
     it("an invite carries a custom main role, shown by name", async () => {

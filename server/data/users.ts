@@ -254,6 +254,11 @@ async function resolveAssignment(
   for (const [serverId, roleId] of Object.entries(overrides)) {
     const role = roles.get(roleId);
     if (!role) throw unknownRole("serverRoles");
+    // Owner is a main role only (it reaches every server anyway).
+    if (role.id === "OWNER")
+      throw new AppError("INVALID_INPUT", "Owner is a main role only.", {
+        serverRoles: ["Choose another role"],
+      });
     serverRoles[serverId] = role;
   }
   return {
