@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   auditScope,
   can,
-  canAssignRole,
+  canAssignRoles,
   canCreateServer,
   canGrantServers,
   canManageUser,
@@ -112,14 +112,15 @@ describe("permission table", () => {
   it("lets only Owners create, promote to or demote Owners and Admins", () => {
     const owner = actor("OWNER");
     const admin = actor("ADMIN");
-    expect(canAssignRole(owner, null, "ADMIN")).toBe(true);
-    expect(canAssignRole(owner, "ADMIN", "VIEWER")).toBe(true);
-    expect(canAssignRole(admin, null, "MODERATOR")).toBe(true);
-    expect(canAssignRole(admin, null, "ADMIN")).toBe(false);
-    expect(canAssignRole(admin, null, "OWNER")).toBe(false);
-    expect(canAssignRole(admin, "ADMIN", "VIEWER")).toBe(false);
-    expect(canAssignRole(admin, "VIEWER", "MODERATOR")).toBe(true);
-    expect(canAssignRole(actor("MODERATOR"), null, "VIEWER")).toBe(false);
+    const give = (role: RoleName) => ({ role, allServers: true, serverIds: [] });
+    expect(canAssignRoles(owner, null, give("ADMIN"))).toBe(true);
+    expect(canAssignRoles(owner, give("ADMIN"), give("VIEWER"))).toBe(true);
+    expect(canAssignRoles(admin, null, give("MODERATOR"))).toBe(true);
+    expect(canAssignRoles(admin, null, give("ADMIN"))).toBe(false);
+    expect(canAssignRoles(admin, null, give("OWNER"))).toBe(false);
+    expect(canAssignRoles(admin, give("ADMIN"), give("VIEWER"))).toBe(false);
+    expect(canAssignRoles(admin, give("VIEWER"), give("MODERATOR"))).toBe(true);
+    expect(canAssignRoles(actor("MODERATOR"), null, give("VIEWER"))).toBe(false);
   });
 
   it("never lets a user manage themselves", () => {

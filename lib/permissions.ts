@@ -246,25 +246,117 @@ export function canGrantServers(actor: Actor, grant: ServerGrant): boolean {
   return !grant.allServers && grant.serverIds.every((id) => inLimit(limit, id));
 }
 
-const RANK: Record<RoleName, number> = { OWNER: 4, ADMIN: 3, MODERATOR: 2, VIEWER: 1 };
-
-/**
- * Who may give which role, and change whom: only an Owner creates, promotes to, or demotes an
- * Owner or Admin; an Admin manages Moderators and Viewers only. Nobody changes their own role.
- */
-export function canAssignRole(actor: Actor, targetCurrentRole: RoleId | null, newRole: RoleId): boolean {
-  if (!can(actor, "team.manage")) return false;
-  if (actor.role === "OWNER") return true;
-  // Until custom roles are compared by their permissions, only Owners hand them out.
-  const privileged = (role: RoleId) => !isBuiltInRole(role) || RANK[role] >= RANK.ADMIN;
-  if (privileged(newRole)) return false;
-  if (targetCurrentRole !== null && privileged(targetCurrentRole)) return false;
-  return true;
+/** A role as the grant rules compare it: its id and its permissions. */
+export interface AssignedRole {
+  id: RoleId;
+  permissions: readonly Permission[];
 }
 
-export interface ManagedUser extends ServerGrant {
-  id: string;
+/** What a user holds or is about to be given: a main role on a server grant, and per-server roles. */
+export interface RoleAssignment extends ServerGrant {
+  /** The main role's id. */
   role: RoleId;
+  /** The main role's permissions; built-in roles resolve from the table when absent. */
+  permissions?: readonly Permission[];
+  /** Per-server roles (server id -> role) that replace the main role on those servers. */
+  serverRoles?: Readonly<Record<string, AssignedRole>>;
+}
+
+/** Owner, Admin, or any role that manages the team or roles: only Owners hand these out or take them away. */
+export function isPrivilegedRole(role: AssignedRole): boolean {
+  return (
+    role.id === "OWNER" ||
+    role.id === "ADMIN" ||
+    role.permissions.includes("team.manage") ||
+    role.permissions.includes("roles.manage")
+  );
+}
+
+function mainRoleOf(assignment: RoleAssignment): AssignedRole {
+  const permissions =
+    assignment.permissions ?? (isBuiltInRole(assignment.role) ? ROLE_PERMISSIONS[assignment.role] : []);
+  return { id: assignment.role, permissions };
+}
+
+/**
+ * Whether `actor` holds every one of `permissions` wherever `grant` reaches, except on the servers in
+ * `except` (where another role applies). Global permissions are held or not; server-scoped ones on
+ * each granted server, and for "every server" also on servers added later: unlimited, through the
+ * actor's main role and through each of its own per-server roles.
+ */
+function holdsWherever(
+  actor: Actor,
+  permissions: readonly Permission[],
+  grant: ServerGrant,
+  except: ReadonlySet<string> = new Set(),
+): boolean {
+  return permissions.every((p) => {
+    if (!SERVER_SCOPED.has(p)) return can(actor, p);
+    if (!grant.allServers) return grant.serverIds.every((s) => except.has(s) || can(actor, p, s));
+    return (
+      can(actor, p) &&
+      limitedServerIds(actor) === null &&
+      mainPermissions(actor).includes(p) &&
+      Object.keys(actor.serverRoles ?? {}).every((s) => except.has(s) || can(actor, p, s))
+    );
+  });
+}
+
+/** Whether every role of `assignment` stays within what `actor` holds where it applies. */
+function assignmentWithin(actor: Actor, assignment: RoleAssignment): boolean {
+  const overrides = assignment.serverRoles ?? {};
+  const main = mainRoleOf(assignment);
+  const roles = [main, ...Object.values(overrides)];
+  if (actor.role !== "OWNER" && roles.some(isPrivilegedRole)) return false;
+  if (!holdsWherever(actor, main.permissions, assignment, new Set(Object.keys(overrides)))) return false;
+  return Object.entries(overrides).every(([serverId, role]) =>
+    holdsWherever(actor, role.permissions, { allServers: false, serverIds: [serverId] }),
+  );
+}
+
+/** The servers an assignment touches: its grant, plus the servers of its per-server roles. */
+function touchedServers(assignment: RoleAssignment): ServerGrant {
+  return {
+    allServers: assignment.allServers,
+    serverIds: [...assignment.serverIds, ...Object.keys(assignment.serverRoles ?? {})],
+  };
+}
+
+/**
+ * The grant rule. `actor` may give `next` (main role and per-server roles on a server grant) to a
+ * user who holds `current` (null for an invite) only if it manages the team, the grant stays within
+ * its own servers, every role given holds no more than the actor holds on each server where it
+ * applies (every server for "all"), and the user's current roles are also within the actor's (nobody
+ * demotes someone more powerful). Owner, Admin and roles with team.manage or roles.manage are for
+ * Owners to give and take.
+ */
+export function canAssignRoles(actor: Actor, current: RoleAssignment | null, next: RoleAssignment): boolean {
+  if (!can(actor, "team.manage")) return false;
+  if (!canGrantServers(actor, touchedServers(next))) return false;
+  if (current !== null && !assignmentWithin(actor, current)) return false;
+  return assignmentWithin(actor, next);
+}
+
+/**
+ * Whether to offer `role` in the actor's role pickers: the actor holds each of its permissions
+ * somewhere, and privileged roles only to Owners. The server still applies canAssignRoles.
+ */
+export function canOfferRole(actor: Actor, role: AssignedRole): boolean {
+  if (!can(actor, "team.manage")) return false;
+  if (actor.role !== "OWNER" && isPrivilegedRole(role)) return false;
+  return role.permissions.every((p) => can(actor, p));
+}
+
+/**
+ * Whether `actor` may define (create or edit) a role with `permissions`: it manages roles and
+ * holds each of them on every server, so that a role manager never writes itself a wider role.
+ */
+export function canDefineRole(actor: Actor, permissions: readonly Permission[]): boolean {
+  return can(actor, "roles.manage") && holdsWherever(actor, permissions, { allServers: true, serverIds: [] });
+}
+
+export interface ManagedUser extends RoleAssignment {
+  id: string;
 }
 
 /**
@@ -274,9 +366,9 @@ export interface ManagedUser extends ServerGrant {
  */
 export function canManageUser(actor: Actor, target: ManagedUser): boolean {
   if (actor.id === target.id) return false;
-  if (!canAssignRole(actor, target.role, target.role)) return false;
+  if (!canAssignRoles(actor, null, target)) return false;
   if (limitedServerIds(actor) === null) return true;
-  return target.role !== "OWNER" && target.serverIds.length > 0 && canGrantServers(actor, target);
+  return target.role !== "OWNER" && target.serverIds.length > 0;
 }
 
 /** The team list: unlimited managers see everyone; a limited one sees itself and whom it may manage. */

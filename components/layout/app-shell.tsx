@@ -66,7 +66,7 @@ export function AppShell({ user, canManageTeam, canReadAudit, profileActions, ch
           <p className="truncate font-medium" title={user.email}>
             {user.name}
           </p>
-          <p className="text-xs text-zinc-500 dark:text-zinc-400">{user.role.toLowerCase()}</p>
+          <p className="text-xs text-zinc-500 dark:text-zinc-400">{user.role}</p>
           <div className="flex gap-2">
             <ThemeToggle />
             <Button variant="secondary" onClick={() => void signOut({ callbackUrl: "/login" })}>

@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { ActionForm } from "@/components/forms/action-form";
 import { useActionState, useId, useState } from "react";
 import type { FormAction } from "@/components/forms/types";
@@ -7,7 +8,6 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Checkbox, SelectField, TextField } from "@/components/ui/field";
 import { Notice } from "@/components/ui/notice";
-import type { RoleName } from "@/lib/permissions";
 import { formatDateTime } from "@/lib/utils";
 import type { TeamMemberDto } from "@/server/data/users";
 
@@ -17,7 +17,10 @@ interface Props {
   servers: { id: string; name: string }[];
   /** Whether the viewing manager may grant "All servers" (it is not limited itself). */
   canGrantAll: boolean;
-  assignableRoles: RoleName[];
+  /** The roles the viewing manager may offer (built-in and custom), by id with their names. */
+  assignableRoles: { id: string; name: string }[];
+  /** Whether to link the Roles page. */
+  canManageRoles: boolean;
   actions: {
     invite: FormAction<{ link: string; expiresAt: string }>;
     update: FormAction<{ userId: string }>;
@@ -25,7 +28,7 @@ interface Props {
   };
 }
 
-const roleLabel = (role: string) => role.charAt(0) + role.slice(1).toLowerCase();
+type RoleOption = Props["assignableRoles"][number];
 
 function Radio({
   label,
@@ -56,13 +59,20 @@ function ServerAccess({
   canGrantAll,
   current,
   errors,
+  roles,
 }: {
   servers: Props["servers"];
   canGrantAll: boolean;
-  current: { allServers: boolean; serverIds: string[] } | null;
+  current: Pick<TeamMemberDto, "allServers" | "serverIds" | "serverRoles"> | null;
   errors?: Record<string, string[] | undefined> | undefined;
+  /** Offer a per-server role on each row (member edits; invites carry a main role only). */
+  roles?: RoleOption[];
 }) {
-  const errorText = [...(errors?.access ?? []), ...(errors?.serverIds ?? [])].join(" ");
+  const errorText = [
+    ...(errors?.access ?? []),
+    ...(errors?.serverIds ?? []),
+    ...(errors?.serverRoles ?? []),
+  ].join(" ");
   return (
     <fieldset className="space-y-1">
       <legend className="text-sm font-medium">Server access</legend>
@@ -86,34 +96,104 @@ function ServerAccess({
       )}
       <div role="group" aria-label="Servers" className="space-y-1 pl-6">
         {servers.length === 0 ? <p className="text-sm text-zinc-500">No servers</p> : null}
-        {servers.map((s) => (
-          <Checkbox
-            key={s.id}
-            label={s.name}
-            name="serverIds"
-            value={s.id}
-            defaultChecked={current?.serverIds.includes(s.id) ?? false}
-          />
-        ))}
+        {servers.map((s) =>
+          roles ? (
+            <div key={s.id} className="flex flex-wrap items-center gap-3">
+              <Checkbox
+                label={s.name}
+                name="serverIds"
+                value={s.id}
+                defaultChecked={current?.serverIds.includes(s.id) ?? false}
+              />
+              <ServerRoleSelect server={s} roles={roles} current={current} />
+            </div>
+          ) : (
+            <Checkbox
+              key={s.id}
+              label={s.name}
+              name="serverIds"
+              value={s.id}
+              defaultChecked={current?.serverIds.includes(s.id) ?? false}
+            />
+          ),
+        )}
       </div>
       {errorText ? <p className="text-xs text-red-600 dark:text-red-400">{errorText}</p> : null}
     </fieldset>
   );
 }
 
+/**
+ * The role on one server: the main role, or another role (applies on the checked servers; for
+ * "all servers" members on that server whatever the checkboxes say).
+ */
+function ServerRoleSelect({
+  server,
+  roles,
+  current,
+}: {
+  server: Props["servers"][number];
+  roles: RoleOption[];
+  current: Pick<TeamMemberDto, "serverRoles"> | null;
+}) {
+  const held = current?.serverRoles.find((r) => r.serverId === server.id);
+  // Keep a role the manager cannot offer visible rather than silently dropping it.
+  const options = [
+    ...roles.filter((r) => r.id !== "OWNER"),
+    ...(held && !roles.some((r) => r.id === held.roleId) ? [{ id: held.roleId, name: held.roleName }] : []),
+  ];
+  return (
+    <select
+      name="serverRoles"
+      aria-label={`Role on ${server.name}`}
+      defaultValue={held ? `${server.id}:${held.roleId}` : ""}
+      className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-xs dark:border-zinc-700 dark:bg-zinc-900"
+    >
+      <option value="">Main role</option>
+      {options.map((r) => (
+        <option key={r.id} value={`${server.id}:${r.id}`}>
+          {r.name}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+const serverName = (servers: Props["servers"], id: string) =>
+  servers.find((s) => s.id === id)?.name ?? "another server";
+
 function accessSummary(member: TeamMemberDto, servers: Props["servers"]): string {
   if (member.allServers) return "all servers";
   if (member.serverIds.length === 0) return "no servers";
-  const names = member.serverIds.map((id) => servers.find((s) => s.id === id)?.name ?? "another server");
-  return names.join(", ");
+  return member.serverIds.map((id) => serverName(servers, id)).join(", ");
 }
 
-export function TeamManager({ members, servers, canGrantAll, assignableRoles, actions }: Props) {
+/** "Admin; Moderator on C": the main role, then each per-server role. */
+function rolesSummary(member: TeamMemberDto, servers: Props["servers"]): string {
+  const perServer = member.serverRoles.map((r) => `${r.roleName} on ${serverName(servers, r.serverId)}`);
+  return [member.roleName, ...perServer].join("; ");
+}
+
+export function TeamManager({
+  members,
+  servers,
+  canGrantAll,
+  assignableRoles,
+  canManageRoles,
+  actions,
+}: Props) {
   const [inviteState, inviteAction, invitePending] = useActionState(actions.invite, null);
   const inviteErrors = inviteState && !inviteState.ok ? inviteState.error.fieldErrors : undefined;
   return (
     <div className="space-y-8">
-      <h1 className="text-2xl font-semibold">Team</h1>
+      <div className="flex items-center justify-between gap-2">
+        <h1 className="text-2xl font-semibold">Team</h1>
+        {canManageRoles ? (
+          <Link href="/team/roles" className="text-sm text-indigo-700 hover:underline dark:text-indigo-300">
+            Roles
+          </Link>
+        ) : null}
+      </div>
       <Card className="space-y-4">
         <h2 className="font-semibold">Invite a member</h2>
         <ActionForm action={inviteAction} className="space-y-4" noValidate>
@@ -132,12 +212,14 @@ export function TeamManager({ members, servers, canGrantAll, assignableRoles, ac
             <SelectField
               label="Role"
               name="role"
-              defaultValue={assignableRoles.includes("VIEWER") ? "VIEWER" : assignableRoles[0]}
+              defaultValue={
+                assignableRoles.some((r) => r.id === "VIEWER") ? "VIEWER" : assignableRoles[0]?.id
+              }
               error={inviteErrors?.role}
             >
               {assignableRoles.map((r) => (
-                <option key={r} value={r}>
-                  {roleLabel(r)}
+                <option key={r.id} value={r.id}>
+                  {r.name}
                 </option>
               ))}
             </SelectField>
@@ -191,7 +273,7 @@ function MemberRow({
             {member.name} <span className="text-sm text-zinc-500">({member.email})</span>
           </p>
           <p className="text-xs text-zinc-500">
-            {roleLabel(member.role)} · {member.disabled ? "disabled" : "active"} ·{" "}
+            {rolesSummary(member, servers)} · {member.disabled ? "disabled" : "active"} ·{" "}
             {accessSummary(member, servers)} · last sign-in {formatDateTime(member.lastLoginAt)}
           </p>
         </div>
@@ -226,8 +308,8 @@ function MemberRow({
           <input type="hidden" name="userId" value={member.id} />
           <SelectField label="Role" name="role" defaultValue={member.role}>
             {assignableRoles.map((r) => (
-              <option key={r} value={r}>
-                {roleLabel(r)}
+              <option key={r.id} value={r.id}>
+                {r.name}
               </option>
             ))}
           </SelectField>
@@ -235,6 +317,7 @@ function MemberRow({
             servers={servers}
             canGrantAll={canGrantAll}
             current={member}
+            roles={assignableRoles}
             errors={updateState && !updateState.ok ? updateState.error.fieldErrors : undefined}
           />
           <Button type="submit" disabled={updatePending}>

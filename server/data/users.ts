@@ -4,16 +4,14 @@
  */
 import { AppError } from "../../lib/errors.ts";
 import {
-  canAssignRole,
+  canAssignRoles,
   canGrantServers,
   canManageUser,
   canSeeMember,
-  isBuiltInRole,
-  PERMISSIONS,
-  ROLE_PERMISSIONS,
   type Actor,
   type ActorRole,
-  type Permission,
+  type ManagedUser,
+  type RoleAssignment,
   type RoleId,
   type ServerGrant,
 } from "../../lib/permissions.ts";
@@ -29,6 +27,7 @@ import { hashPassword, verifyPassword } from "../auth/passwords.ts";
 import type { Db } from "../db/client.ts";
 import { recordAudit } from "./audit.ts";
 import { requirePermission, type DataContext } from "./context.ts";
+import { resolveRoles, toActorRole } from "./roles.ts";
 import { countExistingServers } from "./servers.ts";
 import { endAllSessions } from "./sessions.ts";
 import {
@@ -45,6 +44,10 @@ export interface TeamMemberDto {
   email: string;
   name: string;
   role: RoleId;
+  /** The main role's display name. */
+  roleName: string;
+  /** Per-server roles that differ from the main role (for "all servers" members: overrides). */
+  serverRoles: { serverId: string; roleId: RoleId; roleName: string }[];
   disabled: boolean;
   /** Every server, present and future (stored, explicit); otherwise exactly `serverIds`, possibly none. */
   allServers: boolean;
@@ -80,23 +83,8 @@ export async function loadActor(db: Db, userId: string, sessionVersion: number):
   };
 }
 
-/** A stored role as an actor carries it: built-ins take their permissions from the code, never from the row. */
-export function toActorRole(role: { id: string; name: string; permissions: string }): ActorRole {
-  if (isBuiltInRole(role.id)) return { id: role.id, name: role.name, permissions: ROLE_PERMISSIONS[role.id] };
-  return { id: role.id, name: role.name, permissions: parsePermissions(role.permissions) };
-}
-
-/** Known permission names from a stored JSON array; anything else (a removed permission, garbage) is dropped. */
-function parsePermissions(json: string): Permission[] {
-  try {
-    const value: unknown = JSON.parse(json);
-    return Array.isArray(value)
-      ? value.filter((p): p is Permission => (PERMISSIONS as readonly unknown[]).includes(p))
-      : [];
-  } catch {
-    return [];
-  }
-}
+// Roles are resolved in roles.ts; loadActor's callers may still import toActorRole from here.
+export { toActorRole } from "./roles.ts";
 
 export async function countUsers(db: Db): Promise<number> {
   return db.user.count();
@@ -196,28 +184,42 @@ export async function bootstrapOwnerFromEnv(db: Db, email: string, password: str
 // ---------------------------------------------------------------------------------------------
 // Team
 
-/** A user row as the permission rules see it (lib/permissions.ts ManagedUser). */
-function asManaged(u: {
+/** A user row with its roles, as loaded for the team rules. */
+interface UserWithRoles {
   id: string;
   role: RoleId;
   allServers: boolean;
-  serverAccess: { serverId: string }[];
-}) {
+  roleRef: { id: string; name: string; permissions: string };
+  serverAccess: { serverId: string; role: { id: string; name: string; permissions: string } | null }[];
+}
+
+const WITH_ROLES = {
+  roleRef: true,
+  serverAccess: { select: { serverId: true, role: true } },
+} as const;
+
+/**
+ * A user row as the permission rules see it (lib/permissions.ts ManagedUser). For "all servers"
+ * users, ServerAccess rows are only per-server roles; for limited users they are also the limit.
+ */
+function asManaged(u: UserWithRoles): ManagedUser {
+  const allServers = u.role === "OWNER" || u.allServers;
+  const serverRoles: Record<string, ActorRole> = {};
+  for (const a of u.serverAccess) if (a.role) serverRoles[a.serverId] = toActorRole(a.role);
   return {
     id: u.id,
     role: u.role,
-    allServers: u.role === "OWNER" || u.allServers,
-    serverIds: u.serverAccess.map((a) => a.serverId),
+    permissions: toActorRole(u.roleRef).permissions,
+    allServers,
+    serverIds: allServers ? [] : u.serverAccess.map((a) => a.serverId),
+    serverRoles,
   };
 }
 
 /** Everyone for unlimited managers; a limited Admin sees itself and the members it may manage. */
 export async function listTeam(ctx: DataContext): Promise<TeamMemberDto[]> {
   await requirePermission(ctx, "team.manage", "team.list");
-  const users = await ctx.db.user.findMany({
-    orderBy: { createdAt: "asc" },
-    include: { serverAccess: { select: { serverId: true } } },
-  });
+  const users = await ctx.db.user.findMany({ orderBy: { createdAt: "asc" }, include: WITH_ROLES });
   return users
     .map((u) => ({ row: u, managed: asManaged(u) }))
     .filter(({ managed }) => canSeeMember(ctx.actor, managed))
@@ -226,14 +228,50 @@ export async function listTeam(ctx: DataContext): Promise<TeamMemberDto[]> {
       email: u.email,
       name: u.name,
       role: u.role,
+      roleName: u.roleRef.name,
+      serverRoles: u.serverAccess.flatMap((a) =>
+        a.role ? [{ serverId: a.serverId, roleId: a.role.id, roleName: a.role.name }] : [],
+      ),
       disabled: u.disabled,
       allServers: managed.allServers,
-      serverIds: managed.allServers ? [] : managed.serverIds,
+      serverIds: [...managed.serverIds],
       lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
       createdAt: u.createdAt.toISOString(),
       manageable: canManageUser(ctx.actor, managed),
     }));
 }
+
+/** The roles behind a grant, resolved; refuses an unknown (deleted meanwhile) role id. */
+async function resolveAssignment(
+  db: Db,
+  grant: ServerGrant & { role: RoleId; serverRoles?: Readonly<Record<string, RoleId>> },
+): Promise<RoleAssignment> {
+  const overrides = grant.serverRoles ?? {};
+  const roles = await resolveRoles(db, [grant.role, ...Object.values(overrides)]);
+  const main = roles.get(grant.role);
+  if (!main) throw unknownRole("role");
+  const serverRoles: Record<string, ActorRole> = {};
+  for (const [serverId, roleId] of Object.entries(overrides)) {
+    const role = roles.get(roleId);
+    if (!role) throw unknownRole("serverRoles");
+    // Owner is a main role only (it reaches every server anyway).
+    if (role.id === "OWNER")
+      throw new AppError("INVALID_INPUT", "Owner is a main role only.", {
+        serverRoles: ["Choose another role"],
+      });
+    serverRoles[serverId] = role;
+  }
+  return {
+    role: main.id,
+    permissions: main.permissions,
+    allServers: grant.allServers,
+    serverIds: grant.serverIds,
+    serverRoles,
+  };
+}
+
+const unknownRole = (field: string) =>
+  new AppError("INVALID_INPUT", "That role no longer exists.", { [field]: ["Reload and choose again"] });
 
 async function assertServersExist(db: Db, serverIds: readonly string[]): Promise<void> {
   if (serverIds.length === 0) return;
@@ -265,13 +303,18 @@ async function assertMayGrant(
   });
 }
 
+const ROLE_REFUSED =
+  "You may only give roles within your own permissions on those servers; Owner, Admin and team or role managers are given by an Owner.";
+
 export async function createInvite(
   ctx: DataContext,
   input: InviteInput,
   now = new Date(),
 ): Promise<{ token: string; expiresAt: string }> {
   await requirePermission(ctx, "team.manage", "team.invite");
-  if (!canAssignRole(ctx.actor, null, input.role)) {
+  const assignment = await resolveAssignment(ctx.db, input);
+  await assertMayGrant(ctx, input, "team.invite", { input });
+  if (!canAssignRoles(ctx.actor, null, assignment)) {
     await recordAudit(ctx.db, {
       actor: ctx.actor,
       action: "team.invite",
@@ -280,14 +323,11 @@ export async function createInvite(
       detail: `may not invite ${input.role}`,
       sourceIp: ctx.ip,
     });
-    throw new AppError("FORBIDDEN", "Only an Owner may invite Owners or Admins.", {
-      role: ["Choose Moderator or Viewer"],
-    });
+    throw new AppError("FORBIDDEN", ROLE_REFUSED, { role: ["Choose a role within your own"] });
   }
   if (await ctx.db.user.findUnique({ where: { email: input.email } })) {
     throw new AppError("CONFLICT", "A user with this email already exists.", { email: ["Already a member"] });
   }
-  await assertMayGrant(ctx, input, "team.invite", { input });
   await assertServersExist(ctx.db, input.serverIds);
   const token = newToken();
   const expiresAt = new Date(now.getTime() + INVITE_TOKEN_TTL_MS);
@@ -316,14 +356,19 @@ export async function createInvite(
 }
 
 /** The invite behind a link, or null when it cannot be accepted (used, expired, or its servers all gone). */
-export async function describeInvite(db: Db, token: string): Promise<{ email: string; role: RoleId } | null> {
+export async function describeInvite(
+  db: Db,
+  token: string,
+): Promise<{ email: string; role: RoleId; roleName: string } | null> {
   const row = await findUsableToken(db, token, "invite");
   if (!row?.email || !row.role) return null;
+  const role = (await resolveRoles(db, [row.role])).get(row.role);
+  if (!role) return null;
   if (row.role !== "OWNER" && !row.allServers) {
     const ids = parseServerIds(row.serverIds);
     if (ids.length === 0 || (await countExistingServers(db, ids)) === 0) return null;
   }
-  return { email: row.email, role: row.role };
+  return { email: row.email, role: row.role, roleName: role.name };
 }
 
 export async function acceptInvite(
@@ -381,12 +426,14 @@ function parseServerIds(json: string | null): string[] {
 async function getManageableUser(ctx: DataContext, userId: string, action: string) {
   const target = await ctx.db.user.findUnique({
     where: { id: userId },
-    include: { serverAccess: { select: { serverId: true } } },
+    include: WITH_ROLES,
   });
   if (!target) throw new AppError("NOT_FOUND", "That user no longer exists.");
-  if (!canManageUser(ctx.actor, asManaged(target))) {
+  const managed = asManaged(target);
+  if (!canManageUser(ctx.actor, managed)) {
     const self = ctx.actor.id === userId;
-    const byRole = canAssignRole(ctx.actor, target.role, target.role);
+    // Refused by its roles, or (a limited manager) by servers beyond the actor's.
+    const byRole = canAssignRoles(ctx.actor, null, { ...managed, allServers: false, serverIds: [] });
     await recordAudit(ctx.db, {
       actor: ctx.actor,
       action,
@@ -403,37 +450,42 @@ async function getManageableUser(ctx: DataContext, userId: string, action: strin
         ? "You cannot change your own role or access."
         : byRole
           ? "This member has access beyond your servers."
-          : "Only an Owner may change Owners and Admins.",
+          : "This member holds more than you may give: only an Owner may change them.",
     );
   }
-  return target;
+  return { row: target, managed };
 }
 
-/** Changes a member's role and server limits; their sessions see the change at the next request. */
+/**
+ * Changes a member's main role, server limits and per-server roles; their sessions end (the
+ * version bump) and they sign in again to the new roles.
+ */
 export async function updateMember(ctx: DataContext, input: UpdateMemberInput): Promise<void> {
   await requirePermission(ctx, "team.manage", "team.update");
-  const target = await getManageableUser(ctx, input.userId, "team.update");
-  if (!canAssignRole(ctx.actor, target.role, input.role)) {
+  const serverRoles = input.serverRoles ?? {};
+  const { row: target, managed: current } = await getManageableUser(ctx, input.userId, "team.update");
+  const next = await resolveAssignment(ctx.db, input);
+  const audit = { targetType: "user", targetId: target.id, input };
+  await assertMayGrant(ctx, touched(input), "team.update", audit);
+  if (!canAssignRoles(ctx.actor, current, next)) {
     await recordAudit(ctx.db, {
       actor: ctx.actor,
       action: "team.update",
-      targetType: "user",
-      targetId: target.id,
-      input,
+      ...audit,
       outcome: "denied",
-      detail: `may not assign ${input.role}`,
+      detail: `may not assign ${describeRoles(input)}`,
       sourceIp: ctx.ip,
     });
-    throw new AppError("FORBIDDEN", "Only an Owner may make someone an Owner or Admin.", {
-      role: ["Not allowed"],
-    });
+    throw new AppError("FORBIDDEN", ROLE_REFUSED, { role: ["Not allowed"] });
   }
-  await assertMayGrant(ctx, input, "team.update", { targetType: "user", targetId: target.id, input });
-  await assertServersExist(ctx.db, input.serverIds);
-  const serverIds = input.allServers ? [] : [...new Set(input.serverIds)];
+  await assertServersExist(ctx.db, [...new Set([...input.serverIds, ...Object.keys(serverRoles)])]);
+  // Limited: one row per granted server (its role or null). Every server: rows only for per-server roles.
+  const rows = input.allServers
+    ? Object.entries(serverRoles).map(([serverId, roleId]) => ({ serverId, roleId }))
+    : input.serverIds.map((serverId) => ({ serverId, roleId: serverRoles[serverId] ?? null }));
   await ctx.db.$transaction([
     ctx.db.serverAccess.deleteMany({ where: { userId: target.id } }),
-    ctx.db.serverAccess.createMany({ data: serverIds.map((serverId) => ({ userId: target.id, serverId })) }),
+    ctx.db.serverAccess.createMany({ data: rows.map((r) => ({ userId: target.id, ...r })) }),
     ctx.db.user.update({
       where: { id: target.id },
       data: { role: input.role, allServers: input.allServers, sessionVersion: { increment: 1 } },
@@ -446,16 +498,34 @@ export async function updateMember(ctx: DataContext, input: UpdateMemberInput): 
     action: target.role === input.role ? "team.access_change" : "team.role_change",
     targetType: "user",
     targetId: target.id,
-    input: { from: target.role, to: input.role, allServers: input.allServers, serverIds },
+    input: {
+      from: target.role,
+      to: input.role,
+      allServers: input.allServers,
+      serverIds: input.serverIds,
+      serverRoles,
+    },
     outcome: "success",
     sourceIp: ctx.ip,
   });
 }
 
+const touched = (input: UpdateMemberInput): ServerGrant => ({
+  allServers: input.allServers,
+  serverIds: [...input.serverIds, ...Object.keys(input.serverRoles ?? {})],
+});
+
+function describeRoles(input: UpdateMemberInput): string {
+  const perServer = Object.entries(input.serverRoles ?? {}).map(
+    ([serverId, roleId]) => `${roleId} on ${serverId}`,
+  );
+  return [input.role, ...perServer].join(", ");
+}
+
 /** Disables (or re-enables) a member; a disabled member's sessions end at their next request. */
 export async function setUserDisabled(ctx: DataContext, userId: string, disabled: boolean): Promise<void> {
   await requirePermission(ctx, "team.manage", "team.disable");
-  const target = await getManageableUser(ctx, userId, disabled ? "team.disable" : "team.enable");
+  const { row: target } = await getManageableUser(ctx, userId, disabled ? "team.disable" : "team.enable");
   await ctx.db.user.update({
     where: { id: target.id },
     data: { disabled, sessionVersion: { increment: 1 } },

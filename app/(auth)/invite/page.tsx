@@ -23,7 +23,7 @@ export default async function InvitePage({ searchParams }: { searchParams: Promi
           submitLabel="Create account"
           intro={
             <>
-              You are invited as <strong>{invite.role.toLowerCase()}</strong> with the email <strong>{invite.email}</strong>.
+              You are invited as <strong>{invite.roleName}</strong> with the email <strong>{invite.email}</strong>.
             </>
           }
         />

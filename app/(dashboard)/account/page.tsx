@@ -23,7 +23,7 @@ export default async function AccountPage() {
           <span className="font-medium">Email:</span> {actor.email}
         </p>
         <p>
-          <span className="font-medium">Role:</span> {actor.role.toLowerCase()}
+          <span className="font-medium">Role:</span> {actor.mainRole?.name ?? actor.role}
         </p>
       </Card>
       <Card className="space-y-4">

@@ -11,7 +11,7 @@ export const inviteAction = authedAction(inviteSchema, { arrays: ["serverIds"] }
   return { link: `${getRuntime().env.publicUrl}/invite?token=${invite.token}`, expiresAt: invite.expiresAt };
 });
 
-export const updateMemberAction = authedAction(updateMemberSchema, { arrays: ["serverIds"] }, async (input, ctx) => {
+export const updateMemberAction = authedAction(updateMemberSchema, { arrays: ["serverIds", "serverRoles"] }, async (input, ctx) => {
   await updateMember(ctx, input);
   getRuntime().endUserSessions(input.userId, "Your role or server access changed.");
   revalidatePath("/team");
