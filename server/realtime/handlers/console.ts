@@ -1,27 +1,27 @@
 /** Raw console commands and player actions over the socket: validation, then the shared operations (server/operations). */
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import { z } from "zod";
+import { consoleCommandSchema, kickReasonSchema, playerMessageSchema } from "../../../lib/schemas/console.ts";
 import type { RealtimeDeps, RealtimeServer } from "../io.ts";
 import { execConsoleCommand } from "../../operations/console.ts";
 import { kickPlayer, messagePlayer } from "../../operations/players.ts";
 import { guarded, type RealtimeSocket } from "./guard.ts";
 
-const noControl = (v: string) => !/[\r\n\0]/.test(v);
 const execSchema = z.object({
   serverId: z.string().min(1).max(64),
-  command: z.string().trim().min(1).max(2000).refine(noControl),
+  command: consoleCommandSchema,
   /** A second confirmation for a command the dialect marks dangerous. */
   confirmed: z.boolean().optional(),
 });
 const kickSchema = z.object({
   serverId: z.string().min(1).max(64),
   playerId: z.string().min(1).max(64),
-  reason: z.string().trim().max(200).refine(noControl),
+  reason: kickReasonSchema,
 });
 const messageSchema = z.object({
   serverId: z.string().min(1).max(64),
   playerId: z.string().min(1).max(64),
-  message: z.string().trim().min(1).max(200).refine(noControl),
+  message: playerMessageSchema,
 });
 
 export function registerConsoleHandlers(
