@@ -129,6 +129,23 @@ export default tseslint.config(
     },
   },
   {
+    // Transport-neutral operations (socket events and the REST API call the same code) and the REST
+    // API itself: no transport of their own (socket.io, Next), no protocol engine at run time.
+    files: ["server/operations/**/*.ts", "server/api/**/*.ts"],
+    ignores: ["**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["socket.io*", "**/realtime/io*", "**/realtime/handlers/**", "next", "next/*"], message: "Operations and the REST API are transport-neutral: the socket handlers and app/api/v1 call them." },
+            { group: ["**/rcon/**", "@prisma/*"], message: "Reach game servers through the hub port, the database through server/data.", allowTypeImports: true },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // CONTRIBUTING: time is an input. The hub and the cluster read time only through their clocks
     // (server/hub/clock.ts, the lease manager's), so tests control it.
     files: ["server/hub/**/*.ts", "server/cluster/**/*.ts"],

@@ -19,9 +19,26 @@ import { startApiHttpServer, type ApiHttpServer } from "../testing/api-http.ts";
 import { refuseAuditWrites } from "../testing/audit-store.ts";
 import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
 import { createLoopbackServer, createUnreadableServer, startHub } from "../testing/hub.ts";
-import { createTestUser, sessionCookie, silentLogger, TEST_AUTH_SECRET, type TestUser } from "../testing/realtime.ts";
+import {
+  createTestUser,
+  sessionCookie,
+  silentLogger,
+  TEST_AUTH_SECRET,
+  type TestUser,
+} from "../testing/realtime.ts";
 
 const KEY = Buffer.alloc(32, 7);
+
+/** What the tests read of the answers (each answer has some of these). */
+interface ApiJson {
+  error: { code: string; message: string };
+  servers: { id: string; name: string; status: { serverId: string; state: string } }[];
+  command: { text: string };
+  ban: { id: string; state: string };
+  bans: { id: string }[];
+  events: { actorId: string | null; serverId: string | null }[];
+  openapi: string;
+}
 const DAY = 24 * 60 * 60 * 1000;
 const TOKEN_BUDGET = 40;
 
@@ -67,7 +84,13 @@ describe.each(DATABASE_KINDS)("REST API /api/v1 on $kind", ({ create }) => {
     );
     return { token, id: dto.id, name: dto.name };
   };
-  const call = async (token: string | null, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+  const call = async (
+    token: string | null,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
     const response = await fetch(`${api.url}/api/v1${path}`, {
       method,
       headers: {
@@ -77,14 +100,19 @@ describe.each(DATABASE_KINDS)("REST API /api/v1 on $kind", ({ create }) => {
       },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
-    return { status: response.status, headers: response.headers, json: (await response.json()) as Record<string, any> };
+    return { status: response.status, headers: response.headers, json: (await response.json()) as ApiJson };
   };
   const said = () => emulator.messageLog.map((m) => m.text);
 
   beforeAll(async () => {
     t = await create();
     emulator = await startBattlEyeEmulator({ password: "pw", players: 6, activity: 0, seed: 11 });
-    arma = await createLoopbackServer(t.db, KEY, { name: "Arma", game: "arma3", protocol: "battleye", port: emulator.port });
+    arma = await createLoopbackServer(t.db, KEY, {
+      name: "Arma",
+      game: "arma3",
+      protocol: "battleye",
+      port: emulator.port,
+    });
     other = await createUnreadableServer(t.db, "Other");
     owner = await createTestUser(t.db, "owner", "OWNER");
     hub = await startHub(t.db, { encryptionKey: KEY, history: { intervalMs: 20, maxLines: 50 } });
@@ -93,7 +121,11 @@ describe.each(DATABASE_KINDS)("REST API /api/v1 on $kind", ({ create }) => {
       db: t.db,
       secrets: { authSecret: TEST_AUTH_SECRET, encryptionKey: KEY },
       loginLimiter: new LoginLimiter(),
-      httpBudget: new HttpBudget({ userPointsPerMinute: 600, anonymousPointsPerMinute: 1000, apiTokenPointsPerMinute: TOKEN_BUDGET }),
+      httpBudget: new HttpBudget({
+        userPointsPerMinute: 600,
+        anonymousPointsPerMinute: 1000,
+        apiTokenPointsPerMinute: TOKEN_BUDGET,
+      }),
       logger: silentLogger,
       endUserSessions() {},
       hub: control(hub),
@@ -114,8 +146,11 @@ describe.each(DATABASE_KINDS)("REST API /api/v1 on $kind", ({ create }) => {
     const { token, name } = await tokenFor(owner);
     const res = await call(token, "GET", "/servers");
     expect(res.status).toBe(200);
-    expect(res.json.servers.map((s: { name: string }) => s.name).sort()).toEqual(["Arma", "Other"]);
-    expect(res.json.servers.find((s: { id: string }) => s.id === arma).status).toMatchObject({ serverId: arma, state: "online" });
+    expect(res.json.servers.map((s) => s.name).sort()).toEqual(["Arma", "Other"]);
+    expect(res.json.servers.find((s) => s.id === arma)?.status).toMatchObject({
+      serverId: arma,
+      state: "online",
+    });
     const rows = await t.db.auditEvent.findMany({ where: { action: "api.listServers" } });
     expect(rows.map((r) => [r.actorId, r.tokenName, r.outcome])).toEqual([[owner.id, name, "success"]]);
   });
@@ -127,7 +162,10 @@ describe.each(DATABASE_KINDS)("REST API /api/v1 on $kind", ({ create }) => {
     expect(res.json.error.code).toBe("UNAUTHENTICATED");
     expect(res.headers.get("www-authenticate")).toMatch(/^Bearer/);
     // Another scheme carrying a session is no token either.
-    expect((await call(null, "GET", "/servers", undefined, { cookie, authorization: "Basic b3duZXI6eA==" })).status).toBe(401);
+    expect(
+      (await call(null, "GET", "/servers", undefined, { cookie, authorization: "Basic b3duZXI6eA==" }))
+        .status,
+    ).toBe(401);
   });
 
   it("expired, revoked, unknown tokens and a disabled user's tokens are 401 UNAUTHENTICATED", async () => {
@@ -154,26 +192,36 @@ describe.each(DATABASE_KINDS)("REST API /api/v1 on $kind", ({ create }) => {
     const { token, name } = await tokenFor(owner, { permissions: ["server.view"] });
     const [player] = hub.players(arma);
     if (!player) throw new Error("no player");
-    const res = await call(token, "POST", `/servers/${arma}/players/${player.id}/kick`, { reason: "scripted" });
+    const res = await call(token, "POST", `/servers/${arma}/players/${player.id}/kick`, {
+      reason: "scripted",
+    });
     expect([res.status, res.json.error.code]).toEqual([403, "FORBIDDEN"]);
     expect(emulator.players.has(Number(player.id))).toBe(true);
-    expect(await t.db.auditEvent.findFirst({ where: { action: "player.kick", tokenName: name } })).toMatchObject({ outcome: "denied" });
+    expect(
+      await t.db.auditEvent.findFirst({ where: { action: "player.kick", tokenName: name } }),
+    ).toMatchObject({ outcome: "denied" });
     // Nor read players: players.view was not given to the token, though its Owner holds it.
     expect((await call(token, "GET", `/servers/${arma}/players`)).status).toBe(403);
   });
 
   it("a kick reaches the emulator, its audit row carries the token's name; with the audit log refusing writes nothing is sent", async () => {
-    const { token, name } = await tokenFor(owner, { permissions: ["server.view", "players.view", "players.kick"] });
+    const { token, name } = await tokenFor(owner, {
+      permissions: ["server.view", "players.view", "players.kick"],
+    });
     const [first, second] = hub.players(arma);
     if (!first || !second) throw new Error("no players");
 
     await refuseAuditWrites(t, true);
-    const refused = await call(token, "POST", `/servers/${arma}/players/${first.id}/kick`, { reason: "never" });
+    const refused = await call(token, "POST", `/servers/${arma}/players/${first.id}/kick`, {
+      reason: "never",
+    });
     await refuseAuditWrites(t, false);
     expect([refused.status, refused.json.error.code]).toEqual([503, "UNAVAILABLE"]);
     expect(emulator.players.has(Number(first.id))).toBe(true);
 
-    const res = await call(token, "POST", `/servers/${arma}/players/${second.id}/kick`, { reason: "api kick" });
+    const res = await call(token, "POST", `/servers/${arma}/players/${second.id}/kick`, {
+      reason: "api kick",
+    });
     expect(res.status).toBe(200);
     await vi.waitFor(() => expect(emulator.players.has(Number(second.id))).toBe(false));
     const rows = await t.db.auditEvent.findMany({ where: { action: "player.kick", tokenName: name } });
@@ -186,7 +234,9 @@ describe.each(DATABASE_KINDS)("REST API /api/v1 on $kind", ({ create }) => {
     expect(ok.status).toBe(200);
     expect(ok.json.command.text).toContain("from-the-api");
     expect(said().some((text) => text.includes("from-the-api"))).toBe(true);
-    expect(await t.db.auditEvent.findFirst({ where: { action: "console.command", tokenName: name } })).toMatchObject({ outcome: "success" });
+    expect(
+      await t.db.auditEvent.findFirst({ where: { action: "console.command", tokenName: name } }),
+    ).toMatchObject({ outcome: "success" });
 
     for (const body of [
       { command: "say -1 bad-confirm", confirm: "yes" },
@@ -206,14 +256,16 @@ describe.each(DATABASE_KINDS)("REST API /api/v1 on $kind", ({ create }) => {
 
     const viewer = await createTestUser(t.db, "viewer", "VIEWER");
     // A Viewer cannot even put console.execute on a token.
-    await expect(tokenFor(viewer, { permissions: ["server.view", "console.execute"] })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(tokenFor(viewer, { permissions: ["server.view", "console.execute"] })).rejects.toMatchObject(
+      { code: "FORBIDDEN" },
+    );
   });
 
   it("a limited user's token sees only its servers: others are 404, their players unreachable", async () => {
     const limited = await createTestUser(t.db, "limited", "MODERATOR", [other]);
     const { token } = await tokenFor(limited);
     const list = await call(token, "GET", "/servers");
-    expect(list.json.servers.map((s: { id: string }) => s.id)).toEqual([other]);
+    expect(list.json.servers.map((s) => s.id)).toEqual([other]);
     expect((await call(token, "GET", `/servers/${arma}`)).status).toBe(404);
     expect((await call(token, "GET", `/servers/${arma}/players`)).status).toBe(404);
     const [player] = hub.players(arma);
@@ -221,19 +273,26 @@ describe.each(DATABASE_KINDS)("REST API /api/v1 on $kind", ({ create }) => {
     expect(kick.status).toBe(404);
     expect(emulator.players.has(Number(player?.id))).toBe(true);
     // Nor can it make a token for a server it does not reach.
-    await expect(tokenFor(limited, { servers: "chosen", serverIds: [arma] })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(tokenFor(limited, { servers: "chosen", serverIds: [arma] })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
   });
 
   it("a token limited to one server narrows its Owner: the other server is 404", async () => {
     const { token } = await tokenFor(owner, { servers: "chosen", serverIds: [other] });
-    expect((await call(token, "GET", "/servers")).json.servers.map((s: { id: string }) => s.id)).toEqual([other]);
+    expect((await call(token, "GET", "/servers")).json.servers.map((s) => s.id)).toEqual([other]);
     expect((await call(token, "GET", `/servers/${arma}`)).status).toBe(404);
   });
 
   it("a per-server role narrows the token: a Moderator who is a Viewer on Arma cannot kick there", async () => {
     const mod = await createTestUser(t.db, "mod", "MODERATOR", [arma, other]);
-    await t.db.serverAccess.updateMany({ where: { userId: mod.id, serverId: arma }, data: { roleId: "VIEWER" } });
-    const { token } = await tokenFor(mod, { permissions: ["server.view", "players.view", "players.kick"] as Permission[] });
+    await t.db.serverAccess.updateMany({
+      where: { userId: mod.id, serverId: arma },
+      data: { roleId: "VIEWER" },
+    });
+    const { token } = await tokenFor(mod, {
+      permissions: ["server.view", "players.view", "players.kick"] as Permission[],
+    });
     expect((await call(token, "GET", `/servers/${arma}/players`)).status).toBe(200);
     const [player] = hub.players(arma);
     const kick = await call(token, "POST", `/servers/${arma}/players/${player?.id}/kick`, { reason: "x" });
@@ -242,7 +301,9 @@ describe.each(DATABASE_KINDS)("REST API /api/v1 on $kind", ({ create }) => {
   });
 
   it("bans: create, list and revoke over the API, audited with the token's name", async () => {
-    const { token, name } = await tokenFor(owner, { permissions: ["players.view", "players.ban", "players.identities"] });
+    const { token, name } = await tokenFor(owner, {
+      permissions: ["players.view", "players.ban", "players.identities"],
+    });
     const created = await call(token, "POST", "/bans", {
       identifiers: [{ kind: "ip", value: "203.0.113.9" }],
       reason: "api ban",
@@ -250,13 +311,16 @@ describe.each(DATABASE_KINDS)("REST API /api/v1 on $kind", ({ create }) => {
       target: { scope: "all" },
     });
     expect(created.status).toBe(201);
-    const banId = created.json.ban.id as string;
+    const banId = created.json.ban.id;
     const list = await call(token, "GET", "/bans?state=active&limit=10");
-    expect(list.json.bans.map((b: { id: string }) => b.id)).toContain(banId);
+    expect(list.json.bans.map((b) => b.id)).toContain(banId);
     expect((await call(token, "GET", "/bans?limit=5000")).status).toBe(400);
     const revoked = await call(token, "DELETE", `/bans/${banId}`, { reason: "appeal" });
     expect([revoked.status, revoked.json.ban.state]).toEqual([200, "revoked"]);
-    const actions = await t.db.auditEvent.findMany({ where: { tokenName: name }, orderBy: { createdAt: "asc" } });
+    const actions = await t.db.auditEvent.findMany({
+      where: { tokenName: name },
+      orderBy: { createdAt: "asc" },
+    });
     expect(actions.map((a) => a.action)).toEqual(["ban.create", "api.listBans", "ban.revoke"]);
   });
 
@@ -266,7 +330,7 @@ describe.each(DATABASE_KINDS)("REST API /api/v1 on $kind", ({ create }) => {
     await call(token, "GET", "/servers");
     const page = await call(token, "GET", "/audit?size=200");
     expect(page.status).toBe(200);
-    const events = page.json.events as { actorId: string | null; serverId: string | null }[];
+    const events = page.json.events;
     expect(events.length).toBeGreaterThan(0);
     expect(events.every((e) => e.actorId === admin.id || e.serverId === other)).toBe(true);
     const viewerToken = await tokenFor(owner, { permissions: ["server.view"] });

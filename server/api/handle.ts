@@ -27,7 +27,10 @@ const matchers = API_ROUTES.map((route) => {
   return { route, names, regex: new RegExp(`^${pattern}/?$`) };
 });
 
-function match(method: string, path: string): { route: ApiRoute; params: Record<string, string> } | "wrong-method" | null {
+function match(
+  method: string,
+  path: string,
+): { route: ApiRoute; params: Record<string, string> } | "wrong-method" | null {
   let pathMatched = false;
   for (const { route, names, regex } of matchers) {
     const found = regex.exec(path);
@@ -49,12 +52,23 @@ export function apiError(error: unknown): Response {
     if (error.retryAfterSeconds) headers["retry-after"] = String(error.retryAfterSeconds);
     if (error.code === "UNAUTHENTICATED") headers["www-authenticate"] = 'Bearer realm="rcondeck"';
     return Response.json(
-      { error: { code: error.code, message: error.message, ...(error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}) } },
+      {
+        error: {
+          code: error.code,
+          message: error.message,
+          ...(error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}),
+        },
+      },
       { status: HTTP_STATUS_BY_CODE[error.code], headers },
     );
   }
-  getRuntime().logger.error("api call failed", { error: error instanceof Error ? error.stack : String(error) });
-  return Response.json({ error: { code: "INTERNAL", message: "Something went wrong." } }, { status: 500, headers });
+  getRuntime().logger.error("api call failed", {
+    error: error instanceof Error ? error.stack : String(error),
+  });
+  return Response.json(
+    { error: { code: "INTERNAL", message: "Something went wrong." } },
+    { status: 500, headers },
+  );
 }
 
 function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, what: string): T | undefined {
@@ -71,7 +85,8 @@ function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, what: string
 
 async function readBody(request: Request): Promise<unknown> {
   const type = request.headers.get("content-type") ?? "";
-  if (!/^application\/json\b/i.test(type)) throw new AppError("INVALID_INPUT", "Send the body as application/json.");
+  if (!/^application\/json\b/i.test(type))
+    throw new AppError("INVALID_INPUT", "Send the body as application/json.");
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > MAX_BODY_BYTES) throw new AppError("INVALID_INPUT", "The body is too large.");
   const text = await request.text();
@@ -122,7 +137,14 @@ export async function handleApiV1(request: Request, now = new Date()): Promise<R
       query: parse(route.query, Object.fromEntries(url.searchParams), "query"),
       body: route.body ? parse(route.body, await readBody(request), "body") : undefined,
     };
-    const ctx = { db: runtime.db, actor, ip, hub, now, deps: { db: runtime.db, logger: runtime.logger, hub } };
+    const ctx = {
+      db: runtime.db,
+      actor,
+      ip,
+      hub,
+      now,
+      deps: { db: runtime.db, logger: runtime.logger, hub },
+    };
     const result = await route.run(ctx, input);
     if (route.audit === "read")
       await recordAudit(runtime.db, {
@@ -131,7 +153,10 @@ export async function handleApiV1(request: Request, now = new Date()): Promise<R
         serverId: typeof params.serverId === "string" ? params.serverId : null,
         targetType: params.serverId ? "server" : null,
         targetId: params.serverId ?? null,
-        input: Object.keys(Object.fromEntries(url.searchParams)).length > 0 ? Object.fromEntries(url.searchParams) : undefined,
+        input:
+          Object.keys(Object.fromEntries(url.searchParams)).length > 0
+            ? Object.fromEntries(url.searchParams)
+            : undefined,
         outcome: "success",
         sourceIp: ip,
       });

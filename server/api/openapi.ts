@@ -11,7 +11,10 @@ import { API_ROUTES, type ApiRoute } from "./routes.ts";
 type JsonSchema = Record<string, unknown>;
 
 function jsonSchema(schema: z.ZodType): JsonSchema {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as JsonSchema;
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
+    io: "input",
+    unrepresentable: "any",
+  }) as JsonSchema;
   return rest;
 }
 
@@ -36,14 +39,18 @@ const errorResponse = (description: string) => ({
 
 function operation(route: ApiRoute): JsonSchema {
   const refusals: Record<string, JsonSchema> = {
-    "400": errorResponse("INVALID_INPUT: the path, query or body failed validation (fieldErrors says where)."),
+    "400": errorResponse(
+      "INVALID_INPUT: the path, query or body failed validation (fieldErrors says where).",
+    ),
     "401": errorResponse("UNAUTHENTICATED: no token, or an invalid, expired or revoked one."),
     "403": errorResponse(`FORBIDDEN: the token or its user lacks \`${route.permission}\` (on this server).`),
     "404": errorResponse("NOT_FOUND"),
     "429": errorResponse("RATE_LIMITED: the token's budget is spent; see Retry-After."),
   };
   if (route.operationId === "runConsoleCommand")
-    refusals["428"] = errorResponse("CONFIRMATION_REQUIRED: a dangerous command sent without `confirm: true`.");
+    refusals["428"] = errorResponse(
+      "CONFIRMATION_REQUIRED: a dangerous command sent without `confirm: true`.",
+    );
   return {
     operationId: route.operationId,
     summary: route.summary,
@@ -51,7 +58,12 @@ function operation(route: ApiRoute): JsonSchema {
     "x-permission": route.permission,
     parameters: [...parameters(route.params, "path"), ...parameters(route.query, "query")],
     ...(route.body
-      ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(route.body) } } } }
+      ? {
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: jsonSchema(route.body) } },
+          },
+        }
       : {}),
     responses: {
       [String(route.status ?? 200)]: { description: "OK", content: { "application/json": { schema: {} } } },
@@ -68,7 +80,9 @@ export function buildOpenApiDocument(): JsonSchema {
       operationId: "getOpenApiDocument",
       summary: "This document (no token needed).",
       security: [],
-      responses: { "200": { description: "The OpenAPI document", content: { "application/json": { schema: {} } } } },
+      responses: {
+        "200": { description: "The OpenAPI document", content: { "application/json": { schema: {} } } },
+      },
     },
   };
   return {
@@ -83,7 +97,9 @@ export function buildOpenApiDocument(): JsonSchema {
     servers: [{ url: "/api/v1" }],
     security: [{ bearer: [] }],
     components: {
-      securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "A personal access token (rcd_…)." } },
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer", description: "A personal access token (rcd_…)." },
+      },
       schemas: { Error: jsonSchema(apiErrorSchema) },
     },
     paths,

@@ -69,15 +69,19 @@ function route<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(
     params?: P;
     query?: Q;
     body?: B;
-    run(ctx: ApiContext, input: { params: z.output<P>; query: z.output<Q>; body: z.output<B> }): Promise<unknown>;
+    run(
+      ctx: ApiContext,
+      input: { params: z.output<P>; query: z.output<Q>; body: z.output<B> },
+    ): Promise<unknown>;
   },
 ): ApiRoute {
-  return spec as unknown as ApiRoute;
+  return spec;
 }
 
 /** A server the caller may not see is NOT_FOUND, as a missing one (no probing of ids). */
 async function visibleServer(ctx: ApiContext, serverId: string) {
-  if (!can(ctx.actor, "server.view", serverId)) throw new AppError("NOT_FOUND", "That server does not exist.");
+  if (!can(ctx.actor, "server.view", serverId))
+    throw new AppError("NOT_FOUND", "That server does not exist.");
   return getServer(ctx, serverId);
 }
 

@@ -7,7 +7,14 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { AppError } from "../../lib/errors.ts";
-import { can, inLimit, limitedServerIds, PERMISSIONS, type Actor, type Permission } from "../../lib/permissions.ts";
+import {
+  can,
+  inLimit,
+  limitedServerIds,
+  PERMISSIONS,
+  type Actor,
+  type Permission,
+} from "../../lib/permissions.ts";
 import { MAX_TOKENS_PER_USER, type CreateApiTokenInput } from "../../lib/schemas/api-tokens.ts";
 import type { Db } from "../db/client.ts";
 import { recordAudit } from "../data/audit.ts";
@@ -55,7 +62,9 @@ function parseList(json: string | null): string[] | null {
 }
 
 function knownPermissions(json: string): Permission[] {
-  return (parseList(json) ?? []).filter((p): p is Permission => (PERMISSIONS as readonly string[]).includes(p));
+  return (parseList(json) ?? []).filter((p): p is Permission =>
+    (PERMISSIONS as readonly string[]).includes(p),
+  );
 }
 
 type TokenRow = {
@@ -109,7 +118,9 @@ export async function createApiToken(
   if (input.servers === "chosen") {
     serverIds = [...new Set(input.serverIds)];
     if (serverIds.length === 0)
-      throw new AppError("INVALID_INPUT", "Choose at least one server.", { serverIds: ["Choose at least one server"] });
+      throw new AppError("INVALID_INPUT", "Choose at least one server.", {
+        serverIds: ["Choose at least one server"],
+      });
     const limit = limitedServerIds(actor);
     const existing = await db.server.findMany({ where: { id: { in: serverIds } }, select: { id: true } });
     const reachable = existing.filter((s) => limit === null || inLimit(limit, s.id));
@@ -118,7 +129,9 @@ export async function createApiToken(
         serverIds: ["Choose only servers you can reach"],
       });
   }
-  const count = await db.apiToken.count({ where: { userId: actor.id, revokedAt: null, expiresAt: { gt: now } } });
+  const count = await db.apiToken.count({
+    where: { userId: actor.id, revokedAt: null, expiresAt: { gt: now } },
+  });
   if (count >= MAX_TOKENS_PER_USER)
     throw new AppError("CONFLICT", `You have ${MAX_TOKENS_PER_USER} active tokens: revoke one first.`);
   const token = TOKEN_PREFIX + randomBytes(32).toString("base64url");
@@ -139,7 +152,12 @@ export async function createApiToken(
     action: "token.create",
     targetType: "apiToken",
     targetId: row.id,
-    input: { name: input.name, scopes: input.permissions, servers: serverIds ?? "all", days: input.expiresInDays },
+    input: {
+      name: input.name,
+      scopes: input.permissions,
+      servers: serverIds ?? "all",
+      days: input.expiresInDays,
+    },
     outcome: "success",
     sourceIp: ctx.ip,
   });
@@ -197,6 +215,11 @@ export async function actorForApiToken(db: Db, token: string, now = new Date()):
         : user.serverIds === null
           ? tokenServers
           : tokenServers.filter((id) => inLimit(user.serverIds ?? [], id)),
-    token: { id: row.id, name: row.name, permissions: knownPermissions(row.permissions), serverIds: tokenServers },
+    token: {
+      id: row.id,
+      name: row.name,
+      permissions: knownPermissions(row.permissions),
+      serverIds: tokenServers,
+    },
   };
 }

@@ -19,7 +19,11 @@ export interface OperationCaller {
 }
 
 /** The record of an online player, or null (not linked, or the lookup failed: the action still runs). */
-export async function recordOf(deps: OperationDeps, serverId: string, gameId: string): Promise<string | null> {
+export async function recordOf(
+  deps: OperationDeps,
+  serverId: string,
+  gameId: string,
+): Promise<string | null> {
   return deps.hub.recordOf(serverId, gameId).catch((error: unknown) => {
     deps.logger.warn("player record lookup failed", { serverId, error: String(error).slice(0, 200) });
     return null;
@@ -43,7 +47,9 @@ export async function linkSanction(
     if (id === null) return "no-record";
     void deps.hub
       .refreshRecords([input.playerId])
-      .catch((error: unknown) => deps.logger.warn("player badge refresh failed", { error: String(error).slice(0, 200) }));
+      .catch((error: unknown) =>
+        deps.logger.warn("player badge refresh failed", { error: String(error).slice(0, 200) }),
+      );
     return "recorded";
   } catch (error) {
     deps.logger.error("sanction not stored", { kind: input.kind, error: String(error).slice(0, 200) });
@@ -89,7 +95,13 @@ export async function kickPlayer(
     },
     async () => {
       const kicked = await deps.hub.kick(serverId, actor, playerId, reason);
-      const stored = await linkSanction(deps, { playerId: record, kind: "kick", serverId, reason, author: actor });
+      const stored = await linkSanction(deps, {
+        playerId: record,
+        kind: "kick",
+        serverId,
+        reason,
+        author: actor,
+      });
       return { ...kicked, stored };
     },
     (r) => `${r.message}${ON_PROFILE[r.stored]}`,

@@ -20,14 +20,22 @@ async function toRequest(req: IncomingMessage, base: string): Promise<Request> {
   for (const [name, value] of Object.entries(req.headers))
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
   const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
-  return new Request(new URL(req.url ?? "/", base), { method: req.method ?? "GET", headers, body: body ?? null });
+  return new Request(new URL(req.url ?? "/", base), {
+    method: req.method ?? "GET",
+    headers,
+    body: body ?? null,
+  });
 }
 
 export async function startApiHttpServer(): Promise<ApiHttpServer> {
   let base = "";
   const server = createServer((req, res) => {
     void (async () => {
-      req.headers[CLIENT_IP_HEADER] = clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], false);
+      req.headers[CLIENT_IP_HEADER] = clientAddress(
+        req.socket.remoteAddress,
+        req.headers["x-forwarded-for"],
+        false,
+      );
       const response = await handleApiV1(await toRequest(req, base));
       res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
       res.end(Buffer.from(await response.arrayBuffer()));

@@ -30,7 +30,10 @@ export function registerConsoleHandlers(
   deps: RealtimeDeps,
   limiter: RateLimiterAbstract,
 ): void {
-  const caller = (actor: Parameters<typeof execConsoleCommand>[1]["actor"]) => ({ actor, ip: socket.data.address });
+  const caller = (actor: Parameters<typeof execConsoleCommand>[1]["actor"]) => ({
+    actor,
+    ip: socket.data.address,
+  });
   socket.on(
     "console:exec",
     guarded(
