@@ -349,6 +349,26 @@ describe.each(DATABASE_KINDS)("REST API /api/v1 on $kind", ({ create }) => {
     expect((await call((await tokenFor(owner)).token, "GET", "/servers")).status).toBe(200);
   });
 
+  it("a token is stored only as its hash and never enters the audit log; no CORS; oversized bodies refused", async () => {
+    const { token, id } = await tokenFor(owner, { permissions: ["server.view", "console.execute"] });
+    const row = await t.db.apiToken.findUniqueOrThrow({ where: { id } });
+    expect(row.tokenHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(row)).not.toContain(token.slice(4));
+    const audit = await t.db.auditEvent.findFirstOrThrow({ where: { action: "token.create", targetId: id } });
+    expect(JSON.stringify(audit)).not.toContain(token.slice(4));
+
+    const res = await call(token, "GET", "/servers", undefined, { origin: "https://evil.example" });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("access-control-allow-origin")).toBeNull();
+
+    const huge = await call(token, "POST", `/servers/${arma}/console`, {
+      command: "say -1 huge",
+      pad: "x".repeat(70_000),
+    });
+    expect([huge.status, huge.json.error.code]).toEqual([400, "INVALID_INPUT"]);
+    expect(said().some((text) => text.includes("huge"))).toBe(false);
+  });
+
   it("unknown routes and methods are 404; the OpenAPI document needs no token", async () => {
     const { token } = await tokenFor(owner);
     expect((await call(token, "GET", "/nothing")).status).toBe(404);
