@@ -4,6 +4,7 @@
  * page's function, allow and refuse, narrowing by token, server limit and per-server role, expired,
  * revoked and cookie-only requests, audit-first actions carrying the token's name, the budget.
  */
+import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Permission } from "../../lib/permissions.ts";
 import type { CreateApiTokenInput } from "../../lib/schemas/api-tokens.ts";
@@ -13,7 +14,7 @@ import { LoginLimiter } from "../auth/login-limiter.ts";
 import type { Env } from "../env.ts";
 import type { ConnectionHub } from "../hub/hub.ts";
 import { startBattlEyeEmulator, type RunningBattlEyeEmulator } from "../rcon/battleye/emulator.ts";
-import { setRuntime, type HubControl } from "../runtime.ts";
+import { getRuntime, setRuntime, type HubControl } from "../runtime.ts";
 import { actorFor } from "../testing/actors.ts";
 import { startApiHttpServer, type ApiHttpServer } from "../testing/api-http.ts";
 import { refuseAuditWrites } from "../testing/audit-store.ts";
@@ -367,6 +368,27 @@ describe.each(DATABASE_KINDS)("REST API /api/v1 on $kind", ({ create }) => {
     });
     expect([huge.status, huge.json.error.code]).toEqual([400, "INVALID_INPUT"]);
     expect(said().some((text) => text.includes("huge"))).toBe(false);
+  });
+
+  it("guessing tokens costs the caller's address: past its budget, 429 before any lookup", async () => {
+    const runtime = getRuntime();
+    setRuntime({
+      ...runtime,
+      httpBudget: new HttpBudget({
+        userPointsPerMinute: 600,
+        anonymousPointsPerMinute: 3,
+        apiTokenPointsPerMinute: TOKEN_BUDGET,
+      }),
+    });
+    try {
+      const guess = () => call(`rcd_${randomBytes(32).toString("base64url")}`, "GET", "/servers");
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await guess()).status);
+      expect(statuses).toEqual([401, 401, 401, 429]);
+      expect((await call(null, "GET", "/servers")).status).toBe(429);
+    } finally {
+      setRuntime(runtime);
+    }
   });
 
   it("unknown routes and methods are 404; the OpenAPI document needs no token", async () => {
