@@ -33,7 +33,11 @@ export async function execConsoleCommand(
       serverId,
       targetType: "server",
       targetId: serverId,
-      input: { command: commandForRecord(command, dialect) },
+      input: {
+        command: commandForRecord(command, dialect),
+        // A dangerous command's record says it was confirmed.
+        ...(confirmed ? { confirmed: true } : {}),
+      },
     },
     () => deps.hub.exec(serverId, actor, command),
     (r) => r.answer.text.slice(0, 500),
