@@ -29,7 +29,11 @@ test("create an API token on the Account page, call the API with it, revoke it",
   // The token reaches only what it was given (server.view by default): no audit log.
   expect((await script.get("/api/v1/audit", { headers: auth })).status()).toBe(403);
 
-  await page.reload();
+  // The call is in the audit log with the token's name.
+  await page.goto("/audit?action=api.listServers");
+  await expect(page.getByRole("table", { name: "Audit events" })).toContainText("via API token “e2e script”");
+
+  await page.goto("/account");
   await expect(page.getByRole("list", { name: "API tokens" })).toContainText("e2e script");
   await page.getByRole("button", { name: "Revoke e2e script" }).click();
   await expect(page.getByRole("list", { name: "API tokens" })).toContainText("(revoked)");
