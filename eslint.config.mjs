@@ -114,6 +114,9 @@ export default tseslint.config(
         {
           patterns: [
             { group: ["**/server/rcon/**", "**/server/db*", "@prisma/*", "**/prisma/generated/**"], message: "Pages go through server/data (permission-checked) and server/runtime.", allowTypeImports: true },
+            // Deliberate: route handlers reach the REST API (server/api) and the shared operations
+            // (server/operations); the hub, sockets and the cluster only through server/runtime.
+            { group: ["@/server/hub/**", "@/server/realtime/**", "@/server/cluster/**", "@/server/rcon/**", "@/server/db/**"], message: "app/ may import server/{data,auth,runtime,env,operations,api} only.", allowTypeImports: true },
           ],
         },
       ],
