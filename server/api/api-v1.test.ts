@@ -229,6 +229,37 @@ describe.each(DATABASE_KINDS)("REST API /api/v1 on $kind", ({ create }) => {
     expect(rows.map((r) => [r.targetId, r.outcome, r.actorId])).toEqual([[second.id, "success", owner.id]]);
   });
 
+  it("one server with its status, its players, and a message to one of them", async () => {
+    const { token, name } = await tokenFor(owner, {
+      permissions: ["server.view", "players.view", "players.message"],
+    });
+    const one = await call(token, "GET", `/servers/${arma}`);
+    expect(one.status).toBe(200);
+    expect(
+      (one.json as unknown as { server: { id: string; status: { state: string } } }).server,
+    ).toMatchObject({
+      id: arma,
+      status: { state: "online" },
+    });
+    const players = (await call(token, "GET", `/servers/${arma}/players`)).json as unknown as {
+      players: { id: string; address: string | null }[];
+    };
+    const target = players.players[0];
+    if (!target) throw new Error("no players");
+    // No players.identities on the token: no addresses, though its Owner may see them.
+    expect(players.players.every((p) => p.address === null)).toBe(true);
+    const sent = await call(token, "POST", `/servers/${arma}/players/${target.id}/message`, {
+      message: "api-whisper",
+    });
+    expect(sent.status).toBe(200);
+    expect(said().some((text) => text.includes("api-whisper"))).toBe(true);
+    expect(
+      await t.db.auditEvent.findFirst({ where: { action: "player.message", tokenName: name } }),
+    ).toMatchObject({
+      outcome: "success",
+    });
+  });
+
   it("console commands run with console.execute; invalid input never reaches the game server", async () => {
     const { token, name } = await tokenFor(owner, { permissions: ["server.view", "console.execute"] });
     const ok = await call(token, "POST", `/servers/${arma}/console`, { command: "say -1 from-the-api" });
