@@ -114,6 +114,9 @@ export default tseslint.config(
         {
           patterns: [
             { group: ["**/server/rcon/**", "**/server/db*", "@prisma/*", "**/prisma/generated/**"], message: "Pages go through server/data (permission-checked) and server/runtime.", allowTypeImports: true },
+            // Deliberate: route handlers reach the REST API (server/api) and the shared operations
+            // (server/operations); the hub, sockets and the cluster only through server/runtime.
+            { group: ["@/server/hub/**", "@/server/realtime/**", "@/server/cluster/**", "@/server/rcon/**", "@/server/db/**"], message: "app/ may import server/{data,auth,runtime,env,operations,api} only.", allowTypeImports: true },
           ],
         },
       ],
@@ -125,6 +128,23 @@ export default tseslint.config(
       "no-restricted-imports": [
         "error",
         { patterns: [{ group: ["socket.io*", "**/rcon/**", "**/realtime/**"], message: "The data layer knows nothing of RCON or sockets; callers orchestrate.", allowTypeImports: true }] },
+      ],
+    },
+  },
+  {
+    // Transport-neutral operations (socket events and the REST API call the same code) and the REST
+    // API itself: no transport of their own (socket.io, Next), no protocol engine at run time.
+    files: ["server/operations/**/*.ts", "server/api/**/*.ts"],
+    ignores: ["**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["socket.io*", "**/realtime/io*", "**/realtime/handlers/**", "next", "next/*"], message: "Operations and the REST API are transport-neutral: the socket handlers and app/api/v1 call them." },
+            { group: ["**/rcon/**", "@prisma/*"], message: "Reach game servers through the hub port, the database through server/data.", allowTypeImports: true },
+          ],
+        },
       ],
     },
   },

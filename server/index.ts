@@ -109,6 +109,11 @@ async function main(): Promise<void> {
       refreshRecords: (playerIds) => live.refreshRecords(playerIds),
       recordOf: (serverId, gameId) => live.recordOf(serverId, gameId),
       players: (serverId) => live.players(serverId),
+      statusOf: (serverId) => live.statusOf(serverId),
+      dialectOf: (serverId) => live.dialectOf(serverId),
+      exec: (serverId, actor, command) => live.exec(serverId, actor, command),
+      kick: (serverId, actor, playerId, reason) => live.kick(serverId, actor, playerId, reason),
+      message: (serverId, actor, playerId, text) => live.message(serverId, actor, playerId, text),
       playerRef: (serverId, gameId, withIdentities) => playerRefFor(serverId, gameId, live.dialectOf(serverId), withIdentities),
       async removeServer(serverId) {
         await live.removeServer(serverId);

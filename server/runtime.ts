@@ -3,16 +3,19 @@
  * singletons would exist twice; everything shared (database, limiter, socket.io, later the
  * connection manager) is created once by server/index.ts and reached through globalThis here.
  */
-import type { PlayerView } from "../lib/realtime/contract.ts";
+import type { PlayerView, ServerStatusMessage } from "../lib/realtime/contract.ts";
 import type { HttpBudget } from "./auth/http-budget.ts";
 import type { LoginLimiter } from "./auth/login-limiter.ts";
 import type { Db } from "./db/client.ts";
 import type { Env } from "./env.ts";
+import type { OperationsHub } from "./operations/deps.ts";
 import type { Secrets } from "./security/secrets.ts";
 import type { Logger } from "./rcon/types.ts";
 
 /** What Next-bundled code (server actions) may ask of the connection hub. */
-export interface HubControl {
+export interface HubControl extends OperationsHub {
+  /** A server's live status (the REST API's server list). */
+  statusOf(serverId: string): ServerStatusMessage;
   /** A server was created or edited: (re)connect it with the stored settings. */
   reloadServer(serverId: string): Promise<void>;
   /** A server was deleted: close its connection (and its demo emulator). */
@@ -25,6 +28,7 @@ export interface HubControl {
   recordOf(serverId: string, gameId: string): Promise<string | null>;
   /** The live player list of a server (identities included: the data layer decides what is shown). */
   players(serverId: string): PlayerView[];
+  // exec, kick, message, dialectOf (OperationsHub): the REST API's console and player actions.
   /**
    * What players:kick/message/warn take for an online player's game id, as an actor with or
    * without players.identities sees it: the id, or the opaque handle the public list carries.

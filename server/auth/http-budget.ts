@@ -23,6 +23,7 @@ export const HTTP_COSTS = {
   auditExport: 20,
   /** A ban import preview or commit (parses and checks up to 100,000 lines). */
   banImport: 50,
+  // REST API calls (/api/v1) cost by route (server/api/routes.ts: a read 1-2, an action 5), per token.
 } as const;
 
 export interface HttpBudgetLimits {
@@ -30,21 +31,28 @@ export interface HttpBudgetLimits {
   userPointsPerMinute: number;
   /** Points per minute for one client address without a session (each such request costs 1). */
   anonymousPointsPerMinute: number;
+  /** Points per minute for one API token (/api/v1), apart from its user's browser budget. */
+  apiTokenPointsPerMinute?: number;
 }
 
 export const DEFAULT_HTTP_BUDGET: HttpBudgetLimits = {
   userPointsPerMinute: 600,
   anonymousPointsPerMinute: 60,
+  apiTokenPointsPerMinute: 300,
 };
 
-/** Who pays: the signed-in user, or the address of a request without a session. */
-export type BudgetKey = { userId: string } | { address: string };
+/**
+ * Who pays: the signed-in user, the address of a request without a session, or an API token (by
+ * its hash: charged before the database is asked whether the token is any good).
+ */
+export type BudgetKey = { userId: string } | { address: string } | { apiToken: string };
 
 export type Charge = { allowed: true; remaining: number } | { allowed: false; retryAfterSeconds: number };
 
 export class HttpBudget {
   private readonly users: RateLimiterAbstract;
   private readonly addresses: RateLimiterAbstract;
+  private readonly apiTokens: RateLimiterAbstract;
 
   constructor(limits: HttpBudgetLimits = DEFAULT_HTTP_BUDGET, limiters: LimiterFactory = memoryLimiters) {
     this.users = limiters({
@@ -57,10 +65,20 @@ export class HttpBudget {
       points: limits.anonymousPointsPerMinute,
       duration: 60,
     });
+    this.apiTokens = limiters({
+      keyPrefix: "http-api-token",
+      points: limits.apiTokenPointsPerMinute ?? DEFAULT_HTTP_BUDGET.apiTokenPointsPerMinute ?? 300,
+      duration: 60,
+    });
   }
 
   async charge(key: BudgetKey, cost: number): Promise<Charge> {
-    const [limiter, id] = "userId" in key ? [this.users, key.userId] : [this.addresses, key.address];
+    const [limiter, id] =
+      "userId" in key
+        ? [this.users, key.userId]
+        : "apiToken" in key
+          ? [this.apiTokens, key.apiToken]
+          : [this.addresses, key.address];
     try {
       const res = await limiter.consume(id, cost);
       return { allowed: true, remaining: res.remainingPoints };

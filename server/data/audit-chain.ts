@@ -57,6 +57,7 @@ function fixedFields(row: AuditEvent): unknown[] {
     row.targetId,
     row.input,
     row.sourceIp,
+    row.tokenName,
   ];
 }
 

@@ -17,7 +17,8 @@ import { serverIdScope } from "./scope.ts";
 export type AuditOutcome = "success" | "failure" | "denied" | "pending" | "unknown";
 
 export interface AuditEntryInput {
-  actor: Pick<Actor, "id" | "email"> | null;
+  /** An actor that came with an API token (`actor.token`) stamps the row with the token's name. */
+  actor: (Pick<Actor, "id" | "email"> & Partial<Pick<Actor, "token">>) | null;
   /** Email typed by an anonymous actor (failed login); stored when there is no actor. */
   actorEmail?: string | null;
   action: string;
@@ -42,6 +43,8 @@ export interface AuditEventDto {
   outcome: string;
   detail: string | null;
   sourceIp: string | null;
+  /** The API token's name when the action came over the REST API. */
+  tokenName: string | null;
   createdAt: string;
   /** Identical denied events folded into this row (1 for a single event). */
   repeats: number;
@@ -116,6 +119,7 @@ function rowData(entry: AuditEntryInput) {
     outcome: entry.outcome,
     detail: entry.detail?.slice(0, 1000) ?? null,
     sourceIp: entry.sourceIp ?? null,
+    tokenName: entry.actor?.token?.name ?? null,
   };
 }
 
@@ -163,6 +167,7 @@ async function recordDenied(db: Db, entry: AuditEntryInput, now: number): Promis
     data.serverId,
     data.sourceIp,
     data.detail,
+    data.tokenName,
   ]);
   const open = repeats.get(key);
   if (open && now - open.startedAt < REPEAT_WINDOW_MS) {

@@ -1,8 +1,10 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { createApiTokenSchema, revokeApiTokenSchema } from "@/lib/schemas/api-tokens";
 import { changePasswordSchema, revokeSessionSchema, signOutEverywhereSchema } from "@/lib/schemas/auth";
 import { authedAction } from "@/server/auth/action";
+import { createApiToken, revokeApiToken } from "@/server/auth/api-token";
 import { endAllSessions, revokeAllOwnSessions, revokeOwnSession } from "@/server/data/sessions";
 import { changeOwnPassword } from "@/server/data/users";
 import { getRuntime } from "@/server/runtime";
@@ -26,4 +28,21 @@ export const signOutEverywhereAction = authedAction(signOutEverywhereSchema, {},
   const ended = await revokeAllOwnSessions(ctx);
   getRuntime().endUserSessions(ctx.actor.id, "You signed out everywhere.");
   return { ended };
+});
+
+/** A personal access token for the REST API: returned once, stored hashed (server/auth/api-token.ts). */
+export const createApiTokenAction = authedAction(
+  createApiTokenSchema,
+  { arrays: ["permissions", "serverIds"] },
+  async (input, ctx) => {
+    const { token, dto } = await createApiToken(ctx, input);
+    revalidatePath("/account");
+    return { token, id: dto.id, name: dto.name };
+  },
+);
+
+export const revokeApiTokenAction = authedAction(revokeApiTokenSchema, {}, async (input, ctx) => {
+  await revokeApiToken(ctx, input.tokenId);
+  revalidatePath("/account");
+  return { tokenId: input.tokenId };
 });

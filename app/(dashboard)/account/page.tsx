@@ -1,10 +1,20 @@
 import type { Metadata } from "next";
+import { ApiTokens } from "@/components/account/api-tokens";
 import { ChangePasswordForm } from "@/components/auth/change-password-form";
 import { SessionList } from "@/components/auth/session-list";
 import { Card } from "@/components/ui/card";
+import { can } from "@/lib/permissions";
+import { grantablePermissions, listOwnApiTokens } from "@/server/auth/api-token";
 import { getSessionClaims, requireDataContext } from "@/server/auth/next";
+import { listServers } from "@/server/data/servers";
 import { listOwnSessions } from "@/server/data/sessions";
-import { changePasswordAction, revokeSessionAction, signOutEverywhereAction } from "./actions";
+import {
+  changePasswordAction,
+  createApiTokenAction,
+  revokeApiTokenAction,
+  revokeSessionAction,
+  signOutEverywhereAction,
+} from "./actions";
 
 export const metadata: Metadata = { title: "Account" };
 
@@ -12,6 +22,9 @@ export default async function AccountPage() {
   const ctx = await requireDataContext();
   const { actor } = ctx;
   const sessions = await listOwnSessions(ctx, (await getSessionClaims())?.sid ?? null);
+  const tokens = await listOwnApiTokens(ctx);
+  // A role without server.view has no servers to choose (its tokens then reach what it reaches).
+  const servers = can(actor, "server.view") ? await listServers(ctx) : [];
   return (
     <div className="max-w-lg space-y-6">
       <h1 className="text-2xl font-semibold">Account</h1>
@@ -29,6 +42,16 @@ export default async function AccountPage() {
       <Card className="space-y-4">
         <h2 className="font-semibold">Where you are signed in</h2>
         <SessionList sessions={sessions} revokeAction={revokeSessionAction} signOutEverywhereAction={signOutEverywhereAction} />
+      </Card>
+      <Card className="space-y-4">
+        <h2 className="font-semibold">API tokens</h2>
+        <ApiTokens
+          tokens={tokens}
+          permissions={grantablePermissions(actor)}
+          servers={servers.map((s) => ({ id: s.id, name: s.name }))}
+          createAction={createApiTokenAction}
+          revokeAction={revokeApiTokenAction}
+        />
       </Card>
       <Card className="space-y-4">
         <h2 className="font-semibold">Change password</h2>

@@ -47,7 +47,14 @@ export function AuditTable({
                   </span>
                 ) : null}
               </td>
-              <td className="px-3 py-2">{e.actorEmail ?? "anonymous"}</td>
+              <td className="px-3 py-2">
+                {e.actorEmail ?? "anonymous"}
+                {e.tokenName ? (
+                  <span className="block text-xs text-zinc-500 dark:text-zinc-400">
+                    via API token “{e.tokenName}”
+                  </span>
+                ) : null}
+              </td>
               <td className="px-3 py-2 font-mono text-xs">{e.action}</td>
               <td className="px-3 py-2 text-xs">{serverName(e.serverId)}</td>
               <td className="px-3 py-2 text-xs">

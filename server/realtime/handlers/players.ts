@@ -10,65 +10,16 @@
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import { z } from "zod";
 import { warnReasonSchema } from "../../../lib/schemas/players.ts";
-import { recordPlayerSanction, type PlayerSanctionInput } from "../../data/players/sanctions.ts";
+import { auditedFor } from "../../operations/audited.ts";
+import { linkSanction, ON_PROFILE, recordOf } from "../../operations/players.ts";
 import type { RealtimeDeps, RealtimeServer } from "../io.ts";
-import { auditedFor } from "./audited.ts";
 import { guarded, type RealtimeSocket } from "./guard.ts";
-
-/** What the handlers need of the hub's player records (ConnectionHub implements it). */
-export interface PlayerRecordLinks {
-  /** The record the current stay of `gameId` on `serverId` is linked to, or null. */
-  recordOf(serverId: string, gameId: string): Promise<string | null>;
-  /** These records changed: re-send their online players' badges. */
-  refreshRecords(playerIds: readonly string[]): Promise<void>;
-}
 
 const warnSchema = z.object({
   serverId: z.string().min(1).max(64),
   playerId: z.string().min(1).max(64),
   reason: warnReasonSchema,
 });
-
-/** The record of an online player, or null (not linked, or the lookup failed: the action still runs). */
-export async function recordOf(deps: RealtimeDeps, serverId: string, gameId: string): Promise<string | null> {
-  const links: PlayerRecordLinks = deps.hub;
-  return links.recordOf(serverId, gameId).catch((error: unknown) => {
-    deps.logger.warn("player record lookup failed", { serverId, error: String(error).slice(0, 200) });
-    return null;
-  });
-}
-
-/**
- * Stores a done warning or kick on the record and refreshes its badges. The action already
- * reached the player, so a failed write is logged and reported in the audit detail, not thrown.
- */
-export async function linkSanction(
-  deps: RealtimeDeps,
-  input: Omit<PlayerSanctionInput, "playerId" | "author"> & {
-    playerId: string | null;
-    author: { id: string; email: string; name: string };
-  },
-): Promise<"recorded" | "no-record" | "failed"> {
-  if (input.playerId === null) return "no-record";
-  try {
-    const id = await recordPlayerSanction(deps.db, { ...input, playerId: input.playerId });
-    if (id === null) return "no-record";
-    void (deps.hub as PlayerRecordLinks)
-      .refreshRecords([input.playerId])
-      .catch((error: unknown) => deps.logger.warn("player badge refresh failed", { error: String(error).slice(0, 200) }));
-    return "recorded";
-  } catch (error) {
-    deps.logger.error("sanction not stored", { kind: input.kind, error: String(error).slice(0, 200) });
-    return "failed";
-  }
-}
-
-/** For the audit detail: whether the action is on the player's profile. */
-export const ON_PROFILE = {
-  recorded: "",
-  "no-record": " (no player record yet: not on a profile)",
-  failed: " (not stored on the profile: see the log)",
-} as const;
 
 export function registerPlayerHandlers(
   _io: RealtimeServer,
@@ -77,7 +28,7 @@ export function registerPlayerHandlers(
   limiter: RateLimiterAbstract,
 ): void {
   const { hub } = deps;
-  const audited = auditedFor(socket, deps);
+  const audited = auditedFor(deps, socket.data.address);
 
   socket.on(
     "players:warn",

@@ -2,16 +2,18 @@
  * Actions that reach a game server are stored "pending" first: if the audit log cannot be written,
  * nothing is sent. Then the action runs and the record is completed with its outcome either way:
  * "unknown" when it went to another instance that did not answer in time (it may have run there).
+ * Shared by both transports (socket events and the REST API): the row carries the caller's address
+ * and, for an actor that came with an API token, the token's name (`recordAudit` reads `actor.token`).
  */
-import { AppError } from "../../../lib/errors.ts";
-import { completeAudit, recordAudit } from "../../data/audit.ts";
-import { describeError } from "../../hub/errors.ts";
-import { isOutcomeUnknown } from "../../cluster/rpc.ts";
-import type { RealtimeDeps } from "../io.ts";
-import type { RealtimeSocket } from "./guard.ts";
+import { AppError } from "../../lib/errors.ts";
+import type { Actor } from "../../lib/permissions.ts";
+import { completeAudit, recordAudit } from "../data/audit.ts";
+import { describeError } from "../hub/errors.ts";
+import { isOutcomeUnknown } from "../cluster/rpc.ts";
+import type { OperationDeps } from "./deps.ts";
 
 export interface AuditedEntry {
-  actor: { id: string; email: string };
+  actor: Pick<Actor, "id" | "email"> & Partial<Pick<Actor, "token">>;
   action: string;
   serverId: string;
   targetType: string;
@@ -25,12 +27,13 @@ export type Audited = <T>(
   detail: (result: T) => string,
 ) => Promise<T>;
 
-export function auditedFor(socket: RealtimeSocket, deps: RealtimeDeps): Audited {
+/** `sourceIp`: the caller's address (socket handshake, or the HTTP request's). */
+export function auditedFor(deps: Pick<OperationDeps, "db" | "logger">, sourceIp: string | null): Audited {
   return async (entry, run, detail) => {
     const pending = await recordAudit(deps.db, {
       ...entry,
       outcome: "pending",
-      sourceIp: socket.data.address,
+      sourceIp,
     }).catch((error: unknown) => {
       deps.logger.error("audit log not writable: action refused", {
         action: entry.action,

@@ -1,0 +1,4 @@
+import { handleApiV1 } from "@/server/api/handle";
+
+// The REST API: routes, schemas and permissions live in server/api/routes.ts.
+export const GET = (request: Request) => handleApiV1(request);
