@@ -28,16 +28,24 @@ export async function getRequestIp(): Promise<string> {
   return clientIpFrom(await headers());
 }
 
-/** For pages and layouts: the actor, or a redirect to the sign-in page. */
-export async function requireActor(): Promise<Actor> {
+/** Where a user whose role requires two-factor sign-in, and who has not enrolled, is sent. */
+export const TWO_FACTOR_SETUP_PATH = "/account?twofactor=required#two-factor";
+
+/**
+ * For pages and layouts: the actor, or a redirect to the sign-in page. An actor that must enrol in
+ * two-factor sign-in first is sent to the Account page, except where `twoFactorSetup` says the page
+ * is where that happens (the Account page and the layout around it).
+ */
+export async function requireActor(options: { twoFactorSetup?: boolean } = {}): Promise<Actor> {
   const actor = await getActor();
   if (!actor) redirect("/login");
+  if (actor.twoFactorPending && !options.twoFactorSetup) redirect(TWO_FACTOR_SETUP_PATH);
   return actor;
 }
 
 /** For pages: a DataContext, or a redirect to the sign-in page (layouts and pages render concurrently). */
-export async function requireDataContext(): Promise<DataContext> {
-  const actor = await requireActor();
+export async function requireDataContext(options: { twoFactorSetup?: boolean } = {}): Promise<DataContext> {
+  const actor = await requireActor(options);
   return { db: getRuntime().db, actor, ip: await getRequestIp() };
 }
 

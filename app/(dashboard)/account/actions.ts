@@ -2,8 +2,10 @@
 
 import { revalidatePath } from "next/cache";
 import { changePasswordSchema, revokeSessionSchema, signOutEverywhereSchema } from "@/lib/schemas/auth";
+import { twoFactorConfirmSchema, twoFactorProofSchema, twoFactorStartSchema } from "@/lib/schemas/two-factor";
 import { authedAction } from "@/server/auth/action";
 import { endAllSessions, revokeAllOwnSessions, revokeOwnSession } from "@/server/data/sessions";
+import { confirmTwoFactorSetup, disableTwoFactor, regenerateRecoveryCodes, startTwoFactorSetup } from "@/server/data/two-factor";
 import { changeOwnPassword } from "@/server/data/users";
 import { getRuntime } from "@/server/runtime";
 
@@ -26,4 +28,32 @@ export const signOutEverywhereAction = authedAction(signOutEverywhereSchema, {},
   const ended = await revokeAllOwnSessions(ctx);
   getRuntime().endUserSessions(ctx.actor.id, "You signed out everywhere.");
   return { ended };
+});
+
+// Two-factor sign-in: the data functions check the codes (per-user limiter) and audit; the HTTP
+// budget is charged by authedAction first.
+function twoFactorDeps() {
+  const runtime = getRuntime();
+  return { limiter: runtime.twoFactorLimiter, key: runtime.secrets.encryptionKey };
+}
+
+export const startTwoFactorAction = authedAction(twoFactorStartSchema, {}, async (_input, ctx) =>
+  startTwoFactorSetup(ctx, getRuntime().secrets.encryptionKey),
+);
+
+export const confirmTwoFactorAction = authedAction(twoFactorConfirmSchema, {}, async (input, ctx) => {
+  // No revalidation: the form keeps the recovery codes on screen until the user has saved them.
+  return confirmTwoFactorSetup(ctx, input.code, twoFactorDeps());
+});
+
+export const disableTwoFactorAction = authedAction(twoFactorProofSchema, {}, async (input, ctx) => {
+  await disableTwoFactor(ctx, input, twoFactorDeps());
+  revalidatePath("/account");
+  return { disabled: true as const };
+});
+
+export const regenerateRecoveryCodesAction = authedAction(twoFactorProofSchema, {}, async (input, ctx) => {
+  const result = await regenerateRecoveryCodes(ctx, input, twoFactorDeps());
+  revalidatePath("/account");
+  return result;
 });

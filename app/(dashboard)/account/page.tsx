@@ -4,14 +4,33 @@ import { SessionList } from "@/components/auth/session-list";
 import { Card } from "@/components/ui/card";
 import { getSessionClaims, requireDataContext } from "@/server/auth/next";
 import { listOwnSessions } from "@/server/data/sessions";
-import { changePasswordAction, revokeSessionAction, signOutEverywhereAction } from "./actions";
+import { TwoFactorSection } from "@/components/auth/two-factor-section";
+import { getTwoFactorStatus } from "@/server/data/two-factor";
+import {
+  changePasswordAction,
+  confirmTwoFactorAction,
+  disableTwoFactorAction,
+  regenerateRecoveryCodesAction,
+  revokeSessionAction,
+  signOutEverywhereAction,
+  startTwoFactorAction,
+} from "./actions";
+
+const twoFactorActions = {
+  start: startTwoFactorAction,
+  confirm: confirmTwoFactorAction,
+  disable: disableTwoFactorAction,
+  regenerate: regenerateRecoveryCodesAction,
+};
 
 export const metadata: Metadata = { title: "Account" };
 
 export default async function AccountPage() {
-  const ctx = await requireDataContext();
+  // Where a user whose role requires two-factor sign-in enrols: reachable while that is pending.
+  const ctx = await requireDataContext({ twoFactorSetup: true });
   const { actor } = ctx;
   const sessions = await listOwnSessions(ctx, (await getSessionClaims())?.sid ?? null);
+  const twoFactor = await getTwoFactorStatus(ctx);
   return (
     <div className="max-w-lg space-y-6">
       <h1 className="text-2xl font-semibold">Account</h1>
@@ -25,6 +44,10 @@ export default async function AccountPage() {
         <p>
           <span className="font-medium">Role:</span> {actor.role.toLowerCase()}
         </p>
+      </Card>
+      <Card className="space-y-4" id="two-factor">
+        <h2 className="font-semibold">Two-factor sign-in</h2>
+        <TwoFactorSection status={twoFactor} actions={twoFactorActions} mustEnrol={actor.twoFactorPending === true} />
       </Card>
       <Card className="space-y-4">
         <h2 className="font-semibold">Where you are signed in</h2>
