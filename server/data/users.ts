@@ -51,6 +51,8 @@ export interface TeamMemberDto {
   serverIds: string[];
   lastLoginAt: string | null;
   createdAt: string;
+  /** Enrolled in two-factor sign-in. */
+  twoFactor: boolean;
   /** Whether the viewing actor may change this member. */
   manageable: boolean;
 }
@@ -237,6 +239,7 @@ export async function listTeam(ctx: DataContext): Promise<TeamMemberDto[]> {
       serverIds: managed.allServers ? [] : managed.serverIds,
       lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
       createdAt: u.createdAt.toISOString(),
+      twoFactor: u.totpEnabledAt !== null,
       manageable: canManageUser(ctx.actor, managed),
     }));
 }

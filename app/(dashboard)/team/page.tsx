@@ -5,7 +5,7 @@ import { can, canAssignRole, limitedServerIds, ROLES } from "@/lib/permissions";
 import { requireDataContext } from "@/server/auth/next";
 import { listServers } from "@/server/data/servers";
 import { listTeam } from "@/server/data/users";
-import { inviteAction, setDisabledAction, updateMemberAction } from "./actions";
+import { inviteAction, resetTwoFactorAction, setDisabledAction, updateMemberAction } from "./actions";
 
 export const metadata: Metadata = { title: "Team" };
 
@@ -20,7 +20,7 @@ export default async function TeamPage() {
       servers={servers.map((s) => ({ id: s.id, name: s.name }))}
       canGrantAll={limitedServerIds(ctx.actor) === null}
       assignableRoles={assignableRoles}
-      actions={{ invite: inviteAction, update: updateMemberAction, setDisabled: setDisabledAction }}
+      actions={{ invite: inviteAction, update: updateMemberAction, setDisabled: setDisabledAction, resetTwoFactor: resetTwoFactorAction }}
     />
   );
 }
