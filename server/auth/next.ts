@@ -6,7 +6,7 @@ import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { AppError } from "../../lib/errors.ts";
 import type { Actor } from "../../lib/permissions.ts";
-import type { DataContext } from "../data/context.ts";
+import { TWO_FACTOR_REQUIRED_MESSAGE, type DataContext } from "../data/context.ts";
 import { getRuntime } from "../runtime.ts";
 import { budgetMessage } from "./http-budget.ts";
 import { clientIpFrom } from "./request-ip.ts";
@@ -49,10 +49,16 @@ export async function requireDataContext(options: { twoFactorSetup?: boolean } =
   return { db: getRuntime().db, actor, ip: await getRequestIp() };
 }
 
-/** For server actions and route handlers: a DataContext, or UNAUTHENTICATED. */
-export async function getDataContext(): Promise<DataContext> {
+/**
+ * For server actions and route handlers: a DataContext, or UNAUTHENTICATED. An actor that must enrol
+ * in two-factor sign-in first gets TWO_FACTOR_REQUIRED, except for the Account page's own actions
+ * (`twoFactorSetup`); the data layer refuses it too (can() is false for it).
+ */
+export async function getDataContext(options: { twoFactorSetup?: boolean } = {}): Promise<DataContext> {
   const actor = await getActor();
   if (!actor) throw new AppError("UNAUTHENTICATED", "Your session has ended. Sign in again.");
+  if (actor.twoFactorPending && !options.twoFactorSetup)
+    throw new AppError("TWO_FACTOR_REQUIRED", TWO_FACTOR_REQUIRED_MESSAGE);
   return { db: getRuntime().db, actor, ip: await getRequestIp() };
 }
 

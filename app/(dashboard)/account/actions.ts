@@ -9,7 +9,10 @@ import { confirmTwoFactorSetup, disableTwoFactor, regenerateRecoveryCodes, start
 import { changeOwnPassword } from "@/server/data/users";
 import { getRuntime } from "@/server/runtime";
 
-export const changePasswordAction = authedAction(changePasswordSchema, {}, async (input, ctx) => {
+// A user whose role requires two-factor sign-in may still manage its own account while it enrols.
+const OPEN_WHILE_ENROLLING = { twoFactorSetup: true };
+
+export const changePasswordAction = authedAction(changePasswordSchema, OPEN_WHILE_ENROLLING, async (input, ctx) => {
   await changeOwnPassword(ctx, input);
   await endAllSessions(ctx.db, ctx.actor.id, "password-change");
   getRuntime().endUserSessions(ctx.actor.id, "Your password changed.");
@@ -17,14 +20,14 @@ export const changePasswordAction = authedAction(changePasswordSchema, {}, async
 });
 
 /** Signs out one of the caller's own sessions (the data function refuses anybody else's). */
-export const revokeSessionAction = authedAction(revokeSessionSchema, {}, async (input, ctx) => {
+export const revokeSessionAction = authedAction(revokeSessionSchema, OPEN_WHILE_ENROLLING, async (input, ctx) => {
   await revokeOwnSession(ctx, input.sessionId);
   getRuntime().endSessionSockets?.(input.sessionId, "This session was signed out from the account page.");
   revalidatePath("/account");
   return { sessionId: input.sessionId };
 });
 
-export const signOutEverywhereAction = authedAction(signOutEverywhereSchema, {}, async (_input, ctx) => {
+export const signOutEverywhereAction = authedAction(signOutEverywhereSchema, OPEN_WHILE_ENROLLING, async (_input, ctx) => {
   const ended = await revokeAllOwnSessions(ctx);
   getRuntime().endUserSessions(ctx.actor.id, "You signed out everywhere.");
   return { ended };
@@ -37,22 +40,22 @@ function twoFactorDeps() {
   return { limiter: runtime.twoFactorLimiter, key: runtime.secrets.encryptionKey };
 }
 
-export const startTwoFactorAction = authedAction(twoFactorStartSchema, {}, async (_input, ctx) =>
+export const startTwoFactorAction = authedAction(twoFactorStartSchema, OPEN_WHILE_ENROLLING, async (_input, ctx) =>
   startTwoFactorSetup(ctx, getRuntime().secrets.encryptionKey),
 );
 
-export const confirmTwoFactorAction = authedAction(twoFactorConfirmSchema, {}, async (input, ctx) => {
+export const confirmTwoFactorAction = authedAction(twoFactorConfirmSchema, OPEN_WHILE_ENROLLING, async (input, ctx) => {
   // No revalidation: the form keeps the recovery codes on screen until the user has saved them.
   return confirmTwoFactorSetup(ctx, input.code, twoFactorDeps());
 });
 
-export const disableTwoFactorAction = authedAction(twoFactorProofSchema, {}, async (input, ctx) => {
+export const disableTwoFactorAction = authedAction(twoFactorProofSchema, OPEN_WHILE_ENROLLING, async (input, ctx) => {
   await disableTwoFactor(ctx, input, twoFactorDeps());
   revalidatePath("/account");
   return { disabled: true as const };
 });
 
-export const regenerateRecoveryCodesAction = authedAction(twoFactorProofSchema, {}, async (input, ctx) => {
+export const regenerateRecoveryCodesAction = authedAction(twoFactorProofSchema, OPEN_WHILE_ENROLLING, async (input, ctx) => {
   const result = await regenerateRecoveryCodes(ctx, input, twoFactorDeps());
   revalidatePath("/account");
   return result;
