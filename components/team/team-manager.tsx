@@ -224,7 +224,12 @@ function MemberRow({
             {member.twoFactor ? (
               <ActionForm action={resetAction}>
                 <input type="hidden" name="userId" value={member.id} />
-                <Button type="submit" variant="secondary" disabled={resetPending} aria-label={`Reset two-factor sign-in of ${member.email}`}>
+                <Button
+                  type="submit"
+                  variant="secondary"
+                  disabled={resetPending}
+                  aria-label={`Reset two-factor sign-in of ${member.email}`}
+                >
                   Reset 2FA
                 </Button>
               </ActionForm>

@@ -60,7 +60,10 @@ describe.each(DATABASE_KINDS)("two-factor sign-in over HTTP on $kind", ({ create
   };
   const sessions = (userId: string) => t.db.userSession.count({ where: { userId } });
   const loginAudits = (email: string, outcome: string) =>
-    t.db.auditEvent.findMany({ where: { action: "auth.login", actorEmail: email, outcome }, select: { detail: true, repeats: true } });
+    t.db.auditEvent.findMany({
+      where: { action: "auth.login", actorEmail: email, outcome },
+      select: { detail: true, repeats: true },
+    });
 
   beforeAll(async () => {
     t = await create();
@@ -82,51 +85,81 @@ describe.each(DATABASE_KINDS)("two-factor sign-in over HTTP on $kind", ({ create
     expect(await browser.session()).toEqual({});
     expect(await sessions(id)).toBe(0);
     // A wrong password is told apart from nothing: no prompt.
-    expect(await new AuthBrowser(direct.url).signIn("kim@example.com", "wrong password", "123456")).toBe("Wrong email or password.");
+    expect(await new AuthBrowser(direct.url).signIn("kim@example.com", "wrong password", "123456")).toBe(
+      "Wrong email or password.",
+    );
 
     const code = totpCode(secret, new Date());
     expect(await browser.signIn("kim@example.com", PASSWORD, code)).toBeNull();
     expect(await browser.session()).toMatchObject({ user: { email: "kim@example.com" } });
     expect(await sessions(id)).toBe(1);
     // Replay: someone who saw the code (and knows the password) cannot use it again.
-    expect(await new AuthBrowser(direct.url).signIn("kim@example.com", PASSWORD, code)).toBe("Wrong or already used authentication code.");
+    expect(await new AuthBrowser(direct.url).signIn("kim@example.com", PASSWORD, code)).toBe(
+      "Wrong or already used authentication code.",
+    );
     expect(await sessions(id)).toBe(1);
-    expect(await t.db.auditEvent.findFirst({ where: { action: "auth.login", targetId: id, outcome: "success" } })).toMatchObject({ input: expect.stringContaining('"twoFactor":true') });
+    const success = await t.db.auditEvent.findFirst({
+      where: { action: "auth.login", targetId: id, outcome: "success" },
+    });
+    expect(success?.input).toContain('"twoFactor":true');
   });
 
   it("wrong codes are refused and audited; five of them lock code checks for the account, whatever the address, right code included", async () => {
     useRuntime(proxied.url);
     const { id, secret } = await enrolledUser("lou@example.com");
     const from = (i: number) => new AuthBrowser(proxied.url, { "x-forwarded-for": `198.51.100.${i + 1}` });
-    for (let i = 0; i < 5; i++) expect(await from(i).signIn("lou@example.com", PASSWORD, "000000")).toBe("Wrong or already used authentication code.");
+    for (let i = 0; i < 5; i++)
+      expect(await from(i).signIn("lou@example.com", PASSWORD, "000000")).toBe(
+        "Wrong or already used authentication code.",
+      );
     const locked = await from(9).signIn("lou@example.com", PASSWORD, totpCode(secret, new Date()));
-    expect(locked).toMatch(/^Too many wrong authentication codes\. Two-factor sign-in is locked for \d+ min\.$/);
+    expect(locked).toMatch(
+      /^Too many wrong authentication codes\. Two-factor sign-in is locked for \d+ min\.$/,
+    );
     expect(await sessions(id)).toBe(0);
     const failures = await loginAudits("lou@example.com", "failure");
     expect(failures.reduce((sum, a) => sum + a.repeats, 0)).toBe(5);
     expect(failures.every((a) => a.detail === "wrong two-factor code")).toBe(true);
-    expect((await loginAudits("lou@example.com", "denied")).some((a) => a.detail === "rate limited (two-factor codes)")).toBe(true);
+    expect(
+      (await loginAudits("lou@example.com", "denied")).some(
+        (a) => a.detail === "rate limited (two-factor codes)",
+      ),
+    ).toBe(true);
   });
 
   it("wrong codes count against the login limiter too: from one address, the sixth attempt is refused before any check", async () => {
     await enrolledUser("max@example.com");
-    for (let i = 0; i < 5; i++) await new AuthBrowser(direct.url).signIn("max@example.com", PASSWORD, "999999");
-    expect(await new AuthBrowser(direct.url).signIn("max@example.com", PASSWORD, "999999")).toMatch(/^Too many failed sign-in attempts/);
+    for (let i = 0; i < 5; i++)
+      await new AuthBrowser(direct.url).signIn("max@example.com", PASSWORD, "999999");
+    expect(await new AuthBrowser(direct.url).signIn("max@example.com", PASSWORD, "999999")).toMatch(
+      /^Too many failed sign-in attempts/,
+    );
   });
 
   it("a recovery code signs in once (audited), then never again", async () => {
     const { id } = await enrolledUser("ned@example.com");
     expect(await new AuthBrowser(direct.url).signIn("ned@example.com", PASSWORD, RECOVERY[0])).toBeNull();
     expect(await t.db.recoveryCode.count({ where: { userId: id, usedAt: { not: null } } })).toBe(1);
-    expect(await new AuthBrowser(direct.url).signIn("ned@example.com", PASSWORD, RECOVERY[0])).toBe("Wrong or already used authentication code.");
-    const used = await t.db.auditEvent.findMany({ where: { action: "auth.2fa_recovery_used", targetId: id } });
+    expect(await new AuthBrowser(direct.url).signIn("ned@example.com", PASSWORD, RECOVERY[0])).toBe(
+      "Wrong or already used authentication code.",
+    );
+    const used = await t.db.auditEvent.findMany({
+      where: { action: "auth.2fa_recovery_used", targetId: id },
+    });
     expect(used).toHaveLength(1);
     expect(used[0]?.input).not.toContain(RECOVERY[0]);
     expect(await sessions(id)).toBe(1);
   });
 
   it("a user without 2FA signs in with the password alone, as before", async () => {
-    const user = await t.db.user.create({ data: { email: "ola@example.com", name: "Ola", passwordHash: await hashPassword(PASSWORD), role: "VIEWER" } });
+    const user = await t.db.user.create({
+      data: {
+        email: "ola@example.com",
+        name: "Ola",
+        passwordHash: await hashPassword(PASSWORD),
+        role: "VIEWER",
+      },
+    });
     expect(await new AuthBrowser(direct.url).signIn("ola@example.com", PASSWORD)).toBeNull();
     expect(await sessions(user.id)).toBe(1);
   });

@@ -38,7 +38,8 @@ describe("TOTP codes", () => {
   it("refuses another secret's code and anything not six digits", () => {
     const secret = newTotpSecret();
     expect(verifyTotp(secret, totpCode(newTotpSecret(), AT), null, AT)).toBeNull();
-    for (const bad of ["", "12345", "1234567", "abcdef", "12 34 5"]) expect(verifyTotp(secret, bad, null, AT)).toBeNull();
+    for (const bad of ["", "12345", "1234567", "abcdef", "12 34 5"])
+      expect(verifyTotp(secret, bad, null, AT)).toBeNull();
     // Spaces typed between the digits are fine.
     const code = totpCode(secret, AT);
     expect(verifyTotp(secret, `${code.slice(0, 3)} ${code.slice(3)}`, null, AT)).toBe(totpStep(AT));

@@ -21,7 +21,11 @@ export class TwoFactorLimiter {
   private readonly limiter: RateLimiterAbstract;
 
   constructor(limit: Limit = DEFAULT_TWO_FACTOR_LIMIT, limiters: LimiterFactory = memoryLimiters) {
-    this.limiter = limiters({ keyPrefix: "two-factor", points: limit.attempts, duration: limit.windowSeconds });
+    this.limiter = limiters({
+      keyPrefix: "two-factor",
+      points: limit.attempts,
+      duration: limit.windowSeconds,
+    });
   }
 
   /** Counts one code check for `userId`, or refuses it. Returns plain data (crosses module graphs). */

@@ -34,7 +34,13 @@ export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
 export async function authenticate(
   db: Db,
   limiter: LoginLimiter,
-  input: { email: string; password: string; code?: string | undefined; ip: string; userAgent?: string | null },
+  input: {
+    email: string;
+    password: string;
+    code?: string | undefined;
+    ip: string;
+    userAgent?: string | null;
+  },
   secondFactor: SignInSecondFactor,
   now = new Date(),
 ): Promise<AuthenticatedUser> {

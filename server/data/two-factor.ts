@@ -56,7 +56,10 @@ export function rolesRequireTwoFactor(roles: readonly ({ requireTwoFactor: boole
 async function roleRequiresTwoFactor(db: Db, userId: string): Promise<boolean> {
   const user = await db.user.findUnique({
     where: { id: userId },
-    select: { roleRef: { select: { requireTwoFactor: true } }, serverAccess: { select: { role: { select: { requireTwoFactor: true } } } } },
+    select: {
+      roleRef: { select: { requireTwoFactor: true } },
+      serverAccess: { select: { role: { select: { requireTwoFactor: true } } } },
+    },
   });
   return user ? rolesRequireTwoFactor([user.roleRef, ...user.serverAccess.map((a) => a.role)]) : false;
 }
@@ -143,10 +146,20 @@ async function beginCodeCheck(ctx: DataContext, deps: TwoFactorDeps, action: str
     detail: "rate limited (two-factor codes)",
     sourceIp: ctx.ip,
   });
-  throw new AppError("RATE_LIMITED", codeBlockedMessage(attempt.retryAfterSeconds), undefined, attempt.retryAfterSeconds);
+  throw new AppError(
+    "RATE_LIMITED",
+    codeBlockedMessage(attempt.retryAfterSeconds),
+    undefined,
+    attempt.retryAfterSeconds,
+  );
 }
 
-async function wrongCode(ctx: DataContext, action: string, detail: string, field: "code" | "password"): Promise<never> {
+async function wrongCode(
+  ctx: DataContext,
+  action: string,
+  detail: string,
+  field: "code" | "password",
+): Promise<never> {
   await recordAudit(ctx.db, {
     actor: ctx.actor,
     action,
@@ -206,7 +219,13 @@ export async function confirmTwoFactorSetup(
 }
 
 /** Checks a proof of the account (a code, a recovery code or the password) for a 2FA change. */
-async function proveAccount(ctx: DataContext, user: UserRow, proof: TwoFactorProof, deps: TwoFactorDeps, action: string): Promise<void> {
+async function proveAccount(
+  ctx: DataContext,
+  user: UserRow,
+  proof: TwoFactorProof,
+  deps: TwoFactorDeps,
+  action: string,
+): Promise<void> {
   await beginCodeCheck(ctx, deps, action);
   if (proof.code !== undefined) {
     const used = await consumeSecondFactor(ctx.db, user, proof.code, deps.key, deps.now ?? new Date());
@@ -237,7 +256,11 @@ export async function auditRecoveryUsed(
 }
 
 /** Turns two-factor sign-in off, unless a role of the user requires it. */
-export async function disableTwoFactor(ctx: DataContext, proof: TwoFactorProof, deps: TwoFactorDeps): Promise<void> {
+export async function disableTwoFactor(
+  ctx: DataContext,
+  proof: TwoFactorProof,
+  deps: TwoFactorDeps,
+): Promise<void> {
   const user = await ownUser(ctx);
   if (!user.totpEnabledAt) throw new AppError("CONFLICT", "Two-factor sign-in is already off.");
   if (await roleRequiresTwoFactor(ctx.db, user.id)) {
@@ -289,7 +312,10 @@ export async function regenerateRecoveryCodes(
 async function clearTwoFactor(db: Db, userId: string): Promise<void> {
   await db.$transaction([
     db.recoveryCode.deleteMany({ where: { userId } }),
-    db.user.update({ where: { id: userId }, data: { totpSecret: null, totpEnabledAt: null, totpLastStep: null } }),
+    db.user.update({
+      where: { id: userId },
+      data: { totpSecret: null, totpEnabledAt: null, totpLastStep: null },
+    }),
   ]);
 }
 

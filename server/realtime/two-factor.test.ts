@@ -19,7 +19,13 @@ describe("two-factor sign-in required by role, on sockets", () => {
 
   beforeAll(async () => {
     t = await createSqliteTestDatabase();
-    serverId = await createLoopbackServer(t.db, KEY, { name: "A", game: "cs2", protocol: "source", port: 1, enabled: false });
+    serverId = await createLoopbackServer(t.db, KEY, {
+      name: "A",
+      game: "cs2",
+      protocol: "source",
+      port: 1,
+      enabled: false,
+    });
     hub = await startHub(t.db, { encryptionKey: KEY, connectionOptions: { reconnect: false } });
     r = await startRealtime({ db: t.db, hub });
   });
@@ -30,15 +36,22 @@ describe("two-factor sign-in required by role, on sockets", () => {
   });
 
   it("refuses a pending user's events with TWO_FACTOR_REQUIRED, and lets it in once enrolled", async () => {
-    const strict = await t.db.role.create({ data: { name: "Strict viewer", permissions: '["server.view","console.read"]', requireTwoFactor: true } });
+    const strict = await t.db.role.create({
+      data: { name: "Strict viewer", permissions: '["server.view","console.read"]', requireTwoFactor: true },
+    });
     const user = await createTestUser(t.db, "pending", "VIEWER", [serverId]);
     await t.db.serverAccess.updateMany({ where: { userId: user.id }, data: { roleId: strict.id } });
     const socket = await r.clientAs(user);
 
     const refused = await emitResult(socket, "server:subscribe", { serverId });
     expect(refused).toMatchObject({ ok: false, error: { code: "TWO_FACTOR_REQUIRED" } });
-    expect(await emitResult(socket, "servers:watch", {})).toMatchObject({ ok: false, error: { code: "TWO_FACTOR_REQUIRED" } });
-    expect(await t.db.auditEvent.findFirst({ where: { actorId: user.id, action: "socket.server:subscribe" } })).toMatchObject({
+    expect(await emitResult(socket, "servers:watch", {})).toMatchObject({
+      ok: false,
+      error: { code: "TWO_FACTOR_REQUIRED" },
+    });
+    expect(
+      await t.db.auditEvent.findFirst({ where: { actorId: user.id, action: "socket.server:subscribe" } }),
+    ).toMatchObject({
       outcome: "denied",
       detail: "two-factor sign-in required",
     });

@@ -5,33 +5,50 @@ import { changePasswordSchema, revokeSessionSchema, signOutEverywhereSchema } fr
 import { twoFactorConfirmSchema, twoFactorProofSchema, twoFactorStartSchema } from "@/lib/schemas/two-factor";
 import { authedAction } from "@/server/auth/action";
 import { endAllSessions, revokeAllOwnSessions, revokeOwnSession } from "@/server/data/sessions";
-import { confirmTwoFactorSetup, disableTwoFactor, regenerateRecoveryCodes, startTwoFactorSetup } from "@/server/data/two-factor";
+import {
+  confirmTwoFactorSetup,
+  disableTwoFactor,
+  regenerateRecoveryCodes,
+  startTwoFactorSetup,
+} from "@/server/data/two-factor";
 import { changeOwnPassword } from "@/server/data/users";
 import { getRuntime } from "@/server/runtime";
 
 // A user whose role requires two-factor sign-in may still manage its own account while it enrols.
 const OPEN_WHILE_ENROLLING = { twoFactorSetup: true };
 
-export const changePasswordAction = authedAction(changePasswordSchema, OPEN_WHILE_ENROLLING, async (input, ctx) => {
-  await changeOwnPassword(ctx, input);
-  await endAllSessions(ctx.db, ctx.actor.id, "password-change");
-  getRuntime().endUserSessions(ctx.actor.id, "Your password changed.");
-  return { changed: true as const };
-});
+export const changePasswordAction = authedAction(
+  changePasswordSchema,
+  OPEN_WHILE_ENROLLING,
+  async (input, ctx) => {
+    await changeOwnPassword(ctx, input);
+    await endAllSessions(ctx.db, ctx.actor.id, "password-change");
+    getRuntime().endUserSessions(ctx.actor.id, "Your password changed.");
+    return { changed: true as const };
+  },
+);
 
 /** Signs out one of the caller's own sessions (the data function refuses anybody else's). */
-export const revokeSessionAction = authedAction(revokeSessionSchema, OPEN_WHILE_ENROLLING, async (input, ctx) => {
-  await revokeOwnSession(ctx, input.sessionId);
-  getRuntime().endSessionSockets?.(input.sessionId, "This session was signed out from the account page.");
-  revalidatePath("/account");
-  return { sessionId: input.sessionId };
-});
+export const revokeSessionAction = authedAction(
+  revokeSessionSchema,
+  OPEN_WHILE_ENROLLING,
+  async (input, ctx) => {
+    await revokeOwnSession(ctx, input.sessionId);
+    getRuntime().endSessionSockets?.(input.sessionId, "This session was signed out from the account page.");
+    revalidatePath("/account");
+    return { sessionId: input.sessionId };
+  },
+);
 
-export const signOutEverywhereAction = authedAction(signOutEverywhereSchema, OPEN_WHILE_ENROLLING, async (_input, ctx) => {
-  const ended = await revokeAllOwnSessions(ctx);
-  getRuntime().endUserSessions(ctx.actor.id, "You signed out everywhere.");
-  return { ended };
-});
+export const signOutEverywhereAction = authedAction(
+  signOutEverywhereSchema,
+  OPEN_WHILE_ENROLLING,
+  async (_input, ctx) => {
+    const ended = await revokeAllOwnSessions(ctx);
+    getRuntime().endUserSessions(ctx.actor.id, "You signed out everywhere.");
+    return { ended };
+  },
+);
 
 // Two-factor sign-in: the data functions check the codes (per-user limiter) and audit; the HTTP
 // budget is charged by authedAction first.
@@ -40,23 +57,37 @@ function twoFactorDeps() {
   return { limiter: runtime.twoFactorLimiter, key: runtime.secrets.encryptionKey };
 }
 
-export const startTwoFactorAction = authedAction(twoFactorStartSchema, OPEN_WHILE_ENROLLING, async (_input, ctx) =>
-  startTwoFactorSetup(ctx, getRuntime().secrets.encryptionKey),
+export const startTwoFactorAction = authedAction(
+  twoFactorStartSchema,
+  OPEN_WHILE_ENROLLING,
+  async (_input, ctx) => startTwoFactorSetup(ctx, getRuntime().secrets.encryptionKey),
 );
 
-export const confirmTwoFactorAction = authedAction(twoFactorConfirmSchema, OPEN_WHILE_ENROLLING, async (input, ctx) => {
-  // No revalidation: the form keeps the recovery codes on screen until the user has saved them.
-  return confirmTwoFactorSetup(ctx, input.code, twoFactorDeps());
-});
+export const confirmTwoFactorAction = authedAction(
+  twoFactorConfirmSchema,
+  OPEN_WHILE_ENROLLING,
+  async (input, ctx) => {
+    // No revalidation: the form keeps the recovery codes on screen until the user has saved them.
+    return confirmTwoFactorSetup(ctx, input.code, twoFactorDeps());
+  },
+);
 
-export const disableTwoFactorAction = authedAction(twoFactorProofSchema, OPEN_WHILE_ENROLLING, async (input, ctx) => {
-  await disableTwoFactor(ctx, input, twoFactorDeps());
-  revalidatePath("/account");
-  return { disabled: true as const };
-});
+export const disableTwoFactorAction = authedAction(
+  twoFactorProofSchema,
+  OPEN_WHILE_ENROLLING,
+  async (input, ctx) => {
+    await disableTwoFactor(ctx, input, twoFactorDeps());
+    revalidatePath("/account");
+    return { disabled: true as const };
+  },
+);
 
-export const regenerateRecoveryCodesAction = authedAction(twoFactorProofSchema, OPEN_WHILE_ENROLLING, async (input, ctx) => {
-  const result = await regenerateRecoveryCodes(ctx, input, twoFactorDeps());
-  revalidatePath("/account");
-  return result;
-});
+export const regenerateRecoveryCodesAction = authedAction(
+  twoFactorProofSchema,
+  OPEN_WHILE_ENROLLING,
+  async (input, ctx) => {
+    const result = await regenerateRecoveryCodes(ctx, input, twoFactorDeps());
+    revalidatePath("/account");
+    return result;
+  },
+);

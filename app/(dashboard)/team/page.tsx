@@ -20,7 +20,12 @@ export default async function TeamPage() {
       servers={servers.map((s) => ({ id: s.id, name: s.name }))}
       canGrantAll={limitedServerIds(ctx.actor) === null}
       assignableRoles={assignableRoles}
-      actions={{ invite: inviteAction, update: updateMemberAction, setDisabled: setDisabledAction, resetTwoFactor: resetTwoFactorAction }}
+      actions={{
+        invite: inviteAction,
+        update: updateMemberAction,
+        setDisabled: setDisabledAction,
+        resetTwoFactor: resetTwoFactorAction,
+      }}
     />
   );
 }
