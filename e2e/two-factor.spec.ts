@@ -55,7 +55,9 @@ test("a member enrols in two-factor sign-in on the Account page, then signs in w
 
   await code.fill("000000");
   await page.getByRole("button", { name: "Verify" }).click();
-  await expect(page.getByRole("alert")).toHaveText("Wrong or already used authentication code.");
+  await expect(page.getByRole("alert").filter({ hasText: "authentication code" })).toHaveText(
+    "Wrong or already used authentication code.",
+  );
   // The enrolment code's period is used up: the app's next code (accepted within the drift window).
   await code.fill(appCode(secret, 30));
   await page.getByRole("button", { name: "Verify" }).click();
