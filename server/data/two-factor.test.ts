@@ -114,6 +114,26 @@ describe.each(DATABASE_KINDS)("two-factor sign-in data on $kind", ({ create }) =
     expect(all).not.toContain(recoveryCodes[0]);
   });
 
+  it("enrolling ends the user's other sessions (signed in with the password alone) and keeps this one", async () => {
+    const ivy = await user();
+    const session = (ip: string) =>
+      t.db.userSession.create({ data: { userId: ivy.id, ip, expiresAt: at(3600) } });
+    const here = await session("192.0.2.1");
+    const elsewhere = await session("203.0.113.9");
+    const setup = await startTwoFactorSetup(ctx(ivy), KEY);
+    const result = await confirmTwoFactorSetup(ctx(ivy), totpCode(setup.secret, T0), {
+      ...deps(T0),
+      currentSessionId: here.id,
+    });
+    expect(result.endedSessionIds).toEqual([elsewhere.id]);
+    expect(await t.db.userSession.findUniqueOrThrow({ where: { id: elsewhere.id } })).toMatchObject({
+      revokedReason: "ended",
+    });
+    expect(await t.db.userSession.findUniqueOrThrow({ where: { id: here.id } })).toMatchObject({
+      revokedAt: null,
+    });
+  });
+
   it("a code is accepted once: the same code again (replay) is refused, the next period's is accepted", async () => {
     const leo = await user();
     const { secret } = await enrol(leo);

@@ -190,8 +190,8 @@ async function replaceRecoveryCodes(db: Db, userId: string): Promise<string[]> {
 export async function confirmTwoFactorSetup(
   ctx: DataContext,
   code: string,
-  deps: TwoFactorDeps,
-): Promise<{ recoveryCodes: string[] }> {
+  deps: TwoFactorDeps & { currentSessionId?: string | null },
+): Promise<{ recoveryCodes: string[]; endedSessionIds: string[] }> {
   const now = deps.now ?? new Date();
   const user = await ownUser(ctx);
   if (user.totpEnabledAt) throw new AppError("CONFLICT", "Two-factor sign-in is already on.");
@@ -207,15 +207,31 @@ export async function confirmTwoFactorSetup(
   });
   if (count !== 1) throw new AppError("CONFLICT", "The set-up changed meanwhile. Start again.");
   const recoveryCodes = await replaceRecoveryCodes(ctx.db, user.id);
+  // Sessions signed in elsewhere with the password alone end: only this one has shown the factor.
+  const others = await ctx.db.userSession.findMany({
+    where: {
+      userId: user.id,
+      revokedAt: null,
+      ...(deps.currentSessionId ? { id: { not: deps.currentSessionId } } : {}),
+    },
+    select: { id: true },
+  });
+  const endedSessionIds = others.map((o) => o.id);
+  if (endedSessionIds.length > 0)
+    await ctx.db.userSession.updateMany({
+      where: { id: { in: endedSessionIds }, revokedAt: null },
+      data: { revokedAt: now, revokedReason: "ended" },
+    });
   await recordAudit(ctx.db, {
     actor: ctx.actor,
     action: "auth.2fa_enable",
     targetType: "user",
     targetId: user.id,
+    input: { otherSessionsEnded: endedSessionIds.length },
     outcome: "success",
     sourceIp: ctx.ip,
   });
-  return { recoveryCodes };
+  return { recoveryCodes, endedSessionIds };
 }
 
 /** Checks a proof of the account (a code, a recovery code or the password) for a 2FA change. */

@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { changePasswordSchema, revokeSessionSchema, signOutEverywhereSchema } from "@/lib/schemas/auth";
 import { twoFactorConfirmSchema, twoFactorProofSchema, twoFactorStartSchema } from "@/lib/schemas/two-factor";
 import { authedAction } from "@/server/auth/action";
+import { getSessionClaims } from "@/server/auth/next";
 import { endAllSessions, revokeAllOwnSessions, revokeOwnSession } from "@/server/data/sessions";
 import {
   confirmTwoFactorSetup,
@@ -67,8 +68,15 @@ export const confirmTwoFactorAction = authedAction(
   twoFactorConfirmSchema,
   OPEN_WHILE_ENROLLING,
   async (input, ctx) => {
+    const currentSessionId = (await getSessionClaims())?.sid ?? null;
+    const { recoveryCodes, endedSessionIds } = await confirmTwoFactorSetup(ctx, input.code, {
+      ...twoFactorDeps(),
+      currentSessionId,
+    });
+    for (const sessionId of endedSessionIds)
+      getRuntime().endSessionSockets?.(sessionId, "Two-factor sign-in was turned on: sign in again.");
     // No revalidation: the form keeps the recovery codes on screen until the user has saved them.
-    return confirmTwoFactorSetup(ctx, input.code, twoFactorDeps());
+    return { recoveryCodes };
   },
 );
 
