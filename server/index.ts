@@ -8,6 +8,7 @@ import nextModule from "next";
 import { isAppError } from "../lib/errors.ts";
 import { HttpBudget } from "./auth/http-budget.ts";
 import { LoginLimiter } from "./auth/login-limiter.ts";
+import { TwoFactorLimiter } from "./auth/two-factor-limiter.ts";
 import { clientAddress, CLIENT_IP_HEADER } from "./auth/request-ip.ts";
 import { createDb } from "./db/client.ts";
 import { migrateDatabase } from "./db/migrate.ts";
@@ -100,6 +101,7 @@ async function main(): Promise<void> {
     secrets,
     logger,
     loginLimiter: new LoginLimiter(undefined, limiters),
+    twoFactorLimiter: new TwoFactorLimiter(undefined, limiters),
     httpBudget: new HttpBudget({ userPointsPerMinute: env.HTTP_POINTS_PER_MINUTE, anonymousPointsPerMinute: env.HTTP_ANON_POINTS_PER_MINUTE }, limiters),
     endUserSessions: (userId, reason) => realtime.endUserSessions(userId, reason),
     endSessionSockets: (sessionId, reason) => realtime.endSessionSockets(sessionId, reason),

@@ -6,6 +6,7 @@
 import type { PlayerView, ServerStatusMessage } from "../lib/realtime/contract.ts";
 import type { HttpBudget } from "./auth/http-budget.ts";
 import type { LoginLimiter } from "./auth/login-limiter.ts";
+import type { TwoFactorLimiter } from "./auth/two-factor-limiter.ts";
 import type { Db } from "./db/client.ts";
 import type { Env } from "./env.ts";
 import type { OperationsHub } from "./operations/deps.ts";
@@ -41,6 +42,8 @@ export interface Runtime {
   db: Db;
   secrets: Secrets;
   loginLimiter: LoginLimiter;
+  /** Wrong second-factor codes per user (sign-in and the Account page). */
+  twoFactorLimiter: TwoFactorLimiter;
   /** Points per user (or address) for route handlers and server actions (server/auth/http-budget.ts). */
   httpBudget: HttpBudget;
   logger: Logger;

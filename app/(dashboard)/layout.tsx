@@ -31,7 +31,9 @@ export const dynamic = "force-dynamic";
 
 // Redirects only: every page and action re-checks permissions in the data layer.
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
-  const actor = await requireActor();
+  // The Account page (where two-factor enrolment happens) renders inside this layout: every other
+  // page redirects an actor that must enrol first.
+  const actor = await requireActor({ twoFactorSetup: true });
   return (
     <AppShell user={{ name: actor.name, email: actor.email, role: actor.mainRole?.name ?? actor.role }} canManageTeam={can(actor, "team.manage")} canReadAudit={can(actor, "audit.read")} profileActions={profileActions}>
       {children}

@@ -25,6 +25,7 @@ interface Props {
     invite: FormAction<{ link: string; expiresAt: string }>;
     update: FormAction<{ userId: string }>;
     setDisabled: FormAction<{ userId: string }>;
+    resetTwoFactor: FormAction<{ userId: string }>;
   };
 }
 
@@ -261,10 +262,12 @@ function MemberRow({
 }: { member: TeamMemberDto } & Pick<Props, "servers" | "canGrantAll" | "assignableRoles" | "actions">) {
   const [updateState, updateAction, updatePending] = useActionState(actions.update, null);
   const [disableState, disableAction, disablePending] = useActionState(actions.setDisabled, null);
+  const [resetState, resetAction, resetPending] = useActionState(actions.resetTwoFactor, null);
   const [editing, setEditing] = useState(false);
   const error =
     (updateState && !updateState.ok && updateState.error.message) ||
-    (disableState && !disableState.ok && disableState.error.message);
+    (disableState && !disableState.ok && disableState.error.message) ||
+    (resetState && !resetState.ok && resetState.error.message);
   return (
     <Card className="space-y-3" aria-label={`Member ${member.email}`}>
       <div className="flex flex-wrap items-center justify-between gap-2">
@@ -274,7 +277,8 @@ function MemberRow({
           </p>
           <p className="text-xs text-zinc-500">
             {rolesSummary(member, servers)} · {member.disabled ? "disabled" : "active"} ·{" "}
-            {accessSummary(member, servers)} · last sign-in {formatDateTime(member.lastLoginAt)}
+            {accessSummary(member, servers)} · {member.twoFactor ? "2FA on" : "no 2FA"} · last sign-in{" "}
+            {formatDateTime(member.lastLoginAt)}
           </p>
         </div>
         {member.manageable ? (
@@ -299,6 +303,19 @@ function MemberRow({
                 {member.disabled ? "Enable" : "Disable"}
               </Button>
             </ActionForm>
+            {member.twoFactor ? (
+              <ActionForm action={resetAction}>
+                <input type="hidden" name="userId" value={member.id} />
+                <Button
+                  type="submit"
+                  variant="secondary"
+                  disabled={resetPending}
+                  aria-label={`Reset two-factor sign-in of ${member.email}`}
+                >
+                  Reset 2FA
+                </Button>
+              </ActionForm>
+            ) : null}
           </div>
         ) : null}
       </div>

@@ -23,6 +23,13 @@ export const displayNameSchema = z
 export const loginSchema = z.object({
   email: emailSchema,
   password: z.string().min(1, "Enter your password").max(200),
+  /** Second step for accounts with two-factor sign-in; empty means none given. */
+  code: z
+    .string()
+    .trim()
+    .max(32)
+    .optional()
+    .transform((v) => v || undefined),
 });
 
 const newAccountFields = {

@@ -11,6 +11,7 @@ import type { CreateApiTokenInput } from "../../lib/schemas/api-tokens.ts";
 import { createApiToken, revokeApiToken } from "../auth/api-token.ts";
 import { HttpBudget } from "../auth/http-budget.ts";
 import { LoginLimiter } from "../auth/login-limiter.ts";
+import { TwoFactorLimiter } from "../auth/two-factor-limiter.ts";
 import type { Env } from "../env.ts";
 import type { ConnectionHub } from "../hub/hub.ts";
 import { startBattlEyeEmulator, type RunningBattlEyeEmulator } from "../rcon/battleye/emulator.ts";
@@ -122,6 +123,7 @@ describe.each(DATABASE_KINDS)("REST API /api/v1 on $kind", ({ create }) => {
       db: t.db,
       secrets: { authSecret: TEST_AUTH_SECRET, encryptionKey: KEY },
       loginLimiter: new LoginLimiter(),
+      twoFactorLimiter: new TwoFactorLimiter(),
       httpBudget: new HttpBudget({
         userPointsPerMinute: 600,
         anonymousPointsPerMinute: 1000,

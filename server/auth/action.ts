@@ -40,8 +40,12 @@ async function run<T>(work: () => Promise<T>): Promise<Result<T>> {
   }
 }
 
-/** `cost`: HTTP budget points (default HTTP_COSTS.action); heavier actions charge more. */
-type Shape = { arrays?: readonly string[]; booleans?: readonly string[]; cost?: number };
+/**
+ * `cost`: HTTP budget points (default HTTP_COSTS.action); heavier actions charge more.
+ * `twoFactorSetup`: the action stays open to a user who must enrol in two-factor sign-in first
+ * (the Account page's own actions); every other action refuses it with TWO_FACTOR_REQUIRED.
+ */
+type Shape = { arrays?: readonly string[]; booleans?: readonly string[]; cost?: number; twoFactorSetup?: boolean };
 
 /** An action for signed-in users. The HTTP budget is charged first, even for invalid input. */
 export function authedAction<S extends z.ZodType, T>(schema: S, shape: Shape, handler: (input: z.infer<S>, ctx: DataContext) => Promise<T>) {
@@ -50,7 +54,7 @@ export function authedAction<S extends z.ZodType, T>(schema: S, shape: Shape, ha
     if (!charged.ok) return charged;
     const parsed = schema.safeParse(formDataToObject(formData, shape));
     if (!parsed.success) return invalid(parsed.error);
-    return run(async () => handler(parsed.data, await getDataContext()));
+    return run(async () => handler(parsed.data, await getDataContext({ twoFactorSetup: shape.twoFactorSetup === true })));
   };
 }
 

@@ -6,7 +6,7 @@ import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { AppError } from "../../lib/errors.ts";
 import type { Actor } from "../../lib/permissions.ts";
-import type { DataContext } from "../data/context.ts";
+import { TWO_FACTOR_REQUIRED_MESSAGE, type DataContext } from "../data/context.ts";
 import { getRuntime } from "../runtime.ts";
 import { budgetMessage } from "./http-budget.ts";
 import { clientIpFrom } from "./request-ip.ts";
@@ -28,23 +28,37 @@ export async function getRequestIp(): Promise<string> {
   return clientIpFrom(await headers());
 }
 
-/** For pages and layouts: the actor, or a redirect to the sign-in page. */
-export async function requireActor(): Promise<Actor> {
+/** Where a user whose role requires two-factor sign-in, and who has not enrolled, is sent. */
+export const TWO_FACTOR_SETUP_PATH = "/account?twofactor=required#two-factor";
+
+/**
+ * For pages and layouts: the actor, or a redirect to the sign-in page. An actor that must enrol in
+ * two-factor sign-in first is sent to the Account page, except where `twoFactorSetup` says the page
+ * is where that happens (the Account page and the layout around it).
+ */
+export async function requireActor(options: { twoFactorSetup?: boolean } = {}): Promise<Actor> {
   const actor = await getActor();
   if (!actor) redirect("/login");
+  if (actor.twoFactorPending && !options.twoFactorSetup) redirect(TWO_FACTOR_SETUP_PATH);
   return actor;
 }
 
 /** For pages: a DataContext, or a redirect to the sign-in page (layouts and pages render concurrently). */
-export async function requireDataContext(): Promise<DataContext> {
-  const actor = await requireActor();
+export async function requireDataContext(options: { twoFactorSetup?: boolean } = {}): Promise<DataContext> {
+  const actor = await requireActor(options);
   return { db: getRuntime().db, actor, ip: await getRequestIp() };
 }
 
-/** For server actions and route handlers: a DataContext, or UNAUTHENTICATED. */
-export async function getDataContext(): Promise<DataContext> {
+/**
+ * For server actions and route handlers: a DataContext, or UNAUTHENTICATED. An actor that must enrol
+ * in two-factor sign-in first gets TWO_FACTOR_REQUIRED, except for the Account page's own actions
+ * (`twoFactorSetup`); the data layer refuses it too (can() is false for it).
+ */
+export async function getDataContext(options: { twoFactorSetup?: boolean } = {}): Promise<DataContext> {
   const actor = await getActor();
   if (!actor) throw new AppError("UNAUTHENTICATED", "Your session has ended. Sign in again.");
+  if (actor.twoFactorPending && !options.twoFactorSetup)
+    throw new AppError("TWO_FACTOR_REQUIRED", TWO_FACTOR_REQUIRED_MESSAGE);
   return { db: getRuntime().db, actor, ip: await getRequestIp() };
 }
 

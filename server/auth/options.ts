@@ -31,13 +31,13 @@ export function getAuthOptions(): NextAuthOptions {
     providers: [
       CredentialsProvider({
         name: "Email and password",
-        credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+        credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" }, code: { label: "Authentication code", type: "text" } },
         async authorize(credentials, req) {
           const parsed = loginSchema.safeParse(credentials ?? {});
           if (!parsed.success) throw new Error("Enter your email and password.");
           try {
             const userAgent: unknown = req.headers?.["user-agent"];
-            const user = await authenticate(runtime.db, runtime.loginLimiter, { ...parsed.data, ip: clientIpFrom(req.headers), userAgent: typeof userAgent === "string" ? userAgent : null });
+            const user = await authenticate(runtime.db, runtime.loginLimiter, { ...parsed.data, ip: clientIpFrom(req.headers), userAgent: typeof userAgent === "string" ? userAgent : null }, { limiter: runtime.twoFactorLimiter, key: runtime.secrets.encryptionKey });
             return { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion, sessionId: user.sessionId };
           } catch (error) {
             // next-auth passes the message to the sign-in form as `error`; only AppError messages are user-facing.

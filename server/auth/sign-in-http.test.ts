@@ -10,6 +10,7 @@ import { hashPassword } from "./passwords.ts";
 import { HttpBudget } from "./http-budget.ts";
 import { DEFAULT_LOGIN_LIMITS, LoginLimiter } from "./login-limiter.ts";
 import { getAuthOptions } from "./options.ts";
+import { TwoFactorLimiter } from "./two-factor-limiter.ts";
 import { actorFromCookieHeader } from "./session.ts";
 import { AuthBrowser, startAuthHttpServer, type AuthHttpServer } from "../testing/auth-http.ts";
 import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
@@ -33,6 +34,7 @@ describe.each(DATABASE_KINDS)("sign-in over HTTP on $kind", ({ create }) => {
       db: t.db,
       secrets: { authSecret: SECRET, encryptionKey: Buffer.alloc(32) },
       loginLimiter: new LoginLimiter(DEFAULT_LOGIN_LIMITS),
+      twoFactorLimiter: new TwoFactorLimiter(),
       httpBudget: new HttpBudget(),
       logger: silent,
       endUserSessions() {},

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor, RoleName } from "../../lib/permissions.ts";
 import { createServerSchema, updateServerSchema } from "../../lib/schemas/server.ts";
 import { LoginLimiter } from "../auth/login-limiter.ts";
+import { TwoFactorLimiter } from "../auth/two-factor-limiter.ts";
 import { migrateDatabase } from "../db/migrate.ts";
 import { decryptSecret } from "../security/crypto.ts";
 import { actorFor as actorOf, completeOwnerSetup, TEST_PASSWORD as PASSWORD } from "../testing/actors.ts";
@@ -100,6 +101,9 @@ describe.each(DATABASE_KINDS)("data layer on $kind", ({ create }) => {
     return ids;
   }
 
+  // These users never enrol: the second-factor dependencies are there but unused.
+  const noSecondFactor = () => ({ limiter: new TwoFactorLimiter(), key: randomBytes(32) });
+
   it("lets only Owners create or change Admins, and applies role, limit and disable changes at once", async () => {
     const admin = await invite(owner, "admin@example.com", "ADMIN");
     await expect(createInvite(ctx(admin), { email: "x@example.com", role: "ADMIN", allServers: true, serverIds: [] })).rejects.toMatchObject({ code: "FORBIDDEN" });
@@ -117,7 +121,7 @@ describe.each(DATABASE_KINDS)("data layer on $kind", ({ create }) => {
     await setUserDisabled(ctx(admin), mod.id, true);
     const disabled = await t.db.user.findUniqueOrThrow({ where: { id: mod.id } });
     expect(await loadActor(t.db, mod.id, disabled.sessionVersion)).toBeNull();
-    await expect(authenticate(t.db, new LoginLimiter(), { email: "mod@example.com", password: PASSWORD, ip: "1.2.3.4" })).rejects.toMatchObject({ message: "This account is disabled." });
+    await expect(authenticate(t.db, new LoginLimiter(), { email: "mod@example.com", password: PASSWORD, ip: "1.2.3.4" }, noSecondFactor())).rejects.toMatchObject({ message: "This account is disabled." });
     await expect(setUserDisabled(ctx(admin), admin.id, true)).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
 
@@ -134,6 +138,6 @@ describe.each(DATABASE_KINDS)("data layer on $kind", ({ create }) => {
     await expect(changeOwnPassword(ctx(viewer), { currentPassword: "nope", password: "another long pw", confirmPassword: "another long pw" })).rejects.toMatchObject({ code: "INVALID_INPUT" });
     await changeOwnPassword(ctx(viewer), { currentPassword: PASSWORD, password: "another long pw", confirmPassword: "another long pw" });
     expect(await loadActor(t.db, viewer.id, before.sessionVersion)).toBeNull();
-    await expect(authenticate(t.db, new LoginLimiter(), { email: "pw@example.com", password: "another long pw", ip: "1.1.1.1" })).resolves.toMatchObject({ id: viewer.id });
+    await expect(authenticate(t.db, new LoginLimiter(), { email: "pw@example.com", password: "another long pw", ip: "1.1.1.1" }, noSecondFactor())).resolves.toMatchObject({ id: viewer.id });
   });
 });

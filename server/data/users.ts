@@ -54,6 +54,8 @@ export interface TeamMemberDto {
   serverIds: string[];
   lastLoginAt: string | null;
   createdAt: string;
+  /** Enrolled in two-factor sign-in. */
+  twoFactor: boolean;
   /** Whether the viewing actor may change this member. */
   manageable: boolean;
 }
@@ -68,6 +70,11 @@ export async function loadActor(db: Db, userId: string, sessionVersion: number):
     include: { roleRef: true, serverAccess: { select: { serverId: true, role: true } } },
   });
   if (!user || user.disabled || user.sessionVersion !== sessionVersion) return null;
+  // A role requires a second factor the user has not enrolled: every permission is refused until then
+  // (sign-in itself demands the code once enrolled, so an enrolled user's session has passed it).
+  const twoFactorPending =
+    user.totpEnabledAt === null &&
+    (user.roleRef.requireTwoFactor || user.serverAccess.some((a) => a.role?.requireTwoFactor === true));
   const serverRoles: Record<string, ActorRole> = {};
   for (const access of user.serverAccess)
     if (access.role) serverRoles[access.serverId] = toActorRole(access.role);
@@ -80,6 +87,7 @@ export async function loadActor(db: Db, userId: string, sessionVersion: number):
     serverIds: user.role === "OWNER" || user.allServers ? null : user.serverAccess.map((a) => a.serverId),
     mainRole: toActorRole(user.roleRef),
     ...(Object.keys(serverRoles).length > 0 ? { serverRoles } : {}),
+    ...(twoFactorPending ? { twoFactorPending } : {}),
   };
 }
 
@@ -237,6 +245,7 @@ export async function listTeam(ctx: DataContext): Promise<TeamMemberDto[]> {
       serverIds: [...managed.serverIds],
       lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
       createdAt: u.createdAt.toISOString(),
+      twoFactor: u.totpEnabledAt !== null,
       manageable: canManageUser(ctx.actor, managed),
     }));
 }
@@ -423,7 +432,8 @@ function parseServerIds(json: string | null): string[] {
   return Array.isArray(parsed) ? parsed.filter((id): id is string => typeof id === "string") : [];
 }
 
-async function getManageableUser(ctx: DataContext, userId: string, action: string) {
+/** The target user when `ctx.actor` may manage them (canManageUser); refusals are audited. */
+export async function getManageableUser(ctx: DataContext, userId: string, action: string) {
   const target = await ctx.db.user.findUnique({
     where: { id: userId },
     include: WITH_ROLES,

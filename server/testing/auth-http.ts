@@ -128,11 +128,12 @@ export class AuthBrowser {
   }
 
   /** Like next-auth/react signIn("credentials", { redirect: false }): the error text, or null on success. */
-  async signIn(email: string, password: string): Promise<string | null> {
+  /** Signs in (with a two-factor `code` when given); the error next-auth reports, or null. */
+  async signIn(email: string, password: string, code?: string): Promise<string | null> {
     const csrfToken = await this.csrf();
     const response = await this.request("/api/auth/callback/credentials", {
       method: "POST",
-      form: { email, password, csrfToken, callbackUrl: this.baseUrl, json: "true" },
+      form: { email, password, ...(code !== undefined ? { code } : {}), csrfToken, callbackUrl: this.baseUrl, json: "true" },
     });
     const { url } = (await response.json()) as { url: string };
     const error = new URL(url).searchParams.get("error");

@@ -6,7 +6,7 @@ import { requireDataContext } from "@/server/auth/next";
 import { listRoles } from "@/server/data/roles";
 import { listServers } from "@/server/data/servers";
 import { listTeam } from "@/server/data/users";
-import { inviteAction, setDisabledAction, updateMemberAction } from "./actions";
+import { inviteAction, resetTwoFactorAction, setDisabledAction, updateMemberAction } from "./actions";
 
 export const metadata: Metadata = { title: "Team" };
 
@@ -25,7 +25,12 @@ export default async function TeamPage() {
       canGrantAll={limitedServerIds(ctx.actor) === null}
       assignableRoles={assignableRoles}
       canManageRoles={can(ctx.actor, "roles.manage")}
-      actions={{ invite: inviteAction, update: updateMemberAction, setDisabled: setDisabledAction }}
+      actions={{
+        invite: inviteAction,
+        update: updateMemberAction,
+        setDisabled: setDisabledAction,
+        resetTwoFactor: resetTwoFactorAction,
+      }}
     />
   );
 }

@@ -11,6 +11,7 @@ import { can, type Actor, type Permission } from "../../../lib/permissions.ts";
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from "../../../lib/realtime/contract.ts";
 import { fail, ok, toFailure, type Result } from "../../../lib/result.ts";
 import { recordAudit } from "../../data/audit.ts";
+import { TWO_FACTOR_REQUIRED_MESSAGE } from "../../data/context.ts";
 import { actorForClaims } from "../../auth/session.ts";
 import type { RealtimeDeps } from "../io.ts";
 
@@ -44,7 +45,9 @@ export function guarded<S extends z.ZodType, T>(
       const input = parsed.data;
       const serverId = options.serverId?.(input);
       if (!can(actor, options.permission, serverId)) {
-        await recordAudit(deps.db, { actor, action: `socket.${options.event}`, serverId: null, targetType: serverId ? "server" : null, targetId: serverId ?? null, outcome: "denied", detail: `missing permission ${options.permission}`, sourceIp: socket.data.address });
+        const pending = actor.twoFactorPending === true;
+        await recordAudit(deps.db, { actor, action: `socket.${options.event}`, serverId: null, targetType: serverId ? "server" : null, targetId: serverId ?? null, outcome: "denied", detail: pending ? "two-factor sign-in required" : `missing permission ${options.permission}`, sourceIp: socket.data.address });
+        if (pending) return fail("TWO_FACTOR_REQUIRED", TWO_FACTOR_REQUIRED_MESSAGE);
         return fail("FORBIDDEN", "You do not have permission to do that.");
       }
       if (options.limiter) {
