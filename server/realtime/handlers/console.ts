@@ -59,7 +59,11 @@ export function registerConsoleHandlers(
             serverId,
             targetType: "server",
             targetId: serverId,
-            input: { command: commandForRecord(command, hub.dialectOf(serverId)) },
+            input: {
+              command: commandForRecord(command, hub.dialectOf(serverId)),
+              // A dangerous command's record says it was confirmed.
+              ...(confirmed === true ? { confirmed: true } : {}),
+            },
           },
           () => hub.exec(serverId, actor, command),
           (r) => r.answer.text.slice(0, 500),
