@@ -172,7 +172,7 @@ describe.each(DATABASE_KINDS)("console policies on $kind", ({ create }) => {
     expect(denied).toMatchObject({
       action: "console.command",
       serverId: serverA,
-      detail: expect.stringContaining("rule 3"),
+      detail: expect.stringContaining("rule 3") as string,
     });
     expect(denied.input).not.toContain("hunter2");
   });
@@ -206,7 +206,7 @@ describe.each(DATABASE_KINDS)("console policies on $kind", ({ create }) => {
     expect(await on(serverA)).toBe("ok");
     expect(await on(serverB)).toMatchObject({
       code: "FORBIDDEN",
-      message: expect.stringMatching(/^Refused by rule 1 of role "Strict/),
+      message: expect.stringMatching(/^Refused by rule 1 of role "Strict/) as string,
     });
     const other = await createUnreadableServer(t.db, "C", 3);
     expect(await on(other)).toEqual({ code: "FORBIDDEN", message: "You do not have permission to do that." });
@@ -228,7 +228,7 @@ describe.each(DATABASE_KINDS)("console policies on $kind", ({ create }) => {
     expect(await send(helper, "status")).toBe("ok");
     expect(await send(helper, "map q3dm17")).toMatchObject({
       code: "FORBIDDEN",
-      message: expect.stringContaining("default policy"),
+      message: expect.stringContaining("default policy") as string,
     });
     expect(await send(admin, "map q3dm17")).toBe("ok");
     await rule(roleId, "allow", "map", "q3dm*");
