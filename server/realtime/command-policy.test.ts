@@ -74,13 +74,13 @@ describe.each(DATABASE_KINDS)("console policies over socket.io ($kind)", ({ crea
 
   beforeAll(async () => {
     t = await create();
-    emulator = (await startSourceEmulator({
+    emulator = await startSourceEmulator({
       game: "cs2",
       password: "pw",
       players: 2,
       activity: 0,
       seed: 5,
-    })) as SourceEmulator;
+    });
     // Two stored servers on the same game server: the policy differs by stored server, not by game.
     serverA = await createLoopbackServer(t.db, KEY, {
       name: "A",
