@@ -10,7 +10,15 @@ export interface PendingDangerous {
 }
 
 /** The second confirmation of a command the game marks dangerous; "Send anyway" re-sends it confirmed. */
-export function ConfirmDangerous({ pending, onCancel, onConfirm }: { pending: PendingDangerous | null; onCancel: () => void; onConfirm: (command: string) => void }) {
+export function ConfirmDangerous({
+  pending,
+  onCancel,
+  onConfirm,
+}: {
+  pending: PendingDangerous | null;
+  onCancel: () => void;
+  onConfirm: (command: string) => void;
+}) {
   return (
     <Dialog open={pending !== null} onClose={onCancel} title="Dangerous command">
       {pending ? (

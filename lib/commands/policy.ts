@@ -48,6 +48,12 @@ export interface PolicyDialect {
   indirect?: readonly CommandPattern[];
 }
 
+/** A game as the policy editor's tester offers it (a dialect's id, label and policy data). */
+export interface PolicyGame extends PolicyDialect {
+  id: string;
+  label: string;
+}
+
 /**
  * Quake 3 engines hand an unknown rcon command to the game module, which broadcasts it to every
  * player ("server: <text>"). So restricted roles get an allowlist there by default: commands every
