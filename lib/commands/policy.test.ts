@@ -135,6 +135,23 @@ describe("evaluateCommand", () => {
     expect(evaluateCommand(role, quake3, "status:x").allowed).toBe(false);
   });
 
+  it("allow rules make a role an allowlist: anything they do not match is refused", () => {
+    const role = custom([
+      { effect: "allow", command: "changelevel" },
+      { effect: "allow", command: "say" },
+    ]);
+    expect(evaluateCommand(role, source, "say hi").allowed).toBe(true);
+    const d = evaluateCommand(role, source, "say hi; sv_cheats 1");
+    expect(d.allowed).toBe(false);
+    expect(refusalMessage(d)).toBe(
+      'Refused by the default policy of role "Map helper": no allow rule matches it (in "sv_cheats 1")',
+    );
+    // With deny rules only, the rest stays allowed.
+    expect(
+      evaluateCommand(custom([{ effect: "deny", command: "quit" }]), source, "sv_cheats 1").allowed,
+    ).toBe(true);
+  });
+
   it("built-in Owner/Admin are unrestricted, also on Quake 3", () => {
     expect(evaluateCommand(admin, quake3, "anything at all").allowed).toBe(true);
     expect(evaluateCommand(admin, source, "quit").allowed).toBe(true);

@@ -173,6 +173,9 @@ function decidePart(role: PolicyRole, dialect: PolicyDialect | null, part: Parse
         : `on Quake 3 games only ${QUAKE3_DEFAULT_ALLOW.join(", ")} are allowed unless a rule allows more (unknown commands are broadcast to every player)`,
     );
   }
+  // Allow rules make the role an allowlist: without them a role could never be limited to a few
+  // commands (a deny rule always beats an allow rule).
+  if (role.rules.some((r) => r.effect === "allow")) return fallback(false, "no allow rule matches it");
   return fallback(true, "no rule matches");
 }
 
