@@ -113,10 +113,11 @@ export function ConsolePolicyEditor({ view, games, actions }: Props) {
         <h1 className="text-2xl font-semibold">Console policy of “{role.name}”</h1>
         <p className="max-w-3xl text-sm text-zinc-600 dark:text-zinc-400">
           Each command, and each part of a command chained with <code>;</code>, is checked: a matching deny
-          rule refuses it, otherwise a matching allow rule allows it, otherwise the default applies (allow; on
-          Quake 3 games only {QUAKE3_DEFAULT_ALLOW.join(", ")}, because they broadcast unknown commands to
-          every player). Patterns use <code>*</code> (anything) and <code>?</code> (one character); empty
-          arguments match any. Dangerous commands always ask for a confirmation.
+          rule refuses it, otherwise a matching allow rule allows it, otherwise the default applies (refuse
+          when the role has allow rules, since they list what it may run; otherwise allow; on Quake 3 games
+          only {QUAKE3_DEFAULT_ALLOW.join(", ")}, because they broadcast unknown commands to every player).
+          Patterns use <code>*</code> (anything) and <code>?</code> (one character); empty arguments match
+          any. Dangerous commands always ask for a confirmation.
         </p>
       </div>
 
