@@ -48,7 +48,7 @@ test("a built-in role's console policy is shown read-only, and the tester explai
   ).toBeVisible();
   await expect(page.getByRole("button", { name: "Add rule" })).toHaveCount(0);
 
-  await page.getByLabel("Game").selectOption({ label: "Quake 3 1.32" });
+  await page.getByLabel("Game").selectOption({ label: "Quake 3 Arena 1.32" });
   await page.getByLabel("Command", { exact: true }).fill("status; quit");
   const decision = page.getByTestId("policy-decision");
   await expect(decision).toContainText("Allowed");
@@ -56,7 +56,7 @@ test("a built-in role's console policy is shown read-only, and the tester explai
 
   // Moderators have no raw console: their fixed policy falls back to the Quake 3 allowlist.
   await page.goto("/team/roles/MODERATOR/console-policy");
-  await page.getByLabel("Game").selectOption({ label: "Quake 3 1.32" });
+  await page.getByLabel("Game").selectOption({ label: "Quake 3 Arena 1.32" });
   await page.getByLabel("Command", { exact: true }).fill("map q3dm17");
   await expect(page.getByTestId("policy-decision")).toContainText(
     'Refused by the default policy of role "Moderator"',
