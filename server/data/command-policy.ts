@@ -32,7 +32,11 @@ export async function authorizeConsoleCommand(
   await requirePermission(ctx, "console.execute", "console.command", serverId);
   const role = await policyRoleOf(ctx.db, roleOn(ctx.actor, serverId));
   const decision = evaluateCommand(role, dialect, command);
-  const refusal = refusalMessage(decision);
+  // Without the game a restricted role's default (the Quake 3 allowlist) cannot be known: fail closed.
+  const refusal =
+    dialect === null && !role.unrestricted
+      ? `Refused: the game of this server is not known yet, so the console policy of role "${role.name}" cannot be applied. Try again in a moment.`
+      : refusalMessage(decision);
   if (refusal !== null) {
     await recordAudit(ctx.db, {
       actor: ctx.actor,

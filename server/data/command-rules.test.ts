@@ -177,6 +177,24 @@ describe.each(DATABASE_KINDS)("console policies on $kind", ({ create }) => {
     expect(denied.input).not.toContain("hunter2");
   });
 
+  it("a restricted role is refused while the server's game is unknown (fail closed); unrestricted roles are not", async () => {
+    const helper = await user(await role("No game"), null);
+    const send = (actor: Actor) =>
+      codeOf(
+        authorizeConsoleCommand(ctx(actor), {
+          serverId: serverA,
+          command: "status",
+          confirmed: false,
+          dialect: null,
+        }),
+      );
+    expect(await send(helper)).toMatchObject({
+      code: "FORBIDDEN",
+      message: expect.stringContaining("not known yet") as string,
+    });
+    expect(await send(owner)).toBe("ok");
+  });
+
   it("dangerous commands need the confirmation, for Owners too; confirmed they pass", async () => {
     const send = (actor: Actor, command: string, confirmed: boolean) =>
       codeOf(
