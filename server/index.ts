@@ -25,6 +25,7 @@ import type { LeaseManager } from "./cluster/lease-manager.ts";
 import { joinCluster, leasedHubOptions } from "./cluster/node.ts";
 import { createRealtime } from "./realtime/io.ts";
 import { playerRefFor } from "./realtime/redact.ts";
+import { loadAllFamilies } from "./rcon/registry.ts";
 import { setRuntime } from "./runtime.ts";
 import { loadSecrets } from "./security/secrets.ts";
 
@@ -117,6 +118,8 @@ async function main(): Promise<void> {
       kick: (serverId, actor, playerId, reason) => live.kick(serverId, actor, playerId, reason),
       message: (serverId, actor, playerId, text) => live.message(serverId, actor, playerId, text),
       playerRef: (serverId, gameId, withIdentities) => playerRefFor(serverId, gameId, live.dialectOf(serverId), withIdentities),
+      policyGames: async () =>
+        (await loadAllFamilies()).flatMap((f) => f.dialects.map((d) => ({ id: d.id, label: d.label, family: d.family, dangerous: d.dangerous, ...(d.indirect ? { indirect: d.indirect } : {}) }))),
       async removeServer(serverId) {
         await live.removeServer(serverId);
         await demo.stopFor(serverId);

@@ -3,6 +3,7 @@
  * singletons would exist twice; everything shared (database, limiter, socket.io, later the
  * connection manager) is created once by server/index.ts and reached through globalThis here.
  */
+import type { PolicyGame } from "../lib/commands/policy.ts";
 import type { PlayerView, ServerStatusMessage } from "../lib/realtime/contract.ts";
 import type { HttpBudget } from "./auth/http-budget.ts";
 import type { LoginLimiter } from "./auth/login-limiter.ts";
@@ -35,6 +36,8 @@ export interface HubControl extends OperationsHub {
    * without players.identities sees it: the id, or the opaque handle the public list carries.
    */
   playerRef(serverId: string, gameId: string, withIdentities: boolean): string;
+  /** Every game's console-policy data (dangerous and indirect commands), for the policy tester. */
+  policyGames?(): Promise<PolicyGame[]>;
 }
 
 export interface Runtime {

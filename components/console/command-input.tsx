@@ -6,6 +6,7 @@ import { completeInput, type CompletionSources, type CompletionState } from "@/l
 import type { ConsoleLineMessage } from "@/lib/realtime/contract";
 import type { Result } from "@/lib/result";
 import { Button } from "@/components/ui/button";
+import { ConfirmDangerous, type PendingDangerous } from "./confirm-dangerous";
 
 interface Props {
   /** This user's earlier commands on this server (oldest first), from the snapshot. */
@@ -13,7 +14,7 @@ interface Props {
   completion: CompletionSources;
   disabled: boolean;
   disabledReason: string | null;
-  onExec: (command: string) => Promise<Result<{ command: ConsoleLineMessage; answer: ConsoleLineMessage }>>;
+  onExec: (command: string, confirmed?: boolean) => Promise<Result<{ command: ConsoleLineMessage; answer: ConsoleLineMessage }>>;
 }
 
 /** The console's command line: Enter runs, Up/Down walk history, Tab completes (again to cycle). */
@@ -22,6 +23,7 @@ export function CommandInput({ initialHistory, completion, disabled, disabledRea
   const [error, setError] = useState<string | null>(null);
   const [running, setRunning] = useState(0);
   const [hint, setHint] = useState<string | null>(null);
+  const [dangerous, setDangerous] = useState<PendingDangerous | null>(null);
   const [history, setHistory] = useState<HistoryState>(() => createHistory(initialHistory));
   const [seededFrom, setSeededFrom] = useState(initialHistory);
   const completionState = useRef<CompletionState | null>(null);
@@ -41,10 +43,17 @@ export function CommandInput({ initialHistory, completion, disabled, disabledRea
     setValue("");
     setError(null);
     setHint(null);
+    await run(command, false);
+  }
+
+  async function run(command: string, confirmed: boolean) {
     setRunning((n) => n + 1);
-    const result = await onExec(command);
+    const result = await onExec(command, confirmed);
     setRunning((n) => n - 1);
-    if (!result.ok) setError(`${command}: ${result.error.message}`);
+    if (result.ok) return;
+    // The server holds a dangerous command until the user confirms it (a second click).
+    if (result.error.code === "CONFIRMATION_REQUIRED" && !confirmed) setDangerous({ command, reason: result.error.message });
+    else setError(`${command}: ${result.error.message}`);
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLInputElement>) {
@@ -107,6 +116,14 @@ export function CommandInput({ initialHistory, completion, disabled, disabledRea
       <p id="console-command-hint" className="min-h-4 text-xs text-zinc-500" aria-live="polite">
         {running > 0 ? "Running…" : hint}
       </p>
+      <ConfirmDangerous
+        pending={dangerous}
+        onCancel={() => setDangerous(null)}
+        onConfirm={(command) => {
+          setDangerous(null);
+          void run(command, true);
+        }}
+      />
       {error ? (
         <p role="alert" className="text-xs text-red-700 dark:text-red-300">
           {error}

@@ -32,7 +32,8 @@ interface Props {
   canExecute: boolean;
   canLoadOlder: boolean;
   onLoadOlder: () => Promise<void>;
-  onExec: (command: string) => Promise<Result<{ command: ConsoleLineMessage; answer: ConsoleLineMessage }>>;
+  /** `confirmed`: the user confirmed a command the game marks dangerous (second click). */
+  onExec: (command: string, confirmed?: boolean) => Promise<Result<{ command: ConsoleLineMessage; answer: ConsoleLineMessage }>>;
   /** Names of the players on the server that open their profile (components/console/use-name-matcher.ts). */
   nameMatcher?: NameMatcher | null;
   className?: string;
@@ -95,11 +96,11 @@ export function ConsolePanel(props: Props) {
     });
 
   const exec = useCallback(
-    async (command: string) => {
+    async (command: string, confirmed?: boolean) => {
       // Running a command means the user wants to see its answer: follow the live end again.
       virtualizer.scrollToEnd();
       setAtEnd(true);
-      return onExec(command);
+      return onExec(command, confirmed);
     },
     [onExec, virtualizer],
   );

@@ -189,8 +189,8 @@ export function useServerStream(serverId: string): ServerStream {
   }, [socket, serverId, addLines]);
 
   const exec = useCallback(
-    async (command: string) => {
-      const result = await request(socket, "console:exec", { serverId, command });
+    async (command: string, confirmed?: boolean) => {
+      const result = await request(socket, "console:exec", { serverId, command, ...(confirmed ? { confirmed } : {}) });
       if (result.ok) addLines([result.data.command, result.data.answer], true);
       return result;
     },

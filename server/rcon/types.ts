@@ -7,6 +7,7 @@
 import type { SessionRecording } from "./emulation/sessions.ts";
 import type { FoundIdentity } from "../../lib/console/redact.ts";
 import type { SecretRules } from "../../lib/console/secrets.ts";
+import type { CommandPattern, DangerousCommand } from "../../lib/commands/policy.ts";
 import type { BackoffPolicy } from "./backoff.ts";
 import type { Clock } from "./clock.ts";
 
@@ -221,6 +222,13 @@ export interface Dialect {
    */
   addressName?(name: string): string;
   privacy: DialectPrivacy;
+  /**
+   * Commands that need a second confirmation (stop, restart, password changes, config exec, ban
+   * list flushes), with the reason shown to the user. Data; lib/commands/policy.ts matches them.
+   */
+  dangerous: readonly DangerousCommand[];
+  /** Commands that run other commands command policies cannot see (alias, vstr, exec). */
+  indirect?: readonly CommandPattern[];
 }
 
 // ---------------------------------------------------------------------------------------------

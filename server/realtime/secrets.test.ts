@@ -114,7 +114,8 @@ describe.each(DATABASE_KINDS)("secrets in console commands and answers ($kind)",
         const result = await emit<{ command: ConsoleLineMessage; answer: ConsoleLineMessage }>(
           admin,
           "console:exec",
-          { serverId, command },
+          // Password changes are dangerous commands: the Admin confirms them (lib/commands/policy.ts).
+          { serverId, command, confirmed: true },
         );
         if (!result.ok) throw new Error(`${command}: ${result.error.message}`);
         acks.push(result);
@@ -151,7 +152,11 @@ describe.each(DATABASE_KINDS)("secrets in console commands and answers ($kind)",
 
     // The masked command recalled from the history is refused, not sent: the join password stays.
     expect(
-      await emit(admin, "console:exec", { serverId: servers.q3, command: "set g_password ********" }),
+      await emit(admin, "console:exec", {
+        serverId: servers.q3,
+        command: "set g_password ********",
+        confirmed: true,
+      }),
     ).toMatchObject({ ok: false, error: { code: "INVALID_INPUT" } });
     const sent = (await hub.lines(servers.q3 as string, { limit: 1000 })).filter(
       (l) => l.kind === "command" && l.text === "set g_password ********",

@@ -16,6 +16,7 @@ import {
 import { centralIdentifier, ipv4Identities, nativeKey, sameValue } from "../../native-bans.ts";
 import { banIdentities, eventIdentities, playerIdentities, readIdentities } from "../../privacy.ts";
 import { parseAdmins, parseBans, parsePlayers, parseServerMessage } from "./parsers.ts";
+import { BATTLEYE_DANGEROUS } from "./dangerous.ts";
 
 export interface ArmaDialectData {
   id: string;
@@ -197,6 +198,7 @@ export function createArmaDialect(data: ArmaDialectData): Dialect {
     commands: [...BATTLEYE_COMMANDS, ...(data.extraCommands ?? [])],
     operations: createArmaOperations(data),
     nativeBans: BATTLEYE_NATIVE_BANS,
+    dangerous: BATTLEYE_DANGEROUS,
     parseServerMessage,
     privacy: {
       playerIdIsIdentity: false,

@@ -17,6 +17,7 @@ import {
   type Quake3Dialect,
   type Quake3Profile,
 } from "./common.ts";
+import { QUAKE3_DANGEROUS, QUAKE3_INDIRECT } from "./dangerous.ts";
 
 export const COD4_PROFILE: Quake3Profile = {
   colourRule: "cod",
@@ -115,6 +116,8 @@ const capabilities = { pushesEvents: false, whisper: true, timedBans: true, banK
 export const COD4: Quake3Dialect = {
   id: "cod4",
   family: "quake3",
+  dangerous: QUAKE3_DANGEROUS,
+  indirect: QUAKE3_INDIRECT,
   label: "Call of Duty 4 (1.7)",
   defaultPort: 28960,
   defaultEncoding: "windows-1252",

@@ -14,6 +14,7 @@ import {
   type Quake3Dialect,
   type Quake3Profile,
 } from "./common.ts";
+import { QUAKE3_DANGEROUS, QUAKE3_INDIRECT } from "./dangerous.ts";
 
 export const ETLEGACY_PROFILE: Quake3Profile = {
   colourRule: "q3",
@@ -39,6 +40,8 @@ export const ETLEGACY_PROFILE: Quake3Profile = {
 export const ETLEGACY: Quake3Dialect = {
   id: "etlegacy",
   family: "quake3",
+  dangerous: QUAKE3_DANGEROUS,
+  indirect: QUAKE3_INDIRECT,
   label: "ET: Legacy",
   defaultPort: 27960,
   defaultEncoding: "latin1",

@@ -16,6 +16,7 @@ import {
   type Quake3Dialect,
   type Quake3Profile,
 } from "./common.ts";
+import { QUAKE3_DANGEROUS, QUAKE3_INDIRECT } from "./dangerous.ts";
 
 export const IOQ3_PROFILE: Quake3Profile = {
   colourRule: "ioq3",
@@ -75,6 +76,8 @@ export const IOQ3_NATIVE_BANS: NativeBanStore = {
 export const OPENARENA: Quake3Dialect = {
   id: "openarena",
   family: "quake3",
+  dangerous: QUAKE3_DANGEROUS,
+  indirect: QUAKE3_INDIRECT,
   label: "OpenArena 0.8.8",
   defaultPort: 27960,
   defaultEncoding: "latin1",

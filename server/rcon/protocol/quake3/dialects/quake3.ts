@@ -14,6 +14,7 @@ import {
   type Quake3Dialect,
   type Quake3Profile,
 } from "./common.ts";
+import { QUAKE3_DANGEROUS, QUAKE3_INDIRECT } from "./dangerous.ts";
 
 export const Q3_PROFILE: Quake3Profile = {
   colourRule: "q3",
@@ -50,6 +51,8 @@ const commands = IOQ3_COMMANDS.filter(
 export const QUAKE3: Quake3Dialect = {
   id: "q3",
   family: "quake3",
+  dangerous: QUAKE3_DANGEROUS,
+  indirect: QUAKE3_INDIRECT,
   label: "Quake 3 Arena 1.32",
   defaultPort: 27960,
   defaultEncoding: "latin1",

@@ -13,6 +13,7 @@ import {
   type Quake3Profile,
 } from "./common.ts";
 import { IOQ3_PROFILE } from "./ioq3.ts";
+import { QUAKE3_DANGEROUS, QUAKE3_INDIRECT } from "./dangerous.ts";
 
 export const URBANTERROR_PROFILE: Quake3Profile = {
   ...IOQ3_PROFILE,
@@ -24,6 +25,8 @@ export const URBANTERROR_PROFILE: Quake3Profile = {
 export const URBANTERROR: Quake3Dialect = {
   id: "urbanterror",
   family: "quake3",
+  dangerous: QUAKE3_DANGEROUS,
+  indirect: QUAKE3_INDIRECT,
   label: "Urban Terror 4.x",
   defaultPort: 27960,
   defaultEncoding: "latin1",

@@ -7,6 +7,7 @@ import type { CommandInfo, GameOperations, Player } from "../../../types.ts";
 import { asyncOperations, banTargetValue, checkText, lines, makePlayer, requireMatch, STEAM64, unsupported, type SourceDialect } from "./common.ts";
 import { SOURCE1_SERVER } from "./srcds.ts";
 import { playerIdentities, readIdentities } from "../../privacy.ts";
+import { ARK_DANGEROUS } from "./dangerous.ts";
 
 export const ARK_EMPTY_ANSWER = "Server received, But no response!! ";
 
@@ -62,6 +63,7 @@ const commands: readonly CommandInfo[] = [
 
 export const ark: SourceDialect = {
   id: "ark",
+  dangerous: ARK_DANGEROUS,
   family: "source",
   label: "ARK: Survival Evolved",
   defaultPort: 27020,

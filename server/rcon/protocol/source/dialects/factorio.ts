@@ -6,6 +6,7 @@
 import { RconCommandError, type BanEntry, type CommandInfo, type GameOperations, type Player } from "../../../types.ts";
 import { asyncOperations, banTargetValue, checkText, lines, makePlayer, requireMatch, type SourceDialect } from "./common.ts";
 import { SOURCE1_SERVER } from "./srcds.ts";
+import { FACTORIO_DANGEROUS, FACTORIO_INDIRECT } from "./dangerous.ts";
 
 export const FACTORIO_NAME = /^[A-Za-z0-9_.-]{1,60}$/;
 
@@ -75,6 +76,8 @@ const commands: readonly CommandInfo[] = [
 
 export const factorio: SourceDialect = {
   id: "factorio",
+  dangerous: FACTORIO_DANGEROUS,
+  indirect: FACTORIO_INDIRECT,
   family: "source",
   label: "Factorio",
   defaultPort: 27015,

@@ -9,6 +9,7 @@ import { centralIdentifier, ipv4Identities, nativeKey, sameValue } from "../../n
 import type { FoundIdentity } from "../../../../../lib/console/redact.ts";
 import { banIdentities, readIdentities } from "../../privacy.ts";
 import { asyncOperations, banTargetValue, checkText, IPV4, makePlayer, requireMatch, type SourceDialect } from "./common.ts";
+import { MINECRAFT_DANGEROUS, MINECRAFT_INDIRECT } from "./dangerous.ts";
 
 export const MINECRAFT_NAME = /^[A-Za-z0-9_]{1,16}$/;
 
@@ -128,6 +129,8 @@ export const MINECRAFT_NATIVE_BANS: NativeBanStore = {
 
 export const minecraft: SourceDialect = {
   id: "minecraft",
+  dangerous: MINECRAFT_DANGEROUS,
+  indirect: MINECRAFT_INDIRECT,
   family: "source",
   label: "Minecraft (Java Edition)",
   defaultPort: 25575,

@@ -8,6 +8,7 @@ import type { CommandInfo, GameOperations, Player } from "../../../types.ts";
 import { asyncOperations, banTargetValue, checkText, lines, makePlayer, requireMatch, STEAM64, unsupported, withoutControls, type SourceDialect } from "./common.ts";
 import { SOURCE1_SERVER } from "./srcds.ts";
 import { playerIdentities, readIdentities } from "../../privacy.ts";
+import { PALWORLD_DANGEROUS } from "./dangerous.ts";
 
 export function parsePalworldPlayers(text: string): Player[] {
   const players: Player[] = [];
@@ -55,6 +56,7 @@ const commands: readonly CommandInfo[] = [
 
 export const palworld: SourceDialect = {
   id: "palworld",
+  dangerous: PALWORLD_DANGEROUS,
   family: "source",
   label: "Palworld",
   defaultPort: 25575,

@@ -7,6 +7,7 @@ import type { BanEntry, CommandInfo, GameOperations, Player } from "../../../typ
 import { asyncOperations, banTargetValue, checkText, lines, makePlayer, parseStatusInfo, requireMatch, sayableName, STEAM64, type SourceDialect } from "./common.ts";
 import { SOURCE1_SERVER } from "./srcds.ts";
 import { banIdentities, playerIdentities, readIdentities } from "../../privacy.ts";
+import { RUST_DANGEROUS } from "./dangerous.ts";
 
 /** `76561198000000001 "Name" 45 312.5s 192.168.1.10:28015 0.0 0` rows of `status`. */
 export function parseRustStatus(text: string): Player[] {
@@ -81,6 +82,7 @@ const commands: readonly CommandInfo[] = [
 
 export const rust: SourceDialect = {
   id: "rust",
+  dangerous: RUST_DANGEROUS,
   family: "source",
   label: "Rust (legacy RCON)",
   defaultPort: 28016,

@@ -7,6 +7,7 @@ import type { CommandInfo, GameEvent, GameOperations, Player, ServerInfo } from 
 import { asyncOperations, banTargetValue, checkText, lines, makePlayer, requireMatch, STEAM64, unsupported, type SourceDialect } from "./common.ts";
 import { SOURCE1_SERVER } from "./srcds.ts";
 import type { FoundIdentity } from "../../../../../lib/console/redact.ts";
+import { SQUAD_DANGEROUS } from "./dangerous.ts";
 
 export const SQUAD_CHAT_PACKET_TYPE = 1;
 
@@ -115,6 +116,7 @@ const commands: readonly CommandInfo[] = [
 
 export const squad: SourceDialect = {
   id: "squad",
+  dangerous: SQUAD_DANGEROUS,
   family: "source",
   label: "Squad",
   defaultPort: 21114,

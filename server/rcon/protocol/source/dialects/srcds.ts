@@ -10,6 +10,7 @@ import { centralIdentifier, ipv4Identities, nativeKey, steam3Identities } from "
 import { banIdentities, playerIdentities, readIdentities } from "../../privacy.ts";
 import type { SourceServerProfile } from "../server.ts";
 import { asyncOperations, banTargetValue, checkText, IPV4, lines, makePlayer, parseClock, parseStatusInfo, requireMatch, sayableName, type SourceDialect } from "./common.ts";
+import { SRCDS_DANGEROUS, SRCDS_INDIRECT } from "./dangerous.ts";
 
 const USERID = /^\d{1,6}$/;
 export const STEAM_ID = /^(?:STEAM_[0-5]:[01]:\d{1,10}|\[U:1:\d{1,10}\])$/;
@@ -220,6 +221,8 @@ function source1(id: string, label: string, defaultPort = 27015): SourceDialect 
     addressName: sayableName,
     nativeBans: SRCDS_NATIVE_BANS,
     privacy: srcdsPrivacy(parseSource1Status),
+    dangerous: SRCDS_DANGEROUS,
+    indirect: SRCDS_INDIRECT,
     client: { endStrategy: { kind: "marker" }, maxInFlight: 64, maxRequestSize: 4096 + 10 },
     server: SOURCE1_SERVER,
   };
@@ -243,6 +246,8 @@ export const cs2: SourceDialect = {
   addressName: sayableName,
   nativeBans: SRCDS_NATIVE_BANS,
   privacy: srcdsPrivacy(parseCs2Status),
+  dangerous: SRCDS_DANGEROUS,
+  indirect: SRCDS_INDIRECT,
   client: { endStrategy: { kind: "single" }, maxInFlight: 64, maxRequestSize: 4096 + 10 },
   server: { ...SOURCE1_SERVER, authReply: "single", split: { unit: "none", size: 0 }, markerReply: "ignore" },
 };
