@@ -33,7 +33,7 @@ export const dynamic = "force-dynamic";
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
   const actor = await requireActor();
   return (
-    <AppShell user={{ name: actor.name, email: actor.email, role: actor.role }} canManageTeam={can(actor, "team.manage")} canReadAudit={can(actor, "audit.read")} profileActions={profileActions}>
+    <AppShell user={{ name: actor.name, email: actor.email, role: actor.role }} canManageTeam={can(actor, "team.manage")} canReadAudit={can(actor, "audit.read")} canManageCommands={can(actor, "commands.manage")} profileActions={profileActions}>
       {children}
     </AppShell>
   );

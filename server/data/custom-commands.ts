@@ -277,3 +277,12 @@ export async function commandForRun(
     template,
   };
 }
+
+/** The roles a command may be limited to (built-in and custom), for the definition form. */
+export async function listRoleChoices(ctx: DataContext): Promise<{ id: string; name: string }[]> {
+  await requirePermission(ctx, "commands.manage", "custom_command.list");
+  return ctx.db.role.findMany({
+    select: { id: true, name: true },
+    orderBy: [{ builtIn: "desc" }, { name: "asc" }],
+  });
+}
