@@ -89,3 +89,11 @@ export interface RunnableCommand {
   arguments: ArgumentDefinition[];
   dangerous: boolean;
 }
+
+/** How the console names a custom command for Tab completion: "/" and its name in kebab case. */
+export function commandSlug(name: string): string {
+  return `/${name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "")}`;
+}
