@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { commandDefinitionSchema, templateFor } from "./definition.ts";
+import { commandDefinitionSchema, commandSlug, templateFor } from "./definition.ts";
 import { renderCustomCommand } from "./render.ts";
 import { renderTemplate, templateError } from "./template.ts";
 
@@ -93,5 +93,12 @@ describe("rendering a run", () => {
           players: [{ id: "3", plainName: "Eve" }],
         }).ok,
       ).toBe(false);
+  });
+});
+
+describe("console names", () => {
+  it("are / and the name in kebab case", () => {
+    expect(commandSlug("Restart in 5 minutes!")).toBe("/restart-in-5-minutes");
+    expect(commandSlug("  Change Map ")).toBe("/change-map");
   });
 });
