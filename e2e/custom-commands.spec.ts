@@ -6,6 +6,8 @@ test("an Owner defines a custom command; a Moderator without console access runs
   browser,
   baseURL,
 }) => {
+  // Defining, inviting, signing in and running: slow on a loaded machine (one run took over 60 s).
+  test.setTimeout(180_000);
   // The Owner defines "Echo text": a text argument, quoted the way Source games need it.
   await page.goto("/commands");
   await expect(page.getByRole("heading", { name: "Commands", level: 1 })).toBeVisible();
