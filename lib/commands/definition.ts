@@ -66,10 +66,21 @@ export const commandDefinitionSchema = z
         ctx.addIssue({ code: "custom", path: ["templates", key], message: "Unknown game" });
         continue;
       }
-      const error = templateError(template, names);
+      const error = templateError(template, names) ?? quotedTextError(template, d.arguments);
       if (error) ctx.addIssue({ code: "custom", path: ["templates", key], message: error });
     }
   });
+/**
+ * Text is quoted by RconDeck where the game reads quotes; quotes written around it in the template
+ * would end that quoting (or, in a game that reads JSON, a string) at the user's first character.
+ */
+function quotedTextError(template: string, args: readonly ArgumentDefinition[]): string | null {
+  for (const arg of args)
+    if (arg.type === "text" && (template.includes(`"{${arg.name}}`) || template.includes(`{${arg.name}}"`)))
+      return `Remove the quotes around {${arg.name}}: RconDeck quotes text where the game needs it`;
+  return null;
+}
+
 export type CommandDefinitionInput = z.input<typeof commandDefinitionSchema>;
 export type CommandDefinition = z.output<typeof commandDefinitionSchema>;
 

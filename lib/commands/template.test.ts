@@ -55,6 +55,15 @@ describe("a command definition", () => {
     ).toBe(false);
     expect(commandDefinitionSchema.safeParse({ ...valid, templates: {} }).success).toBe(false);
     expect(commandDefinitionSchema.safeParse({ ...valid, name: "a\nb" }).success).toBe(false);
+    const text = [{ type: "text", name: "msg", label: "Message", maxLength: 50 }];
+    expect(
+      commandDefinitionSchema.safeParse({ ...valid, arguments: text, templates: { cs2: 'say "{msg}"' } })
+        .success,
+    ).toBe(false);
+    expect(
+      commandDefinitionSchema.safeParse({ ...valid, arguments: text, templates: { cs2: "say {msg}" } })
+        .success,
+    ).toBe(true);
   });
 });
 
