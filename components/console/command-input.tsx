@@ -15,10 +15,14 @@ interface Props {
   disabled: boolean;
   disabledReason: string | null;
   onExec: (command: string, confirmed?: boolean) => Promise<Result<{ command: ConsoleLineMessage; answer: ConsoleLineMessage }>>;
+  /** A "/name" custom command: handled (its name returned) or null for a raw command. */
+  onCustom?: (input: string) => string | null;
+  /** False: only custom commands (the role has no raw console access). */
+  rawAllowed?: boolean;
 }
 
 /** The console's command line: Enter runs, Up/Down walk history, Tab completes (again to cycle). */
-export function CommandInput({ initialHistory, completion, disabled, disabledReason, onExec }: Props) {
+export function CommandInput({ initialHistory, completion, disabled, disabledReason, onExec, onCustom, rawAllowed = true }: Props) {
   const [value, setValue] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [running, setRunning] = useState(0);
@@ -38,6 +42,18 @@ export function CommandInput({ initialHistory, completion, disabled, disabledRea
     event.preventDefault();
     const command = value.trim();
     if (command === "" || disabled) return;
+    const custom = onCustom?.(command) ?? null;
+    if (custom !== null) {
+      setValue("");
+      setError(null);
+      setHint(`${custom}: fill in its form under Custom commands.`);
+      completionState.current = null;
+      return;
+    }
+    if (!rawAllowed) {
+      setError(`${command}: your role runs custom commands only (type / and press Tab).`);
+      return;
+    }
     setHistory((h) => pushHistory(h, command));
     completionState.current = null;
     setValue("");
@@ -106,7 +122,7 @@ export function CommandInput({ initialHistory, completion, disabled, disabledRea
           autoCapitalize="off"
           spellCheck={false}
           disabled={disabled}
-          placeholder={disabled ? (disabledReason ?? "") : "Type a command; Tab completes, ↑/↓ history"}
+          placeholder={disabled ? (disabledReason ?? "") : rawAllowed ? "Type a command; Tab completes, ↑/↓ history" : "Type / and press Tab for custom commands"}
           aria-describedby="console-command-hint"
         />
         <Button type="submit" disabled={disabled || value.trim() === ""}>

@@ -11,6 +11,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { useCallback, useDeferredValue, useMemo, useRef, useState } from "react";
 import type { ColourRule } from "@/lib/colour-codes";
 import { buildRows } from "@/lib/console/rows";
+import { commandSlug, type RunnableCommand } from "@/lib/commands/definition";
 import type { NameMatcher } from "@/lib/players/name-matcher";
 import { CONSOLE_KINDS, type ConsoleKind, type ConsoleLineMessage, type CommandInfoMessage, type ServerStatusMessage } from "@/lib/realtime/contract";
 import type { Result } from "@/lib/result";
@@ -34,15 +35,19 @@ interface Props {
   onLoadOlder: () => Promise<void>;
   /** `confirmed`: the user confirmed a command the game marks dangerous (second click). */
   onExec: (command: string, confirmed?: boolean) => Promise<Result<{ command: ConsoleLineMessage; answer: ConsoleLineMessage }>>;
+  /** Custom commands this user may run here: Tab completes them as "/name"; Enter opens or runs one. */
+  customCommands?: readonly RunnableCommand[];
+  onCustomCommand?: (commandId: string) => void;
   /** Names of the players on the server that open their profile (components/console/use-name-matcher.ts). */
   nameMatcher?: NameMatcher | null;
   className?: string;
 }
 
 const END_THRESHOLD_PX = 32;
+const NO_CUSTOM: readonly RunnableCommand[] = [];
 
 export function ConsolePanel(props: Props) {
-  const { lines, ready, status, colourRule, commands, playerNames, commandHistory, canExecute, canLoadOlder, onLoadOlder, onExec, nameMatcher = null, className } = props;
+  const { lines, ready, status, colourRule, commands, playerNames, commandHistory, canExecute, canLoadOlder, onLoadOlder, onExec, customCommands = NO_CUSTOM, onCustomCommand, nameMatcher = null, className } = props;
   const openProfile = useOpenProfile();
   const [kinds, setKinds] = useState<ReadonlySet<ConsoleKind>>(() => new Set(CONSOLE_KINDS));
   const [search, setSearch] = useState("");
@@ -105,7 +110,21 @@ export function ConsolePanel(props: Props) {
     [onExec, virtualizer],
   );
 
-  const completion = useMemo(() => ({ commands: commands.map((c) => c.name), playerNames }), [commands, playerNames]);
+  const completion = useMemo(
+    () => ({ commands: [...(canExecute ? commands.map((c) => c.name) : []), ...customCommands.map((c) => commandSlug(c.name))], playerNames }),
+    [canExecute, commands, customCommands, playerNames],
+  );
+  // "/name" picks a custom command (the panel opens its form); anything else is a raw command.
+  const custom = useCallback(
+    (input: string) => {
+      const slug = input.trim().split(/\s+/, 1)[0] ?? "";
+      const command = slug.startsWith("/") ? customCommands.find((c) => commandSlug(c.name) === slug) : undefined;
+      if (!command || !onCustomCommand) return null;
+      onCustomCommand(command.id);
+      return command.name;
+    },
+    [customCommands, onCustomCommand],
+  );
   const items = virtualizer.getVirtualItems();
   const filtered = kinds.size < CONSOLE_KINDS.length || deferredSearch.trim() !== "";
 
@@ -190,13 +209,15 @@ export function ConsolePanel(props: Props) {
         ) : null}
       </div>
 
-      {canExecute ? (
+      {canExecute || customCommands.length > 0 ? (
         <CommandInput
           initialHistory={commandHistory}
           completion={completion}
           disabled={!ready}
           disabledReason={ready ? null : "Waiting for the console…"}
           onExec={exec}
+          onCustom={custom}
+          rawAllowed={canExecute}
         />
       ) : (
         <p className="border-t border-zinc-200 px-3 py-2 text-xs text-zinc-500 dark:border-zinc-800">Your role can read this console but not run commands.</p>

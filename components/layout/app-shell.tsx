@@ -14,18 +14,20 @@ interface ShellProps {
   user: { name: string; email: string; role: string };
   canManageTeam: boolean;
   canReadAudit: boolean;
+  canManageCommands?: boolean;
   /** The player-record actions, for the profile drawer any page may open. */
   profileActions: ProfileActions;
   children: ReactNode;
 }
 
-export function AppShell({ user, canManageTeam, canReadAudit, profileActions, children }: ShellProps) {
+export function AppShell({ user, canManageTeam, canReadAudit, canManageCommands = false, profileActions, children }: ShellProps) {
   const pathname = usePathname();
   const [menuOpen, setMenuOpen] = useState(false);
   const links = [
     { href: "/servers", label: "Servers", show: true },
     { href: "/players", label: "Players", show: true },
     { href: "/bans", label: "Bans", show: true },
+    { href: "/commands", label: "Commands", show: canManageCommands },
     { href: "/team", label: "Team", show: canManageTeam },
     { href: "/audit", label: "Audit log", show: canReadAudit },
     { href: "/account", label: "Account", show: true },

@@ -10,6 +10,7 @@
  * once, after a short pause (lib/console/seq-gaps.ts).
  */
 import { useCallback, useEffect, useRef, useState } from "react";
+import type { ArgumentValues } from "@/lib/commands/arguments";
 import { mergeLines } from "@/lib/console/lines";
 import { GapRefetcher } from "@/lib/console/seq-gaps";
 import type {
@@ -43,6 +44,8 @@ export interface ServerStream {
   canLoadOlder: boolean;
   loadOlder: () => Promise<void>;
   exec: (command: string) => Promise<Result<{ command: ConsoleLineMessage; answer: ConsoleLineMessage }>>;
+  /** Runs a custom command (commands:run); its command and answer join the console like exec's. */
+  runCustom: (commandId: string, args: ArgumentValues, confirmed: boolean) => Promise<Result<{ command: ConsoleLineMessage; answer: ConsoleLineMessage }>>;
   kick: (playerId: string, reason: string) => Promise<Result<{ message: string }>>;
   message: (playerId: string, message: string) => Promise<Result<{ message: string }>>;
   ban: (playerId: string, input: { reason: string; duration: string; target: BanScopeInput }) => Promise<Result<{ message: string }>>;
@@ -197,6 +200,15 @@ export function useServerStream(serverId: string): ServerStream {
     [socket, serverId, addLines],
   );
 
+  const runCustom = useCallback(
+    async (commandId: string, args: ArgumentValues, confirmed: boolean) => {
+      const result = await request(socket, "commands:run", { serverId, commandId, args, confirmed });
+      if (result.ok) addLines([result.data.command, result.data.answer], true);
+      return result;
+    },
+    [socket, serverId, addLines],
+  );
+
   const kick = useCallback((playerId: string, reason: string) => request(socket, "players:kick", { serverId, playerId, reason }), [socket, serverId]);
   const message = useCallback((playerId: string, text: string) => request(socket, "players:message", { serverId, playerId, message: text }), [socket, serverId]);
 
@@ -204,6 +216,6 @@ export function useServerStream(serverId: string): ServerStream {
 
   const dismissWatch = useCallback((notice: WatchNoticeMessage) => setWatchNotices((previous) => previous.filter((n) => n !== notice)), []);
 
-  return { ready, error, status, players, lines, commands, capabilities, commandHistory, canLoadOlder, loadOlder, exec, kick, message, ban, watchNotices, dismissWatch };
+  return { ready, error, status, players, lines, commands, capabilities, commandHistory, canLoadOlder, loadOlder, exec, runCustom, kick, message, ban, watchNotices, dismissWatch };
 }
 

@@ -7,7 +7,9 @@
  * narrower screens stack them. Watched players joining raise an alert at the top.
  */
 import Link from "next/link";
-import { useMemo } from "react";
+import { useMemo, useState } from "react";
+import type { RunnableCommand } from "@/lib/commands/definition";
+import { CustomCommandsPanel } from "@/components/commands/custom-commands-panel";
 import { colourRuleForGame } from "@/lib/console/colour-rule";
 import type { WatchNoticeMessage } from "@/lib/realtime/contract";
 import { ConsolePanel } from "@/components/console/console-panel";
@@ -26,6 +28,8 @@ import { StatusBadge } from "./status-badge";
 export interface ServerLiveProps {
   server: { id: string; name: string; game: string; gameLabel: string; protocol: string; host?: string; port?: number; isDemo: boolean };
   permissions: { execute: boolean; kick: boolean; message: boolean };
+  /** Custom commands this user may run here (the server checks again at each run). */
+  customCommands?: readonly RunnableCommand[];
   /** Present when the user may ban on this server. */
   ban?: BanOptions;
 }
@@ -41,7 +45,10 @@ export function ServerLive(props: ServerLiveProps) {
   );
 }
 
-function ServerLiveInner({ server, permissions, ban }: ServerLiveProps) {
+const NO_COMMANDS: readonly RunnableCommand[] = [];
+
+function ServerLiveInner({ server, permissions, ban, customCommands = NO_COMMANDS }: ServerLiveProps) {
+  const [selectedCommand, setSelectedCommand] = useState<string | null>(null);
   const stream = useServerStream(server.id);
   const colourRule = colourRuleForGame(server.game, server.protocol);
   const playerNames = useMemo(() => stream.players.map((p) => p.plainName), [stream.players]);
@@ -98,6 +105,8 @@ function ServerLiveInner({ server, permissions, ban }: ServerLiveProps) {
           canLoadOlder={stream.canLoadOlder}
           onLoadOlder={stream.loadOlder}
           onExec={stream.exec}
+          customCommands={customCommands}
+          onCustomCommand={setSelectedCommand}
           nameMatcher={nameMatcher}
           className="xl:h-full"
         />
@@ -114,6 +123,7 @@ function ServerLiveInner({ server, permissions, ban }: ServerLiveProps) {
           className="xl:h-full"
         />
       </div>
+      <CustomCommandsPanel commands={customCommands} players={stream.players} selected={selectedCommand} onSelect={setSelectedCommand} onRun={stream.runCustom} />
     </div>
   );
 }

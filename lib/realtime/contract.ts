@@ -3,6 +3,8 @@
  * (lib/realtime/client.ts). Event names are `domain:verb`; every client-to-server event takes an
  * ack that receives a Result. Times are ISO strings.
  */
+import type { ArgumentValues } from "../commands/arguments.ts";
+import type { RunnableCommand } from "../commands/definition.ts";
 import type { Result } from "../result.ts";
 import type { BanScopeInput as BanTarget } from "../schemas/bans.ts";
 
@@ -170,6 +172,17 @@ export interface ClientToServerEvents {
   /** Run a raw console command (console.execute). The answer also goes to everyone watching. */
   "console:exec": (
     payload: { serverId: string; command: string; confirmed?: boolean },
+    ack: Ack<{ command: ConsoleLineMessage; answer: ConsoleLineMessage }>,
+  ) => void;
+  /** The custom commands this user may run on this server (commands.run; only those with a template for its game). */
+  "commands:list": (payload: { serverId: string }, ack: Ack<{ commands: RunnableCommand[] }>) => void;
+  /**
+   * Run a custom command (commands.run and the command's roles; no console.execute needed). Arguments
+   * are checked and rendered on the server; a dangerous command needs `confirmed`. The answer also goes
+   * to everyone watching, like a console command.
+   */
+  "commands:run": (
+    payload: { serverId: string; commandId: string; args: ArgumentValues; confirmed?: boolean },
     ack: Ack<{ command: ConsoleLineMessage; answer: ConsoleLineMessage }>,
   ) => void;
   "players:kick": (

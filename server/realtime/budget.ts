@@ -74,6 +74,7 @@ export function eventCost(event: unknown, payload: unknown): number {
     case "servers:watch":
       return 5;
     case "console:exec":
+    case "commands:run":
     case "players:kick":
     case "players:message":
     case "players:warn":

@@ -13,6 +13,7 @@ import type { Db } from "../db/client.ts";
 import type { Logger } from "../rcon/types.ts";
 import { broadcastAuditEvent, registerAuditHandlers } from "./handlers/audit.ts";
 import { registerBanHandlers } from "./handlers/bans.ts";
+import { registerCommandHandlers } from "./handlers/commands.ts";
 import { registerConsoleHandlers } from "./handlers/console.ts";
 import { registerPlayerHandlers } from "./handlers/players.ts";
 import { registerServerHandlers } from "./handlers/servers.ts";
@@ -115,6 +116,7 @@ export function createRealtime(
     void socket.join([userRoom(socket.data.userId), sessionRoom(socket.data.sessionId)]);
     registerServerHandlers(io, socket, deps);
     registerConsoleHandlers(io, socket, deps, actionLimiter);
+    registerCommandHandlers(io, socket, deps, actionLimiter);
     registerBanHandlers(io, socket, deps, actionLimiter);
     registerPlayerHandlers(io, socket, deps, actionLimiter);
     registerAuditHandlers(io, socket, deps);

@@ -8,6 +8,7 @@ import { requireDataContext } from "@/server/auth/next";
 import { listNativeOnlyBans } from "@/server/data/ban-drift";
 import { listBanLists } from "@/server/data/ban-lists";
 import { banLimitFor } from "@/server/data/ban-page";
+import { runnableCommands } from "@/server/data/custom-commands";
 import { getServer, type ServerDto } from "@/server/data/servers";
 import { listServerBans } from "@/server/data/server-bans";
 import { adoptNativeBanAction, removeNativeBanAction } from "./ban-actions";
@@ -28,11 +29,12 @@ export default async function ServerPage({ params }: { params: Promise<{ serverI
   const ban = can(ctx.actor, "players.ban", server.id)
     ? { serverId: server.id, limit: await banLimitFor(ctx, server.id), lists: (await listBanLists(ctx)).map((l) => ({ id: l.id, name: l.name })) }
     : undefined;
-  const [bans, nativeOnly] = await Promise.all([listServerBans(ctx, server.id), listNativeOnlyBans(ctx, server.id)]);
+  const [bans, nativeOnly, customCommands] = await Promise.all([listServerBans(ctx, server.id), listNativeOnlyBans(ctx, server.id), runnableCommands(ctx, server.id, server.game)]);
   return (
     <div className="space-y-6">
     <ServerLive
       ban={ban}
+      customCommands={customCommands}
       server={{ id: server.id, name: server.name, game: server.game, gameLabel: server.gameLabel, protocol: server.protocol, ...(server.host !== undefined && server.port !== undefined ? { host: server.host, port: server.port } : {}), isDemo: server.isDemo }}
       permissions={{
         execute: can(ctx.actor, "console.execute", server.id),

@@ -1,0 +1,39 @@
+-- CreateTable
+CREATE TABLE "CustomCommand" (
+    "id" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "description" TEXT NOT NULL DEFAULT '',
+    "arguments" TEXT NOT NULL DEFAULT '[]',
+    "templates" TEXT NOT NULL DEFAULT '{}',
+    "dangerous" BOOLEAN NOT NULL DEFAULT false,
+    "createdById" TEXT,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "CustomCommand_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "CustomCommandRole" (
+    "commandId" TEXT NOT NULL,
+    "roleId" TEXT NOT NULL,
+
+    CONSTRAINT "CustomCommandRole_pkey" PRIMARY KEY ("commandId","roleId")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "CustomCommand_name_key" ON "CustomCommand"("name");
+
+-- CreateIndex
+CREATE INDEX "CustomCommandRole_roleId_idx" ON "CustomCommandRole"("roleId");
+
+-- AddForeignKey
+ALTER TABLE "CustomCommand" ADD CONSTRAINT "CustomCommand_createdById_fkey" FOREIGN KEY ("createdById") REFERENCES "User"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "CustomCommandRole" ADD CONSTRAINT "CustomCommandRole_commandId_fkey" FOREIGN KEY ("commandId") REFERENCES "CustomCommand"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "CustomCommandRole" ADD CONSTRAINT "CustomCommandRole_roleId_fkey" FOREIGN KEY ("roleId") REFERENCES "Role"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+
