@@ -295,6 +295,25 @@ describe.each(DATABASE_KINDS)("REST API /api/v1 on $kind", ({ create }) => {
     );
   });
 
+  it("a dangerous console command needs confirm: true (428 and nothing sent without it)", async () => {
+    const { token } = await tokenFor(owner, { permissions: ["server.view", "console.execute"] });
+    // The policy reads every ;-chained part: the second one is BattlEye's #shutdown.
+    const command = "say -1 probe-danger; #shutdown";
+    const refused = await call(token, "POST", `/servers/${arma}/console`, { command });
+    expect([refused.status, refused.json.error.code]).toEqual([428, "CONFIRMATION_REQUIRED"]);
+    expect(refused.json.error.message).toContain("stops the game server process");
+    expect(said().some((text) => text.includes("probe-danger"))).toBe(false);
+
+    const confirmed = await call(token, "POST", `/servers/${arma}/console`, { command, confirm: true });
+    expect(confirmed.status).toBe(200);
+    expect(said().some((text) => text.includes("probe-danger"))).toBe(true);
+    const record = await t.db.auditEvent.findFirstOrThrow({
+      where: { action: "console.command", input: { contains: "probe-danger" } },
+    });
+    expect(record.outcome).toBe("success");
+    expect(record.input).toContain('"confirmed":true');
+  });
+
   it("a limited user's token sees only its servers: others are 404, their players unreachable", async () => {
     const limited = await createTestUser(t.db, "limited", "MODERATOR", [other]);
     const { token } = await tokenFor(limited);
