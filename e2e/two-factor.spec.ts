@@ -1,9 +1,6 @@
-import path from "node:path";
-import Database from "better-sqlite3";
 import { expect, test, type Page } from "@playwright/test";
 import { Secret, TOTP } from "otpauth";
 import { inviteMember, MEMBER_PASSWORD } from "./helpers";
-import { E2E_DIR } from "./server-process";
 
 /** The code an authenticator app holding `secret` shows `offsetSeconds` from now. */
 function appCode(secret: string, offsetSeconds = 0): string {
@@ -82,12 +79,14 @@ test("2FA required by role but missing: pages lead to the Account page, the API 
 }) => {
   const member = await inviteMember(ownerPage, browser, "MODERATOR");
   const { page } = member;
-  // The roles screen is not part of this spec: the flag is set on the e2e server's database.
-  const db = new Database(path.join(E2E_DIR, "data", "rcondeck.db"));
-  db.pragma("busy_timeout = 5000");
-  const setRequired = (on: boolean) =>
-    db.prepare(`UPDATE "Role" SET "requireTwoFactor" = ? WHERE "id" = 'MODERATOR'`).run(on ? 1 : 0);
-  setRequired(true);
+  // The Owner requires two-factor sign-in for Moderators on the built-in role's page.
+  const setRequired = async (on: boolean) => {
+    await ownerPage.goto("/team/roles/MODERATOR");
+    await ownerPage.getByLabel("Require two-factor sign-in").setChecked(on);
+    await ownerPage.getByRole("button", { name: "Save role" }).click();
+    await expect(ownerPage.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+  };
+  await setRequired(true);
   try {
     await page.goto("/servers");
     await expect(page).toHaveURL(/\/account\?twofactor=required/);
@@ -104,8 +103,7 @@ test("2FA required by role but missing: pages lead to the Account page, the API 
     await expect(page.getByRole("heading", { name: "Servers" })).toBeVisible();
     expect((await page.request.get("/api/players?q=")).status()).toBe(200);
   } finally {
-    setRequired(false);
-    db.close();
+    await setRequired(false);
     await member.context.close();
   }
 });
