@@ -153,12 +153,11 @@ describe.each(DATABASE_KINDS)("ban enforcement on $kind", ({ create }) => {
     await vi.waitFor(() => expect(hub.players(id).map((p) => p.name)).not.toContain(banned!.name), {
       timeout: 5_000,
     });
-    const audit = await vi.waitFor(async () => {
+    // Written pending before the kick, completed after it: wait for the completion.
+    await vi.waitFor(async () => {
       const row = await t.db.auditEvent.findFirst({ where: { action: "ban.enforce", targetId: kickBan.id } });
-      expect(row).not.toBeNull();
-      return row!;
+      expect(row).toMatchObject({ actorId: null, serverId: id, outcome: "success" });
     });
-    expect(audit).toMatchObject({ actorId: null, serverId: id, outcome: "success" });
 
     // The player comes back (found by polling): kicked again, with the template message.
     e.world.players.push(banned!);
