@@ -28,3 +28,19 @@ export function sameOrigin(request: Request): boolean {
   if (origin === null) return true; // not a browser; the session cookie is still required
   return getRuntime().env.allowedOrigins.includes(origin);
 }
+
+/** A streamed download (an export): never cached, never sniffed as something else. */
+export function downloadResponse(out: {
+  body: ReadableStream<Uint8Array>;
+  contentType: string;
+  filename: string;
+}): Response {
+  return new Response(out.body, {
+    headers: {
+      "content-type": out.contentType,
+      "content-disposition": `attachment; filename="${out.filename}"`,
+      "cache-control": "no-store",
+      "x-content-type-options": "nosniff",
+    },
+  });
+}

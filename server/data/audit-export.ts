@@ -9,9 +9,10 @@ import { z } from "zod";
 import { AppError } from "../../lib/errors.ts";
 import { csvRow } from "../../lib/bans/import/csv.ts";
 import { auditExportSchema } from "../../lib/schemas/audit.ts";
-import { completeAudit, listAuditPage, recordAudit, type AuditEventDto, type AuditFilter } from "./audit.ts";
+import { listAuditPage, type AuditEventDto, type AuditFilter } from "./audit.ts";
 import { ExportBudget } from "./ban-export.ts";
 import { requirePermission, type DataContext } from "./context.ts";
+import { auditedExportStream } from "./export-stream.ts";
 
 const PAGE = 500;
 
@@ -72,72 +73,29 @@ export async function exportAudit(
     );
   const { format, actor, ...rest } = parsed.data;
   const filter: AuditFilter = { ...rest, actorEmail: actor, limit: PAGE };
-  const slot = budget.take(ctx.actor.id);
-  if (!slot.ok)
-    throw new AppError(
-      "RATE_LIMITED",
-      `Too many exports: try again in ${slot.retryAfterSeconds} s.`,
-      undefined,
-      slot.retryAfterSeconds,
-    );
-  const pending = await recordAudit(ctx.db, {
-    actor: ctx.actor,
+  let after: AuditFilter["after"];
+  const body = await auditedExportStream(ctx, {
     action: "audit.export",
     input: { format, actor, ...rest },
-    outcome: "pending",
-    sourceIp: ctx.ip,
-  }).catch((error: unknown) => {
-    slot.release();
-    throw error;
-  });
-  const encoder = new TextEncoder();
-  let after: AuditFilter["after"];
-  let rows = 0;
-  let started = false;
-  let done = false;
-  const finish = async (outcome: "success" | "failure", detail: string) => {
-    if (done) return;
-    done = true;
-    slot.release();
-    await completeAudit(ctx.db, pending, outcome, detail).catch(() => undefined);
-  };
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        if (!started) {
-          started = true;
-          controller.enqueue(
-            encoder.encode(
-              format === "csv"
-                ? csvRow(AUDIT_CSV_COLUMNS)
-                : `{"exportedAt":${JSON.stringify(now.toISOString())},"events":[`,
-            ),
-          );
-          return;
-        }
-        // The export's own pending row is left out: it is the newest, and not yet finished.
-        const page = await listAuditPage(ctx.db, ctx.actor, { ...filter, after });
-        let chunk = "";
-        for (const event of page.events) {
-          if (event.id === pending.id) continue;
-          chunk += format === "csv" ? csvLine(event) : `${rows === 0 ? "\n" : ",\n"}${jsonRecord(event)}`;
-          rows++;
-        }
-        if (chunk) controller.enqueue(encoder.encode(chunk));
-        const last = page.events.at(-1);
-        if (!page.hasOlder || !last) {
-          if (format === "json") controller.enqueue(encoder.encode("\n]}\n"));
-          // Audited before the download ends, so whoever sees the file complete finds its record.
-          await finish("success", `${rows} events exported`);
-          controller.close();
-        } else after = { createdAt: new Date(last.createdAt), id: last.id };
-      } catch (error) {
-        await finish("failure", error instanceof Error ? error.message : String(error));
-        controller.error(error);
-      }
-    },
-    async cancel() {
-      await finish("failure", `cancelled after ${rows} events`);
+    budget,
+    noun: "events",
+    head:
+      format === "csv"
+        ? csvRow(AUDIT_CSV_COLUMNS)
+        : `{"exportedAt":${JSON.stringify(now.toISOString())},"events":[`,
+    tail: format === "json" ? "\n]}\n" : "",
+    async nextPage(rowsSoFar, ownAuditId) {
+      const page = await listAuditPage(ctx.db, ctx.actor, { ...filter, after });
+      // The export's own pending row is left out: it is the newest, and not yet finished.
+      const events = page.events.filter((event) => event.id !== ownAuditId);
+      const text = events
+        .map((event, i) =>
+          format === "csv" ? csvLine(event) : `${rowsSoFar + i === 0 ? "\n" : ",\n"}${jsonRecord(event)}`,
+        )
+        .join("");
+      const last = page.events.at(-1);
+      if (last) after = { createdAt: new Date(last.createdAt), id: last.id };
+      return { text, rows: events.length, last: !page.hasOlder || !last };
     },
   });
   const stamp = now.toISOString().slice(0, 19).replace(/[:T]/g, "-");

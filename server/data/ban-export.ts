@@ -20,9 +20,9 @@ import {
   type ExportedBan,
 } from "../../lib/bans/import/rcondeck.ts";
 import { listBansSchema } from "../../lib/schemas/bans.ts";
-import { completeAudit, recordAudit } from "./audit.ts";
 import { listBans, type BanDto } from "./bans.ts";
 import { requirePermission, type DataContext } from "./context.ts";
+import { auditedExportStream } from "./export-stream.ts";
 
 export const EXPORTS_PER_HOUR = 20;
 const PAGE = 200;
@@ -104,67 +104,26 @@ export async function exportBans(
       z.flattenError(parsed.error).fieldErrors,
     );
   const { format, ...filters } = parsed.data;
-  const slot = budget.take(ctx.actor.id);
-  if (!slot.ok)
-    throw new AppError(
-      "RATE_LIMITED",
-      `Too many exports: try again in ${slot.retryAfterSeconds} s.`,
-      undefined,
-      slot.retryAfterSeconds,
-    );
-  const pending = await recordAudit(ctx.db, {
-    actor: ctx.actor,
+  let after: string | undefined;
+  const body = await auditedExportStream(ctx, {
     action: "ban.export",
     targetType: "ban",
     input: { format, ...filters },
-    outcome: "pending",
-    sourceIp: ctx.ip,
-  }).catch((error: unknown) => {
-    slot.release();
-    throw error;
-  });
-  const encoder = new TextEncoder();
-  let after: string | undefined;
-  let rows = 0;
-  let started = false;
-  let done = false;
-  const finish = async (outcome: "success" | "failure", detail: string) => {
-    if (done) return;
-    done = true;
-    slot.release();
-    await completeAudit(ctx.db, pending, outcome, detail).catch(() => undefined);
-  };
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        if (!started) {
-          started = true;
-          controller.enqueue(encoder.encode(format === "csv" ? csvRow(CSV_COLUMNS) : jsonExportHead(now)));
-          return;
-        }
-        const page = await listBans(ctx, { ...filters, after, limit: PAGE }, now);
-        let chunk = "";
-        for (const ban of page.bans) {
-          chunk +=
-            format === "csv"
-              ? csvRow(exportedCsvRow(exported(ban)))
-              : jsonExportEntry(exported(ban), rows === 0);
-          rows++;
-        }
-        if (chunk) controller.enqueue(encoder.encode(chunk));
-        if (page.next === null) {
-          if (format === "json") controller.enqueue(encoder.encode(JSON_EXPORT_TAIL));
-          // Audited before the download ends, so whoever sees the file complete finds its record.
-          await finish("success", `${rows} bans exported`);
-          controller.close();
-        } else after = page.next;
-      } catch (error) {
-        await finish("failure", error instanceof Error ? error.message : String(error));
-        controller.error(error);
-      }
-    },
-    async cancel() {
-      await finish("failure", `cancelled after ${rows} bans`);
+    budget,
+    noun: "bans",
+    head: format === "csv" ? csvRow(CSV_COLUMNS) : jsonExportHead(now),
+    tail: format === "json" ? JSON_EXPORT_TAIL : "",
+    async nextPage(rowsSoFar) {
+      const page = await listBans(ctx, { ...filters, after, limit: PAGE }, now);
+      let text = "";
+      page.bans.forEach((ban, i) => {
+        text +=
+          format === "csv"
+            ? csvRow(exportedCsvRow(exported(ban)))
+            : jsonExportEntry(exported(ban), rowsSoFar + i === 0);
+      });
+      after = page.next ?? undefined;
+      return { text, rows: page.bans.length, last: page.next === null };
     },
   });
   const stamp = now.toISOString().slice(0, 19).replace(/[:T]/g, "-");

@@ -1,7 +1,7 @@
 import { HTTP_COSTS } from "@/server/auth/http-budget";
 import { getChargedDataContext } from "@/server/auth/next";
 import { exportAudit } from "@/server/data/audit-export";
-import { errorResponse } from "../../http";
+import { downloadResponse, errorResponse } from "../../http";
 
 /** GET /api/audit/export?format=csv|json&action=&actor=&serverId=&outcome=&from=&to= (audit.read). */
 export async function GET(request: Request): Promise<Response> {
@@ -18,14 +18,7 @@ export async function GET(request: Request): Promise<Response> {
       from: get("from"),
       to: get("to"),
     });
-    return new Response(out.body, {
-      headers: {
-        "content-type": out.contentType,
-        "content-disposition": `attachment; filename="${out.filename}"`,
-        "cache-control": "no-store",
-        "x-content-type-options": "nosniff",
-      },
-    });
+    return downloadResponse(out);
   } catch (error) {
     return errorResponse(error);
   }

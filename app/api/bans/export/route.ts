@@ -1,7 +1,7 @@
 import { HTTP_COSTS } from "@/server/auth/http-budget";
 import { getChargedDataContext } from "@/server/auth/next";
 import { exportBans } from "@/server/data/ban-export";
-import { errorResponse } from "../../http";
+import { downloadResponse, errorResponse } from "../../http";
 
 /** GET /api/bans/export?format=csv|json&state=&serverId=&banListId=&authorId=&search= (Admins). */
 export async function GET(request: Request): Promise<Response> {
@@ -17,14 +17,7 @@ export async function GET(request: Request): Promise<Response> {
       authorId: get("authorId"),
       search: get("search"),
     });
-    return new Response(out.body, {
-      headers: {
-        "content-type": out.contentType,
-        "content-disposition": `attachment; filename="${out.filename}"`,
-        "cache-control": "no-store",
-        "x-content-type-options": "nosniff",
-      },
-    });
+    return downloadResponse(out);
   } catch (error) {
     return errorResponse(error);
   }
