@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
 import { completeAudit, recordAudit, type AuditEventDto } from "./audit.ts";
 import { verifyAuditChain } from "./audit-chain.ts";
+import { createDb } from "../db/client.ts";
 
-describe.each(DATABASE_KINDS)("audit hash chain on $kind", ({ create }) => {
+describe.each(DATABASE_KINDS)("audit hash chain on $kind", ({ kind, create }) => {
   let t: TestDatabase;
   let actor: { id: string; email: string };
   let done: AuditEventDto;
@@ -87,6 +88,34 @@ describe.each(DATABASE_KINDS)("audit hash chain on $kind", ({ create }) => {
     const seals = await t.db.auditSeal.findMany({ orderBy: { seq: "asc" }, select: { seq: true } });
     expect(seals.map((s) => s.seq)).toEqual(seals.map((_, i) => i));
     expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true });
+  });
+
+  it("keeps one chain when another client appends behind a writer's cached head", async () => {
+    // Another process on the same database (a CLI tool; on PostgreSQL another instance) appends
+    // between two of this writer's appends: the stale writer loses the race for the seq, reads the
+    // head again and appends after it.
+    const other = createDb(t.url);
+    try {
+      const first = await recordAudit(t.db, { actor, action: "console.command", targetId: "a", outcome: "pending" });
+      await recordAudit(other, { actor, action: "console.command", targetId: "b", outcome: "success" });
+      await completeAudit(t.db, first, "success", null);
+      await recordAudit(other, { actor, action: "console.command", targetId: "c", outcome: "success" });
+      await recordAudit(t.db, { actor, action: "console.command", targetId: "d", outcome: "success" });
+      if (kind === "postgresql") {
+        // Instances append at once: the chain's row lock orders them.
+        await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            recordAudit(i % 2 ? other : t.db, { actor, action: "player.kick", targetId: `x${i}`, outcome: "success" }),
+          ),
+        );
+      }
+      const seals = await t.db.auditSeal.findMany({ orderBy: { seq: "asc" }, select: { seq: true } });
+      expect(seals.map((s) => s.seq)).toEqual(seals.map((_, i) => i));
+      expect((await t.db.auditEvent.findUniqueOrThrow({ where: { id: first.id } })).outcome).toBe("success");
+      expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true });
+    } finally {
+      await other.$disconnect();
+    }
   });
 
   it("reports an edited event at its insert seal", async () => {

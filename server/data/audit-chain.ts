@@ -15,15 +15,13 @@
  */
 import { createHash } from "node:crypto";
 import type { AuditEvent, Db } from "../db/client.ts";
-import { isUniqueViolation, type Tx } from "./players/sql.ts";
+import type { Tx } from "./players/sql.ts";
 
 export type SealKind = "genesis" | "insert" | "complete" | "repeat";
 
 export const GENESIS_PREV_HASH = "0".repeat(64);
 /** The AppSetting row every append locks first. */
 const CHAIN_LOCK_KEY = "audit.chain.lock";
-/** Appends that lost the race for the next seq (another writer appended first) are retried. */
-const APPEND_ATTEMPTS = 8;
 /** Rows per read: an `in` list of a page stays under SQLite's bound-parameter limit. */
 const PAGE = 500;
 
@@ -47,7 +45,12 @@ export function chainHash(prevHash: string, content: string): string {
 }
 
 /** The fields of an event that never change after its insert (ids are in the insert seal's state). */
-function fixedFields(row: AuditEvent): unknown[] {
+function fixedFields(
+  row: Pick<
+    AuditEvent,
+    "id" | "createdAt" | "actorEmail" | "action" | "targetType" | "targetId" | "input" | "sourceIp" | "tokenName"
+  >,
+): unknown[] {
   return [
     row.id,
     row.createdAt.toISOString(),
@@ -61,7 +64,16 @@ function fixedFields(row: AuditEvent): unknown[] {
   ];
 }
 
-function sealContent(kind: SealKind, eventId: string | null, state: unknown, row: AuditEvent | null): string {
+/** What one seal covers besides the row's fixed fields. */
+export type SealedState = InsertState | CompleteState | RepeatState;
+
+/** The fixed fields of `row` (an insert's) are part of the content; ids live in the insert's state. */
+export function sealContent(
+  kind: SealKind,
+  eventId: string | null,
+  state: unknown,
+  row: Parameters<typeof fixedFields>[0] | null,
+): string {
   return JSON.stringify([kind, eventId, row ? fixedFields(row) : null, state]);
 }
 
@@ -115,53 +127,17 @@ async function digestUnsealed(
   return { events, digest: hash.digest("hex"), firstId };
 }
 
-/**
- * Runs `change` (which writes one AuditEvent row) and seals it, in one transaction. Returns the row.
- * `state` is what the seal covers besides the row's fixed fields (see the *State types).
- */
-export async function sealedChange(
-  db: Db,
-  kind: Exclude<SealKind, "genesis">,
-  change: (tx: Tx) => Promise<{ row: AuditEvent; state: InsertState | CompleteState | RepeatState }>,
-): Promise<AuditEvent> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await db.$transaction(
-        async (tx) => {
-          // Writers queue on one row lock (PostgreSQL; SQLite has one writer anyway), so the head
-          // read next is the latest; the seq key still refuses a fork should two get through.
-          await tx.appSetting.upsert({
-            where: { key: CHAIN_LOCK_KEY },
-            create: { key: CHAIN_LOCK_KEY, value: kind },
-            update: { value: kind },
-          });
-          const head =
-            (await tx.auditSeal.findFirst({ orderBy: { seq: "desc" }, select: { seq: true, hash: true } })) ??
-            (await appendGenesis(tx));
-          const { row, state } = await change(tx);
-          const hash = chainHash(head.hash, sealContent(kind, row.id, state, kind === "insert" ? row : null));
-          await tx.auditSeal.create({
-            data: {
-              seq: head.seq + 1,
-              kind,
-              eventId: row.id,
-              state: JSON.stringify(state),
-              prevHash: head.hash,
-              hash,
-            },
-          });
-          return row;
-        },
-        { maxWait: 30_000, timeout: 60_000 },
-      );
-    } catch (error) {
-      if (attempt < APPEND_ATTEMPTS && isUniqueViolation(error)) continue;
-      throw error;
-    }
-  }
+/** Takes the chain's row lock (PostgreSQL: writers queue on it; SQLite has one writer anyway). */
+export async function lockChain(tx: Tx): Promise<void> {
+  await tx.appSetting.upsert({
+    where: { key: CHAIN_LOCK_KEY },
+    create: { key: CHAIN_LOCK_KEY, value: "lock" },
+    update: { value: "lock" },
+  });
 }
 
-async function appendGenesis(tx: Tx): Promise<{ seq: number; hash: string }> {
+/** Appends seal 0 over the events stored before the chain began. Call behind lockChain. */
+export async function appendGenesis(tx: Tx): Promise<{ seq: number; hash: string }> {
   const { events, digest } = await digestUnsealed(tx, null);
   const state = { events, digest };
   const hash = chainHash(GENESIS_PREV_HASH, sealContent("genesis", null, state, null));

@@ -6,12 +6,12 @@
  * server, address, detail) within REPEAT_WINDOW_MS are stored once and counted (`repeats`,
  * `lastAt`). Actions that reach a game server are stored "pending" before they run and completed
  * after, so nothing is sent without its record. Every write is sealed in the hash chain
- * (audit-chain.ts) in the same transaction.
+ * (audit-chain.ts) in the same transaction (audit-chain-writer.ts).
  */
 import { AppError } from "../../lib/errors.ts";
 import { auditScope, can, type Actor } from "../../lib/permissions.ts";
 import type { AuditEvent, Db } from "../db/client.ts";
-import { sealedChange } from "./audit-chain.ts";
+import { appendSealed, newAuditEventId } from "./audit-chain-writer.ts";
 import { serverIdScope } from "./scope.ts";
 
 export type AuditOutcome = "success" | "failure" | "denied" | "pending" | "unknown";
@@ -89,6 +89,8 @@ interface OpenRepeat {
   created: Promise<AuditEventDto>;
   /** Repeats not yet written, and the newest one's time. */
   unwritten: number;
+  /** The row's count as stored (written as an absolute number: its seal covers it). */
+  stored: number;
   lastAt: number;
   /** The one update in flight for this row; repeats arriving meanwhile join the next. */
   flushing: Promise<AuditEventDto> | null;
@@ -124,13 +126,14 @@ function rowData(entry: AuditEntryInput) {
 }
 
 /** Inserts one event row and its seal in the hash chain (audit-chain.ts), in one transaction. */
-function insertSealed(db: Db, data: ReturnType<typeof rowData>) {
-  return sealedChange(db, "insert", async (tx) => {
-    const row = await tx.auditEvent.create({ data });
-    return {
-      row,
-      state: { actorId: row.actorId, serverId: row.serverId, outcome: row.outcome, detail: row.detail },
-    };
+function insertSealed(db: Db, data: ReturnType<typeof rowData>, now: number) {
+  const row = { ...data, id: newAuditEventId(now), createdAt: new Date(now) };
+  return appendSealed(db, {
+    kind: "insert",
+    eventId: row.id,
+    state: { actorId: row.actorId, serverId: row.serverId, outcome: row.outcome, detail: row.detail },
+    inserted: row,
+    write: (client) => client.auditEvent.create({ data: row }),
   });
 }
 
@@ -144,7 +147,7 @@ export async function recordAudit(
   now: number = Date.now(),
 ): Promise<AuditEventDto> {
   if (entry.outcome === "denied") return recordDenied(db, entry, now);
-  const dto = toDto(await insertSealed(db, rowData(entry)));
+  const dto = toDto(await insertSealed(db, rowData(entry), now));
   // A pending row is announced when it is completed (completeAudit): live viewers see each action once.
   if (entry.outcome !== "pending") announce(dto);
   return dto;
@@ -176,13 +179,13 @@ async function recordDenied(db: Db, entry: AuditEntryInput, now: number): Promis
     open.lastAt = Math.max(open.lastAt, now);
     return flushRepeats(db, open);
   }
-  const created = insertSealed(db, data).then((row) => {
+  const created = insertSealed(db, data, now).then((row) => {
     const dto = toDto(row);
     announce(dto);
     return dto;
   });
   repeats.delete(key); // re-inserted at the back, in time order
-  const fresh: OpenRepeat = { startedAt: now, created, unwritten: 0, lastAt: now, flushing: null };
+  const fresh: OpenRepeat = { startedAt: now, created, unwritten: 0, stored: 1, lastAt: now, flushing: null };
   repeats.set(key, fresh);
   // A failed insert must not swallow later events: they start again.
   created.catch(() => repeats.get(key) === fresh && repeats.delete(key));
@@ -199,15 +202,18 @@ function flushRepeats(db: Db, open: OpenRepeat): Promise<AuditEventDto> {
         open.unwritten = 0;
         try {
           const id = latest.id;
+          const repeats = open.stored + count;
+          const lastAt = new Date(open.lastAt);
           latest = toDto(
-            await sealedChange(db, "repeat", async (tx) => {
-              const row = await tx.auditEvent.update({
-                where: { id },
-                data: { repeats: { increment: count }, lastAt: new Date(open.lastAt) },
-              });
-              return { row, state: { repeats: row.repeats, lastAt: row.lastAt?.toISOString() ?? null } };
+            await appendSealed(db, {
+              kind: "repeat",
+              eventId: id,
+              state: { repeats, lastAt: lastAt.toISOString() },
+              inserted: null,
+              write: (client) => client.auditEvent.update({ where: { id }, data: { repeats, lastAt } }),
             }),
           );
+          open.stored = repeats;
         } catch (error) {
           open.unwritten += count;
           throw error;
@@ -230,13 +236,14 @@ export async function completeAudit(
   outcome: "success" | "failure" | "unknown",
   detail: string | null,
 ): Promise<AuditEventDto> {
+  const stored = { outcome, detail: detail?.slice(0, 1000) ?? null };
   const dto = toDto(
-    await sealedChange(db, "complete", async (tx) => {
-      const row = await tx.auditEvent.update({
-        where: { id: pending.id },
-        data: { outcome, detail: detail?.slice(0, 1000) ?? null },
-      });
-      return { row, state: { outcome: row.outcome, detail: row.detail } };
+    await appendSealed(db, {
+      kind: "complete",
+      eventId: pending.id,
+      state: stored,
+      inserted: null,
+      write: (client) => client.auditEvent.update({ where: { id: pending.id }, data: stored }),
     }),
   );
   announce(dto);

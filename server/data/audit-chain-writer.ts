@@ -1,0 +1,198 @@
+/**
+ * Appends audit rows and their seals (audit-chain.ts) with group commit: changes queued while one
+ * write is on its way go out together in the next one, each row with its seal, in order.
+ *
+ * Every change is known in full before it is written (the insert's id and time are chosen here, a
+ * completion sets its outcome, a repeat its absolute count), so its seal can be computed without
+ * reading the row back:
+ * - SQLite (one process, one writer): from the head kept in memory, in one batch transaction with
+ *   no round trip back to JavaScript between statements. An interactive transaction per change held
+ *   SQLite's only connection across several awaits and made every other query of the hub wait.
+ * - PostgreSQL (several instances may append): in one interactive transaction that takes the chain's
+ *   row lock and reads the head first.
+ * Either way the seal's primary key (`seq`) refuses a fork: a writer whose head was stale (another
+ * process appended, or the Next bundle's own copy of this module did) re-reads it and tries again.
+ */
+import { randomBytes } from "node:crypto";
+import type { Prisma } from "../../prisma/generated/sqlite/client.ts";
+import type { AuditEvent, Db } from "../db/client.ts";
+import { appendGenesis, chainHash, lockChain, sealContent, type SealedState, type SealKind } from "./audit-chain.ts";
+import { isUniqueViolation, type Tx } from "./players/sql.ts";
+
+type RowData = Omit<AuditEvent, "repeats" | "lastAt"> & Partial<Pick<AuditEvent, "repeats" | "lastAt">>;
+
+/**
+ * One change to one event row. `write` returns the client's call unawaited (a Prisma promise): it
+ * joins a batch transaction on SQLite and runs inside the interactive one on PostgreSQL.
+ */
+export interface ChainChange {
+  kind: Exclude<SealKind, "genesis">;
+  eventId: string;
+  state: SealedState;
+  /** The insert's row (its fixed fields are sealed); null for a completion or a repeat. */
+  inserted: RowData | null;
+  write: (client: Db | Tx) => Prisma.PrismaPromise<AuditEvent>;
+}
+
+interface Queued {
+  change: ChainChange;
+  resolve: (row: AuditEvent) => void;
+  reject: (error: unknown) => void;
+  attempts: number;
+}
+
+interface Head {
+  seq: number;
+  hash: string;
+}
+
+/** Changes per transaction: bounded so one batch never holds the database for long. */
+const BATCH = 100;
+/** Appends that lost the race for the next seq (another writer appended first) are retried. */
+const APPEND_ATTEMPTS = 8;
+
+class ChainWriter {
+  private head: Head | null = null;
+  private readonly queue: Queued[] = [];
+  private draining = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly provider: "sqlite" | "postgresql",
+  ) {}
+
+  append(change: ChainChange): Promise<AuditEvent> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ change, resolve, reject, attempts: 0 });
+      if (!this.draining) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.queue.length > 0) await this.writeBatch(this.queue.splice(0, BATCH));
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async writeBatch(batch: Queued[]): Promise<void> {
+    try {
+      const rows = this.provider === "sqlite" ? await this.writeSqlite(batch) : await this.writeLocked(batch);
+      batch.forEach((item, i) => item.resolve(rows[i]!));
+    } catch (error) {
+      this.head = null;
+      if (isUniqueViolation(error)) {
+        const retry = batch.filter((item) => ++item.attempts < APPEND_ATTEMPTS);
+        for (const item of batch) if (!retry.includes(item)) item.reject(error);
+        this.queue.unshift(...retry);
+      } else if (batch.length > 1) {
+        // One bad change (its row is gone, say) must not fail the others: write them one by one.
+        for (const item of batch) await this.writeBatch([item]);
+      } else {
+        batch[0]!.reject(error);
+      }
+    }
+  }
+
+  /** One batch transaction: each change's write and its seal, chained from the head in memory. */
+  private async writeSqlite(batch: Queued[]): Promise<AuditEvent[]> {
+    const head = (this.head ??= await this.readHead());
+    const { seals, last } = sealsFrom(head, batch);
+    const results = await this.db.$transaction(
+      batch.flatMap((item, i) => [
+        item.change.write(this.db),
+        this.db.auditSeal.create({ data: seals[i]! }),
+      ]),
+    );
+    this.head = last;
+    return results.filter((_, i) => i % 2 === 0) as AuditEvent[];
+  }
+
+  /** One interactive transaction behind the chain's row lock: the head read there is the latest. */
+  private async writeLocked(batch: Queued[]): Promise<AuditEvent[]> {
+    return this.db.$transaction(
+      async (tx) => {
+        await lockChain(tx);
+        const head = await headOrGenesis(tx);
+        const { seals } = sealsFrom(head, batch);
+        const rows: AuditEvent[] = [];
+        for (const [i, item] of batch.entries()) {
+          rows.push(await item.change.write(tx));
+          await tx.auditSeal.create({ data: seals[i]! });
+        }
+        return rows;
+      },
+      { maxWait: 30_000, timeout: 60_000 },
+    );
+  }
+
+  /** The head, appending the genesis seal when the chain has not begun (once, behind the lock). */
+  private readHead(): Promise<Head> {
+    return this.db.$transaction(async (tx) => {
+      await lockChain(tx);
+      return headOrGenesis(tx);
+    });
+  }
+}
+
+async function headOrGenesis(tx: Tx): Promise<Head> {
+  return (
+    (await tx.auditSeal.findFirst({ orderBy: { seq: "desc" }, select: { seq: true, hash: true } })) ??
+    (await appendGenesis(tx))
+  );
+}
+
+function sealsFrom(head: Head, batch: Queued[]) {
+  let last = head;
+  const seals = batch.map(({ change }) => {
+    const hash = chainHash(last.hash, sealContent(change.kind, change.eventId, change.state, change.inserted));
+    const seal = {
+      seq: last.seq + 1,
+      kind: change.kind,
+      eventId: change.eventId,
+      state: JSON.stringify(change.state),
+      prevHash: last.hash,
+      hash,
+    };
+    last = { seq: seal.seq, hash };
+    return seal;
+  });
+  return { seals, last };
+}
+
+// One writer per client, kept on globalThis: the custom server and the Next bundle load their own
+// copies of this module but share the process, and one queue per client keeps its head true.
+const WRITERS_KEY = Symbol.for("rcondeck.audit-chain-writers");
+
+function writerFor(db: Db): ChainWriter {
+  const holder = globalThis as { [WRITERS_KEY]?: WeakMap<Db, ChainWriter> };
+  const writers = (holder[WRITERS_KEY] ??= new WeakMap<Db, ChainWriter>());
+  let writer = writers.get(db);
+  if (!writer) writers.set(db, (writer = new ChainWriter(db, providerOf(db))));
+  return writer;
+}
+
+/** Prisma names the client's provider in `_activeProvider` (both generated clients have it). */
+function providerOf(db: Db): "sqlite" | "postgresql" {
+  return (db as unknown as { _activeProvider?: string })._activeProvider === "postgresql" ? "postgresql" : "sqlite";
+}
+
+/** Writes one change to an audit row with its seal; resolves with the row as stored. */
+export function appendSealed(db: Db, change: ChainChange): Promise<AuditEvent> {
+  return writerFor(db).append(change);
+}
+
+let lastIdTime = 0;
+let idCounter = 0;
+
+/**
+ * A new event id chosen before the insert (its seal covers it): time first, then a counter, so ids
+ * of one millisecond sort in the order they were made, then random bits against other processes.
+ */
+export function newAuditEventId(now: number): string {
+  idCounter = now === lastIdTime ? idCounter + 1 : 0;
+  lastIdTime = now;
+  return `c${now.toString(36).padStart(9, "0")}${idCounter.toString(36).padStart(4, "0")}${randomBytes(8).toString("hex")}`;
+}
