@@ -16,7 +16,14 @@
 import { randomBytes } from "node:crypto";
 import type { Prisma } from "../../prisma/generated/sqlite/client.ts";
 import type { AuditEvent, Db } from "../db/client.ts";
-import { appendGenesis, chainHash, lockChain, sealContent, type SealedState, type SealKind } from "./audit-chain.ts";
+import {
+  appendGenesis,
+  chainHash,
+  lockChain,
+  sealContent,
+  type SealedState,
+  type SealKind,
+} from "./audit-chain.ts";
 import { isUniqueViolation, type Tx } from "./players/sql.ts";
 
 type RowData = Omit<AuditEvent, "repeats" | "lastAt"> & Partial<Pick<AuditEvent, "repeats" | "lastAt">>;
@@ -101,10 +108,7 @@ class ChainWriter {
     const head = (this.head ??= await this.readHead());
     const { seals, last } = sealsFrom(head, batch);
     const results = await this.db.$transaction(
-      batch.flatMap((item, i) => [
-        item.change.write(this.db),
-        this.db.auditSeal.create({ data: seals[i]! }),
-      ]),
+      batch.flatMap((item, i) => [item.change.write(this.db), this.db.auditSeal.create({ data: seals[i]! })]),
     );
     this.head = last;
     return results.filter((_, i) => i % 2 === 0) as AuditEvent[];
@@ -147,7 +151,10 @@ async function headOrGenesis(tx: Tx): Promise<Head> {
 function sealsFrom(head: Head, batch: Queued[]) {
   let last = head;
   const seals = batch.map(({ change }) => {
-    const hash = chainHash(last.hash, sealContent(change.kind, change.eventId, change.state, change.inserted));
+    const hash = chainHash(
+      last.hash,
+      sealContent(change.kind, change.eventId, change.state, change.inserted),
+    );
     const seal = {
       seq: last.seq + 1,
       kind: change.kind,
@@ -176,7 +183,9 @@ function writerFor(db: Db): ChainWriter {
 
 /** Prisma names the client's provider in `_activeProvider` (both generated clients have it). */
 function providerOf(db: Db): "sqlite" | "postgresql" {
-  return (db as unknown as { _activeProvider?: string })._activeProvider === "postgresql" ? "postgresql" : "sqlite";
+  return (db as unknown as { _activeProvider?: string })._activeProvider === "postgresql"
+    ? "postgresql"
+    : "sqlite";
 }
 
 /** Writes one change to an audit row with its seal; resolves with the row as stored. */

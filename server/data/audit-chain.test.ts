@@ -96,7 +96,12 @@ describe.each(DATABASE_KINDS)("audit hash chain on $kind", ({ kind, create }) =>
     // head again and appends after it.
     const other = createDb(t.url);
     try {
-      const first = await recordAudit(t.db, { actor, action: "console.command", targetId: "a", outcome: "pending" });
+      const first = await recordAudit(t.db, {
+        actor,
+        action: "console.command",
+        targetId: "a",
+        outcome: "pending",
+      });
       await recordAudit(other, { actor, action: "console.command", targetId: "b", outcome: "success" });
       await completeAudit(t.db, first, "success", null);
       await recordAudit(other, { actor, action: "console.command", targetId: "c", outcome: "success" });
@@ -105,7 +110,12 @@ describe.each(DATABASE_KINDS)("audit hash chain on $kind", ({ kind, create }) =>
         // Instances append at once: the chain's row lock orders them.
         await Promise.all(
           Array.from({ length: 20 }, (_, i) =>
-            recordAudit(i % 2 ? other : t.db, { actor, action: "player.kick", targetId: `x${i}`, outcome: "success" }),
+            recordAudit(i % 2 ? other : t.db, {
+              actor,
+              action: "player.kick",
+              targetId: `x${i}`,
+              outcome: "success",
+            }),
           ),
         );
       }
@@ -179,7 +189,9 @@ describe.each(DATABASE_KINDS)("audit hash chain on $kind", ({ kind, create }) =>
     });
     const report = await verifyAuditChain(t.db);
     expect(report).toMatchObject({ ok: false, seq: 0 });
-    expect(!report.ok && report.reason).toContain("events not covered by the chain: 3 now, 2 when the chain began");
+    expect(!report.ok && report.reason).toContain(
+      "events not covered by the chain: 3 now, 2 when the chain began",
+    );
     await t.db.auditEvent.delete({ where: { id: forged.id } });
 
     await t.db.auditEvent.update({

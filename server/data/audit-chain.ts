@@ -48,7 +48,15 @@ export function chainHash(prevHash: string, content: string): string {
 function fixedFields(
   row: Pick<
     AuditEvent,
-    "id" | "createdAt" | "actorEmail" | "action" | "targetType" | "targetId" | "input" | "sourceIp" | "tokenName"
+    | "id"
+    | "createdAt"
+    | "actorEmail"
+    | "action"
+    | "targetType"
+    | "targetId"
+    | "input"
+    | "sourceIp"
+    | "tokenName"
   >,
 ): unknown[] {
   return [
