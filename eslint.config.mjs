@@ -100,7 +100,7 @@ export default tseslint.config(
         {
           patterns: [
             { group: nodeBuiltins, message: "Components run in the browser." },
-            { group: ["@prisma/*", "**/server/db*", "**/server/rcon/**", "**/server/realtime/**"], message: "Components reach the server only through props, actions and the socket contract.", allowTypeImports: true },
+            { group: ["@prisma/*", "**/server/**"], message: "Components reach the server only through props, actions and the socket contract.", allowTypeImports: true },
           ],
         },
       ],
@@ -128,6 +128,28 @@ export default tseslint.config(
       "no-restricted-imports": [
         "error",
         { patterns: [{ group: ["socket.io*", "**/rcon/**", "**/realtime/**"], message: "The data layer knows nothing of RCON or sockets; callers orchestrate.", allowTypeImports: true }] },
+      ],
+    },
+  },
+  {
+    // The hub emits events; only the bridge in server/realtime turns them into socket.io messages.
+    files: ["server/hub/**/*.ts", "server/demo/**/*.ts"],
+    ignores: ["**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["socket.io", "socket.io/*", "socket.io-client", "@socket.io/*"], message: "The hub emits events; server/realtime/bridge.ts turns them into socket.io messages." }] },
+      ],
+    },
+  },
+  {
+    // Sockets reach game servers through the hub, never a protocol core or a socket of their own.
+    files: ["server/realtime/**/*.ts"],
+    ignores: ["**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["**/rcon/protocol/**", "**/rcon/transport/**"], message: "server/realtime reaches game servers through the hub, not the protocol cores or transports." }] },
       ],
     },
   },

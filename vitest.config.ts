@@ -14,7 +14,7 @@ export default defineConfig({
       include: ["server/**/*.ts", "lib/**/*.ts"],
       exclude: ["**/*.test.ts", "server/**/testing/**", "**/test-helpers.ts", "server/rcon/protocol/text.ts"],
       reporter: ["text-summary", "html"],
-      // The bar matches the risk (STYLE.md): the protocol cores and dialects parse what strangers
+      // The bar matches the risk: the protocol cores and dialects parse what strangers
       // send; what is left uncovered there is defensive code no input reaches.
       thresholds: {
         "server/rcon/protocol/**": { branches: 97, lines: 99 },

@@ -132,7 +132,7 @@ const rconPassword = z
 
 /**
  * Passwords the protocol can never send. Quake 3 engines split the rcon line on spaces, so a
- * password with a space or a quote can never match (PROTOCOLS.md §3.2).
+ * password with a space or a quote can never match (docs/protocols.md §3.2).
  */
 const PASSWORD_RULES: Record<string, { test: RegExp; message: string } | undefined> = {
   quake3: { test: /[\s"]/, message: "Quake 3 engines cannot use an RCON password with spaces or quotes" },

@@ -1,5 +1,5 @@
 /**
- * BattlEye servers speak UTF-8 (PROTOCOLS.md §1.1). For that encoding the built-in
+ * BattlEye servers speak UTF-8 (docs/protocols.md §1.1). For that encoding the built-in
  * TextEncoder/TextDecoder are used directly (the same U+FFFD replacement as iconv-lite, without its
  * per-call lookups: this is on the path of every command); other encodings go through iconv-lite.
  */

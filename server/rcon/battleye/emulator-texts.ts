@@ -1,6 +1,6 @@
 /**
  * What the BattlEye emulator prints: the `players`, `bans` and `admins` answers and the pushed
- * messages, in the formats of real servers (PROTOCOLS.md §1.6, §1.7). Pure, so the redaction
+ * messages, in the formats of real servers (docs/protocols.md §1.6, §1.7). Pure, so the redaction
  * property test renders the same texts the emulator sends.
  */
 export interface EmulatedPlayer {

@@ -2,7 +2,7 @@
  * # Quake 3-family rcon (id Tech 3 out-of-band UDP)
  *
  * Quake 3, OpenArena, ioquake3, Call of Duty 4 / CoD4x, Urban Terror, ET:Legacy: the connectionless
- * `\xFF\xFF\xFF\xFFrcon <password> <command>` of PROTOCOLS.md §3.
+ * `\xFF\xFF\xFF\xFFrcon <password> <command>` of docs/protocols.md §3.
  *
  * Pieces:
  * - `protocol/quake3/` (Sans-IO, no sockets, no clock):

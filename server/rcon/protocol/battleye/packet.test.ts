@@ -14,7 +14,7 @@ const fromHex = (s: string) =>
       .map((h) => parseInt(h, 16)),
   );
 
-describe("BattlEye packets: PROTOCOLS.md §1.2.5 vectors", () => {
+describe("BattlEye packets: docs/protocols.md §1.2.5 vectors", () => {
   it.each([
     [
       "login password",

@@ -1,5 +1,5 @@
 /**
- * BattlEye RCon packets (PROTOCOLS.md §1.2): `B E crc32-LE FF type payload`, the CRC taken over
+ * BattlEye RCon packets (docs/protocols.md §1.2): `B E crc32-LE FF type payload`, the CRC taken over
  * everything from the 0xFF byte to the end. Pure functions over Uint8Array; decoding rejects what
  * §1.4.1 says to reject with an RconRemoteError naming the fault.
  */

@@ -1,5 +1,5 @@
 /**
- * Sans-IO client for Quake 3-family out-of-band rcon and queries (PROTOCOLS.md §3.2-3.7).
+ * Sans-IO client for Quake 3-family out-of-band rcon and queries (docs/protocols.md §3.2-3.7).
  *
  * There is no framing, no request id and no end marker: an answer is every `print` datagram that
  * arrives after the request until the line goes quiet for `quietMs`. Hence one request at a time,
@@ -34,7 +34,7 @@ export interface AuthFailureRule {
   kind: AuthFailureKind;
 }
 
-/** Every wrong-password / no-password reply of the family (PROTOCOLS.md §3.4). */
+/** Every wrong-password / no-password reply of the family (docs/protocols.md §3.4). */
 export const AUTH_FAILURE_RULES: readonly AuthFailureRule[] = [
   { pattern: /^Bad rconpassword\.?$/, kind: "bad-password" }, // ioq3, OpenArena, Q3 1.32 (.), ET:Legacy (no period)
   { pattern: /^Bad rcon$/, kind: "bad-password" }, // CoD4x

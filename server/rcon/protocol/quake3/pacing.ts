@@ -1,5 +1,5 @@
 /**
- * Client-side pacing that mirrors the server's own rate limits (PROTOCOLS.md §3.5), so requests are
+ * Client-side pacing that mirrors the server's own rate limits (docs/protocols.md §3.5), so requests are
  * never silently dropped by the server:
  * - `interval`: Quake 3 1.32 and CoD4 drop any rcon arriving < 500 ms after the last accepted one.
  * - `bucket`: ioquake3/OpenArena keep a leaky bucket per source IP (burst 10, one more per second),

@@ -16,7 +16,7 @@ import { CAPTURES, capture, packetBytes } from "./test-helpers.ts";
 const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join(" ");
 
 describe("out-of-band packets", () => {
-  it("encodes the rcon request of PROTOCOLS.md §3.2 byte for byte", () => {
+  it("encodes the rcon request of docs/protocols.md §3.2 byte for byte", () => {
     expect(hex(encodeRconRequest("secret", "status"))).toBe(
       "ff ff ff ff 72 63 6f 6e 20 73 65 63 72 65 74 20 73 74 61 74 75 73",
     );

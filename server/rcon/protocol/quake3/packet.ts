@@ -1,6 +1,6 @@
 /**
  * Out-of-band (connectionless) packets of id Tech 3: four 0xFF bytes then one text line
- * (PROTOCOLS.md §3.1-3.3). Requests: `rcon <password> <command>`, `getstatus`, `getinfo`.
+ * (docs/protocols.md §3.1-3.3). Requests: `rcon <password> <command>`, `getstatus`, `getinfo`.
  * Answers: `print\n<text>` (ioq3, CoD), `n<text>` (DarkPlaces), `statusResponse\n`, `infoResponse\n`.
  * Text is Latin-1 on the wire for this family: every byte maps to one code point, so nothing is lost.
  */

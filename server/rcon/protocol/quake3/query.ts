@@ -1,5 +1,5 @@
 /**
- * `getstatus` / `getinfo` answers (PROTOCOLS.md §3.7): no password needed, so the dashboard can show
+ * `getstatus` / `getinfo` answers (docs/protocols.md §3.7): no password needed, so the dashboard can show
  * a server's name, map and players even when rcon is refused. Infostrings are `\key\value...`;
  * parse them as a map, never by position (ioq3 prepends keys, so the order is reversed).
  */

@@ -36,7 +36,7 @@ describe("status tables", () => {
     expect(IOQ3_STATUS.print("oa_dm1", table.rows, "ioq3").join("")).toBe(printedText("status"));
   });
 
-  it("parses the documented rows of the other engines (PROTOCOLS.md §3.8)", () => {
+  it("parses the documented rows of the other engines (docs/protocols.md §3.8)", () => {
     const ioq3 = parseStatusTable(
       [
         "map: q3dm17",

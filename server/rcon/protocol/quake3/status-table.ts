@@ -1,5 +1,5 @@
 /**
- * The `status` command's player table, per engine generation (PROTOCOLS.md §3.8). Each format can
+ * The `status` command's player table, per engine generation (docs/protocols.md §3.8). Each format can
  * parse rows (regexes from the engines' printf formats; never fixed columns) and print them the way
  * the engine does, one Com_Printf per piece, so the emulator splits datagrams mid-line like the real
  * server. Names keep their colour codes; the dialect strips them with the engine's own rule.

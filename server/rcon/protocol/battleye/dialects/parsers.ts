@@ -1,5 +1,5 @@
 /**
- * Parsers for the answers and pushed messages of BattlEye servers (PROTOCOLS.md §1.6, §1.7).
+ * Parsers for the answers and pushed messages of BattlEye servers (docs/protocols.md §1.6, §1.7).
  * They keep the rows a popular library silently drops: `(?)` GUIDs, ping -1, no GUID yet (`-`),
  * `(Lobby)`, and names with spaces, brackets, colons, `#` or non-Latin letters.
  */

@@ -2,7 +2,7 @@
  * Call of Duty 4 1.7 and CoD4x (legacy status layout): a GUID column, `^` + digit colours,
  * `clientkick`, `banclient`, `tell`. Stock CoD4 drops rcons < 500 ms apart (global) and answers
  * `Invalid password.`; CoD4x answers `Bad rcon` and refuses passwords under 8 characters.
- * Layouts and texts come from CoD4x sources and the CoD4 disassembly (PROTOCOLS.md §3.4, §3.8);
+ * Layouts and texts come from CoD4x sources and the CoD4 disassembly (docs/protocols.md §3.4, §3.8);
  * not verified against a live server.
  */
 import { RconCommandError } from "../../../types.ts";
