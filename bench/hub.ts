@@ -21,6 +21,10 @@
  *   its servers, one per server every COMMAND_EVERY_SECONDS (longer when a client commands more
  *   than 10 servers, to stay under the action limit); from the send to the answer line.
  * - Hub -> client age of every console line; the measured process's CPU and peak RSS.
+ * - Commands that failed or were refused in the window, by protocol and error code.
+ *
+ * Diagnosis switches: BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the measured process (either
+ * target); BENCH_HUB_LOG=1 prints the hub's info, warnings and errors (--target process).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -49,6 +53,13 @@ const PASSWORD = "benchpass";
 const SECRET = "b".repeat(48);
 const KEY = Buffer.alloc(32, 3);
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
+/** BENCH_HUB_LOG=1: the measured hub's info, warnings and errors on stderr (debug stays silent). */
+const debugLog = {
+  debug() {},
+  info: (message: string, fields?: object) => console.error(`[hub info] ${message} ${JSON.stringify(fields ?? {})}`),
+  warn: (message: string, fields?: object) => console.error(`[hub warn] ${message} ${JSON.stringify(fields ?? {})}`),
+  error: (message: string, fields?: object) => console.error(`[hub error] ${message} ${JSON.stringify(fields ?? {})}`),
+};
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const KINDS: { protocol: ProtocolId; game: string; say: (text: string) => string; extra?: Record<string, string | number> }[] = [
@@ -151,6 +162,8 @@ async function runClients(url: string, cookiesFile: string, serverIds: string[],
   let lines = 0;
   let measuring = false;
   let execErrors = 0;
+  /** "protocol CODE" -> count, to tell which family and which refusal failed. */
+  const execErrorKinds: Record<string, number> = {};
   const sockets: ClientSocket[] = [];
   for (const cookie of cookies) {
     const socket = await connectClient(url, cookie);
@@ -204,7 +217,12 @@ async function runClients(url: string, cookiesFile: string, serverIds: string[],
       const say = kindOf(serverId)?.say;
       if (!say) return;
       setTimeout(
-        () => socket.emit("console:exec", { serverId, command: say(`bench-${Date.now()}`) }, (result) => void (result.ok || execErrors++)),
+        () => socket.emit("console:exec", { serverId, command: say(`bench-${Date.now()}`) }, (result) => {
+          if (result.ok || !measuring) return;
+          execErrors++;
+          const key = `${kindOf(serverId)?.protocol ?? "?"} ${result.error.code}`;
+          execErrorKinds[key] = (execErrorKinds[key] ?? 0) + 1;
+        }),
         ((i * 1000) / servers.length) | 0,
       );
     });
@@ -216,7 +234,7 @@ async function runClients(url: string, cookiesFile: string, serverIds: string[],
   await sleep(seconds * 1000);
   measuring = false;
   clearInterval(driver);
-  console.log(JSON.stringify({ result: { lines, execErrors, ...samples.summary() } }));
+  console.log(JSON.stringify({ result: { lines, execErrors, execErrorKinds, ...samples.summary() } }));
   for (const s of sockets) s.disconnect();
   process.exit(0);
 }
@@ -237,8 +255,22 @@ interface ProcessUnderTest {
 }
 
 /** The hub, socket.io and the history in this process (started with the dashboard's Node options). */
-async function startInThisProcess(db: Db): Promise<ProcessUnderTest> {
-  const hub = new ConnectionHub({ db, encryptionKey: KEY, logger: silent, sampleEveryMs: 60_000 });
+async function startInThisProcess(plainDb: Db): Promise<ProcessUnderTest> {
+  const counts: Record<string, number> = {};
+  const db = (process.env.BENCH_QUERY_COUNT
+    ? plainDb.$extends({
+        query: {
+          async $allOperations({ model, operation, args, query }) {
+            const key = `${model ?? ""}.${operation}`;
+            counts[key] = (counts[key] ?? 0) + 1;
+            return query(args) as Promise<unknown>;
+          },
+        },
+      })
+    : plainDb) as Db;
+  if (process.env.BENCH_QUERY_COUNT)
+    process.on("exit", () => console.error(Object.entries(counts).sort((a, b) => b[1] - a[1]).slice(0, 40).map(([k, n]) => `${n} ${k}`).join("\n")));
+  const hub = new ConnectionHub({ db, encryptionKey: KEY, logger: process.env.BENCH_HUB_LOG ? debugLog : silent, sampleEveryMs: 60_000 });
   await hub.start();
   const http = createServer();
   const realtime = createRealtime(http, { db, authSecret: SECRET, logger: silent, hub });
@@ -430,12 +462,16 @@ async function runOnce(servers: number, clients: number, seconds: number, target
     const r = result[key];
     return typeof r === "object" ? `p50 ${r.p50} ms  p99 ${r.p99} ms  (${r.count})` : "no samples";
   };
+  const failedKinds = (kinds: unknown) => {
+    const entries = Object.entries((kinds ?? {}) as Record<string, number>);
+    return entries.length ? ` (${entries.map(([k, n]) => `${k} ${n}`).join(", ")})` : "";
+  };
   const byProtocol = (measure: string) => KINDS.map((k) => `${k.protocol} ${figure(`${measure} ${k.protocol}`).replace(/ {2}\(.*/, "")}`).join(", ");
   const mb = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MB`;
   const delay = measured.loopDelay();
   console.log(`N=${String(servers).padStart(3)} M=${clients}  target ${target}  database ${kind}  online ${online}/${servers} after ${onlineAfter} s, start-up burst written after ${settledAfter} s more`);
   console.log(`  event emulator->client (pushed chat): ${figure("event")}   [${byProtocol("event")}]`);
-  console.log(`  command round trip (console:exec -> answer line): ${figure("command")}   [${byProtocol("command")}]   refused or failed ${typeof result.execErrors === "number" ? result.execErrors : "?"}`);
+  console.log(`  command round trip (console:exec -> answer line): ${figure("command")}   [${byProtocol("command")}]   refused or failed ${typeof result.execErrors === "number" ? result.execErrors : "?"}${failedKinds(result.execErrorKinds)}`);
   console.log(`  hub->client age of every line: ${figure("age")}`);
   console.log(
     `  measured process: CPU ${cores(measured.pid, cpu0)} cores  peak RSS ${mb(peakRss)}${peakHeap ? `  peak heap used ${mb(peakHeap)}` : ""}${delay ? `  event-loop delay p99 ${delay.p99.toFixed(0)} ms max ${delay.max.toFixed(0)} ms` : ""}`,
@@ -482,7 +518,9 @@ export async function main(args: string[]): Promise<void> {
   for (const n of values.servers.split(",").map(Number)) {
     // Each N in a fresh process (so runs share no heap); with --target process that process is the
     // hub under test, so it gets the dashboard's Node options.
-    const run = spawn(process.execPath, [...(values.target === "process" ? options : []), "--import", "tsx", "bench/index.ts", "hub", "--role", "hub", "--target", values.target, "--servers", String(n), "--clients", values.clients, "--seconds", values.seconds, "--db", values.db], { stdio: "inherit" });
+    // BENCH_CPU_PROF=<dir> with --target process: a V8 CPU profile of the process holding the hub.
+    const profile = values.target === "process" && process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+    const run = spawn(process.execPath, [...(values.target === "process" ? [...options, ...profile] : []), "--import", "tsx", "bench/index.ts", "hub", "--role", "hub", "--target", values.target, "--servers", String(n), "--clients", values.clients, "--seconds", values.seconds, "--db", values.db], { stdio: "inherit" });
     const code = await new Promise<number | null>((resolve) => run.once("exit", resolve));
     if (code !== 0) throw new Error(`the run for N=${n} failed (exit ${code})`);
   }

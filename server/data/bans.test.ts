@@ -12,7 +12,16 @@ import { createActor } from "../testing/actors.ts";
 import { createUnreadableServer } from "../testing/hub.ts";
 import { createBanList, deleteBanList, listBanLists, setBanListServers } from "./ban-lists.ts";
 import { getBanSettings, setBanSettings } from "./ban-settings.ts";
-import { createBan, findActiveBansFor, getBan, listBans, revokeBan, updateBan } from "./bans.ts";
+import {
+  bannedKeys,
+  createBan,
+  findActiveBansFor,
+  getBan,
+  identifierKey,
+  listBans,
+  revokeBan,
+  updateBan,
+} from "./bans.ts";
 import type { DataContext } from "./context.ts";
 
 const T0 = new Date("2026-06-01T12:00:00Z");
@@ -102,6 +111,26 @@ describe.each(DATABASE_KINDS)("bans on $kind", ({ create }) => {
     });
     expect(audit).toMatchObject({ actorId: mod.id, outcome: "success" });
     expect(audit.input).toContain("76561197960265975");
+  });
+
+  it("finds which of more keys than the parameter limits allow some ban names, in one call", async () => {
+    // 40,000 keys: far above Prisma's 999 parameters per model query on SQLite and its 32,766 on
+    // PostgreSQL, so only chunking gets them through; the hits are near both ends.
+    // Two kinds (an OR of two `in` lists, which Prisma does not split by itself), keys as
+    // lookupKeys gives them (normalised: SteamID64, dotted addresses).
+    const key = (account: number) => ({ kind: "steam" as const, value: id64(account) });
+    const ip = (i: number) => ({
+      kind: "ip" as const,
+      value: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+    });
+    await ban(admin, { identifiers: [steam(900_001), steam(919_999)] });
+    await ban(admin, { identifiers: [ip(5), ip(19_998)] });
+    const keys = Array.from({ length: 20_000 }, (_, i) => [key(900_000 + i), ip(i)]).flat();
+    const hits = await bannedKeys(t.db, keys);
+    expect([...hits].sort()).toEqual(
+      [key(900_001), key(919_999), ip(5), ip(19_998)].map(identifierKey).sort(),
+    );
+    expect(await bannedKeys(t.db, [key(1), { kind: "ip", value: "198.51.100.1" }])).toEqual(new Set());
   });
 
   it("gives a field error per invalid identifier, and for a bad duration, reason or empty scope", async () => {

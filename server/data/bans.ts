@@ -27,7 +27,7 @@ import type { Db } from "../db/client.ts";
 import { recordAudit } from "./audit.ts";
 import { getBanSettings } from "./ban-settings.ts";
 import { requirePermission, type DataContext } from "./context.ts";
-import { ID_CHUNK } from "./chunks.ts";
+import { ID_CHUNK, chunked } from "./chunks.ts";
 import { serverIdScope } from "./scope.ts";
 import { countExistingServers } from "./servers.ts";
 
@@ -383,7 +383,11 @@ export function visibilityWhere(actor: Actor) {
   const scope = serverIdScope(actor, VISIBILITY_IDS);
   if (scope === null) return {};
   return {
-    OR: [{ scope: "all" }, { scope: "servers", servers: { some: scope } }, { scope: "list", banList: { servers: { some: scope } } }],
+    OR: [
+      { scope: "all" },
+      { scope: "servers", servers: { some: scope } },
+      { scope: "list", banList: { servers: { some: scope } } },
+    ],
   };
 }
 
@@ -395,7 +399,10 @@ async function visibleTo(ctx: DataContext, row: BanRow): Promise<boolean> {
   if (limit === null || row.scope === "all") return true;
   if (row.scope === "servers") return row.servers.some((s) => inLimit(limit, s.serverId));
   if (!row.banListId) return false;
-  return (await ctx.db.banListServer.count({ where: { banListId: row.banListId, ...serverIdScope(ctx.actor) } })) > 0;
+  return (
+    (await ctx.db.banListServer.count({ where: { banListId: row.banListId, ...serverIdScope(ctx.actor) } })) >
+    0
+  );
 }
 
 export function stateWhere(state: BanState, now: Date) {
@@ -453,7 +460,8 @@ export async function listBans(
         });
         const ids = [...new Set(hits.map((h) => h.banId))];
         // Many hits (a shared address): the same test as a join, so the statement stays bounded.
-        if (ids.length > VISIBILITY_IDS) or.push({ identifiers: { some: { OR: keys.map((k) => ({ kind: k.kind, value: k.value })) } } });
+        if (ids.length > VISIBILITY_IDS)
+          or.push({ identifiers: { some: { OR: keys.map((k) => ({ kind: k.kind, value: k.value })) } } });
         else if (ids.length > 0) or.push({ id: { in: ids } });
       }
     }
@@ -474,9 +482,17 @@ export async function listBans(
   // The keyset "(createdAt, id) after the cursor" as two index ranges, the cursor's own createdAt
   // first: as one OR, PostgreSQL scanned and sorted the table for every page (an import gives
   // thousands of bans one createdAt; exporting 100k bans took 38 s).
-  let rows = cursor ? await find([{ createdAt: cursor.createdAt, id: { [past]: cursor.id } }], input.limit + 1) : [];
+  let rows = cursor
+    ? await find([{ createdAt: cursor.createdAt, id: { [past]: cursor.id } }], input.limit + 1)
+    : [];
   if (rows.length <= input.limit)
-    rows = [...rows, ...(await find(cursor ? [{ createdAt: { [past]: cursor.createdAt } }] : [], input.limit + 1 - rows.length))];
+    rows = [
+      ...rows,
+      ...(await find(
+        cursor ? [{ createdAt: { [past]: cursor.createdAt } }] : [],
+        input.limit + 1 - rows.length,
+      )),
+    ];
   const page = rows.slice(0, input.limit);
   return {
     bans: page.map((row) => toDto(ctx.actor, row, now)),
@@ -512,6 +528,32 @@ export interface ActiveBan {
   expiresAt: Date | null;
   /** The identifier kinds of the player that matched. */
   matched: string[];
+}
+
+/** One identifier as a map key (kinds never contain NUL). */
+export function identifierKey(key: Identifier): string {
+  return `${key.kind}\u0000${key.value}`;
+}
+
+/**
+ * Which of `keys` some ban names (whatever its state or scope): one indexed query for the keys of
+ * a whole batch of players, so that the usual case, nobody banned, costs one query per batch
+ * instead of two per player. The players with a hit are then checked in full (findActiveBansFor).
+ */
+export async function bannedKeys(db: Db, keys: readonly Identifier[]): Promise<Set<string>> {
+  const unique = [...new Map(keys.map((k) => [identifierKey(k), k])).values()];
+  const found = new Set<string>();
+  // An OR of several `in` lists is one statement Prisma does not split: ID_CHUNK values in all.
+  for (const chunk of chunked(unique, ID_CHUNK)) {
+    const byKind = new Map<string, string[]>();
+    for (const key of chunk) byKind.set(key.kind, [...(byKind.get(key.kind) ?? []), key.value]);
+    const hits = await db.banIdentifier.findMany({
+      where: { OR: [...byKind].map(([kind, values]) => ({ kind, value: { in: values } })) },
+      select: { kind: true, value: true },
+    });
+    for (const hit of hits) found.add(identifierKey(hit as Identifier));
+  }
+  return found;
 }
 
 /**

@@ -16,7 +16,11 @@ type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
  * Runs `write` in a transaction of its own, or inline when `db` already is a transaction client (a
  * WriteFence runs the hub's writes in one; Prisma's transaction clients have no $transaction).
  */
-function inTransaction<T>(db: Db, write: (tx: Tx) => Promise<T>, options?: { maxWait: number; timeout: number }): Promise<T> {
+function inTransaction<T>(
+  db: Db,
+  write: (tx: Tx) => Promise<T>,
+  options?: { maxWait: number; timeout: number },
+): Promise<T> {
   if (typeof (db as { $transaction?: unknown }).$transaction !== "function") return write(db);
   return options ? db.$transaction(write, options) : db.$transaction(write);
 }
@@ -38,11 +42,21 @@ export interface ConsoleLineRecord {
  * lose unwritten lines but a restart never hands the same seq out twice. Deleted servers are absent.
  * Chunked so that thousands of servers never make one huge IN list.
  */
-export async function reserveConsoleSeqs(db: Db, serverIds: readonly string[], block: number): Promise<Map<string, number>> {
+export async function reserveConsoleSeqs(
+  db: Db,
+  serverIds: readonly string[],
+  block: number,
+): Promise<Map<string, number>> {
   const marks = new Map<string, number>();
   for (const ids of chunked(serverIds, ID_CHUNK)) {
-    await db.server.updateMany({ where: { id: { in: ids } }, data: { consoleSeqReserved: { increment: block } } });
-    const rows = await db.server.findMany({ where: { id: { in: ids } }, select: { id: true, consoleSeqReserved: true } });
+    await db.server.updateMany({
+      where: { id: { in: ids } },
+      data: { consoleSeqReserved: { increment: block } },
+    });
+    const rows = await db.server.findMany({
+      where: { id: { in: ids } },
+      select: { id: true, consoleSeqReserved: true },
+    });
     for (const r of rows) marks.set(r.id, r.consoleSeqReserved);
   }
   return marks;
@@ -50,7 +64,10 @@ export async function reserveConsoleSeqs(db: Db, serverIds: readonly string[], b
 
 /** Raises one server's reserved mark (never lowers it); false when the server no longer exists. */
 export async function raiseConsoleSeqReservation(db: Db, serverId: string, mark: number): Promise<boolean> {
-  const raised = await db.server.updateMany({ where: { id: serverId, consoleSeqReserved: { lt: mark } }, data: { consoleSeqReserved: mark } });
+  const raised = await db.server.updateMany({
+    where: { id: serverId, consoleSeqReserved: { lt: mark } },
+    data: { consoleSeqReserved: mark },
+  });
   if (raised.count > 0) return true;
   return (await db.server.count({ where: { id: serverId } })) > 0;
 }
@@ -62,7 +79,10 @@ export async function raiseConsoleSeqReservation(db: Db, serverId: string, mark:
  */
 export async function insertConsoleLines(db: Db, lines: readonly ConsoleLineRecord[]): Promise<void> {
   for (const chunk of chunked(lines, Math.min(1000, rowsPerStatement(8)))) {
-    const rows = chunk.map((l) => Prisma.sql`(${l.serverId}, ${l.seq}, ${l.kind}, ${l.text}, ${l.actorId}, ${l.actorName}, ${l.replyTo}, ${l.createdAt})`);
+    const rows = chunk.map(
+      (l) =>
+        Prisma.sql`(${l.serverId}, ${l.seq}, ${l.kind}, ${l.text}, ${l.actorId}, ${l.actorName}, ${l.replyTo}, ${l.createdAt})`,
+    );
     await db.$executeRaw`INSERT INTO "ConsoleLine" ("serverId", "seq", "kind", "text", "actorId", "actorName", "replyTo", "createdAt") VALUES ${Prisma.join(rows)}`;
   }
 }
@@ -81,13 +101,27 @@ export async function readConsoleLines(
     where: { serverId, ...(Object.keys(seq).length > 0 ? { seq } : {}) },
     orderBy: { seq: "desc" },
     take: range.limit,
-    select: { serverId: true, seq: true, kind: true, text: true, actorId: true, actorName: true, replyTo: true, createdAt: true },
+    select: {
+      serverId: true,
+      seq: true,
+      kind: true,
+      text: true,
+      actorId: true,
+      actorName: true,
+      replyTo: true,
+      createdAt: true,
+    },
   });
   return rows.reverse();
 }
 
 /** This user's own recent commands on a server, oldest first, without repeats in a row. */
-export async function listOwnRecentCommands(db: Db, actorId: string, serverId: string, limit = 50): Promise<string[]> {
+export async function listOwnRecentCommands(
+  db: Db,
+  actorId: string,
+  serverId: string,
+  limit = 50,
+): Promise<string[]> {
   // A deleted server's lines wait for the background purge: never read them.
   if ((await db.server.count({ where: { id: serverId } })) === 0) return [];
   const rows = await db.consoleLine.findMany({
@@ -118,7 +152,10 @@ export interface PlayerSessionInput {
 /** Opens many stays in one statement; ids in input order. */
 export async function openPlayerSessions(db: Db, inputs: readonly PlayerSessionInput[]): Promise<string[]> {
   if (inputs.length === 0) return [];
-  const rows = await db.playerSession.createManyAndReturn({ data: inputs.map((i) => ({ ...i })), select: { id: true } });
+  const rows = await db.playerSession.createManyAndReturn({
+    data: inputs.map((i) => ({ ...i })),
+    select: { id: true },
+  });
   return rows.map((r) => r.id);
 }
 
@@ -136,13 +173,31 @@ export async function updatePlayerSession(
  * (players/totals.ts): the rows changed and the totals are one transaction.
  */
 export async function closePlayerSessions(db: Db, ids: readonly string[], leftAt: Date): Promise<void> {
-  if (ids.length === 0) return;
+  await closePlayerSessionGroups(db, [{ ids, leftAt }]);
+}
+
+/**
+ * Several closes at once (each group's stays end at its own time), in one transaction with one
+ * totals update: a hub's servers each close a few stays per poll, and one transaction a turn for
+ * all of them holds the database far less than one each.
+ */
+export async function closePlayerSessionGroups(
+  db: Db,
+  groups: readonly { ids: readonly string[]; leftAt: Date }[],
+): Promise<void> {
+  const wanted = groups.filter((g) => g.ids.length > 0);
+  if (wanted.length === 0) return;
   await inTransaction(db, async (tx) => {
-    const closed = await tx.playerSession.updateManyAndReturn({
-      where: { id: { in: [...ids] }, leftAt: null },
-      data: { leftAt },
-      select: { playerId: true, serverId: true, joinedAt: true, leftAt: true },
-    });
+    const closed: Parameters<typeof addStayTotals>[1][number][] = [];
+    for (const { ids, leftAt } of wanted)
+      for (const chunk of chunked(ids))
+        closed.push(
+          ...(await tx.playerSession.updateManyAndReturn({
+            where: { id: { in: chunk }, leftAt: null },
+            data: { leftAt },
+            select: { playerId: true, serverId: true, joinedAt: true, leftAt: true },
+          })),
+        );
     await addStayTotals(tx, closed);
   });
 }
@@ -151,8 +206,13 @@ export async function closePlayerSessions(db: Db, ids: readonly string[], leftAt
  * Closes every open stay (of one server, or all): after a restart or when a server goes offline.
  * Linked stays add to their players' totals once, as in closePlayerSessions.
  */
-export async function closeOpenPlayerSessions(db: Db, serverId: string | null, leftAt: Date): Promise<number> {
-  return inTransaction(db, 
+export async function closeOpenPlayerSessions(
+  db: Db,
+  serverId: string | null,
+  leftAt: Date,
+): Promise<number> {
+  return inTransaction(
+    db,
     async (tx) => {
       const closed = await tx.playerSession.updateManyAndReturn({
         where: { leftAt: null, ...(serverId ? { serverId } : {}) },
@@ -176,25 +236,37 @@ export async function closeOpenPlayerSessions(db: Db, serverId: string | null, l
 export async function closeStaysLeftOpen(db: Db, now: Date, serverIds?: readonly string[]): Promise<number> {
   if (serverIds && serverIds.length === 0) return 0;
   // Callers pass one server (an adoption) or none (start-up): the filter list stays tiny.
-  const open = await db.playerSession.groupBy({ by: ["serverId"], where: { leftAt: null, ...(serverIds ? { serverId: { in: [...serverIds] } } : {}) } });
+  const open = await db.playerSession.groupBy({
+    by: ["serverId"],
+    where: { leftAt: null, ...(serverIds ? { serverId: { in: [...serverIds] } } : {}) },
+  });
   // One groupBy per chunk: Prisma refuses a groupBy IN list over its parameter limit (999 on SQLite).
   const lastSamples = await inChunks(
     open.map((o) => o.serverId),
-    (ids) => db.playerCountSample.groupBy({ by: ["serverId"], where: { serverId: { in: ids } }, _max: { createdAt: true } }),
+    (ids) =>
+      db.playerCountSample.groupBy({
+        by: ["serverId"],
+        where: { serverId: { in: ids } },
+        _max: { createdAt: true },
+      }),
   );
   const lastSeen = new Map(lastSamples.map((s) => [s.serverId, s._max.createdAt]));
   let closed = 0;
   for (const { serverId } of open) {
     const seen = lastSeen.get(serverId);
     const end = seen && seen < now ? seen : now;
-    closed += await inTransaction(db, 
+    closed += await inTransaction(
+      db,
       async (tx) => {
         const before = await tx.playerSession.updateManyAndReturn({
           where: { serverId, leftAt: null, joinedAt: { lte: end } },
           data: { leftAt: end },
           select: { playerId: true, serverId: true, joinedAt: true, leftAt: true },
         });
-        const after = await tx.playerSession.findMany({ where: { serverId, leftAt: null }, select: { id: true, joinedAt: true } });
+        const after = await tx.playerSession.findMany({
+          where: { serverId, leftAt: null },
+          select: { id: true, joinedAt: true },
+        });
         const late: { playerId: string | null; serverId: string; joinedAt: Date; leftAt: Date | null }[] = [];
         for (const stay of after) {
           const rows = await tx.playerSession.updateManyAndReturn({
@@ -216,7 +288,12 @@ export async function closeStaysLeftOpen(db: Db, now: Date, serverIds?: readonly
 // ---------------------------------------------------------------------------------------------
 // Player-count samples (overview sparkline)
 
-export async function recordPlayerCountSample(db: Db, serverId: string, count: number, at = new Date()): Promise<void> {
+export async function recordPlayerCountSample(
+  db: Db,
+  serverId: string,
+  count: number,
+  at = new Date(),
+): Promise<void> {
   await db.playerCountSample.create({ data: { serverId, count, createdAt: at } });
 }
 
@@ -226,10 +303,19 @@ export interface PlayerCountPoint {
 }
 
 /** Samples since `since` for each visible server (of `serverIds`, or all visible), oldest first. */
-export async function listPlayerCountSamples(ctx: DataContext, since: Date, serverIds?: readonly string[]): Promise<Record<string, PlayerCountPoint[]>> {
+export async function listPlayerCountSamples(
+  ctx: DataContext,
+  since: Date,
+  serverIds?: readonly string[],
+): Promise<Record<string, PlayerCountPoint[]>> {
   await requirePermission(ctx, "server.view", "server.samples");
-  const visible = ctx.actor.serverIds === null || ctx.actor.role === "OWNER" ? null : new Set(ctx.actor.serverIds);
-  const ids = serverIds ? serverIds.filter((id) => visible === null || visible.has(id)) : visible ? [...visible] : null;
+  const visible =
+    ctx.actor.serverIds === null || ctx.actor.role === "OWNER" ? null : new Set(ctx.actor.serverIds);
+  const ids = serverIds
+    ? serverIds.filter((id) => visible === null || visible.has(id))
+    : visible
+      ? [...visible]
+      : null;
   const query = (chunk: string[] | null) =>
     ctx.db.playerCountSample.findMany({
       where: { createdAt: { gte: since }, ...(chunk ? { serverId: { in: chunk } } : {}) },
@@ -262,7 +348,11 @@ export async function pruneHistory(db: Db, before: Date): Promise<{ sessions: nu
  * that starts with serverId. Returns how many went; small batches keep each statement short so
  * other writes (and SQLite's single writer, whose driver blocks the event loop) never wait long.
  */
-export async function deleteConsoleLineBatch(db: Db, what: { serverId: string; belowSeq?: number; before?: Date }, limit: number): Promise<number> {
+export async function deleteConsoleLineBatch(
+  db: Db,
+  what: { serverId: string; belowSeq?: number; before?: Date },
+  limit: number,
+): Promise<number> {
   const where =
     what.before !== undefined
       ? Prisma.sql`"serverId" = ${what.serverId} AND "createdAt" < ${what.before}`

@@ -7,7 +7,8 @@
  *
  * Nothing here is awaited on the hub's hot path: the hub hands over its player list after each
  * poll, and only players who are new or show new identities (a BattlEye GUID arrives after the
- * connect) are looked up, each with two indexed queries, at most MAX_IN_FLIGHT at once. A failed
+ * connect) are looked up: in batches of up to BATCH players, one query for the whole batch's
+ * identifiers, and two more only for a player one of whose identifiers some ban names. A failed
  * lookup or kick is retried at the next poll, and a kicked player the game still lists 30 s later
  * is kicked again. Each kick is audited as a system action ("ban.enforce", no actor), stored
  * "pending" before the kick is sent and completed after.
@@ -16,7 +17,7 @@ import { renderBanMessage } from "../../lib/bans/duration.ts";
 import { lookupKeys } from "../../lib/bans/identifiers.ts";
 import { completeAudit, recordAudit } from "../data/audit.ts";
 import { getBanSettings } from "../data/ban-settings.ts";
-import { findActiveBansFor, type ActiveBan } from "../data/bans.ts";
+import { bannedKeys, findActiveBansFor, identifierKey, type ActiveBan } from "../data/bans.ts";
 import type { Db } from "../db/client.ts";
 import type { Logger, Player } from "../rcon/types.ts";
 
@@ -35,10 +36,19 @@ export interface EnforcementActions {
 
 /** Sent when the template's message is refused by the game (too long, a character it cannot carry). */
 const FALLBACK_MESSAGE = "Banned";
-/** Lookups in flight at once: 500 servers coming online bring tens of thousands of players. */
-const MAX_IN_FLIGHT = 8;
+/** Players per lookup: 500 servers coming online bring tens of thousands of players at once. */
+const BATCH = 100;
+/** Batches in flight at once. */
+const MAX_IN_FLIGHT = 2;
 /** A kicked player still listed after this long is checked (and kicked) again. */
 const REKICK_AFTER_MS = 30_000;
+
+interface Check {
+  serverId: string;
+  player: Player;
+  entry: Seen;
+  actions: EnforcementActions;
+}
 
 interface Seen {
   signature: string;
@@ -49,7 +59,7 @@ interface Seen {
 export class BanEnforcer {
   /** Per server: player id -> the identities last checked. */
   private readonly seen = new Map<string, Map<string, Seen>>();
-  private readonly queue: (() => Promise<void>)[] = [];
+  private readonly queue: Check[] = [];
   private inFlight = 0;
   readonly now: () => number;
 
@@ -74,9 +84,10 @@ export class BanEnforcer {
         continue;
       const entry: Seen = { signature, kickedAt: null };
       seen.set(player.id, entry);
-      this.schedule(() => this.check(serverId, player, entry, actions));
+      this.queue.push({ serverId, player, entry, actions });
     }
     for (const id of seen.keys()) if (!present.has(id)) seen.delete(id);
+    this.drain();
   }
 
   /** Forget what was checked (server offline, or bans changed): the next list is checked in full. */
@@ -85,20 +96,41 @@ export class BanEnforcer {
     else this.seen.delete(serverId);
   }
 
-  private schedule(task: () => Promise<void>): void {
-    this.queue.push(task);
-    this.drain();
-  }
-
   private drain(): void {
     while (this.inFlight < MAX_IN_FLIGHT && this.queue.length > 0) {
-      const task = this.queue.shift()!;
+      const batch = this.queue.splice(0, BATCH);
       this.inFlight++;
-      void task().finally(() => {
+      void this.checkBatch(batch).finally(() => {
         this.inFlight--;
         this.drain();
       });
     }
+  }
+
+  /** One lookup for the batch; the players some ban names are checked in full. */
+  private async checkBatch(batch: Check[]): Promise<void> {
+    const keyed = batch.map((check) => ({
+      check,
+      keys: lookupKeys({
+        guid: check.player.guid,
+        steamId: check.player.steamId,
+        address: check.player.address,
+        name: check.player.plainName,
+      }),
+    }));
+    let named: Set<string>;
+    try {
+      named = await bannedKeys(this.options.db, keyed.flatMap((k) => k.keys));
+    } catch (error) {
+      this.options.logger.warn("ban check failed", { error: String(error).slice(0, 200) });
+      for (const check of batch) this.retryLater(check.serverId, check.player.id, check.entry);
+      return;
+    }
+    await Promise.all(
+      keyed
+        .filter(({ keys }) => keys.some((key) => named.has(identifierKey(key))))
+        .map(({ check, keys }) => this.check(check, keys)),
+    );
   }
 
   private retryLater(serverId: string, playerId: string, entry: Seen): void {
@@ -107,26 +139,14 @@ export class BanEnforcer {
   }
 
   private async check(
-    serverId: string,
-    player: Player,
-    entry: Seen,
-    actions: EnforcementActions,
+    { serverId, player, entry, actions }: Check,
+    keys: ReturnType<typeof lookupKeys>,
   ): Promise<void> {
     const { db, logger } = this.options;
     let bans: ActiveBan[];
     const now = this.now();
     try {
-      bans = await findActiveBansFor(
-        db,
-        serverId,
-        lookupKeys({
-          guid: player.guid,
-          steamId: player.steamId,
-          address: player.address,
-          name: player.plainName,
-        }),
-        new Date(now),
-      );
+      bans = await findActiveBansFor(db, serverId, keys, new Date(now));
     } catch (error) {
       logger.warn("ban check failed", { serverId, error: String(error).slice(0, 200) });
       return this.retryLater(serverId, player.id, entry);

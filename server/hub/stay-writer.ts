@@ -2,17 +2,26 @@
  * The hub's stay and sample writes, like ConsoleHistory for lines: nothing on the hot path waits
  * for the database. Every write runs in one serial queue, in the order asked (a close never
  * overtakes its open); stays are opened in batches (gathered for `gatherMs`, up to `batchSize`
- * rows a statement: a server coming online brings 64 players at once). Each write goes through the
+ * rows a statement: a server coming online brings 64 players at once), and the closes every
+ * server asks for meanwhile go out together in one transaction. Each write goes through the
  * WriteFence with the epoch of its server's link; a server whose writes are no longer wanted
  * (`epochOf` null: fenced, released, removed) or that the fence refuses is skipped, never retried.
  */
-import { closePlayerSessions, openPlayerSessions, recordPlayerCountSample, updatePlayerSession, type PlayerSessionInput } from "../data/history.ts";
+import {
+  closePlayerSessionGroups,
+  openPlayerSessions,
+  recordPlayerCountSample,
+  updatePlayerSession,
+  type PlayerSessionInput,
+} from "../data/history.ts";
 import type { Db } from "../db/client.ts";
 import type { Clock } from "../rcon/clock.ts";
 import type { Logger } from "../rcon/types.ts";
 import type { WriteFence } from "./fence.ts";
 
-export type StayFields = Partial<Pick<PlayerSessionInput, "name" | "plainName" | "guid" | "steamId" | "address">>;
+export type StayFields = Partial<
+  Pick<PlayerSessionInput, "name" | "plainName" | "guid" | "steamId" | "address">
+>;
 
 export interface StayWriterOptions<T> {
   db: Db;
@@ -33,9 +42,16 @@ interface QueuedOpen<T> {
   resolve(id: string | null): void;
 }
 
+interface QueuedClose {
+  serverId: string;
+  stays: readonly Promise<string | null>[];
+  at: Date;
+}
+
 export class StayWriter<T = unknown> {
   private writes: Promise<unknown> = Promise.resolve();
   private readonly opens: QueuedOpen<T>[] = [];
+  private readonly closes: QueuedClose[] = [];
   private readonly gatherMs: number;
   private readonly batchSize: number;
 
@@ -46,12 +62,16 @@ export class StayWriter<T = unknown> {
 
   /** Runs `task` after every write asked before it, one at a time (also the backfill's queue). */
   enqueue(task: () => Promise<unknown>): void {
-    this.writes = this.writes.then(task).catch((error: unknown) => this.options.logger.warn("history write failed", { error: String(error).slice(0, 200) }));
+    this.writes = this.writes
+      .then(task)
+      .catch((error: unknown) =>
+        this.options.logger.warn("history write failed", { error: String(error).slice(0, 200) }),
+      );
   }
 
   /** Resolves once every write asked so far is done. */
   async idle(): Promise<void> {
-    for (let seen: Promise<unknown> | null = null; seen !== this.writes; ) {
+    for (let seen: Promise<unknown> | null = null; seen !== this.writes;) {
       seen = this.writes;
       await seen;
     }
@@ -70,7 +90,12 @@ export class StayWriter<T = unknown> {
   }
 
   /** A stay's name or identities changed; `after` runs with its id once stored (late linking). */
-  update(serverId: string, stay: Promise<string | null>, fields: StayFields, after?: (stayId: string) => Promise<void>): void {
+  update(
+    serverId: string,
+    stay: Promise<string | null>,
+    fields: StayFields,
+    after?: (stayId: string) => Promise<void>,
+  ): void {
     this.enqueue(async () => {
       const id = await stay;
       if (!id) return;
@@ -83,15 +108,28 @@ export class StayWriter<T = unknown> {
     });
   }
 
-  /** Ends these stays of one server at `at`. */
+  /** Ends these stays of one server at `at` (with the other closes queued by then). */
   close(serverId: string, stays: readonly Promise<string | null>[], at: Date): void {
     if (stays.length === 0) return;
+    this.closes.push({ serverId, stays, at });
+    if (this.closes.length > 1) return; // a write for the queued closes is already in the queue
     this.enqueue(async () => {
-      const ids = (await Promise.all(stays)).filter((id): id is string => id !== null);
-      if (ids.length === 0) return;
-      await this.fenced([serverId], async (db, allowed) => {
-        if (allowed.has(serverId)) await closePlayerSessions(db, ids, at);
-      });
+      const closes = this.closes.splice(0);
+      const groups = await Promise.all(
+        closes.map(async (c) => ({
+          serverId: c.serverId,
+          leftAt: c.at,
+          ids: (await Promise.all(c.stays)).filter((id): id is string => id !== null),
+        })),
+      );
+      await this.fenced(
+        groups.map((g) => g.serverId),
+        (db, allowed) =>
+          closePlayerSessionGroups(
+            db,
+            groups.filter((g) => allowed.has(g.serverId)),
+          ),
+      );
     });
   }
 
@@ -109,7 +147,10 @@ export class StayWriter<T = unknown> {
       batch.map((b) => b.input.serverId),
       async (db, allowed) => {
         const wanted = batch.filter((b) => allowed.has(b.input.serverId));
-        const stored = await openPlayerSessions(db, wanted.map((b) => b.input));
+        const stored = await openPlayerSessions(
+          db,
+          wanted.map((b) => b.input),
+        );
         const byOpen = new Map<QueuedOpen<T>, string>();
         wanted.forEach((b, i) => {
           const id = stored[i];
@@ -123,11 +164,16 @@ export class StayWriter<T = unknown> {
     });
     batch.forEach((b, i) => b.resolve(ids?.[i] ?? null));
     // Linked once the rows exist; bots are passed too and come back without a record.
-    await this.options.opened?.(batch.map((b, i) => ({ context: b.context, stayId: ids?.[i] ?? null, input: b.input })));
+    await this.options.opened?.(
+      batch.map((b, i) => ({ context: b.context, stayId: ids?.[i] ?? null, input: b.input })),
+    );
   }
 
   /** Runs `write` through the fence for the servers still wanted; null (not run) when none is. */
-  private async fenced<R>(serverIds: readonly string[], write: (db: Db, allowed: ReadonlySet<string>) => Promise<R>): Promise<R | null> {
+  private async fenced<R>(
+    serverIds: readonly string[],
+    write: (db: Db, allowed: ReadonlySet<string>) => Promise<R>,
+  ): Promise<R | null> {
     const epochs = new Map<string, number>();
     for (const id of serverIds) {
       const epoch = this.options.epochOf(id);

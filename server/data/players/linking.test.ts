@@ -10,6 +10,7 @@ import { DATABASE_KINDS, type TestDatabase } from "../../testing/databases.ts";
 import { createUnreadableServer } from "../../testing/hub.ts";
 import {
   closeOpenPlayerSessions,
+  closePlayerSessionGroups,
   closePlayerSessions,
   closeStaysLeftOpen,
   openPlayerSessions,
@@ -381,6 +382,33 @@ describe.each(DATABASE_KINDS)("player linking on $kind", ({ create }) => {
     expect(await t.db.player.findUniqueOrThrow({ where: { id: playerId } })).toMatchObject({
       staysCount: 2,
       secondsPlayed: 210,
+    });
+  });
+
+  it("closes the stays of several servers at their own times in one call, each counted once", async () => {
+    const id = steam(1090);
+    const [a, b, c] = await open(
+      { serverId: s1, name: "Grouped", steamId: id, joinedAt: T0 },
+      { serverId: s2, name: "Grouped", steamId: id, joinedAt: T0 },
+      { serverId: s2, name: "Other", steamId: steam(1091), joinedAt: T0 },
+    );
+    const [r] = await link([a!, b!, c!]);
+    await closePlayerSessionGroups(t.db, [
+      { ids: [a!.stayId], leftAt: at(30) },
+      { ids: [b!.stayId, c!.stayId], leftAt: at(70) },
+      { ids: [a!.stayId], leftAt: at(400) }, // already closed in this very call: nothing more
+      { ids: [], leftAt: at(500) },
+    ]);
+    const stays = await t.db.playerSession.findMany({ where: { id: { in: [a!.stayId, b!.stayId, c!.stayId] } } });
+    expect(Object.fromEntries(stays.map((s) => [s.id, s.leftAt]))).toEqual({
+      [a!.stayId]: at(30),
+      [b!.stayId]: at(70),
+      [c!.stayId]: at(70),
+    });
+    expect(await t.db.player.findUniqueOrThrow({ where: { id: r!.playerId } })).toMatchObject({
+      staysCount: 2,
+      secondsPlayed: 30 + 70,
+      lastSeenAt: at(70),
     });
   });
 
