@@ -24,7 +24,8 @@
  * - Commands that failed or were refused in the window, by protocol and error code.
  *
  * Diagnosis switches: BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the measured process (either
- * target); BENCH_HUB_LOG=1 prints the hub's info, warnings and errors (--target process).
+ * target); BENCH_HUB_LOG=1 prints the hub's info, warnings and errors, and BENCH_QUERY_COUNT=1 the
+ * 40 most frequent Prisma operations (both --target process).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
