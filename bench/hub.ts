@@ -37,7 +37,11 @@ import { createInterface } from "node:readline";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { io as connect, type Socket } from "socket.io-client";
-import type { ClientToServerEvents, ServerStatusMessage, ServerToClientEvents } from "../lib/realtime/contract.ts";
+import type {
+  ClientToServerEvents,
+  ServerStatusMessage,
+  ServerToClientEvents,
+} from "../lib/realtime/contract.ts";
 import { createDb, type Db } from "../server/db/client.ts";
 import { migrateDatabase } from "../server/db/migrate.ts";
 import { createPostgresTestDatabase } from "../server/testing/databases.ts";
@@ -57,13 +61,21 @@ const silent = { debug() {}, info() {}, warn() {}, error() {} };
 /** BENCH_HUB_LOG=1: the measured hub's info, warnings and errors on stderr (debug stays silent). */
 const debugLog = {
   debug() {},
-  info: (message: string, fields?: object) => console.error(`[hub info] ${message} ${JSON.stringify(fields ?? {})}`),
-  warn: (message: string, fields?: object) => console.error(`[hub warn] ${message} ${JSON.stringify(fields ?? {})}`),
-  error: (message: string, fields?: object) => console.error(`[hub error] ${message} ${JSON.stringify(fields ?? {})}`),
+  info: (message: string, fields?: object) =>
+    console.error(`[hub info] ${message} ${JSON.stringify(fields ?? {})}`),
+  warn: (message: string, fields?: object) =>
+    console.error(`[hub warn] ${message} ${JSON.stringify(fields ?? {})}`),
+  error: (message: string, fields?: object) =>
+    console.error(`[hub error] ${message} ${JSON.stringify(fields ?? {})}`),
 };
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-const KINDS: { protocol: ProtocolId; game: string; say: (text: string) => string; extra?: Record<string, string | number> }[] = [
+const KINDS: {
+  protocol: ProtocolId;
+  game: string;
+  say: (text: string) => string;
+  extra?: Record<string, string | number>;
+}[] = [
   { protocol: "battleye", game: "arma3", say: (t) => `say -1 ${t}` },
   { protocol: "source", game: "squad", say: (t) => `AdminBroadcast ${t}` },
   { protocol: "quake3", game: "openarena", say: (t) => `say ${t}` },
@@ -100,7 +112,13 @@ function rssOf(pid: number | undefined): number {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function connectClient(url: string, cookie: string): Promise<ClientSocket> {
-  const socket: ClientSocket = connect(url, { transports: ["websocket"], extraHeaders: { cookie }, reconnection: false, forceNew: true, timeout: 60_000 });
+  const socket: ClientSocket = connect(url, {
+    transports: ["websocket"],
+    extraHeaders: { cookie },
+    reconnection: false,
+    forceNew: true,
+    timeout: 60_000,
+  });
   return new Promise((resolve, reject) => {
     socket.on("connect", () => resolve(socket));
     socket.on("connect_error", reject);
@@ -137,16 +155,37 @@ async function runEmulators(count: number): Promise<void> {
     const kind = KINDS[i % KINDS.length];
     if (!kind) continue;
     const family = await loadFamily(kind.protocol);
-    const emulator = await family.startEmulator({ host: "127.0.0.1", port: 0, password: PASSWORD, game: kind.game, players: 64, seed: i + 1, activity: 1, logger: silent, ...(kind.extra ? { extra: kind.extra } : {}) });
+    const emulator = await family.startEmulator({
+      host: "127.0.0.1",
+      port: 0,
+      password: PASSWORD,
+      game: kind.game,
+      players: 64,
+      seed: i + 1,
+      activity: 1,
+      logger: process.env.BENCH_HUB_LOG
+        ? {
+            ...silent,
+            info: (m: string, f?: object) => {
+              if (m.includes("dropped"))
+                console.error(`[emulator] ${m} ${JSON.stringify(f ?? {})} at ${new Date().toISOString()}`);
+            },
+          }
+        : silent,
+      ...(kind.extra ? { extra: kind.extra } : {}),
+    });
     running.push(emulator);
     console.log(JSON.stringify({ index: i, port: emulator.port }));
   }
   console.log(JSON.stringify({ ready: true }));
   // One chat line per second per server, spread over the second, stamped with this clock.
   const chatTimers = running.map((emulator, i) =>
-    setTimeout(() => {
-      chatTimers[i] = setInterval(() => emulator.playerChat(`bench-${Date.now()}`), 1_000);
-    }, (i * 1000) / running.length),
+    setTimeout(
+      () => {
+        chatTimers[i] = setInterval(() => emulator.playerChat(`bench-${Date.now()}`), 1_000);
+      },
+      (i * 1000) / running.length,
+    ),
   );
   await new Promise<void>((resolve) => process.stdin.on("close", resolve).resume());
   for (const timer of chatTimers) clearTimeout(timer);
@@ -154,7 +193,12 @@ async function runEmulators(count: number): Promise<void> {
   process.exit(0);
 }
 
-async function runClients(url: string, cookiesFile: string, serverIds: string[], seconds: number): Promise<void> {
+async function runClients(
+  url: string,
+  cookiesFile: string,
+  serverIds: string[],
+  seconds: number,
+): Promise<void> {
   const cookies = JSON.parse(readFileSync(cookiesFile, "utf8")) as string[];
   const indexOf = new Map(serverIds.map((id, i) => [id, i]));
   const kindOf = (serverId: string) => KINDS[(indexOf.get(serverId) ?? 0) % KINDS.length];
@@ -209,7 +253,9 @@ async function runClients(url: string, cookiesFile: string, serverIds: string[],
   // 10 servers per client (1,000 servers, 50 clients) the period grows so that each user stays
   // under the action limit: refused commands would measure the limiter, not the round trip.
   const servers = [...commander].map(([serverId, socket]) => ({ serverId, socket }));
-  const mostPerClient = Math.max(...sockets.map((socket) => servers.filter((s) => s.socket === socket).length));
+  const mostPerClient = Math.max(
+    ...sockets.map((socket) => servers.filter((s) => s.socket === socket).length),
+  );
   const period = Math.max(COMMAND_EVERY_SECONDS, Math.ceil((mostPerClient * 10) / (ACTIONS_PER_10S - 2)));
   let tick = 0;
   const driver = setInterval(() => {
@@ -218,12 +264,13 @@ async function runClients(url: string, cookiesFile: string, serverIds: string[],
       const say = kindOf(serverId)?.say;
       if (!say) return;
       setTimeout(
-        () => socket.emit("console:exec", { serverId, command: say(`bench-${Date.now()}`) }, (result) => {
-          if (result.ok || !measuring) return;
-          execErrors++;
-          const key = `${kindOf(serverId)?.protocol ?? "?"} ${result.error.code}`;
-          execErrorKinds[key] = (execErrorKinds[key] ?? 0) + 1;
-        }),
+        () =>
+          socket.emit("console:exec", { serverId, command: say(`bench-${Date.now()}`) }, (result) => {
+            if (result.ok || !measuring) return;
+            execErrors++;
+            const key = `${kindOf(serverId)?.protocol ?? "?"} ${result.error.code}`;
+            execErrorKinds[key] = (execErrorKinds[key] ?? 0) + 1;
+          }),
         ((i * 1000) / servers.length) | 0,
       );
     });
@@ -258,26 +305,44 @@ interface ProcessUnderTest {
 /** The hub, socket.io and the history in this process (started with the dashboard's Node options). */
 async function startInThisProcess(plainDb: Db): Promise<ProcessUnderTest> {
   const counts: Record<string, number> = {};
-  const db = (process.env.BENCH_QUERY_COUNT
-    ? plainDb.$extends({
-        query: {
-          async $allOperations({ model, operation, args, query }) {
-            const key = `${model ?? ""}.${operation}`;
-            counts[key] = (counts[key] ?? 0) + 1;
-            return query(args) as Promise<unknown>;
+  const db = (
+    process.env.BENCH_QUERY_COUNT
+      ? plainDb.$extends({
+          query: {
+            async $allOperations({ model, operation, args, query }) {
+              const key = `${model ?? ""}.${operation}`;
+              counts[key] = (counts[key] ?? 0) + 1;
+              return query(args) as Promise<unknown>;
+            },
           },
-        },
-      })
-    : plainDb) as Db;
+        })
+      : plainDb
+  ) as Db;
   if (process.env.BENCH_QUERY_COUNT)
-    process.on("exit", () => console.error(Object.entries(counts).sort((a, b) => b[1] - a[1]).slice(0, 40).map(([k, n]) => `${n} ${k}`).join("\n")));
-  const hub = new ConnectionHub({ db, encryptionKey: KEY, logger: process.env.BENCH_HUB_LOG ? debugLog : silent, sampleEveryMs: 60_000 });
+    process.on("exit", () =>
+      console.error(
+        Object.entries(counts)
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 40)
+          .map(([k, n]) => `${n} ${k}`)
+          .join("\n"),
+      ),
+    );
+  const hub = new ConnectionHub({
+    db,
+    encryptionKey: KEY,
+    logger: process.env.BENCH_HUB_LOG ? debugLog : silent,
+    sampleEveryMs: 60_000,
+  });
   await hub.start();
   const http = createServer();
   const realtime = createRealtime(http, { db, authSecret: SECRET, logger: silent, hub });
   await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
+  // BENCH_HUB_LOG: the event loop's longest stalls from the start, start-up burst included.
+  const stalls = monitorEventLoopDelay({ resolution: 10 });
+  stalls.enable();
   return {
     url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
     pid: process.pid,
@@ -286,6 +351,17 @@ async function startInThisProcess(plainDb: Db): Promise<ProcessUnderTest> {
     loopDelay: () => ({ p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 }),
     async close() {
       delay.disable();
+      if (process.env.BENCH_HUB_LOG) {
+        const states: Record<string, number> = {};
+        for (const status of hub.statuses()) {
+          const key = `${hub.dialectOf(status.serverId)?.id ?? "?"} ${status.state} ${status.reason ?? ""}`;
+          states[key] = (states[key] ?? 0) + 1;
+        }
+        console.error("[hub] statuses at the end:", states);
+        console.error(
+          `[hub] event-loop delay since the start: p99 ${(stalls.percentile(99) / 1e6).toFixed(0)} ms, max ${(stalls.max / 1e6).toFixed(0)} ms`,
+        );
+      }
       await realtime.close();
       await hub.stop();
       await new Promise((resolve) => http.close(resolve));
@@ -295,7 +371,8 @@ async function startInThisProcess(plainDb: Db): Promise<ProcessUnderTest> {
 
 /** The production server (`dist/server/index.js`) on the bench's database, as `npm start` runs it. */
 async function startBuiltServer(dir: string, databaseUrl: string): Promise<ProcessUnderTest> {
-  if (!existsSync("dist/server/index.js") || !existsSync(".next/BUILD_ID")) throw new Error("--target build needs the production build: run `npm run build` first");
+  if (!existsSync("dist/server/index.js") || !existsSync(".next/BUILD_ID"))
+    throw new Error("--target build needs the production build: run `npm run build` first");
   const port = await new Promise<number>((resolve) => {
     const probe = createServer().listen(0, "127.0.0.1", () => {
       const { port: free } = probe.address() as AddressInfo;
@@ -303,9 +380,22 @@ async function startBuiltServer(dir: string, databaseUrl: string): Promise<Proce
     });
   });
   // BENCH_CPU_PROF=<dir>: a V8 CPU profile of the measured server, written when it exits.
-  const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const profile = process.env.BENCH_CPU_PROF
+    ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+    : [];
   const server = spawn(process.execPath, [...serverNodeOptions(), ...profile, "dist/server/index.js"], {
-    env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dir, DATABASE_URL: databaseUrl, AUTH_SECRET: SECRET, RCON_ENCRYPTION_KEY: KEY.toString("base64"), DEMO: "0", LOG_LEVEL: "warn" },
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATA_DIR: dir,
+      DATABASE_URL: databaseUrl,
+      AUTH_SECRET: SECRET,
+      RCON_ENCRYPTION_KEY: KEY.toString("base64"),
+      DEMO: "0",
+      LOG_LEVEL: "warn",
+    },
     stdio: ["ignore", "pipe", "inherit"],
   });
   await new Promise<void>((resolve, reject) => {
@@ -335,9 +425,15 @@ async function startBuiltServer(dir: string, databaseUrl: string): Promise<Proce
  * the event loop busy past socket.io's ping timeout: a dropped watcher connects again, and an
  * unanswered watch is given up after a minute instead of waiting forever.
  */
-async function waitUntilOnline(url: string, cookie: string, count: number, limitMs = 600_000): Promise<number> {
+async function waitUntilOnline(
+  url: string,
+  cookie: string,
+  count: number,
+  limitMs = 600_000,
+): Promise<number> {
   const statuses = new Map<string, ServerStatusMessage>();
-  const ready = () => [...statuses.values()].filter((s) => s.state === "online" && s.playerCount !== null).length;
+  const ready = () =>
+    [...statuses.values()].filter((s) => s.state === "online" && s.playerCount !== null).length;
   const started = Date.now();
   while (ready() < count && Date.now() - started < limitMs) {
     let socket: ClientSocket | null = null;
@@ -345,10 +441,19 @@ async function waitUntilOnline(url: string, cookie: string, count: number, limit
       socket = await connectClient(url, cookie);
       const watcher = socket;
       watcher.on("server:status", (status) => statuses.set(status.serverId, status));
-      const first = await new Promise<{ ok: boolean; data?: { statuses: ServerStatusMessage[] } }>((resolve, reject) =>
-        watcher.timeout(60_000).emit("servers:watch", {}, (error: Error | null, result: { ok: boolean; data?: { statuses: ServerStatusMessage[] } }) => (error ? reject(error) : resolve(result))),
+      const first = await new Promise<{ ok: boolean; data?: { statuses: ServerStatusMessage[] } }>(
+        (resolve, reject) =>
+          watcher
+            .timeout(60_000)
+            .emit(
+              "servers:watch",
+              {},
+              (error: Error | null, result: { ok: boolean; data?: { statuses: ServerStatusMessage[] } }) =>
+                error ? reject(error) : resolve(result),
+            ),
       );
-      for (const status of first.data?.statuses ?? []) if (!statuses.has(status.serverId)) statuses.set(status.serverId, status);
+      for (const status of first.data?.statuses ?? [])
+        if (!statuses.has(status.serverId)) statuses.set(status.serverId, status);
       while (watcher.connected && ready() < count && Date.now() - started < limitMs) await sleep(200);
     } catch {
       await sleep(1_000); // refused or timed out under the burst: try again
@@ -367,7 +472,10 @@ async function waitUntilOnline(url: string, cookie: string, count: number, limit
 async function waitUntilSettled(db: Db, limitMs = 120_000): Promise<number> {
   const started = Date.now();
   while (Date.now() - started < limitMs) {
-    const [open, unlinked] = await Promise.all([db.playerSession.count({ where: { leftAt: null } }), db.playerSession.count({ where: { leftAt: null, playerId: null } })]);
+    const [open, unlinked] = await Promise.all([
+      db.playerSession.count({ where: { leftAt: null } }),
+      db.playerSession.count({ where: { leftAt: null, playerId: null } }),
+    ]);
     if (open > 0 && unlinked * 100 < open) break;
     await sleep(1_000);
   }
@@ -375,7 +483,9 @@ async function waitUntilSettled(db: Db, limitMs = 120_000): Promise<number> {
 }
 
 function child(args: string[]): { proc: ChildProcess; next(): Promise<string | null> } {
-  const proc = spawn(process.execPath, ["--import", "tsx", "bench/index.ts", "hub", ...args], { stdio: ["pipe", "pipe", "inherit"] });
+  const proc = spawn(process.execPath, ["--import", "tsx", "bench/index.ts", "hub", ...args], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
   if (!proc.stdout) throw new Error("no stdout");
   const iterator: AsyncIterator<string> = createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
   return {
@@ -397,7 +507,13 @@ async function until<T>(from: { next(): Promise<string | null> }, key: string): 
   }
 }
 
-async function runOnce(servers: number, clients: number, seconds: number, target: string, kind: string): Promise<void> {
+async function runOnce(
+  servers: number,
+  clients: number,
+  seconds: number,
+  target: string,
+  kind: string,
+): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), "rcondeck-bench-hub-"));
   // SQLite (the default) in a file of its own, or a throw-away PostgreSQL database (TEST_POSTGRES_URL).
   const database = kind === "postgresql" ? await createPostgresTestDatabase() : null;
@@ -406,7 +522,15 @@ async function runOnce(servers: number, clients: number, seconds: number, target
   const db = database?.db ?? createDb(databaseUrl);
   const cookies: string[] = [];
   for (let c = 0; c < clients; c++) {
-    const user = await db.user.create({ data: { email: `bench${c}@example.com`, name: `bench${c}`, passwordHash: "x", role: "ADMIN", allServers: true } });
+    const user = await db.user.create({
+      data: {
+        email: `bench${c}@example.com`,
+        name: `bench${c}`,
+        passwordHash: "x",
+        role: "ADMIN",
+        allServers: true,
+      },
+    });
     cookies.push((await sessionCookieFor(db, SECRET, user.id)).cookie);
   }
   const cookiesFile = path.join(dir, "cookies.json");
@@ -425,11 +549,21 @@ async function runOnce(servers: number, clients: number, seconds: number, target
   for (const [i, port] of ports.entries()) {
     const kind = KINDS[i % KINDS.length];
     if (!kind) continue;
-    const row = await db.server.create({ data: { name: `bench ${i}`, game: kind.game, protocol: kind.protocol, host: "127.0.0.1", port, passwordEncrypted: encryptSecret(PASSWORD, KEY) } });
+    const row = await db.server.create({
+      data: {
+        name: `bench ${i}`,
+        game: kind.game,
+        protocol: kind.protocol,
+        host: "127.0.0.1",
+        port,
+        passwordEncrypted: encryptSecret(PASSWORD, KEY),
+      },
+    });
     ids.push(row.id);
   }
 
-  const measured = target === "build" ? await startBuiltServer(dir, databaseUrl) : await startInThisProcess(db);
+  const measured =
+    target === "build" ? await startBuiltServer(dir, databaseUrl) : await startInThisProcess(db);
   const startedAt = Date.now();
   const online = await waitUntilOnline(measured.url, cookies[0] ?? "", servers);
   const onlineAfter = ((Date.now() - startedAt) / 1000).toFixed(0);
@@ -437,7 +571,18 @@ async function runOnce(servers: number, clients: number, seconds: number, target
   // stays (64 per server) are stored and linked to player records, i.e. the records stop growing.
   const settledAfter = ((await waitUntilSettled(db)) / 1000).toFixed(0);
 
-  const clientProc = child(["--role", "clients", "--url", measured.url, "--cookies", cookiesFile, "--ids", ids.join(","), "--seconds", String(seconds)]);
+  const clientProc = child([
+    "--role",
+    "clients",
+    "--url",
+    measured.url,
+    "--cookies",
+    cookiesFile,
+    "--ids",
+    ids.join(","),
+    "--seconds",
+    String(seconds),
+  ]);
   await until(clientProc, "subscribed");
 
   // Measure over the same window as the clients (after their 3 s warm-up).
@@ -455,10 +600,14 @@ async function runOnce(servers: number, clients: number, seconds: number, target
     peakHeap = Math.max(peakHeap, m.heap ?? 0);
   }, 250);
   type Summary = { p50: number; p99: number; count: number };
-  const { result } = await until<{ result: Record<string, Summary | number | undefined> }>(clientProc, "result");
+  const { result } = await until<{ result: Record<string, Summary | number | undefined> }>(
+    clientProc,
+    "result",
+  );
   const wallSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
   clearInterval(memoryTimer);
-  const cores = (pid: number | undefined, before: number) => ((cpuSecondsOf(pid) - before) / wallSeconds).toFixed(2);
+  const cores = (pid: number | undefined, before: number) =>
+    ((cpuSecondsOf(pid) - before) / wallSeconds).toFixed(2);
   const figure = (key: string) => {
     const r = result[key];
     return typeof r === "object" ? `p50 ${r.p50} ms  p99 ${r.p99} ms  (${r.count})` : "no samples";
@@ -467,17 +616,26 @@ async function runOnce(servers: number, clients: number, seconds: number, target
     const entries = Object.entries((kinds ?? {}) as Record<string, number>);
     return entries.length ? ` (${entries.map(([k, n]) => `${k} ${n}`).join(", ")})` : "";
   };
-  const byProtocol = (measure: string) => KINDS.map((k) => `${k.protocol} ${figure(`${measure} ${k.protocol}`).replace(/ {2}\(.*/, "")}`).join(", ");
+  const byProtocol = (measure: string) =>
+    KINDS.map((k) => `${k.protocol} ${figure(`${measure} ${k.protocol}`).replace(/ {2}\(.*/, "")}`).join(
+      ", ",
+    );
   const mb = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MB`;
   const delay = measured.loopDelay();
-  console.log(`N=${String(servers).padStart(3)} M=${clients}  target ${target}  database ${kind}  online ${online}/${servers} after ${onlineAfter} s, start-up burst written after ${settledAfter} s more`);
+  console.log(
+    `N=${String(servers).padStart(3)} M=${clients}  target ${target}  database ${kind}  online ${online}/${servers} after ${onlineAfter} s, start-up burst written after ${settledAfter} s more`,
+  );
   console.log(`  event emulator->client (pushed chat): ${figure("event")}   [${byProtocol("event")}]`);
-  console.log(`  command round trip (console:exec -> answer line): ${figure("command")}   [${byProtocol("command")}]   refused or failed ${typeof result.execErrors === "number" ? result.execErrors : "?"}${failedKinds(result.execErrorKinds)}`);
+  console.log(
+    `  command round trip (console:exec -> answer line): ${figure("command")}   [${byProtocol("command")}]   refused or failed ${typeof result.execErrors === "number" ? result.execErrors : "?"}${failedKinds(result.execErrorKinds)}`,
+  );
   console.log(`  hub->client age of every line: ${figure("age")}`);
   console.log(
     `  measured process: CPU ${cores(measured.pid, cpu0)} cores  peak RSS ${mb(peakRss)}${peakHeap ? `  peak heap used ${mb(peakHeap)}` : ""}${delay ? `  event-loop delay p99 ${delay.p99.toFixed(0)} ms max ${delay.max.toFixed(0)} ms` : ""}`,
   );
-  console.log(`  other processes: emulators ${cores(emulators.proc.pid, emulatorCpu0)} cores, clients ${cores(clientProc.proc.pid, clientCpu0)} cores`);
+  console.log(
+    `  other processes: emulators ${cores(emulators.proc.pid, emulatorCpu0)} cores, clients ${cores(clientProc.proc.pid, clientCpu0)} cores`,
+  );
 
   clientProc.proc.kill();
   emulators.proc.stdin?.end();
@@ -504,24 +662,65 @@ export async function main(args: string[]): Promise<void> {
     },
   });
   if (values.role === "emulators") return runEmulators(Number(values.servers));
-  if (values.role === "clients") return runClients(values.url ?? "", values.cookies ?? "", (values.ids ?? "").split(","), Number(values.seconds));
+  if (values.role === "clients")
+    return runClients(
+      values.url ?? "",
+      values.cookies ?? "",
+      (values.ids ?? "").split(","),
+      Number(values.seconds),
+    );
   if (values.role === "hub") {
-    await runOnce(Number(values.servers), Number(values.clients), Number(values.seconds), values.target, values.db);
+    await runOnce(
+      Number(values.servers),
+      Number(values.clients),
+      Number(values.seconds),
+      values.target,
+      values.db,
+    );
     process.exit(0);
   }
-  if (values.target !== "process" && values.target !== "build") throw new Error(`--target is process or build, not "${values.target}"`);
-  if (values.db !== "sqlite" && values.db !== "postgresql") throw new Error(`--db is sqlite or postgresql, not "${values.db}"`);
+  if (values.target !== "process" && values.target !== "build")
+    throw new Error(`--target is process or build, not "${values.target}"`);
+  if (values.db !== "sqlite" && values.db !== "postgresql")
+    throw new Error(`--db is sqlite or postgresql, not "${values.db}"`);
   const options = serverNodeOptions();
   console.log(
     `hub benchmark: mixed BattlEye/Source(Squad)/Quake 3 emulators, 64 players each, ${values.clients} socket.io clients, ${values.seconds} s per run; measured process: ` +
-      (values.target === "build" ? `node ${options.join(" ")} dist/server/index.js` : `the hub alone, node ${options.join(" ")}`),
+      (values.target === "build"
+        ? `node ${options.join(" ")} dist/server/index.js`
+        : `the hub alone, node ${options.join(" ")}`),
   );
   for (const n of values.servers.split(",").map(Number)) {
     // Each N in a fresh process (so runs share no heap); with --target process that process is the
     // hub under test, so it gets the dashboard's Node options.
     // BENCH_CPU_PROF=<dir> with --target process: a V8 CPU profile of the process holding the hub.
-    const profile = values.target === "process" && process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-    const run = spawn(process.execPath, [...(values.target === "process" ? [...options, ...profile] : []), "--import", "tsx", "bench/index.ts", "hub", "--role", "hub", "--target", values.target, "--servers", String(n), "--clients", values.clients, "--seconds", values.seconds, "--db", values.db], { stdio: "inherit" });
+    const profile =
+      values.target === "process" && process.env.BENCH_CPU_PROF
+        ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+        : [];
+    const run = spawn(
+      process.execPath,
+      [
+        ...(values.target === "process" ? [...options, ...profile] : []),
+        "--import",
+        "tsx",
+        "bench/index.ts",
+        "hub",
+        "--role",
+        "hub",
+        "--target",
+        values.target,
+        "--servers",
+        String(n),
+        "--clients",
+        values.clients,
+        "--seconds",
+        values.seconds,
+        "--db",
+        values.db,
+      ],
+      { stdio: "inherit" },
+    );
     const code = await new Promise<number | null>((resolve) => run.once("exit", resolve));
     if (code !== 0) throw new Error(`the run for N=${n} failed (exit ${code})`);
   }

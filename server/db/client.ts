@@ -8,13 +8,24 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as PostgresPrismaClient } from "../../prisma/generated/postgresql/client.ts";
 import { PrismaClient as SqlitePrismaClient } from "../../prisma/generated/sqlite/client.ts";
 import { sqliteDriverOptions } from "./sqlite-binding.ts";
+import { withEventLoopTurns } from "./sqlite-turns.ts";
 
 export type Db = SqlitePrismaClient;
-export type { Role, User, Server, AuditEvent, ServerAccess, OneTimeToken } from "../../prisma/generated/sqlite/client.ts";
+export type {
+  Role,
+  User,
+  Server,
+  AuditEvent,
+  ServerAccess,
+  OneTimeToken,
+} from "../../prisma/generated/sqlite/client.ts";
 
 export function createDb(databaseUrl: string): Db {
   if (databaseUrl.startsWith("file:")) {
-    const adapter = new PrismaBetterSqlite3({ url: databaseUrl, ...sqliteDriverOptions() });
+    // Synchronous driver: its queries take turns with the process's sockets (sqlite-turns.ts).
+    const adapter = withEventLoopTurns(
+      new PrismaBetterSqlite3({ url: databaseUrl, ...sqliteDriverOptions() }),
+    );
     return new SqlitePrismaClient({ adapter });
   }
   const adapter = new PrismaPg({ connectionString: databaseUrl });
