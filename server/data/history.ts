@@ -187,19 +187,24 @@ export async function closePlayerSessionGroups(
 ): Promise<void> {
   const wanted = groups.filter((g) => g.ids.length > 0);
   if (wanted.length === 0) return;
-  await inTransaction(db, async (tx) => {
-    const closed: Parameters<typeof addStayTotals>[1][number][] = [];
-    for (const { ids, leftAt } of wanted)
-      for (const chunk of chunked(ids))
-        closed.push(
-          ...(await tx.playerSession.updateManyAndReturn({
-            where: { id: { in: chunk }, leftAt: null },
-            data: { leftAt },
-            select: { playerId: true, serverId: true, joinedAt: true, leftAt: true },
-          })),
-        );
-    await addStayTotals(tx, closed);
-  });
+  await inTransaction(
+    db,
+    async (tx) => {
+      const closed: Parameters<typeof addStayTotals>[1][number][] = [];
+      for (const { ids, leftAt } of wanted)
+        for (const chunk of chunked(ids))
+          closed.push(
+            ...(await tx.playerSession.updateManyAndReturn({
+              where: { id: { in: chunk }, leftAt: null },
+              data: { leftAt },
+              select: { playerId: true, serverId: true, joinedAt: true, leftAt: true },
+            })),
+          );
+      await addStayTotals(tx, closed);
+    },
+    // Prisma's 5 s default expired under a busy turn's closes at 500 servers on a loaded machine.
+    { maxWait: 30_000, timeout: 60_000 },
+  );
 }
 
 /**

@@ -399,7 +399,9 @@ describe.each(DATABASE_KINDS)("player linking on $kind", ({ create }) => {
       { ids: [a!.stayId], leftAt: at(400) }, // already closed in this very call: nothing more
       { ids: [], leftAt: at(500) },
     ]);
-    const stays = await t.db.playerSession.findMany({ where: { id: { in: [a!.stayId, b!.stayId, c!.stayId] } } });
+    const stays = await t.db.playerSession.findMany({
+      where: { id: { in: [a!.stayId, b!.stayId, c!.stayId] } },
+    });
     expect(Object.fromEntries(stays.map((s) => [s.id, s.leftAt]))).toEqual({
       [a!.stayId]: at(30),
       [b!.stayId]: at(70),
@@ -410,6 +412,25 @@ describe.each(DATABASE_KINDS)("player linking on $kind", ({ create }) => {
       secondsPlayed: 30 + 70,
       lastSeenAt: at(70),
     });
+  });
+
+  it("closes 400 linked stays ending at one time, in more than one statement per kind", async () => {
+    const many = await open(
+      ...Array.from({ length: 400 }, (_, i) => ({
+        serverId: i % 2 ? s1 : s2,
+        name: `Many${i}`,
+        steamId: steam(5000 + i),
+        joinedAt: T0,
+      })),
+    );
+    const linked = await link(many.map((m) => m!));
+    await closePlayerSessionGroups(t.db, [{ ids: many.map((m) => m!.stayId), leftAt: at(60) }]);
+    const players = await t.db.player.findMany({ where: { id: { in: linked.map((r) => r!.playerId) } } });
+    expect(players.map((p) => [p.staysCount, p.lastSeenAt])).toEqual(players.map(() => [1, at(60)]));
+    const perServer = await t.db.playerServer.findMany({
+      where: { playerId: { in: linked.map((r) => r!.playerId) } },
+    });
+    expect(perServer.map((p) => p.lastSeenAt)).toEqual(perServer.map(() => at(60)));
   });
 
   it("ends the stays a previous process left open at the server's last sample, not at the restart, counted once", async () => {
