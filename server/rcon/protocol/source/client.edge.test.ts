@@ -10,14 +10,27 @@ import { MAX_REQUEST_ID, SourceClient, type SourceClientEvent, type SourceClient
 import { decodePacket, DEFAULT_MAX_PACKET_SIZE, encodePacket, PacketType } from "./packet.ts";
 
 const MARKER: SourceClientProfile = {
-  endStrategy: { kind: "marker" },
   maxInFlight: 64,
   maxRequestSize: 4096 + 10,
 };
 const ONE_AT_A_TIME: SourceClientProfile = { ...MARKER, maxInFlight: 1 };
 
-function ready(profile: SourceClientProfile, firstRequestId?: number): SourceClient {
-  const client = new SourceClient({ profile, codec: utf8, firstRequestId });
+/**
+ * A logged-in client whose probe marker the server echoed (SRCDS) or ignored (the first command's
+ * answer then shows the marker is not answered: answers end by size and quiet time).
+ */
+function ready(
+  profile: SourceClientProfile,
+  firstRequestId?: number,
+  probe: "echo" | "ignore" = "echo",
+  maxResponseBytes?: number,
+): SourceClient {
+  const client = new SourceClient({
+    profile,
+    codec: utf8,
+    firstRequestId,
+    ...(maxResponseBytes ? { maxResponseBytes } : {}),
+  });
   client.authenticate("pw", 0, 1000);
   const [auth] = client.takeOutgoing();
   client.receive(
@@ -25,6 +38,10 @@ function ready(profile: SourceClientProfile, firstRequestId?: number): SourceCli
     0,
   );
   expect(client.nextEvent()).toEqual({ type: "authenticated" });
+  const [marker] = client.takeOutgoing().map((bytes) => decodePacket(bytes));
+  expect(marker).toMatchObject({ type: PacketType.RESPONSE_VALUE, body: new Uint8Array() });
+  if (probe === "echo") client.receive(answer(marker!.id, ""), 0);
+  expect(client.markerBehaviour).toBe(probe === "echo" ? "echoed" : "unknown");
   return client;
 }
 
@@ -115,7 +132,7 @@ describe("SourceClient request ids", () => {
 
 describe("SourceClient stream and limits", () => {
   it("holds a packet split across reads until it is whole", () => {
-    const client = ready({ endStrategy: { kind: "single" }, maxInFlight: 1, maxRequestSize: 4106 });
+    const client = ready({ maxInFlight: 1, maxRequestSize: 4106 }, undefined, "ignore");
     const id = client.command("status", 0, 1000);
     expect(client.outgoingCount).toBe(1);
     client.takeOutgoing();
@@ -130,7 +147,7 @@ describe("SourceClient stream and limits", () => {
   });
 
   it("a profile without a request limit allows commands up to the default packet size", () => {
-    const client = ready({ endStrategy: { kind: "single" }, maxInFlight: 1 });
+    const client = ready({ maxInFlight: 1 }, undefined, "ignore");
     const largest = DEFAULT_MAX_PACKET_SIZE - 10;
     let thrown: unknown;
     try {
@@ -149,10 +166,10 @@ describe("SourceClient stream and limits", () => {
 
 describe("SourceClient answers that never end", () => {
   it("drops further packets of an answer that already ended as late-answer, never as pushed messages", () => {
-    const client = ready({ endStrategy: { kind: "single" }, maxInFlight: 1, maxRequestSize: 4106 });
+    const client = ready({ maxInFlight: 1, maxRequestSize: 4106 }, undefined, "ignore");
     const id = client.command("status", 0, 1000);
     client.takeOutgoing();
-    client.receive(answer(id, "first"), 1);
+    client.receive(answer(id, "first"), 1); // shorter than a full fragment: the whole answer
     for (let i = 0; i < 3; i++) client.receive(answer(id, `more ${i}`), 2);
     client.receive(answer(id, ""), 2); // an empty packet of the same id says nothing
     expect(drain(client)).toEqual([
@@ -164,14 +181,7 @@ describe("SourceClient answers that never end", () => {
   });
 
   it("cuts an answer at the smaller of the profile's and the app's cap, then drops its rest as late-answer", () => {
-    const client = new SourceClient({ profile: MARKER, codec: utf8, maxResponseBytes: 10 });
-    client.authenticate("pw", 0, 1000);
-    const [auth] = client.takeOutgoing();
-    client.receive(
-      encodePacket({ id: decodePacket(auth!).id, type: PacketType.AUTH_RESPONSE, body: new Uint8Array() }),
-      0,
-    );
-    drain(client);
+    const client = ready(MARKER, undefined, "echo", 10);
     const id = client.command("endless", 0, 1000);
     client.takeOutgoing();
     client.receive(answer(id, "123456"), 1);

@@ -189,6 +189,9 @@ describe("SourceClient answers", () => {
     const authId = decodePacket(client.takeOutgoing()[0] as Uint8Array).id;
     client.receive(encodePacket({ id: authId, type: PacketType.AUTH_RESPONSE, body: new Uint8Array(0) }), 0);
     client.nextEvent();
+    const probe = decodePacket(client.takeOutgoing()[0] as Uint8Array);
+    client.receive(encodePacket({ id: probe.id, type: PacketType.RESPONSE_VALUE, body: new Uint8Array(0) }), 0);
+    expect(client.markerBehaviour).toBe("echoed");
     const ids = ["a", "b", "c"].map((t) => client.command(t, 0, 1000));
     const sent = client.takeOutgoing().map((b) => decodePacket(b));
     expect(sent.map((p) => p.type)).toEqual([2, 2, 2, 0]);
@@ -328,7 +331,8 @@ describe("SourceClient answers", () => {
     pair.login();
     const texts = ["status", "status", "echo é", "status", "echo é"];
     const ids = texts.map((text) => pair.client.command(text, pair.now, 1000));
-    const wire = pair.client.takeOutgoing().map((bytes) => decodePacket(bytes));
+    // The end marker aside, each command carries its own text.
+    const wire = pair.client.takeOutgoing().map((bytes) => decodePacket(bytes)).filter((p) => p.type === PacketType.EXECCOMMAND);
     expect(wire.map((p) => [p.id, new TextDecoder().decode(p.body)])).toEqual(ids.map((id, i) => [id, texts[i]]));
   });
 
