@@ -3,7 +3,8 @@
  * `rcondeck emulate source`. Built on the Sans-IO server role (protocol/source/server.ts) with the
  * wire behaviour of the chosen game's dialect (auth variant, splitting, marker answer), a simulated
  * world (emulator-world.ts) and per-game command tables (emulator-games.ts). Like SRCDS it bans an
- * address after repeated wrong passwords.
+ * address after repeated wrong passwords, and writes the two login packets separately
+ * (emulator-writer.ts).
  */
 import { systemClock, type TimerHandle } from "../clock.ts";
 import { createTextCodec } from "../encoding.ts";
@@ -15,6 +16,7 @@ import { SessionLog } from "../emulation/sessions.ts";
 import { listenTcp, type TcpStream } from "../transport/tcp.ts";
 import type { EmulatorFlag, EmulatorOptions, RunningEmulator } from "../types.ts";
 import { EMULATED_GAMES, tokenize, type CommandContext } from "./emulator-games.ts";
+import { createSessionWriter } from "./emulator-writer.ts";
 import { buildCvarList, EmulatedWorld, type EmulatedPlayer } from "./emulator-world.ts";
 
 export const SOURCE_EMULATOR_FLAGS: Readonly<Record<string, EmulatorFlag>> = {
@@ -80,7 +82,7 @@ export async function startSourceEmulator(options: EmulatorOptions): Promise<Sou
   let loginAttempts = 0;
   const failures = new Map<string, number>();
   const banned = new Map<string, number | null>(); // address -> until (null = until restart)
-  const sessions = new Set<{ stream: TcpStream; conn: SourceServerConnection }>();
+  const sessions = new Set<{ stream: TcpStream; conn: SourceServerConnection; flush: () => void }>();
   const sessionLog = new SessionLog();
 
   const isBanned = (address: string) => {
@@ -109,14 +111,13 @@ export async function startSourceEmulator(options: EmulatorOptions): Promise<Sou
       return { onData() {}, onClose() {} };
     }
     const conn = new SourceServerConnection(dialect.server, codec);
-    const session = { stream, conn };
+    const session = { stream, conn, flush: () => flush() }; // flush is defined below, once the writer exists
     const remote = `${stream.remoteAddress}:${stream.remotePort}`;
     sessions.add(session);
-    const flush = () => {
-      const out = conn.takeOutgoing();
-      if (out.length > 0) stream.write(out);
+    const write = createSessionWriter(stream, () => {
       if (conn.closeRequested) void stream.end();
-    };
+    });
+    const flush = () => write(conn.takeWrites());
     const push: CommandContext["push"] = (id, type, text) => conn.push(id, type, text);
     return {
       onData(bytes) {
@@ -173,10 +174,10 @@ export async function startSourceEmulator(options: EmulatorOptions): Promise<Sou
     appendRecent(world.chat, `${player.name}: ${text}`);
     const packet = game.chatPacket?.(player, text);
     if (!packet) return false;
-    for (const { stream, conn } of sessions) {
+    for (const { conn, flush } of sessions) {
       if (conn.state !== "AUTHENTICATED") continue;
       conn.push(0, packet.type, packet.text);
-      stream.write(conn.takeOutgoing());
+      flush();
     }
     return true;
   };

@@ -54,6 +54,8 @@ export class SourceServerConnection {
   private readonly framer: SourceFramer;
   private readonly slots: Slot[] = [];
   private outgoing: Uint8Array[] = [];
+  /** Indexes into `outgoing` where a separate write must begin (see takeWrites). */
+  private writeBreaks: number[] = [];
   private readonly events = new EventQueue<SourceServerEvent>();
   private authPending: number | null = null;
   /** True once the connection should be closed after the outgoing bytes are written. */
@@ -112,13 +114,32 @@ export class SourceServerConnection {
     if (this.outgoing.length === 0) return [];
     const out = this.outgoing;
     this.outgoing = [];
+    this.writeBreaks = [];
     return out;
+  }
+
+  /**
+   * The same packets grouped into the separate writes a real server makes. SRCDS sends the empty
+   * RESPONSE_VALUE and the AUTH_RESPONSE of a login in two send() calls; clients that read one
+   * packet per read (rcon-srcds decodes each 'data' event as one packet) rely on it.
+   */
+  takeWrites(): Uint8Array[][] {
+    const breaks = this.writeBreaks;
+    const out = this.takeOutgoing();
+    if (out.length === 0) return [];
+    const writes: Uint8Array[][] = [];
+    let start = 0;
+    for (const at of [...breaks, out.length]) {
+      if (at > start) writes.push(out.slice(start, at));
+      start = Math.max(start, at);
+    }
+    return writes;
   }
 
   acceptAuth(): void {
     assertState(this.currentState, ["AWAITING_AUTH"], "accept a login");
     const id = this.takeAuthId();
-    if (this.profile.authReply === "srcds") this.outgoing.push(packet(id, PacketType.RESPONSE_VALUE, EMPTY));
+    this.pushLoginPrelude(id);
     this.outgoing.push(packet(id, PacketType.AUTH_RESPONSE, EMPTY));
     this.currentState = "AUTHENTICATED";
     this.readFrames();
@@ -128,10 +149,17 @@ export class SourceServerConnection {
     assertState(this.currentState, ["AWAITING_AUTH"], "refuse a login");
     const id = this.takeAuthId();
     if (this.profile.authFailure === "reply-and-close") {
-      if (this.profile.authReply === "srcds") this.outgoing.push(packet(id, PacketType.RESPONSE_VALUE, EMPTY));
+      this.pushLoginPrelude(id);
       this.outgoing.push(packet(-1, PacketType.AUTH_RESPONSE, EMPTY));
     }
     this.requestClose();
+  }
+
+  /** SRCDS: an empty RESPONSE_VALUE before the AUTH_RESPONSE, written on its own. */
+  private pushLoginPrelude(id: number): void {
+    if (this.profile.authReply !== "srcds") return;
+    this.outgoing.push(packet(id, PacketType.RESPONSE_VALUE, EMPTY));
+    this.writeBreaks.push(this.outgoing.length);
   }
 
   /** Answers the command with this id; answers leave in request order. */
