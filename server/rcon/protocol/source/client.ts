@@ -415,6 +415,7 @@ export class SourceClient {
       return;
     }
     const ended = this.ignored.get(packet.id);
+    if (ended === undefined && isTrailer(packet.body)) return; // SRCDS's trailer after a marker echoed with another id
     if (ended === undefined) this.unsolicited(packet);
     else if (ended && packet.body.length > 0) this.pushEvent({ type: "late-answer", requestId: packet.id, bytes: packet.body.length });
     // else: SRCDS trailer, Squad's second echo, an answer after its timeout
@@ -517,6 +518,11 @@ function joinFragments(pending: PendingCommand): Uint8Array {
     offset += fragment.length;
   }
   return bytes;
+}
+
+/** The body SRCDS sends after a marker's echo (Valve Developer wiki: "0x0000 0001 0000 0000"). */
+function isTrailer(body: Uint8Array): boolean {
+  return body.length === 4 && body[0] === 0 && body[1] === 1 && body[2] === 0 && body[3] === 0;
 }
 
 function markerPacket(id: number): Uint8Array {
