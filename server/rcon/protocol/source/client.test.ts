@@ -131,6 +131,32 @@ describe("SourceClient login", () => {
   });
 });
 
+describe("SourceClient learns each game's end-marker behaviour (docs/source-answers.md)", () => {
+  const expected: Record<string, string> = {
+    cs2: "echoed",
+    csgo: "echoed",
+    tf2: "echoed",
+    gmod: "echoed",
+    l4d2: "echoed",
+    rust: "echoed",
+    squad: "echoed",
+    minecraft: "answered",
+    ark: "ignored",
+    factorio: "ignored",
+    palworld: "ignored",
+  };
+  for (const d of SOURCE_DIALECTS) {
+    it(`${d.id}: ${expected[d.id]} after the first answer`, () => {
+      const pair = makePair(d);
+      pair.login();
+      pair.client.command("status", pair.now, 5000);
+      pair.exchange();
+      expect(pair.client.markerBehaviour).toBe(expected[d.id]);
+      expect(pair.responses().map((r) => r.text)).toEqual(["echo:status"]);
+    });
+  }
+});
+
 describe("SourceClient answers", () => {
   const long = Array.from({ length: 3000 }, (_, i) => `line ${i} — ünïcødé ✓`).join("\n"); // ~70 kB
 

@@ -2,7 +2,8 @@
  * Source RCON client state machine, Sans-IO: bytes in (`receive`), events out (`nextEvent`),
  * bytes out (`takeOutgoing`), time passed in (`now`, `nextDeadline`, `handleTimeout`).
  *
- * - Login accepts every variant of PROTOCOLS.md §2.3: packets of type 0 are skipped until the
+ * - Login accepts every known variant (SRCDS sends an empty RESPONSE_VALUE first, CS2 and Minecraft
+ *   do not: Valve Developer wiki, EnriqCG/rcon-srcds#26): packets of type 0 are skipped until the
  *   AUTH_RESPONSE (type 2) arrives; success iff its id is ours, failure iff it is -1. A reply to
  *   the wrong request can therefore never pass as a login (the rcon-client bug).
  * - Request ids are positive, never 0 or -1, and wrap below 2^31 skipping ids still in use.
