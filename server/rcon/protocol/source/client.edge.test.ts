@@ -336,3 +336,42 @@ describe("SourceClient never passes off part of an answer as the whole", () => {
     expect(drain(client)).toEqual([{ type: "timeout", requestId: id }]);
   });
 });
+
+describe("SourceClient markers in a pipeline", () => {
+  it("one marker per round trip: commands sent while one is out get the next, sent when its reply comes", () => {
+    const client = ready(MARKER);
+    const a = client.command("a", 0, 1000);
+    const [, first] = client.takeOutgoing().map((bytes) => decodePacket(bytes));
+    expect(first).toMatchObject({ type: PacketType.RESPONSE_VALUE, body: new Uint8Array() });
+    const b = client.command("b", 0, 1000);
+    const c = client.command("c", 0, 1000);
+    expect(client.takeOutgoing().map((bytes) => decodePacket(bytes).id)).toEqual([b, c]); // no marker yet
+    client.receive(answer(a, "A"), 1);
+    client.receive(answer(first!.id, ""), 1);
+    expect(drain(client)).toEqual([{ type: "response", requestId: a, text: "A", packets: 1 }]);
+    const [second] = client.takeOutgoing().map((bytes) => decodePacket(bytes));
+    expect(second).toMatchObject({ type: PacketType.RESPONSE_VALUE, body: new Uint8Array() });
+    client.receive(answer(first!.id, "\u0000\u0001\u0000\u0000"), 1);
+    client.receive(answer(b, "B"), 2);
+    client.receive(answer(c, "C"), 2); // ends b
+    client.receive(answer(second!.id, ""), 2); // ends c
+    expect(drain(client)).toEqual([
+      { type: "response", requestId: b, text: "B", packets: 1 },
+      { type: "response", requestId: c, text: "C", packets: 1 },
+    ]);
+  });
+
+  it("a marker whose commands all timed out is not waited for: the next command gets its own", () => {
+    const client = ready(MARKER);
+    client.command("changelevel de_dust2", 0, 100); // never answered, nor its marker
+    client.takeOutgoing();
+    client.handleTimeout(100);
+    drain(client);
+    const next = client.command("status", 100, 1000);
+    expect(client.takeOutgoing().map((bytes) => decodePacket(bytes).type)).toEqual([
+      PacketType.EXECCOMMAND,
+      PacketType.RESPONSE_VALUE,
+    ]);
+    expect(next).toBeGreaterThan(0);
+  });
+});

@@ -141,6 +141,8 @@ export class SourceClient {
   private readonly inFlight = new Map<number, PendingCommand>();
   /** Marker id -> the commands it closes (those sent since the previous marker). */
   private readonly markers = new Map<number, Set<PendingCommand>>();
+  /** Markers sent and not yet answered: at most one, see takeOutgoing. */
+  private readonly markersOnWire = new Set<number>();
   private unmarked: PendingCommand[] = [];
   /** Ids whose packets are dropped: true when more packets mean an answer that never ends. */
   private readonly ignored = new Map<number, boolean>();
@@ -231,6 +233,7 @@ export class SourceClient {
     const ids = [...this.inFlight.keys(), ...this.queued.map((p) => p.id)];
     this.inFlight.clear();
     this.markers.clear();
+    this.markersOnWire.clear();
     this.unmarked = [];
     this.queued.length = 0;
     this.outgoing = [];
@@ -276,7 +279,10 @@ export class SourceClient {
   }
 
   takeOutgoing(): Uint8Array[] {
-    if (this.unmarked.length > 0) this.sendMarker();
+    // While a marker is out, new commands wait for the next one, sent when its reply comes: a full
+    // pipeline then costs one marker per round trip instead of one per batch (their answers end at
+    // later commands' packets meanwhile). With nothing on the wire a command's marker leaves with it.
+    if (this.unmarked.length > 0 && this.markersOnWire.size === 0) this.sendMarker();
     if (this.outgoing.length === 0) return [];
     const out = this.outgoing;
     this.outgoing = [];
@@ -361,6 +367,7 @@ export class SourceClient {
     for (const pending of this.unmarked) pending.markerId = markerId;
     this.markers.set(markerId, new Set(this.unmarked));
     this.unmarked = [];
+    this.markersOnWire.add(markerId);
     this.outgoing.push(markerPacket(markerId));
   }
 
@@ -401,6 +408,7 @@ export class SourceClient {
       this.learn(packet.body.length === 0 ? "echoed" : "answered");
       return;
     }
+    this.markersOnWire.delete(packet.id);
     const pending = this.inFlight.get(packet.id);
     if (pending) {
       // In request order, the probe's reply would have come first.
@@ -489,6 +497,8 @@ export class SourceClient {
       group?.delete(pending);
       if (group?.size === 0) {
         this.markers.delete(pending.markerId);
+        // Its commands timed out: the next batch does not wait for a reply that may never come.
+        this.markersOnWire.delete(pending.markerId);
         this.ignore(pending.markerId); // its echo, the SRCDS trailer, Squad's second echo
       }
     } else if (this.unmarked.length > 0) {
