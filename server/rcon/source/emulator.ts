@@ -20,10 +20,16 @@ import { createSessionWriter } from "./emulator-writer.ts";
 import { buildCvarList, EmulatedWorld, type EmulatedPlayer } from "./emulator-world.ts";
 
 export const SOURCE_EMULATOR_FLAGS: Readonly<Record<string, EmulatorFlag>> = {
-  "ban-after": { type: "number", description: "wrong passwords from one address before it is banned, like SRCDS (0 = never; default 5)" },
+  "ban-after": {
+    type: "number",
+    description: "wrong passwords from one address before it is banned, like SRCDS (0 = never; default 5)",
+  },
   "ban-minutes": { type: "number", description: "how long such a ban lasts (0 = until restart; default 30)" },
   delay: { type: "number", description: "milliseconds before each answer (a slow server; default 0)" },
-  "ignore-bans": { type: "number", description: "1 = ban commands answer as usual but store nothing (a broken server; default 0)" },
+  "ignore-bans": {
+    type: "number",
+    description: "1 = ban commands answer as usual but store nothing (a broken server; default 0)",
+  },
 };
 
 export interface SourceEmulator extends RunningEmulator {
@@ -51,7 +57,10 @@ export async function startSourceEmulator(options: EmulatorOptions): Promise<Sou
   const gameId = options.game ?? "cs2";
   const dialect = SOURCE_DIALECTS.find((d) => d.id === gameId);
   const game = EMULATED_GAMES[gameId];
-  if (!dialect || !game) throw new Error(`unknown game "${gameId}" for source; known: ${SOURCE_DIALECTS.map((d) => d.id).join(", ")}`);
+  if (!dialect || !game)
+    throw new Error(
+      `unknown game "${gameId}" for source; known: ${SOURCE_DIALECTS.map((d) => d.id).join(", ")}`,
+    );
   const clock = options.clock ?? systemClock;
   const random = createRandom(options.seed ?? 1);
   const banAfter = numberFlag(options.extra, "ban-after", 5);
@@ -75,8 +84,18 @@ export async function startSourceEmulator(options: EmulatorOptions): Promise<Sou
   // The secret convars SRCDS has, so `cvarlist`, `find` and a query print them like a real server.
   const cvars = [
     ...buildCvarList(random),
-    { name: "rcon_password", value: options.password, flags: '"nf", "norecord"', help: "remote console password." },
-    { name: "sv_password", value: "", flags: '"notify", "nf", "norecord"', help: "Server password for entry into multiplayer games" },
+    {
+      name: "rcon_password",
+      value: options.password,
+      flags: '"nf", "norecord"',
+      help: "remote console password.",
+    },
+    {
+      name: "sv_password",
+      value: "",
+      flags: '"notify", "nf", "norecord"',
+      help: "Server password for entry into multiplayer games",
+    },
   ].sort((a, b) => a.name.localeCompare(b.name));
   let password = options.password;
   let loginAttempts = 0;

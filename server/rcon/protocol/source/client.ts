@@ -160,7 +160,10 @@ export class SourceClient {
     this.codec = options.codec;
     this.framer = new SourceFramer(options.profile.maxPacketSize ?? DEFAULT_MAX_PACKET_SIZE);
     this.maxRequestSize = options.profile.maxRequestSize ?? DEFAULT_MAX_PACKET_SIZE;
-    this.maxResponseBytes = Math.min(options.profile.maxResponseBytes ?? 16 * 1024 * 1024, options.maxResponseBytes ?? Infinity);
+    this.maxResponseBytes = Math.min(
+      options.profile.maxResponseBytes ?? 16 * 1024 * 1024,
+      options.maxResponseBytes ?? Infinity,
+    );
     this.nextRequestId = clampId(options.firstRequestId ?? 1);
     this.quietMs = options.profile.quietMs ?? DEFAULT_QUIET_MS;
   }
@@ -205,7 +208,10 @@ export class SourceClient {
     if (body === null || text !== this.lastText) {
       body = this.codec.encode(text);
       if (body.length + 10 > this.maxRequestSize) {
-        throw new RconLocalError("TOO_LARGE", `command of ${body.length} bytes exceeds the server's limit of ${this.maxRequestSize - 10}`);
+        throw new RconLocalError(
+          "TOO_LARGE",
+          `command of ${body.length} bytes exceeds the server's limit of ${this.maxRequestSize - 10}`,
+        );
       }
       if (body.includes(0)) throw new RconLocalError("INVALID_ARGUMENT", "command contains a NUL byte");
       this.lastText = text;
@@ -253,7 +259,9 @@ export class SourceClient {
       } catch (error) {
         this.remoteErrors++;
         // No valid packet so far ("HTTP/1.1 400" reads as a size of 1347703880): another protocol.
-        const reported = this.foreignPrefix ? new RconRemoteError("NOT_RCON", describeForeignPeer(this.foreignPrefix)) : (error as RconRemoteError);
+        const reported = this.foreignPrefix
+          ? new RconRemoteError("NOT_RCON", describeForeignPeer(this.foreignPrefix))
+          : (error as RconRemoteError);
         this.pushEvent({ type: "protocol-error", error: reported, fatal: true });
         this.close();
         return;
@@ -317,7 +325,11 @@ export class SourceClient {
       if (now >= pending.quietDeadline) this.complete(pending);
       else if (now >= pending.deadline && pending.fragments.length > 0) {
         const partial = this.codec.decode(joinFragments(pending));
-        this.abandon(pending, { type: "incomplete", requestId: pending.id, partial, packets: pending.fragments.length }, true);
+        this.abandon(
+          pending,
+          { type: "incomplete", requestId: pending.id, partial, packets: pending.fragments.length },
+          true,
+        );
       } else if (now >= pending.deadline) this.abandon(pending, { type: "timeout", requestId: pending.id });
     }
     for (let i = this.queued.length - 1; i >= 0; i--) {
@@ -333,7 +345,9 @@ export class SourceClient {
   // --- internals ------------------------------------------------------------------------------
 
   private transition(to: SourceClientState, action: string): void {
-    const allowed = (Object.keys(TRANSITIONS) as SourceClientState[]).filter((from) => TRANSITIONS[from].includes(to));
+    const allowed = (Object.keys(TRANSITIONS) as SourceClientState[]).filter((from) =>
+      TRANSITIONS[from].includes(to),
+    );
     assertState(this.currentState, allowed, action);
     this.currentState = to;
   }
@@ -346,7 +360,14 @@ export class SourceClient {
     for (;;) {
       const id = this.nextRequestId;
       this.nextRequestId = id >= MAX_REQUEST_ID ? 1 : id + 1;
-      if (!this.inFlight.has(id) && !this.markers.has(id) && !this.ignored.has(id) && id !== this.authId && id !== this.probeId) return id;
+      if (
+        !this.inFlight.has(id) &&
+        !this.markers.has(id) &&
+        !this.ignored.has(id) &&
+        id !== this.authId &&
+        id !== this.probeId
+      )
+        return id;
     }
   }
 
@@ -426,7 +447,8 @@ export class SourceClient {
     const ended = this.ignored.get(packet.id);
     if (ended === undefined && isTrailer(packet.body)) return; // SRCDS's trailer after a marker echoed with another id
     if (ended === undefined) this.unsolicited(packet);
-    else if (ended && packet.body.length > 0) this.pushEvent({ type: "late-answer", requestId: packet.id, bytes: packet.body.length });
+    else if (ended && packet.body.length > 0)
+      this.pushEvent({ type: "late-answer", requestId: packet.id, bytes: packet.body.length });
     // else: SRCDS trailer, Squad's second echo, an answer after its timeout
   }
 
@@ -447,7 +469,10 @@ export class SourceClient {
       this.remoteErrors++;
       this.pushEvent({
         type: "protocol-error",
-        error: new RconRemoteError("UNEXPECTED_PACKET", `login answer carries id ${packet.id}, expected ${this.authId} or -1`),
+        error: new RconRemoteError(
+          "UNEXPECTED_PACKET",
+          `login answer carries id ${packet.id}, expected ${this.authId} or -1`,
+        ),
         fatal: false,
       });
     }
@@ -479,7 +504,12 @@ export class SourceClient {
     this.forget(pending);
     this.ignore(pending.id, true);
     const bytes = joinFragments(pending);
-    this.pushEvent({ type: "response", requestId: pending.id, text: bytes.length === 0 ? "" : this.codec.decode(bytes), packets: pending.fragments.length });
+    this.pushEvent({
+      type: "response",
+      requestId: pending.id,
+      text: bytes.length === 0 ? "" : this.codec.decode(bytes),
+      packets: pending.fragments.length,
+    });
     this.sendQueued();
   }
 
@@ -515,7 +545,12 @@ export class SourceClient {
   }
 
   private unsolicited(packet: SourcePacket): void {
-    this.pushEvent({ type: "unsolicited", packetType: packet.type, id: packet.id, text: packet.body.length === 0 ? "" : this.codec.decode(packet.body) });
+    this.pushEvent({
+      type: "unsolicited",
+      packetType: packet.type,
+      id: packet.id,
+      text: packet.body.length === 0 ? "" : this.codec.decode(packet.body),
+    });
   }
 }
 

@@ -119,9 +119,15 @@ describe("SourceServerConnection UTF-16 split (Minecraft)", () => {
 
 describe("SourceServerConnection with requests pipelined behind a login", () => {
   const concat = (...parts: Uint8Array[]) => concatBytes(parts);
-  const auth = (id: number, password: string) => encodePacket({ id, type: PacketType.AUTH, body: utf8.encode(password) });
-  const exec = (id: number, text: string) => encodePacket({ id, type: PacketType.EXECCOMMAND, body: utf8.encode(text) });
-  const replies = (server: SourceServerConnection) => server.takeOutgoing().map((bytes) => decodePacket(bytes, Infinity)).map((p) => [p.id, p.type]);
+  const auth = (id: number, password: string) =>
+    encodePacket({ id, type: PacketType.AUTH, body: utf8.encode(password) });
+  const exec = (id: number, text: string) =>
+    encodePacket({ id, type: PacketType.EXECCOMMAND, body: utf8.encode(text) });
+  const replies = (server: SourceServerConnection) =>
+    server
+      .takeOutgoing()
+      .map((bytes) => decodePacket(bytes, Infinity))
+      .map((p) => [p.id, p.type]);
 
   it("two logins in one read are answered one at a time, each with its own id", () => {
     const server = new SourceServerConnection(SRCDS_NO_LIMIT, utf8);
@@ -162,7 +168,8 @@ describe("SourceServerConnection with requests pipelined behind a login", () => 
 });
 
 describe("SourceServerConnection writes", () => {
-  const kinds = (write: Uint8Array[]) => write.map((bytes) => [decodePacket(bytes).id, decodePacket(bytes).type]);
+  const kinds = (write: Uint8Array[]) =>
+    write.map((bytes) => [decodePacket(bytes).id, decodePacket(bytes).type]);
 
   it("SRCDS's two login packets are two writes; what follows the AUTH_RESPONSE shares its write", () => {
     const server = new SourceServerConnection(SRCDS_NO_LIMIT, utf8);
@@ -192,7 +199,10 @@ describe("SourceServerConnection writes", () => {
     refused.receive(encodePacket({ id: 3, type: PacketType.AUTH, body: utf8.encode("bad") }));
     refused.nextEvent();
     refused.rejectAuth();
-    expect(refused.takeWrites().map(kinds)).toEqual([[[3, PacketType.RESPONSE_VALUE]], [[-1, PacketType.AUTH_RESPONSE]]]);
+    expect(refused.takeWrites().map(kinds)).toEqual([
+      [[3, PacketType.RESPONSE_VALUE]],
+      [[-1, PacketType.AUTH_RESPONSE]],
+    ]);
     const minecraft = new SourceServerConnection(MINECRAFT_SPLIT, utf8);
     minecraft.receive(encodePacket({ id: 4, type: PacketType.AUTH, body: utf8.encode("pw") }));
     minecraft.nextEvent();

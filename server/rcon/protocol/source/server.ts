@@ -10,7 +10,14 @@
 import { assertState, RconLocalError, RconRemoteError } from "../errors.ts";
 import type { TextCodec } from "../text.ts";
 import { SourceFramer } from "./framer.ts";
-import { decodePacket, packetLength, PacketType, SRCDS_MAX_PACKET_SIZE, writePacketInto, type SourcePacket } from "./packet.ts";
+import {
+  decodePacket,
+  packetLength,
+  PacketType,
+  SRCDS_MAX_PACKET_SIZE,
+  writePacketInto,
+  type SourcePacket,
+} from "./packet.ts";
 import { EventQueue } from "../event-queue.ts";
 
 export interface SourceServerProfile {
@@ -166,7 +173,10 @@ export class SourceServerConnection {
   respond(id: number, text: string): void {
     const slot = this.slots.find((s) => s.id === id && s.bytes === null);
     if (!slot) return; // already answered or never asked: ignore (a fault-injection test may do this)
-    slot.bytes = this.encodeAnswer(id, text === "" && this.profile.emptyAnswer !== undefined ? this.profile.emptyAnswer : text);
+    slot.bytes = this.encodeAnswer(
+      id,
+      text === "" && this.profile.emptyAnswer !== undefined ? this.profile.emptyAnswer : text,
+    );
     this.flushSlots();
   }
 
@@ -243,7 +253,10 @@ export class SourceServerConnection {
   private markerAnswer(id: number): Uint8Array[] {
     switch (this.profile.markerReply) {
       case "mirror":
-        return [packet(id, PacketType.RESPONSE_VALUE, EMPTY), packet(id, PacketType.RESPONSE_VALUE, TRAILER_BODY)];
+        return [
+          packet(id, PacketType.RESPONSE_VALUE, EMPTY),
+          packet(id, PacketType.RESPONSE_VALUE, TRAILER_BODY),
+        ];
       case "mirror-twice":
         return [
           packet(id, PacketType.RESPONSE_VALUE, EMPTY),
@@ -280,7 +293,9 @@ export class SourceServerConnection {
       return out;
     }
     for (let offset = 0; offset < bytes.length; offset += size) {
-      out.push(packet(id, PacketType.RESPONSE_VALUE, bytes.subarray(offset, Math.min(bytes.length, offset + size))));
+      out.push(
+        packet(id, PacketType.RESPONSE_VALUE, bytes.subarray(offset, Math.min(bytes.length, offset + size))),
+      );
     }
     return out;
   }
