@@ -141,7 +141,7 @@ export class SourceClient {
   private readonly inFlight = new Map<number, PendingCommand>();
   /** Marker id -> the commands it closes (those sent since the previous marker). */
   private readonly markers = new Map<number, Set<PendingCommand>>();
-  /** Markers sent and not yet answered: at most one, see takeOutgoing. */
+  /** Markers sent and not yet answered (one, but for a server that skipped a reply; see takeOutgoing). */
   private readonly markersOnWire = new Set<number>();
   private unmarked: PendingCommand[] = [];
   /** Ids whose packets are dropped: true when more packets mean an answer that never ends. */
@@ -527,7 +527,7 @@ export class SourceClient {
       group?.delete(pending);
       if (group?.size === 0) {
         this.markers.delete(pending.markerId);
-        // Its commands timed out: the next batch does not wait for a reply that may never come.
+        // Its commands are gone (timed out, failed): the next batch waits for no reply that may never come.
         this.markersOnWire.delete(pending.markerId);
         this.ignore(pending.markerId); // its echo, the SRCDS trailer, Squad's second echo
       }
