@@ -227,18 +227,21 @@ export function openSourceSession(settings: SourceSessionSettings, context: Sess
         return;
       }
       case "timeout":
+      case "incomplete":
       case "failed": {
         const waiter = waiters.get(event.requestId);
         waiters.delete(event.requestId);
         waiter?.reject(
           event.type === "timeout"
             ? new RconCommandError("TIMEOUT", `no complete answer to "${shorten(waiter.text)}" within the time limit`)
-            : new RconCommandError("REJECTED", event.error.message),
+            : event.type === "incomplete"
+              ? new RconCommandError("TIMEOUT", `the answer to "${shorten(waiter.text)}" is incomplete: its end did not arrive within the time limit (${event.packets} packets received)`)
+              : new RconCommandError("REJECTED", event.error.message),
         );
         if (event.type === "failed") anomaly("endless-answer", event.error.message);
         // Half a packet still waiting after a whole command timeout: the size header lied (Palworld)
         // or the stream is broken. Start a fresh stream rather than misread what follows.
-        if (event.type === "timeout" && client.bufferedBytes > 0) {
+        if (event.type !== "failed" && client.bufferedBytes > 0) {
           end(
             new SessionError("unreachable", "the server's packet stream went out of sync (incomplete packet); reconnecting"),
             new RconCommandError("CONNECTION_LOST", "stream out of sync"),

@@ -3,7 +3,8 @@
  * `rcondeck emulate source`. Built on the Sans-IO server role (protocol/source/server.ts) with the
  * wire behaviour of the chosen game's dialect (auth variant, splitting, marker answer), a simulated
  * world (emulator-world.ts) and per-game command tables (emulator-games.ts). Like SRCDS it bans an
- * address after repeated wrong passwords.
+ * address after repeated wrong passwords, and writes the two login packets separately
+ * (emulator-writer.ts).
  */
 import { systemClock, type TimerHandle } from "../clock.ts";
 import { createTextCodec } from "../encoding.ts";
@@ -15,13 +16,20 @@ import { SessionLog } from "../emulation/sessions.ts";
 import { listenTcp, type TcpStream } from "../transport/tcp.ts";
 import type { EmulatorFlag, EmulatorOptions, RunningEmulator } from "../types.ts";
 import { EMULATED_GAMES, tokenize, type CommandContext } from "./emulator-games.ts";
+import { createSessionWriter } from "./emulator-writer.ts";
 import { buildCvarList, EmulatedWorld, type EmulatedPlayer } from "./emulator-world.ts";
 
 export const SOURCE_EMULATOR_FLAGS: Readonly<Record<string, EmulatorFlag>> = {
-  "ban-after": { type: "number", description: "wrong passwords from one address before it is banned, like SRCDS (0 = never; default 5)" },
+  "ban-after": {
+    type: "number",
+    description: "wrong passwords from one address before it is banned, like SRCDS (0 = never; default 5)",
+  },
   "ban-minutes": { type: "number", description: "how long such a ban lasts (0 = until restart; default 30)" },
   delay: { type: "number", description: "milliseconds before each answer (a slow server; default 0)" },
-  "ignore-bans": { type: "number", description: "1 = ban commands answer as usual but store nothing (a broken server; default 0)" },
+  "ignore-bans": {
+    type: "number",
+    description: "1 = ban commands answer as usual but store nothing (a broken server; default 0)",
+  },
 };
 
 export interface SourceEmulator extends RunningEmulator {
@@ -49,7 +57,10 @@ export async function startSourceEmulator(options: EmulatorOptions): Promise<Sou
   const gameId = options.game ?? "cs2";
   const dialect = SOURCE_DIALECTS.find((d) => d.id === gameId);
   const game = EMULATED_GAMES[gameId];
-  if (!dialect || !game) throw new Error(`unknown game "${gameId}" for source; known: ${SOURCE_DIALECTS.map((d) => d.id).join(", ")}`);
+  if (!dialect || !game)
+    throw new Error(
+      `unknown game "${gameId}" for source; known: ${SOURCE_DIALECTS.map((d) => d.id).join(", ")}`,
+    );
   const clock = options.clock ?? systemClock;
   const random = createRandom(options.seed ?? 1);
   const banAfter = numberFlag(options.extra, "ban-after", 5);
@@ -73,14 +84,24 @@ export async function startSourceEmulator(options: EmulatorOptions): Promise<Sou
   // The secret convars SRCDS has, so `cvarlist`, `find` and a query print them like a real server.
   const cvars = [
     ...buildCvarList(random),
-    { name: "rcon_password", value: options.password, flags: '"nf", "norecord"', help: "remote console password." },
-    { name: "sv_password", value: "", flags: '"notify", "nf", "norecord"', help: "Server password for entry into multiplayer games" },
+    {
+      name: "rcon_password",
+      value: options.password,
+      flags: '"nf", "norecord"',
+      help: "remote console password.",
+    },
+    {
+      name: "sv_password",
+      value: "",
+      flags: '"notify", "nf", "norecord"',
+      help: "Server password for entry into multiplayer games",
+    },
   ].sort((a, b) => a.name.localeCompare(b.name));
   let password = options.password;
   let loginAttempts = 0;
   const failures = new Map<string, number>();
   const banned = new Map<string, number | null>(); // address -> until (null = until restart)
-  const sessions = new Set<{ stream: TcpStream; conn: SourceServerConnection }>();
+  const sessions = new Set<{ stream: TcpStream; conn: SourceServerConnection; flush: () => void }>();
   const sessionLog = new SessionLog();
 
   const isBanned = (address: string) => {
@@ -109,14 +130,13 @@ export async function startSourceEmulator(options: EmulatorOptions): Promise<Sou
       return { onData() {}, onClose() {} };
     }
     const conn = new SourceServerConnection(dialect.server, codec);
-    const session = { stream, conn };
+    const session = { stream, conn, flush: () => flush() }; // flush is defined below, once the writer exists
     const remote = `${stream.remoteAddress}:${stream.remotePort}`;
     sessions.add(session);
-    const flush = () => {
-      const out = conn.takeOutgoing();
-      if (out.length > 0) stream.write(out);
+    const write = createSessionWriter(stream, () => {
       if (conn.closeRequested) void stream.end();
-    };
+    });
+    const flush = () => write(conn.takeWrites());
     const push: CommandContext["push"] = (id, type, text) => conn.push(id, type, text);
     return {
       onData(bytes) {
@@ -173,10 +193,10 @@ export async function startSourceEmulator(options: EmulatorOptions): Promise<Sou
     appendRecent(world.chat, `${player.name}: ${text}`);
     const packet = game.chatPacket?.(player, text);
     if (!packet) return false;
-    for (const { stream, conn } of sessions) {
+    for (const { conn, flush } of sessions) {
       if (conn.state !== "AUTHENTICATED") continue;
       conn.push(0, packet.type, packet.text);
-      stream.write(conn.takeOutgoing());
+      flush();
     }
     return true;
   };

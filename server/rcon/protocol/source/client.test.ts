@@ -23,7 +23,11 @@ interface PairOptions {
 }
 
 function makePair(d: SourceDialect, options: PairOptions = {}) {
-  const client = new SourceClient({ profile: options.client ?? d.client, codec: utf8, firstRequestId: options.firstRequestId });
+  const client = new SourceClient({
+    profile: options.client ?? d.client,
+    codec: utf8,
+    firstRequestId: options.firstRequestId,
+  });
   const server = new SourceServerConnection(options.server ?? d.server, utf8);
   const events: SourceClientEvent[] = [];
   const held: { id: number; text: string }[] = [];
@@ -72,7 +76,8 @@ function makePair(d: SourceDialect, options: PairOptions = {}) {
     get now() {
       return now;
     },
-    responses: () => events.filter((e): e is Extract<SourceClientEvent, { type: "response" }> => e.type === "response"),
+    responses: () =>
+      events.filter((e): e is Extract<SourceClientEvent, { type: "response" }> => e.type === "response"),
   };
 }
 
@@ -131,6 +136,32 @@ describe("SourceClient login", () => {
   });
 });
 
+describe("SourceClient learns each game's end-marker behaviour (docs/source-answers.md)", () => {
+  const expected: Record<string, string> = {
+    cs2: "echoed",
+    csgo: "echoed",
+    tf2: "echoed",
+    gmod: "echoed",
+    l4d2: "echoed",
+    rust: "echoed",
+    squad: "echoed",
+    minecraft: "answered",
+    ark: "ignored",
+    factorio: "ignored",
+    palworld: "ignored",
+  };
+  for (const d of SOURCE_DIALECTS) {
+    it(`${d.id}: ${expected[d.id]} after the first answer`, () => {
+      const pair = makePair(d);
+      pair.login();
+      pair.client.command("status", pair.now, 5000);
+      pair.exchange();
+      expect(pair.client.markerBehaviour).toBe(expected[d.id]);
+      expect(pair.responses().map((r) => r.text)).toEqual(["echo:status"]);
+    });
+  }
+});
+
 describe("SourceClient answers", () => {
   const long = Array.from({ length: 3000 }, (_, i) => `line ${i} — ünïcødé ✓`).join("\n"); // ~70 kB
 
@@ -147,16 +178,27 @@ describe("SourceClient answers", () => {
       expect(responses.map((r) => r.requestId)).toEqual([first, second]);
       expect(responses[0]?.text).toBe(long);
       expect(responses[1]?.text).toBe("short:next");
-      expect(pair.events.filter((e) => e.type === "unsolicited" && e.text.includes("Unknown request"))).toEqual([]);
+      expect(
+        pair.events.filter((e) => e.type === "unsolicited" && e.text.includes("Unknown request")),
+      ).toEqual([]);
     });
   }
 
-  it("minecraft: the marker's \"Unknown request 0\" ends the answer and never leaks into it", () => {
-    const pair = makePair(dialect("minecraft"), { answer: () => "There are 0 of a max of 20 players online: " });
+  it('minecraft: the marker\'s "Unknown request 0" ends the answer and never leaks into it', () => {
+    const pair = makePair(dialect("minecraft"), {
+      answer: () => "There are 0 of a max of 20 players online: ",
+    });
     pair.login();
     pair.client.command("list", pair.now, 5000);
     pair.exchange();
-    expect(pair.responses()).toEqual([{ type: "response", requestId: expect.any(Number) as number, text: "There are 0 of a max of 20 players online: ", packets: 1 }]);
+    expect(pair.responses()).toEqual([
+      {
+        type: "response",
+        requestId: expect.any(Number) as number,
+        text: "There are 0 of a max of 20 players online: ",
+        packets: 1,
+      },
+    ]);
     expect(JSON.stringify(pair.events)).not.toContain("Unknown request");
   });
 
@@ -173,7 +215,9 @@ describe("SourceClient answers", () => {
   });
 
   it("srcds: pipelines many commands and keeps each answer with its command", () => {
-    const pair = makePair(dialect("tf2"), { answer: (text) => (text === "x5" ? "y".repeat(5 * 4096 + 7) : `=${text}`) });
+    const pair = makePair(dialect("tf2"), {
+      answer: (text) => (text === "x5" ? "y".repeat(5 * 4096 + 7) : `=${text}`),
+    });
     pair.login();
     const ids = ["a", "x5", "b", "c"].map((t) => pair.client.command(t, pair.now, 5000));
     pair.exchange();
@@ -189,11 +233,18 @@ describe("SourceClient answers", () => {
     const authId = decodePacket(client.takeOutgoing()[0] as Uint8Array).id;
     client.receive(encodePacket({ id: authId, type: PacketType.AUTH_RESPONSE, body: new Uint8Array(0) }), 0);
     client.nextEvent();
+    const probe = decodePacket(client.takeOutgoing()[0] as Uint8Array);
+    client.receive(
+      encodePacket({ id: probe.id, type: PacketType.RESPONSE_VALUE, body: new Uint8Array(0) }),
+      0,
+    );
+    expect(client.markerBehaviour).toBe("echoed");
     const ids = ["a", "b", "c"].map((t) => client.command(t, 0, 1000));
     const sent = client.takeOutgoing().map((b) => decodePacket(b));
     expect(sent.map((p) => p.type)).toEqual([2, 2, 2, 0]);
     const marker = (sent[3] as { id: number }).id;
-    const answer = (id: number, text: string) => client.receive(encodePacket({ id, type: 0, body: utf8.encode(text) }), 0);
+    const answer = (id: number, text: string) =>
+      client.receive(encodePacket({ id, type: 0, body: utf8.encode(text) }), 0);
     answer(ids[0] as number, "A1");
     answer(ids[0] as number, "A2");
     expect(client.nextEvent()).toBeNull(); // a could still have more packets
@@ -250,7 +301,11 @@ describe("SourceClient answers", () => {
     pair.client.command('say "hi"', pair.now, 5000);
     pair.exchange();
     expect(pair.responses().map((r) => r.text)).toEqual(["ok", ""]);
-    expect(pair.events.filter((e) => e.type === "unsolicited").map((e) => (e as { packetType: number }).packetType)).toEqual([4, 0, 4]);
+    expect(
+      pair.events
+        .filter((e) => e.type === "unsolicited")
+        .map((e) => (e as { packetType: number }).packetType),
+    ).toEqual([4, 0, 4]);
   });
 
   it("squad: the double echo is swallowed and chat packets (type 1) interleave with answers", () => {
@@ -261,8 +316,13 @@ describe("SourceClient answers", () => {
     pair.exchange();
     pair.client.command("ListPlayers", pair.now, 5000);
     pair.exchange();
-    expect(pair.responses().map((r) => r.text)).toEqual(["----- Active Players -----", "----- Active Players -----"]);
-    expect(pair.events.filter((e) => e.type === "unsolicited")).toEqual([{ type: "unsolicited", packetType: 1, id: 0, text: "[ChatAll] [SteamID:76561198000000001] Bob : hi" }]);
+    expect(pair.responses().map((r) => r.text)).toEqual([
+      "----- Active Players -----",
+      "----- Active Players -----",
+    ]);
+    expect(pair.events.filter((e) => e.type === "unsolicited")).toEqual([
+      { type: "unsolicited", packetType: 1, id: 0, text: "[ChatAll] [SteamID:76561198000000001] Bob : hi" },
+    ]);
     expect(pair.events.filter((e) => e.type === "protocol-error")).toEqual([]);
   });
 
@@ -328,8 +388,14 @@ describe("SourceClient answers", () => {
     pair.login();
     const texts = ["status", "status", "echo é", "status", "echo é"];
     const ids = texts.map((text) => pair.client.command(text, pair.now, 1000));
-    const wire = pair.client.takeOutgoing().map((bytes) => decodePacket(bytes));
-    expect(wire.map((p) => [p.id, new TextDecoder().decode(p.body)])).toEqual(ids.map((id, i) => [id, texts[i]]));
+    // The end marker aside, each command carries its own text.
+    const wire = pair.client
+      .takeOutgoing()
+      .map((bytes) => decodePacket(bytes))
+      .filter((p) => p.type === PacketType.EXECCOMMAND);
+    expect(wire.map((p) => [p.id, new TextDecoder().decode(p.body)])).toEqual(
+      ids.map((id, i) => [id, texts[i]]),
+    );
   });
 
   it("fails a command whose answer exceeds the response limit, and a bad size header is fatal", () => {
@@ -363,7 +429,8 @@ describe("SourceClient answers", () => {
         pair.client.command("x", pair.now, 100);
         for (const chunk of chunks) pair.client.receive(chunk, pair.now);
         pair.client.handleTimeout(pair.now + 1000);
-        for (let e = pair.client.nextEvent(); e; e = pair.client.nextEvent()) expect(e.type).not.toBe("authenticated");
+        for (let e = pair.client.nextEvent(); e; e = pair.client.nextEvent())
+          expect(e.type).not.toBe("authenticated");
       }),
       { numRuns: 500 },
     );

@@ -2,11 +2,16 @@
  * Source RCON client state machine, Sans-IO: bytes in (`receive`), events out (`nextEvent`),
  * bytes out (`takeOutgoing`), time passed in (`now`, `nextDeadline`, `handleTimeout`).
  *
- * - Login accepts every variant of docs/protocols.md §2.3: packets of type 0 are skipped until the
+ * - Login accepts every known variant (SRCDS sends an empty RESPONSE_VALUE first, CS2 and Minecraft
+ *   do not: Valve Developer wiki, EnriqCG/rcon-srcds#26): packets of type 0 are skipped until the
  *   AUTH_RESPONSE (type 2) arrives; success iff its id is ours, failure iff it is -1. A reply to
  *   the wrong request can therefore never pass as a login (the rcon-client bug).
  * - Request ids are positive, never 0 or -1, and wrap below 2^31 skipping ids still in use.
- * - Multi-packet answers are assembled whole with the dialect's end strategy (`EndStrategy`).
+ * - Multi-packet answers are assembled whole whatever the server does with the end marker: the
+ *   client learns it once per connection (`MarkerBehaviour`, see docs/source-answers.md) and ends
+ *   answers by the marker's reply, by a later command's packet, or by a split-size and quiet-time
+ *   heuristic. An answer whose end was not seen by its deadline fails as `incomplete`, never as a
+ *   whole answer.
  * - A command that times out keeps its ids in a bounded "ignored" set, so a late answer is
  *   discarded by id and can never be attributed to the next command.
  * - A command that ended keeps its id there too: more packets of an answer that already ended
@@ -27,24 +32,38 @@ import {
   type SourcePacket,
 } from "./packet.ts";
 
-/** How the end of a (possibly multi-packet) answer is recognised. */
-export type EndStrategy =
-  /**
-   * After each batch of commands, an empty RESPONSE_VALUE with its own id. Servers answer in request
-   * order (Valve wiki), so an answer ends at the first packet of a later command or of the marker.
-   * One marker per batch instead of one per command halves the server's work when pipelining.
-   */
-  | { kind: "marker" }
-  /** The first packet is the whole answer (CS2 never splits). */
-  | { kind: "single" }
-  /**
-   * The server ignores the marker (Factorio): the answer ends after `quietMs` without a further
-   * fragment, or at once on a fragment shorter than `splitSize` (the server splits only full ones).
-   */
-  | { kind: "quiet"; quietMs: number; splitSize?: number };
+/**
+ * What the server was seen doing with the end marker, an empty RESPONSE_VALUE with its own id
+ * (Valve Developer wiki, "Source RCON Protocol", Multiple-packet Responses). Learned from one probe
+ * marker sent right after login: servers answer in request order, so whatever comes back before the
+ * first command's answer tells.
+ */
+export type MarkerBehaviour =
+  /** Probe sent, no command answered yet. */
+  | "unknown"
+  /** An empty RESPONSE_VALUE with the marker's id (SRCDS, then its `00 01 00 00` trailer; Squad twice). */
+  | "echoed"
+  /** A RESPONSE_VALUE with text and the marker's id (Minecraft: "Unknown request 0"). */
+  | "answered"
+  /** Nothing before the next command's answer (Factorio, ARK): answers end by size and quiet time. */
+  | "ignored"
+  /** The profile forbids markers. */
+  | "not-sent";
+
+/**
+ * A server that splits fills every fragment but the last (4,096 bytes on SRCDS, 4,096 UTF-16 units
+ * on Minecraft), so without markers a packet shorter than this ends its answer at once; a longer one
+ * may be a fragment (or CS2's one large packet) and ends after the quiet time. rcon-srcds uses the
+ * same threshold (EnriqCG/rcon-srcds, src/rcon.ts).
+ */
+export const SPLIT_THRESHOLD = 3700;
+export const DEFAULT_QUIET_MS = 150;
 
 export interface SourceClientProfile {
-  endStrategy: EndStrategy;
+  /** "never" only for a game known to break on a marker; by default one probe after login decides. */
+  markers?: "probe" | "never";
+  /** Without markers, an answer whose last packet may be a fragment ends after this long without another. */
+  quietMs?: number;
   /** Commands on the wire at once; 1 for servers that mishandle pipelining (Minecraft, ARK). */
   maxInFlight: number;
   /** Largest size field accepted from the server. */
@@ -70,6 +89,8 @@ export type SourceClientEvent =
   | { type: "auth-timeout" }
   | { type: "response"; requestId: number; text: string; packets: number }
   | { type: "timeout"; requestId: number }
+  /** Part of the answer arrived but not its end, by the deadline: `partial` is NOT the whole answer. */
+  | { type: "incomplete"; requestId: number; partial: string; packets: number }
   | { type: "failed"; requestId: number; error: RconRemoteError }
   /** A packet of an answer that had already ended (completed, or cut at the size cap): dropped. */
   | { type: "late-answer"; requestId: number; bytes: number }
@@ -84,7 +105,7 @@ const EMPTY_BODY = new Uint8Array(0);
 
 interface PendingCommand {
   id: number;
-  /** Id of the end marker, or 0 when the strategy sends none. */
+  /** Id of the end marker closing this command, or 0 while it has none. */
   markerId: number;
   body: Uint8Array;
   deadline: number;
@@ -109,13 +130,19 @@ export class SourceClient {
   private readonly codec: TextCodec;
   private readonly maxRequestSize: number;
   private readonly maxResponseBytes: number;
+  private readonly quietMs: number;
   private nextRequestId: number;
   private authId = 0;
   private authDeadline = Infinity;
+  private markerMode: MarkerBehaviour = "unknown";
+  /** Id of the probe marker sent after login (0: none). */
+  private probeId = 0;
   private readonly queued: PendingCommand[] = [];
   private readonly inFlight = new Map<number, PendingCommand>();
   /** Marker id -> the commands it closes (those sent since the previous marker). */
   private readonly markers = new Map<number, Set<PendingCommand>>();
+  /** Markers sent and not yet answered (one, but for a server that skipped a reply; see takeOutgoing). */
+  private readonly markersOnWire = new Set<number>();
   private unmarked: PendingCommand[] = [];
   /** Ids whose packets are dropped: true when more packets mean an answer that never ends. */
   private readonly ignored = new Map<number, boolean>();
@@ -133,8 +160,12 @@ export class SourceClient {
     this.codec = options.codec;
     this.framer = new SourceFramer(options.profile.maxPacketSize ?? DEFAULT_MAX_PACKET_SIZE);
     this.maxRequestSize = options.profile.maxRequestSize ?? DEFAULT_MAX_PACKET_SIZE;
-    this.maxResponseBytes = Math.min(options.profile.maxResponseBytes ?? 16 * 1024 * 1024, options.maxResponseBytes ?? Infinity);
+    this.maxResponseBytes = Math.min(
+      options.profile.maxResponseBytes ?? 16 * 1024 * 1024,
+      options.maxResponseBytes ?? Infinity,
+    );
     this.nextRequestId = clampId(options.firstRequestId ?? 1);
+    this.quietMs = options.profile.quietMs ?? DEFAULT_QUIET_MS;
   }
 
   get state(): SourceClientState {
@@ -144,6 +175,11 @@ export class SourceClient {
   /** Commands accepted and not yet answered (queued or on the wire). */
   get pendingCount(): number {
     return this.queued.length + this.inFlight.size;
+  }
+
+  /** What this server does with end markers, as learned so far. */
+  get markerBehaviour(): MarkerBehaviour {
+    return this.markerMode;
   }
 
   /** Bytes of an incomplete packet waiting for the rest. */
@@ -172,7 +208,10 @@ export class SourceClient {
     if (body === null || text !== this.lastText) {
       body = this.codec.encode(text);
       if (body.length + 10 > this.maxRequestSize) {
-        throw new RconLocalError("TOO_LARGE", `command of ${body.length} bytes exceeds the server's limit of ${this.maxRequestSize - 10}`);
+        throw new RconLocalError(
+          "TOO_LARGE",
+          `command of ${body.length} bytes exceeds the server's limit of ${this.maxRequestSize - 10}`,
+        );
       }
       if (body.includes(0)) throw new RconLocalError("INVALID_ARGUMENT", "command contains a NUL byte");
       this.lastText = text;
@@ -200,6 +239,7 @@ export class SourceClient {
     const ids = [...this.inFlight.keys(), ...this.queued.map((p) => p.id)];
     this.inFlight.clear();
     this.markers.clear();
+    this.markersOnWire.clear();
     this.unmarked = [];
     this.queued.length = 0;
     this.outgoing = [];
@@ -219,7 +259,9 @@ export class SourceClient {
       } catch (error) {
         this.remoteErrors++;
         // No valid packet so far ("HTTP/1.1 400" reads as a size of 1347703880): another protocol.
-        const reported = this.foreignPrefix ? new RconRemoteError("NOT_RCON", describeForeignPeer(this.foreignPrefix)) : (error as RconRemoteError);
+        const reported = this.foreignPrefix
+          ? new RconRemoteError("NOT_RCON", describeForeignPeer(this.foreignPrefix))
+          : (error as RconRemoteError);
         this.pushEvent({ type: "protocol-error", error: reported, fatal: true });
         this.close();
         return;
@@ -245,7 +287,10 @@ export class SourceClient {
   }
 
   takeOutgoing(): Uint8Array[] {
-    if (this.unmarked.length > 0) this.sendMarker();
+    // While a marker is out, new commands wait for the next one, sent when its reply comes: a full
+    // pipeline then costs one marker per round trip instead of one per batch (their answers end at
+    // later commands' packets meanwhile). With nothing on the wire a command's marker leaves with it.
+    if (this.unmarked.length > 0 && this.markersOnWire.size === 0) this.sendMarker();
     if (this.outgoing.length === 0) return [];
     const out = this.outgoing;
     this.outgoing = [];
@@ -278,7 +323,14 @@ export class SourceClient {
     if (this.currentState !== "READY") return;
     for (const pending of [...this.inFlight.values()]) {
       if (now >= pending.quietDeadline) this.complete(pending);
-      else if (now >= pending.deadline) this.abandon(pending, { type: "timeout", requestId: pending.id });
+      else if (now >= pending.deadline && pending.fragments.length > 0) {
+        const partial = this.codec.decode(joinFragments(pending));
+        this.abandon(
+          pending,
+          { type: "incomplete", requestId: pending.id, partial, packets: pending.fragments.length },
+          true,
+        );
+      } else if (now >= pending.deadline) this.abandon(pending, { type: "timeout", requestId: pending.id });
     }
     for (let i = this.queued.length - 1; i >= 0; i--) {
       const pending = this.queued[i] as PendingCommand;
@@ -293,7 +345,9 @@ export class SourceClient {
   // --- internals ------------------------------------------------------------------------------
 
   private transition(to: SourceClientState, action: string): void {
-    const allowed = (Object.keys(TRANSITIONS) as SourceClientState[]).filter((from) => TRANSITIONS[from].includes(to));
+    const allowed = (Object.keys(TRANSITIONS) as SourceClientState[]).filter((from) =>
+      TRANSITIONS[from].includes(to),
+    );
     assertState(this.currentState, allowed, action);
     this.currentState = to;
   }
@@ -306,7 +360,14 @@ export class SourceClient {
     for (;;) {
       const id = this.nextRequestId;
       this.nextRequestId = id >= MAX_REQUEST_ID ? 1 : id + 1;
-      if (!this.inFlight.has(id) && !this.markers.has(id) && !this.ignored.has(id) && id !== this.authId) return id;
+      if (
+        !this.inFlight.has(id) &&
+        !this.markers.has(id) &&
+        !this.ignored.has(id) &&
+        id !== this.authId &&
+        id !== this.probeId
+      )
+        return id;
     }
   }
 
@@ -315,7 +376,11 @@ export class SourceClient {
     writePacketInto(out, 0, pending.id, PacketType.EXECCOMMAND, pending.body, this.maxRequestSize);
     this.inFlight.set(pending.id, pending);
     this.outgoing.push(out);
-    if (this.profile.endStrategy.kind === "marker") this.unmarked.push(pending);
+    if (this.markersAnswered()) this.unmarked.push(pending);
+  }
+
+  private markersAnswered(): boolean {
+    return this.markerMode === "echoed" || this.markerMode === "answered";
   }
 
   private sendMarker(): void {
@@ -323,9 +388,26 @@ export class SourceClient {
     for (const pending of this.unmarked) pending.markerId = markerId;
     this.markers.set(markerId, new Set(this.unmarked));
     this.unmarked = [];
-    const out = new Uint8Array(packetLength(0));
-    writePacketInto(out, 0, markerId, PacketType.RESPONSE_VALUE, EMPTY_BODY);
-    this.outgoing.push(out);
+    this.markersOnWire.add(markerId);
+    this.outgoing.push(markerPacket(markerId));
+  }
+
+  /** After login: one marker alone, whose fate (echo, text, nothing) tells how answers end here. */
+  private sendProbe(): void {
+    if (this.profile.markers === "never") {
+      this.markerMode = "not-sent";
+      return;
+    }
+    this.probeId = this.allocateId();
+    this.outgoing.push(markerPacket(this.probeId));
+  }
+
+  private learn(mode: MarkerBehaviour): void {
+    this.markerMode = mode;
+    this.ignore(this.probeId); // SRCDS's trailer, Squad's second echo, a reply after all
+    if (!this.markersAnswered()) return;
+    // Commands sent while the probe was out carry no marker yet: theirs leaves with the next write.
+    for (const pending of this.inFlight.values()) if (pending.markerId === 0) this.unmarked.push(pending);
   }
 
   private sendQueued(): void {
@@ -343,8 +425,15 @@ export class SourceClient {
       this.unsolicited(packet);
       return;
     }
+    if (this.markerMode === "unknown" && packet.id === this.probeId) {
+      this.learn(packet.body.length === 0 ? "echoed" : "answered");
+      return;
+    }
+    this.markersOnWire.delete(packet.id);
     const pending = this.inFlight.get(packet.id);
     if (pending) {
+      // In request order, the probe's reply would have come first.
+      if (this.markerMode === "unknown") this.learn("ignored");
       this.completeEarlier(pending);
       this.addFragment(pending, packet.body, now);
       return;
@@ -356,8 +445,10 @@ export class SourceClient {
       return;
     }
     const ended = this.ignored.get(packet.id);
+    if (ended === undefined && isTrailer(packet.body)) return; // SRCDS's trailer after a marker echoed with another id
     if (ended === undefined) this.unsolicited(packet);
-    else if (ended && packet.body.length > 0) this.pushEvent({ type: "late-answer", requestId: packet.id, bytes: packet.body.length });
+    else if (ended && packet.body.length > 0)
+      this.pushEvent({ type: "late-answer", requestId: packet.id, bytes: packet.body.length });
     // else: SRCDS trailer, Squad's second echo, an answer after its timeout
   }
 
@@ -369,6 +460,7 @@ export class SourceClient {
     }
     if (packet.id === this.authId) {
       this.transition("READY", "finish login");
+      this.sendProbe();
       this.pushEvent({ type: "authenticated" });
     } else if (packet.id === -1) {
       this.pushEvent({ type: "auth-refused" });
@@ -377,7 +469,10 @@ export class SourceClient {
       this.remoteErrors++;
       this.pushEvent({
         type: "protocol-error",
-        error: new RconRemoteError("UNEXPECTED_PACKET", `login answer carries id ${packet.id}, expected ${this.authId} or -1`),
+        error: new RconRemoteError(
+          "UNEXPECTED_PACKET",
+          `login answer carries id ${packet.id}, expected ${this.authId} or -1`,
+        ),
         fatal: false,
       });
     }
@@ -392,12 +487,9 @@ export class SourceClient {
       return;
     }
     pending.fragments.push(body);
-    const strategy = this.profile.endStrategy;
-    if (strategy.kind === "single") this.complete(pending);
-    else if (strategy.kind === "quiet") {
-      if (strategy.splitSize !== undefined && body.length < strategy.splitSize) this.complete(pending);
-      else pending.quietDeadline = now + strategy.quietMs;
-    }
+    if (this.markersAnswered()) return; // the marker's reply (or a later command's packet) ends it
+    if (body.length < SPLIT_THRESHOLD) this.complete(pending);
+    else pending.quietDeadline = now + this.quietMs;
   }
 
   /** Answers come in request order: a packet of `pending` ends every answer sent before it. */
@@ -411,18 +503,13 @@ export class SourceClient {
   private complete(pending: PendingCommand): void {
     this.forget(pending);
     this.ignore(pending.id, true);
-    const { fragments } = pending;
-    let bytes: Uint8Array;
-    if (fragments.length === 1) bytes = fragments[0] as Uint8Array;
-    else {
-      bytes = new Uint8Array(pending.bytes);
-      let offset = 0;
-      for (const fragment of fragments) {
-        bytes.set(fragment, offset);
-        offset += fragment.length;
-      }
-    }
-    this.pushEvent({ type: "response", requestId: pending.id, text: bytes.length === 0 ? "" : this.codec.decode(bytes), packets: fragments.length });
+    const bytes = joinFragments(pending);
+    this.pushEvent({
+      type: "response",
+      requestId: pending.id,
+      text: bytes.length === 0 ? "" : this.codec.decode(bytes),
+      packets: pending.fragments.length,
+    });
     this.sendQueued();
   }
 
@@ -440,6 +527,8 @@ export class SourceClient {
       group?.delete(pending);
       if (group?.size === 0) {
         this.markers.delete(pending.markerId);
+        // Its commands are gone (timed out, failed): the next batch waits for no reply that may never come.
+        this.markersOnWire.delete(pending.markerId);
         this.ignore(pending.markerId); // its echo, the SRCDS trailer, Squad's second echo
       }
     } else if (this.unmarked.length > 0) {
@@ -456,8 +545,36 @@ export class SourceClient {
   }
 
   private unsolicited(packet: SourcePacket): void {
-    this.pushEvent({ type: "unsolicited", packetType: packet.type, id: packet.id, text: packet.body.length === 0 ? "" : this.codec.decode(packet.body) });
+    this.pushEvent({
+      type: "unsolicited",
+      packetType: packet.type,
+      id: packet.id,
+      text: packet.body.length === 0 ? "" : this.codec.decode(packet.body),
+    });
   }
+}
+
+function joinFragments(pending: PendingCommand): Uint8Array {
+  const { fragments } = pending;
+  if (fragments.length === 1) return fragments[0] as Uint8Array;
+  const bytes = new Uint8Array(pending.bytes);
+  let offset = 0;
+  for (const fragment of fragments) {
+    bytes.set(fragment, offset);
+    offset += fragment.length;
+  }
+  return bytes;
+}
+
+/** The body SRCDS sends after a marker's echo (Valve Developer wiki: "0x0000 0001 0000 0000"). */
+function isTrailer(body: Uint8Array): boolean {
+  return body.length === 4 && body[0] === 0 && body[1] === 1 && body[2] === 0 && body[3] === 0;
+}
+
+function markerPacket(id: number): Uint8Array {
+  const out = new Uint8Array(packetLength(0));
+  writePacketInto(out, 0, id, PacketType.RESPONSE_VALUE, EMPTY_BODY);
+  return out;
 }
 
 function clampId(id: number): number {

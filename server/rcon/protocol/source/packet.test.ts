@@ -6,7 +6,7 @@ import { decodePacket, encodePacket, PacketType } from "./packet.ts";
 const hex = (text: string) => new Uint8Array(text.split(" ").map((h) => parseInt(h, 16)));
 const ascii = (text: string) => new TextEncoder().encode(text);
 
-// docs/protocols.md §2.1 test vectors.
+// Test vectors from the packet layout of the Valve Developer wiki, "Source RCON Protocol".
 const VECTORS = [
   { name: "AUTH id=1 password", packet: { id: 1, type: PacketType.AUTH, body: ascii("password") }, bytes: "12 00 00 00 01 00 00 00 03 00 00 00 70 61 73 73 77 6f 72 64 00 00" },
   { name: "RESPONSE_VALUE id=1 empty", packet: { id: 1, type: PacketType.RESPONSE_VALUE, body: new Uint8Array(0) }, bytes: "0a 00 00 00 01 00 00 00 00 00 00 00 00 00" },

@@ -1,5 +1,5 @@
 /**
- * Source RCON packet codec (docs/protocols.md §2.1):
+ * Source RCON packet codec (Valve Developer wiki, "Source RCON Protocol", Basic Packet Structure):
  *   size:int32le (bytes after this field) | id:int32le | type:int32le | body | 00 | 00
  * The body is kept as raw bytes, embedded NULs included (SRCDS splits cvarlist text across
  * "string1" and "string2"); text decoding happens later, after a multi-packet answer is whole.

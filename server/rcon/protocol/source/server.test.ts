@@ -119,9 +119,15 @@ describe("SourceServerConnection UTF-16 split (Minecraft)", () => {
 
 describe("SourceServerConnection with requests pipelined behind a login", () => {
   const concat = (...parts: Uint8Array[]) => concatBytes(parts);
-  const auth = (id: number, password: string) => encodePacket({ id, type: PacketType.AUTH, body: utf8.encode(password) });
-  const exec = (id: number, text: string) => encodePacket({ id, type: PacketType.EXECCOMMAND, body: utf8.encode(text) });
-  const replies = (server: SourceServerConnection) => server.takeOutgoing().map((bytes) => decodePacket(bytes, Infinity)).map((p) => [p.id, p.type]);
+  const auth = (id: number, password: string) =>
+    encodePacket({ id, type: PacketType.AUTH, body: utf8.encode(password) });
+  const exec = (id: number, text: string) =>
+    encodePacket({ id, type: PacketType.EXECCOMMAND, body: utf8.encode(text) });
+  const replies = (server: SourceServerConnection) =>
+    server
+      .takeOutgoing()
+      .map((bytes) => decodePacket(bytes, Infinity))
+      .map((p) => [p.id, p.type]);
 
   it("two logins in one read are answered one at a time, each with its own id", () => {
     const server = new SourceServerConnection(SRCDS_NO_LIMIT, utf8);
@@ -158,5 +164,49 @@ describe("SourceServerConnection with requests pipelined behind a login", () => 
       [-1, PacketType.AUTH_RESPONSE],
     ]);
     expect(refused.closeRequested).toBe(true);
+  });
+});
+
+describe("SourceServerConnection writes", () => {
+  const kinds = (write: Uint8Array[]) =>
+    write.map((bytes) => [decodePacket(bytes).id, decodePacket(bytes).type]);
+
+  it("SRCDS's two login packets are two writes; what follows the AUTH_RESPONSE shares its write", () => {
+    const server = new SourceServerConnection(SRCDS_NO_LIMIT, utf8);
+    // A client that pipelines its first command behind the login.
+    server.receive(
+      concatBytes([
+        encodePacket({ id: 7, type: PacketType.AUTH, body: utf8.encode("pw") }),
+        encodePacket({ id: 8, type: PacketType.EXECCOMMAND, body: utf8.encode("status") }),
+      ]),
+    );
+    expect(server.nextEvent()).toMatchObject({ type: "auth", id: 7 });
+    server.acceptAuth();
+    expect(server.nextEvent()).toMatchObject({ type: "command", id: 8 });
+    server.respond(8, "hostname: x");
+    expect(server.takeWrites().map(kinds)).toEqual([
+      [[7, PacketType.RESPONSE_VALUE]],
+      [
+        [7, PacketType.AUTH_RESPONSE],
+        [8, PacketType.RESPONSE_VALUE],
+      ],
+    ]);
+    expect(server.takeWrites()).toEqual([]);
+  });
+
+  it("a refused login is two writes too; a single-packet login is one", () => {
+    const refused = new SourceServerConnection(SRCDS_NO_LIMIT, utf8);
+    refused.receive(encodePacket({ id: 3, type: PacketType.AUTH, body: utf8.encode("bad") }));
+    refused.nextEvent();
+    refused.rejectAuth();
+    expect(refused.takeWrites().map(kinds)).toEqual([
+      [[3, PacketType.RESPONSE_VALUE]],
+      [[-1, PacketType.AUTH_RESPONSE]],
+    ]);
+    const minecraft = new SourceServerConnection(MINECRAFT_SPLIT, utf8);
+    minecraft.receive(encodePacket({ id: 4, type: PacketType.AUTH, body: utf8.encode("pw") }));
+    minecraft.nextEvent();
+    minecraft.acceptAuth();
+    expect(minecraft.takeWrites().map(kinds)).toEqual([[[4, PacketType.AUTH_RESPONSE]]]);
   });
 });

@@ -10,7 +10,14 @@
 import { assertState, RconLocalError, RconRemoteError } from "../errors.ts";
 import type { TextCodec } from "../text.ts";
 import { SourceFramer } from "./framer.ts";
-import { decodePacket, packetLength, PacketType, SRCDS_MAX_PACKET_SIZE, writePacketInto, type SourcePacket } from "./packet.ts";
+import {
+  decodePacket,
+  packetLength,
+  PacketType,
+  SRCDS_MAX_PACKET_SIZE,
+  writePacketInto,
+  type SourcePacket,
+} from "./packet.ts";
 import { EventQueue } from "../event-queue.ts";
 
 export interface SourceServerProfile {
@@ -54,6 +61,8 @@ export class SourceServerConnection {
   private readonly framer: SourceFramer;
   private readonly slots: Slot[] = [];
   private outgoing: Uint8Array[] = [];
+  /** Indexes into `outgoing` where a separate write must begin (see takeWrites). */
+  private writeBreaks: number[] = [];
   private readonly events = new EventQueue<SourceServerEvent>();
   private authPending: number | null = null;
   /** True once the connection should be closed after the outgoing bytes are written. */
@@ -112,13 +121,32 @@ export class SourceServerConnection {
     if (this.outgoing.length === 0) return [];
     const out = this.outgoing;
     this.outgoing = [];
+    this.writeBreaks = [];
     return out;
+  }
+
+  /**
+   * The same packets grouped into the separate writes a real server makes. SRCDS sends the empty
+   * RESPONSE_VALUE and the AUTH_RESPONSE of a login in two send() calls; clients that read one
+   * packet per read (rcon-srcds decodes each 'data' event as one packet) rely on it.
+   */
+  takeWrites(): Uint8Array[][] {
+    const breaks = this.writeBreaks;
+    const out = this.takeOutgoing();
+    if (out.length === 0) return [];
+    const writes: Uint8Array[][] = [];
+    let start = 0;
+    for (const at of [...breaks, out.length]) {
+      if (at > start) writes.push(out.slice(start, at));
+      start = Math.max(start, at);
+    }
+    return writes;
   }
 
   acceptAuth(): void {
     assertState(this.currentState, ["AWAITING_AUTH"], "accept a login");
     const id = this.takeAuthId();
-    if (this.profile.authReply === "srcds") this.outgoing.push(packet(id, PacketType.RESPONSE_VALUE, EMPTY));
+    this.pushLoginPrelude(id);
     this.outgoing.push(packet(id, PacketType.AUTH_RESPONSE, EMPTY));
     this.currentState = "AUTHENTICATED";
     this.readFrames();
@@ -128,17 +156,27 @@ export class SourceServerConnection {
     assertState(this.currentState, ["AWAITING_AUTH"], "refuse a login");
     const id = this.takeAuthId();
     if (this.profile.authFailure === "reply-and-close") {
-      if (this.profile.authReply === "srcds") this.outgoing.push(packet(id, PacketType.RESPONSE_VALUE, EMPTY));
+      this.pushLoginPrelude(id);
       this.outgoing.push(packet(-1, PacketType.AUTH_RESPONSE, EMPTY));
     }
     this.requestClose();
+  }
+
+  /** SRCDS: an empty RESPONSE_VALUE before the AUTH_RESPONSE, written on its own. */
+  private pushLoginPrelude(id: number): void {
+    if (this.profile.authReply !== "srcds") return;
+    this.outgoing.push(packet(id, PacketType.RESPONSE_VALUE, EMPTY));
+    this.writeBreaks.push(this.outgoing.length);
   }
 
   /** Answers the command with this id; answers leave in request order. */
   respond(id: number, text: string): void {
     const slot = this.slots.find((s) => s.id === id && s.bytes === null);
     if (!slot) return; // already answered or never asked: ignore (a fault-injection test may do this)
-    slot.bytes = this.encodeAnswer(id, text === "" && this.profile.emptyAnswer !== undefined ? this.profile.emptyAnswer : text);
+    slot.bytes = this.encodeAnswer(
+      id,
+      text === "" && this.profile.emptyAnswer !== undefined ? this.profile.emptyAnswer : text,
+    );
     this.flushSlots();
   }
 
@@ -215,7 +253,10 @@ export class SourceServerConnection {
   private markerAnswer(id: number): Uint8Array[] {
     switch (this.profile.markerReply) {
       case "mirror":
-        return [packet(id, PacketType.RESPONSE_VALUE, EMPTY), packet(id, PacketType.RESPONSE_VALUE, TRAILER_BODY)];
+        return [
+          packet(id, PacketType.RESPONSE_VALUE, EMPTY),
+          packet(id, PacketType.RESPONSE_VALUE, TRAILER_BODY),
+        ];
       case "mirror-twice":
         return [
           packet(id, PacketType.RESPONSE_VALUE, EMPTY),
@@ -252,7 +293,9 @@ export class SourceServerConnection {
       return out;
     }
     for (let offset = 0; offset < bytes.length; offset += size) {
-      out.push(packet(id, PacketType.RESPONSE_VALUE, bytes.subarray(offset, Math.min(bytes.length, offset + size))));
+      out.push(
+        packet(id, PacketType.RESPONSE_VALUE, bytes.subarray(offset, Math.min(bytes.length, offset + size))),
+      );
     }
     return out;
   }

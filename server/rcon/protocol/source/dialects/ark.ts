@@ -77,7 +77,7 @@ export const ark: SourceDialect = {
     identitiesIn: readIdentities((text) => playerIdentities(parseArkPlayers(text))),
     secrets: { settings: [], commands: ["EnableCheats"] },
   },
-  client: { endStrategy: { kind: "single" }, maxInFlight: 1, maxRequestSize: 4096 + 10 },
+  client: { maxInFlight: 1, maxRequestSize: 4096 + 10 },
   server: { ...SOURCE1_SERVER, split: { unit: "none", size: 0 }, markerReply: "ignore", emptyAnswer: ARK_EMPTY_ANSWER },
   normaliseAnswer: (text) => (text.trim() === ARK_EMPTY_ANSWER.trim() ? "" : text),
 };

@@ -1,7 +1,7 @@
 /**
- * Factorio. Quirk: the end marker is never answered, so the marker strategy would wait forever.
- * Fallback: one command at a time and a quiet period: the answer is complete after 150 ms without
- * a further fragment, or at once when a fragment is shorter than the 4096-byte split size.
+ * Factorio. Quirk: the end marker is never answered (n0la/rcon PR #6), which the client learns
+ * from its probe after login; answers then end at a packet shorter than a full fragment or after
+ * the quiet time (docs/source-answers.md). One command at a time.
  */
 import { RconCommandError, type BanEntry, type CommandInfo, type GameOperations, type Player } from "../../../types.ts";
 import { asyncOperations, banTargetValue, checkText, lines, makePlayer, requireMatch, type SourceDialect } from "./common.ts";
@@ -87,6 +87,6 @@ export const factorio: SourceDialect = {
   operations: asyncOperations(operations),
   // Players are known by name only; `/config set password` sets the game password.
   privacy: { playerIdIsIdentity: false, identitiesIn: () => [], secrets: { settings: [], commands: ["/config set password", "/config get password"] } },
-  client: { endStrategy: { kind: "quiet", quietMs: 150, splitSize: 4096 }, maxInFlight: 1, maxRequestSize: 4096 + 10 },
+  client: { maxInFlight: 1, maxRequestSize: 4096 + 10 },
   server: { ...SOURCE1_SERVER, markerReply: "ignore" },
 };

@@ -146,7 +146,7 @@ export const minecraft: SourceDialect = {
     secrets: { settings: [], commands: [] },
   },
   // Client-to-server payload limit is 1446 bytes (wiki.vg).
-  client: { endStrategy: { kind: "marker" }, maxInFlight: 1, maxRequestSize: 1446 + 10 },
+  client: { maxInFlight: 1, maxRequestSize: 1446 + 10 },
   server: {
     authReply: "single",
     authFailure: "reply-and-close",

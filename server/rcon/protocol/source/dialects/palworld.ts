@@ -71,7 +71,7 @@ export const palworld: SourceDialect = {
     identitiesIn: readIdentities((text) => playerIdentities(parsePalworldPlayers(text)).map((f) => (f.kind === "guid" ? { ...f, kind: "id" as const } : f))),
     secrets: { settings: [], commands: ["AdminPassword"] },
   },
-  client: { endStrategy: { kind: "single" }, maxInFlight: 1, maxRequestSize: 4096 + 10 },
+  client: { maxInFlight: 1, maxRequestSize: 4096 + 10 },
   server: { ...SOURCE1_SERVER, split: { unit: "none", size: 0 }, markerReply: "ignore" },
   normaliseAnswer: (text) => text.replaceAll("\u0000", ""),
 };

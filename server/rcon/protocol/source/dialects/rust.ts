@@ -100,6 +100,6 @@ export const rust: SourceDialect = {
     ),
     secrets: { settings: ["rcon.password"], commands: [] },
   },
-  client: { endStrategy: { kind: "marker" }, maxInFlight: 8, maxRequestSize: 4096 + 10 },
+  client: { maxInFlight: 8, maxRequestSize: 4096 + 10 },
   server: { ...SOURCE1_SERVER, replyPrelude: { type: 4, body: "" } },
 };

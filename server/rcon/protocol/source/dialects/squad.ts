@@ -127,6 +127,6 @@ export const squad: SourceDialect = {
   parseServerMessage: parseSquadMessage,
   // `AdminSetServerPassword <password>` sets the join password.
   privacy: { playerIdIsIdentity: false, identitiesIn: squadIdentities, secrets: { settings: [], commands: ["AdminSetServerPassword"] } },
-  client: { endStrategy: { kind: "marker" }, maxInFlight: 1, maxRequestSize: 4096 + 10 },
+  client: { maxInFlight: 1, maxRequestSize: 4096 + 10 },
   server: { ...SOURCE1_SERVER, authFailure: "close", execBeforeAuth: "close", markerReply: "mirror-twice" },
 };

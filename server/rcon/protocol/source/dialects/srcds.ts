@@ -223,7 +223,7 @@ function source1(id: string, label: string, defaultPort = 27015): SourceDialect 
     privacy: srcdsPrivacy(parseSource1Status),
     dangerous: SRCDS_DANGEROUS,
     indirect: SRCDS_INDIRECT,
-    client: { endStrategy: { kind: "marker" }, maxInFlight: 64, maxRequestSize: 4096 + 10 },
+    client: { maxInFlight: 64, maxRequestSize: 4096 + 10 },
     server: SOURCE1_SERVER,
   };
 }
@@ -233,7 +233,13 @@ export const tf2 = source1("tf2", "Team Fortress 2");
 export const gmod = source1("gmod", "Garry's Mod");
 export const l4d2 = source1("l4d2", "Left 4 Dead 2");
 
-/** CS2: AUTH_RESPONSE only, answers never split (single packets above 4096 bytes), marker not echoed. */
+/**
+ * CS2: AUTH_RESPONSE only, answers never split (single packets above 4096 bytes) per reports
+ * (EnriqCG/rcon-srcds#26, Challengermode/CoreRcon#45). What CS2 does with the empty end marker is
+ * not known (no capture found): the emulator mirrors it like Source 1, so marker-based clients
+ * (python-valve) work against it, and our client learns the behaviour per connection anyway
+ * (docs/source-answers.md).
+ */
 export const cs2: SourceDialect = {
   id: "cs2",
   family: "source",
@@ -248,6 +254,6 @@ export const cs2: SourceDialect = {
   privacy: srcdsPrivacy(parseCs2Status),
   dangerous: SRCDS_DANGEROUS,
   indirect: SRCDS_INDIRECT,
-  client: { endStrategy: { kind: "single" }, maxInFlight: 64, maxRequestSize: 4096 + 10 },
-  server: { ...SOURCE1_SERVER, authReply: "single", split: { unit: "none", size: 0 }, markerReply: "ignore" },
+  client: { maxInFlight: 64, maxRequestSize: 4096 + 10 },
+  server: { ...SOURCE1_SERVER, authReply: "single", split: { unit: "none", size: 0 } },
 };
