@@ -84,7 +84,7 @@ export function newLink(id: string, budget: IngestBudgetOptions, now: number, ep
 
 /** Whether two settings open the same connection (a name or poll interval edit does not reconnect). */
 export function sameConnection(a: ServerConnectionSettings, b: ServerConnectionSettings): boolean {
-  return a.host === b.host && a.port === b.port && a.password === b.password && a.game === b.game && a.protocol === b.protocol && a.encoding === b.encoding && a.enabled === b.enabled;
+  return a.host === b.host && a.port === b.port && a.password === b.password && a.game === b.game && a.protocol === b.protocol && a.encoding === b.encoding && a.enabled === b.enabled && a.gameLogs === b.gameLogs;
 }
 
 /** A server's stored settings; "deleted" when the row is gone; a problem when the password cannot be read. */

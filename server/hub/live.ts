@@ -40,6 +40,8 @@ const KIND_OF_EVENT: Record<GameEvent["kind"], ConsoleKind> = {
   chat: "chat",
   "admin.login": "admin",
   "admin.message": "admin",
+  kill: "system",
+  "admin.command": "admin",
 };
 /** Pushed events after which the player list is re-read at once. */
 const REFRESH_ON: ReadonlySet<GameEvent["kind"]> = new Set(["player.connected", "player.disconnected", "player.kicked", "player.banned", "player.guid"]);
