@@ -10,6 +10,7 @@ import type { Db } from "../db/client.ts";
 import { findDialect, isProtocolId, loadFamily } from "../rcon/registry.ts";
 import type { ConnectionOptions, Dialect, Player, RconConnection, ServerInfo } from "../rcon/types.ts";
 import { describeError } from "./errors.ts";
+import { SeenEvents } from "./game-logs/seen-events.ts";
 import { IngestBudget, type IngestBudgetOptions } from "./ingest-budget.ts";
 import type { StayRecord } from "./player-records.ts";
 import { StatusThrottle, type LinkProblem } from "./server-status.ts";
@@ -55,6 +56,8 @@ export interface Link {
   epoch: number;
   /** Self-fenced or released: none of its writes is attempted, its connection is gone. */
   fenced: boolean;
+  /** Joins, leaves and chat already announced by one source (log stream, RCON push, poll). */
+  seen: SeenEvents;
 }
 
 export function newLink(id: string, budget: IngestBudgetOptions, now: number, epoch: number): Link {
@@ -79,6 +82,7 @@ export function newLink(id: string, budget: IngestBudgetOptions, now: number, ep
     degraded: null,
     epoch,
     fenced: false,
+    seen: new SeenEvents(),
   };
 }
 
