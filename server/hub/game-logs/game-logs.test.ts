@@ -21,7 +21,11 @@ import { listenGameLogsUdp } from "./udp-listener.ts";
 const KEY = Buffer.alloc(32, 7);
 const secrets = gameLogSecrets(KEY);
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
-const FAST = { backoff: { initialMs: 20, maxMs: 200, factor: 2, jitter: 0 }, connectTimeoutMs: 1_000, commandTimeoutMs: 2_000 };
+const FAST = {
+  backoff: { initialMs: 20, maxMs: 200, factor: 2, jitter: 0 },
+  connectTimeoutMs: 1_000,
+  commandTimeoutMs: 2_000,
+};
 type Line = Extract<HubEvent, { type: "line" }>["line"];
 
 describe("game log streams into the hub", () => {
@@ -55,10 +59,27 @@ describe("game log streams into the hub", () => {
   });
 
   async function setup(game: string, gameLogs = true) {
-    const e = await startSourceEmulator({ password: "pw", port: 0, game, players: 3, activity: 0, seed: 5, extra: { "ban-after": 0 } });
+    const e = await startSourceEmulator({
+      password: "pw",
+      port: 0,
+      game,
+      players: 3,
+      activity: 0,
+      seed: 5,
+      extra: { "ban-after": 0 },
+    });
     emulators.push(e);
     const row = await t.db.server.create({
-      data: { name: `${game}-${e.port}`, game, protocol: "source", host: "127.0.0.1", port: e.port, passwordEncrypted: encryptSecret("pw", KEY), pollIntervalSeconds: 1, gameLogs },
+      data: {
+        name: `${game}-${e.port}`,
+        game,
+        protocol: "source",
+        host: "127.0.0.1",
+        port: e.port,
+        passwordEncrypted: encryptSecret("pw", KEY),
+        pollIntervalSeconds: 1,
+        gameLogs,
+      },
     });
     const hub = new ConnectionHub({
       db: t.db,
@@ -74,11 +95,14 @@ describe("game log streams into the hub", () => {
     await hub.start();
     await vi.waitFor(() => expect(hub.statusOf(row.id).state).toBe("online"), { timeout: 5_000 });
     // The first poll has run: the players already on are tracked (and not announced).
-    await vi.waitFor(() => expect(hub.players(row.id)).toHaveLength(e.world.players.length), { timeout: 5_000 });
+    await vi.waitFor(() => expect(hub.players(row.id)).toHaveLength(e.world.players.length), {
+      timeout: 5_000,
+    });
     return { e, id: row.id, hub, lines };
   }
 
-  const names = (lines: Line[], kind: Line["kind"], text: string) => lines.filter((l) => l.kind === kind && l.text === text);
+  const names = (lines: Line[], kind: Line["kind"], text: string) =>
+    lines.filter((l) => l.kind === kind && l.text === text);
 
   it("TF2: registers logaddress_add with its sv_logsecret and shows chat that never reaches RCON", async () => {
     const { e, id, lines } = await setup("tf2");
@@ -87,7 +111,10 @@ describe("game log streams into the hub", () => {
     expect(e.logs.secret).toBe(secrets.udpSecret(id));
     const speaker = e.world.humans[0]!;
     expect(e.playerChat("rotate to B")).toBe(false); // no RCON push on TF2: only the log carries it
-    await vi.waitFor(() => expect(lines.some((l) => l.kind === "chat" && l.text.endsWith(": rotate to B"))).toBe(true), { timeout: 5_000 });
+    await vi.waitFor(
+      () => expect(lines.some((l) => l.kind === "chat" && l.text.endsWith(": rotate to B"))).toBe(true),
+      { timeout: 5_000 },
+    );
     expect(lines.filter((l) => l.text.includes("rotate to B"))).toHaveLength(1);
     expect(speaker).toBeDefined();
     // The registration commands are not console lines, and the secret is in none.
@@ -99,11 +126,15 @@ describe("game log streams into the hub", () => {
     await vi.waitFor(() => expect(e.logs.enabled).toBe(true), { timeout: 5_000 });
     const joiner = e.world.join(Date.now())!;
     e.logs.sync(); // what the emulator's tick does after a join: the log says so at once
-    await vi.waitFor(() => expect(hub.players(id).map((p) => p.name)).toContain(joiner.name), { timeout: 5_000 });
+    await vi.waitFor(() => expect(hub.players(id).map((p) => p.name)).toContain(joiner.name), {
+      timeout: 5_000,
+    });
     expect(names(lines, "join", `${joiner.name} joined`)).toHaveLength(1);
     e.world.remove(joiner);
     e.logs.sync();
-    await vi.waitFor(() => expect(hub.players(id).map((p) => p.name)).not.toContain(joiner.name), { timeout: 5_000 });
+    await vi.waitFor(() => expect(hub.players(id).map((p) => p.name)).not.toContain(joiner.name), {
+      timeout: 5_000,
+    });
     expect(names(lines, "leave", `${joiner.name} left`)).toHaveLength(1);
   });
 
@@ -112,10 +143,14 @@ describe("game log streams into the hub", () => {
     await vi.waitFor(() => expect(e.logs.enabled).toBe(true), { timeout: 5_000 });
     // No sync: the next poll's `status` sees the player first, and the emulator logs the join after answering it.
     const joiner = e.world.join(Date.now())!;
-    await vi.waitFor(() => expect(hub.players(id).map((p) => p.name)).toContain(joiner.name), { timeout: 5_000 });
+    await vi.waitFor(() => expect(hub.players(id).map((p) => p.name)).toContain(joiner.name), {
+      timeout: 5_000,
+    });
     // A chat line sent after the join's log line arrives after it (one socket, loopback, in order).
     e.playerChat("marker after the join");
-    await vi.waitFor(() => expect(lines.some((l) => l.text.endsWith("marker after the join"))).toBe(true), { timeout: 5_000 });
+    await vi.waitFor(() => expect(lines.some((l) => l.text.endsWith("marker after the join"))).toBe(true), {
+      timeout: 5_000,
+    });
     expect(names(lines, "join", `${joiner.name} joined`)).toHaveLength(1);
   });
 
@@ -124,7 +159,10 @@ describe("game log streams into the hub", () => {
     await vi.waitFor(() => expect(e.logs.enabled).toBe(true), { timeout: 5_000 });
     expect(e.logs.httpTargets).toEqual([`${httpBase}/api/game-logs/${id}/${secrets.httpToken(id)}`]);
     expect(e.playerChat("eco round")).toBe(false);
-    await vi.waitFor(() => expect(lines.some((l) => l.kind === "chat" && l.text.endsWith(": eco round"))).toBe(true), { timeout: 5_000 });
+    await vi.waitFor(
+      () => expect(lines.some((l) => l.kind === "chat" && l.text.endsWith(": eco round"))).toBe(true),
+      { timeout: 5_000 },
+    );
     await hub.removeServer(id);
     expect(e.logs.httpTargets).toEqual([]);
     expect(lines.map((l) => l.text).join("\n")).not.toContain(secrets.httpToken(id));

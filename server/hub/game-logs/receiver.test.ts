@@ -60,15 +60,27 @@ describe("game log receivers", () => {
     const socket = createSocket("udp4");
     senders.push(socket);
     await new Promise<void>((resolve) => socket.bind(0, address, resolve));
-    await new Promise<void>((resolve, reject) => socket.send(bytes, udp.port, "127.0.0.1", (e) => (e ? reject(e) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      socket.send(bytes, udp.port, "127.0.0.1", (e) => (e ? reject(e) : resolve())),
+    );
   }
 
   function post(path: string, body: string, localAddress = "127.0.0.1", method = "POST"): Promise<number> {
     return new Promise((resolve, reject) => {
-      const req = request({ host: "127.0.0.1", port: httpPort, path, method, localAddress, headers: { "content-type": "text/plain" } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = request(
+        {
+          host: "127.0.0.1",
+          port: httpPort,
+          path,
+          method,
+          localAddress,
+          headers: { "content-type": "text/plain" },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on("error", reject);
       req.end(body);
     });
@@ -117,7 +129,8 @@ describe("game log receivers", () => {
   it("keeps a flooding server to its budget and counts what it dropped", async () => {
     await start({ burst: 5, linesPerSecond: 10 });
     target("a", "udp");
-    for (let i = 0; i < 8; i++) await sendFrom("127.0.0.1", encodeLogPacket(`${LINE} ${i}`, secrets.udpSecret("a"), utf8));
+    for (let i = 0; i < 8; i++)
+      await sendFrom("127.0.0.1", encodeLogPacket(`${LINE} ${i}`, secrets.udpSecret("a"), utf8));
     await vi.waitFor(() => expect((delivered.get("a")?.length ?? 0) + receiver.refusals().flood).toBe(8));
     expect(delivered.get("a")).toHaveLength(5);
     expect(receiver.refusalsOf("a")).toMatchObject({ flood: 3 });
@@ -131,7 +144,10 @@ describe("game log receivers", () => {
     target("cs", "http");
     const body = `11/30/2026 - 07:20:08.123 - first\r\n11/30/2026 - 07:20:08.124 - second\n\n`;
     expect(await post(gameLogPath("cs", secrets.httpToken("cs")), body)).toBe(200);
-    expect(delivered.get("cs")).toEqual(["11/30/2026 - 07:20:08.123 - first", "11/30/2026 - 07:20:08.124 - second"]);
+    expect(delivered.get("cs")).toEqual([
+      "11/30/2026 - 07:20:08.123 - first",
+      "11/30/2026 - 07:20:08.124 - second",
+    ]);
   });
 
   it("refuses HTTP bodies with a wrong token, for an unknown server, from another address, oversize, or not POSTed", async () => {
@@ -154,10 +170,19 @@ describe("game log receivers", () => {
     await start({ maxBodyBytes: 1_024 });
     target("cs", "http");
     const status = await new Promise<number | "reset">((resolve) => {
-      const req = request({ host: "127.0.0.1", port: httpPort, path: gameLogPath("cs", secrets.httpToken("cs")), method: "POST", headers: { "transfer-encoding": "chunked" } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = request(
+        {
+          host: "127.0.0.1",
+          port: httpPort,
+          path: gameLogPath("cs", secrets.httpToken("cs")),
+          method: "POST",
+          headers: { "transfer-encoding": "chunked" },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       // The receiver may close the connection before the client has written everything.
       req.on("error", () => resolve("reset"));
       for (let i = 0; i < 8; i++) req.write("y".repeat(512));

@@ -9,9 +9,9 @@ import { createTextCodec } from "../../rcon/encoding.ts";
 import type { UdpServerSocket } from "../../rcon/transport/udp.ts";
 import type { Logger } from "../../rcon/types.ts";
 import { gameLogSecrets } from "../../security/game-log-secrets.ts";
-import { systemHubClock, type HubClock } from "../clock.ts";
+import { every, systemHubClock, type HubClock } from "../clock.ts";
 import { handleGameLogRequest, isGameLogRequest } from "./http-route.ts";
-import { GameLogReceiver } from "./receiver.ts";
+import { GameLogReceiver, REFUSALS, type Refusal } from "./receiver.ts";
 import type { GameLogHubOptions } from "./registration.ts";
 import { listenGameLogsUdp } from "./udp-listener.ts";
 
@@ -35,11 +35,22 @@ export interface GameLogStartOptions {
 }
 
 const ANY_HOST = new Set(["0.0.0.0", "::", "127.0.0.1", "localhost", "::1"]);
+const REPORT_EVERY_MS = 60_000;
+
+/** What was refused since the last report (null: nothing), for one warn line a minute at most. */
+export function refusalReport(
+  now: Record<Refusal, number>,
+  before: Record<Refusal, number>,
+): Partial<Record<Refusal, number>> | null {
+  const delta = REFUSALS.map((r) => [r, now[r] - before[r]] as const).filter(([, n]) => n > 0);
+  return delta.length > 0 ? Object.fromEntries(delta) : null;
+}
 
 export async function startGameLogs(o: GameLogStartOptions): Promise<GameLogService> {
   const configured = o.env.udpListen !== null || o.env.httpBase !== null;
   const demoDefaults = o.demo && !configured;
-  const receiver = new GameLogReceiver(() => (o.clock ?? systemHubClock).now(), createTextCodec("utf-8"));
+  const clock = o.clock ?? systemHubClock;
+  const receiver = new GameLogReceiver(() => clock.now(), createTextCodec("utf-8"));
   let socket: UdpServerSocket | null = null;
   let udpAddress = o.env.udpAddress;
   const listen = o.env.udpListen ?? (demoDefaults ? { host: "127.0.0.1", port: 0 } : null);
@@ -53,6 +64,15 @@ export async function startGameLogs(o: GameLogStartOptions): Promise<GameLogServ
     (demoDefaults && port !== 0 ? `http://${ANY_HOST.has(host) ? "127.0.0.1" : host}:${port}` : null);
   const enabled = udpAddress !== null || httpBase !== null;
   if (enabled) o.logger.info("game log receivers", { udp: udpAddress, http: httpBase !== null });
+  let reported = receiver.refusals();
+  const stopReports = enabled
+    ? every(clock, REPORT_EVERY_MS, () => {
+        const now = receiver.refusals();
+        const report = refusalReport(now, reported);
+        reported = now;
+        if (report) o.logger.warn("game log lines refused in the last minute", report);
+      })
+    : () => undefined;
   return {
     hubOptions: enabled
       ? { receiver, endpoints: { udp: udpAddress, httpBase }, secrets: gameLogSecrets(o.encryptionKey) }
@@ -64,6 +84,7 @@ export async function startGameLogs(o: GameLogStartOptions): Promise<GameLogServ
       return true;
     },
     async close() {
+      stopReports();
       await socket?.close();
     },
   };
