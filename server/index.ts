@@ -141,9 +141,10 @@ async function main(): Promise<void> {
   httpServer.on("request", (req, res) => {
     // engine.io answers its own path; everything else is Next's.
     if (req.url?.startsWith("/socket.io/")) return;
+    const client = clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], env.TRUST_PROXY === "1");
     // Game log POSTs: a fast path without session or Next (the secret is in the path, never logged).
-    if (gameLogs.handle(req, res)) return;
-    req.headers[CLIENT_IP_HEADER] = clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], env.TRUST_PROXY === "1");
+    if (gameLogs.handle(req, res, client)) return;
+    req.headers[CLIENT_IP_HEADER] = client;
     void handle(req, res);
   });
 

@@ -24,6 +24,8 @@ export function handleGameLogRequest(
   req: IncomingMessage,
   res: ServerResponse,
   logger: Logger,
+  /** The client address (behind the operator's reverse proxy: the forwarded one); default the socket's. */
+  source = req.socket.remoteAddress ?? "",
 ): void {
   const answer = (status: number) => {
     if (!res.headersSent)
@@ -33,7 +35,6 @@ export function handleGameLogRequest(
       });
     res.end();
   };
-  const source = req.socket.remoteAddress ?? "";
   const [serverId = "", token = "", ...rest] = (req.url ?? "")
     .slice(GAME_LOGS_PATH.length)
     .split("?", 1)[0]!

@@ -148,6 +148,11 @@ describe("game log receivers", () => {
       "11/30/2026 - 07:20:08.123 - first",
       "11/30/2026 - 07:20:08.124 - second",
     ]);
+    // A line no game writes (longer than SRCDS's buffer) is dropped unread; the rest of the body still counts.
+    expect(await post(gameLogPath("cs", secrets.httpToken("cs")), `${"z".repeat(3_000)}\nthird\n`)).toBe(200);
+    expect(delivered.get("cs")?.at(-1)).toBe("third");
+    expect(delivered.get("cs")).toHaveLength(3);
+    expect(receiver.refusalsOf("cs")).toEqual({ oversize: 1 });
   });
 
   it("refuses HTTP bodies with a wrong token, for an unknown server, from another address, oversize, or not POSTed", async () => {

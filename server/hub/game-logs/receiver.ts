@@ -7,6 +7,7 @@
  * Refused, and counted per reason: an unknown source address (not the server's host), a missing or
  * wrong secret, an oversize packet or body, and lines over the per-server budget (a flood).
  */
+import { MAX_LOG_LINE_CHARS } from "../../rcon/protocol/source/logs/hl-log.ts";
 import { decodeLogPacket } from "../../rcon/protocol/source/logs/packet.ts";
 import type { TextCodec } from "../../rcon/protocol/text.ts";
 import { sameSecret } from "../../security/game-log-secrets.ts";
@@ -134,7 +135,10 @@ export class GameLogReceiver {
     return reason;
   }
 
-  private deliver(target: GameLogTarget, lines: readonly string[]): Refusal | null {
+  private deliver(target: GameLogTarget, all: readonly string[]): Refusal | null {
+    const lines = all.filter((line) => line.length <= MAX_LOG_LINE_CHARS);
+    if (lines.length < all.length) this.refuse("oversize", target.serverId);
+    if (lines.length === 0) return "oversize";
     const bucket = this.buckets.get(target.serverId)!;
     const now = this.now();
     bucket.tokens = Math.min(

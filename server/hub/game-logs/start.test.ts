@@ -18,7 +18,7 @@ describe("game log service", () => {
       logger: quiet,
     });
     expect(service.hubOptions).toBeUndefined();
-    expect(service.handle({ url: "/api/game-logs/a/b" } as never, {} as never)).toBe(false);
+    expect(service.handle({ url: "/api/game-logs/a/b" } as never, {} as never, "127.0.0.1")).toBe(false);
     await service.close();
   });
 

@@ -18,8 +18,8 @@ import { listenGameLogsUdp } from "./udp-listener.ts";
 export interface GameLogService {
   /** For the hub (absent: no transport configured). */
   hubOptions: GameLogHubOptions | undefined;
-  /** Handles the request when it is a game log POST; false for every other request. */
-  handle(req: IncomingMessage, res: ServerResponse): boolean;
+  /** Handles the request when it is a game log POST (`source`: the client address, TRUST_PROXY applied); false for every other request. */
+  handle(req: IncomingMessage, res: ServerResponse, source: string): boolean;
   close(): Promise<void>;
 }
 
@@ -77,10 +77,10 @@ export async function startGameLogs(o: GameLogStartOptions): Promise<GameLogServ
     hubOptions: enabled
       ? { receiver, endpoints: { udp: udpAddress, httpBase }, secrets: gameLogSecrets(o.encryptionKey) }
       : undefined,
-    handle(req, res) {
+    handle(req, res, source) {
       if (!isGameLogRequest(req.url)) return false;
       if (httpBase === null) return false; // off: the path is Next's like any other (a 404 page)
-      handleGameLogRequest(receiver, req, res, o.logger);
+      handleGameLogRequest(receiver, req, res, o.logger, source);
       return true;
     },
     async close() {

@@ -12,10 +12,13 @@ import type { GameEvent } from "../../../types.ts";
  */
 const PREFIX = /^(?:L )?\d{2}\/\d{2}\/\d{4} - \d{2}:\d{2}:\d{2}(?:\.\d{1,3})?(?:: | - )/;
 
-/** `"Name<userid><uniqueid><team>"`: the name is matched lazily so a name cannot forge the fields after it. */
-const PLAYER = String.raw`"(.*?)<(-?\d{1,10})><([^<>"]*)><([^<>"]*)>"`;
+/**
+ * `"Name<userid><uniqueid><team>"`: the name is matched lazily so a name cannot forge the fields
+ * after it; the fields are short (a SteamID, a team), and bounding them keeps a hostile line linear.
+ */
+const PLAYER = String.raw`"(.*?)<(-?\d{1,10})><([^<>"]{0,64})><([^<>"]{0,64})>"`;
 /** CS:GO and CS2 write the position after a player in kills: `"A<2><..><CT>" [10 20 30] killed ...`. */
-const POSITION = String.raw`(?: \[[-\d ]*\])?`;
+const POSITION = String.raw`(?: \[[-\d ]{0,64}\])?`;
 
 export interface LogPlayer {
   name: string;
@@ -107,3 +110,6 @@ export function logParser(rules: readonly LogRule[]): (line: string) => GameEven
 }
 
 export const parseHlLogLine = logParser(HL_LOG_RULES);
+
+/** Longer lines are not log lines a game writes (SRCDS formats into a 1 KiB buffer); the receiver drops them unread. */
+export const MAX_LOG_LINE_CHARS = 2_048;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createTextCodec } from "../../../encoding.ts";
 import type { GameEvent } from "../../../types.ts";
-import { parseHlLogLine } from "./hl-log.ts";
+import { MAX_LOG_LINE_CHARS, parseHlLogLine } from "./hl-log.ts";
 import { decodeLogPacket, encodeLogPacket } from "./packet.ts";
 
 const utf8 = createTextCodec("utf-8");
@@ -134,7 +134,10 @@ describe("HL Log Standard lines", () => {
     expect(parseHlLogLine(line)).toEqual(expected);
   });
 
-  it("reads a hostile 64 KiB line without hanging", () => {
-    expect(parseHlLogLine(`"${"<1><".repeat(16_000)}" say "x`)).toBeNull();
+  it("reads hostile lines of the longest accepted length without hanging", () => {
+    const n = MAX_LOG_LINE_CHARS / 8;
+    expect(parseHlLogLine(`"${"<1><".repeat(n * 2)}" say "x`)).toBeNull();
+    expect(parseHlLogLine(`"${"A<1><".repeat(n)}${"x".repeat(n)} killed "`)).toBeNull();
+    expect(parseHlLogLine(`"${'a<1><b><c>" killed "'.repeat(n / 3)}`)).toBeNull();
   });
 });
