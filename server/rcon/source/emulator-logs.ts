@@ -8,6 +8,7 @@
 import type { Clock } from "../clock.ts";
 import { encodeLogPacket } from "../protocol/source/logs/packet.ts";
 import type { TextCodec } from "../protocol/text.ts";
+import { postText } from "../transport/http-post.ts";
 import { bindUdp, type UdpServerSocket } from "../transport/udp.ts";
 import type { GameLogs, Logger } from "../types.ts";
 import type { EmulatedPlayer, EmulatedWorld } from "./emulator-world.ts";
@@ -72,8 +73,7 @@ export function emulatorLogs(o: EmulatorLogOptions): EmulatorLogs {
     const waiting = pending.get(url) ?? 0;
     if (waiting >= MAX_PENDING_POSTS) return;
     pending.set(url, waiting + 1);
-    void fetch(url, { method: "POST", headers: { "content-type": "text/plain; charset=utf-8" }, body })
-      .then((res) => res.body?.cancel())
+    void postText(url, body)
       .catch(() => undefined) // a receiver that is gone: SRCDS does not care either
       .finally(() => pending.set(url, (pending.get(url) ?? 1) - 1));
   };
