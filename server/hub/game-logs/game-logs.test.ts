@@ -168,6 +168,67 @@ describe("game log streams into the hub", () => {
     expect(lines.map((l) => l.text).join("\n")).not.toContain(secrets.httpToken(id));
   });
 
+  it("several instances: only the instance holding the server registers; released or fenced, its lines are refused", async () => {
+    const e = await startSourceEmulator({
+      password: "pw",
+      port: 0,
+      game: "tf2",
+      players: 2,
+      activity: 0,
+      seed: 6,
+      extra: { "ban-after": 0 },
+    });
+    emulators.push(e);
+    const row = await t.db.server.create({
+      data: {
+        name: `leased-${e.port}`,
+        game: "tf2",
+        protocol: "source",
+        host: "127.0.0.1",
+        port: e.port,
+        passwordEncrypted: encryptSecret("pw", KEY),
+        pollIntervalSeconds: 1,
+        gameLogs: true,
+      },
+    });
+    const hub = new ConnectionHub({
+      db: t.db,
+      encryptionKey: KEY,
+      logger: silent,
+      connectionOptions: FAST,
+      history: { intervalMs: 20 },
+      ownership: "leased",
+      gameLogs: { receiver, endpoints: { udp: udpEndpoint, httpBase }, secrets },
+    });
+    hubs.push(hub);
+    const lines: Line[] = [];
+    hub.on((ev) => ev.type === "line" && ev.line.serverId === row.id && lines.push(ev.line));
+    await hub.start();
+    await hub.reloadServer(row.id); // not held here: nothing connects, nothing registers
+    expect(e.logs.udpTargets).toEqual([]);
+    await hub.adopt(row.id, 1);
+    await vi.waitFor(() => expect(e.logs.udpTargets).toEqual([udpEndpoint]), { timeout: 5_000 });
+    await hub.release(row.id);
+    expect(e.logs.udpTargets).toEqual([]);
+    // The game still sending (its log address list is its own): the lines are refused, not shown.
+    const refusedBefore = receiver.refusals()["unknown-source"];
+    e.logs.command("logaddress_add", udpEndpoint);
+    e.playerChat("after release");
+    await vi.waitFor(() => expect(receiver.refusals()["unknown-source"]).toBe(refusedBefore + 1), {
+      timeout: 5_000,
+    });
+    // Adopted again, then fenced (the lease lapsed): nothing is sent to the game, and lines are refused at once.
+    await hub.adopt(row.id, 2);
+    await vi.waitFor(() => expect(hub.statusOf(row.id).state).toBe("online"), { timeout: 5_000 });
+    await vi.waitFor(() => expect(e.logs.enabled).toBe(true), { timeout: 5_000 });
+    hub.fenceAll("lease lost");
+    e.playerChat("after fence");
+    await vi.waitFor(() => expect(receiver.refusals()["unknown-source"]).toBe(refusedBefore + 2), {
+      timeout: 5_000,
+    });
+    expect(lines.some((l) => l.text.includes("after release") || l.text.includes("after fence"))).toBe(false);
+  });
+
   it("TF2: stopping the hub removes its log address; a server with game logs off is never registered", async () => {
     const { e, hub } = await setup("tf2");
     await vi.waitFor(() => expect(e.logs.udpTargets).toEqual([udpEndpoint]), { timeout: 5_000 });
