@@ -27,6 +27,26 @@ describe("parseEnv", () => {
     expect(() => parse({ ALLOWED_ORIGINS: "https://a.example.com/path" })).toThrow(/ALLOWED_ORIGINS must be origins/);
   });
 
+  it("game log receivers: off unless set; the UDP address defaults to a specific listen address", () => {
+    expect(parse({}).gameLogs).toEqual({ udpListen: null, udpAddress: null, httpBase: null });
+    expect(parse({ GAME_LOGS_UDP_LISTEN: "10.0.0.5:27500", GAME_LOGS_HTTP_URL: "http://10.0.0.5:3000/" }).gameLogs).toEqual({
+      udpListen: { host: "10.0.0.5", port: 27500 },
+      udpAddress: "10.0.0.5:27500",
+      httpBase: "http://10.0.0.5:3000",
+    });
+    expect(parse({ GAME_LOGS_UDP_LISTEN: "0.0.0.0:27500", GAME_LOGS_UDP_ADDRESS: "203.0.113.5:27500" }).gameLogs.udpAddress).toBe("203.0.113.5:27500");
+    expect(parse({ GAME_LOGS_UDP_LISTEN: "[::]:27500", GAME_LOGS_UDP_ADDRESS: "203.0.113.5:27500" }).gameLogs.udpListen).toEqual({ host: "::", port: 27500 });
+  });
+
+  it("refuses game log settings that cannot work", () => {
+    expect(() => parse({ GAME_LOGS_UDP_LISTEN: "0.0.0.0:27500" })).toThrow(/GAME_LOGS_UDP_ADDRESS: set the IPv4 ip:port/);
+    expect(() => parse({ GAME_LOGS_UDP_LISTEN: "0.0.0.0" })).toThrow(/GAME_LOGS_UDP_LISTEN must be ip:port/);
+    expect(() => parse({ GAME_LOGS_UDP_LISTEN: "10.0.0.5:27500", GAME_LOGS_UDP_ADDRESS: "rcon.example.com:27500" })).toThrow(/GAME_LOGS_UDP_ADDRESS must be an IPv4/);
+    expect(() => parse({ GAME_LOGS_UDP_ADDRESS: "10.0.0.5:27500" })).toThrow(/set GAME_LOGS_UDP_LISTEN too/);
+    expect(() => parse({ GAME_LOGS_HTTP_URL: "http://10.0.0.5:3000/logs" })).toThrow(/GAME_LOGS_HTTP_URL must be a base URL/);
+    expect(() => parse({ GAME_LOGS_HTTP_URL: "ftp://10.0.0.5" })).toThrow(/GAME_LOGS_HTTP_URL/);
+  });
+
   it("native ban sync pass interval: a minute unless set (tests lower it)", () => {
     expect(parse({}).BAN_SYNC_EVERY_MS).toBe(60_000);
     expect(parse({ BAN_SYNC_EVERY_MS: "2000" }).BAN_SYNC_EVERY_MS).toBe(2_000);

@@ -9,6 +9,11 @@ import { z } from "zod";
 
 const emptyAsUndefined = (value: unknown) => (value === "" ? undefined : value);
 const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
+const IPV4_PART = String.raw`(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)`;
+const PORT_PART = String.raw`(?:6553[0-5]|655[0-2]\d|65[0-4]\d\d|6[0-4]\d{3}|[1-5]\d{4}|[1-9]\d{0,3})`;
+const IPV4_PORT = new RegExp(String.raw`^${IPV4_PART}(?:\.${IPV4_PART}){3}:${PORT_PART}$`);
+/** ip:port to listen on: IPv4 or [IPv6]. */
+const HOST_PORT = new RegExp(String.raw`^(?:${IPV4_PART}(?:\.${IPV4_PART}){3}|\[[0-9A-Fa-f:.]+\]):${PORT_PART}$`);
 
 const envSchema = z.object({
   // Empty like every variable here (.env.example lists it empty): the default.
@@ -70,6 +75,18 @@ const envSchema = z.object({
   LEASE_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(3).max(120).default(10)),
   /** Milliseconds a command waits for the instance that holds the game server (then: outcome unknown). */
   CLUSTER_COMMAND_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(500).max(120_000).default(10_000)),
+  /** Game log streams over UDP (SRCDS logaddress_add): the address to listen on, "0.0.0.0:27500". Unset: off (demo mode: loopback). */
+  GAME_LOGS_UDP_LISTEN: z.preprocess(emptyAsUndefined, z.string().regex(HOST_PORT, "GAME_LOGS_UDP_LISTEN must be ip:port, such as 0.0.0.0:27500").optional()),
+  /** The IPv4 ip:port game servers send UDP logs to (this instance as they reach it); defaults to GAME_LOGS_UDP_LISTEN when that names one address. */
+  GAME_LOGS_UDP_ADDRESS: z.preprocess(emptyAsUndefined, z.string().regex(IPV4_PORT, "GAME_LOGS_UDP_ADDRESS must be an IPv4 address and port, such as 203.0.113.5:27500").optional()),
+  /** The base URL game servers POST HTTP logs to (CS2 logaddress_add_http): this instance's dashboard as they reach it. Unset: off (demo mode: loopback). */
+  GAME_LOGS_HTTP_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .url()
+      .refine((v) => /^https?:\/\/[^/?#]+\/?$/.test(v), "GAME_LOGS_HTTP_URL must be a base URL such as http://203.0.113.5:3000 (scheme, host and port only)")
+      .optional(),
+  ),
   ALLOWED_ORIGINS: z.preprocess(
     emptyAsUndefined,
     z
@@ -101,7 +118,16 @@ export type Env = z.infer<typeof envSchema> & {
   allowedOrigins: string[];
   /** Multi-instance mode (a postgres:// DATABASE_URL and REDIS_URL), else null: one process holds everything. */
   cluster: ClusterEnv | null;
+  /** Game log receivers as configured (demo mode's loopback default is applied by server/index.ts). */
+  gameLogs: GameLogsEnv;
 };
+
+export interface GameLogsEnv {
+  udpListen: { host: string; port: number } | null;
+  /** "ip:port" given to `logaddress_add`. */
+  udpAddress: string | null;
+  httpBase: string | null;
+}
 
 export interface ClusterEnv {
   instanceId: string;
@@ -134,7 +160,17 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
         commandTimeoutMs: env.CLUSTER_COMMAND_TIMEOUT_MS,
       }
     : null;
-  return { ...env, dataDir, databaseUrl, databaseKind, publicUrl, allowedOrigins, cluster };
+  return { ...env, dataDir, databaseUrl, databaseKind, publicUrl, allowedOrigins, cluster, gameLogs: gameLogsEnv(env) };
+}
+
+function gameLogsEnv(env: z.infer<typeof envSchema>): GameLogsEnv {
+  const listen = env.GAME_LOGS_UDP_LISTEN;
+  const colon = listen?.lastIndexOf(":") ?? -1;
+  const udpListen = listen ? { host: listen.slice(0, colon).replace(/^\[(.*)\]$/, "$1"), port: Number(listen.slice(colon + 1)) } : null;
+  const udpAddress = env.GAME_LOGS_UDP_ADDRESS ?? (listen && IPV4_PORT.test(listen) && !listen.startsWith("0.0.0.0:") ? listen : null);
+  if (udpListen && !udpAddress) throw new Error("Invalid environment:\n  GAME_LOGS_UDP_ADDRESS: set the IPv4 ip:port game servers reach GAME_LOGS_UDP_LISTEN at (it listens on every address)");
+  if (env.GAME_LOGS_UDP_ADDRESS && !udpListen) throw new Error("Invalid environment:\n  GAME_LOGS_UDP_ADDRESS: set GAME_LOGS_UDP_LISTEN too (the address to listen on)");
+  return { udpListen, udpAddress, httpBase: env.GAME_LOGS_HTTP_URL?.replace(/\/$/, "") ?? null };
 }
 
 let cached: Env | undefined;

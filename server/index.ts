@@ -19,6 +19,7 @@ import { findProjectRoot } from "./project-root.ts";
 import { startDemoMode } from "./demo/demo.ts";
 import { NativeBanSync } from "./hub/ban-sync.ts";
 import { ConnectionHub } from "./hub/hub.ts";
+import { startGameLogs } from "./hub/game-logs/start.ts";
 import type { HubPort } from "./hub/port.ts";
 import { memoryLimiters } from "./cluster/limits.ts";
 import type { LeaseManager } from "./cluster/lease-manager.ts";
@@ -75,8 +76,10 @@ async function main(): Promise<void> {
   // its writes (native ban lists included) carry the lease's epoch.
   let leases: LeaseManager | null = null;
   const leased = env.cluster ? leasedHubOptions(db, env.cluster, () => leases) : {};
+  // Game log streams (docs/game-logs.md): configured receivers, or loopback in demo mode.
+  const gameLogs = await startGameLogs({ env: env.gameLogs, demo: env.DEMO !== "0" && env.cluster === null, dashboard: { host: env.HOST, port: env.PORT }, encryptionKey: secrets.encryptionKey, logger });
   const nativeBans = new NativeBanSync({ db, logger, everyMs: env.BAN_SYNC_EVERY_MS, ...(leased.fence ? { fence: leased.fence } : {}) });
-  const hub = new ConnectionHub({ db, encryptionKey: secrets.encryptionKey, logger, retentionDays: env.CONSOLE_RETENTION_DAYS, nativeBans, ...leased });
+  const hub = new ConnectionHub({ db, encryptionKey: secrets.encryptionKey, logger, retentionDays: env.CONSOLE_RETENTION_DAYS, nativeBans, ...leased, ...(gameLogs.hubOptions ? { gameLogs: gameLogs.hubOptions } : {}) });
   await hub.start();
   const cluster = env.cluster ? await joinCluster({ cluster: env.cluster, db, logger, hub, bind: (manager) => (leases = manager) }) : null;
   // What browsers and server actions talk to: the local hub, or the cluster's router over it.
@@ -138,7 +141,10 @@ async function main(): Promise<void> {
   httpServer.on("request", (req, res) => {
     // engine.io answers its own path; everything else is Next's.
     if (req.url?.startsWith("/socket.io/")) return;
-    req.headers[CLIENT_IP_HEADER] = clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], env.TRUST_PROXY === "1");
+    const client = clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], env.TRUST_PROXY === "1");
+    // Game log POSTs: a fast path without session or Next (the secret is in the path, never logged).
+    if (gameLogs.handle(req, res, client)) return;
+    req.headers[CLIENT_IP_HEADER] = client;
     void handle(req, res);
   });
 
@@ -168,6 +174,7 @@ async function main(): Promise<void> {
       await realtime.close();
       // Flush the console history and close every RCON connection, then the demo emulators.
       await hub.stop();
+      await gameLogs.close();
       await demo.close();
       await cluster?.close();
       httpServer.closeAllConnections();

@@ -90,6 +90,7 @@ export function ServerForm({ presets, server, action, onDone }: Props) {
         ))}
       </SelectField>
       <Checkbox label="Enabled" name="enabled" defaultChecked={server?.enabled ?? true} />
+      <Checkbox label="Receive the game's log stream (live chat and joins; CS2, CS:GO, TF2, GMod, L4D2)" name="gameLogs" defaultChecked={server?.gameLogs ?? false} />
       <div className="flex justify-end gap-2">
         <Button variant="secondary" onClick={onDone}>
           Cancel

@@ -123,6 +123,8 @@ const serverFields = {
   port: portSchema,
   encoding: encodingSchema,
   enabled: z.boolean().default(true),
+  /** Receive the game's own log stream where the game can send one (docs/game-logs.md). */
+  gameLogs: z.boolean().default(false),
 };
 
 const rconPassword = z

@@ -25,6 +25,8 @@ export interface ServerDto {
   port?: number;
   encoding: string | null;
   enabled: boolean;
+  /** Receives the game's log stream (docs/game-logs.md). */
+  gameLogs: boolean;
   isDemo: boolean;
   createdAt: string;
   updatedAt: string;
@@ -44,6 +46,7 @@ export function toServerDto(row: Server): ServerDtoWithEndpoint {
     port: row.port,
     encoding: row.encoding,
     enabled: row.enabled,
+    gameLogs: row.gameLogs,
     isDemo: row.isDemo,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
@@ -102,7 +105,7 @@ export async function listDemoServers(db: Db, key: Buffer) {
 }
 
 /** Server-side only: creates a built-in demo server (demo mode; no actor, not audited as a user action). */
-export async function createDemoServer(db: Db, key: Buffer, input: { name: string; game: string; protocol: string; host: string; port: number; password: string }): Promise<ServerDto> {
+export async function createDemoServer(db: Db, key: Buffer, input: { name: string; game: string; protocol: string; host: string; port: number; password: string; gameLogs?: boolean }): Promise<ServerDto> {
   const { password, ...columns } = input;
   const row = await db.server.create({ data: { ...columns, isDemo: true, passwordEncrypted: encryptSecret(password, key) } });
   return toServerDto(row);
@@ -124,8 +127,8 @@ function serverColumns(input: Omit<CreateServerInput, "password">) {
   const checked = connectionFieldsSchema.safeParse({ host: input.host, port: input.port, encoding: input.encoding ?? "" });
   if (!checked.success) throw new AppError("INVALID_INPUT", "Check the highlighted fields.", z.flattenError(checked.error).fieldErrors);
   const { host, port, encoding } = checked.data;
-  const { name, game, enabled } = input;
-  return { name, game, protocol: preset.protocol, host, port, encoding, enabled };
+  const { name, game, enabled, gameLogs } = input;
+  return { name, game, protocol: preset.protocol, host, port, encoding, enabled, gameLogs };
 }
 
 export async function createServer(ctx: DataContext, key: Buffer, input: CreateServerInput): Promise<ServerDto> {

@@ -18,11 +18,13 @@ export interface DemoPreset {
   game: string;
   players: number;
   extra?: EmulatorOptions["extra"];
+  /** Receives the game's log stream (the demo's live chat on CS2; docs/game-logs.md). */
+  gameLogs?: boolean;
 }
 
 export const DEMO_PRESETS: readonly DemoPreset[] = [
   { name: "Demo · Arma 3 (BattlEye)", protocol: "battleye", game: "arma3", players: 10 },
-  { name: "Demo · Counter-Strike 2 (Source)", protocol: "source", game: "cs2", players: 10 },
+  { name: "Demo · Counter-Strike 2 (Source)", protocol: "source", game: "cs2", players: 10, gameLogs: true },
   { name: "Demo · OpenArena (Quake 3)", protocol: "quake3", game: "openarena", players: 6, extra: { bots: "Sarge,Grism" } },
 ];
 
@@ -82,7 +84,7 @@ export async function startDemoMode(options: { db: Db; encryptionKey: Buffer; lo
   for (const [index, preset] of DEMO_PRESETS.entries()) {
     const password = randomBytes(12).toString("base64url");
     const emulator = await startEmulator(preset, password, Date.now() + index);
-    const server = await createDemoServer(db, encryptionKey, { name: preset.name, game: preset.game, protocol: preset.protocol, host: "127.0.0.1", port: emulator.port, password });
+    const server = await createDemoServer(db, encryptionKey, { name: preset.name, game: preset.game, protocol: preset.protocol, host: "127.0.0.1", port: emulator.port, password, gameLogs: preset.gameLogs ?? false });
     emulators.set(server.id, emulator);
   }
   logger.info("demo mode: three emulated game servers added (DEMO=0 turns this off)", { count: emulators.size });

@@ -25,6 +25,7 @@ import { unfenced, type WriteFence } from "./fence.ts";
 import { ConsoleHistory } from "./history.ts";
 import { DEFAULT_INGEST_BUDGET, type IngestBudgetOptions } from "./ingest-budget.ts";
 import { newLink, openConnection, readSettings, sameConnection, type Link } from "./links.ts";
+import { GameLogRegistrations } from "./game-logs/registration.ts";
 import { LiveServers, toLineMessage } from "./live.ts";
 import type { HubActor, HubEvent, HubOptions } from "./options.ts";
 import { StayBackfill } from "./player-backfill.ts";
@@ -68,6 +69,7 @@ export class ConnectionHub implements HubPort {
   /** Serialises reconfiguration of one server (two quick edits must not race). */
   private readonly reloads = new Map<string, Promise<void>>();
   private readonly actions: ActionHost;
+  private readonly gameLogs: GameLogRegistrations | undefined;
 
   constructor(private readonly options: HubOptions) {
     this.db = options.db;
@@ -82,6 +84,7 @@ export class ConnectionHub implements HubPort {
     const wall = () => this.clock.wall();
     this.bans = options.bans ?? new BanEnforcer({ db: options.db, logger: options.logger, now: wall });
     this.nativeBans = options.nativeBans ?? new NativeBanSync({ db: options.db, logger: options.logger, now: wall, fence: this.fence });
+    this.gameLogs = options.gameLogs ? new GameLogRegistrations(options.gameLogs, options.logger) : undefined;
     this.schedule = new PollSchedule(this.clock, (serverId) => this.live.poll(serverId), options.watchedPollMs);
     this.live = new LiveServers({
       db: options.db,
@@ -97,6 +100,7 @@ export class ConnectionHub implements HubPort {
       nativeBans: this.nativeBans,
       budget: this.budget,
       sampleEveryMs: options.sampleEveryMs ?? 60_000,
+      ...(this.gameLogs ? { gameLogs: this.gameLogs } : {}),
     });
     this.backfill = new StayBackfill({ db: options.db, logger: options.logger, enqueue: (task) => this.live.writer.enqueue(task), now: () => new Date(this.clock.wall()) });
     const retentionDays = options.retentionDays ?? 30;
@@ -234,6 +238,7 @@ export class ConnectionHub implements HubPort {
     this.adopted.clear();
     for (const link of this.links.values()) {
       link.fenced = true;
+      this.gameLogs?.drop(link.id);
       const connection = this.detach(link);
       if (connection) void connection.stop().catch(() => undefined);
       link.players.clear();
@@ -340,6 +345,7 @@ export class ConnectionHub implements HubPort {
   }
 
   private async disconnect(link: Link, closeSessions = true): Promise<void> {
+    await this.gameLogs?.release(link.id);
     const connection = this.detach(link);
     if (connection) await connection.stop().catch(() => undefined);
     if (closeSessions) this.live.dropPlayers(link);

@@ -10,6 +10,7 @@ import type { Db } from "../db/client.ts";
 import { findDialect, isProtocolId, loadFamily } from "../rcon/registry.ts";
 import type { ConnectionOptions, Dialect, Player, RconConnection, ServerInfo } from "../rcon/types.ts";
 import { describeError } from "./errors.ts";
+import { SeenEvents } from "./game-logs/seen-events.ts";
 import { IngestBudget, type IngestBudgetOptions } from "./ingest-budget.ts";
 import type { StayRecord } from "./player-records.ts";
 import { StatusThrottle, type LinkProblem } from "./server-status.ts";
@@ -55,6 +56,8 @@ export interface Link {
   epoch: number;
   /** Self-fenced or released: none of its writes is attempted, its connection is gone. */
   fenced: boolean;
+  /** Joins, leaves and chat already announced by one source (log stream, RCON push, poll). */
+  seen: SeenEvents;
 }
 
 export function newLink(id: string, budget: IngestBudgetOptions, now: number, epoch: number): Link {
@@ -79,12 +82,13 @@ export function newLink(id: string, budget: IngestBudgetOptions, now: number, ep
     degraded: null,
     epoch,
     fenced: false,
+    seen: new SeenEvents(),
   };
 }
 
 /** Whether two settings open the same connection (a name or poll interval edit does not reconnect). */
 export function sameConnection(a: ServerConnectionSettings, b: ServerConnectionSettings): boolean {
-  return a.host === b.host && a.port === b.port && a.password === b.password && a.game === b.game && a.protocol === b.protocol && a.encoding === b.encoding && a.enabled === b.enabled;
+  return a.host === b.host && a.port === b.port && a.password === b.password && a.game === b.game && a.protocol === b.protocol && a.encoding === b.encoding && a.enabled === b.enabled && a.gameLogs === b.gameLogs;
 }
 
 /** A server's stored settings; "deleted" when the row is gone; a problem when the password cannot be read. */

@@ -18,6 +18,8 @@ import type { HubClock } from "./clock.ts";
 import { describeError } from "./errors.ts";
 import type { WriteFence } from "./fence.ts";
 import type { ConsoleHistory } from "./history.ts";
+import type { GameLogRegistrations } from "./game-logs/registration.ts";
+import { logEventText } from "./game-logs/text.ts";
 import type { HubActor, HubEvent } from "./options.ts";
 import { clipText, type IngestBudgetOptions } from "./ingest-budget.ts";
 import type { Link, TrackedPlayer } from "./links.ts";
@@ -40,6 +42,8 @@ const KIND_OF_EVENT: Record<GameEvent["kind"], ConsoleKind> = {
   chat: "chat",
   "admin.login": "admin",
   "admin.message": "admin",
+  kill: "system",
+  "admin.command": "admin",
 };
 /** Pushed events after which the player list is re-read at once. */
 const REFRESH_ON: ReadonlySet<GameEvent["kind"]> = new Set(["player.connected", "player.disconnected", "player.kicked", "player.banned", "player.guid"]);
@@ -58,6 +62,8 @@ export interface LiveOptions {
   nativeBans: NativeBanSync;
   budget: IngestBudgetOptions;
   sampleEveryMs: number;
+  /** Game log streams (game-logs/), when this instance receives them. */
+  gameLogs?: GameLogRegistrations;
 }
 
 interface OpenContext {
@@ -109,9 +115,65 @@ export class LiveServers {
     link.lastEventAt = this.o.clock.wall();
     link.lastEventClock = now;
     const parsed = event.event;
+    if (parsed?.kind === "chat" && !link.seen.chatOnce(parsed.from, parsed.text, "rcon", now)) return;
     this.appendLine(link.id, parsed ? KIND_OF_EVENT[parsed.kind] : "system", clipText(event.text, this.o.budget.maxLineBytes));
     if (parsed && REFRESH_ON.has(parsed.kind)) this.o.schedule.requestRefresh(link.id, 150);
     this.emitStatus(link);
+  }
+
+  /**
+   * Lines the server's log stream delivered (game-logs/receiver.ts, already within its budget): the
+   * events the dialect reads in them become console lines, each announced once across the log,
+   * RCON pushes and polling (game-logs/seen-events.ts); joins and leaves re-read the list at once.
+   */
+  onLogLines(link: Link, connection: RconConnection, lines: readonly string[]): void {
+    const logs = link.dialect?.logs;
+    if (link.connection !== connection || link.fenced || !logs) return;
+    const now = this.o.clock.now();
+    let shown = false;
+    for (const line of lines) {
+      const event = logs.parse(line);
+      if (!event || !this.firstAnnouncement(link, event, now)) continue;
+      if (!link.budget.admit(now)) break;
+      shown = true;
+      this.appendLine(link.id, KIND_OF_EVENT[event.kind], clipText(logEventText(event), this.o.budget.maxLineBytes));
+      if (REFRESH_ON.has(event.kind)) this.o.schedule.requestRefresh(link.id, 150);
+    }
+    if (!shown) return;
+    link.lastEventAt = this.o.clock.wall();
+    link.lastEventClock = now;
+    this.emitStatus(link);
+  }
+
+  /** False when polling or another push already announced what this log event says. */
+  private firstAnnouncement(link: Link, event: GameEvent, now: number): boolean {
+    const { seen } = link;
+    switch (event.kind) {
+      case "player.connected":
+        // "connected" then "entered the game", or a poll that saw the player first: one join.
+        if (link.players.has(event.playerId) || seen.hasJoined(event.playerId, now)) return false;
+        seen.joined(event.playerId, now);
+        return true;
+      case "player.disconnected":
+        // Joined and left between two polls: the log told both, no poll will tell either.
+        if (seen.takeJoin(event.playerId, now) && !link.players.has(event.playerId)) return true;
+        // Not tracked: a poll already announced the leave (or never saw the player).
+        if (!link.players.has(event.playerId) || seen.hasLeft(event.playerId, now)) return false;
+        seen.left(event.playerId, now);
+        return true;
+      case "chat":
+        return seen.chatOnce(event.from, event.text, "log", now);
+      default:
+        return true;
+    }
+  }
+
+  /** A roster join or leave the log stream has not announced already. */
+  private rosterAnnounces(link: Link, line: { kind: string; playerId?: string }, now: number): boolean {
+    if (line.playerId === undefined) return true;
+    if (line.kind === "join") return !link.seen.takeJoin(line.playerId, now);
+    if (line.kind === "leave") return !link.seen.takeLeave(line.playerId, now);
+    return true;
   }
 
   /** Each second: one summary line per server for the pushed lines it dropped, and degraded states that began or cleared. */
@@ -132,6 +194,9 @@ export class LiveServers {
       if (previous !== "online") this.appendLine(link.id, "system", "RconDeck connected to the server.");
       link.hasPolled = false;
       this.o.schedule.requestRefresh(link.id, 0);
+      const { connection, dialect, settings } = link;
+      if (previous !== "online" && settings?.gameLogs && connection && dialect?.logs)
+        void this.o.gameLogs?.online(link.id, settings.host, connection, dialect, (lines) => this.onLogLines(link, connection, lines));
     } else if (previous === "online") {
       this.dropPlayers(link);
       this.appendLine(link.id, "system", `Connection lost${reason ? `: ${reason}` : "."}`);
@@ -179,7 +244,8 @@ export class LiveServers {
     });
     for (const tracked of result.left) link.players.delete(tracked.player.id);
     this.closeStays(link, result.left, wall);
-    for (const line of result.lines) this.appendLine(link.id, line.kind, line.text);
+    const now = this.o.clock.now();
+    for (const line of result.lines) if (this.rosterAnnounces(link, line, now)) this.appendLine(link.id, line.kind, line.text);
     for (const { player, since } of result.joined) {
       const fresh: TrackedPlayer = { player, since, sinceIso: new Date(since).toISOString(), session: null, record: newStayRecord() };
       link.players.set(player.id, fresh);
@@ -188,7 +254,6 @@ export class LiveServers {
     for (const tracked of result.learned) this.storeStayFields(link, tracked);
     link.playerList = result.list;
     link.hasPolled = true;
-    const now = this.o.clock.now();
     if (now - link.lastSampleAt >= this.o.sampleEveryMs) {
       link.lastSampleAt = now;
       this.writer.sample(link.id, players.length, new Date(wall));
@@ -248,6 +313,7 @@ export class LiveServers {
     link.players.clear();
     link.playerList = [];
     link.hasPolled = false;
+    link.seen.clear();
     this.o.bans.reset(link.id);
     this.closeStays(link, tracked, this.o.clock.wall());
     if (hadPlayers) this.emitPlayers(link);

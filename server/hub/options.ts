@@ -9,6 +9,7 @@ import type { BanEnforcer } from "./ban-enforcer.ts";
 import type { NativeBanSync } from "./ban-sync.ts";
 import type { HubClock } from "./clock.ts";
 import type { WriteFence } from "./fence.ts";
+import type { GameLogHubOptions } from "./game-logs/registration.ts";
 import type { HistoryOptions } from "./history.ts";
 import type { IngestBudgetOptions } from "./ingest-budget.ts";
 import type { PurgeOptions } from "./purge.ts";
@@ -57,4 +58,6 @@ export interface HubOptions {
   writeGate?: (serverId: string) => boolean;
   /** Retention, purge and backfill run only while this says true (one instance of a cluster). */
   globalJobs?: () => boolean;
+  /** Receive game log streams (docs/game-logs.md); absent: off. */
+  gameLogs?: GameLogHubOptions;
 }

@@ -14,7 +14,7 @@ function track(list: Player[]): Map<string, Tracked> {
 const base = { now: 1_000_000, announceJoinsLeaves: true, announceRenames: true };
 
 describe("roster", () => {
-  it("reports joins (dated by connected seconds), leaves and renames in order, as lines", () => {
+  it("reports joins (dated by connected seconds), leaves and renames in order, as lines naming whose they are", () => {
     const alice = player("1", "Alice");
     const bob = player("2", "Bob");
     const list = [alice, bob];
@@ -23,9 +23,9 @@ describe("roster", () => {
     expect(result.left.map((t) => t.player.name)).toEqual(["Bob"]);
     expect(result.joined).toEqual([{ player: expect.objectContaining({ name: "Carol" }) as Player, since: 1_000_000 - 30_000 }]);
     expect(result.lines).toEqual([
-      { kind: "leave", text: "Bob left" },
+      { kind: "leave", text: "Bob left", playerId: "2" },
       { kind: "system", text: "Alice is now known as Alicia" },
-      { kind: "join", text: "Carol joined" },
+      { kind: "join", text: "Carol joined", playerId: "3" },
     ]);
     expect(result.learned).toEqual([tracked.get("1")]);
     expect(result.changed).toBe(true);

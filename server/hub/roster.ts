@@ -33,6 +33,8 @@ export interface RosterInput<T extends Tracked> {
 export interface RosterLine {
   kind: "join" | "leave" | "system";
   text: string;
+  /** Joins and leaves: whose (a log stream may have announced it already; live.ts). */
+  playerId?: string;
 }
 
 export interface RosterResult<T extends Tracked> {
@@ -77,7 +79,7 @@ export function applyRoster<T extends Tracked>(input: RosterInput<T>): RosterRes
       gone.add(player.id);
       result.left.push(entry);
     }
-    if (input.announceJoinsLeaves) result.lines.push({ kind: "leave", text: `${player.name} left` });
+    if (input.announceJoinsLeaves) result.lines.push({ kind: "leave", text: `${player.name} left`, playerId: player.id });
   }
   if (input.announceRenames) {
     for (const { player, previousName } of diff.renamed) result.lines.push({ kind: "system", text: `${previousName} is now known as ${player.name}` });
@@ -90,7 +92,7 @@ export function applyRoster<T extends Tracked>(input: RosterInput<T>): RosterRes
     if (!entry) {
       const since = player.connectedSeconds !== null ? now - player.connectedSeconds * 1000 : now;
       result.joined.push({ player, since });
-      if (input.announceJoinsLeaves && joined.has(player)) result.lines.push({ kind: "join", text: `${player.name} joined` });
+      if (input.announceJoinsLeaves && joined.has(player)) result.lines.push({ kind: "join", text: `${player.name} joined`, playerId: player.id });
       list.push(player);
       changed = true;
       continue;

@@ -98,7 +98,11 @@ export type GameEvent =
   | { kind: "chat"; channel: string; from: string; text: string; playerId: string | null }
   | { kind: "admin.login"; adminId: string; address: string }
   /** target: "all" for a global message, otherwise the recipient's name. */
-  | { kind: "admin.message"; target: string; text: string };
+  | { kind: "admin.message"; target: string; text: string }
+  /** From a game log stream (GameLogs): one player killed another. */
+  | { kind: "kill"; killer: string; victim: string; weapon: string }
+  /** From a game log stream: an RCON command ran; only its first word (arguments can be secrets). */
+  | { kind: "admin.command"; source: string; command: string };
 
 export type RconEvent =
   | { type: "status"; status: ConnectionStatus }
@@ -199,6 +203,16 @@ export interface DialectPrivacy {
   secrets: SecretRules;
 }
 
+/**
+ * A game that can send its own log stream to RconDeck (docs/game-logs.md): how it sends ("udp":
+ * SRCDS `logaddress_add ip:port` with `sv_logsecret`; "http": CS2 `logaddress_add_http "url"`) and
+ * how one line of it reads (null: a line RconDeck does not show).
+ */
+export interface GameLogs {
+  transport: "udp" | "http";
+  parse(line: string): GameEvent | null;
+}
+
 export interface Dialect {
   /** Stable id stored in the database ("cs2", "minecraft", "arma3", "openarena", ...). */
   id: string;
@@ -215,6 +229,8 @@ export interface Dialect {
   nativeBans?: NativeBanStore;
   /** Reads one pushed line; null when the line is not one the dialect knows. */
   parseServerMessage?(text: string): GameEvent | null;
+  /** The game's own log stream, where it can send one to RconDeck. */
+  logs?: GameLogs;
   /**
    * Games without private messages: the player's name as written at the start of a broadcast
    * addressed to them. Characters the game cannot carry are replaced, so a player's name never

@@ -8,7 +8,7 @@ import { createServer, deleteServer, getServer, updateServer } from "@/server/da
 import { setDemoDisabled } from "@/server/data/settings";
 import { getRuntime } from "@/server/runtime";
 
-const SHAPE = { booleans: ["enabled"] } as const;
+const SHAPE = { booleans: ["enabled", "gameLogs"] } as const;
 
 export const createServerAction = authedAction(createServerSchema, SHAPE, async (input, ctx) => {
   const server = await createServer(ctx, getRuntime().secrets.encryptionKey, input);
@@ -19,7 +19,7 @@ export const createServerAction = authedAction(createServerSchema, SHAPE, async 
 
 export const updateServerAction = authedAction(updateServerSchema, SHAPE, async (input, ctx) => {
   const server = await updateServer(ctx, getRuntime().secrets.encryptionKey, input);
-  // Reconnects only when host, port, password, game, encoding or enabled changed.
+  // Reconnects only when host, port, password, game, encoding, enabled or gameLogs changed.
   await getRuntime().hub?.reloadServer(server.id);
   revalidatePath("/servers");
   return server;

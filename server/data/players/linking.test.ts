@@ -423,8 +423,8 @@ describe.each(DATABASE_KINDS)("player linking on $kind", ({ create }) => {
         joinedAt: T0,
       })),
     );
-    const linked = await link(many.map((m) => m!));
-    await closePlayerSessionGroups(t.db, [{ ids: many.map((m) => m!.stayId), leftAt: at(60) }]);
+    const linked = await link(many.map((m) => m));
+    await closePlayerSessionGroups(t.db, [{ ids: many.map((m) => m.stayId), leftAt: at(60) }]);
     const players = await t.db.player.findMany({ where: { id: { in: linked.map((r) => r!.playerId) } } });
     expect(players.map((p) => [p.staysCount, p.lastSeenAt])).toEqual(players.map(() => [1, at(60)]));
     const perServer = await t.db.playerServer.findMany({

@@ -18,6 +18,7 @@ import type { EmulatorFlag, EmulatorOptions, RunningEmulator } from "../types.ts
 import { EMULATED_GAMES, tokenize, type CommandContext } from "./emulator-games.ts";
 import { createSessionWriter } from "./emulator-writer.ts";
 import { buildCvarList, EmulatedWorld, type EmulatedPlayer } from "./emulator-world.ts";
+import { emulatorLogs, type EmulatorLogs } from "./emulator-logs.ts";
 
 export const SOURCE_EMULATOR_FLAGS: Readonly<Record<string, EmulatorFlag>> = {
   "ban-after": {
@@ -43,6 +44,8 @@ export interface SourceEmulator extends RunningEmulator {
   readonly connectionCount: number;
   /** Logins received since start (right or wrong password). */
   readonly loginAttempts: number;
+  /** The log stream (emulator-logs.ts): where the game sends its log lines. */
+  readonly logs: EmulatorLogs;
 }
 
 function numberFlag(extra: EmulatorOptions["extra"], name: string, fallback: number): number {
@@ -116,6 +119,8 @@ export async function startSourceEmulator(options: EmulatorOptions): Promise<Sou
     const trimmed = text.trim();
     const [first = ""] = trimmed.split(/\s+/, 1);
     const rest = trimmed.slice(first.length).trim();
+    const logAnswer = logs.command(first.toLowerCase(), rest);
+    if (logAnswer !== null) return logAnswer;
     const handler = game.commands[first.toLowerCase()];
     const ctx: CommandContext = { world, now: clock.now(), args: tokenize(rest), rest, cvars, push };
     if (handler) return handler(ctx);
@@ -123,6 +128,7 @@ export async function startSourceEmulator(options: EmulatorOptions): Promise<Sou
     return trimmed === "" ? "" : game.unknown(first);
   };
 
+  const logs = emulatorLogs({ logs: dialect.logs, world, host: options.host ?? "127.0.0.1", clock, codec, logger });
   const listener = await listenTcp(options.host ?? "127.0.0.1", options.port ?? 0, (stream) => {
     const address = stream.remoteAddress;
     if (isBanned(address)) {
@@ -163,6 +169,7 @@ export async function startSourceEmulator(options: EmulatorOptions): Promise<Sou
               break;
             case "command": {
               const answer = run(event.text, push);
+              logs.sync(); // a kick or ban may have removed a player: the log says so
               if (delay > 0) {
                 const id = event.id;
                 clock.setTimeout(() => {
@@ -191,6 +198,7 @@ export async function startSourceEmulator(options: EmulatorOptions): Promise<Sou
   /** Chat goes to the game's log, and to logged-in RCON clients where the game pushes it. */
   const broadcastChat = (player: EmulatedPlayer, text: string): boolean => {
     appendRecent(world.chat, `${player.name}: ${text}`);
+    logs.chat(player, text);
     const packet = game.chatPacket?.(player, text);
     if (!packet) return false;
     for (const { conn, flush } of sessions) {
@@ -206,6 +214,7 @@ export async function startSourceEmulator(options: EmulatorOptions): Promise<Sou
   const target = options.players ?? 8;
   const tick = () => {
     const change = world.tick(clock.now(), target);
+    logs.sync();
     if (change.joined) logger?.info(`"${change.joined.name}<${change.joined.userid}>" connected`);
     if (change.left) logger?.info(`"${change.left.name}<${change.left.userid}>" disconnected`);
     if (change.chat) broadcastChat(change.chat.player, change.chat.text);
@@ -233,6 +242,7 @@ export async function startSourceEmulator(options: EmulatorOptions): Promise<Sou
     get loginAttempts() {
       return loginAttempts;
     },
+    logs,
     playerChat(text) {
       const humans = world.humans;
       return humans.length > 0 && broadcastChat(pick(random, humans), text);
@@ -241,6 +251,7 @@ export async function startSourceEmulator(options: EmulatorOptions): Promise<Sou
       clock.clearTimeout(timer);
       timer = null;
       await listener.close();
+      await logs.close();
     },
   };
 }

@@ -11,6 +11,7 @@ import { banIdentities, playerIdentities, readIdentities } from "../../privacy.t
 import type { SourceServerProfile } from "../server.ts";
 import { asyncOperations, banTargetValue, checkText, IPV4, lines, makePlayer, parseClock, parseStatusInfo, requireMatch, sayableName, type SourceDialect } from "./common.ts";
 import { SRCDS_DANGEROUS, SRCDS_INDIRECT } from "./dangerous.ts";
+import { parseHlLogLine } from "../logs/hl-log.ts";
 
 const USERID = /^\d{1,6}$/;
 export const STEAM_ID = /^(?:STEAM_[0-5]:[01]:\d{1,10}|\[U:1:\d{1,10}\])$/;
@@ -223,6 +224,7 @@ function source1(id: string, label: string, defaultPort = 27015): SourceDialect 
     privacy: srcdsPrivacy(parseSource1Status),
     dangerous: SRCDS_DANGEROUS,
     indirect: SRCDS_INDIRECT,
+    logs: { transport: "udp", parse: parseHlLogLine },
     client: { maxInFlight: 64, maxRequestSize: 4096 + 10 },
     server: SOURCE1_SERVER,
   };
@@ -254,6 +256,8 @@ export const cs2: SourceDialect = {
   privacy: srcdsPrivacy(parseCs2Status),
   dangerous: SRCDS_DANGEROUS,
   indirect: SRCDS_INDIRECT,
+  // CS2 sends its log stream as HTTP POSTs of many lines (`logaddress_add_http`).
+  logs: { transport: "http", parse: parseHlLogLine },
   client: { maxInFlight: 64, maxRequestSize: 4096 + 10 },
   server: { ...SOURCE1_SERVER, authReply: "single", split: { unit: "none", size: 0 } },
 };

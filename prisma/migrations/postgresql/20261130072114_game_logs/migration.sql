@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "Server" ADD COLUMN     "gameLogs" BOOLEAN NOT NULL DEFAULT false;
+
+
