@@ -11,8 +11,8 @@ import type { CommandPattern, DangerousCommand } from "../../lib/commands/policy
 import type { BackoffPolicy } from "./backoff.ts";
 import type { Clock } from "./clock.ts";
 
-export type ProtocolId = "source" | "battleye" | "quake3";
-export const PROTOCOL_IDS: readonly ProtocolId[] = ["source", "battleye", "quake3"];
+export type ProtocolId = "source" | "battleye" | "quake3" | "webrcon";
+export const PROTOCOL_IDS: readonly ProtocolId[] = ["source", "battleye", "quake3", "webrcon"];
 
 // ---------------------------------------------------------------------------------------------
 // Connection status
