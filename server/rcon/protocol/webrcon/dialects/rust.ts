@@ -93,8 +93,8 @@ export function renderRustPushed(channel: string, text: string): string {
   if (!isRecord(chat) || typeof chat.Message !== "string") return text;
   const label = CHAT_CHANNELS[Number(chat.Channel)] ?? `CHAT ${String(chat.Channel)}`;
   const name = typeof chat.Username === "string" ? chat.Username : "";
-  const userId =
-    typeof chat.UserId === "string" || typeof chat.UserId === "number" ? String(chat.UserId) : "0";
+  // A SteamID64 is a string: as a JSON number it would already have lost digits.
+  const userId = typeof chat.UserId === "string" ? chat.UserId : "0";
   return `[${label}] ${name}[${userId}] : ${chat.Message}`;
 }
 
