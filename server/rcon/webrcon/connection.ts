@@ -319,7 +319,7 @@ export function openWebRconSession(
           core.receive(unit, clock.now());
           drain();
         },
-        onClose(code) {
+        onClose(code, error) {
           if (phase === "login") {
             // Rust answers a wrong password by closing the accepted socket without a word.
             end(
@@ -331,10 +331,13 @@ export function openWebRconSession(
             );
             return;
           }
-          const reason =
-            code === 1009
-              ? `${where} sent a message over the size limit; reconnecting`
-              : `${where} closed the connection`;
+          // ws closes with 1009 when a frame passes maxPayload; the local close event may say 1006.
+          const tooLarge =
+            code === 1009 ||
+            (error as NodeJS.ErrnoException | null)?.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH";
+          const reason = tooLarge
+            ? `${where} sent a message over the size limit; reconnecting`
+            : `${where} closed the connection`;
           end(new SessionError("unreachable", reason), new RconCommandError("CONNECTION_LOST", reason));
         },
       },
