@@ -29,7 +29,23 @@ function median(values: number[]): number {
 
 function startEmulator(): Promise<{ child: ChildProcess; port: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(BIN, ["emulate", "webrcon", "--port", "0", "--password", PASSWORD, "--players", "100", "--activity", "0", "--quiet"], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(
+      BIN,
+      [
+        "emulate",
+        "webrcon",
+        "--port",
+        "0",
+        "--password",
+        PASSWORD,
+        "--players",
+        "100",
+        "--activity",
+        "0",
+        "--quiet",
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
     let out = "";
     child.stdout?.on("data", (d: Buffer) => {
       out += d.toString();
@@ -65,10 +81,16 @@ async function measure(send: () => Promise<unknown>, inFlight: number, ms: numbe
 
 async function connect(port: number): Promise<{ connection: RconConnection; loginMs: number }> {
   const started = performance.now();
-  const connection = family.createConnection({ host: "127.0.0.1", port, password: PASSWORD, reconnect: false });
+  const connection = family.createConnection({
+    host: "127.0.0.1",
+    port,
+    password: PASSWORD,
+    reconnect: false,
+  });
   connection.start();
   while (connection.status.state !== "online") {
-    if (connection.status.state === "unreachable" || connection.status.state === "auth_failed") throw new Error(connection.status.reason ?? "");
+    if (connection.status.state === "unreachable" || connection.status.state === "auth_failed")
+      throw new Error(connection.status.reason ?? "");
     await new Promise((r) => setImmediate(r));
   }
   return { connection, loginMs: performance.now() - started };
@@ -130,9 +152,14 @@ export async function main(args: string[]): Promise<void> {
   const ms = Number(values.seconds ?? "5") * 1000;
   const { child, port } = await startEmulator();
   try {
-    console.log(`Rust WebRCON: "${COMMAND}" round trips per second against one emulator (child process) on loopback; median of ${ROUNDS} interleaved rounds, ${ms / 1000} s per figure\n`);
+    console.log(
+      `Rust WebRCON: "${COMMAND}" round trips per second against one emulator (child process) on loopback; median of ${ROUNDS} interleaved rounds, ${ms / 1000} s per figure\n`,
+    );
     console.log(`  mode                ours      floor  ours/floor`);
-    for (const [label, inFlight] of [["sequential", 1], [`${IN_FLIGHT} in flight`, IN_FLIGHT]] as const) {
+    for (const [label, inFlight] of [
+      ["sequential", 1],
+      [`${IN_FLIGHT} in flight`, IN_FLIGHT],
+    ] as const) {
       const runs: [number[], number[]] = [[], []];
       const cpu: [number[], number[]] = [[], []];
       for (let round = 0; round < ROUNDS; round++) {
@@ -144,13 +171,17 @@ export async function main(args: string[]): Promise<void> {
       const [a, b] = runs.map(median) as [number, number];
       const [ca, cb] = cpu.map(median) as [number, number];
       console.log(`  ${label.padEnd(12)} ${fmt(a)}  ${fmt(b)}  ${pct(a, b).padStart(10)}`);
-      console.log(`  ${"".padEnd(12)} client CPU per command: ours ${ca.toFixed(1)} µs, floor ${cb.toFixed(1)} µs`);
+      console.log(
+        `  ${"".padEnd(12)} client CPU per command: ours ${ca.toFixed(1)} µs, floor ${cb.toFixed(1)} µs`,
+      );
     }
     const { connection } = await connect(port);
     const run = (text: string) => connection.command(text);
     await measure(() => connection.dialect.operations.listPlayers(run), 1, 200);
     const lists = await measure(() => connection.dialect.operations.listPlayers(run), 1, ms / ROUNDS);
-    console.log(`\n  playerlist (100 players, JSON parsed into Player rows): ${fmt(lists).trim()} lists/s sequential, ${lastCpuMicros.toFixed(0)} µs client CPU each`);
+    console.log(
+      `\n  playerlist (100 players, JSON parsed into Player rows): ${fmt(lists).trim()} lists/s sequential, ${lastCpuMicros.toFixed(0)} µs client CPU each`,
+    );
     await connection.stop();
     const logins: number[] = [];
     for (let i = 0; i < 20; i++) {
@@ -158,7 +189,9 @@ export async function main(args: string[]): Promise<void> {
       logins.push(opened.loginMs);
       await opened.connection.stop();
     }
-    console.log(`  start() to online (TCP, WebSocket upgrade, serverinfo probe): median ${median(logins).toFixed(1)} ms, max ${Math.max(...logins).toFixed(1)} ms (20 logins)`);
+    console.log(
+      `  start() to online (TCP, WebSocket upgrade, serverinfo probe): median ${median(logins).toFixed(1)} ms, max ${Math.max(...logins).toFixed(1)} ms (20 logins)`,
+    );
   } finally {
     child.removeAllListeners("exit");
     child.kill("SIGTERM");

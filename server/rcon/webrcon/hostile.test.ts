@@ -118,7 +118,8 @@ describe("webrcon against hostile servers", () => {
     );
     const { connection, events } = connect(peer.port);
     await online(connection);
-    await expect(connection.command("go")).resolves.toBe("done");
+    // A generous time limit: this is about order and survival, not speed (the machine may be loaded).
+    await expect(connection.command("go", { timeoutMs: 30_000 })).resolves.toBe("done");
     const lines = events.flatMap((e) => (e.type === "server-message" ? [e.text] : []));
     expect(lines).toHaveLength(5_000);
     expect(lines[4_999]).toBe("log 4999");
@@ -133,7 +134,7 @@ describe("webrcon against hostile servers", () => {
     );
     const { connection, events } = connect(peer.port, { maxReadBytesPerSecond: 100_000 });
     await online(connection);
-    await expect(connection.command("go", { timeoutMs: 10_000 })).resolves.toBe("done");
+    await expect(connection.command("go", { timeoutMs: 30_000 })).resolves.toBe("done");
     expect(anomalies(events, "flooding").length).toBeGreaterThan(0);
     expect(events.filter((e) => e.type === "server-message")).toHaveLength(200);
   });
