@@ -9,7 +9,7 @@ export interface WebSocketHandlers {
   /** One whole message; `binary` for a binary frame (WebRCON speaks text only). */
   onUnit(unit: Uint8Array, binary: boolean): void;
   /** The connection ended after it opened; `code` is the close frame's (1006: no close frame). */
-  onClose(code: number, error: Error | null): void;
+  onClose(code: number, error: NodeJS.ErrnoException | null): void;
 }
 
 export interface WebSocketStream {
@@ -64,7 +64,7 @@ export function openWebSocket(
   }
   return new Promise<WebSocketStream>((resolve, reject) => {
     let opened = false;
-    let lastError: Error | null = null;
+    let lastError: NodeJS.ErrnoException | null = null;
     let closed: Promise<void> | null = null;
     socket.on("unexpected-response", (_request, response) => {
       const status = response.statusCode ?? 0;

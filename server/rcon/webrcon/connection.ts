@@ -336,9 +336,7 @@ export function openWebRconSession(
             return;
           }
           // ws closes with 1009 when a frame passes maxPayload; the local close event may say 1006.
-          const tooLarge =
-            code === 1009 ||
-            (error as NodeJS.ErrnoException | null)?.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH";
+          const tooLarge = code === 1009 || error?.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH";
           const reason = tooLarge
             ? `${where} sent a message over the size limit; reconnecting`
             : `${where} closed the connection`;

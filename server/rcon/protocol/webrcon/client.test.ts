@@ -211,7 +211,7 @@ describe("WebRconClient hostile input", () => {
       type: "command-failed",
       id,
       code: "too-large",
-      detail: expect.stringContaining("over the 1000-byte limit"),
+      detail: expect.stringContaining("over the 1000-byte limit") as string,
     });
     expect(events[1]).toMatchObject({
       type: "dropped",

@@ -16,7 +16,7 @@
  *   `maxPending` commands wait for an answer.
  */
 import type { ClientCore, CommandSpec, CoreEvent, CoreState } from "../core.ts";
-import { assertState, RconLocalError, RconRemoteError } from "../errors.ts";
+import { assertState, RconLocalError, type RconRemoteError } from "../errors.ts";
 import { EventQueue } from "../event-queue.ts";
 import { decodeMessage, encodeCommand, MAX_IDENTIFIER } from "./message.ts";
 

@@ -42,9 +42,9 @@ function recorder(answers: Record<string, string> = {}): { run: RunCommand; sent
   const sent: string[] = [];
   return {
     sent,
-    run: async (command) => {
+    run: (command) => {
       sent.push(command);
-      return answers[command.split(" ")[0] as string] ?? "";
+      return Promise.resolve(answers[command.split(" ")[0] as string] ?? "");
     },
   };
 }

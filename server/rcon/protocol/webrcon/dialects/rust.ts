@@ -51,7 +51,7 @@ export function parseRustPlayerList(text: string): Player[] {
   const players: Player[] = [];
   for (const row of rows) {
     if (!isRecord(row)) continue;
-    const steamId = String(row.SteamID ?? "");
+    const steamId = typeof row.SteamID === "string" ? row.SteamID : "";
     if (!STEAM64.test(steamId)) continue;
     const name = typeof row.DisplayName === "string" ? row.DisplayName : steamId;
     const seconds = numberOrNull(row.ConnectedSeconds);
