@@ -282,3 +282,52 @@ describe("WebRconClient keep-alive and silence", () => {
     expect(client.nextDeadline()).toBe(170_000);
   });
 });
+
+describe("WebRconClient edges", () => {
+  it("skips an Identifier still waiting when the counter wraps", () => {
+    const client = ready({ maxPending: 1000 });
+    const waiting = client.command({ text: "slow", timeoutMs: 10_000 }, 0);
+    expect(waiting).toBe(2);
+    (client as unknown as { nextId: number }).nextId = MAX_IDENTIFIER;
+    const ids = [0, 1, 2].map(() => client.command({ text: "x", timeoutMs: 10_000 }, 0));
+    expect(ids).toEqual([MAX_IDENTIFIER, 1, 3]);
+  });
+
+  it("remembers a bounded number of ended commands: a very late answer becomes a pushed line", () => {
+    const client = ready({ maxPending: 1000 });
+    const first = client.command({ text: "a", timeoutMs: 10 }, 0);
+    for (let i = 0; i < 300; i++) client.command({ text: "b", timeoutMs: 10 }, 0);
+    client.handleTimeout(10);
+    expect(drain(client).filter((e) => e.type === "command-failed")).toHaveLength(301);
+    client.receive(reply(first, "ancient"), 20);
+    expect(drain(client)).toEqual([{ type: "pushed", text: "ancient", channel: "Generic" }]);
+  });
+
+  it("an oversized message without a readable Identifier fails nothing, and the command still waits", () => {
+    const client = ready({ maxMessageBytes: 100 });
+    const id = client.command({ text: "a", timeoutMs: 1000 }, 0);
+    client.receive(bytes(`{"Message":"${"z".repeat(500)}"}`), 1);
+    expect(drain(client)).toMatchObject([{ type: "dropped", reason: "malformed" }]);
+    client.receive(reply(id, "ok"), 2);
+    expect(drain(client)).toEqual([{ type: "answer", id, text: "ok", latencyMs: 2 }]);
+  });
+
+  it("ignores cancel of an id that is not a waiting command, and input or timers when not running", () => {
+    const client = ready();
+    client.handleTimeout(30_000); // the keep-alive goes out
+    client.takeOutgoing(30_000);
+    client.cancel(2); // the keep-alive, not a command
+    client.cancel(999);
+    client.receive(reply(2, "{}"), 30_001);
+    expect(drain(client)).toEqual([]);
+    const idle = new WebRconClient();
+    idle.receive(reply(0, "x"), 0);
+    idle.handleTimeout(1_000_000);
+    expect(drain(idle)).toEqual([]);
+    expect(idle.nextDeadline()).toBeNull();
+    client.close();
+    client.handleTimeout(1_000_000);
+    expect(client.nextDeadline()).toBeNull();
+    expect(drain(client)).toEqual([]);
+  });
+});

@@ -103,7 +103,7 @@ export class WebRconClient implements ClientCore {
   cancel(id: number): void {
     const entry = this.pending.get(id);
     if (entry?.role !== "command") return;
-    this.finish(id);
+    this.finish(id, entry);
   }
 
   receive(unit: Uint8Array, now: number): void {
@@ -121,7 +121,7 @@ export class WebRconClient implements ClientCore {
     const id = message.identifier;
     const entry = id > 0 ? this.pending.get(id) : undefined;
     if (entry) {
-      this.finish(id);
+      this.finish(id, entry);
       if (entry.role === "login") {
         this.current = "ready";
         this.events.push({ type: "logged-in" });
@@ -153,7 +153,7 @@ export class WebRconClient implements ClientCore {
 
   nextDeadline(): number | null {
     if (this.current === "idle" || this.current === "closed" || this.declaredDead) return null;
-    let earliest = Infinity;
+    let earliest = Number.POSITIVE_INFINITY;
     for (const entry of this.pending.values())
       if (entry.deadline !== null && entry.deadline < earliest) earliest = entry.deadline;
     if (this.current === "ready") {
@@ -161,7 +161,8 @@ export class WebRconClient implements ClientCore {
       if (this.keepAliveId === null)
         earliest = Math.min(earliest, this.lastSentAt + this.settings.keepAliveIdleMs);
     }
-    return earliest === Infinity ? null : earliest;
+    // Logging in: the login's deadline; ready: the silence limit. Never Infinity here.
+    return earliest;
   }
 
   handleTimeout(now: number): void {
@@ -172,7 +173,7 @@ export class WebRconClient implements ClientCore {
         this.die(`no answer to the login command within ${this.settings.loginTimeoutMs} ms`);
         return;
       }
-      this.finish(id);
+      this.finish(id, entry);
       this.events.push({
         type: "command-failed",
         id,
@@ -224,9 +225,7 @@ export class WebRconClient implements ClientCore {
   }
 
   /** The command ended (answered, failed, cancelled): a later message with its id is late. */
-  private finish(id: number): void {
-    const entry = this.pending.get(id);
-    if (!entry) return;
+  private finish(id: number, entry: Pending): void {
     this.pending.delete(id);
     if (entry.role === "command") this.commandsPending--;
     if (entry.role === "keep-alive") this.keepAliveId = null;
@@ -240,9 +239,10 @@ export class WebRconClient implements ClientCore {
   private failTooLarge(unit: Uint8Array, detail: string): void {
     const tail = new TextDecoder().decode(unit.subarray(Math.max(0, unit.length - TAIL_BYTES)));
     const found = /"Identifier"\s*:\s*(\d+)/.exec(tail);
-    const id = found ? Number(found[1]) : NaN;
-    if (this.pending.get(id)?.role !== "command") return;
-    this.finish(id);
+    const id = Number(found?.[1]);
+    const entry = this.pending.get(id);
+    if (entry?.role !== "command") return;
+    this.finish(id, entry);
     this.events.push({ type: "command-failed", id, code: "too-large", detail });
   }
 

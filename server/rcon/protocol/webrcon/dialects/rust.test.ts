@@ -69,6 +69,21 @@ describe("rust-webrcon parsers", () => {
     ]);
   });
 
+  it("reads fields of the wrong type as unknown, and skips rows whose SteamID is not a string", () => {
+    const text = JSON.stringify([
+      { SteamID: "76561198000000009", Ping: "fast", ConnectedSeconds: null },
+      { SteamID: 76561198000000010, DisplayName: "number id" },
+    ]);
+    expect(parseRustPlayerList(text)).toEqual([
+      expect.objectContaining({
+        id: "76561198000000009",
+        name: "76561198000000009",
+        ping: null,
+        connectedSeconds: null,
+      }),
+    ]);
+  });
+
   it("reads anything that is not a JSON array as no players", () => {
     for (const text of ["", "Command 'playerlist' not found", "{}", "null", "[1,"])
       expect(parseRustPlayerList(text)).toEqual([]);
@@ -121,6 +136,18 @@ describe("rust-webrcon parsers", () => {
       JSON.stringify({ Channel: 0, Message: "restart soon", UserId: "0", Username: "SERVER" }),
     );
     expect(parseRustMessage(server)).toMatchObject({ from: "SERVER", playerId: null });
+  });
+
+  it("names other chat channels by number and tolerates missing sender fields", () => {
+    const line = renderRustPushed("Chat", JSON.stringify({ Channel: 2, Message: "hi" }));
+    expect(line).toBe("[CHAT 2] [0] : hi");
+    expect(parseRustMessage(line)).toEqual({
+      kind: "chat",
+      channel: "2",
+      from: "",
+      text: "hi",
+      playerId: null,
+    });
   });
 
   it("leaves other pushes and unreadable chat as they are", () => {
