@@ -139,7 +139,7 @@ describe("webrcon connection against the emulator", () => {
     expect(family.checkPassword("has space")).toMatch(/letters, digits/);
     expect(family.checkPassword("a/b")).toMatch(/letters, digits/);
     expect(family.checkPassword("")).toMatch(/needs a password/);
-    expect(family.checkPassword("Ok-pass_1.~!$&'()*+,;=:@")).toBeNull();
+    expect(family.checkPassword("Ok-pass_1.~")).toBeNull();
     const server = await emulator();
     const { connection } = connect(server.port, "bad pw#x");
     await until(() => connection.status.state === "auth_failed", "auth_failed");
