@@ -3,7 +3,7 @@
  * usual RCON port. Isomorphic data for the forms; a test checks every preset against the engine's
  * dialects (server/rcon) so the two never drift apart.
  */
-export type ProtocolName = "source" | "battleye" | "quake3";
+export type ProtocolName = "source" | "battleye" | "quake3" | "webrcon";
 
 export interface GamePreset {
   /** Dialect id, stored as Server.game. */
@@ -17,6 +17,7 @@ export const PROTOCOL_LABELS: Record<ProtocolName, string> = {
   battleye: "BattlEye RCon (UDP)",
   source: "Source RCON (TCP)",
   quake3: "Quake 3 rcon (UDP)",
+  webrcon: "Rust WebRCON (WebSocket)",
 };
 
 export const GAME_PRESETS: readonly GamePreset[] = [
@@ -29,6 +30,8 @@ export const GAME_PRESETS: readonly GamePreset[] = [
   { id: "gmod", label: "Garry's Mod", protocol: "source", defaultPort: 27015 },
   { id: "l4d2", label: "Left 4 Dead 2", protocol: "source", defaultPort: 27015 },
   { id: "minecraft", label: "Minecraft", protocol: "source", defaultPort: 25575 },
+  // Rust speaks WebRCON by default; legacy Source RCON (+rcon.web 0) stays selectable.
+  { id: "rust-webrcon", label: "Rust", protocol: "webrcon", defaultPort: 28016 },
   { id: "rust", label: "Rust (legacy RCON)", protocol: "source", defaultPort: 28016 },
   { id: "ark", label: "ARK: Survival Evolved", protocol: "source", defaultPort: 27020 },
   { id: "squad", label: "Squad", protocol: "source", defaultPort: 21114 },

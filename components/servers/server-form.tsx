@@ -47,7 +47,7 @@ export function ServerForm({ presets, server, action, onDone }: Props) {
       {server ? <input type="hidden" name="id" value={server.id} /> : null}
       <TextField label="Name" name="name" defaultValue={server?.name} required error={errors?.name} />
       <SelectField label="Game" name="game" value={game} onChange={(e) => changeGame(e.target.value)} error={errors?.game}>
-        {(["battleye", "source", "quake3"] as const).map((protocol) => (
+        {(["battleye", "source", "webrcon", "quake3"] as const).map((protocol) => (
           <optgroup key={protocol} label={PROTOCOL_LABELS[protocol]}>
             {presets
               .filter((p) => p.protocol === protocol)

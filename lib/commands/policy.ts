@@ -6,7 +6,7 @@
  */
 import { globMatches } from "./glob.ts";
 
-export type PolicyFamily = "source" | "battleye" | "quake3";
+export type PolicyFamily = "source" | "battleye" | "quake3" | "webrcon";
 
 export interface CommandPattern {
   /** Glob over the command name (first word, case-insensitive, without a leading / or \). */

@@ -29,6 +29,8 @@ const BY_FAMILY: Record<ProtocolName, ArgumentSyntax> = {
   // BattlEye's commands take the rest of the line as the message; one command per packet.
   battleye: BARE,
   quake3: QUAKE3,
+  // The same Rust console as legacy Source RCON: quoted arguments, '"' and ';' refused.
+  webrcon: QUOTED_SOURCE,
 };
 
 const BY_GAME: Record<string, ArgumentSyntax> = {

@@ -108,4 +108,14 @@ describe("server schema: passwords", () => {
   it("refuses passwords Quake 3 engines can never send", () => {
     expect(fieldErrors({ game: "openarena", password: "two words" }).password?.[0]).toMatch(/Quake 3/);
   });
+
+  it("refuses passwords a Rust WebRCON URL cannot carry, and only for WebRCON", () => {
+    for (const password of ["two words", "a/b", "what?", "x#y", "100%", "pässword", "a@b", "p=q"]) {
+      expect(fieldErrors({ game: "rust-webrcon", password }).password?.[0]).toMatch(
+        /WebRCON sends the password in the URL/,
+      );
+    }
+    expect(fieldErrors({ game: "rust-webrcon", password: "Str0ng-pass_word.~" }).password).toBeUndefined();
+    expect(fieldErrors({ game: "rust", password: "two words" }).password).toBeUndefined();
+  });
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { findPreset } from "../games.ts";
+import { WEBRCON_PASSWORD_MESSAGE, WEBRCON_PASSWORD_UNSENDABLE } from "./webrcon-password.ts";
 
 /**
  * Text encodings a server may use. A fixed list (lib/ cannot load iconv-lite): every name is one
@@ -138,6 +139,8 @@ const rconPassword = z
  */
 const PASSWORD_RULES: Record<string, { test: RegExp; message: string } | undefined> = {
   quake3: { test: /[\s"]/, message: "Quake 3 engines cannot use an RCON password with spaces or quotes" },
+  // The password is the WebSocket URL's path (ws://host:port/<password>), compared as sent.
+  webrcon: { test: WEBRCON_PASSWORD_UNSENDABLE, message: WEBRCON_PASSWORD_MESSAGE },
 };
 
 function checkPasswordForProtocol(value: { game: string; password: string | null }, ctx: z.RefinementCtx) {

@@ -21,8 +21,8 @@ export class CliError extends Error {
 }
 
 export async function loadFamilyOrFail(protocol: string | undefined): Promise<ProtocolFamily> {
-  if (!protocol) throw new CliError("missing <protocol> (source, battleye or quake3)");
-  if (!isProtocolId(protocol)) throw new CliError(`unknown protocol "${protocol}"; known: source, battleye, quake3`);
+  if (!protocol) throw new CliError("missing <protocol> (source, battleye, quake3 or webrcon)");
+  if (!isProtocolId(protocol)) throw new CliError(`unknown protocol "${protocol}"; known: source, battleye, quake3, webrcon`);
   try {
     return await loadFamily(protocol);
   } catch (error) {

@@ -16,7 +16,7 @@ const USAGE = [
   `  ${SHELL_USAGE}`,
   `  ${EMULATE_USAGE}`,
   "",
-  "protocols: source, battleye, quake3. The password comes from --password, else RCON_PASSWORD, else a prompt.",
+  "protocols: source, battleye, quake3, webrcon. The password comes from --password, else RCON_PASSWORD, else a prompt.",
   "exit codes: 0 ok, 1 error, 2 authentication refused, 3 unreachable or timed out",
 ].join("\n");
 

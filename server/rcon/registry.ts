@@ -8,6 +8,7 @@ const loaders: Record<ProtocolId, () => Promise<ProtocolFamily>> = {
   source: async () => (await import("./source/index.ts")).family,
   battleye: async () => (await import("./battleye/index.ts")).family,
   quake3: async () => (await import("./quake3/index.ts")).family,
+  webrcon: async () => (await import("./webrcon/index.ts")).family,
 };
 
 export function isProtocolId(value: string): value is ProtocolId {

@@ -1,6 +1,6 @@
 /**
- * The one typed interface the rest of RconDeck sees over the three protocol families.
- * Families (server/rcon/{source,battleye,quake3}) implement it; the hub, the CLI and the UI only
+ * The one typed interface the rest of RconDeck sees over the protocol families.
+ * Families (server/rcon/{source,battleye,quake3,webrcon}) implement it; the hub, the CLI and the UI only
  * use what is declared here. Per-game behaviour lives in Dialect objects (data + small functions),
  * never in `if (game === ...)` branches.
  */
@@ -11,8 +11,8 @@ import type { CommandPattern, DangerousCommand } from "../../lib/commands/policy
 import type { BackoffPolicy } from "./backoff.ts";
 import type { Clock } from "./clock.ts";
 
-export type ProtocolId = "source" | "battleye" | "quake3";
-export const PROTOCOL_IDS: readonly ProtocolId[] = ["source", "battleye", "quake3"];
+export type ProtocolId = "source" | "battleye" | "quake3" | "webrcon";
+export const PROTOCOL_IDS: readonly ProtocolId[] = ["source", "battleye", "quake3", "webrcon"];
 
 // ---------------------------------------------------------------------------------------------
 // Connection status

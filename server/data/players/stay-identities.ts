@@ -12,7 +12,7 @@ export const CERTAIN_ORDER: readonly string[] = ["steam", "battleye", "eos", "mc
 export interface StayGame {
   /** The dialect id ("cs2", "arma3", "openarena"...). */
   id: string;
-  /** The protocol family ("source", "battleye", "quake3"). */
+  /** The protocol family ("source", "battleye", "quake3", "webrcon"). */
   family: string;
   /**
    * Whether the game's player list shows account ids (a SteamID or GUID, maybe a moment after the

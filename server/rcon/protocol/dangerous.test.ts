@@ -35,6 +35,10 @@ const CASES: Record<string, { dangerous: string[]; harmless: string[] }> = {
     dangerous: ["quit", "global.restart", "rcon.password x", "ownerid 7656119"],
     harmless: ["status", "server.save"],
   },
+  "rust-webrcon": {
+    dangerous: ["quit", "global.restart", "rcon.password x", "kickall", "global.kickall"],
+    harmless: ["playerlist", "serverinfo", "server.writecfg", "banlistex"],
+  },
   ark: { dangerous: ["DoExit", "doexit", "DestroyWildDinos"], harmless: ["ListPlayers", "SaveWorld"] },
   squad: {
     dangerous: ["AdminEndMatch", "AdminSetServerPassword x"],
