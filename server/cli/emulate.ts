@@ -8,7 +8,8 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import type { Logger, ProtocolFamily } from "../rcon/types.ts";
 import { CliError, firstLine, loadFamilyOrFail } from "./common.ts";
 
-export const EMULATE_USAGE = "rcondeck emulate <protocol> [--game G] [--host H] [--port N] [--password P] [--players N] [--seed S] [--activity A] [family flags]";
+export const EMULATE_USAGE =
+  "rcondeck emulate <protocol> [--game G] [--host H] [--port N] [--password P] [--players N] [--seed S] [--activity A] [family flags]";
 
 const BASE_OPTIONS = {
   game: { type: "string", short: "g" },
@@ -21,10 +22,15 @@ const BASE_OPTIONS = {
   quiet: { type: "boolean", short: "q" },
 } as const;
 
-function numberOption(name: string, text: string | undefined, fallback: number | undefined): number | undefined {
+function numberOption(
+  name: string,
+  text: string | undefined,
+  fallback: number | undefined,
+): number | undefined {
   if (text === undefined) return fallback;
   const value = Number(text);
-  if (!Number.isFinite(value) || value < 0) throw new CliError(`--${name} must be a number >= 0, not "${text}"`);
+  if (!Number.isFinite(value) || value < 0)
+    throw new CliError(`--${name} must be a number >= 0, not "${text}"`);
   return value;
 }
 
@@ -40,18 +46,28 @@ function stderrLogger(quiet: boolean): Logger {
 }
 
 export function emulateHelp(family: ProtocolFamily): string {
-  const flags = Object.entries(family.emulatorFlags).map(([name, flag]) => `  --${name}${flag.type === "boolean" ? "" : ` <${flag.type}>`}  ${flag.description}`);
-  return [`games: ${family.dialects.map((d) => d.id).join(", ")} (default ${family.defaultDialect})`, ...(flags.length > 0 ? ["family flags:", ...flags] : [])].join("\n");
+  const flags = Object.entries(family.emulatorFlags).map(
+    ([name, flag]) => `  --${name}${flag.type === "boolean" ? "" : ` <${flag.type}>`}  ${flag.description}`,
+  );
+  return [
+    `games: ${family.dialects.map((d) => d.id).join(", ")} (default ${family.defaultDialect})`,
+    ...(flags.length > 0 ? ["family flags:", ...flags] : []),
+  ].join("\n");
 }
 
 export async function runEmulate(argv: string[]): Promise<number> {
   const protocol = argv[0]?.startsWith("-") ? undefined : argv[0];
   const family = await loadFamilyOrFail(protocol);
   const familyOptions: NonNullable<ParseArgsConfig["options"]> = {};
-  for (const [name, flag] of Object.entries(family.emulatorFlags)) familyOptions[name] = { type: flag.type === "boolean" ? "boolean" : "string" };
+  for (const [name, flag] of Object.entries(family.emulatorFlags))
+    familyOptions[name] = { type: flag.type === "boolean" ? "boolean" : "string" };
   let parsed;
   try {
-    parsed = parseArgs({ args: argv.slice(1), allowPositionals: false, options: { ...BASE_OPTIONS, ...familyOptions } });
+    parsed = parseArgs({
+      args: argv.slice(1),
+      allowPositionals: false,
+      options: { ...BASE_OPTIONS, ...familyOptions },
+    });
   } catch (error) {
     throw new CliError(`${firstLine(error)}\nusage: ${EMULATE_USAGE}\n${emulateHelp(family)}`);
   }
@@ -76,11 +92,17 @@ export async function runEmulate(argv: string[]): Promise<number> {
   if (!Number.isInteger(port) || port > 65535) throw new CliError(`--port must be 0..65535`);
   let emulator;
   try {
+    // The dialect's id for an alias ("rust" within webrcon); an unknown game is the emulator's to refuse.
+    const game = values.game as string | undefined;
+    const known =
+      game === undefined
+        ? undefined
+        : family.dialects.find((d) => d.id === game || d.aliases?.includes(game));
     emulator = await family.startEmulator({
       host: (values.host as string | undefined) ?? "127.0.0.1",
       port,
       password,
-      game: values.game as string | undefined,
+      game: known?.id ?? game,
       players: numberOption("players", values.players as string | undefined, undefined),
       seed: numberOption("seed", values.seed as string | undefined, undefined),
       activity: numberOption("activity", values.activity as string | undefined, undefined),

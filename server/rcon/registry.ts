@@ -26,7 +26,8 @@ export async function loadAllFamilies(): Promise<ProtocolFamily[]> {
 /** Finds a dialect by id within a family, with a message listing the valid ids when it does not exist. */
 export function findDialect(family: ProtocolFamily, dialectId: string | undefined): Dialect {
   const id = dialectId ?? family.defaultDialect;
-  const dialect = family.dialects.find((d) => d.id === id);
+  const dialect =
+    family.dialects.find((d) => d.id === id) ?? family.dialects.find((d) => d.aliases?.includes(id));
   if (!dialect) {
     const known = family.dialects.map((d) => d.id).join(", ");
     throw new Error(`unknown game "${id}" for ${family.id}; known: ${known}`);

@@ -216,6 +216,11 @@ export interface GameLogs {
 export interface Dialect {
   /** Stable id stored in the database ("cs2", "minecraft", "arma3", "openarena", ...). */
   id: string;
+  /**
+   * Other names the CLI takes for it within its family (`rcondeck emulate webrcon --game rust`):
+   * ids are unique across families because they are stored, so Rust over WebRCON is "rust-webrcon".
+   */
+  aliases?: readonly string[];
   family: ProtocolId;
   label: string;
   defaultPort: number;

@@ -40,7 +40,7 @@ beforeAll(async () => {
         "emulate",
         "webrcon",
         "--game",
-        "rust-webrcon",
+        "rust", // the alias of rust-webrcon within the webrcon family
         "--port",
         "0",
         "--password",

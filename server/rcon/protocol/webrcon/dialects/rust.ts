@@ -199,6 +199,7 @@ const commands: readonly CommandInfo[] = [
 
 export const rustWebRcon: WebRconDialect = {
   id: "rust-webrcon",
+  aliases: ["rust"],
   family: "webrcon",
   label: "Rust",
   defaultPort: 28016,
