@@ -39,6 +39,8 @@ describe("the path scanner", () => {
       "app/(dashboard)/bans/",
       "app/api/players/[id]",
     ]);
+    // A Markdown link whose text is the path: the text ends at "](".
+    expect(paths("see [docs/game-logs.md](docs/game-logs.md) |")).toEqual(["docs/game-logs.md"]);
   });
 
   it("expands brace lists", () => {

@@ -98,7 +98,8 @@ export function pathsInText(text: string, topLevelDirs: readonly string[], first
   const found: PathReference[] = [];
   for (const match of text.matchAll(pathPattern(topLevelDirs))) {
     if (isPlaceholder(match[0])) continue;
-    const written = trimTrailing(match[0]);
+    // `[docs/x.md](docs/x.md)`: the link's text ends at "](" (its target is read as a link below).
+    const written = trimTrailing(match[0].split("](")[0]!);
     const line = firstLine + lineAt(text, match.index) - 1;
     for (const path of expandBraces(written)) {
       if (!/[{}]/.test(path)) found.push({ path, line });
