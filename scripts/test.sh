@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: the whole suite, setup included. Installs what is missing (npm packages; Debian's
-# chromium and openarena-server when running as root; Node.js 24 from the npm registry), then lint,
+# chromium and openarena-server when running as root; Node.js 24 from the npm registry), then lint, prettier --check,
 # typecheck, schema/migration check, unit + integration tests (SQLite and PostgreSQL), the production
 # build and Playwright e2e on the machine's Node; then the unit + integration tests and an e2e smoke
 # of the production server again on Node.js 24 (scripts/node24.sh).
@@ -12,6 +12,8 @@ ensure_apt_packages
 ensure_prisma_client
 log "Lint"
 npm run --silent lint
+log "Formatting (prettier --check)"
+npm run --silent format:check
 log "Typecheck"
 npm run --silent typecheck
 log "Prisma schema and migrations in sync"
