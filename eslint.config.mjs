@@ -48,7 +48,18 @@ export default tseslint.config(
         {
           patterns: [
             { group: nodeBuiltins, message: "Protocol cores are Sans-IO: no Node built-ins." },
-            { group: ["**/transport/**", "**/connection*", "**/data/**", "**/realtime/**", "socket.io*", "@prisma/*", "**/db*"], message: "Protocol cores are pure: bytes in, events out." },
+            {
+              group: [
+                "**/transport/**",
+                "**/connection*",
+                "**/data/**",
+                "**/realtime/**",
+                "socket.io*",
+                "@prisma/*",
+                "**/db*",
+              ],
+              message: "Protocol cores are pure: bytes in, events out.",
+            },
           ],
         },
       ],
@@ -59,7 +70,10 @@ export default tseslint.config(
         { name: "Buffer", message: "Work in Uint8Array; Buffer is Node-only." },
         { name: "process", message: "Protocol cores do not read the environment." },
       ],
-      "no-restricted-properties": ["error", { object: "Date", property: "now", message: "Time is an input: pass `now` in." }],
+      "no-restricted-properties": [
+        "error",
+        { object: "Date", property: "now", message: "Time is an input: pass `now` in." },
+      ],
       "no-console": "error",
     },
   },
@@ -71,7 +85,10 @@ export default tseslint.config(
         "error",
         {
           patterns: [
-            { group: ["socket.io*", "@prisma/*", "**/server/db*", "**/data/**", "**/realtime/**"], message: "The RCON engine knows nothing of the database or browsers." },
+            {
+              group: ["socket.io*", "@prisma/*", "**/server/db*", "**/data/**", "**/realtime/**"],
+              message: "The RCON engine knows nothing of the database or browsers.",
+            },
           ],
         },
       ],
@@ -85,8 +102,14 @@ export default tseslint.config(
         "error",
         {
           patterns: [
-            { group: [...nodeBuiltins, "next/*", "@prisma/*", "socket.io*", "react", "react-dom"], message: "lib/ is isomorphic and framework-free." },
-            { group: ["**/app/**", "**/components/**", "**/server/**", "@/*"], message: "lib/ imports only lib/." },
+            {
+              group: [...nodeBuiltins, "next/*", "@prisma/*", "socket.io*", "react", "react-dom"],
+              message: "lib/ is isomorphic and framework-free.",
+            },
+            {
+              group: ["**/app/**", "**/components/**", "**/server/**", "@/*"],
+              message: "lib/ imports only lib/.",
+            },
           ],
         },
       ],
@@ -100,7 +123,11 @@ export default tseslint.config(
         {
           patterns: [
             { group: nodeBuiltins, message: "Components run in the browser." },
-            { group: ["@prisma/*", "**/server/**"], message: "Components reach the server only through props, actions and the socket contract.", allowTypeImports: true },
+            {
+              group: ["@prisma/*", "**/server/**"],
+              message: "Components reach the server only through props, actions and the socket contract.",
+              allowTypeImports: true,
+            },
           ],
         },
       ],
@@ -113,10 +140,24 @@ export default tseslint.config(
         "error",
         {
           patterns: [
-            { group: ["**/server/rcon/**", "**/server/db*", "@prisma/*", "**/prisma/generated/**"], message: "Pages go through server/data (permission-checked) and server/runtime.", allowTypeImports: true },
+            {
+              group: ["**/server/rcon/**", "**/server/db*", "@prisma/*", "**/prisma/generated/**"],
+              message: "Pages go through server/data (permission-checked) and server/runtime.",
+              allowTypeImports: true,
+            },
             // Deliberate: route handlers reach the REST API (server/api) and the shared operations
             // (server/operations); the hub, sockets and the cluster only through server/runtime.
-            { group: ["@/server/hub/**", "@/server/realtime/**", "@/server/cluster/**", "@/server/rcon/**", "@/server/db/**"], message: "app/ may import server/{data,auth,runtime,env,operations,api} only.", allowTypeImports: true },
+            {
+              group: [
+                "@/server/hub/**",
+                "@/server/realtime/**",
+                "@/server/cluster/**",
+                "@/server/rcon/**",
+                "@/server/db/**",
+              ],
+              message: "app/ may import server/{data,auth,runtime,env,operations,api} only.",
+              allowTypeImports: true,
+            },
           ],
         },
       ],
@@ -127,7 +168,15 @@ export default tseslint.config(
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: [{ group: ["socket.io*", "**/rcon/**", "**/realtime/**"], message: "The data layer knows nothing of RCON or sockets; callers orchestrate.", allowTypeImports: true }] },
+        {
+          patterns: [
+            {
+              group: ["socket.io*", "**/rcon/**", "**/realtime/**"],
+              message: "The data layer knows nothing of RCON or sockets; callers orchestrate.",
+              allowTypeImports: true,
+            },
+          ],
+        },
       ],
     },
   },
@@ -138,7 +187,14 @@ export default tseslint.config(
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: [{ group: ["socket.io", "socket.io/*", "socket.io-client", "@socket.io/*"], message: "The hub emits events; server/realtime/bridge.ts turns them into socket.io messages." }] },
+        {
+          patterns: [
+            {
+              group: ["socket.io", "socket.io/*", "socket.io-client", "@socket.io/*"],
+              message: "The hub emits events; server/realtime/bridge.ts turns them into socket.io messages.",
+            },
+          ],
+        },
       ],
     },
   },
@@ -149,7 +205,15 @@ export default tseslint.config(
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: [{ group: ["**/rcon/protocol/**", "**/rcon/transport/**"], message: "server/realtime reaches game servers through the hub, not the protocol cores or transports." }] },
+        {
+          patterns: [
+            {
+              group: ["**/rcon/protocol/**", "**/rcon/transport/**"],
+              message:
+                "server/realtime reaches game servers through the hub, not the protocol cores or transports.",
+            },
+          ],
+        },
       ],
     },
   },
@@ -163,8 +227,16 @@ export default tseslint.config(
         "error",
         {
           patterns: [
-            { group: ["socket.io*", "**/realtime/io*", "**/realtime/handlers/**", "next", "next/*"], message: "Operations and the REST API are transport-neutral: the socket handlers and app/api/v1 call them." },
-            { group: ["**/rcon/**", "@prisma/*"], message: "Reach game servers through the hub port, the database through server/data.", allowTypeImports: true },
+            {
+              group: ["socket.io*", "**/realtime/io*", "**/realtime/handlers/**", "next", "next/*"],
+              message:
+                "Operations and the REST API are transport-neutral: the socket handlers and app/api/v1 call them.",
+            },
+            {
+              group: ["**/rcon/**", "@prisma/*"],
+              message: "Reach game servers through the hub port, the database through server/data.",
+              allowTypeImports: true,
+            },
           ],
         },
       ],
@@ -178,9 +250,18 @@ export default tseslint.config(
     rules: {
       "no-restricted-syntax": [
         "error",
-        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: "Read time from the injected clock (clock.wall() / clock.now())." },
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: "Read time from the injected clock: new Date(clock.wall())." },
-        { selector: "CallExpression[callee.object.name='performance'][callee.property.name='now']", message: "Read time from the injected clock." },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: "Read time from the injected clock (clock.wall() / clock.now()).",
+        },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: "Read time from the injected clock: new Date(clock.wall()).",
+        },
+        {
+          selector: "CallExpression[callee.object.name='performance'][callee.property.name='now']",
+          message: "Read time from the injected clock.",
+        },
       ],
     },
   },

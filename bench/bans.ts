@@ -22,7 +22,6 @@ import {
 const STEAM_BASE = 76561197960265728n;
 const HOUR = 3_600_000;
 
-
 interface Seeded {
   servers: string[];
   banned: PlayerIdentities[];

@@ -19,7 +19,14 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { ConsoleLineMessage } from "../lib/realtime/contract.ts";
-import { startCluster, waitFor, type Browser, type Lease, type ServerSpec, type TestCluster } from "../server/testing/cluster.ts";
+import {
+  startCluster,
+  waitFor,
+  type Browser,
+  type Lease,
+  type ServerSpec,
+  type TestCluster,
+} from "../server/testing/cluster.ts";
 import { percentile } from "./support/stats.ts";
 
 const CHAT_EVERY_SECONDS = 5;
@@ -57,7 +64,9 @@ class Samples {
   print(): void {
     for (const [key, values] of [...this.byKey].sort(([a], [b]) => a.localeCompare(b))) {
       values.sort((x, y) => x - y);
-      console.log(`  ${key.padEnd(22)} p50 ${String(percentile(values, 50)).padStart(6)} ms   p99 ${String(percentile(values, 99)).padStart(6)} ms   (${values.length} samples)`);
+      console.log(
+        `  ${key.padEnd(22)} p50 ${String(percentile(values, 50)).padStart(6)} ms   p99 ${String(percentile(values, 99)).padStart(6)} ms   (${values.length} samples)`,
+      );
     }
   }
 }
@@ -93,9 +102,14 @@ export async function main(args: string[]): Promise<void> {
   const clientCount = Number(values.clients);
   const instanceCount = Number(values.instances);
   const seconds = Number(values.seconds);
-  console.log(`cluster bench: ${instanceCount} instances, ${serverCount} servers, ${clientCount} clients, ${seconds} s, LEASE_SECONDS=${values.lease}`);
+  console.log(
+    `cluster bench: ${instanceCount} instances, ${serverCount} servers, ${clientCount} clients, ${seconds} s, LEASE_SECONDS=${values.lease}`,
+  );
 
-  const specs = Array.from({ length: serverCount }, (_, i) => ({ ...(KINDS[i % KINDS.length] as ServerSpec), players: 16 }));
+  const specs = Array.from({ length: serverCount }, (_, i) => ({
+    ...(KINDS[i % KINDS.length] as ServerSpec),
+    players: 16,
+  }));
   let cluster: TestCluster | undefined;
   const timers: NodeJS.Timeout[] = [];
   // Ctrl-C: exit (the harness kills the instances on exit).
@@ -112,9 +126,17 @@ export async function main(args: string[]): Promise<void> {
     });
     const c = cluster;
     const ids = () => c.instances.filter((i) => i.alive()).map((i) => i.id);
-    console.log(`started in ${((Date.now() - started) / 1000).toFixed(1)} s; waiting for every server to be held`);
-    const settle = await timeUntil(async () => held(await c.owners(), serverCount, ids(), true), 300_000, "every server held fairly");
-    console.log(`every server held in fair shares ${(settle / 1000).toFixed(1)} s after the last instance listened`);
+    console.log(
+      `started in ${((Date.now() - started) / 1000).toFixed(1)} s; waiting for every server to be held`,
+    );
+    const settle = await timeUntil(
+      async () => held(await c.owners(), serverCount, ids(), true),
+      300_000,
+      "every server held fairly",
+    );
+    console.log(
+      `every server held in fair shares ${(settle / 1000).toFixed(1)} s after the last instance listened`,
+    );
 
     // Clients, one Admin user each, round robin over the instances; every server watched.
     const browsers: Browser[] = [];
@@ -127,14 +149,17 @@ export async function main(args: string[]): Promise<void> {
     for (const [i, server] of c.servers.entries()) {
       const browser = browsers[i % browsers.length] as Browser;
       watcher.set(server.serverId, browser);
-      await new Promise((resolve) => browser.socket.emit("server:subscribe", { serverId: server.serverId }, resolve));
+      await new Promise((resolve) =>
+        browser.socket.emit("server:subscribe", { serverId: server.serverId }, resolve),
+      );
     }
     console.log(`${browsers.length} clients subscribed`);
 
     let owners = await c.owners();
     const samples = new Samples();
     let measuring = false;
-    const placement = (serverId: string, browser: Browser) => (owners.get(serverId)?.ownerId === browser.instance.id ? "same" : "cross");
+    const placement = (serverId: string, browser: Browser) =>
+      owners.get(serverId)?.ownerId === browser.instance.id ? "same" : "cross";
     for (const browser of browsers) {
       browser.socket.on("console:line", (line: ConsoleLineMessage) => {
         const stamp = /bench-(\d+)/.exec(line.text)?.[1];
@@ -146,7 +171,15 @@ export async function main(args: string[]): Promise<void> {
     // Chat from the emulators, spread over each period; commands from each server's watcher.
     const chatty = c.servers.filter((s) => s.protocol !== "quake3");
     chatty.forEach((server, i) => {
-      timers.push(setTimeout(() => timers.push(setInterval(() => server.emulator.playerChat(`bench-${Date.now()}`), CHAT_EVERY_SECONDS * 1000)), (i * CHAT_EVERY_SECONDS * 1000) / chatty.length));
+      timers.push(
+        setTimeout(
+          () =>
+            timers.push(
+              setInterval(() => server.emulator.playerChat(`bench-${Date.now()}`), CHAT_EVERY_SECONDS * 1000),
+            ),
+          (i * CHAT_EVERY_SECONDS * 1000) / chatty.length,
+        ),
+      );
     });
     let execErrors = 0;
     const errorKinds = new Map<string, number>();
@@ -155,17 +188,26 @@ export async function main(args: string[]): Promise<void> {
       const command = KINDS.find((k) => k.protocol === server.protocol)?.command ?? "status";
       const send = () => {
         const sentAt = Date.now();
-        browser.socket.emit("console:exec", { serverId: server.serverId, command }, (result: { ok: boolean; error?: { code?: string; message?: string } }) => {
-          if (!measuring) return;
-          if (result.ok) samples.add(`command ${placement(server.serverId, browser)}`, Date.now() - sentAt);
-          else {
-            execErrors++;
-            const why = `${result.error?.code ?? "?"}: ${(result.error?.message ?? "").replace(/\d+/g, "N").slice(0, 90)}`;
-            errorKinds.set(why, (errorKinds.get(why) ?? 0) + 1);
-          }
-        });
+        browser.socket.emit(
+          "console:exec",
+          { serverId: server.serverId, command },
+          (result: { ok: boolean; error?: { code?: string; message?: string } }) => {
+            if (!measuring) return;
+            if (result.ok) samples.add(`command ${placement(server.serverId, browser)}`, Date.now() - sentAt);
+            else {
+              execErrors++;
+              const why = `${result.error?.code ?? "?"}: ${(result.error?.message ?? "").replace(/\d+/g, "N").slice(0, 90)}`;
+              errorKinds.set(why, (errorKinds.get(why) ?? 0) + 1);
+            }
+          },
+        );
       };
-      timers.push(setTimeout(() => timers.push(setInterval(send, COMMAND_EVERY_SECONDS * 1000)), (i * COMMAND_EVERY_SECONDS * 1000) / c.servers.length));
+      timers.push(
+        setTimeout(
+          () => timers.push(setInterval(send, COMMAND_EVERY_SECONDS * 1000)),
+          (i * COMMAND_EVERY_SECONDS * 1000) / c.servers.length,
+        ),
+      );
     });
 
     await sleep(5_000); // warm-up
@@ -185,12 +227,15 @@ export async function main(args: string[]): Promise<void> {
     console.log("\nlatency (same = client on the holding instance, cross = through Redis):");
     samples.print();
     console.log(`  command errors: ${execErrors}`);
-    for (const [why, count] of [...errorKinds].sort((a, b) => b[1] - a[1]).slice(0, 5)) console.log(`    ${count} x ${why}`);
+    for (const [why, count] of [...errorKinds].sort((a, b) => b[1] - a[1]).slice(0, 5))
+      console.log(`    ${count} x ${why}`);
     console.log("\nper instance:");
     for (const i of c.instances) {
       const cpu = ((cpuSecondsOf(i.pid) - (cpuBefore.get(i.id) ?? 0)) / window) * 100;
       const servers = [...owners.values()].filter((l) => l.ownerId === i.id).length;
-      console.log(`  ${i.id}: ${servers} servers, CPU ${cpu.toFixed(0)} %, peak RSS ${((peakRss.get(i.id) ?? NaN) / 1024 / 1024).toFixed(0)} MB`);
+      console.log(
+        `  ${i.id}: ${servers} servers, CPU ${cpu.toFixed(0)} %, peak RSS ${((peakRss.get(i.id) ?? NaN) / 1024 / 1024).toFixed(0)} MB`,
+      );
     }
     for (const t of timers) clearTimeout(t);
 
@@ -200,18 +245,37 @@ export async function main(args: string[]): Promise<void> {
       victim.kill("SIGKILL");
       await victim.exited;
       const killedAt = Date.now();
-      await waitFor(async () => held(await c.owners(), serverCount, ids(), false), 120_000, "every server held after the kill", 100);
+      await waitFor(
+        async () => held(await c.owners(), serverCount, ids(), false),
+        120_000,
+        "every server held after the kill",
+        100,
+      );
       const allHeld = Date.now() - killedAt;
-      await waitFor(async () => held(await c.owners(), serverCount, ids(), true), 120_000, "fair shares after the kill", 100);
-      console.log(`\nafter SIGKILL of ${victim.id}: every server held again in ${(allHeld / 1000).toFixed(1)} s, fair shares in ${((Date.now() - killedAt) / 1000).toFixed(1)} s`);
+      await waitFor(
+        async () => held(await c.owners(), serverCount, ids(), true),
+        120_000,
+        "fair shares after the kill",
+        100,
+      );
+      console.log(
+        `\nafter SIGKILL of ${victim.id}: every server held again in ${(allHeld / 1000).toFixed(1)} s, fair shares in ${((Date.now() - killedAt) / 1000).toFixed(1)} s`,
+      );
     }
 
     // Rebalance after adding an instance: from its spawn until it holds its fair share.
     const addedAt = Date.now();
     const added = await c.startInstance(`i${c.instances.length + 1}`);
     const listening = Date.now() - addedAt;
-    await waitFor(async () => held(await c.owners(), serverCount, ids(), true), 120_000, "fair shares after adding an instance", 100);
-    console.log(`after adding ${added.id}: listening in ${(listening / 1000).toFixed(1)} s, fair shares ${((Date.now() - addedAt) / 1000).toFixed(1)} s after its start`);
+    await waitFor(
+      async () => held(await c.owners(), serverCount, ids(), true),
+      120_000,
+      "fair shares after adding an instance",
+      100,
+    );
+    console.log(
+      `after adding ${added.id}: listening in ${(listening / 1000).toFixed(1)} s, fair shares ${((Date.now() - addedAt) / 1000).toFixed(1)} s after its start`,
+    );
     console.log(`\nsessions overlapping on a game server: ${c.overlaps().length}`);
   } finally {
     for (const t of timers) clearTimeout(t);

@@ -34,15 +34,23 @@ function time(label: string, rounds: number, run: () => void): void {
   samples.sort((a, b) => a - b);
   const median = samples[Math.floor(samples.length / 2)] ?? 0;
   const worst = samples[samples.length - 1] ?? 0;
-  console.log(`${label.padEnd(58)} median ${median.toFixed(2).padStart(8)} ms   worst ${worst.toFixed(2).padStart(8)} ms`);
+  console.log(
+    `${label.padEnd(58)} median ${median.toFixed(2).padStart(8)} ms   worst ${worst.toFixed(2).padStart(8)} ms`,
+  );
 }
 
 export function main(args: string[]): Promise<void> {
   const total = Number(args[0] ?? 100_000);
   let lines: readonly ConsoleLineMessage[] = [];
   const build = performance.now();
-  for (let seq = 1; seq <= total; seq += 10) lines = mergeLines(lines, Array.from({ length: 10 }, (_, i) => makeLine(seq + i)));
-  console.log(`filled ${lines.length} lines in batches of 10: ${(performance.now() - build).toFixed(0)} ms total`);
+  for (let seq = 1; seq <= total; seq += 10)
+    lines = mergeLines(
+      lines,
+      Array.from({ length: 10 }, (_, i) => makeLine(seq + i)),
+    );
+  console.log(
+    `filled ${lines.length} lines in batches of 10: ${(performance.now() - build).toFixed(0)} ms total`,
+  );
 
   // A 100 kB cvarlist: one command and one answer line.
   const cvarlist = Array.from({ length: 3000 }, (_, i) => `S     A sv_cvar_${i} "value ${i}"`).join("\n");
@@ -55,16 +63,38 @@ export function main(args: string[]): Promise<void> {
 
   let next = commandSeq + 2;
   time("mergeLines: append a batch of 10 live lines (full buffer)", 50, () => {
-    lines = mergeLines(lines, Array.from({ length: 10 }, () => makeLine(next++)));
+    lines = mergeLines(
+      lines,
+      Array.from({ length: 10 }, () => makeLine(next++)),
+    );
   });
   time("mergeLines: resume batch overlapping the last 200 lines", 20, () => {
     const from = next - 200;
-    mergeLines(lines, Array.from({ length: 210 }, (_, i) => makeLine(from + i)));
+    mergeLines(
+      lines,
+      Array.from({ length: 210 }, (_, i) => makeLine(from + i)),
+    );
   });
   const all = new Set<ConsoleKind>(CONSOLE_KINDS);
-  time("buildRows: every kind, no search", 20, () => void buildRows(lines, { kinds: all, search: "", colourRule: "ioq3" }));
-  time("buildRows: chat only", 20, () => void buildRows(lines, { kinds: new Set<ConsoleKind>(["chat"]), search: "", colourRule: "ioq3" }));
-  time("buildRows: search 'player 42:' (text cache warm)", 20, () => void buildRows(lines, { kinds: all, search: "player 42:", colourRule: "ioq3" }));
-  time("buildRows: search inside the cvarlist answer", 20, () => void buildRows(lines, { kinds: all, search: "sv_cvar_2999", colourRule: "ioq3" }));
+  time(
+    "buildRows: every kind, no search",
+    20,
+    () => void buildRows(lines, { kinds: all, search: "", colourRule: "ioq3" }),
+  );
+  time(
+    "buildRows: chat only",
+    20,
+    () => void buildRows(lines, { kinds: new Set<ConsoleKind>(["chat"]), search: "", colourRule: "ioq3" }),
+  );
+  time(
+    "buildRows: search 'player 42:' (text cache warm)",
+    20,
+    () => void buildRows(lines, { kinds: all, search: "player 42:", colourRule: "ioq3" }),
+  );
+  time(
+    "buildRows: search inside the cvarlist answer",
+    20,
+    () => void buildRows(lines, { kinds: all, search: "sv_cvar_2999", colourRule: "ioq3" }),
+  );
   return Promise.resolve();
 }

@@ -50,7 +50,13 @@ const mb = (bytes: number) => (Number.isFinite(bytes) ? `${Math.round(bytes / 10
 /** A database with one server, `lines` console lines on it and one Viewer; returns the Viewer's cookie. */
 async function seed(db: Db, lines: number): Promise<{ serverId: string; cookie: string }> {
   const viewer = await db.user.create({
-    data: { email: "viewer@example.com", name: "viewer", passwordHash: "x", role: "VIEWER", allServers: true },
+    data: {
+      email: "viewer@example.com",
+      name: "viewer",
+      passwordHash: "x",
+      role: "VIEWER",
+      allServers: true,
+    },
   });
   // Not real ciphertext: the hub reports the password unreadable and never connects; history reads work.
   const server = await db.server.create({

@@ -17,5 +17,7 @@ if (!name || !available.includes(name)) {
   console.error(`usage: npm run bench -- <${available.join("|")}> [args]`);
   process.exit(name ? 1 : 0);
 }
-const bench = (await import(pathToFileURL(path.join(here, `${name}.ts`)).href)) as { main(args: string[]): Promise<void> };
+const bench = (await import(pathToFileURL(path.join(here, `${name}.ts`)).href)) as {
+  main(args: string[]): Promise<void>;
+};
 await bench.main(args);

@@ -29,9 +29,29 @@ function median(values: number[]): number {
 
 function startEmulator(game: string): Promise<{ child: ChildProcess; port: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(BIN, ["emulate", "source", "--game", game, "--port", "0", "--password", PASSWORD, "--players", "8", "--activity", "0", "--quiet", "--ban-after", "0"], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const child = spawn(
+      BIN,
+      [
+        "emulate",
+        "source",
+        "--game",
+        game,
+        "--port",
+        "0",
+        "--password",
+        PASSWORD,
+        "--players",
+        "8",
+        "--activity",
+        "0",
+        "--quiet",
+        "--ban-after",
+        "0",
+      ],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
     let out = "";
     child.stdout?.on("data", (d: Buffer) => {
       out += d.toString();
@@ -70,10 +90,17 @@ async function measure(send: () => Promise<unknown>, inFlight: number, ms: numbe
 }
 
 async function ours(port: number, game: string, inFlight: number, ms: number): Promise<number> {
-  const connection = family.createConnection({ host: "127.0.0.1", port, password: PASSWORD, dialect: game, reconnect: false });
+  const connection = family.createConnection({
+    host: "127.0.0.1",
+    port,
+    password: PASSWORD,
+    dialect: game,
+    reconnect: false,
+  });
   connection.start();
   while (connection.status.state !== "online") {
-    if (connection.status.state === "unreachable" || connection.status.state === "auth_failed") throw new Error(connection.status.reason ?? "");
+    if (connection.status.state === "unreachable" || connection.status.state === "auth_failed")
+      throw new Error(connection.status.reason ?? "");
     await new Promise((r) => setTimeout(r, 5));
   }
   await measure(() => connection.command(COMMAND), inFlight, 200); // warm-up
@@ -153,16 +180,24 @@ const fmt = (n: number) => Math.round(n).toLocaleString("en-US").padStart(9);
 const pct = (a: number, b: number) => `${((a / b) * 100).toFixed(0)}%`.padStart(6);
 
 export async function main(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { seconds: { type: "string" }, game: { type: "string", multiple: true } } });
+  const { values } = parseArgs({
+    args,
+    options: { seconds: { type: "string" }, game: { type: "string", multiple: true } },
+  });
   const ms = Number(values.seconds ?? "5") * 1000;
   const games = values.game ?? ["cs2", "tf2"];
-  console.log(`Source RCON: "${COMMAND}" round trips per second against one emulator (child process) on loopback; median of ${ROUNDS} interleaved rounds, ${ms / 1000} s per figure\n`);
+  console.log(
+    `Source RCON: "${COMMAND}" round trips per second against one emulator (child process) on loopback; median of ${ROUNDS} interleaved rounds, ${ms / 1000} s per figure\n`,
+  );
   for (const game of games) {
     const { child, port } = await startEmulator(game);
     try {
       console.log(`game ${game}`);
       console.log(`  mode            ours  rcon-client      floor  ours/rcon-client  ours/floor`);
-      for (const [label, inFlight] of [["sequential", 1], [`${IN_FLIGHT} in flight`, IN_FLIGHT]] as const) {
+      for (const [label, inFlight] of [
+        ["sequential", 1],
+        [`${IN_FLIGHT} in flight`, IN_FLIGHT],
+      ] as const) {
         // Interleaved rounds, median of each: background load on a shared machine hits all three alike.
         const runs: [number[], number[], number[]] = [[], [], []];
         const cpu: [number[], number[], number[]] = [[], [], []];
@@ -176,8 +211,12 @@ export async function main(args: string[]): Promise<void> {
         }
         const [a, b, c] = runs.map(median) as [number, number, number];
         const [ca, cb, cc] = cpu.map(median) as [number, number, number];
-        console.log(`  ${label.padEnd(12)} ${fmt(a)}  ${fmt(b)}  ${fmt(c)}  ${pct(a, b).padStart(16)}  ${pct(a, c).padStart(10)}`);
-        console.log(`  ${"".padEnd(12)} client CPU per command: ours ${ca.toFixed(1)} µs, rcon-client ${cb.toFixed(1)} µs, floor ${cc.toFixed(1)} µs`);
+        console.log(
+          `  ${label.padEnd(12)} ${fmt(a)}  ${fmt(b)}  ${fmt(c)}  ${pct(a, b).padStart(16)}  ${pct(a, c).padStart(10)}`,
+        );
+        console.log(
+          `  ${"".padEnd(12)} client CPU per command: ours ${ca.toFixed(1)} µs, rcon-client ${cb.toFixed(1)} µs, floor ${cc.toFixed(1)} µs`,
+        );
       }
       console.log("");
     } finally {

@@ -12,7 +12,7 @@ test("the Owner exports the filtered audit log as CSV and JSON from the Audit pa
     page.getByRole("link", { name: "Export CSV" }).click(),
   ]);
   expect(csv.suggestedFilename()).toMatch(/^rcondeck-audit-.*\.csv$/);
-  const lines = readFileSync((await csv.path()), "utf8")
+  const lines = readFileSync(await csv.path(), "utf8")
     .trim()
     .split("\r\n");
   expect(lines[0]).toBe(
@@ -26,7 +26,7 @@ test("the Owner exports the filtered audit log as CSV and JSON from the Audit pa
     page.waitForEvent("download"),
     page.getByRole("link", { name: "Export JSON" }).click(),
   ]);
-  const doc = JSON.parse(readFileSync((await json.path()), "utf8")) as { events: { action: string }[] };
+  const doc = JSON.parse(readFileSync(await json.path(), "utf8")) as { events: { action: string }[] };
   expect(doc.events.length).toBeGreaterThan(0);
   expect(doc.events.every((e) => e.action.startsWith("auth"))).toBe(true);
 });

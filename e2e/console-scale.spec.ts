@@ -15,10 +15,21 @@ function socketIoEvent(name: string, payload: unknown): string {
   return `42${JSON.stringify([name, payload])}`;
 }
 
-test("80,000 lines and a 100 kB answer stay a virtualised list; follow, pause, jump to live, filter and search", async ({ page }) => {
+test("80,000 lines and a 100 kB answer stay a virtualised list; follow, pause, jump to live, filter and search", async ({
+  page,
+}) => {
   let serverId = "";
   const at = (seq: number) => new Date(Date.UTC(2026, 0, 1) + seq * 1000).toISOString();
-  const line = (seq: number, kind: string, text: string, extra: Record<string, unknown> = {}) => ({ serverId, seq, at: at(seq), kind, text, actorName: null, replyTo: null, ...extra });
+  const line = (seq: number, kind: string, text: string, extra: Record<string, unknown> = {}) => ({
+    serverId,
+    seq,
+    at: at(seq),
+    kind,
+    text,
+    actorName: null,
+    replyTo: null,
+    ...extra,
+  });
   const pushers: ((message: string) => void)[] = [];
 
   await page.routeWebSocket(/\/socket\.io\//, (ws) => {
@@ -35,19 +46,64 @@ test("80,000 lines and a 100 kB answer stay a virtualised list; follow, pause, j
       serverId = (JSON.parse(payload ?? "{}") as { serverId: string }).serverId;
       const kinds = ["chat", "join", "leave", "system", "admin"];
       const history = Array.from({ length: LINES }, (_, i) =>
-        line(i + 1, kinds[i % kinds.length] ?? "system", i % 5 === 0 ? `(Global) ^1Zoë^7 #${i + 1}: привет, 你好 ${i + 1}` : `event number ${i + 1}`),
+        line(
+          i + 1,
+          kinds[i % kinds.length] ?? "system",
+          i % 5 === 0 ? `(Global) ^1Zoë^7 #${i + 1}: привет, 你好 ${i + 1}` : `event number ${i + 1}`,
+        ),
       );
-      const cvarlist = Array.from({ length: CVARS }, (_, i) => `S     A sv_cvar_${i} "value ${i}"`).join("\n");
-      history.push(line(LINES + 1, "command", "cvarlist", { actorName: "Olga Owner" }), line(LINES + 2, "answer", cvarlist, { replyTo: LINES + 1 }));
+      const cvarlist = Array.from({ length: CVARS }, (_, i) => `S     A sv_cvar_${i} "value ${i}"`).join(
+        "\n",
+      );
+      history.push(
+        line(LINES + 1, "command", "cvarlist", { actorName: "Olga Owner" }),
+        line(LINES + 2, "answer", cvarlist, { replyTo: LINES + 1 }),
+      );
       const snapshot = {
         serverId,
-        status: { serverId, state: "online", reason: null, since: at(0), latencyMs: 12, nextRetryAt: null, playerCount: 2, lastEventAt: at(LINES) },
+        status: {
+          serverId,
+          state: "online",
+          reason: null,
+          since: at(0),
+          latencyMs: 12,
+          nextRetryAt: null,
+          playerCount: 2,
+          lastEventAt: at(LINES),
+        },
         players: [
-          { id: "0", name: "^1Zoë^7 ^4Тигр", plainName: "Zoë Тигр", ping: 40, score: 3, guid: "0123456789abcdef0123456789abcdef", steamId: null, address: "203.0.113.5:27960", isBot: false, state: null, connectedSince: at(LINES) },
-          { id: "1", name: "李小龙", plainName: "李小龙", ping: 80, score: 1, guid: null, steamId: null, address: "198.51.100.7:27960", isBot: false, state: null, connectedSince: at(LINES) },
+          {
+            id: "0",
+            name: "^1Zoë^7 ^4Тигр",
+            plainName: "Zoë Тигр",
+            ping: 40,
+            score: 3,
+            guid: "0123456789abcdef0123456789abcdef",
+            steamId: null,
+            address: "203.0.113.5:27960",
+            isBot: false,
+            state: null,
+            connectedSince: at(LINES),
+          },
+          {
+            id: "1",
+            name: "李小龙",
+            plainName: "李小龙",
+            ping: 80,
+            score: 1,
+            guid: null,
+            steamId: null,
+            address: "198.51.100.7:27960",
+            isBot: false,
+            state: null,
+            connectedSince: at(LINES),
+          },
         ],
         history,
-        commands: [{ name: "cvarlist", description: "List cvars" }, { name: "status", description: "Players" }],
+        commands: [
+          { name: "cvarlist", description: "List cvars" },
+          { name: "status", description: "Players" },
+        ],
         capabilities: { whisper: true, pushesEvents: false },
         commandHistory: ["status", "cvarlist"],
       };

@@ -18,14 +18,23 @@ export async function signIn(page: Page, email: string, password: string): Promi
 }
 
 /** The Owner creates an invite link on the team page (every server, or only `servers`). */
-export async function createInviteLink(ownerPage: Page, role: "ADMIN" | "MODERATOR" | "VIEWER", servers?: string[]): Promise<{ email: string; link: string }> {
+export async function createInviteLink(
+  ownerPage: Page,
+  role: "ADMIN" | "MODERATOR" | "VIEWER",
+  servers?: string[],
+): Promise<{ email: string; link: string }> {
   const email = uniqueEmail(role.toLowerCase());
   await ownerPage.goto("/team");
   await ownerPage.getByLabel("Email").fill(email);
   await ownerPage.getByLabel("Role").first().selectOption(role);
   if (servers) {
     await ownerPage.getByLabel("Only the servers checked below").first().check();
-    for (const name of servers) await ownerPage.getByRole("group", { name: "Servers" }).first().getByLabel(name, { exact: true }).check();
+    for (const name of servers)
+      await ownerPage
+        .getByRole("group", { name: "Servers" })
+        .first()
+        .getByLabel(name, { exact: true })
+        .check();
   } else {
     await ownerPage.getByLabel("All servers, including servers added later").first().check();
   }
@@ -39,7 +48,12 @@ export async function createInviteLink(ownerPage: Page, role: "ADMIN" | "MODERAT
  * The Owner invites a member through the Team screen (every server, or only the named ones); the
  * member accepts in a fresh context and signs in.
  */
-export async function inviteMember(ownerPage: Page, browser: Browser, role: "ADMIN" | "MODERATOR" | "VIEWER", servers?: string[]): Promise<{ email: string; context: BrowserContext; page: Page }> {
+export async function inviteMember(
+  ownerPage: Page,
+  browser: Browser,
+  role: "ADMIN" | "MODERATOR" | "VIEWER",
+  servers?: string[],
+): Promise<{ email: string; context: BrowserContext; page: Page }> {
   const { email, link } = await createInviteLink(ownerPage, role, servers);
 
   const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
@@ -56,7 +70,10 @@ export async function inviteMember(ownerPage: Page, browser: Browser, role: "ADM
 }
 
 /** Adds a server on 127.0.0.1 through the servers page's form, as an Owner does. */
-export async function addServer(page: Page, server: { name: string; game: string; port: number; password: string }): Promise<void> {
+export async function addServer(
+  page: Page,
+  server: { name: string; game: string; port: number; password: string },
+): Promise<void> {
   await page.goto("/servers");
   await page.getByRole("button", { name: "Add server" }).click();
   const dialog = page.getByRole("dialog", { name: "Add server" });
@@ -72,7 +89,12 @@ export async function addServer(page: Page, server: { name: string; game: string
 /** A socket.io client carrying a browser context's session cookie: an event "sent by hand". */
 export async function socketFor(context: BrowserContext, baseURL: string): Promise<Socket> {
   const cookie = (await context.cookies(baseURL)).map((c) => `${c.name}=${c.value}`).join("; ");
-  const socket = io(baseURL, { transports: ["websocket"], extraHeaders: { cookie }, reconnection: false, forceNew: true });
+  const socket = io(baseURL, {
+    transports: ["websocket"],
+    extraHeaders: { cookie },
+    reconnection: false,
+    forceNew: true,
+  });
   await new Promise<void>((resolve, reject) => {
     socket.once("connect", () => resolve());
     socket.once("connect_error", reject);
@@ -103,6 +125,9 @@ export async function openServer(page: Page, name: string): Promise<string> {
 
 /** Highest console seq currently rendered (the console marks each row with data-seq). */
 export async function maxRenderedSeq(page: Page): Promise<number> {
-  const seqs = await page.getByRole("log", { name: "Console output" }).locator("[data-seq]").evaluateAll((nodes) => nodes.map((n) => Number(n.getAttribute("data-seq"))));
+  const seqs = await page
+    .getByRole("log", { name: "Console output" })
+    .locator("[data-seq]")
+    .evaluateAll((nodes) => nodes.map((n) => Number(n.getAttribute("data-seq"))));
   return seqs.length === 0 ? 0 : Math.max(...seqs);
 }

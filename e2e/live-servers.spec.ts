@@ -46,7 +46,9 @@ for (const { server, command, answer, pushes } of [
   { server: DEMO_SERVERS.source, command: "status", answer: "hostname", pushes: false },
   { server: DEMO_SERVERS.quake3, command: "status", answer: "map:", pushes: false },
 ]) {
-  test(`${server}: ${pushes ? "live lines stream in, " : ""}\`${command}\` answers inline, and a reload shows the history`, async ({ page }) => {
+  test(`${server}: ${pushes ? "live lines stream in, " : ""}\`${command}\` answers inline, and a reload shows the history`, async ({
+    page,
+  }) => {
     await openServer(page, server);
     const log = page.getByRole("log", { name: "Console output" });
     // History first, then live lines: a line newer than everything shown at first arrives.
@@ -74,11 +76,19 @@ for (const { server, command, answer, pushes } of [
     await page.reload();
     await expect(page.getByRole("heading", { name: server, level: 1 })).toBeVisible();
     await page.getByLabel("Search console").fill(answer);
-    await expect(log.locator('[data-kind="command"]').filter({ hasText: command }).first().locator('[data-kind="answer"]')).toContainText(answer);
+    await expect(
+      log
+        .locator('[data-kind="command"]')
+        .filter({ hasText: command })
+        .first()
+        .locator('[data-kind="answer"]'),
+    ).toContainText(answer);
   });
 }
 
-test("kicking a player from the table removes the row; the console and the audit log show it", async ({ page }) => {
+test("kicking a player from the table removes the row; the console and the audit log show it", async ({
+  page,
+}) => {
   await openServer(page, DEMO_SERVERS.battleye);
   const label = await uniqueActionLabel(page, "Kick");
   const name = label.replace(/^Kick /, "");
@@ -94,10 +104,19 @@ test("kicking a player from the table removes the row; the console and the audit
 
   // The row goes once the server's next player list confirms it.
   await expect(page.getByRole("button", { name: label, exact: true })).toHaveCount(0, { timeout: 20_000 });
-  await expect(page.getByRole("log", { name: "Console output" }).locator('[data-kind="admin"]').filter({ hasText: `kicked ${name}` }).first()).toBeVisible();
+  await expect(
+    page
+      .getByRole("log", { name: "Console output" })
+      .locator('[data-kind="admin"]')
+      .filter({ hasText: `kicked ${name}` })
+      .first(),
+  ).toBeVisible();
 
   await page.goto("/audit?action=player.kick");
-  const row = page.getByRole("row").filter({ hasText: "player.kick" }).filter({ hasText: `${name} was kicked` });
+  const row = page
+    .getByRole("row")
+    .filter({ hasText: "player.kick" })
+    .filter({ hasText: `${name} was kicked` });
   await expect(row.first()).toBeVisible();
   await expect(row.first()).toContainText("success");
 });
@@ -113,8 +132,15 @@ test("messaging a player from the table reports the result and the console shows
   await dialog.getByLabel("Message", { exact: true }).fill(text);
   await dialog.getByRole("button", { name: "Send message" }).click();
   await expect(dialog).toBeHidden();
-  await expect(page.getByRole("status").filter({ hasText: /Message sent to|sent to everyone/ })).toBeVisible();
-  await expect(page.getByRole("log", { name: "Console output" }).locator('[data-kind="admin"]').filter({ hasText: text })).toBeVisible();
+  await expect(
+    page.getByRole("status").filter({ hasText: /Message sent to|sent to everyone/ }),
+  ).toBeVisible();
+  await expect(
+    page
+      .getByRole("log", { name: "Console output" })
+      .locator('[data-kind="admin"]')
+      .filter({ hasText: text }),
+  ).toBeVisible();
 });
 
 test("a Moderator may kick and message but not run console commands", async ({ page, browser }) => {
@@ -132,13 +158,19 @@ test("a Moderator may kick and message but not run console commands", async ({ p
   }
 });
 
-test("a Viewer reads the console but has no command input or player actions; hand-made socket events are refused", async ({ page, browser, baseURL }) => {
+test("a Viewer reads the console but has no command input or player actions; hand-made socket events are refused", async ({
+  page,
+  browser,
+  baseURL,
+}) => {
   const viewer = await inviteMember(page, browser, "VIEWER");
   const serverId = await openServer(viewer.page, DEMO_SERVERS.quake3);
   const log = viewer.page.getByRole("log", { name: "Console output" });
   await expect(log.locator("[data-seq]").first()).toBeVisible();
   await expect(viewer.page.getByRole("table", { name: "Players on this server" })).toBeVisible();
-  await expect(viewer.page.getByRole("table", { name: "Players on this server" }).getByRole("row").nth(1)).toBeVisible();
+  await expect(
+    viewer.page.getByRole("table", { name: "Players on this server" }).getByRole("row").nth(1),
+  ).toBeVisible();
   await expect(viewer.page.getByLabel("Console command")).toHaveCount(0);
   await expect(viewer.page.getByRole("button", { name: /^Kick / })).toHaveCount(0);
   await expect(viewer.page.getByRole("button", { name: /^Message / })).toHaveCount(0);
@@ -148,14 +180,23 @@ test("a Viewer reads the console but has no command input or player actions; han
   // Nor inside console text: the BattlEye demo's login line carries RconDeck's own address.
   await openServer(viewer.page, DEMO_SERVERS.battleye);
   await viewer.page.getByLabel("Search console").fill("logged in");
-  await expect(log.locator("[data-seq]").filter({ hasText: "logged in" }).first()).toContainText("[IP hidden]");
+  await expect(log.locator("[data-seq]").filter({ hasText: "logged in" }).first()).toContainText(
+    "[IP hidden]",
+  );
   expect(await log.innerText()).not.toMatch(/\b\d{1,3}(?:\.\d{1,3}){3}\b/);
 
   const socket = await socketFor(viewer.context, baseURL ?? "");
   try {
-    const exec = await emitWithAck<{ ok: boolean; error?: { code: string } }>(socket, "console:exec", { serverId, command: "status" });
+    const exec = await emitWithAck<{ ok: boolean; error?: { code: string } }>(socket, "console:exec", {
+      serverId,
+      command: "status",
+    });
     expect(exec).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
-    const kick = await emitWithAck<{ ok: boolean; error?: { code: string } }>(socket, "players:kick", { serverId, playerId: "0", reason: "nope" });
+    const kick = await emitWithAck<{ ok: boolean; error?: { code: string } }>(socket, "players:kick", {
+      serverId,
+      playerId: "0",
+      reason: "nope",
+    });
     expect(kick).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
   } finally {
     socket.disconnect();
@@ -163,7 +204,9 @@ test("a Viewer reads the console but has no command input or player actions; han
   }
 });
 
-test("when the socket drops, the console says so and resumes after the last line it saw, without a reload", async ({ page }) => {
+test("when the socket drops, the console says so and resumes after the last line it saw, without a reload", async ({
+  page,
+}) => {
   // A tall viewport keeps the lines around the drop rendered (the list is virtualised).
   await page.setViewportSize({ width: 1280, height: 2000 });
   const routes: WebSocketRoute[] = [];
@@ -187,7 +230,9 @@ test("when the socket drops, the console says so and resumes after the last line
   await expect.poll(() => maxRenderedSeq(page), { timeout: 15_000 }).toBeGreaterThan(seqAtDrop + 2);
 
   // Every line from before the drop to now is there exactly once: nothing lost at the seam, nothing doubled.
-  const seqs = await log.locator("[data-seq]").evaluateAll((nodes) => nodes.map((n) => Number(n.getAttribute("data-seq"))));
+  const seqs = await log
+    .locator("[data-seq]")
+    .evaluateAll((nodes) => nodes.map((n) => Number(n.getAttribute("data-seq"))));
   expect(new Set(seqs).size).toBe(seqs.length);
   const sorted = [...seqs].sort((a, b) => a - b);
   const low = sorted[0] ?? 0;
@@ -196,7 +241,9 @@ test("when the socket drops, the console says so and resumes after the last line
   expect(sorted).toEqual(Array.from({ length: high - low + 1 }, (_, i) => low + i));
 });
 
-test("a banner says when the game server connection is down, with the reason, and clears itself on recovery", async ({ page }) => {
+test("a banner says when the game server connection is down, with the reason, and clears itself on recovery", async ({
+  page,
+}) => {
   // The hub's own tests take real connections down; here the page receives the same status
   // events it would get (pushed through WebSocket routing), next to the real stream.
   const pushers: ((message: string) => void)[] = [];

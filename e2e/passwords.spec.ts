@@ -1,7 +1,10 @@
 import { expect, test } from "@playwright/test";
 import { createInviteLink, MEMBER_PASSWORD } from "./helpers";
 
-test("accepting an invite with a weak password shows why it was refused; a strong one is accepted", async ({ page: ownerPage, browser }) => {
+test("accepting an invite with a weak password shows why it was refused; a strong one is accepted", async ({
+  page: ownerPage,
+  browser,
+}) => {
   const { link } = await createInviteLink(ownerPage, "VIEWER");
 
   const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });

@@ -1,7 +1,11 @@
 import { expect, test } from "@playwright/test";
 import { DEMO_SERVERS, emitWithAck, inviteMember, socketFor } from "./helpers";
 
-test("a Viewer cannot open Team or add a server: hidden in the UI, refused by the server and the socket", async ({ page, browser, baseURL }) => {
+test("a Viewer cannot open Team or add a server: hidden in the UI, refused by the server and the socket", async ({
+  page,
+  browser,
+  baseURL,
+}) => {
   // Capture the id of the real "create server" action from an Owner submission.
   await page.goto("/servers");
   await page.getByRole("button", { name: "Add server" }).click();
@@ -9,7 +13,9 @@ test("a Viewer cannot open Team or add a server: hidden in the UI, refused by th
   await dialog.getByLabel("Name").fill("Owner server");
   await dialog.getByLabel("Host").fill("127.0.0.1");
   await dialog.getByLabel("RCON password").fill("owner-rcon-pw");
-  const actionRequest = page.waitForRequest((r) => r.method() === "POST" && r.headers()["next-action"] !== undefined);
+  const actionRequest = page.waitForRequest(
+    (r) => r.method() === "POST" && r.headers()["next-action"] !== undefined,
+  );
   await dialog.getByRole("button", { name: "Add server" }).click();
   const ownerRequest = await actionRequest;
   const ownerHeaders = ownerRequest.headers();
@@ -50,7 +56,9 @@ test("a Viewer cannot open Team or add a server: hidden in the UI, refused by th
 test("disabling a user ends their access at once", async ({ page, browser, baseURL }) => {
   const member = await inviteMember(page, browser, "MODERATOR");
   const socket = await socketFor(member.context, baseURL ?? "");
-  const ended = new Promise<string>((resolve) => socket.on("session:ended", (p: { reason: string }) => resolve(p.reason)));
+  const ended = new Promise<string>((resolve) =>
+    socket.on("session:ended", (p: { reason: string }) => resolve(p.reason)),
+  );
 
   await page.goto("/team");
   await page.getByRole("button", { name: `Disable ${member.email}` }).click();
@@ -63,7 +71,10 @@ test("disabling a user ends their access at once", async ({ page, browser, baseU
   await member.context.close();
 });
 
-test("a server-limited Admin manages only its server: no other servers, no new servers, no wider invites, its own audit events", async ({ page, browser }) => {
+test("a server-limited Admin manages only its server: no other servers, no new servers, no wider invites, its own audit events", async ({
+  page,
+  browser,
+}) => {
   const admin = await inviteMember(page, browser, "ADMIN", [DEMO_SERVERS.quake3]);
   const cards = admin.page.getByRole("list", { name: "Game servers" }).getByRole("listitem");
   await expect(cards).toHaveCount(1);
@@ -84,15 +95,20 @@ test("a server-limited Admin manages only its server: no other servers, no new s
 
   // Its audit log holds only its server's events and its own: the Owner's server creation elsewhere is absent.
   await page.goto("/audit?action=server.create");
-  await expect(page.getByRole("table", { name: "Audit events" }).getByRole("cell", { name: "server.create" }).first()).toBeVisible();
+  await expect(
+    page.getByRole("table", { name: "Audit events" }).getByRole("cell", { name: "server.create" }).first(),
+  ).toBeVisible();
   await admin.page.goto("/audit?action=server.create");
-  await expect(admin.page.getByRole("table", { name: "Audit events" })).toContainText("No events match these filters.");
+  await expect(admin.page.getByRole("table", { name: "Audit events" })).toContainText(
+    "No events match these filters.",
+  );
   await admin.context.close();
 });
 
 test("a Viewer's server pages never show the RCON host and port", async ({ page, browser, baseURL }) => {
   const ownPort = new URL(baseURL ?? "http://127.0.0.1").port;
-  const endpoints = (html: string) => [...html.matchAll(/127\.0\.0\.1:(\d+)/g)].map((m) => m[1]).filter((port) => port !== ownPort);
+  const endpoints = (html: string) =>
+    [...html.matchAll(/127\.0\.0\.1:(\d+)/g)].map((m) => m[1]).filter((port) => port !== ownPort);
   const viewer = await inviteMember(page, browser, "VIEWER");
   const cards = viewer.page.getByRole("list", { name: "Game servers" });
   await expect(cards).toContainText(DEMO_SERVERS.quake3);

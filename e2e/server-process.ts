@@ -21,10 +21,24 @@ export async function startServer(port: number): Promise<{ child: ChildProcess; 
   rmSync(E2E_DIR, { recursive: true, force: true });
   mkdirSync(E2E_DIR, { recursive: true });
   // E2E_SERVER_NODE: the Node binary that runs the server (`npm test` runs a smoke on Node 24 too).
-  const child = spawn(process.env.E2E_SERVER_NODE || process.execPath, [...serverNodeOptions(), "dist/server/index.js"], {
-    env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, DATABASE_URL: "", NEXT_TELEMETRY_DISABLED: "1", DEMO: "1", BAN_SYNC_EVERY_MS: "2000" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.env.E2E_SERVER_NODE || process.execPath,
+    [...serverNodeOptions(), "dist/server/index.js"],
+    {
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        DATA_DIR: dataDir,
+        DATABASE_URL: "",
+        NEXT_TELEMETRY_DISABLED: "1",
+        DEMO: "1",
+        BAN_SYNC_EVERY_MS: "2000",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let output = "";
   const state = await new Promise<E2EState>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${output}`)), 60_000);
@@ -34,7 +48,13 @@ export async function startServer(port: number): Promise<{ child: ChildProcess; 
       if (link && output.includes("listening on")) {
         clearTimeout(timer);
         const nodeVersion = /listening on .*Node (v[\d.]+)/.exec(output)?.[1] ?? "unknown";
-        resolve({ baseURL: `http://127.0.0.1:${port}`, setupLink: link, nodeVersion, pid: child.pid ?? 0, dataDir });
+        resolve({
+          baseURL: `http://127.0.0.1:${port}`,
+          setupLink: link,
+          nodeVersion,
+          pid: child.pid ?? 0,
+          dataDir,
+        });
       }
     };
     child.stdout?.on("data", onData);

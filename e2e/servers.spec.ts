@@ -1,6 +1,8 @@
 import { expect, test } from "@playwright/test";
 
-test("an Owner adds, edits and removes a server; the RCON password never reaches the browser", async ({ page }) => {
+test("an Owner adds, edits and removes a server; the RCON password never reaches the browser", async ({
+  page,
+}) => {
   const password = `rcon-${Date.now()}-SECRET`;
   const bodies: string[] = [];
   page.on("response", async (response) => {
@@ -46,7 +48,10 @@ test("an Owner adds, edits and removes a server; the RCON password never reaches
   expect(await page.content()).not.toContain(password);
 
   await page.getByRole("button", { name: "Remove Altis Life #2" }).click();
-  await page.getByRole("dialog", { name: "Remove server" }).getByRole("button", { name: "Remove server" }).click();
+  await page
+    .getByRole("dialog", { name: "Remove server" })
+    .getByRole("button", { name: "Remove server" })
+    .click();
   await expect(page.getByRole("listitem").filter({ hasText: "Altis Life #2" })).toHaveCount(0);
 
   // Every change is in the audit log.
@@ -56,7 +61,9 @@ test("an Owner adds, edits and removes a server; the RCON password never reaches
   }
 });
 
-test("the server form explains bad hosts and ports, and a stored password does not follow a new address", async ({ page }) => {
+test("the server form explains bad hosts and ports, and a stored password does not follow a new address", async ({
+  page,
+}) => {
   const name = `Moving ${Date.now()}`;
   await page.goto("/servers");
   await page.getByRole("button", { name: "Add server" }).click();
@@ -67,7 +74,9 @@ test("the server form explains bad hosts and ports, and a stored password does n
   await dialog.getByLabel("RCON port").fill("1e3");
   await dialog.getByLabel("RCON password").fill("stored-secret");
   await dialog.getByRole("button", { name: "Add server" }).click();
-  await expect(dialog.getByText("Enter the host without a port: put the port in the Port field")).toBeVisible();
+  await expect(
+    dialog.getByText("Enter the host without a port: put the port in the Port field"),
+  ).toBeVisible();
   await expect(dialog.getByText("Enter the port as a number from 1 to 65535, digits only")).toBeVisible();
   await expect(dialog.getByLabel("Text encoding")).toHaveJSProperty("tagName", "SELECT");
 
@@ -84,7 +93,11 @@ test("the server form explains bad hosts and ports, and a stored password does n
   await edit.getByLabel("Host").fill("192.0.2.10");
   await expect(edit.getByText("Enter the password again: the stored one is kept only while")).toBeVisible();
   await edit.getByRole("button", { name: "Save changes" }).click();
-  await expect(edit.getByText("Enter the RCON password again: the stored one is kept only while the protocol, host and port stay the same")).toBeVisible();
+  await expect(
+    edit.getByText(
+      "Enter the RCON password again: the stored one is kept only while the protocol, host and port stay the same",
+    ),
+  ).toBeVisible();
   await expect(edit.getByLabel("RCON password")).toHaveAttribute("aria-invalid", "true");
   await page.reload();
   await expect(page.getByRole("listitem").filter({ hasText: name })).toContainText("127.0.0.1:27015");
@@ -99,6 +112,9 @@ test("the server form explains bad hosts and ports, and a stored password does n
   await expect(page.getByRole("listitem").filter({ hasText: name })).toContainText("192.0.2.10:27015");
 
   await page.getByRole("button", { name: `Remove ${name}` }).click();
-  await page.getByRole("dialog", { name: "Remove server" }).getByRole("button", { name: "Remove server" }).click();
+  await page
+    .getByRole("dialog", { name: "Remove server" })
+    .getByRole("button", { name: "Remove server" })
+    .click();
   await expect(page.getByRole("listitem").filter({ hasText: name })).toHaveCount(0);
 });

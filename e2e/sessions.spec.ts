@@ -8,7 +8,10 @@ async function replay(browser: Browser, cookies: Cookie[]) {
   return context;
 }
 
-test("signing out ends the session on the server: the saved cookie opens neither a page nor a socket", async ({ browser, baseURL }) => {
+test("signing out ends the session on the server: the saved cookie opens neither a page nor a socket", async ({
+  browser,
+  baseURL,
+}) => {
   const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   const page = await context.newPage();
   await signIn(page, OWNER.email, OWNER.password);
@@ -32,7 +35,11 @@ test("signing out ends the session on the server: the saved cookie opens neither
   await context.close();
 });
 
-test("the account page lists a member's sessions, signs one out, and signs out everywhere", async ({ page: ownerPage, browser, baseURL }) => {
+test("the account page lists a member's sessions, signs one out, and signs out everywhere", async ({
+  page: ownerPage,
+  browser,
+  baseURL,
+}) => {
   const { email, context: laptop, page } = await inviteMember(ownerPage, browser, "VIEWER");
   const phone = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   const phonePage = await phone.newPage();

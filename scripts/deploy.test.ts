@@ -41,7 +41,11 @@ function exampleKeys(): string[] {
 
 /** `${VAR}`, `${VAR:-default}`, `${VAR:?error}`... ($$ is an escaped dollar). */
 function composeVariables(text: string): string[] {
-  return [...new Set([...text.replaceAll("$$", "").matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1] as string))].sort();
+  return [
+    ...new Set(
+      [...text.replaceAll("$$", "").matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1] as string),
+    ),
+  ].sort();
 }
 
 function readmeTableKeys(): string[] {
@@ -49,7 +53,9 @@ function readmeTableKeys(): string[] {
   const start = readme.indexOf("## Configuration");
   const section = readme.slice(start, readme.indexOf("\n## ", start + 1));
   const rows = section.split("\n").filter((line) => line.startsWith("| `"));
-  return rows.flatMap((row) => [...(row.split("|")[1] ?? "").matchAll(/`([A-Z][A-Z0-9_]*)`/g)].map((m) => m[1] as string));
+  return rows.flatMap((row) =>
+    [...(row.split("|")[1] ?? "").matchAll(/`([A-Z][A-Z0-9_]*)`/g)].map((m) => m[1] as string),
+  );
 }
 
 describe("compose.yaml", () => {

@@ -77,7 +77,9 @@ function check(): void {
   }
   for (const provider of PROVIDERS) {
     if (!EMPTY_MIGRATION.test(pendingSql(provider))) {
-      problems.push(`${provider} migrations are behind prisma/schema.prisma: run npm run db:migration -- <name>`);
+      problems.push(
+        `${provider} migrations are behind prisma/schema.prisma: run npm run db:migration -- <name>`,
+      );
     }
   }
   if (problems.length > 0) {

@@ -3,7 +3,12 @@
  * Next.js + socket.io on one http.Server -> listen. Later layers (connection manager, demo
  * servers) plug in between the database and `listen` without reshaping this file.
  */
-import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingMessage,
+  type Server as HttpServer,
+  type ServerResponse,
+} from "node:http";
 import nextModule from "next";
 import { isAppError } from "../lib/errors.ts";
 import { HttpBudget } from "./auth/http-budget.ts";
@@ -38,7 +43,13 @@ interface NextApp {
   getRequestHandler(): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   close?(): Promise<void>;
 }
-type NextFactory = (options: { dev: boolean; dir: string; hostname: string; port: number; httpServer: HttpServer }) => NextApp;
+type NextFactory = (options: {
+  dev: boolean;
+  dir: string;
+  hostname: string;
+  port: number;
+  httpServer: HttpServer;
+}) => NextApp;
 const createNextApp = ((nextModule as { default?: unknown }).default ?? nextModule) as NextFactory;
 
 async function main(): Promise<void> {
@@ -55,15 +66,22 @@ async function main(): Promise<void> {
 
   let setupLink: string | null = null;
   if (env.RCONDECK_OWNER_EMAIL && env.RCONDECK_OWNER_PASSWORD) {
-    const created = await bootstrapOwnerFromEnv(db, env.RCONDECK_OWNER_EMAIL, env.RCONDECK_OWNER_PASSWORD).catch((error: unknown) => {
+    const created = await bootstrapOwnerFromEnv(
+      db,
+      env.RCONDECK_OWNER_EMAIL,
+      env.RCONDECK_OWNER_PASSWORD,
+    ).catch((error: unknown) => {
       // A weak Owner password is refused outright: starting with no Owner and no setup link would
       // leave a deployment unusable without saying why. The reasons never echo the password.
       if (!isAppError(error) || error.code !== "INVALID_INPUT") throw error;
       const reasons = error.fieldErrors?.password ?? [];
-      console.error(`RCONDECK_OWNER_PASSWORD is too weak; the Owner was not created.\n${reasons.map((r) => `  - ${r}`).join("\n")}\nSet a stronger password (a few uncommon words work well) and start again.`);
+      console.error(
+        `RCONDECK_OWNER_PASSWORD is too weak; the Owner was not created.\n${reasons.map((r) => `  - ${r}`).join("\n")}\nSet a stronger password (a few uncommon words work well) and start again.`,
+      );
       process.exit(1);
     });
-    if (created) logger.info("owner account created from RCONDECK_OWNER_EMAIL", { email: env.RCONDECK_OWNER_EMAIL });
+    if (created)
+      logger.info("owner account created from RCONDECK_OWNER_EMAIL", { email: env.RCONDECK_OWNER_EMAIL });
   } else {
     const token = await issueSetupToken(db);
     if (token) setupLink = `${env.publicUrl}/setup?token=${token}`;
@@ -71,17 +89,43 @@ async function main(): Promise<void> {
 
   // Demo emulators first (their ports go into the rows), then the hub connects every server. A
   // cluster starts none: its instances would each start their own emulators behind one row.
-  const demo = await startDemoMode({ db, encryptionKey: secrets.encryptionKey, logger, enabled: env.DEMO !== "0" && env.cluster === null });
+  const demo = await startDemoMode({
+    db,
+    encryptionKey: secrets.encryptionKey,
+    logger,
+    enabled: env.DEMO !== "0" && env.cluster === null,
+  });
   // Multi-instance mode: this hub connects only the servers whose lease this instance holds, and
   // its writes (native ban lists included) carry the lease's epoch.
   let leases: LeaseManager | null = null;
   const leased = env.cluster ? leasedHubOptions(db, env.cluster, () => leases) : {};
   // Game log streams (docs/game-logs.md): configured receivers, or loopback in demo mode.
-  const gameLogs = await startGameLogs({ env: env.gameLogs, demo: env.DEMO !== "0" && env.cluster === null, dashboard: { host: env.HOST, port: env.PORT }, encryptionKey: secrets.encryptionKey, logger });
-  const nativeBans = new NativeBanSync({ db, logger, everyMs: env.BAN_SYNC_EVERY_MS, ...(leased.fence ? { fence: leased.fence } : {}) });
-  const hub = new ConnectionHub({ db, encryptionKey: secrets.encryptionKey, logger, retentionDays: env.CONSOLE_RETENTION_DAYS, nativeBans, ...leased, ...(gameLogs.hubOptions ? { gameLogs: gameLogs.hubOptions } : {}) });
+  const gameLogs = await startGameLogs({
+    env: env.gameLogs,
+    demo: env.DEMO !== "0" && env.cluster === null,
+    dashboard: { host: env.HOST, port: env.PORT },
+    encryptionKey: secrets.encryptionKey,
+    logger,
+  });
+  const nativeBans = new NativeBanSync({
+    db,
+    logger,
+    everyMs: env.BAN_SYNC_EVERY_MS,
+    ...(leased.fence ? { fence: leased.fence } : {}),
+  });
+  const hub = new ConnectionHub({
+    db,
+    encryptionKey: secrets.encryptionKey,
+    logger,
+    retentionDays: env.CONSOLE_RETENTION_DAYS,
+    nativeBans,
+    ...leased,
+    ...(gameLogs.hubOptions ? { gameLogs: gameLogs.hubOptions } : {}),
+  });
   await hub.start();
-  const cluster = env.cluster ? await joinCluster({ cluster: env.cluster, db, logger, hub, bind: (manager) => (leases = manager) }) : null;
+  const cluster = env.cluster
+    ? await joinCluster({ cluster: env.cluster, db, logger, hub, bind: (manager) => (leases = manager) })
+    : null;
   // What browsers and server actions talk to: the local hub, or the cluster's router over it.
   const live: HubPort = cluster ? cluster.runtime.hub : hub;
   const limiters = cluster ? cluster.runtime.limiters : memoryLimiters;
@@ -93,7 +137,11 @@ async function main(): Promise<void> {
     logger,
     hub: live,
     actionLimit: { points: env.ACTIONS_PER_10S, seconds: 10 },
-    limits: { userPoints: env.SOCKET_POINTS_PER_10S, socketsPerUser: env.SOCKETS_PER_USER, handshakesPerMinute: env.HANDSHAKES_PER_MINUTE },
+    limits: {
+      userPoints: env.SOCKET_POINTS_PER_10S,
+      socketsPerUser: env.SOCKETS_PER_USER,
+      handshakesPerMinute: env.HANDSHAKES_PER_MINUTE,
+    },
     allowedOrigins: env.allowedOrigins,
     trustProxy: env.TRUST_PROXY === "1",
     ...(cluster ? { adapter: cluster.runtime.adapter, cluster: true } : {}),
@@ -106,7 +154,13 @@ async function main(): Promise<void> {
     logger,
     loginLimiter: new LoginLimiter(undefined, limiters),
     twoFactorLimiter: new TwoFactorLimiter(undefined, limiters),
-    httpBudget: new HttpBudget({ userPointsPerMinute: env.HTTP_POINTS_PER_MINUTE, anonymousPointsPerMinute: env.HTTP_ANON_POINTS_PER_MINUTE }, limiters),
+    httpBudget: new HttpBudget(
+      {
+        userPointsPerMinute: env.HTTP_POINTS_PER_MINUTE,
+        anonymousPointsPerMinute: env.HTTP_ANON_POINTS_PER_MINUTE,
+      },
+      limiters,
+    ),
     endUserSessions: (userId, reason) => realtime.endUserSessions(userId, reason),
     endSessionSockets: (sessionId, reason) => realtime.endSessionSockets(sessionId, reason),
     hub: {
@@ -120,9 +174,18 @@ async function main(): Promise<void> {
       exec: (serverId, actor, command) => live.exec(serverId, actor, command),
       kick: (serverId, actor, playerId, reason) => live.kick(serverId, actor, playerId, reason),
       message: (serverId, actor, playerId, text) => live.message(serverId, actor, playerId, text),
-      playerRef: (serverId, gameId, withIdentities) => playerRefFor(serverId, gameId, live.dialectOf(serverId), withIdentities),
+      playerRef: (serverId, gameId, withIdentities) =>
+        playerRefFor(serverId, gameId, live.dialectOf(serverId), withIdentities),
       policyGames: async () =>
-        (await loadAllFamilies()).flatMap((f) => f.dialects.map((d) => ({ id: d.id, label: d.label, family: d.family, dangerous: d.dangerous, ...(d.indirect ? { indirect: d.indirect } : {}) }))),
+        (await loadAllFamilies()).flatMap((f) =>
+          f.dialects.map((d) => ({
+            id: d.id,
+            label: d.label,
+            family: d.family,
+            dangerous: d.dangerous,
+            ...(d.indirect ? { indirect: d.indirect } : {}),
+          })),
+        ),
       async removeServer(serverId) {
         await live.removeServer(serverId);
         await demo.stopFor(serverId);
@@ -134,14 +197,24 @@ async function main(): Promise<void> {
   const app: NextApp =
     process.env.RCONDECK_NO_NEXT === "1"
       ? (await import("./testing/no-next.ts")).createBareApp(env.TRUST_PROXY === "1")
-      : createNextApp({ dev: env.NODE_ENV === "development", dir: findProjectRoot(), hostname: env.HOST, port: env.PORT, httpServer });
+      : createNextApp({
+          dev: env.NODE_ENV === "development",
+          dir: findProjectRoot(),
+          hostname: env.HOST,
+          port: env.PORT,
+          httpServer,
+        });
   const handle = app.getRequestHandler();
   await app.prepare();
 
   httpServer.on("request", (req, res) => {
     // engine.io answers its own path; everything else is Next's.
     if (req.url?.startsWith("/socket.io/")) return;
-    const client = clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], env.TRUST_PROXY === "1");
+    const client = clientAddress(
+      req.socket.remoteAddress,
+      req.headers["x-forwarded-for"],
+      env.TRUST_PROXY === "1",
+    );
     // Game log POSTs: a fast path without session or Next (the secret is in the path, never logged).
     if (gameLogs.handle(req, res, client)) return;
     req.headers[CLIENT_IP_HEADER] = client;
@@ -154,7 +227,9 @@ async function main(): Promise<void> {
   });
   const address = httpServer.address();
   const port = typeof address === "object" && address ? address.port : env.PORT;
-  console.log(`RconDeck listening on ${env.publicUrl.replace(`:${env.PORT}`, `:${port}`)} (${env.databaseKind}, Node ${process.version})`);
+  console.log(
+    `RconDeck listening on ${env.publicUrl.replace(`:${env.PORT}`, `:${port}`)} (${env.databaseKind}, Node ${process.version})`,
+  );
   if (setupLink) {
     console.log(`First run: create the Owner account with this one-time link (valid 24 h):\n  ${setupLink}`);
   }

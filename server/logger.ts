@@ -4,7 +4,10 @@ import type { Logger } from "./rcon/types.ts";
 const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 } as const;
 type Level = keyof typeof LEVELS;
 
-export function createLogger(scope: string, minLevel: Level = (process.env.LOG_LEVEL as Level | undefined) ?? "info"): Logger {
+export function createLogger(
+  scope: string,
+  minLevel: Level = (process.env.LOG_LEVEL as Level | undefined) ?? "info",
+): Logger {
   const threshold = LEVELS[minLevel] ?? LEVELS.info;
   const write = (level: Level, message: string, fields?: Record<string, unknown>) => {
     if (LEVELS[level] < threshold) return;

@@ -68,6 +68,9 @@ export function setRuntime(runtime: Runtime | undefined): void {
 
 export function getRuntime(): Runtime {
   const runtime = (globalThis as Holder)[KEY];
-  if (!runtime) throw new Error("RconDeck runtime not initialised: start the app with server/index.ts (npm start / npm run dev)");
+  if (!runtime)
+    throw new Error(
+      "RconDeck runtime not initialised: start the app with server/index.ts (npm start / npm run dev)",
+    );
   return runtime;
 }

@@ -35,7 +35,13 @@ export default async function DashboardLayout({ children }: { children: ReactNod
   // page redirects an actor that must enrol first.
   const actor = await requireActor({ twoFactorSetup: true });
   return (
-    <AppShell user={{ name: actor.name, email: actor.email, role: actor.mainRole?.name ?? actor.role }} canManageTeam={can(actor, "team.manage")} canReadAudit={can(actor, "audit.read")} canManageCommands={can(actor, "commands.manage")} profileActions={profileActions}>
+    <AppShell
+      user={{ name: actor.name, email: actor.email, role: actor.mainRole?.name ?? actor.role }}
+      canManageTeam={can(actor, "team.manage")}
+      canReadAudit={can(actor, "audit.read")}
+      canManageCommands={can(actor, "commands.manage")}
+      profileActions={profileActions}
+    >
       {children}
     </AppShell>
   );

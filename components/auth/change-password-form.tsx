@@ -18,9 +18,31 @@ export function ChangePasswordForm({ action }: { action: FormAction<{ changed: t
   return (
     <ActionForm action={formAction} className="space-y-4" noValidate>
       {state && !state.ok ? <Notice tone="error">{state.error.message}</Notice> : null}
-      <TextField label="Current password" name="currentPassword" type="password" autoComplete="current-password" required error={errors?.currentPassword} />
-      <TextField label="New password" name="password" type="password" autoComplete="new-password" required error={errors?.password} hint="At least 10 characters; a few uncommon words work well. Common passwords, repeats and your name are refused." />
-      <TextField label="Confirm new password" name="confirmPassword" type="password" autoComplete="new-password" required error={errors?.confirmPassword} />
+      <TextField
+        label="Current password"
+        name="currentPassword"
+        type="password"
+        autoComplete="current-password"
+        required
+        error={errors?.currentPassword}
+      />
+      <TextField
+        label="New password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        required
+        error={errors?.password}
+        hint="At least 10 characters; a few uncommon words work well. Common passwords, repeats and your name are refused."
+      />
+      <TextField
+        label="Confirm new password"
+        name="confirmPassword"
+        type="password"
+        autoComplete="new-password"
+        required
+        error={errors?.confirmPassword}
+      />
       <Button type="submit" disabled={pending}>
         Change password
       </Button>

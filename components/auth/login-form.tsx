@@ -41,7 +41,9 @@ export function LoginForm({ notice }: { notice: string | null }) {
       return;
     }
     if (!result || result.error) {
-      setError(result?.error && result.error !== "CredentialsSignin" ? result.error : "Wrong email or password.");
+      setError(
+        result?.error && result.error !== "CredentialsSignin" ? result.error : "Wrong email or password.",
+      );
       return;
     }
     router.replace("/servers");
@@ -55,7 +57,15 @@ export function LoginForm({ notice }: { notice: string | null }) {
       {credentials ? (
         <>
           <p className="text-sm">{TWO_FACTOR_PROMPT}</p>
-          <TextField key="code" label="Authentication code" name="code" autoComplete="one-time-code" inputMode="text" autoFocus required />
+          <TextField
+            key="code"
+            label="Authentication code"
+            name="code"
+            autoComplete="one-time-code"
+            inputMode="text"
+            autoFocus
+            required
+          />
           <Button type="submit" className="w-full" disabled={pending}>
             {pending ? "Checking…" : "Verify"}
           </Button>
@@ -74,7 +84,13 @@ export function LoginForm({ notice }: { notice: string | null }) {
       ) : (
         <>
           <TextField label="Email" name="email" type="email" autoComplete="username" required />
-          <TextField label="Password" name="password" type="password" autoComplete="current-password" required />
+          <TextField
+            label="Password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+          />
           <Button type="submit" className="w-full" disabled={pending}>
             {pending ? "Signing in…" : "Sign in"}
           </Button>

@@ -13,7 +13,19 @@ import { Notice } from "@/components/ui/notice";
  * Creating an account from a one-time link: the first-run setup (the Owner, who picks an email)
  * and an invitation (whose email is fixed by the invite). On success, on to sign-in.
  */
-export function NewAccountForm({ token, action, intro, askEmail, submitLabel }: { token: string; action: FormAction<{ email: string }>; intro: ReactNode; askEmail: boolean; submitLabel: string }) {
+export function NewAccountForm({
+  token,
+  action,
+  intro,
+  askEmail,
+  submitLabel,
+}: {
+  token: string;
+  action: FormAction<{ email: string }>;
+  intro: ReactNode;
+  askEmail: boolean;
+  submitLabel: string;
+}) {
   const router = useRouter();
   const [state, formAction, pending] = useActionState(action, null);
   const errors = state && !state.ok ? state.error.fieldErrors : undefined;
@@ -26,9 +38,33 @@ export function NewAccountForm({ token, action, intro, askEmail, submitLabel }: 
       {state && !state.ok ? <Notice tone="error">{state.error.message}</Notice> : null}
       <input type="hidden" name="token" value={token} />
       <TextField label="Name" name="name" autoComplete="name" required error={errors?.name} />
-      {askEmail ? <TextField label="Email" name="email" type="email" autoComplete="username" required error={errors?.email} /> : null}
-      <TextField label="Password" name="password" type="password" autoComplete="new-password" required error={errors?.password} hint="At least 10 characters; a few uncommon words work well. Common passwords, repeats and your name are refused." />
-      <TextField label="Confirm password" name="confirmPassword" type="password" autoComplete="new-password" required error={errors?.confirmPassword} />
+      {askEmail ? (
+        <TextField
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          required
+          error={errors?.email}
+        />
+      ) : null}
+      <TextField
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        required
+        error={errors?.password}
+        hint="At least 10 characters; a few uncommon words work well. Common passwords, repeats and your name are refused."
+      />
+      <TextField
+        label="Confirm password"
+        name="confirmPassword"
+        type="password"
+        autoComplete="new-password"
+        required
+        error={errors?.confirmPassword}
+      />
       <Button type="submit" className="w-full" disabled={pending}>
         {submitLabel}
       </Button>

@@ -23,7 +23,13 @@ const PALETTE_CLASSES: Record<string, string> = {
  * Text with the game's colour codes rendered (or shown as is when the game has none). Wrapped in
  * <bdi> so right-to-left or mixed-script names never reorder the text around them.
  */
-export const ColouredText = memo(function ColouredText({ text, rule }: { text: string; rule: ColourRule | null }) {
+export const ColouredText = memo(function ColouredText({
+  text,
+  rule,
+}: {
+  text: string;
+  rule: ColourRule | null;
+}) {
   if (!rule || !text.includes("^")) return <bdi>{text}</bdi>;
   const segments = parseColouredText(text, rule);
   return (

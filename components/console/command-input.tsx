@@ -1,7 +1,13 @@
 "use client";
 
 import { useRef, useState, type FormEvent, type KeyboardEvent } from "react";
-import { createHistory, historyDown, historyUp, pushHistory, type HistoryState } from "@/lib/console/command-history";
+import {
+  createHistory,
+  historyDown,
+  historyUp,
+  pushHistory,
+  type HistoryState,
+} from "@/lib/console/command-history";
 import { completeInput, type CompletionSources, type CompletionState } from "@/lib/console/completion";
 import type { ConsoleLineMessage } from "@/lib/realtime/contract";
 import type { Result } from "@/lib/result";
@@ -14,7 +20,10 @@ interface Props {
   completion: CompletionSources;
   disabled: boolean;
   disabledReason: string | null;
-  onExec: (command: string, confirmed?: boolean) => Promise<Result<{ command: ConsoleLineMessage; answer: ConsoleLineMessage }>>;
+  onExec: (
+    command: string,
+    confirmed?: boolean,
+  ) => Promise<Result<{ command: ConsoleLineMessage; answer: ConsoleLineMessage }>>;
   /** A "/name" custom command: handled (its name returned) or null for a raw command. */
   onCustom?: (input: string) => string | null;
   /** False: only custom commands (the role has no raw console access). */
@@ -22,7 +31,15 @@ interface Props {
 }
 
 /** The console's command line: Enter runs, Up/Down walk history, Tab completes (again to cycle). */
-export function CommandInput({ initialHistory, completion, disabled, disabledReason, onExec, onCustom, rawAllowed = true }: Props) {
+export function CommandInput({
+  initialHistory,
+  completion,
+  disabled,
+  disabledReason,
+  onExec,
+  onCustom,
+  rawAllowed = true,
+}: Props) {
   const [value, setValue] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [running, setRunning] = useState(0);
@@ -35,7 +52,9 @@ export function CommandInput({ initialHistory, completion, disabled, disabledRea
   // The snapshot's history arrives after the first render; seed it in (keeping what was typed since).
   if (seededFrom !== initialHistory) {
     setSeededFrom(initialHistory);
-    setHistory(createHistory([...initialHistory, ...history.entries.filter((c) => !initialHistory.includes(c))]));
+    setHistory(
+      createHistory([...initialHistory, ...history.entries.filter((c) => !initialHistory.includes(c))]),
+    );
   }
 
   async function submit(event: FormEvent) {
@@ -68,7 +87,8 @@ export function CommandInput({ initialHistory, completion, disabled, disabledRea
     setRunning((n) => n - 1);
     if (result.ok) return;
     // The server holds a dangerous command until the user confirms it (a second click).
-    if (result.error.code === "CONFIRMATION_REQUIRED" && !confirmed) setDangerous({ command, reason: result.error.message });
+    if (result.error.code === "CONFIRMATION_REQUIRED" && !confirmed)
+      setDangerous({ command, reason: result.error.message });
     else setError(`${command}: ${result.error.message}`);
   }
 
@@ -93,7 +113,11 @@ export function CommandInput({ initialHistory, completion, disabled, disabledRea
       event.preventDefault();
       completionState.current = next.state;
       setValue(next.value);
-      setHint(next.state.candidates.length > 1 ? `${next.state.candidates.length} matches: ${next.state.candidates.slice(0, 8).join(", ")}${next.state.candidates.length > 8 ? ", …" : ""}` : null);
+      setHint(
+        next.state.candidates.length > 1
+          ? `${next.state.candidates.length} matches: ${next.state.candidates.slice(0, 8).join(", ")}${next.state.candidates.length > 8 ? ", …" : ""}`
+          : null,
+      );
     } else if (event.key === "Escape") {
       completionState.current = null;
       setHint(null);
@@ -101,12 +125,18 @@ export function CommandInput({ initialHistory, completion, disabled, disabledRea
   }
 
   return (
-    <form onSubmit={(e) => void submit(e)} className="space-y-1 border-t border-zinc-200 p-2 dark:border-zinc-800">
+    <form
+      onSubmit={(e) => void submit(e)}
+      className="space-y-1 border-t border-zinc-200 p-2 dark:border-zinc-800"
+    >
       <div className="flex gap-2">
         <label htmlFor="console-command" className="sr-only">
           Console command
         </label>
-        <span aria-hidden="true" className="self-center font-mono text-sm text-indigo-600 dark:text-indigo-400">
+        <span
+          aria-hidden="true"
+          className="self-center font-mono text-sm text-indigo-600 dark:text-indigo-400"
+        >
           &gt;
         </span>
         <input
@@ -122,7 +152,13 @@ export function CommandInput({ initialHistory, completion, disabled, disabledRea
           autoCapitalize="off"
           spellCheck={false}
           disabled={disabled}
-          placeholder={disabled ? (disabledReason ?? "") : rawAllowed ? "Type a command; Tab completes, ↑/↓ history" : "Type / and press Tab for custom commands"}
+          placeholder={
+            disabled
+              ? (disabledReason ?? "")
+              : rawAllowed
+                ? "Type a command; Tab completes, ↑/↓ history"
+                : "Type / and press Tab for custom commands"
+          }
           aria-describedby="console-command-hint"
         />
         <Button type="submit" disabled={disabled || value.trim() === ""}>

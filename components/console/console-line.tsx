@@ -31,7 +31,12 @@ const KIND_BADGES: Record<ConsoleKind, { text: string; className: string }> = {
 /** Answers longer than this are collapsed to their first lines until expanded. */
 export const COLLAPSE_LINES = 40;
 
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+const timeFormat = new Intl.DateTimeFormat(undefined, {
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  hour12: false,
+});
 
 function Time({ at }: { at: string }) {
   return (
@@ -41,7 +46,17 @@ function Time({ at }: { at: string }) {
   );
 }
 
-function AnswerBlock({ answer, rule, expanded, onToggle }: { answer: ConsoleLineMessage; rule: ColourRule | null; expanded: boolean; onToggle: (seq: number) => void }) {
+function AnswerBlock({
+  answer,
+  rule,
+  expanded,
+  onToggle,
+}: {
+  answer: ConsoleLineMessage;
+  rule: ColourRule | null;
+  expanded: boolean;
+  onToggle: (seq: number) => void;
+}) {
   // Counting newlines is cheap even for a 100 kB answer; splitting it is not needed unless collapsed.
   let count = 1;
   for (let i = answer.text.indexOf("\n"); i !== -1; i = answer.text.indexOf("\n", i + 1)) count++;
@@ -53,12 +68,24 @@ function AnswerBlock({ answer, rule, expanded, onToggle }: { answer: ConsoleLine
     text = text.slice(0, cut);
   }
   return (
-    <div className="mt-0.5 border-l-2 border-zinc-300 pl-2 dark:border-zinc-700" data-kind="answer" data-seq={answer.seq}>
+    <div
+      className="mt-0.5 border-l-2 border-zinc-300 pl-2 dark:border-zinc-700"
+      data-kind="answer"
+      data-seq={answer.seq}
+    >
       <pre className="whitespace-pre-wrap break-words font-mono text-zinc-800 dark:text-zinc-200">
-        {answer.text === "" ? <span className="italic text-zinc-500">(empty answer)</span> : <ColouredText text={text} rule={rule} />}
+        {answer.text === "" ? (
+          <span className="italic text-zinc-500">(empty answer)</span>
+        ) : (
+          <ColouredText text={text} rule={rule} />
+        )}
       </pre>
       {count > COLLAPSE_LINES ? (
-        <button type="button" className="mt-1 text-xs font-medium text-indigo-700 underline dark:text-indigo-300" onClick={() => onToggle(answer.seq)}>
+        <button
+          type="button"
+          className="mt-1 text-xs font-medium text-indigo-700 underline dark:text-indigo-300"
+          onClick={() => onToggle(answer.seq)}
+        >
           {collapsed ? `Show all ${count.toLocaleString()} lines` : "Show fewer lines"}
         </button>
       ) : null}
@@ -70,9 +97,20 @@ function AnswerBlock({ answer, rule, expanded, onToggle }: { answer: ConsoleLine
  * A line's text with the names of players on the server as buttons that open their profile.
  * Only event lines (joins, chat...) get them: a 100 kB `status` answer stays plain text.
  */
-function LinkedText({ text, rule, matcher, onOpenPlayer }: { text: string; rule: ColourRule | null; matcher: NameMatcher | null; onOpenPlayer: ((playerId: string) => void) | null }) {
+function LinkedText({
+  text,
+  rule,
+  matcher,
+  onOpenPlayer,
+}: {
+  text: string;
+  rule: ColourRule | null;
+  matcher: NameMatcher | null;
+  onOpenPlayer: ((playerId: string) => void) | null;
+}) {
   const segments = matcher && onOpenPlayer ? matcher.split(text) : null;
-  if (!segments || !onOpenPlayer || (segments.length === 1 && segments[0]?.playerId === null)) return <ColouredText text={text} rule={rule} />;
+  if (!segments || !onOpenPlayer || (segments.length === 1 && segments[0]?.playerId === null))
+    return <ColouredText text={text} rule={rule} />;
   return (
     <>
       {segments.map((segment, i) =>
@@ -121,7 +159,8 @@ export const ConsoleRowView = memo(function ConsoleRowView({
       className={cn(
         "flex gap-2 px-3 py-0.5 font-mono text-xs leading-5",
         // A watched player joined: the row must stand out while scrolling past.
-        line.kind === "watch" && "border-l-4 border-red-600 bg-red-50 font-semibold text-red-900 dark:bg-red-950/70 dark:text-red-100",
+        line.kind === "watch" &&
+          "border-l-4 border-red-600 bg-red-50 font-semibold text-red-900 dark:bg-red-950/70 dark:text-red-100",
       )}
       data-kind={line.kind}
       data-seq={line.seq}
@@ -136,7 +175,9 @@ export const ConsoleRowView = memo(function ConsoleRowView({
             </span>
             <span className="sr-only">Command: </span>
             {line.text}
-            {line.actorName ? <span className="ml-2 font-normal text-zinc-500">— {line.actorName}</span> : null}
+            {line.actorName ? (
+              <span className="ml-2 font-normal text-zinc-500">— {line.actorName}</span>
+            ) : null}
           </p>
         ) : isAnswer ? (
           <AnswerBlock answer={line} rule={rule} expanded={expanded.has(line.seq)} onToggle={onToggle} />
@@ -147,7 +188,13 @@ export const ConsoleRowView = memo(function ConsoleRowView({
           </p>
         )}
         {row.answers.map((answer) => (
-          <AnswerBlock key={answer.seq} answer={answer} rule={rule} expanded={expanded.has(answer.seq)} onToggle={onToggle} />
+          <AnswerBlock
+            key={answer.seq}
+            answer={answer}
+            rule={rule}
+            expanded={expanded.has(answer.seq)}
+            onToggle={onToggle}
+          />
         ))}
       </div>
     </div>

@@ -13,7 +13,13 @@ import type { ColourRule } from "@/lib/colour-codes";
 import { buildRows } from "@/lib/console/rows";
 import { commandSlug, type RunnableCommand } from "@/lib/commands/definition";
 import type { NameMatcher } from "@/lib/players/name-matcher";
-import { CONSOLE_KINDS, type ConsoleKind, type ConsoleLineMessage, type CommandInfoMessage, type ServerStatusMessage } from "@/lib/realtime/contract";
+import {
+  CONSOLE_KINDS,
+  type ConsoleKind,
+  type ConsoleLineMessage,
+  type CommandInfoMessage,
+  type ServerStatusMessage,
+} from "@/lib/realtime/contract";
 import type { Result } from "@/lib/result";
 import { cn } from "@/lib/utils";
 import { useOpenProfile } from "@/components/players/profile/profile-drawer";
@@ -34,7 +40,10 @@ interface Props {
   canLoadOlder: boolean;
   onLoadOlder: () => Promise<void>;
   /** `confirmed`: the user confirmed a command the game marks dangerous (second click). */
-  onExec: (command: string, confirmed?: boolean) => Promise<Result<{ command: ConsoleLineMessage; answer: ConsoleLineMessage }>>;
+  onExec: (
+    command: string,
+    confirmed?: boolean,
+  ) => Promise<Result<{ command: ConsoleLineMessage; answer: ConsoleLineMessage }>>;
   /** Custom commands this user may run here: Tab completes them as "/name"; Enter opens or runs one. */
   customCommands?: readonly RunnableCommand[];
   onCustomCommand?: (commandId: string) => void;
@@ -47,7 +56,23 @@ const END_THRESHOLD_PX = 32;
 const NO_CUSTOM: readonly RunnableCommand[] = [];
 
 export function ConsolePanel(props: Props) {
-  const { lines, ready, status, colourRule, commands, playerNames, commandHistory, canExecute, canLoadOlder, onLoadOlder, onExec, customCommands = NO_CUSTOM, onCustomCommand, nameMatcher = null, className } = props;
+  const {
+    lines,
+    ready,
+    status,
+    colourRule,
+    commands,
+    playerNames,
+    commandHistory,
+    canExecute,
+    canLoadOlder,
+    onLoadOlder,
+    onExec,
+    customCommands = NO_CUSTOM,
+    onCustomCommand,
+    nameMatcher = null,
+    className,
+  } = props;
   const openProfile = useOpenProfile();
   const [kinds, setKinds] = useState<ReadonlySet<ConsoleKind>>(() => new Set(CONSOLE_KINDS));
   const [search, setSearch] = useState("");
@@ -57,7 +82,10 @@ export function ConsolePanel(props: Props) {
   const [loadingOlder, setLoadingOlder] = useState(false);
   const scrollRef = useRef<HTMLDivElement>(null);
 
-  const rows = useMemo(() => buildRows(lines, { kinds, search: deferredSearch, colourRule }), [lines, kinds, deferredSearch, colourRule]);
+  const rows = useMemo(
+    () => buildRows(lines, { kinds, search: deferredSearch, colourRule }),
+    [lines, kinds, deferredSearch, colourRule],
+  );
 
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualiser re-renders this component itself; no memoised child keeps its functions
   const virtualizer = useVirtualizer({
@@ -111,14 +139,22 @@ export function ConsolePanel(props: Props) {
   );
 
   const completion = useMemo(
-    () => ({ commands: [...(canExecute ? commands.map((c) => c.name) : []), ...customCommands.map((c) => commandSlug(c.name))], playerNames }),
+    () => ({
+      commands: [
+        ...(canExecute ? commands.map((c) => c.name) : []),
+        ...customCommands.map((c) => commandSlug(c.name)),
+      ],
+      playerNames,
+    }),
     [canExecute, commands, customCommands, playerNames],
   );
   // "/name" picks a custom command (the panel opens its form); anything else is a raw command.
   const custom = useCallback(
     (input: string) => {
       const slug = input.trim().split(/\s+/, 1)[0] ?? "";
-      const command = slug.startsWith("/") ? customCommands.find((c) => commandSlug(c.name) === slug) : undefined;
+      const command = slug.startsWith("/")
+        ? customCommands.find((c) => commandSlug(c.name) === slug)
+        : undefined;
       if (!command || !onCustomCommand) return null;
       onCustomCommand(command.id);
       return command.name;
@@ -129,7 +165,13 @@ export function ConsolePanel(props: Props) {
   const filtered = kinds.size < CONSOLE_KINDS.length || deferredSearch.trim() !== "";
 
   return (
-    <section aria-labelledby="console-heading" className={cn("flex min-h-0 flex-col rounded-lg border border-zinc-200 bg-white shadow-sm dark:border-zinc-800 dark:bg-zinc-900", className)}>
+    <section
+      aria-labelledby="console-heading"
+      className={cn(
+        "flex min-h-0 flex-col rounded-lg border border-zinc-200 bg-white shadow-sm dark:border-zinc-800 dark:bg-zinc-900",
+        className,
+      )}
+    >
       <div className="space-y-2 border-b border-zinc-200 p-3 dark:border-zinc-800">
         <div className="flex flex-wrap items-center justify-between gap-2">
           <h2 id="console-heading" className="font-semibold">
@@ -184,7 +226,11 @@ export function ConsolePanel(props: Props) {
             </div>
           ) : null}
           {!ready ? <p className="px-3 py-2 text-sm text-zinc-500">Loading console history…</p> : null}
-          {ready && rows.length === 0 ? <p className="px-3 py-2 text-sm text-zinc-500">{filtered ? "No lines match." : "No console lines yet."}</p> : null}
+          {ready && rows.length === 0 ? (
+            <p className="px-3 py-2 text-sm text-zinc-500">
+              {filtered ? "No lines match." : "No console lines yet."}
+            </p>
+          ) : null}
           <div style={{ height: virtualizer.getTotalSize(), position: "relative", width: "100%" }}>
             {items.map((item) => {
               const row = rows[item.index];
@@ -194,9 +240,22 @@ export function ConsolePanel(props: Props) {
                   key={item.key}
                   data-index={item.index}
                   ref={virtualizer.measureElement}
-                  style={{ position: "absolute", top: 0, left: 0, width: "100%", transform: `translateY(${item.start}px)` }}
+                  style={{
+                    position: "absolute",
+                    top: 0,
+                    left: 0,
+                    width: "100%",
+                    transform: `translateY(${item.start}px)`,
+                  }}
                 >
-                  <ConsoleRowView row={row} rule={colourRule} expanded={expanded} onToggle={toggleExpanded} matcher={nameMatcher} onOpenPlayer={openProfile} />
+                  <ConsoleRowView
+                    row={row}
+                    rule={colourRule}
+                    expanded={expanded}
+                    onToggle={toggleExpanded}
+                    matcher={nameMatcher}
+                    onOpenPlayer={openProfile}
+                  />
                 </div>
               );
             })}
@@ -220,7 +279,9 @@ export function ConsolePanel(props: Props) {
           rawAllowed={canExecute}
         />
       ) : (
-        <p className="border-t border-zinc-200 px-3 py-2 text-xs text-zinc-500 dark:border-zinc-800">Your role can read this console but not run commands.</p>
+        <p className="border-t border-zinc-200 px-3 py-2 text-xs text-zinc-500 dark:border-zinc-800">
+          Your role can read this console but not run commands.
+        </p>
       )}
     </section>
   );

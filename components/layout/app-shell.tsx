@@ -20,7 +20,14 @@ interface ShellProps {
   children: ReactNode;
 }
 
-export function AppShell({ user, canManageTeam, canReadAudit, canManageCommands = false, profileActions, children }: ShellProps) {
+export function AppShell({
+  user,
+  canManageTeam,
+  canReadAudit,
+  canManageCommands = false,
+  profileActions,
+  children,
+}: ShellProps) {
   const pathname = usePathname();
   const [menuOpen, setMenuOpen] = useState(false);
   const links = [
@@ -37,7 +44,12 @@ export function AppShell({ user, canManageTeam, canReadAudit, canManageCommands 
     <div className="min-h-screen md:flex">
       <header className="flex items-center justify-between border-b border-zinc-200 px-4 py-3 md:hidden dark:border-zinc-800">
         <span className="font-semibold">RconDeck</span>
-        <Button variant="ghost" aria-expanded={menuOpen} aria-controls="main-nav" onClick={() => setMenuOpen((o) => !o)}>
+        <Button
+          variant="ghost"
+          aria-expanded={menuOpen}
+          aria-controls="main-nav"
+          onClick={() => setMenuOpen((o) => !o)}
+        >
           Menu
         </Button>
       </header>
@@ -92,7 +104,11 @@ function ThemeToggle() {
   useEffect(() => setMounted(true), []);
   const dark = mounted && resolvedTheme === "dark";
   return (
-    <Button variant="secondary" aria-label={dark ? "Switch to light theme" : "Switch to dark theme"} onClick={() => setTheme(dark ? "light" : "dark")}>
+    <Button
+      variant="secondary"
+      aria-label={dark ? "Switch to light theme" : "Switch to dark theme"}
+      onClick={() => setTheme(dark ? "light" : "dark")}
+    >
       {dark ? "Light" : "Dark"}
     </Button>
   );

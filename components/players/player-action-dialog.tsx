@@ -22,10 +22,24 @@ export interface ActionTarget {
   serverName?: string;
 }
 
-export type PlayerAction = { kind: "kick" | "message" | "warn"; player: ActionTarget } | { kind: "ban"; player: PlayerView };
+export type PlayerAction =
+  { kind: "kick" | "message" | "warn"; player: ActionTarget } | { kind: "ban"; player: PlayerView };
 
-export const KICK_REASONS = ["Breaking the server rules", "Cheating", "Offensive language", "Team killing", "AFK", "High ping"] as const;
-export const WARN_REASONS = ["Mind the server rules", "Offensive language", "Team killing", "Spawn camping", "Mic spam"] as const;
+export const KICK_REASONS = [
+  "Breaking the server rules",
+  "Cheating",
+  "Offensive language",
+  "Team killing",
+  "AFK",
+  "High ping",
+] as const;
+export const WARN_REASONS = [
+  "Mind the server rules",
+  "Offensive language",
+  "Team killing",
+  "Spawn camping",
+  "Mic spam",
+] as const;
 
 interface Props {
   action: PlayerAction | null;
@@ -33,7 +47,10 @@ interface Props {
   onClose: () => void;
   onRun: (action: PlayerAction, text: string) => Promise<Result<{ message: string }>>;
   /** Present when the user may ban (players.ban on this server). */
-  ban?: { options: BanOptions; onBan: (player: PlayerView, request: BanRequest) => Promise<Result<{ message: string }>> };
+  ban?: {
+    options: BanOptions;
+    onBan: (player: PlayerView, request: BanRequest) => Promise<Result<{ message: string }>>;
+  };
 }
 
 const VERBS = { kick: "Kick", message: "Message", warn: "Warn", ban: "Ban" } as const;
@@ -42,8 +59,24 @@ export function PlayerActionDialog({ action, whisper, onClose, onRun, ban }: Pro
   const title = action ? `${VERBS[action.kind]} ${action.player.plainName}` : "Player";
   return (
     <Dialog open={action !== null} onClose={onClose} title={title}>
-      {action?.kind === "ban" && ban ? <BanPlayerForm key={`ban:${action.player.id}`} player={action.player} options={ban.options} onClose={onClose} onBan={ban.onBan} /> : null}
-      {action && action.kind !== "ban" ? <ActionForm key={`${action.kind}:${action.player.id}`} action={action} whisper={whisper} onClose={onClose} onRun={onRun} /> : null}
+      {action?.kind === "ban" && ban ? (
+        <BanPlayerForm
+          key={`ban:${action.player.id}`}
+          player={action.player}
+          options={ban.options}
+          onClose={onClose}
+          onBan={ban.onBan}
+        />
+      ) : null}
+      {action && action.kind !== "ban" ? (
+        <ActionForm
+          key={`${action.kind}:${action.player.id}`}
+          action={action}
+          whisper={whisper}
+          onClose={onClose}
+          onRun={onRun}
+        />
+      ) : null}
     </Dialog>
   );
 }
@@ -89,12 +122,24 @@ function ActionForm({ action, whisper, onClose, onRun }: Props & { action: Playe
               className="block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900"
             />
             <p className="text-xs text-zinc-500">
-              {isWarn ? "The player is told in game (privately where the game allows, otherwise in a message naming them) and the warning is kept on the profile." : "The player sees this reason."} It is also written to the audit log.
+              {isWarn
+                ? "The player is told in game (privately where the game allows, otherwise in a message naming them) and the warning is kept on the profile."
+                : "The player sees this reason."}{" "}
+              It is also written to the audit log.
             </p>
           </div>
           <p className="text-sm">
-            {VERBS[action.kind]} <strong><bdi>{action.player.plainName}</bdi></strong>{" "}
-            {serverName !== undefined ? <>on <bdi>{serverName}</bdi></> : <>(#{action.player.id})</>}
+            {VERBS[action.kind]}{" "}
+            <strong>
+              <bdi>{action.player.plainName}</bdi>
+            </strong>{" "}
+            {serverName !== undefined ? (
+              <>
+                on <bdi>{serverName}</bdi>
+              </>
+            ) : (
+              <>(#{action.player.id})</>
+            )}
             {isKick ? " from the server?" : "?"}
           </p>
         </>
@@ -111,7 +156,11 @@ function ActionForm({ action, whisper, onClose, onRun }: Props & { action: Playe
             onChange={(e) => setText(e.target.value)}
             className="block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900"
           />
-          {!whisper ? <p className="text-xs text-zinc-500">This game has no private messages: everyone on the server sees it.</p> : null}
+          {!whisper ? (
+            <p className="text-xs text-zinc-500">
+              This game has no private messages: everyone on the server sees it.
+            </p>
+          ) : null}
         </div>
       )}
       <div className="flex justify-end gap-2">
@@ -119,7 +168,17 @@ function ActionForm({ action, whisper, onClose, onRun }: Props & { action: Playe
           Cancel
         </Button>
         <Button type="submit" variant={isKick ? "danger" : "primary"} disabled={pending}>
-          {pending ? (isKick ? "Kicking…" : isWarn ? "Warning…" : "Sending…") : isKick ? "Kick player" : isWarn ? "Warn player" : "Send message"}
+          {pending
+            ? isKick
+              ? "Kicking…"
+              : isWarn
+                ? "Warning…"
+                : "Sending…"
+            : isKick
+              ? "Kick player"
+              : isWarn
+                ? "Warn player"
+                : "Send message"}
         </Button>
       </div>
     </form>

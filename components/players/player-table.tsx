@@ -9,7 +9,14 @@ import { SearchInput } from "@/components/ui/search-input";
  */
 import { useMemo, useState } from "react";
 import type { ColourRule } from "@/lib/colour-codes";
-import { formatDuration, hasShownIds, searchPlayers, sortPlayers, type PlayerSort, type PlayerSortKey } from "@/lib/players/table";
+import {
+  formatDuration,
+  hasShownIds,
+  searchPlayers,
+  sortPlayers,
+  type PlayerSort,
+  type PlayerSortKey,
+} from "@/lib/players/table";
 import type { PlayerView } from "@/lib/realtime/contract";
 import type { Result } from "@/lib/result";
 import { cn } from "@/lib/utils";
@@ -32,7 +39,10 @@ interface Props {
   onKick: (playerId: string, reason: string) => Promise<Result<{ message: string }>>;
   onMessage: (playerId: string, message: string) => Promise<Result<{ message: string }>>;
   /** Present when the user may ban here (players.ban). */
-  ban?: { options: BanOptions; onBan: (playerId: string, request: BanRequest) => Promise<Result<{ message: string }>> };
+  ban?: {
+    options: BanOptions;
+    onBan: (playerId: string, request: BanRequest) => Promise<Result<{ message: string }>>;
+  };
   className?: string;
 }
 
@@ -44,7 +54,18 @@ const COLUMNS: { key: PlayerSortKey; label: string }[] = [
   { key: "time", label: "Time" },
 ];
 
-export function PlayerTable({ players, ready, colourRule, canKick, canMessage, whisper, onKick, onMessage, ban, className }: Props) {
+export function PlayerTable({
+  players,
+  ready,
+  colourRule,
+  canKick,
+  canMessage,
+  whisper,
+  onKick,
+  onMessage,
+  ban,
+  className,
+}: Props) {
   const [sort, setSort] = useState<PlayerSort>({ key: "id", direction: "asc" });
   const [query, setQuery] = useState("");
   const [action, setAction] = useState<PlayerAction | null>(null);
@@ -57,7 +78,8 @@ export function PlayerTable({ players, ready, colourRule, canKick, canMessage, w
   if (seenPlayers !== players) {
     setSeenPlayers(players);
     const present = new Set(players.map((p) => p.id));
-    if ([...kicked].some((id) => !present.has(id))) setKicked(new Set([...kicked].filter((id) => present.has(id))));
+    if ([...kicked].some((id) => !present.has(id)))
+      setKicked(new Set([...kicked].filter((id) => present.has(id))));
   }
 
   const showGuid = players.some((p) => p.guid !== null);
@@ -68,14 +90,24 @@ export function PlayerTable({ players, ready, colourRule, canKick, canMessage, w
   // Opaque handles (ids that are identities, for roles without players.identities) are keys, not something to show.
   const showId = hasShownIds(players);
   const columns = COLUMNS.filter((c) => (c.key !== "score" || showScore) && (c.key !== "id" || showId));
-  const rows = useMemo(() => sortPlayers(searchPlayers(players, query), sort, now), [players, query, sort, now]);
+  const rows = useMemo(
+    () => sortPlayers(searchPlayers(players, query), sort, now),
+    [players, query, sort, now],
+  );
 
   function sortBy(key: PlayerSortKey) {
-    setSort((s) => (s.key === key ? { key, direction: s.direction === "asc" ? "desc" : "asc" } : { key, direction: key === "name" || key === "id" ? "asc" : "desc" }));
+    setSort((s) =>
+      s.key === key
+        ? { key, direction: s.direction === "asc" ? "desc" : "asc" }
+        : { key, direction: key === "name" || key === "id" ? "asc" : "desc" },
+    );
   }
 
   async function run(current: PlayerAction, text: string): Promise<Result<{ message: string }>> {
-    const outcome = current.kind === "kick" ? await onKick(current.player.id, text) : await onMessage(current.player.id, text);
+    const outcome =
+      current.kind === "kick"
+        ? await onKick(current.player.id, text)
+        : await onMessage(current.player.id, text);
     if (outcome.ok) {
       if (current.kind === "kick") setKicked((k) => new Set(k).add(current.player.id));
       const fallback = `${current.kind === "kick" ? "Kicked" : "Messaged"} ${current.player.plainName}.`;
@@ -95,7 +127,13 @@ export function PlayerTable({ players, ready, colourRule, canKick, canMessage, w
   }
 
   return (
-    <section aria-labelledby="players-heading" className={cn("flex min-h-0 flex-col rounded-lg border border-zinc-200 bg-white shadow-sm dark:border-zinc-800 dark:bg-zinc-900", className)}>
+    <section
+      aria-labelledby="players-heading"
+      className={cn(
+        "flex min-h-0 flex-col rounded-lg border border-zinc-200 bg-white shadow-sm dark:border-zinc-800 dark:bg-zinc-900",
+        className,
+      )}
+    >
       <div className="flex flex-wrap items-center justify-between gap-2 border-b border-zinc-200 p-3 dark:border-zinc-800">
         <h2 id="players-heading" className="font-semibold">
           Players <span className="font-normal text-zinc-500">({players.length})</span>
@@ -113,16 +151,45 @@ export function PlayerTable({ players, ready, colourRule, canKick, canMessage, w
           <thead className="sticky top-0 z-10 border-b border-zinc-200 bg-white text-xs uppercase text-zinc-500 dark:border-zinc-800 dark:bg-zinc-900">
             <tr>
               {columns.map((column) => (
-                <th key={column.key} scope="col" className="px-3 py-2" aria-sort={sort.key === column.key ? (sort.direction === "asc" ? "ascending" : "descending") : undefined}>
-                  <button type="button" className="inline-flex items-center gap-1 uppercase hover:text-zinc-900 dark:hover:text-zinc-100" onClick={() => sortBy(column.key)}>
+                <th
+                  key={column.key}
+                  scope="col"
+                  className="px-3 py-2"
+                  aria-sort={
+                    sort.key === column.key
+                      ? sort.direction === "asc"
+                        ? "ascending"
+                        : "descending"
+                      : undefined
+                  }
+                >
+                  <button
+                    type="button"
+                    className="inline-flex items-center gap-1 uppercase hover:text-zinc-900 dark:hover:text-zinc-100"
+                    onClick={() => sortBy(column.key)}
+                  >
                     {column.label === "#" ? <span aria-label="Player id">#</span> : column.label}
-                    <span aria-hidden="true">{sort.key === column.key ? (sort.direction === "asc" ? "▲" : "▼") : ""}</span>
+                    <span aria-hidden="true">
+                      {sort.key === column.key ? (sort.direction === "asc" ? "▲" : "▼") : ""}
+                    </span>
                   </button>
                 </th>
               ))}
-              {showGuid ? <th scope="col" className="px-3 py-2">GUID</th> : null}
-              {showSteamId ? <th scope="col" className="px-3 py-2">SteamID</th> : null}
-              {showAddress ? <th scope="col" className="px-3 py-2">IP</th> : null}
+              {showGuid ? (
+                <th scope="col" className="px-3 py-2">
+                  GUID
+                </th>
+              ) : null}
+              {showSteamId ? (
+                <th scope="col" className="px-3 py-2">
+                  SteamID
+                </th>
+              ) : null}
+              {showAddress ? (
+                <th scope="col" className="px-3 py-2">
+                  IP
+                </th>
+              ) : null}
               {hasActions ? (
                 <th scope="col" className="px-3 py-2">
                   <span className="sr-only">Actions</span>
@@ -134,7 +201,11 @@ export function PlayerTable({ players, ready, colourRule, canKick, canMessage, w
             {rows.map((player) => {
               const isKicked = kicked.has(player.id);
               return (
-                <tr key={player.id} className={cn("border-b border-zinc-100 dark:border-zinc-800", isKicked && "opacity-50")} aria-label={player.plainName}>
+                <tr
+                  key={player.id}
+                  className={cn("border-b border-zinc-100 dark:border-zinc-800", isKicked && "opacity-50")}
+                  aria-label={player.plainName}
+                >
                   {showId ? <td className="px-3 py-2 font-mono text-xs tabular-nums">{player.id}</td> : null}
                   <td className="max-w-64 truncate px-3 py-2" title={player.plainName}>
                     {player.record ? (
@@ -145,7 +216,10 @@ export function PlayerTable({ players, ready, colourRule, canKick, canMessage, w
                       <ColouredText text={player.name} rule={colourRule} />
                     )}
                     {player.record?.watch ? (
-                      <span className="ml-2 rounded bg-red-600 px-1 text-xs font-semibold text-white" title={`On the watch list: ${player.record.watch}`}>
+                      <span
+                        className="ml-2 rounded bg-red-600 px-1 text-xs font-semibold text-white"
+                        title={`On the watch list: ${player.record.watch}`}
+                      >
                         watched
                       </span>
                     ) : null}
@@ -159,29 +233,58 @@ export function PlayerTable({ players, ready, colourRule, canKick, canMessage, w
                         <span className="sr-only"> {player.record.notes === 1 ? "note" : "notes"}</span>
                       </span>
                     ) : null}
-                    {player.isBot ? <span className="ml-2 rounded bg-zinc-100 px-1 text-xs text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300">bot</span> : null}
-                    {isKicked ? <span className="ml-2 text-xs text-zinc-500">kicked, waiting for the server…</span> : null}
+                    {player.isBot ? (
+                      <span className="ml-2 rounded bg-zinc-100 px-1 text-xs text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300">
+                        bot
+                      </span>
+                    ) : null}
+                    {isKicked ? (
+                      <span className="ml-2 text-xs text-zinc-500">kicked, waiting for the server…</span>
+                    ) : null}
                   </td>
                   <td className="px-3 py-2 tabular-nums">{player.ping ?? "—"}</td>
                   {showScore ? <td className="px-3 py-2 tabular-nums">{player.score ?? "—"}</td> : null}
-                  <td className="whitespace-nowrap px-3 py-2 tabular-nums">{player.connectedSince ? formatDuration(now - Date.parse(player.connectedSince)) : "—"}</td>
+                  <td className="whitespace-nowrap px-3 py-2 tabular-nums">
+                    {player.connectedSince ? formatDuration(now - Date.parse(player.connectedSince)) : "—"}
+                  </td>
                   {showGuid ? <td className="px-3 py-2 font-mono text-xs">{player.guid ?? ""}</td> : null}
-                  {showSteamId ? <td className="px-3 py-2 font-mono text-xs">{player.steamId ?? ""}</td> : null}
-                  {showAddress ? <td className="px-3 py-2 font-mono text-xs">{player.address ?? ""}</td> : null}
+                  {showSteamId ? (
+                    <td className="px-3 py-2 font-mono text-xs">{player.steamId ?? ""}</td>
+                  ) : null}
+                  {showAddress ? (
+                    <td className="px-3 py-2 font-mono text-xs">{player.address ?? ""}</td>
+                  ) : null}
                   {hasActions ? (
                     <td className="whitespace-nowrap px-3 py-2 text-right">
                       {canMessage ? (
-                        <Button variant="ghost" className="px-2 py-1 text-xs" aria-label={`Message ${player.plainName}`} onClick={() => setAction({ kind: "message", player })}>
+                        <Button
+                          variant="ghost"
+                          className="px-2 py-1 text-xs"
+                          aria-label={`Message ${player.plainName}`}
+                          onClick={() => setAction({ kind: "message", player })}
+                        >
                           Message
                         </Button>
                       ) : null}
                       {canKick ? (
-                        <Button variant="ghost" className="px-2 py-1 text-xs text-red-700 dark:text-red-400" aria-label={`Kick ${player.plainName}`} disabled={isKicked} onClick={() => setAction({ kind: "kick", player })}>
+                        <Button
+                          variant="ghost"
+                          className="px-2 py-1 text-xs text-red-700 dark:text-red-400"
+                          aria-label={`Kick ${player.plainName}`}
+                          disabled={isKicked}
+                          onClick={() => setAction({ kind: "kick", player })}
+                        >
                           Kick
                         </Button>
                       ) : null}
                       {ban ? (
-                        <Button variant="ghost" className="px-2 py-1 text-xs text-red-700 dark:text-red-400" aria-label={`Ban ${player.plainName}`} disabled={isKicked} onClick={() => setAction({ kind: "ban", player })}>
+                        <Button
+                          variant="ghost"
+                          className="px-2 py-1 text-xs text-red-700 dark:text-red-400"
+                          aria-label={`Ban ${player.plainName}`}
+                          disabled={isKicked}
+                          onClick={() => setAction({ kind: "ban", player })}
+                        >
                           Ban
                         </Button>
                       ) : null}
@@ -192,10 +295,20 @@ export function PlayerTable({ players, ready, colourRule, canKick, canMessage, w
             })}
           </tbody>
         </table>
-        {ready && rows.length === 0 ? <p className="p-3 text-sm text-zinc-500">{players.length === 0 ? "Nobody is on the server." : "No players match."}</p> : null}
+        {ready && rows.length === 0 ? (
+          <p className="p-3 text-sm text-zinc-500">
+            {players.length === 0 ? "Nobody is on the server." : "No players match."}
+          </p>
+        ) : null}
         {!ready ? <p className="p-3 text-sm text-zinc-500">Loading players…</p> : null}
       </div>
-      <PlayerActionDialog action={action} whisper={whisper} onClose={() => setAction(null)} onRun={run} ban={ban ? { options: ban.options, onBan: runBan } : undefined} />
+      <PlayerActionDialog
+        action={action}
+        whisper={whisper}
+        onClose={() => setAction(null)}
+        onRun={run}
+        ban={ban ? { options: ban.options, onBan: runBan } : undefined}
+      />
     </section>
   );
 }

@@ -19,13 +19,26 @@ interface RealtimeValue {
   provided: boolean;
 }
 
-const RealtimeContext = createContext<RealtimeValue>({ socket: null, connected: false, connection: 0, endedReason: null, provided: false });
+const RealtimeContext = createContext<RealtimeValue>({
+  socket: null,
+  connected: false,
+  connection: 0,
+  endedReason: null,
+  provided: false,
+});
 
 export function RealtimeProvider({ children }: { children: ReactNode }) {
-  const [value, setValue] = useState<RealtimeValue>({ socket: null, connected: false, connection: 0, endedReason: null, provided: true });
+  const [value, setValue] = useState<RealtimeValue>({
+    socket: null,
+    connected: false,
+    connection: 0,
+    endedReason: null,
+    provided: true,
+  });
   useEffect(() => {
     const socket = createSocket();
-    const onConnect = () => setValue((v) => ({ ...v, socket, connected: true, connection: v.connection + 1 }));
+    const onConnect = () =>
+      setValue((v) => ({ ...v, socket, connected: true, connection: v.connection + 1 }));
     const onDisconnect = () => setValue((v) => ({ ...v, connected: false }));
     const onEnded = ({ reason }: { reason: string }) => setValue((v) => ({ ...v, endedReason: reason }));
     socket.on("connect", onConnect);
@@ -43,8 +56,15 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
   return (
     <RealtimeContext.Provider value={value}>
       {value.endedReason ? (
-        <div role="alert" className="mb-4 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">
-          Your session has ended ({value.endedReason}). <a className="underline" href="/login">Sign in again</a>.
+        <div
+          role="alert"
+          className="mb-4 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200"
+        >
+          Your session has ended ({value.endedReason}).{" "}
+          <a className="underline" href="/login">
+            Sign in again
+          </a>
+          .
         </div>
       ) : null}
       {children}
@@ -71,7 +91,10 @@ export function RealtimeConnectionBanner() {
   // Before the first connection there is nothing to report yet.
   if (!socket || connected || connection === 0) return null;
   return (
-    <div role="status" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100">
+    <div
+      role="status"
+      className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100"
+    >
       Connection to RconDeck lost. Reconnecting… Live data resumes where it stopped.
     </div>
   );

@@ -45,10 +45,17 @@ export interface ServerStream {
   loadOlder: () => Promise<void>;
   exec: (command: string) => Promise<Result<{ command: ConsoleLineMessage; answer: ConsoleLineMessage }>>;
   /** Runs a custom command (commands:run); its command and answer join the console like exec's. */
-  runCustom: (commandId: string, args: ArgumentValues, confirmed: boolean) => Promise<Result<{ command: ConsoleLineMessage; answer: ConsoleLineMessage }>>;
+  runCustom: (
+    commandId: string,
+    args: ArgumentValues,
+    confirmed: boolean,
+  ) => Promise<Result<{ command: ConsoleLineMessage; answer: ConsoleLineMessage }>>;
   kick: (playerId: string, reason: string) => Promise<Result<{ message: string }>>;
   message: (playerId: string, message: string) => Promise<Result<{ message: string }>>;
-  ban: (playerId: string, input: { reason: string; duration: string; target: BanScopeInput }) => Promise<Result<{ message: string }>>;
+  ban: (
+    playerId: string,
+    input: { reason: string; duration: string; target: BanScopeInput },
+  ) => Promise<Result<{ message: string }>>;
   /** Watched players who joined since the page opened, newest first, until dismissed. */
   watchNotices: WatchNoticeMessage[];
   dismissWatch: (notice: WatchNoticeMessage) => void;
@@ -132,7 +139,9 @@ export function useServerStream(serverId: string): ServerStream {
     const onWatch = (notice: WatchNoticeMessage) => {
       if (notice.serverId !== serverId) return;
       // The same join may be announced again after a reconnect: one alert per player.
-      setWatchNotices((previous) => [notice, ...previous.filter((n) => n.playerId !== notice.playerId)].slice(0, MAX_WATCH_NOTICES));
+      setWatchNotices((previous) =>
+        [notice, ...previous.filter((n) => n.playerId !== notice.playerId)].slice(0, MAX_WATCH_NOTICES),
+      );
     };
     socket.on("console:line", onLine);
     socket.on("players:update", onPlayers);
@@ -159,7 +168,11 @@ export function useServerStream(serverId: string): ServerStream {
     void request(socket, "server:subscribe", payload).then((result) => {
       if (cancelled) return;
       if (!result.ok) {
-        setError(result.error.code === "TIMEOUT" ? "RconDeck did not answer the subscription in time. Reload the page to try again." : result.error.message);
+        setError(
+          result.error.code === "TIMEOUT"
+            ? "RconDeck did not answer the subscription in time. Reload the page to try again."
+            : result.error.message,
+        );
         return;
       }
       const snapshot = result.data;
@@ -193,7 +206,11 @@ export function useServerStream(serverId: string): ServerStream {
 
   const exec = useCallback(
     async (command: string, confirmed?: boolean) => {
-      const result = await request(socket, "console:exec", { serverId, command, ...(confirmed ? { confirmed } : {}) });
+      const result = await request(socket, "console:exec", {
+        serverId,
+        command,
+        ...(confirmed ? { confirmed } : {}),
+      });
       if (result.ok) addLines([result.data.command, result.data.answer], true);
       return result;
     },
@@ -209,13 +226,44 @@ export function useServerStream(serverId: string): ServerStream {
     [socket, serverId, addLines],
   );
 
-  const kick = useCallback((playerId: string, reason: string) => request(socket, "players:kick", { serverId, playerId, reason }), [socket, serverId]);
-  const message = useCallback((playerId: string, text: string) => request(socket, "players:message", { serverId, playerId, message: text }), [socket, serverId]);
+  const kick = useCallback(
+    (playerId: string, reason: string) => request(socket, "players:kick", { serverId, playerId, reason }),
+    [socket, serverId],
+  );
+  const message = useCallback(
+    (playerId: string, text: string) =>
+      request(socket, "players:message", { serverId, playerId, message: text }),
+    [socket, serverId],
+  );
 
-  const ban = useCallback((playerId: string, input: { reason: string; duration: string; target: BanScopeInput }) => request(socket, "players:ban", { serverId, playerId, ...input }), [socket, serverId]);
+  const ban = useCallback(
+    (playerId: string, input: { reason: string; duration: string; target: BanScopeInput }) =>
+      request(socket, "players:ban", { serverId, playerId, ...input }),
+    [socket, serverId],
+  );
 
-  const dismissWatch = useCallback((notice: WatchNoticeMessage) => setWatchNotices((previous) => previous.filter((n) => n !== notice)), []);
+  const dismissWatch = useCallback(
+    (notice: WatchNoticeMessage) => setWatchNotices((previous) => previous.filter((n) => n !== notice)),
+    [],
+  );
 
-  return { ready, error, status, players, lines, commands, capabilities, commandHistory, canLoadOlder, loadOlder, exec, runCustom, kick, message, ban, watchNotices, dismissWatch };
+  return {
+    ready,
+    error,
+    status,
+    players,
+    lines,
+    commands,
+    capabilities,
+    commandHistory,
+    canLoadOlder,
+    loadOlder,
+    exec,
+    runCustom,
+    kick,
+    message,
+    ban,
+    watchNotices,
+    dismissWatch,
+  };
 }
-

@@ -16,7 +16,8 @@ export function useServersWatch(): { statuses: Record<string, ServerStatusMessag
 
   useEffect(() => {
     if (!socket) return;
-    const onStatus = (status: ServerStatusMessage) => setStatuses((s) => ({ ...s, [status.serverId]: status }));
+    const onStatus = (status: ServerStatusMessage) =>
+      setStatuses((s) => ({ ...s, [status.serverId]: status }));
     socket.on("server:status", onStatus);
     return () => {
       socket.off("server:status", onStatus);

@@ -27,7 +27,11 @@ export function ServerForm({ presets, server, action, onDone }: Props) {
   const [port, setPort] = useState(String(server?.port ?? presets[0]?.defaultPort ?? ""));
   const [host, setHost] = useState(server?.host ?? "");
   const protocol = presets.find((p) => p.id === game)?.protocol;
-  const moved = server !== undefined && (host.trim().toLowerCase() !== (server.host ?? "").toLowerCase() || port.trim() !== String(server.port) || protocol !== server.protocol);
+  const moved =
+    server !== undefined &&
+    (host.trim().toLowerCase() !== (server.host ?? "").toLowerCase() ||
+      port.trim() !== String(server.port) ||
+      protocol !== server.protocol);
   const errors = state && !state.ok ? state.error.fieldErrors : undefined;
   useEffect(() => {
     if (state?.ok) onDone();
@@ -46,7 +50,13 @@ export function ServerForm({ presets, server, action, onDone }: Props) {
       {state && !state.ok ? <Notice tone="error">{state.error.message}</Notice> : null}
       {server ? <input type="hidden" name="id" value={server.id} /> : null}
       <TextField label="Name" name="name" defaultValue={server?.name} required error={errors?.name} />
-      <SelectField label="Game" name="game" value={game} onChange={(e) => changeGame(e.target.value)} error={errors?.game}>
+      <SelectField
+        label="Game"
+        name="game"
+        value={game}
+        onChange={(e) => changeGame(e.target.value)}
+        error={errors?.game}
+      >
         {(["battleye", "source", "webrcon", "quake3"] as const).map((protocol) => (
           <optgroup key={protocol} label={PROTOCOL_LABELS[protocol]}>
             {presets
@@ -61,9 +71,25 @@ export function ServerForm({ presets, server, action, onDone }: Props) {
       </SelectField>
       <div className="grid grid-cols-3 gap-3">
         <div className="col-span-2">
-          <TextField label="Host" name="host" value={host} onChange={(e) => setHost(e.target.value)} placeholder="203.0.113.10" required error={errors?.host} />
+          <TextField
+            label="Host"
+            name="host"
+            value={host}
+            onChange={(e) => setHost(e.target.value)}
+            placeholder="203.0.113.10"
+            required
+            error={errors?.host}
+          />
         </div>
-        <TextField label="RCON port" name="port" inputMode="numeric" value={port} onChange={(e) => setPort(e.target.value)} required error={errors?.port} />
+        <TextField
+          label="RCON port"
+          name="port"
+          inputMode="numeric"
+          value={port}
+          onChange={(e) => setPort(e.target.value)}
+          required
+          error={errors?.port}
+        />
       </div>
       <TextField
         label="RCON password"
@@ -80,9 +106,16 @@ export function ServerForm({ presets, server, action, onDone }: Props) {
               : "Leave blank to keep the current password."
         }
       />
-      <SelectField label="Text encoding" name="encoding" defaultValue={server?.encoding ?? ""} error={errors?.encoding}>
+      <SelectField
+        label="Text encoding"
+        name="encoding"
+        defaultValue={server?.encoding ?? ""}
+        error={errors?.encoding}
+      >
         <option value="">Game default</option>
-        {server?.encoding && !isServerEncoding(server.encoding) ? <option value={server.encoding}>{server.encoding} (not supported: choose another)</option> : null}
+        {server?.encoding && !isServerEncoding(server.encoding) ? (
+          <option value={server.encoding}>{server.encoding} (not supported: choose another)</option>
+        ) : null}
         {SERVER_ENCODINGS.map((e) => (
           <option key={e.id} value={e.id}>
             {e.label}
@@ -90,7 +123,11 @@ export function ServerForm({ presets, server, action, onDone }: Props) {
         ))}
       </SelectField>
       <Checkbox label="Enabled" name="enabled" defaultChecked={server?.enabled ?? true} />
-      <Checkbox label="Receive the game's log stream (live chat and joins; CS2, CS:GO, TF2, GMod, L4D2)" name="gameLogs" defaultChecked={server?.gameLogs ?? false} />
+      <Checkbox
+        label="Receive the game's log stream (live chat and joins; CS2, CS:GO, TF2, GMod, L4D2)"
+        name="gameLogs"
+        defaultChecked={server?.gameLogs ?? false}
+      />
       <div className="flex justify-end gap-2">
         <Button variant="secondary" onClick={onDone}>
           Cancel
@@ -103,7 +140,15 @@ export function ServerForm({ presets, server, action, onDone }: Props) {
   );
 }
 
-export function DeleteServerForm({ server, action, onDone }: { server: ServerDto; action: FormAction<{ id: string }>; onDone: () => void }) {
+export function DeleteServerForm({
+  server,
+  action,
+  onDone,
+}: {
+  server: ServerDto;
+  action: FormAction<{ id: string }>;
+  onDone: () => void;
+}) {
   const [state, formAction, pending] = useActionState(action, null);
   useEffect(() => {
     if (state?.ok) onDone();

@@ -27,10 +27,15 @@ interface Props {
   canAdd: boolean;
   /** Servers this user may edit and remove (server.manage on each). */
   manageableIds: string[];
-  actions: { create: FormAction<ServerDto>; update: FormAction<ServerDto>; remove: FormAction<{ id: string }> };
+  actions: {
+    create: FormAction<ServerDto>;
+    update: FormAction<ServerDto>;
+    remove: FormAction<{ id: string }>;
+  };
 }
 
-type Editing = { mode: "add" } | { mode: "edit"; server: ServerDto } | { mode: "remove"; server: ServerDto } | null;
+type Editing =
+  { mode: "add" } | { mode: "edit"; server: ServerDto } | { mode: "remove"; server: ServerDto } | null;
 
 /** The overview: a live card per server (status over the socket) plus add/edit/remove for managers. */
 export function ServerList(props: Props) {
@@ -78,13 +83,19 @@ function ServerListInner({ servers, samples, sampleHours, presets, canAdd, manag
         </ul>
       )}
       <Dialog open={editing?.mode === "add"} onClose={close} title="Add server">
-        {editing?.mode === "add" ? <ServerForm presets={presets} action={actions.create} onDone={close} /> : null}
+        {editing?.mode === "add" ? (
+          <ServerForm presets={presets} action={actions.create} onDone={close} />
+        ) : null}
       </Dialog>
       <Dialog open={editing?.mode === "edit"} onClose={close} title="Edit server">
-        {editing?.mode === "edit" ? <ServerForm presets={presets} server={editing.server} action={actions.update} onDone={close} /> : null}
+        {editing?.mode === "edit" ? (
+          <ServerForm presets={presets} server={editing.server} action={actions.update} onDone={close} />
+        ) : null}
       </Dialog>
       <Dialog open={editing?.mode === "remove"} onClose={close} title="Remove server">
-        {editing?.mode === "remove" ? <DeleteServerForm server={editing.server} action={actions.remove} onDone={close} /> : null}
+        {editing?.mode === "remove" ? (
+          <DeleteServerForm server={editing.server} action={actions.remove} onDone={close} />
+        ) : null}
       </Dialog>
     </div>
   );
@@ -114,18 +125,30 @@ function ServerCard({ server, status, samples, sampleHours, now, canManage, onEd
   const points: SparkPoint[] = samples.map((s) => ({ at: Date.parse(s.at), count: s.count }));
   if (status?.playerCount != null) points.push({ at: now, count: status.playerCount });
   const players = status?.playerCount ?? null;
-  const problem = status && status.state !== "online" && status.reason ? status.reason : (status?.degraded ?? null);
+  const problem =
+    status && status.state !== "online" && status.reason ? status.reason : (status?.degraded ?? null);
   return (
     <Card className="relative space-y-2 transition-colors focus-within:ring-2 focus-within:ring-indigo-500 hover:border-indigo-400 dark:hover:border-indigo-500">
       <div className="flex items-start justify-between gap-2">
         <h2 className="font-semibold">
-          <Link href={`/servers/${server.id}`} className="after:absolute after:inset-0 after:content-[''] focus:outline-none">
+          <Link
+            href={`/servers/${server.id}`}
+            className="after:absolute after:inset-0 after:content-[''] focus:outline-none"
+          >
             {server.name}
           </Link>
         </h2>
         <div className="flex shrink-0 items-center gap-1">
-          {server.isDemo ? <span className="rounded bg-violet-100 px-2 py-0.5 text-xs text-violet-800 dark:bg-violet-950 dark:text-violet-200">Demo</span> : null}
-          {server.enabled ? <StatusBadge status={status} fallback="…" /> : <span className="rounded bg-zinc-100 px-2 py-0.5 text-xs dark:bg-zinc-800">disabled</span>}
+          {server.isDemo ? (
+            <span className="rounded bg-violet-100 px-2 py-0.5 text-xs text-violet-800 dark:bg-violet-950 dark:text-violet-200">
+              Demo
+            </span>
+          ) : null}
+          {server.enabled ? (
+            <StatusBadge status={status} fallback="…" />
+          ) : (
+            <span className="rounded bg-zinc-100 px-2 py-0.5 text-xs dark:bg-zinc-800">disabled</span>
+          )}
         </div>
       </div>
       <p className="text-sm text-zinc-600 dark:text-zinc-400">
@@ -150,7 +173,9 @@ function ServerCard({ server, status, samples, sampleHours, now, canManage, onEd
           </>
         ) : null}
         <dt className="text-zinc-500">Players</dt>
-        <dd className="tabular-nums">{players === null ? "—" : status?.maxPlayers ? `${players}/${status.maxPlayers}` : players}</dd>
+        <dd className="tabular-nums">
+          {players === null ? "—" : status?.maxPlayers ? `${players}/${status.maxPlayers}` : players}
+        </dd>
         <dt className="text-zinc-500">Latency</dt>
         <dd className="tabular-nums">{status?.latencyMs != null ? `${status.latencyMs} ms` : "—"}</dd>
         <dt className="text-zinc-500">Last event</dt>

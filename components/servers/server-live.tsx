@@ -26,7 +26,16 @@ import { Notice } from "@/components/ui/notice";
 import { StatusBadge } from "./status-badge";
 
 export interface ServerLiveProps {
-  server: { id: string; name: string; game: string; gameLabel: string; protocol: string; host?: string; port?: number; isDemo: boolean };
+  server: {
+    id: string;
+    name: string;
+    game: string;
+    gameLabel: string;
+    protocol: string;
+    host?: string;
+    port?: number;
+    isDemo: boolean;
+  };
   permissions: { execute: boolean; kick: boolean; message: boolean };
   /** Custom commands this user may run here (the server checks again at each run). */
   customCommands?: readonly RunnableCommand[];
@@ -67,7 +76,11 @@ function ServerLiveInner({ server, permissions, ban, customCommands = NO_COMMAND
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-semibold">{server.name}</h1>
         <StatusBadge status={stream.status} />
-        {server.isDemo ? <span className="rounded bg-violet-100 px-2 py-0.5 text-xs text-violet-800 dark:bg-violet-950 dark:text-violet-200">Demo</span> : null}
+        {server.isDemo ? (
+          <span className="rounded bg-violet-100 px-2 py-0.5 text-xs text-violet-800 dark:bg-violet-950 dark:text-violet-200">
+            Demo
+          </span>
+        ) : null}
         <span className="text-sm text-zinc-600 dark:text-zinc-400">
           {server.gameLabel}
           {server.host !== undefined ? (
@@ -88,7 +101,12 @@ function ServerLiveInner({ server, permissions, ban, customCommands = NO_COMMAND
         </span>
       </div>
       {stream.watchNotices.map((notice) => (
-        <WatchAlert key={`${notice.playerId}:${notice.at}`} notice={notice} rule={colourRule} onDismiss={stream.dismissWatch} />
+        <WatchAlert
+          key={`${notice.playerId}:${notice.at}`}
+          notice={notice}
+          rule={colourRule}
+          onDismiss={stream.dismissWatch}
+        />
       ))}
       <RealtimeConnectionBanner />
       {stream.error ? <Notice tone="error">{stream.error}</Notice> : null}
@@ -123,14 +141,31 @@ function ServerLiveInner({ server, permissions, ban, customCommands = NO_COMMAND
           className="xl:h-full"
         />
       </div>
-      <CustomCommandsPanel commands={customCommands} players={stream.players} selected={selectedCommand} onSelect={setSelectedCommand} onRun={stream.runCustom} />
+      <CustomCommandsPanel
+        commands={customCommands}
+        players={stream.players}
+        selected={selectedCommand}
+        onSelect={setSelectedCommand}
+        onRun={stream.runCustom}
+      />
     </div>
   );
 }
 
-function WatchAlert({ notice, rule, onDismiss }: { notice: WatchNoticeMessage; rule: ReturnType<typeof colourRuleForGame>; onDismiss: (notice: WatchNoticeMessage) => void }) {
+function WatchAlert({
+  notice,
+  rule,
+  onDismiss,
+}: {
+  notice: WatchNoticeMessage;
+  rule: ReturnType<typeof colourRuleForGame>;
+  onDismiss: (notice: WatchNoticeMessage) => void;
+}) {
   return (
-    <div role="alert" className="flex flex-wrap items-center justify-between gap-2 rounded-md border-l-4 border-red-600 bg-red-50 px-4 py-3 text-sm text-red-900 shadow-sm dark:bg-red-950 dark:text-red-100">
+    <div
+      role="alert"
+      className="flex flex-wrap items-center justify-between gap-2 rounded-md border-l-4 border-red-600 bg-red-50 px-4 py-3 text-sm text-red-900 shadow-sm dark:bg-red-950 dark:text-red-100"
+    >
       <p>
         <span className="font-semibold">
           <PlayerNameButton playerId={notice.playerId}>
@@ -140,7 +175,12 @@ function WatchAlert({ notice, rule, onDismiss }: { notice: WatchNoticeMessage; r
         </span>{" "}
         — on the watch list: {notice.reason}
       </p>
-      <Button variant="ghost" className="px-2 py-1 text-xs" aria-label="Dismiss watch-list alert" onClick={() => onDismiss(notice)}>
+      <Button
+        variant="ghost"
+        className="px-2 py-1 text-xs"
+        aria-label="Dismiss watch-list alert"
+        onClick={() => onDismiss(notice)}
+      >
         Dismiss
       </Button>
     </div>

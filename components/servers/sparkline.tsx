@@ -7,9 +7,23 @@ export interface SparkPoint {
   count: number;
 }
 
-export function Sparkline({ points, width = 120, height = 28, label }: { points: readonly SparkPoint[]; width?: number; height?: number; label: string }) {
+export function Sparkline({
+  points,
+  width = 120,
+  height = 28,
+  label,
+}: {
+  points: readonly SparkPoint[];
+  width?: number;
+  height?: number;
+  label: string;
+}) {
   if (points.length < 2) {
-    return <span className="text-xs text-zinc-500">{points.length === 0 ? "No player history yet" : "Collecting player history…"}</span>;
+    return (
+      <span className="text-xs text-zinc-500">
+        {points.length === 0 ? "No player history yet" : "Collecting player history…"}
+      </span>
+    );
   }
   const first = points[0]?.at ?? 0;
   const last = points[points.length - 1]?.at ?? first + 1;
@@ -26,8 +40,22 @@ export function Sparkline({ points, width = 120, height = 28, label }: { points:
     })
     .join(" ");
   return (
-    <svg role="img" aria-label={`${label}: between ${lowest} and ${highest} players`} width={width} height={height} viewBox={`0 0 ${width} ${height}`} className="text-indigo-600 dark:text-indigo-400">
-      <path d={path} fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinejoin="round" strokeLinecap="round" />
+    <svg
+      role="img"
+      aria-label={`${label}: between ${lowest} and ${highest} players`}
+      width={width}
+      height={height}
+      viewBox={`0 0 ${width} ${height}`}
+      className="text-indigo-600 dark:text-indigo-400"
+    >
+      <path
+        d={path}
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.5"
+        strokeLinejoin="round"
+        strokeLinecap="round"
+      />
     </svg>
   );
 }

@@ -27,18 +27,31 @@ const DEGRADED_TONE = "bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-a
  * The connection state as a coloured word (the word carries the meaning, not the colour). Online
  * but misbehaving (flooding, endless answers, malformed packets) reads "degraded", reason on hover.
  */
-export function StatusBadge({ status, fallback = "unknown" }: { status: ServerStatusMessage | null | undefined; fallback?: string }) {
+export function StatusBadge({
+  status,
+  fallback = "unknown",
+}: {
+  status: ServerStatusMessage | null | undefined;
+  fallback?: string;
+}) {
   const state = status?.state;
   const degraded = state === "online" && status?.degraded ? status.degraded : null;
   return (
     <span
       className={cn(
         "inline-flex items-center gap-1 rounded px-2 py-0.5 text-xs font-medium",
-        degraded ? DEGRADED_TONE : state ? TONES[state] : "bg-zinc-100 text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300",
+        degraded
+          ? DEGRADED_TONE
+          : state
+            ? TONES[state]
+            : "bg-zinc-100 text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300",
       )}
       title={degraded ?? status?.reason ?? undefined}
     >
-      <span aria-hidden="true" className={cn("h-1.5 w-1.5 rounded-full bg-current", state === "connecting" && "animate-pulse")} />
+      <span
+        aria-hidden="true"
+        className={cn("h-1.5 w-1.5 rounded-full bg-current", state === "connecting" && "animate-pulse")}
+      />
       {degraded ? "degraded" : state ? LABELS[state] : fallback}
     </span>
   );

@@ -18,7 +18,11 @@ function FieldShell({ id, label, error, hint, children }: FieldProps & { id: str
         {label}
       </label>
       {children}
-      {hint ? <p id={`${id}-hint`} className="text-xs text-zinc-500 dark:text-zinc-400">{hint}</p> : null}
+      {hint ? (
+        <p id={`${id}-hint`} className="text-xs text-zinc-500 dark:text-zinc-400">
+          {hint}
+        </p>
+      ) : null}
       {error?.length ? (
         <p id={`${id}-error`} className="text-xs text-red-600 dark:text-red-400">
           {error.join(" ")}
@@ -28,7 +32,13 @@ function FieldShell({ id, label, error, hint, children }: FieldProps & { id: str
   );
 }
 
-export function TextField({ label, error, hint, className, ...props }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
+export function TextField({
+  label,
+  error,
+  hint,
+  className,
+  ...props
+}: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
   const id = useId();
   return (
     <FieldShell id={id} label={label} error={error} hint={hint}>
@@ -43,7 +53,14 @@ export function TextField({ label, error, hint, className, ...props }: FieldProp
   );
 }
 
-export function SelectField({ label, error, hint, className, children, ...props }: FieldProps & SelectHTMLAttributes<HTMLSelectElement>) {
+export function SelectField({
+  label,
+  error,
+  hint,
+  className,
+  children,
+  ...props
+}: FieldProps & SelectHTMLAttributes<HTMLSelectElement>) {
   const id = useId();
   return (
     <FieldShell id={id} label={label} error={error} hint={hint}>
@@ -60,7 +77,11 @@ export function SelectField({ label, error, hint, className, children, ...props 
   );
 }
 
-export function Checkbox({ label, className, ...props }: { label: string } & InputHTMLAttributes<HTMLInputElement>) {
+export function Checkbox({
+  label,
+  className,
+  ...props
+}: { label: string } & InputHTMLAttributes<HTMLInputElement>) {
   const id = useId();
   return (
     <div className={cn("flex items-center gap-2", className)}>

@@ -2,7 +2,17 @@ import { useId } from "react";
 import { cn } from "@/lib/utils";
 
 /** A compact labelled search box for panel headers (console, players). */
-export function SearchInput({ label, value, onChange, className }: { label: string; value: string; onChange: (value: string) => void; className?: string }) {
+export function SearchInput({
+  label,
+  value,
+  onChange,
+  className,
+}: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  className?: string;
+}) {
   const id = useId();
   return (
     <div className="flex items-center gap-2">
@@ -14,7 +24,10 @@ export function SearchInput({ label, value, onChange, className }: { label: stri
         type="search"
         value={value}
         onChange={(e) => onChange(e.target.value)}
-        className={cn("rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-950", className)}
+        className={cn(
+          "rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-950",
+          className,
+        )}
       />
     </div>
   );

@@ -22,7 +22,10 @@ export function createHistory(entries: readonly string[]): HistoryState {
 export function pushHistory(state: HistoryState, command: string): HistoryState {
   const text = command.trim();
   if (text === "") return { ...state, position: state.entries.length, draft: "" };
-  const entries = state.entries[state.entries.length - 1] === text ? state.entries : [...state.entries, text].slice(-MAX_HISTORY);
+  const entries =
+    state.entries[state.entries.length - 1] === text
+      ? state.entries
+      : [...state.entries, text].slice(-MAX_HISTORY);
   return { entries, position: entries.length, draft: "" };
 }
 
@@ -33,7 +36,10 @@ export function historyUp(state: HistoryState, currentInput: string): { state: H
   return { state: { ...state, position, draft }, value: state.entries[position] ?? "" };
 }
 
-export function historyDown(state: HistoryState, currentInput: string): { state: HistoryState; value: string } {
+export function historyDown(
+  state: HistoryState,
+  currentInput: string,
+): { state: HistoryState; value: string } {
   if (state.position >= state.entries.length) return { state, value: currentInput };
   const position = state.position + 1;
   const value = position === state.entries.length ? state.draft : (state.entries[position] ?? "");

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { completeInput, completionCandidates } from "./completion.ts";
 
-const sources = { commands: ["status", "say", "sv_cheats", "kick", "map", "maplist"], playerNames: ["Zoë", "Dark Knight", "Данила", "zed"] };
+const sources = {
+  commands: ["status", "say", "sv_cheats", "kick", "map", "maplist"],
+  playerNames: ["Zoë", "Dark Knight", "Данила", "zed"],
+};
 
 describe("completion", () => {
   it("completes the first word from the catalogue and cycles on repeated Tab", () => {

@@ -43,12 +43,19 @@ describe("mergeLines", () => {
 
   it("holds every seq exactly once, in order, however the batches overlap and arrive", () => {
     fc.assert(
-      fc.property(fc.array(fc.array(fc.integer({ min: 0, max: 60 }), { maxLength: 20 }), { maxLength: 12 }), (batches) => {
-        let held: readonly ConsoleLineMessage[] = [];
-        for (const batch of batches) held = mergeLines(held, batch.map((s) => line(s)));
-        const expected = [...new Set(batches.flat())].sort((a, b) => a - b);
-        expect(held.map((l) => l.seq)).toEqual(expected);
-      }),
+      fc.property(
+        fc.array(fc.array(fc.integer({ min: 0, max: 60 }), { maxLength: 20 }), { maxLength: 12 }),
+        (batches) => {
+          let held: readonly ConsoleLineMessage[] = [];
+          for (const batch of batches)
+            held = mergeLines(
+              held,
+              batch.map((s) => line(s)),
+            );
+          const expected = [...new Set(batches.flat())].sort((a, b) => a - b);
+          expect(held.map((l) => l.seq)).toEqual(expected);
+        },
+      ),
     );
   });
 });

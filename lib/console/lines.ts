@@ -17,7 +17,11 @@ export function lastSeq(lines: readonly ConsoleLineMessage[]): number | null {
  * unique). Returns `existing` itself when nothing new arrived, so React can skip a render. The
  * common case (live lines newer than everything held) is an append without re-sorting.
  */
-export function mergeLines(existing: readonly ConsoleLineMessage[], incoming: readonly ConsoleLineMessage[], max = MAX_CONSOLE_LINES): readonly ConsoleLineMessage[] {
+export function mergeLines(
+  existing: readonly ConsoleLineMessage[],
+  incoming: readonly ConsoleLineMessage[],
+  max = MAX_CONSOLE_LINES,
+): readonly ConsoleLineMessage[] {
   if (incoming.length === 0) return existing;
   const last = lastSeq(existing);
   let appendOnly = true;

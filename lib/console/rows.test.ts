@@ -3,7 +3,12 @@ import { CONSOLE_KINDS, type ConsoleKind, type ConsoleLineMessage } from "../rea
 import { buildRows } from "./rows.ts";
 
 let seq = 0;
-function line(kind: ConsoleKind, text: string, replyTo: number | null = null, actorName: string | null = null): ConsoleLineMessage {
+function line(
+  kind: ConsoleKind,
+  text: string,
+  replyTo: number | null = null,
+  actorName: string | null = null,
+): ConsoleLineMessage {
   seq++;
   return { serverId: "s1", seq, at: new Date(0).toISOString(), kind, text, actorName, replyTo };
 }
@@ -26,17 +31,26 @@ describe("buildRows", () => {
   });
 
   it("filters by kind; answers follow their command", () => {
-    expect(buildRows(lines, { kinds: new Set<ConsoleKind>(["chat"]), search: "", colourRule: null }).map((r) => r.line.seq)).toEqual([chat.seq]);
+    expect(
+      buildRows(lines, { kinds: new Set<ConsoleKind>(["chat"]), search: "", colourRule: null }).map(
+        (r) => r.line.seq,
+      ),
+    ).toEqual([chat.seq]);
     const noAnswers = buildRows(lines, { kinds: without("answer"), search: "", colourRule: null });
     expect(noAnswers[0]?.answers).toEqual([]);
     expect(noAnswers.map((r) => r.line.seq)).toEqual([cmd.seq, chat.seq, join.seq]);
     // Commands hidden: their answers stand alone.
-    const answersOnly = buildRows(lines, { kinds: new Set<ConsoleKind>(["answer"]), search: "", colourRule: null });
+    const answersOnly = buildRows(lines, {
+      kinds: new Set<ConsoleKind>(["answer"]),
+      search: "",
+      colourRule: null,
+    });
     expect(answersOnly.map((r) => r.line.seq)).toEqual([answer.seq, orphan.seq]);
   });
 
   it("searches without colour codes, case-insensitively, in non-Latin text and actor names", () => {
-    const search = (q: string) => buildRows(lines, { kinds: ALL, search: q, colourRule: "ioq3" }).map((r) => r.line.seq);
+    const search = (q: string) =>
+      buildRows(lines, { kinds: ALL, search: q, colourRule: "ioq3" }).map((r) => r.line.seq);
     expect(search("zoë:")).toEqual([chat.seq]);
     expect(search("ПРИВЕТ")).toEqual([chat.seq]);
     expect(search("李小龙")).toEqual([join.seq]);
@@ -49,7 +63,11 @@ describe("buildRows", () => {
   it("keeps a long answer as one row", () => {
     const big = line("command", "cvarlist");
     const text = Array.from({ length: 3000 }, (_, i) => `sv_cvar_${i} "value ${i}"`).join("\n");
-    const rows = buildRows([big, line("answer", text, big.seq)], { kinds: ALL, search: "", colourRule: null });
+    const rows = buildRows([big, line("answer", text, big.seq)], {
+      kinds: ALL,
+      search: "",
+      colourRule: null,
+    });
     expect(rows).toHaveLength(1);
     expect(rows[0]?.answers[0]?.text.length).toBeGreaterThan(50_000);
   });

@@ -37,7 +37,8 @@ function textOf(line: ConsoleLineMessage, rule: ColourRule | null): string {
 
 export function buildRows(lines: readonly ConsoleLineMessage[], filter: ConsoleFilter): ConsoleRow[] {
   const needle = filter.search.trim().toLowerCase();
-  const matches = (line: ConsoleLineMessage) => needle === "" || textOf(line, filter.colourRule).includes(needle);
+  const matches = (line: ConsoleLineMessage) =>
+    needle === "" || textOf(line, filter.colourRule).includes(needle);
   const showCommands = filter.kinds.has("command");
   const showAnswers = filter.kinds.has("answer");
   const rows: ConsoleRow[] = [];

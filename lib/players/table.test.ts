@@ -4,7 +4,20 @@ import { formatDuration, hasShownIds, searchPlayers, sortPlayers } from "./table
 
 const now = Date.parse("2026-01-01T12:00:00Z");
 function player(id: string, plainName: string, extra: Partial<PlayerView> = {}): PlayerView {
-  return { id, name: plainName, plainName, ping: null, score: null, guid: null, steamId: null, address: null, isBot: false, state: null, connectedSince: null, ...extra };
+  return {
+    id,
+    name: plainName,
+    plainName,
+    ping: null,
+    score: null,
+    guid: null,
+    steamId: null,
+    address: null,
+    isBot: false,
+    state: null,
+    connectedSince: null,
+    ...extra,
+  };
 }
 const players = [
   player("10", "Zoë", { ping: 80, score: 3, connectedSince: "2026-01-01T11:00:00Z", guid: "abc123" }),
@@ -14,12 +27,36 @@ const players = [
 
 describe("player table", () => {
   it("sorts by id numerically, by name, by ping with unknown values last", () => {
-    expect(sortPlayers(players, { key: "id", direction: "asc" }, now).map((p) => p.id)).toEqual(["2", "3", "10"]);
-    expect(sortPlayers(players, { key: "name", direction: "asc" }, now).map((p) => p.plainName)).toEqual(["Bob", "Zoë", "данила"]);
-    expect(sortPlayers(players, { key: "ping", direction: "asc" }, now).map((p) => p.id)).toEqual(["2", "10", "3"]);
-    expect(sortPlayers(players, { key: "ping", direction: "desc" }, now).map((p) => p.id)).toEqual(["10", "2", "3"]);
-    expect(sortPlayers(players, { key: "time", direction: "desc" }, now).map((p) => p.id)).toEqual(["10", "2", "3"]);
-    expect(sortPlayers(players, { key: "score", direction: "desc" }, now).map((p) => p.id)).toEqual(["2", "10", "3"]);
+    expect(sortPlayers(players, { key: "id", direction: "asc" }, now).map((p) => p.id)).toEqual([
+      "2",
+      "3",
+      "10",
+    ]);
+    expect(sortPlayers(players, { key: "name", direction: "asc" }, now).map((p) => p.plainName)).toEqual([
+      "Bob",
+      "Zoë",
+      "данила",
+    ]);
+    expect(sortPlayers(players, { key: "ping", direction: "asc" }, now).map((p) => p.id)).toEqual([
+      "2",
+      "10",
+      "3",
+    ]);
+    expect(sortPlayers(players, { key: "ping", direction: "desc" }, now).map((p) => p.id)).toEqual([
+      "10",
+      "2",
+      "3",
+    ]);
+    expect(sortPlayers(players, { key: "time", direction: "desc" }, now).map((p) => p.id)).toEqual([
+      "10",
+      "2",
+      "3",
+    ]);
+    expect(sortPlayers(players, { key: "score", direction: "desc" }, now).map((p) => p.id)).toEqual([
+      "2",
+      "10",
+      "3",
+    ]);
   });
 
   it("searches names, ids and identities that are present", () => {
@@ -37,10 +74,18 @@ describe("player table", () => {
   });
 
   it("a list with opaque handles instead of ids (SteamID64 games, for Viewers) shows no id column and sorts by name", () => {
-    const handled = [player("~0123456789abcdef", "Zed"), player("~fedcba9876543210", "amy"), player("~00000000000000aa", "Bob")];
+    const handled = [
+      player("~0123456789abcdef", "Zed"),
+      player("~fedcba9876543210", "amy"),
+      player("~00000000000000aa", "Bob"),
+    ];
     expect(hasShownIds(handled)).toBe(false);
     expect(hasShownIds(players)).toBe(true);
-    expect(sortPlayers(handled, { key: "id", direction: "asc" }, now).map((p) => p.plainName)).toEqual(["amy", "Bob", "Zed"]);
+    expect(sortPlayers(handled, { key: "id", direction: "asc" }, now).map((p) => p.plainName)).toEqual([
+      "amy",
+      "Bob",
+      "Zed",
+    ]);
     expect(searchPlayers(handled, "~0")).toEqual([]);
     expect(searchPlayers(handled, "bo").map((p) => p.plainName)).toEqual(["Bob"]);
   });

@@ -30,7 +30,8 @@ export function sortPlayers(players: readonly PlayerView[], sort: PlayerSort, no
     switch (sort.key) {
       case "id": {
         // Handles say nothing about order: players without a shown id sort by name.
-        if (isPlayerHandle(a.id) && isPlayerHandle(b.id)) return a.plainName.localeCompare(b.plainName, undefined, { sensitivity: "base" }) * sign;
+        if (isPlayerHandle(a.id) && isPlayerHandle(b.id))
+          return a.plainName.localeCompare(b.plainName, undefined, { sensitivity: "base" }) * sign;
         const byNumber = compareNullable(numericId(a.id), numericId(b.id), sign);
         return byNumber !== 0 ? byNumber : a.id.localeCompare(b.id) * sign;
       }
@@ -57,7 +58,11 @@ export function hasShownIds(players: readonly PlayerView[]): boolean {
 export function searchPlayers(players: readonly PlayerView[], query: string): PlayerView[] {
   const needle = query.trim().toLowerCase();
   if (needle === "") return [...players];
-  return players.filter((p) => [p.plainName, isPlayerHandle(p.id) ? null : p.id, p.guid, p.steamId, p.address].some((v) => v !== null && v.toLowerCase().includes(needle)));
+  return players.filter((p) =>
+    [p.plainName, isPlayerHandle(p.id) ? null : p.id, p.guid, p.steamId, p.address].some(
+      (v) => v !== null && v.toLowerCase().includes(needle),
+    ),
+  );
 }
 
 /** "42s", "5m 03s", "2h 07m": compact time on server. */

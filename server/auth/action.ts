@@ -14,7 +14,10 @@ import { chargeHttpBudget, getDataContext } from "./next.ts";
 export type FormState<T> = Result<T> | null;
 
 /** FormData -> plain object: repeated keys become arrays where listed, checkboxes become booleans. */
-export function formDataToObject(formData: FormData, shape: { arrays?: readonly string[]; booleans?: readonly string[] } = {}): Record<string, unknown> {
+export function formDataToObject(
+  formData: FormData,
+  shape: { arrays?: readonly string[]; booleans?: readonly string[] } = {},
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key of new Set(formData.keys())) {
     if (key.startsWith("$ACTION")) continue;
@@ -35,7 +38,10 @@ async function run<T>(work: () => Promise<T>): Promise<Result<T>> {
   try {
     return ok(await work());
   } catch (error) {
-    if (!(error instanceof AppError)) getRuntime().logger.error("action failed", { error: error instanceof Error ? error.stack : String(error) });
+    if (!(error instanceof AppError))
+      getRuntime().logger.error("action failed", {
+        error: error instanceof Error ? error.stack : String(error),
+      });
     return toFailure(error);
   }
 }
@@ -45,16 +51,27 @@ async function run<T>(work: () => Promise<T>): Promise<Result<T>> {
  * `twoFactorSetup`: the action stays open to a user who must enrol in two-factor sign-in first
  * (the Account page's own actions); every other action refuses it with TWO_FACTOR_REQUIRED.
  */
-type Shape = { arrays?: readonly string[]; booleans?: readonly string[]; cost?: number; twoFactorSetup?: boolean };
+type Shape = {
+  arrays?: readonly string[];
+  booleans?: readonly string[];
+  cost?: number;
+  twoFactorSetup?: boolean;
+};
 
 /** An action for signed-in users. The HTTP budget is charged first, even for invalid input. */
-export function authedAction<S extends z.ZodType, T>(schema: S, shape: Shape, handler: (input: z.infer<S>, ctx: DataContext) => Promise<T>) {
+export function authedAction<S extends z.ZodType, T>(
+  schema: S,
+  shape: Shape,
+  handler: (input: z.infer<S>, ctx: DataContext) => Promise<T>,
+) {
   return async (_previous: FormState<T>, formData: FormData): Promise<Result<T>> => {
     const charged = await run(() => chargeHttpBudget(shape.cost ?? HTTP_COSTS.action));
     if (!charged.ok) return charged;
     const parsed = schema.safeParse(formDataToObject(formData, shape));
     if (!parsed.success) return invalid(parsed.error);
-    return run(async () => handler(parsed.data, await getDataContext({ twoFactorSetup: shape.twoFactorSetup === true })));
+    return run(async () =>
+      handler(parsed.data, await getDataContext({ twoFactorSetup: shape.twoFactorSetup === true })),
+    );
   };
 }
 

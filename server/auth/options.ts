@@ -17,7 +17,8 @@ import { actorForClaims, claimsOf } from "./session.ts";
 
 // CommonJS: Next's bundler and vitest hand over the factory, plain Node ESM (the Next-less test
 // server, server/testing/no-next.ts) the module object with it as `default`.
-const CredentialsProvider = ((CredentialsProviderModule as { default?: unknown }).default ?? CredentialsProviderModule) as typeof CredentialsProviderModule;
+const CredentialsProvider = ((CredentialsProviderModule as { default?: unknown }).default ??
+  CredentialsProviderModule) as typeof CredentialsProviderModule;
 
 export { SESSION_MAX_AGE_SECONDS };
 
@@ -31,14 +32,33 @@ export function getAuthOptions(): NextAuthOptions {
     providers: [
       CredentialsProvider({
         name: "Email and password",
-        credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" }, code: { label: "Authentication code", type: "text" } },
+        credentials: {
+          email: { label: "Email", type: "email" },
+          password: { label: "Password", type: "password" },
+          code: { label: "Authentication code", type: "text" },
+        },
         async authorize(credentials, req) {
           const parsed = loginSchema.safeParse(credentials ?? {});
           if (!parsed.success) throw new Error("Enter your email and password.");
           try {
             const userAgent: unknown = req.headers?.["user-agent"];
-            const user = await authenticate(runtime.db, runtime.loginLimiter, { ...parsed.data, ip: clientIpFrom(req.headers), userAgent: typeof userAgent === "string" ? userAgent : null }, { limiter: runtime.twoFactorLimiter, key: runtime.secrets.encryptionKey });
-            return { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion, sessionId: user.sessionId };
+            const user = await authenticate(
+              runtime.db,
+              runtime.loginLimiter,
+              {
+                ...parsed.data,
+                ip: clientIpFrom(req.headers),
+                userAgent: typeof userAgent === "string" ? userAgent : null,
+              },
+              { limiter: runtime.twoFactorLimiter, key: runtime.secrets.encryptionKey },
+            );
+            return {
+              id: user.id,
+              email: user.email,
+              name: user.name,
+              sessionVersion: user.sessionVersion,
+              sessionId: user.sessionId,
+            };
           } catch (error) {
             // next-auth passes the message to the sign-in form as `error`; only AppError messages are user-facing.
             if (isAppError(error)) throw new Error(error.message);
@@ -77,13 +97,21 @@ export function getAuthOptions(): NextAuthOptions {
         const ended = await endSession(runtime.db, claims.sid, claims.uid, "sign-out");
         runtime.endSessionSockets?.(claims.sid, "You signed out.");
         const user = await runtime.db.user.findUnique({ where: { id: claims.uid } });
-        if (user && ended) await recordAudit(runtime.db, { actor: user, action: "auth.logout", targetType: "session", targetId: claims.sid, outcome: "success" });
+        if (user && ended)
+          await recordAudit(runtime.db, {
+            actor: user,
+            action: "auth.logout",
+            targetType: "session",
+            targetId: claims.sid,
+            outcome: "success",
+          });
       },
     },
     logger: {
       // An ended session is expected, not an error worth a stack trace in the log.
       error(code, metadata) {
-        if (code === "JWT_SESSION_ERROR" && (metadata as { name?: unknown } | null)?.name === SESSION_ENDED) return;
+        if (code === "JWT_SESSION_ERROR" && (metadata as { name?: unknown } | null)?.name === SESSION_ENDED)
+          return;
         const message = (metadata as { message?: unknown } | null)?.message;
         runtime.logger.error(`next-auth: ${code}`, { error: typeof message === "string" ? message : "" });
       },

@@ -54,7 +54,12 @@ describe.each(DATABASE_KINDS)("sign-in over HTTP on $kind", ({ create }) => {
     ).id;
   // Identical denied events are folded into one row with a count: count the events, not the rows.
   const audits = async (email: string, outcome: string) =>
-    (await t.db.auditEvent.aggregate({ where: { action: "auth.login", actorEmail: email, outcome }, _sum: { repeats: true } }))._sum.repeats ?? 0;
+    (
+      await t.db.auditEvent.aggregate({
+        where: { action: "auth.login", actorEmail: email, outcome },
+        _sum: { repeats: true },
+      })
+    )._sum.repeats ?? 0;
 
   beforeAll(async () => {
     t = await create();

@@ -20,9 +20,16 @@ interface Result {
   stderr: string;
 }
 
-function run(args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<Result> {
+function run(
+  args: string[],
+  options: { input?: string; env?: Record<string, string> } = {},
+): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = spawn(BIN, args, { cwd: tmpdir(), env: { ...process.env, HOME, RCON_PASSWORD: "", ...options.env }, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(BIN, args, {
+      cwd: tmpdir(),
+      env: { ...process.env, HOME, RCON_PASSWORD: "", ...options.env },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -39,7 +46,11 @@ let address = "";
 
 function startEmulator(args: string[]): Promise<{ child: ChildProcess; address: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(BIN, ["emulate", "source", ...args], { cwd: tmpdir(), env: { ...process.env, HOME }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(BIN, ["emulate", "source", ...args], {
+      cwd: tmpdir(),
+      env: { ...process.env, HOME },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     child.stderr.on("data", (d: Buffer) => (emulatorStderr += d.toString()));
     child.stdout.on("data", (d: Buffer) => {
@@ -53,7 +64,20 @@ function startEmulator(args: string[]): Promise<{ child: ChildProcess; address: 
 }
 
 beforeAll(async () => {
-  const started = await startEmulator(["--game", "tf2", "--port", "0", "--password", "secret", "--players", "5", "--seed", "3", "--ban-after", "0"]);
+  const started = await startEmulator([
+    "--game",
+    "tf2",
+    "--port",
+    "0",
+    "--password",
+    "secret",
+    "--players",
+    "5",
+    "--seed",
+    "3",
+    "--ban-after",
+    "0",
+  ]);
   emulator = started.child;
   address = started.address;
 });
@@ -68,7 +92,9 @@ describe("rcondeck", () => {
   });
 
   it("exec prints the complete answer and exits 0 (password from RCON_PASSWORD)", async () => {
-    const result = await run(["exec", "source", address, "--game", "tf2", "--", "status"], { env: { RCON_PASSWORD: "secret" } });
+    const result = await run(["exec", "source", address, "--game", "tf2", "--", "status"], {
+      env: { RCON_PASSWORD: "secret" },
+    });
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("hostname: Team Fortress 2 (RconDeck emulator)");
@@ -76,7 +102,17 @@ describe("rcondeck", () => {
   });
 
   it("exec with --password warns about ps and prints a 100 kB answer whole", async () => {
-    const result = await run(["exec", "source", address, "--game", "tf2", "--password", "secret", "--", "cvarlist"]);
+    const result = await run([
+      "exec",
+      "source",
+      address,
+      "--game",
+      "tf2",
+      "--password",
+      "secret",
+      "--",
+      "cvarlist",
+    ]);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain("visible to other users in `ps`");
     expect(result.stdout.length).toBeGreaterThan(100_000);
@@ -84,7 +120,9 @@ describe("rcondeck", () => {
   });
 
   it("exits 2 when the password is refused, with one clear line", async () => {
-    const result = await run(["exec", "source", address, "--", "status"], { env: { RCON_PASSWORD: "wrong" } });
+    const result = await run(["exec", "source", address, "--", "status"], {
+      env: { RCON_PASSWORD: "wrong" },
+    });
     expect(result.code).toBe(2);
     expect(result.stdout).toBe("");
     expect(result.stderr.trim().split("\n")).toEqual([expect.stringContaining("authentication refused")]);
@@ -94,13 +132,18 @@ describe("rcondeck", () => {
     const closed: TcpListener = await listenTcp("127.0.0.1", 0, () => ({ onData() {}, onClose() {} }));
     const port = closed.port;
     await closed.close();
-    const refused = await run(["exec", "source", `127.0.0.1:${port}`, "--", "status"], { env: { RCON_PASSWORD: "x" } });
+    const refused = await run(["exec", "source", `127.0.0.1:${port}`, "--", "status"], {
+      env: { RCON_PASSWORD: "x" },
+    });
     expect(refused.code).toBe(3);
     expect(refused.stderr).toContain("cannot reach");
 
     const silent = await listenTcp("127.0.0.1", 0, () => ({ onData() {}, onClose() {} }));
     try {
-      const timedOut = await run(["exec", "source", `127.0.0.1:${silent.port}`, "--timeout", "0.3", "--", "status"], { env: { RCON_PASSWORD: "x" } });
+      const timedOut = await run(
+        ["exec", "source", `127.0.0.1:${silent.port}`, "--timeout", "0.3", "--", "status"],
+        { env: { RCON_PASSWORD: "x" } },
+      );
       expect(timedOut.code).toBe(3);
       expect(timedOut.stderr).toContain("no answer to login");
     } finally {
@@ -115,14 +158,30 @@ describe("rcondeck", () => {
     const unknown = await run(["exec", "gopher", address, "--", "status"]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('unknown protocol "gopher"');
-    const game = await run(["exec", "source", address, "--game", "pong", "--", "status"], { env: { RCON_PASSWORD: "secret" } });
+    const game = await run(["exec", "source", address, "--game", "pong", "--", "status"], {
+      env: { RCON_PASSWORD: "secret" },
+    });
     expect(game.code).toBe(1);
     expect(game.stderr).toContain('unknown game "pong"');
   });
 
   it("shell: connects, runs commands, help, !disconnect, !connect and !exit through stdin", async () => {
-    const input = ["help", "echo hello there", "!disconnect", "echo nobody", `!connect source ${address}`, "listid", "!bogus", "!exit", "echo never"].join("\n") + "\n";
-    const result = await run(["shell", "source", address, "--game", "tf2"], { input, env: { RCON_PASSWORD: "secret" } });
+    const input =
+      [
+        "help",
+        "echo hello there",
+        "!disconnect",
+        "echo nobody",
+        `!connect source ${address}`,
+        "listid",
+        "!bogus",
+        "!exit",
+        "echo never",
+      ].join("\n") + "\n";
+    const result = await run(["shell", "source", address, "--game", "tf2"], {
+      input,
+      env: { RCON_PASSWORD: "secret" },
+    });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("connected to source " + address);
     expect(result.stdout).toContain("kickid <userid> [reason]");
@@ -135,7 +194,15 @@ describe("rcondeck", () => {
   });
 
   it("emulate stops cleanly on SIGINT", async () => {
-    const { child } = await startEmulator(["--game", "minecraft", "--port", "0", "--password", "pw", "--quiet"]);
+    const { child } = await startEmulator([
+      "--game",
+      "minecraft",
+      "--port",
+      "0",
+      "--password",
+      "pw",
+      "--quiet",
+    ]);
     const exited = new Promise<number | null>((resolve) => child.once("close", resolve));
     child.removeAllListeners("exit");
     child.kill("SIGINT");

@@ -1,8 +1,18 @@
 /** `rcondeck exec <protocol> <host>:<port> [--password P] [--game G] [--encoding E] [--timeout S] -- <command...>` */
 import { parseArgs } from "node:util";
-import { commandFailure, connectOnce, loadFamilyOrFail, parseAddress, parseSeconds, resolvePassword, CliError, EXIT } from "./common.ts";
+import {
+  commandFailure,
+  connectOnce,
+  loadFamilyOrFail,
+  parseAddress,
+  parseSeconds,
+  resolvePassword,
+  CliError,
+  EXIT,
+} from "./common.ts";
 
-export const EXEC_USAGE = "rcondeck exec <protocol> <host>:<port> [--password P] [--game G] [--encoding E] [--timeout S] -- <command...>";
+export const EXEC_USAGE =
+  "rcondeck exec <protocol> <host>:<port> [--password P] [--game G] [--encoding E] [--timeout S] -- <command...>";
 
 export async function runExec(argv: string[]): Promise<number> {
   const split = argv.indexOf("--");
@@ -30,7 +40,15 @@ export async function runExec(argv: string[]): Promise<number> {
   const { host, port } = parseAddress(address, family.defaultPort);
   const timeoutMs = parseSeconds(parsed.values.timeout, 10) * 1000;
   const password = await resolvePassword(parsed.values.password, family);
-  const connection = await connectOnce({ family, host, port, password, game: parsed.values.game, encoding: parsed.values.encoding, timeoutMs });
+  const connection = await connectOnce({
+    family,
+    host,
+    port,
+    password,
+    game: parsed.values.game,
+    encoding: parsed.values.encoding,
+    timeoutMs,
+  });
   try {
     const answer = await connection.command(command, { timeoutMs });
     process.stdout.write(answer === "" || answer.endsWith("\n") ? answer : `${answer}\n`);

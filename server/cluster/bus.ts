@@ -27,7 +27,13 @@ export interface Bus {
 /** Above this, a message is refused rather than sent (a player list of 1,000 players is ~300 KB). */
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
-export function createBus(options: { publisher: Redis; subscriber: Redis; prefix: string; instanceId: string; logger: Logger }): Bus {
+export function createBus(options: {
+  publisher: Redis;
+  subscriber: Redis;
+  prefix: string;
+  instanceId: string;
+  logger: Logger;
+}): Bus {
   const { publisher, subscriber, prefix, logger } = options;
   const handlers = new Map<string, Set<Handler>>();
   const subscribing = new Map<string, Promise<unknown>>();

@@ -41,12 +41,18 @@ export function createDialectCache(db: Db): DialectCache {
   return {
     async load() {
       families = await loadAllFamilies();
-      const rows = await db.server.findMany({ select: { id: true, game: true, protocol: true, enabled: true } });
+      const rows = await db.server.findMany({
+        select: { id: true, game: true, protocol: true, enabled: true },
+      });
       games.clear();
-      for (const row of rows) games.set(row.id, { dialect: dialectOf(row.protocol, row.game), enabled: row.enabled });
+      for (const row of rows)
+        games.set(row.id, { dialect: dialectOf(row.protocol, row.game), enabled: row.enabled });
     },
     async refresh(serverId) {
-      const row = await db.server.findUnique({ where: { id: serverId }, select: { game: true, protocol: true, enabled: true } });
+      const row = await db.server.findUnique({
+        where: { id: serverId },
+        select: { game: true, protocol: true, enabled: true },
+      });
       if (!row) games.delete(serverId);
       else games.set(serverId, { dialect: dialectOf(row.protocol, row.game), enabled: row.enabled });
     },

@@ -26,7 +26,9 @@ export function createOwnerLookup(options: { db: Db; clock: Clock; ttlMs?: numbe
     async ownerOf(serverId) {
       const cached = cache.get(serverId);
       if (cached && options.clock.now() - cached.at < ttlMs) return cached.owner;
-      const rows = await options.db.$queryRaw<{ ownerId: string }[]>(Prisma.sql`SELECT "ownerId" FROM "ServerLease" WHERE "serverId" = ${serverId} AND "expiresAt" > now()`);
+      const rows = await options.db.$queryRaw<{ ownerId: string }[]>(
+        Prisma.sql`SELECT "ownerId" FROM "ServerLease" WHERE "serverId" = ${serverId} AND "expiresAt" > now()`,
+      );
       const owner = rows[0]?.ownerId ?? null;
       if (cache.size >= MAX_CACHED) cache.clear();
       cache.set(serverId, { owner, at: options.clock.now() });

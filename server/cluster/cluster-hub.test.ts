@@ -9,13 +9,25 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { ConsoleLineMessage, PlayerView, ServerSnapshot, ServerStatusMessage } from "../../lib/realtime/contract.ts";
+import type {
+  ConsoleLineMessage,
+  PlayerView,
+  ServerSnapshot,
+  ServerStatusMessage,
+} from "../../lib/realtime/contract.ts";
 import { AppError } from "../../lib/errors.ts";
 import type { HubActor, HubEvent } from "../hub/hub.ts";
 import type { LineRange } from "../hub/port.ts";
 import { Emitter } from "../rcon/emitter.ts";
 import { createPostgresTestDatabase, type TestDatabase } from "../testing/databases.ts";
-import { createRoleUsers, emitResult, silentLogger, startRealtime, type RunningRealtime, type TestUser } from "../testing/realtime.ts";
+import {
+  createRoleUsers,
+  emitResult,
+  silentLogger,
+  startRealtime,
+  type RunningRealtime,
+  type TestUser,
+} from "../testing/realtime.ts";
 import type { LeasedHub } from "./cluster-hub.ts";
 import { createClusterRuntime, type ClusterRuntime } from "./index.ts";
 import { WAITING_REASON } from "./mirror.ts";
@@ -34,7 +46,16 @@ class FakeLocalHub implements LeasedHub {
   constructor(readonly holding: Set<string>) {}
   held = () => [...this.holding];
   on = (listener: (event: HubEvent) => void) => this.events.on(listener);
-  statusOf = (serverId: string): ServerStatusMessage => ({ serverId, state: "online", reason: null, since: new Date(0).toISOString(), latencyMs: 5, nextRetryAt: null, playerCount: 1, lastEventAt: null });
+  statusOf = (serverId: string): ServerStatusMessage => ({
+    serverId,
+    state: "online",
+    reason: null,
+    since: new Date(0).toISOString(),
+    latencyMs: 5,
+    nextRetryAt: null,
+    playerCount: 1,
+    lastEventAt: null,
+  });
   statuses = (ids?: readonly string[]) => (ids ?? this.held()).map(this.statusOf);
   players = (): PlayerView[] => [];
   dialectOf = () => null;
@@ -47,7 +68,10 @@ class FakeLocalHub implements LeasedHub {
     if (!this.holding.has(serverId)) throw new AppError("UNAVAILABLE", "not here");
     this.execs.push({ serverId, command, actor });
     if (this.silent) return new Promise<never>(() => undefined);
-    return { command: this.line(serverId, "command", command), answer: this.line(serverId, "answer", `ran ${command}`) };
+    return {
+      command: this.line(serverId, "command", command),
+      answer: this.line(serverId, "answer", `ran ${command}`),
+    };
   };
   kick = () => Promise.resolve({ message: "kicked", playerName: "p" });
   message = () => Promise.resolve({ message: "sent", playerName: "p", whisper: true });
@@ -57,14 +81,26 @@ class FakeLocalHub implements LeasedHub {
   reloadServer = () => Promise.resolve();
   removeServer = () => Promise.resolve();
   line(serverId: string, kind: "command" | "answer" | "chat", text: string): ConsoleLineMessage {
-    return { serverId, seq: ++this.seq, at: new Date().toISOString(), kind, text, actorName: null, replyTo: null };
+    return {
+      serverId,
+      seq: ++this.seq,
+      at: new Date().toISOString(),
+      kind,
+      text,
+      actorName: null,
+      replyTo: null,
+    };
   }
 }
 
 /** The real clock, with a jump forward on demand (to age mirrored entries without waiting). */
 function skewableClock(): ClusterClock & { skip(ms: number): void } {
   let skew = 0;
-  return { ...systemClusterClock, now: () => systemClusterClock.now() + skew, skip: (ms) => void (skew += ms) };
+  return {
+    ...systemClusterClock,
+    now: () => systemClusterClock.now() + skew,
+    skip: (ms) => void (skew += ms),
+  };
 }
 
 interface Instance {
@@ -86,25 +122,51 @@ describe("two instances over Redis and PostgreSQL (fake local hubs)", () => {
   async function instance(id: string, holds: string, clock: ClusterClock): Promise<Instance> {
     const local = new FakeLocalHub(new Set([holds]));
     const cluster = await createClusterRuntime({
-      cluster: { instanceId: id, redisUrl: REDIS_URL, redisPrefix: prefix, leaseMs: 3_000, commandTimeoutMs: TIMEOUT_MS },
+      cluster: {
+        instanceId: id,
+        redisUrl: REDIS_URL,
+        redisPrefix: prefix,
+        leaseMs: 3_000,
+        commandTimeoutMs: TIMEOUT_MS,
+      },
       db: t.db,
       logger: silentLogger,
       local,
       clock,
       watch: { heartbeatMs: 200, silenceMs: 1_000 },
     });
-    const realtime = await startRealtime({ db: t.db, hub: cluster.hub, adapter: cluster.adapter, cluster: true, limiters: cluster.limiters });
+    const realtime = await startRealtime({
+      db: t.db,
+      hub: cluster.hub,
+      adapter: cluster.adapter,
+      cluster: true,
+      limiters: cluster.limiters,
+    });
     return { local, cluster, realtime };
   }
 
   beforeAll(async () => {
     t = await createPostgresTestDatabase();
     ({ OWNER: owner } = await createRoleUsers(t.db, ["OWNER"]));
-    const create = (name: string) => t.db.server.create({ data: { name, game: "arma3", protocol: "battleye", host: "127.0.0.1", port: 2302, passwordEncrypted: "x" } });
+    const create = (name: string) =>
+      t.db.server.create({
+        data: {
+          name,
+          game: "arma3",
+          protocol: "battleye",
+          host: "127.0.0.1",
+          port: 2302,
+          passwordEncrypted: "x",
+        },
+      });
     serverA = (await create("held by A")).id;
     serverB = (await create("held by B")).id;
-    for (const [serverId, ownerId] of [[serverA, "inst-a"], [serverB, "inst-b"]] as const)
-      await t.db.$executeRaw`INSERT INTO "ServerLease" ("serverId", "ownerId", "epoch", "expiresAt", "acquiredAt") VALUES (${serverId}, ${ownerId}, 1, now() + interval '1 hour', now())`;
+    for (const [serverId, ownerId] of [
+      [serverA, "inst-a"],
+      [serverB, "inst-b"],
+    ] as const)
+      await t.db
+        .$executeRaw`INSERT INTO "ServerLease" ("serverId", "ownerId", "epoch", "expiresAt", "acquiredAt") VALUES (${serverId}, ${ownerId}, 1, now() + interval '1 hour', now())`;
     a = await instance("inst-a", serverA, clockA);
     b = await instance("inst-b", serverB, systemClusterClock);
   });
@@ -123,12 +185,18 @@ describe("two instances over Redis and PostgreSQL (fake local hubs)", () => {
 
   it("a console command on A for B's server runs on B once, answers the browser and is audited as success", async () => {
     const browser = await a.realtime.clientAs(owner);
-    const result = await emitResult<{ answer: ConsoleLineMessage }>(browser, "console:exec", { serverId: serverB, command: "#players" });
+    const result = await emitResult<{ answer: ConsoleLineMessage }>(browser, "console:exec", {
+      serverId: serverB,
+      command: "#players",
+    });
     expect(result).toMatchObject({ ok: true, data: { answer: { text: "ran #players", serverId: serverB } } });
     expect(b.local.execs.map((e) => e.command)).toEqual(["#players"]);
     expect(b.local.execs[0]?.actor.id).toBe(owner.id);
     expect(a.local.execs).toEqual([]);
-    const row = await t.db.auditEvent.findFirst({ where: { action: "console.command", serverId: serverB }, orderBy: { createdAt: "desc" } });
+    const row = await t.db.auditEvent.findFirst({
+      where: { action: "console.command", serverId: serverB },
+      orderBy: { createdAt: "desc" },
+    });
     expect(row).toMatchObject({ outcome: "success", detail: "ran #players" });
     browser.disconnect();
   });
@@ -139,9 +207,18 @@ describe("two instances over Redis and PostgreSQL (fake local hubs)", () => {
       const browser = await a.realtime.clientAs(owner);
       const before = b.local.execs.length;
       const result = await emitResult(browser, "console:exec", { serverId: serverB, command: "#kick 3" });
-      expect(result).toMatchObject({ ok: false, error: { code: "TIMEOUT", message: expect.stringContaining("the outcome is unknown") as unknown } });
-      const row = await t.db.auditEvent.findFirst({ where: { action: "console.command", serverId: serverB }, orderBy: { createdAt: "desc" } });
-      expect(row).toMatchObject({ outcome: "unknown", detail: "No answer from the instance holding the server within 2 s: outcome unknown" });
+      expect(result).toMatchObject({
+        ok: false,
+        error: { code: "TIMEOUT", message: expect.stringContaining("the outcome is unknown") as unknown },
+      });
+      const row = await t.db.auditEvent.findFirst({
+        where: { action: "console.command", serverId: serverB },
+        orderBy: { createdAt: "desc" },
+      });
+      expect(row).toMatchObject({
+        outcome: "unknown",
+        detail: "No answer from the instance holding the server within 2 s: outcome unknown",
+      });
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(b.local.execs.length - before).toBe(1);
       browser.disconnect();
@@ -151,11 +228,26 @@ describe("two instances over Redis and PostgreSQL (fake local hubs)", () => {
   });
 
   it("a server nobody holds: UNAVAILABLE, nothing sent", async () => {
-    const orphan = await t.db.server.create({ data: { name: "orphan", game: "arma3", protocol: "battleye", host: "127.0.0.1", port: 2303, passwordEncrypted: "x" } });
+    const orphan = await t.db.server.create({
+      data: {
+        name: "orphan",
+        game: "arma3",
+        protocol: "battleye",
+        host: "127.0.0.1",
+        port: 2303,
+        passwordEncrypted: "x",
+      },
+    });
     await a.cluster.hub.reloadServer(orphan.id);
     const browser = await a.realtime.clientAs(owner);
     const result = await emitResult(browser, "console:exec", { serverId: orphan.id, command: "#players" });
-    expect(result).toMatchObject({ ok: false, error: { code: "UNAVAILABLE", message: expect.stringContaining("No RconDeck instance holds this server") as unknown } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: {
+        code: "UNAVAILABLE",
+        message: expect.stringContaining("No RconDeck instance holds this server") as unknown,
+      },
+    });
     expect(a.cluster.hub.statusOf(orphan.id)).toMatchObject({ state: "idle", reason: WAITING_REASON });
     browser.disconnect();
   });
@@ -174,7 +266,20 @@ describe("two instances over Redis and PostgreSQL (fake local hubs)", () => {
     browser.on("players:update", (p) => players.push(p));
     const line = b.local.line(serverB, "chat", "hello from B");
     const status: ServerStatusMessage = { ...b.local.statusOf(serverB), playerCount: 1, map: "Altis" };
-    const list: PlayerView[] = [{ id: "7", name: "Bob", plainName: "Bob", ping: 30, score: null, guid: "g".repeat(32), steamId: null, address: null, since: null, badge: null } as unknown as PlayerView];
+    const list: PlayerView[] = [
+      {
+        id: "7",
+        name: "Bob",
+        plainName: "Bob",
+        ping: 30,
+        score: null,
+        guid: "g".repeat(32),
+        steamId: null,
+        address: null,
+        since: null,
+        badge: null,
+      } as unknown as PlayerView,
+    ];
     b.local.events.emit({ type: "line", line });
     b.local.events.emit({ type: "status", status });
     b.local.events.emit({ type: "players", serverId: serverB, players: list });
@@ -193,7 +298,9 @@ describe("two instances over Redis and PostgreSQL (fake local hubs)", () => {
     expect(a.cluster.hub.statusOf(serverB)).toMatchObject({ state: "idle", reason: WAITING_REASON });
     expect(a.cluster.hub.players(serverB)).toEqual([]);
 
-    expect(await emitResult(browser, "server:unsubscribe", { serverId: serverB })).toMatchObject({ ok: true });
+    expect(await emitResult(browser, "server:unsubscribe", { serverId: serverB })).toMatchObject({
+      ok: true,
+    });
     await vi.waitFor(() => expect(b.local.watching.get(serverB)).toBe(0), { timeout: 5_000 });
     browser.disconnect();
   });
@@ -215,7 +322,10 @@ describe("two instances over Redis and PostgreSQL (fake local hubs)", () => {
     // Earlier tests spent some of the window; whatever is left runs out across the two.
     let refused: unknown = null;
     for (let i = 0; i < 30 && refused === null; i++) {
-      const result = await emitResult(i % 2 === 0 ? onA : onB, "console:exec", { serverId: serverA, command: `say ${i}` });
+      const result = await emitResult(i % 2 === 0 ? onA : onB, "console:exec", {
+        serverId: serverA,
+        command: `say ${i}`,
+      });
       if (!result.ok) refused = result;
     }
     expect(refused).toMatchObject({ ok: false, error: { code: "RATE_LIMITED" } });

@@ -28,8 +28,10 @@ import type { Watchers } from "./watchers.ts";
 export type LeasedHub = HubPort & { held(): string[] };
 
 export const CONFIG_TOPIC = "servers";
-export const NO_OWNER_MESSAGE = "No RconDeck instance holds this server right now (servers move within 15 s after an instance stops): try again shortly.";
-const NOT_HELD_MESSAGE = "That server just moved to another RconDeck instance: nothing was sent. Try again in a few seconds.";
+export const NO_OWNER_MESSAGE =
+  "No RconDeck instance holds this server right now (servers move within 15 s after an instance stops): try again shortly.";
+const NOT_HELD_MESSAGE =
+  "That server just moved to another RconDeck instance: nothing was sent. Try again in a few seconds.";
 const SNAPSHOT_LINES = 300;
 const RESUME_LINES = 2_000;
 /** History is only a read: it falls back to the database sooner than a command gives up. */
@@ -141,7 +143,9 @@ export class ClusterHub implements HubPort {
 
   statuses(serverIds?: readonly string[]): ServerStatusMessage[] {
     const held = new Set(this.local.held());
-    return (serverIds ?? this.dialects.ids()).map((id) => (held.has(id) ? this.local.statusOf(id) : this.remoteStatus(id)));
+    return (serverIds ?? this.dialects.ids()).map((id) =>
+      held.has(id) ? this.local.statusOf(id) : this.remoteStatus(id),
+    );
   }
 
   private remoteStatus(serverId: string): ServerStatusMessage {
@@ -149,8 +153,16 @@ export class ClusterHub implements HubPort {
     if (mirrored) return mirrored;
     const game = this.dialects.get(serverId);
     const since = new Date(this.options.clock.wall()).toISOString();
-    const base = { serverId, since, latencyMs: null, nextRetryAt: null, playerCount: null, lastEventAt: null };
-    if (game && !game.enabled) return { ...base, state: "disabled", reason: "Disabled in the server settings." };
+    const base = {
+      serverId,
+      since,
+      latencyMs: null,
+      nextRetryAt: null,
+      playerCount: null,
+      lastEventAt: null,
+    };
+    if (game && !game.enabled)
+      return { ...base, state: "disabled", reason: "Disabled in the server settings." };
     return { ...base, state: "idle", reason: game ? WAITING_REASON : null };
   }
 
@@ -159,7 +171,11 @@ export class ClusterHub implements HubPort {
   }
 
   dialectOf(serverId: string): Dialect | null {
-    return (this.holds(serverId) ? this.local.dialectOf(serverId) : null) ?? this.dialects.get(serverId)?.dialect ?? null;
+    return (
+      (this.holds(serverId) ? this.local.dialectOf(serverId) : null) ??
+      this.dialects.get(serverId)?.dialect ??
+      null
+    );
   }
 
   async lines(serverId: string, range: LineRange): Promise<ConsoleLineMessage[]> {
@@ -167,15 +183,27 @@ export class ClusterHub implements HubPort {
     const owner = await this.owners.ownerOf(serverId).catch(() => null);
     if (owner !== null && owner !== this.me) {
       try {
-        return await this.options.rpc.request<ConsoleLineMessage[]>(owner, "hub.lines", { serverId, range }, Math.min(LINES_TIMEOUT_MS, this.options.commandTimeoutMs));
+        return await this.options.rpc.request<ConsoleLineMessage[]>(
+          owner,
+          "hub.lines",
+          { serverId, range },
+          Math.min(LINES_TIMEOUT_MS, this.options.commandTimeoutMs),
+        );
       } catch (error) {
-        this.options.logger.debug("console history from the database (holder did not answer)", { serverId, error: String(error).slice(0, 200) });
+        this.options.logger.debug("console history from the database (holder did not answer)", {
+          serverId,
+          error: String(error).slice(0, 200),
+        });
       }
     }
     // Lines the holder had not written yet are missing here; a later resume fetches them.
     if (!this.dialects.get(serverId)) return []; // deleted: its lines wait for the purger, unread
     const limit = range.limit ?? (range.afterSeq !== undefined ? RESUME_LINES : SNAPSHOT_LINES);
-    const rows = await readConsoleLines(this.options.db, serverId, { afterSeq: range.afterSeq, beforeSeq: range.beforeSeq, limit });
+    const rows = await readConsoleLines(this.options.db, serverId, {
+      afterSeq: range.afterSeq,
+      beforeSeq: range.beforeSeq,
+      limit,
+    });
     return rows.map(toLineMessage);
   }
 
@@ -187,22 +215,35 @@ export class ClusterHub implements HubPort {
   // Actions: here, or once to the holder
 
   exec(serverId: string, actor: HubActor, command: string): Promise<ExecResult> {
-    return this.route(serverId, "hub.exec", { serverId, actor, command }, () => this.local.exec(serverId, actor, command));
+    return this.route(serverId, "hub.exec", { serverId, actor, command }, () =>
+      this.local.exec(serverId, actor, command),
+    );
   }
 
   kick(serverId: string, actor: HubActor, playerId: string, reason: string): Promise<KickResult> {
-    return this.route(serverId, "hub.kick", { serverId, actor, playerId, reason }, () => this.local.kick(serverId, actor, playerId, reason));
+    return this.route(serverId, "hub.kick", { serverId, actor, playerId, reason }, () =>
+      this.local.kick(serverId, actor, playerId, reason),
+    );
   }
 
   message(serverId: string, actor: HubActor, playerId: string, message: string): Promise<MessageResult> {
-    return this.route(serverId, "hub.message", { serverId, actor, playerId, message }, () => this.local.message(serverId, actor, playerId, message));
+    return this.route(serverId, "hub.message", { serverId, actor, playerId, message }, () =>
+      this.local.message(serverId, actor, playerId, message),
+    );
   }
 
   recordOf(serverId: string, gameId: string): Promise<string | null> {
-    return this.route(serverId, "hub.recordOf", { serverId, gameId }, () => this.local.recordOf(serverId, gameId));
+    return this.route(serverId, "hub.recordOf", { serverId, gameId }, () =>
+      this.local.recordOf(serverId, gameId),
+    );
   }
 
-  private async route<T>(serverId: string, method: string, args: unknown, here: () => Promise<T>): Promise<T> {
+  private async route<T>(
+    serverId: string,
+    method: string,
+    args: unknown,
+    here: () => Promise<T>,
+  ): Promise<T> {
     if (this.holds(serverId)) return here();
     if (!this.dialects.get(serverId)) throw new AppError("NOT_FOUND", "That server does not exist.");
     let owner: string | null;
@@ -223,18 +264,42 @@ export class ClusterHub implements HubPort {
   }
 
   private serveRequests(rpc: Rpc): void {
-    const held = <A extends { serverId: string }>(run: (args: A) => Promise<unknown>) => (raw: unknown) => {
-      const args = raw as A;
-      if (!args || typeof args.serverId !== "string") return Promise.reject(new AppError("INVALID_INPUT", "Invalid request."));
-      if (!this.holds(args.serverId)) return Promise.reject(new AppError("UNAVAILABLE", NOT_HELD_MESSAGE));
-      return run(args);
-    };
+    const held =
+      <A extends { serverId: string }>(run: (args: A) => Promise<unknown>) =>
+      (raw: unknown) => {
+        const args = raw as A;
+        if (!args || typeof args.serverId !== "string")
+          return Promise.reject(new AppError("INVALID_INPUT", "Invalid request."));
+        if (!this.holds(args.serverId)) return Promise.reject(new AppError("UNAVAILABLE", NOT_HELD_MESSAGE));
+        return run(args);
+      };
     this.offs.push(
-      rpc.serve("hub.exec", held((a: { serverId: string; actor: HubActor; command: string }) => this.local.exec(a.serverId, actorOf(a.actor), String(a.command)))),
-      rpc.serve("hub.kick", held((a: { serverId: string; actor: HubActor; playerId: string; reason: string }) => this.local.kick(a.serverId, actorOf(a.actor), String(a.playerId), String(a.reason)))),
-      rpc.serve("hub.message", held((a: { serverId: string; actor: HubActor; playerId: string; message: string }) => this.local.message(a.serverId, actorOf(a.actor), String(a.playerId), String(a.message)))),
-      rpc.serve("hub.recordOf", held((a: { serverId: string; gameId: string }) => this.local.recordOf(a.serverId, String(a.gameId)))),
-      rpc.serve("hub.lines", held((a: { serverId: string; range: LineRange }) => this.local.lines(a.serverId, rangeOf(a.range)))),
+      rpc.serve(
+        "hub.exec",
+        held((a: { serverId: string; actor: HubActor; command: string }) =>
+          this.local.exec(a.serverId, actorOf(a.actor), String(a.command)),
+        ),
+      ),
+      rpc.serve(
+        "hub.kick",
+        held((a: { serverId: string; actor: HubActor; playerId: string; reason: string }) =>
+          this.local.kick(a.serverId, actorOf(a.actor), String(a.playerId), String(a.reason)),
+        ),
+      ),
+      rpc.serve(
+        "hub.message",
+        held((a: { serverId: string; actor: HubActor; playerId: string; message: string }) =>
+          this.local.message(a.serverId, actorOf(a.actor), String(a.playerId), String(a.message)),
+        ),
+      ),
+      rpc.serve(
+        "hub.recordOf",
+        held((a: { serverId: string; gameId: string }) => this.local.recordOf(a.serverId, String(a.gameId))),
+      ),
+      rpc.serve(
+        "hub.lines",
+        held((a: { serverId: string; range: LineRange }) => this.local.lines(a.serverId, rangeOf(a.range))),
+      ),
     );
   }
 
@@ -271,7 +336,10 @@ export class ClusterHub implements HubPort {
   private async announce(message: ConfigMessage): Promise<void> {
     await this.options.bus.publish(CONFIG_TOPIC, message).catch((error: unknown) => {
       // The others catch up: dialects are re-read every minute, bans re-checked on the next poll.
-      this.options.logger.warn("server change not announced to the other instances (Redis)", { type: message.type, error: String(error).slice(0, 200) });
+      this.options.logger.warn("server change not announced to the other instances (Redis)", {
+        type: message.type,
+        error: String(error).slice(0, 200),
+      });
     });
   }
 
@@ -297,7 +365,10 @@ export class ClusterHub implements HubPort {
           break;
       }
     } catch (error) {
-      this.options.logger.error("server change from another instance not applied", { type: message.type, error: String(error).slice(0, 200) });
+      this.options.logger.error("server change from another instance not applied", {
+        type: message.type,
+        error: String(error).slice(0, 200),
+      });
     }
   }
 
@@ -310,7 +381,8 @@ export class ClusterHub implements HubPort {
       const held = this.local.held();
       const now = new Set(held);
       await mirror.writeStatuses(this.local.statuses(held));
-      for (const id of held) if (!this.mirrored.has(id)) await mirror.writePlayers(id, this.local.players(id));
+      for (const id of held)
+        if (!this.mirrored.has(id)) await mirror.writePlayers(id, this.local.players(id));
       for (const id of this.mirrored) if (!now.has(id)) await mirror.clear(id, this.me);
       this.mirrored = now;
       if (clock.now() - this.lastDialectLoad > DIALECTS_RELOAD_MS) {
@@ -320,7 +392,8 @@ export class ClusterHub implements HubPort {
     } catch (error) {
       this.options.logger.warn("cluster mirror refresh failed", { error: String(error).slice(0, 200) });
     }
-    if (!this.closed) this.refreshTimer = clock.setTimeout(() => void this.refreshMirror(), this.options.refreshMs);
+    if (!this.closed)
+      this.refreshTimer = clock.setTimeout(() => void this.refreshMirror(), this.options.refreshMs);
   }
 }
 
@@ -331,9 +404,21 @@ function actorOf(actor: HubActor): HubActor {
 function rangeOf(range: LineRange | undefined): LineRange {
   const num = (v: unknown) => (typeof v === "number" && Number.isInteger(v) ? v : undefined);
   const limit = num(range?.limit);
-  return { afterSeq: num(range?.afterSeq), beforeSeq: num(range?.beforeSeq), ...(limit !== undefined ? { limit: Math.min(Math.max(limit, 1), RESUME_LINES) } : {}) };
+  return {
+    afterSeq: num(range?.afterSeq),
+    beforeSeq: num(range?.beforeSeq),
+    ...(limit !== undefined ? { limit: Math.min(Math.max(limit, 1), RESUME_LINES) } : {}),
+  };
 }
 
 function toLineMessage(record: ConsoleLineRecord): ConsoleLineMessage {
-  return { serverId: record.serverId, seq: record.seq, at: record.createdAt.toISOString(), kind: record.kind as ConsoleKind, text: record.text, actorName: record.actorName, replyTo: record.replyTo };
+  return {
+    serverId: record.serverId,
+    seq: record.seq,
+    at: record.createdAt.toISOString(),
+    kind: record.kind as ConsoleKind,
+    text: record.text,
+    actorName: record.actorName,
+    replyTo: record.replyTo,
+  };
 }

@@ -11,7 +11,16 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ConsoleLineMessage, ServerSnapshot, ServerStatusMessage } from "../../lib/realtime/contract.ts";
 import { AuthBrowser } from "../testing/auth-http.ts";
-import { startCluster, waitFor, type Browser, type EmulatedServer, type InstanceProcess, type Lease, type ServerSpec, type TestCluster } from "../testing/cluster.ts";
+import {
+  startCluster,
+  waitFor,
+  type Browser,
+  type EmulatedServer,
+  type InstanceProcess,
+  type Lease,
+  type ServerSpec,
+  type TestCluster,
+} from "../testing/cluster.ts";
 import { emitResult } from "../testing/realtime.ts";
 
 const SPECS: ServerSpec[] = [
@@ -34,7 +43,8 @@ const byId = (id: string): InstanceProcess => {
   if (!instance) throw new Error(`no instance ${id}`);
   return instance;
 };
-const heldBy = (owners: Map<string, Lease>, instanceId: string) => [...owners].filter(([, lease]) => lease.ownerId === instanceId).map(([serverId]) => serverId);
+const heldBy = (owners: Map<string, Lease>, instanceId: string) =>
+  [...owners].filter(([, lease]) => lease.ownerId === instanceId).map(([serverId]) => serverId);
 /** Game servers that push chat over RCON (BattlEye, Squad): live lines can be made on demand. */
 const chatty = () => cluster.servers.filter((s) => s.protocol !== "quake3");
 
@@ -59,8 +69,15 @@ async function fairlyHeld(instanceIds: string[], timeoutMs: number): Promise<Map
 }
 
 /** Waits until every server in `serverIds` is leased to a live instance other than `formerOwner`. */
-async function movedAway(serverIds: string[], formerOwner: string, timeoutMs: number): Promise<Map<string, Lease>> {
-  const others = () => alive().map((i) => i.id).filter((id) => id !== formerOwner);
+async function movedAway(
+  serverIds: string[],
+  formerOwner: string,
+  timeoutMs: number,
+): Promise<Map<string, Lease>> {
+  const others = () =>
+    alive()
+      .map((i) => i.id)
+      .filter((id) => id !== formerOwner);
   return waitFor(
     async () => {
       const owners = await cluster.owners();
@@ -85,14 +102,26 @@ function browserAt(instanceId: string): Browser {
   return browser;
 }
 
-async function subscribe(browser: Browser, server: EmulatedServer, afterSeq?: number): Promise<ServerSnapshot> {
-  const result = await emitResult<ServerSnapshot>(browser.socket, "server:subscribe", { serverId: server.serverId, ...(afterSeq === undefined ? {} : { afterSeq }) });
+async function subscribe(
+  browser: Browser,
+  server: EmulatedServer,
+  afterSeq?: number,
+): Promise<ServerSnapshot> {
+  const result = await emitResult<ServerSnapshot>(browser.socket, "server:subscribe", {
+    serverId: server.serverId,
+    ...(afterSeq === undefined ? {} : { afterSeq }),
+  });
   if (!result.ok) throw new Error(`subscribe: ${result.error.message}`);
   return result.data;
 }
 
 /** A player says `text` until the browser has it as a live console line (chat pushes are not retried). */
-async function chatReaches(browser: Browser, server: EmulatedServer, text: string, timeoutMs = 10_000): Promise<ConsoleLineMessage> {
+async function chatReaches(
+  browser: Browser,
+  server: EmulatedServer,
+  text: string,
+  timeoutMs = 10_000,
+): Promise<ConsoleLineMessage> {
   return waitFor(
     () => {
       const line = browser.lines.find((l) => l.serverId === server.serverId && l.text.includes(text));
@@ -106,7 +135,10 @@ async function chatReaches(browser: Browser, server: EmulatedServer, text: strin
 }
 
 async function storedTexts(server: EmulatedServer, contains: string): Promise<string[]> {
-  const rows = await cluster.db.consoleLine.findMany({ where: { serverId: server.serverId, text: { contains } }, select: { text: true } });
+  const rows = await cluster.db.consoleLine.findMany({
+    where: { serverId: server.serverId, text: { contains } },
+    select: { text: true },
+  });
   return rows.map((r) => r.text);
 }
 
@@ -129,8 +161,16 @@ describe("several RconDeck instances on PostgreSQL and Redis", () => {
       const browser = await browserOn(instance);
       await waitFor(
         async () => {
-          const result = await emitResult<{ statuses: ServerStatusMessage[] }>(browser.socket, "servers:watch", {});
-          return result.ok && result.data.statuses.length === cluster.servers.length && result.data.statuses.every((s) => s.state === "online");
+          const result = await emitResult<{ statuses: ServerStatusMessage[] }>(
+            browser.socket,
+            "servers:watch",
+            {},
+          );
+          return (
+            result.ok &&
+            result.data.statuses.length === cluster.servers.length &&
+            result.data.statuses.every((s) => s.state === "online")
+          );
         },
         20_000,
         `every server online as seen from ${instance.id}`,
@@ -146,14 +186,24 @@ describe("several RconDeck instances on PostgreSQL and Redis", () => {
     expect(remote.length).toBeGreaterThan(0);
     for (const server of remote) {
       await subscribe(browser, server);
-      const result = await emitResult<{ command: ConsoleLineMessage; answer: ConsoleLineMessage }>(browser.socket, "console:exec", { serverId: server.serverId, command: server.protocol === "battleye" ? "players" : "ListPlayers" });
-      if (!result.ok) throw new Error(`console:exec on ${server.name} (held by ${owners.get(server.serverId)?.ownerId}): ${result.error.message}`);
+      const result = await emitResult<{ command: ConsoleLineMessage; answer: ConsoleLineMessage }>(
+        browser.socket,
+        "console:exec",
+        { serverId: server.serverId, command: server.protocol === "battleye" ? "players" : "ListPlayers" },
+      );
+      if (!result.ok)
+        throw new Error(
+          `console:exec on ${server.name} (held by ${owners.get(server.serverId)?.ownerId}): ${result.error.message}`,
+        );
       expect(result.data.answer.replyTo).toBe(result.data.command.seq);
       expect(result.data.answer.text.length).toBeGreaterThan(0);
       await chatReaches(browser, server, `live-${tag()}`);
     }
     // Audited once per command, written before sending and completed with its outcome.
-    const audits = await cluster.db.auditEvent.findMany({ where: { action: "console.command", serverId: { in: remote.map((s) => s.serverId) } }, select: { serverId: true, outcome: true } });
+    const audits = await cluster.db.auditEvent.findMany({
+      where: { action: "console.command", serverId: { in: remote.map((s) => s.serverId) } },
+      select: { serverId: true, outcome: true },
+    });
     expect(audits.map((a) => a.serverId).sort()).toEqual(remote.map((s) => s.serverId).sort());
     expect(audits.every((a) => a.outcome === "success")).toBe(true);
   }, 60_000);
@@ -161,10 +211,15 @@ describe("several RconDeck instances on PostgreSQL and Redis", () => {
   it("the sign-in limit holds across instances", async () => {
     const user = await cluster.createUser(`limited-${tag()}`, "VIEWER");
     // Five wrong passwords from one address on i1 use up the (account, address) limit...
-    for (let i = 0; i < 5; i++) expect(await new AuthBrowser(byId("i1").url).signIn(user.email, "wrong password, surely")).toBe("Wrong email or password.");
+    for (let i = 0; i < 5; i++)
+      expect(await new AuthBrowser(byId("i1").url).signIn(user.email, "wrong password, surely")).toBe(
+        "Wrong email or password.",
+      );
     // ...so i2 and i3 refuse the next attempt too, even with the right password.
     expect(await new AuthBrowser(byId("i2").url).signIn(user.email, user.password)).toMatch(LIMITED);
-    expect(await new AuthBrowser(byId("i3").url).signIn(user.email, "wrong password, surely")).toMatch(LIMITED);
+    expect(await new AuthBrowser(byId("i3").url).signIn(user.email, "wrong password, surely")).toMatch(
+      LIMITED,
+    );
   }, 60_000);
 
   it("a Redis blink loses no stored line, and a browser that re-fetches after its last line catches up", async () => {
@@ -184,7 +239,11 @@ describe("several RconDeck instances on PostgreSQL and Redis", () => {
     await chatReaches(browser, server, `after-blink-${tag()}`, 30_000);
 
     // Nothing the holder received was lost: every line is stored...
-    await waitFor(async () => (await storedTexts(server, "during-blink-")).length === during.length, 10_000, "the lines said during the blink to be stored");
+    await waitFor(
+      async () => (await storedTexts(server, "during-blink-")).length === during.length,
+      10_000,
+      "the lines said during the blink to be stored",
+    );
     // ...and a browser that fetches what follows its last line before the gap has them all.
     const caughtUp = await subscribe(browser, server, before.seq);
     const seen = [...browser.lines.filter((l) => l.serverId === server.serverId), ...caughtUp.history];
@@ -209,7 +268,9 @@ describe("several RconDeck instances on PostgreSQL and Redis", () => {
 
   it("SIGKILL: another instance holds the dead owner's servers within 15 s", async () => {
     const owners = await cluster.owners();
-    const victim = byId(owners.get(cluster.servers[0]?.serverId ?? "")?.ownerId ?? "(nobody holds the first server)");
+    const victim = byId(
+      owners.get(cluster.servers[0]?.serverId ?? "")?.ownerId ?? "(nobody holds the first server)",
+    );
     const theirs = heldBy(owners, victim.id);
     victim.kill("SIGKILL");
     await movedAway(theirs, victim.id, 15_000);
@@ -221,7 +282,9 @@ describe("several RconDeck instances on PostgreSQL and Redis", () => {
 
   it("SIGSTOP for 20 s: the owner fences itself, its late writes are rejected, and it rejoins", async () => {
     const owners = await cluster.owners();
-    const victim = byId(owners.get(chatty()[0]?.serverId ?? "")?.ownerId ?? "(nobody holds the first chatty server)");
+    const victim = byId(
+      owners.get(chatty()[0]?.serverId ?? "")?.ownerId ?? "(nobody holds the first chatty server)",
+    );
     const theirs = heldBy(owners, victim.id);
     const stoppedAt = Date.now();
     victim.kill("SIGSTOP");
@@ -240,7 +303,10 @@ describe("several RconDeck instances on PostgreSQL and Redis", () => {
     expect(victim.alive()).toBe(true);
     for (const { server, text } of late) expect(await storedTexts(server, text)).toEqual([]);
     expect(cluster.overlaps()).toEqual([]);
-    await fairlyHeld(alive().map((i) => i.id), 45_000);
+    await fairlyHeld(
+      alive().map((i) => i.id),
+      45_000,
+    );
   }, 120_000);
 
   it("no game server ever saw two live RCON sessions at once", () => {

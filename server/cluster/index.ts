@@ -46,12 +46,31 @@ export async function createClusterRuntime(options: ClusterRuntimeOptions): Prom
   const clock = options.clock ?? systemClusterClock;
   const redis = createRedisClients(cluster, logger);
   await redis.ready();
-  const adapter = createAdapter(redis.adapterPub, redis.adapterSub, { key: `${cluster.redisPrefix}socket.io` });
-  const bus = createBus({ publisher: redis.command, subscriber: redis.subscriber, prefix: cluster.redisPrefix, instanceId: cluster.instanceId, logger });
+  const adapter = createAdapter(redis.adapterPub, redis.adapterSub, {
+    key: `${cluster.redisPrefix}socket.io`,
+  });
+  const bus = createBus({
+    publisher: redis.command,
+    subscriber: redis.subscriber,
+    prefix: cluster.redisPrefix,
+    instanceId: cluster.instanceId,
+    logger,
+  });
   const rpc = createRpc({ bus, clock, logger });
   const mirror = createMirror({ redis: redis.command, bus, clock, staleMs: 3 * cluster.leaseMs, logger });
   const watchers = createWatchers({ bus, hub: local, clock, logger, ...options.watch });
-  const hub = new ClusterHub({ local, db, bus, rpc, mirror, watchers, clock, logger, commandTimeoutMs: cluster.commandTimeoutMs, refreshMs: cluster.leaseMs });
+  const hub = new ClusterHub({
+    local,
+    db,
+    bus,
+    rpc,
+    mirror,
+    watchers,
+    clock,
+    logger,
+    commandTimeoutMs: cluster.commandTimeoutMs,
+    refreshMs: cluster.leaseMs,
+  });
   await hub.start();
   return {
     redis,

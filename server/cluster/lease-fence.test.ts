@@ -22,7 +22,17 @@ beforeEach(async () => {
   await t.db.$executeRawUnsafe(`DELETE FROM "Server"`);
   await t.db.$executeRawUnsafe(`DELETE FROM "ConsoleLine"`);
   for (const id of ["srv-x", "srv-y", "srv-z"]) {
-    await t.db.server.create({ data: { id, name: id, game: "cs2", protocol: "source", host: "127.0.0.1", port: 27015, passwordEncrypted: "x" } });
+    await t.db.server.create({
+      data: {
+        id,
+        name: id,
+        game: "cs2",
+        protocol: "source",
+        host: "127.0.0.1",
+        port: 27015,
+        passwordEncrypted: "x",
+      },
+    });
   }
 });
 
@@ -72,7 +82,9 @@ describe("LeaseFence (PostgreSQL)", () => {
       ...Array.from({ length: 1500 }, (_, i) => [`missing-${i}`, 1] as [string, number]),
     ]);
     expect([...(await fence.run(epochs, (_db, allowed) => Promise.resolve(allowed)))]).toEqual(["srv-x"]);
-    expect((await fence.run(new Map([["srv-x", 2]]), (_db, allowed) => Promise.resolve(allowed))).size).toBe(0);
+    expect((await fence.run(new Map([["srv-x", 2]]), (_db, allowed) => Promise.resolve(allowed))).size).toBe(
+      0,
+    );
     expect((await fence.run(new Map(), (_db, allowed) => Promise.resolve(allowed))).size).toBe(0);
   });
 
@@ -97,12 +109,14 @@ describe("LeaseFence (PostgreSQL)", () => {
     expect(await takeover).toEqual([{ serverId: "srv-x", epoch: 2 }]);
 
     const late = await a.run(new Map([["srv-x", 1]]), async (db, allowed) => {
-      for (const serverId of allowed) await db.consoleLine.create({ data: { serverId, seq: 2, kind: "system", text: "late" } });
+      for (const serverId of allowed)
+        await db.consoleLine.create({ data: { serverId, seq: 2, kind: "system", text: "late" } });
       return allowed;
     });
     expect(late.size).toBe(0);
     await b.run(new Map([["srv-x", 2]]), async (db, allowed) => {
-      for (const serverId of allowed) await db.consoleLine.create({ data: { serverId, seq: 2, kind: "system", text: "new owner" } });
+      for (const serverId of allowed)
+        await db.consoleLine.create({ data: { serverId, seq: 2, kind: "system", text: "new owner" } });
     });
     expect(await lineTexts()).toEqual(["old owner", "new owner"]);
   });
@@ -134,14 +148,18 @@ describe("LeaseFence (PostgreSQL)", () => {
       await db.consoleLine.create({ data: { serverId: "srv-x", seq: 1, kind: "system", text: "stalled" } });
       inserted.open();
       await hold.wait; // e.g. SIGSTOP: the client sends nothing more
-      await db.consoleLine.create({ data: { serverId: "srv-x", seq: 2, kind: "system", text: "after the pause" } });
+      await db.consoleLine.create({
+        data: { serverId: "srv-x", seq: 2, kind: "system", text: "after the pause" },
+      });
     });
     const outcome = writing.then(
       () => "committed",
       () => "failed",
     );
     await inserted.wait;
-    expect(await acquireLeases(t.db, "inst-b", 60_000, 10, 30_000)).toEqual([{ serverId: "srv-x", epoch: 2 }]);
+    expect(await acquireLeases(t.db, "inst-b", 60_000, 10, 30_000)).toEqual([
+      { serverId: "srv-x", epoch: 2 },
+    ]);
     hold.open();
     expect(await outcome).toBe("failed");
     expect(await lineTexts()).toEqual([]);

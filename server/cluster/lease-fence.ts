@@ -44,13 +44,18 @@ export class LeaseFence implements WriteFence {
     this.transactionTimeoutMs = options.transactionTimeoutMs ?? 5000;
   }
 
-  run<T>(epochs: ReadonlyMap<string, number>, write: (db: Db, allowed: ReadonlySet<string>) => Promise<T>): Promise<T> {
+  run<T>(
+    epochs: ReadonlyMap<string, number>,
+    write: (db: Db, allowed: ReadonlySet<string>) => Promise<T>,
+  ): Promise<T> {
     return this.db.$transaction(
       async (tx) => {
         const db = tx as unknown as Db;
         await db.$executeRawUnsafe(`SET LOCAL idle_in_transaction_session_timeout = ${this.idleTimeoutMs}`);
         const rows = epochs.size > 0 ? await lockOwnLeases(db, this.instanceId, [...epochs.keys()]) : [];
-        const allowed = new Set(rows.filter((r) => epochs.get(r.serverId) === r.epoch).map((r) => r.serverId));
+        const allowed = new Set(
+          rows.filter((r) => epochs.get(r.serverId) === r.epoch).map((r) => r.serverId),
+        );
         return write(db, allowed);
       },
       { maxWait: 10_000, timeout: this.transactionTimeoutMs },

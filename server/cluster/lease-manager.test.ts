@@ -46,7 +46,15 @@ afterEach(async () => {
 async function seedServers(count: number): Promise<string[]> {
   const ids = Array.from({ length: count }, (_, i) => `srv-${String(i).padStart(3, "0")}`);
   await t.db.server.createMany({
-    data: ids.map((id, i) => ({ id, name: id, game: "cs2", protocol: "source", host: "127.0.0.1", port: 27000 + i, passwordEncrypted: "x" })),
+    data: ids.map((id, i) => ({
+      id,
+      name: id,
+      game: "cs2",
+      protocol: "source",
+      host: "127.0.0.1",
+      port: 27000 + i,
+      passwordEncrypted: "x",
+    })),
   });
   return ids;
 }
@@ -108,7 +116,11 @@ async function expectExclusive(members: readonly Member[], serverIds: readonly s
 
 /** Settles: every holder connected to what its manager holds (adopts run in the background). */
 function settled(members: readonly Member[]): boolean {
-  return members.every((m) => m.holder.connected.size === m.manager.held().size && [...m.manager.held()].every(([s, e]) => m.holder.connected.get(s) === e));
+  return members.every(
+    (m) =>
+      m.holder.connected.size === m.manager.held().size &&
+      [...m.manager.held()].every(([s, e]) => m.holder.connected.get(s) === e),
+  );
 }
 
 describe("LeaseManager (PostgreSQL)", () => {
@@ -121,7 +133,8 @@ describe("LeaseManager (PostgreSQL)", () => {
     expect(members.map((m) => m.manager.instances())).toEqual([3, 3, 3]);
     expect(members.map((m) => m.manager.isLeader())).toEqual([true, false, false]);
     expect(members.every((m) => m.changes > 0)).toBe(true);
-    for (const m of members) for (const serverId of m.manager.held().keys()) expect(m.manager.writeGate(serverId)).toBe(true);
+    for (const m of members)
+      for (const serverId of m.manager.held().keys()) expect(m.manager.writeGate(serverId)).toBe(true);
     expect(members[0]!.manager.writeGate("srv-unknown")).toBe(false);
   });
 
@@ -151,7 +164,9 @@ describe("LeaseManager (PostgreSQL)", () => {
     const write = (fence: LeaseFence, epochs: ReadonlyMap<string, number>) =>
       fence.run(epochs, async (db, allowed) => {
         for (const serverId of allowed) {
-          await db.consoleLine.create({ data: { serverId, seq: 1, kind: "system", text: `from ${[...epochs.keys()].join()}` } });
+          await db.consoleLine.create({
+            data: { serverId, seq: 1, kind: "system", text: `from ${[...epochs.keys()].join()}` },
+          });
         }
         return allowed;
       });
@@ -256,7 +271,11 @@ describe("LeaseManager (PostgreSQL)", () => {
 
     const staying = members.slice(0, 2);
     for (const m of staying) m.manager.nudge();
-    await until(() => sizes(staying).reduce((a, b) => a + b, 0) === 9 && settled(staying), 20_000, "handed over");
+    await until(
+      () => sizes(staying).reduce((a, b) => a + b, 0) === 9 && settled(staying),
+      20_000,
+      "handed over",
+    );
     await expectExclusive(staying, servers);
     expect(await t.db.clusterInstance.count({ where: { id: "inst-c" } })).toBe(0);
   });
@@ -273,7 +292,9 @@ describe("LeaseManager (PostgreSQL)", () => {
     await until(
       () => {
         const s = sizes(members);
-        return Math.max(...s) - Math.min(...s) <= 1 && s.reduce((a, b) => a + b, 0) === 13 && settled(members);
+        return (
+          Math.max(...s) - Math.min(...s) <= 1 && s.reduce((a, b) => a + b, 0) === 13 && settled(members)
+        );
       },
       25_000,
       "rebalanced",
@@ -295,16 +316,28 @@ describe("LeaseManager (PostgreSQL)", () => {
     await t.db.server.update({ where: { id: disabled }, data: { enabled: false } });
     await t.db.server.delete({ where: { id: deleted } });
 
-    await until(() => !a.manager.held().has(disabled) && !b.manager.held().has(deleted) && settled(members), 15_000, "released");
+    await until(
+      () => !a.manager.held().has(disabled) && !b.manager.held().has(deleted) && settled(members),
+      15_000,
+      "released",
+    );
     expect(a.holder.released).toContain(disabled);
     expect(b.holder.released).toContain(deleted);
     expect(a.manager.writeGate(disabled)).toBe(false);
     const rows = await leaseRows();
     expect(rows.find((r) => r.serverId === deleted)).toBeUndefined();
     expect(rows.find((r) => r.serverId === disabled)?.live).toBe(false);
-    await until(() => sizes(members).reduce((x, y) => x + y, 0) === 4 && settled(members), 15_000, "the 4 left held");
+    await until(
+      () => sizes(members).reduce((x, y) => x + y, 0) === 4 && settled(members),
+      15_000,
+      "the 4 left held",
+    );
 
     await t.db.server.update({ where: { id: disabled }, data: { enabled: true } });
-    await until(() => members.some((m) => m.manager.held().get(disabled) === disabledEpoch + 1) && settled(members), 15_000, "re-enabled");
+    await until(
+      () => members.some((m) => m.manager.held().get(disabled) === disabledEpoch + 1) && settled(members),
+      15_000,
+      "re-enabled",
+    );
   });
 });

@@ -17,7 +17,15 @@
  */
 import type { Db } from "../db/client.ts";
 import type { Logger } from "../rcon/types.ts";
-import { acquireLeases, expireLeases, heartbeat, leaveCluster, renewLeases, survey, type LeaseRow } from "./lease-sql.ts";
+import {
+  acquireLeases,
+  expireLeases,
+  heartbeat,
+  leaveCluster,
+  renewLeases,
+  survey,
+  type LeaseRow,
+} from "./lease-sql.ts";
 import { LeaseTasks } from "./lease-tasks.ts";
 
 /** What the manager drives: the ConnectionHub in leased mode satisfies this. */
@@ -102,7 +110,8 @@ export class LeaseManager {
     this.id = options.instanceId;
     this.leaseMs = options.leaseMs;
     this.margin = Math.max(1000, options.leaseMs / 5);
-    if (this.leaseMs <= this.margin) throw new Error(`Lease lifetime ${options.leaseMs} ms is too short (must exceed ${this.margin} ms).`);
+    if (this.leaseMs <= this.margin)
+      throw new Error(`Lease lifetime ${options.leaseMs} ms is too short (must exceed ${this.margin} ms).`);
     this.logger = options.logger;
     this.holder = options.holder;
     this.clock = options.clock ?? systemLeaseClock;
@@ -135,7 +144,9 @@ export class LeaseManager {
     try {
       await leaveCluster(this.db, this.id);
     } catch (error) {
-      this.logger.warn("Could not give the leases back on stop; they expire by themselves", { error: String(error) });
+      this.logger.warn("Could not give the leases back on stop; they expire by themselves", {
+        error: String(error),
+      });
     }
   }
 
@@ -235,7 +246,13 @@ export class LeaseManager {
   private async acquire(wanted: number): Promise<void> {
     const wasEmpty = this.heldLeases.size === 0;
     const sentAt = this.clock.monotonic();
-    const rows = await acquireLeases(this.db, this.id, this.leaseMs, Math.min(wanted, ACQUIRE_BATCH), this.leaseMs / 4);
+    const rows = await acquireLeases(
+      this.db,
+      this.id,
+      this.leaseMs,
+      Math.min(wanted, ACQUIRE_BATCH),
+      this.leaseMs / 4,
+    );
     if (rows.length === 0) return;
     if (wanted > ACQUIRE_BATCH && rows.length === ACQUIRE_BATCH) this.againSoon = true;
     if (wasEmpty) this.validUntil = sentAt + this.leaseMs - this.margin;
@@ -258,7 +275,10 @@ export class LeaseManager {
     try {
       await this.holder.adopt(row.serverId, row.epoch);
     } catch (error) {
-      this.logger.warn("Could not take over a server; giving its lease back", { serverId: row.serverId, error: String(error) });
+      this.logger.warn("Could not take over a server; giving its lease back", {
+        serverId: row.serverId,
+        error: String(error),
+      });
       if (this.heldLeases.get(row.serverId) !== row.epoch) return;
       this.heldLeases.delete(row.serverId);
       this.changed(true);
@@ -283,7 +303,9 @@ export class LeaseManager {
     }
     if (count <= 0) return;
     if (count > RELEASE_BATCH) this.againSoon = true;
-    const surplus = [...this.heldLeases].filter(([serverId]) => !this.releasing.has(serverId)).slice(0, Math.min(count, RELEASE_BATCH));
+    const surplus = [...this.heldLeases]
+      .filter(([serverId]) => !this.releasing.has(serverId))
+      .slice(0, Math.min(count, RELEASE_BATCH));
     for (const [serverId, epoch] of surplus) this.giveBack({ serverId, epoch });
   }
 
@@ -302,7 +324,10 @@ export class LeaseManager {
       } catch (error) {
         // Still held (surplus): kept, and given back later. Lost: writeGate is already false for it,
         // so the connection stops itself at its next send.
-        this.logger.warn("Could not close a server's connection on hand-over", { serverId: lease.serverId, error: String(error) });
+        this.logger.warn("Could not close a server's connection on hand-over", {
+          serverId: lease.serverId,
+          error: String(error),
+        });
         return;
       } finally {
         this.releasing.delete(lease.serverId);

@@ -67,7 +67,9 @@ export async function survey(db: Db, instanceId: string, liveMs: number, staleMs
          FROM "ServerLease" AS l LEFT JOIN "ClusterInstance" AS i ON i."id" = l."ownerId"
          WHERE l."expiresAt" > ${NOW} AND l."ownerId" <> ${instanceId}
            AND (i."id" IS NULL OR i."heartbeatAt" < ${NOW} - ${interval(staleMs)}))::float8 AS "orphanMs"`;
-  const rows = await db.$queryRaw<{ id: string; held: bigint | number; ageMs: number }[]>`SELECT i."id" AS "id",
+  const rows = await db.$queryRaw<
+    { id: string; held: bigint | number; ageMs: number }[]
+  >`SELECT i."id" AS "id",
       (SELECT count(*) FROM "ServerLease" AS l WHERE l."ownerId" = i."id" AND l."expiresAt" > ${NOW}) AS "held",
       (EXTRACT(EPOCH FROM (${NOW} - i."heartbeatAt")) * 1000)::float8 AS "ageMs"
     FROM "ClusterInstance" AS i WHERE i."heartbeatAt" > ${NOW} - ${interval(liveMs)} OR i."id" = ${instanceId}
@@ -78,7 +80,8 @@ export async function survey(db: Db, instanceId: string, liveMs: number, staleMs
   return {
     servers: Number(counts?.servers ?? 0),
     live: live.map((r) => ({ id: r.id, held: Number(r.held) })),
-    orphanExpiresInMs: counts?.orphanMs === null || counts?.orphanMs === undefined ? null : Number(counts.orphanMs),
+    orphanExpiresInMs:
+      counts?.orphanMs === null || counts?.orphanMs === undefined ? null : Number(counts.orphanMs),
   };
 }
 
@@ -89,11 +92,19 @@ export async function survey(db: Db, instanceId: string, liveMs: number, staleMs
  * server, the second finds it unexpired and gets nothing. `lock_timeout` bounds the wait on a row
  * a stale owner's write still locks (FOR SHARE), so a renewal tick is never held up for long.
  */
-export async function acquireLeases(db: Db, instanceId: string, leaseMs: number, limit: number, lockTimeoutMs: number): Promise<LeaseRow[]> {
+export async function acquireLeases(
+  db: Db,
+  instanceId: string,
+  leaseMs: number,
+  limit: number,
+  lockTimeoutMs: number,
+): Promise<LeaseRow[]> {
   if (limit <= 0) return [];
   return db.$transaction(async (tx) => {
     await tx.$executeRawUnsafe(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(lockTimeoutMs))}`);
-    return tx.$queryRaw<LeaseRow[]>`INSERT INTO "ServerLease" ("serverId", "ownerId", "epoch", "expiresAt", "acquiredAt")
+    return tx.$queryRaw<
+      LeaseRow[]
+    >`INSERT INTO "ServerLease" ("serverId", "ownerId", "epoch", "expiresAt", "acquiredAt")
       SELECT s."id", ${instanceId}, 1, ${NOW} + ${interval(leaseMs)}, ${NOW}
         FROM "Server" AS s LEFT JOIN "ServerLease" AS l ON l."serverId" = s."id"
         WHERE ${LEASABLE} AND (l."serverId" IS NULL OR l."expiresAt" <= ${NOW})
@@ -126,7 +137,11 @@ export async function leaveCluster(db: Db, instanceId: string): Promise<void> {
  * The leases of these servers that this instance owns, locked FOR SHARE until the caller's
  * transaction ends (lease-fence.ts explains why).
  */
-export async function lockOwnLeases(tx: Db, instanceId: string, serverIds: readonly string[]): Promise<LeaseRow[]> {
+export async function lockOwnLeases(
+  tx: Db,
+  instanceId: string,
+  serverIds: readonly string[],
+): Promise<LeaseRow[]> {
   const rows: LeaseRow[] = [];
   for (let i = 0; i < serverIds.length; i += CHUNK) {
     const ids = serverIds.slice(i, i + CHUNK);

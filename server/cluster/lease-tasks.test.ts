@@ -8,14 +8,16 @@ describe("LeaseTasks", () => {
     let active = 0;
     let most = 0;
     const order: string[] = [];
-    const step = (label: string, fail = false) => async () => {
-      active++;
-      most = Math.max(most, active);
-      await new Promise((resolve) => setTimeout(resolve, 1));
-      active--;
-      order.push(label);
-      if (fail) throw new Error("boom");
-    };
+    const step =
+      (label: string, fail = false) =>
+      async () => {
+        active++;
+        most = Math.max(most, active);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        active--;
+        order.push(label);
+        if (fail) throw new Error("boom");
+      };
     const runs: Promise<void>[] = [];
     for (let i = 0; i < 20; i++) {
       runs.push(tasks.run(`s${i}`, step(`adopt s${i}`, i === 3)));
@@ -25,6 +27,7 @@ describe("LeaseTasks", () => {
     await Promise.all(runs);
     expect(most).toBe(4);
     expect(order).toHaveLength(40);
-    for (let i = 0; i < 20; i++) expect(order.indexOf(`adopt s${i}`)).toBeLessThan(order.indexOf(`release s${i}`));
+    for (let i = 0; i < 20; i++)
+      expect(order.indexOf(`adopt s${i}`)).toBeLessThan(order.indexOf(`release s${i}`));
   });
 });

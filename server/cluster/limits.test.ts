@@ -34,7 +34,11 @@ describe("limits shared through Redis", () => {
   });
 
   it("sign-in attempts count across instances", async () => {
-    const limits = { perAccountAddress: { attempts: 3, windowSeconds: 300 }, perAddress: { attempts: 100, windowSeconds: 300 }, perAccount: { attempts: 100, windowSeconds: 300 } };
+    const limits = {
+      perAccountAddress: { attempts: 3, windowSeconds: 300 },
+      perAddress: { attempts: 100, windowSeconds: 300 },
+      perAccount: { attempts: 100, windowSeconds: 300 },
+    };
     const onA = new LoginLimiter(limits, a);
     const onB = new LoginLimiter(limits, b);
     const scope = { email: "owner@example.com", ip: "203.0.113.9", knownAddress: false };
@@ -68,7 +72,12 @@ describe("limits shared through Redis", () => {
   });
 
   it("with Redis unreachable, the in-memory insurance counts: allowed up to the limit, then refused", async () => {
-    const away = new Redis("redis://127.0.0.1:1", { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null, lazyConnect: true });
+    const away = new Redis("redis://127.0.0.1:1", {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      lazyConnect: true,
+    });
     away.on("error", () => undefined);
     const limiter = redisLimiters(away, prefix)({ keyPrefix: "blink", points: 2, duration: 10 });
     await expect(limiter.consume("user-1")).resolves.toMatchObject({ remainingPoints: 1 });

@@ -62,7 +62,13 @@ export interface Mirror {
   close(): void;
 }
 
-export function createMirror(options: { redis: Redis; bus: Bus; clock: ClusterClock; staleMs: number; logger: Logger }): Mirror {
+export function createMirror(options: {
+  redis: Redis;
+  bus: Bus;
+  clock: ClusterClock;
+  staleMs: number;
+  logger: Logger;
+}): Mirror {
   const { redis, bus, clock, logger } = options;
   const statusKey = `${bus.prefix}status`;
   const playersKey = `${bus.prefix}players`;
@@ -76,7 +82,8 @@ export function createMirror(options: { redis: Redis; bus: Bus; clock: ClusterCl
     return held.value;
   };
 
-  const applyStatus = (entry: StatusEntry, seenAt: number) => statuses.set(entry.status.serverId, { value: entry, seenAt });
+  const applyStatus = (entry: StatusEntry, seenAt: number) =>
+    statuses.set(entry.status.serverId, { value: entry, seenAt });
 
   const onMessage = (payload: unknown) => {
     const message = payload as MirrorMessage;
@@ -103,7 +110,9 @@ export function createMirror(options: { redis: Redis; bus: Bus; clock: ClusterCl
   const warn = (what: string) => (error: unknown) => {
     if (failing) return;
     failing = true;
-    logger.warn(`mirror: ${what} failed (Redis): other instances show older states until it is back`, { error: String(error).slice(0, 200) });
+    logger.warn(`mirror: ${what} failed (Redis): other instances show older states until it is back`, {
+      error: String(error).slice(0, 200),
+    });
   };
   const done = () => {
     failing = false;
@@ -113,13 +122,17 @@ export function createMirror(options: { redis: Redis; bus: Bus; clock: ClusterCl
     async start() {
       off = bus.onTopic(MIRROR_TOPIC, onMessage);
       await bus.ready();
-      const [rawStatuses, rawPlayers] = await Promise.all([redis.hgetall(statusKey), redis.hgetall(playersKey)]);
+      const [rawStatuses, rawPlayers] = await Promise.all([
+        redis.hgetall(statusKey),
+        redis.hgetall(playersKey),
+      ]);
       const now = clock.now();
       const wall = clock.wall();
       for (const raw of Object.values(rawStatuses)) {
         const entry = parse<StatusEntry>(raw);
         // Published meanwhile: the message is newer than the hash read.
-        if (entry && !statuses.has(entry.status.serverId)) applyStatus(entry, now - Math.max(0, wall - entry.at));
+        if (entry && !statuses.has(entry.status.serverId))
+          applyStatus(entry, now - Math.max(0, wall - entry.at));
       }
       for (const [serverId, raw] of Object.entries(rawPlayers)) {
         const entry = parse<PlayersEntry>(raw);
@@ -159,8 +172,12 @@ export function createMirror(options: { redis: Redis; bus: Bus; clock: ClusterCl
       const removal =
         owner === null
           ? redis.hdel(statusKey, serverId).then(() => redis.hdel(playersKey, serverId))
-          : redis.eval(CLEAR_OWN, 1, statusKey, serverId, owner).then(() => redis.eval(CLEAR_OWN, 1, playersKey, serverId, owner));
-      await removal.then(() => bus.publish(MIRROR_TOPIC, { type: "clear", serverId, owner } satisfies MirrorMessage)).catch(warn("clear"));
+          : redis
+              .eval(CLEAR_OWN, 1, statusKey, serverId, owner)
+              .then(() => redis.eval(CLEAR_OWN, 1, playersKey, serverId, owner));
+      await removal
+        .then(() => bus.publish(MIRROR_TOPIC, { type: "clear", serverId, owner } satisfies MirrorMessage))
+        .catch(warn("clear"));
     },
 
     close() {

@@ -36,7 +36,11 @@ export interface ClusterNode {
 }
 
 /** The part of the hub's options that makes it a leased hub of this instance. */
-export function leasedHubOptions(db: Db, cluster: ClusterEnv, leases: () => LeaseManager | null): Partial<HubOptions> {
+export function leasedHubOptions(
+  db: Db,
+  cluster: ClusterEnv,
+  leases: () => LeaseManager | null,
+): Partial<HubOptions> {
   return {
     ownership: "leased",
     fence: new LeaseFence({ db, instanceId: cluster.instanceId }),
@@ -46,7 +50,13 @@ export function leasedHubOptions(db: Db, cluster: ClusterEnv, leases: () => Leas
   };
 }
 
-export async function joinCluster(options: { cluster: ClusterEnv; db: Db; logger: Logger; hub: LeasedHub & LeaseHolder; bind(leases: LeaseManager): void }): Promise<ClusterNode> {
+export async function joinCluster(options: {
+  cluster: ClusterEnv;
+  db: Db;
+  logger: Logger;
+  hub: LeasedHub & LeaseHolder;
+  bind(leases: LeaseManager): void;
+}): Promise<ClusterNode> {
   const { cluster, db, logger, hub } = options;
   const runtime = await createClusterRuntime({ cluster, db, logger, local: hub });
   const me = cluster.instanceId;
@@ -61,15 +71,21 @@ export async function joinCluster(options: { cluster: ClusterEnv; db: Db; logger
   });
   options.bind(leases);
   const announce = (type: MembershipMessage["type"]) =>
-    runtime.bus.publish(MEMBERSHIP_TOPIC, { from: me, type } satisfies MembershipMessage).catch((error: unknown) => {
-      logger.warn("cluster announcement not sent (Redis)", { type, error: String(error).slice(0, 200) });
-    });
+    runtime.bus
+      .publish(MEMBERSHIP_TOPIC, { from: me, type } satisfies MembershipMessage)
+      .catch((error: unknown) => {
+        logger.warn("cluster announcement not sent (Redis)", { type, error: String(error).slice(0, 200) });
+      });
   const off = runtime.bus.onTopic(MEMBERSHIP_TOPIC, (payload) => {
     const message = payload as MembershipMessage | null;
     if (message && message.from !== me) leases.nudge();
   });
   await leases.start();
-  logger.info("joined the cluster", { instance: me, held: leases.held().size, instances: leases.instances() });
+  logger.info("joined the cluster", {
+    instance: me,
+    held: leases.held().size,
+    instances: leases.instances(),
+  });
   await announce("joined");
   return {
     runtime,

@@ -30,7 +30,10 @@ export interface RedisClients {
   close(): Promise<void>;
 }
 
-export function createRedisClients(cluster: Pick<ClusterEnv, "redisUrl" | "redisPrefix" | "instanceId">, logger: Logger): RedisClients {
+export function createRedisClients(
+  cluster: Pick<ClusterEnv, "redisUrl" | "redisPrefix" | "instanceId">,
+  logger: Logger,
+): RedisClients {
   const base: RedisOptions = {
     retryStrategy: reconnectDelay,
     // Named after prefix and instance, so a test can find (and CLIENT KILL) one instance's connections.
@@ -46,7 +49,10 @@ export function createRedisClients(cluster: Pick<ClusterEnv, "redisUrl" | "redis
       if (down) return;
       down = true;
       // The URL may carry a password: only the error's code and message go to the log.
-      logger.error("Redis connection lost: retrying", { role, error: (error as { code?: string }).code ?? error.message.slice(0, 200) });
+      logger.error("Redis connection lost: retrying", {
+        role,
+        error: (error as { code?: string }).code ?? error.message.slice(0, 200),
+      });
     });
     client.on("ready", () => {
       if (!down) return;
@@ -61,7 +67,9 @@ export function createRedisClients(cluster: Pick<ClusterEnv, "redisUrl" | "redis
   const adapterSub = make("adapter-sub", { maxRetriesPerRequest: null });
   const all = [command, subscriber, adapterPub, adapterSub];
   const readyOnce = (client: Redis) =>
-    client.status === "ready" ? Promise.resolve() : new Promise<void>((resolve) => client.once("ready", () => resolve()));
+    client.status === "ready"
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => client.once("ready", () => resolve()));
 
   return {
     prefix: cluster.redisPrefix,

@@ -25,8 +25,19 @@ interface Node {
 async function node(instanceId: string, maxPending?: number): Promise<Node> {
   const clients = createRedisClients({ redisUrl: REDIS_URL, redisPrefix: prefix, instanceId }, silentLogger);
   await clients.ready();
-  const bus = createBus({ publisher: clients.command, subscriber: clients.subscriber, prefix, instanceId, logger: silentLogger });
-  const rpc = createRpc({ bus, clock: systemClusterClock, logger: silentLogger, ...(maxPending !== undefined ? { maxPending } : {}) });
+  const bus = createBus({
+    publisher: clients.command,
+    subscriber: clients.subscriber,
+    prefix,
+    instanceId,
+    logger: silentLogger,
+  });
+  const rpc = createRpc({
+    bus,
+    clock: systemClusterClock,
+    logger: silentLogger,
+    ...(maxPending !== undefined ? { maxPending } : {}),
+  });
   await rpc.start();
   return { clients, bus, rpc };
 }
@@ -68,12 +79,18 @@ describe("cluster bus and RPC (real Redis)", () => {
     b.rpc.serve("refuse", () => Promise.reject(new AppError("FORBIDDEN", "not you")));
     b.rpc.serve("crash", () => Promise.reject(new Error("secret internals")));
     expect(await a.rpc.request("inst-b", "echo", { x: 1 }, 5_000)).toEqual({ echoed: { x: 1 } });
-    await expect(a.rpc.request("inst-b", "refuse", {}, 5_000)).rejects.toMatchObject({ name: "AppError", code: "FORBIDDEN", message: "not you" });
+    await expect(a.rpc.request("inst-b", "refuse", {}, 5_000)).rejects.toMatchObject({
+      name: "AppError",
+      code: "FORBIDDEN",
+      message: "not you",
+    });
     const crash = await a.rpc.request("inst-b", "crash", {}, 5_000).catch((e: unknown) => e);
     expect(crash).toBeInstanceOf(AppError);
     expect((crash as AppError).code).toBe("INTERNAL");
     expect((crash as AppError).message).not.toContain("secret");
-    await expect(a.rpc.request("inst-b", "no-such-method", {}, 5_000)).rejects.toMatchObject({ code: "UNAVAILABLE" });
+    await expect(a.rpc.request("inst-b", "no-such-method", {}, 5_000)).rejects.toMatchObject({
+      code: "UNAVAILABLE",
+    });
     expect(a.rpc.inFlight()).toBe(0);
   });
 
@@ -85,7 +102,11 @@ describe("cluster bus and RPC (real Redis)", () => {
     });
     const error = await a.rpc.request("inst-b", "hang", {}, 700).catch((e: unknown) => e);
     expect(isOutcomeUnknown(error)).toBe(true);
-    expect(error).toMatchObject({ code: "TIMEOUT", message: "The RconDeck instance holding this server did not answer within 1 s: the outcome is unknown. Check the console before trying again." });
+    expect(error).toMatchObject({
+      code: "TIMEOUT",
+      message:
+        "The RconDeck instance holding this server did not answer within 1 s: the outcome is unknown. Check the console before trying again.",
+    });
     expect(a.rpc.inFlight()).toBe(0);
     // Long enough for any re-send to have reached B.
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -103,7 +124,10 @@ describe("cluster bus and RPC (real Redis)", () => {
   });
 
   it("a target nobody listens for: UNAVAILABLE, nothing was sent", async () => {
-    await expect(a.rpc.request("inst-gone", "echo", {}, 5_000)).rejects.toMatchObject({ code: "UNAVAILABLE", message: expect.stringContaining("nothing was sent") as unknown });
+    await expect(a.rpc.request("inst-gone", "echo", {}, 5_000)).rejects.toMatchObject({
+      code: "UNAVAILABLE",
+      message: expect.stringContaining("nothing was sent") as unknown,
+    });
     expect(a.rpc.inFlight()).toBe(0);
   });
 
@@ -111,7 +135,10 @@ describe("cluster bus and RPC (real Redis)", () => {
     b.rpc.serve("park", () => new Promise(() => undefined));
     const first = a.rpc.request("inst-b", "park", {}, 1_500).catch((e: unknown) => e);
     const second = a.rpc.request("inst-b", "park", {}, 1_500).catch((e: unknown) => e);
-    await expect(a.rpc.request("inst-b", "park", {}, 1_500)).rejects.toMatchObject({ code: "UNAVAILABLE", message: expect.stringContaining("Too many requests") as unknown });
+    await expect(a.rpc.request("inst-b", "park", {}, 1_500)).rejects.toMatchObject({
+      code: "UNAVAILABLE",
+      message: expect.stringContaining("Too many requests") as unknown,
+    });
     expect(a.rpc.inFlight()).toBe(2);
     expect(isOutcomeUnknown(await first)).toBe(true);
     expect(isOutcomeUnknown(await second)).toBe(true);

@@ -18,7 +18,10 @@ export class OutcomeUnknownError extends AppError {
   readonly outcomeUnknown = true;
   constructor(readonly waitedMs: number) {
     const seconds = Math.max(1, Math.round(waitedMs / 1000));
-    super("TIMEOUT", `The RconDeck instance holding this server did not answer within ${seconds} s: the outcome is unknown. Check the console before trying again.`);
+    super(
+      "TIMEOUT",
+      `The RconDeck instance holding this server did not answer within ${seconds} s: the outcome is unknown. Check the console before trying again.`,
+    );
   }
 
   /** For the audit detail. */
@@ -38,7 +41,9 @@ interface RequestMessage {
   args: unknown;
 }
 
-type ReplyMessage = { id: string; ok: true; value: unknown } | { id: string; ok: false; error: { code: string; message: string } };
+type ReplyMessage =
+  | { id: string; ok: true; value: unknown }
+  | { id: string; ok: false; error: { code: string; message: string } };
 
 type Handler = (args: unknown) => Promise<unknown>;
 
@@ -54,7 +59,12 @@ export interface Rpc {
 
 export const DEFAULT_MAX_PENDING = 10_000;
 
-export function createRpc(options: { bus: Bus; clock: ClusterClock; logger: Logger; maxPending?: number }): Rpc {
+export function createRpc(options: {
+  bus: Bus;
+  clock: ClusterClock;
+  logger: Logger;
+  maxPending?: number;
+}): Rpc {
   const { bus, clock, logger } = options;
   const maxPending = options.maxPending ?? DEFAULT_MAX_PENDING;
   const requestChannel = (instanceId: string) => `${bus.prefix}rpc:${instanceId}`;
@@ -71,11 +81,24 @@ export function createRpc(options: { bus: Bus; clock: ClusterClock; logger: Logg
 
   const onRequest = (payload: unknown) => {
     const message = payload as Partial<RequestMessage> | null;
-    if (!message || typeof message.id !== "string" || typeof message.from !== "string" || typeof message.method !== "string") return;
+    if (
+      !message ||
+      typeof message.id !== "string" ||
+      typeof message.from !== "string" ||
+      typeof message.method !== "string"
+    )
+      return;
     const { id, from, method, args } = message as RequestMessage;
     const handler = methods.get(method);
     if (!handler) {
-      void answer(from, { id, ok: false, error: { code: "UNAVAILABLE", message: "That RconDeck instance cannot do this (a different version?)." } });
+      void answer(from, {
+        id,
+        ok: false,
+        error: {
+          code: "UNAVAILABLE",
+          message: "That RconDeck instance cannot do this (a different version?).",
+        },
+      });
       return;
     }
     void Promise.resolve()
@@ -83,8 +106,16 @@ export function createRpc(options: { bus: Bus; clock: ClusterClock; logger: Logg
       .then(
         (value) => answer(from, { id, ok: true, value: value ?? null }),
         (error: unknown) => {
-          if (!(error instanceof AppError)) logger.error("rpc handler failed", { method, error: String(error).slice(0, 200) });
-          const failure = error instanceof AppError ? { code: error.code, message: error.message } : { code: "INTERNAL", message: "Something went wrong on the RconDeck instance holding this server. The error was logged there." };
+          if (!(error instanceof AppError))
+            logger.error("rpc handler failed", { method, error: String(error).slice(0, 200) });
+          const failure =
+            error instanceof AppError
+              ? { code: error.code, message: error.message }
+              : {
+                  code: "INTERNAL",
+                  message:
+                    "Something went wrong on the RconDeck instance holding this server. The error was logged there.",
+                };
           return answer(from, { id, ok: false, error: failure });
         },
       );
@@ -116,8 +147,13 @@ export function createRpc(options: { bus: Bus; clock: ClusterClock; logger: Logg
     inFlight: () => pending.size,
 
     async request<T>(instanceId: string, method: string, args: unknown, timeoutMs: number): Promise<T> {
-      if (closed) throw new AppError("UNAVAILABLE", "This RconDeck instance is shutting down: nothing was sent.");
-      if (pending.size >= maxPending) throw new AppError("UNAVAILABLE", "Too many requests are waiting for other RconDeck instances: nothing was sent, try again shortly.");
+      if (closed)
+        throw new AppError("UNAVAILABLE", "This RconDeck instance is shutting down: nothing was sent.");
+      if (pending.size >= maxPending)
+        throw new AppError(
+          "UNAVAILABLE",
+          "Too many requests are waiting for other RconDeck instances: nothing was sent, try again shortly.",
+        );
       const id = randomUUID();
       const reply = new Promise<ReplyMessage>((settle) => {
         const timer = clock.setTimeout(() => {
@@ -128,20 +164,33 @@ export function createRpc(options: { bus: Bus; clock: ClusterClock; logger: Logg
       });
       let receivers: number;
       try {
-        receivers = await bus.publishRaw(requestChannel(instanceId), { id, from: bus.instanceId, method, args } satisfies RequestMessage);
+        receivers = await bus.publishRaw(requestChannel(instanceId), {
+          id,
+          from: bus.instanceId,
+          method,
+          args,
+        } satisfies RequestMessage);
       } catch {
         dropPending(id);
-        throw new AppError("UNAVAILABLE", "The other RconDeck instances cannot be reached (Redis): nothing was sent.");
+        throw new AppError(
+          "UNAVAILABLE",
+          "The other RconDeck instances cannot be reached (Redis): nothing was sent.",
+        );
       }
       if (receivers === 0) {
         // Nobody listens on that instance's channel: it is gone, so certainly nothing ran.
         dropPending(id);
-        throw new AppError("UNAVAILABLE", "The RconDeck instance holding this server is not reachable: nothing was sent. Servers move within 15 s after an instance stops: try again shortly.");
+        throw new AppError(
+          "UNAVAILABLE",
+          "The RconDeck instance holding this server is not reachable: nothing was sent. Servers move within 15 s after an instance stops: try again shortly.",
+        );
       }
       const settled = await reply;
       if (settled.ok) return settled.value as T;
       if (settled.error.code === "__timeout") throw new OutcomeUnknownError(timeoutMs);
-      const code = (APP_ERROR_CODES as readonly string[]).includes(settled.error.code) ? (settled.error.code as AppErrorCode) : "INTERNAL";
+      const code = (APP_ERROR_CODES as readonly string[]).includes(settled.error.code)
+        ? (settled.error.code as AppErrorCode)
+        : "INTERNAL";
       throw new AppError(code, String(settled.error.message).slice(0, 500));
     },
 

@@ -27,7 +27,14 @@ export interface Watchers {
   close(): void;
 }
 
-export function createWatchers(options: { bus: Bus; hub: WatchTarget; clock: ClusterClock; logger: Logger; heartbeatMs?: number; silenceMs?: number }): Watchers {
+export function createWatchers(options: {
+  bus: Bus;
+  hub: WatchTarget;
+  clock: ClusterClock;
+  logger: Logger;
+  heartbeatMs?: number;
+  silenceMs?: number;
+}): Watchers {
   const { bus, hub, clock, logger } = options;
   const heartbeatMs = options.heartbeatMs ?? WATCH_HEARTBEAT_MS;
   const silenceMs = options.silenceMs ?? WATCH_SILENCE_MS;
@@ -43,9 +50,11 @@ export function createWatchers(options: { bus: Bus; hub: WatchTarget; clock: Clu
 
   const publish = () => {
     if (local.size === 0) return;
-    void bus.publish(WATCHING_TOPIC, { from: bus.instanceId, ids: [...local.keys()] }).catch((error: unknown) => {
-      logger.debug("watchers: heartbeat not sent", { error: String(error).slice(0, 200) });
-    });
+    void bus
+      .publish(WATCHING_TOPIC, { from: bus.instanceId, ids: [...local.keys()] })
+      .catch((error: unknown) => {
+        logger.debug("watchers: heartbeat not sent", { error: String(error).slice(0, 200) });
+      });
   };
 
   const reconcile = () => {

@@ -86,7 +86,10 @@ export async function recordNativeList(
   // Read the stored ids and delete by id in chunks: a NOT (OR ...) over thousands of listed
   // entries would exceed the databases' parameter limits (chunks.ts).
   const listedNow = new Set(unknown.map((e) => `${e.nativeKind}\u0000${e.nativeValue}`));
-  const stored = await db.nativeBan.findMany({ where: { serverId }, select: { id: true, nativeKind: true, nativeValue: true } });
+  const stored = await db.nativeBan.findMany({
+    where: { serverId },
+    select: { id: true, nativeKind: true, nativeValue: true },
+  });
   const gone = stored.filter((r) => !listedNow.has(`${r.nativeKind}\u0000${r.nativeValue}`)).map((r) => r.id);
   for (const ids of chunked(gone)) await db.nativeBan.deleteMany({ where: { id: { in: ids } } });
   return unknown.length;

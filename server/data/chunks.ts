@@ -34,14 +34,22 @@ export function chunked<T>(items: readonly T[], size = ID_CHUNK): T[][] {
 }
 
 /** Runs `query` once per chunk, one after the other (one connection at a time), and concatenates the rows. */
-export async function inChunks<T, R>(items: readonly T[], query: (chunk: T[]) => Promise<readonly R[]>, size = ID_CHUNK): Promise<R[]> {
+export async function inChunks<T, R>(
+  items: readonly T[],
+  query: (chunk: T[]) => Promise<readonly R[]>,
+  size = ID_CHUNK,
+): Promise<R[]> {
   const out: R[] = [];
   for (const chunk of chunked(items, size)) out.push(...(await query(chunk)));
   return out;
 }
 
 /** Sums a count over chunks (the chunks must select disjoint rows, e.g. `id in chunk`). */
-export async function countInChunks<T>(items: readonly T[], count: (chunk: T[]) => Promise<number>, size = ID_CHUNK): Promise<number> {
+export async function countInChunks<T>(
+  items: readonly T[],
+  count: (chunk: T[]) => Promise<number>,
+  size = ID_CHUNK,
+): Promise<number> {
   let total = 0;
   for (const chunk of chunked(items, size)) total += await count(chunk);
   return total;
@@ -52,7 +60,12 @@ export async function countInChunks<T>(items: readonly T[], count: (chunk: T[]) 
  * by `compare` and cut at `take`), without duplicates by `key`: a keyset page over a scope too
  * large for one IN list is the page of the union of the chunks' pages.
  */
-export function mergePages<R>(pages: readonly (readonly R[])[], compare: (a: R, b: R) => number, take: number, key?: (row: R) => string): R[] {
+export function mergePages<R>(
+  pages: readonly (readonly R[])[],
+  compare: (a: R, b: R) => number,
+  take: number,
+  key?: (row: R) => string,
+): R[] {
   const all = pages.flat().sort(compare);
   if (!key) return all.slice(0, take);
   const seen = new Set<string>();

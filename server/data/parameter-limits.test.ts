@@ -42,26 +42,103 @@ describe.each(DATABASE_KINDS)("parameter limits on $kind", ({ create }) => {
     const bulk = await bulkInserter(t);
     await bulk.insert(
       "Server",
-      ids.map((id, i) => ({ id, name: `server ${i}`, game: "arma3", protocol: "battleye", host: "127.0.0.1", port: 2000 + (i % 60_000), passwordEncrypted: "x", createdAt: T0, updatedAt: T0 })),
+      ids.map((id, i) => ({
+        id,
+        name: `server ${i}`,
+        game: "arma3",
+        protocol: "battleye",
+        host: "127.0.0.1",
+        port: 2000 + (i % 60_000),
+        passwordEncrypted: "x",
+        createdAt: T0,
+        updatedAt: T0,
+      })),
     );
-    const o = await t.db.user.create({ data: { email: "owner@example.com", name: "Olga", passwordHash: "x", role: "OWNER", allServers: true } });
-    const u = await t.db.user.create({ data: { email: "lim@example.com", name: "Lim", passwordHash: "x", role: "ADMIN", allServers: false } });
+    const o = await t.db.user.create({
+      data: { email: "owner@example.com", name: "Olga", passwordHash: "x", role: "OWNER", allServers: true },
+    });
+    const u = await t.db.user.create({
+      data: { email: "lim@example.com", name: "Lim", passwordHash: "x", role: "ADMIN", allServers: false },
+    });
     await bulk.insert(
       "ServerAccess",
       ids.map((id, i) => ({ id: `acc-${i}`, userId: u.id, serverId: id, createdAt: T0, updatedAt: T0 })),
     );
     // A player seen only on the last server, with many addresses (each address is ~25 ban ranges).
-    await bulk.insert("Player", [{ id: "p1", lastName: "Limitsplayer", lastNameKey: "limitsplayer", firstSeenAt: T0, lastSeenAt: T0, lastServerId: last, createdAt: T0, updatedAt: T0 }]);
+    await bulk.insert("Player", [
+      {
+        id: "p1",
+        lastName: "Limitsplayer",
+        lastNameKey: "limitsplayer",
+        firstSeenAt: T0,
+        lastSeenAt: T0,
+        lastServerId: last,
+        createdAt: T0,
+        updatedAt: T0,
+      },
+    ]);
     await bulk.insert("PlayerServer", [{ playerId: "p1", serverId: last, firstSeenAt: T0, lastSeenAt: T0 }]);
     await bulk.insert("PlayerIdentity", [
-      { id: "pi-name", playerId: "p1", originPlayerId: "p1", kind: "name", value: "limitsplayer", display: "Limitsplayer", firstSeenAt: T0, lastSeenAt: T0 },
-      { id: "pi-steam", playerId: "p1", originPlayerId: "p1", kind: "steam", value: "76561198000000001", display: null, firstSeenAt: T0, lastSeenAt: T0 },
-      ...Array.from({ length: 600 }, (_, i) => ({ id: `pi-ip-${i}`, playerId: "p1", originPlayerId: "p1", kind: "ip", value: `10.${i >> 8}.${i & 255}.1`, display: null, firstSeenAt: T0, lastSeenAt: T0 })),
+      {
+        id: "pi-name",
+        playerId: "p1",
+        originPlayerId: "p1",
+        kind: "name",
+        value: "limitsplayer",
+        display: "Limitsplayer",
+        firstSeenAt: T0,
+        lastSeenAt: T0,
+      },
+      {
+        id: "pi-steam",
+        playerId: "p1",
+        originPlayerId: "p1",
+        kind: "steam",
+        value: "76561198000000001",
+        display: null,
+        firstSeenAt: T0,
+        lastSeenAt: T0,
+      },
+      ...Array.from({ length: 600 }, (_, i) => ({
+        id: `pi-ip-${i}`,
+        playerId: "p1",
+        originPlayerId: "p1",
+        kind: "ip",
+        value: `10.${i >> 8}.${i & 255}.1`,
+        display: null,
+        firstSeenAt: T0,
+        lastSeenAt: T0,
+      })),
     ]);
-    await bulk.insert("Ban", [{ id: "ban-last", reason: "cheating", searchText: "cheating", scope: "servers", createdAt: T0, updatedAt: T0, playerId: "p1" }]);
+    await bulk.insert("Ban", [
+      {
+        id: "ban-last",
+        reason: "cheating",
+        searchText: "cheating",
+        scope: "servers",
+        createdAt: T0,
+        updatedAt: T0,
+        playerId: "p1",
+      },
+    ]);
     await bulk.insert("BanServer", [{ banId: "ban-last", serverId: last }]);
-    await bulk.insert("NativeBan", [{ id: "nb-last", serverId: last, kind: "steam", value: "76561198000000002", nativeKind: "steam", nativeValue: "76561198000000002", reason: "old", firstSeenAt: T0, lastSeenAt: T0 }]);
-    await bulk.insert("PlayerCountSample", [0, SERVERS >> 1, SERVERS - 1].map((i) => ({ serverId: serverId(i), count: 3, createdAt: T0 })));
+    await bulk.insert("NativeBan", [
+      {
+        id: "nb-last",
+        serverId: last,
+        kind: "steam",
+        value: "76561198000000002",
+        nativeKind: "steam",
+        nativeValue: "76561198000000002",
+        reason: "old",
+        firstSeenAt: T0,
+        lastSeenAt: T0,
+      },
+    ]);
+    await bulk.insert(
+      "PlayerCountSample",
+      [0, SERVERS >> 1, SERVERS - 1].map((i) => ({ serverId: serverId(i), count: 3, createdAt: T0 })),
+    );
     await bulk.close();
     owner = await actorFor(t.db, o.id);
     limited = await actorFor(t.db, u.id);
@@ -101,9 +178,15 @@ describe.each(DATABASE_KINDS)("parameter limits on $kind", ({ create }) => {
 
   it("finds players within a limited user's servers, by name and by identifier", async () => {
     const all = await searchPlayers(ctx, { q: "" });
-    expect(all.results.map((p) => p.playerId), "no query").toEqual(["p1"]);
+    expect(
+      all.results.map((p) => p.playerId),
+      "no query",
+    ).toEqual(["p1"]);
     const byName = await searchPlayers(ctx, { q: "limitsp" });
-    expect(byName.results.map((p) => p.playerId), "by name").toEqual(["p1"]);
+    expect(
+      byName.results.map((p) => p.playerId),
+      "by name",
+    ).toEqual(["p1"]);
     const byId = await searchPlayers(ctx, { q: "76561198000000001" });
     expect(byId.results.map((p) => p.playerId)).toEqual(["p1"]);
   });
@@ -116,7 +199,14 @@ describe.each(DATABASE_KINDS)("parameter limits on $kind", ({ create }) => {
   it("records a native ban list of more entries than one statement takes, then drops the ones gone from it", async () => {
     const entries = Array.from({ length: 1_200 }, (_, i) => {
       const value = String(76561198100000000n + BigInt(i));
-      return { kind: "steam" as const, value, nativeKind: "steam", nativeValue: value, reason: "native", minutesLeft: null };
+      return {
+        kind: "steam" as const,
+        value,
+        nativeKind: "steam",
+        nativeValue: value,
+        reason: "native",
+        minutesLeft: null,
+      };
     });
     expect(await recordNativeList(t.db, serverId(1), entries, T0)).toBe(1_200);
     expect(await recordNativeList(t.db, serverId(1), entries.slice(0, 10), T0)).toBe(10);
@@ -127,19 +217,47 @@ describe.each(DATABASE_KINDS)("parameter limits on $kind", ({ create }) => {
     const bulk = await bulkInserter(t);
     const open = ids.slice(100, 100 + OPEN_SERVERS);
     const seen = new Date(T0.getTime() + 60_000);
-    await bulk.insert("PlayerSession", open.map((id, i) => ({ id: `stay-${i}`, serverId: id, gameId: "1", name: "n", plainName: "n", joinedAt: T0, createdAt: T0, updatedAt: T0 })));
-    await bulk.insert("PlayerCountSample", open.map((id) => ({ serverId: id, count: 1, createdAt: seen })));
+    await bulk.insert(
+      "PlayerSession",
+      open.map((id, i) => ({
+        id: `stay-${i}`,
+        serverId: id,
+        gameId: "1",
+        name: "n",
+        plainName: "n",
+        joinedAt: T0,
+        createdAt: T0,
+        updatedAt: T0,
+      })),
+    );
+    await bulk.insert(
+      "PlayerCountSample",
+      open.map((id) => ({ serverId: id, count: 1, createdAt: seen })),
+    );
     await bulk.close();
     expect(await closeStaysLeftOpen(t.db, new Date(T0.getTime() + 3_600_000))).toBe(OPEN_SERVERS);
-    const ends = await t.db.playerSession.groupBy({ by: ["leftAt"], where: { id: { startsWith: "stay-" } }, _count: { _all: true } });
-    expect(ends.map((e) => [e.leftAt?.toISOString(), e._count._all])).toEqual([[seen.toISOString(), OPEN_SERVERS]]);
+    const ends = await t.db.playerSession.groupBy({
+      by: ["leftAt"],
+      where: { id: { startsWith: "stay-" } },
+      _count: { _all: true },
+    });
+    expect(ends.map((e) => [e.leftAt?.toISOString(), e._count._all])).toEqual([
+      [seen.toISOString(), OPEN_SERVERS],
+    ]);
   }, 300_000);
 
   it("checks that every server of a grant exists, however many", async () => {
     const owners: DataContext = { db: t.db, actor: owner, ip: null };
     // Every id is looked up before anything is written (one grant of 33,000 rows would outlast
     // the write transaction's timeout: the schemas cap a grant at 500 servers).
-    await expect(updateMember(owners, { userId: limited.id, role: "MODERATOR", allServers: false, serverIds: [...ids, "gone"] })).rejects.toThrow(/no longer exists/);
+    await expect(
+      updateMember(owners, {
+        userId: limited.id,
+        role: "MODERATOR",
+        allServers: false,
+        serverIds: [...ids, "gone"],
+      }),
+    ).rejects.toThrow(/no longer exists/);
     const some = ids.slice(0, 1_200);
     await updateMember(owners, { userId: limited.id, role: "MODERATOR", allServers: false, serverIds: some });
     expect(await t.db.serverAccess.count({ where: { userId: limited.id } })).toBe(some.length);

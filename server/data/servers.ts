@@ -5,7 +5,12 @@
 import { z } from "zod";
 import { AppError } from "../../lib/errors.ts";
 import { findPreset } from "../../lib/games.ts";
-import { connectionFieldsSchema, PASSWORD_REQUIRED_FOR_NEW_ADDRESS, type CreateServerInput, type UpdateServerInput } from "../../lib/schemas/server.ts";
+import {
+  connectionFieldsSchema,
+  PASSWORD_REQUIRED_FOR_NEW_ADDRESS,
+  type CreateServerInput,
+  type UpdateServerInput,
+} from "../../lib/schemas/server.ts";
 import { can, canCreateServer } from "../../lib/permissions.ts";
 import type { Db, Server } from "../db/client.ts";
 import { decryptSecret, encryptSecret } from "../security/crypto.ts";
@@ -72,7 +77,10 @@ export async function countExistingServers(db: Db, ids: readonly string[]): Prom
 
 export async function listServers(ctx: DataContext): Promise<ServerDto[]> {
   await requirePermission(ctx, "server.view", "server.list");
-  const rows = await ctx.db.server.findMany({ where: accessFilter(ctx), orderBy: [{ name: "asc" }, { createdAt: "asc" }] });
+  const rows = await ctx.db.server.findMany({
+    where: accessFilter(ctx),
+    orderBy: [{ name: "asc" }, { createdAt: "asc" }],
+  });
   return rows.map((row) => toServerDtoFor(ctx, row));
 }
 
@@ -87,7 +95,11 @@ export async function getServer(ctx: DataContext, id: string): Promise<ServerDto
 export async function getServerConnectionSettings(db: Db, key: Buffer, id: string) {
   const row = await db.server.findUnique({ where: { id } });
   if (!row) return null;
-  return { ...toServerDto(row), pollIntervalSeconds: row.pollIntervalSeconds, password: decryptSecret(row.passwordEncrypted, key) };
+  return {
+    ...toServerDto(row),
+    pollIntervalSeconds: row.pollIntervalSeconds,
+    password: decryptSecret(row.passwordEncrypted, key),
+  };
 }
 
 export type ServerConnectionSettings = NonNullable<Awaited<ReturnType<typeof getServerConnectionSettings>>>;
@@ -105,9 +117,23 @@ export async function listDemoServers(db: Db, key: Buffer) {
 }
 
 /** Server-side only: creates a built-in demo server (demo mode; no actor, not audited as a user action). */
-export async function createDemoServer(db: Db, key: Buffer, input: { name: string; game: string; protocol: string; host: string; port: number; password: string; gameLogs?: boolean }): Promise<ServerDto> {
+export async function createDemoServer(
+  db: Db,
+  key: Buffer,
+  input: {
+    name: string;
+    game: string;
+    protocol: string;
+    host: string;
+    port: number;
+    password: string;
+    gameLogs?: boolean;
+  },
+): Promise<ServerDto> {
   const { password, ...columns } = input;
-  const row = await db.server.create({ data: { ...columns, isDemo: true, passwordEncrypted: encryptSecret(password, key) } });
+  const row = await db.server.create({
+    data: { ...columns, isDemo: true, passwordEncrypted: encryptSecret(password, key) },
+  });
   return toServerDto(row);
 }
 
@@ -124,23 +150,51 @@ export async function setDemoServerPort(db: Db, id: string, port: number): Promi
 function serverColumns(input: Omit<CreateServerInput, "password">) {
   const preset = findPreset(input.game);
   if (!preset) throw new AppError("INVALID_INPUT", "Choose a game.", { game: ["Choose a game"] });
-  const checked = connectionFieldsSchema.safeParse({ host: input.host, port: input.port, encoding: input.encoding ?? "" });
-  if (!checked.success) throw new AppError("INVALID_INPUT", "Check the highlighted fields.", z.flattenError(checked.error).fieldErrors);
+  const checked = connectionFieldsSchema.safeParse({
+    host: input.host,
+    port: input.port,
+    encoding: input.encoding ?? "",
+  });
+  if (!checked.success)
+    throw new AppError(
+      "INVALID_INPUT",
+      "Check the highlighted fields.",
+      z.flattenError(checked.error).fieldErrors,
+    );
   const { host, port, encoding } = checked.data;
   const { name, game, enabled, gameLogs } = input;
   return { name, game, protocol: preset.protocol, host, port, encoding, enabled, gameLogs };
 }
 
-export async function createServer(ctx: DataContext, key: Buffer, input: CreateServerInput): Promise<ServerDto> {
+export async function createServer(
+  ctx: DataContext,
+  key: Buffer,
+  input: CreateServerInput,
+): Promise<ServerDto> {
   await requirePermission(ctx, "server.manage", "server.create");
   if (!canCreateServer(ctx.actor)) {
-    await recordAudit(ctx.db, { actor: ctx.actor, action: "server.create", outcome: "denied", detail: "limited to some servers: may not add servers", sourceIp: ctx.ip });
+    await recordAudit(ctx.db, {
+      actor: ctx.actor,
+      action: "server.create",
+      outcome: "denied",
+      detail: "limited to some servers: may not add servers",
+      sourceIp: ctx.ip,
+    });
     throw new AppError("FORBIDDEN", "Only an Owner or an Admin of every server may add servers.");
   }
   const row = await ctx.db.server.create({
     data: { ...serverColumns(input), passwordEncrypted: encryptSecret(input.password, key) },
   });
-  await recordAudit(ctx.db, { actor: ctx.actor, action: "server.create", targetType: "server", targetId: row.id, serverId: row.id, input, outcome: "success", sourceIp: ctx.ip });
+  await recordAudit(ctx.db, {
+    actor: ctx.actor,
+    action: "server.create",
+    targetType: "server",
+    targetId: row.id,
+    serverId: row.id,
+    input,
+    outcome: "success",
+    sourceIp: ctx.ip,
+  });
   return toServerDto(row);
 }
 
@@ -150,29 +204,69 @@ export async function createServer(ctx: DataContext, key: Buffer, input: CreateS
  * stored password at the next login. The kept-password write is conditional on the row still
  * having the address that was checked, so a concurrent edit cannot slip a new address in between.
  */
-export async function updateServer(ctx: DataContext, key: Buffer, input: UpdateServerInput): Promise<ServerDto> {
+export async function updateServer(
+  ctx: DataContext,
+  key: Buffer,
+  input: UpdateServerInput,
+): Promise<ServerDto> {
   await requirePermission(ctx, "server.manage", "server.update", input.id);
   const existing = await ctx.db.server.findUnique({ where: { id: input.id } });
   if (!existing) throw new AppError("NOT_FOUND", "That server does not exist.");
   const columns = serverColumns(input);
-  const audit = { actor: ctx.actor, action: "server.update", targetType: "server", targetId: existing.id, serverId: existing.id, sourceIp: ctx.ip };
+  const audit = {
+    actor: ctx.actor,
+    action: "server.update",
+    targetType: "server",
+    targetId: existing.id,
+    serverId: existing.id,
+    sourceIp: ctx.ip,
+  };
   let row: Server;
   if (input.password === null) {
-    const sameAddress = existing.protocol === columns.protocol && existing.host.toLowerCase() === columns.host && existing.port === columns.port;
+    const sameAddress =
+      existing.protocol === columns.protocol &&
+      existing.host.toLowerCase() === columns.host &&
+      existing.port === columns.port;
     if (!sameAddress) {
-      await recordAudit(ctx.db, { ...audit, input: { ...input, passwordChanged: false }, outcome: "failure", detail: "password required: protocol, host or port changed" });
-      throw new AppError("INVALID_INPUT", "Enter the RCON password again to change the protocol, host or port.", { password: [PASSWORD_REQUIRED_FOR_NEW_ADDRESS] });
+      await recordAudit(ctx.db, {
+        ...audit,
+        input: { ...input, passwordChanged: false },
+        outcome: "failure",
+        detail: "password required: protocol, host or port changed",
+      });
+      throw new AppError(
+        "INVALID_INPUT",
+        "Enter the RCON password again to change the protocol, host or port.",
+        { password: [PASSWORD_REQUIRED_FOR_NEW_ADDRESS] },
+      );
     }
     const { count } = await ctx.db.server.updateMany({
-      where: { id: existing.id, protocol: existing.protocol, host: existing.host, port: existing.port, passwordEncrypted: existing.passwordEncrypted },
+      where: {
+        id: existing.id,
+        protocol: existing.protocol,
+        host: existing.host,
+        port: existing.port,
+        passwordEncrypted: existing.passwordEncrypted,
+      },
       data: columns,
     });
-    if (count === 0) throw new AppError("CONFLICT", "Someone else changed this server meanwhile. Reload the page and try again.");
+    if (count === 0)
+      throw new AppError(
+        "CONFLICT",
+        "Someone else changed this server meanwhile. Reload the page and try again.",
+      );
     row = await ctx.db.server.findUniqueOrThrow({ where: { id: existing.id } });
   } else {
-    row = await ctx.db.server.update({ where: { id: existing.id }, data: { ...columns, passwordEncrypted: encryptSecret(input.password, key) } });
+    row = await ctx.db.server.update({
+      where: { id: existing.id },
+      data: { ...columns, passwordEncrypted: encryptSecret(input.password, key) },
+    });
   }
-  await recordAudit(ctx.db, { ...audit, input: { ...input, passwordChanged: input.password !== null }, outcome: "success" });
+  await recordAudit(ctx.db, {
+    ...audit,
+    input: { ...input, passwordChanged: input.password !== null },
+    outcome: "success",
+  });
   return toServerDto(row);
 }
 
@@ -181,6 +275,17 @@ export async function deleteServer(ctx: DataContext, id: string): Promise<void> 
   const existing = await ctx.db.server.findUnique({ where: { id } });
   if (!existing) throw new AppError("NOT_FOUND", "That server does not exist.");
   // Its console lines (no foreign key) are purged in batches in the background (server/hub/purge.ts).
-  await ctx.db.$transaction([ctx.db.server.delete({ where: { id } }), ctx.db.serverPurge.create({ data: { serverId: id } })]);
-  await recordAudit(ctx.db, { actor: ctx.actor, action: "server.delete", targetType: "server", targetId: id, input: { name: existing.name, host: existing.host, port: existing.port }, outcome: "success", sourceIp: ctx.ip });
+  await ctx.db.$transaction([
+    ctx.db.server.delete({ where: { id } }),
+    ctx.db.serverPurge.create({ data: { serverId: id } }),
+  ]);
+  await recordAudit(ctx.db, {
+    actor: ctx.actor,
+    action: "server.delete",
+    targetType: "server",
+    targetId: id,
+    input: { name: existing.name, host: existing.host, port: existing.port },
+    outcome: "success",
+    sourceIp: ctx.ip,
+  });
 }

@@ -174,15 +174,32 @@ describe.each(DATABASE_KINDS)("sessions on $kind", ({ create }) => {
   });
 
   it("disabling a member or changing their role ends their session rows at once", async () => {
-    const owner = await t.db.user.create({ data: { email: "owner-s@example.com", name: "o", passwordHash: "x", role: "OWNER", allServers: true } });
+    const owner = await t.db.user.create({
+      data: { email: "owner-s@example.com", name: "o", passwordHash: "x", role: "OWNER", allServers: true },
+    });
     const ownerActor = await loadActor(t.db, owner.id, owner.sessionVersion);
     if (!ownerActor) throw new Error("no actor");
     const carol = await newUser("carol");
     const live = async () => t.db.userSession.count({ where: { userId: carol.id, revokedAt: null } });
-    await createSession(t.db, { userId: carol.id, userAgent: FIREFOX, ip: "198.51.100.9", maxAgeMs: 12 * HOUR });
-    await updateMember(ctx(ownerActor), { userId: carol.id, role: "MODERATOR", allServers: true, serverIds: [] });
+    await createSession(t.db, {
+      userId: carol.id,
+      userAgent: FIREFOX,
+      ip: "198.51.100.9",
+      maxAgeMs: 12 * HOUR,
+    });
+    await updateMember(ctx(ownerActor), {
+      userId: carol.id,
+      role: "MODERATOR",
+      allServers: true,
+      serverIds: [],
+    });
     expect(await live()).toBe(0);
-    await createSession(t.db, { userId: carol.id, userAgent: FIREFOX, ip: "198.51.100.9", maxAgeMs: 12 * HOUR });
+    await createSession(t.db, {
+      userId: carol.id,
+      userAgent: FIREFOX,
+      ip: "198.51.100.9",
+      maxAgeMs: 12 * HOUR,
+    });
     await setUserDisabled(ctx(ownerActor), carol.id, true);
     expect(await live()).toBe(0);
   });

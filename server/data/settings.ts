@@ -11,5 +11,9 @@ export async function isDemoDisabled(db: Db): Promise<boolean> {
 
 export async function setDemoDisabled(db: Db, disabled: boolean): Promise<void> {
   const value = disabled ? "1" : "0";
-  await db.appSetting.upsert({ where: { key: DEMO_DISABLED }, create: { key: DEMO_DISABLED, value }, update: { value } });
+  await db.appSetting.upsert({
+    where: { key: DEMO_DISABLED },
+    create: { key: DEMO_DISABLED, value },
+    update: { value },
+  });
 }

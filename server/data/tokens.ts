@@ -14,14 +14,26 @@ export function newToken(): string {
 }
 
 /** Finds a token that is unused and unexpired, or null. Does not consume it. */
-export async function findUsableToken(db: Db, token: string, purpose: "setup" | "invite", now = new Date()): Promise<OneTimeToken | null> {
+export async function findUsableToken(
+  db: Db,
+  token: string,
+  purpose: "setup" | "invite",
+  now = new Date(),
+): Promise<OneTimeToken | null> {
   const row = await db.oneTimeToken.findUnique({ where: { tokenHash: hashToken(token) } });
   if (!row || row.purpose !== purpose || row.usedAt !== null || row.expiresAt <= now) return null;
   return row;
 }
 
 /** Marks a token used; false when someone else used it first (the update is conditional). */
-export async function consumeToken(db: Pick<Db, "oneTimeToken">, id: string, now = new Date()): Promise<boolean> {
-  const result = await db.oneTimeToken.updateMany({ where: { id, usedAt: null, expiresAt: { gt: now } }, data: { usedAt: now } });
+export async function consumeToken(
+  db: Pick<Db, "oneTimeToken">,
+  id: string,
+  now = new Date(),
+): Promise<boolean> {
+  const result = await db.oneTimeToken.updateMany({
+    where: { id, usedAt: null, expiresAt: { gt: now } },
+    data: { usedAt: now },
+  });
   return result.count === 1;
 }

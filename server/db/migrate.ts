@@ -46,13 +46,20 @@ function sqliteFile(databaseUrl: string): string {
 
 function migrateSqlite(databaseUrl: string): string[] {
   const file = sqliteFile(databaseUrl);
-  if (file !== ":memory:" && !existsSync(path.dirname(file))) mkdirSync(path.dirname(file), { recursive: true });
+  if (file !== ":memory:" && !existsSync(path.dirname(file)))
+    mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file, sqliteDriverOptions());
   try {
     db.pragma("journal_mode = WAL");
     db.exec(migrationsTableSql("sqlite"));
     const applied = new Map(
-      (db.prepare(`SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`).all() as { migration_name: string; checksum: string }[]).map((r) => [r.migration_name, r.checksum]),
+      (
+        db
+          .prepare(
+            `SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+          )
+          .all() as { migration_name: string; checksum: string }[]
+      ).map((r) => [r.migration_name, r.checksum]),
     );
     const done: string[] = [];
     for (const migration of readMigrations("sqlite")) {
@@ -110,7 +117,9 @@ function checkApplied(applied: Map<string, string>, migration: Migration): boole
   const checksum = applied.get(migration.name);
   if (checksum === undefined) return false;
   if (checksum !== migration.checksum) {
-    throw new Error(`migration ${migration.name} was edited after it was applied (checksum mismatch); add a new migration instead`);
+    throw new Error(
+      `migration ${migration.name} was edited after it was applied (checksum mismatch); add a new migration instead`,
+    );
   }
   return true;
 }

@@ -36,8 +36,13 @@ describe("demo mode", () => {
     running.push(hub);
     await hub.start();
     for (const r of rows) hub.watch(r.id);
-    await vi.waitFor(() => expect(hub.statuses().map((s) => s.state)).toEqual(["online", "online", "online"]), { timeout: 10_000 });
-    await vi.waitFor(() => expect(rows.every((r) => hub.players(r.id).length > 0)).toBe(true), { timeout: 10_000 });
+    await vi.waitFor(
+      () => expect(hub.statuses().map((s) => s.state)).toEqual(["online", "online", "online"]),
+      { timeout: 10_000 },
+    );
+    await vi.waitFor(() => expect(rows.every((r) => hub.players(r.id).length > 0)).toBe(true), {
+      timeout: 10_000,
+    });
     await hub.stop();
     await first.close();
 
@@ -48,7 +53,10 @@ describe("demo mode", () => {
     const hub2 = new ConnectionHub({ db: t.db, encryptionKey: KEY, logger: silent });
     running.push(hub2);
     await hub2.start();
-    await vi.waitFor(() => expect(hub2.statuses().map((s) => s.state)).toEqual(["online", "online", "online"]), { timeout: 10_000 });
+    await vi.waitFor(
+      () => expect(hub2.statuses().map((s) => s.state)).toEqual(["online", "online", "online"]),
+      { timeout: 10_000 },
+    );
   });
 
   it("stays off with DEMO=0, with other servers, and once a demo server was removed", async () => {
@@ -58,7 +66,9 @@ describe("demo mode", () => {
     await start(true);
     expect(await t.db.server.count()).toBe(0);
     await setDemoDisabled(t.db, false);
-    await t.db.server.create({ data: { name: "Mine", game: "cs2", protocol: "source", host: "h", port: 1, passwordEncrypted: "x" } });
+    await t.db.server.create({
+      data: { name: "Mine", game: "cs2", protocol: "source", host: "h", port: 1, passwordEncrypted: "x" },
+    });
     await start(true);
     expect(await t.db.server.count()).toBe(1);
   });

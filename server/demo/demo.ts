@@ -25,7 +25,13 @@ export interface DemoPreset {
 export const DEMO_PRESETS: readonly DemoPreset[] = [
   { name: "Demo · Arma 3 (BattlEye)", protocol: "battleye", game: "arma3", players: 10 },
   { name: "Demo · Counter-Strike 2 (Source)", protocol: "source", game: "cs2", players: 10, gameLogs: true },
-  { name: "Demo · OpenArena (Quake 3)", protocol: "quake3", game: "openarena", players: 6, extra: { bots: "Sarge,Grism" } },
+  {
+    name: "Demo · OpenArena (Quake 3)",
+    protocol: "quake3",
+    game: "openarena",
+    players: 6,
+    extra: { bots: "Sarge,Grism" },
+  },
 ];
 
 export interface DemoMode {
@@ -36,12 +42,31 @@ export interface DemoMode {
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
-async function startEmulator(preset: Pick<DemoPreset, "protocol" | "game" | "players" | "extra">, password: string, seed: number): Promise<RunningEmulator> {
+async function startEmulator(
+  preset: Pick<DemoPreset, "protocol" | "game" | "players" | "extra">,
+  password: string,
+  seed: number,
+): Promise<RunningEmulator> {
   const family = await loadFamily(preset.protocol);
-  return family.startEmulator({ host: "127.0.0.1", port: 0, password, game: preset.game, players: preset.players, seed, activity: 1, logger: silent, ...(preset.extra ? { extra: preset.extra } : {}) });
+  return family.startEmulator({
+    host: "127.0.0.1",
+    port: 0,
+    password,
+    game: preset.game,
+    players: preset.players,
+    seed,
+    activity: 1,
+    logger: silent,
+    ...(preset.extra ? { extra: preset.extra } : {}),
+  });
 }
 
-export async function startDemoMode(options: { db: Db; encryptionKey: Buffer; logger: Logger; enabled: boolean }): Promise<DemoMode> {
+export async function startDemoMode(options: {
+  db: Db;
+  encryptionKey: Buffer;
+  logger: Logger;
+  enabled: boolean;
+}): Promise<DemoMode> {
   const { db, encryptionKey, logger } = options;
   const emulators = new Map<string, RunningEmulator>();
   const mode: DemoMode = {
@@ -62,7 +87,9 @@ export async function startDemoMode(options: { db: Db; encryptionKey: Buffer; lo
   try {
     existing = await listDemoServers(db, encryptionKey);
   } catch (error) {
-    logger.warn("demo servers cannot be restarted (stored passwords unreadable)", { error: String(error).slice(0, 200) });
+    logger.warn("demo servers cannot be restarted (stored passwords unreadable)", {
+      error: String(error).slice(0, 200),
+    });
     return mode;
   }
   if (existing.length > 0) {
@@ -74,7 +101,10 @@ export async function startDemoMode(options: { db: Db; encryptionKey: Buffer; lo
         emulators.set(server.id, emulator);
         await setDemoServerPort(db, server.id, emulator.port);
       } catch (error) {
-        logger.warn("demo emulator failed to start", { server: server.name, error: String(error).slice(0, 200) });
+        logger.warn("demo emulator failed to start", {
+          server: server.name,
+          error: String(error).slice(0, 200),
+        });
       }
     }
     logger.info("demo mode: emulated servers restarted", { count: emulators.size });
@@ -84,9 +114,19 @@ export async function startDemoMode(options: { db: Db; encryptionKey: Buffer; lo
   for (const [index, preset] of DEMO_PRESETS.entries()) {
     const password = randomBytes(12).toString("base64url");
     const emulator = await startEmulator(preset, password, Date.now() + index);
-    const server = await createDemoServer(db, encryptionKey, { name: preset.name, game: preset.game, protocol: preset.protocol, host: "127.0.0.1", port: emulator.port, password, gameLogs: preset.gameLogs ?? false });
+    const server = await createDemoServer(db, encryptionKey, {
+      name: preset.name,
+      game: preset.game,
+      protocol: preset.protocol,
+      host: "127.0.0.1",
+      port: emulator.port,
+      password,
+      gameLogs: preset.gameLogs ?? false,
+    });
     emulators.set(server.id, emulator);
   }
-  logger.info("demo mode: three emulated game servers added (DEMO=0 turns this off)", { count: emulators.size });
+  logger.info("demo mode: three emulated game servers added (DEMO=0 turns this off)", {
+    count: emulators.size,
+  });
   return mode;
 }

@@ -28,7 +28,13 @@ export interface ActionHost {
   /** The server's link with a live connection, or an AppError (NOT_FOUND, UNAVAILABLE). */
   online(serverId: string): { link: Link; connection: RconConnection; dialect: Dialect };
   /** Appends and emits a console line; null when no seq could be reserved. */
-  appendLine(serverId: string, kind: ConsoleKind, text: string, actor?: Actor | null, replyTo?: number | null): ConsoleLineMessage | null;
+  appendLine(
+    serverId: string,
+    kind: ConsoleKind,
+    text: string,
+    actor?: Actor | null,
+    replyTo?: number | null,
+  ): ConsoleLineMessage | null;
   requestRefresh(link: Link, delayMs: number): void;
 }
 
@@ -39,10 +45,19 @@ export function runner(connection: RconConnection): RunCommand {
 const NO_HISTORY = "The console history cannot be written right now; try again.";
 
 /** Runs a raw console command; the command and its answer are console lines for every watcher. */
-export async function execCommand(host: ActionHost, serverId: string, actor: Actor, command: string): Promise<ExecResult> {
+export async function execCommand(
+  host: ActionHost,
+  serverId: string,
+  actor: Actor,
+  command: string,
+): Promise<ExecResult> {
   const { link, connection, dialect } = host.online(serverId);
   const shown = maskSecretCommand(command, dialect.privacy.secrets);
-  if (isMaskedReplay(shown)) throw new AppError("INVALID_INPUT", "That command holds a masked secret (from the history): type the value again.");
+  if (isMaskedReplay(shown))
+    throw new AppError(
+      "INVALID_INPUT",
+      "That command holds a masked secret (from the history): type the value again.",
+    );
   await host.history.ready(serverId);
   const commandLine = host.appendLine(serverId, "command", shown.text, actor);
   if (!commandLine) throw new AppError("UNAVAILABLE", NO_HISTORY);
@@ -50,7 +65,13 @@ export async function execCommand(host: ActionHost, serverId: string, actor: Act
     const answer = await connection.command(command, { idempotent: false });
     await host.history.ready(serverId);
     const answerText = maskSecretAnswer(answer.replace(/\s+$/, ""), dialect.privacy.secrets, shown);
-    const answerLine = host.appendLine(serverId, "answer", clipText(answerText, host.maxAnswerBytes), null, commandLine.seq);
+    const answerLine = host.appendLine(
+      serverId,
+      "answer",
+      clipText(answerText, host.maxAnswerBytes),
+      null,
+      commandLine.seq,
+    );
     if (!answerLine) throw new AppError("UNAVAILABLE", NO_HISTORY);
     if (MAY_CHANGE_INFO.test(command.split(" ", 1)[0] ?? "")) link.infoReadAt = -Infinity; // re-read at the next poll
     return { command: commandLine, answer: answerLine };
@@ -61,7 +82,13 @@ export async function execCommand(host: ActionHost, serverId: string, actor: Act
 }
 
 /** Kicks by the game's player id through the dialect (which escapes the reason). */
-export async function kickPlayer(host: ActionHost, serverId: string, actor: Actor, playerId: string, reason: string): Promise<KickResult> {
+export async function kickPlayer(
+  host: ActionHost,
+  serverId: string,
+  actor: Actor,
+  playerId: string,
+  reason: string,
+): Promise<KickResult> {
   const { link, connection, dialect } = host.online(serverId);
   const tracked = link.players.get(playerId);
   if (!tracked) throw new AppError("NOT_FOUND", "That player is no longer on the server.");
@@ -77,7 +104,13 @@ export async function kickPlayer(host: ActionHost, serverId: string, actor: Acto
 }
 
 /** A private message where the game has one, else a broadcast addressed to the player. */
-export async function messagePlayer(host: ActionHost, serverId: string, actor: Actor, playerId: string, message: string): Promise<MessageResult> {
+export async function messagePlayer(
+  host: ActionHost,
+  serverId: string,
+  actor: Actor,
+  playerId: string,
+  message: string,
+): Promise<MessageResult> {
   const { link, connection, dialect } = host.online(serverId);
   const tracked = link.players.get(playerId);
   if (!tracked) throw new AppError("NOT_FOUND", "That player is no longer on the server.");
@@ -93,6 +126,13 @@ export async function messagePlayer(host: ActionHost, serverId: string, actor: A
     throw toAppError(error);
   }
   host.appendLine(serverId, "admin", `${actor.name} to ${tracked.player.name}: ${message}`, actor);
-  const adapted = addressed === name ? "" : ` (written "${addressed}": the game cannot show some characters of the name)`;
-  return { message: whisper ? `Message sent to ${name}.` : `This game cannot message one player: sent to everyone, addressed to ${name}${adapted}.`, playerName: name, whisper };
+  const adapted =
+    addressed === name ? "" : ` (written "${addressed}": the game cannot show some characters of the name)`;
+  return {
+    message: whisper
+      ? `Message sent to ${name}.`
+      : `This game cannot message one player: sent to everyone, addressed to ${name}${adapted}.`,
+    playerName: name,
+    whisper,
+  };
 }

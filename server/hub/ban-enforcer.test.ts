@@ -381,4 +381,3 @@ describe.each(DATABASE_KINDS)("ban enforcement on $kind", ({ create }) => {
     await vi.waitFor(() => expect(kicked).toEqual(["9"]));
   });
 });
-

@@ -120,7 +120,10 @@ export class BanEnforcer {
     }));
     let named: Set<string>;
     try {
-      named = await bannedKeys(this.options.db, keyed.flatMap((k) => k.keys));
+      named = await bannedKeys(
+        this.options.db,
+        keyed.flatMap((k) => k.keys),
+      );
     } catch (error) {
       this.options.logger.warn("ban check failed", { error: String(error).slice(0, 200) });
       for (const check of batch) this.retryLater(check.serverId, check.player.id, check.entry);

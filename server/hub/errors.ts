@@ -8,12 +8,17 @@ interface CommandErrorLike {
 }
 
 function isCommandError(error: unknown): error is CommandErrorLike {
-  return error instanceof Error && error.name === "RconCommandError" && typeof (error as { code?: unknown }).code === "string";
+  return (
+    error instanceof Error &&
+    error.name === "RconCommandError" &&
+    typeof (error as { code?: unknown }).code === "string"
+  );
 }
 
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
-  if (!isCommandError(error)) return new AppError("INTERNAL", "Something went wrong on the server. The error was logged.");
+  if (!isCommandError(error))
+    return new AppError("INTERNAL", "Something went wrong on the server. The error was logged.");
   switch (error.code) {
     case "NOT_CONNECTED":
       return new AppError("UNAVAILABLE", "The game server is not connected right now.");
@@ -32,9 +37,15 @@ export function toAppError(error: unknown): AppError {
     case "CLOSED":
       return new AppError("UNAVAILABLE", "The connection to the game server was closed.");
     case "NOT_RCON":
-      return new AppError("UNAVAILABLE", "That address answers, but not as an RCON server: check the host and port.");
+      return new AppError(
+        "UNAVAILABLE",
+        "That address answers, but not as an RCON server: check the host and port.",
+      );
     case "INVALID_SETTINGS":
-      return new AppError("INVALID_INPUT", `The server's connection settings cannot work: ${error.message.slice(0, 200)}`);
+      return new AppError(
+        "INVALID_INPUT",
+        `The server's connection settings cannot work: ${error.message.slice(0, 200)}`,
+      );
     default:
       return new AppError("INTERNAL", "The game server command failed.");
   }

@@ -26,11 +26,25 @@ function refusingFence(db: Db, refused: string, asked: Map<string, number>[]): W
 }
 
 function logger(warnings: { message: string; fields: unknown }[]) {
-  return { debug() {}, info() {}, warn: (message: string, fields?: unknown) => void warnings.push({ message, fields }), error() {} };
+  return {
+    debug() {},
+    info() {},
+    warn: (message: string, fields?: unknown) => void warnings.push({ message, fields }),
+    error() {},
+  };
 }
 
 function stay(serverId: string, gameId: string, joinedAt: Date): PlayerSessionInput {
-  return { serverId, gameId, name: `P${gameId}`, plainName: `P${gameId}`, guid: null, steamId: null, address: null, joinedAt };
+  return {
+    serverId,
+    gameId,
+    name: `P${gameId}`,
+    plainName: `P${gameId}`,
+    guid: null,
+    steamId: null,
+    address: null,
+    joinedAt,
+  };
 }
 
 describe.each(DATABASE_KINDS)("write fence on $kind", ({ create }) => {
@@ -48,7 +62,10 @@ describe.each(DATABASE_KINDS)("write fence on $kind", ({ create }) => {
     const gone = await createUnreadableServer(t.db, "gone");
     const asked: Map<string, number>[] = [];
     const opened: (string | null)[] = [];
-    const epochs = new Map([[held, 7], [lost, 3]]);
+    const epochs = new Map([
+      [held, 7],
+      [lost, 3],
+    ]);
     const writer = new StayWriter<string>({
       db: t.db,
       logger: logger([]),
@@ -80,10 +97,17 @@ describe.each(DATABASE_KINDS)("write fence on $kind", ({ create }) => {
     expect(opened).toHaveLength(3);
     const stays = await t.db.playerSession.findMany({ where: { serverId: { in: [held, lost, gone] } } });
     expect(stays).toEqual([expect.objectContaining({ serverId: held, name: "Renamed", leftAt: end })]);
-    const samples = await t.db.playerCountSample.findMany({ where: { serverId: { in: [held, lost, gone] } } });
+    const samples = await t.db.playerCountSample.findMany({
+      where: { serverId: { in: [held, lost, gone] } },
+    });
     expect(samples.map((s) => s.serverId)).toEqual([held]);
     // The fence saw the epochs of the wanted servers only; the unwanted one never reached it.
-    expect(asked[0]).toEqual(new Map([[held, 7], [lost, 3]]));
+    expect(asked[0]).toEqual(
+      new Map([
+        [held, 7],
+        [lost, 3],
+      ]),
+    );
     expect(asked.every((m) => !m.has(gone))).toBe(true);
   });
 
@@ -98,8 +122,20 @@ describe.each(DATABASE_KINDS)("write fence on $kind", ({ create }) => {
       epochOf: () => 1,
     });
     await history.prepare([held, lost]);
-    const markBefore = await t.db.server.findUniqueOrThrow({ where: { id: lost }, select: { consoleSeqReserved: true } });
-    const line = (serverId: string, text: string) => history.append({ serverId, kind: "system", text, actorId: null, actorName: null, replyTo: null, createdAt: new Date() });
+    const markBefore = await t.db.server.findUniqueOrThrow({
+      where: { id: lost },
+      select: { consoleSeqReserved: true },
+    });
+    const line = (serverId: string, text: string) =>
+      history.append({
+        serverId,
+        kind: "system",
+        text,
+        actorId: null,
+        actorName: null,
+        replyTo: null,
+        createdAt: new Date(),
+      });
     for (let i = 0; i < 3; i++) {
       expect(line(held, `held ${i}`)).not.toBeNull();
       expect(line(lost, `lost ${i}`)).not.toBeNull(); // the third asks for a raise, which the fence refuses
@@ -107,12 +143,23 @@ describe.each(DATABASE_KINDS)("write fence on $kind", ({ create }) => {
     await history.ready(held);
     await history.ready(lost);
     await history.flush();
-    const stored = await t.db.consoleLine.findMany({ where: { serverId: { in: [held, lost] } }, orderBy: { seq: "asc" } });
+    const stored = await t.db.consoleLine.findMany({
+      where: { serverId: { in: [held, lost] } },
+      orderBy: { seq: "asc" },
+    });
     expect(stored.map((l) => l.text)).toEqual(["held 0", "held 1", "held 2"]);
-    expect(warnings.filter((w) => w.message.includes("no longer holds"))).toEqual([expect.objectContaining({ fields: { dropped: 3 } })]);
-    const markAfter = await t.db.server.findUniqueOrThrow({ where: { id: lost }, select: { consoleSeqReserved: true } });
+    expect(warnings.filter((w) => w.message.includes("no longer holds"))).toEqual([
+      expect.objectContaining({ fields: { dropped: 3 } }),
+    ]);
+    const markAfter = await t.db.server.findUniqueOrThrow({
+      where: { id: lost },
+      select: { consoleSeqReserved: true },
+    });
     expect(markAfter.consoleSeqReserved).toBe(markBefore.consoleSeqReserved);
-    const heldMark = await t.db.server.findUniqueOrThrow({ where: { id: held }, select: { consoleSeqReserved: true } });
+    const heldMark = await t.db.server.findUniqueOrThrow({
+      where: { id: held },
+      select: { consoleSeqReserved: true },
+    });
     expect(heldMark.consoleSeqReserved).toBeGreaterThan(markBefore.consoleSeqReserved);
     await history.close();
   });
@@ -122,9 +169,13 @@ describe.each(DATABASE_KINDS)("write fence on $kind", ({ create }) => {
     const theirs = await createUnreadableServer(t.db, "theirs");
     const at = new Date(Date.UTC(2026, 0, 1));
     await openPlayerSessions(t.db, [stay(mine, "1", at), stay(theirs, "1", at)]);
-    const closed = await t.db.$transaction((tx) => closeStaysLeftOpen(tx as unknown as Db, new Date(at.getTime() + 1_000), [mine]));
+    const closed = await t.db.$transaction((tx) =>
+      closeStaysLeftOpen(tx as unknown as Db, new Date(at.getTime() + 1_000), [mine]),
+    );
     expect(closed).toBe(1);
-    const open = await t.db.playerSession.findMany({ where: { serverId: { in: [mine, theirs] }, leftAt: null } });
+    const open = await t.db.playerSession.findMany({
+      where: { serverId: { in: [mine, theirs] }, leftAt: null },
+    });
     expect(open.map((s) => s.serverId)).toEqual([theirs]);
   });
 });

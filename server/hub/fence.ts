@@ -16,7 +16,10 @@ export interface WriteFence {
    * `epochs` whose lease still carries that epoch (and this instance as owner). `write` must skip
    * everything of the other servers. Single process: unfenced(db) allows everything, epoch ignored.
    */
-  run<T>(epochs: ReadonlyMap<string, number>, write: (db: Db, allowed: ReadonlySet<string>) => Promise<T>): Promise<T>;
+  run<T>(
+    epochs: ReadonlyMap<string, number>,
+    write: (db: Db, allowed: ReadonlySet<string>) => Promise<T>,
+  ): Promise<T>;
 }
 
 /** One process: everything allowed, no transaction added. */

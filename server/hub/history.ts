@@ -53,7 +53,10 @@ export class ConsoleHistory {
     this.maxBacklog = options.maxBacklog ?? 100_000;
     this.fence = options.fence ?? unfenced(db);
     this.epochOf = options.epochOf ?? (() => 0);
-    this.seqs = new SeqReservations(db, logger, options.seqBlock, { fence: this.fence, epochOf: this.epochOf });
+    this.seqs = new SeqReservations(db, logger, options.seqBlock, {
+      fence: this.fence,
+      epochOf: this.epochOf,
+    });
   }
 
   /** Reserves a first block of seqs for these servers (call before appending to them). */
@@ -109,9 +112,14 @@ export class ConsoleHistory {
    * `limit` after `afterSeq`. Unwritten lines are captured BEFORE the query, so a line moving from
    * memory to the database during the read is found in one place or the other.
    */
-  async read(serverId: string, range: { beforeSeq?: number | undefined; afterSeq?: number | undefined; limit: number }): Promise<ConsoleLineRecord[]> {
+  async read(
+    serverId: string,
+    range: { beforeSeq?: number | undefined; afterSeq?: number | undefined; limit: number },
+  ): Promise<ConsoleLineRecord[]> {
     const inRange = (l: ConsoleLineRecord) =>
-      l.serverId === serverId && (range.beforeSeq === undefined || l.seq < range.beforeSeq) && (range.afterSeq === undefined || l.seq > range.afterSeq);
+      l.serverId === serverId &&
+      (range.beforeSeq === undefined || l.seq < range.beforeSeq) &&
+      (range.afterSeq === undefined || l.seq > range.afterSeq);
     const unwritten = [...this.inFlight.filter(inRange), ...this.pending.filter(inRange)];
     const stored = await readConsoleLines(this.db, serverId, range);
     const bySeq = new Map<number, ConsoleLineRecord>();
@@ -122,7 +130,7 @@ export class ConsoleHistory {
 
   /** Writes everything queued so far (also used at shutdown). */
   async flush(maxAttempts = 3): Promise<void> {
-    for (let attempt = 0; attempt < maxAttempts; ) {
+    for (let attempt = 0; attempt < maxAttempts;) {
       while (this.flushing) await this.flushing;
       if (this.timer) clearTimeout(this.timer);
       this.timer = null;
@@ -145,7 +153,11 @@ export class ConsoleHistory {
     if (this.flushing) return; // the running write re-schedules what accumulated meanwhile
     this.flushing = this.writeBatch().finally(() => {
       this.flushing = null;
-      if (this.pending.length > 0 && !this.closed) this.timer ??= setTimeout(() => this.kick(), this.pending.length >= this.maxLines ? 0 : this.intervalMs);
+      if (this.pending.length > 0 && !this.closed)
+        this.timer ??= setTimeout(
+          () => this.kick(),
+          this.pending.length >= this.maxLines ? 0 : this.intervalMs,
+        );
     });
   }
 
@@ -159,18 +171,34 @@ export class ConsoleHistory {
         const epoch = this.epochOf(line.serverId);
         if (epoch !== null) epochs.set(line.serverId, epoch);
       }
-      const written = epochs.size === 0 ? 0 : await this.fence.run(epochs, async (db, allowed) => {
-        const lines = batch.filter((l) => allowed.has(l.serverId));
-        await insertConsoleLines(db, lines);
-        return lines.length;
-      });
-      if (written < batch.length) this.logger.warn("console lines of servers this instance no longer holds dropped", { dropped: batch.length - written });
+      const written =
+        epochs.size === 0
+          ? 0
+          : await this.fence.run(epochs, async (db, allowed) => {
+              const lines = batch.filter((l) => allowed.has(l.serverId));
+              await insertConsoleLines(db, lines);
+              return lines.length;
+            });
+      if (written < batch.length)
+        this.logger.warn("console lines of servers this instance no longer holds dropped", {
+          dropped: batch.length - written,
+        });
     } catch (error) {
       // Keep the lines of servers that still exist and try again with the next batch.
       const ids = [...new Set(batch.map((l) => l.serverId))];
-      const existing = new Set((await this.db.server.findMany({ where: { id: { in: ids } }, select: { id: true } }).catch(() => ids.map((id) => ({ id })))).map((r) => r.id));
+      const existing = new Set(
+        (
+          await this.db.server
+            .findMany({ where: { id: { in: ids } }, select: { id: true } })
+            .catch(() => ids.map((id) => ({ id })))
+        ).map((r) => r.id),
+      );
       const keep = batch.filter((l) => existing.has(l.serverId) && this.seqs.has(l.serverId));
-      this.logger.warn("console history write failed; retrying", { lines: batch.length, kept: keep.length, error: String(error).slice(0, 300) });
+      this.logger.warn("console history write failed; retrying", {
+        lines: batch.length,
+        kept: keep.length,
+        error: String(error).slice(0, 300),
+      });
       this.pending = [...keep, ...this.pending];
       if (this.pending.length > this.maxBacklog) {
         const dropped = this.pending.length - this.maxBacklog;

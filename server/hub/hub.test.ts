@@ -11,16 +11,40 @@ import { ConnectionHub, type HubEvent } from "./hub.ts";
 
 const KEY = Buffer.alloc(32, 7);
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
-const FAST = { backoff: { initialMs: 20, maxMs: 200, factor: 2, jitter: 0 }, connectTimeoutMs: 1_000, commandTimeoutMs: 2_000 };
+const FAST = {
+  backoff: { initialMs: 20, maxMs: 200, factor: 2, jitter: 0 },
+  connectTimeoutMs: 1_000,
+  commandTimeoutMs: 2_000,
+};
 const actor = { id: "u1", name: "Alice" };
 
 function newHub(t: TestDatabase): ConnectionHub {
-  return new ConnectionHub({ db: t.db, encryptionKey: KEY, logger: silent, connectionOptions: FAST, history: { intervalMs: 20 }, watchedPollMs: 100 });
+  return new ConnectionHub({
+    db: t.db,
+    encryptionKey: KEY,
+    logger: silent,
+    connectionOptions: FAST,
+    history: { intervalMs: 20 },
+    watchedPollMs: 100,
+  });
 }
 
-async function addServer(t: TestDatabase, port: number, password: string, extra: { game?: string; protocol?: string } = {}): Promise<string> {
+async function addServer(
+  t: TestDatabase,
+  port: number,
+  password: string,
+  extra: { game?: string; protocol?: string } = {},
+): Promise<string> {
   const row = await t.db.server.create({
-    data: { name: `S${port}`, game: extra.game ?? "cs2", protocol: extra.protocol ?? "source", host: "127.0.0.1", port, passwordEncrypted: encryptSecret(password, KEY), pollIntervalSeconds: 1 },
+    data: {
+      name: `S${port}`,
+      game: extra.game ?? "cs2",
+      protocol: extra.protocol ?? "source",
+      host: "127.0.0.1",
+      port,
+      passwordEncrypted: encryptSecret(password, KEY),
+      pollIntervalSeconds: 1,
+    },
   });
   return row.id;
 }
@@ -42,7 +66,15 @@ describe.each(DATABASE_KINDS)("connection hub on $kind", ({ create }) => {
   });
 
   async function emulator(password: string, port = 0, game = "cs2"): Promise<SourceEmulator> {
-    const e = await startSourceEmulator({ password, port, game, players: 4, activity: 0, seed: 3, extra: { "ban-after": 0 } });
+    const e = await startSourceEmulator({
+      password,
+      port,
+      game,
+      players: 4,
+      activity: 0,
+      seed: 3,
+      extra: { "ban-after": 0 },
+    });
     emulators.push(e);
     return e;
   }
@@ -65,8 +97,16 @@ describe.each(DATABASE_KINDS)("connection hub on $kind", ({ create }) => {
     hub.on((e) => e.type === "status" && e.status.serverId === id && states.push(e.status.state));
     await hub.start();
     await vi.waitFor(() => expect(hub.statusOf(id).state).toBe("online"), { timeout: 5_000 });
-    await vi.waitFor(() => expect(hub.players(id)).toHaveLength(first.world.players.length), { timeout: 5_000 });
-    await vi.waitFor(async () => expect(await t.db.playerSession.count({ where: { serverId: id, leftAt: null } })).toBe(first.world.players.length), { timeout: 5_000 });
+    await vi.waitFor(() => expect(hub.players(id)).toHaveLength(first.world.players.length), {
+      timeout: 5_000,
+    });
+    await vi.waitFor(
+      async () =>
+        expect(await t.db.playerSession.count({ where: { serverId: id, leftAt: null } })).toBe(
+          first.world.players.length,
+        ),
+      { timeout: 5_000 },
+    );
 
     const port = first.port;
     await first.close();
@@ -74,7 +114,10 @@ describe.each(DATABASE_KINDS)("connection hub on $kind", ({ create }) => {
     await vi.waitFor(() => expect(hub.statusOf(id).state).toBe("unreachable"), { timeout: 5_000 });
     // Offline: the stays end and the table empties.
     expect(hub.players(id)).toEqual([]);
-    await vi.waitFor(async () => expect(await t.db.playerSession.count({ where: { serverId: id, leftAt: null } })).toBe(0), { timeout: 5_000 });
+    await vi.waitFor(
+      async () => expect(await t.db.playerSession.count({ where: { serverId: id, leftAt: null } })).toBe(0),
+      { timeout: 5_000 },
+    );
 
     await emulator("pw", port);
     await vi.waitFor(() => expect(hub.statusOf(id).state).toBe("online"), { timeout: 10_000 });
@@ -116,7 +159,10 @@ describe.each(DATABASE_KINDS)("connection hub on $kind", ({ create }) => {
 
     const stored = await t.db.consoleLine.findMany({ where: { serverId: id }, orderBy: { seq: "asc" } });
     expect(stored.map((l) => l.seq)).toEqual(lines.map((l) => l.seq));
-    expect(stored.filter((l) => l.kind === "command").map((l) => [l.text, l.actorName])).toContainEqual(["echo 4", "Alice"]);
+    expect(stored.filter((l) => l.kind === "command").map((l) => [l.text, l.actorName])).toContainEqual([
+      "echo 4",
+      "Alice",
+    ]);
 
     const again = newHub(t);
     hubs.push(again);
@@ -163,7 +209,9 @@ describe.each(DATABASE_KINDS)("connection hub on $kind", ({ create }) => {
     const unwatch = hub.watch(id); // polls every 100 ms
     await vi.waitFor(() => expect(hub.players(id)).toHaveLength(e.world.players.length), { timeout: 5_000 });
     // The player records arrive after the stays are stored: a list of its own.
-    await vi.waitFor(() => expect(hub.players(id).every((p) => p.isBot || p.record)).toBe(true), { timeout: 5_000 });
+    await vi.waitFor(() => expect(hub.players(id).every((p) => p.isBot || p.record)).toBe(true), {
+      timeout: 5_000,
+    });
     const first = hub.players(id);
     const sent = lists.length;
     await new Promise((resolve) => setTimeout(resolve, 600)); // about six polls of an unchanged server
@@ -172,9 +220,14 @@ describe.each(DATABASE_KINDS)("connection hub on $kind", ({ create }) => {
     const target = e.world.players.find((p) => !p.isBot);
     if (!target) throw new Error("the emulator has no human player");
     target.ping = 999;
-    await vi.waitFor(() => expect(lists.at(-1)?.find((p) => p.id === String(target.userid))?.ping).toBe(999), { timeout: 5_000 });
+    await vi.waitFor(
+      () => expect(lists.at(-1)?.find((p) => p.id === String(target.userid))?.ping).toBe(999),
+      { timeout: 5_000 },
+    );
     const after = hub.players(id);
-    expect(after.find((p) => p.id === String(target.userid))?.connectedSince).toBe(first.find((p) => p.id === String(target.userid))?.connectedSince);
+    expect(after.find((p) => p.id === String(target.userid))?.connectedSince).toBe(
+      first.find((p) => p.id === String(target.userid))?.connectedSince,
+    );
     expect(after.map((p) => p.id)).toEqual(first.map((p) => p.id));
     unwatch();
   });
@@ -182,7 +235,15 @@ describe.each(DATABASE_KINDS)("connection hub on $kind", ({ create }) => {
   it("shows the game's map and player slots in the status, re-read after a map change", async () => {
     const { e, id, hub } = await serverWithHub();
     await hub.start();
-    await vi.waitFor(() => expect(hub.statusOf(id)).toMatchObject({ state: "online", map: e.world.map, maxPlayers: e.world.maxPlayers }), { timeout: 5_000 });
+    await vi.waitFor(
+      () =>
+        expect(hub.statusOf(id)).toMatchObject({
+          state: "online",
+          map: e.world.map,
+          maxPlayers: e.world.maxPlayers,
+        }),
+      { timeout: 5_000 },
+    );
     const unwatch = hub.watch(id);
     await hub.exec(id, actor, "changelevel de_nuke");
     await vi.waitFor(() => expect(hub.statusOf(id).map).toBe("de_nuke"), { timeout: 5_000 });
@@ -196,7 +257,10 @@ describe.each(DATABASE_KINDS)("connection hub on $kind", ({ create }) => {
     await hub.start();
     await vi.waitFor(() => expect(hub.statusOf(id).state).toBe("online"), { timeout: 5_000 });
     expect(e.playerChat("medic at the FOB please")).toBe(true);
-    await vi.waitFor(() => expect(lines.find((l) => l.text.includes("medic at the FOB please"))?.kind).toBe("chat"), { timeout: 5_000 });
+    await vi.waitFor(
+      () => expect(lines.find((l) => l.text.includes("medic at the FOB please"))?.kind).toBe("chat"),
+      { timeout: 5_000 },
+    );
     expect(hub.statusOf(id).lastEventAt).not.toBeNull();
   });
 });

@@ -79,13 +79,23 @@ export class ConnectionHub implements HubPort {
     this.leased = options.ownership === "leased";
     this.globalJobs = options.globalJobs ?? (() => true);
     const epochOf = (serverId: string) => this.epochOf(serverId);
-    this.history = new ConsoleHistory(options.db, options.logger, { ...options.history, fence: this.fence, epochOf });
+    this.history = new ConsoleHistory(options.db, options.logger, {
+      ...options.history,
+      fence: this.fence,
+      epochOf,
+    });
     this.budget = { ...DEFAULT_INGEST_BUDGET, ...options.budget };
     const wall = () => this.clock.wall();
     this.bans = options.bans ?? new BanEnforcer({ db: options.db, logger: options.logger, now: wall });
-    this.nativeBans = options.nativeBans ?? new NativeBanSync({ db: options.db, logger: options.logger, now: wall, fence: this.fence });
+    this.nativeBans =
+      options.nativeBans ??
+      new NativeBanSync({ db: options.db, logger: options.logger, now: wall, fence: this.fence });
     this.gameLogs = options.gameLogs ? new GameLogRegistrations(options.gameLogs, options.logger) : undefined;
-    this.schedule = new PollSchedule(this.clock, (serverId) => this.live.poll(serverId), options.watchedPollMs);
+    this.schedule = new PollSchedule(
+      this.clock,
+      (serverId) => this.live.poll(serverId),
+      options.watchedPollMs,
+    );
     this.live = new LiveServers({
       db: options.db,
       logger: options.logger,
@@ -102,13 +112,21 @@ export class ConnectionHub implements HubPort {
       sampleEveryMs: options.sampleEveryMs ?? 60_000,
       ...(this.gameLogs ? { gameLogs: this.gameLogs } : {}),
     });
-    this.backfill = new StayBackfill({ db: options.db, logger: options.logger, enqueue: (task) => this.live.writer.enqueue(task), now: () => new Date(this.clock.wall()) });
+    this.backfill = new StayBackfill({
+      db: options.db,
+      logger: options.logger,
+      enqueue: (task) => this.live.writer.enqueue(task),
+      now: () => new Date(this.clock.wall()),
+    });
     const retentionDays = options.retentionDays ?? 30;
     this.purger = new HistoryPurger(
       options.db,
       options.logger,
       {
-        servers: () => [...this.links.values()].filter((l) => !l.fenced).map(({ id }) => ({ id, lastSeq: this.history.lastSeq(id) })),
+        servers: () =>
+          [...this.links.values()]
+            .filter((l) => !l.fenced)
+            .map(({ id }) => ({ id, lastSeq: this.history.lastSeq(id) })),
         flush: () => this.history.flush(),
         retentionCutoff: () => new Date(this.clock.wall() - retentionDays * 86_400_000),
         enabled: () => this.globalJobs(),
@@ -119,7 +137,8 @@ export class ConnectionHub implements HubPort {
       history: this.history,
       maxAnswerBytes: this.budget.maxAnswerBytes,
       online: (serverId) => this.online(serverId),
-      appendLine: (serverId, kind, text, actor, replyTo) => this.live.appendLine(serverId, kind, text, actor ?? null, replyTo ?? null),
+      appendLine: (serverId, kind, text, actor, replyTo) =>
+        this.live.appendLine(serverId, kind, text, actor ?? null, replyTo ?? null),
       requestRefresh: (link, delayMs) => this.schedule.requestRefresh(link.id, delayMs),
     };
   }
@@ -198,9 +217,12 @@ export class ConnectionHub implements HubPort {
         existing.fenced = false;
       }
       const closed = await this.fence.run(new Map([[serverId, epoch]]), (db, allowed) =>
-        allowed.has(serverId) ? closeStaysLeftOpen(db, new Date(this.clock.wall()), [serverId]) : Promise.resolve(0),
+        allowed.has(serverId)
+          ? closeStaysLeftOpen(db, new Date(this.clock.wall()), [serverId])
+          : Promise.resolve(0),
       );
-      if (closed > 0) this.logger.info("closed player sessions left open by the previous owner", { serverId, closed });
+      if (closed > 0)
+        this.logger.info("closed player sessions left open by the previous owner", { serverId, closed });
       await this.history.renew(serverId);
       await this.reload(serverId);
     });
@@ -255,7 +277,9 @@ export class ConnectionHub implements HubPort {
 
   private serialised(serverId: string, task: () => Promise<void>): Promise<void> {
     const previous = this.reloads.get(serverId) ?? Promise.resolve();
-    const next = previous.then(task).catch((error: unknown) => this.logger.error("hub reload failed", { serverId, error: String(error) }));
+    const next = previous
+      .then(task)
+      .catch((error: unknown) => this.logger.error("hub reload failed", { serverId, error: String(error) }));
     this.reloads.set(serverId, next);
     void next.finally(() => {
       if (this.reloads.get(serverId) === next) this.reloads.delete(serverId);
@@ -289,7 +313,13 @@ export class ConnectionHub implements HubPort {
     const { settings, problem } = read;
     await this.history.prepare([serverId]);
     const existing = this.links.get(serverId);
-    if (existing && settings && existing.settings && sameConnection(existing.settings, settings) && !existing.problem) {
+    if (
+      existing &&
+      settings &&
+      existing.settings &&
+      sameConnection(existing.settings, settings) &&
+      !existing.problem
+    ) {
       existing.settings = settings; // name or poll interval: no reconnect
       this.schedule.setInterval(serverId, settings.pollIntervalSeconds);
       this.schedule.schedule(serverId);
@@ -377,7 +407,10 @@ export class ConnectionHub implements HubPort {
     const { connection, dialect } = link;
     if (!connection || !dialect || connection.status.state !== "online") {
       const status = this.statusOf(serverId);
-      throw new AppError("UNAVAILABLE", `The game server is not connected (${status.state}${status.reason ? `: ${status.reason}` : ""}).`);
+      throw new AppError(
+        "UNAVAILABLE",
+        `The game server is not connected (${status.state}${status.reason ? `: ${status.reason}` : ""}).`,
+      );
     }
     return { link, connection, dialect };
   }
@@ -387,7 +420,9 @@ export class ConnectionHub implements HubPort {
 
   statusOf(serverId: string): ServerStatusMessage {
     const link = this.links.get(serverId);
-    return link ? computeStatus(this.live.statusInput(link), this.clock.wall()) : unknownStatus(serverId, this.clock.wall());
+    return link
+      ? computeStatus(this.live.statusInput(link), this.clock.wall())
+      : unknownStatus(serverId, this.clock.wall());
   }
 
   statuses(serverIds?: readonly string[]): ServerStatusMessage[] {
@@ -408,7 +443,11 @@ export class ConnectionHub implements HubPort {
   async lines(serverId: string, range: LineRange): Promise<ConsoleLineMessage[]> {
     if (!this.links.has(serverId)) return []; // deleted: its lines wait for the purger, unread
     const limit = range.limit ?? (range.afterSeq !== undefined ? RESUME_LINES : SNAPSHOT_LINES);
-    const rows = await this.history.read(serverId, { afterSeq: range.afterSeq, beforeSeq: range.beforeSeq, limit });
+    const rows = await this.history.read(serverId, {
+      afterSeq: range.afterSeq,
+      beforeSeq: range.beforeSeq,
+      limit,
+    });
     return rows.map(toLineMessage);
   }
 
@@ -438,7 +477,8 @@ export class ConnectionHub implements HubPort {
     const days = this.options.retentionDays ?? 30;
     try {
       const removed = await pruneHistory(this.db, new Date(this.clock.wall() - days * 86_400_000));
-      if (removed.sessions + removed.samples > 0) this.logger.info("history retention applied", { days, ...removed });
+      if (removed.sessions + removed.samples > 0)
+        this.logger.info("history retention applied", { days, ...removed });
     } catch (error) {
       this.logger.warn("history retention failed", { error: String(error).slice(0, 200) });
     }

@@ -88,7 +88,16 @@ export function newLink(id: string, budget: IngestBudgetOptions, now: number, ep
 
 /** Whether two settings open the same connection (a name or poll interval edit does not reconnect). */
 export function sameConnection(a: ServerConnectionSettings, b: ServerConnectionSettings): boolean {
-  return a.host === b.host && a.port === b.port && a.password === b.password && a.game === b.game && a.protocol === b.protocol && a.encoding === b.encoding && a.enabled === b.enabled && a.gameLogs === b.gameLogs;
+  return (
+    a.host === b.host &&
+    a.port === b.port &&
+    a.password === b.password &&
+    a.game === b.game &&
+    a.protocol === b.protocol &&
+    a.encoding === b.encoding &&
+    a.enabled === b.enabled &&
+    a.gameLogs === b.gameLogs
+  );
 }
 
 /** A server's stored settings; "deleted" when the row is gone; a problem when the password cannot be read. */
@@ -97,14 +106,24 @@ export async function readSettings(
   encryptionKey: Buffer,
   serverId: string,
   wallNow: () => number,
-): Promise<{ settings: ServerConnectionSettings; problem: null } | { settings: null; problem: LinkProblem } | "deleted"> {
+): Promise<
+  { settings: ServerConnectionSettings; problem: null } | { settings: null; problem: LinkProblem } | "deleted"
+> {
   try {
     const settings = await getServerConnectionSettings(db, encryptionKey, serverId);
     return settings ? { settings, problem: null } : "deleted";
   } catch {
     const row = await db.server.findUnique({ where: { id: serverId }, select: { id: true } });
     if (!row) return "deleted";
-    return { settings: null, problem: { state: "auth_failed", reason: "The stored RCON password cannot be decrypted (was RCON_ENCRYPTION_KEY changed?). Enter it again.", since: wallNow() } };
+    return {
+      settings: null,
+      problem: {
+        state: "auth_failed",
+        reason:
+          "The stored RCON password cannot be decrypted (was RCON_ENCRYPTION_KEY changed?). Enter it again.",
+        since: wallNow(),
+      },
+    };
   }
 }
 
@@ -114,8 +133,12 @@ export async function openConnection(
   options: Omit<ConnectionOptions, "host" | "port" | "password" | "dialect" | "encoding">,
   wallNow: number,
 ): Promise<{ connection: RconConnection; dialect: Dialect } | { problem: LinkProblem }> {
-  if (!settings.enabled) return { problem: { state: "disabled", reason: "Disabled in the server settings.", since: wallNow } };
-  if (!isProtocolId(settings.protocol)) return { problem: { state: "unreachable", reason: `Unknown protocol "${settings.protocol}".`, since: wallNow } };
+  if (!settings.enabled)
+    return { problem: { state: "disabled", reason: "Disabled in the server settings.", since: wallNow } };
+  if (!isProtocolId(settings.protocol))
+    return {
+      problem: { state: "unreachable", reason: `Unknown protocol "${settings.protocol}".`, since: wallNow },
+    };
   try {
     const family = await loadFamily(settings.protocol);
     const dialect = findDialect(family, settings.game);
@@ -131,6 +154,8 @@ export async function openConnection(
     });
     return { connection, dialect };
   } catch (error) {
-    return { problem: { state: "unreachable", reason: `Cannot connect: ${describeError(error)}`, since: wallNow } };
+    return {
+      problem: { state: "unreachable", reason: `Cannot connect: ${describeError(error)}`, since: wallNow },
+    };
   }
 }

@@ -10,7 +10,15 @@ import type { ConsoleLineRecord, PlayerSessionInput } from "../data/history.ts";
 import type { StayGame } from "../data/players/linking.ts";
 import type { Db } from "../db/client.ts";
 import type { Emitter } from "../rcon/emitter.ts";
-import type { ConnectionStatus, Dialect, GameEvent, Logger, Player, RconConnection, RconEvent } from "../rcon/types.ts";
+import type {
+  ConnectionStatus,
+  Dialect,
+  GameEvent,
+  Logger,
+  Player,
+  RconConnection,
+  RconEvent,
+} from "../rcon/types.ts";
 import { runner } from "./actions.ts";
 import type { BanEnforcer } from "./ban-enforcer.ts";
 import type { NativeBanSync } from "./ban-sync.ts";
@@ -46,7 +54,13 @@ const KIND_OF_EVENT: Record<GameEvent["kind"], ConsoleKind> = {
   "admin.command": "admin",
 };
 /** Pushed events after which the player list is re-read at once. */
-const REFRESH_ON: ReadonlySet<GameEvent["kind"]> = new Set(["player.connected", "player.disconnected", "player.kicked", "player.banned", "player.guid"]);
+const REFRESH_ON: ReadonlySet<GameEvent["kind"]> = new Set([
+  "player.connected",
+  "player.disconnected",
+  "player.kicked",
+  "player.banned",
+  "player.guid",
+]);
 
 export interface LiveOptions {
   db: Db;
@@ -95,7 +109,15 @@ export class LiveServers {
       clock: o.clock,
       fence: o.fence,
       epochOf: (serverId) => o.epochOf(serverId),
-      opened: (batch) => this.records.linkOpened(batch.map((b) => ({ stay: b.context.stay, stayId: b.stayId, game: b.context.game, joinedAt: b.input.joinedAt }))),
+      opened: (batch) =>
+        this.records.linkOpened(
+          batch.map((b) => ({
+            stay: b.context.stay,
+            stayId: b.stayId,
+            game: b.context.game,
+            joinedAt: b.input.joinedAt,
+          })),
+        ),
     });
   }
 
@@ -116,7 +138,11 @@ export class LiveServers {
     link.lastEventClock = now;
     const parsed = event.event;
     if (parsed?.kind === "chat" && !link.seen.chatOnce(parsed.from, parsed.text, "rcon", now)) return;
-    this.appendLine(link.id, parsed ? KIND_OF_EVENT[parsed.kind] : "system", clipText(event.text, this.o.budget.maxLineBytes));
+    this.appendLine(
+      link.id,
+      parsed ? KIND_OF_EVENT[parsed.kind] : "system",
+      clipText(event.text, this.o.budget.maxLineBytes),
+    );
     if (parsed && REFRESH_ON.has(parsed.kind)) this.o.schedule.requestRefresh(link.id, 150);
     this.emitStatus(link);
   }
@@ -136,7 +162,11 @@ export class LiveServers {
       if (!event || !this.firstAnnouncement(link, event, now)) continue;
       if (!link.budget.admit(now)) break;
       shown = true;
-      this.appendLine(link.id, KIND_OF_EVENT[event.kind], clipText(logEventText(event), this.o.budget.maxLineBytes));
+      this.appendLine(
+        link.id,
+        KIND_OF_EVENT[event.kind],
+        clipText(logEventText(event), this.o.budget.maxLineBytes),
+      );
       if (REFRESH_ON.has(event.kind)) this.o.schedule.requestRefresh(link.id, 150);
     }
     if (!shown) return;
@@ -196,7 +226,9 @@ export class LiveServers {
       this.o.schedule.requestRefresh(link.id, 0);
       const { connection, dialect, settings } = link;
       if (previous !== "online" && settings?.gameLogs && connection && dialect?.logs)
-        void this.o.gameLogs?.online(link.id, settings.host, connection, dialect, (lines) => this.onLogLines(link, connection, lines));
+        void this.o.gameLogs?.online(link.id, settings.host, connection, dialect, (lines) =>
+          this.onLogLines(link, connection, lines),
+        );
     } else if (previous === "online") {
       this.dropPlayers(link);
       this.appendLine(link.id, "system", `Connection lost${reason ? `: ${reason}` : "."}`);
@@ -245,9 +277,16 @@ export class LiveServers {
     for (const tracked of result.left) link.players.delete(tracked.player.id);
     this.closeStays(link, result.left, wall);
     const now = this.o.clock.now();
-    for (const line of result.lines) if (this.rosterAnnounces(link, line, now)) this.appendLine(link.id, line.kind, line.text);
+    for (const line of result.lines)
+      if (this.rosterAnnounces(link, line, now)) this.appendLine(link.id, line.kind, line.text);
     for (const { player, since } of result.joined) {
-      const fresh: TrackedPlayer = { player, since, sinceIso: new Date(since).toISOString(), session: null, record: newStayRecord() };
+      const fresh: TrackedPlayer = {
+        player,
+        since,
+        sinceIso: new Date(since).toISOString(),
+        session: null,
+        record: newStayRecord(),
+      };
       link.players.set(player.id, fresh);
       fresh.session = this.openStay(link, fresh);
     }
@@ -340,7 +379,9 @@ export class LiveServers {
       address: player.address,
       joinedAt: new Date(since),
     };
-    const game = link.dialect ? stayGameOf(link.dialect) : { id: link.settings?.game ?? "unknown", family: link.settings?.protocol ?? "unknown" };
+    const game = link.dialect
+      ? stayGameOf(link.dialect)
+      : { id: link.settings?.game ?? "unknown", family: link.settings?.protocol ?? "unknown" };
     return this.writer.open(input, { stay: this.liveStay(link, tracked), game });
   }
 
@@ -351,7 +392,8 @@ export class LiveServers {
     if (!session) return;
     const { name, plainName, guid, steamId, address } = tracked.player;
     this.writer.update(link.id, session, { name, plainName, guid, steamId, address }, async (id) => {
-      if (dialect && !tracked.player.isBot) await this.records.linkLate(this.liveStay(link, tracked), id, stayGameOf(dialect));
+      if (dialect && !tracked.player.isBot)
+        await this.records.linkLate(this.liveStay(link, tracked), id, stayGameOf(dialect));
     });
   }
 
@@ -364,8 +406,22 @@ export class LiveServers {
   // Events out
 
   /** Null when no seq is reserved (deleted server, or the database a whole block behind): never a reused seq. */
-  appendLine(serverId: string, kind: ConsoleKind, text: string, actor: HubActor | null = null, replyTo: number | null = null): ConsoleLineMessage | null {
-    const record = this.o.history.append({ serverId, kind, text, actorId: actor?.id ?? null, actorName: actor?.name ?? null, replyTo, createdAt: new Date(this.o.clock.wall()) });
+  appendLine(
+    serverId: string,
+    kind: ConsoleKind,
+    text: string,
+    actor: HubActor | null = null,
+    replyTo: number | null = null,
+  ): ConsoleLineMessage | null {
+    const record = this.o.history.append({
+      serverId,
+      kind,
+      text,
+      actorId: actor?.id ?? null,
+      actorName: actor?.name ?? null,
+      replyTo,
+      createdAt: new Date(this.o.clock.wall()),
+    });
     if (!record) return null;
     const line = toLineMessage(record);
     this.o.events.emit({ type: "line", line });
@@ -391,7 +447,8 @@ export class LiveServers {
     if (link.fenced) return;
     const status = computeStatus(this.statusInput(link), this.o.clock.wall());
     link.degraded = status.degraded ?? null;
-    if (link.throttle.shouldEmit(status, link.lastEventClock, this.o.clock.now())) this.o.events.emit({ type: "status", status });
+    if (link.throttle.shouldEmit(status, link.lastEventClock, this.o.clock.now()))
+      this.o.events.emit({ type: "status", status });
   }
 
   playerViews(link: Link): PlayerView[] {

@@ -2,7 +2,12 @@
  * What the connection hub emits (HubEvent) and is configured with (HubOptions), apart from the hub
  * itself so that its parts (live.ts, port.ts) can name them without importing the facade.
  */
-import type { ConsoleLineMessage, PlayerView, ServerStatusMessage, WatchNoticeMessage } from "../../lib/realtime/contract.ts";
+import type {
+  ConsoleLineMessage,
+  PlayerView,
+  ServerStatusMessage,
+  WatchNoticeMessage,
+} from "../../lib/realtime/contract.ts";
 import type { Db } from "../db/client.ts";
 import type { ConnectionOptions, Logger } from "../rcon/types.ts";
 import type { BanEnforcer } from "./ban-enforcer.ts";

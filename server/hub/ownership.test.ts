@@ -17,7 +17,11 @@ import { unfenced, type WriteFence } from "./fence.ts";
 import { ConnectionHub, MOVING_REASON, type HubEvent, type HubOptions } from "./hub.ts";
 
 const KEY = Buffer.alloc(32, 9);
-const FAST = { backoff: { initialMs: 20, maxMs: 200, factor: 2, jitter: 0 }, connectTimeoutMs: 1_000, commandTimeoutMs: 2_000 };
+const FAST = {
+  backoff: { initialMs: 20, maxMs: 200, factor: 2, jitter: 0 },
+  connectTimeoutMs: 1_000,
+  commandTimeoutMs: 2_000,
+};
 
 /** Unfenced, but records the epochs each write carried per server. */
 function recordingFence(db: Db, seen: Map<string, Set<number>>): WriteFence {
@@ -46,9 +50,21 @@ describe.each(DATABASE_KINDS)("leased hub on $kind", ({ create }) => {
   });
 
   async function setup(options: Partial<HubOptions> = {}) {
-    const e = await startSourceEmulator({ password: "pw", port: 0, game: "cs2", players: 3, activity: 0, seed: 4 });
+    const e = await startSourceEmulator({
+      password: "pw",
+      port: 0,
+      game: "cs2",
+      players: 3,
+      activity: 0,
+      seed: 4,
+    });
     emulators.push(e);
-    const id = await createLoopbackServer(t.db, KEY, { port: e.port, name: `S${e.port}`, game: "cs2", protocol: "source" });
+    const id = await createLoopbackServer(t.db, KEY, {
+      port: e.port,
+      name: `S${e.port}`,
+      game: "cs2",
+      protocol: "source",
+    });
     await t.db.server.update({ where: { id }, data: { pollIntervalSeconds: 1 } });
     const epochs = new Map<string, Set<number>>();
     const hub = new ConnectionHub({
@@ -71,7 +87,18 @@ describe.each(DATABASE_KINDS)("leased hub on $kind", ({ create }) => {
 
   it("connects only what it adopts, closes the previous owner's stays, and hands over without 'removed'", async () => {
     const { e, id, hub, epochs, events } = await setup();
-    await openPlayerSessions(t.db, [{ serverId: id, gameId: "99", name: "Ghost", plainName: "Ghost", guid: null, steamId: null, address: null, joinedAt: new Date(Date.now() - 60_000) }]);
+    await openPlayerSessions(t.db, [
+      {
+        serverId: id,
+        gameId: "99",
+        name: "Ghost",
+        plainName: "Ghost",
+        guid: null,
+        steamId: null,
+        address: null,
+        joinedAt: new Date(Date.now() - 60_000),
+      },
+    ]);
     await hub.start();
     await hub.reloadServer(id); // not held: the ownership layer decides who connects it
     expect(hub.has(id)).toBe(false);
@@ -82,10 +109,16 @@ describe.each(DATABASE_KINDS)("leased hub on $kind", ({ create }) => {
     const markBefore = (await t.db.server.findUniqueOrThrow({ where: { id } })).consoleSeqReserved;
     await hub.adopt(id, 5);
     expect(hub.held()).toEqual([id]);
-    expect((await t.db.server.findUniqueOrThrow({ where: { id } })).consoleSeqReserved).toBeGreaterThan(markBefore);
+    expect((await t.db.server.findUniqueOrThrow({ where: { id } })).consoleSeqReserved).toBeGreaterThan(
+      markBefore,
+    );
     await vi.waitFor(() => expect(hub.statusOf(id).state).toBe("online"), { timeout: 5_000 });
-    await vi.waitFor(async () => expect(await openStays(id)).toBe(e.world.players.length), { timeout: 5_000 });
-    expect(await t.db.playerSession.count({ where: { serverId: id, name: "Ghost", leftAt: { not: null } } })).toBe(1);
+    await vi.waitFor(async () => expect(await openStays(id)).toBe(e.world.players.length), {
+      timeout: 5_000,
+    });
+    expect(
+      await t.db.playerSession.count({ where: { serverId: id, name: "Ghost", leftAt: { not: null } } }),
+    ).toBe(1);
 
     await hub.release(id);
     expect(events.some((ev) => ev.type === "removed")).toBe(false);
@@ -93,7 +126,9 @@ describe.each(DATABASE_KINDS)("leased hub on $kind", ({ create }) => {
     expect(statuses.at(-1)?.status).toMatchObject({ serverId: id, state: "idle", reason: MOVING_REASON });
     expect(hub.has(id)).toBe(false);
     expect(await openStays(id)).toBe(0); // closed and flushed before release() resolved
-    expect(await t.db.consoleLine.count({ where: { serverId: id, text: "RconDeck connected to the server." } })).toBe(1);
+    expect(
+      await t.db.consoleLine.count({ where: { serverId: id, text: "RconDeck connected to the server." } }),
+    ).toBe(1);
     expect([...(epochs.get(id) ?? [])]).toEqual([5]);
   });
 
@@ -101,18 +136,25 @@ describe.each(DATABASE_KINDS)("leased hub on $kind", ({ create }) => {
     const { e, id, hub, epochs, events } = await setup();
     await hub.start();
     await hub.adopt(id, 1);
-    await vi.waitFor(async () => expect(await openStays(id)).toBe(e.world.players.length), { timeout: 5_000 });
+    await vi.waitFor(async () => expect(await openStays(id)).toBe(e.world.players.length), {
+      timeout: 5_000,
+    });
     await hub.history.flush();
     const logins = e.loginAttempts;
 
     const statusEvents = events.filter((ev) => ev.type === "status").length;
     hub.fenceAll("Lease lost: this instance cannot reach the database");
-    expect(hub.statusOf(id)).toMatchObject({ state: "idle", reason: "Lease lost: this instance cannot reach the database" });
+    expect(hub.statusOf(id)).toMatchObject({
+      state: "idle",
+      reason: "Lease lost: this instance cannot reach the database",
+    });
     // Broadcast nothing: another instance may hold the server by now, and its status is the truth.
     expect(events.filter((ev) => ev.type === "status")).toHaveLength(statusEvents);
     expect(hub.held()).toEqual([]);
     const linesBefore = await t.db.consoleLine.count({ where: { serverId: id } });
-    await expect(hub.exec(id, { id: "u", name: "U" }, "status")).rejects.toMatchObject({ code: "UNAVAILABLE" });
+    await expect(hub.exec(id, { id: "u", name: "U" }, "status")).rejects.toMatchObject({
+      code: "UNAVAILABLE",
+    });
     await new Promise((resolve) => setTimeout(resolve, 300)); // polls, flushes and reconnects would have run
     await hub.history.flush();
     expect(await t.db.consoleLine.count({ where: { serverId: id } })).toBe(linesBefore);
@@ -129,7 +171,9 @@ describe.each(DATABASE_KINDS)("leased hub on $kind", ({ create }) => {
     const { e, id, hub } = await setup({ writeGate: () => false });
     await hub.start();
     await hub.adopt(id, 1);
-    await vi.waitFor(() => expect(hub.statusOf(id)).toMatchObject({ state: "closed", reason: "fenced" }), { timeout: 5_000 });
+    await vi.waitFor(() => expect(hub.statusOf(id)).toMatchObject({ state: "closed", reason: "fenced" }), {
+      timeout: 5_000,
+    });
     expect(e.loginAttempts).toBe(0);
   });
 });

@@ -6,7 +6,11 @@ import type { PlayerRecordBadge, PlayerView } from "../../lib/realtime/contract.
 import type { Player } from "../rcon/types.ts";
 
 /** `record`: the player record badge once the stay is linked (not an identity: kept for every role). */
-export function toPlayerView(player: Player, connectedSince: string | null, record: PlayerRecordBadge | null = null): PlayerView {
+export function toPlayerView(
+  player: Player,
+  connectedSince: string | null,
+  record: PlayerRecordBadge | null = null,
+): PlayerView {
   return {
     id: player.id,
     name: player.name,

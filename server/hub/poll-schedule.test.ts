@@ -16,7 +16,13 @@ function setup(watchedPollMs = 2_000) {
     },
     watchedPollMs,
   );
-  return { clock, polls, schedule, hold: (on: boolean) => (hold = on), release: () => pending.splice(0).forEach((r) => r()) };
+  return {
+    clock,
+    polls,
+    schedule,
+    hold: (on: boolean) => (hold = on),
+    release: () => pending.splice(0).forEach((r) => r()),
+  };
 }
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));

@@ -31,7 +31,15 @@ export class PollSchedule {
   private entry(serverId: string): Entry {
     let entry = this.entries.get(serverId);
     if (!entry) {
-      entry = { active: false, intervalMs: 10_000, watchers: 0, timer: null, polling: false, again: false, generation: 0 };
+      entry = {
+        active: false,
+        intervalMs: 10_000,
+        watchers: 0,
+        timer: null,
+        polling: false,
+        again: false,
+        generation: 0,
+      };
       this.entries.set(serverId, entry);
     }
     return entry;
@@ -118,7 +126,8 @@ export class PollSchedule {
       entry.polling = false;
       const again = entry.again;
       entry.again = false;
-      if (entry.generation === generation && this.entries.get(serverId) === entry) this.schedule(serverId, again ? 0 : this.delayOf(serverId));
+      if (entry.generation === generation && this.entries.get(serverId) === entry)
+        this.schedule(serverId, again ? 0 : this.delayOf(serverId));
     }
   }
 }

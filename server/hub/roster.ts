@@ -52,7 +52,17 @@ export interface RosterResult<T extends Tracked> {
 }
 
 /** What a browser sees of a player: a change to any of these is a new list for the watchers. */
-const SHOWN_FIELDS = ["name", "plainName", "ping", "score", "address", "guid", "steamId", "isBot", "state"] as const satisfies readonly (keyof Player)[];
+const SHOWN_FIELDS = [
+  "name",
+  "plainName",
+  "ping",
+  "score",
+  "address",
+  "guid",
+  "steamId",
+  "isBot",
+  "state",
+] as const satisfies readonly (keyof Player)[];
 
 /** Copies what a new sighting says into the kept Player; true when anything shown changed. */
 export function updatePlayerInPlace(kept: Player, seen: Player): boolean {
@@ -71,7 +81,14 @@ export function updatePlayerInPlace(kept: Player, seen: Player): boolean {
 export function applyRoster<T extends Tracked>(input: RosterInput<T>): RosterResult<T> {
   const { tracked, polled, now } = input;
   const diff = diffPlayers(input.list, polled);
-  const result: RosterResult<T> = { left: [], joined: [], learned: [], lines: [], list: input.list, changed: false };
+  const result: RosterResult<T> = {
+    left: [],
+    joined: [],
+    learned: [],
+    lines: [],
+    list: input.list,
+    changed: false,
+  };
   const gone = new Set<string>();
   for (const player of diff.left) {
     const entry = tracked.get(player.id);
@@ -79,10 +96,12 @@ export function applyRoster<T extends Tracked>(input: RosterInput<T>): RosterRes
       gone.add(player.id);
       result.left.push(entry);
     }
-    if (input.announceJoinsLeaves) result.lines.push({ kind: "leave", text: `${player.name} left`, playerId: player.id });
+    if (input.announceJoinsLeaves)
+      result.lines.push({ kind: "leave", text: `${player.name} left`, playerId: player.id });
   }
   if (input.announceRenames) {
-    for (const { player, previousName } of diff.renamed) result.lines.push({ kind: "system", text: `${previousName} is now known as ${player.name}` });
+    for (const { player, previousName } of diff.renamed)
+      result.lines.push({ kind: "system", text: `${previousName} is now known as ${player.name}` });
   }
   const joined = new Set(diff.joined);
   let changed = polled.length !== input.list.length;
@@ -92,13 +111,18 @@ export function applyRoster<T extends Tracked>(input: RosterInput<T>): RosterRes
     if (!entry) {
       const since = player.connectedSeconds !== null ? now - player.connectedSeconds * 1000 : now;
       result.joined.push({ player, since });
-      if (input.announceJoinsLeaves && joined.has(player)) result.lines.push({ kind: "join", text: `${player.name} joined`, playerId: player.id });
+      if (input.announceJoinsLeaves && joined.has(player))
+        result.lines.push({ kind: "join", text: `${player.name} joined`, playerId: player.id });
       list.push(player);
       changed = true;
       continue;
     }
     const kept = entry.player;
-    const learned = kept.name !== player.name || (!kept.guid && player.guid) || (!kept.steamId && player.steamId) || (!kept.address && player.address);
+    const learned =
+      kept.name !== player.name ||
+      (!kept.guid && player.guid) ||
+      (!kept.steamId && player.steamId) ||
+      (!kept.address && player.address);
     if (updatePlayerInPlace(kept, player)) changed = true;
     if (learned) result.learned.push(entry);
     if (input.list[list.length] !== kept) changed = true;

@@ -94,7 +94,9 @@ export class SeqReservations {
     const epoch = this.fencing.epochOf(serverId);
     if (epoch === null) return; // no longer ours to write: no more seqs either
     r.raising = this.fencing.fence
-      .run(new Map([[serverId, epoch]]), (db, allowed) => (allowed.has(serverId) ? raiseConsoleSeqReservation(db, serverId, mark) : Promise.resolve(null)))
+      .run(new Map([[serverId, epoch]]), (db, allowed) =>
+        allowed.has(serverId) ? raiseConsoleSeqReservation(db, serverId, mark) : Promise.resolve(null),
+      )
       .then((exists) => {
         if (exists === false) r.gone = true;
         else if (exists) r.reserved = Math.max(r.reserved, mark);

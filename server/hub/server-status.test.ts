@@ -1,6 +1,12 @@
 /** Status computation (problem, connection, hidden endpoint) and the 5 s lastEventAt throttle. */
 import { describe, expect, it } from "vitest";
-import { computeStatus, EVENT_ONLY_STATUS_MS, StatusThrottle, unknownStatus, type StatusInput } from "./server-status.ts";
+import {
+  computeStatus,
+  EVENT_ONLY_STATUS_MS,
+  StatusThrottle,
+  unknownStatus,
+  type StatusInput,
+} from "./server-status.ts";
 
 const WALL = Date.UTC(2026, 0, 1);
 const online: StatusInput = {
@@ -32,12 +38,44 @@ describe("server status", () => {
   });
 
   it("hides the endpoint from reasons, and shows a problem without a connection", () => {
-    const down = computeStatus({ ...online, connection: { ...online.connection!, state: "unreachable", reason: "no answer from 10.1.2.3:27015", nextRetryAt: WALL + 5_000 } }, WALL);
+    const down = computeStatus(
+      {
+        ...online,
+        connection: {
+          ...online.connection!,
+          state: "unreachable",
+          reason: "no answer from 10.1.2.3:27015",
+          nextRetryAt: WALL + 5_000,
+        },
+      },
+      WALL,
+    );
     expect(down.reason).not.toContain("10.1.2.3");
-    expect(down).toMatchObject({ state: "unreachable", playerCount: null, map: null, nextRetryAt: new Date(WALL + 5_000).toISOString() });
-    const moved = computeStatus({ ...online, connection: null, problem: { state: "idle", reason: "Moving to another RconDeck instance", since: WALL } }, WALL);
-    expect(moved).toMatchObject({ state: "idle", reason: "Moving to another RconDeck instance", since: new Date(WALL).toISOString(), playerCount: null });
-    expect(unknownStatus("x", WALL)).toMatchObject({ serverId: "x", state: "idle", since: new Date(WALL).toISOString() });
+    expect(down).toMatchObject({
+      state: "unreachable",
+      playerCount: null,
+      map: null,
+      nextRetryAt: new Date(WALL + 5_000).toISOString(),
+    });
+    const moved = computeStatus(
+      {
+        ...online,
+        connection: null,
+        problem: { state: "idle", reason: "Moving to another RconDeck instance", since: WALL },
+      },
+      WALL,
+    );
+    expect(moved).toMatchObject({
+      state: "idle",
+      reason: "Moving to another RconDeck instance",
+      since: new Date(WALL).toISOString(),
+      playerCount: null,
+    });
+    expect(unknownStatus("x", WALL)).toMatchObject({
+      serverId: "x",
+      state: "idle",
+      since: new Date(WALL).toISOString(),
+    });
   });
 
   it("emits a changed status at once, but one changed only by lastEventAt at most every 5 s", () => {

@@ -40,7 +40,16 @@ export function publicReason(endpoint: StatusInput["endpoint"], reason: string):
 
 /** The status of a server without a link (unknown here): idle since `wallNow`. */
 export function unknownStatus(serverId: string, wallNow: number): ServerStatusMessage {
-  return { serverId, state: "idle", reason: null, since: iso(wallNow), latencyMs: null, nextRetryAt: null, playerCount: null, lastEventAt: null };
+  return {
+    serverId,
+    state: "idle",
+    reason: null,
+    since: iso(wallNow),
+    latencyMs: null,
+    nextRetryAt: null,
+    playerCount: null,
+    lastEventAt: null,
+  };
 }
 
 export function computeStatus(input: StatusInput, wallNow: number): ServerStatusMessage {

@@ -8,7 +8,10 @@ import { RconCommandError } from "./types.ts";
  */
 export function createTextCodec(name: string): TextCodec {
   if (!iconv.encodingExists(name)) {
-    throw new RconCommandError("INVALID_SETTINGS", `unknown text encoding "${String(name).slice(0, 40)}": choose one in the server's settings`);
+    throw new RconCommandError(
+      "INVALID_SETTINGS",
+      `unknown text encoding "${String(name).slice(0, 40)}": choose one in the server's settings`,
+    );
   }
   return {
     name,

@@ -89,11 +89,18 @@ export class SupervisedConnection implements RconConnection {
     this.random = options.random ?? Math.random;
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.reconnect = options.reconnect ?? true;
-    this.current = { state: "idle", reason: null, since: this.clock.now(), latencyMs: null, nextRetryAt: null };
+    this.current = {
+      state: "idle",
+      reason: null,
+      since: this.clock.now(),
+      latencyMs: null,
+      nextRetryAt: null,
+    };
   }
 
   get status(): ConnectionStatus {
-    if (this.current.latencyMs !== this.latencyMs) this.current = { ...this.current, latencyMs: this.latencyMs };
+    if (this.current.latencyMs !== this.latencyMs)
+      this.current = { ...this.current, latencyMs: this.latencyMs };
     return this.current;
   }
 

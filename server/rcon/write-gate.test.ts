@@ -101,10 +101,17 @@ describe.each(FAMILIES)("write gate on $protocol", ({ protocol, game, transport 
     for (const step of cleanup.splice(0).reverse()) await step();
   });
 
-  async function setup(gate: { open: boolean }): Promise<{ relay: Relay; connection: RconConnection; emulator: RunningEmulator }> {
+  async function setup(gate: {
+    open: boolean;
+  }): Promise<{ relay: Relay; connection: RconConnection; emulator: RunningEmulator }> {
     const family = await loadFamily(protocol);
     const dialect = findDialect(family, game);
-    const emulator = await family.startEmulator({ password: "gatepassword", game: dialect.id, players: 2, seed: 5 });
+    const emulator = await family.startEmulator({
+      password: "gatepassword",
+      game: dialect.id,
+      players: 2,
+      seed: 5,
+    });
     cleanup.push(() => emulator.close());
     const relay = transport === "udp" ? await udpRelay(emulator.port) : await tcpRelay(emulator.port);
     cleanup.push(() => relay.close());
@@ -126,7 +133,10 @@ describe.each(FAMILIES)("write gate on $protocol", ({ protocol, game, transport 
     const gate = { open: true };
     const { relay, connection } = await setup(gate);
     connection.start();
-    await waitFor(() => connection.status.state === "online", `online (${JSON.stringify(connection.status)}, ${relay.sent} sent)`);
+    await waitFor(
+      () => connection.status.state === "online",
+      `online (${JSON.stringify(connection.status)}, ${relay.sent} sent)`,
+    );
     const run = (text: string) => connection.command(text, { idempotent: true });
     expect((await connection.dialect.operations.listPlayers(run)).length).toBeGreaterThan(0);
     const before = relay.sent;

@@ -21,7 +21,6 @@ import {
 
 const KEY = Buffer.alloc(32, 5);
 
-
 describe.each(DATABASE_KINDS)(
   "audit before action on $kind (real hub, BattlEye emulator, socket.io)",
   ({ create }) => {

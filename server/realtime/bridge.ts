@@ -15,30 +15,63 @@ import type { RealtimeServer } from "./io.ts";
 import { redactLine, withoutIdentities } from "./redact.ts";
 import { consoleRoom, playersRoom, serverRoom, WATCH_ALL_ROOM, watchRoom } from "./rooms.ts";
 
-export function bridgeHubToRooms(io: RealtimeServer, hub: Pick<HubPort, "on" | "dialectOf">, options: { cluster?: boolean } = {}): () => void {
-  const occupied = options.cluster === true ? () => true : (room: string) => (io.sockets.adapter.rooms.get(room)?.size ?? 0) > 0;
+export function bridgeHubToRooms(
+  io: RealtimeServer,
+  hub: Pick<HubPort, "on" | "dialectOf">,
+  options: { cluster?: boolean } = {},
+): () => void {
+  const occupied =
+    options.cluster === true
+      ? () => true
+      : (room: string) => (io.sockets.adapter.rooms.get(room)?.size ?? 0) > 0;
   return hub.on((event) => {
     switch (event.type) {
       case "line":
-        if (occupied(consoleRoom(event.line.serverId, true))) io.to(consoleRoom(event.line.serverId, true)).emit("console:line", event.line);
-        if (occupied(consoleRoom(event.line.serverId, false))) io.to(consoleRoom(event.line.serverId, false)).emit("console:line", redactLine(event.line, hub.dialectOf(event.line.serverId)));
+        if (occupied(consoleRoom(event.line.serverId, true)))
+          io.to(consoleRoom(event.line.serverId, true)).emit("console:line", event.line);
+        if (occupied(consoleRoom(event.line.serverId, false)))
+          io.to(consoleRoom(event.line.serverId, false)).emit(
+            "console:line",
+            redactLine(event.line, hub.dialectOf(event.line.serverId)),
+          );
         break;
       case "status":
-        io.to([serverRoom(event.status.serverId), WATCH_ALL_ROOM, watchRoom(event.status.serverId)]).emit("server:status", event.status);
+        io.to([serverRoom(event.status.serverId), WATCH_ALL_ROOM, watchRoom(event.status.serverId)]).emit(
+          "server:status",
+          event.status,
+        );
         break;
       case "players":
-        if (occupied(playersRoom(event.serverId, true))) io.to(playersRoom(event.serverId, true)).emit("players:update", { serverId: event.serverId, players: event.players });
-        if (occupied(playersRoom(event.serverId, false))) io.to(playersRoom(event.serverId, false)).emit("players:update", { serverId: event.serverId, players: withoutIdentities(event.serverId, event.players, hub.dialectOf(event.serverId)) });
+        if (occupied(playersRoom(event.serverId, true)))
+          io.to(playersRoom(event.serverId, true)).emit("players:update", {
+            serverId: event.serverId,
+            players: event.players,
+          });
+        if (occupied(playersRoom(event.serverId, false)))
+          io.to(playersRoom(event.serverId, false)).emit("players:update", {
+            serverId: event.serverId,
+            players: withoutIdentities(event.serverId, event.players, hub.dialectOf(event.serverId)),
+          });
         break;
       case "watch": {
         // To everyone who reads the server's console (the notice names no identity; the watch
         // reason is shown to every role on the profile and in the player table too).
-        const rooms = [consoleRoom(event.notice.serverId, true), consoleRoom(event.notice.serverId, false)].filter(occupied);
+        const rooms = [
+          consoleRoom(event.notice.serverId, true),
+          consoleRoom(event.notice.serverId, false),
+        ].filter(occupied);
         if (rooms.length > 0) io.to(rooms).emit("players:watch", event.notice);
         break;
       }
       case "removed": {
-        const rooms = [serverRoom(event.serverId), consoleRoom(event.serverId, true), consoleRoom(event.serverId, false), playersRoom(event.serverId, true), playersRoom(event.serverId, false), watchRoom(event.serverId)];
+        const rooms = [
+          serverRoom(event.serverId),
+          consoleRoom(event.serverId, true),
+          consoleRoom(event.serverId, false),
+          playersRoom(event.serverId, true),
+          playersRoom(event.serverId, false),
+          watchRoom(event.serverId),
+        ];
         io.to([serverRoom(event.serverId), WATCH_ALL_ROOM, watchRoom(event.serverId)]).emit("server:status", {
           serverId: event.serverId,
           state: "closed",

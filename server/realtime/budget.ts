@@ -104,7 +104,10 @@ const refusal = (message: string) => ({ ok: false, error: { code: "RATE_LIMITED"
 const seconds = (res: unknown) =>
   Math.max(1, Math.ceil((res instanceof RateLimiterRes ? res.msBeforeNext : 1000) / 1000));
 
-export function createSocketBudget(limits: SocketLimits, limiters: LimiterFactory = memoryLimiters): SocketBudget {
+export function createSocketBudget(
+  limits: SocketLimits,
+  limiters: LimiterFactory = memoryLimiters,
+): SocketBudget {
   const users = limiters({
     keyPrefix: "socket-user",
     points: limits.userPoints,

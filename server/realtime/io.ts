@@ -5,7 +5,12 @@
  */
 import type { Server as HttpServer, IncomingMessage } from "node:http";
 import { Server, type ServerOptions } from "socket.io";
-import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from "../../lib/realtime/contract.ts";
+import type {
+  ClientToServerEvents,
+  InterServerEvents,
+  ServerToClientEvents,
+  SocketData,
+} from "../../lib/realtime/contract.ts";
 import { parse as parseCookie } from "cookie";
 import { onAuditEvent } from "../data/audit.ts";
 import { actorForClaims, claimsFromSessionToken, sessionTokenFrom } from "../auth/session.ts";
@@ -24,7 +29,12 @@ import { createSocketBudget, socketLimits, type SocketLimits } from "./budget.ts
 import { sessionRoom, userRoom } from "./rooms.ts";
 import { clientAddress } from "../auth/request-ip.ts";
 
-export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type RealtimeServer = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  InterServerEvents,
+  SocketData
+>;
 
 export interface RealtimeDeps {
   db: Db;
@@ -54,9 +64,19 @@ export interface RealtimeDeps {
 export function createRealtime(
   httpServer: HttpServer,
   deps: RealtimeDeps,
-): { io: RealtimeServer; endUserSessions(userId: string, reason: string): void; endSessionSockets(sessionId: string, reason: string): void; close(): Promise<void> } {
+): {
+  io: RealtimeServer;
+  endUserSessions(userId: string, reason: string): void;
+  endSessionSockets(sessionId: string, reason: string): void;
+  close(): Promise<void>;
+} {
   // destroyUpgrade:false leaves Next's own upgrade requests (dev HMR) alone.
-  const io: RealtimeServer = new Server(httpServer, { destroyUpgrade: false, serveClient: false, maxHttpBufferSize: 64 * 1024, ...(deps.adapter ? { adapter: deps.adapter } : {}) });
+  const io: RealtimeServer = new Server(httpServer, {
+    destroyUpgrade: false,
+    serveClient: false,
+    maxHttpBufferSize: 64 * 1024,
+    ...(deps.adapter ? { adapter: deps.adapter } : {}),
+  });
   const limiters = deps.limiters ?? memoryLimiters;
   const budget = createSocketBudget(socketLimits(deps.limits), limiters);
 
@@ -65,29 +85,46 @@ export function createRealtime(
   // checked (handshakes, polling with a sid, upgrades). Browsers may omit Origin on same-origin GETs.
   const allowedOrigins = new Set((deps.allowedOrigins ?? []).map((o) => new URL(o).origin));
   const warnedOrigins = new Set<string>();
-  io.engine.use((req: IncomingMessage & { _query?: { sid?: string } }, _res: unknown, next: (error?: Error) => void) => {
-    const origin = req.headers.origin;
-    if (origin === undefined || allowedOrigins.has(origin)) {
-      if (req._query?.sid) return next();
-      // A new engine.io connection (no session id yet): counted per address.
-      void budget.admitTransport(clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], deps.trustProxy === true)).then((admitted) => next(admitted ? undefined : new Error("too many connections")));
-      return;
-    }
-    if (warnedOrigins.size < 100 && !warnedOrigins.has(origin)) {
-      warnedOrigins.add(origin);
-      deps.logger.warn("socket.io request from another origin refused (set PUBLIC_URL or ALLOWED_ORIGINS if this is the dashboard)", { origin });
-    }
-    next(new Error("origin not allowed"));
-  });
+  io.engine.use(
+    (req: IncomingMessage & { _query?: { sid?: string } }, _res: unknown, next: (error?: Error) => void) => {
+      const origin = req.headers.origin;
+      if (origin === undefined || allowedOrigins.has(origin)) {
+        if (req._query?.sid) return next();
+        // A new engine.io connection (no session id yet): counted per address.
+        void budget
+          .admitTransport(
+            clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], deps.trustProxy === true),
+          )
+          .then((admitted) => next(admitted ? undefined : new Error("too many connections")));
+        return;
+      }
+      if (warnedOrigins.size < 100 && !warnedOrigins.has(origin)) {
+        warnedOrigins.add(origin);
+        deps.logger.warn(
+          "socket.io request from another origin refused (set PUBLIC_URL or ALLOWED_ORIGINS if this is the dashboard)",
+          { origin },
+        );
+      }
+      next(new Error("origin not allowed"));
+    },
+  );
 
   // A person types a few commands a minute; a runaway script would flood the game server's RCON.
-  const actionLimiter = limiters({ keyPrefix: "socket-actions", points: deps.actionLimit?.points ?? 20, duration: deps.actionLimit?.seconds ?? 10 });
+  const actionLimiter = limiters({
+    keyPrefix: "socket-actions",
+    points: deps.actionLimit?.points ?? 20,
+    duration: deps.actionLimit?.seconds ?? 10,
+  });
 
   io.use((socket, next) => {
     void (async () => {
       // Before the cookie is decoded or the database read.
       // The same rule as sign-in: with TRUST_PROXY=1 the hop the proxy appended, never one the client wrote.
-      const address = clientAddress(socket.handshake.address, socket.handshake.headers["x-forwarded-for"], deps.trustProxy === true);
+      const address = clientAddress(
+        socket.handshake.address,
+        socket.handshake.headers["x-forwarded-for"],
+        deps.trustProxy === true,
+      );
       const tooMany = await budget.admitHandshake(address);
       if (tooMany) return next(new Error(tooMany));
       const token = sessionTokenFrom(parseCookie(socket.handshake.headers.cookie ?? ""));
@@ -97,7 +134,8 @@ export function createRealtime(
       // The connection may have closed meanwhile: socket.io would then never emit "disconnect".
       if (socket.conn.readyState !== "open") return next(new Error("closed"));
       const release = budget.claimSocket(claims.uid);
-      if (!release) return next(new Error(`too many open connections (${budget.limits.socketsPerUser}): close a tab`));
+      if (!release)
+        return next(new Error(`too many open connections (${budget.limits.socketsPerUser}): close a tab`));
       socket.on("disconnect", release);
       socket.conn.once("close", release);
       socket.data.userId = claims.uid;

@@ -7,7 +7,13 @@ import type { ConsoleLineMessage, PlayerView, ServerSnapshot } from "../../lib/r
 import { startBattlEyeEmulator, type RunningBattlEyeEmulator } from "../rcon/battleye/emulator.ts";
 import { createSqliteTestDatabase, type TestDatabase } from "../testing/databases.ts";
 import { createLoopbackServer, startHub } from "../testing/hub.ts";
-import { createRoleUsers, emitResult as emit, startRealtime, type RunningRealtime, type TestUser } from "../testing/realtime.ts";
+import {
+  createRoleUsers,
+  emitResult as emit,
+  startRealtime,
+  type RunningRealtime,
+  type TestUser,
+} from "../testing/realtime.ts";
 import type { ConnectionHub } from "../hub/hub.ts";
 
 const KEY = Buffer.alloc(32, 9);
@@ -25,8 +31,17 @@ describe("live servers over socket.io (real hub, BattlEye emulator)", () => {
     t = await createSqliteTestDatabase();
     users = await createRoleUsers(t.db, ["OWNER", "ADMIN", "MODERATOR", "VIEWER"]);
     emulator = await startBattlEyeEmulator({ password: "pw", players: 6, activity: 0, seed: 11 });
-    serverId = await createLoopbackServer(t.db, KEY, { name: "Arma", game: "arma3", protocol: "battleye", port: emulator.port });
-    hub = await startHub(t.db, { encryptionKey: KEY, history: { intervalMs: 20, maxLines: 50 }, watchedPollMs: 200 });
+    serverId = await createLoopbackServer(t.db, KEY, {
+      name: "Arma",
+      game: "arma3",
+      protocol: "battleye",
+      port: emulator.port,
+    });
+    hub = await startHub(t.db, {
+      encryptionKey: KEY,
+      history: { intervalMs: 20, maxLines: 50 },
+      watchedPollMs: 200,
+    });
     r = await startRealtime({ db: t.db, hub });
     await vi.waitFor(() => expect(hub.players(serverId)).toHaveLength(6), { timeout: 5_000 });
   });
@@ -54,7 +69,10 @@ describe("live servers over socket.io (real hub, BattlEye emulator)", () => {
     const snapshot = await emit<ServerSnapshot>(socket, "server:subscribe", { serverId });
     await burst;
     if (!snapshot.ok) throw new Error(snapshot.error.message);
-    await vi.waitFor(() => expect(Math.max(0, ...live.map((l) => l.seq))).toBe(hub.history.lastSeq(serverId)), { timeout: 5_000 });
+    await vi.waitFor(
+      () => expect(Math.max(0, ...live.map((l) => l.seq))).toBe(hub.history.lastSeq(serverId)),
+      { timeout: 5_000 },
+    );
     expect(new Set(live.map((l) => l.seq)).size).toBe(live.length); // live never repeats a line
     const merged = new Map<number, ConsoleLineMessage>();
     for (const l of [...snapshot.data.history, ...live]) merged.set(l.seq, l);
@@ -62,7 +80,9 @@ describe("live servers over socket.io (real hub, BattlEye emulator)", () => {
     const fromBurst = seqs.filter((s) => s >= firstSeq);
     expect(fromBurst.length).toBeGreaterThan(100);
     // Contiguous: every seq from the burst's first to the last is present exactly once.
-    expect(fromBurst).toEqual(Array.from({ length: hub.history.lastSeq(serverId) - firstSeq + 1 }, (_, i) => firstSeq + i));
+    expect(fromBurst).toEqual(
+      Array.from({ length: hub.history.lastSeq(serverId) - firstSeq + 1 }, (_, i) => firstSeq + i),
+    );
 
     // Resuming after a reconnect returns exactly the lines after the last one seen.
     const lastSeen = seqs[seqs.length - 10] ?? 0;
@@ -79,7 +99,9 @@ describe("live servers over socket.io (real hub, BattlEye emulator)", () => {
     const ownerSnap = await emit<ServerSnapshot>(owner, "server:subscribe", { serverId });
     if (!snap.ok || !ownerSnap.ok) throw new Error("subscribe failed");
     expect(snap.data.players.length).toBeGreaterThan(0);
-    expect(snap.data.players.every((p) => p.guid === null && p.address === null && p.steamId === null)).toBe(true);
+    expect(snap.data.players.every((p) => p.guid === null && p.address === null && p.steamId === null)).toBe(
+      true,
+    );
     expect(ownerSnap.data.players.some((p) => p.guid !== null)).toBe(true);
     expect(snap.data.capabilities).toEqual({ whisper: true, pushesEvents: true });
 
@@ -88,8 +110,14 @@ describe("live servers over socket.io (real hub, BattlEye emulator)", () => {
     expect(viewerUpdates.flat().every((p) => p.guid === null && p.address === null)).toBe(true);
 
     const playerId = snap.data.players[0]?.id ?? "0";
-    expect(await emit(viewer, "console:exec", { serverId, command: "players" })).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
-    expect(await emit(viewer, "players:kick", { serverId, playerId, reason: "x" })).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
+    expect(await emit(viewer, "console:exec", { serverId, command: "players" })).toMatchObject({
+      ok: false,
+      error: { code: "FORBIDDEN" },
+    });
+    expect(await emit(viewer, "players:kick", { serverId, playerId, reason: "x" })).toMatchObject({
+      ok: false,
+      error: { code: "FORBIDDEN" },
+    });
     const denied = await t.db.auditEvent.findMany({ where: { actorId: users.VIEWER.id, outcome: "denied" } });
     expect(denied.map((d) => d.action).sort()).toEqual(["socket.console:exec", "socket.players:kick"]);
   });
@@ -101,15 +129,28 @@ describe("live servers over socket.io (real hub, BattlEye emulator)", () => {
     await emit(watcher, "server:subscribe", { serverId });
     const seen: ConsoleLineMessage[] = [];
     watcher.on("console:line", (l) => seen.push(l));
-    const result = await emit<{ command: ConsoleLineMessage; answer: ConsoleLineMessage }>(admin, "console:exec", { serverId, command: "players" });
+    const result = await emit<{ command: ConsoleLineMessage; answer: ConsoleLineMessage }>(
+      admin,
+      "console:exec",
+      { serverId, command: "players" },
+    );
     if (!result.ok) throw new Error(result.error.message);
     expect(result.data.answer.text).toContain("Players on server");
     expect(result.data.answer.replyTo).toBe(result.data.command.seq);
-    await vi.waitFor(() => expect(seen.map((l) => l.seq)).toEqual(expect.arrayContaining([result.data.command.seq, result.data.answer.seq])));
-    const audit = await t.db.auditEvent.findFirst({ where: { action: "console.command", actorId: users.OWNER.id } });
+    await vi.waitFor(() =>
+      expect(seen.map((l) => l.seq)).toEqual(
+        expect.arrayContaining([result.data.command.seq, result.data.answer.seq]),
+      ),
+    );
+    const audit = await t.db.auditEvent.findFirst({
+      where: { action: "console.command", actorId: users.OWNER.id },
+    });
     expect(audit).toMatchObject({ outcome: "success", serverId });
     expect(audit?.input).toContain("players");
-    expect(await emit(admin, "console:exec", { serverId, command: "say -1 hi\nplayers" })).toMatchObject({ ok: false, error: { code: "INVALID_INPUT" } });
+    expect(await emit(admin, "console:exec", { serverId, command: "say -1 hi\nplayers" })).toMatchObject({
+      ok: false,
+      error: { code: "INVALID_INPUT" },
+    });
   });
 
   it("a Moderator's kick removes the player, shows an admin line and is audited", async () => {
@@ -122,16 +163,40 @@ describe("live servers over socket.io (real hub, BattlEye emulator)", () => {
     let latest: PlayerView[] = snap.data.players;
     moderator.on("console:line", (l) => lines.push(l));
     moderator.on("players:update", (p) => (latest = p.players));
-    const result = await emit<{ message: string }>(moderator, "players:kick", { serverId, playerId: target.id, reason: "Teamkilling; players" });
+    const result = await emit<{ message: string }>(moderator, "players:kick", {
+      serverId,
+      playerId: target.id,
+      reason: "Teamkilling; players",
+    });
     expect(result).toMatchObject({ ok: true });
-    await vi.waitFor(() => expect(latest.some((p) => p.id === target.id && p.name === target.name)).toBe(false), { timeout: 5_000 });
-    expect(lines.some((l) => l.kind === "admin" && l.text.includes(`kicked ${target.name}`) && l.actorName === "moderator")).toBe(true);
-    const audit = await t.db.auditEvent.findFirst({ where: { action: "player.kick", actorId: users.MODERATOR.id } });
+    await vi.waitFor(
+      () => expect(latest.some((p) => p.id === target.id && p.name === target.name)).toBe(false),
+      { timeout: 5_000 },
+    );
+    expect(
+      lines.some(
+        (l) => l.kind === "admin" && l.text.includes(`kicked ${target.name}`) && l.actorName === "moderator",
+      ),
+    ).toBe(true);
+    const audit = await t.db.auditEvent.findFirst({
+      where: { action: "player.kick", actorId: users.MODERATOR.id },
+    });
     expect(audit).toMatchObject({ outcome: "success", targetId: target.id });
     // The player's stay is closed in the history.
-    await vi.waitFor(async () => expect(await t.db.playerSession.count({ where: { serverId, gameId: target.id, name: target.name, leftAt: { not: null } } })).toBeGreaterThan(0), { timeout: 5_000 });
+    await vi.waitFor(
+      async () =>
+        expect(
+          await t.db.playerSession.count({
+            where: { serverId, gameId: target.id, name: target.name, leftAt: { not: null } },
+          }),
+        ).toBeGreaterThan(0),
+      { timeout: 5_000 },
+    );
     // Kicking someone who left is a clear error, also audited.
-    expect(await emit(moderator, "players:kick", { serverId, playerId: "999", reason: "" })).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
+    expect(await emit(moderator, "players:kick", { serverId, playerId: "999", reason: "" })).toMatchObject({
+      ok: false,
+      error: { code: "NOT_FOUND" },
+    });
   });
 
   it("console lines reach a Viewer with GUIDs and IPs hidden, live and in the history", async () => {
@@ -160,7 +225,11 @@ describe("live servers over socket.io (real hub, BattlEye emulator)", () => {
     expect(viewerLines.filter((l) => address.test(l.text) || guid.test(l.text))).toEqual([]);
     // The same lines in the snapshot and when scrolling back.
     const again = await emit<ServerSnapshot>(viewer, "server:subscribe", { serverId });
-    const older = await emit<{ lines: ConsoleLineMessage[] }>(viewer, "console:history", { serverId, beforeSeq: hub.history.lastSeq(serverId) + 1, limit: 1000 });
+    const older = await emit<{ lines: ConsoleLineMessage[] }>(viewer, "console:history", {
+      serverId,
+      beforeSeq: hub.history.lastSeq(serverId) + 1,
+      limit: 1000,
+    });
     if (!again.ok || !older.ok) throw new Error("subscribe or history failed");
     for (const lines of [again.data.history, older.data.lines]) {
       expect(lines.some((l) => l.text.includes("[IP hidden]"))).toBe(true);
@@ -172,13 +241,18 @@ describe("live servers over socket.io (real hub, BattlEye emulator)", () => {
     const admin = await client("ADMIN");
     await emit(admin, "server:subscribe", { serverId });
     const results = [];
-    for (let i = 0; i < 21; i++) results.push(await emit(admin, "console:exec", { serverId, command: "version" }));
+    for (let i = 0; i < 21; i++)
+      results.push(await emit(admin, "console:exec", { serverId, command: "version" }));
     expect(results.slice(0, 20).every((r) => r.ok)).toBe(true);
     expect(results[20]).toMatchObject({ ok: false, error: { code: "RATE_LIMITED" } });
     expect(results[20]?.ok === false && results[20].error.message).toMatch(/try again in \d+ s/);
-    expect(await t.db.auditEvent.count({ where: { action: "console.command", actorId: users.ADMIN.id } })).toBe(20);
+    expect(
+      await t.db.auditEvent.count({ where: { action: "console.command", actorId: users.ADMIN.id } }),
+    ).toBe(20);
     // Only the allowed twenty were sent to the game server.
-    const sent = (await hub.lines(serverId, { limit: 5_000 })).filter((l) => l.kind === "command" && l.actorName === "admin");
+    const sent = (await hub.lines(serverId, { limit: 5_000 })).filter(
+      (l) => l.kind === "command" && l.actorName === "admin",
+    );
     expect(sent).toHaveLength(20);
     // Another user is not affected.
     const owner = await client("OWNER");

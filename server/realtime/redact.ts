@@ -49,7 +49,12 @@ export function withoutIdentities(
 }
 
 /** The id an actor addresses an online player by: the game id, or the handle its list carries. */
-export function playerRefFor(serverId: string, gameId: string, dialect: Dialect | null, withIdentities: boolean): string {
+export function playerRefFor(
+  serverId: string,
+  gameId: string,
+  dialect: Dialect | null,
+  withIdentities: boolean,
+): string {
   const opaque = dialect?.privacy.playerIdIsIdentity ?? true;
   return withIdentities || !opaque ? gameId : playerHandle(serverId, gameId);
 }

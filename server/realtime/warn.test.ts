@@ -41,7 +41,6 @@ async function linkedRecordOf(t: TestDatabase, serverId: string, gameId: string)
   );
 }
 
-
 describe.each(DATABASE_KINDS)("players:warn on $kind (real hub, BattlEye emulator)", ({ create }) => {
   let t: TestDatabase;
   let hub: ConnectionHub;

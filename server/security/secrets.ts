@@ -15,14 +15,20 @@ export interface Secrets {
   encryptionKey: Buffer;
 }
 
-export function loadSecrets(dataDir: string, fromEnv: { AUTH_SECRET?: string | undefined; RCON_ENCRYPTION_KEY?: string | undefined }): Secrets {
+export function loadSecrets(
+  dataDir: string,
+  fromEnv: { AUTH_SECRET?: string | undefined; RCON_ENCRYPTION_KEY?: string | undefined },
+): Secrets {
   const file = path.join(dataDir, "secrets.json");
   let stored: z.infer<typeof secretsFileSchema> | undefined;
   if (existsSync(file)) {
     stored = secretsFileSchema.parse(JSON.parse(readFileSync(file, "utf8")));
   } else if (!fromEnv.AUTH_SECRET || !fromEnv.RCON_ENCRYPTION_KEY) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    stored = { authSecret: randomBytes(48).toString("base64url"), encryptionKey: randomBytes(32).toString("base64") };
+    stored = {
+      authSecret: randomBytes(48).toString("base64url"),
+      encryptionKey: randomBytes(32).toString("base64"),
+    };
     writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600, flag: "wx" });
     chmodSync(file, 0o600);
   }

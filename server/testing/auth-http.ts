@@ -51,7 +51,11 @@ function withApiHelpers(res: ServerResponse) {
  * Answers one /api/auth/* request with next-auth's handler, after the client-address line of
  * server/index.ts. Also used by the Next-less test server (no-next.ts).
  */
-export function handleAuthRequest(req: IncomingMessage, res: ServerResponse, options: { trustProxy: boolean; authOptions: () => NextAuthOptions }): void {
+export function handleAuthRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: { trustProxy: boolean; authOptions: () => NextAuthOptions },
+): void {
   void (async () => {
     // The line server/index.ts runs before Next sees a request.
     req.headers[CLIENT_IP_HEADER] = clientAddress(
@@ -133,7 +137,14 @@ export class AuthBrowser {
     const csrfToken = await this.csrf();
     const response = await this.request("/api/auth/callback/credentials", {
       method: "POST",
-      form: { email, password, ...(code !== undefined ? { code } : {}), csrfToken, callbackUrl: this.baseUrl, json: "true" },
+      form: {
+        email,
+        password,
+        ...(code !== undefined ? { code } : {}),
+        csrfToken,
+        callbackUrl: this.baseUrl,
+        json: "true",
+      },
     });
     const { url } = (await response.json()) as { url: string };
     const error = new URL(url).searchParams.get("error");

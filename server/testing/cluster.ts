@@ -102,7 +102,11 @@ export interface TestCluster {
   /** Unexpired leases by the database's clock: serverId -> owner. */
   owners(): Promise<Map<string, Lease>>;
   /** A user who may sign in with `password` (and sees every server). */
-  createUser(name: string, role: "OWNER" | "ADMIN" | "MODERATOR" | "VIEWER", password?: string): Promise<{ id: string; email: string; password: string }>;
+  createUser(
+    name: string,
+    role: "OWNER" | "ADMIN" | "MODERATOR" | "VIEWER",
+    password?: string,
+  ): Promise<{ id: string; email: string; password: string }>;
   /** A session cookie of `userId`, as a sign-in would set it. */
   cookieFor(userId: string): Promise<string>;
   /** A socket.io client on `instance` carrying `cookie` and the instance's Origin, recording console lines. */
@@ -133,18 +137,27 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Polls `probe` until it returns something other than undefined/false/null, or fails after
  * `timeoutMs` with `what` and the last value or error.
  */
-export async function waitFor<T>(probe: () => T | Promise<T>, timeoutMs: number, what: string, intervalMs = 100): Promise<Exclude<T, undefined | false | null>> {
+export async function waitFor<T>(
+  probe: () => T | Promise<T>,
+  timeoutMs: number,
+  what: string,
+  intervalMs = 100,
+): Promise<Exclude<T, undefined | false | null>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
     try {
       const value = await probe();
-      if (value !== undefined && value !== false && value !== null) return value as Exclude<T, undefined | false | null>;
+      if (value !== undefined && value !== false && value !== null)
+        return value as Exclude<T, undefined | false | null>;
       last = value;
     } catch (error) {
       last = error;
     }
-    if (Date.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+    if (Date.now() >= deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`,
+      );
     await sleep(intervalMs);
   }
 }
@@ -177,7 +190,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
   };
   process.once("exit", killAll);
 
-  async function startInstance(id = `i${instances.length + 1}`, env: Record<string, string> = {}): Promise<InstanceProcess> {
+  async function startInstance(
+    id = `i${instances.length + 1}`,
+    env: Record<string, string> = {},
+  ): Promise<InstanceProcess> {
     const port = await freePort();
     const child = spawn(process.execPath, [...serverNodeOptions(), "--import", "tsx", "server/index.ts"], {
       cwd: root,
@@ -249,9 +265,23 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
     const added: EmulatedServer[] = [];
     for (const spec of specs) {
       const family = await loadFamily(spec.protocol);
-      const emulator = await family.startEmulator({ host: "127.0.0.1", port: 0, password: RCON_PASSWORD, game: spec.game, players: spec.players ?? 4, seed: servers.length + 1, activity: spec.activity ?? 0 });
+      const emulator = await family.startEmulator({
+        host: "127.0.0.1",
+        port: 0,
+        password: RCON_PASSWORD,
+        game: spec.game,
+        players: spec.players ?? 4,
+        seed: servers.length + 1,
+        activity: spec.activity ?? 0,
+      });
       const name = `${spec.game}-${servers.length + 1}`;
-      const serverId = await createLoopbackServer(db, CLUSTER_ENCRYPTION_KEY, { port: emulator.port, name, game: spec.game, protocol: spec.protocol, password: RCON_PASSWORD });
+      const serverId = await createLoopbackServer(db, CLUSTER_ENCRYPTION_KEY, {
+        port: emulator.port,
+        name,
+        game: spec.game,
+        protocol: spec.protocol,
+        password: RCON_PASSWORD,
+      });
       const server = { serverId, name, protocol: spec.protocol, game: spec.game, emulator };
       servers.push(server);
       added.push(server);
@@ -267,14 +297,26 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
     return new Map(rows.map((r) => [r.serverId, { ownerId: r.ownerId, epoch: Number(r.epoch) }]));
   }
 
-  async function createUser(name: string, role: "OWNER" | "ADMIN" | "MODERATOR" | "VIEWER", password = "cluster horse battery staple") {
+  async function createUser(
+    name: string,
+    role: "OWNER" | "ADMIN" | "MODERATOR" | "VIEWER",
+    password = "cluster horse battery staple",
+  ) {
     const email = `${name}@example.com`;
-    const user = await db.user.create({ data: { email, name, passwordHash: await hashPassword(password), role, allServers: true } });
+    const user = await db.user.create({
+      data: { email, name, passwordHash: await hashPassword(password), role, allServers: true },
+    });
     return { id: user.id, email, password };
   }
 
   async function browser(instance: InstanceProcess, cookie: string): Promise<Browser> {
-    const socket: ClientSocket = connect(instance.url, { transports: ["websocket"], extraHeaders: { cookie, origin: instance.url }, reconnection: false, forceNew: true, timeout: 30_000 });
+    const socket: ClientSocket = connect(instance.url, {
+      transports: ["websocket"],
+      extraHeaders: { cookie, origin: instance.url },
+      reconnection: false,
+      forceNew: true,
+      timeout: 30_000,
+    });
     const lines: ConsoleLineMessage[] = [];
     socket.on("console:line", (line) => lines.push(line));
     await new Promise<void>((resolve, reject) => {
@@ -293,8 +335,17 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
       const list = (await admin.call("CLIENT", "LIST")) as string;
       const ids = list
         .split("\n")
-        .map((line) => ({ id: /(?:^| )id=(\d+)/.exec(line)?.[1], name: /(?:^| )name=(\S*)/.exec(line)?.[1] ?? "" }))
-        .filter((c) => c.id && instances.some((i) => c.name === `${redisPrefix}${i.id}` || c.name.startsWith(`${redisPrefix}${i.id}:`)));
+        .map((line) => ({
+          id: /(?:^| )id=(\d+)/.exec(line)?.[1],
+          name: /(?:^| )name=(\S*)/.exec(line)?.[1] ?? "",
+        }))
+        .filter(
+          (c) =>
+            c.id &&
+            instances.some(
+              (i) => c.name === `${redisPrefix}${i.id}` || c.name.startsWith(`${redisPrefix}${i.id}:`),
+            ),
+        );
       for (const { id } of ids) await admin.call("CLIENT", "KILL", "ID", id as string);
       return ids.length;
     } finally {
@@ -351,7 +402,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
     cookieFor: async (userId) => (await sessionCookieFor(db, CLUSTER_AUTH_SECRET, userId)).cookie,
     browser,
     blinkRedis,
-    overlaps: () => servers.map((server) => ({ server, overlaps: server.emulator.overlaps() })).filter((o) => o.overlaps.length > 0),
+    overlaps: () =>
+      servers
+        .map((server) => ({ server, overlaps: server.emulator.overlaps() }))
+        .filter((o) => o.overlaps.length > 0),
     close,
   };
   try {

@@ -11,7 +11,8 @@ import pg from "pg";
 import { createDb, type Db } from "../db/client.ts";
 import { migrateDatabase } from "../db/migrate.ts";
 
-export const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
+export const POSTGRES_ADMIN_URL =
+  process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
 
 export interface TestDatabase {
   kind: "sqlite" | "postgresql";

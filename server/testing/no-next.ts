@@ -33,7 +33,12 @@ export function createBareApp(trustProxy: boolean): BareApp {
       return async (req, res) => {
         const path = (req.url ?? "/").split("?")[0] ?? "/";
         if (path === "/api/health") {
-          const ok = await getRuntime().db.user.count().then(() => true, () => false);
+          const ok = await getRuntime()
+            .db.user.count()
+            .then(
+              () => true,
+              () => false,
+            );
           res.writeHead(ok ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify({ ok }));
         } else if (path.startsWith("/api/auth/") && authOptions) {
           handleAuthRequest(req, res, { trustProxy, authOptions });

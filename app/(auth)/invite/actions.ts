@@ -6,4 +6,6 @@ import { getRequestIp } from "@/server/auth/next";
 import { acceptInvite } from "@/server/data/users";
 import { getRuntime } from "@/server/runtime";
 
-export const acceptInviteAction = publicAction(acceptInviteSchema, async (input) => acceptInvite(getRuntime().db, input, await getRequestIp()));
+export const acceptInviteAction = publicAction(acceptInviteSchema, async (input) =>
+  acceptInvite(getRuntime().db, input, await getRequestIp()),
+);

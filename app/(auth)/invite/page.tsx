@@ -23,12 +23,15 @@ export default async function InvitePage({ searchParams }: { searchParams: Promi
           submitLabel="Create account"
           intro={
             <>
-              You are invited as <strong>{invite.roleName}</strong> with the email <strong>{invite.email}</strong>.
+              You are invited as <strong>{invite.roleName}</strong> with the email{" "}
+              <strong>{invite.email}</strong>.
             </>
           }
         />
       ) : (
-        <Notice tone="error">This invite link is invalid, used or expired. Ask whoever invited you for a new one.</Notice>
+        <Notice tone="error">
+          This invite link is invalid, used or expired. Ask whoever invited you for a new one.
+        </Notice>
       )}
     </Card>
   );

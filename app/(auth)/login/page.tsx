@@ -13,7 +13,15 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   return (
     <Card className="space-y-4">
       <h1 className="text-lg font-semibold">Sign in</h1>
-      <LoginForm notice={notice === "password-changed" ? "Password changed. Sign in with your new password." : notice === "welcome" ? "Account created. Sign in to continue." : null} />
+      <LoginForm
+        notice={
+          notice === "password-changed"
+            ? "Password changed. Sign in with your new password."
+            : notice === "welcome"
+              ? "Account created. Sign in to continue."
+              : null
+        }
+      />
     </Card>
   );
 }

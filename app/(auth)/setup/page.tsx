@@ -24,7 +24,10 @@ export default async function SetupPage({ searchParams }: { searchParams: Promis
           intro="The Owner runs RconDeck: adds game servers, invites the team and decides who may do what."
         />
       ) : (
-        <Notice tone="error">This setup link is invalid, used or expired. RconDeck prints a new one each time it starts with no users.</Notice>
+        <Notice tone="error">
+          This setup link is invalid, used or expired. RconDeck prints a new one each time it starts with no
+          users.
+        </Notice>
       )}
     </Card>
   );

@@ -56,11 +56,19 @@ export default async function AccountPage() {
       </Card>
       <Card className="space-y-4" id="two-factor">
         <h2 className="font-semibold">Two-factor sign-in</h2>
-        <TwoFactorSection status={twoFactor} actions={twoFactorActions} mustEnrol={actor.twoFactorPending === true} />
+        <TwoFactorSection
+          status={twoFactor}
+          actions={twoFactorActions}
+          mustEnrol={actor.twoFactorPending === true}
+        />
       </Card>
       <Card className="space-y-4">
         <h2 className="font-semibold">Where you are signed in</h2>
-        <SessionList sessions={sessions} revokeAction={revokeSessionAction} signOutEverywhereAction={signOutEverywhereAction} />
+        <SessionList
+          sessions={sessions}
+          revokeAction={revokeSessionAction}
+          signOutEverywhereAction={signOutEverywhereAction}
+        />
       </Card>
       <Card className="space-y-4">
         <h2 className="font-semibold">API tokens</h2>

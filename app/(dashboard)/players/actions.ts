@@ -28,7 +28,10 @@ const id = z.string().trim().min(1).max(64);
 function changed(playerIds: readonly string[], options: { bans?: boolean } = {}): void {
   // The change is stored: a failed badge refresh only delays the table's flags until the next one.
   const { hub, logger } = getRuntime();
-  if (hub) void hub.refreshRecords(playerIds).catch((error: unknown) => logger.warn("player badge refresh failed", { error: String(error) }));
+  if (hub)
+    void hub
+      .refreshRecords(playerIds)
+      .catch((error: unknown) => logger.warn("player badge refresh failed", { error: String(error) }));
   for (const playerId of new Set(playerIds)) revalidatePath(`/players/${playerId}`);
   revalidatePath("/players");
   if (options.bans) revalidatePath("/bans");

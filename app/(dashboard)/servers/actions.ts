@@ -25,12 +25,19 @@ export const updateServerAction = authedAction(updateServerSchema, SHAPE, async 
   return server;
 });
 
-export const deleteServerAction = authedAction(z.object({ id: z.string().min(1).max(64) }), {}, async ({ id }, ctx) => {
-  const wasDemo = await getServer(ctx, id).then((s) => s.isDemo, () => false);
-  await deleteServer(ctx, id);
-  // Removing a demo server turns demo mode off for good (no re-creation at the next start).
-  if (wasDemo) await setDemoDisabled(ctx.db, true);
-  await getRuntime().hub?.removeServer(id);
-  revalidatePath("/servers");
-  return { id };
-});
+export const deleteServerAction = authedAction(
+  z.object({ id: z.string().min(1).max(64) }),
+  {},
+  async ({ id }, ctx) => {
+    const wasDemo = await getServer(ctx, id).then(
+      (s) => s.isDemo,
+      () => false,
+    );
+    await deleteServer(ctx, id);
+    // Removing a demo server turns demo mode off for good (no re-creation at the next start).
+    if (wasDemo) await setDemoDisabled(ctx.db, true);
+    await getRuntime().hub?.removeServer(id);
+    revalidatePath("/servers");
+    return { id };
+  },
+);

@@ -17,7 +17,11 @@ export default async function ServersPage() {
   const ctx = await requireDataContext();
   const servers = await listServers(ctx);
   // Live statuses come over the socket (servers:watch); the stored history only feeds the sparklines.
-  const samples = await listPlayerCountSamples(ctx, samplesSince(), servers.map((s) => s.id));
+  const samples = await listPlayerCountSamples(
+    ctx,
+    samplesSince(),
+    servers.map((s) => s.id),
+  );
   return (
     <ServerList
       servers={servers}

@@ -13,19 +13,27 @@ export const inviteAction = authedAction(inviteSchema, { arrays: ["serverIds"] }
   return { link: `${getRuntime().env.publicUrl}/invite?token=${invite.token}`, expiresAt: invite.expiresAt };
 });
 
-export const updateMemberAction = authedAction(updateMemberSchema, { arrays: ["serverIds", "serverRoles"] }, async (input, ctx) => {
-  await updateMember(ctx, input);
-  getRuntime().endUserSessions(input.userId, "Your role or server access changed.");
-  revalidatePath("/team");
-  return { userId: input.userId };
-});
+export const updateMemberAction = authedAction(
+  updateMemberSchema,
+  { arrays: ["serverIds", "serverRoles"] },
+  async (input, ctx) => {
+    await updateMember(ctx, input);
+    getRuntime().endUserSessions(input.userId, "Your role or server access changed.");
+    revalidatePath("/team");
+    return { userId: input.userId };
+  },
+);
 
-export const setDisabledAction = authedAction(setDisabledSchema, { booleans: ["disabled"] }, async (input, ctx) => {
-  await setUserDisabled(ctx, input.userId, input.disabled);
-  if (input.disabled) getRuntime().endUserSessions(input.userId, "Your account was disabled.");
-  revalidatePath("/team");
-  return { userId: input.userId };
-});
+export const setDisabledAction = authedAction(
+  setDisabledSchema,
+  { booleans: ["disabled"] },
+  async (input, ctx) => {
+    await setUserDisabled(ctx, input.userId, input.disabled);
+    if (input.disabled) getRuntime().endUserSessions(input.userId, "Your account was disabled.");
+    revalidatePath("/team");
+    return { userId: input.userId };
+  },
+);
 
 /** A member lost their authenticator: they sign in with the password and enrol again if required. */
 export const resetTwoFactorAction = authedAction(resetTwoFactorSchema, {}, async (input, ctx) => {

@@ -10,7 +10,11 @@ import { systemLeaseClock, type LeaseClock, type LeaseHolder, type LeaseTimer } 
 export const quietLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** Waits until `condition` is true (polling), failing with `what` after `ms`. */
-export async function until(condition: () => boolean | Promise<boolean>, ms: number, what = "condition"): Promise<void> {
+export async function until(
+  condition: () => boolean | Promise<boolean>,
+  ms: number,
+  what = "condition",
+): Promise<void> {
   const deadline = Date.now() + ms;
   for (;;) {
     if (await condition()) return;
@@ -39,7 +43,8 @@ export class RecordingHolder implements LeaseHolder {
   async adopt(serverId: string, epoch: number): Promise<void> {
     await Promise.resolve();
     const other = this.registry.connected.get(serverId);
-    if (other !== undefined && other !== this.name) this.registry.violations.push(`${serverId}: ${this.name} adopted while ${other} held it`);
+    if (other !== undefined && other !== this.name)
+      this.registry.violations.push(`${serverId}: ${this.name} adopted while ${other} held it`);
     this.registry.connected.set(serverId, this.name);
     this.adopted.push({ serverId, epoch });
     this.connected.set(serverId, epoch);
@@ -124,7 +129,9 @@ export class ManualClock implements LeaseClock {
 
   runDue(): void {
     for (;;) {
-      const due = this.timers.filter((t) => t.at <= this.current).sort((a, b) => a.at - b.at || a.id - b.id)[0];
+      const due = this.timers
+        .filter((t) => t.at <= this.current)
+        .sort((a, b) => a.at - b.at || a.id - b.id)[0];
       if (!due) return;
       this.timers = this.timers.filter((t) => t !== due);
       due.callback();
@@ -138,10 +145,17 @@ export function breakableDb(db: Db): { db: Db; state: { broken: boolean; calls: 
   const proxy = new Proxy(db, {
     get(target, property, receiver) {
       const value: unknown = Reflect.get(target, property, receiver);
-      if (typeof value !== "function" || typeof property !== "string" || !property.startsWith("$") || property === "$disconnect") return value;
+      if (
+        typeof value !== "function" ||
+        typeof property !== "string" ||
+        !property.startsWith("$") ||
+        property === "$disconnect"
+      )
+        return value;
       return (...args: unknown[]) => {
         state.calls++;
-        if (state.broken) return Promise.reject(new Error("connect ECONNREFUSED (test: database unreachable)"));
+        if (state.broken)
+          return Promise.reject(new Error("connect ECONNREFUSED (test: database unreachable)"));
         return (value as (...a: unknown[]) => unknown).apply(target, args);
       };
     },

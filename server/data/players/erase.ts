@@ -78,7 +78,9 @@ export async function erasePlayer(
         data: { reason: "" },
       });
       await deleteMergeRecords(tx, merged);
-      const bansKept = await countInChunks(group, (ids) => tx.ban.count({ where: { playerId: { in: ids } } }));
+      const bansKept = await countInChunks(group, (ids) =>
+        tx.ban.count({ where: { playerId: { in: ids } } }),
+      );
       return {
         merged,
         identities: identities.count,

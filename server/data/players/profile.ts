@@ -330,8 +330,16 @@ async function bansOf(
     });
   // The newest BANS_MAX of (made from this record) + (naming one of its identities): a page per
   // chunk of ids, merged.
-  const pages = [await page({ playerId }), ...(await inChunks([...banIds], async (ids) => [await page({ id: { in: ids } })], VISIBILITY_IDS))];
-  const rows = mergePages(pages, (a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0), BANS_MAX, (b) => b.id);
+  const pages = [
+    await page({ playerId }),
+    ...(await inChunks([...banIds], async (ids) => [await page({ id: { in: ids } })], VISIBILITY_IDS)),
+  ];
+  const rows = mergePages(
+    pages,
+    (a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
+    BANS_MAX,
+    (b) => b.id,
+  );
   return rows.map((b) => ({
     banId: b.id,
     reason: b.reason,

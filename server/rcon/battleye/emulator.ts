@@ -11,7 +11,15 @@ import { battlEyeCodec } from "./codec.ts";
 import { PLAYER_NAMES } from "../emulation/names.ts";
 import { appendRecent } from "../emulation/recent-log.ts";
 import { SessionLog } from "../emulation/sessions.ts";
-import { adminsText, bansText, battlEyeMessages as msg, orderedBans, playersText, type EmulatedBan, type EmulatedPlayer } from "./emulator-texts.ts";
+import {
+  adminsText,
+  bansText,
+  battlEyeMessages as msg,
+  orderedBans,
+  playersText,
+  type EmulatedBan,
+  type EmulatedPlayer,
+} from "./emulator-texts.ts";
 import { RconRemoteError } from "../protocol/errors.ts";
 import { BattlEyeServer, type ServerTiming } from "../protocol/battleye/server.ts";
 import { createRandom, pick, randomInt, type Random } from "../random.ts";

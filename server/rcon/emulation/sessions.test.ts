@@ -6,7 +6,13 @@ import { FakeClock } from "../testing/fake-clock.ts";
 import type { ProtocolFamily, RconConnection, RunningEmulator } from "../types.ts";
 import { findOverlaps, SessionLog, type EmulatorSession } from "./sessions.ts";
 
-const session = (id: number, loginAt: number, lastPacketAt: number): EmulatorSession => ({ id, remote: `127.0.0.1:${id}`, loginAt, lastPacketAt, closedAt: null });
+const session = (id: number, loginAt: number, lastPacketAt: number): EmulatorSession => ({
+  id,
+  remote: `127.0.0.1:${id}`,
+  loginAt,
+  lastPacketAt,
+  closedAt: null,
+});
 const pairs = (list: EmulatorSession[]) => findOverlaps(list).map(({ a, b }) => [a.id, b.id]);
 
 describe("findOverlaps", () => {
@@ -16,7 +22,10 @@ describe("findOverlaps", () => {
     // Touching ends count: a packet in the same millisecond as the other's login.
     expect(pairs([session(1, 0, 10), session(2, 10, 20)])).toEqual([[1, 2]]);
     // A long session contains two later ones that do not overlap each other.
-    expect(pairs([session(3, 5, 6), session(1, 0, 100), session(2, 50, 60)])).toEqual([[1, 3], [1, 2]]);
+    expect(pairs([session(3, 5, 6), session(1, 0, 100), session(2, 50, 60)])).toEqual([
+      [1, 3],
+      [1, 2],
+    ]);
     expect(pairs([])).toEqual([]);
     // One client socket logging in again is not two clients.
     const again = { ...session(2, 10, 20), remote: session(1, 0, 0).remote };
@@ -59,41 +68,52 @@ describe.each([
   { family: battleye, command: "players" },
   { family: source, command: "status" },
   { family: quake3, command: "status" },
-] satisfies { family: ProtocolFamily; command: string }[])("$family.id emulator sessions", ({ family, command }) => {
-  const cleanups: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    while (cleanups.length > 0) await cleanups.pop()?.();
-  });
+] satisfies { family: ProtocolFamily; command: string }[])(
+  "$family.id emulator sessions",
+  ({ family, command }) => {
+    const cleanups: (() => Promise<void>)[] = [];
+    afterEach(async () => {
+      while (cleanups.length > 0) await cleanups.pop()?.();
+    });
 
-  async function connect(emulator: RunningEmulator): Promise<RconConnection> {
-    const connection = family.createConnection({ host: emulator.host, port: emulator.port, password: "secret-pw", reconnect: false });
-    cleanups.push(() => connection.stop());
-    connection.start();
-    await vi.waitFor(() => expect(connection.status.state).toBe("online"), { timeout: 5_000, interval: 10 });
-    await connection.command(command);
-    return connection;
-  }
+    async function connect(emulator: RunningEmulator): Promise<RconConnection> {
+      const connection = family.createConnection({
+        host: emulator.host,
+        port: emulator.port,
+        password: "secret-pw",
+        reconnect: false,
+      });
+      cleanups.push(() => connection.stop());
+      connection.start();
+      await vi.waitFor(() => expect(connection.status.state).toBe("online"), {
+        timeout: 5_000,
+        interval: 10,
+      });
+      await connection.command(command);
+      return connection;
+    }
 
-  it("records one session per client and reports two live at once", async () => {
-    const clock = new FakeClock();
-    const emulator = await family.startEmulator({ password: "secret-pw", players: 2, activity: 0, clock });
-    cleanups.push(() => emulator.close());
+    it("records one session per client and reports two live at once", async () => {
+      const clock = new FakeClock();
+      const emulator = await family.startEmulator({ password: "secret-pw", players: 2, activity: 0, clock });
+      cleanups.push(() => emulator.close());
 
-    const first = await connect(emulator);
-    expect(emulator.sessions()).toHaveLength(1);
-    await first.stop();
-    clock.advance(1_000);
-    const second = await connect(emulator);
-    const [a, b] = emulator.sessions();
-    expect(a?.remote).not.toBe(b?.remote);
-    expect(b?.loginAt).toBe((a?.loginAt ?? 0) + 1_000);
-    expect(emulator.overlaps()).toEqual([]); // one after the other
+      const first = await connect(emulator);
+      expect(emulator.sessions()).toHaveLength(1);
+      await first.stop();
+      clock.advance(1_000);
+      const second = await connect(emulator);
+      const [a, b] = emulator.sessions();
+      expect(a?.remote).not.toBe(b?.remote);
+      expect(b?.loginAt).toBe((a?.loginAt ?? 0) + 1_000);
+      expect(emulator.overlaps()).toEqual([]); // one after the other
 
-    clock.advance(1_000);
-    const third = await connect(emulator);
-    await second.command(command); // the second client is still acting after the third logged in
-    expect(emulator.sessions()).toHaveLength(3);
-    expect(emulator.overlaps().map((o) => [o.a.id, o.b.id])).toEqual([[2, 3]]);
-    await third.stop();
-  });
-});
+      clock.advance(1_000);
+      const third = await connect(emulator);
+      await second.command(command); // the second client is still acting after the third logged in
+      expect(emulator.sessions()).toHaveLength(3);
+      expect(emulator.overlaps().map((o) => [o.a.id, o.b.id])).toEqual([[2, 3]]);
+      await third.stop();
+    });
+  },
+);

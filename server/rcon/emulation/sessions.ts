@@ -64,7 +64,13 @@ export class SessionLog implements SessionRecording {
   login(remote: string, now: number): void {
     const previous = this.current.get(remote);
     if (previous && previous.closedAt === null) previous.closedAt = now;
-    const session: EmulatorSession = { id: this.nextId++, remote, loginAt: now, lastPacketAt: now, closedAt: null };
+    const session: EmulatorSession = {
+      id: this.nextId++,
+      remote,
+      loginAt: now,
+      lastPacketAt: now,
+      closedAt: null,
+    };
     this.current.set(remote, session);
     appendRecent(this.log, session, this.limit);
     if (this.current.size > this.limit * 2) this.forgetClosed();

@@ -33,7 +33,8 @@ function firstToken(command: string): string {
   return (/^\s*(\S*)/.exec(command)?.[1] ?? "").toLowerCase();
 }
 
-const NOT_QUAKE3_RCON = 'not an RCON server (it answered, but never with a Quake 3 "print" reply); check the host and port';
+const NOT_QUAKE3_RCON =
+  'not an RCON server (it answered, but never with a Quake 3 "print" reply); check the host and port';
 
 export function describeAuthFailure(kind: "bad-password" | "not-set", text: string): string {
   return kind === "not-set"
@@ -51,7 +52,12 @@ export function createQuake3Connection(options: ConnectionOptions, dialect: Quak
   const openSession = async (context: SessionContext): Promise<Session> => {
     const problem = checkRconPassword(options.password);
     if (problem) throw new SessionError("auth", problem);
-    const socket: { error: string | null; foreign: number; fenced: boolean; lose: ((error: SessionError) => void) | null } = {
+    const socket: {
+      error: string | null;
+      foreign: number;
+      fenced: boolean;
+      lose: ((error: SessionError) => void) | null;
+    } = {
       error: null,
       foreign: 0,
       fenced: false,

@@ -53,7 +53,13 @@ describe("quake3 emulator", () => {
   });
 
   it("player chat only reaches the game's own chat: Quake 3 pushes nothing over rcon", () => {
-    const emulator = new Quake3Emulator({ dialect: dialect("openarena"), password: "secret", players: 3, seed: 1, clock: new FakeClock() });
+    const emulator = new Quake3Emulator({
+      dialect: dialect("openarena"),
+      password: "secret",
+      players: 3,
+      seed: 1,
+      clock: new FakeClock(),
+    });
     expect(emulator.playerChat("gg")).toBe(false);
     expect(emulator.chat.at(-1)).toMatch(/: gg$/);
   });

@@ -9,7 +9,12 @@ import { stripColourCodes } from "../../../lib/colour-codes.ts";
 import { systemClock, type Clock, type TimerHandle } from "../clock.ts";
 import { COLOURED_PLAYER_NAMES, PLAYER_NAMES } from "../emulation/names.ts";
 import { appendRecent } from "../emulation/recent-log.ts";
-import { SessionLog, type EmulatorSession, type SessionOverlap, type SessionRecording } from "../emulation/sessions.ts";
+import {
+  SessionLog,
+  type EmulatorSession,
+  type SessionOverlap,
+  type SessionRecording,
+} from "../emulation/sessions.ts";
 import { readRequestLine } from "../protocol/quake3/packet.ts";
 import type { Quake3Dialect } from "../protocol/quake3/dialects/common.ts";
 import { Quake3Server, splitRconLine } from "../protocol/quake3/server.ts";
@@ -185,7 +190,8 @@ export class Quake3Emulator implements RunningEmulator, SessionRecording {
     if (this.sessionLog.has(remote)) return this.sessionLog.packet(remote, now);
     const line = readRequestLine(bytes);
     const parts = line === null ? null : splitRconLine(line);
-    if (parts && parts.password === this.options.password && parts.password !== "") this.sessionLog.login(remote, now);
+    if (parts && parts.password === this.options.password && parts.password !== "")
+      this.sessionLog.login(remote, now);
   }
 
   /** Quake 3 engines send nothing unprompted over rcon: the line only reaches the game's chat. */

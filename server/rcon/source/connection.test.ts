@@ -17,21 +17,41 @@ afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()?.();
 });
 
-async function emulator(game: string, extra: Record<string, number> = {}, players = 6): Promise<SourceEmulator> {
-  const emu = (await family.startEmulator({ password: "secret", game, players, seed: 42, activity: 0, extra })) as SourceEmulator;
+async function emulator(
+  game: string,
+  extra: Record<string, number> = {},
+  players = 6,
+): Promise<SourceEmulator> {
+  const emu = (await family.startEmulator({
+    password: "secret",
+    game,
+    players,
+    seed: 42,
+    activity: 0,
+    extra,
+  })) as SourceEmulator;
   cleanups.push(() => emu.close());
   return emu;
 }
 
 function connect(port: number, options: Partial<ConnectionOptions> = {}): RconConnection {
-  const connection = family.createConnection({ host: "127.0.0.1", port, password: "secret", reconnect: false, ...options });
+  const connection = family.createConnection({
+    host: "127.0.0.1",
+    port,
+    password: "secret",
+    reconnect: false,
+    ...options,
+  });
   cleanups.push(() => connection.stop());
   connection.start();
   return connection;
 }
 
 async function settled(connection: RconConnection): Promise<string> {
-  await vi.waitFor(() => expect(["online", "auth_failed", "unreachable"]).toContain(connection.status.state), { timeout: 5000, interval: 5 });
+  await vi.waitFor(
+    () => expect(["online", "auth_failed", "unreachable"]).toContain(connection.status.state),
+    { timeout: 5000, interval: 5 },
+  );
   return connection.status.state;
 }
 
@@ -45,7 +65,12 @@ describe("every dialect against its emulator", () => {
       const ops = connection.dialect.operations;
 
       const players = await ops.listPlayers(run);
-      expect(players.filter((p) => !p.isBot).map((p) => p.name).sort()).toEqual(emu.world.humans.map((p) => p.name).sort());
+      expect(
+        players
+          .filter((p) => !p.isBot)
+          .map((p) => p.name)
+          .sort(),
+      ).toEqual(emu.world.humans.map((p) => p.name).sort());
       const victim = players.find((p) => !p.isBot);
       if (!victim) throw new Error("no players");
       await ops.kick(run, victim.id, "afk");
@@ -55,7 +80,10 @@ describe("every dialect against its emulator", () => {
       if (!target) throw new Error("not enough players");
       const kind = dialect.capabilities.banKinds[0];
       const value = kind === "steamid" ? (target.steamId ?? "") : target.name;
-      const banRequest = kind === "steamid" && target.steamId === null ? { target: { kind: "player" as const, playerId: target.id }, minutes: 60, reason: "cheating" } : { target: { kind: kind ?? "name", value }, minutes: null, reason: "cheating" };
+      const banRequest =
+        kind === "steamid" && target.steamId === null
+          ? { target: { kind: "player" as const, playerId: target.id }, minutes: 60, reason: "cheating" }
+          : { target: { kind: kind ?? "name", value }, minutes: null, reason: "cheating" };
       await ops.ban(run, banRequest);
       expect(emu.world.bans.length).toBe(1);
       const bans = await ops.listBans(run).catch((error: unknown) => error);
@@ -117,7 +145,8 @@ describe("Source connection", () => {
 
   it("bans an address after repeated wrong passwords, like SRCDS", async () => {
     const emu = await emulator("tf2", { "ban-after": 2 });
-    for (let i = 0; i < 2; i++) expect(await settled(connect(emu.port, { password: "wrong" }))).toBe("auth_failed");
+    for (let i = 0; i < 2; i++)
+      expect(await settled(connect(emu.port, { password: "wrong" }))).toBe("auth_failed");
     expect(emu.bannedAddresses()).toEqual(["127.0.0.1"]);
     const refused = connect(emu.port);
     expect(await settled(refused)).toBe("unreachable");
@@ -126,14 +155,31 @@ describe("Source connection", () => {
 
   it("reconnects with backoff after a server restart; status says why meanwhile", async () => {
     const clock = new FakeClock();
-    const first = (await family.startEmulator({ password: "secret", game: "tf2", activity: 0 })) as SourceEmulator;
+    const first = (await family.startEmulator({
+      password: "secret",
+      game: "tf2",
+      activity: 0,
+    })) as SourceEmulator;
     const port = first.port;
-    const connection = connect(port, { dialect: "tf2", clock, reconnect: true, backoff: { initialMs: 1000, maxMs: 1000, factor: 2, jitter: 0 } });
+    const connection = connect(port, {
+      dialect: "tf2",
+      clock,
+      reconnect: true,
+      backoff: { initialMs: 1000, maxMs: 1000, factor: 2, jitter: 0 },
+    });
     expect(await settled(connection)).toBe("online");
     await first.close();
-    await vi.waitFor(() => expect(connection.status.state).toBe("unreachable"), { timeout: 5000, interval: 5 });
+    await vi.waitFor(() => expect(connection.status.state).toBe("unreachable"), {
+      timeout: 5000,
+      interval: 5,
+    });
     expect(connection.status.nextRetryAt).toBe(clock.now() + 1000);
-    const second = (await family.startEmulator({ password: "secret", game: "tf2", activity: 0, port })) as SourceEmulator;
+    const second = (await family.startEmulator({
+      password: "secret",
+      game: "tf2",
+      activity: 0,
+      port,
+    })) as SourceEmulator;
     cleanups.push(() => second.close());
     clock.advance(1000);
     await vi.waitFor(() => expect(connection.status.state).toBe("online"), { timeout: 5000, interval: 5 });
@@ -198,7 +244,24 @@ describe("Source connection", () => {
             if (e.type === "auth") conn.acceptAuth();
             if (e.type === "command") {
               conn.push(0, 1, "[ChatAll] [SteamID:76561198000000001] Bob : gg");
-              conn.pushRaw(new Uint8Array([13, 0, 0, 0, ...new Uint8Array(new Int32Array([e.id]).buffer), 0, 0, 0, 0, 0xff, 0xfe, 0xc3, 0, 0]));
+              conn.pushRaw(
+                new Uint8Array([
+                  13,
+                  0,
+                  0,
+                  0,
+                  ...new Uint8Array(new Int32Array([e.id]).buffer),
+                  0,
+                  0,
+                  0,
+                  0,
+                  0xff,
+                  0xfe,
+                  0xc3,
+                  0,
+                  0,
+                ]),
+              );
               conn.respond(e.id, "");
             }
           }
@@ -213,7 +276,12 @@ describe("Source connection", () => {
     connection.on((e) => events.push(e));
     await settled(connection);
     expect(await connection.command("ListPlayers")).toBe("\ufffd\ufffd\ufffd");
-    expect(events).toContainEqual(expect.objectContaining({ type: "server-message", event: { kind: "chat", channel: "All", from: "Bob", text: "gg", playerId: null } }));
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: "server-message",
+        event: { kind: "chat", channel: "All", from: "Bob", text: "gg", playerId: null },
+      }),
+    );
   });
 
   it("palworld: a size header longer than the data ends in a timeout and a fresh stream, never a misread", async () => {
@@ -280,6 +348,8 @@ describe("Source connection", () => {
     // We send "ë" as the single latin1 byte EB; the UTF-8 emulator cannot decode it and echoes U+FFFD
     // (EF BF BD), which we read back as latin1: proof the configured codec is used both ways, without a crash.
     expect(await connection.command("echo Zoë")).toBe("Zo\u00ef\u00bf\u00bd\n");
-    expect(() => family.createConnection({ host: "127.0.0.1", port: 1, password: "x", encoding: "no-such-encoding" })).toThrow(/unknown text encoding/);
+    expect(() =>
+      family.createConnection({ host: "127.0.0.1", port: 1, password: "x", encoding: "no-such-encoding" }),
+    ).toThrow(/unknown text encoding/);
   });
 });

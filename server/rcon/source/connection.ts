@@ -11,9 +11,21 @@ import { describeForeignPeer } from "../protocol/foreign-peer.ts";
 import type { TextCodec } from "../protocol/text.ts";
 import { SourceClient, type SourceClientEvent } from "../protocol/source/client.ts";
 import type { SourceDialect } from "../protocol/source/dialects/index.ts";
-import { SessionError, SupervisedConnection, type Session, type SessionContext } from "../supervised-connection.ts";
+import {
+  SessionError,
+  SupervisedConnection,
+  type Session,
+  type SessionContext,
+} from "../supervised-connection.ts";
 import { connectTcp, TcpConnectError, type TcpStream } from "../transport/tcp.ts";
-import { FENCED_REASON, RconCommandError, type CommandOptions, type ConnectionOptions, type Logger, type RconConnection } from "../types.ts";
+import {
+  FENCED_REASON,
+  RconCommandError,
+  type CommandOptions,
+  type ConnectionOptions,
+  type Logger,
+  type RconConnection,
+} from "../types.ts";
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 export const DEFAULT_COMMAND_TIMEOUT_MS = 10_000;
@@ -98,10 +110,17 @@ interface Waiter {
 }
 
 /** Opens the socket, logs in, and resolves with a Session once the server accepted the password. */
-export function openSourceSession(settings: SourceSessionSettings, context: SessionContext): Promise<Session> {
+export function openSourceSession(
+  settings: SourceSessionSettings,
+  context: SessionContext,
+): Promise<Session> {
   const { clock, dialect } = settings;
   const codec = textCodec(settings.encoding);
-  const client = new SourceClient({ profile: dialect.client, codec, ...(settings.maxAnswerBytes !== undefined ? { maxResponseBytes: settings.maxAnswerBytes } : {}) });
+  const client = new SourceClient({
+    profile: dialect.client,
+    codec,
+    ...(settings.maxAnswerBytes !== undefined ? { maxResponseBytes: settings.maxAnswerBytes } : {}),
+  });
   // Anomalies go up at most once a second per kind: a flood of bad packets is one warning, not a flood of events.
   const reportedAt = { "endless-answer": -Infinity, malformed: -Infinity, flooding: -Infinity };
   // Read budget: bytes in the current tenth of a second; past a tenth of the budget the socket
@@ -122,11 +141,14 @@ export function openSourceSession(settings: SourceSessionSettings, context: Sess
     if (windowBytes <= limit) return;
     anomaly("flooding", `more than ${perSecond} bytes a second: reading paused`);
     stream?.pause();
-    resumeTimer = clock.setTimeout(() => {
-      resumeTimer = null;
-      windowStart = -Infinity;
-      if (phase !== "ended") stream?.resume();
-    }, Math.max(0, windowStart + 1_000 / READ_WINDOWS_PER_SECOND - now));
+    resumeTimer = clock.setTimeout(
+      () => {
+        resumeTimer = null;
+        windowStart = -Infinity;
+        if (phase !== "ended") stream?.resume();
+      },
+      Math.max(0, windowStart + 1_000 / READ_WINDOWS_PER_SECOND - now),
+    );
   };
   const anomaly = (kind: keyof typeof reportedAt, detail: string) => {
     const now = clock.now();
@@ -209,12 +231,20 @@ export function openSourceSession(settings: SourceSessionSettings, context: Sess
         settle?.resolve(session);
         return;
       case "auth-refused":
-        end(new SessionError("auth", "login refused: wrong RCON password"), new RconCommandError("AUTH_REFUSED", "login refused"));
+        end(
+          new SessionError("auth", "login refused: wrong RCON password"),
+          new RconCommandError("AUTH_REFUSED", "login refused"),
+        );
         return;
       case "auth-timeout":
         end(
           // Only malformed packets came back: something answers there, but not in Source RCON.
-          new SessionError("unreachable", client.remoteErrors > 0 ? describeForeignPeer(null) : `no answer to login from ${where} within ${settings.connectTimeoutMs} ms`),
+          new SessionError(
+            "unreachable",
+            client.remoteErrors > 0
+              ? describeForeignPeer(null)
+              : `no answer to login from ${where} within ${settings.connectTimeoutMs} ms`,
+          ),
           new RconCommandError("TIMEOUT", "login timed out"),
         );
         return;
@@ -233,9 +263,15 @@ export function openSourceSession(settings: SourceSessionSettings, context: Sess
         waiters.delete(event.requestId);
         waiter?.reject(
           event.type === "timeout"
-            ? new RconCommandError("TIMEOUT", `no complete answer to "${shorten(waiter.text)}" within the time limit`)
+            ? new RconCommandError(
+                "TIMEOUT",
+                `no complete answer to "${shorten(waiter.text)}" within the time limit`,
+              )
             : event.type === "incomplete"
-              ? new RconCommandError("TIMEOUT", `the answer to "${shorten(waiter.text)}" is incomplete: its end did not arrive within the time limit (${event.packets} packets received)`)
+              ? new RconCommandError(
+                  "TIMEOUT",
+                  `the answer to "${shorten(waiter.text)}" is incomplete: its end did not arrive within the time limit (${event.packets} packets received)`,
+                )
               : new RconCommandError("REJECTED", event.error.message),
         );
         if (event.type === "failed") anomaly("endless-answer", event.error.message);
@@ -243,7 +279,10 @@ export function openSourceSession(settings: SourceSessionSettings, context: Sess
         // or the stream is broken. Start a fresh stream rather than misread what follows.
         if (event.type !== "failed" && client.bufferedBytes > 0) {
           end(
-            new SessionError("unreachable", "the server's packet stream went out of sync (incomplete packet); reconnecting"),
+            new SessionError(
+              "unreachable",
+              "the server's packet stream went out of sync (incomplete packet); reconnecting",
+            ),
             new RconCommandError("CONNECTION_LOST", "stream out of sync"),
           );
         }
@@ -262,16 +301,26 @@ export function openSourceSession(settings: SourceSessionSettings, context: Sess
         });
         return;
       case "protocol-error":
-        settings.logger?.warn("source rcon: malformed packet dropped", { server: where, code: event.error.code, message: event.error.message });
+        settings.logger?.warn("source rcon: malformed packet dropped", {
+          server: where,
+          code: event.error.code,
+          message: event.error.message,
+        });
         if (event.fatal && event.error.code === "NOT_RCON") {
-          end(new SessionError("unreachable", event.error.message), new RconCommandError("NOT_RCON", event.error.message));
+          end(
+            new SessionError("unreachable", event.error.message),
+            new RconCommandError("NOT_RCON", event.error.message),
+          );
           return;
         }
         anomaly("malformed", event.error.message);
         if (event.fatal) {
           // The detail (a size field's raw value) is in the log above; the status says it in words.
           end(
-            new SessionError("unreachable", `the server sent a packet that cannot be read (${FATAL_PACKET_WORDS[event.error.code] ?? "malformed"}); reconnecting`),
+            new SessionError(
+              "unreachable",
+              `the server sent a packet that cannot be read (${FATAL_PACKET_WORDS[event.error.code] ?? "malformed"}); reconnecting`,
+            ),
             new RconCommandError("CONNECTION_LOST", "invalid packet from the server"),
           );
         }
@@ -289,14 +338,16 @@ export function openSourceSession(settings: SourceSessionSettings, context: Sess
 
   const session: Session = {
     command(text: string, options?: CommandOptions): Promise<string> {
-      if (phase !== "online") return Promise.reject(new RconCommandError("CONNECTION_LOST", "the connection is closed"));
+      if (phase !== "online")
+        return Promise.reject(new RconCommandError("CONNECTION_LOST", "the connection is closed"));
       const now = clock.now();
       let id: number;
       const timeoutMs = options?.timeoutMs ?? settings.commandTimeoutMs;
       try {
         id = client.command(text, now, timeoutMs);
       } catch (error) {
-        if (error instanceof RconLocalError) return Promise.reject(new RconCommandError("INVALID_ARGUMENT", error.message));
+        if (error instanceof RconLocalError)
+          return Promise.reject(new RconCommandError("INVALID_ARGUMENT", error.message));
         throw error;
       }
       const promise = new Promise<string>((resolve, reject) => {
@@ -312,7 +363,8 @@ export function openSourceSession(settings: SourceSessionSettings, context: Sess
       if (timer) clock.clearTimeout(timer);
       clock.clearTimeout(resumeTimer);
       client.close();
-      for (const waiter of waiters.values()) waiter.reject(new RconCommandError("CLOSED", "the connection was closed"));
+      for (const waiter of waiters.values())
+        waiter.reject(new RconCommandError("CLOSED", "the connection was closed"));
       waiters.clear();
       await stream?.end();
     },
@@ -329,12 +381,26 @@ export function openSourceSession(settings: SourceSessionSettings, context: Sess
       },
       onClose(error) {
         const closedDuringLogin = phase === "login";
-        const reason = error ? `connection to ${where} lost: ${error.message}` : `${where} closed the connection`;
+        const reason = error
+          ? `connection to ${where} lost: ${error.message}`
+          : `${where} closed the connection`;
         if (closedDuringLogin && dialect.server.authFailure === "close") {
           // This game answers a wrong password by closing the socket: never retry it automatically.
-          end(new SessionError("auth", "login refused: the server closed the connection (wrong RCON password?)"), new RconCommandError("AUTH_REFUSED", "login refused"));
+          end(
+            new SessionError(
+              "auth",
+              "login refused: the server closed the connection (wrong RCON password?)",
+            ),
+            new RconCommandError("AUTH_REFUSED", "login refused"),
+          );
         } else if (closedDuringLogin) {
-          end(new SessionError("unreachable", `${reason} during login (is this address banned for failed logins?)`), new RconCommandError("CONNECTION_LOST", reason));
+          end(
+            new SessionError(
+              "unreachable",
+              `${reason} during login (is this address banned for failed logins?)`,
+            ),
+            new RconCommandError("CONNECTION_LOST", reason),
+          );
         } else {
           end(new SessionError("unreachable", reason), new RconCommandError("CONNECTION_LOST", reason));
         }
@@ -350,14 +416,22 @@ export function openSourceSession(settings: SourceSessionSettings, context: Sess
           client.authenticate(settings.password, clock.now(), settings.connectTimeoutMs);
         } catch (error) {
           // A password that cannot even be sent can never work: final, like a refusal.
-          end(new SessionError("auth", `the password cannot be sent: ${(error as Error).message}`), new RconCommandError("AUTH_REFUSED", "bad password"));
+          end(
+            new SessionError("auth", `the password cannot be sent: ${(error as Error).message}`),
+            new RconCommandError("AUTH_REFUSED", "bad password"),
+          );
           return;
         }
         flush();
       },
       (error: unknown) => {
         phase = "ended";
-        reject(new SessionError("unreachable", error instanceof TcpConnectError ? error.message : `cannot connect to ${where}: ${String(error)}`));
+        reject(
+          new SessionError(
+            "unreachable",
+            error instanceof TcpConnectError ? error.message : `cannot connect to ${where}: ${String(error)}`,
+          ),
+        );
       },
     );
   });

@@ -62,7 +62,10 @@ export function steamId2(accountId: number, universe: 0 | 1): string {
 }
 
 function identifierName(name: string, random: Random): string {
-  const cleaned = name.normalize("NFKD").replace(/[^A-Za-z0-9_]/g, "").slice(0, 16);
+  const cleaned = name
+    .normalize("NFKD")
+    .replace(/[^A-Za-z0-9_]/g, "")
+    .slice(0, 16);
   return cleaned.length >= 3 ? cleaned : `Player${randomInt(random, 100, 999)}`;
 }
 
@@ -91,9 +94,15 @@ export class EmulatedWorld {
 
   join(now: number, isBot = false): EmulatedPlayer | null {
     if (this.players.length >= this.options.maxPlayers) return null;
-    let name = isBot ? `BOT ${pick(this.random, ["Gary", "Heavy", "Zed", "Rookie", "Chad"])}` : pick(this.random, PLAYER_NAMES);
+    let name = isBot
+      ? `BOT ${pick(this.random, ["Gary", "Heavy", "Zed", "Rookie", "Chad"])}`
+      : pick(this.random, PLAYER_NAMES);
     if (this.options.nameStyle === "identifier") name = identifierName(name, this.random);
-    if (this.players.some((p) => p.name === name)) name = this.options.nameStyle === "identifier" ? `${name.slice(0, 13)}_${randomInt(this.random, 10, 99)}` : `${name} (${randomInt(this.random, 2, 9)})`;
+    if (this.players.some((p) => p.name === name))
+      name =
+        this.options.nameStyle === "identifier"
+          ? `${name.slice(0, 13)}_${randomInt(this.random, 10, 99)}`
+          : `${name} (${randomInt(this.random, 2, 9)})`;
     const player: EmulatedPlayer = {
       userid: this.nextUserid++,
       name,
@@ -115,7 +124,10 @@ export class EmulatedWorld {
   }
 
   /** One step of simulated life: someone joins, leaves, chats, pings drift. Returns a chat line sometimes. */
-  tick(now: number, targetPlayers: number): { joined?: EmulatedPlayer; left?: EmulatedPlayer; chat?: { player: EmulatedPlayer; text: string } } {
+  tick(
+    now: number,
+    targetPlayers: number,
+  ): { joined?: EmulatedPlayer; left?: EmulatedPlayer; chat?: { player: EmulatedPlayer; text: string } } {
     for (const p of this.players) if (!p.isBot) p.ping = Math.max(5, p.ping + randomInt(this.random, -8, 8));
     const humans = this.humans;
     const roll = this.random();
@@ -128,7 +140,18 @@ export class EmulatedWorld {
       return { left };
     } else if (roll < 0.85 && humans.length > 0) {
       const player = pick(this.random, humans);
-      const text = pick(this.random, ["gg", "anyone on comms?", "lag?", "nice shot", "привет всем", "rtv", "admin pls", "brb", "ez", "who's 'The Doctor'?"]);
+      const text = pick(this.random, [
+        "gg",
+        "anyone on comms?",
+        "lag?",
+        "nice shot",
+        "привет всем",
+        "rtv",
+        "admin pls",
+        "brb",
+        "ez",
+        "who's 'The Doctor'?",
+      ]);
       return { chat: { player, text } };
     }
     return {};
@@ -160,7 +183,9 @@ export class EmulatedWorld {
   }
 
   removeBan(kind: EmulatedBan["kind"], value: string): EmulatedBan | null {
-    const index = this.bans.findIndex((b) => b.kind === kind && b.value.toLowerCase() === value.toLowerCase());
+    const index = this.bans.findIndex(
+      (b) => b.kind === kind && b.value.toLowerCase() === value.toLowerCase(),
+    );
     if (index < 0) return null;
     return this.bans.splice(index, 1)[0] ?? null;
   }
@@ -175,17 +200,70 @@ export class EmulatedWorld {
 
   private isBanned(player: EmulatedPlayer, now: number): boolean {
     return this.activeBans(now).some(
-      (b) => (b.kind === "steamid" && b.value === String(player.accountId)) || (b.kind === "ip" && b.value === player.ip) || (b.kind === "name" && b.value.toLowerCase() === player.name.toLowerCase()),
+      (b) =>
+        (b.kind === "steamid" && b.value === String(player.accountId)) ||
+        (b.kind === "ip" && b.value === player.ip) ||
+        (b.kind === "name" && b.value.toLowerCase() === player.name.toLowerCase()),
     );
   }
 }
 
-const CVAR_PREFIXES = ["sv", "mp", "cl", "r", "mat", "snd", "net", "ai", "bot", "host", "phys", "tv", "fps", "nav", "voice", "rcon"];
-const CVAR_WORDS = ["max", "min", "rate", "time", "limit", "enable", "debug", "mode", "scale", "speed", "friendly", "fire", "round", "team", "spawn", "draw", "cheats", "accelerate", "gravity", "timeout", "lag", "interp", "update", "cmd", "buy", "freeze", "warmup", "radius", "delay", "log"];
+const CVAR_PREFIXES = [
+  "sv",
+  "mp",
+  "cl",
+  "r",
+  "mat",
+  "snd",
+  "net",
+  "ai",
+  "bot",
+  "host",
+  "phys",
+  "tv",
+  "fps",
+  "nav",
+  "voice",
+  "rcon",
+];
+const CVAR_WORDS = [
+  "max",
+  "min",
+  "rate",
+  "time",
+  "limit",
+  "enable",
+  "debug",
+  "mode",
+  "scale",
+  "speed",
+  "friendly",
+  "fire",
+  "round",
+  "team",
+  "spawn",
+  "draw",
+  "cheats",
+  "accelerate",
+  "gravity",
+  "timeout",
+  "lag",
+  "interp",
+  "update",
+  "cmd",
+  "buy",
+  "freeze",
+  "warmup",
+  "radius",
+  "delay",
+  "log",
+];
 const CVAR_FLAGS = ['"sv"', '"cheat"', '"rep"', '"nf"', '"cl"', '"a"', '"norecord"', '"launcher"'];
 
 /** A deterministic SRCDS-style `cvarlist`: about 1600 rows, well over 100 kB, like real servers (43+ packets). */
-export function buildCvarList(random: Random): { name: string; value: string; flags: string; help: string }[] {
+export function buildCvarList(
+  random: Random,
+): { name: string; value: string; flags: string; help: string }[] {
   const seen = new Set<string>();
   const rows: { name: string; value: string; flags: string; help: string }[] = [];
   while (rows.length < 1600) {
@@ -195,7 +273,10 @@ export function buildCvarList(random: Random): { name: string; value: string; fl
       continue;
     }
     seen.add(name);
-    const value = random() < 0.2 ? "cmd" : String(random() < 0.5 ? randomInt(random, 0, 1) : randomInt(random, 0, 10_000));
+    const value =
+      random() < 0.2
+        ? "cmd"
+        : String(random() < 0.5 ? randomInt(random, 0, 1) : randomInt(random, 0, 10_000));
     const flags = CVAR_FLAGS.filter(() => random() < 0.25).join(", ");
     const help = `Controls ${name.replace(/_/g, " ")} (${pick(random, ["seconds", "units", "0 disables", "server only", "requires restart"])}).`;
     rows.push({ name, value, flags, help });

@@ -9,7 +9,13 @@ afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()?.();
 });
 
-async function start(options: { game: string; seed?: number; clock?: FakeClock; activity?: number; players?: number }): Promise<SourceEmulator> {
+async function start(options: {
+  game: string;
+  seed?: number;
+  clock?: FakeClock;
+  activity?: number;
+  players?: number;
+}): Promise<SourceEmulator> {
   const emu = (await family.startEmulator({ password: "pw", players: 6, ...options })) as SourceEmulator;
   cleanups.push(() => emu.close());
   return emu;
@@ -52,19 +58,34 @@ describe("Source emulator", () => {
 
   it("squad pushes chat to logged-in clients, which the connection types as chat events", async () => {
     const emu = await start({ game: "squad", seed: 3, activity: 50 });
-    const connection: RconConnection = family.createConnection({ host: emu.host, port: emu.port, password: "pw", dialect: "squad", reconnect: false });
+    const connection: RconConnection = family.createConnection({
+      host: emu.host,
+      port: emu.port,
+      password: "pw",
+      dialect: "squad",
+      reconnect: false,
+    });
     cleanups.push(() => connection.stop());
     const events: RconEvent[] = [];
     connection.on((e) => events.push(e));
     connection.start();
-    await vi.waitFor(() => expect(events.some((e) => e.type === "server-message")).toBe(true), { timeout: 5000, interval: 10 });
+    await vi.waitFor(() => expect(events.some((e) => e.type === "server-message")).toBe(true), {
+      timeout: 5000,
+      interval: 10,
+    });
     const message = events.find((e) => e.type === "server-message");
     expect(message).toMatchObject({ event: { kind: "chat", channel: "All" } });
   });
 
   it("changing the password drops every RCON connection, like SRCDS", async () => {
     const emu = await start({ game: "tf2", activity: 0 });
-    const connection = family.createConnection({ host: emu.host, port: emu.port, password: "pw", dialect: "tf2", reconnect: false });
+    const connection = family.createConnection({
+      host: emu.host,
+      port: emu.port,
+      password: "pw",
+      dialect: "tf2",
+      reconnect: false,
+    });
     cleanups.push(() => connection.stop());
     connection.start();
     await vi.waitFor(() => expect(connection.status.state).toBe("online"));
@@ -73,7 +94,11 @@ describe("Source emulator", () => {
   });
 
   it("refuses unknown games and bad flags with a clear message", async () => {
-    await expect(family.startEmulator({ password: "pw", game: "pong" })).rejects.toThrow(/unknown game "pong"/);
-    await expect(family.startEmulator({ password: "pw", game: "tf2", extra: { delay: -1 } })).rejects.toThrow(/--delay/);
+    await expect(family.startEmulator({ password: "pw", game: "pong" })).rejects.toThrow(
+      /unknown game "pong"/,
+    );
+    await expect(family.startEmulator({ password: "pw", game: "tf2", extra: { delay: -1 } })).rejects.toThrow(
+      /--delay/,
+    );
   });
 });

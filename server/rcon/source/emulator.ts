@@ -128,7 +128,14 @@ export async function startSourceEmulator(options: EmulatorOptions): Promise<Sou
     return trimmed === "" ? "" : game.unknown(first);
   };
 
-  const logs = emulatorLogs({ logs: dialect.logs, world, host: options.host ?? "127.0.0.1", clock, codec, logger });
+  const logs = emulatorLogs({
+    logs: dialect.logs,
+    world,
+    host: options.host ?? "127.0.0.1",
+    clock,
+    codec,
+    logger,
+  });
   const listener = await listenTcp(options.host ?? "127.0.0.1", options.port ?? 0, (stream) => {
     const address = stream.remoteAddress;
     if (isBanned(address)) {

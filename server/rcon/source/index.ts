@@ -26,7 +26,8 @@ export const family: ProtocolFamily = {
   dialects: SOURCE_DIALECTS,
   defaultDialect: "cs2",
   checkPassword(password) {
-    if (password === "") return "Source RCON needs a password: an empty rcon_password disables RCON on the server";
+    if (password === "")
+      return "Source RCON needs a password: an empty rcon_password disables RCON on the server";
     if (password.includes("\u0000")) return "the password must not contain NUL characters";
     if (password.length > 1000) return "the password is too long for Source RCON";
     return null;

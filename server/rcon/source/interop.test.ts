@@ -10,7 +10,14 @@ afterEach(async () => {
 });
 
 async function start(game: string): Promise<SourceEmulator> {
-  const emu = (await family.startEmulator({ password: "secret", game, players: 5, seed: 9, activity: 0, extra: { "ban-after": 0 } })) as SourceEmulator;
+  const emu = (await family.startEmulator({
+    password: "secret",
+    game,
+    players: 5,
+    seed: 9,
+    activity: 0,
+    extra: { "ban-after": 0 },
+  })) as SourceEmulator;
   cleanups.push(() => emu.close());
   return emu;
 }
@@ -29,7 +36,9 @@ describe("rcon-client against our emulator", () => {
 
   it("cs2: a wrong password is refused", async () => {
     const emu = await start("cs2");
-    await expect(Rcon.connect({ host: "127.0.0.1", port: emu.port, password: "wrong" })).rejects.toThrow("Authentication failed");
+    await expect(Rcon.connect({ host: "127.0.0.1", port: emu.port, password: "wrong" })).rejects.toThrow(
+      "Authentication failed",
+    );
     expect(emu.loginAttempts).toBe(1);
   });
 
@@ -38,6 +47,8 @@ describe("rcon-client against our emulator", () => {
     const rcon = await Rcon.connect({ host: "127.0.0.1", port: emu.port, password: "secret" });
     cleanups.push(() => rcon.end());
     expect(await rcon.send("list")).toMatch(/^There are 5 of a max of 20 players online: /);
-    await expect(Rcon.connect({ host: "127.0.0.1", port: emu.port, password: "nope" })).rejects.toThrow("Authentication failed");
+    await expect(Rcon.connect({ host: "127.0.0.1", port: emu.port, password: "nope" })).rejects.toThrow(
+      "Authentication failed",
+    );
   });
 });

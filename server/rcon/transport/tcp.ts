@@ -40,7 +40,9 @@ function wrap(socket: net.Socket, handlers: TcpHandlers): TcpStream {
   let closedPromise: Promise<void> | null = null;
   let lastError: Error | null = null;
   socket.setNoDelay(true);
-  socket.on("data", (data: Buffer) => handlers.onData(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)));
+  socket.on("data", (data: Buffer) =>
+    handlers.onData(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)),
+  );
   socket.on("error", (error) => {
     lastError = error;
   });
@@ -89,7 +91,12 @@ function wrap(socket: net.Socket, handlers: TcpHandlers): TcpStream {
 }
 
 /** Connects with a timeout; rejects with TcpConnectError (TIMEOUT, REFUSED or OTHER). */
-export function connectTcp(host: string, port: number, timeoutMs: number, handlers: TcpHandlers): Promise<TcpStream> {
+export function connectTcp(
+  host: string,
+  port: number,
+  timeoutMs: number,
+  handlers: TcpHandlers,
+): Promise<TcpStream> {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host, port });
     const timer = setTimeout(() => {
@@ -101,7 +108,14 @@ export function connectTcp(host: string, port: number, timeoutMs: number, handle
       clearTimeout(timer);
       socket.destroy();
       const refused = error.code === "ECONNREFUSED";
-      reject(new TcpConnectError(refused ? "REFUSED" : "OTHER", refused ? `connection refused by ${host}:${port}` : `cannot connect to ${host}:${port}: ${error.message}`));
+      reject(
+        new TcpConnectError(
+          refused ? "REFUSED" : "OTHER",
+          refused
+            ? `connection refused by ${host}:${port}`
+            : `cannot connect to ${host}:${port}: ${error.message}`,
+        ),
+      );
     };
     socket.once("error", onError);
     socket.once("connect", () => {
@@ -120,7 +134,11 @@ export interface TcpListener {
 }
 
 /** Listens on host:port (0 = a free port); `accept` returns the handlers for each new stream. */
-export function listenTcp(host: string, port: number, accept: (stream: TcpStream) => TcpHandlers): Promise<TcpListener> {
+export function listenTcp(
+  host: string,
+  port: number,
+  accept: (stream: TcpStream) => TcpHandlers,
+): Promise<TcpListener> {
   return new Promise((resolve, reject) => {
     const sockets = new Set<net.Socket>();
     const server = net.createServer((socket) => {

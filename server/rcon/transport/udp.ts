@@ -56,7 +56,11 @@ function closeSocket(socket: dgram.Socket): Promise<void> {
  * A UDP socket connected to one server: the kernel then delivers only datagrams from that address
  * and port, which is the "only the server's own address counts" rule for free.
  */
-export async function connectUdp(host: string, port: number, handlers: UdpHandlers): Promise<UdpClientSocket> {
+export async function connectUdp(
+  host: string,
+  port: number,
+  handlers: UdpHandlers,
+): Promise<UdpClientSocket> {
   const socket = dgram.createSocket({ type: socketTypeFor(host) });
   socket.on("message", (message, remote) => {
     handlers.onDatagram({ bytes: view(message), address: remote.address, port: remote.port });

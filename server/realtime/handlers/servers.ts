@@ -15,10 +15,21 @@ import { consoleRoom, playersRoom, serverRoom, WATCH_ALL_ROOM, watchRoom } from 
 import { guarded, type RealtimeSocket } from "./guard.ts";
 
 const serverIdSchema = z.object({ serverId: z.string().min(1).max(64) });
-const subscribeSchema = z.object({ serverId: z.string().min(1).max(64), afterSeq: z.number().int().min(0).optional() });
-const historySchema = z.object({ serverId: z.string().min(1).max(64), beforeSeq: z.number().int().min(1), limit: z.number().int().min(1).max(1000).optional() });
+const subscribeSchema = z.object({
+  serverId: z.string().min(1).max(64),
+  afterSeq: z.number().int().min(0).optional(),
+});
+const historySchema = z.object({
+  serverId: z.string().min(1).max(64),
+  beforeSeq: z.number().int().min(1),
+  limit: z.number().int().min(1).max(1000).optional(),
+});
 
-export function registerServerHandlers(_io: RealtimeServer, socket: RealtimeSocket, deps: RealtimeDeps): void {
+export function registerServerHandlers(
+  _io: RealtimeServer,
+  socket: RealtimeSocket,
+  deps: RealtimeDeps,
+): void {
   const { hub } = deps;
   /** Fast player polling while this socket watches a server. */
   const watching = new Map<string, () => void>();
@@ -31,60 +42,115 @@ export function registerServerHandlers(_io: RealtimeServer, socket: RealtimeSock
 
   socket.on(
     "server:subscribe",
-    guarded(socket, deps, { event: "server:subscribe", schema: subscribeSchema, permission: "console.read", serverId: (i) => i.serverId }, async ({ serverId, afterSeq }, actor): Promise<ServerSnapshot> => {
-      if (!watching.has(serverId) && watching.size >= maxWatched) throw new AppError("CONFLICT", `This connection already follows ${maxWatched} servers: close one first.`);
-      const exists = await deps.db.server.count({ where: { id: serverId } });
-      if (!exists) throw new AppError("NOT_FOUND", "That server does not exist.");
-      const identities = can(actor, "players.identities", serverId);
-      const seesPlayers = can(actor, "players.view", serverId);
-      // Join first, then take the snapshot: a line emitted meanwhile arrives twice at worst (the
-      // client merges on seq), never zero times.
-      await socket.join([serverRoom(serverId), consoleRoom(serverId, identities)]);
-      await socket.leave(consoleRoom(serverId, !identities));
-      await socket.leave(playersRoom(serverId, !identities));
-      if (seesPlayers) await socket.join(playersRoom(serverId, identities));
-      if (!watching.has(serverId)) watching.set(serverId, hub.watch(serverId));
-      const [history, commandHistory] = await Promise.all([hub.lines(serverId, { afterSeq }), listOwnRecentCommands(deps.db, actor.id, serverId)]);
-      const players = seesPlayers ? hub.players(serverId) : [];
-      const dialect = hub.dialectOf(serverId);
-      return {
-        serverId,
-        status: hub.statusOf(serverId),
-        players: identities ? players : withoutIdentities(serverId, players, dialect),
-        history: identities ? history : history.map((line) => redactLine(line, dialect)),
-        commands: (dialect?.commands ?? []).map((c) => ({ name: c.name, description: c.description, ...(c.usage !== undefined ? { usage: c.usage } : {}) })),
-        capabilities: { whisper: dialect?.capabilities.whisper ?? false, pushesEvents: dialect?.capabilities.pushesEvents ?? false },
-        commandHistory,
-      };
-    }),
+    guarded(
+      socket,
+      deps,
+      {
+        event: "server:subscribe",
+        schema: subscribeSchema,
+        permission: "console.read",
+        serverId: (i) => i.serverId,
+      },
+      async ({ serverId, afterSeq }, actor): Promise<ServerSnapshot> => {
+        if (!watching.has(serverId) && watching.size >= maxWatched)
+          throw new AppError(
+            "CONFLICT",
+            `This connection already follows ${maxWatched} servers: close one first.`,
+          );
+        const exists = await deps.db.server.count({ where: { id: serverId } });
+        if (!exists) throw new AppError("NOT_FOUND", "That server does not exist.");
+        const identities = can(actor, "players.identities", serverId);
+        const seesPlayers = can(actor, "players.view", serverId);
+        // Join first, then take the snapshot: a line emitted meanwhile arrives twice at worst (the
+        // client merges on seq), never zero times.
+        await socket.join([serverRoom(serverId), consoleRoom(serverId, identities)]);
+        await socket.leave(consoleRoom(serverId, !identities));
+        await socket.leave(playersRoom(serverId, !identities));
+        if (seesPlayers) await socket.join(playersRoom(serverId, identities));
+        if (!watching.has(serverId)) watching.set(serverId, hub.watch(serverId));
+        const [history, commandHistory] = await Promise.all([
+          hub.lines(serverId, { afterSeq }),
+          listOwnRecentCommands(deps.db, actor.id, serverId),
+        ]);
+        const players = seesPlayers ? hub.players(serverId) : [];
+        const dialect = hub.dialectOf(serverId);
+        return {
+          serverId,
+          status: hub.statusOf(serverId),
+          players: identities ? players : withoutIdentities(serverId, players, dialect),
+          history: identities ? history : history.map((line) => redactLine(line, dialect)),
+          commands: (dialect?.commands ?? []).map((c) => ({
+            name: c.name,
+            description: c.description,
+            ...(c.usage !== undefined ? { usage: c.usage } : {}),
+          })),
+          capabilities: {
+            whisper: dialect?.capabilities.whisper ?? false,
+            pushesEvents: dialect?.capabilities.pushesEvents ?? false,
+          },
+          commandHistory,
+        };
+      },
+    ),
   );
 
   socket.on(
     "server:unsubscribe",
-    guarded(socket, deps, { event: "server:unsubscribe", schema: serverIdSchema, permission: "server.view" }, async ({ serverId }) => {
-      for (const room of [serverRoom(serverId), consoleRoom(serverId, true), consoleRoom(serverId, false), playersRoom(serverId, true), playersRoom(serverId, false)]) await socket.leave(room);
-      watching.get(serverId)?.();
-      watching.delete(serverId);
-      return { serverId };
-    }),
+    guarded(
+      socket,
+      deps,
+      { event: "server:unsubscribe", schema: serverIdSchema, permission: "server.view" },
+      async ({ serverId }) => {
+        for (const room of [
+          serverRoom(serverId),
+          consoleRoom(serverId, true),
+          consoleRoom(serverId, false),
+          playersRoom(serverId, true),
+          playersRoom(serverId, false),
+        ])
+          await socket.leave(room);
+        watching.get(serverId)?.();
+        watching.delete(serverId);
+        return { serverId };
+      },
+    ),
   );
 
   socket.on(
     "servers:watch",
-    guarded(socket, deps, { event: "servers:watch", schema: z.object({}).strict(), permission: "server.view" }, async (_input, actor) => {
-      const servers = await listServers({ db: deps.db, actor, ip: socket.data.address });
-      if (actor.serverIds === null || actor.role === "OWNER") await socket.join(WATCH_ALL_ROOM);
-      else await socket.join(servers.map((s) => watchRoom(s.id)));
-      return { statuses: hub.statuses(servers.map((s) => s.id)) };
-    }),
+    guarded(
+      socket,
+      deps,
+      { event: "servers:watch", schema: z.object({}).strict(), permission: "server.view" },
+      async (_input, actor) => {
+        const servers = await listServers({ db: deps.db, actor, ip: socket.data.address });
+        if (actor.serverIds === null || actor.role === "OWNER") await socket.join(WATCH_ALL_ROOM);
+        else await socket.join(servers.map((s) => watchRoom(s.id)));
+        return { statuses: hub.statuses(servers.map((s) => s.id)) };
+      },
+    ),
   );
 
   socket.on(
     "console:history",
-    guarded(socket, deps, { event: "console:history", schema: historySchema, permission: "console.read", serverId: (i) => i.serverId }, async ({ serverId, beforeSeq, limit }, actor) => {
-      // Through the hub: lines not yet written are still in its memory.
-      const lines = await hub.lines(serverId, { beforeSeq, limit: limit ?? 200 });
-      return { lines: can(actor, "players.identities", serverId) ? lines : lines.map((line) => redactLine(line, hub.dialectOf(serverId))) };
-    }),
+    guarded(
+      socket,
+      deps,
+      {
+        event: "console:history",
+        schema: historySchema,
+        permission: "console.read",
+        serverId: (i) => i.serverId,
+      },
+      async ({ serverId, beforeSeq, limit }, actor) => {
+        // Through the hub: lines not yet written are still in its memory.
+        const lines = await hub.lines(serverId, { beforeSeq, limit: limit ?? 200 });
+        return {
+          lines: can(actor, "players.identities", serverId)
+            ? lines
+            : lines.map((line) => redactLine(line, hub.dialectOf(serverId))),
+        };
+      },
+    ),
   );
 }

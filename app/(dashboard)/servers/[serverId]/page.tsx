@@ -27,22 +27,45 @@ export default async function ServerPage({ params }: { params: Promise<{ serverI
     throw error;
   }
   const ban = can(ctx.actor, "players.ban", server.id)
-    ? { serverId: server.id, limit: await banLimitFor(ctx, server.id), lists: (await listBanLists(ctx)).map((l) => ({ id: l.id, name: l.name })) }
+    ? {
+        serverId: server.id,
+        limit: await banLimitFor(ctx, server.id),
+        lists: (await listBanLists(ctx)).map((l) => ({ id: l.id, name: l.name })),
+      }
     : undefined;
-  const [bans, nativeOnly, customCommands] = await Promise.all([listServerBans(ctx, server.id), listNativeOnlyBans(ctx, server.id), runnableCommands(ctx, server.id, server.game)]);
+  const [bans, nativeOnly, customCommands] = await Promise.all([
+    listServerBans(ctx, server.id),
+    listNativeOnlyBans(ctx, server.id),
+    runnableCommands(ctx, server.id, server.game),
+  ]);
   return (
     <div className="space-y-6">
-    <ServerLive
-      ban={ban}
-      customCommands={customCommands}
-      server={{ id: server.id, name: server.name, game: server.game, gameLabel: server.gameLabel, protocol: server.protocol, ...(server.host !== undefined && server.port !== undefined ? { host: server.host, port: server.port } : {}), isDemo: server.isDemo }}
-      permissions={{
-        execute: can(ctx.actor, "console.execute", server.id),
-        kick: can(ctx.actor, "players.kick", server.id),
-        message: can(ctx.actor, "players.message", server.id),
-      }}
-    />
-    <ServerBansPanel bans={bans} nativeOnly={nativeOnly} manage={can(ctx.actor, "bans.manage", server.id)} actions={{ adopt: adoptNativeBanAction, remove: removeNativeBanAction }} />
+      <ServerLive
+        ban={ban}
+        customCommands={customCommands}
+        server={{
+          id: server.id,
+          name: server.name,
+          game: server.game,
+          gameLabel: server.gameLabel,
+          protocol: server.protocol,
+          ...(server.host !== undefined && server.port !== undefined
+            ? { host: server.host, port: server.port }
+            : {}),
+          isDemo: server.isDemo,
+        }}
+        permissions={{
+          execute: can(ctx.actor, "console.execute", server.id),
+          kick: can(ctx.actor, "players.kick", server.id),
+          message: can(ctx.actor, "players.message", server.id),
+        }}
+      />
+      <ServerBansPanel
+        bans={bans}
+        nativeOnly={nativeOnly}
+        manage={can(ctx.actor, "bans.manage", server.id)}
+        actions={{ adopt: adoptNativeBanAction, remove: removeNativeBanAction }}
+      />
     </div>
   );
 }

@@ -10,8 +10,6 @@ import { BattlEyeClient } from "./client.ts";
 import { encodePacket, type Packet } from "./packet.ts";
 import { answer, drainEvents as events, loggedIn, sentPackets as sent, T0 } from "./test-helpers.ts";
 
-
-
 function seqs(packets: Packet[]): number[] {
   return packets.map((p) => (p.type === "command" || p.type === "message" ? p.seq : -1));
 }

@@ -6,9 +6,6 @@ import { BattlEyeClient } from "./client.ts";
 import { encodePacket } from "./packet.ts";
 import { answer, drainEvents as events, loggedIn, sentPackets as sent, T0 } from "./test-helpers.ts";
 
-
-
-
 describe("BattlEyeClient login", () => {
   it("sends the login, re-sends it, and reports no answer after the login timeout", () => {
     const client = new BattlEyeClient(utf8, { loginRetryMs: 1000, loginTimeoutMs: 3000 });
@@ -135,7 +132,9 @@ describe("BattlEyeClient command bytes", () => {
     const client = loggedIn();
     const texts = ["players", "players", "say -1 é", "players", "say -1 é"];
     for (const text of texts) client.command(text, T0);
-    expect(sent(client)).toEqual(texts.map((text, seq) => ({ type: "command", seq, body: utf8.encode(text) })));
+    expect(sent(client)).toEqual(
+      texts.map((text, seq) => ({ type: "command", seq, body: utf8.encode(text) })),
+    );
   });
 });
 

@@ -149,7 +149,8 @@ export function decodePacket(bytes: Uint8Array, direction: Direction, copy = tru
   const type = bytes[7]!;
   switch (type) {
     case PACKET_LOGIN:
-      if (direction === "to-server") return { type: "login-request", password: tail(bytes, HEADER_SIZE, copy) };
+      if (direction === "to-server")
+        return { type: "login-request", password: tail(bytes, HEADER_SIZE, copy) };
       if (bytes.length !== HEADER_SIZE + 1)
         throw new RconRemoteError("MALFORMED_PACKET", "login answer must be one byte");
       if (bytes[8]! > 1) throw new RconRemoteError("MALFORMED_PACKET", "login answer byte must be 0 or 1");

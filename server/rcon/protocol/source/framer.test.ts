@@ -82,7 +82,12 @@ describe("SourceFramer", () => {
   it("fails for good on a size below 10 or above the limit", () => {
     const small = new SourceFramer();
     small.push(new Uint8Array([9, 0, 0, 0, 1, 2, 3]));
-    expect(() => small.nextFrame()).toThrow(expect.objectContaining({ code: "FRAME_TOO_SMALL", message: expect.stringContaining("below the minimum") as string }));
+    expect(() => small.nextFrame()).toThrow(
+      expect.objectContaining({
+        code: "FRAME_TOO_SMALL",
+        message: expect.stringContaining("below the minimum") as string,
+      }),
+    );
     expect(() => small.nextFrame()).toThrow(RconRemoteError);
     const negative = new SourceFramer();
     negative.push(new Uint8Array([0xff, 0xff, 0xff, 0xff]));

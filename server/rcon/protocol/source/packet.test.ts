@@ -8,13 +8,41 @@ const ascii = (text: string) => new TextEncoder().encode(text);
 
 // Test vectors from the packet layout of the Valve Developer wiki, "Source RCON Protocol".
 const VECTORS = [
-  { name: "AUTH id=1 password", packet: { id: 1, type: PacketType.AUTH, body: ascii("password") }, bytes: "12 00 00 00 01 00 00 00 03 00 00 00 70 61 73 73 77 6f 72 64 00 00" },
-  { name: "RESPONSE_VALUE id=1 empty", packet: { id: 1, type: PacketType.RESPONSE_VALUE, body: new Uint8Array(0) }, bytes: "0a 00 00 00 01 00 00 00 00 00 00 00 00 00" },
-  { name: "AUTH_RESPONSE id=1", packet: { id: 1, type: PacketType.AUTH_RESPONSE, body: new Uint8Array(0) }, bytes: "0a 00 00 00 01 00 00 00 02 00 00 00 00 00" },
-  { name: "AUTH_RESPONSE id=-1", packet: { id: -1, type: PacketType.AUTH_RESPONSE, body: new Uint8Array(0) }, bytes: "0a 00 00 00 ff ff ff ff 02 00 00 00 00 00" },
-  { name: "EXECCOMMAND id=2 status", packet: { id: 2, type: PacketType.EXECCOMMAND, body: ascii("status") }, bytes: "10 00 00 00 02 00 00 00 02 00 00 00 73 74 61 74 75 73 00 00" },
-  { name: "sentinel id=3", packet: { id: 3, type: PacketType.RESPONSE_VALUE, body: new Uint8Array(0) }, bytes: "0a 00 00 00 03 00 00 00 00 00 00 00 00 00" },
-  { name: "SRCDS trailer id=3", packet: { id: 3, type: PacketType.RESPONSE_VALUE, body: hex("00 01 00 00") }, bytes: "0e 00 00 00 03 00 00 00 00 00 00 00 00 01 00 00 00 00" },
+  {
+    name: "AUTH id=1 password",
+    packet: { id: 1, type: PacketType.AUTH, body: ascii("password") },
+    bytes: "12 00 00 00 01 00 00 00 03 00 00 00 70 61 73 73 77 6f 72 64 00 00",
+  },
+  {
+    name: "RESPONSE_VALUE id=1 empty",
+    packet: { id: 1, type: PacketType.RESPONSE_VALUE, body: new Uint8Array(0) },
+    bytes: "0a 00 00 00 01 00 00 00 00 00 00 00 00 00",
+  },
+  {
+    name: "AUTH_RESPONSE id=1",
+    packet: { id: 1, type: PacketType.AUTH_RESPONSE, body: new Uint8Array(0) },
+    bytes: "0a 00 00 00 01 00 00 00 02 00 00 00 00 00",
+  },
+  {
+    name: "AUTH_RESPONSE id=-1",
+    packet: { id: -1, type: PacketType.AUTH_RESPONSE, body: new Uint8Array(0) },
+    bytes: "0a 00 00 00 ff ff ff ff 02 00 00 00 00 00",
+  },
+  {
+    name: "EXECCOMMAND id=2 status",
+    packet: { id: 2, type: PacketType.EXECCOMMAND, body: ascii("status") },
+    bytes: "10 00 00 00 02 00 00 00 02 00 00 00 73 74 61 74 75 73 00 00",
+  },
+  {
+    name: "sentinel id=3",
+    packet: { id: 3, type: PacketType.RESPONSE_VALUE, body: new Uint8Array(0) },
+    bytes: "0a 00 00 00 03 00 00 00 00 00 00 00 00 00",
+  },
+  {
+    name: "SRCDS trailer id=3",
+    packet: { id: 3, type: PacketType.RESPONSE_VALUE, body: hex("00 01 00 00") },
+    bytes: "0e 00 00 00 03 00 00 00 00 00 00 00 00 01 00 00 00 00",
+  },
 ];
 
 describe("Source packet codec", () => {
@@ -22,7 +50,10 @@ describe("Source packet codec", () => {
     it(`encodes and decodes ${vector.name}`, () => {
       expect(encodePacket(vector.packet)).toEqual(hex(vector.bytes));
       const decoded = decodePacket(hex(vector.bytes));
-      expect({ ...decoded, body: [...decoded.body] }).toEqual({ ...vector.packet, body: [...vector.packet.body] });
+      expect({ ...decoded, body: [...decoded.body] }).toEqual({
+        ...vector.packet,
+        body: [...vector.packet.body],
+      });
     });
   }
 
@@ -42,8 +73,12 @@ describe("Source packet codec", () => {
   });
 
   it("rejects padding other than 00 00 and a size that disagrees with the frame", () => {
-    expect(() => decodePacket(hex("0a 00 00 00 01 00 00 00 00 00 00 00 00 01"))).toThrow(expect.objectContaining({ code: "MALFORMED_PACKET" }));
-    expect(() => decodePacket(hex("0b 00 00 00 01 00 00 00 00 00 00 00 00 00"))).toThrow(expect.objectContaining({ code: "MALFORMED_PACKET" }));
+    expect(() => decodePacket(hex("0a 00 00 00 01 00 00 00 00 00 00 00 00 01"))).toThrow(
+      expect.objectContaining({ code: "MALFORMED_PACKET" }),
+    );
+    expect(() => decodePacket(hex("0b 00 00 00 01 00 00 00 00 00 00 00 00 00"))).toThrow(
+      expect.objectContaining({ code: "MALFORMED_PACKET" }),
+    );
   });
 
   it("refuses to encode what the peer would reject", () => {
@@ -53,12 +88,17 @@ describe("Source packet codec", () => {
 
   it("decode(encode(p)) is p", () => {
     fc.assert(
-      fc.property(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), fc.uint8Array({ maxLength: 5000 }), (id, type, body) => {
-        const decoded = decodePacket(encodePacket({ id, type, body }));
-        expect(decoded.id).toBe(id);
-        expect(decoded.type).toBe(type);
-        expect([...decoded.body]).toEqual([...body]);
-      }),
+      fc.property(
+        fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
+        fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
+        fc.uint8Array({ maxLength: 5000 }),
+        (id, type, body) => {
+          const decoded = decodePacket(encodePacket({ id, type, body }));
+          expect(decoded.id).toBe(id);
+          expect(decoded.type).toBe(type);
+          expect([...decoded.body]).toEqual([...body]);
+        },
+      ),
     );
   });
 

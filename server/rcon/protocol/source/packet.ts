@@ -71,10 +71,16 @@ export function packetLength(bodyLength: number): number {
 /** Validates a size field; throws the RconRemoteError the framer reports. */
 export function checkPacketSize(size: number, maxSize: number): void {
   if (size < MIN_PACKET_SIZE) {
-    throw new RconRemoteError("FRAME_TOO_SMALL", `Source RCON packet size ${size} is below the minimum of ${MIN_PACKET_SIZE}`);
+    throw new RconRemoteError(
+      "FRAME_TOO_SMALL",
+      `Source RCON packet size ${size} is below the minimum of ${MIN_PACKET_SIZE}`,
+    );
   }
   if (size > maxSize) {
-    throw new RconRemoteError("FRAME_TOO_LARGE", `Source RCON packet size ${size} exceeds the limit of ${maxSize}`);
+    throw new RconRemoteError(
+      "FRAME_TOO_LARGE",
+      `Source RCON packet size ${size} exceeds the limit of ${maxSize}`,
+    );
   }
 }
 
@@ -84,12 +90,18 @@ export function checkPacketSize(size: number, maxSize: number): void {
  */
 export function decodePacket(frame: Uint8Array, maxSize: number = DEFAULT_MAX_PACKET_SIZE): SourcePacket {
   if (frame.length < 4 + MIN_PACKET_SIZE) {
-    throw new RconRemoteError("FRAME_TOO_SMALL", `Source RCON frame of ${frame.length} bytes is shorter than the minimum of 14`);
+    throw new RconRemoteError(
+      "FRAME_TOO_SMALL",
+      `Source RCON frame of ${frame.length} bytes is shorter than the minimum of 14`,
+    );
   }
   const size = readInt32LE(frame, 0);
   checkPacketSize(size, maxSize);
   if (size + 4 !== frame.length) {
-    throw new RconRemoteError("MALFORMED_PACKET", `Source RCON size field says ${size + 4} bytes but the frame has ${frame.length}`);
+    throw new RconRemoteError(
+      "MALFORMED_PACKET",
+      `Source RCON size field says ${size + 4} bytes but the frame has ${frame.length}`,
+    );
   }
   if (frame[frame.length - 1] !== 0 || frame[frame.length - 2] !== 0) {
     throw new RconRemoteError("MALFORMED_PACKET", "Source RCON packet does not end with two NUL bytes");
@@ -110,5 +122,10 @@ function writeInt32LE(out: Uint8Array, offset: number, value: number): void {
 }
 
 export function readInt32LE(bytes: Uint8Array, offset: number): number {
-  return ((bytes[offset] as number) | ((bytes[offset + 1] as number) << 8) | ((bytes[offset + 2] as number) << 16) | ((bytes[offset + 3] as number) << 24));
+  return (
+    (bytes[offset] as number) |
+    ((bytes[offset + 1] as number) << 8) |
+    ((bytes[offset + 2] as number) << 16) |
+    ((bytes[offset + 3] as number) << 24)
+  );
 }

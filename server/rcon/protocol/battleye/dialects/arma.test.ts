@@ -141,10 +141,19 @@ describe("Arma dialect operations", () => {
   });
 
   it("a game without writeBansAfterChange or extra commands sends no writeBans", async () => {
-    const bare = createArmaDialect({ id: "bare", label: "Bare BattlEye", defaultPort: 2302, writeBansAfterChange: false });
+    const bare = createArmaDialect({
+      id: "bare",
+      label: "Bare BattlEye",
+      defaultPort: 2302,
+      writeBansAfterChange: false,
+    });
     expect(bare.commands).toEqual(BATTLEYE_COMMANDS);
     const { commands, run } = recorder({ bans: "IP Bans:\n0 203.0.113.7 perm vpn\n" });
-    await bare.operations.ban(run, { target: { kind: "ip", value: "203.0.113.7" }, minutes: null, reason: "vpn" });
+    await bare.operations.ban(run, {
+      target: { kind: "ip", value: "203.0.113.7" },
+      minutes: null,
+      reason: "vpn",
+    });
     await bare.operations.unban(run, { kind: "ip", value: "203.0.113.7" });
     expect(commands).toEqual(["addBan 203.0.113.7 0 vpn", "bans", "removeBan 0"]);
   });

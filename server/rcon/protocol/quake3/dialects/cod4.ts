@@ -111,7 +111,13 @@ const COMMANDS = [
   { name: "fast_restart", description: "Restart the round" },
 ];
 
-const capabilities = { pushesEvents: false, whisper: true, timedBans: true, banKinds: [], listsAccounts: true } as const;
+const capabilities = {
+  pushesEvents: false,
+  whisper: true,
+  timedBans: true,
+  banKinds: [],
+  listsAccounts: true,
+} as const;
 
 export const COD4: Quake3Dialect = {
   id: "cod4",

@@ -161,11 +161,21 @@ export function userinfoIdentities(text: string): FoundIdentity[] {
  * `password` userinfo key: a client sends the join password it typed, and `dumpuser` prints it.
  */
 export const QUAKE3_SECRETS: SecretRules = {
-  settings: ["rconPassword", "rcon_password", "g_password", "sv_privatePassword", "net_socksPassword", "password"],
+  settings: [
+    "rconPassword",
+    "rcon_password",
+    "g_password",
+    "sv_privatePassword",
+    "net_socksPassword",
+    "password",
+  ],
   commands: [],
 };
 
-export function quake3Privacy(profile: Pick<Quake3Profile, "statusFormat" | "colourRule">, secrets: SecretRules = QUAKE3_SECRETS): DialectPrivacy {
+export function quake3Privacy(
+  profile: Pick<Quake3Profile, "statusFormat" | "colourRule">,
+  secrets: SecretRules = QUAKE3_SECRETS,
+): DialectPrivacy {
   return {
     playerIdIsIdentity: false,
     identitiesIn: readIdentities(

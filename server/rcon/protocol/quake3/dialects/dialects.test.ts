@@ -37,7 +37,9 @@ describe("quake3 serverinfo", () => {
 
   it("every dialect asks with serverinfo", async () => {
     for (const dialect of QUAKE3_DIALECTS) {
-      const { sent, run } = recorder({ serverinfo: "Server info settings:\nmapname   mp_crash\nsv_maxclients 24\n" });
+      const { sent, run } = recorder({
+        serverinfo: "Server info settings:\nmapname   mp_crash\nsv_maxclients 24\n",
+      });
       expect(await dialect.operations.serverInfo?.(run)).toEqual({ map: "mp_crash", maxPlayers: 24 });
       expect(sent.map((s) => s.command)).toEqual(["serverinfo"]);
     }
@@ -341,7 +343,11 @@ describe("quake3 dialect edge cases", () => {
   it("CoD4x kicks without a reason, and checks GUIDs before banning or unbanning", async () => {
     const { sent, run } = recorder();
     await COD4X.operations.kick(run, "2", "   ");
-    await COD4X.operations.ban(run, { target: { kind: "guid", value: "0123456789abcdef0123456789abcdef" }, minutes: null, reason: "" });
+    await COD4X.operations.ban(run, {
+      target: { kind: "guid", value: "0123456789abcdef0123456789abcdef" },
+      minutes: null,
+      reason: "",
+    });
     expect(sent.map((s) => s.command)).toEqual(["clientkick 2", "permban 0123456789abcdef0123456789abcdef"]);
     await expect(
       COD4X.operations.ban(run, { target: { kind: "guid", value: "abc; quit" }, minutes: null, reason: "" }),
@@ -363,10 +369,16 @@ describe("quake3 dialect edge cases", () => {
       "",
     ].join("\n");
     const { sent, run } = recorder({ status });
-    for (const [playerId, address] of [["1", "bot"], ["2", "loopback"]] as const) {
+    for (const [playerId, address] of [
+      ["1", "bot"],
+      ["2", "loopback"],
+    ] as const) {
       await expect(
         QUAKE3.operations.ban(run, { target: { kind: "player", playerId }, minutes: null, reason: "" }),
-      ).rejects.toMatchObject({ code: "UNSUPPORTED", message: expect.stringContaining(`(${address})`) as string });
+      ).rejects.toMatchObject({
+        code: "UNSUPPORTED",
+        message: expect.stringContaining(`(${address})`) as string,
+      });
     }
     await expect(
       QUAKE3.operations.ban(run, { target: { kind: "ip", value: "10.0.0.1" }, minutes: 30, reason: "" }),

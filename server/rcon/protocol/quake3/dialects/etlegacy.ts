@@ -55,6 +55,9 @@ export const ETLEGACY: Quake3Dialect = {
     bans: gameModuleBans,
   }),
   // ET adds the referee and shoutcaster passwords.
-  privacy: quake3Privacy(ETLEGACY_PROFILE, { ...QUAKE3_SECRETS, settings: [...QUAKE3_SECRETS.settings, "refereePassword", "shoutcastPassword"] }),
+  privacy: quake3Privacy(ETLEGACY_PROFILE, {
+    ...QUAKE3_SECRETS,
+    settings: [...QUAKE3_SECRETS.settings, "refereePassword", "shoutcastPassword"],
+  }),
   quake3: ETLEGACY_PROFILE,
 };

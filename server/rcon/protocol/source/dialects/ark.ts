@@ -4,7 +4,17 @@
  * packets and the end marker is not echoed.
  */
 import type { CommandInfo, GameOperations, Player } from "../../../types.ts";
-import { asyncOperations, banTargetValue, checkText, lines, makePlayer, requireMatch, STEAM64, unsupported, type SourceDialect } from "./common.ts";
+import {
+  asyncOperations,
+  banTargetValue,
+  checkText,
+  lines,
+  makePlayer,
+  requireMatch,
+  STEAM64,
+  unsupported,
+  type SourceDialect,
+} from "./common.ts";
 import { SOURCE1_SERVER } from "./srcds.ts";
 import { playerIdentities, readIdentities } from "../../privacy.ts";
 import { ARK_DANGEROUS } from "./dangerous.ts";
@@ -16,7 +26,10 @@ export function parseArkPlayers(text: string): Player[] {
   const players: Player[] = [];
   for (const line of lines(text)) {
     const row = /^\s*(\d+)\.\s+(.*),\s*(\d{17})\s*$/.exec(line);
-    if (row) players.push(makePlayer({ id: row[3] as string, name: row[2] as string, steamId: row[3], state: `#${row[1]}` }));
+    if (row)
+      players.push(
+        makePlayer({ id: row[3] as string, name: row[2] as string, steamId: row[3], state: `#${row[1]}` }),
+      );
   }
   return players;
 }
@@ -68,7 +81,13 @@ export const ark: SourceDialect = {
   label: "ARK: Survival Evolved",
   defaultPort: 27020,
   defaultEncoding: "utf-8",
-  capabilities: { pushesEvents: false, whisper: true, timedBans: false, banKinds: ["steamid"], listsAccounts: true },
+  capabilities: {
+    pushesEvents: false,
+    whisper: true,
+    timedBans: false,
+    banKinds: ["steamid"],
+    listsAccounts: true,
+  },
   commands,
   operations: asyncOperations(operations),
   // Players are known by SteamID64; `EnableCheats <ServerAdminPassword>` takes the admin password.
@@ -78,6 +97,11 @@ export const ark: SourceDialect = {
     secrets: { settings: [], commands: ["EnableCheats"] },
   },
   client: { maxInFlight: 1, maxRequestSize: 4096 + 10 },
-  server: { ...SOURCE1_SERVER, split: { unit: "none", size: 0 }, markerReply: "ignore", emptyAnswer: ARK_EMPTY_ANSWER },
+  server: {
+    ...SOURCE1_SERVER,
+    split: { unit: "none", size: 0 },
+    markerReply: "ignore",
+    emptyAnswer: ARK_EMPTY_ANSWER,
+  },
   normaliseAnswer: (text) => (text.trim() === ARK_EMPTY_ANSWER.trim() ? "" : text),
 };

@@ -34,10 +34,14 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
  */
 export function checkText(value: string, what: string, forbidden = ""): string {
   if (CONTROL.test(value)) {
-    throw new RconCommandError("INVALID_ARGUMENT", `${what} must not contain line breaks or control characters`);
+    throw new RconCommandError(
+      "INVALID_ARGUMENT",
+      `${what} must not contain line breaks or control characters`,
+    );
   }
   for (const ch of forbidden) {
-    if (value.includes(ch)) throw new RconCommandError("INVALID_ARGUMENT", `${what} must not contain '${ch}'`);
+    if (value.includes(ch))
+      throw new RconCommandError("INVALID_ARGUMENT", `${what} must not contain '${ch}'`);
   }
   return value;
 }
@@ -59,7 +63,8 @@ export function withoutControls(name: string): string {
 }
 
 export function requireMatch(value: string, pattern: RegExp, what: string): string {
-  if (!pattern.test(value)) throw new RconCommandError("INVALID_ARGUMENT", `${what} "${value}" is not valid here`);
+  if (!pattern.test(value))
+    throw new RconCommandError("INVALID_ARGUMENT", `${what} "${value}" is not valid here`);
   return value;
 }
 
@@ -91,7 +96,11 @@ export function parseClock(text: string): number | null {
   return text.split(":").reduce((total, part) => total * 60 + Number(part), 0);
 }
 
-export function banTargetValue(request: BanRequest, allowed: readonly IdentityKind[], game: string): { kind: IdentityKind | "player"; value: string } {
+export function banTargetValue(
+  request: BanRequest,
+  allowed: readonly IdentityKind[],
+  game: string,
+): { kind: IdentityKind | "player"; value: string } {
   const { target } = request;
   if (target.kind === "player") return { kind: "player", value: target.playerId };
   if (!allowed.includes(target.kind)) unsupported(`ban by ${target.kind}`, game);
@@ -109,7 +118,10 @@ export function lines(text: string): string[] {
  * or `(24/0 max)` on the players line. A 0 max (CS2 before a map loads) says nothing.
  */
 export function parseStatusInfo(text: string): ServerInfo {
-  const map = /^map\s*:\s*(.+?)(?:\s+at:.*)?\s*$/m.exec(text)?.[1] ?? /\[\d+:\s*([^\s|\]]+)\s*\|\s*main lump/.exec(text)?.[1] ?? null;
+  const map =
+    /^map\s*:\s*(.+?)(?:\s+at:.*)?\s*$/m.exec(text)?.[1] ??
+    /\[\d+:\s*([^\s|\]]+)\s*\|\s*main lump/.exec(text)?.[1] ??
+    null;
   const max = Number(/^players\s*:.*?\((\d+)(?:\/\d+)?\s+max\)/m.exec(text)?.[1] ?? 0);
   return { map, maxPlayers: max > 0 ? max : null };
 }

@@ -3,8 +3,22 @@
  * from its probe after login; answers then end at a packet shorter than a full fragment or after
  * the quiet time (docs/source-answers.md). One command at a time.
  */
-import { RconCommandError, type BanEntry, type CommandInfo, type GameOperations, type Player } from "../../../types.ts";
-import { asyncOperations, banTargetValue, checkText, lines, makePlayer, requireMatch, type SourceDialect } from "./common.ts";
+import {
+  RconCommandError,
+  type BanEntry,
+  type CommandInfo,
+  type GameOperations,
+  type Player,
+} from "../../../types.ts";
+import {
+  asyncOperations,
+  banTargetValue,
+  checkText,
+  lines,
+  makePlayer,
+  requireMatch,
+  type SourceDialect,
+} from "./common.ts";
 import { SOURCE1_SERVER } from "./srcds.ts";
 import { FACTORIO_DANGEROUS, FACTORIO_INDIRECT } from "./dangerous.ts";
 
@@ -15,7 +29,8 @@ export function parseFactorioPlayers(text: string): Player[] {
   const players: Player[] = [];
   for (const line of lines(text)) {
     const row = /^\s+(\S+)(?: \((online)\))?\s*$/.exec(line);
-    if (row) players.push(makePlayer({ id: row[1] as string, name: row[1] as string, state: row[2] ?? null }));
+    if (row)
+      players.push(makePlayer({ id: row[1] as string, name: row[1] as string, state: row[2] ?? null }));
   }
   return players;
 }
@@ -41,7 +56,9 @@ const operations: GameOperations = {
   },
   ban(run, request) {
     const target = banTargetValue(request, ["name"], "Factorio");
-    return run(`/ban ${name(target.value)} ${checkText(request.reason, "reason")}`.trimEnd(), { idempotent: false });
+    return run(`/ban ${name(target.value)} ${checkText(request.reason, "reason")}`.trimEnd(), {
+      idempotent: false,
+    });
   },
   unban(run, ban) {
     return run(`/unban ${name(ban.value)}`, { idempotent: false });
@@ -52,7 +69,10 @@ const operations: GameOperations = {
   sayAll(run, message) {
     // Text without a leading slash is chat; a leading slash would make it a command.
     if (checkText(message, "message").startsWith("/")) {
-      throw new RconCommandError("INVALID_ARGUMENT", "a chat message must not start with '/' (it would run as a command)");
+      throw new RconCommandError(
+        "INVALID_ARGUMENT",
+        "a chat message must not start with '/' (it would run as a command)",
+      );
     }
     return run(message, { idempotent: false });
   },
@@ -86,7 +106,11 @@ export const factorio: SourceDialect = {
   commands,
   operations: asyncOperations(operations),
   // Players are known by name only; `/config set password` sets the game password.
-  privacy: { playerIdIsIdentity: false, identitiesIn: () => [], secrets: { settings: [], commands: ["/config set password", "/config get password"] } },
+  privacy: {
+    playerIdIsIdentity: false,
+    identitiesIn: () => [],
+    secrets: { settings: [], commands: ["/config set password", "/config get password"] },
+  },
   client: { maxInFlight: 1, maxRequestSize: 4096 + 10 },
   server: { ...SOURCE1_SERVER, markerReply: "ignore" },
 };

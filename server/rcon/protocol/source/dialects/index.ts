@@ -8,6 +8,18 @@ import { rust } from "./rust.ts";
 import { squad } from "./squad.ts";
 import { cs2, csgo, gmod, l4d2, tf2 } from "./srcds.ts";
 
-export const SOURCE_DIALECTS: readonly SourceDialect[] = [cs2, csgo, tf2, gmod, l4d2, minecraft, rust, ark, squad, factorio, palworld];
+export const SOURCE_DIALECTS: readonly SourceDialect[] = [
+  cs2,
+  csgo,
+  tf2,
+  gmod,
+  l4d2,
+  minecraft,
+  rust,
+  ark,
+  squad,
+  factorio,
+  palworld,
+];
 
 export type { SourceDialect } from "./common.ts";

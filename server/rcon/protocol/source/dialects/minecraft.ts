@@ -4,11 +4,26 @@
  * the answer and is never shown; answers are split by UTF-16 units, so fragments may exceed 4096
  * bytes; players have no numeric id, so the player id is the (unique) name.
  */
-import type { BanEntry, CommandInfo, GameOperations, IdentityKind, NativeBanStore, Player } from "../../../types.ts";
+import type {
+  BanEntry,
+  CommandInfo,
+  GameOperations,
+  IdentityKind,
+  NativeBanStore,
+  Player,
+} from "../../../types.ts";
 import { centralIdentifier, ipv4Identities, nativeKey, sameValue } from "../../native-bans.ts";
 import type { FoundIdentity } from "../../../../../lib/console/redact.ts";
 import { banIdentities, readIdentities } from "../../privacy.ts";
-import { asyncOperations, banTargetValue, checkText, IPV4, makePlayer, requireMatch, type SourceDialect } from "./common.ts";
+import {
+  asyncOperations,
+  banTargetValue,
+  checkText,
+  IPV4,
+  makePlayer,
+  requireMatch,
+  type SourceDialect,
+} from "./common.ts";
 import { MINECRAFT_DANGEROUS, MINECRAFT_INDIRECT } from "./dangerous.ts";
 
 export const MINECRAFT_NAME = /^[A-Za-z0-9_]{1,16}$/;
@@ -31,7 +46,10 @@ export function parseMinecraftList(text: string): Player[] {
 export function parseMinecraftBanlist(text: string): BanEntry[] {
   const body = text.replace(/^There are \d+ ban\(s\):\s*/, "");
   const target = String.raw`(?:[A-Za-z0-9_]{1,16}|\d{1,3}(?:\.\d{1,3}){3})`;
-  const pattern = new RegExp(String.raw`(${target}) was banned by (.+?): ([\s\S]*?)\s*(?=${target} was banned by |$)`, "g");
+  const pattern = new RegExp(
+    String.raw`(${target}) was banned by (.+?): ([\s\S]*?)\s*(?=${target} was banned by |$)`,
+    "g",
+  );
   const bans: BanEntry[] = [];
   for (const match of body.matchAll(pattern)) {
     const value = match[1] as string;
@@ -43,7 +61,11 @@ export function parseMinecraftBanlist(text: string): BanEntry[] {
 
 /** `list uuids`: `Steve (069a79f4-44e9-4726-a5be-fca90e38aaf5)` after each name. */
 export function minecraftUuids(text: string): FoundIdentity[] {
-  return [...text.matchAll(/\(([0-9A-Fa-f]{8}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{12})\)/g)].map((m) => ({ kind: "uuid", value: m[1] as string }));
+  return [
+    ...text.matchAll(
+      /\(([0-9A-Fa-f]{8}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{12})\)/g,
+    ),
+  ].map((m) => ({ kind: "uuid", value: m[1] as string }));
 }
 
 const text = (value: string, what: string) => checkText(value, what);
@@ -76,11 +98,15 @@ const operations: GameOperations = {
   ban(run, request) {
     const target = banTargetValue(request, ["name", "ip"], "Minecraft");
     const reason = banReason(text(request.reason, "reason"));
-    if (target.kind === "ip") return run(`ban-ip ${requireMatch(target.value, IPV4, "IP address")} ${reason}`.trimEnd(), { idempotent: false });
+    if (target.kind === "ip")
+      return run(`ban-ip ${requireMatch(target.value, IPV4, "IP address")} ${reason}`.trimEnd(), {
+        idempotent: false,
+      });
     return run(`ban ${name(target.value)} ${reason}`.trimEnd(), { idempotent: false });
   },
   unban(run, ban) {
-    if (ban.kind === "ip") return run(`pardon-ip ${requireMatch(ban.value, IPV4, "IP address")}`, { idempotent: false });
+    if (ban.kind === "ip")
+      return run(`pardon-ip ${requireMatch(ban.value, IPV4, "IP address")}`, { idempotent: false });
     return run(`pardon ${name(ban.value)}`, { idempotent: false });
   },
   async listBans(run) {

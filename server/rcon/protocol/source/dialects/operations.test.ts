@@ -4,7 +4,12 @@
  * back, and the arguments refused before anything is sent.
  */
 import { describe, expect, it } from "vitest";
-import { RconCommandError, type CommandOptions, type GameOperations, type RunCommand } from "../../../types.ts";
+import {
+  RconCommandError,
+  type CommandOptions,
+  type GameOperations,
+  type RunCommand,
+} from "../../../types.ts";
 import { ark, ARK_EMPTY_ANSWER } from "./ark.ts";
 import { asyncOperations, parseStatusInfo } from "./common.ts";
 import { factorio } from "./factorio.ts";
@@ -64,7 +69,9 @@ describe("srcds operations", () => {
       "",
     ].join("\n");
     const { run } = recorder({ status });
-    expect((await cs2.operations.listPlayers(run)).map((p) => [p.id, p.name, p.connectedSeconds])).toEqual([["2", "Sniper_Wolf", 312]]);
+    expect((await cs2.operations.listPlayers(run)).map((p) => [p.id, p.name, p.connectedSeconds])).toEqual([
+      ["2", "Sniper_Wolf", 312],
+    ]);
     expect(await cs2.operations.serverInfo?.(run)).toEqual({ map: "de_mirage", maxPlayers: 24 });
   });
 
@@ -77,7 +84,11 @@ describe("srcds operations", () => {
   it("bans a SteamID with banid + writeid and returns the game's non-empty answers", async () => {
     const banned = 'Banid: "<><[U:1:5]><>" was banned "permanently" by "Console"\n';
     const { run, commands } = recorder({ "banid 0 [U:1:5]": banned, writeid: "" });
-    const answer = await tf2.operations.ban(run, { target: { kind: "steamid", value: "[U:1:5]" }, minutes: null, reason: "" });
+    const answer = await tf2.operations.ban(run, {
+      target: { kind: "steamid", value: "[U:1:5]" },
+      minutes: null,
+      reason: "",
+    });
     expect(answer).toBe(banned);
     expect(commands()).toEqual(["banid 0 [U:1:5]", "writeid"]);
   });
@@ -85,17 +96,31 @@ describe("srcds operations", () => {
   it("refuses bad ban lengths and malformed ids before sending anything", async () => {
     const { run, commands } = recorder();
     for (const minutes of [-5, 1.5]) {
-      await expect(tf2.operations.ban(run, { target: { kind: "steamid", value: "[U:1:5]" }, minutes, reason: "" })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+      await expect(
+        tf2.operations.ban(run, { target: { kind: "steamid", value: "[U:1:5]" }, minutes, reason: "" }),
+      ).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
     }
-    await expect(tf2.operations.ban(run, { target: { kind: "steamid", value: "[U:1:5]; quit" }, minutes: 0, reason: "" })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
-    await expect(tf2.operations.ban(run, { target: { kind: "ip", value: "10.0.0.256" }, minutes: 0, reason: "" })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
-    await expect(tf2.operations.unban(run, { kind: "ip", value: "10.0.0.2; quit" })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    await expect(
+      tf2.operations.ban(run, {
+        target: { kind: "steamid", value: "[U:1:5]; quit" },
+        minutes: 0,
+        reason: "",
+      }),
+    ).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    await expect(
+      tf2.operations.ban(run, { target: { kind: "ip", value: "10.0.0.256" }, minutes: 0, reason: "" }),
+    ).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    await expect(tf2.operations.unban(run, { kind: "ip", value: "10.0.0.2; quit" })).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+    });
     expect(commands()).toEqual([]);
   });
 
   it("unbans an IP with removeip + writeip, answering what removeip said", async () => {
     const { run, commands } = recorder({ "removeip 10.0.0.2": "removeip:  filter removed for 10.0.0.2\n" });
-    expect(await tf2.operations.unban(run, { kind: "ip", value: "10.0.0.2" })).toBe("removeip:  filter removed for 10.0.0.2\n");
+    expect(await tf2.operations.unban(run, { kind: "ip", value: "10.0.0.2" })).toBe(
+      "removeip:  filter removed for 10.0.0.2\n",
+    );
     expect(commands()).toEqual(["removeip 10.0.0.2", "writeip"]);
   });
 
@@ -114,12 +139,25 @@ describe("srcds operations", () => {
   it("keeps a player whose columns after the SteamID are not the usual ones, with those values unknown", () => {
     // The short `#%2i "%s" %s %s %.0f` form Host_Status_PrintClient uses for clients without a net channel.
     const [player] = parseSource1Status('# 4 "Loader" STEAM_1:0:42 spawning 64\n');
-    expect(player).toMatchObject({ id: "4", name: "Loader", steamId: "STEAM_1:0:42", ping: null, connectedSeconds: null, address: null });
+    expect(player).toMatchObject({
+      id: "4",
+      name: "Loader",
+      steamId: "STEAM_1:0:42",
+      ping: null,
+      connectedSeconds: null,
+      address: null,
+    });
   });
 
   it("reads a CS2 row whose address column is empty as no address", () => {
     const [player] = parseCs2Status("    5    00:02    0    0 connecting      0 'Joiner'\n");
-    expect(player).toMatchObject({ id: "5", name: "Joiner", isBot: false, address: null, connectedSeconds: 2 });
+    expect(player).toMatchObject({
+      id: "5",
+      name: "Joiner",
+      isBot: false,
+      address: null,
+      connectedSeconds: 2,
+    });
   });
 });
 
@@ -147,26 +185,50 @@ describe("minecraft operations", () => {
     const { sent, run } = recorder();
     await ops.ban(run, { target: { kind: "name", value: "Steve" }, minutes: null, reason: "griefing spawn" });
     await ops.ban(run, { target: { kind: "player", playerId: "Alex_99" }, minutes: null, reason: "" });
-    await ops.ban(run, { target: { kind: "ip", value: "203.0.113.9" }, minutes: null, reason: "alt accounts" });
+    await ops.ban(run, {
+      target: { kind: "ip", value: "203.0.113.9" },
+      minutes: null,
+      reason: "alt accounts",
+    });
     await ops.unban(run, { kind: "name", value: "Steve" });
     await ops.unban(run, { kind: "ip", value: "203.0.113.9" });
-    expect(sent.map((s) => s.command)).toEqual(["ban Steve griefing spawn.", "ban Alex_99", "ban-ip 203.0.113.9 alt accounts.", "pardon Steve", "pardon-ip 203.0.113.9"]);
+    expect(sent.map((s) => s.command)).toEqual([
+      "ban Steve griefing spawn.",
+      "ban Alex_99",
+      "ban-ip 203.0.113.9 alt accounts.",
+      "pardon Steve",
+      "pardon-ip 203.0.113.9",
+    ]);
     expect(sent.every((s) => s.options?.idempotent === false)).toBe(true);
   });
 
   it("refuses what is neither a name nor an IPv4 address", async () => {
     const { run, commands } = recorder();
-    await expect(ops.ban(run, { target: { kind: "ip", value: "203.0.113.9 Steve" }, minutes: null, reason: "" })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
-    await expect(ops.ban(run, { target: { kind: "steamid", value: STEAM_A }, minutes: null, reason: "" })).rejects.toMatchObject({ code: "UNSUPPORTED" });
-    await expect(ops.ban(run, { target: { kind: "name", value: "Steve" }, minutes: null, reason: "x\nop Steve" })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
-    await expect(ops.unban(run, { kind: "ip", value: "999.1.1.1" })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
-    await expect(ops.unban(run, { kind: "name", value: "Steve op Alex" })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    await expect(
+      ops.ban(run, { target: { kind: "ip", value: "203.0.113.9 Steve" }, minutes: null, reason: "" }),
+    ).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    await expect(
+      ops.ban(run, { target: { kind: "steamid", value: STEAM_A }, minutes: null, reason: "" }),
+    ).rejects.toMatchObject({ code: "UNSUPPORTED" });
+    await expect(
+      ops.ban(run, { target: { kind: "name", value: "Steve" }, minutes: null, reason: "x\nop Steve" }),
+    ).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    await expect(ops.unban(run, { kind: "ip", value: "999.1.1.1" })).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+    });
+    await expect(ops.unban(run, { kind: "name", value: "Steve op Alex" })).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+    });
     expect(commands()).toEqual([]);
   });
 
   it("lists bans from banlist", async () => {
-    const { run, commands } = recorder({ banlist: "There are 1 ban(s):203.0.113.9 was banned by Rcon: alt accounts" });
-    expect(await ops.listBans(run)).toEqual([{ ref: "203.0.113.9", kind: "ip", value: "203.0.113.9", minutesLeft: null, reason: "alt accounts" }]);
+    const { run, commands } = recorder({
+      banlist: "There are 1 ban(s):203.0.113.9 was banned by Rcon: alt accounts",
+    });
+    expect(await ops.listBans(run)).toEqual([
+      { ref: "203.0.113.9", kind: "ip", value: "203.0.113.9", minutesLeft: null, reason: "alt accounts" },
+    ]);
     expect(commands()).toEqual(["banlist"]);
   });
 });
@@ -186,7 +248,9 @@ describe("rust operations", () => {
 
   it("lists players and reads the map and slots from status", async () => {
     const { run, commands } = recorder({ status: STATUS });
-    expect(await ops.listPlayers(run)).toMatchObject([{ id: STEAM_A, name: "Sniper Wolf", ping: 45, connectedSeconds: 312, address: "192.168.1.10:28015" }]);
+    expect(await ops.listPlayers(run)).toMatchObject([
+      { id: STEAM_A, name: "Sniper Wolf", ping: 45, connectedSeconds: 312, address: "192.168.1.10:28015" },
+    ]);
     expect(await ops.serverInfo?.(run)).toEqual({ map: "Procedural Map", maxPlayers: 50 });
     expect(commands()).toEqual(["status", "status"]);
   });
@@ -198,16 +262,28 @@ describe("rust operations", () => {
     await ops.ban(run, { target: { kind: "player", playerId: STEAM_A }, minutes: null, reason: "" });
     await ops.unban(run, { kind: "steamid", value: STEAM_B });
     await ops.sayAll(run, "wipe tonight");
-    expect(sent.map((s) => s.command)).toEqual([`kick ${STEAM_A} "afk too long"`, `ban ${STEAM_B} "cheating"`, `ban ${STEAM_A} ""`, `unban ${STEAM_B}`, 'say "wipe tonight"']);
+    expect(sent.map((s) => s.command)).toEqual([
+      `kick ${STEAM_A} "afk too long"`,
+      `ban ${STEAM_B} "cheating"`,
+      `ban ${STEAM_A} ""`,
+      `unban ${STEAM_B}`,
+      'say "wipe tonight"',
+    ]);
     expect(sent.every((s) => s.options?.idempotent === false)).toBe(true);
   });
 
   it("refuses quotes and semicolons in reasons, non-SteamID64 targets and IP bans", async () => {
     const { run, commands } = recorder();
     await expect(ops.kick(run, STEAM_A, 'bye"; quit')).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
-    await expect(ops.ban(run, { target: { kind: "steamid", value: "7656119800000000" }, minutes: null, reason: "" })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
-    await expect(ops.ban(run, { target: { kind: "ip", value: "10.0.0.2" }, minutes: null, reason: "" })).rejects.toMatchObject({ code: "UNSUPPORTED" });
-    await expect(ops.unban(run, { kind: "steamid", value: `${STEAM_A};quit` })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    await expect(
+      ops.ban(run, { target: { kind: "steamid", value: "7656119800000000" }, minutes: null, reason: "" }),
+    ).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    await expect(
+      ops.ban(run, { target: { kind: "ip", value: "10.0.0.2" }, minutes: null, reason: "" }),
+    ).rejects.toMatchObject({ code: "UNSUPPORTED" });
+    await expect(ops.unban(run, { kind: "steamid", value: `${STEAM_A};quit` })).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+    });
     expect(commands()).toEqual([]);
   });
 
@@ -242,16 +318,28 @@ describe("ark operations", () => {
     await ops.ban(run, { target: { kind: "player", playerId: STEAM_A }, minutes: null, reason: "" });
     await ops.unban(run, { kind: "steamid", value: STEAM_B });
     await ops.sayTo?.(run, STEAM_A, "your dino is starving");
-    expect(sent.map((s) => s.command)).toEqual([`KickPlayer ${STEAM_A}`, `BanPlayer ${STEAM_B}`, `BanPlayer ${STEAM_A}`, `UnbanPlayer ${STEAM_B}`, `ServerChatTo "${STEAM_A}" your dino is starving`]);
+    expect(sent.map((s) => s.command)).toEqual([
+      `KickPlayer ${STEAM_A}`,
+      `BanPlayer ${STEAM_B}`,
+      `BanPlayer ${STEAM_A}`,
+      `UnbanPlayer ${STEAM_B}`,
+      `ServerChatTo "${STEAM_A}" your dino is starving`,
+    ]);
     expect(sent.every((s) => s.options?.idempotent === false)).toBe(true);
   });
 
   it("refuses what ARK cannot do or could misread", async () => {
     const { run, commands } = recorder();
     await expect(ops.listBans(run)).rejects.toMatchObject({ code: "UNSUPPORTED" });
-    await expect(ops.ban(run, { target: { kind: "ip", value: "10.0.0.2" }, minutes: null, reason: "" })).rejects.toMatchObject({ code: "UNSUPPORTED" });
-    await expect(ops.unban(run, { kind: "steamid", value: "12345" })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
-    await expect(ops.sayTo?.(run, `${STEAM_A}" DoExit "`, "hi")).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    await expect(
+      ops.ban(run, { target: { kind: "ip", value: "10.0.0.2" }, minutes: null, reason: "" }),
+    ).rejects.toMatchObject({ code: "UNSUPPORTED" });
+    await expect(ops.unban(run, { kind: "steamid", value: "12345" })).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+    });
+    await expect(ops.sayTo?.(run, `${STEAM_A}" DoExit "`, "hi")).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+    });
     await expect(ops.sayTo?.(run, STEAM_A, "hi\nDoExit")).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
     expect(commands()).toEqual([]);
   });
@@ -273,9 +361,16 @@ describe("squad operations", () => {
       "----- Recently Disconnected Players [Max of 15] -----",
       "",
     ].join("\n");
-    const info = JSON.stringify({ MaxPlayers: 100, GameMode_s: "RAAS", MapName_s: "Gorodok_AAS_v2", PlayerCount_I: "1" });
+    const info = JSON.stringify({
+      MaxPlayers: 100,
+      GameMode_s: "RAAS",
+      MapName_s: "Gorodok_AAS_v2",
+      PlayerCount_I: "1",
+    });
     const { run, commands } = recorder({ ListPlayers: players, ShowServerInfo: info });
-    expect(await ops.listPlayers(run)).toMatchObject([{ id: "3", name: "Bob", steamId: STEAM_A, state: "team 1" }]);
+    expect(await ops.listPlayers(run)).toMatchObject([
+      { id: "3", name: "Bob", steamId: STEAM_A, state: "team 1" },
+    ]);
     expect(await ops.serverInfo?.(run)).toEqual({ map: "Gorodok_AAS_v2", maxPlayers: 100 });
     expect(commands()).toEqual(["ListPlayers", "ShowServerInfo"]);
   });
@@ -287,24 +382,43 @@ describe("squad operations", () => {
     await ops.ban(run, { target: { kind: "player", playerId: "4" }, minutes: 45, reason: "" });
     await ops.kick(run, "3", "");
     await ops.sayTo?.(run, "3", "stop teamkilling");
-    expect(sent.map((s) => s.command)).toEqual(["AdminBanById 3 2h teamkilling", `AdminBan ${STEAM_B} 0 cheating`, "AdminBanById 4 45m", "AdminKickById 3", "AdminWarnById 3 stop teamkilling"]);
+    expect(sent.map((s) => s.command)).toEqual([
+      "AdminBanById 3 2h teamkilling",
+      `AdminBan ${STEAM_B} 0 cheating`,
+      "AdminBanById 4 45m",
+      "AdminKickById 3",
+      "AdminWarnById 3 stop teamkilling",
+    ]);
     expect(sent.every((s) => s.options?.idempotent === false)).toBe(true);
   });
 
   it("refuses IP bans, unbans, ban lists and malformed ids", async () => {
     const { run, commands } = recorder();
-    await expect(ops.ban(run, { target: { kind: "ip", value: "10.0.0.2" }, minutes: null, reason: "" })).rejects.toMatchObject({ code: "UNSUPPORTED" });
-    await expect(ops.ban(run, { target: { kind: "steamid", value: "STEAM_0:1:2" }, minutes: null, reason: "" })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
-    await expect(ops.ban(run, { target: { kind: "player", playerId: "3" }, minutes: null, reason: "a\nAdminEndMatch" })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
-    await expect(ops.unban(run, { kind: "steamid", value: STEAM_A })).rejects.toMatchObject({ code: "UNSUPPORTED" });
+    await expect(
+      ops.ban(run, { target: { kind: "ip", value: "10.0.0.2" }, minutes: null, reason: "" }),
+    ).rejects.toMatchObject({ code: "UNSUPPORTED" });
+    await expect(
+      ops.ban(run, { target: { kind: "steamid", value: "STEAM_0:1:2" }, minutes: null, reason: "" }),
+    ).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    await expect(
+      ops.ban(run, { target: { kind: "player", playerId: "3" }, minutes: null, reason: "a\nAdminEndMatch" }),
+    ).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    await expect(ops.unban(run, { kind: "steamid", value: STEAM_A })).rejects.toMatchObject({
+      code: "UNSUPPORTED",
+    });
     await expect(ops.listBans(run)).rejects.toMatchObject({ code: "UNSUPPORTED" });
-    await expect(ops.sayTo?.(run, "3 AdminEndMatch", "hi")).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    await expect(ops.sayTo?.(run, "3 AdminEndMatch", "hi")).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+    });
     expect(commands()).toEqual([]);
   });
 
   it("reads nothing from a JSON answer that is not an object", () => {
     expect(parseSquadServerInfo("null")).toEqual({ map: null, maxPlayers: null });
-    expect(parseSquadServerInfo('{"MaxPlayers":"many","MapName_s":""}')).toEqual({ map: null, maxPlayers: null });
+    expect(parseSquadServerInfo('{"MaxPlayers":"many","MapName_s":""}')).toEqual({
+      map: null,
+      maxPlayers: null,
+    });
   });
 });
 
@@ -312,7 +426,10 @@ describe("factorio operations", () => {
   const ops = factorio.operations;
 
   it("lists online players and bans", async () => {
-    const { run, commands } = recorder({ "/players online": "Online players (2):\n  Steve\n  alex.b\n", "/bans": "Banned players: griefer_1, x-y\n" });
+    const { run, commands } = recorder({
+      "/players online": "Online players (2):\n  Steve\n  alex.b\n",
+      "/bans": "Banned players: griefer_1, x-y\n",
+    });
     expect((await ops.listPlayers(run)).map((p) => p.name)).toEqual(["Steve", "alex.b"]);
     expect((await ops.listBans(run)).map((b) => [b.kind, b.value])).toEqual([
       ["name", "griefer_1"],
@@ -325,20 +442,38 @@ describe("factorio operations", () => {
     const { sent, run } = recorder();
     await ops.kick(run, "Steve", "");
     await ops.kick(run, "Steve", "afk");
-    await ops.ban(run, { target: { kind: "name", value: "griefer_1" }, minutes: null, reason: "blew up the base" });
+    await ops.ban(run, {
+      target: { kind: "name", value: "griefer_1" },
+      minutes: null,
+      reason: "blew up the base",
+    });
     await ops.ban(run, { target: { kind: "player", playerId: "alex.b" }, minutes: null, reason: "" });
     await ops.unban(run, { kind: "name", value: "griefer_1" });
     await ops.sayTo?.(run, "Steve", "check the belts");
     await ops.sayAll(run, "saving in 1 minute");
-    expect(sent.map((s) => s.command)).toEqual(["/kick Steve", "/kick Steve afk", "/ban griefer_1 blew up the base", "/ban alex.b", "/unban griefer_1", "/whisper Steve check the belts", "saving in 1 minute"]);
+    expect(sent.map((s) => s.command)).toEqual([
+      "/kick Steve",
+      "/kick Steve afk",
+      "/ban griefer_1 blew up the base",
+      "/ban alex.b",
+      "/unban griefer_1",
+      "/whisper Steve check the belts",
+      "saving in 1 minute",
+    ]);
     expect(sent.every((s) => s.options?.idempotent === false)).toBe(true);
   });
 
   it("refuses what is not a player name, and IP bans", async () => {
     const { run, commands } = recorder();
-    await expect(ops.ban(run, { target: { kind: "ip", value: "10.0.0.2" }, minutes: null, reason: "" })).rejects.toMatchObject({ code: "UNSUPPORTED" });
-    await expect(ops.unban(run, { kind: "name", value: "Steve /promote Bob" })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
-    await expect(ops.sayTo?.(run, "Steve", "hi\n/ban Bob")).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    await expect(
+      ops.ban(run, { target: { kind: "ip", value: "10.0.0.2" }, minutes: null, reason: "" }),
+    ).rejects.toMatchObject({ code: "UNSUPPORTED" });
+    await expect(ops.unban(run, { kind: "name", value: "Steve /promote Bob" })).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+    });
+    await expect(ops.sayTo?.(run, "Steve", "hi\n/ban Bob")).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+    });
     expect(commands()).toEqual([]);
   });
 });
@@ -347,7 +482,9 @@ describe("palworld operations", () => {
   const ops = palworld.operations;
 
   it("lists players from the ShowPlayers CSV", async () => {
-    const { run, commands } = recorder({ ShowPlayers: `name,playeruid,steamid\nBjörn,123456,${STEAM_A}\n\u0000` });
+    const { run, commands } = recorder({
+      ShowPlayers: `name,playeruid,steamid\nBjörn,123456,${STEAM_A}\n\u0000`,
+    });
     expect(await ops.listPlayers(run)).toMatchObject([{ id: STEAM_A, name: "Björn", guid: "123456" }]);
     expect(commands()).toEqual(["ShowPlayers"]);
   });
@@ -358,15 +495,24 @@ describe("palworld operations", () => {
     await ops.ban(run, { target: { kind: "steamid", value: STEAM_B }, minutes: null, reason: "" });
     await ops.unban(run, { kind: "steamid", value: STEAM_B });
     await ops.sayAll(run, "  restart in  5 min ");
-    expect(sent.map((s) => s.command)).toEqual([`KickPlayer ${STEAM_A}`, `BanPlayer ${STEAM_B}`, `UnBanPlayer ${STEAM_B}`, "Broadcast restart_in_5_min"]);
+    expect(sent.map((s) => s.command)).toEqual([
+      `KickPlayer ${STEAM_A}`,
+      `BanPlayer ${STEAM_B}`,
+      `UnBanPlayer ${STEAM_B}`,
+      "Broadcast restart_in_5_min",
+    ]);
     expect(sent.every((s) => s.options?.idempotent === false)).toBe(true);
   });
 
   it("refuses ban lists, IP bans and malformed SteamIDs", async () => {
     const { run, commands } = recorder();
     await expect(ops.listBans(run)).rejects.toMatchObject({ code: "UNSUPPORTED" });
-    await expect(ops.ban(run, { target: { kind: "ip", value: "10.0.0.2" }, minutes: null, reason: "" })).rejects.toMatchObject({ code: "UNSUPPORTED" });
-    await expect(ops.unban(run, { kind: "steamid", value: `${STEAM_A} Shutdown` })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    await expect(
+      ops.ban(run, { target: { kind: "ip", value: "10.0.0.2" }, minutes: null, reason: "" }),
+    ).rejects.toMatchObject({ code: "UNSUPPORTED" });
+    await expect(ops.unban(run, { kind: "steamid", value: `${STEAM_A} Shutdown` })).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+    });
     expect(commands()).toEqual([]);
   });
 
@@ -377,7 +523,10 @@ describe("palworld operations", () => {
 
 describe("common helpers", () => {
   it("reads no slots when status has no players line", () => {
-    expect(parseStatusInfo("hostname: x\nmap     : de_dust2 at: 0 x, 0 y, 0 z\n")).toEqual({ map: "de_dust2", maxPlayers: null });
+    expect(parseStatusInfo("hostname: x\nmap     : de_dust2 at: 0 x, 0 y, 0 z\n")).toEqual({
+      map: "de_dust2",
+      maxPlayers: null,
+    });
   });
 
   it("asyncOperations turns any synchronous throw into a rejection with an Error", async () => {
@@ -391,7 +540,10 @@ describe("common helpers", () => {
       },
     } as unknown as GameOperations);
     const { run } = recorder();
-    await expect(ops.kick(run, "x", "")).rejects.toMatchObject({ code: "INVALID_ARGUMENT", message: "bad id" });
+    await expect(ops.kick(run, "x", "")).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+      message: "bad id",
+    });
     const rejection = ops.sayAll(run, "hi");
     await expect(rejection).rejects.toBeInstanceOf(Error);
     await expect(rejection).rejects.toThrow("not an Error");

@@ -5,7 +5,18 @@
  * keeps only the first word, so spaces are sent as underscores; the marker is not echoed.
  */
 import type { CommandInfo, GameOperations, Player } from "../../../types.ts";
-import { asyncOperations, banTargetValue, checkText, lines, makePlayer, requireMatch, STEAM64, unsupported, withoutControls, type SourceDialect } from "./common.ts";
+import {
+  asyncOperations,
+  banTargetValue,
+  checkText,
+  lines,
+  makePlayer,
+  requireMatch,
+  STEAM64,
+  unsupported,
+  withoutControls,
+  type SourceDialect,
+} from "./common.ts";
 import { SOURCE1_SERVER } from "./srcds.ts";
 import { playerIdentities, readIdentities } from "../../privacy.ts";
 import { PALWORLD_DANGEROUS } from "./dangerous.ts";
@@ -14,7 +25,10 @@ export function parsePalworldPlayers(text: string): Player[] {
   const players: Player[] = [];
   for (const line of lines(text.replaceAll("\u0000", ""))) {
     const row = /^(.*),(\d+),(\d{17})\s*$/.exec(line);
-    if (row) players.push(makePlayer({ id: row[3] as string, name: row[1] as string, steamId: row[3], guid: row[2] }));
+    if (row)
+      players.push(
+        makePlayer({ id: row[3] as string, name: row[1] as string, steamId: row[3], guid: row[2] }),
+      );
   }
   return players;
 }
@@ -39,7 +53,9 @@ const operations: GameOperations = {
     return unsupported("list bans", "Palworld");
   },
   sayAll(run, message) {
-    return run(`Broadcast ${checkText(message, "message").trim().replace(/\s+/g, "_")}`, { idempotent: false });
+    return run(`Broadcast ${checkText(message, "message").trim().replace(/\s+/g, "_")}`, {
+      idempotent: false,
+    });
   },
 };
 
@@ -61,14 +77,24 @@ export const palworld: SourceDialect = {
   label: "Palworld",
   defaultPort: 25575,
   defaultEncoding: "utf-8",
-  capabilities: { pushesEvents: false, whisper: false, timedBans: false, banKinds: ["steamid"], listsAccounts: true },
+  capabilities: {
+    pushesEvents: false,
+    whisper: false,
+    timedBans: false,
+    banKinds: ["steamid"],
+    listsAccounts: true,
+  },
   commands,
   operations: asyncOperations(operations),
   addressName: withoutControls,
   // Players are known by SteamID64 (and the playeruid column); `AdminPassword <password>` takes the admin password.
   privacy: {
     playerIdIsIdentity: true,
-    identitiesIn: readIdentities((text) => playerIdentities(parsePalworldPlayers(text)).map((f) => (f.kind === "guid" ? { ...f, kind: "id" as const } : f))),
+    identitiesIn: readIdentities((text) =>
+      playerIdentities(parsePalworldPlayers(text)).map((f) =>
+        f.kind === "guid" ? { ...f, kind: "id" as const } : f,
+      ),
+    ),
     secrets: { settings: [], commands: ["AdminPassword"] },
   },
   client: { maxInFlight: 1, maxRequestSize: 4096 + 10 },

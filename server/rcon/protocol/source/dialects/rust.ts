@@ -4,7 +4,18 @@
  * part of an answer, because only type-0 packets with the command's id are collected.
  */
 import type { BanEntry, CommandInfo, GameOperations, Player } from "../../../types.ts";
-import { asyncOperations, banTargetValue, checkText, lines, makePlayer, parseStatusInfo, requireMatch, sayableName, STEAM64, type SourceDialect } from "./common.ts";
+import {
+  asyncOperations,
+  banTargetValue,
+  checkText,
+  lines,
+  makePlayer,
+  parseStatusInfo,
+  requireMatch,
+  sayableName,
+  STEAM64,
+  type SourceDialect,
+} from "./common.ts";
 import { SOURCE1_SERVER } from "./srcds.ts";
 import { banIdentities, playerIdentities, readIdentities } from "../../privacy.ts";
 import { RUST_DANGEROUS } from "./dangerous.ts";
@@ -34,7 +45,14 @@ export function parseRustBans(text: string): BanEntry[] {
   const bans: BanEntry[] = [];
   for (const line of lines(text)) {
     const row = /^\s*\d+\s+(7656119\d{10})\s+"(.*?)"\s+"(.*?)"/.exec(line);
-    if (row) bans.push({ ref: row[1] as string, kind: "steamid", value: row[1] as string, minutesLeft: null, reason: row[3] as string });
+    if (row)
+      bans.push({
+        ref: row[1] as string,
+        kind: "steamid",
+        value: row[1] as string,
+        minutesLeft: null,
+        reason: row[3] as string,
+      });
   }
   return bans;
 }
@@ -87,7 +105,13 @@ export const rust: SourceDialect = {
   label: "Rust (legacy RCON)",
   defaultPort: 28016,
   defaultEncoding: "utf-8",
-  capabilities: { pushesEvents: false, whisper: false, timedBans: false, banKinds: ["steamid"], listsAccounts: true },
+  capabilities: {
+    pushesEvents: false,
+    whisper: false,
+    timedBans: false,
+    banKinds: ["steamid"],
+    listsAccounts: true,
+  },
   commands,
   operations: asyncOperations(operations),
   addressName: sayableName,

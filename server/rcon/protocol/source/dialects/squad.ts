@@ -4,7 +4,17 @@
  * are swallowed by id); chat is pushed as unsolicited packets of type 1 (SERVERDATA_CHAT_VALUE).
  */
 import type { CommandInfo, GameEvent, GameOperations, Player, ServerInfo } from "../../../types.ts";
-import { asyncOperations, banTargetValue, checkText, lines, makePlayer, requireMatch, STEAM64, unsupported, type SourceDialect } from "./common.ts";
+import {
+  asyncOperations,
+  banTargetValue,
+  checkText,
+  lines,
+  makePlayer,
+  requireMatch,
+  STEAM64,
+  unsupported,
+  type SourceDialect,
+} from "./common.ts";
 import { SOURCE1_SERVER } from "./srcds.ts";
 import type { FoundIdentity } from "../../../../../lib/console/redact.ts";
 import { SQUAD_DANGEROUS } from "./dangerous.ts";
@@ -30,18 +40,37 @@ export function parseSquadPlayers(text: string): Player[] {
   const players: Player[] = [];
   for (const line of lines(text)) {
     if (/Recently Disconnected/i.test(line)) break;
-    const row = /^ID: (\d+) \| (?:SteamID: (\d{17})|Online IDs:.*?steam: (\d{17})[^|]*) \| Name: (.*?) \| Team ID: ([^|]*?) \|/.exec(line);
+    const row =
+      /^ID: (\d+) \| (?:SteamID: (\d{17})|Online IDs:.*?steam: (\d{17})[^|]*) \| Name: (.*?) \| Team ID: ([^|]*?) \|/.exec(
+        line,
+      );
     if (!row) continue;
-    players.push(makePlayer({ id: row[1] as string, name: row[4] as string, steamId: (row[2] ?? row[3]), state: `team ${(row[5] as string).trim()}` }));
+    players.push(
+      makePlayer({
+        id: row[1] as string,
+        name: row[4] as string,
+        steamId: row[2] ?? row[3],
+        state: `team ${(row[5] as string).trim()}`,
+      }),
+    );
   }
   return players;
 }
 
 /** `[ChatAll] [SteamID:76561198000000001] Name : text` (or `[Online IDs:EOS: ... steam: 7656...]`). */
 export function parseSquadMessage(text: string): GameEvent | null {
-  const chat = /^\[(Chat\w+)\] \[(?:SteamID:(\d{17})|Online IDs:[^\]]*?steam: (\d{17})[^\]]*)\] (.+?) : ([\s\S]*)$/.exec(text.trim());
+  const chat =
+    /^\[(Chat\w+)\] \[(?:SteamID:(\d{17})|Online IDs:[^\]]*?steam: (\d{17})[^\]]*)\] (.+?) : ([\s\S]*)$/.exec(
+      text.trim(),
+    );
   if (!chat) return null;
-  return { kind: "chat", channel: (chat[1] as string).slice(4), from: chat[4] as string, text: chat[5] as string, playerId: null };
+  return {
+    kind: "chat",
+    channel: (chat[1] as string).slice(4),
+    from: chat[4] as string,
+    text: chat[5] as string,
+    playerId: null,
+  };
 }
 
 /**
@@ -50,10 +79,14 @@ export function parseSquadMessage(text: string): GameEvent | null {
  */
 export function squadIdentities(text: string): FoundIdentity[] {
   const found: FoundIdentity[] = [];
-  for (const m of text.matchAll(/SteamID:\s*(\d{17})/g)) found.push({ kind: "steamid", value: m[1] as string });
+  for (const m of text.matchAll(/SteamID:\s*(\d{17})/g))
+    found.push({ kind: "steamid", value: m[1] as string });
   for (const ids of text.matchAll(/Online IDs\s*[:=]([^|\]\n]*)/g)) {
     for (const m of (ids[1] as string).matchAll(/(\w+):\s*(\S+)/g)) {
-      found.push({ kind: (m[1] as string).toLowerCase() === "steam" ? "steamid" : "guid", value: m[2] as string });
+      found.push({
+        kind: (m[1] as string).toLowerCase() === "steam" ? "steamid" : "guid",
+        value: m[2] as string,
+      });
     }
   }
   return found;
@@ -77,13 +110,21 @@ const operations: GameOperations = {
     return parseSquadServerInfo(await run("ShowServerInfo"));
   },
   kick(run, playerId, reason) {
-    return run(`AdminKickById ${id(playerId)} ${checkText(reason, "reason")}`.trimEnd(), { idempotent: false });
+    return run(`AdminKickById ${id(playerId)} ${checkText(reason, "reason")}`.trimEnd(), {
+      idempotent: false,
+    });
   },
   ban(run, request) {
     const target = banTargetValue(request, ["steamid"], "Squad");
     const reason = checkText(request.reason, "reason");
-    if (target.kind === "player") return run(`AdminBanById ${id(target.value)} ${squadLength(request.minutes)} ${reason}`.trimEnd(), { idempotent: false });
-    return run(`AdminBan ${requireMatch(target.value, STEAM64, "SteamID64")} ${squadLength(request.minutes)} ${reason}`.trimEnd(), { idempotent: false });
+    if (target.kind === "player")
+      return run(`AdminBanById ${id(target.value)} ${squadLength(request.minutes)} ${reason}`.trimEnd(), {
+        idempotent: false,
+      });
+    return run(
+      `AdminBan ${requireMatch(target.value, STEAM64, "SteamID64")} ${squadLength(request.minutes)} ${reason}`.trimEnd(),
+      { idempotent: false },
+    );
   },
   unban() {
     return unsupported("remove a ban (edit Bans.cfg)", "Squad");
@@ -121,12 +162,22 @@ export const squad: SourceDialect = {
   label: "Squad",
   defaultPort: 21114,
   defaultEncoding: "utf-8",
-  capabilities: { pushesEvents: true, whisper: true, timedBans: true, banKinds: ["steamid"], listsAccounts: true },
+  capabilities: {
+    pushesEvents: true,
+    whisper: true,
+    timedBans: true,
+    banKinds: ["steamid"],
+    listsAccounts: true,
+  },
   commands,
   operations: asyncOperations(operations),
   parseServerMessage: parseSquadMessage,
   // `AdminSetServerPassword <password>` sets the join password.
-  privacy: { playerIdIsIdentity: false, identitiesIn: squadIdentities, secrets: { settings: [], commands: ["AdminSetServerPassword"] } },
+  privacy: {
+    playerIdIsIdentity: false,
+    identitiesIn: squadIdentities,
+    secrets: { settings: [], commands: ["AdminSetServerPassword"] },
+  },
   client: { maxInFlight: 1, maxRequestSize: 4096 + 10 },
   server: { ...SOURCE1_SERVER, authFailure: "close", execBeforeAuth: "close", markerReply: "mirror-twice" },
 };

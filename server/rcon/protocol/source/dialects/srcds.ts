@@ -4,12 +4,34 @@
  * `removeid`/`removeip`, `listid`/`listip` and `say`; the games differ in wire behaviour
  * (CS2: no pre-auth empty packet, no splitting) and in the `status` table layout.
  */
-import { RconCommandError, type BanEntry, type DialectPrivacy, type CommandInfo, type GameOperations, type IdentityKind, type NativeBanStore, type Player, type RunCommand } from "../../../types.ts";
+import {
+  RconCommandError,
+  type BanEntry,
+  type DialectPrivacy,
+  type CommandInfo,
+  type GameOperations,
+  type IdentityKind,
+  type NativeBanStore,
+  type Player,
+  type RunCommand,
+} from "../../../types.ts";
 import type { SecretRules } from "../../../../../lib/console/secrets.ts";
 import { centralIdentifier, ipv4Identities, nativeKey, steam3Identities } from "../../native-bans.ts";
 import { banIdentities, playerIdentities, readIdentities } from "../../privacy.ts";
 import type { SourceServerProfile } from "../server.ts";
-import { asyncOperations, banTargetValue, checkText, IPV4, lines, makePlayer, parseClock, parseStatusInfo, requireMatch, sayableName, type SourceDialect } from "./common.ts";
+import {
+  asyncOperations,
+  banTargetValue,
+  checkText,
+  IPV4,
+  lines,
+  makePlayer,
+  parseClock,
+  parseStatusInfo,
+  requireMatch,
+  sayableName,
+  type SourceDialect,
+} from "./common.ts";
 import { SRCDS_DANGEROUS, SRCDS_INDIRECT } from "./dangerous.ts";
 import { parseHlLogLine } from "../logs/hl-log.ts";
 
@@ -27,7 +49,15 @@ export function parseSource1Status(text: string): Player[] {
     if (!row) continue;
     const [, userid, name, uniqueid, rest] = row as unknown as [string, string, string, string, string];
     if (uniqueid === "BOT") {
-      players.push(makePlayer({ id: userid, name, isBot: true, address: "bot", state: /^(\w+)/.exec(rest)?.[1] ?? null }));
+      players.push(
+        makePlayer({
+          id: userid,
+          name,
+          isBot: true,
+          address: "bot",
+          state: /^(\w+)/.exec(rest)?.[1] ?? null,
+        }),
+      );
       continue;
     }
     const fields = /^(\S+)\s+(\d+)\s+(\d+)\s+(\w+)\s+(?:(\d+)\s+)?(\S+)/.exec(rest);
@@ -78,7 +108,13 @@ export function parseFilterList(text: string): BanEntry[] {
     if (!row) continue;
     const value = row[2] as string;
     const kind: IdentityKind = IPV4.test(value) ? "ip" : "steamid";
-    bans.push({ ref: value, kind, value, minutesLeft: row[3] ? null : Math.ceil(Number(row[4])), reason: "" });
+    bans.push({
+      ref: value,
+      kind,
+      value,
+      minutesLeft: row[3] ? null : Math.ceil(Number(row[4])),
+      reason: "",
+    });
   }
   return bans;
 }
@@ -93,11 +129,14 @@ function operations(parseStatus: (text: string) => Player[], game: string): Game
     },
     kick(run, playerId, reason) {
       requireMatch(playerId, USERID, "userid");
-      return run(`kickid ${playerId} ${message(reason || "Kicked by admin", "reason")}`, { idempotent: false });
+      return run(`kickid ${playerId} ${message(reason || "Kicked by admin", "reason")}`, {
+        idempotent: false,
+      });
     },
     async ban(run, request) {
       const minutes = request.minutes ?? 0;
-      if (!Number.isInteger(minutes) || minutes < 0) throw new RconCommandError("INVALID_ARGUMENT", "ban minutes must be a whole number >= 0");
+      if (!Number.isInteger(minutes) || minutes < 0)
+        throw new RconCommandError("INVALID_ARGUMENT", "ban minutes must be a whole number >= 0");
       const target = banTargetValue(request, ["steamid", "ip"], game);
       const reason = message(request.reason || "Banned by admin", "reason");
       const answers: string[] = [];
@@ -118,11 +157,15 @@ function operations(parseStatus: (text: string) => Player[], game: string): Game
     },
     async unban(run, ban) {
       if (ban.kind === "ip") {
-        const answer = await run(`removeip ${requireMatch(ban.value, IPV4, "IP address")}`, { idempotent: false });
+        const answer = await run(`removeip ${requireMatch(ban.value, IPV4, "IP address")}`, {
+          idempotent: false,
+        });
         await run("writeip", { idempotent: false });
         return answer;
       }
-      const answer = await run(`removeid ${requireMatch(ban.value, STEAM_ID, "SteamID")}`, { idempotent: false });
+      const answer = await run(`removeid ${requireMatch(ban.value, STEAM_ID, "SteamID")}`, {
+        idempotent: false,
+      });
       await run("writeid", { idempotent: false });
       return answer;
     },
@@ -171,7 +214,12 @@ export const SOURCE1_SERVER: SourceServerProfile = {
   maxRequestSize: 4096 + 10,
 };
 
-const capabilities = { pushesEvents: false, whisper: false, timedBans: true, banKinds: ["steamid", "ip"] as const };
+const capabilities = {
+  pushesEvents: false,
+  whisper: false,
+  timedBans: true,
+  banKinds: ["steamid", "ip"] as const,
+};
 
 /**
  * The engine's filter lists (`listid`/`listip`, persisted by `writeid`/`writeip`). Temp bans live in
