@@ -50,6 +50,11 @@ export type CoreEvent =
 export interface CommandSpec {
   text: string;
   timeoutMs: number;
+  /**
+   * false: the command changes state, so a core on a lossy transport never re-sends it blindly
+   * (Quake 3 has no sequence numbers). Absent: the core decides (read-only commands may be re-sent).
+   */
+  idempotent?: boolean;
 }
 
 export interface ClientCore {
