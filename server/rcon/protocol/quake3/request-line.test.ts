@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { InvalidStateError } from "../errors.ts";
-import { AUTH_FAILURE_RULES, classifyAuthFailure, Quake3Client, type ClientEvent } from "./client.ts";
+import { AUTH_FAILURE_RULES, classifyAuthFailure, RequestLine, type LineEvent } from "./request-line.ts";
 import { IOQ3_PROFILE } from "./dialects/ioq3.ts";
 import { Q3_PROFILE } from "./dialects/quake3.ts";
 import { encodePrint, encodeOutOfBand, readRequestLine } from "./packet.ts";
@@ -10,7 +10,7 @@ import { Quake3Server, type ServerProfile } from "./server.ts";
 import { capture, LATIN1, packetBytes, printedText } from "./test-helpers.ts";
 
 function makeClient(options: { pacing?: PacingRule; quietMs?: number; maxAnswerBytes?: number } = {}) {
-  return new Quake3Client({
+  return new RequestLine({
     password: "secret",
     codec: LATIN1,
     pacer: new Pacer(options.pacing ?? { kind: "none" }),
@@ -19,8 +19,8 @@ function makeClient(options: { pacing?: PacingRule; quietMs?: number; maxAnswerB
   });
 }
 
-function events(client: Quake3Client): ClientEvent[] {
-  const out: ClientEvent[] = [];
+function events(client: RequestLine): LineEvent[] {
+  const out: LineEvent[] = [];
   for (let e = client.nextEvent(); e; e = client.nextEvent()) out.push(e);
   return out;
 }
@@ -28,9 +28,9 @@ function events(client: Quake3Client): ClientEvent[] {
 /** Client and server in memory with a manual clock: every datagram takes `latency` ms. */
 class Pair {
   now = 1_000;
-  readonly answers = new Map<number, ClientEvent>();
+  readonly answers = new Map<number, LineEvent>();
   constructor(
-    readonly client: Quake3Client,
+    readonly client: RequestLine,
     readonly server: Quake3Server,
   ) {}
 
@@ -65,7 +65,7 @@ function fakeServer(
   });
 }
 
-describe("Quake3Client", () => {
+describe("RequestLine", () => {
   it("reassembles the 10 captured cvarlist datagrams, split mid-line, without adding separators", () => {
     const client = makeClient();
     const id = client.request({ kind: "rcon", command: "cvarlist", timeoutMs: 1000 });
