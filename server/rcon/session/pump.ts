@@ -55,15 +55,18 @@ export class CorePump<C extends ClientCore> {
     this.pump();
   }
 
-  /** After login() or command(): writes now, or soon with batching. */
-  afterIntent(): void {
+  /**
+   * After login() or command(): writes now, or soon with batching. `deadline`: the intent's own
+   * time limit, armed at once (it runs from now even if the write waits for the batch).
+   */
+  afterIntent(deadline?: number): void {
     if (this.stopped) return;
     const batch = this.options.batchWrites;
     if (batch === undefined || ++this.unflushedCommands >= batch) {
       this.pump();
       return;
     }
-    // The flush re-arms the timer; it runs before any timer could fire.
+    if (deadline !== undefined) this.arm(deadline);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
     queueMicrotask(() => {

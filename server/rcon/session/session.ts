@@ -208,21 +208,23 @@ export async function openSession<C extends ClientCore>(spec: SessionSpec<C>, co
     command(text: string, options?: CommandOptions): Promise<string> {
       if (phase !== "online" || !pump) return Promise.reject(new RconCommandError("CONNECTION_LOST", "the connection is closed"));
       let id: number;
+      const now = clock.now();
+      const timeoutMs = options?.timeoutMs ?? spec.commandTimeoutMs;
       try {
         id = core.command(
           {
             text,
-            timeoutMs: options?.timeoutMs ?? spec.commandTimeoutMs,
+            timeoutMs,
             ...(options?.idempotent !== undefined ? { idempotent: options.idempotent } : {}),
           },
-          clock.now(),
+          now,
         );
       } catch (error) {
         if (error instanceof RconLocalError) return Promise.reject(new RconCommandError("INVALID_ARGUMENT", error.message));
         throw error;
       }
       const answer = new Promise<string>((resolve, reject) => waiters.set(id, { name: commandName(text), resolve, reject }));
-      pump.afterIntent();
+      pump.afterIntent(now + timeoutMs);
       return answer;
     },
     async close() {

@@ -1,6 +1,7 @@
 /**
- * Source RCON client state machine, Sans-IO: bytes in (`receive`), events out (`nextEvent`),
- * bytes out (`takeOutgoing`), time passed in (`now`, `nextDeadline`, `handleTimeout`).
+ * Source RCON client state machine, Sans-IO, implementing the ClientCore contract (../core.ts):
+ * bytes in (`receive`), events out (`nextEvent`), bytes out (`takeOutgoing`), time passed in
+ * (`now`, `nextDeadline`, `handleTimeout`).
  *
  * - Login accepts every variant of PROTOCOLS.md §2.3: packets of type 0 are skipped until the
  *   AUTH_RESPONSE (type 2) arrives; success iff its id is ours, failure iff it is -1. A reply to
@@ -11,12 +12,15 @@
  *   discarded by id and can never be attributed to the next command.
  * - A command that ended keeps its id there too: more packets of an answer that already ended
  *   (a hostile or broken server streaming one answer forever) are dropped and reported as
- *   `late-answer`, never turned into pushed messages.
+ *   `dropped` "late", never turned into pushed messages.
+ * - A command time-out with half a packet still buffered means the size header lied (Palworld) or
+ *   the stream is broken: the core is `dead` rather than misread what follows.
  */
 import { assertState, RconLocalError, RconRemoteError } from "../errors.ts";
 import type { TextCodec } from "../text.ts";
 import { SourceFramer } from "./framer.ts";
 import { EventQueue } from "../event-queue.ts";
+import type { ClientCore, CommandSpec, CoreEvent, CoreState } from "../core.ts";
 import { describeForeignPeer, growPrefix } from "../foreign-peer.ts";
 import {
   decodePacket,
@@ -55,28 +59,27 @@ export interface SourceClientProfile {
   maxResponseBytes?: number;
 }
 
-export type SourceClientState = "DISCONNECTED" | "AUTHENTICATING" | "READY" | "CLOSED";
-
-const TRANSITIONS: Readonly<Record<SourceClientState, readonly SourceClientState[]>> = {
-  DISCONNECTED: ["AUTHENTICATING", "CLOSED"],
-  AUTHENTICATING: ["READY", "CLOSED"],
-  READY: ["CLOSED"],
-  CLOSED: [],
+const TRANSITIONS: Readonly<Record<CoreState, readonly CoreState[]>> = {
+  idle: ["logging-in", "closed"],
+  "logging-in": ["ready", "closed"],
+  ready: ["closed"],
+  closed: [],
 };
 
+/**
+ * The contract's events with Source's extras: an answer says how many packets it took; a pushed
+ * line (a packet that belongs to no command: Squad chat type 1, Rust type 4, Rust `say` with id -1)
+ * keeps its packet type and id. A `dropped` "late" packet belongs to an answer that had already
+ * ended (completed, or cut at the size cap); a `fatal` drop means the stream cannot continue.
+ */
 export type SourceClientEvent =
-  | { type: "authenticated" }
-  | { type: "auth-refused" }
-  | { type: "auth-timeout" }
-  | { type: "response"; requestId: number; text: string; packets: number }
-  | { type: "timeout"; requestId: number }
-  | { type: "failed"; requestId: number; error: RconRemoteError }
-  /** A packet of an answer that had already ended (completed, or cut at the size cap): dropped. */
-  | { type: "late-answer"; requestId: number; bytes: number }
-  /** A packet that belongs to no command (Squad chat type 1, Rust type 4, Rust `say` with id -1). */
-  | { type: "unsolicited"; packetType: number; id: number; text: string }
-  /** A malformed packet. `fatal`: the stream cannot continue and the connection must be closed. */
-  | { type: "protocol-error"; error: RconRemoteError; fatal: boolean };
+  | Exclude<CoreEvent, { type: "answer" } | { type: "pushed" }>
+  | (Extract<CoreEvent, { type: "answer" }> & { packets: number })
+  | (Extract<CoreEvent, { type: "pushed" }> & { packetType: number; packetId: number });
+
+export const LOGIN_REFUSED_REASON = "login refused: wrong RCON password";
+export const OUT_OF_SYNC_REASON = "the server's packet stream went out of sync (incomplete packet); reconnecting";
+const DEFAULT_LOGIN_TIMEOUT_MS = 5_000;
 
 export const MAX_REQUEST_ID = 0x7fffffff;
 const IGNORED_IDS_LIMIT = 4096;
@@ -87,6 +90,7 @@ interface PendingCommand {
   /** Id of the end marker, or 0 when the strategy sends none. */
   markerId: number;
   body: Uint8Array;
+  startedAt: number;
   deadline: number;
   fragments: Uint8Array[];
   bytes: number;
@@ -100,10 +104,12 @@ export interface SourceClientOptions {
   firstRequestId?: number;
   /** Largest assembled answer, below the profile's (the app's budget); the smaller of the two applies. */
   maxResponseBytes?: number;
+  /** Time the login may take. */
+  loginTimeoutMs?: number;
 }
 
-export class SourceClient {
-  private currentState: SourceClientState = "DISCONNECTED";
+export class SourceClient implements ClientCore {
+  private currentState: CoreState = "idle";
   private readonly framer: SourceFramer;
   private readonly profile: SourceClientProfile;
   private readonly codec: TextCodec;
@@ -112,6 +118,9 @@ export class SourceClient {
   private nextRequestId: number;
   private authId = 0;
   private authDeadline = Infinity;
+  private readonly loginTimeoutMs: number;
+  /** The `now` of the latest input, for answer latencies. */
+  private now = 0;
   private readonly queued: PendingCommand[] = [];
   private readonly inFlight = new Map<number, PendingCommand>();
   /** Marker id -> the commands it closes (those sent since the previous marker). */
@@ -135,9 +144,10 @@ export class SourceClient {
     this.maxRequestSize = options.profile.maxRequestSize ?? DEFAULT_MAX_PACKET_SIZE;
     this.maxResponseBytes = Math.min(options.profile.maxResponseBytes ?? 16 * 1024 * 1024, options.maxResponseBytes ?? Infinity);
     this.nextRequestId = clampId(options.firstRequestId ?? 1);
+    this.loginTimeoutMs = options.loginTimeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS;
   }
 
-  get state(): SourceClientState {
+  get state(): CoreState {
     return this.currentState;
   }
 
@@ -153,19 +163,20 @@ export class SourceClient {
 
   // --- intents ----------------------------------------------------------------------------
 
-  authenticate(password: string, now: number, timeoutMs: number): void {
-    this.transition("AUTHENTICATING", "authenticate");
+  login(password: string, now: number): void {
+    this.transition("logging-in", "log in");
     const body = this.codec.encode(password);
     this.authId = this.allocateId();
-    this.authDeadline = now + timeoutMs;
+    this.authDeadline = now + this.loginTimeoutMs;
     const out = new Uint8Array(packetLength(body.length));
     writePacketInto(out, 0, this.authId, PacketType.AUTH, body, this.maxRequestSize);
     this.outgoing.push(out);
   }
 
-  /** Queues a command; returns its request id. The answer arrives as a `response` event. */
-  command(text: string, now: number, timeoutMs: number): number {
-    assertState(this.currentState, ["READY"], "send a command");
+  /** Queues a command; returns its request id. The answer arrives as an `answer` event. */
+  command(spec: CommandSpec, now: number): number {
+    assertState(this.currentState, ["ready"], "send a command");
+    const { text, timeoutMs } = spec;
     // Dashboards poll the same few commands over and over: the last accepted encoding is reused
     // (bodies are never modified).
     let body = this.lastBody;
@@ -182,6 +193,7 @@ export class SourceClient {
       id: 0,
       markerId: 0,
       body,
+      startedAt: now,
       deadline: now + timeoutMs,
       fragments: [],
       bytes: 0,
@@ -193,23 +205,39 @@ export class SourceClient {
     return pending.id;
   }
 
-  /** The socket is gone or we are closing it: no more events for pending commands. Returns their ids. */
+  /** Forgets a command: no event about it follows; its id stays ignored so a late answer is discarded. */
+  cancel(id: number): void {
+    const queued = this.queued.findIndex((p) => p.id === id);
+    if (queued >= 0) {
+      this.queued.splice(queued, 1);
+      return;
+    }
+    const pending = this.inFlight.get(id);
+    if (!pending) return;
+    this.forget(pending);
+    this.ignore(pending.id);
+    this.sendQueued();
+  }
+
+  /** The socket is gone or we are closing it: every pending command gets a `closed` failure. Returns their ids. */
   close(): number[] {
-    if (this.currentState === "CLOSED") return [];
-    this.transition("CLOSED", "close");
+    if (this.currentState === "closed") return [];
+    this.transition("closed", "close");
     const ids = [...this.inFlight.keys(), ...this.queued.map((p) => p.id)];
     this.inFlight.clear();
     this.markers.clear();
     this.unmarked = [];
     this.queued.length = 0;
     this.outgoing = [];
+    for (const id of ids) this.pushEvent({ type: "command-failed", id, code: "closed", detail: "the client closed" });
     return ids;
   }
 
   // --- I/O ----------------------------------------------------------------------------------
 
   receive(bytes: Uint8Array, now: number): void {
-    if (this.currentState === "CLOSED") return;
+    if (this.currentState === "closed") return;
+    this.now = now;
     if (this.foreignPrefix) this.foreignPrefix = growPrefix(this.foreignPrefix, bytes);
     this.framer.push(bytes);
     for (;;) {
@@ -220,7 +248,7 @@ export class SourceClient {
         this.remoteErrors++;
         // No valid packet so far ("HTTP/1.1 400" reads as a size of 1347703880): another protocol.
         const reported = this.foreignPrefix ? new RconRemoteError("NOT_RCON", describeForeignPeer(this.foreignPrefix)) : (error as RconRemoteError);
-        this.pushEvent({ type: "protocol-error", error: reported, fatal: true });
+        this.pushEvent({ type: "dropped", reason: "malformed", error: reported, fatal: true });
         this.close();
         return;
       }
@@ -230,12 +258,12 @@ export class SourceClient {
         packet = decodePacket(frame, Infinity);
       } catch (error) {
         this.remoteErrors++;
-        this.pushEvent({ type: "protocol-error", error: error as RconRemoteError, fatal: false });
+        this.pushEvent({ type: "dropped", reason: "malformed", error: error as RconRemoteError, fatal: false });
         continue;
       }
       this.foreignPrefix = null;
       this.handlePacket(packet, now);
-      if ((this.currentState as SourceClientState) === "CLOSED") return;
+      if ((this.currentState as CoreState) === "closed") return;
     }
   }
 
@@ -258,7 +286,7 @@ export class SourceClient {
 
   /** The earliest time at which handleTimeout has something to do, or null. */
   nextDeadline(): number | null {
-    let earliest = this.currentState === "AUTHENTICATING" ? this.authDeadline : Infinity;
+    let earliest = this.currentState === "logging-in" ? this.authDeadline : Infinity;
     for (const pending of this.inFlight.values()) {
       if (pending.deadline < earliest) earliest = pending.deadline;
       if (pending.quietDeadline < earliest) earliest = pending.quietDeadline;
@@ -268,32 +296,42 @@ export class SourceClient {
   }
 
   handleTimeout(now: number): void {
-    if (this.currentState === "AUTHENTICATING") {
+    this.now = now;
+    if (this.currentState === "logging-in") {
       if (now >= this.authDeadline) {
-        this.pushEvent({ type: "auth-timeout" });
+        this.pushEvent({ type: "dead", reason: `no answer to login within ${this.loginTimeoutMs} ms` });
         this.close();
       }
       return;
     }
-    if (this.currentState !== "READY") return;
+    if (this.currentState !== "ready") return;
+    let timedOut = false;
     for (const pending of [...this.inFlight.values()]) {
       if (now >= pending.quietDeadline) this.complete(pending);
-      else if (now >= pending.deadline) this.abandon(pending, { type: "timeout", requestId: pending.id });
+      else if (now >= pending.deadline) {
+        timedOut = true;
+        this.abandon(pending, timeoutEvent(pending));
+      }
     }
     for (let i = this.queued.length - 1; i >= 0; i--) {
       const pending = this.queued[i] as PendingCommand;
       if (now >= pending.deadline) {
         this.queued.splice(i, 1);
-        this.pushEvent({ type: "timeout", requestId: pending.id });
+        this.pushEvent(timeoutEvent(pending));
       }
+    }
+    if (timedOut && this.framer.buffered > 0) {
+      this.pushEvent({ type: "dead", reason: OUT_OF_SYNC_REASON });
+      this.close();
+      return;
     }
     this.sendQueued();
   }
 
   // --- internals ------------------------------------------------------------------------------
 
-  private transition(to: SourceClientState, action: string): void {
-    const allowed = (Object.keys(TRANSITIONS) as SourceClientState[]).filter((from) => TRANSITIONS[from].includes(to));
+  private transition(to: CoreState, action: string): void {
+    const allowed = (Object.keys(TRANSITIONS) as CoreState[]).filter((from) => TRANSITIONS[from].includes(to));
     assertState(this.currentState, allowed, action);
     this.currentState = to;
   }
@@ -335,7 +373,7 @@ export class SourceClient {
   }
 
   private handlePacket(packet: SourcePacket, now: number): void {
-    if (this.currentState === "AUTHENTICATING") {
+    if (this.currentState === "logging-in") {
       this.handleAuthPacket(packet);
       return;
     }
@@ -357,7 +395,7 @@ export class SourceClient {
     }
     const ended = this.ignored.get(packet.id);
     if (ended === undefined) this.unsolicited(packet);
-    else if (ended && packet.body.length > 0) this.pushEvent({ type: "late-answer", requestId: packet.id, bytes: packet.body.length });
+    else if (ended && packet.body.length > 0) this.pushEvent({ type: "dropped", reason: "late", error: null, fatal: false });
     // else: SRCDS trailer, Squad's second echo, an answer after its timeout
   }
 
@@ -368,15 +406,16 @@ export class SourceClient {
       return;
     }
     if (packet.id === this.authId) {
-      this.transition("READY", "finish login");
-      this.pushEvent({ type: "authenticated" });
+      this.transition("ready", "finish login");
+      this.pushEvent({ type: "logged-in" });
     } else if (packet.id === -1) {
-      this.pushEvent({ type: "auth-refused" });
+      this.pushEvent({ type: "login-refused", reason: LOGIN_REFUSED_REASON });
       this.close();
     } else {
       this.remoteErrors++;
       this.pushEvent({
-        type: "protocol-error",
+        type: "dropped",
+        reason: "unexpected",
         error: new RconRemoteError("UNEXPECTED_PACKET", `login answer carries id ${packet.id}, expected ${this.authId} or -1`),
         fatal: false,
       });
@@ -386,8 +425,7 @@ export class SourceClient {
   private addFragment(pending: PendingCommand, body: Uint8Array, now: number): void {
     pending.bytes += body.length;
     if (pending.bytes > this.maxResponseBytes) {
-      const error = new RconRemoteError("FRAME_TOO_LARGE", `answer exceeds ${this.maxResponseBytes} bytes`);
-      this.abandon(pending, { type: "failed", requestId: pending.id, error }, true);
+      this.abandon(pending, { type: "command-failed", id: pending.id, code: "too-large", detail: `answer exceeds ${this.maxResponseBytes} bytes` }, true);
       this.sendQueued();
       return;
     }
@@ -422,7 +460,13 @@ export class SourceClient {
         offset += fragment.length;
       }
     }
-    this.pushEvent({ type: "response", requestId: pending.id, text: bytes.length === 0 ? "" : this.codec.decode(bytes), packets: fragments.length });
+    this.pushEvent({
+      type: "answer",
+      id: pending.id,
+      text: bytes.length === 0 ? "" : this.codec.decode(bytes),
+      latencyMs: this.now - pending.startedAt,
+      packets: fragments.length,
+    });
     this.sendQueued();
   }
 
@@ -456,8 +500,14 @@ export class SourceClient {
   }
 
   private unsolicited(packet: SourcePacket): void {
-    this.pushEvent({ type: "unsolicited", packetType: packet.type, id: packet.id, text: packet.body.length === 0 ? "" : this.codec.decode(packet.body) });
+    this.pushEvent({ type: "pushed", packetType: packet.type, packetId: packet.id, text: packet.body.length === 0 ? "" : this.codec.decode(packet.body) });
   }
+}
+
+function timeoutEvent(pending: PendingCommand): SourceClientEvent {
+  return pending.fragments.length > 0
+    ? { type: "command-failed", id: pending.id, code: "incomplete", detail: `the end of the answer never came (${pending.fragments.length} packets)` }
+    : { type: "command-failed", id: pending.id, code: "timeout", detail: "no answer within the time limit" };
 }
 
 function clampId(id: number): number {
