@@ -273,3 +273,34 @@ describe("BattlEyeClient answers over the size cap", () => {
     ]);
   });
 });
+
+describe("BattlEyeClient: a server that dropped the session", () => {
+  const silentCommand = (client: ReturnType<typeof loggedIn>) => {
+    const id = client.command({ text: "players", timeoutMs: 3000 }, T0 + 10);
+    for (const at of [T0 + 1010, T0 + 2010]) client.handleTimeout(at);
+    expect(sent(client)).toHaveLength(3);
+    return id;
+  };
+
+  it("a command unanswered through three sends with nothing received since means dead, without waiting 45 s", () => {
+    const client = loggedIn({ retransmitMs: 1000 });
+    const id = silentCommand(client);
+    client.handleTimeout(T0 + 3010);
+    expect(events(client)).toEqual([
+      { type: "command-failed", id, code: "timeout", detail: "no answer after 3 sends" },
+      { type: "dead", reason: expect.stringContaining("the server dropped the session") as string },
+    ]);
+    expect(client.state).toBe("closed");
+  });
+
+  it("is only a command time-out when anything arrived meanwhile (the server is alive)", () => {
+    const client = loggedIn({ retransmitMs: 1000 });
+    const id = silentCommand(client);
+    client.receive(message(0, "(Global) still here"), T0 + 2500);
+    client.handleTimeout(T0 + 3010);
+    expect(events(client).filter((e) => e.type !== "pushed")).toEqual([
+      { type: "command-failed", id, code: "timeout", detail: "no answer after 3 sends" },
+    ]);
+    expect(client.state).toBe("ready");
+  });
+});

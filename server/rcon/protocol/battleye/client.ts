@@ -12,6 +12,9 @@
  *   only once complete (a UTF-8 character may straddle two parts).
  * - Every server message is acknowledged, repeats included, and delivered once (a replay window).
  * - An empty command keeps the session alive; silence for `deadAfterMs` means the server is gone.
+ *   So does a command sent `SILENT_SENDS_FOR_DEAD` times or more that timed out without a single
+ *   datagram arriving since: a live server answers re-sends from its repeat cache, so the server
+ *   dropped the session (restart, idle drop) and nothing would arrive for the rest of the 45 s.
  */
 import { assertState, RconLocalError, RconRemoteError } from "../errors.ts";
 import type { TextCodec } from "../text.ts";
@@ -167,6 +170,9 @@ class SeqWindow {
     this.size = 0;
   }
 }
+
+/** Sends of one command, all unanswered with nothing else received, that mean the session is gone. */
+export const SILENT_SENDS_FOR_DEAD = 3;
 
 /** Message sequence numbers behind the newest one that still count as "already seen". */
 const MESSAGE_WINDOW = 128;
@@ -535,10 +541,13 @@ export class BattlEyeClient implements ClientCore {
           this.events.push({ type: "command-failed", id: entry.id, code: "timeout", detail: "never sent: the sequence window stayed full" });
       }
     }
+    let droppedUs = false;
     for (const entry of this.inFlight.entries()) {
       if (now >= entry.deadline) {
         this.inFlight.delete(entry.seq);
-        if (!entry.keepAlive) this.timedOut(entry);
+        if (entry.keepAlive) continue;
+        this.timedOut(entry);
+        if (entry.attempts >= SILENT_SENDS_FOR_DEAD && this.lastReceivedAt < entry.createdAt) droppedUs = true;
       } else if (now >= entry.nextSendAt) {
         this.outgoing.push(entry.bytes);
         entry.attempts++;
@@ -546,6 +555,12 @@ export class BattlEyeClient implements ClientCore {
         this.stats.retransmits++;
         this.lastCommandSentAt = now;
       }
+    }
+    if (droppedUs) {
+      const silentS = Math.round((now - this.lastReceivedAt) / 1000);
+      this.events.push({ type: "dead", reason: `a command got no answer to ${SILENT_SENDS_FOR_DEAD} or more sends and nothing was received for ${silentS} s: the server dropped the session or is gone` });
+      this.close();
+      return;
     }
     if (now - this.lastCommandSentAt >= this.timing.keepAliveMs && !this.hasKeepAlivePending()) {
       this.keepAliveId = this.nextId++;
