@@ -34,7 +34,19 @@ function startChildEmulator(): Promise<{ port: number; close(): Promise<void> }>
   return new Promise((resolve, reject) => {
     const child: ChildProcess = spawn(
       BIN,
-      ["emulate", "battleye", "--port", "0", "--password", "bench", "--players", "64", "--activity", "0", "--quiet"],
+      [
+        "emulate",
+        "battleye",
+        "--port",
+        "0",
+        "--password",
+        "bench",
+        "--players",
+        "64",
+        "--activity",
+        "0",
+        "--quiet",
+      ],
       { stdio: ["ignore", "pipe", "inherit"] },
     );
     let out = "";

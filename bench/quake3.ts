@@ -46,7 +46,10 @@ async function openClient(target: Target) {
       }
     },
   });
-  const transport = await udpTransport(target.host, target.port)({
+  const transport = await udpTransport(
+    target.host,
+    target.port,
+  )({
     onUnit: (unit) => pump.receive(unit),
     onClose: () => {},
     onError: () => {},

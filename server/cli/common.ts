@@ -22,7 +22,8 @@ export class CliError extends Error {
 
 export async function loadFamilyOrFail(protocol: string | undefined): Promise<ProtocolFamily> {
   if (!protocol) throw new CliError("missing <protocol> (source, battleye or quake3)");
-  if (!isProtocolId(protocol)) throw new CliError(`unknown protocol "${protocol}"; known: source, battleye, quake3`);
+  if (!isProtocolId(protocol))
+    throw new CliError(`unknown protocol "${protocol}"; known: source, battleye, quake3`);
   try {
     return await loadFamily(protocol);
   } catch (error) {
@@ -68,14 +69,18 @@ export async function promptHidden(question: string): Promise<string> {
 export async function resolvePassword(flag: string | undefined, family: ProtocolFamily): Promise<string> {
   let password: string;
   if (flag !== undefined) {
-    process.stderr.write("warning: a password given with --password is visible to other users in `ps`; prefer RCON_PASSWORD or the prompt\n");
+    process.stderr.write(
+      "warning: a password given with --password is visible to other users in `ps`; prefer RCON_PASSWORD or the prompt\n",
+    );
     password = flag;
   } else if (process.env.RCON_PASSWORD !== undefined && process.env.RCON_PASSWORD !== "") {
     password = process.env.RCON_PASSWORD;
   } else if (process.stdin.isTTY) {
     password = await promptHidden("RCON password: ");
   } else {
-    throw new CliError("no password: use --password, the RCON_PASSWORD environment variable, or run in a terminal to be asked");
+    throw new CliError(
+      "no password: use --password, the RCON_PASSWORD environment variable, or run in a terminal to be asked",
+    );
   }
   const problem = family.checkPassword(password);
   if (problem) throw new CliError(problem, EXIT.AUTH_REFUSED);
@@ -85,7 +90,8 @@ export async function resolvePassword(flag: string | undefined, family: Protocol
 export function parseSeconds(text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
   const seconds = Number(text);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new CliError(`--timeout must be a number of seconds > 0, not "${text}"`);
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new CliError(`--timeout must be a number of seconds > 0, not "${text}"`);
   return seconds;
 }
 
@@ -135,10 +141,17 @@ export async function connectOnce(request: ConnectRequest): Promise<RconConnecti
         resolve();
       } else if (state === "auth_failed") {
         off();
-        reject(new CliError(`authentication refused by ${request.host}:${request.port}: ${reason ?? "wrong password"}`, EXIT.AUTH_REFUSED));
+        reject(
+          new CliError(
+            `authentication refused by ${request.host}:${request.port}: ${reason ?? "wrong password"}`,
+            EXIT.AUTH_REFUSED,
+          ),
+        );
       } else if (state === "unreachable" || state === "closed") {
         off();
-        reject(new CliError(`cannot reach ${request.host}:${request.port}: ${reason ?? state}`, EXIT.UNREACHABLE));
+        reject(
+          new CliError(`cannot reach ${request.host}:${request.port}: ${reason ?? state}`, EXIT.UNREACHABLE),
+        );
       }
     };
     const off = connection.on((event) => {
@@ -160,7 +173,13 @@ export async function connectOnce(request: ConnectRequest): Promise<RconConnecti
 export function waitUntilOnline(connection: RconConnection, timeoutMs: number): Promise<void> {
   const settled = () => {
     const { state, nextRetryAt } = connection.status;
-    return state === "online" || state === "auth_failed" || state === "closed" || state === "idle" || (state === "unreachable" && nextRetryAt === null);
+    return (
+      state === "online" ||
+      state === "auth_failed" ||
+      state === "closed" ||
+      state === "idle" ||
+      (state === "unreachable" && nextRetryAt === null)
+    );
   };
   if (settled()) return Promise.resolve();
   return new Promise<void>((resolve) => {
@@ -181,7 +200,11 @@ export function commandFailure(error: unknown): CliError {
   if (error instanceof CliError) return error;
   if (error instanceof RconCommandError) {
     const code =
-      error.code === "AUTH_REFUSED" ? EXIT.AUTH_REFUSED : error.code === "TIMEOUT" || error.code === "CONNECTION_LOST" || error.code === "NOT_CONNECTED" ? EXIT.UNREACHABLE : EXIT.ERROR;
+      error.code === "AUTH_REFUSED"
+        ? EXIT.AUTH_REFUSED
+        : error.code === "TIMEOUT" || error.code === "CONNECTION_LOST" || error.code === "NOT_CONNECTED"
+          ? EXIT.UNREACHABLE
+          : EXIT.ERROR;
     return new CliError(error.message, code);
   }
   return new CliError(firstLine(error));

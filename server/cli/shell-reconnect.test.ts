@@ -39,9 +39,19 @@ const count = (text: string, needle: string) => text.split(needle).length - 1;
 
 describe("rcondeck shell over a dropped BattlEye session", () => {
   it("reports the loss, reconnects by itself and runs the next command", async () => {
-    const emulator: RunningBattlEyeEmulator = await startBattlEyeEmulator({ password: "P", players: 3, activity: 0, seed: 4 });
+    const emulator: RunningBattlEyeEmulator = await startBattlEyeEmulator({
+      password: "P",
+      players: 3,
+      activity: 0,
+      seed: 4,
+    });
     cleanups.push(() => emulator.close());
-    const { child, output, exited, send } = shell(["battleye", `127.0.0.1:${emulator.port}`, "--timeout", "3"]);
+    const { child, output, exited, send } = shell([
+      "battleye",
+      `127.0.0.1:${emulator.port}`,
+      "--timeout",
+      "3",
+    ]);
     const waitFor = (check: () => void) => vi.waitFor(check, { timeout: 30_000, interval: 20 });
 
     await waitFor(() => expect(output.stdout).toContain(`connected to battleye 127.0.0.1:${emulator.port}`));
@@ -54,8 +64,12 @@ describe("rcondeck shell over a dropped BattlEye session", () => {
     emulator.server.drop(peer!);
 
     send("players"); // re-sent, unanswered, nothing else arrives: the session is gone
-    await waitFor(() => expect(output.stdout).toMatch(/connection lost: .*the server dropped the session.*; reconnecting/));
-    await waitFor(() => expect(output.stdout).toContain(`reconnected to battleye 127.0.0.1:${emulator.port}`));
+    await waitFor(() =>
+      expect(output.stdout).toMatch(/connection lost: .*the server dropped the session.*; reconnecting/),
+    );
+    await waitFor(() =>
+      expect(output.stdout).toContain(`reconnected to battleye 127.0.0.1:${emulator.port}`),
+    );
     expect(output.stderr).toContain('no answer to "players"');
 
     send("players");

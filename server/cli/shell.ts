@@ -15,9 +15,20 @@ import path from "node:path";
 import readline from "node:readline";
 import { parseArgs } from "node:util";
 import { PROTOCOL_IDS, type RconConnection } from "../rcon/types.ts";
-import { commandFailure, connectOnce, firstLine, loadFamilyOrFail, parseAddress, parseSeconds, resolvePassword, waitUntilOnline, CliError } from "./common.ts";
+import {
+  commandFailure,
+  connectOnce,
+  firstLine,
+  loadFamilyOrFail,
+  parseAddress,
+  parseSeconds,
+  resolvePassword,
+  waitUntilOnline,
+  CliError,
+} from "./common.ts";
 
-export const SHELL_USAGE = "rcondeck shell [<protocol> <host>:<port>] [--password P] [--game G] [--encoding E] [--timeout S]";
+export const SHELL_USAGE =
+  "rcondeck shell [<protocol> <host>:<port>] [--password P] [--game G] [--encoding E] [--timeout S]";
 
 const SHELL_COMMANDS = ["!connect", "!disconnect", "!exit", "help"];
 const HISTORY_FILE = path.join(homedir(), ".rcondeck_history");
@@ -40,7 +51,8 @@ export function completeLine(line: string, gameCommands: readonly string[] | nul
     const hits = PROTOCOL_IDS.filter((p) => p.startsWith(word.toLowerCase()));
     return [hits, word];
   }
-  const candidates = line.startsWith("!") || !gameCommands ? SHELL_COMMANDS : [...gameCommands, ...SHELL_COMMANDS];
+  const candidates =
+    line.startsWith("!") || !gameCommands ? SHELL_COMMANDS : [...gameCommands, ...SHELL_COMMANDS];
   const lower = line.toLowerCase();
   const hits = candidates.filter((c) => c.toLowerCase().startsWith(lower));
   return [hits.length > 0 ? hits : candidates, line];
@@ -56,9 +68,13 @@ interface Current {
 export async function runShell(argv: string[]): Promise<number> {
   const interactive = Boolean(process.stdin.isTTY);
   let current: Current | null = null;
-  const history = interactive && existsSync(HISTORY_FILE) ? readFileSync(HISTORY_FILE, "utf8").split("\n").filter(Boolean).reverse().slice(0, HISTORY_SIZE) : [];
+  const history =
+    interactive && existsSync(HISTORY_FILE)
+      ? readFileSync(HISTORY_FILE, "utf8").split("\n").filter(Boolean).reverse().slice(0, HISTORY_SIZE)
+      : [];
 
-  const completer = (line: string): [string[], string] => completeLine(line, current?.connection.dialect.commands.map((c) => c.name) ?? null);
+  const completer = (line: string): [string[], string] =>
+    completeLine(line, current?.connection.dialect.commands.map((c) => c.name) ?? null);
 
   const rl = readline.createInterface({
     input: process.stdin,
@@ -100,7 +116,16 @@ export async function runShell(argv: string[]): Promise<number> {
     const password = await resolvePassword(parsed.values.password, family);
     const timeoutMs = parseSeconds(parsed.values.timeout, 10) * 1000;
     await disconnect();
-    const connection = await connectOnce({ family, host, port, password, game: parsed.values.game, encoding: parsed.values.encoding, timeoutMs, reconnect: true });
+    const connection = await connectOnce({
+      family,
+      host,
+      port,
+      password,
+      game: parsed.values.game,
+      encoding: parsed.values.encoding,
+      timeoutMs,
+      reconnect: true,
+    });
     const label = `${family.id} ${host}:${port}`;
     let lost = false;
     const off = connection.on((event) => {
@@ -142,7 +167,8 @@ export async function runShell(argv: string[]): Promise<number> {
     ];
     if (dialect) {
       lines.push(`${dialect.label} commands (Tab completes):`);
-      for (const c of dialect.commands) lines.push(`  ${`${c.name}${c.usage ? ` ${c.usage}` : ""}`.padEnd(40)} ${c.description}`);
+      for (const c of dialect.commands)
+        lines.push(`  ${`${c.name}${c.usage ? ` ${c.usage}` : ""}`.padEnd(40)} ${c.description}`);
     } else lines.push("not connected: use !connect");
     print(lines.join("\n"));
   };
@@ -181,7 +207,9 @@ export async function runShell(argv: string[]): Promise<number> {
           return true;
       }
     } catch (error) {
-      printError(error instanceof CliError ? error.message : commandFailure(error).message || firstLine(error));
+      printError(
+        error instanceof CliError ? error.message : commandFailure(error).message || firstLine(error),
+      );
       return true;
     }
   };

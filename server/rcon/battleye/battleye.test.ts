@@ -249,7 +249,10 @@ describe("BattlEye over loopback against the emulator", () => {
     await online(connection);
     emu.simulateActivity(20); // GUIDs verified: players may speak
     expect(emu.playerChat("hold the bridge")).toBe(true);
-    await waitFor(() => messages(events).some((m) => m.text.endsWith(": hold the bridge")), "the chat message");
+    await waitFor(
+      () => messages(events).some((m) => m.text.endsWith(": hold the bridge")),
+      "the chat message",
+    );
     const chat = messages(events).find((m) => m.text.endsWith(": hold the bridge"));
     expect(chat?.event).toMatchObject({ kind: "chat", channel: "Global", text: "hold the bridge" });
   });

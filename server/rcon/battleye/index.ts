@@ -32,13 +32,18 @@ export function findBattlEyeDialect(id: string | undefined): Dialect {
   const wanted = id ?? DEFAULT_BATTLEYE_DIALECT;
   const dialect = BATTLEYE_DIALECTS.find((d) => d.id === wanted);
   if (!dialect) {
-    throw new Error(`unknown BattlEye game "${wanted}"; known: ${BATTLEYE_DIALECTS.map((d) => d.id).join(", ")}`);
+    throw new Error(
+      `unknown BattlEye game "${wanted}"; known: ${BATTLEYE_DIALECTS.map((d) => d.id).join(", ")}`,
+    );
   }
   return dialect;
 }
 
 /** Client timing from the shared options; `tuning` overrides it (tests shorten the 45 s rules on loopback). */
-export function clientTimingFor(options: ConnectionOptions, tuning: Partial<ClientTiming> = {}): Partial<ClientTiming> {
+export function clientTimingFor(
+  options: ConnectionOptions,
+  tuning: Partial<ClientTiming> = {},
+): Partial<ClientTiming> {
   return {
     loginTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CLIENT_TIMING.loginTimeoutMs,
     commandTimeoutMs: options.commandTimeoutMs ?? DEFAULT_CLIENT_TIMING.commandTimeoutMs,
@@ -47,7 +52,10 @@ export function clientTimingFor(options: ConnectionOptions, tuning: Partial<Clie
   };
 }
 
-export function createBattlEyeConnection(options: ConnectionOptions, tuning: Partial<ClientTiming> = {}): RconConnection {
+export function createBattlEyeConnection(
+  options: ConnectionOptions,
+  tuning: Partial<ClientTiming> = {},
+): RconConnection {
   const dialect = findBattlEyeDialect(options.dialect);
   const codec = battlEyeCodec(options.encoding ?? dialect.defaultEncoding);
   const timing = clientTimingFor(options, tuning);

@@ -43,7 +43,12 @@ export type CoreEvent =
    * that already ended, a unit from an unexpected peer. `fatal`: the stream cannot continue (a TCP
    * framing error) and the driver must close the session.
    */
-  | { type: "dropped"; reason: "malformed" | "late" | "unexpected"; error: RconRemoteError | null; fatal: boolean }
+  | {
+      type: "dropped";
+      reason: "malformed" | "late" | "unexpected";
+      error: RconRemoteError | null;
+      fatal: boolean;
+    }
   /** The session is gone (no sign of life for the protocol's dead time, login never answered). */
   | { type: "dead"; reason: string };
 

@@ -36,7 +36,8 @@ import { startQuake3Emulator } from "./emulator.ts";
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 2_500;
 const DEFAULT_COMMAND_TIMEOUT_MS = 3_000;
-const NOT_QUAKE3_RCON = 'not an RCON server (it answered, but never with a Quake 3 "print" reply); check the host and port';
+const NOT_QUAKE3_RCON =
+  'not an RCON server (it answered, but never with a Quake 3 "print" reply); check the host and port';
 
 export function createQuake3Connection(options: ConnectionOptions, dialect: Quake3Dialect): RconConnection {
   const clock = options.clock ?? systemClock;

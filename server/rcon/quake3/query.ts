@@ -57,11 +57,15 @@ export async function queryServer(
     clock,
     onEvent: () => {}, // dropped datagrams only: nothing to report for a one-shot query
     afterEvents: (client) => {
-      for (let result = client.nextQueryResult(); result; result = client.nextQueryResult()) outcomes.set(result.id, result);
+      for (let result = client.nextQueryResult(); result; result = client.nextQueryResult())
+        outcomes.set(result.id, result);
       if (outcomes.size === 2) allIn();
     },
   });
-  const transport = await udpTransport(host, port)({
+  const transport = await udpTransport(
+    host,
+    port,
+  )({
     onUnit: (unit) => pump.receive(unit),
     onClose: () => {},
     onError: () => {}, // an ICMP refusal: the queries then simply get no answer

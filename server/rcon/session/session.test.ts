@@ -25,12 +25,22 @@ afterEach(async () => {
 });
 
 async function sourceEmulator(extra: Record<string, number> = {}): Promise<SourceEmulator> {
-  const emulator = (await sourceFamily.startEmulator({ password: "secret", game: "tf2", players: 2, seed: 1, activity: 0, extra })) as SourceEmulator;
+  const emulator = (await sourceFamily.startEmulator({
+    password: "secret",
+    game: "tf2",
+    players: 2,
+    seed: 1,
+    activity: 0,
+    extra,
+  })) as SourceEmulator;
   cleanups.push(() => emulator.close());
   return emulator;
 }
 
-function recordingContext(): SessionContext & { events: RconEvent[]; lost: SessionContext["lost"] & { calls: unknown[] } } {
+function recordingContext(): SessionContext & {
+  events: RconEvent[];
+  lost: SessionContext["lost"] & { calls: unknown[] };
+} {
   const events: RconEvent[] = [];
   const calls: unknown[] = [];
   const lost = Object.assign((error: unknown) => void calls.push(error), { calls });
@@ -46,7 +56,11 @@ function countingTcp(port: number, writes: number[]): OpenTransport {
   };
 }
 
-async function sourceSession(port: number, batchWrites: number | undefined, writes: number[]): Promise<Session> {
+async function sourceSession(
+  port: number,
+  batchWrites: number | undefined,
+  writes: number[],
+): Promise<Session> {
   const dialect = SOURCE_DIALECTS.find((d) => d.id === "tf2")!;
   const session = await openSession(
     {
@@ -92,13 +106,20 @@ describe("session driver", () => {
     const emulator = await startBattlEyeEmulator({ password: "P", players: 1, activity: 0, seed: 5 });
     cleanups.push(() => emulator.close());
     const connection: RconConnection = createBattlEyeConnection(
-      { host: "127.0.0.1", port: emulator.port, password: "P", commandTimeoutMs: 900, backoff: { initialMs: 50, maxMs: 50, factor: 1, jitter: 0 } },
+      {
+        host: "127.0.0.1",
+        port: emulator.port,
+        password: "P",
+        commandTimeoutMs: 900,
+        backoff: { initialMs: 50, maxMs: 50, factor: 1, jitter: 0 },
+      },
       { retransmitMs: 250 },
     );
     cleanups.push(() => connection.stop());
     const statuses: string[] = [];
     connection.on((event) => {
-      if (event.type === "status") statuses.push(`${event.status.state}${event.status.reason ? `: ${event.status.reason}` : ""}`);
+      if (event.type === "status")
+        statuses.push(`${event.status.state}${event.status.reason ? `: ${event.status.reason}` : ""}`);
     });
     connection.start();
     await vi.waitFor(() => expect(connection.status.state).toBe("online"), { timeout: 5000, interval: 5 });
@@ -106,7 +127,13 @@ describe("session driver", () => {
     emulator.server.drop(peer!);
 
     await expect(connection.command("players")).rejects.toMatchObject({ code: "TIMEOUT" });
-    await vi.waitFor(() => expect(statuses.some((s) => /^unreachable: 127\.0\.0\.1:\d+: .*dropped the session/.test(s))).toBe(true), { timeout: 5000, interval: 5 });
+    await vi.waitFor(
+      () =>
+        expect(statuses.some((s) => /^unreachable: 127\.0\.0\.1:\d+: .*dropped the session/.test(s))).toBe(
+          true,
+        ),
+      { timeout: 5000, interval: 5 },
+    );
     await vi.waitFor(() => expect(connection.status.state).toBe("online"), { timeout: 5000, interval: 5 });
     expect(await connection.command("players")).toContain("(1 players in total)");
   });
@@ -120,11 +147,21 @@ describe("session driver", () => {
       warn: (...args) => logged.push(args),
       error: (...args) => logged.push(args),
     };
-    const connection = sourceFamily.createConnection({ host: "127.0.0.1", port: emulator.port, password: "secret", dialect: "tf2", reconnect: false, logger });
+    const connection = sourceFamily.createConnection({
+      host: "127.0.0.1",
+      port: emulator.port,
+      password: "secret",
+      dialect: "tf2",
+      reconnect: false,
+      logger,
+    });
     cleanups.push(() => connection.stop());
     connection.start();
     await vi.waitFor(() => expect(connection.status.state).toBe("online"), { timeout: 5000, interval: 5 });
-    const failure = await connection.command("sv_password hunter2", { timeoutMs: 20 }).catch((error: unknown) => error as Error);
+    const failure = (await connection.command("sv_password hunter2", { timeoutMs: 20 }).then(
+      () => new Error("answered"),
+      (error: unknown) => error,
+    )) as Error;
     expect(failure).toMatchObject({ code: "TIMEOUT" });
     expect(failure.message).toContain('"sv_password"');
     expect(failure.message).not.toContain("hunter2");

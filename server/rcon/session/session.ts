@@ -12,7 +12,14 @@ import type { ClientCore, CoreEvent } from "../protocol/core.ts";
 import { RconLocalError, type RconRemoteError } from "../protocol/errors.ts";
 import { FOREIGN_PREFIX_BYTES } from "../protocol/foreign-peer.ts";
 import { SessionError, type Session, type SessionContext } from "../supervised-connection.ts";
-import { FENCED_REASON, RconCommandError, type CommandOptions, type GameEvent, type Logger, type ProtocolId, type RconEvent } from "../types.ts";
+import {
+  FENCED_REASON,
+  RconCommandError,
+  type CommandOptions,
+  type GameEvent,
+  type Logger,
+  type ProtocolId,
+} from "../types.ts";
 import { CorePump } from "./pump.ts";
 import type { OpenTransport, Transport } from "./transport.ts";
 
@@ -22,7 +29,11 @@ export interface SessionWording {
    * The login got no answer in time. `foreign`: the first bytes of a unit the core could not read
    * while logging in (another protocol answered), else null; `transportError`: the last socket error.
    */
-  loginUnanswered(evidence: { reason: string; foreign: Uint8Array | null; transportError: string | null }): string;
+  loginUnanswered(evidence: {
+    reason: string;
+    foreign: Uint8Array | null;
+    transportError: string | null;
+  }): string;
   /** The stream closed during login. Default: unreachable, "<reason> during login". */
   closedDuringLogin?(reason: string): SessionError;
   /** A unit after which the stream cannot continue (not a foreign peer). Default: generic words. */
@@ -67,7 +78,10 @@ function commandName(text: string): string {
 }
 
 /** Opens the transport, logs in, and resolves with a Session once the server accepted the password. */
-export async function openSession<C extends ClientCore>(spec: SessionSpec<C>, context: SessionContext): Promise<Session> {
+export async function openSession<C extends ClientCore>(
+  spec: SessionSpec<C>,
+  context: SessionContext,
+): Promise<Session> {
   const problem = spec.checkPassword?.(spec.password);
   if (problem) throw new SessionError("auth", problem);
   const { clock, logger } = spec;
@@ -108,12 +122,20 @@ export async function openSession<C extends ClientCore>(spec: SessionSpec<C>, co
 
   const onDropped = (event: Extract<CoreEvent, { type: "dropped" }>, unit: Uint8Array | null) => {
     const detail = event.error ? `${event.error.code}: ${event.error.message}` : event.reason;
-    logger?.debug(`${spec.protocol} rcon: unit dropped`, { server: where, reason: event.reason, code: event.error?.code });
+    logger?.debug(`${spec.protocol} rcon: unit dropped`, {
+      server: where,
+      reason: event.reason,
+      code: event.error?.code,
+    });
     if (event.fatal) {
       if (event.error?.code === "NOT_RCON") return lose(event.error.message, "NOT_RCON");
       anomaly("malformed", detail);
       // The detail (a size field's raw value) is in the log above; the status says it in words.
-      return lose(event.error && spec.wording.unreadable ? spec.wording.unreadable(event.error) : "the server sent data that cannot be read; reconnecting");
+      return lose(
+        event.error && spec.wording.unreadable
+          ? spec.wording.unreadable(event.error)
+          : "the server sent data that cannot be read; reconnecting",
+      );
     }
     if (phase === "login") {
       // Something answers, but not in this protocol: remembered to name it if the login gets no answer.
@@ -137,7 +159,8 @@ export async function openSession<C extends ClientCore>(spec: SessionSpec<C>, co
         end(new SessionError("auth", event.reason), new RconCommandError("AUTH_REFUSED", event.reason));
         return;
       case "dead":
-        if (phase === "login") lose(spec.wording.loginUnanswered({ reason: event.reason, foreign, transportError }));
+        if (phase === "login")
+          lose(spec.wording.loginUnanswered({ reason: event.reason, foreign, transportError }));
         else lose(`${where}: ${event.reason}`);
         return;
       case "answer": {
@@ -154,7 +177,12 @@ export async function openSession<C extends ClientCore>(spec: SessionSpec<C>, co
         if (event.code === "too-large") anomaly("endless-answer", event.detail);
         if (!waiter) return;
         if (event.code === "timeout" || event.code === "incomplete") {
-          waiter.reject(new RconCommandError("TIMEOUT", `no ${event.code === "incomplete" ? "complete " : ""}answer to "${waiter.name}": ${event.detail}`));
+          waiter.reject(
+            new RconCommandError(
+              "TIMEOUT",
+              `no ${event.code === "incomplete" ? "complete " : ""}answer to "${waiter.name}": ${event.detail}`,
+            ),
+          );
         } else if (event.code === "closed") {
           waiter.reject(new RconCommandError("CONNECTION_LOST", "the connection closed"));
         } else {
@@ -206,7 +234,8 @@ export async function openSession<C extends ClientCore>(spec: SessionSpec<C>, co
 
   const session: Session = {
     command(text: string, options?: CommandOptions): Promise<string> {
-      if (phase !== "online" || !pump) return Promise.reject(new RconCommandError("CONNECTION_LOST", "the connection is closed"));
+      if (phase !== "online" || !pump)
+        return Promise.reject(new RconCommandError("CONNECTION_LOST", "the connection is closed"));
       let id: number;
       const now = clock.now();
       const timeoutMs = options?.timeoutMs ?? spec.commandTimeoutMs;
@@ -220,10 +249,13 @@ export async function openSession<C extends ClientCore>(spec: SessionSpec<C>, co
           now,
         );
       } catch (error) {
-        if (error instanceof RconLocalError) return Promise.reject(new RconCommandError("INVALID_ARGUMENT", error.message));
+        if (error instanceof RconLocalError)
+          return Promise.reject(new RconCommandError("INVALID_ARGUMENT", error.message));
         throw error;
       }
-      const answer = new Promise<string>((resolve, reject) => waiters.set(id, { name: commandName(text), resolve, reject }));
+      const answer = new Promise<string>((resolve, reject) =>
+        waiters.set(id, { name: commandName(text), resolve, reject }),
+      );
       pump.afterIntent(now + timeoutMs);
       return answer;
     },
@@ -233,7 +265,8 @@ export async function openSession<C extends ClientCore>(spec: SessionSpec<C>, co
       pump?.stop();
       clock.clearTimeout(resumeTimer);
       core.close();
-      for (const waiter of waiters.values()) waiter.reject(new RconCommandError("CLOSED", "the connection was closed"));
+      for (const waiter of waiters.values())
+        waiter.reject(new RconCommandError("CLOSED", "the connection was closed"));
       waiters.clear();
       await transport?.close();
     },
@@ -247,7 +280,8 @@ export async function openSession<C extends ClientCore>(spec: SessionSpec<C>, co
     clock,
     onEvent,
     writeGate: spec.writeGate,
-    onFenced: () => end(new SessionError("fenced", FENCED_REASON), new RconCommandError("CLOSED", FENCED_REASON)),
+    onFenced: () =>
+      end(new SessionError("fenced", FENCED_REASON), new RconCommandError("CLOSED", FENCED_REASON)),
     batchWrites: spec.batchWrites,
   });
   try {
@@ -261,14 +295,22 @@ export async function openSession<C extends ClientCore>(spec: SessionSpec<C>, co
       },
       onClose(error) {
         if (phase === "ended") return;
-        const reason = error ? `connection to ${where} lost: ${error.message}` : `${where} closed the connection`;
+        const reason = error
+          ? `connection to ${where} lost: ${error.message}`
+          : `${where} closed the connection`;
         if (phase !== "login") return lose(reason);
-        const closed = spec.wording.closedDuringLogin?.(reason) ?? new SessionError("unreachable", `${reason} during login`);
-        end(closed, new RconCommandError(closed.kind === "auth" ? "AUTH_REFUSED" : "CONNECTION_LOST", closed.message));
+        const closed =
+          spec.wording.closedDuringLogin?.(reason) ??
+          new SessionError("unreachable", `${reason} during login`);
+        end(
+          closed,
+          new RconCommandError(closed.kind === "auth" ? "AUTH_REFUSED" : "CONNECTION_LOST", closed.message),
+        );
       },
       onError(error) {
         // ICMP "port unreachable" while a UDP server restarts: the core's liveness rule decides, not one error.
-        transportError = error.code === "ECONNREFUSED" ? "connection refused (nothing listens on that port)" : error.message;
+        transportError =
+          error.code === "ECONNREFUSED" ? "connection refused (nothing listens on that port)" : error.message;
         logger?.debug(`${spec.protocol} rcon: socket error`, { server: where, code: error.code });
       },
     });
@@ -287,7 +329,10 @@ export async function openSession<C extends ClientCore>(spec: SessionSpec<C>, co
   } catch (error) {
     if (!(error instanceof RconLocalError)) throw error;
     // A password that cannot even be sent can never work: final, like a refusal.
-    end(new SessionError("auth", `the password cannot be sent: ${error.message}`), new RconCommandError("AUTH_REFUSED", "bad password"));
+    end(
+      new SessionError("auth", `the password cannot be sent: ${error.message}`),
+      new RconCommandError("AUTH_REFUSED", "bad password"),
+    );
     return login;
   }
   pump.pump();

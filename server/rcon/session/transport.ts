@@ -35,7 +35,10 @@ export function tcpTransport(host: string, port: number, connectTimeoutMs: numbe
   return async (handlers) => {
     let stream;
     try {
-      stream = await connectTcp(host, port, connectTimeoutMs, { onData: handlers.onUnit, onClose: handlers.onClose });
+      stream = await connectTcp(host, port, connectTimeoutMs, {
+        onData: (bytes) => handlers.onUnit(bytes),
+        onClose: (error) => handlers.onClose(error),
+      });
     } catch (error) {
       if (error instanceof TcpConnectError) throw error;
       throw new Error(`cannot connect to ${host}:${port}: ${String(error)}`, { cause: error });
@@ -57,10 +60,12 @@ export function udpTransport(host: string, port: number): OpenTransport {
     try {
       socket = await connectUdp(host, port, {
         onDatagram: (datagram) => handlers.onUnit(datagram.bytes),
-        onError: handlers.onError,
+        onError: (error) => handlers.onError(error),
       });
     } catch (error) {
-      throw new Error(`cannot open a UDP socket to ${host}:${port}: ${(error as Error).message}`, { cause: error });
+      throw new Error(`cannot open a UDP socket to ${host}:${port}: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     const opened = socket;
     return {

@@ -61,12 +61,17 @@ export function createSourceConnection(options: ConnectionOptions, dialect: Sour
     wording: {
       loginUnanswered: ({ foreign }) =>
         // Only unreadable packets came back: something answers there, but not in Source RCON.
-        foreign ? describeForeignPeer(foreign) : `no answer to login from ${where} within ${connectTimeoutMs} ms`,
+        foreign
+          ? describeForeignPeer(foreign)
+          : `no answer to login from ${where} within ${connectTimeoutMs} ms`,
       closedDuringLogin: (reason) =>
         dialect.server.authFailure === "close"
           ? // This game answers a wrong password by closing the socket: never retry it automatically.
             new SessionError("auth", "login refused: the server closed the connection (wrong RCON password?)")
-          : new SessionError("unreachable", `${reason} during login (is this address banned for failed logins?)`),
+          : new SessionError(
+              "unreachable",
+              `${reason} during login (is this address banned for failed logins?)`,
+            ),
       unreadable: (error) =>
         `the server sent a packet that cannot be read (${UNREADABLE_WORDS[error.code] ?? "malformed"}); reconnecting`,
     },
@@ -80,7 +85,8 @@ export const family: ProtocolFamily = {
   dialects: SOURCE_DIALECTS,
   defaultDialect: "cs2",
   checkPassword(password) {
-    if (password === "") return "Source RCON needs a password: an empty rcon_password disables RCON on the server";
+    if (password === "")
+      return "Source RCON needs a password: an empty rcon_password disables RCON on the server";
     if (password.includes("\u0000")) return "the password must not contain NUL characters";
     if (password.length > 1000) return "the password is too long for Source RCON";
     return null;

@@ -10,8 +10,6 @@ import { BattlEyeClient } from "./client.ts";
 import { encodePacket, type Packet } from "./packet.ts";
 import { answer, drainEvents as events, dropped, loggedIn, sentPackets as sent, T0 } from "./test-helpers.ts";
 
-
-
 function seqs(packets: Packet[]): number[] {
   return packets.map((p) => (p.type === "command" || p.type === "message" ? p.seq : -1));
 }
@@ -44,7 +42,9 @@ describe("BattlEyeClient login timers", () => {
     refused.login("wrong", T0);
     refused.takeOutgoing();
     refused.receive(encodePacket({ type: "login-reply", success: false }), T0 + 5);
-    expect(events(refused)).toEqual([{ type: "login-refused", reason: "login refused: wrong RCon password" }]);
+    expect(events(refused)).toEqual([
+      { type: "login-refused", reason: "login refused: wrong RCon password" },
+    ]);
     refused.close(); // the I/O layer closing after the refusal must not throw
     expect(refused.state).toBe("closed");
     refused.handleTimeout(T0 + 60_000);
@@ -57,7 +57,9 @@ describe("BattlEyeClient login timers", () => {
     const id = client.command({ text: "players", timeoutMs: client.timing.commandTimeoutMs }, T0);
     client.takeOutgoing();
     expect(client.close()).toEqual([id]);
-    expect(events(client)).toEqual([{ type: "command-failed", id, code: "closed", detail: "the client closed" }]);
+    expect(events(client)).toEqual([
+      { type: "command-failed", id, code: "closed", detail: "the client closed" },
+    ]);
     client.receive(message(0, "(Global) late"), T0 + 1);
     client.receive(answer(0, "late answer"), T0 + 1);
     expect(client.takeOutgoing()).toEqual([]);
@@ -104,7 +106,9 @@ describe("BattlEyeClient with gaps in the sequence window", () => {
     expect(client.nextDeadline()).toBe(T0 + 400);
     client.handleTimeout(T0 + 400);
     expect(client.takeOutgoing()).toEqual([]);
-    expect(events(client)).toEqual([{ type: "command-failed", id, code: "timeout", detail: "no answer after 1 sends" }]);
+    expect(events(client)).toEqual([
+      { type: "command-failed", id, code: "timeout", detail: "no answer after 1 sends" },
+    ]);
   });
 
   it("cancels a command still queued behind a full window: it never goes on the wire", () => {

@@ -6,9 +6,6 @@ import { BattlEyeClient } from "./client.ts";
 import { encodePacket } from "./packet.ts";
 import { answer, drainEvents as events, dropped, loggedIn, sentPackets as sent, T0 } from "./test-helpers.ts";
 
-
-
-
 describe("BattlEyeClient login", () => {
   it("sends the login, re-sends it, and reports no answer after the login timeout", () => {
     const client = new BattlEyeClient(utf8, { loginRetryMs: 1000, loginTimeoutMs: 3000 });
@@ -43,7 +40,9 @@ describe("BattlEyeClient login", () => {
 
   it("asserts states: no command before login, no second login", () => {
     const client = new BattlEyeClient(utf8);
-    expect(() => client.command({ text: "players", timeoutMs: client.timing.commandTimeoutMs }, T0)).toThrow(InvalidStateError);
+    expect(() => client.command({ text: "players", timeoutMs: client.timing.commandTimeoutMs }, T0)).toThrow(
+      InvalidStateError,
+    );
     client.login("x", T0);
     expect(() => client.login("x", T0)).toThrow(InvalidStateError);
   });
@@ -72,7 +71,9 @@ describe("BattlEyeClient commands", () => {
     client.handleTimeout(T0 + 3000);
     expect(client.takeOutgoing()).toEqual([first, first]);
     client.handleTimeout(T0 + 3500);
-    expect(events(client)).toEqual([{ type: "command-failed", id, code: "timeout", detail: "no answer after 4 sends" }]);
+    expect(events(client)).toEqual([
+      { type: "command-failed", id, code: "timeout", detail: "no answer after 4 sends" },
+    ]);
     client.receive(answer(0, "late"), T0 + 3600);
     expect(events(client)).toEqual([]);
     expect(client.stats.ignored).toBe(1);
@@ -112,7 +113,8 @@ describe("BattlEyeClient commands", () => {
 
   it("keeps at most maxInFlight consecutive sequence numbers outstanding; the rest wait", () => {
     const client = loggedIn({ maxInFlight: 4 });
-    for (let i = 0; i < 6; i++) client.command({ text: `c${i}`, timeoutMs: client.timing.commandTimeoutMs }, T0);
+    for (let i = 0; i < 6; i++)
+      client.command({ text: `c${i}`, timeoutMs: client.timing.commandTimeoutMs }, T0);
     expect(sent(client)).toHaveLength(4);
     client.receive(answer(1, "x"), T0); // not the oldest: the window does not move
     expect(sent(client)).toHaveLength(0);
@@ -135,7 +137,9 @@ describe("BattlEyeClient command bytes", () => {
     const client = loggedIn();
     const texts = ["players", "players", "say -1 é", "players", "say -1 é"];
     for (const text of texts) client.command({ text: text, timeoutMs: client.timing.commandTimeoutMs }, T0);
-    expect(sent(client)).toEqual(texts.map((text, seq) => ({ type: "command", seq, body: utf8.encode(text) })));
+    expect(sent(client)).toEqual(
+      texts.map((text, seq) => ({ type: "command", seq, body: utf8.encode(text) })),
+    );
   });
 });
 
@@ -278,7 +282,9 @@ describe("BattlEyeClient 45-second rules (fake time)", () => {
     client.handleTimeout(T0 + 54_999);
     expect(events(client).filter((e) => e.type === "dead")).toEqual([]);
     client.handleTimeout(T0 + 55_000);
-    expect(events(client)).toEqual([{ type: "dead", reason: "nothing received for 45 s: server gone or restarted" }]);
+    expect(events(client)).toEqual([
+      { type: "dead", reason: "nothing received for 45 s: server gone or restarted" },
+    ]);
     expect(client.state).toBe("closed");
   });
 
@@ -329,7 +335,14 @@ describe("BattlEyeClient edge cases", () => {
     client.command({ text: "first", timeoutMs: client.timing.commandTimeoutMs }, T0);
     const queued = client.command({ text: "second", timeoutMs: 500 }, T0);
     client.handleTimeout(T0 + 500);
-    expect(events(client)).toEqual([{ type: "command-failed", id: queued, code: "timeout", detail: "never sent: the sequence window stayed full" }]);
+    expect(events(client)).toEqual([
+      {
+        type: "command-failed",
+        id: queued,
+        code: "timeout",
+        detail: "never sent: the sequence window stayed full",
+      },
+    ]);
   });
 
   it("queues a new keep-alive after the previous one got no answer", () => {
@@ -345,7 +358,9 @@ describe("BattlEyeClient edge cases", () => {
 
   it("refuses a command too large for one datagram and bad options", () => {
     const client = loggedIn();
-    expect(() => client.command({ text: "x".repeat(65_600), timeoutMs: client.timing.commandTimeoutMs }, T0)).toThrow(/does not fit/);
+    expect(() =>
+      client.command({ text: "x".repeat(65_600), timeoutMs: client.timing.commandTimeoutMs }, T0),
+    ).toThrow(/does not fit/);
     expect(() => new BattlEyeClient(utf8, { maxInFlight: 0 })).toThrow(/maxInFlight/);
   });
 });

@@ -292,11 +292,14 @@ export class BattlEyeClient implements ClientCore {
   close(): number[] {
     if (this.currentState === "closed") return [];
     this.transition("closed");
-    const pending = [...this.inFlight.entries(), ...this.queue].filter((entry) => !entry.keepAlive).map((entry) => entry.id);
+    const pending = [...this.inFlight.entries(), ...this.queue]
+      .filter((entry) => !entry.keepAlive)
+      .map((entry) => entry.id);
     this.queue.length = 0;
     this.inFlight.clear();
     this.loginPacket = null;
-    for (const id of pending) this.events.push({ type: "command-failed", id, code: "closed", detail: "the client closed" });
+    for (const id of pending)
+      this.events.push({ type: "command-failed", id, code: "closed", detail: "the client closed" });
     return pending;
   }
 
@@ -529,7 +532,10 @@ export class BattlEyeClient implements ClientCore {
     if (this.currentState !== "ready") return;
     if (now - this.lastReceivedAt >= this.timing.deadAfterMs) {
       const silentS = Math.round((now - this.lastReceivedAt) / 1000);
-      this.events.push({ type: "dead", reason: `nothing received for ${silentS} s: server gone or restarted` });
+      this.events.push({
+        type: "dead",
+        reason: `nothing received for ${silentS} s: server gone or restarted`,
+      });
       this.close();
       return;
     }
@@ -538,7 +544,12 @@ export class BattlEyeClient implements ClientCore {
       if (now >= entry.deadline) {
         this.queue.splice(i, 1);
         if (!entry.keepAlive)
-          this.events.push({ type: "command-failed", id: entry.id, code: "timeout", detail: "never sent: the sequence window stayed full" });
+          this.events.push({
+            type: "command-failed",
+            id: entry.id,
+            code: "timeout",
+            detail: "never sent: the sequence window stayed full",
+          });
       }
     }
     let droppedUs = false;
@@ -547,7 +558,8 @@ export class BattlEyeClient implements ClientCore {
         this.inFlight.delete(entry.seq);
         if (entry.keepAlive) continue;
         this.timedOut(entry);
-        if (entry.attempts >= SILENT_SENDS_FOR_DEAD && this.lastReceivedAt < entry.createdAt) droppedUs = true;
+        if (entry.attempts >= SILENT_SENDS_FOR_DEAD && this.lastReceivedAt < entry.createdAt)
+          droppedUs = true;
       } else if (now >= entry.nextSendAt) {
         this.outgoing.push(entry.bytes);
         entry.attempts++;
@@ -558,7 +570,10 @@ export class BattlEyeClient implements ClientCore {
     }
     if (droppedUs) {
       const silentS = Math.round((now - this.lastReceivedAt) / 1000);
-      this.events.push({ type: "dead", reason: `a command got no answer to ${SILENT_SENDS_FOR_DEAD} or more sends and nothing was received for ${silentS} s: the server dropped the session or is gone` });
+      this.events.push({
+        type: "dead",
+        reason: `a command got no answer to ${SILENT_SENDS_FOR_DEAD} or more sends and nothing was received for ${silentS} s: the server dropped the session or is gone`,
+      });
       this.close();
       return;
     }
@@ -579,8 +594,18 @@ export class BattlEyeClient implements ClientCore {
     const partsSeen = entry.parts?.size ?? 0;
     this.events.push(
       partsSeen > 0
-        ? { type: "command-failed", id: entry.id, code: "incomplete", detail: `${partsSeen} of ${entry.total ?? "?"} parts after ${entry.attempts} sends` }
-        : { type: "command-failed", id: entry.id, code: "timeout", detail: `no answer after ${entry.attempts} sends` },
+        ? {
+            type: "command-failed",
+            id: entry.id,
+            code: "incomplete",
+            detail: `${partsSeen} of ${entry.total ?? "?"} parts after ${entry.attempts} sends`,
+          }
+        : {
+            type: "command-failed",
+            id: entry.id,
+            code: "timeout",
+            detail: `no answer after ${entry.attempts} sends`,
+          },
     );
   }
 

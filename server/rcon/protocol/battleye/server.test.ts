@@ -80,7 +80,9 @@ describe("BattlEye client and server paired in memory", () => {
 
     const bad = new Pair({}, {}, "other");
     bad.login();
-    expect(bad.clientEvents).toEqual([{ type: "login-refused", reason: "login refused: wrong RCon password" }]);
+    expect(bad.clientEvents).toEqual([
+      { type: "login-refused", reason: "login refused: wrong RCon password" },
+    ]);
     expect(bad.server.loggedInPeers()).toEqual([]);
   });
 
@@ -188,7 +190,10 @@ describe("BattlEye client and server paired in memory", () => {
     pair.advanceTo(loginAt + 44_999);
     expect(pair.client.state).toBe("ready");
     pair.advanceTo(loginAt + 45_000);
-    expect(pair.clientEvents.at(-1)).toEqual({ type: "dead", reason: "nothing received for 45 s: server gone or restarted" });
+    expect(pair.clientEvents.at(-1)).toEqual({
+      type: "dead",
+      reason: "nothing received for 45 s: server gone or restarted",
+    });
   });
 
   it("answers a repeated login without treating it as a new admin; a wrong one logs the peer out", () => {

@@ -17,7 +17,8 @@ export function loggedIn(timing: Partial<ClientTiming> = {}): BattlEyeClient {
 }
 
 /** A one-packet command answer from the server. */
-export const answer = (seq: number, text: string) => encodePacket({ type: "command", seq, body: utf8.encode(text) });
+export const answer = (seq: number, text: string) =>
+  encodePacket({ type: "command", seq, body: utf8.encode(text) });
 
 export function drainEvents(client: BattlEyeClient): BattlEyeEvent[] {
   const out: BattlEyeEvent[] = [];

@@ -76,7 +76,14 @@ describe("Quake3Client (ClientCore)", () => {
     const id = pair.client.command({ text: "echo hi", timeoutMs: 1000 });
     pair.run();
     expect(pair.events).toEqual([
-      expect.objectContaining({ type: "answer", id, text: "ran echo hi\n", latencyMs: 40, datagrams: 1, truncated: false }),
+      expect.objectContaining({
+        type: "answer",
+        id,
+        text: "ran echo hi\n",
+        latencyMs: 40,
+        datagrams: 1,
+        truncated: false,
+      }),
     ]);
   });
 
@@ -85,7 +92,12 @@ describe("Quake3Client (ClientCore)", () => {
     pair.server.setPassword("other");
     pair.client.login(PASSWORD);
     pair.run();
-    expect(pair.events).toEqual([{ type: "login-refused", reason: 'login refused: wrong rcon password (the server said "Bad rconpassword.")' }]);
+    expect(pair.events).toEqual([
+      {
+        type: "login-refused",
+        reason: 'login refused: wrong rcon password (the server said "Bad rconpassword.")',
+      },
+    ]);
     expect(pair.client.state).toBe("closed");
   });
 
@@ -112,10 +124,19 @@ describe("Quake3Client (ClientCore)", () => {
     const status = pair.client.command({ text: "status", timeoutMs: 100 });
     const kick = pair.client.command({ text: "kick 1", timeoutMs: 100 });
     pair.run();
-    expect(pair.sent).toEqual([`rcon ${PASSWORD} status`, `rcon ${PASSWORD} status`, `rcon ${PASSWORD} kick 1`]);
+    expect(pair.sent).toEqual([
+      `rcon ${PASSWORD} status`,
+      `rcon ${PASSWORD} status`,
+      `rcon ${PASSWORD} kick 1`,
+    ]);
     expect(pair.events).toEqual([
       { type: "command-failed", id: status, code: "timeout", detail: "no answer after 2 sends" },
-      { type: "command-failed", id: kick, code: "timeout", detail: "no answer (not re-sent: it may have run)" },
+      {
+        type: "command-failed",
+        id: kick,
+        code: "timeout",
+        detail: "no answer (not re-sent: it may have run)",
+      },
     ]);
     expect(pair.client.state).toBe("ready");
   });
@@ -127,7 +148,11 @@ describe("Quake3Client (ClientCore)", () => {
     pair.client.command({ text: "kick 1", timeoutMs: 100, idempotent: true });
     pair.client.command({ text: "status", timeoutMs: 100, idempotent: false });
     pair.run();
-    expect(pair.sent).toEqual([`rcon ${PASSWORD} kick 1`, `rcon ${PASSWORD} kick 1`, `rcon ${PASSWORD} status`]);
+    expect(pair.sent).toEqual([
+      `rcon ${PASSWORD} kick 1`,
+      `rcon ${PASSWORD} kick 1`,
+      `rcon ${PASSWORD} status`,
+    ]);
   });
 
   it("several requests in a row without an answer mean dead; an answer in between resets the count", () => {
@@ -176,7 +201,9 @@ describe("Quake3Client (ClientCore)", () => {
     pair.client.cancel(12345); // unknown: nothing happens
     const after = pair.client.command({ text: "echo c", timeoutMs: 1000 });
     pair.run();
-    expect(pair.events).toEqual([expect.objectContaining({ type: "answer", id: after, text: "ran echo c\n" })]);
+    expect(pair.events).toEqual([
+      expect.objectContaining({ type: "answer", id: after, text: "ran echo c\n" }),
+    ]);
     expect(pair.sent).toEqual([`rcon ${PASSWORD} echo c`]);
   });
 
@@ -186,8 +213,18 @@ describe("Quake3Client (ClientCore)", () => {
     const b = pair.client.command({ text: "echo b", timeoutMs: 1000 });
     expect(pair.client.close()).toEqual([a, b]);
     expect(pair.client.close()).toEqual([]);
-    expect(pair.client.nextEvent()).toEqual({ type: "command-failed", id: a, code: "closed", detail: "the client closed" });
-    expect(pair.client.nextEvent()).toEqual({ type: "command-failed", id: b, code: "closed", detail: "the client closed" });
+    expect(pair.client.nextEvent()).toEqual({
+      type: "command-failed",
+      id: a,
+      code: "closed",
+      detail: "the client closed",
+    });
+    expect(pair.client.nextEvent()).toEqual({
+      type: "command-failed",
+      id: b,
+      code: "closed",
+      detail: "the client closed",
+    });
     expect(pair.client.takeOutgoing(pair.now)).toEqual([]);
     expect(pair.client.nextDeadline()).toBeNull();
     pair.client.handleTimeout(pair.now + 10_000);
@@ -203,7 +240,11 @@ describe("Quake3Client (ClientCore)", () => {
     expect(pair.events).toEqual([]);
     expect(pair.queries).toEqual([
       expect.objectContaining({ type: "status", id: status }),
-      expect.objectContaining({ type: "info", id: info, info: expect.objectContaining({ hostname: "x" }) as object }),
+      expect.objectContaining({
+        type: "info",
+        id: info,
+        info: expect.objectContaining({ hostname: "x" }) as object,
+      }),
     ]);
     expect(pair.client.state).toBe("idle");
   });
@@ -211,7 +252,10 @@ describe("Quake3Client (ClientCore)", () => {
   it("malformed datagrams are dropped as such; stale ones are only counted", () => {
     const pair = new Pair(makeClient()).loggedIn();
     pair.client.receive(new Uint8Array([1, 2, 3]), pair.now);
-    pair.client.receive(new Uint8Array([0xff, 0xff, 0xff, 0xff, ...LATIN1.encode("print\nlate\n")]), pair.now);
+    pair.client.receive(
+      new Uint8Array([0xff, 0xff, 0xff, 0xff, ...LATIN1.encode("print\nlate\n")]),
+      pair.now,
+    );
     expect(pair.client.nextEvent()).toMatchObject({ type: "dropped", reason: "malformed", fatal: false });
     expect(pair.client.nextEvent()).toBeNull();
     expect(pair.client.staleDatagrams).toBe(1);

@@ -13,9 +13,19 @@ import { assertState, RconLocalError } from "../errors.ts";
 import { EventQueue } from "../event-queue.ts";
 import type { ClientCore, CommandSpec, CoreEvent, CoreState } from "../core.ts";
 import { checkRconPassword } from "./packet.ts";
-import { RequestLine, type AuthFailureKind, type LineEvent, type RequestLineOptions } from "./request-line.ts";
+import {
+  RequestLine,
+  type AuthFailureKind,
+  type LineEvent,
+  type RequestLineOptions,
+} from "./request-line.ts";
 
-export { AUTH_FAILURE_RULES, classifyAuthFailure, type AuthFailureKind, type AuthFailureRule } from "./request-line.ts";
+export {
+  AUTH_FAILURE_RULES,
+  classifyAuthFailure,
+  type AuthFailureKind,
+  type AuthFailureRule,
+} from "./request-line.ts";
 
 export interface Quake3ClientOptions extends Omit<RequestLineOptions, "password"> {
   /** The read-only command `login` sends to prove the password. */
@@ -89,17 +99,30 @@ export class Quake3Client implements ClientCore {
     const problem = checkRconPassword(password);
     if (problem) throw new RconLocalError("INVALID_ARGUMENT", problem);
     this.line.setPassword(password);
-    this.loginId = this.line.request({ kind: "rcon", command: this.options.probeCommand, timeoutMs: this.options.loginTimeoutMs, retries: 1 });
+    this.loginId = this.line.request({
+      kind: "rcon",
+      command: this.options.probeCommand,
+      timeoutMs: this.options.loginTimeoutMs,
+      retries: 1,
+    });
     this.currentState = "logging-in";
   }
 
   command(spec: CommandSpec): number {
     assertState(this.currentState, ["ready"], "send a command");
     if (/[\r\n\0]/.test(spec.text)) {
-      throw new RconLocalError("INVALID_ARGUMENT", "a Quake 3 rcon command is one line: the server stops reading at a line break");
+      throw new RconLocalError(
+        "INVALID_ARGUMENT",
+        "a Quake 3 rcon command is one line: the server stops reading at a line break",
+      );
     }
     const resent = spec.idempotent ?? this.readOnly.has(firstToken(spec.text));
-    const id = this.line.request({ kind: "rcon", command: spec.text, timeoutMs: spec.timeoutMs, retries: resent ? 1 : 0 });
+    const id = this.line.request({
+      kind: "rcon",
+      command: spec.text,
+      timeoutMs: spec.timeoutMs,
+      retries: resent ? 1 : 0,
+    });
     this.commands.set(id, { resent });
     return id;
   }
@@ -151,7 +174,8 @@ export class Quake3Client implements ClientCore {
     this.currentState = "closed";
     this.line.close();
     const ids = [...this.commands.keys()];
-    for (const id of ids) this.events.push({ type: "command-failed", id, code: "closed", detail: "the client closed" });
+    for (const id of ids)
+      this.events.push({ type: "command-failed", id, code: "closed", detail: "the client closed" });
     for (const id of this.queries) this.queryResults.push({ type: "no-answer", id, sentAt: 0, attempts: 0 });
     this.commands.clear();
     this.queries.clear();
@@ -182,7 +206,10 @@ export class Quake3Client implements ClientCore {
     } else if (event.type === "auth-failed") {
       this.refuse(describeAuthFailure(event.kind, event.text));
     } else {
-      this.events.push({ type: "dead", reason: `no answer to the rcon probe after ${event.type === "no-answer" ? event.attempts : 1} sends` });
+      this.events.push({
+        type: "dead",
+        reason: `no answer to the rcon probe after ${event.type === "no-answer" ? event.attempts : 1} sends`,
+      });
       this.close();
     }
   }
@@ -211,7 +238,9 @@ export class Quake3Client implements ClientCore {
         return;
       case "no-answer": {
         this.silent++;
-        const detail = command.resent ? `no answer after ${event.attempts} sends` : "no answer (not re-sent: it may have run)";
+        const detail = command.resent
+          ? `no answer after ${event.attempts} sends`
+          : "no answer (not re-sent: it may have run)";
         this.events.push({ type: "command-failed", id: event.id, code: "timeout", detail });
         if (this.silent >= (this.options.maxSilentRequests ?? DEFAULT_MAX_SILENT_REQUESTS)) {
           this.events.push({ type: "dead", reason: `no answer to ${this.silent} requests in a row` });

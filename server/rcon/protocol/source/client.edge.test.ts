@@ -66,7 +66,9 @@ describe("SourceClient deadlines", () => {
     expect(wire[0]).toMatchObject({ id: b, type: PacketType.EXECCOMMAND });
     client.receive(answer(b, "B"), 1100);
     client.receive(answer(wire[1]!.id, ""), 1100); // the marker's echo ends the answer
-    expect(drain(client)).toEqual([{ type: "answer", id: b, latencyMs: expect.any(Number) as number, text: "B", packets: 1 }]);
+    expect(drain(client)).toEqual([
+      { type: "answer", id: b, latencyMs: expect.any(Number) as number, text: "B", packets: 1 },
+    ]);
   });
 });
 
@@ -80,7 +82,12 @@ describe("SourceClient request ids", () => {
       [41.9, 41],
       [MAX_REQUEST_ID, MAX_REQUEST_ID],
     ] as const) {
-      const client = new SourceClient({ profile: MARKER, codec: utf8, loginTimeoutMs: 1000, firstRequestId: first });
+      const client = new SourceClient({
+        profile: MARKER,
+        codec: utf8,
+        loginTimeoutMs: 1000,
+        firstRequestId: first,
+      });
       client.login("pw", 0);
       expect(decodePacket(client.takeOutgoing()[0]!).id).toBe(expected);
     }
@@ -126,7 +133,9 @@ describe("SourceClient stream and limits", () => {
     expect(drain(client)).toEqual([]);
     client.receive(bytes.subarray(7), 2);
     expect(client.bufferedBytes).toBe(0);
-    expect(drain(client)).toEqual([{ type: "answer", id: id, latencyMs: expect.any(Number) as number, text: "hostname: x", packets: 1 }]);
+    expect(drain(client)).toEqual([
+      { type: "answer", id: id, latencyMs: expect.any(Number) as number, text: "hostname: x", packets: 1 },
+    ]);
   });
 
   it("a profile without a request limit allows commands up to the default packet size", () => {
@@ -164,7 +173,12 @@ describe("SourceClient answers that never end", () => {
   });
 
   it("cuts an answer at the smaller of the profile's and the app's cap, then drops its rest as late-answer", () => {
-    const client = new SourceClient({ profile: MARKER, codec: utf8, loginTimeoutMs: 1000, maxResponseBytes: 10 });
+    const client = new SourceClient({
+      profile: MARKER,
+      codec: utf8,
+      loginTimeoutMs: 1000,
+      maxResponseBytes: 10,
+    });
     client.login("pw", 0);
     const [auth] = client.takeOutgoing();
     client.receive(
