@@ -308,3 +308,17 @@ describe("BattlEyeClient: a server that dropped the session", () => {
     expect(client.state).toBe("ready");
   });
 });
+
+describe("BattlEyeClient: an answer whose parts never all arrive", () => {
+  it("fails as incomplete, naming how many parts came, and never passes the parts off as the answer", () => {
+    const client = loggedIn({ retransmitMs: 1000 });
+    const id = client.command({ text: "players", timeoutMs: 1500 }, T0);
+    client.receive(part(0, 3, 1, "middle"), T0 + 10);
+    client.handleTimeout(T0 + 1000);
+    client.handleTimeout(T0 + 1500);
+    expect(events(client)).toEqual([
+      { type: "command-failed", id, code: "incomplete", detail: "1 of 3 parts after 2 sends" },
+    ]);
+    expect(client.state).toBe("ready");
+  });
+});
