@@ -66,12 +66,13 @@ export interface SessionSpec<C extends ClientCore = ClientCore> {
 const READ_WINDOWS_PER_SECOND = 10;
 
 interface Waiter {
-  /** The command's first word only: the rest may carry a secret and errors are shown and logged. */
-  name: string;
+  /** Only its first word is ever shown (commandName): the rest may carry a secret. */
+  text: string;
   resolve(answer: string): void;
   reject(error: RconCommandError): void;
 }
 
+/** A command's first word, for errors: the rest may carry a secret (sv_password, rcon_password). */
 function commandName(text: string): string {
   const first = /^\s*(\S*)/.exec(text)?.[1] ?? "";
   return first.length > 40 ? `${first.slice(0, 37)}...` : first;
@@ -180,7 +181,7 @@ export async function openSession<C extends ClientCore>(
           waiter.reject(
             new RconCommandError(
               "TIMEOUT",
-              `no ${event.code === "incomplete" ? "complete " : ""}answer to "${waiter.name}": ${event.detail}`,
+              `no ${event.code === "incomplete" ? "complete " : ""}answer to "${commandName(waiter.text)}": ${event.detail}`,
             ),
           );
         } else if (event.code === "closed") {
@@ -253,9 +254,7 @@ export async function openSession<C extends ClientCore>(
           return Promise.reject(new RconCommandError("INVALID_ARGUMENT", error.message));
         throw error;
       }
-      const answer = new Promise<string>((resolve, reject) =>
-        waiters.set(id, { name: commandName(text), resolve, reject }),
-      );
+      const answer = new Promise<string>((resolve, reject) => waiters.set(id, { text, resolve, reject }));
       pump.afterIntent(now + timeoutMs);
       return answer;
     },
