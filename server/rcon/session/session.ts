@@ -127,6 +127,7 @@ export async function openSession<C extends ClientCore>(
       server: where,
       reason: event.reason,
       code: event.error?.code,
+      message: event.error?.message,
     });
     if (event.fatal) {
       if (event.error?.code === "NOT_RCON") return lose(event.error.message, "NOT_RCON");

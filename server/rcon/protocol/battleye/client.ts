@@ -591,14 +591,15 @@ export class BattlEyeClient implements ClientCore {
   }
 
   private timedOut(entry: InFlight): void {
-    const partsSeen = entry.parts?.size ?? 0;
+    // Parts exist only once the first one said how many there are.
+    const { parts } = entry;
     this.events.push(
-      partsSeen > 0
+      parts
         ? {
             type: "command-failed",
             id: entry.id,
             code: "incomplete",
-            detail: `${partsSeen} of ${entry.total ?? "?"} parts after ${entry.attempts} sends`,
+            detail: `${parts.size} of ${String(entry.total)} parts after ${entry.attempts} sends`,
           }
         : {
             type: "command-failed",

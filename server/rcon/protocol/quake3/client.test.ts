@@ -101,6 +101,19 @@ describe("Quake3Client (ClientCore)", () => {
     expect(pair.client.state).toBe("closed");
   });
 
+  it("a server without an rcon password is login-refused as rcon disabled", () => {
+    const pair = new Pair(makeClient());
+    pair.server.setPassword("");
+    pair.client.login(PASSWORD);
+    pair.run();
+    expect(pair.events).toEqual([
+      {
+        type: "login-refused",
+        reason: 'rcon is disabled on the server (it said "No rconpassword set on the server.")',
+      },
+    ]);
+  });
+
   it("a login without any answer is dead after the probe was sent twice", () => {
     const pair = new Pair(makeClient());
     pair.answering = false;
@@ -247,6 +260,16 @@ describe("Quake3Client (ClientCore)", () => {
       }),
     ]);
     expect(pair.client.state).toBe("idle");
+  });
+
+  it("a cancelled query gets no result; closing gives a pending one its no-answer", () => {
+    const pair = new Pair(makeClient());
+    const cancelled = pair.client.query("getinfo", 500);
+    const pending = pair.client.query("getstatus", 500);
+    pair.client.cancel(cancelled);
+    pair.client.close();
+    expect(pair.client.nextQueryResult()).toEqual({ type: "no-answer", id: pending, sentAt: 0, attempts: 0 });
+    expect(pair.client.nextQueryResult()).toBeNull();
   });
 
   it("malformed datagrams are dropped as such; stale ones are only counted", () => {

@@ -48,6 +48,9 @@ export type Quake3Event =
       truncated: boolean;
     });
 
+/** How an rcon request (the login probe or a command) ended on the line. */
+type RconOutcome = Extract<LineEvent, { type: "answer" | "auth-failed" | "no-answer" }>;
+
 /** A getstatus/getinfo outcome (Quake3Client.query). */
 export type QueryResult = Extract<LineEvent, { type: "status" | "info" | "no-answer" }>;
 
@@ -60,7 +63,7 @@ export function describeAuthFailure(kind: AuthFailureKind, text: string): string
 }
 
 function firstToken(command: string): string {
-  return (/^\s*(\S*)/.exec(command)?.[1] ?? "").toLowerCase();
+  return command.replace(/^\s*(\S*)[\s\S]*$/, "$1").toLowerCase();
 }
 
 export class Quake3Client implements ClientCore {
@@ -86,11 +89,6 @@ export class Quake3Client implements ClientCore {
 
   get state(): CoreState {
     return this.currentState;
-  }
-
-  /** Requests queued or on the wire. */
-  get queued(): number {
-    return this.line.queued;
   }
 
   /** The probe leaves with takeOutgoing(now), when pacing allows: no time is needed here. */
@@ -183,22 +181,28 @@ export class Quake3Client implements ClientCore {
     return ids;
   }
 
+  /**
+   * The line's outcomes, each for exactly one of: a cancelled request, the login probe, a query, a
+   * command (ids are unique, and rcon requests never get query outcomes: hence the casts).
+   */
   private translate(): void {
     for (let event = this.line.nextEvent(); event; event = this.line.nextEvent()) {
-      if (this.currentState === "closed") return;
       if (event.type === "dropped") {
         if (event.reason === "stale") this.staleDatagrams++;
         else this.events.push({ type: "dropped", reason: event.reason, error: event.error, fatal: false });
-        continue;
+      } else if (this.cancelled.delete(event.id)) {
+        // cancelled while on the wire: nobody hears of it
+      } else if (event.id === this.loginId) {
+        this.loginOutcome(event as RconOutcome);
+      } else if (this.queries.delete(event.id)) {
+        this.queryResults.push(event as QueryResult);
+      } else {
+        this.commandOutcome(event as RconOutcome);
       }
-      if (this.cancelled.delete(event.id)) continue;
-      if (event.id === this.loginId) this.loginOutcome(event);
-      else if (this.queries.delete(event.id)) this.queryResults.push(event as QueryResult);
-      else this.commandOutcome(event);
     }
   }
 
-  private loginOutcome(event: Exclude<LineEvent, { type: "dropped" }>): void {
+  private loginOutcome(event: RconOutcome): void {
     this.loginId = null;
     if (event.type === "answer") {
       this.currentState = "ready";
@@ -208,15 +212,14 @@ export class Quake3Client implements ClientCore {
     } else {
       this.events.push({
         type: "dead",
-        reason: `no answer to the rcon probe after ${event.type === "no-answer" ? event.attempts : 1} sends`,
+        reason: `no answer to the rcon probe after ${event.attempts} sends`,
       });
       this.close();
     }
   }
 
-  private commandOutcome(event: Exclude<LineEvent, { type: "dropped" }>): void {
-    const command = this.commands.get(event.id);
-    if (!command) return;
+  private commandOutcome(event: RconOutcome): void {
+    const resent = this.commands.get(event.id)?.resent;
     this.commands.delete(event.id);
     switch (event.type) {
       case "answer":
@@ -238,7 +241,7 @@ export class Quake3Client implements ClientCore {
         return;
       case "no-answer": {
         this.silent++;
-        const detail = command.resent
+        const detail = resent
           ? `no answer after ${event.attempts} sends`
           : "no answer (not re-sent: it may have run)";
         this.events.push({ type: "command-failed", id: event.id, code: "timeout", detail });
@@ -248,8 +251,6 @@ export class Quake3Client implements ClientCore {
         }
         return;
       }
-      default:
-        return; // a query outcome for a command id cannot happen: ids are unique
     }
   }
 
