@@ -98,7 +98,7 @@ export function pathsInText(text: string, topLevelDirs: readonly string[], first
   const found: PathReference[] = [];
   for (const match of text.matchAll(pathPattern(topLevelDirs))) {
     if (isPlaceholder(match[0])) continue;
-    // `[docs/x.md](docs/x.md)`: the link's text ends at "](" (its target is read as a link below).
+    // `[docs/webrcon.md](docs/webrcon.md)`: the link's text ends at "](" (its target is read as a link below).
     const written = trimTrailing(match[0].split("](")[0]!);
     const line = firstLine + lineAt(text, match.index) - 1;
     for (const path of expandBraces(written)) {

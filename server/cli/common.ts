@@ -22,7 +22,8 @@ export class CliError extends Error {
 
 export async function loadFamilyOrFail(protocol: string | undefined): Promise<ProtocolFamily> {
   if (!protocol) throw new CliError("missing <protocol> (source, battleye, quake3 or webrcon)");
-  if (!isProtocolId(protocol)) throw new CliError(`unknown protocol "${protocol}"; known: source, battleye, quake3, webrcon`);
+  if (!isProtocolId(protocol))
+    throw new CliError(`unknown protocol "${protocol}"; known: source, battleye, quake3, webrcon`);
   try {
     return await loadFamily(protocol);
   } catch (error) {
@@ -68,14 +69,18 @@ export async function promptHidden(question: string): Promise<string> {
 export async function resolvePassword(flag: string | undefined, family: ProtocolFamily): Promise<string> {
   let password: string;
   if (flag !== undefined) {
-    process.stderr.write("warning: a password given with --password is visible to other users in `ps`; prefer RCON_PASSWORD or the prompt\n");
+    process.stderr.write(
+      "warning: a password given with --password is visible to other users in `ps`; prefer RCON_PASSWORD or the prompt\n",
+    );
     password = flag;
   } else if (process.env.RCON_PASSWORD !== undefined && process.env.RCON_PASSWORD !== "") {
     password = process.env.RCON_PASSWORD;
   } else if (process.stdin.isTTY) {
     password = await promptHidden("RCON password: ");
   } else {
-    throw new CliError("no password: use --password, the RCON_PASSWORD environment variable, or run in a terminal to be asked");
+    throw new CliError(
+      "no password: use --password, the RCON_PASSWORD environment variable, or run in a terminal to be asked",
+    );
   }
   const problem = family.checkPassword(password);
   if (problem) throw new CliError(problem, EXIT.AUTH_REFUSED);
@@ -85,7 +90,8 @@ export async function resolvePassword(flag: string | undefined, family: Protocol
 export function parseSeconds(text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
   const seconds = Number(text);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new CliError(`--timeout must be a number of seconds > 0, not "${text}"`);
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new CliError(`--timeout must be a number of seconds > 0, not "${text}"`);
   return seconds;
 }
 
@@ -97,9 +103,14 @@ export interface ConnectRequest {
   game?: string | undefined;
   encoding?: string | undefined;
   timeoutMs: number;
+  /**
+   * true (the shell): once online, the connection supervises itself like the dashboard's (reconnect
+   * with backoff after a loss). The first attempt's failure is still final and reported.
+   */
+  reconnect?: boolean | undefined;
 }
 
-/** Opens a one-shot connection (no automatic reconnect) and waits until it is online or has failed. */
+/** Opens a connection and waits until it is online or its first attempt failed (then it is stopped). */
 export async function connectOnce(request: ConnectRequest): Promise<RconConnection> {
   let dialectId: string;
   try {
@@ -115,7 +126,7 @@ export async function connectOnce(request: ConnectRequest): Promise<RconConnecti
       password: request.password,
       dialect: dialectId,
       encoding: request.encoding,
-      reconnect: false,
+      reconnect: request.reconnect ?? false,
       connectTimeoutMs: request.timeoutMs,
       commandTimeoutMs: request.timeoutMs,
     });
@@ -130,10 +141,17 @@ export async function connectOnce(request: ConnectRequest): Promise<RconConnecti
         resolve();
       } else if (state === "auth_failed") {
         off();
-        reject(new CliError(`authentication refused by ${request.host}:${request.port}: ${reason ?? "wrong password"}`, EXIT.AUTH_REFUSED));
+        reject(
+          new CliError(
+            `authentication refused by ${request.host}:${request.port}: ${reason ?? "wrong password"}`,
+            EXIT.AUTH_REFUSED,
+          ),
+        );
       } else if (state === "unreachable" || state === "closed") {
         off();
-        reject(new CliError(`cannot reach ${request.host}:${request.port}: ${reason ?? state}`, EXIT.UNREACHABLE));
+        reject(
+          new CliError(`cannot reach ${request.host}:${request.port}: ${reason ?? state}`, EXIT.UNREACHABLE),
+        );
       }
     };
     const off = connection.on((event) => {
@@ -148,12 +166,45 @@ export async function connectOnce(request: ConnectRequest): Promise<RconConnecti
   return connection;
 }
 
+/**
+ * Waits until a supervised connection that is reconnecting is online again, at most `timeoutMs`;
+ * returns at once when it is online or will not come back by itself (auth_failed, closed).
+ */
+export function waitUntilOnline(connection: RconConnection, timeoutMs: number): Promise<void> {
+  const settled = () => {
+    const { state, nextRetryAt } = connection.status;
+    return (
+      state === "online" ||
+      state === "auth_failed" ||
+      state === "closed" ||
+      state === "idle" ||
+      (state === "unreachable" && nextRetryAt === null)
+    );
+  };
+  if (settled()) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      off();
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    const off = connection.on((event) => {
+      if (event.type === "status" && settled()) done();
+    });
+  });
+}
+
 /** Exit code for a failed command. */
 export function commandFailure(error: unknown): CliError {
   if (error instanceof CliError) return error;
   if (error instanceof RconCommandError) {
     const code =
-      error.code === "AUTH_REFUSED" ? EXIT.AUTH_REFUSED : error.code === "TIMEOUT" || error.code === "CONNECTION_LOST" || error.code === "NOT_CONNECTED" ? EXIT.UNREACHABLE : EXIT.ERROR;
+      error.code === "AUTH_REFUSED"
+        ? EXIT.AUTH_REFUSED
+        : error.code === "TIMEOUT" || error.code === "CONNECTION_LOST" || error.code === "NOT_CONNECTED"
+          ? EXIT.UNREACHABLE
+          : EXIT.ERROR;
     return new CliError(error.message, code);
   }
   return new CliError(firstLine(error));

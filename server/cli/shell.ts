@@ -4,6 +4,10 @@
  * commands (`!connect`, `!disconnect`, `!exit`); `help` lists them and the game's commands;
  * everything else is sent to the server. Up/Down history, Tab completion from the dialect's command
  * catalogue. Works with piped stdin too (one command per line), which is how it is tested.
+ *
+ * Once connected, the connection supervises itself as the dashboard's does: a dropped session is
+ * reported ("connection lost: ...; reconnecting"), re-opened with backoff ("reconnected"), and a
+ * command typed meanwhile waits for it (up to --timeout) instead of failing at once.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
@@ -11,9 +15,20 @@ import path from "node:path";
 import readline from "node:readline";
 import { parseArgs } from "node:util";
 import { PROTOCOL_IDS, type RconConnection } from "../rcon/types.ts";
-import { commandFailure, connectOnce, firstLine, loadFamilyOrFail, parseAddress, parseSeconds, resolvePassword, CliError } from "./common.ts";
+import {
+  commandFailure,
+  connectOnce,
+  firstLine,
+  loadFamilyOrFail,
+  parseAddress,
+  parseSeconds,
+  resolvePassword,
+  waitUntilOnline,
+  CliError,
+} from "./common.ts";
 
-export const SHELL_USAGE = "rcondeck shell [<protocol> <host>:<port>] [--password P] [--game G] [--encoding E] [--timeout S]";
+export const SHELL_USAGE =
+  "rcondeck shell [<protocol> <host>:<port>] [--password P] [--game G] [--encoding E] [--timeout S]";
 
 const SHELL_COMMANDS = ["!connect", "!disconnect", "!exit", "help"];
 const HISTORY_FILE = path.join(homedir(), ".rcondeck_history");
@@ -36,7 +51,8 @@ export function completeLine(line: string, gameCommands: readonly string[] | nul
     const hits = PROTOCOL_IDS.filter((p) => p.startsWith(word.toLowerCase()));
     return [hits, word];
   }
-  const candidates = line.startsWith("!") || !gameCommands ? SHELL_COMMANDS : [...gameCommands, ...SHELL_COMMANDS];
+  const candidates =
+    line.startsWith("!") || !gameCommands ? SHELL_COMMANDS : [...gameCommands, ...SHELL_COMMANDS];
   const lower = line.toLowerCase();
   const hits = candidates.filter((c) => c.toLowerCase().startsWith(lower));
   return [hits.length > 0 ? hits : candidates, line];
@@ -45,15 +61,20 @@ export function completeLine(line: string, gameCommands: readonly string[] | nul
 interface Current {
   connection: RconConnection;
   label: string;
+  timeoutMs: number;
   off: () => void;
 }
 
 export async function runShell(argv: string[]): Promise<number> {
   const interactive = Boolean(process.stdin.isTTY);
   let current: Current | null = null;
-  const history = interactive && existsSync(HISTORY_FILE) ? readFileSync(HISTORY_FILE, "utf8").split("\n").filter(Boolean).reverse().slice(0, HISTORY_SIZE) : [];
+  const history =
+    interactive && existsSync(HISTORY_FILE)
+      ? readFileSync(HISTORY_FILE, "utf8").split("\n").filter(Boolean).reverse().slice(0, HISTORY_SIZE)
+      : [];
 
-  const completer = (line: string): [string[], string] => completeLine(line, current?.connection.dialect.commands.map((c) => c.name) ?? null);
+  const completer = (line: string): [string[], string] =>
+    completeLine(line, current?.connection.dialect.commands.map((c) => c.name) ?? null);
 
   const rl = readline.createInterface({
     input: process.stdin,
@@ -95,14 +116,36 @@ export async function runShell(argv: string[]): Promise<number> {
     const password = await resolvePassword(parsed.values.password, family);
     const timeoutMs = parseSeconds(parsed.values.timeout, 10) * 1000;
     await disconnect();
-    const connection = await connectOnce({ family, host, port, password, game: parsed.values.game, encoding: parsed.values.encoding, timeoutMs });
+    const connection = await connectOnce({
+      family,
+      host,
+      port,
+      password,
+      game: parsed.values.game,
+      encoding: parsed.values.encoding,
+      timeoutMs,
+      reconnect: true,
+    });
     const label = `${family.id} ${host}:${port}`;
+    let lost = false;
     const off = connection.on((event) => {
       if (event.type === "server-message") print(`[server] ${event.text}`);
       else if (event.type === "anomaly") print(`[warning] ${event.detail}`);
-      else if (event.status.state !== "online" && event.status.state !== "closed") print(`[status] ${event.status.state}${event.status.reason ? `: ${event.status.reason}` : ""}`);
+      else {
+        const { state, reason } = event.status;
+        if (state === "online") {
+          if (lost) print(`reconnected to ${label}`);
+          lost = false;
+        } else if (state === "unreachable" && event.status.nextRetryAt !== null) {
+          // Said once per loss, not once per failed attempt.
+          if (!lost) print(`connection lost: ${reason ?? "unreachable"}; reconnecting`);
+          lost = true;
+        } else if (state !== "connecting" && state !== "closed") {
+          print(`[status] ${state}${reason ? `: ${reason}` : ""}`);
+        }
+      }
     });
-    current = { connection, label, off };
+    current = { connection, label, timeoutMs, off };
     print(`connected to ${label} (${connection.dialect.label}); type help for commands`);
   };
 
@@ -124,7 +167,8 @@ export async function runShell(argv: string[]): Promise<number> {
     ];
     if (dialect) {
       lines.push(`${dialect.label} commands (Tab completes):`);
-      for (const c of dialect.commands) lines.push(`  ${`${c.name}${c.usage ? ` ${c.usage}` : ""}`.padEnd(40)} ${c.description}`);
+      for (const c of dialect.commands)
+        lines.push(`  ${`${c.name}${c.usage ? ` ${c.usage}` : ""}`.padEnd(40)} ${c.description}`);
     } else lines.push("not connected: use !connect");
     print(lines.join("\n"));
   };
@@ -158,11 +202,14 @@ export async function runShell(argv: string[]): Promise<number> {
             printError("not connected: use !connect <protocol> <host:port>");
             return true;
           }
+          await waitUntilOnline(current.connection, current.timeoutMs);
           print(await current.connection.command(text));
           return true;
       }
     } catch (error) {
-      printError(error instanceof CliError ? error.message : commandFailure(error).message || firstLine(error));
+      printError(
+        error instanceof CliError ? error.message : commandFailure(error).message || firstLine(error),
+      );
       return true;
     }
   };

@@ -6,9 +6,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parsePlayers } from "../protocol/battleye/dialects/parsers.ts";
 import { bindUdp } from "../transport/udp.ts";
 import type { ConnectionOptions, RconConnection, RconEvent } from "../types.ts";
-import { createBattlEyeConnection } from "./connection.ts";
 import { startBattlEyeEmulator, type RunningBattlEyeEmulator } from "./emulator.ts";
-import { family } from "./index.ts";
+import { createBattlEyeConnection, family } from "./index.ts";
 import type { ClientTiming } from "../protocol/battleye/client.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -250,7 +249,10 @@ describe("BattlEye over loopback against the emulator", () => {
     await online(connection);
     emu.simulateActivity(20); // GUIDs verified: players may speak
     expect(emu.playerChat("hold the bridge")).toBe(true);
-    await waitFor(() => messages(events).some((m) => m.text.endsWith(": hold the bridge")), "the chat message");
+    await waitFor(
+      () => messages(events).some((m) => m.text.endsWith(": hold the bridge")),
+      "the chat message",
+    );
     const chat = messages(events).find((m) => m.text.endsWith(": hold the bridge"));
     expect(chat?.event).toMatchObject({ kind: "chat", channel: "Global", text: "hold the bridge" });
   });

@@ -43,13 +43,23 @@ export type CoreEvent =
    * that already ended, a unit from an unexpected peer. `fatal`: the stream cannot continue (a TCP
    * framing error) and the driver must close the session.
    */
-  | { type: "dropped"; reason: "malformed" | "late" | "unexpected"; error: RconRemoteError | null; fatal: boolean }
+  | {
+      type: "dropped";
+      reason: "malformed" | "late" | "unexpected";
+      error: RconRemoteError | null;
+      fatal: boolean;
+    }
   /** The session is gone (no sign of life for the protocol's dead time, login never answered). */
   | { type: "dead"; reason: string };
 
 export interface CommandSpec {
   text: string;
   timeoutMs: number;
+  /**
+   * false: the command changes state, so a core on a lossy transport never re-sends it blindly
+   * (Quake 3 has no sequence numbers). Absent: the core decides (read-only commands may be re-sent).
+   */
+  idempotent?: boolean;
 }
 
 export interface ClientCore {
