@@ -15,7 +15,7 @@ import dgram from "node:dgram";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { createBattlEyeConnection } from "../server/rcon/battleye/connection.ts";
+import { createBattlEyeConnection } from "../server/rcon/battleye/index.ts";
 import { startBattlEyeEmulator } from "../server/rcon/battleye/emulator.ts";
 import { battlEyeCodec } from "../server/rcon/battleye/codec.ts";
 import { BattlEyeClient } from "../server/rcon/protocol/battleye/client.ts";
@@ -169,12 +169,12 @@ function reassemblyMicros(iterations: number): { micros: number; parts: number; 
   const perSeq = Array.from({ length: 256 }, (_, seq) => answerPackets(seq, body, 512).reverse()); // worst order
   const start = performance.now();
   for (let i = 0; i < iterations; i++) {
-    client.command("players", 0);
+    client.command({ text: "players", timeoutMs: 10_000 }, 0);
     const [request] = client.takeOutgoing();
     const seq = (decodePacket(request!, "to-server") as { seq: number }).seq;
     for (const part of perSeq[seq]!) client.receive(part, 0);
     const event = client.nextEvent();
-    if (event?.type !== "response" || event.text.length !== text.length) throw new Error("reassembly failed");
+    if (event?.type !== "answer" || event.text.length !== text.length) throw new Error("reassembly failed");
   }
   return {
     micros: ((performance.now() - start) * 1000) / iterations,

@@ -8,11 +8,71 @@
  */
 import { systemClock } from "../server/rcon/clock.ts";
 import { createTextCodec } from "../server/rcon/encoding.ts";
+import type { Quake3Event } from "../server/rcon/protocol/quake3/client.ts";
 import { findQuake3Dialect } from "../server/rcon/protocol/quake3/dialects/index.ts";
 import type { Quake3Dialect } from "../server/rcon/protocol/quake3/dialects/common.ts";
+import { createQuake3Core } from "../server/rcon/quake3/core.ts";
 import { startQuake3Emulator } from "../server/rcon/quake3/emulator.ts";
 import { startOpenArena } from "../server/rcon/quake3/testing/openarena-server.ts";
-import { Quake3Transport, type RequestOutcome } from "../server/rcon/quake3/transport.ts";
+import { CorePump } from "../server/rcon/session/pump.ts";
+import { udpTransport } from "../server/rcon/session/transport.ts";
+
+type Outcome = Quake3Event | { type: "closed" };
+
+/** The client core over the session driver's pump and a UDP socket: what a connection runs, minus status. */
+async function openClient(target: Target) {
+  const clock = systemClock;
+  const core = createQuake3Core({
+    host: target.host,
+    port: target.port,
+    dialect: target.dialect,
+    codec: createTextCodec("latin1"),
+    clock,
+    loginTimeoutMs: 2000,
+  });
+  const waiters = new Map<number, (outcome: Outcome) => void>();
+  let loggedIn: (ok: boolean) => void = () => {};
+  const login = new Promise<boolean>((resolve) => (loggedIn = resolve));
+  const pump = new CorePump({
+    core,
+    clock,
+    onEvent: (event) => {
+      const e = event as Quake3Event;
+      if (e.type === "logged-in") loggedIn(true);
+      else if (e.type === "login-refused" || e.type === "dead") loggedIn(false);
+      if ("id" in e) {
+        waiters.get(e.id)?.(e);
+        waiters.delete(e.id);
+      }
+    },
+  });
+  const transport = await udpTransport(
+    target.host,
+    target.port,
+  )({
+    onUnit: (unit) => pump.receive(unit),
+    onClose: () => {},
+    onError: () => {},
+  });
+  pump.attach(transport);
+  core.login("secretpass");
+  pump.pump();
+  if (!(await login)) throw new Error(`${target.label}: login failed`);
+  return {
+    request(command: string): Promise<Outcome> {
+      const id = core.command({ text: command, timeoutMs: 2000 });
+      const outcome = new Promise<Outcome>((resolve) => waiters.set(id, resolve));
+      pump.afterIntent();
+      return outcome;
+    },
+    async close() {
+      pump.stop();
+      core.close();
+      for (const resolve of waiters.values()) resolve({ type: "closed" });
+      await transport.close();
+    },
+  };
+}
 
 interface Target {
   label: string;
@@ -30,14 +90,7 @@ function percentile(values: number[], p: number): number {
 }
 
 async function measure(target: Target): Promise<string[]> {
-  const transport = await Quake3Transport.open({
-    host: target.host,
-    port: target.port,
-    password: "secretpass",
-    profile: target.dialect.quake3,
-    codec: createTextCodec("latin1"),
-    clock: systemClock,
-  });
+  const transport = await openClient(target);
   const lines: string[] = [];
   try {
     // 1. Quiet-period cost, on answers of one and of many datagrams.
@@ -46,9 +99,9 @@ async function measure(target: Target): Promise<string[]> {
     let datagrams = 0;
     for (let i = 0; i < 8; i++) {
       const command = i % 2 === 0 ? "status" : "cvarlist";
-      const outcome = await transport.request({ kind: "rcon", command, timeoutMs: 2000 });
+      const outcome = await transport.request(command);
       if (outcome.type !== "answer") throw new Error(`${target.label}: ${command} got ${outcome.type}`);
-      quiet.push(outcome.deliveredAt - outcome.lastDatagramAt);
+      quiet.push(outcome.sentAt + outcome.latencyMs - outcome.lastDatagramAt);
       network.push(outcome.lastDatagramAt - outcome.sentAt);
       datagrams += outcome.datagrams;
     }
@@ -61,10 +114,8 @@ async function measure(target: Target): Promise<string[]> {
     // 2. A burst of commands at the allowed pacing.
     const count = 30;
     const started = Date.now();
-    const outcomes: RequestOutcome[] = await Promise.all(
-      Array.from({ length: count }, (_, i) =>
-        transport.request({ kind: "rcon", command: `echo bench ${i}`, timeoutMs: 2000 }),
-      ),
+    const outcomes: Outcome[] = await Promise.all(
+      Array.from({ length: count }, (_, i) => transport.request(`echo bench ${i}`)),
     );
     const seconds = (Date.now() - started) / 1000;
     const answered = outcomes.filter((o, i) => o.type === "answer" && o.text === `bench ${i}\n`).length;

@@ -103,9 +103,14 @@ export interface ConnectRequest {
   game?: string | undefined;
   encoding?: string | undefined;
   timeoutMs: number;
+  /**
+   * true (the shell): once online, the connection supervises itself like the dashboard's (reconnect
+   * with backoff after a loss). The first attempt's failure is still final and reported.
+   */
+  reconnect?: boolean | undefined;
 }
 
-/** Opens a one-shot connection (no automatic reconnect) and waits until it is online or has failed. */
+/** Opens a connection and waits until it is online or its first attempt failed (then it is stopped). */
 export async function connectOnce(request: ConnectRequest): Promise<RconConnection> {
   let dialectId: string;
   try {
@@ -121,7 +126,7 @@ export async function connectOnce(request: ConnectRequest): Promise<RconConnecti
       password: request.password,
       dialect: dialectId,
       encoding: request.encoding,
-      reconnect: false,
+      reconnect: request.reconnect ?? false,
       connectTimeoutMs: request.timeoutMs,
       commandTimeoutMs: request.timeoutMs,
     });
@@ -159,6 +164,35 @@ export async function connectOnce(request: ConnectRequest): Promise<RconConnecti
     throw error;
   });
   return connection;
+}
+
+/**
+ * Waits until a supervised connection that is reconnecting is online again, at most `timeoutMs`;
+ * returns at once when it is online or will not come back by itself (auth_failed, closed).
+ */
+export function waitUntilOnline(connection: RconConnection, timeoutMs: number): Promise<void> {
+  const settled = () => {
+    const { state, nextRetryAt } = connection.status;
+    return (
+      state === "online" ||
+      state === "auth_failed" ||
+      state === "closed" ||
+      state === "idle" ||
+      (state === "unreachable" && nextRetryAt === null)
+    );
+  };
+  if (settled()) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      off();
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    const off = connection.on((event) => {
+      if (event.type === "status" && settled()) done();
+    });
+  });
 }
 
 /** Exit code for a failed command. */

@@ -4,6 +4,10 @@
  * commands (`!connect`, `!disconnect`, `!exit`); `help` lists them and the game's commands;
  * everything else is sent to the server. Up/Down history, Tab completion from the dialect's command
  * catalogue. Works with piped stdin too (one command per line), which is how it is tested.
+ *
+ * Once connected, the connection supervises itself as the dashboard's does: a dropped session is
+ * reported ("connection lost: ...; reconnecting"), re-opened with backoff ("reconnected"), and a
+ * command typed meanwhile waits for it (up to --timeout) instead of failing at once.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
@@ -19,6 +23,7 @@ import {
   parseAddress,
   parseSeconds,
   resolvePassword,
+  waitUntilOnline,
   CliError,
 } from "./common.ts";
 
@@ -56,6 +61,7 @@ export function completeLine(line: string, gameCommands: readonly string[] | nul
 interface Current {
   connection: RconConnection;
   label: string;
+  timeoutMs: number;
   off: () => void;
 }
 
@@ -118,15 +124,28 @@ export async function runShell(argv: string[]): Promise<number> {
       game: parsed.values.game,
       encoding: parsed.values.encoding,
       timeoutMs,
+      reconnect: true,
     });
     const label = `${family.id} ${host}:${port}`;
+    let lost = false;
     const off = connection.on((event) => {
       if (event.type === "server-message") print(`[server] ${event.text}`);
       else if (event.type === "anomaly") print(`[warning] ${event.detail}`);
-      else if (event.status.state !== "online" && event.status.state !== "closed")
-        print(`[status] ${event.status.state}${event.status.reason ? `: ${event.status.reason}` : ""}`);
+      else {
+        const { state, reason } = event.status;
+        if (state === "online") {
+          if (lost) print(`reconnected to ${label}`);
+          lost = false;
+        } else if (state === "unreachable" && event.status.nextRetryAt !== null) {
+          // Said once per loss, not once per failed attempt.
+          if (!lost) print(`connection lost: ${reason ?? "unreachable"}; reconnecting`);
+          lost = true;
+        } else if (state !== "connecting" && state !== "closed") {
+          print(`[status] ${state}${reason ? `: ${reason}` : ""}`);
+        }
+      }
     });
-    current = { connection, label, off };
+    current = { connection, label, timeoutMs, off };
     print(`connected to ${label} (${connection.dialect.label}); type help for commands`);
   };
 
@@ -183,6 +202,7 @@ export async function runShell(argv: string[]): Promise<number> {
             printError("not connected: use !connect <protocol> <host:port>");
             return true;
           }
+          await waitUntilOnline(current.connection, current.timeoutMs);
           print(await current.connection.command(text));
           return true;
       }

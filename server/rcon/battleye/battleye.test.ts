@@ -6,9 +6,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parsePlayers } from "../protocol/battleye/dialects/parsers.ts";
 import { bindUdp } from "../transport/udp.ts";
 import type { ConnectionOptions, RconConnection, RconEvent } from "../types.ts";
-import { createBattlEyeConnection } from "./connection.ts";
 import { startBattlEyeEmulator, type RunningBattlEyeEmulator } from "./emulator.ts";
-import { family } from "./index.ts";
+import { createBattlEyeConnection, family } from "./index.ts";
 import type { ClientTiming } from "../protocol/battleye/client.ts";
 
 const cleanups: (() => Promise<void>)[] = [];

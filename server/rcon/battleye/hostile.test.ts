@@ -7,7 +7,7 @@ import { createSocket, type RemoteInfo } from "node:dgram";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { decodePacket, encodePacket } from "../protocol/battleye/packet.ts";
 import type { RconEvent } from "../types.ts";
-import { createBattlEyeConnection } from "./connection.ts";
+import { createBattlEyeConnection } from "./index.ts";
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {

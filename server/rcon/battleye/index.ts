@@ -13,15 +13,67 @@
  * - `protocol/battleye/dialects/`: arma3, dayz, arma2 as data over shared parsers (`players`, `bans`,
  *   `admins`, `missions`) and the server-message catalogue turned into GameEvents.
  *   Arma Reforger (answers pushed as messages) is not supported.
- * - `battleye/connection.ts`: a SupervisedConnection whose sessions own a connected UDP socket, one
- *   client core and one timer.
+ * - here: `createBattlEyeConnection`, the shared session driver (`session/`) running the client core
+ *   over a connected UDP socket, with BattlEye's words for a login that gets no answer.
  * - `battleye/emulator.ts`: an Arma 3/DayZ-like server on the server core, with seeded player
  *   activity and `loss`/`duplicate`/`reorder` fault injection (`transport/impairment.ts`).
  */
+import { systemClock } from "../clock.ts";
+import { BattlEyeClient, DEFAULT_CLIENT_TIMING, type ClientTiming } from "../protocol/battleye/client.ts";
 import { BATTLEYE_DIALECTS, DEFAULT_BATTLEYE_DIALECT } from "../protocol/battleye/dialects/index.ts";
-import type { ProtocolFamily } from "../types.ts";
-import { createBattlEyeConnection } from "./connection.ts";
+import { describeForeignPeer } from "../protocol/foreign-peer.ts";
+import { createSessionConnection } from "../session/connection.ts";
+import { udpTransport } from "../session/transport.ts";
+import type { ConnectionOptions, Dialect, ProtocolFamily, RconConnection } from "../types.ts";
+import { battlEyeCodec } from "./codec.ts";
 import { BATTLEYE_EMULATOR_FLAGS, startBattlEyeEmulator } from "./emulator.ts";
+
+export function findBattlEyeDialect(id: string | undefined): Dialect {
+  const wanted = id ?? DEFAULT_BATTLEYE_DIALECT;
+  const dialect = BATTLEYE_DIALECTS.find((d) => d.id === wanted);
+  if (!dialect) {
+    throw new Error(
+      `unknown BattlEye game "${wanted}"; known: ${BATTLEYE_DIALECTS.map((d) => d.id).join(", ")}`,
+    );
+  }
+  return dialect;
+}
+
+/** Client timing from the shared options; `tuning` overrides it (tests shorten the 45 s rules on loopback). */
+export function clientTimingFor(
+  options: ConnectionOptions,
+  tuning: Partial<ClientTiming> = {},
+): Partial<ClientTiming> {
+  return {
+    loginTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CLIENT_TIMING.loginTimeoutMs,
+    commandTimeoutMs: options.commandTimeoutMs ?? DEFAULT_CLIENT_TIMING.commandTimeoutMs,
+    ...(options.maxAnswerBytes !== undefined ? { maxAnswerBytes: options.maxAnswerBytes } : {}),
+    ...tuning,
+  };
+}
+
+export function createBattlEyeConnection(
+  options: ConnectionOptions,
+  tuning: Partial<ClientTiming> = {},
+): RconConnection {
+  const dialect = findBattlEyeDialect(options.dialect);
+  const codec = battlEyeCodec(options.encoding ?? dialect.defaultEncoding);
+  const timing = clientTimingFor(options, tuning);
+  const where = `${options.host}:${options.port}`;
+  return createSessionConnection(options, dialect, {
+    protocol: "battleye",
+    clock: options.clock ?? systemClock,
+    createCore: () => new BattlEyeClient(codec, timing),
+    openTransport: udpTransport(options.host, options.port),
+    commandTimeoutMs: timing.commandTimeoutMs ?? DEFAULT_CLIENT_TIMING.commandTimeoutMs,
+    wording: {
+      loginUnanswered: ({ foreign }) =>
+        foreign
+          ? describeForeignPeer(foreign)
+          : `no answer to login from ${where} — RCon disabled, wrong port, or server still loading`,
+    },
+  });
+}
 
 export const family: ProtocolFamily = {
   id: "battleye",

@@ -1,10 +1,11 @@
 /**
- * The one contract every protocol family's client core is to implement, in the spirit of h11 and
- * berconpy: a Sans-IO state machine that takes bytes and time in and gives bytes and events out. It
- * never opens a socket, never reads a clock and never schedules a timer; one session driver is to do
- * all of that for any core over any transport, so that a new family is a core, a dialect and a
- * transport choice, never a new driver. Today the Rust WebRCON core (protocol/webrcon/client.ts)
- * implements it; the Source, BattlEye and Quake 3 cores and their three drivers move onto it next.
+ * The one contract every protocol family's client core implements (Source, BattlEye, Quake 3,
+ * Rust WebRCON), in the spirit of h11 and berconpy: a Sans-IO state machine that takes bytes and
+ * time in and gives bytes and events out. It never opens a socket, never reads a clock and never
+ * schedules a timer; the session driver (server/rcon/session/) does all of that for any core over
+ * any transport, so that a new family is a core, a dialect and a transport choice. (The WebRCON
+ * family still runs on a thin driver of its own, server/rcon/webrcon/connection.ts, until it moves
+ * onto the session driver.)
  *
  * Units on the wire: `receive` takes one unit as the transport delivers it (a TCP chunk, one UDP
  * datagram, one WebSocket text frame as UTF-8 bytes); `takeOutgoing` gives units to write in order.
@@ -56,6 +57,11 @@ export type CoreEvent =
 export interface CommandSpec {
   text: string;
   timeoutMs: number;
+  /**
+   * false: the command changes state, so a core on a lossy transport never re-sends it blindly
+   * (Quake 3 has no sequence numbers). Absent: the core decides (read-only commands may be re-sent).
+   */
+  idempotent?: boolean;
 }
 
 export interface ClientCore {

@@ -56,12 +56,12 @@ describe("Source client facing another protocol", () => {
   if (!profile) throw new Error("no Source dialects");
 
   it("reports an HTTP answer to the login as NOT_RCON, not as a packet size", () => {
-    const client = new SourceClient({ profile, codec: utf8 });
-    client.authenticate("pw", 0, 1000);
+    const client = new SourceClient({ profile, codec: utf8, loginTimeoutMs: 1000 });
+    client.login("pw", 0);
     client.receive(ascii("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n"), 0);
     const event = client.nextEvent();
     expect(event).toMatchObject({
-      type: "protocol-error",
+      type: "dropped",
       fatal: true,
       error: {
         code: "NOT_RCON",
@@ -69,27 +69,27 @@ describe("Source client facing another protocol", () => {
       },
     });
     expect(JSON.stringify(event)).not.toMatch(/1347703880/);
-    expect(client.state).toBe("CLOSED");
+    expect(client.state).toBe("closed");
   });
 
   it("recognises the protocol even when its first bytes arrive one by one", () => {
-    const client = new SourceClient({ profile, codec: utf8 });
-    client.authenticate("pw", 0, 1000);
+    const client = new SourceClient({ profile, codec: utf8, loginTimeoutMs: 1000 });
+    client.login("pw", 0);
     for (const byte of ascii("SSH-2.0-x")) client.receive(Uint8Array.of(byte), 0);
     const event = client.nextEvent();
-    expect(event).toMatchObject({ type: "protocol-error", error: { code: "NOT_RCON" } });
-    expect(event?.type === "protocol-error" && event.error.message).toMatch(/like SSH/);
+    expect(event).toMatchObject({ type: "dropped", error: { code: "NOT_RCON" } });
+    expect(event?.type === "dropped" && event.error?.message).toMatch(/like SSH/);
   });
 
   it("after a valid packet, a bad size is a broken stream (FRAME_TOO_LARGE), not a foreign peer", () => {
-    const client = new SourceClient({ profile, codec: utf8 });
-    client.authenticate("pw", 0, 1000);
+    const client = new SourceClient({ profile, codec: utf8, loginTimeoutMs: 1000 });
+    client.login("pw", 0);
     const authId = 1;
     client.receive(encodePacket({ id: authId, type: PacketType.AUTH_RESPONSE, body: new Uint8Array(0) }), 0);
-    expect(client.nextEvent()).toEqual({ type: "authenticated" });
+    expect(client.nextEvent()).toEqual({ type: "logged-in" });
     client.receive(ascii("HTTP/1.1 400 Bad Request\r\n"), 0);
     expect(client.nextEvent()).toMatchObject({
-      type: "protocol-error",
+      type: "dropped",
       fatal: true,
       error: { code: "FRAME_TOO_LARGE" },
     });

@@ -8,13 +8,16 @@ import { systemClock, type Clock } from "../clock.ts";
 import { createTextCodec } from "../encoding.ts";
 import type { Quake3Dialect } from "../protocol/quake3/dialects/common.ts";
 import { OPENARENA } from "../protocol/quake3/dialects/ioq3.ts";
+import type { QueryResult as CoreQueryResult } from "../protocol/quake3/client.ts";
 import {
   summariseServer,
   type InfoMap,
   type ServerSummary,
   type StatusResponse,
 } from "../protocol/quake3/query.ts";
-import { Quake3Transport } from "./transport.ts";
+import { CorePump } from "../session/pump.ts";
+import { udpTransport } from "../session/transport.ts";
+import { createQuake3Core } from "./core.ts";
 
 export interface QueryOptions {
   dialect?: Quake3Dialect;
@@ -37,20 +40,45 @@ export async function queryServer(
 ): Promise<QueryResult> {
   const dialect = options.dialect ?? OPENARENA;
   const clock = options.clock ?? systemClock;
-  const transport = await Quake3Transport.open({
+  const core = createQuake3Core({
     host,
     port,
-    password: "unused",
-    profile: dialect.quake3,
+    dialect,
     codec: createTextCodec(dialect.defaultEncoding),
     clock,
+    loginTimeoutMs: 0, // no login: queries need no password
   });
+  const outcomes = new Map<number, CoreQueryResult>();
+  let allIn = () => {};
+  const finished = new Promise<void>((resolve) => (allIn = resolve));
+  // The core alone over the shared pump: no session, no login, just two paced requests.
+  const pump = new CorePump({
+    core,
+    clock,
+    onEvent: () => {}, // dropped datagrams only: nothing to report for a one-shot query
+    afterEvents: (client) => {
+      for (let result = client.nextQueryResult(); result; result = client.nextQueryResult())
+        outcomes.set(result.id, result);
+      if (outcomes.size === 2) allIn();
+    },
+  });
+  const transport = await udpTransport(
+    host,
+    port,
+  )({
+    onUnit: (unit) => pump.receive(unit),
+    onClose: () => {},
+    onError: () => {}, // an ICMP refusal: the queries then simply get no answer
+  });
+  pump.attach(transport);
   try {
     const timeoutMs = options.timeoutMs ?? 2_000;
-    const [status, info] = await Promise.all([
-      transport.request({ kind: "getstatus", timeoutMs, retries: 1 }),
-      transport.request({ kind: "getinfo", timeoutMs, retries: 1 }),
-    ]);
+    const statusId = core.query("getstatus", timeoutMs);
+    const infoId = core.query("getinfo", timeoutMs);
+    pump.pump();
+    await finished;
+    const status = outcomes.get(statusId) as CoreQueryResult;
+    const info = outcomes.get(infoId) as CoreQueryResult;
     const statusResponse: StatusResponse | null = status.type === "status" ? status.response : null;
     const infoMap: InfoMap | null = info.type === "info" ? info.info : null;
     if (!statusResponse && !infoMap) throw new Error(`no answer to getstatus/getinfo from ${host}:${port}`);
@@ -68,6 +96,8 @@ export async function queryServer(
       latencyMs: latency,
     };
   } finally {
+    pump.stop();
+    core.close();
     await transport.close();
   }
 }

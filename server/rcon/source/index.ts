@@ -10,14 +10,73 @@
  * - protocol/source/server.ts   Sans-IO game-server side (emulator, in-memory pair tests)
  * - protocol/source/dialects/   per-game data: wire profile, command catalogue, parsers, operations
  * - transport/tcp.ts            the only TCP socket code
- * - source/connection.ts        SupervisedConnection + TCP + client core: timers, waiters, status
+ * - here: createSourceConnection, the shared session driver (session/) running the client core over
+ *   a TCP stream with coalesced writes, and Source's words for how a login fails
  * - source/emulator*.ts         a believable game server on loopback (`rcondeck emulate source`)
  */
-import { findDialect } from "../registry.ts";
+import { systemClock } from "../clock.ts";
+import { createTextCodec } from "../encoding.ts";
+import { describeForeignPeer } from "../protocol/foreign-peer.ts";
+import { SourceClient } from "../protocol/source/client.ts";
 import { SOURCE_DIALECTS, type SourceDialect } from "../protocol/source/dialects/index.ts";
-import type { ProtocolFamily } from "../types.ts";
-import { createSourceConnection } from "./connection.ts";
+import { findDialect } from "../registry.ts";
+import { createSessionConnection } from "../session/connection.ts";
+import { tcpTransport } from "../session/transport.ts";
+import { SessionError } from "../supervised-connection.ts";
+import type { ConnectionOptions, ProtocolFamily, RconConnection } from "../types.ts";
+import { sourceCodec } from "./codec.ts";
 import { SOURCE_EMULATOR_FLAGS, startSourceEmulator } from "./emulator.ts";
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+export const DEFAULT_COMMAND_TIMEOUT_MS = 10_000;
+/** Commands written together at most (see PumpOptions.batchWrites). */
+const WRITE_BATCH = 16;
+
+const UNREADABLE_WORDS: Partial<Record<string, string>> = {
+  FRAME_TOO_LARGE: "larger than the size limit",
+  FRAME_TOO_SMALL: "shorter than any valid packet",
+};
+
+export function createSourceConnection(options: ConnectionOptions, dialect: SourceDialect): RconConnection {
+  const encoding = options.encoding ?? dialect.defaultEncoding;
+  createTextCodec(encoding); // an unknown encoding fails here, loudly, not at first use
+  const codec = sourceCodec(encoding);
+  const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const where = `${options.host}:${options.port}`;
+  return createSessionConnection(options, dialect, {
+    protocol: "source",
+    clock: options.clock ?? systemClock,
+    createCore: () =>
+      new SourceClient({
+        profile: dialect.client,
+        codec,
+        loginTimeoutMs: connectTimeoutMs,
+        ...(options.maxAnswerBytes !== undefined ? { maxResponseBytes: options.maxAnswerBytes } : {}),
+      }),
+    openTransport: tcpTransport(options.host, options.port, connectTimeoutMs),
+    commandTimeoutMs: options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
+    batchWrites: WRITE_BATCH,
+    maxReadBytesPerSecond: options.maxReadBytesPerSecond,
+    normaliseAnswer: dialect.normaliseAnswer?.bind(dialect),
+    wording: {
+      loginUnanswered: ({ foreign }) =>
+        // Only unreadable packets came back: something answers there, but not in Source RCON.
+        foreign
+          ? describeForeignPeer(foreign)
+          : `no answer to login from ${where} within ${connectTimeoutMs} ms`,
+      closedDuringLogin: (reason) =>
+        dialect.server.authFailure === "close"
+          ? // This game answers a wrong password by closing the socket: never retry it automatically.
+            new SessionError("auth", "login refused: the server closed the connection (wrong RCON password?)")
+          : new SessionError(
+              "unreachable",
+              `${reason} during login (is this address banned for failed logins?)`,
+            ),
+      unreadable: (error) =>
+        `the server sent a packet that cannot be read (${UNREADABLE_WORDS[error.code] ?? "malformed"}); reconnecting`,
+    },
+  });
+}
 
 export const family: ProtocolFamily = {
   id: "source",

@@ -8,7 +8,7 @@ import { RconRemoteError } from "../errors.ts";
 import { utf8 } from "../../testing/bytes.ts";
 import { BattlEyeClient } from "./client.ts";
 import { encodePacket, type Packet } from "./packet.ts";
-import { answer, drainEvents as events, loggedIn, sentPackets as sent, T0 } from "./test-helpers.ts";
+import { answer, drainEvents as events, dropped, loggedIn, sentPackets as sent, T0 } from "./test-helpers.ts";
 
 function seqs(packets: Packet[]): number[] {
   return packets.map((p) => (p.type === "command" || p.type === "message" ? p.seq : -1));
@@ -42,7 +42,9 @@ describe("BattlEyeClient login timers", () => {
     refused.login("wrong", T0);
     refused.takeOutgoing();
     refused.receive(encodePacket({ type: "login-reply", success: false }), T0 + 5);
-    expect(events(refused)).toEqual([{ type: "login-refused" }]);
+    expect(events(refused)).toEqual([
+      { type: "login-refused", reason: "login refused: wrong RCon password" },
+    ]);
     refused.close(); // the I/O layer closing after the refusal must not throw
     expect(refused.state).toBe("closed");
     refused.handleTimeout(T0 + 60_000);
@@ -52,9 +54,12 @@ describe("BattlEyeClient login timers", () => {
 
   it("after close, a server message is neither delivered nor acknowledged", () => {
     const client = loggedIn();
-    client.command("players", T0);
+    const id = client.command({ text: "players", timeoutMs: client.timing.commandTimeoutMs }, T0);
     client.takeOutgoing();
-    client.close();
+    expect(client.close()).toEqual([id]);
+    expect(events(client)).toEqual([
+      { type: "command-failed", id, code: "closed", detail: "the client closed" },
+    ]);
     client.receive(message(0, "(Global) late"), T0 + 1);
     client.receive(answer(0, "late answer"), T0 + 1);
     expect(client.takeOutgoing()).toEqual([]);
@@ -68,9 +73,9 @@ describe("BattlEyeClient login timers", () => {
 describe("BattlEyeClient with gaps in the sequence window", () => {
   it("re-sends only the unanswered commands around an answered one, each on its own schedule", () => {
     const client = loggedIn({ retransmitMs: 1000, commandTimeoutMs: 10_000 });
-    const a = client.command("a", T0);
-    client.command("b", T0 + 100);
-    const c = client.command("c", T0 + 200);
+    const a = client.command({ text: "a", timeoutMs: client.timing.commandTimeoutMs }, T0);
+    client.command({ text: "b", timeoutMs: client.timing.commandTimeoutMs }, T0 + 100);
+    const c = client.command({ text: "c", timeoutMs: client.timing.commandTimeoutMs }, T0 + 200);
     expect(seqs(sent(client))).toEqual([0, 1, 2]);
     client.receive(answer(1, "B"), T0 + 300); // the middle one: a hole between tail and head
     expect(client.nextDeadline()).toBe(T0 + 1000); // a's re-send, not c's (T0 + 1200)
@@ -86,7 +91,7 @@ describe("BattlEyeClient with gaps in the sequence window", () => {
     client.handleTimeout(T0 + 2000);
     expect(seqs(sent(client))).toEqual([0]);
     client.receive(answer(0, "A"), T0 + 2100);
-    expect(events(client).map((e) => (e.type === "response" ? [e.id, e.text] : e.type))).toEqual([
+    expect(events(client).map((e) => (e.type === "answer" ? [e.id, e.text] : e.type))).toEqual([
       [2, "B"],
       [c, "C"],
       [a, "A"],
@@ -96,44 +101,46 @@ describe("BattlEyeClient with gaps in the sequence window", () => {
 
   it("a command whose timeout is shorter than the re-send interval fails at its deadline, never re-sent", () => {
     const client = loggedIn({ retransmitMs: 1000 });
-    const id = client.command("quick", T0, 400);
+    const id = client.command({ text: "quick", timeoutMs: 400 }, T0);
     client.takeOutgoing();
     expect(client.nextDeadline()).toBe(T0 + 400);
     client.handleTimeout(T0 + 400);
     expect(client.takeOutgoing()).toEqual([]);
-    expect(events(client)).toEqual([{ type: "command-timeout", id, attempts: 1 }]);
+    expect(events(client)).toEqual([
+      { type: "command-failed", id, code: "timeout", detail: "no answer after 1 sends" },
+    ]);
   });
 
   it("cancels a command still queued behind a full window: it never goes on the wire", () => {
     const client = loggedIn({ maxInFlight: 1 });
-    const a = client.command("a", T0);
-    const b = client.command("b", T0);
-    const c = client.command("c", T0);
+    const a = client.command({ text: "a", timeoutMs: client.timing.commandTimeoutMs }, T0);
+    const b = client.command({ text: "b", timeoutMs: client.timing.commandTimeoutMs }, T0);
+    const c = client.command({ text: "c", timeoutMs: client.timing.commandTimeoutMs }, T0);
     expect(sent(client)).toEqual([{ type: "command", seq: 0, body: utf8.encode("a") }]);
     client.cancel(b);
     expect(client.pendingCommands).toBe(2);
     client.receive(answer(0, "A"), T0 + 1);
     expect(sent(client)).toEqual([{ type: "command", seq: 1, body: utf8.encode("c") }]);
     client.receive(answer(1, "C"), T0 + 2);
-    expect(events(client).map((e) => (e.type === "response" ? e.id : e.type))).toEqual([a, c]);
+    expect(events(client).map((e) => (e.type === "answer" ? e.id : e.type))).toEqual([a, c]);
   });
 
   it("cancelling one of several commands in flight leaves the others answerable", () => {
     const client = loggedIn();
-    const a = client.command("a", T0);
-    const b = client.command("b", T0);
+    const a = client.command({ text: "a", timeoutMs: client.timing.commandTimeoutMs }, T0);
+    const b = client.command({ text: "b", timeoutMs: client.timing.commandTimeoutMs }, T0);
     client.takeOutgoing();
     client.cancel(b);
     client.receive(answer(1, "B"), T0 + 1);
     client.receive(answer(0, "A"), T0 + 2);
-    expect(events(client)).toEqual([{ type: "response", id: a, text: "A", latencyMs: 2, keepAlive: false }]);
+    expect(events(client)).toEqual([{ type: "answer", id: a, text: "A", latencyMs: 2, keepAlive: false }]);
     expect(client.stats.ignored).toBe(1);
   });
 
   it("a queued command that is not yet due stays queued when the timer fires for another", () => {
     const client = loggedIn({ maxInFlight: 1, retransmitMs: 1000, commandTimeoutMs: 10_000 });
-    client.command("first", T0);
-    const second = client.command("second", T0);
+    client.command({ text: "first", timeoutMs: client.timing.commandTimeoutMs }, T0);
+    const second = client.command({ text: "second", timeoutMs: client.timing.commandTimeoutMs }, T0);
     client.takeOutgoing();
     client.handleTimeout(T0 + 1000); // re-sends the first; the second keeps waiting
     expect(seqs(sent(client))).toEqual([0]);
@@ -142,29 +149,23 @@ describe("BattlEyeClient with gaps in the sequence window", () => {
     client.receive(answer(0, "1"), T0 + 1100);
     expect(seqs(sent(client))).toEqual([1]);
     client.receive(answer(1, "2"), T0 + 1200);
-    expect(events(client).at(-1)).toMatchObject({ type: "response", id: second, text: "2" });
+    expect(events(client).at(-1)).toMatchObject({ type: "answer", id: second, text: "2" });
   });
 });
 
 describe("BattlEyeClient multi-part answers from a confused server", () => {
   it("rejects a repeated part whose bytes differ (same length) as the server's fault, then recovers", () => {
     const client = loggedIn();
-    const id = client.command("players", T0);
+    const id = client.command({ text: "players", timeoutMs: client.timing.commandTimeoutMs }, T0);
     client.receive(part(0, 2, 0, "AB"), T0);
-    let thrown: unknown;
-    try {
-      client.receive(part(0, 2, 0, "AC"), T0);
-    } catch (error) {
-      thrown = error;
-    }
-    expect(thrown).toBeInstanceOf(RconRemoteError);
-    expect((thrown as RconRemoteError).code).toBe("INCONSISTENT_FRAGMENTS");
-    expect(events(client)).toEqual([]);
+    const error = dropped(client, part(0, 2, 0, "AC"), T0);
+    expect(error).toBeInstanceOf(RconRemoteError);
+    expect(error?.code).toBe("INCONSISTENT_FRAGMENTS");
     // Everything collected so far was discarded: a complete, consistent set still answers the command.
     client.receive(part(0, 2, 1, "CD"), T0 + 1);
     expect(events(client)).toEqual([]);
     client.receive(part(0, 2, 0, "AB"), T0 + 2);
-    expect(events(client)).toEqual([{ type: "response", id, text: "ABCD", latencyMs: 2, keepAlive: false }]);
+    expect(events(client)).toEqual([{ type: "answer", id, text: "ABCD", latencyMs: 2, keepAlive: false }]);
   });
 });
 
@@ -177,7 +178,7 @@ describe("BattlEyeClient keep-alives at the edges", () => {
       deadAfterMs: 45_000,
       commandTimeoutMs: 200_000,
     });
-    const slow = client.command("slow", T0);
+    const slow = client.command({ text: "slow", timeoutMs: client.timing.commandTimeoutMs }, T0);
     expect(seqs(sent(client))).toEqual([0]);
 
     client.handleTimeout(T0 + 10_000); // keep-alive due, but the window is full: it waits
@@ -189,18 +190,18 @@ describe("BattlEyeClient keep-alives at the edges", () => {
     expect(seqs(sent(client))).toEqual([0]); // the acknowledgement
     client.handleTimeout(T0 + 55_000); // the waiting keep-alive's own deadline: dropped, a new one queued
     expect(client.takeOutgoing()).toEqual([]);
-    expect(events(client).filter((e) => e.type !== "message")).toEqual([]); // keep-alives fail silently
+    expect(events(client).filter((e) => e.type !== "pushed")).toEqual([]); // keep-alives fail silently
     expect(client.pendingCommands).toBe(2);
 
     client.receive(answer(0, "slow done"), T0 + 56_000);
     expect(sent(client)).toEqual([{ type: "command", seq: 1, body: new Uint8Array() }]);
-    const user = client.command("user", T0 + 56_000);
+    const user = client.command({ text: "user", timeoutMs: client.timing.commandTimeoutMs }, T0 + 56_000);
     // The keep-alive in flight counts as pending even though a user command waits in the queue: the
     // next deadline is its own (queued at T0 + 55 s with 45 s to live), not another keep-alive at T0 + 66 s.
     expect(client.nextDeadline()).toBe(T0 + 100_000);
     client.receive(answer(1, ""), T0 + 56_500);
     expect(sent(client)).toEqual([{ type: "command", seq: 2, body: utf8.encode("user") }]);
-    expect(events(client).map((e) => (e.type === "response" ? [e.id, e.keepAlive] : e.type))).toEqual([
+    expect(events(client).map((e) => (e.type === "answer" ? [e.id, e.keepAlive] : e.type))).toEqual([
       [slow, false],
       [3, true],
     ]);
@@ -213,11 +214,11 @@ describe("BattlEyeClient keep-alives at the edges", () => {
     expect(sent(client)).toEqual([{ type: "command", seq: 0, body: new Uint8Array() }]);
     client.receive(message(0, "alive"), T0 + 40_000);
     client.takeOutgoing();
-    client.command("x", T0 + 50_000, 100_000);
+    client.command({ text: "x", timeoutMs: 100_000 }, T0 + 50_000);
     expect(seqs(sent(client))).toEqual([1]);
     client.handleTimeout(T0 + 55_000); // the keep-alive's deadline; x is not due for a re-send
     expect(client.takeOutgoing()).toEqual([]);
-    expect(events(client).filter((e) => e.type !== "message")).toEqual([]);
+    expect(events(client).filter((e) => e.type !== "pushed")).toEqual([]);
     // The next keep-alive is scheduled from the last command sent, not held back by the expired one.
     expect(client.nextDeadline()).toBe(T0 + 60_000);
     client.handleTimeout(T0 + 60_000);
@@ -228,14 +229,14 @@ describe("BattlEyeClient keep-alives at the edges", () => {
 describe("BattlEyeClient answers over the size cap", () => {
   it("fails a command whose parts outgrow maxAnswerBytes, ignores its further parts and sends the next command", () => {
     const client = loggedIn({ maxInFlight: 1, maxAnswerBytes: 10 });
-    const big = client.command("endless", T0);
-    const next = client.command("next", T0);
+    const big = client.command({ text: "endless", timeoutMs: client.timing.commandTimeoutMs }, T0);
+    const next = client.command({ text: "next", timeoutMs: client.timing.commandTimeoutMs }, T0);
     expect(seqs(sent(client))).toEqual([0]);
     client.receive(part(0, 200, 0, "123456"), T0 + 1);
     expect(events(client)).toEqual([]);
     client.receive(part(0, 200, 1, "789012"), T0 + 2);
     const [failed, ...rest] = events(client);
-    expect(failed).toMatchObject({ type: "command-failed", id: big, error: { code: "FRAME_TOO_LARGE" } });
+    expect(failed).toMatchObject({ type: "command-failed", id: big, code: "too-large" });
     expect(rest).toEqual([]);
     expect(sent(client)).toEqual([{ type: "command", seq: 1, body: utf8.encode("next") }]);
     const ignoredBefore = client.stats.ignored;
@@ -243,7 +244,7 @@ describe("BattlEyeClient answers over the size cap", () => {
     expect(client.stats.ignored).toBe(ignoredBefore + 1);
     client.receive(answer(1, "ok"), T0 + 4);
     expect(events(client)).toEqual([
-      { type: "response", id: next, text: "ok", latencyMs: 4, keepAlive: false },
+      { type: "answer", id: next, text: "ok", latencyMs: 4, keepAlive: false },
     ]);
   });
 
@@ -257,7 +258,7 @@ describe("BattlEyeClient answers over the size cap", () => {
     client.handleTimeout(T0 + 10_000);
     expect(sent(client)).toEqual([{ type: "command", seq: 0, body: new Uint8Array() }]);
     client.receive(part(0, 3, 0, "abcdef"), T0 + 10_001);
-    expect(events(client)).toMatchObject([{ type: "command-failed", error: { code: "FRAME_TOO_LARGE" } }]);
+    expect(events(client)).toMatchObject([{ type: "command-failed", code: "too-large" }]);
     expect(client.pendingCommands).toBe(0);
     client.handleTimeout(T0 + 20_000);
     expect(sent(client)).toEqual([{ type: "command", seq: 1, body: new Uint8Array() }]);
@@ -265,14 +266,59 @@ describe("BattlEyeClient answers over the size cap", () => {
 
   it("parts reset by inconsistent content start the byte count again", () => {
     const client = loggedIn({ maxAnswerBytes: 10 });
-    const id = client.command("x", T0);
+    const id = client.command({ text: "x", timeoutMs: client.timing.commandTimeoutMs }, T0);
     client.takeOutgoing();
     client.receive(part(0, 2, 0, "123456"), T0 + 1);
-    expect(() => client.receive(part(0, 2, 0, "654321"), T0 + 1)).toThrow(RconRemoteError);
+    expect(dropped(client, part(0, 2, 0, "654321"), T0 + 1)).toBeInstanceOf(RconRemoteError);
     client.receive(part(0, 2, 0, "123456"), T0 + 2);
     client.receive(part(0, 2, 1, "7890"), T0 + 2);
     expect(events(client)).toEqual([
-      { type: "response", id, text: "1234567890", latencyMs: 2, keepAlive: false },
+      { type: "answer", id, text: "1234567890", latencyMs: 2, keepAlive: false },
     ]);
+  });
+});
+
+describe("BattlEyeClient: a server that dropped the session", () => {
+  const silentCommand = (client: ReturnType<typeof loggedIn>) => {
+    const id = client.command({ text: "players", timeoutMs: 3000 }, T0 + 10);
+    for (const at of [T0 + 1010, T0 + 2010]) client.handleTimeout(at);
+    expect(sent(client)).toHaveLength(3);
+    return id;
+  };
+
+  it("a command unanswered through three sends with nothing received since means dead, without waiting 45 s", () => {
+    const client = loggedIn({ retransmitMs: 1000 });
+    const id = silentCommand(client);
+    client.handleTimeout(T0 + 3010);
+    expect(events(client)).toEqual([
+      { type: "command-failed", id, code: "timeout", detail: "no answer after 3 sends" },
+      { type: "dead", reason: expect.stringContaining("the server dropped the session") as string },
+    ]);
+    expect(client.state).toBe("closed");
+  });
+
+  it("is only a command time-out when anything arrived meanwhile (the server is alive)", () => {
+    const client = loggedIn({ retransmitMs: 1000 });
+    const id = silentCommand(client);
+    client.receive(message(0, "(Global) still here"), T0 + 2500);
+    client.handleTimeout(T0 + 3010);
+    expect(events(client).filter((e) => e.type !== "pushed")).toEqual([
+      { type: "command-failed", id, code: "timeout", detail: "no answer after 3 sends" },
+    ]);
+    expect(client.state).toBe("ready");
+  });
+});
+
+describe("BattlEyeClient: an answer whose parts never all arrive", () => {
+  it("fails as incomplete, naming how many parts came, and never passes the parts off as the answer", () => {
+    const client = loggedIn({ retransmitMs: 1000 });
+    const id = client.command({ text: "players", timeoutMs: 1500 }, T0);
+    client.receive(part(0, 3, 1, "middle"), T0 + 10);
+    client.handleTimeout(T0 + 1000);
+    client.handleTimeout(T0 + 1500);
+    expect(events(client)).toEqual([
+      { type: "command-failed", id, code: "incomplete", detail: "1 of 3 parts after 2 sends" },
+    ]);
+    expect(client.state).toBe("ready");
   });
 });

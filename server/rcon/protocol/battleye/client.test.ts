@@ -4,7 +4,7 @@ import { InvalidStateError, RconRemoteError } from "../errors.ts";
 import { utf8 } from "../../testing/bytes.ts";
 import { BattlEyeClient } from "./client.ts";
 import { encodePacket } from "./packet.ts";
-import { answer, drainEvents as events, loggedIn, sentPackets as sent, T0 } from "./test-helpers.ts";
+import { answer, drainEvents as events, dropped, loggedIn, sentPackets as sent, T0 } from "./test-helpers.ts";
 
 describe("BattlEyeClient login", () => {
   it("sends the login, re-sends it, and reports no answer after the login timeout", () => {
@@ -16,31 +16,33 @@ describe("BattlEyeClient login", () => {
     expect(sent(client)).toHaveLength(1);
     client.handleTimeout(T0 + 2000);
     client.handleTimeout(T0 + 3000);
-    expect(events(client)).toEqual([{ type: "login-timeout", attempts: 3 }]);
+    expect(events(client)).toEqual([{ type: "dead", reason: "no answer to login after 3 attempts" }]);
     expect(client.state).toBe("closed");
   });
 
   it("accepted, then a duplicated login answer is ignored", () => {
     const client = loggedIn();
-    expect(client.state).toBe("logged-in");
+    expect(client.state).toBe("ready");
     client.receive(encodePacket({ type: "login-reply", success: true }), T0 + 1);
     client.receive(encodePacket({ type: "login-reply", success: false }), T0 + 1);
     expect(events(client)).toEqual([]);
-    expect(client.state).toBe("logged-in");
+    expect(client.state).toBe("ready");
   });
 
   it("refused once, then closed", () => {
     const client = new BattlEyeClient(utf8);
     client.login("wrong", T0);
     client.receive(encodePacket({ type: "login-reply", success: false }), T0 + 5);
-    expect(events(client)).toEqual([{ type: "login-refused" }]);
+    expect(events(client)).toEqual([{ type: "login-refused", reason: "login refused: wrong RCon password" }]);
     expect(client.state).toBe("closed");
     expect(client.nextDeadline()).toBeNull();
   });
 
   it("asserts states: no command before login, no second login", () => {
     const client = new BattlEyeClient(utf8);
-    expect(() => client.command("players", T0)).toThrow(InvalidStateError);
+    expect(() => client.command({ text: "players", timeoutMs: client.timing.commandTimeoutMs }, T0)).toThrow(
+      InvalidStateError,
+    );
     client.login("x", T0);
     expect(() => client.login("x", T0)).toThrow(InvalidStateError);
   });
@@ -60,7 +62,7 @@ describe("BattlEyeClient login", () => {
 describe("BattlEyeClient commands", () => {
   it("re-sends identical bytes with the same sequence number, then times out; a late answer is ignored", () => {
     const client = loggedIn({ retransmitMs: 1000, commandTimeoutMs: 3500 });
-    const id = client.command("players", T0);
+    const id = client.command({ text: "players", timeoutMs: client.timing.commandTimeoutMs }, T0);
     const [first] = client.takeOutgoing();
     client.handleTimeout(T0 + 1000);
     const [second] = client.takeOutgoing();
@@ -69,7 +71,9 @@ describe("BattlEyeClient commands", () => {
     client.handleTimeout(T0 + 3000);
     expect(client.takeOutgoing()).toEqual([first, first]);
     client.handleTimeout(T0 + 3500);
-    expect(events(client)).toEqual([{ type: "command-timeout", id, attempts: 4 }]);
+    expect(events(client)).toEqual([
+      { type: "command-failed", id, code: "timeout", detail: "no answer after 4 sends" },
+    ]);
     client.receive(answer(0, "late"), T0 + 3600);
     expect(events(client)).toEqual([]);
     expect(client.stats.ignored).toBe(1);
@@ -77,15 +81,15 @@ describe("BattlEyeClient commands", () => {
 
   it("matches answers by sequence number with several in flight, and ignores a duplicate answer", () => {
     const client = loggedIn();
-    const a = client.command("a", T0);
-    const b = client.command("b", T0);
-    const c = client.command("c", T0);
+    const a = client.command({ text: "a", timeoutMs: client.timing.commandTimeoutMs }, T0);
+    const b = client.command({ text: "b", timeoutMs: client.timing.commandTimeoutMs }, T0);
+    const c = client.command({ text: "c", timeoutMs: client.timing.commandTimeoutMs }, T0);
     expect(sent(client).map((p) => (p.type === "command" ? p.seq : -1))).toEqual([0, 1, 2]);
     client.receive(answer(2, "C"), T0 + 10);
     client.receive(answer(0, "A"), T0 + 20);
     client.receive(answer(0, "A"), T0 + 21);
     client.receive(answer(1, "B"), T0 + 30);
-    expect(events(client).map((e) => (e.type === "response" ? [e.id, e.text, e.latencyMs] : e))).toEqual([
+    expect(events(client).map((e) => (e.type === "answer" ? [e.id, e.text, e.latencyMs] : e))).toEqual([
       [c, "C", 10],
       [a, "A", 20],
       [b, "B", 30],
@@ -97,19 +101,20 @@ describe("BattlEyeClient commands", () => {
     const client = loggedIn();
     const seqs: number[] = [];
     for (let i = 0; i < 300; i++) {
-      client.command(`cmd ${i}`, T0);
+      client.command({ text: `cmd ${i}`, timeoutMs: client.timing.commandTimeoutMs }, T0);
       const [p] = sent(client);
       if (p?.type !== "command") throw new Error("no command sent");
       seqs.push(p.seq);
       client.receive(answer(p.seq, `r${i}`), T0);
     }
     expect(seqs.slice(254, 258)).toEqual([254, 255, 0, 1]);
-    expect(events(client).filter((e) => e.type === "response")).toHaveLength(300);
+    expect(events(client).filter((e) => e.type === "answer")).toHaveLength(300);
   });
 
   it("keeps at most maxInFlight consecutive sequence numbers outstanding; the rest wait", () => {
     const client = loggedIn({ maxInFlight: 4 });
-    for (let i = 0; i < 6; i++) client.command(`c${i}`, T0);
+    for (let i = 0; i < 6; i++)
+      client.command({ text: `c${i}`, timeoutMs: client.timing.commandTimeoutMs }, T0);
     expect(sent(client)).toHaveLength(4);
     client.receive(answer(1, "x"), T0); // not the oldest: the window does not move
     expect(sent(client)).toHaveLength(0);
@@ -120,7 +125,7 @@ describe("BattlEyeClient commands", () => {
 
   it("a cancelled command's answer is ignored", () => {
     const client = loggedIn();
-    const id = client.command("x", T0);
+    const id = client.command({ text: "x", timeoutMs: client.timing.commandTimeoutMs }, T0);
     client.cancel(id);
     client.receive(answer(0, "x"), T0);
     expect(events(client)).toEqual([]);
@@ -131,7 +136,7 @@ describe("BattlEyeClient command bytes", () => {
   it("repeated and alternating commands each carry their own text (the last encoding is reused)", () => {
     const client = loggedIn();
     const texts = ["players", "players", "say -1 é", "players", "say -1 é"];
-    for (const text of texts) client.command(text, T0);
+    for (const text of texts) client.command({ text: text, timeoutMs: client.timing.commandTimeoutMs }, T0);
     expect(sent(client)).toEqual(
       texts.map((text, seq) => ({ type: "command", seq, body: utf8.encode(text) })),
     );
@@ -166,10 +171,10 @@ describe("BattlEyeClient multi-part answers", () => {
     fc.assert(
       fc.property(orders, (order) => {
         const client = loggedIn();
-        const id = client.command("players", T0);
+        const id = client.command({ text: "players", timeoutMs: client.timing.commandTimeoutMs }, T0);
         for (const i of order) client.receive(parts[i]!, T0 + 1);
         const responses = events(client);
-        expect(responses).toEqual([{ type: "response", id, text, latencyMs: 1, keepAlive: false }]);
+        expect(responses).toEqual([{ type: "answer", id, text, latencyMs: 1, keepAlive: false }]);
       }),
       { numRuns: 300 },
     );
@@ -177,7 +182,7 @@ describe("BattlEyeClient multi-part answers", () => {
 
   it("rejects a part whose total disagrees, keeps waiting, and completes from a full resend", () => {
     const client = loggedIn();
-    client.command("players", T0);
+    client.command({ text: "players", timeoutMs: client.timing.commandTimeoutMs }, T0);
     client.receive(parts[0]!, T0);
     const liar = encodePacket({
       type: "command-part",
@@ -186,7 +191,7 @@ describe("BattlEyeClient multi-part answers", () => {
       index: 1,
       body: new Uint8Array([1]),
     });
-    expect(() => client.receive(liar, T0)).toThrow(RconRemoteError);
+    expect(dropped(client, liar, T0)).toBeInstanceOf(RconRemoteError);
     const changed = encodePacket({
       type: "command-part",
       seq: 0,
@@ -195,20 +200,20 @@ describe("BattlEyeClient multi-part answers", () => {
       body: new Uint8Array([1]),
     });
     client.receive(parts[2]!, T0);
-    expect(() => client.receive(changed, T0)).toThrow(/different content/);
+    expect(dropped(client, changed, T0)?.message).toMatch(/different content/);
     expect(events(client)).toEqual([]);
     for (const p of parts) client.receive(p, T0);
-    expect(events(client)).toMatchObject([{ type: "response", text }]);
+    expect(events(client)).toMatchObject([{ type: "answer", text }]);
   });
 
   it("accepts a one-part answer with a sub-header", () => {
     const client = loggedIn();
-    client.command("x", T0);
+    client.command({ text: "x", timeoutMs: client.timing.commandTimeoutMs }, T0);
     client.receive(
       encodePacket({ type: "command-part", seq: 0, total: 1, index: 0, body: utf8.encode("\0zero") }),
       T0,
     );
-    expect(events(client)).toMatchObject([{ type: "response", text: "\0zero" }]);
+    expect(events(client)).toMatchObject([{ type: "answer", text: "\0zero" }]);
   });
 });
 
@@ -225,7 +230,7 @@ describe("BattlEyeClient server messages", () => {
       { type: "message", seq: 0, body: new Uint8Array() },
     ]);
     expect(events(client)).toEqual([
-      { type: "message", seq: 0, text: "RCon admin #0 (127.0.0.1:1) logged in" },
+      { type: "pushed", seq: 0, text: "RCon admin #0 (127.0.0.1:1) logged in" },
     ]);
     expect(client.stats.duplicateMessages).toBe(1);
   });
@@ -239,13 +244,13 @@ describe("BattlEyeClient server messages", () => {
       if (n % 3 === 0 && n >= 5) client.receive(message((n - 5) % 256, `m${n - 5}`), T0); // a late repeat
       if (n % 7 === 0) client.receive(message(seq, `m${n}`), T0); // an immediate repeat
     }
-    for (const e of events(client)) if (e.type === "message") delivered.push(e.text);
+    for (const e of events(client)) if (e.type === "pushed") delivered.push(e.text);
     expect(delivered).toEqual(Array.from({ length: 1000 }, (_, n) => `m${n}`));
   });
 
   it("delivers a message that arrives between parts of an answer", () => {
     const client = loggedIn();
-    client.command("x", T0);
+    client.command({ text: "x", timeoutMs: client.timing.commandTimeoutMs }, T0);
     client.receive(
       encodePacket({ type: "command-part", seq: 0, total: 2, index: 1, body: utf8.encode("B") }),
       T0,
@@ -255,7 +260,7 @@ describe("BattlEyeClient server messages", () => {
       encodePacket({ type: "command-part", seq: 0, total: 2, index: 0, body: utf8.encode("A") }),
       T0,
     );
-    expect(events(client).map((e) => e.type)).toEqual(["message", "response"]);
+    expect(events(client).map((e) => e.type)).toEqual(["pushed", "answer"]);
   });
 });
 
@@ -267,7 +272,7 @@ describe("BattlEyeClient 45-second rules (fake time)", () => {
     const [keepAlive] = sent(client);
     expect(keepAlive).toEqual({ type: "command", seq: 0, body: new Uint8Array() });
     client.receive(answer(0, ""), T0 + 25_010);
-    expect(events(client)).toMatchObject([{ type: "response", text: "", latencyMs: 10, keepAlive: true }]);
+    expect(events(client)).toMatchObject([{ type: "answer", text: "", latencyMs: 10, keepAlive: true }]);
     expect(client.nextDeadline()).toBe(T0 + 50_000);
   });
 
@@ -277,7 +282,9 @@ describe("BattlEyeClient 45-second rules (fake time)", () => {
     client.handleTimeout(T0 + 54_999);
     expect(events(client).filter((e) => e.type === "dead")).toEqual([]);
     client.handleTimeout(T0 + 55_000);
-    expect(events(client)).toEqual([{ type: "dead", silentMs: 45_000 }]);
+    expect(events(client)).toEqual([
+      { type: "dead", reason: "nothing received for 45 s: server gone or restarted" },
+    ]);
     expect(client.state).toBe("closed");
   });
 
@@ -285,10 +292,10 @@ describe("BattlEyeClient 45-second rules (fake time)", () => {
     const client = loggedIn();
     const corrupt = answer(0, "x");
     corrupt[9]! ^= 0xff;
-    expect(() => client.receive(corrupt, T0)).toThrow(RconRemoteError);
-    expect(() => client.receive(new Uint8Array([1, 2, 3]), T0)).toThrow(RconRemoteError);
+    expect(dropped(client, corrupt, T0)).toBeInstanceOf(RconRemoteError);
+    expect(dropped(client, new Uint8Array([1, 2, 3]), T0)).toBeInstanceOf(RconRemoteError);
     expect(client.stats).toMatchObject({ badChecksum: 1, malformed: 1 });
-    expect(client.state).toBe("logged-in");
+    expect(client.state).toBe("ready");
   });
 });
 
@@ -313,7 +320,7 @@ describe("BattlEyeClient edge cases", () => {
     ] as const) {
       client.receive(msg(seq, text), T0);
     }
-    expect(events(client).map((e) => (e.type === "message" ? e.text : e.type))).toEqual([
+    expect(events(client).map((e) => (e.type === "pushed" ? e.text : e.type))).toEqual([
       "a",
       "f",
       "c",
@@ -325,10 +332,17 @@ describe("BattlEyeClient edge cases", () => {
 
   it("times out a command still queued behind a full window", () => {
     const client = loggedIn({ maxInFlight: 1, commandTimeoutMs: 1000, retransmitMs: 400 });
-    client.command("first", T0);
-    const queued = client.command("second", T0, 500);
+    client.command({ text: "first", timeoutMs: client.timing.commandTimeoutMs }, T0);
+    const queued = client.command({ text: "second", timeoutMs: 500 }, T0);
     client.handleTimeout(T0 + 500);
-    expect(events(client)).toEqual([{ type: "command-timeout", id: queued, attempts: 0 }]);
+    expect(events(client)).toEqual([
+      {
+        type: "command-failed",
+        id: queued,
+        code: "timeout",
+        detail: "never sent: the sequence window stayed full",
+      },
+    ]);
   });
 
   it("queues a new keep-alive after the previous one got no answer", () => {
@@ -339,12 +353,14 @@ describe("BattlEyeClient edge cases", () => {
     client.takeOutgoing(); // the acknowledgement
     client.handleTimeout(T0 + 55_000); // the first keep-alive's own deadline (45 s) passed unanswered
     expect(sent(client)).toEqual([{ type: "command", seq: 1, body: new Uint8Array() }]);
-    expect(events(client).filter((e) => e.type === "command-timeout")).toEqual([]); // keep-alives fail silently
+    expect(events(client).filter((e) => e.type === "command-failed")).toEqual([]); // keep-alives fail silently
   });
 
   it("refuses a command too large for one datagram and bad options", () => {
     const client = loggedIn();
-    expect(() => client.command("x".repeat(65_600), T0)).toThrow(/does not fit/);
+    expect(() =>
+      client.command({ text: "x".repeat(65_600), timeoutMs: client.timing.commandTimeoutMs }, T0),
+    ).toThrow(/does not fit/);
     expect(() => new BattlEyeClient(utf8, { maxInFlight: 0 })).toThrow(/maxInFlight/);
   });
 });

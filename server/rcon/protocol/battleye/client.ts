@@ -12,33 +12,36 @@
  *   only once complete (a UTF-8 character may straddle two parts).
  * - Every server message is acknowledged, repeats included, and delivered once (a replay window).
  * - An empty command keeps the session alive; silence for `deadAfterMs` means the server is gone.
+ *   So does a command sent `SILENT_SENDS_FOR_DEAD` times or more that timed out without a single
+ *   datagram arriving since: a live server answers re-sends from its repeat cache, so the server
+ *   dropped the session (restart, idle drop) and nothing would arrive for the rest of the 45 s.
  */
 import { assertState, RconLocalError, RconRemoteError } from "../errors.ts";
 import type { TextCodec } from "../text.ts";
 import { decodePacket, encodePacket, HEADER_SIZE, MAX_PACKET_SIZE, type Packet } from "./packet.ts";
 import { EventQueue } from "../event-queue.ts";
-
-export type ClientState = "idle" | "logging-in" | "logged-in" | "closed";
+import type { ClientCore, CommandSpec, CoreEvent, CoreState } from "../core.ts";
 
 /** The only transitions the client makes; every intent asserts its starting state against this. */
-export const CLIENT_TRANSITIONS: Readonly<Record<ClientState, readonly ClientState[]>> = {
+export const CLIENT_TRANSITIONS: Readonly<Record<CoreState, readonly CoreState[]>> = {
   idle: ["logging-in", "closed"],
-  "logging-in": ["logged-in", "closed"],
-  "logged-in": ["closed"],
+  "logging-in": ["ready", "closed"],
+  ready: ["closed"],
   closed: [],
 };
 
-export type ClientEvent =
-  | { type: "logged-in" }
-  | { type: "login-refused" }
-  | { type: "login-timeout"; attempts: number }
-  | { type: "response"; id: number; text: string; latencyMs: number; keepAlive: boolean }
-  | { type: "command-timeout"; id: number; attempts: number }
-  /** The answer's parts outgrew `maxAnswerBytes`: the command fails and its further parts are ignored. */
-  | { type: "command-failed"; id: number; error: RconRemoteError }
-  | { type: "message"; seq: number; text: string }
-  /** Nothing at all arrived for `deadAfterMs`: the server is gone (restarted, dropped us, unplugged). */
-  | { type: "dead"; silentMs: number };
+/**
+ * The contract's events, with BattlEye's extras: answers say whether they were a keep-alive's (their
+ * latency still counts), pushed messages carry their sequence number. A login that gets no answer
+ * and a server silent for `deadAfterMs` are both `dead`; an answer outgrowing `maxAnswerBytes` is a
+ * `too-large` failure whose further parts are ignored; malformed datagrams are `dropped`.
+ */
+export type BattlEyeEvent =
+  | Exclude<CoreEvent, { type: "answer" } | { type: "pushed" }>
+  | (Extract<CoreEvent, { type: "answer" }> & { keepAlive: boolean })
+  | (Extract<CoreEvent, { type: "pushed" }> & { seq: number });
+
+export const LOGIN_REFUSED_REASON = "login refused: wrong RCon password";
 
 export interface ClientTiming {
   /** Re-send the login this often while waiting for its answer. */
@@ -168,6 +171,9 @@ class SeqWindow {
   }
 }
 
+/** Sends of one command, all unanswered with nothing else received, that mean the session is gone. */
+export const SILENT_SENDS_FOR_DEAD = 3;
+
 /** Message sequence numbers behind the newest one that still count as "already seen". */
 const MESSAGE_WINDOW = 128;
 
@@ -177,10 +183,10 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-export class BattlEyeClient {
-  private currentState: ClientState = "idle";
-  private readonly timing: ClientTiming;
-  private readonly events = new EventQueue<ClientEvent>();
+export class BattlEyeClient implements ClientCore {
+  private currentState: CoreState = "idle";
+  readonly timing: ClientTiming;
+  private readonly events = new EventQueue<BattlEyeEvent>();
   private outgoing: Uint8Array[] = [];
   readonly stats: ClientStats = {
     received: 0,
@@ -222,7 +228,7 @@ export class BattlEyeClient {
     }
   }
 
-  get state(): ClientState {
+  get state(): CoreState {
     return this.currentState;
   }
 
@@ -231,7 +237,7 @@ export class BattlEyeClient {
     return this.inFlight.size + this.queue.length;
   }
 
-  private transition(to: ClientState): void {
+  private transition(to: CoreState): void {
     assertState(to, CLIENT_TRANSITIONS[this.currentState], `move from ${this.currentState}`);
     this.currentState = to;
   }
@@ -251,9 +257,12 @@ export class BattlEyeClient {
     this.loginNextSendAt = now + this.timing.loginRetryMs;
   }
 
-  /** Queues a command; returns the id its `response` or `command-timeout` event will carry. */
-  command(text: string, now: number, timeoutMs = this.timing.commandTimeoutMs): number {
-    assertState(this.currentState, ["logged-in"], "send a command");
+  /** Queues a command; returns the id its `answer` or `command-failed` event will carry. */
+  command(spec: CommandSpec, now: number): number {
+    assertState(this.currentState, ["ready"], "send a command");
+    // Every re-send carries the same sequence number and the server answers repeats from its
+    // cache, so commands that change state are re-sent too: `spec.idempotent` does not matter here.
+    const { text, timeoutMs } = spec;
     // Dashboards poll the same few commands over and over: the last encoding is reused (bodies
     // are never modified).
     let body = this.lastBody;
@@ -279,16 +288,32 @@ export class BattlEyeClient {
     for (const entry of this.inFlight.entries()) if (entry.id === id) this.inFlight.delete(entry.seq);
   }
 
-  close(): void {
-    if (this.currentState === "closed") return;
+  /** Closes; every pending command gets a `closed` failure (keep-alives excepted). Returns their ids. */
+  close(): number[] {
+    if (this.currentState === "closed") return [];
     this.transition("closed");
+    const pending = [...this.inFlight.entries(), ...this.queue]
+      .filter((entry) => !entry.keepAlive)
+      .map((entry) => entry.id);
     this.queue.length = 0;
     this.inFlight.clear();
     this.loginPacket = null;
+    for (const id of pending)
+      this.events.push({ type: "command-failed", id, code: "closed", detail: "the client closed" });
+    return pending;
   }
 
-  /** Feeds one datagram. Throws RconRemoteError for malformed ones (already counted); the caller drops them. */
+  /** Feeds one datagram. Malformed ones are counted and reported as `dropped`; the session goes on. */
   receive(bytes: Uint8Array, now: number): void {
+    try {
+      this.receivePacket(bytes, now);
+    } catch (error) {
+      if (!(error instanceof RconRemoteError)) throw error;
+      this.events.push({ type: "dropped", reason: "malformed", error, fatal: false });
+    }
+  }
+
+  private receivePacket(bytes: Uint8Array, now: number): void {
     let packet: Packet;
     try {
       // Bodies as views: answers and messages are decoded at once; only answer parts are kept (copied).
@@ -302,19 +327,19 @@ export class BattlEyeClient {
     if (this.currentState === "logging-in" && packet.type === "login-reply") {
       this.lastReceivedAt = now;
       if (packet.success) {
-        this.transition("logged-in");
+        this.transition("ready");
         this.loginPacket = null;
         // The server starts its 45 s idle clock at login, as if we had sent a command.
         this.lastCommandSentAt = now;
         this.events.push({ type: "logged-in" });
         this.pump(now);
       } else {
+        this.events.push({ type: "login-refused", reason: LOGIN_REFUSED_REASON });
         this.close();
-        this.events.push({ type: "login-refused" });
       }
       return;
     }
-    if (this.currentState !== "logged-in") {
+    if (this.currentState !== "ready") {
       // A message or answer before our login is accepted, or anything after close: dropped, and the
       // server will repeat a message we did not acknowledge.
       this.stats.ignored++;
@@ -359,7 +384,7 @@ export class BattlEyeClient {
       }
     }
     this.seenMessages[seq] = 1;
-    this.events.push({ type: "message", seq, text: this.codec.decode(body) });
+    this.events.push({ type: "pushed", seq, text: this.codec.decode(body) });
   }
 
   private receiveAnswer(
@@ -406,7 +431,8 @@ export class BattlEyeClient {
       this.events.push({
         type: "command-failed",
         id: entry.id,
-        error: new RconRemoteError("FRAME_TOO_LARGE", `answer exceeds ${this.timing.maxAnswerBytes} bytes`),
+        code: "too-large",
+        detail: `answer exceeds ${this.timing.maxAnswerBytes} bytes`,
       });
       this.pump(now);
       return;
@@ -427,7 +453,7 @@ export class BattlEyeClient {
     this.inFlight.delete(entry.seq);
     if (entry.id === this.keepAliveId) this.keepAliveId = null;
     this.events.push({
-      type: "response",
+      type: "answer",
       id: entry.id,
       text: this.codec.decode(body),
       latencyMs: now - entry.createdAt,
@@ -438,7 +464,7 @@ export class BattlEyeClient {
 
   /** Moves queued commands onto the wire while the sequence window allows. */
   private pump(now: number): void {
-    if (this.currentState !== "logged-in") return;
+    if (this.currentState !== "ready") return;
     for (;;) {
       const next = this.queue[0];
       if (!next) return;
@@ -475,7 +501,7 @@ export class BattlEyeClient {
     return out;
   }
 
-  nextEvent(): ClientEvent | null {
+  nextEvent(): BattlEyeEvent | null {
     return this.events.next();
   }
 
@@ -484,7 +510,7 @@ export class BattlEyeClient {
     if (this.currentState === "logging-in") {
       return Math.min(this.loginNextSendAt, this.loginStartedAt + this.timing.loginTimeoutMs);
     }
-    if (this.currentState !== "logged-in") return null;
+    if (this.currentState !== "ready") return null;
     let at = this.lastReceivedAt + this.timing.deadAfterMs;
     if (!this.hasKeepAlivePending()) at = Math.min(at, this.lastCommandSentAt + this.timing.keepAliveMs);
     at = Math.min(at, this.inFlight.earliest());
@@ -496,33 +522,44 @@ export class BattlEyeClient {
   handleTimeout(now: number): void {
     if (this.currentState === "logging-in") {
       if (now >= this.loginStartedAt + this.timing.loginTimeoutMs) {
-        const attempts = this.loginAttempts;
+        this.events.push({ type: "dead", reason: `no answer to login after ${this.loginAttempts} attempts` });
         this.close();
-        this.events.push({ type: "login-timeout", attempts });
       } else if (now >= this.loginNextSendAt) {
         this.sendLogin(now);
       }
       return;
     }
-    if (this.currentState !== "logged-in") return;
+    if (this.currentState !== "ready") return;
     if (now - this.lastReceivedAt >= this.timing.deadAfterMs) {
-      const silentMs = now - this.lastReceivedAt;
+      const silentS = Math.round((now - this.lastReceivedAt) / 1000);
+      this.events.push({
+        type: "dead",
+        reason: `nothing received for ${silentS} s: server gone or restarted`,
+      });
       this.close();
-      this.events.push({ type: "dead", silentMs });
       return;
     }
     for (let i = this.queue.length - 1; i >= 0; i--) {
       const entry = this.queue[i]!;
       if (now >= entry.deadline) {
         this.queue.splice(i, 1);
-        if (!entry.keepAlive) this.events.push({ type: "command-timeout", id: entry.id, attempts: 0 });
+        if (!entry.keepAlive)
+          this.events.push({
+            type: "command-failed",
+            id: entry.id,
+            code: "timeout",
+            detail: "never sent: the sequence window stayed full",
+          });
       }
     }
+    let droppedUs = false;
     for (const entry of this.inFlight.entries()) {
       if (now >= entry.deadline) {
         this.inFlight.delete(entry.seq);
-        if (!entry.keepAlive)
-          this.events.push({ type: "command-timeout", id: entry.id, attempts: entry.attempts });
+        if (entry.keepAlive) continue;
+        this.timedOut(entry);
+        if (entry.attempts >= SILENT_SENDS_FOR_DEAD && this.lastReceivedAt < entry.createdAt)
+          droppedUs = true;
       } else if (now >= entry.nextSendAt) {
         this.outgoing.push(entry.bytes);
         entry.attempts++;
@@ -530,6 +567,15 @@ export class BattlEyeClient {
         this.stats.retransmits++;
         this.lastCommandSentAt = now;
       }
+    }
+    if (droppedUs) {
+      const silentS = Math.round((now - this.lastReceivedAt) / 1000);
+      this.events.push({
+        type: "dead",
+        reason: `a command got no answer to ${SILENT_SENDS_FOR_DEAD} or more sends and nothing was received for ${silentS} s: the server dropped the session or is gone`,
+      });
+      this.close();
+      return;
     }
     if (now - this.lastCommandSentAt >= this.timing.keepAliveMs && !this.hasKeepAlivePending()) {
       this.keepAliveId = this.nextId++;
@@ -542,6 +588,26 @@ export class BattlEyeClient {
       });
     }
     this.pump(now);
+  }
+
+  private timedOut(entry: InFlight): void {
+    // Parts exist only once the first one said how many there are.
+    const { parts } = entry;
+    this.events.push(
+      parts
+        ? {
+            type: "command-failed",
+            id: entry.id,
+            code: "incomplete",
+            detail: `${parts.size} of ${String(entry.total)} parts after ${entry.attempts} sends`,
+          }
+        : {
+            type: "command-failed",
+            id: entry.id,
+            code: "timeout",
+            detail: `no answer after ${entry.attempts} sends`,
+          },
+    );
   }
 
   private hasKeepAlivePending(): boolean {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { RconRemoteError } from "../errors.ts";
 import { utf8 } from "../../testing/bytes.ts";
-import { BattlEyeClient, type ClientEvent, type ClientTiming } from "./client.ts";
+import { BattlEyeClient, type BattlEyeEvent, type ClientTiming } from "./client.ts";
 import { answerPackets, BattlEyeServer, type ServerEvent, type ServerTiming } from "./server.ts";
 import { decodePacket, encodePacket } from "./packet.ts";
 
@@ -12,7 +12,7 @@ class Pair {
   now = 1_000_000;
   readonly client: BattlEyeClient;
   readonly server: BattlEyeServer;
-  readonly clientEvents: ClientEvent[] = [];
+  readonly clientEvents: BattlEyeEvent[] = [];
   readonly serverEvents: ServerEvent[] = [];
   /** Set to false to cut one direction (a dead server, a client that never acknowledges). */
   toServer = true;
@@ -75,12 +75,14 @@ describe("BattlEye client and server paired in memory", () => {
   it("logs in; the server refuses a wrong password and keeps no state for it", () => {
     const ok = new Pair();
     ok.login();
-    expect(ok.client.state).toBe("logged-in");
+    expect(ok.client.state).toBe("ready");
     expect(ok.server.loggedInPeers()).toEqual([PEER]);
 
     const bad = new Pair({}, {}, "other");
     bad.login();
-    expect(bad.clientEvents).toEqual([{ type: "login-refused" }]);
+    expect(bad.clientEvents).toEqual([
+      { type: "login-refused", reason: "login refused: wrong RCon password" },
+    ]);
     expect(bad.server.loggedInPeers()).toEqual([]);
   });
 
@@ -89,42 +91,42 @@ describe("BattlEye client and server paired in memory", () => {
     const long = "Дмитрий ".repeat(40);
     pair.execute = () => long;
     pair.login();
-    pair.client.command("players", pair.now);
+    pair.client.command({ text: "players", timeoutMs: pair.client.timing.commandTimeoutMs }, pair.now);
     const parts = answerPackets(0, utf8.encode(long), 16);
     expect(parts.length).toBe(Math.ceil(utf8.encode(long).length / 16));
     pair.exchange();
-    expect(pair.clientEvents.at(-1)).toMatchObject({ type: "response", text: long });
+    expect(pair.clientEvents.at(-1)).toMatchObject({ type: "answer", text: long });
   });
 
   it("answers a repeated command from its cache instead of running it twice", () => {
     const pair = new Pair({ retransmitMs: 1000 });
     pair.login();
     pair.toClient = false; // the first answer is lost
-    pair.client.command("kick 3 spam", pair.now);
+    pair.client.command({ text: "kick 3 spam", timeoutMs: pair.client.timing.commandTimeoutMs }, pair.now);
     pair.exchange();
     pair.toClient = true;
     pair.advanceTo(pair.now + 1000); // the client re-sends the same bytes
     expect(pair.executed).toEqual(["kick 3 spam"]);
     expect(pair.server.stats.repeatedCommands).toBe(1);
-    expect(pair.clientEvents.at(-1)).toMatchObject({ type: "response", text: "ran kick 3 spam" });
+    expect(pair.clientEvents.at(-1)).toMatchObject({ type: "answer", text: "ran kick 3 spam" });
   });
 
   it("runs a new command that reuses an old sequence number after the wrap", () => {
     const pair = new Pair();
     pair.login();
     for (let i = 0; i < 300; i++) {
-      pair.client.command("players", pair.now);
+      pair.client.command({ text: "players", timeoutMs: pair.client.timing.commandTimeoutMs }, pair.now);
       pair.exchange();
     }
     expect(pair.executed).toHaveLength(300);
-    expect(pair.clientEvents.filter((e) => e.type === "response")).toHaveLength(300);
+    expect(pair.clientEvents.filter((e) => e.type === "answer")).toHaveLength(300);
   });
 
   it("answers keep-alives itself and keeps an active client for 10 minutes", () => {
     const pair = new Pair({ keepAliveMs: 25_000 });
     pair.login();
     pair.advanceTo(pair.now + 600_000);
-    expect(pair.client.state).toBe("logged-in");
+    expect(pair.client.state).toBe("ready");
     expect(pair.server.loggedInPeers()).toEqual([PEER]);
     expect(pair.executed).toEqual([]); // keep-alives never reach the application
     expect(pair.serverEvents.filter((e) => e.type === "peer-dropped")).toEqual([]);
@@ -170,11 +172,11 @@ describe("BattlEye client and server paired in memory", () => {
     pair.toServer = false; // no acknowledgement yet: 300 messages pile up, 64 in flight, the rest waiting
     for (let i = 0; i < 300; i++) pair.server.sendMessage(PEER, `(Side) n: ${i}`, pair.now);
     pair.exchange();
-    expect(pair.clientEvents.filter((e) => e.type === "message")).toHaveLength(64);
+    expect(pair.clientEvents.filter((e) => e.type === "pushed")).toHaveLength(64);
     pair.toServer = true;
     pair.exchange();
     pair.advanceTo(pair.now + 20_000);
-    const texts = pair.clientEvents.flatMap((e) => (e.type === "message" ? [e.text] : []));
+    const texts = pair.clientEvents.flatMap((e) => (e.type === "pushed" ? [e.text] : []));
     expect(texts).toEqual(Array.from({ length: 300 }, (_, i) => `(Side) n: ${i}`));
     expect(pair.server.loggedInPeers()).toEqual([PEER]);
     expect(pair.serverEvents.filter((e) => e.type === "ack")).toHaveLength(300);
@@ -186,9 +188,12 @@ describe("BattlEye client and server paired in memory", () => {
     const loginAt = pair.now;
     pair.toClient = false;
     pair.advanceTo(loginAt + 44_999);
-    expect(pair.client.state).toBe("logged-in");
+    expect(pair.client.state).toBe("ready");
     pair.advanceTo(loginAt + 45_000);
-    expect(pair.clientEvents.at(-1)).toEqual({ type: "dead", silentMs: 45_000 });
+    expect(pair.clientEvents.at(-1)).toEqual({
+      type: "dead",
+      reason: "nothing received for 45 s: server gone or restarted",
+    });
   });
 
   it("answers a repeated login without treating it as a new admin; a wrong one logs the peer out", () => {

@@ -1,6 +1,7 @@
 /** Shared by the BattlEye client tests: a logged-in client, answers, what it emitted and sent. */
+import type { RconRemoteError } from "../errors.ts";
 import { utf8 } from "../../testing/bytes.ts";
-import { BattlEyeClient, type ClientEvent, type ClientTiming } from "./client.ts";
+import { BattlEyeClient, type BattlEyeEvent, type ClientTiming } from "./client.ts";
 import { decodePacket, encodePacket, type Packet } from "./packet.ts";
 
 export const T0 = 1_000_000;
@@ -19,12 +20,21 @@ export function loggedIn(timing: Partial<ClientTiming> = {}): BattlEyeClient {
 export const answer = (seq: number, text: string) =>
   encodePacket({ type: "command", seq, body: utf8.encode(text) });
 
-export function drainEvents(client: BattlEyeClient): ClientEvent[] {
-  const out: ClientEvent[] = [];
+export function drainEvents(client: BattlEyeClient): BattlEyeEvent[] {
+  const out: BattlEyeEvent[] = [];
   for (let e = client.nextEvent(); e; e = client.nextEvent()) out.push(e);
   return out;
 }
 
 export function sentPackets(client: BattlEyeClient): Packet[] {
   return client.takeOutgoing().map((b) => decodePacket(b, "to-server"));
+}
+
+/** Feeds a datagram the client must drop; returns the error of the one `dropped` event it gave. */
+export function dropped(client: BattlEyeClient, bytes: Uint8Array, now: number): RconRemoteError | null {
+  client.receive(bytes, now);
+  const emitted = drainEvents(client);
+  const only = emitted.length === 1 ? emitted[0] : undefined;
+  if (only?.type !== "dropped") throw new Error(`expected one dropped event, got ${JSON.stringify(emitted)}`);
+  return only.error;
 }

@@ -1,304 +1,286 @@
-import fc from "fast-check";
+/**
+ * The Quake 3 client core as a ClientCore, against the Sans-IO server role in memory with a manual
+ * clock: login by probe, refusals and silence, re-sends only for read-only commands, the
+ * silent-requests rule, cancel and close, and getstatus/getinfo as extras before login.
+ */
 import { describe, expect, it } from "vitest";
-import { InvalidStateError } from "../errors.ts";
-import { AUTH_FAILURE_RULES, classifyAuthFailure, Quake3Client, type ClientEvent } from "./client.ts";
+import { InvalidStateError, RconLocalError } from "../errors.ts";
+import type { CoreEvent } from "../core.ts";
+import { Quake3Client, type QueryResult } from "./client.ts";
 import { IOQ3_PROFILE } from "./dialects/ioq3.ts";
-import { Q3_PROFILE } from "./dialects/quake3.ts";
-import { encodePrint, encodeOutOfBand, readRequestLine } from "./packet.ts";
-import { Pacer, type PacingRule } from "./pacing.ts";
-import { Quake3Server, type ServerProfile } from "./server.ts";
-import { capture, LATIN1, packetBytes, printedText } from "./test-helpers.ts";
+import { Pacer } from "./pacing.ts";
+import { Quake3Server } from "./server.ts";
+import { LATIN1 } from "./test-helpers.ts";
 
-function makeClient(options: { pacing?: PacingRule; quietMs?: number; maxAnswerBytes?: number } = {}) {
+const PASSWORD = "secret";
+
+function makeClient(maxSilentRequests?: number) {
   return new Quake3Client({
-    password: "secret",
     codec: LATIN1,
-    pacer: new Pacer(options.pacing ?? { kind: "none" }),
-    quietMs: options.quietMs ?? 40,
-    ...(options.maxAnswerBytes === undefined ? {} : { maxAnswerBytes: options.maxAnswerBytes }),
+    pacer: new Pacer({ kind: "none" }),
+    quietMs: 40,
+    probeCommand: "",
+    loginTimeoutMs: 500,
+    readOnlyCommands: ["status"],
+    ...(maxSilentRequests === undefined ? {} : { maxSilentRequests }),
   });
 }
 
-function events(client: Quake3Client): ClientEvent[] {
-  const out: ClientEvent[] = [];
-  for (let e = client.nextEvent(); e; e = client.nextEvent()) out.push(e);
-  return out;
-}
-
-/** Client and server in memory with a manual clock: every datagram takes `latency` ms. */
+/** Client and server in memory; `answering` false models a server that went away. */
 class Pair {
   now = 1_000;
-  readonly answers = new Map<number, ClientEvent>();
-  constructor(
-    readonly client: Quake3Client,
-    readonly server: Quake3Server,
-  ) {}
+  answering = true;
+  readonly events: CoreEvent[] = [];
+  readonly queries: QueryResult[] = [];
+  readonly sent: string[] = [];
+  readonly server = new Quake3Server(IOQ3_PROFILE.server, PASSWORD, {
+    executeRcon: (command, print) => print(`ran ${command}\n`),
+    statusInfo: () => ({ info: { sv_hostname: "x", mapname: "q3dm17" }, players: [] }),
+    info: () => ({ hostname: "x", clients: "0" }),
+  });
+  constructor(readonly client: Quake3Client) {}
 
-  /** Runs until the client is idle with an empty queue, stepping time to each deadline. */
-  run(limitMs = 600_000): void {
+  run(limitMs = 60_000): void {
     const end = this.now + limitMs;
     while (this.now < end) {
       for (const bytes of this.client.takeOutgoing(this.now)) {
+        this.sent.push(LATIN1.decode(bytes.subarray(4)));
+        if (!this.answering) continue;
         this.server.receive(bytes, { address: "127.0.0.1", port: 5555 }, this.now);
         for (const out of this.server.takeOutgoing()) this.client.receive(out.bytes, this.now);
       }
-      for (const e of events(this.client)) if (e.type !== "dropped") this.answers.set(e.id, e);
+      for (let e = this.client.nextEvent(); e; e = this.client.nextEvent()) this.events.push(e);
+      for (let q = this.client.nextQueryResult(); q; q = this.client.nextQueryResult()) this.queries.push(q);
       const deadline = this.client.nextDeadline();
       if (deadline === null) return;
       this.now = Math.max(this.now + 1, deadline);
       this.client.handleTimeout(this.now);
     }
   }
+
+  loggedIn(): this {
+    this.client.login(PASSWORD);
+    this.run();
+    expect(this.events.splice(0)).toEqual([{ type: "logged-in" }]);
+    return this;
+  }
 }
 
-function fakeServer(
-  profile: ServerProfile,
-  handler: (command: string, print: (t: string) => void) => void = (c, p) => p(`${c}\n`),
-) {
-  return new Quake3Server(profile, "secret", {
-    executeRcon: handler,
-    statusInfo: () => ({
-      info: { sv_hostname: "x", mapname: "q3dm17" },
-      players: [{ score: 1, ping: 2, name: "A", team: null }],
-    }),
-    info: () => ({ hostname: "x", clients: "1" }),
-  });
-}
-
-describe("Quake3Client", () => {
-  it("reassembles the 10 captured cvarlist datagrams, split mid-line, without adding separators", () => {
-    const client = makeClient();
-    const id = client.request({ kind: "rcon", command: "cvarlist", timeoutMs: 1000 });
-    expect(client.takeOutgoing(0)).toHaveLength(1);
-    const packets = capture("cvarlist").packets;
-    packets.forEach((p, i) => client.receive(packetBytes(p), 10 + i));
-    expect(client.nextDeadline()).toBe(10 + packets.length - 1 + 40);
-    client.handleTimeout(10 + packets.length - 1 + 39);
-    expect(events(client)).toEqual([]);
-    client.handleTimeout(10 + packets.length - 1 + 40);
-    const [answer] = events(client);
-    expect(answer).toMatchObject({
-      type: "answer",
-      id,
-      datagrams: 10,
-      text: printedText("cvarlist"),
-      truncated: false,
-    });
-    expect(answer?.type === "answer" && answer.text.endsWith("285 total cvars\n285 cvar indexes\n")).toBe(
-      true,
-    );
-    expect(client.state).toBe("READY");
-  });
-
-  it("an empty print is a complete (empty) answer", () => {
-    const client = makeClient();
-    client.request({ kind: "rcon", command: "addip 10.9.8.7", timeoutMs: 1000 });
-    client.takeOutgoing(0);
-    client.receive(packetBytes(capture("addip").packets[0] as string), 5);
-    client.handleTimeout(45);
-    expect(events(client)).toMatchObject([{ type: "answer", text: "", datagrams: 1 }]);
-  });
-
-  it("classifies every dialect's wrong-password and no-password reply", () => {
-    expect(classifyAuthFailure(printedText("bad_password"))).toBe("bad-password");
-    for (const text of [
-      "Bad rconpassword.\n",
-      "Bad rconpassword\n",
-      "Bad rcon",
-      "Invalid password.\n",
-      "^1server denied rcon access to 1.2.3.4:5",
-    ]) {
-      expect(classifyAuthFailure(text)).toBe("bad-password");
-    }
-    for (const text of [
-      "No rconpassword set on the server.\n",
-      "No rconpassword set on the server\n",
-      "No rconpassword set on server or password is shorter than 8 characters.\n",
-      "The server must set 'rcon_password' for clients to use 'rcon'.\n",
-    ]) {
-      expect(classifyAuthFailure(text)).toBe("not-set");
-    }
-    // Answers that merely mention it are not failures.
-    expect(classifyAuthFailure("console: Bad rconpassword.\n")).toBeNull();
-    expect(classifyAuthFailure("")).toBeNull();
-    expect(AUTH_FAILURE_RULES.length).toBeGreaterThanOrEqual(7);
-
-    const client = makeClient();
-    const id = client.request({ kind: "rcon", command: "status", timeoutMs: 1000 });
-    client.takeOutgoing(0);
-    client.receive(packetBytes(capture("bad_password").packets[0] as string), 1);
-    client.handleTimeout(100);
-    expect(events(client)).toEqual([
-      { type: "auth-failed", id, kind: "bad-password", text: "Bad rconpassword." },
-    ]);
-  });
-
-  it("drops stale datagrams while idle and during the drain after a lost answer", () => {
-    const client = makeClient();
-    client.receive(encodePrint("old\n"), 0);
-    expect(events(client)).toMatchObject([{ type: "dropped", reason: "stale" }]);
-    const first = client.request({ kind: "rcon", command: "kick 1", timeoutMs: 500 });
-    const second = client.request({ kind: "rcon", command: "status", timeoutMs: 500 });
-    client.takeOutgoing(0);
-    client.handleTimeout(500);
-    expect(events(client)).toEqual([{ type: "no-answer", id: first, sentAt: 0, attempts: 1 }]);
-    // The late answer to the first request arrives during the drain window: not the second's answer.
-    expect(client.takeOutgoing(600)).toEqual([]);
-    client.receive(encodePrint("late kick answer\n"), 650);
-    expect(events(client)).toMatchObject([{ type: "dropped", reason: "stale" }]);
-    expect(client.nextDeadline()).toBe(700);
-    expect(client.takeOutgoing(700)).toHaveLength(1);
-    client.receive(encodePrint("status answer\n"), 710);
-    client.handleTimeout(750);
-    expect(events(client)).toMatchObject([{ type: "answer", id: second, text: "status answer\n" }]);
-  });
-
-  it("re-sends a request only when it allows retries", () => {
-    const client = makeClient();
-    const id = client.request({ kind: "rcon", command: "status", timeoutMs: 100, retries: 1 });
-    expect(client.takeOutgoing(0)).toHaveLength(1);
-    client.handleTimeout(100);
-    expect(events(client)).toEqual([]);
-    expect(client.takeOutgoing(300)).toHaveLength(1);
-    client.handleTimeout(400);
-    expect(events(client)).toEqual([{ type: "no-answer", id, sentAt: 300, attempts: 2 }]);
-  });
-
-  it("ignores other kinds of datagram during an rcon answer and non-OOB junk", () => {
-    const client = makeClient();
-    client.request({ kind: "rcon", command: "status", timeoutMs: 100 });
-    client.takeOutgoing(0);
-    client.receive(packetBytes(capture("getinfo").packets[0] as string), 1);
-    client.receive(new Uint8Array([1, 2, 3]), 2);
-    expect(events(client).map((e) => e.type === "dropped" && e.reason)).toEqual(["unexpected", "malformed"]);
-    expect(client.state).toBe("AWAITING_REPLY");
-  });
-
-  it("caps an answer that never ends", () => {
-    const client = makeClient({ maxAnswerBytes: 10 });
-    client.request({ kind: "rcon", command: "cvarlist", timeoutMs: 100 });
-    client.takeOutgoing(0);
-    client.receive(encodePrint("0123456789abcdef"), 1);
-    expect(events(client)).toMatchObject([{ type: "answer", text: "0123456789", truncated: true }]);
-  });
-
-  it("answers queries from one datagram and checks the challenge", () => {
-    const client = makeClient();
-    const id = client.request({ kind: "getinfo", timeoutMs: 100 });
-    const [request] = client.takeOutgoing(0);
-    expect(readRequestLine(request as Uint8Array)).toBe(`getinfo rd${id}`);
-    client.receive(encodeOutOfBand("infoResponse\n\\hostname\\x\\challenge\\other"), 1);
-    expect(events(client)).toMatchObject([{ type: "dropped", reason: "stale" }]);
-    client.receive(encodeOutOfBand(`infoResponse\n\\hostname\\x\\challenge\\rd${id}`), 2);
-    expect(events(client)).toMatchObject([{ type: "info", id, info: { hostname: "x" } }]);
-    const status = client.request({ kind: "getstatus", timeoutMs: 100 });
-    client.takeOutgoing(3);
-    client.receive(packetBytes(capture("getstatus").packets[0] as string), 4);
-    const [event] = events(client);
-    expect(event).toMatchObject({ type: "status", id: status });
-    expect(event?.type === "status" && event.response.players.map((p) => p.name)).toEqual([
-      "Grism",
-      "Angelyss",
-      "Gargoyle",
-      "Sarge",
-    ]);
-  });
-
-  it("enforces its state machine", () => {
-    const client = makeClient();
-    expect(client.close()).toEqual([]);
-    expect(() => client.request({ kind: "rcon", command: "status", timeoutMs: 1 })).toThrow(
-      InvalidStateError,
-    );
-    expect(client.close()).toEqual([]);
-    const busy = makeClient();
-    const a = busy.request({ kind: "rcon", command: "a", timeoutMs: 100 });
-    const b = busy.request({ kind: "rcon", command: "b", timeoutMs: 100 });
-    busy.takeOutgoing(0);
-    expect(busy.cancel(a)).toBe(false);
-    expect(busy.close()).toEqual([a, b]);
-  });
-
-  it("pacing keeps a burst of 30 inside ioq3's rate limit: no drops, every answer to its request", () => {
-    const server = fakeServer(IOQ3_PROFILE.server);
-    const pair = new Pair(makeClient({ pacing: IOQ3_PROFILE.pacing }), server);
-    const ids = Array.from({ length: 30 }, (_, i) =>
-      pair.client.request({ kind: "rcon", command: `echo ${i}`, timeoutMs: 2000 }),
-    );
+describe("Quake3Client (ClientCore)", () => {
+  it("logs in with the probe command, then answers commands with their latency", () => {
+    const pair = new Pair(makeClient());
+    expect(pair.client.state).toBe("idle");
+    pair.loggedIn();
+    expect(pair.client.state).toBe("ready");
+    expect(pair.sent).toEqual([`rcon ${PASSWORD}`]);
+    const id = pair.client.command({ text: "echo hi", timeoutMs: 1000 });
     pair.run();
-    expect(server.dropped).toBe(0);
-    expect(
-      ids.map((id) => {
-        const a = pair.answers.get(id);
-        return a?.type === "answer" ? a.text : a?.type;
+    expect(pair.events).toEqual([
+      expect.objectContaining({
+        type: "answer",
+        id,
+        text: "ran echo hi\n",
+        latencyMs: 40,
+        datagrams: 1,
+        truncated: false,
       }),
-    ).toEqual(ids.map((_, i) => `echo ${i}\n`));
-    // Burst of 9, then one per 1.05 s.
-    expect(pair.now - 1_000).toBeGreaterThan(21 * 1050 - 100);
+    ]);
   });
 
-  it("without pacing the same burst loses answers to silent drops (the server limit is real)", () => {
-    const server = fakeServer(IOQ3_PROFILE.server);
-    const pair = new Pair(makeClient({ pacing: { kind: "none" } }), server);
-    const ids = Array.from({ length: 30 }, (_, i) =>
-      pair.client.request({ kind: "rcon", command: `echo ${i}`, timeoutMs: 100 }),
-    );
+  it("a wrong password is login-refused in the server's words, and the core closes", () => {
+    const pair = new Pair(makeClient());
+    pair.server.setPassword("other");
+    pair.client.login(PASSWORD);
     pair.run();
-    expect(server.dropped).toBeGreaterThan(0);
-    expect(ids.filter((id) => pair.answers.get(id)?.type === "no-answer").length).toBe(server.dropped);
+    expect(pair.events).toEqual([
+      {
+        type: "login-refused",
+        reason: 'login refused: wrong rcon password (the server said "Bad rconpassword.")',
+      },
+    ]);
+    expect(pair.client.state).toBe("closed");
   });
 
-  it("pacing respects Quake 3 1.32's global 500 ms gate", () => {
-    const server = fakeServer(Q3_PROFILE.server);
-    const pair = new Pair(makeClient({ pacing: Q3_PROFILE.pacing }), server);
-    for (let i = 0; i < 10; i++) pair.client.request({ kind: "rcon", command: `echo ${i}`, timeoutMs: 2000 });
+  it("a server without an rcon password is login-refused as rcon disabled", () => {
+    const pair = new Pair(makeClient());
+    pair.server.setPassword("");
+    pair.client.login(PASSWORD);
     pair.run();
-    expect(server.dropped).toBe(0);
-    expect([...pair.answers.values()].every((a) => a.type === "answer")).toBe(true);
+    expect(pair.events).toEqual([
+      {
+        type: "login-refused",
+        reason: 'rcon is disabled on the server (it said "No rconpassword set on the server.")',
+      },
+    ]);
   });
 
-  it("pair: a wrong password and a server without password answer with the engine's texts", () => {
-    const wrong = new Quake3Server(IOQ3_PROFILE.server, "other", {
-      executeRcon: () => undefined,
-      statusInfo: () => ({ info: {}, players: [] }),
-      info: () => ({}),
+  it("a login without any answer is dead after the probe was sent twice", () => {
+    const pair = new Pair(makeClient());
+    pair.answering = false;
+    pair.client.login(PASSWORD);
+    pair.run();
+    expect(pair.events).toEqual([{ type: "dead", reason: "no answer to the rcon probe after 2 sends" }]);
+    expect(pair.sent).toHaveLength(2);
+  });
+
+  it("refuses a password the protocol cannot carry and a multi-line command before sending anything", () => {
+    expect(() => makeClient().login("two words")).toThrow(RconLocalError);
+    const pair = new Pair(makeClient()).loggedIn();
+    expect(() => pair.client.command({ text: "say a\nquit", timeoutMs: 100 })).toThrow(/one line/);
+    expect(() => makeClient().command({ text: "status", timeoutMs: 100 })).toThrow(InvalidStateError);
+  });
+
+  it("re-sends an unanswered read-only command once, never a command that changes state", () => {
+    const pair = new Pair(makeClient()).loggedIn();
+    pair.answering = false;
+    pair.sent.length = 0;
+    const status = pair.client.command({ text: "status", timeoutMs: 100 });
+    const kick = pair.client.command({ text: "kick 1", timeoutMs: 100 });
+    pair.run();
+    expect(pair.sent).toEqual([
+      `rcon ${PASSWORD} status`,
+      `rcon ${PASSWORD} status`,
+      `rcon ${PASSWORD} kick 1`,
+    ]);
+    expect(pair.events).toEqual([
+      { type: "command-failed", id: status, code: "timeout", detail: "no answer after 2 sends" },
+      {
+        type: "command-failed",
+        id: kick,
+        code: "timeout",
+        detail: "no answer (not re-sent: it may have run)",
+      },
+    ]);
+    expect(pair.client.state).toBe("ready");
+  });
+
+  it("the caller's idempotent flag overrides the read-only list", () => {
+    const pair = new Pair(makeClient()).loggedIn();
+    pair.answering = false;
+    pair.sent.length = 0;
+    pair.client.command({ text: "kick 1", timeoutMs: 100, idempotent: true });
+    pair.client.command({ text: "status", timeoutMs: 100, idempotent: false });
+    pair.run();
+    expect(pair.sent).toEqual([
+      `rcon ${PASSWORD} kick 1`,
+      `rcon ${PASSWORD} kick 1`,
+      `rcon ${PASSWORD} status`,
+    ]);
+  });
+
+  it("several requests in a row without an answer mean dead; an answer in between resets the count", () => {
+    const pair = new Pair(makeClient(2)).loggedIn();
+    pair.answering = false;
+    pair.client.command({ text: "kick 1", timeoutMs: 100 });
+    pair.run();
+    pair.answering = true;
+    pair.client.command({ text: "echo back", timeoutMs: 100 });
+    pair.run();
+    pair.answering = false;
+    pair.client.command({ text: "kick 2", timeoutMs: 100 });
+    pair.run();
+    expect(pair.client.state).toBe("ready");
+    pair.client.command({ text: "kick 3", timeoutMs: 100 });
+    const queued = pair.client.command({ text: "kick 4", timeoutMs: 100 });
+    pair.run();
+    expect(pair.events.slice(-3)).toEqual([
+      expect.objectContaining({ type: "command-failed", code: "timeout" }),
+      { type: "dead", reason: "no answer to 2 requests in a row" },
+      { type: "command-failed", id: queued, code: "closed", detail: "the client closed" },
+    ]);
+    expect(pair.client.state).toBe("closed");
+  });
+
+  it("a password that stops working is login-refused even after login", () => {
+    const pair = new Pair(makeClient()).loggedIn();
+    pair.server.setPassword("changed");
+    pair.client.command({ text: "status", timeoutMs: 1000 });
+    pair.run();
+    expect(pair.events).toEqual([expect.objectContaining({ type: "login-refused" })]);
+    expect(pair.client.state).toBe("closed");
+  });
+
+  it("cancel: a queued command is never sent, one on the wire is finished silently", () => {
+    const pair = new Pair(makeClient()).loggedIn();
+    pair.sent.length = 0;
+    const onWire = pair.client.command({ text: "echo a", timeoutMs: 1000 });
+    pair.client.takeOutgoing(pair.now).forEach((bytes) => {
+      pair.server.receive(bytes, { address: "127.0.0.1", port: 5555 }, pair.now);
+      for (const out of pair.server.takeOutgoing()) pair.client.receive(out.bytes, pair.now);
     });
-    const pair = new Pair(makeClient(), wrong);
-    const id = pair.client.request({ kind: "rcon", command: "status", timeoutMs: 100 });
+    const queued = pair.client.command({ text: "echo b", timeoutMs: 1000 });
+    pair.client.cancel(onWire);
+    pair.client.cancel(queued);
+    pair.client.cancel(12345); // unknown: nothing happens
+    const after = pair.client.command({ text: "echo c", timeoutMs: 1000 });
     pair.run();
-    expect(pair.answers.get(id)).toMatchObject({ type: "auth-failed", kind: "bad-password" });
-    wrong.setPassword("");
-    const id2 = pair.client.request({ kind: "rcon", command: "status", timeoutMs: 100 });
-    pair.run();
-    expect(pair.answers.get(id2)).toMatchObject({ type: "auth-failed", kind: "not-set" });
+    expect(pair.events).toEqual([
+      expect.objectContaining({ type: "answer", id: after, text: "ran echo c\n" }),
+    ]);
+    expect(pair.sent).toEqual([`rcon ${PASSWORD} echo c`]);
   });
 
-  it("fuzz: random datagrams in any state never throw and never break the state machine", () => {
-    fc.assert(
-      fc.property(
-        fc.array(fc.tuple(fc.uint8Array({ maxLength: 40 }), fc.boolean(), fc.integer({ min: 0, max: 300 })), {
-          maxLength: 30,
-        }),
-        (steps) => {
-          const client = makeClient();
-          let now = 0;
-          for (const [bytes, prefix, dt] of steps) {
-            if (client.queued === 0)
-              client.request(
-                dt % 3 === 0
-                  ? { kind: "getstatus", timeoutMs: 200 }
-                  : { kind: "rcon", command: "status", timeoutMs: 200 },
-              );
-            client.takeOutgoing(now);
-            client.receive(prefix ? new Uint8Array([0xff, 0xff, 0xff, 0xff, ...bytes]) : bytes, now);
-            now += dt;
-            client.handleTimeout(now);
-            events(client);
-            expect(["READY", "AWAITING_REPLY", "COLLECTING"]).toContain(client.state);
-          }
-        },
-      ),
-      { numRuns: 500 },
+  it("close fails every pending command once and ends all output", () => {
+    const pair = new Pair(makeClient()).loggedIn();
+    const a = pair.client.command({ text: "echo a", timeoutMs: 1000 });
+    const b = pair.client.command({ text: "echo b", timeoutMs: 1000 });
+    expect(pair.client.close()).toEqual([a, b]);
+    expect(pair.client.close()).toEqual([]);
+    expect(pair.client.nextEvent()).toEqual({
+      type: "command-failed",
+      id: a,
+      code: "closed",
+      detail: "the client closed",
+    });
+    expect(pair.client.nextEvent()).toEqual({
+      type: "command-failed",
+      id: b,
+      code: "closed",
+      detail: "the client closed",
+    });
+    expect(pair.client.takeOutgoing(pair.now)).toEqual([]);
+    expect(pair.client.nextDeadline()).toBeNull();
+    pair.client.handleTimeout(pair.now + 10_000);
+    pair.client.receive(new Uint8Array([0xff, 0xff, 0xff, 0xff]), pair.now);
+    expect(pair.client.nextEvent()).toBeNull();
+  });
+
+  it("queries need no password: getstatus and getinfo before login, results apart from the events", () => {
+    const pair = new Pair(makeClient());
+    const status = pair.client.query("getstatus", 500);
+    const info = pair.client.query("getinfo", 500);
+    pair.run();
+    expect(pair.events).toEqual([]);
+    expect(pair.queries).toEqual([
+      expect.objectContaining({ type: "status", id: status }),
+      expect.objectContaining({
+        type: "info",
+        id: info,
+        info: expect.objectContaining({ hostname: "x" }) as object,
+      }),
+    ]);
+    expect(pair.client.state).toBe("idle");
+  });
+
+  it("a cancelled query gets no result; closing gives a pending one its no-answer", () => {
+    const pair = new Pair(makeClient());
+    const cancelled = pair.client.query("getinfo", 500);
+    const pending = pair.client.query("getstatus", 500);
+    pair.client.cancel(cancelled);
+    pair.client.close();
+    expect(pair.client.nextQueryResult()).toEqual({ type: "no-answer", id: pending, sentAt: 0, attempts: 0 });
+    expect(pair.client.nextQueryResult()).toBeNull();
+  });
+
+  it("malformed datagrams are dropped as such; stale ones are only counted", () => {
+    const pair = new Pair(makeClient()).loggedIn();
+    pair.client.receive(new Uint8Array([1, 2, 3]), pair.now);
+    pair.client.receive(
+      new Uint8Array([0xff, 0xff, 0xff, 0xff, ...LATIN1.encode("print\nlate\n")]),
+      pair.now,
     );
+    expect(pair.client.nextEvent()).toMatchObject({ type: "dropped", reason: "malformed", fatal: false });
+    expect(pair.client.nextEvent()).toBeNull();
+    expect(pair.client.staleDatagrams).toBe(1);
   });
 });

@@ -1,363 +1,261 @@
 /**
- * Sans-IO client for Quake 3-family out-of-band rcon and queries (docs/protocols.md §3.2-3.7).
+ * The Quake 3-family client core (ClientCore, ../core.ts) over the request line (request-line.ts).
+ * Rcon is connectionless, so "logging in" is a cheap probe command that proves the password: an
+ * auth-failure reply is `login-refused` (final), no reply is `dead` while logging in. A live session
+ * is `dead` after several requests in a row got no answer, and `login-refused` if the password stops
+ * working. Commands are re-sent once only when they change nothing (a lost request and a lost
+ * answer look the same, and there is no sequence number to de-duplicate).
  *
- * There is no framing, no request id and no end marker: an answer is every `print` datagram that
- * arrives after the request until the line goes quiet for `quietMs`. Hence one request at a time,
- * paced to the server's rate limit (a dropped request gets no answer at all), stale datagrams
- * dropped while idle, and a short drain window after a request that got no answer.
- *
- * Surface: `request()` queues; `takeOutgoing(now)` yields the datagram to send when pacing allows;
- * `receive(bytes, now)`; `nextDeadline()` / `handleTimeout(now)`; `nextEvent()`.
+ * Extras of this family: `query()` for getstatus/getinfo (no password needed, allowed before
+ * login), whose results come from `nextQueryResult()`, not from the contract's event stream.
  */
-import { assertState, RconRemoteError } from "../errors.ts";
-import type { TextCodec } from "../text.ts";
-import { decodeReply, encodeQuery, encodeRconRequest, IOQ3_FRAMING, type ReplyFraming } from "./packet.ts";
-import type { Pacer } from "./pacing.ts";
-import { parseInfoResponse, parseStatusResponse, type InfoMap, type StatusResponse } from "./query.ts";
+import { assertState, RconLocalError } from "../errors.ts";
 import { EventQueue } from "../event-queue.ts";
+import type { ClientCore, CommandSpec, CoreEvent, CoreState } from "../core.ts";
+import { checkRconPassword } from "./packet.ts";
+import {
+  RequestLine,
+  type AuthFailureKind,
+  type LineEvent,
+  type RequestLineOptions,
+} from "./request-line.ts";
 
-export type ClientState = "READY" | "AWAITING_REPLY" | "COLLECTING" | "CLOSED";
+export {
+  AUTH_FAILURE_RULES,
+  classifyAuthFailure,
+  type AuthFailureKind,
+  type AuthFailureRule,
+} from "./request-line.ts";
 
-/** Allowed transitions, in one place (h11 rule 1). */
-const TRANSITIONS: Record<ClientState, readonly ClientState[]> = {
-  READY: ["AWAITING_REPLY", "CLOSED"],
-  AWAITING_REPLY: ["COLLECTING", "READY", "CLOSED"],
-  COLLECTING: ["READY", "CLOSED"],
-  CLOSED: [],
-};
-
-export type AuthFailureKind = "bad-password" | "not-set";
-
-export interface AuthFailureRule {
-  /** Tested against the whole answer text with surrounding whitespace trimmed. */
-  pattern: RegExp;
-  kind: AuthFailureKind;
+export interface Quake3ClientOptions extends Omit<RequestLineOptions, "password"> {
+  /** The read-only command `login` sends to prove the password. */
+  probeCommand: string;
+  loginTimeoutMs: number;
+  /** Commands re-sent once when unanswered unless the caller says otherwise (they change nothing). */
+  readOnlyCommands: readonly string[];
+  /** Requests in a row without any answer before the session is declared dead. */
+  maxSilentRequests?: number;
 }
 
-/** Every wrong-password / no-password reply of the family (docs/protocols.md §3.4). */
-export const AUTH_FAILURE_RULES: readonly AuthFailureRule[] = [
-  { pattern: /^Bad rconpassword\.?$/, kind: "bad-password" }, // ioq3, OpenArena, Q3 1.32 (.), ET:Legacy (no period)
-  { pattern: /^Bad rcon$/, kind: "bad-password" }, // CoD4x
-  { pattern: /^Invalid password\.?$/, kind: "bad-password" }, // CoD4 1.7
-  { pattern: /^\^1server denied rcon access to \S+$/, kind: "bad-password" }, // DarkPlaces
-  { pattern: /^No rconpassword set on the server\.?$/, kind: "not-set" }, // ioq3 (.), ET:Legacy
-  { pattern: /^No rconpassword set on server or password is shorter than 8 characters\.?$/, kind: "not-set" }, // CoD4x
-  { pattern: /^The server must set 'rcon_password' for clients to use 'rcon'\.?$/, kind: "not-set" }, // CoD4 1.7
-];
-
-export function classifyAuthFailure(
-  text: string,
-  rules: readonly AuthFailureRule[] = AUTH_FAILURE_RULES,
-): AuthFailureKind | null {
-  const trimmed = text.trim();
-  for (const rule of rules) if (rule.pattern.test(trimmed)) return rule.kind;
-  return null;
-}
-
-export interface Quake3ClientOptions {
-  password: string;
-  codec: TextCodec;
-  pacer: Pacer;
-  /** Silence that ends an answer once its first datagram arrived. */
-  quietMs: number;
-  framing?: ReplyFraming;
-  /** Caps against a server (or an attacker) that never stops sending. */
-  maxAnswerBytes?: number;
-  maxAnswerMs?: number;
-  /** Silence after a request that got no answer, before the next one goes out. */
-  drainMs?: number;
-  authFailureRules?: readonly AuthFailureRule[];
-}
-
-export type RequestSpec =
-  | { kind: "rcon"; command: string; timeoutMs: number; retries?: number }
-  | { kind: "getstatus" | "getinfo"; timeoutMs: number; retries?: number };
-
-interface PendingRequest {
-  id: number;
-  spec: RequestSpec;
-  retriesLeft: number;
-  challenge: string;
-}
-
-export type ClientEvent =
-  | {
-      type: "answer";
-      id: number;
-      text: string;
+/** The contract's events; answers also say how they arrived (the benchmark's quiet-period cost). */
+export type Quake3Event =
+  | Exclude<CoreEvent, { type: "answer" }>
+  | (Extract<CoreEvent, { type: "answer" }> & {
       datagrams: number;
       sentAt: number;
       lastDatagramAt: number;
-      deliveredAt: number;
-      /** Cut by maxAnswerBytes / maxAnswerMs. */
+      /** Cut by the answer size or time cap. */
       truncated: boolean;
-    }
-  | { type: "auth-failed"; id: number; kind: AuthFailureKind; text: string }
-  | { type: "status"; id: number; response: StatusResponse; sentAt: number; receivedAt: number }
-  | { type: "info"; id: number; info: InfoMap; sentAt: number; receivedAt: number }
-  | { type: "no-answer"; id: number; sentAt: number; attempts: number }
-  /** A datagram that was not part of the current answer (stale, malformed, wrong kind). */
-  | { type: "dropped"; reason: "stale" | "malformed" | "unexpected"; error: RconRemoteError | null };
+    });
 
-const DEFAULT_MAX_ANSWER_BYTES = 4 * 1024 * 1024;
-const DEFAULT_MAX_ANSWER_MS = 30_000;
+/** How an rcon request (the login probe or a command) ended on the line. */
+type RconOutcome = Extract<LineEvent, { type: "answer" | "auth-failed" | "no-answer" }>;
 
-export class Quake3Client {
-  private stateValue: ClientState = "READY";
-  private readonly queue: PendingRequest[] = [];
-  private readonly events = new EventQueue<ClientEvent>();
-  private current: PendingRequest | null = null;
-  private attempts = 0;
-  private sentAt = 0;
-  private firstDeadline = 0;
-  private lastDatagramAt = 0;
-  private chunks: Uint8Array[] = [];
-  private answerBytes = 0;
-  private datagrams = 0;
-  private drainUntil = Number.NEGATIVE_INFINITY;
-  private nextId = 1;
-  private readonly framing: ReplyFraming;
-  private readonly maxAnswerBytes: number;
-  private readonly maxAnswerMs: number;
-  private readonly drainMs: number;
-  private readonly authRules: readonly AuthFailureRule[];
+/** A getstatus/getinfo outcome (Quake3Client.query). */
+export type QueryResult = Extract<LineEvent, { type: "status" | "info" | "no-answer" }>;
+
+const DEFAULT_MAX_SILENT_REQUESTS = 3;
+
+export function describeAuthFailure(kind: AuthFailureKind, text: string): string {
+  return kind === "not-set"
+    ? `rcon is disabled on the server (it said "${text}")`
+    : `login refused: wrong rcon password (the server said "${text}")`;
+}
+
+function firstToken(command: string): string {
+  return command.replace(/^\s*(\S*)[\s\S]*$/, "$1").toLowerCase();
+}
+
+export class Quake3Client implements ClientCore {
+  private currentState: CoreState = "idle";
+  private readonly line: RequestLine;
+  private readonly events = new EventQueue<Quake3Event>();
+  private readonly queryResults = new EventQueue<QueryResult>();
+  private readonly readOnly: ReadonlySet<string>;
+  private loginId: number | null = null;
+  /** Commands on the line, with whether they may be re-sent (for the failure's words). */
+  private readonly commands = new Map<number, { resent: boolean }>();
+  private readonly queries = new Set<number>();
+  /** Cancelled while on the wire: the line finishes them, nobody hears of it. */
+  private readonly cancelled = new Set<number>();
+  private silent = 0;
+  /** Datagrams that arrived after their request had ended (normal after a time-out on UDP). */
+  staleDatagrams = 0;
 
   constructor(private readonly options: Quake3ClientOptions) {
-    this.framing = options.framing ?? IOQ3_FRAMING;
-    this.maxAnswerBytes = options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
-    this.maxAnswerMs = options.maxAnswerMs ?? DEFAULT_MAX_ANSWER_MS;
-    this.drainMs = options.drainMs ?? Math.max(options.quietMs, 200);
-    this.authRules = options.authFailureRules ?? AUTH_FAILURE_RULES;
+    this.line = new RequestLine({ ...options, password: "" });
+    this.readOnly = new Set(options.readOnlyCommands.map((c) => c.toLowerCase()));
   }
 
-  get state(): ClientState {
-    return this.stateValue;
+  get state(): CoreState {
+    return this.currentState;
   }
 
-  get queued(): number {
-    return this.queue.length + (this.current ? 1 : 0);
+  /** The probe leaves with takeOutgoing(now), when pacing allows: no time is needed here. */
+  login(password: string): void {
+    assertState(this.currentState, ["idle"], "log in");
+    const problem = checkRconPassword(password);
+    if (problem) throw new RconLocalError("INVALID_ARGUMENT", problem);
+    this.line.setPassword(password);
+    this.loginId = this.line.request({
+      kind: "rcon",
+      command: this.options.probeCommand,
+      timeoutMs: this.options.loginTimeoutMs,
+      retries: 1,
+    });
+    this.currentState = "logging-in";
   }
 
-  private moveTo(next: ClientState, action: string): void {
-    assertState(
-      this.stateValue,
-      Object.keys(TRANSITIONS).filter((s) => TRANSITIONS[s as ClientState].includes(next)) as ClientState[],
-      action,
-    );
-    this.stateValue = next;
-  }
-
-  /** Queues a request; validates it at once so a bad command fails before it waits its turn. */
-  request(spec: RequestSpec): number {
-    assertState(this.stateValue, ["READY", "AWAITING_REPLY", "COLLECTING"], "queue a request");
-    if (spec.kind === "rcon") encodeRconRequest(this.options.password, spec.command);
-    const id = this.nextId++;
-    this.queue.push({ id, spec, retriesLeft: spec.retries ?? 0, challenge: `rd${id}` });
+  command(spec: CommandSpec): number {
+    assertState(this.currentState, ["ready"], "send a command");
+    if (/[\r\n\0]/.test(spec.text)) {
+      throw new RconLocalError(
+        "INVALID_ARGUMENT",
+        "a Quake 3 rcon command is one line: the server stops reading at a line break",
+      );
+    }
+    const resent = spec.idempotent ?? this.readOnly.has(firstToken(spec.text));
+    const id = this.line.request({
+      kind: "rcon",
+      command: spec.text,
+      timeoutMs: spec.timeoutMs,
+      retries: resent ? 1 : 0,
+    });
+    this.commands.set(id, { resent });
     return id;
   }
 
-  /** Removes a queued request that has not been sent yet; false when it is already in flight. */
-  cancel(id: number): boolean {
-    const index = this.queue.findIndex((r) => r.id === id);
-    if (index < 0) return false;
-    this.queue.splice(index, 1);
-    return true;
+  /** getstatus/getinfo, without a password; the result comes from nextQueryResult(). */
+  query(kind: "getstatus" | "getinfo", timeoutMs: number, retries = 1): number {
+    assertState(this.currentState, ["idle", "logging-in", "ready"], "query the server");
+    const id = this.line.request({ kind, timeoutMs, retries });
+    this.queries.add(id);
+    return id;
   }
 
-  /** The datagram to send now, if the current request is done and pacing allows the next. */
+  cancel(id: number): void {
+    if (!this.commands.delete(id) && !this.queries.delete(id)) return;
+    if (!this.line.cancel(id)) this.cancelled.add(id);
+  }
+
+  receive(unit: Uint8Array, now: number): void {
+    if (this.currentState === "closed") return;
+    this.line.receive(unit, now);
+    this.translate();
+  }
+
   takeOutgoing(now: number): Uint8Array[] {
-    if (this.stateValue !== "READY" || now < this.drainUntil) return [];
-    const next = this.queue[0];
-    if (!next) return [];
-    const kind = next.spec.kind === "rcon" ? "rcon" : "query";
-    if (!this.options.pacer.canSend(kind, now)) return [];
-    this.queue.shift();
-    this.options.pacer.record(kind, now);
-    const bytes =
-      next.spec.kind === "rcon"
-        ? encodeRconRequest(this.options.password, next.spec.command)
-        : encodeQuery(next.spec.kind, next.challenge);
-    if (this.current?.id !== next.id) this.attempts = 0;
-    this.current = next;
-    this.attempts++;
-    this.sentAt = now;
-    this.firstDeadline = now + next.spec.timeoutMs;
-    this.chunks = [];
-    this.answerBytes = 0;
-    this.datagrams = 0;
-    this.moveTo("AWAITING_REPLY", "send a request");
-    return [bytes];
+    if (this.currentState === "closed") return [];
+    return this.line.takeOutgoing(now);
   }
 
-  receive(bytes: Uint8Array, now: number): void {
-    if (this.stateValue === "CLOSED") return;
-    let reply;
-    try {
-      reply = decodeReply(bytes, this.framing);
-    } catch (error) {
-      this.events.push({
-        type: "dropped",
-        reason: "malformed",
-        error: error instanceof RconRemoteError ? error : null,
-      });
-      return;
-    }
-    const current = this.current;
-    if (this.stateValue === "READY" || !current) {
-      this.events.push({ type: "dropped", reason: "stale", error: null });
-      return;
-    }
-    if (current.spec.kind === "rcon") {
-      if (reply.kind !== "print") {
-        this.events.push({ type: "dropped", reason: "unexpected", error: null });
-        return;
-      }
-      this.appendChunk(reply.body, now);
-      return;
-    }
-    this.receiveQueryReply(current, reply.kind, reply.body, now);
-  }
-
-  private receiveQueryReply(current: PendingRequest, kind: string, body: Uint8Array, now: number): void {
-    const expected = current.spec.kind === "getstatus" ? "statusResponse" : "infoResponse";
-    if (kind !== expected) {
-      this.events.push({ type: "dropped", reason: "unexpected", error: null });
-      return;
-    }
-    const text = this.options.codec.decode(body);
-    try {
-      if (current.spec.kind === "getstatus") {
-        const response = parseStatusResponse(text);
-        if (response.info.challenge !== undefined && response.info.challenge !== current.challenge)
-          throw new RconRemoteError("UNEXPECTED_PACKET", "stale query answer");
-        this.finish();
-        this.current = null;
-        this.events.push({ type: "status", id: current.id, response, sentAt: this.sentAt, receivedAt: now });
-      } else {
-        const info = parseInfoResponse(text);
-        if (info.challenge !== undefined && info.challenge !== current.challenge)
-          throw new RconRemoteError("UNEXPECTED_PACKET", "stale query answer");
-        this.finish();
-        this.current = null;
-        this.events.push({ type: "info", id: current.id, info, sentAt: this.sentAt, receivedAt: now });
-      }
-    } catch (error) {
-      if (!(error instanceof RconRemoteError)) throw error;
-      this.events.push({
-        type: "dropped",
-        reason: error.code === "UNEXPECTED_PACKET" ? "stale" : "malformed",
-        error,
-      });
-    }
-  }
-
-  private appendChunk(body: Uint8Array, now: number): void {
-    if (this.stateValue === "AWAITING_REPLY") this.moveTo("COLLECTING", "collect an answer");
-    this.datagrams++;
-    this.lastDatagramAt = now;
-    const room = this.maxAnswerBytes - this.answerBytes;
-    if (body.length > room) {
-      this.chunks.push(body.slice(0, Math.max(0, room)));
-      this.answerBytes = this.maxAnswerBytes;
-      this.completeAnswer(now, true);
-      return;
-    }
-    this.chunks.push(body.slice());
-    this.answerBytes += body.length;
-  }
-
-  nextDeadline(): number | null {
-    switch (this.stateValue) {
-      case "AWAITING_REPLY":
-        return this.firstDeadline;
-      case "COLLECTING":
-        return Math.min(this.lastDatagramAt + this.options.quietMs, this.sentAt + this.maxAnswerMs);
-      case "READY": {
-        const next = this.queue[0];
-        if (!next) return null;
-        const at = this.options.pacer.earliestAt(next.spec.kind === "rcon" ? "rcon" : "query");
-        return Math.max(at, this.drainUntil, 0);
-      }
-      case "CLOSED":
-        return null;
-    }
-  }
-
-  handleTimeout(now: number): void {
-    const current = this.current;
-    if (this.stateValue === "COLLECTING") {
-      const capped = now >= this.sentAt + this.maxAnswerMs;
-      if (now >= this.lastDatagramAt + this.options.quietMs || capped)
-        this.completeAnswer(now, capped && now < this.lastDatagramAt + this.options.quietMs);
-      return;
-    }
-    if (this.stateValue !== "AWAITING_REPLY" || !current || now < this.firstDeadline) return;
-    this.finish();
-    this.drainUntil = now + this.drainMs;
-    if (current.retriesLeft > 0) {
-      current.retriesLeft--;
-      this.current = current; // keeps the attempt count for the retry
-      this.queue.unshift(current);
-      return;
-    }
-    this.current = null;
-    this.events.push({ type: "no-answer", id: current.id, sentAt: this.sentAt, attempts: this.attempts });
-  }
-
-  private completeAnswer(now: number, truncated: boolean): void {
-    const current = this.current;
-    if (!current) return;
-    const all = new Uint8Array(this.answerBytes);
-    let offset = 0;
-    for (const chunk of this.chunks) {
-      all.set(chunk, offset);
-      offset += chunk.length;
-    }
-    // Decode once at the end: a multi-byte character may straddle two datagrams.
-    const text = this.options.codec.decode(all);
-    const datagrams = this.datagrams;
-    const sentAt = this.sentAt;
-    const lastDatagramAt = this.lastDatagramAt;
-    this.finish();
-    this.current = null;
-    const authKind = classifyAuthFailure(text, this.authRules);
-    if (authKind) {
-      this.events.push({ type: "auth-failed", id: current.id, kind: authKind, text: text.trim() });
-      return;
-    }
-    this.events.push({
-      type: "answer",
-      id: current.id,
-      text,
-      datagrams,
-      sentAt,
-      lastDatagramAt,
-      deliveredAt: now,
-      truncated,
-    });
-  }
-
-  private finish(): void {
-    this.chunks = [];
-    this.answerBytes = 0;
-    this.datagrams = 0;
-    if (this.stateValue !== "READY") this.moveTo("READY", "finish a request");
-  }
-
-  nextEvent(): ClientEvent | null {
+  nextEvent(): Quake3Event | null {
     return this.events.next();
   }
 
-  /** Ends the client; returns the ids of requests that will never be answered. */
+  nextQueryResult(): QueryResult | null {
+    return this.queryResults.next();
+  }
+
+  nextDeadline(): number | null {
+    return this.currentState === "closed" ? null : this.line.nextDeadline();
+  }
+
+  handleTimeout(now: number): void {
+    if (this.currentState === "closed") return;
+    this.line.handleTimeout(now);
+    this.translate();
+  }
+
   close(): number[] {
-    if (this.stateValue === "CLOSED") return [];
-    const ids = [
-      ...(this.current ? [this.current.id] : []),
-      ...this.queue.filter((r) => r.id !== this.current?.id).map((r) => r.id),
-    ];
-    this.queue.length = 0;
-    this.current = null;
-    this.moveTo("CLOSED", "close");
+    if (this.currentState === "closed") return [];
+    this.currentState = "closed";
+    this.line.close();
+    const ids = [...this.commands.keys()];
+    for (const id of ids)
+      this.events.push({ type: "command-failed", id, code: "closed", detail: "the client closed" });
+    for (const id of this.queries) this.queryResults.push({ type: "no-answer", id, sentAt: 0, attempts: 0 });
+    this.commands.clear();
+    this.queries.clear();
+    this.cancelled.clear();
     return ids;
+  }
+
+  /**
+   * The line's outcomes, each for exactly one of: a cancelled request, the login probe, a query, a
+   * command (ids are unique, and rcon requests never get query outcomes: hence the casts).
+   */
+  private translate(): void {
+    for (let event = this.line.nextEvent(); event; event = this.line.nextEvent()) {
+      if (event.type === "dropped") {
+        if (event.reason === "stale") this.staleDatagrams++;
+        else this.events.push({ type: "dropped", reason: event.reason, error: event.error, fatal: false });
+      } else if (this.cancelled.delete(event.id)) {
+        // cancelled while on the wire: nobody hears of it
+      } else if (event.id === this.loginId) {
+        this.loginOutcome(event as RconOutcome);
+      } else if (this.queries.delete(event.id)) {
+        this.queryResults.push(event as QueryResult);
+      } else {
+        this.commandOutcome(event as RconOutcome);
+      }
+    }
+  }
+
+  private loginOutcome(event: RconOutcome): void {
+    this.loginId = null;
+    if (event.type === "answer") {
+      this.currentState = "ready";
+      this.events.push({ type: "logged-in" });
+    } else if (event.type === "auth-failed") {
+      this.refuse(describeAuthFailure(event.kind, event.text));
+    } else {
+      this.events.push({
+        type: "dead",
+        reason: `no answer to the rcon probe after ${event.attempts} sends`,
+      });
+      this.close();
+    }
+  }
+
+  private commandOutcome(event: RconOutcome): void {
+    const resent = this.commands.get(event.id)?.resent;
+    this.commands.delete(event.id);
+    switch (event.type) {
+      case "answer":
+        this.silent = 0;
+        this.events.push({
+          type: "answer",
+          id: event.id,
+          text: event.text,
+          latencyMs: event.deliveredAt - event.sentAt,
+          datagrams: event.datagrams,
+          sentAt: event.sentAt,
+          lastDatagramAt: event.lastDatagramAt,
+          truncated: event.truncated,
+        });
+        return;
+      case "auth-failed":
+        // The password stopped working (changed on the server): final, like a refused login.
+        this.refuse(describeAuthFailure(event.kind, event.text));
+        return;
+      case "no-answer": {
+        this.silent++;
+        const detail = resent
+          ? `no answer after ${event.attempts} sends`
+          : "no answer (not re-sent: it may have run)";
+        this.events.push({ type: "command-failed", id: event.id, code: "timeout", detail });
+        if (this.silent >= (this.options.maxSilentRequests ?? DEFAULT_MAX_SILENT_REQUESTS)) {
+          this.events.push({ type: "dead", reason: `no answer to ${this.silent} requests in a row` });
+          this.close();
+        }
+        return;
+      }
+    }
+  }
+
+  private refuse(reason: string): void {
+    this.events.push({ type: "login-refused", reason });
+    this.close();
   }
 }

@@ -34,16 +34,17 @@ function ready(
   const client = new SourceClient({
     profile,
     codec: utf8,
+    loginTimeoutMs: 1000,
     firstRequestId,
     ...(maxResponseBytes ? { maxResponseBytes } : {}),
   });
-  client.authenticate("pw", 0, 1000);
+  client.login("pw", 0);
   const [auth] = client.takeOutgoing();
   client.receive(
     encodePacket({ id: decodePacket(auth!).id, type: PacketType.AUTH_RESPONSE, body: new Uint8Array() }),
     0,
   );
-  expect(client.nextEvent()).toEqual({ type: "authenticated" });
+  expect(client.nextEvent()).toEqual({ type: "logged-in" });
   const [marker] = client.takeOutgoing().map((bytes) => decodePacket(bytes));
   expect(marker).toMatchObject({ type: PacketType.RESPONSE_VALUE, body: new Uint8Array() });
   if (probe === "echo") client.receive(answer(marker!.id, ""), 0);
@@ -63,33 +64,37 @@ const answer = (id: number, text: string) =>
 describe("SourceClient deadlines", () => {
   it("the next deadline is the earliest among commands on the wire, whatever order they were sent in", () => {
     const client = ready(MARKER);
-    client.command("a", 100, 5000);
-    client.command("b", 100, 1000);
-    client.command("c", 100, 3000);
+    client.command({ text: "a", timeoutMs: 5000 }, 100);
+    client.command({ text: "b", timeoutMs: 1000 }, 100);
+    client.command({ text: "c", timeoutMs: 3000 }, 100);
     expect(client.nextDeadline()).toBe(1100);
   });
 
   it("counts queued commands too, earlier or later than the one on the wire", () => {
     const client = ready(ONE_AT_A_TIME);
-    client.command("on the wire", 0, 5000);
-    client.command("queued, later", 0, 9000);
+    client.command({ text: "on the wire", timeoutMs: 5000 }, 0);
+    client.command({ text: "queued, later", timeoutMs: 9000 }, 0);
     expect(client.nextDeadline()).toBe(5000);
-    client.command("queued, sooner", 0, 2000);
+    client.command({ text: "queued, sooner", timeoutMs: 2000 }, 0);
     expect(client.nextDeadline()).toBe(2000);
   });
 
   it("a queued command not yet due survives the timer, then goes out when the one ahead times out", () => {
     const client = ready(ONE_AT_A_TIME);
-    const a = client.command("a", 0, 1000);
-    const b = client.command("b", 0, 5000);
+    const a = client.command({ text: "a", timeoutMs: 1000 }, 0);
+    const b = client.command({ text: "b", timeoutMs: 5000 }, 0);
     expect(client.takeOutgoing().map((bytes) => decodePacket(bytes).id)).toEqual([a, expect.any(Number)]);
     client.handleTimeout(1000);
-    expect(drain(client)).toEqual([{ type: "timeout", requestId: a }]);
+    expect(drain(client)).toEqual([
+      { type: "command-failed", id: a, code: "timeout", detail: "no answer within the time limit" },
+    ]);
     const wire = client.takeOutgoing().map((bytes) => decodePacket(bytes));
     expect(wire[0]).toMatchObject({ id: b, type: PacketType.EXECCOMMAND });
     client.receive(answer(b, "B"), 1100);
     client.receive(answer(wire[1]!.id, ""), 1100); // the marker's echo ends the answer
-    expect(drain(client)).toEqual([{ type: "response", requestId: b, text: "B", packets: 1 }]);
+    expect(drain(client)).toEqual([
+      { type: "answer", id: b, latencyMs: expect.any(Number) as number, text: "B", packets: 1 },
+    ]);
   });
 });
 
@@ -103,8 +108,13 @@ describe("SourceClient request ids", () => {
       [41.9, 41],
       [MAX_REQUEST_ID, MAX_REQUEST_ID],
     ] as const) {
-      const client = new SourceClient({ profile: MARKER, codec: utf8, firstRequestId: first });
-      client.authenticate("pw", 0, 1000);
+      const client = new SourceClient({
+        profile: MARKER,
+        codec: utf8,
+        loginTimeoutMs: 1000,
+        firstRequestId: first,
+      });
+      client.login("pw", 0);
       expect(decodePacket(client.takeOutgoing()[0]!).id).toBe(expected);
     }
   });
@@ -115,7 +125,7 @@ describe("SourceClient request ids", () => {
     let now = 0;
     // Each timeout leaves two ids ignored: the command's and its end marker's.
     for (let i = 0; i < 2100; i++) {
-      timedOut.push(client.command("x", now, 1));
+      timedOut.push(client.command({ text: "x", timeoutMs: 1 }, now));
       client.takeOutgoing();
       now += 1;
       client.handleTimeout(now);
@@ -126,9 +136,9 @@ describe("SourceClient request ids", () => {
     client.receive(answer(timedOut[0]!, "late, forgotten"), now);
     expect(drain(client)).toEqual([
       {
-        type: "unsolicited",
+        type: "pushed",
         packetType: PacketType.RESPONSE_VALUE,
-        id: timedOut[0],
+        packetId: timedOut[0],
         text: "late, forgotten",
       },
     ]);
@@ -139,7 +149,7 @@ describe("SourceClient request ids", () => {
 describe("SourceClient stream and limits", () => {
   it("holds a packet split across reads until it is whole", () => {
     const client = ready({ maxInFlight: 1, maxRequestSize: 4106 }, undefined, "ignore");
-    const id = client.command("status", 0, 1000);
+    const id = client.command({ text: "status", timeoutMs: 1000 }, 0);
     expect(client.outgoingCount).toBe(1);
     client.takeOutgoing();
     expect(client.outgoingCount).toBe(0);
@@ -149,7 +159,9 @@ describe("SourceClient stream and limits", () => {
     expect(drain(client)).toEqual([]);
     client.receive(bytes.subarray(7), 2);
     expect(client.bufferedBytes).toBe(0);
-    expect(drain(client)).toEqual([{ type: "response", requestId: id, text: "hostname: x", packets: 1 }]);
+    expect(drain(client)).toEqual([
+      { type: "answer", id, latencyMs: expect.any(Number) as number, text: "hostname: x", packets: 1 },
+    ]);
   });
 
   it("a profile without a request limit allows commands up to the default packet size", () => {
@@ -157,13 +169,13 @@ describe("SourceClient stream and limits", () => {
     const largest = DEFAULT_MAX_PACKET_SIZE - 10;
     let thrown: unknown;
     try {
-      client.command("x".repeat(largest + 1), 0, 1000);
+      client.command({ text: "x".repeat(largest + 1), timeoutMs: 1000 }, 0);
     } catch (error) {
       thrown = error;
     }
     expect(thrown).toBeInstanceOf(RconLocalError);
     expect((thrown as RconLocalError).code).toBe("TOO_LARGE");
-    const id = client.command("x".repeat(largest), 0, 1000);
+    const id = client.command({ text: "x".repeat(largest), timeoutMs: 1000 }, 0);
     const [wire] = client.takeOutgoing();
     expect(decodePacket(wire!, Infinity)).toMatchObject({ id, type: PacketType.EXECCOMMAND });
     expect(wire!.length).toBe(largest + 14);
@@ -173,34 +185,36 @@ describe("SourceClient stream and limits", () => {
 describe("SourceClient answers that never end", () => {
   it("drops further packets of an answer that already ended as late-answer, never as pushed messages", () => {
     const client = ready({ maxInFlight: 1, maxRequestSize: 4106 }, undefined, "ignore");
-    const id = client.command("status", 0, 1000);
+    const id = client.command({ text: "status", timeoutMs: 1000 }, 0);
     client.takeOutgoing();
     client.receive(answer(id, "first"), 1); // shorter than a full fragment: the whole answer
     for (let i = 0; i < 3; i++) client.receive(answer(id, `more ${i}`), 2);
     client.receive(answer(id, ""), 2); // an empty packet of the same id says nothing
     expect(drain(client)).toEqual([
-      { type: "response", requestId: id, text: "first", packets: 1 },
-      { type: "late-answer", requestId: id, bytes: 6 },
-      { type: "late-answer", requestId: id, bytes: 6 },
-      { type: "late-answer", requestId: id, bytes: 6 },
+      { type: "answer", id, latencyMs: expect.any(Number) as number, text: "first", packets: 1 },
+      { type: "dropped", reason: "late", error: null, fatal: false },
+      { type: "dropped", reason: "late", error: null, fatal: false },
+      { type: "dropped", reason: "late", error: null, fatal: false },
     ]);
   });
 
   it("cuts an answer at the smaller of the profile's and the app's cap, then drops its rest as late-answer", () => {
     const client = ready(MARKER, undefined, "echo", 10);
-    const id = client.command("endless", 0, 1000);
+    const id = client.command({ text: "endless", timeoutMs: 1000 }, 0);
     client.takeOutgoing();
     client.receive(answer(id, "123456"), 1);
     client.receive(answer(id, "789012"), 1);
     client.receive(answer(id, "345678"), 1);
     const events = drain(client);
-    expect(events[0]).toMatchObject({ type: "failed", requestId: id, error: { code: "FRAME_TOO_LARGE" } });
-    expect(events.slice(1)).toEqual([{ type: "late-answer", requestId: id, bytes: 6 }]);
+    expect(events[0]).toMatchObject({ type: "command-failed", id, code: "too-large" });
+    expect(events.slice(1)).toEqual([{ type: "dropped", reason: "late", error: null, fatal: false }]);
     // A timed-out command's late answer is not an endless one: silently dropped.
-    const slow = client.command("slow", 0, 10);
+    const slow = client.command({ text: "slow", timeoutMs: 10 }, 0);
     client.takeOutgoing();
     client.handleTimeout(20);
-    expect(drain(client)).toEqual([{ type: "timeout", requestId: slow }]);
+    expect(drain(client)).toEqual([
+      { type: "command-failed", id: slow, code: "timeout", detail: "no answer within the time limit" },
+    ]);
     client.receive(answer(slow, "late"), 30);
     expect(drain(client)).toEqual([]);
   });
@@ -211,7 +225,7 @@ describe("SourceClient learns what the server does with the end marker", () => {
 
   it("echoed: answers end at the marker's echo, however many full fragments came before", () => {
     const client = ready(MARKER);
-    const id = client.command("cvarlist", 0, 1000);
+    const id = client.command({ text: "cvarlist", timeoutMs: 1000 }, 0);
     const marker = client.takeOutgoing().map((bytes) => decodePacket(bytes))[1]!;
     expect(marker).toMatchObject({ type: PacketType.RESPONSE_VALUE, body: new Uint8Array() });
     client.receive(answer(id, full), 1);
@@ -219,12 +233,14 @@ describe("SourceClient learns what the server does with the end marker", () => {
     expect(drain(client)).toEqual([]);
     client.receive(answer(marker.id, ""), 2);
     client.receive(answer(marker.id, "\u0000\u0001\u0000\u0000"), 2);
-    expect(drain(client)).toEqual([{ type: "response", requestId: id, text: `${full}tail`, packets: 2 }]);
+    expect(drain(client)).toEqual([
+      { type: "answer", id, latencyMs: expect.any(Number) as number, text: `${full}tail`, packets: 2 },
+    ]);
   });
 
   it('answered with text ("Unknown request 0"): the text ends answers and is never part of one', () => {
-    const client = new SourceClient({ profile: ONE_AT_A_TIME, codec: utf8 });
-    client.authenticate("pw", 0, 1000);
+    const client = new SourceClient({ profile: ONE_AT_A_TIME, codec: utf8, loginTimeoutMs: 1000 });
+    client.login("pw", 0);
     const [auth] = client.takeOutgoing();
     client.receive(
       encodePacket({ id: decodePacket(auth!).id, type: PacketType.AUTH_RESPONSE, body: new Uint8Array() }),
@@ -233,7 +249,7 @@ describe("SourceClient learns what the server does with the end marker", () => {
     drain(client);
     const probe = decodePacket(client.takeOutgoing()[0]!);
     // A command issued before the probe's reply leaves without a marker...
-    const id = client.command("list", 0, 1000);
+    const id = client.command({ text: "list", timeoutMs: 1000 }, 0);
     expect(client.takeOutgoing().map((bytes) => decodePacket(bytes).type)).toEqual([PacketType.EXECCOMMAND]);
     client.receive(answer(probe.id, "Unknown request 0"), 1);
     expect(client.markerBehaviour).toBe("answered");
@@ -244,24 +260,34 @@ describe("SourceClient learns what the server does with the end marker", () => {
     expect(drain(client)).toEqual([]);
     client.receive(answer(marker!.id, "Unknown request 0"), 2);
     expect(drain(client)).toEqual([
-      { type: "response", requestId: id, text: "There are 0 players", packets: 1 },
+      {
+        type: "answer",
+        id,
+        latencyMs: expect.any(Number) as number,
+        text: "There are 0 players",
+        packets: 1,
+      },
     ]);
   });
 
   it("ignored: a later command's answer proves it; then a short packet ends an answer, a full one waits for quiet", () => {
     const client = ready(MARKER, undefined, "ignore");
-    const first = client.command("status", 0, 1000);
+    const first = client.command({ text: "status", timeoutMs: 1000 }, 0);
     expect(client.takeOutgoing().map((bytes) => decodePacket(bytes).type)).toEqual([PacketType.EXECCOMMAND]);
     client.receive(answer(first, "hostname: x"), 1);
     expect(client.markerBehaviour).toBe("ignored");
-    const big = client.command("cvarlist", 1, 1000);
+    const big = client.command({ text: "cvarlist", timeoutMs: 1000 }, 1);
     expect(client.takeOutgoing().map((bytes) => decodePacket(bytes).type)).toEqual([PacketType.EXECCOMMAND]); // no marker any more
     client.receive(answer(big, full), 10);
     client.receive(answer(big, full), 20);
-    expect(drain(client)).toEqual([{ type: "response", requestId: first, text: "hostname: x", packets: 1 }]);
+    expect(drain(client)).toEqual([
+      { type: "answer", id: first, latencyMs: expect.any(Number) as number, text: "hostname: x", packets: 1 },
+    ]);
     expect(client.nextDeadline()).toBe(20 + DEFAULT_QUIET_MS);
     client.handleTimeout(20 + DEFAULT_QUIET_MS);
-    expect(drain(client)).toEqual([{ type: "response", requestId: big, text: full + full, packets: 2 }]);
+    expect(drain(client)).toEqual([
+      { type: "answer", id: big, latencyMs: expect.any(Number) as number, text: full + full, packets: 2 },
+    ]);
   });
 
   it("a marker echoed with a wrong id proves nothing: the client falls back as if it were ignored", () => {
@@ -271,18 +297,24 @@ describe("SourceClient learns what the server does with the end marker", () => {
     expect(client.markerBehaviour).toBe("unknown");
     // An empty packet of no command is passed on (the driver drops empty lines); the trailer is not.
     expect(drain(client)).toEqual([
-      { type: "unsolicited", packetType: PacketType.RESPONSE_VALUE, id: 999, text: "" },
+      { type: "pushed", packetType: PacketType.RESPONSE_VALUE, packetId: 999, text: "" },
     ]);
-    const id = client.command("status", 0, 1000);
+    const id = client.command({ text: "status", timeoutMs: 1000 }, 0);
     client.takeOutgoing();
     client.receive(answer(id, "hostname: x"), 1);
-    expect(drain(client)).toEqual([{ type: "response", requestId: id, text: "hostname: x", packets: 1 }]);
+    expect(drain(client)).toEqual([
+      { type: "answer", id, latencyMs: expect.any(Number) as number, text: "hostname: x", packets: 1 },
+    ]);
     expect(client.markerBehaviour).toBe("ignored");
   });
 
   it("a profile that forbids markers sends none, not even the probe", () => {
-    const client = new SourceClient({ profile: { ...MARKER, markers: "never" }, codec: utf8 });
-    client.authenticate("pw", 0, 1000);
+    const client = new SourceClient({
+      profile: { ...MARKER, markers: "never" },
+      codec: utf8,
+      loginTimeoutMs: 1000,
+    });
+    client.login("pw", 0);
     const [auth] = client.takeOutgoing();
     client.receive(
       encodePacket({ id: decodePacket(auth!).id, type: PacketType.AUTH_RESPONSE, body: new Uint8Array() }),
@@ -290,7 +322,7 @@ describe("SourceClient learns what the server does with the end marker", () => {
     );
     expect(client.takeOutgoing()).toEqual([]);
     expect(client.markerBehaviour).toBe("not-sent");
-    client.command("status", 0, 1000);
+    client.command({ text: "status", timeoutMs: 1000 }, 0);
     expect(client.takeOutgoing().map((bytes) => decodePacket(bytes).type)).toEqual([PacketType.EXECCOMMAND]);
   });
 });
@@ -298,7 +330,7 @@ describe("SourceClient learns what the server does with the end marker", () => {
 describe("SourceClient never passes off part of an answer as the whole", () => {
   it("echoed marker never comes back: at the deadline the command fails as incomplete, with the partial text", () => {
     const client = ready(MARKER);
-    const id = client.command("cvarlist", 0, 1000);
+    const id = client.command({ text: "cvarlist", timeoutMs: 1000 }, 0);
     client.takeOutgoing();
     client.receive(answer(id, "part one, "), 10);
     client.receive(answer(id, "part two"), 20);
@@ -306,15 +338,21 @@ describe("SourceClient never passes off part of an answer as the whole", () => {
     expect(drain(client)).toEqual([]);
     client.handleTimeout(1000);
     expect(drain(client)).toEqual([
-      { type: "incomplete", requestId: id, partial: "part one, part two", packets: 2 },
+      {
+        type: "command-failed",
+        id,
+        code: "incomplete",
+        detail: "its end did not arrive within the time limit (2 packets received)",
+        partial: "part one, part two",
+      },
     ]);
     client.receive(answer(id, "part three"), 1001); // the rest, too late: never a pushed message
-    expect(drain(client)).toEqual([{ type: "late-answer", requestId: id, bytes: 10 }]);
+    expect(drain(client)).toEqual([{ type: "dropped", reason: "late", error: null, fatal: false }]);
   });
 
   it("markers ignored and full fragments for ever: incomplete at the deadline, not complete at a quiet time", () => {
     const client = ready(MARKER, undefined, "ignore");
-    const id = client.command("endless", 0, 1000);
+    const id = client.command({ text: "endless", timeoutMs: 1000 }, 0);
     client.takeOutgoing();
     const full = "y".repeat(4096);
     for (let now = 0; now < 1000; now += 100) {
@@ -324,31 +362,40 @@ describe("SourceClient never passes off part of an answer as the whole", () => {
     client.handleTimeout(1000);
     const events = drain(client);
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ type: "incomplete", requestId: id, packets: 10 });
+    expect(events[0]).toMatchObject({
+      type: "command-failed",
+      id,
+      code: "incomplete",
+      detail: "its end did not arrive within the time limit (10 packets received)",
+    });
     expect((events[0] as { partial: string }).partial).toBe(full.repeat(10));
   });
 
   it("a command with no packet at all still times out as before", () => {
     const client = ready(MARKER);
-    const id = client.command("changelevel de_dust2", 0, 1000);
+    const id = client.command({ text: "changelevel de_dust2", timeoutMs: 1000 }, 0);
     client.takeOutgoing();
     client.handleTimeout(1000);
-    expect(drain(client)).toEqual([{ type: "timeout", requestId: id }]);
+    expect(drain(client)).toEqual([
+      { type: "command-failed", id, code: "timeout", detail: "no answer within the time limit" },
+    ]);
   });
 });
 
 describe("SourceClient markers in a pipeline", () => {
   it("one marker per round trip: commands sent while one is out get the next, sent when its reply comes", () => {
     const client = ready(MARKER);
-    const a = client.command("a", 0, 1000);
+    const a = client.command({ text: "a", timeoutMs: 1000 }, 0);
     const [, first] = client.takeOutgoing().map((bytes) => decodePacket(bytes));
     expect(first).toMatchObject({ type: PacketType.RESPONSE_VALUE, body: new Uint8Array() });
-    const b = client.command("b", 0, 1000);
-    const c = client.command("c", 0, 1000);
+    const b = client.command({ text: "b", timeoutMs: 1000 }, 0);
+    const c = client.command({ text: "c", timeoutMs: 1000 }, 0);
     expect(client.takeOutgoing().map((bytes) => decodePacket(bytes).id)).toEqual([b, c]); // no marker yet
     client.receive(answer(a, "A"), 1);
     client.receive(answer(first!.id, ""), 1);
-    expect(drain(client)).toEqual([{ type: "response", requestId: a, text: "A", packets: 1 }]);
+    expect(drain(client)).toEqual([
+      { type: "answer", id: a, latencyMs: expect.any(Number) as number, text: "A", packets: 1 },
+    ]);
     const [second] = client.takeOutgoing().map((bytes) => decodePacket(bytes));
     expect(second).toMatchObject({ type: PacketType.RESPONSE_VALUE, body: new Uint8Array() });
     client.receive(answer(first!.id, "\u0000\u0001\u0000\u0000"), 1);
@@ -356,18 +403,18 @@ describe("SourceClient markers in a pipeline", () => {
     client.receive(answer(c, "C"), 2); // ends b
     client.receive(answer(second!.id, ""), 2); // ends c
     expect(drain(client)).toEqual([
-      { type: "response", requestId: b, text: "B", packets: 1 },
-      { type: "response", requestId: c, text: "C", packets: 1 },
+      { type: "answer", id: b, latencyMs: expect.any(Number) as number, text: "B", packets: 1 },
+      { type: "answer", id: c, latencyMs: expect.any(Number) as number, text: "C", packets: 1 },
     ]);
   });
 
   it("a marker whose commands all timed out is not waited for: the next command gets its own", () => {
     const client = ready(MARKER);
-    client.command("changelevel de_dust2", 0, 100); // never answered, nor its marker
+    client.command({ text: "changelevel de_dust2", timeoutMs: 100 }, 0); // never answered, nor its marker
     client.takeOutgoing();
     client.handleTimeout(100);
     drain(client);
-    const next = client.command("status", 100, 1000);
+    const next = client.command({ text: "status", timeoutMs: 1000 }, 100);
     expect(client.takeOutgoing().map((bytes) => decodePacket(bytes).type)).toEqual([
       PacketType.EXECCOMMAND,
       PacketType.RESPONSE_VALUE,

@@ -6,7 +6,13 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { InvalidStateError, RconLocalError } from "../errors.ts";
 import { utf8 } from "../../testing/bytes.ts";
-import { MAX_REQUEST_ID, SourceClient, type SourceClientEvent, type SourceClientProfile } from "./client.ts";
+import {
+  LOGIN_REFUSED_REASON,
+  MAX_REQUEST_ID,
+  SourceClient,
+  type SourceClientEvent,
+  type SourceClientProfile,
+} from "./client.ts";
 import { SOURCE_DIALECTS, type SourceDialect } from "./dialects/index.ts";
 import { decodePacket, encodePacket, PacketType } from "./packet.ts";
 import { SourceServerConnection, type SourceServerProfile } from "./server.ts";
@@ -57,7 +63,7 @@ function makePair(d: SourceDialect, options: PairOptions = {}) {
     throw new Error("exchange did not settle");
   };
   const login = (password = "secret") => {
-    client.authenticate(password, now, 5000);
+    client.login(password, now);
     exchange();
   };
   return {
@@ -77,7 +83,7 @@ function makePair(d: SourceDialect, options: PairOptions = {}) {
       return now;
     },
     responses: () =>
-      events.filter((e): e is Extract<SourceClientEvent, { type: "response" }> => e.type === "response"),
+      events.filter((e): e is Extract<SourceClientEvent, { type: "answer" }> => e.type === "answer"),
   };
 }
 
@@ -86,53 +92,53 @@ describe("SourceClient login", () => {
     it(`${d.id}: accepts the right password and refuses a wrong one`, () => {
       const ok = makePair(d);
       ok.login();
-      expect(ok.events).toContainEqual({ type: "authenticated" });
-      expect(ok.client.state).toBe("READY");
+      expect(ok.events).toContainEqual({ type: "logged-in" });
+      expect(ok.client.state).toBe("ready");
 
       const bad = makePair(d);
       bad.login("wrong");
       expect(bad.server.closeRequested).toBe(true);
       if (d.server.authFailure === "reply-and-close") {
-        expect(bad.events).toContainEqual({ type: "auth-refused" });
-        expect(bad.client.state).toBe("CLOSED");
+        expect(bad.events).toContainEqual({ type: "login-refused", reason: LOGIN_REFUSED_REASON });
+        expect(bad.client.state).toBe("closed");
       } else {
         // Squad closes without a reply: the connection layer turns that close into a refusal.
-        expect(bad.client.state).toBe("AUTHENTICATING");
+        expect(bad.client.state).toBe("logging-in");
       }
-      expect(bad.events).not.toContainEqual({ type: "authenticated" });
+      expect(bad.events).not.toContainEqual({ type: "logged-in" });
     });
   }
 
   it("is not fooled by the empty RESPONSE_VALUE SRCDS sends before a -1 AUTH_RESPONSE (the rcon-client bug)", () => {
-    const client = new SourceClient({ profile: dialect("tf2").client, codec: utf8 });
-    client.authenticate("pw", 0, 1000);
+    const client = new SourceClient({ profile: dialect("tf2").client, codec: utf8, loginTimeoutMs: 1000 });
+    client.login("pw", 0);
     const [auth] = client.takeOutgoing();
     const id = decodePacket(auth as Uint8Array).id;
     client.receive(encodePacket({ id, type: PacketType.RESPONSE_VALUE, body: new Uint8Array(0) }), 0);
     expect(client.nextEvent()).toBeNull();
-    expect(client.state).toBe("AUTHENTICATING");
+    expect(client.state).toBe("logging-in");
     client.receive(encodePacket({ id: -1, type: PacketType.AUTH_RESPONSE, body: new Uint8Array(0) }), 0);
-    expect(client.nextEvent()).toEqual({ type: "auth-refused" });
+    expect(client.nextEvent()).toEqual({ type: "login-refused", reason: LOGIN_REFUSED_REASON });
   });
 
   it("reports an AUTH_RESPONSE with a foreign id as a protocol error and keeps waiting, then times out", () => {
-    const client = new SourceClient({ profile: dialect("tf2").client, codec: utf8 });
-    client.authenticate("pw", 0, 1000);
+    const client = new SourceClient({ profile: dialect("tf2").client, codec: utf8, loginTimeoutMs: 1000 });
+    client.login("pw", 0);
     client.receive(encodePacket({ id: 42, type: PacketType.AUTH_RESPONSE, body: new Uint8Array(0) }), 0);
-    expect(client.nextEvent()).toMatchObject({ type: "protocol-error", fatal: false });
+    expect(client.nextEvent()).toMatchObject({ type: "dropped", fatal: false });
     expect(client.nextDeadline()).toBe(1000);
     client.handleTimeout(999);
     expect(client.nextEvent()).toBeNull();
     client.handleTimeout(1000);
-    expect(client.nextEvent()).toEqual({ type: "auth-timeout" });
-    expect(client.state).toBe("CLOSED");
+    expect(client.nextEvent()).toEqual({ type: "dead", reason: "no answer to login within 1000 ms" });
+    expect(client.state).toBe("closed");
   });
 
   it("asserts its state transitions", () => {
-    const client = new SourceClient({ profile: dialect("tf2").client, codec: utf8 });
-    expect(() => client.command("status", 0, 1000)).toThrow(InvalidStateError);
-    client.authenticate("pw", 0, 1000);
-    expect(() => client.authenticate("pw", 0, 1000)).toThrow(InvalidStateError);
+    const client = new SourceClient({ profile: dialect("tf2").client, codec: utf8, loginTimeoutMs: 1000 });
+    expect(() => client.command({ text: "status", timeoutMs: 1000 }, 0)).toThrow(InvalidStateError);
+    client.login("pw", 0);
+    expect(() => client.login("pw", 0)).toThrow(InvalidStateError);
   });
 });
 
@@ -154,7 +160,7 @@ describe("SourceClient learns each game's end-marker behaviour (docs/source-answ
     it(`${d.id}: ${expected[d.id]} after the first answer`, () => {
       const pair = makePair(d);
       pair.login();
-      pair.client.command("status", pair.now, 5000);
+      pair.client.command({ text: "status", timeoutMs: 5000 }, pair.now);
       pair.exchange();
       expect(pair.client.markerBehaviour).toBe(expected[d.id]);
       expect(pair.responses().map((r) => r.text)).toEqual(["echo:status"]);
@@ -169,18 +175,18 @@ describe("SourceClient answers", () => {
     it(`${d.id}: a long answer arrives whole, in order, with nothing else in it`, () => {
       const pair = makePair(d, { answer: (text) => (text === "big" ? long : `short:${text}`), chunk: 1000 });
       pair.login();
-      const first = pair.client.command("big", pair.now, 5000);
+      const first = pair.client.command({ text: "big", timeoutMs: 5000 }, pair.now);
       pair.exchange();
-      const second = pair.client.command("next", pair.now, 5000);
+      const second = pair.client.command({ text: "next", timeoutMs: 5000 }, pair.now);
       pair.exchange();
       pair.advance(200); // quiet period for the dialects that need it
       const responses = pair.responses();
-      expect(responses.map((r) => r.requestId)).toEqual([first, second]);
+      expect(responses.map((r) => r.id)).toEqual([first, second]);
       expect(responses[0]?.text).toBe(long);
       expect(responses[1]?.text).toBe("short:next");
-      expect(
-        pair.events.filter((e) => e.type === "unsolicited" && e.text.includes("Unknown request")),
-      ).toEqual([]);
+      expect(pair.events.filter((e) => e.type === "pushed" && e.text.includes("Unknown request"))).toEqual(
+        [],
+      );
     });
   }
 
@@ -189,12 +195,13 @@ describe("SourceClient answers", () => {
       answer: () => "There are 0 of a max of 20 players online: ",
     });
     pair.login();
-    pair.client.command("list", pair.now, 5000);
+    pair.client.command({ text: "list", timeoutMs: 5000 }, pair.now);
     pair.exchange();
     expect(pair.responses()).toEqual([
       {
-        type: "response",
-        requestId: expect.any(Number) as number,
+        type: "answer",
+        id: expect.any(Number) as number,
+        latencyMs: expect.any(Number) as number,
         text: "There are 0 of a max of 20 players online: ",
         packets: 1,
       },
@@ -205,8 +212,8 @@ describe("SourceClient answers", () => {
   it("minecraft: one command at a time, the next is sent when the first completes", () => {
     const pair = makePair(dialect("minecraft"), { answer: () => null });
     pair.login();
-    pair.client.command("a", pair.now, 5000);
-    pair.client.command("b", pair.now, 5000);
+    pair.client.command({ text: "a", timeoutMs: 5000 }, pair.now);
+    pair.client.command({ text: "b", timeoutMs: 5000 }, pair.now);
     pair.exchange();
     expect(pair.held.map((h) => h.text)).toEqual(["a"]);
     pair.server.respond((pair.held[0] as { id: number }).id, "A");
@@ -219,17 +226,17 @@ describe("SourceClient answers", () => {
       answer: (text) => (text === "x5" ? "y".repeat(5 * 4096 + 7) : `=${text}`),
     });
     pair.login();
-    const ids = ["a", "x5", "b", "c"].map((t) => pair.client.command(t, pair.now, 5000));
+    const ids = ["a", "x5", "b", "c"].map((t) => pair.client.command({ text: t, timeoutMs: 5000 }, pair.now));
     pair.exchange();
     const responses = pair.responses();
-    expect(responses.map((r) => r.requestId)).toEqual(ids);
+    expect(responses.map((r) => r.id)).toEqual(ids);
     expect(responses.map((r) => r.text.length)).toEqual([2, 5 * 4096 + 7, 2, 2]);
     expect(responses[1]?.packets).toBe(6);
   });
 
   it("srcds: one end marker closes a whole batch; answers end at the next command's first packet", () => {
-    const client = new SourceClient({ profile: dialect("tf2").client, codec: utf8 });
-    client.authenticate("pw", 0, 1000);
+    const client = new SourceClient({ profile: dialect("tf2").client, codec: utf8, loginTimeoutMs: 1000 });
+    client.login("pw", 0);
     const authId = decodePacket(client.takeOutgoing()[0] as Uint8Array).id;
     client.receive(encodePacket({ id: authId, type: PacketType.AUTH_RESPONSE, body: new Uint8Array(0) }), 0);
     client.nextEvent();
@@ -239,7 +246,7 @@ describe("SourceClient answers", () => {
       0,
     );
     expect(client.markerBehaviour).toBe("echoed");
-    const ids = ["a", "b", "c"].map((t) => client.command(t, 0, 1000));
+    const ids = ["a", "b", "c"].map((t) => client.command({ text: t, timeoutMs: 1000 }, 0));
     const sent = client.takeOutgoing().map((b) => decodePacket(b));
     expect(sent.map((p) => p.type)).toEqual([2, 2, 2, 0]);
     const marker = (sent[3] as { id: number }).id;
@@ -250,33 +257,41 @@ describe("SourceClient answers", () => {
     expect(client.nextEvent()).toBeNull(); // a could still have more packets
     answer(ids[2] as number, "C"); // b sent nothing at all: it ends empty, a ends too
     expect([client.nextEvent(), client.nextEvent()]).toEqual([
-      { type: "response", requestId: ids[0], text: "A1A2", packets: 2 },
-      { type: "response", requestId: ids[1], text: "", packets: 0 },
+      { type: "answer", id: ids[0], latencyMs: expect.any(Number) as number, text: "A1A2", packets: 2 },
+      { type: "answer", id: ids[1], latencyMs: expect.any(Number) as number, text: "", packets: 0 },
     ]);
     answer(marker, "");
     answer(marker, "\u0000\u0001\u0000\u0000");
-    expect(client.nextEvent()).toEqual({ type: "response", requestId: ids[2], text: "C", packets: 1 });
+    expect(client.nextEvent()).toEqual({
+      type: "answer",
+      id: ids[2],
+      latencyMs: expect.any(Number) as number,
+      text: "C",
+      packets: 1,
+    });
     expect(client.nextEvent()).toBeNull();
   });
 
   it("srcds: a timed-out command in a batch does not strand the others", () => {
     const pair = makePair(dialect("tf2"), { answer: (text) => (text === "slow" ? null : `=${text}`) });
     pair.login();
-    pair.client.command("slow", pair.now, 100);
-    const b = pair.client.command("b", pair.now, 5000);
+    pair.client.command({ text: "slow", timeoutMs: 100 }, pair.now);
+    const b = pair.client.command({ text: "b", timeoutMs: 5000 }, pair.now);
     pair.exchange();
     pair.advance(100);
     expect(pair.responses()).toEqual([]);
     pair.server.respond((pair.held[0] as { id: number }).id, "late");
     pair.exchange();
-    expect(pair.responses()).toEqual([{ type: "response", requestId: b, text: "=b", packets: 1 }]);
+    expect(pair.responses()).toEqual([
+      { type: "answer", id: b, latencyMs: expect.any(Number) as number, text: "=b", packets: 1 },
+    ]);
   });
 
   it("factorio: without marker support the answer ends after the quiet period", () => {
     const server = { ...dialect("factorio").server, split: { unit: "bytes" as const, size: 4096 } };
     const pair = makePair(dialect("factorio"), { server, answer: () => "z".repeat(4096 * 2) });
     pair.login();
-    pair.client.command("/players", pair.now, 5000);
+    pair.client.command({ text: "/players", timeoutMs: 5000 }, pair.now);
     pair.exchange();
     expect(pair.responses()).toEqual([]);
     expect(pair.client.nextDeadline()).toBe(pair.now + 150);
@@ -287,7 +302,7 @@ describe("SourceClient answers", () => {
   it("factorio: a short single fragment completes at once", () => {
     const pair = makePair(dialect("factorio"), { answer: () => "Online players (0):" });
     pair.login();
-    pair.client.command("/players online", pair.now, 5000);
+    pair.client.command({ text: "/players online", timeoutMs: 5000 }, pair.now);
     pair.exchange();
     expect(pair.responses()[0]?.text).toBe("Online players (0):");
   });
@@ -295,41 +310,39 @@ describe("SourceClient answers", () => {
   it("rust: the type-4 prelude and the id -1 `say` echo are unsolicited, never part of an answer", () => {
     const pair = makePair(dialect("rust"), { answer: (text) => (text.startsWith("say") ? "" : "ok") });
     pair.login();
-    pair.client.command("status", pair.now, 5000);
+    pair.client.command({ text: "status", timeoutMs: 5000 }, pair.now);
     pair.exchange();
     pair.server.push(-1, 0, "[CHAT] SERVER: hi");
-    pair.client.command('say "hi"', pair.now, 5000);
+    pair.client.command({ text: 'say "hi"', timeoutMs: 5000 }, pair.now);
     pair.exchange();
     expect(pair.responses().map((r) => r.text)).toEqual(["ok", ""]);
     expect(
-      pair.events
-        .filter((e) => e.type === "unsolicited")
-        .map((e) => (e as { packetType: number }).packetType),
+      pair.events.filter((e) => e.type === "pushed").map((e) => (e as { packetType: number }).packetType),
     ).toEqual([4, 0, 4]);
   });
 
   it("squad: the double echo is swallowed and chat packets (type 1) interleave with answers", () => {
     const pair = makePair(dialect("squad"), { answer: () => "----- Active Players -----" });
     pair.login();
-    pair.client.command("ListPlayers", pair.now, 5000);
+    pair.client.command({ text: "ListPlayers", timeoutMs: 5000 }, pair.now);
     pair.server.push(0, 1, "[ChatAll] [SteamID:76561198000000001] Bob : hi");
     pair.exchange();
-    pair.client.command("ListPlayers", pair.now, 5000);
+    pair.client.command({ text: "ListPlayers", timeoutMs: 5000 }, pair.now);
     pair.exchange();
     expect(pair.responses().map((r) => r.text)).toEqual([
       "----- Active Players -----",
       "----- Active Players -----",
     ]);
-    expect(pair.events.filter((e) => e.type === "unsolicited")).toEqual([
-      { type: "unsolicited", packetType: 1, id: 0, text: "[ChatAll] [SteamID:76561198000000001] Bob : hi" },
+    expect(pair.events.filter((e) => e.type === "pushed")).toEqual([
+      { type: "pushed", packetType: 1, packetId: 0, text: "[ChatAll] [SteamID:76561198000000001] Bob : hi" },
     ]);
-    expect(pair.events.filter((e) => e.type === "protocol-error")).toEqual([]);
+    expect(pair.events.filter((e) => e.type === "dropped")).toEqual([]);
   });
 
   it("ark: the placeholder for an empty answer is normalised by the dialect", () => {
     const pair = makePair(dialect("ark"), { answer: () => "" });
     pair.login();
-    pair.client.command("SaveWorld", pair.now, 5000);
+    pair.client.command({ text: "SaveWorld", timeoutMs: 5000 }, pair.now);
     pair.exchange();
     const text = pair.responses()[0]?.text ?? "";
     expect(text).toContain("no response");
@@ -339,27 +352,44 @@ describe("SourceClient answers", () => {
   it("a command that times out never desynchronises: its late answer is discarded by id", () => {
     const pair = makePair(dialect("tf2"), { answer: (text) => (text === "slow" ? null : `=${text}`) });
     pair.login();
-    const slow = pair.client.command("slow", pair.now, 1000);
+    const slow = pair.client.command({ text: "slow", timeoutMs: 1000 }, pair.now);
     pair.exchange();
     pair.advance(1000);
-    expect(pair.events).toContainEqual({ type: "timeout", requestId: slow });
-    const next = pair.client.command("fast", pair.now, 1000);
+    expect(pair.events).toContainEqual({
+      type: "command-failed",
+      id: slow,
+      code: "timeout",
+      detail: "no answer within the time limit",
+    });
+    const next = pair.client.command({ text: "fast", timeoutMs: 1000 }, pair.now);
     pair.server.respond((pair.held[0] as { id: number }).id, "LATE ANSWER");
     pair.exchange();
-    expect(pair.responses()).toEqual([{ type: "response", requestId: next, text: "=fast", packets: 1 }]);
+    expect(pair.responses()).toEqual([
+      { type: "answer", id: next, latencyMs: expect.any(Number) as number, text: "=fast", packets: 1 },
+    ]);
     expect(JSON.stringify(pair.events)).not.toContain("LATE ANSWER");
   });
 
   it("queued commands time out too, and the trailer of a finished command arriving late is swallowed", () => {
     const pair = makePair(dialect("minecraft"), { answer: () => null });
     pair.login();
-    const a = pair.client.command("a", pair.now, 1000);
-    const b = pair.client.command("b", pair.now, 500);
+    const a = pair.client.command({ text: "a", timeoutMs: 1000 }, pair.now);
+    const b = pair.client.command({ text: "b", timeoutMs: 500 }, pair.now);
     pair.exchange();
     pair.advance(500);
-    expect(pair.events).toContainEqual({ type: "timeout", requestId: b });
+    expect(pair.events).toContainEqual({
+      type: "command-failed",
+      id: b,
+      code: "timeout",
+      detail: "no answer within the time limit",
+    });
     pair.advance(500);
-    expect(pair.events).toContainEqual({ type: "timeout", requestId: a });
+    expect(pair.events).toContainEqual({
+      type: "command-failed",
+      id: a,
+      code: "timeout",
+      detail: "no answer within the time limit",
+    });
     expect(pair.client.pendingCount).toBe(0);
   });
 
@@ -367,7 +397,7 @@ describe("SourceClient answers", () => {
     const pair = makePair(dialect("tf2"), { firstRequestId: MAX_REQUEST_ID - 3 });
     pair.login();
     const ids: number[] = [];
-    for (let i = 0; i < 4; i++) ids.push(pair.client.command(`c${i}`, pair.now, 5000));
+    for (let i = 0; i < 4; i++) ids.push(pair.client.command({ text: `c${i}`, timeoutMs: 5000 }, pair.now));
     pair.exchange();
     expect(ids.every((id) => id > 0 && id <= MAX_REQUEST_ID)).toBe(true);
     expect(ids.some((id) => id < 10)).toBe(true); // wrapped
@@ -377,17 +407,23 @@ describe("SourceClient answers", () => {
   it("rejects commands the server could not take, with a local error", () => {
     const pair = makePair(dialect("minecraft"));
     pair.login();
-    expect(() => pair.client.command("x".repeat(2000), pair.now, 1000)).toThrow(RconLocalError);
-    expect(() => pair.client.command("a\u0000b", pair.now, 1000)).toThrow(RconLocalError);
+    expect(() => pair.client.command({ text: "x".repeat(2000), timeoutMs: 1000 }, pair.now)).toThrow(
+      RconLocalError,
+    );
+    expect(() => pair.client.command({ text: "a\u0000b", timeoutMs: 1000 }, pair.now)).toThrow(
+      RconLocalError,
+    );
     // Rejected twice: a refused command is never remembered as the last good encoding.
-    expect(() => pair.client.command("a\u0000b", pair.now, 1000)).toThrow(RconLocalError);
+    expect(() => pair.client.command({ text: "a\u0000b", timeoutMs: 1000 }, pair.now)).toThrow(
+      RconLocalError,
+    );
   });
 
   it("repeated and alternating commands each carry their own text (the last encoding is reused)", () => {
     const pair = makePair(dialect("cs2"));
     pair.login();
     const texts = ["status", "status", "echo é", "status", "echo é"];
-    const ids = texts.map((text) => pair.client.command(text, pair.now, 1000));
+    const ids = texts.map((text) => pair.client.command({ text, timeoutMs: 1000 }, pair.now));
     // The end marker aside, each command carries its own text.
     const wire = pair.client
       .takeOutgoing()
@@ -402,12 +438,14 @@ describe("SourceClient answers", () => {
     const profile = { ...dialect("tf2").client, maxResponseBytes: 10_000 };
     const pair = makePair(dialect("tf2"), { client: profile, answer: () => "q".repeat(20_000) });
     pair.login();
-    const id = pair.client.command("big", pair.now, 5000);
+    const id = pair.client.command({ text: "big", timeoutMs: 5000 }, pair.now);
     pair.exchange();
-    expect(pair.events).toContainEqual(expect.objectContaining({ type: "failed", requestId: id }));
+    expect(pair.events).toContainEqual(
+      expect.objectContaining({ type: "command-failed", id, code: "too-large" }),
+    );
     pair.client.receive(new Uint8Array([3, 0, 0, 0]), pair.now);
-    expect(pair.client.nextEvent()).toMatchObject({ type: "protocol-error", fatal: true });
-    expect(pair.client.state).toBe("CLOSED");
+    expect(pair.client.nextEvent()).toMatchObject({ type: "dropped", fatal: true });
+    expect(pair.client.state).toBe("closed");
   });
 
   it("malformed padding is dropped, counted, and the stream continues", () => {
@@ -416,9 +454,9 @@ describe("SourceClient answers", () => {
     const bad = encodePacket({ id: 5, type: 0, body: new Uint8Array([65]) });
     bad[bad.length - 1] = 7;
     pair.client.receive(bad, pair.now);
-    expect(pair.client.nextEvent()).toMatchObject({ type: "protocol-error", fatal: false });
+    expect(pair.client.nextEvent()).toMatchObject({ type: "dropped", fatal: false });
     expect(pair.client.remoteErrors).toBe(1);
-    expect(pair.client.state).toBe("READY");
+    expect(pair.client.state).toBe("ready");
   });
 
   it("random bytes from the server never throw out of receive()", () => {
@@ -426,11 +464,11 @@ describe("SourceClient answers", () => {
       fc.property(fc.array(fc.uint8Array({ maxLength: 60 }), { maxLength: 6 }), (chunks) => {
         const pair = makePair(dialect("tf2"));
         pair.login();
-        pair.client.command("x", pair.now, 100);
+        pair.client.command({ text: "x", timeoutMs: 100 }, pair.now);
         for (const chunk of chunks) pair.client.receive(chunk, pair.now);
         pair.client.handleTimeout(pair.now + 1000);
         for (let e = pair.client.nextEvent(); e; e = pair.client.nextEvent())
-          expect(e.type).not.toBe("authenticated");
+          expect(e.type).not.toBe("logged-in");
       }),
       { numRuns: 500 },
     );
@@ -439,7 +477,7 @@ describe("SourceClient answers", () => {
   it("close() hands back the pending ids and stops everything", () => {
     const pair = makePair(dialect("tf2"), { answer: () => null });
     pair.login();
-    const a = pair.client.command("a", pair.now, 1000);
+    const a = pair.client.command({ text: "a", timeoutMs: 1000 }, pair.now);
     expect(pair.client.close()).toEqual([a]);
     expect(pair.client.close()).toEqual([]);
     expect(pair.client.nextDeadline()).toBeNull();
@@ -486,7 +524,7 @@ describe("edge cases", () => {
     const pair = makePair(dialect("tf2"));
     pair.login();
     for (let i = 0; i < 2100; i++) {
-      pair.client.command("x", pair.now, 5000);
+      pair.client.command({ text: "x", timeoutMs: 5000 }, pair.now);
       pair.exchange();
     }
     expect(pair.responses()).toHaveLength(2100);
@@ -494,10 +532,10 @@ describe("edge cases", () => {
   });
 
   it("a non-auth packet during login is unsolicited; the server answers re-logins, odd packets and bad padding", () => {
-    const client = new SourceClient({ profile: dialect("tf2").client, codec: utf8 });
-    client.authenticate("pw", 0, 1000);
+    const client = new SourceClient({ profile: dialect("tf2").client, codec: utf8, loginTimeoutMs: 1000 });
+    client.login("pw", 0);
     client.receive(encodePacket({ id: 3, type: 1, body: utf8.encode("chat") }), 0);
-    expect(client.nextEvent()).toEqual({ type: "unsolicited", packetType: 1, id: 3, text: "chat" });
+    expect(client.nextEvent()).toEqual({ type: "pushed", packetType: 1, packetId: 3, text: "chat" });
 
     const server = new SourceServerConnection(dialect("tf2").server, utf8);
     server.receive(encodePacket({ id: 1, type: 3, body: utf8.encode("pw") }));

@@ -1,6 +1,7 @@
 /**
- * Source RCON client state machine, Sans-IO: bytes in (`receive`), events out (`nextEvent`),
- * bytes out (`takeOutgoing`), time passed in (`now`, `nextDeadline`, `handleTimeout`).
+ * Source RCON client state machine, Sans-IO, implementing the ClientCore contract (../core.ts):
+ * bytes in (`receive`), events out (`nextEvent`), bytes out (`takeOutgoing`), time passed in
+ * (`now`, `nextDeadline`, `handleTimeout`).
  *
  * - Login accepts every known variant (SRCDS sends an empty RESPONSE_VALUE first, CS2 and Minecraft
  *   do not: Valve Developer wiki, EnriqCG/rcon-srcds#26): packets of type 0 are skipped until the
@@ -16,12 +17,15 @@
  *   discarded by id and can never be attributed to the next command.
  * - A command that ended keeps its id there too: more packets of an answer that already ended
  *   (a hostile or broken server streaming one answer forever) are dropped and reported as
- *   `late-answer`, never turned into pushed messages.
+ *   `dropped` "late", never turned into pushed messages.
+ * - A command time-out with half a packet still buffered means the size header lied (Palworld) or
+ *   the stream is broken: the core is `dead` rather than misread what follows.
  */
 import { assertState, RconLocalError, RconRemoteError } from "../errors.ts";
 import type { TextCodec } from "../text.ts";
 import { SourceFramer } from "./framer.ts";
 import { EventQueue } from "../event-queue.ts";
+import type { ClientCore, CommandSpec, CoreEvent, CoreState } from "../core.ts";
 import { describeForeignPeer, growPrefix } from "../foreign-peer.ts";
 import {
   decodePacket,
@@ -74,30 +78,28 @@ export interface SourceClientProfile {
   maxResponseBytes?: number;
 }
 
-export type SourceClientState = "DISCONNECTED" | "AUTHENTICATING" | "READY" | "CLOSED";
-
-const TRANSITIONS: Readonly<Record<SourceClientState, readonly SourceClientState[]>> = {
-  DISCONNECTED: ["AUTHENTICATING", "CLOSED"],
-  AUTHENTICATING: ["READY", "CLOSED"],
-  READY: ["CLOSED"],
-  CLOSED: [],
+const TRANSITIONS: Readonly<Record<CoreState, readonly CoreState[]>> = {
+  idle: ["logging-in", "closed"],
+  "logging-in": ["ready", "closed"],
+  ready: ["closed"],
+  closed: [],
 };
 
+/**
+ * The contract's events with Source's extras: an answer says how many packets it took; a pushed
+ * line (a packet that belongs to no command: Squad chat type 1, Rust type 4, Rust `say` with id -1)
+ * keeps its packet type and id. A `dropped` "late" packet belongs to an answer that had already
+ * ended (completed, or cut at the size cap); a `fatal` drop means the stream cannot continue.
+ */
 export type SourceClientEvent =
-  | { type: "authenticated" }
-  | { type: "auth-refused" }
-  | { type: "auth-timeout" }
-  | { type: "response"; requestId: number; text: string; packets: number }
-  | { type: "timeout"; requestId: number }
-  /** Part of the answer arrived but not its end, by the deadline: `partial` is NOT the whole answer. */
-  | { type: "incomplete"; requestId: number; partial: string; packets: number }
-  | { type: "failed"; requestId: number; error: RconRemoteError }
-  /** A packet of an answer that had already ended (completed, or cut at the size cap): dropped. */
-  | { type: "late-answer"; requestId: number; bytes: number }
-  /** A packet that belongs to no command (Squad chat type 1, Rust type 4, Rust `say` with id -1). */
-  | { type: "unsolicited"; packetType: number; id: number; text: string }
-  /** A malformed packet. `fatal`: the stream cannot continue and the connection must be closed. */
-  | { type: "protocol-error"; error: RconRemoteError; fatal: boolean };
+  | Exclude<CoreEvent, { type: "answer" } | { type: "pushed" }>
+  | (Extract<CoreEvent, { type: "answer" }> & { packets: number })
+  | (Extract<CoreEvent, { type: "pushed" }> & { packetType: number; packetId: number });
+
+export const LOGIN_REFUSED_REASON = "login refused: wrong RCON password";
+export const OUT_OF_SYNC_REASON =
+  "the server's packet stream went out of sync (incomplete packet); reconnecting";
+const DEFAULT_LOGIN_TIMEOUT_MS = 5_000;
 
 export const MAX_REQUEST_ID = 0x7fffffff;
 const IGNORED_IDS_LIMIT = 4096;
@@ -108,6 +110,7 @@ interface PendingCommand {
   /** Id of the end marker closing this command, or 0 while it has none. */
   markerId: number;
   body: Uint8Array;
+  startedAt: number;
   deadline: number;
   fragments: Uint8Array[];
   bytes: number;
@@ -121,10 +124,12 @@ export interface SourceClientOptions {
   firstRequestId?: number;
   /** Largest assembled answer, below the profile's (the app's budget); the smaller of the two applies. */
   maxResponseBytes?: number;
+  /** Time the login may take. */
+  loginTimeoutMs?: number;
 }
 
-export class SourceClient {
-  private currentState: SourceClientState = "DISCONNECTED";
+export class SourceClient implements ClientCore {
+  private currentState: CoreState = "idle";
   private readonly framer: SourceFramer;
   private readonly profile: SourceClientProfile;
   private readonly codec: TextCodec;
@@ -137,6 +142,9 @@ export class SourceClient {
   private markerMode: MarkerBehaviour = "unknown";
   /** Id of the probe marker sent after login (0: none). */
   private probeId = 0;
+  private readonly loginTimeoutMs: number;
+  /** The `now` of the latest input, for answer latencies. */
+  private now = 0;
   private readonly queued: PendingCommand[] = [];
   private readonly inFlight = new Map<number, PendingCommand>();
   /** Marker id -> the commands it closes (those sent since the previous marker). */
@@ -166,9 +174,10 @@ export class SourceClient {
     );
     this.nextRequestId = clampId(options.firstRequestId ?? 1);
     this.quietMs = options.profile.quietMs ?? DEFAULT_QUIET_MS;
+    this.loginTimeoutMs = options.loginTimeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS;
   }
 
-  get state(): SourceClientState {
+  get state(): CoreState {
     return this.currentState;
   }
 
@@ -189,19 +198,20 @@ export class SourceClient {
 
   // --- intents ----------------------------------------------------------------------------
 
-  authenticate(password: string, now: number, timeoutMs: number): void {
-    this.transition("AUTHENTICATING", "authenticate");
+  login(password: string, now: number): void {
+    this.transition("logging-in", "log in");
     const body = this.codec.encode(password);
     this.authId = this.allocateId();
-    this.authDeadline = now + timeoutMs;
+    this.authDeadline = now + this.loginTimeoutMs;
     const out = new Uint8Array(packetLength(body.length));
     writePacketInto(out, 0, this.authId, PacketType.AUTH, body, this.maxRequestSize);
     this.outgoing.push(out);
   }
 
-  /** Queues a command; returns its request id. The answer arrives as a `response` event. */
-  command(text: string, now: number, timeoutMs: number): number {
-    assertState(this.currentState, ["READY"], "send a command");
+  /** Queues a command; returns its request id. The answer arrives as an `answer` event. */
+  command(spec: CommandSpec, now: number): number {
+    assertState(this.currentState, ["ready"], "send a command");
+    const { text, timeoutMs } = spec;
     // Dashboards poll the same few commands over and over: the last accepted encoding is reused
     // (bodies are never modified).
     let body = this.lastBody;
@@ -221,6 +231,7 @@ export class SourceClient {
       id: 0,
       markerId: 0,
       body,
+      startedAt: now,
       deadline: now + timeoutMs,
       fragments: [],
       bytes: 0,
@@ -232,10 +243,24 @@ export class SourceClient {
     return pending.id;
   }
 
-  /** The socket is gone or we are closing it: no more events for pending commands. Returns their ids. */
+  /** Forgets a command: no event about it follows; its id stays ignored so a late answer is discarded. */
+  cancel(id: number): void {
+    const queued = this.queued.findIndex((p) => p.id === id);
+    if (queued >= 0) {
+      this.queued.splice(queued, 1);
+      return;
+    }
+    const pending = this.inFlight.get(id);
+    if (!pending) return;
+    this.forget(pending);
+    this.ignore(pending.id);
+    this.sendQueued();
+  }
+
+  /** The socket is gone or we are closing it: every pending command gets a `closed` failure. Returns their ids. */
   close(): number[] {
-    if (this.currentState === "CLOSED") return [];
-    this.transition("CLOSED", "close");
+    if (this.currentState === "closed") return [];
+    this.transition("closed", "close");
     const ids = [...this.inFlight.keys(), ...this.queued.map((p) => p.id)];
     this.inFlight.clear();
     this.markers.clear();
@@ -243,13 +268,16 @@ export class SourceClient {
     this.unmarked = [];
     this.queued.length = 0;
     this.outgoing = [];
+    for (const id of ids)
+      this.pushEvent({ type: "command-failed", id, code: "closed", detail: "the client closed" });
     return ids;
   }
 
   // --- I/O ----------------------------------------------------------------------------------
 
   receive(bytes: Uint8Array, now: number): void {
-    if (this.currentState === "CLOSED") return;
+    if (this.currentState === "closed") return;
+    this.now = now;
     if (this.foreignPrefix) this.foreignPrefix = growPrefix(this.foreignPrefix, bytes);
     this.framer.push(bytes);
     for (;;) {
@@ -262,7 +290,7 @@ export class SourceClient {
         const reported = this.foreignPrefix
           ? new RconRemoteError("NOT_RCON", describeForeignPeer(this.foreignPrefix))
           : (error as RconRemoteError);
-        this.pushEvent({ type: "protocol-error", error: reported, fatal: true });
+        this.pushEvent({ type: "dropped", reason: "malformed", error: reported, fatal: true });
         this.close();
         return;
       }
@@ -272,12 +300,17 @@ export class SourceClient {
         packet = decodePacket(frame, Infinity);
       } catch (error) {
         this.remoteErrors++;
-        this.pushEvent({ type: "protocol-error", error: error as RconRemoteError, fatal: false });
+        this.pushEvent({
+          type: "dropped",
+          reason: "malformed",
+          error: error as RconRemoteError,
+          fatal: false,
+        });
         continue;
       }
       this.foreignPrefix = null;
       this.handlePacket(packet, now);
-      if ((this.currentState as SourceClientState) === "CLOSED") return;
+      if ((this.currentState as CoreState) === "closed") return;
     }
   }
 
@@ -303,7 +336,7 @@ export class SourceClient {
 
   /** The earliest time at which handleTimeout has something to do, or null. */
   nextDeadline(): number | null {
-    let earliest = this.currentState === "AUTHENTICATING" ? this.authDeadline : Infinity;
+    let earliest = this.currentState === "logging-in" ? this.authDeadline : Infinity;
     for (const pending of this.inFlight.values()) {
       if (pending.deadline < earliest) earliest = pending.deadline;
       if (pending.quietDeadline < earliest) earliest = pending.quietDeadline;
@@ -313,39 +346,43 @@ export class SourceClient {
   }
 
   handleTimeout(now: number): void {
-    if (this.currentState === "AUTHENTICATING") {
+    this.now = now;
+    if (this.currentState === "logging-in") {
       if (now >= this.authDeadline) {
-        this.pushEvent({ type: "auth-timeout" });
+        this.pushEvent({ type: "dead", reason: `no answer to login within ${this.loginTimeoutMs} ms` });
         this.close();
       }
       return;
     }
-    if (this.currentState !== "READY") return;
+    if (this.currentState !== "ready") return;
+    let timedOut = false;
     for (const pending of [...this.inFlight.values()]) {
       if (now >= pending.quietDeadline) this.complete(pending);
-      else if (now >= pending.deadline && pending.fragments.length > 0) {
-        const partial = this.codec.decode(joinFragments(pending));
-        this.abandon(
-          pending,
-          { type: "incomplete", requestId: pending.id, partial, packets: pending.fragments.length },
-          true,
-        );
-      } else if (now >= pending.deadline) this.abandon(pending, { type: "timeout", requestId: pending.id });
+      else if (now >= pending.deadline) {
+        timedOut = true;
+        const event = this.timeoutEvent(pending);
+        this.abandon(pending, event, pending.fragments.length > 0);
+      }
     }
     for (let i = this.queued.length - 1; i >= 0; i--) {
       const pending = this.queued[i] as PendingCommand;
       if (now >= pending.deadline) {
         this.queued.splice(i, 1);
-        this.pushEvent({ type: "timeout", requestId: pending.id });
+        this.pushEvent(this.timeoutEvent(pending));
       }
+    }
+    if (timedOut && this.framer.buffered > 0) {
+      this.pushEvent({ type: "dead", reason: OUT_OF_SYNC_REASON });
+      this.close();
+      return;
     }
     this.sendQueued();
   }
 
   // --- internals ------------------------------------------------------------------------------
 
-  private transition(to: SourceClientState, action: string): void {
-    const allowed = (Object.keys(TRANSITIONS) as SourceClientState[]).filter((from) =>
+  private transition(to: CoreState, action: string): void {
+    const allowed = (Object.keys(TRANSITIONS) as CoreState[]).filter((from) =>
       TRANSITIONS[from].includes(to),
     );
     assertState(this.currentState, allowed, action);
@@ -417,7 +454,7 @@ export class SourceClient {
   }
 
   private handlePacket(packet: SourcePacket, now: number): void {
-    if (this.currentState === "AUTHENTICATING") {
+    if (this.currentState === "logging-in") {
       this.handleAuthPacket(packet);
       return;
     }
@@ -448,7 +485,7 @@ export class SourceClient {
     if (ended === undefined && isTrailer(packet.body)) return; // SRCDS's trailer after a marker echoed with another id
     if (ended === undefined) this.unsolicited(packet);
     else if (ended && packet.body.length > 0)
-      this.pushEvent({ type: "late-answer", requestId: packet.id, bytes: packet.body.length });
+      this.pushEvent({ type: "dropped", reason: "late", error: null, fatal: false });
     // else: SRCDS trailer, Squad's second echo, an answer after its timeout
   }
 
@@ -459,16 +496,17 @@ export class SourceClient {
       return;
     }
     if (packet.id === this.authId) {
-      this.transition("READY", "finish login");
+      this.transition("ready", "finish login");
       this.sendProbe();
-      this.pushEvent({ type: "authenticated" });
+      this.pushEvent({ type: "logged-in" });
     } else if (packet.id === -1) {
-      this.pushEvent({ type: "auth-refused" });
+      this.pushEvent({ type: "login-refused", reason: LOGIN_REFUSED_REASON });
       this.close();
     } else {
       this.remoteErrors++;
       this.pushEvent({
-        type: "protocol-error",
+        type: "dropped",
+        reason: "unexpected",
         error: new RconRemoteError(
           "UNEXPECTED_PACKET",
           `login answer carries id ${packet.id}, expected ${this.authId} or -1`,
@@ -481,8 +519,16 @@ export class SourceClient {
   private addFragment(pending: PendingCommand, body: Uint8Array, now: number): void {
     pending.bytes += body.length;
     if (pending.bytes > this.maxResponseBytes) {
-      const error = new RconRemoteError("FRAME_TOO_LARGE", `answer exceeds ${this.maxResponseBytes} bytes`);
-      this.abandon(pending, { type: "failed", requestId: pending.id, error }, true);
+      this.abandon(
+        pending,
+        {
+          type: "command-failed",
+          id: pending.id,
+          code: "too-large",
+          detail: `answer exceeds ${this.maxResponseBytes} bytes`,
+        },
+        true,
+      );
       this.sendQueued();
       return;
     }
@@ -505,9 +551,10 @@ export class SourceClient {
     this.ignore(pending.id, true);
     const bytes = joinFragments(pending);
     this.pushEvent({
-      type: "response",
-      requestId: pending.id,
+      type: "answer",
+      id: pending.id,
       text: bytes.length === 0 ? "" : this.codec.decode(bytes),
+      latencyMs: this.now - pending.startedAt,
       packets: pending.fragments.length,
     });
     this.sendQueued();
@@ -546,11 +593,34 @@ export class SourceClient {
 
   private unsolicited(packet: SourcePacket): void {
     this.pushEvent({
-      type: "unsolicited",
+      type: "pushed",
       packetType: packet.type,
-      id: packet.id,
+      packetId: packet.id,
       text: packet.body.length === 0 ? "" : this.codec.decode(packet.body),
     });
+  }
+
+  /**
+   * A command whose time ran out: with part of its answer in, `incomplete` carrying that part (which is
+   * NOT the whole answer); with nothing, `timeout`.
+   */
+  private timeoutEvent(pending: PendingCommand): SourceClientEvent {
+    const packets = pending.fragments.length;
+    if (packets === 0) {
+      return {
+        type: "command-failed",
+        id: pending.id,
+        code: "timeout",
+        detail: "no answer within the time limit",
+      };
+    }
+    return {
+      type: "command-failed",
+      id: pending.id,
+      code: "incomplete",
+      detail: `its end did not arrive within the time limit (${packets} packets received)`,
+      partial: this.codec.decode(joinFragments(pending)),
+    };
   }
 }
 

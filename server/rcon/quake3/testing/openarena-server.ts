@@ -1,17 +1,15 @@
 /**
  * Starts Debian's real `openarena-server` on loopback for the shared quake3 test suite and the
  * benchmark: a free port, bots, rconPassword, a throw-away home directory; ready when it answers
- * getinfo. Absent binary = a clear error (the suite fails; it never skips).
+ * getstatus/getinfo. Absent binary = a clear error (the suite fails; it never skips).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import dgram from "node:dgram";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { systemClock } from "../../clock.ts";
-import { createTextCodec } from "../../encoding.ts";
 import { OPENARENA } from "../../protocol/quake3/dialects/ioq3.ts";
-import { Quake3Transport } from "../transport.ts";
+import { queryServer } from "../query.ts";
 
 export const OPENARENA_BINARY = "/usr/games/openarena-server";
 
@@ -40,27 +38,15 @@ async function waitForGetinfo(
   clients: number,
   deadline: number,
 ): Promise<void> {
-  const transport = await Quake3Transport.open({
-    host,
-    port,
-    password: "unused",
-    profile: OPENARENA.quake3,
-    codec: createTextCodec("latin1"),
-    clock: systemClock,
-  });
-  try {
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null)
-        throw new Error(`openarena-server exited with code ${child.exitCode} before answering`);
-      const outcome = await transport.request({ kind: "getinfo", timeoutMs: 700 });
-      // Bots join a few frames after the map loads.
-      if (outcome.type === "info" && Number(outcome.info.clients) >= clients) return;
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    }
-    throw new Error("openarena-server did not answer getinfo within the time limit");
-  } finally {
-    await transport.close();
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null)
+      throw new Error(`openarena-server exited with code ${child.exitCode} before answering`);
+    const summary = await queryServer(host, port, { dialect: OPENARENA, timeoutMs: 700 }).catch(() => null);
+    // Bots join a few frames after the map loads.
+    if (summary && (summary.clients ?? 0) >= clients) return;
+    await new Promise((resolve) => setTimeout(resolve, 300));
   }
+  throw new Error("openarena-server did not answer getinfo within the time limit");
 }
 
 export async function startOpenArena(

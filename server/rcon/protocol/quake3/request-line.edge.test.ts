@@ -1,10 +1,10 @@
 /**
- * Quake3Client against servers that answer the wrong query, echo a foreign challenge, send broken
+ * RequestLine against servers that answer the wrong query, echo a foreign challenge, send broken
  * player lines or never stop printing, and the intents around a request that has not gone out yet.
  */
 import { describe, expect, it } from "vitest";
 import { RconRemoteError } from "../errors.ts";
-import { Quake3Client, type ClientEvent } from "./client.ts";
+import { RequestLine, type LineEvent } from "./request-line.ts";
 import { encodeOutOfBand, encodePrint, readRequestLine } from "./packet.ts";
 import { Pacer, type PacingRule } from "./pacing.ts";
 import { LATIN1 } from "./test-helpers.ts";
@@ -12,7 +12,7 @@ import { LATIN1 } from "./test-helpers.ts";
 function makeClient(
   options: { pacing?: PacingRule; quietMs?: number; maxAnswerMs?: number; drainMs?: number } = {},
 ) {
-  return new Quake3Client({
+  return new RequestLine({
     password: "secret",
     codec: LATIN1,
     pacer: new Pacer(options.pacing ?? { kind: "none" }),
@@ -22,13 +22,13 @@ function makeClient(
   });
 }
 
-function events(client: Quake3Client): ClientEvent[] {
-  const out: ClientEvent[] = [];
+function events(client: RequestLine): LineEvent[] {
+  const out: LineEvent[] = [];
   for (let e = client.nextEvent(); e; e = client.nextEvent()) out.push(e);
   return out;
 }
 
-describe("Quake3Client queue", () => {
+describe("RequestLine queue", () => {
   it("cancels a request that has not gone out: it is never sent and the next one takes its turn", () => {
     const client = makeClient();
     const first = client.request({ kind: "rcon", command: "kick 1", timeoutMs: 100 });
@@ -70,7 +70,7 @@ describe("Quake3Client queue", () => {
   });
 });
 
-describe("Quake3Client query answers from a confused server", () => {
+describe("RequestLine query answers from a confused server", () => {
   it("drops an infoResponse to getstatus, a foreign challenge and a broken player line; takes the real answer", () => {
     const client = makeClient();
     const id = client.request({ kind: "getstatus", timeoutMs: 1000 });
@@ -109,7 +109,7 @@ describe("Quake3Client query answers from a confused server", () => {
   });
 });
 
-describe("Quake3Client answers that never go quiet", () => {
+describe("RequestLine answers that never go quiet", () => {
   it("cuts an answer at maxAnswerMs while datagrams still arrive, and marks it truncated", () => {
     const client = makeClient({ quietMs: 40, maxAnswerMs: 100 });
     const id = client.request({ kind: "rcon", command: "cvarlist", timeoutMs: 1000 });
