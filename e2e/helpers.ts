@@ -78,7 +78,7 @@ export async function addServer(
   await page.getByRole("button", { name: "Add server" }).click();
   const dialog = page.getByRole("dialog", { name: "Add server" });
   await dialog.getByLabel("Name").fill(server.name);
-  await dialog.getByLabel("Game").selectOption(server.game);
+  await dialog.getByLabel("Game", { exact: true }).selectOption(server.game);
   await dialog.getByLabel("Host").fill("127.0.0.1");
   await dialog.getByLabel("RCON port").fill(String(server.port));
   await dialog.getByLabel("RCON password").fill(server.password);

@@ -24,7 +24,7 @@ test("an Owner adds, edits and removes a server; the RCON password never reaches
   await expect(dialog.getByText("Enter the RCON password")).toBeVisible();
 
   await dialog.getByLabel("Name").fill("Altis Life #1");
-  await dialog.getByLabel("Game").selectOption("arma3");
+  await dialog.getByLabel("Game", { exact: true }).selectOption("arma3");
   await expect(dialog.getByLabel("RCON port")).toHaveValue("2306");
   await dialog.getByLabel("Host").fill("127.0.0.1");
   await dialog.getByLabel("RCON password").fill(password);
@@ -69,7 +69,7 @@ test("the server form explains bad hosts and ports, and a stored password does n
   await page.getByRole("button", { name: "Add server" }).click();
   const dialog = page.getByRole("dialog", { name: "Add server" });
   await dialog.getByLabel("Name").fill(name);
-  await dialog.getByLabel("Game").selectOption("cs2");
+  await dialog.getByLabel("Game", { exact: true }).selectOption("cs2");
   await dialog.getByLabel("Host").fill("127.0.0.1:27015");
   await dialog.getByLabel("RCON port").fill("1e3");
   await dialog.getByLabel("RCON password").fill("stored-secret");
