@@ -23,6 +23,7 @@ export const PERMISSION_GROUPS: readonly { name: string; permissions: readonly P
   { name: "Team", permissions: ["team.manage", "roles.manage"] },
   { name: "Audit", permissions: ["audit.read"] },
   { name: "Commands", permissions: ["commands.run", "commands.manage"] },
+  { name: "Automation", permissions: ["automation.manage"] },
 ];
 
 export const PERMISSION_LABELS: Record<Permission, string> = {
@@ -46,4 +47,6 @@ export const PERMISSION_LABELS: Record<Permission, string> = {
   "audit.read": "Read the audit log",
   "commands.run": "Run the custom commands the role is allowed",
   "commands.manage": "Define custom commands",
+  "automation.manage":
+    "Edit schedules, triggers and webhooks on one's servers (they act with the editor's permissions)",
 };

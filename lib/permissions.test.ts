@@ -51,6 +51,7 @@ describe("permission table", () => {
           "audit.read",
           "commands.run",
           "commands.manage",
+          "automation.manage",
         ],
         "MODERATOR": [
           "server.view",
@@ -86,6 +87,7 @@ describe("permission table", () => {
           "commands.run",
           "commands.manage",
           "roles.manage",
+          "automation.manage",
         ],
         "VIEWER": [
           "server.view",

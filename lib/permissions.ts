@@ -41,6 +41,8 @@ export const PERMISSIONS = [
   "commands.manage",
   /** Create and edit custom roles and their command policies; require two-factor sign-in per role. */
   "roles.manage",
+  /** Edit schedules, triggers and webhooks on one's servers (they then act with the editor's permissions). */
+  "automation.manage",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -65,6 +67,7 @@ const ADMIN: readonly Permission[] = [
   "team.manage",
   "audit.read",
   "commands.manage",
+  "automation.manage",
 ];
 
 export const ROLE_PERMISSIONS = {
@@ -95,6 +98,7 @@ const SERVER_SCOPED: ReadonlySet<Permission> = new Set<Permission>([
   "players.erase",
   "bans.manage",
   "commands.run",
+  "automation.manage",
 ]);
 
 /** Whether a permission applies to one game server (and so follows server limits and per-server roles). */
@@ -138,6 +142,11 @@ export interface Actor {
    * also narrows `serverIds` to the token's servers (so every scope query follows it).
    */
   token?: TokenNarrowing;
+  /**
+   * Set when a schedule or trigger acts as this user (its owner): the automation's name, stamped on
+   * the audit rows it causes. The actor is otherwise the owner's own, loaded at run time.
+   */
+  automation?: string;
   /**
    * Signed in with a password, but a role requires two-factor sign-in and the user has not enrolled
    * (or not passed it): every permission is refused until it does.

@@ -57,6 +57,7 @@ function fixedFields(
     | "input"
     | "sourceIp"
     | "tokenName"
+    | "automation"
   >,
 ): unknown[] {
   return [
@@ -69,6 +70,8 @@ function fixedFields(
     row.input,
     row.sourceIp,
     row.tokenName,
+    // Appended only when set, so the rows sealed before the column existed keep their hashes.
+    ...(row.automation === null ? [] : [row.automation]),
   ];
 }
 

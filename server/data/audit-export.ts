@@ -32,6 +32,8 @@ export const AUDIT_CSV_COLUMNS = [
   "sourceIp",
   "repeats",
   "lastAt",
+  "tokenName",
+  "automation",
 ] as const satisfies readonly (keyof AuditEventDto)[];
 
 const defaultBudget = new ExportBudget();

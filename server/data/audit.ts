@@ -17,8 +17,11 @@ import { serverIdScope } from "./scope.ts";
 export type AuditOutcome = "success" | "failure" | "denied" | "pending" | "unknown";
 
 export interface AuditEntryInput {
-  /** An actor that came with an API token (`actor.token`) stamps the row with the token's name. */
-  actor: (Pick<Actor, "id" | "email"> & Partial<Pick<Actor, "token">>) | null;
+  /**
+   * An actor that came with an API token (`actor.token`) stamps the row with the token's name; one
+   * that a schedule or trigger acts as (`actor.automation`), with the automation's name.
+   */
+  actor: (Pick<Actor, "id" | "email"> & Partial<Pick<Actor, "token" | "automation">>) | null;
   /** Email typed by an anonymous actor (failed login); stored when there is no actor. */
   actorEmail?: string | null;
   action: string;
@@ -45,6 +48,8 @@ export interface AuditEventDto {
   sourceIp: string | null;
   /** The API token's name when the action came over the REST API. */
   tokenName: string | null;
+  /** The schedule's or trigger's name when automation did it (the actor is its owner). */
+  automation: string | null;
   createdAt: string;
   /** Identical denied events folded into this row (1 for a single event). */
   repeats: number;
@@ -122,6 +127,7 @@ function rowData(entry: AuditEntryInput) {
     detail: entry.detail?.slice(0, 1000) ?? null,
     sourceIp: entry.sourceIp ?? null,
     tokenName: entry.actor?.token?.name ?? null,
+    automation: entry.actor?.automation?.slice(0, 200) ?? null,
   };
 }
 
@@ -171,6 +177,7 @@ async function recordDenied(db: Db, entry: AuditEntryInput, now: number): Promis
     data.sourceIp,
     data.detail,
     data.tokenName,
+    data.automation,
   ]);
   const open = repeats.get(key);
   if (open && now - open.startedAt < REPEAT_WINDOW_MS) {

@@ -65,11 +65,24 @@ export interface TeamMemberDto {
  * role or a removed server grant takes effect at once, whatever the session token still says.
  */
 export async function loadActor(db: Db, userId: string, sessionVersion: number): Promise<Actor | null> {
+  return loadUserActor(db, userId, sessionVersion);
+}
+
+/**
+ * The actor of a user who acts without a session (automation acting as its owner): the same
+ * resolution as `loadActor`, with no session version to match. Null for a missing or disabled user.
+ */
+export async function loadOwnerActor(db: Db, userId: string): Promise<Actor | null> {
+  return loadUserActor(db, userId, null);
+}
+
+async function loadUserActor(db: Db, userId: string, sessionVersion: number | null): Promise<Actor | null> {
   const user = await db.user.findUnique({
     where: { id: userId },
     include: { roleRef: true, serverAccess: { select: { serverId: true, role: true } } },
   });
-  if (!user || user.disabled || user.sessionVersion !== sessionVersion) return null;
+  if (!user || user.disabled) return null;
+  if (sessionVersion !== null && user.sessionVersion !== sessionVersion) return null;
   // A role requires a second factor the user has not enrolled: every permission is refused until then
   // (sign-in itself demands the code once enrolled, so an enrolled user's session has passed it).
   const twoFactorPending =

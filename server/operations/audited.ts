@@ -13,7 +13,7 @@ import { isOutcomeUnknown } from "../cluster/rpc.ts";
 import type { OperationDeps } from "./deps.ts";
 
 export interface AuditedEntry {
-  actor: Pick<Actor, "id" | "email"> & Partial<Pick<Actor, "token">>;
+  actor: Pick<Actor, "id" | "email"> & Partial<Pick<Actor, "token" | "automation">>;
   action: string;
   serverId: string;
   targetType: string;

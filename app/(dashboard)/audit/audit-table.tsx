@@ -54,6 +54,11 @@ export function AuditTable({
                     via API token “{e.tokenName}”
                   </span>
                 ) : null}
+                {e.automation ? (
+                  <span className="block text-xs text-zinc-500 dark:text-zinc-400">
+                    automation: {e.automation}
+                  </span>
+                ) : null}
               </td>
               <td className="px-3 py-2 font-mono text-xs">{e.action}</td>
               <td className="px-3 py-2 text-xs">{serverName(e.serverId)}</td>
