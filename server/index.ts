@@ -24,6 +24,8 @@ import { findProjectRoot } from "./project-root.ts";
 import { startDemoMode } from "./demo/demo.ts";
 import { NativeBanSync } from "./hub/ban-sync.ts";
 import { ConnectionHub } from "./hub/hub.ts";
+import { systemHubClock } from "./hub/clock.ts";
+import { startScheduleRunner } from "./automation/schedules/runner.ts";
 import { startGameLogs } from "./hub/game-logs/start.ts";
 import type { HubPort } from "./hub/port.ts";
 import { memoryLimiters } from "./cluster/limits.ts";
@@ -129,6 +131,8 @@ async function main(): Promise<void> {
   // What browsers and server actions talk to: the local hub, or the cluster's router over it.
   const live: HubPort = cluster ? cluster.runtime.hub : hub;
   const limiters = cluster ? cluster.runtime.limiters : memoryLimiters;
+  // Schedules run on the servers this instance holds, through the local hub (docs/automation.md).
+  const schedules = startScheduleRunner({ db, logger, clock: systemHubClock, hub, held: () => hub.held() });
 
   const httpServer = createServer();
   const realtime = createRealtime(httpServer, {
@@ -245,6 +249,7 @@ async function main(): Promise<void> {
     void (async () => {
       // First the game servers: connections closed, leases given back, the others told (they
       // connect them within about a second), while browsers here still receive the last lines.
+      schedules.stop();
       await cluster?.handOver();
       await realtime.close();
       // Flush the console history and close every RCON connection, then the demo emulators.

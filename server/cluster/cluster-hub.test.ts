@@ -40,6 +40,7 @@ const TIMEOUT_MS = 1_500;
 class FakeLocalHub implements LeasedHub {
   readonly events = new Emitter<HubEvent>();
   readonly execs: { serverId: string; command: string; actor: HubActor }[] = [];
+  readonly broadcasts: { serverId: string; message: string; actor: HubActor }[] = [];
   readonly watching = new Map<string, number>();
   silent = false;
   private seq = 100;
@@ -75,6 +76,11 @@ class FakeLocalHub implements LeasedHub {
   };
   kick = () => Promise.resolve({ message: "kicked", playerName: "p" });
   message = () => Promise.resolve({ message: "sent", playerName: "p", whisper: true });
+  broadcast = async (serverId: string, actor: HubActor, message: string) => {
+    if (!this.holding.has(serverId)) throw new AppError("UNAVAILABLE", "not here");
+    this.broadcasts.push({ serverId, message, actor });
+    return { message: "sent to everyone" };
+  };
   recordOf = () => Promise.resolve(null);
   refreshRecords = () => Promise.resolve();
   recheckBans = () => undefined;
@@ -199,6 +205,15 @@ describe("two instances over Redis and PostgreSQL (fake local hubs)", () => {
     });
     expect(row).toMatchObject({ outcome: "success", detail: "ran #players" });
     browser.disconnect();
+  });
+
+  it("a broadcast asked of A for B's server goes to B once, with the actor", async () => {
+    const actor = { id: owner.id, name: "automation: rules (Owner)" };
+    await expect(a.cluster.hub.broadcast(serverB, actor, "rules: be nice")).resolves.toEqual({
+      message: "sent to everyone",
+    });
+    expect(b.local.broadcasts).toEqual([{ serverId: serverB, message: "rules: be nice", actor }]);
+    expect(a.local.broadcasts).toEqual([]);
   });
 
   it("B silent: the browser gets TIMEOUT (outcome unknown) once, B ran it once, the audit row says unknown", async () => {

@@ -11,7 +11,14 @@ import { AppError } from "../../lib/errors.ts";
 import { readConsoleLines, type ConsoleLineRecord } from "../data/history.ts";
 import type { Db } from "../db/client.ts";
 import type { HubActor, HubEvent } from "../hub/hub.ts";
-import type { ExecResult, HubPort, KickResult, LineRange, MessageResult } from "../hub/port.ts";
+import type {
+  BroadcastResult,
+  ExecResult,
+  HubPort,
+  KickResult,
+  LineRange,
+  MessageResult,
+} from "../hub/port.ts";
 import { Emitter } from "../rcon/emitter.ts";
 import type { TimerHandle } from "../rcon/clock.ts";
 import type { ConsoleKind } from "../../lib/realtime/contract.ts";
@@ -232,6 +239,12 @@ export class ClusterHub implements HubPort {
     );
   }
 
+  broadcast(serverId: string, actor: HubActor, message: string): Promise<BroadcastResult> {
+    return this.route(serverId, "hub.broadcast", { serverId, actor, message }, () =>
+      this.local.broadcast(serverId, actor, message),
+    );
+  }
+
   recordOf(serverId: string, gameId: string): Promise<string | null> {
     return this.route(serverId, "hub.recordOf", { serverId, gameId }, () =>
       this.local.recordOf(serverId, gameId),
@@ -290,6 +303,12 @@ export class ClusterHub implements HubPort {
         "hub.message",
         held((a: { serverId: string; actor: HubActor; playerId: string; message: string }) =>
           this.local.message(a.serverId, actorOf(a.actor), String(a.playerId), String(a.message)),
+        ),
+      ),
+      rpc.serve(
+        "hub.broadcast",
+        held((a: { serverId: string; actor: HubActor; message: string }) =>
+          this.local.broadcast(a.serverId, actorOf(a.actor), String(a.message)),
         ),
       ),
       rpc.serve(

@@ -11,7 +11,7 @@ import { describeError, toAppError } from "./errors.ts";
 import type { ConsoleHistory } from "./history.ts";
 import { clipText } from "./ingest-budget.ts";
 import type { Link } from "./links.ts";
-import type { ExecResult, KickResult, MessageResult } from "./port.ts";
+import type { BroadcastResult, ExecResult, KickResult, MessageResult } from "./port.ts";
 
 /** First words of console commands after which map and slots are re-read (changelevel, map, AdminChangeLayer, sv_maxclients...). */
 const MAY_CHANGE_INFO = /map|level|layer|mission|maxclients|maxplayers/i;
@@ -135,4 +135,21 @@ export async function messagePlayer(
     playerName: name,
     whisper,
   };
+}
+
+/** A message to everyone through the dialect (which escapes it); a console line for every watcher. */
+export async function broadcastMessage(
+  host: ActionHost,
+  serverId: string,
+  actor: Actor,
+  message: string,
+): Promise<BroadcastResult> {
+  const { connection, dialect } = host.online(serverId);
+  try {
+    await dialect.operations.sayAll(runner(connection), message);
+  } catch (error) {
+    throw toAppError(error);
+  }
+  host.appendLine(serverId, "admin", `${actor.name} to everyone: ${message}`, actor);
+  return { message: "Message sent to everyone on the server." };
 }

@@ -17,7 +17,7 @@ import { listServerIdsForHub } from "../data/servers.ts";
 import type { Db } from "../db/client.ts";
 import { Emitter } from "../rcon/emitter.ts";
 import type { Dialect, Logger, RconConnection } from "../rcon/types.ts";
-import { execCommand, kickPlayer, messagePlayer, type ActionHost } from "./actions.ts";
+import { broadcastMessage, execCommand, kickPlayer, messagePlayer, type ActionHost } from "./actions.ts";
 import { BanEnforcer } from "./ban-enforcer.ts";
 import { NativeBanSync } from "./ban-sync.ts";
 import { every, systemHubClock, type HubClock } from "./clock.ts";
@@ -31,7 +31,7 @@ import type { HubActor, HubEvent, HubOptions } from "./options.ts";
 import { StayBackfill } from "./player-backfill.ts";
 import { DEFAULT_PURGE, HistoryPurger } from "./purge.ts";
 import { PollSchedule } from "./poll-schedule.ts";
-import type { ExecResult, HubPort, KickResult, LineRange, MessageResult } from "./port.ts";
+import type { BroadcastResult, ExecResult, HubPort, KickResult, LineRange, MessageResult } from "./port.ts";
 import { computeStatus, unknownStatus } from "./server-status.ts";
 
 export type { HubActor, HubEvent, HubOptions } from "./options.ts";
@@ -399,6 +399,10 @@ export class ConnectionHub implements HubPort {
 
   message(serverId: string, actor: HubActor, playerId: string, message: string): Promise<MessageResult> {
     return messagePlayer(this.actions, serverId, actor, playerId, message);
+  }
+
+  broadcast(serverId: string, actor: HubActor, message: string): Promise<BroadcastResult> {
+    return broadcastMessage(this.actions, serverId, actor, message);
   }
 
   private online(serverId: string): { link: Link; connection: RconConnection; dialect: Dialect } {

@@ -31,6 +31,10 @@ export interface MessageResult {
   whisper: boolean;
 }
 
+export interface BroadcastResult {
+  message: string;
+}
+
 export interface HubPort {
   /** Events of the servers this process holds (one process: all of them). */
   on(listener: (event: HubEvent) => void): () => void;
@@ -51,6 +55,8 @@ export interface HubPort {
   exec(serverId: string, actor: HubActor, command: string): Promise<ExecResult>;
   kick(serverId: string, actor: HubActor, playerId: string, reason: string): Promise<KickResult>;
   message(serverId: string, actor: HubActor, playerId: string, message: string): Promise<MessageResult>;
+  /** A message to everyone on the server (the dialect's sayAll); schedules use it. */
+  broadcast(serverId: string, actor: HubActor, message: string): Promise<BroadcastResult>;
 
   // Player records and bans.
   recordOf(serverId: string, gameId: string): Promise<string | null>;

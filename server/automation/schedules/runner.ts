@@ -1,0 +1,422 @@
+/**
+ * Runs schedules on the servers this instance holds (one process: all of them).
+ *
+ * Every tick (1 s) each enabled schedule's latest due time is found with croner, from the schedule's
+ * `lastDueAt` on (the due time last handled, or when it was created, edited or enabled). A due time
+ * is handled at most once per (schedule, server): the `AutomationRun` row with that unique key is
+ * claimed first, so two instances, or a restart, never run it twice. The schedule's `lastDueAt` is
+ * advanced with a conditional update, which also advances a rotating broadcast once per due time
+ * (whichever instance or server gets there first; the others read the index back).
+ *
+ * Missed runs: a due time more than `graceMs` in the past (RconDeck was down, or this instance only
+ * now holds the server) follows the schedule's policy: "skip" records one skipped run, "run-once"
+ * runs once now for all of them. Earlier due times are superseded by the latest one.
+ *
+ * A restart sequence is claimed when its first warning is due and counts down on the clock; before
+ * each warning and before the command its run row must still be "running" (a conditional update),
+ * so a cancel from any instance stops it: nothing more is sent.
+ */
+import {
+  leadSeconds,
+  readStoredAction,
+  warningText,
+  type ScheduleAction,
+} from "../../../lib/automation/schedules.ts";
+import { storedTiming } from "../../data/automation/schedules.ts";
+import { isUniqueViolation } from "../../data/players/sql.ts";
+import type { Db } from "../../db/client.ts";
+import { every, type HubClock } from "../../hub/clock.ts";
+import type { TimerHandle } from "../../rcon/clock.ts";
+import type { Logger } from "../../rcon/types.ts";
+import { performStep, type PerformDeps, type Step, type StepOutcome } from "./perform.ts";
+import { dueTimes, type DueTimes } from "./timing.ts";
+
+export interface ScheduleRunnerOptions {
+  db: Db;
+  logger: Logger;
+  clock: HubClock;
+  hub: PerformDeps["hub"];
+  /** The servers this instance holds now (leased mode: its leases; one process: every server). */
+  held(): readonly string[];
+  tickMs?: number;
+  /** Schedules are re-read this often (edits on any instance reach every instance). */
+  reloadMs?: number;
+  /** A due time later than this is missed and follows the schedule's missed-run policy. */
+  graceMs?: number;
+}
+
+interface CachedSchedule {
+  id: string;
+  name: string;
+  ownerId: string | null;
+  allServers: boolean;
+  serverIds: string[];
+  action: ScheduleAction;
+  missedRuns: string;
+  /** Milliseconds; due times at or after it are still to handle. */
+  anchor: number;
+  times: DueTimes;
+}
+
+interface Sequence {
+  runId: string;
+  timer: TimerHandle | null;
+}
+
+type Claimed = { runId: string; serverId: string };
+
+export class ScheduleRunner {
+  private readonly tickMs: number;
+  private readonly reloadMs: number;
+  private readonly graceMs: number;
+  private schedules: CachedSchedule[] = [];
+  private reloadAt = -Infinity;
+  /** Per schedule and server, the latest due time this process tried to claim. */
+  private readonly attempted = new Map<string, Map<string, number>>();
+  /** Per schedule, where the due-time scan got to (so a long downtime is scanned once). */
+  private readonly scanned = new Map<string, { anchor: number; at: number; latest: number | null }>();
+  private readonly sequences = new Map<string, Sequence>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private ticking: Promise<void> | null = null;
+  private stopTicks: (() => void) | null = null;
+  private stopped = false;
+
+  constructor(private readonly options: ScheduleRunnerOptions) {
+    this.tickMs = options.tickMs ?? 1_000;
+    this.reloadMs = options.reloadMs ?? 15_000;
+    this.graceMs = options.graceMs ?? 60_000;
+  }
+
+  start(): void {
+    this.stopTicks = every(this.options.clock, this.tickMs, () => void this.tick());
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.stopTicks?.();
+    for (const sequence of this.sequences.values()) this.options.clock.clearTimeout(sequence.timer);
+    this.sequences.clear();
+  }
+
+  /** Re-read the schedules at the next tick (an edit in this process). */
+  changed(): void {
+    this.reloadAt = -Infinity;
+  }
+
+  /** One pass; overlapping calls share the pass in progress. */
+  tick(): Promise<void> {
+    this.ticking ??= this.pass()
+      .catch((error: unknown) =>
+        this.options.logger.error("schedule pass failed", { error: String(error).slice(0, 300) }),
+      )
+      .finally(() => (this.ticking = null));
+    return this.ticking;
+  }
+
+  /** Settles when no pass, step or sequence step is in flight (tests await it after moving time). */
+  async idle(): Promise<void> {
+    while (this.ticking || this.inFlight.size > 0) {
+      await this.ticking;
+      await Promise.all([...this.inFlight]);
+    }
+  }
+
+  private track<T>(promise: Promise<T>): Promise<T> {
+    this.inFlight.add(promise);
+    void promise.finally(() => this.inFlight.delete(promise)).catch(() => undefined);
+    return promise;
+  }
+
+  private async pass(): Promise<void> {
+    if (this.stopped) return;
+    const now = this.options.clock.wall();
+    if (now >= this.reloadAt) await this.reload(now);
+    const held = new Set(this.options.held());
+    for (const schedule of this.schedules) await this.consider(schedule, now, held);
+  }
+
+  private async reload(now: number): Promise<void> {
+    this.reloadAt = now + this.reloadMs;
+    const rows = await this.options.db.automationSchedule.findMany({
+      where: { enabled: true },
+      include: { servers: { select: { serverId: true } } },
+    });
+    const next: CachedSchedule[] = [];
+    for (const row of rows) {
+      const action = readStoredAction(row.action);
+      let times: DueTimes;
+      try {
+        if (!action) throw new Error("the action does not read");
+        times = dueTimes(storedTiming(row), row.timeZone);
+      } catch (error) {
+        this.options.logger.warn("schedule cannot run", {
+          schedule: row.id,
+          error: String(error).slice(0, 200),
+        });
+        continue;
+      }
+      next.push({
+        id: row.id,
+        name: row.name,
+        ownerId: row.ownerId,
+        allServers: row.allServers,
+        serverIds: row.servers.map((s) => s.serverId),
+        action,
+        missedRuns: row.missedRuns,
+        anchor: (row.lastDueAt ?? row.createdAt).getTime(),
+        times,
+      });
+    }
+    this.schedules = next;
+    await this.endInterrupted(now);
+  }
+
+  /**
+   * A sequence whose process stopped mid-way (no timer here, its due time long past) would show
+   * "running" for ever: on the servers this instance holds, it is marked failed.
+   */
+  private async endInterrupted(now: number): Promise<void> {
+    const held = this.options.held();
+    if (held.length === 0) return;
+    await this.options.db.automationRun.updateMany({
+      where: {
+        state: "running",
+        serverId: { in: [...held] },
+        dueAt: { lt: new Date(now - this.graceMs) },
+        id: { notIn: [...this.sequences.keys()] },
+      },
+      data: {
+        state: "failed",
+        endedAt: new Date(now),
+        detail: "Interrupted: RconDeck stopped during the sequence.",
+      },
+    });
+  }
+
+  /** The latest due time whose run should have begun by `now`, and how many came since the anchor. */
+  private latestDue(schedule: CachedSchedule, now: number): { dueAt: number; count: number } | null {
+    const lead = leadSeconds(schedule.action) * 1000;
+    const scan = this.scanned.get(schedule.id);
+    let at = scan && scan.anchor === schedule.anchor ? scan.at : schedule.anchor - 1;
+    let latest = scan && scan.anchor === schedule.anchor ? scan.latest : null;
+    let count = 0;
+    for (;;) {
+      const next = schedule.times.next(at);
+      if (next === null || next - lead > now) break;
+      latest = next;
+      at = next;
+      count++;
+    }
+    this.scanned.set(schedule.id, { anchor: schedule.anchor, at, latest });
+    return latest === null ? null : { dueAt: latest, count };
+  }
+
+  private async consider(schedule: CachedSchedule, now: number, held: ReadonlySet<string>): Promise<void> {
+    const due = this.latestDue(schedule, now);
+    if (!due) return;
+    const { dueAt } = due;
+    const tried = this.attempted.get(schedule.id) ?? new Map<string, number>();
+    this.attempted.set(schedule.id, tried);
+    const targets = (
+      schedule.allServers ? [...held] : schedule.serverIds.filter((id) => held.has(id))
+    ).filter((id) => (tried.get(id) ?? -Infinity) < dueAt);
+    if (targets.length === 0) return;
+    for (const id of targets) tried.set(id, dueAt);
+    const late = now - dueAt > this.graceMs;
+    if (late && schedule.missedRuns !== "run-once") {
+      await this.advance(schedule, dueAt, false);
+      await this.claimAll(
+        schedule,
+        dueAt,
+        targets,
+        "skipped",
+        "Missed while RconDeck was not running it: skipped.",
+        now,
+      );
+      return;
+    }
+    const rotation = await this.advance(schedule, dueAt, schedule.action.type === "broadcast");
+    if (rotation === null) return; // a later due time was handled already: this one is superseded
+    const note = late ? "Missed while RconDeck was not running it: run once now. " : "";
+    const claimed = await this.claimAll(schedule, dueAt, targets, "running", note || null, now);
+    const action = schedule.action;
+    if (action.type === "restart") {
+      // Late: the whole countdown from now; otherwise the warnings still ahead.
+      const fireAt = late ? now + leadSeconds(action) * 1000 : dueAt;
+      for (const run of claimed) this.startSequence(schedule, run, action, fireAt, note);
+      return;
+    }
+    const step: Step =
+      action.type === "broadcast"
+        ? { kind: "broadcast", message: action.messages[rotation % action.messages.length] ?? "" }
+        : { kind: "command", command: action.command, confirmed: action.confirmed };
+    await Promise.all(
+      claimed.map((run) =>
+        this.track(
+          performStep(this.deps(), schedule, run.serverId, step).then((outcome) =>
+            this.finish(run.runId, outcome, note),
+          ),
+        ),
+      ),
+    );
+  }
+
+  private deps(): PerformDeps {
+    return { db: this.options.db, logger: this.options.logger, hub: this.options.hub };
+  }
+
+  /**
+   * Moves the schedule's lastDueAt to `dueAt` (and a rotation on by one) unless it is there or
+   * past it already. Returns the rotation index that belongs to `dueAt`, or null if a later due
+   * time was handled.
+   */
+  private async advance(schedule: CachedSchedule, dueAt: number, rotate: boolean): Promise<number | null> {
+    const { db } = this.options;
+    const at = new Date(dueAt);
+    await db.automationSchedule.updateMany({
+      where: { id: schedule.id, OR: [{ lastDueAt: null }, { lastDueAt: { lt: at } }] },
+      data: { lastDueAt: at, ...(rotate ? { rotation: { increment: 1 } } : {}) },
+    });
+    const row = await db.automationSchedule.findUnique({
+      where: { id: schedule.id },
+      select: { rotation: true, lastDueAt: true },
+    });
+    if (!row || (row.lastDueAt && row.lastDueAt.getTime() > dueAt)) return null;
+    schedule.anchor = dueAt;
+    return rotate ? Math.max(0, row.rotation - 1) : 0;
+  }
+
+  /** Claims the run of `dueAt` on each server; only the ones this call created are returned. */
+  private async claimAll(
+    schedule: CachedSchedule,
+    dueAt: number,
+    serverIds: readonly string[],
+    state: "running" | "skipped",
+    detail: string | null,
+    now: number,
+  ): Promise<Claimed[]> {
+    const claimed: Claimed[] = [];
+    for (const serverId of serverIds) {
+      try {
+        const run = await this.options.db.automationRun.create({
+          data: {
+            scheduleId: schedule.id,
+            serverId,
+            dueAt: new Date(dueAt),
+            state,
+            detail,
+            startedAt: new Date(now),
+            ...(state === "skipped" ? { endedAt: new Date(now) } : {}),
+          },
+          select: { id: true },
+        });
+        claimed.push({ runId: run.id, serverId });
+      } catch (error) {
+        // Claimed by another instance (or before a restart): it runs there, once.
+        if (isUniqueViolation(error)) continue;
+        // The server or schedule was deleted meanwhile (foreign key): nothing to run.
+        this.options.logger.warn("schedule run not claimed", {
+          schedule: schedule.id,
+          serverId,
+          error: String(error).slice(0, 200),
+        });
+      }
+    }
+    return claimed;
+  }
+
+  private async finish(runId: string, outcome: StepOutcome, note = ""): Promise<void> {
+    await this.options.db.automationRun
+      .updateMany({
+        where: { id: runId, state: "running" },
+        data: {
+          state: outcome.state,
+          detail: `${note}${outcome.detail}`.slice(0, 1000),
+          endedAt: new Date(this.options.clock.wall()),
+        },
+      })
+      .catch((error: unknown) =>
+        this.options.logger.error("schedule run outcome not stored", {
+          runId,
+          error: String(error).slice(0, 200),
+        }),
+      );
+  }
+
+  private startSequence(
+    schedule: CachedSchedule,
+    run: Claimed,
+    action: Extract<ScheduleAction, { type: "restart" }>,
+    fireAt: number,
+    note: string,
+  ): void {
+    const now = this.options.clock.wall();
+    // Warnings whose time has passed (the run began late) are not sent: they would say the wrong time.
+    const steps: { at: number; step: Step; label: string }[] = action.warnings
+      .map((seconds): { at: number; step: Step; label: string } => ({
+        at: fireAt - seconds * 1000,
+        step: { kind: "broadcast", message: warningText(action.message, seconds) },
+        label: `warning "${warningText(action.message, seconds)}"`,
+      }))
+      .filter((s) => s.at >= now - this.tickMs);
+    steps.push({
+      at: fireAt,
+      step: { kind: "command", command: action.command, confirmed: action.confirmed },
+      label: "the restart command",
+    });
+    const sequence: Sequence = { runId: run.runId, timer: null };
+    this.sequences.set(run.runId, sequence);
+    const next = (index: number) => {
+      const entry = steps[index];
+      if (!entry || this.stopped) return;
+      const delay = Math.max(0, entry.at - this.options.clock.wall());
+      sequence.timer = this.options.clock.setTimeout(() => {
+        void this.track(this.runStep(schedule, run, entry, index === steps.length - 1, note)).then((goOn) => {
+          if (goOn) next(index + 1);
+          else this.sequences.delete(run.runId);
+        });
+      }, delay);
+    };
+    next(0);
+  }
+
+  /** One step of a sequence; false when the sequence ends here (cancelled, refused, or done). */
+  private async runStep(
+    schedule: CachedSchedule,
+    run: Claimed,
+    entry: { step: Step; label: string },
+    last: boolean,
+    note: string,
+  ): Promise<boolean> {
+    const { db } = this.options;
+    // The cancel check and the step's record in one conditional write: a cancelled run sends nothing.
+    const { count } = await db.automationRun.updateMany({
+      where: { id: run.runId, state: "running" },
+      data: { detail: `${note}Sending ${entry.label}.`.slice(0, 1000) },
+    });
+    if (count === 0) return false;
+    const outcome = await performStep(this.deps(), schedule, run.serverId, entry.step);
+    if (outcome.state === "refused") {
+      await this.finish(run.runId, outcome, note);
+      return false;
+    }
+    if (last) {
+      await this.finish(run.runId, outcome, note);
+      return false;
+    }
+    if (outcome.state === "failed")
+      // A warning that did not reach the game (offline a moment) does not stop the restart.
+      await db.automationRun.updateMany({
+        where: { id: run.runId, state: "running" },
+        data: { detail: `${note}Warning not sent: ${outcome.detail}`.slice(0, 1000) },
+      });
+    return true;
+  }
+}
+
+/** The composition root's one line: a started runner over the local hub (it stops with the process). */
+export function startScheduleRunner(options: ScheduleRunnerOptions): ScheduleRunner {
+  const runner = new ScheduleRunner(options);
+  runner.start();
+  return runner;
+}
