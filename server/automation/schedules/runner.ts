@@ -53,8 +53,13 @@ interface CachedSchedule {
   serverIds: string[];
   action: ScheduleAction;
   missedRuns: string;
-  /** Milliseconds; due times at or after it are still to handle. */
+  /** Milliseconds: the due time last handled, or when the schedule was created, edited or enabled. */
   anchor: number;
+  /**
+   * The anchor is a due time some instance handled: its runs on servers this instance holds may
+   * still be to claim (the instance that advanced it holds others). Otherwise only later ones count.
+   */
+  anchorHandled: boolean;
   times: DueTimes;
 }
 
@@ -164,11 +169,20 @@ export class ScheduleRunner {
         action,
         missedRuns: row.missedRuns,
         anchor: (row.lastDueAt ?? row.createdAt).getTime(),
+        anchorHandled: row.lastDueAt !== null && (await this.handled(row.id, row.lastDueAt)),
         times,
       });
     }
     this.schedules = next;
     await this.endInterrupted(now);
+  }
+
+  private async handled(scheduleId: string, dueAt: Date): Promise<boolean> {
+    const run = await this.options.db.automationRun.findFirst({
+      where: { scheduleId, dueAt },
+      select: { id: true },
+    });
+    return run !== null;
   }
 
   /**
@@ -197,7 +211,8 @@ export class ScheduleRunner {
   private latestDue(schedule: CachedSchedule, now: number): { dueAt: number; count: number } | null {
     const lead = leadSeconds(schedule.action) * 1000;
     const scan = this.scanned.get(schedule.id);
-    let at = scan && scan.anchor === schedule.anchor ? scan.at : schedule.anchor - 1;
+    let at =
+      scan && scan.anchor === schedule.anchor ? scan.at : schedule.anchor - (schedule.anchorHandled ? 1 : 0);
     let latest = scan && scan.anchor === schedule.anchor ? scan.latest : null;
     let count = 0;
     for (;;) {
@@ -283,6 +298,7 @@ export class ScheduleRunner {
     });
     if (!row || (row.lastDueAt && row.lastDueAt.getTime() > dueAt)) return null;
     schedule.anchor = dueAt;
+    schedule.anchorHandled = true;
     return rotate ? Math.max(0, row.rotation - 1) : 0;
   }
 
@@ -369,13 +385,17 @@ export class ScheduleRunner {
     const next = (index: number) => {
       const entry = steps[index];
       if (!entry || this.stopped) return;
-      const delay = Math.max(0, entry.at - this.options.clock.wall());
-      sequence.timer = this.options.clock.setTimeout(() => {
+      const go = () => {
+        sequence.timer = null;
         void this.track(this.runStep(schedule, run, entry, index === steps.length - 1, note)).then((goOn) => {
           if (goOn) next(index + 1);
           else this.sequences.delete(run.runId);
         });
-      }, delay);
+      };
+      const delay = entry.at - this.options.clock.wall();
+      // A step already due goes now (a timer of 0 would wait for the clock's next turn).
+      if (delay <= 0) go();
+      else sequence.timer = this.options.clock.setTimeout(go, delay);
     };
     next(0);
   }

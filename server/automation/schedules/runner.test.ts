@@ -1,0 +1,279 @@
+/**
+ * Schedules on a controlled clock against a real hub and the CS2 emulator on loopback (SQLite):
+ * due times fire when the clock says so, a rotating broadcast moves once per due time across
+ * servers, both missed-run policies, a restart sequence cancelled mid-way, and a run with an owner
+ * whose permissions were lowered is refused and recorded.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import type { Actor } from "../../../lib/permissions.ts";
+import { cancelSequence, createSchedule } from "../../data/automation/schedules.ts";
+import { ConnectionHub } from "../../hub/hub.ts";
+import { FakeHubClock } from "../../hub/testing/fake-hub-clock.ts";
+import { startSourceEmulator, type SourceEmulator } from "../../rcon/source/emulator.ts";
+import { createActor } from "../../testing/actors.ts";
+import { createSqliteTestDatabase, type TestDatabase } from "../../testing/databases.ts";
+import { createLoopbackServer } from "../../testing/hub.ts";
+import { silentLogger } from "../../testing/realtime.ts";
+import { ScheduleRunner } from "./runner.ts";
+
+const KEY = Buffer.alloc(32, 9);
+const MINUTE = 60_000;
+
+describe("the schedule runner on a controlled clock", () => {
+  let t: TestDatabase;
+  let emulator: SourceEmulator;
+  let hub: ConnectionHub;
+  let serverA: string;
+  let serverB: string;
+  let owner: Actor;
+  let clock: FakeHubClock;
+  let runner: ScheduleRunner;
+
+  beforeAll(async () => {
+    t = await createSqliteTestDatabase();
+    emulator = await startSourceEmulator({
+      password: "pw",
+      port: 0,
+      game: "cs2",
+      players: 2,
+      activity: 0,
+      seed: 5,
+    });
+    const server = { port: emulator.port, game: "cs2", protocol: "source" };
+    serverA = await createLoopbackServer(t.db, KEY, { ...server, name: "Alpha" });
+    serverB = await createLoopbackServer(t.db, KEY, { ...server, name: "Bravo" });
+    hub = new ConnectionHub({
+      db: t.db,
+      encryptionKey: KEY,
+      logger: silentLogger,
+      connectionOptions: { connectTimeoutMs: 2_000, commandTimeoutMs: 2_000 },
+      history: { intervalMs: 20 },
+    });
+    await hub.start();
+    await vi.waitFor(
+      () => expect([hub.statusOf(serverA).state, hub.statusOf(serverB).state]).toEqual(["online", "online"]),
+      { timeout: 5_000 },
+    );
+    owner = await createActor(t.db, "ADMIN", null);
+  });
+  afterAll(async () => {
+    await hub.stop();
+    await emulator.close();
+    await t.drop();
+  });
+
+  beforeEach(async () => {
+    await t.db.automationSchedule.deleteMany();
+    clock = new FakeHubClock(Date.UTC(2026, 0, 1, 12, 0, 0));
+    runner = new ScheduleRunner({ db: t.db, logger: silentLogger, clock, hub, held: () => hub.held() });
+  });
+  afterEach(() => runner.stop());
+
+  const ctx = () => ({ db: t.db, actor: owner, ip: null });
+  /** Moves the clock, runs one pass and waits for everything it started. */
+  async function at(ms: number): Promise<void> {
+    clock.advance(ms);
+    await runner.tick();
+    await runner.idle();
+  }
+  const said = () => emulator.world.chat.filter((line) => line.startsWith("Console: "));
+
+  it("broadcasts at each due time, rotating the messages once per due time across servers", async () => {
+    const before = said().length;
+    const schedule = await createSchedule(
+      ctx(),
+      {
+        name: "Rules",
+        servers: [serverA, serverB],
+        schedule: "every 1 minutes",
+        action: "broadcast",
+        message: "Be nice\nNo cheating",
+      },
+      clock.wall(),
+    );
+    await at(30_000); // 12:00:30: nothing due yet
+    expect(said().length).toBe(before);
+    await at(30_000); // 12:01:00
+    expect(said().slice(before)).toEqual(["Console: Be nice", "Console: Be nice"]);
+    await at(MINUTE); // 12:02:00
+    expect(said().slice(before + 2)).toEqual(["Console: No cheating", "Console: No cheating"]);
+    await at(0); // the same due time again: nothing more
+    expect(said().length).toBe(before + 4);
+
+    const runs = await t.db.automationRun.findMany({
+      where: { scheduleId: schedule.id },
+      orderBy: { dueAt: "asc" },
+    });
+    expect(runs.map((r) => [r.dueAt.toISOString(), r.state])).toEqual([
+      ["2026-01-01T12:01:00.000Z", "done"],
+      ["2026-01-01T12:01:00.000Z", "done"],
+      ["2026-01-01T12:02:00.000Z", "done"],
+      ["2026-01-01T12:02:00.000Z", "done"],
+    ]);
+    // Audited as the owner, stamped with the schedule's name; the console line names it too.
+    const audit = await t.db.auditEvent.findMany({ where: { action: "server.broadcast" } });
+    expect(audit).toHaveLength(4);
+    expect(
+      audit.every((a) => a.actorId === owner.id && a.automation === "Rules" && a.outcome === "success"),
+    ).toBe(true);
+    const lines = await hub.lines(serverA, { limit: 20 });
+    expect(lines.some((l) => l.text === `automation: Rules (${owner.name}) to everyone: Be nice`)).toBe(true);
+  });
+
+  it('missed runs with "skip": nothing is sent for them, one skipped run is recorded, the next runs', async () => {
+    const before = said().length;
+    const schedule = await createSchedule(
+      ctx(),
+      { name: "Skipper", servers: [serverA], schedule: "*/5 * * * *", action: "broadcast", message: "hello" },
+      clock.wall(),
+    );
+    clock.advance(27 * MINUTE); // 12:05 ... 12:25 passed while down: the latest is 2 minutes late
+    await runner.tick();
+    await runner.idle();
+    expect(said().length).toBe(before);
+    await at(3 * MINUTE); // 12:30: on time again
+    expect(said().slice(before)).toEqual(["Console: hello"]);
+    const runs = await t.db.automationRun.findMany({
+      where: { scheduleId: schedule.id },
+      orderBy: { dueAt: "asc" },
+    });
+    expect(runs.map((r) => [r.dueAt.toISOString(), r.state])).toEqual([
+      ["2026-01-01T12:25:00.000Z", "skipped"],
+      ["2026-01-01T12:30:00.000Z", "done"],
+    ]);
+  });
+
+  it('missed runs with "run once": one run for all of them, now', async () => {
+    const before = said().length;
+    const schedule = await createSchedule(
+      ctx(),
+      {
+        name: "Once",
+        servers: [serverA],
+        schedule: "*/5 * * * *",
+        action: "broadcast",
+        message: "catch up",
+        missedRuns: "run-once",
+      },
+      clock.wall(),
+    );
+    clock.advance(27 * MINUTE); // 12:05 ... 12:25 passed while down
+    await runner.tick();
+    await runner.idle();
+    await at(1_000);
+    expect(said().slice(before)).toEqual(["Console: catch up"]);
+    const runs = await t.db.automationRun.findMany({ where: { scheduleId: schedule.id } });
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ state: "done", dueAt: new Date("2026-01-01T12:25:00.000Z") });
+    expect(runs[0]?.detail).toContain("Missed while RconDeck was not running it: run once now.");
+  });
+
+  it("a restart sequence cancelled mid-way: the warnings before were sent, nothing after", async () => {
+    const before = said().length;
+    const schedule = await createSchedule(
+      ctx(),
+      {
+        name: "Nightly restart",
+        servers: [serverA],
+        schedule: "0 13 * * *",
+        action: "restart",
+        warnings: "10m, 5m, 1m",
+        message: "Restart in {time}",
+        command: "say restarting now",
+      },
+      clock.wall(),
+    );
+    await at(49 * MINUTE); // 12:49: not yet
+    expect(said().length).toBe(before);
+    await at(MINUTE); // 12:50: first warning
+    expect(said().slice(before)).toEqual(["Console: Restart in 10 minutes"]);
+    await at(5 * MINUTE); // 12:55: second
+    expect(said().slice(before)).toEqual(["Console: Restart in 10 minutes", "Console: Restart in 5 minutes"]);
+
+    const cancelled = await cancelSequence(
+      ctx(),
+      { scheduleId: schedule.id, dueAt: "2026-01-01T13:00:00.000Z" },
+      clock.wall(),
+    );
+    expect(cancelled).toEqual({ cancelled: 1 });
+    await at(5 * MINUTE); // 13:00: the 1-minute warning and the command would have gone
+    await at(MINUTE);
+    expect(said().slice(before)).toEqual(["Console: Restart in 10 minutes", "Console: Restart in 5 minutes"]);
+    const run = await t.db.automationRun.findFirstOrThrow({ where: { scheduleId: schedule.id } });
+    expect(run).toMatchObject({ state: "cancelled", cancelledById: owner.id });
+    const audit = await t.db.auditEvent.findFirstOrThrow({ where: { action: "automation.schedule.cancel" } });
+    expect(audit).toMatchObject({ outcome: "success", targetId: schedule.id });
+    expect(audit.detail).toBe("restart sequence cancelled on 1 server");
+  });
+
+  it("a restart sequence left alone sends every warning, then the command", async () => {
+    const before = said().length;
+    const schedule = await createSchedule(
+      ctx(),
+      {
+        name: "Quick restart",
+        servers: [serverB],
+        schedule: "5 12 * * *",
+        action: "restart",
+        warnings: "2m, 30s",
+        message: "Restart in {time}",
+        command: "say restarting now",
+      },
+      clock.wall(),
+    );
+    await at(3 * MINUTE); // 12:03: the 2-minute warning
+    await at(90_000); // 12:04:30: the 30-second one
+    await at(30_000); // 12:05: the command
+    expect(said().slice(before)).toEqual([
+      "Console: Restart in 2 minutes",
+      "Console: Restart in 30 seconds",
+      "Console: restarting now",
+    ]);
+    const run = await t.db.automationRun.findFirstOrThrow({ where: { scheduleId: schedule.id } });
+    expect(run.state).toBe("done");
+  });
+
+  it("an owner lowered to Viewer: the run is refused and recorded, nothing is sent", async () => {
+    const lowered = await createActor(t.db, "ADMIN", null);
+    const before = said().length;
+    const schedule = await createSchedule(
+      { db: t.db, actor: lowered, ip: null },
+      {
+        name: "Lowered",
+        servers: [serverA],
+        schedule: "every 1 minutes",
+        action: "broadcast",
+        message: "hi",
+      },
+      clock.wall(),
+    );
+    await t.db.user.update({ where: { id: lowered.id }, data: { role: "VIEWER" } });
+    await at(MINUTE);
+    expect(said().length).toBe(before);
+    const run = await t.db.automationRun.findFirstOrThrow({ where: { scheduleId: schedule.id } });
+    expect(run.state).toBe("refused");
+    expect(run.detail).toBe("Refused: its owner may no longer manage automation on this server.");
+    const denied = await t.db.auditEvent.findFirstOrThrow({
+      where: { action: "automation.schedule.run", actorId: lowered.id },
+    });
+    expect(denied).toMatchObject({ outcome: "denied", automation: "Lowered", serverId: serverA });
+  });
+
+  it("a dangerous command its editor did not confirm is refused at run time", async () => {
+    const schedule = await createSchedule(
+      ctx(),
+      {
+        name: "Unconfirmed",
+        servers: [serverA],
+        schedule: "every 1 minutes",
+        action: "console",
+        command: "_restart",
+      },
+      clock.wall(),
+    );
+    await at(MINUTE);
+    const run = await t.db.automationRun.findFirstOrThrow({ where: { scheduleId: schedule.id } });
+    expect(run.state).toBe("refused");
+    expect(run.detail).toContain("restarts the game server process");
+  });
+});
