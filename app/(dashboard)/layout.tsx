@@ -40,6 +40,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
       canManageTeam={can(actor, "team.manage")}
       canReadAudit={can(actor, "audit.read")}
       canManageCommands={can(actor, "commands.manage")}
+      canManageAutomation={can(actor, "automation.manage")}
       profileActions={profileActions}
     >
       {children}

@@ -15,6 +15,8 @@ interface ShellProps {
   canManageTeam: boolean;
   canReadAudit: boolean;
   canManageCommands?: boolean;
+  /** Holds automation.manage on some server: the Automation section (schedules, triggers, webhooks). */
+  canManageAutomation?: boolean;
   /** The player-record actions, for the profile drawer any page may open. */
   profileActions: ProfileActions;
   children: ReactNode;
@@ -25,6 +27,7 @@ export function AppShell({
   canManageTeam,
   canReadAudit,
   canManageCommands = false,
+  canManageAutomation = false,
   profileActions,
   children,
 }: ShellProps) {
@@ -35,6 +38,7 @@ export function AppShell({
     { href: "/players", label: "Players", show: true },
     { href: "/bans", label: "Bans", show: true },
     { href: "/commands", label: "Commands", show: canManageCommands },
+    { href: "/automation", label: "Automation", show: canManageAutomation },
     { href: "/team", label: "Team", show: canManageTeam },
     { href: "/audit", label: "Audit log", show: canReadAudit },
     { href: "/account", label: "Account", show: true },

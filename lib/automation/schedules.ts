@@ -278,3 +278,18 @@ export function describeAction(action: ScheduleAction): string {
         : `Restart: ${action.command}, warnings ${warningsText(action.warnings)} before`;
   }
 }
+
+/** A due time as the list and the preview show it, in the schedule's time zone (same text on server and browser). */
+export function formatInZone(iso: string, timeZone: string): string {
+  const text = new Intl.DateTimeFormat("en-GB", {
+    timeZone,
+    year: "numeric",
+    month: "short",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    hour12: false,
+  }).format(new Date(iso));
+  return `${text} ${timeZone}`;
+}

@@ -225,7 +225,7 @@ const scheduleInclude = {
   },
 } as const;
 
-export async function listSchedules(ctx: DataContext, now: number): Promise<SchedulesPage> {
+export async function listSchedules(ctx: DataContext, now = Date.now()): Promise<SchedulesPage> {
   await requireAutomation(ctx, "automation.schedule.list");
   const [rows, servers] = await Promise.all([
     ctx.db.automationSchedule.findMany({ include: scheduleInclude, orderBy: { name: "asc" } }),
