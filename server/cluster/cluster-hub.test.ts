@@ -76,10 +76,10 @@ class FakeLocalHub implements LeasedHub {
   };
   kick = () => Promise.resolve({ message: "kicked", playerName: "p" });
   message = () => Promise.resolve({ message: "sent", playerName: "p", whisper: true });
-  broadcast = async (serverId: string, actor: HubActor, message: string) => {
-    if (!this.holding.has(serverId)) throw new AppError("UNAVAILABLE", "not here");
+  broadcast = (serverId: string, actor: HubActor, message: string) => {
+    if (!this.holding.has(serverId)) return Promise.reject(new AppError("UNAVAILABLE", "not here"));
     this.broadcasts.push({ serverId, message, actor });
-    return { message: "sent to everyone" };
+    return Promise.resolve({ message: "sent to everyone" });
   };
   recordOf = () => Promise.resolve(null);
   refreshRecords = () => Promise.resolve();
