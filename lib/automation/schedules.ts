@@ -5,10 +5,12 @@
  * here parses cron.
  */
 import { z } from "zod";
+import { ARGUMENT_NAME } from "../commands/arguments.ts";
 
 export const SCHEDULE_ACTIONS = [
   { value: "broadcast", label: "Broadcast message" },
   { value: "console", label: "Console command" },
+  { value: "custom", label: "Custom command" },
   { value: "restart", label: "Restart sequence" },
 ] as const;
 export type ScheduleActionType = (typeof SCHEDULE_ACTIONS)[number]["value"];
@@ -22,6 +24,14 @@ export type MissedRunPolicy = (typeof MISSED_RUN_POLICIES)[number]["value"];
 export type ScheduleAction =
   | { type: "broadcast"; messages: string[] }
   | { type: "console"; command: string; confirmed: boolean }
+  | {
+      type: "custom";
+      commandId: string;
+      /** The command's name when the schedule was saved (the list shows it). */
+      commandName: string;
+      args: Record<string, string>;
+      confirmed: boolean;
+    }
   | {
       type: "restart";
       /** Seconds before the due time, largest first. */
@@ -139,9 +149,11 @@ export const scheduleFormSchema = z
       .default("UTC")
       .transform((v) => v || "UTC")
       .refine(isTimeZone, "Unknown time zone: use an IANA name such as Europe/Berlin or UTC."),
-    action: z.enum(["broadcast", "console", "restart"], { message: "Choose an action." }),
+    action: z.enum(["broadcast", "console", "custom", "restart"], { message: "Choose an action." }),
     message: z.string().max(5_000).default(""),
     command: z.string().max(500).default(""),
+    customCommand: z.string().max(64).default(""),
+    arguments: z.string().max(5_000).default(""),
     warnings: z.string().max(200).default(""),
     confirmed: checkbox.default(false),
     missedRuns: z
@@ -177,6 +189,8 @@ function readAction(
     action: ScheduleActionType;
     message: string;
     command: string;
+    customCommand: string;
+    arguments: string;
     warnings: string;
     confirmed: boolean;
   },
@@ -210,6 +224,24 @@ function readAction(
       const command = field(line(500, "a command"), form.command, "command");
       return command === null ? null : { type: "console", command, confirmed: form.confirmed };
     }
+    case "custom": {
+      if (form.customCommand === "") {
+        ctx.addIssue({ code: "custom", path: ["customCommand"], message: "Choose a custom command." });
+        return null;
+      }
+      const args = readArguments(form.arguments);
+      if (typeof args === "string") {
+        ctx.addIssue({ code: "custom", path: ["arguments"], message: args });
+        return null;
+      }
+      return {
+        type: "custom",
+        commandId: form.customCommand,
+        commandName: "",
+        args,
+        confirmed: form.confirmed,
+      };
+    }
     case "restart": {
       const command = field(line(500, "a command"), form.command, "command");
       const message = field(line(250, "a warning message"), form.message, "message");
@@ -234,6 +266,28 @@ function readAction(
   }
 }
 
+/** "name=value" per line → the argument values, or why not. The command's own rules check them at run time. */
+export function readArguments(text: string): Record<string, string> | string {
+  const args: Record<string, string> = {};
+  for (const raw of text.split(/\r?\n/)) {
+    const entry = raw.trim();
+    if (entry === "") continue;
+    const at = entry.indexOf("=");
+    const name = at < 0 ? "" : entry.slice(0, at).trim();
+    if (!ARGUMENT_NAME.test(name))
+      return `Write one argument per line as name=value ("${entry.slice(0, 40)}").`;
+    args[name] = entry.slice(at + 1).trim();
+  }
+  return args;
+}
+
+/** The argument values as the form shows them. */
+export function argumentsText(args: Record<string, string>): string {
+  return Object.entries(args)
+    .map(([name, value]) => `${name}=${value}`)
+    .join("\n");
+}
+
 /** How long before its due time a run starts: a restart sequence's first warning. */
 export function leadSeconds(action: ScheduleAction): number {
   return action.type === "restart" ? (action.warnings[0] ?? 0) : 0;
@@ -255,6 +309,13 @@ const storedActionSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("broadcast"), messages: z.array(z.string()).min(1).max(MAX_MESSAGES) }),
   z.object({ type: z.literal("console"), command: z.string().min(1), confirmed: z.boolean() }),
   z.object({
+    type: z.literal("custom"),
+    commandId: z.string().min(1),
+    commandName: z.string(),
+    args: z.record(z.string(), z.string()),
+    confirmed: z.boolean(),
+  }),
+  z.object({
     type: z.literal("restart"),
     warnings: z.array(z.number().int().min(1).max(MAX_WARNING_SECONDS)).max(MAX_WARNINGS),
     message: z.string().min(1),
@@ -272,6 +333,10 @@ export function describeAction(action: ScheduleAction): string {
         : `Broadcast ${action.messages.length} messages in turn`;
     case "console":
       return `Console: ${action.command}`;
+    case "custom": {
+      const args = Object.entries(action.args).map(([k, v]) => `${k}=${v}`);
+      return `Custom command "${action.commandName}"${args.length > 0 ? ` (${args.join(", ")})` : ""}`;
+    }
     case "restart":
       return action.warnings.length === 0
         ? `Restart: ${action.command}`

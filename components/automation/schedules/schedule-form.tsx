@@ -7,6 +7,7 @@ import { Button } from "@/components/ui/button";
 import { Checkbox, SelectField, TextField } from "@/components/ui/field";
 import { Notice } from "@/components/ui/notice";
 import {
+  argumentsText,
   formatInZone,
   MISSED_RUN_POLICIES,
   SCHEDULE_ACTIONS,
@@ -22,6 +23,7 @@ type Preview = { nextRuns: string[] } | { error: string } | null;
 export function ScheduleForm({
   schedule,
   servers,
+  commands,
   canTargetAll,
   save,
   preview,
@@ -29,6 +31,7 @@ export function ScheduleForm({
 }: {
   schedule: ScheduleDto | null;
   servers: ScheduleServerChoice[];
+  commands: { id: string; name: string }[];
   canTargetAll: boolean;
   save: FormAction<{ id: string; name: string }>;
   preview: FormAction<{ nextRuns: string[] }>;
@@ -159,7 +162,7 @@ export function ScheduleForm({
           </option>
         ))}
       </SelectField>
-      {actionType !== "console" ? (
+      {actionType === "broadcast" || actionType === "restart" ? (
         <TextArea
           label="Message"
           name="message"
@@ -178,7 +181,31 @@ export function ScheduleForm({
           error={errors.message}
         />
       ) : null}
-      {actionType !== "broadcast" ? (
+      {actionType === "custom" ? (
+        <>
+          <SelectField
+            label="Custom command"
+            name="customCommand"
+            defaultValue={action?.type === "custom" ? action.commandId : ""}
+            error={errors.customCommand}
+          >
+            <option value="">Choose…</option>
+            {commands.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </SelectField>
+          <TextArea
+            label="Arguments"
+            name="arguments"
+            defaultValue={action?.type === "custom" ? argumentsText(action.args) : ""}
+            hint="One name=value per line; checked by the command's own rules at each run."
+            error={errors.arguments}
+          />
+        </>
+      ) : null}
+      {actionType === "console" || actionType === "restart" ? (
         <TextField
           label="Command"
           name="command"
@@ -200,7 +227,7 @@ export function ScheduleForm({
         <Checkbox
           label="Run it even if the game marks the command dangerous"
           name="confirmed"
-          defaultChecked={action?.type === "console" || action?.type === "restart" ? action.confirmed : false}
+          defaultChecked={action && action.type !== "broadcast" ? action.confirmed : false}
         />
       ) : null}
       <SelectField

@@ -36,6 +36,7 @@ export function ScheduleManager({
           key={editing?.id ?? "new"}
           schedule={editing}
           servers={page.servers}
+          commands={page.commands}
           canTargetAll={canTargetAll}
           save={actions.save}
           preview={actions.preview}

@@ -10,13 +10,16 @@ import { recordAudit } from "../../data/audit.ts";
 import type { HubPort } from "../../hub/port.ts";
 import { broadcastMessage } from "../../operations/broadcast.ts";
 import { execConsoleCommand } from "../../operations/console.ts";
+import { runCustomCommand } from "../../operations/custom-commands.ts";
 import type { OperationDeps } from "../../operations/deps.ts";
 import { runAs } from "../run-as.ts";
 
 export type PerformDeps = OperationDeps & { hub: OperationDeps["hub"] & Pick<HubPort, "broadcast"> };
 
 export type Step =
-  { kind: "broadcast"; message: string } | { kind: "command"; command: string; confirmed: boolean };
+  | { kind: "broadcast"; message: string }
+  | { kind: "command"; command: string; confirmed: boolean }
+  | { kind: "custom"; commandId: string; args: Record<string, string>; confirmed: boolean };
 
 export interface StepOutcome {
   state: "done" | "failed" | "refused";
@@ -50,6 +53,10 @@ export async function performStep(
     if (step.kind === "broadcast") {
       const result = await broadcastMessage(deps, caller, { serverId, message: step.message });
       return { state: "done", detail: result.message };
+    }
+    if (step.kind === "custom") {
+      const result = await runCustomCommand(deps, caller, { serverId, ...step });
+      return { state: "done", detail: `Ran: ${result.answer.text.slice(0, 300)}` };
     }
     const result = await execConsoleCommand(deps, caller, {
       serverId,

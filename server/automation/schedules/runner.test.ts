@@ -276,4 +276,34 @@ describe("the schedule runner on a controlled clock", () => {
     expect(run.state).toBe("refused");
     expect(run.detail).toContain("restarts the game server process");
   });
+
+  it("a custom command runs as the owner, with the command's own argument rules", async () => {
+    const command = await t.db.customCommand.create({
+      data: {
+        name: "Announce",
+        description: "",
+        arguments: JSON.stringify([{ name: "text", type: "text", label: "Text", maxLength: 100 }]),
+        templates: JSON.stringify({ cs2: "say {text}" }),
+        dangerous: false,
+      },
+    });
+    const before = said().length;
+    const schedule = await createSchedule(
+      ctx(),
+      {
+        name: "Announcer",
+        servers: [serverA],
+        schedule: "every 1 minutes",
+        action: "custom",
+        customCommand: command.id,
+        arguments: "text=Server event tonight",
+      },
+      clock.wall(),
+    );
+    expect(schedule.actionText).toBe('Custom command "Announce" (text=Server event tonight)');
+    await at(MINUTE);
+    expect(said().slice(before)).toEqual(["Console: Server event tonight"]);
+    const audit = await t.db.auditEvent.findFirstOrThrow({ where: { action: "command.custom" } });
+    expect(audit).toMatchObject({ outcome: "success", automation: "Announcer", actorId: owner.id });
+  });
 });

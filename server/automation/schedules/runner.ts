@@ -264,7 +264,9 @@ export class ScheduleRunner {
     const step: Step =
       action.type === "broadcast"
         ? { kind: "broadcast", message: action.messages[rotation % action.messages.length] ?? "" }
-        : { kind: "command", command: action.command, confirmed: action.confirmed };
+        : action.type === "custom"
+          ? { kind: "custom", commandId: action.commandId, args: action.args, confirmed: action.confirmed }
+          : { kind: "command", command: action.command, confirmed: action.confirmed };
     await Promise.all(
       claimed.map((run) =>
         this.track(

@@ -64,12 +64,15 @@ export interface ScheduleDto {
 export interface SchedulesPage {
   schedules: ScheduleDto[];
   servers: ScheduleServerChoice[];
+  /** Custom commands a schedule may run (their own role rules apply at run time). */
+  commands: { id: string; name: string }[];
   running: RunningSequenceDto[];
 }
 
 const PERMISSION_FOR_ACTION: Record<ScheduleAction["type"], Permission> = {
   broadcast: "players.message",
   console: "console.execute",
+  custom: "commands.run",
   restart: "console.execute",
 };
 
@@ -156,6 +159,20 @@ function parseForm(raw: unknown, now: number): ScheduleInput {
   return parsed.data;
 }
 
+/** A custom command must exist; its name is kept for the list. */
+async function resolveCommand(ctx: DataContext, input: ScheduleInput): Promise<void> {
+  if (input.action.type !== "custom") return;
+  const command = await ctx.db.customCommand.findUnique({
+    where: { id: input.action.commandId },
+    select: { name: true },
+  });
+  if (!command)
+    throw new AppError("INVALID_INPUT", "That custom command no longer exists.", {
+      customCommand: ["Unknown command"],
+    });
+  input.action.commandName = command.name;
+}
+
 async function requireKnownServers(ctx: DataContext, input: ScheduleInput): Promise<void> {
   if (input.allServers) return;
   const found = await ctx.db.server.count({ where: { id: { in: input.serverIds } } });
@@ -192,6 +209,9 @@ function auditInput(input: ScheduleInput) {
     serverIds: input.serverIds,
     action: input.action.type,
     ...(input.action.type === "broadcast" ? { messages: input.action.messages } : {}),
+    ...(input.action.type === "custom"
+      ? { command: input.action.commandName, args: Object.keys(input.action.args) }
+      : {}),
     ...(input.action.type !== "broadcast" && input.action.confirmed ? { confirmed: true } : {}),
     missedRuns: input.missedRuns,
   };
@@ -227,9 +247,10 @@ const scheduleInclude = {
 
 export async function listSchedules(ctx: DataContext, now = Date.now()): Promise<SchedulesPage> {
   await requireAutomation(ctx, "automation.schedule.list");
-  const [rows, servers] = await Promise.all([
+  const [rows, servers, commands] = await Promise.all([
     ctx.db.automationSchedule.findMany({ include: scheduleInclude, orderBy: { name: "asc" } }),
     serverChoices(ctx),
+    ctx.db.customCommand.findMany({ select: { id: true, name: true }, orderBy: { name: "asc" } }),
   ]);
   const visible = rows.filter((row) => manages(ctx, row));
   const running = await ctx.db.automationRun.findMany({
@@ -250,7 +271,12 @@ export async function listSchedules(ctx: DataContext, now = Date.now()): Promise
     group.servers.push(run.server.name);
     groups.set(key, group);
   }
-  return { schedules: visible.map((row) => toDto(row, now)), servers, running: [...groups.values()] };
+  return {
+    schedules: visible.map((row) => toDto(row, now)),
+    servers,
+    commands,
+    running: [...groups.values()],
+  };
 }
 
 type ScheduleRow = Awaited<ReturnType<typeof loadRow>> & object;
@@ -333,6 +359,7 @@ export async function createSchedule(ctx: DataContext, raw: unknown, now: number
     null,
   );
   await requireKnownServers(ctx, input);
+  await resolveCommand(ctx, input);
   if (await nameTaken(ctx, input.name, null))
     throw new AppError("CONFLICT", "A schedule with that name exists.", { name: ["That name is taken"] });
   const row = await ctx.db.automationSchedule.create({
@@ -395,6 +422,7 @@ export async function updateSchedule(
     id,
   );
   await requireKnownServers(ctx, input);
+  await resolveCommand(ctx, input);
   if (await nameTaken(ctx, input.name, id))
     throw new AppError("CONFLICT", "A schedule with that name exists.", { name: ["That name is taken"] });
   const row = await ctx.db.$transaction(async (tx) => {
