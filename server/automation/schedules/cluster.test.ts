@@ -100,8 +100,18 @@ describe("two runners on one PostgreSQL database", () => {
       await Promise.all(runners.map((r) => r.idle()));
     }
     expect(said().slice(before)).toEqual(["Console: one", "Console: two", "Console: three"]);
+    // An instance that does not hold the server never claims its runs.
+    const elsewhere = new ScheduleRunner({
+      db: t.db,
+      logger: silentLogger,
+      clock: new FakeHubClock(Date.UTC(2026, 0, 1, 12, 4)),
+      hub: hubs[0] as ConnectionHub,
+      held: () => [],
+    });
+    await elsewhere.tick();
+    await elsewhere.idle();
     const runs = await t.db.automationRun.findMany({ where: { scheduleId: schedule.id } });
-    expect(runs).toHaveLength(3);
+    expect(runs).toHaveLength(3); // 12:04 was not claimed by the runner that holds nothing
     expect(runs.every((r) => r.state === "done")).toBe(true);
     const row = await t.db.automationSchedule.findUniqueOrThrow({ where: { id: schedule.id } });
     expect(row.rotation).toBe(3);

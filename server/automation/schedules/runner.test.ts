@@ -306,4 +306,50 @@ describe("the schedule runner on a controlled clock", () => {
     const audit = await t.db.auditEvent.findFirstOrThrow({ where: { action: "command.custom" } });
     expect(audit).toMatchObject({ outcome: "success", automation: "Announcer", actorId: owner.id });
   });
+
+  it("an owner who may manage automation but not message players: the broadcast is refused by the operation, audited", async () => {
+    const role = await t.db.role.create({
+      data: { name: "Automator", permissions: JSON.stringify(["automation.manage", "players.message"]) },
+    });
+    const automator = await createActor(t.db, "ADMIN", null);
+    await t.db.user.update({ where: { id: automator.id }, data: { role: role.id } });
+    const asAutomator = {
+      ...automator,
+      role: role.id,
+      mainRole: {
+        id: role.id,
+        name: "Automator",
+        permissions: ["automation.manage", "players.message"] as const,
+      },
+    };
+    const schedule = await createSchedule(
+      { db: t.db, actor: asAutomator, ip: null },
+      {
+        name: "Narrowed",
+        servers: [serverA],
+        schedule: "every 1 minutes",
+        action: "broadcast",
+        message: "x",
+      },
+      clock.wall(),
+    );
+    // The role loses players.message after the schedule was saved.
+    await t.db.role.update({
+      where: { id: role.id },
+      data: { permissions: JSON.stringify(["automation.manage"]) },
+    });
+    const before = said().length;
+    await at(MINUTE);
+    expect(said().length).toBe(before);
+    const run = await t.db.automationRun.findFirstOrThrow({ where: { scheduleId: schedule.id } });
+    expect(run).toMatchObject({ state: "refused", detail: "You do not have permission to do that." });
+    const denied = await t.db.auditEvent.findFirstOrThrow({
+      where: { action: "server.broadcast", actorId: automator.id },
+    });
+    expect(denied).toMatchObject({
+      outcome: "denied",
+      automation: "Narrowed",
+      detail: "missing permission players.message",
+    });
+  });
 });
