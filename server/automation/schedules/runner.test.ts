@@ -352,4 +352,25 @@ describe("the schedule runner on a controlled clock", () => {
       detail: "missing permission players.message",
     });
   });
+
+  it("a sequence left counting down by a stopped process is marked interrupted, not shown running for ever", async () => {
+    const schedule = await createSchedule(
+      ctx(),
+      { name: "Orphan", servers: [serverA], schedule: "0 3 * * *", action: "console", command: "status" },
+      clock.wall(),
+    );
+    const run = await t.db.automationRun.create({
+      data: {
+        scheduleId: schedule.id,
+        serverId: serverA,
+        dueAt: new Date(clock.wall() - 5 * MINUTE),
+        state: "running",
+      },
+    });
+    await at(0);
+    expect(await t.db.automationRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({
+      state: "failed",
+      detail: "Interrupted: RconDeck stopped during the sequence.",
+    });
+  });
 });

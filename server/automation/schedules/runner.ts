@@ -190,15 +190,18 @@ export class ScheduleRunner {
    * "running" for ever: on the servers this instance holds, it is marked failed.
    */
   private async endInterrupted(now: number): Promise<void> {
-    const held = this.options.held();
-    if (held.length === 0) return;
-    await this.options.db.automationRun.updateMany({
-      where: {
-        state: "running",
-        serverId: { in: [...held] },
-        dueAt: { lt: new Date(now - this.graceMs) },
-        id: { notIn: [...this.sequences.keys()] },
-      },
+    const { db } = this.options;
+    // Few rows (running ones past their time): read them, then one id list (no list of held servers).
+    const stale = await db.automationRun.findMany({
+      where: { state: "running", dueAt: { lt: new Date(now - this.graceMs) } },
+      select: { id: true, serverId: true },
+      take: 500,
+    });
+    const held = new Set(this.options.held());
+    const ids = stale.filter((r) => held.has(r.serverId) && !this.sequences.has(r.id)).map((r) => r.id);
+    if (ids.length === 0) return;
+    await db.automationRun.updateMany({
+      where: { id: { in: ids }, state: "running" },
       data: {
         state: "failed",
         endedAt: new Date(now),
