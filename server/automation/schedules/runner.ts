@@ -103,11 +103,6 @@ export class ScheduleRunner {
     this.sequences.clear();
   }
 
-  /** Re-read the schedules at the next tick (an edit in this process). */
-  changed(): void {
-    this.reloadAt = -Infinity;
-  }
-
   /** One pass; overlapping calls share the pass in progress. */
   tick(): Promise<void> {
     this.ticking ??= this.pass()

@@ -229,4 +229,25 @@ describe.each(DATABASE_KINDS)("schedules in the data layer on $kind", ({ create 
       cancelSequence(ctx(admin), { scheduleId: schedule.id, dueAt: dueAt.toISOString() }, NOW),
     ).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
+
+  it("enabling makes the enabler the owner, so it must be able to do the action itself", async () => {
+    const schedule = await createSchedule(ctx(admin), form({ name: "Owned by admin" }), NOW);
+    await setScheduleEnabled(ctx(admin), schedule.id, false, NOW);
+    const automator: Actor = {
+      ...admin,
+      id: (await createActor(t.db, "ADMIN", null)).id,
+      role: "custom-automator",
+      mainRole: { id: "custom-automator", name: "Automator", permissions: ["automation.manage"] },
+    };
+    await expect(setScheduleEnabled(ctx(automator), schedule.id, true, NOW)).rejects.toMatchObject({
+      code: "FORBIDDEN",
+      message: "You need players.message on every server of this schedule.",
+    });
+    const row = await t.db.automationSchedule.findUniqueOrThrow({ where: { id: schedule.id } });
+    expect(row).toMatchObject({ enabled: false, ownerId: admin.id });
+    await expect(setScheduleEnabled(ctx(admin), schedule.id, true, NOW)).resolves.toMatchObject({
+      enabled: true,
+    });
+    await deleteSchedule(ctx(admin), schedule.id);
+  });
 });

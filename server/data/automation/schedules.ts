@@ -463,7 +463,17 @@ export async function setScheduleEnabled(
   now: number,
 ): Promise<ScheduleDto> {
   const action = enabled ? "automation.schedule.enable" : "automation.schedule.disable";
-  await editable(ctx, id, action);
+  const current = await editable(ctx, id, action);
+  const stored = readStoredAction(current.action);
+  // Enabling makes the enabler the owner: it must be able to do the action itself.
+  if (enabled && stored)
+    await requireServers(
+      ctx,
+      action,
+      { allServers: current.allServers, serverIds: current.servers.map((s) => s.serverId) },
+      [PERMISSION_FOR_ACTION[stored.type]],
+      id,
+    );
   const row = await ctx.db.automationSchedule.update({
     where: { id },
     // Re-enabled: what was due while it was off is not "missed". The enabler now owns it.
