@@ -16,8 +16,8 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { createBattlEyeConnection } from "../server/rcon/battleye/index.ts";
-import { startBattlEyeEmulator } from "../server/rcon/battleye/emulator.ts";
 import { battlEyeCodec } from "../server/rcon/battleye/codec.ts";
+import { startEmulator } from "../server/rcon/emulators/registry.ts";
 import { BattlEyeClient } from "../server/rcon/protocol/battleye/client.ts";
 import { decodePacket, encodePacket } from "../server/rcon/protocol/battleye/packet.ts";
 import { answerPackets } from "../server/rcon/protocol/battleye/server.ts";
@@ -189,7 +189,7 @@ export async function main(args: string[]): Promise<void> {
   const rounds = arg(args, "rounds", 7);
   const inProcess = args.includes("--in-process");
   const emulator = inProcess
-    ? await startBattlEyeEmulator({ password: "bench", players: 64, activity: 0 })
+    ? await startEmulator("battleye", { password: "bench", players: 64, activity: 0 })
     : await startChildEmulator();
   try {
     console.log(
