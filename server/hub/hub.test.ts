@@ -4,8 +4,9 @@
  * reconnects, history (seq, lines, player sessions) survives a hub restart.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { startEmulator } from "../rcon/emulators/registry.ts";
 import { encryptSecret } from "../security/crypto.ts";
-import { startSourceEmulator, type SourceEmulator } from "../rcon/source/emulator.ts";
+import type { SourceEmulator } from "../rcon/emulators/source/emulator.ts";
 import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
 import { ConnectionHub, type HubEvent } from "./hub.ts";
 
@@ -66,7 +67,7 @@ describe.each(DATABASE_KINDS)("connection hub on $kind", ({ create }) => {
   });
 
   async function emulator(password: string, port = 0, game = "cs2"): Promise<SourceEmulator> {
-    const e = await startSourceEmulator({
+    const e = await startEmulator("source", {
       password,
       port,
       game,

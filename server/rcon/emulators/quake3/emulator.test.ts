@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { findQuake3Dialect } from "../protocol/quake3/dialects/index.ts";
-import type { Quake3Dialect } from "../protocol/quake3/dialects/common.ts";
-import { FakeClock } from "../testing/fake-clock.ts";
+import { findQuake3Dialect } from "../../protocol/quake3/dialects/index.ts";
+import type { Quake3Dialect } from "../../protocol/quake3/dialects/common.ts";
+import { FakeClock } from "../../testing/fake-clock.ts";
 import { Quake3Emulator, tokenize } from "./emulator.ts";
-import type { RconConnection } from "../types.ts";
-import { family, queryServer } from "./index.ts";
+import type { RconConnection } from "../../types.ts";
+import { family, queryServer } from "../../quake3/index.ts";
+import { startEmulator } from "../registry.ts";
 
 /** Resolves once the connection has left "connecting". */
 function settled(connection: RconConnection): Promise<void> {
@@ -65,7 +66,7 @@ describe("quake3 emulator", () => {
   });
 
   it("refuses banned addresses (engine CIDR bans and game-module masks)", async () => {
-    const emulator = await family.startEmulator({ password: "secret", players: 0, activity: 0 });
+    const emulator = await startEmulator("quake3", { password: "secret", players: 0, activity: 0 });
     const connection = family.createConnection({
       host: emulator.host,
       port: emulator.port,
@@ -77,7 +78,7 @@ describe("quake3 emulator", () => {
       await settled(connection);
       expect(await connection.command("banaddr 192.0.2.0/24")).toBe("Added ban: 192.0.2.0/24\n");
       expect(await connection.command("addip 10.1.*.*")).toBe("");
-      const banned = (emulator as Quake3Emulator).isBanned.bind(emulator as Quake3Emulator);
+      const banned = emulator.isBanned.bind(emulator);
       expect(banned("192.0.2.77:27960")).toBe(true);
       expect(banned("192.0.3.1:27960")).toBe(false);
       expect(banned("10.1.200.3:1")).toBe(true);
@@ -99,7 +100,7 @@ describe("quake3 emulator", () => {
         "num score ping name            lastmsg address               qport rate  lastConnectTime",
       ],
     ] as const) {
-      const emulator = await family.startEmulator({
+      const emulator = await startEmulator("quake3", {
         password: "secretpass",
         game,
         players: 2,

@@ -5,13 +5,13 @@
  * while logging is on, sends a log line for each join, leave and chat of the simulated world.
  * Which transport a game uses is its dialect's `logs` entry.
  */
-import type { Clock } from "../clock.ts";
-import { encodeLogPacket } from "../protocol/source/logs/packet.ts";
-import type { TextCodec } from "../protocol/text.ts";
-import { postText } from "../transport/http-post.ts";
-import { bindUdp, type UdpServerSocket } from "../transport/udp.ts";
-import type { GameLogs, Logger } from "../types.ts";
-import type { EmulatedPlayer, EmulatedWorld } from "./emulator-world.ts";
+import type { Clock } from "../../clock.ts";
+import { encodeLogPacket } from "../../protocol/source/logs/packet.ts";
+import type { TextCodec } from "../../protocol/text.ts";
+import { postText } from "../../transport/http-post.ts";
+import { bindUdp, type UdpServerSocket } from "../../transport/udp.ts";
+import type { GameLogs, Logger } from "../../types.ts";
+import type { EmulatedPlayer, EmulatedWorld } from "./world.ts";
 
 /** Posts waiting to go out to one URL; past it new lines are dropped (a receiver that hangs). */
 const MAX_PENDING_POSTS = 64;

@@ -4,7 +4,7 @@
  * so the peer's read of the earlier one happens first and the two reach it in separate reads, as
  * SRCDS's two send() calls do over a network. Writes never overtake each other.
  */
-import type { TcpStream } from "../transport/tcp.ts";
+import type { TcpStream } from "../../transport/tcp.ts";
 
 export type SessionWriter = (writes: Uint8Array[][]) => void;
 

@@ -3,8 +3,10 @@ import { family as battleye } from "../battleye/index.ts";
 import { family as quake3 } from "../quake3/index.ts";
 import { family as source } from "../source/index.ts";
 import { FakeClock } from "../testing/fake-clock.ts";
-import type { ProtocolFamily, RconConnection, RunningEmulator } from "../types.ts";
+import type { ProtocolFamily, RconConnection } from "../types.ts";
+import type { RunningEmulator } from "./types.ts";
 import { findOverlaps, SessionLog, type EmulatorSession } from "./sessions.ts";
+import { startEmulator } from "./registry.ts";
 
 const session = (id: number, loginAt: number, lastPacketAt: number): EmulatorSession => ({
   id,
@@ -95,7 +97,12 @@ describe.each([
 
     it("records one session per client and reports two live at once", async () => {
       const clock = new FakeClock();
-      const emulator = await family.startEmulator({ password: "secret-pw", players: 2, activity: 0, clock });
+      const emulator = await startEmulator(family.id, {
+        password: "secret-pw",
+        players: 2,
+        activity: 0,
+        clock,
+      });
       cleanups.push(() => emulator.close());
 
       const first = await connect(emulator);

@@ -3,8 +3,8 @@
  * formats the dialect parsers read. A table of games, each a table of command handlers (data, not
  * `if (game === ...)`).
  */
-import { ARK_EMPTY_ANSWER } from "../protocol/source/dialects/ark.ts";
-import { SQUAD_CHAT_PACKET_TYPE } from "../protocol/source/dialects/squad.ts";
+import { ARK_EMPTY_ANSWER } from "../../protocol/source/dialects/ark.ts";
+import { SQUAD_CHAT_PACKET_TYPE } from "../../protocol/source/dialects/squad.ts";
 import {
   accountIdFrom,
   steam64,
@@ -12,8 +12,8 @@ import {
   type EmulatedBan,
   type EmulatedPlayer,
   type EmulatedWorld,
-} from "./emulator-world.ts";
-import { appendRecent } from "../emulation/recent-log.ts";
+} from "./world.ts";
+import { appendRecent } from "../recent-log.ts";
 
 export interface CommandContext {
   world: EmulatedWorld;

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { FakeClock } from "../testing/fake-clock.ts";
-import type { RconConnection, RconEvent } from "../types.ts";
+import { FakeClock } from "../../testing/fake-clock.ts";
+import type { RconConnection, RconEvent } from "../../types.ts";
 import type { SourceEmulator } from "./emulator.ts";
-import { family } from "./index.ts";
+import { family } from "../../source/index.ts";
+import { startEmulator } from "../registry.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -16,7 +17,7 @@ async function start(options: {
   activity?: number;
   players?: number;
 }): Promise<SourceEmulator> {
-  const emu = (await family.startEmulator({ password: "pw", players: 6, ...options })) as SourceEmulator;
+  const emu = await startEmulator("source", { password: "pw", players: 6, ...options });
   cleanups.push(() => emu.close());
   return emu;
 }
@@ -94,11 +95,11 @@ describe("Source emulator", () => {
   });
 
   it("refuses unknown games and bad flags with a clear message", async () => {
-    await expect(family.startEmulator({ password: "pw", game: "pong" })).rejects.toThrow(
+    await expect(startEmulator("source", { password: "pw", game: "pong" })).rejects.toThrow(
       /unknown game "pong"/,
     );
-    await expect(family.startEmulator({ password: "pw", game: "tf2", extra: { delay: -1 } })).rejects.toThrow(
-      /--delay/,
-    );
+    await expect(
+      startEmulator("source", { password: "pw", game: "tf2", extra: { delay: -1 } }),
+    ).rejects.toThrow(/--delay/);
   });
 });

@@ -9,11 +9,12 @@
  */
 import net from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { SourceFramer } from "../protocol/source/framer.ts";
-import { decodePacket, encodePacket, PacketType, type SourcePacket } from "../protocol/source/packet.ts";
-import { FakeClock } from "../testing/fake-clock.ts";
+import { SourceFramer } from "../../protocol/source/framer.ts";
+import { decodePacket, encodePacket, PacketType, type SourcePacket } from "../../protocol/source/packet.ts";
+import { FakeClock } from "../../testing/fake-clock.ts";
 import type { SourceEmulator } from "./emulator.ts";
-import { family } from "./index.ts";
+import { family } from "../../source/index.ts";
+import { startEmulator } from "../registry.ts";
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -22,7 +23,7 @@ afterEach(async () => {
 
 async function emulator(game: string): Promise<SourceEmulator> {
   // A frozen clock: answers that print connection times read the same to both clients.
-  const emu = (await family.startEmulator({
+  const emu = await startEmulator("source", {
     password: "secret",
     game,
     players: 4,
@@ -30,7 +31,7 @@ async function emulator(game: string): Promise<SourceEmulator> {
     activity: 0,
     clock: new FakeClock(),
     extra: { "ban-after": 0 },
-  })) as SourceEmulator;
+  });
   cleanups.push(() => emu.close());
   return emu;
 }

@@ -5,25 +5,21 @@
  * game state and the commands, answering with the texts the real OpenArena 0.8.8 server prints
  * (fixtures/openarena-0.8.8-captures.json). Players come and go over time from a seeded PRNG.
  */
-import { stripColourCodes } from "../../../lib/colour-codes.ts";
-import { systemClock, type Clock, type TimerHandle } from "../clock.ts";
-import { COLOURED_PLAYER_NAMES, PLAYER_NAMES } from "../emulation/names.ts";
-import { appendRecent } from "../emulation/recent-log.ts";
-import {
-  SessionLog,
-  type EmulatorSession,
-  type SessionOverlap,
-  type SessionRecording,
-} from "../emulation/sessions.ts";
-import { readRequestLine } from "../protocol/quake3/packet.ts";
-import type { Quake3Dialect } from "../protocol/quake3/dialects/common.ts";
-import { Quake3Server, splitRconLine } from "../protocol/quake3/server.ts";
-import type { StatusRow } from "../protocol/quake3/status-table.ts";
-import { createRandom, pick, randomInt, type Random } from "../random.ts";
-import { bindUdp, type UdpServerSocket } from "../transport/udp.ts";
-import type { EmulatorOptions, RunningEmulator } from "../types.ts";
-import { OPENARENA_CVARS } from "./emulator-cvars.ts";
-import { cvarQueryPieces, engineBanPieces, userinfoPieces } from "./emulator-texts.ts";
+import { stripColourCodes } from "../../../../lib/colour-codes.ts";
+import { systemClock, type Clock, type TimerHandle } from "../../clock.ts";
+import { COLOURED_PLAYER_NAMES, PLAYER_NAMES } from "../names.ts";
+import { appendRecent } from "../recent-log.ts";
+import { SessionLog, type EmulatorSession, type SessionOverlap, type SessionRecording } from "../sessions.ts";
+import { readRequestLine } from "../../protocol/quake3/packet.ts";
+import type { Quake3Dialect } from "../../protocol/quake3/dialects/common.ts";
+import { findQuake3Dialect } from "../../protocol/quake3/dialects/index.ts";
+import { Quake3Server, splitRconLine } from "../../protocol/quake3/server.ts";
+import type { StatusRow } from "../../protocol/quake3/status-table.ts";
+import { createRandom, pick, randomInt, type Random } from "../../random.ts";
+import { bindUdp, type UdpServerSocket } from "../../transport/udp.ts";
+import type { EmulatorOptions, FamilyEmulator, RunningEmulator } from "../types.ts";
+import { OPENARENA_CVARS } from "./cvars.ts";
+import { cvarQueryPieces, engineBanPieces, userinfoPieces } from "./texts.ts";
 
 interface EmulatedClient {
   slot: number;
@@ -537,3 +533,33 @@ export class Quake3Emulator implements RunningEmulator, SessionRecording {
 export async function startQuake3Emulator(options: Quake3EmulatorOptions): Promise<Quake3Emulator> {
   return new Quake3Emulator(options).listen();
 }
+
+export const emulator: FamilyEmulator<Quake3Emulator> = {
+  flags: {
+    bots: { type: "string", description: "comma-separated bot names present at start (e.g. Grism,Sarge)" },
+    map: { type: "string", description: "map name (default oa_dm1)" },
+    hostname: { type: "string", description: "server name, colour codes allowed" },
+    "max-clients": { type: "number", description: "sv_maxclients (default 16)" },
+  },
+  start(options) {
+    const id = options.game ?? "openarena";
+    const dialect = findQuake3Dialect(id);
+    if (!dialect) throw new Error(`"${id}" is not a Quake 3 dialect`);
+    const extra = options.extra ?? {};
+    const bots =
+      typeof extra.bots === "string"
+        ? extra.bots
+            .split(",")
+            .map((b) => b.trim())
+            .filter((b) => b !== "")
+        : [];
+    return startQuake3Emulator({
+      ...options,
+      dialect,
+      bots,
+      ...(typeof extra.map === "string" ? { mapName: extra.map } : {}),
+      ...(typeof extra.hostname === "string" ? { hostname: extra.hostname } : {}),
+      ...(typeof extra["max-clients"] === "number" ? { maxClients: extra["max-clients"] } : {}),
+    });
+  },
+};

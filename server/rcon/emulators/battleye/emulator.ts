@@ -6,11 +6,11 @@
  * messages, a ban list like bans.txt, and optional loss/duplication/reordering of its own traffic.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { systemClock, type Clock, type TimerHandle } from "../clock.ts";
-import { battlEyeCodec } from "./codec.ts";
-import { PLAYER_NAMES } from "../emulation/names.ts";
-import { appendRecent } from "../emulation/recent-log.ts";
-import { SessionLog } from "../emulation/sessions.ts";
+import { systemClock, type Clock, type TimerHandle } from "../../clock.ts";
+import { battlEyeCodec } from "../../battleye/codec.ts";
+import { PLAYER_NAMES } from "../names.ts";
+import { appendRecent } from "../recent-log.ts";
+import { SessionLog } from "../sessions.ts";
 import {
   adminsText,
   bansText,
@@ -19,13 +19,13 @@ import {
   playersText,
   type EmulatedBan,
   type EmulatedPlayer,
-} from "./emulator-texts.ts";
-import { RconRemoteError } from "../protocol/errors.ts";
-import { BattlEyeServer, type ServerTiming } from "../protocol/battleye/server.ts";
-import { createRandom, pick, randomInt, type Random } from "../random.ts";
-import { createImpairment, type Impairment } from "../transport/impairment.ts";
-import { bindUdp, type UdpServerSocket } from "../transport/udp.ts";
-import type { EmulatorFlag, EmulatorOptions, RunningEmulator } from "../types.ts";
+} from "./texts.ts";
+import { RconRemoteError } from "../../protocol/errors.ts";
+import { BattlEyeServer, type ServerTiming } from "../../protocol/battleye/server.ts";
+import { createRandom, pick, randomInt, type Random } from "../../random.ts";
+import { createImpairment, type Impairment } from "../../transport/impairment.ts";
+import { bindUdp, type UdpServerSocket } from "../../transport/udp.ts";
+import type { EmulatorFlag, EmulatorOptions, FamilyEmulator, RunningEmulator } from "../types.ts";
 
 export const BATTLEYE_EMULATOR_FLAGS: Readonly<Record<string, EmulatorFlag>> = {
   loss: {
@@ -47,7 +47,7 @@ export const BATTLEYE_EMULATOR_FLAGS: Readonly<Record<string, EmulatorFlag>> = {
   },
 };
 
-export type { EmulatedBan, EmulatedPlayer } from "./emulator-texts.ts";
+export type { EmulatedBan, EmulatedPlayer } from "./texts.ts";
 
 export interface BattlEyeEmulatorTuning extends Partial<ServerTiming> {
   /** Longest hold-back of a reordered datagram. */
@@ -469,3 +469,8 @@ export async function startBattlEyeEmulator(
     },
   };
 }
+
+export const emulator: FamilyEmulator<RunningBattlEyeEmulator> = {
+  flags: BATTLEYE_EMULATOR_FLAGS,
+  start: (options) => startBattlEyeEmulator(options),
+};

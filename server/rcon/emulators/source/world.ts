@@ -1,10 +1,10 @@
 /**
  * The simulated game world behind the Source emulator: players who join and leave over time
  * (seeded PRNG, so a --seed reproduces a session), bans, a map and a long cvar list. Pure state;
- * emulator.ts drives the clock and the sockets, emulator-games.ts renders it per game.
+ * emulator.ts drives the clock and the sockets, games.ts renders it per game.
  */
-import { PLAYER_NAMES } from "../emulation/names.ts";
-import { pick, randomInt, type Random } from "../random.ts";
+import { PLAYER_NAMES } from "../names.ts";
+import { pick, randomInt, type Random } from "../../random.ts";
 
 export interface EmulatedPlayer {
   userid: number;

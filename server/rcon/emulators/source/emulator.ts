@@ -2,23 +2,23 @@
  * A believable Source RCON game server for tests, the dashboard's demo mode, benchmarks and
  * `rcondeck emulate source`. Built on the Sans-IO server role (protocol/source/server.ts) with the
  * wire behaviour of the chosen game's dialect (auth variant, splitting, marker answer), a simulated
- * world (emulator-world.ts) and per-game command tables (emulator-games.ts). Like SRCDS it bans an
+ * world (world.ts) and per-game command tables (games.ts). Like SRCDS it bans an
  * address after repeated wrong passwords, and writes the two login packets separately
- * (emulator-writer.ts).
+ * (writer.ts).
  */
-import { systemClock, type TimerHandle } from "../clock.ts";
-import { createTextCodec } from "../encoding.ts";
-import { SOURCE_DIALECTS, type SourceDialect } from "../protocol/source/dialects/index.ts";
-import { SourceServerConnection } from "../protocol/source/server.ts";
-import { createRandom, pick } from "../random.ts";
-import { appendRecent } from "../emulation/recent-log.ts";
-import { SessionLog } from "../emulation/sessions.ts";
-import { listenTcp, type TcpStream } from "../transport/tcp.ts";
-import type { EmulatorFlag, EmulatorOptions, RunningEmulator } from "../types.ts";
-import { EMULATED_GAMES, tokenize, type CommandContext } from "./emulator-games.ts";
-import { createSessionWriter } from "./emulator-writer.ts";
-import { buildCvarList, EmulatedWorld, type EmulatedPlayer } from "./emulator-world.ts";
-import { emulatorLogs, type EmulatorLogs } from "./emulator-logs.ts";
+import { systemClock, type TimerHandle } from "../../clock.ts";
+import { createTextCodec } from "../../encoding.ts";
+import { SOURCE_DIALECTS, type SourceDialect } from "../../protocol/source/dialects/index.ts";
+import { SourceServerConnection } from "../../protocol/source/server.ts";
+import { createRandom, pick } from "../../random.ts";
+import { appendRecent } from "../recent-log.ts";
+import { SessionLog } from "../sessions.ts";
+import { listenTcp, type TcpStream } from "../../transport/tcp.ts";
+import type { EmulatorFlag, EmulatorOptions, FamilyEmulator, RunningEmulator } from "../types.ts";
+import { EMULATED_GAMES, tokenize, type CommandContext } from "./games.ts";
+import { createSessionWriter } from "./writer.ts";
+import { buildCvarList, EmulatedWorld, type EmulatedPlayer } from "./world.ts";
+import { emulatorLogs, type EmulatorLogs } from "./logs.ts";
 
 export const SOURCE_EMULATOR_FLAGS: Readonly<Record<string, EmulatorFlag>> = {
   "ban-after": {
@@ -44,7 +44,7 @@ export interface SourceEmulator extends RunningEmulator {
   readonly connectionCount: number;
   /** Logins received since start (right or wrong password). */
   readonly loginAttempts: number;
-  /** The log stream (emulator-logs.ts): where the game sends its log lines. */
+  /** The log stream (logs.ts): where the game sends its log lines. */
   readonly logs: EmulatorLogs;
 }
 
@@ -262,3 +262,8 @@ export async function startSourceEmulator(options: EmulatorOptions): Promise<Sou
     },
   };
 }
+
+export const emulator: FamilyEmulator<SourceEmulator> = {
+  flags: SOURCE_EMULATOR_FLAGS,
+  start: startSourceEmulator,
+};

@@ -1,8 +1,8 @@
 /** Interoperability: the third-party npm client `rcon-client` talks to our emulator. */
 import { Rcon } from "rcon-client";
 import { afterEach, describe, expect, it } from "vitest";
+import { startEmulator } from "../registry.ts";
 import type { SourceEmulator } from "./emulator.ts";
-import { family } from "./index.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -10,14 +10,14 @@ afterEach(async () => {
 });
 
 async function start(game: string): Promise<SourceEmulator> {
-  const emu = (await family.startEmulator({
+  const emu = await startEmulator("source", {
     password: "secret",
     game,
     players: 5,
     seed: 9,
     activity: 0,
     extra: { "ban-after": 0 },
-  })) as SourceEmulator;
+  });
   cleanups.push(() => emu.close());
   return emu;
 }

@@ -6,13 +6,13 @@
  */
 import type { IncomingMessage } from "node:http";
 import { WebSocketServer, type WebSocket } from "ws";
-import { systemClock, type TimerHandle } from "../clock.ts";
-import { PLAYER_NAMES } from "../emulation/names.ts";
-import { SessionLog } from "../emulation/sessions.ts";
-import { decodeCommand, encodeMessage } from "../protocol/webrcon/message.ts";
-import { WEBRCON_DIALECTS } from "../protocol/webrcon/dialects/index.ts";
-import { createRandom, pick, randomInt, type Random } from "../random.ts";
-import type { EmulatorFlag, EmulatorOptions, RunningEmulator } from "../types.ts";
+import { systemClock, type TimerHandle } from "../../clock.ts";
+import { PLAYER_NAMES } from "../names.ts";
+import { SessionLog } from "../sessions.ts";
+import { decodeCommand, encodeMessage } from "../../protocol/webrcon/message.ts";
+import { WEBRCON_DIALECTS } from "../../protocol/webrcon/dialects/index.ts";
+import { createRandom, pick, randomInt, type Random } from "../../random.ts";
+import type { EmulatorFlag, EmulatorOptions, FamilyEmulator, RunningEmulator } from "../types.ts";
 
 export const WEBRCON_EMULATOR_FLAGS: Readonly<Record<string, EmulatorFlag>> = {
   delay: { type: "number", description: "milliseconds before each answer (a slow server; default 0)" },
@@ -290,3 +290,8 @@ export async function startWebRconEmulator(options: EmulatorOptions): Promise<We
     },
   };
 }
+
+export const emulator: FamilyEmulator<WebRconEmulator> = {
+  flags: WEBRCON_EMULATOR_FLAGS,
+  start: startWebRconEmulator,
+};
