@@ -359,3 +359,36 @@ export async function recentFirings(
     take,
   });
 }
+
+export interface TriggerCommandChoice {
+  id: string;
+  name: string;
+  dangerous: boolean;
+  /** Argument names and labels, for a value field each. */
+  arguments: { name: string; label: string }[];
+}
+
+/** The custom commands a trigger may run (the form's choice; running still checks the owner's role). */
+export async function listTriggerCommandChoices(ctx: DataContext): Promise<TriggerCommandChoice[]> {
+  await requirePermission(ctx, "automation.manage", "automation.trigger.list");
+  const rows = await ctx.db.customCommand.findMany({
+    select: { id: true, name: true, dangerous: true, arguments: true },
+    orderBy: { name: "asc" },
+  });
+  return rows.map((r) => {
+    const args = parseJson(r.arguments);
+    return {
+      id: r.id,
+      name: r.name,
+      dangerous: r.dangerous,
+      arguments: Array.isArray(args)
+        ? args.flatMap((a: unknown) => {
+            const arg = a as { name?: unknown; label?: unknown };
+            return typeof arg.name === "string"
+              ? [{ name: arg.name, label: typeof arg.label === "string" ? arg.label : arg.name }]
+              : [];
+          })
+        : [],
+    };
+  });
+}
