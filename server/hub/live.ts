@@ -264,6 +264,8 @@ export class LiveServers {
           this.emitStatus(link);
         }
       }
+      // After the info read, so the first sample of a connection already carries its map.
+      if (link.connection === connection) this.sample(link, players.length);
     } catch (error) {
       this.o.logger.debug("player poll failed", { serverId: link.id, error: describeError(error) });
     }
@@ -308,13 +310,17 @@ export class LiveServers {
     }
     if (previousCount !== result.list.length)
       this.emitGame(link.id, { kind: "count", count: result.list.length, previous: previousCount });
-    if (now - link.lastSampleAt >= this.o.sampleEveryMs) {
-      link.lastSampleAt = now;
-      this.writer.sample(link.id, players.length, new Date(wall));
-    }
     if (result.changed) this.emitPlayers(link);
     this.emitStatus(link);
     this.enforceBans(link);
+  }
+
+  /** A player-count sample every sampleEveryMs, with the map last read (no extra RCON command). */
+  private sample(link: Link, count: number): void {
+    const now = this.o.clock.now();
+    if (now - link.lastSampleAt < this.o.sampleEveryMs) return;
+    link.lastSampleAt = now;
+    this.writer.sample(link.id, count, new Date(this.o.clock.wall()), link.info?.map ?? null);
   }
 
   /** Hands the list to the ban enforcer (which looks up only new players or new identities, off the hot path). */
