@@ -38,7 +38,7 @@ export const TRIGGER_EVENT_LABELS: Record<TriggerEvent, string> = {
 export const PATTERN_KINDS = ["text", "glob", "regex"] as const;
 export type PatternKind = (typeof PATTERN_KINDS)[number];
 
-export const TRIGGER_ACTIONS = ["message", "warn", "kick", "ban", "command"] as const;
+export const TRIGGER_ACTIONS = ["message", "warn", "kick", "ban", "command", "webhook"] as const;
 export type TriggerActionKind = (typeof TRIGGER_ACTIONS)[number];
 
 export const TRIGGER_ACTION_LABELS: Record<TriggerActionKind, string> = {
@@ -47,6 +47,7 @@ export const TRIGGER_ACTION_LABELS: Record<TriggerActionKind, string> = {
   kick: "Kick the player",
   ban: "Ban the player",
   command: "Run a custom command",
+  webhook: "Send a webhook",
 };
 
 /** Events that name an online player the player actions (message, warn, kick, ban) can act on. */
@@ -240,6 +241,8 @@ export const triggerActionSchema = z.object({
   args: z.record(z.string().max(64), z.string().max(500)).default({}),
   /** The editor confirmed a dangerous custom command for this trigger (stored; without it, refused). */
   confirmed: z.boolean().default(false),
+  /** Send a webhook: which one (it must take "trigger" notices; the text is the notice's text). */
+  webhookId: z.string().max(64).default(""),
 });
 export type TriggerAction = z.infer<typeof triggerActionSchema>;
 
@@ -287,10 +290,12 @@ export const triggerInputSchema = z
       issue(["conditions", "maxPlayers"], "Below the minimum");
     if (PLAYER_ACTIONS.has(t.action.kind) && !PLAYER_EVENTS.has(t.event))
       issue(["action", "kind"], "This event has no online player to act on");
-    if (t.action.kind !== "command" && t.action.text === "")
+    if (t.action.kind !== "command" && t.action.kind !== "webhook" && t.action.text === "")
       issue(["action", "text"], t.action.kind === "message" ? "Enter a message" : "Enter a reason");
     if (t.action.kind === "command" && t.action.commandId === "")
       issue(["action", "commandId"], "Choose a custom command");
+    if (t.action.kind === "webhook" && t.action.webhookId === "")
+      issue(["action", "webhookId"], "Choose a webhook");
     if (t.perPlayerLimit !== undefined && !EVENTS_WITH_PLAYER.has(t.event))
       issue(["perPlayerLimit"], "This event has no player to count");
   });

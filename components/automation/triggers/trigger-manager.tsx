@@ -40,12 +40,14 @@ export function TriggerManager({
   firings,
   servers,
   commands,
+  webhooks,
   actions,
 }: {
   triggers: TriggerDto[];
   firings: FiringDto[];
   servers: Server[];
   commands: TriggerCommandChoice[];
+  webhooks: { id: string; name: string }[];
   actions: Actions;
 }) {
   const [editing, setEditing] = useState<string | null>(null);
@@ -87,7 +89,13 @@ export function TriggerManager({
                 <DeleteForm id={trigger.id} name={trigger.name} action={actions.remove} />
               </div>
               {editing === trigger.id ? (
-                <TriggerForm trigger={trigger} servers={servers} commands={commands} action={actions.save} />
+                <TriggerForm
+                  trigger={trigger}
+                  servers={servers}
+                  commands={commands}
+                  webhooks={webhooks}
+                  action={actions.save}
+                />
               ) : null}
             </Card>
           </li>
@@ -95,7 +103,7 @@ export function TriggerManager({
       </ul>
       <Card>
         <h2 className="mb-2 text-lg font-semibold">New trigger</h2>
-        <TriggerForm servers={servers} commands={commands} action={actions.save} />
+        <TriggerForm servers={servers} commands={commands} webhooks={webhooks} action={actions.save} />
       </Card>
       <FiringList firings={firings} />
     </div>
@@ -142,6 +150,7 @@ function initial(trigger?: TriggerDto) {
     commandId: trigger?.action.commandId ?? "",
     args: trigger?.action.args ?? {},
     confirmed: trigger?.action.confirmed ?? false,
+    webhookId: trigger?.action.webhookId ?? "",
     cooldownSeconds: String(trigger?.cooldownSeconds ?? 60),
     perPlayerLimit: trigger?.perPlayerLimit?.toString() ?? "",
     perPlayerWindowSeconds: String(trigger?.perPlayerWindowSeconds ?? 3600),
@@ -180,6 +189,7 @@ function payload(v: FormValues): string {
       commandId: v.commandId,
       args: v.args,
       confirmed: v.confirmed,
+      webhookId: v.webhookId,
     },
     cooldownSeconds: v.cooldownSeconds,
     perPlayerLimit: v.perPlayerLimit,
@@ -193,17 +203,20 @@ const TEXT_LABEL: Record<TriggerActionKind, string> = {
   kick: "Reason",
   ban: "Reason",
   command: "Message",
+  webhook: "Message",
 };
 
 function TriggerForm({
   trigger,
   servers,
   commands,
+  webhooks,
   action,
 }: {
   trigger?: TriggerDto;
   servers: Server[];
   commands: TriggerCommandChoice[];
+  webhooks: { id: string; name: string }[];
   action: Actions["save"];
 }) {
   const [state, dispatch, pending] = useActionState(action, null);
@@ -406,6 +419,22 @@ function TriggerForm({
             ))}
           </SelectField>
         )}
+        {v.actionKind === "webhook" ? (
+          <SelectField
+            label="Webhook"
+            value={v.webhookId}
+            onChange={(e) => set({ webhookId: e.target.value })}
+            error={errors?.["action.webhookId"]}
+            hint='It must take "trigger" notices; an empty message sends what happened'
+          >
+            <option value="">Choose…</option>
+            {webhooks.map((w) => (
+              <option key={w.id} value={w.id}>
+                {w.name}
+              </option>
+            ))}
+          </SelectField>
+        ) : null}
         {v.actionKind === "ban" ? (
           <TextField
             label="Ban duration"

@@ -7,7 +7,8 @@
  */
 import { fillPlayer, PLAYER_PLACEHOLDER, type TriggerAction } from "../../../lib/automation/triggers.ts";
 import { isAppError } from "../../../lib/errors.ts";
-import { can } from "../../../lib/permissions.ts";
+import type { WebhookNotice } from "../../../lib/automation/webhooks.ts";
+import { can, type Actor } from "../../../lib/permissions.ts";
 import { recordAudit } from "../../data/audit.ts";
 import type { LoadedTrigger } from "../../data/automation/triggers.ts";
 import { banOnlinePlayer } from "../../hub/ban-player.ts";
@@ -17,8 +18,19 @@ import type { OperationDeps } from "../../operations/deps.ts";
 import { kickPlayer, messagePlayer, warnPlayer, type OperationCaller } from "../../operations/players.ts";
 import { runAs } from "../run-as.ts";
 
+/** The webhook dispatcher's trigger entry (server/automation/webhooks/index.ts `sendTo`). */
+export interface WebhookSender {
+  sendTo(
+    webhookId: string,
+    notice: WebhookNotice,
+    ownerActor: Actor,
+  ): Promise<{ ok: true } | { ok: false; reason: string }>;
+}
+
 export interface ActDeps extends OperationDeps {
   hub: OperationDeps["hub"] & Pick<HubPort, "recheckBans">;
+  /** Absent where no dispatcher runs: a webhook action then fails, saying so. */
+  webhooks?: WebhookSender | undefined;
   /** Wall time (ban expiry is counted from it). */
   wall(): number;
 }
@@ -50,6 +62,8 @@ export function describeAction(action: TriggerAction, player: EventPlayer | null
       return `ban ${name} for ${action.duration} (${text})`;
     case "command":
       return `run custom command ${action.commandId}`;
+    case "webhook":
+      return `send webhook ${action.webhookId}`;
   }
 }
 
@@ -58,6 +72,7 @@ export async function act(
   trigger: LoadedTrigger,
   serverId: string,
   player: EventPlayer | null,
+  summary: string,
 ): Promise<Outcome> {
   const ran = await runAs(deps.db, { name: trigger.name, ownerId: trigger.ownerId });
   if (!ran.ok) return { outcome: "refused", detail: `not run: ${ran.reason}` };
@@ -75,6 +90,8 @@ export async function act(
     });
     return { outcome: "refused", detail: "its owner no longer holds automation.manage on this server" };
   }
+  if (trigger.action.kind === "webhook")
+    return sendWebhook(deps, caller.actor, trigger, serverId, player, summary);
   try {
     const message = await run(deps, caller, trigger.action, serverId, player);
     return { outcome: "done", detail: message };
@@ -107,6 +124,7 @@ async function run(
     });
     return `ran "${result.command.text.slice(0, 200)}"`;
   }
+  if (action.kind === "webhook") throw new Error("webhooks are sent by sendWebhook");
   if (!player?.id) throw new Error("the game did not say which player it was");
   const playerId = player.id;
   switch (action.kind) {
@@ -128,4 +146,32 @@ async function run(
       return `banned ${ban.playerNames[0] ?? player.name} (${action.duration})`;
     }
   }
+}
+
+/** A "trigger" notice to one webhook; the dispatcher checks that the owner may use it (and neutralises mentions). */
+async function sendWebhook(
+  deps: ActDeps,
+  owner: Actor,
+  trigger: LoadedTrigger,
+  serverId: string,
+  player: EventPlayer | null,
+  summary: string,
+): Promise<Outcome> {
+  if (!deps.webhooks) return { outcome: "failed", detail: "webhooks are not running in this process" };
+  const server = await deps.db.server.findUnique({ where: { id: serverId }, select: { name: true } });
+  const notice: WebhookNotice = {
+    event: "trigger",
+    serverId,
+    title: `Trigger: ${trigger.name}`,
+    text: trigger.action.text === "" ? summary : fillPlayer(trigger.action.text, player?.name ?? null),
+    fields: [
+      { name: "Server", value: server?.name ?? serverId },
+      ...(player ? [{ name: "Player", value: player.name }] : []),
+      { name: "Event", value: summary },
+    ],
+  };
+  const sent = await deps.webhooks.sendTo(trigger.action.webhookId, notice, owner);
+  return sent.ok
+    ? { outcome: "done", detail: "webhook queued" }
+    : { outcome: "refused", detail: `webhook not sent: ${sent.reason}` };
 }

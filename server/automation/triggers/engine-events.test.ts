@@ -16,6 +16,15 @@ import { Emitter } from "../../rcon/emitter.ts";
 import { actorFor } from "../../testing/actors.ts";
 import { createSqliteTestDatabase, type TestDatabase } from "../../testing/databases.ts";
 import { silentLogger } from "../../testing/realtime.ts";
+import { WebhookDispatcher } from "../webhooks/index.ts";
+import {
+  discordPath,
+  nextOutcome,
+  seedUser,
+  seedWebhook,
+  startReceiver,
+  testKey,
+} from "../webhooks/testing.ts";
 import { TriggerEngine, type TriggerEngineOptions } from "./engine.ts";
 
 function eventSource() {
@@ -215,6 +224,77 @@ describe("trigger engine events and budget", () => {
     emit(chat("second three"));
     await engine.idle();
     expect(await firings(second.id)).toHaveLength(1);
+  });
+
+  it("sends a webhook as the owner through the dispatcher, with game text unable to mention anyone", async () => {
+    const key = testKey();
+    const clock = new FakeHubClock();
+    const receiver = await startReceiver(() => clock.now());
+    const dispatcher = new WebhookDispatcher({
+      db: t.db,
+      encryptionKey: key,
+      logger: silentLogger,
+      clock,
+      allowLoopback: true,
+      cacheMs: 0,
+    });
+    try {
+      const hook = await seedWebhook(t.db, key, {
+        kind: "discord",
+        url: receiver.base + discordPath(),
+        events: ["trigger"],
+        ownerId: admin.id,
+        serverIds: [serverId],
+      });
+      const limited = await seedUser(t.db, "ADMIN", [serverId]);
+      const created = await createTrigger(
+        { db: t.db, actor: admin, ip: null },
+        {
+          name: "Relay calls",
+          serverIds: [serverId],
+          event: "chat",
+          cooldownSeconds: 0,
+          match: { pattern: "admin" },
+          action: { kind: "webhook", webhookId: hook },
+        },
+      );
+      const { events, hub } = eventSource();
+      const engine = new TriggerEngine({ db: t.db, logger: silentLogger, clock, hub, webhooks: dispatcher });
+      engines.push(engine);
+      await engine.start();
+      const delivered = nextOutcome(dispatcher, (o) => o.outcome === "delivered");
+      events.emit({ type: "game", serverId, event: chat("admin @everyone help <@&123>", "Caller") });
+      await engine.idle();
+      await delivered;
+      expect((await firings(created.id)).map((f) => f.outcome)).toEqual(["done"]);
+      const body = receiver.received[0]!.body as {
+        allowed_mentions: unknown;
+        embeds: { title: string; description: string; fields: { name: string; value: string }[] }[];
+      };
+      expect(body.allowed_mentions).toEqual({ parse: [] });
+      expect(body.embeds[0]!.title).toBe("Trigger: Relay calls");
+      expect(body.embeds[0]!.description).toBe("Caller: admin @\u200beveryone help <@&\u200b123>");
+
+      // An editor who may not manage that webhook cannot pick it.
+      await expect(
+        createTrigger(
+          { db: t.db, actor: limited, ip: null },
+          {
+            name: "Not mine",
+            serverIds: [serverId],
+            event: "chat",
+            match: { pattern: "x" },
+            action: { kind: "webhook", webhookId: "missing" },
+          },
+        ),
+      ).rejects.toMatchObject({
+        code: "INVALID_INPUT",
+        fieldErrors: { "action.webhookId": ["Unknown webhook"] },
+      });
+    } finally {
+      dispatcher.stop();
+      await receiver.close();
+    }
   });
 
   let command: string | null = null;

@@ -37,7 +37,14 @@ import { every, type HubClock } from "../../hub/clock.ts";
 import type { HubEvent, HubGameEvent } from "../../hub/options.ts";
 import type { HubPort } from "../../hub/port.ts";
 import type { Logger, Player } from "../../rcon/types.ts";
-import { act, describeAction, type ActDeps, type EventPlayer, type Outcome } from "./act.ts";
+import {
+  act,
+  describeAction,
+  type ActDeps,
+  type EventPlayer,
+  type Outcome,
+  type WebhookSender,
+} from "./act.ts";
 import { TriggerLimits } from "./limits.ts";
 
 export interface TriggerEngineOptions {
@@ -49,6 +56,8 @@ export interface TriggerEngineOptions {
   reloadEveryMs?: number;
   /** Firings waiting per trigger; more are dropped and counted. Default 10. */
   queueLimit?: number;
+  /** The webhook dispatcher, for "send a webhook" actions (server/automation/webhooks/index.ts). */
+  webhooks?: WebhookSender;
   /** New audit rows (default: this process's audit log). */
   auditEvents?: (listener: (event: AuditEventDto) => void) => () => void;
 }
@@ -92,7 +101,7 @@ export class TriggerEngine {
   private stopped = false;
 
   constructor(private readonly o: TriggerEngineOptions) {
-    this.deps = { db: o.db, logger: o.logger, hub: o.hub, wall: () => o.clock.wall() };
+    this.deps = { db: o.db, logger: o.logger, hub: o.hub, webhooks: o.webhooks, wall: () => o.clock.wall() };
   }
 
   async start(): Promise<void> {
@@ -387,10 +396,12 @@ export class TriggerEngine {
     let result: Outcome | { outcome: "would"; detail: string };
     if (trigger.dryRun) result = { outcome: "would", detail: `would ${what}` };
     else {
-      result = await act(this.deps, trigger, job.serverId, job.player).catch((error: unknown) => ({
-        outcome: "failed" as const,
-        detail: String(error).slice(0, 200),
-      }));
+      result = await act(this.deps, trigger, job.serverId, job.player, job.summary).catch(
+        (error: unknown) => ({
+          outcome: "failed" as const,
+          detail: String(error).slice(0, 200),
+        }),
+      );
     }
     await this.store({
       triggerId: trigger.id,

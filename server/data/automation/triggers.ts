@@ -153,6 +153,21 @@ async function checkInput(ctx: DataContext, raw: unknown, action: string, target
         },
       );
   }
+  if (input.action.kind === "webhook") {
+    const webhook = await ctx.db.webhook.findUnique({
+      where: { id: input.action.webhookId },
+      include: { servers: { select: { serverId: true } } },
+    });
+    const scope = {
+      allServers: webhook?.allServers ?? false,
+      serverIds: webhook?.servers.map((s) => s.serverId) ?? [],
+    };
+    // The same rule as the webhooks page: a webhook the editor may not manage cannot be used.
+    if (!webhook || (!scope.allServers && scope.serverIds.length === 0) || !mayManage(ctx.actor, scope))
+      throw new AppError("INVALID_INPUT", "Choose one of your webhooks.", {
+        "action.webhookId": ["Unknown webhook"],
+      });
+  }
   return input;
 }
 
@@ -391,4 +406,20 @@ export async function listTriggerCommandChoices(ctx: DataContext): Promise<Trigg
         : [],
     };
   });
+}
+
+/** Webhooks a trigger of this editor may send to (the ones it may manage). */
+export async function listTriggerWebhookChoices(ctx: DataContext): Promise<{ id: string; name: string }[]> {
+  await requirePermission(ctx, "automation.manage", "automation.trigger.list");
+  const rows = await ctx.db.webhook.findMany({
+    select: { id: true, name: true, allServers: true, servers: { select: { serverId: true } } },
+    orderBy: { name: "asc" },
+  });
+  return rows
+    .filter(
+      (w) =>
+        (w.allServers || w.servers.length > 0) &&
+        mayManage(ctx.actor, { allServers: w.allServers, serverIds: w.servers.map((s) => s.serverId) }),
+    )
+    .map((w) => ({ id: w.id, name: w.name }));
 }
