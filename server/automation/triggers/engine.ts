@@ -189,6 +189,12 @@ export class TriggerEngine {
     }
     for (const key of this.crossing.keys())
       if (!ids.has(key.split("\u0000")[0] ?? "")) this.crossing.delete(key);
+    // Deleted or disabled triggers: their counts go; a queue still working finishes on its own.
+    for (const c of [...this.byEvent.values()].flat())
+      if (!ids.has(c.trigger.id)) {
+        this.limits.forget(c.trigger.id);
+        if (!this.queues.get(c.trigger.id)?.running) this.queues.delete(c.trigger.id);
+      }
     this.byEvent = byEvent;
   }
 

@@ -69,7 +69,7 @@ export class TriggerLimits {
     }
   }
 
-  /** A trigger was deleted or edited: its counts go with it only when deleted. */
+  /** A trigger was deleted or disabled: its counts go with it (an edit keeps them). */
   forget(triggerId: string): void {
     const prefix = key(triggerId, "");
     for (const k of this.last.keys()) if (k.startsWith(prefix)) this.last.delete(k);
