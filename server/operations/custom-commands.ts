@@ -1,17 +1,17 @@
 /**
- * Running a custom command (lib/commands, server/data/custom-commands.ts) on one server, shared by
- * the socket event `commands:run` and automation triggers: commands.run and the role rule
- * (`commandForRun`), argument values checked against their types (refusals audited without the
- * values), a dangerous command only when `confirmed`, the audit row first, then the hub. It never
- * passes the raw console policy: the text comes only from the Admin's template and checked values.
+ * Running a custom command (lib/commands, server/data/custom-commands.ts), shared by the socket
+ * event and schedules: commands.run on the server and the role rule (`commandForRun`, audited
+ * refusals), the arguments checked against their types (refused values are audited, not stored),
+ * a dangerous command only with `confirmed`, then the audit row first and the hub. It does not pass
+ * the raw console policy: the text comes only from the Admin's template and checked values.
  */
 import type { ArgumentValues } from "../../lib/commands/arguments.ts";
 import { renderCustomCommand } from "../../lib/commands/render.ts";
 import { AppError } from "../../lib/errors.ts";
 import { can } from "../../lib/permissions.ts";
+import type { ConsoleLineMessage } from "../../lib/realtime/contract.ts";
 import { recordAudit } from "../data/audit.ts";
 import { commandForRun } from "../data/custom-commands.ts";
-import type { ExecResult } from "../hub/port.ts";
 import { commandForRecord, redactLine } from "../realtime/redact.ts";
 import { auditedFor } from "./audited.ts";
 import type { OperationDeps } from "./deps.ts";
@@ -21,30 +21,34 @@ export interface CustomCommandRunInput {
   serverId: string;
   commandId: string;
   args: ArgumentValues;
-  /** The second click a dangerous command needs (automation: the editor's stored confirmation). */
-  confirmed: boolean;
+  /** The second click (or a schedule editor's stored confirmation) a dangerous command needs. */
+  confirmed?: boolean | undefined;
 }
 
 export async function runCustomCommand(
   deps: OperationDeps,
   caller: OperationCaller,
-  { serverId, commandId, args, confirmed }: CustomCommandRunInput,
-): Promise<ExecResult> {
+  input: CustomCommandRunInput,
+): Promise<{ command: ConsoleLineMessage; answer: ConsoleLineMessage }> {
   const { actor } = caller;
-  const dialect = deps.hub.dialectOf(serverId);
+  const dialect = deps.hub.dialectOf(input.serverId);
   if (!dialect) throw new AppError("NOT_FOUND", "That server does not exist.");
-  const ctx = { db: deps.db, ...caller };
-  const command = await commandForRun(ctx, serverId, commandId, dialect.id);
-  const rendered = renderCustomCommand(command, args, {
+  const command = await commandForRun(
+    { db: deps.db, ...caller },
+    input.serverId,
+    input.commandId,
+    dialect.id,
+  );
+  const rendered = renderCustomCommand(command, input.args, {
     gameId: dialect.id,
-    players: deps.hub.players(serverId),
+    players: deps.hub.players(input.serverId),
   });
   if (!rendered.ok) {
     // Probing shows in the log; the refused values are not stored (they may be anything).
     await recordAudit(deps.db, {
       actor,
       action: "command.custom",
-      serverId,
+      serverId: input.serverId,
       targetType: "custom_command",
       targetId: command.id,
       input: { command: command.name },
@@ -54,7 +58,7 @@ export async function runCustomCommand(
     });
     throw new AppError("INVALID_INPUT", rendered.message, rendered.fieldErrors);
   }
-  if (command.dangerous && !confirmed)
+  if (command.dangerous && input.confirmed !== true)
     throw new AppError(
       "CONFIRMATION_REQUIRED",
       `"${command.name}" needs a confirmation: run it again to confirm.`,
@@ -63,20 +67,19 @@ export async function runCustomCommand(
     {
       actor,
       action: "command.custom",
-      serverId,
+      serverId: input.serverId,
       targetType: "custom_command",
       targetId: command.id,
       input: {
         command: command.name,
         args: rendered.recorded,
         rendered: commandForRecord(rendered.command, dialect),
-        ...(confirmed && command.dangerous ? { confirmed: true } : {}),
       },
     },
-    () => deps.hub.exec(serverId, actor, rendered.command),
+    () => deps.hub.exec(input.serverId, actor, rendered.command),
     (r) => r.answer.text.slice(0, 500),
   );
-  return can(actor, "players.identities", serverId)
+  return can(actor, "players.identities", input.serverId)
     ? result
     : { command: redactLine(result.command, dialect), answer: redactLine(result.answer, dialect) };
 }

@@ -181,6 +181,29 @@ describe("automation triggers on a BattlEye emulator", () => {
     expect(lines).toContain(`automation: Anti-grief (Ada) kicked ${who.name} (No griefing)`);
   });
 
+  it("runs a custom command as the owner, with the event's player as its argument", async () => {
+    const command = await t.db.customCommand.create({
+      data: {
+        name: "Say to",
+        arguments: JSON.stringify([{ type: "player", name: "who", label: "Player" }]),
+        templates: JSON.stringify({ "family:battleye": "say {who} Welcome back" }),
+      },
+    });
+    const { engine, id } = await engineWith({
+      name: "Welcome back",
+      match: { pattern: "i am back" },
+      action: { kind: "command", commandId: command.id, args: { who: "{player}" } },
+    });
+    const who = speaker();
+    await say(engine, "i am back");
+    const rows = await firings(id);
+    expect(rows[0]).toMatchObject({ outcome: "done" });
+    expect(rows[0]!.detail).toContain(`ran "say ${who.id} Welcome back"`);
+    expect(
+      await t.db.auditEvent.findFirst({ where: { action: "command.custom", automation: "Welcome back" } }),
+    ).toMatchObject({ actorId: admin.id, outcome: "success" });
+  });
+
   it("never does more than its owner may now: a lost permission is refused and audited", async () => {
     // A custom role that may automate but not kick.
     const role = await t.db.role.create({

@@ -1,16 +1,17 @@
 /**
  * Custom commands (lib/commands, server/data/custom-commands.ts): the list a server page offers and
- * the run (`runCustomCommand`, server/operations/custom-commands.ts, shared with automation). A run
- * needs commands.run on the server and the role rule, never console.execute: the rendered text is
- * built only from the Admin's template and checked argument values, so it does not pass the raw
+ * the run (`runCustomCommand` in server/operations/custom-commands.ts, shared with schedules). A
+ * run needs commands.run on the server and the role rule, never console.execute: the rendered text
+ * is built only from the Admin's template and checked argument values, so it does not pass the raw
  * console policy. It is audited (name, checked arguments, rendered command) before it is sent.
  */
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import { z } from "zod";
 import { argumentValuesSchema } from "../../../lib/commands/arguments.ts";
 import { runnableCommands } from "../../data/custom-commands.ts";
-import { runCustomCommand } from "../../operations/custom-commands.ts";
+import type { Actor } from "../../../lib/permissions.ts";
 import type { RealtimeDeps, RealtimeServer } from "../io.ts";
+import { runCustomCommand } from "../../operations/custom-commands.ts";
 import { guarded, type RealtimeSocket } from "./guard.ts";
 
 const serverId = z.string().min(1).max(64);
@@ -29,7 +30,7 @@ export function registerCommandHandlers(
   limiter: RateLimiterAbstract,
 ): void {
   const { hub } = deps;
-  const ctxOf = (actor: Parameters<typeof runnableCommands>[0]["actor"]) => ({
+  const ctxOf = (actor: Actor) => ({
     db: deps.db,
     actor,
     ip: socket.data.address,
@@ -65,17 +66,7 @@ export function registerCommandHandlers(
         serverId: (i) => i.serverId,
         limiter,
       },
-      (input, actor) =>
-        runCustomCommand(
-          deps,
-          { actor, ip: socket.data.address },
-          {
-            serverId: input.serverId,
-            commandId: input.commandId,
-            args: input.args,
-            confirmed: input.confirmed === true,
-          },
-        ),
+      (input, actor) => runCustomCommand(deps, { actor, ip: socket.data.address }, input),
     ),
   );
 }
