@@ -34,6 +34,8 @@ import { playerRefFor } from "./realtime/redact.ts";
 import { loadAllFamilies } from "./rcon/registry.ts";
 import { setRuntime } from "./runtime.ts";
 import { loadSecrets } from "./security/secrets.ts";
+import { TriggerEngine } from "./automation/triggers/engine.ts";
+import { systemHubClock } from "./hub/clock.ts";
 
 const SHUTDOWN_GRACE_MS = 4_000;
 // `next` is CommonJS: under NodeNext its default import is typed as the module, at run time it is
@@ -129,6 +131,9 @@ async function main(): Promise<void> {
   // What browsers and server actions talk to: the local hub, or the cluster's router over it.
   const live: HubPort = cluster ? cluster.runtime.hub : hub;
   const limiters = cluster ? cluster.runtime.limiters : memoryLimiters;
+  // Automation triggers: fed by this instance's hub events, acting through `live` as their owners.
+  const triggers = new TriggerEngine({ db, logger, clock: systemHubClock, hub: live });
+  await triggers.start();
 
   const httpServer = createServer();
   const realtime = createRealtime(httpServer, {
@@ -163,6 +168,7 @@ async function main(): Promise<void> {
     ),
     endUserSessions: (userId, reason) => realtime.endUserSessions(userId, reason),
     endSessionSockets: (sessionId, reason) => realtime.endSessionSockets(sessionId, reason),
+    triggers: { changed: () => triggers.changed() },
     hub: {
       reloadServer: (serverId) => live.reloadServer(serverId),
       recheckBans: (serverIds) => live.recheckBans(serverIds),
@@ -247,6 +253,7 @@ async function main(): Promise<void> {
       // connect them within about a second), while browsers here still receive the last lines.
       await cluster?.handOver();
       await realtime.close();
+      await triggers.stop();
       // Flush the console history and close every RCON connection, then the demo emulators.
       await hub.stop();
       await gameLogs.close();

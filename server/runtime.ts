@@ -56,6 +56,8 @@ export interface Runtime {
   endSessionSockets?(sessionId: string, reason: string): void;
   /** The connection hub; absent where no hub runs (tests of the data layer). */
   hub?: HubControl;
+  /** Automation triggers (server/automation/triggers/): a trigger was edited here, reload now. */
+  triggers?: { changed(): void };
 }
 
 const KEY = Symbol.for("rcondeck.runtime");

@@ -1,21 +1,17 @@
 /**
  * Custom commands (lib/commands, server/data/custom-commands.ts): the list a server page offers and
- * the run. A run needs commands.run on the server and the role rule, never console.execute: the
- * rendered text is built only from the Admin's template and checked argument values, so it does
- * not pass the raw console policy. It is audited (name, checked arguments, rendered command)
- * before it is sent.
+ * the run (`runCustomCommand` in server/operations/custom-commands.ts, shared with schedules). A
+ * run needs commands.run on the server and the role rule, never console.execute: the rendered text
+ * is built only from the Admin's template and checked argument values, so it does not pass the raw
+ * console policy. It is audited (name, checked arguments, rendered command) before it is sent.
  */
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import { z } from "zod";
 import { argumentValuesSchema } from "../../../lib/commands/arguments.ts";
-import { renderCustomCommand } from "../../../lib/commands/render.ts";
-import { AppError } from "../../../lib/errors.ts";
-import { can } from "../../../lib/permissions.ts";
-import { recordAudit } from "../../data/audit.ts";
-import { commandForRun, runnableCommands } from "../../data/custom-commands.ts";
+import { runnableCommands } from "../../data/custom-commands.ts";
+import type { Actor } from "../../../lib/permissions.ts";
 import type { RealtimeDeps, RealtimeServer } from "../io.ts";
-import { commandForRecord, redactLine } from "../redact.ts";
-import { auditedFor } from "../../operations/audited.ts";
+import { runCustomCommand } from "../../operations/custom-commands.ts";
 import { guarded, type RealtimeSocket } from "./guard.ts";
 
 const serverId = z.string().min(1).max(64);
@@ -34,8 +30,7 @@ export function registerCommandHandlers(
   limiter: RateLimiterAbstract,
 ): void {
   const { hub } = deps;
-  const audited = auditedFor(deps, socket.data.address);
-  const ctxOf = (actor: Parameters<typeof commandForRun>[0]["actor"]) => ({
+  const ctxOf = (actor: Actor) => ({
     db: deps.db,
     actor,
     ip: socket.data.address,
@@ -71,55 +66,7 @@ export function registerCommandHandlers(
         serverId: (i) => i.serverId,
         limiter,
       },
-      async (input, actor) => {
-        const dialect = hub.dialectOf(input.serverId);
-        if (!dialect) throw new AppError("NOT_FOUND", "That server does not exist.");
-        const ctx = ctxOf(actor);
-        const command = await commandForRun(ctx, input.serverId, input.commandId, dialect.id);
-        const rendered = renderCustomCommand(command, input.args, {
-          gameId: dialect.id,
-          players: hub.players(input.serverId),
-        });
-        if (!rendered.ok) {
-          // Probing shows in the log; the refused values are not stored (they may be anything).
-          await recordAudit(deps.db, {
-            actor,
-            action: "command.custom",
-            serverId: input.serverId,
-            targetType: "custom_command",
-            targetId: command.id,
-            input: { command: command.name },
-            outcome: "denied",
-            detail: `invalid arguments: ${Object.keys(rendered.fieldErrors ?? {}).join(", ") || rendered.message}`,
-            sourceIp: socket.data.address,
-          });
-          throw new AppError("INVALID_INPUT", rendered.message, rendered.fieldErrors);
-        }
-        if (command.dangerous && input.confirmed !== true)
-          throw new AppError(
-            "CONFIRMATION_REQUIRED",
-            `"${command.name}" needs a confirmation: run it again to confirm.`,
-          );
-        const result = await audited(
-          {
-            actor,
-            action: "command.custom",
-            serverId: input.serverId,
-            targetType: "custom_command",
-            targetId: command.id,
-            input: {
-              command: command.name,
-              args: rendered.recorded,
-              rendered: commandForRecord(rendered.command, dialect),
-            },
-          },
-          () => hub.exec(input.serverId, actor, rendered.command),
-          (r) => r.answer.text.slice(0, 500),
-        );
-        return can(actor, "players.identities", input.serverId)
-          ? result
-          : { command: redactLine(result.command, dialect), answer: redactLine(result.answer, dialect) };
-      },
+      (input, actor) => runCustomCommand(deps, { actor, ip: socket.data.address }, input),
     ),
   );
 }
