@@ -33,6 +33,7 @@ import { createRealtime } from "./realtime/io.ts";
 import { playerRefFor } from "./realtime/redact.ts";
 import { loadAllFamilies } from "./rcon/registry.ts";
 import { setRuntime } from "./runtime.ts";
+import { startWebhooks } from "./automation/webhooks/start.ts";
 import { loadSecrets } from "./security/secrets.ts";
 
 const SHUTDOWN_GRACE_MS = 4_000;
@@ -147,7 +148,17 @@ async function main(): Promise<void> {
     ...(cluster ? { adapter: cluster.runtime.adapter, cluster: true } : {}),
     limiters,
   });
+  // Webhooks and in-app alerts, fed by this instance's own hub (the servers it holds) and audit rows.
+  const webhooks = startWebhooks({
+    db,
+    encryptionKey: secrets.encryptionKey,
+    logger,
+    hub,
+    io: realtime.io,
+    allowLoopback: env.WEBHOOKS_ALLOW_LOOPBACK === "1",
+  });
   setRuntime({
+    webhooks: webhooks.control,
     env,
     db,
     secrets,
@@ -246,6 +257,7 @@ async function main(): Promise<void> {
       // First the game servers: connections closed, leases given back, the others told (they
       // connect them within about a second), while browsers here still receive the last lines.
       await cluster?.handOver();
+      webhooks.stop();
       await realtime.close();
       // Flush the console history and close every RCON connection, then the demo emulators.
       await hub.stop();
