@@ -33,7 +33,12 @@ export function AlertToasts() {
   }, []);
   if (alerts.length === 0) return null;
   return (
-    <div className="fixed right-4 bottom-4 z-50 w-80 space-y-2" aria-live="polite" aria-label="Alerts">
+    <div
+      role="region"
+      className="fixed right-4 bottom-4 z-50 w-80 space-y-2"
+      aria-live="polite"
+      aria-label="Alerts"
+    >
       {alerts.map((alert) => (
         <div
           key={alert.id}
