@@ -250,6 +250,31 @@ describe.each(DATABASE_KINDS)("connection hub on $kind", ({ create }) => {
     unwatch();
   });
 
+  it("stores each player-count sample with the map it last read, from the first sample on", async () => {
+    const e = await emulator("pw");
+    const id = await addServer(t, e.port, "pw");
+    const hub = new ConnectionHub({
+      db: t.db,
+      encryptionKey: KEY,
+      logger: silent,
+      connectionOptions: FAST,
+      history: { intervalMs: 20 },
+      watchedPollMs: 100,
+      sampleEveryMs: 0,
+    });
+    hubs.push(hub);
+    await hub.start();
+    const unwatch = hub.watch(id);
+    const samples = () =>
+      t.db.playerCountSample.findMany({ where: { serverId: id }, orderBy: { id: "asc" } });
+    await vi.waitFor(async () => expect((await samples()).length).toBeGreaterThan(0), { timeout: 5_000 });
+    const [first] = await samples();
+    expect(first).toMatchObject({ map: e.world.map, count: hub.players(id).length });
+    await hub.exec(id, actor, "changelevel de_nuke");
+    await vi.waitFor(async () => expect((await samples()).at(-1)?.map).toBe("de_nuke"), { timeout: 5_000 });
+    unwatch();
+  });
+
   it("turns chat the game pushes (Squad) into chat lines at once", async () => {
     const { e, id, hub } = await serverWithHub("squad");
     const lines: Extract<HubEvent, { type: "line" }>["line"][] = [];

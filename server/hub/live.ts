@@ -258,6 +258,8 @@ export class LiveServers {
           this.emitStatus(link);
         }
       }
+      // After the info read, so the first sample of a connection already carries its map.
+      if (link.connection === connection) this.sample(link, players.length);
     } catch (error) {
       this.o.logger.debug("player poll failed", { serverId: link.id, error: describeError(error) });
     }
@@ -293,13 +295,17 @@ export class LiveServers {
     for (const tracked of result.learned) this.storeStayFields(link, tracked);
     link.playerList = result.list;
     link.hasPolled = true;
-    if (now - link.lastSampleAt >= this.o.sampleEveryMs) {
-      link.lastSampleAt = now;
-      this.writer.sample(link.id, players.length, new Date(wall));
-    }
     if (result.changed) this.emitPlayers(link);
     this.emitStatus(link);
     this.enforceBans(link);
+  }
+
+  /** A player-count sample every sampleEveryMs, with the map last read (no extra RCON command). */
+  private sample(link: Link, count: number): void {
+    const now = this.o.clock.now();
+    if (now - link.lastSampleAt < this.o.sampleEveryMs) return;
+    link.lastSampleAt = now;
+    this.writer.sample(link.id, count, new Date(this.o.clock.wall()), link.info?.map ?? null);
   }
 
   /** Hands the list to the ban enforcer (which looks up only new players or new identities, off the hot path). */
