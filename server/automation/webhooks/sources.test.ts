@@ -3,7 +3,8 @@
  * clients, a real receiver on loopback): a ban made through the data layer reaches a Discord
  * webhook with its reason and author and an alert reaches the sockets that may see the server's
  * players, not a Viewer limited to another server; a server the hub finds unreachable is reported
- * once its state has held for the debounce time, and a flap shorter than that is not reported.
+ * once its state has held for the debounce time, and a flap shorter than that is not reported;
+ * chat is relayed with identities hidden, and watch-list joins with their reason.
  */
 import { createServer as createTcpServer, type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -242,10 +243,42 @@ describe("webhooks and alerts from hub and audit events", () => {
     const online = next();
     clock.advance(10_000);
     await online;
-    stop();
     expect(emitted.map((n) => [n.event, n.title, n.text])).toEqual([
       ["server_offline", "Server offline: Bravo", "connection refused"],
       ["server_online", "Server online: Bravo", "RconDeck is connected to the server again."],
     ]);
+
+    // Chat is relayed as a Viewer would read it (identities hidden); watch-list joins carry the reason.
+    const chat = next();
+    for (const l of listeners)
+      l({
+        type: "line",
+        line: {
+          serverId: serverB,
+          seq: 1,
+          at: "",
+          kind: "chat",
+          text: "Griefer (STEAM_1:0:12345): my id is 76561198000000001",
+          actorName: null,
+          replyTo: null,
+        },
+      });
+    await chat;
+    const watch = next();
+    for (const l of listeners)
+      l({
+        type: "watch",
+        notice: { serverId: serverB, playerId: "p1", name: "Griefer", reason: "alt account", at: "" },
+      });
+    await watch;
+    stop();
+    const [chatNotice, watchNotice] = emitted.slice(2);
+    expect(chatNotice).toMatchObject({ event: "chat", title: "Chat on Bravo" });
+    expect(chatNotice!.text).not.toMatch(/STEAM_1:0:12345|76561198000000001/);
+    expect(watchNotice).toMatchObject({
+      event: "watch_join",
+      title: "Watch-list player joined Bravo",
+      fields: expect.arrayContaining([{ name: "Watch reason", value: "alt account" }]) as unknown,
+    });
   });
 });
