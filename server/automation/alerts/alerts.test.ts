@@ -119,6 +119,16 @@ describe("in-app alerts over two instances", () => {
       [serverA],
     );
     expect(await got).toMatchObject({ event: "server_online" });
+
+    // Every server, but only "Watcher" on A: A's player alerts are not for this user, B's are.
+    const mixed = await createTestUser(t.db, "mia", "VIEWER");
+    await t.db.serverAccess.create({ data: { userId: mixed.id, serverId: serverA, roleId: "watcher" } });
+    const mixedSocket = await one.clientAs(mixed);
+    expect(await emitResult(mixedSocket, "alerts:subscribe", {})).toEqual({ ok: true, data: { servers: 2 } });
+    const first = nextAlert(mixedSocket);
+    alerts[1]!.publish({ event: "ban", serverId: serverA, title: "Banned on A", text: "" }, [serverA]);
+    alerts[1]!.publish({ event: "ban", serverId: serverB, title: "Banned on B", text: "" }, [serverB]);
+    expect(await first).toMatchObject({ title: "Banned on B" });
   });
 
   it("refuses a socket whose session has ended", async () => {

@@ -3,14 +3,14 @@
  * offline or online; not chat) as toasts to connected users. A socket asks with `alerts:subscribe`;
  * its actor is re-loaded and checked per server, and it joins one room per server it may see
  * (`server.view`) and one per server whose players it may see (`players.view`: bans, kicks,
- * joins name players). A changed role or grant ends the user's sockets (runtime.endUserSessions),
+ * joins name players); a user whose one role applies everywhere joins the two "all" rooms instead. A changed role or grant ends the user's sockets (runtime.endUserSessions),
  * and the browser subscribes again on reconnect, so the rooms follow the permissions. With several
  * instances the socket.io Redis adapter carries room messages to every instance.
  */
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { WebhookNotice } from "../../../lib/automation/webhooks.ts";
-import { can } from "../../../lib/permissions.ts";
+import { can, limitedServerIds } from "../../../lib/permissions.ts";
 import type { AlertMessage } from "../../../lib/realtime/contract.ts";
 import { fail, ok, toFailure, type Result } from "../../../lib/result.ts";
 import { actorForClaims } from "../../auth/session.ts";
@@ -32,6 +32,8 @@ const ABOUT_PLAYERS = new Set<AlertMessage["event"]>(["ban", "kick", "watch_join
 
 export const alertRoom = (serverId: string, players: boolean) =>
   `alerts:${serverId}:${players ? "players" : "server"}`;
+/** Users whose one role applies on every server (no server limit, no per-server role): one room, not one per server. */
+export const allServersAlertRoom = (players: boolean) => `alerts:all:${players ? "players" : "server"}`;
 
 const subscribeSchema = z.object({}).strict();
 
@@ -59,9 +61,16 @@ export function startAlerts(io: RealtimeServer, deps: { db: Db; logger: Logger; 
           setTimeout(() => socket.disconnect(true), 0);
           return fail("UNAUTHENTICATED", "Your session has ended. Sign in again.");
         }
-        const candidates = actor.serverIds ?? (await allServerIds());
         const rooms: string[] = [];
         let servers = 0;
+        const everywhere =
+          limitedServerIds(actor) === null && Object.keys(actor.serverRoles ?? {}).length === 0;
+        if (everywhere && can(actor, "server.view")) {
+          rooms.push(allServersAlertRoom(false));
+          if (can(actor, "players.view")) rooms.push(allServersAlertRoom(true));
+          servers = await deps.db.server.count();
+        }
+        const candidates = everywhere ? [] : (actor.serverIds ?? (await allServerIds()));
         for (const id of candidates) {
           if (!can(actor, "server.view", id)) continue;
           servers++;
@@ -98,7 +107,10 @@ export function startAlerts(io: RealtimeServer, deps: { db: Db; logger: Logger; 
       const ids = servers === "all" ? await allServerIds() : servers;
       if (ids.length === 0) return;
       // One emit over every room: socket.io sends it once to a socket in several of them.
-      io.to(ids.map((id) => alertRoom(id, players))).emit("alerts:notice", message);
+      io.to([allServersAlertRoom(players), ...ids.map((id) => alertRoom(id, players))]).emit(
+        "alerts:notice",
+        message,
+      );
     })().catch((error: unknown) => deps.logger.warn("alert not sent", { error: String(error) }));
   };
 
