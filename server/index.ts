@@ -33,6 +33,7 @@ import { createRealtime } from "./realtime/io.ts";
 import { playerRefFor } from "./realtime/redact.ts";
 import { loadAllFamilies } from "./rcon/registry.ts";
 import { setRuntime } from "./runtime.ts";
+import { startWebhooks } from "./automation/webhooks/start.ts";
 import { loadSecrets } from "./security/secrets.ts";
 import { TriggerEngine } from "./automation/triggers/engine.ts";
 import { systemHubClock } from "./hub/clock.ts";
@@ -131,9 +132,6 @@ async function main(): Promise<void> {
   // What browsers and server actions talk to: the local hub, or the cluster's router over it.
   const live: HubPort = cluster ? cluster.runtime.hub : hub;
   const limiters = cluster ? cluster.runtime.limiters : memoryLimiters;
-  // Automation triggers: fed by this instance's hub events, acting through `live` as their owners.
-  const triggers = new TriggerEngine({ db, logger, clock: systemHubClock, hub: live });
-  await triggers.start();
 
   const httpServer = createServer();
   const realtime = createRealtime(httpServer, {
@@ -152,7 +150,27 @@ async function main(): Promise<void> {
     ...(cluster ? { adapter: cluster.runtime.adapter, cluster: true } : {}),
     limiters,
   });
+  // Webhooks and in-app alerts, fed by this instance's own hub (the servers it holds) and audit rows.
+  const webhooks = startWebhooks({
+    db,
+    encryptionKey: secrets.encryptionKey,
+    logger,
+    hub,
+    io: realtime.io,
+    allowLoopback: env.WEBHOOKS_ALLOW_LOOPBACK === "1",
+  });
+  // Automation triggers: fed by this instance's hub events, acting through `live` as their owners;
+  // "send a webhook" goes through the dispatcher above.
+  const triggers = new TriggerEngine({
+    db,
+    logger,
+    clock: systemHubClock,
+    hub: live,
+    webhooks: webhooks.dispatcher,
+  });
+  await triggers.start();
   setRuntime({
+    webhooks: webhooks.control,
     env,
     db,
     secrets,
@@ -252,8 +270,10 @@ async function main(): Promise<void> {
       // First the game servers: connections closed, leases given back, the others told (they
       // connect them within about a second), while browsers here still receive the last lines.
       await cluster?.handOver();
-      await realtime.close();
+      // Triggers before webhooks: a firing in flight may still hand the dispatcher a notice.
       await triggers.stop();
+      webhooks.stop();
+      await realtime.close();
       // Flush the console history and close every RCON connection, then the demo emulators.
       await hub.stop();
       await gameLogs.close();

@@ -4,6 +4,7 @@
  * generic JSON). The delivery engine is server/automation/webhooks/.
  */
 import { z } from "zod";
+import { can, limitedServerIds, type Actor } from "../permissions.ts";
 
 export const WEBHOOK_EVENTS = [
   "ban",
@@ -37,6 +38,19 @@ export interface WebhookNotice {
   title: string;
   text: string;
   fields?: { name: string; value: string }[];
+}
+
+/**
+ * Whether `actor` may manage a webhook of this scope (edit, delete, test, use from a trigger):
+ * automation.manage on every server of it; "all servers" only for one who reaches every server.
+ */
+export function canManageWebhook(
+  actor: Actor,
+  scope: { allServers: boolean; serverIds: Iterable<string> },
+): boolean {
+  if (scope.allServers) return can(actor, "automation.manage") && limitedServerIds(actor) === null;
+  const ids = [...scope.serverIds];
+  return ids.length > 0 && ids.every((id) => can(actor, "automation.manage", id));
 }
 
 // Discord's own hosts; the path is /api[/vN]/webhooks/<snowflake>/<token>.

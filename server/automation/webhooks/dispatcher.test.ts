@@ -255,6 +255,35 @@ describe.each(DATABASE_KINDS)("webhook dispatcher on $kind", ({ create }) => {
     });
   });
 
+  it("does not follow a redirect, and retries a request that gets no answer in time", async () => {
+    await seedWebhook(t.db, key, {
+      kind: "json",
+      url: `${receiver.base}/r`,
+      events: ["kick"],
+      ownerId: admin.id,
+    });
+    receiver.script.push({ status: 302, headers: { location: `${receiver.base}/elsewhere` } });
+    const failed = nextOutcome(dispatcher, (o) => o.outcome === "failed");
+    await dispatcher.notify({ event: "kick", serverId: serverA, title: "x", text: "" });
+    expect(await failed).toMatchObject({ error: "HTTP 302" });
+    expect(receiver.received.map((r) => r.path)).toEqual(["/r"]);
+
+    receiver.script.push({ status: "hang" });
+    const arrived = new Promise<void>((resolve) => {
+      const check = () => (receiver.received.length === 2 ? resolve() : setImmediate(check));
+      check();
+    });
+    const retrying = nextOutcome(dispatcher, (o) => o.outcome === "retrying");
+    await dispatcher.notify({ event: "kick", serverId: serverA, title: "y", text: "" });
+    await arrived;
+    clock.advance(10_000);
+    expect(await retrying).toMatchObject({ attempts: 1, error: "no answer within 10 s" });
+    const delivered = nextOutcome(dispatcher, (o) => o.outcome === "delivered");
+    clock.advance(1_000);
+    await delivered;
+    expect(receiver.received.map((r) => (r.body as { title: string }).title)).toEqual(["x", "y", "y"]);
+  });
+
   it("drops the oldest waiting notice of a full queue and counts it", async () => {
     const id = await seedWebhook(t.db, key, {
       kind: "json",

@@ -12,7 +12,11 @@
  */
 import { globMatches } from "../../../lib/commands/glob.ts";
 import { can, type Actor } from "../../../lib/permissions.ts";
-import type { WebhookEventName, WebhookNotice } from "../../../lib/automation/webhooks.ts";
+import {
+  canManageWebhook,
+  type WebhookEventName,
+  type WebhookNotice,
+} from "../../../lib/automation/webhooks.ts";
 import type { Db } from "../../db/client.ts";
 import { loadOwnerActor } from "../../data/users.ts";
 import { systemHubClock, type HubClock } from "../../hub/clock.ts";
@@ -27,6 +31,7 @@ import {
 import { loadEnabledTargets, loadTarget, type WebhookTarget } from "./store.ts";
 
 export type { WebhookEventName, WebhookNotice } from "../../../lib/automation/webhooks.ts";
+export { canManageWebhook } from "../../../lib/automation/webhooks.ts";
 export type { DeliveryOutcome } from "./queue.ts";
 
 export interface WebhookDispatcherOptions {
@@ -44,16 +49,6 @@ export interface WebhookDispatcherOptions {
 }
 
 export type SendToResult = { ok: true } | { ok: false; reason: string };
-
-/** Whether `actor` may manage (edit, test, use from a trigger) a webhook of this scope. */
-export function canManageWebhook(
-  actor: Actor,
-  scope: { allServers: boolean; serverIds: Iterable<string> },
-): boolean {
-  if (scope.allServers) return can(actor, "automation.manage") && actor.serverIds === null;
-  const ids = [...scope.serverIds];
-  return ids.length > 0 && ids.every((id) => can(actor, "automation.manage", id));
-}
 
 interface Snapshot {
   loadedAt: number;

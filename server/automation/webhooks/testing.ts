@@ -21,7 +21,8 @@ export interface Received {
 }
 
 export interface Answer {
-  status: number;
+  /** "hang": never answer (the request stays open until the client gives up). */
+  status: number | "hang";
   headers?: Record<string, string>;
   body?: string;
 }
@@ -49,6 +50,7 @@ export async function startReceiver(now: () => number): Promise<Receiver> {
         at: now(),
       });
       const answer = script.shift() ?? { status: 204 };
+      if (answer.status === "hang") return;
       res.writeHead(answer.status, { "content-type": "application/json", ...answer.headers });
       res.end(answer.body ?? "");
     });
