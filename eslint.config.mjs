@@ -5,6 +5,22 @@ import tseslint from "typescript-eslint";
 
 const nodeBuiltins = ["node:*", "fs", "net", "dgram", "http", "crypto", "path", "os", "child_process"];
 
+// Emulated game servers (server/rcon/emulators/) are for tests, demo mode, the CLI and the benchmarks:
+// the connection engine and the hub never load them, not even their types.
+const noEmulators = {
+  group: ["**/emulators", "**/emulators/**"],
+  message:
+    "Production engine code never loads emulators; tests, demo, CLI and benchmarks use server/rcon/emulators/registry.ts.",
+};
+const engineOnly = {
+  group: ["socket.io*", "@prisma/*", "**/server/db*", "**/data/**", "**/realtime/**"],
+  message: "The RCON engine knows nothing of the database or browsers.",
+};
+const noSocketIo = {
+  group: ["socket.io", "socket.io/*", "socket.io-client", "@socket.io/*"],
+  message: "The hub emits events; server/realtime/bridge.ts turns them into socket.io messages.",
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -60,6 +76,7 @@ export default tseslint.config(
               ],
               message: "Protocol cores are pure: bytes in, events out.",
             },
+            noEmulators,
           ],
         },
       ],
@@ -78,21 +95,16 @@ export default tseslint.config(
     },
   },
   {
+    // The engine's production code: connections, sessions, transports, the family registry.
     files: ["server/rcon/**/*.ts"],
+    ignores: ["server/rcon/protocol/**", "server/rcon/emulators/**", "**/*.test.ts", "**/testing/**"],
+    rules: { "no-restricted-imports": ["error", { patterns: [engineOnly, noEmulators] }] },
+  },
+  {
+    // The emulators and the engine's tests may use each other, still without database or browsers.
+    files: ["server/rcon/emulators/**/*.ts", "server/rcon/**/*.test.ts", "server/rcon/**/testing/**/*.ts"],
     ignores: ["server/rcon/protocol/**"],
-    rules: {
-      "no-restricted-imports": [
-        "error",
-        {
-          patterns: [
-            {
-              group: ["socket.io*", "@prisma/*", "**/server/db*", "**/data/**", "**/realtime/**"],
-              message: "The RCON engine knows nothing of the database or browsers.",
-            },
-          ],
-        },
-      ],
-    },
+    rules: { "no-restricted-imports": ["error", { patterns: [engineOnly] }] },
   },
   {
     files: ["lib/**/*.ts", "lib/**/*.tsx"],
@@ -182,21 +194,17 @@ export default tseslint.config(
   },
   {
     // The hub emits events; only the bridge in server/realtime turns them into socket.io messages.
-    files: ["server/hub/**/*.ts", "server/demo/**/*.ts"],
+    // It connects to game servers, real or demo, and never starts an emulator itself.
+    files: ["server/hub/**/*.ts"],
+    ignores: ["**/*.test.ts", "**/testing/**"],
+    rules: { "no-restricted-imports": ["error", { patterns: [noSocketIo, noEmulators] }] },
+  },
+  {
+    // Demo mode starts the emulators (through their registry) and hands the hub their addresses;
+    // the hub's test helpers may start them too.
+    files: ["server/demo/**/*.ts", "server/hub/**/testing/**/*.ts"],
     ignores: ["**/*.test.ts"],
-    rules: {
-      "no-restricted-imports": [
-        "error",
-        {
-          patterns: [
-            {
-              group: ["socket.io", "socket.io/*", "socket.io-client", "@socket.io/*"],
-              message: "The hub emits events; server/realtime/bridge.ts turns them into socket.io messages.",
-            },
-          ],
-        },
-      ],
-    },
+    rules: { "no-restricted-imports": ["error", { patterns: [noSocketIo] }] },
   },
   {
     // Sockets reach game servers through the hub, never a protocol core or a socket of their own.

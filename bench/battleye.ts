@@ -10,64 +10,21 @@
  * client process's own CPU time per command (user + system, from process.cpuUsage) says how much
  * each loop costs independently of the emulator's latency.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import dgram from "node:dgram";
-import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { fileURLToPath } from "node:url";
 import { createBattlEyeConnection } from "../server/rcon/battleye/index.ts";
-import { startBattlEyeEmulator } from "../server/rcon/battleye/emulator.ts";
 import { battlEyeCodec } from "../server/rcon/battleye/codec.ts";
+import { startEmulator } from "../server/rcon/emulators/registry.ts";
 import { BattlEyeClient } from "../server/rcon/protocol/battleye/client.ts";
 import { decodePacket, encodePacket } from "../server/rcon/protocol/battleye/packet.ts";
 import { answerPackets } from "../server/rcon/protocol/battleye/server.ts";
-
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../bin/rcondeck");
+import { spawnEmulator } from "./support/emulator-process.ts";
+import { median } from "./support/round-trips.ts";
 
 /** Commands per second and client CPU microseconds per command. */
 interface Run {
   rate: number;
   cpuMicros: number;
-}
-
-function startChildEmulator(): Promise<{ port: number; close(): Promise<void> }> {
-  return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn(
-      BIN,
-      [
-        "emulate",
-        "battleye",
-        "--port",
-        "0",
-        "--password",
-        "bench",
-        "--players",
-        "64",
-        "--activity",
-        "0",
-        "--quiet",
-      ],
-      { stdio: ["ignore", "pipe", "inherit"] },
-    );
-    let out = "";
-    const onExit = (code: number | null) => reject(new Error(`emulator exited (${code})`));
-    child.on("error", reject);
-    child.on("exit", onExit);
-    child.stdout?.on("data", (d: Buffer) => {
-      out += d.toString();
-      const match = /listening battleye [\d.]+:(\d+)/.exec(out);
-      if (!match) return;
-      resolve({
-        port: Number(match[1]),
-        close: () =>
-          new Promise<void>((done) => {
-            child.off("exit", onExit);
-            child.once("exit", () => done());
-            child.kill("SIGTERM");
-          }),
-      });
-    });
-  });
 }
 
 /** Runs `body` and returns its commands per second and the CPU time this process spent per command. */
@@ -189,8 +146,8 @@ export async function main(args: string[]): Promise<void> {
   const rounds = arg(args, "rounds", 7);
   const inProcess = args.includes("--in-process");
   const emulator = inProcess
-    ? await startBattlEyeEmulator({ password: "bench", players: 64, activity: 0 })
-    : await startChildEmulator();
+    ? await startEmulator("battleye", { password: "bench", players: 64, activity: 0 })
+    : await spawnEmulator("battleye", ["--password", "bench", "--players", "64", "--activity", "0"]);
   try {
     console.log(
       `BattlEye on loopback, emulator ${inProcess ? "in this process" : "in a child process"} on 127.0.0.1:${emulator.port}, ${n} "version" commands per run`,
@@ -204,7 +161,6 @@ export async function main(args: string[]): Promise<void> {
     }
     // Floor and ours alternate, several rounds each, and the medians are compared: on a shared
     // 2-core machine single runs swing by ±40%.
-    const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
     for (const [label, window] of [
       ["sequential (1 in flight)", 1],
       [`${inFlight} in flight`, inFlight],

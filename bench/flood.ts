@@ -23,7 +23,7 @@ import { insertConsoleLines } from "../server/data/history.ts";
 import { migrateDatabase } from "../server/db/migrate.ts";
 import { ConnectionHub } from "../server/hub/hub.ts";
 import { startHostileSource } from "../server/hub/testing/hostile-source.ts";
-import { startSourceEmulator } from "../server/rcon/source/emulator.ts";
+import { startEmulator } from "../server/rcon/emulators/registry.ts";
 import { encryptSecret } from "../server/security/crypto.ts";
 import { serverNodeOptions } from "../scripts/node-options.ts";
 import { percentile } from "./support/stats.ts";
@@ -59,7 +59,7 @@ async function runServers(role: "normal" | "hostile", count: number): Promise<vo
     for (let i = 0; i < count; i++)
       ports.push(
         (
-          await startSourceEmulator({
+          await startEmulator("source", {
             password: PASSWORD,
             port: 0,
             game: "cs2",

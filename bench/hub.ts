@@ -44,11 +44,12 @@ import type {
 } from "../lib/realtime/contract.ts";
 import { createDb, type Db } from "../server/db/client.ts";
 import { migrateDatabase } from "../server/db/migrate.ts";
+import { startEmulator } from "../server/rcon/emulators/registry.ts";
 import { createPostgresTestDatabase } from "../server/testing/databases.ts";
 import { ConnectionHub } from "../server/hub/hub.ts";
 import { createRealtime } from "../server/realtime/io.ts";
-import { loadFamily } from "../server/rcon/registry.ts";
-import type { ProtocolId, RunningEmulator } from "../server/rcon/types.ts";
+import type { RunningEmulator } from "../server/rcon/emulators/types.ts";
+import type { ProtocolId } from "../server/rcon/types.ts";
 import { encryptSecret } from "../server/security/crypto.ts";
 import { sessionCookieFor } from "../server/testing/session-cookie.ts";
 import { serverNodeOptions } from "../scripts/node-options.ts";
@@ -154,8 +155,7 @@ async function runEmulators(count: number): Promise<void> {
   for (let i = 0; i < count; i++) {
     const kind = KINDS[i % KINDS.length];
     if (!kind) continue;
-    const family = await loadFamily(kind.protocol);
-    const emulator = await family.startEmulator({
+    const emulator = await startEmulator(kind.protocol, {
       host: "127.0.0.1",
       port: 0,
       password: PASSWORD,

@@ -12,7 +12,7 @@ import type { Quake3Event } from "../server/rcon/protocol/quake3/client.ts";
 import { findQuake3Dialect } from "../server/rcon/protocol/quake3/dialects/index.ts";
 import type { Quake3Dialect } from "../server/rcon/protocol/quake3/dialects/common.ts";
 import { createQuake3Core } from "../server/rcon/quake3/core.ts";
-import { startQuake3Emulator } from "../server/rcon/quake3/emulator.ts";
+import { startEmulator } from "../server/rcon/emulators/registry.ts";
 import { startOpenArena } from "../server/rcon/quake3/testing/openarena-server.ts";
 import { CorePump } from "../server/rcon/session/pump.ts";
 import { udpTransport } from "../server/rcon/session/transport.ts";
@@ -138,13 +138,13 @@ async function measure(target: Target): Promise<string[]> {
 async function emulatorTarget(game: string): Promise<Target> {
   const dialect = findQuake3Dialect(game);
   if (!dialect) throw new Error(`unknown game ${game}`);
-  const emulator = await startQuake3Emulator({
-    dialect,
+  const emulator = await startEmulator("quake3", {
+    game,
     password: "secretpass",
     players: 6,
     seed: 3,
     activity: 0,
-    bots: ["Grism", "Sarge"],
+    extra: { bots: "Grism,Sarge" },
   });
   return {
     label: `emulator --game ${game}`,

@@ -1,5 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
-import { startSourceEmulator, type SourceEmulator } from "../server/rcon/source/emulator.ts";
+import { startEmulator } from "../server/rcon/emulators/registry.ts";
+import type { SourceEmulator } from "../server/rcon/emulators/source/emulator.ts";
 import { addServer, openServer } from "./helpers";
 
 // Native ban sync seen from the browser (the e2e server runs a sync pass every 2 s:
@@ -19,8 +20,8 @@ let mc: SourceEmulator;
 test.describe.configure({ mode: "serial" });
 
 test.beforeAll(async () => {
-  cs2 = await startSourceEmulator({ game: "cs2", password: PASSWORD, players: 5, activity: 0, seed: 33 });
-  mc = await startSourceEmulator({
+  cs2 = await startEmulator("source", { game: "cs2", password: PASSWORD, players: 5, activity: 0, seed: 33 });
+  mc = await startEmulator("source", {
     game: "minecraft",
     password: PASSWORD,
     players: 3,

@@ -1,5 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
-import { startSourceEmulator, type SourceEmulator } from "../server/rcon/source/emulator.ts";
+import { startEmulator } from "../server/rcon/emulators/registry.ts";
+import type { SourceEmulator } from "../server/rcon/emulators/source/emulator.ts";
 import { addServer, inviteMember, openServer } from "./helpers";
 
 // One CS2 emulator (addresses, no joins or leaves) for the whole file: the Owner bans a player from
@@ -16,7 +17,7 @@ let bannedIp = "";
 test.describe.configure({ mode: "serial" });
 
 test.beforeAll(async () => {
-  emulator = await startSourceEmulator({
+  emulator = await startEmulator("source", {
     game: "cs2",
     password: PASSWORD,
     players: 5,

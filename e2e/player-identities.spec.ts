@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
-import { startSourceEmulator } from "../server/rcon/source/emulator.ts";
 import { addServer, inviteMember, openServer } from "./helpers";
+import { startEmulator } from "../server/rcon/emulators/registry.ts";
 
 // Rust (legacy RCON) knows players by SteamID64. A Viewer's table shows the players by name with
 // no id column and no SteamID anywhere on the page; the Owner's table keeps the ids.
@@ -8,7 +8,7 @@ test("a Viewer sees a Rust server's players without their SteamIDs; the Owner se
   page,
   browser,
 }) => {
-  const emulator = await startSourceEmulator({
+  const emulator = await startEmulator("source", {
     game: "rust",
     password: "rust-e2e-pw",
     players: 4,

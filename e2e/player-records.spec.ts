@@ -1,6 +1,7 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { startSourceEmulator, type SourceEmulator } from "../server/rcon/source/emulator.ts";
-import { steam64, steamId2, type EmulatedPlayer } from "../server/rcon/source/emulator-world.ts";
+import { startEmulator } from "../server/rcon/emulators/registry.ts";
+import type { SourceEmulator } from "../server/rcon/emulators/source/emulator.ts";
+import { steam64, steamId2, type EmulatedPlayer } from "../server/rcon/emulators/source/world.ts";
 import { addServer, inviteMember, openServer } from "./helpers";
 
 // Player records seen from the browser, against a CS2 emulator of our own (activity 0: only the
@@ -19,7 +20,7 @@ let profileId = "";
 test.describe.configure({ mode: "serial" });
 
 test.beforeAll(async () => {
-  cs2 = await startSourceEmulator({ game: "cs2", password: PASSWORD, players: 3, activity: 0, seed: 77 });
+  cs2 = await startEmulator("source", { game: "cs2", password: PASSWORD, players: 3, activity: 0, seed: 77 });
 });
 
 test.afterAll(async () => {

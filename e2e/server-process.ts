@@ -35,6 +35,8 @@ export async function startServer(port: number): Promise<{ child: ChildProcess; 
         NEXT_TELEMETRY_DISABLED: "1",
         DEMO: "1",
         BAN_SYNC_EVERY_MS: "2000",
+        // Webhook specs post to a receiver on loopback.
+        WEBHOOKS_ALLOW_LOOPBACK: "1",
       },
       stdio: ["ignore", "pipe", "pipe"],
     },

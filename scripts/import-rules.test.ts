@@ -81,6 +81,10 @@ const rows: Row[] = [
       { file: "server/rcon/protocol/probe.ts", code: `export const t = Date.now();` },
       { file: "server/rcon/protocol/probe.ts", code: `export const b = Buffer.from("x");` },
       { file: "server/rcon/protocol/probe.ts", code: `console.log("x");` },
+      {
+        file: "server/rcon/protocol/source/probe.ts",
+        code: `import { EmulatedWorld } from "../../emulators/source/world.ts";`,
+      },
     ],
     allowed: [
       { file: "server/rcon/protocol/probe.ts", code: `import { encodePacket } from "./battleye/packet.ts";` },
@@ -92,8 +96,44 @@ const rows: Row[] = [
       { file: "server/rcon/probe.ts", code: `import { Server } from "socket.io";` },
       { file: "server/rcon/probe.ts", code: `import { listBans } from "../data/bans.ts";` },
       { file: "server/rcon/probe.ts", code: `import { PrismaClient } from "@prisma/client";` },
+      { file: "server/rcon/source/probe.test.ts", code: `import { PrismaClient } from "@prisma/client";` },
+      { file: "server/rcon/probe.ts", code: `import { startEmulator } from "./emulators/registry.ts";` },
+      {
+        file: "server/rcon/source/probe.ts",
+        code: `import { startSourceEmulator } from "../emulators/source/emulator.ts";`,
+      },
+      {
+        file: "server/rcon/session/probe.ts",
+        code: `import type { RunningEmulator } from "../emulators/types.ts";`,
+      },
     ],
-    allowed: [{ file: "server/rcon/probe.ts", code: `import { createSocket } from "node:dgram";` }],
+    allowed: [
+      { file: "server/rcon/probe.ts", code: `import { createSocket } from "node:dgram";` },
+      { file: "server/rcon/source/probe.ts", code: `import { findDialect } from "../registry.ts";` },
+      {
+        file: "server/rcon/source/probe.test.ts",
+        code: `import { startEmulator } from "../emulators/registry.ts";`,
+      },
+      {
+        file: "server/rcon/quake3/testing/probe.ts",
+        code: `import { startEmulator } from "../../emulators/registry.ts";`,
+      },
+    ],
+  },
+  {
+    from: "server/rcon/emulators/**",
+    forbidden: [
+      { file: "server/rcon/emulators/probe.ts", code: `import { listBans } from "../../data/bans.ts";` },
+      { file: "server/rcon/emulators/source/probe.ts", code: `import { Server } from "socket.io";` },
+    ],
+    allowed: [
+      { file: "server/rcon/emulators/probe.ts", code: `import { createSocket } from "node:dgram";` },
+      {
+        file: "server/rcon/emulators/source/probe.ts",
+        code: `import { listenTcp } from "../../transport/tcp.ts";`,
+      },
+      { file: "server/rcon/emulators/probe.ts", code: `import { findDialect } from "../registry.ts";` },
+    ],
   },
   {
     from: "server/data/**",
@@ -104,17 +144,35 @@ const rows: Row[] = [
     allowed: [{ file: "server/data/probe.ts", code: `import type { Dialect } from "../rcon/types.ts";` }],
   },
   {
-    from: "server/hub/**, server/demo/**",
+    from: "server/hub/**",
     forbidden: [
       { file: "server/hub/probe.ts", code: `import { Server } from "socket.io";` },
       { file: "server/hub/probe.ts", code: `import { io } from "socket.io-client";` },
-      { file: "server/demo/probe.ts", code: `import { Server } from "socket.io";` },
+      { file: "server/hub/probe.ts", code: `import { startEmulator } from "../rcon/emulators/registry.ts";` },
+      {
+        file: "server/hub/game-logs/probe.ts",
+        code: `import { SessionLog } from "../../rcon/emulators/sessions.ts";`,
+      },
     ],
     allowed: [
       { file: "server/hub/probe.ts", code: `import { registry } from "../rcon/registry.ts";` },
       {
         file: "server/hub/probe.ts",
         code: `import type { ConsoleLineMessage } from "../../lib/realtime/contract.ts";`,
+      },
+      {
+        file: "server/hub/probe.test.ts",
+        code: `import { startEmulator } from "../rcon/emulators/registry.ts";`,
+      },
+    ],
+  },
+  {
+    from: "server/demo/**",
+    forbidden: [{ file: "server/demo/probe.ts", code: `import { Server } from "socket.io";` }],
+    allowed: [
+      {
+        file: "server/demo/probe.ts",
+        code: `import { startEmulator } from "../rcon/emulators/registry.ts";`,
       },
     ],
   },

@@ -51,6 +51,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(["debug", "info", "warn", "error"]).default("info")),
   /** Trust X-Forwarded-For for the client address (only behind your own reverse proxy). */
   TRUST_PROXY: z.preprocess(emptyAsUndefined, z.enum(["0", "1"]).default("0")),
+  /** 1 = webhooks may use http:// to a loopback host (local receivers, tests); never in production. */
+  WEBHOOKS_ALLOW_LOOPBACK: z.preprocess(emptyAsUndefined, z.enum(["0", "1"]).default("0")),
   /** 1 = on a database with no servers, add three emulated demo servers; 0 = never. */
   DEMO: z.preprocess(emptyAsUndefined, z.enum(["0", "1"]).default("1")),
   /** Days of console lines, player sessions and player-count samples kept. */

@@ -24,7 +24,6 @@ import { findProjectRoot } from "./project-root.ts";
 import { startDemoMode } from "./demo/demo.ts";
 import { NativeBanSync } from "./hub/ban-sync.ts";
 import { ConnectionHub } from "./hub/hub.ts";
-import { systemHubClock } from "./hub/clock.ts";
 import { startScheduleRunner } from "./automation/schedules/runner.ts";
 import { startGameLogs } from "./hub/game-logs/start.ts";
 import type { HubPort } from "./hub/port.ts";
@@ -35,7 +34,10 @@ import { createRealtime } from "./realtime/io.ts";
 import { playerRefFor } from "./realtime/redact.ts";
 import { loadAllFamilies } from "./rcon/registry.ts";
 import { setRuntime } from "./runtime.ts";
+import { startWebhooks } from "./automation/webhooks/start.ts";
 import { loadSecrets } from "./security/secrets.ts";
+import { TriggerEngine } from "./automation/triggers/engine.ts";
+import { systemHubClock } from "./hub/clock.ts";
 
 const SHUTDOWN_GRACE_MS = 4_000;
 // `next` is CommonJS: under NodeNext its default import is typed as the module, at run time it is
@@ -151,7 +153,27 @@ async function main(): Promise<void> {
     ...(cluster ? { adapter: cluster.runtime.adapter, cluster: true } : {}),
     limiters,
   });
+  // Webhooks and in-app alerts, fed by this instance's own hub (the servers it holds) and audit rows.
+  const webhooks = startWebhooks({
+    db,
+    encryptionKey: secrets.encryptionKey,
+    logger,
+    hub,
+    io: realtime.io,
+    allowLoopback: env.WEBHOOKS_ALLOW_LOOPBACK === "1",
+  });
+  // Automation triggers: fed by this instance's hub events, acting through `live` as their owners;
+  // "send a webhook" goes through the dispatcher above.
+  const triggers = new TriggerEngine({
+    db,
+    logger,
+    clock: systemHubClock,
+    hub: live,
+    webhooks: webhooks.dispatcher,
+  });
+  await triggers.start();
   setRuntime({
+    webhooks: webhooks.control,
     env,
     db,
     secrets,
@@ -167,6 +189,7 @@ async function main(): Promise<void> {
     ),
     endUserSessions: (userId, reason) => realtime.endUserSessions(userId, reason),
     endSessionSockets: (sessionId, reason) => realtime.endSessionSockets(sessionId, reason),
+    triggers: { changed: () => triggers.changed() },
     hub: {
       reloadServer: (serverId) => live.reloadServer(serverId),
       recheckBans: (serverIds) => live.recheckBans(serverIds),
@@ -251,6 +274,9 @@ async function main(): Promise<void> {
       // connect them within about a second), while browsers here still receive the last lines.
       schedules.stop();
       await cluster?.handOver();
+      // Triggers before webhooks: a firing in flight may still hand the dispatcher a notice.
+      await triggers.stop();
+      webhooks.stop();
       await realtime.close();
       // Flush the console history and close every RCON connection, then the demo emulators.
       await hub.stop();

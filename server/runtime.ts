@@ -13,6 +13,7 @@ import type { Env } from "./env.ts";
 import type { OperationsHub } from "./operations/deps.ts";
 import type { Secrets } from "./security/secrets.ts";
 import type { Logger } from "./rcon/types.ts";
+import type { WebhookControl } from "./automation/webhooks/start.ts";
 
 /** What Next-bundled code (server actions) may ask of the connection hub. */
 export interface HubControl extends OperationsHub {
@@ -56,6 +57,10 @@ export interface Runtime {
   endSessionSockets?(sessionId: string, reason: string): void;
   /** The connection hub; absent where no hub runs (tests of the data layer). */
   hub?: HubControl;
+  /** Automation triggers (server/automation/triggers/): a trigger was edited here, reload now. */
+  triggers?: { changed(): void };
+  /** Webhooks (server/automation/webhooks): re-read after a change, "Send test". Absent in data-layer tests. */
+  webhooks?: WebhookControl;
 }
 
 const KEY = Symbol.for("rcondeck.runtime");

@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { AlertToasts } from "@/components/automation/webhooks/alert-toasts";
 import { AppShell } from "@/components/layout/app-shell";
 import { can } from "@/lib/permissions";
 import { requireActor } from "@/server/auth/next";
@@ -44,6 +45,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
       profileActions={profileActions}
     >
       {children}
+      <AlertToasts />
     </AppShell>
   );
 }

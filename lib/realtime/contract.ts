@@ -114,6 +114,19 @@ export interface WatchNoticeMessage {
   at: string;
 }
 
+/**
+ * An in-app alert (issue 16): a ban, kick, watch-list join or a server going offline or online, to
+ * the connected users who may see that server (bans, kicks and joins: who may see its players).
+ */
+export interface AlertMessage {
+  id: string;
+  event: "ban" | "kick" | "server_offline" | "server_online" | "watch_join";
+  serverId: string | null;
+  title: string;
+  text: string;
+  at: string;
+}
+
 export interface CommandInfoMessage {
   name: string;
   usage?: string;
@@ -154,6 +167,8 @@ export interface ServerToClientEvents {
   "players:update": (payload: { serverId: string; players: PlayerView[] }) => void;
   /** A player on the watch list joined a subscribed server. */
   "players:watch": (notice: WatchNoticeMessage) => void;
+  /** An in-app alert (after alerts:subscribe; server/automation/alerts/alerts.ts). */
+  "alerts:notice": (alert: AlertMessage) => void;
 }
 
 export type Ack<T> = (result: Result<T>) => void;
@@ -211,6 +226,8 @@ export interface ClientToServerEvents {
     ack: Ack<{ banId: string; message: string }>,
   ) => void;
   "audit:subscribe": (payload: Record<string, never>, ack: Ack<{ subscribed: true }>) => void;
+  /** In-app alerts for every server this user may see, from now on (again after a reconnect). */
+  "alerts:subscribe": (payload: Record<string, never>, ack: Ack<{ servers: number }>) => void;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- no inter-server events yet (Redis adapter later)

@@ -14,7 +14,8 @@ import { LoginLimiter } from "../auth/login-limiter.ts";
 import { TwoFactorLimiter } from "../auth/two-factor-limiter.ts";
 import type { Env } from "../env.ts";
 import type { ConnectionHub } from "../hub/hub.ts";
-import { startBattlEyeEmulator, type RunningBattlEyeEmulator } from "../rcon/battleye/emulator.ts";
+import type { RunningBattlEyeEmulator } from "../rcon/emulators/battleye/emulator.ts";
+import { startEmulator } from "../rcon/emulators/registry.ts";
 import { getRuntime, setRuntime, type HubControl } from "../runtime.ts";
 import { actorFor } from "../testing/actors.ts";
 import { startApiHttpServer, type ApiHttpServer } from "../testing/api-http.ts";
@@ -108,7 +109,7 @@ describe.each(DATABASE_KINDS)("REST API /api/v1 on $kind", ({ create }) => {
 
   beforeAll(async () => {
     t = await create();
-    emulator = await startBattlEyeEmulator({ password: "pw", players: 6, activity: 0, seed: 11 });
+    emulator = await startEmulator("battleye", { password: "pw", players: 6, activity: 0, seed: 11 });
     arma = await createLoopbackServer(t.db, KEY, {
       name: "Arma",
       game: "arma3",

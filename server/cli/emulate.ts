@@ -5,6 +5,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { emulatorFlags, startEmulator } from "../rcon/emulators/registry.ts";
+import type { EmulatorFlag } from "../rcon/emulators/types.ts";
 import type { Logger, ProtocolFamily } from "../rcon/types.ts";
 import { CliError, firstLine, loadFamilyOrFail } from "./common.ts";
 
@@ -45,8 +47,8 @@ function stderrLogger(quiet: boolean): Logger {
   };
 }
 
-export function emulateHelp(family: ProtocolFamily): string {
-  const flags = Object.entries(family.emulatorFlags).map(
+function emulateHelp(family: ProtocolFamily, familyFlags: Readonly<Record<string, EmulatorFlag>>): string {
+  const flags = Object.entries(familyFlags).map(
     ([name, flag]) => `  --${name}${flag.type === "boolean" ? "" : ` <${flag.type}>`}  ${flag.description}`,
   );
   return [
@@ -58,8 +60,9 @@ export function emulateHelp(family: ProtocolFamily): string {
 export async function runEmulate(argv: string[]): Promise<number> {
   const protocol = argv[0]?.startsWith("-") ? undefined : argv[0];
   const family = await loadFamilyOrFail(protocol);
+  const familyFlags = await emulatorFlags(family.id);
   const familyOptions: NonNullable<ParseArgsConfig["options"]> = {};
-  for (const [name, flag] of Object.entries(family.emulatorFlags))
+  for (const [name, flag] of Object.entries(familyFlags))
     familyOptions[name] = { type: flag.type === "boolean" ? "boolean" : "string" };
   let parsed;
   try {
@@ -69,11 +72,11 @@ export async function runEmulate(argv: string[]): Promise<number> {
       options: { ...BASE_OPTIONS, ...familyOptions },
     });
   } catch (error) {
-    throw new CliError(`${firstLine(error)}\nusage: ${EMULATE_USAGE}\n${emulateHelp(family)}`);
+    throw new CliError(`${firstLine(error)}\nusage: ${EMULATE_USAGE}\n${emulateHelp(family, familyFlags)}`);
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;
   const extra: Record<string, string | number | boolean> = {};
-  for (const [name, flag] of Object.entries(family.emulatorFlags)) {
+  for (const [name, flag] of Object.entries(familyFlags)) {
     const value = values[name];
     if (value === undefined) continue;
     if (flag.type === "number") {
@@ -92,17 +95,12 @@ export async function runEmulate(argv: string[]): Promise<number> {
   if (!Number.isInteger(port) || port > 65535) throw new CliError(`--port must be 0..65535`);
   let emulator;
   try {
-    // The dialect's id for an alias ("rust" within webrcon); an unknown game is the emulator's to refuse.
-    const game = values.game as string | undefined;
-    const known =
-      game === undefined
-        ? undefined
-        : family.dialects.find((d) => d.id === game || d.aliases?.includes(game));
-    emulator = await family.startEmulator({
+    // The registry takes an alias ("rust" within webrcon) and refuses an unknown game with the known ids.
+    emulator = await startEmulator(family.id, {
       host: (values.host as string | undefined) ?? "127.0.0.1",
       port,
       password,
-      game: known?.id ?? game,
+      game: values.game as string | undefined,
       players: numberOption("players", values.players as string | undefined, undefined),
       seed: numberOption("seed", values.seed as string | undefined, undefined),
       activity: numberOption("activity", values.activity as string | undefined, undefined),

@@ -1,7 +1,7 @@
 /**
  * `rcondeck`: the command-line tool. Generic over every protocol family through
- * server/rcon/registry.ts; families plug in with their ProtocolFamily (dialects, connection,
- * emulator and its flags), so this folder never names a game or a protocol's internals.
+ * server/rcon/registry.ts (dialects, connection) and server/rcon/emulators/registry.ts (emulator and
+ * its flags), so this folder never names a game or a protocol's internals.
  *
  * Exit codes: 0 ok, 1 anything else, 2 authentication refused, 3 unreachable or timed out.
  */

@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { startBattlEyeEmulator, type RunningBattlEyeEmulator } from "../rcon/battleye/emulator.ts";
+import type { RunningBattlEyeEmulator } from "../rcon/emulators/battleye/emulator.ts";
+import { startEmulator } from "../rcon/emulators/registry.ts";
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../bin/rcondeck");
 const HOME = mkdtempSync(path.join(tmpdir(), "rcondeck-shell-"));
@@ -39,7 +40,7 @@ const count = (text: string, needle: string) => text.split(needle).length - 1;
 
 describe("rcondeck shell over a dropped BattlEye session", () => {
   it("reports the loss, reconnects by itself and runs the next command", async () => {
-    const emulator: RunningBattlEyeEmulator = await startBattlEyeEmulator({
+    const emulator: RunningBattlEyeEmulator = await startEmulator("battleye", {
       password: "P",
       players: 3,
       activity: 0,

@@ -15,7 +15,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { Prisma } from "../../prisma/generated/sqlite/client.ts";
-import type { AuditEvent, Db } from "../db/client.ts";
+import { providerOf, type AuditEvent, type Db } from "../db/client.ts";
 import {
   appendGenesis,
   chainHash,
@@ -179,13 +179,6 @@ function writerFor(db: Db): ChainWriter {
   let writer = writers.get(db);
   if (!writer) writers.set(db, (writer = new ChainWriter(db, providerOf(db))));
   return writer;
-}
-
-/** Prisma names the client's provider in `_activeProvider` (both generated clients have it). */
-function providerOf(db: Db): "sqlite" | "postgresql" {
-  return (db as unknown as { _activeProvider?: string })._activeProvider === "postgresql"
-    ? "postgresql"
-    : "sqlite";
 }
 
 /** Writes one change to an audit row with its seal; resolves with the row as stored. */

@@ -291,15 +291,20 @@ export async function closeStaysLeftOpen(db: Db, now: Date, serverIds?: readonly
 }
 
 // ---------------------------------------------------------------------------------------------
-// Player-count samples (overview sparkline)
+// Player-count samples (overview sparkline; the charts read them in player-counts.ts)
+
+/** Longest map name stored with a sample: a hostile server's answer must not bloat every row. */
+export const SAMPLE_MAP_MAX = 100;
 
 export async function recordPlayerCountSample(
   db: Db,
   serverId: string,
   count: number,
   at = new Date(),
+  map: string | null = null,
 ): Promise<void> {
-  await db.playerCountSample.create({ data: { serverId, count, createdAt: at } });
+  const stored = map ? map.slice(0, SAMPLE_MAP_MAX) : null;
+  await db.playerCountSample.create({ data: { serverId, count, map: stored, createdAt: at } });
 }
 
 export interface PlayerCountPoint {

@@ -32,3 +32,10 @@ export function createDb(databaseUrl: string): Db {
   // Same models, same API: the PostgreSQL client is used through the SQLite client's types.
   return new PostgresPrismaClient({ adapter }) as unknown as Db;
 }
+
+/** Prisma names the client's provider in `_activeProvider` (both generated clients have it). */
+export function providerOf(db: Db): "sqlite" | "postgresql" {
+  return (db as unknown as { _activeProvider?: string })._activeProvider === "postgresql"
+    ? "postgresql"
+    : "sqlite";
+}

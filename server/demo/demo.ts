@@ -1,7 +1,7 @@
 /**
  * Demo mode: on a database with no servers (and unless someone removed a demo server before),
  * start three emulated game servers in this process on loopback (BattlEye Arma 3, Source CS2,
- * Quake 3 OpenArena, from the engine's emulators) and add them as "Demo" servers with random
+ * Quake 3 OpenArena, from server/rcon/emulators/) and add them as "Demo" servers with random
  * passwords, encrypted like any other. On later starts the emulators of existing demo servers are
  * started again (on new ports, written back to the rows) before the hub connects.
  */
@@ -9,8 +9,9 @@ import { randomBytes } from "node:crypto";
 import { isDemoDisabled } from "../data/settings.ts";
 import { createDemoServer, listDemoServers, setDemoServerPort } from "../data/servers.ts";
 import type { Db } from "../db/client.ts";
-import { loadFamily } from "../rcon/registry.ts";
-import type { EmulatorOptions, Logger, ProtocolId, RunningEmulator } from "../rcon/types.ts";
+import { startEmulator } from "../rcon/emulators/registry.ts";
+import type { EmulatorOptions, RunningEmulator } from "../rcon/emulators/types.ts";
+import type { Logger, ProtocolId } from "../rcon/types.ts";
 
 export interface DemoPreset {
   name: string;
@@ -42,13 +43,12 @@ export interface DemoMode {
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
-async function startEmulator(
+async function startDemoEmulator(
   preset: Pick<DemoPreset, "protocol" | "game" | "players" | "extra">,
   password: string,
   seed: number,
 ): Promise<RunningEmulator> {
-  const family = await loadFamily(preset.protocol);
-  return family.startEmulator({
+  return startEmulator(preset.protocol, {
     host: "127.0.0.1",
     port: 0,
     password,
@@ -97,7 +97,7 @@ export async function startDemoMode(options: {
       const preset = DEMO_PRESETS.find((p) => p.game === server.game);
       if (!preset) continue;
       try {
-        const emulator = await startEmulator(preset, server.password, Date.now() + index);
+        const emulator = await startDemoEmulator(preset, server.password, Date.now() + index);
         emulators.set(server.id, emulator);
         await setDemoServerPort(db, server.id, emulator.port);
       } catch (error) {
@@ -113,7 +113,7 @@ export async function startDemoMode(options: {
   if ((await db.server.count()) > 0 || (await isDemoDisabled(db))) return mode;
   for (const [index, preset] of DEMO_PRESETS.entries()) {
     const password = randomBytes(12).toString("base64url");
-    const emulator = await startEmulator(preset, password, Date.now() + index);
+    const emulator = await startDemoEmulator(preset, password, Date.now() + index);
     const server = await createDemoServer(db, encryptionKey, {
       name: preset.name,
       game: preset.game,

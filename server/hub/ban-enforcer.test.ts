@@ -5,14 +5,15 @@
  * clock, no sweep), a revoked ban and a ban scoped to another server do not kick. Each kick is a
  * console line and a system audit event.
  */
+import { startEmulator } from "../rcon/emulators/registry.ts";
 import { refuseAuditWrites } from "../testing/audit-store.ts";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Actor } from "../../lib/permissions.ts";
 import { setBanSettings } from "../data/ban-settings.ts";
 import { createBan, revokeBan } from "../data/bans.ts";
-import { steam64 } from "../rcon/source/emulator-world.ts";
-import { startBattlEyeEmulator, type RunningBattlEyeEmulator } from "../rcon/battleye/emulator.ts";
-import { startSourceEmulator, type SourceEmulator } from "../rcon/source/emulator.ts";
+import { steam64 } from "../rcon/emulators/source/world.ts";
+import type { RunningBattlEyeEmulator } from "../rcon/emulators/battleye/emulator.ts";
+import type { SourceEmulator } from "../rcon/emulators/source/emulator.ts";
 import { encryptSecret } from "../security/crypto.ts";
 import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
 import { NativeBanSync } from "./ban-sync.ts";
@@ -51,7 +52,7 @@ describe.each(DATABASE_KINDS)("ban enforcement on $kind", ({ create }) => {
   });
 
   async function setup(players: number, seed: number) {
-    const e = await startSourceEmulator({
+    const e = await startEmulator("source", {
       password: "pw",
       port: 0,
       game: "csgo",
@@ -279,7 +280,7 @@ describe.each(DATABASE_KINDS)("ban enforcement on $kind", ({ create }) => {
   });
 
   it("kicks a BattlEye player when the banned GUID arrives after the connect (identities learned later are checked)", async () => {
-    const e = await startBattlEyeEmulator({ password: "pw", players: 3, activity: 0, seed: 21 });
+    const e = await startEmulator("battleye", { password: "pw", players: 3, activity: 0, seed: 21 });
     emulators.push(e);
     const id = (
       await t.db.server.create({

@@ -11,10 +11,10 @@ import type { Actor } from "../../lib/permissions.ts";
 import { adoptNativeBan, listNativeOnlyBans, removeNativeBan } from "../data/ban-drift.ts";
 import { banSyncRows } from "../data/ban-sync.ts";
 import { createBan, revokeBan } from "../data/bans.ts";
+import { startEmulator } from "../rcon/emulators/registry.ts";
 import { loadFamily } from "../rcon/registry.ts";
 import { startOpenArena } from "../rcon/quake3/testing/openarena-server.ts";
-import { startSourceEmulator } from "../rcon/source/emulator.ts";
-import type { ProtocolId, RconConnection, RunCommand, RunningEmulator } from "../rcon/types.ts";
+import type { ProtocolId, RconConnection, RunCommand } from "../rcon/types.ts";
 import { encryptSecret } from "../security/crypto.ts";
 import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
 import { NativeBanSync } from "./ban-sync.ts";
@@ -54,8 +54,7 @@ const targets: Target[] = [
     listed: (v) => v,
     permanentOnly: false,
     async start() {
-      const family = await loadFamily("battleye");
-      const e = await family.startEmulator({
+      const e = await startEmulator("battleye", {
         password: PASSWORD,
         game: "arma3",
         players: 0,
@@ -74,7 +73,7 @@ const targets: Target[] = [
     listed: (v) => v.toLowerCase(),
     permanentOnly: true,
     async start() {
-      const e = await startSourceEmulator({
+      const e = await startEmulator("source", {
         password: PASSWORD,
         port: 0,
         game: "minecraft",
@@ -94,8 +93,7 @@ const targets: Target[] = [
     listed: (v) => `${v}/32`,
     permanentOnly: true,
     async start() {
-      const family = await loadFamily("quake3");
-      const e = await family.startEmulator({
+      const e = await startEmulator("quake3", {
         password: PASSWORD,
         game: "openarena",
         players: 0,
@@ -310,15 +308,13 @@ describe.each(DATABASE_KINDS)("native ban sync for other games on $kind", ({ kin
   describe("traps", () => {
     it("BattlEye: removes by an index that renumbers, one at a time, and writes timed bans with a time-to-live of at most a week", async () => {
       const family = await loadFamily("battleye");
-      const e = (await family.startEmulator({
+      const e = await startEmulator("battleye", {
         password: PASSWORD,
         game: "arma3",
         players: 0,
         activity: 0,
         seed: 4,
-      })) as RunningEmulator & {
-        bans: readonly { kind: string; value: string; expiresAt: number | null }[];
-      };
+      });
       const connection = family.createConnection({
         host: e.host,
         port: e.port,
@@ -394,7 +390,7 @@ describe.each(DATABASE_KINDS)("native ban sync for other games on $kind", ({ kin
     }, 60_000);
 
     it("a server that answers ok but stores nothing leaves the ban failed with the error; the central ban is unchanged", async () => {
-      const e = await startSourceEmulator({
+      const e = await startEmulator("source", {
         password: PASSWORD,
         port: 0,
         game: "minecraft",

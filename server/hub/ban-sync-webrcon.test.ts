@@ -8,9 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../../lib/permissions.ts";
 import { banSyncRows } from "../data/ban-sync.ts";
 import { createBan, revokeBan } from "../data/bans.ts";
+import { startEmulator } from "../rcon/emulators/registry.ts";
 import type { RconConnection, RunCommand } from "../rcon/types.ts";
 import { family } from "../rcon/webrcon/index.ts";
-import type { WebRconEmulator } from "../rcon/webrcon/emulator.ts";
+import type { WebRconEmulator } from "../rcon/emulators/webrcon/emulator.ts";
 import { encryptSecret } from "../security/crypto.ts";
 import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
 import { NativeBanSync } from "./ban-sync.ts";
@@ -35,11 +36,11 @@ describe.each(DATABASE_KINDS)("native ban sync with Rust WebRCON on $kind", ({ c
       data: { email: "admin@example.com", name: "Ada", passwordHash: "x", role: "ADMIN", allServers: true },
     });
     admin = { id: user.id, email: user.email, name: user.name, role: "ADMIN", serverIds: null };
-    emulator = (await family.startEmulator({
+    emulator = await startEmulator("webrcon", {
       password: PASSWORD,
       players: 0,
       activity: 0,
-    })) as WebRconEmulator;
+    });
     connection = family.createConnection({
       host: emulator.host,
       port: emulator.port,

@@ -8,8 +8,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import type { Actor } from "../../lib/permissions.ts";
 import { banSyncRows } from "../data/ban-sync.ts";
 import { createBan, revokeBan, updateBan } from "../data/bans.ts";
+import { startEmulator } from "../rcon/emulators/registry.ts";
 import { findDialect, loadFamily } from "../rcon/registry.ts";
-import { startSourceEmulator, type SourceEmulator } from "../rcon/source/emulator.ts";
+import type { SourceEmulator } from "../rcon/emulators/source/emulator.ts";
 import { encryptSecret } from "../security/crypto.ts";
 import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
 import { FencedWriteError, NativeBanSync } from "./ban-sync.ts";
@@ -76,7 +77,7 @@ describe.each(DATABASE_KINDS)("native ban sync on $kind", ({ create }) => {
     Object.fromEntries((await banSyncRows(t.db, serverId)).map((r) => [r.banId, r.state]));
 
   it("writes permanent SteamID and IPv4 bans into the game's lists, verifies them, keeps timed ones join-only, and lifts a revoked ban", async () => {
-    const e = await startSourceEmulator({
+    const e = await startEmulator("source", {
       password: "pw",
       port: 0,
       game: "csgo",
@@ -145,7 +146,7 @@ describe.each(DATABASE_KINDS)("native ban sync on $kind", ({ create }) => {
   });
 
   it("keeps the game's list under the native cap: bans past it are enforced on join only", async () => {
-    const e = await startSourceEmulator({
+    const e = await startEmulator("source", {
       password: "pw",
       port: 0,
       game: "csgo",

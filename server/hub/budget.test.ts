@@ -5,8 +5,9 @@
  * these shows the server as degraded with the reason, while other servers keep answering.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { startEmulator } from "../rcon/emulators/registry.ts";
 import { encodePacket, PacketType } from "../rcon/protocol/source/packet.ts";
-import { startSourceEmulator, type SourceEmulator } from "../rcon/source/emulator.ts";
+import type { SourceEmulator } from "../rcon/emulators/source/emulator.ts";
 import { encryptSecret } from "../security/crypto.ts";
 import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
 import { ConnectionHub, type HubOptions } from "./hub.ts";
@@ -59,7 +60,7 @@ describe.each(DATABASE_KINDS)("hub budgets on $kind", ({ create }) => {
   }
 
   async function emulator(): Promise<SourceEmulator> {
-    const e = await startSourceEmulator({
+    const e = await startEmulator("source", {
       password: "pw",
       port: 0,
       game: "cs2",

@@ -4,8 +4,9 @@
  * reconnects, history (seq, lines, player sessions) survives a hub restart.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { startEmulator } from "../rcon/emulators/registry.ts";
 import { encryptSecret } from "../security/crypto.ts";
-import { startSourceEmulator, type SourceEmulator } from "../rcon/source/emulator.ts";
+import type { SourceEmulator } from "../rcon/emulators/source/emulator.ts";
 import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
 import { ConnectionHub, type HubEvent } from "./hub.ts";
 
@@ -66,7 +67,7 @@ describe.each(DATABASE_KINDS)("connection hub on $kind", ({ create }) => {
   });
 
   async function emulator(password: string, port = 0, game = "cs2"): Promise<SourceEmulator> {
-    const e = await startSourceEmulator({
+    const e = await startEmulator("source", {
       password,
       port,
       game,
@@ -247,6 +248,31 @@ describe.each(DATABASE_KINDS)("connection hub on $kind", ({ create }) => {
     const unwatch = hub.watch(id);
     await hub.exec(id, actor, "changelevel de_nuke");
     await vi.waitFor(() => expect(hub.statusOf(id).map).toBe("de_nuke"), { timeout: 5_000 });
+    unwatch();
+  });
+
+  it("stores each player-count sample with the map it last read, from the first sample on", async () => {
+    const e = await emulator("pw");
+    const id = await addServer(t, e.port, "pw");
+    const hub = new ConnectionHub({
+      db: t.db,
+      encryptionKey: KEY,
+      logger: silent,
+      connectionOptions: FAST,
+      history: { intervalMs: 20 },
+      watchedPollMs: 100,
+      sampleEveryMs: 0,
+    });
+    hubs.push(hub);
+    await hub.start();
+    const unwatch = hub.watch(id);
+    const samples = () =>
+      t.db.playerCountSample.findMany({ where: { serverId: id }, orderBy: { id: "asc" } });
+    await vi.waitFor(async () => expect((await samples()).length).toBeGreaterThan(0), { timeout: 5_000 });
+    const [first] = await samples();
+    expect(first).toMatchObject({ map: e.world.map, count: hub.players(id).length });
+    await hub.exec(id, actor, "changelevel de_nuke");
+    await vi.waitFor(async () => expect((await samples()).at(-1)?.map).toBe("de_nuke"), { timeout: 5_000 });
     unwatch();
   });
 

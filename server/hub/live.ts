@@ -28,7 +28,7 @@ import type { WriteFence } from "./fence.ts";
 import type { ConsoleHistory } from "./history.ts";
 import type { GameLogRegistrations } from "./game-logs/registration.ts";
 import { logEventText } from "./game-logs/text.ts";
-import type { HubActor, HubEvent } from "./options.ts";
+import type { HubActor, HubEvent, HubGameEvent } from "./options.ts";
 import { clipText, type IngestBudgetOptions } from "./ingest-budget.ts";
 import type { Link, TrackedPlayer } from "./links.ts";
 import { newStayRecord, PlayerRecords, stayGameOf, type LiveStay } from "./player-records.ts";
@@ -143,6 +143,7 @@ export class LiveServers {
       parsed ? KIND_OF_EVENT[parsed.kind] : "system",
       clipText(event.text, this.o.budget.maxLineBytes),
     );
+    if (parsed) this.emitGame(link.id, { kind: "pushed", event: parsed });
     if (parsed && REFRESH_ON.has(parsed.kind)) this.o.schedule.requestRefresh(link.id, 150);
     this.emitStatus(link);
   }
@@ -167,6 +168,7 @@ export class LiveServers {
         KIND_OF_EVENT[event.kind],
         clipText(logEventText(event), this.o.budget.maxLineBytes),
       );
+      this.emitGame(link.id, { kind: "pushed", event });
       if (REFRESH_ON.has(event.kind)) this.o.schedule.requestRefresh(link.id, 150);
     }
     if (!shown) return;
@@ -221,7 +223,10 @@ export class LiveServers {
     link.lastState = status.state;
     const reason = status.reason ? publicReason(link.settings, status.reason) : null;
     if (status.state === "online") {
-      if (previous !== "online") this.appendLine(link.id, "system", "RconDeck connected to the server.");
+      if (previous !== "online") {
+        this.appendLine(link.id, "system", "RconDeck connected to the server.");
+        this.emitGame(link.id, { kind: "online" });
+      }
       link.hasPolled = false;
       this.o.schedule.requestRefresh(link.id, 0);
       const { connection, dialect, settings } = link;
@@ -232,6 +237,7 @@ export class LiveServers {
     } else if (previous === "online") {
       this.dropPlayers(link);
       this.appendLine(link.id, "system", `Connection lost${reason ? `: ${reason}` : "."}`);
+      this.emitGame(link.id, { kind: "offline" });
     } else if (status.state === "auth_failed" && previous !== "auth_failed") {
       this.appendLine(link.id, "system", `Login refused${reason ? `: ${reason}` : "."}`);
     }
@@ -258,6 +264,8 @@ export class LiveServers {
           this.emitStatus(link);
         }
       }
+      // After the info read, so the first sample of a connection already carries its map.
+      if (link.connection === connection) this.sample(link, players.length);
     } catch (error) {
       this.o.logger.debug("player poll failed", { serverId: link.id, error: describeError(error) });
     }
@@ -266,6 +274,8 @@ export class LiveServers {
   /** Merges a polled list into the tracked players (roster.ts); only a real change is emitted. */
   private applyPlayers(link: Link, dialect: Dialect, players: Player[]): void {
     const wall = this.o.clock.wall();
+    const hadPolled = link.hasPolled;
+    const previousCount = hadPolled ? link.playerList.length : null;
     const result = applyRoster({
       tracked: link.players,
       list: link.playerList,
@@ -293,13 +303,24 @@ export class LiveServers {
     for (const tracked of result.learned) this.storeStayFields(link, tracked);
     link.playerList = result.list;
     link.hasPolled = true;
-    if (now - link.lastSampleAt >= this.o.sampleEveryMs) {
-      link.lastSampleAt = now;
-      this.writer.sample(link.id, players.length, new Date(wall));
+    // The first list after a connect shows who was already there: a count, no joins.
+    if (hadPolled) {
+      for (const tracked of result.left) this.emitGame(link.id, { kind: "leave", player: tracked.player });
+      for (const { player } of result.joined) this.emitGame(link.id, { kind: "join", player });
     }
+    if (previousCount !== result.list.length)
+      this.emitGame(link.id, { kind: "count", count: result.list.length, previous: previousCount });
     if (result.changed) this.emitPlayers(link);
     this.emitStatus(link);
     this.enforceBans(link);
+  }
+
+  /** A player-count sample every sampleEveryMs, with the map last read (no extra RCON command). */
+  private sample(link: Link, count: number): void {
+    const now = this.o.clock.now();
+    if (now - link.lastSampleAt < this.o.sampleEveryMs) return;
+    link.lastSampleAt = now;
+    this.writer.sample(link.id, count, new Date(this.o.clock.wall()), link.info?.map ?? null);
   }
 
   /** Hands the list to the ban enforcer (which looks up only new players or new identities, off the hot path). */
@@ -456,6 +477,10 @@ export class LiveServers {
       const tracked = link.players.get(p.id);
       return toPlayerView(p, tracked?.sinceIso ?? null, tracked?.record.badge ?? null);
     });
+  }
+
+  private emitGame(serverId: string, event: HubGameEvent): void {
+    this.o.events.emit({ type: "game", serverId, event });
   }
 
   private emitPlayers(link: Link): void {

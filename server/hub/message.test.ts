@@ -3,7 +3,8 @@
  * contains '"', end to end: hub, dialect, a real connection and the CS2 emulator on loopback.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { startSourceEmulator, type SourceEmulator } from "../rcon/source/emulator.ts";
+import { startEmulator } from "../rcon/emulators/registry.ts";
+import type { SourceEmulator } from "../rcon/emulators/source/emulator.ts";
 import { encryptSecret } from "../security/crypto.ts";
 import { createSqliteTestDatabase, type TestDatabase } from "../testing/databases.ts";
 import { ConnectionHub } from "./hub.ts";
@@ -28,7 +29,14 @@ describe("messaging a player whose name the game cannot quote", () => {
   afterAll(async () => t.drop());
 
   async function start(game: string, name: string): Promise<string> {
-    emulator = await startSourceEmulator({ password: "pw", port: 0, game, players: 2, activity: 0, seed: 3 });
+    emulator = await startEmulator("source", {
+      password: "pw",
+      port: 0,
+      game,
+      players: 2,
+      activity: 0,
+      seed: 3,
+    });
     const player = emulator.world.humans[0];
     if (!player) throw new Error("the emulator has no human player");
     player.name = name;

@@ -9,7 +9,7 @@ import type {
   WatchNoticeMessage,
 } from "../../lib/realtime/contract.ts";
 import type { Db } from "../db/client.ts";
-import type { ConnectionOptions, Logger } from "../rcon/types.ts";
+import type { ConnectionOptions, GameEvent, Logger, Player } from "../rcon/types.ts";
 import type { BanEnforcer } from "./ban-enforcer.ts";
 import type { NativeBanSync } from "./ban-sync.ts";
 import type { HubClock } from "./clock.ts";
@@ -26,7 +26,23 @@ export type HubEvent =
   | { type: "players"; serverId: string; players: PlayerView[] }
   | { type: "removed"; serverId: string }
   /** A player on the watch list joined: every watcher of the server gets a notice. */
-  | { type: "watch"; notice: WatchNoticeMessage };
+  | { type: "watch"; notice: WatchNoticeMessage }
+  /** What happened on a held server, structured (automation triggers and webhooks read it; no browser does). */
+  | { type: "game"; serverId: string; event: HubGameEvent };
+
+/**
+ * Structured activity of one held server: a pushed or logged line the dialect read (announced once,
+ * after the ingest budget), a join or leave seen by the roster (never the first list after a
+ * connect: those players were already there), the player count when it changed (`previous` null
+ * for the first list after a connect), and the connection coming online or going offline.
+ */
+export type HubGameEvent =
+  | { kind: "pushed"; event: GameEvent }
+  | { kind: "join"; player: Player }
+  | { kind: "leave"; player: Player }
+  | { kind: "count"; count: number; previous: number | null }
+  | { kind: "online" }
+  | { kind: "offline" };
 
 export interface HubActor {
   id: string;

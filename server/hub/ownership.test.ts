@@ -9,7 +9,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { openPlayerSessions } from "../data/history.ts";
 import type { Db } from "../db/client.ts";
-import { startSourceEmulator, type SourceEmulator } from "../rcon/source/emulator.ts";
+import { startEmulator } from "../rcon/emulators/registry.ts";
+import type { SourceEmulator } from "../rcon/emulators/source/emulator.ts";
 import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
 import { createLoopbackServer } from "../testing/hub.ts";
 import { silentLogger } from "../testing/realtime.ts";
@@ -50,7 +51,7 @@ describe.each(DATABASE_KINDS)("leased hub on $kind", ({ create }) => {
   });
 
   async function setup(options: Partial<HubOptions> = {}) {
-    const e = await startSourceEmulator({
+    const e = await startEmulator("source", {
       password: "pw",
       port: 0,
       game: "cs2",

@@ -11,8 +11,9 @@ import type {
   ServerSnapshot,
   WatchNoticeMessage,
 } from "../../lib/realtime/contract.ts";
-import { startSourceEmulator, type SourceEmulator } from "../rcon/source/emulator.ts";
-import { steam64, type EmulatedPlayer } from "../rcon/source/emulator-world.ts";
+import { startEmulator } from "../rcon/emulators/registry.ts";
+import type { SourceEmulator } from "../rcon/emulators/source/emulator.ts";
+import { steam64, type EmulatedPlayer } from "../rcon/emulators/source/world.ts";
 import { createSqliteTestDatabase, type TestDatabase } from "../testing/databases.ts";
 import { createLoopbackServer, startHub } from "../testing/hub.ts";
 import {
@@ -50,7 +51,7 @@ describe("player records in the live hub (TF2 emulators, socket.io)", () => {
   });
 
   async function gameServer(name: string): Promise<{ e: SourceEmulator; id: string }> {
-    const e = await startSourceEmulator({
+    const e = await startEmulator("source", {
       password: "pw",
       game: "tf2",
       players: 3,

@@ -133,11 +133,11 @@ export class StayWriter<T = unknown> {
     });
   }
 
-  /** One player-count sample (the overview's sparkline). */
-  sample(serverId: string, count: number, at: Date): void {
+  /** One player-count sample (sparkline and charts), with the map where the hub knows it. */
+  sample(serverId: string, count: number, at: Date, map: string | null = null): void {
     this.enqueue(() =>
       this.fenced([serverId], async (db, allowed) => {
-        if (allowed.has(serverId)) await recordPlayerCountSample(db, serverId, count, at);
+        if (allowed.has(serverId)) await recordPlayerCountSample(db, serverId, count, at, map);
       }),
     );
   }

@@ -4,8 +4,8 @@
  * chat as chat lines, a kick through the hub, and a wrong password left auth_failed.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import type { WebRconEmulator } from "../rcon/webrcon/emulator.ts";
-import { startWebRconEmulator } from "../rcon/webrcon/emulator.ts";
+import { startEmulator } from "../rcon/emulators/registry.ts";
+import type { WebRconEmulator } from "../rcon/emulators/webrcon/emulator.ts";
 import { encryptSecret } from "../security/crypto.ts";
 import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
 import { ConnectionHub, type HubEvent } from "./hub.ts";
@@ -33,7 +33,7 @@ describe.each(DATABASE_KINDS)("hub with Rust WebRCON on $kind", ({ create }) => 
   });
 
   async function setUp(storedPassword = "rust-pw") {
-    const e: WebRconEmulator = await startWebRconEmulator({
+    const e: WebRconEmulator = await startEmulator("webrcon", {
       password: "rust-pw",
       players: 5,
       activity: 0,

@@ -130,3 +130,40 @@ export async function messagePlayer(
   );
   return { message: result.message };
 }
+
+/** A warning: the dialect's whisper (else a say naming the player), recorded on the player's record. */
+export async function warnPlayer(
+  deps: OperationDeps,
+  caller: OperationCaller,
+  { serverId, playerId, reason }: PlayerActionInput & { reason: string },
+): Promise<{ message: string }> {
+  const { actor } = caller;
+  await requirePermission({ db: deps.db, ...caller }, "players.warn", "player.warn", serverId);
+  const record = await recordOf(deps, serverId, playerId);
+  const playerName = deps.hub.players(serverId).find((p) => p.id === playerId)?.plainName ?? null;
+  const result = await auditedFor(deps, caller.ip)(
+    {
+      actor,
+      action: "player.warn",
+      serverId,
+      targetType: "player",
+      targetId: playerId,
+      input: { playerId, playerName, reason, record },
+    },
+    async () => {
+      const sent = await deps.hub.message(serverId, actor, playerId, `Warning: ${reason}`);
+      const stored = await linkSanction(deps, {
+        playerId: record,
+        kind: "warning",
+        serverId,
+        reason,
+        delivery: sent.whisper ? "whisper" : "say",
+        author: actor,
+      });
+      return { ...sent, stored };
+    },
+    (r) => `${r.whisper ? "whispered" : "said to everyone"}${ON_PROFILE[r.stored]}`,
+  );
+  const how = result.whisper ? "" : " (this game cannot message one player: said to everyone, naming them)";
+  return { message: `${result.playerName} was warned${how}.` };
+}

@@ -2,9 +2,9 @@
  * The one typed interface the rest of RconDeck sees over the protocol families.
  * Families (server/rcon/{source,battleye,quake3,webrcon}) implement it; the hub, the CLI and the UI only
  * use what is declared here. Per-game behaviour lives in Dialect objects (data + small functions),
- * never in `if (game === ...)` branches.
+ * never in `if (game === ...)` branches. Emulated game servers are not part of it: their types and
+ * registry are in server/rcon/emulators/, which connection code never imports.
  */
-import type { SessionRecording } from "./emulation/sessions.ts";
 import type { FoundIdentity } from "../../lib/console/redact.ts";
 import type { SecretRules } from "../../lib/console/secrets.ts";
 import type { CommandPattern, DangerousCommand } from "../../lib/commands/policy.ts";
@@ -345,47 +345,6 @@ export interface RconConnection {
   on(listener: (event: RconEvent) => void): () => void;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Emulated game servers (tests, demo mode, benchmarks, `rcondeck emulate`)
-
-export interface EmulatorFlag {
-  type: "string" | "number" | "boolean";
-  description: string;
-}
-
-export interface EmulatorOptions {
-  host?: string;
-  /** 0 picks a free port. */
-  port?: number;
-  password: string;
-  /** Dialect id; the family's default when omitted. */
-  game?: string;
-  /** Simulated players at start. */
-  players?: number;
-  seed?: number;
-  /** Family-specific options declared in ProtocolFamily.emulatorFlags (e.g. BattlEye `loss`). */
-  extra?: Record<string, string | number | boolean>;
-  /** Speeds up or slows down simulated player activity (1 = realistic, 0 = frozen). */
-  activity?: number;
-  clock?: Clock;
-  logger?: Logger;
-}
-
-/** Every emulator records its RCON sessions (emulation/sessions.ts): multi-instance tests check overlaps. */
-export interface RunningEmulator extends SessionRecording {
-  readonly protocol: ProtocolId;
-  readonly game: string;
-  readonly host: string;
-  readonly port: number;
-  /**
-   * A simulated player says `text` to everyone. True when this game pushes chat to RCON clients
-   * (BattlEye, Squad) and it was sent; false when it has no such push (Quake 3, most Source games:
-   * the line then only reaches the game's own chat) or nobody is on the server.
-   */
-  playerChat(text: string): boolean;
-  close(): Promise<void>;
-}
-
 export interface ProtocolFamily {
   id: ProtocolId;
   label: string;
@@ -395,6 +354,4 @@ export interface ProtocolFamily {
   /** A message when a password can never work with this protocol (e.g. spaces on Quake 3), else null. */
   checkPassword(password: string): string | null;
   createConnection(options: ConnectionOptions): RconConnection;
-  emulatorFlags: Readonly<Record<string, EmulatorFlag>>;
-  startEmulator(options: EmulatorOptions): Promise<RunningEmulator>;
 }

@@ -7,8 +7,10 @@
 import dgram from "node:dgram";
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { startEmulator } from "./emulators/registry.ts";
 import { findDialect, loadFamily } from "./registry.ts";
-import { FENCED_REASON, type ProtocolId, type RconConnection, type RunningEmulator } from "./types.ts";
+import type { RunningEmulator } from "./emulators/types.ts";
+import { FENCED_REASON, type ProtocolId, type RconConnection } from "./types.ts";
 
 interface Relay {
   port: number;
@@ -106,7 +108,7 @@ describe.each(FAMILIES)("write gate on $protocol", ({ protocol, game, transport 
   }): Promise<{ relay: Relay; connection: RconConnection; emulator: RunningEmulator }> {
     const family = await loadFamily(protocol);
     const dialect = findDialect(family, game);
-    const emulator = await family.startEmulator({
+    const emulator = await startEmulator(protocol, {
       password: "gatepassword",
       game: dialect.id,
       players: 2,

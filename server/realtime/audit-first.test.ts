@@ -4,10 +4,11 @@
  * refused and the emulator receives none of them. Live audit viewers see each action once, with its
  * outcome; a flood of identical refusals is one row with a count.
  */
+import { startEmulator } from "../rcon/emulators/registry.ts";
 import { refuseAuditWrites } from "../testing/audit-store.ts";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { AuditEventMessage, ServerSnapshot } from "../../lib/realtime/contract.ts";
-import { startBattlEyeEmulator, type RunningBattlEyeEmulator } from "../rcon/battleye/emulator.ts";
+import type { RunningBattlEyeEmulator } from "../rcon/emulators/battleye/emulator.ts";
 import type { ConnectionHub } from "../hub/hub.ts";
 import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
 import { createLoopbackServer, startHub } from "../testing/hub.ts";
@@ -34,7 +35,7 @@ describe.each(DATABASE_KINDS)(
     beforeAll(async () => {
       t = await create();
       users = await createRoleUsers(t.db, ["OWNER", "VIEWER"]);
-      emulator = await startBattlEyeEmulator({ password: "pw", players: 4, activity: 0, seed: 3 });
+      emulator = await startEmulator("battleye", { password: "pw", players: 4, activity: 0, seed: 3 });
       serverId = await createLoopbackServer(t.db, KEY, {
         name: "Arma",
         game: "arma3",

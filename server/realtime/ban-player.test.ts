@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ServerSnapshot } from "../../lib/realtime/contract.ts";
-import { startBattlEyeEmulator, type RunningBattlEyeEmulator } from "../rcon/battleye/emulator.ts";
+import type { RunningBattlEyeEmulator } from "../rcon/emulators/battleye/emulator.ts";
+import { startEmulator } from "../rcon/emulators/registry.ts";
 import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
 import { createLoopbackServer, createUnreadableServer, startHub } from "../testing/hub.ts";
 import {
@@ -32,7 +33,7 @@ describe.each(DATABASE_KINDS)("players:ban on $kind", ({ create }) => {
 
   beforeAll(async () => {
     t = await create();
-    emulator = await startBattlEyeEmulator({ password: "pw", players: 4, activity: 0, seed: 5 });
+    emulator = await startEmulator("battleye", { password: "pw", players: 4, activity: 0, seed: 5 });
     serverId = await createLoopbackServer(t.db, KEY, {
       name: "Arma",
       game: "arma3",

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Permission } from "../../lib/permissions.ts";
 import { addCommandRuleSchema } from "../../lib/schemas/command-rules.ts";
 import type { ConnectionHub } from "../hub/hub.ts";
-import { startSourceEmulator, type SourceEmulator } from "../rcon/source/emulator.ts";
+import { startEmulator } from "../rcon/emulators/registry.ts";
+import type { SourceEmulator } from "../rcon/emulators/source/emulator.ts";
 import { addCommandRule } from "../data/command-rules.ts";
 import { createActor } from "../testing/actors.ts";
 import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
@@ -74,7 +75,7 @@ describe.each(DATABASE_KINDS)("console policies over socket.io ($kind)", ({ crea
 
   beforeAll(async () => {
     t = await create();
-    emulator = await startSourceEmulator({
+    emulator = await startEmulator("source", {
       game: "cs2",
       password: "pw",
       players: 2,

@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ServerSnapshot } from "../../lib/realtime/contract.ts";
 import type { ConnectionHub } from "../hub/hub.ts";
-import { startSourceEmulator, type SourceEmulator } from "../rcon/source/emulator.ts";
+import { startEmulator } from "../rcon/emulators/registry.ts";
+import type { SourceEmulator } from "../rcon/emulators/source/emulator.ts";
 import { createCustomCommand } from "../data/custom-commands.ts";
 import { createActor } from "../testing/actors.ts";
 import { refuseAuditWrites } from "../testing/audit-store.ts";
@@ -43,7 +44,13 @@ describe.each(DATABASE_KINDS)(
 
     beforeAll(async () => {
       t = await create();
-      emulator = await startSourceEmulator({ game: "cs2", password: "pw", players: 4, activity: 0, seed: 5 });
+      emulator = await startEmulator("source", {
+        game: "cs2",
+        password: "pw",
+        players: 4,
+        activity: 0,
+        seed: 5,
+      });
       serverId = await createLoopbackServer(t.db, KEY, {
         name: "CS2",
         game: "cs2",

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { isPlayerHandle } from "../../lib/players/handle.ts";
 import type { ConsoleLineMessage, PlayerView, ServerSnapshot } from "../../lib/realtime/contract.ts";
 import type { ConnectionHub } from "../hub/hub.ts";
-import { startSourceEmulator } from "../rcon/source/emulator.ts";
-import type { RunningEmulator } from "../rcon/types.ts";
+import { startEmulator } from "../rcon/emulators/registry.ts";
+import type { RunningEmulator } from "../rcon/emulators/types.ts";
 import { createSqliteTestDatabase, type TestDatabase } from "../testing/databases.ts";
 import { createLoopbackServer, startHub } from "../testing/hub.ts";
 import {
@@ -34,7 +34,7 @@ describe("player identities per role (Rust emulator, real hub and sockets)", () 
   beforeAll(async () => {
     t = await createSqliteTestDatabase();
     users = await createRoleUsers(t.db, ["ADMIN", "MODERATOR", "VIEWER"]);
-    rust = await startSourceEmulator({ game: "rust", password: "pw", players: 5, activity: 0, seed: 4 });
+    rust = await startEmulator("source", { game: "rust", password: "pw", players: 5, activity: 0, seed: 4 });
     serverId = await createLoopbackServer(t.db, KEY, {
       name: "Rust",
       game: "rust",

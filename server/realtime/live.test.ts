@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ConsoleLineMessage, PlayerView, ServerSnapshot } from "../../lib/realtime/contract.ts";
-import { startBattlEyeEmulator, type RunningBattlEyeEmulator } from "../rcon/battleye/emulator.ts";
+import type { RunningBattlEyeEmulator } from "../rcon/emulators/battleye/emulator.ts";
+import { startEmulator } from "../rcon/emulators/registry.ts";
 import { createSqliteTestDatabase, type TestDatabase } from "../testing/databases.ts";
 import { createLoopbackServer, startHub } from "../testing/hub.ts";
 import {
@@ -30,7 +31,7 @@ describe("live servers over socket.io (real hub, BattlEye emulator)", () => {
   beforeAll(async () => {
     t = await createSqliteTestDatabase();
     users = await createRoleUsers(t.db, ["OWNER", "ADMIN", "MODERATOR", "VIEWER"]);
-    emulator = await startBattlEyeEmulator({ password: "pw", players: 6, activity: 0, seed: 11 });
+    emulator = await startEmulator("battleye", { password: "pw", players: 6, activity: 0, seed: 11 });
     serverId = await createLoopbackServer(t.db, KEY, {
       name: "Arma",
       game: "arma3",

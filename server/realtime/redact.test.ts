@@ -13,15 +13,15 @@ import {
   battlEyeMessages,
   playersText,
   type EmulatedPlayer as BattlEyePlayer,
-} from "../rcon/battleye/emulator-texts.ts";
+} from "../rcon/emulators/battleye/texts.ts";
 import { toPlayerView } from "../hub/player-view.ts";
 import { BATTLEYE_DIALECTS } from "../rcon/protocol/battleye/dialects/index.ts";
 import { QUAKE3_DIALECTS } from "../rcon/protocol/quake3/dialects/index.ts";
 import type { Quake3Dialect } from "../rcon/protocol/quake3/dialects/common.ts";
 import { SOURCE_DIALECTS } from "../rcon/protocol/source/dialects/index.ts";
-import { cvarQueryPieces, engineBanPieces, userinfoPieces } from "../rcon/quake3/emulator-texts.ts";
-import { EMULATED_GAMES } from "../rcon/source/emulator-games.ts";
-import { EmulatedWorld, steam64, steamId2, type EmulatedPlayer } from "../rcon/source/emulator-world.ts";
+import { cvarQueryPieces, engineBanPieces, userinfoPieces } from "../rcon/emulators/quake3/texts.ts";
+import { EMULATED_GAMES } from "../rcon/emulators/source/games.ts";
+import { EmulatedWorld, steam64, steamId2, type EmulatedPlayer } from "../rcon/emulators/source/world.ts";
 import { createRandom } from "../rcon/random.ts";
 import type { Dialect, Player } from "../rcon/types.ts";
 import { playerHandle, redactLine, resolvePlayerId, withoutIdentities } from "./redact.ts";

@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Actor } from "../../lib/permissions.ts";
 import { createRoleSchema } from "../../lib/schemas/roles.ts";
 import { createRole, updateRole } from "../data/roles.ts";
-import { startBattlEyeEmulator, type RunningBattlEyeEmulator } from "../rcon/battleye/emulator.ts";
+import type { RunningBattlEyeEmulator } from "../rcon/emulators/battleye/emulator.ts";
 import type { ConnectionHub } from "../hub/hub.ts";
+import { startEmulator } from "../rcon/emulators/registry.ts";
 import { actorFor } from "../testing/actors.ts";
 import { createSqliteTestDatabase, type TestDatabase } from "../testing/databases.ts";
 import { createLoopbackServer, startHub } from "../testing/hub.ts";
@@ -34,7 +35,7 @@ describe("roles over socket.io (real hub, BattlEye emulators)", () => {
     t = await createSqliteTestDatabase();
     const ids: string[] = [];
     for (const name of ["A", "C"]) {
-      const emulator = await startBattlEyeEmulator({ password: "pw", players: 2, activity: 0, seed: 14 });
+      const emulator = await startEmulator("battleye", { password: "pw", players: 2, activity: 0, seed: 14 });
       emulators.push(emulator);
       ids.push(
         await createLoopbackServer(t.db, KEY, {

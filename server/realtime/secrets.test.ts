@@ -7,11 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ConsoleLineMessage } from "../../lib/realtime/contract.ts";
 import type { ConnectionHub } from "../hub/hub.ts";
-import { OPENARENA } from "../rcon/protocol/quake3/dialects/ioq3.ts";
-import { startQuake3Emulator, type Quake3Emulator } from "../rcon/quake3/emulator.ts";
+import { startEmulator } from "../rcon/emulators/registry.ts";
+import type { Quake3Emulator } from "../rcon/emulators/quake3/emulator.ts";
 import { startOpenArena, type RealServer } from "../rcon/quake3/testing/openarena-server.ts";
-import { startSourceEmulator } from "../rcon/source/emulator.ts";
-import type { RunningEmulator } from "../rcon/types.ts";
+import type { RunningEmulator } from "../rcon/emulators/types.ts";
 import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
 import { createLoopbackServer, startHub } from "../testing/hub.ts";
 import {
@@ -46,14 +45,20 @@ describe.each(DATABASE_KINDS)("secrets in console commands and answers ($kind)",
     t = await create();
     users = await createRoleUsers(t.db, ["ADMIN", "VIEWER"]);
     openarena = await startOpenArena({ bots: ["Sarge"], password: OA_RCON });
-    q3 = await startQuake3Emulator({
-      dialect: OPENARENA,
+    q3 = await startEmulator("quake3", {
+      game: "openarena",
       password: EMU_RCON,
       players: 2,
       activity: 0,
       seed: 3,
     });
-    cs2 = await startSourceEmulator({ game: "cs2", password: CS2_RCON, players: 2, activity: 0, seed: 3 });
+    cs2 = await startEmulator("source", {
+      game: "cs2",
+      password: CS2_RCON,
+      players: 2,
+      activity: 0,
+      seed: 3,
+    });
     const rows = [
       { name: "oa", game: "openarena", protocol: "quake3", port: openarena.port, password: OA_RCON },
       { name: "q3", game: "openarena", protocol: "quake3", port: q3.port, password: EMU_RCON },

@@ -5,11 +5,12 @@
  * of another server are refused. Kicks and online bans link to the record too. On CS2 (no private
  * messages) the warning is said to everyone, naming the player.
  */
+import { startEmulator } from "../rcon/emulators/registry.ts";
 import { refuseAuditWrites } from "../testing/audit-store.ts";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { PlayerView, ServerSnapshot } from "../../lib/realtime/contract.ts";
-import { startBattlEyeEmulator, type RunningBattlEyeEmulator } from "../rcon/battleye/emulator.ts";
-import { startSourceEmulator, type SourceEmulator } from "../rcon/source/emulator.ts";
+import type { RunningBattlEyeEmulator } from "../rcon/emulators/battleye/emulator.ts";
+import type { SourceEmulator } from "../rcon/emulators/source/emulator.ts";
 import { encryptSecret } from "../security/crypto.ts";
 import type { ConnectionHub } from "../hub/hub.ts";
 import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
@@ -57,7 +58,7 @@ describe.each(DATABASE_KINDS)("players:warn on $kind (real hub, BattlEye emulato
 
   beforeAll(async () => {
     t = await create();
-    emulator = await startBattlEyeEmulator({ password: "pw", players: 5, activity: 0, seed: 8 });
+    emulator = await startEmulator("battleye", { password: "pw", players: 5, activity: 0, seed: 8 });
     serverId = await createLoopbackServer(t.db, KEY, {
       name: "Arma",
       game: "arma3",
@@ -201,7 +202,7 @@ describe.each(DATABASE_KINDS)(
 
     beforeAll(async () => {
       t = await create();
-      emulator = await startSourceEmulator({
+      emulator = await startEmulator("source", {
         password: "pw",
         port: 0,
         game: "cs2",

@@ -24,12 +24,13 @@ import path from "node:path";
 import { Redis } from "ioredis";
 import { io as connect } from "socket.io-client";
 import type { ConsoleLineMessage } from "../../lib/realtime/contract.ts";
+import { startEmulator } from "../rcon/emulators/registry.ts";
 import { serverNodeOptions } from "../../scripts/node-options.ts";
 import { hashPassword } from "../auth/passwords.ts";
 import type { Db } from "../db/client.ts";
 import { findProjectRoot } from "../project-root.ts";
-import { loadFamily } from "../rcon/registry.ts";
-import type { ProtocolId, RunningEmulator } from "../rcon/types.ts";
+import type { RunningEmulator } from "../rcon/emulators/types.ts";
+import type { ProtocolId } from "../rcon/types.ts";
 import { createPostgresTestDatabase, type TestDatabase } from "./databases.ts";
 import { createLoopbackServer } from "./hub.ts";
 import type { ClientSocket } from "./realtime.ts";
@@ -264,8 +265,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
   async function addServers(specs: readonly ServerSpec[]): Promise<EmulatedServer[]> {
     const added: EmulatedServer[] = [];
     for (const spec of specs) {
-      const family = await loadFamily(spec.protocol);
-      const emulator = await family.startEmulator({
+      const emulator = await startEmulator(spec.protocol, {
         host: "127.0.0.1",
         port: 0,
         password: RCON_PASSWORD,

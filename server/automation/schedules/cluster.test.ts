@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createSchedule } from "../../data/automation/schedules.ts";
 import { ConnectionHub } from "../../hub/hub.ts";
 import { FakeHubClock } from "../../hub/testing/fake-hub-clock.ts";
-import { startSourceEmulator, type SourceEmulator } from "../../rcon/source/emulator.ts";
+import { startSourceEmulator, type SourceEmulator } from "../../rcon/emulators/source/emulator.ts";
 import { createActor } from "../../testing/actors.ts";
 import { createPostgresTestDatabase, type TestDatabase } from "../../testing/databases.ts";
 import { createLoopbackServer } from "../../testing/hub.ts";

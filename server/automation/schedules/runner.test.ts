@@ -9,7 +9,7 @@ import type { Actor } from "../../../lib/permissions.ts";
 import { cancelSequence, createSchedule } from "../../data/automation/schedules.ts";
 import { ConnectionHub } from "../../hub/hub.ts";
 import { FakeHubClock } from "../../hub/testing/fake-hub-clock.ts";
-import { startSourceEmulator, type SourceEmulator } from "../../rcon/source/emulator.ts";
+import { startSourceEmulator, type SourceEmulator } from "../../rcon/emulators/source/emulator.ts";
 import { createActor } from "../../testing/actors.ts";
 import { createSqliteTestDatabase, type TestDatabase } from "../../testing/databases.ts";
 import { createLoopbackServer } from "../../testing/hub.ts";

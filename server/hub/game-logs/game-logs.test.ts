@@ -7,8 +7,9 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { startEmulator } from "../../rcon/emulators/registry.ts";
 import { createTextCodec } from "../../rcon/encoding.ts";
-import { startSourceEmulator, type SourceEmulator } from "../../rcon/source/emulator.ts";
+import type { SourceEmulator } from "../../rcon/emulators/source/emulator.ts";
 import type { UdpServerSocket } from "../../rcon/transport/udp.ts";
 import { encryptSecret } from "../../security/crypto.ts";
 import { gameLogSecrets } from "../../security/game-log-secrets.ts";
@@ -59,7 +60,7 @@ describe("game log streams into the hub", () => {
   });
 
   async function setup(game: string, gameLogs = true) {
-    const e = await startSourceEmulator({
+    const e = await startEmulator("source", {
       password: "pw",
       port: 0,
       game,
@@ -169,7 +170,7 @@ describe("game log streams into the hub", () => {
   });
 
   it("several instances: only the instance holding the server registers; released or fenced, its lines are refused", async () => {
-    const e = await startSourceEmulator({
+    const e = await startEmulator("source", {
       password: "pw",
       port: 0,
       game: "tf2",

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parsePlayers } from "../protocol/battleye/dialects/parsers.ts";
 import { bindUdp } from "../transport/udp.ts";
 import type { ConnectionOptions, RconConnection, RconEvent } from "../types.ts";
-import { startBattlEyeEmulator, type RunningBattlEyeEmulator } from "./emulator.ts";
+import { startBattlEyeEmulator, type RunningBattlEyeEmulator } from "../emulators/battleye/emulator.ts";
 import { createBattlEyeConnection, family } from "./index.ts";
 import type { ClientTiming } from "../protocol/battleye/client.ts";
 
@@ -257,11 +257,8 @@ describe("BattlEye over loopback against the emulator", () => {
     expect(chat?.event).toMatchObject({ kind: "chat", channel: "Global", text: "hold the bridge" });
   });
 
-  it("the family registers dialects and emulator flags", () => {
+  it("the family registers dialects and its password rule", () => {
     expect(family.dialects.map((d) => d.id)).toContain("dayz");
-    expect(Object.keys(family.emulatorFlags)).toEqual(
-      expect.arrayContaining(["loss", "duplicate", "reorder"]),
-    );
     expect(family.checkPassword("")).toMatch(/needs a password/);
     expect(family.checkPassword("ok")).toBeNull();
   });

@@ -3,7 +3,8 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startBattlEyeEmulator, type RunningBattlEyeEmulator } from "./emulator.ts";
+import type { RunningBattlEyeEmulator } from "../emulators/battleye/emulator.ts";
+import { startEmulator } from "../emulators/registry.ts";
 
 const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../bin/rcondeck");
 
@@ -18,7 +19,7 @@ function rcondeck(args: string[]): Promise<{ code: number; stdout: string; stder
 
 let emulator: RunningBattlEyeEmulator;
 beforeAll(async () => {
-  emulator = await startBattlEyeEmulator({ password: "P", players: 6, activity: 0, seed: 2 });
+  emulator = await startEmulator("battleye", { password: "P", players: 6, activity: 0, seed: 2 });
 });
 afterAll(async () => {
   await emulator.close();

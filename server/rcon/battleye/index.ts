@@ -15,7 +15,7 @@
  *   Arma Reforger (answers pushed as messages) is not supported.
  * - here: `createBattlEyeConnection`, the shared session driver (`session/`) running the client core
  *   over a connected UDP socket, with BattlEye's words for a login that gets no answer.
- * - `battleye/emulator.ts`: an Arma 3/DayZ-like server on the server core, with seeded player
+ * - `emulators/battleye/emulator.ts`: an Arma 3/DayZ-like server on the server core, with seeded player
  *   activity and `loss`/`duplicate`/`reorder` fault injection (`transport/impairment.ts`).
  */
 import { systemClock } from "../clock.ts";
@@ -26,7 +26,6 @@ import { createSessionConnection } from "../session/connection.ts";
 import { udpTransport } from "../session/transport.ts";
 import type { ConnectionOptions, Dialect, ProtocolFamily, RconConnection } from "../types.ts";
 import { battlEyeCodec } from "./codec.ts";
-import { BATTLEYE_EMULATOR_FLAGS, startBattlEyeEmulator } from "./emulator.ts";
 
 export function findBattlEyeDialect(id: string | undefined): Dialect {
   const wanted = id ?? DEFAULT_BATTLEYE_DIALECT;
@@ -87,6 +86,4 @@ export const family: ProtocolFamily = {
     return null;
   },
   createConnection: (options) => createBattlEyeConnection(options),
-  emulatorFlags: BATTLEYE_EMULATOR_FLAGS,
-  startEmulator: (options) => startBattlEyeEmulator(options),
 };

@@ -3,8 +3,8 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningEmulator } from "../types.ts";
-import { family } from "./index.ts";
+import { startEmulator } from "../emulators/registry.ts";
+import type { RunningEmulator } from "../emulators/types.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
@@ -26,7 +26,7 @@ describe("rcondeck exec quake3", () => {
   let emulator: RunningEmulator;
 
   beforeAll(async () => {
-    emulator = await family.startEmulator({
+    emulator = await startEmulator("quake3", {
       password: "secret",
       players: 0,
       activity: 0,

@@ -17,7 +17,7 @@
  *   - `dialects/`: per-game data (pacing, quiet period, table, colour rule, commands, bans, say/tell).
  * - here: `createQuake3Connection` (the shared session driver, `session/`, running the core over a
  *   connected UDP socket), `core.ts` (the core with one shared pacer per server), `query.ts`
- *   (`queryServer()` without a password), `emulator.ts` (an emulated server).
+ *   (`queryServer()` without a password); the emulated server is in `emulators/quake3/`.
  *
  * Live events: these engines push nothing; joins and leaves come from polling `status` and
  * `server/rcon/player-diff.ts`.
@@ -32,7 +32,6 @@ import { createSessionConnection } from "../session/connection.ts";
 import { udpTransport } from "../session/transport.ts";
 import type { ConnectionOptions, ProtocolFamily, RconConnection } from "../types.ts";
 import { createQuake3Core } from "./core.ts";
-import { startQuake3Emulator } from "./emulator.ts";
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 2_500;
 const DEFAULT_COMMAND_TIMEOUT_MS = 3_000;
@@ -81,31 +80,5 @@ export const family: ProtocolFamily = {
     const dialect = findDialect(family, options.dialect);
     if (!isQuake3Dialect(dialect)) throw new Error(`"${dialect.id}" is not a Quake 3 dialect`);
     return createQuake3Connection(options, dialect);
-  },
-  emulatorFlags: {
-    bots: { type: "string", description: "comma-separated bot names present at start (e.g. Grism,Sarge)" },
-    map: { type: "string", description: "map name (default oa_dm1)" },
-    hostname: { type: "string", description: "server name, colour codes allowed" },
-    "max-clients": { type: "number", description: "sv_maxclients (default 16)" },
-  },
-  async startEmulator(options) {
-    const dialect = findDialect(family, options.game);
-    if (!isQuake3Dialect(dialect)) throw new Error(`"${dialect.id}" is not a Quake 3 dialect`);
-    const extra = options.extra ?? {};
-    const bots =
-      typeof extra.bots === "string"
-        ? extra.bots
-            .split(",")
-            .map((b) => b.trim())
-            .filter((b) => b !== "")
-        : [];
-    return startQuake3Emulator({
-      ...options,
-      dialect,
-      bots,
-      ...(typeof extra.map === "string" ? { mapName: extra.map } : {}),
-      ...(typeof extra.hostname === "string" ? { hostname: extra.hostname } : {}),
-      ...(typeof extra["max-clients"] === "number" ? { maxClients: extra["max-clients"] } : {}),
-    });
   },
 };

@@ -5,6 +5,7 @@
  * is missing the suite fails with the install command.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEmulator } from "../emulators/registry.ts";
 import type { RconConnection, RconEvent, RunCommand } from "../types.ts";
 import { family } from "./index.ts";
 import { startOpenArena } from "./testing/openarena-server.ts";
@@ -25,7 +26,7 @@ const targets: Target[] = [
   {
     name: "emulator",
     async start() {
-      const emulator = await family.startEmulator({
+      const emulator = await startEmulator("quake3", {
         password: PASSWORD,
         game: "openarena",
         players: 0,

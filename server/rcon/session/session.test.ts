@@ -7,11 +7,11 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createBattlEyeConnection } from "../battleye/index.ts";
-import { startBattlEyeEmulator } from "../battleye/emulator.ts";
 import { systemClock } from "../clock.ts";
+import { startEmulator } from "../emulators/registry.ts";
 import { SourceClient } from "../protocol/source/client.ts";
 import { SOURCE_DIALECTS } from "../protocol/source/dialects/index.ts";
-import type { SourceEmulator } from "../source/emulator.ts";
+import type { SourceEmulator } from "../emulators/source/emulator.ts";
 import { family as sourceFamily } from "../source/index.ts";
 import { sourceCodec } from "../source/codec.ts";
 import type { Session, SessionContext } from "../supervised-connection.ts";
@@ -25,14 +25,14 @@ afterEach(async () => {
 });
 
 async function sourceEmulator(extra: Record<string, number> = {}): Promise<SourceEmulator> {
-  const emulator = (await sourceFamily.startEmulator({
+  const emulator = await startEmulator("source", {
     password: "secret",
     game: "tf2",
     players: 2,
     seed: 1,
     activity: 0,
     extra,
-  })) as SourceEmulator;
+  });
   cleanups.push(() => emulator.close());
   return emulator;
 }
@@ -115,7 +115,7 @@ describe("session driver", () => {
   });
 
   it("a BattlEye server that dropped the session: the connection notices at the next command and logs in again", async () => {
-    const emulator = await startBattlEyeEmulator({ password: "P", players: 1, activity: 0, seed: 5 });
+    const emulator = await startEmulator("battleye", { password: "P", players: 1, activity: 0, seed: 5 });
     cleanups.push(() => emulator.close());
     const connection: RconConnection = createBattlEyeConnection(
       {

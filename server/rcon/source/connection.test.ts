@@ -3,13 +3,14 @@
  * misbehaving servers (closing mid-answer, answering slowly, invalid bytes).
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { startEmulator } from "../emulators/registry.ts";
 import { createTextCodec } from "../encoding.ts";
 import { SOURCE_DIALECTS } from "../protocol/source/dialects/index.ts";
 import { SourceServerConnection } from "../protocol/source/server.ts";
 import { FakeClock } from "../testing/fake-clock.ts";
 import { listenTcp, type TcpListener } from "../transport/tcp.ts";
 import type { ConnectionOptions, RconConnection, RconEvent } from "../types.ts";
-import type { SourceEmulator } from "./emulator.ts";
+import type { SourceEmulator } from "../emulators/source/emulator.ts";
 import { family } from "./index.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -22,14 +23,14 @@ async function emulator(
   extra: Record<string, number> = {},
   players = 6,
 ): Promise<SourceEmulator> {
-  const emu = (await family.startEmulator({
+  const emu = await startEmulator("source", {
     password: "secret",
     game,
     players,
     seed: 42,
     activity: 0,
     extra,
-  })) as SourceEmulator;
+  });
   cleanups.push(() => emu.close());
   return emu;
 }
@@ -155,11 +156,11 @@ describe("Source connection", () => {
 
   it("reconnects with backoff after a server restart; status says why meanwhile", async () => {
     const clock = new FakeClock();
-    const first = (await family.startEmulator({
+    const first = await startEmulator("source", {
       password: "secret",
       game: "tf2",
       activity: 0,
-    })) as SourceEmulator;
+    });
     const port = first.port;
     const connection = connect(port, {
       dialect: "tf2",
@@ -174,12 +175,12 @@ describe("Source connection", () => {
       interval: 5,
     });
     expect(connection.status.nextRetryAt).toBe(clock.now() + 1000);
-    const second = (await family.startEmulator({
+    const second = await startEmulator("source", {
       password: "secret",
       game: "tf2",
       activity: 0,
       port,
-    })) as SourceEmulator;
+    });
     cleanups.push(() => second.close());
     clock.advance(1000);
     await vi.waitFor(() => expect(connection.status.state).toBe("online"), { timeout: 5000, interval: 5 });

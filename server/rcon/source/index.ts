@@ -12,7 +12,7 @@
  * - transport/tcp.ts            the only TCP socket code
  * - here: createSourceConnection, the shared session driver (session/) running the client core over
  *   a TCP stream with coalesced writes, and Source's words for how a login fails
- * - source/emulator*.ts         a believable game server on loopback (`rcondeck emulate source`)
+ * - emulators/source/           a believable game server on loopback (`rcondeck emulate source`)
  */
 import { systemClock } from "../clock.ts";
 import { createTextCodec } from "../encoding.ts";
@@ -25,7 +25,6 @@ import { tcpTransport } from "../session/transport.ts";
 import { SessionError } from "../supervised-connection.ts";
 import type { ConnectionOptions, ProtocolFamily, RconConnection } from "../types.ts";
 import { sourceCodec } from "./codec.ts";
-import { SOURCE_EMULATOR_FLAGS, startSourceEmulator } from "./emulator.ts";
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 export const DEFAULT_COMMAND_TIMEOUT_MS = 10_000;
@@ -94,6 +93,4 @@ export const family: ProtocolFamily = {
   createConnection(options) {
     return createSourceConnection(options, findDialect(family, options.dialect) as SourceDialect);
   },
-  emulatorFlags: SOURCE_EMULATOR_FLAGS,
-  startEmulator: startSourceEmulator,
 };

@@ -4,8 +4,9 @@
  */
 import http from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
+import { startEmulator } from "../emulators/registry.ts";
 import type { GameEvent, RconConnection, RconEvent } from "../types.ts";
-import type { WebRconEmulator } from "./emulator.ts";
+import type { WebRconEmulator } from "../emulators/webrcon/emulator.ts";
 import { family } from "./index.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -14,12 +15,12 @@ afterEach(async () => {
 });
 
 async function emulator(password = "s3cret-pw", players = 4): Promise<WebRconEmulator> {
-  const running = (await family.startEmulator({
+  const running = await startEmulator("webrcon", {
     password,
     players,
     activity: 0,
     seed: 7,
-  })) as WebRconEmulator;
+  });
   cleanups.push(() => running.close());
   return running;
 }

@@ -8,13 +8,12 @@
  * - protocol/webrcon/dialects/    Rust: playerlist/serverinfo JSON, chat, kick/ban, native bans
  * - transport/websocket.ts        the only WebSocket client code (ws)
  * - webrcon/connection.ts         SupervisedConnection + WebSocket + core (thin driver)
- * - webrcon/emulator.ts           an emulated Rust server on loopback (`rcondeck emulate webrcon`)
+ * - emulators/webrcon/           an emulated Rust server on loopback (`rcondeck emulate webrcon`)
  */
 import { findDialect } from "../registry.ts";
 import { WEBRCON_DIALECTS, type WebRconDialect } from "../protocol/webrcon/dialects/index.ts";
 import type { ProtocolFamily } from "../types.ts";
 import { createWebRconConnection } from "./connection.ts";
-import { startWebRconEmulator, WEBRCON_EMULATOR_FLAGS } from "./emulator.ts";
 import { checkWebRconPassword } from "./password.ts";
 
 export const family: ProtocolFamily = {
@@ -27,6 +26,4 @@ export const family: ProtocolFamily = {
   createConnection(options) {
     return createWebRconConnection(options, findDialect(family, options.dialect) as WebRconDialect);
   },
-  emulatorFlags: WEBRCON_EMULATOR_FLAGS,
-  startEmulator: startWebRconEmulator,
 };

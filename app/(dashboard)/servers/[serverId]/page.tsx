@@ -1,8 +1,11 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { ServerBansPanel } from "@/components/bans/server-bans-panel";
+import { PlayerCountPanel } from "@/components/charts/player-count-panel";
 import { ServerLive } from "@/components/servers/server-live";
 import { isAppError } from "@/lib/errors";
+import { playerCountsOrError } from "@/lib/player-count-errors";
+import { DEFAULT_RANGE } from "@/lib/schemas/player-counts";
 import { can } from "@/lib/permissions";
 import { requireDataContext } from "@/server/auth/next";
 import { listNativeOnlyBans } from "@/server/data/ban-drift";
@@ -10,14 +13,22 @@ import { listBanLists } from "@/server/data/ban-lists";
 import { banLimitFor } from "@/server/data/ban-page";
 import { runnableCommands } from "@/server/data/custom-commands";
 import { getServer, type ServerDto } from "@/server/data/servers";
+import { serverPlayerCounts } from "@/server/data/player-counts";
 import { listServerBans } from "@/server/data/server-bans";
 import { adoptNativeBanAction, removeNativeBanAction } from "./ban-actions";
 
 export const metadata: Metadata = { title: "Server" };
 
 // Thin: the data layer checks server.view; live data comes over the socket, which checks again.
-export default async function ServerPage({ params }: { params: Promise<{ serverId: string }> }) {
+export default async function ServerPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ serverId: string }>;
+  searchParams: Promise<{ range?: string | string[] }>;
+}) {
   const { serverId } = await params;
+  const { range } = await searchParams;
   const ctx = await requireDataContext();
   let server: ServerDto;
   try {
@@ -38,6 +49,9 @@ export default async function ServerPage({ params }: { params: Promise<{ serverI
     listNativeOnlyBans(ctx, server.id),
     runnableCommands(ctx, server.id, server.game),
   ]);
+  const counts = await playerCountsOrError(() =>
+    serverPlayerCounts(ctx, server.id, range ?? DEFAULT_RANGE, new Date()),
+  );
   return (
     <div className="space-y-6">
       <ServerLive
@@ -60,6 +74,7 @@ export default async function ServerPage({ params }: { params: Promise<{ serverI
           message: can(ctx.actor, "players.message", server.id),
         }}
       />
+      <PlayerCountPanel title="Player count history" chart={counts.chart} error={counts.error} />
       <ServerBansPanel
         bans={bans}
         nativeOnly={nativeOnly}

@@ -1,6 +1,6 @@
 /**
  * Each Source game's operations against a fake `run` answering in the game's real formats (the
- * emulator's texts in server/rcon/source/emulator-games.ts): the exact commands sent, what is read
+ * emulator's texts in server/rcon/emulators/source/games.ts): the exact commands sent, what is read
  * back, and the arguments refused before anything is sent.
  */
 import { describe, expect, it } from "vitest";

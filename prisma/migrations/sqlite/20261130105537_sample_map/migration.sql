@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "PlayerCountSample" ADD COLUMN "map" TEXT;
+
+
