@@ -3,7 +3,8 @@
  * (protocol/webrcon/dialects/rust.ts) run the same commands, so they share the ban-list parser,
  * argument quoting, the operations that read the same there, the common part of the command
  * catalogue and what both dialects declare alike. Each dialect keeps only what differs: how it
- * lists players and server info, how it bans and unbans, its dangerous list.
+ * lists players and server info, how it bans and unbans, its dangerous list. Imported as a
+ * namespace (`rustConsole.OPERATIONS`), so the short names stay readable.
  */
 import type { BanEntry, CommandInfo, GameOperations } from "../../../types.ts";
 import { checkText, lines, requireSteam64, sayableName, STEAM64_POLLED } from "./common.ts";
@@ -26,23 +27,23 @@ export function parseRustBans(text: string): BanEntry[] {
 }
 
 /** A quoted argument: Rust's console splits at ';' and cannot escape '"'. */
-export const rustQuoted = (value: string, what: string) => `"${checkText(value, what, ';"')}"`;
+export const quoted = (value: string, what: string) => `"${checkText(value, what, ';"')}"`;
 
 /** The operations that are the same commands over either protocol. */
-export const RUST_CONSOLE_OPERATIONS = {
+export const OPERATIONS = {
   kick(run, playerId, reason) {
-    return run(`kick ${requireSteam64(playerId)} ${rustQuoted(reason, "reason")}`, { idempotent: false });
+    return run(`kick ${requireSteam64(playerId)} ${quoted(reason, "reason")}`, { idempotent: false });
   },
   async listBans(run) {
     return parseRustBans(await run("banlistex"));
   },
   sayAll(run, message) {
-    return run(`say ${rustQuoted(message, "message")}`, { idempotent: false });
+    return run(`say ${quoted(message, "message")}`, { idempotent: false });
   },
 } satisfies Partial<GameOperations>;
 
 /** The part of the command catalogue both dialects list (each puts its own first). */
-export const RUST_CONSOLE_COMMANDS: readonly CommandInfo[] = [
+export const COMMANDS: readonly CommandInfo[] = [
   { name: "say", usage: "<message>", description: "Message all players" },
   { name: "kick", usage: "<steamid> <reason>", description: "Kick a player" },
   { name: "unban", usage: "<steamid>", description: "Remove a ban" },
@@ -54,7 +55,7 @@ export const RUST_CONSOLE_COMMANDS: readonly CommandInfo[] = [
 ];
 
 /** What both Rust dialects declare alike. */
-export const RUST_CONSOLE = {
+export const DECLARED = {
   defaultPort: 28016,
   defaultEncoding: "utf-8",
   capabilities: STEAM64_POLLED,
@@ -62,4 +63,4 @@ export const RUST_CONSOLE = {
 } as const;
 
 /** `rcon.password` is readable as a convar over either protocol. */
-export const RUST_SECRETS = { settings: ["rcon.password"], commands: [] };
+export const SECRETS = { settings: ["rcon.password"], commands: [] };

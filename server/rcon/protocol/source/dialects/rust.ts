@@ -14,14 +14,7 @@ import {
   requireSteam64,
   type SourceDialect,
 } from "./common.ts";
-import {
-  parseRustBans,
-  RUST_CONSOLE,
-  RUST_CONSOLE_COMMANDS,
-  RUST_CONSOLE_OPERATIONS,
-  RUST_SECRETS,
-  rustQuoted,
-} from "./rust-console.ts";
+import * as rustConsole from "./rust-console.ts";
 import { SOURCE1_SERVER } from "./srcds.ts";
 import { banIdentities, playerIdentities, readIdentities } from "../../privacy.ts";
 import { RUST_DANGEROUS } from "./dangerous.ts";
@@ -47,7 +40,7 @@ export function parseRustStatus(text: string): Player[] {
 }
 
 const operations: GameOperations = {
-  ...RUST_CONSOLE_OPERATIONS,
+  ...rustConsole.OPERATIONS,
   async listPlayers(run) {
     return parseRustStatus(await run("status"));
   },
@@ -56,7 +49,7 @@ const operations: GameOperations = {
   },
   ban(run, request) {
     const target = banTargetValue(request, ["steamid"], "Rust");
-    return run(`ban ${requireSteam64(target.value)} ${rustQuoted(request.reason, "reason")}`, {
+    return run(`ban ${requireSteam64(target.value)} ${rustConsole.quoted(request.reason, "reason")}`, {
       idempotent: false,
     });
   },
@@ -68,7 +61,7 @@ const operations: GameOperations = {
 const commands: readonly CommandInfo[] = [
   { name: "status", description: "Players online" },
   { name: "ban", usage: "<steamid> <reason>", description: "Ban a player" },
-  ...RUST_CONSOLE_COMMANDS,
+  ...rustConsole.COMMANDS,
 ];
 
 export const rust: SourceDialect = {
@@ -76,7 +69,7 @@ export const rust: SourceDialect = {
   dangerous: RUST_DANGEROUS,
   family: "source",
   label: "Rust (legacy RCON)",
-  ...RUST_CONSOLE,
+  ...rustConsole.DECLARED,
   commands,
   operations: asyncOperations(operations),
   // Players are known by SteamID64.
@@ -84,9 +77,9 @@ export const rust: SourceDialect = {
     playerIdIsIdentity: true,
     identitiesIn: readIdentities(
       (text) => playerIdentities(parseRustStatus(text)),
-      (text) => banIdentities(parseRustBans(text)),
+      (text) => banIdentities(rustConsole.parseRustBans(text)),
     ),
-    secrets: RUST_SECRETS,
+    secrets: rustConsole.SECRETS,
   },
   client: { maxInFlight: 8, maxRequestSize: 4096 + 10 },
   server: { ...SOURCE1_SERVER, replyPrelude: { type: 4, body: "" } },

@@ -22,14 +22,7 @@ import {
   requireSteam64,
   STEAM64,
 } from "../../source/dialects/common.ts";
-import {
-  parseRustBans,
-  RUST_CONSOLE,
-  RUST_CONSOLE_COMMANDS,
-  RUST_CONSOLE_OPERATIONS,
-  RUST_SECRETS,
-  rustQuoted,
-} from "../../source/dialects/rust-console.ts";
+import * as rustConsole from "../../source/dialects/rust-console.ts";
 import type { WebRconDialect } from "./common.ts";
 import { WEBRCON_RUST_DANGEROUS } from "./dangerous.ts";
 
@@ -141,7 +134,7 @@ function messageIdentities(text: string): FoundIdentity[] {
 const SAVE = "server.writecfg";
 
 const operations: GameOperations = {
-  ...RUST_CONSOLE_OPERATIONS,
+  ...rustConsole.OPERATIONS,
   async listPlayers(run) {
     return parseRustPlayerList(await run("playerlist"));
   },
@@ -152,7 +145,7 @@ const operations: GameOperations = {
     const target = banTargetValue(request, ["steamid"], "Rust");
     const id = requireSteam64(target.value);
     // banid wants a name; the SteamID stands in (the request has no name, and the game shows it in banlistex).
-    const answer = await run(`banid ${id} "${id}" ${rustQuoted(request.reason, "reason")}`, {
+    const answer = await run(`banid ${id} "${id}" ${rustConsole.quoted(request.reason, "reason")}`, {
       idempotent: false,
     });
     await run(SAVE, { idempotent: false });
@@ -182,7 +175,7 @@ const commands: readonly CommandInfo[] = [
   { name: "banid", usage: '<steamid> "<name>" "<reason>"', description: "Ban a SteamID" },
   { name: "chat.tail", usage: "[count]", description: "Recent chat (JSON)" },
   { name: "console.tail", usage: "[count]", description: "Recent console output (JSON)" },
-  ...RUST_CONSOLE_COMMANDS,
+  ...rustConsole.COMMANDS,
 ];
 
 export const rustWebRcon: WebRconDialect = {
@@ -190,7 +183,7 @@ export const rustWebRcon: WebRconDialect = {
   aliases: ["rust"],
   family: "webrcon",
   label: "Rust",
-  ...RUST_CONSOLE,
+  ...rustConsole.DECLARED,
   commands,
   operations: asyncOperations(operations),
   nativeBans: RUST_NATIVE_BANS,
@@ -200,10 +193,10 @@ export const rustWebRcon: WebRconDialect = {
     playerIdIsIdentity: true,
     identitiesIn: readIdentities(
       (text) => playerIdentities(parseRustPlayerList(text)),
-      (text) => banIdentities(parseRustBans(text)),
+      (text) => banIdentities(rustConsole.parseRustBans(text)),
       messageIdentities,
     ),
-    secrets: RUST_SECRETS,
+    secrets: rustConsole.SECRETS,
   },
   dangerous: WEBRCON_RUST_DANGEROUS,
   client: {},
