@@ -3,9 +3,7 @@
  * Rust WebRCON), in the spirit of h11 and berconpy: a Sans-IO state machine that takes bytes and
  * time in and gives bytes and events out. It never opens a socket, never reads a clock and never
  * schedules a timer; the session driver (server/rcon/session/) does all of that for any core over
- * any transport, so that a new family is a core, a dialect and a transport choice. (The WebRCON
- * family still runs on a thin driver of its own, server/rcon/webrcon/connection.ts, until it moves
- * onto the session driver.)
+ * any transport, so that a new family is a core, a dialect and a transport choice.
  *
  * Units on the wire: `receive` takes one unit as the transport delivers it (a TCP chunk, one UDP
  * datagram, one WebSocket text frame as UTF-8 bytes); `takeOutgoing` gives units to write in order.

@@ -2,8 +2,8 @@
  * The session driver over real loopback sockets and the families' real cores and emulators:
  * coalesced writes as a driver option, a dropped session noticed and reconnected, and command
  * errors and logs that never carry a command's arguments or the password. The families' own
- * connection tests (source/, battleye/, quake3/, foreign-peer, write-gate) cover the rest of what
- * the driver does for every family.
+ * connection tests (source/, battleye/, quake3/, webrcon/, foreign-peer, write-gate) cover the rest
+ * of what the driver does for every family; transport.test.ts covers the WebSocket adapter.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createBattlEyeConnection } from "../battleye/index.ts";

@@ -5,7 +5,8 @@
  * SupervisedConnection (../supervised-connection.ts) opens a new one after each loss.
  *
  * Families differ only in data: which core, which transport, how the login's failures read
- * (SessionWording), and options (write batching, a read budget, answer normalisation).
+ * (SessionWording), and options (write batching, a read budget, answer normalisation, how a
+ * pushed message reads as a console line).
  */
 import type { Clock, TimerHandle } from "../clock.ts";
 import type { ClientCore, CoreEvent } from "../protocol/core.ts";
@@ -38,6 +39,11 @@ export interface SessionWording {
   closedDuringLogin?(reason: string): SessionError;
   /** A unit after which the stream cannot continue (not a foreign peer). Default: generic words. */
   unreadable?(error: RconRemoteError): string;
+  /**
+   * The transport could not be opened: a family may read a refusal or a foreign peer in the error
+   * (WebRCON: HTTP 401 to the upgrade). Default, or null: unreachable, in the error's own words.
+   */
+  openFailed?(error: unknown): SessionError | null;
 }
 
 export interface SessionSpec<C extends ClientCore = ClientCore> {
@@ -58,6 +64,11 @@ export interface SessionSpec<C extends ClientCore = ClientCore> {
   maxReadBytesPerSecond?: number | undefined;
   /** The dialect's cleaning of answers (Source games that append junk), applied before resolving. */
   normaliseAnswer?: ((text: string) => string) | undefined;
+  /**
+   * A pushed message as a console line, from its channel (WebRCON: the message's Type, where Rust's
+   * Chat messages carry JSON), before parseServerMessage reads it. Absent: the text as pushed.
+   */
+  renderPushed?: ((text: string, channel: string | undefined) => string) | undefined;
   parseServerMessage?: ((text: string) => GameEvent | null) | undefined;
   logger?: Logger | undefined;
   writeGate?: (() => boolean) | undefined;
@@ -197,15 +208,18 @@ export async function openSession<C extends ClientCore>(
         }
         return;
       }
-      case "pushed":
-        if (phase !== "online" || event.text.trim() === "") return;
+      case "pushed": {
+        if (phase !== "online") return;
+        const text = spec.renderPushed ? spec.renderPushed(event.text, event.channel) : event.text;
+        if (text.trim() === "") return;
         context.emit({
           type: "server-message",
           at: clock.now(),
-          text: event.text,
-          event: spec.parseServerMessage ? spec.parseServerMessage(event.text) : null,
+          text,
+          event: spec.parseServerMessage ? spec.parseServerMessage(text) : null,
         });
         return;
+      }
       case "dropped":
         onDropped(event, currentUnit);
         return;
@@ -257,7 +271,13 @@ export async function openSession<C extends ClientCore>(
         );
       } catch (error) {
         if (error instanceof RconLocalError)
-          return Promise.reject(new RconCommandError("INVALID_ARGUMENT", error.message));
+          // A full pipeline is the server being slow, not the command being wrong.
+          return Promise.reject(
+            new RconCommandError(
+              error.code === "TOO_MANY_IN_FLIGHT" ? "REJECTED" : "INVALID_ARGUMENT",
+              error.message,
+            ),
+          );
         throw error;
       }
       const answer = new Promise<string>((resolve, reject) => waiters.set(id, { text, resolve, reject }));
@@ -312,6 +332,11 @@ export async function openSession<C extends ClientCore>(
           new RconCommandError(closed.kind === "auth" ? "AUTH_REFUSED" : "CONNECTION_LOST", closed.message),
         );
       },
+      onDropped(detail) {
+        if (phase === "ended") return;
+        logger?.debug(`${spec.protocol} rcon: unit dropped`, { server: where, reason: detail });
+        if (phase === "online") anomaly("malformed", detail);
+      },
       onError(error) {
         // ICMP "port unreachable" while a UDP server restarts: the core's liveness rule decides, not one error.
         transportError =
@@ -322,7 +347,10 @@ export async function openSession<C extends ClientCore>(
   } catch (error) {
     phase = "ended";
     pump.stop();
-    throw new SessionError("unreachable", error instanceof Error ? error.message : String(error));
+    throw (
+      spec.wording.openFailed?.(error) ??
+      new SessionError("unreachable", error instanceof Error ? error.message : String(error))
+    );
   }
   pump.attach(transport);
   if ((phase as string) === "ended") {

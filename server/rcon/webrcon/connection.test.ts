@@ -3,16 +3,14 @@
  * (login, players, server info, chat pushes, kick/ban/unban, refusals, foreign peers, write gate).
  */
 import http from "node:http";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { startEmulator } from "../emulators/registry.ts";
-import type { GameEvent, RconConnection, RconEvent } from "../types.ts";
+import type { ConnectionOptions, GameEvent, RconConnection } from "../types.ts";
 import type { WebRconEmulator } from "../emulators/webrcon/emulator.ts";
 import { family } from "./index.ts";
+import { cleanupsAfterEach, connectWebRcon, online, until } from "./testing/connect.ts";
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupsAfterEach();
 
 async function emulator(password = "s3cret-pw", players = 4): Promise<WebRconEmulator> {
   const running = await startEmulator("webrcon", {
@@ -25,36 +23,8 @@ async function emulator(password = "s3cret-pw", players = 4): Promise<WebRconEmu
   return running;
 }
 
-function connect(
-  port: number,
-  password: string,
-  extra: { reconnect?: boolean; writeGate?: () => boolean } = {},
-) {
-  const connection: RconConnection = family.createConnection({
-    host: "127.0.0.1",
-    port,
-    password,
-    connectTimeoutMs: 2000,
-    commandTimeoutMs: 2000,
-    random: () => 0.5,
-    ...extra,
-  });
-  const events: RconEvent[] = [];
-  connection.on((event) => events.push(event));
-  cleanups.push(() => connection.stop());
-  connection.start();
-  return { connection, events };
-}
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
-
-const online = (connection: RconConnection) => until(() => connection.status.state === "online", "online");
+const connect = (port: number, password: string, extra: Partial<ConnectionOptions> = {}) =>
+  connectWebRcon(cleanups, port, { password, ...extra });
 const run = (connection: RconConnection) => (text: string, options?: { idempotent?: boolean }) =>
   connection.command(text, options);
 
@@ -184,6 +154,35 @@ describe("webrcon connection against other peers", () => {
     await until(() => connection.status.state === "unreachable", "unreachable");
     expect(connection.status.reason).toMatch(/connection refused/);
     expect(connection.status.reason).not.toContain("topsecret");
+  });
+
+  it("the password, the URL's path, is in no log line, event or status on any way a session ends", async () => {
+    const logged: unknown[] = [];
+    const record = (...args: unknown[]) => void logged.push(args);
+    const logger = { debug: record, info: record, warn: record, error: record };
+    const server = await emulator("Right-pw.1");
+    const ways = [
+      connect(server.port, "Wrong-pw.2", { logger }),
+      connect(await httpServer(404), "Wrong-pw.3", { logger, reconnect: false }),
+      connect(await httpServer(403), "Wrong-pw.4", { logger }),
+      connect(server.port, "Right-pw.1", { logger }),
+    ];
+    await until(
+      () => ways.every(({ connection }) => connection.status.state !== "connecting"),
+      "every connection settled",
+    );
+    expect(ways.map(({ connection }) => connection.status.state)).toEqual([
+      "auth_failed",
+      "unreachable",
+      "auth_failed",
+      "online",
+    ]);
+    await ways[3]!.connection.command("echo hi");
+    await server.close();
+    await until(() => ways[3]!.connection.status.state !== "online", "the lost session");
+    expect(logged.length).toBeGreaterThan(0);
+    const seen = JSON.stringify([logged, ways.map(({ events }) => events)]);
+    expect(seen).not.toMatch(/Wrong-pw|Right-pw/);
   });
 
   it("the write gate: once it says no, nothing more is sent and the connection stops as fenced", async () => {

@@ -3,16 +3,13 @@
  * the transport's limit, garbage and binary frames, floods, a server that goes silent (keep-alive,
  * then dead), one that accepts the socket but never answers the login, and commands never answered.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { FakeClock } from "../testing/fake-clock.ts";
-import type { RconConnection, RconEvent } from "../types.ts";
-import { family } from "./index.ts";
+import type { ConnectionOptions, RconEvent } from "../types.ts";
+import { cleanupsAfterEach, connectWebRcon, online, until } from "./testing/connect.ts";
 import { answer, startScriptedServer, type ScriptedServer } from "./testing/scripted-server.ts";
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupsAfterEach();
 
 async function server(
   onCommand: Parameters<typeof startScriptedServer>[0],
@@ -23,32 +20,9 @@ async function server(
   return started;
 }
 
-function connect(port: number, extra: Partial<Parameters<typeof family.createConnection>[0]> = {}) {
-  const connection: RconConnection = family.createConnection({
-    host: "127.0.0.1",
-    port,
-    password: "pw",
-    connectTimeoutMs: 2000,
-    commandTimeoutMs: 2000,
-    reconnect: false,
-    ...extra,
-  });
-  const events: RconEvent[] = [];
-  connection.on((event) => events.push(event));
-  cleanups.push(() => connection.stop());
-  connection.start();
-  return { connection, events };
-}
+const connect = (port: number, extra: Partial<ConnectionOptions> = {}) =>
+  connectWebRcon(cleanups, port, { password: "pw", reconnect: false, ...extra });
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
-
-const online = (connection: RconConnection) => until(() => connection.status.state === "online", "online");
 const anomalies = (events: RconEvent[], kind: string) =>
   events.filter((e) => e.type === "anomaly" && e.kind === kind);
 
@@ -107,6 +81,69 @@ describe("webrcon against hostile servers", () => {
     // One anomaly a second at most, whatever the number of bad frames.
     expect(anomalies(events, "malformed")).toHaveLength(1);
     expect(connection.status.state).toBe("online");
+  });
+
+  it("a binary frame is refused even when it carries a WebRCON answer: only the text answer counts", async () => {
+    const peer = await server(
+      polite((socket, command) => {
+        const json = JSON.stringify({
+          Message: "from binary",
+          Identifier: command.identifier,
+          Type: "Generic",
+        });
+        socket.send(Buffer.from(json), { binary: true });
+        answer(socket, command.identifier, "from text");
+      }),
+    );
+    const { connection, events } = connect(peer.port);
+    await online(connection);
+    await expect(connection.command("status")).resolves.toBe("from text");
+    expect(anomalies(events, "malformed")).toMatchObject([
+      { detail: expect.stringContaining("binary") as string },
+    ]);
+  });
+
+  it("at most 64 commands wait for an answer: the next is REJECTED and nothing is sent for it", async () => {
+    const peer = await server(polite());
+    const { connection } = connect(peer.port, { commandTimeoutMs: 60_000 });
+    await online(connection);
+    const waiting = Array.from({ length: 64 }, (_, i) => connection.command(`hold ${i}`));
+    for (const command of waiting) command.catch(() => {});
+    await expect(connection.command("one too many")).rejects.toMatchObject({
+      code: "REJECTED",
+      message: expect.stringContaining("more than 64 commands") as string,
+    });
+    await until(() => peer.received.length === 65, "the 64 commands on the wire");
+    expect(peer.received.map((c) => c.command)).not.toContain("one too many");
+  });
+
+  it("a server that closes the socket after login is unreachable, and the connection logs in again", async () => {
+    let logins = 0;
+    const peer = await server((socket, command) => {
+      if (command.command !== "serverinfo") return;
+      answer(socket, command.identifier, "{}");
+      // The first session is closed by the server right after its login, as a restarting server does.
+      if (++logins === 1) setImmediate(() => socket.close(1001));
+    });
+    const { events } = connect(peer.port, {
+      reconnect: true,
+      backoff: { initialMs: 10, maxMs: 10, factor: 1, jitter: 0 },
+    });
+    const states = () => events.flatMap((e) => (e.type === "status" ? [e.status] : []));
+    await until(() => states().filter((s) => s.state === "online").length === 2, "online twice");
+    expect(states().find((s) => s.state === "unreachable")?.reason).toBe(
+      `127.0.0.1:${peer.port} closed the connection`,
+    );
+    expect(logins).toBe(2);
+  });
+
+  it("a WebSocket peer that does not speak WebRCON is named as such, not as a silent server", async () => {
+    const peer = await server((socket) => socket.send("welcome to the chat relay"));
+    const { connection } = connect(peer.port, { connectTimeoutMs: 300 });
+    await until(() => connection.status.state === "unreachable", "unreachable");
+    expect(connection.status.reason).toMatch(
+      /^not a WebRCON server \(127\.0\.0\.1:\d+ accepted the WebSocket, but its messages are not WebRCON JSON\)/,
+    );
   });
 
   it("a flood of pushes reaches the listener in order without breaking the session", async () => {
@@ -189,6 +226,7 @@ describe("webrcon against hostile servers", () => {
     expect(connection.status.state).toBe("online");
     clock.advance(60_000);
     await until(() => connection.status.state === "unreachable", "unreachable");
-    expect(connection.status.reason).toBe("no message from the server for 90 s");
+    // Worded like every family's dead session: the server, then the core's reason.
+    expect(connection.status.reason).toBe(`127.0.0.1:${peer.port}: no message from the server for 90 s`);
   });
 });

@@ -114,7 +114,8 @@ export class WebRconClient implements ClientCore {
       message = decodeMessage(unit, this.settings.maxMessageBytes);
     } catch (error) {
       const remote = error as RconRemoteError;
-      if (remote.code === "FRAME_TOO_LARGE") this.failTooLarge(unit, remote.message);
+      if (remote.code === "FRAME_TOO_LARGE")
+        this.failTooLarge(unit, `the answer is too large: ${remote.message}`);
       this.events.push({ type: "dropped", reason: "malformed", error: remote, fatal: false });
       return;
     }

@@ -10,8 +10,7 @@ import {
   checkText,
   lines,
   makePlayer,
-  requireMatch,
-  STEAM64,
+  requireSteam64,
   unsupported,
   type SourceDialect,
 } from "./common.ts";
@@ -34,21 +33,19 @@ export function parseArkPlayers(text: string): Player[] {
   return players;
 }
 
-const steamId = (value: string) => requireMatch(value, STEAM64, "SteamID64");
-
 const operations: GameOperations = {
   async listPlayers(run) {
     return parseArkPlayers(await run("ListPlayers"));
   },
   kick(run, playerId) {
-    return run(`KickPlayer ${steamId(playerId)}`, { idempotent: false });
+    return run(`KickPlayer ${requireSteam64(playerId)}`, { idempotent: false });
   },
   ban(run, request) {
     const target = banTargetValue(request, ["steamid"], "ARK");
-    return run(`BanPlayer ${steamId(target.value)}`, { idempotent: false });
+    return run(`BanPlayer ${requireSteam64(target.value)}`, { idempotent: false });
   },
   unban(run, ban) {
-    return run(`UnbanPlayer ${steamId(ban.value)}`, { idempotent: false });
+    return run(`UnbanPlayer ${requireSteam64(ban.value)}`, { idempotent: false });
   },
   listBans() {
     return unsupported("list bans", "ARK");
@@ -57,7 +54,9 @@ const operations: GameOperations = {
     return run(`ServerChat ${checkText(message, "message")}`, { idempotent: false });
   },
   sayTo(run, playerId, message) {
-    return run(`ServerChatTo "${steamId(playerId)}" ${checkText(message, "message")}`, { idempotent: false });
+    return run(`ServerChatTo "${requireSteam64(playerId)}" ${checkText(message, "message")}`, {
+      idempotent: false,
+    });
   },
 };
 

@@ -7,6 +7,7 @@ import {
   type BanEntry,
   type BanRequest,
   type Dialect,
+  type DialectCapabilities,
   type GameOperations,
   type IdentityKind,
   type Player,
@@ -74,6 +75,23 @@ export function unsupported(what: string, game: string): never {
 
 export const IPV4 = /^(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 export const STEAM64 = /^7656119\d{10}$/;
+
+/** A SteamID64 argument, for the games whose players and bans are SteamID64s. */
+export function requireSteam64(value: string): string {
+  return requireMatch(value, STEAM64, "SteamID64");
+}
+
+/**
+ * Games that know every player by SteamID64, push no joins or chat over RCON (polling finds them),
+ * ban SteamIDs only and have no timed bans (RconDeck lifts them): Rust over either protocol, Palworld.
+ */
+export const STEAM64_POLLED: DialectCapabilities = {
+  pushesEvents: false,
+  whisper: false,
+  timedBans: false,
+  banKinds: ["steamid"],
+  listsAccounts: true,
+};
 
 export function makePlayer(fields: Partial<Player> & Pick<Player, "id" | "name">): Player {
   return {

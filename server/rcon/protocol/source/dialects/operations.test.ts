@@ -15,7 +15,8 @@ import { asyncOperations, parseStatusInfo } from "./common.ts";
 import { factorio } from "./factorio.ts";
 import { minecraft } from "./minecraft.ts";
 import { palworld } from "./palworld.ts";
-import { parseRustBans, rust } from "./rust.ts";
+import { parseRustBans } from "./rust-console.ts";
+import { rust } from "./rust.ts";
 import { parseSquadServerInfo, squad } from "./squad.ts";
 import { cs2, parseCs2Status, parseSource1Status, tf2 } from "./srcds.ts";
 

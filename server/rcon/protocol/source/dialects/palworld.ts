@@ -11,8 +11,8 @@ import {
   checkText,
   lines,
   makePlayer,
-  requireMatch,
-  STEAM64,
+  requireSteam64,
+  STEAM64_POLLED,
   unsupported,
   withoutControls,
   type SourceDialect,
@@ -33,21 +33,19 @@ export function parsePalworldPlayers(text: string): Player[] {
   return players;
 }
 
-const steamId = (value: string) => requireMatch(value, STEAM64, "SteamID64");
-
 const operations: GameOperations = {
   async listPlayers(run) {
     return parsePalworldPlayers(await run("ShowPlayers"));
   },
   kick(run, playerId) {
-    return run(`KickPlayer ${steamId(playerId)}`, { idempotent: false });
+    return run(`KickPlayer ${requireSteam64(playerId)}`, { idempotent: false });
   },
   ban(run, request) {
     const target = banTargetValue(request, ["steamid"], "Palworld");
-    return run(`BanPlayer ${steamId(target.value)}`, { idempotent: false });
+    return run(`BanPlayer ${requireSteam64(target.value)}`, { idempotent: false });
   },
   unban(run, ban) {
-    return run(`UnBanPlayer ${steamId(ban.value)}`, { idempotent: false });
+    return run(`UnBanPlayer ${requireSteam64(ban.value)}`, { idempotent: false });
   },
   listBans() {
     return unsupported("list bans", "Palworld");
@@ -77,13 +75,7 @@ export const palworld: SourceDialect = {
   label: "Palworld",
   defaultPort: 25575,
   defaultEncoding: "utf-8",
-  capabilities: {
-    pushesEvents: false,
-    whisper: false,
-    timedBans: false,
-    banKinds: ["steamid"],
-    listsAccounts: true,
-  },
+  capabilities: STEAM64_POLLED,
   commands,
   operations: asyncOperations(operations),
   addressName: withoutControls,

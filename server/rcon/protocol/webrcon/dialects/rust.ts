@@ -1,8 +1,8 @@
 /**
  * Rust over WebRCON (its default since 2017; docs/webrcon.md). The console is the one legacy
- * Source RCON reaches (protocol/source/dialects/rust.ts, whose ban-list parser and dangerous list
- * are reused), but answers come whole, `playerlist` and `serverinfo` answer JSON, and chat is
- * pushed as a Chat message carrying JSON.
+ * Source RCON reaches (what both share is in protocol/source/dialects/rust-console.ts, the
+ * dangerous list extends legacy Rust's), but answers come whole, `playerlist` and `serverinfo`
+ * answer JSON, and chat is pushed as a Chat message carrying JSON.
  */
 import type { FoundIdentity } from "../../../../../lib/console/redact.ts";
 import type {
@@ -18,13 +18,11 @@ import { banIdentities, playerIdentities, readIdentities } from "../../privacy.t
 import {
   asyncOperations,
   banTargetValue,
-  checkText,
   makePlayer,
-  requireMatch,
-  sayableName,
+  requireSteam64,
   STEAM64,
 } from "../../source/dialects/common.ts";
-import { parseRustBans } from "../../source/dialects/rust.ts";
+import * as rustConsole from "../../source/dialects/rust-console.ts";
 import type { WebRconDialect } from "./common.ts";
 import { WEBRCON_RUST_DANGEROUS } from "./dangerous.ts";
 
@@ -132,41 +130,31 @@ function messageIdentities(text: string): FoundIdentity[] {
   return found;
 }
 
-const quoted = (value: string, what: string) => `"${checkText(value, what, ';"')}"`;
-const steamId = (value: string) => requireMatch(value, STEAM64, "SteamID64");
 /** Bans live in memory until the configuration is written: every change is saved at once. */
 const SAVE = "server.writecfg";
 
 const operations: GameOperations = {
+  ...rustConsole.OPERATIONS,
   async listPlayers(run) {
     return parseRustPlayerList(await run("playerlist"));
   },
   async serverInfo(run) {
     return parseRustServerInfo(await run("serverinfo"));
   },
-  kick(run, playerId, reason) {
-    return run(`kick ${steamId(playerId)} ${quoted(reason, "reason")}`, { idempotent: false });
-  },
   async ban(run, request) {
     const target = banTargetValue(request, ["steamid"], "Rust");
-    const id = steamId(target.value);
+    const id = requireSteam64(target.value);
     // banid wants a name; the SteamID stands in (the request has no name, and the game shows it in banlistex).
-    const answer = await run(`banid ${id} "${id}" ${quoted(request.reason, "reason")}`, {
+    const answer = await run(`banid ${id} "${id}" ${rustConsole.quoted(request.reason, "reason")}`, {
       idempotent: false,
     });
     await run(SAVE, { idempotent: false });
     return answer;
   },
   async unban(run, ban) {
-    const answer = await run(`unban ${steamId(ban.value)}`, { idempotent: false });
+    const answer = await run(`unban ${requireSteam64(ban.value)}`, { idempotent: false });
     await run(SAVE, { idempotent: false });
     return answer;
-  },
-  async listBans(run) {
-    return parseRustBans(await run("banlistex"));
-  },
-  sayAll(run, message) {
-    return run(`say ${quoted(message, "message")}`, { idempotent: false });
   },
 };
 
@@ -184,17 +172,10 @@ const commands: readonly CommandInfo[] = [
   { name: "playerlist", description: "Players online (JSON)" },
   { name: "serverinfo", description: "Server name, map, players and performance (JSON)" },
   { name: "status", description: "Players online (text table)" },
-  { name: "say", usage: "<message>", description: "Message all players" },
-  { name: "kick", usage: "<steamid> <reason>", description: "Kick a player" },
   { name: "banid", usage: '<steamid> "<name>" "<reason>"', description: "Ban a SteamID" },
-  { name: "unban", usage: "<steamid>", description: "Remove a ban" },
-  { name: "banlistex", description: "List bans with reasons" },
   { name: "chat.tail", usage: "[count]", description: "Recent chat (JSON)" },
   { name: "console.tail", usage: "[count]", description: "Recent console output (JSON)" },
-  { name: "server.save", description: "Save the world" },
-  { name: "server.writecfg", description: "Save the configuration, bans and user groups" },
-  { name: "env.time", usage: "[hour]", description: "Show or set the time" },
-  { name: "quit", description: "Stop the server" },
+  ...rustConsole.COMMANDS,
 ];
 
 export const rustWebRcon: WebRconDialect = {
@@ -202,29 +183,20 @@ export const rustWebRcon: WebRconDialect = {
   aliases: ["rust"],
   family: "webrcon",
   label: "Rust",
-  defaultPort: 28016,
-  defaultEncoding: "utf-8",
-  capabilities: {
-    pushesEvents: false,
-    whisper: false,
-    timedBans: false,
-    banKinds: ["steamid"],
-    listsAccounts: true,
-  },
+  ...rustConsole.DECLARED,
   commands,
   operations: asyncOperations(operations),
   nativeBans: RUST_NATIVE_BANS,
   parseServerMessage: parseRustMessage,
   renderPushed: renderRustPushed,
-  addressName: sayableName,
   privacy: {
     playerIdIsIdentity: true,
     identitiesIn: readIdentities(
       (text) => playerIdentities(parseRustPlayerList(text)),
-      (text) => banIdentities(parseRustBans(text)),
+      (text) => banIdentities(rustConsole.parseRustBans(text)),
       messageIdentities,
     ),
-    secrets: { settings: ["rcon.password"], commands: [] },
+    secrets: rustConsole.SECRETS,
   },
   dangerous: WEBRCON_RUST_DANGEROUS,
   client: {},
