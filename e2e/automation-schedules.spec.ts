@@ -7,7 +7,7 @@ test("an Owner creates a schedule in the UI; its broadcast reaches the demo serv
   test.setTimeout(120_000);
   await page.goto("/servers");
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Automation" }).click();
-  await expect(page.getByRole("heading", { name: "Automation", level: 1 })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Schedules", level: 1 })).toBeVisible();
   const form = page.getByRole("form", { name: "New schedule" });
 
   // Refused on the server with the reason, nothing stored.

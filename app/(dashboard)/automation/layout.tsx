@@ -9,11 +9,9 @@ export default async function AutomationLayout({ children }: { children: ReactNo
   const actor = await requireActor();
   if (!can(actor, "automation.manage")) notFound();
   return (
+    // Each tab's page has its own h1 (Schedules, Triggers, Webhooks).
     <div className="space-y-6">
-      <div className="space-y-3">
-        <h1 className="text-2xl font-semibold">Automation</h1>
-        <AutomationTabs />
-      </div>
+      <AutomationTabs />
       {children}
     </div>
   );

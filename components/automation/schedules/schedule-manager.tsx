@@ -30,6 +30,7 @@ export function ScheduleManager({
   const [editing, setEditing] = useState<ScheduleDto | null>(null);
   return (
     <div className="space-y-6">
+      <h1 className="text-2xl font-semibold">Schedules</h1>
       <Card>
         <h2 className="mb-3 text-lg font-semibold">{editing ? `Edit "${editing.name}"` : "New schedule"}</h2>
         <ScheduleForm
