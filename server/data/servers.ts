@@ -18,6 +18,7 @@ import { recordAudit } from "./audit.ts";
 import { requirePermission, type DataContext } from "./context.ts";
 import { countInChunks } from "./chunks.ts";
 import { serverRowScope } from "./scope.ts";
+import { retryOnWriteConflict } from "./write-conflicts.ts";
 
 export interface ServerDto {
   id: string;
@@ -275,10 +276,13 @@ export async function deleteServer(ctx: DataContext, id: string): Promise<void> 
   const existing = await ctx.db.server.findUnique({ where: { id } });
   if (!existing) throw new AppError("NOT_FOUND", "That server does not exist.");
   // Its console lines (no foreign key) are purged in batches in the background (server/hub/purge.ts).
-  await ctx.db.$transaction([
-    ctx.db.server.delete({ where: { id } }),
-    ctx.db.serverPurge.create({ data: { serverId: id } }),
-  ]);
+  // The cascade meets the hub's writes of this server's stays and samples: a deadlock is retried.
+  await retryOnWriteConflict(() =>
+    ctx.db.$transaction([
+      ctx.db.server.delete({ where: { id } }),
+      ctx.db.serverPurge.create({ data: { serverId: id } }),
+    ]),
+  );
   await recordAudit(ctx.db, {
     actor: ctx.actor,
     action: "server.delete",
