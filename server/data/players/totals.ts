@@ -60,22 +60,16 @@ export async function addStayTotals(tx: Tx, stays: readonly ClosedStay[]): Promi
     await tx.$executeRaw`UPDATE "PlayerServer" SET "staysCount" = "staysCount" + CAST(v.column3 AS INTEGER), "secondsPlayed" = "secondsPlayed" + CAST(v.column4 AS INTEGER) FROM (VALUES ${Prisma.join(values)}) AS v WHERE "PlayerServer"."playerId" = v.column1 AND "PlayerServer"."serverId" = v.column2`;
   }
   // Last seen is when they left. Closes come in groups sharing one time (a poll, a restart), so
-  // this is one statement per distinct time, not per stay.
+  // this is one statement per distinct time, not per stay. Raw: Prisma's query compiler was the
+  // largest cost of a busy hub's closes with these id lists and (player, server) OR lists.
   for (const [at, keys] of lastLeft) {
     const leftAt = new Date(at);
     const pairs = [...keys].map((k) => k.split("\u0000") as [string, string]);
     for (const group of chunks(pairs)) {
-      await tx.player.updateMany({
-        where: { id: { in: [...new Set(group.map(([p]) => p))] }, lastSeenAt: { lt: leftAt } },
-        data: { lastSeenAt: leftAt },
-      });
-      await tx.playerServer.updateMany({
-        where: {
-          OR: group.map(([playerId, serverId]) => ({ playerId, serverId })),
-          lastSeenAt: { lt: leftAt },
-        },
-        data: { lastSeenAt: leftAt },
-      });
+      const players = [...new Set(group.map(([p]) => p))].map((id) => Prisma.sql`(${id})`);
+      await tx.$executeRaw`UPDATE "Player" SET "lastSeenAt" = ${leftAt} FROM (VALUES ${Prisma.join(players)}) AS v WHERE "Player"."id" = v.column1 AND "Player"."lastSeenAt" < ${leftAt}`;
+      const both = group.map(([playerId, serverId]) => Prisma.sql`(${playerId}, ${serverId})`);
+      await tx.$executeRaw`UPDATE "PlayerServer" SET "lastSeenAt" = ${leftAt} FROM (VALUES ${Prisma.join(both)}) AS v WHERE "PlayerServer"."playerId" = v.column1 AND "PlayerServer"."serverId" = v.column2 AND "PlayerServer"."lastSeenAt" < ${leftAt}`;
     }
   }
 }
