@@ -8,7 +8,10 @@ import type { Actor } from "../../../lib/permissions.ts";
 import { createTrigger } from "../../data/automation/triggers.ts";
 import { ConnectionHub, type HubEvent } from "../../hub/hub.ts";
 import { FakeHubClock } from "../../hub/testing/fake-hub-clock.ts";
-import { startBattlEyeEmulator, type RunningBattlEyeEmulator } from "../../rcon/emulators/battleye/emulator.ts";
+import {
+  startBattlEyeEmulator,
+  type RunningBattlEyeEmulator,
+} from "../../rcon/emulators/battleye/emulator.ts";
 import { encryptSecret } from "../../security/crypto.ts";
 import { actorFor } from "../../testing/actors.ts";
 import { createSqliteTestDatabase, type TestDatabase } from "../../testing/databases.ts";
