@@ -16,7 +16,7 @@ test("the Owner exports the filtered audit log as CSV and JSON from the Audit pa
     .trim()
     .split("\r\n");
   expect(lines[0]).toBe(
-    "id,createdAt,actorEmail,action,outcome,serverId,targetType,targetId,detail,input,sourceIp,repeats,lastAt",
+    "id,createdAt,actorEmail,action,outcome,serverId,targetType,targetId,detail,input,sourceIp,repeats,lastAt,tokenName,automation",
   );
   expect(lines.length).toBeGreaterThan(1);
   // Only the filtered group: every row's action starts with "auth".
