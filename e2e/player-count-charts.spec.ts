@@ -6,8 +6,8 @@ import { readState } from "./server-process";
 import { DEMO_SERVERS, openServer } from "./helpers";
 
 // Player-count charts in the browser: a day of samples (every 5 min, with a map) is stored for the
-// CS2 demo server through the data layer, then its page shows the summary and a drawn line, the
-// range picker keeps its state in the URL, an unknown range is refused with a
+// CS2 demo server through the data layer, then its page shows the summary, a drawn line and the
+// map on hover, the range picker keeps its state in the URL, an unknown range is refused with a
 // clear message, and the overview draws the demo server too.
 
 const MAP = `de_chart_${Date.now().toString(36)}`;
@@ -35,6 +35,15 @@ test("the server page draws the stored player counts", async ({ page }) => {
   const chart = panel.getByTestId("player-count-chart");
   await expect(chart.locator("path.recharts-line-curve")).toHaveCount(1);
   expect(Number(await chart.getAttribute("data-points"))).toBeGreaterThan(200);
+
+  // Hovering a bucket shows its counts and the map played then (the chart must be in the viewport:
+  // the mouse reaches nothing below the fold).
+  await chart.scrollIntoViewIfNeeded();
+  const box = await chart.locator(".recharts-surface").boundingBox();
+  if (!box) throw new Error("the chart has no box");
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5, { steps: 5 });
+  await expect(chart.getByTestId("player-count-tooltip")).toContainText(`on ${MAP}`);
+  await expect(chart.getByTestId("player-count-tooltip")).toContainText(/peak 4\d, average/);
 
   await panel.getByRole("link", { name: "Week" }).click();
   await expect(page).toHaveURL(/\?range=week$/);
