@@ -363,18 +363,7 @@ export async function createSchedule(ctx: DataContext, raw: unknown, now: number
   if (await nameTaken(ctx, input.name, null))
     throw new AppError("CONFLICT", "A schedule with that name exists.", { name: ["That name is taken"] });
   const row = await ctx.db.automationSchedule.create({
-    data: {
-      name: input.name,
-      ...timingColumns(input.timing),
-      timeZone: input.timeZone,
-      allServers: input.allServers,
-      action: JSON.stringify(input.action),
-      missedRuns: input.missedRuns,
-      // Due times before it existed are neither run nor missed.
-      lastDueAt: new Date(now),
-      ownerId: ctx.actor.id,
-      servers: { create: input.serverIds.map((serverId) => ({ serverId })) },
-    },
+    data: scheduleColumns(ctx, input, now),
     include: scheduleInclude,
   });
   await recordAudit(ctx.db, {
@@ -387,6 +376,24 @@ export async function createSchedule(ctx: DataContext, raw: unknown, now: number
     sourceIp: ctx.ip,
   });
   return toDto(row, now);
+}
+
+/**
+ * The stored form of a saved schedule. Due times are counted from the save (before it, or under an
+ * old timing, nothing was missed), and whoever saves it owns it.
+ */
+function scheduleColumns(ctx: DataContext, input: ScheduleInput, now: number) {
+  return {
+    name: input.name,
+    ...timingColumns(input.timing),
+    timeZone: input.timeZone,
+    allServers: input.allServers,
+    action: JSON.stringify(input.action),
+    missedRuns: input.missedRuns,
+    lastDueAt: new Date(now),
+    ownerId: ctx.actor.id,
+    servers: { create: input.serverIds.map((serverId) => ({ serverId })) },
+  };
 }
 
 /** The schedule, if the actor may manage every server it names now; NOT_FOUND otherwise (audited). */
@@ -429,18 +436,7 @@ export async function updateSchedule(
     await tx.automationScheduleServer.deleteMany({ where: { scheduleId: id } });
     return tx.automationSchedule.update({
       where: { id },
-      data: {
-        name: input.name,
-        ...timingColumns(input.timing),
-        timeZone: input.timeZone,
-        allServers: input.allServers,
-        action: JSON.stringify(input.action),
-        missedRuns: input.missedRuns,
-        // Counts from the edit: a new timing has missed nothing. The editor now owns it.
-        lastDueAt: new Date(now),
-        ownerId: ctx.actor.id,
-        servers: { create: input.serverIds.map((serverId) => ({ serverId })) },
-      },
+      data: scheduleColumns(ctx, input, now),
       include: scheduleInclude,
     });
   });

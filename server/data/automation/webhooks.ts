@@ -224,17 +224,7 @@ export async function createWebhook(
   if (await nameTaken(ctx, form.name, null))
     throw new AppError("CONFLICT", "A webhook with that name exists.", { name: ["That name is taken"] });
   const row = await ctx.db.webhook.create({
-    data: {
-      name: form.name,
-      kind: form.kind,
-      urlEncrypted: encryptSecret(form.url, secrets.encryptionKey),
-      events: JSON.stringify(form.events),
-      chatFilter: form.chatFilter || null,
-      enabled: form.enabled,
-      allServers: scope.allServers,
-      ownerId: ctx.actor.id,
-      servers: { create: scope.serverIds.map((serverId) => ({ serverId })) },
-    },
+    data: webhookColumns(ctx, form, scope, encryptSecret(form.url, secrets.encryptionKey)),
     include,
   });
   await recordAudit(ctx.db, {
@@ -247,6 +237,26 @@ export async function createWebhook(
     sourceIp: ctx.ip,
   });
   return toDto(row);
+}
+
+/** The stored form of a saved webhook; whoever saves it owns it. */
+function webhookColumns(
+  ctx: DataContext,
+  form: ReturnType<typeof parseForm>,
+  scope: Awaited<ReturnType<typeof checkScope>>,
+  urlEncrypted: string,
+) {
+  return {
+    name: form.name,
+    kind: form.kind,
+    urlEncrypted,
+    events: JSON.stringify(form.events),
+    chatFilter: form.chatFilter || null,
+    enabled: form.enabled,
+    allServers: scope.allServers,
+    ownerId: ctx.actor.id,
+    servers: { create: scope.serverIds.map((serverId) => ({ serverId })) },
+  };
 }
 
 async function loadManaged(ctx: DataContext, id: string, action: string) {
@@ -290,17 +300,7 @@ export async function updateWebhook(
     await tx.webhookServer.deleteMany({ where: { webhookId: id } });
     return tx.webhook.update({
       where: { id },
-      data: {
-        name: form.name,
-        kind: form.kind,
-        urlEncrypted,
-        events: JSON.stringify(form.events),
-        chatFilter: form.chatFilter || null,
-        enabled: form.enabled,
-        allServers: scope.allServers,
-        ownerId: ctx.actor.id,
-        servers: { create: scope.serverIds.map((serverId) => ({ serverId })) },
-      },
+      data: webhookColumns(ctx, form, scope, urlEncrypted),
       include,
     });
   });
