@@ -78,6 +78,8 @@ describe("socket budgets (real server, real clients)", () => {
       eventCost("server:subscribe", { serverId: "x", afterSeq: 1 }),
     );
     expect(eventCost("server:unsubscribe", {})).toBe(1);
+    expect(eventCost("alerts:subscribe", {})).toBe(eventCost("servers:watch", {}));
+    expect(eventCost("alerts:subscribe", {})).toBeGreaterThan(eventCost("server:unsubscribe", {}));
     expect(eventCost("no-such-event", "junk")).toBe(1);
     expect(socketLimits({ userPoints: 100 })).toMatchObject({ userPoints: 100, connectionPoints: 50 });
   });

@@ -72,6 +72,8 @@ export function eventCost(event: unknown, payload: unknown): number {
       // A snapshot is 300 lines, a resume (afterSeq) up to 2,000; plus the user's recent commands.
       return field(payload, "afterSeq") === undefined ? 5 : 22;
     case "servers:watch":
+    // Re-loads the actor and joins a room per server it may see (server/automation/alerts/alerts.ts).
+    case "alerts:subscribe":
       return 5;
     case "console:exec":
     case "commands:run":
