@@ -122,7 +122,8 @@ describe("session driver", () => {
         host: "127.0.0.1",
         port: emulator.port,
         password: "P",
-        commandTimeoutMs: 900,
+        // Room for SILENT_SENDS_FOR_DEAD re-sends even when a loaded machine fires the timer late.
+        commandTimeoutMs: 2000,
         backoff: { initialMs: 50, maxMs: 50, factor: 1, jitter: 0 },
       },
       { retransmitMs: 250 },

@@ -297,6 +297,18 @@ describe("BattlEyeClient: a server that dropped the session", () => {
     expect(client.state).toBe("closed");
   });
 
+  it("a datagram received in the millisecond the command was issued came before it, so it does not prove the server alive", () => {
+    const client = loggedIn({ retransmitMs: 1000 });
+    // The login reply arrived at T0; the command is issued in that same millisecond.
+    const id = client.command({ text: "players", timeoutMs: 3000 }, T0);
+    for (const at of [T0 + 1000, T0 + 2000]) client.handleTimeout(at);
+    client.handleTimeout(T0 + 3000);
+    expect(events(client)).toEqual([
+      { type: "command-failed", id, code: "timeout", detail: "no answer after 3 sends" },
+      { type: "dead", reason: expect.stringContaining("the server dropped the session") as string },
+    ]);
+  });
+
   it("is only a command time-out when anything arrived meanwhile (the server is alive)", () => {
     const client = loggedIn({ retransmitMs: 1000 });
     const id = silentCommand(client);

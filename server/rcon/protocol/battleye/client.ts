@@ -558,7 +558,8 @@ export class BattlEyeClient implements ClientCore {
         this.inFlight.delete(entry.seq);
         if (entry.keepAlive) continue;
         this.timedOut(entry);
-        if (entry.attempts >= SILENT_SENDS_FOR_DEAD && this.lastReceivedAt < entry.createdAt)
+        // A datagram handled in the command's own millisecond was handled before the command was issued.
+        if (entry.attempts >= SILENT_SENDS_FOR_DEAD && this.lastReceivedAt <= entry.createdAt)
           droppedUs = true;
       } else if (now >= entry.nextSendAt) {
         this.outgoing.push(entry.bytes);
