@@ -37,7 +37,8 @@ const SPECS: ServerSpec[] = [
 const LIMITED = /^Too many failed sign-in attempts\. Try again in \d+ s\.$/;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const tag = () => randomBytes(4).toString("hex");
-const MINUTE = 60_000;
+/** The schedule's period: "every 1 minutes" is due at multiples of it since the epoch. */
+const PERIOD = 60_000;
 /** A rotating broadcast: the k-th due time since the schedule was made says message k on every server. */
 const SCHEDULED = Array.from({ length: 20 }, (_, i) => `Scheduled ${tag()}, message ${i + 1} of 20`);
 
@@ -340,11 +341,13 @@ describe("several RconDeck instances on PostgreSQL and Redis", () => {
 
   it("every due time of the schedule ran once per server, on the instance that held the server", async () => {
     // The scenarios above take minutes; wait for a first due time only if they were quicker.
-    const firstDue = (Math.floor(schedule.createdAt / MINUTE) + 1) * MINUTE;
+    const firstDue = (Math.floor(schedule.createdAt / PERIOD) + 1) * PERIOD;
     await sleep(Math.max(0, firstDue - Date.now()));
     const now = Date.now();
     const dues: number[] = [];
-    for (let at = firstDue; at <= now; at += MINUTE) dues.push(at);
+    for (let at = firstDue; at <= now; at += PERIOD) dues.push(at);
+    // Each due time's message is told apart until the rotation comes round (20 messages: 20 min).
+    expect(dues.length, "due times so far").toBeLessThan(SCHEDULED.length);
     const serverIds = cluster.servers.map((s) => s.serverId);
     // The last due time may be under way on a server that has just moved: wait for its runs to end.
     const runs = await waitFor(
@@ -353,8 +356,16 @@ describe("several RconDeck instances on PostgreSQL and Redis", () => {
           where: { scheduleId: schedule.id, dueAt: { lte: new Date(now) } },
           select: { serverId: true, dueAt: true, state: true, detail: true },
         });
-        const ended = rows.filter((r) => r.state !== "running");
-        return ended.length === rows.length && rows.length >= dues.length * serverIds.length ? rows : false;
+        const missing = dues.flatMap((at) =>
+          cluster.servers
+            .filter((s) => !rows.some((r) => r.serverId === s.serverId && r.dueAt.getTime() === at))
+            .map((s) => `${s.name} ${new Date(at).toISOString()}`),
+        );
+        const running = rows.filter((r) => r.state === "running");
+        if (missing.length === 0 && running.length === 0) return rows;
+        const name = (id: string) => cluster.servers.find((s) => s.serverId === id)?.name;
+        const open = running.map((r) => `${name(r.serverId)} ${r.dueAt.toISOString()}`);
+        throw new Error(`no run: ${missing.join(", ") || "-"}; still running: ${open.join(", ") || "-"}`);
       },
       30_000,
       `the runs of ${dues.length} due times on ${serverIds.length} servers`,
