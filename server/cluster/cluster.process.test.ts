@@ -1,8 +1,11 @@
 /**
  * Multi-instance mode end to end: three real RconDeck processes (server/testing/cluster.ts) on one
  * PostgreSQL database and Redis, nine emulated game servers (BattlEye, Source/Squad, Quake 3) that
- * record every RCON session. One cluster serves the scenarios in order (each leaves it usable for
- * the next); the last checks that no game server ever saw two live sessions at once.
+ * record every RCON session and command. One cluster serves the scenarios in order (each leaves it
+ * usable for the next). A schedule made at the start broadcasts every minute on every server, so
+ * its runs fall during the hand-overs and failovers; the last scenarios check that each due time ran
+ * once per server, on the instance that held it, and that no game server ever saw two live sessions
+ * at once.
  *
  * Time limits are the behaviour asked for (hold a killed owner's servers within 15 s, hand over on
  * SIGTERM within 3 s), not speed measurements: `npm run bench -- cluster` measures.
@@ -10,7 +13,10 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ConsoleLineMessage, ServerSnapshot, ServerStatusMessage } from "../../lib/realtime/contract.ts";
+import { createSchedule } from "../data/automation/schedules.ts";
+import { loadOwnerActor } from "../data/users.ts";
 import { AuthBrowser } from "../testing/auth-http.ts";
+import { watchCluster, type ClusterWitness } from "../testing/cluster-witness.ts";
 import {
   startCluster,
   waitFor,
@@ -31,9 +37,15 @@ const SPECS: ServerSpec[] = [
 const LIMITED = /^Too many failed sign-in attempts\. Try again in \d+ s\.$/;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const tag = () => randomBytes(4).toString("hex");
+/** The schedule's period: "every 1 minutes" is due at multiples of it since the epoch. */
+const PERIOD = 60_000;
+/** A rotating broadcast: the k-th due time since the schedule was made says message k on every server. */
+const SCHEDULED = Array.from({ length: 20 }, (_, i) => `Scheduled ${tag()}, message ${i + 1} of 20`);
 
 let cluster: TestCluster;
 let cookie: string;
+let witness: ClusterWitness;
+let schedule: { id: string; createdAt: number };
 const browsers: Browser[] = [];
 
 const alive = () => cluster.instances.filter((i) => i.alive());
@@ -147,9 +159,27 @@ describe("several RconDeck instances on PostgreSQL and Redis", () => {
     cluster = await startCluster({ instances: 3, servers: SPECS, leaseSeconds: 5 });
     const admin = await cluster.createUser("admin", "ADMIN");
     cookie = await cluster.cookieFor(admin.id);
+    witness = watchCluster(cluster);
+    // Made as the schedules page makes it, owned by the Admin: every server, every minute.
+    const actor = await loadOwnerActor(cluster.db, admin.id);
+    if (!actor) throw new Error("the admin has no actor");
+    const createdAt = Date.now();
+    const made = await createSchedule(
+      { db: cluster.db, actor, ip: null },
+      {
+        name: "Every minute everywhere",
+        allServers: true,
+        schedule: "every 1 minutes",
+        action: "broadcast",
+        message: SCHEDULED.join("\n"),
+      },
+      createdAt,
+    );
+    schedule = { id: made.id, createdAt };
   }, 120_000);
 
   afterAll(async () => {
+    await witness?.stop();
     for (const b of browsers) b.close();
     await cluster?.close();
   }, 60_000);
@@ -307,6 +337,63 @@ describe("several RconDeck instances on PostgreSQL and Redis", () => {
       alive().map((i) => i.id),
       45_000,
     );
+  }, 120_000);
+
+  it("every due time of the schedule ran once per server, on the instance that held the server", async () => {
+    // The scenarios above take minutes; wait for a first due time only if they were quicker.
+    const firstDue = (Math.floor(schedule.createdAt / PERIOD) + 1) * PERIOD;
+    await sleep(Math.max(0, firstDue - Date.now()));
+    const now = Date.now();
+    const dues: number[] = [];
+    for (let at = firstDue; at <= now; at += PERIOD) dues.push(at);
+    // Each due time's message is told apart until the rotation comes round (20 messages: 20 min).
+    expect(dues.length, "due times so far").toBeLessThan(SCHEDULED.length);
+    const serverIds = cluster.servers.map((s) => s.serverId);
+    // The last due time may be under way on a server that has just moved: wait for its runs to end.
+    const runs = await waitFor(
+      async () => {
+        const rows = await cluster.db.automationRun.findMany({
+          where: { scheduleId: schedule.id, dueAt: { lte: new Date(now) } },
+          select: { serverId: true, dueAt: true, state: true, detail: true },
+        });
+        const missing = dues.flatMap((at) =>
+          cluster.servers
+            .filter((s) => !rows.some((r) => r.serverId === s.serverId && r.dueAt.getTime() === at))
+            .map((s) => `${s.name} ${new Date(at).toISOString()}`),
+        );
+        const running = rows.filter((r) => r.state === "running");
+        if (missing.length === 0 && running.length === 0) return rows;
+        const name = (id: string) => cluster.servers.find((s) => s.serverId === id)?.name;
+        const open = running.map((r) => `${name(r.serverId)} ${r.dueAt.toISOString()}`);
+        throw new Error(`no run: ${missing.join(", ") || "-"}; still running: ${open.join(", ") || "-"}`);
+      },
+      30_000,
+      `the runs of ${dues.length} due times on ${serverIds.length} servers`,
+    );
+    // One run per (server, due time), none missing, each done.
+    const key = (serverId: string, at: number) => `${serverId} ${new Date(at).toISOString()}`;
+    expect(runs.map((r) => key(r.serverId, r.dueAt.getTime())).sort()).toEqual(
+      dues.flatMap((at) => serverIds.map((id) => key(id, at))).sort(),
+    );
+    expect(runs.filter((r) => r.state !== "done")).toEqual([]);
+
+    for (const server of cluster.servers) {
+      const said = server.emulator
+        .commands()
+        .map((command) => ({ command, index: SCHEDULED.findIndex((m) => command.text.includes(m)) }))
+        .filter(({ index }) => index >= 0 && index < dues.length);
+      // Each due time's message reached the game server once, in turn.
+      expect(
+        said.map(({ index }) => index),
+        server.name,
+      ).toEqual(dues.map((_, i) => i));
+      // Sent over a session of the instance that held the server at that moment.
+      for (const { command, index } of said) {
+        const sender = witness.instanceOf(command.remote);
+        expect(sender, `the sender of message ${index + 1} on ${server.name}`).toBeDefined();
+        expect([...witness.ownersAround(server.serverId, command.at, 1_000)]).toContain(sender);
+      }
+    }
   }, 120_000);
 
   it("no game server ever saw two live RCON sessions at once", () => {

@@ -229,6 +229,42 @@ describe("LeaseManager (PostgreSQL)", () => {
     expect(m.holder.fences).toHaveLength(1);
   });
 
+  it("a renewal answered after its validity ran out is not trusted: the gate, once shut, reopens only with a new epoch", async () => {
+    const servers = await seedServers(3);
+    const { db, state } = breakableDb(t.db);
+    const clock = new ManualClock();
+    const m = member("inst-slow", { db, clock });
+    await m.manager.start();
+    await until(() => m.manager.held().size === 3 && settled([m]), 10_000, "all 3 held");
+
+    // The next tick starts in time, but the database (or a loaded process) answers only after the
+    // validity ran out; the fence timer has not run yet (it is due in the same turn).
+    let answer = () => {};
+    state.paused = new Promise<void>((resolve) => (answer = resolve));
+    clock.jump(LEASE_MS / 2);
+    clock.runDue();
+    clock.jump(LEASE_MS);
+    // Meanwhile every connection that tried to send stopped itself for good.
+    for (const serverId of servers) expect(m.manager.writeGate(serverId)).toBe(false);
+    state.paused = null;
+    answer();
+    await until(() => m.holder.released.length === 3, 10_000, "the servers given back");
+    for (const serverId of servers) expect(m.manager.writeGate(serverId)).toBe(false);
+
+    // Taken again with a new epoch: the holder reconnects them.
+    await until(
+      () => {
+        clock.jump(25);
+        clock.runDue();
+        return m.manager.held().size === 3 && settled([m]);
+      },
+      15_000,
+      "re-acquired",
+    );
+    for (const row of await leaseRows()) expect(row.epoch).toBe(2);
+    expect(m.holder.adopted.map((a) => a.epoch).sort()).toEqual([1, 1, 1, 2, 2, 2]);
+  });
+
   it("self-fences by itself when the database is unreachable, and recovers with new epochs", async () => {
     await seedServers(4);
     const { db, state } = breakableDb(t.db);

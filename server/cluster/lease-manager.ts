@@ -11,7 +11,9 @@
  * rate drift and the new owner's connect time. When that deadline passes without a renewal
  * (database unreachable, process paused), a timer closes every connection (holder.fenceAll) and
  * the held set is forgotten; writeGate() turns false at the deadline even before that timer runs,
- * which is what keeps a resumed (SIGCONT) process from sending anything. Leases still recorded for
+ * which is what keeps a resumed (SIGCONT) process from sending anything. A renewal answered only
+ * after that deadline is not trusted either (the gate was shut meanwhile, and a connection that met
+ * it has stopped for good): its servers are given back and taken again. Leases still recorded for
  * this instance but no longer held in memory (after a fence, or left by an earlier process with
  * the same INSTANCE_ID) are expired, never silently resumed: they are re-acquired with epoch + 1.
  */
@@ -222,10 +224,15 @@ export class LeaseManager {
   }
 
   private async renew(): Promise<void> {
+    const validBefore = this.validUntil;
     const sentAt = this.clock.monotonic();
     const rows = await renewLeases(this.db, this.id, this.leaseMs);
     const renewed = new Map(rows.map((r) => [r.serverId, r.epoch]));
-    const stillValid = this.clock.monotonic() < sentAt + this.leaseMs - this.margin;
+    const now = this.clock.monotonic();
+    // Answered after the old validity ran out (a slow tick, a loaded machine): writeGate was false
+    // meanwhile, and a connection that tried to send then has stopped itself for good. Untrusted
+    // like a late answer: given back, then taken again with a new epoch and fresh connections.
+    const stillValid = now < validBefore && now < sentAt + this.leaseMs - this.margin;
     const orphans = rows.filter((r) => this.heldLeases.get(r.serverId) !== r.epoch || !stillValid);
     const lost: LeaseRow[] = [];
     for (const [serverId, epoch] of this.heldLeases) {

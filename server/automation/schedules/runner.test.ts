@@ -12,6 +12,7 @@ import { FakeHubClock } from "../../hub/testing/fake-hub-clock.ts";
 import { startSourceEmulator, type SourceEmulator } from "../../rcon/emulators/source/emulator.ts";
 import { createActor } from "../../testing/actors.ts";
 import { createSqliteTestDatabase, type TestDatabase } from "../../testing/databases.ts";
+import { freePort } from "../../testing/cluster.ts";
 import { createLoopbackServer } from "../../testing/hub.ts";
 import { silentLogger } from "../../testing/realtime.ts";
 import { ScheduleRunner } from "./runner.ts";
@@ -372,5 +373,101 @@ describe("the schedule runner on a controlled clock", () => {
       state: "failed",
       detail: "Interrupted: RconDeck stopped during the sequence.",
     });
+  });
+});
+
+describe("the schedule runner and a held server that is not connected", () => {
+  let t: TestDatabase;
+  let hub: ConnectionHub;
+  let emulator: SourceEmulator | null = null;
+  afterAll(async () => {
+    await hub?.stop();
+    await emulator?.close();
+    await t?.drop();
+  });
+
+  it("its run waits for the connection, up to settleMs; one never connected is then recorded failed", async () => {
+    t = await createSqliteTestDatabase();
+    // Nothing listens on these ports yet: the hub holds both servers and keeps trying to connect.
+    const latePort = await freePort();
+    const deadPort = await freePort();
+    const server = { game: "cs2", protocol: "source" };
+    const late = await createLoopbackServer(t.db, KEY, { ...server, port: latePort, name: "Late" });
+    const dead = await createLoopbackServer(t.db, KEY, { ...server, port: deadPort, name: "Dead" });
+    hub = new ConnectionHub({
+      db: t.db,
+      encryptionKey: KEY,
+      logger: silentLogger,
+      connectionOptions: {
+        connectTimeoutMs: 2_000,
+        commandTimeoutMs: 2_000,
+        backoff: { initialMs: 20, maxMs: 200, factor: 2, jitter: 0 },
+      },
+    });
+    await hub.start();
+    const clock = new FakeHubClock(Date.UTC(2026, 0, 1, 12, 0, 0));
+    const runner = new ScheduleRunner({
+      db: t.db,
+      logger: silentLogger,
+      clock,
+      hub,
+      held: () => hub.held(),
+      settleMs: 15_000,
+    });
+    const owner = await createActor(t.db, "ADMIN", null);
+    const schedule = await createSchedule(
+      { db: t.db, actor: owner, ip: null },
+      {
+        name: "Welcome",
+        servers: [late, dead],
+        schedule: "every 1 minutes",
+        action: "broadcast",
+        message: "Welcome",
+      },
+      clock.wall(),
+    );
+    const runs = async () =>
+      (await t.db.automationRun.findMany({ where: { scheduleId: schedule.id } })).map((r) => ({
+        server: r.serverId,
+        state: r.state,
+        detail: r.detail,
+      }));
+    const at = async (ms: number) => {
+      clock.advance(ms);
+      await runner.tick();
+      await runner.idle();
+    };
+
+    await at(MINUTE); // 12:01:00 is due; neither server is connected
+    expect(await runs()).toEqual([]);
+
+    // "Late" comes up a moment after its due time: its run happens then, once.
+    emulator = await startSourceEmulator({
+      password: "pw",
+      port: latePort,
+      game: "cs2",
+      players: 1,
+      activity: 0,
+      seed: 6,
+    });
+    await vi.waitFor(() => expect(hub.statusOf(late).state).toBe("online"), { timeout: 10_000 });
+    await at(5_000); // 12:01:05
+    expect(await runs()).toEqual([
+      { server: late, state: "done", detail: "Message sent to everyone on the server." },
+    ]);
+    const chat = emulator.world.chat;
+    expect(chat.filter((line) => line === "Console: Welcome")).toHaveLength(1);
+
+    // "Dead" has waited 15 s since first seen unconnected: its run is claimed and fails, as it did before.
+    await at(9_000); // 12:01:14
+    expect(await runs()).toHaveLength(1);
+    await at(1_000); // 12:01:15
+    expect((await runs()).find((r) => r.server === dead)).toMatchObject({
+      state: "failed",
+      detail: expect.stringMatching(/^The game server is not connected/) as unknown,
+    });
+    await at(0);
+    expect(chat.filter((line) => line === "Console: Welcome")).toHaveLength(1);
+    runner.stop();
   });
 });

@@ -8,6 +8,11 @@
  * advanced with a conditional update, which also advances a rotating broadcast once per due time
  * (whichever instance or server gets there first; the others read the index back).
  *
+ * A held server that is not connected (this instance has just taken it over or started, or the
+ * connection dropped) has its runs wait until it is, for up to `settleMs` since it was first seen so:
+ * a run claimed on a connection still being made would fail at once, and no instance could run that
+ * due time again. One still not connected after that has its runs claimed and recorded as failed.
+ *
  * Missed runs: a due time more than `graceMs` in the past (RconDeck was down, or this instance only
  * now holds the server) follows the schedule's policy: "skip" records one skipped run, "run-once"
  * runs once now for all of them. Earlier due times are superseded by the latest one.
@@ -26,6 +31,7 @@ import { storedTiming } from "../../data/automation/schedules.ts";
 import { isUniqueViolation } from "../../data/players/sql.ts";
 import type { Db } from "../../db/client.ts";
 import { every, type HubClock } from "../../hub/clock.ts";
+import type { HubPort } from "../../hub/port.ts";
 import type { TimerHandle } from "../../rcon/clock.ts";
 import type { Logger } from "../../rcon/types.ts";
 import { performStep, type PerformDeps, type Step, type StepOutcome } from "./perform.ts";
@@ -35,7 +41,7 @@ export interface ScheduleRunnerOptions {
   db: Db;
   logger: Logger;
   clock: HubClock;
-  hub: PerformDeps["hub"];
+  hub: PerformDeps["hub"] & Pick<HubPort, "statusOf">;
   /** The servers this instance holds now (leased mode: its leases; one process: every server). */
   held(): readonly string[];
   tickMs?: number;
@@ -43,6 +49,8 @@ export interface ScheduleRunnerOptions {
   reloadMs?: number;
   /** A due time later than this is missed and follows the schedule's missed-run policy. */
   graceMs?: number;
+  /** How long the runs of a held server that is not connected wait for it. */
+  settleMs?: number;
 }
 
 interface CachedSchedule {
@@ -74,6 +82,9 @@ export class ScheduleRunner {
   private readonly tickMs: number;
   private readonly reloadMs: number;
   private readonly graceMs: number;
+  private readonly settleMs: number;
+  /** Held servers not connected, and since when (clock ms) this process has seen them so. */
+  private readonly unready = new Map<string, number>();
   private schedules: CachedSchedule[] = [];
   private reloadAt = -Infinity;
   /** Per schedule and server, the latest due time this process tried to claim. */
@@ -90,6 +101,7 @@ export class ScheduleRunner {
     this.tickMs = options.tickMs ?? 1_000;
     this.reloadMs = options.reloadMs ?? 15_000;
     this.graceMs = options.graceMs ?? 60_000;
+    this.settleMs = options.settleMs ?? 15_000;
   }
 
   start(): void {
@@ -132,7 +144,22 @@ export class ScheduleRunner {
     const now = this.options.clock.wall();
     if (now >= this.reloadAt) await this.reload(now);
     const held = new Set(this.options.held());
+    if (this.schedules.length === 0) return;
+    this.noteUnready(held, now);
     for (const schedule of this.schedules) await this.consider(schedule, now, held);
+  }
+
+  private noteUnready(held: ReadonlySet<string>, now: number): void {
+    for (const id of this.unready.keys()) if (!held.has(id)) this.unready.delete(id);
+    for (const id of held)
+      if (this.options.hub.statusOf(id).state === "online") this.unready.delete(id);
+      else if (!this.unready.has(id)) this.unready.set(id, now);
+  }
+
+  /** Connected, or waited for long enough: its runs may be claimed. */
+  private ready(serverId: string, now: number): boolean {
+    const since = this.unready.get(serverId);
+    return since === undefined || now - since >= this.settleMs;
   }
 
   private async reload(now: number): Promise<void> {
@@ -232,7 +259,7 @@ export class ScheduleRunner {
     this.attempted.set(schedule.id, tried);
     const targets = (
       schedule.allServers ? [...held] : schedule.serverIds.filter((id) => held.has(id))
-    ).filter((id) => (tried.get(id) ?? -Infinity) < dueAt);
+    ).filter((id) => (tried.get(id) ?? -Infinity) < dueAt && this.ready(id, now));
     if (targets.length === 0) return;
     for (const id of targets) tried.set(id, dueAt);
     const late = now - dueAt > this.graceMs;

@@ -139,9 +139,19 @@ export class ManualClock implements LeaseClock {
   }
 }
 
-/** A Db whose raw queries and transactions fail while `broken`, and that counts them. */
-export function breakableDb(db: Db): { db: Db; state: { broken: boolean; calls: number } } {
-  const state = { broken: false, calls: 0 };
+/**
+ * A Db whose raw queries and transactions fail while `broken`, wait for `paused` while it is set
+ * (a slow database or a stalled process), and that counts them.
+ */
+export function breakableDb(db: Db): {
+  db: Db;
+  state: { broken: boolean; calls: number; paused: Promise<void> | null };
+} {
+  const state: { broken: boolean; calls: number; paused: Promise<void> | null } = {
+    broken: false,
+    calls: 0,
+    paused: null,
+  };
   const proxy = new Proxy(db, {
     get(target, property, receiver) {
       const value: unknown = Reflect.get(target, property, receiver);
@@ -152,11 +162,14 @@ export function breakableDb(db: Db): { db: Db; state: { broken: boolean; calls: 
         property === "$disconnect"
       )
         return value;
-      return (...args: unknown[]) => {
-        state.calls++;
+      const call = (args: unknown[]) => {
         if (state.broken)
           return Promise.reject(new Error("connect ECONNREFUSED (test: database unreachable)"));
         return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+      return (...args: unknown[]) => {
+        state.calls++;
+        return state.paused ? state.paused.then(() => call(args)) : call(args);
       };
     },
   });

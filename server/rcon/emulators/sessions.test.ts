@@ -57,6 +57,20 @@ describe("SessionLog", () => {
     expect(log.overlaps().map(({ a, b }) => [a.id, b.id])).toEqual([[2, 3]]);
   });
 
+  it("keeps each command with the session it came in", () => {
+    const log = new SessionLog();
+    log.command("a:1", "before login", 1);
+    log.login("a:1", 10);
+    log.command("a:1", "say hello", 11);
+    log.login("a:1", 20);
+    log.command("a:1", "say again", 21);
+    expect(log.commands()).toEqual([
+      { session: null, remote: "a:1", at: 1, text: "before login" },
+      { session: 1, remote: "a:1", at: 11, text: "say hello" },
+      { session: 2, remote: "a:1", at: 21, text: "say again" },
+    ]);
+  });
+
   it("keeps only recent sessions", () => {
     const log = new SessionLog(3);
     for (let i = 0; i < 20; i++) log.login(`r:${i}`, i);
@@ -120,6 +134,10 @@ describe.each([
       await second.command(command); // the second client is still acting after the third logged in
       expect(emulator.sessions()).toHaveLength(3);
       expect(emulator.overlaps().map((o) => [o.a.id, o.b.id])).toEqual([[2, 3]]);
+      // Each command is recorded in the session it came in.
+      const sent = emulator.commands().filter((c) => c.text === command);
+      expect(sent.map((c) => c.session)).toEqual([1, 2, 3, 2]);
+      expect(sent.map((c) => c.remote)).toEqual([a, b, emulator.sessions()[2], b].map((s) => s?.remote));
       await third.stop();
     });
   },

@@ -2,7 +2,9 @@
  * Which RCON clients an emulated game server has seen, and when: the evidence multi-instance tests
  * need that a game server never had two live sessions at once (two dashboard instances both
  * believing they hold it). A session is live from its successful login to its last packet; a TCP
- * session is also closed at socket close. Demo servers run for weeks, so only recent sessions stay.
+ * session is also closed at socket close. Each command is kept with the session it came in, so a
+ * test can tell which client sent what (a schedule's broadcast, once). Demo servers run for weeks,
+ * so only recent sessions and commands stay.
  */
 import { appendRecent } from "./recent-log.ts";
 
@@ -19,6 +21,16 @@ export interface EmulatorSession {
   closedAt: number | null;
 }
 
+/** One RCON command as the emulator received it. */
+export interface EmulatorCommand {
+  /** The session it came in (EmulatorSession.id); null from a client that never logged in. */
+  session: number | null;
+  remote: string;
+  /** Emulator clock (ms) when it arrived. */
+  at: number;
+  text: string;
+}
+
 export interface SessionOverlap {
   a: EmulatorSession;
   b: EmulatorSession;
@@ -29,6 +41,8 @@ export interface SessionRecording {
   sessions(): EmulatorSession[];
   /** Pairs of sessions of different clients whose [loginAt, lastPacketAt] intervals overlap: two clients live at once. */
   overlaps(): SessionOverlap[];
+  /** The commands received, oldest first. */
+  commands(): EmulatorCommand[];
 }
 
 /**
@@ -54,6 +68,7 @@ export function findOverlaps(sessions: readonly EmulatorSession[]): SessionOverl
 
 export class SessionLog implements SessionRecording {
   private readonly log: EmulatorSession[] = [];
+  private readonly received: EmulatorCommand[] = [];
   /** The current session per remote (a later login from the same remote replaces it). */
   private readonly current = new Map<string, EmulatorSession>();
   private nextId = 1;
@@ -85,6 +100,12 @@ export class SessionLog implements SessionRecording {
     if (session) session.lastPacketAt = Math.max(session.lastPacketAt, now);
   }
 
+  /** A command from `remote`, run by the emulator. */
+  command(remote: string, text: string, now: number): void {
+    const session = this.current.get(remote);
+    appendRecent(this.received, { session: session?.id ?? null, remote, at: now, text }, this.limit);
+  }
+
   /** Whether `remote` has had a session (Quake 3 starts one at its first good rcon packet). */
   has(remote: string): boolean {
     return this.current.has(remote);
@@ -102,6 +123,10 @@ export class SessionLog implements SessionRecording {
 
   overlaps(): SessionOverlap[] {
     return findOverlaps(this.log);
+  }
+
+  commands(): EmulatorCommand[] {
+    return this.received.map((c) => ({ ...c }));
   }
 
   private forgetClosed(): void {

@@ -269,6 +269,7 @@ export async function startBattlEyeEmulator(
 
   function execute(peer: string, text: string): string {
     commandsExecuted++;
+    sessionLog.command(peer, text, clock.now());
     const [name = "", ...rest] = text.trim().split(/\s+/);
     const args = text.trim().slice(name.length).trim();
     const adminId = admins.get(peer) ?? 0;
@@ -442,6 +443,7 @@ export async function startBattlEyeEmulator(
     server,
     sessions: () => sessionLog.sessions(),
     overlaps: () => sessionLog.overlaps(),
+    commands: () => sessionLog.commands(),
     playerChat(text) {
       const speaker = [...players.values()].find((p) => p.verified && !p.lobby);
       if (!speaker || closed) return false;

@@ -9,7 +9,13 @@ import { stripColourCodes } from "../../../../lib/colour-codes.ts";
 import { systemClock, type Clock, type TimerHandle } from "../../clock.ts";
 import { COLOURED_PLAYER_NAMES, PLAYER_NAMES } from "../names.ts";
 import { appendRecent } from "../recent-log.ts";
-import { SessionLog, type EmulatorSession, type SessionOverlap, type SessionRecording } from "../sessions.ts";
+import {
+  SessionLog,
+  type EmulatorCommand,
+  type EmulatorSession,
+  type SessionOverlap,
+  type SessionRecording,
+} from "../sessions.ts";
 import { readRequestLine } from "../../protocol/quake3/packet.ts";
 import type { Quake3Dialect } from "../../protocol/quake3/dialects/common.ts";
 import { findQuake3Dialect } from "../../protocol/quake3/dialects/index.ts";
@@ -102,6 +108,8 @@ export class Quake3Emulator implements RunningEmulator, SessionRecording {
   /** Broadcast chat (`say`) and private messages, newest last, for tests and the demo. */
   readonly chat: string[] = [];
   private readonly sessionLog = new SessionLog();
+  /** The sender of the datagram being handled: rcon commands run synchronously inside receive(). */
+  private receivingFrom = "";
 
   constructor(private readonly options: Quake3EmulatorOptions) {
     this.game = options.dialect.id;
@@ -152,7 +160,8 @@ export class Quake3Emulator implements RunningEmulator, SessionRecording {
   async listen(): Promise<this> {
     this.socket = await bindUdp(this.options.host ?? "127.0.0.1", this.options.port ?? 0, {
       onDatagram: (datagram) => {
-        this.record(datagram.bytes, `${datagram.address}:${datagram.port}`);
+        this.receivingFrom = `${datagram.address}:${datagram.port}`;
+        this.record(datagram.bytes, this.receivingFrom);
         this.server.receive(datagram.bytes, datagram, this.clock.now());
         for (const out of this.server.takeOutgoing()) this.socket?.sendTo(out.bytes, out.address, out.port);
       },
@@ -175,6 +184,10 @@ export class Quake3Emulator implements RunningEmulator, SessionRecording {
 
   overlaps(): SessionOverlap[] {
     return this.sessionLog.overlaps();
+  }
+
+  commands(): EmulatorCommand[] {
+    return this.sessionLog.commands();
   }
 
   /**
@@ -303,11 +316,12 @@ export class Quake3Emulator implements RunningEmulator, SessionRecording {
   // --- rcon commands ---------------------------------------------------------------------------
 
   private execute(command: string, print: (text: string) => void): void {
+    this.sessionLog.command(this.receivingFrom, command, this.clock.now());
     const argv = tokenize(command);
     const verb = argv[0];
     if (verb === undefined) return;
     const args = argv.slice(1);
-    const handler = this.commands[verb.toLowerCase()];
+    const handler = this.handlers[verb.toLowerCase()];
     if (handler) {
       handler(args, print);
       return;
@@ -359,7 +373,7 @@ export class Quake3Emulator implements RunningEmulator, SessionRecording {
     }));
   }
 
-  private readonly commands: Record<string, (args: string[], print: (text: string) => void) => void> = {
+  private readonly handlers: Record<string, (args: string[], print: (text: string) => void) => void> = {
     status: (_args, print) => {
       for (const piece of this.options.dialect.quake3.statusFormat.print(
         this.mapName,
@@ -386,7 +400,7 @@ export class Quake3Emulator implements RunningEmulator, SessionRecording {
       print(`${this.cvars.size} cvar indexes\n`);
     },
     cmdlist: (_args, print) => {
-      const names = Object.keys(this.commands);
+      const names = Object.keys(this.handlers);
       for (const name of names) print(`${name}\n`);
       print(`${names.length} commands\n`);
     },
@@ -415,7 +429,7 @@ export class Quake3Emulator implements RunningEmulator, SessionRecording {
       const client = this.clientInSlot(args[0], print);
       if (client) this.kickClient(client, print);
     },
-    kicknum: (args, print) => this.commands.clientkick?.(args, print),
+    kicknum: (args, print) => this.handlers.clientkick?.(args, print),
     kick: (args, print) => {
       const name = args[0];
       if (name === undefined) {

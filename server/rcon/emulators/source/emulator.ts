@@ -175,6 +175,7 @@ export async function startSourceEmulator(options: EmulatorOptions): Promise<Sou
               }
               break;
             case "command": {
+              sessionLog.command(remote, event.text, clock.now());
               const answer = run(event.text, push);
               logs.sync(); // a kick or ban may have removed a player: the log says so
               if (delay > 0) {
@@ -238,6 +239,7 @@ export async function startSourceEmulator(options: EmulatorOptions): Promise<Sou
     dialect,
     sessions: () => sessionLog.sessions(),
     overlaps: () => sessionLog.overlaps(),
+    commands: () => sessionLog.commands(),
     bannedAddresses: () => [...banned.keys()].filter(isBanned),
     setPassword(next) {
       password = next;

@@ -237,6 +237,7 @@ export async function startWebRconEmulator(options: EmulatorOptions): Promise<We
       );
       if (!command) return;
       received.push(command.command);
+      sessions.command(remote, command.command, clock.now());
       const answer = () => {
         const result = run(command.command);
         send(socket, command.identifier, result.text, result.type);
@@ -283,6 +284,7 @@ export async function startWebRconEmulator(options: EmulatorOptions): Promise<We
     },
     sessions: () => sessions.sessions(),
     overlaps: () => sessions.overlaps(),
+    commands: () => sessions.commands(),
     async close() {
       clock.clearTimeout(activityTimer);
       for (const socket of clients) socket.terminate();
