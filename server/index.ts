@@ -134,7 +134,15 @@ async function main(): Promise<void> {
   const live: HubPort = cluster ? cluster.runtime.hub : hub;
   const limiters = cluster ? cluster.runtime.limiters : memoryLimiters;
   // Schedules run on the servers this instance holds, through the local hub (docs/automation.md).
-  const schedules = startScheduleRunner({ db, logger, clock: systemHubClock, hub, held: () => hub.held() });
+  // A lease past its deadline (a resumed SIGSTOPped process, before its fence timer ran) is not held:
+  // its run would be claimed here and fail at the shut write gate, and the new holder could not run it.
+  const schedules = startScheduleRunner({
+    db,
+    logger,
+    clock: systemHubClock,
+    hub,
+    held: () => hub.held().filter((id) => leases?.writeGate(id) ?? true),
+  });
 
   const httpServer = createServer();
   const realtime = createRealtime(httpServer, {
