@@ -35,6 +35,7 @@ import {
   writePacketInto,
   type SourcePacket,
 } from "./packet.ts";
+import { RecentIds } from "./recent-ids.ts";
 
 /**
  * What the server was seen doing with the end marker, an empty RESPONSE_VALUE with its own id
@@ -153,7 +154,7 @@ export class SourceClient implements ClientCore {
   private readonly markersOnWire = new Set<number>();
   private unmarked: PendingCommand[] = [];
   /** Ids whose packets are dropped: true when more packets mean an answer that never ends. */
-  private readonly ignored = new Map<number, boolean>();
+  private readonly ignored = new RecentIds(IGNORED_IDS_LIMIT);
   private outgoing: Uint8Array[] = [];
   private readonly events = new EventQueue<SourceClientEvent>();
   private lastText = "";
@@ -585,10 +586,6 @@ export class SourceClient implements ClientCore {
 
   private ignore(id: number, endless = false): void {
     this.ignored.set(id, endless);
-    if (this.ignored.size > IGNORED_IDS_LIMIT) {
-      const oldest = this.ignored.keys().next().value as number;
-      this.ignored.delete(oldest);
-    }
   }
 
   private unsolicited(packet: SourcePacket): void {
