@@ -22,4 +22,36 @@ describe("RecentIds", () => {
     expect([2, 3, 4].every((id) => ids.has(id))).toBe(true);
     expect(ids.size).toBe(3);
   });
+
+  it("answers like a Map kept to the newest `limit` ids, over ids of every kind and many evictions", () => {
+    for (const limit of [1, 5, 64, 4096]) {
+      const ids = new RecentIds(limit);
+      const model = new Map<number, boolean>();
+      let seed = limit;
+      const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+      for (let i = 0; i < 30_000; i++) {
+        // Mostly increasing ids (as allocated), some repeats, negatives and wrapped ones.
+        const pick = random() % 10;
+        const id =
+          pick < 6
+            ? i
+            : pick < 8
+              ? random() % (i + 1)
+              : pick < 9
+                ? -(random() % 5000)
+                : 0x7fffffff - (random() % 50);
+        const flag = (random() & 1) === 1;
+        ids.set(id, flag);
+        if (!model.has(id) && model.size === limit) model.delete(model.keys().next().value as number);
+        model.set(id, flag);
+        if (i % 1000 === 999) {
+          const wrong: number[] = [];
+          for (const [known, value] of model) if (ids.get(known) !== value) wrong.push(known);
+          for (let probe = -5000; probe < i + 100; probe += 7)
+            if (ids.get(probe) !== model.get(probe)) wrong.push(probe);
+          expect({ size: ids.size, wrong }).toEqual({ size: model.size, wrong: [] });
+        }
+      }
+    }
+  });
 });
