@@ -28,7 +28,7 @@ import { EventQueue } from "../event-queue.ts";
 import type { ClientCore, CommandSpec, CoreEvent, CoreState } from "../core.ts";
 import { describeForeignPeer, growPrefix } from "../foreign-peer.ts";
 import {
-  decodePacket,
+  decodePacketAt,
   DEFAULT_MAX_PACKET_SIZE,
   packetLength,
   PacketType,
@@ -282,9 +282,9 @@ export class SourceClient implements ClientCore {
     if (this.foreignPrefix) this.foreignPrefix = growPrefix(this.foreignPrefix, bytes);
     this.framer.push(bytes);
     for (;;) {
-      let frame: Uint8Array | null;
+      let length: number;
       try {
-        frame = this.framer.nextFrame();
+        length = this.framer.nextFrameAt();
       } catch (error) {
         this.remoteErrors++;
         // No valid packet so far ("HTTP/1.1 400" reads as a size of 1347703880): another protocol.
@@ -295,10 +295,10 @@ export class SourceClient implements ClientCore {
         this.close();
         return;
       }
-      if (!frame) return;
+      if (length === 0) return;
       let packet: SourcePacket;
       try {
-        packet = decodePacket(frame, Infinity);
+        packet = decodePacketAt(this.framer.frameBytes, this.framer.frameOffset, length, Infinity);
       } catch (error) {
         this.remoteErrors++;
         this.pushEvent({
