@@ -69,11 +69,14 @@ export class CorePump<C extends ClientCore> {
     if (deadline !== undefined) this.arm(deadline);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    queueMicrotask(() => {
-      this.flushScheduled = false;
-      this.pump();
-    });
+    queueMicrotask(this.scheduledFlush);
   }
+
+  /** One closure for every batch, not one per command. */
+  private readonly scheduledFlush = (): void => {
+    this.flushScheduled = false;
+    this.pump();
+  };
 
   /** Delivers pending events, writes what the core has to send and re-arms the timer. */
   pump(): void {

@@ -9,7 +9,7 @@
  * pushed message reads as a console line).
  */
 import type { Clock, TimerHandle } from "../clock.ts";
-import type { ClientCore, CoreEvent } from "../protocol/core.ts";
+import type { ClientCore, CommandSpec, CoreEvent } from "../protocol/core.ts";
 import { RconLocalError, type RconRemoteError } from "../protocol/errors.ts";
 import { FOREIGN_PREFIX_BYTES } from "../protocol/foreign-peer.ts";
 import { SessionError, type Session, type SessionContext } from "../supervised-connection.ts";
@@ -260,15 +260,11 @@ export async function openSession<C extends ClientCore>(
       let id: number;
       const now = clock.now();
       const timeoutMs = options?.timeoutMs ?? spec.commandTimeoutMs;
+      // No spread of an optional part: this runs for every command.
+      const intent: CommandSpec = { text, timeoutMs };
+      if (options?.idempotent !== undefined) intent.idempotent = options.idempotent;
       try {
-        id = core.command(
-          {
-            text,
-            timeoutMs,
-            ...(options?.idempotent !== undefined ? { idempotent: options.idempotent } : {}),
-          },
-          now,
-        );
+        id = core.command(intent, now);
       } catch (error) {
         if (error instanceof RconLocalError)
           // A full pipeline is the server being slow, not the command being wrong.

@@ -7,6 +7,7 @@
  * - protocol/source/framer.ts   TCP stream -> whole frames (splits anywhere, coalesced packets)
  * - protocol/source/client.ts   Sans-IO client: login variants, id allocation, multi-packet
  *                               assembly by end strategy, pipelining limits, late-answer discard
+ * - protocol/source/recent-ids.ts  the client's bounded memory of ids whose packets are dropped
  * - protocol/source/server.ts   Sans-IO game-server side (emulator, in-memory pair tests)
  * - protocol/source/dialects/   per-game data: wire profile, command catalogue, parsers, operations
  * - transport/tcp.ts            the only TCP socket code

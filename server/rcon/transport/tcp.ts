@@ -13,7 +13,10 @@ export interface TcpHandlers {
 export interface TcpStream {
   readonly remoteAddress: string;
   readonly remotePort: number;
-  /** Writes the chunks in one go (corked, so many small packets leave as one segment). */
+  /**
+   * Writes the chunks in one go, so many small packets leave as one segment: up to 64 KiB in all
+   * copied into one buffer, larger batches corked.
+   */
   write(chunks: readonly Uint8Array[]): void;
   /** Half-closes after pending writes are flushed; resolves when the socket is closed. */
   end(): Promise<void>;
@@ -24,6 +27,9 @@ export interface TcpStream {
   resume(): void;
   readonly closed: boolean;
 }
+
+/** Writes up to this many bytes in all are copied into one buffer (see TcpStream.write). */
+const COPY_UP_TO_BYTES = 64 * 1024;
 
 export class TcpConnectError extends Error {
   override readonly name = "TcpConnectError";
@@ -58,6 +64,22 @@ function wrap(socket: net.Socket, handlers: TcpHandlers): TcpStream {
     remotePort: socket.remotePort ?? 0,
     write(chunks) {
       if (closed || socket.destroyed || !socket.writable) return;
+      let total = 0;
+      for (const chunk of chunks) total += chunk.byteLength;
+      if (total === 0) return;
+      if (total <= COPY_UP_TO_BYTES) {
+        // Small packets are copied into one Buffer (from Node's pool) and written once: writing a
+        // small Uint8Array makes V8 move its bytes off the heap first, and writev costs more per
+        // chunk than the copy. This runs for every command.
+        const joined = Buffer.allocUnsafe(total);
+        let offset = 0;
+        for (const chunk of chunks) {
+          joined.set(chunk, offset);
+          offset += chunk.byteLength;
+        }
+        socket.write(joined);
+        return;
+      }
       if (chunks.length === 1) {
         socket.write(chunks[0] as Uint8Array);
         return;

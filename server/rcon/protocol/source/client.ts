@@ -28,13 +28,14 @@ import { EventQueue } from "../event-queue.ts";
 import type { ClientCore, CommandSpec, CoreEvent, CoreState } from "../core.ts";
 import { describeForeignPeer, growPrefix } from "../foreign-peer.ts";
 import {
-  decodePacket,
+  decodePacketAt,
   DEFAULT_MAX_PACKET_SIZE,
   packetLength,
   PacketType,
   writePacketInto,
   type SourcePacket,
 } from "./packet.ts";
+import { RecentIds } from "./recent-ids.ts";
 
 /**
  * What the server was seen doing with the end marker, an empty RESPONSE_VALUE with its own id
@@ -153,7 +154,7 @@ export class SourceClient implements ClientCore {
   private readonly markersOnWire = new Set<number>();
   private unmarked: PendingCommand[] = [];
   /** Ids whose packets are dropped: true when more packets mean an answer that never ends. */
-  private readonly ignored = new Map<number, boolean>();
+  private readonly ignored = new RecentIds(IGNORED_IDS_LIMIT);
   private outgoing: Uint8Array[] = [];
   private readonly events = new EventQueue<SourceClientEvent>();
   private lastText = "";
@@ -281,9 +282,9 @@ export class SourceClient implements ClientCore {
     if (this.foreignPrefix) this.foreignPrefix = growPrefix(this.foreignPrefix, bytes);
     this.framer.push(bytes);
     for (;;) {
-      let frame: Uint8Array | null;
+      let length: number;
       try {
-        frame = this.framer.nextFrame();
+        length = this.framer.nextFrameAt();
       } catch (error) {
         this.remoteErrors++;
         // No valid packet so far ("HTTP/1.1 400" reads as a size of 1347703880): another protocol.
@@ -294,10 +295,10 @@ export class SourceClient implements ClientCore {
         this.close();
         return;
       }
-      if (!frame) return;
+      if (length === 0) return;
       let packet: SourcePacket;
       try {
-        packet = decodePacket(frame, Infinity);
+        packet = decodePacketAt(this.framer.frameBytes, this.framer.frameOffset, length, Infinity);
       } catch (error) {
         this.remoteErrors++;
         this.pushEvent({
@@ -585,10 +586,6 @@ export class SourceClient implements ClientCore {
 
   private ignore(id: number, endless = false): void {
     this.ignored.set(id, endless);
-    if (this.ignored.size > IGNORED_IDS_LIMIT) {
-      const oldest = this.ignored.keys().next().value as number;
-      this.ignored.delete(oldest);
-    }
   }
 
   private unsolicited(packet: SourcePacket): void {

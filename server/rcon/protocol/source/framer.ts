@@ -7,12 +7,17 @@
 import type { RconRemoteError } from "../errors.ts";
 import { checkPacketSize, DEFAULT_MAX_PACKET_SIZE, readInt32LE } from "./packet.ts";
 
+const NO_BYTES = new Uint8Array(0);
+
 export class SourceFramer {
   private chunks: Uint8Array[] = [];
   /** Read offset into chunks[0]. */
   private offset = 0;
   private total = 0;
   private failure: RconRemoteError | null = null;
+  /** Where nextFrameAt's frame is: a received chunk, or a copy when the frame spanned chunks. */
+  frameBytes: Uint8Array = NO_BYTES;
+  frameOffset = 0;
 
   constructor(private readonly maxPacketSize: number = DEFAULT_MAX_PACKET_SIZE) {}
 
@@ -30,8 +35,22 @@ export class SourceFramer {
 
   /** The next complete frame (size field included), or null when more bytes are needed. */
   nextFrame(): Uint8Array | null {
+    const length = this.nextFrameAt();
+    if (length === 0) return null;
+    const bytes = this.frameBytes;
+    return this.frameOffset === 0 && length === bytes.length
+      ? bytes
+      : bytes.subarray(this.frameOffset, this.frameOffset + length);
+  }
+
+  /**
+   * nextFrame without making a view of the frame (one allocation per packet saved on the hot path):
+   * returns the frame's length, or 0 when more bytes are needed; the frame is then the `length`
+   * bytes at `frameOffset` in `frameBytes`, valid until the next call.
+   */
+  nextFrameAt(): number {
     if (this.failure) throw this.failure;
-    if (this.total < 4) return null;
+    if (this.total < 4) return 0;
     const size = this.peekSize();
     try {
       checkPacketSize(size, this.maxPacketSize);
@@ -40,18 +59,18 @@ export class SourceFramer {
       throw error;
     }
     const length = size + 4;
-    if (this.total < length) return null;
+    if (this.total < length) return 0;
     const first = this.chunks[0] as Uint8Array;
-    let frame: Uint8Array;
     if (first.length - this.offset >= length) {
-      frame = first.subarray(this.offset, this.offset + length);
+      this.frameBytes = first;
+      this.frameOffset = this.offset;
       this.offset += length;
       if (this.offset === first.length) {
         this.chunks.shift();
         this.offset = 0;
       }
     } else {
-      frame = new Uint8Array(length);
+      const frame = new Uint8Array(length);
       let filled = 0;
       while (filled < length) {
         const chunk = this.chunks[0] as Uint8Array;
@@ -64,9 +83,11 @@ export class SourceFramer {
           this.offset = 0;
         }
       }
+      this.frameBytes = frame;
+      this.frameOffset = 0;
     }
     this.total -= length;
-    return frame;
+    return length;
   }
 
   private peekSize(): number {

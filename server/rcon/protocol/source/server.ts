@@ -11,7 +11,7 @@ import { assertState, RconLocalError, RconRemoteError } from "../errors.ts";
 import type { TextCodec } from "../text.ts";
 import { SourceFramer } from "./framer.ts";
 import {
-  decodePacket,
+  decodePacketAt,
   packetLength,
   PacketType,
   SRCDS_MAX_PACKET_SIZE,
@@ -92,18 +92,18 @@ export class SourceServerConnection {
    */
   private readFrames(): void {
     while (this.authPending === null) {
-      let frame: Uint8Array | null;
+      let length: number;
       try {
-        frame = this.framer.nextFrame();
+        length = this.framer.nextFrameAt();
       } catch (error) {
         this.events.push({ type: "protocol-error", error: error as RconRemoteError, fatal: true });
         this.requestClose();
         return;
       }
-      if (!frame) return;
+      if (length === 0) return;
       let packet: SourcePacket;
       try {
-        packet = decodePacket(frame, Infinity);
+        packet = decodePacketAt(this.framer.frameBytes, this.framer.frameOffset, length, Infinity);
       } catch (error) {
         this.events.push({ type: "protocol-error", error: error as RconRemoteError, fatal: false });
         continue;
