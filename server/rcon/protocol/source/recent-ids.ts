@@ -76,7 +76,12 @@ export class RecentIds {
   private slot(id: number): number {
     const { keys, states, mask } = this;
     let index = home(id, mask);
-    while (states[index] !== EMPTY && keys[index] !== id) index = (index + 1) & mask;
+    // The table is never more than half full, so an empty slot ends every probe; the bound turns a
+    // broken invariant into an error instead of a hung process.
+    for (let probes = 0; states[index] !== EMPTY && keys[index] !== id; probes++) {
+      if (probes > mask) throw new Error("RecentIds: the table has no empty slot");
+      index = (index + 1) & mask;
+    }
     return index;
   }
 
