@@ -244,12 +244,18 @@ async function runClients(
     for (let k = 0; k < perClient; k++) {
       const serverId = serverIds[cursor++ % serverIds.length] ?? "";
       if (!commander.has(serverId)) commander.set(serverId, socket);
-      // A socket dropped under load never answers: fail the run instead of waiting forever.
+      // A socket dropped under load (or an ack that never comes) fails the run instead of hanging it.
       await new Promise((resolve, reject) =>
         socket
           .timeout(120_000)
           .emit("server:subscribe", { serverId }, (error: Error | null) =>
-            error ? reject(new Error(`server:subscribe not answered in 120 s (${serverId})`)) : resolve(null),
+            error
+              ? reject(
+                  new Error(
+                    `server:subscribe ${serverId}: ${error.message} (connected: ${socket.connected})`,
+                  ),
+                )
+              : resolve(null),
           ),
       );
     }
