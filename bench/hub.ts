@@ -244,7 +244,20 @@ async function runClients(
     for (let k = 0; k < perClient; k++) {
       const serverId = serverIds[cursor++ % serverIds.length] ?? "";
       if (!commander.has(serverId)) commander.set(serverId, socket);
-      await new Promise((resolve) => socket.emit("server:subscribe", { serverId }, resolve));
+      // A socket dropped under load (or an ack that never comes) fails the run instead of hanging it.
+      await new Promise((resolve, reject) =>
+        socket
+          .timeout(120_000)
+          .emit("server:subscribe", { serverId }, (error: Error | null) =>
+            error
+              ? reject(
+                  new Error(
+                    `server:subscribe ${serverId}: ${error.message} (connected: ${socket.connected})`,
+                  ),
+                )
+              : resolve(null),
+          ),
+      );
     }
   }
   console.log(JSON.stringify({ subscribed: true }));

@@ -20,18 +20,48 @@ const GOOD = "correct horse battery";
 const WEAK = ["aaaaaaaaaa", " ".repeat(10), "password12", "qwertyuiop12"];
 
 describe("password strength", () => {
-  it.each(WEAK)("refuses %j with the estimator's reasons", (password) => {
-    const reasons = passwordWeakness(password);
+  it.each(WEAK)("refuses %j with the estimator's reasons", async (password) => {
+    const reasons = await passwordWeakness(password);
     expect(reasons?.length).toBeGreaterThan(0);
     for (const reason of reasons ?? []) expect(reason).not.toContain(password.trim() || "          ");
   });
 
-  it("refuses a password made of the account's own name and email", () => {
+  it("refuses a password made of the account's own name and email", async () => {
     // Strong for a stranger, weak for the person whose name it is.
-    expect(passwordWeakness("szczepankiewicz2026")).toBeNull();
+    expect(await passwordWeakness("szczepankiewicz2026")).toBeNull();
     expect(
-      passwordWeakness("szczepankiewicz2026", ["szczepankiewicz@example.com", "Ola Szczepankiewicz"]),
+      await passwordWeakness("szczepankiewicz2026", ["szczepankiewicz@example.com", "Ola Szczepankiewicz"]),
     ).toEqual(expect.arrayContaining(["There should not be any personal or page related data."]));
+  });
+});
+
+describe("password dictionaries", () => {
+  it("are loaded by the first check, not by importing the module (over 10 MB of heap)", async () => {
+    // A fresh process: this one's dictionaries are loaded already by the tests above.
+    const script = `
+      import v8 from "node:v8"; import vm from "node:vm";
+      v8.setFlagsFromString("--expose-gc"); const gc = vm.runInNewContext("gc");
+      const heap = () => { gc(); return process.memoryUsage().heapUsed; };
+      await import("./lib/errors.ts");
+      const start = heap();
+      const { passwordWeakness } = await import("./server/auth/password-strength.ts");
+      const imported = heap();
+      const weak = await passwordWeakness("password12");
+      console.log(JSON.stringify({ byImport: imported - start, byCheck: heap() - imported, weak: weak !== null }));`;
+    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.on("data", (c: Buffer) => (out += c.toString()));
+    expect(await new Promise((resolve) => child.once("exit", resolve))).toBe(0);
+    const { byImport, byCheck, weak } = JSON.parse(out) as {
+      byImport: number;
+      byCheck: number;
+      weak: boolean;
+    };
+    expect(weak).toBe(true);
+    expect(byImport).toBeLessThan(5 * 1048576);
+    expect(byCheck).toBeGreaterThan(10 * 1048576);
   });
 });
 

@@ -3,21 +3,30 @@
  * sequences, keyboard walks, dates, l33t). Server-only: the English and common dictionaries are
  * about 1.5 MB, so the browser gets the verdict as a field error instead of the estimator.
  */
-import { ZxcvbnFactory } from "@zxcvbn-ts/core";
-import * as common from "@zxcvbn-ts/language-common";
-import * as en from "@zxcvbn-ts/language-en";
+import type { ZxcvbnFactory } from "@zxcvbn-ts/core";
 import { AppError } from "../../lib/errors.ts";
 
 /** zxcvbn's 0-4 scale; 3 = "safely unguessable: moderate protection from offline slow-hash scenario". */
 export const MIN_PASSWORD_SCORE = 3;
 
-let estimator: ZxcvbnFactory | undefined;
-function getEstimator(): ZxcvbnFactory {
-  estimator ??= new ZxcvbnFactory({
-    dictionary: { ...common.dictionary, ...en.dictionary },
-    graphs: common.adjacencyGraphs,
-    translations: en.translations,
-  });
+let estimator: Promise<ZxcvbnFactory> | undefined;
+/**
+ * Loaded on the first password check, not at start-up: the dictionaries are over 10 MB of heap
+ * (hundreds of thousands of strings), held for nothing while nobody sets a password.
+ */
+function getEstimator(): Promise<ZxcvbnFactory> {
+  estimator ??= (async () => {
+    const [{ ZxcvbnFactory }, common, en] = await Promise.all([
+      import("@zxcvbn-ts/core"),
+      import("@zxcvbn-ts/language-common"),
+      import("@zxcvbn-ts/language-en"),
+    ]);
+    return new ZxcvbnFactory({
+      dictionary: { ...common.dictionary, ...en.dictionary },
+      graphs: common.adjacencyGraphs,
+      translations: en.translations,
+    });
+  })();
   return estimator;
 }
 
@@ -34,11 +43,11 @@ function userInputsFrom(related: readonly (string | null | undefined)[]): string
 }
 
 /** null when the password is strong enough; otherwise the reasons, for the form. */
-export function passwordWeakness(
+export async function passwordWeakness(
   password: string,
   related: readonly (string | null | undefined)[] = [],
-): string[] | null {
-  const result = getEstimator().check(password, userInputsFrom(related));
+): Promise<string[] | null> {
+  const result = (await getEstimator()).check(password, userInputsFrom(related));
   if (result.score >= MIN_PASSWORD_SCORE) return null;
   const reasons = [
     result.feedback.warning ?? "This password is too easy to guess.",
@@ -48,10 +57,10 @@ export function passwordWeakness(
 }
 
 /** Throws INVALID_INPUT with a field error on `password` when the password is too weak. */
-export function assertStrongPassword(
+export async function assertStrongPassword(
   password: string,
   related: readonly (string | null | undefined)[] = [],
-): void {
-  const reasons = passwordWeakness(password, related);
+): Promise<void> {
+  const reasons = await passwordWeakness(password, related);
   if (reasons) throw new AppError("INVALID_INPUT", "Choose a stronger password.", { password: reasons });
 }

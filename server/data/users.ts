@@ -153,7 +153,7 @@ export async function completeSetup(
       "NOT_FOUND",
       "This setup link is invalid, used or expired. Restart RconDeck to print a new one.",
     );
-  assertStrongPassword(input.password, [input.email, input.name]);
+  await assertStrongPassword(input.password, [input.email, input.name]);
   const passwordHash = await hashPassword(input.password);
   const user = await db.$transaction(async (tx) => {
     if ((await tx.user.count()) > 0)
@@ -181,7 +181,7 @@ export async function completeSetup(
  */
 export async function bootstrapOwnerFromEnv(db: Db, email: string, password: string): Promise<boolean> {
   if ((await db.user.count()) > 0) return false;
-  assertStrongPassword(password, [email]);
+  await assertStrongPassword(password, [email]);
   const passwordHash = await hashPassword(password);
   const user = await db.$transaction(async (tx) => {
     if ((await tx.user.count()) > 0) return null;
@@ -402,7 +402,7 @@ export async function acceptInvite(
   if (!token?.email || !token.role)
     throw new AppError("NOT_FOUND", "This invite link is invalid, used or expired. Ask for a new one.");
   const { email, role } = token;
-  assertStrongPassword(input.password, [email, input.name]);
+  await assertStrongPassword(input.password, [email, input.name]);
   const allServers = role === "OWNER" || token.allServers;
   const serverIds = allServers ? [] : parseServerIds(token.serverIds);
   const passwordHash = await hashPassword(input.password);
@@ -583,7 +583,7 @@ export async function changeOwnPassword(ctx: DataContext, input: ChangePasswordI
       currentPassword: ["Wrong password"],
     });
   }
-  assertStrongPassword(input.password, [user.email, user.name]);
+  await assertStrongPassword(input.password, [user.email, user.name]);
   await ctx.db.user.update({
     where: { id: user.id },
     data: { passwordHash: await hashPassword(input.password), sessionVersion: { increment: 1 } },

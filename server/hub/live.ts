@@ -34,7 +34,7 @@ import type { Link, TrackedPlayer } from "./links.ts";
 import { newStayRecord, PlayerRecords, stayGameOf, type LiveStay } from "./player-records.ts";
 import { toPlayerView } from "./player-view.ts";
 import type { PollSchedule } from "./poll-schedule.ts";
-import { applyRoster } from "./roster.ts";
+import { applyRoster, ownString } from "./roster.ts";
 import { publicReason, type StatusInput, computeStatus } from "./server-status.ts";
 import { StayWriter } from "./stay-writer.ts";
 
@@ -260,7 +260,7 @@ export class LiveServers {
         link.infoReadAt = this.o.clock.now();
         const info = await dialect.operations.serverInfo(runner(connection));
         if (link.connection === connection) {
-          link.info = info;
+          link.info = { ...info, map: ownString(info.map) }; // kept a minute: not the whole status answer
           this.emitStatus(link);
         }
       }

@@ -1,5 +1,8 @@
 /** The roster without IO: joins, leaves, renames, learned identities, lines, and the in-place trick. */
+import v8 from "node:v8";
+import vm from "node:vm";
 import { describe, expect, it } from "vitest";
+import { parseSquadPlayers } from "../rcon/protocol/source/dialects/squad.ts";
 import type { Player } from "../rcon/types.ts";
 import { applyRoster, type Tracked } from "./roster.ts";
 
@@ -99,5 +102,33 @@ describe("roster", () => {
     expect(result.joined.map((j) => j.player.name)).toEqual(["Mallory"]);
     expect(result.lines).toEqual([]);
     expect(result.list[0]?.name).toBe("Mallory");
+  });
+
+  it("keeps no reference to the answers the kept players were read from", () => {
+    // A parser's fields are slices of the whole answer; a kept slice would keep all of it alive.
+    v8.setFlagsFromString("--expose-gc");
+    const gc = vm.runInNewContext("gc") as () => void;
+    const tracked = new Map<string, Tracked>();
+    let list: readonly Player[] = [];
+    const rows: string[] = [];
+    const recent =
+      "ID: 9 | SteamID: 76561198000000009 | Since Disconnect: 02m.30s | Name: Gone | Team ID: 1\n";
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let poll = 0; poll < 200; poll++) {
+      rows.push(
+        `ID: ${poll} | SteamID: 765611980${String(poll).padStart(8, "0")} | Name: P${poll} | Team ID: 1 |`,
+      );
+      // About 200 KB per answer, the recently disconnected part unread by the parser.
+      const answer = `----- Active Players -----\n${rows.join("\n")}\n----- Recently Disconnected Players -----\n${recent.repeat(2_000)}#${poll}`;
+      const result = applyRoster({ ...base, tracked, list, polled: parseSquadPlayers(answer) });
+      for (const { player } of result.joined) tracked.set(player.id, { player });
+      list = result.list;
+    }
+    expect(list).toHaveLength(200);
+    expect(list[199]).toMatchObject({ id: "199", name: "P199", steamId: "76561198000000199" });
+    gc();
+    // 200 answers of ~200 KB would be ~40 MB; the players themselves are a few KB.
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(8 * 1048576);
   });
 });

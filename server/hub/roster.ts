@@ -64,11 +64,33 @@ const SHOWN_FIELDS = [
   "state",
 ] as const satisfies readonly (keyof Player)[];
 
+/**
+ * A copy of `text` that does not point into the string it was cut from. A parser's fields are V8
+ * slices of the whole answer, and a slice keeps its parent alive: one kept name would hold the
+ * entire player-list answer of the poll that saw it (measured: tens of KB per server).
+ */
+export function ownString<T extends string | null>(text: T): T {
+  return (text === null ? text : (" " + text).slice(1)) as T;
+}
+
+/** The player with every string field its own (see ownString); in place, for a player the hub keeps. */
+export function ownStrings(player: Player): Player {
+  player.id = ownString(player.id);
+  player.name = ownString(player.name);
+  player.plainName = ownString(player.plainName);
+  player.address = ownString(player.address);
+  player.guid = ownString(player.guid);
+  player.steamId = ownString(player.steamId);
+  player.state = ownString(player.state);
+  return player;
+}
+
 /** Copies what a new sighting says into the kept Player; true when anything shown changed. */
 export function updatePlayerInPlace(kept: Player, seen: Player): boolean {
   let changed = false;
   const copy = <K extends keyof Player>(key: K) => {
-    kept[key] = seen[key];
+    const value = seen[key];
+    kept[key] = typeof value === "string" ? ownString(value) : value;
   };
   for (const key of SHOWN_FIELDS) {
     if (kept[key] === seen[key]) continue;
@@ -109,6 +131,7 @@ export function applyRoster<T extends Tracked>(input: RosterInput<T>): RosterRes
   for (const player of polled) {
     const entry = gone.has(player.id) ? undefined : tracked.get(player.id);
     if (!entry) {
+      ownStrings(player); // kept for the whole stay
       const since = player.connectedSeconds !== null ? now - player.connectedSeconds * 1000 : now;
       result.joined.push({ player, since });
       if (input.announceJoinsLeaves && joined.has(player))

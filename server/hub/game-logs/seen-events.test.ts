@@ -28,4 +28,18 @@ describe("events announced once across log, pushes and polling", () => {
     expect(seen.chatOnce("p0", "spam", "rcon", 1)).toBe(true);
     expect(seen.chatOnce("p99999", "spam", "rcon", 1)).toBe(false);
   });
+
+  it("lets go of entries past their time, not only past the bound (one chat line a second per server)", () => {
+    const seen = new SeenEvents();
+    for (let second = 0; second < 600; second++)
+      seen.chatOnce("Ann", `line ${second}`, "rcon", second * 1000);
+    // Ten seconds of lines (and the newest) at most, not the last 512.
+    expect(seen.size).toBeLessThanOrEqual(11);
+    // What is still within its time still matches the other source once.
+    expect(seen.chatOnce("Ann", "line 599", "log", 599_500)).toBe(false);
+    seen.joined("7", 0);
+    seen.chatOnce("Ann", "later", "rcon", 11 * 60_000);
+    expect(seen.hasJoined("7", 11 * 60_000)).toBe(false);
+    expect(seen.size).toBe(1);
+  });
 });

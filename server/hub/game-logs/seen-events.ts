@@ -29,7 +29,16 @@ class ExpiringMap<V> {
   set(key: string, value: V, now: number): void {
     this.entries.delete(key); // re-inserted last: insertion order is age order
     this.entries.set(key, { value, at: now });
-    while (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
+    // Expired entries go too, not only past MAX_ENTRIES: a chat line a second would otherwise keep
+    // 512 keys (and the pushed messages they were cut from) per server long after their TTL.
+    for (const [oldest, entry] of this.entries) {
+      if (this.entries.size <= MAX_ENTRIES && now - entry.at <= this.ttlMs) break;
+      this.entries.delete(oldest);
+    }
+  }
+
+  get size(): number {
+    return this.entries.size;
   }
 
   take(key: string, now: number): boolean {
@@ -84,6 +93,11 @@ export class SeenEvents {
     }
     this.chats.set(key, source, now);
     return true;
+  }
+
+  /** Entries held (joins, leaves, chats), for tests of the bound. */
+  get size(): number {
+    return this.joins.size + this.leaves.size + this.chats.size;
   }
 
   clear(): void {
