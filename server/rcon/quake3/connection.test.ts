@@ -31,6 +31,15 @@ async function step(clock: FakeClock, ms: number): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
+/**
+ * Steps the fake clock until the connection is online: the probe's answer arrives over real
+ * loopback, and a loaded machine may need a few steps.
+ */
+async function untilOnline(clock: FakeClock, connection: RconConnection): Promise<void> {
+  for (let i = 0; i < 40 && connection.status.state !== "online"; i++) await step(clock, 50);
+  expect(connection.status.state).toBe("online");
+}
+
 /** Moves the fake clock in small steps until the promise settles (real I/O happens in between). */
 async function settle<T>(clock: FakeClock, promise: Promise<T>): Promise<PromiseSettledResult<T>> {
   let result: PromiseSettledResult<T> | null = null;
@@ -112,8 +121,7 @@ describe("quake3 connection", () => {
     cleanups.push(server.close);
     const clock = new FakeClock();
     const { connection, states } = connect(server.port, clock, "secret", { reconnect: false });
-    await step(clock, 50);
-    expect(connection.status.state).toBe("online");
+    await untilOnline(clock, connection);
     expect(await settle(clock, connection.command("clientkick 3"))).toMatchObject({
       status: "rejected",
       reason: { code: "TIMEOUT", message: expect.stringContaining("not re-sent") as unknown },
@@ -139,7 +147,7 @@ describe("quake3 connection", () => {
     cleanups.push(server.close);
     const clock = new FakeClock();
     const { connection, states } = connect(server.port, clock);
-    await step(clock, 50);
+    await untilOnline(clock, connection);
     const first = connection.command("echo ok");
     await step(clock, 50);
     expect(await first).toBe("ok\n");
@@ -158,9 +166,7 @@ describe("quake3 connection", () => {
     cleanups.push(server.close);
     const clock = new FakeClock();
     const { connection } = connect(server.port, clock);
-    // Online first (the probe's answer arrives over real loopback, a loaded machine may need a few steps).
-    for (let i = 0; i < 10 && connection.status.state !== "online"; i++) await step(clock, 50);
-    expect(connection.status.state).toBe("online");
+    await untilOnline(clock, connection);
     await expect(connection.command("say hi\nquit")).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
     expect(server.received.some((l) => l.includes("quit"))).toBe(false);
   });
