@@ -89,6 +89,22 @@ async function leaseRows(): Promise<{ serverId: string; ownerId: string; epoch: 
   );
 }
 
+/**
+ * Moves manual time about as fast as real time (one step per poll, never ahead of the database's)
+ * until `m` holds `count` servers again and has settled.
+ */
+async function untilReacquired(clock: ManualClock, m: Member, count: number): Promise<void> {
+  await until(
+    () => {
+      clock.jump(25);
+      clock.runDue();
+      return m.manager.held().size === count && settled([m]);
+    },
+    15_000,
+    "re-acquired",
+  );
+}
+
 function sizes(members: readonly Member[]): number[] {
   return members.map((m) => m.manager.held().size);
 }
@@ -216,15 +232,7 @@ describe("LeaseManager (PostgreSQL)", () => {
 
     // Recovery: its leftover leases are expired and taken again with a new epoch. Manual time
     // moves about as fast as real time here (one step per poll), never ahead of the database's.
-    await until(
-      () => {
-        clock.jump(25);
-        clock.runDue();
-        return m.manager.held().size === 5 && settled([m]);
-      },
-      15_000,
-      "re-acquired",
-    );
+    await untilReacquired(clock, m, 5);
     for (const row of await leaseRows()) expect(row.epoch).toBe(2);
     expect(m.holder.fences).toHaveLength(1);
   });
@@ -256,15 +264,7 @@ describe("LeaseManager (PostgreSQL)", () => {
     for (const serverId of open) expect(epochs.get(serverId)).toBe(2);
 
     // Taken again with a new epoch: the holder reconnects them.
-    await until(
-      () => {
-        clock.jump(25);
-        clock.runDue();
-        return m.manager.held().size === 3 && settled([m]);
-      },
-      15_000,
-      "re-acquired",
-    );
+    await untilReacquired(clock, m, 3);
     for (const row of await leaseRows()) expect(row.epoch).toBe(2);
     expect(m.holder.adopted.map((a) => a.epoch).sort()).toEqual([1, 1, 1, 2, 2, 2]);
   });
