@@ -47,19 +47,26 @@ class FakeLocalHub implements LeasedHub {
   readonly watching = new Map<string, number>();
   silent = false;
   private seq = 100;
+  /** Statuses set by a test; the cluster hub republishes statusOf every refresh, so it must agree. */
+  private readonly setStatuses = new Map<string, ServerStatusMessage>();
   constructor(readonly holding: Set<string>) {}
   held = () => [...this.holding];
   on = (listener: (event: HubEvent) => void) => this.events.on(listener);
-  statusOf = (serverId: string): ServerStatusMessage => ({
-    serverId,
-    state: "online",
-    reason: null,
-    since: new Date(0).toISOString(),
-    latencyMs: 5,
-    nextRetryAt: null,
-    playerCount: 1,
-    lastEventAt: null,
-  });
+  setStatus(status: ServerStatusMessage): void {
+    this.setStatuses.set(status.serverId, status);
+    this.events.emit({ type: "status", status });
+  }
+  statusOf = (serverId: string): ServerStatusMessage =>
+    this.setStatuses.get(serverId) ?? {
+      serverId,
+      state: "online",
+      reason: null,
+      since: new Date(0).toISOString(),
+      latencyMs: 5,
+      nextRetryAt: null,
+      playerCount: 1,
+      lastEventAt: null,
+    };
   statuses = (ids?: readonly string[]) => (ids ?? this.held()).map(this.statusOf);
   players = (): PlayerView[] => [];
   dialectOf = () => null;
@@ -301,7 +308,7 @@ describe("two instances over Redis and PostgreSQL (fake local hubs)", () => {
       } as unknown as PlayerView,
     ];
     b.local.events.emit({ type: "line", line });
-    b.local.events.emit({ type: "status", status });
+    b.local.setStatus(status);
     b.local.events.emit({ type: "players", serverId: serverB, players: list });
     await vi.waitFor(() => {
       expect(lines).toEqual([line]);
