@@ -133,7 +133,9 @@ function online(connection: RconConnection): Promise<void> {
   });
 }
 
-describe.each(DATABASE_KINDS)("native ban sync for other games on $kind", ({ kind, create }) => {
+// The two databases run at once (each Quake 3 target spends about 100 s waiting on pacing); within
+// one database the cases run in order, as they build on each other's state.
+describe.concurrent.each(DATABASE_KINDS)("native ban sync for other games on $kind", ({ kind, create }) => {
   let t: TestDatabase;
   let admin: Actor;
 
@@ -152,7 +154,7 @@ describe.each(DATABASE_KINDS)("native ban sync for other games on $kind", ({ kin
   const stateOf = async (serverId: string, banId: string) =>
     (await banSyncRows(t.db, serverId)).find((r) => r.banId === banId);
 
-  describe.each(targets.filter((g) => (g.onlyOn ?? kind) === kind))("$name", (target) => {
+  describe.sequential.each(targets.filter((g) => (g.onlyOn ?? kind) === kind))("$name", (target) => {
     let stop: (() => Promise<void>) | undefined;
     let connection: RconConnection;
     let run: RunCommand;
@@ -305,7 +307,7 @@ describe.each(DATABASE_KINDS)("native ban sync for other games on $kind", ({ kin
     }, 60_000);
   });
 
-  describe("traps", () => {
+  describe.sequential("traps", () => {
     it("BattlEye: removes by an index that renumbers, one at a time, and writes timed bans with a time-to-live of at most a week", async () => {
       const family = await loadFamily("battleye");
       const e = await startEmulator("battleye", {
