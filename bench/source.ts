@@ -5,8 +5,9 @@
  *   - the npm `rcon-client` (which reads one packet per command and truncates answers > 4096 bytes),
  *   - a hand-written minimal request/response loop on a raw socket (the floor: no framing checks,
  *     no ids bookkeeping, no multi-packet handling),
- * and the ratios. Runs both a CS2 server (answers are single packets) and a TF2 server (our client
- * also sends and receives the end marker: three packets back per command instead of one).
+ * and the ratios. Runs both a CS2 server (answers are single packets) and a TF2 server (answers split
+ * at 4,096 bytes, end markers echoed with a trailer; the bench's short answers need no marker, so
+ * our client sends one packet and reads one per command there too).
  */
 import net from "node:net";
 import { parseArgs } from "node:util";

@@ -1,7 +1,8 @@
 /**
  * SourceClient edges driven with hand-made server packets: deadlines across several commands, queued
  * commands that outlive a timer, request ids from odd starting points, the bound on remembered
- * (ignored) ids, packets split across reads, and a profile that leaves the request limit unset.
+ * (ignored) ids, packets split across reads, a profile that leaves the request limit unset, and end
+ * markers sent on demand (only for long answers) or, after short fragments, after every batch.
  */
 import { describe, expect, it } from "vitest";
 import { RconLocalError } from "../errors.ts";
@@ -52,6 +53,25 @@ function ready(
   return client;
 }
 
+/**
+ * Shows `client` a server that splits an answer into short fragments: the answer is cut at its first
+ * packet (reported late), and from then on an end marker follows every batch of commands.
+ */
+function everyBatch(client: SourceClient): SourceClient {
+  const id = client.command({ text: "cvarlist", timeoutMs: 1000 }, 0);
+  client.takeOutgoing();
+  client.receive(answer(id, "short fragment, "), 0);
+  client.receive(answer(id, "then the rest"), 0);
+  expect(drain(client)).toEqual([
+    { type: "answer", id, latencyMs: 0, text: "short fragment, ", packets: 1 },
+    { type: "dropped", reason: "late", error: null, fatal: false },
+  ]);
+  expect(client.markerPolicy).toBe("every-batch");
+  return client;
+}
+
+const types = (client: SourceClient) => client.takeOutgoing().map((bytes) => decodePacket(bytes).type);
+
 function drain(client: SourceClient): SourceClientEvent[] {
   const out: SourceClientEvent[] = [];
   for (let e = client.nextEvent(); e; e = client.nextEvent()) out.push(e);
@@ -83,15 +103,14 @@ describe("SourceClient deadlines", () => {
     const client = ready(ONE_AT_A_TIME);
     const a = client.command({ text: "a", timeoutMs: 1000 }, 0);
     const b = client.command({ text: "b", timeoutMs: 5000 }, 0);
-    expect(client.takeOutgoing().map((bytes) => decodePacket(bytes).id)).toEqual([a, expect.any(Number)]);
+    expect(client.takeOutgoing().map((bytes) => decodePacket(bytes).id)).toEqual([a]);
     client.handleTimeout(1000);
     expect(drain(client)).toEqual([
       { type: "command-failed", id: a, code: "timeout", detail: "no answer within the time limit" },
     ]);
     const wire = client.takeOutgoing().map((bytes) => decodePacket(bytes));
-    expect(wire[0]).toMatchObject({ id: b, type: PacketType.EXECCOMMAND });
-    client.receive(answer(b, "B"), 1100);
-    client.receive(answer(wire[1]!.id, ""), 1100); // the marker's echo ends the answer
+    expect(wire).toMatchObject([{ id: b, type: PacketType.EXECCOMMAND }]);
+    client.receive(answer(b, "B"), 1100); // short: the whole answer
     expect(drain(client)).toEqual([
       { type: "answer", id: b, latencyMs: expect.any(Number) as number, text: "B", packets: 1 },
     ]);
@@ -123,14 +142,14 @@ describe("SourceClient request ids", () => {
     const client = ready(MARKER);
     const timedOut: number[] = [];
     let now = 0;
-    // Each timeout leaves two ids ignored: the command's and its end marker's.
-    for (let i = 0; i < 2100; i++) {
+    // Each timeout leaves its command's id ignored (no packet came, so no end marker was asked for).
+    for (let i = 0; i < 4100; i++) {
       timedOut.push(client.command({ text: "x", timeoutMs: 1 }, now));
       client.takeOutgoing();
       now += 1;
       client.handleTimeout(now);
     }
-    expect(drain(client)).toHaveLength(2100);
+    expect(drain(client)).toHaveLength(4100);
     client.receive(answer(timedOut.at(-1)!, "late, still remembered"), now);
     expect(drain(client)).toEqual([]);
     client.receive(answer(timedOut[0]!, "late, forgotten"), now);
@@ -199,15 +218,16 @@ describe("SourceClient answers that never end", () => {
   });
 
   it("cuts an answer at the smaller of the profile's and the app's cap, then drops its rest as late-answer", () => {
-    const client = ready(MARKER, undefined, "echo", 10);
+    const client = ready(MARKER, undefined, "echo", 10_000);
     const id = client.command({ text: "endless", timeoutMs: 1000 }, 0);
     client.takeOutgoing();
-    client.receive(answer(id, "123456"), 1);
-    client.receive(answer(id, "789012"), 1);
-    client.receive(answer(id, "345678"), 1);
+    const full = "x".repeat(4096);
+    for (let i = 0; i < 4; i++) client.receive(answer(id, full), 1);
     const events = drain(client);
     expect(events[0]).toMatchObject({ type: "command-failed", id, code: "too-large" });
     expect(events.slice(1)).toEqual([{ type: "dropped", reason: "late", error: null, fatal: false }]);
+    // Cut on purpose, not guessed short: markers stay on demand.
+    expect(client.markerPolicy).toBe("on-demand");
     // A timed-out command's late answer is not an endless one: silently dropped.
     const slow = client.command({ text: "slow", timeoutMs: 10 }, 0);
     client.takeOutgoing();
@@ -223,22 +243,39 @@ describe("SourceClient answers that never end", () => {
 describe("SourceClient learns what the server does with the end marker", () => {
   const full = "x".repeat(4096);
 
-  it("echoed: answers end at the marker's echo, however many full fragments came before", () => {
+  it("echoed, short answer: the command goes out alone and its one packet is the whole answer", () => {
     const client = ready(MARKER);
-    const id = client.command({ text: "cvarlist", timeoutMs: 1000 }, 0);
-    const marker = client.takeOutgoing().map((bytes) => decodePacket(bytes))[1]!;
-    expect(marker).toMatchObject({ type: PacketType.RESPONSE_VALUE, body: new Uint8Array() });
-    client.receive(answer(id, full), 1);
-    client.receive(answer(id, "tail"), 1); // short, but only the echo ends it
-    expect(drain(client)).toEqual([]);
-    client.receive(answer(marker.id, ""), 2);
-    client.receive(answer(marker.id, "\u0000\u0001\u0000\u0000"), 2);
-    expect(drain(client)).toEqual([
-      { type: "answer", id, latencyMs: expect.any(Number) as number, text: `${full}tail`, packets: 2 },
+    const id = client.command({ text: "status", timeoutMs: 1000 }, 0);
+    expect(client.takeOutgoing().map((bytes) => decodePacket(bytes))).toMatchObject([
+      { id, type: PacketType.EXECCOMMAND },
     ]);
+    client.receive(answer(id, "hostname: x"), 1);
+    expect(drain(client)).toEqual([{ type: "answer", id, latencyMs: 1, text: "hostname: x", packets: 1 }]);
+    expect(client.takeOutgoing()).toEqual([]);
+    expect(client.markerPolicy).toBe("on-demand");
   });
 
-  it('answered with text ("Unknown request 0"): the text ends answers and is never part of one', () => {
+  it("echoed, split answer: a marker follows the first full fragment and only its echo ends the answer", () => {
+    const client = ready(MARKER);
+    const id = client.command({ text: "cvarlist", timeoutMs: 1000 }, 0);
+    expect(types(client)).toEqual([PacketType.EXECCOMMAND]);
+    client.receive(answer(id, full), 1);
+    const [marker, ...more] = client.takeOutgoing().map((bytes) => decodePacket(bytes));
+    expect(marker).toMatchObject({ type: PacketType.RESPONSE_VALUE, body: new Uint8Array() });
+    expect(more).toEqual([]);
+    client.receive(answer(id, full.toUpperCase()), 1);
+    client.receive(answer(id, "tail"), 1); // short, but only the echo ends it
+    expect(drain(client)).toEqual([]);
+    expect(client.takeOutgoing()).toEqual([]); // one marker per answer
+    client.receive(answer(marker!.id, ""), 2);
+    client.receive(answer(marker!.id, "\u0000\u0001\u0000\u0000"), 2);
+    expect(drain(client)).toEqual([
+      { type: "answer", id, latencyMs: 2, text: `${full}${full.toUpperCase()}tail`, packets: 3 },
+    ]);
+    expect(client.markerPolicy).toBe("on-demand");
+  });
+
+  it('answered with text ("Unknown request 0"): a long answer gets a marker, whose reply ends it unseen', () => {
     const client = new SourceClient({ profile: ONE_AT_A_TIME, codec: utf8, loginTimeoutMs: 1000 });
     client.login("pw", 0);
     const [auth] = client.takeOutgoing();
@@ -248,25 +285,27 @@ describe("SourceClient learns what the server does with the end marker", () => {
     );
     drain(client);
     const probe = decodePacket(client.takeOutgoing()[0]!);
-    // A command issued before the probe's reply leaves without a marker...
-    const id = client.command({ text: "list", timeoutMs: 1000 }, 0);
-    expect(client.takeOutgoing().map((bytes) => decodePacket(bytes).type)).toEqual([PacketType.EXECCOMMAND]);
+    // A command issued before the probe's reply leaves alone and stays so once markers are known.
+    const list = client.command({ text: "list", timeoutMs: 1000 }, 0);
+    expect(types(client)).toEqual([PacketType.EXECCOMMAND]);
     client.receive(answer(probe.id, "Unknown request 0"), 1);
     expect(client.markerBehaviour).toBe("answered");
-    // ...and gets one as soon as the server is known to answer markers.
+    expect(client.takeOutgoing()).toEqual([]);
+    client.receive(answer(list, "There are 0 players"), 2);
+    expect(drain(client)).toEqual([
+      { type: "answer", id: list, latencyMs: 2, text: "There are 0 players", packets: 1 },
+    ]);
+    // Minecraft splits by 4,096 UTF-16 units: a full fragment may be longer in bytes.
+    const help = client.command({ text: "help", timeoutMs: 1000 }, 2);
+    expect(types(client)).toEqual([PacketType.EXECCOMMAND]);
+    client.receive(answer(help, "é".repeat(4096)), 3);
     const [marker] = client.takeOutgoing().map((bytes) => decodePacket(bytes));
     expect(marker).toMatchObject({ type: PacketType.RESPONSE_VALUE, body: new Uint8Array() });
-    client.receive(answer(id, "There are 0 players"), 2);
+    client.receive(answer(help, "/tp"), 3);
     expect(drain(client)).toEqual([]);
-    client.receive(answer(marker!.id, "Unknown request 0"), 2);
+    client.receive(answer(marker!.id, "Unknown request 0"), 4);
     expect(drain(client)).toEqual([
-      {
-        type: "answer",
-        id,
-        latencyMs: expect.any(Number) as number,
-        text: "There are 0 players",
-        packets: 1,
-      },
+      { type: "answer", id: help, latencyMs: 2, text: `${"é".repeat(4096)}/tp`, packets: 2 },
     ]);
   });
 
@@ -332,8 +371,10 @@ describe("SourceClient never passes off part of an answer as the whole", () => {
     const client = ready(MARKER);
     const id = client.command({ text: "cvarlist", timeoutMs: 1000 }, 0);
     client.takeOutgoing();
-    client.receive(answer(id, "part one, "), 10);
-    client.receive(answer(id, "part two"), 20);
+    const partOne = "1".repeat(4096);
+    client.receive(answer(id, partOne), 10);
+    expect(types(client)).toEqual([PacketType.RESPONSE_VALUE]); // the marker, never echoed
+    client.receive(answer(id, "part two"), 20); // short, but a marker was asked for: not the end
     client.handleTimeout(999);
     expect(drain(client)).toEqual([]);
     client.handleTimeout(1000);
@@ -343,11 +384,12 @@ describe("SourceClient never passes off part of an answer as the whole", () => {
         id,
         code: "incomplete",
         detail: "its end did not arrive within the time limit (2 packets received)",
-        partial: "part one, part two",
+        partial: `${partOne}part two`,
       },
     ]);
     client.receive(answer(id, "part three"), 1001); // the rest, too late: never a pushed message
     expect(drain(client)).toEqual([{ type: "dropped", reason: "late", error: null, fatal: false }]);
+    expect(client.markerPolicy).toBe("on-demand");
   });
 
   it("markers ignored and full fragments for ever: incomplete at the deadline, not complete at a quiet time", () => {
@@ -383,8 +425,72 @@ describe("SourceClient never passes off part of an answer as the whole", () => {
 });
 
 describe("SourceClient markers in a pipeline", () => {
-  it("one marker per round trip: commands sent while one is out get the next, sent when its reply comes", () => {
+  it("on demand: short and split answers in flight together stay whole and in order", () => {
     const client = ready(MARKER);
+    const full = "f".repeat(4096);
+    const texts = ["a", "b", "c", "d", "e"];
+    const ids = texts.map((text) => client.command({ text, timeoutMs: 1000 }, 0));
+    const [a, b, c, d, e] = ids as [number, number, number, number, number];
+    expect(types(client)).toEqual(texts.map(() => PacketType.EXECCOMMAND));
+    client.receive(answer(a, "A"), 1);
+    client.receive(answer(b, full), 1);
+    const [first] = client.takeOutgoing().map((bytes) => decodePacket(bytes)); // leaves after e
+    expect(first).toMatchObject({ type: PacketType.RESPONSE_VALUE, body: new Uint8Array() });
+    client.receive(answer(b, "B"), 1);
+    client.receive(answer(c, "C"), 2); // ends b
+    client.receive(answer(d, full), 2);
+    // b's marker now closes nothing: d's goes out at once rather than wait for its echo.
+    const [second] = client.takeOutgoing().map((bytes) => decodePacket(bytes));
+    expect(second).toMatchObject({ type: PacketType.RESPONSE_VALUE, body: new Uint8Array() });
+    client.receive(answer(d, full), 2);
+    client.receive(answer(d, "D"), 2);
+    client.receive(answer(e, "E"), 3); // ends d
+    for (const marker of [first!, second!]) {
+      client.receive(answer(marker.id, ""), 3);
+      client.receive(answer(marker.id, "\u0000\u0001\u0000\u0000"), 3);
+    }
+    expect(drain(client)).toEqual([
+      { type: "answer", id: a, latencyMs: 1, text: "A", packets: 1 },
+      { type: "answer", id: b, latencyMs: 2, text: `${full}B`, packets: 2 },
+      { type: "answer", id: c, latencyMs: 2, text: "C", packets: 1 },
+      { type: "answer", id: d, latencyMs: 3, text: `${full}${full}D`, packets: 3 },
+      { type: "answer", id: e, latencyMs: 3, text: "E", packets: 1 },
+    ]);
+    expect(client.takeOutgoing()).toEqual([]);
+    expect(client.markerPolicy).toBe("on-demand");
+  });
+
+  it("short fragments seen: commands already in flight get a marker too, and their answers come whole", () => {
+    const client = ready(MARKER);
+    const cut = client.command({ text: "cvarlist", timeoutMs: 1000 }, 0);
+    const next = client.command({ text: "status", timeoutMs: 1000 }, 0);
+    expect(types(client)).toEqual([PacketType.EXECCOMMAND, PacketType.EXECCOMMAND]);
+    client.receive(answer(cut, "fragment 1, "), 1);
+    expect(client.takeOutgoing()).toEqual([]);
+    client.receive(answer(cut, "fragment 2"), 1);
+    expect(client.markerPolicy).toBe("every-batch");
+    const [marker] = client.takeOutgoing().map((bytes) => decodePacket(bytes));
+    expect(marker).toMatchObject({ type: PacketType.RESPONSE_VALUE, body: new Uint8Array() });
+    client.receive(answer(next, "hostname: x, "), 2);
+    client.receive(answer(next, "players: 0"), 2);
+    expect(drain(client)).toEqual([
+      { type: "answer", id: cut, latencyMs: 1, text: "fragment 1, ", packets: 1 },
+      { type: "dropped", reason: "late", error: null, fatal: false },
+    ]);
+    client.receive(answer(marker!.id, ""), 3);
+    expect(drain(client)).toEqual([
+      { type: "answer", id: next, latencyMs: 3, text: "hostname: x, players: 0", packets: 2 },
+    ]);
+    // From now on every batch carries its marker.
+    const later = client.command({ text: "status", timeoutMs: 1000 }, 3);
+    expect(client.takeOutgoing().map((bytes) => decodePacket(bytes))).toMatchObject([
+      { id: later, type: PacketType.EXECCOMMAND },
+      { type: PacketType.RESPONSE_VALUE, body: new Uint8Array() },
+    ]);
+  });
+
+  it("one marker per round trip: commands sent while one is out get the next, sent when its reply comes", () => {
+    const client = everyBatch(ready(MARKER));
     const a = client.command({ text: "a", timeoutMs: 1000 }, 0);
     const [, first] = client.takeOutgoing().map((bytes) => decodePacket(bytes));
     expect(first).toMatchObject({ type: PacketType.RESPONSE_VALUE, body: new Uint8Array() });
@@ -408,8 +514,29 @@ describe("SourceClient markers in a pipeline", () => {
     ]);
   });
 
-  it("a marker whose commands all timed out is not waited for: the next command gets its own", () => {
+  it("a command that already has its marker keeps it when the policy switches (a server out of order)", () => {
     const client = ready(MARKER);
+    const cut = client.command({ text: "cvarlist", timeoutMs: 1000 }, 0);
+    const long = client.command({ text: "maps *", timeoutMs: 1000 }, 0);
+    client.takeOutgoing();
+    client.receive(answer(cut, "fragment 1"), 1);
+    client.receive(answer(long, "m".repeat(4096)), 1);
+    const [marker] = client.takeOutgoing().map((bytes) => decodePacket(bytes));
+    client.receive(answer(cut, "fragment 2"), 1); // after another answer began: out of order
+    expect(client.markerPolicy).toBe("every-batch");
+    expect(client.takeOutgoing()).toEqual([]); // no second marker for it
+    client.receive(answer(long, "tail"), 2);
+    client.receive(answer(marker!.id, ""), 2);
+    expect(drain(client)).toEqual([
+      { type: "answer", id: cut, latencyMs: 1, text: "fragment 1", packets: 1 },
+      { type: "dropped", reason: "late", error: null, fatal: false },
+      { type: "answer", id: long, latencyMs: 2, text: `${"m".repeat(4096)}tail`, packets: 2 },
+    ]);
+    expect(client.takeOutgoing()).toEqual([]); // nothing left waiting for a marker
+  });
+
+  it("a marker whose commands all timed out is not waited for: the next command gets its own", () => {
+    const client = everyBatch(ready(MARKER));
     client.command({ text: "changelevel de_dust2", timeoutMs: 100 }, 0); // never answered, nor its marker
     client.takeOutgoing();
     client.handleTimeout(100);

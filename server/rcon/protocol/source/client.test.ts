@@ -14,7 +14,7 @@ import {
   type SourceClientProfile,
 } from "./client.ts";
 import { SOURCE_DIALECTS, type SourceDialect } from "./dialects/index.ts";
-import { decodePacket, encodePacket, PacketType } from "./packet.ts";
+import { decodePacket, encodePacket, PacketType, type SourcePacket } from "./packet.ts";
 import { SourceServerConnection, type SourceServerProfile } from "./server.ts";
 
 const dialect = (id: string) => SOURCE_DIALECTS.find((d) => d.id === id) as SourceDialect;
@@ -37,11 +37,16 @@ function makePair(d: SourceDialect, options: PairOptions = {}) {
   const server = new SourceServerConnection(options.server ?? d.server, utf8);
   const events: SourceClientEvent[] = [];
   const held: { id: number; text: string }[] = [];
+  /** Every packet each way, in order (one per element of takeOutgoing on both sides). */
+  const wire = { up: [] as SourcePacket[], down: [] as SourcePacket[] };
   let now = 1000;
   const exchange = () => {
     for (let round = 0; round < 100; round++) {
       const up = client.takeOutgoing();
-      for (const bytes of up) server.receive(bytes);
+      for (const bytes of up) {
+        wire.up.push(decodePacket(bytes, Infinity));
+        server.receive(bytes);
+      }
       for (let e = server.nextEvent(); e; e = server.nextEvent()) {
         if (e.type === "auth") {
           if (e.password === (options.password ?? "secret")) server.acceptAuth();
@@ -54,6 +59,7 @@ function makePair(d: SourceDialect, options: PairOptions = {}) {
       }
       const down = server.takeOutgoing();
       for (const bytes of down) {
+        wire.down.push(decodePacket(bytes, Infinity));
         const step = options.chunk ?? bytes.length;
         for (let i = 0; i < bytes.length; i += step) client.receive(bytes.subarray(i, i + step), now);
       }
@@ -71,6 +77,7 @@ function makePair(d: SourceDialect, options: PairOptions = {}) {
     server,
     events,
     held,
+    wire,
     exchange,
     login,
     advance(ms: number) {
@@ -246,12 +253,22 @@ describe("SourceClient answers", () => {
       0,
     );
     expect(client.markerBehaviour).toBe("echoed");
+    const answer = (id: number, text: string) =>
+      client.receive(encodePacket({ id, type: 0, body: utf8.encode(text) }), 0);
+    // An answer in short fragments: from then on markers follow every batch (as they do long answers).
+    const split = client.command({ text: "split", timeoutMs: 1000 }, 0);
+    client.takeOutgoing();
+    answer(split, "S1");
+    answer(split, "S2");
+    expect([client.nextEvent(), client.nextEvent()]).toMatchObject([
+      { type: "answer", id: split, text: "S1" },
+      { type: "dropped", reason: "late" },
+    ]);
+    expect(client.markerPolicy).toBe("every-batch");
     const ids = ["a", "b", "c"].map((t) => client.command({ text: t, timeoutMs: 1000 }, 0));
     const sent = client.takeOutgoing().map((b) => decodePacket(b));
     expect(sent.map((p) => p.type)).toEqual([2, 2, 2, 0]);
     const marker = (sent[3] as { id: number }).id;
-    const answer = (id: number, text: string) =>
-      client.receive(encodePacket({ id, type: 0, body: utf8.encode(text) }), 0);
     answer(ids[0] as number, "A1");
     answer(ids[0] as number, "A2");
     expect(client.nextEvent()).toBeNull(); // a could still have more packets
@@ -270,6 +287,91 @@ describe("SourceClient answers", () => {
       packets: 1,
     });
     expect(client.nextEvent()).toBeNull();
+  });
+
+  it("srcds: a short answer costs one packet each way; a split one, one marker sent after its first fragment", () => {
+    const long = "v".repeat(4096 * 2 + 100);
+    const pair = makePair(dialect("tf2"), { answer: (text) => (text === "cvarlist" ? long : `=${text}`) });
+    pair.login();
+    const upBefore = pair.wire.up.length;
+    const downBefore = pair.wire.down.length;
+    pair.client.command({ text: "status", timeoutMs: 5000 }, pair.now);
+    pair.exchange();
+    expect(pair.wire.up.slice(upBefore).map((p) => p.type)).toEqual([PacketType.EXECCOMMAND]);
+    expect(pair.wire.down.slice(downBefore).map((p) => p.body.length)).toEqual([7]);
+    const cvarlist = pair.client.command({ text: "cvarlist", timeoutMs: 5000 }, pair.now);
+    pair.exchange();
+    const up = pair.wire.up.slice(upBefore + 1);
+    expect(up.map((p) => p.type)).toEqual([PacketType.EXECCOMMAND, PacketType.RESPONSE_VALUE]);
+    const marker = (up[1] as SourcePacket).id;
+    // The answer's three fragments, the marker's echo and SRCDS's trailer: only the answer shows.
+    expect(pair.wire.down.slice(downBefore + 1).map((p) => [p.id, p.body.length])).toEqual([
+      [cvarlist, 4096],
+      [cvarlist, 4096],
+      [cvarlist, 100],
+      [marker, 0],
+      [marker, 4],
+    ]);
+    expect(pair.responses().map((r) => [r.id, r.text])).toEqual([
+      [expect.any(Number), "=status"],
+      [cvarlist, long],
+    ]);
+    expect(pair.events.filter((e) => e.type !== "answer" && e.type !== "logged-in")).toEqual([]);
+  });
+
+  it('minecraft: a long answer gets one marker, its "Unknown request 0" never shows; short ones none', () => {
+    const long = "ö".repeat(4096 + 50); // two fragments by UTF-16 units, the first 8,192 bytes
+    const pair = makePair(dialect("minecraft"), { answer: (text) => (text === "help" ? long : `=${text}`) });
+    pair.login();
+    const upBefore = pair.wire.up.length;
+    pair.client.command({ text: "list", timeoutMs: 5000 }, pair.now);
+    pair.client.command({ text: "help", timeoutMs: 5000 }, pair.now);
+    pair.client.command({ text: "seed", timeoutMs: 5000 }, pair.now);
+    pair.exchange();
+    expect(pair.wire.up.slice(upBefore).map((p) => p.type)).toEqual([
+      PacketType.EXECCOMMAND,
+      PacketType.EXECCOMMAND,
+      PacketType.RESPONSE_VALUE,
+      PacketType.EXECCOMMAND,
+    ]);
+    expect(pair.responses().map((r) => [r.text, r.packets])).toEqual([
+      ["=list", 1],
+      [long, 2],
+      ["=seed", 1],
+    ]);
+    expect(pair.events.filter((e) => e.type !== "answer" && e.type !== "logged-in")).toEqual([]);
+  });
+
+  it("a server that echoes markers but splits into short fragments: one answer is cut, then markers every batch", () => {
+    const server = { ...dialect("tf2").server, split: { unit: "bytes" as const, size: 1000 } };
+    const long = Array.from({ length: 250 }, (_, i) => `line ${i}`).join("\n"); // ~2 kB: three fragments
+    const pair = makePair(dialect("tf2"), {
+      server,
+      answer: (text) => (text === "maps" ? long : `=${text}`),
+    });
+    pair.login();
+    const cut = pair.client.command({ text: "maps", timeoutMs: 5000 }, pair.now);
+    pair.exchange();
+    expect(pair.events.filter((e) => e.type !== "logged-in")).toEqual([
+      { type: "answer", id: cut, latencyMs: 0, text: long.slice(0, 1000), packets: 1 },
+      { type: "dropped", reason: "late", error: null, fatal: false },
+      { type: "dropped", reason: "late", error: null, fatal: false },
+    ]);
+    expect(pair.client.markerPolicy).toBe("every-batch");
+    const upBefore = pair.wire.up.length;
+    const whole = pair.client.command({ text: "maps", timeoutMs: 5000 }, pair.now);
+    const short = pair.client.command({ text: "status", timeoutMs: 5000 }, pair.now);
+    pair.exchange();
+    expect(pair.wire.up.slice(upBefore).map((p) => p.type)).toEqual([
+      PacketType.EXECCOMMAND,
+      PacketType.EXECCOMMAND,
+      PacketType.RESPONSE_VALUE,
+    ]);
+    expect(pair.responses().slice(1)).toEqual([
+      { type: "answer", id: whole, latencyMs: 0, text: long, packets: 3 },
+      { type: "answer", id: short, latencyMs: 0, text: "=status", packets: 1 },
+    ]);
+    expect(pair.events.filter((e) => e.type === "pushed")).toEqual([]);
   });
 
   it("srcds: a timed-out command in a batch does not strand the others", () => {

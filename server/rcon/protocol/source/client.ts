@@ -9,10 +9,12 @@
  *   the wrong request can therefore never pass as a login (the rcon-client bug).
  * - Request ids are positive, never 0 or -1, and wrap below 2^31 skipping ids still in use.
  * - Multi-packet answers are assembled whole whatever the server does with the end marker: the
- *   client learns it once per connection (`MarkerBehaviour`, see docs/source-answers.md) and ends
- *   answers by the marker's reply, by a later command's packet, or by a split-size and quiet-time
- *   heuristic. An answer whose end was not seen by its deadline fails as `incomplete`, never as a
- *   whole answer.
+ *   client learns it once per connection (`MarkerBehaviour`, see docs/source-answers.md). Where
+ *   markers are answered, a command goes out alone and a marker follows only once a packet of its
+ *   answer is long enough to be a fragment (`MarkerPolicy`); a short first packet is the whole
+ *   answer. A server seen splitting into short fragments gets a marker after every batch from then
+ *   on. Elsewhere answers end by a later command's packet or a split-size and quiet-time heuristic.
+ *   An answer whose end was not seen by its deadline fails as `incomplete`, never as a whole answer.
  * - A command that times out keeps its ids in a bounded "ignored" set, so a late answer is
  *   discarded by id and can never be attributed to the next command.
  * - A command that ended keeps its id there too: more packets of an answer that already ended
@@ -56,10 +58,21 @@ export type MarkerBehaviour =
   | "not-sent";
 
 /**
+ * Where end markers are answered ("echoed", "answered"), which commands get one. "on-demand": only
+ * a command whose answer has a packet long enough to be a fragment, so a short answer costs one
+ * packet each way instead of two out and three back (marker, echo, SRCDS's trailer). "every-batch":
+ * one after each batch of commands (the wiki's workaround), once this connection's server was seen
+ * splitting an answer into short fragments.
+ */
+export type MarkerPolicy = "on-demand" | "every-batch";
+
+/**
  * A server that splits fills every fragment but the last (4,096 bytes on SRCDS, 4,096 UTF-16 units
- * on Minecraft), so without markers a packet shorter than this ends its answer at once; a longer one
- * may be a fragment (or CS2's one large packet) and ends after the quiet time. rcon-srcds uses the
- * same threshold (EnriqCG/rcon-srcds, src/rcon.ts).
+ * on Minecraft), so a packet shorter than this ends its answer at once; a longer one may be a
+ * fragment (or CS2's one large packet): with markers answered it gets one, without it ends after the
+ * quiet time. Other clients send the marker the same way: rcon-srcds after a packet over 3,700 bytes
+ * (EnriqCG/rcon-srcds#25, EnriqCG/rcon-srcds:src/rcon.ts), PHP-Source-Query after a first packet
+ * whose body is 4,000 bytes or more (xPaw/PHP-Source-Query:SourceQuery/SourceRcon.php).
  */
 export const SPLIT_THRESHOLD = 3700;
 export const DEFAULT_QUIET_MS = 150;
@@ -110,6 +123,8 @@ interface PendingCommand {
   id: number;
   /** Id of the end marker closing this command, or 0 while it has none. */
   markerId: number;
+  /** A marker was asked for (sent or waiting in `unmarked`): only its reply or a later command ends the answer. */
+  marked: boolean;
   body: Uint8Array;
   startedAt: number;
   deadline: number;
@@ -141,6 +156,9 @@ export class SourceClient implements ClientCore {
   private authId = 0;
   private authDeadline = Infinity;
   private markerMode: MarkerBehaviour = "unknown";
+  private policy: MarkerPolicy = "on-demand";
+  /** The last answer ended at its one short packet, unmarked: more packets of it mean short fragments. */
+  private lastGuessedId = 0;
   /** Id of the probe marker sent after login (0: none). */
   private probeId = 0;
   private readonly loginTimeoutMs: number;
@@ -192,6 +210,11 @@ export class SourceClient implements ClientCore {
     return this.markerMode;
   }
 
+  /** Which commands get an end marker, where markers are answered (see MarkerPolicy). */
+  get markerPolicy(): MarkerPolicy {
+    return this.policy;
+  }
+
   /** Bytes of an incomplete packet waiting for the rest. */
   get bufferedBytes(): number {
     return this.framer.buffered;
@@ -231,6 +254,7 @@ export class SourceClient implements ClientCore {
     const pending: PendingCommand = {
       id: 0,
       markerId: 0,
+      marked: false,
       body,
       startedAt: now,
       deadline: now + timeoutMs,
@@ -414,7 +438,19 @@ export class SourceClient implements ClientCore {
     writePacketInto(out, 0, pending.id, PacketType.EXECCOMMAND, pending.body, this.maxRequestSize);
     this.inFlight.set(pending.id, pending);
     this.outgoing.push(out);
-    if (this.markersAnswered()) this.unmarked.push(pending);
+    if (this.policy === "every-batch") this.requestMarker(pending);
+  }
+
+  /** Its marker leaves with the next takeOutgoing, or when the one on the wire comes back. */
+  private requestMarker(pending: PendingCommand): void {
+    pending.marked = true;
+    this.unmarked.push(pending);
+  }
+
+  /** A server that split an answer into short fragments: guessing would cut its long answers. */
+  private markEveryBatch(): void {
+    this.policy = "every-batch";
+    for (const pending of this.inFlight.values()) if (!pending.marked) this.requestMarker(pending);
   }
 
   private markersAnswered(): boolean {
@@ -440,12 +476,10 @@ export class SourceClient implements ClientCore {
     this.outgoing.push(markerPacket(this.probeId));
   }
 
+  /** Commands sent while the probe was out carry no marker: like any other, they get one if their answer is long. */
   private learn(mode: MarkerBehaviour): void {
     this.markerMode = mode;
     this.ignore(this.probeId); // SRCDS's trailer, Squad's second echo, a reply after all
-    if (!this.markersAnswered()) return;
-    // Commands sent while the probe was out carry no marker yet: theirs leaves with the next write.
-    for (const pending of this.inFlight.values()) if (pending.markerId === 0) this.unmarked.push(pending);
   }
 
   private sendQueued(): void {
@@ -485,8 +519,11 @@ export class SourceClient implements ClientCore {
     const ended = this.ignored.get(packet.id);
     if (ended === undefined && isTrailer(packet.body)) return; // SRCDS's trailer after a marker echoed with another id
     if (ended === undefined) this.unsolicited(packet);
-    else if (ended && packet.body.length > 0)
+    else if (ended && packet.body.length > 0) {
+      // Servers answer in order: the rest of an answer ended at a short packet comes right after it.
+      if (packet.id === this.lastGuessedId) this.markEveryBatch();
       this.pushEvent({ type: "dropped", reason: "late", error: null, fatal: false });
+    }
     // else: SRCDS trailer, Squad's second echo, an answer after its timeout
   }
 
@@ -534,9 +571,18 @@ export class SourceClient implements ClientCore {
       return;
     }
     pending.fragments.push(body);
-    if (this.markersAnswered()) return; // the marker's reply (or a later command's packet) ends it
-    if (body.length < SPLIT_THRESHOLD) this.complete(pending);
-    else pending.quietDeadline = now + this.quietMs;
+    if (this.markersAnswered()) {
+      if (pending.marked) return; // the marker's reply (or a later command's packet) ends it
+      if (body.length >= SPLIT_THRESHOLD) {
+        this.requestMarker(pending);
+        return;
+      }
+      this.lastGuessedId = pending.id;
+    } else if (body.length >= SPLIT_THRESHOLD) {
+      pending.quietDeadline = now + this.quietMs;
+      return;
+    }
+    this.complete(pending);
   }
 
   /** Answers come in request order: a packet of `pending` ends every answer sent before it. */
