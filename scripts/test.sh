@@ -3,8 +3,8 @@
 # chromium and openarena-server when running as root; Node.js 24 from the npm registry), then lint, prettier --check,
 # typecheck, schema/migration check, unit + integration tests (SQLite and PostgreSQL), the production
 # build and Playwright e2e on the machine's Node; then the unit + integration tests and an e2e smoke
-# of the production server again on Node.js 24 (scripts/node24.sh), which is installed in the
-# background while Playwright runs. The four static checks run at once.
+# of the production server again on Node.js 24 (scripts/node24.sh). Node.js 24 is installed, and its
+# vitest run made, in the background while Playwright runs. The four static checks run at once.
 source "$(dirname "$0")/lib.sh"
 source scripts/node24.sh
 log "Testing on Node.js $(node --version), then on Node.js 24"
@@ -20,7 +20,7 @@ run_checks_in_parallel \
 log "Unit and integration tests (vitest)"
 npx vitest run --coverage
 ensure_build
-prepare_node24_in_background
-log "End-to-end tests (Playwright, headless Chromium, production build)"
+start_node24_vitest_in_background
+log "End-to-end tests (Playwright, headless Chromium, production build); vitest on Node 24 beside them"
 npx playwright test
 test_on_node24
