@@ -242,3 +242,35 @@ describe.each(DATABASE_KINDS)("audit hash chain on $kind", ({ kind, create }) =>
     expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true });
   });
 });
+
+describe("audit writes on a busy SQLite database", () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await (DATABASE_KINDS.find((d) => d.kind === "sqlite") as (typeof DATABASE_KINDS)[number]).create();
+  });
+  afterAll(async () => {
+    await t.drop();
+  });
+
+  // SQLite has one connection: a long transaction elsewhere (stays closed at 1,000 servers) makes
+  // the audit write wait. Past Prisma's default 2 s wait it used to fail, refusing the action.
+  it("an append waits for a transaction that holds the database longer than 2 s, then is written and sealed", async () => {
+    let holding!: () => void;
+    const held = new Promise<void>((resolve) => (holding = resolve));
+    const busy = t.db.$transaction(
+      async (tx) => {
+        await tx.user.count();
+        holding();
+        await new Promise((resolve) => setTimeout(resolve, 2_500));
+      },
+      { timeout: 10_000 },
+    );
+    await held;
+    const event = await recordAudit(t.db, { actor: null, action: "console.command", outcome: "pending" });
+    await busy;
+    expect(await t.db.auditEvent.findUnique({ where: { id: event.id } })).toMatchObject({
+      action: "console.command",
+    });
+    expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true });
+  }, 20_000);
+});
