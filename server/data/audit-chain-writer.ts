@@ -57,12 +57,6 @@ interface Head {
 const BATCH = 100;
 /** Appends that lost the race for the next seq (another writer appended first) are retried. */
 const APPEND_ATTEMPTS = 8;
-/**
- * Waits for the database like the hub's other writes: a busy SQLite connection (a long stays
- * transaction at 1,000 servers) made Prisma's default 2 s wait fail audit writes, and so refuse the
- * actions they record.
- */
-const TRANSACTION = { maxWait: 30_000, timeout: 60_000 } as const;
 
 class ChainWriter {
   private head: Head | null = null;
@@ -115,7 +109,6 @@ class ChainWriter {
     const { seals, last } = sealsFrom(head, batch);
     const results = await this.db.$transaction(
       batch.flatMap((item, i) => [item.change.write(this.db), this.db.auditSeal.create({ data: seals[i]! })]),
-      TRANSACTION,
     );
     this.head = last;
     return results.filter((_, i) => i % 2 === 0) as AuditEvent[];
@@ -123,17 +116,20 @@ class ChainWriter {
 
   /** One interactive transaction behind the chain's row lock: the head read there is the latest. */
   private async writeLocked(batch: Queued[]): Promise<AuditEvent[]> {
-    return this.db.$transaction(async (tx) => {
-      await lockChain(tx);
-      const head = await headOrGenesis(tx);
-      const { seals } = sealsFrom(head, batch);
-      const rows: AuditEvent[] = [];
-      for (const [i, item] of batch.entries()) {
-        rows.push(await item.change.write(tx));
-        await tx.auditSeal.create({ data: seals[i]! });
-      }
-      return rows;
-    }, TRANSACTION);
+    return this.db.$transaction(
+      async (tx) => {
+        await lockChain(tx);
+        const head = await headOrGenesis(tx);
+        const { seals } = sealsFrom(head, batch);
+        const rows: AuditEvent[] = [];
+        for (const [i, item] of batch.entries()) {
+          rows.push(await item.change.write(tx));
+          await tx.auditSeal.create({ data: seals[i]! });
+        }
+        return rows;
+      },
+      { maxWait: 30_000, timeout: 60_000 },
+    );
   }
 
   /** The head, appending the genesis seal when the chain has not begun (once, behind the lock). */
@@ -141,7 +137,7 @@ class ChainWriter {
     return this.db.$transaction(async (tx) => {
       await lockChain(tx);
       return headOrGenesis(tx);
-    }, TRANSACTION);
+    });
   }
 }
 

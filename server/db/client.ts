@@ -20,17 +20,27 @@ export type {
   OneTimeToken,
 } from "../../prisma/generated/sqlite/client.ts";
 
+/**
+ * How long a transaction may wait to start (Prisma's default is 2 s). SQLite has one connection, so
+ * a transaction waits for every other one: at 1,000 servers a long stays transaction made audit
+ * writes fail after 2 s, refusing the actions they record. Writes wait like the hub's others instead.
+ */
+export const TRANSACTION_MAX_WAIT_MS = 30_000;
+
 export function createDb(databaseUrl: string): Db {
   if (databaseUrl.startsWith("file:")) {
     // Synchronous driver: its queries take turns with the process's sockets (sqlite-turns.ts).
     const adapter = withEventLoopTurns(
       new PrismaBetterSqlite3({ url: databaseUrl, ...sqliteDriverOptions() }),
     );
-    return new SqlitePrismaClient({ adapter });
+    return new SqlitePrismaClient({ adapter, transactionOptions: { maxWait: TRANSACTION_MAX_WAIT_MS } });
   }
   const adapter = new PrismaPg({ connectionString: databaseUrl });
   // Same models, same API: the PostgreSQL client is used through the SQLite client's types.
-  return new PostgresPrismaClient({ adapter }) as unknown as Db;
+  return new PostgresPrismaClient({
+    adapter,
+    transactionOptions: { maxWait: TRANSACTION_MAX_WAIT_MS },
+  }) as unknown as Db;
 }
 
 /** Prisma names the client's provider in `_activeProvider` (both generated clients have it). */
