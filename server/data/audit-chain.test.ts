@@ -5,7 +5,7 @@
  * tampering is reported at the first broken link. Each tampering is undone before the next.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
+import { createSqliteTestDatabase, DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
 import { completeAudit, recordAudit, type AuditEventDto } from "./audit.ts";
 import { verifyAuditChain } from "./audit-chain.ts";
 import { createDb } from "../db/client.ts";
@@ -246,7 +246,7 @@ describe.each(DATABASE_KINDS)("audit hash chain on $kind", ({ kind, create }) =>
 describe("audit writes on a busy SQLite database", () => {
   let t: TestDatabase;
   beforeAll(async () => {
-    t = await (DATABASE_KINDS.find((d) => d.kind === "sqlite") as (typeof DATABASE_KINDS)[number]).create();
+    t = await createSqliteTestDatabase();
   });
   afterAll(async () => {
     await t.drop();
