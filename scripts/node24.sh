@@ -73,11 +73,15 @@ start_node24_vitest_in_background() {
   (
     (renice -n 10 -p "$BASHPID" >/dev/null && ensure_node24) || exit $?
     ensure_node24 # sets NODE24 here, installed above
-    log "Node.js $("$NODE24" --version): unit and integration tests (vitest, no coverage), beside Playwright"
-    with_node24 npx vitest run
+    node24_vitest
   ) >"$NODE24_VITEST_LOG" 2>&1 &
   NODE24_VITEST_PID=$!
   trap stop_node24_vitest EXIT
+}
+
+node24_vitest() {
+  log "Node.js $("$NODE24" --version): unit and integration tests (vitest, no coverage)"
+  with_node24 npx vitest run
 }
 
 stop_node24_vitest() {
@@ -106,8 +110,7 @@ test_on_node24() {
     ensure_node24
   else
     ensure_node24
-    log "Node.js $("$NODE24" --version): unit and integration tests (vitest, no coverage)"
-    with_node24 npx vitest run
+    node24_vitest
   fi
   log "Node.js $("$NODE24" --version): production server smoke (Playwright: first run, live demo servers)"
   E2E_SERVER_NODE="$NODE24" RCONDECK_SQLITE_BINDING="$RCONDECK_SQLITE_BINDING_NODE24" npx playwright test e2e/live-servers.spec.ts
