@@ -23,18 +23,19 @@
  * - Hub -> client age of every console line; the measured process's CPU and peak RSS.
  * - Commands that failed or were refused in the window, by protocol and error code.
  *
- * Diagnosis switches: BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the measured process (either
- * target); BENCH_HUB_LOG=1 prints the hub's info, warnings and errors, and BENCH_QUERY_COUNT=1 the
- * 40 most frequent Prisma operations (both --target process).
+ * Diagnosis switches: BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the measured process (of the
+ * measured window with --target process, of its whole life with --target build); BENCH_HUB_LOG=1 prints the hub's info, warnings and errors, and BENCH_QUERY_COUNT=1 the
+ * 40 most frequent Prisma operations in the measured window, per second (both --target process).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { Session as InspectorSession } from "node:inspector";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
-import { monitorEventLoopDelay } from "node:perf_hooks";
+import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { io as connect, type Socket } from "socket.io-client";
 import type {
@@ -308,16 +309,48 @@ interface ProcessUnderTest {
   pid: number;
   /** Resident memory now, and the JS heap when it is this process. */
   memory(): { rss: number; heap: number | null };
-  /** Starts the measured window (event-loop delay is only kept from here). */
+  /** Starts the measured window (event-loop delay and query counts are only kept from here). */
   beginWindow(): void;
+  /** Ends it (query counts stop here: the shutdown's writes are not the running dashboard's). */
+  endWindow(): void;
   /** Event-loop delay (ms) over the window, when it is this process. */
   loopDelay(): { p99: number; max: number } | null;
   close(): Promise<void>;
 }
 
+/**
+ * BENCH_CPU_PROF with --target process: a V8 CPU profile of the measured window only (the start-up
+ * burst would drown it), through this process's inspector, written as hub-<N>-<time>.cpuprofile.
+ */
+function windowProfiler(dir: string): { start(): Promise<void>; stop(servers: number): Promise<void> } {
+  const session = new InspectorSession();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))),
+    );
+  return {
+    async start() {
+      await post("Profiler.enable");
+      await post("Profiler.setSamplingInterval", { interval: 1000 });
+      await post("Profiler.start");
+    },
+    async stop(servers) {
+      const { profile } = (await post("Profiler.stop")) as { profile: object };
+      const file = path.join(dir, `hub-${servers}-${Date.now()}.cpuprofile`);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(file, JSON.stringify(profile));
+      console.error(`CPU profile of the measured window: ${file}`);
+    },
+  };
+}
+
 /** The hub, socket.io and the history in this process (started with the dashboard's Node options). */
-async function startInThisProcess(plainDb: Db): Promise<ProcessUnderTest> {
-  const counts: Record<string, number> = {};
+async function startInThisProcess(plainDb: Db, servers: number): Promise<ProcessUnderTest> {
+  const profiler = process.env.BENCH_CPU_PROF ? windowProfiler(process.env.BENCH_CPU_PROF) : null;
+  let counts: Record<string, number> = {};
+  let countedSince = performance.now();
+  let windowCounts: { counts: Record<string, number>; seconds: number } | null = null;
   const db = (
     process.env.BENCH_QUERY_COUNT
       ? plainDb.$extends({
@@ -332,15 +365,20 @@ async function startInThisProcess(plainDb: Db): Promise<ProcessUnderTest> {
       : plainDb
   ) as Db;
   if (process.env.BENCH_QUERY_COUNT)
-    process.on("exit", () =>
+    process.on("exit", () => {
+      const { counts: counted, seconds } = windowCounts ?? {
+        counts,
+        seconds: (performance.now() - countedSince) / 1000,
+      };
       console.error(
-        Object.entries(counts)
-          .sort((a, b) => b[1] - a[1])
-          .slice(0, 40)
-          .map(([k, n]) => `${n} ${k}`)
-          .join("\n"),
-      ),
-    );
+        `Prisma operations per second over ${windowCounts ? "the measured window" : "the run"} (${seconds.toFixed(0)} s):\n` +
+          Object.entries(counted)
+            .sort((a, b) => b[1] - a[1])
+            .slice(0, 40)
+            .map(([k, n]) => `${(n / seconds).toFixed(1).padStart(8)} ${k}`)
+            .join("\n"),
+      );
+    });
   const hub = new ConnectionHub({
     db,
     encryptionKey: KEY,
@@ -360,7 +398,16 @@ async function startInThisProcess(plainDb: Db): Promise<ProcessUnderTest> {
     url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
     pid: process.pid,
     memory: () => ({ rss: process.memoryUsage().rss, heap: process.memoryUsage().heapUsed }),
-    beginWindow: () => delay.reset(),
+    beginWindow: () => {
+      void profiler?.start();
+      delay.reset();
+      counts = {};
+      countedSince = performance.now();
+    },
+    endWindow: () => {
+      void profiler?.stop(servers);
+      windowCounts = { counts: { ...counts }, seconds: (performance.now() - countedSince) / 1000 };
+    },
     loopDelay: () => ({ p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 }),
     async close() {
       delay.disable();
@@ -424,6 +471,7 @@ async function startBuiltServer(dir: string, databaseUrl: string): Promise<Proce
     pid: server.pid ?? 0,
     memory: () => ({ rss: rssOf(server.pid), heap: null }),
     beginWindow: () => undefined,
+    endWindow: () => undefined,
     loopDelay: () => null,
     async close() {
       server.kill("SIGTERM");
@@ -532,7 +580,13 @@ async function runOnce(
   const database = kind === "postgresql" ? await createPostgresTestDatabase() : null;
   const databaseUrl = database?.url ?? `file:${path.join(dir, "bench.db")}`;
   if (!database) await migrateDatabase(databaseUrl);
-  const db = database?.db ?? createDb(databaseUrl);
+  // With --target process this client is the hub's: checkpoints in a worker, as the dashboard's.
+  const db =
+    database?.db ??
+    createDb(
+      databaseUrl,
+      target === "process" ? { backgroundCheckpoints: { onProblem: (m) => console.error(m) } } : {},
+    );
   const cookies: string[] = [];
   for (let c = 0; c < clients; c++) {
     const user = await db.user.create({
@@ -576,7 +630,7 @@ async function runOnce(
   }
 
   const measured =
-    target === "build" ? await startBuiltServer(dir, databaseUrl) : await startInThisProcess(db);
+    target === "build" ? await startBuiltServer(dir, databaseUrl) : await startInThisProcess(db, servers);
   const startedAt = Date.now();
   const online = await waitUntilOnline(measured.url, cookies[0] ?? "", servers);
   const onlineAfter = ((Date.now() - startedAt) / 1000).toFixed(0);
@@ -618,6 +672,7 @@ async function runOnce(
     "result",
   );
   const wallSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  measured.endWindow();
   clearInterval(memoryTimer);
   const cores = (pid: number | undefined, before: number) =>
     ((cpuSecondsOf(pid) - before) / wallSeconds).toFixed(2);
@@ -706,15 +761,10 @@ export async function main(args: string[]): Promise<void> {
   for (const n of values.servers.split(",").map(Number)) {
     // Each N in a fresh process (so runs share no heap); with --target process that process is the
     // hub under test, so it gets the dashboard's Node options.
-    // BENCH_CPU_PROF=<dir> with --target process: a V8 CPU profile of the process holding the hub.
-    const profile =
-      values.target === "process" && process.env.BENCH_CPU_PROF
-        ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
-        : [];
     const run = spawn(
       process.execPath,
       [
-        ...(values.target === "process" ? [...options, ...profile] : []),
+        ...(values.target === "process" ? options : []),
         "--import",
         "tsx",
         "bench/index.ts",

@@ -63,7 +63,9 @@ async function main(): Promise<void> {
 
   const applied = await migrateDatabase(env.databaseUrl);
   if (applied.length > 0) logger.info("database migrated", { kind: env.databaseKind, applied });
-  const db = createDb(env.databaseUrl);
+  const db = createDb(env.databaseUrl, {
+    backgroundCheckpoints: { onProblem: (message) => logger.warn(message) },
+  });
 
   // next-auth builds its callback URLs from NEXTAUTH_URL.
   process.env.NEXTAUTH_URL ??= env.publicUrl;

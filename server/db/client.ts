@@ -8,6 +8,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as PostgresPrismaClient } from "../../prisma/generated/postgresql/client.ts";
 import { PrismaClient as SqlitePrismaClient } from "../../prisma/generated/sqlite/client.ts";
 import { sqliteDriverOptions } from "./sqlite-binding.ts";
+import { withBackgroundCheckpoints } from "./sqlite-checkpoints.ts";
 import { withEventLoopTurns } from "./sqlite-turns.ts";
 
 export type Db = SqlitePrismaClient;
@@ -27,12 +28,22 @@ export type {
  */
 export const TRANSACTION_MAX_WAIT_MS = 30_000;
 
-export function createDb(databaseUrl: string): Db {
+export interface DbOptions {
+  /**
+   * SQLite: WAL checkpoints in a worker thread instead of inside COMMITs (sqlite-checkpoints.ts).
+   * The dashboard's long-lived client asks for it; short-lived ones (tests, tools) need no thread.
+   */
+  backgroundCheckpoints?: { onProblem(message: string): void };
+}
+
+export function createDb(databaseUrl: string, options: DbOptions = {}): Db {
   if (databaseUrl.startsWith("file:")) {
+    const driverOptions = sqliteDriverOptions();
+    let factory = new PrismaBetterSqlite3({ url: databaseUrl, ...driverOptions });
+    if (options.backgroundCheckpoints)
+      factory = withBackgroundCheckpoints(factory, { driverOptions, ...options.backgroundCheckpoints });
     // Synchronous driver: its queries take turns with the process's sockets (sqlite-turns.ts).
-    const adapter = withEventLoopTurns(
-      new PrismaBetterSqlite3({ url: databaseUrl, ...sqliteDriverOptions() }),
-    );
+    const adapter = withEventLoopTurns(factory);
     return new SqlitePrismaClient({ adapter, transactionOptions: { maxWait: TRANSACTION_MAX_WAIT_MS } });
   }
   const adapter = new PrismaPg({ connectionString: databaseUrl });

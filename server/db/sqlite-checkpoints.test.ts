@@ -1,0 +1,113 @@
+/**
+ * WAL checkpoints in a worker thread (sqlite-checkpoints.ts), on real SQLite files: the worker
+ * copies the log into the database file while the main connection never does, a worker that
+ * cannot run gives checkpoints back to the main connection, and closing the Prisma client closes
+ * the worker's connection too (SQLite removes the log only when its last connection closes).
+ */
+import Database from "better-sqlite3";
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { createDb } from "./client.ts";
+import { migrateDatabase } from "./migrate.ts";
+import { startCheckpointer } from "./sqlite-checkpoints.ts";
+
+const dirs: string[] = [];
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function walDatabase(): { file: string; db: Database.Database } {
+  const dir = mkdtempSync(path.join(tmpdir(), "rcondeck-checkpoints-"));
+  dirs.push(dir);
+  const file = path.join(dir, "test.db");
+  const db = new Database(file);
+  db.pragma("journal_mode = WAL");
+  db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
+  cleanups.push(() => void db.close());
+  return { file, db };
+}
+
+/** About `megabytes` MB of rows, in transactions of 100 rows. */
+function write(db: Database.Database, megabytes: number): void {
+  const insert = db.prepare("INSERT INTO t (body) VALUES (?)");
+  const body = "x".repeat(1_000);
+  const batch = db.transaction((n: number) => {
+    for (let i = 0; i < n; i++) insert.run(body);
+  });
+  for (let i = 0; i < megabytes * 10; i++) batch(100);
+}
+
+async function until(condition: () => boolean, ms = 10_000): Promise<boolean> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > ms) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return true;
+}
+
+describe("WAL checkpoints in a worker thread", () => {
+  it("copies the log into the database file while the main connection never checkpoints", async () => {
+    const { file, db } = walDatabase();
+    const checkpointer = startCheckpointer(db, { everyMs: 20 });
+    expect(checkpointer).not.toBeNull();
+    cleanups.push(() => checkpointer?.stop());
+    expect(db.pragma("wal_autocheckpoint", { simple: true })).toBe(0);
+    const before = statSync(file).size;
+    write(db, 3);
+    // Only a checkpoint writes pages into the main file; the main connection no longer does any.
+    expect(await until(() => statSync(file).size >= before + 2.5 * 1024 * 1024)).toBe(true);
+    expect(db.prepare("SELECT count(*) AS n FROM t").get()).toEqual({ n: 3_000 });
+  });
+
+  it("gives checkpoints back to the main connection when the worker cannot run", async () => {
+    const { db } = walDatabase();
+    const problems: string[] = [];
+    const checkpointer = startCheckpointer(db, {
+      everyMs: 20,
+      driverOptions: { nativeBinding: "/nonexistent/better_sqlite3.node" },
+      onProblem: (message) => problems.push(message),
+    });
+    cleanups.push(() => checkpointer?.stop());
+    expect(await until(() => db.pragma("wal_autocheckpoint", { simple: true }) === 1000)).toBe(true);
+    expect(problems.join("\n")).toMatch(/checkpoints run on the main connection again/);
+  });
+
+  it("leaves in-memory databases and rollback journals alone", () => {
+    const memory = new Database(":memory:");
+    cleanups.push(() => void memory.close());
+    expect(startCheckpointer(memory)).toBeNull();
+    const dir = mkdtempSync(path.join(tmpdir(), "rcondeck-checkpoints-"));
+    dirs.push(dir);
+    const journal = new Database(path.join(dir, "journal.db"));
+    cleanups.push(() => void journal.close());
+    expect(startCheckpointer(journal)).toBeNull();
+    expect(journal.pragma("wal_autocheckpoint", { simple: true })).toBe(1000);
+  });
+
+  it("stops with the Prisma client: after $disconnect no connection holds the log", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "rcondeck-checkpoints-"));
+    dirs.push(dir);
+    const url = `file:${path.join(dir, "app.db")}`;
+    await migrateDatabase(url);
+    const problems: string[] = [];
+    const db = createDb(url, { backgroundCheckpoints: { onProblem: (m) => problems.push(m) } });
+    await db.appSetting.create({ data: { key: "checkpoints.test", value: "1" } });
+    const [row] =
+      await db.$queryRawUnsafe<{ wal_autocheckpoint: bigint | number }[]>("PRAGMA wal_autocheckpoint");
+    expect(Number(row?.wal_autocheckpoint)).toBe(0);
+    expect(existsSync(`${path.join(dir, "app.db")}-wal`)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the worker's connection is open by now
+    await db.$disconnect();
+    // SQLite deletes the log when its last connection closes: the worker's is closed too (and a
+    // worker still running would have opened the file again, creating a new log).
+    expect(existsSync(`${path.join(dir, "app.db")}-wal`)).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(existsSync(`${path.join(dir, "app.db")}-wal`)).toBe(false);
+    expect(problems).toEqual([]);
+  });
+});
