@@ -39,6 +39,8 @@ const subscribeSchema = z.object({}).strict();
 
 export interface Alerts {
   publish: NoticeSink;
+  /** Whether alerts are made of this event (server changes, bans, kicks, watch-list joins: not chat). */
+  takes(event: WebhookNotice["event"]): boolean;
   stop(): void;
 }
 
@@ -116,6 +118,7 @@ export function startAlerts(io: RealtimeServer, deps: { db: Db; logger: Logger; 
 
   return {
     publish,
+    takes: (event: WebhookNotice["event"]) => ALERT_EVENTS.has(event as AlertMessage["event"]),
     stop: () => {
       io.off("connection", onConnection);
     },

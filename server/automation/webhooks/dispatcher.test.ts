@@ -6,7 +6,7 @@
  * queue dropping its oldest with a count, who gets a notice, sendTo's refusals, and the URL never
  * in an error or log line.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { FakeHubClock } from "../../hub/testing/fake-hub-clock.ts";
 import type { Logger } from "../../rcon/types.ts";
 import { DATABASE_KINDS, type TestDatabase } from "../../testing/databases.ts";
@@ -345,6 +345,38 @@ describe.each(DATABASE_KINDS)("webhook dispatcher on $kind", ({ create }) => {
     await dispatcher.notifyScoped(banNotice(null), "all");
     await dispatcher.idle();
     expect(receiver.received.map((r) => r.path).sort()).toEqual(["/a", "/a", "/b"]);
+  });
+
+  it("says whether a webhook may take an event from the list last loaded, re-read once stale", async () => {
+    const cached = new WebhookDispatcher({
+      db: t.db,
+      encryptionKey: key,
+      logger: capturingLogger(logLines),
+      clock,
+      allowLoopback: true,
+      cacheMs: 15_000,
+    });
+    // Nothing loaded yet: it may (the list is read in the background meanwhile).
+    expect(cached.mayTake("chat")).toBe(true);
+    await vi.waitFor(() => expect(cached.mayTake("chat")).toBe(false));
+    // A chat webhook made on this instance (the page calls reload): it may again at once.
+    await seedWebhook(t.db, key, {
+      kind: "json",
+      url: `${receiver.base}/c`,
+      events: ["chat"],
+      ownerId: admin.id,
+    });
+    cached.reload();
+    expect(cached.mayTake("chat")).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(cached.mayTake("chat")).toBe(true);
+    expect(cached.mayTake("ban")).toBe(false);
+    // Removed elsewhere (no reload here): the cached answer stands until the list is older than the cache.
+    await t.db.webhook.deleteMany({});
+    expect(cached.mayTake("chat")).toBe(true);
+    clock.advance(15_000);
+    await vi.waitFor(() => expect(cached.mayTake("chat")).toBe(false));
+    cached.stop();
   });
 
   it("sendTo refuses what the trigger's owner may not use", async () => {

@@ -192,6 +192,47 @@ describe("webhooks and alerts from hub and audit events", () => {
     expect(receiver.received.length).toBe(before + 1);
   });
 
+  it("builds no chat notice while nothing takes chat, and relays chat again once something does", async () => {
+    const listeners = new Set<(e: HubEvent) => void>();
+    const emitted: WebhookNotice[] = [];
+    const asked: string[] = [];
+    let takesChat = false;
+    let wake = () => {};
+    const stop = watchHub(
+      { on: (l) => (listeners.add(l), () => listeners.delete(l)), dialectOf: () => null },
+      {
+        db: t.db,
+        clock,
+        logger: silentLogger,
+        sink: (n) => {
+          emitted.push(n);
+          wake();
+        },
+        wants: (event) => {
+          asked.push(event);
+          return event !== "chat" || takesChat;
+        },
+      },
+    );
+    const say = (text: string) => {
+      for (const l of listeners)
+        l({
+          type: "line",
+          line: { serverId: serverB, seq: 1, at: "", kind: "chat", text, actorName: null, replyTo: null },
+        });
+    };
+    say("nobody relays this");
+    await new Promise((resolve) => setTimeout(resolve, 50)); // a notice would have been made by now
+    expect(emitted).toEqual([]);
+    expect(asked).toEqual(["chat"]);
+    takesChat = true;
+    const relayed = new Promise<void>((resolve) => (wake = resolve));
+    say("a webhook takes this one");
+    await relayed;
+    stop();
+    expect(emitted.map((n) => [n.event, n.text])).toEqual([["chat", "a webhook takes this one"]]);
+  });
+
   it("reports nothing for a flap shorter than the debounce; the first online is a baseline", async () => {
     const listeners = new Set<(e: HubEvent) => void>();
     const emitted: WebhookNotice[] = [];

@@ -25,6 +25,8 @@ export interface SourceDeps {
   sink: NoticeSink;
   /** How long a new status must hold before it is reported (default 60 s). */
   debounceMs?: number;
+  /** Whether anything may take a notice of this event now (default: always); chat asks per line. */
+  wants?(event: WebhookNotice["event"]): boolean;
 }
 
 type Reported = "online" | "offline";
@@ -115,6 +117,7 @@ export function watchHub(hub: Pick<HubPort, "on" | "dialectOf">, deps: SourceDep
   };
 
   const onChat = (line: ConsoleLineMessage) => {
+    if (deps.wants?.("chat") === false) return; // no webhook takes chat: not even the redaction
     // The public reading: identities the game prints in chat stay in RconDeck.
     const text = redactLine(line, hub.dialectOf(line.serverId)).text;
     emit(async () => {

@@ -8,7 +8,7 @@ import type { HubPort } from "../../hub/port.ts";
 import type { Logger } from "../../rcon/types.ts";
 import type { RealtimeServer } from "../../realtime/io.ts";
 import { startAlerts } from "../alerts/alerts.ts";
-import { WebhookDispatcher } from "./index.ts";
+import { WebhookDispatcher, type WebhookNotice } from "./index.ts";
 import { watchAudit, watchHub, type NoticeSink } from "./sources.ts";
 
 export interface WebhooksStart {
@@ -41,7 +41,14 @@ export function startWebhooks(options: WebhooksStart) {
       .notifyScoped(notice, servers)
       .catch((error: unknown) => options.logger.warn("webhook notice not queued", { error: String(error) }));
   };
-  const sourceDeps = { db: options.db, clock, logger: options.logger, sink, debounceMs: options.debounceMs };
+  const sourceDeps = {
+    db: options.db,
+    clock,
+    logger: options.logger,
+    sink,
+    debounceMs: options.debounceMs,
+    wants: (event: WebhookNotice["event"]) => alerts.takes(event) || dispatcher.mayTake(event),
+  };
   const stopHub = watchHub(options.hub, sourceDeps);
   const stopAudit = watchAudit(sourceDeps);
   return {
