@@ -6,6 +6,7 @@
  * console line and a system audit event.
  */
 import { startEmulator } from "../rcon/emulators/registry.ts";
+import type { Player } from "../rcon/types.ts";
 import { refuseAuditWrites } from "../testing/audit-store.ts";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Actor } from "../../lib/permissions.ts";
@@ -326,6 +327,52 @@ describe.each(DATABASE_KINDS)("ban enforcement on $kind", ({ create }) => {
         }),
       ).toBe(1),
     );
+  });
+
+  it("checks a listed player again when the game shows a new identity (an address it lacked)", async () => {
+    const server = await t.db.server.create({
+      data: {
+        name: "Direct",
+        game: "csgo",
+        protocol: "source",
+        host: "127.0.0.1",
+        port: 1,
+        passwordEncrypted: "x",
+      },
+    });
+    await createBan(
+      { db: t.db, actor: admin, ip: null },
+      {
+        identifiers: [{ kind: "ip", value: "203.0.113.9" }],
+        reason: "ban evasion",
+        duration: "permanent",
+        target: { scope: "servers", serverIds: [server.id] },
+      },
+    );
+    const enforcer = new BanEnforcer({ db: t.db, logger: silent });
+    const kicks: string[] = [];
+    const actions = { kick: (id: string) => Promise.resolve(void kicks.push(id)), line: () => undefined };
+    const listed: Player = {
+      id: "7",
+      name: "Evader",
+      plainName: "Evader",
+      ping: 50,
+      score: 0,
+      address: null, // still connecting: the game shows no address yet
+      guid: null,
+      steamId: null,
+      connectedSeconds: 1,
+      isBot: false,
+      state: null,
+    };
+    enforcer.onPlayers(server.id, [listed], actions);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    enforcer.onPlayers(server.id, [listed], actions); // the same list again: nothing new to look up
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(kicks).toEqual([]);
+    listed.address = "203.0.113.9:27005"; // the hub updates the kept player in place
+    enforcer.onPlayers(server.id, [listed], actions);
+    await vi.waitFor(() => expect(kicks).toEqual(["7"]), { timeout: 5_000 });
   });
 
   it("sends no kick when the audit row cannot be stored, and kicks once it can", async () => {

@@ -50,10 +50,16 @@ interface Check {
   actions: EnforcementActions;
 }
 
+/** The identities a player was last checked with (compared field by field: no string per player per poll). */
 interface Seen {
-  signature: string;
+  guid: string | null;
+  steamId: string | null;
+  address: string | null;
+  plainName: string;
   /** When a kick was last sent for this player, or null. */
   kickedAt: number | null;
+  /** The onPlayers call that last listed the player (the others are gone). */
+  listed: number;
 }
 
 export class BanEnforcer {
@@ -61,6 +67,7 @@ export class BanEnforcer {
   private readonly seen = new Map<string, Map<string, Seen>>();
   private readonly queue: Check[] = [];
   private inFlight = 0;
+  private calls = 0;
   readonly now: () => number;
 
   constructor(private readonly options: BanEnforcerOptions) {
@@ -71,22 +78,38 @@ export class BanEnforcer {
   onPlayers(serverId: string, players: readonly Player[], actions: EnforcementActions): void {
     let seen = this.seen.get(serverId);
     if (!seen) this.seen.set(serverId, (seen = new Map<string, Seen>()));
-    const present = new Set<string>();
+    // Every server polled every 2 s hands over its whole list: nothing is allocated for a player
+    // whose identities are unchanged.
+    const listed = ++this.calls;
     for (const player of players) {
-      present.add(player.id);
-      if (player.isBot) continue;
-      const signature = `${player.guid ?? ""}\n${player.steamId ?? ""}\n${player.address ?? ""}\n${player.plainName}`;
       const known = seen.get(player.id);
-      if (
-        known?.signature === signature &&
-        (known.kickedAt === null || this.now() - known.kickedAt < REKICK_AFTER_MS)
-      )
+      if (player.isBot) {
+        if (known) known.listed = listed;
         continue;
-      const entry: Seen = { signature, kickedAt: null };
+      }
+      if (
+        known !== undefined &&
+        known.guid === player.guid &&
+        known.steamId === player.steamId &&
+        known.address === player.address &&
+        known.plainName === player.plainName &&
+        (known.kickedAt === null || this.now() - known.kickedAt < REKICK_AFTER_MS)
+      ) {
+        known.listed = listed;
+        continue;
+      }
+      const entry: Seen = {
+        guid: player.guid,
+        steamId: player.steamId,
+        address: player.address,
+        plainName: player.plainName,
+        kickedAt: null,
+        listed,
+      };
       seen.set(player.id, entry);
       this.queue.push({ serverId, player, entry, actions });
     }
-    for (const id of seen.keys()) if (!present.has(id)) seen.delete(id);
+    for (const [id, entry] of seen) if (entry.listed !== listed) seen.delete(id);
     this.drain();
   }
 

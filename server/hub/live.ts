@@ -145,7 +145,8 @@ export class LiveServers {
     );
     if (parsed) this.emitGame(link.id, { kind: "pushed", event: parsed });
     if (parsed && REFRESH_ON.has(parsed.kind)) this.o.schedule.requestRefresh(link.id, 150);
-    this.emitStatus(link);
+    // A line changes only lastEventAt (status changes emit their own status).
+    if (link.throttle.eventMayEmit(now)) this.emitStatus(link);
   }
 
   /**
@@ -174,7 +175,7 @@ export class LiveServers {
     if (!shown) return;
     link.lastEventAt = this.o.clock.wall();
     link.lastEventClock = now;
-    this.emitStatus(link);
+    if (link.throttle.eventMayEmit(now)) this.emitStatus(link);
   }
 
   /** False when polling or another push already announced what this log event says. */

@@ -85,16 +85,18 @@ export function ownStrings(player: Player): Player {
   return player;
 }
 
+function copyField<K extends keyof Player>(kept: Player, seen: Player, key: K): void {
+  const value = seen[key];
+  kept[key] = typeof value === "string" ? ownString(value) : value;
+}
+
 /** Copies what a new sighting says into the kept Player; true when anything shown changed. */
 export function updatePlayerInPlace(kept: Player, seen: Player): boolean {
   let changed = false;
-  const copy = <K extends keyof Player>(key: K) => {
-    const value = seen[key];
-    kept[key] = typeof value === "string" ? ownString(value) : value;
-  };
+  // No closure per call: this runs for every player of every poll (32,000 a second at 1,000 servers).
   for (const key of SHOWN_FIELDS) {
     if (kept[key] === seen[key]) continue;
-    copy(key);
+    copyField(kept, seen, key);
     changed = true;
   }
   return changed;

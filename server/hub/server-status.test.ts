@@ -89,4 +89,14 @@ describe("server status", () => {
     throttle.reset();
     expect(throttle.shouldEmit({ ...status, playerCount: 4 }, 20, EVENT_ONLY_STATUS_MS + 2)).toBe(true);
   });
+
+  it("tells a pushed line whether its status could be sent at all (lastEventAt alone: every 5 s)", () => {
+    const throttle = new StatusThrottle();
+    expect(throttle.eventMayEmit(0)).toBe(true); // nothing sent yet
+    expect(throttle.shouldEmit(computeStatus(online, WALL), null, 1_000)).toBe(true);
+    expect(throttle.eventMayEmit(1_000 + EVENT_ONLY_STATUS_MS - 1)).toBe(false);
+    expect(throttle.eventMayEmit(1_000 + EVENT_ONLY_STATUS_MS)).toBe(true);
+    throttle.reset();
+    expect(throttle.eventMayEmit(1_001)).toBe(true);
+  });
 });

@@ -107,6 +107,15 @@ export class StatusThrottle {
     return true;
   }
 
+  /**
+   * Whether a pushed line may change what is sent. A line changes only lastEventAt, sent at most
+   * every EVENT_ONLY_STATUS_MS, so until then its status is not even computed: with one chat line a
+   * second per server, computing and comparing it was 5% of the hub at 1,000 servers.
+   */
+  eventMayEmit(now: number): boolean {
+    return now - this.sentAt >= EVENT_ONLY_STATUS_MS;
+  }
+
   /** The next status is sent whatever it says (a fresh connection, a move between instances). */
   reset(): void {
     this.json = "";
