@@ -11,6 +11,7 @@ import { deleteServer } from "../data/servers.ts";
 import { createActor } from "../testing/actors.ts";
 import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
 import { ConnectionHub, type HubEvent } from "./hub.ts";
+import type { HubOptions } from "./options.ts";
 
 const KEY = Buffer.alloc(32, 7);
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
@@ -21,7 +22,7 @@ const FAST = {
 };
 const actor = { id: "u1", name: "Alice" };
 
-function newHub(t: TestDatabase): ConnectionHub {
+function newHub(t: TestDatabase, extra: Partial<HubOptions> = {}): ConnectionHub {
   return new ConnectionHub({
     db: t.db,
     encryptionKey: KEY,
@@ -29,6 +30,7 @@ function newHub(t: TestDatabase): ConnectionHub {
     connectionOptions: FAST,
     history: { intervalMs: 20 },
     watchedPollMs: 100,
+    ...extra,
   });
 }
 
@@ -83,10 +85,13 @@ describe.each(DATABASE_KINDS)("connection hub on $kind", ({ create }) => {
   }
 
   /** An emulator (password "pw"), its server row and a hub that is not started yet. */
-  async function serverWithHub(game = "cs2"): Promise<{ e: SourceEmulator; id: string; hub: ConnectionHub }> {
+  async function serverWithHub(
+    game = "cs2",
+    extra: Partial<HubOptions> = {},
+  ): Promise<{ e: SourceEmulator; id: string; hub: ConnectionHub }> {
     const e = await emulator("pw", 0, game);
     const id = await addServer(t, e.port, "pw", { game });
-    const hub = newHub(t);
+    const hub = newHub(t, extra);
     hubs.push(hub);
     return { e, id, hub };
   }
@@ -205,8 +210,9 @@ describe.each(DATABASE_KINDS)("connection hub on $kind", ({ create }) => {
     await vi.waitFor(() => expect(e.connectionCount).toBe(0), { timeout: 5_000 });
   });
 
-  it("sends a player list only when something shown changed, keeping the stay's start", async () => {
-    const { e, id, hub } = await serverWithHub();
+  it("sends a player list at once when players change, a ping alone on a slower beat, keeping the stay's start", async () => {
+    // A beat longer than the test: a ping change alone is never sent by itself here.
+    const { e, id, hub } = await serverWithHub("cs2", { livePlayerFieldsEveryMs: 600_000 });
     const lists: Extract<HubEvent, { type: "players" }>["players"][] = [];
     hub.on((ev) => ev.type === "players" && ev.serverId === id && lists.push(ev.players));
     await hub.start();
@@ -224,15 +230,27 @@ describe.each(DATABASE_KINDS)("connection hub on $kind", ({ create }) => {
     const target = e.world.players.find((p) => !p.isBot);
     if (!target) throw new Error("the emulator has no human player");
     target.ping = 999;
+    // Read at once (the REST API's list), but not sent by itself.
     await vi.waitFor(
-      () => expect(lists.at(-1)?.find((p) => p.id === String(target.userid))?.ping).toBe(999),
-      { timeout: 5_000 },
+      () => expect(hub.players(id).find((p) => p.id === String(target.userid))?.ping).toBe(999),
+      {
+        timeout: 5_000,
+      },
     );
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(lists.length).toBe(sent);
+
+    // A join goes out at once, with the ping held back until then.
+    const joined = e.world.join(Date.now());
+    if (!joined) throw new Error("the emulator's server is full");
+    await vi.waitFor(() => expect(lists.at(-1)?.some((p) => p.id === String(joined.userid))).toBe(true), {
+      timeout: 5_000,
+    });
+    expect(lists.at(-1)?.find((p) => p.id === String(target.userid))?.ping).toBe(999);
     const after = hub.players(id);
     expect(after.find((p) => p.id === String(target.userid))?.connectedSince).toBe(
       first.find((p) => p.id === String(target.userid))?.connectedSince,
     );
-    expect(after.map((p) => p.id)).toEqual(first.map((p) => p.id));
     unwatch();
   });
 

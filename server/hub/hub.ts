@@ -27,6 +27,7 @@ import { DEFAULT_INGEST_BUDGET, type IngestBudgetOptions } from "./ingest-budget
 import { newLink, openConnection, readSettings, sameConnection, type Link } from "./links.ts";
 import { GameLogRegistrations } from "./game-logs/registration.ts";
 import { LiveServers, toLineMessage } from "./live.ts";
+import { LIVE_FIELDS_EVERY_MS } from "./player-list-throttle.ts";
 import type { HubActor, HubEvent, HubOptions } from "./options.ts";
 import { StayBackfill } from "./player-backfill.ts";
 import { DEFAULT_PURGE, HistoryPurger } from "./purge.ts";
@@ -110,6 +111,7 @@ export class ConnectionHub implements HubPort {
       nativeBans: this.nativeBans,
       budget: this.budget,
       sampleEveryMs: options.sampleEveryMs ?? 60_000,
+      livePlayerFieldsEveryMs: options.livePlayerFieldsEveryMs ?? LIVE_FIELDS_EVERY_MS,
       ...(this.gameLogs ? { gameLogs: this.gameLogs } : {}),
     });
     this.backfill = new StayBackfill({

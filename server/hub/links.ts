@@ -13,6 +13,7 @@ import { describeError } from "./errors.ts";
 import { SeenEvents } from "./game-logs/seen-events.ts";
 import { IngestBudget, type IngestBudgetOptions } from "./ingest-budget.ts";
 import type { StayRecord } from "./player-records.ts";
+import { PlayerListThrottle } from "./player-list-throttle.ts";
 import { StatusThrottle, type LinkProblem } from "./server-status.ts";
 
 export interface TrackedPlayer {
@@ -48,6 +49,8 @@ export interface Link {
   /** Clock time of the last player-count sample. */
   lastSampleAt: number;
   throttle: StatusThrottle;
+  /** When the player list goes out after a poll (ping and score alone: on a slower beat). */
+  listThrottle: PlayerListThrottle;
   lastState: string | null;
   budget: IngestBudget;
   /** The degraded reason last sent, to emit a status when it changes. */
@@ -77,6 +80,7 @@ export function newLink(id: string, budget: IngestBudgetOptions, now: number, ep
     lastEventClock: null,
     lastSampleAt: -Infinity,
     throttle: new StatusThrottle(),
+    listThrottle: new PlayerListThrottle(),
     lastState: null,
     budget: new IngestBudget(budget, now),
     degraded: null,

@@ -76,6 +76,8 @@ export interface LiveOptions {
   nativeBans: NativeBanSync;
   budget: IngestBudgetOptions;
   sampleEveryMs: number;
+  /** Ping and score alone: the player list goes out at most this often (player-list-throttle.ts). */
+  livePlayerFieldsEveryMs: number;
   /** Game log streams (game-logs/), when this instance receives them. */
   gameLogs?: GameLogRegistrations;
 }
@@ -272,7 +274,7 @@ export class LiveServers {
     }
   }
 
-  /** Merges a polled list into the tracked players (roster.ts); only a real change is emitted. */
+  /** Merges a polled list into the tracked players (roster.ts); only a change is emitted (ping and score on a slower beat). */
   private applyPlayers(link: Link, dialect: Dialect, players: Player[]): void {
     const wall = this.o.clock.wall();
     const hadPolled = link.hasPolled;
@@ -311,7 +313,9 @@ export class LiveServers {
     }
     if (previousCount !== result.list.length)
       this.emitGame(link.id, { kind: "count", count: result.list.length, previous: previousCount });
-    if (result.changed) this.emitPlayers(link);
+    const change = result.changed ? "shown" : result.liveChanged ? "live" : "none";
+    if (link.listThrottle.shouldSend(change, this.o.clock.now(), this.o.livePlayerFieldsEveryMs))
+      this.emitPlayers(link);
     this.emitStatus(link);
     this.enforceBans(link);
   }
@@ -485,6 +489,7 @@ export class LiveServers {
   }
 
   private emitPlayers(link: Link): void {
+    link.listThrottle.sent(this.o.clock.now());
     this.o.events.emit({ type: "players", serverId: link.id, players: this.playerViews(link) });
   }
 }

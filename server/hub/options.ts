@@ -57,6 +57,8 @@ export interface HubOptions {
   history?: HistoryOptions;
   /** Player-list poll interval while at least one browser watches the server. */
   watchedPollMs?: number;
+  /** A player list whose players only changed ping or score goes out at most this often (default 10 s). */
+  livePlayerFieldsEveryMs?: number;
   /** Minimum time between two player-count samples of one server. */
   sampleEveryMs?: number;
   /** Extra options for every connection (tests: fast backoff, short timeouts). */

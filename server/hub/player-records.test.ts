@@ -71,6 +71,7 @@ describe("player records in the live hub (TF2 emulators, socket.io)", () => {
       connectionOptions: FAST,
       history: { intervalMs: 20 },
       watchedPollMs: 100,
+      livePlayerFieldsEveryMs: 200, // the ping change below is shown within the test
     });
     const r = await startRealtime({ db: t.db, hub });
     cleanups.push(async () => {

@@ -71,7 +71,24 @@ describe("roster", () => {
     expect(result).toMatchObject({ left: [], joined: [], learned: [], lines: [] });
   });
 
-  it("reports a changed ping as a change without a line, and a new GUID as learned", () => {
+  it("reports a ping or score alone as a live change, in place in the same list", () => {
+    const list = [player("1", "Alice"), player("2", "Bob")];
+    const tracked = track(list);
+    const result = applyRoster({
+      ...base,
+      tracked,
+      list,
+      polled: [player("1", "Alice", { ping: 80 }), player("2", "Bob", { score: 12 })],
+    });
+    expect(result).toMatchObject({ changed: false, liveChanged: true, lines: [], learned: [] });
+    expect(result.list).toBe(list);
+    expect(list.map((p) => [p.ping, p.score])).toEqual([
+      [80, 0],
+      [20, 12],
+    ]);
+  });
+
+  it("reports a changed ping with a new GUID as a change without a line, and the GUID as learned", () => {
     const list = [player("1", "Alice")];
     const tracked = track(list);
     const result = applyRoster({
@@ -81,6 +98,7 @@ describe("roster", () => {
       polled: [player("1", "Alice", { ping: 80, guid: "abc" })],
     });
     expect(result.changed).toBe(true);
+    expect(result.liveChanged).toBe(false);
     expect(result.list).not.toBe(list);
     expect(result.list[0]).toBe(list[0]);
     expect(result.learned).toEqual([tracked.get("1")]);

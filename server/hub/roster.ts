@@ -48,21 +48,27 @@ export interface RosterResult<T extends Tracked> {
   lines: RosterLine[];
   /** The list to show: the same array as `list` when nothing shown changed. */
   list: readonly Player[];
+  /** Players came, went, moved or changed something shown other than ping and score. */
   changed: boolean;
+  /** Only pings or scores moved (in place, in the same array). */
+  liveChanged: boolean;
 }
 
-/** What a browser sees of a player: a change to any of these is a new list for the watchers. */
+/** What a browser sees of a player: a change to any of these is a new list for the watchers at once. */
 const SHOWN_FIELDS = [
   "name",
   "plainName",
-  "ping",
-  "score",
   "address",
   "guid",
   "steamId",
   "isBot",
   "state",
 ] as const satisfies readonly (keyof Player)[];
+/** Shown too, but moving at nearly every poll: sent on a slower beat (player-list-throttle.ts). */
+const LIVE_FIELDS = ["ping", "score"] as const satisfies readonly (keyof Player)[];
+
+/** What updatePlayerInPlace changed: nothing, only ping or score, or something else shown. */
+export type PlayerChange = "none" | "live" | "shown";
 
 /**
  * A copy of `text` that does not point into the string it was cut from. A parser's fields are V8
@@ -90,16 +96,21 @@ function copyField<K extends keyof Player>(kept: Player, seen: Player, key: K): 
   kept[key] = typeof value === "string" ? ownString(value) : value;
 }
 
-/** Copies what a new sighting says into the kept Player; true when anything shown changed. */
-export function updatePlayerInPlace(kept: Player, seen: Player): boolean {
-  let changed = false;
+/** Copies what a new sighting says into the kept Player; says what of it changed. */
+export function updatePlayerInPlace(kept: Player, seen: Player): PlayerChange {
+  let change: PlayerChange = "none";
   // No closure per call: this runs for every player of every poll (32,000 a second at 1,000 servers).
+  for (const key of LIVE_FIELDS) {
+    if (kept[key] === seen[key]) continue;
+    kept[key] = seen[key];
+    change = "live";
+  }
   for (const key of SHOWN_FIELDS) {
     if (kept[key] === seen[key]) continue;
     copyField(kept, seen, key);
-    changed = true;
+    change = "shown";
   }
-  return changed;
+  return change;
 }
 
 export function applyRoster<T extends Tracked>(input: RosterInput<T>): RosterResult<T> {
@@ -112,6 +123,7 @@ export function applyRoster<T extends Tracked>(input: RosterInput<T>): RosterRes
     lines: [],
     list: input.list,
     changed: false,
+    liveChanged: false,
   };
   const gone = new Set<string>();
   for (const player of diff.left) {
@@ -148,12 +160,15 @@ export function applyRoster<T extends Tracked>(input: RosterInput<T>): RosterRes
       (!kept.guid && player.guid) ||
       (!kept.steamId && player.steamId) ||
       (!kept.address && player.address);
-    if (updatePlayerInPlace(kept, player)) changed = true;
+    const change = updatePlayerInPlace(kept, player);
+    if (change === "shown") changed = true;
+    else if (change === "live") result.liveChanged = true;
     if (learned) result.learned.push(entry);
     if (input.list[list.length] !== kept) changed = true;
     list.push(kept);
   }
   if (changed) result.list = list;
   result.changed = changed;
+  if (changed) result.liveChanged = false;
   return result;
 }
