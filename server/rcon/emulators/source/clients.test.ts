@@ -202,3 +202,35 @@ describe("python-valve's end marker works against every emulated game that answe
     });
   }
 });
+
+describe("the Squad emulator's player list", () => {
+  it("keeps every player's team and squad when another player leaves (as the game does)", async () => {
+    const emu = await emulator("squad");
+    const connection = family.createConnection({
+      host: "127.0.0.1",
+      port: emu.port,
+      password: "secret",
+      dialect: "squad",
+      reconnect: false,
+    });
+    cleanups.push(() => connection.stop());
+    connection.start();
+    await vi.waitFor(() => expect(connection.status.state).toBe("online"));
+    const teams = async () =>
+      new Map(
+        [
+          ...(await connection.command("ListPlayers")).matchAll(
+            /ID: (\d+) .*\| Team ID: (\d+) \| Squad ID: (\S+)/g,
+          ),
+        ].map((m) => [m[1], `${m[2]}/${m[3]}`]),
+      );
+    const before = await teams();
+    const first = emu.world.humans[0];
+    if (!first || before.size < 3) throw new Error("the emulator has too few players");
+    emu.world.remove(first);
+    const after = await teams();
+    expect(after.size).toBe(before.size - 1);
+    for (const [id, team] of after) expect(team).toBe(before.get(id));
+    expect(new Set(after.values()).size).toBeGreaterThan(1); // still more than one team and squad
+  });
+});

@@ -463,13 +463,18 @@ const arkCommands: Record<string, CommandHandler> = {
   saveworld: () => "World Saved",
 };
 
+/**
+ * Team and squad come from the player (as in the game, where they change only when the player
+ * switches), not from the list position: numbered by position, every join or leave moved half the
+ * server to the other team, and the hub re-sent the whole list each time.
+ */
 function squadPlayersText(world: EmulatedWorld): string {
   return (
     [
       "----- Active Players -----",
       ...world.humans.map(
-        (p, i) =>
-          `ID: ${p.userid} | Online IDs: EOS: 0002${p.accountId.toString(16).padStart(28, "0")} steam: ${steam64(p.accountId)} | Name: ${p.name} | Team ID: ${(i % 2) + 1} | Squad ID: ${i % 3 === 0 ? "N/A" : (i % 5) + 1} | Is Leader: False | Role: USA_Rifleman_01`,
+        (p) =>
+          `ID: ${p.userid} | Online IDs: EOS: 0002${p.accountId.toString(16).padStart(28, "0")} steam: ${steam64(p.accountId)} | Name: ${p.name} | Team ID: ${(p.userid % 2) + 1} | Squad ID: ${p.userid % 3 === 0 ? "N/A" : (p.userid % 5) + 1} | Is Leader: False | Role: USA_Rifleman_01`,
       ),
       "----- Recently Disconnected Players [Max of 15] -----",
     ].join("\n") + "\n"
