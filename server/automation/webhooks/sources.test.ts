@@ -27,7 +27,7 @@ import {
   type TestUser,
 } from "../../testing/realtime.ts";
 import { startWebhooks } from "./start.ts";
-import { watchHub } from "./sources.ts";
+import { watchHub, type SourceDeps } from "./sources.ts";
 import { discordPath, nextOutcome, startReceiver, type Receiver } from "./testing.ts";
 import { encryptSecret } from "../../security/crypto.ts";
 
@@ -192,11 +192,10 @@ describe("webhooks and alerts from hub and audit events", () => {
     expect(receiver.received.length).toBe(before + 1);
   });
 
-  it("builds no chat notice while nothing takes chat, and relays chat again once something does", async () => {
+  /** watchHub on a hub whose events the test sends (`listeners`); `next()` resolves at the next notice. */
+  function watchFakeHub(extra: Pick<SourceDeps, "debounceMs" | "wants">) {
     const listeners = new Set<(e: HubEvent) => void>();
     const emitted: WebhookNotice[] = [];
-    const asked: string[] = [];
-    let takesChat = false;
     let wake = () => {};
     const stop = watchHub(
       { on: (l) => (listeners.add(l), () => listeners.delete(l)), dialectOf: () => null },
@@ -208,12 +207,22 @@ describe("webhooks and alerts from hub and audit events", () => {
           emitted.push(n);
           wake();
         },
-        wants: (event) => {
-          asked.push(event);
-          return event !== "chat" || takesChat;
-        },
+        ...extra,
       },
     );
+    const next = () => new Promise<void>((resolve) => (wake = resolve));
+    return { listeners, emitted, next, stop };
+  }
+
+  it("builds no chat notice while nothing takes chat, and relays chat again once something does", async () => {
+    const asked: string[] = [];
+    let takesChat = false;
+    const { listeners, emitted, next, stop } = watchFakeHub({
+      wants: (event) => {
+        asked.push(event);
+        return event !== "chat" || takesChat;
+      },
+    });
     const say = (text: string) => {
       for (const l of listeners)
         l({
@@ -226,7 +235,7 @@ describe("webhooks and alerts from hub and audit events", () => {
     expect(emitted).toEqual([]);
     expect(asked).toEqual(["chat"]);
     takesChat = true;
-    const relayed = new Promise<void>((resolve) => (wake = resolve));
+    const relayed = next();
     say("a webhook takes this one");
     await relayed;
     stop();
@@ -234,23 +243,7 @@ describe("webhooks and alerts from hub and audit events", () => {
   });
 
   it("reports nothing for a flap shorter than the debounce; the first online is a baseline", async () => {
-    const listeners = new Set<(e: HubEvent) => void>();
-    const emitted: WebhookNotice[] = [];
-    let wake = () => {};
-    const stop = watchHub(
-      { on: (l) => (listeners.add(l), () => listeners.delete(l)), dialectOf: () => null },
-      {
-        db: t.db,
-        clock,
-        logger: silentLogger,
-        sink: (n) => {
-          emitted.push(n);
-          wake();
-        },
-        debounceMs: 10_000,
-      },
-    );
-    const next = () => new Promise<void>((resolve) => (wake = resolve));
+    const { listeners, emitted, next, stop } = watchFakeHub({ debounceMs: 10_000 });
     const status = (state: ServerStatusMessage["state"]) => {
       for (const l of listeners)
         l({
