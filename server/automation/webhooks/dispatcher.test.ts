@@ -358,7 +358,7 @@ describe.each(DATABASE_KINDS)("webhook dispatcher on $kind", ({ create }) => {
     });
     // Nothing loaded yet: it may (the list is read in the background meanwhile).
     expect(cached.mayTake("chat")).toBe(true);
-    await vi.waitFor(() => expect(cached.mayTake("chat")).toBe(false));
+    await vi.waitFor(() => expect(cached.mayTake("chat")).toBe(false), { timeout: 5_000 });
     // A chat webhook made on this instance (the page calls reload): it may again at once.
     await seedWebhook(t.db, key, {
       kind: "json",
@@ -368,14 +368,13 @@ describe.each(DATABASE_KINDS)("webhook dispatcher on $kind", ({ create }) => {
     });
     cached.reload();
     expect(cached.mayTake("chat")).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await vi.waitFor(() => expect(cached.mayTake("ban")).toBe(false), { timeout: 5_000 }); // loaded again
     expect(cached.mayTake("chat")).toBe(true);
-    expect(cached.mayTake("ban")).toBe(false);
     // Removed elsewhere (no reload here): the cached answer stands until the list is older than the cache.
     await t.db.webhook.deleteMany({});
     expect(cached.mayTake("chat")).toBe(true);
     clock.advance(15_000);
-    await vi.waitFor(() => expect(cached.mayTake("chat")).toBe(false));
+    await vi.waitFor(() => expect(cached.mayTake("chat")).toBe(false), { timeout: 5_000 });
     cached.stop();
   });
 
