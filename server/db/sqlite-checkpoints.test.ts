@@ -12,7 +12,12 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createDb } from "./client.ts";
 import { migrateDatabase } from "./migrate.ts";
+import { sqliteDriverOptions } from "./sqlite-binding.ts";
 import { startCheckpointer } from "./sqlite-checkpoints.ts";
+
+// The addon this process must load (the Node 24 run builds its own: sqlite-binding.ts), for the
+// test's connections and the worker's.
+const driverOptions = sqliteDriverOptions();
 
 const dirs: string[] = [];
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -25,7 +30,7 @@ function walDatabase(): { file: string; db: Database.Database } {
   const dir = mkdtempSync(path.join(tmpdir(), "rcondeck-checkpoints-"));
   dirs.push(dir);
   const file = path.join(dir, "test.db");
-  const db = new Database(file);
+  const db = new Database(file, driverOptions);
   db.pragma("journal_mode = WAL");
   db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
   cleanups.push(() => void db.close());
@@ -54,7 +59,7 @@ async function until(condition: () => boolean, ms = 10_000): Promise<boolean> {
 describe("WAL checkpoints in a worker thread", () => {
   it("copies the log into the database file before the main connection's checkpoint would", async () => {
     const { file, db } = walDatabase();
-    const checkpointer = startCheckpointer(db, { everyMs: 20 });
+    const checkpointer = startCheckpointer(db, { everyMs: 20, driverOptions });
     expect(checkpointer).not.toBeNull();
     cleanups.push(() => checkpointer?.stop());
     const before = statSync(file).size;
@@ -68,7 +73,7 @@ describe("WAL checkpoints in a worker thread", () => {
 
   it("keeps the log bounded while writes never stop", async () => {
     const { file, db } = walDatabase();
-    const checkpointer = startCheckpointer(db); // the dashboard's interval
+    const checkpointer = startCheckpointer(db, { driverOptions }); // the dashboard's interval
     cleanups.push(() => checkpointer?.stop());
     // Steady small transactions for 3 s (hundreds of MB on a quiet machine), with the loop free
     // between them so the worker's passes overlap the writes. A log restarted only by passes that
@@ -102,12 +107,12 @@ describe("WAL checkpoints in a worker thread", () => {
   });
 
   it("leaves in-memory databases and rollback journals alone", () => {
-    const memory = new Database(":memory:");
+    const memory = new Database(":memory:", driverOptions);
     cleanups.push(() => void memory.close());
     expect(startCheckpointer(memory)).toBeNull();
     const dir = mkdtempSync(path.join(tmpdir(), "rcondeck-checkpoints-"));
     dirs.push(dir);
-    const journal = new Database(path.join(dir, "journal.db"));
+    const journal = new Database(path.join(dir, "journal.db"), driverOptions);
     cleanups.push(() => void journal.close());
     expect(startCheckpointer(journal)).toBeNull();
     expect(journal.pragma("wal_autocheckpoint", { simple: true })).toBe(1000);
