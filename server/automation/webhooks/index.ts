@@ -207,15 +207,15 @@ export class WebhookDispatcher {
       return { loadedAt: now, targets, owners };
     })();
     this.snapshot = loading;
+    // Only while no reload() has outdated it: kept for mayTake, or forgotten when it failed.
     loading.then(
       (snapshot) => {
-        if (this.snapshot === loading) this.known = snapshot; // not one a reload() has outdated
+        if (this.snapshot === loading) this.known = snapshot;
       },
-      () => undefined,
+      () => {
+        if (this.snapshot === loading) this.snapshot = null;
+      },
     );
-    loading.catch(() => {
-      if (this.snapshot === loading) this.snapshot = null;
-    });
     return loading;
   }
 }
