@@ -307,8 +307,9 @@ describe.each(DATABASE_KINDS)("webhook dispatcher on $kind", ({ create }) => {
       "line 5",
       "line 6",
     ]);
-    const dropped = await t.db.webhookDelivery.findFirstOrThrow({ where: { webhookId: id } });
-    expect(dropped).toMatchObject({ state: "dropped", attempts: 3 });
+    // One row for the whole overflow, however quickly the drops came.
+    const rows = await t.db.webhookDelivery.findMany({ where: { webhookId: id } });
+    expect(rows).toMatchObject([{ state: "dropped", attempts: 3 }]);
   });
 
   it("sends only to webhooks whose scope and owner reach the server, and filters chat", async () => {

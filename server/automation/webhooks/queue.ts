@@ -113,6 +113,7 @@ export class WebhookQueue {
   private timer: TimerHandle | null = null;
   private blockedUntil = 0;
   private dropped = { count: 0, row: null as string | null };
+  private writes: Promise<void> = Promise.resolve();
   private stopped = false;
   private idleWaiters: (() => void)[] = [];
 
@@ -134,16 +135,18 @@ export class WebhookQueue {
       const head = this.items[0]!;
       const keepHead = this.running || head.attempts > 0 || head.rateLimited > 0;
       const [gone] = this.items.splice(keepHead ? 1 : 0, 1);
-      this.dropped.count++;
+      // One row per overflow: writes run in order, so a later drop updates the row the first one created.
+      const dropped = this.dropped;
+      dropped.count++;
       void this.persist(async () => {
-        this.dropped.row = await recordDropped(this.shared.db, {
+        dropped.row = await recordDropped(this.shared.db, {
           webhookId: this.target.id,
           event: gone!.notice.event,
-          count: this.dropped.count,
-          row: this.dropped.row,
+          count: dropped.count,
+          row: dropped.row,
         });
       });
-      this.shared.emit({ webhookId: this.target.id, outcome: "dropped", count: this.dropped.count });
+      this.shared.emit({ webhookId: this.target.id, outcome: "dropped", count: dropped.count });
     }
     this.pump();
   }
@@ -299,15 +302,21 @@ export class WebhookQueue {
     this.shared.emit({ webhookId: this.target.id, outcome: "failed", attempts, error });
   }
 
-  /** Bookkeeping must not stop deliveries (a webhook deleted meanwhile: its rows are gone too). */
-  private async persist(write: () => Promise<unknown>) {
-    try {
-      await write();
-    } catch (error) {
-      this.shared.logger.warn("webhook delivery state not stored", {
-        webhook: this.target.name,
-        error: error instanceof Error ? error.name : "unknown",
-      });
-    }
+  /**
+   * Bookkeeping writes run one after another (each may read the row id an earlier one stored) and
+   * must not stop deliveries (a webhook deleted meanwhile: its rows are gone too).
+   */
+  private persist(write: () => Promise<unknown>): Promise<void> {
+    this.writes = this.writes.then(async () => {
+      try {
+        await write();
+      } catch (error) {
+        this.shared.logger.warn("webhook delivery state not stored", {
+          webhook: this.target.name,
+          error: error instanceof Error ? error.name : "unknown",
+        });
+      }
+    });
+    return this.writes;
   }
 }
