@@ -29,17 +29,22 @@ import { isUniqueViolation, type Tx } from "./players/sql.ts";
 type RowData = Omit<AuditEvent, "repeats" | "lastAt"> & Partial<Pick<AuditEvent, "repeats" | "lastAt">>;
 
 /**
- * One change to one event row. `write` returns the client's call unawaited (a Prisma promise): it
- * joins a batch transaction on SQLite and runs inside the interactive one on PostgreSQL.
+ * One change to one event row. An insert carries its row, which the writer stores itself (all of a
+ * batch's inserts in one statement); a completion or a repeat carries `write`, which returns the
+ * client's call unawaited (a Prisma promise): it joins a batch transaction on SQLite and runs inside
+ * the interactive one on PostgreSQL.
  */
-export interface ChainChange {
-  kind: Exclude<SealKind, "genesis">;
+export type ChainChange = {
   eventId: string;
   state: SealedState;
-  /** The insert's row (its fixed fields are sealed); null for a completion or a repeat. */
-  inserted: RowData | null;
-  write: (client: Db | Tx) => Prisma.PrismaPromise<AuditEvent>;
-}
+} & (
+  | { kind: "insert"; inserted: RowData; write?: never }
+  | {
+      kind: Exclude<SealKind, "genesis" | "insert">;
+      inserted?: never;
+      write: (client: Db | Tx) => Prisma.PrismaPromise<AuditEvent>;
+    }
+);
 
 interface Queued {
   change: ChainChange;
@@ -103,15 +108,23 @@ class ChainWriter {
     }
   }
 
-  /** One batch transaction: each change's write and its seal, chained from the head in memory. */
+  /**
+   * One batch transaction, chained from the head in memory: the batch's inserts in one statement,
+   * then its updates in order, then its seals in one statement. Each Prisma operation costs far more
+   * than the rows it writes (0.4-0.8 ms of CPU), so a busy minute of commands writes a few
+   * statements a batch instead of two per change.
+   */
   private async writeSqlite(batch: Queued[]): Promise<AuditEvent[]> {
     const head = (this.head ??= await this.readHead());
     const { seals, last } = sealsFrom(head, batch);
-    const results = await this.db.$transaction(
-      batch.flatMap((item, i) => [item.change.write(this.db), this.db.auditSeal.create({ data: seals[i]! })]),
-    );
+    const { inserts, updates } = splitChanges(batch);
+    const results = await this.db.$transaction([
+      ...(inserts.length > 0 ? [this.db.auditEvent.createMany({ data: inserts })] : []),
+      ...updates.map(({ write }) => write(this.db)),
+      this.db.auditSeal.createMany({ data: seals }),
+    ]);
     this.head = last;
-    return results.filter((_, i) => i % 2 === 0) as AuditEvent[];
+    return rowsInOrder(batch, results.slice(inserts.length > 0 ? 1 : 0, 1 + updates.length) as AuditEvent[]);
   }
 
   /** One interactive transaction behind the chain's row lock: the head read there is the latest. */
@@ -121,12 +134,12 @@ class ChainWriter {
         await lockChain(tx);
         const head = await headOrGenesis(tx);
         const { seals } = sealsFrom(head, batch);
-        const rows: AuditEvent[] = [];
-        for (const [i, item] of batch.entries()) {
-          rows.push(await item.change.write(tx));
-          await tx.auditSeal.create({ data: seals[i]! });
-        }
-        return rows;
+        const { inserts, updates } = splitChanges(batch);
+        if (inserts.length > 0) await tx.auditEvent.createMany({ data: inserts });
+        const updated: AuditEvent[] = [];
+        for (const { write } of updates) updated.push(await write(tx));
+        await tx.auditSeal.createMany({ data: seals });
+        return rowsInOrder(batch, updated);
       },
       { maxWait: 30_000, timeout: 60_000 },
     );
@@ -141,6 +154,25 @@ class ChainWriter {
   }
 }
 
+/** A batch's inserted rows, and its updates in order (after the inserts: one may complete an insert). */
+function splitChanges(batch: Queued[]) {
+  const inserts: RowData[] = [];
+  const updates: { write: (client: Db | Tx) => Prisma.PrismaPromise<AuditEvent> }[] = [];
+  for (const { change } of batch) {
+    if (change.kind === "insert") inserts.push(change.inserted);
+    else updates.push(change);
+  }
+  return { inserts, updates };
+}
+
+/** Each change's row as stored: an insert's is its data with the column defaults, an update's what it returned. */
+function rowsInOrder(batch: Queued[], updated: AuditEvent[]): AuditEvent[] {
+  let next = 0;
+  return batch.map(({ change }) =>
+    change.kind === "insert" ? { repeats: 1, lastAt: null, ...change.inserted } : updated[next++]!,
+  );
+}
+
 async function headOrGenesis(tx: Tx): Promise<Head> {
   return (
     (await tx.auditSeal.findFirst({ orderBy: { seq: "desc" }, select: { seq: true, hash: true } })) ??
@@ -153,7 +185,7 @@ function sealsFrom(head: Head, batch: Queued[]) {
   const seals = batch.map(({ change }) => {
     const hash = chainHash(
       last.hash,
-      sealContent(change.kind, change.eventId, change.state, change.inserted),
+      sealContent(change.kind, change.eventId, change.state, change.inserted ?? null),
     );
     const seal = {
       seq: last.seq + 1,

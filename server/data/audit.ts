@@ -139,7 +139,6 @@ function insertSealed(db: Db, data: ReturnType<typeof rowData>, now: number) {
     eventId: row.id,
     state: { actorId: row.actorId, serverId: row.serverId, outcome: row.outcome, detail: row.detail },
     inserted: row,
-    write: (client) => client.auditEvent.create({ data: row }),
   });
 }
 
@@ -216,7 +215,6 @@ function flushRepeats(db: Db, open: OpenRepeat): Promise<AuditEventDto> {
               kind: "repeat",
               eventId: id,
               state: { repeats, lastAt: lastAt.toISOString() },
-              inserted: null,
               write: (client) => client.auditEvent.update({ where: { id }, data: { repeats, lastAt } }),
             }),
           );
@@ -249,7 +247,6 @@ export async function completeAudit(
       kind: "complete",
       eventId: pending.id,
       state: stored,
-      inserted: null,
       write: (client) => client.auditEvent.update({ where: { id: pending.id }, data: stored }),
     }),
   );
