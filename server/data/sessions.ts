@@ -63,7 +63,11 @@ export async function isSessionLive(
   userId: string,
   now = new Date(),
 ): Promise<boolean> {
-  const row = await db.userSession.findUnique({ where: { id: sessionId } });
+  // Checked at every request and socket event: only the columns the check reads.
+  const row = await db.userSession.findUnique({
+    where: { id: sessionId },
+    select: { id: true, userId: true, revokedAt: true, expiresAt: true, lastSeenAt: true },
+  });
   if (!row || row.userId !== userId || row.revokedAt !== null || row.expiresAt <= now) return false;
   const stale = new Date(now.getTime() - SESSION_TOUCH_INTERVAL_MS);
   if (row.lastSeenAt < stale) {

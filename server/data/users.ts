@@ -77,9 +77,22 @@ export async function loadOwnerActor(db: Db, userId: string): Promise<Actor | nu
 }
 
 async function loadUserActor(db: Db, userId: string, sessionVersion: number | null): Promise<Actor | null> {
+  // Loaded at every request and socket event: only what the actor needs (never the password hash
+  // or the TOTP secret), which also keeps Prisma's per-column work down.
   const user = await db.user.findUnique({
     where: { id: userId },
-    include: { roleRef: true, serverAccess: { select: { serverId: true, role: true } } },
+    select: {
+      id: true,
+      email: true,
+      name: true,
+      role: true,
+      disabled: true,
+      allServers: true,
+      sessionVersion: true,
+      totpEnabledAt: true,
+      roleRef: true,
+      serverAccess: { select: { serverId: true, role: true } },
+    },
   });
   if (!user || user.disabled) return null;
   if (sessionVersion !== null && user.sessionVersion !== sessionVersion) return null;
