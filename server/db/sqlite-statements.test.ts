@@ -9,7 +9,7 @@ import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSqliteTestDatabase, type TestDatabase } from "../testing/databases.ts";
 import { sqliteDriverOptions } from "./sqlite-binding.ts";
-import { cacheStatements, type CachedStatement } from "./sqlite-statements.ts";
+import { cacheStatements, MAX_CACHED_SQL_LENGTH, type CachedStatement } from "./sqlite-statements.ts";
 
 function connection() {
   const db = new Database(":memory:", sqliteDriverOptions());
@@ -61,6 +61,21 @@ describe("SQLite statement cache", () => {
     expect(cache.prepared()).toBe(3);
     expect(prepared(db).prepare(texts[1]!).bind().raw().all()).toEqual([[2]]);
     expect(cache.prepared()).toBe(4);
+  });
+
+  it("prepares a long text (a many-row insert) each time instead of keeping it", () => {
+    const db = connection();
+    const cache = cacheStatements(db);
+    const rows = Array.from({ length: 600 }, () => "(?, ?)").join(", ");
+    const insert = `INSERT INTO t (id, body) VALUES ${rows}`;
+    expect(insert.length).toBeGreaterThan(MAX_CACHED_SQL_LENGTH);
+    for (const start of [0, 600]) {
+      const args = Array.from({ length: 600 }, (_, i) => [start + i + 1, `row ${start + i + 1}`]).flat();
+      expect(prepared(db).prepare(insert).bind(args).run().changes).toBe(600);
+    }
+    expect(cache.prepared()).toBe(2);
+    expect(cache.cached()).toBe(0);
+    expect(prepared(db).prepare("SELECT count(*) FROM t").bind().raw().all()).toEqual([[1200]]);
   });
 
   it("starts afresh after a schema change, so a text's columns are read again", () => {

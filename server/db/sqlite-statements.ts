@@ -15,6 +15,12 @@ import type { Database, Statement } from "better-sqlite3";
 
 /** Statements kept: Prisma's texts for this schema, plus variants by list length, fit easily. */
 export const STATEMENT_CACHE_SIZE = 1_000;
+/**
+ * Longer texts are prepared each time, as before: multi-row inserts (console history, up to 1,000
+ * rows) differ by row count, would each hold a large compiled program, and their prepare is spread
+ * over their rows anyway.
+ */
+export const MAX_CACHED_SQL_LENGTH = 4_096;
 
 type Args = unknown[];
 
@@ -69,6 +75,11 @@ export function cacheStatements(
   let schema = schemaVersion.get();
   let prepared = 0;
   const cachedPrepare = (sql: string): CachedStatement => {
+    if (sql.length > MAX_CACHED_SQL_LENGTH) {
+      const once: Entry = { statement: prepare(sql), columns: null };
+      prepared++;
+      return { bind: (args = []) => bound(once, args), run: () => once.statement.run() };
+    }
     const current = schemaVersion.get();
     if (current !== schema) {
       statements.clear();
