@@ -153,11 +153,16 @@ async function holders(tx: Tx, identities: readonly StayIdentity[]): Promise<Map
     tx,
     rows.map((r) => r.playerId),
   );
+  // A common name can have thousands of holders: one set per identity, not a scan per row.
+  const seen = new Set<string>();
   for (const r of rows) {
     const owner = owners.get(r.playerId);
     if (!owner) continue;
-    const list = out.get(identityKey(r)) ?? out.set(identityKey(r), []).get(identityKey(r))!;
-    if (!list.some((o) => o.id === owner.id)) list.push(owner);
+    const key = identityKey(r);
+    if (seen.has(`${key}\u0000${owner.id}`)) continue;
+    seen.add(`${key}\u0000${owner.id}`);
+    const list = out.get(key) ?? out.set(key, []).get(key)!;
+    list.push(owner);
   }
   return out;
 }
