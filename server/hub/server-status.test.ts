@@ -90,6 +90,22 @@ describe("server status", () => {
     expect(throttle.shouldEmit({ ...status, playerCount: 4 }, 20, EVENT_ONLY_STATUS_MS + 2)).toBe(true);
   });
 
+  it("sends a status changed only by its latency at most every 5 s, and any other change at once", () => {
+    const throttle = new StatusThrottle();
+    const status = computeStatus(online, WALL);
+    expect(throttle.shouldEmit({ ...status, latencyMs: 12 }, null, 0)).toBe(true);
+    expect(throttle.shouldEmit({ ...status, latencyMs: 12 }, null, 2_000)).toBe(false); // nothing new
+    expect(throttle.shouldEmit({ ...status, latencyMs: 15 }, null, 2_000)).toBe(false); // latency, within 5 s
+    expect(throttle.shouldEmit({ ...status, latencyMs: 14 }, null, EVENT_ONLY_STATUS_MS)).toBe(true);
+    expect(throttle.shouldEmit({ ...status, latencyMs: 14 }, null, EVENT_ONLY_STATUS_MS + 10_000)).toBe(
+      false,
+    );
+    // A player count changes at once, carrying the latency of the moment.
+    expect(
+      throttle.shouldEmit({ ...status, latencyMs: 20, playerCount: 9 }, null, EVENT_ONLY_STATUS_MS + 10_001),
+    ).toBe(true);
+  });
+
   it("tells a pushed line whether its status could be sent at all (lastEventAt alone: every 5 s)", () => {
     const throttle = new StatusThrottle();
     expect(throttle.eventMayEmit(0)).toBe(true); // nothing sent yet

@@ -85,24 +85,30 @@ export function computeStatus(input: StatusInput, wallNow: number): ServerStatus
   };
 }
 
-/** Minimum time between two statuses that differ only by lastEventAt. */
+/** Minimum time between two statuses that differ only by lastEventAt or latencyMs. */
 export const EVENT_ONLY_STATUS_MS = 5_000;
 
 /**
- * Per server: whether a status is worth emitting. A changed status always is; lastEventAt alone
- * changes with every pushed line, so that alone is sent at most every EVENT_ONLY_STATUS_MS.
+ * Per server: whether a status is worth emitting. A changed status always is. Two fields move on
+ * their own: lastEventAt with every pushed line, and latencyMs with nearly every answer (a poll
+ * every 2 s on a watched server). Those alone are sent at most every EVENT_ONLY_STATUS_MS: sending
+ * each new latency was one status message per poll, 500 a second at 1,000 servers.
  */
 export class StatusThrottle {
   private json = "";
+  private latencyMs: number | null = null;
   /** Clock time of the last emit. */
   private sentAt = -Infinity;
 
   /** `eventAt`: clock time of the last pushed line (null if none); `now`: clock time. */
   shouldEmit(status: ServerStatusMessage, eventAt: number | null, now: number): boolean {
-    const json = JSON.stringify({ ...status, lastEventAt: null });
-    if (json === this.json && (eventAt ?? -Infinity) <= this.sentAt) return false;
-    if (json === this.json && now - this.sentAt < EVENT_ONLY_STATUS_MS) return false;
+    const json = JSON.stringify({ ...status, lastEventAt: null, latencyMs: null });
+    if (json === this.json) {
+      const moved = (eventAt ?? -Infinity) > this.sentAt || status.latencyMs !== this.latencyMs;
+      if (!moved || now - this.sentAt < EVENT_ONLY_STATUS_MS) return false;
+    }
     this.json = json;
+    this.latencyMs = status.latencyMs;
     this.sentAt = now;
     return true;
   }
@@ -119,6 +125,7 @@ export class StatusThrottle {
   /** The next status is sent whatever it says (a fresh connection, a move between instances). */
   reset(): void {
     this.json = "";
+    this.latencyMs = null;
     this.sentAt = -Infinity;
   }
 }
