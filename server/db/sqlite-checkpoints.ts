@@ -16,6 +16,7 @@
 import type { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
+import { onEachConnection } from "./sqlite-adapter.ts";
 
 /** The part of a better-sqlite3 Database this needs. */
 export interface SqliteConnection {
@@ -102,31 +103,21 @@ export function startCheckpointer(
   };
 }
 
-type Adapter = Awaited<ReturnType<PrismaBetterSqlite3["connect"]>>;
-
 /**
  * The adapter factory with a checkpointer per connection it opens, stopped before the connection
- * closes (`$disconnect`). The adapter keeps its better-sqlite3 Database in `client`.
+ * closes (`$disconnect`).
  */
 export function withBackgroundCheckpoints(
   factory: PrismaBetterSqlite3,
   options: CheckpointerOptions,
 ): PrismaBetterSqlite3 {
-  const connect = factory.connect.bind(factory);
-  factory.connect = async () => {
-    const adapter: Adapter = await connect();
-    const connection = (adapter as unknown as { client?: SqliteConnection }).client;
-    if (!connection || typeof connection.pragma !== "function")
-      throw new Error("@prisma/adapter-better-sqlite3 no longer exposes its Database as `client`");
+  return onEachConnection(factory, (connection, adapter) => {
     const checkpointer = startCheckpointer(connection, options);
-    if (checkpointer) {
-      const dispose = adapter.dispose.bind(adapter);
-      adapter.dispose = async () => {
-        await checkpointer.stop();
-        return dispose();
-      };
-    }
-    return adapter;
-  };
-  return factory;
+    if (!checkpointer) return;
+    const dispose = adapter.dispose.bind(adapter);
+    adapter.dispose = async () => {
+      await checkpointer.stop();
+      return dispose();
+    };
+  });
 }

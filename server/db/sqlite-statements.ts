@@ -12,6 +12,7 @@
  */
 import type { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import type { Database, Statement } from "better-sqlite3";
+import { onEachConnection } from "./sqlite-adapter.ts";
 
 /** Statements kept: Prisma's texts for this schema, plus variants by list length, fit easily. */
 export const STATEMENT_CACHE_SIZE = 1_000;
@@ -105,19 +106,7 @@ export function cacheStatements(
   return { prepared: () => prepared, cached: () => statements.size };
 }
 
-type Factory = PrismaBetterSqlite3;
-type Adapter = Awaited<ReturnType<Factory["connect"]>>;
-
 /** The better-sqlite3 adapter factory with each connection's statements cached (see above). */
-export function withStatementCache(factory: Factory): Factory {
-  const connect = factory.connect.bind(factory);
-  factory.connect = async () => {
-    const adapter: Adapter = await connect();
-    const connection = (adapter as unknown as { client?: Database }).client;
-    if (!connection || typeof connection.prepare !== "function")
-      throw new Error("@prisma/adapter-better-sqlite3 no longer exposes its Database as `client`");
-    cacheStatements(connection);
-    return adapter;
-  };
-  return factory;
+export function withStatementCache(factory: PrismaBetterSqlite3): PrismaBetterSqlite3 {
+  return onEachConnection(factory, (connection) => void cacheStatements(connection));
 }
