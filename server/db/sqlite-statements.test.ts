@@ -81,22 +81,15 @@ describe("SQLite statement cache", () => {
   it("starts afresh after a schema change, so a text's columns are read again", () => {
     const db = connection();
     const cache = cacheStatements(db);
-    const select = "SELECT * FROM t";
-    expect(
+    const columnsOf = (sql: string) =>
       prepared(db)
-        .prepare(select)
+        .prepare(sql)
         .bind()
         .columns()
-        .map((c) => c.name),
-    ).toEqual(["id", "body"]);
+        .map((c) => c.name);
+    expect(columnsOf("SELECT * FROM t")).toEqual(["id", "body"]);
     db.exec("ALTER TABLE t ADD COLUMN note TEXT");
-    expect(
-      prepared(db)
-        .prepare(select)
-        .bind()
-        .columns()
-        .map((c) => c.name),
-    ).toEqual(["id", "body", "note"]);
+    expect(columnsOf("SELECT * FROM t")).toEqual(["id", "body", "note"]);
     expect(cache.prepared()).toBe(2);
   });
 
