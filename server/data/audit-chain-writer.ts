@@ -124,7 +124,8 @@ class ChainWriter {
       this.db.auditSeal.createMany({ data: seals }),
     ]);
     this.head = last;
-    return rowsInOrder(batch, results.slice(inserts.length > 0 ? 1 : 0, 1 + updates.length) as AuditEvent[]);
+    const firstUpdate = inserts.length > 0 ? 1 : 0;
+    return rowsInOrder(batch, results.slice(firstUpdate, firstUpdate + updates.length) as AuditEvent[]);
   }
 
   /** One interactive transaction behind the chain's row lock: the head read there is the latest. */

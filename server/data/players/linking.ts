@@ -159,8 +159,9 @@ async function holders(tx: Tx, identities: readonly StayIdentity[]): Promise<Map
     const owner = owners.get(r.playerId);
     if (!owner) continue;
     const key = identityKey(r);
-    if (seen.has(`${key}\u0000${owner.id}`)) continue;
-    seen.add(`${key}\u0000${owner.id}`);
+    const pair = `${key}\u0000${owner.id}`;
+    if (seen.has(pair)) continue;
+    seen.add(pair);
     const list = out.get(key) ?? out.set(key, []).get(key)!;
     list.push(owner);
   }
