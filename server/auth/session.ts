@@ -7,8 +7,7 @@ import { decode } from "next-auth/jwt";
 import { parse as parseCookie } from "cookie";
 import type { Actor } from "../../lib/permissions.ts";
 import type { Db } from "../db/client.ts";
-import { endSession, isSessionLive } from "../data/sessions.ts";
-import { loadActor } from "../data/users.ts";
+import { actorOfLiveSession } from "../data/sessions.ts";
 
 export const SESSION_COOKIE = "next-auth.session-token";
 export const SECURE_SESSION_COOKIE = "__Secure-next-auth.session-token";
@@ -55,12 +54,11 @@ export async function claimsFromSessionToken(
 
 /** The actor for live claims: session row live, user enabled, session version current. */
 export async function actorForClaims(db: Db, claims: SessionClaims, now = new Date()): Promise<Actor | null> {
-  if (!(await isSessionLive(db, claims.sid, claims.uid, now))) return null;
-  const actor = await loadActor(db, claims.uid, claims.sv);
-  // Disabled or stale (role, access or password changed): this cookie can never work again, so
-  // the row stops being listed as an active session too.
-  if (!actor) await endSession(db, claims.sid, claims.uid, "ended", now);
-  return actor;
+  return actorOfLiveSession(
+    db,
+    { sessionId: claims.sid, userId: claims.uid, sessionVersion: claims.sv },
+    now,
+  );
 }
 
 export async function actorFromSessionToken(

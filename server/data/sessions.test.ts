@@ -6,7 +6,6 @@ import type { DataContext } from "./context.ts";
 import {
   createSession,
   isKnownSignInAddress,
-  isSessionLive,
   KNOWN_ADDRESS_MS,
   listOwnSessions,
   revokeAllOwnSessions,
@@ -82,13 +81,13 @@ describe.each(DATABASE_KINDS)("sessions on $kind", ({ create }) => {
     const seen = async () =>
       (await t.db.userSession.findUniqueOrThrow({ where: { id } })).lastSeenAt.getTime();
     const at = (ms: number) => new Date(start.getTime() + ms);
-    expect(await isSessionLive(t.db, id, alice.id, at(30_000))).toBe(true);
+    const { sessionVersion } = await t.db.user.findUniqueOrThrow({ where: { id: alice.id } });
+    const use = (ms: number) => actorForClaims(t.db, { uid: alice.id, sv: sessionVersion, sid: id }, at(ms));
+    expect(await use(30_000)).toMatchObject({ id: alice.id });
     expect(await seen()).toBe(start.getTime());
-    expect(await isSessionLive(t.db, id, alice.id, at(SESSION_TOUCH_INTERVAL_MS + 1))).toBe(true);
+    expect(await use(SESSION_TOUCH_INTERVAL_MS + 1)).toMatchObject({ id: alice.id });
     expect(await seen()).toBe(start.getTime() + SESSION_TOUCH_INTERVAL_MS + 1);
-    await Promise.all(
-      [1, 2, 3].map((n) => isSessionLive(t.db, id, alice.id, at(SESSION_TOUCH_INTERVAL_MS + 30_000 + n))),
-    );
+    await Promise.all([1, 2, 3].map((n) => use(SESSION_TOUCH_INTERVAL_MS + 30_000 + n)));
     expect(await seen()).toBe(start.getTime() + SESSION_TOUCH_INTERVAL_MS + 1);
   });
 
@@ -121,13 +120,16 @@ describe.each(DATABASE_KINDS)("sessions on $kind", ({ create }) => {
 
   it("refuses and audits signing out somebody else's session; signing out everywhere ends every own session only", async () => {
     const now = new Date();
+    const bobsVersion = (await t.db.user.findUniqueOrThrow({ where: { id: bob.id } })).sessionVersion;
+    const bobIsIn = async (sid: string) =>
+      (await actorForClaims(t.db, { uid: bob.id, sv: bobsVersion, sid }, now))?.id === bob.id;
     const bobs = await createSession(
       t.db,
       { userId: bob.id, userAgent: FIREFOX, ip: "192.0.2.1", maxAgeMs: 12 * HOUR },
       now,
     );
     await expect(revokeOwnSession(ctx(alice), bobs.id, now)).rejects.toMatchObject({ code: "NOT_FOUND" });
-    expect(await isSessionLive(t.db, bobs.id, bob.id, now)).toBe(true);
+    expect(await bobIsIn(bobs.id)).toBe(true);
     const denied = await t.db.auditEvent.findFirst({
       where: { action: "account.session_revoke", outcome: "denied", actorId: alice.id, targetId: bobs.id },
     });
@@ -145,7 +147,7 @@ describe.each(DATABASE_KINDS)("sessions on $kind", ({ create }) => {
     );
     expect(await revokeAllOwnSessions(ctx(alice), now)).toBeGreaterThan(0);
     expect(await listOwnSessions(ctx(alice), null, now)).toEqual([]);
-    expect(await isSessionLive(t.db, bobs.id, bob.id, now)).toBe(true);
+    expect(await bobIsIn(bobs.id)).toBe(true);
     const rows = await t.db.userSession.findMany({
       where: { userId: alice.id, revokedReason: "sign-out-everywhere" },
     });

@@ -5,8 +5,10 @@
  * which addresses an account has signed in from before.
  */
 import { AppError } from "../../lib/errors.ts";
+import type { Actor } from "../../lib/permissions.ts";
 import { describeUserAgent } from "../auth/user-agent.ts";
 import type { Db } from "../db/client.ts";
+import { ACTOR_USER_SELECT, actorOfUser } from "./actors.ts";
 import { recordAudit } from "./audit.ts";
 import type { DataContext } from "./context.ts";
 
@@ -54,21 +56,34 @@ export async function createSession(
 }
 
 /**
- * Whether the session is live for this user: the row exists, belongs to the user, is neither revoked
- * nor expired. Marks it seen (at most once per SESSION_TOUCH_INTERVAL_MS).
+ * The actor of a live session: the row exists, belongs to the user, is neither revoked nor expired,
+ * and the user may still act with the session's version (`actorOfUser`). Checked at every request
+ * and socket event, so the row and its user come in one query. A session whose user can no longer
+ * act (disabled, or role, access or password changed) is ended, so it stops being listed as active.
+ * Marks the session seen (at most once per SESSION_TOUCH_INTERVAL_MS).
  */
-export async function isSessionLive(
+export async function actorOfLiveSession(
   db: Db,
-  sessionId: string,
-  userId: string,
+  session: { sessionId: string; userId: string; sessionVersion: number },
   now = new Date(),
-): Promise<boolean> {
-  // Checked at every request and socket event: only the columns the check reads.
+): Promise<Actor | null> {
   const row = await db.userSession.findUnique({
-    where: { id: sessionId },
-    select: { id: true, userId: true, revokedAt: true, expiresAt: true, lastSeenAt: true },
+    where: { id: session.sessionId },
+    select: {
+      id: true,
+      userId: true,
+      revokedAt: true,
+      expiresAt: true,
+      lastSeenAt: true,
+      user: { select: ACTOR_USER_SELECT },
+    },
   });
-  if (!row || row.userId !== userId || row.revokedAt !== null || row.expiresAt <= now) return false;
+  if (!row || row.userId !== session.userId || row.revokedAt !== null || row.expiresAt <= now) return null;
+  const actor = actorOfUser(row.user, session.sessionVersion);
+  if (!actor) {
+    await endSession(db, row.id, row.userId, "ended", now);
+    return null;
+  }
   const stale = new Date(now.getTime() - SESSION_TOUCH_INTERVAL_MS);
   if (row.lastSeenAt < stale) {
     // Conditional: concurrent requests of one session write once.
@@ -77,7 +92,7 @@ export async function isSessionLive(
       data: { lastSeenAt: now },
     });
   }
-  return true;
+  return actor;
 }
 
 /** Sign-out: ends the session the cookie points at (a no-op if it already ended). */

@@ -27,6 +27,7 @@ import { hashPassword, verifyPassword } from "../auth/passwords.ts";
 import type { Db } from "../db/client.ts";
 import { recordAudit } from "./audit.ts";
 import { requirePermission, type DataContext } from "./context.ts";
+import { loadUserActor } from "./actors.ts";
 import { resolveRoles, toActorRole } from "./roles.ts";
 import { countExistingServers } from "./servers.ts";
 import { endAllSessions } from "./sessions.ts";
@@ -74,47 +75,6 @@ export async function loadActor(db: Db, userId: string, sessionVersion: number):
  */
 export async function loadOwnerActor(db: Db, userId: string): Promise<Actor | null> {
   return loadUserActor(db, userId, null);
-}
-
-async function loadUserActor(db: Db, userId: string, sessionVersion: number | null): Promise<Actor | null> {
-  // Loaded at every request and socket event: only what the actor needs (never the password hash
-  // or the TOTP secret), which also keeps Prisma's per-column work down.
-  const user = await db.user.findUnique({
-    where: { id: userId },
-    select: {
-      id: true,
-      email: true,
-      name: true,
-      role: true,
-      disabled: true,
-      allServers: true,
-      sessionVersion: true,
-      totpEnabledAt: true,
-      roleRef: true,
-      serverAccess: { select: { serverId: true, role: true } },
-    },
-  });
-  if (!user || user.disabled) return null;
-  if (sessionVersion !== null && user.sessionVersion !== sessionVersion) return null;
-  // A role requires a second factor the user has not enrolled: every permission is refused until then
-  // (sign-in itself demands the code once enrolled, so an enrolled user's session has passed it).
-  const twoFactorPending =
-    user.totpEnabledAt === null &&
-    (user.roleRef.requireTwoFactor || user.serverAccess.some((a) => a.role?.requireTwoFactor === true));
-  const serverRoles: Record<string, ActorRole> = {};
-  for (const access of user.serverAccess)
-    if (access.role) serverRoles[access.serverId] = toActorRole(access.role);
-  return {
-    id: user.id,
-    email: user.email,
-    name: user.name,
-    role: user.role,
-    // Only the stored flag means "every server": a limited user whose servers were deleted has none.
-    serverIds: user.role === "OWNER" || user.allServers ? null : user.serverAccess.map((a) => a.serverId),
-    mainRole: toActorRole(user.roleRef),
-    ...(Object.keys(serverRoles).length > 0 ? { serverRoles } : {}),
-    ...(twoFactorPending ? { twoFactorPending } : {}),
-  };
 }
 
 // Roles are resolved in roles.ts; loadActor's callers may still import toActorRole from here.
