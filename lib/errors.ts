@@ -52,6 +52,18 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * Refused before anything reached the game server: not connected, or the server is moving between
+ * instances. Unlike other UNAVAILABLE errors (a connection that dropped mid-command), the action
+ * certainly did not run, so it may be tried again (the schedule runner hands such a run over).
+ */
+export class NotSentError extends AppError {
+  readonly notSent = true;
+  constructor(message: string) {
+    super("UNAVAILABLE", message);
+  }
+}
+
 export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;
 }

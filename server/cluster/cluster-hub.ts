@@ -7,7 +7,7 @@
  * and published, so every instance applies them to what it holds.
  */
 import type { ConsoleLineMessage, PlayerView, ServerStatusMessage } from "../../lib/realtime/contract.ts";
-import { AppError } from "../../lib/errors.ts";
+import { AppError, NotSentError } from "../../lib/errors.ts";
 import { readConsoleLines, type ConsoleLineRecord } from "../data/history.ts";
 import type { Db } from "../db/client.ts";
 import type { HubActor, HubEvent } from "../hub/hub.ts";
@@ -263,11 +263,11 @@ export class ClusterHub implements HubPort {
     try {
       owner = await this.owners.ownerOf(serverId);
     } catch {
-      throw new AppError("UNAVAILABLE", "The database cannot be read right now: nothing was sent.");
+      throw new NotSentError("The database cannot be read right now: nothing was sent.");
     }
-    if (owner === null) throw new AppError("UNAVAILABLE", NO_OWNER_MESSAGE);
+    if (owner === null) throw new NotSentError(NO_OWNER_MESSAGE);
     // The lease names this instance but the hub has no link: adopting or releasing right now.
-    if (owner === this.me) throw new AppError("UNAVAILABLE", NOT_HELD_MESSAGE);
+    if (owner === this.me) throw new NotSentError(NOT_HELD_MESSAGE);
     try {
       return await this.options.rpc.request<T>(owner, method, args, this.options.commandTimeoutMs);
     } catch (error) {
@@ -283,7 +283,7 @@ export class ClusterHub implements HubPort {
         const args = raw as A;
         if (!args || typeof args.serverId !== "string")
           return Promise.reject(new AppError("INVALID_INPUT", "Invalid request."));
-        if (!this.holds(args.serverId)) return Promise.reject(new AppError("UNAVAILABLE", NOT_HELD_MESSAGE));
+        if (!this.holds(args.serverId)) return Promise.reject(new NotSentError(NOT_HELD_MESSAGE));
         return run(args);
       };
     this.offs.push(

@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { AppError } from "../../lib/errors.ts";
+import { AppError, NotSentError } from "../../lib/errors.ts";
 import { silentLogger } from "../testing/realtime.ts";
 import { createBus, type Bus } from "./bus.ts";
 import { createRedisClients, systemClusterClock, type RedisClients } from "./redis.ts";
@@ -92,6 +92,21 @@ describe("cluster bus and RPC (real Redis)", () => {
       code: "UNAVAILABLE",
     });
     expect(a.rpc.inFlight()).toBe(0);
+  });
+
+  it("a refusal that sent nothing stays a NotSentError across the hop; other UNAVAILABLE errors do not", async () => {
+    b.rpc.serve("moved", () => Promise.reject(new NotSentError("just moved: nothing was sent")));
+    b.rpc.serve("dropped", () => Promise.reject(new AppError("UNAVAILABLE", "dropped before it answered")));
+    const moved = await a.rpc.request("inst-b", "moved", {}, 5_000).catch((e: unknown) => e);
+    expect(moved).toBeInstanceOf(NotSentError);
+    expect(moved).toMatchObject({ code: "UNAVAILABLE", message: "just moved: nothing was sent" });
+    const dropped = await a.rpc.request("inst-b", "dropped", {}, 5_000).catch((e: unknown) => e);
+    expect(dropped).toMatchObject({ code: "UNAVAILABLE", message: "dropped before it answered" });
+    expect(dropped).not.toBeInstanceOf(NotSentError);
+    // Refused here before publishing: nothing was sent either.
+    expect(await a.rpc.request("inst-gone", "echo", {}, 5_000).catch((e: unknown) => e)).toBeInstanceOf(
+      NotSentError,
+    );
   });
 
   it("no answer in time: TIMEOUT with 'outcome unknown', the handler ran exactly once and nothing is re-sent", async () => {

@@ -7,7 +7,7 @@
  * Errors cross as { code, message } and are rethrown as AppError; anything else is INTERNAL.
  */
 import { randomUUID } from "node:crypto";
-import { APP_ERROR_CODES, AppError, type AppErrorCode } from "../../lib/errors.ts";
+import { APP_ERROR_CODES, AppError, NotSentError, type AppErrorCode } from "../../lib/errors.ts";
 import type { Logger } from "../rcon/types.ts";
 import type { Bus } from "./bus.ts";
 import type { ClusterClock } from "./redis.ts";
@@ -43,7 +43,7 @@ interface RequestMessage {
 
 type ReplyMessage =
   | { id: string; ok: true; value: unknown }
-  | { id: string; ok: false; error: { code: string; message: string } };
+  | { id: string; ok: false; error: { code: string; message: string; notSent?: boolean } };
 
 type Handler = (args: unknown) => Promise<unknown>;
 
@@ -110,7 +110,11 @@ export function createRpc(options: {
             logger.error("rpc handler failed", { method, error: String(error).slice(0, 200) });
           const failure =
             error instanceof AppError
-              ? { code: error.code, message: error.message }
+              ? {
+                  code: error.code,
+                  message: error.message,
+                  ...(error instanceof NotSentError ? { notSent: true } : {}),
+                }
               : {
                   code: "INTERNAL",
                   message:
@@ -147,11 +151,9 @@ export function createRpc(options: {
     inFlight: () => pending.size,
 
     async request<T>(instanceId: string, method: string, args: unknown, timeoutMs: number): Promise<T> {
-      if (closed)
-        throw new AppError("UNAVAILABLE", "This RconDeck instance is shutting down: nothing was sent.");
+      if (closed) throw new NotSentError("This RconDeck instance is shutting down: nothing was sent.");
       if (pending.size >= maxPending)
-        throw new AppError(
-          "UNAVAILABLE",
+        throw new NotSentError(
           "Too many requests are waiting for other RconDeck instances: nothing was sent, try again shortly.",
         );
       const id = randomUUID();
@@ -172,16 +174,12 @@ export function createRpc(options: {
         } satisfies RequestMessage);
       } catch {
         dropPending(id);
-        throw new AppError(
-          "UNAVAILABLE",
-          "The other RconDeck instances cannot be reached (Redis): nothing was sent.",
-        );
+        throw new NotSentError("The other RconDeck instances cannot be reached (Redis): nothing was sent.");
       }
       if (receivers === 0) {
         // Nobody listens on that instance's channel: it is gone, so certainly nothing ran.
         dropPending(id);
-        throw new AppError(
-          "UNAVAILABLE",
+        throw new NotSentError(
           "The RconDeck instance holding this server is not reachable: nothing was sent. Servers move within 15 s after an instance stops: try again shortly.",
         );
       }
@@ -191,7 +189,10 @@ export function createRpc(options: {
       const code = (APP_ERROR_CODES as readonly string[]).includes(settled.error.code)
         ? (settled.error.code as AppErrorCode)
         : "INTERNAL";
-      throw new AppError(code, String(settled.error.message).slice(0, 500));
+      const message = String(settled.error.message).slice(0, 500);
+      // Refused on the holder before anything was sent: stays retryable across the hop.
+      if (code === "UNAVAILABLE" && settled.error.notSent === true) throw new NotSentError(message);
+      throw new AppError(code, message);
     },
 
     close() {

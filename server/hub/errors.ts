@@ -1,5 +1,5 @@
 /** Engine errors (RconCommandError codes) as AppErrors with messages written for the browser. */
-import { AppError } from "../../lib/errors.ts";
+import { AppError, NotSentError } from "../../lib/errors.ts";
 
 interface CommandErrorLike {
   name: string;
@@ -21,7 +21,7 @@ export function toAppError(error: unknown): AppError {
     return new AppError("INTERNAL", "Something went wrong on the server. The error was logged.");
   switch (error.code) {
     case "NOT_CONNECTED":
-      return new AppError("UNAVAILABLE", "The game server is not connected right now.");
+      return new NotSentError("The game server is not connected right now.");
     case "TIMEOUT":
       return new AppError("TIMEOUT", "The game server did not answer in time.");
     case "CONNECTION_LOST":

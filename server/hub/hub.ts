@@ -11,7 +11,7 @@
  * write of a link carries its epoch through the WriteFence, every send passes the write gate.
  */
 import type { ConsoleLineMessage, PlayerView, ServerStatusMessage } from "../../lib/realtime/contract.ts";
-import { AppError } from "../../lib/errors.ts";
+import { AppError, NotSentError } from "../../lib/errors.ts";
 import { closeStaysLeftOpen, pruneHistory } from "../data/history.ts";
 import { listServerIdsForHub } from "../data/servers.ts";
 import type { Db } from "../db/client.ts";
@@ -413,8 +413,7 @@ export class ConnectionHub implements HubPort {
     const { connection, dialect } = link;
     if (!connection || !dialect || connection.status.state !== "online") {
       const status = this.statusOf(serverId);
-      throw new AppError(
-        "UNAVAILABLE",
+      throw new NotSentError(
         `The game server is not connected (${status.state}${status.reason ? `: ${status.reason}` : ""}).`,
       );
     }

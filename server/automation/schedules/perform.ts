@@ -4,7 +4,7 @@
  * action does (permissions, command policies, dangerous-command confirmation, the audit row written
  * before sending). The outcome is what the run row records.
  */
-import { AppError } from "../../../lib/errors.ts";
+import { AppError, NotSentError } from "../../../lib/errors.ts";
 import { can } from "../../../lib/permissions.ts";
 import { recordAudit } from "../../data/audit.ts";
 import type { HubPort } from "../../hub/port.ts";
@@ -24,6 +24,8 @@ export type Step =
 export interface StepOutcome {
   state: "done" | "failed" | "refused";
   detail: string;
+  /** Failed before anything reached the game server (NotSentError): the run may be handed over. */
+  notSent?: true;
 }
 
 const REFUSALS = new Set(["FORBIDDEN", "CONFIRMATION_REQUIRED", "TWO_FACTOR_REQUIRED"]);
@@ -65,6 +67,8 @@ export async function performStep(
     });
     return { state: "done", detail: `Ran: ${result.answer.text.slice(0, 300)}` };
   } catch (error) {
+    if (error instanceof NotSentError)
+      return { state: "failed", detail: error.message.slice(0, 500), notSent: true };
     if (error instanceof AppError)
       return { state: REFUSALS.has(error.code) ? "refused" : "failed", detail: error.message.slice(0, 500) };
     deps.logger.error("schedule step failed", {

@@ -5,6 +5,7 @@
  * whose permissions were lowered is refused and recorded.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { NotSentError } from "../../../lib/errors.ts";
 import type { Actor } from "../../../lib/permissions.ts";
 import { cancelSequence, createSchedule } from "../../data/automation/schedules.ts";
 import { ConnectionHub } from "../../hub/hub.ts";
@@ -352,6 +353,86 @@ describe("the schedule runner on a controlled clock", () => {
       automation: "Narrowed",
       detail: "missing permission players.message",
     });
+  });
+
+  it("a server that moves between the claim and the send: nothing is sent, the run is handed over and its new holder runs it once", async () => {
+    const before = said().length;
+    const schedule = await createSchedule(
+      ctx(),
+      { name: "Moving", servers: [serverA], schedule: "every 1 minutes", action: "broadcast", message: "Hi" },
+      clock.wall(),
+    );
+    // Two instances on one database and one connection (the real hub): "here" holds Alpha until the
+    // send, when it moves to "there". Here, the cluster hub then refuses as it does for a server that
+    // has just moved (cluster-hub.ts): a NotSentError, with nothing sent.
+    let heldHere = [serverA];
+    let heldThere: string[] = [];
+    const real = {
+      exec: hub.exec.bind(hub),
+      kick: hub.kick.bind(hub),
+      message: hub.message.bind(hub),
+      dialectOf: hub.dialectOf.bind(hub),
+      players: hub.players.bind(hub),
+      recordOf: hub.recordOf.bind(hub),
+      refreshRecords: hub.refreshRecords.bind(hub),
+      broadcast: hub.broadcast.bind(hub),
+      statusOf: hub.statusOf.bind(hub),
+    };
+    const here = new ScheduleRunner({
+      db: t.db,
+      logger: silentLogger,
+      clock,
+      held: () => heldHere,
+      hub: {
+        ...real,
+        broadcast: () => {
+          heldHere = [];
+          heldThere = [serverA];
+          return Promise.reject(new NotSentError("That server just moved to another RconDeck instance."));
+        },
+      },
+    });
+    const there = new ScheduleRunner({
+      db: t.db,
+      logger: silentLogger,
+      clock,
+      hub: real,
+      held: () => heldThere,
+    });
+    const pass = async (runner: ScheduleRunner) => {
+      await runner.tick();
+      await runner.idle();
+    };
+    const runs = async () =>
+      (await t.db.automationRun.findMany({ where: { scheduleId: schedule.id } })).map((r) => [
+        r.state,
+        r.detail,
+      ]);
+    try {
+      clock.advance(MINUTE); // 12:01:00 is due
+      await pass(here);
+      expect(said().length).toBe(before);
+      expect(await runs()).toEqual([
+        ["handed-over", "Handed over: the server moved or dropped before anything was sent."],
+      ]);
+      // The attempt is on record, as a failure that sent nothing.
+      expect(
+        await t.db.auditEvent.findMany({
+          where: { action: "server.broadcast", automation: "Moving" },
+          select: { outcome: true, detail: true },
+        }),
+      ).toEqual([{ outcome: "failure", detail: "That server just moved to another RconDeck instance." }]);
+
+      clock.advance(1_000);
+      await pass(there); // its first pass reads the schedule, advanced to 12:01 by "here"
+      await pass(here); // holds nothing now
+      await pass(there);
+      expect(said().slice(before)).toEqual(["Console: Hi"]);
+      expect(await runs()).toEqual([["done", "Message sent to everyone on the server."]]);
+    } finally {
+      here.stop();
+      there.stop();
+    }
   });
 
   it("a sequence left counting down by a stopped process is marked interrupted, not shown running for ever", async () => {

@@ -12,6 +12,9 @@
  * connection dropped) has its runs wait until it is, for up to `settleMs` since it was first seen so:
  * a run claimed on a connection still being made would fail at once, and no instance could run that
  * due time again. One still not connected after that has its runs claimed and recorded as failed.
+ * The same holds for a server that moves (or drops) between the claim and the send: a run claimed
+ * while connected whose step was refused before anything was sent (NotSentError) is marked
+ * "handed-over", and whoever holds the server when it is connected takes it over (this instance too).
  *
  * Missed runs: a due time more than `graceMs` in the past (RconDeck was down, or this instance only
  * now holds the server) follows the schedule's policy: "skip" records one skipped run, "run-once"
@@ -77,6 +80,9 @@ interface Sequence {
 }
 
 type Claimed = { runId: string; serverId: string };
+
+/** The state of a run given back by an instance whose server moved before the send (see handOver). */
+const HANDED_OVER = "handed-over";
 
 export class ScheduleRunner {
   private readonly tickMs: number;
@@ -292,15 +298,50 @@ export class ScheduleRunner {
         : action.type === "custom"
           ? { kind: "custom", commandId: action.commandId, args: action.args, confirmed: action.confirmed }
           : { kind: "command", command: action.command, confirmed: action.confirmed };
+    // Claimed connected: a send refused because it no longer is may go to the next holder. Claimed
+    // after waiting `settleMs` for a connection: the failure is the outcome.
+    const waitedOut = new Set(claimed.filter((run) => this.unready.has(run.serverId)).map((r) => r.serverId));
     await Promise.all(
       claimed.map((run) =>
         this.track(
           performStep(this.deps(), schedule, run.serverId, step).then((outcome) =>
-            this.finish(run.runId, outcome, note),
+            outcome.notSent && !waitedOut.has(run.serverId)
+              ? this.handOver(schedule, run)
+              : this.finish(run.runId, outcome, note),
           ),
         ),
       ),
     );
+  }
+
+  /**
+   * A run that sent nothing because its server moved or dropped since the pass: marked
+   * "handed-over" (still a handled due time), so the instance holding the server once it is
+   * connected takes it over (claimAll); this one too, after `settleMs` if it still holds it
+   * unconnected, and then records it failed.
+   */
+  private async handOver(schedule: CachedSchedule, run: Claimed): Promise<void> {
+    this.attempted.get(schedule.id)?.delete(run.serverId);
+    await this.options.db.automationRun
+      .updateMany({
+        where: { id: run.runId, state: "running" },
+        data: {
+          state: HANDED_OVER,
+          detail: "Handed over: the server moved or dropped before anything was sent.",
+        },
+      })
+      .then(() =>
+        this.options.logger.info("schedule run handed over: its server moved or dropped before the send", {
+          schedule: schedule.id,
+          serverId: run.serverId,
+        }),
+      )
+      .catch((error: unknown) =>
+        this.options.logger.error("schedule run not handed over", {
+          runId: run.runId,
+          error: String(error).slice(0, 200),
+        }),
+      );
   }
 
   private deps(): PerformDeps {
@@ -355,8 +396,13 @@ export class ScheduleRunner {
         });
         claimed.push({ runId: run.id, serverId });
       } catch (error) {
-        // Claimed by another instance (or before a restart): it runs there, once.
-        if (isUniqueViolation(error)) continue;
+        // Claimed by another instance (or before a restart): it runs there, once; unless that
+        // instance handed it over, then it is taken here (one conditional update wins).
+        if (isUniqueViolation(error)) {
+          const runId = await this.takeOver(schedule.id, serverId, dueAt, state, detail, now);
+          if (runId) claimed.push({ runId, serverId });
+          continue;
+        }
         // The server or schedule was deleted meanwhile (foreign key): nothing to run.
         this.options.logger.warn("schedule run not claimed", {
           schedule: schedule.id,
@@ -366,6 +412,25 @@ export class ScheduleRunner {
       }
     }
     return claimed;
+  }
+
+  private async takeOver(
+    scheduleId: string,
+    serverId: string,
+    dueAt: number,
+    state: "running" | "skipped",
+    detail: string | null,
+    now: number,
+  ): Promise<string | null> {
+    const { db } = this.options;
+    const key = { scheduleId, serverId, dueAt: new Date(dueAt) };
+    const { count } = await db.automationRun.updateMany({
+      where: { ...key, state: HANDED_OVER },
+      data: { state, detail, startedAt: new Date(now), endedAt: state === "skipped" ? new Date(now) : null },
+    });
+    if (count === 0) return null;
+    const run = await db.automationRun.findFirst({ where: key, select: { id: true } });
+    return run?.id ?? null;
   }
 
   private async finish(runId: string, outcome: StepOutcome, note = ""): Promise<void> {
