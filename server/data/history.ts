@@ -354,21 +354,24 @@ export async function pruneHistory(db: Db, before: Date): Promise<{ sessions: nu
 
 /**
  * Deletes at most `limit` console lines of one server: all of them, those below a seq (`belowSeq`,
- * the per-server history cap) or those older than `before` (retention); each form walks an index
- * that starts with serverId. Returns how many went; small batches keep each statement short so
- * other writes (and SQLite's single writer, whose driver blocks the event loop) never wait long.
+ * the per-server history cap) or those older than `before` (retention); each form walks the
+ * (serverId, seq) index. Retention takes the `limit` oldest lines by seq and deletes those past the
+ * cutoff: seq follows time per server, so a batch that keeps one has reached the recent lines (and a
+ * server with nothing to delete costs `limit` index entries, not a walk of all its lines). Returns
+ * how many went; small batches keep each statement short so other writes (and SQLite's single
+ * writer, whose driver blocks the event loop) never wait long.
  */
 export async function deleteConsoleLineBatch(
   db: Db,
   what: { serverId: string; belowSeq?: number; before?: Date },
   limit: number,
 ): Promise<number> {
+  if (what.before !== undefined)
+    return db.$executeRaw`DELETE FROM "ConsoleLine" WHERE "id" IN (SELECT "id" FROM "ConsoleLine" WHERE "serverId" = ${what.serverId} ORDER BY "seq" LIMIT ${limit}) AND "createdAt" < ${what.before}`;
   const where =
-    what.before !== undefined
-      ? Prisma.sql`"serverId" = ${what.serverId} AND "createdAt" < ${what.before}`
-      : what.belowSeq !== undefined
-        ? Prisma.sql`"serverId" = ${what.serverId} AND "seq" < ${what.belowSeq}`
-        : Prisma.sql`"serverId" = ${what.serverId}`;
+    what.belowSeq !== undefined
+      ? Prisma.sql`"serverId" = ${what.serverId} AND "seq" < ${what.belowSeq}`
+      : Prisma.sql`"serverId" = ${what.serverId}`;
   return db.$executeRaw`DELETE FROM "ConsoleLine" WHERE "id" IN (SELECT "id" FROM "ConsoleLine" WHERE ${where} LIMIT ${limit})`;
 }
 

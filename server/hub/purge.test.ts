@@ -36,8 +36,12 @@ describe.each(DATABASE_KINDS)("console line purge on $kind", ({ create }) => {
     await t.drop();
   });
 
-  /** A disabled server (no connection needed) with `count` stored lines, seqs 1..count. */
-  async function serverWithLines(count: number, createdAt = new Date()): Promise<string> {
+  /** A disabled server (no connection needed) with `count` stored lines, seqs 1..count, the first `older.count` dated `older.at`. */
+  async function serverWithLines(
+    count: number,
+    createdAt = new Date(),
+    older: { count: number; at: Date } = { count: 0, at: createdAt },
+  ): Promise<string> {
     const row = await t.db.server.create({
       data: {
         name: "S",
@@ -58,7 +62,7 @@ describe.each(DATABASE_KINDS)("console line purge on $kind", ({ create }) => {
       actorId: owner.id,
       actorName: "Olga",
       replyTo: null,
-      createdAt,
+      createdAt: i < older.count ? older.at : createdAt,
     }));
     await insertConsoleLines(t.db, lines);
     return row.id;
@@ -115,5 +119,20 @@ describe.each(DATABASE_KINDS)("console line purge on $kind", ({ create }) => {
     );
     expect(Math.min(...seqs)).toBe(901);
     expect(await count(old)).toBe(0);
+  });
+
+  it("retention deletes a server's old lines oldest first, in batches, and keeps every newer one", async () => {
+    // 150 lines past retention (seqs 1-150), then 70 recent ones: three batches of 64 reach them.
+    const mixed = await serverWithLines(220, new Date(), {
+      count: 150,
+      at: new Date(Date.now() - 40 * 86_400_000),
+    });
+    const hub = await startHub({ purge: { batch: 64, pauseMs: 0 }, retentionDays: 30 });
+    await hub.purger.kick();
+    const seqs = (await t.db.consoleLine.findMany({ where: { serverId: mixed }, select: { seq: true } })).map(
+      (r) => r.seq,
+    );
+    expect(seqs.length).toBe(70);
+    expect(Math.min(...seqs)).toBe(151);
   });
 });

@@ -1,0 +1,4 @@
+-- DropIndex
+DROP INDEX "ConsoleLine_serverId_createdAt_idx";
+
+
