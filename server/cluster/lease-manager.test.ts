@@ -3,7 +3,7 @@
  * short leases, holders that record adopt/release/fenceAll. No timing assertions: conditions are
  * awaited with a deadline.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Db } from "../db/client.ts";
 import { createPostgresTestDatabase, type TestDatabase } from "../testing/databases.ts";
 import { FENCE_REASON, LeaseManager, type LeaseClock } from "./lease-manager.ts";
@@ -364,9 +364,15 @@ describe("LeaseManager (PostgreSQL)", () => {
     expect(a.holder.released).toContain(disabled);
     expect(b.holder.released).toContain(deleted);
     expect(a.manager.writeGate(disabled)).toBe(false);
-    const rows = await leaseRows();
-    expect(rows.find((r) => r.serverId === deleted)).toBeUndefined();
-    expect(rows.find((r) => r.serverId === disabled)?.live).toBe(false);
+    // The lease is given back in the background, once the holder has closed the connection (giveBack).
+    await vi.waitFor(
+      async () => {
+        const rows = await leaseRows();
+        expect(rows.find((r) => r.serverId === deleted)).toBeUndefined();
+        expect(rows.find((r) => r.serverId === disabled)?.live).toBe(false);
+      },
+      { timeout: 10_000, interval: 50 },
+    );
     await until(
       () => sizes(members).reduce((x, y) => x + y, 0) === 4 && settled(members),
       15_000,
