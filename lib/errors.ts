@@ -58,7 +58,6 @@ export class AppError extends Error {
  * certainly did not run, so it may be tried again (the schedule runner hands such a run over).
  */
 export class NotSentError extends AppError {
-  readonly notSent = true;
   constructor(message: string) {
     super("UNAVAILABLE", message);
   }
