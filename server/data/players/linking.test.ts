@@ -183,6 +183,56 @@ describe.each(DATABASE_KINDS)("player linking on $kind", ({ create }) => {
     expect(r3!.playerId).not.toBe(r2!.playerId);
   });
 
+  it("finds a common name's player at its address among hundreds of holders elsewhere, and follows a merge", async () => {
+    // 300 "Unnamed" at other addresses (more than one lookup's chunk of players), and one at .7.
+    const elsewhere = await open(
+      ...Array.from({ length: 300 }, (_, k) => ({
+        serverId: s1,
+        game: OPENARENA,
+        name: "Unnamed",
+        address: `203.0.113.${k % 250}:${30_000 + k}`,
+      })),
+    );
+    await link(elsewhere);
+    const [home] = await open({
+      serverId: s1,
+      game: OPENARENA,
+      name: "Unnamed",
+      address: "198.51.100.7:27960",
+    });
+    const [player] = await link([home!]);
+    const [again] = await open({
+      serverId: s2,
+      game: OPENARENA,
+      name: "unnamed",
+      address: "198.51.100.7:1",
+      joinedAt: at(30),
+    });
+    const [r] = await link([again!], at(40));
+    expect(r!.playerId).toBe(player!.playerId);
+    // Merged into another player without its identities moved: the stay goes to the one kept.
+    const [keptStay] = await open({
+      serverId: s1,
+      game: OPENARENA,
+      name: "Kept",
+      address: "198.51.100.8:27960",
+    });
+    const [kept] = await link([keptStay!]);
+    await t.db.player.update({
+      where: { id: player!.playerId },
+      data: { mergedIntoId: kept!.playerId, mergedAt: at(50) },
+    });
+    const [later] = await open({
+      serverId: s2,
+      game: OPENARENA,
+      name: "Unnamed",
+      address: "198.51.100.7:2",
+      joinedAt: at(60),
+    });
+    const [m] = await link([later!], at(60));
+    expect(m!.playerId).toBe(kept!.playerId);
+  });
+
   it("matches a game that shows no address (Minecraft) on the name, but never a player with an account identity", async () => {
     const [cs] = await open({ serverId: s1, name: "Notch", steamId: steam(1005) });
     const [withAccount] = await link([cs!]);
