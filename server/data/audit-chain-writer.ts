@@ -76,12 +76,15 @@ class ChainWriter {
   append(change: ChainChange): Promise<AuditEvent> {
     return new Promise((resolve, reject) => {
       this.queue.push({ change, resolve, reject, attempts: 0 });
-      if (!this.draining) void this.drain();
+      if (this.draining) return;
+      this.draining = true;
+      // Written after this turn of the event loop: the commands and answers that arrived in it go in
+      // one transaction (one batch per change at 1,000 bench servers was 100 transactions a second).
+      setImmediate(() => void this.drain());
     });
   }
 
   private async drain(): Promise<void> {
-    this.draining = true;
     try {
       while (this.queue.length > 0) await this.writeBatch(this.queue.splice(0, BATCH));
     } finally {
