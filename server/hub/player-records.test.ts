@@ -237,4 +237,39 @@ describe("player records in the live hub (TF2 emulators, socket.io)", () => {
     ]);
     unwatch();
   });
+  it("stores a rename during a stay on the same player record: its last name and a name identity", async () => {
+    const a = await gameServer("Delta");
+    const present = a.e.world.players.find((p) => !p.isBot)!;
+    const hub = new ConnectionHub({
+      db: t.db,
+      logger: silentLogger,
+      encryptionKey: KEY,
+      connectionOptions: FAST,
+      history: { intervalMs: 20 },
+      watchedPollMs: 100,
+    });
+    cleanups.push(() => hub.stop());
+    await hub.start();
+    const unwatch = hub.watch(a.id);
+    const gameId = String(present.userid);
+    await vi.waitFor(() => expect(hub.players(a.id).find((p) => p.id === gameId)?.record).toBeTruthy(), {
+      timeout: 5_000,
+    });
+    const playerId = hub.players(a.id).find((p) => p.id === gameId)!.record!.playerId;
+    present.name = "Renamed Mid Stay";
+    await vi.waitFor(
+      async () =>
+        expect(await t.db.player.findUniqueOrThrow({ where: { id: playerId } })).toMatchObject({
+          lastName: "Renamed Mid Stay",
+        }),
+      { timeout: 5_000 },
+    );
+    const names = await t.db.playerIdentity.findMany({
+      where: { playerId, kind: "name" },
+      select: { display: true },
+    });
+    expect(names.map((n) => n.display)).toEqual(expect.arrayContaining([present.name]));
+    expect(hub.players(a.id).find((p) => p.id === gameId)?.record?.playerId).toBe(playerId);
+    unwatch();
+  });
 });

@@ -11,6 +11,7 @@ import {
   currentPlayersOfStays,
   linkLateIdentities,
   linkStays,
+  type StayFields,
   type StayGame,
 } from "../data/players/linking.ts";
 import type { Db } from "../db/client.ts";
@@ -25,12 +26,34 @@ export interface StayRecord {
   settle: () => void;
   /** The watch notice of this stay was given. */
   noticed: boolean;
+  /**
+   * What the stay showed when it was last linked (null: not linked yet). The open is linked after
+   * its batch is gathered, with what the player shows by then: a BattlEye GUID verified a moment
+   * after the connect is usually in it, and the late link it asked for would find nothing new.
+   */
+  linkedWith: StayFields | null;
 }
 
 export function newStayRecord(): StayRecord {
   let settle = () => undefined as void;
   const ready = new Promise<void>((resolve) => (settle = resolve));
-  return { badge: null, ready, settle, noticed: false };
+  return { badge: null, ready, settle, noticed: false, linkedWith: null };
+}
+
+function fieldsOf(player: Player): StayFields {
+  const { name, plainName, guid, steamId, address } = player;
+  return { name, plainName, guid, steamId, address };
+}
+
+function sameFields(a: StayFields | null, b: StayFields): boolean {
+  return (
+    a !== null &&
+    a.name === b.name &&
+    a.plainName === b.plainName &&
+    a.guid === b.guid &&
+    a.steamId === b.steamId &&
+    a.address === b.address
+  );
 }
 
 /** The game as linking sees it: whether its player list shows account ids is dialect data. */
@@ -90,6 +113,7 @@ export class PlayerRecords {
             );
       const changed = new Set<string>();
       stored.forEach((s, i) => {
+        s.stay.record.linkedWith = fieldsOf(s.stay.player);
         if (this.apply(s.stay, results[i]?.badge ?? null)) changed.add(s.stay.serverId);
       });
       this.emit(changed);
@@ -105,8 +129,16 @@ export class PlayerRecords {
 
   /** Identities learned during a stay (a GUID after the connect, a rename). */
   async linkLate(stay: LiveStay, stayId: string, game: StayGame): Promise<void> {
+    const fields = fieldsOf(stay.player);
+    if (sameFields(stay.record.linkedWith, fields)) return;
     try {
-      const result = await linkLateIdentities(this.host.db, stayId, { ...stay.player, game }, this.now());
+      const result = await linkLateIdentities(
+        this.host.db,
+        stayId,
+        { ...fields, isBot: stay.player.isBot, game },
+        this.now(),
+      );
+      stay.record.linkedWith = fields;
       if (this.apply(stay, result?.badge ?? stay.record.badge)) this.emit(new Set([stay.serverId]));
     } catch (error) {
       this.host.logger.warn("player record linking failed", { error: String(error).slice(0, 200) });
