@@ -168,6 +168,27 @@ export async function updatePlayerSession(
   await db.playerSession.updateMany({ where: { id }, data: fields });
 }
 
+export type StayShownFields = Pick<PlayerSessionInput, "name" | "plainName" | "guid" | "steamId" | "address">;
+
+/**
+ * Several stays' names and identities at once: one UPDATE ... FROM (VALUES ...) per chunk (the
+ * hub's stays learn GUIDs and names a few a second per busy server; one statement each was one
+ * autocommitted write each). A row given twice takes its last fields. Rows that are gone are skipped.
+ */
+export async function updatePlayerSessions(
+  db: Db,
+  rows: readonly { id: string; fields: StayShownFields }[],
+  now: Date,
+): Promise<void> {
+  const last = new Map(rows.map((r) => [r.id, r.fields]));
+  for (const chunk of chunked([...last], rowsPerStatement(6))) {
+    const values = chunk.map(
+      ([id, f]) => Prisma.sql`(${id}, ${f.name}, ${f.plainName}, ${f.guid}, ${f.steamId}, ${f.address})`,
+    );
+    await db.$executeRaw`UPDATE "PlayerSession" SET "name" = v.column2, "plainName" = v.column3, "guid" = v.column4, "steamId" = v.column5, "address" = v.column6, "updatedAt" = ${now} FROM (VALUES ${Prisma.join(values)}) AS v WHERE "PlayerSession"."id" = v.column1`;
+  }
+}
+
 /**
  * Ends stays (those still open) and adds each linked one to its player's totals once
  * (players/totals.ts): the rows changed and the totals are one transaction.

@@ -7,10 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeStaysLeftOpen, openPlayerSessions, type PlayerSessionInput } from "../data/history.ts";
 import type { Db } from "../db/client.ts";
-import { systemClock } from "../rcon/clock.ts";
 import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
 import { createUnreadableServer } from "../testing/hub.ts";
 import type { WriteFence } from "./fence.ts";
+import { systemHubClock } from "./clock.ts";
 import { ConsoleHistory } from "./history.ts";
 import { StayWriter } from "./stay-writer.ts";
 
@@ -33,6 +33,8 @@ function logger(warnings: { message: string; fields: unknown }[]) {
     error() {},
   };
 }
+
+const GUID = "0123456789abcdef0123456789abcdef";
 
 function stay(serverId: string, gameId: string, joinedAt: Date): PlayerSessionInput {
   return {
@@ -69,7 +71,7 @@ describe.each(DATABASE_KINDS)("write fence on $kind", ({ create }) => {
     const writer = new StayWriter<string>({
       db: t.db,
       logger: logger([]),
-      clock: systemClock,
+      clock: systemHubClock,
       fence: refusingFence(t.db, lost, asked),
       epochOf: (id) => epochs.get(id) ?? null,
       opened: (batch) => {
@@ -81,8 +83,17 @@ describe.each(DATABASE_KINDS)("write fence on $kind", ({ create }) => {
     const a = writer.open(stay(held, "1", at), "a");
     const b = writer.open(stay(lost, "1", at), "b");
     const c = writer.open(stay(gone, "1", at), "c");
-    writer.update(held, a, { name: "Renamed" });
-    writer.update(lost, b, { name: "Renamed" });
+    const shown = {
+      name: "Renamed",
+      plainName: "Renamed",
+      guid: GUID,
+      steamId: null,
+      address: "203.0.113.9:2304",
+    };
+    // Two updates of one stay in a batch: the last one's fields are stored.
+    writer.update(held, a, { ...shown, name: "Renamed once", plainName: "Renamed once", guid: null });
+    writer.update(held, a, shown);
+    writer.update(lost, b, shown);
     writer.sample(held, 1, at);
     writer.sample(lost, 1, at);
     writer.sample(gone, 1, at);
@@ -96,7 +107,7 @@ describe.each(DATABASE_KINDS)("write fence on $kind", ({ create }) => {
     expect(await c).toBeNull();
     expect(opened).toHaveLength(3);
     const stays = await t.db.playerSession.findMany({ where: { serverId: { in: [held, lost, gone] } } });
-    expect(stays).toEqual([expect.objectContaining({ serverId: held, name: "Renamed", leftAt: end })]);
+    expect(stays).toEqual([expect.objectContaining({ serverId: held, ...shown, leftAt: end })]);
     const samples = await t.db.playerCountSample.findMany({
       where: { serverId: { in: [held, lost, gone] } },
     });

@@ -9,7 +9,7 @@ import type { PlayerRecordBadge, WatchNoticeMessage } from "../../lib/realtime/c
 import {
   badgesFor,
   currentPlayersOfStays,
-  linkLateIdentities,
+  linkLateIdentitiesOfStays,
   linkStays,
   type StayFields,
   type StayGame,
@@ -84,7 +84,17 @@ export function watchLine(name: string, reason: string): string {
   return `${name} joined — on the watch list: ${reason}`;
 }
 
+interface LateLink {
+  stay: LiveStay;
+  stayId: string;
+  game: StayGame;
+  fields: StayFields;
+  done: () => void;
+}
+
 export class PlayerRecords {
+  private readonly late: LateLink[] = [];
+
   constructor(
     private readonly host: RecordHost,
     // eslint-disable-next-line no-restricted-syntax -- default for tests of the records alone; the hub passes its clock
@@ -127,21 +137,44 @@ export class PlayerRecords {
     }
   }
 
-  /** Identities learned during a stay (a GUID after the connect, a rename). */
-  async linkLate(stay: LiveStay, stayId: string, game: StayGame): Promise<void> {
+  /**
+   * Identities learned during a stay (a GUID after the connect, a rename). The links asked for in
+   * one go (the hub's stay writer runs a batch's together) share one transaction.
+   */
+  linkLate(stay: LiveStay, stayId: string, game: StayGame): Promise<void> {
     const fields = fieldsOf(stay.player);
-    if (sameFields(stay.record.linkedWith, fields)) return;
+    if (sameFields(stay.record.linkedWith, fields)) return Promise.resolve();
+    return new Promise((done) => {
+      this.late.push({ stay, stayId, game, fields, done });
+      if (this.late.length === 1) queueMicrotask(() => void this.linkLateBatch(this.late.splice(0)));
+    });
+  }
+
+  private async linkLateBatch(batch: readonly LateLink[]): Promise<void> {
     try {
-      const result = await linkLateIdentities(
+      const results = await linkLateIdentitiesOfStays(
         this.host.db,
-        stayId,
-        { ...fields, isBot: stay.player.isBot, game },
+        batch.map((l) => ({
+          stayId: l.stayId,
+          fields: { ...l.fields, isBot: l.stay.player.isBot, game: l.game },
+        })),
         this.now(),
       );
-      stay.record.linkedWith = fields;
-      if (this.apply(stay, result?.badge ?? stay.record.badge)) this.emit(new Set([stay.serverId]));
+      const changed = new Set<string>();
+      batch.forEach((l, i) => {
+        l.stay.record.linkedWith = l.fields;
+        if (this.apply(l.stay, results[i]?.badge ?? l.stay.record.badge)) changed.add(l.stay.serverId);
+      });
+      this.emit(changed);
     } catch (error) {
+      if (batch.length > 1) {
+        // One stay that cannot be linked must not keep the others from their records.
+        for (const l of batch) await this.linkLateBatch([l]);
+        return;
+      }
       this.host.logger.warn("player record linking failed", { error: String(error).slice(0, 200) });
+    } finally {
+      for (const l of batch) l.done();
     }
   }
 

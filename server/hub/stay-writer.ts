@@ -11,22 +11,19 @@ import {
   closePlayerSessionGroups,
   openPlayerSessions,
   recordPlayerCountSample,
-  updatePlayerSession,
+  updatePlayerSessions,
   type PlayerSessionInput,
+  type StayShownFields,
 } from "../data/history.ts";
 import type { Db } from "../db/client.ts";
-import type { Clock } from "../rcon/clock.ts";
+import type { HubClock } from "./clock.ts";
 import type { Logger } from "../rcon/types.ts";
 import type { WriteFence } from "./fence.ts";
-
-export type StayFields = Partial<
-  Pick<PlayerSessionInput, "name" | "plainName" | "guid" | "steamId" | "address">
->;
 
 export interface StayWriterOptions<T> {
   db: Db;
   logger: Logger;
-  clock: Clock;
+  clock: HubClock;
   fence: WriteFence;
   /** The epoch a server's writes carry; null: none of its writes is attempted any more. */
   epochOf(serverId: string): number | null;
@@ -42,6 +39,13 @@ interface QueuedOpen<T> {
   resolve(id: string | null): void;
 }
 
+interface QueuedUpdate {
+  serverId: string;
+  stay: Promise<string | null>;
+  fields: StayShownFields;
+  after?: (stayId: string) => Promise<void>;
+}
+
 interface QueuedClose {
   serverId: string;
   stays: readonly Promise<string | null>[];
@@ -51,7 +55,10 @@ interface QueuedClose {
 export class StayWriter<T = unknown> {
   private writes: Promise<unknown> = Promise.resolve();
   private readonly opens: QueuedOpen<T>[] = [];
-  private readonly closes: QueuedClose[] = [];
+  /** Writes enqueued so far (a batch takes more items only while it is the last one). */
+  private enqueued = 0;
+  private readonly closes = this.tailBatch<QueuedClose>((items) => this.writeCloses(items));
+  private readonly updates = this.tailBatch<QueuedUpdate>((items) => this.writeUpdates(items));
   private readonly gatherMs: number;
   private readonly batchSize: number;
 
@@ -62,6 +69,7 @@ export class StayWriter<T = unknown> {
 
   /** Runs `task` after every write asked before it, one at a time (also the backfill's queue). */
   enqueue(task: () => Promise<unknown>): void {
+    this.enqueued++;
     this.writes = this.writes
       .then(task)
       .catch((error: unknown) =>
@@ -89,48 +97,56 @@ export class StayWriter<T = unknown> {
     });
   }
 
-  /** A stay's name or identities changed; `after` runs with its id once stored (late linking). */
+  /**
+   * A stay's name or identities changed; `after` runs with its id once stored (late linking). The
+   * updates asked for meanwhile go out together, and their `after`s run together.
+   */
   update(
     serverId: string,
     stay: Promise<string | null>,
-    fields: StayFields,
+    fields: StayShownFields,
     after?: (stayId: string) => Promise<void>,
   ): void {
-    this.enqueue(async () => {
-      const id = await stay;
-      if (!id) return;
-      const done = await this.fenced([serverId], async (db, allowed) => {
-        if (!allowed.has(serverId)) return false;
-        await updatePlayerSession(db, id, fields);
-        return true;
-      });
-      if (done && after) await after(id);
-    });
+    this.updates.add({ serverId, stay, fields, after });
   }
 
   /** Ends these stays of one server at `at` (with the other closes queued by then). */
   close(serverId: string, stays: readonly Promise<string | null>[], at: Date): void {
-    if (stays.length === 0) return;
-    this.closes.push({ serverId, stays, at });
-    if (this.closes.length > 1) return; // a write for the queued closes is already in the queue
-    this.enqueue(async () => {
-      const closes = this.closes.splice(0);
-      const groups = await Promise.all(
-        closes.map(async (c) => ({
-          serverId: c.serverId,
-          leftAt: c.at,
-          ids: (await Promise.all(c.stays)).filter((id): id is string => id !== null),
-        })),
-      );
-      await this.fenced(
-        groups.map((g) => g.serverId),
-        (db, allowed) =>
-          closePlayerSessionGroups(
-            db,
-            groups.filter((g) => allowed.has(g.serverId)),
-          ),
-      );
-    });
+    if (stays.length > 0) this.closes.add({ serverId, stays, at });
+  }
+
+  private async writeUpdates(queued: readonly QueuedUpdate[]): Promise<void> {
+    const rows = (await Promise.all(queued.map(async (u) => ({ ...u, id: await u.stay })))).filter(
+      (u): u is typeof u & { id: string } => u.id !== null,
+    );
+    if (rows.length === 0) return;
+    const stored = await this.fenced(
+      rows.map((r) => r.serverId),
+      async (db, allowed) => {
+        const wanted = rows.filter((r) => allowed.has(r.serverId));
+        await updatePlayerSessions(db, wanted, new Date(this.options.clock.wall()));
+        return wanted;
+      },
+    );
+    await Promise.all((stored ?? []).map(async (r) => r.after?.(r.id)));
+  }
+
+  private async writeCloses(closes: readonly QueuedClose[]): Promise<void> {
+    const groups = await Promise.all(
+      closes.map(async (c) => ({
+        serverId: c.serverId,
+        leftAt: c.at,
+        ids: (await Promise.all(c.stays)).filter((id): id is string => id !== null),
+      })),
+    );
+    await this.fenced(
+      groups.map((g) => g.serverId),
+      (db, allowed) =>
+        closePlayerSessionGroups(
+          db,
+          groups.filter((g) => allowed.has(g.serverId)),
+        ),
+    );
   }
 
   /** One player-count sample (sparkline and charts), with the map where the hub knows it. */
@@ -167,6 +183,31 @@ export class StayWriter<T = unknown> {
     await this.options.opened?.(
       batch.map((b, i) => ({ context: b.context, stayId: ids?.[i] ?? null, input: b.input })),
     );
+  }
+
+  /**
+   * Items written together by one queued write, which takes more of them until it starts or until
+   * another write is queued after it. A later item never joins an earlier write: the write awaits
+   * its items' stays, and a stay opened after that write was queued is stored by a write behind it
+   * (joining would wait for it for ever).
+   */
+  private tailBatch<I>(write: (items: I[]) => Promise<void>): { add(item: I): void } {
+    let pending: { items: I[]; position: number } | null = null;
+    return {
+      add: (item) => {
+        if (pending && pending.position === this.enqueued) {
+          pending.items.push(item);
+          return;
+        }
+        const batch = { items: [item], position: 0 };
+        pending = batch;
+        this.enqueue(async () => {
+          if (pending === batch) pending = null;
+          await write(batch.items);
+        });
+        batch.position = this.enqueued;
+      },
+    };
   }
 
   /** Runs `write` through the fence for the servers still wanted; null (not run) when none is. */

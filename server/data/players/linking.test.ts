@@ -17,7 +17,14 @@ import {
   pruneHistory,
   recordPlayerCountSample,
 } from "../history.ts";
-import { badgesFor, linkLateIdentities, linkStays, type StayGame, type StayToLink } from "./linking.ts";
+import {
+  badgesFor,
+  linkLateIdentities,
+  linkLateIdentitiesOfStays,
+  linkStays,
+  type StayGame,
+  type StayToLink,
+} from "./linking.ts";
 
 const T0 = new Date("2026-06-01T12:00:00Z");
 const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
@@ -304,6 +311,27 @@ describe.each(DATABASE_KINDS)("player linking on $kind", ({ create }) => {
     expect(await t.db.player.count({ where: { id: placeholder!.playerId } })).toBe(0);
     const names = (await identities(first!.playerId)).filter((r) => r.kind === "name").map((r) => r.display);
     expect(names.sort()).toEqual(["Medic", "Medic2"]);
+  });
+
+  it("links several stays' late GUIDs in one call, in order: a later stay finds the GUID an earlier one stored", async () => {
+    const guid = "cccccccccccccccccccccccccccccccc";
+    const [a, b, bot] = await open(
+      { serverId: s3, game: ARMA, name: "Pilot", address: "192.0.2.30:2304" },
+      { serverId: s3, game: ARMA, name: "Pilot alt", address: "192.0.2.31:2304" },
+      { serverId: s3, game: ARMA, name: "Bot", address: "bot", isBot: true },
+    );
+    const [first, placeholder] = await link([a!, b!]);
+    expect(placeholder!.playerId).not.toBe(first!.playerId);
+    const fields = (stay: StayToLink) => ({ ...stay, game: ARMA, guid });
+    const results = await linkLateIdentitiesOfStays(
+      t.db,
+      [a!, b!, bot!].map((stay) => ({ stayId: stay.stayId, fields: fields(stay) })),
+      at(30),
+    );
+    // The first stay's player takes the GUID; the second's placeholder gives way to that player.
+    expect(results.map((r) => r?.playerId ?? null)).toEqual([first!.playerId, first!.playerId, null]);
+    expect(await playerOf(b!.stayId)).toBe(first!.playerId);
+    expect(await t.db.player.count({ where: { id: placeholder!.playerId } })).toBe(0);
   });
 
   it("keeps a late GUID held by another player as a conflict when the stay's player is someone (a note)", async () => {
