@@ -23,7 +23,7 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/.next ./.next
 COPY --from=build /app/prisma ./prisma
-COPY --from=build /app/scripts/server-node-options ./scripts/server-node-options
+COPY --from=build /app/scripts/server-node-options /app/scripts/server-env ./scripts/
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
@@ -31,4 +31,4 @@ EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # exec: node is PID 1 and receives SIGTERM itself (a graceful stop hands its game servers over).
-CMD ["sh", "-c", "exec node $(grep -v '^#' scripts/server-node-options) dist/server/index.js"]
+CMD ["sh", "-c", "exec env $(grep -v '^#' scripts/server-env) node $(grep -v '^#' scripts/server-node-options) dist/server/index.js"]

@@ -30,7 +30,7 @@ import { migrateDatabase } from "../server/db/migrate.ts";
 import { ConnectionHub } from "../server/hub/hub.ts";
 import { createRealtime } from "../server/realtime/io.ts";
 import { sessionCookieFor } from "../server/testing/session-cookie.ts";
-import { serverNodeOptions } from "../scripts/node-options.ts";
+import { serverEnv, serverNodeOptions } from "../scripts/node-options.ts";
 
 const SECRET = "f".repeat(48);
 const KEY = Buffer.alloc(32, 7);
@@ -129,7 +129,7 @@ async function startProcess(databaseUrl: string): Promise<Measured> {
       "--db",
       databaseUrl,
     ],
-    { stdio: ["pipe", "pipe", "inherit"] },
+    { stdio: ["pipe", "pipe", "inherit"], env: { ...process.env, ...serverEnv() } },
   );
   if (!proc.stdout) throw new Error("no stdout");
   const lines = createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
@@ -167,6 +167,7 @@ async function startBuild(dir: string, databaseUrl: string): Promise<Measured> {
   const proc = spawn(process.execPath, [...serverNodeOptions(), "dist/server/index.js"], {
     env: {
       ...process.env,
+      ...serverEnv(),
       NODE_ENV: "production",
       PORT: String(port),
       HOST: "127.0.0.1",

@@ -25,7 +25,7 @@ import { ConnectionHub } from "../server/hub/hub.ts";
 import { startHostileSource } from "../server/hub/testing/hostile-source.ts";
 import { startEmulator } from "../server/rcon/emulators/registry.ts";
 import { encryptSecret } from "../server/security/crypto.ts";
-import { serverNodeOptions } from "../scripts/node-options.ts";
+import { serverEnv, serverNodeOptions } from "../scripts/node-options.ts";
 import { percentile } from "./support/stats.ts";
 
 const PASSWORD = "benchpass";
@@ -300,7 +300,7 @@ export async function main(args: string[]): Promise<void> {
       "--purge",
       values.purge,
     ],
-    { stdio: "inherit" },
+    { stdio: "inherit", env: { ...process.env, ...serverEnv() } },
   );
   const code = await new Promise<number | null>((resolve) => run.once("exit", resolve));
   if (code !== 0) throw new Error(`the flood run failed (exit ${code})`);

@@ -54,7 +54,7 @@ import type { RunningEmulator } from "../server/rcon/emulators/types.ts";
 import type { ProtocolId } from "../server/rcon/types.ts";
 import { encryptSecret } from "../server/security/crypto.ts";
 import { sessionCookieFor } from "../server/testing/session-cookie.ts";
-import { serverNodeOptions } from "../scripts/node-options.ts";
+import { serverEnv, serverNodeOptions } from "../scripts/node-options.ts";
 import { percentile } from "./support/stats.ts";
 
 const PASSWORD = "benchpass";
@@ -447,6 +447,7 @@ async function startBuiltServer(dir: string, databaseUrl: string): Promise<Proce
   const server = spawn(process.execPath, [...serverNodeOptions(), ...profile, "dist/server/index.js"], {
     env: {
       ...process.env,
+      ...serverEnv(),
       NODE_ENV: "production",
       PORT: String(port),
       HOST: "127.0.0.1",
@@ -783,7 +784,10 @@ export async function main(args: string[]): Promise<void> {
         "--db",
         values.db,
       ],
-      { stdio: "inherit" },
+      {
+        stdio: "inherit",
+        env: values.target === "process" ? { ...process.env, ...serverEnv() } : process.env,
+      },
     );
     const code = await new Promise<number | null>((resolve) => run.once("exit", resolve));
     if (code !== 0) throw new Error(`the run for N=${n} failed (exit ${code})`);

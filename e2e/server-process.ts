@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { serverNodeOptions } from "../scripts/node-options.ts";
+import { serverEnv, serverNodeOptions } from "../scripts/node-options.ts";
 
 export const E2E_DIR = path.resolve(".tmp/e2e");
 const STATE_FILE = path.join(E2E_DIR, "state.json");
@@ -27,6 +27,7 @@ export async function startServer(port: number): Promise<{ child: ChildProcess; 
     {
       env: {
         ...process.env,
+        ...serverEnv(),
         NODE_ENV: "production",
         PORT: String(port),
         HOST: "127.0.0.1",

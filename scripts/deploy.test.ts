@@ -3,7 +3,9 @@
  * has PostgreSQL, Redis, three instances and a proxy; every ${VAR} it uses is in .env.example;
  * .env.example documents exactly what server/env.ts reads (plus a few marked compose/test-only
  * variables, each checked to be used where it says); the README's Configuration table lists the
- * same set. Docker itself is not run here (no images offline).
+ * same set; every launcher of the dashboard process applies its Node options and environment
+ * (scripts/server-node-options, scripts/server-env). Docker itself is not run here (no images
+ * offline).
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -11,6 +13,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { ENV_KEYS } from "../server/env.ts";
 import { findProjectRoot } from "../server/project-root.ts";
+import { serverEnv } from "./node-options.ts";
 
 const root = findProjectRoot();
 const read = (file: string) => readFileSync(path.join(root, file), "utf8");
@@ -124,5 +127,37 @@ describe(".env.example and the README", () => {
 
   it("the README's Configuration table lists the same set", () => {
     expect(readmeTableKeys().sort()).toEqual(exampleKeys().sort());
+  });
+
+  it("every launcher of the dashboard process applies scripts/server-node-options and scripts/server-env", () => {
+    const shellLaunchers = {
+      "scripts/start.sh": read("scripts/start.sh"),
+      "npm run serve": (JSON.parse(read("package.json")) as { scripts: Record<string, string> }).scripts
+        .serve!,
+      Dockerfile: read("Dockerfile"),
+    };
+    for (const [name, text] of Object.entries(shellLaunchers))
+      expect({ name, both: /server-env\).*server-node-options\)/.test(text) }).toEqual({ name, both: true });
+    expect(read("Dockerfile")).toMatch(/COPY .*scripts\/server-node-options.*scripts\/server-env/);
+    // Processes started from TypeScript take both through scripts/node-options.ts.
+    for (const file of [
+      "e2e/server-process.ts",
+      "server/testing/cluster.ts",
+      "bench/hub.ts",
+      "bench/flood.ts",
+      "bench/flood-sockets.ts",
+    ]) {
+      const text = read(file);
+      expect({
+        file,
+        env: text.includes("serverEnv()"),
+        options: text.includes("serverNodeOptions()"),
+      }).toEqual({
+        file,
+        env: true,
+        options: true,
+      });
+    }
+    expect(serverEnv()).toEqual({ MALLOC_ARENA_MAX: "2" });
   });
 });

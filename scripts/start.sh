@@ -9,4 +9,4 @@ ensure_prisma_client
 ensure_build
 log "Starting RconDeck"
 # shellcheck disable=SC2046 # the options are words on purpose
-exec env NODE_ENV=production node $(grep -v '^#' scripts/server-node-options) dist/server/index.js
+exec env NODE_ENV=production $(grep -v '^#' scripts/server-env) node $(grep -v '^#' scripts/server-node-options) dist/server/index.js

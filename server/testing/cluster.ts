@@ -25,7 +25,7 @@ import { Redis } from "ioredis";
 import { io as connect } from "socket.io-client";
 import type { ConsoleLineMessage } from "../../lib/realtime/contract.ts";
 import { startEmulator } from "../rcon/emulators/registry.ts";
-import { serverNodeOptions } from "../../scripts/node-options.ts";
+import { serverEnv, serverNodeOptions } from "../../scripts/node-options.ts";
 import { hashPassword } from "../auth/passwords.ts";
 import type { Db } from "../db/client.ts";
 import { findProjectRoot } from "../project-root.ts";
@@ -200,6 +200,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
       cwd: root,
       env: {
         ...process.env,
+        ...serverEnv(),
         NODE_ENV: "production",
         PORT: String(port),
         HOST: "127.0.0.1",
