@@ -81,6 +81,20 @@ describe("player records in the live hub (TF2 emulators, socket.io)", () => {
     return { hub, r };
   }
 
+  /** A hub without socket.io, not started yet (a test listens to its events first). */
+  function hubAlone(): ConnectionHub {
+    const hub = new ConnectionHub({
+      db: t.db,
+      logger: silentLogger,
+      encryptionKey: KEY,
+      connectionOptions: FAST,
+      history: { intervalMs: 20 },
+      watchedPollMs: 100,
+    });
+    cleanups.push(() => hub.stop());
+    return hub;
+  }
+
   /** A person known before: a record holding the SteamID, flagged. */
   async function watchedRecord(accountId: number, reason: string): Promise<string> {
     const at = new Date("2026-01-01T00:00:00Z");
@@ -205,15 +219,7 @@ describe("player records in the live hub (TF2 emulators, socket.io)", () => {
     const a = await gameServer("Charlie");
     const present = a.e.world.players.find((p) => !p.isBot)!;
     const playerId = await watchedRecord(present.accountId, "chat abuse");
-    const hub = new ConnectionHub({
-      db: t.db,
-      logger: silentLogger,
-      encryptionKey: KEY,
-      connectionOptions: FAST,
-      history: { intervalMs: 20 },
-      watchedPollMs: 100,
-    });
-    cleanups.push(() => hub.stop());
+    const hub = hubAlone();
     const notices: WatchNoticeMessage[] = [];
     hub.on((ev) => ev.type === "watch" && notices.push(ev.notice));
     await hub.start();
@@ -240,15 +246,7 @@ describe("player records in the live hub (TF2 emulators, socket.io)", () => {
   it("stores a rename during a stay on the same player record: its last name and a name identity", async () => {
     const a = await gameServer("Delta");
     const present = a.e.world.players.find((p) => !p.isBot)!;
-    const hub = new ConnectionHub({
-      db: t.db,
-      logger: silentLogger,
-      encryptionKey: KEY,
-      connectionOptions: FAST,
-      history: { intervalMs: 20 },
-      watchedPollMs: 100,
-    });
-    cleanups.push(() => hub.stop());
+    const hub = hubAlone();
     await hub.start();
     const unwatch = hub.watch(a.id);
     const gameId = String(present.userid);
