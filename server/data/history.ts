@@ -159,21 +159,13 @@ export async function openPlayerSessions(db: Db, inputs: readonly PlayerSessionI
   return rows.map((r) => r.id);
 }
 
-/** Identities that became known later in a stay (BattlEye GUIDs arrive after the connect). */
-export async function updatePlayerSession(
-  db: Db,
-  id: string,
-  fields: Partial<Pick<PlayerSessionInput, "name" | "plainName" | "guid" | "steamId" | "address">>,
-): Promise<void> {
-  await db.playerSession.updateMany({ where: { id }, data: fields });
-}
-
 export type StayShownFields = Pick<PlayerSessionInput, "name" | "plainName" | "guid" | "steamId" | "address">;
 
 /**
- * Several stays' names and identities at once: one UPDATE ... FROM (VALUES ...) per chunk (the
- * hub's stays learn GUIDs and names a few a second per busy server; one statement each was one
- * autocommitted write each). A row given twice takes its last fields. Rows that are gone are skipped.
+ * Identities and names that became known later in stays (BattlEye GUIDs arrive after the connect),
+ * several stays at once: one UPDATE ... FROM (VALUES ...) per chunk (the hub's stays learn GUIDs
+ * and names a few a second per busy server; one statement each was one autocommitted write each).
+ * A row given twice takes its last fields. Rows that are gone are skipped.
  */
 export async function updatePlayerSessions(
   db: Db,

@@ -2,8 +2,9 @@
  * The hub's stay and sample writes, like ConsoleHistory for lines: nothing on the hot path waits
  * for the database. Every write runs in one serial queue, in the order asked (a close never
  * overtakes its open); stays are opened in batches (gathered for `gatherMs`, up to `batchSize`
- * rows a statement: a server coming online brings 64 players at once), and the closes every
- * server asks for meanwhile go out together in one transaction. Each write goes through the
+ * rows a statement: a server coming online brings 64 players at once), and the closes and the
+ * identity updates every server asks for meanwhile go out together, a transaction or a statement
+ * for each kind (until another write is queued behind them). Each write goes through the
  * WriteFence with the epoch of its server's link; a server whose writes are no longer wanted
  * (`epochOf` null: fenced, released, removed) or that the fence refuses is skipped, never retried.
  */
