@@ -15,7 +15,7 @@ import { startEmulator } from "../rcon/emulators/registry.ts";
 import type { SourceEmulator } from "../rcon/emulators/source/emulator.ts";
 import { steam64, type EmulatedPlayer } from "../rcon/emulators/source/world.ts";
 import { createSqliteTestDatabase, type TestDatabase } from "../testing/databases.ts";
-import { createLoopbackServer, startHub } from "../testing/hub.ts";
+import { createLoopbackServer, createUnreadableServer, startHub } from "../testing/hub.ts";
 import {
   createRoleUsers,
   emitResult as emit,
@@ -24,7 +24,10 @@ import {
   type RunningRealtime,
   type TestUser,
 } from "../testing/realtime.ts";
+import { openPlayerSessions } from "../data/history.ts";
+import type { Player } from "../rcon/types.ts";
 import { ConnectionHub } from "./hub.ts";
+import { newStayRecord, PlayerRecords, type LiveStay } from "./player-records.ts";
 
 const KEY = Buffer.alloc(32, 5);
 const FAST = {
@@ -269,5 +272,51 @@ describe("player records in the live hub (TF2 emulators, socket.io)", () => {
     expect(names.map((n) => n.display)).toEqual(expect.arrayContaining([present.name]));
     expect(hub.players(a.id).find((p) => p.id === gameId)?.record?.playerId).toBe(playerId);
     unwatch();
+  });
+  it("links late a GUID the player showed while the stay's first link was on its way", async () => {
+    const serverId = await createUnreadableServer(t.db, "Echo", 1, { game: "arma3", protocol: "battleye" });
+    const records = new PlayerRecords({
+      db: t.db,
+      logger: silentLogger,
+      line: () => undefined,
+      watch: () => undefined,
+      players: () => undefined,
+    });
+    const player: Player = {
+      id: "4",
+      name: "Verified Late",
+      plainName: "Verified Late",
+      ping: 30,
+      score: null,
+      address: "192.0.2.44:2304",
+      guid: null,
+      steamId: null,
+      connectedSeconds: null,
+      isBot: false,
+      state: "?",
+    };
+    const stay: LiveStay = { serverId, player, record: newStayRecord(), current: () => true };
+    const [stayId] = await openPlayerSessions(t.db, [
+      {
+        serverId,
+        gameId: player.id,
+        name: player.name,
+        plainName: player.plainName,
+        guid: null,
+        steamId: null,
+        address: player.address,
+        joinedAt: new Date(),
+      },
+    ]);
+    const game = { id: "arma3", family: "battleye", accounts: true };
+    const opened = records.linkOpened([{ stay, stayId: stayId!, game, joinedAt: new Date() }]);
+    // BattlEye verifies the GUID while the first link is being written.
+    player.guid = "dddddddddddddddddddddddddddddddd";
+    await opened;
+    await records.linkLate(stay, stayId!, game);
+    const playerId = stay.record.badge!.playerId;
+    expect(
+      await t.db.playerIdentity.count({ where: { playerId, kind: "battleye", value: player.guid } }),
+    ).toBe(1);
   });
 });

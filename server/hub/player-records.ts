@@ -106,14 +106,18 @@ export class PlayerRecords {
     stays: readonly { stay: LiveStay; stayId: string | null; game: StayGame; joinedAt: Date }[],
   ): Promise<void> {
     const stored = stays.filter((s): s is typeof s & { stayId: string } => s.stayId !== null);
+    // What each stay shows now: the player may learn a GUID while the link is on its way, and that
+    // one must still be linked late.
+    const shown = stored.map((s) => fieldsOf(s.stay.player));
     try {
       const results =
         stored.length === 0
           ? []
           : await linkStays(
               this.host.db,
-              stored.map((s) => ({
-                ...s.stay.player,
+              stored.map((s, i) => ({
+                ...shown[i]!,
+                isBot: s.stay.player.isBot,
                 stayId: s.stayId,
                 serverId: s.stay.serverId,
                 game: s.game,
@@ -123,7 +127,7 @@ export class PlayerRecords {
             );
       const changed = new Set<string>();
       stored.forEach((s, i) => {
-        s.stay.record.linkedWith = fieldsOf(s.stay.player);
+        s.stay.record.linkedWith = shown[i]!;
         if (this.apply(s.stay, results[i]?.badge ?? null)) changed.add(s.stay.serverId);
       });
       this.emit(changed);
