@@ -1,4 +1,4 @@
-import { expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { expect, type Browser, type BrowserContext, type Locator, type Page } from "@playwright/test";
 import { io, type Socket } from "socket.io-client";
 
 export const OWNER = { name: "Olga Owner", email: "owner@example.com", password: "owner-password-123" };
@@ -130,4 +130,25 @@ export async function maxRenderedSeq(page: Page): Promise<number> {
     .locator("[data-seq]")
     .evaluateAll((nodes) => nodes.map((n) => Number(n.getAttribute("data-seq"))));
   return seqs.length === 0 ? 0 : Math.max(...seqs);
+}
+
+/**
+ * Clicks `button` until `opened` holds. Right after a reload the page may not be hydrated yet, and
+ * a click on a client-side button then does nothing (seen on loaded CI machines); a second click
+ * after hydration does. `opened` must fail fast while nothing happened.
+ */
+export async function clickUntil(
+  button: Locator,
+  opened: () => Promise<void>,
+  timeout = 30_000,
+): Promise<void> {
+  await expect(async () => {
+    try {
+      await opened();
+      return;
+    } catch {
+      await button.click({ timeout: 2_000 });
+    }
+    await opened();
+  }).toPass({ timeout });
 }

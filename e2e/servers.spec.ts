@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { clickUntil } from "./helpers";
 
 test("an Owner adds, edits and removes a server; the RCON password never reaches the browser", async ({
   page,
@@ -50,14 +51,10 @@ test("an Owner adds, edits and removes a server; the RCON password never reaches
   for (const body of bodies) expect(body).not.toContain(password);
   expect(await page.content()).not.toContain(password);
 
-  // Right after the reload the list may not be hydrated yet, and a click then opens nothing (seen on
-  // a loaded CI machine): click again until the dialog opens.
   const removeDialog = page.getByRole("dialog", { name: "Remove server" });
-  await expect(async () => {
-    if (!(await removeDialog.isVisible()))
-      await page.getByRole("button", { name: `Remove ${second}` }).click({ timeout: 2_000 });
-    await expect(removeDialog).toBeVisible({ timeout: 2_000 });
-  }).toPass({ timeout: 30_000 });
+  await clickUntil(page.getByRole("button", { name: `Remove ${second}` }), () =>
+    expect(removeDialog).toBeVisible({ timeout: 2_000 }),
+  );
   await removeDialog.getByRole("button", { name: "Remove server" }).click();
   await expect(page.getByRole("listitem").filter({ hasText: second })).toHaveCount(0);
 
@@ -110,8 +107,10 @@ test("the server form explains bad hosts and ports, and a stored password does n
   await expect(page.getByRole("listitem").filter({ hasText: name })).toContainText("127.0.0.1:27015");
 
   // With the password typed again, the move is saved.
-  await page.getByRole("button", { name: `Edit ${name}` }).click();
   const again = page.getByRole("dialog", { name: "Edit server" });
+  await clickUntil(page.getByRole("button", { name: `Edit ${name}` }), () =>
+    expect(again).toBeVisible({ timeout: 2_000 }),
+  );
   await again.getByLabel("Host").fill("192.0.2.10");
   await again.getByLabel("RCON password").fill("typed-again");
   await again.getByRole("button", { name: "Save changes" }).click();

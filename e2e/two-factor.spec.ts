@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { Secret, TOTP } from "otpauth";
-import { inviteMember, MEMBER_PASSWORD } from "./helpers";
+import { clickUntil, inviteMember, MEMBER_PASSWORD } from "./helpers";
 
 /** The code an authenticator app holding `secret` shows `offsetSeconds` from now. */
 function appCode(secret: string, offsetSeconds = 0): string {
@@ -39,8 +39,9 @@ test("a member enrols in two-factor sign-in on the Account page, then signs in w
   await expect(page.getByLabel("Secret key")).toHaveCount(0);
   await expect(page.getByText(secret)).toHaveCount(0);
 
-  await page.getByRole("button", { name: "Sign out", exact: true }).click();
-  await expect(page).toHaveURL(/\/login/);
+  await clickUntil(page.getByRole("button", { name: "Sign out", exact: true }), () =>
+    expect(page).toHaveURL(/\/login/, { timeout: 5_000 }),
+  );
 
   // The right password alone opens nothing: the form asks for the code.
   await page.getByLabel("Email").fill(member.email);
