@@ -241,6 +241,39 @@ describe.each(DATABASE_KINDS)("audit hash chain on $kind", ({ kind, create }) =>
     await t.db.auditEvent.update({ where: { id: event.id }, data: { actorId: null } });
     expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true });
   });
+
+  it("completes many pending events at once, each with its own outcome; one whose event is gone fails alone", async () => {
+    const pending = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        recordAudit(t.db, { actor, action: "console.command", targetId: `batch-${i}`, outcome: "pending" }),
+      ),
+    );
+    const gone: AuditEventDto = { ...pending[0]!, id: "c-not-stored" };
+    const outcomes = ["success", "failure", "unknown"] as const;
+    // Completed in one turn of the event loop: they share batches.
+    const settled = await Promise.allSettled([
+      ...pending.map((p, i) => completeAudit(t.db, p, outcomes[i % 3]!, i % 4 === 0 ? null : `answer ${i}`)),
+      completeAudit(t.db, gone, "success", "nothing to complete"),
+    ]);
+    expect(settled.at(-1)).toMatchObject({ status: "rejected" });
+    const stored = await t.db.auditEvent.findMany({
+      where: { id: { in: pending.map((p) => p.id) } },
+      select: { id: true, outcome: true, detail: true },
+    });
+    const byId = new Map(stored.map((row) => [row.id, row]));
+    pending.forEach((p, i) => {
+      const expected = { outcome: outcomes[i % 3], detail: i % 4 === 0 ? null : `answer ${i}` };
+      expect(byId.get(p.id)).toMatchObject(expected);
+      // What the caller was given is what is stored.
+      expect(settled[i]).toMatchObject({ status: "fulfilled", value: { id: p.id, ...expected } });
+    });
+    // No seal names the event that was not there, and the chain is intact.
+    expect(await t.db.auditSeal.count({ where: { eventId: gone.id } })).toBe(0);
+    expect(
+      await t.db.auditSeal.count({ where: { kind: "complete", eventId: { in: pending.map((p) => p.id) } } }),
+    ).toBe(30);
+    expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true });
+  });
 });
 
 describe("audit writes on a busy SQLite database", () => {

@@ -247,7 +247,7 @@ export async function completeAudit(
       kind: "complete",
       eventId: pending.id,
       state: stored,
-      write: (client) => client.auditEvent.update({ where: { id: pending.id }, data: stored }),
+      completed: stored,
     }),
   );
   announce(dto);
