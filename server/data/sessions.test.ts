@@ -1,10 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Actor } from "../../lib/permissions.ts";
+import { type Actor, ROLE_PERMISSIONS } from "../../lib/permissions.ts";
 import { actorForClaims } from "../auth/session.ts";
+import type { Db } from "../db/client.ts";
 import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
+import { ACTOR_USER_SELECT, actorOfUser } from "./actors.ts";
 import type { DataContext } from "./context.ts";
 import {
+  actorOfLiveSession,
   createSession,
+  endSession,
   isKnownSignInAddress,
   KNOWN_ADDRESS_MS,
   listOwnSessions,
@@ -204,5 +208,230 @@ describe.each(DATABASE_KINDS)("sessions on $kind", ({ create }) => {
     });
     await setUserDisabled(ctx(ownerActor), carol.id, true);
     expect(await live()).toBe(0);
+  });
+});
+
+type Claims = Parameters<typeof actorOfLiveSession>[1];
+
+/** The nested Prisma select actorOfLiveSession used before its raw query, without the writes. */
+async function referenceActor(db: Db, claims: Claims, now: Date): Promise<Actor | null> {
+  const row = await db.userSession.findUnique({
+    where: { id: claims.sessionId },
+    select: { userId: true, revokedAt: true, expiresAt: true, user: { select: ACTOR_USER_SELECT } },
+  });
+  if (!row || row.userId !== claims.userId || row.revokedAt !== null || row.expiresAt <= now) return null;
+  return actorOfUser(row.user, claims.sessionVersion);
+}
+
+/** The nested select's access rows come in no set order (PostgreSQL: insertion order). */
+function sortedServerIds(actor: Actor | null): Actor | null {
+  return actor && { ...actor, serverIds: actor.serverIds && [...actor.serverIds].sort() };
+}
+
+describe.each(DATABASE_KINDS)("actorOfLiveSession on $kind", ({ create }) => {
+  const start = new Date("2026-12-01T10:00:00Z");
+  const at = (ms: number) => new Date(start.getTime() + ms);
+  let t: TestDatabase;
+  let support: { id: string };
+  let helper: { id: string };
+
+  const newUser = (
+    name: string,
+    data: { role: string; allServers?: boolean; totpEnabledAt?: Date; access?: [string, string | null][] },
+  ) =>
+    t.db.user.create({
+      data: {
+        email: `${name}@example.com`,
+        name,
+        passwordHash: "x",
+        role: data.role,
+        allServers: data.allServers ?? false,
+        totpEnabledAt: data.totpEnabledAt ?? null,
+        serverAccess: { create: (data.access ?? []).map(([serverId, roleId]) => ({ serverId, roleId })) },
+      },
+    });
+  const signIn = async (user: { id: string; sessionVersion: number }): Promise<Claims> => {
+    const { id } = await createSession(
+      t.db,
+      { userId: user.id, userAgent: null, ip: null, maxAgeMs: 12 * HOUR },
+      start,
+    );
+    return { sessionId: id, userId: user.id, sessionVersion: user.sessionVersion };
+  };
+  const sessionRow = (claims: Claims) =>
+    t.db.userSession.findUniqueOrThrow({ where: { id: claims.sessionId } });
+
+  beforeAll(async () => {
+    t = await create();
+    for (const id of ["srv-a", "srv-b", "srv-c"])
+      await t.db.server.create({
+        data: {
+          id,
+          name: id,
+          game: "cs2",
+          protocol: "source",
+          host: "127.0.0.1",
+          port: 27015,
+          passwordEncrypted: "x",
+        },
+      });
+    support = await t.db.role.create({
+      data: {
+        name: "Support",
+        permissions: '["console.read","players.kick","no.such"]',
+        requireTwoFactor: true,
+      },
+    });
+    helper = await t.db.role.create({ data: { name: "Helper", permissions: '["players.view"]' } });
+  });
+  afterAll(async () => t.drop());
+
+  it("builds the actor: main role, servers, per-server roles, two-factor pending until enrolled", async () => {
+    // Access rows created out of server order: serverIds come ordered anyway.
+    const dana = await newUser("dana", {
+      role: "MODERATOR",
+      access: [
+        ["srv-b", support.id],
+        ["srv-a", null],
+      ],
+    });
+    const claims = await signIn(dana);
+    expect(await actorOfLiveSession(t.db, claims, at(1000))).toEqual({
+      id: dana.id,
+      email: "dana@example.com",
+      name: "dana",
+      role: "MODERATOR",
+      serverIds: ["srv-a", "srv-b"],
+      mainRole: { id: "MODERATOR", name: "Moderator", permissions: ROLE_PERMISSIONS.MODERATOR },
+      serverRoles: {
+        "srv-b": { id: support.id, name: "Support", permissions: ["console.read", "players.kick"] },
+      },
+      twoFactorPending: true,
+    });
+    await t.db.user.update({ where: { id: dana.id }, data: { totpEnabledAt: start } });
+    const enrolled = await actorOfLiveSession(t.db, claims, at(2000));
+    expect(enrolled).toMatchObject({ id: dana.id, serverIds: ["srv-a", "srv-b"] });
+    expect(enrolled).not.toHaveProperty("twoFactorPending");
+
+    // A main role requiring two factors; no per-server role leaves serverRoles out.
+    const erin = await newUser("erin", { role: support.id, access: [["srv-c", null]] });
+    expect(await actorOfLiveSession(t.db, await signIn(erin), at(1000))).toEqual({
+      id: erin.id,
+      email: "erin@example.com",
+      name: "erin",
+      role: support.id,
+      serverIds: ["srv-c"],
+      mainRole: { id: support.id, name: "Support", permissions: ["console.read", "players.kick"] },
+      twoFactorPending: true,
+    });
+  });
+
+  it("every server for owners and all-servers users; none for a limited user without access rows", async () => {
+    const owner = await newUser("owner", { role: "OWNER" });
+    const admin = await newUser("admin", { role: "ADMIN", allServers: true, access: [["srv-a", helper.id]] });
+    const viewer = await newUser("viewer", { role: "VIEWER" });
+    const actor = async (user: { id: string; sessionVersion: number }) =>
+      actorOfLiveSession(t.db, await signIn(user), at(1000));
+    expect(await actor(owner)).toMatchObject({ id: owner.id, role: "OWNER", serverIds: null });
+    expect(await actor(admin)).toMatchObject({
+      id: admin.id,
+      serverIds: null,
+      serverRoles: { "srv-a": { id: helper.id, name: "Helper", permissions: ["players.view"] } },
+    });
+    const limited = await actor(viewer);
+    expect(limited).toMatchObject({ id: viewer.id, serverIds: [] });
+    expect(limited).not.toHaveProperty("serverRoles");
+    expect(limited).not.toHaveProperty("twoFactorPending");
+  });
+
+  it("refuses a missing session, another user's, a revoked one and an expired one, without ending them", async () => {
+    const fred = await newUser("fred", { role: "VIEWER" });
+    const gina = await newUser("gina", { role: "VIEWER" });
+    const claims = await signIn(fred);
+    expect(await actorOfLiveSession(t.db, { ...claims, sessionId: "no-such-session" }, at(1000))).toBeNull();
+    expect(await actorOfLiveSession(t.db, { ...claims, userId: gina.id }, at(1000))).toBeNull();
+    expect(await actorOfLiveSession(t.db, claims, at(12 * HOUR - 1))).toMatchObject({ id: fred.id });
+    expect(await actorOfLiveSession(t.db, claims, at(12 * HOUR))).toBeNull();
+    expect((await sessionRow(claims)).revokedAt).toBeNull();
+
+    await endSession(t.db, claims.sessionId, fred.id, "sign-out", at(2000));
+    expect(await actorOfLiveSession(t.db, claims, at(3000))).toBeNull();
+    expect(await sessionRow(claims)).toMatchObject({ revokedAt: at(2000), revokedReason: "sign-out" });
+  });
+
+  it("ends the session of a disabled user or of a moved session version", async () => {
+    const hank = await newUser("hank", { role: "MODERATOR", access: [["srv-a", null]] });
+    const disabled = await signIn(hank);
+    await t.db.user.update({ where: { id: hank.id }, data: { disabled: true } });
+    expect(await actorOfLiveSession(t.db, disabled, at(1000))).toBeNull();
+    expect(await sessionRow(disabled)).toMatchObject({ revokedAt: at(1000), revokedReason: "ended" });
+    await t.db.user.update({ where: { id: hank.id }, data: { disabled: false } });
+    expect(await actorOfLiveSession(t.db, disabled, at(2000))).toBeNull();
+
+    const moved = await signIn(hank);
+    const bumped = await t.db.user.update({
+      where: { id: hank.id },
+      data: { sessionVersion: { increment: 1 } },
+    });
+    expect(await actorOfLiveSession(t.db, moved, at(3000))).toBeNull();
+    expect(await sessionRow(moved)).toMatchObject({ revokedAt: at(3000), revokedReason: "ended" });
+    expect(
+      await actorOfLiveSession(t.db, { ...moved, sessionVersion: bumped.sessionVersion }, at(4000)),
+    ).toBeNull();
+    expect(await actorOfLiveSession(t.db, await signIn(bumped), at(4000))).toMatchObject({ id: hank.id });
+  });
+
+  it("moves lastSeenAt only once it is older than the touch interval", async () => {
+    const ivan = await newUser("ivan", { role: "VIEWER" });
+    const claims = await signIn(ivan);
+    const seen = async () => (await sessionRow(claims)).lastSeenAt.getTime();
+    expect(await actorOfLiveSession(t.db, claims, at(SESSION_TOUCH_INTERVAL_MS))).not.toBeNull();
+    expect(await seen()).toBe(start.getTime());
+    expect(await actorOfLiveSession(t.db, claims, at(SESSION_TOUCH_INTERVAL_MS + 1))).not.toBeNull();
+    expect(await seen()).toBe(at(SESSION_TOUCH_INTERVAL_MS + 1).getTime());
+    expect(await actorOfLiveSession(t.db, claims, at(2 * SESSION_TOUCH_INTERVAL_MS))).not.toBeNull();
+    expect(await seen()).toBe(at(SESSION_TOUCH_INTERVAL_MS + 1).getTime());
+  });
+
+  it("gives what the nested Prisma select gave", async () => {
+    const users = [
+      await newUser("jack", {
+        role: "MODERATOR",
+        totpEnabledAt: start,
+        access: [
+          ["srv-c", helper.id],
+          ["srv-a", support.id],
+          ["srv-b", null],
+        ],
+      }),
+      await newUser("kate", { role: "ADMIN", access: [["srv-b", helper.id]] }),
+      await newUser("liam", { role: support.id, allServers: true }),
+      await newUser("mona", { role: "OWNER", access: [["srv-a", null]] }),
+      await newUser("nick", { role: "VIEWER" }),
+    ];
+    const cases: [Claims, Date][] = [];
+    for (const user of users) {
+      const claims = await signIn(user);
+      cases.push(
+        [claims, at(1000)],
+        [claims, at(12 * HOUR)],
+        [{ ...claims, userId: users[0]!.id === user.id ? users[1]!.id : users[0]!.id }, at(1000)],
+      );
+    }
+    const olga = await newUser("olga", { role: "ADMIN", access: [["srv-a", helper.id]] });
+    const disabled = await signIn(olga);
+    await t.db.user.update({ where: { id: olga.id }, data: { disabled: true } });
+    cases.push([disabled, at(1000)]);
+    const moved = await signIn(users[0]!);
+    cases.push([{ ...moved, sessionVersion: moved.sessionVersion + 1 }, at(1000)]);
+
+    let actors = 0;
+    for (const [claims, now] of cases) {
+      const expected = sortedServerIds(await referenceActor(t.db, claims, now));
+      const actual = await actorOfLiveSession(t.db, claims, now);
+      expect(actual).toStrictEqual(expected);
+      if (actual) actors++;
+    }
+    expect(actors).toBe(users.length);
   });
 });
