@@ -18,6 +18,7 @@ import { clientAddress, CLIENT_IP_HEADER } from "./auth/request-ip.ts";
 import { createDb } from "./db/client.ts";
 import { migrateDatabase } from "./db/migrate.ts";
 import { bootstrapOwnerFromEnv, issueSetupToken } from "./data/users.ts";
+import { flushAuditWrites } from "./data/audit-chain-writer.ts";
 import { getEnv } from "./env.ts";
 import { createLogger } from "./logger.ts";
 import { findProjectRoot } from "./project-root.ts";
@@ -295,6 +296,7 @@ async function main(): Promise<void> {
       await cluster?.close();
       httpServer.closeAllConnections();
       await app.close?.();
+      await flushAuditWrites(db); // a completion may still wait for company
       await db.$disconnect();
       process.exit(0);
     })().catch((error: unknown) => {

@@ -4,10 +4,11 @@
  * covered by the genesis digest, a deleted user or server (SetNull) is no break, and each kind of
  * tampering is reported at the first broken link. Each tampering is undone before the next.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createSqliteTestDatabase, DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
 import { completeAudit, recordAudit, type AuditEventDto } from "./audit.ts";
 import { verifyAuditChain } from "./audit-chain.ts";
+import { flushAuditWrites } from "./audit-chain-writer.ts";
 import { createDb } from "../db/client.ts";
 
 describe.each(DATABASE_KINDS)("audit hash chain on $kind", ({ kind, create }) => {
@@ -272,6 +273,32 @@ describe.each(DATABASE_KINDS)("audit hash chain on $kind", ({ kind, create }) =>
     expect(
       await t.db.auditSeal.count({ where: { kind: "complete", eventId: { in: pending.map((p) => p.id) } } }),
     ).toBe(30);
+    expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true });
+  });
+
+  it("a completion waits for the next insert (or a flush) and is written with it", async () => {
+    const first = await recordAudit(t.db, { actor, action: "console.command", outcome: "pending" });
+    const second = await recordAudit(t.db, { actor, action: "console.command", outcome: "pending" });
+    const outcomeOf = async (id: string) =>
+      (await t.db.auditEvent.findUniqueOrThrow({ where: { id }, select: { outcome: true } })).outcome;
+    // Only the wait's timer is stopped: the writer's own turns and the database run as usual.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      const completed = completeAudit(t.db, first, "success", "ok");
+      for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+      expect(await outcomeOf(first.id)).toBe("pending");
+      // An insert takes it along.
+      await recordAudit(t.db, { actor, action: "server.update", outcome: "success" });
+      await completed;
+      expect(await outcomeOf(first.id)).toBe("success");
+
+      const flushed = completeAudit(t.db, second, "failure", "no answer");
+      await flushAuditWrites(t.db);
+      expect(await outcomeOf(second.id)).toBe("failure");
+      await flushed;
+    } finally {
+      vi.useRealTimers();
+    }
     expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true });
   });
 });
