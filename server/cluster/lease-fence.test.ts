@@ -8,6 +8,7 @@ import { createPostgresTestDatabase, type TestDatabase } from "../testing/databa
 import { LeaseFence } from "./lease-fence.ts";
 import { acquireLeases } from "./lease-sql.ts";
 import { until } from "./testing/lease-helpers.ts";
+import { createServerRows } from "../testing/servers.ts";
 
 let t: TestDatabase;
 
@@ -21,19 +22,7 @@ beforeEach(async () => {
   await t.db.$executeRawUnsafe(`DELETE FROM "ServerLease"`);
   await t.db.$executeRawUnsafe(`DELETE FROM "Server"`);
   await t.db.$executeRawUnsafe(`DELETE FROM "ConsoleLine"`);
-  for (const id of ["srv-x", "srv-y", "srv-z"]) {
-    await t.db.server.create({
-      data: {
-        id,
-        name: id,
-        game: "cs2",
-        protocol: "source",
-        host: "127.0.0.1",
-        port: 27015,
-        passwordEncrypted: "x",
-      },
-    });
-  }
+  await createServerRows(t.db, ["srv-x", "srv-y", "srv-z"]);
 });
 
 /** A lease row as given; `expiresInMs` < 0 leaves it expired (but not yet taken over). */

@@ -17,6 +17,7 @@ import {
   SESSION_TOUCH_INTERVAL_MS,
 } from "./sessions.ts";
 import { loadActor, setUserDisabled, updateMember } from "./users.ts";
+import { createServerRows } from "../testing/servers.ts";
 
 const HOUR = 60 * 60 * 1000;
 const FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0";
@@ -263,18 +264,7 @@ describe.each(DATABASE_KINDS)("actorOfLiveSession on $kind", ({ create }) => {
 
   beforeAll(async () => {
     t = await create();
-    for (const id of ["srv-a", "srv-b", "srv-c"])
-      await t.db.server.create({
-        data: {
-          id,
-          name: id,
-          game: "cs2",
-          protocol: "source",
-          host: "127.0.0.1",
-          port: 27015,
-          passwordEncrypted: "x",
-        },
-      });
+    await createServerRows(t.db, ["srv-a", "srv-b", "srv-c"]);
     support = await t.db.role.create({
       data: {
         name: "Support",
