@@ -11,7 +11,7 @@ import type { Db } from "../db/client.ts";
 import { actorOfUser } from "./actors.ts";
 import { recordAudit } from "./audit.ts";
 import type { DataContext } from "./context.ts";
-import { asDate } from "./players/sql.ts";
+import { asBoolean, asDate } from "./players/sql.ts";
 
 /** lastSeenAt is written at most this often per session, not on every request. */
 export const SESSION_TOUCH_INTERVAL_MS = 60_000;
@@ -80,10 +80,6 @@ interface LiveSessionRow {
   accessRoleName: string | null;
   accessRolePermissions: string | null;
   accessRoleRequireTwoFactor: unknown;
-}
-
-function asBoolean(value: unknown): boolean {
-  return value === true || value === 1 || value === 1n;
 }
 
 /** The joined rows as the session row with its user in the shape `actorOfUser` takes. */

@@ -32,3 +32,8 @@ export function isUniqueViolation(error: unknown): boolean {
 export function asDate(value: unknown): Date {
   return value instanceof Date ? value : new Date(String(value));
 }
+
+/** Booleans read back by raw queries come as booleans (typed columns) or SQLite's 0/1; both become a boolean. */
+export function asBoolean(value: unknown): boolean {
+  return value === true || value === 1 || value === 1n;
+}
