@@ -20,9 +20,14 @@ const EMPTY_MIGRATION = /^\s*(-- This is an empty migration\.)?\s*$/;
 
 function postgresSchemaText(): string {
   const source = readFileSync(SQLITE_SCHEMA, "utf8");
+  // Matched whatever the alignment (prettier-style column alignment changes the spaces).
+  const provider = /provider(\s*)= "sqlite"/;
+  const output = /output(\s*)= "\.\/generated\/sqlite"/;
+  if (!provider.test(source) || !output.test(source))
+    throw new Error(`${SQLITE_SCHEMA}: the datasource provider or the generator output was not found`);
   const body = source
-    .replace('provider = "sqlite"', 'provider = "postgresql"')
-    .replace('output   = "./generated/sqlite"', 'output   = "../generated/postgresql"');
+    .replace(provider, 'provider$1= "postgresql"')
+    .replace(output, 'output$1= "../generated/postgresql"');
   return `// GENERATED from prisma/schema.prisma by \`npm run db:generate\`. Do not edit.\n${body}`;
 }
 
