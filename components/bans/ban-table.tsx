@@ -9,6 +9,7 @@ import { useCallback, useState } from "react";
 import type { FormAction } from "@/components/forms/types";
 import { useNow } from "@/components/realtime/use-now";
 import { Button } from "@/components/ui/button";
+import { expiryTimes } from "@/lib/bans/duration";
 import { IDENTIFIER_LABELS } from "@/lib/bans/identifiers";
 import { formatDateTime } from "@/lib/utils";
 import { PlayerNameButton } from "@/components/players/profile/player-name-button";
@@ -41,7 +42,7 @@ const STATE_STYLE: Record<string, string> = {
 };
 
 export function BanTable({ bans, syncs, servers, lists, showIdentifiers, permissions, actions }: Props) {
-  const now = useNow(30_000);
+  const now = useNow(30_000, expiryTimes(bans));
   const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set());
   const [revoking, setRevoking] = useState<{ id: string; title: string } | null>(null);
   const [editing, setEditing] = useState<BanDto | null>(null);

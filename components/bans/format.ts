@@ -7,7 +7,7 @@ export function banTitle(ban: BanDto): string {
   return ban.playerNames[0] ?? ban.identifiers?.[0]?.value ?? `ban ${ban.id.slice(-6)}`;
 }
 
-export function expiryText(ban: BanDto, now: number): string {
+export function expiryText(ban: { state: string; expiresAt: string | null }, now: number): string {
   if (ban.state === "revoked") return "revoked";
   if (ban.expiresAt === null) return "permanent";
   const left = Date.parse(ban.expiresAt) - now;

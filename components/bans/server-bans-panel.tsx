@@ -6,12 +6,13 @@
  * The data arrives already narrowed (no identifiers for Viewers); the actions check again.
  */
 import { useRouter } from "next/navigation";
+import { expiryText } from "@/components/bans/format";
 import { NativeOnlyBans } from "@/components/bans/native-only-bans";
 import { useNow } from "@/components/realtime/use-now";
 import type { FormAction } from "@/components/forms/types";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { formatTimeLeft } from "@/lib/bans/duration";
+import { expiryTimes } from "@/lib/bans/duration";
 import { formatDateTime } from "@/lib/utils";
 import type { NativeOnlyBanDto } from "@/server/data/ban-drift";
 import type { ServerBanDto } from "@/server/data/server-bans";
@@ -25,13 +26,6 @@ export const SYNC_LABELS: Record<string, string> = {
   removed: "removed",
 };
 
-function expiry(ban: ServerBanDto, now: number): string {
-  if (ban.state === "revoked") return "revoked";
-  if (ban.expiresAt === null) return "permanent";
-  const left = Date.parse(ban.expiresAt) - now;
-  return left <= 0 ? "expired" : `${formatTimeLeft(left)} left`;
-}
-
 interface Props {
   bans: ServerBanDto[];
   nativeOnly: NativeOnlyBanDto[];
@@ -41,7 +35,7 @@ interface Props {
 
 export function ServerBansPanel({ bans, nativeOnly, manage, actions }: Props) {
   const router = useRouter();
-  const now = useNow(30_000);
+  const now = useNow(30_000, expiryTimes(bans));
   return (
     <Card aria-labelledby="server-bans-heading" role="region" className="space-y-4">
       <div className="flex items-center justify-between">
@@ -91,7 +85,7 @@ export function ServerBansPanel({ bans, nativeOnly, manage, actions }: Props) {
                     ))}
                   </td>
                   <td className="max-w-64 px-3 py-2">{ban.reason}</td>
-                  <td className="whitespace-nowrap px-3 py-2">{expiry(ban, now)}</td>
+                  <td className="whitespace-nowrap px-3 py-2">{expiryText(ban, now)}</td>
                   <td className="px-3 py-2" title={ban.sync.error ?? undefined}>
                     {SYNC_LABELS[ban.sync.state] ?? ban.sync.state}
                     {ban.sync.error ? (

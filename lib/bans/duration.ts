@@ -52,3 +52,10 @@ export function renderBanMessage(
   };
   return template.replace(/\{(reason|timeLeft|expires)\}/g, (_, key: string) => values[key]!);
 }
+
+/** The expiry times (epoch ms) of bans as their DTOs carry them, for a clock that ticks at each (useNow). */
+export function expiryTimes(bans: readonly { expiresAt: string | null }[]): number[] {
+  const times: number[] = [];
+  for (const ban of bans) if (ban.expiresAt !== null) times.push(Date.parse(ban.expiresAt));
+  return times;
+}
