@@ -107,7 +107,7 @@ test("50,000 lines and a 100 kB answer stay a virtualised list; follow, pause, j
           { name: "cvarlist", description: "List cvars" },
           { name: "status", description: "Players" },
         ],
-        capabilities: { whisper: true, pushesEvents: false },
+        capabilities: { whisper: true, pushesJoins: false },
         commandHistory: ["status", "cvarlist"],
       };
       ws.send(`43${ackId}${JSON.stringify([{ ok: true, data: snapshot }])}`);

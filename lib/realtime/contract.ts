@@ -135,7 +135,7 @@ export interface CommandInfoMessage {
 
 export interface ServerCapabilitiesMessage {
   whisper: boolean;
-  pushesEvents: boolean;
+  pushesJoins: boolean;
 }
 
 export interface ServerSnapshot {

@@ -310,4 +310,23 @@ describe.each(DATABASE_KINDS)("connection hub on $kind", ({ create }) => {
     );
     expect(hub.statusOf(id).lastEventAt).not.toBeNull();
   });
+
+  it("announces Squad joins and leaves found by polling (its RCON pushes chat, not joins)", async () => {
+    const { e, id, hub } = await serverWithHub("squad");
+    const lines: Extract<HubEvent, { type: "line" }>["line"][] = [];
+    hub.on((ev) => ev.type === "line" && ev.line.serverId === id && lines.push(ev.line));
+    await hub.start();
+    const unwatch = hub.watch(id);
+    await vi.waitFor(() => expect(hub.players(id)).toHaveLength(e.world.players.length), { timeout: 5_000 });
+    const joined = e.world.join(Date.now());
+    if (!joined) throw new Error("the emulator's server is full");
+    await vi.waitFor(() => expect(lines.find((l) => l.text === `${joined.name} joined`)?.kind).toBe("join"), {
+      timeout: 5_000,
+    });
+    e.world.remove(joined);
+    await vi.waitFor(() => expect(lines.find((l) => l.text === `${joined.name} left`)?.kind).toBe("leave"), {
+      timeout: 5_000,
+    });
+    unwatch();
+  });
 });

@@ -92,11 +92,11 @@ export class ConnectionHub implements HubPort {
       options.nativeBans ??
       new NativeBanSync({ db: options.db, logger: options.logger, now: wall, fence: this.fence });
     this.gameLogs = options.gameLogs ? new GameLogRegistrations(options.gameLogs, options.logger) : undefined;
-    this.schedule = new PollSchedule(
-      this.clock,
-      (serverId) => this.live.poll(serverId),
-      options.watchedPollMs,
-    );
+    const livePlayerFieldsEveryMs = options.livePlayerFieldsEveryMs ?? LIVE_FIELDS_EVERY_MS;
+    this.schedule = new PollSchedule(this.clock, (serverId) => this.live.poll(serverId), {
+      ...(options.watchedPollMs !== undefined ? { watchedPollMs: options.watchedPollMs } : {}),
+      pushedJoinsWatchedPollMs: livePlayerFieldsEveryMs,
+    });
     this.live = new LiveServers({
       db: options.db,
       logger: options.logger,
@@ -111,7 +111,7 @@ export class ConnectionHub implements HubPort {
       nativeBans: this.nativeBans,
       budget: this.budget,
       sampleEveryMs: options.sampleEveryMs ?? 60_000,
-      livePlayerFieldsEveryMs: options.livePlayerFieldsEveryMs ?? LIVE_FIELDS_EVERY_MS,
+      livePlayerFieldsEveryMs,
       ...(this.gameLogs ? { gameLogs: this.gameLogs } : {}),
     });
     this.backfill = new StayBackfill({
@@ -361,7 +361,7 @@ export class ConnectionHub implements HubPort {
     link.connection = connection;
     link.dialect = dialect;
     link.off = connection.on((event) => this.live.onConnectionEvent(link, connection, event));
-    this.schedule.start(link.id);
+    this.schedule.start(link.id, { pushesJoins: dialect.capabilities.pushesJoins });
     connection.start();
   }
 

@@ -284,7 +284,7 @@ export class LiveServers {
       list: link.playerList,
       polled: players,
       now: wall,
-      announceJoinsLeaves: link.hasPolled && !dialect.capabilities.pushesEvents,
+      announceJoinsLeaves: link.hasPolled && !dialect.capabilities.pushesJoins,
       announceRenames: link.hasPolled,
     });
     for (const tracked of result.left) link.players.delete(tracked.player.id);

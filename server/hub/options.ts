@@ -55,7 +55,10 @@ export interface HubOptions {
   logger: Logger;
   retentionDays?: number;
   history?: HistoryOptions;
-  /** Player-list poll interval while at least one browser watches the server. */
+  /**
+   * Player-list poll interval while at least one browser watches the server; for a game that pushes
+   * joins and leaves, at least livePlayerFieldsEveryMs (poll-schedule.ts).
+   */
   watchedPollMs?: number;
   /** A player list whose players only changed ping or score goes out at most this often (default 10 s). */
   livePlayerFieldsEveryMs?: number;

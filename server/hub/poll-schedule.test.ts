@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { FakeClock } from "../rcon/testing/fake-clock.ts";
 import { PollSchedule } from "./poll-schedule.ts";
 
-function setup(watchedPollMs = 2_000) {
+function setup(watchedPollMs = 2_000, pushedJoinsWatchedPollMs = 10_000) {
   const clock = new FakeClock(0);
   const polls: number[] = [];
   const pending: (() => void)[] = [];
@@ -14,7 +14,7 @@ function setup(watchedPollMs = 2_000) {
       polls.push(clock.now());
       if (hold) await new Promise<void>((resolve) => pending.push(resolve));
     },
-    watchedPollMs,
+    { watchedPollMs, pushedJoinsWatchedPollMs },
   );
   return {
     clock,
@@ -55,10 +55,47 @@ describe("poll schedule", () => {
     expect(polls).toEqual([5_000, 7_000, 9_000, 11_000, 16_000]);
   });
 
+  it("a watched server whose game pushes joins polls at the live-field beat, and a pushed join still polls at once", async () => {
+    const { clock, polls, schedule } = setup(2_000, 6_000);
+    schedule.setInterval("pushes", 30);
+    schedule.setInterval("quiet", 30);
+    schedule.start("pushes", { pushesJoins: true });
+    schedule.start("quiet");
+    schedule.watch("pushes");
+    schedule.watch("quiet");
+    expect(schedule.delayOf("pushes")).toBe(6_000);
+    expect(schedule.delayOf("quiet")).toBe(2_000);
+    for (let step = 0; step < 3; step++) {
+      clock.advance(2_000);
+      await settle();
+    }
+    expect(polls).toEqual([2_000, 4_000, 6_000, 6_000]); // three of "quiet", one of "pushes"
+    schedule.requestRefresh("pushes", 150); // a join pushed by the game
+    clock.advance(150);
+    await settle();
+    expect(polls.at(-1)).toBe(6_150);
+    // A server's own interval shorter than the beat still wins; reconnecting to a game that does
+    // not push joins goes back to the plain watched interval.
+    schedule.setInterval("pushes", 3);
+    expect(schedule.delayOf("pushes")).toBe(3_000);
+    schedule.setInterval("pushes", 30);
+    schedule.stop("pushes");
+    schedule.start("pushes");
+    expect(schedule.delayOf("pushes")).toBe(2_000);
+  });
+
+  it("never polls a pushing game's watched server faster than the plain watched interval", () => {
+    const { schedule } = setup(5_000, 1_000);
+    schedule.setInterval("s", 30);
+    schedule.start("s", { pushesJoins: true });
+    schedule.watch("s");
+    expect(schedule.delayOf("s")).toBe(5_000);
+  });
+
   it("runs a refresh asked during a poll right after it, never overlapping", async () => {
     const { clock, polls, schedule, hold, release } = setup();
     schedule.setInterval("s", 10);
-    schedule.start("s", 0);
+    schedule.start("s", { delayMs: 0 });
     hold(true);
     clock.advance(0);
     await settle();

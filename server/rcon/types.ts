@@ -127,8 +127,12 @@ export interface CommandInfo {
 }
 
 export interface DialectCapabilities {
-  /** The server pushes chat/joins/leaves (BattlEye, Squad); otherwise they are derived from polling. */
-  pushesEvents: boolean;
+  /**
+   * The server pushes joins and leaves as they happen (BattlEye). Otherwise they are found by polling
+   * the player list (Squad and Rust push chat only). A watched server that pushes them is polled no
+   * faster than ping and score reach browsers (poll-schedule.ts).
+   */
+  pushesJoins: boolean;
   /** A private message to one player exists. */
   whisper: boolean;
   /** The game itself supports timed bans (otherwise RconDeck lifts them on time). */

@@ -104,7 +104,7 @@ describe("live servers over socket.io (real hub, BattlEye emulator)", () => {
       true,
     );
     expect(ownerSnap.data.players.some((p) => p.guid !== null)).toBe(true);
-    expect(snap.data.capabilities).toEqual({ whisper: true, pushesEvents: true });
+    expect(snap.data.capabilities).toEqual({ whisper: true, pushesJoins: true });
 
     emulator.simulateActivity(30); // joins, leaves, GUIDs
     await vi.waitFor(() => expect(viewerUpdates.length).toBeGreaterThan(0), { timeout: 5_000 });

@@ -86,7 +86,7 @@ export function registerServerHandlers(
           })),
           capabilities: {
             whisper: dialect?.capabilities.whisper ?? false,
-            pushesEvents: dialect?.capabilities.pushesEvents ?? false,
+            pushesJoins: dialect?.capabilities.pushesJoins ?? false,
           },
           commandHistory,
         };

@@ -195,7 +195,7 @@ export function createArmaDialect(data: ArmaDialectData): Dialect {
     defaultPort: data.defaultPort,
     defaultEncoding: "utf-8",
     capabilities: {
-      pushesEvents: true,
+      pushesJoins: true,
       whisper: true,
       timedBans: true,
       banKinds: ["guid", "ip"],

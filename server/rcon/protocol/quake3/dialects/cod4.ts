@@ -112,7 +112,7 @@ const COMMANDS = [
 ];
 
 const capabilities = {
-  pushesEvents: false,
+  pushesJoins: false,
   whisper: true,
   timedBans: true,
   banKinds: [],

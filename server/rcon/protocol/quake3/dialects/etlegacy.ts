@@ -45,7 +45,7 @@ export const ETLEGACY: Quake3Dialect = {
   label: "ET: Legacy",
   defaultPort: 27960,
   defaultEncoding: "latin1",
-  capabilities: { pushesEvents: false, whisper: false, timedBans: false, banKinds: ["ip"] },
+  capabilities: { pushesJoins: false, whisper: false, timedBans: false, banKinds: ["ip"] },
   commands: IOQ3_COMMANDS.filter(
     (c) => !["banaddr", "bandel", "listbans", "exceptaddr", "flushbans", "tell"].includes(c.name),
   ),

@@ -58,7 +58,7 @@ const operations = buildOperations(IOQ3_PROFILE, {
   bans: engineBans,
 });
 
-const capabilities = { pushesEvents: false, whisper: true, timedBans: false, banKinds: ["ip"] } as const;
+const capabilities = { pushesJoins: false, whisper: true, timedBans: false, banKinds: ["ip"] } as const;
 
 /**
  * The engine's address bans (`banaddr`, `bandel <number>`, `listbans`; written to sv_banFile after

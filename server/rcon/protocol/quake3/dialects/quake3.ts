@@ -56,7 +56,7 @@ export const QUAKE3: Quake3Dialect = {
   label: "Quake 3 Arena 1.32",
   defaultPort: 27960,
   defaultEncoding: "latin1",
-  capabilities: { pushesEvents: false, whisper: false, timedBans: false, banKinds: ["ip"] },
+  capabilities: { pushesJoins: false, whisper: false, timedBans: false, banKinds: ["ip"] },
   commands,
   operations,
   privacy: quake3Privacy(Q3_PROFILE),

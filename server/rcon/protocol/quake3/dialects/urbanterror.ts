@@ -30,7 +30,7 @@ export const URBANTERROR: Quake3Dialect = {
   label: "Urban Terror 4.x",
   defaultPort: 27960,
   defaultEncoding: "latin1",
-  capabilities: { pushesEvents: false, whisper: true, timedBans: false, banKinds: ["ip"] },
+  capabilities: { pushesJoins: false, whisper: true, timedBans: false, banKinds: ["ip"] },
   commands: IOQ3_COMMANDS.filter(
     (c) => !["banaddr", "bandel", "listbans", "exceptaddr", "flushbans"].includes(c.name),
   ),

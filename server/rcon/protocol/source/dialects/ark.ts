@@ -81,7 +81,7 @@ export const ark: SourceDialect = {
   defaultPort: 27020,
   defaultEncoding: "utf-8",
   capabilities: {
-    pushesEvents: false,
+    pushesJoins: false,
     whisper: true,
     timedBans: false,
     banKinds: ["steamid"],

@@ -86,7 +86,7 @@ export function requireSteam64(value: string): string {
  * ban SteamIDs only and have no timed bans (RconDeck lifts them): Rust over either protocol, Palworld.
  */
 export const STEAM64_POLLED: DialectCapabilities = {
-  pushesEvents: false,
+  pushesJoins: false,
   whisper: false,
   timedBans: false,
   banKinds: ["steamid"],

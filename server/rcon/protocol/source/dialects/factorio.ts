@@ -102,7 +102,7 @@ export const factorio: SourceDialect = {
   label: "Factorio",
   defaultPort: 27015,
   defaultEncoding: "utf-8",
-  capabilities: { pushesEvents: false, whisper: true, timedBans: false, banKinds: ["name"] },
+  capabilities: { pushesJoins: false, whisper: true, timedBans: false, banKinds: ["name"] },
   commands,
   operations: asyncOperations(operations),
   // Players are known by name only; `/config set password` sets the game password.

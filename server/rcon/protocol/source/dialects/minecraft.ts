@@ -161,7 +161,7 @@ export const minecraft: SourceDialect = {
   label: "Minecraft (Java Edition)",
   defaultPort: 25575,
   defaultEncoding: "utf-8",
-  capabilities: { pushesEvents: false, whisper: true, timedBans: false, banKinds: ["name", "ip"] },
+  capabilities: { pushesJoins: false, whisper: true, timedBans: false, banKinds: ["name", "ip"] },
   commands,
   operations: asyncOperations(operations),
   nativeBans: MINECRAFT_NATIVE_BANS,

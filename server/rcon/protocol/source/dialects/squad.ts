@@ -163,7 +163,8 @@ export const squad: SourceDialect = {
   defaultPort: 21114,
   defaultEncoding: "utf-8",
   capabilities: {
-    pushesEvents: true,
+    // Squad's RCON pushes chat and admin notices, not joins and leaves (those are in its log file).
+    pushesJoins: false,
     whisper: true,
     timedBans: true,
     banKinds: ["steamid"],

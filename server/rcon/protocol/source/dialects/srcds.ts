@@ -215,7 +215,7 @@ export const SOURCE1_SERVER: SourceServerProfile = {
 };
 
 const capabilities = {
-  pushesEvents: false,
+  pushesJoins: false,
   whisper: false,
   timedBans: true,
   banKinds: ["steamid", "ip"] as const,

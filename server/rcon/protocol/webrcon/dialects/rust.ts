@@ -103,7 +103,7 @@ const JOIN_LINE = /^(\S+?):\d+\/(7656119\d{10})\/.+ joined \[/;
 const LEAVE_LINE = /^(?:(\S+?):\d+\/)?(7656119\d{10})\/.+ disconnecting: /;
 
 /**
- * Chat only: joins and leaves come from polling `playerlist` (capabilities.pushesEvents is false),
+ * Chat only: joins and leaves come from polling `playerlist` (capabilities.pushesJoins is false),
  * so the log's join lines stay plain lines rather than announcing a join twice.
  */
 export function parseRustMessage(text: string): GameEvent | null {
