@@ -58,6 +58,37 @@ export async function bansToApply(
 }
 
 /**
+ * The retries alone, read from this server's sync rows (index serverId, state) instead of every
+ * active ban: rows pending or failed before `retryBefore` whose ban is still active here. A quiet
+ * pass (server/hub/ban-sync.ts) reads these instead of bansToApply, whose cost grows with the
+ * whole ban store.
+ */
+export async function bansToRetry(
+  db: Db,
+  serverId: string,
+  now: Date,
+  retryBefore: Date,
+  limit: number,
+): Promise<SyncCandidate[]> {
+  const rows = await db.banSync.findMany({
+    where: {
+      serverId,
+      OR: [{ state: "pending" }, { state: "failed", updatedAt: { lt: retryBefore } }],
+      ban: { AND: [stateWhere("active", now), appliesToServerWhere(serverId)] },
+    },
+    select: { ban: { select: candidateSelect } },
+    orderBy: { updatedAt: "asc" },
+    take: limit,
+  });
+  return rows.map(({ ban: r }) => ({
+    banId: r.id,
+    reason: r.reason,
+    expiresAt: r.expiresAt,
+    identifiers: r.identifiers,
+  }));
+}
+
+/**
  * Bans the game holds (applied) that no longer should be there: revoked, expired (checked against
  * `now`, so a timed ban is lifted on time whatever the sweep did), out of scope, or, where the game
  * holds permanent bans only (`keepTimed` false), made timed.

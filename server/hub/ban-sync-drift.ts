@@ -12,6 +12,7 @@ import {
 } from "../data/ban-drift.ts";
 import type { Db } from "../db/client.ts";
 import type { BanEntry, Dialect, IdentityKind, NativeBanStore, RunCommand } from "../rcon/types.ts";
+import type { PassList } from "./ban-sync-list.ts";
 
 /** Runs one write of a sync pass through the WriteFence (server/hub/ban-sync.ts). */
 export type FencedWrite = <R>(write: (db: Db) => Promise<R>) => Promise<R>;
@@ -45,6 +46,7 @@ export async function reconcileDrift(
   dialect: Dialect,
   store: NativeBanStore,
   run: RunCommand,
+  list: PassList,
   now: Date,
   write: FencedWrite = (w) => w(db),
 ): Promise<number> {
@@ -55,7 +57,8 @@ export async function reconcileDrift(
       .unban(run, { kind: removal.nativeKind as IdentityKind, value: removal.nativeValue })
       .catch((error: unknown) => failed.set(removal.id, errorText(error)));
   }
-  const entries = entriesOf(store, await dialect.operations.listBans(run));
+  if (removals.length > 0) list.changed();
+  const entries = entriesOf(store, await list.get());
   const count = await write((tx) => recordNativeList(tx, serverId, entries, now));
   // Verify by listing: a removal the game answered but did not do stays, with the error shown.
   const still = new Set(entries.map((e) => `${e.nativeKind} ${e.nativeValue}`));

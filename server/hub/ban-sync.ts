@@ -16,6 +16,14 @@
  * Bans the game cannot hold (no identity it knows, timed on a game whose timed bans do not last,
  * past `nativeCap` entries) are join_only: kick on join enforces them.
  *
+ * A pass lists the game once and again only after writing to it (ban-sync-list.ts). A quiet pass,
+ * one whose list is the same as at the end of the server's last full pass, with no ban change
+ * signalled since (soon(): every ban action calls it through the hub's recheckBans), reads only the
+ * retries and the lifts, whose cost is bounded by the server's own sync rows, and skips the checks
+ * whose answer cannot have changed; at 20,000 bans the full reads cost about 60 ms per server and
+ * pass. A full pass runs at least every `fullEveryMs` anyway (a missed signal, a hand edit in the
+ * database), so "last verified" is at most that old.
+ *
  * The central ban is the truth: nothing here changes a Ban row, so a game server that is down,
  * slow or answering nonsense only leaves sync rows pending or failed. Passes run at most every
  * `everyMs` per server (BAN_SYNC_EVERY_MS in server/env.ts), `batch` bans each way per pass.
@@ -27,6 +35,7 @@ import {
   appliedBans,
   bansToApply,
   bansToLift,
+  bansToRetry,
   markBanSyncMissing,
   markBanSyncVerified,
   noteBanSyncError,
@@ -35,6 +44,7 @@ import {
 } from "../data/ban-sync.ts";
 import type { Db } from "../db/client.ts";
 import { reconcileDrift, type FencedWrite } from "./ban-sync-drift.ts";
+import { listFingerprint, PassList } from "./ban-sync-list.ts";
 import { unfenced, type WriteFence } from "./fence.ts";
 import {
   RconCommandError,
@@ -54,6 +64,8 @@ export interface NativeBanSyncOptions {
   now?: () => number;
   /** Minimum time between two passes on one server (default one minute). */
   everyMs?: number;
+  /** A full pass on a server at least this often, however quiet (default ten minutes). */
+  fullEveryMs?: number;
   /** Bans applied and lifted per pass (default 50 each). */
   batch?: number;
   /**
@@ -117,25 +129,41 @@ function listedKeys(store: NativeBanStore, entries: readonly BanEntry[]): Set<st
   return keys;
 }
 
+/** How a server stood after its last full pass: what a quiet pass compares with. */
+interface Settled {
+  fingerprint: string;
+  fullAt: number;
+  nativeOnly: number;
+}
+
 export class NativeBanSync {
   private readonly running = new Set<string>();
   private readonly lastRun = new Map<string, number>();
+  private readonly settled = new Map<string, Settled>();
   private readonly now: () => number;
   private readonly everyMs: number;
+  private readonly fullEveryMs: number;
 
   constructor(private readonly options: NativeBanSyncOptions) {
     this.now = options.now ?? Date.now;
     this.everyMs = options.everyMs ?? 60_000;
+    this.fullEveryMs = options.fullEveryMs ?? 10 * 60_000;
   }
 
   supports(dialect: Dialect): boolean {
     return dialect.nativeBans !== undefined;
   }
 
-  /** Bans changed: the next chance runs a pass on these servers (all when omitted). */
+  /** Bans changed: the next chance runs a full pass on these servers (all when omitted). */
   soon(serverIds?: readonly string[]): void {
-    if (serverIds === undefined) this.lastRun.clear();
-    else for (const id of serverIds) this.lastRun.delete(id);
+    if (serverIds === undefined) {
+      this.lastRun.clear();
+      this.settled.clear();
+    } else
+      for (const id of serverIds) {
+        this.lastRun.delete(id);
+        this.settled.delete(id);
+      }
   }
 
   /** Starts a pass in the background when one is due; never throws, never blocks the caller. */
@@ -178,18 +206,55 @@ export class NativeBanSync {
     if (!store) return summary;
     const now = new Date(this.now());
     const write = this.writer(serverId, epoch);
-    await this.apply(serverId, dialect, store, run, now, summary, write);
-    await this.lift(serverId, dialect, store, run, now, summary, write);
-    await this.checkApplied(serverId, dialect, store, run, now, summary, write);
+    const list = new PassList(() => dialect.operations.listBans(run));
+    const quiet = await this.quietSince(serverId, list);
+    await this.apply(serverId, dialect, store, run, now, summary, write, list, quiet !== null);
+    await this.lift(serverId, dialect, store, run, now, summary, write, list);
+    if (quiet !== null && list.writes === 0) {
+      summary.nativeOnly = quiet.nativeOnly;
+      return this.done(serverId, summary);
+    }
+    this.settled.delete(serverId);
+    await this.checkApplied(serverId, store, now, summary, write, list);
     try {
-      summary.nativeOnly = await reconcileDrift(this.options.db, serverId, dialect, store, run, now, write);
+      summary.nativeOnly = await reconcileDrift(
+        this.options.db,
+        serverId,
+        dialect,
+        store,
+        run,
+        list,
+        now,
+        write,
+      );
+      if (summary.missing === 0)
+        this.settled.set(serverId, {
+          fingerprint: listFingerprint(await list.get()),
+          fullAt: now.getTime(),
+          nativeOnly: summary.nativeOnly,
+        });
     } catch (error) {
       if (error instanceof FencedWriteError) throw error;
       this.options.logger.warn("native ban list not read", { serverId, error: errorText(error) });
     }
+    return this.done(serverId, summary);
+  }
+
+  private done(serverId: string, summary: SyncSummary): SyncSummary {
     if (summary.applied + summary.failed + summary.removed + summary.missing > 0)
       this.options.logger.info("native ban sync", { serverId, ...summary });
     return summary;
+  }
+
+  /** The server's last full pass, if this pass may be quiet: recent enough and the list unchanged since. */
+  private async quietSince(serverId: string, list: PassList): Promise<Settled | null> {
+    const settled = this.settled.get(serverId);
+    if (!settled || this.now() - settled.fullAt >= this.fullEveryMs) return null;
+    try {
+      return listFingerprint(await list.get()) === settled.fingerprint ? settled : null;
+    } catch {
+      return null; // unreachable or refusing: the full pass handles (and reports) it
+    }
   }
 
   /** Minutes to write for a ban: null = permanent (permanent bans, and timed ones RconDeck lifts on time). */
@@ -207,15 +272,15 @@ export class NativeBanSync {
     now: Date,
     summary: SyncSummary,
     write: FencedWrite,
+    list: PassList,
+    retriesOnly: boolean,
   ): Promise<void> {
     const { db } = this.options;
-    const toApply = await bansToApply(
-      db,
-      serverId,
-      now,
-      new Date(now.getTime() - RETRY_AFTER_MS),
-      this.options.batch ?? 50,
-    );
+    const retryBefore = new Date(now.getTime() - RETRY_AFTER_MS);
+    const batch = this.options.batch ?? 50;
+    const toApply = retriesOnly
+      ? await bansToRetry(db, serverId, now, retryBefore, batch)
+      : await bansToApply(db, serverId, now, retryBefore, batch);
     if (toApply.length === 0) return;
     const written: { ban: SyncCandidate; keys: string[]; error: string | null }[] = [];
     let room = (this.options.nativeCap ?? 5_000) - (await appliedBanCount(db, serverId));
@@ -238,10 +303,11 @@ export class NativeBanSync {
       written.push({ ban, keys: identities.map((i) => store.key(i) ?? ""), error });
     }
     if (written.length === 0) return;
+    list.changed();
     let listed: Set<string> | null = null;
     let listError: string | null = null;
     try {
-      listed = listedKeys(store, await dialect.operations.listBans(run));
+      listed = listedKeys(store, await list.get());
     } catch (error) {
       listError = errorText(error);
     }
@@ -269,6 +335,7 @@ export class NativeBanSync {
     now: Date,
     summary: SyncSummary,
     write: FencedWrite,
+    list: PassList,
   ): Promise<void> {
     const { db } = this.options;
     const toLift = await bansToLift(
@@ -284,7 +351,7 @@ export class NativeBanSync {
     // are sequential, and index-based games re-list before each inside the dialect's unban.
     let before: Set<string> | null = null;
     try {
-      before = listedKeys(store, await dialect.operations.listBans(run));
+      before = listedKeys(store, await list.get());
     } catch (error) {
       for (const ban of toLift) errors.set(ban.banId, errorText(error));
     }
@@ -292,6 +359,7 @@ export class NativeBanSync {
       for (const ban of toLift) {
         for (const identity of store.identities(ban.identifiers)) {
           if (!before.has(store.key(identity) ?? "")) continue;
+          list.changed();
           await dialect.operations
             .unban(run, identity)
             .catch((e: unknown) => errors.set(ban.banId, errorText(e)));
@@ -301,7 +369,7 @@ export class NativeBanSync {
     let after: Set<string> | null = null;
     if (before !== null) {
       try {
-        after = listedKeys(store, await dialect.operations.listBans(run));
+        after = listedKeys(store, await list.get());
       } catch (error) {
         for (const ban of toLift) if (!errors.has(ban.banId)) errors.set(ban.banId, errorText(error));
       }
@@ -324,19 +392,18 @@ export class NativeBanSync {
   /** Applied bans the list no longer holds go back to pending (written again next pass). */
   private async checkApplied(
     serverId: string,
-    dialect: Dialect,
     store: NativeBanStore,
-    run: RunCommand,
     now: Date,
     summary: SyncSummary,
     write: FencedWrite,
+    list: PassList,
   ): Promise<void> {
     const { db } = this.options;
     const applied = await appliedBans(db, serverId, 500);
     if (applied.length === 0) return;
     let listed: Set<string>;
     try {
-      listed = listedKeys(store, await dialect.operations.listBans(run));
+      listed = listedKeys(store, await list.get());
     } catch {
       return; // unreachable or refusing: nothing is concluded
     }
