@@ -86,6 +86,25 @@ test("a banned identity rejoining is kicked again, even where the game's own ban
     .toMatch(/failed|enforced on join only/);
 });
 
+test("a ban file imported while the player is online gets them kicked at once", async ({ page }) => {
+  await openServer(page, CS2);
+  const table = page.getByRole("table", { name: "Players on this server" });
+  const target = cs2.world.humans.find(
+    (p) => cs2.world.humans.filter((o) => o.name === p.name).length === 1,
+  )!;
+  await expect(table.getByRole("row", { name: target.name, exact: true })).toHaveCount(1);
+  const imported = await page.request.post("/api/bans/import", {
+    data: { mode: "commit", text: `banid 0 [U:1:${target.accountId}]`, target: { scope: "all" } },
+  });
+  expect(imported.status()).toBe(200);
+  expect(await imported.json()).toMatchObject({ created: 1 });
+  const log = page.getByRole("log", { name: "Console output" });
+  await expect(log).toContainText(`RconDeck kicked ${target.name}: banned`, { timeout: 20_000 });
+  await expect(table.getByRole("row", { name: target.name, exact: true })).toHaveCount(0, {
+    timeout: 20_000,
+  });
+});
+
 test("a short timed ban is written natively and lifted natively on time on a game without durations", async ({
   page,
 }) => {

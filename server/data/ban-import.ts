@@ -67,6 +67,8 @@ export interface BanImportPreview {
 
 export interface BanImportResult extends BanImportPreview {
   created: number;
+  /** Where the new bans apply (the route has the hub re-check those servers' players and lists). */
+  scope: BanScope;
 }
 
 interface Plan {
@@ -239,7 +241,7 @@ export async function commitBanImport(
     throw new AppError("INTERNAL", "The import failed and nothing was written.");
   }
   await completeAudit(ctx.db, pending, "success", `${bans.length} bans created`);
-  return { ...preview, created: bans.length };
+  return { ...preview, created: bans.length, scope };
 }
 
 async function writeBans(ctx: DataContext, bans: CandidateBan[], scope: BanScope, now: Date): Promise<void> {

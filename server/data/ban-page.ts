@@ -9,7 +9,7 @@ import { can, limitedServerIds } from "../../lib/permissions.ts";
 import { banReasonSchema } from "../../lib/schemas/bans.ts";
 import type { Db } from "../db/client.ts";
 import { getBanSettings } from "./ban-settings.ts";
-import { revokeBan, visibilityWhere } from "./bans.ts";
+import { revokeBan, visibilityWhere, type BanScope } from "./bans.ts";
 import { requirePermission, type DataContext } from "./context.ts";
 import { serverIdScope } from "./scope.ts";
 
@@ -131,6 +131,17 @@ export async function serversOfBans(db: Db, banIds: readonly string[]): Promise<
     for (const s of ban.scope === "list" ? (ban.banList?.servers ?? []) : ban.servers) ids.add(s.serverId);
   }
   return [...ids];
+}
+
+/** The servers a scope reaches now (undefined: every server), for the hub's re-check after an import. */
+export async function serversOfScope(db: Db, scope: BanScope): Promise<string[] | undefined> {
+  if (scope.scope === "all") return undefined;
+  if (scope.scope === "servers") return [...scope.serverIds];
+  const rows = await db.banListServer.findMany({
+    where: { banListId: scope.banListId },
+    select: { serverId: true },
+  });
+  return rows.map((r) => r.serverId);
 }
 
 /**

@@ -1,12 +1,14 @@
 import { AppError } from "@/lib/errors";
 import { HTTP_COSTS } from "@/server/auth/http-budget";
 import { getChargedDataContext } from "@/server/auth/next";
+import { serversOfScope } from "@/server/data/ban-page";
 import {
   IMPORT_MAX_CHARS,
   commitBanImport,
   previewBanImport,
   type ImportBansInput,
 } from "@/server/data/ban-import";
+import { getRuntime } from "@/server/runtime";
 import { errorResponse, sameOrigin } from "../../http";
 
 /**
@@ -25,7 +27,14 @@ export async function POST(request: Request): Promise<Response> {
     if (!body || typeof body !== "object") throw new AppError("INVALID_INPUT", "Send JSON.");
     const { mode, ...input } = body;
     if (mode === "preview") return Response.json(await previewBanImport(ctx, input));
-    if (mode === "commit") return Response.json(await commitBanImport(ctx, input));
+    if (mode === "commit") {
+      const result = await commitBanImport(ctx, input);
+      // Like every ban action: players online now are checked against the new bans, and the
+      // servers' native sync runs a full pass soon.
+      const hub = getRuntime().hub;
+      if (hub && result.created > 0) hub.recheckBans(await serversOfScope(ctx.db, result.scope));
+      return Response.json(result);
+    }
     throw new AppError("INVALID_INPUT", 'mode must be "preview" or "commit".');
   } catch (error) {
     return errorResponse(error);
