@@ -89,12 +89,14 @@ test("a banned identity rejoining is kicked again, even where the game's own ban
 test("a ban file imported while the player is online gets them kicked at once", async ({ page }) => {
   await openServer(page, CS2);
   const table = page.getByRole("table", { name: "Players on this server" });
+  // By address: CS2's status lists no SteamIDs, so RconDeck knows its players by address and name.
   const target = cs2.world.humans.find(
-    (p) => cs2.world.humans.filter((o) => o.name === p.name).length === 1,
+    (p) => IP.test(p.ip) && cs2.world.humans.filter((o) => o.name === p.name).length === 1,
   )!;
   await expect(table.getByRole("row", { name: target.name, exact: true })).toHaveCount(1);
+  const address = IP.exec(target.ip)![0];
   const imported = await page.request.post("/api/bans/import", {
-    data: { mode: "commit", text: `banid 0 [U:1:${target.accountId}]`, target: { scope: "all" } },
+    data: { mode: "commit", text: `addip 0 ${address}`, target: { scope: "all" } },
   });
   expect(imported.status()).toBe(200);
   expect(await imported.json()).toMatchObject({ created: 1 });
