@@ -23,6 +23,15 @@ const candidateSelect = {
   identifiers: { select: { kind: true, value: true } },
 } as const;
 
+function candidateOf(row: {
+  id: string;
+  reason: string;
+  expiresAt: Date | null;
+  identifiers: { kind: string; value: string }[];
+}): SyncCandidate {
+  return { banId: row.id, reason: row.reason, expiresAt: row.expiresAt, identifiers: row.identifiers };
+}
+
 /**
  * Active bans that apply on `serverId` with no sync row there yet, one that failed before
  * `retryBefore`, one removed earlier (back in scope: a list re-attached), or one pending (found
@@ -49,12 +58,7 @@ export async function bansToApply(
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: limit,
   });
-  return rows.map((r) => ({
-    banId: r.id,
-    reason: r.reason,
-    expiresAt: r.expiresAt,
-    identifiers: r.identifiers,
-  }));
+  return rows.map(candidateOf);
 }
 
 /**
@@ -80,12 +84,7 @@ export async function bansToRetry(
     orderBy: { updatedAt: "asc" },
     take: limit,
   });
-  return rows.map(({ ban: r }) => ({
-    banId: r.id,
-    reason: r.reason,
-    expiresAt: r.expiresAt,
-    identifiers: r.identifiers,
-  }));
+  return rows.map(({ ban }) => candidateOf(ban));
 }
 
 /**
@@ -114,12 +113,7 @@ export async function bansToLift(
     select: { ban: { select: candidateSelect } },
     take: limit,
   });
-  return rows.map(({ ban: r }) => ({
-    banId: r.id,
-    reason: r.reason,
-    expiresAt: r.expiresAt,
-    identifiers: r.identifiers,
-  }));
+  return rows.map(({ ban }) => candidateOf(ban));
 }
 
 export async function recordBanSync(
@@ -164,12 +158,7 @@ export async function appliedBans(db: Db, serverId: string, limit: number): Prom
     orderBy: [{ lastVerifiedAt: "asc" }, { banId: "asc" }],
     take: limit,
   });
-  return rows.map(({ ban: r }) => ({
-    banId: r.id,
-    reason: r.reason,
-    expiresAt: r.expiresAt,
-    identifiers: r.identifiers,
-  }));
+  return rows.map(({ ban }) => candidateOf(ban));
 }
 
 /** An applied ban the game's list no longer holds (a lapsed time-to-live, a hand edit): pending, re-applied next pass. */
