@@ -1,17 +1,21 @@
 import { expect, test } from "@playwright/test";
 import { DEMO_SERVERS, openServer } from "./helpers";
 
-// The console at scale, in a real browser: the page's own `server:subscribe` is answered by the
-// test (through Playwright's WebSocket routing) with a 50,000-line history ending in a 100 kB
-// `cvarlist` answer, then live lines are pushed the same way. (50,000, about 9 MB: Debian's
-// Chromium 156.0.8078.114 drops a routed frame of 80,000 lines, about 14 MB, which .73 still took;
-// 60,000 passes. `npm run bench -- console` measures the data path at 100,000.) Everything else
-// goes to the real server. Checks behaviour, not timings: the list stays virtualised (a few
-// hundred nodes), follows the live end, pauses when scrolled up, and filters and searches the
-// whole history.
+// The console at scale, in a real browser: the page's own `server:subscribe` and
+// `console:history` are answered by the test (through Playwright's WebSocket routing) with a
+// 50,000-line history ending in a 100 kB `cvarlist` answer, then live lines are pushed the same
+// way. Everything else goes to the real server. The history travels in frames of 10,000 lines
+// (about 2 MB): the snapshot holds the newest, "Load older lines" brings the rest. One routed frame
+// of the whole history (about 9 MB) was dropped now and then by Debian's Chromium 156 (Playwright
+// delivers a routed frame as one DevTools evaluation and ignores its failure); 80,000 lines in one
+// frame always were. `npm run bench -- console` measures the data path at 100,000 lines. Checks
+// behaviour, not timings: the list stays virtualised (a few hundred nodes), follows the live end,
+// pauses when scrolled up, and filters and searches the whole history.
 
 const LINES = 50_000;
 const CVARS = 3_000;
+/** Lines per routed frame: the snapshot's history, and each "Load older lines" answer. */
+const FRAME_LINES = 10_000;
 
 function socketIoEvent(name: string, payload: unknown): string {
   return `42${JSON.stringify([name, payload])}`;
@@ -35,10 +39,31 @@ test("50,000 lines and a 100 kB answer stay a virtualised list; follow, pause, j
   // The socket that subscribed to the server (the page also has the alert toasts' own socket).
   const live: { push?: (message: string) => void } = {};
 
+  const kinds = ["chat", "join", "leave", "system", "admin"];
+  const historyLine = (seq: number) =>
+    line(
+      seq,
+      kinds[(seq - 1) % kinds.length] ?? "system",
+      (seq - 1) % 5 === 0 ? `(Global) ^1Zoë^7 #${seq}: привет, 你好 ${seq}` : `event number ${seq}`,
+    );
+  /** History lines `from`..`to` (inclusive), before the command and its answer at the end. */
+  const historyRange = (from: number, to: number) =>
+    Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => historyLine(from + i));
+  let olderAnswers = 0;
+
   await page.routeWebSocket(/\/socket\.io\//, (ws) => {
     const server = ws.connectToServer();
     ws.onMessage((message) => {
       const text = typeof message === "string" ? message : message.toString();
+      const older = /^42(\d+)\["console:history",(.*)\]$/s.exec(text);
+      if (older && serverId !== "") {
+        const [, ackId, payload] = older;
+        const { beforeSeq } = JSON.parse(payload ?? "{}") as { beforeSeq: number };
+        olderAnswers += 1;
+        const lines = historyRange(Math.max(1, beforeSeq - FRAME_LINES), beforeSeq - 1);
+        ws.send(`43${ackId}${JSON.stringify([{ ok: true, data: { lines } }])}`);
+        return;
+      }
       const subscribe = /^42(\d+)\["server:subscribe",(.*)\]$/s.exec(text);
       if (!subscribe) {
         server.send(message);
@@ -47,14 +72,7 @@ test("50,000 lines and a 100 kB answer stay a virtualised list; follow, pause, j
       const [, ackId, payload] = subscribe;
       live.push = (message) => ws.send(message);
       serverId = (JSON.parse(payload ?? "{}") as { serverId: string }).serverId;
-      const kinds = ["chat", "join", "leave", "system", "admin"];
-      const history = Array.from({ length: LINES }, (_, i) =>
-        line(
-          i + 1,
-          kinds[i % kinds.length] ?? "system",
-          i % 5 === 0 ? `(Global) ^1Zoë^7 #${i + 1}: привет, 你好 ${i + 1}` : `event number ${i + 1}`,
-        ),
-      );
+      const history = historyRange(LINES - FRAME_LINES + 1, LINES);
       const cvarlist = Array.from({ length: CVARS }, (_, i) => `S     A sv_cvar_${i} "value ${i}"`).join(
         "\n",
       );
@@ -134,6 +152,22 @@ test("50,000 lines and a 100 kB answer stay a virtualised list; follow, pause, j
   await expect(cvarRow.locator('[data-kind="answer"]')).toContainText(`sv_cvar_${CVARS - 1}`);
   await expect(cvarRow.getByRole("button", { name: "Show fewer lines" })).toBeVisible();
   await cvarRow.getByRole("button", { name: "Show fewer lines" }).click();
+
+  // The older 40,000 lines, 10,000 per click, then an empty answer (nothing before seq 1) that
+  // removes the button. The list stays virtualised with all 50,002 lines held.
+  const loadOlder = log.getByRole("button", { name: "Load older lines" });
+  const olderFrames = (LINES - FRAME_LINES) / FRAME_LINES;
+  for (let answered = 1; answered <= olderFrames + 1; answered += 1) {
+    await loadOlder.click();
+    await expect.poll(() => olderAnswers).toBe(answered);
+    if (answered <= olderFrames) await expect(loadOlder).toBeEnabled();
+  }
+  await expect(loadOlder).toHaveCount(0);
+  await log.evaluate((el) => el.scrollTo({ top: 0 }));
+  await expect(log.locator('[data-seq="1"]')).toContainText("Zoë #1: привет, 你好 1");
+  expect(await log.locator("[data-seq]").count()).toBeLessThan(300);
+  await page.getByRole("button", { name: "Jump to live" }).click();
+  await expect(cvarRow).toBeVisible();
 
   // A live line while at the end: followed.
   live.push?.(socketIoEvent("console:line", line(LINES + 3, "chat", "live line one")));
