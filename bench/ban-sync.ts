@@ -13,6 +13,7 @@ import { parseArgs } from "node:util";
 import { NativeBanSync } from "../server/hub/ban-sync.ts";
 import { startEmulator } from "../server/rcon/emulators/registry.ts";
 import { loadFamily } from "../server/rcon/registry.ts";
+import { whenOnline } from "../server/rcon/testing/when-online.ts";
 import type { RconConnection } from "../server/rcon/types.ts";
 import { encryptSecret } from "../server/security/crypto.ts";
 import {
@@ -51,18 +52,6 @@ async function seed(t: TestDatabase, count: number, now: number): Promise<void> 
   }
 }
 
-function online(connection: RconConnection): Promise<void> {
-  return new Promise((resolve) => {
-    if (connection.status.state === "online") return resolve();
-    const off = connection.on((event) => {
-      if (event.type === "status" && event.status.state === "online") {
-        off();
-        resolve();
-      }
-    });
-  });
-}
-
 async function run(label: string, make: () => Promise<TestDatabase>, count: number, passes: number) {
   const t = await make();
   const mc = await startEmulator("source", {
@@ -81,7 +70,7 @@ async function run(label: string, make: () => Promise<TestDatabase>, count: numb
   });
   try {
     connection.start();
-    await online(connection);
+    await whenOnline(connection);
     const runCommand = (command: string, options?: Parameters<RconConnection["command"]>[1]) =>
       connection.command(command, options);
     let clock = Date.now();

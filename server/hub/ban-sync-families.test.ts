@@ -14,6 +14,7 @@ import { createBan, revokeBan } from "../data/bans.ts";
 import { startEmulator } from "../rcon/emulators/registry.ts";
 import { loadFamily } from "../rcon/registry.ts";
 import { startOpenArena } from "../rcon/quake3/testing/openarena-server.ts";
+import { whenOnline } from "../rcon/testing/when-online.ts";
 import type { ProtocolId, RconConnection, RunCommand } from "../rcon/types.ts";
 import { encryptSecret } from "../security/crypto.ts";
 import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
@@ -116,23 +117,6 @@ const targets: Target[] = [
   },
 ];
 
-function online(connection: RconConnection): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      const state = connection.status.state;
-      if (state === "online") resolve();
-      else if (state === "auth_failed" || state === "unreachable")
-        reject(new Error(connection.status.reason ?? state));
-      else return false;
-      return true;
-    };
-    if (check()) return;
-    const off = connection.on((event) => {
-      if (event.type === "status" && check()) off();
-    });
-  });
-}
-
 // The two databases run at once (each Quake 3 target spends about 100 s waiting on pacing); within
 // one database the cases run in order, as they build on each other's state.
 describe.concurrent.each(DATABASE_KINDS)("native ban sync for other games on $kind", ({ kind, create }) => {
@@ -186,7 +170,7 @@ describe.concurrent.each(DATABASE_KINDS)("native ban sync for other games on $ki
         reconnect: false,
       });
       connection.start();
-      await online(connection);
+      await whenOnline(connection);
       run = (command, options) => connection.command(command, options);
       serverId = (
         await t.db.server.create({
@@ -326,7 +310,7 @@ describe.concurrent.each(DATABASE_KINDS)("native ban sync for other games on $ki
       });
       try {
         connection.start();
-        await online(connection);
+        await whenOnline(connection);
         const run: RunCommand = (command, options) => connection.command(command, options);
         const serverId = (
           await t.db.server.create({
@@ -410,7 +394,7 @@ describe.concurrent.each(DATABASE_KINDS)("native ban sync for other games on $ki
       });
       try {
         connection.start();
-        await online(connection);
+        await whenOnline(connection);
         const run: RunCommand = (command, options) => connection.command(command, options);
         expect(await run("ban Ghost_1 test")).toBe("Banned Ghost_1: test"); // the "ok"
         const serverId = (

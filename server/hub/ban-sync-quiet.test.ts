@@ -11,6 +11,7 @@ import { createBan, revokeBan } from "../data/bans.ts";
 import { startEmulator } from "../rcon/emulators/registry.ts";
 import type { SourceEmulator } from "../rcon/emulators/source/emulator.ts";
 import { loadFamily } from "../rcon/registry.ts";
+import { whenOnline } from "../rcon/testing/when-online.ts";
 import type { RconConnection, RunCommand } from "../rcon/types.ts";
 import { encryptSecret } from "../security/crypto.ts";
 import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
@@ -55,14 +56,7 @@ describe.each(DATABASE_KINDS)("quiet native sync passes on $kind", ({ create }) 
       reconnect: false,
     });
     connection.start();
-    await new Promise<void>((resolve) => {
-      const off = connection.on((event) => {
-        if (event.type === "status" && event.status.state === "online") {
-          off();
-          resolve();
-        }
-      });
-    });
+    await whenOnline(connection);
     run = (command, options) => {
       commands.push(command.split(" ")[0] ?? "");
       return connection.command(command, options);

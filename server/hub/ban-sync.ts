@@ -166,6 +166,11 @@ export class NativeBanSync {
       }
   }
 
+  /** A server removed or handed to another instance: nothing is kept for it (a return starts afresh). */
+  forget(serverId: string): void {
+    this.soon([serverId]);
+  }
+
   /** Starts a pass in the background when one is due; never throws, never blocks the caller. */
   maybeRun(serverId: string, dialect: Dialect, run: RunCommand, epoch = 0): void {
     if (!this.supports(dialect) || this.running.has(serverId)) return;

@@ -250,6 +250,7 @@ export class ConnectionHub implements HubPort {
       this.links.delete(serverId);
       this.schedule.forget(serverId);
       this.history.forget(serverId);
+      this.nativeBans.forget(serverId);
     });
   }
 
@@ -302,6 +303,7 @@ export class ConnectionHub implements HubPort {
     await this.disconnect(link, false);
     this.schedule.forget(serverId);
     this.history.forget(serverId);
+    this.nativeBans.forget(serverId);
     this.events.emit({ type: "removed", serverId });
     void this.purger.kick(); // its lines, in batches (deleteServer queued the purge)
   }
