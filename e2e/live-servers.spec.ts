@@ -251,10 +251,17 @@ test("a banner says when the game server connection is down, with the reason, an
   page,
 }) => {
   // The hub's own tests take real connections down; here the page receives the same status
-  // events it would get (pushed through WebSocket routing), next to the real stream.
+  // events it would get (pushed through WebSocket routing), next to the real stream. Once the test
+  // drives the status, the real server's own status events (a new latency every poll) are held
+  // back, or one landing between a push and its check would undo it.
   const pushers: ((message: string) => void)[] = [];
+  let driving = false;
   await page.routeWebSocket(/\/socket\.io\//, (ws) => {
-    ws.connectToServer();
+    const server = ws.connectToServer();
+    server.onMessage((message) => {
+      if (driving && typeof message === "string" && message.startsWith('42["server:status",')) return;
+      ws.send(message);
+    });
     pushers.push((message) => ws.send(message));
   });
   const serverId = await openServer(page, DEMO_SERVERS.source);
@@ -262,6 +269,7 @@ test("a banner says when the game server connection is down, with the reason, an
   const status = (state: string, reason: string | null) =>
     `42${JSON.stringify(["server:status", { serverId, state, reason, since: new Date().toISOString(), latencyMs: null, nextRetryAt: null, playerCount: null, lastEventAt: null }])}`;
 
+  driving = true;
   pushers.at(-1)?.(status("unreachable", "no answer from 127.0.0.1 (connection refused)"));
   const banner = page.getByRole("alert").filter({ hasText: "Game server unreachable" });
   await expect(banner).toContainText("connection refused");
