@@ -22,6 +22,7 @@ const read = (file: string) => readFileSync(path.join(root, file), "utf8");
 const NOT_IN_ENV_TS: Record<string, string> = {
   POSTGRES_PASSWORD: "compose.yaml",
   TEST_POSTGRES_URL: "server/testing/databases.ts",
+  RCONDECK_TEST_DATABASES: "server/testing/databases.ts",
   E2E_PORT: "playwright.config.ts",
   RCONDECK_NO_NEXT: "server/index.ts",
 };

@@ -60,32 +60,31 @@ with_node24() {
   PATH="$(dirname "$NODE24"):$PATH" RCONDECK_SQLITE_BINDING="$RCONDECK_SQLITE_BINDING_NODE24" "$@"
 }
 
-# The Node 24 vitest run of `npm test`, started in the background when the Playwright tests start:
-# one browser and one server keep the two cores about a quarter busy there, and vitest about 60%,
-# so side by side they take the time of the longer one instead of both (CI's 30-minute budget).
-# Installing Node 24 and building its addon run first, at a low priority. Output goes to a file,
-# shown whole by test_on_node24; an EXIT trap stops the run (and its workers) if `npm test` ends
-# early.
-NODE24_VITEST_PID=""
-NODE24_VITEST_LOG=""
-start_node24_vitest_in_background() {
-  NODE24_VITEST_LOG="$(mktemp)"
-  (
-    (renice -n 10 -p "$BASHPID" >/dev/null && ensure_node24) || exit $?
-    ensure_node24 # sets NODE24 here, installed above
-    node24_vitest
-  ) >"$NODE24_VITEST_LOG" 2>&1 &
-  NODE24_VITEST_PID=$!
-  trap stop_node24_vitest EXIT
+# Installing Node 24 and building its better-sqlite3 addon (a minute or two of compiling) for
+# `npm test`: started in the background, at a low priority, before the static checks, so it is done
+# by the time the Node 24 tests run; test_on_node24 waits for it and shows its output. The Node 24
+# tests themselves run alone, after Playwright: side by side, both took twice as long (the two cores
+# were busy) and timing-sensitive tests failed under the load. An EXIT trap stops the install if
+# `npm test` ends early.
+NODE24_INSTALL_PID=""
+NODE24_INSTALL_LOG=""
+start_node24_install_in_background() {
+  NODE24_INSTALL_LOG="$(mktemp)"
+  (renice -n 10 -p "$BASHPID" >/dev/null && ensure_node24) >"$NODE24_INSTALL_LOG" 2>&1 &
+  NODE24_INSTALL_PID=$!
+  trap stop_node24_install EXIT
 }
 
+# Node 24 runs every test file, the database-parameterised ones on SQLite only: its addon is the
+# part built per runtime, while PostgreSQL's driver is plain JavaScript (and the cluster tests still
+# run real instances on PostgreSQL under Node 24).
 node24_vitest() {
-  log "Node.js $("$NODE24" --version): unit and integration tests (vitest, no coverage)"
-  with_node24 npx vitest run
+  log "Node.js $("$NODE24" --version): unit and integration tests (vitest, no coverage; data tests on SQLite)"
+  RCONDECK_TEST_DATABASES=sqlite with_node24 npx vitest run
 }
 
-stop_node24_vitest() {
-  [ -n "$NODE24_VITEST_PID" ] && kill_tree "$NODE24_VITEST_PID"
+stop_node24_install() {
+  [ -n "$NODE24_INSTALL_PID" ] && kill_tree "$NODE24_INSTALL_PID"
   return 0
 }
 
@@ -95,23 +94,21 @@ kill_tree() {
   kill "$1" 2>/dev/null || true
 }
 
-# The Node 24 part of `npm test` (after the production build): the vitest suite (already running
-# when start_node24_vitest_in_background was called: waited for and shown here), then the production
-# server on Node 24 under Playwright: first run (argon2, SQLite, sign-in) and the live demo servers
-# (the three RCON families, socket.io). Playwright itself and Chromium stay on the machine's Node.
+# The Node 24 part of `npm test` (after Playwright): the install (waited for when
+# start_node24_install_in_background began it), the vitest suite, then the production server on
+# Node 24 under Playwright: first run (argon2, SQLite, sign-in) and the live demo servers (the three
+# RCON families, socket.io). Playwright itself and Chromium stay on the machine's Node.
 test_on_node24() {
-  if [ -n "$NODE24_VITEST_PID" ]; then
+  if [ -n "$NODE24_INSTALL_PID" ]; then
     local status=0
-    wait "$NODE24_VITEST_PID" || status=$?
-    NODE24_VITEST_PID=""
-    cat "$NODE24_VITEST_LOG"
-    rm -f "$NODE24_VITEST_LOG"
+    wait "$NODE24_INSTALL_PID" || status=$?
+    NODE24_INSTALL_PID=""
+    cat "$NODE24_INSTALL_LOG"
+    rm -f "$NODE24_INSTALL_LOG"
     [ "$status" -eq 0 ] || return "$status"
-    ensure_node24
-  else
-    ensure_node24
-    node24_vitest
   fi
+  ensure_node24
+  node24_vitest
   log "Node.js $("$NODE24" --version): production server smoke (Playwright: first run, live demo servers)"
   E2E_SERVER_NODE="$NODE24" RCONDECK_SQLITE_BINDING="$RCONDECK_SQLITE_BINDING_NODE24" npx playwright test e2e/live-servers.spec.ts
 }

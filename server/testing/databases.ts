@@ -73,8 +73,28 @@ export async function createPostgresTestDatabase(): Promise<TestDatabase> {
   };
 }
 
-/** Both database kinds, for `describe.each`. */
-export const DATABASE_KINDS = [
+const ALL_DATABASE_KINDS = [
   { kind: "sqlite", create: createSqliteTestDatabase },
   { kind: "postgresql", create: createPostgresTestDatabase },
 ] as const;
+
+/**
+ * The database kinds `describe.each(DATABASE_KINDS)` runs on: both, unless
+ * RCONDECK_TEST_DATABASES names some ("sqlite", "postgresql", comma-separated). `npm test` narrows
+ * only its second runtime (Node 24) to SQLite, whose native addon is the part built per runtime;
+ * the machine's Node runs both. A name that is not a kind fails the run rather than test nothing.
+ */
+export function databaseKinds(selection = process.env.RCONDECK_TEST_DATABASES) {
+  if (selection === undefined || selection.trim() === "") return ALL_DATABASE_KINDS;
+  const wanted = selection.split(",").map((name) => name.trim());
+  const known: readonly string[] = ALL_DATABASE_KINDS.map((k) => k.kind);
+  const unknown = wanted.filter((name) => !known.includes(name));
+  if (unknown.length > 0)
+    throw new Error(
+      `RCONDECK_TEST_DATABASES names ${unknown.join(", ")}; the kinds are ${known.join(", ")}`,
+    );
+  return ALL_DATABASE_KINDS.filter((k) => wanted.includes(k.kind));
+}
+
+/** The database kinds to run on, for `describe.each` (see databaseKinds). */
+export const DATABASE_KINDS = databaseKinds();
