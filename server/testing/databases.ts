@@ -90,9 +90,7 @@ export function databaseKinds(selection = process.env.RCONDECK_TEST_DATABASES) {
   const known: readonly string[] = ALL_DATABASE_KINDS.map((k) => k.kind);
   const unknown = wanted.filter((name) => !known.includes(name));
   if (unknown.length > 0)
-    throw new Error(
-      `RCONDECK_TEST_DATABASES names ${unknown.join(", ")}; the kinds are ${known.join(", ")}`,
-    );
+    throw new Error(`RCONDECK_TEST_DATABASES names ${unknown.join(", ")}; the kinds are ${known.join(", ")}`);
   return ALL_DATABASE_KINDS.filter((k) => wanted.includes(k.kind));
 }
 
