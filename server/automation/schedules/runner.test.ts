@@ -79,6 +79,18 @@ describe("the schedule runner on a controlled clock", () => {
     await runner.idle();
   }
   const said = () => emulator.world.chat.filter((line) => line.startsWith("Console: "));
+  /** What a runner uses of the real hub, as plain functions (a runner of another "instance" replaces some). */
+  const realHub = () => ({
+    exec: hub.exec.bind(hub),
+    kick: hub.kick.bind(hub),
+    message: hub.message.bind(hub),
+    dialectOf: hub.dialectOf.bind(hub),
+    players: hub.players.bind(hub),
+    recordOf: hub.recordOf.bind(hub),
+    refreshRecords: hub.refreshRecords.bind(hub),
+    broadcast: hub.broadcast.bind(hub),
+    statusOf: hub.statusOf.bind(hub),
+  });
 
   it("broadcasts at each due time, rotating the messages once per due time across servers", async () => {
     const before = said().length;
@@ -367,17 +379,7 @@ describe("the schedule runner on a controlled clock", () => {
     // has just moved (cluster-hub.ts): a NotSentError, with nothing sent.
     let heldHere = [serverA];
     let heldThere: string[] = [];
-    const real = {
-      exec: hub.exec.bind(hub),
-      kick: hub.kick.bind(hub),
-      message: hub.message.bind(hub),
-      dialectOf: hub.dialectOf.bind(hub),
-      players: hub.players.bind(hub),
-      recordOf: hub.recordOf.bind(hub),
-      refreshRecords: hub.refreshRecords.bind(hub),
-      broadcast: hub.broadcast.bind(hub),
-      statusOf: hub.statusOf.bind(hub),
-    };
+    const real = realHub();
     const here = new ScheduleRunner({
       db: t.db,
       logger: silentLogger,
@@ -429,6 +431,76 @@ describe("the schedule runner on a controlled clock", () => {
       await pass(there);
       expect(said().slice(before)).toEqual(["Console: Hi"]);
       expect(await runs()).toEqual([["done", "Message sent to everyone on the server."]]);
+    } finally {
+      here.stop();
+      there.stop();
+    }
+  });
+
+  it("a claimer that stalls while its server moves: the new holder waits for the hand-over, then runs it once", async () => {
+    const before = said().length;
+    const schedule = await createSchedule(
+      ctx(),
+      {
+        name: "Stalled",
+        servers: [serverA],
+        schedule: "every 1 minutes",
+        action: "broadcast",
+        message: "Yo",
+      },
+      clock.wall(),
+    );
+    // "here" claims 12:01 for Alpha and its send hangs (a paused process); Alpha moves to "there",
+    // which finds the run still running. Then "here" resumes and its send is refused: handed over.
+    let heldHere = [serverA];
+    let heldThere: string[] = [];
+    let resume = () => {};
+    const stalled = new Promise<void>((resolve) => (resume = resolve));
+    const here = new ScheduleRunner({
+      db: t.db,
+      logger: silentLogger,
+      clock,
+      held: () => heldHere,
+      hub: {
+        ...realHub(),
+        broadcast: async () => {
+          heldHere = [];
+          heldThere = [serverA];
+          await stalled;
+          throw new NotSentError("That server just moved to another RconDeck instance.");
+        },
+      },
+    });
+    const there = new ScheduleRunner({
+      db: t.db,
+      logger: silentLogger,
+      clock,
+      held: () => heldThere,
+      hub: realHub(),
+    });
+    const pass = async (runner: ScheduleRunner) => {
+      await runner.tick();
+      await runner.idle();
+    };
+    const states = async () =>
+      (await t.db.automationRun.findMany({ where: { scheduleId: schedule.id } })).map((r) => r.state);
+    try {
+      clock.advance(MINUTE); // 12:01:00 is due
+      const hung = here.tick(); // claims, then hangs in the send (its pass with it)
+      await vi.waitFor(() => expect(heldThere).toEqual([serverA]));
+      clock.advance(1_000);
+      await pass(there); // the run is still "running" on "here"
+      expect(await states()).toEqual(["running"]);
+      expect(said().length).toBe(before);
+
+      resume();
+      await hung;
+      await here.idle();
+      expect(await states()).toEqual(["handed-over"]);
+      clock.advance(1_000);
+      await pass(there);
+      expect(said().slice(before)).toEqual(["Console: Yo"]);
+      expect(await states()).toEqual(["done"]);
     } finally {
       here.stop();
       there.stop();

@@ -15,6 +15,8 @@
  * The same holds for a server that moves (or drops) between the claim and the send: a run claimed
  * while connected whose step was refused before anything was sent (NotSentError) is marked
  * "handed-over", and whoever holds the server when it is connected takes it over (this instance too).
+ * The new holder may get there first, while the claimer (paused, or slow) still shows the run
+ * running: it asks again on later passes until the run is handed over or ends.
  *
  * Missed runs: a due time more than `graceMs` in the past (RconDeck was down, or this instance only
  * now holds the server) follows the schedule's policy: "skip" records one skipped run, "run-once"
@@ -399,8 +401,9 @@ export class ScheduleRunner {
         // Claimed by another instance (or before a restart): it runs there, once; unless that
         // instance handed it over, then it is taken here (one conditional update wins).
         if (isUniqueViolation(error)) {
-          const runId = await this.takeOver(schedule.id, serverId, dueAt, state, detail, now);
-          if (runId) claimed.push({ runId, serverId });
+          const taken = await this.takeOver(schedule.id, serverId, dueAt, state, detail, now);
+          if (taken === "running elsewhere") this.attempted.get(schedule.id)?.delete(serverId);
+          else if (taken !== null) claimed.push({ runId: taken.runId, serverId });
           continue;
         }
         // The server or schedule was deleted meanwhile (foreign key): nothing to run.
@@ -414,6 +417,12 @@ export class ScheduleRunner {
     return claimed;
   }
 
+  /**
+   * The run of a server this instance now holds, claimed elsewhere: taken when handed over;
+   * "running elsewhere" while its claimer still has it running, so a later pass asks again (that
+   * claimer lost the server: it sends, hands the run over, or the run is marked interrupted); null
+   * when it ended there.
+   */
   private async takeOver(
     scheduleId: string,
     serverId: string,
@@ -421,16 +430,16 @@ export class ScheduleRunner {
     state: "running" | "skipped",
     detail: string | null,
     now: number,
-  ): Promise<string | null> {
+  ): Promise<{ runId: string } | "running elsewhere" | null> {
     const { db } = this.options;
     const key = { scheduleId, serverId, dueAt: new Date(dueAt) };
     const { count } = await db.automationRun.updateMany({
       where: { ...key, state: HANDED_OVER },
       data: { state, detail, startedAt: new Date(now), endedAt: state === "skipped" ? new Date(now) : null },
     });
-    if (count === 0) return null;
-    const run = await db.automationRun.findFirst({ where: key, select: { id: true } });
-    return run?.id ?? null;
+    const run = await db.automationRun.findFirst({ where: key, select: { id: true, state: true } });
+    if (count > 0) return run ? { runId: run.id } : null;
+    return run?.state === "running" ? "running elsewhere" : null;
   }
 
   private async finish(runId: string, outcome: StepOutcome, note = ""): Promise<void> {
