@@ -84,7 +84,7 @@ const ALL_DATABASE_KINDS = [
  * only its second runtime (Node 24) to SQLite, whose native addon is the part built per runtime;
  * the machine's Node runs both. A name that is not a kind fails the run rather than test nothing.
  */
-export function databaseKinds(selection = process.env.RCONDECK_TEST_DATABASES) {
+export function databaseKinds(selection: string | undefined) {
   if (selection === undefined || selection.trim() === "") return ALL_DATABASE_KINDS;
   const wanted = selection.split(",").map((name) => name.trim());
   const known: readonly string[] = ALL_DATABASE_KINDS.map((k) => k.kind);
@@ -95,4 +95,4 @@ export function databaseKinds(selection = process.env.RCONDECK_TEST_DATABASES) {
 }
 
 /** The database kinds to run on, for `describe.each` (see databaseKinds). */
-export const DATABASE_KINDS = databaseKinds();
+export const DATABASE_KINDS = databaseKinds(process.env.RCONDECK_TEST_DATABASES);
