@@ -31,7 +31,7 @@ import { logEventText } from "./game-logs/text.ts";
 import type { HubActor, HubEvent, HubGameEvent } from "./options.ts";
 import { clipText, type IngestBudgetOptions } from "./ingest-budget.ts";
 import type { Link, TrackedPlayer } from "./links.ts";
-import { newStayRecord, PlayerRecords, stayGameOf, type LiveStay } from "./player-records.ts";
+import { newStayRecord, PlayerRecords, stayGameOf, whenSettled, type LiveStay } from "./player-records.ts";
 import { toPlayerView } from "./player-view.ts";
 import type { PollSchedule } from "./poll-schedule.ts";
 import { applyRoster, ownString } from "./roster.ts";
@@ -367,7 +367,7 @@ export class LiveServers {
   async recordOf(serverId: string, gameId: string): Promise<string | null> {
     const tracked = this.o.links.get(serverId)?.players.get(gameId);
     if (!tracked) return null;
-    await tracked.record.ready;
+    await whenSettled(tracked.record);
     return tracked.record.badge?.playerId ?? null;
   }
 

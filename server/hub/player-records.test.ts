@@ -27,7 +27,7 @@ import {
 import { openPlayerSessions } from "../data/history.ts";
 import type { Player } from "../rcon/types.ts";
 import { ConnectionHub } from "./hub.ts";
-import { newStayRecord, PlayerRecords, type LiveStay } from "./player-records.ts";
+import { newStayRecord, PlayerRecords, whenSettled, type LiveStay } from "./player-records.ts";
 
 const KEY = Buffer.alloc(32, 5);
 const FAST = {
@@ -272,6 +272,70 @@ describe("player records in the live hub (TF2 emulators, socket.io)", () => {
     expect(names.map((n) => n.display)).toEqual(expect.arrayContaining([present.name]));
     expect(hub.players(a.id).find((p) => p.id === gameId)?.record?.playerId).toBe(playerId);
     unwatch();
+  });
+  it("wakes who waited for a stay's first link once it is over, and answers later askers at once", async () => {
+    const serverId = await createUnreadableServer(t.db, "Foxtrot", 1, {
+      game: "arma3",
+      protocol: "battleye",
+    });
+    const records = new PlayerRecords({
+      db: t.db,
+      logger: silentLogger,
+      line: () => undefined,
+      watch: () => undefined,
+      players: () => undefined,
+    });
+    const player: Player = {
+      id: "5",
+      name: "Waited For",
+      plainName: "Waited For",
+      ping: 30,
+      score: null,
+      address: "192.0.2.45:2304",
+      guid: "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee",
+      steamId: null,
+      connectedSeconds: null,
+      isBot: false,
+      state: "?",
+    };
+    const stay: LiveStay = { serverId, player, record: newStayRecord(), current: () => true };
+    const order: string[] = [];
+    const early = whenSettled(stay.record).then(() =>
+      order.push(`early saw ${stay.record.badge?.playerId ?? "none"}`),
+    );
+    const alsoEarly = whenSettled(stay.record).then(() => order.push("also early"));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toEqual([]);
+    const [stayId] = await openPlayerSessions(t.db, [
+      {
+        serverId,
+        gameId: player.id,
+        name: player.name,
+        plainName: player.plainName,
+        guid: player.guid,
+        steamId: null,
+        address: player.address,
+        joinedAt: new Date(),
+      },
+    ]);
+    const game = { id: "arma3", family: "battleye", accounts: true };
+    await records.linkOpened([{ stay, stayId: stayId!, game, joinedAt: new Date() }]);
+    await Promise.all([early, alsoEarly]);
+    const playerId = stay.record.badge!.playerId;
+    expect(order).toEqual([`early saw ${playerId}`, "also early"]);
+    expect(stay.record.waiters).toBeNull();
+    await whenSettled(stay.record);
+    // A stay that could not be stored settles too: nobody waits for ever.
+    const unstored: LiveStay = {
+      serverId,
+      player: { ...player, id: "6" },
+      record: newStayRecord(),
+      current: () => true,
+    };
+    const waiting = whenSettled(unstored.record);
+    await records.linkOpened([{ stay: unstored, stayId: null, game, joinedAt: new Date() }]);
+    await waiting;
+    expect(unstored.record).toMatchObject({ settled: true, badge: null });
   });
   it("links late a GUID the player showed while the stay's first link was on its way", async () => {
     const serverId = await createUnreadableServer(t.db, "Echo", 1, { game: "arma3", protocol: "battleye" });

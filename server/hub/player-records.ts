@@ -21,9 +21,13 @@ import type { Dialect, Logger, Player } from "../rcon/types.ts";
 export interface StayRecord {
   /** The record, once linked (null before, for bots, and when linking failed). */
   badge: PlayerRecordBadge | null;
-  /** Resolves when the first link attempt is over (recordOf waits on it). */
-  ready: Promise<void>;
-  settle: () => void;
+  /** The first link attempt is over (recordOf waits for it: whenSettled). */
+  settled: boolean;
+  /**
+   * Who waits for the first link attempt, created only when someone asks: a promise and its
+   * resolver per tracked player were about 150 bytes each, for 64,000 players at 1,000 servers.
+   */
+  waiters: (() => void)[] | null;
   /** The watch notice of this stay was given. */
   noticed: boolean;
   /**
@@ -35,9 +39,20 @@ export interface StayRecord {
 }
 
 export function newStayRecord(): StayRecord {
-  let settle = () => undefined as void;
-  const ready = new Promise<void>((resolve) => (settle = resolve));
-  return { badge: null, ready, settle, noticed: false, linkedWith: null };
+  return { badge: null, settled: false, waiters: null, noticed: false, linkedWith: null };
+}
+
+/** Resolves when the stay's first link attempt is over (at once if it is). */
+export function whenSettled(record: StayRecord): Promise<void> {
+  if (record.settled) return Promise.resolve();
+  return new Promise((resolve) => (record.waiters ??= []).push(resolve));
+}
+
+function settle(record: StayRecord): void {
+  record.settled = true;
+  const waiters = record.waiters;
+  record.waiters = null;
+  if (waiters) for (const wake of waiters) wake();
 }
 
 function fieldsOf(player: Player): StayFields {
@@ -137,7 +152,7 @@ export class PlayerRecords {
         error: String(error).slice(0, 200),
       });
     } finally {
-      for (const s of stays) s.stay.record.settle();
+      for (const s of stays) settle(s.stay.record);
     }
   }
 
