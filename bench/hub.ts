@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- hub [--servers 10,100,500] [--clients 50] [--seconds 30] [--target process|build] [--db sqlite|postgresql]`:
+ * `npm run bench -- hub [--servers 10,100,500] [--clients 50] [--seconds 30] [--target process|build] [--db sqlite|postgresql] [--repeat 1]`:
  * one RconDeck process with N emulated game servers (a child process: BattlEye Arma 3, Source
  * Squad and Quake 3 OpenArena in turn, 64 players each, joining and leaving at the emulators' pace)
  * and M socket.io clients (another child process, one Admin user each), subscribed so that every
@@ -24,12 +24,25 @@
  * - Hub -> client age of every console line; the measured process's CPU and peak RSS.
  * - Commands that failed or were refused in the window, by protocol and error code.
  *
+ * --repeat K runs each N K times (each in a fresh process, on a fresh database) and then prints the
+ * median and the range of the headline figures: one run's p99 and peak RSS vary by 20-50% at 1,000
+ * servers (whether its window catches a minute's samples or a burst of joins), so a change is
+ * compared on medians.
+ *
  * Diagnosis switches: BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the measured process (of the
  * measured window with --target process, of its whole life with --target build); BENCH_HUB_LOG=1 prints the hub's info, warnings and errors, and BENCH_QUERY_COUNT=1 the
  * 40 most frequent Prisma operations in the measured window, per second (both --target process).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { Session as InspectorSession } from "node:inspector";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -55,7 +68,7 @@ import type { ProtocolId } from "../server/rcon/types.ts";
 import { encryptSecret } from "../server/security/crypto.ts";
 import { sessionCookieFor } from "../server/testing/session-cookie.ts";
 import { serverEnv, serverNodeOptions } from "../scripts/node-options.ts";
-import { percentile } from "./support/stats.ts";
+import { medianAndRange, percentile } from "./support/stats.ts";
 
 const PASSWORD = "benchpass";
 const SECRET = "b".repeat(48);
@@ -584,6 +597,7 @@ async function runOnce(
   seconds: number,
   target: string,
   kind: string,
+  summaryFile: string | undefined,
 ): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), "rcondeck-bench-hub-"));
   // SQLite (the default) in a file of its own, or a throw-away PostgreSQL database (TEST_POSTGRES_URL).
@@ -715,6 +729,18 @@ async function runOnce(
   console.log(
     `  other processes: emulators ${cores(emulators.proc.pid, emulatorCpu0)} cores, clients ${cores(clientProc.proc.pid, clientCpu0)} cores`,
   );
+  if (summaryFile) {
+    const summary = (key: string) => (typeof result[key] === "object" ? result[key] : undefined);
+    const headline: RunFigures = {
+      eventP50: summary("event")?.p50 ?? NaN,
+      eventP99: summary("event")?.p99 ?? NaN,
+      commandP50: summary("command")?.p50 ?? NaN,
+      commandP99: summary("command")?.p99 ?? NaN,
+      cores: Number(cores(measured.pid, cpu0)),
+      rssMb: Math.round(peakRss / 1048576),
+    };
+    appendFileSync(summaryFile, `${JSON.stringify(headline)}\n`);
+  }
 
   clientProc.proc.kill();
   emulators.proc.stdin?.end();
@@ -735,6 +761,8 @@ export async function main(args: string[]): Promise<void> {
       clients: { type: "string", default: "50" },
       seconds: { type: "string", default: "30" },
       db: { type: "string", default: "sqlite" },
+      repeat: { type: "string", default: "1" },
+      summary: { type: "string" },
       url: { type: "string" },
       cookies: { type: "string" },
       ids: { type: "string" },
@@ -755,6 +783,7 @@ export async function main(args: string[]): Promise<void> {
       Number(values.seconds),
       values.target,
       values.db,
+      values.summary,
     );
     process.exit(0);
   }
@@ -762,6 +791,9 @@ export async function main(args: string[]): Promise<void> {
     throw new Error(`--target is process or build, not "${values.target}"`);
   if (values.db !== "sqlite" && values.db !== "postgresql")
     throw new Error(`--db is sqlite or postgresql, not "${values.db}"`);
+  const repeat = Number(values.repeat);
+  if (!Number.isInteger(repeat) || repeat < 1)
+    throw new Error(`--repeat is a whole number of runs, not "${values.repeat}"`);
   const options = serverNodeOptions();
   console.log(
     `hub benchmark: mixed BattlEye/Source(Squad)/Quake 3 emulators, 64 players each, ${values.clients} socket.io clients, ${values.seconds} s per run; measured process: ` +
@@ -769,36 +801,80 @@ export async function main(args: string[]): Promise<void> {
         ? `node ${options.join(" ")} dist/server/index.js`
         : `the hub alone, node ${options.join(" ")}`),
   );
+  const summaries = mkdtempSync(path.join(tmpdir(), "rcondeck-bench-hub-runs-"));
   for (const n of values.servers.split(",").map(Number)) {
-    // Each N in a fresh process (so runs share no heap); with --target process that process is the
-    // hub under test, so it gets the dashboard's Node options.
-    const run = spawn(
-      process.execPath,
-      [
-        ...(values.target === "process" ? options : []),
-        "--import",
-        "tsx",
-        "bench/index.ts",
-        "hub",
-        "--role",
-        "hub",
-        "--target",
-        values.target,
-        "--servers",
-        String(n),
-        "--clients",
-        values.clients,
-        "--seconds",
-        values.seconds,
-        "--db",
-        values.db,
-      ],
-      {
-        stdio: "inherit",
-        env: values.target === "process" ? { ...process.env, ...serverEnv() } : process.env,
-      },
-    );
-    const code = await new Promise<number | null>((resolve) => run.once("exit", resolve));
-    if (code !== 0) throw new Error(`the run for N=${n} failed (exit ${code})`);
+    const summaryFile = path.join(summaries, `${n}.jsonl`);
+    for (let r = 1; r <= repeat; r++) {
+      if (repeat > 1) console.log(`run ${r} of ${repeat}`);
+      await runInFreshProcess(n, values, options, summaryFile);
+    }
+    if (repeat > 1) printMedians(n, repeat, summaryFile);
   }
+  rmSync(summaries, { recursive: true, force: true });
+}
+
+/** The headline figures of one run (--repeat prints their median and range). */
+interface RunFigures {
+  eventP50: number;
+  eventP99: number;
+  commandP50: number;
+  commandP99: number;
+  cores: number;
+  rssMb: number;
+}
+
+function printMedians(servers: number, repeat: number, summaryFile: string): void {
+  const runs = readFileSync(summaryFile, "utf8")
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line) as RunFigures);
+  const of = (key: keyof RunFigures, unit: string) => {
+    const { median, min, max } = medianAndRange(runs.map((run) => run[key]));
+    return `${median}${unit} (${min}-${max})`;
+  };
+  console.log(
+    `N=${servers}: median of ${repeat} runs (range): event p50 ${of("eventP50", " ms")}  p99 ${of("eventP99", " ms")}; command p50 ${of("commandP50", " ms")}  p99 ${of("commandP99", " ms")}; CPU ${of("cores", " cores")}; peak RSS ${of("rssMb", " MB")}`,
+  );
+}
+
+/**
+ * Each run in a fresh process (so runs share no heap); with --target process that process is the
+ * hub under test, so it gets the dashboard's Node options.
+ */
+async function runInFreshProcess(
+  n: number,
+  values: { target: string; clients: string; seconds: string; db: string },
+  options: string[],
+  summaryFile: string,
+): Promise<void> {
+  const run = spawn(
+    process.execPath,
+    [
+      ...(values.target === "process" ? options : []),
+      "--import",
+      "tsx",
+      "bench/index.ts",
+      "hub",
+      "--role",
+      "hub",
+      "--target",
+      values.target,
+      "--servers",
+      String(n),
+      "--clients",
+      values.clients,
+      "--seconds",
+      values.seconds,
+      "--db",
+      values.db,
+      "--summary",
+      summaryFile,
+    ],
+    {
+      stdio: "inherit",
+      env: values.target === "process" ? { ...process.env, ...serverEnv() } : process.env,
+    },
+  );
+  const code = await new Promise<number | null>((resolve) => run.once("exit", resolve));
+  if (code !== 0) throw new Error(`the run for N=${n} failed (exit ${code})`);
 }
