@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createSqliteTestDatabase, DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
 import { completeAudit, recordAudit, type AuditEventDto } from "./audit.ts";
 import { verifyAuditChain } from "./audit-chain.ts";
-import { flushAuditWrites } from "./audit-chain-writer.ts";
+import { appendSealed, flushAuditWrites } from "./audit-chain-writer.ts";
 import { createDb } from "../db/client.ts";
 
 describe.each(DATABASE_KINDS)("audit hash chain on $kind", ({ kind, create }) => {
@@ -333,4 +333,107 @@ describe("audit writes on a busy SQLite database", () => {
     });
     expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true });
   }, 20_000);
+});
+
+// The SQLite writer stores a batch's rows through json_each (one statement shape whatever the row
+// count): what it stores must be byte for byte what Prisma's own createMany and update store, or
+// rows of the two paths would sort, compare and hash differently.
+describe("SQLite audit batches store what Prisma stores", () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createSqliteTestDatabase();
+  });
+  afterAll(async () => {
+    await t.drop();
+  });
+
+  const awkward = [
+    `quotes ' " and \\ backslash`,
+    "new\nline\ttab",
+    "Ёжик в тумане — José Álvarez 🎮",
+    '{"looks":"like json"}',
+    "[1,2]",
+    "123",
+    "null",
+    "",
+  ];
+  // The first row by its key (a seal's event has several seals: the insert's comes first).
+  const stored = (table: string, id: string, key = "id") =>
+    t.db.$queryRawUnsafe<Record<string, unknown>[]>(
+      `SELECT * FROM "${table}" WHERE "${key}" = ? ORDER BY rowid LIMIT 1`,
+      id,
+    );
+  const types = (table: string, id: string, columns: string[], key = "id") =>
+    t.db.$queryRawUnsafe<Record<string, unknown>[]>(
+      `SELECT ${columns.map((c) => `typeof("${c}") AS "${c}"`).join(", ")} FROM "${table}" WHERE "${key}" = ? ORDER BY rowid LIMIT 1`,
+      id,
+    );
+  const without = (row: Record<string, unknown> | undefined, ...keys: string[]) =>
+    Object.fromEntries(Object.entries(row ?? {}).filter(([k]) => !keys.includes(k)));
+
+  it("events (every column, awkward text, dates, null), their completions and their seals", async () => {
+    const createdAt = new Date("2026-12-03T07:08:09.123Z");
+    for (const [i, text] of awkward.entries()) {
+      const data = {
+        actorId: null,
+        actorEmail: `a${i}@example.com`,
+        action: "console.command",
+        targetType: "server",
+        targetId: text,
+        serverId: null,
+        input: JSON.stringify({ command: text }),
+        outcome: "pending",
+        detail: i % 2 === 0 ? null : text,
+        repeats: 1,
+        lastAt: null,
+        sourceIp: "192.0.2.7",
+        tokenName: text,
+        automation: null,
+        createdAt,
+      };
+      const viaWriter = await appendSealed(t.db, {
+        kind: "insert",
+        eventId: `w${i}`,
+        state: { actorId: null, serverId: null, outcome: "pending", detail: data.detail },
+        inserted: { ...data, id: `w${i}` },
+      });
+      await t.db.auditEvent.createMany({ data: [{ ...data, id: `p${i}` }] });
+      expect(without((await stored("AuditEvent", `w${i}`))[0], "id")).toEqual(
+        without((await stored("AuditEvent", `p${i}`))[0], "id"),
+      );
+      const columns = Object.keys(data);
+      expect(await types("AuditEvent", `w${i}`, columns)).toEqual(
+        await types("AuditEvent", `p${i}`, columns),
+      );
+      // Read back through Prisma, the row is the one the writer returned.
+      expect(await t.db.auditEvent.findUnique({ where: { id: `w${i}` } })).toEqual(viaWriter);
+
+      await appendSealed(t.db, {
+        kind: "complete",
+        eventId: `w${i}`,
+        state: { outcome: "failure", detail: text },
+        completed: { outcome: "failure", detail: text },
+      });
+      await flushAuditWrites(t.db);
+      await t.db.auditEvent.update({ where: { id: `p${i}` }, data: { outcome: "failure", detail: text } });
+      expect(without((await stored("AuditEvent", `w${i}`))[0], "id")).toEqual(
+        without((await stored("AuditEvent", `p${i}`))[0], "id"),
+      );
+    }
+
+    // A seal as Prisma would store it (its createdAt is the time of the write): same text format.
+    const seal = (await t.db.auditSeal.findFirst({ where: { eventId: "w0" }, orderBy: { seq: "asc" } }))!;
+    await t.db.auditSeal.create({ data: { ...seal, seq: 1_000_000, eventId: "p0" } });
+    const sealColumns = ["seq", "kind", "eventId", "state", "prevHash", "hash", "createdAt"];
+    expect(without((await stored("AuditSeal", "w0", "eventId"))[0], "seq", "eventId")).toEqual(
+      without((await stored("AuditSeal", "p0", "eventId"))[0], "seq", "eventId"),
+    );
+    expect(await types("AuditSeal", "w0", sealColumns, "eventId")).toEqual(
+      await types("AuditSeal", "p0", sealColumns, "eventId"),
+    );
+    // Without the comparison rows (Prisma's, never sealed), the writer's chain verifies.
+    await t.db.auditSeal.delete({ where: { seq: 1_000_000 } });
+    await t.db.auditEvent.deleteMany({ where: { id: { startsWith: "p" } } });
+    expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true });
+  });
 });
