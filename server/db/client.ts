@@ -34,11 +34,12 @@ const CLIENT_OPTIONS = {
   // Any other format captures a stack trace (new Error) at every query to point at the caller in
   // error messages: 6% of a findUnique. Errors keep their codes and messages, without the code frame.
   errorFormat: "minimal",
-  // Compiled query plans kept (Prisma's default: 1,000 single queries and 1,000 batches). A batch's
-  // key lists every parameter of every row, so the audit writer's group commits (k events, c
-  // completions, k + c seals) are a new batch shape for almost every (k, c): at 1,000 bench servers
-  // 578 such plans held 15 MB of the heap and were on their way to 1,000. The hot single shapes
-  // (about 80) and the frequent small batches fit in 200.
+  // Compiled query plans kept (Prisma's default: 1,000 single queries and 1,000 batches). A plan's
+  // key lists every parameter of every row, so a statement or batch whose row count varies makes a
+  // plan per count, kept until the cache is full: the audit writer's group commits made 578 (15 MB
+  // of the heap at 1,000 bench servers) before they passed their rows as JSON, and Prisma's batching
+  // of one turn's findUnique calls makes a 190 KB key of 1,000 servers' settings at start-up. The
+  // hot shapes (about 80 single queries at 1,000 servers) fit in 200.
   queryPlanCacheMaxSize: 200,
 } as const;
 
