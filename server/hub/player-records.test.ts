@@ -273,31 +273,35 @@ describe("player records in the live hub (TF2 emulators, socket.io)", () => {
     expect(hub.players(a.id).find((p) => p.id === gameId)?.record?.playerId).toBe(playerId);
     unwatch();
   });
-  it("wakes who waited for a stay's first link once it is over, and answers later askers at once", async () => {
-    const serverId = await createUnreadableServer(t.db, "Foxtrot", 1, {
-      game: "arma3",
-      protocol: "battleye",
-    });
-    const records = new PlayerRecords({
+  // PlayerRecords alone, on this database, with no hub around it.
+  const quietRecords = () =>
+    new PlayerRecords({
       db: t.db,
       logger: silentLogger,
       line: () => undefined,
       watch: () => undefined,
       players: () => undefined,
     });
-    const player: Player = {
-      id: "5",
-      name: "Waited For",
-      plainName: "Waited For",
-      ping: 30,
-      score: null,
-      address: "192.0.2.45:2304",
-      guid: "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee",
-      steamId: null,
-      connectedSeconds: null,
-      isBot: false,
-      state: "?",
-    };
+  const armaPlayer = (id: string, name: string, guid: string | null): Player => ({
+    id,
+    name,
+    plainName: name,
+    ping: 30,
+    score: null,
+    address: `192.0.2.4${id}:2304`,
+    guid,
+    steamId: null,
+    connectedSeconds: null,
+    isBot: false,
+    state: "?",
+  });
+  it("wakes who waited for a stay's first link once it is over, and answers later askers at once", async () => {
+    const serverId = await createUnreadableServer(t.db, "Foxtrot", 1, {
+      game: "arma3",
+      protocol: "battleye",
+    });
+    const records = quietRecords();
+    const player = armaPlayer("5", "Waited For", "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee");
     const stay: LiveStay = { serverId, player, record: newStayRecord(), current: () => true };
     const order: string[] = [];
     const early = whenSettled(stay.record).then(() =>
@@ -339,26 +343,8 @@ describe("player records in the live hub (TF2 emulators, socket.io)", () => {
   });
   it("links late a GUID the player showed while the stay's first link was on its way", async () => {
     const serverId = await createUnreadableServer(t.db, "Echo", 1, { game: "arma3", protocol: "battleye" });
-    const records = new PlayerRecords({
-      db: t.db,
-      logger: silentLogger,
-      line: () => undefined,
-      watch: () => undefined,
-      players: () => undefined,
-    });
-    const player: Player = {
-      id: "4",
-      name: "Verified Late",
-      plainName: "Verified Late",
-      ping: 30,
-      score: null,
-      address: "192.0.2.44:2304",
-      guid: null,
-      steamId: null,
-      connectedSeconds: null,
-      isBot: false,
-      state: "?",
-    };
+    const records = quietRecords();
+    const player = armaPlayer("4", "Verified Late", null);
     const stay: LiveStay = { serverId, player, record: newStayRecord(), current: () => true };
     const [stayId] = await openPlayerSessions(t.db, [
       {
