@@ -84,6 +84,25 @@ describe("poll schedule", () => {
     expect(schedule.delayOf("pushes")).toBe(2_000);
   });
 
+  it("a browser that subscribes and unsubscribes faster than the interval never holds the polls back", async () => {
+    const { clock, polls, schedule } = setup();
+    schedule.setInterval("s", 30);
+    schedule.start("s");
+    let unwatch = schedule.watch("s"); // at 0: the watched poll is due at 2,000
+    for (let t = 500; t <= 6_000; t += 500) {
+      clock.advance(500);
+      await settle();
+      unwatch();
+      unwatch = schedule.watch("s"); // every 500 ms, as a hostile page could
+    }
+    expect(polls).toEqual([2_000, 4_000, 6_000]);
+    // A refresh asked for later than the poll already due does not postpone it either.
+    schedule.requestRefresh("s", 2_500);
+    clock.advance(2_000);
+    await settle();
+    expect(polls).toEqual([2_000, 4_000, 6_000, 8_000]);
+  });
+
   it("never polls a pushing game's watched server faster than the plain watched interval", () => {
     const { schedule } = setup(5_000, 1_000);
     schedule.setInterval("s", 30);

@@ -29,6 +29,8 @@ interface Entry {
   /** The connected game pushes joins and leaves (set by start()). */
   pushesJoins: boolean;
   timer: TimerHandle | null;
+  /** Clock time the armed timer fires (meaningful while `timer` is set). */
+  dueAt: number;
   polling: boolean;
   again: boolean;
   /** Bumped by stop(): a poll that ends after a stop/start does not re-arm the old series. */
@@ -61,6 +63,7 @@ export class PollSchedule {
         watchers: 0,
         pushesJoins: false,
         timer: null,
+        dueAt: 0,
         polling: false,
         again: false,
         generation: 0,
@@ -118,10 +121,22 @@ export class PollSchedule {
     if (!entry.active) return;
     this.clock.clearTimeout(entry.timer);
     const generation = entry.generation;
+    entry.dueAt = this.clock.now() + delayMs;
     entry.timer = this.clock.setTimeout(() => {
       entry.timer = null;
       if (entry.generation === generation) void this.fire(serverId, entry, generation);
     }, delayMs);
+  }
+
+  /**
+   * Re-arms the timer only if that brings the poll forward. A watcher arriving or a refresh asked
+   * never postpones a poll already due sooner: re-arming each time let a browser that subscribed
+   * and unsubscribed faster than the interval keep the server from being polled at all.
+   */
+  private scheduleNoLater(serverId: string, delayMs: number): void {
+    const entry = this.entry(serverId);
+    if (entry.timer !== null && entry.dueAt <= this.clock.now() + delayMs) return;
+    this.schedule(serverId, delayMs);
   }
 
   /** Polls soon (a join, a kick): after the poll in progress if there is one. */
@@ -131,14 +146,14 @@ export class PollSchedule {
       entry.again = true;
       return;
     }
-    this.schedule(serverId, delayMs);
+    this.scheduleNoLater(serverId, delayMs);
   }
 
   /** A browser watches the server: faster polls until the returned function is called. */
   watch(serverId: string): () => void {
     const entry = this.entry(serverId);
     entry.watchers++;
-    this.schedule(serverId);
+    this.scheduleNoLater(serverId, this.delayOf(serverId));
     let released = false;
     return () => {
       if (released) return;
