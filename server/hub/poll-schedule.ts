@@ -4,6 +4,12 @@
  * refresh requested during a poll runs right after it (pollAgain) instead of overlapping it. The
  * poll itself is the hub's (`run`); this module only decides when.
  *
+ * Regular polls fall on the server's own grid: multiples of the delay, offset by a stable phase
+ * per server (a hash of its id). Without it, a page subscribing to every server re-armed them all
+ * at the same instant and the whole fleet then polled in step, every 2 s: at 1,000 servers the
+ * event loop was busy for 85% of one part of the period and 42% of another. Refreshes (a join, a
+ * kick, a poll asked again) are not on the grid: they run when asked.
+ *
  * A game that pushes joins and leaves (BattlEye) has each of them trigger a refresh, so a faster
  * watched poll would only bring new pings and scores, which browsers get every
  * `livePlayerFieldsEveryMs` anyway (player-list-throttle.ts): a watched server of such a game polls
@@ -20,6 +26,18 @@ export interface PollScheduleOptions {
   watchedPollMs?: number;
   /** ...or this often if its game pushes joins and leaves. */
   pushedJoinsWatchedPollMs?: number;
+  /** The server's place in the period, in [0, 1) (a hash of its id unless given: tests). */
+  phaseOf?: (serverId: string) => number;
+}
+
+/** A stable fraction in [0, 1) from the id (FNV-1a, 32 bits): spreads servers over the period. */
+export function phaseOfId(serverId: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < serverId.length; i++) {
+    hash ^= serverId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) / 2 ** 32;
 }
 
 interface Entry {
@@ -31,6 +49,10 @@ interface Entry {
   timer: TimerHandle | null;
   /** Clock time the armed timer fires (meaningful while `timer` is set). */
   dueAt: number;
+  /** Where the server's regular polls fall in the period, in [0, 1). */
+  phase: number;
+  /** Clock time the last poll started (-Infinity before the first). */
+  lastPollAt: number;
   polling: boolean;
   again: boolean;
   /** Bumped by stop(): a poll that ends after a stop/start does not re-arm the old series. */
@@ -41,6 +63,7 @@ export class PollSchedule {
   private readonly entries = new Map<string, Entry>();
   private readonly watchedPollMs: number;
   private readonly pushedJoinsWatchedPollMs: number;
+  private readonly phaseOf: (serverId: string) => number;
 
   constructor(
     private readonly clock: Clock,
@@ -52,6 +75,7 @@ export class PollSchedule {
       this.watchedPollMs,
       options.pushedJoinsWatchedPollMs ?? LIVE_FIELDS_EVERY_MS,
     );
+    this.phaseOf = options.phaseOf ?? phaseOfId;
   }
 
   private entry(serverId: string): Entry {
@@ -64,6 +88,8 @@ export class PollSchedule {
         pushesJoins: false,
         timer: null,
         dueAt: 0,
+        phase: this.phaseOf(serverId),
+        lastPollAt: -Infinity,
         polling: false,
         again: false,
         generation: 0,
@@ -90,7 +116,10 @@ export class PollSchedule {
     return this.entries.get(serverId)?.watchers ?? 0;
   }
 
-  /** A connection exists: polls run from now (first one after the regular delay unless told). */
+  /**
+   * A connection exists: polls run from now, on the server's grid (or after `delayMs` if told;
+   * going online asks for a refresh of its own).
+   */
   start(serverId: string, options: { pushesJoins?: boolean; delayMs?: number } = {}): void {
     const entry = this.entry(serverId);
     entry.active = true;
@@ -115,17 +144,38 @@ export class PollSchedule {
     this.entries.delete(serverId);
   }
 
-  /** Re-arms the timer (after an interval change, or a watcher arriving). */
-  schedule(serverId: string, delayMs = this.delayOf(serverId)): void {
+  /**
+   * Re-arms the timer: after `delayMs` if given, else at the next regular poll (after an interval
+   * change, or at start).
+   */
+  schedule(serverId: string, delayMs?: number): void {
     const entry = this.entry(serverId);
     if (!entry.active) return;
+    this.armAt(serverId, entry, this.clock.now() + (delayMs ?? this.regularDelay(entry, serverId)));
+  }
+
+  /**
+   * The wait until the server's next slot on its grid, at least half a period after its last poll
+   * started: steady polls come exactly one period apart, and a watcher arriving soon after a poll
+   * does not poll again at once.
+   */
+  private regularDelay(entry: Entry, serverId: string): number {
+    const period = this.delayOf(serverId);
+    const now = this.clock.now();
+    const notBefore = Math.max(now, entry.lastPollAt + period / 2);
+    let slot = Math.ceil((Math.ceil(notBefore / period - entry.phase) + entry.phase) * period);
+    if (slot < notBefore) slot += period; // floating-point rounding at a slot's edge
+    return slot - now;
+  }
+
+  private armAt(serverId: string, entry: Entry, dueAt: number): void {
     this.clock.clearTimeout(entry.timer);
     const generation = entry.generation;
-    entry.dueAt = this.clock.now() + delayMs;
+    entry.dueAt = dueAt;
     entry.timer = this.clock.setTimeout(() => {
       entry.timer = null;
       if (entry.generation === generation) void this.fire(serverId, entry, generation);
-    }, delayMs);
+    }, dueAt - this.clock.now());
   }
 
   /**
@@ -135,8 +185,10 @@ export class PollSchedule {
    */
   private scheduleNoLater(serverId: string, delayMs: number): void {
     const entry = this.entry(serverId);
-    if (entry.timer !== null && entry.dueAt <= this.clock.now() + delayMs) return;
-    this.schedule(serverId, delayMs);
+    if (!entry.active) return;
+    const dueAt = this.clock.now() + delayMs;
+    if (entry.timer !== null && entry.dueAt <= dueAt) return;
+    this.armAt(serverId, entry, dueAt);
   }
 
   /** Polls soon (a join, a kick): after the poll in progress if there is one. */
@@ -153,7 +205,7 @@ export class PollSchedule {
   watch(serverId: string): () => void {
     const entry = this.entry(serverId);
     entry.watchers++;
-    this.scheduleNoLater(serverId, this.delayOf(serverId));
+    this.scheduleNoLater(serverId, this.regularDelay(entry, serverId));
     let released = false;
     return () => {
       if (released) return;
@@ -164,6 +216,7 @@ export class PollSchedule {
 
   private async fire(serverId: string, entry: Entry, generation: number): Promise<void> {
     entry.polling = true;
+    entry.lastPollAt = this.clock.now();
     try {
       await this.run(serverId);
     } finally {
@@ -171,7 +224,7 @@ export class PollSchedule {
       const again = entry.again;
       entry.again = false;
       if (entry.generation === generation && this.entries.get(serverId) === entry)
-        this.schedule(serverId, again ? 0 : this.delayOf(serverId));
+        this.schedule(serverId, again ? 0 : undefined);
     }
   }
 }
