@@ -18,6 +18,7 @@ import { Prisma } from "../../prisma/generated/sqlite/client.ts";
 import { providerOf, type AuditEvent, type Db } from "../db/client.ts";
 import { appendGenesis, chainHash, lockChain, sealContent, type SealedState } from "./audit-chain.ts";
 import { isUniqueViolation, type Tx } from "./players/sql.ts";
+import { insertJsonRows, jsonRows } from "./sqlite-json-rows.ts";
 
 type RowData = Omit<AuditEvent, "repeats" | "lastAt"> & Partial<Pick<AuditEvent, "repeats" | "lastAt">>;
 
@@ -244,8 +245,8 @@ function splitChanges(batch: Queued[]) {
 }
 
 /*
- * SQLite's statements of a batch: each takes its rows as one JSON parameter (json_each), so its SQL
- * and the batch's shape are the same whatever the number of rows. Prisma compiles a plan per batch
+ * SQLite's statements of a batch: each takes its rows as one JSON parameter (sqlite-json-rows.ts), so
+ * its SQL and the batch's shape are the same whatever the number of rows. Prisma compiles a plan per batch
  * shape, and a batch of `createMany` calls lists every parameter of every row: almost every group
  * commit (k events, c completions, k + c seals) was a shape never seen before, and compiling it was
  * 3.4% of the process at 1,000 bench servers. The columns come from the generated client, and dates
@@ -255,29 +256,6 @@ function splitChanges(batch: Queued[]) {
 
 const EVENT_COLUMNS = Object.values(Prisma.AuditEventScalarFieldEnum);
 const SEAL_COLUMNS = Object.values(Prisma.AuditSealScalarFieldEnum);
-
-/** A date as @prisma/adapter-better-sqlite3 stores it (its default `iso8601` timestamp format). */
-function sqliteDateText(date: Date): string {
-  return date.toISOString().replace("Z", "+00:00");
-}
-
-function jsonRows(rows: readonly Record<string, unknown>[], columns: readonly string[]): string {
-  return JSON.stringify(
-    rows.map((row) =>
-      columns.map((column) => {
-        const value = row[column];
-        return value instanceof Date ? sqliteDateText(value) : (value ?? null);
-      }),
-    ),
-  );
-}
-
-/** INSERT INTO table (columns) SELECT each column of each JSON row array. */
-function insertJsonRows(db: Db, table: string, columns: readonly string[], json: string) {
-  const names = columns.map((column) => `"${column}"`).join(", ");
-  const values = columns.map((_, i) => `json_extract(value, '$[${i}]')`).join(", ");
-  return db.$executeRaw`INSERT INTO ${Prisma.raw(`"${table}" (${names})`)} SELECT ${Prisma.raw(values)} FROM json_each(${json})`;
-}
 
 function insertEventsSqlite(db: Db, inserts: readonly RowData[]) {
   return insertJsonRows(db, "AuditEvent", EVENT_COLUMNS, jsonRows(inserts.map(insertedRow), EVENT_COLUMNS));

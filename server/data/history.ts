@@ -4,10 +4,11 @@
  * the process itself); reads for browsers take a DataContext and check `can()`.
  */
 import { requirePermission, type DataContext } from "./context.ts";
-import type { Db } from "../db/client.ts";
+import { providerOf, type Db } from "../db/client.ts";
 import { Prisma } from "../../prisma/generated/sqlite/client.ts";
 import { addStayTotals } from "./players/totals.ts";
 import { ID_CHUNK, chunked, inChunks, rowsPerStatement } from "./chunks.ts";
+import { insertJsonRows, jsonRows } from "./sqlite-json-rows.ts";
 
 /** What a write inside `db.$transaction(async (tx) => ...)` gets. */
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
@@ -74,11 +75,19 @@ export async function raiseConsoleSeqReservation(db: Db, serverId: string, mark:
 
 /**
  * One multi-row INSERT per batch. Prisma's createMany costs ~10x more here (about 200 ms for 300
- * rows against 20 ms, measured on SQLite), and the hub writes every console line; Prisma.sql
- * still binds every value as a parameter, with the right placeholders for either database.
+ * rows against 20 ms, measured on SQLite), and the hub writes every console line. On SQLite the rows
+ * go as one JSON parameter (sqlite-json-rows.ts: one statement shape, no per-value serialization);
+ * on PostgreSQL Prisma.sql binds every value, with the right placeholders.
  */
 export async function insertConsoleLines(db: Db, lines: readonly ConsoleLineRecord[]): Promise<void> {
+  const sqlite = providerOf(db) === "sqlite";
+  // 1,000 rows a statement on either database: one statement holds SQLite's only connection (and
+  // this process, its driver being synchronous) for a bounded time.
   for (const chunk of chunked(lines, Math.min(1000, rowsPerStatement(8)))) {
+    if (sqlite) {
+      await insertJsonRows(db, "ConsoleLine", CONSOLE_LINE_COLUMNS, jsonRows(chunk, CONSOLE_LINE_COLUMNS));
+      continue;
+    }
     const rows = chunk.map(
       (l) =>
         Prisma.sql`(${l.serverId}, ${l.seq}, ${l.kind}, ${l.text}, ${l.actorId}, ${l.actorName}, ${l.replyTo}, ${l.createdAt})`,
@@ -86,6 +95,11 @@ export async function insertConsoleLines(db: Db, lines: readonly ConsoleLineReco
     await db.$executeRaw`INSERT INTO "ConsoleLine" ("serverId", "seq", "kind", "text", "actorId", "actorName", "replyTo", "createdAt") VALUES ${Prisma.join(rows)}`;
   }
 }
+
+/** Every column but the generated id, in the generated client's order. */
+const CONSOLE_LINE_COLUMNS = Object.values(Prisma.ConsoleLineScalarFieldEnum).filter(
+  (column): column is Exclude<typeof column, "id"> => column !== "id",
+) satisfies (keyof ConsoleLineRecord)[];
 
 /** Lines of one server, oldest first: the newest `limit` before `beforeSeq`, or after `afterSeq`. */
 export async function readConsoleLines(

@@ -1,0 +1,41 @@
+/**
+ * Multi-row SQLite writes that take their rows as ONE JSON parameter (json_each), so the statement's
+ * SQL and shape are the same whatever the number of rows. Through Prisma, a `VALUES (?, ...), ...`
+ * list costs per value: each parameter is serialized to JSON and parsed back by the client runtime,
+ * and each new row count is a new SQL text to compile and prepare. At 1,000 bench servers those
+ * per-value objects lived long enough under load to be promoted, a third of what the hub promoted
+ * to the old generation (sampling heap profiler, `npm run bench -- hub`).
+ *
+ * What these statements store must be byte for byte what Prisma stores (columns from the generated
+ * client, dates as the driver adapter writes them), or rows of the two paths would sort, compare and
+ * hash differently: audit-chain.test.ts and console-history.test.ts compare them.
+ */
+import { Prisma } from "../../prisma/generated/sqlite/client.ts";
+import type { Db } from "../db/client.ts";
+
+/** A date as @prisma/adapter-better-sqlite3 stores it (its default `iso8601` timestamp format). */
+export function sqliteDateText(date: Date): string {
+  return date.toISOString().replace("Z", "+00:00");
+}
+
+/** Rows as one JSON array of arrays, each in `columns` order. */
+export function jsonRows<T extends object>(
+  rows: readonly T[],
+  columns: readonly (keyof T & string)[],
+): string {
+  return JSON.stringify(
+    rows.map((row) =>
+      columns.map((column) => {
+        const value: unknown = row[column];
+        return value instanceof Date ? sqliteDateText(value) : (value ?? null);
+      }),
+    ),
+  );
+}
+
+/** INSERT INTO table (columns) SELECT each column of each JSON row array. */
+export function insertJsonRows(db: Db, table: string, columns: readonly string[], json: string) {
+  const names = columns.map((column) => `"${column}"`).join(", ");
+  const values = columns.map((_, i) => `json_extract(value, '$[${i}]')`).join(", ");
+  return db.$executeRaw`INSERT INTO ${Prisma.raw(`"${table}" (${names})`)} SELECT ${Prisma.raw(values)} FROM json_each(${json})`;
+}
