@@ -31,7 +31,12 @@
  *
  * Diagnosis switches: BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the measured process (of the
  * measured window with --target process, of its whole life with --target build); BENCH_HUB_LOG=1 prints the hub's info, warnings and errors, and BENCH_QUERY_COUNT=1 the
- * 40 most frequent Prisma operations in the measured window, per second (both --target process).
+ * 40 most frequent Prisma operations in the measured window, per second (both --target process);
+ * BENCH_SERVER_FLAGS="--trace-gc ..." adds Node/V8 flags to the measured server and shows its
+ * output (--target build).
+ *
+ * The header prints the machine's time for a fixed workload (support/machine.ts): figures from
+ * machines of different speeds are compared through it.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import {
@@ -58,6 +63,7 @@ import type {
   ServerToClientEvents,
 } from "../lib/realtime/contract.ts";
 import { createDb, type Db } from "../server/db/client.ts";
+import { referenceWorkloadMs } from "./support/machine.ts";
 import { migrateDatabase } from "../server/db/migrate.ts";
 import { startEmulator } from "../server/rcon/emulators/registry.ts";
 import { createPostgresTestDatabase } from "../server/testing/databases.ts";
@@ -443,6 +449,11 @@ async function startInThisProcess(plainDb: Db, servers: number): Promise<Process
   };
 }
 
+/** BENCH_SERVER_FLAGS: Node and V8 flags added to the measured server's (--target build). */
+function serverFlags(): string[] {
+  return (process.env.BENCH_SERVER_FLAGS ?? "").split(/\s+/).filter((flag) => flag !== "");
+}
+
 /** The production server (`dist/server/index.js`) on the bench's database, as `npm start` runs it. */
 async function startBuiltServer(dir: string, databaseUrl: string): Promise<ProcessUnderTest> {
   if (!existsSync("dist/server/index.js") || !existsSync(".next/BUILD_ID"))
@@ -457,7 +468,9 @@ async function startBuiltServer(dir: string, databaseUrl: string): Promise<Proce
   const profile = process.env.BENCH_CPU_PROF
     ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
     : [];
-  const server = spawn(process.execPath, [...serverNodeOptions(), ...profile, "dist/server/index.js"], {
+  const extraFlags = serverFlags();
+  const args = [...serverNodeOptions(), ...extraFlags, ...profile, "dist/server/index.js"];
+  const server = spawn(process.execPath, args, {
     env: {
       ...process.env,
       ...serverEnv(),
@@ -473,6 +486,8 @@ async function startBuiltServer(dir: string, databaseUrl: string): Promise<Proce
     },
     stdio: ["ignore", "pipe", "inherit"],
   });
+  // V8's traces (--trace-gc...) print on stdout: shown when flags were added.
+  if (extraFlags.length > 0) server.stdout?.pipe(process.stdout);
   await new Promise<void>((resolve, reject) => {
     let output = "";
     server.stdout?.on("data", (chunk: Buffer) => {
@@ -794,7 +809,8 @@ export async function main(args: string[]): Promise<void> {
   const repeat = Number(values.repeat);
   if (!Number.isInteger(repeat) || repeat < 1)
     throw new Error(`--repeat is a whole number of runs, not "${values.repeat}"`);
-  const options = serverNodeOptions();
+  const options = [...serverNodeOptions(), ...(values.target === "build" ? serverFlags() : [])];
+  console.log(`machine: reference workload ${referenceWorkloadMs()} ms (bench/support/machine.ts)`);
   console.log(
     `hub benchmark: mixed BattlEye/Source(Squad)/Quake 3 emulators, 64 players each, ${values.clients} socket.io clients, ${values.seconds} s per run; measured process: ` +
       (values.target === "build"
