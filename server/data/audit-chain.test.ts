@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createSqliteTestDatabase, DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
+import { AWKWARD_TEXTS } from "../testing/awkward-text.ts";
 import { completeAudit, recordAudit, type AuditEventDto } from "./audit.ts";
 import { verifyAuditChain } from "./audit-chain.ts";
 import { appendSealed, flushAuditWrites } from "./audit-chain-writer.ts";
@@ -347,16 +348,7 @@ describe("SQLite audit batches store what Prisma stores", () => {
     await t.drop();
   });
 
-  const awkward = [
-    `quotes ' " and \\ backslash`,
-    "new\nline\ttab",
-    "Ёжик в тумане — José Álvarez 🎮",
-    '{"looks":"like json"}',
-    "[1,2]",
-    "123",
-    "null",
-    "",
-  ];
+  const awkward = AWKWARD_TEXTS;
   // The first row by its key (a seal's event has several seals: the insert's comes first).
   const stored = (table: string, id: string, key = "id") =>
     t.db.$queryRawUnsafe<Record<string, unknown>[]>(

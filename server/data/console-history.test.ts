@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSqliteTestDatabase, DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
 import type { Db } from "../db/client.ts";
 import { createServerRows } from "../testing/servers.ts";
+import { AWKWARD_TEXTS } from "../testing/awkward-text.ts";
 import { insertConsoleLines, listOwnRecentCommands, type ConsoleLineRecord } from "./history.ts";
 
 const ACTOR_INDEX = "ConsoleLine_actorId_serverId_kind_seq_idx";
@@ -108,18 +109,7 @@ describe("SQLite console batches store what Prisma stores", () => {
   afterAll(async () => t.drop());
 
   const LONE_SURROGATE = "lone \ud800 surrogate";
-  const awkward = [
-    `quotes ' " and \\ backslash`,
-    "new\nline\ttab\r",
-    "Ёжик в тумане — José Álvarez 🎮",
-    '{"looks":"like json"}',
-    "[1,2]",
-    "123",
-    "null",
-    "",
-    LONE_SURROGATE,
-    "nul \u0000 inside",
-  ];
+  const awkward = [...AWKWARD_TEXTS, "carriage\rreturn", LONE_SURROGATE, "nul \u0000 inside"];
   const columns = ["serverId", "seq", "kind", "text", "actorId", "actorName", "replyTo", "createdAt"];
   const stored = (seq: number) =>
     t.db.$queryRawUnsafe<Record<string, unknown>[]>(
