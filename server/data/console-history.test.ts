@@ -131,21 +131,32 @@ describe("SQLite console batches store what Prisma stores", () => {
     await insertConsoleLines(t.db, rows);
     await t.db.consoleLine.createMany({ data: rows.map((row) => ({ ...row, seq: row.seq + 100 })) });
     for (const row of rows) {
+      if (row.text === LONE_SURROGATE) continue; // below: the drivers of Node 20 and 24 differ
       const [viaJson] = await stored(row.seq);
       const [viaPrisma] = await stored(row.seq + 100);
       expect(viaJson, row.text).toBeDefined();
       expect({ ...viaJson, seq: null, seqHex: null }).toEqual({ ...viaPrisma, seq: null, seqHex: null });
       expect(viaJson).toMatchObject({ seqType: "integer", createdAtType: "text" });
     }
-    // And they read back as the records written (a lone surrogate is stored as the driver encodes
-    // it on both paths, compared above, and does not read back as itself).
+    // A lone surrogate is stored as U+FFFD (EF BF BD), as the driver binds it on Node 24, never as
+    // the surrogate's own bytes (not UTF-8), which SQLite would decode from the JSON escape and
+    // Node 20's driver binds.
+    const lone = rows.find((row) => row.text === LONE_SURROGATE);
+    const [loneStored] = await stored(lone?.seq ?? 0);
+    expect(loneStored?.textHex).toBe(Buffer.from("lone \ufffd surrogate").toString("hex").toUpperCase());
+    // And every line reads back as written (the lone surrogate as U+FFFD).
     const read = await t.db.consoleLine.findMany({
       where: { seq: { lte: awkward.length } },
       orderBy: { seq: "asc" },
     });
-    const asWritten = rows.filter((line) => line.text !== LONE_SURROGATE);
-    const seqs = new Set(asWritten.map((line) => line.seq));
-    expect(read.map(({ id: _id, ...line }) => line).filter((line) => seqs.has(line.seq))).toEqual(asWritten);
+    expect(read.map(({ id: _id, ...line }) => line)).toEqual(
+      rows.map((row) => ({
+        ...row,
+        text: row.text.toWellFormed(),
+        actorId: row.actorId?.toWellFormed() ?? null,
+        actorName: row.actorName?.toWellFormed() ?? null,
+      })),
+    );
   });
 
   it("inside a transaction client, and more rows than one statement takes", async () => {

@@ -28,7 +28,10 @@ export function jsonRows<T extends object>(
     rows.map((row) =>
       columns.map((column) => {
         const value: unknown = row[column];
-        return value instanceof Date ? sqliteDateText(value) : (value ?? null);
+        if (value instanceof Date) return sqliteDateText(value);
+        // A lone surrogate as U+FFFD, as the driver binds it on Node 24: SQLite would decode the
+        // JSON escape into bytes that are not UTF-8 (and Node 20's driver stored those too).
+        return typeof value === "string" ? value.toWellFormed() : (value ?? null);
       }),
     ),
   );
