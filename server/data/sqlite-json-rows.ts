@@ -9,7 +9,9 @@
  *
  * What these statements store must be byte for byte what Prisma stores (columns from the generated
  * client, dates as the driver adapter writes them), or rows of the two paths would sort, compare and
- * hash differently: audit-chain.test.ts and console-history.test.ts compare them.
+ * hash differently: audit-chain.test.ts and console-history.test.ts compare them. One exception: a
+ * lone surrogate is always U+FFFD here, as Node 24's driver binds it; Node 20's binds bytes that are
+ * not UTF-8.
  */
 import { Prisma } from "../../prisma/generated/sqlite/client.ts";
 import type { Db } from "../db/client.ts";
