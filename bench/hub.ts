@@ -33,7 +33,8 @@
  * measured window with --target process, of its whole life with --target build); BENCH_HUB_LOG=1 prints the hub's info, warnings and errors, and BENCH_QUERY_COUNT=1 the
  * 40 most frequent Prisma operations in the measured window, per second (both --target process);
  * BENCH_SERVER_FLAGS="--trace-gc ..." adds Node/V8 flags to the measured server and shows its
- * output (--target build).
+ * output (--target build). BENCH_SQL_TIME=1 prints the time spent inside SQLite over the measured
+ * window, by SQL text (--target process; support/sql-timing.ts).
  *
  * The header prints the machine's time for a fixed workload (support/machine.ts): figures from
  * machines of different speeds are compared through it.
@@ -75,6 +76,7 @@ import { encryptSecret } from "../server/security/crypto.ts";
 import { sessionCookieFor } from "../server/testing/session-cookie.ts";
 import { serverEnv, serverNodeOptions } from "../scripts/node-options.ts";
 import { medianAndRange, percentile } from "./support/stats.ts";
+import { formatSqlTimes, timeSqlStatements } from "./support/sql-timing.ts";
 
 const PASSWORD = "benchpass";
 const SECRET = "b".repeat(48);
@@ -371,6 +373,15 @@ async function startInThisProcess(plainDb: Db, servers: number): Promise<Process
   let counts: Record<string, number> = {};
   let countedSince = performance.now();
   let windowCounts: { counts: Record<string, number>; seconds: number } | null = null;
+  const sqlTiming = process.env.BENCH_SQL_TIME ? timeSqlStatements() : null;
+  let sqlWindow: { report: string } | null = null;
+  if (sqlTiming)
+    process.on("exit", () => {
+      console.error(
+        sqlWindow?.report ??
+          formatSqlTimes(sqlTiming.report(), (performance.now() - countedSince) / 1000) + " (the whole run)",
+      );
+    });
   const db = (
     process.env.BENCH_QUERY_COUNT
       ? plainDb.$extends({
@@ -422,11 +433,14 @@ async function startInThisProcess(plainDb: Db, servers: number): Promise<Process
       void profiler?.start();
       delay.reset();
       counts = {};
+      sqlTiming?.reset();
       countedSince = performance.now();
     },
     endWindow: () => {
       void profiler?.stop(servers);
       windowCounts = { counts: { ...counts }, seconds: (performance.now() - countedSince) / 1000 };
+      // Printed at exit, without the statements of the shutdown (every open stay closed).
+      if (sqlTiming) sqlWindow = { report: formatSqlTimes(sqlTiming.report(), windowCounts.seconds) };
     },
     loopDelay: () => ({ p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 }),
     async close() {
