@@ -374,11 +374,11 @@ async function startInThisProcess(plainDb: Db, servers: number): Promise<Process
   let countedSince = performance.now();
   let windowCounts: { counts: Record<string, number>; seconds: number } | null = null;
   const sqlTiming = process.env.BENCH_SQL_TIME ? timeSqlStatements() : null;
-  let sqlWindow: { report: string } | null = null;
+  let sqlWindowReport: string | null = null;
   if (sqlTiming)
     process.on("exit", () => {
       console.error(
-        sqlWindow?.report ??
+        sqlWindowReport ??
           formatSqlTimes(sqlTiming.report(), (performance.now() - countedSince) / 1000) + " (the whole run)",
       );
     });
@@ -440,7 +440,7 @@ async function startInThisProcess(plainDb: Db, servers: number): Promise<Process
       void profiler?.stop(servers);
       windowCounts = { counts: { ...counts }, seconds: (performance.now() - countedSince) / 1000 };
       // Printed at exit, without the statements of the shutdown (every open stay closed).
-      if (sqlTiming) sqlWindow = { report: formatSqlTimes(sqlTiming.report(), windowCounts.seconds) };
+      if (sqlTiming) sqlWindowReport = formatSqlTimes(sqlTiming.report(), windowCounts.seconds);
     },
     loopDelay: () => ({ p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 }),
     async close() {
