@@ -1,13 +1,17 @@
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
+import { sqliteDriverOptions } from "../../server/db/sqlite-binding.ts";
 import { formatSqlTimes, timeSqlStatements, type SqlTiming } from "./sql-timing.ts";
+
+/** The addon this run loads (Node 24's with RCONDECK_SQLITE_BINDING), as the measured hub does. */
+const memoryDatabase = () => new Database(":memory:", sqliteDriverOptions());
 
 describe("bench SQL timing (BENCH_SQL_TIME)", () => {
   let timing: SqlTiming | null = null;
   afterEach(() => timing?.restore());
 
   it("counts every run and all of a real connection by SQL text, from the last reset, and restores", () => {
-    const db = new Database(":memory:");
+    const db = memoryDatabase();
     db.exec('CREATE TABLE "T" ("v" INTEGER)');
     const insert = db.prepare('INSERT INTO "T" ("v") VALUES (?)');
     timing = timeSqlStatements();
@@ -32,7 +36,7 @@ describe("bench SQL timing (BENCH_SQL_TIME)", () => {
   });
 
   it("a statement that throws is counted and still throws", () => {
-    const db = new Database(":memory:");
+    const db = memoryDatabase();
     db.exec('CREATE TABLE "U" ("v" INTEGER UNIQUE)');
     timing = timeSqlStatements();
     const insert = db.prepare('INSERT INTO "U" ("v") VALUES (1)');
