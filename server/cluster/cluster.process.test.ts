@@ -391,7 +391,7 @@ describe("several RconDeck instances on PostgreSQL and Redis", () => {
       ).toEqual(dues.map((_, i) => i));
       // Sent over a session of the instance that held the server at that moment.
       for (const { command, index } of said) {
-        const sender = witness.instanceOf(command.remote);
+        const sender = witness.instanceOf(command.remote, server.emulator.port);
         expect(sender, `the sender of message ${index + 1} on ${server.name}`).toBeDefined();
         expect([...witness.ownersAround(server.serverId, command.at, 1_000)]).toContain(sender);
       }

@@ -4,16 +4,22 @@
  * "127.0.0.1:port" names an instance, and which instance held each server's lease over time
  * (ServerLease, sampled). Both are samples: a socket that lives less than one interval can be
  * missed, but RCON connections live as long as a lease does.
+ *
+ * A socket is known by both of its ports. Over a run of minutes the kernel hands one local port to
+ * connections of different instances to different game servers (a connection is four numbers, not
+ * one), so a local port alone can name two instances: CI once saw that ambiguity.
  */
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import type { Lease, TestCluster } from "./cluster.ts";
 
 export interface ClusterWitness {
   /**
-   * The instance that had the local socket of `remote` ("address:port"), or undefined when no
-   * sample saw it, or two instances had that port at different times (ambiguous).
+   * The instance that had the socket from `remote` ("address:port", as the game server saw its
+   * client) to the game server's `serverPort`, or undefined when no sample saw it, or two
+   * instances had it at different times (ambiguous). An unconnected UDP socket has no peer port: it
+   * is found by its local port alone.
    */
-  instanceOf(remote: string): string | undefined;
+  instanceOf(remote: string, serverPort: number): string | undefined;
   /**
    * The instances that held `serverId` around `at` (ms): the owner in the last sample at or before
    * it and in every sample up to `slackMs` either side (a hand-over between two samples).
@@ -44,9 +50,18 @@ function socketInodes(pid: number): string[] {
   return inodes;
 }
 
-/** inode -> local port of every TCP and UDP socket in this network namespace. */
-function localPorts(): Map<string, number> {
-  const ports = new Map<string, number>();
+interface SocketPorts {
+  local: number;
+  /** 0 for a socket with no peer (an unconnected UDP socket, a listener). */
+  peer: number;
+}
+
+const portOf = (address: string) => Number.parseInt(address.slice(address.lastIndexOf(":") + 1), 16);
+const socketKey = (local: number, peer: number) => `${local}>${peer}`;
+
+/** inode -> ports of every TCP and UDP socket in this network namespace. */
+function socketPorts(): Map<string, SocketPorts> {
+  const ports = new Map<string, SocketPorts>();
   for (const table of ["tcp", "tcp6", "udp", "udp6"]) {
     let text: string;
     try {
@@ -57,30 +72,31 @@ function localPorts(): Map<string, number> {
     for (const line of text.split("\n").slice(1)) {
       // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
       const fields = line.trim().split(/\s+/);
-      const local = fields[1];
+      const [, local, peer] = fields;
       const inode = fields[9];
-      if (!local || !inode || inode === "0") continue;
-      ports.set(inode, Number.parseInt(local.slice(local.lastIndexOf(":") + 1), 16));
+      if (!local || !peer || !inode || inode === "0") continue;
+      ports.set(inode, { local: portOf(local), peer: portOf(peer) });
     }
   }
   return ports;
 }
 
 export function watchCluster(cluster: TestCluster, everyMs = 200): ClusterWitness {
-  /** Local port -> instance id (AMBIGUOUS once seen under two instances). */
-  const portOwners = new Map<number, string>();
+  /** socketKey(local, peer) -> instance id (AMBIGUOUS once seen under two instances). */
+  const socketOwners = new Map<string, string>();
   const leases: { at: number; owners: Map<string, Lease> }[] = [];
   let stopped = false;
 
   const sampleSockets = () => {
-    const ports = localPorts();
+    const ports = socketPorts();
     for (const instance of cluster.instances) {
       if (!instance.alive()) continue;
       for (const inode of socketInodes(instance.pid)) {
-        const port = ports.get(inode);
-        if (port === undefined) continue;
-        const known = portOwners.get(port);
-        portOwners.set(port, known === undefined || known === instance.id ? instance.id : AMBIGUOUS);
+        const socket = ports.get(inode);
+        if (socket === undefined) continue;
+        const key = socketKey(socket.local, socket.peer);
+        const known = socketOwners.get(key);
+        socketOwners.set(key, known === undefined || known === instance.id ? instance.id : AMBIGUOUS);
       }
     }
   };
@@ -99,8 +115,9 @@ export function watchCluster(cluster: TestCluster, everyMs = 200): ClusterWitnes
   })();
 
   return {
-    instanceOf(remote) {
-      const owner = portOwners.get(Number(remote.slice(remote.lastIndexOf(":") + 1)));
+    instanceOf(remote, serverPort) {
+      const local = Number(remote.slice(remote.lastIndexOf(":") + 1));
+      const owner = socketOwners.get(socketKey(local, serverPort)) ?? socketOwners.get(socketKey(local, 0));
       return owner === AMBIGUOUS ? undefined : owner;
     },
     ownersAround(serverId, at, slackMs) {
