@@ -8,6 +8,7 @@ import type { Db } from "../db/client.ts";
 import { createPostgresTestDatabase, type TestDatabase } from "../testing/databases.ts";
 import { FENCE_REASON, LeaseManager, type LeaseClock } from "./lease-manager.ts";
 import { LeaseFence } from "./lease-fence.ts";
+import { acquireLeases, expireLeases, type LeaseRow } from "./lease-sql.ts";
 import {
   breakableDb,
   ConnectionRegistry,
@@ -318,6 +319,34 @@ describe("LeaseManager (PostgreSQL)", () => {
     );
     await expectExclusive(staying, servers);
     expect(await t.db.clusterInstance.count({ where: { id: "inst-c" } })).toBe(0);
+  });
+
+  it("an acquisition that got fewer servers than were free looks again soon, not a regular tick later", async () => {
+    const servers = await seedServers(3);
+    // Another instance takes one of the free servers while this one's acquisition is on its way,
+    // and gives it back just after: what instances acquiring at once (after a hand-over) see when
+    // their random picks collide. Leases of a minute: a regular tick comes 16-24 s later.
+    let competitor: LeaseRow[] | null = null;
+    const db = new Proxy(t.db, {
+      get(target, property, receiver) {
+        const value: unknown = Reflect.get(target, property, receiver);
+        if (property !== "$transaction" || competitor !== null) return value;
+        return async (...args: unknown[]) => {
+          competitor = await acquireLeases(t.db, "inst-x", 60_000, 1, 1_000);
+          const granted: unknown = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          await expireLeases(t.db, "inst-x", competitor);
+          return granted;
+        };
+      },
+    });
+    const m = member("inst-a", { db, leaseMs: 60_000 });
+    await m.manager.start();
+    const [taken] = (competitor ?? []) as LeaseRow[];
+    expect(taken).toBeDefined();
+    expect(m.manager.held().size).toBe(2);
+    await until(() => m.manager.held().size === 3 && settled([m]), 5_000, "the freed server taken");
+    expect(m.manager.held().get(taken!.serverId)).toBe(2); // a takeover: epoch + 1
+    await expectExclusive([m], servers);
   });
 
   it("a new instance takes its share: holdings end within one of each other", async () => {

@@ -80,6 +80,14 @@ export const FENCE_REASON =
  */
 const ACQUIRE_BATCH = 250;
 const RELEASE_BATCH = 100;
+/**
+ * Ticks in a row that come soon because an acquisition got fewer free servers than it could have.
+ * Instances acquiring at once (after a hand-over, a start) pick at random and collide: one gets a
+ * server the other picked too, and a free server neither picked waits a regular tick, a third of
+ * a lease (CI saw 17-20 s with minute-long leases). A few soon ticks settle it; the bound keeps a
+ * server no one can take (its row locked) from making a busy loop.
+ */
+const CONTENDED_RETRIES = 5;
 
 export class LeaseManager {
   private readonly db: Db;
@@ -103,6 +111,8 @@ export class LeaseManager {
   private ticking: Promise<void> | null = null;
   private running = false;
   private againSoon = false;
+  /** Soon ticks in a row for a contended acquisition (CONTENDED_RETRIES). */
+  private contendedTicks = 0;
   private leader = false;
   private leaderUntil = Number.NEGATIVE_INFINITY;
   private liveCount = 0;
@@ -216,8 +226,17 @@ export class LeaseManager {
       this.leaderUntil = surveyedAt + this.leaseMs - this.margin;
       this.orphanDelay = view.orphanExpiresInMs;
       const share = Math.ceil(view.servers / Math.max(1, view.live.length));
-      if (this.heldLeases.size < share) await this.acquire(share - this.heldLeases.size);
-      else this.releaseSurplus(share, view.live);
+      if (this.heldLeases.size < share) {
+        const wanted = share - this.heldLeases.size;
+        const got = await this.acquire(wanted);
+        // Fewer than were free and wanted: others took some meanwhile, and some may still be free.
+        const contended = got < Math.min(wanted, view.free);
+        this.contendedTicks = contended ? this.contendedTicks + 1 : 0;
+        if (contended && this.contendedTicks <= CONTENDED_RETRIES) this.againSoon = true;
+      } else {
+        this.contendedTicks = 0;
+        this.releaseSurplus(share, view.live);
+      }
     } catch (error) {
       this.logger.warn("Lease tick failed; retrying on the next tick", { error: String(error) });
     }
@@ -250,7 +269,8 @@ export class LeaseManager {
     for (const lease of lost) this.giveBack(lease);
   }
 
-  private async acquire(wanted: number): Promise<void> {
+  /** Takes up to `wanted` free servers (one batch); returns how many it now holds of them. */
+  private async acquire(wanted: number): Promise<number> {
     const wasEmpty = this.heldLeases.size === 0;
     const sentAt = this.clock.monotonic();
     const rows = await acquireLeases(
@@ -260,13 +280,13 @@ export class LeaseManager {
       Math.min(wanted, ACQUIRE_BATCH),
       this.leaseMs / 4,
     );
-    if (rows.length === 0) return;
+    if (rows.length === 0) return 0;
     if (wanted > ACQUIRE_BATCH && rows.length === ACQUIRE_BATCH) this.againSoon = true;
     if (wasEmpty) this.validUntil = sentAt + this.leaseMs - this.margin;
     if (this.clock.monotonic() >= this.validUntil) {
       // Granted, but too late to trust: give them straight back.
       await expireLeases(this.db, this.id, rows);
-      return;
+      return 0;
     }
     for (const row of rows) this.heldLeases.set(row.serverId, row.epoch);
     this.setFenceTimer();
@@ -275,6 +295,7 @@ export class LeaseManager {
     for (const row of rows) {
       void this.tasks.run(row.serverId, () => this.adopt(row));
     }
+    return rows.length;
   }
 
   private async adopt(row: LeaseRow): Promise<void> {

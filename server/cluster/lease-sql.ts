@@ -27,6 +27,8 @@ export interface LeaseRow {
 export interface Survey {
   /** Enabled (non-demo) servers: what the fleet shares. */
   servers: number;
+  /** Of those, the ones with no lease or an expired one: free to take. */
+  free: number;
   /**
    * Live instances, smallest id first, with their unexpired lease counts: heartbeat within
    * `liveMs`, and either recent (within `staleMs`) or still holding a lease. This one always.
@@ -61,8 +63,12 @@ export async function renewLeases(db: Db, instanceId: string, leaseMs: number): 
 }
 
 export async function survey(db: Db, instanceId: string, liveMs: number, staleMs: number): Promise<Survey> {
-  const [counts] = await db.$queryRaw<{ servers: bigint | number; orphanMs: number | null }[]>`SELECT
+  const [counts] = await db.$queryRaw<
+    { servers: bigint | number; free: bigint | number; orphanMs: number | null }[]
+  >`SELECT
       (SELECT count(*) FROM "Server" AS s WHERE ${LEASABLE}) AS "servers",
+      (SELECT count(*) FROM "Server" AS s LEFT JOIN "ServerLease" AS l ON l."serverId" = s."id"
+         WHERE ${LEASABLE} AND (l."serverId" IS NULL OR l."expiresAt" <= ${NOW})) AS "free",
       (SELECT EXTRACT(EPOCH FROM (min(l."expiresAt") - ${NOW})) * 1000
          FROM "ServerLease" AS l LEFT JOIN "ClusterInstance" AS i ON i."id" = l."ownerId"
          WHERE l."expiresAt" > ${NOW} AND l."ownerId" <> ${instanceId}
@@ -79,6 +85,7 @@ export async function survey(db: Db, instanceId: string, liveMs: number, staleMs
   const live = rows.filter((r) => r.id === instanceId || Number(r.held) > 0 || Number(r.ageMs) < staleMs);
   return {
     servers: Number(counts?.servers ?? 0),
+    free: Number(counts?.free ?? 0),
     live: live.map((r) => ({ id: r.id, held: Number(r.held) })),
     orphanExpiresInMs:
       counts?.orphanMs === null || counts?.orphanMs === undefined ? null : Number(counts.orphanMs),
