@@ -34,7 +34,8 @@
  * 40 most frequent Prisma operations in the measured window, per second (both --target process);
  * BENCH_SERVER_FLAGS="--trace-gc ..." adds Node/V8 flags to the measured server and shows its
  * output (--target build). BENCH_SQL_TIME=1 prints the time spent inside SQLite over the measured
- * window, by SQL text (--target process; support/sql-timing.ts).
+ * window, by SQL text (--target process; support/sql-timing.ts). BENCH_HEAP_PROF=<dir> writes a
+ * sampling heap profile of the measured window, every allocation counted (--target process).
  *
  * The header prints the machine's time for a fixed workload (support/machine.ts): figures from
  * machines of different speeds are compared through it.
@@ -340,17 +341,22 @@ interface ProcessUnderTest {
   close(): Promise<void>;
 }
 
+/** Posts to this process's own inspector (the profilers below). */
+function inspectorOfThisProcess(): (method: string, params?: object) => Promise<unknown> {
+  const session = new InspectorSession();
+  session.connect();
+  return (method, params) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))),
+    );
+}
+
 /**
  * BENCH_CPU_PROF with --target process: a V8 CPU profile of the measured window only (the start-up
  * burst would drown it), through this process's inspector, written as hub-<N>-<time>.cpuprofile.
  */
 function windowProfiler(dir: string): { start(): Promise<void>; stop(servers: number): Promise<void> } {
-  const session = new InspectorSession();
-  session.connect();
-  const post = (method: string, params?: object) =>
-    new Promise<unknown>((resolve, reject) =>
-      session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))),
-    );
+  const post = inspectorOfThisProcess();
   return {
     async start() {
       await post("Profiler.enable");
@@ -367,9 +373,36 @@ function windowProfiler(dir: string): { start(): Promise<void>; stop(servers: nu
   };
 }
 
+/**
+ * BENCH_HEAP_PROF with --target process: a sampling heap profile of the measured window, every
+ * allocation counted whether it died young or not (what fills the young generation and so sets how
+ * often it is scavenged), written as hub-<N>-<time>.heapprofile (Chrome DevTools opens it).
+ */
+function windowHeapProfiler(dir: string): { start(): Promise<void>; stop(servers: number): Promise<void> } {
+  const post = inspectorOfThisProcess();
+  return {
+    async start() {
+      await post("HeapProfiler.enable");
+      await post("HeapProfiler.startSampling", {
+        samplingInterval: 64 * 1024,
+        includeObjectsCollectedByMinorGC: true,
+        includeObjectsCollectedByMajorGC: true,
+      });
+    },
+    async stop(servers) {
+      const { profile } = (await post("HeapProfiler.stopSampling")) as { profile: object };
+      const file = path.join(dir, `hub-${servers}-${Date.now()}.heapprofile`);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(file, JSON.stringify(profile));
+      console.error(`heap allocation profile of the measured window: ${file}`);
+    },
+  };
+}
+
 /** The hub, socket.io and the history in this process (started with the dashboard's Node options). */
 async function startInThisProcess(plainDb: Db, servers: number): Promise<ProcessUnderTest> {
   const profiler = process.env.BENCH_CPU_PROF ? windowProfiler(process.env.BENCH_CPU_PROF) : null;
+  const heapProfiler = process.env.BENCH_HEAP_PROF ? windowHeapProfiler(process.env.BENCH_HEAP_PROF) : null;
   let counts: Record<string, number> = {};
   let countedSince = performance.now();
   let windowCounts: { counts: Record<string, number>; seconds: number } | null = null;
@@ -431,6 +464,7 @@ async function startInThisProcess(plainDb: Db, servers: number): Promise<Process
     memory: () => ({ rss: process.memoryUsage().rss, heap: process.memoryUsage().heapUsed }),
     beginWindow: () => {
       void profiler?.start();
+      void heapProfiler?.start();
       delay.reset();
       counts = {};
       sqlTiming?.reset();
@@ -438,6 +472,7 @@ async function startInThisProcess(plainDb: Db, servers: number): Promise<Process
     },
     endWindow: () => {
       void profiler?.stop(servers);
+      void heapProfiler?.stop(servers);
       windowCounts = { counts: { ...counts }, seconds: (performance.now() - countedSince) / 1000 };
       // Printed at exit, without the statements of the shutdown (every open stay closed).
       if (sqlTiming) sqlWindowReport = formatSqlTimes(sqlTiming.report(), windowCounts.seconds);
