@@ -20,8 +20,13 @@ export interface HostileClient {
 
 export interface HostileSource {
   port: number;
-  /** Clients logged in so far. */
+  /** Clients logged in so far, oldest first. */
   clients: HostileClient[];
+  /**
+   * The client that logged in last: the hub's live connection once it shows the server online. An
+   * earlier one may be a login the hub gave up on (its connect timeout on a loaded machine).
+   */
+  latest(): HostileClient;
   close(): Promise<void>;
 }
 
@@ -86,6 +91,11 @@ export async function startHostileSource(
   return {
     port: (server.address() as AddressInfo).port,
     clients,
+    latest() {
+      const client = clients[clients.length - 1];
+      if (!client) throw new Error("no client has logged in");
+      return client;
+    },
     async close() {
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => server.close(resolve));
