@@ -313,9 +313,9 @@ export interface ConnectionOptions {
   /** Largest whole answer accepted; a longer one fails the command (REJECTED) and is reported as an anomaly. */
   maxAnswerBytes?: number;
   /**
-   * TCP families: bytes read from the server per second at most (metered per tenth of a second);
-   * past it reading pauses until the next tenth (TCP slows the sender), so a flooding server
-   * cannot take the process's CPU.
+   * TCP families: bytes read from the server per second at most (a bucket holding a tenth of a
+   * second's worth); past it reading pauses until what was read is paid for (TCP slows the sender),
+   * so a flooding server cannot take the process's CPU.
    */
   maxReadBytesPerSecond?: number;
   backoff?: BackoffPolicy;

@@ -22,6 +22,7 @@ import {
   type ProtocolId,
 } from "../types.ts";
 import { CorePump } from "./pump.ts";
+import { ReadBudget } from "./read-budget.ts";
 import type { OpenTransport, Transport } from "./transport.ts";
 
 /** The family's words for how a login can fail; everything else is said the same way for every family. */
@@ -73,8 +74,6 @@ export interface SessionSpec<C extends ClientCore = ClientCore> {
   logger?: Logger | undefined;
   writeGate?: (() => boolean) | undefined;
 }
-
-const READ_WINDOWS_PER_SECOND = 10;
 
 interface Waiter {
   /** Only its first word is ever shown (commandName): the rest may carry a secret. */
@@ -226,31 +225,29 @@ export async function openSession<C extends ClientCore>(
     }
   };
 
-  // Read budget (transports with flow control): bytes in the current tenth of a second; past a
-  // tenth of the budget reading pauses until the window ends (TCP then slows the sender).
-  let windowStart = -Infinity;
-  let windowBytes = 0;
+  // Read budget (transports with flow control, read-budget.ts): past it reading pauses until what
+  // was read is paid for, and TCP slows the sender.
+  let readBudget: ReadBudget | null = null;
   let resumeTimer: TimerHandle | null = null;
+  const pauseFor = (ms: number) => {
+    resumeTimer = clock.setTimeout(() => {
+      resumeTimer = null;
+      if (phase === "ended" || !readBudget) return;
+      const more = readBudget.remainingPause(clock.now());
+      if (more > 0) pauseFor(more);
+      else transport?.resume?.();
+    }, ms);
+  };
   const meter = (bytes: number) => {
     const perSecond = spec.maxReadBytesPerSecond;
-    if (perSecond === undefined || resumeTimer || !transport?.pause) return;
+    if (perSecond === undefined || !transport?.pause) return;
     const now = clock.now();
-    if (now - windowStart >= 1_000 / READ_WINDOWS_PER_SECOND) {
-      windowStart = now;
-      windowBytes = 0;
-    }
-    windowBytes += bytes;
-    if (windowBytes <= perSecond / READ_WINDOWS_PER_SECOND) return;
+    readBudget ??= new ReadBudget(perSecond, now);
+    const pauseMs = readBudget.take(bytes, now);
+    if (pauseMs === 0 || resumeTimer) return;
     anomaly("flooding", `more than ${perSecond} bytes a second: reading paused`);
     transport.pause();
-    resumeTimer = clock.setTimeout(
-      () => {
-        resumeTimer = null;
-        windowStart = -Infinity;
-        if (phase !== "ended") transport?.resume?.();
-      },
-      Math.max(0, windowStart + 1_000 / READ_WINDOWS_PER_SECOND - now),
-    );
+    pauseFor(pauseMs);
   };
 
   const session: Session = {
