@@ -22,6 +22,7 @@
  *   its servers, one per server every COMMAND_EVERY_SECONDS (longer when a client commands more
  *   than 10 servers, to stay under the action limit); from the send to the answer line.
  * - Hub -> client age of every console line; the measured process's CPU and peak RSS.
+ * - What the hub sent the clients, by socket.io event: messages and bytes (of their frames) a second.
  * - Commands that failed or were refused in the window, by protocol and error code.
  *
  * --repeat K runs each N K times (each in a fresh process, on a fresh database) and then prints the
@@ -171,6 +172,19 @@ class Samples {
   }
 }
 
+/** "players:update 166/s 2.7 MB/s, ...": the clients' traffic by event, largest first. */
+function trafficFigures(traffic: Record<string, [number, number]>, seconds: number): string {
+  const entries = Object.entries(traffic);
+  if (entries.length === 0) return "none";
+  return entries
+    .sort((a, b) => b[1][1] - a[1][1])
+    .map(
+      ([name, [messages, bytes]]) =>
+        `${name} ${(messages / seconds).toFixed(0)}/s ${(bytes / seconds / 1048576).toFixed(2)} MB/s`,
+    )
+    .join(", ");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Child roles
 
@@ -234,8 +248,18 @@ async function runClients(
   /** "protocol CODE" -> count, to tell which family and which refusal failed. */
   const execErrorKinds: Record<string, number> = {};
   const sockets: ClientSocket[] = [];
+  /** What the hub sent the clients in the window: event name -> [messages, bytes of their frames]. */
+  const traffic: Record<string, [number, number]> = {};
   for (const cookie of cookies) {
     const socket = await connectClient(url, cookie);
+    // Frames as they came (engine.io packets), named by their socket.io event: no re-encoding here.
+    socket.io.engine.on("packet", (packet) => {
+      if (!measuring || packet.type !== "message" || typeof packet.data !== "string") return;
+      const name = /^\d+\["([^"]+)"/.exec(packet.data.slice(0, 80))?.[1] ?? "(acks)";
+      const entry = (traffic[name] ??= [0, 0]);
+      entry[0]++;
+      entry[1] += packet.data.length;
+    });
     socket.on("console:line", (line) => {
       const now = Date.now();
       lines++;
@@ -319,6 +343,7 @@ async function runClients(
   await sleep(seconds * 1000);
   measuring = false;
   clearInterval(driver);
+  console.log(JSON.stringify({ traffic }));
   console.log(JSON.stringify({ result: { lines, execErrors, execErrorKinds, ...samples.summary() } }));
   for (const s of sockets) s.disconnect();
   process.exit(0);
@@ -756,6 +781,7 @@ async function runOnce(
     peakHeap = Math.max(peakHeap, m.heap ?? 0);
   }, 250);
   type Summary = { p50: number; p99: number; count: number };
+  const { traffic } = await until<{ traffic: Record<string, [number, number]> }>(clientProc, "traffic");
   const { result } = await until<{ result: Record<string, Summary | number | undefined> }>(
     clientProc,
     "result",
@@ -787,6 +813,7 @@ async function runOnce(
     `  command round trip (console:exec -> answer line): ${figure("command")}   [${byProtocol("command")}]   refused or failed ${typeof result.execErrors === "number" ? result.execErrors : "?"}${failedKinds(result.execErrorKinds)}`,
   );
   console.log(`  hub->client age of every line: ${figure("age")}`);
+  console.log(`  socket.io to the clients: ${trafficFigures(traffic, seconds)}`);
   console.log(
     `  measured process: CPU ${cores(measured.pid, cpu0)} cores  peak RSS ${mb(peakRss)}${peakHeap ? `  peak heap used ${mb(peakHeap)}` : ""}${delay ? `  event-loop delay p99 ${delay.p99.toFixed(0)} ms max ${delay.max.toFixed(0)} ms` : ""}`,
   );
