@@ -3,7 +3,8 @@
 /**
  * Live state of one game server for the server page: `server:subscribe` returns the snapshot
  * (status, players, recent console history, command catalogue, this user's command history), then
- * `console:line`, `players:update` and `server:status` keep it current. Lines merge on `seq`, so the
+ * `console:line`, `players:update` (with `players:live`: pings and scores alone) and `server:status`
+ * keep it current. Lines merge on `seq`, so the
  * seam between history and live lines never loses or doubles a line. After socket.io reconnects,
  * the hook subscribes again with `afterSeq` = the last line it holds and merges what it missed.
  * A live line that skips seqs (a message lost between RconDeck instances) triggers the same resume
@@ -12,10 +13,12 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { ArgumentValues } from "@/lib/commands/arguments";
 import { mergeLines } from "@/lib/console/lines";
+import { withLiveFields } from "@/lib/realtime/player-live";
 import { GapRefetcher } from "@/lib/console/seq-gaps";
 import type {
   CommandInfoMessage,
   ConsoleLineMessage,
+  PlayerLiveFields,
   PlayerView,
   ServerCapabilitiesMessage,
   ServerStatusMessage,
@@ -133,6 +136,9 @@ export function useServerStream(serverId: string): ServerStream {
     const onPlayers = (payload: { serverId: string; players: PlayerView[] }) => {
       if (payload.serverId === serverId) setPlayers(payload.players);
     };
+    const onLive = (payload: { serverId: string; players: PlayerLiveFields[] }) => {
+      if (payload.serverId === serverId) setPlayers((previous) => withLiveFields(previous, payload.players));
+    };
     const onStatus = (next: ServerStatusMessage) => {
       if (next.serverId === serverId) setStatus(next);
     };
@@ -145,12 +151,14 @@ export function useServerStream(serverId: string): ServerStream {
     };
     socket.on("console:line", onLine);
     socket.on("players:update", onPlayers);
+    socket.on("players:live", onLive);
     socket.on("server:status", onStatus);
     socket.on("players:watch", onWatch);
     return () => {
       gaps.dispose();
       socket.off("console:line", onLine);
       socket.off("players:update", onPlayers);
+      socket.off("players:live", onLive);
       socket.off("server:status", onStatus);
       socket.off("players:watch", onWatch);
       if (socket.connected) socket.emit("server:unsubscribe", { serverId }, () => undefined);

@@ -11,6 +11,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type {
   ConsoleLineMessage,
+  PlayerLiveFields,
   PlayerView,
   ServerSnapshot,
   ServerStatusMessage,
@@ -68,7 +69,12 @@ class FakeLocalHub implements LeasedHub {
       lastEventAt: null,
     };
   statuses = (ids?: readonly string[]) => (ids ?? this.held()).map(this.statusOf);
-  players = (): PlayerView[] => [];
+  /** Lists set by a test: what the owner's mirror writes when only pings changed. */
+  private readonly setLists = new Map<string, PlayerView[]>();
+  setPlayers(serverId: string, players: PlayerView[]): void {
+    this.setLists.set(serverId, players);
+  }
+  players = (serverId: string): PlayerView[] => this.setLists.get(serverId) ?? [];
   dialectOf = () => null;
   lines = (_serverId: string, _range: LineRange): Promise<ConsoleLineMessage[]> => Promise.resolve([]);
   watch = (serverId: string) => {
@@ -319,6 +325,19 @@ describe("two instances over Redis and PostgreSQL (fake local hubs)", () => {
     await vi.waitFor(() => {
       expect(a.cluster.hub.statusOf(serverB)).toEqual(status);
       expect(a.cluster.hub.players(serverB).map((p) => p.plainName)).toEqual(["Bob"]);
+    });
+    // Pings alone: a browser on A gets them as players:live, and A's mirror has the current list.
+    const live: PlayerLiveFields[][] = [];
+    browser.on("players:live", (p) => live.push(p.players));
+    b.local.setPlayers(serverB, [{ ...list[0]!, ping: 31 }]);
+    b.local.events.emit({
+      type: "players-live",
+      serverId: serverB,
+      players: [{ id: "7", ping: 31, score: null }],
+    });
+    await vi.waitFor(() => {
+      expect(live.at(-1)).toEqual([{ id: "7", ping: 31, score: null }]);
+      expect(a.cluster.hub.players(serverB).map((p) => p.ping)).toEqual([31]);
     });
     // No refresh from B for three leases: shown as waiting for an instance.
     clockA.skip(10_000);

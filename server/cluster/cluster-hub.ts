@@ -104,6 +104,9 @@ export class ClusterHub implements HubPort {
       this.local.on((event) => {
         if (event.type === "status") void mirror.writeStatuses([event.status]);
         else if (event.type === "players") void mirror.writePlayers(event.serverId, event.players);
+        // Snapshots taken on other instances show the current pings too.
+        else if (event.type === "players-live")
+          void mirror.writePlayers(event.serverId, this.local.players(event.serverId));
         else if (event.type === "removed") void mirror.clear(event.serverId, null);
       }),
     );

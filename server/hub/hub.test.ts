@@ -254,6 +254,35 @@ describe.each(DATABASE_KINDS)("connection hub on $kind", ({ create }) => {
     unwatch();
   });
 
+  it("sends pings and scores alone on their beat, without a whole list", async () => {
+    const { e, id, hub } = await serverWithHub("cs2", { livePlayerFieldsEveryMs: 300 });
+    const lists: Extract<HubEvent, { type: "players" }>["players"][] = [];
+    const live: Extract<HubEvent, { type: "players-live" }>["players"][] = [];
+    hub.on((ev) => {
+      if (ev.type === "players" && ev.serverId === id) lists.push(ev.players);
+      if (ev.type === "players-live" && ev.serverId === id) live.push(ev.players);
+    });
+    await hub.start();
+    const unwatch = hub.watch(id); // polls every 100 ms
+    await vi.waitFor(() => expect(lists.at(-1)).toHaveLength(e.world.players.length), { timeout: 5_000 });
+    await vi.waitFor(() => expect(lists.at(-1)?.every((p) => p.isBot || p.record)).toBe(true), {
+      timeout: 5_000,
+    });
+    const target = e.world.players.find((p) => !p.isBot);
+    if (!target) throw new Error("the emulator has no human player");
+    const sent = lists.length;
+    target.ping = 777;
+    await vi.waitFor(
+      () => expect(live.at(-1)?.find((p) => p.id === String(target.userid))).toMatchObject({ ping: 777 }),
+      { timeout: 5_000 },
+    );
+    // Every player's fields, and those alone; the whole list did not go out again.
+    expect(live.at(-1)?.map((p) => p.id)).toEqual(hub.players(id).map((p) => p.id));
+    expect(Object.keys(live.at(-1)?.[0] ?? {}).sort()).toEqual(["id", "ping", "score"]);
+    expect(lists.length).toBe(sent);
+    unwatch();
+  });
+
   it("shows the game's map and player slots in the status, re-read after a map change", async () => {
     const { e, id, hub } = await serverWithHub();
     await hub.start();

@@ -314,8 +314,12 @@ export class LiveServers {
     if (previousCount !== result.list.length)
       this.emitGame(link.id, { kind: "count", count: result.list.length, previous: previousCount });
     const change = result.changed ? "shown" : result.liveChanged ? "live" : "none";
-    if (link.listThrottle.shouldSend(change, this.o.clock.now(), this.o.livePlayerFieldsEveryMs))
-      this.emitPlayers(link);
+    // Anything shown other than ping and score went out at once, as a whole list: on the slower
+    // beat only those two fields are left to send.
+    if (link.listThrottle.shouldSend(change, this.o.clock.now(), this.o.livePlayerFieldsEveryMs)) {
+      if (change === "shown") this.emitPlayers(link);
+      else this.emitLiveFields(link);
+    }
     this.emitStatus(link);
     this.enforceBans(link);
   }
@@ -491,6 +495,12 @@ export class LiveServers {
   private emitPlayers(link: Link): void {
     link.listThrottle.sent(this.o.clock.now());
     this.o.events.emit({ type: "players", serverId: link.id, players: this.playerViews(link) });
+  }
+
+  private emitLiveFields(link: Link): void {
+    link.listThrottle.sent(this.o.clock.now());
+    const players = link.playerList.map(({ id, ping, score }) => ({ id, ping, score }));
+    this.o.events.emit({ type: "players-live", serverId: link.id, players });
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import type {
   ConsoleLineMessage,
+  PlayerLiveFields,
   PlayerView,
   ServerStatusMessage,
   WatchNoticeMessage,
@@ -24,6 +25,8 @@ export type HubEvent =
   | { type: "line"; line: ConsoleLineMessage }
   /** The full list, identities included: the realtime layer strips them for who may not see them. */
   | { type: "players"; serverId: string; players: PlayerView[] }
+  /** Only pings and scores changed since the last "players" event of this server: those alone. */
+  | { type: "players-live"; serverId: string; players: PlayerLiveFields[] }
   | { type: "removed"; serverId: string }
   /** A player on the watch list joined: every watcher of the server gets a notice. */
   | { type: "watch"; notice: WatchNoticeMessage }

@@ -1,7 +1,7 @@
 /**
  * When a server's player list goes to the browsers watching it. Joins, leaves, renames and new
- * identities go at once; a list whose players only changed ping or score goes at most every
- * LIVE_FIELDS_EVERY_MS. Games report new pings at nearly every poll, so every watched server
+ * identities go at once, as the whole list; when players only changed ping or score, those two
+ * fields go (live.ts, `players:live`) at most every LIVE_FIELDS_EVERY_MS. Games report new pings at nearly every poll, so every watched server
  * (polled every 2 s) sent its whole list at every poll: at 1,000 servers, 500 lists of 64 players a
  * second, most of the bytes socket.io encoded. A ping change held back is sent at the first poll
  * after the interval even if that poll changed nothing (the watchers never keep a stale ping).

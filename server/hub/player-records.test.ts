@@ -28,6 +28,7 @@ import { openPlayerSessions } from "../data/history.ts";
 import type { Player } from "../rcon/types.ts";
 import { ConnectionHub } from "./hub.ts";
 import { newStayRecord, PlayerRecords, whenSettled, type LiveStay } from "./player-records.ts";
+import { withLiveFields } from "../../lib/realtime/player-live.ts";
 
 const KEY = Buffer.alloc(32, 5);
 const FAST = {
@@ -156,6 +157,11 @@ describe("player records in the live hub (TF2 emulators, socket.io)", () => {
     owner.on("console:line", (l) => ownerLines.push(l));
     const viewerLists: PlayerView[][] = [];
     viewer.on("players:update", (u) => u.serverId === a.id && viewerLists.push(u.players));
+    // Pings and scores come on their own, applied to the list held as the browser does.
+    viewer.on(
+      "players:live",
+      (u) => u.serverId === a.id && viewerLists.push(withLiveFields(viewerLists.at(-1) ?? [], u.players)),
+    );
     expect((await emit<ServerSnapshot>(owner, "server:subscribe", { serverId: a.id })).ok).toBe(true);
     const snapshot = await emit<ServerSnapshot>(viewer, "server:subscribe", { serverId: a.id });
     if (!snapshot.ok) throw new Error(snapshot.error.message);

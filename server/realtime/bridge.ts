@@ -1,7 +1,7 @@
 /**
  * Hub events -> socket.io rooms. The only place live-server events are emitted: statuses to a
  * server's subscribers and overview watchers; watch notices to the server's console readers;
- * console lines and player lists each to two rooms,
+ * console lines, player lists and their pings and scores each to two rooms,
  * with identities and without (redact.ts: the dialect's reading of the text, then the regex safety
  * net; player ids that are identities become handles), so a Viewer's socket never receives a GUID,
  * SteamID, UUID or IP.
@@ -12,7 +12,7 @@
  */
 import type { HubPort } from "../hub/port.ts";
 import type { RealtimeServer } from "./io.ts";
-import { redactLine, withoutIdentities } from "./redact.ts";
+import { playerRefFor, redactLine, withoutIdentities } from "./redact.ts";
 import { consoleRoom, playersRoom, serverRoom, WATCH_ALL_ROOM, watchRoom } from "./rooms.ts";
 
 export function bridgeHubToRooms(
@@ -52,6 +52,24 @@ export function bridgeHubToRooms(
             serverId: event.serverId,
             players: withoutIdentities(event.serverId, event.players, hub.dialectOf(event.serverId)),
           });
+        break;
+      case "players-live":
+        if (occupied(playersRoom(event.serverId, true)))
+          io.to(playersRoom(event.serverId, true)).emit("players:live", {
+            serverId: event.serverId,
+            players: event.players,
+          });
+        if (occupied(playersRoom(event.serverId, false))) {
+          // The same ids as that room's lists: handles where the game's id is an identity.
+          const dialect = hub.dialectOf(event.serverId);
+          io.to(playersRoom(event.serverId, false)).emit("players:live", {
+            serverId: event.serverId,
+            players: event.players.map((p) => ({
+              ...p,
+              id: playerRefFor(event.serverId, p.id, dialect, false),
+            })),
+          });
+        }
         break;
       case "watch": {
         // To everyone who reads the server's console (the notice names no identity; the watch

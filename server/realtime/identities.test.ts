@@ -1,14 +1,19 @@
 /**
  * Identities per role over real sockets (issue 10 item 6): on Rust (legacy RCON emulator) the
- * player id is a SteamID64. A Viewer's snapshot, player updates and console lines carry none; a
- * Moderator keeps the real ids that kick and message take.
+ * player id is a SteamID64. A Viewer's snapshot, player updates, pings and console lines carry
+ * none; a Moderator keeps the real ids that kick and message take.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { isPlayerHandle } from "../../lib/players/handle.ts";
-import type { ConsoleLineMessage, PlayerView, ServerSnapshot } from "../../lib/realtime/contract.ts";
+import type {
+  ConsoleLineMessage,
+  PlayerLiveFields,
+  PlayerView,
+  ServerSnapshot,
+} from "../../lib/realtime/contract.ts";
 import type { ConnectionHub } from "../hub/hub.ts";
 import { startEmulator } from "../rcon/emulators/registry.ts";
-import type { RunningEmulator } from "../rcon/emulators/types.ts";
+import type { SourceEmulator } from "../rcon/emulators/source/emulator.ts";
 import { createSqliteTestDatabase, type TestDatabase } from "../testing/databases.ts";
 import { createLoopbackServer, startHub } from "../testing/hub.ts";
 import {
@@ -26,7 +31,7 @@ describe("player identities per role (Rust emulator, real hub and sockets)", () 
   let t: TestDatabase;
   let hub: ConnectionHub;
   let r: RunningRealtime;
-  let rust: RunningEmulator;
+  let rust: SourceEmulator;
   let serverId: string;
   let users: Record<"ADMIN" | "MODERATOR" | "VIEWER", TestUser>;
   const client = (role: keyof typeof users) => r.clientAs(users[role]);
@@ -45,6 +50,7 @@ describe("player identities per role (Rust emulator, real hub and sockets)", () 
       encryptionKey: KEY,
       history: { intervalMs: 20, maxLines: 50 },
       watchedPollMs: 200,
+      livePlayerFieldsEveryMs: 300, // pings and scores alone go out within the test
     });
     r = await startRealtime({ db: t.db, hub });
     await vi.waitFor(() => expect(hub.players(serverId)).toHaveLength(5), { timeout: 10_000 });
@@ -124,5 +130,34 @@ describe("player identities per role (Rust emulator, real hub and sockets)", () 
     expect(
       await emit(moderator, "players:message", { serverId, playerId: target?.id, message: "hello" }),
     ).toMatchObject({ ok: true });
+  });
+
+  it("pings and scores alone reach a Viewer under the handles of its list, a Moderator under the SteamIDs", async () => {
+    const viewer = await client("VIEWER");
+    const moderator = await client("MODERATOR");
+    const snap = await emit<ServerSnapshot>(viewer, "server:subscribe", { serverId });
+    await emit(moderator, "server:subscribe", { serverId });
+    if (!snap.ok) throw new Error("subscribe failed");
+    const viewerLive: PlayerLiveFields[][] = [];
+    const moderatorLive: PlayerLiveFields[][] = [];
+    viewer.on("players:live", (u) => u.serverId === serverId && viewerLive.push(u.players));
+    moderator.on("players:live", (u) => u.serverId === serverId && moderatorLive.push(u.players));
+
+    for (const player of rust.world.players) if (!player.isBot) player.ping = 600 + player.userid;
+    const moved = (lists: PlayerLiveFields[][]) =>
+      lists.at(-1)?.some((p) => p.ping !== null && p.ping >= 600) === true;
+    await vi.waitFor(() => expect(moved(viewerLive) && moved(moderatorLive)).toBe(true), { timeout: 5_000 });
+
+    expect(new Set(viewerLive.at(-1)?.map((p) => p.id))).toEqual(new Set(snap.data.players.map((p) => p.id)));
+    expect(viewerLive.flat().every((p) => isPlayerHandle(p.id))).toBe(true);
+    expect(moderatorLive.flat().every((p) => STEAM64.test(p.id))).toBe(true);
+    expect(JSON.stringify(viewerLive)).not.toMatch(STEAM64);
+    // The same numbers for both, only the ids differ.
+    const pings = (lists: PlayerLiveFields[][]) =>
+      lists
+        .at(-1)
+        ?.map((p) => p.ping)
+        .sort();
+    expect(pings(viewerLive)).toEqual(pings(moderatorLive));
   });
 });
