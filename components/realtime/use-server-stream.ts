@@ -3,17 +3,18 @@
 /**
  * Live state of one game server for the server page: `server:subscribe` returns the snapshot
  * (status, players, recent console history, command catalogue, this user's command history), then
- * `console:line`, `players:update` (with `players:live`: pings and scores alone) and `server:status`
- * keep it current. Lines merge on `seq`, so the
- * seam between history and live lines never loses or doubles a line. After socket.io reconnects,
- * the hook subscribes again with `afterSeq` = the last line it holds and merges what it missed.
- * A live line that skips seqs (a message lost between RconDeck instances) triggers the same resume
- * once, after a short pause (lib/console/seq-gaps.ts).
+ * `console:line`, `players:update` and `players:delta` (with `players:live`: pings and scores
+ * alone) and `server:status` keep it current. Lines merge on `seq`, so the seam between history and
+ * live lines never loses or doubles a line. After socket.io reconnects, the hook subscribes again
+ * with `afterSeq` = the last line it holds and merges what it missed. A live line that skips seqs (a
+ * message lost between RconDeck instances), or a player list delta made from another list than the
+ * one held (lib/realtime/player-delta.ts), triggers the same resume once, after a short pause
+ * (lib/console/seq-gaps.ts).
  */
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { ArgumentValues } from "@/lib/commands/arguments";
 import { mergeLines } from "@/lib/console/lines";
-import { withLiveFields } from "@/lib/realtime/player-live";
+import { PlayerListFollower, type PlayerListDelta, type PlayersRevision } from "@/lib/realtime/player-delta";
 import { GapRefetcher } from "@/lib/console/seq-gaps";
 import type {
   CommandInfoMessage,
@@ -85,6 +86,13 @@ export function useServerStream(serverId: string): ServerStream {
   const flushTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const maxSeq = useRef<number | null>(null);
   const linesRef = useRef<readonly ConsoleLineMessage[]>([]);
+  // The list and its revision, read synchronously when a delta arrives (state updates are not).
+  const follower = useRef(new PlayerListFollower());
+  const showPlayers = useCallback((change: (list: PlayerListFollower) => void) => {
+    const before = follower.current.players;
+    change(follower.current);
+    if (follower.current.players !== before) setPlayers(follower.current.players);
+  }, []);
 
   const flush = useCallback(() => {
     flushTimer.current = null;
@@ -121,10 +129,15 @@ export function useServerStream(serverId: string): ServerStream {
   useEffect(() => {
     if (!socket) return;
     const gaps = new GapRefetcher(async (afterSeq) => {
-      const result = await request(socket, "server:subscribe", { serverId, afterSeq });
+      const result = await request(
+        socket,
+        "server:subscribe",
+        afterSeq === null ? { serverId } : { serverId, afterSeq },
+      );
       if (!result.ok) return;
       setStatus(result.data.status);
-      setPlayers(result.data.players);
+      const { players: list, playersRevision } = result.data;
+      showPlayers((f) => f.whole(list, playersRevision));
       addLines(result.data.history, true);
     });
     const onLine = (line: ConsoleLineMessage) => {
@@ -133,11 +146,22 @@ export function useServerStream(serverId: string): ServerStream {
       addLines([line]);
       gaps.seen(held, line.seq);
     };
-    const onPlayers = (payload: { serverId: string; players: PlayerView[] }) => {
-      if (payload.serverId === serverId) setPlayers(payload.players);
+    const onPlayers = (payload: {
+      serverId: string;
+      players: PlayerView[];
+      revision: PlayersRevision | null;
+    }) => {
+      if (payload.serverId === serverId) showPlayers((f) => f.whole(payload.players, payload.revision));
+    };
+    const onDelta = (delta: PlayerListDelta) => {
+      if (delta.serverId !== serverId) return;
+      // Made from another list (one lost, or a delta that overtook the snapshot): fetch it again.
+      showPlayers((f) => {
+        if (!f.delta(delta)) gaps.resync(maxSeq.current);
+      });
     };
     const onLive = (payload: { serverId: string; players: PlayerLiveFields[] }) => {
-      if (payload.serverId === serverId) setPlayers((previous) => withLiveFields(previous, payload.players));
+      if (payload.serverId === serverId) showPlayers((f) => f.live(payload.players));
     };
     const onStatus = (next: ServerStatusMessage) => {
       if (next.serverId === serverId) setStatus(next);
@@ -151,6 +175,7 @@ export function useServerStream(serverId: string): ServerStream {
     };
     socket.on("console:line", onLine);
     socket.on("players:update", onPlayers);
+    socket.on("players:delta", onDelta);
     socket.on("players:live", onLive);
     socket.on("server:status", onStatus);
     socket.on("players:watch", onWatch);
@@ -158,6 +183,7 @@ export function useServerStream(serverId: string): ServerStream {
       gaps.dispose();
       socket.off("console:line", onLine);
       socket.off("players:update", onPlayers);
+      socket.off("players:delta", onDelta);
       socket.off("players:live", onLive);
       socket.off("server:status", onStatus);
       socket.off("players:watch", onWatch);
@@ -165,7 +191,7 @@ export function useServerStream(serverId: string): ServerStream {
       if (flushTimer.current) clearTimeout(flushTimer.current);
       flushTimer.current = null;
     };
-  }, [socket, serverId, addLines]);
+  }, [socket, serverId, addLines, showPlayers]);
 
   // (Re)subscribe once per socket connection.
   useEffect(() => {
@@ -186,7 +212,7 @@ export function useServerStream(serverId: string): ServerStream {
       const snapshot = result.data;
       setError(null);
       setStatus(snapshot.status);
-      setPlayers(snapshot.players);
+      showPlayers((f) => f.whole(snapshot.players, snapshot.playersRevision));
       setCommands(snapshot.commands);
       setCapabilities(snapshot.capabilities);
       if (afterSeq === null) {
@@ -201,7 +227,7 @@ export function useServerStream(serverId: string): ServerStream {
       cancelled = true;
     };
     // `connection` changes on every reconnect, which is exactly when to subscribe again.
-  }, [socket, connected, connection, serverId, addLines]);
+  }, [socket, connected, connection, serverId, addLines, showPlayers]);
 
   const loadOlder = useCallback(async () => {
     const first = linesRef.current[0];

@@ -16,7 +16,7 @@ describe("GapRefetcher", () => {
   afterEach(() => vi.useRealTimers());
 
   it("fetches once per burst of gaps, after the pause, from the lowest seq held", async () => {
-    const calls: number[] = [];
+    const calls: (number | null)[] = [];
     const refetcher = new GapRefetcher((after) => {
       calls.push(after);
       return Promise.resolve();
@@ -34,7 +34,7 @@ describe("GapRefetcher", () => {
   });
 
   it("never runs two fetches at once: a gap seen meanwhile is fetched after the first ends", async () => {
-    const calls: number[] = [];
+    const calls: (number | null)[] = [];
     let finish: () => void = () => undefined;
     const refetcher = new GapRefetcher((after) => {
       calls.push(after);
@@ -52,7 +52,7 @@ describe("GapRefetcher", () => {
   });
 
   it("a failed fetch does not stop later ones; dispose cancels what is scheduled", async () => {
-    const calls: number[] = [];
+    const calls: (number | null)[] = [];
     const refetcher = new GapRefetcher((after) => {
       calls.push(after);
       return Promise.reject(new Error("offline"));
@@ -66,5 +66,23 @@ describe("GapRefetcher", () => {
     refetcher.dispose();
     await vi.advanceTimersByTimeAsync(10 * GAP_REFETCH_DELAY_MS);
     expect(calls).toEqual([1, 5]);
+  });
+
+  it("a resync joins the same budget: one fetch, from the lowest seq held, or without one when none is", async () => {
+    const calls: (number | null)[] = [];
+    const refetcher = new GapRefetcher((after) => {
+      calls.push(after);
+      return Promise.resolve();
+    });
+    refetcher.resync(null);
+    await vi.advanceTimersByTimeAsync(GAP_REFETCH_DELAY_MS);
+    expect(calls).toEqual([null]);
+    refetcher.resync(40);
+    refetcher.seen(20, 25);
+    refetcher.resync(41);
+    await vi.advanceTimersByTimeAsync(GAP_REFETCH_DELAY_MS);
+    expect(calls).toEqual([null, 20]);
+    await vi.advanceTimersByTimeAsync(10 * GAP_REFETCH_DELAY_MS);
+    expect(calls).toEqual([null, 20]);
   });
 });

@@ -6,6 +6,7 @@
 import type { ArgumentValues } from "../commands/arguments.ts";
 import type { RunnableCommand } from "../commands/definition.ts";
 import type { Result } from "../result.ts";
+import type { PlayerListDelta, PlayersRevision } from "./player-delta.ts";
 import type { BanScopeInput as BanTarget } from "../schemas/bans.ts";
 
 // ---------------------------------------------------------------------------------------------
@@ -148,6 +149,8 @@ export interface ServerSnapshot {
   serverId: string;
   status: ServerStatusMessage;
   players: PlayerView[];
+  /** The revision `players` is (the next `players:delta` starts from it); null: a whole list comes next. */
+  playersRevision: PlayersRevision | null;
   /** Recent history (oldest first), or the lines after `afterSeq` when resuming. */
   history: ConsoleLineMessage[];
   /** The game's command catalogue, for Tab completion. */
@@ -169,8 +172,20 @@ export interface ServerToClientEvents {
   "server:status": (status: ServerStatusMessage) => void;
   /** One console line of a subscribed server. */
   "console:line": (line: ConsoleLineMessage) => void;
-  /** The whole current player list of a subscribed server. */
-  "players:update": (payload: { serverId: string; players: PlayerView[] }) => void;
+  /**
+   * The whole current player list of a subscribed server: the first after a subscribe, and every
+   * one in a cluster (revision null there). Later lists come as `players:delta`.
+   */
+  "players:update": (payload: {
+    serverId: string;
+    players: PlayerView[];
+    revision: PlayersRevision | null;
+  }) => void;
+  /**
+   * The next player list, as its ids in order and the rows that are new or changed since revision
+   * `base` (lib/realtime/player-delta.ts). A page holding another revision fetches the list again.
+   */
+  "players:delta": (delta: PlayerListDelta) => void;
   /**
    * New pings and scores of a subscribed server's players, by id (the list's own ids, handles
    * included). Nothing else changed since the last `players:update`; an id not on the list is ignored.

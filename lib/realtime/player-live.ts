@@ -1,7 +1,7 @@
 /**
  * Applies a `players:live` message (new pings and scores, by id) to the list a page holds. The list
- * itself only changes through `players:update`; an id the list does not hold is ignored, since the
- * message was sent for a list that has since changed and a newer whole list is on its way.
+ * itself only changes through `players:update` and `players:delta`; an id the list does not hold is
+ * ignored, since the message was sent for a list that has since changed and a newer one is on its way.
  */
 import type { PlayerLiveFields, PlayerView } from "./contract.ts";
 

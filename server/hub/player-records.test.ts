@@ -7,7 +7,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type {
   ConsoleLineMessage,
-  PlayerView,
   ServerSnapshot,
   WatchNoticeMessage,
 } from "../../lib/realtime/contract.ts";
@@ -18,6 +17,7 @@ import { createSqliteTestDatabase, type TestDatabase } from "../testing/database
 import { createLoopbackServer, createUnreadableServer, startHub } from "../testing/hub.ts";
 import {
   createRoleUsers,
+  followPlayers,
   emitResult as emit,
   silentLogger,
   startRealtime,
@@ -28,7 +28,6 @@ import { openPlayerSessions } from "../data/history.ts";
 import type { Player } from "../rcon/types.ts";
 import { ConnectionHub } from "./hub.ts";
 import { newStayRecord, PlayerRecords, whenSettled, type LiveStay } from "./player-records.ts";
-import { withLiveFields } from "../../lib/realtime/player-live.ts";
 
 const KEY = Buffer.alloc(32, 5);
 const FAST = {
@@ -155,17 +154,11 @@ describe("player records in the live hub (TF2 emulators, socket.io)", () => {
     elsewhere.on("players:watch", (n) => notices.elsewhere.push(n));
     const ownerLines: ConsoleLineMessage[] = [];
     owner.on("console:line", (l) => ownerLines.push(l));
-    const viewerLists: PlayerView[][] = [];
-    viewer.on("players:update", (u) => u.serverId === a.id && viewerLists.push(u.players));
-    // Pings and scores come on their own, applied to the list held as the browser does.
-    viewer.on(
-      "players:live",
-      (u) => u.serverId === a.id && viewerLists.push(withLiveFields(viewerLists.at(-1) ?? [], u.players)),
-    );
+    // Whole lists, deltas, pings and scores, applied to the list held as the browser does.
+    const followed = followPlayers(viewer, a.id);
+    const viewerLists = followed.lists;
     expect((await emit<ServerSnapshot>(owner, "server:subscribe", { serverId: a.id })).ok).toBe(true);
-    const snapshot = await emit<ServerSnapshot>(viewer, "server:subscribe", { serverId: a.id });
-    if (!snapshot.ok) throw new Error(snapshot.error.message);
-    viewerLists.unshift(snapshot.data.players);
+    await followed.subscribe();
     expect((await emit<ServerSnapshot>(elsewhere, "server:subscribe", { serverId: b.id })).ok).toBe(true);
 
     // Everyone already there gets a record; the Viewer's list carries it too.

@@ -6,6 +6,7 @@
  * A player already on the server when RconDeck connects counts as joining then, once.
  */
 import type { PlayerRecordBadge, WatchNoticeMessage } from "../../lib/realtime/contract.ts";
+import { sameBadge } from "../../lib/realtime/player-delta.ts";
 import {
   badgesFor,
   currentPlayersOfStays,
@@ -248,7 +249,3 @@ export class PlayerRecords {
   }
 }
 
-function sameBadge(a: PlayerRecordBadge | null, b: PlayerRecordBadge | null): boolean {
-  if (a === null || b === null) return a === b;
-  return a.playerId === b.playerId && a.notes === b.notes && a.warnings === b.warnings && a.watch === b.watch;
-}

@@ -1,10 +1,10 @@
 /**
  * Hub events -> socket.io rooms. The only place live-server events are emitted: statuses to a
  * server's subscribers and overview watchers; watch notices to the server's console readers;
- * console lines, player lists and their pings and scores each to two rooms,
- * with identities and without (redact.ts: the dialect's reading of the text, then the regex safety
- * net; player ids that are identities become handles), so a Viewer's socket never receives a GUID,
- * SteamID, UUID or IP.
+ * console lines, player lists (as deltas after the first: player-streams.ts) and their pings and
+ * scores each to two rooms, with identities and without (redact.ts: the dialect's reading of the
+ * text, then the regex safety net; player ids that are identities become handles), so a Viewer's
+ * socket never receives a GUID, SteamID, UUID or IP.
  *
  * socket.io encodes a broadcast before it looks at the room, so events for rooms nobody is in are
  * skipped here. That shortcut sees only this process's sockets: with several instances (the Redis
@@ -12,14 +12,16 @@
  */
 import type { HubPort } from "../hub/port.ts";
 import type { RealtimeServer } from "./io.ts";
+import type { PlayerListStreams } from "./player-streams.ts";
 import { playerRefFor, redactLine, withoutIdentities } from "./redact.ts";
 import { consoleRoom, playersRoom, serverRoom, WATCH_ALL_ROOM, watchRoom } from "./rooms.ts";
 
 export function bridgeHubToRooms(
   io: RealtimeServer,
   hub: Pick<HubPort, "on" | "dialectOf">,
-  options: { cluster?: boolean } = {},
+  options: { cluster?: boolean; streams?: PlayerListStreams } = {},
 ): () => void {
+  const streams = options.cluster === true ? undefined : options.streams;
   const occupied =
     options.cluster === true
       ? () => true
@@ -41,18 +43,47 @@ export function bridgeHubToRooms(
           event.status,
         );
         break;
-      case "players":
-        if (occupied(playersRoom(event.serverId, true)))
-          io.to(playersRoom(event.serverId, true)).emit("players:update", {
+      case "players": {
+        const identityRoom = playersRoom(event.serverId, true);
+        const publicRoom = playersRoom(event.serverId, false);
+        const toIdentities = occupied(identityRoom);
+        const toPublic = occupied(publicRoom);
+        // A cluster sends whole lists without a revision: a browser's snapshot may come from another
+        // instance's mirror, which is not the list this process sent last.
+        const step = streams ? streams.next(event.serverId, event.players, toIdentities || toPublic) : null;
+        const dialect = hub.dialectOf(event.serverId);
+        if (step?.kind === "delta") {
+          const delta = {
+            serverId: event.serverId,
+            stream: step.revision.stream,
+            base: step.base,
+            n: step.revision.n,
+          };
+          if (toIdentities)
+            io.to(identityRoom).emit("players:delta", { ...delta, ids: step.ids, rows: step.rows });
+          if (toPublic)
+            io.to(publicRoom).emit("players:delta", {
+              ...delta,
+              ids: step.ids.map((id) => playerRefFor(event.serverId, id, dialect, false)),
+              rows: withoutIdentities(event.serverId, step.rows, dialect),
+            });
+          break;
+        }
+        const revision = step?.revision ?? null;
+        if (toIdentities)
+          io.to(identityRoom).emit("players:update", {
             serverId: event.serverId,
             players: event.players,
+            revision,
           });
-        if (occupied(playersRoom(event.serverId, false)))
-          io.to(playersRoom(event.serverId, false)).emit("players:update", {
+        if (toPublic)
+          io.to(publicRoom).emit("players:update", {
             serverId: event.serverId,
-            players: withoutIdentities(event.serverId, event.players, hub.dialectOf(event.serverId)),
+            players: withoutIdentities(event.serverId, event.players, dialect),
+            revision,
           });
         break;
+      }
       case "players-live":
         if (occupied(playersRoom(event.serverId, true)))
           io.to(playersRoom(event.serverId, true)).emit("players:live", {
@@ -82,6 +113,7 @@ export function bridgeHubToRooms(
         break;
       }
       case "removed": {
+        streams?.forget(event.serverId);
         const rooms = [
           serverRoom(event.serverId),
           consoleRoom(event.serverId, true),

@@ -5,12 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { isPlayerHandle } from "../../lib/players/handle.ts";
-import type {
-  ConsoleLineMessage,
-  PlayerLiveFields,
-  PlayerView,
-  ServerSnapshot,
-} from "../../lib/realtime/contract.ts";
+import type { ConsoleLineMessage, PlayerLiveFields, ServerSnapshot } from "../../lib/realtime/contract.ts";
+import type { PlayerListDelta } from "../../lib/realtime/player-delta.ts";
 import type { ConnectionHub } from "../hub/hub.ts";
 import { startEmulator } from "../rcon/emulators/registry.ts";
 import type { SourceEmulator } from "../rcon/emulators/source/emulator.ts";
@@ -19,6 +15,7 @@ import { createLoopbackServer, startHub } from "../testing/hub.ts";
 import {
   createRoleUsers,
   emitResult as emit,
+  followPlayers,
   startRealtime,
   type RunningRealtime,
   type TestUser,
@@ -69,38 +66,43 @@ describe("player identities per role (Rust emulator, real hub and sockets)", () 
     const admin = await client("ADMIN");
     const viewerEvents: unknown[] = [];
     viewer.onAny((...args: unknown[]) => viewerEvents.push(args));
-    const snap = await emit<ServerSnapshot>(viewer, "server:subscribe", { serverId });
+    const viewerList = followPlayers(viewer, serverId);
+    const snap = await viewerList.subscribe();
     const modSnap = await emit<ServerSnapshot>(moderator, "server:subscribe", { serverId });
     await emit(admin, "server:subscribe", { serverId });
-    if (!snap.ok || !modSnap.ok) throw new Error("subscribe failed");
+    if (!modSnap.ok) throw new Error("subscribe failed");
 
-    expect(snap.data.players).toHaveLength(5);
-    expect(snap.data.players.every((p) => isPlayerHandle(p.id))).toBe(true);
-    expect(new Set(snap.data.players.map((p) => p.id)).size).toBe(5);
+    expect(snap.players).toHaveLength(5);
+    expect(snap.players.every((p) => isPlayerHandle(p.id))).toBe(true);
+    expect(new Set(snap.players.map((p) => p.id)).size).toBe(5);
     expect(modSnap.data.players.every((p) => STEAM64.test(p.id))).toBe(true);
 
-    // The same handle for the same player in the next list (stable while the player stays).
-    const updates: PlayerView[][] = [];
-    viewer.on("players:update", (u) => updates.push(u.players));
-    const answer = await emit<{ command: ConsoleLineMessage; answer: ConsoleLineMessage }>(
-      admin,
-      "console:exec",
-      { serverId, command: "kick " + (modSnap.data.players[0]?.id ?? "") },
-    );
-    expect(answer.ok).toBe(true);
-    await vi.waitFor(() => expect(updates.at(-1)?.length).toBe(4), { timeout: 5_000 });
-    const gone = snap.data.players.find((p) => p.name === modSnap.data.players[0]?.name);
-    expect(
-      updates
-        .at(-1)
-        ?.map((p) => p.id)
-        .sort(),
-    ).toEqual(
-      snap.data.players
-        .filter((p) => p !== gone)
-        .map((p) => p.id)
-        .sort(),
-    );
+    // The same handle for the same player in the next lists (stable while the player stays): the
+    // first after the subscribe goes whole, the second as a delta of handles.
+    const deltas: PlayerListDelta[] = [];
+    viewer.on("players:delta", (d) => deltas.push(d));
+    const kicked = new Set<string>();
+    for (const target of modSnap.data.players.slice(0, 2)) {
+      const answer = await emit(admin, "console:exec", { serverId, command: `kick ${target.id}` });
+      expect(answer.ok).toBe(true);
+      kicked.add(target.name);
+      const stay = snap.players.filter((p) => !kicked.has(p.name)).map((p) => p.id);
+      await vi.waitFor(
+        () =>
+          expect(
+            viewerList.lists
+              .at(-1)
+              ?.map((p) => p.id)
+              .sort(),
+          ).toEqual(stay.sort()),
+        {
+          timeout: 5_000,
+        },
+      );
+    }
+    expect(deltas.length).toBeGreaterThan(0);
+    expect(deltas.flatMap((d) => d.ids).every(isPlayerHandle)).toBe(true);
+    expect(viewerList.resyncs).toBe(0);
 
     // Console: an Admin's `status` lists SteamIDs and addresses; the Viewer's copy has none.
     const status = await emit<{ command: ConsoleLineMessage; answer: ConsoleLineMessage }>(
@@ -124,9 +126,10 @@ describe("player identities per role (Rust emulator, real hub and sockets)", () 
       beforeSeq: status.data.answer.seq + 1,
     });
     expect(JSON.stringify([viewerEvents, history])).not.toMatch(STEAM64);
+    expect(JSON.stringify(viewerEvents)).toContain('"players:delta"');
 
     // A Moderator's action by the real id works.
-    const target = modSnap.data.players[1];
+    const target = modSnap.data.players[2]; // the first two were kicked above
     expect(
       await emit(moderator, "players:message", { serverId, playerId: target?.id, message: "hello" }),
     ).toMatchObject({ ok: true });

@@ -22,6 +22,7 @@ import { registerCommandHandlers } from "./handlers/commands.ts";
 import { registerConsoleHandlers } from "./handlers/console.ts";
 import { registerPlayerHandlers } from "./handlers/players.ts";
 import { registerServerHandlers } from "./handlers/servers.ts";
+import { PlayerListStreams } from "./player-streams.ts";
 import type { HubPort } from "../hub/port.ts";
 import { memoryLimiters, type LimiterFactory } from "../cluster/limits.ts";
 import { bridgeHubToRooms } from "./bridge.ts";
@@ -149,10 +150,13 @@ export function createRealtime(
     });
   });
 
+  // Which player list each watched server last got, for deltas (one process only: bridge.ts).
+  const playerStreams = deps.cluster === true ? null : new PlayerListStreams();
+
   io.on("connection", (socket) => {
     budget.meter(socket, () => socket.data.userId);
     void socket.join([userRoom(socket.data.userId), sessionRoom(socket.data.sessionId)]);
-    registerServerHandlers(io, socket, deps);
+    registerServerHandlers(io, socket, deps, playerStreams);
     registerConsoleHandlers(io, socket, deps, actionLimiter);
     registerCommandHandlers(io, socket, deps, actionLimiter);
     registerBanHandlers(io, socket, deps, actionLimiter);
@@ -160,7 +164,10 @@ export function createRealtime(
     registerAuditHandlers(io, socket, deps);
   });
 
-  const unbridge = bridgeHubToRooms(io, deps.hub, { cluster: deps.cluster === true });
+  const unbridge = bridgeHubToRooms(io, deps.hub, {
+    cluster: deps.cluster === true,
+    ...(playerStreams ? { streams: playerStreams } : {}),
+  });
   const unsubscribeAudit = onAuditEvent((event) => broadcastAuditEvent(io, event));
 
   return {

@@ -11,6 +11,7 @@ import { createLoopbackServer, startHub } from "../testing/hub.ts";
 import {
   createRoleUsers,
   emitResult as emit,
+  followPlayers,
   startRealtime,
   type RunningRealtime,
   type TestUser,
@@ -102,23 +103,45 @@ describe("live servers over socket.io (real hub, BattlEye emulator)", () => {
   it("a Viewer sees players without identities and is refused console:exec and players:kick, audited", async () => {
     const viewer = await client("VIEWER");
     const owner = await client("OWNER");
-    const viewerUpdates: PlayerView[][] = [];
-    viewer.on("players:update", (p) => viewerUpdates.push(p.players));
-    const snap = await emit<ServerSnapshot>(viewer, "server:subscribe", { serverId });
-    const ownerSnap = await emit<ServerSnapshot>(owner, "server:subscribe", { serverId });
-    if (!snap.ok || !ownerSnap.ok) throw new Error("subscribe failed");
-    expect(snap.data.players.length).toBeGreaterThan(0);
-    expect(snap.data.players.every((p) => p.guid === null && p.address === null && p.steamId === null)).toBe(
-      true,
-    );
-    expect(ownerSnap.data.players.some((p) => p.guid !== null)).toBe(true);
-    expect(snap.data.capabilities).toEqual({ whisper: true, pushesJoins: true });
+    const viewerList = followPlayers(viewer, serverId);
+    const ownerList = followPlayers(owner, serverId);
+    const deltas: string[] = [];
+    viewer.on("players:delta", (d) => deltas.push(JSON.stringify(d)));
+    const snap = await viewerList.subscribe();
+    const ownerSnap = await ownerList.subscribe();
+    expect(snap.players.length).toBeGreaterThan(0);
+    expect(snap.players.every((p) => p.guid === null && p.address === null && p.steamId === null)).toBe(true);
+    expect(ownerSnap.players.some((p) => p.guid !== null)).toBe(true);
+    expect(snap.capabilities).toEqual({ whisper: true, pushesJoins: true });
 
-    emulator.simulateActivity(30); // joins, leaves, GUIDs
-    await vi.waitFor(() => expect(viewerUpdates.length).toBeGreaterThan(0), { timeout: 5_000 });
-    expect(viewerUpdates.flat().every((p) => p.guid === null && p.address === null)).toBe(true);
+    // Joins, leaves, GUIDs, in rounds: the first list after the subscribe goes whole, the rest as
+    // deltas, and both copies end as the hub's list (by name; the Viewer's without identities).
+    const names = (list: readonly PlayerView[] | undefined) => list?.map((p) => p.name);
+    // Pings and scores have their own beat (players:live); everything else must match.
+    const shown = (list: readonly PlayerView[] | undefined) =>
+      list?.map(({ ping: _p, score: _s, ...rest }) => rest);
+    for (let round = 0; round < 4; round++) {
+      const before = JSON.stringify(shown(hub.players(serverId)));
+      emulator.simulateActivity(30);
+      await vi.waitFor(() => expect(JSON.stringify(shown(hub.players(serverId)))).not.toBe(before), {
+        timeout: 5_000,
+      });
+      await vi.waitFor(
+        () => {
+          const now = hub.players(serverId);
+          expect(names(viewerList.lists.at(-1))).toEqual(names(now));
+          expect(shown(ownerList.lists.at(-1))).toEqual(shown(now));
+        },
+        { timeout: 5_000 },
+      );
+    }
+    expect(deltas.length).toBeGreaterThan(0);
+    // Nothing happened during the subscribes: every delta applied to the list held.
+    expect([viewerList.resyncs, ownerList.resyncs]).toEqual([0, 0]);
+    expect(viewerList.lists.flat().every((p) => p.guid === null && p.address === null)).toBe(true);
+    expect(deltas.join("\n")).not.toMatch(/"guid":"[^"]/);
 
-    const playerId = snap.data.players[0]?.id ?? "0";
+    const playerId = snap.players[0]?.id ?? "0";
     expect(await emit(viewer, "console:exec", { serverId, command: "players" })).toMatchObject({
       ok: false,
       error: { code: "FORBIDDEN" },
@@ -164,14 +187,13 @@ describe("live servers over socket.io (real hub, BattlEye emulator)", () => {
 
   it("a Moderator's kick removes the player, shows an admin line and is audited", async () => {
     const moderator = await client("MODERATOR");
-    const snap = await emit<ServerSnapshot>(moderator, "server:subscribe", { serverId });
-    if (!snap.ok) throw new Error(snap.error.message);
-    const target = snap.data.players[0];
+    const followed = followPlayers(moderator, serverId);
+    const snap = await followed.subscribe();
+    const target = snap.players[0];
     if (!target) throw new Error("no players");
     const lines: ConsoleLineMessage[] = [];
-    let latest: PlayerView[] = snap.data.players;
+    const latest = () => followed.lists.at(-1) ?? [];
     moderator.on("console:line", (l) => lines.push(l));
-    moderator.on("players:update", (p) => (latest = p.players));
     const result = await emit<{ message: string }>(moderator, "players:kick", {
       serverId,
       playerId: target.id,
@@ -179,7 +201,7 @@ describe("live servers over socket.io (real hub, BattlEye emulator)", () => {
     });
     expect(result).toMatchObject({ ok: true });
     await vi.waitFor(
-      () => expect(latest.some((p) => p.id === target.id && p.name === target.name)).toBe(false),
+      () => expect(latest().some((p) => p.id === target.id && p.name === target.name)).toBe(false),
       { timeout: 5_000 },
     );
     expect(

@@ -6,7 +6,13 @@ import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { io as connect, type Socket } from "socket.io-client";
 import type { RoleName } from "../../lib/permissions.ts";
-import type { ClientToServerEvents, ServerToClientEvents } from "../../lib/realtime/contract.ts";
+import type {
+  ClientToServerEvents,
+  PlayerView,
+  ServerSnapshot,
+  ServerToClientEvents,
+} from "../../lib/realtime/contract.ts";
+import { PlayerListFollower } from "../../lib/realtime/player-delta.ts";
 import type { Result } from "../../lib/result.ts";
 import type { Db } from "../db/client.ts";
 import { createRealtime, type RealtimeDeps } from "../realtime/io.ts";
@@ -143,4 +149,52 @@ export async function emitResult<T = unknown>(
   if (answer === "disconnected")
     throw new Error(`${event}: the server closed the socket instead of answering`);
   return answer;
+}
+
+export interface FollowedPlayers {
+  /** Every list the socket held, oldest first: the snapshot, then one per update, delta or live message. */
+  lists: PlayerView[][];
+  /** Deltas that did not apply to the list held (each one fetched the list again, as a browser does). */
+  resyncs: number;
+  /** Subscribes and starts from its snapshot (the listeners are already on). */
+  subscribe(): Promise<ServerSnapshot>;
+}
+
+/**
+ * A socket's copy of one server's player list, kept as use-server-stream.ts keeps it (the same
+ * PlayerListFollower): whole lists, deltas and live fields, and a fresh subscribe when a delta was
+ * made from another list.
+ */
+export function followPlayers(socket: ClientSocket, serverId: string): FollowedPlayers {
+  const follower = new PlayerListFollower();
+  const followed: FollowedPlayers = {
+    lists: [],
+    resyncs: 0,
+    async subscribe() {
+      const snapshot = await emitResult<ServerSnapshot>(socket, "server:subscribe", { serverId });
+      if (!snapshot.ok) throw new Error(`server:subscribe: ${snapshot.error.message}`);
+      follower.whole(snapshot.data.players, snapshot.data.playersRevision);
+      followed.lists.push(follower.players);
+      return snapshot.data;
+    },
+  };
+  socket.on("players:update", (u) => {
+    if (u.serverId !== serverId) return;
+    follower.whole(u.players, u.revision);
+    followed.lists.push(follower.players);
+  });
+  socket.on("players:delta", (d) => {
+    if (d.serverId !== serverId) return;
+    if (follower.delta(d)) followed.lists.push(follower.players);
+    else {
+      followed.resyncs++;
+      void followed.subscribe();
+    }
+  });
+  socket.on("players:live", (u) => {
+    if (u.serverId !== serverId) return;
+    follower.live(u.players);
+    followed.lists.push(follower.players);
+  });
+  return followed;
 }

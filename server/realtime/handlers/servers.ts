@@ -10,6 +10,7 @@ import { listOwnRecentCommands } from "../../data/history.ts";
 import { listServers } from "../../data/servers.ts";
 import type { RealtimeDeps, RealtimeServer } from "../io.ts";
 import { socketLimits } from "../budget.ts";
+import type { PlayerListStreams } from "../player-streams.ts";
 import { redactLine, withoutIdentities } from "../redact.ts";
 import { consoleRoom, playersRoom, serverRoom, WATCH_ALL_ROOM, watchRoom } from "../rooms.ts";
 import { guarded, type RealtimeSocket } from "./guard.ts";
@@ -29,6 +30,8 @@ export function registerServerHandlers(
   _io: RealtimeServer,
   socket: RealtimeSocket,
   deps: RealtimeDeps,
+  /** The revisions of the lists sent for deltas (null in a cluster: whole lists only). */
+  playerStreams: Pick<PlayerListStreams, "revisionOf"> | null = null,
 ): void {
   const { hub } = deps;
   /** Fast player polling while this socket watches a server. */
@@ -72,12 +75,15 @@ export function registerServerHandlers(
           hub.lines(serverId, { afterSeq }),
           listOwnRecentCommands(deps.db, actor.id, serverId),
         ]);
+        // Read together: the list and the revision it is (the next delta starts from it).
         const players = seesPlayers ? hub.players(serverId) : [];
+        const playersRevision = seesPlayers ? (playerStreams?.revisionOf(serverId) ?? null) : null;
         const dialect = hub.dialectOf(serverId);
         return {
           serverId,
           status: hub.statusOf(serverId),
           players: identities ? players : withoutIdentities(serverId, players, dialect),
+          playersRevision,
           history: identities ? history : history.map((line) => redactLine(line, dialect)),
           commands: (dialect?.commands ?? []).map((c) => ({
             name: c.name,

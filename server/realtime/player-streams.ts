@@ -1,0 +1,47 @@
+/**
+ * The last player list this process sent for each watched server, and its revision, so the next
+ * list can go as a delta (lib/realtime/player-delta.ts). The subscribe handler hands out the
+ * revision with the snapshot; on one process the hub's current list is that list (a join, leave or
+ * badge is sent as soon as it happens; pings and scores are not compared).
+ *
+ * Only watched servers are kept: an unwatched server's state is dropped at its next list, and the
+ * next list after that goes whole. Revisions come from one counter for all servers, so a number
+ * is never used twice in this stream, even after a server's state was dropped and made again.
+ */
+import { randomBytes } from "node:crypto";
+import type { PlayerView } from "../../lib/realtime/contract.ts";
+import { playerListChanges, type PlayersRevision } from "../../lib/realtime/player-delta.ts";
+
+export type PlayerListStep =
+  | { kind: "whole"; revision: PlayersRevision }
+  | { kind: "delta"; revision: PlayersRevision; base: number; ids: string[]; rows: PlayerView[] };
+
+export class PlayerListStreams {
+  readonly stream = randomBytes(8).toString("hex");
+  private counter = 0;
+  private readonly lists = new Map<string, { n: number; players: readonly PlayerView[] }>();
+
+  /** A server's new list; null when nobody watches it (its state is dropped). */
+  next(serverId: string, players: readonly PlayerView[], watched: boolean): PlayerListStep | null {
+    const held = this.lists.get(serverId);
+    if (!watched) {
+      this.lists.delete(serverId);
+      return null;
+    }
+    const revision = { stream: this.stream, n: ++this.counter };
+    this.lists.set(serverId, { n: revision.n, players });
+    if (!held) return { kind: "whole", revision };
+    return { kind: "delta", revision, base: held.n, ...playerListChanges(held.players, players) };
+  }
+
+  /** The revision of the list last sent for this server (null: none is held; the next goes whole). */
+  revisionOf(serverId: string): PlayersRevision | null {
+    const held = this.lists.get(serverId);
+    return held ? { stream: this.stream, n: held.n } : null;
+  }
+
+  /** A removed server. */
+  forget(serverId: string): void {
+    this.lists.delete(serverId);
+  }
+}
