@@ -173,8 +173,9 @@ export interface ServerToClientEvents {
   /** One console line of a subscribed server. */
   "console:line": (line: ConsoleLineMessage) => void;
   /**
-   * The whole current player list of a subscribed server: the first after a subscribe, and every
-   * one in a cluster (revision null there). Later lists come as `players:delta`.
+   * The whole current player list of a subscribed server, when this process holds no earlier list
+   * of it to make a `players:delta` from: after nobody watched it, and always in a cluster (revision
+   * null there).
    */
   "players:update": (payload: {
     serverId: string;

@@ -5,11 +5,7 @@
  * the player was already there as RconDeck connected), recordOf and refreshRecords.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import type {
-  ConsoleLineMessage,
-  ServerSnapshot,
-  WatchNoticeMessage,
-} from "../../lib/realtime/contract.ts";
+import type { ConsoleLineMessage, ServerSnapshot, WatchNoticeMessage } from "../../lib/realtime/contract.ts";
 import { startEmulator } from "../rcon/emulators/registry.ts";
 import type { SourceEmulator } from "../rcon/emulators/source/emulator.ts";
 import { steam64, type EmulatedPlayer } from "../rcon/emulators/source/world.ts";

@@ -248,4 +248,3 @@ export class PlayerRecords {
     for (const id of serverIds) this.host.players(id);
   }
 }
-

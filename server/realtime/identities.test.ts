@@ -77,8 +77,8 @@ describe("player identities per role (Rust emulator, real hub and sockets)", () 
     expect(new Set(snap.players.map((p) => p.id)).size).toBe(5);
     expect(modSnap.data.players.every((p) => STEAM64.test(p.id))).toBe(true);
 
-    // The same handle for the same player in the next lists (stable while the player stays): the
-    // first after the subscribe goes whole, the second as a delta of handles.
+    // The same handle for the same player in the next lists (stable while the player stays), sent
+    // as deltas of handles.
     const deltas: PlayerListDelta[] = [];
     viewer.on("players:delta", (d) => deltas.push(d));
     const kicked = new Set<string>();

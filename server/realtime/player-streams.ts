@@ -1,11 +1,11 @@
 /**
- * The last player list this process sent for each watched server, and its revision, so the next
- * list can go as a delta (lib/realtime/player-delta.ts). The subscribe handler hands out the
- * revision with the snapshot; on one process the hub's current list is that list (a join, leave or
- * badge is sent as soon as it happens; pings and scores are not compared).
+ * The last player list this process sent (or gave in a snapshot) for each watched server, and its
+ * revision, so the next list can go as a delta (lib/realtime/player-delta.ts). The subscribe
+ * handler hands out the revision with the snapshot; on one process the hub's current list is that
+ * list (a join, leave or badge is sent as soon as it happens; pings and scores are not compared).
  *
- * Only watched servers are kept: an unwatched server's state is dropped at its next list, and the
- * next list after that goes whole. Revisions come from one counter for all servers, so a number
+ * Only watched servers are kept: an unwatched server's state is dropped at its next list, and a
+ * snapshot or a list after that starts it again. Revisions come from one counter for all servers, so a number
  * is never used twice in this stream, even after a server's state was dropped and made again.
  */
 import { randomBytes } from "node:crypto";
@@ -34,10 +34,17 @@ export class PlayerListStreams {
     return { kind: "delta", revision, base: held.n, ...playerListChanges(held.players, players) };
   }
 
-  /** The revision of the list last sent for this server (null: none is held; the next goes whole). */
-  revisionOf(serverId: string): PlayersRevision | null {
+  /**
+   * The revision of a snapshot's list: the list last sent for this server, or, when none is held,
+   * this one from now on (so the next list after a subscribe is a delta too). On one process the
+   * hub's current list is the last one sent, pings and scores aside.
+   */
+  snapshotRevision(serverId: string, players: readonly PlayerView[]): PlayersRevision {
     const held = this.lists.get(serverId);
-    return held ? { stream: this.stream, n: held.n } : null;
+    if (held) return { stream: this.stream, n: held.n };
+    const n = ++this.counter;
+    this.lists.set(serverId, { n, players });
+    return { stream: this.stream, n };
   }
 
   /** A removed server. */

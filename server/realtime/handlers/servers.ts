@@ -31,7 +31,7 @@ export function registerServerHandlers(
   socket: RealtimeSocket,
   deps: RealtimeDeps,
   /** The revisions of the lists sent for deltas (null in a cluster: whole lists only). */
-  playerStreams: Pick<PlayerListStreams, "revisionOf"> | null = null,
+  playerStreams: Pick<PlayerListStreams, "snapshotRevision"> | null = null,
 ): void {
   const { hub } = deps;
   /** Fast player polling while this socket watches a server. */
@@ -77,7 +77,8 @@ export function registerServerHandlers(
         ]);
         // Read together: the list and the revision it is (the next delta starts from it).
         const players = seesPlayers ? hub.players(serverId) : [];
-        const playersRevision = seesPlayers ? (playerStreams?.revisionOf(serverId) ?? null) : null;
+        const playersRevision =
+          seesPlayers && playerStreams ? playerStreams.snapshotRevision(serverId, players) : null;
         const dialect = hub.dialectOf(serverId);
         return {
           serverId,
