@@ -32,7 +32,7 @@ import { memoryLimiters } from "./cluster/limits.ts";
 import type { LeaseManager } from "./cluster/lease-manager.ts";
 import { joinCluster, leasedHubOptions } from "./cluster/node.ts";
 import { createRealtime } from "./realtime/io.ts";
-import { playerRefFor } from "./realtime/redact.ts";
+import { playerRefFor, setPlayerHandleSecret } from "./realtime/redact.ts";
 import { loadAllFamilies } from "./rcon/registry.ts";
 import { setRuntime } from "./runtime.ts";
 import { startWebhooks } from "./automation/webhooks/start.ts";
@@ -61,6 +61,8 @@ async function main(): Promise<void> {
   const env = getEnv();
   const logger = createLogger("rcondeck", env.LOG_LEVEL);
   const secrets = loadSecrets(env.dataDir, env);
+  // Every instance of a cluster shares AUTH_SECRET, so the same player gets the same handle on each.
+  setPlayerHandleSecret(secrets.authSecret);
 
   const applied = await migrateDatabase(env.databaseUrl);
   if (applied.length > 0) logger.info("database migrated", { kind: env.databaseKind, applied });

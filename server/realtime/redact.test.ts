@@ -3,6 +3,7 @@
  * renderers) filled with generated identities contain none of them once redacted for a Viewer,
  * and its player lists for a Viewer carry no identity at all, player ids included.
  */
+import { execFile } from "node:child_process";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ConsoleLineMessage, PlayerView } from "../../lib/realtime/contract.ts";
@@ -24,7 +25,13 @@ import { EMULATED_GAMES } from "../rcon/emulators/source/games.ts";
 import { EmulatedWorld, steam64, steamId2, type EmulatedPlayer } from "../rcon/emulators/source/world.ts";
 import { createRandom } from "../rcon/random.ts";
 import type { Dialect, Player } from "../rcon/types.ts";
-import { playerHandle, redactLine, resolvePlayerId, withoutIdentities } from "./redact.ts";
+import {
+  playerHandle,
+  redactLine,
+  resolvePlayerId,
+  setPlayerHandleSecret,
+  withoutIdentities,
+} from "./redact.ts";
 
 const NOW = 1_800_000_000_000;
 const SERVER = "srv1";
@@ -377,6 +384,35 @@ describe("player handles", () => {
     expect(playerHandle("srv2", id)).not.toBe(playerHandle(SERVER, id));
     expect(resolvePlayerId(SERVER, playerHandle("srv2", id), [{ id }])).toBeNull();
     expect(resolvePlayerId(SERVER, "3", [{ id: "3" }])).toBe("3");
+  });
+
+  // A cluster's instances are processes sharing AUTH_SECRET; in one process, Next's bundle holds a
+  // second copy of redact.ts (the REST API's lists). Both must give the handles the sockets give.
+  it("agree between processes sharing AUTH_SECRET and between copies of the module, not across secrets", async () => {
+    const id = "76561198000000001";
+    const script = `
+      const [secret] = process.argv.slice(-1);
+      const dashboard = await import("./server/realtime/redact.ts");
+      const nextBundle = await import("./server/realtime/redact.ts?next-bundle");
+      if (dashboard === nextBundle) throw new Error("expected two copies of the module");
+      dashboard.setPlayerHandleSecret(secret);
+      console.log(JSON.stringify([dashboard.playerHandle("${SERVER}", "${id}"), nextBundle.playerHandle("${SERVER}", "${id}")]));`;
+    const other = (secret: string) =>
+      new Promise<string[]>((resolve, reject) =>
+        execFile(
+          process.execPath,
+          ["--import", "tsx", "--input-type=module", "-e", script, secret],
+          { timeout: 30_000 },
+          (error, stdout) =>
+            error ? reject(new Error(error.message)) : resolve(JSON.parse(stdout) as string[]),
+        ),
+      );
+    setPlayerHandleSecret("a".repeat(40));
+    const here = playerHandle(SERVER, id);
+    expect(await other("a".repeat(40))).toEqual([here, here]);
+    const [elsewhere] = await other("b".repeat(40));
+    expect(elsewhere).not.toBe(here);
+    expect(isPlayerHandle(elsewhere ?? "")).toBe(true);
   });
 
   it("keep game ids that are no identity (slots, userids, names) and replace those that are", () => {

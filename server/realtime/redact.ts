@@ -3,8 +3,9 @@
  * dialect's own reading of the text first, then the regex safety net, lib/console/redact.ts) and
  * player lists without GUIDs, SteamIDs and addresses. Where the game's player id is itself an
  * identity (Rust, ARK, Palworld: SteamID64s), the list carries an opaque handle instead: an HMAC of
- * the server and player id under a key that lives only in this process, so it is stable while the
- * player stays, reveals nothing, and resolves back against the current list.
+ * the server and player id under a key derived from AUTH_SECRET, so it is stable while the player
+ * stays, reveals nothing, and resolves back against the current list, on whichever instance of a
+ * cluster the browser reaches (they share AUTH_SECRET).
  */
 import { createHmac, randomBytes } from "node:crypto";
 import { redactIdentities, type FoundIdentity } from "../../lib/console/redact.ts";
@@ -13,12 +14,29 @@ import { isPlayerHandle, PLAYER_HANDLE_PREFIX } from "../../lib/players/handle.t
 import type { ConsoleLineMessage, PlayerView } from "../../lib/realtime/contract.ts";
 import type { Dialect } from "../rcon/types.ts";
 
-const HANDLE_KEY = randomBytes(32);
+// Random until setPlayerHandleSecret (tests, the CLI). A key of each process's own made the handles of
+// a cluster disagree: a list or ping sent by the instance holding a server carried other handles than
+// the snapshot another instance gave, and an action by handle did not resolve there. Kept in
+// globalThis: Next bundles a second copy of this module (server/runtime.ts) for the REST API, whose
+// handles must be the sockets'.
+const KEY_SLOT = Symbol.for("rcondeck.playerHandleKey");
+type KeySlot = { [KEY_SLOT]?: Buffer };
+
+function handleKey(): Buffer {
+  return ((globalThis as KeySlot)[KEY_SLOT] ??= randomBytes(32));
+}
+
+/** The dashboard's handles from now on: derived from AUTH_SECRET (server/index.ts, at start). */
+export function setPlayerHandleSecret(authSecret: string): void {
+  (globalThis as KeySlot)[KEY_SLOT] = createHmac("sha256", authSecret)
+    .update("rcondeck player handles")
+    .digest();
+}
 
 export function playerHandle(serverId: string, playerId: string): string {
   return (
     PLAYER_HANDLE_PREFIX +
-    createHmac("sha256", HANDLE_KEY).update(`${serverId}\u0000${playerId}`).digest("hex").slice(0, 16)
+    createHmac("sha256", handleKey()).update(`${serverId}\u0000${playerId}`).digest("hex").slice(0, 16)
   );
 }
 
