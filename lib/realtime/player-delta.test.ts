@@ -1,24 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { PlayerView } from "./contract.ts";
+import { testPlayerView } from "../testing/player-view.ts";
 import { PlayerListFollower, playerListChanges, type PlayerListDelta } from "./player-delta.ts";
 
-function player(id: string, fields: Partial<PlayerView> = {}): PlayerView {
-  return {
-    id,
-    name: `Name ${id}`,
-    plainName: `Name ${id}`,
-    ping: 40,
-    score: 0,
-    guid: `guid-${id}`,
-    steamId: null,
-    address: "203.0.113.7:2304",
-    isBot: false,
-    state: null,
-    connectedSince: "2026-12-04T10:00:00.000Z",
-    record: { playerId: `rec-${id}`, notes: 1, warnings: 0, watch: null },
-    ...fields,
-  };
-}
+const player = testPlayerView;
 
 /** The delta from `previous` to `next`, as the bridge sends it (revisions 1 -> 2). */
 function deltaOf(previous: PlayerView[], next: PlayerView[]): PlayerListDelta {

@@ -1,22 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { PlayerView } from "./contract.ts";
 import { withLiveFields } from "./player-live.ts";
+import { testPlayerView } from "../testing/player-view.ts";
 
 function player(id: string, ping: number | null, score: number | null): PlayerView {
-  return {
-    id,
-    name: `Name ${id}`,
-    plainName: `Name ${id}`,
-    ping,
-    score,
-    guid: `guid-${id}`,
-    steamId: null,
-    address: "203.0.113.7:2304",
-    isBot: false,
-    state: null,
-    connectedSince: "2026-12-04T10:00:00.000Z",
-    record: { playerId: `rec-${id}`, notes: 1, warnings: 0, watch: null },
-  };
+  return testPlayerView(id, { ping, score });
 }
 
 describe("withLiveFields", () => {

@@ -1,20 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { PlayerView } from "../../lib/realtime/contract.ts";
+import { testPlayerView } from "../../lib/testing/player-view.ts";
 import { PlayerListStreams } from "./player-streams.ts";
 
-const player = (id: string, name = `Name ${id}`): PlayerView => ({
-  id,
-  name,
-  plainName: name,
-  ping: 50,
-  score: 0,
-  guid: null,
-  steamId: null,
-  address: null,
-  isBot: false,
-  state: null,
-  connectedSince: null,
-});
+const player = (id: string) => testPlayerView(id);
 
 describe("PlayerListStreams", () => {
   it("makes each list a delta of the last one sent or given in a snapshot, with revisions never used twice", () => {
