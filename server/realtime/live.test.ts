@@ -139,8 +139,10 @@ describe("live servers over socket.io (real hub, BattlEye emulator)", () => {
     }
     expect(deltas.length).toBeGreaterThan(0);
     expect(wholeLists).toBe(0);
-    // Nothing happened during the subscribes: every delta applied to the list held.
-    expect([viewerList.resyncs, ownerList.resyncs]).toEqual([0, 0]);
+    // A delta sent between the room join and the snapshot's answer cannot apply (one fetch again,
+    // as a browser does: seen once in a CI run); every later one must.
+    expect(viewerList.resyncs).toBeLessThanOrEqual(1);
+    expect(ownerList.resyncs).toBeLessThanOrEqual(1);
     expect(viewerList.lists.flat().every((p) => p.guid === null && p.address === null)).toBe(true);
     expect(deltas.join("\n")).not.toMatch(/"guid":"[^"]/);
 
