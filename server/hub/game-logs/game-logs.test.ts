@@ -52,6 +52,9 @@ describe("game log streams into the hub", () => {
   afterEach(async () => {
     await Promise.all(hubs.splice(0).map((h) => h.stop()));
     await Promise.all(emulators.splice(0).map((e) => e.close()));
+    // The OS may give a later emulator the port of a closed one: an old row (game logs on) would
+    // then make the next hub register on the new emulator too.
+    await t.db.server.updateMany({ data: { enabled: false } });
   });
   afterAll(async () => {
     await udp.close();
