@@ -33,6 +33,8 @@ describe.each(DATABASE_KINDS)("hub budgets on $kind", ({ create }) => {
   afterEach(async () => {
     await Promise.all(hubs.splice(0).map((h) => h.stop()));
     await Promise.all(closers.splice(0).map((c) => c()));
+    // A later server may get a closed one's port: the next hub must not connect an old row to it.
+    await t.db.server.updateMany({ data: { enabled: false } });
   });
   afterAll(async () => {
     await t.drop();

@@ -65,6 +65,8 @@ describe.each(DATABASE_KINDS)("connection hub on $kind", ({ create }) => {
   afterEach(async () => {
     await Promise.all(hubs.splice(0).map((h) => h.stop()));
     await Promise.all(emulators.splice(0).map((e) => e.close()));
+    // A later emulator may get a closed one's port: the next hub must not connect an old row to it.
+    await t.db.server.updateMany({ data: { enabled: false } });
   });
   afterAll(async () => {
     await t.drop();

@@ -44,6 +44,8 @@ describe("player records in the live hub (TF2 emulators, socket.io)", () => {
   });
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+    // A later emulator may get a closed one's port: the next hub must not connect an old row to it.
+    await t.db.server.updateMany({ data: { enabled: false } });
   });
   afterAll(async () => {
     await t.drop();

@@ -27,6 +27,8 @@ describe.each(DATABASE_KINDS)("hub with Rust WebRCON on $kind", ({ create }) => 
   });
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+    // A later emulator may get a closed one's port: the next hub must not connect an old row to it.
+    await t.db.server.updateMany({ data: { enabled: false } });
   });
   afterAll(async () => {
     await t.drop();
