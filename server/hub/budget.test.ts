@@ -9,7 +9,7 @@ import { startEmulator } from "../rcon/emulators/registry.ts";
 import { encodePacket, PacketType } from "../rcon/protocol/source/packet.ts";
 import type { SourceEmulator } from "../rcon/emulators/source/emulator.ts";
 import { encryptSecret } from "../security/crypto.ts";
-import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
+import { DATABASE_KINDS, type TestDatabase, disableServerRows } from "../testing/databases.ts";
 import { ConnectionHub, type HubOptions } from "./hub.ts";
 import { startHostileSource, type HostileSource } from "./testing/hostile-source.ts";
 
@@ -33,8 +33,7 @@ describe.each(DATABASE_KINDS)("hub budgets on $kind", ({ create }) => {
   afterEach(async () => {
     await Promise.all(hubs.splice(0).map((h) => h.stop()));
     await Promise.all(closers.splice(0).map((c) => c()));
-    // A later server may get a closed one's port: the next hub must not connect an old row to it.
-    await t.db.server.updateMany({ data: { enabled: false } });
+    await disableServerRows(t.db);
   });
   afterAll(async () => {
     await t.drop();

@@ -9,7 +9,7 @@ import { encryptSecret } from "../security/crypto.ts";
 import type { SourceEmulator } from "../rcon/emulators/source/emulator.ts";
 import { deleteServer } from "../data/servers.ts";
 import { createActor } from "../testing/actors.ts";
-import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
+import { DATABASE_KINDS, type TestDatabase, disableServerRows } from "../testing/databases.ts";
 import { ConnectionHub, type HubEvent } from "./hub.ts";
 import type { HubOptions } from "./options.ts";
 
@@ -65,8 +65,7 @@ describe.each(DATABASE_KINDS)("connection hub on $kind", ({ create }) => {
   afterEach(async () => {
     await Promise.all(hubs.splice(0).map((h) => h.stop()));
     await Promise.all(emulators.splice(0).map((e) => e.close()));
-    // A later emulator may get a closed one's port: the next hub must not connect an old row to it.
-    await t.db.server.updateMany({ data: { enabled: false } });
+    await disableServerRows(t.db);
   });
   afterAll(async () => {
     await t.drop();

@@ -9,7 +9,7 @@ import type { ConsoleLineMessage, ServerSnapshot, WatchNoticeMessage } from "../
 import { startEmulator } from "../rcon/emulators/registry.ts";
 import type { SourceEmulator } from "../rcon/emulators/source/emulator.ts";
 import { steam64, type EmulatedPlayer } from "../rcon/emulators/source/world.ts";
-import { createSqliteTestDatabase, type TestDatabase } from "../testing/databases.ts";
+import { createSqliteTestDatabase, type TestDatabase, disableServerRows } from "../testing/databases.ts";
 import { createLoopbackServer, createUnreadableServer, startHub } from "../testing/hub.ts";
 import {
   createRoleUsers,
@@ -44,8 +44,7 @@ describe("player records in the live hub (TF2 emulators, socket.io)", () => {
   });
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-    // A later emulator may get a closed one's port: the next hub must not connect an old row to it.
-    await t.db.server.updateMany({ data: { enabled: false } });
+    await disableServerRows(t.db);
   });
   afterAll(async () => {
     await t.drop();

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { startEmulator } from "../rcon/emulators/registry.ts";
 import type { WebRconEmulator } from "../rcon/emulators/webrcon/emulator.ts";
 import { encryptSecret } from "../security/crypto.ts";
-import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
+import { DATABASE_KINDS, type TestDatabase, disableServerRows } from "../testing/databases.ts";
 import { ConnectionHub, type HubEvent } from "./hub.ts";
 
 const KEY = Buffer.alloc(32, 9);
@@ -27,8 +27,7 @@ describe.each(DATABASE_KINDS)("hub with Rust WebRCON on $kind", ({ create }) => 
   });
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-    // A later emulator may get a closed one's port: the next hub must not connect an old row to it.
-    await t.db.server.updateMany({ data: { enabled: false } });
+    await disableServerRows(t.db);
   });
   afterAll(async () => {
     await t.drop();

@@ -21,6 +21,15 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+/**
+ * After a test whose emulators are closed: disable its server rows. The OS may give a later
+ * emulator a closed one's port, and the next hub (which loads every enabled row) would otherwise
+ * connect an old row to it too.
+ */
+export async function disableServerRows(db: Db): Promise<void> {
+  await db.server.updateMany({ data: { enabled: false } });
+}
+
 export async function createSqliteTestDatabase(): Promise<TestDatabase> {
   const dir = mkdtempSync(path.join(tmpdir(), "rcondeck-test-"));
   const url = `file:${path.join(dir, "test.db")}`;

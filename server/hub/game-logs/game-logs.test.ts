@@ -13,7 +13,7 @@ import type { SourceEmulator } from "../../rcon/emulators/source/emulator.ts";
 import type { UdpServerSocket } from "../../rcon/transport/udp.ts";
 import { encryptSecret } from "../../security/crypto.ts";
 import { gameLogSecrets } from "../../security/game-log-secrets.ts";
-import { DATABASE_KINDS, type TestDatabase } from "../../testing/databases.ts";
+import { DATABASE_KINDS, type TestDatabase, disableServerRows } from "../../testing/databases.ts";
 import { ConnectionHub, type HubEvent } from "../hub.ts";
 import { handleGameLogRequest } from "./http-route.ts";
 import { GameLogReceiver } from "./receiver.ts";
@@ -52,9 +52,7 @@ describe("game log streams into the hub", () => {
   afterEach(async () => {
     await Promise.all(hubs.splice(0).map((h) => h.stop()));
     await Promise.all(emulators.splice(0).map((e) => e.close()));
-    // The OS may give a later emulator the port of a closed one: an old row (game logs on) would
-    // then make the next hub register on the new emulator too.
-    await t.db.server.updateMany({ data: { enabled: false } });
+    await disableServerRows(t.db);
   });
   afterAll(async () => {
     await udp.close();
