@@ -279,3 +279,63 @@ test("a banner says when the game server connection is down, with the reason, an
   await expect(banner).toBeHidden();
   await expect(page.getByRole("heading", { level: 1 }).locator("..")).toContainText("online");
 });
+
+test("a player list change lost on the way is noticed at the next one: the page fetches the list again and shows the server's players", async ({
+  page,
+  context,
+  baseURL,
+}) => {
+  // The demo BattlEye server pushes joins and leaves every few seconds, and each one re-reads the
+  // list, which reaches the page as a `players:delta`. One of them is dropped here, as a lost
+  // message would be: the next delta is made from a list the page never got, so the page must
+  // subscribe again; without that, its table would stay at the list from before the lost one.
+  let serverId = "";
+  let armed = false;
+  let dropped = false;
+  let subscribesAfterDrop = 0;
+  await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+    const server = ws.connectToServer();
+    server.onMessage((message) => {
+      if (armed && !dropped && typeof message === "string" && message.startsWith('42["players:delta",')) {
+        if (message.includes(`"serverId":"${serverId}"`)) {
+          dropped = true;
+          return;
+        }
+      }
+      ws.send(message);
+    });
+    ws.onMessage((message) => {
+      if (dropped && typeof message === "string" && /^42\d*\["server:subscribe",/.test(message))
+        subscribesAfterDrop++;
+      server.send(message);
+    });
+  });
+  serverId = await openServer(page, DEMO_SERVERS.battleye);
+  const rows = page.getByRole("table", { name: "Players on this server" }).locator("tbody tr");
+  await expect(rows.first()).toBeVisible();
+  armed = true;
+  await expect.poll(() => dropped, { timeout: 30_000 }).toBe(true);
+  await expect.poll(() => subscribesAfterDrop, { timeout: 30_000 }).toBeGreaterThan(0);
+
+  // The table converges on the server's own list (read through a socket of the same user).
+  const socket = await socketFor(context, baseURL ?? "");
+  try {
+    const serverNames = async () => {
+      const snapshot = await emitWithAck<{ ok: boolean; data: { players: { plainName: string }[] } }>(
+        socket,
+        "server:subscribe",
+        { serverId },
+      );
+      return snapshot.data.players.map((p) => p.plainName).sort();
+    };
+    const shownNames = async () =>
+      (await rows.evaluateAll((nodes) => nodes.map((n) => n.getAttribute("aria-label") ?? ""))).sort();
+    await expect
+      .poll(async () => JSON.stringify(await shownNames()) === JSON.stringify(await serverNames()), {
+        timeout: 20_000,
+      })
+      .toBe(true);
+  } finally {
+    socket.disconnect();
+  }
+});
