@@ -163,7 +163,7 @@ async function main(): Promise<void> {
     },
     allowedOrigins: env.allowedOrigins,
     trustProxy: env.TRUST_PROXY === "1",
-    ...(cluster ? { adapter: cluster.runtime.adapter, cluster: true } : {}),
+    ...(cluster ? { adapter: cluster.runtime.adapter, cluster: true, playerLists: cluster.runtime.hub } : {}),
     limiters,
   });
   // Webhooks and in-app alerts, fed by this instance's own hub (the servers it holds) and audit rows.

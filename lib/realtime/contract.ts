@@ -173,9 +173,9 @@ export interface ServerToClientEvents {
   /** One console line of a subscribed server. */
   "console:line": (line: ConsoleLineMessage) => void;
   /**
-   * The whole current player list of a subscribed server, when this process holds no earlier list
-   * of it to make a `players:delta` from: after nobody watched it, and always in a cluster (revision
-   * null there).
+   * The whole current player list of a subscribed server, when the process that holds it has no
+   * earlier list of it to make a `players:delta` from: after nobody watched it (one process), or the
+   * first list after an instance took the server over (a cluster).
    */
   "players:update": (payload: {
     serverId: string;

@@ -17,6 +17,8 @@ import type {
   ServerStatusMessage,
 } from "../../lib/realtime/contract.ts";
 import { AppError } from "../../lib/errors.ts";
+import { PlayerListFollower, type PlayerListDelta } from "../../lib/realtime/player-delta.ts";
+import { testPlayerView } from "../../lib/testing/player-view.ts";
 import type { HubActor, HubEvent } from "../hub/hub.ts";
 import type { LineRange } from "../hub/port.ts";
 import { Emitter } from "../rcon/emitter.ts";
@@ -162,6 +164,7 @@ describe("two instances over Redis and PostgreSQL (fake local hubs)", () => {
       hub: cluster.hub,
       adapter: cluster.adapter,
       cluster: true,
+      playerLists: cluster.hub,
       limiters: cluster.limiters,
       // A window no test outlasts, however loaded the machine: the limit test counts exactly.
       actionLimit: { points: ACTIONS_PER_WINDOW, seconds: 600 },
@@ -288,15 +291,18 @@ describe("two instances over Redis and PostgreSQL (fake local hubs)", () => {
   it("lines, statuses and players of B's server reach a browser on A; A mirrors them; watching on A makes B poll faster", async () => {
     const browser = await a.realtime.clientAs(owner);
     const snapshot = await emitResult<ServerSnapshot>(browser, "server:subscribe", { serverId: serverB });
-    expect(snapshot.ok).toBe(true);
+    if (!snapshot.ok) throw new Error("subscribe refused");
     await vi.waitFor(() => expect(b.local.watching.get(serverB)).toBe(1), { timeout: 5_000 });
 
     const lines: ConsoleLineMessage[] = [];
     const statuses: ServerStatusMessage[] = [];
-    const players: { players: PlayerView[] }[] = [];
+    // B mirrored its (empty) list at start: the browser's copy follows from the snapshot.
+    const players = new PlayerListFollower();
+    players.whole(snapshot.data.players, snapshot.data.playersRevision);
     browser.on("console:line", (l) => lines.push(l));
     browser.on("server:status", (s) => statuses.push(s));
-    browser.on("players:update", (p) => players.push(p));
+    browser.on("players:update", (p) => players.whole(p.players, p.revision));
+    browser.on("players:delta", (d) => expect(players.delta(d)).toBe(true));
     const line = b.local.line(serverB, "chat", "hello from B");
     const status: ServerStatusMessage = { ...b.local.statusOf(serverB), playerCount: 1, map: "Altis" };
     const list: PlayerView[] = [
@@ -319,7 +325,7 @@ describe("two instances over Redis and PostgreSQL (fake local hubs)", () => {
     await vi.waitFor(() => {
       expect(lines).toEqual([line]);
       expect(statuses.at(-1)).toEqual(status);
-      expect(players.at(-1)?.players.map((p) => p.plainName)).toEqual(["Bob"]);
+      expect(players.players.map((p) => p.plainName)).toEqual(["Bob"]);
     });
     // A's hub answers reads of B's server from the mirror.
     await vi.waitFor(() => {
@@ -348,6 +354,45 @@ describe("two instances over Redis and PostgreSQL (fake local hubs)", () => {
       ok: true,
     });
     await vi.waitFor(() => expect(b.local.watching.get(serverB)).toBe(0), { timeout: 5_000 });
+    browser.disconnect();
+  });
+
+  it("a snapshot of B's server taken on A names B's revision of the list, and B's next change reaches A's browser as a delta from it", async () => {
+    const first = [testPlayerView("7"), testPlayerView("8")];
+    b.local.setPlayers(serverB, first);
+    b.local.events.emit({ type: "players", serverId: serverB, players: first });
+    // The mirror on A has it (once B's status is fresh there: an earlier test aged it).
+    await vi.waitFor(() => expect(a.cluster.hub.players(serverB).map((p) => p.id)).toEqual(["7", "8"]), {
+      timeout: 10_000,
+    });
+
+    const browser = await a.realtime.clientAs(owner);
+    const updates: unknown[] = [];
+    const deltas: PlayerListDelta[] = [];
+    browser.on("players:update", (p) => updates.push(p));
+    browser.on("players:delta", (d) => deltas.push(d));
+    const snapshot = await emitResult<ServerSnapshot>(browser, "server:subscribe", { serverId: serverB });
+    if (!snapshot.ok) throw new Error("subscribe refused");
+    expect(snapshot.data.playersRevision?.stream).toBe(b.cluster.hub.streams.stream);
+    const follower = new PlayerListFollower();
+    follower.whole(snapshot.data.players, snapshot.data.playersRevision);
+
+    const second = [testPlayerView("8"), testPlayerView("9")];
+    b.local.setPlayers(serverB, second);
+    b.local.events.emit({ type: "players", serverId: serverB, players: second });
+    await vi.waitFor(() => expect(deltas).toHaveLength(1));
+    expect(deltas[0]).toMatchObject({ base: snapshot.data.playersRevision?.n, ids: ["8", "9"] });
+    expect(deltas[0]?.rows.map((p) => p.id)).toEqual(["9"]);
+    expect(follower.delta(deltas[0]!)).toBe(true);
+    expect(follower.players).toEqual(second);
+    expect(updates).toEqual([]);
+    // A's mirror follows, under the delta's revision: the next snapshot on A is a base too.
+    await vi.waitFor(() =>
+      expect(a.cluster.hub.snapshotRevision(serverB, a.cluster.hub.players(serverB))).toEqual({
+        stream: b.cluster.hub.streams.stream,
+        n: deltas[0]?.n,
+      }),
+    );
     browser.disconnect();
   });
 

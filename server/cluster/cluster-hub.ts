@@ -30,6 +30,8 @@ import { WAITING_REASON, type Mirror } from "./mirror.ts";
 import type { ClusterClock } from "./redis.ts";
 import type { Rpc } from "./rpc.ts";
 import type { Watchers } from "./watchers.ts";
+import type { PlayersRevision } from "../../lib/realtime/player-delta.ts";
+import { PlayerListStreams, type PlayerLists } from "../realtime/player-streams.ts";
 
 /** The local hub in leased mode: the HubPort methods plus the servers it holds now. */
 export type LeasedHub = HubPort & { held(): string[] };
@@ -65,9 +67,11 @@ export interface ClusterHubOptions {
   refreshMs: number;
   owners?: OwnerLookup;
   dialects?: DialectCache;
+  /** The revisions of the lists this instance sends (shared with its socket.io bridge). */
+  playerStreams?: PlayerListStreams;
 }
 
-export class ClusterHub implements HubPort {
+export class ClusterHub implements HubPort, PlayerLists {
   private readonly local: LeasedHub;
   private readonly owners: OwnerLookup;
   private readonly dialects: DialectCache;
@@ -78,8 +82,11 @@ export class ClusterHub implements HubPort {
   private lastDialectLoad = 0;
   private closed = false;
 
+  readonly streams: PlayerListStreams;
+
   constructor(private readonly options: ClusterHubOptions) {
     this.local = options.local;
+    this.streams = options.playerStreams ?? new PlayerListStreams();
     this.owners = options.owners ?? createOwnerLookup({ db: options.db, clock: options.clock });
     this.dialects = options.dialects ?? createDialectCache(options.db);
   }
@@ -100,13 +107,18 @@ export class ClusterHub implements HubPort {
         else this.owners.invalidate();
       }),
       bus.onTopic(CONFIG_TOPIC, (payload) => void this.applyConfig(payload as ConfigMessage)),
-      // The owner feeds the mirror from what its local hub reports.
+      // The owner feeds the mirror from what its local hub reports. A list carries the revision the
+      // bridge sends it under (the same step: streams.next is idempotent for one event's list).
       this.local.on((event) => {
         if (event.type === "status") void mirror.writeStatuses([event.status]);
-        else if (event.type === "players") void mirror.writePlayers(event.serverId, event.players);
-        // Snapshots taken on other instances show the current pings too.
-        else if (event.type === "players-live")
-          void mirror.writePlayers(event.serverId, this.local.players(event.serverId));
+        else if (event.type === "players")
+          void mirror.writePlayers(
+            event.serverId,
+            event.players,
+            this.streams.next(event.serverId, event.players, true)?.revision ?? null,
+          );
+        // Snapshots taken on other instances show the current pings too (the revision is the same).
+        else if (event.type === "players-live") void this.mirrorPlayers(event.serverId);
         else if (event.type === "removed") void mirror.clear(event.serverId, null);
       }),
     );
@@ -178,6 +190,23 @@ export class ClusterHub implements HubPort {
 
   players(serverId: string): PlayerView[] {
     return this.holds(serverId) ? this.local.players(serverId) : this.options.mirror.players(serverId);
+  }
+
+  /** The revision of `players(serverId)`, just read: this instance's own, or the owner's from the mirror. */
+  snapshotRevision(serverId: string, players: readonly PlayerView[]): PlayersRevision | null {
+    return this.holds(serverId)
+      ? this.streams.snapshotRevision(serverId, players)
+      : this.options.mirror.playersRevision(serverId);
+  }
+
+  /** Writes a held server's current list to the mirror, under the revision deltas start from. */
+  private mirrorPlayers(serverId: string): Promise<void> {
+    const players = this.local.players(serverId);
+    return this.options.mirror.writePlayers(
+      serverId,
+      players,
+      this.streams.snapshotRevision(serverId, players),
+    );
   }
 
   dialectOf(serverId: string): Dialect | null {
@@ -403,8 +432,7 @@ export class ClusterHub implements HubPort {
       const held = this.local.held();
       const now = new Set(held);
       await mirror.writeStatuses(this.local.statuses(held));
-      for (const id of held)
-        if (!this.mirrored.has(id)) await mirror.writePlayers(id, this.local.players(id));
+      for (const id of held) if (!this.mirrored.has(id)) await this.mirrorPlayers(id);
       for (const id of this.mirrored) if (!now.has(id)) await mirror.clear(id, this.me);
       this.mirrored = now;
       if (clock.now() - this.lastDialectLoad > DIALECTS_RELOAD_MS) {

@@ -17,12 +17,12 @@ import { createWatchers } from "./watchers.ts";
 
 export interface ClusterRuntime {
   redis: RedisClients;
-  /** For createRealtime({ adapter, cluster: true }). */
+  /** For createRealtime({ adapter, cluster: true, playerLists: hub }). */
   adapter: ReturnType<typeof createAdapter>;
   bus: Bus;
   rpc: Rpc;
   mirror: Mirror;
-  /** The HubPort for createRealtime and the runtime's HubControl. */
+  /** The HubPort for createRealtime and the runtime's HubControl; also its playerLists (the revisions deltas start from). */
   hub: ClusterHub;
   /** For LoginLimiter, HttpBudget and createRealtime({ limiters }). */
   limiters: LimiterFactory;

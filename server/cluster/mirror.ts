@@ -1,5 +1,6 @@
 /**
- * Statuses and player lists of the servers other instances hold. The owner writes each change into
+ * Statuses and player lists of the servers other instances hold (each list with the owner's revision
+ * of it, for players:delta). The owner writes each change into
  * two Redis hashes (`${prefix}status`, `${prefix}players`, field = serverId) and publishes it;
  * every instance loads the hashes at start and applies what is published. The owner re-writes the
  * statuses of what it holds every refresh (about once per lease), so an entry not refreshed for
@@ -11,6 +12,7 @@
  */
 import type { Redis } from "ioredis";
 import type { PlayerView, ServerStatusMessage } from "../../lib/realtime/contract.ts";
+import type { PlayersRevision } from "../../lib/realtime/player-delta.ts";
 import type { Logger } from "../rcon/types.ts";
 import type { Bus } from "./bus.ts";
 import type { ClusterClock } from "./redis.ts";
@@ -28,6 +30,8 @@ interface StatusEntry {
 interface PlayersEntry {
   owner: string;
   players: PlayerView[];
+  /** The owner's revision of the list (the next players:delta starts from it); null: unknown. */
+  revision?: PlayersRevision | null;
 }
 
 type MirrorMessage =
@@ -54,9 +58,11 @@ export interface Mirror {
   statusOf(serverId: string): ServerStatusMessage | null;
   /** The mirrored player list (empty when the status is unknown or stale). */
   players(serverId: string): PlayerView[];
+  /** The revision of that list, as its owner wrote it; null with an empty list or none written. */
+  playersRevision(serverId: string): PlayersRevision | null;
   /** Owner side: a status of a server this instance holds changed. */
   writeStatuses(statuses: readonly ServerStatusMessage[]): Promise<void>;
-  writePlayers(serverId: string, players: PlayerView[]): Promise<void>;
+  writePlayers(serverId: string, players: PlayerView[], revision: PlayersRevision | null): Promise<void>;
   /** Owner side (released) or anyone (removed: `owner` null clears whoever wrote it). */
   clear(serverId: string, owner: string | null): Promise<void>;
   close(): void;
@@ -80,6 +86,13 @@ export function createMirror(options: {
     const held = statuses.get(serverId);
     if (!held || clock.now() - held.seenAt > options.staleMs) return null;
     return held.value;
+  };
+
+  /** The list written by the owner of the fresh status; none when that status is unknown or stale. */
+  const currentList = (serverId: string): PlayersEntry | null => {
+    const status = fresh(serverId);
+    const list = playerLists.get(serverId);
+    return status && list && list.owner === status.owner ? list : null;
   };
 
   const applyStatus = (entry: StatusEntry, seenAt: number) =>
@@ -142,11 +155,9 @@ export function createMirror(options: {
 
     statusOf: (serverId) => fresh(serverId)?.status ?? null,
 
-    players(serverId) {
-      const status = fresh(serverId);
-      const list = playerLists.get(serverId);
-      return status && list && list.owner === status.owner ? list.players : [];
-    },
+    players: (serverId) => currentList(serverId)?.players ?? [],
+
+    playersRevision: (serverId) => currentList(serverId)?.revision ?? null,
 
     async writeStatuses(list) {
       if (list.length === 0) return;
@@ -159,8 +170,8 @@ export function createMirror(options: {
         .catch(warn("status write"));
     },
 
-    async writePlayers(serverId, players) {
-      const entry: PlayersEntry = { owner: bus.instanceId, players };
+    async writePlayers(serverId, players, revision) {
+      const entry: PlayersEntry = { owner: bus.instanceId, players, revision };
       await redis
         .hset(playersKey, serverId, JSON.stringify(entry))
         .then(() => bus.publish(MIRROR_TOPIC, { type: "players", serverId, entry } satisfies MirrorMessage))

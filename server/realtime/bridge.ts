@@ -21,7 +21,7 @@ export function bridgeHubToRooms(
   hub: Pick<HubPort, "on" | "dialectOf">,
   options: { cluster?: boolean; streams?: PlayerListStreams } = {},
 ): () => void {
-  const streams = options.cluster === true ? undefined : options.streams;
+  const { streams } = options;
   const occupied =
     options.cluster === true
       ? () => true
@@ -48,8 +48,8 @@ export function bridgeHubToRooms(
         const publicRoom = playersRoom(event.serverId, false);
         const toIdentities = occupied(identityRoom);
         const toPublic = occupied(publicRoom);
-        // A cluster sends whole lists without a revision: a browser's snapshot may come from another
-        // instance's mirror, which is not the list this process sent last.
+        // In a cluster `occupied` is always true: the owner keeps every list it holds, since browsers
+        // on other instances may watch (their snapshots read the revision from its mirror entry).
         const step = streams ? streams.next(event.serverId, event.players, toIdentities || toPublic) : null;
         const dialect = hub.dialectOf(event.serverId);
         if (step?.kind === "delta") {

@@ -22,7 +22,7 @@ import { registerCommandHandlers } from "./handlers/commands.ts";
 import { registerConsoleHandlers } from "./handlers/console.ts";
 import { registerPlayerHandlers } from "./handlers/players.ts";
 import { registerServerHandlers } from "./handlers/servers.ts";
-import { PlayerListStreams } from "./player-streams.ts";
+import { localPlayerLists, type PlayerLists } from "./player-streams.ts";
 import type { HubPort } from "../hub/port.ts";
 import { memoryLimiters, type LimiterFactory } from "../cluster/limits.ts";
 import { bridgeHubToRooms } from "./bridge.ts";
@@ -47,6 +47,11 @@ export interface RealtimeDeps {
   adapter?: ServerOptions["adapter"];
   /** Several instances: broadcasts go out even when no local socket is in the room (bridge.ts). */
   cluster?: boolean;
+  /**
+   * Several instances: the cluster's player lists (ClusterRuntime.playerLists), whose snapshots on
+   * any instance name the revision the owner's next delta starts from. One process: its own.
+   */
+  playerLists?: PlayerLists;
   /** Rate limiters (server/cluster/limits.ts): in memory unless told (Redis with several instances). */
   limiters?: LimiterFactory;
   /** Console commands, kicks and messages one user may send per window (ACTIONS_PER_10S; default 20 per 10 s). */
@@ -150,13 +155,15 @@ export function createRealtime(
     });
   });
 
-  // Which player list each watched server last got, for deltas (one process only: bridge.ts).
-  const playerStreams = deps.cluster === true ? null : new PlayerListStreams();
+  // Which player list each server last got, for deltas (bridge.ts), and the revisions snapshots hand
+  // out. A cluster's are its runtime's (their revisions reach the mirror); a cluster given none sends
+  // whole lists.
+  const playerLists = deps.playerLists ?? (deps.cluster === true ? null : localPlayerLists());
 
   io.on("connection", (socket) => {
     budget.meter(socket, () => socket.data.userId);
     void socket.join([userRoom(socket.data.userId), sessionRoom(socket.data.sessionId)]);
-    registerServerHandlers(io, socket, deps, playerStreams);
+    registerServerHandlers(io, socket, deps, playerLists);
     registerConsoleHandlers(io, socket, deps, actionLimiter);
     registerCommandHandlers(io, socket, deps, actionLimiter);
     registerBanHandlers(io, socket, deps, actionLimiter);
@@ -166,7 +173,7 @@ export function createRealtime(
 
   const unbridge = bridgeHubToRooms(io, deps.hub, {
     cluster: deps.cluster === true,
-    ...(playerStreams ? { streams: playerStreams } : {}),
+    ...(playerLists ? { streams: playerLists.streams } : {}),
   });
   const unsubscribeAudit = onAuditEvent((event) => broadcastAuditEvent(io, event));
 

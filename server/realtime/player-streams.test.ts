@@ -37,6 +37,24 @@ describe("PlayerListStreams", () => {
     expect(streams.snapshotRevision("s1", [])).toEqual({ stream: streams.stream, n: 3 });
   });
 
+  it("gives one event's list the same step however many listeners ask (the cluster's mirror writer and the bridge)", () => {
+    const streams = new PlayerListStreams();
+    const first = [player("1")];
+    const whole = streams.next("s1", first, true);
+    expect(streams.next("s1", first, true)).toBe(whole);
+    const second = [player("1"), player("2")];
+    const delta = streams.next("s1", second, true);
+    expect(delta).toMatchObject({ kind: "delta", base: 1, revision: { n: 2 }, ids: ["1", "2"] });
+    expect(streams.next("s1", second, true)).toBe(delta);
+    // A new list with the same players is a new revision (its array is another event's).
+    expect(streams.next("s1", [player("1"), player("2")], true)).toMatchObject({
+      base: 2,
+      revision: { n: 3 },
+      rows: [],
+    });
+    expect(streams.snapshotRevision("s1", second)).toEqual({ stream: streams.stream, n: 3 });
+  });
+
   it("has a stream of its own per process (a restarted dashboard's numbers never match)", () => {
     expect(new PlayerListStreams().stream).not.toBe(new PlayerListStreams().stream);
   });

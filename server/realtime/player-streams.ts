@@ -7,6 +7,11 @@
  * Only watched servers are kept: an unwatched server's state is dropped at its next list, and a
  * snapshot or a list after that starts it again. Revisions come from one counter for all servers, so a number
  * is never used twice in this stream, even after a server's state was dropped and made again.
+ *
+ * With several instances the owner of a server keeps its lists whether or not a browser of its own
+ * watches (browsers on other instances may), and its mirror entry carries the revision, so a
+ * snapshot taken on another instance names the list the owner's next delta starts from
+ * (server/cluster/cluster-hub.ts).
  */
 import { randomBytes } from "node:crypto";
 import type { PlayerView } from "../../lib/realtime/contract.ts";
@@ -16,22 +21,44 @@ export type PlayerListStep =
   | { kind: "whole"; revision: PlayersRevision }
   | { kind: "delta"; revision: PlayersRevision; base: number; ids: string[]; rows: PlayerView[] };
 
+/** Where snapshots read the revision of the list they hand out, and the bridge its deltas. */
+export interface PlayerLists {
+  streams: PlayerListStreams;
+  /** The revision of `players`, the list just read from the hub for a snapshot (null: whole lists follow). */
+  snapshotRevision(serverId: string, players: readonly PlayerView[]): PlayersRevision | null;
+}
+
+/** One process: the lists this process sent are the ones its snapshots hand out. */
+export function localPlayerLists(streams = new PlayerListStreams()): PlayerLists {
+  return { streams, snapshotRevision: (serverId, players) => streams.snapshotRevision(serverId, players) };
+}
+
 export class PlayerListStreams {
   readonly stream = randomBytes(8).toString("hex");
   private counter = 0;
-  private readonly lists = new Map<string, { n: number; players: readonly PlayerView[] }>();
+  private readonly lists = new Map<
+    string,
+    { n: number; players: readonly PlayerView[]; step?: PlayerListStep }
+  >();
 
-  /** A server's new list; null when nobody watches it (its state is dropped). */
+  /**
+   * A server's new list; null when nobody watches it (its state is dropped). The same list again
+   * (the same array: a second listener of one hub event, as the cluster's mirror writer is) gets
+   * the same step, not a new revision.
+   */
   next(serverId: string, players: readonly PlayerView[], watched: boolean): PlayerListStep | null {
     const held = this.lists.get(serverId);
     if (!watched) {
       this.lists.delete(serverId);
       return null;
     }
+    if (held?.players === players && held.step) return held.step;
     const revision = { stream: this.stream, n: ++this.counter };
-    this.lists.set(serverId, { n: revision.n, players });
-    if (!held) return { kind: "whole", revision };
-    return { kind: "delta", revision, base: held.n, ...playerListChanges(held.players, players) };
+    const step: PlayerListStep = held
+      ? { kind: "delta", revision, base: held.n, ...playerListChanges(held.players, players) }
+      : { kind: "whole", revision };
+    this.lists.set(serverId, { n: revision.n, players, step });
+    return step;
   }
 
   /**

@@ -10,7 +10,7 @@ import { listOwnRecentCommands } from "../../data/history.ts";
 import { listServers } from "../../data/servers.ts";
 import type { RealtimeDeps, RealtimeServer } from "../io.ts";
 import { socketLimits } from "../budget.ts";
-import type { PlayerListStreams } from "../player-streams.ts";
+import type { PlayerLists } from "../player-streams.ts";
 import { redactLine, withoutIdentities } from "../redact.ts";
 import { consoleRoom, playersRoom, serverRoom, WATCH_ALL_ROOM, watchRoom } from "../rooms.ts";
 import { guarded, type RealtimeSocket } from "./guard.ts";
@@ -30,8 +30,8 @@ export function registerServerHandlers(
   _io: RealtimeServer,
   socket: RealtimeSocket,
   deps: RealtimeDeps,
-  /** The revisions of the lists sent for deltas (null in a cluster: whole lists only). */
-  playerStreams: Pick<PlayerListStreams, "snapshotRevision"> | null = null,
+  /** The revisions of the lists snapshots hand out (the next delta starts from them); none: whole lists only. */
+  playerLists: Pick<PlayerLists, "snapshotRevision"> | null = null,
 ): void {
   const { hub } = deps;
   /** Fast player polling while this socket watches a server. */
@@ -78,7 +78,7 @@ export function registerServerHandlers(
         // Read together: the list and the revision it is (the next delta starts from it).
         const players = seesPlayers ? hub.players(serverId) : [];
         const playersRevision =
-          seesPlayers && playerStreams ? playerStreams.snapshotRevision(serverId, players) : null;
+          seesPlayers && playerLists ? playerLists.snapshotRevision(serverId, players) : null;
         const dialect = hub.dialectOf(serverId);
         return {
           serverId,
