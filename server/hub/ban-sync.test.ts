@@ -13,7 +13,8 @@ import { findDialect, loadFamily } from "../rcon/registry.ts";
 import type { SourceEmulator } from "../rcon/emulators/source/emulator.ts";
 import { encryptSecret } from "../security/crypto.ts";
 import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
-import { FencedWriteError, NativeBanSync } from "./ban-sync.ts";
+import { RconCommandError } from "../rcon/types.ts";
+import { FencedWriteError, NativeBanSync, PassInterruptedError } from "./ban-sync.ts";
 import type { WriteFence } from "./fence.ts";
 import { ConnectionHub } from "./hub.ts";
 
@@ -199,6 +200,32 @@ describe.each(DATABASE_KINDS)("native ban sync on $kind", ({ create }) => {
       missing: 0,
       nativeOnly: 0,
     });
+  });
+
+  it("a connection closed during a pass (a shutdown) ends it quietly: the ban stays pending, not failed, and the next connection writes it", async () => {
+    const id = await server(4, false);
+    const b = await ban([{ kind: "steam", value: "[U:1:31339]" }], "permanent", [id]);
+    const dialect = findDialect(await loadFamily("source"), "csgo");
+    const logged: string[] = [];
+    const logger = {
+      ...silent,
+      debug: (message: string) => logged.push(`debug ${message}`),
+      warn: (message: string) => logged.push(`warn ${message}`),
+    };
+    const sync = new NativeBanSync({ db: t.db, logger, everyMs: 0 });
+    const closed = () =>
+      Promise.reject(new RconCommandError("NOT_CONNECTED", "not connected (closed: stopped)"));
+    await expect(sync.syncOnce(id, dialect, closed)).rejects.toBeInstanceOf(PassInterruptedError);
+    expect((await banSyncRows(t.db, id)).find((r) => r.banId === b.id)).toBeUndefined();
+    sync.maybeRun(id, dialect, closed);
+    await vi.waitFor(() => expect(logged).toEqual(["debug native ban sync ended: connection closed"]));
+    // Connected again: the ban is written at once (a failed one would wait for the retry delay).
+    const sent: string[] = [];
+    await sync.syncOnce(id, dialect, (text) => {
+      sent.push(text);
+      return Promise.resolve("");
+    });
+    expect(sent.some((text) => text.startsWith("banid") && text.includes("[U:1:31339]"))).toBe(true);
   });
 
   it("writes nothing for a server the write fence refuses: the pass ends; allowed, the same pass records", async () => {

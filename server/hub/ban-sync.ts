@@ -28,7 +28,10 @@
  * slow or answering nonsense only leaves sync rows pending or failed. Passes run at most every
  * `everyMs` per server (BAN_SYNC_EVERY_MS in server/env.ts), `batch` bans each way per pass.
  * Every write of a pass goes through the WriteFence with the epoch of the server's link: a refused
- * write ends the pass (this instance no longer holds the server).
+ * write ends the pass (this instance no longer holds the server). A connection that closes during a
+ * pass (stopped at shutdown or handover, or dropped) ends it too, writing nothing more: its bans stay
+ * pending, not failed, and the next connection's pass handles them. That is no problem with the
+ * game's list, so it is logged at debug level only (a shutdown of 1,000 servers warned 1,000 times).
  */
 import {
   appliedBanCount,
@@ -80,6 +83,16 @@ export interface NativeBanSyncOptions {
 /** A pass's write was refused by the fence: the pass ends, nothing else is written. */
 export class FencedWriteError extends Error {
   override readonly name = "FencedWriteError";
+}
+
+/** The pass's connection closed: the pass ends, nothing else is written. */
+export class PassInterruptedError extends Error {
+  override readonly name = "PassInterruptedError";
+}
+
+/** The command failed because the connection is gone (not a refusal or a silence of the game). */
+function connectionGone(error: unknown): boolean {
+  return error instanceof RconCommandError && (error.code === "NOT_CONNECTED" || error.code === "CLOSED");
 }
 
 export interface SyncSummary {
@@ -182,23 +195,35 @@ export class NativeBanSync {
       .catch((error: unknown) => {
         if (error instanceof FencedWriteError)
           this.options.logger.info("native ban sync ended: server no longer held", { serverId });
+        else if (error instanceof PassInterruptedError || connectionGone(error))
+          this.options.logger.debug("native ban sync ended: connection closed", { serverId });
         else this.options.logger.warn("native ban sync failed", { serverId, error: errorText(error) });
       })
       .finally(() => this.running.delete(serverId));
   }
 
-  /** The pass's writer: one fenced write (its own transaction where the fence needs one). */
-  private writer(serverId: string, epoch: number): FencedWrite {
+  /**
+   * The pass's writer: one fenced write (its own transaction where the fence needs one). Once the
+   * pass's connection is gone (`gone` names why), writes are refused with PassInterruptedError.
+   */
+  private writer(serverId: string, epoch: number, gone: () => string | null): FencedWrite {
     const fence = this.options.fence ?? unfenced(this.options.db);
-    return (write) =>
-      fence.run(new Map([[serverId, epoch]]), (db, allowed) => {
+    return (write) => {
+      const why = gone();
+      if (why !== null) return Promise.reject(new PassInterruptedError(why));
+      return fence.run(new Map([[serverId, epoch]]), (db, allowed) => {
         if (!allowed.has(serverId))
           throw new FencedWriteError(`server ${serverId} is no longer held (epoch ${epoch})`);
         return write(db);
       });
+    };
   }
 
-  async syncOnce(serverId: string, dialect: Dialect, run: RunCommand, epoch = 0): Promise<SyncSummary> {
+  /**
+   * One pass on one server. Rejects with FencedWriteError when the fence refuses a write, and with
+   * PassInterruptedError when the connection closes during the pass (nothing more is written).
+   */
+  async syncOnce(serverId: string, dialect: Dialect, command: RunCommand, epoch = 0): Promise<SyncSummary> {
     const summary: SyncSummary = {
       applied: 0,
       joinOnly: 0,
@@ -210,7 +235,13 @@ export class NativeBanSync {
     const store = dialect.nativeBans;
     if (!store) return summary;
     const now = new Date(this.now());
-    const write = this.writer(serverId, epoch);
+    let gone: string | null = null;
+    const write = this.writer(serverId, epoch, () => gone);
+    const run: RunCommand = (text, options) =>
+      command(text, options).catch((error: unknown) => {
+        if (connectionGone(error)) gone ??= errorText(error);
+        throw error;
+      });
     const list = new PassList(() => dialect.operations.listBans(run));
     const quiet = await this.quietSince(serverId, list);
     await this.apply(serverId, dialect, store, run, now, summary, write, list, quiet !== null);
@@ -239,7 +270,8 @@ export class NativeBanSync {
           nativeOnly: summary.nativeOnly,
         });
     } catch (error) {
-      if (error instanceof FencedWriteError) throw error;
+      if (error instanceof FencedWriteError || error instanceof PassInterruptedError) throw error;
+      if (gone !== null) throw new PassInterruptedError(gone);
       this.options.logger.warn("native ban list not read", { serverId, error: errorText(error) });
     }
     return this.done(serverId, summary);
