@@ -48,7 +48,7 @@ export interface RealtimeDeps {
   /** Several instances: broadcasts go out even when no local socket is in the room (bridge.ts). */
   cluster?: boolean;
   /**
-   * Several instances: the cluster's player lists (ClusterRuntime.playerLists), whose snapshots on
+   * Several instances: the cluster's player lists (its ClusterHub, ClusterRuntime.hub), whose snapshots on
    * any instance name the revision the owner's next delta starts from. One process: its own.
    */
   playerLists?: PlayerLists;
