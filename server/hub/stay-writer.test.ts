@@ -60,3 +60,43 @@ describe("stay writer queue", () => {
     ]);
   });
 });
+
+describe("stay writer samples", () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createSqliteTestDatabase();
+  });
+  afterAll(async () => {
+    await t.drop();
+  });
+
+  it("writes the samples queued behind a busy write together, past the parameter limit, and skips servers no longer wanted", async () => {
+    const kept = await createUnreadableServer(t.db, "kept");
+    const released = await createUnreadableServer(t.db, "released");
+    let fencedWrites = 0;
+    const writer = new StayWriter({
+      db: t.db,
+      logger: silentLogger,
+      clock: systemHubClock,
+      fence: { run: (epochs, write) => ((fencedWrites += 1), unfenced(t.db).run(epochs, write)) },
+      epochOf: (serverId) => (serverId === released ? null : 1),
+    });
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    writer.enqueue(() => gate);
+    // 400 rows of 4 values: more bind values than SQLite's 999 for one model query.
+    for (let i = 0; i < 400; i++) {
+      writer.sample(kept, i, new Date(AT.getTime() + i * 60_000), i === 0 ? "m".repeat(500) : null);
+      if (i % 100 === 0) writer.sample(released, i, new Date(AT.getTime() + i * 60_000));
+    }
+    release();
+    await writer.idle();
+    expect(fencedWrites).toBe(1);
+    const rows = await t.db.playerCountSample.findMany({ orderBy: { createdAt: "asc" } });
+    expect(rows).toHaveLength(400);
+    expect(rows.every((r) => r.serverId === kept)).toBe(true);
+    expect(rows.map((r) => r.count)).toEqual(Array.from({ length: 400 }, (_, i) => i));
+    expect(rows[0]?.map).toBe("m".repeat(100));
+    expect(rows[1]?.map).toBeNull();
+  });
+});

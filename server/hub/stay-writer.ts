@@ -3,16 +3,17 @@
  * for the database. Every write runs in one serial queue, in the order asked (a close never
  * overtakes its open); stays are opened in batches (gathered for `gatherMs`, up to `batchSize`
  * rows a statement: a server coming online brings 64 players at once), and the closes and the
- * identity updates every server asks for meanwhile go out together, a transaction or a statement
- * for each kind (until another write is queued behind them). Each write goes through the
- * WriteFence with the epoch of its server's link; a server whose writes are no longer wanted
+ * identity updates and player-count samples every server asks for meanwhile go out together, a
+ * transaction or a statement for each kind (until another write is queued behind them). Each write
+ * goes through the WriteFence with the epoch of its server's link; a server whose writes are no longer wanted
  * (`epochOf` null: fenced, released, removed) or that the fence refuses is skipped, never retried.
  */
 import {
   closePlayerSessionGroups,
   openPlayerSessions,
-  recordPlayerCountSample,
+  recordPlayerCountSamples,
   updatePlayerSessions,
+  type PlayerCountSampleInput,
   type PlayerSessionInput,
   type StayShownFields,
 } from "../data/history.ts";
@@ -60,6 +61,7 @@ export class StayWriter<T = unknown> {
   private enqueued = 0;
   private readonly closes = this.tailBatch<QueuedClose>((items) => this.writeCloses(items));
   private readonly updates = this.tailBatch<QueuedUpdate>((items) => this.writeUpdates(items));
+  private readonly samples = this.tailBatch<PlayerCountSampleInput>((items) => this.writeSamples(items));
   private readonly gatherMs: number;
   private readonly batchSize: number;
 
@@ -150,12 +152,22 @@ export class StayWriter<T = unknown> {
     );
   }
 
-  /** One player-count sample (sparkline and charts), with the map where the hub knows it. */
+  /**
+   * One player-count sample (sparkline and charts), with the map where the hub knows it; stored in
+   * one statement with the other samples queued by then.
+   */
   sample(serverId: string, count: number, at: Date, map: string | null = null): void {
-    this.enqueue(() =>
-      this.fenced([serverId], async (db, allowed) => {
-        if (allowed.has(serverId)) await recordPlayerCountSample(db, serverId, count, at, map);
-      }),
+    this.samples.add({ serverId, count, at, map });
+  }
+
+  private async writeSamples(samples: readonly PlayerCountSampleInput[]): Promise<void> {
+    await this.fenced(
+      samples.map((s) => s.serverId),
+      (db, allowed) =>
+        recordPlayerCountSamples(
+          db,
+          samples.filter((s) => allowed.has(s.serverId)),
+        ),
     );
   }
 
