@@ -5,8 +5,9 @@
  * rows a statement: a server coming online brings 64 players at once), and the closes and the
  * identity updates and player-count samples every server asks for meanwhile go out together, a
  * transaction or a statement for each kind (until another write is queued behind them). Each write
- * goes through the WriteFence with the epoch of its server's link; a server whose writes are no longer wanted
- * (`epochOf` null: fenced, released, removed) or that the fence refuses is skipped, never retried.
+ * goes through the WriteFence with the epoch of its server's link; a server whose writes are no
+ * longer wanted (`epochOf` null: fenced, released, removed) or that the fence refuses is skipped,
+ * never retried.
  */
 import {
   closePlayerSessionGroups,
