@@ -1,6 +1,7 @@
 /**
  * The stay writer's queue: batched closes and updates never wait for an open queued behind them
- * (a player who joins and leaves while the queue is busy), and what they write is stored.
+ * (a player who joins and leaves while the queue is busy), samples queued meanwhile go out in one
+ * write, and what they write is stored.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PlayerSessionInput } from "../data/history.ts";
@@ -58,16 +59,6 @@ describe("stay writer queue", () => {
       ["1", null, AT.getTime() + 1_000],
       ["2", guid, AT.getTime() + 2_000],
     ]);
-  });
-});
-
-describe("stay writer samples", () => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await createSqliteTestDatabase();
-  });
-  afterAll(async () => {
-    await t.drop();
   });
 
   it("writes the samples queued behind a busy write together, past the parameter limit, and skips servers no longer wanted", async () => {

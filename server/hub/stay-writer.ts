@@ -124,14 +124,10 @@ export class StayWriter<T = unknown> {
       (u): u is typeof u & { id: string } => u.id !== null,
     );
     if (rows.length === 0) return;
-    const stored = await this.fenced(
-      rows.map((r) => r.serverId),
-      async (db, allowed) => {
-        const wanted = rows.filter((r) => allowed.has(r.serverId));
-        await updatePlayerSessions(db, wanted, new Date(this.options.clock.wall()));
-        return wanted;
-      },
-    );
+    const stored = await this.fencedRows(rows, async (db, wanted) => {
+      await updatePlayerSessions(db, wanted, new Date(this.options.clock.wall()));
+      return wanted;
+    });
     await Promise.all((stored ?? []).map(async (r) => r.after?.(r.id)));
   }
 
@@ -143,14 +139,7 @@ export class StayWriter<T = unknown> {
         ids: (await Promise.all(c.stays)).filter((id): id is string => id !== null),
       })),
     );
-    await this.fenced(
-      groups.map((g) => g.serverId),
-      (db, allowed) =>
-        closePlayerSessionGroups(
-          db,
-          groups.filter((g) => allowed.has(g.serverId)),
-        ),
-    );
+    await this.fencedRows(groups, closePlayerSessionGroups);
   }
 
   /**
@@ -162,14 +151,7 @@ export class StayWriter<T = unknown> {
   }
 
   private async writeSamples(samples: readonly PlayerCountSampleInput[]): Promise<void> {
-    await this.fenced(
-      samples.map((s) => s.serverId),
-      (db, allowed) =>
-        recordPlayerCountSamples(
-          db,
-          samples.filter((s) => allowed.has(s.serverId)),
-        ),
-    );
+    await this.fencedRows(samples, recordPlayerCountSamples);
   }
 
   private async openBatch(batch: QueuedOpen<T>[]): Promise<void> {
@@ -222,6 +204,24 @@ export class StayWriter<T = unknown> {
         batch.position = this.enqueued;
       },
     };
+  }
+
+  /**
+   * Runs `write` through the fence with the rows of the servers it allows; null (not run) when none
+   * is wanted.
+   */
+  private fencedRows<R extends { serverId: string }, T>(
+    rows: readonly R[],
+    write: (db: Db, allowed: R[]) => Promise<T>,
+  ): Promise<T | null> {
+    return this.fenced(
+      rows.map((r) => r.serverId),
+      (db, allowed) =>
+        write(
+          db,
+          rows.filter((r) => allowed.has(r.serverId)),
+        ),
+    );
   }
 
   /** Runs `write` through the fence for the servers still wanted; null (not run) when none is. */
