@@ -210,10 +210,10 @@ export class StayWriter<T = unknown> {
    * Runs `write` through the fence with the rows of the servers it allows; null (not run) when none
    * is wanted.
    */
-  private fencedRows<R extends { serverId: string }, T>(
-    rows: readonly R[],
-    write: (db: Db, allowed: R[]) => Promise<T>,
-  ): Promise<T | null> {
+  private fencedRows<Row extends { serverId: string }, Result>(
+    rows: readonly Row[],
+    write: (db: Db, allowed: Row[]) => Promise<Result>,
+  ): Promise<Result | null> {
     return this.fenced(
       rows.map((r) => r.serverId),
       (db, allowed) =>
