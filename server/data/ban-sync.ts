@@ -146,6 +146,18 @@ export function appliedBanCount(db: Db, serverId: string): Promise<number> {
   return db.banSync.count({ where: { serverId, state: "applied" } });
 }
 
+/**
+ * Whether any sync row of this server is waiting for a pass: pending or failed (retries), or
+ * applied (a lift, should its ban end). None: a quiet pass has nothing to read (server/hub/ban-sync.ts).
+ */
+export async function hasSyncRowsInPlay(db: Db, serverId: string): Promise<boolean> {
+  const row = await db.banSync.findFirst({
+    where: { serverId, state: { in: ["pending", "failed", "applied"] } },
+    select: { banId: true },
+  });
+  return row !== null;
+}
+
 export async function banSyncRows(db: Db, serverId: string) {
   return db.banSync.findMany({ where: { serverId }, orderBy: { createdAt: "asc" } });
 }

@@ -1,8 +1,9 @@
 /**
  * Quiet native sync passes, on SQLite and PostgreSQL, against the Minecraft emulator on loopback:
  * once a server's full pass is done, a pass whose game list has not changed and with no ban change
- * signalled lists the game once and reads only retries and lifts; a signal (soon), a full check
- * falling due, or a change in the game's own list brings the full pass back.
+ * signalled lists the game once and reads only retries and lifts (nothing at all where no sync row
+ * is in play); a signal (soon), a full check falling due, or a change in the game's own list brings
+ * the full pass back, and so does a signal that arrived while the last full pass ran.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../../lib/permissions.ts";
@@ -12,6 +13,7 @@ import { startEmulator } from "../rcon/emulators/registry.ts";
 import type { SourceEmulator } from "../rcon/emulators/source/emulator.ts";
 import { loadFamily } from "../rcon/registry.ts";
 import { whenOnline } from "../rcon/testing/when-online.ts";
+import type { Db } from "../db/client.ts";
 import type { RconConnection, RunCommand } from "../rcon/types.ts";
 import { encryptSecret } from "../security/crypto.ts";
 import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
@@ -199,5 +201,90 @@ describe.each(DATABASE_KINDS)("quiet native sync passes on $kind", ({ create }) 
     clock += 5 * MINUTE;
     expect((await pass(sync)).summary).toMatchObject({ applied: 1 });
     expect(await stateOf(broken.id)).toBe("applied");
+  }, 30_000);
+  it("a quiet pass reads no sync rows where the last full pass left none in play; a ban in play brings the reads back", async () => {
+    // A server of its own: no earlier case's bans target it.
+    const otherId = (
+      await t.db.server.create({
+        data: {
+          name: "MC quiet, no bans",
+          game: "minecraft",
+          protocol: "source",
+          host: mc.host,
+          port: mc.port,
+          passwordEncrypted: encryptSecret(PASSWORD, KEY),
+        },
+      })
+    ).id;
+    let syncReads = 0;
+    const counted = t.db.$extends({
+      query: {
+        banSync: {
+          async $allOperations({ args, query }) {
+            syncReads++;
+            return query(args);
+          },
+        },
+      },
+    }) as unknown as Db;
+    const sync = new NativeBanSync({
+      db: counted,
+      logger: silent,
+      now: () => clock,
+      fullEveryMs: FULL_EVERY_MS,
+    });
+    const passOn = async () => {
+      commands.length = 0;
+      syncReads = 0;
+      clock += MINUTE;
+      const summary = await sync.syncOnce(otherId, connection.dialect, run);
+      return { summary, sent: [...commands], syncReads };
+    };
+    const full = await passOn();
+    expect(full.syncReads).toBeGreaterThan(0);
+    const idle = await passOn();
+    expect(idle).toMatchObject({ sent: ["banlist"], syncReads: 0 });
+
+    const held = await createBan(
+      ctx(),
+      {
+        identifiers: [{ kind: "mc_name", value: `Quiet_${++names}` }],
+        reason: "griefing",
+        duration: "permanent",
+        target: { scope: "servers", serverIds: [otherId] },
+      },
+      new Date(clock),
+    );
+    sync.soon([otherId]);
+    expect((await passOn()).summary).toMatchObject({ applied: 1 });
+    // Applied: a quiet pass looks for retries and lifts again, and lifts a revoke with no signal.
+    const watching = await passOn();
+    expect(watching.sent).toEqual(["banlist"]);
+    expect(watching.syncReads).toBeGreaterThan(0);
+    await revokeBan(ctx(), { id: held.id, reason: "appeal accepted" });
+    expect((await passOn()).summary).toMatchObject({ removed: 1, failed: 0 });
+    expect(await banSyncRows(t.db, otherId)).toMatchObject([{ banId: held.id, state: "removed" }]);
+    expect(await passOn()).toMatchObject({ sent: ["banlist"], syncReads: 0 });
+  }, 30_000);
+
+  it("a signal that arrives while a full pass runs makes the next pass full too", async () => {
+    const sync = newSync();
+    sync.soon([serverId]);
+    const mid: { ban?: Awaited<ReturnType<typeof ban>> } = {};
+    const signalMidPass: RunCommand = async (command, options) => {
+      // The pass has read the bans to apply by the time it lists the game: this ban and its
+      // signal (the hub's recheckBans) come too late for it.
+      if (!mid.ban) {
+        mid.ban = await ban();
+        sync.soon([serverId]);
+      }
+      return run(command, options);
+    };
+    clock += MINUTE;
+    await sync.syncOnce(serverId, connection.dialect, signalMidPass);
+    const late = mid.ban!;
+    expect(await stateOf(late.id)).toBeUndefined();
+    expect((await pass(sync)).summary).toMatchObject({ applied: 1 });
+    expect(await stateOf(late.id)).toBe("applied");
   }, 30_000);
 });
