@@ -7,10 +7,10 @@
  */
 import type { PlayerRecordBadge, WatchNoticeMessage } from "../../lib/realtime/contract.ts";
 import { sameBadge } from "../../lib/realtime/player-delta.ts";
+import { linkLateIdentitiesOfStays } from "../data/players/late-links.ts";
 import {
   badgesFor,
   currentPlayersOfStays,
-  linkLateIdentitiesOfStays,
   linkStays,
   type StayFields,
   type StayGame,

@@ -6,6 +6,7 @@
  * pruneHistory.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Db } from "../../db/client.ts";
 import { DATABASE_KINDS, type TestDatabase } from "../../testing/databases.ts";
 import { createUnreadableServer } from "../../testing/hub.ts";
 import {
@@ -17,14 +18,8 @@ import {
   pruneHistory,
   recordPlayerCountSample,
 } from "../history.ts";
-import {
-  badgesFor,
-  linkLateIdentities,
-  linkLateIdentitiesOfStays,
-  linkStays,
-  type StayGame,
-  type StayToLink,
-} from "./linking.ts";
+import { linkLateIdentities, linkLateIdentitiesOfStays } from "./late-links.ts";
+import { badgesFor, linkStays, type StayGame, type StayToLink } from "./linking.ts";
 
 const T0 = new Date("2026-06-01T12:00:00Z");
 const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
@@ -334,6 +329,97 @@ describe.each(DATABASE_KINDS)("player linking on $kind", ({ create }) => {
     expect(await t.db.player.count({ where: { id: placeholder!.playerId } })).toBe(0);
   });
 
+  it("links a batch of late identities set-wise: as many statements for 60 stays as for 3, each stay as if alone", async () => {
+    /** Late GUIDs for `count` new stays on their own players; the Prisma operations it took. */
+    const lateBatch = async (count: number, tag: string, guidBase: number) => {
+      const stays = await open(
+        ...Array.from({ length: count }, (_, k) => ({
+          serverId: s3,
+          game: ARMA,
+          name: `${tag} ${k}`,
+          address: `198.51.100.${k + 1}:2304`,
+        })),
+      );
+      const linked = await link(stays, at(50));
+      let operations = 0;
+      const counted = t.db.$extends({
+        query: {
+          async $allOperations({ args, query }) {
+            operations++;
+            return query(args) as Promise<unknown>;
+          },
+        },
+      }) as unknown as Db;
+      const guidOf = (k: number) => (guidBase + k).toString(16).padStart(32, "f");
+      const results = await linkLateIdentitiesOfStays(
+        counted,
+        stays.map((stay, k) => ({
+          stayId: stay.stayId,
+          // The first stay is renamed too: the record follows the name.
+          fields: {
+            ...stay,
+            game: ARMA,
+            guid: guidOf(k),
+            ...(k === 0 ? { name: "Renamed", plainName: "Renamed" } : {}),
+          },
+        })),
+        at(60),
+      );
+      expect(results.map((r) => r?.playerId)).toEqual(linked.map((r) => r!.playerId));
+      for (const [k, r] of results.entries())
+        expect((await identities(r!.playerId)).map((i) => `${i.kind}:${i.value}`)).toContain(
+          `battleye:${guidOf(k)}`,
+        );
+      expect(await t.db.player.findUniqueOrThrow({ where: { id: results[0]!.playerId } })).toMatchObject({
+        lastName: "Renamed",
+      });
+      return operations;
+    };
+    const few = await lateBatch(3, "Few", 0x1000);
+    const many = await lateBatch(60, "Many", 0x2000);
+    expect(many).toBe(few);
+    expect(many).toBeLessThan(12); // linked one by one, it was about ten per stay
+  });
+
+  it("links a mixed batch of late identities as one after the other would: unknown, unlinked, placeholder and conflict", async () => {
+    const guid = "dddddddddddddddddddddddddddddddd";
+    const [known] = await open({ serverId: s3, game: ARMA, name: "Veteran", guid });
+    const [veteran] = await link([known!], at(70));
+    const [placeholderStay, notLinked, plain] = await open(
+      { serverId: s3, game: ARMA, name: "Veteran alt", address: "198.51.100.200:2304", joinedAt: at(80) },
+      { serverId: s3, game: ARMA, name: "Newcomer", address: "198.51.100.201:2304", joinedAt: at(80) },
+      { serverId: s3, game: ARMA, name: "Regular", address: "198.51.100.202:2304", joinedAt: at(80) },
+    );
+    const [placeholder, , regular] = await link([placeholderStay!, plain!], at(80)).then(([p, r]) => [
+      p,
+      null,
+      r,
+    ]);
+    const results = await linkLateIdentitiesOfStays(
+      t.db,
+      [
+        { stayId: "no-such-stay", fields: { ...plain!, game: ARMA } },
+        { stayId: placeholderStay!.stayId, fields: { ...placeholderStay!, game: ARMA, guid } },
+        { stayId: notLinked!.stayId, fields: { ...notLinked!, game: ARMA, guid: GUID_B.replace(/b/g, "e") } },
+        { stayId: plain!.stayId, fields: { ...plain!, game: ARMA } },
+      ],
+      at(90),
+    );
+    expect(results[0]).toBeNull();
+    // The placeholder gives way to the known person and is gone.
+    expect(results[1]!.playerId).toBe(veteran!.playerId);
+    expect(await playerOf(placeholderStay!.stayId)).toBe(veteran!.playerId);
+    expect(await t.db.player.count({ where: { id: placeholder!.playerId } })).toBe(0);
+    // A stay never linked is linked now, with its GUID.
+    expect(await playerOf(notLinked!.stayId)).toBe(results[2]!.playerId);
+    expect((await identities(results[2]!.playerId)).some((i) => i.kind === "battleye")).toBe(true);
+    // Nothing new: the stay keeps its player.
+    expect(results[3]).toMatchObject({
+      playerId: regular!.playerId,
+      badge: { notes: 0, warnings: 0, watch: null },
+    });
+  });
+
   it("keeps a late GUID held by another player as a conflict when the stay's player is someone (a note)", async () => {
     const [a] = await open({ serverId: s3, game: ARMA, name: "Holder", guid: GUID_B });
     const [holder] = await link([a!]);
@@ -490,6 +576,17 @@ describe.each(DATABASE_KINDS)("player linking on $kind", ({ create }) => {
       secondsPlayed: 30 + 70,
       lastSeenAt: at(70),
     });
+    const seenOn = async (playerId: string) =>
+      Object.fromEntries(
+        (await t.db.playerServer.findMany({ where: { playerId } })).map((p) => [p.serverId, p.lastSeenAt]),
+      );
+    expect(await seenOn(r!.playerId)).toEqual({ [s1]: at(30), [s2]: at(70) });
+    // Last seen only moves forward: a stay that ends earlier moves its server's, not the player's.
+    const [d] = await open({ serverId: s1, name: "Grouped", steamId: id, joinedAt: at(20) });
+    await link([d!], at(20));
+    await closePlayerSessionGroups(t.db, [{ ids: [d!.stayId], leftAt: at(50) }]);
+    expect((await t.db.player.findUniqueOrThrow({ where: { id: r!.playerId } })).lastSeenAt).toEqual(at(70));
+    expect(await seenOn(r!.playerId)).toEqual({ [s1]: at(50), [s2]: at(70) });
   });
 
   it("closes 400 linked stays ending at one time, in more than one statement per kind", async () => {

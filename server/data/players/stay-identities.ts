@@ -32,6 +32,18 @@ export interface StayFields {
   address: string | null;
 }
 
+/** A stored stay to link, with what it showed. */
+export interface StayToLink extends StayFields {
+  stayId: string;
+  serverId: string;
+  game: StayGame;
+  joinedAt: Date;
+  /** Stays already closed (the backfill): last seen is when they left, and they count in the totals. */
+  leftAt?: Date | null;
+  /** The live list's word; stored stays of bots are recognised by their address "bot". */
+  isBot?: boolean;
+}
+
 export interface StayIdentity {
   kind: string;
   value: string;
