@@ -139,7 +139,9 @@ export class StayWriter<T = unknown> {
         ids: (await Promise.all(c.stays)).filter((id): id is string => id !== null),
       })),
     );
-    await this.fencedRows(groups, closePlayerSessionGroups);
+    await this.fencedRows(groups, (db, wanted) =>
+      closePlayerSessionGroups(db, wanted, new Date(this.options.clock.wall())),
+    );
   }
 
   /**

@@ -557,12 +557,16 @@ describe.each(DATABASE_KINDS)("player linking on $kind", ({ create }) => {
       { serverId: s2, name: "Other", steamId: steam(1091), joinedAt: T0 },
     );
     const [r] = await link([a!, b!, c!]);
-    await closePlayerSessionGroups(t.db, [
-      { ids: [a!.stayId], leftAt: at(30) },
-      { ids: [b!.stayId, c!.stayId], leftAt: at(70) },
-      { ids: [a!.stayId], leftAt: at(400) }, // already closed in this very call: nothing more
-      { ids: [], leftAt: at(500) },
-    ]);
+    await closePlayerSessionGroups(
+      t.db,
+      [
+        { ids: [a!.stayId], leftAt: at(30) },
+        { ids: [b!.stayId, c!.stayId], leftAt: at(70) },
+        { ids: [a!.stayId], leftAt: at(400) }, // already closed in this very call: nothing more
+        { ids: [], leftAt: at(500) },
+      ],
+      at(500),
+    );
     const stays = await t.db.playerSession.findMany({
       where: { id: { in: [a!.stayId, b!.stayId, c!.stayId] } },
     });
@@ -584,7 +588,7 @@ describe.each(DATABASE_KINDS)("player linking on $kind", ({ create }) => {
     // Last seen only moves forward: a stay that ends earlier moves its server's, not the player's.
     const [d] = await open({ serverId: s1, name: "Grouped", steamId: id, joinedAt: at(20) });
     await link([d!], at(20));
-    await closePlayerSessionGroups(t.db, [{ ids: [d!.stayId], leftAt: at(50) }]);
+    await closePlayerSessionGroups(t.db, [{ ids: [d!.stayId], leftAt: at(50) }], at(50));
     expect((await t.db.player.findUniqueOrThrow({ where: { id: r!.playerId } })).lastSeenAt).toEqual(at(70));
     expect(await seenOn(r!.playerId)).toEqual({ [s1]: at(50), [s2]: at(70) });
   });
@@ -599,7 +603,7 @@ describe.each(DATABASE_KINDS)("player linking on $kind", ({ create }) => {
       })),
     );
     const linked = await link(many.map((m) => m));
-    await closePlayerSessionGroups(t.db, [{ ids: many.map((m) => m.stayId), leftAt: at(60) }]);
+    await closePlayerSessionGroups(t.db, [{ ids: many.map((m) => m.stayId), leftAt: at(60) }], at(60));
     const players = await t.db.player.findMany({ where: { id: { in: linked.map((r) => r!.playerId) } } });
     expect(players.map((p) => [p.staysCount, p.lastSeenAt])).toEqual(players.map(() => [1, at(60)]));
     const perServer = await t.db.playerServer.findMany({
