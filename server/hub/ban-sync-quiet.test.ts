@@ -36,6 +36,21 @@ describe.each(DATABASE_KINDS)("quiet native sync passes on $kind", ({ create }) 
   let run: RunCommand;
   let names = 0;
 
+  /** A server row for the Minecraft emulator. */
+  const createServer = async (name: string) =>
+    (
+      await t.db.server.create({
+        data: {
+          name,
+          game: "minecraft",
+          protocol: "source",
+          host: mc.host,
+          port: mc.port,
+          passwordEncrypted: encryptSecret(PASSWORD, KEY),
+        },
+      })
+    ).id;
+
   beforeAll(async () => {
     t = await create();
     const row = await t.db.user.create({
@@ -63,18 +78,7 @@ describe.each(DATABASE_KINDS)("quiet native sync passes on $kind", ({ create }) 
       commands.push(command.split(" ")[0] ?? "");
       return connection.command(command, options);
     };
-    serverId = (
-      await t.db.server.create({
-        data: {
-          name: "MC quiet",
-          game: "minecraft",
-          protocol: "source",
-          host: mc.host,
-          port: mc.port,
-          passwordEncrypted: encryptSecret(PASSWORD, KEY),
-        },
-      })
-    ).id;
+    serverId = await createServer("MC quiet");
   }, 30_000);
   afterAll(async () => {
     await connection?.stop();
@@ -83,14 +87,14 @@ describe.each(DATABASE_KINDS)("quiet native sync passes on $kind", ({ create }) 
   });
 
   const ctx = () => ({ db: t.db, actor: admin, ip: null });
-  const ban = (duration = "permanent") =>
+  const ban = (duration = "permanent", on = serverId) =>
     createBan(
       ctx(),
       {
         identifiers: [{ kind: "mc_name", value: `Quiet_${++names}` }],
         reason: "griefing",
         duration,
-        target: { scope: "servers", serverIds: [serverId] },
+        target: { scope: "servers", serverIds: [on] },
       },
       new Date(clock),
     );
@@ -202,20 +206,10 @@ describe.each(DATABASE_KINDS)("quiet native sync passes on $kind", ({ create }) 
     expect((await pass(sync)).summary).toMatchObject({ applied: 1 });
     expect(await stateOf(broken.id)).toBe("applied");
   }, 30_000);
+
   it("a quiet pass reads no sync rows where the last full pass left none in play; a ban in play brings the reads back", async () => {
     // A server of its own: no earlier case's bans target it.
-    const otherId = (
-      await t.db.server.create({
-        data: {
-          name: "MC quiet, no bans",
-          game: "minecraft",
-          protocol: "source",
-          host: mc.host,
-          port: mc.port,
-          passwordEncrypted: encryptSecret(PASSWORD, KEY),
-        },
-      })
-    ).id;
+    const otherId = await createServer("MC quiet, no bans");
     let syncReads = 0;
     const counted = t.db.$extends({
       query: {
@@ -245,16 +239,7 @@ describe.each(DATABASE_KINDS)("quiet native sync passes on $kind", ({ create }) 
     const idle = await passOn();
     expect(idle).toMatchObject({ sent: ["banlist"], syncReads: 0 });
 
-    const held = await createBan(
-      ctx(),
-      {
-        identifiers: [{ kind: "mc_name", value: `Quiet_${++names}` }],
-        reason: "griefing",
-        duration: "permanent",
-        target: { scope: "servers", serverIds: [otherId] },
-      },
-      new Date(clock),
-    );
+    const held = await ban("permanent", otherId);
     sync.soon([otherId]);
     expect((await passOn()).summary).toMatchObject({ applied: 1 });
     // Applied: a quiet pass looks for retries and lifts again, and lifts a revoke with no signal.
