@@ -293,6 +293,8 @@ async function main(): Promise<void> {
       await realtime.close();
       // Flush the console history and close every RCON connection, then the demo emulators.
       await hub.stop();
+      // Schedule steps in flight fail fast once the connections are closed: their outcome is stored.
+      await schedules.settle(1_000);
       await gameLogs.close();
       await demo.close();
       await cluster?.close();

@@ -507,6 +507,66 @@ describe("the schedule runner on a controlled clock", () => {
     }
   });
 
+  it("at shutdown, settle waits for a step in flight to store its outcome, up to its bound", async () => {
+    const schedule = await createSchedule(
+      ctx(),
+      {
+        name: "Shutdown",
+        servers: [serverA],
+        schedule: "every 1 minutes",
+        action: "broadcast",
+        message: "Bye",
+      },
+      clock.wall(),
+    );
+    const gates: (() => void)[] = [];
+    const stopping = new ScheduleRunner({
+      db: t.db,
+      logger: silentLogger,
+      clock,
+      held: () => [serverA],
+      hub: {
+        ...realHub(),
+        // The send waits in the queue; the connections close: nothing was sent.
+        broadcast: async () => {
+          await new Promise<void>((resolve) => gates.push(resolve));
+          throw new NotSentError("The connection closed: RconDeck is stopping.");
+        },
+      },
+    });
+    const states = async () =>
+      (
+        await t.db.automationRun.findMany({ where: { scheduleId: schedule.id }, orderBy: { dueAt: "asc" } })
+      ).map((r) => r.state);
+    clock.advance(MINUTE);
+    void stopping.tick();
+    await vi.waitFor(() => expect(gates).toHaveLength(1));
+    stopping.stop();
+    let settled = false;
+    const settling = stopping.settle(1_000).then(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(settled).toBe(false); // still waiting for the step
+    gates[0]!();
+    await settling;
+    expect(await states()).toEqual(["handed-over"]); // stored before settle resolved
+
+    // A step that never ends holds the shutdown no longer than the bound.
+    const hanging = new ScheduleRunner({
+      db: t.db,
+      logger: silentLogger,
+      clock,
+      held: () => [serverA],
+      hub: { ...realHub(), broadcast: () => new Promise<never>(() => {}) },
+    });
+    clock.advance(MINUTE);
+    void hanging.tick();
+    await vi.waitFor(async () => expect(await states()).toEqual(["handed-over", "running"]));
+    hanging.stop();
+    const bounded = hanging.settle(1_000);
+    clock.advance(1_000);
+    await bounded;
+  });
+
   it("a sequence left counting down by a stopped process is marked interrupted, not shown running for ever", async () => {
     const schedule = await createSchedule(
       ctx(),

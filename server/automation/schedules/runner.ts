@@ -123,6 +123,22 @@ export class ScheduleRunner {
     this.sequences.clear();
   }
 
+  /**
+   * After stop(), at shutdown: waits up to `waitMs` for the steps in flight to record their outcome
+   * (sent, failed, or handed over once the connections close). Without it the process could exit
+   * first, and their runs would show "running" until another instance marked them interrupted a
+   * grace period later (the likely cause of a cluster-test failure where a due time met a SIGTERM:
+   * the three runs of the leaving instance's servers ended "interrupted").
+   */
+  async settle(waitMs: number): Promise<void> {
+    if (this.inFlight.size === 0) return;
+    let release = () => {};
+    const bound = new Promise<void>((resolve) => (release = resolve));
+    const timer = this.options.clock.setTimeout(() => release(), waitMs);
+    await Promise.race([Promise.allSettled([...this.inFlight]), bound]);
+    this.options.clock.clearTimeout(timer);
+  }
+
   /** One pass; overlapping calls share the pass in progress. */
   tick(): Promise<void> {
     this.ticking ??= this.pass()
