@@ -182,13 +182,13 @@ async function linkRound(
   now: Date,
   out: Map<LateStay, LinkedStay | null>,
 ): Promise<void> {
-  const relink: LateStay[] = [];
+  const relink: { s: LateStay; stay: StayToLink }[] = [];
   const linked: { s: LateStay; v: Seen; owner: Owner }[] = [];
   for (const s of round) {
     const v = seen.get(s);
     if (!v)
       out.set(s, null); // no such stay (pruned, or never stored)
-    else if (!v.owner) relink.push(s);
+    else if (!v.owner) relink.push({ s, stay: v.stay });
     else linked.push({ s, v, owner: v.owner });
   }
   const others = await holders(
@@ -211,7 +211,7 @@ async function linkRound(
         data: { playerId: null, originPlayerId: null },
       });
       await tx.player.delete({ where: { id: owner.id } });
-      relink.push(entry.s);
+      relink.push({ s: entry.s, stay });
       continue;
     }
     kept.push(entry);
@@ -223,11 +223,11 @@ async function linkRound(
     relink.length > 0
       ? await linkInTransaction(
           tx,
-          relink.map((s) => seen.get(s)?.stay ?? null).filter((stay): stay is StayToLink => stay !== null),
+          relink.map((r) => r.stay),
           now,
         )
       : new Map<string, LinkedStay>();
-  for (const s of relink) out.set(s, fresh.get(s.stayId) ?? null);
+  for (const { s, stay } of relink) out.set(s, fresh.get(stay.stayId) ?? null);
   const badges = await badgesFor(
     tx,
     kept.map(({ owner }) => owner.id),
