@@ -36,6 +36,15 @@ export interface StayWriterOptions<T> {
   batchSize?: number;
 }
 
+/**
+ * How long opens are gathered. The queue waits meanwhile, so the closes, identity updates and
+ * samples asked for then go out after it together too, and the batch's links share their lookups:
+ * at 1,000 bench servers, 50 ms made 12.6 open batches a second (and as many link transactions,
+ * about 12 Prisma operations each), 250 ms 3.7. Nothing waits for these writes: a stay's record
+ * badge only reaches the live table that much later.
+ */
+export const GATHER_MS = 250;
+
 interface QueuedOpen<T> {
   input: PlayerSessionInput;
   context: T;
@@ -67,7 +76,7 @@ export class StayWriter<T = unknown> {
   private readonly batchSize: number;
 
   constructor(private readonly options: StayWriterOptions<T>) {
-    this.gatherMs = options.gatherMs ?? 50;
+    this.gatherMs = options.gatherMs ?? GATHER_MS;
     this.batchSize = options.batchSize ?? 500;
   }
 
