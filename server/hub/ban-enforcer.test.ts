@@ -17,6 +17,7 @@ import type { RunningBattlEyeEmulator } from "../rcon/emulators/battleye/emulato
 import type { SourceEmulator } from "../rcon/emulators/source/emulator.ts";
 import { encryptSecret } from "../security/crypto.ts";
 import { DATABASE_KINDS, type TestDatabase } from "../testing/databases.ts";
+import type { Db } from "../db/client.ts";
 import { NativeBanSync } from "./ban-sync.ts";
 import { BanEnforcer } from "./ban-enforcer.ts";
 import { banOnlinePlayer } from "./ban-player.ts";
@@ -427,5 +428,70 @@ describe.each(DATABASE_KINDS)("ban enforcement on $kind", ({ create }) => {
     }
     enforcer.onPlayers(server.id, [player], actions); // the next poll: checked again
     await vi.waitFor(() => expect(kicked).toEqual(["9"]));
+  });
+
+  it("the lists of servers polled within the gather share one lookup, and a banned player among them is kicked", async () => {
+    const servers = await Promise.all(
+      [1, 2, 3].map((i) =>
+        t.db.server.create({
+          data: {
+            name: `Gathered ${i}`,
+            game: "csgo",
+            protocol: "source",
+            host: "127.0.0.1",
+            port: 10 + i,
+            passwordEncrypted: "x",
+            enabled: false,
+          },
+        }),
+      ),
+    );
+    await createBan(
+      { db: t.db, actor: admin, ip: null },
+      {
+        identifiers: [{ kind: "steam", value: "76561197960265799" }],
+        reason: "gathered",
+        duration: "permanent",
+        target: { scope: "servers", serverIds: [servers[2]!.id] },
+      },
+    );
+    let lookups = 0;
+    const counted = t.db.$extends({
+      query: {
+        banIdentifier: {
+          async findMany({ args, query }) {
+            // The batch's key lookup (bannedKeys) selects kind and value; a full check selects banId.
+            if (args.select?.value) lookups++;
+            return query(args);
+          },
+        },
+      },
+    }) as unknown as Db;
+    const enforcer = new BanEnforcer({ db: counted, logger: silent, gatherMs: 1_000 });
+    const kicked: string[] = [];
+    const playerOn = (i: number): Player => ({
+      id: String(i),
+      name: `Gathered${i}`,
+      plainName: `Gathered${i}`,
+      ping: 40,
+      score: 0,
+      address: `198.51.100.${i}:2304`,
+      guid: null,
+      steamId: i === 2 ? "76561197960265799" : `7656119796026570${i}`,
+      connectedSeconds: 5,
+      isBot: false,
+      state: null,
+    });
+    // Three polls answered 30 ms apart, well within the gather (long here: a loaded machine stretches timers).
+    for (const [i, server] of servers.entries()) {
+      enforcer.onPlayers(server.id, [playerOn(i)], {
+        kick: (id) => Promise.resolve(void kicked.push(`${server.name}:${id}`)),
+        line: () => undefined,
+      });
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+    await vi.waitFor(() => expect(kicked).toEqual(["Gathered 3:2"]), { timeout: 5_000 });
+    // One key lookup for the three lists (one per poll without the gather: three).
+    expect(lookups).toBe(1);
   });
 });
