@@ -10,7 +10,7 @@ import { AWKWARD_TEXTS } from "../testing/awkward-text.ts";
 import { completeAudit, recordAudit, type AuditEventDto } from "./audit.ts";
 import { verifyAuditChain } from "./audit-chain.ts";
 import { appendSealed, flushAuditWrites } from "./audit-chain-writer.ts";
-import { createDb } from "../db/client.ts";
+import { createDb, type Db } from "../db/client.ts";
 
 describe.each(DATABASE_KINDS)("audit hash chain on $kind", ({ kind, create }) => {
   let t: TestDatabase;
@@ -274,6 +274,42 @@ describe.each(DATABASE_KINDS)("audit hash chain on $kind", ({ kind, create }) =>
     expect(
       await t.db.auditSeal.count({ where: { kind: "complete", eventId: { in: pending.map((p) => p.id) } } }),
     ).toBe(30);
+    expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true });
+  });
+
+  it("a completion of an event this writer stored pending does not read the event back (SQLite)", async () => {
+    let reads = 0;
+    const counted = t.db.$extends({
+      query: {
+        auditEvent: {
+          async findMany({ args, query }) {
+            reads++;
+            return query(args);
+          },
+        },
+      },
+    }) as unknown as Db;
+    const pending = await Promise.all(
+      ["first", "second"].map((targetId) =>
+        recordAudit(counted, { actor, action: "console.command", targetId, outcome: "pending" }),
+      ),
+    );
+    const completed = await Promise.all(pending.map((p) => completeAudit(counted, p, "success", p.targetId)));
+    // PostgreSQL's completion is an update that returns the row: it never read it.
+    expect(reads).toBe(0);
+    for (const done of completed) {
+      const stored = await t.db.auditEvent.findUniqueOrThrow({ where: { id: done.id } });
+      // What the caller is given is the row as stored.
+      expect(done).toMatchObject({
+        id: stored.id,
+        action: stored.action,
+        targetId: stored.targetId,
+        actorId: actor.id,
+        outcome: "success",
+        detail: stored.targetId,
+      });
+      expect(stored).toMatchObject({ outcome: "success", detail: done.targetId });
+    }
     expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true });
   });
 
