@@ -18,7 +18,8 @@ import { Prisma } from "../../prisma/generated/sqlite/client.ts";
 import { providerOf, type AuditEvent, type Db } from "../db/client.ts";
 import { appendGenesis, chainHash, lockChain, sealContent, type SealedState } from "./audit-chain.ts";
 import { isUniqueViolation, type Tx } from "./players/sql.ts";
-import { insertJsonRows, jsonRows } from "./sqlite-json-rows.ts";
+import { executeWithJson, insertJsonRowsSql, jsonRows } from "./sqlite-json-rows.ts";
+import { writeDirect } from "../db/sqlite-direct.ts";
 
 type RowData = Omit<AuditEvent, "repeats" | "lastAt"> & Partial<Pick<AuditEvent, "repeats" | "lastAt">>;
 
@@ -174,12 +175,24 @@ class ChainWriter {
     const head = (this.head ??= await this.readHead());
     const { seals, last } = sealsFrom(head, kept);
     const { inserts, completions, repeats } = splitChanges(kept);
-    const results = await this.db.$transaction([
-      ...(inserts.length > 0 ? [insertEventsSqlite(this.db, inserts)] : []),
-      ...(completions.size > 0 ? [completeAllSqlite(this.db, completions)] : []),
-      ...repeats.map(({ write }) => write(this.db)),
-      insertSealsSqlite(this.db, seals, new Date()),
-    ]);
+    const sealedAt = new Date();
+    // Without repeats (whose rows come back from Prisma), on the connection itself when it is free
+    // (sqlite-direct.ts); else one Prisma batch transaction.
+    const direct =
+      repeats.length === 0 &&
+      writeDirect(this.db, [
+        ...(inserts.length > 0 ? [{ sql: INSERT_EVENTS_SQL, args: [eventRowsJson(inserts)] }] : []),
+        ...(completions.size > 0 ? [{ sql: COMPLETE_EVENTS_SQL, args: [completionsJson(completions)] }] : []),
+        { sql: INSERT_SEALS_SQL, args: [sealRowsJson(seals, sealedAt)] },
+      ]);
+    const results = direct
+      ? []
+      : await this.db.$transaction([
+          ...(inserts.length > 0 ? [insertEventsSqlite(this.db, inserts)] : []),
+          ...(completions.size > 0 ? [completeAllSqlite(this.db, completions)] : []),
+          ...repeats.map(({ write }) => write(this.db)),
+          insertSealsSqlite(this.db, seals, sealedAt),
+        ]);
     this.head = last;
     // Results in the order above: [inserts?, completions?, ...repeats, seals].
     const first = (inserts.length > 0 ? 1 : 0) + (completions.size > 0 ? 1 : 0);
@@ -291,19 +304,30 @@ function splitChanges(batch: Queued[]) {
 const EVENT_COLUMNS = Object.values(Prisma.AuditEventScalarFieldEnum);
 const SEAL_COLUMNS = Object.values(Prisma.AuditSealScalarFieldEnum);
 
+const INSERT_EVENTS_SQL = insertJsonRowsSql("AuditEvent", EVENT_COLUMNS);
+const INSERT_SEALS_SQL = insertJsonRowsSql("AuditSeal", SEAL_COLUMNS);
+/** Every completion of a batch in one UPDATE (Prisma's `update` is one statement, and 0.5 ms, each). */
+const COMPLETE_EVENTS_SQL = `UPDATE "AuditEvent" SET "outcome" = json_extract(v.value, '$[1]'), "detail" = json_extract(v.value, '$[2]') FROM json_each(?) AS v WHERE "AuditEvent"."id" = json_extract(v.value, '$[0]')`;
+
+const eventRowsJson = (inserts: readonly RowData[]) => jsonRows(inserts.map(insertedRow), EVENT_COLUMNS);
+const sealRowsJson = (seals: ReturnType<typeof sealsFrom>["seals"], createdAt: Date) =>
+  jsonRows(
+    seals.map((seal) => ({ ...seal, createdAt })),
+    SEAL_COLUMNS,
+  );
+const completionsJson = (completions: ReadonlyMap<string, Completion>) =>
+  JSON.stringify([...completions].map(([id, c]) => [id, c.outcome, c.detail]));
+
 function insertEventsSqlite(db: Db, inserts: readonly RowData[]) {
-  return insertJsonRows(db, "AuditEvent", EVENT_COLUMNS, jsonRows(inserts.map(insertedRow), EVENT_COLUMNS));
+  return executeWithJson(db, INSERT_EVENTS_SQL, eventRowsJson(inserts));
 }
 
 function insertSealsSqlite(db: Db, seals: ReturnType<typeof sealsFrom>["seals"], createdAt: Date) {
-  const rows = seals.map((seal) => ({ ...seal, createdAt }));
-  return insertJsonRows(db, "AuditSeal", SEAL_COLUMNS, jsonRows(rows, SEAL_COLUMNS));
+  return executeWithJson(db, INSERT_SEALS_SQL, sealRowsJson(seals, createdAt));
 }
 
-/** Every completion of a batch in one UPDATE (Prisma's `update` is one statement, and 0.5 ms, each). */
 function completeAllSqlite(db: Db, completions: ReadonlyMap<string, Completion>) {
-  const json = JSON.stringify([...completions].map(([id, c]) => [id, c.outcome, c.detail]));
-  return db.$executeRaw`UPDATE "AuditEvent" SET "outcome" = json_extract(v.value, '$[1]'), "detail" = json_extract(v.value, '$[2]') FROM json_each(${json}) AS v WHERE "AuditEvent"."id" = json_extract(v.value, '$[0]')`;
+  return executeWithJson(db, COMPLETE_EVENTS_SQL, completionsJson(completions));
 }
 
 /** An inserted row as stored: its data with the column defaults. */

@@ -39,9 +39,20 @@ export function jsonRows<T extends object>(
   );
 }
 
-/** INSERT INTO table (columns) SELECT each column of each JSON row array. */
-export function insertJsonRows(db: Db, table: string, columns: readonly string[], json: string) {
+/** INSERT INTO table (columns) SELECT each column of each JSON row array (the one `?`). */
+export function insertJsonRowsSql(table: string, columns: readonly string[]): string {
   const names = columns.map((column) => `"${column}"`).join(", ");
   const values = columns.map((_, i) => `json_extract(value, '$[${i}]')`).join(", ");
-  return db.$executeRaw`INSERT INTO ${Prisma.raw(`"${table}" (${names})`)} SELECT ${Prisma.raw(values)} FROM json_each(${json})`;
+  return `INSERT INTO "${table}" (${names}) SELECT ${values} FROM json_each(?)`;
+}
+
+/** A statement whose one `?` is the JSON rows, through Prisma. */
+export function executeWithJson(db: Db, sql: string, json: string) {
+  const [before, after] = sql.split("?") as [string, string];
+  return db.$executeRaw(Prisma.sql([before, after], json));
+}
+
+/** insertJsonRowsSql's statement through Prisma. */
+export function insertJsonRows(db: Db, table: string, columns: readonly string[], json: string) {
+  return executeWithJson(db, insertJsonRowsSql(table, columns), json);
 }

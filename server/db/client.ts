@@ -9,6 +9,8 @@ import { PrismaClient as PostgresPrismaClient } from "../../prisma/generated/pos
 import { PrismaClient as SqlitePrismaClient } from "../../prisma/generated/sqlite/client.ts";
 import { sqliteDriverOptions } from "./sqlite-binding.ts";
 import { withBackgroundCheckpoints } from "./sqlite-checkpoints.ts";
+import { onEachConnection } from "./sqlite-adapter.ts";
+import { registerSqliteConnection } from "./sqlite-direct.ts";
 import { withStatementCache } from "./sqlite-statements.ts";
 import { withEventLoopTurns } from "./sqlite-turns.ts";
 
@@ -60,7 +62,10 @@ export function createDb(databaseUrl: string, options: DbOptions = {}): Db {
     // Synchronous driver: its queries take turns with the process's sockets (sqlite-turns.ts), and
     // each SQL text is prepared once (sqlite-statements.ts).
     const adapter = withEventLoopTurns(withStatementCache(factory));
-    return new SqlitePrismaClient({ adapter, ...CLIENT_OPTIONS });
+    // Its connection, once open, for the writes that skip Prisma (sqlite-direct.ts).
+    onEachConnection(adapter, (connection) => registerSqliteConnection(client, connection));
+    const client = new SqlitePrismaClient({ adapter, ...CLIENT_OPTIONS });
+    return client;
   }
   const adapter = new PrismaPg({ connectionString: databaseUrl });
   // Same models, same API: the PostgreSQL client is used through the SQLite client's types.
