@@ -175,28 +175,29 @@ class ChainWriter {
     const head = (this.head ??= await this.readHead());
     const { seals, last } = sealsFrom(head, kept);
     const { inserts, completions, repeats } = splitChanges(kept);
-    const sealedAt = new Date();
-    // Without repeats (whose rows come back from Prisma), on the connection itself when it is free
-    // (sqlite-direct.ts); else one Prisma batch transaction.
+    // The batch's statements, each with its rows as one JSON parameter: its inserts, its
+    // completions, then (after its repeats, which come back from Prisma) its seals.
+    const statements: JsonStatement[] = [
+      ...(inserts.length > 0 ? [{ sql: INSERT_EVENTS_SQL, json: eventRowsJson(inserts) }] : []),
+      ...(completions.size > 0 ? [{ sql: COMPLETE_EVENTS_SQL, json: completionsJson(completions) }] : []),
+    ];
+    const seal: JsonStatement = { sql: INSERT_SEALS_SQL, json: sealRowsJson(seals, new Date()) };
+    // On the connection itself when it is free (sqlite-direct.ts); else one Prisma batch transaction.
     const direct =
       repeats.length === 0 &&
-      writeDirect(this.db, [
-        ...(inserts.length > 0 ? [{ sql: INSERT_EVENTS_SQL, args: [eventRowsJson(inserts)] }] : []),
-        ...(completions.size > 0 ? [{ sql: COMPLETE_EVENTS_SQL, args: [completionsJson(completions)] }] : []),
-        { sql: INSERT_SEALS_SQL, args: [sealRowsJson(seals, sealedAt)] },
-      ]);
+      writeDirect(
+        this.db,
+        [...statements, seal].map(({ sql, json }) => ({ sql, args: [json] })),
+      );
     const results = direct
       ? []
       : await this.db.$transaction([
-          ...(inserts.length > 0 ? [insertEventsSqlite(this.db, inserts)] : []),
-          ...(completions.size > 0 ? [completeAllSqlite(this.db, completions)] : []),
+          ...statements.map(({ sql, json }) => executeWithJson(this.db, sql, json)),
           ...repeats.map(({ write }) => write(this.db)),
-          insertSealsSqlite(this.db, seals, sealedAt),
+          executeWithJson(this.db, seal.sql, seal.json),
         ]);
     this.head = last;
-    // Results in the order above: [inserts?, completions?, ...repeats, seals].
-    const first = (inserts.length > 0 ? 1 : 0) + (completions.size > 0 ? 1 : 0);
-    const repeated = results.slice(first, first + repeats.length) as AuditEvent[];
+    const repeated = results.slice(statements.length, statements.length + repeats.length) as AuditEvent[];
     let next = 0;
     const rows = batch.map(({ change }): AuditEvent | Error => {
       if (change.kind === "insert") return insertedRow(change.inserted);
@@ -304,6 +305,12 @@ function splitChanges(batch: Queued[]) {
 const EVENT_COLUMNS = Object.values(Prisma.AuditEventScalarFieldEnum);
 const SEAL_COLUMNS = Object.values(Prisma.AuditSealScalarFieldEnum);
 
+/** A SQLite statement whose one `?` takes its rows as JSON. */
+interface JsonStatement {
+  sql: string;
+  json: string;
+}
+
 const INSERT_EVENTS_SQL = insertJsonRowsSql("AuditEvent", EVENT_COLUMNS);
 const INSERT_SEALS_SQL = insertJsonRowsSql("AuditSeal", SEAL_COLUMNS);
 /** Every completion of a batch in one UPDATE (Prisma's `update` is one statement, and 0.5 ms, each). */
@@ -317,18 +324,6 @@ const sealRowsJson = (seals: ReturnType<typeof sealsFrom>["seals"], createdAt: D
   );
 const completionsJson = (completions: ReadonlyMap<string, Completion>) =>
   JSON.stringify([...completions].map(([id, c]) => [id, c.outcome, c.detail]));
-
-function insertEventsSqlite(db: Db, inserts: readonly RowData[]) {
-  return executeWithJson(db, INSERT_EVENTS_SQL, eventRowsJson(inserts));
-}
-
-function insertSealsSqlite(db: Db, seals: ReturnType<typeof sealsFrom>["seals"], createdAt: Date) {
-  return executeWithJson(db, INSERT_SEALS_SQL, sealRowsJson(seals, createdAt));
-}
-
-function completeAllSqlite(db: Db, completions: ReadonlyMap<string, Completion>) {
-  return executeWithJson(db, COMPLETE_EVENTS_SQL, completionsJson(completions));
-}
 
 /** An inserted row as stored: its data with the column defaults. */
 function insertedRow(inserted: RowData): AuditEvent {

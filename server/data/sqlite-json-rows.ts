@@ -48,8 +48,9 @@ export function insertJsonRowsSql(table: string, columns: readonly string[]): st
 
 /** A statement whose one `?` is the JSON rows, through Prisma. */
 export function executeWithJson(db: Db, sql: string, json: string) {
-  const [before, after] = sql.split("?") as [string, string];
-  return db.$executeRaw(Prisma.sql([before, after], json));
+  const parts = sql.split("?");
+  if (parts.length !== 2) throw new Error(`expected one ? in: ${sql.slice(0, 80)}`);
+  return db.$executeRaw(Prisma.sql(parts, json));
 }
 
 /** insertJsonRowsSql's statement through Prisma. */
