@@ -36,7 +36,8 @@
  * BENCH_SERVER_FLAGS="--trace-gc ..." adds Node/V8 flags to the measured server and shows its
  * output (--target build). BENCH_SQL_TIME=1 prints the time spent inside SQLite over the measured
  * window, by SQL text (--target process; support/sql-timing.ts). BENCH_HEAP_PROF=<dir> writes a
- * sampling heap profile of the measured window, every allocation counted (--target process).
+ * sampling heap profile of the measured window, every allocation counted (--target process); with
+ * BENCH_HEAP_PROF_SURVIVORS=1 only those that survived a scavenge.
  *
  * The header prints the machine's time for a fixed workload (support/machine.ts): figures from
  * machines of different speeds are compared through it.
@@ -410,7 +411,9 @@ function windowHeapProfiler(dir: string): { start(): Promise<void>; stop(servers
       await post("HeapProfiler.enable");
       await post("HeapProfiler.startSampling", {
         samplingInterval: 64 * 1024,
-        includeObjectsCollectedByMinorGC: true,
+        // BENCH_HEAP_PROF_SURVIVORS=1: leave out what died young, so the profile shows what
+        // survived a scavenge (what gets copied and promoted, and so sets the scavenge pauses).
+        includeObjectsCollectedByMinorGC: process.env.BENCH_HEAP_PROF_SURVIVORS !== "1",
         includeObjectsCollectedByMajorGC: true,
       });
     },
