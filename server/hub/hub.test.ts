@@ -154,6 +154,28 @@ describe.each(DATABASE_KINDS)("connection hub on $kind", ({ create }) => {
     expect(e.loginAttempts).toBe(attempts + 1);
   });
 
+  it("applies a polled player list in its turn of the queue (poll-turns.ts), not when the answer arrives", async () => {
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let asked = 0;
+    const turns = {
+      turn: () => {
+        asked++;
+        return released;
+      },
+    };
+    const { e, id, hub } = await serverWithHub("cs2", { pollTurns: turns });
+    await hub.start();
+    await vi.waitFor(() => expect(hub.statusOf(id).state).toBe("online"), { timeout: 5_000 });
+    await vi.waitFor(() => expect(asked).toBe(1), { timeout: 5_000 });
+    // The answer is in; the list waits for its turn (and no second poll overlaps it).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(hub.players(id)).toEqual([]);
+    expect(asked).toBe(1);
+    release();
+    await vi.waitFor(() => expect(hub.players(id)).toHaveLength(e.world.players.length), { timeout: 5_000 });
+  });
+
   it("keeps console history and seq across a hub restart, including lines not yet written at stop", async () => {
     const { id, hub } = await serverWithHub();
     const lines: Extract<HubEvent, { type: "line" }>["line"][] = [];

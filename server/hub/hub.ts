@@ -32,6 +32,7 @@ import type { HubActor, HubEvent, HubOptions } from "./options.ts";
 import { StayBackfill } from "./player-backfill.ts";
 import { DEFAULT_PURGE, HistoryPurger } from "./purge.ts";
 import { PollSchedule } from "./poll-schedule.ts";
+import { PollTurns } from "./poll-turns.ts";
 import type { BroadcastResult, ExecResult, HubPort, KickResult, LineRange, MessageResult } from "./port.ts";
 import { computeStatus, unknownStatus } from "./server-status.ts";
 
@@ -107,6 +108,7 @@ export class ConnectionHub implements HubPort {
       events: this.events,
       history: this.history,
       schedule: this.schedule,
+      pollTurns: options.pollTurns ?? new PollTurns(() => this.clock.now()),
       bans: this.bans,
       nativeBans: this.nativeBans,
       budget: this.budget,

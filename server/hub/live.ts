@@ -34,6 +34,7 @@ import type { Link, TrackedPlayer } from "./links.ts";
 import { newStayRecord, PlayerRecords, stayGameOf, whenSettled, type LiveStay } from "./player-records.ts";
 import { toPlayerView } from "./player-view.ts";
 import type { PollSchedule } from "./poll-schedule.ts";
+import type { PollTurnQueue } from "./poll-turns.ts";
 import { applyRoster, ownString } from "./roster.ts";
 import { publicReason, type StatusInput, computeStatus } from "./server-status.ts";
 import { StayWriter } from "./stay-writer.ts";
@@ -72,6 +73,8 @@ export interface LiveOptions {
   events: Emitter<HubEvent>;
   history: ConsoleHistory;
   schedule: PollSchedule;
+  /** Where polled player lists wait to be parsed and applied (poll-turns.ts). */
+  pollTurns: PollTurnQueue;
   bans: BanEnforcer;
   nativeBans: NativeBanSync;
   budget: IngestBudgetOptions;
@@ -257,7 +260,13 @@ export class LiveServers {
     const dialect = link?.dialect;
     if (!link || !connection || !dialect || connection.status.state !== "online") return;
     try {
-      const players = await dialect.operations.listPlayers(runner(connection));
+      const run = runner(connection);
+      // Parsed and applied in its turn (poll-turns.ts), not in the callback of the socket it came on.
+      const players = await dialect.operations.listPlayers(async (command, options) => {
+        const answer = await run(command, options);
+        await this.o.pollTurns.turn();
+        return answer;
+      });
       if (link.connection === connection) this.applyPlayers(link, dialect, players);
       if (dialect.operations.serverInfo && this.o.clock.now() - link.infoReadAt >= INFO_EVERY_MS) {
         link.infoReadAt = this.o.clock.now();

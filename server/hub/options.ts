@@ -17,6 +17,7 @@ import type { HubClock } from "./clock.ts";
 import type { WriteFence } from "./fence.ts";
 import type { GameLogHubOptions } from "./game-logs/registration.ts";
 import type { HistoryOptions } from "./history.ts";
+import type { PollTurnQueue } from "./poll-turns.ts";
 import type { IngestBudgetOptions } from "./ingest-budget.ts";
 import type { PurgeOptions } from "./purge.ts";
 
@@ -89,4 +90,6 @@ export interface HubOptions {
   globalJobs?: () => boolean;
   /** Receive game log streams (docs/game-logs.md); absent: off. */
   gameLogs?: GameLogHubOptions;
+  /** Where polled player lists wait to be parsed and applied (poll-turns.ts). Default: a PollTurns. */
+  pollTurns?: PollTurnQueue;
 }
